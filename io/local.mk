@@ -1,0 +1,1 @@
+# io: HDF5 output and XDMF sidecars

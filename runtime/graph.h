@@ -1,0 +1,124 @@
+/* graph.h - the in-memory form of a graph file, as the loader leaves it: names resolved to
+ * indices, expressions evaluated, every value checked. The runtime reads nothing else. */
+#ifndef STARDAG_GRAPH_H
+#define STARDAG_GRAPH_H
+
+#include <stdint.h>
+#include "stardag/stardag.h"
+
+#define SD_MAX_LEVELS 4
+#define SD_NAME_MAX 64
+
+typedef enum { SD_DOMAIN_GRID = 0, SD_DOMAIN_PARTICLES, SD_DOMAIN_MESH, SD_DOMAIN_BATCH } sd_domain_kind;
+typedef enum { SD_BC_PERIODIC = 0, SD_BC_REFLECTIVE, SD_BC_ABSORBING, SD_BC_FIXED } sd_bc;
+
+typedef struct sd_where { int line, col; } sd_where; /* 1-based position in the graph file */
+
+typedef struct sd_gparam {
+    char name[SD_NAME_MAX];
+    double value;
+    sd_where at;
+} sd_gparam;
+
+typedef struct sd_domain {
+    sd_domain_kind kind;
+    int ndim;           /* 1..3 */
+    int64_t shape[3];   /* cells along x, y, z; 1 for absent axes */
+    double spacing[3];  /* dx, dy, dz */
+    sd_bc bc[3];        /* per axis, both sides */
+    double bc_value[3]; /* ghost value for SD_BC_FIXED */
+} sd_domain;
+
+typedef struct sd_gfield {
+    char name[SD_NAME_MAX];
+    int dtype;          /* SD_F32 / SD_F64 */
+    int ncomp;
+    int nlevels;        /* 1, or the number of rotating time levels */
+    char level[SD_MAX_LEVELS][SD_NAME_MAX]; /* level names, oldest first; level[0] == name if nlevels == 1 */
+    int halo;           /* ghost width: max halo any op reads this field with (set by the loader) */
+    sd_where at;
+} sd_gfield;
+
+typedef struct sd_gscalar {
+    char name[SD_NAME_MAX];
+    sd_where at;
+} sd_gscalar;
+
+/* One role of an op bound to a field level or a scalar. */
+typedef struct sd_binding {
+    int is_scalar;
+    int index;   /* field or scalar index */
+    int level;   /* field level index (0 for single-level fields) */
+    int halo;    /* ghost width this op reads (>= the codelet's declared halo) */
+    sd_access mode;
+} sd_binding;
+
+typedef struct sd_gop {
+    const sd_codelet *cl;
+    sd_binding bind[SD_MAX_BUFS]; /* in the codelet's role order */
+    double param[SD_MAX_PARAMS];  /* in the codelet's parameter order, defaults filled in */
+    int every;                    /* run on steps that are multiples of every (1 = each step) */
+    sd_where at;
+} sd_gop;
+
+typedef enum { SD_CHECK_DRIFT = 0, SD_CHECK_FINITE, SD_CHECK_RANGE } sd_check_kind;
+
+typedef struct sd_gcheck {
+    sd_check_kind kind;
+    int target;        /* scalar index (drift, range) or field index (finite) */
+    int level;         /* field level for finite */
+    double rtol;       /* drift: max |x_n - x_0| / |x_0| */
+    double min, max;   /* range */
+    int every;         /* evaluate every N steps (finite) */
+    int hidden_scalar; /* finite: index of the runtime-made scalar holding the non-finite count */
+    char text[128];    /* human description, e.g. "drift(energy) <= 1e-12" */
+    sd_where at;
+} sd_gcheck;
+
+typedef struct sd_goutput {
+    char file[512];    /* HDF5 path; empty = no output file */
+    int nfields;
+    int field[16];     /* field indices (their current level, i.e. the level named like the field
+                          or the newest-but-one level for rotating fields; see field_level) */
+    int field_level[16];
+    int64_t fields_every; /* 0 = never */
+    int nscalars;
+    int scalar[32];
+    int64_t scalars_every; /* 0 = never */
+} sd_goutput;
+
+typedef struct sd_grun {
+    int64_t steps;
+    double dt;
+    int tiles_auto;
+    int64_t tile[3];   /* tile shape in cells when !tiles_auto */
+    int max_inflight;  /* steps in flight, default 4 */
+} sd_grun;
+
+typedef struct sd_graph {
+    char path[512];
+    char *text;        /* the whole file, recorded in /meta */
+    char name[SD_NAME_MAX];
+    int nparams;
+    sd_gparam *params;
+    sd_domain domain;
+    int nfields;
+    sd_gfield *fields;
+    int nscalars;
+    sd_gscalar *scalars;
+    int ninit, nstep;
+    sd_gop *init, *step;
+    sd_goutput output;
+    int nchecks;
+    sd_gcheck *checks;
+    sd_grun run;
+} sd_graph;
+
+
+/* Lookups by name: index or -1. */
+int sd_graph_field_index(const sd_graph *g, const char *name);
+int sd_graph_scalar_index(const sd_graph *g, const char *name);
+/* Resolve a level name ("E_next") to field index and level; -1 if none. */
+int sd_graph_level_lookup(const sd_graph *g, const char *name, int *level);
+
+#endif

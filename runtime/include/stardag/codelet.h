@@ -1,0 +1,88 @@
+/* stardag/codelet.h - declaring a codelet: its buffers (roles), parameters, access pattern and
+ * pure functions. The runtime turns each declaration into one StarPU codelet with its own
+ * performance model; this header has no StarPU in it. */
+#ifndef STARDAG_CODELET_H
+#define STARDAG_CODELET_H
+
+#include <stddef.h>
+#include "stardag/kernel.h"
+
+typedef enum { SD_READ = 1, SD_WRITE = 2, SD_READWRITE = 3 } sd_access;
+
+/* How an op expands into tasks over tiles. */
+typedef enum {
+    SD_POINTWISE, /* one task per tile, every buffer is that same tile */
+    SD_STENCIL,   /* one task per tile, read roles with halo > 0 see neighbour cells in the ghost zone */
+    SD_REDUCTION, /* one task per tile producing partials, then one combine task per scalar */
+    SD_WHOLE      /* one task that sees every tile, called tile by tile in a fixed order */
+} sd_pattern;
+
+typedef enum { SD_ROLE_FIELD = 0, SD_ROLE_SCALAR = 1 } sd_role_kind;
+typedef enum { SD_REDUCE_NONE = 0, SD_REDUCE_SUM, SD_REDUCE_MAX, SD_REDUCE_MIN, SD_REDUCE_COUNT_NONFINITE } sd_reduce;
+
+typedef struct sd_role {
+    const char *name;
+    sd_access mode;
+    sd_role_kind kind;
+    int halo;         /* ghost width this role reads (stencil read roles); 0 otherwise */
+    int ncomp;        /* required components, 0 = any (must match the op's other field roles) */
+    sd_reduce reduce; /* scalar write roles of a reduction: how partials combine */
+    const char *doc;
+} sd_role;
+
+typedef struct sd_param {
+    const char *name;
+    double def;       /* default when not required */
+    double min, max;  /* valid closed range */
+    int required;
+    const char *doc;
+} sd_param;
+
+/* What a codelet's validate hook may look at, before any task runs. */
+typedef struct sd_check_info {
+    int ndim;
+    int64_t shape[3];
+    double dx[3];
+    double dt;
+    const double *param;
+} sd_check_info;
+
+typedef void (*sd_cpu_fn)(const sd_tile_args *a);
+typedef void (*sd_cuda_fn)(const sd_tile_args *a, void *cuda_stream);
+/* Return 0 when fine; otherwise write what is wrong (and what was expected) into msg. */
+typedef int (*sd_validate_fn)(const sd_check_info *info, char *msg, size_t len);
+
+typedef struct sd_codelet {
+    const char *name; /* "domain.op" */
+    const char *doc;
+    sd_pattern pattern;
+    int nroles;
+    sd_role roles[SD_MAX_BUFS];
+    int nparams;
+    sd_param params[SD_MAX_PARAMS];
+    sd_cpu_fn cpu;
+    sd_cuda_fn cuda;         /* NULL until a CUDA implementation exists */
+    sd_validate_fn validate; /* optional */
+    const char *model;       /* stable, unique StarPU performance-model symbol */
+} sd_codelet;
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Register a codelet (the struct is copied). Returns 0, or -1 with a message on stderr when the
+ * name is taken or the declaration is inconsistent. Call before loading graphs. */
+int sd_codelet_register(const sd_codelet *c);
+const sd_codelet *sd_codelet_find(const char *name);
+int sd_codelet_count(void);
+const sd_codelet *sd_codelet_at(int i);
+/* Register the bundled packs (common, lattice); idempotent. */
+void sd_register_builtin_codelets(void);
+/* Index of a parameter or role by name, or -1. */
+int sd_codelet_param_index(const sd_codelet *c, const char *name);
+int sd_codelet_role_index(const sd_codelet *c, const char *name);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

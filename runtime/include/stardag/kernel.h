@@ -1,0 +1,166 @@
+/* stardag/kernel.h - what a pure kernel sees. No StarPU here: kernels are plain C on pointers
+ * (and the same inline math compiles for CUDA), so they can be tested alone. */
+#ifndef STARDAG_KERNEL_H
+#define STARDAG_KERNEL_H
+
+#include <stdint.h>
+#include <string.h>
+
+/* Per-element math is written once as SD_HD inline functions: host+device under nvcc,
+ * plain static inline for the C compiler. */
+#ifdef __CUDACC__
+#define SD_HD __host__ __device__ static inline
+#else
+#define SD_HD static inline
+#endif
+
+#define SD_MAX_BUFS 12
+#define SD_MAX_PARAMS 16
+#define SD_MAX_ACC 4
+
+enum { SD_F32 = 0, SD_F64 = 1 };
+
+/* ---- Exact accumulation -------------------------------------------------------------------
+ * Reduced scalars must not depend on tile count, scheduler or worker count, so a sum is kept
+ * exactly: every double is split into its 53-bit integer mantissa and added into 32-bit-wide
+ * limbs held in int64 (carry-save), covering the whole double range (2^-1074 .. 2^1024).
+ * Addition of integers is associative, so any grouping of partial sums gives the same bits. */
+#define SD_XSUM_LIMBS 67
+#define SD_XSUM_NADD_MAX (1LL << 30) /* adds before carries must be propagated */
+
+typedef struct sd_acc {
+    int64_t limb[SD_XSUM_LIMBS];
+    int64_t nadd;      /* adds since the last carry propagation */
+    int64_t count;     /* values folded in (finite or not) */
+    int64_t nonfinite; /* NaN or Inf values seen */
+    double maxv, minv; /* for max/min reductions */
+} sd_acc;
+
+SD_HD void sd_acc_init(sd_acc *a)
+{
+    for (int i = 0; i < SD_XSUM_LIMBS; i++) a->limb[i] = 0;
+    a->nadd = a->count = a->nonfinite = 0;
+    a->maxv = -1.0 / 0.0;
+    a->minv = 1.0 / 0.0;
+}
+
+/* Propagate carries so limbs 0..N-2 lie in [0, 2^32); the top limb keeps the sign. The result is
+ * canonical: equal sums give equal limbs. */
+SD_HD void sd_acc_normalize(sd_acc *a)
+{
+    int64_t carry = 0;
+    for (int i = 0; i < SD_XSUM_LIMBS - 1; i++) {
+        int64_t v = a->limb[i] + carry;
+        carry = v >> 32; /* arithmetic shift: floor division by 2^32 */
+        a->limb[i] = v - carry * ((int64_t)1 << 32);
+    }
+    a->limb[SD_XSUM_LIMBS - 1] += carry;
+    a->nadd = 0;
+}
+
+SD_HD void sd_acc_add(sd_acc *a, double x)
+{
+    uint64_t u;
+    memcpy(&u, &x, sizeof u);
+    int ex = (int)((u >> 52) & 0x7ff);
+    a->count++;
+    if (ex == 0x7ff) { a->nonfinite++; return; }
+    if (x > a->maxv) a->maxv = x;
+    if (x < a->minv) a->minv = x;
+    uint64_t m = u & ((1ULL << 52) - 1);
+    int p = 0; /* bit position of the mantissa's lowest bit, counted from 2^-1074 */
+    if (ex) { m |= 1ULL << 52; p = ex - 1; }
+    if (!m) return;
+    int L = p >> 5, s = p & 31;
+    uint64_t lo = (m & 0xffffffffULL) << s, hi = (m >> 32) << s;
+    int64_t sg = (u >> 63) ? -1 : 1;
+    a->limb[L] += sg * (int64_t)(lo & 0xffffffffULL);
+    a->limb[L + 1] += sg * (int64_t)((lo >> 32) + (hi & 0xffffffffULL));
+    a->limb[L + 2] += sg * (int64_t)(hi >> 32);
+    if (++a->nadd >= SD_XSUM_NADD_MAX) sd_acc_normalize(a);
+}
+
+/* Track extremes without summing (max/min reductions of plain values). */
+SD_HD void sd_acc_extreme(sd_acc *a, double x)
+{
+    a->count++;
+    if (x != x || x - x != 0) { a->nonfinite++; return; }
+    if (x > a->maxv) a->maxv = x;
+    if (x < a->minv) a->minv = x;
+}
+
+/* Fold partial b into a (exact). Both operands may be unnormalized. */
+SD_HD void sd_acc_merge(sd_acc *a, const sd_acc *b)
+{
+    sd_acc t = *b;
+    sd_acc_normalize(a);
+    sd_acc_normalize(&t);
+    for (int i = 0; i < SD_XSUM_LIMBS; i++) a->limb[i] += t.limb[i];
+    a->nadd = 1;
+    a->count += b->count;
+    a->nonfinite += b->nonfinite;
+    if (b->maxv > a->maxv) a->maxv = b->maxv;
+    if (b->minv < a->minv) a->minv = b->minv;
+}
+
+/* The exact sum rounded to double (faithfully: error below one ulp). A pure function of the
+ * exact value, hence bitwise reproducible. NaN if any non-finite value was added. */
+SD_HD double sd_acc_sum(const sd_acc *in)
+{
+    if (in->nonfinite) return 0.0 / 0.0;
+    sd_acc a = *in;
+    sd_acc_normalize(&a);
+    double sign = 1.0;
+    if (a.limb[SD_XSUM_LIMBS - 1] < 0) { /* negate the two's-complement number */
+        sign = -1.0;
+        int64_t carry = 1;
+        for (int i = 0; i < SD_XSUM_LIMBS - 1; i++) {
+            int64_t v = (0xffffffffLL - a.limb[i]) + carry;
+            carry = v >> 32;
+            a.limb[i] = v & 0xffffffffLL;
+        }
+        a.limb[SD_XSUM_LIMBS - 1] = -a.limb[SD_XSUM_LIMBS - 1] - 1 + carry;
+    }
+    int h = SD_XSUM_LIMBS - 1;
+    while (h >= 0 && a.limb[h] == 0) h--;
+    if (h < 0) return 0.0;
+    double r = 0.0;
+    int lo = h - 2 < 0 ? 0 : h - 2;
+    for (int i = h; i >= lo; i--) r = r * 4294967296.0 + (double)a.limb[i];
+    /* limb i holds bits 32*i .. 32*i+31 counted from 2^-1074 */
+    int e = 32 * lo - 1074;
+    while (e > 0) { int k = e > 512 ? 512 : e; double f = 1.0; for (int j = 0; j < k; j++) f *= 2.0; r *= f; e -= k; }
+    while (e < 0) { int k = -e > 512 ? 512 : -e; double f = 1.0; for (int j = 0; j < k; j++) f *= 0.5; r *= f; e += k; }
+    return sign * r;
+}
+
+/* ---- Tile arguments --------------------------------------------------------------------------
+ * A grid field is split into tiles; each tile buffer carries a ghost zone (halo) around its
+ * interior. p[b] points at interior cell (0,0,0), component 0, of buffer b; neighbours are at
+ * p[b][i + j*sy[b] + k*sz[b]] for i in [-h, n[0]+h) etc. Scalar buffers point at one double. */
+typedef struct sd_tile_args {
+    int ndim;
+    int64_t n[3];      /* interior cells of this tile along x, y, z (1 for absent axes) */
+    int64_t origin[3]; /* global index of the tile's first interior cell */
+    int64_t shape[3];  /* global grid shape */
+    double dx[3];      /* grid spacing */
+    int nbuf;
+    void *p[SD_MAX_BUFS];
+    int64_t sy[SD_MAX_BUFS], sz[SD_MAX_BUFS], sc[SD_MAX_BUFS]; /* element strides: row, plane, component */
+    int ncomp[SD_MAX_BUFS];
+    int dtype[SD_MAX_BUFS];
+    int halo[SD_MAX_BUFS];
+    double param[SD_MAX_PARAMS]; /* in the codelet's declared parameter order */
+    int64_t step;                /* the step being computed (0 during init) */
+    double time, dt;
+    int nacc;
+    sd_acc *acc; /* reduction partials: one per reduced scalar role, in role order */
+} sd_tile_args;
+
+/* Linear offset of interior cell (i,j,k), component c, in buffer b. */
+SD_HD int64_t sd_at(const sd_tile_args *a, int b, int64_t i, int64_t j, int64_t k, int c)
+{
+    return i + j * a->sy[b] + k * a->sz[b] + c * a->sc[b];
+}
+
+#endif

@@ -1,0 +1,1 @@
+# YAML graph loader (owned by the loader work)

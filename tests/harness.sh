@@ -1,0 +1,14 @@
+#!/bin/sh
+# Runs one test: its own STARPU_HOME (calibration files), unbound workers, a time limit.
+# A test exits 77 itself when a worker kind it needs is absent.
+home=$(mktemp -d "${TMPDIR:-/tmp}/stardag-test.XXXXXX") || exit 99
+trap 'rm -rf "$home"' EXIT
+STARPU_HOME=$home STARPU_WORKERS_NOBIND=1 STARPU_SILENT=1 SD_TEST_TMP=$home
+export STARPU_HOME STARPU_WORKERS_NOBIND STARPU_SILENT SD_TEST_TMP
+case "$1" in
+  *.sh) timeout "${SD_TEST_TIMEOUT:-600}" ${SHELL:-/bin/sh} "$@" ;;
+  *) timeout "${SD_TEST_TIMEOUT:-600}" "$@" ;;
+esac
+rc=$?
+[ $rc -eq 124 ] && echo "Bail out! timed out after ${SD_TEST_TIMEOUT:-600}s"
+exit $rc

@@ -1,0 +1,5 @@
+EXTRA_DIST += tests/harness.sh tests/tap.h
+include tests/loader.mk
+include tests/io.mk
+include tests/kernels.mk
+include tests/runtime.mk
