@@ -10,7 +10,6 @@
 #define SD_NAME_MAX 64
 
 typedef enum { SD_DOMAIN_GRID = 0, SD_DOMAIN_PARTICLES, SD_DOMAIN_MESH, SD_DOMAIN_BATCH } sd_domain_kind;
-typedef enum { SD_BC_PERIODIC = 0, SD_BC_REFLECTIVE, SD_BC_ABSORBING, SD_BC_FIXED } sd_bc;
 
 typedef struct sd_where { int line, col; } sd_where; /* 1-based position in the graph file */
 

@@ -16,7 +16,7 @@ static int role_ok(const sd_codelet *c, const sd_role *r)
         if (r->mode != SD_READ && (c->pattern != SD_REDUCTION || r->reduce == SD_REDUCE_NONE)) return 0;
         return r->halo == 0;
     }
-    if (r->halo < 0 || (r->halo > 0 && (r->mode != SD_READ || c->pattern != SD_STENCIL))) return 0;
+    if (r->halo < 0 || (r->halo > 0 && (r->mode != SD_READ || (c->pattern != SD_STENCIL && c->pattern != SD_REDUCTION)))) return 0;
     return r->reduce == SD_REDUCE_NONE;
 }
 

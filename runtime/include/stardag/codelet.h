@@ -12,8 +12,9 @@ typedef enum { SD_READ = 1, SD_WRITE = 2, SD_READWRITE = 3 } sd_access;
 /* How an op expands into tasks over tiles. */
 typedef enum {
     SD_POINTWISE, /* one task per tile, every buffer is that same tile */
-    SD_STENCIL,   /* one task per tile, read roles with halo > 0 see neighbour cells in the ghost zone */
-    SD_REDUCTION, /* one task per tile producing partials, then one combine task per scalar */
+    SD_STENCIL,   /* one task per tile; read roles with halo > 0 see neighbour cells in the ghost zone */
+    SD_REDUCTION, /* one task per tile producing partials (read roles may have halos), then one
+                     combine task writing the scalars */
     SD_WHOLE      /* one task that sees every tile, called tile by tile in a fixed order */
 } sd_pattern;
 
@@ -25,7 +26,8 @@ typedef struct sd_role {
     sd_access mode;
     sd_role_kind kind;
     int halo;         /* ghost width this role reads (stencil read roles); 0 otherwise */
-    int ncomp;        /* required components, 0 = any (must match the op's other field roles) */
+    int ncomp;        /* required components, 0 = any */
+    int dtypes;       /* accepted field dtypes as a mask (1 << SD_F32 | 1 << SD_F64); 0 = both */
     sd_reduce reduce; /* scalar write roles of a reduction: how partials combine */
     const char *doc;
 } sd_role;

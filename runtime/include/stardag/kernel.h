@@ -19,6 +19,8 @@
 #define SD_MAX_ACC 4
 
 enum { SD_F32 = 0, SD_F64 = 1 };
+/* Boundary kinds of a grid axis (both sides). */
+typedef enum { SD_BC_PERIODIC = 0, SD_BC_REFLECTIVE, SD_BC_ABSORBING, SD_BC_FIXED } sd_bc;
 
 /* ---- Exact accumulation -------------------------------------------------------------------
  * Reduced scalars must not depend on tile count, scheduler or worker count, so a sum is kept
@@ -144,6 +146,7 @@ typedef struct sd_tile_args {
     int64_t origin[3]; /* global index of the tile's first interior cell */
     int64_t shape[3];  /* global grid shape */
     double dx[3];      /* grid spacing */
+    int bc[3];         /* sd_bc of each axis (ghosts already hold the boundary values) */
     int nbuf;
     void *p[SD_MAX_BUFS];
     int64_t sy[SD_MAX_BUFS], sz[SD_MAX_BUFS], sc[SD_MAX_BUFS]; /* element strides: row, plane, component */
@@ -156,6 +159,21 @@ typedef struct sd_tile_args {
     int nacc;
     sd_acc *acc; /* reduction partials: one per reduced scalar role, in role order */
 } sd_tile_args;
+
+/* Layout of one tile buffer: interior n[d] cells padded by h ghost cells on both sides of each
+ * of the first ndim axes, x fastest, components outermost. Gives the strides, the offset of
+ * interior cell (0,0,0) from the buffer start, and the total element count. */
+SD_HD void sd_tile_layout(int ndim, const int64_t n[3], int h, int ncomp, int64_t *sy, int64_t *sz,
+                          int64_t *sc, int64_t *offset, int64_t *total)
+{
+    int64_t P[3];
+    for (int d = 0; d < 3; d++) P[d] = d < ndim ? n[d] + 2 * h : 1;
+    *sy = P[0];
+    *sz = P[0] * P[1];
+    *sc = P[0] * P[1] * P[2];
+    *offset = (int64_t)h * (1 + (ndim >= 2 ? *sy : 0) + (ndim >= 3 ? *sz : 0));
+    *total = *sc * ncomp;
+}
 
 /* Linear offset of interior cell (i,j,k), component c, in buffer b. */
 SD_HD int64_t sd_at(const sd_tile_args *a, int b, int64_t i, int64_t j, int64_t k, int c)
