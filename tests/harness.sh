@@ -11,4 +11,6 @@ case "$1" in
 esac
 rc=$?
 [ $rc -eq 124 ] && echo "Bail out! timed out after ${SD_TEST_TIMEOUT:-600}s"
+# 77 = skipped (its "1..0 # SKIP why" line says so); the TAP driver would call any non-zero exit an error.
+[ $rc -eq 77 ] && exit 0
 exit $rc

@@ -1,0 +1,116 @@
+/* dot.c - dependencies follow StarPU's sequential consistency: a task depends on the last writer
+ * of each datum it touches, and a writer also on the readers since that write. */
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "dot.h"
+#include "expand.h"
+
+typedef struct dot_ctx {
+    const sd_graph *g;
+    const sd_plan *p;
+    int nt, record, ntasks;
+    FILE *out;
+    int *writer;        /* per datum: last writing task or -1 */
+    int **readers;      /* per datum: readers since the last write */
+    int *nreaders, *capreaders;
+    int64_t nedges;
+} dot_ctx;
+
+static size_t datum(const dot_ctx *c, const sd_href *h)
+{
+    size_t nt = c->nt, nbuf = c->p->nbuf, ns = c->p->nslots;
+    switch (h->kind) {
+    case SD_H_TILE: return (size_t)h->a * nt + h->b;
+    case SD_H_FACE: return nbuf * nt + ((size_t)h->a * nt + h->b) * 6 + h->c;
+    case SD_H_PARTIAL: return nbuf * nt * 7 + (size_t)h->a * nt + h->b;
+    default: return nbuf * nt * 7 + ns * nt + h->a;
+    }
+}
+
+static void edge(dot_ctx *c, int from, int to, int *seen)
+{
+    if (from < 0 || seen[from] == to) return;
+    seen[from] = to;
+    fprintf(c->out, "  t%d -> t%d;\n", from, to);
+    c->nedges++;
+}
+
+static void record(void *ctx, const sd_task *t)
+{
+    dot_ctx *c = ctx;
+    int id = c->ntasks++;
+    static int *seen;
+    static int nseen;
+    if (c->ntasks > nseen) {
+        nseen = 2 * c->ntasks + 64;
+        seen = realloc(seen, nseen * sizeof *seen);
+        for (int i = id; i < nseen; i++) seen[i] = -1;
+    }
+    if (c->record) {
+        static const char *color[] = {"lightblue", "khaki", "khaki", "palegreen", "lightgrey"};
+        const char *what = t->kind == SD_TASK_OP ? t->op->cl->name : t->kind == SD_TASK_PACK ? "halo pack"
+                         : t->kind == SD_TASK_UNPACK ? "halo unpack" : t->kind == SD_TASK_COMBINE ? "combine" : "snapshot";
+        char extra[128] = "";
+        if (t->kind == SD_TASK_PACK || t->kind == SD_TASK_UNPACK) snprintf(extra, sizeof extra, " %s", c->g->fields[t->field].name);
+        if (t->tile >= 0) fprintf(c->out, "  t%d [label=\"%s%s\\ntile %d\", fillcolor=%s];\n", id, what, extra, t->tile, color[t->kind]);
+        else fprintf(c->out, "  t%d [label=\"%s%s\", fillcolor=%s];\n", id, what, extra, color[t->kind]);
+    }
+    for (int i = 0; i < t->nh; i++) {
+        size_t d = datum(c, &t->h[i]);
+        if (c->record) edge(c, c->writer[d], id, seen);
+        if (t->mode[i] == SD_READ) {
+            if (c->nreaders[d] == c->capreaders[d]) {
+                c->capreaders[d] = 2 * c->capreaders[d] + 4;
+                c->readers[d] = realloc(c->readers[d], c->capreaders[d] * sizeof(int));
+            }
+            c->readers[d][c->nreaders[d]++] = id;
+        } else {
+            for (int r = 0; c->record && r < c->nreaders[d]; r++) edge(c, c->readers[d][r], id, seen);
+            c->nreaders[d] = 0;
+            c->writer[d] = id;
+        }
+    }
+}
+
+int sd_dot(const sd_graph *g, const sd_run_opts *o, FILE *out)
+{
+    int64_t tile[3];
+    int hmax = 0;
+    for (int f = 0; f < g->nfields; f++) hmax = g->fields[f].halo > hmax ? g->fields[f].halo : hmax;
+    int ncpu = o->ncpu > 0 ? o->ncpu : (int)sysconf(_SC_NPROCESSORS_ONLN);
+    if (o->tile[0] > 0) memcpy(tile, o->tile, sizeof tile);
+    else if (!g->run.tiles_auto) memcpy(tile, g->run.tile, sizeof tile);
+    else sd_tiling_auto(&g->domain, ncpu, hmax, tile);
+    sd_tiling t;
+    sd_plan p;
+    char err[512];
+    if (sd_tiling_make(&t, &g->domain, tile, hmax, err, sizeof err) < 0) {
+        fprintf(stderr, "stardag: %s: %s\n", g->path, err);
+        return SD_EXIT_RUNTIME;
+    }
+    if (sd_plan_make(&p, g, &t) < 0) return SD_EXIT_RUNTIME;
+    dot_ctx c = {.g = g, .p = &p, .nt = t.ntiles, .out = out};
+    size_t nd = (size_t)p.nbuf * t.ntiles * 7 + (size_t)p.nslots * t.ntiles + g->nscalars + 1;
+    c.writer = malloc(nd * sizeof(int));
+    c.readers = calloc(nd, sizeof(int *));
+    c.nreaders = calloc(nd, sizeof(int));
+    c.capreaders = calloc(nd, sizeof(int));
+    for (size_t i = 0; i < nd; i++) c.writer[i] = -1;
+    sd_plan_init(&p, record, &c); /* brings halos and levels to their state before step 1 */
+    for (size_t i = 0; i < nd; i++) c.writer[i] = -1, c.nreaders[i] = 0;
+    c.ntasks = 0;
+    c.record = 1;
+    fprintf(out, "digraph \"%s\" {\n  label=\"%s: one step, %d tiles\";\n  node [shape=box, style=filled];\n",
+            g->name, g->name, t.ntiles);
+    sd_plan_step(&p, 1, record, &c);
+    fprintf(out, "}\n");
+    for (size_t i = 0; i < nd; i++) free(c.readers[i]);
+    free(c.readers);
+    free(c.nreaders);
+    free(c.capreaders);
+    free(c.writer);
+    sd_plan_free(&p);
+    sd_tiling_free(&t);
+    return 0;
+}

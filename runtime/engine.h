@@ -1,0 +1,53 @@
+/* engine.h - the StarPU side: data registration, one StarPU codelet per stardag codelet, and the
+ * submission of the tasks that expand.c emits. The run loop (run.c) drives it. */
+#ifndef SD_ENGINE_H
+#define SD_ENGINE_H
+#include <stdint.h>
+#include "expand.h"
+#include "halo.h"
+
+/* Host-side results that tasks deliver asynchronously: scalars of one step, or one field
+ * snapshot. Complete once sealed (all its tasks submitted) and done == expected. */
+typedef struct sd_record {
+    int is_field;
+    int64_t step;
+    int field;                 /* field records */
+    void *data;                /* field records: whole field, x fastest, components outermost */
+    double *value;             /* scalar records: one per graph scalar, NaN where not computed */
+    unsigned char *computed;   /* scalar records: which scalars this step computed */
+    int expected;
+    int done;                  /* atomically incremented by tasks */
+    int sealed;
+    struct sd_record *next;
+} sd_record;
+
+typedef struct sd_codelet_stats {
+    const char *name;
+    int64_t ntasks;            /* atomics */
+    int64_t ns;                /* summed execution time */
+} sd_codelet_stats;
+
+struct sd_engine;
+typedef struct sd_engine sd_engine;
+
+/* Creates tiles, buffers and handles. StarPU must be initialised. */
+sd_engine *sd_engine_create(const sd_graph *g, const int64_t tile[3], char *err, size_t errlen);
+void sd_engine_destroy(sd_engine *e); /* waits for all tasks, unregisters, frees */
+const sd_tiling *sd_engine_tiling(const sd_engine *e);
+sd_plan *sd_engine_plan(sd_engine *e);
+
+void sd_engine_submit_init(sd_engine *e);
+void sd_engine_submit_step(sd_engine *e, int64_t step);
+void sd_engine_submit_snapshot(sd_engine *e, int field, int level, int64_t step);
+/* Marks the records of everything submitted so far as sealed. */
+void sd_engine_seal(sd_engine *e);
+/* The oldest record if complete (removed from the queue; free with sd_record_free), else NULL. */
+sd_record *sd_engine_pop_complete(sd_engine *e);
+/* Any records left (complete or not)? */
+int sd_engine_pending(const sd_engine *e);
+void sd_record_free(sd_record *r);
+
+int64_t sd_engine_tasks_submitted(const sd_engine *e);
+int sd_engine_stats(const sd_engine *e, const sd_codelet_stats **stats);
+
+#endif

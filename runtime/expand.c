@@ -1,0 +1,173 @@
+/* expand.c - ops to tile tasks, see expand.h. */
+#include <stdlib.h>
+#include <string.h>
+#include "expand.h"
+
+int sd_codelet_nacc(const sd_codelet *c)
+{
+    int n = 0;
+    for (int r = 0; r < c->nroles; r++) n += c->roles[r].kind == SD_ROLE_SCALAR && c->roles[r].mode != SD_READ;
+    return n;
+}
+
+int sd_op_due(const sd_gop *op, int64_t step) { return op->every <= 1 || step % op->every == 0; }
+
+int sd_plan_make(sd_plan *p, const sd_graph *g, const sd_tiling *t)
+{
+    memset(p, 0, sizeof *p);
+    p->g = g;
+    p->t = t;
+    p->field_base = calloc(g->nfields + 1, sizeof(int));
+    for (int f = 0; f < g->nfields; f++) p->field_base[f + 1] = p->field_base[f] + g->fields[f].nlevels;
+    p->nbuf = p->field_base[g->nfields];
+    p->buf_field = calloc(p->nbuf + 1, sizeof(int));
+    p->cur = calloc(p->nbuf + 1, sizeof(int));
+    p->ghost_ok = calloc(p->nbuf + 1, 1);
+    p->slot_init = calloc(g->ninit + 1, sizeof(int));
+    p->slot_step = calloc(g->nstep + 1, sizeof(int));
+    p->cap = 2 * t->ntiles + 4 * SD_MAX_BUFS * t->ntiles + 16;
+    p->h = calloc(p->cap, sizeof *p->h);
+    p->mode = calloc(p->cap, sizeof *p->mode);
+    if (!p->field_base || !p->buf_field || !p->cur || !p->ghost_ok || !p->slot_init || !p->slot_step || !p->h ||
+        !p->mode) {
+        sd_plan_free(p);
+        return -1;
+    }
+    for (int f = 0; f < g->nfields; f++)
+        for (int l = 0; l < g->fields[f].nlevels; l++) {
+            p->buf_field[p->field_base[f] + l] = f;
+            p->cur[p->field_base[f] + l] = p->field_base[f] + l;
+        }
+    for (int i = 0; i < g->ninit; i++) p->slot_init[i] = g->init[i].cl->pattern == SD_REDUCTION ? p->nslots++ : -1;
+    for (int i = 0; i < g->nstep; i++) p->slot_step[i] = g->step[i].cl->pattern == SD_REDUCTION ? p->nslots++ : -1;
+    return 0;
+}
+
+void sd_plan_free(sd_plan *p)
+{
+    free(p->field_base);
+    free(p->buf_field);
+    free(p->cur);
+    free(p->ghost_ok);
+    free(p->slot_init);
+    free(p->slot_step);
+    free(p->h);
+    free(p->mode);
+    memset(p, 0, sizeof *p);
+}
+
+int sd_plan_buffer(const sd_plan *p, int field, int level) { return p->cur[p->field_base[field] + level]; }
+
+static void put(sd_plan *p, sd_task *task, sd_hkind kind, int a, int b, int c, sd_access mode)
+{
+    p->h[task->nh] = (sd_href){kind, a, b, c};
+    p->mode[task->nh] = mode;
+    task->nh++;
+}
+
+/* Ghost zones of buffer `buf` (field f at `level`): packs of every tile's faces, then unpacks. */
+static void exchange(sd_plan *p, int f, int level, sd_emit_fn emit, void *ctx, int64_t step)
+{
+    const sd_tiling *t = p->t;
+    int buf = sd_plan_buffer(p, f, level);
+    int old = -1;
+    for (int d = 0; d < t->ndim; d++)
+        if (t->bc[d] == SD_BC_ABSORBING && level > 0) old = sd_plan_buffer(p, f, level - 1);
+    for (int tile = 0; tile < t->ntiles; tile++) {
+        sd_task task = {.kind = SD_TASK_PACK, .tile = tile, .buf = buf, .old_buf = -1, .field = f, .step = step,
+                        .h = p->h, .mode = p->mode};
+        put(p, &task, SD_H_TILE, buf, tile, 0, SD_READ);
+        for (int d = 0; d < t->ndim; d++)
+            for (int s = 0; s < 2; s++)
+                if (sd_tile_neighbor(t, tile, d, s) >= 0) put(p, &task, SD_H_FACE, buf, tile, 2 * d + s, SD_WRITE);
+        if (task.nh > 1) emit(ctx, &task);
+    }
+    for (int tile = 0; tile < t->ntiles; tile++) {
+        sd_task task = {.kind = SD_TASK_UNPACK, .tile = tile, .buf = buf, .old_buf = old, .field = f, .step = step,
+                        .h = p->h, .mode = p->mode};
+        put(p, &task, SD_H_TILE, buf, tile, 0, SD_READWRITE);
+        for (int d = 0; d < t->ndim; d++)
+            for (int s = 0; s < 2; s++) {
+                int nb = sd_tile_neighbor(t, tile, d, s);
+                if (nb >= 0) put(p, &task, SD_H_FACE, buf, nb, 2 * d + (1 - s), SD_READ);
+            }
+        if (old >= 0) put(p, &task, SD_H_TILE, old, tile, 0, SD_READ);
+        emit(ctx, &task);
+    }
+    p->ghost_ok[buf] = 1;
+}
+
+static void expand_op(sd_plan *p, const sd_gop *op, int index, int init, int slot, int64_t step, sd_emit_fn emit,
+                      void *ctx)
+{
+    const sd_codelet *c = op->cl;
+    const sd_tiling *t = p->t;
+    for (int r = 0; r < c->nroles; r++) {
+        const sd_binding *b = &op->bind[r];
+        if (!b->is_scalar && b->mode != SD_WRITE && b->halo > 0 &&
+            !p->ghost_ok[sd_plan_buffer(p, b->index, b->level)])
+            exchange(p, b->index, b->level, emit, ctx, step);
+    }
+    int whole = c->pattern == SD_WHOLE;
+    for (int tile = 0; tile < (whole ? 1 : t->ntiles); tile++) {
+        sd_task task = {.kind = SD_TASK_OP, .op = op, .op_index = index, .init = init, .slot = slot,
+                        .tile = whole ? -1 : tile, .buf = -1, .old_buf = -1, .field = -1, .step = step,
+                        .h = p->h, .mode = p->mode};
+        for (int r = 0; r < c->nroles; r++) {
+            const sd_binding *b = &op->bind[r];
+            if (b->is_scalar) {
+                if (b->mode == SD_READ) put(p, &task, SD_H_SCALAR, b->index, 0, 0, SD_READ);
+                continue;
+            }
+            int buf = sd_plan_buffer(p, b->index, b->level);
+            if (whole)
+                for (int k = 0; k < t->ntiles; k++) put(p, &task, SD_H_TILE, buf, k, 0, b->mode);
+            else put(p, &task, SD_H_TILE, buf, tile, 0, b->mode);
+        }
+        if (slot >= 0) put(p, &task, SD_H_PARTIAL, slot, tile, 0, SD_WRITE);
+        emit(ctx, &task);
+    }
+    if (slot >= 0) {
+        sd_task task = {.kind = SD_TASK_COMBINE, .op = op, .op_index = index, .init = init, .slot = slot, .tile = -1,
+                        .buf = -1, .old_buf = -1, .field = -1, .step = step, .h = p->h, .mode = p->mode};
+        for (int tile = 0; tile < t->ntiles; tile++) put(p, &task, SD_H_PARTIAL, slot, tile, 0, SD_READ);
+        for (int r = 0; r < c->nroles; r++)
+            if (op->bind[r].is_scalar && op->bind[r].mode != SD_READ)
+                put(p, &task, SD_H_SCALAR, op->bind[r].index, 0, 0, SD_WRITE);
+        emit(ctx, &task);
+    }
+    for (int r = 0; r < c->nroles; r++)
+        if (!op->bind[r].is_scalar && op->bind[r].mode != SD_READ)
+            p->ghost_ok[sd_plan_buffer(p, op->bind[r].index, op->bind[r].level)] = 0;
+}
+
+void sd_plan_init(sd_plan *p, sd_emit_fn emit, void *ctx)
+{
+    for (int i = 0; i < p->g->ninit; i++) expand_op(p, &p->g->init[i], i, 1, p->slot_init[i], 0, emit, ctx);
+}
+
+void sd_plan_step(sd_plan *p, int64_t step, sd_emit_fn emit, void *ctx)
+{
+    const sd_graph *g = p->g;
+    for (int i = 0; i < g->nstep; i++)
+        if (sd_op_due(&g->step[i], step)) expand_op(p, &g->step[i], i, 0, p->slot_step[i], step, emit, ctx);
+    /* Rotation: level l takes the buffer of level l+1, the newest level gets the oldest buffer. */
+    for (int f = 0; f < g->nfields; f++) {
+        int n = g->fields[f].nlevels, *c = p->cur + p->field_base[f];
+        if (n < 2) continue;
+        int oldest = c[0];
+        memmove(c, c + 1, (n - 1) * sizeof *c);
+        c[n - 1] = oldest;
+    }
+}
+
+void sd_plan_snapshot(sd_plan *p, int field, int level, int64_t step, sd_emit_fn emit, void *ctx)
+{
+    int buf = sd_plan_buffer(p, field, level);
+    for (int tile = 0; tile < p->t->ntiles; tile++) {
+        sd_task task = {.kind = SD_TASK_SNAPSHOT, .tile = tile, .buf = buf, .old_buf = -1, .field = field,
+                        .step = step, .h = p->h, .mode = p->mode};
+        put(p, &task, SD_H_TILE, buf, tile, 0, SD_READ);
+        emit(ctx, &task);
+    }
+}

@@ -1,0 +1,35 @@
+/* halo.h - filling ghost zones: pure kernels on tile buffers (no StarPU).
+ * A tile's face buffer along axis d, side s holds the h interior layers next to that side,
+ * packed contiguously; a neighbour copies it into its ghost layers. At a physical boundary the
+ * ghosts are made from the tile itself (reflective, fixed) or from the previous time level
+ * (absorbing). Only faces are exchanged: stencils are star-shaped (no edge/corner ghosts). */
+#ifndef SD_HALO_H
+#define SD_HALO_H
+#include <stddef.h>
+#include <stdint.h>
+#include "stardag/kernel.h"
+
+typedef struct sd_halo_geom {
+    int ndim, h, ncomp, dtype;
+    int64_t n[3];            /* interior extent */
+    int64_t sy, sz, sc, off; /* tile layout (sd_tile_layout) */
+} sd_halo_geom;
+
+void sd_halo_geom_make(sd_halo_geom *g, int ndim, const int64_t n[3], int h, int ncomp, int dtype);
+size_t sd_dtype_size(int dtype);
+/* Elements in the face buffer of axis d (all components). */
+int64_t sd_face_count(const sd_halo_geom *g, int d);
+
+void sd_halo_pack(const sd_halo_geom *g, const void *tile, int d, int side, void *face);
+/* Ghosts on (d, side) <- the neighbour's face buffer of the opposite side. */
+void sd_halo_unpack(const sd_halo_geom *g, void *tile, int d, int side, const void *face);
+/* Mirror: ghost layer m takes interior layer m counted from the boundary (zero normal gradient). */
+void sd_halo_reflect(const sd_halo_geom *g, void *tile, int d, int side);
+void sd_halo_fixed(const sd_halo_geom *g, void *tile, int d, int side, double value);
+/* First-order Mur condition, layer by layer outwards:
+ *   g_new[m] = in_old[m] + k (in_new[m] - g_old[m]),  k = (c dt - dx) / (c dt + dx),
+ * where in[m] is the cell one step inwards from ghost m (the edge cell for m = 0). old is the
+ * previous time level (same layout); without one the edge value is copied outwards. */
+void sd_halo_absorb(const sd_halo_geom *g, void *tile, const void *old, int d, int side, double k);
+
+#endif

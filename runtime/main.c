@@ -1,0 +1,166 @@
+/* main.c - the stardag command line. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <starpu.h>
+#include "config.h"
+#include "dot.h"
+#include "graph.h"
+
+static const char usage[] =
+    "usage: stardag run FILE [--steps N] [--sched NAME] [--ncpu N] [--tiles X[xY[xZ]]] [--out FILE]\n"
+    "                        [--set NAME=VALUE]... [--max-inflight K] [--quiet]\n"
+    "       stardag check FILE [--set NAME=VALUE]...   load and validate only\n"
+    "       stardag dot FILE [--tiles ...] [--ncpu N]  one step's task DAG as Graphviz DOT\n"
+    "       stardag codelets                           list codelets with their buffers and parameters\n"
+    "       stardag --version\n"
+    "StarPU's environment variables (STARPU_SCHED, STARPU_NCPU, ...) apply; flags win.\n";
+
+static int bad_usage(const char *fmt, const char *arg)
+{
+    fprintf(stderr, "stardag: ");
+    fprintf(stderr, fmt, arg);
+    fprintf(stderr, "\n%s", usage);
+    return SD_EXIT_BADGRAPH;
+}
+
+static int parse_int(const char *s, long long lo, long long *v)
+{
+    char *end;
+    *v = strtoll(s, &end, 10);
+    return *s && !*end && *v >= lo;
+}
+
+static int parse_tiles(const char *s, int64_t t[3])
+{
+    t[0] = t[1] = t[2] = 1;
+    for (int d = 0; d < 3; d++) {
+        char *end;
+        long long v = strtoll(s, &end, 10);
+        if (end == s || v < 1) return 0;
+        t[d] = v;
+        if (!*end) return 1;
+        if (*end != 'x') return 0;
+        s = end + 1;
+    }
+    return 0;
+}
+
+static int version(void)
+{
+    int maj, min, rev;
+    starpu_get_version(&maj, &min, &rev);
+    printf("stardag %s (StarPU %d.%d.%d; CUDA %s; FxT %s; MPI %s)\n", PACKAGE_VERSION, maj, min, rev,
+#ifdef STARPU_USE_CUDA
+           "yes",
+#else
+           "no",
+#endif
+#ifdef STARPU_USE_FXT
+           "yes",
+#else
+           "no",
+#endif
+#ifdef STARPU_USE_MPI
+           "yes"
+#else
+           "no"
+#endif
+    );
+    return 0;
+}
+
+static const char *access_name(sd_access m) { return m == SD_READ ? "read" : m == SD_WRITE ? "write" : "readwrite"; }
+
+static int list_codelets(void)
+{
+    static const char *pattern[] = {"pointwise", "stencil", "reduction", "whole-field"};
+    for (int i = 0; i < sd_codelet_count(); i++) {
+        const sd_codelet *c = sd_codelet_at(i);
+        printf("%s  [%s]  %s\n", c->name, pattern[c->pattern], c->doc ? c->doc : "");
+        for (int r = 0; r < c->nroles; r++) {
+            const sd_role *ro = &c->roles[r];
+            printf("    %-10s %-9s %s", ro->name, access_name(ro->mode), ro->kind == SD_ROLE_SCALAR ? "scalar" : "field");
+            if (ro->halo) printf(", halo %d", ro->halo);
+            if (ro->ncomp) printf(", %d components", ro->ncomp);
+            printf("%s%s\n", ro->doc ? "  " : "", ro->doc ? ro->doc : "");
+        }
+        for (int p = 0; p < c->nparams; p++) {
+            const sd_param *pa = &c->params[p];
+            printf("    param %-10s ", pa->name);
+            if (pa->required) printf("required");
+            else printf("default %g", pa->def);
+            printf(", in [%g, %g]%s%s\n", pa->min, pa->max, pa->doc ? "  " : "", pa->doc ? pa->doc : "");
+        }
+    }
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) return bad_usage("%s", "a command is needed");
+    const char *cmd = argv[1];
+    if (!strcmp(cmd, "--version") || !strcmp(cmd, "version")) return version();
+    if (!strcmp(cmd, "--help") || !strcmp(cmd, "-h") || !strcmp(cmd, "help")) {
+        fputs(usage, stdout);
+        return 0;
+    }
+    sd_register_builtin_codelets();
+    if (!strcmp(cmd, "codelets")) return list_codelets();
+    if (strcmp(cmd, "run") && strcmp(cmd, "check") && strcmp(cmd, "dot"))
+        return bad_usage("unknown command '%s' (expected run, check, dot, codelets or --version)", cmd);
+
+    sd_run_opts o;
+    sd_run_opts_init(&o);
+    const char *file = NULL;
+    const char **set = calloc(argc, sizeof *set);
+    int nset = 0;
+    size_t cl = 1;
+    for (int i = 0; i < argc; i++) cl += strlen(argv[i]) + 1;
+    char *cmdline = calloc(cl, 1);
+    for (int i = 0; i < argc; i++) {
+        strcat(cmdline, argv[i]);
+        if (i + 1 < argc) strcat(cmdline, " ");
+    }
+    o.cmdline = cmdline;
+    for (int i = 2; i < argc; i++) {
+        const char *a = argv[i];
+        long long v;
+        int has_value = i + 1 < argc;
+        if (a[0] != '-' && !file) file = a;
+        else if (!strcmp(a, "--quiet") || !strcmp(a, "-q")) o.quiet = 1;
+        else if (!has_value) return bad_usage("option %s needs a value", a);
+        else if (!strcmp(a, "--steps")) {
+            if (!parse_int(argv[++i], 1, &v)) return bad_usage("--steps expects a positive integer, got '%s'", argv[i]);
+            o.steps = v;
+        } else if (!strcmp(a, "--ncpu")) {
+            if (!parse_int(argv[++i], 0, &v)) return bad_usage("--ncpu expects an integer >= 0, got '%s'", argv[i]);
+            o.ncpu = (int)v;
+        } else if (!strcmp(a, "--max-inflight")) {
+            if (!parse_int(argv[++i], 1, &v)) return bad_usage("--max-inflight expects an integer >= 1, got '%s'", argv[i]);
+            o.max_inflight = (int)v;
+        } else if (!strcmp(a, "--tiles")) {
+            if (!parse_tiles(argv[++i], o.tile)) return bad_usage("--tiles expects X, XxY or XxYxZ cells, got '%s'", argv[i]);
+        } else if (!strcmp(a, "--sched")) o.sched = argv[++i];
+        else if (!strcmp(a, "--out")) o.out = argv[++i];
+        else if (!strcmp(a, "--set")) set[nset++] = argv[++i];
+        else return bad_usage("unknown option '%s'", a);
+    }
+    if (!file) return bad_usage("%s", "a graph file is needed");
+    char err[2048];
+    sd_graph *g = sd_graph_load_ex(file, set, nset, err, sizeof err);
+    int status;
+    if (!g) {
+        fprintf(stderr, "%s\n", err);
+        status = SD_EXIT_BADGRAPH;
+    } else if (!strcmp(cmd, "check")) {
+        printf("%s: ok (%dD grid, %d fields, %d scalars, %d init ops, %d step ops, %lld steps)\n", file,
+               g->domain.ndim, g->nfields, g->nscalars, g->ninit, g->nstep, (long long)g->run.steps);
+        status = 0;
+    } else if (!strcmp(cmd, "dot")) status = sd_dot(g, &o, stdout);
+    else status = sd_run(g, &o);
+    sd_graph_free(g);
+    free(set);
+    free(cmdline);
+    return status;
+}

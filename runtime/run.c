@@ -1,0 +1,358 @@
+/* run.c - running a loaded graph: StarPU set-up, asynchronous submission of steps with a bound
+ * on steps in flight, host-side results (output, checks, progress) as tasks deliver them,
+ * SIGINT handling, and the final summary. */
+#include <errno.h>
+#include <math.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <starpu.h>
+#include "config.h"
+#include "engine.h"
+#include "h5out.h"
+
+const char *sd_version(void) { return PACKAGE_VERSION; }
+
+void sd_run_opts_init(sd_run_opts *o)
+{
+    memset(o, 0, sizeof *o);
+    o->ncpu = -1;
+}
+
+static volatile sig_atomic_t interrupted;
+static void on_sigint(int sig)
+{
+    (void)sig;
+    interrupted = 1;
+    signal(SIGINT, SIG_DFL); /* a second Ctrl-C kills at once */
+}
+
+static double now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec + 1e-9 * ts.tv_nsec;
+}
+
+typedef struct run_state {
+    const sd_graph *g;
+    const sd_run_opts *o;
+    sd_engine *e;
+    sd_h5out *out;
+    int64_t steps;
+    int failed;            /* SD_EXIT_* once something stops the run */
+    char why[1024];
+    double *ref;           /* drift references, per check */
+    unsigned char *have_ref;
+    double *worst;         /* largest drift seen, per check */
+    double *latest;        /* latest value of each scalar */
+    int64_t field_steps, scalar_rows, last_step_done;
+    double last_commit;
+    int nfields_out, nscalars_out;
+} run_state;
+
+static void fail(run_state *s, int status, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void fail(run_state *s, int status, const char *fmt, ...)
+{
+    if (s->failed) return;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(s->why, sizeof s->why, fmt, ap);
+    va_end(ap);
+    s->failed = status;
+}
+
+static void check_scalars(run_state *s, const sd_record *r)
+{
+    const sd_graph *g = s->g;
+    for (int i = 0; i < g->nchecks; i++) {
+        const sd_gcheck *c = &g->checks[i];
+        int sc = c->kind == SD_CHECK_FINITE ? c->hidden_scalar : c->target;
+        if (sc < 0 || !r->computed[sc]) continue;
+        double v = r->value[sc];
+        const char *name = g->scalars[sc].name;
+        switch (c->kind) {
+        case SD_CHECK_FINITE:
+            if (v != 0)
+                fail(s, SD_EXIT_CHECK, "check %s failed at step %lld: %.0f non-finite values in field %s", c->text,
+                     (long long)r->step, v, g->fields[c->target].name);
+            break;
+        case SD_CHECK_RANGE:
+            if (!(v >= c->min && v <= c->max))
+                fail(s, SD_EXIT_CHECK, "check %s failed at step %lld: %s = %.17g", c->text, (long long)r->step, name, v);
+            break;
+        case SD_CHECK_DRIFT:
+            if (!s->have_ref[i]) {
+                s->have_ref[i] = 1;
+                s->ref[i] = v;
+            }
+            double scale = s->ref[i] != 0 ? fabs(s->ref[i]) : 1.0, drift = fabs(v - s->ref[i]) / scale;
+            if (!(drift <= s->worst[i])) s->worst[i] = drift;
+            if (!(drift <= c->rtol))
+                fail(s, SD_EXIT_CHECK, "check %s failed at step %lld: %s = %.17g, first value %.17g, relative drift %.3g",
+                     c->text, (long long)r->step, name, v, s->ref[i], drift);
+            break;
+        }
+    }
+}
+
+static void handle_record(run_state *s, sd_record *r)
+{
+    const sd_graph *g = s->g;
+    char err[1024];
+    double t = r->step * g->run.dt;
+    if (r->is_field) {
+        if (s->out && !(s->failed == SD_EXIT_RUNTIME)) {
+            int i = 0;
+            while (i < g->output.nfields && g->output.field[i] != r->field) i++;
+            if (sd_h5out_write_field(s->out, i, r->step, t, r->data, err, sizeof err) < 0 ||
+                sd_h5out_commit(s->out, err, sizeof err) < 0)
+                fail(s, SD_EXIT_RUNTIME, "%s", err);
+            else s->field_steps++, s->last_commit = now();
+        }
+        return;
+    }
+    for (int i = 0; i < g->nscalars; i++)
+        if (r->computed[i]) s->latest[i] = r->value[i];
+    if (r->step > s->last_step_done) s->last_step_done = r->step;
+    check_scalars(s, r);
+    int64_t every = g->output.scalars_every;
+    if (!s->out || every <= 0 || r->step % every || s->failed == SD_EXIT_RUNTIME) return;
+    double row[32];
+    int any = 0;
+    for (int i = 0; i < g->output.nscalars; i++) {
+        int sc = g->output.scalar[i];
+        row[i] = r->computed[sc] ? r->value[sc] : NAN;
+        any |= r->computed[sc];
+    }
+    if (!any) return;
+    if (sd_h5out_append_scalars(s->out, r->step, t, row, err, sizeof err) < 0) {
+        fail(s, SD_EXIT_RUNTIME, "%s", err);
+        return;
+    }
+    s->scalar_rows++;
+    if (now() - s->last_commit > 1.0) {
+        if (sd_h5out_commit(s->out, err, sizeof err) < 0) fail(s, SD_EXIT_RUNTIME, "%s", err);
+        s->last_commit = now();
+    }
+}
+
+static void drain_records(run_state *s, int wait)
+{
+    for (;;) {
+        sd_record *r = sd_engine_pop_complete(s->e);
+        if (r) {
+            handle_record(s, r);
+            sd_record_free(r);
+            continue;
+        }
+        if (!wait || !sd_engine_pending(s->e)) return;
+        starpu_task_wait_for_all();
+    }
+}
+
+static void progress(run_state *s, int64_t step, double t0, int final)
+{
+    static double last;
+    double t = now();
+    if (!final && t - last < 0.25) return;
+    last = t;
+    double rate = (step) / fmax(t - t0, 1e-9), eta = (s->steps - step) / fmax(rate, 1e-9);
+    fprintf(stderr, "\r\033[Kstep %lld/%lld  %.1f steps/s  ETA %.1f s", (long long)step, (long long)s->steps, rate, eta);
+    for (int i = 0, shown = 0; i < s->g->nscalars && shown < 3; i++)
+        if (strncmp(s->g->scalars[i].name, "__", 2) && !isnan(s->latest[i])) {
+            fprintf(stderr, "  %s=%.6g", s->g->scalars[i].name, s->latest[i]);
+            shown++;
+        }
+    if (final) fputc('\n', stderr);
+}
+
+static void summary(run_state *s, int64_t steps_done, double wall, const char *sched, int ncpu)
+{
+    const sd_graph *g = s->g;
+    const sd_tiling *t = sd_engine_tiling(s->e);
+    int64_t o[3], n[3];
+    sd_tile_box(t, 0, o, n);
+    printf("stardag: %s: %lld steps in %.3f s (%.3f ms/step, %.1f steps/s), %lld tasks, %d CPU workers, sched %s, "
+           "%d tiles (%dx%dx%d) of %lldx%lldx%lld cells\n",
+           g->name, (long long)steps_done, wall, steps_done ? 1e3 * wall / steps_done : 0.0,
+           steps_done / fmax(wall, 1e-9), (long long)sd_engine_tasks_submitted(s->e), ncpu, sched, t->ntiles, t->nt[0],
+           t->nt[1], t->nt[2], (long long)n[0], (long long)n[1], (long long)n[2]);
+    const sd_codelet_stats *st;
+    int nst = sd_engine_stats(s->e, &st);
+    printf("  %-28s %10s %12s %12s\n", "codelet", "tasks", "total s", "mean us");
+    for (int i = 0; i < nst; i++) {
+        int64_t k = __atomic_load_n(&st[i].ntasks, __ATOMIC_RELAXED), ns = __atomic_load_n(&st[i].ns, __ATOMIC_RELAXED);
+        if (k) printf("  %-28s %10lld %12.3f %12.1f\n", st[i].name, (long long)k, ns * 1e-9, ns * 1e-3 / k);
+    }
+    printf("  worker busy:");
+    for (unsigned w = 0; w < starpu_worker_get_count(); w++) {
+        struct starpu_profiling_worker_info wi;
+        char name[64];
+        if (starpu_profiling_worker_get_info(w, &wi) != 0) continue;
+        double total = starpu_timing_timespec_to_us(&wi.total_time), busy = starpu_timing_timespec_to_us(&wi.executing_time);
+        starpu_worker_get_name(w, name, sizeof name);
+        printf("  %s %.1f%%", name, total > 0 ? 100.0 * busy / total : 0.0);
+    }
+    printf("\n");
+    if (s->out) printf("  output: %s (%lld field steps, %lld scalar rows)\n", s->o->out && *s->o->out ? s->o->out : g->output.file,
+                       (long long)s->field_steps, (long long)s->scalar_rows);
+    for (int i = 0; i < g->nchecks; i++) {
+        const sd_gcheck *c = &g->checks[i];
+        if (c->kind == SD_CHECK_DRIFT)
+            printf("  check %s: %s (largest drift %.3g)\n", c->text, s->have_ref[i] ? "ok" : "never evaluated", s->worst[i]);
+        else printf("  check %s: ok\n", c->text);
+    }
+}
+
+static int setup_output(run_state *s, const char *path, const char *sched, int ncpu)
+{
+    const sd_graph *g = s->g;
+    const char *fnames[16], *snames[32];
+    int dtypes[16], ncomp[16];
+    for (int i = 0; i < g->output.nfields; i++) {
+        const sd_gfield *f = &g->fields[g->output.field[i]];
+        fnames[i] = f->name;
+        dtypes[i] = f->dtype;
+        ncomp[i] = f->ncomp;
+    }
+    for (int i = 0; i < g->output.nscalars; i++) snames[i] = g->scalars[g->output.scalar[i]].name;
+    char host[256] = "", start[64] = "", sv[64], err[1024];
+    gethostname(host, sizeof host - 1);
+    time_t tt = time(NULL);
+    strftime(start, sizeof start, "%Y-%m-%dT%H:%M:%SZ", gmtime(&tt));
+    int maj, min, rev;
+    starpu_get_version(&maj, &min, &rev);
+    snprintf(sv, sizeof sv, "%d.%d.%d", maj, min, rev);
+    sd_h5meta meta = {.graph_path = g->path, .graph_text = g->text, .stardag_version = PACKAGE_VERSION,
+                      .starpu_version = sv, .sched = sched, .host = host, .start_time = start,
+                      .cmdline = s->o->cmdline, .ncpu = ncpu, .ncuda = (int)starpu_cuda_worker_get_count()};
+    s->out = sd_h5out_create(path, &meta, g->domain.ndim, g->domain.shape, g->domain.spacing, g->output.nfields,
+                             fnames, dtypes, ncomp, g->output.nscalars, snames, err, sizeof err);
+    if (!s->out) {
+        fprintf(stderr, "stardag: %s\n", err);
+        return -1;
+    }
+    return 0;
+}
+
+static void snapshot_fields(run_state *s, int64_t step)
+{
+    const sd_goutput *o = &s->g->output;
+    for (int i = 0; i < o->nfields; i++) sd_engine_submit_snapshot(s->e, o->field[i], o->field_level[i], step);
+}
+
+int sd_run(const sd_graph *g, const sd_run_opts *o)
+{
+    run_state S = {.g = g, .o = o}, *s = &S;
+    s->steps = o->steps > 0 ? o->steps : g->run.steps;
+    if (o->sched && *o->sched) setenv("STARPU_SCHED", o->sched, 1);
+    if (o->ncpu >= 0) {
+        char buf[32];
+        snprintf(buf, sizeof buf, "%d", o->ncpu);
+        setenv("STARPU_NCPU", buf, 1);
+    }
+    struct starpu_conf conf;
+    starpu_conf_init(&conf);
+    const char *sched = getenv("STARPU_SCHED");
+    /* Without CUDA a model-based scheduler has nothing to choose between: lws steals work. */
+#ifdef STARPU_USE_CUDA
+    if (!sched || !*sched) conf.sched_policy_name = sched = "dmdas";
+#else
+    if (!sched || !*sched) conf.sched_policy_name = sched = "lws";
+#endif
+    int ret = starpu_init(&conf);
+    if (ret != 0) {
+        fprintf(stderr, "stardag: StarPU failed to start (error %d)%s\n", ret, ret == -ENODEV ? ": no worker available" : "");
+        return SD_EXIT_RUNTIME;
+    }
+    starpu_profiling_status_set(STARPU_PROFILING_ENABLE);
+    int ncpu = (int)starpu_cpu_worker_get_count();
+
+    int64_t tile[3];
+    int hmax = 0;
+    for (int f = 0; f < g->nfields; f++) hmax = g->fields[f].halo > hmax ? g->fields[f].halo : hmax;
+    if (o->tile[0] > 0) memcpy(tile, o->tile, sizeof tile);
+    else if (!g->run.tiles_auto) memcpy(tile, g->run.tile, sizeof tile);
+    else sd_tiling_auto(&g->domain, ncpu, hmax, tile);
+
+    char err[1024];
+    s->e = sd_engine_create(g, tile, err, sizeof err);
+    if (!s->e) {
+        fprintf(stderr, "stardag: %s: %s\n", g->path, err);
+        starpu_shutdown();
+        return SD_EXIT_RUNTIME;
+    }
+    s->ref = calloc(g->nchecks + 1, sizeof(double));
+    s->have_ref = calloc(g->nchecks + 1, 1);
+    s->worst = calloc(g->nchecks + 1, sizeof(double));
+    s->latest = malloc((g->nscalars + 1) * sizeof(double));
+    for (int i = 0; i < g->nscalars; i++) s->latest[i] = NAN;
+    const char *path = o->out ? o->out : g->output.file;
+    int status = SD_EXIT_OK;
+    if (path && *path && (g->output.nfields || g->output.nscalars) && setup_output(s, path, sched, ncpu) < 0) {
+        status = SD_EXIT_RUNTIME;
+        goto done;
+    }
+
+    interrupted = 0;
+    struct sigaction sa = {.sa_handler = on_sigint}, old;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, &old);
+    int tty = !o->quiet && isatty(2);
+
+    sd_engine_submit_init(s->e);
+    if (g->output.fields_every > 0) snapshot_fields(s, 0);
+    sd_engine_seal(s->e);
+    double t0 = now();
+    s->last_commit = t0;
+    int64_t step = 0, per_step_max = 1, inflight = g->run.max_inflight > 0 ? g->run.max_inflight : 4;
+    if (o->max_inflight > 0) inflight = o->max_inflight;
+    while (step < s->steps && !s->failed && !interrupted) {
+        int64_t before = sd_engine_tasks_submitted(s->e);
+        step++;
+        sd_engine_submit_step(s->e, step);
+        int64_t fe = g->output.fields_every;
+        if (fe > 0 && (step % fe == 0 || step == s->steps)) snapshot_fields(s, step);
+        sd_engine_seal(s->e);
+        int64_t k = sd_engine_tasks_submitted(s->e) - before;
+        if (k > per_step_max) per_step_max = k;
+        drain_records(s, 0);
+        /* at most `inflight` steps of tasks outstanding: bounds memory, keeps the pipeline full */
+        starpu_task_wait_for_n_submitted((unsigned)(inflight * per_step_max));
+        if (tty) progress(s, step, t0, 0);
+    }
+    starpu_task_wait_for_all();
+    double wall = now() - t0;
+    drain_records(s, 1);
+    if (tty) progress(s, step, t0, 1);
+    sigaction(SIGINT, &old, NULL);
+
+    if (interrupted && !s->failed) fail(s, SD_EXIT_INTERRUPTED, "interrupted at step %lld: stopped submitting, "
+                                        "finished the tasks in flight and wrote what was complete", (long long)step);
+    status = s->failed;
+    if (s->out) {
+        const char *st = status == SD_EXIT_OK ? "complete" : status == SD_EXIT_CHECK ? "check failed"
+                       : status == SD_EXIT_INTERRUPTED ? "interrupted" : "error";
+        if (sd_h5out_close(s->out, st, step, wall, err, sizeof err) < 0) {
+            fprintf(stderr, "stardag: %s\n", err);
+            if (!status) status = SD_EXIT_RUNTIME;
+        }
+        s->out = NULL;
+    }
+    if (!o->quiet) summary(s, step, wall, sched, ncpu);
+    if (status) fprintf(stderr, "stardag: %s: %s\n", g->path, s->why);
+done:
+    if (s->out) sd_h5out_close(s->out, "error", 0, 0, err, sizeof err);
+    sd_engine_destroy(s->e);
+    free(s->ref);
+    free(s->have_ref);
+    free(s->worst);
+    free(s->latest);
+    starpu_shutdown();
+    return status;
+}

@@ -1,0 +1,98 @@
+/* tiling.c - tile decomposition of a structured grid. */
+#include <stdio.h>
+#include <stdlib.h>
+#include "tiling.h"
+
+int sd_tiling_make(sd_tiling *t, const sd_domain *dom, const int64_t tile[3], int min_extent, char *err,
+                   size_t errlen)
+{
+    *t = (sd_tiling){.ndim = dom->ndim, .ntiles = 1};
+    static const char axis[] = "xyz";
+    for (int d = 0; d < 3; d++) {
+        t->shape[d] = d < dom->ndim ? dom->shape[d] : 1;
+        t->bc[d] = dom->bc[d];
+        int64_t want = d < dom->ndim ? tile[d] : 1;
+        if (want < 1 || want > t->shape[d]) want = t->shape[d];
+        int64_t n = (t->shape[d] + want - 1) / want;
+        if (n > SD_MAX_TILES_PER_AXIS) n = SD_MAX_TILES_PER_AXIS;
+        /* halo exchange reads min_extent layers from the neighbour tile alone */
+        if (d < dom->ndim && min_extent > 0 && n > 1 && t->shape[d] / n < min_extent) n = t->shape[d] / min_extent;
+        if (n < 1) n = 1;
+        if (d < dom->ndim && min_extent > 0 && t->shape[d] < min_extent && dom->bc[d] == SD_BC_PERIODIC) {
+            snprintf(err, errlen, "grid axis %c has %lld cells, fewer than the halo width %d", axis[d],
+                     (long long)t->shape[d], min_extent);
+            return -1;
+        }
+        t->nt[d] = (int)n;
+        t->start[d] = malloc((n + 1) * sizeof(int64_t));
+        if (!t->start[d]) {
+            snprintf(err, errlen, "out of memory for the tiling");
+            sd_tiling_free(t);
+            return -1;
+        }
+        for (int64_t i = 0; i <= n; i++) t->start[d][i] = i * t->shape[d] / n;
+        t->ntiles *= (int)n;
+    }
+    return 0;
+}
+
+void sd_tiling_free(sd_tiling *t)
+{
+    for (int d = 0; d < 3; d++) {
+        free(t->start[d]);
+        t->start[d] = NULL;
+    }
+}
+
+void sd_tiling_auto(const sd_domain *dom, int nworkers, int min_extent, int64_t tile[3])
+{
+    const int64_t min_cells = 65536;
+    int64_t cells = 1;
+    for (int d = 0; d < 3; d++) {
+        tile[d] = d < dom->ndim ? dom->shape[d] : 1;
+        cells *= tile[d];
+    }
+    int64_t want = 4 * (int64_t)(nworkers > 0 ? nworkers : 1);
+    if (want > cells / min_cells) want = cells / min_cells;
+    if (want < 1) want = 1;
+    int64_t have = 1;
+    int lo = min_extent > 1 ? min_extent : 1;
+    for (int d = dom->ndim - 1; d >= 0 && have < want; d--) {
+        int64_t n = (want + have - 1) / have;
+        if (n > dom->shape[d] / lo) n = dom->shape[d] / lo;
+        if (n < 1) n = 1;
+        tile[d] = (dom->shape[d] + n - 1) / n;
+        have *= n;
+    }
+}
+
+void sd_tile_coords(const sd_tiling *t, int tile, int c[3])
+{
+    c[0] = tile % t->nt[0];
+    c[1] = (tile / t->nt[0]) % t->nt[1];
+    c[2] = tile / (t->nt[0] * t->nt[1]);
+}
+
+int sd_tile_index(const sd_tiling *t, const int c[3]) { return c[0] + t->nt[0] * (c[1] + t->nt[1] * c[2]); }
+
+void sd_tile_box(const sd_tiling *t, int tile, int64_t origin[3], int64_t n[3])
+{
+    int c[3];
+    sd_tile_coords(t, tile, c);
+    for (int d = 0; d < 3; d++) {
+        origin[d] = t->start[d][c[d]];
+        n[d] = t->start[d][c[d] + 1] - origin[d];
+    }
+}
+
+int sd_tile_neighbor(const sd_tiling *t, int tile, int d, int side)
+{
+    int c[3];
+    sd_tile_coords(t, tile, c);
+    c[d] += side ? 1 : -1;
+    if (c[d] < 0 || c[d] >= t->nt[d]) {
+        if (t->bc[d] != SD_BC_PERIODIC) return -1;
+        c[d] = (c[d] + t->nt[d]) % t->nt[d];
+    }
+    return sd_tile_index(t, c);
+}

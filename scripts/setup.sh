@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# One-step set-up on Debian 12: installs what is missing, builds stardag, then
+#   demo: runs the default demo graph      test: runs the whole test suite (make check)
+# Usage: bash scripts/setup.sh demo|test      (as root, or a user with sudo)
+set -euo pipefail
+what=${1:-demo}
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top"
+
+sudo=""
+[ "$(id -u)" -eq 0 ] || sudo="sudo"
+pkgs=(build-essential autoconf automake libtool pkg-config libstarpu-dev libhwloc-dev libhdf5-dev
+      libyaml-dev hdf5-tools)
+missing=()
+for p in "${pkgs[@]}"; do dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p"); done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "setup: installing ${missing[*]}"
+  $sudo apt-get update -q
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends "${missing[@]}"
+fi
+
+[ -x configure ] || autoreconf -fi
+mkdir -p _build
+cd _build
+[ -f Makefile ] || ../configure --quiet ${STARDAG_CONFIGURE_FLAGS:-}
+jobs=$(nproc)
+make -s -j"$jobs"
+
+case "$what" in
+  demo) exec ./stardag run ../graphs/lattice/kg-packet.yaml --out kg-packet.h5 ;;
+  test) make -s -j"$jobs" check ;;
+  *) echo "usage: bash scripts/setup.sh demo|test" >&2; exit 2 ;;
+esac
