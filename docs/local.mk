@@ -1,1 +1,2 @@
-# docs
+dist_doc_DATA += docs/architecture.md docs/graph-format.md docs/codelets.md docs/output-format.md \
+	docs/user-guide.md docs/benchmarks.md

@@ -1,1 +1,4 @@
 # lattice codelets
+libstardag_la_SOURCES += codelets/lattice/kg_math.h codelets/lattice/lattice_kernels.h \
+	codelets/lattice/kg_leapfrog.c codelets/lattice/energy.c codelets/lattice/init.c \
+	codelets/lattice/mode_projection.c codelets/lattice/register.c

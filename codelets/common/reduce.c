@@ -1,0 +1,96 @@
+/* reduce.c - CPU loops of the common reductions (sum, max_abs, count_nonfinite). Each folds its
+ * tile into a->acc[0]; the runtime merges the partials exactly. Every cell and every component of
+ * the interior is visited; ghost cells never are. */
+#include "common_kernels.h"
+#include "common_math.h"
+
+#define ROW(T, a, b, j, k, c) ((const T *)(a)->p[b] + sd_at((a), (b), 0, (j), (k), (c)))
+
+/* sum: acc += scale*x per cell (term computed in double, folded exactly). */
+void sd_common_sum_cpu(const sd_tile_args *a)
+{
+    sd_acc *acc = &a->acc[0];
+    const double s = a->param[0];
+    const int64_t nx = a->n[0];
+    for (int c = 0; c < a->ncomp[0]; c++)
+        for (int64_t k = 0; k < a->n[2]; k++)
+            for (int64_t j = 0; j < a->n[1]; j++) {
+                if (a->dtype[0] == SD_F64) {
+                    const double *restrict x = ROW(double, a, 0, j, k, c);
+                    for (int64_t i = 0; i < nx; i++) sd_acc_add(acc, sd_sum_term(s, x[i]));
+                } else {
+                    const float *restrict x = ROW(float, a, 0, j, k, c);
+                    for (int64_t i = 0; i < nx; i++) sd_acc_add(acc, sd_sum_term(s, (double)x[i]));
+                }
+            }
+}
+
+/* Fold a row's finite extremes and counts into acc, as sd_acc_extreme would value by value:
+ * non-finite values are counted (count, nonfinite) and kept out of maxv/minv. */
+static void fold_extremes(sd_acc *acc, double mx, double mn, int64_t n, int64_t nf)
+{
+    acc->count += n;
+    acc->nonfinite += nf;
+    if (n > nf) {
+        if (mx > acc->maxv) acc->maxv = mx;
+        if (mn < acc->minv) acc->minv = mn;
+    }
+}
+
+/* max_abs: maxv = max |x| over finite values (minv = min |x|); NaN/Inf counted in nonfinite. */
+void sd_common_max_abs_cpu(const sd_tile_args *a)
+{
+    sd_acc *acc = &a->acc[0];
+    const int64_t nx = a->n[0];
+    for (int c = 0; c < a->ncomp[0]; c++)
+        for (int64_t k = 0; k < a->n[2]; k++)
+            for (int64_t j = 0; j < a->n[1]; j++) {
+                int64_t nf = 0;
+                if (a->dtype[0] == SD_F64) {
+                    const double *restrict x = ROW(double, a, 0, j, k, c);
+                    double mx = 0.0, mn = DBL_MAX;
+                    for (int64_t i = 0; i < nx; i++) {
+                        const double v = fabs(x[i]);
+                        const int bad = sd_nonfinite_f64(v);
+                        nf += bad;
+                        const double vmx = bad ? 0.0 : v, vmn = bad ? DBL_MAX : v;
+                        mx = vmx > mx ? vmx : mx;
+                        mn = vmn < mn ? vmn : mn;
+                    }
+                    fold_extremes(acc, mx, mn, nx, nf);
+                } else {
+                    const float *restrict x = ROW(float, a, 0, j, k, c);
+                    float mx = 0.0f, mn = FLT_MAX;
+                    for (int64_t i = 0; i < nx; i++) {
+                        const float v = fabsf(x[i]);
+                        const int bad = sd_nonfinite_f32(v);
+                        nf += bad;
+                        const float vmx = bad ? 0.0f : v, vmn = bad ? FLT_MAX : v;
+                        mx = vmx > mx ? vmx : mx;
+                        mn = vmn < mn ? vmn : mn;
+                    }
+                    fold_extremes(acc, mx, mn, nx, nf);
+                }
+            }
+}
+
+/* count_nonfinite: acc->nonfinite += number of NaN/Inf values (acc->count += values seen). */
+void sd_common_count_nonfinite_cpu(const sd_tile_args *a)
+{
+    sd_acc *acc = &a->acc[0];
+    const int64_t nx = a->n[0];
+    for (int c = 0; c < a->ncomp[0]; c++)
+        for (int64_t k = 0; k < a->n[2]; k++)
+            for (int64_t j = 0; j < a->n[1]; j++) {
+                int64_t nf = 0;
+                if (a->dtype[0] == SD_F64) {
+                    const double *restrict x = ROW(double, a, 0, j, k, c);
+                    for (int64_t i = 0; i < nx; i++) nf += sd_nonfinite_f64(x[i]);
+                } else {
+                    const float *restrict x = ROW(float, a, 0, j, k, c);
+                    for (int64_t i = 0; i < nx; i++) nf += sd_nonfinite_f32(x[i]);
+                }
+                acc->count += nx;
+                acc->nonfinite += nf;
+            }
+}

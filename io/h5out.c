@@ -1,0 +1,889 @@
+/* h5out.c - crash-safe HDF5 run output. Layout and design: docs/output-format.md.
+ *
+ * Crash safety (HDF5 1.10, serial, no journaling). Goal: a SIGKILL at any moment between two
+ * commits leaves a file that plain H5Fopen(RDONLY)/h5dump opens, holding everything of the last
+ * commit. HDF5 can only corrupt a file between flushes by writing metadata that committed
+ * metadata does not agree with, or by writing raw data over space committed metadata still uses.
+ * Both are shut off:
+ *  1. Metadata cache with evictions disabled (H5Pset_mdc_config: evictions_enabled = 0, adaptive
+ *     resizing off). Dirty metadata (object headers, B-trees, heaps, the superblock's EOA) then
+ *     stays in memory until we flush at commit; between commits the file's metadata on disk is
+ *     exactly that of the last commit. Memory cost: the cache keeps every metadata entry
+ *     (a few KiB per field dataset).
+ *  2. File space strategy H5F_FSPACE_STRATEGY_NONE (no free-space managers, no aggregators):
+ *     all allocation happens at the end of the file and freed space is never reused within the
+ *     session, so new raw chunks and new metadata never land on blocks that the committed
+ *     metadata references (e.g. a group heap relocated after the commit).
+ *  3. Uncompressed chunks: appending a scalar row rewrites a chunk in place, but with the same
+ *     bytes for committed rows; the dataset's extent on disk stays at the committed size.
+ *  4. Each new field dataset's own metadata is flushed (H5Dflush) right after its data: it lies
+ *     in fresh space nothing committed points to, and it shrinks the commit to the in-place
+ *     updates (group symbol tables, scalar extents, root attributes, superblock), which HDF5
+ *     writes superblock last. A kill *during* that flush (microseconds to milliseconds) is the
+ *     one window this design does not close (1.10 has no atomic metadata update short of SWMR).
+ *  5. No SWMR and the default lower library bound: the superblock (version 2, needed for the
+ *     file space strategy) carries no "open for writing" flag that would make a plain open of a
+ *     killed file fail (that flag, superblock v3, would need h5clear).
+ *  6. Space is reserved (posix_fallocate) before each write and commit, so a full disk or file
+ *     size limit is detected before HDF5 touches its state: the call fails cleanly, the
+ *     uncommitted state stays consistent and can still be committed/closed. If HDF5 itself
+ *     fails a write anyway, the handle is poisoned: later calls fail, and close discards
+ *     uncommitted metadata instead of flushing it, so the file stays at its last commit.
+ * Commit = flush scalar datasets, update root attributes, H5Fflush, fsync, then the XDMF sidecar
+ * (temp, fsync, rename): the sidecar never references uncommitted data. */
+#define _GNU_SOURCE
+#include "h5out.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <hdf5.h>
+
+#include "xdmf.h"
+
+#define CHUNK_TARGET (2u << 20) /* field chunk size aimed at (bytes) */
+#define SCALAR_CHUNK 1024       /* rows per scalar chunk */
+#define META_MARGIN (256u << 10) /* reserve for metadata an operation may allocate */
+#define ATTR_TEXT_MAX 16384      /* longer graph text goes into a dataset */
+
+struct sd_h5out {
+    char *path, *xmf, *h5name;
+    hid_t file, g_fields, g_scalars, *fgroup;
+    hid_t ds_step, ds_time, *ds_scal;
+    int ndim;
+    int64_t shape[3];
+    double spacing[3];
+    int nfields, nscal;
+    char **fname, **sname;
+    int *dtype, *ncomp;
+    int64_t npoints; /* per component */
+    hsize_t fchunk[4];
+    int64_t nrows, committed_rows, ncommits;
+    sd_xdmf_rec *rec;
+    size_t nrec, caprec, committed_rec;
+    int poisoned;
+};
+
+/* ---- errors ------------------------------------------------------------------------------ */
+
+static void seterr(char *err, size_t errlen, const char *fmt, ...)
+{
+    if (!err || !errlen) return;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(err, errlen, fmt, ap);
+    va_end(ap);
+    for (char *p = err; *p; p++)
+        if (*p == '\n' || *p == '\r') *p = ' ';
+}
+
+typedef struct {
+    char sys[160];   /* "error message = '...'" from the file driver (errno text) */
+    char first[200]; /* innermost description */
+    int n;
+} walk_t;
+
+static herr_t walk_cb(unsigned n, const H5E_error2_t *e, void *data)
+{
+    walk_t *w = data;
+    (void)n;
+    if (!e->desc) return 0;
+    if (!w->sys[0]) {
+        const char *p = strstr(e->desc, "error message = '");
+        if (p) {
+            p += strlen("error message = '");
+            const char *q = strchr(p, '\'');
+            size_t l = q ? (size_t)(q - p) : strlen(p);
+            if (l >= sizeof w->sys) l = sizeof w->sys - 1;
+            memcpy(w->sys, p, l);
+            w->sys[l] = 0;
+        }
+    }
+    if (!w->n++) snprintf(w->first, sizeof w->first, "%s", e->desc);
+    return 0;
+}
+
+/* The reason of the last HDF5 failure, from the error stack (which is then cleared). */
+static const char *h5why(char *buf, size_t len)
+{
+    walk_t w = {{0}, {0}, 0};
+    H5Ewalk2(H5E_DEFAULT, H5E_WALK_UPWARD, walk_cb, &w);
+    H5Eclear2(H5E_DEFAULT);
+    if (w.sys[0]) snprintf(buf, len, "%s", w.sys);
+    else if (w.first[0]) snprintf(buf, len, "HDF5: %s", w.first);
+    else snprintf(buf, len, "HDF5 error");
+    return buf;
+}
+
+/* Silence HDF5's automatic error printing for one API call, restoring the caller's handler. */
+typedef struct {
+    H5E_auto2_t fn;
+    void *data;
+} quiet_t;
+static quiet_t quiet_on(void)
+{
+    quiet_t q = {NULL, NULL};
+    H5Eget_auto2(H5E_DEFAULT, &q.fn, &q.data);
+    H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
+    return q;
+}
+static void quiet_off(quiet_t q) { H5Eset_auto2(H5E_DEFAULT, q.fn, q.data); }
+
+/* ---- small HDF5 helpers ------------------------------------------------------------------- */
+
+static int attr_write(hid_t obj, const char *name, hid_t ftype, hid_t mtype, int rank,
+                      hsize_t n, const void *v)
+{
+    hid_t sp = rank ? H5Screate_simple(1, &n, NULL) : H5Screate(H5S_SCALAR);
+    if (sp < 0) return -1;
+    hid_t a;
+    if (H5Aexists(obj, name) > 0) a = H5Aopen(obj, name, H5P_DEFAULT);
+    else a = H5Acreate2(obj, name, ftype, sp, H5P_DEFAULT, H5P_DEFAULT);
+    H5Sclose(sp);
+    if (a < 0) return -1;
+    int rc = H5Awrite(a, mtype, v) < 0 ? -1 : 0;
+    H5Aclose(a);
+    return rc;
+}
+static int attr_i64(hid_t obj, const char *name, int64_t v)
+{
+    return attr_write(obj, name, H5T_STD_I64LE, H5T_NATIVE_INT64, 0, 1, &v);
+}
+static int attr_i32(hid_t obj, const char *name, int v)
+{
+    return attr_write(obj, name, H5T_STD_I32LE, H5T_NATIVE_INT, 0, 1, &v);
+}
+static int attr_f64(hid_t obj, const char *name, double v)
+{
+    return attr_write(obj, name, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, 0, 1, &v);
+}
+/* Fixed-length, null-terminated string attribute; an existing one is replaced. */
+static int attr_str(hid_t obj, const char *name, const char *s)
+{
+    if (!s) s = "";
+    size_t l = strlen(s) + 1;
+    hid_t t = H5Tcopy(H5T_C_S1);
+    if (t < 0) return -1;
+    int rc = -1;
+    if (H5Tset_size(t, l) >= 0 && H5Tset_strpad(t, H5T_STR_NULLTERM) >= 0 &&
+        H5Tset_cset(t, H5T_CSET_UTF8) >= 0) {
+        if (H5Aexists(obj, name) > 0 && H5Adelete(obj, name) < 0) goto out;
+        hid_t sp = H5Screate(H5S_SCALAR);
+        hid_t a = H5Acreate2(obj, name, t, sp, H5P_DEFAULT, H5P_DEFAULT);
+        H5Sclose(sp);
+        if (a >= 0) {
+            rc = H5Awrite(a, t, s) < 0 ? -1 : 0;
+            H5Aclose(a);
+        }
+    }
+out:
+    H5Tclose(t);
+    return rc;
+}
+static int str_dataset(hid_t loc, const char *name, const char *s)
+{
+    size_t l = strlen(s) + 1;
+    hid_t t = H5Tcopy(H5T_C_S1);
+    if (t < 0) return -1;
+    H5Tset_size(t, l);
+    H5Tset_cset(t, H5T_CSET_UTF8);
+    hid_t sp = H5Screate(H5S_SCALAR);
+    hid_t d = H5Dcreate2(loc, name, t, sp, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+    int rc = d >= 0 && H5Dwrite(d, t, H5S_ALL, H5S_ALL, H5P_DEFAULT, s) >= 0 ? 0 : -1;
+    if (d >= 0) H5Dclose(d);
+    H5Sclose(sp);
+    H5Tclose(t);
+    return rc;
+}
+
+static int vfd_fd(sd_h5out *o)
+{
+    void *h = NULL;
+    if (H5Fget_vfd_handle(o->file, H5P_DEFAULT, &h) < 0 || !h) return -1;
+    return *(int *)h;
+}
+
+/* Make sure the file has room for `need` more bytes past HDF5's end of allocation (plus a
+ * metadata margin), so a full disk / size limit fails here and not inside HDF5. Returns 0, or an
+ * errno value. */
+static int reserve(sd_h5out *o, uint64_t need)
+{
+    int fd = vfd_fd(o);
+    if (fd < 0) return EIO;
+    hsize_t eoa = 0;
+    if (H5Fget_filesize(o->file, &eoa) < 0) { H5Eclear2(H5E_DEFAULT); return EIO; }
+    off_t target = (off_t)(eoa + need + META_MARGIN);
+    struct stat st;
+    if (fstat(fd, &st) != 0) return errno;
+    if (st.st_size >= target) return 0;
+    int e = posix_fallocate(fd, st.st_size, target - st.st_size);
+    if (e == EINVAL || e == EOPNOTSUPP) e = 0; /* filesystem without fallocate: best effort */
+    return e;
+}
+
+static int valid_name(const char *s)
+{
+    return s && *s && !strchr(s, '/') && strcmp(s, ".") && strlen(s) < 200;
+}
+
+static char *xstrdup(const char *s)
+{
+    size_t l = strlen(s) + 1;
+    char *p = malloc(l);
+    if (p) memcpy(p, s, l);
+    return p;
+}
+
+int sd_h5_xdmf_path_for(const char *h5path, char *buf, size_t len)
+{
+    size_t n = strlen(h5path);
+    if (n >= 3 && !strcmp(h5path + n - 3, ".h5")) n -= 3;
+    if (n + 5 > len) return -1;
+    memcpy(buf, h5path, n);
+    memcpy(buf + n, ".xmf", 5);
+    return 0;
+}
+
+const char *sd_h5out_path(const sd_h5out *o) { return o ? o->path : NULL; }
+const char *sd_h5out_xdmf_path(const sd_h5out *o) { return o ? o->xmf : NULL; }
+int64_t sd_h5out_commits(const sd_h5out *o) { return o ? o->ncommits : 0; }
+
+static void free_obj(sd_h5out *o)
+{
+    if (!o) return;
+    for (int i = 0; i < o->nfields; i++) free(o->fname ? o->fname[i] : NULL);
+    for (int i = 0; i < o->nscal; i++) free(o->sname ? o->sname[i] : NULL);
+    free(o->fname);
+    free(o->sname);
+    free(o->dtype);
+    free(o->ncomp);
+    free(o->fgroup);
+    free(o->ds_scal);
+    free(o->rec);
+    free(o->path);
+    free(o->xmf);
+    free(o->h5name);
+    free(o);
+}
+
+static void close_handles(sd_h5out *o)
+{
+    for (int i = 0; i < o->nfields; i++)
+        if (o->fgroup[i] >= 0) H5Gclose(o->fgroup[i]), o->fgroup[i] = -1;
+    for (int i = 0; i < o->nscal; i++)
+        if (o->ds_scal[i] >= 0) H5Dclose(o->ds_scal[i]), o->ds_scal[i] = -1;
+    if (o->ds_step >= 0) H5Dclose(o->ds_step), o->ds_step = -1;
+    if (o->ds_time >= 0) H5Dclose(o->ds_time), o->ds_time = -1;
+    if (o->g_fields >= 0) H5Gclose(o->g_fields), o->g_fields = -1;
+    if (o->g_scalars >= 0) H5Gclose(o->g_scalars), o->g_scalars = -1;
+}
+
+/* Chunk of a field dataset (dims slowest first: [c][z][y][x] for the present ones). Greedy from
+ * x outwards: whole extents while they fit CHUNK_TARGET, then the largest divisor that fits (so
+ * chunks tile the field exactly and are written straight from the caller's buffer), falling
+ * back to a non-dividing count if that divisor would give tiny chunks. */
+static void pick_chunk(int rank, const hsize_t *dims, size_t esize, hsize_t *chunk)
+{
+    uint64_t bytes = esize;
+    int full = 1;
+    for (int k = rank - 1; k >= 0; k--) {
+        if (!full) { chunk[k] = 1; continue; }
+        if (bytes * dims[k] <= CHUNK_TARGET) {
+            chunk[k] = dims[k];
+            bytes *= dims[k];
+            continue;
+        }
+        hsize_t fit = CHUNK_TARGET / bytes;
+        if (fit < 1) fit = 1;
+        hsize_t d = fit;
+        while (d > 1 && dims[k] % d) d--;
+        if (d * 4 < fit) d = fit; /* divisor too small: accept a partial edge chunk */
+        chunk[k] = d;
+        full = 0;
+    }
+}
+
+static hid_t create_scalar_ds(hid_t g, const char *name, hid_t ftype)
+{
+    hsize_t d0 = 0, dmax = H5S_UNLIMITED, ch = SCALAR_CHUNK;
+    hid_t sp = H5Screate_simple(1, &d0, &dmax);
+    hid_t dcpl = H5Pcreate(H5P_DATASET_CREATE);
+    hid_t ds = -1;
+    if (sp >= 0 && dcpl >= 0 && H5Pset_chunk(dcpl, 1, &ch) >= 0)
+        ds = H5Dcreate2(g, name, ftype, sp, H5P_DEFAULT, dcpl, H5P_DEFAULT);
+    if (dcpl >= 0) H5Pclose(dcpl);
+    if (sp >= 0) H5Sclose(sp);
+    return ds;
+}
+
+static int write_meta(hid_t file, const sd_h5meta *m)
+{
+    sd_h5meta z;
+    if (!m) {
+        memset(&z, 0, sizeof z);
+        m = &z;
+    }
+    hid_t g = H5Gcreate2(file, "meta", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+    if (g < 0) return -1;
+    int rc = 0;
+    const char *txt = m->graph_text ? m->graph_text : "";
+    rc |= attr_str(g, "graph_path", m->graph_path);
+    if (strlen(txt) <= ATTR_TEXT_MAX) rc |= attr_str(g, "graph_text", txt);
+    else rc |= str_dataset(g, "graph_text", txt);
+    rc |= attr_str(g, "stardag_version", m->stardag_version);
+    rc |= attr_str(g, "starpu_version", m->starpu_version);
+    rc |= attr_str(g, "sched", m->sched);
+    rc |= attr_str(g, "host", m->host);
+    rc |= attr_str(g, "start_time", m->start_time);
+    rc |= attr_str(g, "cmdline", m->cmdline);
+    unsigned maj = 0, min = 0, rel = 0;
+    H5get_libversion(&maj, &min, &rel);
+    char hv[32];
+    snprintf(hv, sizeof hv, "%u.%u.%u", maj, min, rel);
+    rc |= attr_str(g, "hdf5_version", hv);
+    rc |= attr_i32(g, "ncpu", m->ncpu);
+    rc |= attr_i32(g, "ncuda", m->ncuda);
+    H5Gclose(g);
+    return rc ? -1 : 0;
+}
+
+sd_h5out *sd_h5out_create(const char *path, const sd_h5meta *meta, int ndim, const int64_t shape[3],
+                          const double spacing[3], int nfields, const char *const *field_names,
+                          const int *dtypes, const int *ncomp, int nscalars,
+                          const char *const *scalar_names, char *err, size_t errlen)
+{
+    const char *p = path ? path : "(null)";
+    if (!path || !*path) { seterr(err, errlen, "%s: no output path given", p); return NULL; }
+    if (ndim < 1 || ndim > 3 || !shape || !spacing) {
+        seterr(err, errlen, "%s: invalid grid (ndim %d, must be 1..3)", p, ndim);
+        return NULL;
+    }
+    for (int k = 0; k < 3; k++) {
+        if (k < ndim ? shape[k] < 1 : shape[k] != 1) {
+            seterr(err, errlen, "%s: invalid grid shape on axis %d: %" PRId64, p, k, shape[k]);
+            return NULL;
+        }
+    }
+    if (nfields < 0 || nscalars < 0 || (nfields && (!field_names || !dtypes || !ncomp)) ||
+        (nscalars && !scalar_names)) {
+        seterr(err, errlen, "%s: invalid field/scalar declarations", p);
+        return NULL;
+    }
+    for (int i = 0; i < nfields; i++) {
+        if (!valid_name(field_names[i]) || (dtypes[i] != SD_F32 && dtypes[i] != SD_F64) ||
+            ncomp[i] < 1 || ncomp[i] > 64) {
+            seterr(err, errlen, "%s: invalid field %d ('%s')", p, i,
+                   field_names[i] ? field_names[i] : "(null)");
+            return NULL;
+        }
+        for (int j = 0; j < i; j++)
+            if (!strcmp(field_names[i], field_names[j])) {
+                seterr(err, errlen, "%s: duplicate field name '%s'", p, field_names[i]);
+                return NULL;
+            }
+    }
+    for (int i = 0; i < nscalars; i++) {
+        if (!valid_name(scalar_names[i]) || !strcmp(scalar_names[i], "step") ||
+            !strcmp(scalar_names[i], "time")) {
+            seterr(err, errlen, "%s: invalid scalar name '%s'", p,
+                   scalar_names[i] ? scalar_names[i] : "(null)");
+            return NULL;
+        }
+        for (int j = 0; j < i; j++)
+            if (!strcmp(scalar_names[i], scalar_names[j])) {
+                seterr(err, errlen, "%s: duplicate scalar name '%s'", p, scalar_names[i]);
+                return NULL;
+            }
+    }
+
+    sd_h5out *o = calloc(1, sizeof *o);
+    if (!o) { seterr(err, errlen, "%s: out of memory", p); return NULL; }
+    o->file = o->g_fields = o->g_scalars = o->ds_step = o->ds_time = -1;
+    o->ndim = ndim;
+    o->npoints = 1;
+    for (int k = 0; k < 3; k++) {
+        o->shape[k] = shape[k];
+        o->spacing[k] = k < ndim ? spacing[k] : 1.0;
+        o->npoints *= shape[k];
+    }
+    o->path = xstrdup(path);
+    o->xmf = malloc(strlen(path) + 8);
+    const char *base = strrchr(path, '/');
+    o->h5name = xstrdup(base ? base + 1 : path);
+    o->nfields = nfields;
+    o->nscal = nscalars;
+    o->fname = calloc(nfields + 1, sizeof *o->fname);
+    o->sname = calloc(nscalars + 1, sizeof *o->sname);
+    o->dtype = calloc(nfields + 1, sizeof *o->dtype);
+    o->ncomp = calloc(nfields + 1, sizeof *o->ncomp);
+    o->fgroup = calloc(nfields + 1, sizeof *o->fgroup);
+    o->ds_scal = calloc(nscalars + 1, sizeof *o->ds_scal);
+    if (!o->path || !o->xmf || !o->h5name || !o->fname || !o->sname || !o->dtype || !o->ncomp ||
+        !o->fgroup || !o->ds_scal) {
+        seterr(err, errlen, "%s: out of memory", p);
+        free_obj(o);
+        return NULL;
+    }
+    sd_h5_xdmf_path_for(path, o->xmf, strlen(path) + 8);
+    for (int i = 0; i < nfields; i++) {
+        o->fgroup[i] = -1;
+        o->dtype[i] = dtypes[i];
+        o->ncomp[i] = ncomp[i];
+        if (!(o->fname[i] = xstrdup(field_names[i]))) {
+            seterr(err, errlen, "%s: out of memory", p);
+            free_obj(o);
+            return NULL;
+        }
+    }
+    for (int i = 0; i < nscalars; i++) {
+        o->ds_scal[i] = -1;
+        if (!(o->sname[i] = xstrdup(scalar_names[i]))) {
+            seterr(err, errlen, "%s: out of memory", p);
+            free_obj(o);
+            return NULL;
+        }
+    }
+    /* Chunk shape of the field datasets (depends only on dtype): computed per write. */
+
+    quiet_t q = quiet_on();
+    char why[256];
+    const char *stage = "cannot set up file properties";
+    hid_t fcpl = H5Pcreate(H5P_FILE_CREATE), fapl = H5Pcreate(H5P_FILE_ACCESS);
+    H5AC_cache_config_t cc;
+    memset(&cc, 0, sizeof cc);
+    cc.version = H5AC__CURR_CACHE_CONFIG_VERSION;
+    if (fcpl < 0 || fapl < 0) goto fail;
+    /* (2) append-only allocation: freed space is never reused. */
+    if (H5Pset_file_space_strategy(fcpl, H5F_FSPACE_STRATEGY_NONE, 0, (hsize_t)1) < 0) goto fail;
+    /* Fewer metadata objects change per commit: symbol-table nodes of 128 links split rarely
+     * (step names are zero-padded, so new links append at a node's end). */
+    if (H5Pset_sym_k(fcpl, 16, 64) < 0) goto fail;
+    /* (1) dirty metadata stays in memory until H5Fflush. */
+    if (H5Pget_mdc_config(fapl, &cc) < 0) goto fail;
+    cc.evictions_enabled = 0;
+    cc.incr_mode = H5C_incr__off;
+    cc.flash_incr_mode = H5C_flash_incr__off;
+    cc.decr_mode = H5C_decr__off;
+    cc.set_initial_size = 1;
+    cc.initial_size = 8u << 20;
+    if (cc.max_size < cc.initial_size) cc.max_size = cc.initial_size;
+    if (cc.min_size > cc.initial_size) cc.min_size = cc.initial_size;
+    if (H5Pset_mdc_config(fapl, &cc) < 0) goto fail;
+    if (H5Pset_fclose_degree(fapl, H5F_CLOSE_STRONG) < 0) goto fail;
+
+    stage = "cannot create file";
+    o->file = H5Fcreate(path, H5F_ACC_TRUNC, fcpl, fapl);
+    if (o->file < 0) goto fail;
+    stage = "cannot write file structure";
+    int e = reserve(o, 0);
+    if (e) {
+        snprintf(why, sizeof why, "%s", strerror(e));
+        goto fail_why;
+    }
+    if (attr_i32(o->file, "stardag_format", SD_H5_FORMAT) < 0 ||
+        attr_str(o->file, "status", "running") < 0 || attr_i64(o->file, "steps_done", -1) < 0 ||
+        attr_f64(o->file, "wall_s", -1.0) < 0 || attr_i64(o->file, "commits", 0) < 0 ||
+        attr_i64(o->file, "committed_output_steps", 0) < 0 ||
+        attr_i64(o->file, "committed_field_datasets", 0) < 0 ||
+        attr_i64(o->file, "committed_scalar_rows", 0) < 0 ||
+        attr_i64(o->file, "last_committed_step", -1) < 0)
+        goto fail;
+    if (write_meta(o->file, meta) < 0) goto fail;
+    hid_t g = H5Gcreate2(o->file, "grid", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+    if (g < 0) goto fail;
+    double org[3] = {0, 0, 0};
+    int rcg = attr_i32(g, "ndim", ndim) | attr_write(g, "shape", H5T_STD_I64LE, H5T_NATIVE_INT64, 1, 3, o->shape) |
+              attr_write(g, "spacing", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, 1, 3, o->spacing) |
+              attr_write(g, "origin", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, 1, 3, org);
+    H5Gclose(g);
+    if (rcg) goto fail;
+    if ((o->g_fields = H5Gcreate2(o->file, "fields", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT)) < 0)
+        goto fail;
+    /* Field groups get a local heap (link names) sized for ~1000 steps up front, so it is not
+     * relocated as steps are added: one block, rewritten in place at each commit. */
+    hid_t gcpl = H5Pcreate(H5P_GROUP_CREATE);
+    if (gcpl < 0 || H5Pset_local_heap_size_hint(gcpl, 16384) < 0) {
+        if (gcpl >= 0) H5Pclose(gcpl);
+        goto fail;
+    }
+    for (int i = 0; i < nfields; i++) {
+        o->fgroup[i] = H5Gcreate2(o->g_fields, o->fname[i], H5P_DEFAULT, gcpl, H5P_DEFAULT);
+        if (o->fgroup[i] < 0 || attr_str(o->fgroup[i], "dtype", dtypes[i] == SD_F32 ? "f32" : "f64") < 0 ||
+            attr_i32(o->fgroup[i], "components", ncomp[i]) < 0) {
+            H5Pclose(gcpl);
+            goto fail;
+        }
+    }
+    H5Pclose(gcpl);
+    if ((o->g_scalars = H5Gcreate2(o->file, "scalars", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT)) < 0)
+        goto fail;
+    if ((o->ds_step = create_scalar_ds(o->g_scalars, "step", H5T_STD_I64LE)) < 0 ||
+        (o->ds_time = create_scalar_ds(o->g_scalars, "time", H5T_IEEE_F64LE)) < 0)
+        goto fail;
+    {
+        size_t cl = 1;
+        for (int i = 0; i < nscalars; i++) cl += strlen(o->sname[i]) + 1;
+        char *cols = malloc(cl);
+        if (!cols) goto fail;
+        cols[0] = 0;
+        for (int i = 0; i < nscalars; i++) {
+            if (i) strcat(cols, ",");
+            strcat(cols, o->sname[i]);
+        }
+        int rcc = attr_str(o->g_scalars, "names", cols);
+        free(cols);
+        if (rcc < 0) goto fail;
+    }
+    for (int i = 0; i < nscalars; i++)
+        if ((o->ds_scal[i] = create_scalar_ds(o->g_scalars, o->sname[i], H5T_IEEE_F64LE)) < 0)
+            goto fail;
+    H5Pclose(fcpl);
+    H5Pclose(fapl);
+    fcpl = fapl = -1;
+    quiet_off(q);
+    /* The empty structure is the first commit: the file is valid from here on. */
+    if (sd_h5out_commit(o, err, errlen) < 0) {
+        q = quiet_on();
+        close_handles(o);
+        H5Fclose(o->file);
+        H5Eclear2(H5E_DEFAULT);
+        quiet_off(q);
+        unlink(path);
+        free_obj(o);
+        return NULL;
+    }
+    return o;
+
+fail:
+    h5why(why, sizeof why);
+fail_why:
+    seterr(err, errlen, "%s: %s: %s", p, stage, why);
+    if (fcpl >= 0) H5Pclose(fcpl);
+    if (fapl >= 0) H5Pclose(fapl);
+    if (o->file >= 0) {
+        close_handles(o);
+        H5Fclose(o->file);
+        unlink(path);
+    }
+    H5Eclear2(H5E_DEFAULT);
+    quiet_off(q);
+    free_obj(o);
+    return NULL;
+}
+
+static int add_rec(sd_h5out *o, int64_t step, double time, int field)
+{
+    if (o->nrec == o->caprec) {
+        size_t nc = o->caprec ? 2 * o->caprec : 64;
+        sd_xdmf_rec *r = realloc(o->rec, nc * sizeof *r);
+        if (!r) return -1;
+        o->rec = r;
+        o->caprec = nc;
+    }
+    o->rec[o->nrec++] = (sd_xdmf_rec){step, time, field};
+    return 0;
+}
+
+int sd_h5out_write_field(sd_h5out *o, int field, int64_t step, double time, const void *data,
+                         char *err, size_t errlen)
+{
+    if (!o) { seterr(err, errlen, "(null): no output file"); return -1; }
+    if (field < 0 || field >= o->nfields) {
+        seterr(err, errlen, "%s: cannot write field #%d at step %" PRId64 ": no such field",
+               o->path, field, step);
+        return -1;
+    }
+    const char *fn = o->fname[field];
+    if (o->poisoned) {
+        seterr(err, errlen, "%s: cannot write field %s at step %" PRId64
+               ": an earlier write failed; file is kept at its last commit", o->path, fn, step);
+        return -1;
+    }
+    if (step < 0 || !data) {
+        seterr(err, errlen, "%s: cannot write field %s at step %" PRId64 ": %s", o->path, fn,
+               step, step < 0 ? "negative step" : "no data");
+        return -1;
+    }
+    char name[32], why[256];
+    snprintf(name, sizeof name, "%08" PRId64, step);
+    quiet_t q = quiet_on();
+    int rank = 0, nc = o->ncomp[field];
+    hsize_t dims[4], chunk[4];
+    if (nc > 1) dims[rank++] = (hsize_t)nc;
+    for (int k = o->ndim - 1; k >= 0; k--) dims[rank++] = (hsize_t)o->shape[k];
+    size_t es = o->dtype[field] == SD_F32 ? 4 : 8;
+    hid_t mt = o->dtype[field] == SD_F32 ? H5T_NATIVE_FLOAT : H5T_NATIVE_DOUBLE;
+    hid_t ft = o->dtype[field] == SD_F32 ? H5T_IEEE_F32LE : H5T_IEEE_F64LE;
+    pick_chunk(rank, dims, es, chunk);
+    uint64_t bytes = (uint64_t)o->npoints * nc * es;
+    hid_t sp = -1, dcpl = -1, dapl = -1, ds = -1;
+    int created = 0;
+
+    htri_t ex = H5Lexists(o->fgroup[field], name, H5P_DEFAULT);
+    if (ex != 0) {
+        if (ex > 0) snprintf(why, sizeof why, "step already written");
+        else h5why(why, sizeof why);
+        goto fail_clean;
+    }
+    int e = reserve(o, bytes + bytes / 64);
+    if (e) {
+        snprintf(why, sizeof why, "%s", strerror(e));
+        goto fail_clean; /* nothing touched: state stays consistent */
+    }
+    if ((sp = H5Screate_simple(rank, dims, NULL)) < 0 || (dcpl = H5Pcreate(H5P_DATASET_CREATE)) < 0 ||
+        H5Pset_chunk(dcpl, rank, chunk) < 0 || H5Pset_fill_time(dcpl, H5D_FILL_TIME_NEVER) < 0 ||
+        (dapl = H5Pcreate(H5P_DATASET_ACCESS)) < 0 ||
+        /* no chunk cache: whole chunks go straight from the caller's buffer to the file */
+        H5Pset_chunk_cache(dapl, 0, 0, 1.0) < 0) {
+        h5why(why, sizeof why);
+        goto fail_clean;
+    }
+    ds = H5Dcreate2(o->fgroup[field], name, ft, sp, H5P_DEFAULT, dcpl, dapl);
+    if (ds < 0) { h5why(why, sizeof why); goto fail_clean; }
+    created = 1;
+    if (H5Dwrite(ds, mt, H5S_ALL, H5S_ALL, H5P_DEFAULT, data) < 0 || attr_i64(ds, "step", step) < 0 ||
+        attr_f64(ds, "time", time) < 0 || H5Dflush(ds) < 0) {
+        h5why(why, sizeof why);
+        goto fail_poison;
+    }
+    H5Dclose(ds);
+    H5Pclose(dapl);
+    H5Pclose(dcpl);
+    H5Sclose(sp);
+    quiet_off(q);
+    if (add_rec(o, step, time, field) < 0) {
+        /* The dataset is written; only the sidecar would miss it. */
+        seterr(err, errlen, "%s: cannot record field %s at step %" PRId64 ": out of memory",
+               o->path, fn, step);
+        return -1;
+    }
+    return 0;
+
+fail_poison:
+    /* HDF5 failed after touching its state: never flush that state (see close). */
+    o->poisoned = 1;
+    (void)created;
+fail_clean:
+    seterr(err, errlen, "%s: cannot write field %s at step %" PRId64 ": %s", o->path, fn, step, why);
+    if (ds >= 0) H5Dclose(ds);
+    if (dapl >= 0) H5Pclose(dapl);
+    if (dcpl >= 0) H5Pclose(dcpl);
+    if (sp >= 0) H5Sclose(sp);
+    H5Eclear2(H5E_DEFAULT);
+    quiet_off(q);
+    return -1;
+}
+
+static int append1(hid_t ds, int64_t row, hid_t mt, const void *v)
+{
+    hsize_t n = (hsize_t)row + 1, start = (hsize_t)row, one = 1;
+    if (H5Dset_extent(ds, &n) < 0) return -1;
+    hid_t fs = H5Dget_space(ds);
+    if (fs < 0) return -1;
+    hid_t ms = H5Screate_simple(1, &one, NULL);
+    int rc = -1;
+    if (ms >= 0 && H5Sselect_hyperslab(fs, H5S_SELECT_SET, &start, NULL, &one, NULL) >= 0 &&
+        H5Dwrite(ds, mt, ms, fs, H5P_DEFAULT, v) >= 0)
+        rc = 0;
+    if (ms >= 0) H5Sclose(ms);
+    H5Sclose(fs);
+    return rc;
+}
+
+int sd_h5out_append_scalars(sd_h5out *o, int64_t step, double time, const double *values,
+                            char *err, size_t errlen)
+{
+    if (!o) { seterr(err, errlen, "(null): no output file"); return -1; }
+    if (o->poisoned) {
+        seterr(err, errlen, "%s: cannot append scalars at step %" PRId64
+               ": an earlier write failed; file is kept at its last commit", o->path, step);
+        return -1;
+    }
+    if (o->nscal && !values) {
+        seterr(err, errlen, "%s: cannot append scalars at step %" PRId64 ": no values", o->path, step);
+        return -1;
+    }
+    char why[256];
+    quiet_t q = quiet_on();
+    int e = reserve(o, (uint64_t)(o->nscal + 2) * SCALAR_CHUNK * 8);
+    if (e) {
+        seterr(err, errlen, "%s: cannot append scalars at step %" PRId64 ": %s", o->path, step,
+               strerror(e));
+        quiet_off(q);
+        return -1;
+    }
+    int64_t r = o->nrows;
+    const char *bad = "step";
+    if (append1(o->ds_step, r, H5T_NATIVE_INT64, &step) < 0) goto fail;
+    bad = "time";
+    if (append1(o->ds_time, r, H5T_NATIVE_DOUBLE, &time) < 0) goto fail;
+    for (int i = 0; i < o->nscal; i++) {
+        bad = o->sname[i];
+        if (append1(o->ds_scal[i], r, H5T_NATIVE_DOUBLE, &values[i]) < 0) goto fail;
+    }
+    o->nrows++;
+    quiet_off(q);
+    return 0;
+fail:
+    h5why(why, sizeof why);
+    o->poisoned = 1;
+    seterr(err, errlen, "%s: cannot append scalar %s at step %" PRId64 ": %s", o->path, bad, step, why);
+    quiet_off(q);
+    return -1;
+}
+
+static int64_t distinct_steps(const sd_h5out *o, size_t n, int64_t *last)
+{
+    /* records are few per step; count distinct steps (sorted copy) */
+    *last = -1;
+    if (!n) return 0;
+    int64_t *s = malloc(n * sizeof *s);
+    if (!s) return -1;
+    for (size_t i = 0; i < n; i++) s[i] = o->rec[i].step;
+    for (size_t i = 1; i < n; i++) { /* insertion sort is fine: nearly sorted */
+        int64_t v = s[i];
+        size_t j = i;
+        while (j > 0 && s[j - 1] > v) { s[j] = s[j - 1]; j--; }
+        s[j] = v;
+    }
+    int64_t c = 1;
+    for (size_t i = 1; i < n; i++) c += s[i] != s[i - 1];
+    *last = s[n - 1];
+    free(s);
+    return c;
+}
+
+int sd_h5out_commit(sd_h5out *o, char *err, size_t errlen)
+{
+    if (!o) { seterr(err, errlen, "(null): no output file"); return -1; }
+    if (o->poisoned) {
+        seterr(err, errlen, "%s: cannot commit: an earlier write failed; file is kept at its last commit",
+               o->path);
+        return -1;
+    }
+    char why[256];
+    quiet_t q = quiet_on();
+    int e = reserve(o, 0);
+    if (e) {
+        seterr(err, errlen, "%s: cannot commit: %s", o->path, strerror(e));
+        quiet_off(q);
+        return -1;
+    }
+    int64_t last = -1, nsteps = distinct_steps(o, o->nrec, &last);
+    if (nsteps < 0) {
+        seterr(err, errlen, "%s: cannot commit: out of memory", o->path);
+        quiet_off(q);
+        return -1;
+    }
+    /* Children before parents: scalar datasets (extent, chunk index, raw chunks), then the
+     * root attributes, groups and superblock in H5Fflush. */
+    if (H5Dflush(o->ds_step) < 0 || H5Dflush(o->ds_time) < 0) goto fail;
+    for (int i = 0; i < o->nscal; i++)
+        if (H5Dflush(o->ds_scal[i]) < 0) goto fail;
+    if (attr_i64(o->file, "commits", o->ncommits + 1) < 0 ||
+        attr_i64(o->file, "committed_output_steps", nsteps) < 0 ||
+        attr_i64(o->file, "committed_field_datasets", (int64_t)o->nrec) < 0 ||
+        attr_i64(o->file, "committed_scalar_rows", o->nrows) < 0 ||
+        attr_i64(o->file, "last_committed_step", last) < 0)
+        goto fail;
+    if (H5Fflush(o->file, H5F_SCOPE_LOCAL) < 0) goto fail;
+    int fd = vfd_fd(o);
+    if (fd < 0) goto fail;
+    if (fsync(fd) != 0) {
+        seterr(err, errlen, "%s: cannot commit: fsync failed: %s", o->path, strerror(errno));
+        quiet_off(q);
+        return -1;
+    }
+    quiet_off(q);
+    o->ncommits++;
+    o->committed_rows = o->nrows;
+    o->committed_rec = o->nrec;
+    sd_xdmf_desc d = {o->h5name, o->ndim, {o->shape[0], o->shape[1], o->shape[2]},
+                      {o->spacing[0], o->spacing[1], o->spacing[2]}, o->nfields,
+                      (const char *const *)o->fname, o->dtype, o->ncomp, o->committed_rec, o->rec};
+    return sd_xdmf_write(o->xmf, &d, err, errlen);
+fail:
+    h5why(why, sizeof why);
+    /* A failed flush may have written part of the new metadata: stop touching the file. */
+    o->poisoned = 1;
+    seterr(err, errlen, "%s: cannot commit: %s", o->path, why);
+    quiet_off(q);
+    return -1;
+}
+
+/* Close without flushing uncommitted metadata: point HDF5's descriptor at a scratch sink
+ * (memfd, else /dev/null) so whatever it writes on close goes nowhere, then close it. */
+static void close_discard(sd_h5out *o)
+{
+    int fd = vfd_fd(o);
+    if (fd >= 0) {
+        int sink = memfd_create("sd_h5out_discard", MFD_CLOEXEC);
+        if (sink < 0) sink = open("/dev/null", O_RDWR | O_CLOEXEC);
+        if (sink >= 0) {
+            dup2(sink, fd);
+            close(sink);
+        }
+    }
+    close_handles(o);
+    H5Fclose(o->file);
+    o->file = -1;
+}
+
+int sd_h5out_close(sd_h5out *o, const char *status, int64_t steps_done, double wall_s, char *err,
+                   size_t errlen)
+{
+    if (!o) { seterr(err, errlen, "(null): no output file"); return -1; }
+    int rc = 0;
+    char why[256];
+    quiet_t q = quiet_on();
+    if (o->poisoned) {
+        seterr(err, errlen, "%s: closed after an earlier write failure; file kept at its last commit",
+               o->path);
+        close_discard(o);
+        H5Eclear2(H5E_DEFAULT);
+        quiet_off(q);
+        free_obj(o);
+        return -1;
+    }
+    int e = reserve(o, 0);
+    if (e) {
+        snprintf(why, sizeof why, "%s", strerror(e));
+        seterr(err, errlen, "%s: cannot record run end: %s", o->path, why);
+        close_discard(o); /* keep the last commit intact rather than risk a partial flush */
+        quiet_off(q);
+        free_obj(o);
+        return -1;
+    }
+    if (attr_str(o->file, "status", status ? status : "") < 0 ||
+        attr_i64(o->file, "steps_done", steps_done) < 0 || attr_f64(o->file, "wall_s", wall_s) < 0) {
+        h5why(why, sizeof why);
+        seterr(err, errlen, "%s: cannot record run end: %s", o->path, why);
+        o->poisoned = 1;
+        rc = -1;
+    }
+    quiet_off(q);
+    if (!rc && sd_h5out_commit(o, err, errlen) < 0) rc = -1;
+    q = quiet_on();
+    if (o->poisoned) {
+        close_discard(o);
+    } else {
+        close_handles(o);
+        if (H5Fclose(o->file) < 0 && !rc) {
+            h5why(why, sizeof why);
+            seterr(err, errlen, "%s: cannot close: %s", o->path, why);
+            rc = -1;
+        }
+    }
+    H5Eclear2(H5E_DEFAULT);
+    quiet_off(q);
+    free_obj(o);
+    return rc;
+}

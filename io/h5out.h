@@ -1,0 +1,81 @@
+/* h5out.h - crash-safe HDF5 run output (fields, scalar time series, run metadata) with an
+ * XDMF sidecar for ParaView. File layout and crash-safety design: docs/output-format.md.
+ *
+ * Every function returns 0 on success, or -1 with a one-line message in err (naming the file
+ * and what failed). HDF5's automatic error printing is switched off for the duration of each
+ * call (and restored afterwards); messages are built from HDF5's error stack and errno.
+ * Not thread-safe: one sd_h5out is used by one thread at a time (serial HDF5). */
+#ifndef STARDAG_IO_H5OUT_H
+#define STARDAG_IO_H5OUT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <stardag/kernel.h> /* SD_F32, SD_F64 */
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Value of the root attribute "stardag_format" written by this version. */
+#define SD_H5_FORMAT 1
+
+typedef struct sd_h5out sd_h5out;
+
+typedef struct sd_h5meta { /* strings may be NULL (stored as empty strings) */
+    const char *graph_path, *graph_text, *stardag_version, *starpu_version, *sched, *host,
+        *start_time, *cmdline;
+    int ncpu, ncuda;
+} sd_h5meta;
+
+/* Create (truncate) the run file. Grid: ndim 1..3, shape (x first, absent axes 1), spacing.
+ * Fields: names, dtype (SD_F32/SD_F64), components. Scalars: names (f64 time series).
+ * Names must be non-empty, unique within their kind, and contain no '/'; scalars may not be
+ * named "step" or "time". The XDMF sidecar is <path minus .h5>.xmf. */
+sd_h5out *sd_h5out_create(const char *path, const sd_h5meta *meta, int ndim, const int64_t shape[3],
+                          const double spacing[3], int nfields, const char *const *field_names,
+                          const int *dtypes, const int *ncomp, int nscalars,
+                          const char *const *scalar_names, char *err, size_t errlen);
+
+/* One output step of field i; data = the whole field, contiguous, x fastest, then y, z,
+ * components outermost, in the field's dtype. A (field, step) pair can be written once. */
+int sd_h5out_write_field(sd_h5out *o, int field, int64_t step, double time, const void *data,
+                         char *err, size_t errlen);
+
+/* One row of the scalar time series (all scalars, in declaration order; values may be NULL
+ * when there are no scalars). */
+int sd_h5out_append_scalars(sd_h5out *o, int64_t step, double time, const double *values,
+                            char *err, size_t errlen);
+
+/* Make everything written so far durable and consistent on disk; rewrite the XDMF sidecar. */
+int sd_h5out_commit(sd_h5out *o, char *err, size_t errlen);
+
+/* Record the run's end (attributes: status string, steps done, wall time), commit and close.
+ * o is freed whatever the result. */
+int sd_h5out_close(sd_h5out *o, const char *status, int64_t steps_done, double wall_s, char *err,
+                   size_t errlen);
+
+/* ---- additions ---- */
+/* The run file's path / XDMF sidecar path, as given at create (owned by o). */
+const char *sd_h5out_path(const sd_h5out *o);
+const char *sd_h5out_xdmf_path(const sd_h5out *o);
+/* Commits done so far; scalar rows and field datasets that are committed. */
+int64_t sd_h5out_commits(const sd_h5out *o);
+/* Fill buf with the sidecar path for an .h5 path: "<path without .h5>.xmf". 0, or -1 if small. */
+int sd_h5_xdmf_path_for(const char *h5path, char *buf, size_t len);
+
+/* ---- readers for tests and tools (plain H5Fopen read-only). Arrays are malloc'd, the caller
+ * frees them; with *n == 0 the arrays are NULL. ---- */
+int sd_h5_read_scalar(const char *path, const char *name, int64_t **steps, double **values,
+                      int64_t *n, char *err, size_t errlen);
+/* Field `name` at `step`, converted to f64, in file order (components outermost, x fastest). */
+int sd_h5_read_field(const char *path, const char *name, int64_t step,
+                     double **data /* converted to f64 */, int64_t *count, char *err, size_t errlen);
+/* Steps stored for field `name`, ascending. */
+int sd_h5_list_field_steps(const char *path, const char *name, int64_t **steps, int64_t *n,
+                           char *err, size_t errlen);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

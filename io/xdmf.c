@@ -1,0 +1,199 @@
+/* xdmf.c - XDMF 3 sidecar for the HDF5 run file: a temporal collection of uniform grids, one
+ * per output step that has committed fields, each a CoRectMesh (ORIGIN_DXDY[DZ] geometry) with
+ * node-centred scalar attributes that reference the HDF5 datasets by relative file name.
+ * 1-D grids are written as a 2DCoRectMesh of one row (ParaView has no 1-D CoRectMesh). Fields
+ * with several components become one scalar attribute per component ("E_0", "E_1", ...), each a
+ * HyperSlab of the component-outermost dataset. The file is replaced atomically. */
+#define _GNU_SOURCE
+#include "xdmf.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <stardag/kernel.h>
+
+static void seterr(char *err, size_t errlen, const char *fmt, ...)
+{
+    if (!err || !errlen) return;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(err, errlen, fmt, ap);
+    va_end(ap);
+}
+
+static int cmp_rec(const void *a, const void *b)
+{
+    const sd_xdmf_rec *x = *(const sd_xdmf_rec *const *)a, *y = *(const sd_xdmf_rec *const *)b;
+    if (x->step != y->step) return x->step < y->step ? -1 : 1;
+    if (x->field != y->field) return x->field < y->field ? -1 : 1;
+    return 0;
+}
+
+/* XML attribute/text escaping for names and file names. */
+static void put_esc(FILE *f, const char *s)
+{
+    for (; *s; s++) {
+        switch (*s) {
+        case '<': fputs("&lt;", f); break;
+        case '>': fputs("&gt;", f); break;
+        case '&': fputs("&amp;", f); break;
+        case '"': fputs("&quot;", f); break;
+        case '\'': fputs("&apos;", f); break;
+        default: fputc(*s, f);
+        }
+    }
+}
+
+/* Dimensions of the mesh (slowest first) and of the dataset (without the component dim). */
+static void emit_dims(FILE *f, const sd_xdmf_desc *d, int mesh)
+{
+    if (d->ndim == 1) {
+        if (mesh) fprintf(f, "1 %" PRId64, d->shape[0]);
+        else fprintf(f, "%" PRId64, d->shape[0]);
+    } else if (d->ndim == 2) {
+        fprintf(f, "%" PRId64 " %" PRId64, d->shape[1], d->shape[0]);
+    } else {
+        fprintf(f, "%" PRId64 " %" PRId64 " %" PRId64, d->shape[2], d->shape[1], d->shape[0]);
+    }
+}
+
+static int write_body(FILE *f, const sd_xdmf_desc *d)
+{
+    const sd_xdmf_rec **r = NULL;
+    if (d->nrec) {
+        r = malloc(d->nrec * sizeof *r);
+        if (!r) return -1;
+        for (size_t i = 0; i < d->nrec; i++) r[i] = &d->rec[i];
+        qsort(r, d->nrec, sizeof *r, cmp_rec);
+    }
+    int mdim = d->ndim == 3 ? 3 : 2;
+    fprintf(f, "<?xml version=\"1.0\" ?>\n<!DOCTYPE Xdmf SYSTEM \"Xdmf.dtd\" []>\n"
+               "<Xdmf Version=\"3.0\" xmlns:xi=\"http://www.w3.org/2001/XInclude\">\n"
+               "  <Domain>\n"
+               "    <Grid Name=\"stardag\" GridType=\"Collection\" CollectionType=\"Temporal\">\n");
+    /* Geometry values are slowest axis first, like Dimensions. */
+    double sp[3], org[3] = {0, 0, 0};
+    if (d->ndim == 1) { sp[0] = d->spacing[0]; sp[1] = d->spacing[0]; }
+    else if (d->ndim == 2) { sp[0] = d->spacing[1]; sp[1] = d->spacing[0]; }
+    else { sp[0] = d->spacing[2]; sp[1] = d->spacing[1]; sp[2] = d->spacing[0]; }
+    size_t i = 0;
+    while (i < d->nrec) {
+        size_t j = i;
+        while (j < d->nrec && r[j]->step == r[i]->step) j++;
+        fprintf(f, "      <Grid Name=\"step_%08" PRId64 "\" GridType=\"Uniform\">\n", r[i]->step);
+        fprintf(f, "        <Time Value=\"%.17g\"/>\n", r[i]->time);
+        fprintf(f, "        <Topology TopologyType=\"%dDCoRectMesh\" Dimensions=\"", mdim);
+        emit_dims(f, d, 1);
+        fprintf(f, "\"/>\n        <Geometry GeometryType=\"%s\">\n",
+                mdim == 3 ? "ORIGIN_DXDYDZ" : "ORIGIN_DXDY");
+        fprintf(f, "          <DataItem Name=\"Origin\" Dimensions=\"%d\" NumberType=\"Float\" "
+                   "Precision=\"8\" Format=\"XML\">", mdim);
+        for (int k = 0; k < mdim; k++) fprintf(f, "%s%.17g", k ? " " : "", org[k]);
+        fprintf(f, "</DataItem>\n          <DataItem Name=\"Spacing\" Dimensions=\"%d\" "
+                   "NumberType=\"Float\" Precision=\"8\" Format=\"XML\">", mdim);
+        for (int k = 0; k < mdim; k++) fprintf(f, "%s%.17g", k ? " " : "", sp[k]);
+        fprintf(f, "</DataItem>\n        </Geometry>\n");
+        for (size_t k = i; k < j; k++) {
+            int fi = r[k]->field;
+            if (k > i && r[k - 1]->field == fi) continue; /* duplicate record: once */
+            int prec = d->dtypes[fi] == SD_F32 ? 4 : 8;
+            int nc = d->ncomp[fi];
+            for (int c = 0; c < nc; c++) {
+                fputs("        <Attribute Name=\"", f);
+                put_esc(f, d->field_names[fi]);
+                if (nc > 1) fprintf(f, "_%d", c);
+                fputs("\" AttributeType=\"Scalar\" Center=\"Node\">\n", f);
+                const char *ind = "          ";
+                if (nc > 1) {
+                    fprintf(f, "          <DataItem ItemType=\"HyperSlab\" Dimensions=\"1 ");
+                    emit_dims(f, d, 0);
+                    fprintf(f, "\" Type=\"HyperSlab\">\n");
+                    int rk = d->ndim + 1;
+                    fprintf(f, "            <DataItem Dimensions=\"3 %d\" Format=\"XML\">%d", rk, c);
+                    for (int q = 1; q < rk; q++) fputs(" 0", f);
+                    for (int q = 0; q < rk; q++) fputs(" 1", f);
+                    fputs(" 1 ", f);
+                    emit_dims(f, d, 0);
+                    fputs("</DataItem>\n", f);
+                    ind = "            ";
+                }
+                fprintf(f, "%s<DataItem Dimensions=\"", ind);
+                if (nc > 1) fprintf(f, "%d ", nc);
+                emit_dims(f, d, 0);
+                fprintf(f, "\" NumberType=\"Float\" Precision=\"%d\" Format=\"HDF\">", prec);
+                put_esc(f, d->h5_name);
+                fputs(":/fields/", f);
+                put_esc(f, d->field_names[fi]);
+                fprintf(f, "/%08" PRId64 "</DataItem>\n", r[k]->step);
+                if (nc > 1) fputs("          </DataItem>\n", f);
+                fputs("        </Attribute>\n", f);
+            }
+        }
+        fputs("      </Grid>\n", f);
+        i = j;
+    }
+    fputs("    </Grid>\n  </Domain>\n</Xdmf>\n", f);
+    free(r);
+    return 0;
+}
+
+int sd_xdmf_write(const char *xmf_path, const sd_xdmf_desc *d, char *err, size_t errlen)
+{
+    size_t n = strlen(xmf_path);
+    char *tmp = malloc(n + 5);
+    if (!tmp) { seterr(err, errlen, "%s: out of memory", xmf_path); return -1; }
+    memcpy(tmp, xmf_path, n);
+    memcpy(tmp + n, ".tmp", 5);
+    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd < 0) {
+        seterr(err, errlen, "%s: cannot create XDMF sidecar: %s", tmp, strerror(errno));
+        free(tmp);
+        return -1;
+    }
+    FILE *f = fdopen(fd, "w");
+    if (!f) {
+        seterr(err, errlen, "%s: cannot open XDMF sidecar: %s", tmp, strerror(errno));
+        close(fd);
+        unlink(tmp);
+        free(tmp);
+        return -1;
+    }
+    int rc = write_body(f, d);
+    int e = 0;
+    if (rc < 0) e = ENOMEM;
+    if (fflush(f) != 0 && !e) e = errno;
+    if (!e && fsync(fd) != 0) e = errno;
+    if (fclose(f) != 0 && !e) e = errno;
+    if (e) {
+        seterr(err, errlen, "%s: cannot write XDMF sidecar: %s", tmp, strerror(e));
+        unlink(tmp);
+        free(tmp);
+        return -1;
+    }
+    if (rename(tmp, xmf_path) != 0) {
+        seterr(err, errlen, "%s: cannot rename XDMF sidecar into place: %s", xmf_path,
+               strerror(errno));
+        unlink(tmp);
+        free(tmp);
+        return -1;
+    }
+    free(tmp);
+    /* Make the rename durable. */
+    char *dir = strdup(xmf_path);
+    if (dir) {
+        char *sl = strrchr(dir, '/');
+        const char *dn = ".";
+        if (sl == dir) dn = "/";
+        else if (sl) { *sl = 0; dn = dir; }
+        int dfd = open(dn, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (dfd >= 0) { (void)fsync(dfd); close(dfd); }
+        free(dir);
+    }
+    return 0;
+}

@@ -1,0 +1,31 @@
+/* xdmf.h - XDMF 3 sidecar writer for the HDF5 run file (internal to io/). */
+#ifndef STARDAG_IO_XDMF_H
+#define STARDAG_IO_XDMF_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct sd_xdmf_rec { /* one committed field dataset */
+    int64_t step;
+    double time;
+    int field;
+} sd_xdmf_rec;
+
+typedef struct sd_xdmf_desc {
+    const char *h5_name; /* file name as referenced from the sidecar (relative) */
+    int ndim;
+    int64_t shape[3]; /* x first */
+    double spacing[3];
+    int nfields;
+    const char *const *field_names;
+    const int *dtypes; /* SD_F32 / SD_F64 */
+    const int *ncomp;
+    size_t nrec;
+    const sd_xdmf_rec *rec; /* any order; grouped by step, steps ascending */
+} sd_xdmf_desc;
+
+/* Write the sidecar atomically: <xmf_path>.tmp, fsync, rename over xmf_path, fsync the
+ * directory. 0, or -1 with a message naming the file. */
+int sd_xdmf_write(const char *xmf_path, const sd_xdmf_desc *d, char *err, size_t errlen);
+
+#endif

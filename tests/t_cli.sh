@@ -1,0 +1,69 @@
+#!/bin/sh
+# t_cli.sh - the command line: exit statuses, messages, check failures, SIGINT, dot, codelets.
+sd="$top_builddir/stardag"
+g="$top_srcdir/graphs/lattice/kg-packet.yaml"
+tmp=${SD_TEST_TMP:-$(mktemp -d)}
+n=0
+fails=0
+t() { # t DESCRIPTION COMMAND...: ok if the command succeeds
+  n=$((n + 1)); d=$1; shift
+  if "$@" >/dev/null 2>&1; then echo "ok $n - $d"; else echo "not ok $n - $d"; fails=$((fails + 1)); fi
+}
+runrc() { "$@" >"$tmp/out" 2>"$tmp/err"; echo $? >"$tmp/rc"; }
+rc() { cat "$tmp/rc"; }
+
+runrc "$sd" --version
+t "--version names stardag and StarPU" grep -q "^stardag .*(StarPU 1\.3\.[0-9]*; CUDA \(yes\|no\); FxT \(yes\|no\); MPI \(yes\|no\))" "$tmp/out"
+runrc "$sd" check "$g"
+t "check accepts the demo graph (exit 0)" test "$(rc)" = 0
+t "check says what it loaded" grep -q "kg-packet.yaml: ok (3D grid, 2 fields" "$tmp/out"
+printf 'domain:\n  grid: {shape: [8], spacing: 1}\nrun: {stpes: 3, dt: 0.1}\n' >"$tmp/bad.yaml"
+runrc "$sd" check "$tmp/bad.yaml"
+t "a malformed graph: exit 2" test "$(rc)" = 2
+t "the message is file:line:col with a suggestion" grep -q "bad.yaml:3:7: unknown key 'stpes' in run (did you mean 'steps'?)" "$tmp/err"
+runrc "$sd" run "$tmp/missing.yaml"
+t "a missing file: exit 2 naming it" sh -c "test $(rc) = 2 && grep -q 'missing.yaml' '$tmp/err'"
+runrc "$sd" run "$g" --frobnicate 3
+t "an unknown option: exit 2" sh -c "test $(rc) = 2 && grep -q \"unknown option '--frobnicate'\" '$tmp/err'"
+runrc "$sd" run "$g" --tiles 0x4
+t "a bad --tiles value: exit 2" test "$(rc)" = 2
+runrc "$sd" codelets
+t "codelets lists lattice.kg_leapfrog with its halo" grep -q "E *read *field, halo 1" "$tmp/out"
+t "codelets lists common.fill" grep -q "^common.fill" "$tmp/out"
+runrc "$sd" dot "$g" --set n=32 --tiles 32x32x8
+t "dot: exit 0" test "$(rc)" = 0
+t "dot: a digraph with leapfrog tasks on 4 tiles" grep -q 'lattice.kg_leapfrog\\ntile 3' "$tmp/out"
+t "dot: halo exchange feeds the stencil" grep -q "halo unpack E" "$tmp/out"
+t "dot: has dependency edges" grep -q " -> " "$tmp/out"
+
+# a blow-up stops the run with exit 3 and a message naming the step; completed output stays readable
+runrc "$sd" run "$top_srcdir/tests/graphs/blowup.yaml" --out "$tmp/blowup.h5" --quiet
+t "NaN blow-up: exit 3" test "$(rc)" = 3
+t "NaN blow-up: the finite check names field and step" grep -q "check finite(E) failed at step [0-9]*: [0-9]* non-finite values in field E" "$tmp/err"
+t "NaN blow-up: output file is readable" h5ls -r "$tmp/blowup.h5"
+t "NaN blow-up: the first field steps are there" sh -c "h5ls -r '$tmp/blowup.h5' | grep -q '/fields/E/00000020'"
+
+# a drift check that cannot hold fails with exit 3
+runrc "$sd" run "$g" --set n=16 --set width=2 --set chi0=0.5 --steps 20 --out "" --quiet
+t "energy drift within 1e-10 on a short run (exit 0)" test "$(rc)" = 0
+
+# SIGINT: stop submitting, drain, write what is complete, exit 130
+"$sd" run "$g" --set n=48 --steps 100000 --out "$tmp/int.h5" >"$tmp/out" 2>"$tmp/err" &
+pid=$!
+i=0
+while [ $i -lt 100 ] && ! h5ls "$tmp/int.h5/fields" >/dev/null 2>&1 && ! grep -q . "$tmp/out" 2>/dev/null; do
+  sleep 0.2; i=$((i + 1))
+  h5ls -r "$tmp/int.h5" 2>/dev/null | grep -q "fields/E/00000100" && break
+done
+sleep 1
+kill -INT $pid
+wait $pid
+echo $? >"$tmp/rc"
+t "SIGINT: exit 130" test "$(rc)" = 130
+t "SIGINT: says it was interrupted" grep -q "interrupted at step" "$tmp/err"
+t "SIGINT: the summary is printed" grep -q "stardag: kg-packet:" "$tmp/out"
+t "SIGINT: the output file is readable" h5ls -r "$tmp/int.h5"
+t "SIGINT: the initial field is in it" sh -c "h5ls -r '$tmp/int.h5' | grep -q '/fields/E/00000000'"
+
+echo "1..$n"
+[ $fails -eq 0 ]

@@ -1,0 +1,211 @@
+/* t_halo.c - tiling and halo exchange without StarPU: the expansion's pack/unpack tasks are run
+ * in order by a tiny sequential executor, then every ghost cell of every tile is compared with
+ * what the boundary kind demands of the global field. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include "expand.h"
+#include "halo.h"
+#include "tap.h"
+
+typedef struct exec {
+    const sd_graph *g;
+    const sd_tiling *t;
+    sd_halo_geom *hg;    /* per tile (one field) */
+    double **tile[2];    /* [buffer][tile] */
+    double ***face[2];   /* [buffer][tile][face] */
+    int npack, nunpack;
+    double k;            /* Mur coefficient */
+} exec;
+
+static void run_task(void *ctx, const sd_task *t)
+{
+    exec *x = ctx;
+    const sd_halo_geom *g = &x->hg[t->tile];
+    if (t->kind == SD_TASK_PACK) {
+        x->npack++;
+        for (int i = 1; i < t->nh; i++)
+            sd_halo_pack(g, x->tile[t->buf][t->tile], t->h[i].c / 2, t->h[i].c % 2, x->face[t->buf][t->tile][t->h[i].c]);
+        return;
+    }
+    if (t->kind != SD_TASK_UNPACK) return;
+    x->nunpack++;
+    int hi = 1;
+    for (int d = 0; d < x->t->ndim; d++)
+        for (int s = 0; s < 2; s++) {
+            int nb = sd_tile_neighbor(x->t, t->tile, d, s);
+            if (nb >= 0) {
+                const sd_href *h = &t->h[hi++];
+                if (h->b != nb || h->c != 2 * d + 1 - s) diag("unpack of tile %d reads the wrong face", t->tile);
+                sd_halo_unpack(g, x->tile[t->buf][t->tile], d, s, x->face[t->buf][nb][h->c]);
+                continue;
+            }
+            switch (x->t->bc[d]) {
+            case SD_BC_REFLECTIVE: sd_halo_reflect(g, x->tile[t->buf][t->tile], d, s); break;
+            case SD_BC_FIXED: sd_halo_fixed(g, x->tile[t->buf][t->tile], d, s, x->g->domain.bc_value[d]); break;
+            default:
+                sd_halo_absorb(g, x->tile[t->buf][t->tile], t->old_buf >= 0 ? x->tile[t->old_buf][t->tile] : NULL, d, s, x->k);
+            }
+        }
+}
+
+static double gval(int64_t i, int64_t j, int64_t k, int lvl) { return 1000.0 * lvl + i + 37.0 * j + 1371.0 * k + 0.25; }
+
+/* Expected ghost value at out-of-range global index p (only one axis d out of range). */
+static double expect(const sd_graph *g, const int64_t p[3], int d, double k, int lvl, int have_old)
+{
+    int64_t n = g->domain.shape[d], q[3] = {p[0], p[1], p[2]};
+    int low = p[d] < 0;
+    int64_t m = low ? -1 - p[d] : p[d] - n; /* ghost layer */
+    switch (g->domain.bc[d]) {
+    case SD_BC_PERIODIC: q[d] = (p[d] + n) % n; return gval(q[0], q[1], q[2], lvl);
+    case SD_BC_REFLECTIVE: q[d] = low ? m : n - 1 - m; return gval(q[0], q[1], q[2], lvl);
+    case SD_BC_FIXED: return g->domain.bc_value[d];
+    default: {
+        /* layer by layer: g_new[m] = in_old[m] + k (in_new[m] - g_old[m]) */
+        int64_t in[3] = {p[0], p[1], p[2]};
+        in[d] = low ? p[d] + 1 : p[d] - 1;
+        if (!have_old) return in[d] >= 0 && in[d] < n ? gval(in[0], in[1], in[2], lvl) : expect(g, in, d, k, lvl, 0);
+        double in_new = in[d] >= 0 && in[d] < n ? gval(in[0], in[1], in[2], lvl) : expect(g, in, d, k, lvl, 1);
+        double in_old = in[d] >= 0 && in[d] < n ? gval(in[0], in[1], in[2], lvl - 1) : -5.0; /* old ghosts hold -5 */
+        return in_old + k * (in_new - (-5.0));
+    }
+    }
+}
+
+static void one_case(int ndim, const int64_t shape[3], const sd_bc bc[3], const int64_t tshape[3], int h)
+{
+    sd_graph g;
+    memset(&g, 0, sizeof g);
+    g.domain.ndim = ndim;
+    for (int d = 0; d < 3; d++) {
+        g.domain.shape[d] = d < ndim ? shape[d] : 1;
+        g.domain.spacing[d] = 1;
+        g.domain.bc[d] = bc[d];
+        g.domain.bc_value[d] = 7.5 + d;
+    }
+    sd_gfield f = {.name = "E", .dtype = SD_F64, .ncomp = 1, .nlevels = 2, .halo = h};
+    g.nfields = 1;
+    g.fields = &f;
+    sd_tiling t;
+    char err[256];
+    if (!ok(sd_tiling_make(&t, &g.domain, tshape, h, err, sizeof err) == 0, "tiling %dD made", ndim)) return;
+    sd_plan p;
+    sd_plan_make(&p, &g, &t);
+    exec x = {.g = &g, .t = &t, .k = 0.3};
+    x.hg = calloc(t.ntiles, sizeof *x.hg);
+    int64_t covered = 0;
+    for (int b = 0; b < 2; b++) {
+        x.tile[b] = calloc(t.ntiles, sizeof(double *));
+        x.face[b] = calloc(t.ntiles, sizeof(double **));
+    }
+    for (int tl = 0; tl < t.ntiles; tl++) {
+        int64_t o[3], n[3], sy, sz, sc, off, total;
+        sd_tile_box(&t, tl, o, n);
+        covered += n[0] * n[1] * n[2];
+        sd_halo_geom_make(&x.hg[tl], ndim, n, h, 1, SD_F64);
+        sd_tile_layout(ndim, n, h, 1, &sy, &sz, &sc, &off, &total);
+        for (int b = 0; b < 2; b++) {
+            x.tile[b][tl] = malloc(total * sizeof(double));
+            for (int64_t q = 0; q < total; q++) x.tile[b][tl][q] = -5.0; /* ghosts of the old level */
+            for (int64_t k = 0; k < n[2]; k++)
+                for (int64_t j = 0; j < n[1]; j++)
+                    for (int64_t i = 0; i < n[0]; i++)
+                        x.tile[b][tl][off + i + j * sy + k * sz] = gval(o[0] + i, o[1] + j, o[2] + k, b);
+            x.face[b][tl] = calloc(6, sizeof(double *));
+            for (int fc = 0; fc < 6; fc++) x.face[b][tl][fc] = malloc(sd_face_count(&x.hg[tl], fc / 2) * sizeof(double) + 8);
+        }
+    }
+    ok(covered == g.domain.shape[0] * g.domain.shape[1] * g.domain.shape[2], "tiles cover the grid exactly");
+    /* A stencil op reading level 1 triggers its exchange (level 0 is "old" for absorbing sides). */
+    sd_codelet cl = {.name = "t.stencil", .pattern = SD_STENCIL, .nroles = 2,
+                     .roles = {{.name = "in", .mode = SD_READ, .halo = h}, {.name = "out", .mode = SD_WRITE}}};
+    sd_gop op = {.cl = &cl, .every = 1};
+    op.bind[0] = (sd_binding){.index = 0, .level = 1, .halo = h, .mode = SD_READ};
+    op.bind[1] = (sd_binding){.index = 0, .level = 0, .mode = SD_WRITE};
+    /* writes level 0 only after reading level 1: fine for the test, only halo tasks execute */
+    g.nstep = 1;
+    g.step = &op;
+    sd_plan_step(&p, 1, run_task, &x);
+    int bad = 0;
+    for (int tl = 0; tl < t.ntiles; tl++) {
+        int64_t o[3], n[3], sy, sz, sc, off, total;
+        sd_tile_box(&t, tl, o, n);
+        sd_tile_layout(ndim, n, h, 1, &sy, &sz, &sc, &off, &total);
+        for (int d = 0; d < ndim; d++)
+            for (int s = 0; s < 2; s++)
+                for (int64_t m = 0; m < h; m++) {
+                    int64_t ext[3] = {n[0], n[1], n[2]};
+                    ext[d] = 1;
+                    for (int64_t k = 0; k < ext[2]; k++)
+                        for (int64_t j = 0; j < ext[1]; j++)
+                            for (int64_t i = 0; i < ext[0]; i++) {
+                                int64_t l[3] = {i, j, k};
+                                l[d] = s ? n[d] + m : -1 - m;
+                                int64_t gp[3] = {o[0] + l[0], o[1] + l[1], o[2] + l[2]};
+                                double want;
+                                if (gp[d] >= 0 && gp[d] < g.domain.shape[d]) want = gval(gp[0], gp[1], gp[2], 1);
+                                else want = expect(&g, gp, d, x.k, 1, 1);
+                                double got = x.tile[1][tl][off + l[0] + l[1] * sy + l[2] * sz];
+                                if (got != want && bad++ < 3)
+                                    diag("tile %d axis %d side %d layer %lld at (%lld,%lld,%lld): got %g want %g", tl, d, s,
+                                         (long long)m, (long long)gp[0], (long long)gp[1], (long long)gp[2], got, want);
+                            }
+                }
+    }
+    static const char *bcn[] = {"periodic", "reflective", "absorbing", "fixed"};
+    ok(!bad, "%dD %lldx%lldx%lld in %d tiles, halo %d, bc %s/%s/%s: every ghost cell right", ndim,
+       (long long)g.domain.shape[0], (long long)g.domain.shape[1], (long long)g.domain.shape[2], t.ntiles, h,
+       bcn[bc[0]], bcn[bc[1]], bcn[bc[2]]);
+    ok(x.nunpack == t.ntiles, "one unpack task per tile (%d)", x.nunpack);
+    for (int b = 0; b < 2; b++) {
+        for (int tl = 0; tl < t.ntiles; tl++) {
+            free(x.tile[b][tl]);
+            for (int fc = 0; fc < 6; fc++) free(x.face[b][tl][fc]);
+            free(x.face[b][tl]);
+        }
+        free(x.tile[b]);
+        free(x.face[b]);
+    }
+    free(x.hg);
+    sd_plan_free(&p);
+    sd_tiling_free(&t);
+}
+
+int main(void)
+{
+    const sd_bc P = SD_BC_PERIODIC, R = SD_BC_REFLECTIVE, A = SD_BC_ABSORBING, F = SD_BC_FIXED;
+    one_case(3, (int64_t[]){8, 6, 10}, (sd_bc[]){P, P, P}, (int64_t[]){3, 2, 4}, 1);
+    one_case(3, (int64_t[]){8, 6, 10}, (sd_bc[]){R, F, A}, (int64_t[]){4, 3, 5}, 1);
+    one_case(3, (int64_t[]){9, 7, 11}, (sd_bc[]){A, R, F}, (int64_t[]){4, 3, 5}, 2);
+    one_case(3, (int64_t[]){5, 4, 6}, (sd_bc[]){P, R, P}, (int64_t[]){5, 4, 6}, 2); /* one tile: periodic self-neighbour */
+    one_case(2, (int64_t[]){12, 10, 1}, (sd_bc[]){F, P, P}, (int64_t[]){5, 3, 1}, 2);
+    one_case(1, (int64_t[]){17, 1, 1}, (sd_bc[]){A, P, P}, (int64_t[]){4, 1, 1}, 1);
+    one_case(1, (int64_t[]){17, 1, 1}, (sd_bc[]){P, P, P}, (int64_t[]){3, 1, 1}, 3);
+
+    /* tiling: balanced split, neighbours, auto heuristic */
+    sd_domain dom = {.kind = SD_DOMAIN_GRID, .ndim = 3, .shape = {10, 10, 10}, .spacing = {1, 1, 1},
+                     .bc = {SD_BC_PERIODIC, SD_BC_REFLECTIVE, SD_BC_PERIODIC}};
+    sd_tiling t;
+    char err[256];
+    sd_tiling_make(&t, &dom, (int64_t[]){4, 10, 3}, 1, err, sizeof err);
+    ok(t.nt[0] == 3 && t.nt[1] == 1 && t.nt[2] == 4, "ceil(10/4)=3 x 1 x ceil(10/3)=4 tiles");
+    int64_t o[3], n[3];
+    sd_tile_box(&t, 2, o, n);
+    ok(o[0] == 6 && n[0] == 4, "balanced extents along x (3,3,4): last tile starts at 6, 4 wide");
+    ok(sd_tile_neighbor(&t, 0, 0, 0) == 2, "periodic x wraps to the last tile");
+    ok(sd_tile_neighbor(&t, 0, 1, 0) == -1 && sd_tile_neighbor(&t, 0, 1, 1) == -1, "reflective y has no neighbour");
+    sd_tiling_free(&t);
+    ok(sd_tiling_make(&t, &dom, (int64_t[]){1, 1, 1}, 3, err, sizeof err) == 0 && t.nt[0] == 3,
+       "tiles never thinner than the halo (10 cells, halo 3 -> 3 tiles)");
+    sd_tiling_free(&t);
+    sd_domain big = {.ndim = 3, .shape = {128, 128, 128}};
+    int64_t ts[3];
+    sd_tiling_auto(&big, 2, 1, ts);
+    ok(ts[0] == 128 && ts[1] == 128 && ts[2] == 16, "auto tiles at 128^3 with 2 workers: 128x128x16 slabs (%lldx%lldx%lld)",
+       (long long)ts[0], (long long)ts[1], (long long)ts[2]);
+    sd_domain small = {.ndim = 3, .shape = {16, 16, 16}};
+    sd_tiling_auto(&small, 4, 1, ts);
+    ok(ts[2] == 16, "auto keeps a 16^3 grid whole (tasks would be too small)");
+    return tap_done();
+}
