@@ -73,7 +73,7 @@ static const char graph[] =
     "  file: damped-packet.h5\n"
     "  scalars: {names: [energy], every: 10}\n"
     "checks:\n"
-    "  - range: {scalar: energy, min: 1e-6, max: 2.0}\n"
+    "  - range: {scalar: energy, min: 1e-6, max: 20}\n"
     "run: {steps: 100, dt: 0.5}\n";
 
 int main(int argc, char **argv)

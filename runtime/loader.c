@@ -477,7 +477,7 @@ static int per_axis(loader *L, const yaml_node_t *n, const char *what, yaml_node
 static void load_domain(loader *L, const yaml_node_t *key, const yaml_node_t *m)
 {
     static const char *const kinds[] = {"grid", "particles", "mesh", "batch", NULL};
-    static const char *const gkeys[] = {"shape", "spacing", "boundary", "boundary_value", NULL};
+    static const char *const gkeys[] = {"shape", "spacing", "boundary", "boundary_value", "absorbing_speed", NULL};
     sd_domain *D = &L->g->domain;
     char b[32];
     need_map(L, m, "domain");
@@ -537,6 +537,13 @@ static void load_domain(loader *L, const yaml_node_t *key, const yaml_node_t *m)
         nv = per_axis(L, bv, "boundary_value", v);
         for (int d = 0; d < (nv == 1 ? 1 : nv); d++) D->bc_value[d] = eval(L, v[d]);
         if (nv == 1) D->bc_value[1] = D->bc_value[2] = D->bc_value[0];
+    }
+    D->absorb_speed = 1.0;
+    yaml_node_t *as = map_get(L, G, "absorbing_speed", NULL);
+    if (as) {
+        double x = eval(L, as);
+        if (!(x > 0)) fail(L, as, "absorbing_speed must be > 0, got %s", num(b, x));
+        D->absorb_speed = x;
     }
 }
 

@@ -5,4 +5,3 @@ include runtime/loader.mk
 
 bin_PROGRAMS += stardag
 stardag_SOURCES = runtime/main.c
-stardag_LDADD = libstardag.la $(STARPU_LIBS)

@@ -49,6 +49,7 @@ typedef struct run_state {
     double *ref;           /* drift references, per check */
     unsigned char *have_ref;
     double *worst;         /* largest drift seen, per check */
+    unsigned char *cfailed; /* per check: did it fail */
     double *latest;        /* latest value of each scalar */
     int64_t field_steps, scalar_rows, last_step_done;
     double last_commit;
@@ -70,6 +71,7 @@ static void check_scalars(run_state *s, const sd_record *r)
 {
     const sd_graph *g = s->g;
     for (int i = 0; i < g->nchecks; i++) {
+        int was = s->failed;
         const sd_gcheck *c = &g->checks[i];
         int sc = c->kind == SD_CHECK_FINITE ? c->hidden_scalar : c->target;
         if (sc < 0 || !r->computed[sc]) continue;
@@ -97,6 +99,7 @@ static void check_scalars(run_state *s, const sd_record *r)
                      c->text, (long long)r->step, name, v, s->ref[i], drift);
             break;
         }
+        if (!was && s->failed) s->cfailed[i] = 1;
     }
 }
 
@@ -203,9 +206,10 @@ static void summary(run_state *s, int64_t steps_done, double wall, const char *s
                        (long long)s->field_steps, (long long)s->scalar_rows);
     for (int i = 0; i < g->nchecks; i++) {
         const sd_gcheck *c = &g->checks[i];
+        const char *verdict = s->cfailed[i] ? "FAILED" : "ok";
         if (c->kind == SD_CHECK_DRIFT)
-            printf("  check %s: %s (largest drift %.3g)\n", c->text, s->have_ref[i] ? "ok" : "never evaluated", s->worst[i]);
-        else printf("  check %s: ok\n", c->text);
+            printf("  check %s: %s (largest drift %.3g)\n", c->text, s->have_ref[i] ? verdict : "never evaluated", s->worst[i]);
+        else printf("  check %s: %s\n", c->text, verdict);
     }
 }
 
@@ -249,6 +253,11 @@ static void snapshot_fields(run_state *s, int64_t step)
 int sd_run(const sd_graph *g, const sd_run_opts *o)
 {
     run_state S = {.g = g, .o = o}, *s = &S;
+    /* Ctrl-C from the very start: an interrupt during set-up ends the run before step 1. */
+    interrupted = 0;
+    struct sigaction sa = {.sa_handler = on_sigint}, old;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, &old);
     s->steps = o->steps > 0 ? o->steps : g->run.steps;
     if (o->sched && *o->sched) setenv("STARPU_SCHED", o->sched, 1);
     if (o->ncpu >= 0) {
@@ -268,6 +277,7 @@ int sd_run(const sd_graph *g, const sd_run_opts *o)
     int ret = starpu_init(&conf);
     if (ret != 0) {
         fprintf(stderr, "stardag: StarPU failed to start (error %d)%s\n", ret, ret == -ENODEV ? ": no worker available" : "");
+        sigaction(SIGINT, &old, NULL);
         return SD_EXIT_RUNTIME;
     }
     starpu_profiling_status_set(STARPU_PROFILING_ENABLE);
@@ -285,11 +295,13 @@ int sd_run(const sd_graph *g, const sd_run_opts *o)
     if (!s->e) {
         fprintf(stderr, "stardag: %s: %s\n", g->path, err);
         starpu_shutdown();
+        sigaction(SIGINT, &old, NULL);
         return SD_EXIT_RUNTIME;
     }
     s->ref = calloc(g->nchecks + 1, sizeof(double));
     s->have_ref = calloc(g->nchecks + 1, 1);
     s->worst = calloc(g->nchecks + 1, sizeof(double));
+    s->cfailed = calloc(g->nchecks + 1, 1);
     s->latest = malloc((g->nscalars + 1) * sizeof(double));
     for (int i = 0; i < g->nscalars; i++) s->latest[i] = NAN;
     const char *path = o->out ? o->out : g->output.file;
@@ -299,10 +311,6 @@ int sd_run(const sd_graph *g, const sd_run_opts *o)
         goto done;
     }
 
-    interrupted = 0;
-    struct sigaction sa = {.sa_handler = on_sigint}, old;
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, &old);
     int tty = !o->quiet && isatty(2);
 
     sd_engine_submit_init(s->e);
@@ -330,7 +338,6 @@ int sd_run(const sd_graph *g, const sd_run_opts *o)
     double wall = now() - t0;
     drain_records(s, 1);
     if (tty) progress(s, step, t0, 1);
-    sigaction(SIGINT, &old, NULL);
 
     if (interrupted && !s->failed) fail(s, SD_EXIT_INTERRUPTED, "interrupted at step %lld: stopped submitting, "
                                         "finished the tasks in flight and wrote what was complete", (long long)step);
@@ -352,7 +359,9 @@ done:
     free(s->ref);
     free(s->have_ref);
     free(s->worst);
+    free(s->cfailed);
     free(s->latest);
     starpu_shutdown();
+    sigaction(SIGINT, &old, NULL);
     return status;
 }

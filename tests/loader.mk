@@ -1,5 +1,4 @@
 # tests: loader (malformed graphs with exact messages, well-formed graphs field by field)
 check_PROGRAMS += tests/t_loader
 tests_t_loader_SOURCES = tests/t_loader.c
-tests_t_loader_LDADD = libstardag.la
 TESTS += tests/t_loader

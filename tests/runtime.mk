@@ -1,11 +1,8 @@
 # tests: runtime (tiling, halo, end-to-end runs)
 check_PROGRAMS += tests/t_halo tests/t_lattice_physics tests/t_reproducible
 tests_t_halo_SOURCES = tests/t_halo.c tests/tap.h
-tests_t_halo_LDADD = libstardag.la -lm
 tests_t_lattice_physics_SOURCES = tests/t_lattice_physics.c tests/run_util.h
-tests_t_lattice_physics_LDADD = libstardag.la -lm
 tests_t_reproducible_SOURCES = tests/t_reproducible.c tests/run_util.h
-tests_t_reproducible_LDADD = libstardag.la -lm
 TESTS += tests/t_halo tests/t_lattice_physics tests/t_reproducible tests/t_cli.sh
 EXTRA_DIST += tests/t_cli.sh tests/graphs/kg-walls.yaml tests/graphs/kg-absorb-1d.yaml tests/graphs/blowup.yaml
 TESTS += tests/t_example.sh
