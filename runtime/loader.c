@@ -738,6 +738,15 @@ static void bind_one(loader *L, sd_gop *op, opx *x, const sd_codelet *cl, yaml_n
     if (r->dtypes && !(r->dtypes & (1 << f->dtype)))
         fail(L, nn, "field '%s' is %s, but role '%s' of %s accepts only %s", f->name, dtype_name(f->dtype), rname, cl->name,
              dtype_name(f->dtype == SD_F32 ? SD_F64 : SD_F32));
+    /* roles that take any number of components are applied component by component: they must agree */
+    for (int i = 0; !r->ncomp && i < cl->nroles; i++) {
+        const sd_binding *o = &op->bind[i];
+        if (i == ri || !o->mode || o->is_scalar || cl->roles[i].ncomp) continue;
+        const sd_gfield *fo = &g->fields[o->index];
+        if (fo->ncomp != f->ncomp)
+            fail(L, nn, "fields '%s' (%d component%s) and '%s' (%d component%s) of one op must have the same components",
+                 fo->name, fo->ncomp, fo->ncomp == 1 ? "" : "s", f->name, f->ncomp, f->ncomp == 1 ? "" : "s");
+    }
     if (*first_field >= 0) {
         const sd_binding *b0 = &op->bind[*first_field];
         const sd_gfield *f0 = &g->fields[b0->index];

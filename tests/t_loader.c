@@ -167,6 +167,10 @@ static const bad bads[] = {
      "g.yaml:10:26: param 'mass' of test.leap is -1, out of its range [0, 10]"},
     {"components mismatch", D1 R1 U "step:\n  - op: test.vec\n    readwrite: {v: u}\n",
      "g.yaml:8:20: field 'u' has 1 component, but role 'v' of test.vec needs 3"},
+    {"components differ between roles", D1 R1 "fields:\n  u: {}\n  w: {components: 2}\n"
+     "init:\n  - op: test.fill\n    write: {out: u}\n  - op: test.fill\n    write: {out: w}\n"
+     "step:\n  - op: test.axpy\n    read: {x: u}\n    readwrite: {y: w}\n",
+     "g.yaml:15:20: fields 'u' (1 component) and 'w' (2 components) of one op must have the same components"},
     {"dtype refused by a role", D1 R1 "fields:\n  u: {dtype: f32, levels: [u_prev, u, u_next]}\nstep:\n  - op: test.leap\n    read: {u: u, u_prev: u_prev}\n    write: {u_next: u_next}\n    params: {c: 1}\n",
      "g.yaml:8:15: field 'u' is f32, but role 'u' of test.leap accepts only f64"},
     {"dtype mismatch inside an op", D1 R1 "fields:\n  x: {dtype: f32}\n  y: {}\nstep:\n  - op: test.axpy\n    read: {x: x}\n    readwrite: {y: y}\n",
