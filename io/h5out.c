@@ -33,6 +33,7 @@
  * (temp, fsync, rename): the sidecar never references uncommitted data. */
 #define _GNU_SOURCE
 #include "h5out.h"
+#include "h5err.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -74,68 +75,7 @@ struct sd_h5out {
 
 /* ---- errors ------------------------------------------------------------------------------ */
 
-static void seterr(char *err, size_t errlen, const char *fmt, ...)
-{
-    if (!err || !errlen) return;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, errlen, fmt, ap);
-    va_end(ap);
-    for (char *p = err; *p; p++)
-        if (*p == '\n' || *p == '\r') *p = ' ';
-}
 
-typedef struct {
-    char sys[160];   /* "error message = '...'" from the file driver (errno text) */
-    char first[200]; /* innermost description */
-    int n;
-} walk_t;
-
-static herr_t walk_cb(unsigned n, const H5E_error2_t *e, void *data)
-{
-    walk_t *w = data;
-    (void)n;
-    if (!e->desc) return 0;
-    if (!w->sys[0]) {
-        const char *p = strstr(e->desc, "error message = '");
-        if (p) {
-            p += strlen("error message = '");
-            const char *q = strchr(p, '\'');
-            size_t l = q ? (size_t)(q - p) : strlen(p);
-            if (l >= sizeof w->sys) l = sizeof w->sys - 1;
-            memcpy(w->sys, p, l);
-            w->sys[l] = 0;
-        }
-    }
-    if (!w->n++) snprintf(w->first, sizeof w->first, "%s", e->desc);
-    return 0;
-}
-
-/* The reason of the last HDF5 failure, from the error stack (which is then cleared). */
-static const char *h5why(char *buf, size_t len)
-{
-    walk_t w = {{0}, {0}, 0};
-    H5Ewalk2(H5E_DEFAULT, H5E_WALK_UPWARD, walk_cb, &w);
-    H5Eclear2(H5E_DEFAULT);
-    if (w.sys[0]) snprintf(buf, len, "%s", w.sys);
-    else if (w.first[0]) snprintf(buf, len, "HDF5: %s", w.first);
-    else snprintf(buf, len, "HDF5 error");
-    return buf;
-}
-
-/* Silence HDF5's automatic error printing for one API call, restoring the caller's handler. */
-typedef struct {
-    H5E_auto2_t fn;
-    void *data;
-} quiet_t;
-static quiet_t quiet_on(void)
-{
-    quiet_t q = {NULL, NULL};
-    H5Eget_auto2(H5E_DEFAULT, &q.fn, &q.data);
-    H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
-    return q;
-}
-static void quiet_off(quiet_t q) { H5Eset_auto2(H5E_DEFAULT, q.fn, q.data); }
 
 /* ---- small HDF5 helpers ------------------------------------------------------------------- */
 
@@ -361,51 +301,51 @@ sd_h5out *sd_h5out_create(const char *path, const sd_h5meta *meta, int ndim, con
                           const char *const *scalar_names, char *err, size_t errlen)
 {
     const char *p = path ? path : "(null)";
-    if (!path || !*path) { seterr(err, errlen, "%s: no output path given", p); return NULL; }
+    if (!path || !*path) { sd_io_seterr(err, errlen, "%s: no output path given", p); return NULL; }
     if (ndim < 1 || ndim > 3 || !shape || !spacing) {
-        seterr(err, errlen, "%s: invalid grid (ndim %d, must be 1..3)", p, ndim);
+        sd_io_seterr(err, errlen, "%s: invalid grid (ndim %d, must be 1..3)", p, ndim);
         return NULL;
     }
     for (int k = 0; k < 3; k++) {
         if (k < ndim ? shape[k] < 1 : shape[k] != 1) {
-            seterr(err, errlen, "%s: invalid grid shape on axis %d: %" PRId64, p, k, shape[k]);
+            sd_io_seterr(err, errlen, "%s: invalid grid shape on axis %d: %" PRId64, p, k, shape[k]);
             return NULL;
         }
     }
     if (nfields < 0 || nscalars < 0 || (nfields && (!field_names || !dtypes || !ncomp)) ||
         (nscalars && !scalar_names)) {
-        seterr(err, errlen, "%s: invalid field/scalar declarations", p);
+        sd_io_seterr(err, errlen, "%s: invalid field/scalar declarations", p);
         return NULL;
     }
     for (int i = 0; i < nfields; i++) {
         if (!valid_name(field_names[i]) || (dtypes[i] != SD_F32 && dtypes[i] != SD_F64) ||
             ncomp[i] < 1 || ncomp[i] > 64) {
-            seterr(err, errlen, "%s: invalid field %d ('%s')", p, i,
+            sd_io_seterr(err, errlen, "%s: invalid field %d ('%s')", p, i,
                    field_names[i] ? field_names[i] : "(null)");
             return NULL;
         }
         for (int j = 0; j < i; j++)
             if (!strcmp(field_names[i], field_names[j])) {
-                seterr(err, errlen, "%s: duplicate field name '%s'", p, field_names[i]);
+                sd_io_seterr(err, errlen, "%s: duplicate field name '%s'", p, field_names[i]);
                 return NULL;
             }
     }
     for (int i = 0; i < nscalars; i++) {
         if (!valid_name(scalar_names[i]) || !strcmp(scalar_names[i], "step") ||
             !strcmp(scalar_names[i], "time")) {
-            seterr(err, errlen, "%s: invalid scalar name '%s'", p,
+            sd_io_seterr(err, errlen, "%s: invalid scalar name '%s'", p,
                    scalar_names[i] ? scalar_names[i] : "(null)");
             return NULL;
         }
         for (int j = 0; j < i; j++)
             if (!strcmp(scalar_names[i], scalar_names[j])) {
-                seterr(err, errlen, "%s: duplicate scalar name '%s'", p, scalar_names[i]);
+                sd_io_seterr(err, errlen, "%s: duplicate scalar name '%s'", p, scalar_names[i]);
                 return NULL;
             }
     }
 
     sd_h5out *o = calloc(1, sizeof *o);
-    if (!o) { seterr(err, errlen, "%s: out of memory", p); return NULL; }
+    if (!o) { sd_io_seterr(err, errlen, "%s: out of memory", p); return NULL; }
     o->file = o->g_fields = o->g_scalars = o->ds_step = o->ds_time = -1;
     o->ndim = ndim;
     o->npoints = 1;
@@ -428,7 +368,7 @@ sd_h5out *sd_h5out_create(const char *path, const sd_h5meta *meta, int ndim, con
     o->ds_scal = calloc(nscalars + 1, sizeof *o->ds_scal);
     if (!o->path || !o->xmf || !o->h5name || !o->fname || !o->sname || !o->dtype || !o->ncomp ||
         !o->fgroup || !o->ds_scal) {
-        seterr(err, errlen, "%s: out of memory", p);
+        sd_io_seterr(err, errlen, "%s: out of memory", p);
         free_obj(o);
         return NULL;
     }
@@ -438,7 +378,7 @@ sd_h5out *sd_h5out_create(const char *path, const sd_h5meta *meta, int ndim, con
         o->dtype[i] = dtypes[i];
         o->ncomp[i] = ncomp[i];
         if (!(o->fname[i] = xstrdup(field_names[i]))) {
-            seterr(err, errlen, "%s: out of memory", p);
+            sd_io_seterr(err, errlen, "%s: out of memory", p);
             free_obj(o);
             return NULL;
         }
@@ -446,14 +386,14 @@ sd_h5out *sd_h5out_create(const char *path, const sd_h5meta *meta, int ndim, con
     for (int i = 0; i < nscalars; i++) {
         o->ds_scal[i] = -1;
         if (!(o->sname[i] = xstrdup(scalar_names[i]))) {
-            seterr(err, errlen, "%s: out of memory", p);
+            sd_io_seterr(err, errlen, "%s: out of memory", p);
             free_obj(o);
             return NULL;
         }
     }
     /* Chunk shape of the field datasets (depends only on dtype): computed per write. */
 
-    quiet_t q = quiet_on();
+    sd_h5_quiet q = sd_h5_quiet_on();
     char why[256];
     const char *stage = "cannot set up file properties";
     hid_t fcpl = H5Pcreate(H5P_FILE_CREATE), fapl = H5Pcreate(H5P_FILE_ACCESS);
@@ -548,14 +488,14 @@ sd_h5out *sd_h5out_create(const char *path, const sd_h5meta *meta, int ndim, con
     H5Pclose(fcpl);
     H5Pclose(fapl);
     fcpl = fapl = -1;
-    quiet_off(q);
+    sd_h5_quiet_off(q);
     /* The empty structure is the first commit: the file is valid from here on. */
     if (sd_h5out_commit(o, err, errlen) < 0) {
-        q = quiet_on();
+        q = sd_h5_quiet_on();
         close_handles(o);
         H5Fclose(o->file);
         H5Eclear2(H5E_DEFAULT);
-        quiet_off(q);
+        sd_h5_quiet_off(q);
         unlink(path);
         free_obj(o);
         return NULL;
@@ -563,9 +503,9 @@ sd_h5out *sd_h5out_create(const char *path, const sd_h5meta *meta, int ndim, con
     return o;
 
 fail:
-    h5why(why, sizeof why);
+    sd_h5why(why, sizeof why);
 fail_why:
-    seterr(err, errlen, "%s: %s: %s", p, stage, why);
+    sd_io_seterr(err, errlen, "%s: %s: %s", p, stage, why);
     if (fcpl >= 0) H5Pclose(fcpl);
     if (fapl >= 0) H5Pclose(fapl);
     if (o->file >= 0) {
@@ -574,7 +514,7 @@ fail_why:
         unlink(path);
     }
     H5Eclear2(H5E_DEFAULT);
-    quiet_off(q);
+    sd_h5_quiet_off(q);
     free_obj(o);
     return NULL;
 }
@@ -595,26 +535,26 @@ static int add_rec(sd_h5out *o, int64_t step, double time, int field)
 int sd_h5out_write_field(sd_h5out *o, int field, int64_t step, double time, const void *data,
                          char *err, size_t errlen)
 {
-    if (!o) { seterr(err, errlen, "(null): no output file"); return -1; }
+    if (!o) { sd_io_seterr(err, errlen, "(null): no output file"); return -1; }
     if (field < 0 || field >= o->nfields) {
-        seterr(err, errlen, "%s: cannot write field #%d at step %" PRId64 ": no such field",
+        sd_io_seterr(err, errlen, "%s: cannot write field #%d at step %" PRId64 ": no such field",
                o->path, field, step);
         return -1;
     }
     const char *fn = o->fname[field];
     if (o->poisoned) {
-        seterr(err, errlen, "%s: cannot write field %s at step %" PRId64
+        sd_io_seterr(err, errlen, "%s: cannot write field %s at step %" PRId64
                ": an earlier write failed; file is kept at its last commit", o->path, fn, step);
         return -1;
     }
     if (step < 0 || !data) {
-        seterr(err, errlen, "%s: cannot write field %s at step %" PRId64 ": %s", o->path, fn,
+        sd_io_seterr(err, errlen, "%s: cannot write field %s at step %" PRId64 ": %s", o->path, fn,
                step, step < 0 ? "negative step" : "no data");
         return -1;
     }
     char name[32], why[256];
     snprintf(name, sizeof name, "%08" PRId64, step);
-    quiet_t q = quiet_on();
+    sd_h5_quiet q = sd_h5_quiet_on();
     int rank = 0, nc = o->ncomp[field];
     hsize_t dims[4], chunk[4];
     if (nc > 1) dims[rank++] = (hsize_t)nc;
@@ -630,7 +570,7 @@ int sd_h5out_write_field(sd_h5out *o, int field, int64_t step, double time, cons
     htri_t ex = H5Lexists(o->fgroup[field], name, H5P_DEFAULT);
     if (ex != 0) {
         if (ex > 0) snprintf(why, sizeof why, "step already written");
-        else h5why(why, sizeof why);
+        else sd_h5why(why, sizeof why);
         goto fail_clean;
     }
     int e = reserve(o, bytes + bytes / 64);
@@ -643,25 +583,25 @@ int sd_h5out_write_field(sd_h5out *o, int field, int64_t step, double time, cons
         (dapl = H5Pcreate(H5P_DATASET_ACCESS)) < 0 ||
         /* no chunk cache: whole chunks go straight from the caller's buffer to the file */
         H5Pset_chunk_cache(dapl, 0, 0, 1.0) < 0) {
-        h5why(why, sizeof why);
+        sd_h5why(why, sizeof why);
         goto fail_clean;
     }
     ds = H5Dcreate2(o->fgroup[field], name, ft, sp, H5P_DEFAULT, dcpl, dapl);
-    if (ds < 0) { h5why(why, sizeof why); goto fail_clean; }
+    if (ds < 0) { sd_h5why(why, sizeof why); goto fail_clean; }
     created = 1;
     if (H5Dwrite(ds, mt, H5S_ALL, H5S_ALL, H5P_DEFAULT, data) < 0 || attr_i64(ds, "step", step) < 0 ||
         attr_f64(ds, "time", time) < 0 || H5Dflush(ds) < 0) {
-        h5why(why, sizeof why);
+        sd_h5why(why, sizeof why);
         goto fail_poison;
     }
     H5Dclose(ds);
     H5Pclose(dapl);
     H5Pclose(dcpl);
     H5Sclose(sp);
-    quiet_off(q);
+    sd_h5_quiet_off(q);
     if (add_rec(o, step, time, field) < 0) {
         /* The dataset is written; only the sidecar would miss it. */
-        seterr(err, errlen, "%s: cannot record field %s at step %" PRId64 ": out of memory",
+        sd_io_seterr(err, errlen, "%s: cannot record field %s at step %" PRId64 ": out of memory",
                o->path, fn, step);
         return -1;
     }
@@ -672,13 +612,13 @@ fail_poison:
     o->poisoned = 1;
     (void)created;
 fail_clean:
-    seterr(err, errlen, "%s: cannot write field %s at step %" PRId64 ": %s", o->path, fn, step, why);
+    sd_io_seterr(err, errlen, "%s: cannot write field %s at step %" PRId64 ": %s", o->path, fn, step, why);
     if (ds >= 0) H5Dclose(ds);
     if (dapl >= 0) H5Pclose(dapl);
     if (dcpl >= 0) H5Pclose(dcpl);
     if (sp >= 0) H5Sclose(sp);
     H5Eclear2(H5E_DEFAULT);
-    quiet_off(q);
+    sd_h5_quiet_off(q);
     return -1;
 }
 
@@ -701,23 +641,23 @@ static int append1(hid_t ds, int64_t row, hid_t mt, const void *v)
 int sd_h5out_append_scalars(sd_h5out *o, int64_t step, double time, const double *values,
                             char *err, size_t errlen)
 {
-    if (!o) { seterr(err, errlen, "(null): no output file"); return -1; }
+    if (!o) { sd_io_seterr(err, errlen, "(null): no output file"); return -1; }
     if (o->poisoned) {
-        seterr(err, errlen, "%s: cannot append scalars at step %" PRId64
+        sd_io_seterr(err, errlen, "%s: cannot append scalars at step %" PRId64
                ": an earlier write failed; file is kept at its last commit", o->path, step);
         return -1;
     }
     if (o->nscal && !values) {
-        seterr(err, errlen, "%s: cannot append scalars at step %" PRId64 ": no values", o->path, step);
+        sd_io_seterr(err, errlen, "%s: cannot append scalars at step %" PRId64 ": no values", o->path, step);
         return -1;
     }
     char why[256];
-    quiet_t q = quiet_on();
+    sd_h5_quiet q = sd_h5_quiet_on();
     int e = reserve(o, (uint64_t)(o->nscal + 2) * SCALAR_CHUNK * 8);
     if (e) {
-        seterr(err, errlen, "%s: cannot append scalars at step %" PRId64 ": %s", o->path, step,
+        sd_io_seterr(err, errlen, "%s: cannot append scalars at step %" PRId64 ": %s", o->path, step,
                strerror(e));
-        quiet_off(q);
+        sd_h5_quiet_off(q);
         return -1;
     }
     int64_t r = o->nrows;
@@ -730,13 +670,13 @@ int sd_h5out_append_scalars(sd_h5out *o, int64_t step, double time, const double
         if (append1(o->ds_scal[i], r, H5T_NATIVE_DOUBLE, &values[i]) < 0) goto fail;
     }
     o->nrows++;
-    quiet_off(q);
+    sd_h5_quiet_off(q);
     return 0;
 fail:
-    h5why(why, sizeof why);
+    sd_h5why(why, sizeof why);
     o->poisoned = 1;
-    seterr(err, errlen, "%s: cannot append scalar %s at step %" PRId64 ": %s", o->path, bad, step, why);
-    quiet_off(q);
+    sd_io_seterr(err, errlen, "%s: cannot append scalar %s at step %" PRId64 ": %s", o->path, bad, step, why);
+    sd_h5_quiet_off(q);
     return -1;
 }
 
@@ -763,24 +703,24 @@ static int64_t distinct_steps(const sd_h5out *o, size_t n, int64_t *last)
 
 int sd_h5out_commit(sd_h5out *o, char *err, size_t errlen)
 {
-    if (!o) { seterr(err, errlen, "(null): no output file"); return -1; }
+    if (!o) { sd_io_seterr(err, errlen, "(null): no output file"); return -1; }
     if (o->poisoned) {
-        seterr(err, errlen, "%s: cannot commit: an earlier write failed; file is kept at its last commit",
+        sd_io_seterr(err, errlen, "%s: cannot commit: an earlier write failed; file is kept at its last commit",
                o->path);
         return -1;
     }
     char why[256];
-    quiet_t q = quiet_on();
+    sd_h5_quiet q = sd_h5_quiet_on();
     int e = reserve(o, 0);
     if (e) {
-        seterr(err, errlen, "%s: cannot commit: %s", o->path, strerror(e));
-        quiet_off(q);
+        sd_io_seterr(err, errlen, "%s: cannot commit: %s", o->path, strerror(e));
+        sd_h5_quiet_off(q);
         return -1;
     }
     int64_t last = -1, nsteps = distinct_steps(o, o->nrec, &last);
     if (nsteps < 0) {
-        seterr(err, errlen, "%s: cannot commit: out of memory", o->path);
-        quiet_off(q);
+        sd_io_seterr(err, errlen, "%s: cannot commit: out of memory", o->path);
+        sd_h5_quiet_off(q);
         return -1;
     }
     /* Children before parents: scalar datasets (extent, chunk index, raw chunks), then the
@@ -798,11 +738,11 @@ int sd_h5out_commit(sd_h5out *o, char *err, size_t errlen)
     int fd = vfd_fd(o);
     if (fd < 0) goto fail;
     if (fsync(fd) != 0) {
-        seterr(err, errlen, "%s: cannot commit: fsync failed: %s", o->path, strerror(errno));
-        quiet_off(q);
+        sd_io_seterr(err, errlen, "%s: cannot commit: fsync failed: %s", o->path, strerror(errno));
+        sd_h5_quiet_off(q);
         return -1;
     }
-    quiet_off(q);
+    sd_h5_quiet_off(q);
     o->ncommits++;
     o->committed_rows = o->nrows;
     o->committed_rec = o->nrec;
@@ -811,11 +751,11 @@ int sd_h5out_commit(sd_h5out *o, char *err, size_t errlen)
                       (const char *const *)o->fname, o->dtype, o->ncomp, o->committed_rec, o->rec};
     return sd_xdmf_write(o->xmf, &d, err, errlen);
 fail:
-    h5why(why, sizeof why);
+    sd_h5why(why, sizeof why);
     /* A failed flush may have written part of the new metadata: stop touching the file. */
     o->poisoned = 1;
-    seterr(err, errlen, "%s: cannot commit: %s", o->path, why);
-    quiet_off(q);
+    sd_io_seterr(err, errlen, "%s: cannot commit: %s", o->path, why);
+    sd_h5_quiet_off(q);
     return -1;
 }
 
@@ -840,50 +780,50 @@ static void close_discard(sd_h5out *o)
 int sd_h5out_close(sd_h5out *o, const char *status, int64_t steps_done, double wall_s, char *err,
                    size_t errlen)
 {
-    if (!o) { seterr(err, errlen, "(null): no output file"); return -1; }
+    if (!o) { sd_io_seterr(err, errlen, "(null): no output file"); return -1; }
     int rc = 0;
     char why[256];
-    quiet_t q = quiet_on();
+    sd_h5_quiet q = sd_h5_quiet_on();
     if (o->poisoned) {
-        seterr(err, errlen, "%s: closed after an earlier write failure; file kept at its last commit",
+        sd_io_seterr(err, errlen, "%s: closed after an earlier write failure; file kept at its last commit",
                o->path);
         close_discard(o);
         H5Eclear2(H5E_DEFAULT);
-        quiet_off(q);
+        sd_h5_quiet_off(q);
         free_obj(o);
         return -1;
     }
     int e = reserve(o, 0);
     if (e) {
         snprintf(why, sizeof why, "%s", strerror(e));
-        seterr(err, errlen, "%s: cannot record run end: %s", o->path, why);
+        sd_io_seterr(err, errlen, "%s: cannot record run end: %s", o->path, why);
         close_discard(o); /* keep the last commit intact rather than risk a partial flush */
-        quiet_off(q);
+        sd_h5_quiet_off(q);
         free_obj(o);
         return -1;
     }
     if (attr_str(o->file, "status", status ? status : "") < 0 ||
         attr_i64(o->file, "steps_done", steps_done) < 0 || attr_f64(o->file, "wall_s", wall_s) < 0) {
-        h5why(why, sizeof why);
-        seterr(err, errlen, "%s: cannot record run end: %s", o->path, why);
+        sd_h5why(why, sizeof why);
+        sd_io_seterr(err, errlen, "%s: cannot record run end: %s", o->path, why);
         o->poisoned = 1;
         rc = -1;
     }
-    quiet_off(q);
+    sd_h5_quiet_off(q);
     if (!rc && sd_h5out_commit(o, err, errlen) < 0) rc = -1;
-    q = quiet_on();
+    q = sd_h5_quiet_on();
     if (o->poisoned) {
         close_discard(o);
     } else {
         close_handles(o);
         if (H5Fclose(o->file) < 0 && !rc) {
-            h5why(why, sizeof why);
-            seterr(err, errlen, "%s: cannot close: %s", o->path, why);
+            sd_h5why(why, sizeof why);
+            sd_io_seterr(err, errlen, "%s: cannot close: %s", o->path, why);
             rc = -1;
         }
     }
     H5Eclear2(H5E_DEFAULT);
-    quiet_off(q);
+    sd_h5_quiet_off(q);
     free_obj(o);
     return rc;
 }

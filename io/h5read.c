@@ -10,76 +10,15 @@
 #include <hdf5.h>
 
 #include "h5out.h"
+#include "h5err.h"
 
-static void seterr(char *err, size_t errlen, const char *fmt, ...)
-{
-    if (!err || !errlen) return;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, errlen, fmt, ap);
-    va_end(ap);
-    for (char *p = err; *p; p++)
-        if (*p == '\n' || *p == '\r') *p = ' ';
-}
 
-typedef struct {
-    char sys[160], first[200];
-    int n;
-} walk_t;
-
-static herr_t walk_cb(unsigned n, const H5E_error2_t *e, void *data)
-{
-    walk_t *w = data;
-    (void)n;
-    if (!e->desc) return 0;
-    if (!w->sys[0]) {
-        const char *p = strstr(e->desc, "error message = '");
-        if (p) {
-            p += strlen("error message = '");
-            const char *q = strchr(p, '\'');
-            size_t l = q ? (size_t)(q - p) : strlen(p);
-            if (l >= sizeof w->sys) l = sizeof w->sys - 1;
-            memcpy(w->sys, p, l);
-            w->sys[l] = 0;
-        }
-    }
-    if (!w->n++) snprintf(w->first, sizeof w->first, "%s", e->desc);
-    return 0;
-}
-
-static const char *h5why(char *buf, size_t len)
-{
-    walk_t w = {{0}, {0}, 0};
-    H5Ewalk2(H5E_DEFAULT, H5E_WALK_UPWARD, walk_cb, &w);
-    H5Eclear2(H5E_DEFAULT);
-    if (w.sys[0]) snprintf(buf, len, "%s", w.sys);
-    else if (w.first[0]) snprintf(buf, len, "HDF5: %s", w.first);
-    else snprintf(buf, len, "HDF5 error");
-    return buf;
-}
-
-typedef struct {
-    H5E_auto2_t fn;
-    void *data;
-} quiet_t;
-static quiet_t quiet_on(void)
-{
-    quiet_t q = {NULL, NULL};
-    H5Eget_auto2(H5E_DEFAULT, &q.fn, &q.data);
-    H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
-    return q;
-}
-static void quiet_off(quiet_t q)
-{
-    H5Eclear2(H5E_DEFAULT);
-    H5Eset_auto2(H5E_DEFAULT, q.fn, q.data);
-}
 
 static hid_t open_ro(const char *path, char *err, size_t errlen)
 {
     char why[256];
     hid_t f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
-    if (f < 0) seterr(err, errlen, "%s: cannot open: %s", path, h5why(why, sizeof why));
+    if (f < 0) sd_io_seterr(err, errlen, "%s: cannot open: %s", path, sd_h5why(why, sizeof why));
     return f;
 }
 
@@ -89,7 +28,7 @@ static int64_t read_1d(hid_t loc, const char *name, hid_t mt, size_t es, void **
 {
     *out = NULL;
     hid_t ds = H5Dopen2(loc, name, H5P_DEFAULT);
-    if (ds < 0) { h5why(why, wl); return -1; }
+    if (ds < 0) { sd_h5why(why, wl); return -1; }
     hid_t sp = H5Dget_space(ds);
     hsize_t n = 0;
     int64_t rc = -1;
@@ -97,7 +36,7 @@ static int64_t read_1d(hid_t loc, const char *name, hid_t mt, size_t es, void **
         if (n == 0) rc = 0;
         else if (!(*out = malloc(n * es))) snprintf(why, wl, "out of memory");
         else if (H5Dread(ds, mt, H5S_ALL, H5S_ALL, H5P_DEFAULT, *out) < 0) {
-            h5why(why, wl);
+            sd_h5why(why, wl);
             free(*out);
             *out = NULL;
         } else rc = (int64_t)n;
@@ -115,22 +54,22 @@ int sd_h5_read_scalar(const char *path, const char *name, int64_t **steps, doubl
     if (steps) *steps = NULL;
     if (values) *values = NULL;
     if (n) *n = 0;
-    if (!path || !name || !n) { seterr(err, errlen, "%s: bad arguments", path ? path : "(null)"); return -1; }
-    quiet_t q = quiet_on();
+    if (!path || !name || !n) { sd_io_seterr(err, errlen, "%s: bad arguments", path ? path : "(null)"); return -1; }
+    sd_h5_quiet q = sd_h5_quiet_on();
     hid_t f = open_ro(path, err, errlen);
-    if (f < 0) { quiet_off(q); return -1; }
+    if (f < 0) { sd_h5_quiet_off(q); return -1; }
     char why[256];
     void *s = NULL, *v = NULL;
     int rc = -1;
     hid_t g = H5Gopen2(f, "scalars", H5P_DEFAULT);
     if (g < 0) {
-        seterr(err, errlen, "%s: cannot open /scalars: %s", path, h5why(why, sizeof why));
+        sd_io_seterr(err, errlen, "%s: cannot open /scalars: %s", path, sd_h5why(why, sizeof why));
         goto out;
     }
     int64_t ns = read_1d(g, "step", H5T_NATIVE_INT64, 8, &s, why, sizeof why);
-    if (ns < 0) { seterr(err, errlen, "%s: cannot read /scalars/step: %s", path, why); goto out; }
+    if (ns < 0) { sd_io_seterr(err, errlen, "%s: cannot read /scalars/step: %s", path, why); goto out; }
     int64_t nv = read_1d(g, name, H5T_NATIVE_DOUBLE, 8, &v, why, sizeof why);
-    if (nv < 0) { seterr(err, errlen, "%s: cannot read scalar %s: %s", path, name, why); goto out; }
+    if (nv < 0) { sd_io_seterr(err, errlen, "%s: cannot read scalar %s: %s", path, name, why); goto out; }
     *n = ns < nv ? ns : nv;
     if (steps) { *steps = s; s = NULL; }
     if (values) { *values = v; v = NULL; }
@@ -144,7 +83,7 @@ out:
     free(v);
     if (g >= 0) H5Gclose(g);
     H5Fclose(f);
-    quiet_off(q);
+    sd_h5_quiet_off(q);
     return rc;
 }
 
@@ -153,34 +92,34 @@ int sd_h5_read_field(const char *path, const char *name, int64_t step, double **
 {
     if (data) *data = NULL;
     if (count) *count = 0;
-    if (!path || !name || !data) { seterr(err, errlen, "%s: bad arguments", path ? path : "(null)"); return -1; }
-    quiet_t q = quiet_on();
+    if (!path || !name || !data) { sd_io_seterr(err, errlen, "%s: bad arguments", path ? path : "(null)"); return -1; }
+    sd_h5_quiet q = sd_h5_quiet_on();
     hid_t f = open_ro(path, err, errlen);
-    if (f < 0) { quiet_off(q); return -1; }
+    if (f < 0) { sd_h5_quiet_off(q); return -1; }
     char dn[256 + 64], why[256];
     snprintf(dn, sizeof dn, "/fields/%s/%08" PRId64, name, step);
     int rc = -1;
     hid_t ds = H5Dopen2(f, dn, H5P_DEFAULT), sp = -1;
     if (ds < 0) {
-        seterr(err, errlen, "%s: cannot read field %s at step %" PRId64 ": %s", path, name, step,
-               h5why(why, sizeof why));
+        sd_io_seterr(err, errlen, "%s: cannot read field %s at step %" PRId64 ": %s", path, name, step,
+               sd_h5why(why, sizeof why));
         goto out;
     }
     sp = H5Dget_space(ds);
     hssize_t np = sp >= 0 ? H5Sget_simple_extent_npoints(sp) : -1;
     if (np < 0) {
-        seterr(err, errlen, "%s: cannot read field %s at step %" PRId64 ": %s", path, name, step,
-               h5why(why, sizeof why));
+        sd_io_seterr(err, errlen, "%s: cannot read field %s at step %" PRId64 ": %s", path, name, step,
+               sd_h5why(why, sizeof why));
         goto out;
     }
     double *buf = malloc(np ? (size_t)np * sizeof *buf : 1);
     if (!buf) {
-        seterr(err, errlen, "%s: cannot read field %s at step %" PRId64 ": out of memory", path, name, step);
+        sd_io_seterr(err, errlen, "%s: cannot read field %s at step %" PRId64 ": out of memory", path, name, step);
         goto out;
     }
     if (np && H5Dread(ds, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf) < 0) {
-        seterr(err, errlen, "%s: cannot read field %s at step %" PRId64 ": %s", path, name, step,
-               h5why(why, sizeof why));
+        sd_io_seterr(err, errlen, "%s: cannot read field %s at step %" PRId64 ": %s", path, name, step,
+               sd_h5why(why, sizeof why));
         free(buf);
         goto out;
     }
@@ -191,7 +130,7 @@ out:
     if (sp >= 0) H5Sclose(sp);
     if (ds >= 0) H5Dclose(ds);
     H5Fclose(f);
-    quiet_off(q);
+    sd_h5_quiet_off(q);
     return rc;
 }
 
@@ -232,23 +171,23 @@ int sd_h5_list_field_steps(const char *path, const char *name, int64_t **steps, 
 {
     if (steps) *steps = NULL;
     if (n) *n = 0;
-    if (!path || !name || !steps || !n) { seterr(err, errlen, "%s: bad arguments", path ? path : "(null)"); return -1; }
-    quiet_t q = quiet_on();
+    if (!path || !name || !steps || !n) { sd_io_seterr(err, errlen, "%s: bad arguments", path ? path : "(null)"); return -1; }
+    sd_h5_quiet q = sd_h5_quiet_on();
     hid_t f = open_ro(path, err, errlen);
-    if (f < 0) { quiet_off(q); return -1; }
+    if (f < 0) { sd_h5_quiet_off(q); return -1; }
     char gn[256 + 16], why[256];
     snprintf(gn, sizeof gn, "/fields/%s", name);
     int rc = -1;
     steplist l = {NULL, 0, 0, 0};
     hid_t g = H5Gopen2(f, gn, H5P_DEFAULT);
     if (g < 0) {
-        seterr(err, errlen, "%s: cannot open field %s: %s", path, name, h5why(why, sizeof why));
+        sd_io_seterr(err, errlen, "%s: cannot open field %s: %s", path, name, sd_h5why(why, sizeof why));
         goto out;
     }
     hsize_t idx = 0;
     if (H5Literate(g, H5_INDEX_NAME, H5_ITER_INC, &idx, list_cb, &l) < 0) {
-        seterr(err, errlen, "%s: cannot list steps of field %s: %s", path, name,
-               l.oom ? "out of memory" : h5why(why, sizeof why));
+        sd_io_seterr(err, errlen, "%s: cannot list steps of field %s: %s", path, name,
+               l.oom ? "out of memory" : sd_h5why(why, sizeof why));
         free(l.v);
         goto out;
     }
@@ -259,6 +198,6 @@ int sd_h5_list_field_steps(const char *path, const char *name, int64_t **steps, 
 out:
     if (g >= 0) H5Gclose(g);
     H5Fclose(f);
-    quiet_off(q);
+    sd_h5_quiet_off(q);
     return rc;
 }

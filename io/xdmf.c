@@ -17,15 +17,8 @@
 #include <unistd.h>
 
 #include <stardag/kernel.h>
+#include "h5err.h"
 
-static void seterr(char *err, size_t errlen, const char *fmt, ...)
-{
-    if (!err || !errlen) return;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, errlen, fmt, ap);
-    va_end(ap);
-}
 
 static int cmp_rec(const void *a, const void *b)
 {
@@ -147,18 +140,18 @@ int sd_xdmf_write(const char *xmf_path, const sd_xdmf_desc *d, char *err, size_t
 {
     size_t n = strlen(xmf_path);
     char *tmp = malloc(n + 5);
-    if (!tmp) { seterr(err, errlen, "%s: out of memory", xmf_path); return -1; }
+    if (!tmp) { sd_io_seterr(err, errlen, "%s: out of memory", xmf_path); return -1; }
     memcpy(tmp, xmf_path, n);
     memcpy(tmp + n, ".tmp", 5);
     int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     if (fd < 0) {
-        seterr(err, errlen, "%s: cannot create XDMF sidecar: %s", tmp, strerror(errno));
+        sd_io_seterr(err, errlen, "%s: cannot create XDMF sidecar: %s", tmp, strerror(errno));
         free(tmp);
         return -1;
     }
     FILE *f = fdopen(fd, "w");
     if (!f) {
-        seterr(err, errlen, "%s: cannot open XDMF sidecar: %s", tmp, strerror(errno));
+        sd_io_seterr(err, errlen, "%s: cannot open XDMF sidecar: %s", tmp, strerror(errno));
         close(fd);
         unlink(tmp);
         free(tmp);
@@ -171,13 +164,13 @@ int sd_xdmf_write(const char *xmf_path, const sd_xdmf_desc *d, char *err, size_t
     if (!e && fsync(fd) != 0) e = errno;
     if (fclose(f) != 0 && !e) e = errno;
     if (e) {
-        seterr(err, errlen, "%s: cannot write XDMF sidecar: %s", tmp, strerror(e));
+        sd_io_seterr(err, errlen, "%s: cannot write XDMF sidecar: %s", tmp, strerror(e));
         unlink(tmp);
         free(tmp);
         return -1;
     }
     if (rename(tmp, xmf_path) != 0) {
-        seterr(err, errlen, "%s: cannot rename XDMF sidecar into place: %s", xmf_path,
+        sd_io_seterr(err, errlen, "%s: cannot rename XDMF sidecar into place: %s", xmf_path,
                strerror(errno));
         unlink(tmp);
         free(tmp);

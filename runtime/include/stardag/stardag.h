@@ -30,7 +30,6 @@ typedef struct sd_run_opts {
     const char *out;      /* overrides output.file; "" disables output */
     int quiet;            /* no progress line, no summary */
     int max_inflight;     /* > 0 overrides run.max_inflight */
-    const char *trace;    /* reserved: trace output path */
     const char *cmdline;  /* recorded in /meta */
 } sd_run_opts;
 
