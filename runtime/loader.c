@@ -608,8 +608,8 @@ static void add_scalar(loader *L, const char *name, sd_where at)
 {
     sd_graph *g = L->g;
     g->scalars = grow(L, g->scalars, g->nscalars, &L->cap_scalars, sizeof *g->scalars);
+    sd_gscalar *s = &g->scalars[g->nscalars++];
     snprintf(s->name, sizeof s->name, "%.*s", (int)sizeof s->name - 1, name); /* callers checked the length */
-    snprintf(s->name, sizeof s->name, "%s", name);
     s->at = at;
 }
 
