@@ -258,6 +258,8 @@ int sd_run(const sd_graph *g, const sd_run_opts *o)
     struct sigaction sa = {.sa_handler = on_sigint}, old;
     sigemptyset(&sa.sa_mask);
     sigaction(SIGINT, &sa, &old);
+    /* a file-size limit then fails the write (EFBIG, reported) instead of killing the process */
+    signal(SIGXFSZ, SIG_IGN);
     s->steps = o->steps > 0 ? o->steps : g->run.steps;
     if (o->sched && *o->sched) setenv("STARPU_SCHED", o->sched, 1);
     if (o->ncpu >= 0) {

@@ -47,6 +47,13 @@ t "NaN blow-up: the first field steps are there" sh -c "h5ls -r '$tmp/blowup.h5'
 runrc "$sd" run "$g" --set n=16 --set width=2 --set chi0=0.5 --steps 20 --out "" --quiet
 t "energy drift within 1e-10 on a short run (exit 0)" test "$(rc)" = 0
 
+# a full disk (a file-size limit): a clear error, exit 1, the committed steps stay readable
+sh -c "ulimit -f 2000; exec '$sd' run '$g' --set n=32 --steps 3000 --out '$tmp/full.h5' --quiet" >"$tmp/out" 2>"$tmp/err"
+echo $? >"$tmp/rc"
+t "file-size limit reached: exit 1" test "$(rc)" = 1
+t "file-size limit reached: the message names the file and the reason" grep -q "full.h5: .*File too large" "$tmp/err"
+t "file-size limit reached: the file opens and holds committed field steps" sh -c "h5ls -r '$tmp/full.h5' | grep -q '/fields/E/00000100'"
+
 # SIGINT: stop submitting, drain, write what is complete, exit 130
 "$sd" run "$g" --set n=48 --steps 100000000 --out "$tmp/int.h5" >"$tmp/out" 2>"$tmp/err" &
 pid=$!
