@@ -364,6 +364,12 @@ oom:
 
 void sd_engine_destroy(sd_engine *e)
 {
+    sd_engine_release(e);
+    sd_engine_free(e);
+}
+
+void sd_engine_release(sd_engine *e)
+{
     if (!e) return;
     starpu_task_wait_for_all();
     size_t nt = e->nt, nbuf = e->plan.nbuf;
@@ -390,7 +396,14 @@ void sd_engine_destroy(sd_engine *e)
         sd_record_free(r);
     }
     free(e->tmem); free(e->th); free(e->fmem); free(e->fh); free(e->pmem); free(e->ph); free(e->slot_nacc);
-    free(e->sval); free(e->sh); free(e->hg); free(e->tinit); free(e->tstep); free(e->cls); free(e->cl_of_init);
+    free(e->sval); free(e->sh);
+    e->tmem = e->fmem = NULL; e->th = e->fh = e->ph = e->sh = NULL; e->pmem = NULL; e->slot_nacc = NULL; e->sval = NULL;
+}
+
+void sd_engine_free(sd_engine *e)
+{
+    if (!e) return;
+    free(e->hg); free(e->tinit); free(e->tstep); free(e->cls); free(e->cl_of_init);
     free(e->cl_of_step); free(e->stats);
     sd_plan_free(&e->plan);
     sd_tiling_free(&e->t);

@@ -96,6 +96,8 @@ static int list_codelets(void)
     return 0;
 }
 
+#define BAD_USAGE(...) do { status = bad_usage(__VA_ARGS__); goto out; } while (0)
+
 int main(int argc, char **argv)
 {
     if (argc < 2) return bad_usage("%s", "a command is needed");
@@ -113,6 +115,7 @@ int main(int argc, char **argv)
     sd_run_opts o;
     sd_run_opts_init(&o);
     const char *file = NULL;
+    int status = 0;
     const char **set = calloc(argc, sizeof *set);
     int nset = 0;
     size_t cl = 1;
@@ -129,27 +132,26 @@ int main(int argc, char **argv)
         int has_value = i + 1 < argc;
         if (a[0] != '-' && !file) file = a;
         else if (!strcmp(a, "--quiet") || !strcmp(a, "-q")) o.quiet = 1;
-        else if (!has_value) return bad_usage("option %s needs a value", a);
+        else if (!has_value) BAD_USAGE("option %s needs a value", a);
         else if (!strcmp(a, "--steps")) {
-            if (!parse_int(argv[++i], 1, &v)) return bad_usage("--steps expects a positive integer, got '%s'", argv[i]);
+            if (!parse_int(argv[++i], 1, &v)) BAD_USAGE("--steps expects a positive integer, got '%s'", argv[i]);
             o.steps = v;
         } else if (!strcmp(a, "--ncpu")) {
-            if (!parse_int(argv[++i], 0, &v)) return bad_usage("--ncpu expects an integer >= 0, got '%s'", argv[i]);
+            if (!parse_int(argv[++i], 0, &v)) BAD_USAGE("--ncpu expects an integer >= 0, got '%s'", argv[i]);
             o.ncpu = (int)v;
         } else if (!strcmp(a, "--max-inflight")) {
-            if (!parse_int(argv[++i], 1, &v)) return bad_usage("--max-inflight expects an integer >= 1, got '%s'", argv[i]);
+            if (!parse_int(argv[++i], 1, &v)) BAD_USAGE("--max-inflight expects an integer >= 1, got '%s'", argv[i]);
             o.max_inflight = (int)v;
         } else if (!strcmp(a, "--tiles")) {
-            if (!parse_tiles(argv[++i], o.tile)) return bad_usage("--tiles expects X, XxY or XxYxZ cells, got '%s'", argv[i]);
+            if (!parse_tiles(argv[++i], o.tile)) BAD_USAGE("--tiles expects X, XxY or XxYxZ cells, got '%s'", argv[i]);
         } else if (!strcmp(a, "--sched")) o.sched = argv[++i];
         else if (!strcmp(a, "--out")) o.out = argv[++i];
         else if (!strcmp(a, "--set")) set[nset++] = argv[++i];
-        else return bad_usage("unknown option '%s'", a);
+        else BAD_USAGE("unknown option '%s'", a);
     }
-    if (!file) return bad_usage("%s", "a graph file is needed");
+    if (!file) BAD_USAGE("%s", "a graph file is needed");
     char err[2048];
     sd_graph *g = sd_graph_load_ex(file, set, nset, err, sizeof err);
-    int status;
     if (!g) {
         fprintf(stderr, "%s\n", err);
         status = SD_EXIT_BADGRAPH;
@@ -160,6 +162,7 @@ int main(int argc, char **argv)
     } else if (!strcmp(cmd, "dot")) status = sd_dot(g, &o, stdout);
     else status = sd_run(g, &o);
     sd_graph_free(g);
+out:
     free(set);
     free(cmdline);
     return status;

@@ -357,13 +357,14 @@ int sd_run(const sd_graph *g, const sd_run_opts *o)
     if (status) fprintf(stderr, "stardag: %s: %s\n", g->path, s->why);
 done:
     if (s->out) sd_h5out_close(s->out, "error", 0, 0, err, sizeof err);
-    sd_engine_destroy(s->e);
+    sd_engine_release(s->e);
     free(s->ref);
     free(s->have_ref);
     free(s->worst);
     free(s->cfailed);
     free(s->latest);
     starpu_shutdown();
+    sd_engine_free(s->e);
     sigaction(SIGINT, &old, NULL);
     return status;
 }

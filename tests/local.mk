@@ -3,3 +3,4 @@ include tests/loader.mk
 include tests/io.mk
 include tests/kernels.mk
 include tests/runtime.mk
+include tests/sanitize.mk
