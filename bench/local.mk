@@ -1,1 +1,33 @@
-# benchmarks
+# Benchmarks: built only on demand (EXTRA_PROGRAMS), run with `make bench` (docs/benchmarks.md).
+# They measure, they never assert: nothing here is part of `make check`.
+BENCH_BINS = bench/baselines/kg_omp$(EXEEXT) bench/baselines/stream_triad$(EXEEXT) \
+	bench/overhead/raw_starpu$(EXEEXT) bench/overhead/sd_tasks$(EXEEXT)
+EXTRA_PROGRAMS = $(BENCH_BINS)
+CLEANFILES += $(BENCH_BINS)
+
+# Baselines: plain C + OpenMP, -O3, no FMA contraction (AM_CFLAGS) like stardag's kernels, so the
+# leapfrog baseline reproduces stardag's field bitwise; kg_omp reads HDF5 for its --validate mode.
+bench_baselines_kg_omp_SOURCES = bench/baselines/kg_omp.c
+bench_baselines_kg_omp_CPPFLAGS = -DKG_OMP_HDF5 $(HDF5_CFLAGS)
+bench_baselines_kg_omp_CFLAGS = $(AM_CFLAGS) $(OPENMP_CFLAGS) -O3
+bench_baselines_kg_omp_LDADD = $(HDF5_LIBS) -lm
+bench_baselines_stream_triad_SOURCES = bench/baselines/stream_triad.c
+bench_baselines_stream_triad_CFLAGS = $(AM_CFLAGS) $(OPENMP_CFLAGS) -O3
+bench_baselines_stream_triad_LDADD =
+
+# Task overhead: raw StarPU vs the same workload through stardag's public C API.
+bench_overhead_raw_starpu_SOURCES = bench/overhead/raw_starpu.c bench/overhead/work.h
+bench_overhead_raw_starpu_LDADD = $(STARPU_LIBS)
+bench_overhead_sd_tasks_SOURCES = bench/overhead/sd_tasks.c bench/overhead/work.h
+
+EXTRA_DIST += bench/lattice/run.sh bench/lattice/kg-bench.yaml bench/lattice/kg-validate.yaml \
+	bench/overhead/run.sh
+
+.PHONY: bench bench-lattice bench-overhead
+bench-lattice: $(BENCH_BINS) stardag$(EXEEXT)
+	BUILDDIR='$(abs_top_builddir)' $(SHELL) $(top_srcdir)/bench/lattice/run.sh
+bench-overhead: $(BENCH_BINS)
+	BUILDDIR='$(abs_top_builddir)' $(SHELL) $(top_srcdir)/bench/overhead/run.sh
+bench: $(BENCH_BINS) stardag$(EXEEXT)
+	BUILDDIR='$(abs_top_builddir)' $(SHELL) $(top_srcdir)/bench/lattice/run.sh
+	BUILDDIR='$(abs_top_builddir)' $(SHELL) $(top_srcdir)/bench/overhead/run.sh
