@@ -21,6 +21,178 @@ typedef struct cl_entry {
     struct starpu_perfmodel model;
 } cl_entry;
 
+
+/* ---- trampolines ------------------------------------------------------------------------- */
+
+/* Each trampoline times its kernel itself: two clock reads are far cheaper than StarPU's
+ * per-task profiling records and callbacks, and give per-codelet and per-worker busy times. */
+typedef struct meter {
+    sd_codelet_stats *st;
+    int64_t *busy; /* per worker */
+} meter;
+
+static inline int64_t ns_now(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (int64_t)t.tv_sec * 1000000000LL + t.tv_nsec;
+}
+
+static inline void meter_add(const meter *m, int64_t t0)
+{
+    int64_t dt = ns_now() - t0;
+    __atomic_add_fetch(&m->st->ntasks, 1, __ATOMIC_RELAXED);
+    __atomic_add_fetch(&m->st->ns, dt, __ATOMIC_RELAXED);
+    int w = starpu_worker_get_id();
+    if (w >= 0) m->busy[w] += dt; /* only worker w writes its slot */
+}
+
+typedef struct op_arg {
+    meter m;
+    const op_tmpl *tmpl; /* one per tile for whole-field ops */
+    const sd_codelet *sc;
+    int whole, nt;
+    int64_t step;
+    double time;
+} op_arg;
+
+static void op_cpu(void *buffers[], void *cl_arg)
+{
+    const op_arg *oa = cl_arg;
+    const sd_codelet *c = oa->sc;
+    int64_t t0 = ns_now();
+    for (int k = 0; k < (oa->whole ? oa->nt : 1); k++) {
+        const op_tmpl *T = oa->tmpl + k;
+        sd_tile_args a = T->a;
+        a.step = oa->step;
+        a.time = oa->time;
+        int hi = 0, slot = 0;
+        for (int r = 0; r < c->nroles; r++) {
+            const sd_role *role = &c->roles[r];
+            if (role->kind == SD_ROLE_SCALAR) {
+                if (role->mode == SD_READ) a.p[slot++] = (void *)STARPU_VARIABLE_GET_PTR(buffers[hi++]);
+                continue;
+            }
+            a.p[slot] = (char *)STARPU_VECTOR_GET_PTR(buffers[oa->whole ? hi + k : hi]) + T->off_bytes[slot];
+            slot++;
+            hi += oa->whole ? oa->nt : 1;
+        }
+        if (a.nacc) {
+            a.acc = (sd_acc *)STARPU_VECTOR_GET_PTR(buffers[hi]);
+            for (int j = 0; j < a.nacc; j++) sd_acc_init(&a.acc[j]);
+        }
+        c->cpu(&a);
+    }
+    meter_add(&oa->m, t0);
+}
+
+typedef struct pack_arg {
+    meter m;
+    const sd_halo_geom *g;
+    int n;
+    signed char d[6], s[6];
+} pack_arg;
+
+static void pack_cpu(void *buffers[], void *cl_arg)
+{
+    const pack_arg *pa = cl_arg;
+    int64_t t0 = ns_now();
+    const void *tile = (const void *)STARPU_VECTOR_GET_PTR(buffers[0]);
+    for (int i = 0; i < pa->n; i++)
+        sd_halo_pack(pa->g, tile, pa->d[i], pa->s[i], (void *)STARPU_VECTOR_GET_PTR(buffers[1 + i]));
+    meter_add(&pa->m, t0);
+}
+
+enum { ACT_FACE, ACT_WRAP, ACT_REFLECT, ACT_FIXED, ACT_ABSORB };
+typedef struct unpack_arg {
+    meter m;
+    const sd_halo_geom *g;
+    int n, old; /* old: buffer index of the previous level, 0 if none */
+    struct { signed char kind, d, s, h; double v; } act[6];
+} unpack_arg;
+
+static void unpack_cpu(void *buffers[], void *cl_arg)
+{
+    const unpack_arg *ua = cl_arg;
+    int64_t t0 = ns_now();
+    void *tile = (void *)STARPU_VECTOR_GET_PTR(buffers[0]);
+    const void *old = ua->old ? (const void *)STARPU_VECTOR_GET_PTR(buffers[ua->old]) : NULL;
+    for (int i = 0; i < ua->n; i++) {
+        int d = ua->act[i].d, s = ua->act[i].s;
+        switch (ua->act[i].kind) {
+        case ACT_FACE: sd_halo_unpack(ua->g, tile, d, s, (const void *)STARPU_VECTOR_GET_PTR(buffers[ua->act[i].h])); break;
+        case ACT_WRAP: sd_halo_wrap(ua->g, tile, d, s); break;
+        case ACT_REFLECT: sd_halo_reflect(ua->g, tile, d, s); break;
+        case ACT_FIXED: sd_halo_fixed(ua->g, tile, d, s, ua->act[i].v); break;
+        case ACT_ABSORB: sd_halo_absorb(ua->g, tile, old, d, s, ua->act[i].v); break;
+        }
+    }
+    meter_add(&ua->m, t0);
+}
+
+typedef struct combine_arg {
+    meter m;
+    int nt, nacc;
+    int reduce[SD_MAX_ACC], scalar[SD_MAX_ACC];
+    sd_record *rec;
+} combine_arg;
+
+static double reduced_value(const sd_acc *a, int reduce)
+{
+    switch (reduce) {
+    case SD_REDUCE_SUM: return sd_acc_sum(a);
+    case SD_REDUCE_MAX: return a->nonfinite ? NAN : a->maxv;
+    case SD_REDUCE_MIN: return a->nonfinite ? NAN : a->minv;
+    default: return (double)a->nonfinite;
+    }
+}
+
+static void combine_cpu(void *buffers[], void *cl_arg)
+{
+    const combine_arg *ca = cl_arg;
+    int64_t t0 = ns_now();
+    for (int j = 0; j < ca->nacc; j++) {
+        sd_acc total;
+        sd_acc_init(&total);
+        for (int t = 0; t < ca->nt; t++) sd_acc_merge(&total, (const sd_acc *)STARPU_VECTOR_GET_PTR(buffers[t]) + j);
+        double v = reduced_value(&total, ca->reduce[j]);
+        *(double *)STARPU_VARIABLE_GET_PTR(buffers[ca->nt + j]) = v;
+        if (ca->rec) {
+            ca->rec->value[ca->scalar[j]] = v;
+            ca->rec->computed[ca->scalar[j]] = 1;
+        }
+    }
+    meter_add(&ca->m, t0);
+    if (ca->rec) __atomic_add_fetch(&ca->rec->done, 1, __ATOMIC_RELEASE);
+}
+
+typedef struct snap_arg {
+    meter m;
+    const sd_halo_geom *g;
+    int64_t origin[3], shape[3];
+    sd_record *rec;
+} snap_arg;
+
+static void snapshot_cpu(void *buffers[], void *cl_arg)
+{
+    const snap_arg *sa = cl_arg;
+    int64_t t0 = ns_now();
+    const sd_halo_geom *g = sa->g;
+    const char *tile = (const char *)STARPU_VECTOR_GET_PTR(buffers[0]);
+    char *dst = sa->rec->data;
+    size_t es = sd_dtype_size(g->dtype), row = (size_t)g->n[0] * es;
+    for (int c = 0; c < g->ncomp; c++)
+        for (int64_t k = 0; k < g->n[2]; k++)
+            for (int64_t j = 0; j < g->n[1]; j++) {
+                int64_t to = ((c * sa->shape[2] + sa->origin[2] + k) * sa->shape[1] + sa->origin[1] + j) * sa->shape[0] +
+                             sa->origin[0];
+                int64_t from = g->off + j * g->sy + k * g->sz + c * g->sc;
+                memcpy(dst + to * es, tile + from * es, row);
+            }
+    meter_add(&sa->m, t0);
+    __atomic_add_fetch(&sa->rec->done, 1, __ATOMIC_RELEASE);
+}
+
 struct sd_engine {
     const sd_graph *g;
     sd_tiling t;
@@ -44,160 +216,21 @@ struct sd_engine {
     struct starpu_perfmodel m_pack, m_unpack, m_combine, m_snapshot;
     sd_codelet_stats *stats;
     int nstats;
+    int64_t busy[STARPU_NMAXWORKERS]; /* kernel time per worker, ns */
+    pack_arg *pargs;                  /* [field * nt + tile] */
+    unpack_arg *uargs, *uargs_old;    /* without / with the previous level (absorbing sides) */
+    int use_models;
     sd_record *head, *tail, *scalars_now;
     int64_t submitted;
     int registered;
 };
 
-/* ---- trampolines ------------------------------------------------------------------------- */
-
-typedef struct op_arg {
-    const op_tmpl *tmpl; /* one per tile for whole-field ops */
-    const sd_codelet *sc;
-    int whole, nt;
-    int64_t step;
-    double time;
-} op_arg;
-
-static void op_cpu(void *buffers[], void *cl_arg)
-{
-    const op_arg *oa = cl_arg;
-    const sd_codelet *c = oa->sc;
-    for (int k = 0; k < (oa->whole ? oa->nt : 1); k++) {
-        const op_tmpl *T = oa->tmpl + k;
-        sd_tile_args a = T->a;
-        a.step = oa->step;
-        a.time = oa->time;
-        int hi = 0, slot = 0;
-        for (int r = 0; r < c->nroles; r++) {
-            const sd_role *role = &c->roles[r];
-            if (role->kind == SD_ROLE_SCALAR) {
-                if (role->mode == SD_READ) a.p[slot++] = (void *)STARPU_VARIABLE_GET_PTR(buffers[hi++]);
-                continue;
-            }
-            a.p[slot] = (char *)STARPU_VECTOR_GET_PTR(buffers[oa->whole ? hi + k : hi]) + T->off_bytes[slot];
-            slot++;
-            hi += oa->whole ? oa->nt : 1;
-        }
-        if (a.nacc) {
-            a.acc = (sd_acc *)STARPU_VECTOR_GET_PTR(buffers[hi]);
-            for (int j = 0; j < a.nacc; j++) sd_acc_init(&a.acc[j]);
-        }
-        c->cpu(&a);
-    }
-}
-
-typedef struct pack_arg {
-    const sd_halo_geom *g;
-    int n;
-    signed char d[6], s[6];
-} pack_arg;
-
-static void pack_cpu(void *buffers[], void *cl_arg)
-{
-    const pack_arg *pa = cl_arg;
-    const void *tile = (const void *)STARPU_VECTOR_GET_PTR(buffers[0]);
-    for (int i = 0; i < pa->n; i++)
-        sd_halo_pack(pa->g, tile, pa->d[i], pa->s[i], (void *)STARPU_VECTOR_GET_PTR(buffers[1 + i]));
-}
-
-enum { ACT_FACE, ACT_REFLECT, ACT_FIXED, ACT_ABSORB };
-typedef struct unpack_arg {
-    const sd_halo_geom *g;
-    int n, old; /* old: buffer index of the previous level, 0 if none */
-    struct { signed char kind, d, s, h; double v; } act[6];
-} unpack_arg;
-
-static void unpack_cpu(void *buffers[], void *cl_arg)
-{
-    const unpack_arg *ua = cl_arg;
-    void *tile = (void *)STARPU_VECTOR_GET_PTR(buffers[0]);
-    const void *old = ua->old ? (const void *)STARPU_VECTOR_GET_PTR(buffers[ua->old]) : NULL;
-    for (int i = 0; i < ua->n; i++) {
-        int d = ua->act[i].d, s = ua->act[i].s;
-        switch (ua->act[i].kind) {
-        case ACT_FACE: sd_halo_unpack(ua->g, tile, d, s, (const void *)STARPU_VECTOR_GET_PTR(buffers[ua->act[i].h])); break;
-        case ACT_REFLECT: sd_halo_reflect(ua->g, tile, d, s); break;
-        case ACT_FIXED: sd_halo_fixed(ua->g, tile, d, s, ua->act[i].v); break;
-        case ACT_ABSORB: sd_halo_absorb(ua->g, tile, old, d, s, ua->act[i].v); break;
-        }
-    }
-}
-
-typedef struct combine_arg {
-    int nt, nacc;
-    int reduce[SD_MAX_ACC], scalar[SD_MAX_ACC];
-    sd_record *rec;
-} combine_arg;
-
-static double reduced_value(const sd_acc *a, int reduce)
-{
-    switch (reduce) {
-    case SD_REDUCE_SUM: return sd_acc_sum(a);
-    case SD_REDUCE_MAX: return a->nonfinite ? NAN : a->maxv;
-    case SD_REDUCE_MIN: return a->nonfinite ? NAN : a->minv;
-    default: return (double)a->nonfinite;
-    }
-}
-
-static void combine_cpu(void *buffers[], void *cl_arg)
-{
-    const combine_arg *ca = cl_arg;
-    for (int j = 0; j < ca->nacc; j++) {
-        sd_acc total;
-        sd_acc_init(&total);
-        for (int t = 0; t < ca->nt; t++) sd_acc_merge(&total, (const sd_acc *)STARPU_VECTOR_GET_PTR(buffers[t]) + j);
-        double v = reduced_value(&total, ca->reduce[j]);
-        *(double *)STARPU_VARIABLE_GET_PTR(buffers[ca->nt + j]) = v;
-        if (ca->rec) {
-            ca->rec->value[ca->scalar[j]] = v;
-            ca->rec->computed[ca->scalar[j]] = 1;
-        }
-    }
-    if (ca->rec) __atomic_add_fetch(&ca->rec->done, 1, __ATOMIC_RELEASE);
-}
-
-typedef struct snap_arg {
-    const sd_halo_geom *g;
-    int64_t origin[3], shape[3];
-    sd_record *rec;
-} snap_arg;
-
-static void snapshot_cpu(void *buffers[], void *cl_arg)
-{
-    const snap_arg *sa = cl_arg;
-    const sd_halo_geom *g = sa->g;
-    const char *tile = (const char *)STARPU_VECTOR_GET_PTR(buffers[0]);
-    char *dst = sa->rec->data;
-    size_t es = sd_dtype_size(g->dtype), row = (size_t)g->n[0] * es;
-    for (int c = 0; c < g->ncomp; c++)
-        for (int64_t k = 0; k < g->n[2]; k++)
-            for (int64_t j = 0; j < g->n[1]; j++) {
-                int64_t to = ((c * sa->shape[2] + sa->origin[2] + k) * sa->shape[1] + sa->origin[1] + j) * sa->shape[0] +
-                             sa->origin[0];
-                int64_t from = g->off + j * g->sy + k * g->sz + c * g->sc;
-                memcpy(dst + to * es, tile + from * es, row);
-            }
-    __atomic_add_fetch(&sa->rec->done, 1, __ATOMIC_RELEASE);
-}
-
-static void task_done(void *arg)
-{
-    sd_codelet_stats *st = arg;
-    struct starpu_task *task = starpu_task_get_current();
-    __atomic_add_fetch(&st->ntasks, 1, __ATOMIC_RELAXED);
-    if (task && task->profiling_info) {
-        const struct starpu_profiling_task_info *pi = task->profiling_info;
-        int64_t ns = (int64_t)(pi->end_time.tv_sec - pi->start_time.tv_sec) * 1000000000LL +
-                     (pi->end_time.tv_nsec - pi->start_time.tv_nsec);
-        __atomic_add_fetch(&st->ns, ns, __ATOMIC_RELAXED);
-    }
-}
-
 /* ---- set-up ------------------------------------------------------------------------------ */
 
-static void init_cl(struct starpu_codelet *cl, struct starpu_perfmodel *m, const char *name, const char *symbol,
-                    starpu_cpu_func_t f)
+static void make_halo_args(sd_engine *e, int f, int tile);
+
+static void init_cl(sd_engine *e, struct starpu_codelet *cl, struct starpu_perfmodel *m, const char *name,
+                    const char *symbol, starpu_cpu_func_t f)
 {
     starpu_codelet_init(cl);
     memset(m, 0, sizeof *m);
@@ -207,7 +240,8 @@ static void init_cl(struct starpu_codelet *cl, struct starpu_perfmodel *m, const
     cl->cpu_funcs[0] = f;
     cl->nbuffers = STARPU_VARIABLE_NBUFFERS;
     cl->name = name;
-    cl->model = m;
+    /* only model-based schedulers read models; keeping them costs time on every task */
+    cl->model = e->use_models ? m : NULL;
 }
 
 static int cl_index(sd_engine *e, const sd_codelet *sc)
@@ -216,7 +250,7 @@ static int cl_index(sd_engine *e, const sd_codelet *sc)
         if (e->cls[i].sc == sc) return i;
     cl_entry *ce = &e->cls[e->ncls];
     ce->sc = sc;
-    init_cl(&ce->cl, &ce->model, sc->name, sc->model, op_cpu);
+    init_cl(e, &ce->cl, &ce->model, sc->name, sc->model, op_cpu);
     e->stats[ST_FIRST_OP + e->ncls].name = sc->name;
     return e->ncls++;
 }
@@ -263,11 +297,12 @@ static int alloc_register(void **mem, starpu_data_handle_t *h, int64_t count, si
     return 0;
 }
 
-sd_engine *sd_engine_create(const sd_graph *g, const int64_t tile[3], char *err, size_t errlen)
+sd_engine *sd_engine_create(const sd_graph *g, const int64_t tile[3], int use_models, char *err, size_t errlen)
 {
     sd_engine *e = calloc(1, sizeof *e);
     if (!e) return NULL;
     e->g = g;
+    e->use_models = use_models;
     int hmax = 0;
     for (int f = 0; f < g->nfields; f++)
         if (g->fields[f].halo > hmax) hmax = g->fields[f].halo;
@@ -297,19 +332,23 @@ sd_engine *sd_engine_create(const sd_graph *g, const int64_t tile[3], char *err,
     e->cls = calloc(g->ninit + g->nstep + 1, sizeof *e->cls);
     e->cl_of_init = calloc(g->ninit + 1, sizeof(int));
     e->cl_of_step = calloc(g->nstep + 1, sizeof(int));
+    e->pargs = calloc((size_t)g->nfields * nt + 1, sizeof *e->pargs);
+    e->uargs = calloc((size_t)g->nfields * nt + 1, sizeof *e->uargs);
+    e->uargs_old = calloc((size_t)g->nfields * nt + 1, sizeof *e->uargs_old);
     e->nstats = ST_FIRST_OP + g->ninit + g->nstep;
     e->stats = calloc(e->nstats, sizeof *e->stats);
     if (!e->tmem || !e->th || !e->fmem || !e->fh || !e->pmem || !e->ph || !e->slot_nacc || !e->sval || !e->sh ||
-        !e->hg || !e->tinit || !e->tstep || !e->cls || !e->cl_of_init || !e->cl_of_step || !e->stats)
+        !e->hg || !e->tinit || !e->tstep || !e->cls || !e->cl_of_init || !e->cl_of_step || !e->stats ||
+        !e->pargs || !e->uargs || !e->uargs_old)
         goto oom;
     e->stats[ST_PACK].name = "halo pack";
     e->stats[ST_UNPACK].name = "halo unpack";
     e->stats[ST_COMBINE].name = "reduction combine";
     e->stats[ST_SNAPSHOT].name = "output snapshot";
-    init_cl(&e->cl_pack, &e->m_pack, "stardag.halo_pack", "stardag.halo_pack", pack_cpu);
-    init_cl(&e->cl_unpack, &e->m_unpack, "stardag.halo_unpack", "stardag.halo_unpack", unpack_cpu);
-    init_cl(&e->cl_combine, &e->m_combine, "stardag.combine", "stardag.combine", combine_cpu);
-    init_cl(&e->cl_snapshot, &e->m_snapshot, "stardag.snapshot", "stardag.snapshot", snapshot_cpu);
+    init_cl(e, &e->cl_pack, &e->m_pack, "stardag.halo_pack", "stardag.halo_pack", pack_cpu);
+    init_cl(e, &e->cl_unpack, &e->m_unpack, "stardag.halo_unpack", "stardag.halo_unpack", unpack_cpu);
+    init_cl(e, &e->cl_combine, &e->m_combine, "stardag.combine", "stardag.combine", combine_cpu);
+    init_cl(e, &e->cl_snapshot, &e->m_snapshot, "stardag.snapshot", "stardag.snapshot", snapshot_cpu);
 
     for (int f = 0; f < g->nfields; f++)
         for (int tl = 0; tl < nt; tl++) {
@@ -317,6 +356,7 @@ sd_engine *sd_engine_create(const sd_graph *g, const int64_t tile[3], char *err,
             sd_tile_box(&e->t, tl, o, n);
             sd_halo_geom_make(&e->hg[f * nt + tl], g->domain.ndim, n, g->fields[f].halo, g->fields[f].ncomp,
                               g->fields[f].dtype);
+            make_halo_args(e, f, tl);
         }
     for (int b = 0; b < nbuf; b++) {
         int f = e->plan.buf_field[b];
@@ -329,7 +369,8 @@ sd_engine *sd_engine_create(const sd_graph *g, const int64_t tile[3], char *err,
             if (hg->h == 0) continue;
             for (int d = 0; d < g->domain.ndim; d++)
                 for (int s = 0; s < 2; s++) {
-                    if (sd_tile_neighbor(&e->t, tl, d, s) < 0) continue;
+                    int nb = sd_tile_neighbor(&e->t, tl, d, s);
+                    if (nb < 0 || nb == tl) continue; /* boundary, or wrapped in place */
                     size_t k = ((size_t)b * nt + tl) * 6 + 2 * d + s;
                     if (alloc_register(&e->fmem[k], &e->fh[k], sd_face_count(hg, d), es) < 0) goto oom;
                 }
@@ -403,6 +444,7 @@ void sd_engine_release(sd_engine *e)
 void sd_engine_free(sd_engine *e)
 {
     if (!e) return;
+    free(e->pargs); free(e->uargs); free(e->uargs_old);
     free(e->hg); free(e->tinit); free(e->tstep); free(e->cls); free(e->cl_of_init);
     free(e->cl_of_step); free(e->stats);
     sd_plan_free(&e->plan);
@@ -413,6 +455,7 @@ void sd_engine_free(sd_engine *e)
 const sd_tiling *sd_engine_tiling(const sd_engine *e) { return &e->t; }
 sd_plan *sd_engine_plan(sd_engine *e) { return &e->plan; }
 int64_t sd_engine_tasks_submitted(const sd_engine *e) { return e->submitted; }
+int64_t sd_engine_busy_ns(const sd_engine *e, int worker) { return e->busy[worker]; }
 int sd_engine_stats(const sd_engine *e, const sd_codelet_stats **stats)
 {
     *stats = e->stats;
@@ -477,13 +520,13 @@ static starpu_data_handle_t handle_of(sd_engine *e, const sd_href *h)
     }
 }
 
-static void submit(sd_engine *e, struct starpu_codelet *cl, const sd_task *t, void *arg, size_t argsize, int stat)
+static void submit(sd_engine *e, struct starpu_codelet *cl, const sd_task *t, void *arg, size_t argsize, int owned)
 {
     struct starpu_task *task = starpu_task_create();
     task->cl = cl;
     task->cl_arg = arg;
     task->cl_arg_size = argsize;
-    task->cl_arg_free = 1;
+    task->cl_arg_free = owned;
     task->nbuffers = t->nh;
     if (t->nh > STARPU_NMAXBUFS) {
         task->dyn_handles = malloc(t->nh * sizeof *task->dyn_handles);
@@ -497,8 +540,6 @@ static void submit(sd_engine *e, struct starpu_codelet *cl, const sd_task *t, vo
         if (task->dyn_modes) task->dyn_modes[i] = mode_of[t->mode[i]];
         else task->modes[i] = mode_of[t->mode[i]];
     }
-    task->callback_func = task_done;
-    task->callback_arg = &e->stats[stat];
     int ret = starpu_task_submit(task);
     if (ret != 0) {
         fprintf(stderr, "stardag: StarPU refused a %s task (error %d): no worker can run it\n", cl->name, ret);
@@ -529,7 +570,8 @@ static void emit_op(sd_engine *e, const sd_task *t)
     oa->tmpl = oa->whole ? base : base + t->tile;
     oa->step = t->step;
     oa->time = t->init ? 0.0 : (t->step - 1) * g->run.dt;
-    submit(e, &e->cls[ci].cl, t, oa, sizeof *oa, ST_FIRST_OP + ci);
+    oa->m = (meter){&e->stats[ST_FIRST_OP + ci], e->busy};
+    submit(e, &e->cls[ci].cl, t, oa, sizeof *oa, 1);
 }
 
 static void emit_combine(sd_engine *e, const sd_task *t)
@@ -545,48 +587,54 @@ static void emit_combine(sd_engine *e, const sd_task *t)
     if (!e->scalars_now) e->scalars_now = record_new(e, 0, t->step);
     ca->rec = e->scalars_now;
     ca->rec->expected++;
-    submit(e, &e->cl_combine, t, ca, sizeof *ca, ST_COMBINE);
+    ca->m = (meter){&e->stats[ST_COMBINE], e->busy};
+    submit(e, &e->cl_combine, t, ca, sizeof *ca, 1);
 }
 
-static void emit_halo(sd_engine *e, const sd_task *t)
+/* Halo arguments depend on the field and tile only: built once, shared by every exchange. */
+static void make_halo_args(sd_engine *e, int f, int tile)
 {
     const sd_graph *g = e->g;
-    const sd_halo_geom *hg = &e->hg[t->field * e->nt + t->tile];
-    if (t->kind == SD_TASK_PACK) {
-        pack_arg *pa = xmalloc(sizeof *pa);
-        pa->g = hg;
-        for (int i = 1; i < t->nh; i++) {
-            pa->d[pa->n] = t->h[i].c / 2;
-            pa->s[pa->n++] = t->h[i].c % 2;
-        }
-        submit(e, &e->cl_pack, t, pa, sizeof *pa, ST_PACK);
-        return;
-    }
-    unpack_arg *ua = xmalloc(sizeof *ua);
-    ua->g = hg;
+    size_t k = (size_t)f * e->nt + tile;
+    pack_arg *pa = &e->pargs[k];
+    unpack_arg *ua = &e->uargs[k];
+    pa->m = (meter){&e->stats[ST_PACK], e->busy};
+    ua->m = (meter){&e->stats[ST_UNPACK], e->busy};
+    pa->g = ua->g = &e->hg[k];
     int hi = 1;
     for (int d = 0; d < g->domain.ndim; d++)
         for (int s = 0; s < 2; s++) {
+            int nb = sd_tile_neighbor(&e->t, tile, d, s);
+            if (nb >= 0 && nb != tile) { /* the same order as expand.c's face handles */
+                pa->d[pa->n] = d;
+                pa->s[pa->n++] = s;
+            }
             __typeof__(ua->act[0]) *a = &ua->act[ua->n++];
             a->d = d;
             a->s = s;
-            if (sd_tile_neighbor(&e->t, t->tile, d, s) >= 0) {
+            if (nb == tile) a->kind = ACT_WRAP;
+            else if (nb >= 0) {
                 a->kind = ACT_FACE;
                 a->h = hi++;
-                continue;
-            }
-            switch (g->domain.bc[d]) {
-            case SD_BC_REFLECTIVE: a->kind = ACT_REFLECT; break;
-            case SD_BC_FIXED: a->kind = ACT_FIXED; a->v = g->domain.bc_value[d]; break;
-            default: {
+            } else if (g->domain.bc[d] == SD_BC_REFLECTIVE) a->kind = ACT_REFLECT;
+            else if (g->domain.bc[d] == SD_BC_FIXED) {
+                a->kind = ACT_FIXED;
+                a->v = g->domain.bc_value[d];
+            } else {
                 double cdt = g->domain.absorb_speed * g->run.dt, dx = g->domain.spacing[d];
                 a->kind = ACT_ABSORB;
                 a->v = (cdt - dx) / (cdt + dx);
             }
-            }
         }
-    if (t->old_buf >= 0) ua->old = hi;
-    submit(e, &e->cl_unpack, t, ua, sizeof *ua, ST_UNPACK);
+    e->uargs_old[k] = *ua;
+    e->uargs_old[k].old = hi; /* the previous level comes after the faces */
+}
+
+static void emit_halo(sd_engine *e, const sd_task *t)
+{
+    size_t k = (size_t)t->field * e->nt + t->tile;
+    if (t->kind == SD_TASK_PACK) submit(e, &e->cl_pack, t, &e->pargs[k], sizeof e->pargs[k], 0);
+    else submit(e, &e->cl_unpack, t, t->old_buf >= 0 ? &e->uargs_old[k] : &e->uargs[k], sizeof e->uargs[k], 0);
 }
 
 static void emit_snapshot(sd_engine *e, const sd_task *t)
@@ -609,7 +657,8 @@ static void emit_snapshot(sd_engine *e, const sd_task *t)
     sd_tile_box(&e->t, t->tile, sa->origin, n);
     for (int d = 0; d < 3; d++) sa->shape[d] = e->t.shape[d];
     sa->rec = e->tail;
-    submit(e, &e->cl_snapshot, t, sa, sizeof *sa, ST_SNAPSHOT);
+    sa->m = (meter){&e->stats[ST_SNAPSHOT], e->busy};
+    submit(e, &e->cl_snapshot, t, sa, sizeof *sa, 1);
 }
 
 static void emit(void *ctx, const sd_task *t)

@@ -31,7 +31,8 @@ struct sd_engine;
 typedef struct sd_engine sd_engine;
 
 /* Creates tiles, buffers and handles. StarPU must be initialised. */
-sd_engine *sd_engine_create(const sd_graph *g, const int64_t tile[3], char *err, size_t errlen);
+/* use_models: attach history-based performance models (for the model-based dm* schedulers). */
+sd_engine *sd_engine_create(const sd_graph *g, const int64_t tile[3], int use_models, char *err, size_t errlen);
 void sd_engine_destroy(sd_engine *e); /* sd_engine_release + sd_engine_free: only if no task was submitted */
 /* Waits for all tasks, unregisters and frees the data; the codelets and their perf models stay, since
  * starpu_shutdown still writes to every registered perf model: call sd_engine_free after it. */
@@ -53,5 +54,7 @@ void sd_record_free(sd_record *r);
 
 int64_t sd_engine_tasks_submitted(const sd_engine *e);
 int sd_engine_stats(const sd_engine *e, const sd_codelet_stats **stats);
+/* Kernel time of a worker, summed over its tasks. */
+int64_t sd_engine_busy_ns(const sd_engine *e, int worker);
 
 #endif

@@ -77,9 +77,12 @@ static void exchange(sd_plan *p, int f, int level, sd_emit_fn emit, void *ctx, i
         sd_task task = {.kind = SD_TASK_PACK, .tile = tile, .buf = buf, .old_buf = -1, .field = f, .step = step,
                         .h = p->h, .mode = p->mode};
         put(p, &task, SD_H_TILE, buf, tile, 0, SD_READ);
+        /* a tile that is its own periodic neighbour wraps in place, with no face buffer */
         for (int d = 0; d < t->ndim; d++)
-            for (int s = 0; s < 2; s++)
-                if (sd_tile_neighbor(t, tile, d, s) >= 0) put(p, &task, SD_H_FACE, buf, tile, 2 * d + s, SD_WRITE);
+            for (int s = 0; s < 2; s++) {
+                int nb = sd_tile_neighbor(t, tile, d, s);
+                if (nb >= 0 && nb != tile) put(p, &task, SD_H_FACE, buf, tile, 2 * d + s, SD_WRITE);
+            }
         if (task.nh > 1) emit(ctx, &task);
     }
     for (int tile = 0; tile < t->ntiles; tile++) {
@@ -89,7 +92,7 @@ static void exchange(sd_plan *p, int f, int level, sd_emit_fn emit, void *ctx, i
         for (int d = 0; d < t->ndim; d++)
             for (int s = 0; s < 2; s++) {
                 int nb = sd_tile_neighbor(t, tile, d, s);
-                if (nb >= 0) put(p, &task, SD_H_FACE, buf, nb, 2 * d + (1 - s), SD_READ);
+                if (nb >= 0 && nb != tile) put(p, &task, SD_H_FACE, buf, nb, 2 * d + (1 - s), SD_READ);
             }
         if (old >= 0) put(p, &task, SD_H_TILE, old, tile, 0, SD_READ);
         emit(ctx, &task);

@@ -103,6 +103,28 @@ void sd_halo_reflect(const sd_halo_geom *g, void *tile, int d, int side)
     }
 }
 
+void sd_halo_wrap(const sd_halo_geom *g, void *tile, int d, int side)
+{
+    size_t es = sd_dtype_size(g->dtype);
+    char *b = tile;
+    for (int64_t m = 0; m < g->h; m++) {
+        /* low ghosts -h..-1 take layers n-h..n-1; high ghosts n..n+h-1 take layers 0..h-1 */
+        int64_t gl = side ? g->n[d] + m : -g->h + m, src = side ? m : g->n[d] - g->h + m;
+        if (d == 0) FOR_FACE(g, d, { memcpy(b + at_layer(g, ijk_, d, gl, c) * es, b + at_layer(g, ijk_, d, src, c) * es, es); });
+        else {
+            /* whole x rows: one memcpy each */
+            int64_t ext[3] = {g->n[0], g->n[1], g->n[2]};
+            ext[d] = 1;
+            for (int c = 0; c < g->ncomp; c++)
+                for (int64_t k = 0; k < ext[2]; k++)
+                    for (int64_t j = 0; j < ext[1]; j++) {
+                        int64_t ijk[3] = {0, j, k};
+                        memcpy(b + at_layer(g, ijk, d, gl, c) * es, b + at_layer(g, ijk, d, src, c) * es, g->n[0] * es);
+                    }
+        }
+    }
+}
+
 void sd_halo_fixed(const sd_halo_geom *g, void *tile, int d, int side, double value)
 {
     for (int64_t m = 0; m < g->h; m++) {

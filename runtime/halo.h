@@ -23,6 +23,8 @@ int64_t sd_face_count(const sd_halo_geom *g, int d);
 void sd_halo_pack(const sd_halo_geom *g, const void *tile, int d, int side, void *face);
 /* Ghosts on (d, side) <- the neighbour's face buffer of the opposite side. */
 void sd_halo_unpack(const sd_halo_geom *g, void *tile, int d, int side, const void *face);
+/* A periodic axis held by one tile: ghosts on (d, side) <- the tile's own layers at the other side. */
+void sd_halo_wrap(const sd_halo_geom *g, void *tile, int d, int side);
 /* Mirror: ghost layer m takes interior layer m counted from the boundary (zero normal gradient). */
 void sd_halo_reflect(const sd_halo_geom *g, void *tile, int d, int side);
 void sd_halo_fixed(const sd_halo_geom *g, void *tile, int d, int side, double value);

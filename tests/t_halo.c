@@ -34,6 +34,10 @@ static void run_task(void *ctx, const sd_task *t)
     for (int d = 0; d < x->t->ndim; d++)
         for (int s = 0; s < 2; s++) {
             int nb = sd_tile_neighbor(x->t, t->tile, d, s);
+            if (nb == t->tile) {
+                sd_halo_wrap(g, x->tile[t->buf][t->tile], d, s);
+                continue;
+            }
             if (nb >= 0) {
                 const sd_href *h = &t->h[hi++];
                 if (h->b != nb || h->c != 2 * d + 1 - s) diag("unpack of tile %d reads the wrong face", t->tile);
@@ -179,6 +183,7 @@ int main(void)
     one_case(3, (int64_t[]){8, 6, 10}, (sd_bc[]){R, F, A}, (int64_t[]){4, 3, 5}, 1);
     one_case(3, (int64_t[]){9, 7, 11}, (sd_bc[]){A, R, F}, (int64_t[]){4, 3, 5}, 2);
     one_case(3, (int64_t[]){5, 4, 6}, (sd_bc[]){P, R, P}, (int64_t[]){5, 4, 6}, 2); /* one tile: periodic self-neighbour */
+    one_case(3, (int64_t[]){8, 6, 10}, (sd_bc[]){P, P, P}, (int64_t[]){8, 6, 3}, 2);  /* z slabs: x, y wrap in place */
     one_case(2, (int64_t[]){12, 10, 1}, (sd_bc[]){F, P, P}, (int64_t[]){5, 3, 1}, 2);
     one_case(1, (int64_t[]){17, 1, 1}, (sd_bc[]){A, P, P}, (int64_t[]){4, 1, 1}, 1);
     one_case(1, (int64_t[]){17, 1, 1}, (sd_bc[]){P, P, P}, (int64_t[]){3, 1, 1}, 3);
