@@ -6,9 +6,9 @@
  *
  * Options add, one by one, what stardag's engine adds to each task, to attribute its overhead:
  *   -P  starpu_profiling_status_set(STARPU_PROFILING_ENABLE)  (stardag's run.c does this)
- *   -C  a completion callback reading starpu_task_get_current()->profiling_info (engine.c task_done)
- *   -M  a STARPU_HISTORY_BASED performance model on the codelet (engine.c init_cl)
- *   -A  a calloc'd cl_arg per task freed by StarPU (cl_arg_free = 1) (engine.c emit_op)
+ *   -C  a completion callback reading starpu_task_get_current()->profiling_info
+ *   -M  a STARPU_HISTORY_BASED performance model on the codelet
+ *   -A  a calloc'd cl_arg per task freed by StarPU (cl_arg_free = 1)
  *   -V  nbuffers = STARPU_VARIABLE_NBUFFERS, task->nbuffers set per task (engine.c)
  *   -a  all of the above (what stardag does)
  *

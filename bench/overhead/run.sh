@@ -80,11 +80,11 @@ echo "attribution (empty tasks): raw StarPU with one of stardag's per-task addit
 b=$(med "$tmp/raw.bare.0")
 for v in $VARIANTS; do
   case $v in
-    -P) d="profiling enabled (run.c)";;
-    -C) d="completion callback (engine.c task_done)";;
-    -M) d="history-based perf model (engine.c init_cl)";;
-    -A) d="calloc'd cl_arg, cl_arg_free (emit_op)";;
-    -V) d="STARPU_VARIABLE_NBUFFERS (init_cl)";;
+    -P) d="StarPU profiling enabled";;
+    -C) d="a completion callback per task";;
+    -M) d="history-based perf model";;
+    -A) d="calloc'd cl_arg, cl_arg_free";;
+    -V) d="STARPU_VARIABLE_NBUFFERS";;
   esac
   set -- $(stats <"$tmp/raw$v.0")
   awk -v l="$v $d" -v m="$1" -v lo="$2" -v hi="$3" -v b="$b" 'BEGIN {

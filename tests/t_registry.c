@@ -1,0 +1,74 @@
+/* t_registry.c - what the codelet registry accepts and refuses. */
+#include <math.h>
+#include <string.h>
+#include "stardag/codelet.h"
+#include "tap.h"
+
+static void nop(const sd_tile_args *a) { (void)a; }
+
+static sd_codelet base(const char *name, const char *model)
+{
+    sd_codelet c = {.name = name, .pattern = SD_POINTWISE, .nroles = 2, .cpu = nop, .model = model,
+                    .roles = {{.name = "in", .mode = SD_READ}, {.name = "out", .mode = SD_WRITE}},
+                    .nparams = 1, .params = {{.name = "a", .def = 1, .min = 0, .max = 2}}};
+    return c;
+}
+
+int main(void)
+{
+    sd_codelet c = base("t.ok", "t.ok");
+    ok(sd_codelet_register(&c) == 0, "a well-formed pointwise codelet registers");
+    ok(sd_codelet_find("t.ok") != NULL && sd_codelet_find("t.nope") == NULL, "find by name");
+    const sd_codelet *f = sd_codelet_find("t.ok");
+    ok(sd_codelet_role_index(f, "out") == 1 && sd_codelet_role_index(f, "x") == -1, "role index by name");
+    ok(sd_codelet_param_index(f, "a") == 0 && sd_codelet_param_index(f, "b") == -1, "param index by name");
+    c.name = "t.ok";
+    c.model = "t.other";
+    ok(sd_codelet_register(&c) != 0, "a taken name is refused");
+    c = base("t.dupmodel", "t.ok");
+    ok(sd_codelet_register(&c) != 0, "a model symbol used by another codelet is refused");
+    c = base("nodot", "t.nodot");
+    ok(sd_codelet_register(&c) != 0, "a name without 'domain.' is refused");
+    c = base("t.nocpu", "t.nocpu");
+    c.cpu = NULL;
+    ok(sd_codelet_register(&c) != 0, "a codelet without a CPU function is refused");
+    c = base("t.halo_w", "t.halo_w");
+    c.roles[1].halo = 1;
+    ok(sd_codelet_register(&c) != 0, "a halo on a write role is refused");
+    c = base("t.halo_pw", "t.halo_pw");
+    c.roles[0].halo = 1;
+    ok(sd_codelet_register(&c) != 0, "a halo on a pointwise codelet is refused");
+    c = base("t.stencil", "t.stencil");
+    c.pattern = SD_STENCIL;
+    c.roles[0].halo = 2;
+    ok(sd_codelet_register(&c) == 0, "a halo on a stencil read role is accepted");
+    c = base("t.scal_w", "t.scal_w");
+    c.roles[1] = (sd_role){.name = "s", .mode = SD_WRITE, .kind = SD_ROLE_SCALAR};
+    ok(sd_codelet_register(&c) != 0, "a scalar written outside a reduction is refused");
+    c = base("t.red", "t.red");
+    c.pattern = SD_REDUCTION;
+    ok(sd_codelet_register(&c) != 0, "a reduction that writes no scalar is refused");
+    c.roles[1] = (sd_role){.name = "s", .mode = SD_WRITE, .kind = SD_ROLE_SCALAR, .reduce = SD_REDUCE_SUM};
+    ok(sd_codelet_register(&c) == 0, "a reduction writing a summed scalar is accepted");
+    c = base("t.dup_role", "t.dup_role");
+    c.roles[1].name = "in";
+    ok(sd_codelet_register(&c) != 0, "two roles with one name are refused");
+    c = base("t.def", "t.def");
+    c.params[0].def = 5;
+    ok(sd_codelet_register(&c) != 0, "a default outside its range is refused");
+    c = base("t.range", "t.range");
+    c.params[0].min = 3;
+    c.params[0].max = 1;
+    c.params[0].required = 1;
+    ok(sd_codelet_register(&c) != 0, "an empty parameter range is refused");
+    c = base("t.nan", "t.nan");
+    c.params[0].def = NAN; /* 'not given' sentinel, e.g. a packet centre defaulting to the middle */
+    ok(sd_codelet_register(&c) == 0, "a NaN default (meaning 'not given') is accepted");
+    int n = sd_codelet_count();
+    ok(n == 4 && !strcmp(sd_codelet_at(n - 1)->name, "t.nan") && sd_codelet_at(n) == NULL, "count and index (%d)", n);
+    sd_register_builtin_codelets();
+    sd_register_builtin_codelets();
+    ok(sd_codelet_find("lattice.kg_leapfrog") && sd_codelet_find("common.fill") && sd_codelet_count() > n,
+       "the bundled packs register once, however often asked");
+    return tap_done();
+}
