@@ -43,6 +43,7 @@ typedef struct run_state {
     const sd_run_opts *o;
     sd_engine *e;
     sd_h5out *out;
+    const char *out_path;  /* the output file, when there is one */
     int64_t steps;
     int failed;            /* SD_EXIT_* once something stops the run */
     char why[1024];
@@ -200,8 +201,9 @@ static void summary(run_state *s, int64_t steps_done, double wall, double run_wa
         printf("  %s %.1f%%", name, 100.0 * 1e-9 * sd_engine_busy_ns(s->e, w) / fmax(run_wall, 1e-9));
     }
     printf("\n");
-    if (s->out) printf("  output: %s (%lld field steps, %lld scalar rows)\n", s->o->out && *s->o->out ? s->o->out : g->output.file,
-                       (long long)s->field_steps, (long long)s->scalar_rows);
+    if (s->out_path)
+        printf("  output: %s (%lld field steps, %lld scalar rows)\n", s->out_path, (long long)s->field_steps,
+               (long long)s->scalar_rows);
     for (int i = 0; i < g->nchecks; i++) {
         const sd_gcheck *c = &g->checks[i];
         const char *verdict = s->cfailed[i] ? "FAILED" : "ok";
@@ -239,6 +241,7 @@ static int setup_output(run_state *s, const char *path, const char *sched, int n
         fprintf(stderr, "stardag: %s\n", err);
         return -1;
     }
+    s->out_path = path;
     return 0;
 }
 
