@@ -658,6 +658,23 @@ static void load_tiles(loader *L, const yaml_node_t *n)
 static const char *section_of(sd_access m) { return m == SD_READ ? "read" : m == SD_WRITE ? "write" : "readwrite"; }
 static const char *dtype_name(int t) { return t == SD_F32 ? "f32" : "f64"; }
 
+/* "<codelet> has no <what> '<name>'", with the nearest name or the list of names; does not return. */
+static void no_such(loader *L, const yaml_node_t *at, const char *codelet, const char *what, const char *name,
+                    const char *const *names, int n)
+{
+    sd_suggest sg;
+    sd_suggest_init(&sg, name);
+    char list[512] = "";
+    for (int i = 0; i < n; i++) {
+        sd_suggest_add(&sg, names[i]);
+        size_t l = strlen(list);
+        snprintf(list + l, sizeof list - l, "%s%s", i ? ", " : "", names[i]);
+    }
+    if (sd_suggest_best(&sg)) fail(L, at, "%s has no %s '%s' (did you mean '%s'?)", codelet, what, name, sd_suggest_best(&sg));
+    if (n) fail(L, at, "%s has no %s '%s' (expected one of: %s)", codelet, what, name, list);
+    fail(L, at, "%s has no %s '%s' (expected no %ss)", codelet, what, name, what);
+}
+
 static void bind_one(loader *L, sd_gop *op, opx *x, const sd_codelet *cl, yaml_node_t *rk, yaml_node_t *v, sd_access sec,
                      int *first_field)
 {
@@ -665,16 +682,9 @@ static void bind_one(loader *L, sd_gop *op, opx *x, const sd_codelet *cl, yaml_n
     const char *rname = sval(rk);
     int ri = sd_codelet_role_index(cl, rname);
     if (ri < 0) {
-        sd_suggest sg;
-        sd_suggest_init(&sg, rname);
-        char list[512] = "";
-        for (int i = 0; i < cl->nroles; i++) {
-            sd_suggest_add(&sg, cl->roles[i].name);
-            size_t l = strlen(list);
-            snprintf(list + l, sizeof list - l, "%s%s", i ? ", " : "", cl->roles[i].name);
-        }
-        if (sd_suggest_best(&sg)) fail(L, rk, "%s has no role '%s' (did you mean '%s'?)", cl->name, rname, sd_suggest_best(&sg));
-        fail(L, rk, "%s has no role '%s' (expected one of: %s)", cl->name, rname, list);
+        const char *names[SD_MAX_BUFS];
+        for (int i = 0; i < cl->nroles; i++) names[i] = cl->roles[i].name;
+        no_such(L, rk, cl->name, "role", rname, names, cl->nroles);
     }
     const sd_role *r = &cl->roles[ri];
     if (r->mode != sec)
@@ -837,18 +847,9 @@ static void load_op(loader *L, yaml_node_t *item, int is_step, int idx, sd_gop *
                 const char *pn = sval(pk);
                 int pi = sd_codelet_param_index(cl, pn);
                 if (pi < 0) {
-                    sd_suggest sg;
-                    sd_suggest_init(&sg, pn);
-                    char list[512] = "";
-                    for (int q = 0; q < cl->nparams; q++) {
-                        sd_suggest_add(&sg, cl->params[q].name);
-                        size_t l = strlen(list);
-                        snprintf(list + l, sizeof list - l, "%s%s", q ? ", " : "", cl->params[q].name);
-                    }
-                    if (sd_suggest_best(&sg))
-                        fail(L, pk, "%s has no param '%s' (did you mean '%s'?)", cl->name, pn, sd_suggest_best(&sg));
-                    fail(L, pk, "%s has no param '%s' (expected %s%s)", cl->name, pn, cl->nparams ? "one of: " : "no params",
-                         list);
+                    const char *names[SD_MAX_PARAMS];
+                    for (int q = 0; q < cl->nparams; q++) names[q] = cl->params[q].name;
+                    no_such(L, pk, cl->name, "param", pn, names, cl->nparams);
                 }
                 const sd_param *p = &cl->params[pi];
                 double val = eval(L, pv);
