@@ -14,6 +14,7 @@ typedef struct dot_ctx {
     int *writer;        /* per datum: last writing task or -1 */
     int **readers;      /* per datum: readers since the last write */
     int *nreaders, *capreaders;
+    int *seen, nseen;   /* per task: the last task it was linked to (deduplicates edges) */
     int64_t nedges;
 } dot_ctx;
 
@@ -40,13 +41,13 @@ static void record(void *ctx, const sd_task *t)
 {
     dot_ctx *c = ctx;
     int id = c->ntasks++;
-    static int *seen;
-    static int nseen;
-    if (c->ntasks > nseen) {
-        nseen = 2 * c->ntasks + 64;
-        seen = realloc(seen, nseen * sizeof *seen);
-        for (int i = id; i < nseen; i++) seen[i] = -1;
+    if (c->ntasks > c->nseen) {
+        int n = 2 * c->ntasks + 64, *p = realloc(c->seen, n * sizeof *p);
+        if (!p) abort();
+        for (int i = c->nseen; i < n; i++) p[i] = -1;
+        c->seen = p, c->nseen = n;
     }
+    int *seen = c->seen;
     if (c->record) {
         static const char *color[] = {"lightblue", "khaki", "khaki", "palegreen", "lightgrey"};
         const char *what = t->kind == SD_TASK_OP ? t->op->cl->name : t->kind == SD_TASK_PACK ? "halo pack"
@@ -100,6 +101,7 @@ int sd_dot(const sd_graph *g, const sd_run_opts *o, FILE *out)
     sd_plan_init(&p, record, &c); /* brings halos and levels to their state before step 1 */
     for (size_t i = 0; i < nd; i++) c.writer[i] = -1, c.nreaders[i] = 0;
     c.ntasks = 0;
+    for (int i = 0; i < c.nseen; i++) c.seen[i] = -1;
     c.record = 1;
     fprintf(out, "digraph \"%s\" {\n  label=\"%s: one step, %d tiles\";\n  node [shape=box, style=filled];\n",
             g->name, g->name, t.ntiles);
@@ -109,6 +111,7 @@ int sd_dot(const sd_graph *g, const sd_run_opts *o, FILE *out)
     free(c.readers);
     free(c.nreaders);
     free(c.capreaders);
+    free(c.seen);
     free(c.writer);
     sd_plan_free(&p);
     sd_tiling_free(&t);

@@ -204,7 +204,6 @@ struct sd_engine {
     starpu_data_handle_t *fh;
     sd_acc **pmem;                 /* [slot]: nt * nacc accumulators */
     starpu_data_handle_t *ph;      /* [slot * nt + tile] */
-    int *slot_nacc;
     double *sval;
     starpu_data_handle_t *sh;
     sd_halo_geom *hg;              /* [field * nt + tile] */
@@ -215,14 +214,12 @@ struct sd_engine {
     struct starpu_codelet cl_pack, cl_unpack, cl_combine, cl_snapshot;
     struct starpu_perfmodel m_pack, m_unpack, m_combine, m_snapshot;
     sd_codelet_stats *stats;
-    int nstats;
     int64_t busy[STARPU_NMAXWORKERS]; /* kernel time per worker, ns */
     pack_arg *pargs;                  /* [field * nt + tile] */
     unpack_arg *uargs, *uargs_old;    /* without / with the previous level (absorbing sides) */
     int use_models;
     sd_record *head, *tail, *scalars_now;
     int64_t submitted;
-    int registered;
 };
 
 /* ---- set-up ------------------------------------------------------------------------------ */
@@ -323,7 +320,6 @@ sd_engine *sd_engine_create(const sd_graph *g, const int64_t tile[3], int use_mo
     e->fh = calloc((size_t)nbuf * nt * 6, sizeof *e->fh);
     e->pmem = calloc(nslots + 1, sizeof *e->pmem);
     e->ph = calloc((size_t)(nslots + 1) * nt, sizeof *e->ph);
-    e->slot_nacc = calloc(nslots + 1, sizeof(int));
     e->sval = calloc(g->nscalars + 1, sizeof(double));
     e->sh = calloc(g->nscalars + 1, sizeof *e->sh);
     e->hg = calloc((size_t)g->nfields * nt + 1, sizeof *e->hg);
@@ -335,9 +331,8 @@ sd_engine *sd_engine_create(const sd_graph *g, const int64_t tile[3], int use_mo
     e->pargs = calloc((size_t)g->nfields * nt + 1, sizeof *e->pargs);
     e->uargs = calloc((size_t)g->nfields * nt + 1, sizeof *e->uargs);
     e->uargs_old = calloc((size_t)g->nfields * nt + 1, sizeof *e->uargs_old);
-    e->nstats = ST_FIRST_OP + g->ninit + g->nstep;
-    e->stats = calloc(e->nstats, sizeof *e->stats);
-    if (!e->tmem || !e->th || !e->fmem || !e->fh || !e->pmem || !e->ph || !e->slot_nacc || !e->sval || !e->sh ||
+    e->stats = calloc(ST_FIRST_OP + g->ninit + g->nstep, sizeof *e->stats);
+    if (!e->tmem || !e->th || !e->fmem || !e->fh || !e->pmem || !e->ph || !e->sval || !e->sh ||
         !e->hg || !e->tinit || !e->tstep || !e->cls || !e->cl_of_init || !e->cl_of_step || !e->stats ||
         !e->pargs || !e->uargs || !e->uargs_old)
         goto oom;
@@ -376,7 +371,6 @@ sd_engine *sd_engine_create(const sd_graph *g, const int64_t tile[3], int use_mo
                 }
         }
     }
-    e->registered = 1;
     for (int i = 0; i < g->ninit + g->nstep; i++) {
         int init = i < g->ninit, k = init ? i : i - g->ninit;
         const sd_gop *op = init ? &g->init[k] : &g->step[k];
@@ -384,7 +378,7 @@ sd_engine *sd_engine_create(const sd_graph *g, const int64_t tile[3], int use_mo
         (init ? e->cl_of_init : e->cl_of_step)[k] = cl_index(e, op->cl);
         for (int tl = 0; tl < nt; tl++) fill_tmpl(e, op, &(init ? e->tinit : e->tstep)[k * nt + tl], tl);
         if (slot < 0) continue;
-        int nacc = e->slot_nacc[slot] = sd_codelet_nacc(op->cl);
+        int nacc = sd_codelet_nacc(op->cl);
         if (starpu_malloc((void **)&e->pmem[slot], sizeof(sd_acc) * nacc * nt) != 0) goto oom;
         for (int tl = 0; tl < nt; tl++) {
             sd_acc *p = e->pmem[slot] + (size_t)tl * nacc;
@@ -436,9 +430,9 @@ void sd_engine_release(sd_engine *e)
         e->head = r->next;
         sd_record_free(r);
     }
-    free(e->tmem); free(e->th); free(e->fmem); free(e->fh); free(e->pmem); free(e->ph); free(e->slot_nacc);
+    free(e->tmem); free(e->th); free(e->fmem); free(e->fh); free(e->pmem); free(e->ph);
     free(e->sval); free(e->sh);
-    e->tmem = e->fmem = NULL; e->th = e->fh = e->ph = e->sh = NULL; e->pmem = NULL; e->slot_nacc = NULL; e->sval = NULL;
+    e->tmem = e->fmem = NULL; e->th = e->fh = e->ph = e->sh = NULL; e->pmem = NULL; e->sval = NULL;
 }
 
 void sd_engine_free(sd_engine *e)
@@ -453,7 +447,6 @@ void sd_engine_free(sd_engine *e)
 }
 
 const sd_tiling *sd_engine_tiling(const sd_engine *e) { return &e->t; }
-sd_plan *sd_engine_plan(sd_engine *e) { return &e->plan; }
 int64_t sd_engine_tasks_submitted(const sd_engine *e) { return e->submitted; }
 int64_t sd_engine_busy_ns(const sd_engine *e, int worker) { return e->busy[worker]; }
 int sd_engine_stats(const sd_engine *e, const sd_codelet_stats **stats)

@@ -33,13 +33,12 @@ typedef struct sd_engine sd_engine;
 /* Creates tiles, buffers and handles. StarPU must be initialised. */
 /* use_models: attach history-based performance models (for the model-based dm* schedulers). */
 sd_engine *sd_engine_create(const sd_graph *g, const int64_t tile[3], int use_models, char *err, size_t errlen);
-void sd_engine_destroy(sd_engine *e); /* sd_engine_release + sd_engine_free: only if no task was submitted */
+void sd_engine_destroy(sd_engine *e); /* release + free, for a failed set-up (no task submitted yet) */
 /* Waits for all tasks, unregisters and frees the data; the codelets and their perf models stay, since
  * starpu_shutdown still writes to every registered perf model: call sd_engine_free after it. */
 void sd_engine_release(sd_engine *e);
 void sd_engine_free(sd_engine *e);
 const sd_tiling *sd_engine_tiling(const sd_engine *e);
-sd_plan *sd_engine_plan(sd_engine *e);
 
 void sd_engine_submit_init(sd_engine *e);
 void sd_engine_submit_step(sd_engine *e, int64_t step);

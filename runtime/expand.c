@@ -25,7 +25,9 @@ int sd_plan_make(sd_plan *p, const sd_graph *g, const sd_tiling *t)
     p->ghost_ok = calloc(p->nbuf + 1, 1);
     p->slot_init = calloc(g->ninit + 1, sizeof(int));
     p->slot_step = calloc(g->nstep + 1, sizeof(int));
-    p->cap = 2 * t->ntiles + 4 * SD_MAX_BUFS * t->ntiles + 16;
+    /* the most handles one task holds: a whole-field op (every role x every tile) or a combine
+     * (every tile's partial + its scalars); halo tasks hold at most 8 */
+    p->cap = SD_MAX_BUFS * t->ntiles + SD_MAX_ACC + 8;
     p->h = calloc(p->cap, sizeof *p->h);
     p->mode = calloc(p->cap, sizeof *p->mode);
     if (!p->field_base || !p->buf_field || !p->cur || !p->ghost_ok || !p->slot_init || !p->slot_step || !p->h ||

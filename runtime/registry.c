@@ -78,6 +78,17 @@ int sd_codelet_register(const sd_codelet *c)
     return 0;
 }
 
+int sd_codelet_register_table(const char *pack, const sd_codelet *table, size_t n)
+{
+    int failed = 0;
+    for (size_t i = 0; i < n; i++)
+        if (sd_codelet_register(&table[i])) {
+            fprintf(stderr, "stardag: the %s pack failed to register %s\n", pack, table[i].name);
+            failed++;
+        }
+    return failed;
+}
+
 const sd_codelet *sd_codelet_find(const char *name)
 {
     for (int i = 0; i < count; i++)

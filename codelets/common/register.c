@@ -75,7 +75,5 @@ void sd_register_common_codelets(void)
     static int done;
     if (done) return;
     done = 1;
-    for (size_t i = 0; i < sizeof common_codelets / sizeof common_codelets[0]; i++)
-        if (sd_codelet_register(&common_codelets[i]))
-            fprintf(stderr, "stardag: the common pack failed to register %s\n", common_codelets[i].name);
+    sd_codelet_register_table("common", common_codelets, sizeof common_codelets / sizeof common_codelets[0]);
 }

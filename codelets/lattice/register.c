@@ -89,7 +89,5 @@ void sd_register_lattice_codelets(void)
     static int done;
     if (done) return;
     done = 1;
-    for (size_t i = 0; i < sizeof lattice_codelets / sizeof lattice_codelets[0]; i++)
-        if (sd_codelet_register(&lattice_codelets[i]))
-            fprintf(stderr, "stardag: the lattice pack failed to register %s\n", lattice_codelets[i].name);
+    sd_codelet_register_table("lattice", lattice_codelets, sizeof lattice_codelets / sizeof lattice_codelets[0]);
 }

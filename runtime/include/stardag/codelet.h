@@ -75,6 +75,9 @@ extern "C" {
 /* Register a codelet (the struct is copied). Returns 0, or -1 with a message on stderr when the
  * name is taken or the declaration is inconsistent. Call before loading graphs. */
 int sd_codelet_register(const sd_codelet *c);
+/* Register every codelet of a table (a pack); reports failures naming the pack. Returns the
+ * number that failed. */
+int sd_codelet_register_table(const char *pack, const sd_codelet *table, size_t n);
 const sd_codelet *sd_codelet_find(const char *name);
 int sd_codelet_count(void);
 const sd_codelet *sd_codelet_at(int i);
