@@ -21,6 +21,7 @@ void sd_run_opts_init(sd_run_opts *o)
 {
     memset(o, 0, sizeof *o);
     o->ncpu = -1;
+    o->ncuda = -1;
 }
 
 static volatile sig_atomic_t interrupted;

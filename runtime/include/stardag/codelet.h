@@ -66,6 +66,9 @@ typedef struct sd_codelet {
     sd_cuda_fn cuda;         /* NULL until a CUDA implementation exists */
     sd_validate_fn validate; /* optional */
     const char *model;       /* stable, unique StarPU performance-model symbol */
+    double cuda_tol;         /* CPU vs CUDA agreement: 0 = bitwise; else the relative bound that
+                                `stardag verify` checks (|cpu - cuda| <= tol * max |cpu|), for ops
+                                whose math calls libm functions that CUDA rounds differently */
 } sd_codelet;
 
 #ifdef __cplusplus

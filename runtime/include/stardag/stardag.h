@@ -22,6 +22,10 @@ sd_graph *sd_graph_load(const char *path, char *err, size_t errlen);
 sd_graph *sd_graph_parse(const char *path, const char *text, char *err, size_t errlen);
 void sd_graph_free(sd_graph *g);
 
+/* Where the tasks of codelets (ops and halo exchange) may run. Reduction combines and output
+ * snapshots always run on CPU workers (they deliver results to host memory). */
+typedef enum { SD_ARCH_ANY = 0, SD_ARCH_CPU, SD_ARCH_CUDA } sd_arch;
+
 typedef struct sd_run_opts {
     int64_t steps;        /* > 0 overrides the graph's run.steps */
     const char *sched;    /* StarPU scheduler name; NULL: STARPU_SCHED or the default */
@@ -31,6 +35,10 @@ typedef struct sd_run_opts {
     int quiet;            /* no progress line, no summary */
     int max_inflight;     /* > 0 overrides run.max_inflight */
     const char *cmdline;  /* recorded in /meta */
+    sd_arch arch;         /* SD_ARCH_CUDA: GPU-only run, SD_ARCH_CPU: CPU-only run */
+    int ncuda;            /* >= 0 overrides STARPU_NCUDA; -1: StarPU's default (every GPU) */
+    const char *trace;    /* write a Chrome/Perfetto trace (JSON) here; NULL: none */
+    int calibrate;        /* force performance-model calibration (STARPU_CALIBRATE=1) */
 } sd_run_opts;
 
 void sd_run_opts_init(sd_run_opts *o);
