@@ -759,6 +759,77 @@ fail:
     return -1;
 }
 
+/* A 1-D dataset of n fixed-length UTF-8 strings (the longest sets the length). */
+static int str_list(hid_t loc, const char *name, int n, const char *const *v)
+{
+    size_t l = 1;
+    for (int i = 0; i < n; i++) l = strlen(v[i]) + 1 > l ? strlen(v[i]) + 1 : l;
+    char *buf = calloc(n > 0 ? (size_t)n : 1, l);
+    if (!buf) return -1;
+    for (int i = 0; i < n; i++) memcpy(buf + (size_t)i * l, v[i], strlen(v[i]));
+    hid_t t = H5Tcopy(H5T_C_S1);
+    H5Tset_size(t, l);
+    H5Tset_strpad(t, H5T_STR_NULLTERM);
+    H5Tset_cset(t, H5T_CSET_UTF8);
+    hsize_t dn = (hsize_t)n;
+    hid_t sp = H5Screate_simple(1, &dn, NULL);
+    hid_t d = H5Dcreate2(loc, name, t, sp, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+    int rc = d >= 0 && (n == 0 || H5Dwrite(d, t, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf) >= 0) ? 0 : -1;
+    if (d >= 0) H5Dclose(d);
+    H5Sclose(sp);
+    H5Tclose(t);
+    free(buf);
+    return rc;
+}
+
+static int num_list(hid_t loc, const char *name, int n, hid_t ft, hid_t mt, const void *v)
+{
+    hsize_t dn = (hsize_t)n;
+    hid_t sp = n >= 0 ? H5Screate_simple(1, &dn, NULL) : H5Screate(H5S_SCALAR);
+    hid_t d = H5Dcreate2(loc, name, ft, sp, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+    int rc = d >= 0 && (n == 0 || H5Dwrite(d, mt, H5S_ALL, H5S_ALL, H5P_DEFAULT, v) >= 0) ? 0 : -1;
+    if (d >= 0) H5Dclose(d);
+    H5Sclose(sp);
+    return rc;
+}
+
+int sd_h5out_write_run(sd_h5out *o, const sd_h5run *r, char *err, size_t errlen)
+{
+    if (!o || o->poisoned) {
+        sd_io_seterr(err, errlen, "%s: cannot record the run summary: an earlier write failed", o ? o->path : "(null)");
+        return -1;
+    }
+    char why[256];
+    sd_h5_quiet q = sd_h5_quiet_on();
+    int e = reserve(o, 4096);
+    if (e) {
+        sd_io_seterr(err, errlen, "%s: cannot record the run summary: %s", o->path, strerror(e));
+        sd_h5_quiet_off(q);
+        return -1;
+    }
+    hid_t g = H5Gcreate2(o->file, "run", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+    int rc = g < 0 ||
+             str_list(g, "codelet_name", r->ncodelet, r->codelet_name) < 0 ||
+             str_list(g, "codelet_arch", r->ncodelet, r->codelet_arch) < 0 ||
+             num_list(g, "codelet_tasks", r->ncodelet, H5T_STD_I64LE, H5T_NATIVE_INT64, r->codelet_tasks) < 0 ||
+             num_list(g, "codelet_seconds", r->ncodelet, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, r->codelet_seconds) < 0 ||
+             str_list(g, "worker_name", r->nworker, r->worker_name) < 0 ||
+             num_list(g, "worker_busy_seconds", r->nworker, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, r->worker_busy_seconds) < 0 ||
+             str_list(g, "bus_name", r->nbus, r->bus_name) < 0 ||
+             num_list(g, "bus_bytes", r->nbus, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, r->bus_bytes) < 0 ||
+             num_list(g, "bus_transfers", r->nbus, H5T_STD_I64LE, H5T_NATIVE_INT64, r->bus_transfers) < 0 ||
+             num_list(g, "wall_seconds", -1, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, &r->wall_seconds) < 0
+             ? -1 : 0;
+    if (g >= 0) H5Gclose(g);
+    if (rc < 0) {
+        sd_h5why(why, sizeof why);
+        sd_io_seterr(err, errlen, "%s: cannot record the run summary: %s", o->path, why);
+        o->poisoned = 1; /* a half-written group: keep the file at its last commit */
+    }
+    sd_h5_quiet_off(q);
+    return rc;
+}
+
 /* Close without flushing uncommitted metadata: point HDF5's descriptor at a scratch sink
  * (memfd, else /dev/null) so whatever it writes on close goes nowhere, then close it. */
 static void close_discard(sd_h5out *o)

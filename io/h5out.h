@@ -55,6 +55,25 @@ int sd_h5out_commit(sd_h5out *o, char *err, size_t errlen);
 int sd_h5out_close(sd_h5out *o, const char *status, int64_t steps_done, double wall_s, char *err,
                    size_t errlen);
 
+/* What ran where: written once, as the group /run, just before sd_h5out_close (which commits it).
+ * Rows of the codelet table are (codelet, architecture) pairs; buses are StarPU's memory-node
+ * links (e.g. "RAM->CUDA 0") with the bytes and transfers counted during the run. */
+typedef struct sd_h5run {
+    int ncodelet;
+    const char *const *codelet_name, *const *codelet_arch;
+    const int64_t *codelet_tasks;
+    const double *codelet_seconds;
+    int nworker;
+    const char *const *worker_name;
+    const double *worker_busy_seconds;
+    int nbus;
+    const char *const *bus_name;
+    const double *bus_bytes;
+    const int64_t *bus_transfers;
+    double wall_seconds;
+} sd_h5run;
+int sd_h5out_write_run(sd_h5out *o, const sd_h5run *r, char *err, size_t errlen);
+
 /* ---- additions ---- */
 /* The run file's path / XDMF sidecar path, as given at create (owned by o). */
 const char *sd_h5out_path(const sd_h5out *o);

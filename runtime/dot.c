@@ -4,6 +4,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "dot.h"
+#include "probe.h"
 #include "expand.h"
 
 typedef struct dot_ctx {
@@ -82,7 +83,10 @@ int sd_dot(const sd_graph *g, const sd_run_opts *o, FILE *out)
     int ncpu = o->ncpu > 0 ? o->ncpu : (int)sysconf(_SC_NPROCESSORS_ONLN);
     if (o->tile[0] > 0) memcpy(tile, o->tile, sizeof tile);
     else if (!g->run.tiles_auto) memcpy(tile, g->run.tile, sizeof tile);
-    else sd_tiling_auto(&g->domain, ncpu, hmax, tile);
+    else {
+        int ncuda = o->arch == SD_ARCH_CPU ? 0 : o->ncuda >= 0 ? o->ncuda : sd_probe_cuda_devices();
+        sd_tiling_auto(&g->domain, ncpu, ncuda, hmax, tile);
+    }
     sd_tiling t;
     sd_plan p;
     char err[512];

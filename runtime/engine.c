@@ -6,7 +6,15 @@
 #include <stdlib.h>
 #include <string.h>
 #include <starpu.h>
+#include "config.h"
 #include "engine.h"
+#include "trace.h"
+#ifdef SD_HAVE_CUDA
+#include <cuda_runtime_api.h>
+#define CUDA_FN(f) (f)
+#else
+#define CUDA_FN(f) NULL
+#endif
 
 enum { ST_PACK = 0, ST_UNPACK, ST_COMBINE, ST_SNAPSHOT, ST_FIRST_OP };
 
@@ -24,11 +32,14 @@ typedef struct cl_entry {
 
 /* ---- trampolines ------------------------------------------------------------------------- */
 
-/* Each trampoline times its kernel itself: two clock reads are far cheaper than StarPU's
- * per-task profiling records and callbacks, and give per-codelet and per-worker busy times. */
+/* CPU trampolines time their kernel themselves: two clock reads are far cheaper than StarPU's
+ * per-task profiling records and callbacks, and give per-codelet and per-worker busy times.
+ * CUDA kernels run asynchronously, so with CUDA workers (or a trace) StarPU's profiling is on
+ * and a task callback reads the times instead (meter.off). */
 typedef struct meter {
     sd_codelet_stats *st;
     int64_t *busy; /* per worker */
+    int off;
 } meter;
 
 static inline int64_t ns_now(void)
@@ -40,9 +51,10 @@ static inline int64_t ns_now(void)
 
 static inline void meter_add(const meter *m, int64_t t0)
 {
+    if (m->off) return;
     int64_t dt = ns_now() - t0;
-    __atomic_add_fetch(&m->st->ntasks, 1, __ATOMIC_RELAXED);
-    __atomic_add_fetch(&m->st->ns, dt, __ATOMIC_RELAXED);
+    __atomic_add_fetch(&m->st->ntasks[SD_AT_CPU], 1, __ATOMIC_RELAXED);
+    __atomic_add_fetch(&m->st->ns[SD_AT_CPU], dt, __ATOMIC_RELAXED);
     int w = starpu_worker_get_id();
     if (w >= 0) m->busy[w] += dt; /* only worker w writes its slot */
 }
@@ -56,35 +68,58 @@ typedef struct op_arg {
     double time;
 } op_arg;
 
+/* Tile k's arguments from the task's buffers (host or device pointers, as StarPU gives them);
+ * the reduction partials, if any, are a.acc (not yet initialised). */
+static void bind_args(const op_arg *oa, int k, void *buffers[], sd_tile_args *a)
+{
+    const sd_codelet *c = oa->sc;
+    const op_tmpl *T = oa->tmpl + k;
+    *a = T->a;
+    a->step = oa->step;
+    a->time = oa->time;
+    int hi = 0, slot = 0;
+    for (int r = 0; r < c->nroles; r++) {
+        const sd_role *role = &c->roles[r];
+        if (role->kind == SD_ROLE_SCALAR) {
+            if (role->mode == SD_READ) a->p[slot++] = (void *)STARPU_VARIABLE_GET_PTR(buffers[hi++]);
+            continue;
+        }
+        a->p[slot] = (char *)STARPU_VECTOR_GET_PTR(buffers[oa->whole ? hi + k : hi]) + T->off_bytes[slot];
+        slot++;
+        hi += oa->whole ? oa->nt : 1;
+    }
+    a->acc = a->nacc ? (sd_acc *)STARPU_VECTOR_GET_PTR(buffers[hi]) : NULL;
+}
+
 static void op_cpu(void *buffers[], void *cl_arg)
 {
     const op_arg *oa = cl_arg;
-    const sd_codelet *c = oa->sc;
     int64_t t0 = ns_now();
     for (int k = 0; k < (oa->whole ? oa->nt : 1); k++) {
-        const op_tmpl *T = oa->tmpl + k;
-        sd_tile_args a = T->a;
-        a.step = oa->step;
-        a.time = oa->time;
-        int hi = 0, slot = 0;
-        for (int r = 0; r < c->nroles; r++) {
-            const sd_role *role = &c->roles[r];
-            if (role->kind == SD_ROLE_SCALAR) {
-                if (role->mode == SD_READ) a.p[slot++] = (void *)STARPU_VARIABLE_GET_PTR(buffers[hi++]);
-                continue;
-            }
-            a.p[slot] = (char *)STARPU_VECTOR_GET_PTR(buffers[oa->whole ? hi + k : hi]) + T->off_bytes[slot];
-            slot++;
-            hi += oa->whole ? oa->nt : 1;
-        }
-        if (a.nacc) {
-            a.acc = (sd_acc *)STARPU_VECTOR_GET_PTR(buffers[hi]);
-            for (int j = 0; j < a.nacc; j++) sd_acc_init(&a.acc[j]);
-        }
-        c->cpu(&a);
+        sd_tile_args a;
+        bind_args(oa, k, buffers, &a);
+        for (int j = 0; j < a.nacc; j++) sd_acc_init(&a.acc[j]);
+        oa->sc->cpu(&a);
     }
     meter_add(&oa->m, t0);
 }
+
+#ifdef SD_HAVE_CUDA
+/* Initialised partials, copied to the device (glue does no arithmetic, not even sd_acc_init). */
+static sd_acc acc_zero[SD_MAX_ACC];
+
+static void op_cuda(void *buffers[], void *cl_arg)
+{
+    const op_arg *oa = cl_arg;
+    cudaStream_t stream = starpu_cuda_get_local_stream();
+    for (int k = 0; k < (oa->whole ? oa->nt : 1); k++) {
+        sd_tile_args a;
+        bind_args(oa, k, buffers, &a);
+        if (a.nacc) cudaMemcpyAsync(a.acc, acc_zero, (size_t)a.nacc * sizeof(sd_acc), cudaMemcpyHostToDevice, stream);
+        oa->sc->cuda(&a, stream);
+    }
+}
+#endif
 
 typedef struct pack_arg {
     meter m;
@@ -102,6 +137,17 @@ static void pack_cpu(void *buffers[], void *cl_arg)
         sd_halo_pack(pa->g, tile, pa->d[i], pa->s[i], (void *)STARPU_VECTOR_GET_PTR(buffers[1 + i]));
     meter_add(&pa->m, t0);
 }
+
+#ifdef SD_HAVE_CUDA
+static void pack_cuda(void *buffers[], void *cl_arg)
+{
+    const pack_arg *pa = cl_arg;
+    cudaStream_t stream = starpu_cuda_get_local_stream();
+    const void *tile = (const void *)STARPU_VECTOR_GET_PTR(buffers[0]);
+    for (int i = 0; i < pa->n; i++)
+        sd_halo_pack_cuda(pa->g, tile, pa->d[i], pa->s[i], (void *)STARPU_VECTOR_GET_PTR(buffers[1 + i]), stream);
+}
+#endif
 
 enum { ACT_FACE, ACT_WRAP, ACT_REFLECT, ACT_FIXED, ACT_ABSORB };
 typedef struct unpack_arg {
@@ -129,6 +175,28 @@ static void unpack_cpu(void *buffers[], void *cl_arg)
     }
     meter_add(&ua->m, t0);
 }
+
+#ifdef SD_HAVE_CUDA
+static void unpack_cuda(void *buffers[], void *cl_arg)
+{
+    const unpack_arg *ua = cl_arg;
+    cudaStream_t stream = starpu_cuda_get_local_stream();
+    void *tile = (void *)STARPU_VECTOR_GET_PTR(buffers[0]);
+    const void *old = ua->old ? (const void *)STARPU_VECTOR_GET_PTR(buffers[ua->old]) : NULL;
+    for (int i = 0; i < ua->n; i++) {
+        int d = ua->act[i].d, s = ua->act[i].s;
+        switch (ua->act[i].kind) {
+        case ACT_FACE:
+            sd_halo_unpack_cuda(ua->g, tile, d, s, (const void *)STARPU_VECTOR_GET_PTR(buffers[ua->act[i].h]), stream);
+            break;
+        case ACT_WRAP: sd_halo_wrap_cuda(ua->g, tile, d, s, stream); break;
+        case ACT_REFLECT: sd_halo_reflect_cuda(ua->g, tile, d, s, stream); break;
+        case ACT_FIXED: sd_halo_fixed_cuda(ua->g, tile, d, s, ua->act[i].v, stream); break;
+        case ACT_ABSORB: sd_halo_absorb_cuda(ua->g, tile, old, d, s, ua->act[i].v, stream); break;
+        }
+    }
+}
+#endif
 
 typedef struct combine_arg {
     meter m;
@@ -217,7 +285,8 @@ struct sd_engine {
     int64_t busy[STARPU_NMAXWORKERS]; /* kernel time per worker, ns */
     pack_arg *pargs;                  /* [field * nt + tile] */
     unpack_arg *uargs, *uargs_old;    /* without / with the previous level (absorbing sides) */
-    int use_models;
+    sd_engine_opts o;
+    const char *unrunnable; /* a codelet the arch restriction leaves without an implementation */
     sd_record *head, *tail, *scalars_now;
     int64_t submitted;
 };
@@ -226,19 +295,29 @@ struct sd_engine {
 
 static void make_halo_args(sd_engine *e, int f, int tile);
 
+/* fc: the CUDA trampoline, NULL for CPU-only codelets. SD_ARCH_CUDA keeps codelets with a CUDA
+ * implementation off the CPUs; SD_ARCH_CPU keeps everything off the GPUs. */
 static void init_cl(sd_engine *e, struct starpu_codelet *cl, struct starpu_perfmodel *m, const char *name,
-                    const char *symbol, starpu_cpu_func_t f)
+                    const char *symbol, starpu_cpu_func_t f, starpu_cuda_func_t fc)
 {
     starpu_codelet_init(cl);
     memset(m, 0, sizeof *m);
     m->type = STARPU_HISTORY_BASED;
     m->symbol = symbol;
-    cl->where = STARPU_CPU;
-    cl->cpu_funcs[0] = f;
+    cl->where = 0;
+    if (e->o.arch != SD_ARCH_CUDA || !fc) {
+        cl->where |= STARPU_CPU;
+        cl->cpu_funcs[0] = f;
+    }
+    if (fc && e->o.arch != SD_ARCH_CPU) {
+        cl->where |= STARPU_CUDA;
+        cl->cuda_funcs[0] = fc;
+        cl->cuda_flags[0] = STARPU_CUDA_ASYNC;
+    }
     cl->nbuffers = STARPU_VARIABLE_NBUFFERS;
     cl->name = name;
     /* only model-based schedulers read models; keeping them costs time on every task */
-    cl->model = e->use_models ? m : NULL;
+    cl->model = e->o.use_models ? m : NULL;
 }
 
 static int cl_index(sd_engine *e, const sd_codelet *sc)
@@ -247,7 +326,8 @@ static int cl_index(sd_engine *e, const sd_codelet *sc)
         if (e->cls[i].sc == sc) return i;
     cl_entry *ce = &e->cls[e->ncls];
     ce->sc = sc;
-    init_cl(e, &ce->cl, &ce->model, sc->name, sc->model, op_cpu);
+    init_cl(e, &ce->cl, &ce->model, sc->name, sc->model, op_cpu, sc->cuda ? CUDA_FN(op_cuda) : NULL);
+    if (e->o.arch == SD_ARCH_CUDA && !(ce->cl.where & STARPU_CUDA) && !e->unrunnable) e->unrunnable = sc->name;
     e->stats[ST_FIRST_OP + e->ncls].name = sc->name;
     return e->ncls++;
 }
@@ -294,12 +374,15 @@ static int alloc_register(void **mem, starpu_data_handle_t *h, int64_t count, si
     return 0;
 }
 
-sd_engine *sd_engine_create(const sd_graph *g, const int64_t tile[3], int use_models, char *err, size_t errlen)
+sd_engine *sd_engine_create(const sd_graph *g, const int64_t tile[3], const sd_engine_opts *o, char *err, size_t errlen)
 {
     sd_engine *e = calloc(1, sizeof *e);
     if (!e) return NULL;
     e->g = g;
-    e->use_models = use_models;
+    e->o = *o;
+#ifdef SD_HAVE_CUDA
+    for (int j = 0; j < SD_MAX_ACC; j++) sd_acc_init(&acc_zero[j]);
+#endif
     int hmax = 0;
     for (int f = 0; f < g->nfields; f++)
         if (g->fields[f].halo > hmax) hmax = g->fields[f].halo;
@@ -340,10 +423,12 @@ sd_engine *sd_engine_create(const sd_graph *g, const int64_t tile[3], int use_mo
     e->stats[ST_UNPACK].name = "halo unpack";
     e->stats[ST_COMBINE].name = "reduction combine";
     e->stats[ST_SNAPSHOT].name = "output snapshot";
-    init_cl(e, &e->cl_pack, &e->m_pack, "stardag.halo_pack", "stardag.halo_pack", pack_cpu);
-    init_cl(e, &e->cl_unpack, &e->m_unpack, "stardag.halo_unpack", "stardag.halo_unpack", unpack_cpu);
-    init_cl(e, &e->cl_combine, &e->m_combine, "stardag.combine", "stardag.combine", combine_cpu);
-    init_cl(e, &e->cl_snapshot, &e->m_snapshot, "stardag.snapshot", "stardag.snapshot", snapshot_cpu);
+    init_cl(e, &e->cl_pack, &e->m_pack, "stardag.halo_pack", "stardag.halo_pack", pack_cpu, CUDA_FN(pack_cuda));
+    init_cl(e, &e->cl_unpack, &e->m_unpack, "stardag.halo_unpack", "stardag.halo_unpack", unpack_cpu,
+            CUDA_FN(unpack_cuda));
+    /* combines and snapshots deliver to host memory: CPU only */
+    init_cl(e, &e->cl_combine, &e->m_combine, "stardag.combine", "stardag.combine", combine_cpu, NULL);
+    init_cl(e, &e->cl_snapshot, &e->m_snapshot, "stardag.snapshot", "stardag.snapshot", snapshot_cpu, NULL);
 
     for (int f = 0; f < g->nfields; f++)
         for (int tl = 0; tl < nt; tl++) {
@@ -447,6 +532,7 @@ void sd_engine_free(sd_engine *e)
 }
 
 const sd_tiling *sd_engine_tiling(const sd_engine *e) { return &e->t; }
+const char *sd_engine_unrunnable(const sd_engine *e) { return e->unrunnable; }
 int64_t sd_engine_tasks_submitted(const sd_engine *e) { return e->submitted; }
 int64_t sd_engine_busy_ns(const sd_engine *e, int worker) { return e->busy[worker]; }
 int sd_engine_stats(const sd_engine *e, const sd_codelet_stats **stats)
@@ -513,13 +599,52 @@ static starpu_data_handle_t handle_of(sd_engine *e, const sd_href *h)
     }
 }
 
-static void submit(sd_engine *e, struct starpu_codelet *cl, const sd_task *t, void *arg, size_t argsize, int owned)
+/* With profiling on, a callback per task reads StarPU's record of where and when it ran. */
+typedef struct task_info {
+    sd_engine *e;
+    struct starpu_task *task;
+    int stat, tile;
+    int64_t step;
+} task_info;
+
+static void on_task_done(void *arg)
+{
+    task_info *ti = arg;
+    sd_engine *e = ti->e;
+    struct starpu_profiling_task_info *pi = ti->task->profiling_info;
+    if (pi && pi->workerid >= 0) {
+        int w = pi->workerid, at = starpu_worker_get_type(w) == STARPU_CUDA_WORKER ? SD_AT_CUDA : SD_AT_CPU;
+        double s = starpu_timing_timespec_to_us(&pi->start_time), d = starpu_timing_timespec_to_us(&pi->end_time) - s;
+        sd_codelet_stats *st = &e->stats[ti->stat];
+        __atomic_add_fetch(&st->ntasks[at], 1, __ATOMIC_RELAXED);
+        __atomic_add_fetch(&st->ns[at], (int64_t)(d * 1e3), __ATOMIC_RELAXED);
+        __atomic_add_fetch(&e->busy[w], (int64_t)(d * 1e3), __ATOMIC_RELAXED);
+        if (e->o.trace) {
+            sd_trace_task(e->o.trace, st->name, w, s - e->o.t0_us, d, ti->step, ti->tile, at ? "cuda" : "cpu");
+            double fs = starpu_timing_timespec_to_us(&pi->acquire_data_start_time);
+            double fe = starpu_timing_timespec_to_us(&pi->acquire_data_end_time);
+            if (fe > fs && fs > 0) sd_trace_fetch(e->o.trace, st->name, w, fs - e->o.t0_us, fe - fs);
+        }
+    }
+    free(ti);
+}
+
+static void *xmalloc(size_t n);
+
+static void submit(sd_engine *e, struct starpu_codelet *cl, int stat, const sd_task *t, void *arg, size_t argsize,
+                   int owned)
 {
     struct starpu_task *task = starpu_task_create();
     task->cl = cl;
     task->cl_arg = arg;
     task->cl_arg_size = argsize;
     task->cl_arg_free = owned;
+    if (e->o.profile) {
+        task_info *ti = xmalloc(sizeof *ti);
+        *ti = (task_info){e, task, stat, t->tile, t->step};
+        task->callback_func = on_task_done;
+        task->callback_arg = ti;
+    }
     task->nbuffers = t->nh;
     if (t->nh > STARPU_NMAXBUFS) {
         task->dyn_handles = malloc(t->nh * sizeof *task->dyn_handles);
@@ -563,8 +688,8 @@ static void emit_op(sd_engine *e, const sd_task *t)
     oa->tmpl = oa->whole ? base : base + t->tile;
     oa->step = t->step;
     oa->time = t->init ? 0.0 : (t->step - 1) * g->run.dt;
-    oa->m = (meter){&e->stats[ST_FIRST_OP + ci], e->busy};
-    submit(e, &e->cls[ci].cl, t, oa, sizeof *oa, 1);
+    oa->m = (meter){&e->stats[ST_FIRST_OP + ci], e->busy, e->o.profile};
+    submit(e, &e->cls[ci].cl, ST_FIRST_OP + ci, t, oa, sizeof *oa, 1);
 }
 
 static void emit_combine(sd_engine *e, const sd_task *t)
@@ -580,8 +705,8 @@ static void emit_combine(sd_engine *e, const sd_task *t)
     if (!e->scalars_now) e->scalars_now = record_new(e, 0, t->step);
     ca->rec = e->scalars_now;
     ca->rec->expected++;
-    ca->m = (meter){&e->stats[ST_COMBINE], e->busy};
-    submit(e, &e->cl_combine, t, ca, sizeof *ca, 1);
+    ca->m = (meter){&e->stats[ST_COMBINE], e->busy, e->o.profile};
+    submit(e, &e->cl_combine, ST_COMBINE, t, ca, sizeof *ca, 1);
 }
 
 /* Halo arguments depend on the field and tile only: built once, shared by every exchange. */
@@ -591,8 +716,8 @@ static void make_halo_args(sd_engine *e, int f, int tile)
     size_t k = (size_t)f * e->nt + tile;
     pack_arg *pa = &e->pargs[k];
     unpack_arg *ua = &e->uargs[k];
-    pa->m = (meter){&e->stats[ST_PACK], e->busy};
-    ua->m = (meter){&e->stats[ST_UNPACK], e->busy};
+    pa->m = (meter){&e->stats[ST_PACK], e->busy, e->o.profile};
+    ua->m = (meter){&e->stats[ST_UNPACK], e->busy, e->o.profile};
     pa->g = ua->g = &e->hg[k];
     int hi = 1;
     for (int d = 0; d < g->domain.ndim; d++)
@@ -626,8 +751,9 @@ static void make_halo_args(sd_engine *e, int f, int tile)
 static void emit_halo(sd_engine *e, const sd_task *t)
 {
     size_t k = (size_t)t->field * e->nt + t->tile;
-    if (t->kind == SD_TASK_PACK) submit(e, &e->cl_pack, t, &e->pargs[k], sizeof e->pargs[k], 0);
-    else submit(e, &e->cl_unpack, t, t->old_buf >= 0 ? &e->uargs_old[k] : &e->uargs[k], sizeof e->uargs[k], 0);
+    if (t->kind == SD_TASK_PACK) submit(e, &e->cl_pack, ST_PACK, t, &e->pargs[k], sizeof e->pargs[k], 0);
+    else
+        submit(e, &e->cl_unpack, ST_UNPACK, t, t->old_buf >= 0 ? &e->uargs_old[k] : &e->uargs[k], sizeof e->uargs[k], 0);
 }
 
 static void emit_snapshot(sd_engine *e, const sd_task *t)
@@ -650,8 +776,8 @@ static void emit_snapshot(sd_engine *e, const sd_task *t)
     sd_tile_box(&e->t, t->tile, sa->origin, n);
     for (int d = 0; d < 3; d++) sa->shape[d] = e->t.shape[d];
     sa->rec = e->tail;
-    sa->m = (meter){&e->stats[ST_SNAPSHOT], e->busy};
-    submit(e, &e->cl_snapshot, t, sa, sizeof *sa, 1);
+    sa->m = (meter){&e->stats[ST_SNAPSHOT], e->busy, e->o.profile};
+    submit(e, &e->cl_snapshot, ST_SNAPSHOT, t, sa, sizeof *sa, 1);
 }
 
 static void emit(void *ctx, const sd_task *t)

@@ -21,18 +21,28 @@ typedef struct sd_record {
     struct sd_record *next;
 } sd_record;
 
+/* Per codelet, per architecture (SD_AT_CPU, SD_AT_CUDA): tasks run and their summed time. */
+enum { SD_AT_CPU = 0, SD_AT_CUDA = 1, SD_NARCH = 2 };
 typedef struct sd_codelet_stats {
     const char *name;
-    int64_t ntasks;            /* atomics */
-    int64_t ns;                /* summed execution time */
+    int64_t ntasks[SD_NARCH]; /* atomics */
+    int64_t ns[SD_NARCH];
 } sd_codelet_stats;
+
+typedef struct sd_engine_opts {
+    int use_models;   /* attach history-based performance models (for the model-based dm* schedulers) */
+    int arch;         /* sd_arch: where codelet and halo tasks may run */
+    int profile;      /* StarPU profiling is on: time tasks from its records (needed for CUDA tasks,
+                         whose kernels run asynchronously), not in the trampolines */
+    struct sd_trace *trace; /* record every task here (requires profile) */
+    double t0_us;     /* starpu_timing_now() at the run's start: trace times count from it */
+} sd_engine_opts;
 
 struct sd_engine;
 typedef struct sd_engine sd_engine;
 
 /* Creates tiles, buffers and handles. StarPU must be initialised. */
-/* use_models: attach history-based performance models (for the model-based dm* schedulers). */
-sd_engine *sd_engine_create(const sd_graph *g, const int64_t tile[3], int use_models, char *err, size_t errlen);
+sd_engine *sd_engine_create(const sd_graph *g, const int64_t tile[3], const sd_engine_opts *o, char *err, size_t errlen);
 void sd_engine_destroy(sd_engine *e); /* release + free, for a failed set-up (no task submitted yet) */
 /* Waits for all tasks, unregisters and frees the data; the codelets and their perf models stay, since
  * starpu_shutdown still writes to every registered perf model: call sd_engine_free after it. */
@@ -55,5 +65,8 @@ int64_t sd_engine_tasks_submitted(const sd_engine *e);
 int sd_engine_stats(const sd_engine *e, const sd_codelet_stats **stats);
 /* Kernel time of a worker, summed over its tasks. */
 int64_t sd_engine_busy_ns(const sd_engine *e, int worker);
+/* NULL when every codelet can run under the engine's arch restriction, else the name of one
+ * that cannot (e.g. no CUDA implementation for SD_ARCH_CUDA). */
+const char *sd_engine_unrunnable(const sd_engine *e);
 
 #endif

@@ -4,15 +4,21 @@
 #include <string.h>
 #include <starpu.h>
 #include "config.h"
+#include "commands.h"
 #include "dot.h"
 #include "graph.h"
 
 static const char usage[] =
-    "usage: stardag run FILE [--steps N] [--sched NAME] [--ncpu N] [--tiles X[xY[xZ]]] [--out FILE]\n"
-    "                        [--set NAME=VALUE]... [--max-inflight K] [--quiet]\n"
+    "usage: stardag run FILE [--steps N] [--sched NAME] [--ncpu N] [--ncuda N] [--arch any|cpu|cuda]\n"
+    "                        [--tiles X[xY[xZ]]] [--out FILE] [--trace FILE.json] [--set NAME=VALUE]...\n"
+    "                        [--max-inflight K] [--quiet]\n"
     "       stardag check FILE [--set NAME=VALUE]...   load and validate only\n"
     "       stardag dot FILE [--tiles ...] [--ncpu N]  one step's task DAG as Graphviz DOT\n"
     "       stardag codelets                           list codelets with their buffers and parameters\n"
+    "       stardag verify [CODELET...]                CPU vs CUDA on the same inputs, per codelet\n"
+    "       stardag compare A.h5 B.h5 [--rtol R] [--atol A]   compare two run outputs\n"
+    "       stardag calibrate FILE [run options]       calibrate performance models and print them\n"
+    "       stardag report RUN.h5 [--trace T.json] [--out DIR]   charts of a run (SVG)\n"
     "       stardag --version\n"
     "StarPU's environment variables (STARPU_SCHED, STARPU_NCPU, ...) apply; flags win.\n";
 
@@ -109,8 +115,12 @@ int main(int argc, char **argv)
     }
     sd_register_builtin_codelets();
     if (!strcmp(cmd, "codelets")) return list_codelets();
+    if (!strcmp(cmd, "verify")) return sd_cmd_verify(argc - 1, argv + 1);
+    if (!strcmp(cmd, "compare")) return sd_cmd_compare(argc - 1, argv + 1);
+    if (!strcmp(cmd, "calibrate")) return sd_cmd_calibrate(argc - 1, argv + 1);
+    if (!strcmp(cmd, "report")) return sd_cmd_report(argc - 1, argv + 1);
     if (strcmp(cmd, "run") && strcmp(cmd, "check") && strcmp(cmd, "dot"))
-        return bad_usage("unknown command '%s' (expected run, check, dot, codelets or --version)", cmd);
+        return bad_usage("unknown command '%s' (expected run, check, dot, codelets, verify, compare, calibrate, report or --version)", cmd);
 
     sd_run_opts o;
     sd_run_opts_init(&o);
@@ -144,7 +154,17 @@ int main(int argc, char **argv)
             o.max_inflight = (int)v;
         } else if (!strcmp(a, "--tiles")) {
             if (!parse_tiles(argv[++i], o.tile)) BAD_USAGE("--tiles expects X, XxY or XxYxZ cells, got '%s'", argv[i]);
-        } else if (!strcmp(a, "--sched")) o.sched = argv[++i];
+        } else if (!strcmp(a, "--ncuda")) {
+            if (!parse_int(argv[++i], 0, &v)) BAD_USAGE("--ncuda expects an integer >= 0, got '%s'", argv[i]);
+            o.ncuda = (int)v;
+        } else if (!strcmp(a, "--arch")) {
+            const char *x = argv[++i];
+            if (!strcmp(x, "any")) o.arch = SD_ARCH_ANY;
+            else if (!strcmp(x, "cpu")) o.arch = SD_ARCH_CPU;
+            else if (!strcmp(x, "cuda")) o.arch = SD_ARCH_CUDA;
+            else BAD_USAGE("--arch expects any, cpu or cuda, got '%s'", x);
+        } else if (!strcmp(a, "--trace")) o.trace = argv[++i];
+        else if (!strcmp(a, "--sched")) o.sched = argv[++i];
         else if (!strcmp(a, "--out")) o.out = argv[++i];
         else if (!strcmp(a, "--set")) set[nset++] = argv[++i];
         else BAD_USAGE("unknown option '%s'", a);

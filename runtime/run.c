@@ -14,6 +14,9 @@
 #include "config.h"
 #include "engine.h"
 #include "h5out.h"
+#include "probe.h"
+#include "trace.h"
+#include "transfers.h"
 
 const char *sd_version(void) { return PACKAGE_VERSION; }
 
@@ -56,6 +59,10 @@ typedef struct run_state {
     int64_t field_steps, scalar_rows, last_step_done;
     double last_commit;
     int nfields_out, nscalars_out;
+    int profile;           /* StarPU profiling on: task times from its records, bus counters */
+    sd_transfers xfer;
+    sd_trace *trace;
+    double t0_us;          /* starpu_timing_now() when the engine was made: trace time 0 */
 } run_state;
 
 static void fail(run_state *s, int status, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
@@ -183,18 +190,21 @@ static void summary(run_state *s, int64_t steps_done, double wall, double run_wa
     const sd_tiling *t = sd_engine_tiling(s->e);
     int64_t o[3], n[3];
     sd_tile_box(t, 0, o, n);
-    printf("stardag: %s: %lld steps in %.3f s (%.3f ms/step, %.1f steps/s), %lld tasks, %d CPU workers, sched %s, "
-           "%d tiles (%dx%dx%d) of %lldx%lldx%lld cells\n",
+    printf("stardag: %s: %lld steps in %.3f s (%.3f ms/step, %.1f steps/s), %lld tasks, %d CPU + %u CUDA workers, "
+           "sched %s, %d tiles (%dx%dx%d) of %lldx%lldx%lld cells\n",
            g->name, (long long)steps_done, wall, steps_done ? 1e3 * wall / steps_done : 0.0,
-           steps_done / fmax(wall, 1e-9), (long long)sd_engine_tasks_submitted(s->e), ncpu, sched, t->ntiles, t->nt[0],
+           steps_done / fmax(wall, 1e-9), (long long)sd_engine_tasks_submitted(s->e), ncpu,
+           starpu_cuda_worker_get_count(), sched, t->ntiles, t->nt[0],
            t->nt[1], t->nt[2], (long long)n[0], (long long)n[1], (long long)n[2]);
     const sd_codelet_stats *st;
     int nst = sd_engine_stats(s->e, &st);
-    printf("  %-28s %10s %12s %12s\n", "codelet", "tasks", "total s", "mean us");
-    for (int i = 0; i < nst; i++) {
-        int64_t k = __atomic_load_n(&st[i].ntasks, __ATOMIC_RELAXED), ns = __atomic_load_n(&st[i].ns, __ATOMIC_RELAXED);
-        if (k) printf("  %-28s %10lld %12.3f %12.1f\n", st[i].name, (long long)k, ns * 1e-9, ns * 1e-3 / k);
-    }
+    static const char *arch[SD_NARCH] = {"cpu", "cuda"};
+    printf("  %-28s %-5s %10s %12s %12s\n", "codelet", "arch", "tasks", "total s", "mean us");
+    for (int i = 0; i < nst; i++)
+        for (int a = 0; a < SD_NARCH; a++) {
+            int64_t k = st[i].ntasks[a], ns = st[i].ns[a];
+            if (k) printf("  %-28s %-5s %10lld %12.3f %12.1f\n", st[i].name, arch[a], (long long)k, ns * 1e-9, ns * 1e-3 / k);
+        }
     printf("  worker busy:");
     for (unsigned w = 0; w < starpu_worker_get_count(); w++) {
         char name[64];
@@ -202,6 +212,14 @@ static void summary(run_state *s, int64_t steps_done, double wall, double run_wa
         printf("  %s %.1f%%", name, 100.0 * 1e-9 * sd_engine_busy_ns(s->e, w) / fmax(run_wall, 1e-9));
     }
     printf("\n");
+    if (!s->profile || s->xfer.nbus == 0) printf("  transfers: none (one memory node)\n");
+    else {
+        printf("  transfers:");
+        for (int b = 0; b < s->xfer.nbus; b++)
+            if (s->xfer.count[b])
+                printf("  %s %.1f MB (%lld)", s->xfer.name[b], s->xfer.bytes[b] / 1e6, (long long)s->xfer.count[b]);
+        printf("\n");
+    }
     if (s->out_path)
         printf("  output: %s (%lld field steps, %lld scalar rows)\n", s->out_path, (long long)s->field_steps,
                (long long)s->scalar_rows);
@@ -246,6 +264,100 @@ static int setup_output(run_state *s, const char *path, const char *sched, int n
     return 0;
 }
 
+/* What ran where, for /run in the output file (the report command reads it). */
+static int write_run_table(run_state *s, double wall, char *err, size_t errlen)
+{
+    const sd_codelet_stats *st;
+    int nst = sd_engine_stats(s->e, &st), nw = (int)starpu_worker_get_count(), n = 0;
+    static const char *arch[SD_NARCH] = {"cpu", "cuda"};
+    const char **cname = calloc((size_t)nst * SD_NARCH + 1, sizeof *cname), **carch = calloc((size_t)nst * SD_NARCH + 1, sizeof *carch);
+    int64_t *ctasks = calloc((size_t)nst * SD_NARCH + 1, sizeof *ctasks);
+    double *csec = calloc((size_t)nst * SD_NARCH + 1, sizeof *csec), *busy = calloc(nw + 1, sizeof *busy);
+    char (*wname)[64] = calloc(nw + 1, sizeof *wname);
+    const char **wnames = calloc(nw + 1, sizeof *wnames);
+    int rc = -1;
+    if (!cname || !carch || !ctasks || !csec || !busy || !wname || !wnames) {
+        snprintf(err, errlen, "out of memory");
+        goto out;
+    }
+    for (int i = 0; i < nst; i++)
+        for (int a = 0; a < SD_NARCH; a++)
+            if (st[i].ntasks[a]) {
+                cname[n] = st[i].name;
+                carch[n] = arch[a];
+                ctasks[n] = st[i].ntasks[a];
+                csec[n++] = st[i].ns[a] * 1e-9;
+            }
+    for (int w = 0; w < nw; w++) {
+        starpu_worker_get_name(w, wname[w], sizeof wname[w]);
+        wnames[w] = wname[w];
+        busy[w] = sd_engine_busy_ns(s->e, w) * 1e-9;
+    }
+    sd_h5run r = {.ncodelet = n, .codelet_name = cname, .codelet_arch = carch, .codelet_tasks = ctasks,
+                  .codelet_seconds = csec, .nworker = nw, .worker_name = wnames, .worker_busy_seconds = busy,
+                  .nbus = s->profile ? s->xfer.nbus : 0, .bus_name = s->xfer.names, .bus_bytes = s->xfer.bytes,
+                  .bus_transfers = s->xfer.count, .wall_seconds = wall};
+    rc = sd_h5out_write_run(s->out, &r, err, errlen);
+out:
+    free(cname); free(carch); free(ctasks); free(csec); free(busy); free(wname); free(wnames);
+    return rc;
+}
+
+static int write_trace(run_state *s, char *err, size_t errlen)
+{
+    int nw = (int)starpu_worker_get_count();
+    char (*wname)[64] = calloc(nw + 1, sizeof *wname);
+    const char **wnames = calloc(nw + 1, sizeof *wnames);
+    if (!wname || !wnames) {
+        free(wname);
+        free(wnames);
+        snprintf(err, errlen, "%s: out of memory writing the trace", s->o->trace);
+        return -1;
+    }
+    for (int w = 0; w < nw; w++) {
+        starpu_worker_get_name(w, wname[w], sizeof wname[w]);
+        wnames[w] = wname[w];
+    }
+    char proc[512];
+    snprintf(proc, sizeof proc, "stardag %.500s", s->g->path);
+    int rc = sd_trace_write(s->trace, s->o->trace, proc, nw, wnames, err, errlen);
+    free(wname);
+    free(wnames);
+    return rc;
+}
+
+/* Bus counters (StarPU resets them when read): accumulate, and chart them in the trace. */
+static void sample_transfers(run_state *s)
+{
+    if (!s->profile || !s->xfer.nbus) return;
+    sd_transfers_sample(&s->xfer);
+    if (s->trace) {
+        double mb[SD_MAX_BUS];
+        for (int b = 0; b < s->xfer.nbus; b++) mb[b] = s->xfer.bytes[b] / 1e6;
+        sd_trace_counter(s->trace, starpu_timing_now() - s->t0_us, s->xfer.nbus, s->xfer.names, mb);
+    }
+}
+
+/* StarPU reads its settings from the environment, where flags must win over the user's
+ * variables; the run restores them so later runs in the same process start clean. */
+#define SD_NENV 4
+typedef struct env_saved { const char *name; char *old; int had; } env_saved;
+static void env_set(env_saved *sv, int *n, const char *name, const char *value)
+{
+    const char *old = getenv(name);
+    sv[*n] = (env_saved){name, old ? strdup(old) : NULL, old != NULL};
+    (*n)++;
+    setenv(name, value, 1);
+}
+static void env_restore(env_saved *sv, int n)
+{
+    for (int i = n - 1; i >= 0; i--) {
+        if (sv[i].had) setenv(sv[i].name, sv[i].old, 1);
+        else unsetenv(sv[i].name);
+        free(sv[i].old);
+    }
+}
+
 static void snapshot_fields(run_state *s, int64_t step)
 {
     const sd_goutput *o = &s->g->output;
@@ -263,44 +375,87 @@ int sd_run(const sd_graph *g, const sd_run_opts *o)
     /* a file-size limit then fails the write (EFBIG, reported) instead of killing the process */
     signal(SIGXFSZ, SIG_IGN);
     s->steps = o->steps > 0 ? o->steps : g->run.steps;
-    if (o->sched && *o->sched) setenv("STARPU_SCHED", o->sched, 1);
+    env_saved env[SD_NENV];
+    int nenv = 0;
+    char buf[32];
+    if (o->sched && *o->sched) env_set(env, &nenv, "STARPU_SCHED", o->sched);
     if (o->ncpu >= 0) {
-        char buf[32];
         snprintf(buf, sizeof buf, "%d", o->ncpu);
-        setenv("STARPU_NCPU", buf, 1);
+        env_set(env, &nenv, "STARPU_NCPU", buf);
+    }
+    if (o->ncuda >= 0 || o->arch == SD_ARCH_CPU) {
+        snprintf(buf, sizeof buf, "%d", o->arch == SD_ARCH_CPU ? 0 : o->ncuda);
+        env_set(env, &nenv, "STARPU_NCUDA", buf);
+    }
+    if (o->calibrate) env_set(env, &nenv, "STARPU_CALIBRATE", "1");
+    int ndev = sd_probe_cuda_devices();
+    if (o->arch == SD_ARCH_CUDA && ndev == 0) {
+        fprintf(stderr, "stardag: %s: a CUDA-only run needs a CUDA device, and none is available (stardag built with "
+                "CUDA: %s)\n", g->path,
+#ifdef SD_HAVE_CUDA
+                "yes"
+#else
+                "no"
+#endif
+        );
+        env_restore(env, nenv);
+        sigaction(SIGINT, &old, NULL);
+        return SD_EXIT_RUNTIME;
     }
     struct starpu_conf conf;
     starpu_conf_init(&conf);
     const char *sched = getenv("STARPU_SCHED");
-    /* Without CUDA a model-based scheduler has nothing to choose between: lws steals work. */
-#ifdef STARPU_USE_CUDA
-    if (!sched || !*sched) conf.sched_policy_name = sched = "dmdas";
-#else
-    if (!sched || !*sched) conf.sched_policy_name = sched = "lws";
-#endif
+    /* With GPUs the performance models place each task on the device that finishes it first
+     * (dmdas); without, there is nothing to choose between and lws steals work. */
+    if (!sched || !*sched) conf.sched_policy_name = sched = ndev > 0 ? "dmdas" : "lws";
     int ret = starpu_init(&conf);
     if (ret != 0) {
         fprintf(stderr, "stardag: StarPU failed to start (error %d)%s\n", ret, ret == -ENODEV ? ": no worker available" : "");
+        env_restore(env, nenv);
         sigaction(SIGINT, &old, NULL);
         return SD_EXIT_RUNTIME;
     }
-    int ncpu = (int)starpu_cpu_worker_get_count();
+    int ncpu = (int)starpu_cpu_worker_get_count(), ncuda = (int)starpu_cuda_worker_get_count();
+    s->profile = ncuda > 0 || (o->trace && *o->trace);
+    if (s->profile) {
+        starpu_profiling_status_set(STARPU_PROFILING_ENABLE);
+        sd_transfers_init(&s->xfer);
+    }
+    if (o->trace && *o->trace && !(s->trace = sd_trace_new())) {
+        fprintf(stderr, "stardag: out of memory for the trace\n");
+        starpu_shutdown();
+        env_restore(env, nenv);
+        sigaction(SIGINT, &old, NULL);
+        return SD_EXIT_RUNTIME;
+    }
 
     int64_t tile[3];
     int hmax = 0;
     for (int f = 0; f < g->nfields; f++) hmax = g->fields[f].halo > hmax ? g->fields[f].halo : hmax;
     if (o->tile[0] > 0) memcpy(tile, o->tile, sizeof tile);
     else if (!g->run.tiles_auto) memcpy(tile, g->run.tile, sizeof tile);
-    else sd_tiling_auto(&g->domain, ncpu, hmax, tile);
+    else sd_tiling_auto(&g->domain, ncpu, ncuda, hmax, tile);
 
     char err[1024];
-    int use_models = !strncmp(sched, "dm", 2) || strstr(sched, "heft") != NULL;
-    s->e = sd_engine_create(g, tile, use_models, err, sizeof err);
+    s->t0_us = starpu_timing_now();
+    sd_engine_opts eo = {.use_models = !strncmp(sched, "dm", 2) || strstr(sched, "heft") != NULL,
+                         .arch = o->arch, .profile = s->profile, .trace = s->trace, .t0_us = s->t0_us};
+    s->e = sd_engine_create(g, tile, &eo, err, sizeof err);
+    int status = SD_EXIT_OK;
+    if (s->e && sd_engine_unrunnable(s->e)) {
+        snprintf(err, sizeof err, "codelet %s has no CUDA implementation, so a CUDA-only run cannot execute it",
+                 sd_engine_unrunnable(s->e));
+        sd_engine_destroy(s->e);
+        s->e = NULL;
+        status = SD_EXIT_BADGRAPH;
+    }
     if (!s->e) {
         fprintf(stderr, "stardag: %s: %s\n", g->path, err);
         starpu_shutdown();
+        sd_trace_free(s->trace);
+        env_restore(env, nenv);
         sigaction(SIGINT, &old, NULL);
-        return SD_EXIT_RUNTIME;
+        return status ? status : SD_EXIT_RUNTIME;
     }
     s->ref = calloc(g->nchecks + 1, sizeof(double));
     s->have_ref = calloc(g->nchecks + 1, 1);
@@ -309,7 +464,6 @@ int sd_run(const sd_graph *g, const sd_run_opts *o)
     s->latest = malloc((g->nscalars + 1) * sizeof(double));
     for (int i = 0; i < g->nscalars; i++) s->latest[i] = NAN;
     const char *path = o->out ? o->out : g->output.file;
-    int status = SD_EXIT_OK;
     if (path && *path && (g->output.nfields || g->output.nscalars) && setup_output(s, path, sched, ncpu) < 0) {
         status = SD_EXIT_RUNTIME;
         goto done;
@@ -338,16 +492,22 @@ int sd_run(const sd_graph *g, const sd_run_opts *o)
         drain_records(s, 0);
         /* at most `inflight` steps of tasks outstanding: bounds memory, keeps the pipeline full */
         starpu_task_wait_for_n_submitted((unsigned)(inflight * per_step_max));
+        sample_transfers(s);
         if (tty) progress(s, step, t0, 0);
     }
     starpu_task_wait_for_all();
     double wall = now() - t0;
     drain_records(s, 1);
+    sample_transfers(s);
     if (tty) progress(s, step, t0, 1);
 
     if (interrupted && !s->failed) fail(s, SD_EXIT_INTERRUPTED, "interrupted at step %lld: stopped submitting, "
                                         "finished the tasks in flight and wrote what was complete", (long long)step);
     status = s->failed;
+    if (s->out && write_run_table(s, wall, err, sizeof err) < 0) {
+        fprintf(stderr, "stardag: %s\n", err);
+        if (!status) status = SD_EXIT_RUNTIME;
+    }
     if (s->out) {
         const char *st = status == SD_EXIT_OK ? "complete" : status == SD_EXIT_CHECK ? "check failed"
                        : status == SD_EXIT_INTERRUPTED ? "interrupted" : "error";
@@ -358,7 +518,13 @@ int sd_run(const sd_graph *g, const sd_run_opts *o)
         s->out = NULL;
     }
     if (!o->quiet) summary(s, step, wall, now() - t_start, sched, ncpu);
-    if (status) fprintf(stderr, "stardag: %s: %s\n", g->path, s->why);
+    if (status && *s->why) fprintf(stderr, "stardag: %s: %s\n", g->path, s->why);
+    if (s->trace) {
+        if (write_trace(s, err, sizeof err) < 0) {
+            fprintf(stderr, "stardag: %s\n", err);
+            if (!status) status = SD_EXIT_RUNTIME;
+        } else if (!o->quiet) printf("  trace: %s\n", o->trace);
+    }
 done:
     if (s->out) sd_h5out_close(s->out, "error", 0, 0, err, sizeof err);
     sd_engine_release(s->e);
@@ -369,6 +535,8 @@ done:
     free(s->latest);
     starpu_shutdown();
     sd_engine_free(s->e);
+    sd_trace_free(s->trace);
+    env_restore(env, nenv);
     sigaction(SIGINT, &old, NULL);
     return status;
 }

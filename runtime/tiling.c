@@ -44,15 +44,19 @@ void sd_tiling_free(sd_tiling *t)
     }
 }
 
-void sd_tiling_auto(const sd_domain *dom, int nworkers, int min_extent, int64_t tile[3])
+void sd_tiling_auto(const sd_domain *dom, int ncpu, int ncuda, int min_extent, int64_t tile[3])
 {
-    const int64_t min_cells = 65536;
+    /* CPU only: ~4 tiles per core, >= 64k cells (a task well above StarPU's per-task cost).
+     * With GPUs: a kernel needs ~1M cells to fill a GPU, and every tile a CPU core takes must
+     * not become the step's critical path, so few large tiles: 8 per GPU (the dm* scheduler
+     * spreads them and overlaps transfers with kernels) plus one per 4 cores for the CPUs' share. */
+    const int64_t min_cells = ncuda > 0 ? (int64_t)1 << 20 : 65536;
     int64_t cells = 1;
     for (int d = 0; d < 3; d++) {
         tile[d] = d < dom->ndim ? dom->shape[d] : 1;
         cells *= tile[d];
     }
-    int64_t want = 4 * (int64_t)(nworkers > 0 ? nworkers : 1);
+    int64_t want = ncuda > 0 ? 8 * (int64_t)ncuda + ncpu / 4 : 4 * (int64_t)(ncpu > 0 ? ncpu : 1);
     if (want > cells / min_cells) want = cells / min_cells;
     if (want < 1) want = 1;
     int64_t have = 1;

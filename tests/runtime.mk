@@ -11,3 +11,5 @@ check_PROGRAMS += tests/t_registry tests/t_whole
 tests_t_registry_SOURCES = tests/t_registry.c
 tests_t_whole_SOURCES = tests/t_whole.c tests/run_util.h
 TESTS += tests/t_registry tests/t_whole
+TESTS += tests/t_trace.sh
+EXTRA_DIST += tests/t_trace.sh

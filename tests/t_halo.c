@@ -206,11 +206,11 @@ int main(void)
     sd_tiling_free(&t);
     sd_domain big = {.ndim = 3, .shape = {128, 128, 128}};
     int64_t ts[3];
-    sd_tiling_auto(&big, 2, 1, ts);
+    sd_tiling_auto(&big, 2, 0, 1, ts);
     ok(ts[0] == 128 && ts[1] == 128 && ts[2] == 16, "auto tiles at 128^3 with 2 workers: 128x128x16 slabs (%lldx%lldx%lld)",
        (long long)ts[0], (long long)ts[1], (long long)ts[2]);
     sd_domain small = {.ndim = 3, .shape = {16, 16, 16}};
-    sd_tiling_auto(&small, 4, 1, ts);
+    sd_tiling_auto(&small, 4, 0, 1, ts);
     ok(ts[2] == 16, "auto keeps a 16^3 grid whole (tasks would be too small)");
     return tap_done();
 }
