@@ -1,6 +1,8 @@
-/* halo.c - ghost-zone kernels. Loops run over the face region with x innermost. */
+/* halo.c - ghost-zone kernels (CPU). Loops run over the face region with x innermost; the index
+ * math and the Mur update are in halo_math.h, shared with the CUDA versions in halo.cu. */
 #include <string.h>
 #include "halo.h"
+#include "halo_math.h"
 
 size_t sd_dtype_size(int dtype) { return dtype == SD_F32 ? sizeof(float) : sizeof(double); }
 
@@ -15,27 +17,11 @@ void sd_halo_geom_make(sd_halo_geom *g, int ndim, const int64_t n[3], int h, int
     sd_tile_layout(ndim, n, h, ncomp, &g->sy, &g->sz, &g->sc, &g->off, &total);
 }
 
-/* Region of h layers along d: first layer index `first` (interior coordinates), other axes full. */
-static void region(const sd_halo_geom *g, int d, int64_t first, int64_t lo[3], int64_t ext[3])
-{
-    for (int a = 0; a < 3; a++) {
-        lo[a] = 0;
-        ext[a] = g->n[a];
-    }
-    lo[d] = first;
-    ext[d] = g->h;
-}
-
 int64_t sd_face_count(const sd_halo_geom *g, int d)
 {
     int64_t lo[3], ext[3];
-    region(g, d, 0, lo, ext);
+    sd_halo_region(g, d, 0, lo, ext);
     return ext[0] * ext[1] * ext[2] * g->ncomp;
-}
-
-static inline int64_t at(const sd_halo_geom *g, int64_t i, int64_t j, int64_t k, int c)
-{
-    return g->off + i + j * g->sy + k * g->sz + c * g->sc;
 }
 
 /* Copy between a tile region and a packed buffer, one x row at a time. */
@@ -43,12 +29,12 @@ static void copy_region(const sd_halo_geom *g, char *tile, char *packed, int d, 
 {
     int64_t lo[3], ext[3];
     size_t es = sd_dtype_size(g->dtype);
-    region(g, d, first, lo, ext);
+    sd_halo_region(g, d, first, lo, ext);
     size_t row = (size_t)ext[0] * es;
     for (int c = 0; c < g->ncomp; c++)
         for (int64_t k = 0; k < ext[2]; k++)
             for (int64_t j = 0; j < ext[1]; j++) {
-                char *t = tile + at(g, lo[0], lo[1] + j, lo[2] + k, c) * es;
+                char *t = tile + sd_halo_at(g, lo[0], lo[1] + j, lo[2] + k, c) * es;
                 if (to_tile) memcpy(t, packed, row);
                 else memcpy(packed, t, row);
                 packed += row;
@@ -57,20 +43,13 @@ static void copy_region(const sd_halo_geom *g, char *tile, char *packed, int d, 
 
 void sd_halo_pack(const sd_halo_geom *g, const void *tile, int d, int side, void *face)
 {
-    copy_region(g, (char *)tile, face, d, side ? g->n[d] - g->h : 0, 0);
+    copy_region(g, (char *)tile, face, d, sd_halo_pack_first(g, d, side), 0);
 }
 
 void sd_halo_unpack(const sd_halo_geom *g, void *tile, int d, int side, const void *face)
 {
-    copy_region(g, tile, (char *)face, d, side ? g->n[d] : -g->h, 1);
+    copy_region(g, tile, (char *)face, d, sd_halo_unpack_first(g, d, side), 1);
 }
-
-/* Ghost layer m (0 = next to the boundary) and its partner layer `back` cells inwards. */
-static inline int64_t ghost_layer(const sd_halo_geom *g, int d, int side, int64_t m)
-{
-    return side ? g->n[d] + m : -1 - m;
-}
-static inline int64_t inward(int side, int64_t layer, int64_t back) { return side ? layer - back : layer + back; }
 
 #define FOR_FACE(g, d, ...)                                                                  \
     do {                                                                                     \
@@ -85,21 +64,13 @@ static inline int64_t inward(int side, int64_t layer, int64_t back) { return sid
                     }                                                                        \
     } while (0)
 
-static inline int64_t at_layer(const sd_halo_geom *g, const int64_t ijk[3], int d, int64_t layer, int c)
-{
-    int64_t p[3] = {ijk[0], ijk[1], ijk[2]};
-    p[d] = layer;
-    return at(g, p[0], p[1], p[2], c);
-}
-
 void sd_halo_reflect(const sd_halo_geom *g, void *tile, int d, int side)
 {
     size_t es = sd_dtype_size(g->dtype);
     char *b = tile;
     for (int64_t m = 0; m < g->h; m++) {
-        int64_t gl = ghost_layer(g, d, side, m), src = side ? g->n[d] - 1 - m : m;
-        if (src < 0 || src >= g->n[d]) src = side ? 0 : g->n[d] - 1; /* tile thinner than the halo */
-        FOR_FACE(g, d, { memcpy(b + at_layer(g, ijk_, d, gl, c) * es, b + at_layer(g, ijk_, d, src, c) * es, es); });
+        const int64_t gl = sd_halo_ghost_layer(g, d, side, m), src = sd_halo_reflect_src(g, d, side, m);
+        FOR_FACE(g, d, { memcpy(b + sd_halo_at_layer(g, ijk_, d, gl, c) * es, b + sd_halo_at_layer(g, ijk_, d, src, c) * es, es); });
     }
 }
 
@@ -108,9 +79,9 @@ void sd_halo_wrap(const sd_halo_geom *g, void *tile, int d, int side)
     size_t es = sd_dtype_size(g->dtype);
     char *b = tile;
     for (int64_t m = 0; m < g->h; m++) {
-        /* low ghosts -h..-1 take layers n-h..n-1; high ghosts n..n+h-1 take layers 0..h-1 */
-        int64_t gl = side ? g->n[d] + m : -g->h + m, src = side ? m : g->n[d] - g->h + m;
-        if (d == 0) FOR_FACE(g, d, { memcpy(b + at_layer(g, ijk_, d, gl, c) * es, b + at_layer(g, ijk_, d, src, c) * es, es); });
+        int64_t gl, src;
+        sd_halo_wrap_layers(g, d, side, m, &gl, &src);
+        if (d == 0) FOR_FACE(g, d, { memcpy(b + sd_halo_at_layer(g, ijk_, d, gl, c) * es, b + sd_halo_at_layer(g, ijk_, d, src, c) * es, es); });
         else {
             /* whole x rows: one memcpy each */
             int64_t ext[3] = {g->n[0], g->n[1], g->n[2]};
@@ -119,7 +90,7 @@ void sd_halo_wrap(const sd_halo_geom *g, void *tile, int d, int side)
                 for (int64_t k = 0; k < ext[2]; k++)
                     for (int64_t j = 0; j < ext[1]; j++) {
                         int64_t ijk[3] = {0, j, k};
-                        memcpy(b + at_layer(g, ijk, d, gl, c) * es, b + at_layer(g, ijk, d, src, c) * es, g->n[0] * es);
+                        memcpy(b + sd_halo_at_layer(g, ijk, d, gl, c) * es, b + sd_halo_at_layer(g, ijk, d, src, c) * es, g->n[0] * es);
                     }
         }
     }
@@ -128,32 +99,33 @@ void sd_halo_wrap(const sd_halo_geom *g, void *tile, int d, int side)
 void sd_halo_fixed(const sd_halo_geom *g, void *tile, int d, int side, double value)
 {
     for (int64_t m = 0; m < g->h; m++) {
-        int64_t gl = ghost_layer(g, d, side, m);
+        const int64_t gl = sd_halo_ghost_layer(g, d, side, m);
         if (g->dtype == SD_F32) {
             float *b = tile;
-            FOR_FACE(g, d, { b[at_layer(g, ijk_, d, gl, c)] = (float)value; });
+            FOR_FACE(g, d, { b[sd_halo_at_layer(g, ijk_, d, gl, c)] = (float)value; });
         } else {
             double *b = tile;
-            FOR_FACE(g, d, { b[at_layer(g, ijk_, d, gl, c)] = value; });
+            FOR_FACE(g, d, { b[sd_halo_at_layer(g, ijk_, d, gl, c)] = value; });
         }
     }
 }
 
-#define ABSORB(T)                                                                                   \
+#define ABSORB(T, SUF)                                                                              \
     do {                                                                                            \
         T *nw = tile;                                                                               \
         const T *od = old;                                                                          \
         for (int64_t m = 0; m < g->h; m++) {                                                        \
-            int64_t gl = ghost_layer(g, d, side, m), in = inward(side, gl, 1);                      \
+            int64_t gl = sd_halo_ghost_layer(g, d, side, m), in = sd_halo_inward(side, gl, 1);      \
             FOR_FACE(g, d, {                                                                        \
-                int64_t o = at_layer(g, ijk_, d, gl, c), q = at_layer(g, ijk_, d, in, c);           \
-                nw[o] = od ? (T)(od[q] + (T)kmur * (nw[q] - od[o])) : nw[q];                           \
+                const int64_t o = sd_halo_at_layer(g, ijk_, d, gl, c);                              \
+                const int64_t q = sd_halo_at_layer(g, ijk_, d, in, c);                              \
+                nw[o] = od ? sd_halo_mur_##SUF(od[q], nw[q], od[o], kmur) : nw[q];                  \
             });                                                                                     \
         }                                                                                           \
     } while (0)
 
 void sd_halo_absorb(const sd_halo_geom *g, void *tile, const void *old, int d, int side, double kmur)
 {
-    if (g->dtype == SD_F32) ABSORB(float);
-    else ABSORB(double);
+    if (g->dtype == SD_F32) ABSORB(float, f32);
+    else ABSORB(double, f64);
 }

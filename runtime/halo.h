@@ -9,6 +9,10 @@
 #include <stdint.h>
 #include "stardag/kernel.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 typedef struct sd_halo_geom {
     int ndim, h, ncomp, dtype;
     int64_t n[3];            /* interior extent */
@@ -34,4 +38,18 @@ void sd_halo_fixed(const sd_halo_geom *g, void *tile, int d, int side, double va
  * previous time level (same layout); without one the edge value is copied outwards. */
 void sd_halo_absorb(const sd_halo_geom *g, void *tile, const void *old, int d, int side, double k);
 
+/* CUDA versions (halo.cu; linked into the library only when it is built with CUDA): the same
+ * arguments plus a cudaStream_t; tile, face and old are device pointers, g is a host pointer (its
+ * struct is passed by value to the launch). Asynchronous on the stream; same cells, same values
+ * (bitwise) as the CPU versions. The index math of both is in halo_math.h. */
+void sd_halo_pack_cuda(const sd_halo_geom *g, const void *tile, int d, int side, void *face, void *stream);
+void sd_halo_unpack_cuda(const sd_halo_geom *g, void *tile, int d, int side, const void *face, void *stream);
+void sd_halo_wrap_cuda(const sd_halo_geom *g, void *tile, int d, int side, void *stream);
+void sd_halo_reflect_cuda(const sd_halo_geom *g, void *tile, int d, int side, void *stream);
+void sd_halo_fixed_cuda(const sd_halo_geom *g, void *tile, int d, int side, double value, void *stream);
+void sd_halo_absorb_cuda(const sd_halo_geom *g, void *tile, const void *old, int d, int side, double k, void *stream);
+
+#ifdef __cplusplus
+}
+#endif
 #endif

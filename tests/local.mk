@@ -2,5 +2,7 @@ EXTRA_DIST += tests/harness.sh tests/tap.h
 include tests/loader.mk
 include tests/io.mk
 include tests/kernels.mk
+include tests/md.mk
+include tests/cuda.mk
 include tests/runtime.mk
 include tests/sanitize.mk

@@ -13,3 +13,11 @@ tests_t_whole_SOURCES = tests/t_whole.c tests/run_util.h
 TESTS += tests/t_registry tests/t_whole
 TESTS += tests/t_trace.sh
 EXTRA_DIST += tests/t_trace.sh
+# stardag report: the charts of a run (report_fixture writes a run file with the awkward cases)
+check_PROGRAMS += tests/report_fixture
+tests_report_fixture_SOURCES = tests/report_fixture.c
+TESTS += tests/t_report.sh
+EXTRA_DIST += tests/t_report.sh tests/data/trace-small.json
+# stardag compare, calibrate, verify
+TESTS += tests/t_compare.sh tests/t_calibrate.sh tests/t_verify.sh
+EXTRA_DIST += tests/t_compare.sh tests/t_calibrate.sh tests/t_verify.sh

@@ -1,7 +1,8 @@
 /* t_common_kernels.c - the common pack's CPU functions, called through the registry, against
  * plain loops: fill, copy, axpy, scale (bitwise, f64 and f32, 3 components, buffers with
  * different ghost widths whose ghosts must stay untouched), sum (exact accumulation both sides:
- * bitwise; long double: 1e-15), max_abs and count_nonfinite with NaN/Inf inputs. */
+ * bitwise; long double: 1e-15), max_abs and count_nonfinite with NaN/Inf inputs, noise (the
+ * documented splitmix64 formula, range, reproducible, independent of the tiling). */
 #include <float.h>
 #include <math.h>
 #include "tap.h"
@@ -57,6 +58,121 @@ static double want_scale(const tbuf *b, const void *c, int64_t i, int64_t j, int
     double x = tbuf_get(q->y0, i, j, k, n);
     if (b->dtype == SD_F32) return (float)q->a * (float)x;
     return q->a * x;
+}
+
+/* common.noise reference, written independently from the formula in common_math.h: the standard
+ * splitmix64 generator, its state started at mix(seed), yields the values of cells in linear order
+ * ((c*Nz + z)*Ny + y)*Nx + x. */
+static uint64_t ref_mix(uint64_t z)
+{
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+    return z ^ (z >> 31);
+}
+static uint64_t ref_splitmix_next(uint64_t *state) { return ref_mix(*state += 0x9E3779B97F4A7C15ULL); }
+
+/* One noise tile of a grid: origin o, extent n (halo 2, ncomp components); ghosts checked untouched. */
+static int noise_tile(const sd_codelet *cl, tbuf *b, int nd, const int64_t n[3], const int64_t o[3], const int64_t shape[3],
+                      int nc, int dt, double seed, double lo, double hi, rng *r)
+{
+    const double dx[3] = {1, 1, 1};
+    tbuf_alloc(b, nd, n, 2, nc, dt);
+    tbuf_random(b, r, -10, 10);
+    void *saved = malloc(tbuf_bytes(b));
+    memcpy(saved, b->mem, tbuf_bytes(b));
+    sd_tile_args a;
+    args_init(&a, nd, n, o, shape, dx);
+    args_buf(&a, 0, b);
+    a.param[0] = seed, a.param[1] = lo, a.param[2] = hi;
+    cl->cpu(&a);
+    char *mask = calloc((size_t)b->total, 1);
+    for (int c = 0; c < nc; c++)
+        for (int64_t k = 0; k < a.n[2]; k++)
+            for (int64_t j = 0; j < a.n[1]; j++)
+                for (int64_t i = 0; i < a.n[0]; i++) mask[b->off + tbuf_idx(b, i, j, k, c)] = 1;
+    size_t es = dt == SD_F64 ? 8 : 4;
+    int good = 1;
+    for (int64_t x = 0; x < b->total; x++)
+        if (!mask[x]) good &= !memcmp((char *)b->mem + x * es, (char *)saved + x * es, es);
+    free(mask);
+    free(saved);
+    return good;
+}
+
+static void test_noise(void)
+{
+    const sd_codelet *cl = sd_codelet_find("common.noise");
+    if (!ok(cl && cl->pattern == SD_POINTWISE && cl->nroles == 1 && cl->roles[0].mode == SD_WRITE && cl->nparams == 3 &&
+                !strcmp(cl->params[0].name, "seed") && cl->params[0].def == 1 && !strcmp(cl->params[1].name, "lo") &&
+                cl->params[1].def == -1 && !strcmp(cl->params[2].name, "hi") && cl->params[2].def == 1 && cl->cuda_tol == 0,
+            "common.noise: out (W), params seed = 1, lo = -1, hi = 1, cuda_tol 0"))
+        return;
+    rng r = {7};
+    const int nd = 3, nc = 2;
+    const int64_t shape[3] = {11, 7, 5}, org0[3] = {0, 0, 0};
+    const double lo = -2.5, hi = 4, seed = 4242;
+    for (int dt = 0; dt < 2; dt++) {
+        tbuf w, w2, s43;
+        int ghosts = noise_tile(cl, &w, nd, shape, org0, shape, nc, dt, seed, lo, hi, &r);
+        ghosts &= noise_tile(cl, &w2, nd, shape, org0, shape, nc, dt, seed, lo, hi, &r);
+        ghosts &= noise_tile(cl, &s43, nd, shape, org0, shape, nc, dt, seed + 1, lo, hi, &r);
+        ok(ghosts, "noise %s: ghosts untouched", tn(dt));
+        /* the documented formula, from an independent splitmix64 stream */
+        uint64_t st = ref_mix((uint64_t)seed);
+        int formula = 1, range = 1, same = 1;
+        int64_t differ = 0, cells = 0, low = 0, high = 0;
+        double sum = 0;
+        for (int c = 0; c < nc; c++)
+            for (int64_t k = 0; k < shape[2]; k++)
+                for (int64_t j = 0; j < shape[1]; j++)
+                    for (int64_t i = 0; i < shape[0]; i++, cells++) {
+                        const double u = (double)(ref_splitmix_next(&st) >> 11) * 0x1p-53, want = lo + (hi - lo) * u;
+                        const double v = tbuf_get(&w, i, j, k, c);
+                        formula &= same_bits(v, dt == SD_F64 ? want : (double)(float)want);
+                        range &= v >= lo && v <= hi;
+                        same &= same_bits(v, tbuf_get(&w2, i, j, k, c));
+                        differ += v != tbuf_get(&s43, i, j, k, c);
+                        low += v < lo + 0.1 * (hi - lo);
+                        high += v > hi - 0.1 * (hi - lo);
+                        sum += v;
+                    }
+        ok(formula, "noise %s: value = lo + (hi-lo) * u, u from splitmix64 at the cell's global linear index", tn(dt));
+        ok(range, "noise %s: all %ld values in [lo, hi] = [%g, %g]", tn(dt), (long)cells, lo, hi);
+        ok(same, "noise %s: reproducible (a second run gives the same bits)", tn(dt));
+        ok(differ > cells * 99 / 100, "noise %s: seed + 1 changes %ld of %ld values", tn(dt), (long)differ, (long)cells);
+        const double mean = sum / (double)cells;
+        ok(fabs(mean - (lo + hi) / 2) < 0.1 * (hi - lo) && low > cells / 20 && high > cells / 20,
+           "noise %s: not constant, spread over the range (mean %.3f, %ld in the lowest tenth, %ld in the highest)", tn(dt),
+           mean, (long)low, (long)high);
+        /* tiled: 2 x 3 x 2 tiles of uneven extents give the same values at the same global cells */
+        const int64_t cx[3] = {0, 4, 11}, cy[4] = {0, 2, 3, 7}, cz[3] = {0, 3, 5};
+        int tiled = 1;
+        for (int a = 0; a < 2; a++)
+            for (int b2 = 0; b2 < 3; b2++)
+                for (int e = 0; e < 2; e++) {
+                    const int64_t o[3] = {cx[a], cy[b2], cz[e]}, n[3] = {cx[a + 1] - cx[a], cy[b2 + 1] - cy[b2], cz[e + 1] - cz[e]};
+                    tbuf t;
+                    tiled &= noise_tile(cl, &t, nd, n, o, shape, nc, dt, seed, lo, hi, &r);
+                    for (int c = 0; c < nc; c++)
+                        for (int64_t k = 0; k < n[2]; k++)
+                            for (int64_t j = 0; j < n[1]; j++)
+                                for (int64_t i = 0; i < n[0]; i++)
+                                    tiled &= same_bits(tbuf_get(&t, i, j, k, c), tbuf_get(&w, o[0] + i, o[1] + j, o[2] + k, c));
+                    tbuf_free(&t);
+                }
+        ok(tiled, "noise %s: 12 uneven tiles give the single tile's values bitwise (independent of tiling)", tn(dt));
+        tbuf_free(&w), tbuf_free(&w2), tbuf_free(&s43);
+    }
+    /* validate hook */
+    char msg[256] = "";
+    double prm[3] = {1.5, -1, 1};
+    sd_check_info info = {.ndim = 1, .shape = {8, 1, 1}, .dx = {1, 1, 1}, .dt = 0.1, .param = prm};
+    ok(cl->validate && cl->validate(&info, msg, sizeof msg) != 0 && strstr(msg, "seed = 1.5 is not an integer"),
+       "noise: a non-integer seed is refused (%s)", msg);
+    prm[0] = 3, prm[1] = 2, prm[2] = 1;
+    ok(cl->validate(&info, msg, sizeof msg) != 0 && strstr(msg, "lo = 2 > hi = 1"), "noise: lo > hi is refused (%s)", msg);
+    prm[1] = -1;
+    ok(cl->validate(&info, msg, sizeof msg) == 0, "noise: seed 3, [-1, 1] accepted");
 }
 
 int main(void)
@@ -199,5 +315,6 @@ int main(void)
         ok(acc.nonfinite == 5 && isnan(sd_acc_sum(&acc)), "sum over NaN/Inf: NaN, 5 non-finite");
         tbuf_free(&x);
     }
+    test_noise();
     return tap_done();
 }

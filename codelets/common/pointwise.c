@@ -1,6 +1,8 @@
-/* pointwise.c - CPU loops of the common pointwise ops (fill, copy, axpy, scale). Loops and
+/* pointwise.c - CPU loops of the common pointwise ops (fill, copy, axpy, scale, noise). Loops and
  * indexing only; the arithmetic is in common_math.h. Every buffer is addressed with its own
  * strides (buffers may carry ghost zones of different widths); only interior cells are touched. */
+#include <math.h>
+#include <stdio.h>
 #include "common_kernels.h"
 #include "common_math.h"
 
@@ -78,4 +80,39 @@ void sd_common_scale_cpu(const sd_tile_args *a)
                     for (int64_t i = 0; i < nx; i++) x[i] = sd_scale_f32(s, x[i]);
                 }
             }
+}
+
+/* noise: out = lo + (hi - lo) * u, u in [0, 1) hashed from (seed, global cell and component index):
+ * independent of the tiling (sd_noise_* in common_math.h). */
+void sd_common_noise_cpu(const sd_tile_args *a)
+{
+    const int64_t nx = a->n[0];
+    const uint64_t key = sd_noise_key(a->param[SD_NOISE_SEED]);
+    const double lo = a->param[SD_NOISE_LO], hi = a->param[SD_NOISE_HI];
+    for (int c = 0; c < a->ncomp[0]; c++)
+        for (int64_t k = 0; k < a->n[2]; k++)
+            for (int64_t j = 0; j < a->n[1]; j++) {
+                const uint64_t row = sd_noise_index(c, a->origin[2] + k, a->origin[1] + j, a->origin[0], a->shape);
+                if (a->dtype[0] == SD_F64) {
+                    double *restrict o = ROW(double, a, 0, j, k, c);
+                    for (int64_t i = 0; i < nx; i++) o[i] = sd_noise_f64(key, row + (uint64_t)i, lo, hi);
+                } else {
+                    float *restrict o = ROW(float, a, 0, j, k, c);
+                    for (int64_t i = 0; i < nx; i++) o[i] = sd_noise_f32(key, row + (uint64_t)i, lo, hi);
+                }
+            }
+}
+
+int sd_common_noise_validate(const sd_check_info *info, char *msg, size_t len)
+{
+    const double seed = info->param[SD_NOISE_SEED], lo = info->param[SD_NOISE_LO], hi = info->param[SD_NOISE_HI];
+    if (seed != nearbyint(seed)) {
+        snprintf(msg, len, "seed = %g is not an integer (expected an integer in [0, 2^53])", seed);
+        return -1;
+    }
+    if (!(lo <= hi)) {
+        snprintf(msg, len, "lo = %g > hi = %g (expected lo <= hi)", lo, hi);
+        return -1;
+    }
+    return 0;
 }

@@ -23,9 +23,8 @@
     static void etile_##SUF(const sd_tile_args *a)                                                    \
     {                                                                                                 \
         sd_acc *acc = &a->acc[0];                                                                     \
-        const double c = a->param[KG_EN_C], c2 = c * c, idt = 1.0 / a->dt;                            \
-        double id[3] = {1.0 / a->dx[0], 1.0 / a->dx[1], 1.0 / a->dx[2]}, hdv = 0.5;                  \
-        for (int d = 0; d < a->ndim; d++) hdv = hdv * a->dx[d];                                       \
+        const kg_energy_coef K = kg_energy_coef_make(a->ndim, a->param[KG_EN_C], a->dt, a->dx);       \
+        const double c2 = K.c2, idt = K.idt, hdv = K.hdv, *id = K.id;                                 \
         const int64_t nx = a->n[0], nsy = a->sy[0], nsz = a->sz[0], osy = a->sy[1], osz = a->sz[1];   \
         int face[3] = {0, 0, 0};                                                                      \
         for (int d = 0; d < a->ndim; d++)                                                             \

@@ -16,9 +16,10 @@ static void store(const sd_tile_args *a, int64_t i, int64_t j, int64_t k, double
     }
 }
 
-/* Packet geometry from the parameters: centre (NaN -> domain centre), wavevector, omega, v_g. */
-static void packet_setup(int ndim, const int64_t shape[3], const double dx[3], const double *prm,
-                         double dt, double x0[3], double k[3], double vg[3], double *omega)
+/* Packet geometry from the parameters: centre (NaN -> domain centre), wavevector, omega, v_g.
+ * Also the host-side set-up of the CUDA kernel (init.cu), so both use the same values. */
+void sd_lattice_packet_setup(int ndim, const int64_t shape[3], const double dx[3], const double *prm,
+                             double dt, double x0[3], double k[3], double vg[3], double *omega)
 {
     for (int d = 0; d < 3; d++) {
         const double c0 = prm[KG_GP_X0 + d];
@@ -34,7 +35,7 @@ static void packet_setup(int ndim, const int64_t shape[3], const double dx[3], c
 void sd_lattice_gaussian_packet_cpu(const sd_tile_args *a)
 {
     double x0[3], k[3], vg[3], omega, x[3] = {0, 0, 0};
-    packet_setup(a->ndim, a->shape, a->dx, a->param, a->dt, x0, k, vg, &omega);
+    sd_lattice_packet_setup(a->ndim, a->shape, a->dx, a->param, a->dt, x0, k, vg, &omega);
     const double A = a->param[KG_GP_A], w = a->param[KG_GP_W];
     for (int64_t kk = 0; kk < a->n[2]; kk++)
         for (int64_t j = 0; j < a->n[1]; j++)
@@ -47,21 +48,24 @@ void sd_lattice_gaussian_packet_cpu(const sd_tile_args *a)
             }
 }
 
-/* Integer mode numbers from parameters (present axes; 0 for absent ones). */
-static void modes(int ndim, const double *m, int64_t out[3])
+/* Plane wave: integer modes m and the phase advance omega*dt of one step (also the host-side
+ * set-up of the CUDA kernel in init.cu). */
+void sd_lattice_wave_setup(int ndim, const int64_t shape[3], const double dx[3], const double *prm, double dt,
+                           int64_t m[3], double *wdt)
 {
-    for (int d = 0; d < 3; d++) out[d] = d < ndim ? (int64_t)llround(m[d]) : 0;
+    kg_mode_numbers(ndim, &prm[KG_PW_MX], m);
+    double k[3] = {0, 0, 0};
+    for (int d = 0; d < ndim; d++)
+        k[d] = 6.283185307179586476925286766559 * (double)m[d] / ((double)shape[d] * dx[d]);
+    *wdt = kg_omega(ndim, k, dx, prm[KG_PW_C], prm[KG_PW_CHI], dt) * dt;
 }
 
 void sd_lattice_plane_wave_cpu(const sd_tile_args *a)
 {
     int64_t m[3];
-    modes(a->ndim, &a->param[KG_PW_MX], m);
-    double k[3] = {0, 0, 0};
-    for (int d = 0; d < a->ndim; d++)
-        k[d] = 6.283185307179586476925286766559 * (double)m[d] / ((double)a->shape[d] * a->dx[d]);
+    double wdt;
+    sd_lattice_wave_setup(a->ndim, a->shape, a->dx, a->param, a->dt, m, &wdt);
     const double A = a->param[KG_PW_A], phi = a->param[KG_PW_PHASE];
-    const double wdt = kg_omega(a->ndim, k, a->dx, a->param[KG_PW_C], a->param[KG_PW_CHI], a->dt) * a->dt;
     for (int64_t kk = 0; kk < a->n[2]; kk++)
         for (int64_t j = 0; j < a->n[1]; j++)
             for (int64_t i = 0; i < a->n[0]; i++) {
@@ -94,7 +98,7 @@ static int check_omega(double omega, double dt, char *msg, size_t len)
 int sd_lattice_gaussian_packet_validate(const sd_check_info *info, char *msg, size_t len)
 {
     double x0[3], k[3], vg[3], omega;
-    packet_setup(info->ndim, info->shape, info->dx, info->param, info->dt, x0, k, vg, &omega);
+    sd_lattice_packet_setup(info->ndim, info->shape, info->dx, info->param, info->dt, x0, k, vg, &omega);
     return check_omega(omega, info->dt, msg, len);
 }
 

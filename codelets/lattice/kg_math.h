@@ -1,8 +1,8 @@
 /* kg_math.h - per-element math of the lattice pack (variable-mass Klein-Gordon on a node-centred
  * grid x_i = i*dx, i = 0..N-1), written once: compiles as C and as CUDA (SD_HD). The CPU loops
- * (kg_leapfrog.c, energy.c, init.c, mode_projection.c) call these functions; the future CUDA
- * kernels (codelets/lattice/<op>.cu) call the same ones, and the tests replicate the evaluation
- * orders written here to compare bitwise.
+ * (kg_leapfrog.c, energy.c, init.c, mode_projection.c) call these functions; the CUDA kernels
+ * (kg_leapfrog.cu, energy.cu, init.cu, mode_projection.cu) call the same ones, and the tests
+ * replicate the evaluation orders written here to compare bitwise.
  *
  * Bitwise reproducibility needs: no FMA contraction (gcc -ffp-contract=off, nvcc -fmad=false),
  * and exactly the operation order below. */
@@ -69,6 +69,21 @@ SD_HD double kg_cfl_number(int ndim, const double dx[3], double c, double dt)
  *     face = hdv * (c2 * (((n0 - n[-1 along d]) * id) * ((o0 - o[-1 along d]) * id)))
  * hdv = 0.5, then hdv = hdv * dx_d for d = 0..ndim-1 in order.
  * Every term is folded exactly into the accumulator. */
+typedef struct kg_energy_coef {
+    double idt, c2, id[3], hdv;
+} kg_energy_coef;
+/* The per-tile constants above: idt = 1/dt, c2 = c*c, id[d] = 1/dx[d], hdv = 0.5 * prod dx[d]. */
+SD_HD kg_energy_coef kg_energy_coef_make(int ndim, double c, double dt, const double dx[3])
+{
+    kg_energy_coef k;
+    k.c2 = c * c;
+    k.idt = 1.0 / dt;
+    for (int d = 0; d < 3; d++) k.id[d] = 1.0 / dx[d];
+    k.hdv = 0.5;
+    for (int d = 0; d < ndim; d++) k.hdv = k.hdv * dx[d];
+    return k;
+}
+
 #define KG_ENERGY_DEF(T, SUF)                                                                        \
     SD_HD double kg_energy_cell_##SUF(const T *n, int64_t nsy, int64_t nsz, const T *o, int64_t osy,  \
                                       int64_t osz, int ndim, T chv, double idt, double c2,            \
@@ -120,6 +135,12 @@ SD_HD double kg_mode_phase(int ndim, const int64_t m[3], const int64_t g[3], con
         th += twopi * (double)r / (double)N[d];
     }
     return th;
+}
+
+/* Integer mode numbers from the parameters m[0..2] (present axes; 0 for absent ones). */
+SD_HD void kg_mode_numbers(int ndim, const double m[3], int64_t out[3])
+{
+    for (int d = 0; d < 3; d++) out[d] = d < ndim ? (int64_t)llround(m[d]) : 0;
 }
 
 /* Gaussian packet at position x (present axes only): E(x,0) and E(x,-dt).

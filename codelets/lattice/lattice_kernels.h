@@ -1,14 +1,33 @@
-/* lattice_kernels.h - CPU entry points and validate hooks of the lattice pack (internal). */
+/* lattice_kernels.h - CPU and CUDA entry points and validate hooks of the lattice pack (internal). */
 #ifndef SD_LATTICE_KERNELS_H
 #define SD_LATTICE_KERNELS_H
 #include <stddef.h>
 #include "stardag/codelet.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
 
 void sd_lattice_kg_leapfrog_cpu(const sd_tile_args *a);
 void sd_lattice_energy_cpu(const sd_tile_args *a);
 void sd_lattice_gaussian_packet_cpu(const sd_tile_args *a);
 void sd_lattice_plane_wave_cpu(const sd_tile_args *a);
 void sd_lattice_mode_projection_cpu(const sd_tile_args *a);
+
+/* CUDA (kg_leapfrog.cu, energy.cu, init.cu, mode_projection.cu): a->p[] are device pointers,
+ * stream is a cudaStream_t. Linked into the library only when it is built with CUDA. */
+void sd_lattice_kg_leapfrog_cuda(const sd_tile_args *a, void *stream);
+void sd_lattice_energy_cuda(const sd_tile_args *a, void *stream);
+void sd_lattice_gaussian_packet_cuda(const sd_tile_args *a, void *stream);
+void sd_lattice_plane_wave_cuda(const sd_tile_args *a, void *stream);
+void sd_lattice_mode_projection_cuda(const sd_tile_args *a, void *stream);
+
+/* Per-tile set-up of the initialisers (init.c), shared by the CPU loops and the CUDA launchers so
+ * both use the same host-computed values (omega needs libm's sin/asin). */
+void sd_lattice_packet_setup(int ndim, const int64_t shape[3], const double dx[3], const double *prm,
+                             double dt, double x0[3], double k[3], double vg[3], double *omega);
+void sd_lattice_wave_setup(int ndim, const int64_t shape[3], const double dx[3], const double *prm, double dt,
+                           int64_t m[3], double *wdt);
 
 int sd_lattice_kg_leapfrog_validate(const sd_check_info *info, char *msg, size_t len);
 int sd_lattice_gaussian_packet_validate(const sd_check_info *info, char *msg, size_t len);
@@ -21,5 +40,9 @@ enum { KG_EN_C = 0 };
 enum { KG_GP_A = 0, KG_GP_W, KG_GP_X0, KG_GP_Y0, KG_GP_Z0, KG_GP_KX, KG_GP_KY, KG_GP_KZ, KG_GP_C, KG_GP_CHI };
 enum { KG_PW_A = 0, KG_PW_MX, KG_PW_MY, KG_PW_MZ, KG_PW_PHASE, KG_PW_C, KG_PW_CHI };
 enum { KG_MP_MX = 0, KG_MP_MY, KG_MP_MZ };
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -7,7 +7,7 @@
 void sd_lattice_mode_projection_cpu(const sd_tile_args *a)
 {
     int64_t m[3];
-    for (int d = 0; d < 3; d++) m[d] = d < a->ndim ? (int64_t)llround(a->param[KG_MP_MX + d]) : 0;
+    kg_mode_numbers(a->ndim, &a->param[KG_MP_MX], m);
     sd_acc *re = &a->acc[0], *im = &a->acc[1];
     for (int64_t k = 0; k < a->n[2]; k++)
         for (int64_t j = 0; j < a->n[1]; j++)

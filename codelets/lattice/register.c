@@ -1,11 +1,39 @@
 /* register.c - the lattice pack's declarations (names, roles, parameters, patterns, model
  * symbols). Glue only: loops in kg_leapfrog.c, energy.c, init.c, mode_projection.c; math in
  * kg_math.h. */
+#include "config.h"
 #include <float.h>
 #include <math.h>
 #include <stdio.h>
 #include "stardag/codelet.h"
 #include "lattice_kernels.h"
+
+/* .cuda only in a library built with CUDA (the .cu objects are linked in then).
+ * .cuda_tol, the CPU-vs-CUDA bound |cpu - cuda| <= tol * max |cpu| (0 = bitwise):
+ * - kg_leapfrog, energy: 0. Only +, -, * (and 1/x, correctly rounded on both, computed on the
+ *   host anyway) in the order of kg_math.h, without FMA (nvcc -fmad=false, gcc
+ *   -ffp-contract=off); energy terms are summed exactly on both sides.
+ * - gaussian_packet, plane_wave: per cell exp and cos (omega, which needs sin/asin, is computed
+ *   on the host by the same C code for both). CUDA's double exp is within 1 ulp and cos within
+ *   2 ulp (CUDA C Programming Guide, "Mathematical Functions"), glibc's within 1 ulp, so an f64
+ *   value A exp(.) cos(.) differs by at most ~8 ulp of |A|: below 2e-15 of max |cpu|. f32 fields
+ *   round that double to float, and two doubles that close can round to adjacent floats: one
+ *   float ulp, at most 2^-23 |value| <= 2^-23 max |cpu|. Bound: 2^-22 (about 2.4e-7), twice the
+ *   f32 worst case; f64 fields agree to ~1e-15 (tests/t_cuda_kernels checks 1e-14 for f64).
+ * - mode_projection: terms E cos(th), -E sin(th) with CUDA's sin/cos within 2 ulp (glibc 1): each
+ *   term differs by at most ~4 ulp of |E|, so |re_cpu - re_cuda| <= 4 * 2^-52 * sum |E| (plus one
+ *   rounding of each exact sum). Relative to |re| that is below 1e-12 while sum |E| / |re| stays
+ *   below ~1000: true for the projections this op is for (|re + i im| ~ N A / 2 for a wave of the
+ *   mode). For random fields the per-term differences have random signs, so their sum grows like
+ *   sqrt(N) as |re| does, and the relative difference stays near 1e-16 whatever N. A field
+ *   orthogonal to the mode (re ~ 0) can exceed the bound: compare such results absolutely. */
+#ifdef SD_HAVE_CUDA
+#define CUDA(fn) .cuda = fn,
+#else
+#define CUDA(fn)
+#endif
+#define TOL_LIBM_FIELD 2.384185791015625e-07 /* 2^-22: see above */
+#define TOL_MODE_PROJECTION 1e-12
 
 #define F_R(nm, h, d) {.name = nm, .mode = SD_READ, .kind = SD_ROLE_FIELD, .halo = h, .ncomp = 1, .doc = d}
 #define F_W(nm, d) {.name = nm, .mode = SD_WRITE, .kind = SD_ROLE_FIELD, .ncomp = 1, .doc = d}
@@ -25,6 +53,8 @@ static const sd_codelet lattice_codelets[] = {
      .nparams = 1,
      .params = {P_C},
      .cpu = sd_lattice_kg_leapfrog_cpu,
+     CUDA(sd_lattice_kg_leapfrog_cuda)
+     .cuda_tol = 0,
      .validate = sd_lattice_kg_leapfrog_validate,
      .model = "stardag.lattice.kg_leapfrog"},
     {.name = "lattice.energy",
@@ -37,6 +67,8 @@ static const sd_codelet lattice_codelets[] = {
      .nparams = 1,
      .params = {P_C},
      .cpu = sd_lattice_energy_cpu,
+     CUDA(sd_lattice_energy_cuda)
+     .cuda_tol = 0,
      .model = "stardag.lattice.energy"},
     {.name = "lattice.gaussian_packet",
      .doc = "E = A exp(-|x-x0|^2/(2w^2)) cos(k.(x-x0)); E_prev = the packet at t = -dt moving with "
@@ -56,6 +88,8 @@ static const sd_codelet lattice_codelets[] = {
                 {.name = "kz", .def = 0, .min = -1e300, .max = 1e300, .doc = "carrier wavevector z"},
                 P_C, P_CHI},
      .cpu = sd_lattice_gaussian_packet_cpu,
+     CUDA(sd_lattice_gaussian_packet_cuda)
+     .cuda_tol = TOL_LIBM_FIELD,
      .validate = sd_lattice_gaussian_packet_validate,
      .model = "stardag.lattice.gaussian_packet"},
     {.name = "lattice.plane_wave",
@@ -70,6 +104,8 @@ static const sd_codelet lattice_codelets[] = {
                 {.name = "phase", .def = 0, .min = -1e6, .max = 1e6, .doc = "phase (radians)"},
                 P_C, P_CHI},
      .cpu = sd_lattice_plane_wave_cpu,
+     CUDA(sd_lattice_plane_wave_cuda)
+     .cuda_tol = TOL_LIBM_FIELD,
      .validate = sd_lattice_plane_wave_validate,
      .model = "stardag.lattice.plane_wave"},
     {.name = "lattice.mode_projection",
@@ -80,6 +116,8 @@ static const sd_codelet lattice_codelets[] = {
      .nparams = 3,
      .params = {P_MODE("mx", 1, "x"), P_MODE("my", 0, "y"), P_MODE("mz", 0, "z")},
      .cpu = sd_lattice_mode_projection_cpu,
+     CUDA(sd_lattice_mode_projection_cuda)
+     .cuda_tol = TOL_MODE_PROJECTION,
      .validate = sd_lattice_mode_projection_validate,
      .model = "stardag.lattice.mode_projection"},
 };

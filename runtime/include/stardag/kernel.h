@@ -60,25 +60,42 @@ SD_HD void sd_acc_normalize(sd_acc *a)
     a->nadd = 0;
 }
 
-SD_HD void sd_acc_add(sd_acc *a, double x)
+/* The exact decomposition behind sd_acc_add (shared with the CUDA reduction in kernel_cuda.cuh):
+ * a finite non-zero x adds the signed parts v[0..2] (each of magnitude < 2^33) to limbs L..L+2,
+ * L <= SD_XSUM_LIMBS - 4. Returns 1 for a finite non-zero x, 0 for +-0, -1 for NaN/+-Inf. */
+SD_HD int sd_acc_split(double x, int *L, int64_t v[3])
 {
     uint64_t u;
     memcpy(&u, &x, sizeof u);
     int ex = (int)((u >> 52) & 0x7ff);
-    a->count++;
-    if (ex == 0x7ff) { a->nonfinite++; return; }
-    if (x > a->maxv) a->maxv = x;
-    if (x < a->minv) a->minv = x;
+    if (ex == 0x7ff) return -1;
     uint64_t m = u & ((1ULL << 52) - 1);
     int p = 0; /* bit position of the mantissa's lowest bit, counted from 2^-1074 */
     if (ex) { m |= 1ULL << 52; p = ex - 1; }
-    if (!m) return;
-    int L = p >> 5, s = p & 31;
+    if (!m) return 0;
+    int s = p & 31;
     uint64_t lo = (m & 0xffffffffULL) << s, hi = (m >> 32) << s;
     int64_t sg = (u >> 63) ? -1 : 1;
-    a->limb[L] += sg * (int64_t)(lo & 0xffffffffULL);
-    a->limb[L + 1] += sg * (int64_t)((lo >> 32) + (hi & 0xffffffffULL));
-    a->limb[L + 2] += sg * (int64_t)(hi >> 32);
+    *L = p >> 5;
+    v[0] = sg * (int64_t)(lo & 0xffffffffULL);
+    v[1] = sg * (int64_t)((lo >> 32) + (hi & 0xffffffffULL));
+    v[2] = sg * (int64_t)(hi >> 32);
+    return 1;
+}
+
+SD_HD void sd_acc_add(sd_acc *a, double x)
+{
+    int L = 0;
+    int64_t v[3];
+    const int k = sd_acc_split(x, &L, v);
+    a->count++;
+    if (k < 0) { a->nonfinite++; return; }
+    if (x > a->maxv) a->maxv = x;
+    if (x < a->minv) a->minv = x;
+    if (!k) return;
+    a->limb[L] += v[0];
+    a->limb[L + 1] += v[1];
+    a->limb[L + 2] += v[2];
     if (++a->nadd >= SD_XSUM_NADD_MAX) sd_acc_normalize(a);
 }
 

@@ -1,0 +1,373 @@
+/* calibrate.c - `stardag calibrate FILE`: runs a graph with StarPU's calibration forced
+ * (STARPU_CALIBRATE=1) under a model-based scheduler, without output, until every history entry
+ * (data-size footprint x architecture) that the runs touched has enough samples, then prints the
+ * performance models with the files StarPU keeps them in. Later runs with a model-based
+ * scheduler (and the same tiles) use these models. */
+#include <errno.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <starpu.h>
+#include "commands.h"
+#include "graph.h"
+
+static const char calibrate_usage[] =
+    "usage: stardag calibrate FILE [--steps N] [--tiles X[xY[xZ]]] [--ncpu N] [--sched NAME] [--set NAME=VALUE]...\n"
+    "                              [--min-samples N] [--max-rounds N] [--quiet]\n"
+    "  runs FILE (no output) with StarPU's calibration forced until every performance-model entry the\n"
+    "  runs use has at least N samples (default 10), then prints the models and their files.\n"
+    "  --sched must be model-based (dm*, heft; default dmda); --steps defaults to the graph's, at most 20.\n";
+
+/* The runtime's own codelets (runtime/engine.c); they have models under model-based schedulers. */
+static const char *const support_symbols[] = {"stardag.halo_pack", "stardag.halo_unpack", "stardag.combine",
+                                              "stardag.snapshot"};
+
+typedef struct entry {
+    int sym;             /* index into the symbol list */
+    char arch[64];
+    uint32_t footprint;
+    size_t size;
+    double mean, stddev, sum;
+    unsigned n;
+} entry;
+
+typedef struct table {
+    entry *v;
+    int n, cap;
+} table;
+
+static int table_add(table *t, const entry *e)
+{
+    if (t->n == t->cap) {
+        int nc = t->cap ? 2 * t->cap : 64;
+        entry *p = realloc(t->v, nc * sizeof *p);
+        if (!p) return -1;
+        t->v = p;
+        t->cap = nc;
+    }
+    t->v[t->n++] = *e;
+    return 0;
+}
+
+static const entry *table_find(const table *t, int sym, const char *arch, uint32_t fp)
+{
+    for (int i = 0; i < t->n; i++)
+        if (t->v[i].sym == sym && t->v[i].footprint == fp && !strcmp(t->v[i].arch, arch)) return &t->v[i];
+    return NULL;
+}
+
+static void arch_name(const struct starpu_perfmodel_arch *a, unsigned impl, char *buf, size_t len)
+{
+    size_t k = 0;
+    buf[0] = 0;
+    for (int d = 0; d < a->ndevices && k < len; d++) {
+        const struct starpu_perfmodel_device *dv = &a->devices[d];
+        const char *nm = starpu_perfmodel_get_archtype_name(dv->type);
+        if (dv->type == STARPU_CPU_WORKER) k += snprintf(buf + k, len - k, "%s%s", d ? "+" : "", nm);
+        else k += snprintf(buf + k, len - k, "%s%s%d", d ? "+" : "", nm, dv->devid);
+        if (dv->ncores > 1 && k < len) k += snprintf(buf + k, len - k, "x%d", dv->ncores);
+    }
+    if (impl && k < len) snprintf(buf + k, len - k, " impl %u", impl);
+}
+
+/* Starts StarPU (one CPU worker, nothing else) to read the models of syms from disk into t, and
+ * their file paths into paths. A symbol without a file has no entries. */
+static int read_models(const char *const *syms, int nsyms, table *t, char (*paths)[1024])
+{
+    t->n = 0;
+    char *cal = getenv("STARPU_CALIBRATE") ? strdup(getenv("STARPU_CALIBRATE")) : NULL;
+    unsetenv("STARPU_CALIBRATE");
+    struct starpu_conf conf;
+    starpu_conf_init(&conf);
+    conf.ncpus = 1;
+    conf.ncuda = 0;
+    conf.nopencl = 0;
+    conf.sched_policy_name = "eager";
+    int ret = starpu_init(&conf);
+    if (cal) {
+        setenv("STARPU_CALIBRATE", cal, 1);
+        free(cal);
+    }
+    if (ret != 0) {
+        fprintf(stderr, "stardag calibrate: StarPU failed to start (error %d) to read the models\n", ret);
+        return -1;
+    }
+    int rc = 0;
+    for (int s = 0; s < nsyms && !rc; s++) {
+        starpu_perfmodel_get_model_path(syms[s], paths[s], sizeof paths[s]);
+        for (char *p = paths[s], *q = paths[s];; q++) { /* StarPU's paths have "//" in them */
+            if (!(*q == '/' && q > paths[s] && q[-1] == '/')) *p++ = *q;
+            if (!*q) break;
+        }
+        if (access(paths[s], R_OK) != 0) continue;
+        struct starpu_perfmodel m;
+        memset(&m, 0, sizeof m);
+        m.type = STARPU_HISTORY_BASED;
+        if (starpu_perfmodel_load_file(paths[s], &m) != 0) {
+            fprintf(stderr, "stardag calibrate: %s: cannot read the performance model\n", paths[s]);
+            continue;
+        }
+        int ncombs = starpu_perfmodel_get_narch_combs();
+        for (int comb = 0; comb < ncombs && !rc; comb++) {
+            struct starpu_perfmodel_arch *arch = starpu_perfmodel_arch_comb_fetch(comb);
+            if (!arch) continue;
+            for (unsigned impl = 0; impl < STARPU_MAXIMPLEMENTATIONS && !rc; impl++) {
+                struct starpu_perfmodel_per_arch *pa = starpu_perfmodel_get_model_per_arch(&m, arch, impl);
+                if (!pa) break;
+                for (struct starpu_perfmodel_history_list *l = pa->list; l; l = l->next) {
+                    const struct starpu_perfmodel_history_entry *h = l->entry;
+                    if (!h) continue;
+                    entry e = {.sym = s, .footprint = h->footprint, .size = h->size, .mean = h->mean, .sum = h->sum,
+                               .n = h->nsample};
+                    double var = h->nsample ? h->sum2 / h->nsample - (h->sum / h->nsample) * (h->sum / h->nsample) : 0;
+                    e.stddev = var > 0 ? sqrt(var) : 0;
+                    arch_name(arch, impl, e.arch, sizeof e.arch);
+                    if (table_add(t, &e) < 0) rc = -1;
+                }
+            }
+        }
+        starpu_perfmodel_unload_model(&m);
+    }
+    starpu_shutdown();
+    if (rc) fprintf(stderr, "stardag calibrate: out of memory\n");
+    return rc;
+}
+
+static int parse_int(const char *s, long long lo, long long *v)
+{
+    char *end;
+    errno = 0;
+    *v = strtoll(s, &end, 10);
+    return *s && !*end && !errno && *v >= lo;
+}
+
+static int parse_tiles(const char *s, int64_t t[3])
+{
+    t[0] = t[1] = t[2] = 1;
+    for (int d = 0; d < 3; d++) {
+        char *end;
+        long long v = strtoll(s, &end, 10);
+        if (end == s || v < 1) return 0;
+        t[d] = v;
+        if (!*end) return 1;
+        if (*end != 'x') return 0;
+        s = end + 1;
+    }
+    return 0;
+}
+
+static int cmp_entry(const void *pa, const void *pb)
+{
+    const entry *a = pa, *b = pb;
+    if (a->sym != b->sym) return a->sym < b->sym ? -1 : 1;
+    int c = strcmp(a->arch, b->arch);
+    if (c) return c;
+    if (a->size != b->size) return a->size < b->size ? -1 : 1;
+    return a->footprint < b->footprint ? -1 : a->footprint > b->footprint;
+}
+
+static int sym_has(const table *t, int sym)
+{
+    for (int i = 0; i < t->n; i++)
+        if (t->v[i].sym == sym) return 1;
+    return 0;
+}
+
+/* Whether entry e of the latest models counts: a used entry, or any entry of a graph codelet
+ * whose model no round has changed (StarPU drops measurements more than STARPU_HISTORY_MAX_ERROR
+ * (50%) off the mean, so a short task may go a round without a recorded sample): then every
+ * entry it has is taken to be the graph's. */
+static int counts(const entry *e, const table *cur, const table *used, int ngraph)
+{
+    if (table_find(used, e->sym, e->arch, e->footprint)) return 1;
+    return e->sym < ngraph && !sym_has(used, e->sym) && sym_has(cur, e->sym);
+}
+
+static void count_short(const table *cur, const table *used, const unsigned char *runs, int ngraph, unsigned min,
+                        int *nshort, int *nmissing, int *ncounted)
+{
+    *nshort = *nmissing = *ncounted = 0;
+    for (int i = 0; i < cur->n; i++)
+        if (counts(&cur->v[i], cur, used, ngraph)) {
+            (*ncounted)++;
+            if (cur->v[i].n < min) (*nshort)++;
+        }
+    for (int s = 0; s < ngraph; s++) /* a codelet that ran must have entries */
+        if (runs[s] && !sym_has(cur, s)) (*nmissing)++;
+}
+
+#define USAGE_ERR(...) do { fprintf(stderr, "stardag calibrate: " __VA_ARGS__); fputs(calibrate_usage, stderr); goto out; } while (0)
+
+int sd_cmd_calibrate(int argc, char **argv)
+{
+    sd_run_opts o;
+    sd_run_opts_init(&o);
+    const char *file = NULL, *sched = "dmda";
+    const char **set = calloc(argc + 1, sizeof *set);
+    int nset = 0, status = SD_EXIT_BADGRAPH, quiet = 0;
+    long long min_samples = 10, max_rounds = 50, steps = 0;
+    sd_graph *g = NULL;
+    const char **syms = NULL;
+    char (*paths)[1024] = NULL;
+    unsigned char *runs = NULL; /* per symbol: 1 when a task of it runs in every round */
+    table prev = {0}, cur = {0}, used = {0};
+    if (!set) return SD_EXIT_RUNTIME;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        long long v;
+        if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+            fputs(calibrate_usage, stdout);
+            status = SD_EXIT_OK;
+            goto out;
+        }
+        if (a[0] != '-' && !file) file = a;
+        else if (!strcmp(a, "--quiet") || !strcmp(a, "-q")) quiet = 1;
+        else if (i + 1 >= argc) USAGE_ERR("option %s needs a value\n", a);
+        else if (!strcmp(a, "--steps")) {
+            if (!parse_int(argv[++i], 1, &v)) USAGE_ERR("--steps expects a positive integer, got '%s'\n", argv[i]);
+            steps = v;
+        } else if (!strcmp(a, "--ncpu")) {
+            if (!parse_int(argv[++i], 0, &v)) USAGE_ERR("--ncpu expects an integer >= 0, got '%s'\n", argv[i]);
+            o.ncpu = (int)v;
+        } else if (!strcmp(a, "--min-samples")) {
+            if (!parse_int(argv[++i], 1, &v)) USAGE_ERR("--min-samples expects a positive integer, got '%s'\n", argv[i]);
+            min_samples = v;
+        } else if (!strcmp(a, "--max-rounds")) {
+            if (!parse_int(argv[++i], 1, &v)) USAGE_ERR("--max-rounds expects a positive integer, got '%s'\n", argv[i]);
+            max_rounds = v;
+        } else if (!strcmp(a, "--tiles")) {
+            if (!parse_tiles(argv[++i], o.tile)) USAGE_ERR("--tiles expects X, XxY or XxYxZ cells, got '%s'\n", argv[i]);
+        } else if (!strcmp(a, "--sched")) sched = argv[++i];
+        else if (!strcmp(a, "--set")) set[nset++] = argv[++i];
+        else USAGE_ERR("unknown option '%s'\n", a);
+    }
+    if (!file) USAGE_ERR("a graph file is needed\n");
+    if (strncmp(sched, "dm", 2) && !strstr(sched, "heft"))
+        USAGE_ERR("scheduler '%s' uses no performance models; calibration needs a model-based one "
+                  "(dmda, dmdas, dmdar, dm, heft, ...)\n", sched);
+    char err[2048];
+    if (!(g = sd_graph_load_ex(file, set, nset, err, sizeof err))) {
+        fprintf(stderr, "%s\n", err);
+        goto out;
+    }
+    status = SD_EXIT_RUNTIME;
+    o.steps = steps ? steps : (g->run.steps < 20 ? g->run.steps : 20);
+    o.sched = sched;
+    o.out = "";
+    o.quiet = 1;
+    o.calibrate = 1;
+    o.cmdline = "stardag calibrate";
+
+    /* the symbols: the graph's codelets in op order, then the runtime's support codelets */
+    int nops = g->ninit + g->nstep, nsyms = 0, ngraph;
+    syms = calloc(nops + 4, sizeof *syms);
+    paths = calloc(nops + 4, sizeof *paths);
+    runs = calloc(nops + 4, 1);
+    if (!syms || !paths || !runs) goto oom;
+    for (int i = 0; i < nops; i++) {
+        int init = i < g->ninit;
+        const sd_gop *op = init ? &g->init[i] : &g->step[i - g->ninit];
+        if (!op->cl->model) continue;
+        int k = 0;
+        while (k < nsyms && strcmp(syms[k], op->cl->model)) k++;
+        if (k == nsyms) syms[nsyms++] = op->cl->model;
+        if (init || op->every <= o.steps) runs[k] = 1;
+    }
+    ngraph = nsyms;
+    for (int i = 0; i < 4; i++) syms[nsyms++] = support_symbols[i];
+    if (read_models(syms, nsyms, &prev, paths) < 0) goto out;
+
+    /* An entry is "used" once a round has changed it (samples added, or StarPU restarted it after
+     * too many outliers); entries no round changes belong to other graphs, tilings or machines. */
+    int round, nshort = 0, nmissing = 0, ncounted = 0;
+    for (round = 1; round <= max_rounds; round++) {
+        /* sd_run sets STARPU_CALIBRATE=1 for opts.calibrate; set here as well, restored after */
+        char *cal = getenv("STARPU_CALIBRATE") ? strdup(getenv("STARPU_CALIBRATE")) : NULL;
+        setenv("STARPU_CALIBRATE", "1", 1);
+        int st = sd_run(g, &o);
+        if (cal) setenv("STARPU_CALIBRATE", cal, 1);
+        else unsetenv("STARPU_CALIBRATE");
+        free(cal);
+        if (st != SD_EXIT_OK) {
+            fprintf(stderr, "stardag calibrate: %s: run %d failed (exit %d)\n", file, round, st);
+            status = st;
+            goto out;
+        }
+        if (read_models(syms, nsyms, &cur, paths) < 0) goto out;
+        for (int i = 0; i < cur.n; i++) {
+            const entry *e = &cur.v[i], *p = table_find(&prev, e->sym, e->arch, e->footprint);
+            if ((!p || p->n != e->n || p->sum != e->sum) && !table_find(&used, e->sym, e->arch, e->footprint) &&
+                table_add(&used, e) < 0)
+                goto oom;
+        }
+        count_short(&cur, &used, runs, ngraph, (unsigned)min_samples, &nshort, &nmissing, &ncounted);
+        if (!quiet)
+            fprintf(stderr, "stardag calibrate: round %d (%lld steps): %d of %d entries below %lld samples%s\n", round,
+                    (long long)o.steps, nshort, ncounted, min_samples, nmissing ? ", some codelets without samples yet" : "");
+        table t = prev;
+        prev = cur;
+        cur = t;
+        if (!nshort && !nmissing) break;
+    }
+    if (round > max_rounds) round = max_rounds;
+
+    /* report (prev holds the latest models) */
+    qsort(prev.v, prev.n, sizeof *prev.v, cmp_entry);
+    printf("stardag calibrate: %s: %d round%s of %lld steps, sched %s: %s\n", g->name, round, round == 1 ? "" : "s",
+           (long long)o.steps, sched,
+           nshort || nmissing ? "some entries are short of samples (see below)" : "every entry has enough samples");
+    for (int s = 0; s < nsyms; s++) {
+        int any = 0;
+        for (int i = 0; i < prev.n && !any; i++) any = prev.v[i].sym == s && counts(&prev.v[i], &prev, &used, ngraph);
+        if (!any && s >= ngraph) continue; /* a support codelet this graph does not use */
+        printf("model %s\n", syms[s]);
+        if (!any) {
+            if (runs[s]) printf("  no samples recorded in %d rounds\n", round);
+            else printf("  no task of it runs in %lld steps (its op has every > steps)\n", (long long)o.steps);
+            continue;
+        }
+        printf("  file %s\n", paths[s]);
+        const char *arch = "";
+        for (int i = 0; i < prev.n; i++) {
+            const entry *e = &prev.v[i];
+            if (e->sym != s || !counts(e, &prev, &used, ngraph)) continue;
+            if (strcmp(arch, e->arch)) {
+                arch = e->arch;
+                printf("  arch %s\n", arch);
+                printf("    %14s  %-10s  %12s  %12s  %8s\n", "size (bytes)", "footprint", "mean (us)", "stddev (us)",
+                       "samples");
+            }
+            printf("    %14zu  %08x    %12.3f  %12.3f  %8u%s\n", e->size, e->footprint, e->mean, e->stddev, e->n,
+                   e->n < (unsigned)min_samples ? "  short" : "");
+        }
+    }
+    if (nshort || nmissing) {
+        fprintf(stderr, "stardag calibrate: %s: after %d rounds, short of %lld samples:", file, round, min_samples);
+        int k = 0;
+        for (int i = 0; i < prev.n; i++)
+            if (counts(&prev.v[i], &prev, &used, ngraph) && prev.v[i].n < (unsigned)min_samples && k++ < 8)
+                fprintf(stderr, "%s %s on %s, size %zu (%u samples)", k > 1 ? "," : "", syms[prev.v[i].sym],
+                        prev.v[i].arch, prev.v[i].size, prev.v[i].n);
+        for (int s = 0; s < ngraph; s++)
+            if (runs[s] && !sym_has(&prev, s) && k++ < 8) fprintf(stderr, "%s %s (no samples)", k > 1 ? "," : "", syms[s]);
+        fprintf(stderr, "%s (raise --max-rounds or --steps)\n", k > 8 ? ", ..." : "");
+    }
+    status = SD_EXIT_OK;
+    goto out;
+oom:
+    fprintf(stderr, "stardag calibrate: out of memory\n");
+    status = SD_EXIT_RUNTIME;
+out:
+    free(prev.v);
+    free(cur.v);
+    free(used.v);
+    free(runs);
+    free(syms);
+    free(paths);
+    sd_graph_free(g);
+    free(set);
+    return status;
+}
