@@ -31,3 +31,25 @@ bench-overhead: $(BENCH_BINS)
 bench: $(BENCH_BINS) stardag$(EXEEXT)
 	BUILDDIR='$(abs_top_builddir)' $(SHELL) $(top_srcdir)/bench/lattice/run.sh
 	BUILDDIR='$(abs_top_builddir)' $(SHELL) $(top_srcdir)/bench/overhead/run.sh
+
+# Lennard-Jones peer (LAMMPS) and H5MD conformance check: scripts and reference data, not built.
+EXTRA_DIST += bench/peers/in.lj bench/peers/lj-liquid.lammps.ref bench/peers/fcc_lattice_sum.py \
+	bench/md/lammps.sh bench/md/check_h5md.py
+
+# MD kernels alone (no runtime yet): force, neighbour build and a whole velocity-Verlet step on the
+# LAMMPS bench/in.lj system, per atom-step (docs/benchmarks.md).
+EXTRA_PROGRAMS += bench/md/kernels
+CLEANFILES += bench/md/kernels$(EXEEXT)
+bench_md_kernels_SOURCES = bench/md/kernels.c
+bench_md_kernels_LDADD = libstardag.la -lm
+
+# GPU: the device's memory bandwidth (nvcc), and the lattice benchmark on CPU, GPU and both.
+if HAVE_NVCC
+bench/baselines/cuda_triad$(EXEEXT): $(top_srcdir)/bench/baselines/cuda_triad.cu
+	$(AM_V_NVCC)$(MKDIR_P) bench/baselines && $(NVCC) $(NVCCFLAGS) -o $@ $< -L$(CUDA_LIBDIR) -Xlinker -rpath=$(CUDA_LIBDIR)
+CLEANFILES += bench/baselines/cuda_triad$(EXEEXT)
+endif
+EXTRA_DIST += bench/baselines/cuda_triad.cu bench/lattice/gpu.sh
+.PHONY: bench-gpu
+bench-gpu: bench/baselines/cuda_triad$(EXEEXT) stardag$(EXEEXT)
+	BUILDDIR='$(abs_top_builddir)' $(SHELL) $(top_srcdir)/bench/lattice/gpu.sh

@@ -2,3 +2,6 @@
 check_PROGRAMS += tests/t_h5out
 tests_t_h5out_SOURCES = tests/t_h5out.c
 TESTS += tests/t_h5out
+check_PROGRAMS += tests/t_h5md
+tests_t_h5md_SOURCES = tests/t_h5md.c
+TESTS += tests/t_h5md

@@ -1,0 +1,85 @@
+/* integrate.c - velocity-Verlet kick and drift, wrapping into the box, the exact kinetic-energy
+ * and momentum sums, and the Langevin O step. Math: md_kick, md_drift, md_wrap, md_ke_term,
+ * md_langevin, md_gaussian (md_math.h). Per-type coefficients are computed once per call into a
+ * small table; the particle loops are contiguous and vectorise (kick, drift, wrap, the terms of
+ * the sums); the terms are folded into the exact accumulators in chunks. */
+#include "md_kernels.h"
+
+#define CHUNK 256 /* reduction terms are computed into a stack buffer, then folded exactly */
+
+void sd_md_kick(int64_t n, const int32_t *type, const double *mass, int ntypes, double dt, const double *f, int64_t fsc,
+                double *v, int64_t vsc)
+{
+    double c[MD_MAX_TYPES] = {0};
+    for (int t = 0; t < ntypes; t++) c[t] = (0.5 * dt) / mass[t];
+    const int32_t *restrict ty = type;
+    for (int d = 0; d < 3; d++) {
+        const double *restrict fd = f + d * fsc;
+        double *restrict vd = v + d * vsc;
+        for (int64_t i = 0; i < n; i++) vd[i] = md_kick(vd[i], fd[i], c[ty[i]]);
+    }
+}
+
+void sd_md_drift(int64_t n, double dt, const double *v, int64_t vsc, double *x, int64_t sc)
+{
+    for (int d = 0; d < 3; d++) {
+        const double *restrict vd = v + d * vsc;
+        double *restrict xd = x + d * sc;
+        for (int64_t i = 0; i < n; i++) xd[i] = md_drift(xd[i], vd[i], dt);
+    }
+}
+
+void sd_md_wrap(int64_t n, const double L[3], double *x, int64_t sc)
+{
+    for (int d = 0; d < 3; d++) {
+        double *restrict xd = x + d * sc;
+        const double Ld = L[d];
+        for (int64_t i = 0; i < n; i++) xd[i] = md_wrap(xd[i], Ld);
+    }
+}
+
+void sd_md_kinetic(int64_t n, const int32_t *type, const double *mass, int ntypes, const double *v, int64_t vsc,
+                   const double *vs, sd_acc *ke)
+{
+    double m[MD_MAX_TYPES] = {0}, buf[CHUNK];
+    for (int t = 0; t < ntypes; t++) m[t] = mass[t];
+    const double s0 = vs ? vs[0] : 0.0, s1 = vs ? vs[1] : 0.0, s2 = vs ? vs[2] : 0.0;
+    const double *restrict vx = v, *restrict vy = v + vsc, *restrict vz = v + 2 * vsc;
+    const int32_t *restrict ty = type;
+    for (int64_t i0 = 0; i0 < n; i0 += CHUNK) {
+        const int64_t len = n - i0 < CHUNK ? n - i0 : CHUNK;
+        for (int64_t i = 0; i < len; i++)
+            buf[i] = md_ke_term(m[ty[i0 + i]], vx[i0 + i] - s0, vy[i0 + i] - s1, vz[i0 + i] - s2);
+        for (int64_t i = 0; i < len; i++) sd_acc_add(ke, buf[i]);
+    }
+}
+
+void sd_md_momentum(int64_t n, const int32_t *type, const double *mass, int ntypes, const double *v, int64_t vsc,
+                    sd_acc p[3], sd_acc *msum)
+{
+    double m[MD_MAX_TYPES] = {0}, buf[CHUNK];
+    for (int t = 0; t < ntypes; t++) m[t] = mass[t];
+    const int32_t *restrict ty = type;
+    for (int d = 0; d < 3; d++) {
+        const double *restrict vd = v + d * vsc;
+        for (int64_t i0 = 0; i0 < n; i0 += CHUNK) {
+            const int64_t len = n - i0 < CHUNK ? n - i0 : CHUNK;
+            for (int64_t i = 0; i < len; i++) buf[i] = m[ty[i0 + i]] * vd[i0 + i];
+            for (int64_t i = 0; i < len; i++) sd_acc_add(&p[d], buf[i]);
+        }
+    }
+    for (int64_t i = 0; i < n; i++) sd_acc_add(msum, m[ty[i]]);
+}
+
+void sd_md_langevin(int64_t n, const int64_t *id, const int32_t *type, const double *mass, int ntypes, double dt,
+                    double gamma, double T, double kB, uint64_t seed, int64_t step, double *v, int64_t vsc)
+{
+    const double c1 = md_langevin_c1(gamma, dt);
+    double c2[MD_MAX_TYPES] = {0};
+    for (int t = 0; t < ntypes; t++) c2[t] = md_langevin_c2(c1, kB, T, mass[t]);
+    for (int d = 0; d < 3; d++) {
+        double *restrict vd = v + d * vsc;
+        for (int64_t i = 0; i < n; i++)
+            vd[i] = md_langevin(vd[i], c1, c2[type[i]], md_gaussian(seed, id[i], step, MD_RNG_LANGEVIN, d));
+    }
+}

@@ -1,0 +1,36 @@
+/* lattice_init.c - initial state of the md pack: fcc positions and Maxwell-Boltzmann velocities
+ * (counter-based: particle k's values depend on k / its id only, never on the blocking), and the
+ * velocity adjustment v = (v - vs) * lambda that removes the total momentum and sets the
+ * temperature from exact sums. Math: md_fcc_site, md_gaussian, md_adjust in md_math.h. */
+#include <math.h>
+#include "md_kernels.h"
+
+double sd_md_fcc_lattice_constant(double rho) { return cbrt(4.0 / rho); }
+
+void sd_md_fcc(int64_t k0, int64_t n, const int64_t nc[3], double a, double *x, int64_t sc, int64_t *id)
+{
+    double *restrict px = x, *restrict py = x + sc, *restrict pz = x + 2 * sc;
+    for (int64_t i = 0; i < n; i++) md_fcc_site(k0 + i, nc[0], nc[1], a, px + i, py + i, pz + i);
+    if (id)
+        for (int64_t i = 0; i < n; i++) id[i] = k0 + i;
+}
+
+void sd_md_velocity_create(int64_t n, const int64_t *id, const int32_t *type, const double *mass, int ntypes,
+                           double T, double kB, uint64_t seed, double *v, int64_t vsc)
+{
+    double sig[MD_MAX_TYPES] = {0};
+    for (int t = 0; t < ntypes; t++) sig[t] = md_thermal_sigma(kB, T, mass[t]);
+    for (int c = 0; c < 3; c++) {
+        double *restrict vc = v + c * vsc;
+        for (int64_t i = 0; i < n; i++) vc[i] = sig[type[i]] * md_gaussian(seed, id[i], 0, MD_RNG_VELOCITY, c);
+    }
+}
+
+void sd_md_velocity_adjust(int64_t n, const double *vs, double lambda, double *v, int64_t vsc)
+{
+    for (int c = 0; c < 3; c++) {
+        double *restrict vc = v + c * vsc;
+        const double s = vs ? vs[c] : 0.0;
+        for (int64_t i = 0; i < n; i++) vc[i] = md_adjust(vc[i], s, lambda);
+    }
+}

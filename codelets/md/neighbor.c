@@ -1,0 +1,222 @@
+/* neighbor.c - full neighbour lists (CSR) of a block's home particles over home + ghost
+ * particles, every list sorted by global id so that the force sums (lj_force.c) add the same
+ * terms in the same order however the system is split into blocks.
+ *
+ * Method: bin all n = nh+ng particles into a grid of cells >= rl wide (the caller's grid, or one
+ * over their bounding box) and order them by (cell, id) (cells.c), with copies of coordinates
+ * and ids in that order. The candidates of a home particle are the particles of the 27 cells
+ * around its cell; they are sorted by id once per cell (LSD radix sort on the bytes the largest
+ * id needs) with their coordinates gathered in that order. Each home particle of the cell then
+ * keeps, in order, the candidates within rl: a vectorised distance loop writing flags, and a
+ * compaction that turns 64 flags into a bit mask (one multiplication per 8 flags) and walks its
+ * set bits. The sorted candidates are cached between consecutive home particles of the same
+ * cell: the build is fastest when home particles come grouped by cell, as the particles domain
+ * keeps them (sorted by cell of the box grid; pass that grid restricted to the block plus its
+ * ghost layer, sd_md_grid_block, and every cell is sorted once). */
+#include <math.h>
+#include <string.h>
+#include "md_kernels.h"
+
+#define NB_CARVE(field, type, count)                                                                \
+    do {                                                                                            \
+        if (mem) s->field = (type *)(mem + off);                                                   \
+        off += align64(sizeof(type) * (size_t)(count));                                            \
+    } while (0)
+
+typedef struct nb_scratch {
+    md_grid g;
+    int64_t ncell;
+    int64_t *cell, *cstart, *perm, *ids, *keya, *keyb;
+    const int64_t *cid; /* ids of the current candidates (keya or keyb) */
+    int idbytes;        /* bytes of the largest id: radix passes */
+    int32_t *vala, *valb, *cj;
+    double *xs, *ys, *zs, *cx, *cy, *cz;
+    unsigned char *keep; /* n + 64 flags */
+} nb_scratch;
+
+static size_t align64(size_t b) { return (b + 63) & ~(size_t)63; }
+
+/* Carve the scratch for n particles and ncell cells; returns the bytes needed (mem may be NULL). */
+static size_t nb_layout(nb_scratch *s, int64_t n, int64_t ncell, char *mem)
+{
+    size_t off = 0;
+    NB_CARVE(cell, int64_t, n);
+    NB_CARVE(cstart, int64_t, ncell + 1);
+    NB_CARVE(perm, int64_t, n);
+    NB_CARVE(ids, int64_t, n);
+    NB_CARVE(keya, int64_t, n);
+    NB_CARVE(keyb, int64_t, n);
+    NB_CARVE(vala, int32_t, n);
+    NB_CARVE(valb, int32_t, n);
+    NB_CARVE(cj, int32_t, n);
+    NB_CARVE(xs, double, n);
+    NB_CARVE(ys, double, n);
+    NB_CARVE(zs, double, n);
+    NB_CARVE(cx, double, n);
+    NB_CARVE(cy, double, n);
+    NB_CARVE(cz, double, n);
+    NB_CARVE(keep, unsigned char, n + 64);
+    return off + 64; /* room to align the start */
+}
+
+static void nb_grid(int64_t n, const double *x, int64_t sc, double rl, const md_grid *grid, md_grid *g)
+{
+    if (grid) *g = *grid;
+    else sd_md_grid_bbox(n, x, sc, rl, g);
+}
+
+size_t sd_md_neighbor_scratch_bytes(int64_t n, const double *x, int64_t sc, double rl, const md_grid *grid)
+{
+    md_grid g;
+    nb_grid(n, x, sc, rl, grid, &g);
+    return nb_layout(NULL, n, sd_md_grid_ncells(&g), NULL);
+}
+
+/* Stable LSD radix sort of (key, val) by key >= 0, npass bytes of the key (keys < 256^npass):
+ * ka/va -> kb/vb -> ka/va ...; returns 0 when the result is in (ka, va), 1 when in (kb, vb). */
+static int radix_sort(int64_t m, int npass, int64_t *ka, int32_t *va, int64_t *kb, int32_t *vb)
+{
+    for (int p = 0; p < npass; p++) {
+        int64_t pos[256] = {0};
+        const int sh = 8 * p;
+        for (int64_t k = 0; k < m; k++) pos[(ka[k] >> sh) & 255]++;
+        int64_t sum = 0;
+        for (int d = 0; d < 256; d++) {
+            const int64_t c = pos[d];
+            pos[d] = sum;
+            sum += c;
+        }
+        for (int64_t k = 0; k < m; k++) {
+            const int64_t o = pos[(ka[k] >> sh) & 255]++;
+            kb[o] = ka[k];
+            vb[o] = va[k];
+        }
+        int64_t *tk = ka;
+        ka = kb, kb = tk;
+        int32_t *tv = va;
+        va = vb, vb = tv;
+    }
+    return npass & 1;
+}
+
+/* The id-sorted candidates of cell c (its 27 neighbours within the grid): slots sorted by id,
+ * then their coordinates and block indices gathered in that order. Returns the count. */
+static int64_t cell_candidates(nb_scratch *s, int64_t c)
+{
+    const int64_t nc0 = s->g.nc[0], nc1 = s->g.nc[1], nc2 = s->g.nc[2];
+    const int64_t cx = c % nc0, cy = (c / nc0) % nc1, cz = c / (nc0 * nc1);
+    const int64_t xlo = cx > 0 ? cx - 1 : 0, xhi = cx + 1 < nc0 ? cx + 1 : nc0 - 1;
+    int64_t cnt = 0;
+    for (int64_t z = cz - 1; z <= cz + 1; z++) {
+        if (z < 0 || z >= nc2) continue;
+        for (int64_t y = cy - 1; y <= cy + 1; y++) {
+            if (y < 0 || y >= nc1) continue;
+            const int64_t row = nc0 * (y + nc1 * z);
+            const int64_t *restrict ids = s->ids;
+            int64_t *restrict ka = s->keya;
+            int32_t *restrict va = s->vala;
+            for (int64_t t = s->cstart[row + xlo]; t < s->cstart[row + xhi + 1]; t++, cnt++) ka[cnt] = ids[t], va[cnt] = (int32_t)t;
+        }
+    }
+    /* by id (ids are unique, so this is the only order) */
+    const int w = radix_sort(cnt, s->idbytes, s->keya, s->vala, s->keyb, s->valb);
+    const int32_t *restrict v = w ? s->valb : s->vala;
+    s->cid = w ? s->keyb : s->keya; /* the sorted ids */
+    double *restrict ox = s->cx, *restrict oy = s->cy, *restrict oz = s->cz;
+    int32_t *restrict oj = s->cj;
+    const double *restrict xs = s->xs, *restrict ys = s->ys, *restrict zs = s->zs;
+    const int64_t *restrict perm = s->perm;
+    for (int64_t k = 0; k < cnt; k++) {
+        const int32_t t = v[k];
+        ox[k] = xs[t], oy[k] = ys[t], oz[k] = zs[t], oj[k] = (int32_t)perm[t];
+    }
+    return cnt;
+}
+
+MD_CLONES int64_t sd_md_neighbor_build(int64_t nh, int64_t ng, const double *x, int64_t sc, const int64_t *id,
+                             double rl, const md_grid *grid, int64_t *start, int32_t *nbr, int64_t cap,
+                             void *scratch, size_t scratch_bytes)
+{
+    const int64_t n = nh + ng;
+    nb_scratch s;
+    nb_grid(n, x, sc, rl, grid, &s.g);
+    s.ncell = sd_md_grid_ncells(&s.g);
+    if (nb_layout(NULL, n, s.ncell, NULL) > scratch_bytes) return -1;
+    nb_layout(&s, n, s.ncell, (char *)(((uintptr_t)scratch + 63) & ~(uintptr_t)63));
+
+    sd_md_bin(n, x, sc, &s.g, s.cell);
+    sd_md_sort_by_cell(n, s.cell, id, s.ncell, s.cstart, s.perm);
+    int64_t idmax = 0;
+    {
+        const double *restrict px = x, *restrict py = x + sc, *restrict pz = x + 2 * sc;
+        for (int64_t r = 0; r < n; r++) {
+            const int64_t p = s.perm[r];
+            s.xs[r] = px[p], s.ys[r] = py[p], s.zs[r] = pz[p], s.ids[r] = id[p];
+            idmax = id[p] > idmax ? id[p] : idmax;
+        }
+    }
+    for (s.idbytes = 1; s.idbytes < 8 && (idmax >> (8 * s.idbytes)) != 0;) s.idbytes++;
+    const double rl2 = rl * rl;
+    int64_t total = 0, have = -1, m = 0;
+    start[0] = 0;
+    for (int64_t i = 0; i < nh; i++) {
+        if (s.cell[i] != have) {
+            m = cell_candidates(&s, s.cell[i]);
+            have = s.cell[i];
+        }
+        const double xi = x[i], yi = x[i + sc], zi = x[i + 2 * sc];
+        const int64_t idi = id[i];
+        const double *restrict cx = s.cx, *restrict cy = s.cy, *restrict cz = s.cz;
+        const int64_t *restrict ci = s.cid;
+        unsigned char *restrict keep = s.keep;
+        for (int64_t k = 0; k < m; k++) { /* vectorised */
+            const double dx = xi - cx[k], dy = yi - cy[k], dz = zi - cz[k];
+            const double r2 = (dx * dx + dy * dy) + dz * dz;
+            keep[k] = (unsigned char)((r2 < rl2) & (ci[k] != idi));
+        }
+        const int64_t m64 = (m + 63) & ~(int64_t)63;
+        for (int64_t k = m; k < m64; k++) keep[k] = 0;
+        /* compaction, 64 flags at a time: 8 flag bytes -> 8 mask bits by one multiplication
+         * (byte i of w is 0 or 1; bit 56+i of w * 0x0102040810204080 is byte i, no carries),
+         * then the set bits in order */
+        const int32_t *restrict cj = s.cj;
+        int64_t cnt = 0;
+        for (int64_t k0 = 0; k0 < m64; k0 += 64) {
+            uint64_t mask = 0;
+            for (int g = 0; g < 8; g++) {
+                uint64_t w;
+                memcpy(&w, keep + k0 + 8 * g, 8);
+                mask |= ((w * 0x0102040810204080ULL) >> 56) << (8 * g);
+            }
+            for (; mask; mask &= mask - 1, cnt++)
+                if (total + cnt < cap) nbr[total + cnt] = cj[k0 + __builtin_ctzll(mask)];
+        }
+        total += cnt;
+        start[i + 1] = total;
+    }
+    return total;
+}
+
+/* Squared displacement of each home particle since the build, folded as sd_acc_extreme would
+ * fold them one by one (count, nonfinite, maxv, minv), branch-free per chunk. */
+void sd_md_max_disp2(int64_t n, const double *x, int64_t sc, const double *x0, int64_t sc0, sd_acc *acc)
+{
+    const double *restrict px = x, *restrict py = x + sc, *restrict pz = x + 2 * sc;
+    const double *restrict qx = x0, *restrict qy = x0 + sc0, *restrict qz = x0 + 2 * sc0;
+    double mx = -INFINITY, mn = INFINITY;
+    int64_t nf = 0;
+    for (int64_t i = 0; i < n; i++) {
+        const double d2 = md_disp2(px[i], py[i], pz[i], qx[i], qy[i], qz[i]);
+        const int bad = !(d2 <= 1.79769313486231570815e308); /* NaN or Inf */
+        nf += bad;
+        const double vmx = bad ? -INFINITY : d2, vmn = bad ? INFINITY : d2;
+        mx = vmx > mx ? vmx : mx;
+        mn = vmn < mn ? vmn : mn;
+    }
+    acc->count += n;
+    acc->nonfinite += nf;
+    if (n > nf) {
+        if (mx > acc->maxv) acc->maxv = mx;
+        if (mn < acc->minv) acc->minv = mn;
+    }
+}

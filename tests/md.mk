@@ -1,0 +1,20 @@
+# tests: md pack kernels (pure C, called directly: no registry, no StarPU)
+check_PROGRAMS += tests/t_md_kernels
+tests_t_md_kernels_SOURCES = tests/t_md_kernels.c tests/tap.h tests/kernel_util.h
+TESTS += tests/t_md_kernels
+
+# The md CUDA kernels against the CPU ones (same pattern as tests/cuda.mk); skips (exit 77)
+# without a usable CUDA device.
+EXTRA_DIST += tests/t_md_cuda.cu
+if HAVE_NVCC
+check_PROGRAMS += tests/t_md_cuda
+TESTS += tests/t_md_cuda
+CLEANFILES += tests/t_md_cuda_cu.lo
+tests_t_md_cuda_SOURCES =
+tests_t_md_cuda_LDFLAGS = $(AM_LDFLAGS) $(SD_CUDA_LDFLAGS)
+if SD_CUDA
+tests_t_md_cuda_LDADD = tests/t_md_cuda_cu.lo $(LDADD) $(SD_CUDA_LIBS)
+else
+tests_t_md_cuda_LDADD = tests/t_md_cuda_cu.lo libstardag_cuda.la $(LDADD) $(SD_CUDA_LIBS)
+endif
+endif

@@ -1,0 +1,1315 @@
+/* t_md_kernels.c - the md pack's pure kernels (codelets/md), called directly:
+ *  - math: md_log vs libm, md_wrap at the edges, Gaussian/uniform statistics, LJ table (LB mixing,
+ *    explicit table, shift) vs the formulas,
+ *  - cells: (cell, id) sort, gather, ghost plan vs a brute-force image search,
+ *  - neighbour lists vs brute force (every pair within rl, sorted by id), including particles on
+ *    cell and box edges and pairs straddling cell boundaries at distance just below rl,
+ *  - (1) forces vs an O(N^2) minimum-image reference (1e-12 of the largest force): several N, box
+ *    shapes, 1-3 types (LB mixing, explicit table), shift on/off, particles on edges; forces vs a
+ *    plain loop replicating the documented lane order (bitwise),
+ *  - (2) blocking independence: 1, 2x1x1, 2x2x2, 3x2x1 blocks (home/ghost sets built by hand,
+ *    shuffled): bitwise forces, identical exact energy/virial,
+ *  - (3) fcc: N, density, minimum distance a/sqrt(2), lattice energy at rho 0.8442 rc 2.5 vs an
+ *    independent shell sum (and LAMMPS' bench/in.lj value),
+ *  - (4) velocity create + adjust: |P| <= 1e-12, T = target to 1e-13, independent of blocking,
+ *  - (5) NVE: 500 atoms fcc liquid, rho 0.8442, T 1.44, rc 2.5, skin 0.3, dt 0.005, rebuild every
+ *    20 steps (or earlier when the displacement exceeds skin/2), 10000 steps: no pair within rc
+ *    ever missing from the lists (brute force every step), relative energy drift <= 1e-4,
+ *  - (6) Langevin and Berendsen: whole trajectories bitwise equal for 1, 2x2x2, 3x2x1 blocks;
+ *    Berendsen and Langevin bring T to T0. */
+#include <float.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include "tap.h"
+#include "kernel_util.h"
+#include "md/md_kernels.h"
+
+#define MT MD_MAX_TYPES
+
+static double now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+static void *xmalloc(size_t b)
+{
+    void *p = malloc(b ? b : 1);
+    if (!p) abort();
+    return p;
+}
+
+/* ---- A system: n particles, SoA x (sc = n), id = index, type ---------------------------------- */
+typedef struct world {
+    int64_t n;
+    double L[3];
+    double *x, *v, *f; /* sc = n */
+    int64_t *id;
+    int32_t *type;
+    int ntypes;
+    double mass[MT];
+    /* plain pair parameters for the references */
+    double eps[MT][MT], sig[MT][MT], rc;
+    int shift;
+    md_lj_table tab;
+} world;
+
+static void world_alloc(world *w, int64_t n)
+{
+    memset(w, 0, sizeof *w);
+    w->n = n;
+    w->x = xmalloc(sizeof(double) * 3 * (size_t)n);
+    w->v = calloc(3 * (size_t)n, sizeof(double));
+    w->f = calloc(3 * (size_t)n, sizeof(double));
+    w->id = xmalloc(sizeof(int64_t) * (size_t)n);
+    w->type = calloc((size_t)n, sizeof(int32_t));
+    for (int64_t i = 0; i < n; i++) w->id[i] = i;
+    w->ntypes = 1;
+    for (int t = 0; t < MT; t++) w->mass[t] = 1.0;
+}
+static void world_free(world *w) { free(w->x), free(w->v), free(w->f), free(w->id), free(w->type); }
+
+/* Pair parameters: LB mixing (mode 0) or an explicit table (mode 1, non-LB values). Sets the
+ * plain eps/sig used by the references and the kernel table. */
+static void world_params(world *w, int ntypes, int explicit_table, double rc, int shift)
+{
+    const double e1[3] = {1.0, 0.6, 1.7}, s1[3] = {1.0, 0.85, 1.15};
+    w->ntypes = ntypes, w->rc = rc, w->shift = shift;
+    double E[MT * MT], S[MT * MT];
+    for (int a = 0; a < ntypes; a++)
+        for (int b = 0; b < ntypes; b++) {
+            if (explicit_table) {
+                const double ee[3][3] = {{1.0, 0.4, 1.3}, {0.4, 0.7, 0.9}, {1.3, 0.9, 2.0}};
+                const double ss[3][3] = {{1.0, 1.05, 0.8}, {1.05, 0.9, 1.1}, {0.8, 1.1, 1.2}};
+                w->eps[a][b] = ee[a][b], w->sig[a][b] = ss[a][b];
+            } else {
+                w->eps[a][b] = sqrt(e1[a] * e1[b]);
+                w->sig[a][b] = (s1[a] + s1[b]) / 2;
+            }
+            E[a * ntypes + b] = w->eps[a][b], S[a * ntypes + b] = w->sig[a][b];
+        }
+    if (explicit_table) md_lj_table_explicit(&w->tab, ntypes, E, S, rc, NULL, shift);
+    else md_lj_table_lb(&w->tab, ntypes, e1, s1, rc, shift);
+}
+
+/* Random positions in the box, no two closer than dmin (minimum image); the first nfix
+ * particles take the given fixed positions (NaN = random coordinate). */
+static void world_random(world *w, rng *r, double dmin, int nfix, const double (*fix)[3])
+{
+    for (int64_t i = 0; i < w->n; i++) {
+        for (int tries = 0;; tries++) {
+            double p[3];
+            for (int d = 0; d < 3; d++) {
+                p[d] = rng_range(r, 0, w->L[d]);
+                if (i < nfix && !isnan(fix[i][d])) p[d] = fix[i][d];
+            }
+            int okp = 1;
+            for (int64_t j = 0; j < i && okp; j++) {
+                double r2 = 0;
+                for (int d = 0; d < 3; d++) {
+                    double dx = p[d] - w->x[j + d * w->n];
+                    dx -= w->L[d] * rint(dx / w->L[d]);
+                    r2 += dx * dx;
+                }
+                okp = r2 >= dmin * dmin;
+            }
+            if (okp || tries > 100000) {
+                for (int d = 0; d < 3; d++) w->x[i + d * w->n] = p[d];
+                break;
+            }
+        }
+        w->type[i] = (int32_t)(rng_u64(r) % (uint64_t)w->ntypes);
+    }
+}
+
+/* ---- Plain references ----------------------------------------------------------------------------- */
+/* LJ force factor and energy written from eps, sigma: F_i = fr (r_i - r_j). */
+static double ref_fr(double eps, double sig, double r2)
+{
+    const double s2 = sig * sig / r2, s6 = s2 * s2 * s2;
+    return 24.0 * eps * (2.0 * s6 * s6 - s6) / r2;
+}
+static double ref_u(double eps, double sig, double r2)
+{
+    const double s2 = sig * sig / r2, s6 = s2 * s2 * s2;
+    return 4.0 * eps * (s6 * s6 - s6);
+}
+
+/* O(N^2) minimum image: forces (sc = n), potential energy and virial in long double. */
+static void ref_forces(const world *w, double *F, long double *U, long double *W)
+{
+    const int64_t n = w->n;
+    *U = 0, *W = 0;
+    for (int64_t i = 0; i < n; i++) {
+        long double a[3] = {0, 0, 0};
+        for (int64_t j = 0; j < n; j++) {
+            if (j == i) continue;
+            double dx[3], r2 = 0;
+            for (int d = 0; d < 3; d++) {
+                dx[d] = w->x[i + d * n] - w->x[j + d * n];
+                dx[d] -= w->L[d] * rint(dx[d] / w->L[d]);
+                r2 += dx[d] * dx[d];
+            }
+            if (r2 >= w->rc * w->rc) continue;
+            const double e = w->eps[w->type[i]][w->type[j]], s = w->sig[w->type[i]][w->type[j]];
+            const double fr = ref_fr(e, s, r2);
+            for (int d = 0; d < 3; d++) a[d] += (long double)fr * dx[d];
+            double u = ref_u(e, s, r2);
+            if (w->shift) u -= ref_u(e, s, w->rc * w->rc);
+            *U += 0.5L * u;
+            *W += 0.5L * fr * r2;
+        }
+        for (int d = 0; d < 3; d++) F[i + d * n] = (double)a[d];
+    }
+}
+
+/* ---- Blocks built by hand ----------------------------------------------------------------------------
+ * Block b of an nb[0] x nb[1] x nb[2] split owns the particles whose (wrapped) position falls in
+ * its region; its ghosts are all images x + s L (s in {-1,0,1}^3) of all particles lying within
+ * the region grown by rl (other than its home particles themselves). Home and ghost orders are
+ * shuffled. */
+typedef struct blk {
+    int64_t nh, ng, sc;
+    double *x;
+    int64_t *id, *glob; /* glob: world index of home and ghost entries */
+    int32_t *type;
+    int8_t *gs;         /* ghost shifts, 3 per ghost */
+    double *f, *v;      /* home, sc = sc */
+    int64_t *start;
+    int32_t *nbr;
+    int64_t nnbr;
+} blk;
+
+static void shuffle_i64(int64_t *a, int64_t n, rng *r)
+{
+    for (int64_t i = n - 1; i > 0; i--) {
+        int64_t k = (int64_t)(rng_u64(r) % (uint64_t)(i + 1)), t = a[i];
+        a[i] = a[k], a[k] = t;
+    }
+}
+
+static int home_block(const world *w, int64_t p, const int nb[3])
+{
+    int b[3];
+    for (int d = 0; d < 3; d++) {
+        int q = (int)floor(w->x[p + d * w->n] / w->L[d] * nb[d]);
+        b[d] = q < 0 ? 0 : (q >= nb[d] ? nb[d] - 1 : q);
+    }
+    return b[0] + nb[0] * (b[1] + nb[1] * b[2]);
+}
+
+/* Refresh ghost coordinates from the world (image shift written out plainly). */
+static void blk_ghosts(blk *B, const world *w)
+{
+    for (int64_t g = 0; g < B->ng; g++) {
+        const int64_t p = B->glob[B->nh + g];
+        for (int d = 0; d < 3; d++) B->x[B->nh + g + d * B->sc] = w->x[p + d * w->n] + (double)B->gs[3 * g + d] * w->L[d];
+    }
+}
+static void blk_home_x(blk *B, const world *w)
+{
+    for (int64_t i = 0; i < B->nh; i++)
+        for (int d = 0; d < 3; d++) B->x[i + d * B->sc] = w->x[B->glob[i] + d * w->n];
+}
+
+static void blk_build(blk *B, const world *w, const int nb[3], int bi, double rl, rng *r)
+{
+    const int64_t n = w->n;
+    int64_t *home = xmalloc(sizeof(int64_t) * (size_t)n), nh = 0;
+    for (int64_t p = 0; p < n; p++)
+        if (home_block(w, p, nb) == bi) home[nh++] = p;
+    shuffle_i64(home, nh, r);
+    const int bc[3] = {bi % nb[0], (bi / nb[0]) % nb[1], bi / (nb[0] * nb[1])};
+    double lo[3], hi[3];
+    for (int d = 0; d < 3; d++) {
+        lo[d] = w->L[d] * bc[d] / nb[d] - rl * (1 + 1e-6);
+        hi[d] = w->L[d] * (bc[d] + 1) / nb[d] + rl * (1 + 1e-6);
+    }
+    int64_t cap = 27 * n, ng = 0;
+    int64_t *gp = xmalloc(sizeof(int64_t) * (size_t)cap);
+    int8_t *gs = xmalloc(3 * (size_t)cap);
+    for (int64_t p = 0; p < n; p++)
+        for (int s = 0; s < 27; s++) {
+            const int sh[3] = {s % 3 - 1, (s / 3) % 3 - 1, s / 9 - 1};
+            if (!sh[0] && !sh[1] && !sh[2] && home_block(w, p, nb) == bi) continue;
+            int in = 1;
+            for (int d = 0; d < 3; d++) {
+                const double y = w->x[p + d * n] + (double)sh[d] * w->L[d];
+                in &= y >= lo[d] && y < hi[d];
+            }
+            if (!in) continue;
+            gp[ng] = p;
+            for (int d = 0; d < 3; d++) gs[3 * ng + d] = (int8_t)sh[d];
+            ng++;
+        }
+    /* shuffle ghosts (with their shifts) */
+    for (int64_t g = ng - 1; g > 0; g--) {
+        int64_t k = (int64_t)(rng_u64(r) % (uint64_t)(g + 1)), t = gp[g];
+        gp[g] = gp[k], gp[k] = t;
+        for (int d = 0; d < 3; d++) {
+            int8_t u = gs[3 * g + d];
+            gs[3 * g + d] = gs[3 * k + d], gs[3 * k + d] = u;
+        }
+    }
+    B->nh = nh, B->ng = ng, B->sc = nh + ng + 3; /* a stride larger than the count, on purpose */
+    const int64_t m = nh + ng;
+    B->x = xmalloc(sizeof(double) * 3 * (size_t)B->sc);
+    B->f = xmalloc(sizeof(double) * 3 * (size_t)B->sc);
+    B->v = xmalloc(sizeof(double) * 3 * (size_t)B->sc);
+    B->id = xmalloc(sizeof(int64_t) * (size_t)m);
+    B->glob = xmalloc(sizeof(int64_t) * (size_t)m);
+    B->type = xmalloc(sizeof(int32_t) * (size_t)m);
+    B->gs = gs;
+    for (int64_t i = 0; i < nh; i++) B->glob[i] = home[i];
+    for (int64_t g = 0; g < ng; g++) B->glob[nh + g] = gp[g];
+    for (int64_t i = 0; i < m; i++) B->id[i] = w->id[B->glob[i]], B->type[i] = w->type[B->glob[i]];
+    blk_home_x(B, w);
+    blk_ghosts(B, w);
+    /* lists */
+    size_t sb = sd_md_neighbor_scratch_bytes(m, B->x, B->sc, rl, NULL);
+    void *scr = xmalloc(sb);
+    B->start = xmalloc(sizeof(int64_t) * (size_t)(nh + 1));
+    int64_t ncap = 16;
+    B->nbr = xmalloc(sizeof(int32_t) * (size_t)ncap);
+    int64_t tot = sd_md_neighbor_build(nh, ng, B->x, B->sc, B->id, rl, NULL, B->start, B->nbr, ncap, scr, sb);
+    if (tot > ncap) {
+        free(B->nbr);
+        B->nbr = xmalloc(sizeof(int32_t) * (size_t)tot);
+        tot = sd_md_neighbor_build(nh, ng, B->x, B->sc, B->id, rl, NULL, B->start, B->nbr, tot, scr, sb);
+    }
+    B->nnbr = tot;
+    free(scr), free(home), free(gp);
+}
+static void blk_free(blk *B)
+{
+    free(B->x), free(B->f), free(B->v), free(B->id), free(B->glob), free(B->type), free(B->gs);
+    free(B->start), free(B->nbr);
+    memset(B, 0, sizeof *B);
+}
+
+typedef struct split {
+    int nb[3], nblk;
+    blk *b;
+} split;
+
+static void split_build(split *S, const world *w, const int nb[3], double rl, uint64_t seed)
+{
+    rng r = {seed | 1};
+    memcpy(S->nb, nb, sizeof S->nb);
+    S->nblk = nb[0] * nb[1] * nb[2];
+    S->b = calloc((size_t)S->nblk, sizeof(blk));
+    for (int b = 0; b < S->nblk; b++) blk_build(&S->b[b], w, nb, b, rl, &r);
+}
+static void split_free(split *S)
+{
+    for (int b = 0; b < S->nblk; b++) blk_free(&S->b[b]);
+    free(S->b);
+}
+
+/* Forces of every block into the world's f (by world index); energy/virial partials merged. */
+static void split_forces(split *S, world *w, sd_acc *U, sd_acc *W)
+{
+    if (U) sd_acc_init(U), sd_acc_init(W);
+    for (int b = 0; b < S->nblk; b++) {
+        blk *B = &S->b[b];
+        sd_md_lj_force(B->nh, B->x, B->sc, B->type, &w->tab, B->start, B->nbr, B->f, B->sc);
+        for (int64_t i = 0; i < B->nh; i++)
+            for (int d = 0; d < 3; d++) w->f[B->glob[i] + d * w->n] = B->f[i + d * B->sc];
+        if (U) {
+            sd_acc u, v;
+            sd_acc_init(&u), sd_acc_init(&v);
+            sd_md_lj_energy_virial(B->nh, B->x, B->sc, B->type, &w->tab, B->start, B->nbr, &u, &v);
+            sd_acc_merge(U, &u), sd_acc_merge(W, &v);
+        }
+    }
+}
+
+/* ---- math ---------------------------------------------------------------------------------------------- */
+static void test_math(void)
+{
+    rng r = {0x1234567};
+    double maxrel = 0;
+    for (int k = 0; k < 200000; k++) {
+        const double x = k < 1000 ? ldexp(1.0 + k / 1000.0, -k % 60) : exp(rng_range(&r, -700, 700));
+        const double a = md_log(x), b = log(x);
+        const double rel = fabs(a - b) / fmax(fabs(b), 1e-300);
+        if (b != 0 && rel > maxrel) maxrel = rel;
+    }
+    ok(maxrel <= 4e-16 && md_log(1.0) == 0.0, "md_log vs libm log: max rel error %.2e (<= 4e-16)", maxrel);
+
+    const double L = 3.7, tiny = nextafter(L, 0);
+    const double in[] = {0.0, -0.0, tiny, L, -1e-300, -1e-17, 2 * L + 0.25, -L - 0.5, L * (1 + 1e-16), 1.0};
+    int okw = 1;
+    for (size_t k = 0; k < sizeof in / sizeof in[0]; k++) {
+        const double y = md_wrap(in[k], L);
+        okw &= y >= 0.0 && y < L;
+        const double d = y - in[k], q = d / L; /* moved by a whole number of boxes (up to rounding) */
+        okw &= fabs(q - rint(q)) < 1e-12 || fabs(y) + fabs(in[k]) < 1e-15;
+    }
+    okw &= md_wrap(tiny, L) == tiny && md_wrap(0.0, L) == 0.0 && md_wrap(L, L) == 0.0 && md_wrap(1.0, L) == 1.0;
+    ok(okw, "md_wrap: [0, L) for 0, L - ulp, L, tiny negatives, several boxes away");
+
+    /* Gaussian numbers: moments, no dependence between neighbouring counters */
+    const int64_t N = 1000000;
+    long double m1 = 0, m2 = 0, m4 = 0, c01 = 0, u1 = 0;
+    double zmax = 0;
+    for (int64_t i = 0; i < N; i++) {
+        const double z = md_gaussian(42, i, 7, MD_RNG_LANGEVIN, (int)(i % 3));
+        const double z2 = md_gaussian(42, i + 1, 7, MD_RNG_LANGEVIN, (int)(i % 3));
+        m1 += z, m2 += z * z, m4 += z * z * z * z, c01 += z * z2;
+        u1 += md_uniform(99, i, 0, 1, 0, 0);
+        zmax = fmax(zmax, fabs(z));
+    }
+    m1 /= N, m2 /= N, m4 /= N, c01 /= N, u1 /= N;
+    ok(fabsl(m1) < 5e-3 && fabsl(m2 - 1) < 6e-3 && fabsl(m4 - 3) < 0.04 && fabsl(c01) < 5e-3 &&
+           fabsl(u1 - 0.5) < 2e-3 && zmax > 4.0,
+       "Gaussian: mean %.4Lf, var %.4Lf, <z^4> %.4Lf, neighbour corr %.4Lf, uniform mean %.4Lf, max |z| %.2f",
+       m1, m2, m4, c01, u1, zmax);
+    ok(md_gaussian(1, 2, 3, 2, 1) == md_gaussian(1, 2, 3, 2, 1) &&
+           md_gaussian(1, 2, 3, 2, 1) != md_gaussian(2, 2, 3, 2, 1) &&
+           md_gaussian(1, 2, 3, 2, 1) != md_gaussian(1, 2, 4, 2, 1) &&
+           md_gaussian(1, 2, 3, 2, 1) != md_gaussian(1, 2, 3, 2, 2) &&
+           md_gaussian(1, 2, 3, 2, 1) != md_gaussian(1, 2, 3, 1, 1),
+       "RNG: a pure function of (seed, id, step, stream, comp); each argument changes it");
+
+    /* table vs the formulas */
+    world w;
+    world_alloc(&w, 1);
+    int okt = 1;
+    for (int mode = 0; mode < 2; mode++)
+        for (int sh = 0; sh < 2; sh++) {
+            world_params(&w, 3, mode, 2.5, sh);
+            for (int a = 0; a < 3; a++)
+                for (int b = 0; b < 3; b++) {
+                    const int ab = a * MT + b;
+                    const double e = w.eps[a][b], s = w.sig[a][b];
+                    for (double rr = 0.85; rr < 2.5; rr += 0.1) {
+                        const double r2 = rr * rr;
+                        const double f = md_lj_fr(r2, w.tab.f12[ab], w.tab.f6[ab]);
+                        const double u = md_lj_energy(r2, w.tab.c12[ab], w.tab.c6[ab], w.tab.eshift[ab]);
+                        const double uref = ref_u(e, s, r2) - (sh ? ref_u(e, s, 6.25) : 0.0);
+                        okt &= fabs(f - ref_fr(e, s, r2)) <= 1e-13 * fabs(ref_fr(e, s, r2)) + 1e-14;
+                        okt &= fabs(u - uref) <= 1e-13 * fabs(uref) + 1e-14;
+                    }
+                    okt &= w.tab.rc2[ab] == 6.25 && w.tab.c12[ab] == w.tab.c12[b * MT + a];
+                    okt &= sh ? fabs(md_lj_energy(6.25, w.tab.c12[ab], w.tab.c6[ab], w.tab.eshift[ab])) < 1e-16 : w.tab.eshift[ab] == 0.0;
+                }
+        }
+    ok(okt, "LJ table (LB mixing and explicit, shift on/off): force and energy = 4 eps formulas to 1e-13");
+    world_free(&w);
+    ok(MD_KB_REAL == 0.00831446261815324 && fabs(MD_BAR_PER_KJMOL_NM3 - 1e3 / MD_AVOGADRO / 1e-27 / 1e5) < 1e-12,
+       "unit constants: kB = %.17g kJ/mol/K, 1 kJ/mol/nm^3 = %.12g bar", MD_KB_REAL, MD_BAR_PER_KJMOL_NM3);
+}
+
+/* ---- cells: sort, gather, ghost plan -------------------------------------------------------------------- */
+static void test_cells(void)
+{
+    rng r = {777};
+    world w;
+    world_alloc(&w, 3000);
+    w.L[0] = 9.0, w.L[1] = 7.3, w.L[2] = 11.1;
+    world_random(&w, &r, 0.0, 0, NULL);
+    shuffle_i64(w.id, w.n, &r); /* ids not in index order */
+    /* edge positions */
+    w.x[0] = 0.0, w.x[1] = nextafter(w.L[0], 0), w.x[2 + w.n] = 0.0;
+    md_grid g;
+    sd_md_grid_box(w.L, 2.8, &g);
+    ok(g.nc[0] == 3 && g.nc[1] == 2 && g.nc[2] == 3 && g.ih[0] * 2.8 < 1.0, "box grid: 3x2x3 cells >= 2.8 wide");
+    w.x[3] = 3.0, w.x[4] = 6.0; /* exactly on cell boundaries */
+    const int64_t nc = sd_md_grid_ncells(&g);
+    int64_t *cell = xmalloc(8 * (size_t)w.n), *cs = xmalloc(8 * (size_t)(nc + 1)), *perm = xmalloc(8 * (size_t)w.n);
+    sd_md_bin(w.n, w.x, w.n, &g, cell);
+    int okb = cell[0] % 3 == 0 && cell[1] % 3 == 2 && (cell[2] / 3) % 2 == 0 && cell[3] % 3 == 1 && cell[4] % 3 == 2;
+    for (int64_t i = 0; i < w.n; i++) {
+        int64_t c[3];
+        for (int d = 0; d < 3; d++) c[d] = (int64_t)floor(w.x[i + d * w.n] / (w.L[d] / g.nc[d]));
+        okb &= cell[i] == c[0] + g.nc[0] * (c[1] + g.nc[1] * c[2]);
+    }
+    ok(okb, "binning: floor(x / width), x = 0 in cell 0, L - ulp in the last, boundaries in the upper cell");
+    sd_md_sort_by_cell(w.n, cell, w.id, nc, cs, perm);
+    int oks = cs[0] == 0 && cs[nc] == w.n;
+    char *seen = calloc((size_t)w.n, 1);
+    for (int64_t k = 0; k < w.n; k++) {
+        oks &= !seen[perm[k]];
+        seen[perm[k]] = 1;
+        if (k) oks &= cell[perm[k - 1]] < cell[perm[k]] || (cell[perm[k - 1]] == cell[perm[k]] && w.id[perm[k - 1]] < w.id[perm[k]]);
+    }
+    for (int64_t c = 0; c < nc; c++)
+        for (int64_t k = cs[c]; k < cs[c + 1]; k++) oks &= cell[perm[k]] == c;
+    free(seen);
+    ok(oks, "sort by (cell, id): a permutation, ordered, cell_start consistent");
+    double *xs = xmalloc(sizeof(double) * 3 * (size_t)w.n);
+    int64_t *ids = xmalloc(8 * (size_t)w.n);
+    int32_t *ts = xmalloc(4 * (size_t)w.n);
+    sd_md_gather_f64(w.n, perm, 3, w.x, w.n, xs, w.n);
+    sd_md_gather_i64(w.n, perm, w.id, ids);
+    sd_md_gather_i32(w.n, perm, w.type, ts);
+    int okg = 1;
+    for (int64_t k = 0; k < w.n; k++)
+        for (int d = 0; d < 3; d++) okg &= xs[k + d * w.n] == w.x[perm[k] + d * w.n] && ids[k] == w.id[perm[k]];
+    ok(okg, "gather applies the permutation");
+
+    /* ghost plan of blocks of cells vs every image within the grown block */
+    int okp = 1;
+    const int64_t blocks[3][6] = {{0, 0, 0, 3, 2, 3}, {1, 0, 2, 3, 1, 3}, {0, 1, 0, 1, 2, 2}};
+    int64_t *own = xmalloc(8 * 27 * (size_t)w.n);
+    int8_t *sh = xmalloc(3 * 27 * (size_t)w.n);
+    double *gx = xmalloc(sizeof(double) * 3 * 27 * (size_t)w.n);
+    for (int bb = 0; bb < 3; bb++) {
+        const int64_t *blo = blocks[bb], *bhi = blocks[bb] + 3;
+        int64_t ng = sd_md_ghost_plan(&g, cs, blo, bhi, own, sh, 5);
+        int64_t ng2 = sd_md_ghost_plan(&g, cs, blo, bhi, own, sh, 27 * w.n);
+        okp &= ng == ng2 && ng > 0;
+        sd_md_ghost_fill(ng, own, sh, w.L, xs, w.n, gx, 27 * w.n);
+        /* brute force: images y of sorted particle k whose cell (of y, unwrapped) is in the layer */
+        int64_t *slot = xmalloc(8 * 27 * (size_t)w.n);
+        for (int64_t q = 0; q < 27 * w.n; q++) slot[q] = -1;
+        for (int64_t q = 0; q < ng; q++)
+            slot[own[q] * 27 + (sh[3 * q] + 1) + 3 * (sh[3 * q + 1] + 1) + 9 * (sh[3 * q + 2] + 1)] = q;
+        int64_t cnt = 0;
+        for (int64_t k = 0; k < w.n; k++)
+            for (int s = 0; s < 27; s++) {
+                const int sv[3] = {s % 3 - 1, (s / 3) % 3 - 1, s / 9 - 1};
+                int in_layer = 1, inside = 1;
+                for (int d = 0; d < 3; d++) {
+                    const int64_t c = (int64_t)floor(xs[k + d * w.n] / (w.L[d] / g.nc[d])) + sv[d] * g.nc[d];
+                    in_layer &= c >= blo[d] - 1 && c <= bhi[d];
+                    inside &= c >= blo[d] && c < bhi[d];
+                }
+                if (in_layer && !inside) {
+                    cnt++;
+                    const int64_t q = slot[k * 27 + s];
+                    okp &= q >= 0;
+                    if (q >= 0)
+                        for (int d = 0; d < 3; d++) okp &= gx[q + d * 27 * w.n] == xs[k + d * w.n] + sv[d] * w.L[d];
+                }
+            }
+        free(slot);
+        okp &= cnt == ng;
+    }
+    ok(okp, "ghost plan: exactly the images in the one-cell layer around a block (3 blocks), coordinates x + s L");
+    free(own), free(sh), free(gx), free(xs), free(ids), free(ts), free(cell), free(cs), free(perm);
+    world_free(&w);
+}
+
+/* ---- neighbour lists vs brute force ------------------------------------------------------------------------ */
+/* Every list of B equals {j : j != i, id_j != id_i, r2 < rl^2} sorted by id (brute force over
+ * home + ghost); also the pair count. */
+static int lists_exact(const blk *B, double rl)
+{
+    const int64_t m = B->nh + B->ng;
+    int good = 1;
+    int64_t *want = xmalloc(8 * (size_t)m);
+    for (int64_t i = 0; i < B->nh && good; i++) {
+        int64_t nw = 0;
+        for (int64_t j = 0; j < m; j++) {
+            if (j == i || B->id[j] == B->id[i]) continue;
+            double r2 = 0;
+            for (int d = 0; d < 3; d++) {
+                const double dx = B->x[i + d * B->sc] - B->x[j + d * B->sc];
+                r2 += dx * dx;
+            }
+            if (r2 < rl * rl) want[nw++] = j;
+        }
+        /* sort by id (insertion) */
+        for (int64_t a = 1; a < nw; a++) {
+            int64_t t = want[a], b = a - 1;
+            while (b >= 0 && B->id[want[b]] > B->id[t]) want[b + 1] = want[b], b--;
+            want[b + 1] = t;
+        }
+        good &= B->start[i + 1] - B->start[i] == nw;
+        for (int64_t k = 0; k < nw && good; k++) good &= B->nbr[B->start[i] + k] == want[k];
+    }
+    free(want);
+    return good && B->start[0] == 0 && B->start[B->nh] == B->nnbr;
+}
+
+static void test_neighbor(void)
+{
+    rng r = {4242};
+    /* random systems with edge particles, 1 and 2x2x2 blocks */
+    const double fix[6][3] = {{0.0, NAN, NAN}, {NAN, 0.0, 0.0}, {-1, NAN, NAN}, {NAN, -1, NAN}, {NAN, NAN, -1}, {-2, -2, -2}};
+    int okl = 1;
+    for (int cfg = 0; cfg < 3; cfg++) {
+        world w;
+        world_alloc(&w, cfg == 0 ? 300 : 900);
+        const double Ls[3][3] = {{7.0, 7.0, 7.0}, {9.5, 7.2, 12.0}, {6.0, 13.0, 8.0}};
+        memcpy(w.L, Ls[cfg], sizeof w.L);
+        double fx[6][3];
+        memcpy(fx, fix, sizeof fx);
+        for (int k = 0; k < 6; k++)
+            for (int d = 0; d < 3; d++) {
+                if (fx[k][d] == -1) fx[k][d] = nextafter(w.L[d], 0);
+                if (fx[k][d] == -2) fx[k][d] = w.L[d] / 2;
+            }
+        world_random(&w, &r, 0.7, 6, (const double (*)[3])fx);
+        const int nbs[2][3] = {{1, 1, 1}, {2, 2, 2}};
+        for (int s = 0; s < 2; s++) {
+            split S;
+            split_build(&S, &w, nbs[s], 2.8, 99 + cfg);
+            for (int b = 0; b < S.nblk; b++) okl &= lists_exact(&S.b[b], 2.8);
+            split_free(&S);
+        }
+        world_free(&w);
+    }
+    ok(okl, "lists = brute force (within rl, id-sorted, no self or self-image): 3 boxes, 1 and 8 blocks, edge particles");
+
+    /* pairs straddling cell boundaries at distance just below rl: particles on the exact cell
+     * boundaries of the neighbour grid (lattice spacing = cell width) and partners rl - delta away */
+    const double rl = 1.3, wcell = rl * (1 + 2 * MD_CELL_MARGIN);
+    const int K = 6;
+    blk B;
+    memset(&B, 0, sizeof B);
+    const int64_t m = 2 * (K + 1) * (K + 1) * (K + 1);
+    B.nh = m, B.ng = 0, B.sc = m;
+    B.x = xmalloc(sizeof(double) * 3 * (size_t)m);
+    B.id = xmalloc(8 * (size_t)m);
+    int64_t q = 0;
+    for (int c = 0; c <= K; c++)
+        for (int b = 0; b <= K; b++)
+            for (int a = 0; a <= K; a++) {
+                const int g[3] = {a, b, c};
+                for (int d = 0; d < 3; d++) {
+                    B.x[q + d * m] = g[d] * wcell;
+                    const double off = d == (a + b + c) % 3 ? rl * (1 - 1e-15 * (a + 1)) : 0.0;
+                    B.x[q + 1 + d * m] = g[d] < K ? g[d] * wcell + off : g[d] * wcell - off; /* stay in the bbox */
+                }
+                q += 2;
+            }
+    for (int64_t i = 0; i < m; i++) B.id[i] = (i * 7919) % m; /* a permutation of 0..m-1 (m even, 7919 prime) */
+    md_grid gg;
+    sd_md_grid_bbox(m, B.x, B.sc, rl, &gg);
+    size_t sb = sd_md_neighbor_scratch_bytes(m, B.x, B.sc, rl, NULL);
+    void *scr = xmalloc(sb);
+    B.start = xmalloc(8 * (size_t)(m + 1));
+    B.nbr = xmalloc(4 * 64 * (size_t)m);
+    B.nnbr = sd_md_neighbor_build(m, 0, B.x, B.sc, B.id, rl, NULL, B.start, B.nbr, 64 * m, scr, sb);
+    ok(sd_md_neighbor_build(m, 0, B.x, B.sc, B.id, rl, NULL, B.start, B.nbr, 64 * m, scr, 10) == -1,
+       "neighbor build refuses a scratch that is too small");
+    ok(lists_exact(&B, rl) && B.nnbr >= 2 * K * K * K,
+       "lists on a lattice with spacing = cell width (%lld cells/axis), partners at rl(1 - k*1e-15): %lld entries, all found",
+       (long long)gg.nc[0], (long long)B.nnbr);
+    /* capacity protocol: too small -> count returned, start complete */
+    int64_t *st2 = xmalloc(8 * (size_t)(m + 1));
+    int32_t *nb2 = xmalloc(4 * 10);
+    int64_t tot = sd_md_neighbor_build(m, 0, B.x, B.sc, B.id, rl, NULL, st2, nb2, 10, scr, sb);
+    ok(tot == B.nnbr && !memcmp(st2, B.start, 8 * (size_t)(m + 1)) && !memcmp(nb2, B.nbr, 40),
+       "capacity too small: returns the full count, start complete, first cap entries written");
+    free(st2), free(nb2), free(scr), free(B.x), free(B.id), free(B.start), free(B.nbr);
+}
+
+/* ---- (1) forces vs brute force, and vs the documented lane order ------------------------------------------ */
+/* Plain force loop with the documented order: entry k of a list goes to lane k % 8, lanes
+ * summed from +0 and combined ((l0+l1)+(l2+l3))+((l4+l5)+(l6+l7)). Uses the kernel's table. */
+static void ref_lane_forces(const blk *B, const md_lj_table *t, double *F)
+{
+    for (int64_t i = 0; i < B->nh; i++) {
+        double a[3][8] = {{0}};
+        for (int64_t k = B->start[i]; k < B->start[i + 1]; k++) {
+            const int64_t j = B->nbr[k];
+            const int ab = B->type[i] * MT + B->type[j];
+            const double dx = B->x[i] - B->x[j], dy = B->x[i + B->sc] - B->x[j + B->sc],
+                         dz = B->x[i + 2 * B->sc] - B->x[j + 2 * B->sc];
+            const double r2 = (dx * dx + dy * dy) + dz * dz;
+            if (!(r2 < t->rc2[ab])) continue;
+            const double r2i = 1.0 / r2, r6i = (r2i * r2i) * r2i;
+            const double fr = (r6i * (t->f12[ab] * r6i - t->f6[ab])) * r2i;
+            const int l = (int)((k - B->start[i]) % 8);
+            a[0][l] += dx * fr, a[1][l] += dy * fr, a[2][l] += dz * fr;
+        }
+        for (int d = 0; d < 3; d++)
+            F[i + d * B->sc] = ((a[d][0] + a[d][1]) + (a[d][2] + a[d][3])) + ((a[d][4] + a[d][5]) + (a[d][6] + a[d][7]));
+    }
+}
+
+static void test_forces(void)
+{
+    rng r = {31337};
+    struct { int64_t n; double L[3]; int ntypes, expl, shift; double rc; } cfg[] = {
+        {120, {6.0, 6.0, 6.0}, 1, 0, 0, 2.5},  {400, {7.0, 8.5, 10.0}, 1, 0, 1, 2.5},
+        {700, {9.0, 7.5, 8.0}, 2, 0, 0, 2.5},  {700, {9.0, 7.5, 8.0}, 3, 0, 1, 2.5},
+        {1000, {11.0, 9.0, 10.0}, 3, 1, 0, 2.2}, {1000, {10.0, 10.0, 12.0}, 3, 1, 1, 3.0}};
+    for (size_t c = 0; c < sizeof cfg / sizeof cfg[0]; c++) {
+        world w;
+        world_alloc(&w, cfg[c].n);
+        memcpy(w.L, cfg[c].L, sizeof w.L);
+        world_params(&w, cfg[c].ntypes, cfg[c].expl, cfg[c].rc, cfg[c].shift);
+        const double rl = cfg[c].rc + 0.3;
+        md_grid g;
+        sd_md_grid_box(w.L, rl, &g);
+        /* edge particles: 0, L - ulp, half box, box-grid cell boundaries */
+        double fx[8][3];
+        for (int k = 0; k < 8; k++)
+            for (int d = 0; d < 3; d++) fx[k][d] = NAN;
+        fx[0][0] = 0.0, fx[0][1] = 0.0, fx[0][2] = 0.0;
+        fx[1][0] = nextafter(w.L[0], 0);
+        fx[2][1] = nextafter(w.L[1], 0), fx[2][2] = 0.0;
+        fx[3][2] = nextafter(w.L[2], 0);
+        fx[4][0] = w.L[0] / 2;
+        fx[5][0] = w.L[0] / (double)g.nc[0], fx[5][1] = w.L[1] / (double)g.nc[1];
+        fx[6][2] = w.L[2] / (double)g.nc[2];
+        fx[7][0] = w.L[0] / 3, fx[7][1] = w.L[1] / 3;
+        world_random(&w, &r, 0.8, 8, (const double (*)[3])fx);
+        double *F = xmalloc(sizeof(double) * 3 * (size_t)w.n);
+        long double U, W;
+        ref_forces(&w, F, &U, &W);
+        split S;
+        split_build(&S, &w, (const int[3]){1, 1, 1}, rl, 5 + c);
+        sd_acc Ua, Wa;
+        split_forces(&S, &w, &Ua, &Wa);
+        double Fmax = 0, err = 0;
+        for (int64_t i = 0; i < 3 * w.n; i++) Fmax = fmax(Fmax, fabs(F[i]));
+        for (int64_t i = 0; i < w.n; i++) {
+            double e2 = 0;
+            for (int d = 0; d < 3; d++) e2 += (w.f[i + d * w.n] - F[i + d * w.n]) * (w.f[i + d * w.n] - F[i + d * w.n]);
+            err = fmax(err, sqrt(e2));
+        }
+        const double eu = fabs(sd_acc_sum(&Ua) - (double)U) / fabs((double)U), ew = fabs(sd_acc_sum(&Wa) - (double)W) / fabs((double)W);
+        ok(err <= 1e-12 * Fmax && eu <= 1e-13 && ew <= 1e-13,
+           "forces vs O(N^2) min image: N %lld, box %gx%gx%g, %d type(s) %s, shift %s, rc %g: max |dF| / max |F| = %.2e, "
+           "U rel %.1e, W rel %.1e",
+           (long long)w.n, w.L[0], w.L[1], w.L[2], w.ntypes, cfg[c].expl ? "explicit" : "LB", cfg[c].shift ? "on" : "off",
+           w.rc, err / Fmax, eu, ew);
+        /* bitwise vs the documented lane order */
+        blk *B = &S.b[0];
+        double *F2 = xmalloc(sizeof(double) * 3 * (size_t)B->sc);
+        ref_lane_forces(B, &w.tab, F2);
+        int same = 1;
+        for (int64_t i = 0; i < B->nh; i++)
+            for (int d = 0; d < 3; d++) same &= same_bits(F2[i + d * B->sc], B->f[i + d * B->sc]);
+        ok(same, "  ... bitwise equal to a plain loop in the documented lane order");
+        split_free(&S);
+        free(F), free(F2);
+        world_free(&w);
+    }
+}
+
+/* ---- (2) blocking independence ------------------------------------------------------------------------------ */
+static void test_blocking(void)
+{
+    rng r = {2718};
+    for (int sys = 0; sys < 2; sys++) {
+        world w;
+        world_alloc(&w, sys ? 1500 : 800);
+        if (sys) w.L[0] = 12.0, w.L[1] = 10.0, w.L[2] = 11.0;
+        else w.L[0] = w.L[1] = w.L[2] = 9.0;
+        world_params(&w, sys ? 3 : 1, 0, 2.5, sys);
+        const double fx[3][3] = {{0.0, 0.0, 0.0}, {NAN, 5.0, NAN}, {3.0, NAN, 4.5}}; /* block boundaries */
+        world_random(&w, &r, 0.8, 3, fx);
+        const double rl = 2.8;
+        const int nbs[4][3] = {{1, 1, 1}, {2, 1, 1}, {2, 2, 2}, {3, 2, 1}};
+        double *F0 = xmalloc(sizeof(double) * 3 * (size_t)w.n);
+        sd_acc U0, W0;
+        int same = 1, samee = 1;
+        for (int s = 0; s < 4; s++) {
+            split S;
+            split_build(&S, &w, nbs[s], rl, 1000 + s);
+            sd_acc U, W;
+            split_forces(&S, &w, &U, &W);
+            if (s == 0) {
+                memcpy(F0, w.f, sizeof(double) * 3 * (size_t)w.n);
+                U0 = U, W0 = W;
+            } else {
+                same &= !memcmp(F0, w.f, sizeof(double) * 3 * (size_t)w.n);
+                samee &= acc_same(&U, &U0) && acc_same(&W, &W0);
+            }
+            split_free(&S);
+        }
+        ok(same && samee, "blocking 1, 2x1x1, 2x2x2, 3x2x1 (shuffled home and ghosts): forces bitwise equal, exact U, W equal (%s)",
+           sys ? "1500 particles, 3 types, shift" : "800 particles, 1 type");
+        free(F0);
+        world_free(&w);
+    }
+}
+
+/* ---- (3) fcc lattice ------------------------------------------------------------------------------------------- */
+/* Independent lattice sum: fcc sites are (a/2)(i, j, k) with i + j + k even; energy per atom =
+ * 1/2 sum over sites within rc of 4 (r^-12 - r^-6), accumulated shell by shell (m = i^2+j^2+k^2). */
+static double fcc_shell_energy(double a, double rc, int *nshell, double *virial)
+{
+    const int M = (int)ceil(2 * rc / a) + 1;
+    long double e = 0, w = 0;
+    *nshell = 0;
+    for (int m = 1; m <= 3 * M * M; m++) {
+        const double r = 0.5 * a * sqrt((double)m);
+        if (r >= rc) break;
+        int cnt = 0;
+        for (int i = -M; i <= M; i++)
+            for (int j = -M; j <= M; j++)
+                for (int k = -M; k <= M; k++)
+                    if (((i + j + k) & 1) == 0 && i * i + j * j + k * k == m) cnt++;
+        if (!cnt) continue;
+        (*nshell)++;
+        const long double ir6 = 1.0L / powl(r, 6);
+        e += 0.5L * cnt * 4.0L * (ir6 * ir6 - ir6);
+        w += 0.5L * cnt * (48.0L * ir6 * ir6 - 24.0L * ir6); /* r . F of the pair */
+    }
+    *virial = (double)w;
+    return (double)e;
+}
+
+static void test_fcc(void)
+{
+    const double rho = 0.8442, rc = 2.5;
+    const int64_t nc[3] = {6, 5, 7};
+    const int64_t N = 4 * nc[0] * nc[1] * nc[2];
+    const double a = sd_md_fcc_lattice_constant(rho);
+    world w;
+    world_alloc(&w, N);
+    for (int d = 0; d < 3; d++) w.L[d] = (double)nc[d] * a;
+    /* two chunks: particle k's position depends on k only */
+    const int64_t k1 = N / 3;
+    double *xa = xmalloc(sizeof(double) * 3 * (size_t)N);
+    sd_md_fcc(0, k1, nc, a, xa, N, w.id);
+    sd_md_fcc(k1, N - k1, nc, a, xa + k1, N, w.id + k1);
+    memcpy(w.x, xa, sizeof(double) * 3 * (size_t)N);
+    double *xb = xmalloc(sizeof(double) * 3 * 10);
+    int64_t idb[10];
+    sd_md_fcc(123, 10, nc, a, xb, 10, idb);
+    int same = 1, inbox = 1, ids = 1;
+    for (int k = 0; k < 10; k++)
+        for (int d = 0; d < 3; d++) same &= xb[k + d * 10] == xa[123 + k + d * N] && idb[k] == 123 + k;
+    for (int64_t i = 0; i < N; i++) {
+        ids &= w.id[i] == i;
+        for (int d = 0; d < 3; d++) inbox &= w.x[i + d * N] >= 0 && w.x[i + d * N] < w.L[d];
+    }
+    const double dens = (double)N / (w.L[0] * w.L[1] * w.L[2]);
+    double dmin2 = INFINITY;
+    for (int64_t i = 0; i < N; i++)
+        for (int64_t j = i + 1; j < N; j++) {
+            double r2 = 0;
+            for (int d = 0; d < 3; d++) {
+                double dx = w.x[i + d * N] - w.x[j + d * N];
+                dx -= w.L[d] * rint(dx / w.L[d]);
+                r2 += dx * dx;
+            }
+            dmin2 = fmin(dmin2, r2);
+        }
+    ok(N == 840 && same && inbox && ids && fabs(dens - rho) <= 1e-14 * rho && fabs(sqrt(dmin2) - a / sqrt(2.0)) <= 1e-14 * a,
+       "fcc 6x5x7: N = 4 nx ny nz = %lld, ids 0..N-1, in the box, chunk-independent, density %.17g (rho %.4g), "
+       "min distance = a/sqrt2 (a = %.15g)",
+       (long long)N, dens, rho, a);
+    /* lattice energy */
+    world_params(&w, 1, 0, rc, 0);
+    split S;
+    split_build(&S, &w, (const int[3]){1, 1, 1}, rc + 0.3, 1);
+    sd_acc U, Wv;
+    split_forces(&S, &w, &U, &Wv);
+    int ns;
+    double wref;
+    const double eref = fcc_shell_energy(a, rc, &ns, &wref), e = sd_acc_sum(&U) / (double)N;
+    const double wn = sd_acc_sum(&Wv) / (double)N, V = w.L[0] * w.L[1] * w.L[2];
+    const double P = md_pressure(0.5 * (3.0 * N - 3.0) * 1.44, sd_acc_sum(&Wv), V); /* at T = 1.44 */
+    const double Pref = ((3.0 * N - 3.0) * 1.44 + wref * N) / (3.0 * V);
+    double Fmax = 0;
+    for (int64_t i = 0; i < 3 * N; i++) Fmax = fmax(Fmax, fabs(w.f[i]));
+    ok(fabs(e - eref) <= 1e-12 * fabs(eref) && fabs(e - (-6.7733681)) < 1e-7 && Fmax < 1e-12,
+       "perfect fcc, rho 0.8442, rc 2.5, no shift: U/N = %.15f, shell sum (%d shells) %.15f, LAMMPS in.lj -6.7733681; "
+       "max |F| %.1e", e, ns, eref, Fmax);
+    ok(fabs(wn - wref) <= 1e-12 * fabs(wref) && fabs(P - Pref) <= 1e-12 * fabs(Pref),
+       "  ... virial W/N = %.15f (shell sum %.15f), pressure at T 1.44 = %.15f (from the shell sum %.15f)", wn, wref, P, Pref);
+    split_free(&S);
+    free(xa), free(xb);
+    world_free(&w);
+}
+
+/* ---- (4) velocities ------------------------------------------------------------------------------------------------ */
+/* create + adjust over the particles split into groups (blocks) given by grp[i] (ngrp groups);
+ * every reduction is a merge of per-group partials, as the runtime would do. */
+static void vel_init(world *w, const int *grp, int ngrp, double T, double kB, uint64_t seed, double *Tbefore)
+{
+    const int64_t n = w->n;
+    int64_t *idx = xmalloc(8 * (size_t)n);
+    double *v = xmalloc(sizeof(double) * 3 * (size_t)n);
+    int64_t *id = xmalloc(8 * (size_t)n);
+    int32_t *ty = xmalloc(4 * (size_t)n);
+    sd_acc P[3], M, K;
+    for (int c = 0; c < 3; c++) sd_acc_init(&P[c]);
+    sd_acc_init(&M), sd_acc_init(&K);
+    for (int pass = 0; pass < 3; pass++) {
+        double vcm[3], lambda = 1;
+        if (pass >= 1)
+            for (int c = 0; c < 3; c++) vcm[c] = sd_acc_sum(&P[c]) / sd_acc_sum(&M);
+        if (pass == 2) {
+            const double Tp = md_temperature(sd_acc_sum(&K), 3.0 * n - 3.0, kB);
+            lambda = md_rescale_lambda(Tp, T);
+        }
+        for (int g = 0; g < ngrp; g++) {
+            int64_t m = 0;
+            for (int64_t i = n - 1; i >= 0; i--) /* reversed order inside the block */
+                if (grp[i] == g) idx[m++] = i;
+            for (int64_t k = 0; k < m; k++) {
+                id[k] = w->id[idx[k]], ty[k] = w->type[idx[k]];
+                for (int c = 0; c < 3; c++) v[k + c * m] = w->v[idx[k] + c * n];
+            }
+            if (pass == 0) {
+                sd_md_velocity_create(m, id, ty, w->mass, w->ntypes, T, kB, seed, v, m);
+                sd_acc p[3], ms;
+                for (int c = 0; c < 3; c++) sd_acc_init(&p[c]);
+                sd_acc_init(&ms);
+                sd_md_momentum(m, ty, w->mass, w->ntypes, v, m, p, &ms);
+                for (int c = 0; c < 3; c++) sd_acc_merge(&P[c], &p[c]);
+                sd_acc_merge(&M, &ms);
+            } else if (pass == 1) {
+                sd_acc k;
+                sd_acc_init(&k);
+                sd_md_kinetic(m, ty, w->mass, w->ntypes, v, m, vcm, &k);
+                sd_acc_merge(&K, &k);
+            } else {
+                sd_md_velocity_adjust(m, vcm, lambda, v, m);
+            }
+            for (int64_t k = 0; k < m; k++)
+                for (int c = 0; c < 3; c++) w->v[idx[k] + c * n] = v[k + c * m];
+        }
+        if (pass == 1 && Tbefore) {
+            sd_acc k0;
+            sd_acc_init(&k0);
+            sd_md_kinetic(n, w->type, w->mass, w->ntypes, w->v, n, NULL, &k0);
+            *Tbefore = md_temperature(sd_acc_sum(&k0), 3.0 * n - 3.0, kB);
+        }
+    }
+    free(idx), free(v), free(id), free(ty);
+}
+
+static void test_velocities(void)
+{
+    const int64_t nc[3] = {6, 6, 6};
+    const int64_t N = 864;
+    struct { int ntypes; double m0, m1, T, kB; const char *what; } cfg[] = {
+        {1, 1.0, 1.0, 1.44, MD_KB_LJ, "LJ units, 1 type"},
+        {2, 1.0, 2.5, 1.44, MD_KB_LJ, "LJ units, masses 1 and 2.5"},
+        {1, 39.948, 39.948, 300.0, MD_KB_REAL, "real units, argon at 300 K"}};
+    for (int c = 0; c < 3; c++) {
+        world w;
+        world_alloc(&w, N);
+        sd_md_fcc(0, N, nc, 1.7, w.x, N, w.id);
+        w.ntypes = cfg[c].ntypes, w.mass[0] = cfg[c].m0, w.mass[1] = cfg[c].m1;
+        for (int64_t i = 0; i < N; i++) w.type[i] = (int32_t)(i % cfg[c].ntypes);
+        int *g1 = calloc((size_t)N, sizeof(int)), *g3 = xmalloc(sizeof(int) * (size_t)N);
+        rng r = {11 + c};
+        for (int64_t i = 0; i < N; i++) g3[i] = (int)(rng_u64(&r) % 3);
+        double Tb;
+        vel_init(&w, g1, 1, cfg[c].T, cfg[c].kB, 2024, &Tb);
+        double *v1 = xmalloc(sizeof(double) * 3 * (size_t)N);
+        memcpy(v1, w.v, sizeof(double) * 3 * (size_t)N);
+        vel_init(&w, g3, 3, cfg[c].T, cfg[c].kB, 2024, NULL);
+        const int same = !memcmp(v1, w.v, sizeof(double) * 3 * (size_t)N);
+        sd_acc P[3], M, K;
+        for (int d = 0; d < 3; d++) sd_acc_init(&P[d]);
+        sd_acc_init(&M), sd_acc_init(&K);
+        sd_md_momentum(N, w.type, w.mass, w.ntypes, w.v, N, P, &M);
+        sd_md_kinetic(N, w.type, w.mass, w.ntypes, w.v, N, NULL, &K);
+        const double p = sqrt(pow(sd_acc_sum(&P[0]), 2) + pow(sd_acc_sum(&P[1]), 2) + pow(sd_acc_sum(&P[2]), 2));
+        const double T = md_temperature(sd_acc_sum(&K), 3.0 * N - 3.0, cfg[c].kB);
+        /* the momentum scale: sum m |v| */
+        double mv = 0;
+        for (int64_t i = 0; i < N; i++) mv += w.mass[w.type[i]] * fabs(w.v[i]);
+        ok(same && p <= 1e-12 * fmax(1.0, mv / N) && fabs(T - cfg[c].T) <= 1e-13 * cfg[c].T && fabs(Tb / cfg[c].T - 1) < 0.15,
+           "velocity create+adjust (%s): |P| = %.2e, T = %.17g (target %g, rel %.1e; raw Gaussians %.4g), "
+           "1 block == 3 blocks bitwise",
+           cfg[c].what, p, T, cfg[c].T, fabs(T - cfg[c].T) / cfg[c].T, Tb);
+        free(g1), free(g3), free(v1);
+        world_free(&w);
+    }
+}
+
+/* ---- a single-block simulation, as the runtime will run it: particles kept sorted by (cell, id)
+ * of the box grid, ghosts from the library's ghost plan (periodic images), lists rebuilt every
+ * `every` steps or when a particle moved more than skin/2 ------------------------------------------------ */
+enum { THERMO_NONE = 0, THERMO_BERENDSEN, THERMO_LANGEVIN };
+typedef struct sim {
+    int64_t n, cap, ng, ncell, nbrcap;
+    double L[3], rc, skin, rl, dt;
+    double *x, *v, *f, *x0, *tmp; /* x: home + ghost, sc = cap; v, f, x0, tmp: sc = n */
+    int64_t *id, *own, *cell, *cs, *perm, *tmpi, *start;
+    int32_t *type, *tmpt, *nbr;
+    int8_t *sh;
+    md_grid g, gb; /* box grid; the block's grid (box + ghost layer) */
+    void *scr;
+    size_t scrb;
+    md_lj_table tab;
+    double mass[MT];
+    int ntypes, every, thermo, nocheck; /* nocheck: rebuild every `every` steps only (LAMMPS "check no") */
+    double T0, tau, gamma;
+    uint64_t seed;
+    int64_t step, nrebuild, nearly;
+} sim;
+
+static void sim_rebuild(sim *s)
+{
+    const int64_t n = s->n;
+    sd_md_wrap(n, s->L, s->x, s->cap);
+    sd_md_bin(n, s->x, s->cap, &s->g, s->cell);
+    sd_md_sort_by_cell(n, s->cell, s->id, s->ncell, s->cs, s->perm);
+    /* permute home fields */
+    sd_md_gather_f64(n, s->perm, 3, s->x, s->cap, s->tmp, n);
+    for (int d = 0; d < 3; d++) memcpy(s->x + d * s->cap, s->tmp + d * n, sizeof(double) * (size_t)n);
+    sd_md_gather_f64(n, s->perm, 3, s->v, n, s->tmp, n);
+    memcpy(s->v, s->tmp, sizeof(double) * 3 * (size_t)n);
+    sd_md_gather_f64(n, s->perm, 3, s->f, n, s->tmp, n);
+    memcpy(s->f, s->tmp, sizeof(double) * 3 * (size_t)n);
+    sd_md_gather_i64(n, s->perm, s->id, s->tmpi);
+    memcpy(s->id, s->tmpi, 8 * (size_t)n);
+    sd_md_gather_i32(n, s->perm, s->type, s->tmpt);
+    memcpy(s->type, s->tmpt, 4 * (size_t)n);
+    /* ghosts: the whole box is one block */
+    const int64_t blo[3] = {0, 0, 0};
+    s->ng = sd_md_ghost_plan(&s->g, s->cs, blo, s->g.nc, s->own, s->sh, s->cap - n);
+    if (s->ng > s->cap - n) abort();
+    sd_md_ghost_fill(s->ng, s->own, s->sh, s->L, s->x, s->cap, s->x + n, s->cap);
+    sd_md_gather_i64(s->ng, s->own, s->id, s->id + n);
+    sd_md_gather_i32(s->ng, s->own, s->type, s->type + n);
+    const size_t need = sd_md_neighbor_scratch_bytes(n + s->ng, s->x, s->cap, s->rl, &s->gb);
+    if (need > s->scrb) {
+        free(s->scr);
+        s->scrb = need + need / 4;
+        s->scr = xmalloc(s->scrb);
+    }
+    int64_t tot = sd_md_neighbor_build(n, s->ng, s->x, s->cap, s->id, s->rl, &s->gb, s->start, s->nbr, s->nbrcap, s->scr, s->scrb);
+    if (tot > s->nbrcap) {
+        free(s->nbr);
+        s->nbrcap = tot + tot / 4;
+        s->nbr = xmalloc(4 * (size_t)s->nbrcap);
+        tot = sd_md_neighbor_build(n, s->ng, s->x, s->cap, s->id, s->rl, &s->gb, s->start, s->nbr, s->nbrcap, s->scr, s->scrb);
+    }
+    for (int d = 0; d < 3; d++) memcpy(s->x0 + d * n, s->x + d * s->cap, sizeof(double) * (size_t)n);
+    s->nrebuild++;
+}
+
+/* fcc liquid start: nc^3 cells at rho, velocities at T (create + exact adjust). */
+static void sim_init(sim *s, int64_t ncell1, double rho, double T, double rc, double skin, double dt, int shift, int every)
+{
+    memset(s, 0, sizeof *s);
+    const int64_t nc[3] = {ncell1, ncell1, ncell1}, n = 4 * ncell1 * ncell1 * ncell1;
+    const double a = sd_md_fcc_lattice_constant(rho);
+    s->n = n, s->cap = 28 * n, s->rc = rc, s->skin = skin, s->rl = rc + skin, s->dt = dt, s->every = every;
+    for (int d = 0; d < 3; d++) s->L[d] = (double)ncell1 * a;
+    s->x = xmalloc(sizeof(double) * 3 * (size_t)s->cap);
+    s->v = xmalloc(sizeof(double) * 3 * (size_t)n);
+    s->f = calloc(3 * (size_t)n, sizeof(double));
+    s->x0 = xmalloc(sizeof(double) * 3 * (size_t)n);
+    s->tmp = xmalloc(sizeof(double) * 3 * (size_t)n);
+    s->id = xmalloc(8 * (size_t)s->cap);
+    s->own = xmalloc(8 * (size_t)s->cap);
+    s->sh = xmalloc(3 * (size_t)s->cap);
+    s->cell = xmalloc(8 * (size_t)n);
+    s->perm = xmalloc(8 * (size_t)n);
+    s->tmpi = xmalloc(8 * (size_t)n);
+    s->type = calloc((size_t)s->cap, sizeof(int32_t));
+    s->tmpt = xmalloc(4 * (size_t)n);
+    s->start = xmalloc(8 * (size_t)(n + 1));
+    s->ntypes = 1, s->mass[0] = 1.0;
+    md_lj_table_lb(&s->tab, 1, (const double[]){1.0}, (const double[]){1.0}, rc, shift);
+    sd_md_grid_box(s->L, s->rl, &s->g);
+    s->ncell = sd_md_grid_ncells(&s->g);
+    sd_md_grid_block(&s->g, (const int64_t[3]){0, 0, 0}, s->g.nc, &s->gb);
+    s->cs = xmalloc(8 * (size_t)(s->ncell + 1));
+    sd_md_fcc(0, n, nc, a, s->x, s->cap, s->id);
+    /* velocities (one block) */
+    sd_md_velocity_create(n, s->id, s->type, s->mass, 1, T, 1.0, 12345, s->v, n);
+    sd_acc P[3], M, K;
+    for (int d = 0; d < 3; d++) sd_acc_init(&P[d]);
+    sd_acc_init(&M), sd_acc_init(&K);
+    sd_md_momentum(n, s->type, s->mass, 1, s->v, n, P, &M);
+    double vcm[3];
+    for (int d = 0; d < 3; d++) vcm[d] = sd_acc_sum(&P[d]) / sd_acc_sum(&M);
+    sd_md_kinetic(n, s->type, s->mass, 1, s->v, n, vcm, &K);
+    sd_md_velocity_adjust(n, vcm, md_rescale_lambda(md_temperature(sd_acc_sum(&K), 3.0 * n - 3, 1.0), T), s->v, n);
+    sim_rebuild(s);
+    sd_md_lj_force(n, s->x, s->cap, s->type, &s->tab, s->start, s->nbr, s->f, n);
+}
+
+static void sim_free(sim *s)
+{
+    free(s->x), free(s->v), free(s->f), free(s->x0), free(s->tmp), free(s->id), free(s->own), free(s->sh);
+    free(s->cell), free(s->perm), free(s->tmpi), free(s->type), free(s->tmpt), free(s->start), free(s->cs);
+    free(s->nbr), free(s->scr);
+}
+
+static double sim_T(const sim *s)
+{
+    sd_acc K;
+    sd_acc_init(&K);
+    sd_md_kinetic(s->n, s->type, s->mass, s->ntypes, s->v, s->n, NULL, &K);
+    return md_temperature(sd_acc_sum(&K), 3.0 * s->n - 3, 1.0);
+}
+
+static double sim_energy(const sim *s, double *T)
+{
+    sd_acc K, U, W;
+    sd_acc_init(&K), sd_acc_init(&U), sd_acc_init(&W);
+    sd_md_kinetic(s->n, s->type, s->mass, s->ntypes, s->v, s->n, NULL, &K);
+    sd_md_lj_energy_virial(s->n, s->x, s->cap, s->type, &s->tab, s->start, s->nbr, &U, &W);
+    if (T) *T = md_temperature(sd_acc_sum(&K), 3.0 * s->n - 3, 1.0);
+    return sd_acc_sum(&K) + sd_acc_sum(&U);
+}
+
+/* One velocity-Verlet step; the lists are rebuilt when due or when the displacement check fires. */
+static void sim_step(sim *s)
+{
+    const int64_t n = s->n;
+    sd_md_kick(n, s->type, s->mass, s->ntypes, s->dt, s->f, n, s->v, n);
+    sd_md_drift(n, s->dt, s->v, n, s->x, s->cap);
+    s->step++;
+    sd_acc D;
+    sd_acc_init(&D);
+    sd_md_max_disp2(n, s->x, s->cap, s->x0, n, &D);
+    const int early = !s->nocheck && (D.nonfinite > 0 || !(D.maxv <= 0.25 * s->skin * s->skin));
+    if (early || s->step % s->every == 0) {
+        s->nearly += early && s->step % s->every != 0;
+        sim_rebuild(s);
+    } else {
+        sd_md_ghost_fill(s->ng, s->own, s->sh, s->L, s->x, s->cap, s->x + n, s->cap);
+    }
+    sd_md_lj_force(n, s->x, s->cap, s->type, &s->tab, s->start, s->nbr, s->f, n);
+    sd_md_kick(n, s->type, s->mass, s->ntypes, s->dt, s->f, n, s->v, n);
+    if (s->thermo == THERMO_BERENDSEN)
+        sd_md_velocity_adjust(n, NULL, md_berendsen_lambda(sim_T(s), s->T0, s->dt, s->tau), s->v, n);
+    else if (s->thermo == THERMO_LANGEVIN)
+        sd_md_langevin(n, s->id, s->type, s->mass, s->ntypes, s->dt, s->gamma, s->T0, 1.0, s->seed, s->step, s->v, n);
+}
+
+/* Pairs of home particles within rc (minimum image, brute force) missing from the lists. */
+static int64_t sim_missed(const sim *s, unsigned char *bits)
+{
+    const int64_t n = s->n;
+    memset(bits, 0, (size_t)(n * n + 7) / 8);
+    for (int64_t i = 0; i < n; i++)
+        for (int64_t k = s->start[i]; k < s->start[i + 1]; k++) {
+            const int64_t b = s->id[i] * n + s->id[s->nbr[k]];
+            bits[b >> 3] |= (unsigned char)(1u << (b & 7));
+        }
+    int64_t missed = 0;
+    const double rc2 = s->rc * s->rc;
+    for (int64_t i = 0; i < n; i++)
+        for (int64_t j = i + 1; j < n; j++) {
+            double r2 = 0;
+            for (int d = 0; d < 3; d++) {
+                double dx = s->x[i + d * s->cap] - s->x[j + d * s->cap];
+                dx -= s->L[d] * rint(dx / s->L[d]);
+                r2 += dx * dx;
+            }
+            if (r2 < rc2) {
+                const int64_t b1 = s->id[i] * n + s->id[j], b2 = s->id[j] * n + s->id[i];
+                missed += !((bits[b1 >> 3] >> (b1 & 7)) & 1) + !((bits[b2 >> 3] >> (b2 & 7)) & 1);
+            }
+        }
+    return missed;
+}
+
+/* ---- (5) NVE ---------------------------------------------------------------------------------------------------- */
+static void nve_run(int shift, int64_t nsteps, int check_pairs, double *drift_end, double *drift_max, double *slope_rel,
+                    int64_t *missed, int64_t *nreb, int64_t *nearly, double *Tend, double *secs)
+{
+    sim s;
+    sim_init(&s, 5, 0.8442, 1.44, 2.5, 0.3, 0.005, shift, 20);
+    unsigned char *bits = xmalloc((size_t)(s.n * s.n + 7) / 8);
+    double E0 = sim_energy(&s, NULL), dmax = 0;
+    const int64_t kfit = 100; /* the fit starts after the lattice has melted (the first ~20 steps) */
+    long double st = 0, se = 0, stt = 0, ste = 0;
+    int64_t ns = 0;
+    *missed = sim_missed(&s, bits);
+    const double t0 = now();
+    double E = E0;
+    for (int64_t k = 1; k <= nsteps; k++) {
+        sim_step(&s);
+        if (check_pairs) *missed += sim_missed(&s, bits);
+        if (k % 10 == 0) {
+            E = sim_energy(&s, Tend);
+            dmax = fmax(dmax, fabs(E - E0));
+            const double t = k * s.dt;
+            if (k >= kfit) st += t, se += E, stt += t * t, ste += t * E, ns++;
+        }
+    }
+    *secs = now() - t0;
+    const long double slope = (ns * ste - st * se) / (ns * stt - st * st);
+    *drift_end = fabs(E - E0) / fabs(E0);
+    *drift_max = dmax / fabs(E0);
+    *slope_rel = (double)(fabsl(slope) * (nsteps - kfit) * s.dt / fabs(E0));
+    *nreb = s.nrebuild, *nearly = s.nearly;
+    free(bits);
+    sim_free(&s);
+}
+
+static void test_nve(void)
+{
+    {   /* the lists of the single-block simulation (box grid + ghost layer as the neighbour grid) */
+        sim s;
+        sim_init(&s, 5, 0.8442, 1.44, 2.5, 0.3, 0.005, 1, 20);
+        for (int64_t nr = s.nrebuild; s.nrebuild == nr;) sim_step(&s); /* until the lists were rebuilt */
+        blk B;
+        memset(&B, 0, sizeof B);
+        B.nh = s.n, B.ng = s.ng, B.sc = s.cap, B.x = s.x, B.id = s.id, B.start = s.start, B.nbr = s.nbr;
+        B.nnbr = s.start[s.n];
+        ok(lists_exact(&B, s.rl) && s.g.nc[0] == 2 && s.gb.nc[0] == 4,
+           "lists with the block grid (box grid 2x2x2 + ghost layer), %lld ghosts from the ghost plan: = brute force",
+           (long long)s.ng);
+        sim_free(&s);
+    }
+    double de, dm, sl, T, secs;
+    int64_t missed, nreb, nearly;
+    nve_run(1, 10000, 1, &de, &dm, &sl, &missed, &nreb, &nearly, &T, &secs);
+    ok(missed == 0, "NVE 500 atoms, 10000 steps: no pair within rc missing from the lists at any step "
+                    "(%lld rebuilds, %lld early from the skin/2 displacement check)", (long long)nreb, (long long)nearly);
+    ok(sl <= 1e-4 && de <= 1e-4,
+       "NVE (shifted LJ), rho 0.8442, T0 1.44 (T at end %.3f), dt 0.005, 10000 steps: relative energy drift "
+       "(least-squares line over steps 100..10000) %.2e, E(end) - E(0) %.2e (both <= 1e-4); largest |E - E(0)| %.2e "
+       "(the melting transient, steps 5-10, and O(dt^2) fluctuations); %.1f s",
+       T, sl, de, dm, secs);
+    nve_run(0, 10000, 0, &de, &dm, &sl, &missed, &nreb, &nearly, &T, &secs);
+    diag("NVE with the unshifted potential (energy jumps when pairs cross rc): end %.2e, max %.2e, fitted %.2e", de, dm, sl);
+    {   /* what the displacement check prevents: rebuilding every 20 steps only (LAMMPS bench/in.lj) */
+        sim s;
+        sim_init(&s, 5, 0.8442, 1.44, 2.5, 0.3, 0.005, 1, 20);
+        s.nocheck = 1;
+        unsigned char *bits = xmalloc((size_t)(s.n * s.n + 7) / 8);
+        int64_t miss = 0, steps_missing = 0;
+        for (int k = 1; k <= 2000; k++) {
+            sim_step(&s);
+            const int64_t m = sim_missed(&s, bits);
+            miss += m, steps_missing += m > 0;
+        }
+        diag("without the displacement check (rebuild every 20 steps only), 2000 steps: %lld steps with pairs "
+             "within rc missing from the lists (%lld pair-steps): the check is needed",
+             (long long)steps_missing, (long long)miss);
+        free(bits);
+        sim_free(&s);
+    }
+}
+
+/* ---- (6) thermostats ---------------------------------------------------------------------------------------------- */
+/* A trajectory run block by block (split driver): every kernel on block arrays; rebuilds every 10
+ * steps with new shuffles. thermo: Berendsen (global T from merged exact partials) or Langevin. */
+static void split_run(world *w, const int nb[3], int nsteps, int thermo, double dt, double T0, uint64_t seed)
+{
+    const double rl = w->rc + 0.3;
+    split S;
+    split_build(&S, w, nb, rl, 77);
+    split_forces(&S, w, NULL, NULL);
+    for (int step = 1; step <= nsteps; step++) {
+        for (int b = 0; b < S.nblk; b++) { /* kick + drift */
+            blk *B = &S.b[b];
+            for (int64_t i = 0; i < B->nh; i++)
+                for (int d = 0; d < 3; d++) {
+                    B->v[i + d * B->sc] = w->v[B->glob[i] + d * w->n];
+                    B->f[i + d * B->sc] = w->f[B->glob[i] + d * w->n];
+                }
+            sd_md_kick(B->nh, B->type, w->mass, w->ntypes, dt, B->f, B->sc, B->v, B->sc);
+            sd_md_drift(B->nh, dt, B->v, B->sc, B->x, B->sc);
+            if (step % 10 == 0) sd_md_wrap(B->nh, w->L, B->x, B->sc);
+            for (int64_t i = 0; i < B->nh; i++)
+                for (int d = 0; d < 3; d++) {
+                    w->x[B->glob[i] + d * w->n] = B->x[i + d * B->sc];
+                    w->v[B->glob[i] + d * w->n] = B->v[i + d * B->sc];
+                }
+        }
+        if (step % 10 == 0) {
+            split_free(&S);
+            split_build(&S, w, nb, rl, 77 + step);
+        } else
+            for (int b = 0; b < S.nblk; b++) blk_ghosts(&S.b[b], w);
+        split_forces(&S, w, NULL, NULL);
+        sd_acc K;
+        sd_acc_init(&K);
+        for (int b = 0; b < S.nblk; b++) { /* second kick, kinetic partials */
+            blk *B = &S.b[b];
+            for (int64_t i = 0; i < B->nh; i++)
+                for (int d = 0; d < 3; d++) {
+                    B->f[i + d * B->sc] = w->f[B->glob[i] + d * w->n];
+                    B->v[i + d * B->sc] = w->v[B->glob[i] + d * w->n]; /* blocks may be new */
+                }
+            sd_md_kick(B->nh, B->type, w->mass, w->ntypes, dt, B->f, B->sc, B->v, B->sc);
+            if (thermo == THERMO_LANGEVIN)
+                sd_md_langevin(B->nh, B->id, B->type, w->mass, w->ntypes, dt, 1.0, T0, 1.0, seed, step, B->v, B->sc);
+            sd_acc k;
+            sd_acc_init(&k);
+            sd_md_kinetic(B->nh, B->type, w->mass, w->ntypes, B->v, B->sc, NULL, &k);
+            sd_acc_merge(&K, &k);
+        }
+        const double lam = thermo == THERMO_BERENDSEN
+                               ? md_berendsen_lambda(md_temperature(sd_acc_sum(&K), 3.0 * w->n - 3, 1.0), T0, dt, 0.1)
+                               : 1.0;
+        for (int b = 0; b < S.nblk; b++) {
+            blk *B = &S.b[b];
+            if (thermo == THERMO_BERENDSEN) sd_md_velocity_adjust(B->nh, NULL, lam, B->v, B->sc);
+            for (int64_t i = 0; i < B->nh; i++)
+                for (int d = 0; d < 3; d++) w->v[B->glob[i] + d * w->n] = B->v[i + d * B->sc];
+        }
+    }
+    split_free(&S);
+}
+
+static void test_thermostats(void)
+{
+    /* bitwise trajectories across blockings: 2 types (masses 1, 2), LB mixing, shift */
+    const int64_t nc[3] = {4, 4, 4}, N = 256;
+    const double a = sd_md_fcc_lattice_constant(0.8442);
+    const int nbs[3][3] = {{1, 1, 1}, {2, 2, 2}, {3, 2, 1}};
+    for (int th = THERMO_BERENDSEN; th <= THERMO_LANGEVIN; th++) {
+        double *x0 = NULL, *v0 = NULL;
+        int same = 1;
+        for (int s = 0; s < 3; s++) {
+            world w;
+            world_alloc(&w, N);
+            for (int d = 0; d < 3; d++) w.L[d] = 4 * a;
+            world_params(&w, 2, 0, 2.5, 1);
+            w.mass[1] = 2.0;
+            sd_md_fcc(0, N, nc, a, w.x, N, w.id);
+            for (int64_t i = 0; i < N; i++) w.type[i] = (int32_t)(i % 5 == 0);
+            int *g1 = calloc((size_t)N, sizeof(int));
+            vel_init(&w, g1, 1, 1.44, 1.0, 99, NULL);
+            free(g1);
+            split_run(&w, nbs[s], 60, th, 0.005, 1.0, 555);
+            if (s == 0) {
+                x0 = xmalloc(sizeof(double) * 3 * N), v0 = xmalloc(sizeof(double) * 3 * N);
+                memcpy(x0, w.x, sizeof(double) * 3 * N), memcpy(v0, w.v, sizeof(double) * 3 * N);
+            } else
+                same &= !memcmp(x0, w.x, sizeof(double) * 3 * N) && !memcmp(v0, w.v, sizeof(double) * 3 * N);
+            world_free(&w);
+        }
+        ok(same, "%s, 60 steps, rebuilds every 10 (wrap, new blocks, shuffled): positions and velocities bitwise "
+                 "equal for 1, 2x2x2 and 3x2x1 blocks",
+           th == THERMO_BERENDSEN ? "Berendsen" : "Langevin");
+        free(x0), free(v0);
+    }
+
+    /* Berendsen and Langevin bring T to T0 (500 atoms, fcc start at 1.44 melts to ~0.7) */
+    for (int th = THERMO_BERENDSEN; th <= THERMO_LANGEVIN; th++) {
+        sim s;
+        sim_init(&s, 5, 0.8442, 1.44, 2.5, 0.3, 0.005, 1, 20);
+        s.thermo = th, s.T0 = 1.1, s.tau = 0.1, s.gamma = 2.0, s.seed = 8;
+        const int64_t nst = th == THERMO_BERENDSEN ? 1000 : 3000;
+        double Tm = 0, Tfirst = 0;
+        int64_t cnt = 0;
+        for (int64_t k = 1; k <= nst; k++) {
+            sim_step(&s);
+            if (k == 100) Tfirst = sim_T(&s);
+            if (k > nst / 2) Tm += sim_T(&s), cnt++;
+        }
+        Tm /= (double)cnt;
+        ok(fabs(Tm - s.T0) <= (th == THERMO_BERENDSEN ? 0.02 : 0.04) * s.T0,
+           "%s to T0 = 1.1: T after 100 steps %.3f, mean T over steps %lld..%lld = %.4f", th == THERMO_BERENDSEN ? "Berendsen (tau 0.1)" : "Langevin (gamma 2)",
+           Tfirst, (long long)nst / 2, (long long)nst, Tm);
+        sim_free(&s);
+    }
+}
+
+int main(int argc, char **argv)
+{
+    (void)argc, (void)argv;
+    double t = now();
+    test_math();
+    test_cells();
+    test_neighbor();
+    test_forces();
+    test_blocking();
+    test_fcc();
+    test_velocities();
+    test_thermostats();
+    test_nve();
+    diag("total %.1f s", now() - t);
+    return tap_done();
+}
