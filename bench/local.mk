@@ -40,7 +40,7 @@ EXTRA_DIST += bench/peers/in.lj bench/peers/lj-liquid.lammps.ref bench/peers/fcc
 # LAMMPS bench/in.lj system, per atom-step (docs/benchmarks.md).
 EXTRA_PROGRAMS += bench/md/kernels
 CLEANFILES += bench/md/kernels$(EXEEXT)
-bench_md_kernels_SOURCES = bench/md/kernels.c
+bench_md_kernels_SOURCES = bench/md/kernels.c tests/md_sim.h
 bench_md_kernels_LDADD = libstardag.la -lm
 
 # GPU: the device's memory bandwidth (nvcc), and the lattice benchmark on CPU, GPU and both.
@@ -49,7 +49,7 @@ bench/baselines/cuda_triad$(EXEEXT): $(top_srcdir)/bench/baselines/cuda_triad.cu
 	$(AM_V_NVCC)$(MKDIR_P) bench/baselines && $(NVCC) $(NVCCFLAGS) -o $@ $< -L$(CUDA_LIBDIR) -Xlinker -rpath=$(CUDA_LIBDIR)
 CLEANFILES += bench/baselines/cuda_triad$(EXEEXT)
 endif
-EXTRA_DIST += bench/baselines/cuda_triad.cu bench/lattice/gpu.sh
+EXTRA_DIST += bench/baselines/cuda_triad.cu bench/lattice/gpu.sh bench/gpu/evidence.sh scripts/gpu-bundle.sh
 .PHONY: bench-gpu
 bench-gpu: bench/baselines/cuda_triad$(EXEEXT) stardag$(EXEEXT)
 	BUILDDIR='$(abs_top_builddir)' $(SHELL) $(top_srcdir)/bench/lattice/gpu.sh

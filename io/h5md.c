@@ -22,15 +22,14 @@
 #define _GNU_SOURCE
 #include "h5md.h"
 #include "h5err.h"
+#include "h5util.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <inttypes.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -38,7 +37,6 @@
 
 #define ROW_CHUNK 1024           /* rows per chunk of the 1-D/2-D series */
 #define PART_CHUNK 65536         /* particles per chunk of a value dataset */
-#define META_MARGIN (256u << 10) /* reserve for metadata an operation may allocate */
 #define ISTORE_K 256             /* chunk B-tree nodes hold 2K entries (HDF5 default K = 32) */
 
 typedef struct obs {
@@ -65,44 +63,14 @@ struct sd_h5md {
 
 /* ---- small HDF5 helpers ------------------------------------------------------------------ */
 
-static int attr_write(hid_t obj, const char *name, hid_t ftype, hid_t mtype, int rank, hsize_t n,
-                      const void *v)
-{
-    hid_t sp = rank ? H5Screate_simple(1, &n, NULL) : H5Screate(H5S_SCALAR);
-    if (sp < 0) return -1;
-    hid_t a = H5Acreate2(obj, name, ftype, sp, H5P_DEFAULT, H5P_DEFAULT);
-    H5Sclose(sp);
-    if (a < 0) return -1;
-    int rc = H5Awrite(a, mtype, v) < 0 ? -1 : 0;
-    H5Aclose(a);
-    return rc;
-}
 static int attr_i32v(hid_t obj, const char *name, int n, const int *v)
 {
-    return attr_write(obj, name, H5T_STD_I32LE, H5T_NATIVE_INT, n ? 1 : 0, (hsize_t)(n ? n : 1), v);
+    return sd_h5_attr_write(obj, name, H5T_STD_I32LE, H5T_NATIVE_INT, n ? 1 : 0, (hsize_t)(n ? n : 1), v);
 }
-/* Fixed-length, NUL-terminated strings (H5MD: author/creator attributes, box boundary):
- * n strings (rank 1) or one scalar string (n == 0). */
-static int attr_fstr(hid_t obj, const char *name, int n, const char *const *s)
-{
-    int cnt = n ? n : 1;
-    size_t l = 1;
-    for (int i = 0; i < cnt; i++)
-        if (strlen(s[i]) + 1 > l) l = strlen(s[i]) + 1;
-    char *buf = calloc((size_t)cnt, l);
-    hid_t t = H5Tcopy(H5T_C_S1);
-    int rc = -1;
-    if (buf && t >= 0 && H5Tset_size(t, l) >= 0 && H5Tset_strpad(t, H5T_STR_NULLTERM) >= 0) {
-        for (int i = 0; i < cnt; i++) memcpy(buf + (size_t)i * l, s[i], strlen(s[i]));
-        rc = attr_write(obj, name, t, t, n ? 1 : 0, (hsize_t)cnt, buf);
-    }
-    if (t >= 0) H5Tclose(t);
-    free(buf);
-    return rc;
-}
+/* Fixed-length, NUL-terminated ASCII string (H5MD: author/creator attributes). */
 static int attr_str1(hid_t obj, const char *name, const char *s)
 {
-    return attr_fstr(obj, name, 0, &s);
+    return sd_h5_attr_strings(obj, name, 0, &s, H5T_CSET_ASCII);
 }
 /* Variable-length ASCII string (the H5MD units module's `unit` and `system`). */
 static int attr_vlstr(hid_t obj, const char *name, const char *s)
@@ -110,7 +78,7 @@ static int attr_vlstr(hid_t obj, const char *name, const char *s)
     hid_t t = H5Tcopy(H5T_C_S1);
     int rc = -1;
     if (t >= 0 && H5Tset_size(t, H5T_VARIABLE) >= 0 && H5Tset_cset(t, H5T_CSET_ASCII) >= 0)
-        rc = attr_write(obj, name, t, t, 0, 1, &s);
+        rc = sd_h5_attr_write(obj, name, t, t, 0, 1, &s);
     if (t >= 0) H5Tclose(t);
     return rc;
 }
@@ -150,64 +118,6 @@ out:
     return ds;
 }
 
-/* Extend a series to `row + 1` rows and write row `row` (one element of rank-1 shape, or the
- * whole row of a higher-rank dataset) from buf. */
-static int write_row(hid_t ds, int64_t row, hid_t mtype, const void *buf)
-{
-    hid_t fs = H5Dget_space(ds);
-    if (fs < 0) return -1;
-    hsize_t dims[3], start[3] = {0, 0, 0}, count[3];
-    int rank = H5Sget_simple_extent_dims(fs, dims, NULL);
-    H5Sclose(fs);
-    if (rank < 1 || rank > 3) return -1;
-    dims[0] = (hsize_t)row + 1;
-    if (H5Dset_extent(ds, dims) < 0) return -1;
-    if ((fs = H5Dget_space(ds)) < 0) return -1;
-    start[0] = (hsize_t)row;
-    count[0] = 1;
-    for (int i = 1; i < rank; i++) count[i] = dims[i];
-    hid_t ms = H5Screate_simple(rank, count, NULL);
-    int rc = -1;
-    if (ms >= 0 && H5Sselect_hyperslab(fs, H5S_SELECT_SET, start, NULL, count, NULL) >= 0 &&
-        H5Dwrite(ds, mtype, ms, fs, H5P_DEFAULT, buf) >= 0)
-        rc = 0;
-    if (ms >= 0) H5Sclose(ms);
-    H5Sclose(fs);
-    return rc;
-}
-
-static int vfd_fd(sd_h5md *w)
-{
-    void *h = NULL;
-    if (H5Fget_vfd_handle(w->file, H5P_DEFAULT, &h) < 0 || !h) return -1;
-    return *(int *)h;
-}
-
-/* Room for `need` more bytes past HDF5's end of allocation (plus a metadata margin), so a full
- * disk or size limit fails here and not inside HDF5. 0, or an errno value. */
-static int reserve(sd_h5md *w, uint64_t need)
-{
-    int fd = vfd_fd(w);
-    if (fd < 0) return EIO;
-    hsize_t eoa = 0;
-    if (H5Fget_filesize(w->file, &eoa) < 0) { H5Eclear2(H5E_DEFAULT); return EIO; }
-    off_t target = (off_t)(eoa + need + META_MARGIN);
-    struct stat st;
-    if (fstat(fd, &st) != 0) return errno;
-    if (st.st_size >= target) return 0;
-    int e = posix_fallocate(fd, st.st_size, target - st.st_size);
-    if (e == EINVAL || e == EOPNOTSUPP) e = 0; /* filesystem without fallocate: best effort */
-    return e;
-}
-
-static char *xstrdup(const char *s)
-{
-    size_t l = strlen(s) + 1;
-    char *p = malloc(l);
-    if (p) memcpy(p, s, l);
-    return p;
-}
-
 static int reduced_units(const char *u) { return !u || !*u || !strcmp(u, "lj"); }
 
 const char *sd_h5md_path(const sd_h5md *w) { return w ? w->path : NULL; }
@@ -245,15 +155,7 @@ static void free_obj(sd_h5md *w)
  * (memfd, else /dev/null) first, so whatever H5Fclose writes goes nowhere. */
 static void close_discard(sd_h5md *w)
 {
-    int fd = vfd_fd(w);
-    if (fd >= 0) {
-        int sink = memfd_create("sd_h5md_discard", MFD_CLOEXEC);
-        if (sink < 0) sink = open("/dev/null", O_RDWR | O_CLOEXEC);
-        if (sink >= 0) {
-            dup2(sink, fd);
-            close(sink);
-        }
-    }
+    sd_h5_discard_writes(w->file, "sd_h5md_discard");
     close_handles(w);
     H5Fclose(w->file);
     w->file = -1;
@@ -274,7 +176,7 @@ static int flush_all(sd_h5md *w, int sync, char *why, size_t wl, int *hdf5)
     if (H5Fflush(w->file, H5F_SCOPE_LOCAL) < 0) goto fail;
     *hdf5 = 0;
     if (sync) {
-        int fd = vfd_fd(w);
+        int fd = sd_h5_vfd_fd(w->file);
         if (fd < 0 || fsync(fd) != 0) {
             snprintf(why, wl, "fsync failed: %s", fd < 0 ? "no file descriptor" : strerror(errno));
             return -1;
@@ -343,10 +245,10 @@ sd_h5md *sd_h5md_create(const char *path, const char *creator, const char *autho
     w->last_step = INT64_MIN;
     w->last_time = -INFINITY;
     memcpy(w->box, box, sizeof w->box);
-    w->path = xstrdup(path);
+    w->path = strdup(path);
     w->scratch = malloc((size_t)N * 3 * sizeof *w->scratch);
     w->seen = malloc((size_t)N);
-    if (si) w->utime = xstrdup(units_time);
+    if (si) w->utime = strdup(units_time);
     if (!w->path || !w->scratch || !w->seen || (si && !w->utime)) {
         sd_io_seterr(err, errlen, "%s: out of memory (%" PRId64 " particles)", p, N);
         free_obj(w);
@@ -360,34 +262,20 @@ sd_h5md *sd_h5md_create(const char *path, const char *creator, const char *autho
     hid_t g[8];
     for (size_t i = 0; i < sizeof g / sizeof g[0]; i++) g[i] = -1;
     enum { G_H5MD, G_SUB, G_PART, G_ALL, G_BOX, G_EDGES, G_POS, G_VEL };
-    H5AC_cache_config_t cc;
-    memset(&cc, 0, sizeof cc);
-    cc.version = H5AC__CURR_CACHE_CONFIG_VERSION;
     if (fcpl < 0 || fapl < 0) goto fail;
-    if (H5Pset_file_space_strategy(fcpl, H5F_FSPACE_STRATEGY_NONE, 0, (hsize_t)1) < 0) goto fail;
+    if (sd_h5_crash_safe_plists(fcpl, fapl) < 0) goto fail;
     /* Chunk-index (v1 B-tree) nodes of 512 entries instead of 64 (~25 KiB each). A flush that
      * splits a node rewrites it in place and links a new one: killed in that flush, the trailing
      * frames of the dataset (all of them at the root's split) can become unreadable. Bigger nodes
      * make that rarer: a leaf splits every ~460 chunks instead of ~58, and the root first splits
      * at chunk 512 instead of 64 (one chunk per frame up to 65536 particles). */
     if (H5Pset_istore_k(fcpl, ISTORE_K) < 0) goto fail;
-    if (H5Pget_mdc_config(fapl, &cc) < 0) goto fail;
-    cc.evictions_enabled = 0;
-    cc.incr_mode = H5C_incr__off;
-    cc.flash_incr_mode = H5C_flash_incr__off;
-    cc.decr_mode = H5C_decr__off;
-    cc.set_initial_size = 1;
-    cc.initial_size = 8u << 20;
-    if (cc.max_size < cc.initial_size) cc.max_size = cc.initial_size;
-    if (cc.min_size > cc.initial_size) cc.min_size = cc.initial_size;
-    if (H5Pset_mdc_config(fapl, &cc) < 0) goto fail;
-    if (H5Pset_fclose_degree(fapl, H5F_CLOSE_STRONG) < 0) goto fail;
 
     stage = "cannot create file";
     w->file = H5Fcreate(path, H5F_ACC_TRUNC, fcpl, fapl);
     if (w->file < 0) goto fail;
     stage = "cannot write the H5MD structure";
-    int e = reserve(w, (uint64_t)N * 4);
+    int e = sd_h5_reserve(w->file, (uint64_t)N * 4);
     if (e) {
         snprintf(why, sizeof why, "%s", strerror(e));
         goto fail_why;
@@ -430,7 +318,8 @@ sd_h5md *sd_h5md_create(const char *path, const char *creator, const char *autho
     static const char *const bnd[3] = {"periodic", "periodic", "periodic"};
     static const int dim3 = 3;
     if ((g[G_BOX] = H5Gcreate2(g[G_ALL], "box", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT)) < 0 ||
-        attr_i32v(g[G_BOX], "dimension", 0, &dim3) < 0 || attr_fstr(g[G_BOX], "boundary", 3, bnd) < 0)
+        attr_i32v(g[G_BOX], "dimension", 0, &dim3) < 0 ||
+        sd_h5_attr_strings(g[G_BOX], "boundary", 3, bnd, H5T_CSET_ASCII) < 0)
         goto fail;
     if ((g[G_POS] = H5Gcreate2(g[G_ALL], "position", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT)) < 0)
         goto fail;
@@ -465,16 +354,12 @@ sd_h5md *sd_h5md_create(const char *path, const char *creator, const char *autho
             goto fail;
     }
     {
-        hsize_t n = (hsize_t)N;
-        hid_t sp = H5Screate_simple(1, &n, NULL);
-        hid_t ds = sp < 0 ? -1 : H5Dcreate2(g[G_ALL], "species", H5T_STD_I32LE, sp, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
         int32_t *sv = opts->species ? NULL : calloc((size_t)N, sizeof *sv);
-        int rc = ds >= 0 && (opts->species || sv) &&
-                         H5Dwrite(ds, H5T_NATIVE_INT32, H5S_ALL, H5S_ALL, H5P_DEFAULT,
-                                  opts->species ? opts->species : sv) >= 0 ? 0 : -1;
+        int rc = opts->species || sv
+                     ? sd_h5_num_dataset(g[G_ALL], "species", N, H5T_STD_I32LE, H5T_NATIVE_INT32,
+                                         opts->species ? opts->species : sv)
+                     : -1;
         free(sv);
-        if (ds >= 0) H5Dclose(ds);
-        if (sp >= 0) H5Sclose(sp);
         if (rc) goto fail;
     }
 
@@ -586,7 +471,7 @@ int sd_h5md_append(sd_h5md *w, int64_t step, double time, const double *pos, con
     }
     uint64_t bytes = (uint64_t)w->N * 24 * (w->has_vel ? 2 : 1);
     sd_h5_quiet q = sd_h5_quiet_on();
-    int e = reserve(w, bytes + bytes / 32 + 3 * ROW_CHUNK * 24);
+    int e = sd_h5_reserve(w->file, bytes + bytes / 32 + 3 * ROW_CHUNK * 24);
     if (e) {
         sd_h5_quiet_off(q);
         AFAIL("%s", strerror(e));
@@ -595,17 +480,17 @@ int sd_h5md_append(sd_h5md *w, int64_t step, double time, const double *pos, con
     char why[256];
     const char *what = "step";
     int64_t r = w->nframes;
-    if (write_row(w->ds_step, r, H5T_NATIVE_INT64, &step) < 0) goto fail;
+    if (sd_h5_write_row(w->ds_step, r, H5T_NATIVE_INT64, &step) < 0) goto fail;
     what = "time";
-    if (write_row(w->ds_time, r, H5T_NATIVE_DOUBLE, &time) < 0) goto fail;
+    if (sd_h5_write_row(w->ds_time, r, H5T_NATIVE_DOUBLE, &time) < 0) goto fail;
     what = "box edges";
-    if (write_row(w->ds_edges, r, H5T_NATIVE_DOUBLE, w->box) < 0) goto fail;
+    if (sd_h5_write_row(w->ds_edges, r, H5T_NATIVE_DOUBLE, w->box) < 0) goto fail;
     if (w->has_vel) {
         what = "velocities";
-        if (write_row(w->ds_vel, r, H5T_NATIVE_DOUBLE, to_file_order(w, vel, layout, ids)) < 0) goto fail;
+        if (sd_h5_write_row(w->ds_vel, r, H5T_NATIVE_DOUBLE, to_file_order(w, vel, layout, ids)) < 0) goto fail;
     }
     what = "positions";
-    if (write_row(w->ds_pos, r, H5T_NATIVE_DOUBLE, to_file_order(w, pos, layout, ids)) < 0) goto fail;
+    if (sd_h5_write_row(w->ds_pos, r, H5T_NATIVE_DOUBLE, to_file_order(w, pos, layout, ids)) < 0) goto fail;
     what = "flush";
     int hdf5 = 0;
     if (flush_all(w, w->do_fsync, why, sizeof why, &hdf5) < 0) {
@@ -677,7 +562,7 @@ int sd_h5md_observable(sd_h5md *w, const char *name, int64_t step, double time, 
     char why[256];
     const char *what = "create";
     sd_h5_quiet q = sd_h5_quiet_on();
-    int e = reserve(w, 3 * ROW_CHUNK * 8 + (o ? 0 : 16384));
+    int e = sd_h5_reserve(w->file, 3 * ROW_CHUNK * 8 + (o ? 0 : 16384));
     if (e) {
         sd_io_seterr(err, errlen, "%s: cannot append observable %s at step %" PRId64 ": %s", w->path, name,
                      step, strerror(e));
@@ -696,7 +581,7 @@ int sd_h5md_observable(sd_h5md *w, const char *name, int64_t step, double time, 
             w->obs = no;
             w->capobs = nc;
         }
-        char *dup = xstrdup(name);
+        char *dup = strdup(name);
         if (!dup) {
             sd_io_seterr(err, errlen, "%s: cannot append observable %s: out of memory", w->path, name);
             sd_h5_quiet_off(q);
@@ -713,11 +598,11 @@ int sd_h5md_observable(sd_h5md *w, const char *name, int64_t step, double time, 
             goto fail;
     }
     what = "step";
-    if (write_row(o->step, o->rows, H5T_NATIVE_INT64, &step) < 0) goto fail;
+    if (sd_h5_write_row(o->step, o->rows, H5T_NATIVE_INT64, &step) < 0) goto fail;
     what = "time";
-    if (write_row(o->time, o->rows, H5T_NATIVE_DOUBLE, &time) < 0) goto fail;
+    if (sd_h5_write_row(o->time, o->rows, H5T_NATIVE_DOUBLE, &time) < 0) goto fail;
     what = "value";
-    if (write_row(o->value, o->rows, H5T_NATIVE_DOUBLE, &value) < 0) goto fail;
+    if (sd_h5_write_row(o->value, o->rows, H5T_NATIVE_DOUBLE, &value) < 0) goto fail;
     o->rows++;
     o->last_step = step;
     sd_h5_quiet_off(q);
@@ -743,7 +628,7 @@ int sd_h5md_flush(sd_h5md *w, char *err, size_t errlen)
     }
     char why[256];
     sd_h5_quiet q = sd_h5_quiet_on();
-    int e = reserve(w, 0), hdf5 = 0;
+    int e = sd_h5_reserve(w->file, 0), hdf5 = 0;
     if (e) {
         sd_io_seterr(err, errlen, "%s: cannot flush: %s", w->path, strerror(e));
         sd_h5_quiet_off(q);
@@ -779,7 +664,7 @@ int sd_h5md_close(sd_h5md *w, char *err, size_t errlen)
         /* Drop the space reserve() added past HDF5's end of allocation: the sec2 driver only
          * truncates to the EOA when its own writes went past it, so the tail would stay. */
         hsize_t eoa = 0;
-        int fd = vfd_fd(w);
+        int fd = sd_h5_vfd_fd(w->file);
         struct stat st;
         if (fd >= 0 && H5Fget_filesize(w->file, &eoa) >= 0 && fstat(fd, &st) == 0 && eoa > 0 &&
             (hsize_t)st.st_size > eoa && ftruncate(fd, (off_t)eoa) != 0) {

@@ -34,16 +34,14 @@
 #define _GNU_SOURCE
 #include "h5out.h"
 #include "h5err.h"
+#include "h5util.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include <hdf5.h>
@@ -52,7 +50,6 @@
 
 #define CHUNK_TARGET (2u << 20) /* field chunk size aimed at (bytes) */
 #define SCALAR_CHUNK 1024       /* rows per scalar chunk */
-#define META_MARGIN (256u << 10) /* reserve for metadata an operation may allocate */
 #define ATTR_TEXT_MAX 16384      /* longer graph text goes into a dataset */
 
 struct sd_h5out {
@@ -79,62 +76,30 @@ struct sd_h5out {
 
 /* ---- small HDF5 helpers ------------------------------------------------------------------- */
 
-static int attr_write(hid_t obj, const char *name, hid_t ftype, hid_t mtype, int rank,
-                      hsize_t n, const void *v)
-{
-    hid_t sp = rank ? H5Screate_simple(1, &n, NULL) : H5Screate(H5S_SCALAR);
-    if (sp < 0) return -1;
-    hid_t a;
-    if (H5Aexists(obj, name) > 0) a = H5Aopen(obj, name, H5P_DEFAULT);
-    else a = H5Acreate2(obj, name, ftype, sp, H5P_DEFAULT, H5P_DEFAULT);
-    H5Sclose(sp);
-    if (a < 0) return -1;
-    int rc = H5Awrite(a, mtype, v) < 0 ? -1 : 0;
-    H5Aclose(a);
-    return rc;
-}
 static int attr_i64(hid_t obj, const char *name, int64_t v)
 {
-    return attr_write(obj, name, H5T_STD_I64LE, H5T_NATIVE_INT64, 0, 1, &v);
+    return sd_h5_attr_write(obj, name, H5T_STD_I64LE, H5T_NATIVE_INT64, 0, 1, &v);
 }
 static int attr_i32(hid_t obj, const char *name, int v)
 {
-    return attr_write(obj, name, H5T_STD_I32LE, H5T_NATIVE_INT, 0, 1, &v);
+    return sd_h5_attr_write(obj, name, H5T_STD_I32LE, H5T_NATIVE_INT, 0, 1, &v);
 }
 static int attr_f64(hid_t obj, const char *name, double v)
 {
-    return attr_write(obj, name, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, 0, 1, &v);
+    return sd_h5_attr_write(obj, name, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, 0, 1, &v);
 }
-/* Fixed-length, null-terminated string attribute; an existing one is replaced. */
+/* Fixed-length, null-terminated UTF-8 string attribute; an existing one is replaced (deleted
+ * first: the new value may have another length). */
 static int attr_str(hid_t obj, const char *name, const char *s)
 {
     if (!s) s = "";
-    size_t l = strlen(s) + 1;
-    hid_t t = H5Tcopy(H5T_C_S1);
-    if (t < 0) return -1;
-    int rc = -1;
-    if (H5Tset_size(t, l) >= 0 && H5Tset_strpad(t, H5T_STR_NULLTERM) >= 0 &&
-        H5Tset_cset(t, H5T_CSET_UTF8) >= 0) {
-        if (H5Aexists(obj, name) > 0 && H5Adelete(obj, name) < 0) goto out;
-        hid_t sp = H5Screate(H5S_SCALAR);
-        hid_t a = H5Acreate2(obj, name, t, sp, H5P_DEFAULT, H5P_DEFAULT);
-        H5Sclose(sp);
-        if (a >= 0) {
-            rc = H5Awrite(a, t, s) < 0 ? -1 : 0;
-            H5Aclose(a);
-        }
-    }
-out:
-    H5Tclose(t);
-    return rc;
+    if (H5Aexists(obj, name) > 0 && H5Adelete(obj, name) < 0) return -1;
+    return sd_h5_attr_strings(obj, name, 0, &s, H5T_CSET_UTF8);
 }
 static int str_dataset(hid_t loc, const char *name, const char *s)
 {
-    size_t l = strlen(s) + 1;
-    hid_t t = H5Tcopy(H5T_C_S1);
+    hid_t t = sd_h5_str_type(strlen(s) + 1, H5T_CSET_UTF8);
     if (t < 0) return -1;
-    H5Tset_size(t, l);
-    H5Tset_cset(t, H5T_CSET_UTF8);
     hid_t sp = H5Screate(H5S_SCALAR);
     hid_t d = H5Dcreate2(loc, name, t, sp, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
     int rc = d >= 0 && H5Dwrite(d, t, H5S_ALL, H5S_ALL, H5P_DEFAULT, s) >= 0 ? 0 : -1;
@@ -144,42 +109,9 @@ static int str_dataset(hid_t loc, const char *name, const char *s)
     return rc;
 }
 
-static int vfd_fd(sd_h5out *o)
-{
-    void *h = NULL;
-    if (H5Fget_vfd_handle(o->file, H5P_DEFAULT, &h) < 0 || !h) return -1;
-    return *(int *)h;
-}
-
-/* Make sure the file has room for `need` more bytes past HDF5's end of allocation (plus a
- * metadata margin), so a full disk / size limit fails here and not inside HDF5. Returns 0, or an
- * errno value. */
-static int reserve(sd_h5out *o, uint64_t need)
-{
-    int fd = vfd_fd(o);
-    if (fd < 0) return EIO;
-    hsize_t eoa = 0;
-    if (H5Fget_filesize(o->file, &eoa) < 0) { H5Eclear2(H5E_DEFAULT); return EIO; }
-    off_t target = (off_t)(eoa + need + META_MARGIN);
-    struct stat st;
-    if (fstat(fd, &st) != 0) return errno;
-    if (st.st_size >= target) return 0;
-    int e = posix_fallocate(fd, st.st_size, target - st.st_size);
-    if (e == EINVAL || e == EOPNOTSUPP) e = 0; /* filesystem without fallocate: best effort */
-    return e;
-}
-
 static int valid_name(const char *s)
 {
     return s && *s && !strchr(s, '/') && strcmp(s, ".") && strlen(s) < 200;
-}
-
-static char *xstrdup(const char *s)
-{
-    size_t l = strlen(s) + 1;
-    char *p = malloc(l);
-    if (p) memcpy(p, s, l);
-    return p;
 }
 
 int sd_h5_xdmf_path_for(const char *h5path, char *buf, size_t len)
@@ -354,10 +286,10 @@ sd_h5out *sd_h5out_create(const char *path, const sd_h5meta *meta, int ndim, con
         o->spacing[k] = k < ndim ? spacing[k] : 1.0;
         o->npoints *= shape[k];
     }
-    o->path = xstrdup(path);
+    o->path = strdup(path);
     o->xmf = malloc(strlen(path) + 8);
     const char *base = strrchr(path, '/');
-    o->h5name = xstrdup(base ? base + 1 : path);
+    o->h5name = strdup(base ? base + 1 : path);
     o->nfields = nfields;
     o->nscal = nscalars;
     o->fname = calloc(nfields + 1, sizeof *o->fname);
@@ -377,7 +309,7 @@ sd_h5out *sd_h5out_create(const char *path, const sd_h5meta *meta, int ndim, con
         o->fgroup[i] = -1;
         o->dtype[i] = dtypes[i];
         o->ncomp[i] = ncomp[i];
-        if (!(o->fname[i] = xstrdup(field_names[i]))) {
+        if (!(o->fname[i] = strdup(field_names[i]))) {
             sd_io_seterr(err, errlen, "%s: out of memory", p);
             free_obj(o);
             return NULL;
@@ -385,7 +317,7 @@ sd_h5out *sd_h5out_create(const char *path, const sd_h5meta *meta, int ndim, con
     }
     for (int i = 0; i < nscalars; i++) {
         o->ds_scal[i] = -1;
-        if (!(o->sname[i] = xstrdup(scalar_names[i]))) {
+        if (!(o->sname[i] = strdup(scalar_names[i]))) {
             sd_io_seterr(err, errlen, "%s: out of memory", p);
             free_obj(o);
             return NULL;
@@ -397,33 +329,18 @@ sd_h5out *sd_h5out_create(const char *path, const sd_h5meta *meta, int ndim, con
     char why[256];
     const char *stage = "cannot set up file properties";
     hid_t fcpl = H5Pcreate(H5P_FILE_CREATE), fapl = H5Pcreate(H5P_FILE_ACCESS);
-    H5AC_cache_config_t cc;
-    memset(&cc, 0, sizeof cc);
-    cc.version = H5AC__CURR_CACHE_CONFIG_VERSION;
     if (fcpl < 0 || fapl < 0) goto fail;
-    /* (2) append-only allocation: freed space is never reused. */
-    if (H5Pset_file_space_strategy(fcpl, H5F_FSPACE_STRATEGY_NONE, 0, (hsize_t)1) < 0) goto fail;
+    /* (1) dirty metadata stays in memory until H5Fflush; (2) append-only allocation. */
+    if (sd_h5_crash_safe_plists(fcpl, fapl) < 0) goto fail;
     /* Fewer metadata objects change per commit: symbol-table nodes of 128 links split rarely
      * (step names are zero-padded, so new links append at a node's end). */
     if (H5Pset_sym_k(fcpl, 16, 64) < 0) goto fail;
-    /* (1) dirty metadata stays in memory until H5Fflush. */
-    if (H5Pget_mdc_config(fapl, &cc) < 0) goto fail;
-    cc.evictions_enabled = 0;
-    cc.incr_mode = H5C_incr__off;
-    cc.flash_incr_mode = H5C_flash_incr__off;
-    cc.decr_mode = H5C_decr__off;
-    cc.set_initial_size = 1;
-    cc.initial_size = 8u << 20;
-    if (cc.max_size < cc.initial_size) cc.max_size = cc.initial_size;
-    if (cc.min_size > cc.initial_size) cc.min_size = cc.initial_size;
-    if (H5Pset_mdc_config(fapl, &cc) < 0) goto fail;
-    if (H5Pset_fclose_degree(fapl, H5F_CLOSE_STRONG) < 0) goto fail;
 
     stage = "cannot create file";
     o->file = H5Fcreate(path, H5F_ACC_TRUNC, fcpl, fapl);
     if (o->file < 0) goto fail;
     stage = "cannot write file structure";
-    int e = reserve(o, 0);
+    int e = sd_h5_reserve(o->file, 0);
     if (e) {
         snprintf(why, sizeof why, "%s", strerror(e));
         goto fail_why;
@@ -440,9 +357,9 @@ sd_h5out *sd_h5out_create(const char *path, const sd_h5meta *meta, int ndim, con
     hid_t g = H5Gcreate2(o->file, "grid", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
     if (g < 0) goto fail;
     double org[3] = {0, 0, 0};
-    int rcg = attr_i32(g, "ndim", ndim) | attr_write(g, "shape", H5T_STD_I64LE, H5T_NATIVE_INT64, 1, 3, o->shape) |
-              attr_write(g, "spacing", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, 1, 3, o->spacing) |
-              attr_write(g, "origin", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, 1, 3, org);
+    int rcg = attr_i32(g, "ndim", ndim) | sd_h5_attr_write(g, "shape", H5T_STD_I64LE, H5T_NATIVE_INT64, 1, 3, o->shape) |
+              sd_h5_attr_write(g, "spacing", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, 1, 3, o->spacing) |
+              sd_h5_attr_write(g, "origin", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, 1, 3, org);
     H5Gclose(g);
     if (rcg) goto fail;
     if ((o->g_fields = H5Gcreate2(o->file, "fields", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT)) < 0)
@@ -573,7 +490,7 @@ int sd_h5out_write_field(sd_h5out *o, int field, int64_t step, double time, cons
         else sd_h5why(why, sizeof why);
         goto fail_clean;
     }
-    int e = reserve(o, bytes + bytes / 64);
+    int e = sd_h5_reserve(o->file, bytes + bytes / 64);
     if (e) {
         snprintf(why, sizeof why, "%s", strerror(e));
         goto fail_clean; /* nothing touched: state stays consistent */
@@ -622,22 +539,6 @@ fail_clean:
     return -1;
 }
 
-static int append1(hid_t ds, int64_t row, hid_t mt, const void *v)
-{
-    hsize_t n = (hsize_t)row + 1, start = (hsize_t)row, one = 1;
-    if (H5Dset_extent(ds, &n) < 0) return -1;
-    hid_t fs = H5Dget_space(ds);
-    if (fs < 0) return -1;
-    hid_t ms = H5Screate_simple(1, &one, NULL);
-    int rc = -1;
-    if (ms >= 0 && H5Sselect_hyperslab(fs, H5S_SELECT_SET, &start, NULL, &one, NULL) >= 0 &&
-        H5Dwrite(ds, mt, ms, fs, H5P_DEFAULT, v) >= 0)
-        rc = 0;
-    if (ms >= 0) H5Sclose(ms);
-    H5Sclose(fs);
-    return rc;
-}
-
 int sd_h5out_append_scalars(sd_h5out *o, int64_t step, double time, const double *values,
                             char *err, size_t errlen)
 {
@@ -653,7 +554,7 @@ int sd_h5out_append_scalars(sd_h5out *o, int64_t step, double time, const double
     }
     char why[256];
     sd_h5_quiet q = sd_h5_quiet_on();
-    int e = reserve(o, (uint64_t)(o->nscal + 2) * SCALAR_CHUNK * 8);
+    int e = sd_h5_reserve(o->file, (uint64_t)(o->nscal + 2) * SCALAR_CHUNK * 8);
     if (e) {
         sd_io_seterr(err, errlen, "%s: cannot append scalars at step %" PRId64 ": %s", o->path, step,
                strerror(e));
@@ -662,12 +563,12 @@ int sd_h5out_append_scalars(sd_h5out *o, int64_t step, double time, const double
     }
     int64_t r = o->nrows;
     const char *bad = "step";
-    if (append1(o->ds_step, r, H5T_NATIVE_INT64, &step) < 0) goto fail;
+    if (sd_h5_write_row(o->ds_step, r, H5T_NATIVE_INT64, &step) < 0) goto fail;
     bad = "time";
-    if (append1(o->ds_time, r, H5T_NATIVE_DOUBLE, &time) < 0) goto fail;
+    if (sd_h5_write_row(o->ds_time, r, H5T_NATIVE_DOUBLE, &time) < 0) goto fail;
     for (int i = 0; i < o->nscal; i++) {
         bad = o->sname[i];
-        if (append1(o->ds_scal[i], r, H5T_NATIVE_DOUBLE, &values[i]) < 0) goto fail;
+        if (sd_h5_write_row(o->ds_scal[i], r, H5T_NATIVE_DOUBLE, &values[i]) < 0) goto fail;
     }
     o->nrows++;
     sd_h5_quiet_off(q);
@@ -711,7 +612,7 @@ int sd_h5out_commit(sd_h5out *o, char *err, size_t errlen)
     }
     char why[256];
     sd_h5_quiet q = sd_h5_quiet_on();
-    int e = reserve(o, 0);
+    int e = sd_h5_reserve(o->file, 0);
     if (e) {
         sd_io_seterr(err, errlen, "%s: cannot commit: %s", o->path, strerror(e));
         sd_h5_quiet_off(q);
@@ -735,7 +636,7 @@ int sd_h5out_commit(sd_h5out *o, char *err, size_t errlen)
         attr_i64(o->file, "last_committed_step", last) < 0)
         goto fail;
     if (H5Fflush(o->file, H5F_SCOPE_LOCAL) < 0) goto fail;
-    int fd = vfd_fd(o);
+    int fd = sd_h5_vfd_fd(o->file);
     if (fd < 0) goto fail;
     if (fsync(fd) != 0) {
         sd_io_seterr(err, errlen, "%s: cannot commit: fsync failed: %s", o->path, strerror(errno));
@@ -762,15 +663,11 @@ fail:
 /* A 1-D dataset of n fixed-length UTF-8 strings (the longest sets the length). */
 static int str_list(hid_t loc, const char *name, int n, const char *const *v)
 {
-    size_t l = 1;
-    for (int i = 0; i < n; i++) l = strlen(v[i]) + 1 > l ? strlen(v[i]) + 1 : l;
-    char *buf = calloc(n > 0 ? (size_t)n : 1, l);
+    size_t l;
+    char *buf = sd_h5_pack_strings(n, v, &l);
     if (!buf) return -1;
-    for (int i = 0; i < n; i++) memcpy(buf + (size_t)i * l, v[i], strlen(v[i]));
-    hid_t t = H5Tcopy(H5T_C_S1);
-    H5Tset_size(t, l);
-    H5Tset_strpad(t, H5T_STR_NULLTERM);
-    H5Tset_cset(t, H5T_CSET_UTF8);
+    hid_t t = sd_h5_str_type(l, H5T_CSET_UTF8);
+    if (t < 0) { free(buf); return -1; }
     hsize_t dn = (hsize_t)n;
     hid_t sp = H5Screate_simple(1, &dn, NULL);
     hid_t d = H5Dcreate2(loc, name, t, sp, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
@@ -782,17 +679,6 @@ static int str_list(hid_t loc, const char *name, int n, const char *const *v)
     return rc;
 }
 
-static int num_list(hid_t loc, const char *name, int n, hid_t ft, hid_t mt, const void *v)
-{
-    hsize_t dn = (hsize_t)n;
-    hid_t sp = n >= 0 ? H5Screate_simple(1, &dn, NULL) : H5Screate(H5S_SCALAR);
-    hid_t d = H5Dcreate2(loc, name, ft, sp, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
-    int rc = d >= 0 && (n == 0 || H5Dwrite(d, mt, H5S_ALL, H5S_ALL, H5P_DEFAULT, v) >= 0) ? 0 : -1;
-    if (d >= 0) H5Dclose(d);
-    H5Sclose(sp);
-    return rc;
-}
-
 int sd_h5out_write_run(sd_h5out *o, const sd_h5run *r, char *err, size_t errlen)
 {
     if (!o || o->poisoned) {
@@ -801,7 +687,7 @@ int sd_h5out_write_run(sd_h5out *o, const sd_h5run *r, char *err, size_t errlen)
     }
     char why[256];
     sd_h5_quiet q = sd_h5_quiet_on();
-    int e = reserve(o, 4096);
+    int e = sd_h5_reserve(o->file, 4096);
     if (e) {
         sd_io_seterr(err, errlen, "%s: cannot record the run summary: %s", o->path, strerror(e));
         sd_h5_quiet_off(q);
@@ -811,14 +697,14 @@ int sd_h5out_write_run(sd_h5out *o, const sd_h5run *r, char *err, size_t errlen)
     int rc = g < 0 ||
              str_list(g, "codelet_name", r->ncodelet, r->codelet_name) < 0 ||
              str_list(g, "codelet_arch", r->ncodelet, r->codelet_arch) < 0 ||
-             num_list(g, "codelet_tasks", r->ncodelet, H5T_STD_I64LE, H5T_NATIVE_INT64, r->codelet_tasks) < 0 ||
-             num_list(g, "codelet_seconds", r->ncodelet, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, r->codelet_seconds) < 0 ||
+             sd_h5_num_dataset(g, "codelet_tasks", r->ncodelet, H5T_STD_I64LE, H5T_NATIVE_INT64, r->codelet_tasks) < 0 ||
+             sd_h5_num_dataset(g, "codelet_seconds", r->ncodelet, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, r->codelet_seconds) < 0 ||
              str_list(g, "worker_name", r->nworker, r->worker_name) < 0 ||
-             num_list(g, "worker_busy_seconds", r->nworker, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, r->worker_busy_seconds) < 0 ||
+             sd_h5_num_dataset(g, "worker_busy_seconds", r->nworker, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, r->worker_busy_seconds) < 0 ||
              str_list(g, "bus_name", r->nbus, r->bus_name) < 0 ||
-             num_list(g, "bus_bytes", r->nbus, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, r->bus_bytes) < 0 ||
-             num_list(g, "bus_transfers", r->nbus, H5T_STD_I64LE, H5T_NATIVE_INT64, r->bus_transfers) < 0 ||
-             num_list(g, "wall_seconds", -1, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, &r->wall_seconds) < 0
+             sd_h5_num_dataset(g, "bus_bytes", r->nbus, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, r->bus_bytes) < 0 ||
+             sd_h5_num_dataset(g, "bus_transfers", r->nbus, H5T_STD_I64LE, H5T_NATIVE_INT64, r->bus_transfers) < 0 ||
+             sd_h5_num_dataset(g, "wall_seconds", -1, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, &r->wall_seconds) < 0
              ? -1 : 0;
     if (g >= 0) H5Gclose(g);
     if (rc < 0) {
@@ -834,15 +720,7 @@ int sd_h5out_write_run(sd_h5out *o, const sd_h5run *r, char *err, size_t errlen)
  * (memfd, else /dev/null) so whatever it writes on close goes nowhere, then close it. */
 static void close_discard(sd_h5out *o)
 {
-    int fd = vfd_fd(o);
-    if (fd >= 0) {
-        int sink = memfd_create("sd_h5out_discard", MFD_CLOEXEC);
-        if (sink < 0) sink = open("/dev/null", O_RDWR | O_CLOEXEC);
-        if (sink >= 0) {
-            dup2(sink, fd);
-            close(sink);
-        }
-    }
+    sd_h5_discard_writes(o->file, "sd_h5out_discard");
     close_handles(o);
     H5Fclose(o->file);
     o->file = -1;
@@ -864,7 +742,7 @@ int sd_h5out_close(sd_h5out *o, const char *status, int64_t steps_done, double w
         free_obj(o);
         return -1;
     }
-    int e = reserve(o, 0);
+    int e = sd_h5_reserve(o->file, 0);
     if (e) {
         snprintf(why, sizeof why, "%s", strerror(e));
         sd_io_seterr(err, errlen, "%s: cannot record run end: %s", o->path, why);

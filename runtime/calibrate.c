@@ -3,7 +3,6 @@
  * (data-size footprint x architecture) that the runs touched has enough samples, then prints the
  * performance models with the files StarPU keeps them in. Later runs with a model-based
  * scheduler (and the same tiles) use these models. */
-#include <errno.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -11,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <starpu.h>
+#include "cli_util.h"
 #include "commands.h"
 #include "graph.h"
 
@@ -136,29 +136,6 @@ static int read_models(const char *const *syms, int nsyms, table *t, char (*path
     return rc;
 }
 
-static int parse_int(const char *s, long long lo, long long *v)
-{
-    char *end;
-    errno = 0;
-    *v = strtoll(s, &end, 10);
-    return *s && !*end && !errno && *v >= lo;
-}
-
-static int parse_tiles(const char *s, int64_t t[3])
-{
-    t[0] = t[1] = t[2] = 1;
-    for (int d = 0; d < 3; d++) {
-        char *end;
-        long long v = strtoll(s, &end, 10);
-        if (end == s || v < 1) return 0;
-        t[d] = v;
-        if (!*end) return 1;
-        if (*end != 'x') return 0;
-        s = end + 1;
-    }
-    return 0;
-}
-
 static int cmp_entry(const void *pa, const void *pb)
 {
     const entry *a = pa, *b = pb;
@@ -227,19 +204,19 @@ int sd_cmd_calibrate(int argc, char **argv)
         else if (!strcmp(a, "--quiet") || !strcmp(a, "-q")) quiet = 1;
         else if (i + 1 >= argc) USAGE_ERR("option %s needs a value\n", a);
         else if (!strcmp(a, "--steps")) {
-            if (!parse_int(argv[++i], 1, &v)) USAGE_ERR("--steps expects a positive integer, got '%s'\n", argv[i]);
+            if (!sd_cli_parse_int(argv[++i], 1, &v)) USAGE_ERR("--steps expects a positive integer, got '%s'\n", argv[i]);
             steps = v;
         } else if (!strcmp(a, "--ncpu")) {
-            if (!parse_int(argv[++i], 0, &v)) USAGE_ERR("--ncpu expects an integer >= 0, got '%s'\n", argv[i]);
+            if (!sd_cli_parse_int(argv[++i], 0, &v)) USAGE_ERR("--ncpu expects an integer >= 0, got '%s'\n", argv[i]);
             o.ncpu = (int)v;
         } else if (!strcmp(a, "--min-samples")) {
-            if (!parse_int(argv[++i], 1, &v)) USAGE_ERR("--min-samples expects a positive integer, got '%s'\n", argv[i]);
+            if (!sd_cli_parse_int(argv[++i], 1, &v)) USAGE_ERR("--min-samples expects a positive integer, got '%s'\n", argv[i]);
             min_samples = v;
         } else if (!strcmp(a, "--max-rounds")) {
-            if (!parse_int(argv[++i], 1, &v)) USAGE_ERR("--max-rounds expects a positive integer, got '%s'\n", argv[i]);
+            if (!sd_cli_parse_int(argv[++i], 1, &v)) USAGE_ERR("--max-rounds expects a positive integer, got '%s'\n", argv[i]);
             max_rounds = v;
         } else if (!strcmp(a, "--tiles")) {
-            if (!parse_tiles(argv[++i], o.tile)) USAGE_ERR("--tiles expects X, XxY or XxYxZ cells, got '%s'\n", argv[i]);
+            if (!sd_cli_parse_tiles(argv[++i], o.tile)) USAGE_ERR("--tiles expects X, XxY or XxYxZ cells, got '%s'\n", argv[i]);
         } else if (!strcmp(a, "--sched")) sched = argv[++i];
         else if (!strcmp(a, "--set")) set[nset++] = argv[++i];
         else USAGE_ERR("unknown option '%s'\n", a);

@@ -6,7 +6,7 @@ include runtime/loader.mk
 SD_CUDA_SOURCES += runtime/halo.cu
 
 bin_PROGRAMS += stardag
-stardag_SOURCES = runtime/main.c runtime/commands.h runtime/report.c runtime/svg.c runtime/svg.h
+stardag_SOURCES = runtime/main.c runtime/commands.h runtime/cli_util.c runtime/cli_util.h runtime/report.c runtime/svg.c runtime/svg.h
 # tool commands: compare (its library API in compare.h), calibrate, verify
 libstardag_la_SOURCES += runtime/compare.c runtime/compare.h
 stardag_SOURCES += runtime/calibrate.c runtime/verify.c

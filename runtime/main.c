@@ -4,6 +4,7 @@
 #include <string.h>
 #include <starpu.h>
 #include "config.h"
+#include "cli_util.h"
 #include "commands.h"
 #include "dot.h"
 #include "graph.h"
@@ -28,28 +29,6 @@ static int bad_usage(const char *fmt, const char *arg)
     fprintf(stderr, fmt, arg);
     fprintf(stderr, "\n%s", usage);
     return SD_EXIT_BADGRAPH;
-}
-
-static int parse_int(const char *s, long long lo, long long *v)
-{
-    char *end;
-    *v = strtoll(s, &end, 10);
-    return *s && !*end && *v >= lo;
-}
-
-static int parse_tiles(const char *s, int64_t t[3])
-{
-    t[0] = t[1] = t[2] = 1;
-    for (int d = 0; d < 3; d++) {
-        char *end;
-        long long v = strtoll(s, &end, 10);
-        if (end == s || v < 1) return 0;
-        t[d] = v;
-        if (!*end) return 1;
-        if (*end != 'x') return 0;
-        s = end + 1;
-    }
-    return 0;
 }
 
 static int version(void)
@@ -144,18 +123,18 @@ int main(int argc, char **argv)
         else if (!strcmp(a, "--quiet") || !strcmp(a, "-q")) o.quiet = 1;
         else if (!has_value) BAD_USAGE("option %s needs a value", a);
         else if (!strcmp(a, "--steps")) {
-            if (!parse_int(argv[++i], 1, &v)) BAD_USAGE("--steps expects a positive integer, got '%s'", argv[i]);
+            if (!sd_cli_parse_int(argv[++i], 1, &v)) BAD_USAGE("--steps expects a positive integer, got '%s'", argv[i]);
             o.steps = v;
         } else if (!strcmp(a, "--ncpu")) {
-            if (!parse_int(argv[++i], 0, &v)) BAD_USAGE("--ncpu expects an integer >= 0, got '%s'", argv[i]);
+            if (!sd_cli_parse_int(argv[++i], 0, &v)) BAD_USAGE("--ncpu expects an integer >= 0, got '%s'", argv[i]);
             o.ncpu = (int)v;
         } else if (!strcmp(a, "--max-inflight")) {
-            if (!parse_int(argv[++i], 1, &v)) BAD_USAGE("--max-inflight expects an integer >= 1, got '%s'", argv[i]);
+            if (!sd_cli_parse_int(argv[++i], 1, &v)) BAD_USAGE("--max-inflight expects an integer >= 1, got '%s'", argv[i]);
             o.max_inflight = (int)v;
         } else if (!strcmp(a, "--tiles")) {
-            if (!parse_tiles(argv[++i], o.tile)) BAD_USAGE("--tiles expects X, XxY or XxYxZ cells, got '%s'", argv[i]);
+            if (!sd_cli_parse_tiles(argv[++i], o.tile)) BAD_USAGE("--tiles expects X, XxY or XxYxZ cells, got '%s'", argv[i]);
         } else if (!strcmp(a, "--ncuda")) {
-            if (!parse_int(argv[++i], 0, &v)) BAD_USAGE("--ncuda expects an integer >= 0, got '%s'", argv[i]);
+            if (!sd_cli_parse_int(argv[++i], 0, &v)) BAD_USAGE("--ncuda expects an integer >= 0, got '%s'", argv[i]);
             o.ncuda = (int)v;
         } else if (!strcmp(a, "--arch")) {
             const char *x = argv[++i];

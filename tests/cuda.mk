@@ -2,11 +2,11 @@
 # it links the CUDA runtime and libstardag (for the CPU functions and the registry; StarPU is not
 # started) and skips (exit 77) when no CUDA device can be used. Without CUDA in libstardag it
 # links the kernels from libstardag_cuda.la (cuda.mk), with CUDA it uses the library's own.
-EXTRA_DIST += tests/t_cuda_kernels.cu
+EXTRA_DIST += tests/t_cuda_kernels.cu tests/cuda_test_util.h
 if HAVE_NVCC
 check_PROGRAMS += tests/t_cuda_kernels
 TESTS += tests/t_cuda_kernels
-SD_CUDA_DEPS += tests/tap.h tests/kernel_util.h
+SD_CUDA_DEPS += tests/tap.h tests/kernel_util.h tests/cuda_test_util.h
 CLEANFILES += tests/t_cuda_kernels_cu.lo
 tests_t_cuda_kernels_SOURCES =
 tests_t_cuda_kernels_LDFLAGS = $(AM_LDFLAGS) $(SD_CUDA_LDFLAGS)

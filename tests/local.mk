@@ -1,4 +1,4 @@
-EXTRA_DIST += tests/harness.sh tests/tap.h
+EXTRA_DIST += tests/harness.sh tests/tap.h tests/tap.sh
 include tests/loader.mk
 include tests/io.mk
 include tests/kernels.mk

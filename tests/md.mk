@@ -1,6 +1,6 @@
 # tests: md pack kernels (pure C, called directly: no registry, no StarPU)
 check_PROGRAMS += tests/t_md_kernels
-tests_t_md_kernels_SOURCES = tests/t_md_kernels.c tests/tap.h tests/kernel_util.h
+tests_t_md_kernels_SOURCES = tests/t_md_kernels.c tests/tap.h tests/kernel_util.h tests/md_sim.h
 TESTS += tests/t_md_kernels
 
 # The md CUDA kernels against the CPU ones (same pattern as tests/cuda.mk); skips (exit 77)

@@ -1,17 +1,8 @@
 #!/bin/sh
 # t_calibrate.sh - `stardag calibrate` on CPU workers: every model the graph uses reaches the
 # sample count, is printed with its file, and a second calibration reuses the stored models.
-sd="$top_builddir/stardag"
 g="$top_srcdir/graphs/lattice/kg-packet.yaml"
-tmp=${SD_TEST_TMP:-$(mktemp -d)}
-n=0
-fails=0
-t() { # t DESCRIPTION COMMAND...: ok if the command succeeds
-  n=$((n + 1)); d=$1; shift
-  if "$@" >/dev/null 2>&1; then echo "ok $n - $d"; else echo "not ok $n - $d"; fails=$((fails + 1)); fi
-}
-runrc() { "$@" >"$tmp/out" 2>"$tmp/err"; echo $? >"$tmp/rc"; }
-rc() { cat "$tmp/rc"; }
+. "$top_srcdir/tests/tap.sh"
 # the calibration files go to $STARPU_HOME/.starpu (the harness gives each test its own)
 [ -n "$STARPU_HOME" ] || { STARPU_HOME=$tmp; export STARPU_HOME; }
 # two tiles: the init ops add 2 samples per round, so a first calibration takes several rounds
@@ -61,5 +52,4 @@ t "a malformed graph: exit 2 with the located message" sh -c "test $(rc) = 2 && 
 runrc "$sd" calibrate "$g" --min-samples 0
 t "--min-samples 0: exit 2" test "$(rc)" = 2
 
-echo "1..$n"
-[ $fails -eq 0 ]
+tap_end

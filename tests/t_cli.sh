@@ -1,16 +1,7 @@
 #!/bin/sh
 # t_cli.sh - the command line: exit statuses, messages, check failures, SIGINT, dot, codelets.
-sd="$top_builddir/stardag"
 g="$top_srcdir/graphs/lattice/kg-packet.yaml"
-tmp=${SD_TEST_TMP:-$(mktemp -d)}
-n=0
-fails=0
-t() { # t DESCRIPTION COMMAND...: ok if the command succeeds
-  n=$((n + 1)); d=$1; shift
-  if "$@" >/dev/null 2>&1; then echo "ok $n - $d"; else echo "not ok $n - $d"; fails=$((fails + 1)); fi
-}
-runrc() { "$@" >"$tmp/out" 2>"$tmp/err"; echo $? >"$tmp/rc"; }
-rc() { cat "$tmp/rc"; }
+. "$top_srcdir/tests/tap.sh"
 
 runrc "$sd" --version
 t "--version names stardag and StarPU" grep -q "^stardag .*(StarPU 1\.3\.[0-9]*; CUDA \(yes\|no\); FxT \(yes\|no\); MPI \(yes\|no\))" "$tmp/out"
@@ -69,5 +60,4 @@ t "SIGINT: the summary is printed" grep -q "stardag: kg-packet:" "$tmp/out"
 t "SIGINT: the output file is readable" h5ls -r "$tmp/int.h5"
 t "SIGINT: the initial field is in it" sh -c "h5ls -r '$tmp/int.h5' | grep -q '/fields/E/00000000'"
 
-echo "1..$n"
-[ $fails -eq 0 ]
+tap_end

@@ -1,17 +1,8 @@
 #!/bin/sh
 # t_compare.sh - `stardag compare`: bitwise agreement across tilings, named differences,
 # tolerances, missing datasets, dataset filters, bad input.
-sd="$top_builddir/stardag"
 g="$top_srcdir/graphs/lattice/kg-packet.yaml"
-tmp=${SD_TEST_TMP:-$(mktemp -d)}
-n=0
-fails=0
-t() { # t DESCRIPTION COMMAND...: ok if the command succeeds
-  n=$((n + 1)); d=$1; shift
-  if "$@" >/dev/null 2>&1; then echo "ok $n - $d"; else echo "not ok $n - $d"; fails=$((fails + 1)); fi
-}
-runrc() { "$@" >"$tmp/out" 2>"$tmp/err"; echo $? >"$tmp/rc"; }
-rc() { cat "$tmp/rc"; }
+. "$top_srcdir/tests/tap.sh"
 run() { "$sd" run "$g" --set n=16 --steps 20 --quiet "$@" >/dev/null 2>&1; }
 
 run --tiles 16x16x4 --ncpu 2 --out "$tmp/a.h5"
@@ -70,7 +61,7 @@ if command -v h5copy >/dev/null 2>&1; then
   t "an HDF5 file that is no stardag output: exit 2 naming it" \
     sh -c "test $(rc) = 2 && grep -q 'plain.h5: not a stardag output' '$tmp/err'"
 else
-  n=$((n + 1)); echo "ok $n # SKIP h5copy not installed"
+  skip "h5copy not installed"
 fi
 runrc "$sd" compare "$tmp/a.h5" "$tmp/b.h5" --fields Q
 t "--fields with a name in neither file: exit 2" sh -c "test $(rc) = 2 && grep -q \"no field 'Q' in either file\" '$tmp/err'"
@@ -79,5 +70,4 @@ t "one file only: exit 2 with usage" sh -c "test $(rc) = 2 && grep -q 'usage: st
 runrc "$sd" compare "$tmp/a.h5" "$tmp/b.h5" --rtol -1
 t "a negative tolerance: exit 2" test "$(rc)" = 2
 
-echo "1..$n"
-[ $fails -eq 0 ]
+tap_end

@@ -26,6 +26,7 @@
 #include <string.h>
 #include <cuda_runtime.h>
 #include "tap.h"
+#include "cuda_test_util.h"
 #include "kernel_util.h"
 #include "stardag/codelet.h"
 #include "stardag/kernel_cuda.cuh"
@@ -33,43 +34,8 @@
 #include "lattice/lattice_kernels.h"
 #include "halo.h"
 
-#define CK(call)                                                                                       \
-    do {                                                                                               \
-        cudaError_t e_ = (call);                                                                       \
-        if (e_ != cudaSuccess) {                                                                       \
-            printf("Bail out! %s: %s (%s:%d)\n", #call, cudaGetErrorString(e_), __FILE__, __LINE__);   \
-            exit(1);                                                                                   \
-        }                                                                                              \
-    } while (0)
-
-static cudaStream_t S;
 static const char *tn(int dt) { return dt == SD_F64 ? "f64" : "f32"; }
 static size_t esz(int dt) { return dt == SD_F64 ? 8 : 4; }
-
-/* ---- device copies ------------------------------------------------------------------------- */
-static void *dev_copy(const void *host, size_t bytes)
-{
-    void *d = NULL;
-    CK(cudaMalloc(&d, bytes ? bytes : 1));
-    if (bytes) CK(cudaMemcpy(d, host, bytes, cudaMemcpyHostToDevice));
-    return d;
-}
-static void *host_copy(const void *dev, size_t bytes)
-{
-    void *h = malloc(bytes ? bytes : 1);
-    if (bytes) CK(cudaMemcpy(h, dev, bytes, cudaMemcpyDeviceToHost));
-    return h;
-}
-/* After a CUDA function: launch errors, then errors of the running kernels. */
-static void sync_check(const char *what)
-{
-    cudaError_t e = cudaGetLastError();
-    if (e == cudaSuccess) e = cudaStreamSynchronize(S);
-    if (e != cudaSuccess) {
-        printf("Bail out! %s: %s\n", what, cudaGetErrorString(e));
-        exit(1);
-    }
-}
 
 /* 1 where an element of b is interior. */
 static char *interior_mask(const tbuf *b)
@@ -679,13 +645,7 @@ static void test_registry(void)
 
 int main(void)
 {
-    int ndev = 0;
-    const cudaError_t e = cudaGetDeviceCount(&ndev);
-    if (e != cudaSuccess || ndev == 0) {
-        char why[256];
-        snprintf(why, sizeof why, "no CUDA device (%s)", e != cudaSuccess ? cudaGetErrorString(e) : "none found");
-        tap_skip_all(why);
-    }
+    require_cuda_device();
     CK(cudaStreamCreateWithFlags(&S, cudaStreamNonBlocking));
     cudaDeviceProp prop;
     CK(cudaGetDeviceProperties(&prop, 0));

@@ -11,41 +11,10 @@
 #include <string.h>
 #include <cuda_runtime.h>
 #include "tap.h"
+#include "cuda_test_util.h"
 #include "kernel_util.h"
 #include "md/md_kernels.h"
 
-#define CK(call)                                                                                       \
-    do {                                                                                               \
-        cudaError_t e_ = (call);                                                                       \
-        if (e_ != cudaSuccess) {                                                                       \
-            printf("Bail out! %s: %s (%s:%d)\n", #call, cudaGetErrorString(e_), __FILE__, __LINE__);   \
-            exit(1);                                                                                   \
-        }                                                                                              \
-    } while (0)
-
-static cudaStream_t S;
-
-static void *dev_copy(const void *host, size_t bytes)
-{
-    void *d = NULL;
-    CK(cudaMalloc(&d, bytes ? bytes : 1));
-    if (bytes) CK(cudaMemcpy(d, host, bytes, cudaMemcpyHostToDevice));
-    return d;
-}
-static void to_host(void *h, const void *d, size_t bytes)
-{
-    CK(cudaStreamSynchronize(S));
-    CK(cudaMemcpy(h, d, bytes, cudaMemcpyDeviceToHost));
-}
-static void sync_check(const char *what)
-{
-    cudaError_t e = cudaGetLastError();
-    if (e == cudaSuccess) e = cudaStreamSynchronize(S);
-    if (e != cudaSuccess) {
-        printf("Bail out! %s: %s\n", what, cudaGetErrorString(e));
-        exit(1);
-    }
-}
 static int acc_equal(const sd_acc *a, const sd_acc *b)
 {
     return acc_same(a, b) && a->count == b->count && same_bits(a->maxv, b->maxv) && same_bits(a->minv, b->minv) &&
@@ -258,8 +227,7 @@ static void test_system(int64_t nc1, int ntypes)
 
 int main(void)
 {
-    int ndev = 0;
-    if (cudaGetDeviceCount(&ndev) != cudaSuccess || ndev == 0) tap_skip_all("no CUDA device");
+    require_cuda_device();
     CK(cudaStreamCreate(&S));
     test_system(10, 3); /* 4000 particles, 3 types */
     test_system(10, 1);

@@ -25,6 +25,7 @@
 #include "tap.h"
 #include "kernel_util.h"
 #include "md/md_kernels.h"
+#include "md_sim.h"
 
 #define MT MD_MAX_TYPES
 
@@ -33,13 +34,6 @@ static double now(void)
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
-static void *xmalloc(size_t b)
-{
-    void *p = malloc(b ? b : 1);
-    if (!p) abort();
-    return p;
 }
 
 /* ---- A system: n particles, SoA x (sc = n), id = index, type ---------------------------------- */
@@ -916,127 +910,10 @@ static void test_velocities(void)
     }
 }
 
-/* ---- a single-block simulation, as the runtime will run it: particles kept sorted by (cell, id)
- * of the box grid, ghosts from the library's ghost plan (periodic images), lists rebuilt every
- * `every` steps or when a particle moved more than skin/2 ------------------------------------------------ */
-enum { THERMO_NONE = 0, THERMO_BERENDSEN, THERMO_LANGEVIN };
-typedef struct sim {
-    int64_t n, cap, ng, ncell, nbrcap;
-    double L[3], rc, skin, rl, dt;
-    double *x, *v, *f, *x0, *tmp; /* x: home + ghost, sc = cap; v, f, x0, tmp: sc = n */
-    int64_t *id, *own, *cell, *cs, *perm, *tmpi, *start;
-    int32_t *type, *tmpt, *nbr;
-    int8_t *sh;
-    md_grid g, gb; /* box grid; the block's grid (box + ghost layer) */
-    void *scr;
-    size_t scrb;
-    md_lj_table tab;
-    double mass[MT];
-    int ntypes, every, thermo, nocheck; /* nocheck: rebuild every `every` steps only (LAMMPS "check no") */
-    double T0, tau, gamma;
-    uint64_t seed;
-    int64_t step, nrebuild, nearly;
-} sim;
-
-static void sim_rebuild(sim *s)
-{
-    const int64_t n = s->n;
-    sd_md_wrap(n, s->L, s->x, s->cap);
-    sd_md_bin(n, s->x, s->cap, &s->g, s->cell);
-    sd_md_sort_by_cell(n, s->cell, s->id, s->ncell, s->cs, s->perm);
-    /* permute home fields */
-    sd_md_gather_f64(n, s->perm, 3, s->x, s->cap, s->tmp, n);
-    for (int d = 0; d < 3; d++) memcpy(s->x + d * s->cap, s->tmp + d * n, sizeof(double) * (size_t)n);
-    sd_md_gather_f64(n, s->perm, 3, s->v, n, s->tmp, n);
-    memcpy(s->v, s->tmp, sizeof(double) * 3 * (size_t)n);
-    sd_md_gather_f64(n, s->perm, 3, s->f, n, s->tmp, n);
-    memcpy(s->f, s->tmp, sizeof(double) * 3 * (size_t)n);
-    sd_md_gather_i64(n, s->perm, s->id, s->tmpi);
-    memcpy(s->id, s->tmpi, 8 * (size_t)n);
-    sd_md_gather_i32(n, s->perm, s->type, s->tmpt);
-    memcpy(s->type, s->tmpt, 4 * (size_t)n);
-    /* ghosts: the whole box is one block */
-    const int64_t blo[3] = {0, 0, 0};
-    s->ng = sd_md_ghost_plan(&s->g, s->cs, blo, s->g.nc, s->own, s->sh, s->cap - n);
-    if (s->ng > s->cap - n) abort();
-    sd_md_ghost_fill(s->ng, s->own, s->sh, s->L, s->x, s->cap, s->x + n, s->cap);
-    sd_md_gather_i64(s->ng, s->own, s->id, s->id + n);
-    sd_md_gather_i32(s->ng, s->own, s->type, s->type + n);
-    const size_t need = sd_md_neighbor_scratch_bytes(n + s->ng, s->x, s->cap, s->rl, &s->gb);
-    if (need > s->scrb) {
-        free(s->scr);
-        s->scrb = need + need / 4;
-        s->scr = xmalloc(s->scrb);
-    }
-    int64_t tot = sd_md_neighbor_build(n, s->ng, s->x, s->cap, s->id, s->rl, &s->gb, s->start, s->nbr, s->nbrcap, s->scr, s->scrb);
-    if (tot > s->nbrcap) {
-        free(s->nbr);
-        s->nbrcap = tot + tot / 4;
-        s->nbr = xmalloc(4 * (size_t)s->nbrcap);
-        tot = sd_md_neighbor_build(n, s->ng, s->x, s->cap, s->id, s->rl, &s->gb, s->start, s->nbr, s->nbrcap, s->scr, s->scrb);
-    }
-    for (int d = 0; d < 3; d++) memcpy(s->x0 + d * n, s->x + d * s->cap, sizeof(double) * (size_t)n);
-    s->nrebuild++;
-}
-
-/* fcc liquid start: nc^3 cells at rho, velocities at T (create + exact adjust). */
-static void sim_init(sim *s, int64_t ncell1, double rho, double T, double rc, double skin, double dt, int shift, int every)
-{
-    memset(s, 0, sizeof *s);
-    const int64_t nc[3] = {ncell1, ncell1, ncell1}, n = 4 * ncell1 * ncell1 * ncell1;
-    const double a = sd_md_fcc_lattice_constant(rho);
-    s->n = n, s->cap = 28 * n, s->rc = rc, s->skin = skin, s->rl = rc + skin, s->dt = dt, s->every = every;
-    for (int d = 0; d < 3; d++) s->L[d] = (double)ncell1 * a;
-    s->x = xmalloc(sizeof(double) * 3 * (size_t)s->cap);
-    s->v = xmalloc(sizeof(double) * 3 * (size_t)n);
-    s->f = calloc(3 * (size_t)n, sizeof(double));
-    s->x0 = xmalloc(sizeof(double) * 3 * (size_t)n);
-    s->tmp = xmalloc(sizeof(double) * 3 * (size_t)n);
-    s->id = xmalloc(8 * (size_t)s->cap);
-    s->own = xmalloc(8 * (size_t)s->cap);
-    s->sh = xmalloc(3 * (size_t)s->cap);
-    s->cell = xmalloc(8 * (size_t)n);
-    s->perm = xmalloc(8 * (size_t)n);
-    s->tmpi = xmalloc(8 * (size_t)n);
-    s->type = calloc((size_t)s->cap, sizeof(int32_t));
-    s->tmpt = xmalloc(4 * (size_t)n);
-    s->start = xmalloc(8 * (size_t)(n + 1));
-    s->ntypes = 1, s->mass[0] = 1.0;
-    md_lj_table_lb(&s->tab, 1, (const double[]){1.0}, (const double[]){1.0}, rc, shift);
-    sd_md_grid_box(s->L, s->rl, &s->g);
-    s->ncell = sd_md_grid_ncells(&s->g);
-    sd_md_grid_block(&s->g, (const int64_t[3]){0, 0, 0}, s->g.nc, &s->gb);
-    s->cs = xmalloc(8 * (size_t)(s->ncell + 1));
-    sd_md_fcc(0, n, nc, a, s->x, s->cap, s->id);
-    /* velocities (one block) */
-    sd_md_velocity_create(n, s->id, s->type, s->mass, 1, T, 1.0, 12345, s->v, n);
-    sd_acc P[3], M, K;
-    for (int d = 0; d < 3; d++) sd_acc_init(&P[d]);
-    sd_acc_init(&M), sd_acc_init(&K);
-    sd_md_momentum(n, s->type, s->mass, 1, s->v, n, P, &M);
-    double vcm[3];
-    for (int d = 0; d < 3; d++) vcm[d] = sd_acc_sum(&P[d]) / sd_acc_sum(&M);
-    sd_md_kinetic(n, s->type, s->mass, 1, s->v, n, vcm, &K);
-    sd_md_velocity_adjust(n, vcm, md_rescale_lambda(md_temperature(sd_acc_sum(&K), 3.0 * n - 3, 1.0), T), s->v, n);
-    sim_rebuild(s);
-    sd_md_lj_force(n, s->x, s->cap, s->type, &s->tab, s->start, s->nbr, s->f, n);
-}
-
-static void sim_free(sim *s)
-{
-    free(s->x), free(s->v), free(s->f), free(s->x0), free(s->tmp), free(s->id), free(s->own), free(s->sh);
-    free(s->cell), free(s->perm), free(s->tmpi), free(s->type), free(s->tmpt), free(s->start), free(s->cs);
-    free(s->nbr), free(s->scr);
-}
-
-static double sim_T(const sim *s)
-{
-    sd_acc K;
-    sd_acc_init(&K);
-    sd_md_kinetic(s->n, s->type, s->mass, s->ntypes, s->v, s->n, NULL, &K);
-    return md_temperature(sd_acc_sum(&K), 3.0 * s->n - 3, 1.0);
-}
-
+/* ---- a single-block simulation, as the runtime will run it (tests/md_sim.h): particles kept sorted
+ * by (cell, id) of the box grid, ghosts from the library's ghost plan (periodic images), lists rebuilt
+ * every `every` steps or when a particle moved more than skin/2. The systems below: in.lj's liquid,
+ * 5^3 fcc cells (500 atoms), room for 27 n ghosts ----------------------------------------------------------- */
 static double sim_energy(const sim *s, double *T)
 {
     sd_acc K, U, W;
@@ -1045,31 +922,6 @@ static double sim_energy(const sim *s, double *T)
     sd_md_lj_energy_virial(s->n, s->x, s->cap, s->type, &s->tab, s->start, s->nbr, &U, &W);
     if (T) *T = md_temperature(sd_acc_sum(&K), 3.0 * s->n - 3, 1.0);
     return sd_acc_sum(&K) + sd_acc_sum(&U);
-}
-
-/* One velocity-Verlet step; the lists are rebuilt when due or when the displacement check fires. */
-static void sim_step(sim *s)
-{
-    const int64_t n = s->n;
-    sd_md_kick(n, s->type, s->mass, s->ntypes, s->dt, s->f, n, s->v, n);
-    sd_md_drift(n, s->dt, s->v, n, s->x, s->cap);
-    s->step++;
-    sd_acc D;
-    sd_acc_init(&D);
-    sd_md_max_disp2(n, s->x, s->cap, s->x0, n, &D);
-    const int early = !s->nocheck && (D.nonfinite > 0 || !(D.maxv <= 0.25 * s->skin * s->skin));
-    if (early || s->step % s->every == 0) {
-        s->nearly += early && s->step % s->every != 0;
-        sim_rebuild(s);
-    } else {
-        sd_md_ghost_fill(s->ng, s->own, s->sh, s->L, s->x, s->cap, s->x + n, s->cap);
-    }
-    sd_md_lj_force(n, s->x, s->cap, s->type, &s->tab, s->start, s->nbr, s->f, n);
-    sd_md_kick(n, s->type, s->mass, s->ntypes, s->dt, s->f, n, s->v, n);
-    if (s->thermo == THERMO_BERENDSEN)
-        sd_md_velocity_adjust(n, NULL, md_berendsen_lambda(sim_T(s), s->T0, s->dt, s->tau), s->v, n);
-    else if (s->thermo == THERMO_LANGEVIN)
-        sd_md_langevin(n, s->id, s->type, s->mass, s->ntypes, s->dt, s->gamma, s->T0, 1.0, s->seed, s->step, s->v, n);
 }
 
 /* Pairs of home particles within rc (minimum image, brute force) missing from the lists. */
@@ -1105,7 +957,7 @@ static void nve_run(int shift, int64_t nsteps, int check_pairs, double *drift_en
                     int64_t *missed, int64_t *nreb, int64_t *nearly, double *Tend, double *secs)
 {
     sim s;
-    sim_init(&s, 5, 0.8442, 1.44, 2.5, 0.3, 0.005, shift, 20);
+    sim_init(&s, 5, 0.8442, 1.44, 2.5, 0.3, 0.005, shift, 20, 28 * 500, 12345);
     unsigned char *bits = xmalloc((size_t)(s.n * s.n + 7) / 8);
     double E0 = sim_energy(&s, NULL), dmax = 0;
     const int64_t kfit = 100; /* the fit starts after the lattice has melted (the first ~20 steps) */
@@ -1138,7 +990,7 @@ static void test_nve(void)
 {
     {   /* the lists of the single-block simulation (box grid + ghost layer as the neighbour grid) */
         sim s;
-        sim_init(&s, 5, 0.8442, 1.44, 2.5, 0.3, 0.005, 1, 20);
+        sim_init(&s, 5, 0.8442, 1.44, 2.5, 0.3, 0.005, 1, 20, 28 * 500, 12345);
         for (int64_t nr = s.nrebuild; s.nrebuild == nr;) sim_step(&s); /* until the lists were rebuilt */
         blk B;
         memset(&B, 0, sizeof B);
@@ -1163,7 +1015,7 @@ static void test_nve(void)
     diag("NVE with the unshifted potential (energy jumps when pairs cross rc): end %.2e, max %.2e, fitted %.2e", de, dm, sl);
     {   /* what the displacement check prevents: rebuilding every 20 steps only (LAMMPS bench/in.lj) */
         sim s;
-        sim_init(&s, 5, 0.8442, 1.44, 2.5, 0.3, 0.005, 1, 20);
+        sim_init(&s, 5, 0.8442, 1.44, 2.5, 0.3, 0.005, 1, 20, 28 * 500, 12345);
         s.nocheck = 1;
         unsigned char *bits = xmalloc((size_t)(s.n * s.n + 7) / 8);
         int64_t miss = 0, steps_missing = 0;
@@ -1279,7 +1131,7 @@ static void test_thermostats(void)
     /* Berendsen and Langevin bring T to T0 (500 atoms, fcc start at 1.44 melts to ~0.7) */
     for (int th = THERMO_BERENDSEN; th <= THERMO_LANGEVIN; th++) {
         sim s;
-        sim_init(&s, 5, 0.8442, 1.44, 2.5, 0.3, 0.005, 1, 20);
+        sim_init(&s, 5, 0.8442, 1.44, 2.5, 0.3, 0.005, 1, 20, 28 * 500, 12345);
         s.thermo = th, s.T0 = 1.1, s.tau = 0.1, s.gamma = 2.0, s.seed = 8;
         const int64_t nst = th == THERMO_BERENDSEN ? 1000 : 3000;
         double Tm = 0, Tfirst = 0;

@@ -3,18 +3,9 @@
 # fixtures (tests/data/trace-small.json: CPU and CUDA workers, transfers, counters, keys in any
 # order; tests/report_fixture: /run with variable-length strings, awkward scalars), the fallback
 # to the trace without /run, and the exit statuses of bad inputs.
-sd="$top_builddir/stardag"
 fx="$top_builddir/tests/report_fixture"
 trace="$top_srcdir/tests/data/trace-small.json"
-tmp=${SD_TEST_TMP:-$(mktemp -d)}
-n=0
-fails=0
-t() { # t DESCRIPTION COMMAND...: ok if the command succeeds
-  n=$((n + 1)); d=$1; shift
-  if "$@" >/dev/null 2>&1; then echo "ok $n - $d"; else echo "not ok $n - $d"; fails=$((fails + 1)); fi
-}
-runrc() { "$@" >"$tmp/out" 2>"$tmp/err"; echo $? >"$tmp/rc"; }
-rc() { cat "$tmp/rc"; }
+. "$top_srcdir/tests/tap.sh"
 # well-formed XML: xmllint when installed, else the SVG's first and last lines and no stray '&'
 wellformed() {
   if command -v xmllint >/dev/null 2>&1; then xmllint --noout "$1"
@@ -100,5 +91,4 @@ t "no run file: exit 2" test "$(rc)" = 2
 runrc "$sd" report "$tmp/fx.h5" --out "$tmp/fx.h5/charts"
 t "an output directory that cannot be made: exit 1 naming it" sh -c "test $(rc) = 1 && grep -q 'fx.h5/charts: cannot use as the output directory' '$tmp/err'"
 
-echo "1..$n"
-test $fails = 0
+tap_end

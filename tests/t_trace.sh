@@ -1,17 +1,8 @@
 #!/bin/sh
 # t_trace.sh - what a run records about itself: the Chrome/Perfetto trace (--trace), the /run
 # table in the output file, the per-architecture summary, and the --arch/--ncuda options.
-sd="$top_builddir/stardag"
 g="$top_srcdir/graphs/lattice/kg-packet.yaml"
-tmp=${SD_TEST_TMP:-$(mktemp -d)}
-n=0
-fails=0
-t() { # t DESCRIPTION COMMAND...: ok if the command succeeds
-  n=$((n + 1)); d=$1; shift
-  if "$@" >/dev/null 2>&1; then echo "ok $n - $d"; else echo "not ok $n - $d"; fails=$((fails + 1)); fi
-}
-runrc() { "$@" >"$tmp/out" 2>"$tmp/err"; echo $? >"$tmp/rc"; }
-rc() { cat "$tmp/rc"; }
+. "$top_srcdir/tests/tap.sh"
 
 runrc "$sd" run "$g" --set n=32 --steps 20 --tiles 32x32x8 --ncpu 2 --out "$tmp/r.h5" --trace "$tmp/t.json"
 t "a traced run: exit 0" test "$(rc)" = 0
@@ -45,7 +36,7 @@ PY
 if command -v python3 >/dev/null; then
   t "trace: valid JSON, every task once, no overlap per worker" python3 "$tmp/check.py" "$tmp/t.json" "$tasks"
 else
-  n=$((n + 1)); echo "ok $n # SKIP python3 not installed (scripts/setup.sh test installs it)"
+  skip "python3 not installed (scripts/setup.sh test installs it)"
 fi
 t "trace: one event per line" sh -c "grep -c '\"cat\":\"task\"' '$tmp/t.json' | grep -qx '$tasks'"
 
@@ -73,5 +64,4 @@ if grep -q "none is available" "$tmp/err"; then
 else
   t "--arch cuda on a CUDA machine runs (exit 0)" test "$(rc)" = 0
 fi
-echo "1..$n"
-test $fails = 0
+tap_end

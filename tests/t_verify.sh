@@ -2,16 +2,7 @@
 # t_verify.sh - `stardag verify`: unknown codelets, the generated graphs checked CPU against CPU
 # (other tiles and worker counts, bitwise) for every codelet, temporary files, and CPU against
 # CUDA where a CUDA device is available (skipped otherwise).
-sd="$top_builddir/stardag"
-tmp=${SD_TEST_TMP:-$(mktemp -d)}
-n=0
-fails=0
-t() { # t DESCRIPTION COMMAND...: ok if the command succeeds
-  n=$((n + 1)); d=$1; shift
-  if "$@" >/dev/null 2>&1; then echo "ok $n - $d"; else echo "not ok $n - $d"; fails=$((fails + 1)); fi
-}
-runrc() { "$@" >"$tmp/out" 2>"$tmp/err"; echo $? >"$tmp/rc"; }
-rc() { cat "$tmp/rc"; }
+. "$top_srcdir/tests/tap.sh"
 TMPDIR=$tmp/vt
 export TMPDIR
 mkdir -p "$TMPDIR"
@@ -69,12 +60,11 @@ rm -rf "$kept"
 # CPU against CUDA: needs a CUDA device (and StarPU with CUDA); unknown names come first
 runrc "$sd" verify
 if [ "$(rc)" = 1 ] && grep -q "no CUDA device available (StarPU CUDA support: \(yes\|no\)): nothing to compare" "$tmp/err"; then
-  n=$((n + 1)); echo "ok $n # SKIP CPU vs CUDA: $(cat "$tmp/err")"
+  skip "CPU vs CUDA: $(cat "$tmp/err")"
 else
   cp "$tmp/out" "$tmp/cuda"
   t "CPU vs CUDA, every codelet with a CUDA implementation: exit 0" test "$(rc)" = 0
   t "CPU vs CUDA: no case failed" grep -q "^stardag verify: [0-9]* cases: [0-9]* ok, 0 failed, 0 errors" "$tmp/cuda"
 fi
 
-echo "1..$n"
-[ $fails -eq 0 ]
+tap_end

@@ -20,83 +20,16 @@
 #include <string.h>
 #include <time.h>
 #include "md/md_kernels.h"
+#include "../../tests/md_sim.h" /* the single-block driver: sim_init, sim_rebuild, sim_step */
 
-static double cpu_now(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
-    return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
-}
 static double wall_now(void)
 {
     struct timespec t;
     clock_gettime(CLOCK_MONOTONIC, &t);
     return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
 }
-static void *xmalloc(size_t b)
-{
-    void *p = malloc(b ? b : 1);
-    if (!p) { fprintf(stderr, "out of memory\n"); exit(1); }
-    return p;
-}
 
-typedef struct sys {
-    int64_t n, cap, ng, ncell, nbrcap, nrebuild, nearly, step;
-    int nocheck;
-    double L[3], rl, skin, dt, mass[1];
-    double *x, *v, *f, *x0, *tmp;
-    int64_t *id, *own, *cell, *cs, *perm, *tmpi, *start;
-    int32_t *type, *tmpt, *nbr;
-    int8_t *sh;
-    md_grid g, gb; /* box grid; the block's grid (box + ghost layer) */
-    md_lj_table tab;
-    void *scr;
-    size_t scrb;
-    double t_build, t_force, t_other; /* cpu seconds */
-} sys;
-
-static void rebuild(sys *s)
-{
-    const int64_t n = s->n;
-    sd_md_wrap(n, s->L, s->x, s->cap);
-    sd_md_bin(n, s->x, s->cap, &s->g, s->cell);
-    sd_md_sort_by_cell(n, s->cell, s->id, s->ncell, s->cs, s->perm);
-    sd_md_gather_f64(n, s->perm, 3, s->x, s->cap, s->tmp, n);
-    for (int d = 0; d < 3; d++) memcpy(s->x + d * s->cap, s->tmp + d * n, sizeof(double) * (size_t)n);
-    sd_md_gather_f64(n, s->perm, 3, s->v, n, s->tmp, n);
-    memcpy(s->v, s->tmp, sizeof(double) * 3 * (size_t)n);
-    sd_md_gather_f64(n, s->perm, 3, s->f, n, s->tmp, n);
-    memcpy(s->f, s->tmp, sizeof(double) * 3 * (size_t)n);
-    sd_md_gather_i64(n, s->perm, s->id, s->tmpi);
-    memcpy(s->id, s->tmpi, 8 * (size_t)n);
-    sd_md_gather_i32(n, s->perm, s->type, s->tmpt);
-    memcpy(s->type, s->tmpt, 4 * (size_t)n);
-    const int64_t blo[3] = {0, 0, 0};
-    s->ng = sd_md_ghost_plan(&s->g, s->cs, blo, s->g.nc, s->own, s->sh, s->cap - n);
-    if (s->ng > s->cap - n) { fprintf(stderr, "ghost capacity\n"); exit(1); }
-    sd_md_ghost_fill(s->ng, s->own, s->sh, s->L, s->x, s->cap, s->x + n, s->cap);
-    sd_md_gather_i64(s->ng, s->own, s->id, s->id + n);
-    sd_md_gather_i32(s->ng, s->own, s->type, s->type + n);
-    const size_t need = sd_md_neighbor_scratch_bytes(n + s->ng, s->x, s->cap, s->rl, &s->gb);
-    if (need > s->scrb) {
-        free(s->scr);
-        s->scrb = need + need / 4;
-        s->scr = xmalloc(s->scrb);
-    }
-    const double t0 = cpu_now();
-    int64_t tot = sd_md_neighbor_build(n, s->ng, s->x, s->cap, s->id, s->rl, &s->gb, s->start, s->nbr, s->nbrcap, s->scr, s->scrb);
-    if (tot > s->nbrcap) {
-        free(s->nbr);
-        s->nbrcap = tot + tot / 4;
-        s->nbr = xmalloc(4 * (size_t)s->nbrcap);
-        tot = sd_md_neighbor_build(n, s->ng, s->x, s->cap, s->id, s->rl, &s->gb, s->start, s->nbr, s->nbrcap, s->scr, s->scrb);
-    }
-    s->t_build += cpu_now() - t0;
-    for (int d = 0; d < 3; d++) memcpy(s->x0 + d * n, s->x + d * s->cap, sizeof(double) * (size_t)n);
-    s->nrebuild++;
-}
-
-static void thermo(sys *s, const char *tag)
+static void thermo(sim *s, const char *tag)
 {
     sd_acc K, U, W;
     sd_acc_init(&K), sd_acc_init(&U), sd_acc_init(&W);
@@ -109,89 +42,23 @@ static void thermo(sys *s, const char *tag)
            ((3 * N - 3) * T + sd_acc_sum(&W)) / (3 * V));
 }
 
-static void step(sys *s)
-{
-    const int64_t n = s->n;
-    double t0 = cpu_now();
-    sd_md_kick(n, s->type, s->mass, 1, s->dt, s->f, n, s->v, n);
-    sd_md_drift(n, s->dt, s->v, n, s->x, s->cap);
-    s->step++;
-    sd_acc D;
-    sd_acc_init(&D);
-    sd_md_max_disp2(n, s->x, s->cap, s->x0, n, &D);
-    const int early = !s->nocheck && (D.nonfinite > 0 || !(D.maxv <= 0.25 * s->skin * s->skin));
-    s->t_other += cpu_now() - t0;
-    if (early || s->step % 20 == 0) {
-        s->nearly += early && s->step % 20;
-        const double tb = s->t_build;
-        t0 = cpu_now();
-        rebuild(s);
-        s->t_other += cpu_now() - t0 - (s->t_build - tb);
-    } else {
-        t0 = cpu_now();
-        sd_md_ghost_fill(s->ng, s->own, s->sh, s->L, s->x, s->cap, s->x + n, s->cap);
-        s->t_other += cpu_now() - t0;
-    }
-    t0 = cpu_now();
-    sd_md_lj_force(n, s->x, s->cap, s->type, &s->tab, s->start, s->nbr, s->f, n);
-    const double t1 = cpu_now();
-    s->t_force += t1 - t0;
-    sd_md_kick(n, s->type, s->mass, 1, s->dt, s->f, n, s->v, n);
-    s->t_other += cpu_now() - t1;
-}
-
 int main(int argc, char **argv)
 {
     const int64_t nc1 = argc > 1 ? atoll(argv[1]) : 20, steps = argc > 2 ? atoll(argv[2]) : 100;
     const int reps = argc > 3 ? atoi(argv[3]) : 20;
-    sys S, *s = &S;
-    memset(s, 0, sizeof S);
-    s->nocheck = argc > 4 && !strcmp(argv[4], "nocheck");
-    const int64_t nc[3] = {nc1, nc1, nc1}, n = 4 * nc1 * nc1 * nc1;
-    const double a = sd_md_fcc_lattice_constant(0.8442);
-    s->n = n, s->cap = 3 * n + 100000, s->skin = 0.3, s->rl = 2.8, s->dt = 0.005, s->mass[0] = 1.0;
-    for (int d = 0; d < 3; d++) s->L[d] = (double)nc1 * a;
-    s->x = xmalloc(sizeof(double) * 3 * (size_t)s->cap);
-    s->v = xmalloc(sizeof(double) * 3 * (size_t)n);
-    s->f = calloc(3 * (size_t)n, sizeof(double));
-    s->x0 = xmalloc(sizeof(double) * 3 * (size_t)n);
-    s->tmp = xmalloc(sizeof(double) * 3 * (size_t)n);
-    s->id = xmalloc(8 * (size_t)s->cap);
-    s->own = xmalloc(8 * (size_t)s->cap);
-    s->sh = xmalloc(3 * (size_t)s->cap);
-    s->cell = xmalloc(8 * (size_t)n);
-    s->perm = xmalloc(8 * (size_t)n);
-    s->tmpi = xmalloc(8 * (size_t)n);
-    s->type = calloc((size_t)s->cap, sizeof(int32_t));
-    s->tmpt = xmalloc(4 * (size_t)n);
-    s->start = xmalloc(8 * (size_t)(n + 1));
-    md_lj_table_lb(&s->tab, 1, (const double[]){1.0}, (const double[]){1.0}, 2.5, 0);
-    sd_md_grid_box(s->L, s->rl, &s->g);
-    s->ncell = sd_md_grid_ncells(&s->g);
-    sd_md_grid_block(&s->g, (const int64_t[3]){0, 0, 0}, s->g.nc, &s->gb);
-    s->cs = xmalloc(8 * (size_t)(s->ncell + 1));
-    sd_md_fcc(0, n, nc, a, s->x, s->cap, s->id);
+    const int64_t n = 4 * nc1 * nc1 * nc1;
+    sim S, *s = &S;
     /* velocities: create, then exact momentum removal and rescaling to 1.44 */
-    sd_md_velocity_create(n, s->id, s->type, s->mass, 1, 1.44, 1.0, 87287, s->v, n);
-    sd_acc P[3], M, K;
-    for (int d = 0; d < 3; d++) sd_acc_init(&P[d]);
-    sd_acc_init(&M), sd_acc_init(&K);
-    sd_md_momentum(n, s->type, s->mass, 1, s->v, n, P, &M);
-    double vcm[3];
-    for (int d = 0; d < 3; d++) vcm[d] = sd_acc_sum(&P[d]) / sd_acc_sum(&M);
-    sd_md_kinetic(n, s->type, s->mass, 1, s->v, n, vcm, &K);
-    sd_md_velocity_adjust(n, vcm, md_rescale_lambda(md_temperature(sd_acc_sum(&K), 3.0 * n - 3, 1.0), 1.44), s->v, n);
-
+    sim_init(s, nc1, 0.8442, 1.44, 2.5, 0.3, 0.005, 0, 20, 3 * n + 100000, 87287);
+    s->nocheck = argc > 4 && !strcmp(argv[4], "nocheck");
     printf("md kernels on bench/in.lj: %lld atoms (fcc %lldx%lldx%lld), box %.10g, rc 2.5, skin 0.3, dt 0.005\n",
            (long long)n, (long long)nc1, (long long)nc1, (long long)nc1, s->L[0]);
-    rebuild(s);
-    sd_md_lj_force(n, s->x, s->cap, s->type, &s->tab, s->start, s->nbr, s->f, n);
     thermo(s, "thermo");
     const double w0 = wall_now(), c0 = cpu_now();
     s->t_build = s->t_force = s->t_other = 0;
     const int64_t nreb0 = s->nrebuild;
     for (int64_t k = 1; k <= steps; k++) {
-        step(s);
+        sim_step(s);
         if (k % 50 == 0) thermo(s, "thermo");
     }
     const double wrun = wall_now() - w0, crun = cpu_now() - c0;

@@ -1,0 +1,12 @@
+/* cli_util.h - option-value parsing shared by the CLI's commands (main.c, calibrate.c). */
+#ifndef SD_CLI_UTIL_H
+#define SD_CLI_UTIL_H
+#include <stdint.h>
+
+/* A whole decimal integer >= lo (no trailing characters, no overflow) into *v; 1 if valid. */
+int sd_cli_parse_int(const char *s, long long lo, long long *v);
+
+/* Tile cells "X", "XxY" or "XxYxZ" (each >= 1; absent axes 1) into t; 1 if valid. */
+int sd_cli_parse_tiles(const char *s, int64_t t[3]);
+
+#endif
