@@ -21,6 +21,11 @@ t "a bad --tiles value: exit 2" test "$(rc)" = 2
 runrc "$sd" codelets
 t "codelets lists lattice.kg_leapfrog with its halo" grep -q "E *read *field, halo 1" "$tmp/out"
 t "codelets lists common.fill" grep -q "^common.fill" "$tmp/out"
+if "$sd" --version | grep -q "CUDA yes"; then
+  t "codelets: the leapfrog has a bitwise CUDA twin" grep -q "^lattice.kg_leapfrog  \[stencil; cpu, cuda bitwise\]" "$tmp/out"
+else
+  t "codelets: CPU-only build lists cpu implementations" grep -q "^lattice.kg_leapfrog  \[stencil; cpu\]" "$tmp/out"
+fi
 runrc "$sd" dot "$g" --set n=32 --tiles 32x32x8
 t "dot: exit 0" test "$(rc)" = 0
 t "dot: a digraph with leapfrog tasks on 4 tiles" grep -q 'lattice.kg_leapfrog\\ntile 3' "$tmp/out"
