@@ -212,5 +212,14 @@ int main(void)
     sd_domain small = {.ndim = 3, .shape = {16, 16, 16}};
     sd_tiling_auto(&small, 4, 0, 1, ts);
     ok(ts[2] == 16, "auto keeps a 16^3 grid whole (tasks would be too small)");
+    /* hybrid: 8 tiles per GPU + one per 4 cores, none below 2^20 cells */
+    sd_domain g256 = {.ndim = 3, .shape = {256, 256, 256}};
+    sd_tiling_auto(&g256, 16, 1, 1, ts);
+    ok(ts[0] == 256 && ts[1] == 256 && ts[2] == 22, "auto at 256^3, 16 cores + 1 GPU: 12 slabs of 256x256x22 (%lldx%lldx%lld)",
+       (long long)ts[0], (long long)ts[1], (long long)ts[2]);
+    sd_tiling_auto(&big, 16, 1, 1, ts);
+    ok(ts[2] == 64, "auto at 128^3 with a GPU: 2 tiles (>= 2^20 cells each), not 12 (%lld)", (long long)ts[2]);
+    sd_tiling_auto(&small, 16, 1, 1, ts);
+    ok(ts[2] == 16, "auto with a GPU keeps a 16^3 grid whole");
     return tap_done();
 }
