@@ -264,19 +264,39 @@ static int setup_output(run_state *s, const char *path, const char *sched, int n
     return 0;
 }
 
+/* StarPU's worker names ("CPU 0", "CUDA 0"), indexed by worker id; free with free(). */
+typedef struct worker_names { int n; char (*buf)[64]; const char **name; } worker_names;
+static int worker_names_get(worker_names *w)
+{
+    w->n = (int)starpu_worker_get_count();
+    w->buf = calloc(w->n + 1, sizeof *w->buf);
+    w->name = calloc(w->n + 1, sizeof *w->name);
+    if (!w->buf || !w->name) return -1;
+    for (int i = 0; i < w->n; i++) {
+        starpu_worker_get_name(i, w->buf[i], sizeof w->buf[i]);
+        w->name[i] = w->buf[i];
+    }
+    return 0;
+}
+static void worker_names_free(worker_names *w)
+{
+    free(w->buf);
+    free(w->name);
+}
+
 /* What ran where, for /run in the output file (the report command reads it). */
 static int write_run_table(run_state *s, double wall, char *err, size_t errlen)
 {
     const sd_codelet_stats *st;
-    int nst = sd_engine_stats(s->e, &st), nw = (int)starpu_worker_get_count(), n = 0;
+    int nst = sd_engine_stats(s->e, &st), n = 0;
     static const char *arch[SD_NARCH] = {"cpu", "cuda"};
+    worker_names w;
+    int wok = worker_names_get(&w);
     const char **cname = calloc((size_t)nst * SD_NARCH + 1, sizeof *cname), **carch = calloc((size_t)nst * SD_NARCH + 1, sizeof *carch);
     int64_t *ctasks = calloc((size_t)nst * SD_NARCH + 1, sizeof *ctasks);
-    double *csec = calloc((size_t)nst * SD_NARCH + 1, sizeof *csec), *busy = calloc(nw + 1, sizeof *busy);
-    char (*wname)[64] = calloc(nw + 1, sizeof *wname);
-    const char **wnames = calloc(nw + 1, sizeof *wnames);
+    double *csec = calloc((size_t)nst * SD_NARCH + 1, sizeof *csec), *busy = calloc(w.n + 1, sizeof *busy);
     int rc = -1;
-    if (!cname || !carch || !ctasks || !csec || !busy || !wname || !wnames) {
+    if (wok < 0 || !cname || !carch || !ctasks || !csec || !busy) {
         snprintf(err, errlen, "out of memory");
         goto out;
     }
@@ -288,41 +308,29 @@ static int write_run_table(run_state *s, double wall, char *err, size_t errlen)
                 ctasks[n] = st[i].ntasks[a];
                 csec[n++] = st[i].ns[a] * 1e-9;
             }
-    for (int w = 0; w < nw; w++) {
-        starpu_worker_get_name(w, wname[w], sizeof wname[w]);
-        wnames[w] = wname[w];
-        busy[w] = sd_engine_busy_ns(s->e, w) * 1e-9;
-    }
+    for (int i = 0; i < w.n; i++) busy[i] = sd_engine_busy_ns(s->e, i) * 1e-9;
     sd_h5run r = {.ncodelet = n, .codelet_name = cname, .codelet_arch = carch, .codelet_tasks = ctasks,
-                  .codelet_seconds = csec, .nworker = nw, .worker_name = wnames, .worker_busy_seconds = busy,
+                  .codelet_seconds = csec, .nworker = w.n, .worker_name = w.name, .worker_busy_seconds = busy,
                   .nbus = s->profile ? s->xfer.nbus : 0, .bus_name = s->xfer.names, .bus_bytes = s->xfer.bytes,
                   .bus_transfers = s->xfer.count, .wall_seconds = wall};
     rc = sd_h5out_write_run(s->out, &r, err, errlen);
 out:
-    free(cname); free(carch); free(ctasks); free(csec); free(busy); free(wname); free(wnames);
+    free(cname); free(carch); free(ctasks); free(csec); free(busy);
+    worker_names_free(&w);
     return rc;
 }
 
 static int write_trace(run_state *s, char *err, size_t errlen)
 {
-    int nw = (int)starpu_worker_get_count();
-    char (*wname)[64] = calloc(nw + 1, sizeof *wname);
-    const char **wnames = calloc(nw + 1, sizeof *wnames);
-    if (!wname || !wnames) {
-        free(wname);
-        free(wnames);
-        snprintf(err, errlen, "%s: out of memory writing the trace", s->o->trace);
-        return -1;
+    worker_names w;
+    int rc = -1;
+    if (worker_names_get(&w) < 0) snprintf(err, errlen, "%s: out of memory writing the trace", s->o->trace);
+    else {
+        char proc[512];
+        snprintf(proc, sizeof proc, "stardag %.500s", s->g->path);
+        rc = sd_trace_write(s->trace, s->o->trace, proc, w.n, w.name, err, errlen);
     }
-    for (int w = 0; w < nw; w++) {
-        starpu_worker_get_name(w, wname[w], sizeof wname[w]);
-        wnames[w] = wname[w];
-    }
-    char proc[512];
-    snprintf(proc, sizeof proc, "stardag %.500s", s->g->path);
-    int rc = sd_trace_write(s->trace, s->o->trace, proc, nw, wnames, err, errlen);
-    free(wname);
-    free(wnames);
+    worker_names_free(&w);
     return rc;
 }
 
