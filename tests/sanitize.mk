@@ -60,6 +60,11 @@ check-valgrind: all $(check_PROGRAMS)
 	  if test $$got -ne $$want; then echo "check-valgrind: FAILED (exit $$got, expected $$want)" >&2; \
 	    cat "$$home/err" >&2; rc=1; fi; }; \
 	run 0 ./stardag run '$(abs_top_srcdir)/graphs/lattice/kg-packet.yaml' --set n=16 --steps 20 --out "$$home/v.h5"; \
+	run 0 ./stardag run '$(abs_top_srcdir)/graphs/lattice/kg-packet.yaml' --set n=16 --steps 20 --tiles 16x16x4 \
+	  --out "$$home/w.h5" --trace "$$home/t.json"; \
+	run 0 ./stardag compare "$$home/v.h5" "$$home/w.h5"; \
+	run 0 ./stardag report "$$home/w.h5" --trace "$$home/t.json" --out "$$home/charts"; \
+	run 0 ./stardag verify --cpu-vs-cpu common.axpy --shapes 19x13; \
 	run 0 ./stardag dot '$(abs_top_srcdir)/graphs/lattice/kg-packet.yaml' --set n=32 --tiles 32x32x8; \
 	run 2 ./stardag run '$(abs_top_srcdir)/graphs/lattice/kg-packet.yaml' --frobnicate 3; \
 	run 3 ./stardag run '$(abs_top_srcdir)/tests/graphs/blowup.yaml' --out "$$home/b.h5" --quiet; \
