@@ -15,45 +15,18 @@
 #include "stardag/stardag.h"
 #include "commands.h"
 #include "compare.h"
+#include "strtab.h"
 #include "h5err.h"
 
 void sd_compare_opts_init(sd_compare_opts *o) { memset(o, 0, sizeof *o); }
 
 /* ---- name lists ---------------------------------------------------------------------------- */
 
-typedef struct names {
-    char **v;
-    int n, cap;
-} names;
-
-static int names_has(const names *l, const char *s)
-{
-    for (int i = 0; i < l->n; i++)
-        if (!strcmp(l->v[i], s)) return 1;
-    return 0;
-}
-
-static int names_add(names *l, const char *s)
-{
-    if (names_has(l, s)) return 0;
-    if (l->n == l->cap) {
-        int nc = l->cap ? 2 * l->cap : 16;
-        char **p = realloc(l->v, nc * sizeof *p);
-        if (!p) return -1;
-        l->v = p;
-        l->cap = nc;
-    }
-    if (!(l->v[l->n] = strdup(s))) return -1;
-    l->n++;
-    return 0;
-}
-
-static void names_free(names *l)
-{
-    for (int i = 0; i < l->n; i++) free(l->v[i]);
-    free(l->v);
-    *l = (names){0};
-}
+/* Name lists: the strings of a table in order of first addition, no duplicates. */
+typedef sd_strtab names;
+static int names_has(const names *l, const char *s) { return sd_strtab_find(l, s) >= 0; }
+static int names_add(names *l, const char *s) { return sd_strtab_add(l, s) < 0 ? -1 : 0; }
+static void names_free(names *l) { sd_strtab_free(l); }
 
 static int cmp_str(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
 
@@ -78,7 +51,7 @@ static int list_group(hid_t f, const char *path, names *out)
     herr_t rc = H5Literate(g, H5_INDEX_NAME, H5_ITER_INC, &idx, collect_cb, out);
     H5Gclose(g);
     if (rc < 0) return -1;
-    if (out->n > 1) qsort(out->v, out->n, sizeof *out->v, cmp_str);
+    if (out->n > 1) qsort(out->s, out->n, sizeof *out->s, cmp_str);
     return 0;
 }
 
@@ -359,14 +332,14 @@ static int compare_files(cmp_ctx *c)
             goto out;
         }
     for (int i = 0; i < fa.n + fb.n; i++) {
-        const char *nm = i < fa.n ? fa.v[i] : fb.v[i - fa.n];
+        const char *nm = i < fa.n ? fa.s[i] : fb.s[i - fa.n];
         if (want_fields && (!o->nfields || listed(o->fields, o->nfields, nm)) && names_add(&fields, nm) < 0) goto oom;
     }
-    if (fields.n > 1) qsort(fields.v, fields.n, sizeof *fields.v, cmp_str);
+    if (fields.n > 1) qsort(fields.s, fields.n, sizeof *fields.s, cmp_str);
     for (int k = 0; k < fields.n; k++) {
         char gp[512], dp[600];
-        snprintf(gp, sizeof gp, "/fields/%s", fields.v[k]);
-        int ina = names_has(&fa, fields.v[k]), inb = names_has(&fb, fields.v[k]);
+        snprintf(gp, sizeof gp, "/fields/%s", fields.s[k]);
+        int ina = names_has(&fa, fields.s[k]), inb = names_has(&fb, fields.s[k]);
         names_free(&stA);
         names_free(&stB);
         names_free(&steps);
@@ -383,11 +356,11 @@ static int compare_files(cmp_ctx *c)
             continue;
         }
         for (int i = 0; i < stA.n + stB.n; i++)
-            if (names_add(&steps, i < stA.n ? stA.v[i] : stB.v[i - stA.n]) < 0) goto oom;
-        if (steps.n > 1) qsort(steps.v, steps.n, sizeof *steps.v, cmp_str); /* zero-padded: step order */
+            if (names_add(&steps, i < stA.n ? stA.s[i] : stB.s[i - stA.n]) < 0) goto oom;
+        if (steps.n > 1) qsort(steps.s, steps.n, sizeof *steps.s, cmp_str); /* zero-padded: step order */
         for (int i = 0; i < steps.n; i++) {
-            snprintf(dp, sizeof dp, "%s/%s", gp, steps.v[i]);
-            if (compare_one(c, dp, names_has(&stA, steps.v[i]), names_has(&stB, steps.v[i])) < 0) goto out;
+            snprintf(dp, sizeof dp, "%s/%s", gp, steps.s[i]);
+            if (compare_one(c, dp, names_has(&stA, steps.s[i]), names_has(&stB, steps.s[i])) < 0) goto out;
         }
     }
     if (want_scalars) {
@@ -395,14 +368,14 @@ static int compare_files(cmp_ctx *c)
         for (int i = 0; i < 2; i++)
             if ((names_has(&sa, fixed[i]) || names_has(&sb, fixed[i])) && names_add(&scal, fixed[i]) < 0) goto oom;
         for (int i = 0; i < sa.n + sb.n; i++) {
-            const char *nm = i < sa.n ? sa.v[i] : sb.v[i - sa.n];
+            const char *nm = i < sa.n ? sa.s[i] : sb.s[i - sa.n];
             if (o->nscalars && !listed(o->scalars, o->nscalars, nm)) continue;
             if (names_add(&scal, nm) < 0) goto oom;
         }
         for (int i = 0; i < scal.n; i++) {
             char dp[600];
-            snprintf(dp, sizeof dp, "/scalars/%s", scal.v[i]);
-            if (compare_one(c, dp, names_has(&sa, scal.v[i]), names_has(&sb, scal.v[i])) < 0) goto out;
+            snprintf(dp, sizeof dp, "/scalars/%s", scal.s[i]);
+            if (compare_one(c, dp, names_has(&sa, scal.s[i]), names_has(&sb, scal.s[i])) < 0) goto out;
         }
     }
     rc = 0;

@@ -1,0 +1,8 @@
+/* report.h - what the pieces of `stardag report` (report.c, report_charts.c) share: its messages
+ * on stderr, prefixed "stardag report: ", one line each. */
+#ifndef SD_REPORT_H
+#define SD_REPORT_H
+
+void sd_report_msg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+#endif

@@ -1,0 +1,41 @@
+/* report_charts.h - the SVG charts of `stardag report`, drawn with svg.h:
+ *
+ *   gantt     one row per worker, a rectangle per task coloured by codelet, data fetches as thin
+ *             bars under the row (from the trace)
+ *   busy      busy fraction of each worker over time, 100 bins over the run (from the trace)
+ *   codelets  time per codelet and architecture (from /run of the run file, else the trace)
+ *   scalars   one panel per scalar of /scalars over time; a near-constant series (relative
+ *             variation below 1e-4, e.g. a conserved energy) is drawn as its relative drift
+ *             (v - v0)/|v0| so the panel shows how well it is conserved instead of a flat line
+ *
+ * Each chart goes to OUTDIR/STEM-<chart>.svg; its path is printed on stdout once written, a
+ * failure is reported on stderr (sd_report_msg) and counted in out->failed. */
+#ifndef SD_REPORT_CHARTS_H
+#define SD_REPORT_CHARTS_H
+
+#include "report_data.h"
+#include "strtab.h"
+#include "trace_read.h"
+
+typedef struct {
+    const char *run;       /* the run file, for messages */
+    const char *runbase;   /* its basename, for subtitles */
+    const char *tracebase; /* the trace's basename, for subtitles (NULL without a trace) */
+    char *outdir, *stem;
+    int failed;            /* a chart could not be written */
+} sd_chart_out;
+
+/* The trace's codelets by total time, longest first, into ranked (the gantt's colours); 0, or
+ * -1 when out of memory. */
+int sd_chart_rank_codelets(const sd_trace_file *tr, sd_strtab *ranked);
+/* The gantt and busy charts of a trace; ranked from sd_chart_rank_codelets. */
+void sd_chart_gantt(sd_chart_out *out, const sd_trace_file *tr, const sd_strtab *ranked);
+void sd_chart_busy(sd_chart_out *out, const sd_trace_file *tr);
+/* Time per codelet and architecture from ri when present, else summed from tr; cls holds every
+ * codelet name of both, archs the architectures their rows index. */
+void sd_chart_codelets(sd_chart_out *out, const sd_run_info *ri, const sd_trace_file *tr, const sd_strtab *cls,
+                       const sd_strtab *archs);
+/* One panel per scalar; sc has rows and names. */
+void sd_chart_scalars(sd_chart_out *out, const sd_run_scalars *sc);
+
+#endif
