@@ -12,7 +12,6 @@
 #include "report_data.h"
 
 /* Strings of a 1-D (or scalar) dataset or attribute, fixed or variable length. */
-/* Strings of a 1-D (or scalar) dataset or attribute, fixed or variable length. */
 static int read_strings(hid_t obj, int is_attr, char ***out, int64_t *n, char *why, size_t wl)
 {
     *out = NULL;
@@ -21,66 +20,60 @@ static int read_strings(hid_t obj, int is_attr, char ***out, int64_t *n, char *w
     hid_t sp = is_attr ? H5Aget_space(obj) : H5Dget_space(obj);
     hid_t mt = -1;
     int rc = -1;
+    char **s = NULL;
+    void *raw = NULL;
+    hssize_t np = 0;
     if (ft < 0 || sp < 0) { sd_h5why(why, wl); goto out; }
     if (H5Tget_class(ft) != H5T_STRING) { snprintf(why, wl, "not a string dataset"); goto out; }
-    hssize_t np = H5Sget_simple_extent_npoints(sp);
+    np = H5Sget_simple_extent_npoints(sp);
     if (np < 0 || H5Sget_simple_extent_ndims(sp) > 1) { snprintf(why, wl, "not a 1-D dataset"); goto out; }
-    char **s = calloc(np ? (size_t)np : 1, sizeof *s);
-    if (!s) { snprintf(why, wl, "out of memory"); goto out; }
+    /* memory type: variable-length char pointers, or fixed strings one byte longer (NUL) */
+    const int varlen = H5Tis_variable_str(ft) > 0;
+    const size_t sz = varlen ? sizeof(char *) : H5Tget_size(ft) + 1;
     mt = H5Tcopy(H5T_C_S1);
     H5Tset_cset(mt, H5Tget_cset(ft));
-    int varlen = H5Tis_variable_str(ft) > 0;
-    if (varlen) {
-        H5Tset_size(mt, H5T_VARIABLE);
-        char **raw = calloc(np ? (size_t)np : 1, sizeof *raw);
-        herr_t r = !raw ? -1 : is_attr ? H5Aread(obj, mt, raw) : H5Dread(obj, mt, H5S_ALL, H5S_ALL, H5P_DEFAULT, raw);
-        if (r < 0) {
-            if (raw) sd_h5why(why, wl);
-            else snprintf(why, wl, "out of memory");
-            free(raw);
-            free(s);
-            goto out;
+    if (varlen) H5Tset_size(mt, H5T_VARIABLE);
+    else {
+        H5Tset_size(mt, sz);
+        H5Tset_strpad(mt, H5T_STR_NULLTERM);
+    }
+    s = calloc(np ? (size_t)np : 1, sizeof *s);
+    raw = calloc(np ? (size_t)np : 1, sz);
+    if (!s || !raw) { snprintf(why, wl, "out of memory"); goto out; }
+    if ((is_attr ? H5Aread(obj, mt, raw) : H5Dread(obj, mt, H5S_ALL, H5S_ALL, H5P_DEFAULT, raw)) < 0) {
+        sd_h5why(why, wl);
+        goto out;
+    }
+    for (hssize_t i = 0; i < np; i++) {
+        if (varlen) {
+            const char *v = ((char **)raw)[i];
+            s[i] = strdup(v ? v : "");
+            continue;
         }
-        for (hssize_t i = 0; i < np; i++) s[i] = strdup(raw[i] ? raw[i] : "");
+        char *p = (char *)raw + i * sz;
+        p[sz - 1] = 0;
+        size_t l = strlen(p);
+        while (l && p[l - 1] == ' ') p[--l] = 0; /* space-padded strings */
+        s[i] = strdup(p);
+    }
+    if (varlen) {
 #if H5_VERSION_GE(1, 12, 0)
         H5Treclaim(mt, sp, H5P_DEFAULT, raw);
 #else
         H5Dvlen_reclaim(mt, sp, H5P_DEFAULT, raw);
 #endif
-        free(raw);
-    } else {
-        size_t sz = H5Tget_size(ft) + 1;
-        H5Tset_size(mt, sz);
-        H5Tset_strpad(mt, H5T_STR_NULLTERM);
-        char *raw = calloc(np ? (size_t)np : 1, sz);
-        herr_t r = !raw ? -1 : is_attr ? H5Aread(obj, mt, raw) : H5Dread(obj, mt, H5S_ALL, H5S_ALL, H5P_DEFAULT, raw);
-        if (r < 0) {
-            if (raw) sd_h5why(why, wl);
-            else snprintf(why, wl, "out of memory");
-            free(raw);
-            free(s);
-            goto out;
-        }
-        for (hssize_t i = 0; i < np; i++) {
-            char *p = raw + i * sz;
-            p[sz - 1] = 0;
-            size_t l = strlen(p);
-            while (l && p[l - 1] == ' ') p[--l] = 0; /* space-padded strings */
-            s[i] = strdup(p);
-        }
-        free(raw);
     }
     for (hssize_t i = 0; i < np; i++)
-        if (!s[i]) {
-            for (hssize_t k = 0; k < np; k++) free(s[k]);
-            free(s);
-            snprintf(why, wl, "out of memory");
-            goto out;
-        }
+        if (!s[i]) { snprintf(why, wl, "out of memory"); goto out; }
     *out = s;
     *n = np;
+    s = NULL;
     rc = 0;
 out:
+    if (s)
+        for (hssize_t k = 0; k < np; k++) free(s[k]);
+    free(s);
+    free(raw);
     if (mt >= 0) H5Tclose(mt);
     if (ft >= 0) H5Tclose(ft);
     if (sp >= 0) H5Sclose(sp);

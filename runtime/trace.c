@@ -6,22 +6,29 @@
 #include <string.h>
 #include "trace.h"
 
-enum { EV_TASK, EV_FETCH, EV_COUNTER };
+enum { EV_TASK, EV_FETCH };
 #define SD_TRACE_MAX_BUS 16
 
-typedef struct ev {
-    int kind, worker, tile, n;
+typedef struct ev { /* a task or a fetch: one per task, so kept small */
+    int kind, worker, tile;
     const char *name, *arch;
     double ts, dur;
     int64_t step;
-    const char *const *names; /* counters */
-    double mb[SD_TRACE_MAX_BUS];
 } ev;
+
+typedef struct counter { /* bus megabytes at one time (sampled once per step) */
+    double ts;
+    int n;
+    const char *const *names;
+    double mb[SD_TRACE_MAX_BUS];
+} counter;
 
 struct sd_trace {
     pthread_mutex_t lock;
     ev *ev;
     size_t n, cap;
+    counter *cnt;
+    size_t ncnt, capcnt;
 };
 
 sd_trace *sd_trace_new(void)
@@ -36,25 +43,31 @@ void sd_trace_free(sd_trace *t)
     if (!t) return;
     pthread_mutex_destroy(&t->lock);
     free(t->ev);
+    free(t->cnt);
     free(t);
 }
 
-static void push(sd_trace *t, const ev *e)
+/* Append one element of size es to a growing array (under the lock); out of memory drops it:
+ * a trace must never abort a run. */
+static void append(sd_trace *t, void **arr, size_t *n, size_t *cap, const void *e, size_t es)
 {
     pthread_mutex_lock(&t->lock);
-    if (t->n == t->cap) {
-        size_t cap = t->cap ? 2 * t->cap : 4096;
-        ev *p = realloc(t->ev, cap * sizeof *p);
-        if (!p) { /* a trace that misses events says so when written: never abort a run */
+    if (*n == *cap) {
+        size_t nc = *cap ? 2 * *cap : 4096;
+        void *p = realloc(*arr, nc * es);
+        if (!p) {
             pthread_mutex_unlock(&t->lock);
             return;
         }
-        t->ev = p;
-        t->cap = cap;
+        *arr = p;
+        *cap = nc;
     }
-    t->ev[t->n++] = *e;
+    memcpy((char *)*arr + *n * es, e, es);
+    (*n)++;
     pthread_mutex_unlock(&t->lock);
 }
+
+static void push(sd_trace *t, const ev *e) { append(t, (void **)&t->ev, &t->n, &t->cap, e, sizeof *e); }
 
 void sd_trace_task(sd_trace *t, const char *name, int worker, double ts, double dur, int64_t step, int tile,
                    const char *arch)
@@ -72,9 +85,9 @@ void sd_trace_fetch(sd_trace *t, const char *task_name, int worker, double ts, d
 
 void sd_trace_counter(sd_trace *t, double ts, int n, const char *const *names, const double *mb)
 {
-    ev e = {.kind = EV_COUNTER, .ts = ts, .n = n < SD_TRACE_MAX_BUS ? n : SD_TRACE_MAX_BUS, .names = names};
-    memcpy(e.mb, mb, (size_t)e.n * sizeof *mb);
-    push(t, &e);
+    counter c = {.ts = ts, .n = n < SD_TRACE_MAX_BUS ? n : SD_TRACE_MAX_BUS, .names = names};
+    memcpy(c.mb, mb, (size_t)c.n * sizeof *mb);
+    append(t, (void **)&t->cnt, &t->ncnt, &t->capcnt, &c, sizeof c);
 }
 
 /* Names here are codelet, worker and bus names: no quotes or control characters, but escape
@@ -111,28 +124,27 @@ int sd_trace_write(const sd_trace *t, const char *path, const char *process, int
     for (size_t i = 0; i < t->n; i++) {
         const ev *e = &t->ev[i];
         fputs(",\n{\"name\":", f);
-        switch (e->kind) {
-        case EV_TASK:
+        if (e->kind == EV_TASK) {
             jstr(f, e->name);
             fprintf(f, ",\"cat\":\"task\",\"ph\":\"X\",\"pid\":1,\"tid\":%d,\"ts\":%.3f,\"dur\":%.3f,"
                        "\"args\":{\"step\":%lld,\"tile\":%d,\"arch\":\"%s\"}}",
                     e->worker, e->ts, e->dur, (long long)e->step, e->tile, e->arch);
-            break;
-        case EV_FETCH:
+        } else {
             fprintf(f, "\"fetch\",\"cat\":\"transfer\",\"ph\":\"X\",\"pid\":1,\"tid\":%d,\"ts\":%.3f,\"dur\":%.3f,"
                        "\"args\":{\"task\":", e->worker, e->ts, e->dur);
             jstr(f, e->name);
             fputs("}}", f);
-            break;
-        default:
-            fprintf(f, "\"bus MB\",\"ph\":\"C\",\"pid\":1,\"ts\":%.3f,\"args\":{", e->ts);
-            for (int k = 0; k < e->n; k++) {
-                if (k) fputc(',', f);
-                jstr(f, e->names[k]);
-                fprintf(f, ":%.6f", e->mb[k]);
-            }
-            fputs("}}", f);
         }
+    }
+    for (size_t i = 0; i < t->ncnt; i++) {
+        const counter *c = &t->cnt[i];
+        fprintf(f, ",\n{\"name\":\"bus MB\",\"ph\":\"C\",\"pid\":1,\"ts\":%.3f,\"args\":{", c->ts);
+        for (int k = 0; k < c->n; k++) {
+            if (k) fputc(',', f);
+            jstr(f, c->names[k]);
+            fprintf(f, ":%.6f", c->mb[k]);
+        }
+        fputs("}}", f);
     }
     fputs("\n]}\n", f);
     int bad = ferror(f);
