@@ -57,9 +57,13 @@ if [ "$want_cuda" = yes ]; then
   fi
 fi
 if [ -n "$nvcc" ]; then
-  cuda_dir=$(cd "$(dirname "$nvcc")/.." && pwd)      # keeps /usr/local/cuda, not cuda-13.x
-  for d in "$cuda_dir/lib64" "$cuda_dir/lib" "$cuda_dir/lib/x86_64-linux-gnu" /usr/lib/x86_64-linux-gnu; do
-    if [ -e "$d/libcudart.so" ]; then cuda_lib=$d; break; fi
+  # Prefer the directory nvcc was found in (keeps /usr/local/cuda, not cuda-13.x); when nvcc is
+  # a wrapper elsewhere (/usr/local/bin/nvcc), ask nvcc where its toolkit is.
+  for cuda_dir in "$(cd "$(dirname "$nvcc")/.." && pwd)" "$("$top/scripts/cuda-home" "$nvcc")"; do
+    for d in "$cuda_dir/lib64" "$cuda_dir/lib" "$cuda_dir/targets/x86_64-linux/lib" \
+             "$cuda_dir/lib/x86_64-linux-gnu"; do
+      if [ -e "$d/libcudart.so" ]; then cuda_lib=$d; break 2; fi
+    done
   done
   [ -n "$cuda_lib" ] || die "found $nvcc but no libcudart.so next to it (set CUDA_DIR, or use --without-cuda)"
   [ -e "$cuda_lib/libcublas.so" ] || die "found $nvcc but no libcublas.so in $cuda_lib (StarPU's CUDA support needs cuBLAS)"
