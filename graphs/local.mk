@@ -1,3 +1,5 @@
 # Bundled graphs are installed under $(pkgdatadir)/graphs.
 graphslatticedir = $(pkgdatadir)/graphs/lattice
 dist_graphslattice_DATA = graphs/lattice/kg-packet.yaml graphs/lattice/dispersion.yaml
+graphsmddir = $(pkgdatadir)/graphs/md
+dist_graphsmd_DATA = graphs/md/lj-liquid.yaml graphs/md/lj-liquid-large.yaml graphs/md/argon-nvt.yaml

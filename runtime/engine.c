@@ -7,7 +7,7 @@
 #include <string.h>
 #include <starpu.h>
 #include "config.h"
-#include "engine.h"
+#include "engine_impl.h"
 #include "trace.h"
 #ifdef SD_HAVE_CUDA
 #include <cuda_runtime_api.h>
@@ -15,49 +15,6 @@
 #else
 #define CUDA_FN(f) NULL
 #endif
-
-enum { ST_PACK = 0, ST_UNPACK, ST_COMBINE, ST_SNAPSHOT, ST_FIRST_OP };
-
-typedef struct op_tmpl {
-    sd_tile_args a;
-    int64_t off_bytes[SD_MAX_BUFS]; /* interior origin of each buffer slot */
-} op_tmpl;
-
-typedef struct cl_entry {
-    const sd_codelet *sc;
-    struct starpu_codelet cl;
-    struct starpu_perfmodel model;
-} cl_entry;
-
-
-/* ---- trampolines ------------------------------------------------------------------------- */
-
-/* CPU trampolines time their kernel themselves: two clock reads are far cheaper than StarPU's
- * per-task profiling records and callbacks, and give per-codelet and per-worker busy times.
- * CUDA kernels run asynchronously, so with CUDA workers (or a trace) StarPU's profiling is on
- * and a task callback reads the times instead (meter.off). */
-typedef struct meter {
-    sd_codelet_stats *st;
-    int64_t *busy; /* per worker */
-    int off;
-} meter;
-
-static inline int64_t ns_now(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (int64_t)t.tv_sec * 1000000000LL + t.tv_nsec;
-}
-
-static inline void meter_add(const meter *m, int64_t t0)
-{
-    if (m->off) return;
-    int64_t dt = ns_now() - t0;
-    __atomic_add_fetch(&m->st->ntasks[SD_AT_CPU], 1, __ATOMIC_RELAXED);
-    __atomic_add_fetch(&m->st->ns[SD_AT_CPU], dt, __ATOMIC_RELAXED);
-    int w = starpu_worker_get_id();
-    if (w >= 0) m->busy[w] += dt; /* only worker w writes its slot */
-}
 
 typedef struct op_arg {
     meter m;
@@ -261,35 +218,7 @@ static void snapshot_cpu(void *buffers[], void *cl_arg)
     __atomic_add_fetch(&sa->rec->done, 1, __ATOMIC_RELEASE);
 }
 
-struct sd_engine {
-    const sd_graph *g;
-    sd_tiling t;
-    sd_plan plan;
-    int nt;
-    void **tmem;                   /* [buf * nt + tile] */
-    starpu_data_handle_t *th;
-    void **fmem;                   /* [(buf * nt + tile) * 6 + face] */
-    starpu_data_handle_t *fh;
-    sd_acc **pmem;                 /* [slot]: nt * nacc accumulators */
-    starpu_data_handle_t *ph;      /* [slot * nt + tile] */
-    double *sval;
-    starpu_data_handle_t *sh;
-    sd_halo_geom *hg;              /* [field * nt + tile] */
-    op_tmpl *tinit, *tstep;        /* [op * nt + tile] */
-    cl_entry *cls;
-    int ncls;
-    int *cl_of_init, *cl_of_step;
-    struct starpu_codelet cl_pack, cl_unpack, cl_combine, cl_snapshot;
-    struct starpu_perfmodel m_pack, m_unpack, m_combine, m_snapshot;
-    sd_codelet_stats *stats;
-    int64_t busy[STARPU_NMAXWORKERS]; /* kernel time per worker, ns */
-    pack_arg *pargs;                  /* [field * nt + tile] */
-    unpack_arg *uargs, *uargs_old;    /* without / with the previous level (absorbing sides) */
-    sd_engine_opts o;
-    const char *unrunnable; /* a codelet the arch restriction leaves without an implementation */
-    sd_record *head, *tail, *scalars_now;
-    int64_t submitted;
-};
+
 
 /* ---- set-up ------------------------------------------------------------------------------ */
 
@@ -297,7 +226,7 @@ static void make_halo_args(sd_engine *e, int f, int tile);
 
 /* fc: the CUDA trampoline, NULL for CPU-only codelets. SD_ARCH_CUDA keeps codelets with a CUDA
  * implementation off the CPUs; SD_ARCH_CPU keeps everything off the GPUs. */
-static void init_cl(sd_engine *e, struct starpu_codelet *cl, struct starpu_perfmodel *m, const char *name,
+void sd_eng_init_cl(sd_engine *e, struct starpu_codelet *cl, struct starpu_perfmodel *m, const char *name,
                     const char *symbol, starpu_cpu_func_t f, starpu_cuda_func_t fc)
 {
     starpu_codelet_init(cl);
@@ -320,13 +249,13 @@ static void init_cl(sd_engine *e, struct starpu_codelet *cl, struct starpu_perfm
     cl->model = e->o.use_models ? m : NULL;
 }
 
-static int cl_index(sd_engine *e, const sd_codelet *sc)
+int sd_eng_cl_index(sd_engine *e, const sd_codelet *sc, starpu_cpu_func_t cpu, starpu_cuda_func_t cuda)
 {
     for (int i = 0; i < e->ncls; i++)
         if (e->cls[i].sc == sc) return i;
     cl_entry *ce = &e->cls[e->ncls];
     ce->sc = sc;
-    init_cl(e, &ce->cl, &ce->model, sc->name, sc->model, op_cpu, sc->cuda ? CUDA_FN(op_cuda) : NULL);
+    sd_eng_init_cl(e, &ce->cl, &ce->model, sc->name, sc->model, cpu, sc->cuda ? cuda : NULL);
     if (e->o.arch == SD_ARCH_CUDA && !(ce->cl.where & STARPU_CUDA) && !e->unrunnable) e->unrunnable = sc->name;
     e->stats[ST_FIRST_OP + e->ncls].name = sc->name;
     return e->ncls++;
@@ -380,6 +309,11 @@ sd_engine *sd_engine_create(const sd_graph *g, const int64_t tile[3], const sd_e
     if (!e) return NULL;
     e->g = g;
     e->o = *o;
+    if (g->domain.kind == SD_DOMAIN_PARTICLES) {
+        if (sd_pengine_create(e, err, errlen) == 0) return e;
+        sd_engine_destroy(e);
+        return NULL;
+    }
 #ifdef SD_HAVE_CUDA
     for (int j = 0; j < SD_MAX_ACC; j++) sd_acc_init(&acc_zero[j]);
 #endif
@@ -423,12 +357,12 @@ sd_engine *sd_engine_create(const sd_graph *g, const int64_t tile[3], const sd_e
     e->stats[ST_UNPACK].name = "halo unpack";
     e->stats[ST_COMBINE].name = "reduction combine";
     e->stats[ST_SNAPSHOT].name = "output snapshot";
-    init_cl(e, &e->cl_pack, &e->m_pack, "stardag.halo_pack", "stardag.halo_pack", pack_cpu, CUDA_FN(pack_cuda));
-    init_cl(e, &e->cl_unpack, &e->m_unpack, "stardag.halo_unpack", "stardag.halo_unpack", unpack_cpu,
+    sd_eng_init_cl(e, &e->cl_pack, &e->m_pack, "stardag.halo_pack", "stardag.halo_pack", pack_cpu, CUDA_FN(pack_cuda));
+    sd_eng_init_cl(e, &e->cl_unpack, &e->m_unpack, "stardag.halo_unpack", "stardag.halo_unpack", unpack_cpu,
             CUDA_FN(unpack_cuda));
     /* combines and snapshots deliver to host memory: CPU only */
-    init_cl(e, &e->cl_combine, &e->m_combine, "stardag.combine", "stardag.combine", combine_cpu, NULL);
-    init_cl(e, &e->cl_snapshot, &e->m_snapshot, "stardag.snapshot", "stardag.snapshot", snapshot_cpu, NULL);
+    sd_eng_init_cl(e, &e->cl_combine, &e->m_combine, "stardag.combine", "stardag.combine", combine_cpu, NULL);
+    sd_eng_init_cl(e, &e->cl_snapshot, &e->m_snapshot, "stardag.snapshot", "stardag.snapshot", snapshot_cpu, NULL);
 
     for (int f = 0; f < g->nfields; f++)
         for (int tl = 0; tl < nt; tl++) {
@@ -460,7 +394,7 @@ sd_engine *sd_engine_create(const sd_graph *g, const int64_t tile[3], const sd_e
         int init = i < g->ninit, k = init ? i : i - g->ninit;
         const sd_gop *op = init ? &g->init[k] : &g->step[k];
         int slot = init ? e->plan.slot_init[k] : e->plan.slot_step[k];
-        (init ? e->cl_of_init : e->cl_of_step)[k] = cl_index(e, op->cl);
+        (init ? e->cl_of_init : e->cl_of_step)[k] = sd_eng_cl_index(e, op->cl, op_cpu, CUDA_FN(op_cuda));
         for (int tl = 0; tl < nt; tl++) fill_tmpl(e, op, &(init ? e->tinit : e->tstep)[k * nt + tl], tl);
         if (slot < 0) continue;
         int nacc = sd_codelet_nacc(op->cl);
@@ -492,6 +426,7 @@ void sd_engine_release(sd_engine *e)
 {
     if (!e) return;
     starpu_task_wait_for_all();
+    if (e->pe) sd_pengine_release(e);
     size_t nt = e->nt, nbuf = e->plan.nbuf;
     for (size_t i = 0; e->th && i < nbuf * nt; i++)
         if (e->tmem[i]) {
@@ -523,6 +458,7 @@ void sd_engine_release(sd_engine *e)
 void sd_engine_free(sd_engine *e)
 {
     if (!e) return;
+    if (e->pe) sd_pengine_free(e);
     free(e->pargs); free(e->uargs); free(e->uargs_old);
     free(e->hg); free(e->tinit); free(e->tstep); free(e->cls); free(e->cl_of_init);
     free(e->cl_of_step); free(e->stats);
@@ -543,7 +479,7 @@ int sd_engine_stats(const sd_engine *e, const sd_codelet_stats **stats)
 
 /* ---- records ----------------------------------------------------------------------------- */
 
-static sd_record *record_new(sd_engine *e, int is_field, int64_t step)
+sd_record *sd_eng_record_new(sd_engine *e, int is_field, int64_t step)
 {
     sd_record *r = calloc(1, sizeof *r);
     if (!r) return NULL;
@@ -564,6 +500,7 @@ void sd_record_free(sd_record *r)
 {
     if (!r) return;
     free(r->data);
+    free(r->error);
     free(r->value);
     free(r->computed);
     free(r);
@@ -629,10 +566,8 @@ static void on_task_done(void *arg)
     free(ti);
 }
 
-static void *xmalloc(size_t n);
-
-static void submit(sd_engine *e, struct starpu_codelet *cl, int stat, const sd_task *t, void *arg, size_t argsize,
-                   int owned)
+void sd_eng_submit(sd_engine *e, struct starpu_codelet *cl, int stat, int tile, int64_t step, void *arg,
+                   size_t argsize, int owned, int n, const starpu_data_handle_t *h, const enum starpu_data_access_mode *mode)
 {
     struct starpu_task *task = starpu_task_create();
     task->cl = cl;
@@ -640,23 +575,21 @@ static void submit(sd_engine *e, struct starpu_codelet *cl, int stat, const sd_t
     task->cl_arg_size = argsize;
     task->cl_arg_free = owned;
     if (e->o.profile) {
-        task_info *ti = xmalloc(sizeof *ti);
-        *ti = (task_info){e, task, stat, t->tile, t->step};
+        task_info *ti = sd_eng_xmalloc(sizeof *ti);
+        *ti = (task_info){e, task, stat, tile, step};
         task->callback_func = on_task_done;
         task->callback_arg = ti;
     }
-    task->nbuffers = t->nh;
-    if (t->nh > STARPU_NMAXBUFS) {
-        task->dyn_handles = malloc(t->nh * sizeof *task->dyn_handles);
-        task->dyn_modes = malloc(t->nh * sizeof *task->dyn_modes);
+    task->nbuffers = n;
+    if (n > STARPU_NMAXBUFS) {
+        task->dyn_handles = malloc(n * sizeof *task->dyn_handles);
+        task->dyn_modes = malloc(n * sizeof *task->dyn_modes);
         if (!task->dyn_handles || !task->dyn_modes) abort();
     }
-    static const enum starpu_data_access_mode mode_of[] = {[SD_READ] = STARPU_R, [SD_WRITE] = STARPU_W,
-                                                           [SD_READWRITE] = STARPU_RW};
-    for (int i = 0; i < t->nh; i++) {
-        STARPU_TASK_SET_HANDLE(task, handle_of(e, &t->h[i]), i);
-        if (task->dyn_modes) task->dyn_modes[i] = mode_of[t->mode[i]];
-        else task->modes[i] = mode_of[t->mode[i]];
+    for (int i = 0; i < n; i++) {
+        STARPU_TASK_SET_HANDLE(task, h[i], i);
+        if (task->dyn_modes) task->dyn_modes[i] = mode[i];
+        else task->modes[i] = mode[i];
     }
     int ret = starpu_task_submit(task);
     if (ret != 0) {
@@ -666,7 +599,24 @@ static void submit(sd_engine *e, struct starpu_codelet *cl, int stat, const sd_t
     e->submitted++;
 }
 
-static void *xmalloc(size_t n)
+/* A task the expansion emitted: its abstract data references resolved to handles. */
+static void submit(sd_engine *e, struct starpu_codelet *cl, int stat, const sd_task *t, void *arg, size_t argsize,
+                   int owned)
+{
+    static const enum starpu_data_access_mode mode_of[] = {[SD_READ] = STARPU_R, [SD_WRITE] = STARPU_W,
+                                                           [SD_READWRITE] = STARPU_RW};
+    starpu_data_handle_t hs[64] = {0}, *h = t->nh > 64 ? sd_eng_xmalloc(t->nh * sizeof *h) : hs;
+    enum starpu_data_access_mode ms[64] = {0}, *m = t->nh > 64 ? sd_eng_xmalloc(t->nh * sizeof *m) : ms;
+    for (int i = 0; i < t->nh; i++) {
+        h[i] = handle_of(e, &t->h[i]);
+        m[i] = mode_of[t->mode[i]];
+    }
+    sd_eng_submit(e, cl, stat, t->tile, t->step, arg, argsize, owned, t->nh, h, m);
+    if (h != hs) free(h);
+    if (m != ms) free(m);
+}
+
+void *sd_eng_xmalloc(size_t n)
 {
     void *p = calloc(1, n);
     if (!p) {
@@ -679,7 +629,7 @@ static void *xmalloc(size_t n)
 static void emit_op(sd_engine *e, const sd_task *t)
 {
     const sd_graph *g = e->g;
-    op_arg *oa = xmalloc(sizeof *oa);
+    op_arg *oa = sd_eng_xmalloc(sizeof *oa);
     int ci = t->init ? e->cl_of_init[t->op_index] : e->cl_of_step[t->op_index];
     const op_tmpl *base = (t->init ? e->tinit : e->tstep) + (size_t)t->op_index * e->nt;
     oa->sc = t->op->cl;
@@ -694,7 +644,7 @@ static void emit_op(sd_engine *e, const sd_task *t)
 
 static void emit_combine(sd_engine *e, const sd_task *t)
 {
-    combine_arg *ca = xmalloc(sizeof *ca);
+    combine_arg *ca = sd_eng_xmalloc(sizeof *ca);
     ca->nt = e->nt;
     const sd_codelet *c = t->op->cl;
     for (int r = 0; r < c->nroles; r++)
@@ -702,7 +652,7 @@ static void emit_combine(sd_engine *e, const sd_task *t)
             ca->reduce[ca->nacc] = c->roles[r].reduce;
             ca->scalar[ca->nacc++] = t->op->bind[r].index;
         }
-    if (!e->scalars_now) e->scalars_now = record_new(e, 0, t->step);
+    if (!e->scalars_now) e->scalars_now = sd_eng_record_new(e, 0, t->step);
     ca->rec = e->scalars_now;
     ca->rec->expected++;
     ca->m = (meter){&e->stats[ST_COMBINE], e->busy, e->o.profile};
@@ -760,7 +710,7 @@ static void emit_snapshot(sd_engine *e, const sd_task *t)
 {
     const sd_gfield *f = &e->g->fields[t->field];
     if (t->tile == 0) {
-        sd_record *r = record_new(e, 1, t->step);
+        sd_record *r = sd_eng_record_new(e, 1, t->step);
         r->field = t->field;
         size_t n = (size_t)e->t.shape[0] * e->t.shape[1] * e->t.shape[2] * f->ncomp;
         r->data = malloc(n * sd_dtype_size(f->dtype));
@@ -770,7 +720,7 @@ static void emit_snapshot(sd_engine *e, const sd_task *t)
         }
         r->expected = e->nt;
     }
-    snap_arg *sa = xmalloc(sizeof *sa);
+    snap_arg *sa = sd_eng_xmalloc(sizeof *sa);
     sa->g = &e->hg[t->field * e->nt + t->tile];
     int64_t n[3];
     sd_tile_box(&e->t, t->tile, sa->origin, n);
@@ -792,9 +742,24 @@ static void emit(void *ctx, const sd_task *t)
     }
 }
 
-void sd_engine_submit_init(sd_engine *e) { sd_plan_init(&e->plan, emit, e); }
-void sd_engine_submit_step(sd_engine *e, int64_t step) { sd_plan_step(&e->plan, step, emit, e); }
+void sd_engine_submit_init(sd_engine *e)
+{
+    if (e->pe) sd_pengine_submit_init(e);
+    else sd_plan_init(&e->plan, emit, e);
+}
+
+void sd_engine_submit_step(sd_engine *e, int64_t step)
+{
+    if (e->pe) sd_pengine_submit_step(e, step);
+    else sd_plan_step(&e->plan, step, emit, e);
+}
+
+/* Particle domains: a trajectory frame (field and level are ignored). */
 void sd_engine_submit_snapshot(sd_engine *e, int field, int level, int64_t step)
 {
+    if (e->pe) {
+        sd_pengine_submit_snapshot(e, step);
+        return;
+    }
     sd_plan_snapshot(&e->plan, field, level, step, emit, e);
 }

@@ -11,8 +11,10 @@
 typedef struct sd_record {
     int is_field;
     int64_t step;
-    int field;                 /* field records */
-    void *data;                /* field records: whole field, x fastest, components outermost */
+    int field;                 /* field records; -1: a particle trajectory frame */
+    void *data;                /* field records: whole field, x fastest, components outermost;
+                                  trajectory frames: positions (3N, SoA), velocities (3N), ids (N int64) */
+    char *error;               /* set by a task that found the run cannot go on (particle lost, ...) */
     double *value;             /* scalar records: one per graph scalar, NaN where not computed */
     unsigned char *computed;   /* scalar records: which scalars this step computed */
     int expected;
@@ -36,6 +38,7 @@ typedef struct sd_engine_opts {
                          whose kernels run asynchronously), not in the trampolines */
     struct sd_trace *trace; /* record every task here (requires profile) */
     double t0_us;     /* starpu_timing_now() at the run's start: trace times count from it */
+    int nblocks;      /* particle domains: blocks (> 0 overrides the graph's) */
 } sd_engine_opts;
 
 struct sd_engine;
@@ -65,6 +68,15 @@ int64_t sd_engine_tasks_submitted(const sd_engine *e);
 int sd_engine_stats(const sd_engine *e, const sd_codelet_stats **stats);
 /* Kernel time of a worker, summed over its tasks. */
 int64_t sd_engine_busy_ns(const sd_engine *e, int worker);
+/* Particle domains: blocks, their room, and neighbour-list rebuilds so far. Returns 0 for grids. */
+typedef struct sd_particle_stats {
+    int nblocks;
+    int64_t cells[3];          /* the box grid */
+    int64_t cap_home, cap_ghost, cap_list;
+    int64_t rebuilds;          /* neighbour-list rebuilds done */
+    int64_t dangerous;         /* fixed-period rebuilds after some particle had moved more than skin/2 */
+} sd_particle_stats;
+int sd_engine_particle_stats(const sd_engine *e, sd_particle_stats *ps);
 /* NULL when every codelet can run under the engine's arch restriction, else the name of one
  * that cannot (e.g. no CUDA implementation for SD_ARCH_CUDA). */
 const char *sd_engine_unrunnable(const sd_engine *e);

@@ -19,6 +19,43 @@ typedef struct sd_gparam {
     sd_where at;
 } sd_gparam;
 
+/* A particle domain (molecular dynamics): N particles in a periodic orthorhombic box [0, L)^3,
+ * per-particle fields (f64; positions and velocities with 3 components), particle types with LJ
+ * parameters, and the neighbour-list policy. Particles live in blocks: slabs of cells along z. */
+#define SD_MAX_PTYPES 8 /* = MD_MAX_TYPES */
+typedef enum { SD_UNITS_LJ = 0, SD_UNITS_REAL } sd_units;
+
+typedef struct sd_ptype {
+    char name[SD_NAME_MAX];
+    double mass, epsilon, sigma;
+    int64_t count;      /* particles of this type: ids are assigned to types in declaration order */
+} sd_ptype;
+
+typedef struct sd_ppair {
+    int a, b;           /* type indices */
+    double epsilon, sigma;
+} sd_ppair;
+
+typedef struct sd_particles {
+    int64_t count;      /* N */
+    double box[3];      /* L_x, L_y, L_z */
+    sd_units units;
+    int ntypes;
+    sd_ptype type[SD_MAX_PTYPES];
+    double mass[SD_MAX_PTYPES]; /* = type[t].mass, contiguous (sd_check_info.mass points here) */
+    int npairs;         /* explicit pair parameters; other pairs mix by Lorentz-Berthelot */
+    sd_ppair pair[SD_MAX_PTYPES * (SD_MAX_PTYPES + 1) / 2];
+    double cutoff;      /* LJ cutoff r_c (every pair) */
+    int shift;          /* shift pair energies to 0 at r_c */
+    double skin;        /* lists hold pairs within r_c + skin */
+    int rebuild_every;  /* consider a rebuild every N steps (and always after init) */
+    int rebuild_check;  /* 1: rebuild only when the largest displacement since the last one exceeds skin/2 */
+    double min_distance; /* a pair closer than min_distance * sigma_ab stops the run (overlap) */
+    double capacity;    /* room of block and list buffers over their expected size (>= 1.1) */
+    int position, velocity; /* field indices */
+    int nblocks;        /* 0 = auto */
+} sd_particles;
+
 typedef struct sd_domain {
     sd_domain_kind kind;
     int ndim;           /* 1..3 */
@@ -27,6 +64,7 @@ typedef struct sd_domain {
     sd_bc bc[3];        /* per axis, both sides */
     double bc_value[3]; /* ghost value for SD_BC_FIXED */
     double absorb_speed; /* wave speed c of the first-order Mur condition on absorbing sides (default 1) */
+    sd_particles particles; /* kind == SD_DOMAIN_PARTICLES (ndim 3, shape {N, 1, 1}) */
 } sd_domain;
 
 typedef struct sd_gfield {
@@ -85,6 +123,8 @@ typedef struct sd_goutput {
     int nscalars;
     int scalar[32];
     int64_t scalars_every; /* 0 = never */
+    char trajectory[512];  /* particles: H5MD trajectory path (positions, velocities, box); empty = none */
+    int64_t trajectory_every; /* frames every N steps (and at the last step) */
 } sd_goutput;
 
 typedef struct sd_grun {
@@ -114,6 +154,9 @@ typedef struct sd_graph {
     sd_grun run;
 } sd_graph;
 
+
+/* Boltzmann constant in a unit system: 1 (lj), 0.00831446261815324 kJ/mol/K (real). */
+double sd_units_kB(sd_units u);
 
 /* Lookups by name: index or -1. */
 int sd_graph_field_index(const sd_graph *g, const char *name);

@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <yaml.h>
 #include "graph.h"
 #include "expr.h"
@@ -66,6 +67,9 @@ typedef struct loader {
     int nset;
     const char *setprefix; /* "--set n=3: " while evaluating an override */
     flow flow;
+    /* particle domains: the position and velocity field names, resolved once fields are known */
+    const yaml_node_t *pkey, *pposn, *pveln; /* the 'particles' key; the name nodes (NULL: default) */
+    const char *ppos, *pvel;
 } loader;
 
 /* ---- errors ------------------------------------------------------------------------------ */
@@ -474,30 +478,11 @@ static int per_axis(loader *L, const yaml_node_t *n, const char *what, yaml_node
     return nd;
 }
 
-static void load_domain(loader *L, const yaml_node_t *key, const yaml_node_t *m)
+static void load_grid(loader *L, const yaml_node_t *k, const yaml_node_t *G)
 {
-    static const char *const kinds[] = {"grid", "particles", "mesh", "batch", NULL};
     static const char *const gkeys[] = {"shape", "spacing", "boundary", "boundary_value", "absorbing_speed", NULL};
     sd_domain *D = &L->g->domain;
     char b[32];
-    need_map(L, m, "domain");
-    if (map_len(m) == 0) fail(L, key, "domain is empty (expected grid: {shape: [...], spacing: ...})");
-    yaml_node_t *k = key_at(L, m, 0);
-    const char *kind = sval(k);
-    if (strcmp(kind, "grid")) {
-        for (int i = 1; kinds[i]; i++)
-            if (!strcmp(kind, kinds[i])) fail(L, k, "domain '%s' is not supported yet (expected grid)", kind);
-        sd_suggest sg;
-        sd_suggest_init(&sg, kind);
-        sd_suggest_add(&sg, "grid");
-        if (sd_suggest_best(&sg)) fail(L, k, "unknown domain kind '%s' (did you mean 'grid'?)", kind);
-        fail(L, k, "unknown domain kind '%s' (expected grid)", kind);
-    }
-    if (map_len(m) > 1) {
-        yaml_node_t *k2 = key_at(L, m, 1);
-        fail(L, k2, "domain has a second kind '%s' after 'grid' (expected exactly one)", sval(k2));
-    }
-    yaml_node_t *G = val_at(L, m, 0);
     need_map(L, G, "domain.grid");
     check_keys(L, G, gkeys, "in domain.grid");
     D->kind = SD_DOMAIN_GRID;
@@ -547,6 +532,333 @@ static void load_domain(loader *L, const yaml_node_t *key, const yaml_node_t *m)
     }
 }
 
+/* ---- particle domains -------------------------------------------------------------------- */
+
+double sd_units_kB(sd_units u)
+{
+    return u == SD_UNITS_REAL ? 0.00831446261815324 /* kJ/mol/K = MD_KB_REAL (codelets/md/md_math.h) */ : 1.0;
+}
+
+static int is_particles(const loader *L) { return L->g->domain.kind == SD_DOMAIN_PARTICLES; }
+
+static int get_bool(loader *L, const yaml_node_t *n, const char *what)
+{
+    static const char *const yes[] = {"true", "yes", "on", "1", NULL}, *const no[] = {"false", "no", "off", "0", NULL};
+    const char *s = get_str(L, n, "true or false");
+    for (int i = 0; yes[i]; i++)
+        if (!strcasecmp(s, yes[i])) return 1;
+    for (int i = 0; no[i]; i++)
+        if (!strcasecmp(s, no[i])) return 0;
+    fail(L, n, "expected true or false for %s, got '%s'", what, s);
+}
+
+/* A number > 0 (strict) or >= 0. */
+static double get_positive(loader *L, const yaml_node_t *n, const char *what, int strict)
+{
+    char b[32];
+    double x = eval(L, n);
+    if (strict ? !(x > 0) : !(x >= 0)) fail(L, n, "%s must be %s 0, got %s", what, strict ? ">" : ">=", num(b, x));
+    return x;
+}
+
+static void particle_box(loader *L, const yaml_node_t *key, const yaml_node_t *n)
+{
+    static const char *const axis[] = {"L_x", "L_y", "L_z"};
+    sd_particles *p = &L->g->domain.particles;
+    if (!n) fail(L, key, "domain.particles needs box (the periodic box: one length, or [L_x, L_y, L_z])");
+    if (is_map(n)) fail(L, n, "expected one length or a list of 3 for box, got a map");
+    if (!is_seq(n)) {
+        p->box[0] = p->box[1] = p->box[2] = get_positive(L, n, "the box length", 1);
+        return;
+    }
+    if (seq_len(n) != 3)
+        fail(L, n, "box has %d value%s (expected one length, or 3: [L_x, L_y, L_z])", seq_len(n), seq_len(n) == 1 ? "" : "s");
+    for (int d = 0; d < 3; d++) {
+        char what[32];
+        snprintf(what, sizeof what, "box length %s", axis[d]);
+        p->box[d] = get_positive(L, seq_at(L, n, d), what, 1);
+    }
+}
+
+static int type_index(const sd_particles *p, const char *name)
+{
+    for (int t = 0; t < p->ntypes; t++)
+        if (!strcmp(p->type[t].name, name)) return t;
+    return -1;
+}
+
+/* types: 1..SD_MAX_PTYPES of {name, mass, epsilon, sigma, count}; default one type A of LJ 1s.
+ * The counts assign particle ids to types in declaration order and must sum to N. */
+static void particle_types(loader *L, const yaml_node_t *tk, const yaml_node_t *n)
+{
+    static const char *const keys[] = {"name", "mass", "epsilon", "sigma", "count", NULL};
+    sd_particles *p = &L->g->domain.particles;
+    if (!n || is_null(n)) {
+        p->ntypes = 1;
+        p->type[0] = (sd_ptype){.name = "A", .mass = 1, .epsilon = 1, .sigma = 1, .count = p->count};
+        p->mass[0] = 1;
+        return;
+    }
+    if (!is_seq(n))
+        fail(L, n, "expected a list of particle types ({name, mass, epsilon, sigma, count}), got %s", got(n) ? got(n) : "a single name");
+    if (seq_len(n) < 1 || seq_len(n) > SD_MAX_PTYPES)
+        fail(L, n, "types has %d entries (expected 1 to %d particle types)", seq_len(n), SD_MAX_PTYPES);
+    const yaml_node_t *cn[SD_MAX_PTYPES] = {0};
+    for (int t = 0; t < seq_len(n); t++) {
+        yaml_node_t *it = seq_at(L, n, t);
+        char sec[48];
+        snprintf(sec, sizeof sec, "in particle type %d", t + 1);
+        need_map(L, it, "a particle type ({name, mass, epsilon, sigma, count})");
+        check_keys(L, it, keys, sec);
+        yaml_node_t *nm = map_get(L, it, "name", NULL), *ms = map_get(L, it, "mass", NULL), *ep = map_get(L, it, "epsilon", NULL),
+                    *sg = map_get(L, it, "sigma", NULL);
+        if (!nm) fail(L, it, "particle type %d needs name", t + 1);
+        const char *name = get_name(L, nm, "a type name");
+        if (type_index(p, name) >= 0) fail(L, nm, "type '%s' is listed twice in types", name);
+        if (!ms || !ep || !sg)
+            fail(L, it, "type %s needs %s (every type gives mass > 0, epsilon >= 0 and sigma > 0)", name,
+                 !ms ? "mass" : !ep ? "epsilon" : "sigma");
+        sd_ptype *ty = &p->type[p->ntypes++];
+        snprintf(ty->name, sizeof ty->name, "%s", name);
+        ty->mass = p->mass[t] = get_positive(L, ms, "mass", 1);
+        ty->epsilon = get_positive(L, ep, "epsilon", 0);
+        ty->sigma = get_positive(L, sg, "sigma", 1);
+        if ((cn[t] = map_get(L, it, "count", NULL))) ty->count = eval_int(L, cn[t], 0, p->count, "a type count");
+        else if (seq_len(n) > 1)
+            fail(L, it, "type %s needs count (with several types, each gives its count and they sum to count = %lld)", name,
+                 (long long)p->count);
+        else ty->count = p->count;
+    }
+    int64_t sum = 0;
+    char terms[SD_MAX_PTYPES * (SD_NAME_MAX + 24)] = "";
+    for (int t = 0; t < p->ntypes; t++) {
+        sum += p->type[t].count;
+        size_t l = strlen(terms);
+        snprintf(terms + l, sizeof terms - l, "%s%s %lld", t ? " + " : "", p->type[t].name, (long long)p->type[t].count);
+    }
+    if (sum != p->count) {
+        if (p->ntypes == 1)
+            fail(L, cn[0], "type %s has count %lld, but the domain has count %lld (expected them equal, or no count for a single type)",
+                 p->type[0].name, (long long)sum, (long long)p->count);
+        fail(L, tk, "the type counts sum to %lld (%s), but the domain has count %lld (expected them to sum to count)",
+             (long long)sum, terms, (long long)p->count);
+    }
+}
+
+/* A type name of a pair: index, with the nearest type suggested when unknown. */
+static int need_type(loader *L, const yaml_node_t *n)
+{
+    const sd_particles *p = &L->g->domain.particles;
+    const char *name = get_str(L, n, "a type name");
+    int t = type_index(p, name);
+    if (t >= 0) return t;
+    sd_suggest sg;
+    sd_suggest_init(&sg, name);
+    char list[SD_MAX_PTYPES * (SD_NAME_MAX + 2)] = "";
+    for (int i = 0; i < p->ntypes; i++) {
+        sd_suggest_add(&sg, p->type[i].name);
+        size_t l = strlen(list);
+        snprintf(list + l, sizeof list - l, "%s%s", i ? ", " : "", p->type[i].name);
+    }
+    if (sd_suggest_best(&sg)) fail(L, n, "unknown particle type '%s' (did you mean '%s'?)", name, sd_suggest_best(&sg));
+    fail(L, n, "unknown particle type '%s' (expected one of: %s)", name, list);
+}
+
+/* pairs: explicit {types: [A, B], epsilon, sigma} of two different types, each pair once; the
+ * others mix by Lorentz-Berthelot (the runtime's job). Stored with a < b. */
+static void particle_pairs(loader *L, const yaml_node_t *n)
+{
+    static const char *const keys[] = {"types", "epsilon", "sigma", NULL};
+    sd_particles *p = &L->g->domain.particles;
+    if (!n || is_null(n)) return;
+    if (!is_seq(n)) fail(L, n, "expected a list of pairs ({types: [A, B], epsilon, sigma}), got %s", got(n) ? got(n) : "a single name");
+    int first[SD_MAX_PTYPES * (SD_MAX_PTYPES + 1) / 2];
+    for (int i = 0; i < seq_len(n); i++) {
+        yaml_node_t *it = seq_at(L, n, i);
+        char sec[32];
+        snprintf(sec, sizeof sec, "in pair %d", i + 1);
+        need_map(L, it, "a pair ({types: [A, B], epsilon, sigma})");
+        check_keys(L, it, keys, sec);
+        yaml_node_t *ts = map_get(L, it, "types", NULL), *ep = map_get(L, it, "epsilon", NULL), *sg = map_get(L, it, "sigma", NULL);
+        if (!ts) fail(L, it, "pair %d needs types (two type names: [A, B])", i + 1);
+        if (!is_seq(ts))
+            fail(L, ts, "expected two type names [A, B] for the types of a pair, got %s", got(ts) ? got(ts) : "a single name");
+        if (seq_len(ts) != 2) fail(L, ts, "a pair has %d type name%s (expected two: [A, B])", seq_len(ts), seq_len(ts) == 1 ? "" : "s");
+        int a = need_type(L, seq_at(L, ts, 0)), b = need_type(L, seq_at(L, ts, 1));
+        if (a == b)
+            fail(L, ts, "pair (%s, %s): a type's own parameters are its epsilon and sigma (expected two different types)",
+                 p->type[a].name, p->type[b].name);
+        if (a > b) { int t = a; a = b; b = t; }
+        for (int q = 0; q < p->npairs; q++)
+            if (p->pair[q].a == a && p->pair[q].b == b)
+                fail(L, ts, "pair (%s, %s) is listed twice (first at line %d)", p->type[a].name, p->type[b].name, first[q]);
+        if (!ep || !sg) fail(L, it, "pair (%s, %s) needs %s", p->type[a].name, p->type[b].name, !ep ? "epsilon (>= 0)" : "sigma (> 0)");
+        first[p->npairs] = where(ts).line;
+        p->pair[p->npairs++] = (sd_ppair){.a = a, .b = b, .epsilon = get_positive(L, ep, "epsilon", 0),
+                                          .sigma = get_positive(L, sg, "sigma", 1)};
+    }
+}
+
+/* neighbor: the neighbour-list policy; returns the skin node (NULL when defaulted). */
+static const yaml_node_t *particle_neighbor(loader *L, const yaml_node_t *n)
+{
+    static const char *const keys[] = {"skin", "every", "check", "min_distance", "capacity", NULL};
+    sd_particles *p = &L->g->domain.particles;
+    char b[32];
+    p->skin = p->units == SD_UNITS_REAL ? 0.1 : 0.3;
+    p->rebuild_every = 10;
+    p->rebuild_check = 1;
+    p->min_distance = 0.5;
+    p->capacity = 1.5;
+    if (!n || is_null(n)) return NULL;
+    need_map(L, n, "neighbor ({skin, every, check, min_distance, capacity})");
+    check_keys(L, n, keys, "in domain.particles.neighbor");
+    yaml_node_t *x, *skin = map_get(L, n, "skin", NULL);
+    if (skin) p->skin = get_positive(L, skin, "skin", 0);
+    if ((x = map_get(L, n, "every", NULL))) p->rebuild_every = (int)eval_int(L, x, 1, INT_MAX, "neighbor every");
+    if ((x = map_get(L, n, "check", NULL))) p->rebuild_check = get_bool(L, x, "neighbor check");
+    if ((x = map_get(L, n, "min_distance", NULL))) {
+        p->min_distance = eval(L, x);
+        if (!(p->min_distance >= 0 && p->min_distance < 1))
+            fail(L, x, "min_distance must be in [0, 1) (a fraction of sigma), got %s", num(b, p->min_distance));
+    }
+    if ((x = map_get(L, n, "capacity", NULL))) {
+        p->capacity = eval(L, x);
+        if (!(p->capacity >= 1.1))
+            fail(L, x, "capacity must be >= 1.1 (room of the buffers over their expected size), got %s", num(b, p->capacity));
+    }
+    return skin;
+}
+
+static void load_particles(loader *L, const yaml_node_t *k, const yaml_node_t *P)
+{
+    static const char *const keys[] = {"count", "box", "units", "types", "pairs", "cutoff", "shift", "neighbor",
+                                       "position", "velocity", NULL};
+    static const char *const units[] = {"lj", "real", NULL};
+    sd_domain *D = &L->g->domain;
+    sd_particles *p = &D->particles;
+    char b[32], b2[32];
+    need_map(L, P, "domain.particles");
+    check_keys(L, P, keys, "in domain.particles");
+    D->kind = SD_DOMAIN_PARTICLES;
+    D->ndim = 3;
+    for (int d = 0; d < 3; d++) {
+        D->shape[d] = 1;
+        D->spacing[d] = 1.0;
+        D->bc[d] = SD_BC_PERIODIC;
+        D->bc_value[d] = 0.0;
+    }
+    D->absorb_speed = 1.0;
+    yaml_node_t *x, *tk = NULL;
+    if (!(x = map_get(L, P, "count", NULL))) fail(L, k, "domain.particles needs count (the number of particles, >= 1)");
+    p->count = D->shape[0] = eval_int(L, x, 1, (int64_t)1 << 40, "count");
+    particle_box(L, k, map_get(L, P, "box", NULL));
+    p->units = SD_UNITS_LJ;
+    if ((x = map_get(L, P, "units", NULL))) {
+        const char *u = get_str(L, x, "units (lj or real)");
+        if (!strcmp(u, "real")) p->units = SD_UNITS_REAL;
+        else if (strcmp(u, "lj")) {
+            sd_suggest sg;
+            sd_suggest_init(&sg, u);
+            for (int i = 0; units[i]; i++) sd_suggest_add(&sg, units[i]);
+            if (sd_suggest_best(&sg)) fail(L, x, "unknown units '%s' (did you mean '%s'?)", u, sd_suggest_best(&sg));
+            fail(L, x, "unknown units '%s' (expected lj or real)", u);
+        }
+    }
+    x = map_get(L, P, "types", &tk);
+    particle_types(L, tk, x);
+    particle_pairs(L, map_get(L, P, "pairs", NULL));
+    yaml_node_t *cut = map_get(L, P, "cutoff", NULL);
+    if (!cut) fail(L, k, "domain.particles needs cutoff (the Lennard-Jones cutoff r_c, > 0)");
+    p->cutoff = get_positive(L, cut, "cutoff", 1);
+    if ((x = map_get(L, P, "shift", NULL))) p->shift = get_bool(L, x, "shift");
+    const yaml_node_t *skin = particle_neighbor(L, map_get(L, P, "neighbor", NULL));
+    /* pairs are found by the nearest periodic image only: the list range must fit half the box */
+    int dm = 0;
+    for (int d = 1; d < 3; d++)
+        if (p->box[d] < p->box[dm]) dm = d;
+    double reach = p->cutoff + p->skin;
+    if (reach > p->box[dm] / 2) {
+        yaml_node_t *bx = map_get(L, P, "box", NULL);
+        char axis[8];
+        snprintf(axis, sizeof axis, is_seq(bx) ? "L_%c" : "L", "xyz"[dm]);
+        fail(L, skin && p->cutoff <= p->box[dm] / 2 ? skin : cut,
+             "cutoff + skin = %s is more than half the box (%s = %s): the minimum-image convention needs cutoff + skin <= L/2 "
+             "(a bigger box, or a smaller cutoff/skin)", num(b, reach), axis, num(b2, p->box[dm]));
+    }
+    L->pkey = k;
+    L->ppos = "x";
+    L->pvel = "v";
+    if ((L->pposn = map_get(L, P, "position", NULL))) L->ppos = get_name(L, L->pposn, "a field name");
+    if ((L->pveln = map_get(L, P, "velocity", NULL))) L->pvel = get_name(L, L->pveln, "a field name");
+    if (!strcmp(L->ppos, L->pvel))
+        fail(L, L->pveln ? L->pveln : L->pposn, "position and velocity are both field '%s' (expected two fields)", L->ppos);
+}
+
+/* After the fields: the position and velocity fields exist and have 3 components (load_fields
+ * refused f32 and levels in a particle domain). */
+static void particle_fields(loader *L)
+{
+    sd_particles *p = &L->g->domain.particles;
+    for (int i = 0; i < 2; i++) {
+        const char *name = i ? L->pvel : L->ppos, *what = i ? "velocity" : "position";
+        const yaml_node_t *named = i ? L->pveln : L->pposn, *at = named ? named : L->pkey;
+        int fi = sd_graph_field_index(L->g, name);
+        if (fi < 0) {
+            sd_suggest sg;
+            sd_suggest_init(&sg, name);
+            for (int f = 0; f < L->g->nfields; f++) sd_suggest_add(&sg, L->g->fields[f].name);
+            if (sd_suggest_best(&sg))
+                fail(L, at, "the %s field '%s' is not declared (did you mean '%s'?)", what, name, sd_suggest_best(&sg));
+            fail(L, at, "the %s field '%s' is not declared (expected fields: {%s: {components: 3}})", what, name, name);
+        }
+        const sd_gfield *f = &L->g->fields[fi];
+        if (f->ncomp != 3)
+            fail_at(L, f->at.line, f->at.col, "field '%s' holds the particle %ss, so it needs components: 3 (it has %d)", name, what,
+                    f->ncomp);
+        if (i) p->velocity = fi;
+        else p->position = fi;
+    }
+}
+
+static void load_domain(loader *L, const yaml_node_t *key, const yaml_node_t *m)
+{
+    static const char *const kinds[] = {"grid", "particles", "mesh", "batch", NULL};
+    need_map(L, m, "domain");
+    if (map_len(m) == 0) fail(L, key, "domain is empty (expected grid: {shape: [...], spacing: ...})");
+    yaml_node_t *k = key_at(L, m, 0);
+    const char *kind = sval(k);
+    int grid = !strcmp(kind, "grid"), particles = !strcmp(kind, "particles");
+    if (!grid && !particles) {
+        for (int i = 2; kinds[i]; i++)
+            if (!strcmp(kind, kinds[i])) fail(L, k, "domain '%s' is not supported yet (expected grid or particles)", kind);
+        sd_suggest sg;
+        sd_suggest_init(&sg, kind);
+        sd_suggest_add(&sg, "grid");
+        sd_suggest_add(&sg, "particles");
+        if (sd_suggest_best(&sg)) fail(L, k, "unknown domain kind '%s' (did you mean '%s'?)", kind, sd_suggest_best(&sg));
+        fail(L, k, "unknown domain kind '%s' (expected grid or particles)", kind);
+    }
+    if (map_len(m) > 1) {
+        yaml_node_t *k2 = key_at(L, m, 1);
+        fail(L, k2, "domain has a second kind '%s' after '%s' (expected exactly one)", sval(k2), kind);
+    }
+    if (particles) load_particles(L, k, val_at(L, m, 0));
+    else load_grid(L, k, val_at(L, m, 0));
+}
+
+/* tiles: auto or the number of blocks (slabs of cells along z). */
+static void particle_tiles(loader *L, const yaml_node_t *n)
+{
+    sd_particles *p = &L->g->domain.particles;
+    if (is_scalar(n) && !strcmp(sval(n), "auto")) return;
+    if (!is_scalar(n) || is_null(n))
+        fail(L, n, "expected auto or a number of blocks for the tiles of a particle domain, got %s (tile shapes are for grids)",
+             got(n));
+    p->nblocks = (int)eval_int(L, n, 1, 1 << 20, "tiles (the number of particle blocks)");
+    L->g->run.tiles_auto = 0;
+}
+
 static void load_fields(loader *L, const yaml_node_t *m)
 {
     static const char *const keys[] = {"dtype", "components", "levels", NULL};
@@ -579,9 +891,14 @@ static void load_fields(loader *L, const yaml_node_t *m)
                 if (!strcmp(t, "f64")) f->dtype = SD_F64;
                 else if (!strcmp(t, "f32")) f->dtype = SD_F32;
                 else fail(L, x, "unknown dtype '%s' (expected f64 or f32)", t);
+                if (f->dtype != SD_F64 && is_particles(L))
+                    fail(L, x, "field '%s' is %s, but particle fields are f64", name, t);
             } else if (!strcmp(kk, "components"))
                 f->ncomp = (int)eval_int(L, x, 1, 1024, "components");
             else {
+                if (is_particles(L))
+                    fail(L, key_at(L, v, j), "field '%s' has levels, but time levels are for grids (a particle field has one "
+                         "value per particle)", name);
                 if (!is_seq(x)) {
                     const char *gg = got(x);
                     fail(L, x, "expected a list of 2 to %d level names, oldest first, got %s", SD_MAX_LEVELS,
@@ -633,6 +950,7 @@ static void load_tiles(loader *L, const yaml_node_t *n)
 {
     sd_grun *r = &L->g->run;
     const sd_domain *D = &L->g->domain;
+    if (is_particles(L)) { particle_tiles(L, n); return; }
     if (is_scalar(n) && !strcmp(sval(n), "auto")) { r->tiles_auto = 1; return; }
     if (!is_seq(n)) {
         const char *gg = got(n);
@@ -705,6 +1023,9 @@ static void bind_one(loader *L, sd_gop *op, opx *x, const sd_codelet *cl, yaml_n
         if (h) {
             if (r->kind != SD_ROLE_FIELD || r->mode != SD_READ || r->halo == 0)
                 fail(L, kh, "role '%s' of %s reads no neighbour cells, so it takes no halo", rname, cl->name);
+            if (is_particles(L))
+                fail(L, kh, "role '%s' of %s reads the neighbour blocks' particles; halo is a ghost width of grids (expected "
+                     "no halo)", rname, cl->name);
             b->halo = (int)eval_int(L, h, 0, 1 << 20, "halo");
             if (b->halo < r->halo)
                 fail(L, h, "halo %d is below the halo %d that %s declares for role '%s' (expected >= %d)", b->halo, r->halo,
@@ -799,6 +1120,13 @@ static void call_validate(loader *L, const sd_gop *op, const yaml_node_t *at)
     }
     info.dt = L->g->run.dt;
     info.param = op->param;
+    if (D->kind == SD_DOMAIN_PARTICLES) {
+        info.count = D->particles.count;
+        for (int d = 0; d < 3; d++) info.box[d] = D->particles.box[d];
+        info.kB = sd_units_kB(D->particles.units);
+        info.ntypes = D->particles.ntypes;
+        info.mass = D->particles.mass;
+    }
     char msg[512] = "";
     if (op->cl->validate(&info, msg, sizeof msg)) fail(L, at, "%s: %s", op->cl->name, msg[0] ? msg : "refused by its validate hook");
 }
@@ -824,6 +1152,9 @@ static void load_op(loader *L, yaml_node_t *item, int is_step, int idx, sd_gop *
         if (sd_suggest_best(&sg)) fail(L, on, "unknown codelet '%s' (did you mean '%s'?)", cname, sd_suggest_best(&sg));
         fail(L, on, "unknown codelet '%s' (no registered codelet has this name)", cname);
     }
+    if ((cl->domain == SD_ON_PARTICLES) != is_particles(L))
+        fail(L, on, "%s runs on %s, but this graph's domain is %s", cl->name,
+             cl->domain == SD_ON_PARTICLES ? "particle domains" : "grids", is_particles(L) ? "particles" : "a grid");
     op->cl = cl;
     op->every = 1;
     op->at = where(on);
@@ -991,9 +1322,35 @@ static int need_scalar(loader *L, const yaml_node_t *n)
     fail(L, n, "unknown scalar '%s' (expected a name from scalars)", name);
 }
 
+/* A file name (one line of text, shorter than size) into dst; what names it in messages. */
+static void get_path(loader *L, const yaml_node_t *v, char *dst, size_t size, const char *what)
+{
+    const char *f = get_str(L, v, "a file name");
+    if (strlen(f) >= size) fail(L, v, "%s name is too long (at most %zu characters)", what, size - 1);
+    for (const char *c = f; *c; c++)
+        if ((unsigned char)*c < 0x20) fail(L, v, "the %s name has a control character", what);
+    snprintf(dst, size, "%s", f);
+}
+
+/* output.trajectory (particles): {file: PATH, every: N}, both required. */
+static void load_trajectory(loader *L, const yaml_node_t *k, const yaml_node_t *v)
+{
+    static const char *const keys[] = {"file", "every", NULL};
+    sd_goutput *o = &L->g->output;
+    if (!is_particles(L))
+        fail(L, k, "output.trajectory is for particle domains (a grid writes fields: output: {fields: {names: [...], every: N}})");
+    need_map(L, v, "output.trajectory ({file: PATH, every: N})");
+    check_keys(L, v, keys, "in output.trajectory");
+    yaml_node_t *f = map_get(L, v, "file", NULL), *ev = map_get(L, v, "every", NULL);
+    if (!f) fail(L, k, "output.trajectory needs file (the H5MD trajectory path)");
+    get_path(L, f, o->trajectory, sizeof o->trajectory, "trajectory file");
+    if (!ev) fail(L, k, "output.trajectory needs every (frames every N steps, >= 1)");
+    o->trajectory_every = eval_int(L, ev, 1, INT64_MAX / 2, "every");
+}
+
 static void load_output(loader *L, const yaml_node_t *m)
 {
-    static const char *const keys[] = {"file", "fields", "scalars", NULL};
+    static const char *const keys[] = {"file", "fields", "scalars", "trajectory", NULL};
     static const char *const skeys[] = {"names", "every", NULL};
     sd_goutput *o = &L->g->output;
     if (is_null(m)) return;
@@ -1003,16 +1360,19 @@ static void load_output(loader *L, const yaml_node_t *m)
         yaml_node_t *k = key_at(L, m, i), *v = val_at(L, m, i);
         const char *kk = sval(k);
         if (!strcmp(kk, "file")) {
-            const char *f = get_str(L, v, "a file name");
-            if (strlen(f) >= sizeof o->file) fail(L, v, "output file name is too long (at most %zu characters)", sizeof o->file - 1);
-            for (const char *c = f; *c; c++)
-                if ((unsigned char)*c < 0x20) fail(L, v, "the output file name has a control character");
-            snprintf(o->file, sizeof o->file, "%s", f);
+            get_path(L, v, o->file, sizeof o->file, "output file");
+            continue;
+        }
+        if (!strcmp(kk, "trajectory")) {
+            load_trajectory(L, k, v);
             continue;
         }
         int isf = !strcmp(kk, "fields");
         char sec[32];
         snprintf(sec, sizeof sec, "in output.%s", kk);
+        if (isf && is_particles(L))
+            fail(L, k, "output.fields is for grids: particle positions and velocities go to a trajectory: output: "
+                 "{trajectory: {file: ..., every: N}}");
         need_map(L, v, isf ? "output.fields ({names: [...], every: N})" : "output.scalars ({names: [...], every: N})");
         check_keys(L, v, skeys, sec);
         yaml_node_t *names = map_get(L, v, "names", NULL), *ev = map_get(L, v, "every", NULL);
@@ -1039,6 +1399,9 @@ static void load_output(loader *L, const yaml_node_t *m)
         if (isf) o->fields_every = every;
         else o->scalars_every = every;
     }
+    if (o->trajectory[0] && !strcmp(o->trajectory, o->file))
+        fail(L, map_get(L, map_get(L, m, "trajectory", NULL), "file", NULL),
+             "the trajectory file is the output file '%s' too (expected two files)", o->file);
 }
 
 static void add_finite(loader *L, sd_gcheck *c, yaml_node_t *kindkey, yaml_node_t *fnode, const flow *F)
@@ -1141,6 +1504,8 @@ static void load_checks(loader *L, const yaml_node_t *n, const flow *F)
             if (c->min > c->max) fail(L, hi, "range max %s is below min %s", num(b, c->max), num(b2, c->min));
             snprintf(c->text, sizeof c->text, "range(%s) in [%g, %g]", g->scalars[c->target].name, c->min, c->max);
         } else if (!strcmp(kind, "finite")) {
+            if (is_particles(L))
+                fail(L, k, "finite checks are for grid fields: particle runs check positions at every neighbour-list rebuild");
             need_map(L, v, "finite ({field: NAME, every: N})");
             check_keys(L, v, fkeys, sec);
             yaml_node_t *f = map_get(L, v, "field", NULL), *ev = map_get(L, v, "every", NULL);
@@ -1236,6 +1601,7 @@ static void load(loader *L)
     if (!dom) fail(L, root, "missing key 'domain' at top level (expected domain: {grid: {shape: [...], spacing: ...}})");
     load_domain(L, kx, dom);
     if ((v = map_get(L, root, "fields", NULL))) load_fields(L, v);
+    if (is_particles(L)) particle_fields(L);
     if ((v = map_get(L, root, "scalars", NULL))) load_scalars(L, v);
     L->user_scalars = g->nscalars;
     g->run.tiles_auto = 1;
@@ -1258,8 +1624,8 @@ static void load(loader *L)
     if ((v = map_get(L, root, "output", NULL))) load_output(L, v);
     if ((v = map_get(L, root, "checks", NULL))) load_checks(L, v, F);
 
-    /* ghost widths */
-    for (int pass = 0; pass < 2; pass++) {
+    /* ghost widths (grids; a particle op's halo 1 means "reads the neighbour blocks", no width) */
+    for (int pass = 0; pass < 2 && !is_particles(L); pass++) {
         const sd_gop *ops = pass ? g->step : g->init;
         int nops = pass ? g->nstep : g->ninit;
         for (int o = 0; o < nops; o++)

@@ -1,5 +1,6 @@
 libstardag_la_SOURCES += runtime/registry.c runtime/graph.h runtime/tiling.c runtime/tiling.h \
 	runtime/halo.c runtime/halo.h runtime/halo_math.h runtime/expand.c runtime/expand.h runtime/engine.c runtime/engine.h \
+	runtime/engine_impl.h runtime/pengine.c runtime/particles.c runtime/particles.h \
 	runtime/run.c runtime/dot.c runtime/dot.h \
 	runtime/trace.c runtime/trace.h runtime/transfers.c runtime/transfers.h runtime/probe.c runtime/probe.h
 include runtime/loader.mk

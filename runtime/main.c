@@ -159,9 +159,18 @@ int main(int argc, char **argv)
         fprintf(stderr, "%s\n", err);
         status = SD_EXIT_BADGRAPH;
     } else if (!strcmp(cmd, "check")) {
-        printf("%s: ok (%dD grid, %d fields, %d scalars, %d init ops, %d step ops, %lld steps)\n", file,
-               g->domain.ndim, g->nfields, g->nscalars, g->ninit, g->nstep, (long long)g->run.steps);
+        char dom[96];
+        if (g->domain.kind == SD_DOMAIN_PARTICLES)
+            snprintf(dom, sizeof dom, "%lld particles", (long long)g->domain.particles.count);
+        else snprintf(dom, sizeof dom, "%dD grid", g->domain.ndim);
+        printf("%s: ok (%s, %d fields, %d scalars, %d init ops, %d step ops, %lld steps)\n", file, dom, g->nfields,
+               g->nscalars, g->ninit, g->nstep, (long long)g->run.steps);
         status = 0;
+    } else if (!strcmp(cmd, "dot") && g->domain.kind == SD_DOMAIN_PARTICLES) {
+        fprintf(stderr, "stardag: %s: dot draws grid graphs; a particle step's tasks are per block: one rebuild "
+                "task over all blocks on rebuild steps, then per block ghosts/lists and each op (see stardag run "
+                "--trace)\n", file);
+        status = SD_EXIT_BADGRAPH;
     } else if (!strcmp(cmd, "dot")) status = sd_dot(g, &o, stdout);
     else status = sd_run(g, &o);
     sd_graph_free(g);

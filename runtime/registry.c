@@ -16,7 +16,10 @@ static int role_ok(const sd_codelet *c, const sd_role *r)
         if (r->mode != SD_READ && (c->pattern != SD_REDUCTION || r->reduce == SD_REDUCE_NONE)) return 0;
         return r->halo == 0;
     }
-    if (r->halo < 0 || (r->halo > 0 && (r->mode != SD_READ || (c->pattern != SD_STENCIL && c->pattern != SD_REDUCTION)))) return 0;
+    /* grids: halo = ghost width; particles: halo 1 = also reads the neighbour blocks' particles */
+    int halo_pattern = c->pattern == SD_STENCIL || c->pattern == SD_REDUCTION || c->pattern == SD_NEIGHBOR;
+    if (r->halo < 0 || (r->halo > 0 && (r->mode != SD_READ || !halo_pattern))) return 0;
+    if (c->domain == SD_ON_PARTICLES && r->halo > 1) return 0;
     return r->reduce == SD_REDUCE_NONE;
 }
 
@@ -53,6 +56,17 @@ int sd_codelet_register(const sd_codelet *c)
     if ((c->pattern == SD_REDUCTION) != (nacc > 0) || nacc > SD_MAX_ACC) {
         fprintf(stderr, "stardag: codelet %s: a reduction writes 1..%d scalars, other patterns none\n",
                 c->name, SD_MAX_ACC);
+        return -1;
+    }
+    if (c->finish && (c->pattern != SD_REDUCTION || c->npartials < 1 || c->npartials > SD_MAX_ACC)) {
+        fprintf(stderr, "stardag: codelet %s: a finish hook belongs to a reduction with 1..%d partials\n",
+                c->name, SD_MAX_ACC);
+        return -1;
+    }
+    if ((c->pattern == SD_NEIGHBOR) != (c->domain == SD_ON_PARTICLES && c->pattern == SD_NEIGHBOR) ||
+        (c->domain == SD_ON_PARTICLES && c->pattern == SD_STENCIL)) {
+        fprintf(stderr, "stardag: codelet %s: the neighbour-block pattern is for particles, stencils for grids\n",
+                c->name);
         return -1;
     }
     for (int i = 0; i < c->nparams; i++) {
@@ -116,6 +130,7 @@ int sd_codelet_role_index(const sd_codelet *c, const char *name)
 /* Each pack provides sd_register_<pack>_codelets(). */
 void sd_register_common_codelets(void);
 void sd_register_lattice_codelets(void);
+void sd_register_md_codelets(void);
 
 void sd_register_builtin_codelets(void)
 {
@@ -124,4 +139,5 @@ void sd_register_builtin_codelets(void)
     done = 1;
     sd_register_common_codelets();
     sd_register_lattice_codelets();
+    sd_register_md_codelets();
 }

@@ -47,12 +47,45 @@ static const sd_codelet test_codelets[] = {
      .roles = {FR("x", 0), SW("count", SD_REDUCE_COUNT_NONFINITE)}, .cpu = nop, .model = "t.count_nonfinite"},
 };
 
+/* particle codelets; ptest.temp's validate hook keeps what it saw (call_validate's particle info) */
+static sd_check_info seen_info;
+static double seen_mass[8];
+
+static int temp_validate(const sd_check_info *in, char *msg, size_t len)
+{
+    (void)msg;
+    (void)len;
+    seen_info = *in;
+    for (int t = 0; t < in->ntypes && t < 8; t++) seen_mass[t] = in->mass[t];
+    return 0;
+}
+
+#define V3(n, m) {.name = n, .mode = m, .kind = SD_ROLE_FIELD, .ncomp = 3}
+static const sd_codelet particle_codelets[] = {
+    {.name = "ptest.lattice", .pattern = SD_POINTWISE, .domain = SD_ON_PARTICLES, .nroles = 2,
+     .roles = {V3("x", SD_WRITE), V3("v", SD_WRITE)}, .cpu = nop, .model = "pt.lattice"},
+    {.name = "ptest.force", .pattern = SD_NEIGHBOR, .domain = SD_ON_PARTICLES, .nroles = 2,
+     .roles = {{.name = "x", .mode = SD_READ, .kind = SD_ROLE_FIELD, .halo = 1, .ncomp = 3}, V3("f", SD_WRITE)},
+     .cpu = nop, .model = "pt.force"},
+    {.name = "ptest.kick", .pattern = SD_POINTWISE, .domain = SD_ON_PARTICLES, .nroles = 2,
+     .roles = {V3("f", SD_READ), V3("v", SD_READWRITE)}, .cpu = nop, .model = "pt.kick"},
+    {.name = "ptest.temp", .pattern = SD_REDUCTION, .domain = SD_ON_PARTICLES, .nroles = 3,
+     .roles = {V3("v", SD_READ), SW("ke", SD_REDUCE_SUM), SW("T", SD_REDUCE_SUM)}, .cpu = nop, .validate = temp_validate,
+     .model = "pt.temp"},
+};
+
 /* ---- malformed graphs -------------------------------------------------------------------- */
 
 #define D1 "domain:\n  grid: {shape: [8], spacing: 1}\n"
 #define R1 "run: {steps: 1, dt: 0.1}\n"
 #define U "fields:\n  u: {}\n"
 #define UL "fields:\n  u: {levels: [u_prev, u, u_next]}\n"
+/* a particle domain (lines 1-2) and its position and velocity fields (3 lines, after R1) */
+#define P1 "domain:\n  particles: {count: 100, box: 10, cutoff: 2.5}\n"
+#define XV "fields:\n  x: {components: 3}\n  v: {components: 3}\n"
+#define PTS "domain:\n  particles:\n    count: 100\n    box: 10\n    cutoff: 2.5\n    types:\n" /* lines 1-6 */
+#define AR "      - {name: Ar, mass: 40, epsilon: 1, sigma: 1, count: 50}\n"
+#define KR "      - {name: Kr, mass: 84, epsilon: 1.4, sigma: 1.1, count: 50}\n"
 
 typedef struct bad {
     const char *what, *yaml, *want;
@@ -79,8 +112,10 @@ static const bad bads[] = {
      "g.yaml:1:1: missing key 'domain' at top level (expected domain: {grid: {shape: [...], spacing: ...}})"},
     {"missing run", D1,
      "g.yaml:1:1: missing key 'run' at top level (expected run: {steps: N, dt: DT})"},
-    {"unsupported domain kind", "domain:\n  particles: {n: 10}\n" R1,
-     "g.yaml:2:3: domain 'particles' is not supported yet (expected grid)"},
+    {"unsupported domain kind", "domain:\n  mesh: {file: m.h5}\n" R1,
+     "g.yaml:2:3: domain 'mesh' is not supported yet (expected grid or particles)"},
+    {"misspelt particles", "domain:\n  particels: {count: 10}\n" R1,
+     "g.yaml:2:3: unknown domain kind 'particels' (did you mean 'particles'?)"},
     {"unknown domain kind", "domain:\n  gird: {shape: [8], spacing: 1}\n" R1,
      "g.yaml:2:3: unknown domain kind 'gird' (did you mean 'grid'?)"},
     {"two domain kinds", "domain:\n  grid: {shape: [8], spacing: 1}\n  mesh: {}\n" R1,
@@ -219,6 +254,105 @@ static const bad bads[] = {
      "g.yaml:9:15: absorbing boundaries need field u to have time levels (expected levels: [u_prev, u, ...])"},
     {"absorbing reading the oldest level", "domain:\n  grid: {shape: [8], spacing: 1, boundary: absorbing}\n" R1 "fields:\n  u: {levels: [u0, u1]}\nscalars: [e]\nstep:\n  - op: test.grad2\n    read: {u: u0}\n    write: {e: e}\n",
      "g.yaml:9:15: absorbing boundaries compute the ghosts of 'u0' from the previous level, but it is the oldest level of field u (expected a newer level, or an older one listed before it)"},
+
+    /* particle domains */
+    {"particles: unknown key", "domain:\n  particles: {count: 100, box: 10, cuttoff: 2.5}\n" R1 XV,
+     "g.yaml:2:36: unknown key 'cuttoff' in domain.particles (did you mean 'cutoff'?)"},
+    {"particles: no count", "domain:\n  particles: {box: 10, cutoff: 2.5}\n" R1 XV,
+     "g.yaml:2:3: domain.particles needs count (the number of particles, >= 1)"},
+    {"particles: count 0", "params: {cells: 0}\ndomain:\n  particles: {count: 4*cells^3, box: 10, cutoff: 2.5}\n" R1 XV,
+     "g.yaml:3:22: count must be >= 1, got 0"},
+    {"particles: no box", "domain:\n  particles: {count: 100, cutoff: 2.5}\n" R1 XV,
+     "g.yaml:2:3: domain.particles needs box (the periodic box: one length, or [L_x, L_y, L_z])"},
+    {"particles: box with 2 lengths", "domain:\n  particles: {count: 100, box: [10, 10], cutoff: 2.5}\n" R1 XV,
+     "g.yaml:2:32: box has 2 values (expected one length, or 3: [L_x, L_y, L_z])"},
+    {"particles: box length 0", "domain:\n  particles: {count: 100, box: [10, 0, 10], cutoff: 2.5}\n" R1 XV,
+     "g.yaml:2:37: box length L_y must be > 0, got 0"},
+    {"particles: no cutoff", "domain:\n  particles: {count: 100, box: 10}\n" R1 XV,
+     "g.yaml:2:3: domain.particles needs cutoff (the Lennard-Jones cutoff r_c, > 0)"},
+    {"particles: unknown units", "domain:\n  particles: {count: 100, box: 10, cutoff: 2.5, units: lk}\n" R1 XV,
+     "g.yaml:2:56: unknown units 'lk' (did you mean 'lj'?)"},
+    {"particles: shift not a bool", "domain:\n  particles: {count: 100, box: 10, cutoff: 2.5, shift: maybe}\n" R1 XV,
+     "g.yaml:2:56: expected true or false for shift, got 'maybe'"},
+    {"particles: cutoff + skin over half the box", "domain:\n  particles: {count: 100, box: [10, 5, 10], cutoff: 2.5}\n" R1 XV,
+     "g.yaml:2:53: cutoff + skin = 2.8 is more than half the box (L_y = 5): the minimum-image convention needs cutoff + skin <= L/2 (a bigger box, or a smaller cutoff/skin)"},
+    {"particles: skin over half the box", "domain:\n  particles:\n    count: 100\n    box: 6\n    cutoff: 2.5\n    neighbor: {skin: 1}\n" R1 XV,
+     "g.yaml:6:22: cutoff + skin = 3.5 is more than half the box (L = 6): the minimum-image convention needs cutoff + skin <= L/2 (a bigger box, or a smaller cutoff/skin)"},
+    {"particles: neighbor every 0", "domain:\n  particles: {count: 100, box: 10, cutoff: 2.5, neighbor: {every: 0}}\n" R1 XV,
+     "g.yaml:2:67: neighbor every must be >= 1, got 0"},
+    {"particles: negative skin", "domain:\n  particles: {count: 100, box: 10, cutoff: 2.5, neighbor: {skin: -0.1}}\n" R1 XV,
+     "g.yaml:2:66: skin must be >= 0, got -0.1"},
+    {"particles: min_distance 1", "domain:\n  particles: {count: 100, box: 10, cutoff: 2.5, neighbor: {min_distance: 1}}\n" R1 XV,
+     "g.yaml:2:74: min_distance must be in [0, 1) (a fraction of sigma), got 1"},
+    {"particles: capacity below 1.1", "domain:\n  particles: {count: 100, box: 10, cutoff: 2.5, neighbor: {capacity: 1}}\n" R1 XV,
+     "g.yaml:2:70: capacity must be >= 1.1 (room of the buffers over their expected size), got 1"},
+    {"particles: unknown neighbor key", "domain:\n  particles: {count: 100, box: 10, cutoff: 2.5, neighbor: {evry: 5}}\n" R1 XV,
+     "g.yaml:2:60: unknown key 'evry' in domain.particles.neighbor (did you mean 'every'?)"},
+    {"particles: type counts do not sum to count",
+     PTS "      - {name: Ar, mass: 40, epsilon: 1, sigma: 1, count: 60}\n      - {name: Kr, mass: 84, epsilon: 1.4, sigma: 1.1, count: 30}\n" R1 XV,
+     "g.yaml:6:5: the type counts sum to 90 (Ar 60 + Kr 30), but the domain has count 100 (expected them to sum to count)"},
+    {"particles: one type with another count", PTS "      - {name: Ar, mass: 40, epsilon: 1, sigma: 1, count: 60}\n" R1 XV,
+     "g.yaml:7:59: type Ar has count 60, but the domain has count 100 (expected them equal, or no count for a single type)"},
+    {"particles: several types, one without count", PTS AR "      - {name: Kr, mass: 84, epsilon: 1.4, sigma: 1.1}\n" R1 XV,
+     "g.yaml:8:9: type Kr needs count (with several types, each gives its count and they sum to count = 100)"},
+    {"particles: type without sigma", PTS "      - {name: Ar, mass: 40, epsilon: 1}\n" R1 XV,
+     "g.yaml:7:9: type Ar needs sigma (every type gives mass > 0, epsilon >= 0 and sigma > 0)"},
+    {"particles: mass 0", PTS "      - {name: Ar, mass: 0, epsilon: 1, sigma: 1}\n" R1 XV,
+     "g.yaml:7:26: mass must be > 0, got 0"},
+    {"particles: negative epsilon", PTS "      - {name: Ar, mass: 1, epsilon: -1, sigma: 1}\n" R1 XV,
+     "g.yaml:7:38: epsilon must be >= 0, got -1"},
+    {"particles: duplicate type", PTS AR AR R1 XV,
+     "g.yaml:8:16: type 'Ar' is listed twice in types"},
+    {"particles: 9 types", "domain:\n  particles:\n    count: 100\n    box: 10\n    cutoff: 2.5\n    types: [{}, {}, {}, {}, {}, {}, {}, {}, {}]\n" R1 XV,
+     "g.yaml:6:12: types has 9 entries (expected 1 to 8 particle types)"},
+    {"particles: unknown type in a pair", PTS AR KR "    pairs:\n      - {types: [Ar, Kx], epsilon: 1.2, sigma: 1.05}\n" R1 XV,
+     "g.yaml:10:22: unknown particle type 'Kx' (did you mean 'Kr'?)"},
+    {"particles: pair of one type",
+     "domain:\n  particles:\n    count: 100\n    box: 10\n    cutoff: 2.5\n    pairs:\n      - {types: [A, A], epsilon: 1.2, sigma: 1.05}\n" R1 XV,
+     "g.yaml:7:17: pair (A, A): a type's own parameters are its epsilon and sigma (expected two different types)"},
+    {"particles: duplicate pair",
+     PTS AR KR "    pairs:\n      - {types: [Ar, Kr], epsilon: 1.2, sigma: 1.05}\n      - {types: [Kr, Ar], epsilon: 1.2, sigma: 1.05}\n" R1 XV,
+     "g.yaml:11:17: pair (Ar, Kr) is listed twice (first at line 10)"},
+    {"particles: pair without sigma", PTS AR KR "    pairs:\n      - {types: [Ar, Kr], epsilon: 1.2}\n" R1 XV,
+     "g.yaml:10:9: pair (Ar, Kr) needs sigma (> 0)"},
+    {"particles: position and velocity one field", "domain:\n  particles: {count: 100, box: 10, cutoff: 2.5, velocity: x}\n" R1 XV,
+     "g.yaml:2:59: position and velocity are both field 'x' (expected two fields)"},
+    {"particles: f32 position field", P1 R1 "fields:\n  x: {components: 3, dtype: f32}\n  v: {components: 3}\n",
+     "g.yaml:5:29: field 'x' is f32, but particle fields are f64"},
+    {"particles: levels on a particle field", P1 R1 "fields:\n  x: {components: 3, levels: [x0, x1]}\n  v: {components: 3}\n",
+     "g.yaml:5:22: field 'x' has levels, but time levels are for grids (a particle field has one value per particle)"},
+    {"particles: position field with 1 component", P1 R1 "fields:\n  x: {}\n  v: {components: 3}\n",
+     "g.yaml:5:3: field 'x' holds the particle positions, so it needs components: 3 (it has 1)"},
+    {"particles: missing position field", P1 R1 "fields:\n  v: {components: 3}\n",
+     "g.yaml:2:3: the position field 'x' is not declared (expected fields: {x: {components: 3}})"},
+    {"particles: misspelt velocity field",
+     "domain:\n  particles: {count: 100, box: 10, cutoff: 2.5, position: pos, velocity: vel}\n" R1
+     "fields:\n  pos: {components: 3}\n  vels: {components: 3}\n",
+     "g.yaml:2:74: the velocity field 'vel' is not declared (did you mean 'vels'?)"},
+    {"particles: grid op", P1 R1 XV "init:\n  - op: test.fill\n    write: {out: x}\n",
+     "g.yaml:8:9: test.fill runs on grids, but this graph's domain is particles"},
+    {"grid: particle op", D1 R1 "fields:\n  v: {components: 3}\ninit:\n  - op: ptest.lattice\n    write: {x: v, v: v}\n",
+     "g.yaml:7:9: ptest.lattice runs on particle domains, but this graph's domain is a grid"},
+    {"particles: halo in a binding",
+     P1 R1 XV "  f: {components: 3}\ninit:\n  - op: ptest.lattice\n    write: {x: x, v: v}\n"
+     "step:\n  - op: ptest.force\n    read: {x: {field: x, halo: 1}}\n    write: {f: f}\n",
+     "g.yaml:13:26: role 'x' of ptest.force reads the neighbour blocks' particles; halo is a ghost width of grids (expected no halo)"},
+    {"particles: tile shape", P1 R1 XV "tiles: [2, 2, 2]\n",
+     "g.yaml:7:8: expected auto or a number of blocks for the tiles of a particle domain, got a list (tile shapes are for grids)"},
+    {"particles: 0 blocks", P1 R1 XV "tiles: 0\n",
+     "g.yaml:7:8: tiles (the number of particle blocks) must be >= 1, got 0"},
+    {"grid: trajectory", D1 R1 "output:\n  trajectory: {file: t.h5, every: 10}\n",
+     "g.yaml:5:3: output.trajectory is for particle domains (a grid writes fields: output: {fields: {names: [...], every: N}})"},
+    {"particles: fields output", P1 R1 XV "output:\n  fields: {names: [x], every: 10}\n",
+     "g.yaml:8:3: output.fields is for grids: particle positions and velocities go to a trajectory: output: {trajectory: {file: ..., every: N}}"},
+    {"particles: trajectory without every", P1 R1 XV "output:\n  trajectory: {file: t.h5}\n",
+     "g.yaml:8:3: output.trajectory needs every (frames every N steps, >= 1)"},
+    {"particles: trajectory every 0", P1 R1 XV "output:\n  trajectory: {file: t.h5, every: 0}\n",
+     "g.yaml:8:35: every must be >= 1, got 0"},
+    {"particles: trajectory in the output file", P1 R1 XV "output:\n  file: md.h5\n  trajectory: {file: md.h5, every: 1}\n",
+     "g.yaml:9:22: the trajectory file is the output file 'md.h5' too (expected two files)"},
+    {"particles: finite check", P1 R1 XV "checks:\n  - finite: {field: x}\n",
+     "g.yaml:8:5: finite checks are for grid fields: particle runs check positions at every neighbour-list rebuild"},
 };
 
 static void bad_graphs(void)
@@ -469,6 +603,142 @@ static void good_graphs(void)
     sd_graph_free(g);
 }
 
+/* ---- particle domains ------------------------------------------------------------------- */
+
+static const char *md =
+    "params:\n"
+    "  cells: 4\n"
+    "  L: cells*1.6796\n"
+    "domain:\n"
+    "  particles:\n"
+    "    count: 4*cells^3\n"
+    "    box: [L, L, 2*L]\n"
+    "    units: lj\n"
+    "    types:\n"
+    "      - {name: Ar, mass: 39.948, epsilon: 0.99774, sigma: 0.3405, count: 200}\n"
+    "      - {name: Kr, mass: 83.798, epsilon: 1.4, sigma: 0.36, count: 4*cells^3 - 200}\n"
+    "      - {name: Xe, mass: 131.29, epsilon: 0, sigma: 0.4, count: 0}\n"
+    "    pairs:\n"
+    "      - {types: [Kr, Ar], epsilon: 1.2, sigma: 0.35}\n"
+    "    cutoff: 2.5\n"
+    "    shift: yes\n"
+    "    neighbor: {every: 20, check: false, min_distance: 0.25, capacity: 2}\n"
+    "    position: pos\n"
+    "    velocity: vel\n"
+    "fields:\n"
+    "  force: {components: 3}\n"
+    "  pos: {components: 3, dtype: f64}\n"
+    "  vel: {components: 3}\n"
+    "scalars: [ke, temp]\n"
+    "tiles: 4\n"
+    "init:\n"
+    "  - op: ptest.lattice\n"
+    "    write: {x: pos, v: vel}\n"
+    "step:\n"
+    "  - op: ptest.force\n"
+    "    read: {x: pos}\n"
+    "    write: {f: force}\n"
+    "  - op: ptest.kick\n"
+    "    read: {f: force}\n"
+    "    readwrite: {v: vel}\n"
+    "  - op: ptest.temp\n"
+    "    every: 10\n"
+    "    read: {v: vel}\n"
+    "    write: {ke: ke, T: temp}\n"
+    "output:\n"
+    "  file: md.h5\n"
+    "  scalars: {names: [ke, temp], every: 10}\n"
+    "  trajectory: {file: traj.h5, every: 100}\n"
+    "checks:\n"
+    "  - drift: {scalar: ke, rtol: 0.1}\n"
+    "  - range: {scalar: temp, min: 0}\n"
+    "run: {steps: 1000, dt: 0.005}\n";
+
+static void particle_graphs(void)
+{
+    char err[1200] = "";
+    memset(&seen_info, 0, sizeof seen_info);
+    sd_graph *g = sd_graph_parse("md.yaml", md, err, sizeof err);
+    ok(g != NULL, "particle graph loads");
+    if (!g) diag("  %s", err);
+    else {
+        const sd_domain *D = &g->domain;
+        const sd_particles *p = &D->particles;
+        const double L = 4 * 1.6796;
+        ok(D->kind == SD_DOMAIN_PARTICLES && D->ndim == 3, "md: particle domain, 3-d");
+        ok(D->shape[0] == 256 && D->shape[1] == 1 && D->shape[2] == 1 && p->count == 256, "md: count 4*cells^3 = 256, shape {N, 1, 1}");
+        ok(D->spacing[0] == 1 && D->spacing[2] == 1 && D->bc[0] == SD_BC_PERIODIC && D->bc[2] == SD_BC_PERIODIC,
+           "md: spacing 1, periodic");
+        ok(p->box[0] == L && p->box[1] == L && p->box[2] == 2 * L, "md: box [L, L, 2*L]");
+        ok(p->units == SD_UNITS_LJ, "md: units lj");
+        ok(p->ntypes == 3 && !strcmp(p->type[0].name, "Ar") && !strcmp(p->type[1].name, "Kr") && !strcmp(p->type[2].name, "Xe"),
+           "md: 3 types in order");
+        ok(p->type[0].mass == 39.948 && p->type[0].epsilon == 0.99774 && p->type[0].sigma == 0.3405 && p->type[0].count == 200,
+           "md: type Ar parameters");
+        ok(p->type[1].count == 56 && p->type[2].count == 0 && p->type[2].epsilon == 0, "md: type counts (an expression, 0), epsilon 0");
+        ok(p->mass[0] == 39.948 && p->mass[1] == 83.798 && p->mass[2] == 131.29, "md: contiguous masses");
+        ok(p->npairs == 1 && p->pair[0].a == 0 && p->pair[0].b == 1 && p->pair[0].epsilon == 1.2 && p->pair[0].sigma == 0.35,
+           "md: pair (Kr, Ar) stored as (0, 1)");
+        ok(p->cutoff == 2.5 && p->shift == 1, "md: cutoff, shift yes");
+        ok(p->skin == 0.3 && p->rebuild_every == 20 && p->rebuild_check == 0 && p->min_distance == 0.25 && p->capacity == 2,
+           "md: neighbor settings (skin default 0.3)");
+        ok(p->position == 1 && p->velocity == 2, "md: position and velocity field indices");
+        ok(p->nblocks == 4 && !g->run.tiles_auto, "md: tiles 4 = 4 blocks");
+        ok(g->fields[0].halo == 0 && g->fields[1].halo == 0, "md: no grid ghost widths on particle fields");
+        ok(g->nstep == 3 && g->step[0].bind[0].halo == 1 && g->step[0].bind[0].index == 1, "md: neighbour op reads pos with halo 1");
+        ok(g->step[2].every == 10 && g->step[2].bind[2].is_scalar && g->step[2].bind[2].index == 1, "md: reduction op -> temp");
+        ok(!strcmp(g->output.file, "md.h5") && g->output.nscalars == 2 && g->output.scalars_every == 10, "md: scalar output");
+        ok(!strcmp(g->output.trajectory, "traj.h5") && g->output.trajectory_every == 100 && g->output.nfields == 0,
+           "md: trajectory every 100");
+        ok(g->nchecks == 2 && g->checks[0].kind == SD_CHECK_DRIFT && g->checks[1].kind == SD_CHECK_RANGE, "md: drift and range checks");
+        ok(seen_info.count == 256 && seen_info.box[2] == 2 * L && seen_info.kB == 1.0 && seen_info.ntypes == 3 &&
+               seen_mass[1] == 83.798 && seen_info.dt == 0.005 && seen_info.ndim == 3,
+           "md: validate hooks see count, box, kB, types and masses");
+    }
+    sd_graph_free(g);
+
+    /* defaults: one type A, neighbour policy, fields x and v, auto blocks; one box length */
+    static const char *small = "domain:\n  particles: {count: 100, box: 10, cutoff: 2.5}\n"
+                               "fields:\n  v: {components: 3}\n  x: {components: 3}\n"
+                               "run: {steps: 1, dt: 0.1}\n";
+    g = sd_graph_parse("g.yaml", small, err, sizeof err);
+    ok(g != NULL, "minimal particle graph loads");
+    if (!g) diag("  %s", err);
+    else {
+        const sd_particles *p = &g->domain.particles;
+        ok(p->box[0] == 10 && p->box[1] == 10 && p->box[2] == 10, "one box length: a cube");
+        ok(p->units == SD_UNITS_LJ && p->ntypes == 1 && !strcmp(p->type[0].name, "A") && p->type[0].mass == 1 &&
+               p->type[0].epsilon == 1 && p->type[0].sigma == 1 && p->type[0].count == 100 && p->mass[0] == 1,
+           "default: one type A with LJ parameters 1 and every particle");
+        ok(p->npairs == 0 && p->shift == 0, "default: no explicit pairs, no shift");
+        ok(p->skin == 0.3 && p->rebuild_every == 10 && p->rebuild_check == 1 && p->min_distance == 0.5 && p->capacity == 1.5,
+           "default neighbor: skin 0.3, every 10, check, min_distance 0.5, capacity 1.5");
+        ok(p->position == 1 && p->velocity == 0, "default fields x and v");
+        ok(p->nblocks == 0 && g->run.tiles_auto, "default: auto blocks");
+        ok(g->output.trajectory[0] == 0 && g->output.trajectory_every == 0, "default: no trajectory");
+    }
+    sd_graph_free(g);
+
+    /* real units: skin default 0.1; one type given without count; tiles auto; booleans */
+    static const char *real = "domain:\n  particles:\n    count: 500\n    box: [3, 4, 5]\n    units: real\n"
+                              "    types: [{name: Ar, mass: 39.948, epsilon: 0.99774, sigma: 0.3405}]\n"
+                              "    cutoff: 1.0\n    shift: False\n    neighbor: {check: ON}\n"
+                              "fields:\n  x: {components: 3}\n  v: {components: 3}\n"
+                              "tiles: auto\nrun: {steps: 1, dt: 0.002}\n";
+    g = sd_graph_parse("g.yaml", real, err, sizeof err);
+    ok(g != NULL, "real-units particle graph loads");
+    if (!g) diag("  %s", err);
+    else {
+        const sd_particles *p = &g->domain.particles;
+        ok(p->units == SD_UNITS_REAL && p->skin == 0.1, "real units: skin default 0.1");
+        ok(p->ntypes == 1 && p->type[0].count == 500, "a single type without count gets every particle");
+        ok(p->shift == 0 && p->rebuild_check == 1, "booleans False and ON");
+        ok(p->nblocks == 0 && g->run.tiles_auto, "tiles auto");
+    }
+    sd_graph_free(g);
+    ok(sd_units_kB(SD_UNITS_LJ) == 1.0 && sd_units_kB(SD_UNITS_REAL) == 0.00831446261815324, "kB: 1 (lj), R/1000 (real)");
+}
+
 int main(void)
 {
     for (size_t i = 0; i < sizeof test_codelets / sizeof test_codelets[0]; i++)
@@ -476,7 +746,13 @@ int main(void)
             printf("Bail out! cannot register %s\n", test_codelets[i].name);
             return 1;
         }
+    for (size_t i = 0; i < sizeof particle_codelets / sizeof particle_codelets[0]; i++)
+        if (sd_codelet_register(&particle_codelets[i])) {
+            printf("Bail out! cannot register %s\n", particle_codelets[i].name);
+            return 1;
+        }
     bad_graphs();
     good_graphs();
+    particle_graphs();
     return tap_done();
 }

@@ -132,3 +132,22 @@ void sd_md_grid_block(const md_grid *box, const int64_t blo[3], const int64_t bh
         g->lo[d] = box->lo[d] + (double)(blo[d] - 1) / box->ih[d];
     }
 }
+
+void sd_md_ghost_fill_slots(int64_t ng, const md_ghost *plan, const double L[3], const double *const *src,
+                            int64_t ssc, double *dst, int64_t dsc)
+{
+    for (int d = 0; d < 3; d++) {
+        double *restrict o = dst + d * dsc;
+        const double Ld = L[d];
+        for (int64_t g = 0; g < ng; g++) o[g] = md_image(src[plan[g].slot][plan[g].own + d * ssc], plan[g].s[d], Ld);
+    }
+}
+
+void sd_md_ghost_gather_slots(int64_t ng, const md_ghost *plan, const int64_t *const *sid, const int32_t *const *stype,
+                              int64_t *did, int32_t *dtype)
+{
+    for (int64_t g = 0; g < ng; g++) {
+        did[g] = sid[plan[g].slot][plan[g].own];
+        dtype[g] = stype[plan[g].slot][plan[g].own];
+    }
+}

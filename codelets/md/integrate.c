@@ -83,3 +83,18 @@ void sd_md_langevin(int64_t n, const int64_t *id, const int32_t *type, const dou
             vd[i] = md_langevin(vd[i], c1, c2[type[i]], md_gaussian(seed, id[i], step, MD_RNG_LANGEVIN, d));
     }
 }
+
+void sd_md_berendsen(int64_t n, double T, double T0, double dt, double tau, double *v, int64_t vsc)
+{
+    sd_md_velocity_adjust(n, NULL, md_berendsen_lambda(T, T0, dt, tau), v, vsc);
+}
+
+void sd_md_thermo(double ke, double pe, double w, int64_t N, double V, double kB, int per_particle, double out[5])
+{
+    const double norm = per_particle ? 1.0 / (double)N : 1.0;
+    out[0] = md_temperature(ke, 3.0 * (double)N - 3.0, kB);
+    out[1] = md_pressure(ke, w, V);
+    out[2] = pe * norm;
+    out[3] = ke * norm;
+    out[4] = (pe + ke) * norm;
+}

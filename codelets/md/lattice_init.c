@@ -34,3 +34,30 @@ void sd_md_velocity_adjust(int64_t n, const double *vs, double lambda, double *v
         for (int64_t i = 0; i < n; i++) vc[i] = md_adjust(vc[i], s, lambda);
     }
 }
+
+void sd_md_fcc_ids(int64_t n, const int64_t *id, const int64_t nc[3], double a, double *x, int64_t sc)
+{
+    double *restrict px = x, *restrict py = x + sc, *restrict pz = x + 2 * sc;
+    for (int64_t i = 0; i < n; i++) md_fcc_site(id[i], nc[0], nc[1], a, px + i, py + i, pz + i);
+}
+
+void sd_md_velocity_init(int nblk, const int64_t *n, const int64_t *const *id, const int32_t *const *type,
+                         double *const *v, int64_t vsc, const double *mass, int ntypes, double T, double kB,
+                         uint64_t seed)
+{
+    sd_acc P[3], M, K;
+    for (int c = 0; c < 3; c++) sd_acc_init(&P[c]);
+    sd_acc_init(&M);
+    sd_acc_init(&K);
+    int64_t N = 0;
+    for (int k = 0; k < nblk; k++) {
+        sd_md_velocity_create(n[k], id[k], type[k], mass, ntypes, T, kB, seed, v[k], vsc);
+        sd_md_momentum(n[k], type[k], mass, ntypes, v[k], vsc, P, &M);
+        N += n[k];
+    }
+    double vcm[3];
+    for (int c = 0; c < 3; c++) vcm[c] = sd_acc_sum(&P[c]) / sd_acc_sum(&M);
+    for (int k = 0; k < nblk; k++) sd_md_kinetic(n[k], type[k], mass, ntypes, v[k], vsc, vcm, &K);
+    const double lambda = md_rescale_lambda(md_temperature(sd_acc_sum(&K), 3.0 * (double)N - 3.0, kB), T);
+    for (int k = 0; k < nblk; k++) sd_md_velocity_adjust(n[k], vcm, lambda, v[k], vsc);
+}

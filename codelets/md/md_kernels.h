@@ -65,6 +65,15 @@ double sd_md_fcc_lattice_constant(double rho);
  * (4 per cell, md_fcc_site): x[i + c*sc] = site c of particle k0+i, id[i] = k0+i (id may be
  * NULL). All positions lie in [0, nc_d a). */
 void sd_md_fcc(int64_t k0, int64_t n, const int64_t nc[3], double a, double *x, int64_t sc, int64_t *id);
+/* fcc sites by id: x[i + c*sc] = site c of particle id[i] (md_fcc_site). */
+void sd_md_fcc_ids(int64_t n, const int64_t *id, const int64_t nc[3], double a, double *x, int64_t sc);
+/* Maxwell-Boltzmann velocities of particles spread over nblk blocks (block k: n[k] particles,
+ * ids id[k], types type[k], velocities v[k] with component stride vsc), then the exact adjustment
+ * below over all of them: total momentum 0, temperature T with 3N - 3 degrees of freedom (N =
+ * the sum of n[k]). The result does not depend on how the particles are spread over blocks. */
+void sd_md_velocity_init(int nblk, const int64_t *n, const int64_t *const *id, const int32_t *const *type,
+                         double *const *v, int64_t vsc, const double *mass, int ntypes, double T, double kB,
+                         uint64_t seed);
 /* Maxwell-Boltzmann velocities: v[i + c*vsc] = sqrt(kB T / mass[type[i]]) *
  * md_gaussian(seed, id[i], 0, MD_RNG_VELOCITY, c). Follow with the exact adjustment:
  *   1. sd_md_momentum -> P[3], M;  vcm = P/M (each component: sd_acc_sum(P[c]) / sd_acc_sum(M))
@@ -113,6 +122,20 @@ int64_t sd_md_ghost_plan(const md_grid *g, const int64_t *cell_start, const int6
 void sd_md_ghost_fill(int64_t ng, const int64_t *owner, const int8_t *shift, const double L[3],
                       const double *src, int64_t ssc, double *dst, int64_t dsc);
 
+/* Ghosts drawn from several blocks (the particles domain): ghost g is the image shift s[] of
+ * particle own of source slot (the block's own buffer is slot 0, its neighbour blocks 1, 2). */
+typedef struct md_ghost {
+    int64_t own;
+    int8_t slot, s[3];
+    int32_t pad;
+} md_ghost;
+/* dst[g + c*dsc] = md_image(src[slot][own + c*ssc], s[c], L[c]) (as sd_md_ghost_fill). */
+void sd_md_ghost_fill_slots(int64_t ng, const md_ghost *plan, const double L[3], const double *const *src,
+                            int64_t ssc, double *dst, int64_t dsc);
+/* Ghost ids and types: dst[g] = src[slot][own]. */
+void sd_md_ghost_gather_slots(int64_t ng, const md_ghost *plan, const int64_t *const *sid, const int32_t *const *stype,
+                              int64_t *did, int32_t *dtype);
+
 /* ---- Neighbour lists (neighbor.c) -------------------------------------------------------------------
  * FULL lists in CSR for the home particles: the neighbours of i are nbr[start[i] .. start[i+1]-1],
  * indices into home+ghost (0 .. nh+ng-1), every j != i with id[j] != id[i] and
@@ -134,6 +157,12 @@ int64_t sd_md_neighbor_build(int64_t nh, int64_t ng, const double *x, int64_t sc
  * into acc as sd_acc_extreme does value by value (acc->maxv = the largest; NaN/Inf counted in
  * acc->nonfinite). Rebuild when maxv > (skin/2)^2 or nonfinite > 0. */
 void sd_md_max_disp2(int64_t n, const double *x, int64_t sc, const double *x0, int64_t sc0, sd_acc *acc);
+
+/* The first home particle i (smallest index) with a list partner j closer than the pair's minimum
+ * distance: |x_i - x_j|^2 < min2[type_i * MD_MAX_TYPES + type_j]. Returns i and sets *j and *r2, or
+ * returns -1. */
+int64_t sd_md_find_overlap(int64_t nh, const double *x, int64_t sc, const int32_t *type, const double *min2,
+                           const int64_t *start, const int32_t *nbr, int64_t *j, double *r2);
 
 /* ---- Lennard-Jones (lj_force.c) ---------------------------------------------------------------------- */
 /* f[i + c*fsc] = sum over the list of i (order above) of md_lj_fr(r2, f12, f6) * (x_i - x_j)_c
@@ -164,6 +193,13 @@ void sd_md_kinetic(int64_t n, const int32_t *type, const double *mass, int ntype
 /* p[c] += mass[type] * v_c (c = 0, 1, 2), msum += mass[type]. */
 void sd_md_momentum(int64_t n, const int32_t *type, const double *mass, int ntypes, const double *v, int64_t vsc,
                     sd_acc p[3], sd_acc *msum);
+/* Berendsen rescaling for the instantaneous temperature T: v *= md_berendsen_lambda(T, T0, dt, tau). */
+void sd_md_berendsen(int64_t n, double T, double T0, double dt, double tau, double *v, int64_t vsc);
+/* Thermodynamic observables from exact sums over all particles: kinetic energy ke, potential
+ * energy pe, virial w (sum over pairs of r.F), N particles in volume V. out: temperature
+ * (3N - 3 degrees of freedom), pressure (2 ke + w) / (3 V), pe, ke, etotal; the energies per
+ * particle when per_particle (LAMMPS' "thermo_modify norm yes", its default in lj units). */
+void sd_md_thermo(double ke, double pe, double w, int64_t N, double V, double kB, int per_particle, double out[5]);
 /* Langevin O step: v = md_langevin(v, c1, c2[type], md_gaussian(seed, id, step, MD_RNG_LANGEVIN, c)),
  * c1 = md_langevin_c1(gamma, dt), c2[t] = md_langevin_c2(c1, kB, T, mass[t]). */
 void sd_md_langevin(int64_t n, const int64_t *id, const int32_t *type, const double *mass, int ntypes, double dt,

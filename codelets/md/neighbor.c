@@ -220,3 +220,19 @@ void sd_md_max_disp2(int64_t n, const double *x, int64_t sc, const double *x0, i
         if (mn < acc->minv) acc->minv = mn;
     }
 }
+
+int64_t sd_md_find_overlap(int64_t nh, const double *x, int64_t sc, const int32_t *type, const double *min2,
+                           const int64_t *start, const int32_t *nbr, int64_t *j, double *r2)
+{
+    for (int64_t i = 0; i < nh; i++)
+        for (int64_t k = start[i]; k < start[i + 1]; k++) {
+            const int64_t m = nbr[k];
+            const double d2 = md_disp2(x[i], x[i + sc], x[i + 2 * sc], x[m], x[m + sc], x[m + 2 * sc]);
+            if (d2 < min2[type[i] * MD_MAX_TYPES + type[m]]) {
+                *j = m;
+                *r2 = d2;
+                return i;
+            }
+        }
+    return -1;
+}

@@ -15,8 +15,14 @@ typedef enum {
     SD_STENCIL,   /* one task per tile; read roles with halo > 0 see neighbour cells in the ghost zone */
     SD_REDUCTION, /* one task per tile producing partials (read roles may have halos), then one
                      combine task writing the scalars */
-    SD_WHOLE      /* one task that sees every tile, called tile by tile in a fixed order */
+    SD_WHOLE,     /* one task that sees every tile, called tile by tile in a fixed order */
+    SD_NEIGHBOR   /* particles: one task per block; read roles with halo > 0 also see the particles
+                     of the neighbour blocks within the list range (ghosts), and the block's
+                     neighbour lists; writes only the block's own particles */
 } sd_pattern;
+
+/* The kind of domain a codelet runs on. */
+typedef enum { SD_ON_GRID = 0, SD_ON_PARTICLES = 1 } sd_on;
 
 typedef enum { SD_ROLE_FIELD = 0, SD_ROLE_SCALAR = 1 } sd_role_kind;
 typedef enum { SD_REDUCE_NONE = 0, SD_REDUCE_SUM, SD_REDUCE_MAX, SD_REDUCE_MIN, SD_REDUCE_COUNT_NONFINITE } sd_reduce;
@@ -40,19 +46,29 @@ typedef struct sd_param {
     const char *doc;
 } sd_param;
 
-/* What a codelet's validate hook may look at, before any task runs. */
+/* What a codelet's validate hook (and a reduction's finish) may look at, before any task runs. */
 typedef struct sd_check_info {
     int ndim;
     int64_t shape[3];
     double dx[3];
     double dt;
     const double *param;
+    /* particle domains */
+    int64_t count;      /* N */
+    double box[3];      /* periodic box lengths */
+    double kB;          /* Boltzmann constant in the graph's units */
+    int ntypes;
+    const double *mass; /* per type */
 } sd_check_info;
 
 typedef void (*sd_cpu_fn)(const sd_tile_args *a);
 typedef void (*sd_cuda_fn)(const sd_tile_args *a, void *cuda_stream);
 /* Return 0 when fine; otherwise write what is wrong (and what was expected) into msg. */
 typedef int (*sd_validate_fn)(const sd_check_info *info, char *msg, size_t len);
+/* A reduction's last stage (optional): sums[i] is the combined value of partial i (npartials of
+ * them); writes one value per scalar write role, in role order (temperature from kinetic energy,
+ * say). Runs on the host. */
+typedef void (*sd_finish_fn)(const double *sums, const sd_check_info *info, double *out);
 
 typedef struct sd_codelet {
     const char *name; /* "domain.op" */
@@ -66,6 +82,10 @@ typedef struct sd_codelet {
     sd_cuda_fn cuda;         /* NULL until a CUDA implementation exists */
     sd_validate_fn validate; /* optional */
     const char *model;       /* stable, unique StarPU performance-model symbol */
+    sd_on domain;            /* SD_ON_GRID (default) or SD_ON_PARTICLES */
+    sd_finish_fn finish;     /* reductions: partials -> scalars (NULL: one SUM/MAX/... partial per
+                                scalar write role) */
+    int npartials;           /* with finish: sd_acc partials each task fills (<= SD_MAX_ACC) */
     double cuda_tol;         /* CPU vs CUDA agreement: 0 = bitwise; else the relative bound that
                                 `stardag verify` checks (|cpu - cuda| <= tol * max |cpu|), for ops
                                 whose math calls libm functions that CUDA rounds differently */

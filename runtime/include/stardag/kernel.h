@@ -16,7 +16,7 @@
 
 #define SD_MAX_BUFS 12
 #define SD_MAX_PARAMS 16
-#define SD_MAX_ACC 4
+#define SD_MAX_ACC 8
 
 enum { SD_F32 = 0, SD_F64 = 1 };
 /* Boundary kinds of a grid axis (both sides). */
@@ -153,6 +153,36 @@ SD_HD double sd_acc_sum(const sd_acc *in)
     return sign * r;
 }
 
+/* ---- Particle blocks ------------------------------------------------------------------------
+ * A particle domain keeps its particles in blocks (slabs of cells along z). Per block, every
+ * per-particle field is one buffer with room for `cap` particles, SoA with the component
+ * outermost: component c of particle i at p[i + c*cap]. */
+typedef struct sd_pblock {
+    int64_t nh;                 /* particles the block owns (its home particles) */
+    const int64_t *id;          /* [nh] global ids (unique, 0..N-1) */
+    const int32_t *type;        /* [nh] type indices */
+    void *p[SD_MAX_BUFS];       /* field roles, as sd_tile_args.p (scalar reads included) */
+    /* neighbour-block ops (pattern SD_NEIGHBOR, or a reduction with a halo role) */
+    int64_t ng;                 /* ghosts: particles of this and the neighbour blocks (periodic
+                                   images) within cutoff + skin of the block */
+    const double *xv;           /* positions: home [0, nh) then ghosts [nh, nh+ng), component stride xvsc */
+    int64_t xvsc;
+    const int32_t *tv;          /* types of xv */
+    const int64_t *start;       /* full neighbour lists (CSR over home particles, indices into xv,
+                                   each list sorted by id) */
+    const int32_t *nbr;
+} sd_pblock;
+
+/* What every particle op may read about its domain (host memory). */
+typedef struct sd_pdomain {
+    int64_t count;              /* N */
+    double box[3];              /* periodic box [0, L) */
+    double kB;                  /* Boltzmann constant in the graph's units */
+    int ntypes;
+    const double *mass;         /* [ntypes] */
+    const void *pair;           /* the md pack's pair table (md_lj_table) */
+} sd_pdomain;
+
 /* ---- Tile arguments --------------------------------------------------------------------------
  * A grid field is split into tiles; each tile buffer carries a ghost zone (halo) around its
  * interior. p[b] points at interior cell (0,0,0), component 0, of buffer b; neighbours are at
@@ -174,7 +204,13 @@ typedef struct sd_tile_args {
     int64_t step;                /* the step being computed (0 during init) */
     double time, dt;
     int nacc;
-    sd_acc *acc; /* reduction partials: one per reduced scalar role, in role order */
+    sd_acc *acc; /* reduction partials: one per reduced scalar role, in role order (or the
+                    codelet's npartials when it has a finish hook) */
+    /* particle domains: the block(s) this task works on (one, or every block for SD_WHOLE) and
+       the domain; p[] and sc[] above describe block 0's field buffers (sc = capacity) */
+    int nblk;
+    const sd_pblock *blk;
+    const sd_pdomain *pd;
 } sd_tile_args;
 
 /* Layout of one tile buffer: interior n[d] cells padded by h ghost cells on both sides of each

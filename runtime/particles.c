@@ -1,0 +1,350 @@
+/* particles.c - blocks of the particle domain: geometry and capacities, the whole-domain rebuild
+ * and the per-block preparation of ghosts and neighbour lists (see particles.h). */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "particles.h"
+
+#define ROOM_MIN 64 /* extra room per buffer: small blocks fluctuate relatively more */
+
+/* Pair parameters eps[a*nt + b], sig[a*nt + b]: Lorentz-Berthelot mixing, explicit pairs override. */
+static void pair_params(const sd_particles *P, double *eps, double *sig)
+{
+    const int nt = P->ntypes;
+    for (int a = 0; a < nt; a++)
+        for (int b = 0; b < nt; b++) { /* as md_lj_table_lb */
+            eps[a * nt + b] = sqrt(P->type[a].epsilon * P->type[b].epsilon);
+            sig[a * nt + b] = 0.5 * (P->type[a].sigma + P->type[b].sigma);
+        }
+    for (int k = 0; k < P->npairs; k++) {
+        const sd_ppair *q = &P->pair[k];
+        eps[q->a * nt + q->b] = eps[q->b * nt + q->a] = q->epsilon;
+        sig[q->a * nt + q->b] = sig[q->b * nt + q->a] = q->sigma;
+    }
+}
+
+void sd_particles_pair_table(const sd_particles *P, md_lj_table *tab)
+{
+    double eps[SD_MAX_PTYPES * SD_MAX_PTYPES], sig[SD_MAX_PTYPES * SD_MAX_PTYPES];
+    pair_params(P, eps, sig);
+    md_lj_table_explicit(tab, P->ntypes, eps, sig, P->cutoff, NULL, P->shift);
+}
+
+void sd_particles_min_distance2(const sd_particles *P, double *min2)
+{
+    double eps[SD_MAX_PTYPES * SD_MAX_PTYPES], sig[SD_MAX_PTYPES * SD_MAX_PTYPES];
+    pair_params(P, eps, sig);
+    for (int k = 0; k < MD_MAX_TYPES * MD_MAX_TYPES; k++) min2[k] = 0.0;
+    for (int a = 0; a < P->ntypes; a++)
+        for (int b = 0; b < P->ntypes; b++) {
+            const double r = P->min_distance * sig[a * P->ntypes + b];
+            min2[a * MD_MAX_TYPES + b] = r * r;
+        }
+}
+
+int sd_pgeom_make(sd_pgeom *pg, const sd_particles *P, int nblocks, int ncpu, int ncuda, char *err, size_t errlen)
+{
+    memset(pg, 0, sizeof *pg);
+    pg->rl = P->cutoff + P->skin;
+    for (int d = 0; d < 3; d++) pg->L[d] = P->box[d];
+    sd_md_grid_box(P->box, pg->rl, &pg->grid);
+    const int64_t ncz = pg->grid.nc[2];
+    int nb = nblocks;
+    if (nb <= 0) {
+        /* enough blocks to balance the workers, none so small that StarPU's per-task cost shows */
+        int want = 4 * (ncpu > 0 ? ncpu : 1) + 2 * ncuda;
+        int64_t by_size = P->count / 2000;
+        nb = want < by_size ? want : (int)(by_size > 0 ? by_size : 1);
+    }
+    if (nb > ncz) nb = (int)ncz;
+    if (nb < 1) nb = 1;
+    if (nblocks > 0 && nblocks > ncz) {
+        snprintf(err, errlen, "%d blocks asked for, but the box has only %lld cell layers along z (cells of "
+                 "cutoff + skin = %g): at most %lld blocks", nblocks, (long long)ncz, pg->rl, (long long)ncz);
+        return -1;
+    }
+    pg->nb = nb;
+    pg->zc = calloc(nb + 1, sizeof *pg->zc);
+    pg->slot = calloc(nb, sizeof *pg->slot);
+    pg->nslot = calloc(nb, sizeof *pg->nslot);
+    if (!pg->zc || !pg->slot || !pg->nslot) {
+        snprintf(err, errlen, "out of memory");
+        sd_pgeom_free(pg);
+        return -1;
+    }
+    int64_t thick = 0;
+    for (int b = 0; b <= nb; b++) pg->zc[b] = (int64_t)b * ncz / nb;
+    for (int b = 0; b < nb; b++) {
+        if (pg->zc[b + 1] - pg->zc[b] > thick) thick = pg->zc[b + 1] - pg->zc[b];
+        const int cand[3] = {b, (b + nb - 1) % nb, (b + 1) % nb};
+        for (int k = 0; k < 3; k++) {
+            int seen = 0;
+            for (int j = 0; j < pg->nslot[b]; j++) seen |= pg->slot[b][j] == cand[k];
+            if (!seen) pg->slot[b][pg->nslot[b]++] = cand[k];
+        }
+    }
+    /* capacities: the mean occupancy of the region times the capacity factor */
+    const double V = P->box[0] * P->box[1] * P->box[2], rho = (double)P->count / V;
+    const double ncell = (double)sd_md_grid_ncells(&pg->grid), per_cell = (double)P->count / ncell;
+    const double nx = (double)pg->grid.nc[0], ny = (double)pg->grid.nc[1], nz = (double)thick;
+    const double home = per_cell * nx * ny * nz, shell = per_cell * ((nx + 2) * (ny + 2) * (nz + 2) - nx * ny * nz);
+    const double pairs = rho * 4.0 / 3.0 * M_PI * pg->rl * pg->rl * pg->rl;
+    pg->cap_h = (int64_t)ceil(home * P->capacity) + ROOM_MIN;
+    if (nb == 1 || pg->cap_h > P->count) pg->cap_h = P->count;
+    pg->cap_g = (int64_t)ceil(shell * P->capacity) + ROOM_MIN;
+    pg->cap_l = (int64_t)ceil(home * pairs * P->capacity * P->capacity) + 16 * ROOM_MIN;
+    if (pg->cap_l > INT32_MAX || pg->cap_h + pg->cap_g > INT32_MAX) {
+        snprintf(err, errlen, "a block of %lld particles is too large for 32-bit neighbour indices: use more blocks",
+                 (long long)pg->cap_h);
+        sd_pgeom_free(pg);
+        return -1;
+    }
+    return 0;
+}
+
+void sd_pgeom_free(sd_pgeom *pg)
+{
+    free(pg->zc);
+    free(pg->slot);
+    free(pg->nslot);
+    pg->zc = NULL;
+    pg->slot = NULL;
+    pg->nslot = NULL;
+}
+
+int sd_prebuild_scratch_make(sd_prebuild_scratch *s, const sd_pgeom *pg, int64_t N)
+{
+    memset(s, 0, sizeof *s);
+    s->n = N;
+    s->ncell = sd_md_grid_ncells(&pg->grid);
+    s->X = malloc(sizeof(double) * 3 * (size_t)N);
+    s->T = malloc(sizeof(double) * 3 * (size_t)N);
+    s->id = malloc(sizeof(int64_t) * (size_t)N);
+    s->cell = malloc(sizeof(int64_t) * (size_t)N);
+    s->perm = malloc(sizeof(int64_t) * (size_t)N);
+    s->cs = malloc(sizeof(int64_t) * (size_t)(s->ncell + 1));
+    s->first = malloc(sizeof(int64_t) * (size_t)(pg->nb + 1));
+    s->owner = malloc(sizeof(int64_t) * (size_t)pg->cap_g);
+    s->type = malloc(sizeof(int32_t) * (size_t)N);
+    s->shift = malloc(3 * (size_t)pg->cap_g);
+    if (!s->X || !s->T || !s->id || !s->cell || !s->perm || !s->cs || !s->first || !s->owner || !s->type || !s->shift) {
+        sd_prebuild_scratch_free(s);
+        return -1;
+    }
+    return 0;
+}
+
+void sd_prebuild_scratch_free(sd_prebuild_scratch *s)
+{
+    free(s->X); free(s->T); free(s->id); free(s->cell); free(s->perm); free(s->cs); free(s->first);
+    free(s->owner); free(s->type); free(s->shift);
+    memset(s, 0, sizeof *s);
+}
+
+void sd_particles_assign(const sd_pgeom *pg, const sd_particles *P, sd_pbuf *b)
+{
+    const int nb = pg->nb;
+    int t = 0;
+    int64_t left = P->type[0].count;
+    for (int k = 0; k < nb; k++) {
+        const int64_t lo = (int64_t)k * P->count / nb, hi = (int64_t)(k + 1) * P->count / nb;
+        b[k].hdr->nh = hi - lo;
+        b[k].hdr->ng = b[k].hdr->nl = 0;
+        b[k].hdr->rebuilt = 0;
+        for (int64_t i = 0; i < hi - lo; i++) {
+            while (left == 0 && t + 1 < P->ntypes) left = P->type[++t].count;
+            b[k].id[i] = lo + i;
+            b[k].type[i] = t;
+            left--;
+        }
+    }
+}
+
+static int fail_at(sd_pstatus *st, int code, int block, int64_t id, double value)
+{
+    st->code = code;
+    st->block = block;
+    st->id = id;
+    st->value = value;
+    return code;
+}
+
+/* The first particle whose position is not finite, or that moved more than half the smallest box
+ * length since the last build (then it crossed the box within a few steps: a blow-up). */
+static int find_lost(const sd_pgeom *pg, int pos, const sd_pbuf *b, int first, sd_pstatus *st)
+{
+    const double Lmin = fmin(pg->L[0], fmin(pg->L[1], pg->L[2])), jump2 = 0.25 * Lmin * Lmin;
+    for (int k = 0; k < pg->nb; k++) {
+        const double *x = b[k].fld[pos];
+        for (int64_t i = 0; i < b[k].hdr->nh; i++) {
+            const double px = x[i], py = x[i + pg->cap_h], pz = x[i + 2 * pg->cap_h];
+            if (!isfinite(px) || !isfinite(py) || !isfinite(pz)) return fail_at(st, SD_PST_LOST, k, b[k].id[i], NAN);
+            if (first) continue;
+            const double *x0 = b[k].x0;
+            const double d2 = md_disp2(px, py, pz, x0[i], x0[i + pg->cap_h], x0[i + 2 * pg->cap_h]);
+            if (d2 > jump2) return fail_at(st, SD_PST_JUMP, k, b[k].id[i], sqrt(d2));
+        }
+    }
+    return SD_PST_OK;
+}
+
+int sd_particles_rebuild(const sd_pgeom *pg, const sd_particles *P, int nf, const int *ncomp, int pos, sd_pbuf *b,
+                         sd_prebuild_scratch *s, int first, int check, sd_pstatus *st)
+{
+    memset(st, 0, sizeof *st);
+    const int nb = pg->nb;
+    const int64_t N = s->n, ch = pg->cap_h;
+    if (!first) {
+        sd_acc D;
+        sd_acc_init(&D);
+        for (int k = 0; k < nb; k++) sd_md_max_disp2(b[k].hdr->nh, b[k].fld[pos], ch, b[k].x0, ch, &D);
+        const int moved = D.nonfinite > 0 || !(D.maxv <= 0.25 * P->skin * P->skin);
+        if (check && !moved) {
+            for (int k = 0; k < nb; k++) b[k].hdr->rebuilt = 0;
+            return SD_PST_OK;
+        }
+        st->dangerous = !check && moved;
+    }
+    if (find_lost(pg, pos, b, first, st)) return st->code;
+    /* 1. gather the blocks (positions wrapped), bin, sort by (cell, id) */
+    int64_t o = 0;
+    for (int k = 0; k < nb; k++) {
+        const int64_t n = b[k].hdr->nh;
+        for (int c = 0; c < 3; c++) memcpy(s->X + c * N + o, b[k].fld[pos] + c * ch, sizeof(double) * (size_t)n);
+        memcpy(s->id + o, b[k].id, sizeof(int64_t) * (size_t)n);
+        memcpy(s->type + o, b[k].type, sizeof(int32_t) * (size_t)n);
+        o += n;
+    }
+    sd_md_wrap(N, pg->L, s->X, N);
+    sd_md_bin(N, s->X, N, &pg->grid, s->cell);
+    sd_md_sort_by_cell(N, s->cell, s->id, s->ncell, s->cs, s->perm);
+    /* 2. the blocks' new ranges of the sorted order, and their room */
+    const int64_t layer = pg->grid.nc[0] * pg->grid.nc[1];
+    for (int k = 0; k <= nb; k++) s->first[k] = s->cs[pg->zc[k] * layer];
+    for (int k = 0; k < nb; k++)
+        if (s->first[k + 1] - s->first[k] > ch) {
+            st->need = s->first[k + 1] - s->first[k];
+            st->have = ch;
+            return fail_at(st, SD_PST_HOME_ROOM, k, -1, NAN);
+        }
+    /* 3. ghost plans (owners are sorted ranks: turned into (slot, index in that block)) */
+    int64_t ng[nb > 0 ? nb : 1];
+    for (int k = 0; k < nb; k++) {
+        const int64_t blo[3] = {0, 0, pg->zc[k]}, bhi[3] = {pg->grid.nc[0], pg->grid.nc[1], pg->zc[k + 1]};
+        ng[k] = sd_md_ghost_plan(&pg->grid, s->cs, blo, bhi, s->owner, s->shift, pg->cap_g);
+        if (ng[k] > pg->cap_g) {
+            st->need = ng[k];
+            st->have = pg->cap_g;
+            return fail_at(st, SD_PST_GHOST_ROOM, k, -1, NAN);
+        }
+        for (int64_t g = 0; g < ng[k]; g++) {
+            const int64_t r = s->owner[g];
+            int j = 0;
+            while (j < pg->nslot[k] && !(r >= s->first[pg->slot[k][j]] && r < s->first[pg->slot[k][j] + 1])) j++;
+            md_ghost *e = &b[k].plan[g];
+            e->slot = (int8_t)j; /* j < nslot: ghosts come from the layers next to the block */
+            e->own = r - s->first[pg->slot[k][j]];
+            for (int d = 0; d < 3; d++) e->s[d] = s->shift[3 * g + d];
+            e->pad = 0;
+        }
+    }
+    /* 4. redistribute every field in the sorted order (positions wrapped) */
+    for (int f = 0; f < nf; f++) {
+        const double *src = s->X;
+        if (f != pos) {
+            o = 0;
+            for (int k = 0; k < nb; k++) {
+                for (int c = 0; c < ncomp[f]; c++)
+                    memcpy(s->T + c * N + o, b[k].fld[f] + c * ch, sizeof(double) * (size_t)b[k].hdr->nh);
+                o += b[k].hdr->nh;
+            }
+            src = s->T;
+        }
+        for (int k = 0; k < nb; k++)
+            sd_md_gather_f64(s->first[k + 1] - s->first[k], s->perm + s->first[k], ncomp[f], src, N, b[k].fld[f], ch);
+    }
+    for (int k = 0; k < nb; k++) {
+        const int64_t n = s->first[k + 1] - s->first[k], *perm = s->perm + s->first[k];
+        sd_md_gather_i64(n, perm, s->id, b[k].id);
+        sd_md_gather_i32(n, perm, s->type, b[k].type);
+        for (int c = 0; c < 3; c++) memcpy(b[k].x0 + c * ch, b[k].fld[pos] + c * ch, sizeof(double) * (size_t)n);
+        b[k].hdr->nh = n;
+        b[k].hdr->ng = ng[k];
+        b[k].hdr->rebuilt = 1;
+    }
+    return SD_PST_OK;
+}
+
+int sd_particles_prepare(const sd_pgeom *pg, const double *min2, int b, sd_phdr *hdr,
+                         const md_ghost *plan, const double *const *src, const int64_t *const *sid,
+                         const int32_t *const *stype, int lists, double *xv, int32_t *tv, int64_t *iv, int64_t *start,
+                         int32_t *nbr, void **scratch, size_t *scratch_bytes, sd_pstatus *st)
+{
+    memset(st, 0, sizeof *st);
+    const int64_t nh = hdr->nh, ng = hdr->ng, ch = pg->cap_h, xvsc = pg->cap_h + pg->cap_g;
+    for (int c = 0; c < 3; c++) memcpy(xv + c * xvsc, src[0] + c * ch, sizeof(double) * (size_t)nh);
+    sd_md_ghost_fill_slots(ng, plan, pg->L, src, ch, xv + nh, xvsc);
+    if (!lists) return SD_PST_OK;
+    memcpy(iv, sid[0], sizeof(int64_t) * (size_t)nh);
+    memcpy(tv, stype[0], sizeof(int32_t) * (size_t)nh);
+    sd_md_ghost_gather_slots(ng, plan, sid, stype, iv + nh, tv + nh);
+    md_grid gb;
+    const int64_t blo[3] = {0, 0, pg->zc[b]}, bhi[3] = {pg->grid.nc[0], pg->grid.nc[1], pg->zc[b + 1]};
+    sd_md_grid_block(&pg->grid, blo, bhi, &gb);
+    const size_t need = sd_md_neighbor_scratch_bytes(nh + ng, xv, xvsc, pg->rl, &gb);
+    if (need > *scratch_bytes) {
+        void *p = realloc(*scratch, need + need / 8);
+        if (!p) {
+            st->need = (int64_t)need;
+            return fail_at(st, SD_PST_LIST_ROOM, b, -1, NAN);
+        }
+        *scratch = p;
+        *scratch_bytes = need + need / 8;
+    }
+    const int64_t nl = sd_md_neighbor_build(nh, ng, xv, xvsc, iv, pg->rl, &gb, start, nbr, pg->cap_l, *scratch,
+                                            *scratch_bytes);
+    if (nl > pg->cap_l) {
+        st->need = nl;
+        st->have = pg->cap_l;
+        return fail_at(st, SD_PST_LIST_ROOM, b, -1, NAN);
+    }
+    hdr->nl = nl;
+    int64_t j;
+    double r2;
+    const int64_t i = sd_md_find_overlap(nh, xv, xvsc, tv, min2, start, nbr, &j, &r2);
+    if (i >= 0) {
+        fail_at(st, SD_PST_OVERLAP, b, iv[i], sqrt(r2));
+        st->id2 = iv[j];
+        return st->code;
+    }
+    return SD_PST_OK;
+}
+
+void sd_pstatus_message(const sd_pstatus *st, const sd_particles *P, int64_t step, char *buf, size_t len)
+{
+    switch (st->code) {
+    case SD_PST_LOST:
+        snprintf(buf, len, "step %lld: particle %lld is lost: its position is not finite (the run blew up: a "
+                 "smaller dt, or check the initial state for overlaps)", (long long)step, (long long)st->id);
+        break;
+    case SD_PST_JUMP:
+        snprintf(buf, len, "step %lld: particle %lld is lost: it moved %.6g since the last neighbour-list rebuild, "
+                 "more than half the box (the run blew up: a smaller dt)", (long long)step, (long long)st->id, st->value);
+        break;
+    case SD_PST_HOME_ROOM:
+    case SD_PST_GHOST_ROOM:
+    case SD_PST_LIST_ROOM:
+        snprintf(buf, len, "step %lld: block %d needs room for %lld %s but has %lld: the particles are more unevenly "
+                 "spread than domain.particles.neighbor.capacity = %g allows (raise it)", (long long)step, st->block,
+                 (long long)st->need, st->code == SD_PST_HOME_ROOM ? "particles" : st->code == SD_PST_GHOST_ROOM ? "ghosts"
+                 : "neighbour-list entries", (long long)st->have, P->capacity);
+        break;
+    case SD_PST_OVERLAP:
+        snprintf(buf, len, "step %lld: particles %lld and %lld overlap: distance %.6g, below min_distance %g x sigma "
+                 "(a bad initial state, or the run blew up: a smaller dt)", (long long)step, (long long)st->id,
+                 (long long)st->id2, st->value, P->min_distance);
+        break;
+    default: snprintf(buf, len, "step %lld: no error", (long long)step);
+    }
+}
