@@ -1,0 +1,86 @@
+#!/bin/sh
+# t_md_run.sh - molecular dynamics through the runtime (particle domain): LAMMPS' numbers at step 0,
+# results bitwise independent of blocks, workers and scheduler, NVE energy conservation over
+# 10,000 steps, the H5MD trajectory, a thermostat reaching its temperature, and bad input
+# (overlapping particles, a blown-up run, a box too small for the cut-off).
+. "$top_srcdir/tests/tap.sh"
+g="$top_srcdir/tests/data/md-lj.yaml"
+lj="$top_srcdir/graphs/md/lj-liquid.yaml"
+argon="$top_srcdir/graphs/md/argon-nvt.yaml"
+# the values of an HDF5 dataset, one per line, full precision
+vals() { h5dump -m %.17g -y -w 0 -d "$2" "$1" | sed -n '/DATA {/,/}/p' | sed '1d;$d' | tr ',' '\n' | sed 's/ //g;/^$/d'; }
+# relative difference of two numbers within a bound: within A B BOUND
+within() { awk -v a="$1" -v b="$2" -v t="$3" 'BEGIN { d = a - b; if (d < 0) d = -d; s = b < 0 ? -b : b; exit !(d <= t * s) }'; }
+
+# 1. Step 0 of the 32,000-atom LAMMPS benchmark system against LAMMPS' own thermo output
+# (bench/peers/lj-liquid.lammps.ref: lmp -in bench/peers/in.lj, LAMMPS 29 Sep 2021).
+runrc "$sd" run "$lj" --steps 1 --out "$tmp/lj.h5"
+t "lj-liquid (32,000 atoms) runs one step" test "$(rc)" = 0
+t "the thermo table is in the log (step 0 row)" grep -q "^ *0  *1.44 " "$tmp/out"
+for q in "temp 1.44000000000001" "epair -6.77336805323422" "etotal -4.61343555323421" "press -5.01970725908556"; do
+  set -- $q
+  v=$(vals "$tmp/lj.h5" "/scalars/$1" | head -n 1)
+  t "step 0 $1 = $v, LAMMPS $2: equal to 1e-6 relative" within "$v" "$2" 1e-6
+  t "step 0 $1: in fact to 1e-10 (LAMMPS prints its sum to ~1e-12)" within "$v" "$2" 1e-10
+done
+
+# 2. Bitwise the same whatever the blocks (slabs of cells), workers and scheduler: 2048 atoms
+# (a 4-layer cell grid), 60 steps with rebuilds, thermo and trajectory every 10 steps.
+run_blocks() { STARPU_SCHED=$3 "$sd" run "$g" --set cells=8 --set drift_tol=1 --steps 60 --tiles "$1" --ncpu "$2" --quiet \
+               --out "$tmp/b$1.h5" >/dev/null 2>&1 && mv md-lj.h5md "$tmp/b$1.h5md"; }
+cd "$tmp" || exit 1
+run_blocks 1 1 eager
+run_blocks 2 2 lws
+run_blocks 4 2 random
+t "runs with 1, 2 and 4 blocks wrote their outputs" test -s "$tmp/b1.h5" -a -s "$tmp/b2.h5" -a -s "$tmp/b4.h5md"
+for b in 2 4; do
+  t "thermo with $b blocks == 1 block, bitwise" "$sd" compare "$tmp/b1.h5" "$tmp/b$b.h5"
+  t "trajectory (positions, velocities) with $b blocks == 1 block, bitwise" \
+    h5diff "$tmp/b1.h5md" "$tmp/b$b.h5md" /particles/all/position/value
+  t "velocities with $b blocks == 1 block, bitwise" h5diff "$tmp/b1.h5md" "$tmp/b$b.h5md" /particles/all/velocity/value
+done
+runrc "$sd" run "$g" --set cells=8 --steps 60 --tiles 5
+t "more blocks than cell layers along z is refused, naming the limit" \
+  sh -c "test $(rc) -ne 0 && grep -q '5 blocks asked for, but the box has only 4 cell layers' '$tmp/err'"
+
+# 3. The trajectory: H5MD frames every 10 steps and at the end, in id order.
+runrc h5dump -H -d /particles/all/position/value "$tmp/b1.h5md"
+t "trajectory: 7 frames of 2048 x 3 positions" grep -q "( 7, 2048, 3 )" "$tmp/out"
+a=$(vals "$tmp/b1.h5md" /particles/all/box/edges/value | head -n 1)
+p1=$(h5dump -m %.17g -y -w 0 -d /particles/all/position/value -s "0,1,0" -c "1,1,3" "$tmp/b1.h5md" |
+     sed -n '/DATA {/,/}/p' | sed '1d;$d' | tr -d ' \n')
+t "frame 0 is the fcc lattice in id order: id 1 at (a/2, a/2, 0) (got $p1, box $a)" \
+  awk -v p="$p1" -v L="$a" 'BEGIN { split(p, x, ","); h = L / 16; exit !(L > 0 && x[1] == h && x[2] == h && x[3] == 0) }'
+steps=$(vals "$tmp/b1.h5md" /particles/all/position/step | tr '\n' ' ')
+t "trajectory steps 0, 10, ..., 60 (got $steps)" test "$steps" = "0 10 20 30 40 50 60 "
+t "thermo observables in the trajectory file (7 rows of etotal)" test "$(vals "$tmp/b1.h5md" /observables/etotal/value | wc -l)" = 7
+if /usr/bin/python3 -c "import h5py" 2>/dev/null && [ -f "$top_srcdir/bench/md/check_h5md.py" ]; then
+  t "h5py reads the trajectory (bench/md/check_h5md.py)" /usr/bin/python3 "$top_srcdir/bench/md/check_h5md.py" "$tmp/b1.h5md"
+else skip "h5py not installed (python3-h5py): the trajectory's reading by h5py is not checked"; fi
+
+# 4. NVE: velocity Verlet, shifted LJ, lists rebuilt when a particle moved more than skin/2:
+# total energy within 1e-4 of its start over 10,000 steps (500 atoms; sampled every 100 steps).
+runrc "$sd" run "$g" --set cells=5 --set thermo=100 --steps 10000 --out "$tmp/nve.h5"
+t "NVE 500 atoms, 10,000 steps, dt 0.005: the run passes drift(etotal) <= 1e-4" test "$(rc)" = 0
+d=$(sed -n 's/.*check drift(etotal) <= 0.0001: ok (largest drift \(.*\))/\1/p' "$tmp/out")
+t "NVE: largest relative drift of the total energy reported: $d" test -n "$d"
+
+# 5. A thermostat: argon (real units) held at 94.4 K by Berendsen, 864 atoms.
+runrc "$sd" run "$argon" --set cells=6 --steps 1000 --out "$tmp/ar.h5"
+t "argon-nvt (real units, Berendsen) runs" test "$(rc)" = 0
+T=$(vals "$tmp/ar.h5" /scalars/temp | tail -n 1)
+t "argon-nvt: temperature after 5 ps = $T K, within 5% of 94.4 K" within "$T" 94.4 0.05
+
+# 6. Bad input stops the run with the step and the particles named.
+runrc "$sd" run "$g" --set cells=12 --set rho=20 --steps 10 --out "$tmp/dense.h5"
+t "overlapping particles (rho 20): exit 3" test "$(rc)" = 3
+t "overlap: the message names the step and both particles" grep -q "step 0: particles [0-9]* and [0-9]* overlap: distance 0.41" "$tmp/err"
+runrc "$sd" run "$g" --set cells=6 --steps 200 --set every=20 --set dt=0.05 --set drift_tol=1e300 --out "$tmp/hot.h5"
+t "a blown-up run (dt 0.05): exit 3" test "$(rc)" = 3
+t "blow-up: the message names the step and the particle" grep -Eq "step [0-9]+: (particle [0-9]+ is lost|particles [0-9]+ and [0-9]+ overlap)" "$tmp/err"
+t "blow-up: the thermo rows before it were written" test "$(vals "$tmp/hot.h5" /scalars/temp | wc -l)" -ge 1
+runrc "$sd" run "$g" --set cells=3
+t "cutoff + skin > L/2: refused before running (exit 2)" test "$(rc)" = 2
+t "cutoff + skin > L/2: the message names the file, line and the rule" \
+  grep -q "md-lj.yaml:[0-9]*:[0-9]*: cutoff + skin = 2.8 is more than half the box" "$tmp/err"
+tap_end
