@@ -68,6 +68,10 @@ check-valgrind: all $(check_PROGRAMS)
 	run 0 ./stardag dot '$(abs_top_srcdir)/graphs/lattice/kg-packet.yaml' --set n=32 --tiles 32x32x8; \
 	run 2 ./stardag run '$(abs_top_srcdir)/graphs/lattice/kg-packet.yaml' --frobnicate 3; \
 	run 3 ./stardag run '$(abs_top_srcdir)/tests/graphs/blowup.yaml' --out "$$home/b.h5" --quiet; \
+	(cd "$$home" && run 0 '$(abs_top_builddir)/stardag' run '$(abs_top_srcdir)/tests/data/md-lj.yaml' --set cells=5 \
+	  --set drift_tol=1 --steps 25 --tiles 2 --out "$$home/md.h5"; exit $$rc) || rc=1; \
+	run 3 ./stardag run '$(abs_top_srcdir)/tests/data/md-lj.yaml' --set cells=12 --set rho=20 --steps 3 \
+	  --out "$$home/dense.h5" --quiet; \
 	(cd "$$home" && run 0 '$(abs_top_builddir)/examples/custom_codelet'; exit $$rc) || rc=1; \
 	rm -rf "$$home"; \
 	test $$rc -eq 0 && echo "check-valgrind: clean"; exit $$rc
