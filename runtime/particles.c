@@ -228,16 +228,21 @@ int sd_particles_rebuild(const sd_pgeom *pg, const sd_particles *P, int nf, cons
             st->have = ch;
             return fail_at(st, SD_PST_HOME_ROOM, k, -1, NAN);
         }
-    /* 3. ghost plans (owners are sorted ranks: turned into (slot, index in that block)) */
+    /* 3. ghost plans (owners are sorted ranks: turned into (slot, index in that block)); counted
+     * first, so that a block without room leaves every block as it was */
     int64_t ng[nb > 0 ? nb : 1];
     for (int k = 0; k < nb; k++) {
         const int64_t blo[3] = {0, 0, pg->zc[k]}, bhi[3] = {pg->grid.nc[0], pg->grid.nc[1], pg->zc[k + 1]};
-        ng[k] = sd_md_ghost_plan(&pg->grid, s->cs, blo, bhi, s->owner, s->shift, pg->cap_g);
+        ng[k] = sd_md_ghost_plan(&pg->grid, s->cs, blo, bhi, s->owner, s->shift, 0);
         if (ng[k] > pg->cap_g) {
             st->need = ng[k];
             st->have = pg->cap_g;
             return fail_at(st, SD_PST_GHOST_ROOM, k, -1, NAN);
         }
+    }
+    for (int k = 0; k < nb; k++) {
+        const int64_t blo[3] = {0, 0, pg->zc[k]}, bhi[3] = {pg->grid.nc[0], pg->grid.nc[1], pg->zc[k + 1]};
+        sd_md_ghost_plan(&pg->grid, s->cs, blo, bhi, s->owner, s->shift, pg->cap_g);
         for (int64_t g = 0; g < ng[k]; g++) {
             const int64_t r = s->owner[g];
             int j = 0;

@@ -2,6 +2,10 @@
 check_PROGRAMS += tests/t_md_kernels
 tests_t_md_kernels_SOURCES = tests/t_md_kernels.c tests/tap.h tests/kernel_util.h tests/md_sim.h
 TESTS += tests/t_md_kernels
+# the particle domain's blocks: rebuild, ghosts, lists, errors (runtime/particles.c, no StarPU)
+check_PROGRAMS += tests/t_particles
+tests_t_particles_SOURCES = tests/t_particles.c tests/tap.h
+TESTS += tests/t_particles
 
 # The md CUDA kernels against the CPU ones (same pattern as tests/cuda.mk); skips (exit 77)
 # without a usable CUDA device.
