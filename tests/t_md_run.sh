@@ -71,6 +71,14 @@ t "argon-nvt (real units, Berendsen) runs" test "$(rc)" = 0
 T=$(vals "$tmp/ar.h5" /scalars/temp | tail -n 1)
 t "argon-nvt: temperature after 5 ps = $T K, within 5% of 94.4 K" within "$T" 94.4 0.05
 
+# Langevin: random forces by (seed, id, step): bitwise whatever the blocks; T reaches the bath's.
+lgv="$top_srcdir/tests/data/md-langevin.yaml"
+"$sd" run "$lgv" --tiles 1 --ncpu 1 --quiet --out "$tmp/lg1.h5" >/dev/null 2>&1
+"$sd" run "$lgv" --tiles 4 --ncpu 2 --quiet --out "$tmp/lg4.h5" >/dev/null 2>&1
+t "Langevin (1372 atoms, 1000 steps): 1 block == 4 blocks, bitwise" "$sd" compare "$tmp/lg1.h5" "$tmp/lg4.h5"
+Tm=$(vals "$tmp/lg1.h5" /scalars/temp | tail -n 50 | awk '{ s += $1 } END { print s / NR }')
+t "Langevin to T = 1 from 1.44: mean T over the last 500 steps = $Tm, within 3%" within "$Tm" 1.0 0.03
+
 # 6. Bad input stops the run with the step and the particles named.
 runrc "$sd" run "$g" --set cells=12 --set rho=20 --steps 10 --out "$tmp/dense.h5"
 t "overlapping particles (rho 20): exit 3" test "$(rc)" = 3
