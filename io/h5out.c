@@ -647,6 +647,7 @@ int sd_h5out_commit(sd_h5out *o, char *err, size_t errlen)
     o->ncommits++;
     o->committed_rows = o->nrows;
     o->committed_rec = o->nrec;
+    if (o->nfields == 0) return 0; /* no fields (scalars only, particle runs): no XDMF sidecar */
     sd_xdmf_desc d = {o->h5name, o->ndim, {o->shape[0], o->shape[1], o->shape[2]},
                       {o->spacing[0], o->spacing[1], o->spacing[2]}, o->nfields,
                       (const char *const *)o->fname, o->dtype, o->ncomp, o->committed_rec, o->rec};

@@ -256,7 +256,9 @@ int sd_eng_cl_index(sd_engine *e, const sd_codelet *sc, starpu_cpu_func_t cpu, s
     cl_entry *ce = &e->cls[e->ncls];
     ce->sc = sc;
     sd_eng_init_cl(e, &ce->cl, &ce->model, sc->name, sc->model, cpu, sc->cuda ? cuda : NULL);
-    if (e->o.arch == SD_ARCH_CUDA && !(ce->cl.where & STARPU_CUDA) && !e->unrunnable) e->unrunnable = sc->name;
+    /* particle graphs run their CPU-only ops (init, Berendsen) on CPUs even in a CUDA-only run, as
+     * they do the rebuild and ghost tasks; grid graphs must have every codelet on the GPU */
+    if (e->o.arch == SD_ARCH_CUDA && !(ce->cl.where & STARPU_CUDA) && !e->unrunnable && !e->pe) e->unrunnable = sc->name;
     e->stats[ST_FIRST_OP + e->ncls].name = sc->name;
     return e->ncls++;
 }

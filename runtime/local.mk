@@ -14,4 +14,4 @@ stardag_SOURCES += runtime/report.c runtime/report.h runtime/report_data.c runti
 	runtime/svg.c runtime/svg.h
 # tool commands: compare (its library API in compare.h), calibrate, verify
 libstardag_la_SOURCES += runtime/compare.c runtime/compare.h runtime/strtab.c runtime/strtab.h
-stardag_SOURCES += runtime/calibrate.c runtime/verify.c
+stardag_SOURCES += runtime/calibrate.c runtime/verify.c runtime/verify.h runtime/verify_particles.c

@@ -1,7 +1,8 @@
 #!/bin/sh
 # t_verify.sh - `stardag verify`: unknown codelets, the generated graphs checked CPU against CPU
-# (other tiles and worker counts, bitwise) for every codelet, temporary files, and CPU against
-# CUDA where a CUDA device is available (skipped otherwise).
+# (other tiles or blocks and worker counts, bitwise) for every codelet (grid codelets on grids,
+# f64 and f32; particle codelets md.* in LJ test systems, with their trajectories), one line per
+# case, temporary files, and CPU against CUDA where a CUDA device is available (skipped otherwise).
 . "$top_srcdir/tests/tap.sh"
 TMPDIR=$tmp/vt
 export TMPDIR
@@ -17,6 +18,8 @@ runrc "$sd" verify --shapes 37,0x3
 t "a bad --shapes: exit 2" test "$(rc)" = 2
 runrc "$sd" verify --frobnicate
 t "an unknown option: exit 2" test "$(rc)" = 2
+runrc "$sd" verify --cpu-vs-cpu md.kick --cells 5,3
+t "a bad --cells (fewer than 4 cells): exit 2" sh -c "test $(rc) = 2 && grep -q -- '--cells expects' '$tmp/err'"
 
 # every codelet: the CPU with one worker and uneven tiles against two workers and other tiles
 runrc "$sd" verify --cpu-vs-cpu
@@ -25,20 +28,35 @@ t "--cpu-vs-cpu, every codelet: exit 0" test "$(rc)" = 0
 t "--cpu-vs-cpu: the summary says all cases are ok" grep -q "^stardag verify: [0-9]* cases: [0-9]* ok, 0 failed, 0 errors" "$tmp/all"
 missing=
 for c in $("$sd" codelets | sed -n 's/^\([a-z_0-9]*\.[a-z_0-9]*\)  \[.*/\1/p'); do
-  for s in "1D 37 " "2D 33x17 " "3D 19x13x11 "; do
-    for d in f64 f32; do
-      # the grid packs must pass; codelets of other domain kinds may be skipped (no grid graph)
-      case $c in
-        common.*|lattice.*) re="^ok  *$c  *$s *$d  *bitwise" ;;
-        *) re="^\(ok  *$c  *$s *$d  *bitwise\|skip  *$c  *$s *$d  \)" ;;
-      esac
-      grep -q "$re" "$tmp/all" || missing="$missing $c/$s/$d"
-    done
-  done
+  case $c in
+    md.*) # particle codelets: the LJ test systems of 5, 6 and 7 fcc cells per axis, f64 only
+      for s in 500 864 1372; do
+        grep -q "^ok  *$c  *LJ N=$s  *f64  *bitwise ([0-9]* vs [0-9]* blocks; .*; trajectory [1-9][0-9]* datasets" "$tmp/all" ||
+          missing="$missing $c/N=$s"
+      done ;;
+    *)
+      for s in "1D 37 " "2D 33x17 " "3D 19x13x11 "; do
+        for d in f64 f32; do
+          # the grid packs must pass; a dtype a codelet does not take is a skip with its reason;
+          # codelets of other packs may be skipped (no grid graph)
+          case $c in
+            common.*|lattice.*) re="^\(ok  *$c  *$s *$d  *bitwise\|skip  *$c  *$s *$d  *the codelet's field roles take f[0-9]* only\)" ;;
+            *) re="^\(ok  *$c  *$s *$d  *bitwise\|skip  *$c  *$s *$d  \)" ;;
+          esac
+          grep -q "$re" "$tmp/all" || missing="$missing $c/$s/$d"
+        done
+      done ;;
+  esac
 done
-t "--cpu-vs-cpu: every codelet passes in 1-D, 2-D and 3-D, f64 and f32${missing:+ (missing:$missing)}" test -z "$missing"
-t "--cpu-vs-cpu: one line per case" \
-  test "$(grep -c '^ok ' "$tmp/all")" = "$(sed -n 's/^stardag verify: \([0-9]*\) cases.*/\1/p' "$tmp/all")"
+t "--cpu-vs-cpu: every codelet passes (grids: 1-D, 2-D and 3-D, f64 and f32; md: 3 systems)${missing:+ (missing:$missing)}" test -z "$missing"
+# every case prints exactly one line (ok, FAIL, ERROR or skip) and the summary counts them all
+ncases=$(sed -n 's/^stardag verify: \([0-9]*\) cases.*/\1/p' "$tmp/all")
+t "--cpu-vs-cpu: one line per case" test "$(grep -c '^\(ok  \|FAIL  \|ERROR \|skip  \)' "$tmp/all")" = "$ncases"
+read n_all n_ok n_fail n_err n_skip <<EOF
+$(sed -n 's/^stardag verify: \([0-9]*\) cases: \([0-9]*\) ok, \([0-9]*\) failed, \([0-9]*\) errors\(, \([0-9]*\) skipped\)*$/\1 \2 \3 \4 \6/p' "$tmp/all")
+EOF
+t "--cpu-vs-cpu: the summary's counts add up to the cases" test "${n_all:-x}" = "$((n_ok + n_fail + n_err + ${n_skip:-0}))"
+t "--cpu-vs-cpu: the md lines name the blocks of both runs" grep -q "^ok  *md.lj_force  *LJ N=1372  *f64  *bitwise (3 vs 4 blocks" "$tmp/all"
 t "the temporary directory is removed" sh -c "! ls -d '$TMPDIR'/stardag-verify.* 2>/dev/null | grep -q ."
 
 runrc "$sd" verify --cpu-vs-cpu lattice.energy common.copy --shapes 9x7x5 --quiet
@@ -57,6 +75,37 @@ runrc "$sd" compare "$kept/case000-cpu.h5" "$kept/case001-cpu.h5"
 t "the f64 and f32 cases' outputs differ (the comparison would notice)" test "$(rc)" = 3
 rm -rf "$kept"
 
+# particle codelets by name: bitwise across block counts (and worker counts), positions and
+# velocities of the trajectory included
+runrc "$sd" verify --cpu-vs-cpu md.lj_force md.thermo md.langevin
+cp "$tmp/out" "$tmp/md"
+t "--cpu-vs-cpu md.lj_force md.thermo md.langevin: exit 0" test "$(rc)" = 0
+t "--cpu-vs-cpu md.*: 9 cases, all ok" grep -q "^stardag verify: 9 cases: 9 ok, 0 failed, 0 errors\$" "$tmp/md"
+t "--cpu-vs-cpu md.*: each system with other blocks in the second run" \
+  test "$(grep -c '^ok  *md\.[a-z_]*  *LJ N=\(500  *f64  *bitwise (2 vs 1\|864  *f64  *bitwise (3 vs 1\|1372  *f64  *bitwise (3 vs 4\) blocks' "$tmp/md")" = 9
+t "--cpu-vs-cpu md.*: the trajectories are compared" \
+  test "$(grep -c 'trajectory [1-9][0-9]* datasets, [1-9][0-9]* values)$' "$tmp/md")" = 9
+
+# --keep with particle systems: the kept graph reproduces the CPU run's output and trajectory, the
+# two runs' trajectories agree, and those of two different codelets' systems do not
+runrc "$sd" verify --cpu-vs-cpu md.langevin md.berendsen --cells 5 --keep
+t "--keep, md: exit 0, 2 cases" sh -c "test $(rc) = 0 && grep -q '^stardag verify: 2 cases: 2 ok' '$tmp/out'"
+kept=$(ls -d "$TMPDIR"/stardag-verify.* 2>/dev/null | head -1)
+t "--keep, md: graphs, outputs and trajectories are kept" \
+  test -s "$kept/case000.yaml" -a -s "$kept/case000-cpu.h5" -a -s "$kept/case000-cpu2.h5md" -a -s "$kept/case001-cpu.h5md"
+(cd "$tmp" && "$sd" run "$kept/case000.yaml" --out "$tmp/mdrerun.h5" --quiet >/dev/null 2>&1)
+runrc "$sd" compare "$kept/case000-cpu.h5" "$tmp/mdrerun.h5"
+t "--keep, md: stardag run of a kept graph reproduces its scalars bitwise" test "$(rc)" = 0
+t "--keep, md: ... and its trajectory (positions)" h5diff "$kept/case000-cpu.h5md" "$tmp/case000.h5md" /particles/all/position/value
+t "--keep, md: the two runs' trajectories agree (positions)" \
+  h5diff "$kept/case000-cpu.h5md" "$kept/case000-cpu2.h5md" /particles/all/position/value
+t "--keep, md: ... (velocities)" h5diff "$kept/case000-cpu.h5md" "$kept/case000-cpu2.h5md" /particles/all/velocity/value
+runrc h5diff "$kept/case000-cpu.h5md" "$kept/case001-cpu.h5md" /particles/all/velocity/value
+t "the Langevin and Berendsen systems' trajectories differ (the comparison would notice)" test "$(rc)" = 1
+runrc "$sd" compare "$kept/case000-cpu.h5" "$kept/case001-cpu.h5"
+t "the Langevin and Berendsen systems' scalars differ (the comparison would notice)" test "$(rc)" = 3
+rm -rf "$kept"
+
 # CPU against CUDA: needs a CUDA device (and StarPU with CUDA); unknown names come first
 runrc "$sd" verify
 if [ "$(rc)" = 1 ] && grep -q "no CUDA device available (StarPU CUDA support: \(yes\|no\)): nothing to compare" "$tmp/err"; then
@@ -65,6 +114,23 @@ else
   cp "$tmp/out" "$tmp/cuda"
   t "CPU vs CUDA, every codelet with a CUDA implementation: exit 0" test "$(rc)" = 0
   t "CPU vs CUDA: no case failed" grep -q "^stardag verify: [0-9]* cases: [0-9]* ok, 0 failed, 0 errors" "$tmp/cuda"
+  # particle codelets: every case is ok, or (while the runtime refuses CUDA-only runs of graphs
+  # with CPU-only ops such as md.fcc_lattice) a skip that says so
+  bad=$(grep '^[a-zA-Z]*  *md\.' "$tmp/cuda" | grep -v '^ok  \|^skip  .*  no CUDA-only run: the runtime refuses --arch cuda' |
+    sed 's/^[a-zA-Z]*  *\([^ ]*\)  *LJ N=\([0-9]*\).*/\1\/N=\2/' | tr '\n' ' ')
+  t "CPU vs CUDA: every md case is ok or skipped for the runtime's refusal${bad:+ (not: $bad)}" test -z "$bad"
+  if grep -q "^skip  *md\..*no CUDA-only run" "$tmp/cuda"; then
+    skip "CPU vs CUDA, md: $(grep -m1 '^skip  *md\.' "$tmp/cuda" | sed 's/.*  no CUDA-only run/no CUDA-only run/')"
+  else
+    # the ones without CUDA run on the CPU in both runs and say so
+    cpuonly=
+    for c in md.fcc_lattice md.velocity_create md.berendsen; do
+      test "$(grep -c "^ok  *$c  *LJ N=[0-9]*  *f64  *bitwise (.*, cpu only" "$tmp/cuda")" = 3 || cpuonly="$cpuonly $c"
+    done
+    t "CPU vs CUDA: the md codelets without CUDA are verified as 'cpu only'${cpuonly:+ (not:$cpuonly)}" test -z "$cpuonly"
+    t "CPU vs CUDA: md.lj_force is verified on the GPU" \
+      sh -c "test \$(grep -c '^ok  *md.lj_force  *LJ N=[0-9]*  *f64  *bitwise ([0-9]* blocks; [^,]*)\$' '$tmp/cuda') = 3"
+  fi
 fi
 
 tap_end
