@@ -7,7 +7,9 @@
 #   3. stardag verify: every codelet CPU vs CUDA through StarPU;
 #   4. a whole graph CPU-only and GPU-only, outputs compared bitwise (stardag compare);
 #   5. a hybrid run with a trace, and its charts (stardag report);
-#   6. the lattice benchmark at 256^3 and 512^3: CPU, GPU, hybrid (bench/lattice/gpu.sh).
+#   6. the lattice benchmark at 256^3 and 512^3: CPU, GPU, hybrid (bench/lattice/gpu.sh);
+#   7. molecular dynamics (issue 4): lj-liquid CPU-only vs GPU-only compared, and atom-steps per
+#      second at 256k and 2M atoms CPU-only, GPU-only and hybrid.
 # It keeps going after a failure and ends with one line per part.
 top=$(pwd)
 B=$(cd "${BUNDLE:-_gpu}" && pwd) || { echo "evidence: no bundle (scripts/gpu-bundle.sh makes one)" >&2; exit 2; }
@@ -66,4 +68,22 @@ say "hybrid run with trace: exit $rc; $(grep -E 'workers' "$OUT/hybrid.txt" | he
 BUILDDIR=$B REPS=${REPS:-3} sh "$top/bench/lattice/gpu.sh" >"$OUT/bench.txt" 2>&1
 say "bench/lattice/gpu.sh: exit $? (bench.txt)"
 cat "$OUT/bench.txt"
+# 7. molecular dynamics: the thermo of a CPU-only and a GPU-only run must agree bitwise (forces
+# in a fixed lane order, exact sums), then the throughput at 256k and 2M atoms
+md=$top/graphs/md/lj-liquid.yaml
+"$sd" run "$md" --arch cpu --out "$OUT/md-cpu.h5" >"$OUT/md-cpu.txt" 2>&1
+"$sd" run "$md" --arch cuda --out "$OUT/md-cuda.h5" >"$OUT/md-cuda.txt" 2>&1
+"$sd" compare "$OUT/md-cpu.h5" "$OUT/md-cuda.h5" >"$OUT/md-compare.txt" 2>&1
+say "MD lj-liquid CPU-only vs GPU-only: exit $? ($(tail -n 1 "$OUT/md-compare.txt"))"
+"$sd" calibrate "$md" --set cells=40 >"$OUT/md-calibrate.txt" 2>&1
+for cells in 40 80; do
+  for arch in cpu cuda any; do
+    for r in 1 2 3; do
+      "$sd" run "$md" --set cells=$cells --arch $arch --out "$OUT/md.h5" 2>&1 | grep -E "atom-steps/s" |
+        sed "s/^/cells=$cells arch=$arch rep=$r: /" >>"$OUT/md-bench.txt"
+    done
+  done
+done
+say "MD throughput (cells 40 = 256k, 80 = 2M atoms; cpu/cuda/any): md-bench.txt"
+cat "$OUT/md-bench.txt"
 printf '%s' "$verdicts" | tee "$OUT/summary.txt"
