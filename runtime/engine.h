@@ -15,6 +15,7 @@ typedef struct sd_record {
     void *data;                /* field records: whole field, x fastest, components outermost;
                                   trajectory frames: positions (3N, SoA), velocities (3N), ids (N int64) */
     char *error;               /* set by a task that found the run cannot go on (particle lost, ...) */
+    int error_status;          /* the exit status that error stands for (SD_EXIT_CHECK, SD_EXIT_RUNTIME) */
     double *value;             /* scalar records: one per graph scalar, NaN where not computed */
     unsigned char *computed;   /* scalar records: which scalars this step computed */
     int expected;

@@ -1063,6 +1063,11 @@ static void bind_one(loader *L, sd_gop *op, opx *x, const sd_codelet *cl, yaml_n
     b->level = si >= 0 ? 0 : level;
     if (si >= 0) { b->halo = 0; return; }
     const sd_gfield *f = &g->fields[fi];
+    /* a neighbour-block read sees the ghosts, which are images of the positions */
+    if (is_particles(L) && r->halo > 0 && fi != g->domain.particles.position)
+        fail(L, nn, "role '%s' of %s reads the neighbour blocks' particles, which only the position field '%s' has "
+             "(expected %s: %s)", rname, cl->name, g->fields[g->domain.particles.position].name, rname,
+             g->fields[g->domain.particles.position].name);
     if (r->ncomp && f->ncomp != r->ncomp)
         fail(L, nn, "field '%s' has %d component%s, but role '%s' of %s needs %d", f->name, f->ncomp, f->ncomp == 1 ? "" : "s",
              rname, cl->name, r->ncomp);

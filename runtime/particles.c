@@ -94,9 +94,11 @@ int sd_pgeom_make(sd_pgeom *pg, const sd_particles *P, int nblocks, int ncpu, in
     if (nb == 1 || pg->cap_h > P->count) pg->cap_h = P->count;
     pg->cap_g = (int64_t)ceil(shell * P->capacity) + ROOM_MIN;
     pg->cap_l = (int64_t)ceil(home * pairs * P->capacity * P->capacity) + 16 * ROOM_MIN;
-    if (pg->cap_l > INT32_MAX || pg->cap_h + pg->cap_g > INT32_MAX) {
-        snprintf(err, errlen, "a block of %lld particles is too large for 32-bit neighbour indices: use more blocks",
-                 (long long)pg->cap_h);
+    /* list indices are int32, and StarPU vectors count their elements in 32 bits */
+    if (pg->cap_l > INT32_MAX || 3 * (pg->cap_h + pg->cap_g) > INT32_MAX) {
+        snprintf(err, errlen, "a block of up to %lld particles with %lld ghosts and %lld list entries is too large "
+                 "(32-bit indices): use more blocks (tiles: N), or a smaller neighbor.capacity",
+                 (long long)pg->cap_h, (long long)pg->cap_g, (long long)pg->cap_l);
         sd_pgeom_free(pg);
         return -1;
     }
@@ -119,7 +121,7 @@ int sd_prebuild_scratch_make(sd_prebuild_scratch *s, const sd_pgeom *pg, int64_t
     s->n = N;
     s->ncell = sd_md_grid_ncells(&pg->grid);
     s->X = malloc(sizeof(double) * 3 * (size_t)N);
-    s->T = malloc(sizeof(double) * 3 * (size_t)N);
+    s->T = malloc(sizeof(double) * (size_t)N);
     s->id = malloc(sizeof(int64_t) * (size_t)N);
     s->cell = malloc(sizeof(int64_t) * (size_t)N);
     s->perm = malloc(sizeof(int64_t) * (size_t)N);
@@ -204,7 +206,7 @@ int sd_particles_rebuild(const sd_pgeom *pg, const sd_particles *P, int nf, cons
             for (int k = 0; k < nb; k++) b[k].hdr->rebuilt = 0;
             return SD_PST_OK;
         }
-        st->dangerous = !check && moved;
+        st->dangerous = !check && moved; /* reported only if the rebuild succeeds */
     }
     if (find_lost(pg, pos, b, first, st)) return st->code;
     /* 1. gather the blocks (positions wrapped), bin, sort by (cell, id) */
@@ -254,21 +256,22 @@ int sd_particles_rebuild(const sd_pgeom *pg, const sd_particles *P, int nf, cons
             e->pad = 0;
         }
     }
-    /* 4. redistribute every field in the sorted order (positions wrapped) */
-    for (int f = 0; f < nf; f++) {
-        const double *src = s->X;
-        if (f != pos) {
-            o = 0;
-            for (int k = 0; k < nb; k++) {
-                for (int c = 0; c < ncomp[f]; c++)
-                    memcpy(s->T + c * N + o, b[k].fld[f] + c * ch, sizeof(double) * (size_t)b[k].hdr->nh);
-                o += b[k].hdr->nh;
+    /* 4. redistribute every field in the sorted order (positions wrapped), one component at a
+     * time (fields may have any number of components) */
+    for (int f = 0; f < nf; f++)
+        for (int c = 0; c < ncomp[f]; c++) {
+            const double *src = s->X + c * N;
+            if (f != pos) {
+                o = 0;
+                for (int k = 0; k < nb; k++) {
+                    memcpy(s->T + o, b[k].fld[f] + c * ch, sizeof(double) * (size_t)b[k].hdr->nh);
+                    o += b[k].hdr->nh;
+                }
+                src = s->T;
             }
-            src = s->T;
+            for (int k = 0; k < nb; k++)
+                sd_md_gather_f64(s->first[k + 1] - s->first[k], s->perm + s->first[k], 1, src, N, b[k].fld[f] + c * ch, ch);
         }
-        for (int k = 0; k < nb; k++)
-            sd_md_gather_f64(s->first[k + 1] - s->first[k], s->perm + s->first[k], ncomp[f], src, N, b[k].fld[f], ch);
-    }
     for (int k = 0; k < nb; k++) {
         const int64_t n = s->first[k + 1] - s->first[k], *perm = s->perm + s->first[k];
         sd_md_gather_i64(n, perm, s->id, b[k].id);
@@ -302,7 +305,7 @@ int sd_particles_prepare(const sd_pgeom *pg, const double *min2, int b, sd_phdr 
         void *p = realloc(*scratch, need + need / 8);
         if (!p) {
             st->need = (int64_t)need;
-            return fail_at(st, SD_PST_LIST_ROOM, b, -1, NAN);
+            return fail_at(st, SD_PST_NOMEM, b, -1, NAN);
         }
         *scratch = p;
         *scratch_bytes = need + need / 8;
@@ -349,6 +352,10 @@ void sd_pstatus_message(const sd_pstatus *st, const sd_particles *P, int64_t ste
         snprintf(buf, len, "step %lld: particles %lld and %lld overlap: distance %.6g, below min_distance %g x sigma "
                  "(a bad initial state, or the run blew up: a smaller dt)", (long long)step, (long long)st->id,
                  (long long)st->id2, st->value, P->min_distance);
+        break;
+    case SD_PST_NOMEM:
+        snprintf(buf, len, "step %lld: out of memory: block %d's neighbour search needs %lld bytes of scratch",
+                 (long long)step, st->block, (long long)st->need);
         break;
     default: snprintf(buf, len, "step %lld: no error", (long long)step);
     }

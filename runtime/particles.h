@@ -32,7 +32,7 @@ typedef struct sd_pgeom {
 
 /* What went wrong (code != SD_PST_OK) in a rebuild or a preparation. */
 enum { SD_PST_OK = 0, SD_PST_LOST, SD_PST_JUMP, SD_PST_HOME_ROOM, SD_PST_GHOST_ROOM, SD_PST_LIST_ROOM, SD_PST_OVERLAP,
-       SD_PST_COUNT };
+       SD_PST_NOMEM, SD_PST_COUNT };
 typedef struct sd_pstatus {
     int code;
     int block;

@@ -26,6 +26,7 @@
 /* per-block buffers besides the fields */
 enum { K_HDR = 0, K_ID, K_TYPE, K_X0, K_PLAN, K_XV, K_TV, K_IV, K_START, K_NBR, K_FIELD };
 enum { PREP_REFRESH = 0, PREP_LISTS, PREP_FOLLOW };
+#define MAXH 4096 /* buffers of one task (StarPU takes more than STARPU_NMAXBUFS as dynamic handles) */
 
 struct sd_pengine {
     const sd_particles *P;
@@ -48,17 +49,26 @@ struct sd_pengine {
     sd_pdomain pd;
     sd_check_info info;         /* for reductions' finish */
     int ghosts_ok, built;       /* expansion state */
+    int64_t last_build;         /* the step of the last rebuild task */
     int64_t rebuilds, dangerous; /* atomics */
 };
 
 #define MEM(pe, k, b) ((pe)->mem[(size_t)(k) * (pe)->nb + (b)])
 #define HND(pe, k, b) ((pe)->h[(size_t)(k) * (pe)->nb + (b)])
 
-static void set_error(sd_record *rec, const char *msg)
+/* The first error of a record wins; out of memory is a runtime error, the rest stop the run as
+ * failed checks. */
+static void set_error(sd_record *rec, const sd_pstatus *st, const sd_particles *P, int64_t step)
 {
     if (!rec) return;
-    char *copy = strdup(msg), *none = NULL;
-    if (!copy || !__atomic_compare_exchange_n(&rec->error, &none, copy, 0, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) free(copy);
+    char msg[512], *none = NULL;
+    sd_pstatus_message(st, P, step, msg, sizeof msg);
+    char *copy = strdup(msg);
+    if (!copy || !__atomic_compare_exchange_n(&rec->error, &none, copy, 0, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
+        free(copy);
+        return;
+    }
+    rec->error_status = st->code == SD_PST_NOMEM ? SD_EXIT_RUNTIME : SD_EXIT_CHECK;
 }
 
 static void record_done(sd_record *rec)
@@ -233,12 +243,12 @@ static void rebuild_cpu(void *buffers[], void *cl_arg)
     sd_pstatus st;
     const int pos = pe->P->position;
     if (sd_particles_rebuild(&pe->pg, pe->P, pe->nf, pe->ncomp, pos, pe->pb, &pe->rs, ra->first, ra->check, &st)) {
-        char msg[512];
-        sd_pstatus_message(&st, pe->P, ra->step, msg, sizeof msg);
-        set_error(ra->rec, msg);
+        set_error(ra->rec, &st, pe->P, ra->step);
         for (int b = 0; b < pe->nb; b++) pe->pb[b].hdr->rebuilt = 0; /* keep going harmlessly until the host stops */
-    } else if (pe->pb[0].hdr->rebuilt) __atomic_add_fetch(&pe->rebuilds, 1, __ATOMIC_RELAXED);
-    if (st.dangerous) __atomic_add_fetch(&pe->dangerous, 1, __ATOMIC_RELAXED);
+    } else if (pe->pb[0].hdr->rebuilt) {
+        __atomic_add_fetch(&pe->rebuilds, 1, __ATOMIC_RELAXED);
+        if (st.dangerous) __atomic_add_fetch(&pe->dangerous, 1, __ATOMIC_RELAXED);
+    }
     meter_add(&ra->m, t0);
     record_done(ra->rec);
 }
@@ -269,19 +279,23 @@ static void prepare_cpu(void *buffers[], void *cl_arg)
         stype[k] = (const int32_t *)STARPU_VECTOR_GET_PTR(buffers[hi++]);
     }
     double *xv = (double *)STARPU_VECTOR_GET_PTR(buffers[hi]);
-    int32_t *tv = (int32_t *)STARPU_VECTOR_GET_PTR(buffers[hi + 1]);
-    int64_t *iv = (int64_t *)STARPU_VECTOR_GET_PTR(buffers[hi + 2]);
-    int64_t *start = (int64_t *)STARPU_VECTOR_GET_PTR(buffers[hi + 3]);
-    int32_t *nbr = (int32_t *)STARPU_VECTOR_GET_PTR(buffers[hi + 4]);
-    const int lists = pa->mode == PREP_LISTS || (pa->mode == PREP_FOLLOW && hdr->rebuilt);
+    int32_t *tv = NULL, *nbr = NULL;
+    int64_t *iv = NULL, *start = NULL;
+    if (pa->mode != PREP_REFRESH) { /* a refresh task has only xv to write */
+        tv = (int32_t *)STARPU_VECTOR_GET_PTR(buffers[hi + 1]);
+        iv = (int64_t *)STARPU_VECTOR_GET_PTR(buffers[hi + 2]);
+        start = (int64_t *)STARPU_VECTOR_GET_PTR(buffers[hi + 3]);
+        nbr = (int32_t *)STARPU_VECTOR_GET_PTR(buffers[hi + 4]);
+    }
+    /* lists only after a rebuild that happened (a failed one or a check that decided against it
+     * leaves rebuilt = 0) */
+    const int lists = pa->mode != PREP_REFRESH && hdr->rebuilt;
     sd_pstatus st;
     if (sd_particles_prepare(&pe->pg, pe->min2, b, hdr, plan, src, sid, stype, lists, xv, tv, iv, start, nbr,
                              &pe->lscr[b], &pe->lscr_bytes[b], &st)) {
-        char msg[512];
-        sd_pstatus_message(&st, pe->P, pa->step, msg, sizeof msg);
-        set_error(pa->rec, msg);
+        set_error(pa->rec, &st, pe->P, pa->step);
         hdr->nl = 0;
-        if (start) memset(start, 0, sizeof *start * (size_t)(hdr->nh + 1)); /* empty lists: no stray reads */
+        memset(start, 0, sizeof *start * (size_t)(hdr->nh + 1)); /* empty lists: no stray reads */
     }
     meter_add(&pa->m, t0);
     record_done(pa->rec);
@@ -406,6 +420,16 @@ int sd_pengine_create(sd_engine *e, char *err, size_t errlen)
         p->fld = pe->pbf + (size_t)b * nf;
     }
     sd_particles_assign(&pe->pg, P, pe->pb); /* before any task: host memory is StarPU's copy */
+    int most = (5 + nf) * nb; /* the rebuild's buffers; whole ops: header, ids, types and roles per block */
+    for (int i = 0; i < g->ninit + g->nstep; i++) {
+        const sd_codelet *c = (i < g->ninit ? &g->init[i] : &g->step[i - g->ninit])->cl;
+        if (c->pattern == SD_WHOLE && (3 + c->nroles) * nb > most) most = (3 + c->nroles) * nb;
+    }
+    if (most > MAXH) {
+        snprintf(err, errlen, "%d blocks make tasks of %d buffers, more than %d: use fewer blocks (tiles: N)", nb, most,
+                 MAXH);
+        return -1;
+    }
 
     e->stats[ST_PACK].name = "neighbour rebuild";
     e->stats[ST_UNPACK].name = "ghosts and lists";
@@ -495,7 +519,6 @@ int sd_engine_particle_stats(const sd_engine *e, sd_particle_stats *ps)
 
 /* ---- expansion ---------------------------------------------------------------------------------- */
 
-#define MAXH 4096
 typedef struct hlist {
     int n;
     starpu_data_handle_t h[MAXH];
@@ -529,7 +552,7 @@ static void prepare_ghosts(sd_engine *e, int64_t step, int init)
 {
     struct sd_pengine *pe = e->pe;
     const sd_particles *P = pe->P;
-    const int rebuild = !pe->built || init || (step % P->rebuild_every == 0);
+    const int rebuild = !pe->built || init || step - pe->last_build >= P->rebuild_every;
     sd_record *rec = NULL;
     int mode = PREP_REFRESH;
     static hlist L;
@@ -537,9 +560,10 @@ static void prepare_ghosts(sd_engine *e, int64_t step, int init)
         rec = sd_eng_record_new(e, 0, step);
         rec->expected = 1 + pe->nb;
         rebuild_arg *ra = sd_eng_xmalloc(sizeof *ra);
-        *ra = (rebuild_arg){{&e->stats[ST_PACK], e->busy, e->o.profile}, e, step, !pe->built, P->rebuild_check && pe->built,
-                            rec};
-        mode = ra->first || !ra->check ? PREP_LISTS : PREP_FOLLOW;
+        /* during init positions may be set anew after a neighbour op: no displacement checks there */
+        *ra = (rebuild_arg){{&e->stats[ST_PACK], e->busy, e->o.profile}, e, step, !pe->built || init,
+                            P->rebuild_check && pe->built && !init, rec};
+        mode = ra->check ? PREP_FOLLOW : PREP_LISTS;
         L.n = 0;
         for (int b = 0; b < pe->nb; b++) {
             add(&L, HND(pe, K_HDR, b), STARPU_RW);
@@ -551,12 +575,15 @@ static void prepare_ghosts(sd_engine *e, int64_t step, int init)
         }
         sd_eng_submit(e, &e->cl_pack, ST_PACK, -1, step, ra, sizeof *ra, 1, L.n, L.h, L.m);
         pe->built = 1;
+        pe->last_build = step; /* considered: with check, the task may decide against it */
     }
     for (int b = 0; b < pe->nb; b++) {
         prep_arg *pa = sd_eng_xmalloc(sizeof *pa);
         *pa = (prep_arg){{&e->stats[ST_UNPACK], e->busy, e->o.profile}, e, b, mode, step, rec};
+        /* a refresh writes xv only: the lists stay valid where they are (on a GPU, say) */
+        const enum starpu_data_access_mode lm = mode == PREP_REFRESH ? STARPU_R : STARPU_RW;
         L.n = 0;
-        add(&L, HND(pe, K_HDR, b), STARPU_RW);
+        add(&L, HND(pe, K_HDR, b), lm);
         add(&L, HND(pe, K_PLAN, b), STARPU_R);
         for (int k = 0; k < pe->pg.nslot[b]; k++) {
             const int s = pe->pg.slot[b][k];
@@ -565,10 +592,12 @@ static void prepare_ghosts(sd_engine *e, int64_t step, int init)
             add(&L, HND(pe, K_TYPE, s), STARPU_R);
         }
         add(&L, HND(pe, K_XV, b), STARPU_W);
-        add(&L, HND(pe, K_TV, b), STARPU_RW);
-        add(&L, HND(pe, K_IV, b), STARPU_RW);
-        add(&L, HND(pe, K_START, b), STARPU_RW);
-        add(&L, HND(pe, K_NBR, b), STARPU_RW);
+        if (mode != PREP_REFRESH) {
+            add(&L, HND(pe, K_TV, b), STARPU_RW);
+            add(&L, HND(pe, K_IV, b), STARPU_RW);
+            add(&L, HND(pe, K_START, b), STARPU_RW);
+            add(&L, HND(pe, K_NBR, b), STARPU_RW);
+        }
         sd_eng_submit(e, &e->cl_unpack, ST_UNPACK, b, step, pa, sizeof *pa, 1, L.n, L.h, L.m);
     }
     pe->ghosts_ok = 1;

@@ -169,7 +169,7 @@ static void handle_record(run_state *s, sd_record *r)
     const sd_graph *g = s->g;
     char err[1024];
     double t = r->step * g->run.dt;
-    if (r->error) fail(s, SD_EXIT_CHECK, "%s", r->error);
+    if (r->error) fail(s, r->error_status ? r->error_status : SD_EXIT_CHECK, "%s", r->error);
     if (r->is_field && r->field < 0) {
         write_frame(s, r, t);
         return;

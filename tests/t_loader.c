@@ -337,6 +337,11 @@ static const bad bads[] = {
      P1 R1 XV "  f: {components: 3}\ninit:\n  - op: ptest.lattice\n    write: {x: x, v: v}\n"
      "step:\n  - op: ptest.force\n    read: {x: {field: x, halo: 1}}\n    write: {f: f}\n",
      "g.yaml:13:26: role 'x' of ptest.force reads the neighbour blocks' particles; halo is a ghost width of grids (expected no halo)"},
+    {"particles: a neighbour read of another field than the positions",
+     P1 R1 XV "  f: {components: 3}\ninit:\n  - op: ptest.lattice\n    write: {x: x, v: v}\n"
+     "step:\n  - op: ptest.force\n    read: {x: v}\n    write: {f: f}\n",
+     "g.yaml:13:15: role 'x' of ptest.force reads the neighbour blocks' particles, which only the position field 'x' has "
+     "(expected x: x)"},
     {"particles: tile shape", P1 R1 XV "tiles: [2, 2, 2]\n",
      "g.yaml:7:8: expected auto or a number of blocks for the tiles of a particle domain, got a list (tile shapes are for grids)"},
     {"particles: 0 blocks", P1 R1 XV "tiles: 0\n",

@@ -9,8 +9,8 @@
 #include "particles.h"
 #include "tap.h"
 
-enum { NF = 2 }; /* fields: x (position), v */
-static const int ncomp[NF] = {3, 3};
+enum { NF = 3 }; /* fields: x (position), v, and a 5-component one */
+static const int ncomp[NF] = {3, 3, 5};
 
 typedef struct blocks {
     sd_pgeom pg;
@@ -37,7 +37,7 @@ static void blocks_make(blocks *B, const sd_particles *P, int nb)
         B->b[k].x0 = calloc(3 * ch, sizeof(double));
         B->b[k].plan = calloc(B->pg.cap_g, sizeof(md_ghost));
         B->b[k].fld = B->fld + (size_t)k * NF;
-        for (int f = 0; f < NF; f++) B->b[k].fld[f] = calloc(3 * ch, sizeof(double));
+        for (int f = 0; f < NF; f++) B->b[k].fld[f] = calloc((size_t)ncomp[f] * ch, sizeof(double));
     }
 }
 
@@ -63,6 +63,8 @@ static void fill(blocks *B, const int64_t nc[3], double a)
                 B->b[k].fld[0][i + c * ch] += 0.05 * sin(1.3 * (double)id + 2.1 * c);
                 B->b[k].fld[1][i + c * ch] = (double)(10 * id + c);
             }
+        for (int64_t i = 0; i < n; i++)
+            for (int c = 0; c < 5; c++) B->b[k].fld[2][i + c * ch] = (double)(-10 * B->b[k].id[i] - c);
     }
 }
 
@@ -136,6 +138,7 @@ int main(void)
             layer &= z >= B.pg.zc[k] && z < B.pg.zc[k + 1];
             order &= cell > prev_cell || (cell == prev_cell && id > prev_id);
             prev_cell = cell, prev_id = id;
+            for (int c = 0; c < 5; c++) moved &= B.b[k].fld[2][i + c * ch] == (double)(-10 * id - c);
             for (int c = 0; c < 3; c++) {
                 moved &= B.b[k].fld[1][i + c * ch] == (double)(10 * id + c);
                 x0 &= B.b[k].x0[i + c * ch] == x[i + c * ch];
@@ -145,7 +148,7 @@ int main(void)
     }
     ok(layer, "each particle lies in its block's cell layers, inside the box");
     ok(order, "each block is sorted by (cell, id)");
-    ok(moved, "velocities moved with their particles");
+    ok(moved, "velocities and a 5-component field moved with their particles");
     ok(x0, "positions at the rebuild are kept (x0)");
 
     /* ghosts and lists of every block: together, each pair within rl twice (full lists) */

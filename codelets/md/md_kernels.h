@@ -23,11 +23,13 @@
  * k % MD_LANES (8), each lane summing in list order from +0; pairs beyond their cutoff add
  * nothing; the lanes combine as ((l0+l1)+(l2+l3))+((l4+l5)+(l6+l7)). Per component. The list
  * content (every pair within rl at the build) fixes the lanes, so all blocks must rebuild at the
- * same steps: decide from the global reduction of sd_md_max_disp2 (and a fixed period).
+ * same steps: decide from the global reduction of sd_md_max_disp2 (and a fixed period; the
+ * particles domain's policy is in runtime/particles.c and docs/graph-format.md).
  *
  * A step (velocity Verlet; per block, home particles unless said):
  *   sd_md_kick(f) ; sd_md_drift ; sd_md_max_disp2 -> global max ;
- *   rebuild if due or max > (skin/2)^2, else sd_md_ghost_fill (ghosts from their owners) ;
+ *   rebuild when due (the particles domain: every N steps, with or without the skin/2 check), else
+ *   sd_md_ghost_fill (ghosts from their owners) ;
  *   sd_md_lj_force ; sd_md_kick(f) ; thermostat: sd_md_langevin, or Berendsen: sd_md_kinetic ->
  *   global T -> md_berendsen_lambda -> sd_md_velocity_adjust(NULL, lambda).
  *   Thermo steps: sd_md_lj_energy_virial, sd_md_kinetic (T = md_temperature(KE, 3N-3, kB),

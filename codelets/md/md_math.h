@@ -162,7 +162,7 @@ typedef struct md_grid {
 SD_HD int64_t md_cell_coord(double x, double lo, double ih, int64_t nc)
 {
     const double q = floor((x - lo) * ih);
-    return q < 0.0 ? 0 : (q >= (double)nc ? nc - 1 : (int64_t)q);
+    return !(q >= 0.0) ? 0 : (q >= (double)nc ? nc - 1 : (int64_t)q); /* NaN: cell 0, never UB */
 }
 
 SD_HD int64_t md_cell_index(const md_grid *g, double x, double y, double z)
