@@ -1200,6 +1200,15 @@ static void load_op(loader *L, yaml_node_t *item, int is_step, int idx, sd_gop *
             op->every = (int)eval_int(L, v, 1, INT_MAX, "every");
         }
     }
+    /* optional outputs left out: bound to hidden scalars (computed, not kept; "__" names are never shown) */
+    for (int i = 0; i < cl->nroles; i++)
+        if (!op->bind[i].mode && cl->roles[i].optional) {
+            char hname[SD_NAME_MAX];
+            snprintf(hname, sizeof hname, "__%s%d_%.40s", is_step ? "step" : "init", idx + 1, cl->roles[i].name);
+            add_scalar(L, hname, where(on));
+            op->bind[i] = (sd_binding){.is_scalar = 1, .index = L->g->nscalars - 1, .mode = cl->roles[i].mode};
+            x->bind[i] = where(on);
+        }
     char missing[1024] = "";
     int nmiss = 0;
     for (int i = 0; i < cl->nroles; i++)

@@ -72,6 +72,7 @@ static int list_codelets(void)
             const sd_role *ro = &c->roles[r];
             printf("    %-10s %-9s %s", ro->name, access_name(ro->mode), ro->kind == SD_ROLE_SCALAR ? "scalar" : "field");
             if (ro->halo) printf(", halo %d", ro->halo);
+            if (ro->optional) printf(", optional");
             if (ro->ncomp) printf(", %d components", ro->ncomp);
             printf("%s%s\n", ro->doc ? "  " : "", ro->doc ? ro->doc : "");
         }

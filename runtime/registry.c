@@ -11,6 +11,7 @@ static int role_ok(const sd_codelet *c, const sd_role *r)
 {
     if (!r->name || !*r->name) return 0;
     if (r->mode < SD_READ || r->mode > SD_READWRITE) return 0;
+    if (r->optional && (r->kind != SD_ROLE_SCALAR || r->mode == SD_READ)) return 0; /* only outputs may be left out */
     if (r->kind == SD_ROLE_SCALAR) {
         /* scalars are written only by reductions, which need a combine rule */
         if (r->mode != SD_READ && (c->pattern != SD_REDUCTION || r->reduce == SD_REDUCE_NONE)) return 0;

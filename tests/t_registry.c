@@ -35,6 +35,9 @@ int main(void)
     c = base("t.halo_w", "t.halo_w");
     c.roles[1].halo = 1;
     ok(sd_codelet_register(&c) != 0, "a halo on a write role is refused");
+    c = base("t.opt_f", "t.opt_f");
+    c.roles[1].optional = 1;
+    ok(sd_codelet_register(&c) != 0, "an optional field role is refused (only scalar outputs may be left out)");
     c = base("t.halo_pw", "t.halo_pw");
     c.roles[0].halo = 1;
     ok(sd_codelet_register(&c) != 0, "a halo on a pointwise codelet is refused");

@@ -20,6 +20,7 @@
 #define V3_W(nm, d) {.name = nm, .mode = SD_WRITE, .kind = SD_ROLE_FIELD, .ncomp = 3, .dtypes = 1 << SD_F64, .doc = d}
 #define V3_RW(nm, d) {.name = nm, .mode = SD_READWRITE, .kind = SD_ROLE_FIELD, .ncomp = 3, .dtypes = 1 << SD_F64, .doc = d}
 #define S_SUM(nm, d) {.name = nm, .mode = SD_WRITE, .kind = SD_ROLE_SCALAR, .reduce = SD_REDUCE_SUM, .doc = d}
+#define S_OPT(nm, d) {.name = nm, .mode = SD_WRITE, .kind = SD_ROLE_SCALAR, .reduce = SD_REDUCE_SUM, .optional = 1, .doc = d}
 #define P_CELLS(nm, ax) {.name = nm, .min = 1, .max = 1e6, .required = 1, .doc = "fcc unit cells along " ax}
 #define P_SEED {.name = "seed", .def = 12345, .min = 0, .max = 9007199254740992.0, .doc = "random seed (integer)"}
 #define P_TEMP(d) {.name = "T", .min = 0, .max = 1e30, .required = 1, .doc = d}
@@ -105,9 +106,9 @@ static const sd_codelet md_codelets[] = {
      .domain = SD_ON_PARTICLES,
      .pattern = SD_REDUCTION,
      .nroles = 7,
-     .roles = {V3_R("x", 1, "positions"), V3_R("v", 0, "velocities"), S_SUM("temp", "temperature"),
-               S_SUM("press", "pressure"), S_SUM("pe", "potential energy"), S_SUM("ke", "kinetic energy"),
-               S_SUM("etotal", "total energy")},
+     .roles = {V3_R("x", 1, "positions"), V3_R("v", 0, "velocities"), S_OPT("temp", "temperature"),
+               S_OPT("press", "pressure"), S_OPT("pe", "potential energy"), S_OPT("ke", "kinetic energy"),
+               S_OPT("etotal", "total energy")},
      .nparams = 1,
      .params = {{.name = "per_particle", .def = 1, .min = 0, .max = 1, .doc = "1: energies per particle; 0: totals"}},
      .cpu = sd_md_op_thermo,

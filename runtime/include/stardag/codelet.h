@@ -35,6 +35,8 @@ typedef struct sd_role {
     int ncomp;        /* required components, 0 = any */
     int dtypes;       /* accepted field dtypes as a mask (1 << SD_F32 | 1 << SD_F64); 0 = both */
     sd_reduce reduce; /* scalar write roles of a reduction: how partials combine */
+    int optional;     /* scalar write roles of a reduction: may be left unbound in a graph (the
+                         value is computed and dropped) */
     const char *doc;
 } sd_role;
 
