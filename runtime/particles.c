@@ -144,21 +144,24 @@ void sd_prebuild_scratch_free(sd_prebuild_scratch *s)
     memset(s, 0, sizeof *s);
 }
 
+int32_t sd_particles_type_of(const sd_particles *P, int64_t id)
+{
+    int32_t t = 0;
+    for (int64_t first = 0; t + 1 < P->ntypes && id >= first + P->type[t].count; t++) first += P->type[t].count;
+    return t;
+}
+
 void sd_particles_assign(const sd_pgeom *pg, const sd_particles *P, sd_pbuf *b)
 {
     const int nb = pg->nb;
-    int t = 0;
-    int64_t left = P->type[0].count;
     for (int k = 0; k < nb; k++) {
         const int64_t lo = (int64_t)k * P->count / nb, hi = (int64_t)(k + 1) * P->count / nb;
         b[k].hdr->nh = hi - lo;
         b[k].hdr->ng = b[k].hdr->nl = 0;
         b[k].hdr->rebuilt = 0;
         for (int64_t i = 0; i < hi - lo; i++) {
-            while (left == 0 && t + 1 < P->ntypes) left = P->type[++t].count;
             b[k].id[i] = lo + i;
-            b[k].type[i] = t;
-            left--;
+            b[k].type[i] = sd_particles_type_of(P, lo + i);
         }
     }
 }

@@ -69,8 +69,10 @@ typedef struct sd_prebuild_scratch {
 int sd_prebuild_scratch_make(sd_prebuild_scratch *s, const sd_pgeom *pg, int64_t N);
 void sd_prebuild_scratch_free(sd_prebuild_scratch *s);
 
-/* Initial distribution: ids 0..N-1 in contiguous ranges over the blocks, types by the domain's
- * type counts (declaration order). x0 and fields are left alone. */
+/* The type of particle id: ids go to the types in declaration order, type[t].count each. */
+int32_t sd_particles_type_of(const sd_particles *P, int64_t id);
+/* Initial distribution: ids 0..N-1 in contiguous ranges over the blocks, with their types. x0
+ * and fields are left alone. */
 void sd_particles_assign(const sd_pgeom *pg, const sd_particles *P, sd_pbuf *b);
 
 /* The whole-domain rebuild. pos: index of the position field. first: the first build (positions

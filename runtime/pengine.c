@@ -45,7 +45,6 @@ struct sd_pengine {
     size_t *lscr_bytes;
     md_lj_table tab;
     double min2[MD_MAX_TYPES * MD_MAX_TYPES];
-    double mass[SD_MAX_PTYPES];
     sd_pdomain pd;
     sd_check_info info;         /* for reductions' finish */
     int ghosts_ok, built;       /* expansion state */
@@ -392,12 +391,11 @@ int sd_pengine_create(sd_engine *e, char *err, size_t errlen)
     for (int f = 0; f < nf; f++) pe->ncomp[f] = g->fields[f].ncomp;
     sd_particles_pair_table(P, &pe->tab);
     sd_particles_min_distance2(P, pe->min2);
-    for (int t = 0; t < P->ntypes; t++) pe->mass[t] = P->type[t].mass;
     const double kB = sd_units_kB(P->units);
-    pe->pd = (sd_pdomain){.count = P->count, .kB = kB, .ntypes = P->ntypes, .mass = pe->mass, .pair = &pe->tab};
+    pe->pd = (sd_pdomain){.count = P->count, .kB = kB, .ntypes = P->ntypes, .mass = P->mass, .pair = &pe->tab};
     memcpy(pe->pd.box, P->box, sizeof pe->pd.box);
     pe->info = (sd_check_info){.ndim = 3, .shape = {P->count, 1, 1}, .dx = {1, 1, 1}, .dt = g->run.dt,
-                               .count = P->count, .kB = kB, .ntypes = P->ntypes, .mass = pe->mass};
+                               .count = P->count, .kB = kB, .ntypes = P->ntypes, .mass = P->mass};
     memcpy(pe->info.box, P->box, sizeof pe->info.box);
 #ifdef SD_HAVE_CUDA
     for (int j = 0; j < SD_MAX_ACC; j++) sd_acc_init(&pacc_zero[j]);

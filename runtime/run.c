@@ -15,6 +15,7 @@
 #include "engine.h"
 #include "h5md.h"
 #include "h5out.h"
+#include "particles.h"
 #include "probe.h"
 #include "trace.h"
 #include "transfers.h"
@@ -450,10 +451,7 @@ static int setup_trajectory(run_state *s)
         fprintf(stderr, "stardag: out of memory\n");
         return -1;
     }
-    for (int64_t i = 0, t = 0, left = P->type[0].count; i < P->count; i++, left--) {
-        while (left == 0 && t + 1 < P->ntypes) left = P->type[++t].count;
-        species[i] = (int32_t)t;
-    }
+    for (int64_t i = 0; i < P->count; i++) species[i] = sd_particles_type_of(P, i);
     const int real = P->units == SD_UNITS_REAL;
     sd_h5md_opts ho = {.creator_version = PACKAGE_VERSION, .species = species};
     s->traj = sd_h5md_create(s->g->output.trajectory, "stardag", NULL, P->count, P->box, real ? "nm" : NULL,
