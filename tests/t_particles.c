@@ -111,6 +111,11 @@ int main(void)
     double min2[MD_MAX_TYPES * MD_MAX_TYPES];
     sd_particles_min_distance2(&P, min2);
 
+    sd_particles T3 = {.count = 8, .ntypes = 3};
+    T3.type[0].count = 3, T3.type[1].count = 0, T3.type[2].count = 5;
+    ok(sd_particles_type_of(&T3, 0) == 0 && sd_particles_type_of(&T3, 2) == 0 && sd_particles_type_of(&T3, 3) == 2 &&
+       sd_particles_type_of(&T3, 7) == 2, "types by id in declaration order (counts 3, 0, 5: ids 0-2 type 0, 3-7 type 2)");
+
     blocks B;
     blocks_make(&B, &P, 3);
     ok(B.pg.nb == 3 && B.pg.grid.nc[2] == 3, "864 atoms, box 10.08: a 3x3x3 cell grid, 3 blocks of one layer each");
