@@ -293,7 +293,9 @@ static void summary(run_state *s, int64_t steps_done, double wall, double run_wa
                 printf("  %s %.1f MB (%lld)", s->xfer.name[b], s->xfer.bytes[b] / 1e6, (long long)s->xfer.count[b]);
         printf("\n");
     }
-    if (s->out_path)
+    if (s->out_path && g->domain.kind == SD_DOMAIN_PARTICLES)
+        printf("  output: %s (%lld scalar rows)\n", s->out_path, (long long)s->scalar_rows);
+    else if (s->out_path)
         printf("  output: %s (%lld field steps, %lld scalar rows)\n", s->out_path, (long long)s->field_steps,
                (long long)s->scalar_rows);
     if (g->output.trajectory[0])
