@@ -1,8 +1,8 @@
 #!/bin/sh
 # t_md_run.sh - molecular dynamics through the runtime (particle domain): LAMMPS' numbers at step 0,
 # results bitwise independent of blocks, workers and scheduler, NVE energy conservation over
-# 10,000 steps, the H5MD trajectory, a thermostat reaching its temperature, and bad input
-# (overlapping particles, a blown-up run, a box too small for the cut-off).
+# 10,000 steps, the H5MD trajectory, thermostats reaching their temperature, and bad input
+# (overlapping particles, a blown-up run, a full disk, a box too small for the cut-off).
 . "$top_srcdir/tests/tap.sh"
 g="$top_srcdir/tests/data/md-lj.yaml"
 lj="$top_srcdir/graphs/md/lj-liquid.yaml"
@@ -87,6 +87,16 @@ runrc "$sd" run "$g" --set cells=6 --steps 200 --set every=20 --set dt=0.05 --se
 t "a blown-up run (dt 0.05): exit 3" test "$(rc)" = 3
 t "blow-up: the message names the step and the particle" grep -Eq "step [0-9]+: (particle [0-9]+ is lost|particles [0-9]+ and [0-9]+ overlap)" "$tmp/err"
 t "blow-up: the thermo rows before it were written" test "$(vals "$tmp/hot.h5" /scalars/temp | wc -l)" -ge 1
+# a full disk (a file-size limit) while writing the trajectory: exit 1, the file names the frame
+# it could not append, and the frames before it stay readable
+rm -f argon-nvt.h5md
+sh -c "ulimit -f 2000; exec '$sd' run '$argon' --set cells=6 --steps 3000 --out '$tmp/arfull.h5' --quiet" >"$tmp/out" 2>"$tmp/err"
+echo $? >"$tmp/rc"
+t "trajectory hits a file-size limit: exit 1" test "$(rc)" = 1
+t "trajectory full: the message names the file, the step and the reason" \
+  grep -q "argon-nvt.h5md: cannot append .* at step [0-9]*: File too large" "$tmp/err"
+frames=$(vals argon-nvt.h5md /particles/all/position/step | tr '\n' ' ')
+t "trajectory full: the file opens with its complete frames (steps $frames)" test -n "$frames"
 runrc "$sd" run "$g" --set cells=3
 t "cutoff + skin > L/2: refused before running (exit 2)" test "$(rc)" = 2
 t "cutoff + skin > L/2: the message names the file, line and the rule" \
