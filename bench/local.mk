@@ -35,7 +35,8 @@ bench: $(BENCH_BINS) stardag$(EXEEXT)
 # Lennard-Jones peer (LAMMPS), the MD benchmarks through the runtime (run.sh: stardag vs LAMMPS;
 # proteinmd.sh: ProteinMD step-time targets) and H5MD conformance check: scripts and data, not built.
 EXTRA_DIST += bench/peers/in.lj bench/peers/lj-liquid.lammps.ref bench/peers/fcc_lattice_sum.py \
-	bench/md/lammps.sh bench/md/check_h5md.py bench/md/run.sh bench/md/proteinmd.sh bench/md/nve.sh
+	bench/md/lammps.sh bench/md/check_h5md.py bench/md/run.sh bench/md/proteinmd.sh bench/md/nve.sh \
+	bench/md/find-stardag.sh
 
 # MD kernels alone (no runtime yet): force, neighbour build and a whole velocity-Verlet step on the
 # LAMMPS bench/in.lj system, per atom-step (docs/benchmarks.md).

@@ -55,6 +55,26 @@ static int list_group(hid_t f, const char *path, names *out)
     return 0;
 }
 
+/* Every dataset of f, at any depth, as "/path" (hard links only: a dataset reachable by two
+ * hard links is listed under both names); sorted. */
+static herr_t collect_dataset_cb(hid_t g, const char *name, const H5L_info_t *info, void *data)
+{
+    if (info->type != H5L_TYPE_HARD) return 0;
+    H5O_info_t oi;
+    if (H5Oget_info_by_name(g, name, &oi, H5P_DEFAULT) < 0) return -1;
+    if (oi.type != H5O_TYPE_DATASET) return 0;
+    char path[600];
+    snprintf(path, sizeof path, "/%s", name);
+    return names_add(data, path) < 0 ? -1 : 0;
+}
+
+static int list_datasets(hid_t f, names *out)
+{
+    if (H5Lvisit(f, H5_INDEX_NAME, H5_ITER_INC, collect_dataset_cb, out) < 0) return -1;
+    if (out->n > 1) qsort(out->s, out->n, sizeof *out->s, cmp_str);
+    return 0;
+}
+
 /* ---- datasets ------------------------------------------------------------------------------ */
 
 typedef struct dset {
@@ -269,7 +289,7 @@ done:
 
 /* ---- files --------------------------------------------------------------------------------- */
 
-static hid_t open_output(const char *path, char *err, size_t errlen)
+static hid_t open_output(const char *path, int any_file, char *err, size_t errlen)
 {
     struct stat st;
     char why[256];
@@ -292,7 +312,7 @@ static hid_t open_output(const char *path, char *err, size_t errlen)
         sd_io_seterr(err, errlen, "%s: cannot open: %s", path, sd_h5why(why, sizeof why));
         return -1;
     }
-    if (H5Aexists(f, "stardag_format") <= 0) {
+    if (!any_file && H5Aexists(f, "stardag_format") <= 0) {
         H5Eclear2(H5E_DEFAULT);
         sd_io_seterr(err, errlen, "%s: not a stardag output (no stardag_format attribute)", path);
         H5Fclose(f);
@@ -308,8 +328,35 @@ static int listed(const char *const *list, int n, const char *name)
     return 0;
 }
 
+/* any_file: every dataset of either file */
+static int compare_all_datasets(cmp_ctx *c)
+{
+    names la = {0}, lb = {0}, all = {0};
+    int rc = -1;
+    char why[256];
+    if (list_datasets(c->fa, &la) < 0 || list_datasets(c->fb, &lb) < 0) {
+        sd_io_seterr(c->err, c->errlen, "%s, %s: cannot list the datasets: %s", c->a, c->b, sd_h5why(why, sizeof why));
+        goto out;
+    }
+    for (int i = 0; i < la.n + lb.n; i++)
+        if (names_add(&all, i < la.n ? la.s[i] : lb.s[i - la.n]) < 0) {
+            sd_io_seterr(c->err, c->errlen, "%s, %s: out of memory", c->a, c->b);
+            goto out;
+        }
+    if (all.n > 1) qsort(all.s, all.n, sizeof *all.s, cmp_str);
+    for (int i = 0; i < all.n; i++)
+        if (compare_one(c, all.s[i], names_has(&la, all.s[i]), names_has(&lb, all.s[i])) < 0) goto out;
+    rc = 0;
+out:
+    names_free(&la);
+    names_free(&lb);
+    names_free(&all);
+    return rc;
+}
+
 static int compare_files(cmp_ctx *c)
 {
+    if (c->o->any_file) return compare_all_datasets(c);
     const sd_compare_opts *o = c->o;
     int rc = -1;
     char why[256];
@@ -408,7 +455,8 @@ int sd_compare_h5(const char *a, const char *b, const sd_compare_opts *o, FILE *
     C.bitwise = o->rtol == 0 && o->atol == 0 && !(o->scaled_tol > 0);
     sd_h5_quiet q = sd_h5_quiet_on();
     int status = SD_EXIT_BADGRAPH;
-    if ((C.fa = open_output(a, err, errlen)) < 0 || (C.fb = open_output(b, err, errlen)) < 0) goto out;
+    if ((C.fa = open_output(a, o->any_file, err, errlen)) < 0 || (C.fb = open_output(b, o->any_file, err, errlen)) < 0)
+        goto out;
     if (compare_files(&C) < 0) goto out;
     status = C.r.differ ? SD_EXIT_CHECK : SD_EXIT_OK;
     if (report) {

@@ -1,6 +1,7 @@
 /* compare.h - comparing two run outputs (docs/output-format.md) dataset by dataset: every field
  * step /fields/<name>/<step> and every scalar series under /scalars (step and time included)
- * present in either file. Used by `stardag compare` and `stardag verify`. */
+ * present in either file; or (any_file) every dataset of two HDF5 files, such as the H5MD
+ * trajectories of particle runs. Used by `stardag compare` and `stardag verify`. */
 #ifndef SD_COMPARE_H
 #define SD_COMPARE_H
 
@@ -26,6 +27,9 @@ typedef struct sd_compare_opts {
     int only_listed;            /* 1: a NULL list means "none" when the other list is given
                                    (the CLI: --fields alone compares no scalars) */
     int report_all;             /* 1: a line for every dataset; 0: only for datasets that differ */
+    int any_file;               /* 1: every dataset of two HDF5 files of any layout (an H5MD
+                                   trajectory, say), found by walking the whole file; no
+                                   stardag_format needed; fields/scalars lists are ignored */
 } sd_compare_opts;
 
 typedef struct sd_compare_result {

@@ -162,16 +162,6 @@ typedef struct combine_arg {
     sd_record *rec;
 } combine_arg;
 
-static double reduced_value(const sd_acc *a, int reduce)
-{
-    switch (reduce) {
-    case SD_REDUCE_SUM: return sd_acc_sum(a);
-    case SD_REDUCE_MAX: return a->nonfinite ? NAN : a->maxv;
-    case SD_REDUCE_MIN: return a->nonfinite ? NAN : a->minv;
-    default: return (double)a->nonfinite;
-    }
-}
-
 static void combine_cpu(void *buffers[], void *cl_arg)
 {
     const combine_arg *ca = cl_arg;
@@ -180,7 +170,7 @@ static void combine_cpu(void *buffers[], void *cl_arg)
         sd_acc total;
         sd_acc_init(&total);
         for (int t = 0; t < ca->nt; t++) sd_acc_merge(&total, (const sd_acc *)STARPU_VECTOR_GET_PTR(buffers[t]) + j);
-        double v = reduced_value(&total, ca->reduce[j]);
+        double v = sd_eng_reduced_value(&total, ca->reduce[j]);
         *(double *)STARPU_VARIABLE_GET_PTR(buffers[ca->nt + j]) = v;
         if (ca->rec) {
             ca->rec->value[ca->scalar[j]] = v;

@@ -2,6 +2,7 @@
  * the engine object, codelet set-up, task submission, records and timing. Internal. */
 #ifndef SD_ENGINE_IMPL_H
 #define SD_ENGINE_IMPL_H
+#include <math.h>
 #include <time.h>
 #include <starpu.h>
 #include "engine.h"
@@ -84,6 +85,17 @@ struct sd_engine {
     int64_t submitted;
     struct sd_pengine *pe;         /* particle domains: the block data and their tasks (pengine.c) */
 };
+
+/* A combined partial as the scalar its reduction rule (sd_reduce) makes of it. */
+static inline double sd_eng_reduced_value(const sd_acc *a, int reduce)
+{
+    switch (reduce) {
+    case SD_REDUCE_SUM: return sd_acc_sum(a);
+    case SD_REDUCE_MAX: return a->nonfinite ? NAN : a->maxv;
+    case SD_REDUCE_MIN: return a->nonfinite ? NAN : a->minv;
+    default: return (double)a->nonfinite;
+    }
+}
 
 /* One StarPU codelet (and model) per stardag codelet: built on first use, index into e->cls. */
 int sd_eng_cl_index(sd_engine *e, const sd_codelet *sc, starpu_cpu_func_t cpu, starpu_cuda_func_t cuda);

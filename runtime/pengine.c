@@ -193,10 +193,7 @@ static void pcombine_cpu(void *buffers[], void *cl_arg)
         sd_acc total;
         sd_acc_init(&total);
         for (int b = 0; b < pe->nb; b++) sd_acc_merge(&total, (const sd_acc *)STARPU_VECTOR_GET_PTR(buffers[b]) + j);
-        const int reduce = c->finish ? SD_REDUCE_SUM : c->roles[out_role[j]].reduce;
-        sums[j] = reduce == SD_REDUCE_SUM ? sd_acc_sum(&total)
-                : reduce == SD_REDUCE_MAX ? (total.nonfinite ? NAN : total.maxv)
-                : reduce == SD_REDUCE_MIN ? (total.nonfinite ? NAN : total.minv) : (double)total.nonfinite;
+        sums[j] = sd_eng_reduced_value(&total, c->finish ? SD_REDUCE_SUM : c->roles[out_role[j]].reduce);
     }
     if (c->finish) {
         sd_check_info info = pe->info;

@@ -1,7 +1,7 @@
 /* verify_particles.c - `stardag verify` for particle codelets (.domain = SD_ON_PARTICLES): their
  * test system, a small Lennard-Jones liquid run for a few velocity-Verlet steps with the codelet
- * under test in it, and the comparison of the two runs' H5MD trajectories (the thermo scalars of
- * the run output are compared by sd_compare_h5 in verify.c).
+ * under test in it (verify.c compares the two runs' thermo scalars and, with sd_compare_h5's
+ * any_file mode, every dataset of their H5MD trajectories).
  *
  * The system: 4 cells^3 atoms on an fcc lattice at the LJ liquid's density 0.8442 (LAMMPS'
  * bench/in.lj), two types (A: 3/4 of the ids, mass 1, epsilon 1, sigma 1; B: the last 1/4, mass
@@ -15,16 +15,13 @@
  * outputs to scalars of their own (s_<role>), a scalar it reads to the instantaneous temperature
  * t_inst (md.temperature just before it: md.berendsen), its required params set to 1 (clamped
  * to their range). Output: every scalar at every step; trajectory frames every 5 steps. */
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include <hdf5.h>
 
 #include "stardag/stardag.h"
-#include "h5err.h"
-#include "strtab.h"
+#include "md/md_kernels.h"
 #include "verify.h"
 
 #define RHO 0.8442   /* reduced density */
@@ -33,11 +30,11 @@
 
 int sd_verify_particle_layers(int cells)
 {
-    /* md's cell grid: floor(L / ((cutoff + skin)(1 + 1e-9))) layers; a larger margin here errs on
-     * the safe side (one block fewer at worst) */
-    const double L = cells * cbrt(4.0 / RHO);
-    const double q = floor(L / ((CUTOFF + SKIN) * (1.0 + 1e-6)));
-    return q < 1.0 ? 1 : (int)q;
+    /* the particle domain's own cell grid: a block is at least one layer of it */
+    const double a = sd_md_fcc_lattice_constant(RHO), L[3] = {cells * a, cells * a, cells * a};
+    md_grid g;
+    sd_md_grid_box(L, CUTOFF + SKIN, &g);
+    return (int)g.nc[2];
 }
 
 /* the ops of the base system (which test themselves) */
@@ -141,134 +138,4 @@ char *sd_verify_particle_graph(const sd_codelet *c, int cells, int nblocks, cons
         return NULL;
     }
     return b.s;
-}
-
-/* ---- trajectories: every dataset of two HDF5 files ----------------------------------------- */
-
-static herr_t collect_cb(hid_t g, const char *name, const H5L_info_t *info, void *data)
-{
-    if (info->type != H5L_TYPE_HARD) return 0;
-    hid_t o = H5Oopen(g, name, H5P_DEFAULT);
-    if (o < 0) return -1;
-    const int is_ds = H5Iget_type(o) == H5I_DATASET;
-    H5Oclose(o);
-    return is_ds && sd_strtab_add(data, name) < 0 ? -1 : 0;
-}
-
-/* one dataset, read as double (floats) or int64 (integers); other classes are not compared */
-typedef struct vds {
-    int kind;           /* 'f', 'i', 0: not numeric */
-    int rank;
-    hsize_t dims[H5S_MAX_RANK];
-    hsize_t n;
-    void *buf;
-} vds;
-
-static int read_ds(hid_t f, const char *name, vds *d)
-{
-    memset(d, 0, sizeof *d);
-    hid_t ds = H5Dopen2(f, name, H5P_DEFAULT), t = -1, sp = -1;
-    int rc = -1;
-    if (ds < 0) return -1;
-    if ((t = H5Dget_type(ds)) < 0 || (sp = H5Dget_space(ds)) < 0) goto out;
-    const H5T_class_t cls = H5Tget_class(t);
-    d->kind = cls == H5T_FLOAT ? 'f' : cls == H5T_INTEGER ? 'i' : 0;
-    if ((d->rank = H5Sget_simple_extent_dims(sp, d->dims, NULL)) < 0) goto out;
-    d->n = 1;
-    for (int k = 0; k < d->rank; k++) d->n *= d->dims[k];
-    if (!d->kind) {
-        rc = 0;
-        goto out;
-    }
-    /* f32 datasets widen to double exactly: bitwise equal floats stay bitwise equal */
-    if (!(d->buf = malloc(d->n ? d->n * 8 : 1))) goto out;
-    if (d->n && H5Dread(ds, d->kind == 'f' ? H5T_NATIVE_DOUBLE : H5T_NATIVE_INT64, H5S_ALL, H5S_ALL, H5P_DEFAULT,
-                        d->buf) < 0)
-        goto out;
-    rc = 0;
-out:
-    if (sp >= 0) H5Sclose(sp);
-    if (t >= 0) H5Tclose(t);
-    H5Dclose(ds);
-    return rc;
-}
-
-/* 1: the two datasets agree (bitwise, or within tol x max|a|) */
-static int ds_agree(const vds *a, const vds *b, double tol, sd_vh5_result *r)
-{
-    if (a->kind != b->kind || a->rank != b->rank || memcmp(a->dims, b->dims, sizeof a->dims)) return 0;
-    r->elements += (long long)a->n;
-    if (!a->kind) return 1;
-    if (a->kind == 'i') return !memcmp(a->buf, b->buf, a->n * 8);
-    const double *x = a->buf, *y = b->buf;
-    double amax = 0;
-    for (hsize_t i = 0; i < a->n; i++)
-        if (isfinite(x[i]) && fabs(x[i]) > amax) amax = fabs(x[i]);
-    int ok = 1;
-    for (hsize_t i = 0; i < a->n; i++) {
-        if (!memcmp(&x[i], &y[i], sizeof x[i]) || (isnan(x[i]) && isnan(y[i]))) continue;
-        if (isfinite(x[i]) && isfinite(y[i])) {
-            const double d = fabs(x[i] - y[i]);
-            const double m = fmax(fabs(x[i]), fabs(y[i]));
-            if (d > r->max_abs) r->max_abs = d;
-            if (m > 0 && d / m > r->max_rel) r->max_rel = d / m;
-            if (amax > 0 && d / amax > r->max_scaled) r->max_scaled = d / amax;
-            if (tol > 0 && d <= tol * amax) continue;
-        }
-        ok = 0;
-    }
-    return ok;
-}
-
-int sd_verify_h5_datasets(const char *a, const char *b, double tol, sd_vh5_result *r, char *err, size_t errlen)
-{
-    memset(r, 0, sizeof *r);
-    sd_h5_quiet q = sd_h5_quiet_on();
-    hid_t f[2] = {-1, -1};
-    const char *path[2] = {a, b};
-    sd_strtab names[2] = {{0}}, all = {0};
-    int rc = SD_EXIT_BADGRAPH;
-    for (int i = 0; i < 2; i++) {
-        if ((f[i] = H5Fopen(path[i], H5F_ACC_RDONLY, H5P_DEFAULT)) < 0) {
-            snprintf(err, errlen, "cannot open %s as HDF5", path[i]);
-            goto out;
-        }
-        if (H5Lvisit(f[i], H5_INDEX_NAME, H5_ITER_INC, collect_cb, &names[i]) < 0) {
-            snprintf(err, errlen, "cannot list the datasets of %s", path[i]);
-            goto out;
-        }
-        for (int k = 0; k < names[i].n; k++)
-            if (sd_strtab_add(&all, names[i].s[k]) < 0) {
-                snprintf(err, errlen, "out of memory");
-                goto out;
-            }
-    }
-    for (int k = 0; k < all.n; k++) {
-        const char *name = all.s[k];
-        vds da, db;
-        int agree = 0;
-        r->datasets++;
-        if (sd_strtab_find(&names[0], name) >= 0 && sd_strtab_find(&names[1], name) >= 0) {
-            const int ra = read_ds(f[0], name, &da), rb = read_ds(f[1], name, &db);
-            if (ra < 0 || rb < 0) {
-                snprintf(err, errlen, "cannot read the dataset %s of %s", name, ra < 0 ? a : b);
-                free(da.buf);
-                free(db.buf);
-                goto out;
-            }
-            agree = ds_agree(&da, &db, tol, r);
-            free(da.buf);
-            free(db.buf);
-        }
-        if (!agree && !r->differ++) snprintf(r->first, sizeof r->first, "/%s", name);
-    }
-    rc = r->differ ? SD_EXIT_CHECK : SD_EXIT_OK;
-out:
-    for (int i = 0; i < 2; i++) {
-        if (f[i] >= 0) H5Fclose(f[i]);
-        sd_strtab_free(&names[i]);
-    }
-    sd_strtab_free(&all);
-    sd_h5_quiet_off(q);
-    return rc;
 }

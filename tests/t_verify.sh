@@ -114,23 +114,18 @@ else
   cp "$tmp/out" "$tmp/cuda"
   t "CPU vs CUDA, every codelet with a CUDA implementation: exit 0" test "$(rc)" = 0
   t "CPU vs CUDA: no case failed" grep -q "^stardag verify: [0-9]* cases: [0-9]* ok, 0 failed, 0 errors" "$tmp/cuda"
-  # particle codelets: every case is ok, or (while the runtime refuses CUDA-only runs of graphs
-  # with CPU-only ops such as md.fcc_lattice) a skip that says so
-  bad=$(grep '^[a-zA-Z]*  *md\.' "$tmp/cuda" | grep -v '^ok  \|^skip  .*  no CUDA-only run: the runtime refuses --arch cuda' |
+  # particle codelets: every case is ok (CUDA-only particle runs keep their CPU-only ops on CPUs)
+  bad=$(grep '^[a-zA-Z]*  *md\.' "$tmp/cuda" | grep -v '^ok  ' |
     sed 's/^[a-zA-Z]*  *\([^ ]*\)  *LJ N=\([0-9]*\).*/\1\/N=\2/' | tr '\n' ' ')
-  t "CPU vs CUDA: every md case is ok or skipped for the runtime's refusal${bad:+ (not: $bad)}" test -z "$bad"
-  if grep -q "^skip  *md\..*no CUDA-only run" "$tmp/cuda"; then
-    skip "CPU vs CUDA, md: $(grep -m1 '^skip  *md\.' "$tmp/cuda" | sed 's/.*  no CUDA-only run/no CUDA-only run/')"
-  else
-    # the ones without CUDA run on the CPU in both runs and say so
-    cpuonly=
-    for c in md.fcc_lattice md.velocity_create md.berendsen; do
-      test "$(grep -c "^ok  *$c  *LJ N=[0-9]*  *f64  *bitwise (.*, cpu only" "$tmp/cuda")" = 3 || cpuonly="$cpuonly $c"
-    done
-    t "CPU vs CUDA: the md codelets without CUDA are verified as 'cpu only'${cpuonly:+ (not:$cpuonly)}" test -z "$cpuonly"
-    t "CPU vs CUDA: md.lj_force is verified on the GPU" \
-      sh -c "test \$(grep -c '^ok  *md.lj_force  *LJ N=[0-9]*  *f64  *bitwise ([0-9]* blocks; [^,]*)\$' '$tmp/cuda') = 3"
-  fi
+  t "CPU vs CUDA: every md case is ok${bad:+ (not: $bad)}" test -z "$bad"
+  # the ones without CUDA run on the CPU in both runs and say so
+  cpuonly=
+  for c in md.fcc_lattice md.velocity_create md.berendsen; do
+    test "$(grep -c "^ok  *$c  *LJ N=[0-9]*  *f64  *bitwise (.*, cpu only" "$tmp/cuda")" = 3 || cpuonly="$cpuonly $c"
+  done
+  t "CPU vs CUDA: the md codelets without CUDA are verified as 'cpu only'${cpuonly:+ (not:$cpuonly)}" test -z "$cpuonly"
+  t "CPU vs CUDA: md.lj_force is verified on the GPU" \
+    sh -c "test \$(grep -c '^ok  *md.lj_force  *LJ N=[0-9]*  *f64  *bitwise ([0-9]* blocks; [^,]*)\$' '$tmp/cuda') = 3"
 fi
 
 tap_end

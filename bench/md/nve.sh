@@ -17,12 +17,7 @@ while [ $# -gt 0 ]; do
     *) echo "usage: sh bench/md/nve.sh [--cells N] [--steps N]" >&2; exit 2 ;;
     esac
 done
-if [ -z "${STARDAG:-}" ]; then
-    for d in ${BUILDDIR:-} "$top/_build-bench" "$top/_build"; do
-        [ -x "$d/stardag" ] && { STARDAG="$d/stardag"; break; }
-    done
-fi
-[ -n "${STARDAG:-}" ] || { echo "nve.sh: no stardag binary (build first, or set STARDAG)" >&2; exit 1; }
+. "$here/find-stardag.sh"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 export STARPU_HOME="$tmp" STARPU_WORKERS_NOBIND=1 STARPU_SILENT=1

@@ -45,12 +45,7 @@ while [ $# -gt 0 ]; do
 done
 NCORES=$(nproc)
 NP=${NP:-$NCORES}
-if [ -z "${STARDAG:-}" ]; then
-    for d in ${BUILDDIR:-} "$top/_build-bench" "$top/_build"; do
-        [ -x "$d/stardag" ] && { STARDAG="$d/stardag"; break; }
-    done
-fi
-[ -n "${STARDAG:-}" ] && [ -x "$STARDAG" ] || { echo "$0: stardag not built (set BUILDDIR or STARDAG)" >&2; exit 1; }
+. "$here/find-stardag.sh"
 graph="$top/graphs/md/argon-nvt.yaml"
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/proteinmd-bench.XXXXXX")

@@ -58,12 +58,7 @@ MPIRUN=${MPIRUN:-mpirun}
 MPIFLAGS=${MPIFLAGS:-}
 SUFFIX=${SUFFIX:-opt}
 
-if [ -z "${STARDAG:-}" ]; then
-    for d in ${BUILDDIR:-} "$top/_build-bench" "$top/_build"; do
-        [ -x "$d/stardag" ] && { STARDAG="$d/stardag"; break; }
-    done
-fi
-[ -n "${STARDAG:-}" ] && [ -x "$STARDAG" ] || { echo "$0: stardag not built (set BUILDDIR or STARDAG)" >&2; exit 1; }
+. "$here/find-stardag.sh"
 command -v "$LMP" >/dev/null 2>&1 || { echo "$0: LAMMPS '$LMP' not found (Debian: apt-get install lammps)" >&2; exit 1; }
 command -v "$MPIRUN" >/dev/null 2>&1 || { echo "$0: '$MPIRUN' not found (Debian: apt-get install openmpi-bin)" >&2; exit 1; }
 
