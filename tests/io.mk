@@ -5,3 +5,6 @@ TESTS += tests/t_h5out
 check_PROGRAMS += tests/t_h5md
 tests_t_h5md_SOURCES = tests/t_h5md.c
 TESTS += tests/t_h5md
+# tests: nvcc options results depend on cannot be changed by NVCCFLAGS (cuda.mk); skips without nvcc
+TESTS += tests/t_nvcc_flags.sh
+EXTRA_DIST += tests/t_nvcc_flags.sh tests/t_nvcc_flags_probe.cu
