@@ -58,10 +58,47 @@ runrc "$sd" run "$g" --set n=16 --steps 5 --out "" --arch gpu
 t "--arch with a bad value: exit 2" sh -c "test $(rc) = 2 && grep -q \"expects any, cpu or cuda, got 'gpu'\" '$tmp/err'"
 runrc "$sd" run "$g" --set n=16 --steps 5 --out "" --arch cpu --quiet
 t "--arch cpu runs (exit 0)" test "$(rc)" = 0
-runrc "$sd" run "$g" --set n=16 --steps 5 --out "" --arch cuda --quiet
-if grep -q "none is available" "$tmp/err"; then
-  t "--arch cuda without a CUDA device: exit 1 with the reason" test "$(rc)" = 1
+# --arch cuda: what must happen follows from how stardag was built and whether a device exists.
+# StarPU's CUDA support is what --version reports; stardag's own CUDA kernels (SD_HAVE_CUDA) need
+# it and nvcc as well; devices are counted by nvidia-smi (else /dev/nvidiaN), the run sees all
+# of them (CUDA_VISIBLE_DEVICES and STARPU_NCUDA unset).
+starpu_cuda=no
+"$sd" --version | grep -q "; CUDA yes;" && starpu_cuda=yes
+built_cuda=no
+grep -q '^#define SD_HAVE_CUDA 1' "$top_builddir/config.h" && built_cuda=yes
+t "stardag is built with CUDA only if StarPU has it (built: $built_cuda, StarPU: $starpu_cuda)" \
+  sh -c "test $built_cuda = no || test $starpu_cuda = yes"
+if command -v nvidia-smi >/dev/null 2>&1; then
+  ndev=$(nvidia-smi -L 2>/dev/null | grep -c '^GPU [0-9]')
 else
-  t "--arch cuda on a CUDA machine runs (exit 0)" test "$(rc)" = 0
+  ndev=$(ls /dev 2>/dev/null | grep -c '^nvidia[0-9][0-9]*$')
+fi
+runrc env -u CUDA_VISIBLE_DEVICES -u STARPU_NCUDA "$sd" run "$g" --set n=16 --steps 5 --out "" --arch cuda --quiet \
+  --trace "$tmp/cuda.json"
+if [ $built_cuda = yes ] && [ "$ndev" -gt 0 ]; then
+  t "--arch cuda with CUDA and $ndev device(s): exit 0" test "$(rc)" = 0
+  cat >"$tmp/cuda.py" <<'PY'
+import json, sys
+ev = json.load(open(sys.argv[1]))["traceEvents"]
+names = {e["tid"]: e["args"]["name"] for e in ev if e.get("ph") == "M" and e["name"] == "thread_name"}
+tasks = [e for e in ev if e.get("cat") == "task"]
+cuda = [e for e in tasks if e["args"]["arch"] == "cuda"]
+assert cuda, "no task ran on a CUDA worker"
+assert all(names[e["tid"]].startswith("CUDA") for e in cuda), "a cuda task on a worker not named CUDA"
+lf = [e for e in tasks if e["name"] == "lattice.kg_leapfrog"]
+assert lf and all(e["args"]["arch"] == "cuda" for e in lf), "--arch cuda: every leapfrog on a CUDA worker"
+print("cuda trace ok: %d of %d tasks on CUDA workers" % (len(cuda), len(tasks)))
+PY
+  if command -v python3 >/dev/null; then
+    t "--arch cuda: the trace has the leapfrog tasks on CUDA workers only" python3 "$tmp/cuda.py" "$tmp/cuda.json"
+  else
+    t "--arch cuda: the trace has tasks on a CUDA worker" grep -q '"arch":"cuda"' "$tmp/cuda.json"
+  fi
+else
+  why="built with CUDA: $built_cuda, StarPU CUDA: $starpu_cuda, devices: $ndev"
+  t "--arch cuda without a usable CUDA device ($why): exit 1" test "$(rc)" = 1
+  t "--arch cuda without a usable CUDA device: the message says why" grep -q \
+    "kg-packet.yaml: a CUDA-only run needs a CUDA device, and none is available (stardag built with CUDA: $built_cuda)\$" "$tmp/err"
+  t "--arch cuda without a usable CUDA device: nothing ran, no trace written" sh -c "! test -e '$tmp/cuda.json' && test \$(wc -l < '$tmp/err') = 1"
 fi
 tap_end
