@@ -1,0 +1,114 @@
+/* domain_grid.c - the grid domain class: the domain.grid section (shape, spacing, boundary
+ * kinds and values per axis, the absorbing speed) and the grid's form of tiles (auto or tile
+ * extents in cells). */
+#include <string.h>
+#include "loader_impl.h"
+#include "suggest.h"
+
+static const char *const bc_names[] = {"periodic", "reflective", "absorbing", "fixed", NULL};
+
+static int bc_kind(loader *L, const yaml_node_t *n)
+{
+    const char *s = sd_ld_get_str(L, n, "a boundary kind (periodic, reflective, absorbing or fixed)");
+    for (int i = 0; bc_names[i]; i++)
+        if (!strcmp(s, bc_names[i])) return i;
+    sd_suggest sg;
+    sd_suggest_init(&sg, s);
+    for (int i = 0; bc_names[i]; i++) sd_suggest_add(&sg, bc_names[i]);
+    if (sd_suggest_best(&sg)) sd_ld_fail(L, n, "unknown boundary '%s' (did you mean '%s'?)", s, sd_suggest_best(&sg));
+    sd_ld_fail(L, n, "unknown boundary '%s' (expected periodic, reflective, absorbing or fixed)", s);
+}
+
+/* One value for all axes or a list of ndim values. */
+static int per_axis(loader *L, const yaml_node_t *n, const char *what, yaml_node_t *out[3])
+{
+    int nd = L->g->domain.ndim;
+    if (is_map(n)) sd_ld_fail(L, n, "expected one value or a list of %d for %s, got a map", nd, what);
+    if (!is_seq(n)) {
+        for (int d = 0; d < 3; d++) out[d] = (yaml_node_t *)n;
+        return 1;
+    }
+    if (seq_len(n) != nd)
+        sd_ld_fail(L, n, "%s has %d value%s for a %d-axis grid (expected 1 or %d)", what, seq_len(n), seq_len(n) == 1 ? "" : "s", nd, nd);
+    for (int d = 0; d < nd; d++) out[d] = seq_at(L, n, d);
+    return nd;
+}
+
+void sd_ld_load_grid(loader *L, const yaml_node_t *k, const yaml_node_t *G)
+{
+    static const char *const gkeys[] = {"shape", "spacing", "boundary", "boundary_value", "absorbing_speed", NULL};
+    sd_domain *D = &L->g->domain;
+    char b[32];
+    sd_ld_need_map(L, G, "domain.grid");
+    sd_ld_check_keys(L, G, gkeys, "in domain.grid");
+    D->kind = SD_DOMAIN_GRID;
+    yaml_node_t *sh = sd_ld_map_get(L, G, "shape", NULL);
+    if (!sh) sd_ld_fail(L, k, "domain.grid needs shape (a list of 1 to 3 cell counts, x first)");
+    if (!is_seq(sh)) {
+        const char *gg = got(sh);
+        if (gg) sd_ld_fail(L, sh, "expected a list of 1 to 3 cell counts for shape, got %s", gg);
+        sd_ld_fail(L, sh, "expected a list of 1 to 3 cell counts for shape, got '%s'", sval(sh));
+    }
+    if (seq_len(sh) < 1 || seq_len(sh) > 3)
+        sd_ld_fail(L, sh, "shape has %d axes (expected 1 to 3 cell counts, x first)", seq_len(sh));
+    D->ndim = seq_len(sh);
+    for (int d = 0; d < 3; d++) {
+        D->shape[d] = d < D->ndim ? sd_ld_eval_int(L, seq_at(L, sh, d), 1, (int64_t)1 << 40, "a shape entry") : 1;
+        D->spacing[d] = 1.0;
+        D->bc[d] = SD_BC_PERIODIC;
+        D->bc_value[d] = 0.0;
+    }
+    yaml_node_t *v[3], *sp = sd_ld_map_get(L, G, "spacing", NULL);
+    if (!sp) sd_ld_fail(L, k, "domain.grid needs spacing (one value or one per axis, > 0)");
+    int nv = per_axis(L, sp, "spacing", v);
+    for (int d = 0; d < (nv == 1 ? 3 : nv); d++) {
+        double x = sd_ld_eval(L, v[d]);
+        if (!(x > 0)) sd_ld_fail(L, v[d], "spacing must be > 0, got %s", sd_ld_num(b, x));
+        D->spacing[d] = x;
+        if (nv == 1) { D->spacing[1] = D->spacing[2] = x; break; }
+    }
+    yaml_node_t *bn = sd_ld_map_get(L, G, "boundary", NULL);
+    if (bn) {
+        nv = per_axis(L, bn, "boundary", v);
+        for (int d = 0; d < (nv == 1 ? 1 : nv); d++) D->bc[d] = bc_kind(L, v[d]);
+        if (nv == 1) D->bc[1] = D->bc[2] = D->bc[0];
+    }
+    yaml_node_t *bv = sd_ld_map_get(L, G, "boundary_value", NULL);
+    if (bv) {
+        nv = per_axis(L, bv, "boundary_value", v);
+        for (int d = 0; d < (nv == 1 ? 1 : nv); d++) D->bc_value[d] = sd_ld_eval(L, v[d]);
+        if (nv == 1) D->bc_value[1] = D->bc_value[2] = D->bc_value[0];
+    }
+    D->absorb_speed = 1.0;
+    yaml_node_t *as = sd_ld_map_get(L, G, "absorbing_speed", NULL);
+    if (as) {
+        double x = sd_ld_eval(L, as);
+        if (!(x > 0)) sd_ld_fail(L, as, "absorbing_speed must be > 0, got %s", sd_ld_num(b, x));
+        D->absorb_speed = x;
+    }
+}
+
+/* tiles: auto or a list of tile extents, one per axis. */
+void sd_ld_grid_tiles(loader *L, const yaml_node_t *n)
+{
+    sd_grun *r = &L->g->run;
+    const sd_domain *D = &L->g->domain;
+    if (is_scalar(n) && !strcmp(sval(n), "auto")) { r->tiles_auto = 1; return; }
+    if (!is_seq(n)) {
+        const char *gg = got(n);
+        if (gg) sd_ld_fail(L, n, "expected auto or a list of tile extents, got %s", gg);
+        sd_ld_fail(L, n, "expected auto or a list of tile extents, got '%s'", sval(n));
+    }
+    if (seq_len(n) != D->ndim)
+        sd_ld_fail(L, n, "tiles has %d value%s for a %d-axis grid (expected %d, or auto)", seq_len(n), seq_len(n) == 1 ? "" : "s",
+                   D->ndim, D->ndim);
+    r->tiles_auto = 0;
+    for (int d = 0; d < 3; d++) r->tile[d] = 1;
+    for (int d = 0; d < D->ndim; d++) {
+        yaml_node_t *x = seq_at(L, n, d);
+        r->tile[d] = sd_ld_eval_int(L, x, 1, (int64_t)1 << 40, "a tile extent");
+        if (r->tile[d] > D->shape[d])
+            sd_ld_fail(L, x, "tile extent %lld is larger than the grid (shape[%d] = %lld)", (long long)r->tile[d], d,
+                       (long long)D->shape[d]);
+    }
+}

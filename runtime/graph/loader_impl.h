@@ -1,0 +1,160 @@
+/* loader_impl.h - what the pieces of the graph loader share: the loader object (the document,
+ * the graph being filled, the name space, the data-flow state), the YAML node helpers, and the
+ * functions one piece calls in another (prefixed sd_ld_). Internal: not installed.
+ *
+ * Failure unwinds with longjmp to sd_graph_parse_ex, which frees everything the loader owns; so
+ * no function of the loader may hold malloc'd memory of its own across a call that can fail. */
+#ifndef SD_LOADER_IMPL_H
+#define SD_LOADER_IMPL_H
+#include <setjmp.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+#include <yaml.h>
+#include "graph.h"
+
+#define NS_FIELD 0
+#define NS_LEVEL 1
+#define NS_SCALAR 2
+
+typedef struct nsent { /* one name of the field/level/scalar namespace */
+    char name[SD_NAME_MAX];
+    int kind, field;
+    sd_where at;
+} nsent;
+
+typedef struct opx { /* where the parts of an op are, for data-flow messages */
+    sd_where op;
+    sd_where bind[SD_MAX_BUFS];
+} opx;
+
+typedef struct flow {
+    unsigned char *fdata;   /* [field * SD_MAX_LEVELS + level]: holds data */
+    int *lastw;             /* op index of the last write this step, -1 none */
+    unsigned char *readsince;
+    unsigned char *sdata;   /* scalars */
+} flow;
+
+typedef struct loader {
+    jmp_buf jb;
+    const char *path;
+    char *err;
+    size_t errlen;
+    const char *text;
+    yaml_parser_t parser;
+    int parser_ok;
+    yaml_document_t doc;
+    int doc_ok;
+    unsigned char *seen; /* per node: visited by the key pre-pass */
+    sd_graph *g;
+    int cap_params, cap_fields, cap_scalars, cap_init, cap_step, cap_checks, cap_ns;
+    opx *xinit, *xstep;
+    nsent *ns;
+    int nns;
+    int nvisible; /* params usable by expressions */
+    int later;    /* params defined so far in the file (for "used before defined") */
+    int have_dt;
+    int user_scalars;  /* scalars declared by the user (hidden ones follow) */
+    const char *const *set;
+    int nset;
+    const char *setprefix; /* "--set n=3: " while evaluating an override */
+    flow flow;
+    /* particle domains: the position and velocity field names, resolved once fields are known */
+    const yaml_node_t *pkey, *pposn, *pveln; /* the 'particles' key; the name nodes (NULL: default) */
+    const char *ppos, *pvel;
+} loader;
+
+/* ---- YAML node helpers ------------------------------------------------------------------- */
+
+static inline sd_where where(const yaml_node_t *n)
+{
+    sd_where w = {(int)n->start_mark.line + 1, (int)n->start_mark.column + 1};
+    return w;
+}
+
+static inline yaml_node_t *node(loader *L, int id) { return yaml_document_get_node(&L->doc, id); }
+static inline int is_map(const yaml_node_t *n) { return n->type == YAML_MAPPING_NODE; }
+static inline int is_seq(const yaml_node_t *n) { return n->type == YAML_SEQUENCE_NODE; }
+static inline int is_scalar(const yaml_node_t *n) { return n->type == YAML_SCALAR_NODE; }
+static inline const char *sval(const yaml_node_t *n) { return (const char *)n->data.scalar.value; }
+
+static inline int is_null(const yaml_node_t *n)
+{
+    if (!is_scalar(n) || n->data.scalar.style != YAML_PLAIN_SCALAR_STYLE) return 0;
+    const char *s = sval(n);
+    return !*s || !strcmp(s, "~") || !strcmp(s, "null") || !strcmp(s, "Null") || !strcmp(s, "NULL");
+}
+
+static inline const char *got(const yaml_node_t *n)
+{
+    if (is_map(n)) return "a map";
+    if (is_seq(n)) return "a list";
+    if (is_null(n)) return "nothing";
+    return NULL;
+}
+
+static inline int map_len(const yaml_node_t *n) { return (int)(n->data.mapping.pairs.top - n->data.mapping.pairs.start); }
+static inline int seq_len(const yaml_node_t *n) { return (int)(n->data.sequence.items.top - n->data.sequence.items.start); }
+static inline yaml_node_t *seq_at(loader *L, const yaml_node_t *n, int i) { return node(L, n->data.sequence.items.start[i]); }
+static inline yaml_node_t *key_at(loader *L, const yaml_node_t *n, int i) { return node(L, n->data.mapping.pairs.start[i].key); }
+static inline yaml_node_t *val_at(loader *L, const yaml_node_t *n, int i) { return node(L, n->data.mapping.pairs.start[i].value); }
+
+/* The domain class; the generic sections still branch on it here and there. */
+static inline int is_particles(const loader *L) { return L->g->domain.kind == SD_DOMAIN_PARTICLES; }
+static inline const char *dtype_name(int t) { return t == SD_F32 ? "f32" : "f64"; }
+
+/* ---- errors, YAML, values, names, params (loader_yaml.c) --------------------------------- */
+
+/* "FILE:LINE:COL: message" at line/col (line 0: "FILE: message"), then longjmp. */
+__attribute__((noreturn, format(printf, 4, 5))) void sd_ld_fail_at(loader *L, int line, int col, const char *fmt, ...);
+/* The same at node n (at no position while evaluating a --set override). */
+__attribute__((noreturn, format(printf, 3, 4))) void sd_ld_fail(loader *L, const yaml_node_t *n, const char *fmt, ...);
+__attribute__((noreturn)) void sd_ld_oom(loader *L);
+const char *sd_ld_num(char *buf, double v);
+void *sd_ld_grow(loader *L, void *arr, int n, int *cap, size_t size);
+yaml_node_t *sd_ld_map_get(loader *L, const yaml_node_t *m, const char *key, yaml_node_t **k);
+void sd_ld_need_map(loader *L, const yaml_node_t *n, const char *what);
+void sd_ld_check_keys(loader *L, const yaml_node_t *m, const char *const *allowed, const char *section);
+void sd_ld_check_maps(loader *L, int id);
+double sd_ld_eval(loader *L, const yaml_node_t *n);
+int64_t sd_ld_eval_int(loader *L, const yaml_node_t *n, int64_t lo, int64_t hi, const char *what);
+const char *sd_ld_get_str(loader *L, const yaml_node_t *n, const char *what);
+const char *sd_ld_get_name(loader *L, const yaml_node_t *n, const char *what);
+void sd_ld_ns_add(loader *L, const yaml_node_t *n, const char *name, int kind, int field);
+int sd_ld_get_bool(loader *L, const yaml_node_t *n, const char *what);
+double sd_ld_get_positive(loader *L, const yaml_node_t *n, const char *what, int strict);
+void sd_ld_load_params(loader *L, const yaml_node_t *m);
+
+/* ---- the generic sections (loader_fields.c) ---------------------------------------------- */
+
+void sd_ld_load_run(loader *L, const yaml_node_t *key, const yaml_node_t *m);
+void sd_ld_load_domain(loader *L, const yaml_node_t *key, const yaml_node_t *m);
+void sd_ld_load_fields(loader *L, const yaml_node_t *m);
+void sd_ld_add_scalar(loader *L, const char *name, sd_where at);
+void sd_ld_load_scalars(loader *L, const yaml_node_t *n);
+void sd_ld_load_tiles(loader *L, const yaml_node_t *n);
+
+/* ---- grids (domain_grid.c) --------------------------------------------------------------- */
+
+void sd_ld_load_grid(loader *L, const yaml_node_t *k, const yaml_node_t *G);
+void sd_ld_grid_tiles(loader *L, const yaml_node_t *n);
+
+/* ---- particle domains (domain_particles.c) ----------------------------------------------- */
+
+void sd_ld_load_particles(loader *L, const yaml_node_t *k, const yaml_node_t *P);
+void sd_ld_particle_fields(loader *L);
+void sd_ld_particle_tiles(loader *L, const yaml_node_t *n);
+
+/* ---- ops, bindings and data flow (loader_ops.c) ------------------------------------------ */
+
+void sd_ld_load_ops(loader *L, const yaml_node_t *n, int is_step);
+void sd_ld_call_validate(loader *L, const sd_gop *op, const yaml_node_t *at);
+void sd_ld_flow_ops(loader *L, flow *F, const sd_gop *ops, const opx *xs, int nops, int is_step);
+void sd_ld_flow_rotate(loader *L, flow *F);
+
+/* ---- output and checks (loader_output.c) ------------------------------------------------- */
+
+void sd_ld_load_output(loader *L, const yaml_node_t *m);
+void sd_ld_load_checks(loader *L, const yaml_node_t *n, const flow *F);
+
+#endif

@@ -1,0 +1,338 @@
+/* loader_ops.c - the init and step sections: each op names a registered codelet, binds its
+ * roles to field levels or scalars (checked against what the codelet declares: section, kind,
+ * components, dtype, halo), sets its params and runs its validate hook; then the data-flow
+ * analysis over init and two steps (nothing read before it is written, no write lost). */
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+#include "loader_impl.h"
+#include "suggest.h"
+
+/* ---- ops --------------------------------------------------------------------------------- */
+
+static const char *section_of(sd_access m) { return m == SD_READ ? "read" : m == SD_WRITE ? "write" : "readwrite"; }
+
+/* "<codelet> has no <what> '<name>'", with the nearest name or the list of names; does not return. */
+static void no_such(loader *L, const yaml_node_t *at, const char *codelet, const char *what, const char *name,
+                    const char *const *names, int n)
+{
+    sd_suggest sg;
+    sd_suggest_init(&sg, name);
+    char list[512] = "";
+    for (int i = 0; i < n; i++) {
+        sd_suggest_add(&sg, names[i]);
+        size_t l = strlen(list);
+        snprintf(list + l, sizeof list - l, "%s%s", i ? ", " : "", names[i]);
+    }
+    if (sd_suggest_best(&sg)) sd_ld_fail(L, at, "%s has no %s '%s' (did you mean '%s'?)", codelet, what, name, sd_suggest_best(&sg));
+    if (n) sd_ld_fail(L, at, "%s has no %s '%s' (expected one of: %s)", codelet, what, name, list);
+    sd_ld_fail(L, at, "%s has no %s '%s' (expected no %ss)", codelet, what, name, what);
+}
+
+static void bind_one(loader *L, sd_gop *op, opx *x, const sd_codelet *cl, yaml_node_t *rk, yaml_node_t *v, sd_access sec,
+                     int *first_field)
+{
+    sd_graph *g = L->g;
+    const char *rname = sval(rk);
+    int ri = sd_codelet_role_index(cl, rname);
+    if (ri < 0) {
+        const char *names[SD_MAX_BUFS];
+        for (int i = 0; i < cl->nroles; i++) names[i] = cl->roles[i].name;
+        no_such(L, rk, cl->name, "role", rname, names, cl->nroles);
+    }
+    const sd_role *r = &cl->roles[ri];
+    if (r->mode != sec)
+        sd_ld_fail(L, rk, "role '%s' of %s belongs in %s, not %s", rname, cl->name, section_of(r->mode), section_of(sec));
+    sd_binding *b = &op->bind[ri];
+    b->mode = r->mode;
+    b->halo = r->halo;
+    yaml_node_t *nn = v;
+    if (is_map(v)) {
+        static const char *const keys[] = {"field", "halo", NULL};
+        char sec2[128];
+        snprintf(sec2, sizeof sec2, "in the binding of role %s", rname);
+        sd_ld_check_keys(L, v, keys, sec2);
+        yaml_node_t *kh = NULL;
+        yaml_node_t *h = sd_ld_map_get(L, v, "halo", &kh);
+        nn = sd_ld_map_get(L, v, "field", NULL);
+        if (!nn) sd_ld_fail(L, v, "binding of role '%s' needs field (expected {field: NAME, halo: H})", rname);
+        if (h) {
+            if (r->kind != SD_ROLE_FIELD || r->mode != SD_READ || r->halo == 0)
+                sd_ld_fail(L, kh, "role '%s' of %s reads no neighbour cells, so it takes no halo", rname, cl->name);
+            if (is_particles(L))
+                sd_ld_fail(L, kh, "role '%s' of %s reads the neighbour blocks' particles; halo is a ghost width of grids (expected "
+                           "no halo)", rname, cl->name);
+            b->halo = (int)sd_ld_eval_int(L, h, 0, 1 << 20, "halo");
+            if (b->halo < r->halo)
+                sd_ld_fail(L, h, "halo %d is below the halo %d that %s declares for role '%s' (expected >= %d)", b->halo, r->halo,
+                           cl->name, rname, r->halo);
+        }
+    } else if (is_seq(v))
+        sd_ld_fail(L, v, "expected a name or {field: NAME, halo: H} for role '%s', got a list", rname);
+    const char *name = sd_ld_get_str(L, nn, "a field level or scalar name");
+    x->bind[ri] = where(nn);
+    int level = 0, fi = sd_graph_level_lookup(g, name, &level);
+    int si = fi < 0 ? sd_graph_scalar_index(g, name) : -1;
+    if (fi < 0 && si < 0) {
+        int rf = sd_graph_field_index(g, name);
+        if (rf >= 0) {
+            char list[SD_MAX_LEVELS * SD_NAME_MAX + 8] = "";
+            for (int l = 0; l < g->fields[rf].nlevels; l++) {
+                size_t q = strlen(list);
+                snprintf(list + q, sizeof list - q, "%s%s", l ? ", " : "", g->fields[rf].level[l]);
+            }
+            sd_ld_fail(L, nn, "field '%s' has time levels; bind one of them (%s)", name, list);
+        }
+        sd_suggest sg;
+        sd_suggest_init(&sg, name);
+        for (int i = 0; i < L->nns; i++)
+            if (L->ns[i].kind != NS_FIELD || g->fields[L->ns[i].field].nlevels == 1) sd_suggest_add(&sg, L->ns[i].name);
+        if (sd_suggest_best(&sg)) sd_ld_fail(L, nn, "unknown field or scalar '%s' (did you mean '%s'?)", name, sd_suggest_best(&sg));
+        sd_ld_fail(L, nn, "unknown field or scalar '%s' (expected a name from fields or scalars)", name);
+    }
+    if (r->kind == SD_ROLE_FIELD && si >= 0)
+        sd_ld_fail(L, nn, "role '%s' of %s needs a field, but '%s' is a scalar", rname, cl->name, name);
+    if (r->kind == SD_ROLE_SCALAR && fi >= 0)
+        sd_ld_fail(L, nn, "role '%s' of %s needs a scalar, but '%s' is a field", rname, cl->name, name);
+    b->is_scalar = si >= 0;
+    b->index = si >= 0 ? si : fi;
+    b->level = si >= 0 ? 0 : level;
+    if (si >= 0) { b->halo = 0; return; }
+    const sd_gfield *f = &g->fields[fi];
+    /* a neighbour-block read sees the ghosts, which are images of the positions */
+    if (is_particles(L) && r->halo > 0 && fi != g->domain.particles.position)
+        sd_ld_fail(L, nn, "role '%s' of %s reads the neighbour blocks' particles, which only the position field '%s' has "
+                   "(expected %s: %s)", rname, cl->name, g->fields[g->domain.particles.position].name, rname,
+                   g->fields[g->domain.particles.position].name);
+    if (r->ncomp && f->ncomp != r->ncomp)
+        sd_ld_fail(L, nn, "field '%s' has %d component%s, but role '%s' of %s needs %d", f->name, f->ncomp, f->ncomp == 1 ? "" : "s",
+                   rname, cl->name, r->ncomp);
+    if (r->dtypes && !(r->dtypes & (1 << f->dtype)))
+        sd_ld_fail(L, nn, "field '%s' is %s, but role '%s' of %s accepts only %s", f->name, dtype_name(f->dtype), rname, cl->name,
+                   dtype_name(f->dtype == SD_F32 ? SD_F64 : SD_F32));
+    /* roles that take any number of components are applied component by component: they must agree */
+    for (int i = 0; !r->ncomp && i < cl->nroles; i++) {
+        const sd_binding *o = &op->bind[i];
+        if (i == ri || !o->mode || o->is_scalar || cl->roles[i].ncomp) continue;
+        const sd_gfield *fo = &g->fields[o->index];
+        if (fo->ncomp != f->ncomp)
+            sd_ld_fail(L, nn, "fields '%s' (%d component%s) and '%s' (%d component%s) of one op must have the same components",
+                       fo->name, fo->ncomp, fo->ncomp == 1 ? "" : "s", f->name, f->ncomp, f->ncomp == 1 ? "" : "s");
+    }
+    if (*first_field >= 0) {
+        const sd_binding *b0 = &op->bind[*first_field];
+        const sd_gfield *f0 = &g->fields[b0->index];
+        if (f0->dtype != f->dtype)
+            sd_ld_fail(L, nn, "fields '%s' (%s) and '%s' (%s) of one op must have the same dtype", f0->name, dtype_name(f0->dtype),
+                       f->name, dtype_name(f->dtype));
+    } else
+        *first_field = ri;
+    /* one level may not be written through one role and touched through another */
+    for (int i = 0; i < cl->nroles; i++) {
+        const sd_binding *o = &op->bind[i];
+        if (i == ri || !o->mode || o->is_scalar || o->index != fi || o->level != level) continue;
+        if (o->mode != SD_READ || r->mode != SD_READ)
+            sd_ld_fail(L, nn, "'%s' is bound to roles '%s' and '%s' of one op, and one of them writes it (expected another level)",
+                       name, cl->roles[i].name, rname);
+    }
+    if (r->mode == SD_READ && b->halo > 0)
+        for (int d = 0; d < g->domain.ndim; d++)
+            if (g->domain.bc[d] == SD_BC_ABSORBING) {
+                if (f->nlevels == 1)
+                    sd_ld_fail(L, nn, "absorbing boundaries need field %s to have time levels (expected levels: [%s_prev, %s, ...])",
+                               f->name, f->name, f->name);
+                if (level == 0)
+                    sd_ld_fail(L, nn, "absorbing boundaries compute the ghosts of '%s' from the previous level, but it is the oldest "
+                               "level of field %s (expected a newer level, or an older one listed before it)", name, f->name);
+                break;
+            }
+}
+
+void sd_ld_call_validate(loader *L, const sd_gop *op, const yaml_node_t *at)
+{
+    if (!op->cl->validate) return;
+    const sd_domain *D = &L->g->domain;
+    sd_check_info info;
+    memset(&info, 0, sizeof info);
+    info.ndim = D->ndim;
+    for (int d = 0; d < 3; d++) {
+        info.shape[d] = D->shape[d];
+        info.dx[d] = D->spacing[d];
+    }
+    info.dt = L->g->run.dt;
+    info.param = op->param;
+    if (D->kind == SD_DOMAIN_PARTICLES) {
+        info.count = D->particles.count;
+        for (int d = 0; d < 3; d++) info.box[d] = D->particles.box[d];
+        info.kB = sd_units_kB(D->particles.units);
+        info.ntypes = D->particles.ntypes;
+        info.mass = D->particles.mass;
+    }
+    char msg[512] = "";
+    if (op->cl->validate(&info, msg, sizeof msg)) sd_ld_fail(L, at, "%s: %s", op->cl->name, msg[0] ? msg : "refused by its validate hook");
+}
+
+static void load_op(loader *L, yaml_node_t *item, int is_step, int idx, sd_gop *op, opx *x)
+{
+    static const char *const keys[] = {"op", "read", "write", "readwrite", "params", "every", NULL};
+    char label[48], b[32], b2[32], b3[32];
+    snprintf(label, sizeof label, "in %s op %d", is_step ? "step" : "init", idx + 1);
+    if (!is_map(item)) {
+        const char *gg = got(item);
+        sd_ld_fail(L, item, "expected an op (a map with op: CODELET, read, write, ...), got %s", gg ? gg : "a single name");
+    }
+    sd_ld_check_keys(L, item, keys, label);
+    yaml_node_t *on = sd_ld_map_get(L, item, "op", NULL);
+    if (!on) sd_ld_fail(L, item, "%s op %d has no 'op' key (expected the codelet name, e.g. op: common.fill)", is_step ? "step" : "init", idx + 1);
+    const char *cname = sd_ld_get_str(L, on, "a codelet name");
+    const sd_codelet *cl = sd_codelet_find(cname);
+    if (!cl) {
+        sd_suggest sg;
+        sd_suggest_init(&sg, cname);
+        for (int i = 0; i < sd_codelet_count(); i++) sd_suggest_add(&sg, sd_codelet_at(i)->name);
+        if (sd_suggest_best(&sg)) sd_ld_fail(L, on, "unknown codelet '%s' (did you mean '%s'?)", cname, sd_suggest_best(&sg));
+        sd_ld_fail(L, on, "unknown codelet '%s' (no registered codelet has this name)", cname);
+    }
+    if ((cl->domain == SD_ON_PARTICLES) != is_particles(L))
+        sd_ld_fail(L, on, "%s runs on %s, but this graph's domain is %s", cl->name,
+                   cl->domain == SD_ON_PARTICLES ? "particle domains" : "grids", is_particles(L) ? "particles" : "a grid");
+    op->cl = cl;
+    op->every = 1;
+    op->at = where(on);
+    x->op = op->at;
+    int first_field = -1, pset[SD_MAX_PARAMS] = {0};
+    for (int i = 0; i < map_len(item); i++) {
+        yaml_node_t *k = key_at(L, item, i), *v = val_at(L, item, i);
+        const char *kk = sval(k);
+        sd_access sec = !strcmp(kk, "read") ? SD_READ : !strcmp(kk, "write") ? SD_WRITE : !strcmp(kk, "readwrite") ? SD_READWRITE : 0;
+        if (sec) {
+            if (is_null(v)) continue;
+            char what[64];
+            snprintf(what, sizeof what, "%s (role: binding)", kk);
+            sd_ld_need_map(L, v, what);
+            for (int j = 0; j < map_len(v); j++) bind_one(L, op, x, cl, key_at(L, v, j), val_at(L, v, j), sec, &first_field);
+        } else if (!strcmp(kk, "params")) {
+            if (is_null(v)) continue;
+            sd_ld_need_map(L, v, "params");
+            for (int j = 0; j < map_len(v); j++) {
+                yaml_node_t *pk = key_at(L, v, j), *pv = val_at(L, v, j);
+                const char *pn = sval(pk);
+                int pi = sd_codelet_param_index(cl, pn);
+                if (pi < 0) {
+                    const char *names[SD_MAX_PARAMS];
+                    for (int q = 0; q < cl->nparams; q++) names[q] = cl->params[q].name;
+                    no_such(L, pk, cl->name, "param", pn, names, cl->nparams);
+                }
+                const sd_param *p = &cl->params[pi];
+                double val = sd_ld_eval(L, pv);
+                if (val < p->min || val > p->max)
+                    sd_ld_fail(L, pv, "param '%s' of %s is %s, out of its range [%s, %s]", pn, cl->name, sd_ld_num(b, val), sd_ld_num(b2, p->min),
+                               sd_ld_num(b3, p->max));
+                op->param[pi] = val;
+                pset[pi] = 1;
+            }
+        } else if (!strcmp(kk, "every")) {
+            if (!is_step) sd_ld_fail(L, k, "every is only allowed in step ops (init ops run once)");
+            op->every = (int)sd_ld_eval_int(L, v, 1, INT_MAX, "every");
+        }
+    }
+    /* optional outputs left out: bound to hidden scalars (computed, not kept; "__" names are never shown) */
+    for (int i = 0; i < cl->nroles; i++)
+        if (!op->bind[i].mode && cl->roles[i].optional) {
+            char hname[SD_NAME_MAX];
+            snprintf(hname, sizeof hname, "__%s%d_%.40s", is_step ? "step" : "init", idx + 1, cl->roles[i].name);
+            sd_ld_add_scalar(L, hname, where(on));
+            op->bind[i] = (sd_binding){.is_scalar = 1, .index = L->g->nscalars - 1, .mode = cl->roles[i].mode};
+            x->bind[i] = where(on);
+        }
+    char missing[1024] = "";
+    int nmiss = 0;
+    for (int i = 0; i < cl->nroles; i++)
+        if (!op->bind[i].mode) {
+            size_t l = strlen(missing);
+            snprintf(missing + l, sizeof missing - l, "%s%s (%s)", nmiss++ ? ", " : "", cl->roles[i].name, section_of(cl->roles[i].mode));
+        }
+    if (nmiss == 1) {
+        for (int i = 0; i < cl->nroles; i++)
+            if (!op->bind[i].mode)
+                sd_ld_fail(L, on, "op %s is missing role '%s' (expected in %s)", cl->name, cl->roles[i].name, section_of(cl->roles[i].mode));
+    }
+    if (nmiss) sd_ld_fail(L, on, "op %s is missing roles: %s", cl->name, missing);
+    for (int i = 0; i < cl->nparams; i++)
+        if (!pset[i]) {
+            if (cl->params[i].required) sd_ld_fail(L, on, "op %s needs param '%s' (required)", cl->name, cl->params[i].name);
+            op->param[i] = cl->params[i].def;
+        }
+    sd_ld_call_validate(L, op, on);
+}
+
+void sd_ld_load_ops(loader *L, const yaml_node_t *n, int is_step)
+{
+    sd_graph *g = L->g;
+    if (is_null(n)) return;
+    if (!is_seq(n)) sd_ld_fail(L, n, "expected a list of ops for %s, got %s", is_step ? "step" : "init", got(n) ? got(n) : "a single name");
+    for (int i = 0; i < seq_len(n); i++) {
+        int *cnt = is_step ? &g->nstep : &g->ninit;
+        int *cap = is_step ? &L->cap_step : &L->cap_init;
+        sd_gop **arr = is_step ? &g->step : &g->init;
+        opx **xa = is_step ? &L->xstep : &L->xinit;
+        int c0 = *cap;
+        *arr = sd_ld_grow(L, *arr, *cnt, cap, sizeof **arr);
+        if (*cap != c0) {
+            int c1 = c0;
+            *xa = sd_ld_grow(L, *xa, *cnt, &c1, sizeof **xa);
+        }
+        int k = (*cnt)++;
+        load_op(L, seq_at(L, n, i), is_step, i, &(*arr)[k], &(*xa)[k]);
+    }
+}
+
+/* ---- data flow --------------------------------------------------------------------------- */
+
+
+void sd_ld_flow_ops(loader *L, flow *F, const sd_gop *ops, const opx *xs, int nops, int is_step)
+{
+    sd_graph *g = L->g;
+    if (is_step)
+        for (int i = 0; i < g->nfields * SD_MAX_LEVELS; i++) { F->lastw[i] = -1; F->readsince[i] = 0; }
+    for (int o = 0; o < nops; o++) {
+        const sd_gop *op = &ops[o];
+        for (int r = 0; r < op->cl->nroles; r++) {
+            const sd_binding *b = &op->bind[r];
+            if (b->mode == SD_WRITE) continue;
+            const char *name = b->is_scalar ? g->scalars[b->index].name : g->fields[b->index].level[b->level];
+            if (b->is_scalar ? !F->sdata[b->index] : !F->fdata[b->index * SD_MAX_LEVELS + b->level]) {
+                if (b->is_scalar)
+                    sd_ld_fail_at(L, xs[o].op.line, xs[o].op.col, "op %s reads scalar '%s', which nothing writes before it (expected an earlier op writing it)",
+                                  op->cl->name, name);
+                sd_ld_fail_at(L, xs[o].op.line, xs[o].op.col, "op %s reads '%s', which nothing writes before it (write it in init, e.g. with common.fill)",
+                              op->cl->name, name);
+            }
+            if (!b->is_scalar) F->readsince[b->index * SD_MAX_LEVELS + b->level] = 1;
+        }
+        for (int r = 0; r < op->cl->nroles; r++) {
+            const sd_binding *b = &op->bind[r];
+            if (b->mode == SD_READ) continue;
+            if (b->is_scalar) { F->sdata[b->index] = 1; continue; }
+            int s = b->index * SD_MAX_LEVELS + b->level;
+            F->fdata[s] = 1;
+            if (!is_step) continue;
+            if (b->mode == SD_WRITE && F->lastw[s] >= 0 && !F->readsince[s])
+                sd_ld_fail_at(L, xs[o].bind[r].line, xs[o].bind[r].col,
+                              "field '%s' is written by op %d (line %d) and again here; the first write is lost (expected readwrite, or a different field)",
+                              g->fields[b->index].level[b->level], F->lastw[s] + 1, xs[F->lastw[s]].op.line);
+            F->lastw[s] = o;
+            F->readsince[s] = 0;
+        }
+    }
+}
+
+void sd_ld_flow_rotate(loader *L, flow *F)
+{
+    for (int f = 0; f < L->g->nfields; f++) {
+        int nl = L->g->fields[f].nlevels;
+        unsigned char *d = F->fdata + f * SD_MAX_LEVELS, d0 = d[0];
+        for (int l = 0; l + 1 < nl; l++) d[l] = d[l + 1];
+        d[nl - 1] = d0;
+    }
+}
