@@ -34,12 +34,12 @@
 
 SD_CUDA_SOURCES =
 SD_CUDA_DEPS = runtime/include/stardag/kernel.h runtime/include/stardag/codelet.h \
-	runtime/include/stardag/kernel_cuda.cuh runtime/halo.h runtime/halo_math.h \
+	runtime/include/stardag/kernel_cuda.cuh runtime/dm/halo.h runtime/dm/halo_math.h \
 	codelets/common/common_math.h codelets/common/common_kernels.h \
 	codelets/lattice/kg_math.h codelets/lattice/lattice_kernels.h $(top_builddir)/config.h
 SD_CUDA_LOBJS = $(SD_CUDA_SOURCES:.cu=_cu.lo)
 SD_NVCC_FLAGS = -std=c++17 -Xcompiler -fPIC -Xcompiler -Wall,-Wextra -DHAVE_CONFIG_H \
-	-I$(top_builddir) -I$(top_srcdir)/runtime/include -I$(top_srcdir)/runtime -I$(top_srcdir)/codelets
+	-I$(top_builddir) -I$(top_srcdir)/runtime/include -I$(top_srcdir)/runtime -I$(top_srcdir)/runtime/dm -I$(top_srcdir)/codelets
 SD_NVCC_PINNED = -prec-div=true -prec-sqrt=true -ftz=false -fmad=false
 sd_nvcc_pinned_names = fmad ftz prec-div prec-sqrt
 # The spellings of the pinned options (and fast math) removed from the user's NVCCFLAGS.

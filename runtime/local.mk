@@ -1,17 +1,33 @@
-libstardag_la_SOURCES += runtime/registry.c runtime/graph.h runtime/tiling.c runtime/tiling.h \
-	runtime/halo.c runtime/halo.h runtime/halo_math.h runtime/expand.c runtime/expand.h runtime/engine.c runtime/engine.h \
-	runtime/engine_impl.h runtime/pengine.c runtime/particles.c runtime/particles.h \
-	runtime/run.c runtime/dot.c runtime/dot.h \
-	runtime/trace.c runtime/trace.h runtime/transfers.c runtime/transfers.h runtime/probe.c runtime/probe.h
+# runtime/: the folders show the architecture (docs/architecture.md):
+#   graph/   the front end: the graph model, the YAML loader, expressions
+#   engine/  StarPU glue every domain shares: task kinds, submission, records, timing, trace
+#   dm/      the domain classes (grid, particles) behind one interface (dm.h)
+#   driver/  the run loop, which drives a domain through its class and the engine
+#   tools/   verify, compare, calibrate, report (charts), dot
+#   cli/     the stardag command
+AM_CPPFLAGS += -I$(top_srcdir)/runtime/graph -I$(top_srcdir)/runtime/engine -I$(top_srcdir)/runtime/dm \
+	-I$(top_srcdir)/runtime/driver -I$(top_srcdir)/runtime/tools -I$(top_srcdir)/runtime/cli
+SD_RUNTIME_INCLUDES = -I$(top_srcdir)/runtime/graph -I$(top_srcdir)/runtime/engine -I$(top_srcdir)/runtime/dm
+
+libstardag_la_SOURCES += runtime/graph/graph.h runtime/engine/registry.c \
+	runtime/engine/engine.c runtime/engine/engine.h \
+	runtime/engine/trace.c runtime/engine/trace.h runtime/engine/transfers.c runtime/engine/transfers.h \
+	runtime/engine/probe.c runtime/engine/probe.h \
+	runtime/dm/dm.h runtime/dm/dm.c \
+	runtime/dm/grid.c runtime/dm/grid_impl.h runtime/dm/grid_tasks.c runtime/dm/grid_tiling.c runtime/dm/grid_tiling.h \
+	runtime/dm/grid_expand.c runtime/dm/grid_expand.h runtime/dm/grid_halo.c runtime/dm/halo.h runtime/dm/halo_math.h \
+	runtime/dm/particles.c runtime/dm/particles_impl.h runtime/dm/particles_tasks.c runtime/dm/particles_output.c \
+	runtime/dm/particles_blocks.c runtime/dm/particles.h \
+	runtime/driver/run.c runtime/tools/dot.c runtime/tools/dot.h
 include runtime/loader.mk
-SD_CUDA_SOURCES += runtime/halo.cu
+SD_CUDA_SOURCES += runtime/dm/halo.cu
 
 bin_PROGRAMS += stardag
-stardag_SOURCES = runtime/main.c runtime/commands.h runtime/cli_util.c runtime/cli_util.h
+stardag_SOURCES = runtime/cli/main.c runtime/cli/commands.h runtime/cli/cli_util.c runtime/cli/cli_util.h
 # report: the command, the run file (HDF5), the trace (JSON), the charts (SVG)
-stardag_SOURCES += runtime/report.c runtime/report.h runtime/report_data.c runtime/report_data.h \
-	runtime/trace_read.c runtime/trace_read.h runtime/report_charts.c runtime/report_charts.h \
-	runtime/svg.c runtime/svg.h
+stardag_SOURCES += runtime/tools/report.c runtime/tools/report.h runtime/tools/report_data.c runtime/tools/report_data.h \
+	runtime/tools/trace_read.c runtime/tools/trace_read.h runtime/tools/report_charts.c runtime/tools/report_charts.h \
+	runtime/tools/svg.c runtime/tools/svg.h
 # tool commands: compare (its library API in compare.h), calibrate, verify
-libstardag_la_SOURCES += runtime/compare.c runtime/compare.h runtime/strtab.c runtime/strtab.h
-stardag_SOURCES += runtime/calibrate.c runtime/verify.c runtime/verify.h runtime/verify_particles.c
+libstardag_la_SOURCES += runtime/tools/compare.c runtime/tools/compare.h runtime/tools/strtab.c runtime/tools/strtab.h
+stardag_SOURCES += runtime/tools/calibrate.c runtime/tools/verify.c runtime/tools/verify.h runtime/tools/verify_particles.c

@@ -2,7 +2,7 @@
 check_PROGRAMS += tests/t_md_kernels
 tests_t_md_kernels_SOURCES = tests/t_md_kernels.c tests/tap.h tests/kernel_util.h tests/md_sim.h
 TESTS += tests/t_md_kernels
-# the particle domain's blocks: rebuild, ghosts, lists, errors (runtime/particles.c, no StarPU)
+# the particle domain's blocks: rebuild, ghosts, lists, errors (runtime/dm/particles_blocks.c, no StarPU)
 check_PROGRAMS += tests/t_particles
 tests_t_particles_SOURCES = tests/t_particles.c tests/tap.h
 TESTS += tests/t_particles

@@ -129,7 +129,7 @@ int main(void)
     sd_prebuild_scratch s;
     ok(sd_prebuild_scratch_make(&s, &B.pg, P.count) == 0, "scratch");
     sd_pstatus st;
-    int rc = sd_particles_rebuild(&B.pg, &P, NF, ncomp, 0, B.b, &s, 1, 0, &st);
+    int rc = sd_particles_rebuild(&(sd_prebuild_req){&B.pg, &P, NF, ncomp, 0, 1, 0}, B.b, &s, &st);
     ok(rc == SD_PST_OK && total(&B) == P.count, "first rebuild: ok, every particle kept");
     /* every particle in its block's layers, (cell, id) order, v moved with it, x0 = x */
     int order = 1, layer = 1, moved = 1, x0 = 1;
@@ -174,8 +174,10 @@ int main(void)
             sid[j] = B.b[B.pg.slot[k][j]].id;
             sty[j] = B.b[B.pg.slot[k][j]].type;
         }
-        rc = sd_particles_prepare(&B.pg, min2, k, &B.hdr[k], B.b[k].plan, src, sid, sty, 1, xv, tv, iv, start, nbr,
-                                  &scr, &scrb, &st);
+        sd_pprep io = {.hdr = &B.hdr[k], .plan = B.b[k].plan, .lists = 1, .xv = xv, .tv = tv, .iv = iv,
+                       .start = start, .nbr = nbr, .scratch = &scr, .scratch_bytes = &scrb};
+        for (int j = 0; j < B.pg.nslot[k]; j++) io.src[j] = src[j], io.src_id[j] = sid[j], io.src_type[j] = sty[j];
+        rc = sd_particles_prepare(&B.pg, min2, k, &io, &st);
         ok(rc == SD_PST_OK, "block %d: %lld home, %lld ghosts, %lld list entries", k, (long long)B.hdr[k].nh,
            (long long)B.hdr[k].ng, (long long)B.hdr[k].nl);
         entries += B.hdr[k].nl;
@@ -199,23 +201,23 @@ int main(void)
 
     /* check mode: a small move changes nothing */
     B.b[0].fld[0][0] += 0.1;
-    rc = sd_particles_rebuild(&B.pg, &P, NF, ncomp, 0, B.b, &s, 0, 1, &st);
+    rc = sd_particles_rebuild(&(sd_prebuild_req){&B.pg, &P, NF, ncomp, 0, 0, 1}, B.b, &s, &st);
     ok(rc == SD_PST_OK && B.hdr[0].rebuilt == 0 && B.b[0].fld[0][0] != B.b[0].x0[0],
        "check mode, largest move 0.1 < skin/2: no rebuild, nothing changed");
     B.b[0].fld[0][0] += 0.1;
-    rc = sd_particles_rebuild(&B.pg, &P, NF, ncomp, 0, B.b, &s, 0, 1, &st);
+    rc = sd_particles_rebuild(&(sd_prebuild_req){&B.pg, &P, NF, ncomp, 0, 0, 1}, B.b, &s, &st);
     ok(rc == SD_PST_OK && B.hdr[0].rebuilt == 1, "check mode, largest move 0.2 > skin/2: rebuilt");
 
     /* errors leave the blocks as they were */
     const int64_t victim = B.b[1].id[3];
     B.b[1].fld[0][3] = NAN;
-    rc = sd_particles_rebuild(&B.pg, &P, NF, ncomp, 0, B.b, &s, 0, 0, &st);
+    rc = sd_particles_rebuild(&(sd_prebuild_req){&B.pg, &P, NF, ncomp, 0, 0, 0}, B.b, &s, &st);
     ok(rc == SD_PST_LOST && st.id == victim, "a NaN position: particle %lld is lost", (long long)victim);
     char msg[512];
     sd_pstatus_message(&st, &P, 42, msg, sizeof msg);
     ok(strstr(msg, "step 42: particle") && strstr(msg, "is lost"), "message: %s", msg);
     B.b[1].fld[0][3] = B.b[1].x0[3] + 0.6 * B.pg.L[0];
-    rc = sd_particles_rebuild(&B.pg, &P, NF, ncomp, 0, B.b, &s, 0, 0, &st);
+    rc = sd_particles_rebuild(&(sd_prebuild_req){&B.pg, &P, NF, ncomp, 0, 0, 0}, B.b, &s, &st);
     ok(rc == SD_PST_JUMP && st.id == victim && fabs(st.value - 0.6 * B.pg.L[0]) < 1e-9,
        "a particle that moved 0.6 L since the rebuild: lost (jump %.3f)", st.value);
     B.b[1].fld[0][3] = B.b[1].x0[3];
@@ -226,7 +228,7 @@ int main(void)
     memcpy(keep, B.b[0].fld[0], sizeof(double) * 3 * B.pg.cap_h);
     for (int64_t i = 0; i < B.hdr[0].nh; i++) B.b[0].fld[0][i + 2 * B.pg.cap_h] = z1, B.b[0].x0[i + 2 * B.pg.cap_h] = z1;
     for (int64_t i = 0; i < B.hdr[2].nh; i++) B.b[2].fld[0][i + 2 * B.pg.cap_h] = z1, B.b[2].x0[i + 2 * B.pg.cap_h] = z1;
-    rc = sd_particles_rebuild(&B.pg, &P, NF, ncomp, 0, B.b, &s, 0, 0, &st);
+    rc = sd_particles_rebuild(&(sd_prebuild_req){&B.pg, &P, NF, ncomp, 0, 0, 0}, B.b, &s, &st);
     ok(rc == SD_PST_HOME_ROOM && st.block == 1 && st.need == P.count && st.have == B.pg.cap_h,
        "everything in one layer: block 1 has no room (needs %lld, has %lld)", (long long)st.need, (long long)st.have);
     ok(B.hdr[0].nh == before_nh[0] && B.hdr[1].nh == before_nh[1] && B.hdr[2].nh == before_nh[2] &&
@@ -247,13 +249,15 @@ int main(void)
     for (int c = 0; c < 3; c++) B.b[0].fld[0][7 + c * B.pg.cap_h] = B.b[0].fld[0][8 + c * B.pg.cap_h] + (c ? 0 : 0.3);
     sd_prebuild_scratch_free(&s);
     sd_prebuild_scratch_make(&s, &B.pg, P.count);
-    rc = sd_particles_rebuild(&B.pg, &P, NF, ncomp, 0, B.b, &s, 1, 0, &st);
+    rc = sd_particles_rebuild(&(sd_prebuild_req){&B.pg, &P, NF, ncomp, 0, 1, 0}, B.b, &s, &st);
     ok(rc == SD_PST_OK, "one block: rebuilt");
     const double *src1[1] = {B.b[0].fld[0]};
     const int64_t *sid1[1] = {B.b[0].id};
     const int32_t *sty1[1] = {B.b[0].type};
-    rc = sd_particles_prepare(&B.pg, min2, 0, &B.hdr[0], B.b[0].plan, src1, sid1, sty1, 1, xv, tv, iv, start, nbr,
-                              &scr, &scrb, &st);
+    sd_pprep io1 = {.hdr = &B.hdr[0], .plan = B.b[0].plan, .src = {src1[0]}, .src_id = {sid1[0]},
+                    .src_type = {sty1[0]}, .lists = 1, .xv = xv, .tv = tv, .iv = iv, .start = start, .nbr = nbr,
+                    .scratch = &scr, .scratch_bytes = &scrb};
+    rc = sd_particles_prepare(&B.pg, min2, 0, &io1, &st);
     ok(rc == SD_PST_OVERLAP && ((st.id == 7 && st.id2 == 8) || (st.id == 8 && st.id2 == 7)) &&
        fabs(st.value - 0.3) < 1e-12, "particles 7 and 8 at 0.3 sigma: overlap, both named (%lld, %lld, r %.3f)",
        (long long)st.id, (long long)st.id2, st.value);

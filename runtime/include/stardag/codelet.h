@@ -16,9 +16,11 @@ typedef enum {
     SD_REDUCTION, /* one task per tile producing partials (read roles may have halos), then one
                      combine task writing the scalars */
     SD_WHOLE,     /* one task that sees every tile, called tile by tile in a fixed order */
-    SD_NEIGHBOR   /* particles: one task per block; read roles with halo > 0 also see the particles
+    SD_NEIGHBOR,  /* particles: one task per block; read roles with halo > 0 also see the particles
                      of the neighbour blocks within the list range (ghosts), and the block's
                      neighbour lists; writes only the block's own particles */
+    SD_SCATTER_ADD /* element -> vertex contributions summed exactly and in a fixed order (meshes;
+                     no domain class implements it yet: a graph using one is refused at load) */
 } sd_pattern;
 
 /* The kind of domain a codelet runs on. */

@@ -183,34 +183,45 @@ typedef struct sd_pdomain {
     const void *pair;           /* the md pack's pair table (md_lj_table) */
 } sd_pdomain;
 
-/* ---- Tile arguments --------------------------------------------------------------------------
- * A grid field is split into tiles; each tile buffer carries a ghost zone (halo) around its
- * interior. p[b] points at interior cell (0,0,0), component 0, of buffer b; neighbours are at
- * p[b][i + j*sy[b] + k*sz[b]] for i in [-h, n[0]+h) etc. Scalar buffers point at one double. */
+/* ---- Kernel arguments ------------------------------------------------------------------------
+ * What every kernel sees, whatever its domain: buffer pointers and per-buffer layout, parameters,
+ * the step and time, reduction partials. Then the view of the part the task works on, one per
+ * domain class (a union: a kernel reads only its class's members):
+ *  - grids: a tile. Each tile buffer carries a ghost zone (halo) around its interior; p[b] points at
+ *    interior cell (0,0,0), component 0, of buffer b; neighbours are at p[b][i + j*sy[b] + k*sz[b]]
+ *    for i in [-h, n[0]+h) etc.
+ *  - particles: the block(s) the task works on (one, or every block for SD_WHOLE) and the domain;
+ *    p[] and sc[] describe block 0's field buffers (sc = the block's capacity).
+ * Scalar buffers point at one double. */
 typedef struct sd_tile_args {
-    int ndim;
-    int64_t n[3];      /* interior cells of this tile along x, y, z (1 for absent axes) */
-    int64_t origin[3]; /* global index of the tile's first interior cell */
-    int64_t shape[3];  /* global grid shape */
-    double dx[3];      /* grid spacing */
-    int bc[3];         /* sd_bc of each axis (ghosts already hold the boundary values) */
     int nbuf;
     void *p[SD_MAX_BUFS];
-    int64_t sy[SD_MAX_BUFS], sz[SD_MAX_BUFS], sc[SD_MAX_BUFS]; /* element strides: row, plane, component */
+    int64_t sc[SD_MAX_BUFS];     /* element stride between components */
     int ncomp[SD_MAX_BUFS];
     int dtype[SD_MAX_BUFS];
-    int halo[SD_MAX_BUFS];
     double param[SD_MAX_PARAMS]; /* in the codelet's declared parameter order */
     int64_t step;                /* the step being computed (0 during init) */
     double time, dt;
     int nacc;
     sd_acc *acc; /* reduction partials: one per reduced scalar role, in role order (or the
                     codelet's npartials when it has a finish hook) */
-    /* particle domains: the block(s) this task works on (one, or every block for SD_WHOLE) and
-       the domain; p[] and sc[] above describe block 0's field buffers (sc = capacity) */
-    int nblk;
-    const sd_pblock *blk;
-    const sd_pdomain *pd;
+    union {
+        struct { /* grids: one tile */
+            int ndim;
+            int64_t n[3];      /* interior cells of this tile along x, y, z (1 for absent axes) */
+            int64_t origin[3]; /* global index of the tile's first interior cell */
+            int64_t shape[3];  /* global grid shape */
+            double dx[3];      /* grid spacing */
+            int bc[3];         /* sd_bc of each axis (ghosts already hold the boundary values) */
+            int64_t sy[SD_MAX_BUFS], sz[SD_MAX_BUFS]; /* element strides: row, plane */
+            int halo[SD_MAX_BUFS];
+        };
+        struct { /* particles: blocks */
+            int nblk;
+            const sd_pblock *blk;
+            const sd_pdomain *pd;
+        };
+    };
 } sd_tile_args;
 
 /* Layout of one tile buffer: interior n[d] cells padded by h ghost cells on both sides of each

@@ -1,6 +1,7 @@
-/* run.c - running a loaded graph: StarPU set-up, asynchronous submission of steps with a bound
- * on steps in flight, host-side results (output, checks, progress) as tasks deliver them,
- * SIGINT handling, and the final summary. */
+/* run.c - running a loaded graph: StarPU set-up, the engine and the graph's domain (dm/dm.h),
+ * asynchronous submission of steps with a bound on steps in flight, host-side results (output,
+ * checks, progress) as tasks deliver them, SIGINT handling, and the final summary. The domain is
+ * driven only through its class's functions. */
 #include <errno.h>
 #include <math.h>
 #include <signal.h>
@@ -12,10 +13,9 @@
 #include <unistd.h>
 #include <starpu.h>
 #include "config.h"
+#include "dm.h"
 #include "engine.h"
-#include "h5md.h"
 #include "h5out.h"
-#include "particles.h"
 #include "probe.h"
 #include "trace.h"
 #include "transfers.h"
@@ -48,11 +48,9 @@ typedef struct run_state {
     const sd_graph *g;
     const sd_run_opts *o;
     sd_engine *e;
+    sd_dm *dm;
     sd_h5out *out;
     const char *out_path;  /* the output file, when there is one */
-    sd_h5md *traj;         /* particle domains: the H5MD trajectory */
-    int64_t traj_frames;
-    int thermo_header;     /* particle domains: the thermo table's header was printed */
     int64_t steps;
     int failed;            /* SD_EXIT_* once something stops the run */
     char why[1024];
@@ -117,80 +115,26 @@ static void check_scalars(run_state *s, const sd_record *r)
     }
 }
 
-/* Particle domains: one trajectory frame (positions, velocities, in id order). */
-static void write_frame(run_state *s, const sd_record *r, double t)
-{
-    char err[1024];
-    if (!s->traj || s->failed == SD_EXIT_RUNTIME) return;
-    const int64_t N = s->g->domain.particles.count;
-    const double *pos = r->data, *vel = pos + 3 * N;
-    const int64_t *ids = (const int64_t *)(vel + 3 * N);
-    if (sd_h5md_append(s->traj, r->step, t, pos, vel, SD_H5MD_SOA, ids, err, sizeof err) < 0)
-        fail(s, SD_EXIT_RUNTIME, "%s", err);
-    else s->traj_frames++;
-}
-
-/* Particle domains: the thermo table in the log (one row per step with computed scalars) and as
- * H5MD observables. */
-static void thermo_row(run_state *s, const sd_record *r, double t)
-{
-    const sd_graph *g = s->g;
-    char err[1024];
-    int any = 0;
-    for (int i = 0; i < g->nscalars; i++) any |= r->computed[i] && strncmp(g->scalars[i].name, "__", 2);
-    if (!any) return;
-    if (!s->o->quiet) {
-        if (!s->thermo_header) {
-            printf("%10s", "step");
-            for (int i = 0; i < g->nscalars; i++)
-                if (strncmp(g->scalars[i].name, "__", 2)) printf(" %17s", g->scalars[i].name);
-            printf("\n");
-            s->thermo_header = 1;
-        }
-        printf("%10lld", (long long)r->step);
-        for (int i = 0; i < g->nscalars; i++)
-            if (strncmp(g->scalars[i].name, "__", 2)) {
-                if (r->computed[i]) printf(" %17.10g", r->value[i]);
-                else printf(" %17s", "-");
-            }
-        printf("\n");
-        fflush(stdout);
-    }
-    if (!s->traj || s->failed == SD_EXIT_RUNTIME) return;
-    for (int i = 0; i < g->nscalars; i++)
-        if (r->computed[i] && strncmp(g->scalars[i].name, "__", 2) &&
-            sd_h5md_observable(s->traj, g->scalars[i].name, r->step, t, r->value[i], err, sizeof err) < 0) {
-            fail(s, SD_EXIT_RUNTIME, "%s", err);
-            return;
-        }
-}
-
 static void handle_record(run_state *s, sd_record *r)
 {
     const sd_graph *g = s->g;
     char err[1024];
     double t = r->step * g->run.dt;
     if (r->error) fail(s, r->error_status ? r->error_status : SD_EXIT_CHECK, "%s", r->error);
-    if (r->is_field && r->field < 0) {
-        write_frame(s, r, t);
-        return;
-    }
     if (r->is_field) {
-        if (s->out && !(s->failed == SD_EXIT_RUNTIME)) {
-            int i = 0;
-            while (i < g->output.nfields && g->output.field[i] != r->field) i++;
-            if (sd_h5out_write_field(s->out, i, r->step, t, r->data, err, sizeof err) < 0 ||
-                sd_h5out_commit(s->out, err, sizeof err) < 0)
-                fail(s, SD_EXIT_RUNTIME, "%s", err);
-            else s->field_steps++, s->last_commit = now();
-        }
+        if (s->failed == SD_EXIT_RUNTIME) return; /* writing failed before: write nothing more */
+        int w = s->dm->cls->write_snapshot(s->dm, r, s->out, err, sizeof err);
+        if (w < 0) fail(s, SD_EXIT_RUNTIME, "%s", err);
+        else if (w > 0) s->field_steps++, s->last_commit = now();
         return;
     }
     for (int i = 0; i < g->nscalars; i++)
         if (r->computed[i]) s->latest[i] = r->value[i];
     if (r->step > s->last_step_done) s->last_step_done = r->step;
     check_scalars(s, r);
-    if (g->domain.kind == SD_DOMAIN_PARTICLES) thermo_row(s, r, t);
+    if (s->dm->cls->on_scalars &&
+        s->dm->cls->on_scalars(s->dm, r, s->o->quiet, s->failed != SD_EXIT_RUNTIME, err, sizeof err) < 0)
+        fail(s, SD_EXIT_RUNTIME, "%s", err);
     int64_t every = g->output.scalars_every;
     if (!s->out || every <= 0 || r->step % every || s->failed == SD_EXIT_RUNTIME) return;
     double row[32];
@@ -246,29 +190,15 @@ static void progress(run_state *s, int64_t step, double t0, int final)
 static void summary(run_state *s, int64_t steps_done, double wall, double run_wall, const char *sched, int ncpu)
 {
     const sd_graph *g = s->g;
-    const sd_tiling *t = sd_engine_tiling(s->e);
-    int64_t o[3], n[3];
-    sd_tile_box(t, 0, o, n);
-    sd_particle_stats ps;
-    if (sd_engine_particle_stats(s->e, &ps)) {
-        const int64_t N = g->domain.particles.count;
-        printf("stardag: %s: %lld steps in %.3f s (%.3f ms/step, %.3g atom-steps/s), %lld tasks, %d CPU + %u CUDA "
-               "workers, sched %s, %lld particles in %d blocks (slabs of a %lldx%lldx%lld cell grid; room for %lld "
-               "particles, %lld ghosts, %lld list entries each), %lld neighbour-list rebuilds\n",
-               g->name, (long long)steps_done, wall, steps_done ? 1e3 * wall / steps_done : 0.0,
-               (double)N * steps_done / fmax(wall, 1e-9), (long long)sd_engine_tasks_submitted(s->e), ncpu,
-               starpu_cuda_worker_get_count(), sched, (long long)N, ps.nblocks, (long long)ps.cells[0],
-               (long long)ps.cells[1], (long long)ps.cells[2], (long long)ps.cap_home, (long long)ps.cap_ghost,
-               (long long)ps.cap_list, (long long)ps.rebuilds);
-        if (ps.dangerous)
-            printf("  warning: %lld rebuilds came after some particle had moved more than skin/2: pairs may have been "
-                   "missed (rebuild more often, a bigger skin, or neighbor: {check: true})\n", (long long)ps.dangerous);
-    } else printf("stardag: %s: %lld steps in %.3f s (%.3f ms/step, %.1f steps/s), %lld tasks, %d CPU + %u CUDA workers, "
-           "sched %s, %d tiles (%dx%dx%d) of %lldx%lldx%lld cells\n",
-           g->name, (long long)steps_done, wall, steps_done ? 1e3 * wall / steps_done : 0.0,
-           steps_done / fmax(wall, 1e-9), (long long)sd_engine_tasks_submitted(s->e), ncpu,
-           starpu_cuda_worker_get_count(), sched, t->ntiles, t->nt[0],
-           t->nt[1], t->nt[2], (long long)n[0], (long long)n[1], (long long)n[2]);
+    const sd_dm_class *cls = s->dm->cls;
+    char parts[512], rate[64];
+    cls->describe(s->dm, parts, sizeof parts);
+    if (cls->rate) cls->rate(s->dm, steps_done, wall, rate, sizeof rate);
+    else snprintf(rate, sizeof rate, "%.1f steps/s", steps_done / fmax(wall, 1e-9));
+    printf("stardag: %s: %lld steps in %.3f s (%.3f ms/step, %s), %lld tasks, %d CPU + %u CUDA workers, sched %s, %s\n",
+           g->name, (long long)steps_done, wall, steps_done ? 1e3 * wall / steps_done : 0.0, rate,
+           (long long)sd_engine_tasks_submitted(s->e), ncpu, starpu_cuda_worker_get_count(), sched, parts);
+    if (cls->report) cls->report(s->dm);
     const sd_codelet_stats *st;
     int nst = sd_engine_stats(s->e, &st);
     static const char *arch[SD_NARCH] = {"cpu", "cuda"};
@@ -293,13 +223,12 @@ static void summary(run_state *s, int64_t steps_done, double wall, double run_wa
                 printf("  %s %.1f MB (%lld)", s->xfer.name[b], s->xfer.bytes[b] / 1e6, (long long)s->xfer.count[b]);
         printf("\n");
     }
-    if (s->out_path && g->domain.kind == SD_DOMAIN_PARTICLES)
+    if (s->out_path && !g->output.nfields)
         printf("  output: %s (%lld scalar rows)\n", s->out_path, (long long)s->scalar_rows);
     else if (s->out_path)
         printf("  output: %s (%lld field steps, %lld scalar rows)\n", s->out_path, (long long)s->field_steps,
                (long long)s->scalar_rows);
-    if (g->output.trajectory[0])
-        printf("  trajectory: %s (%lld frames)\n", g->output.trajectory, (long long)s->traj_frames);
+    if (cls->report_output) cls->report_output(s->dm);
     for (int i = 0; i < g->nchecks; i++) {
         const sd_gcheck *c = &g->checks[i];
         const char *verdict = s->cfailed[i] ? "FAILED" : "ok";
@@ -331,8 +260,12 @@ static int setup_output(run_state *s, const char *path, const char *sched, int n
     sd_h5meta meta = {.graph_path = g->path, .graph_text = g->text, .stardag_version = PACKAGE_VERSION,
                       .starpu_version = sv, .sched = sched, .host = host, .start_time = start,
                       .cmdline = s->o->cmdline, .ncpu = ncpu, .ncuda = (int)starpu_cuda_worker_get_count()};
-    s->out = sd_h5out_create(path, &meta, g->domain.ndim, g->domain.shape, g->domain.spacing, g->output.nfields,
-                             fnames, dtypes, ncomp, g->output.nscalars, snames, err, sizeof err);
+    int ndim;
+    int64_t shape[3];
+    double spacing[3];
+    s->dm->cls->field_layout(s->dm, &ndim, shape, spacing);
+    s->out = sd_h5out_create(path, &meta, ndim, shape, spacing, g->output.nfields, fnames, dtypes, ncomp,
+                             g->output.nscalars, snames, err, sizeof err);
     if (!s->out) {
         fprintf(stderr, "stardag: %s\n", err);
         return -1;
@@ -443,35 +376,6 @@ static void env_restore(env_saved *sv, int n)
     }
 }
 
-/* Particle domains: the H5MD trajectory, species = type indices by id. */
-static int setup_trajectory(run_state *s)
-{
-    const sd_particles *P = &s->g->domain.particles;
-    char err[1024];
-    int32_t *species = malloc(sizeof *species * (size_t)P->count);
-    if (!species) {
-        fprintf(stderr, "stardag: out of memory\n");
-        return -1;
-    }
-    for (int64_t i = 0; i < P->count; i++) species[i] = sd_particles_type_of(P, i);
-    const int real = P->units == SD_UNITS_REAL;
-    sd_h5md_opts ho = {.creator_version = PACKAGE_VERSION, .species = species};
-    s->traj = sd_h5md_create(s->g->output.trajectory, "stardag", NULL, P->count, P->box, real ? "nm" : NULL,
-                             real ? "ps" : NULL, &ho, err, sizeof err);
-    free(species);
-    if (!s->traj) {
-        fprintf(stderr, "stardag: %s\n", err);
-        return -1;
-    }
-    return 0;
-}
-
-static void snapshot_fields(run_state *s, int64_t step)
-{
-    const sd_goutput *o = &s->g->output;
-    for (int i = 0; i < o->nfields; i++) sd_engine_submit_snapshot(s->e, o->field[i], o->field_level[i], step);
-}
-
 int sd_run(const sd_graph *g, const sd_run_opts *o)
 {
     run_state S = {.g = g, .o = o}, *s = &S;
@@ -537,30 +441,26 @@ int sd_run(const sd_graph *g, const sd_run_opts *o)
         return SD_EXIT_RUNTIME;
     }
 
-    int64_t tile[3];
-    int hmax = 0;
-    for (int f = 0; f < g->nfields; f++) hmax = g->fields[f].halo > hmax ? g->fields[f].halo : hmax;
-    if (o->tile[0] > 0) memcpy(tile, o->tile, sizeof tile);
-    else if (!g->run.tiles_auto) memcpy(tile, g->run.tile, sizeof tile);
-    else sd_tiling_auto(&g->domain, ncpu, ncuda, hmax, tile);
-    const int particles = g->domain.kind == SD_DOMAIN_PARTICLES;
-
     char err[1024];
     s->t0_us = starpu_timing_now();
     sd_engine_opts eo = {.use_models = !strncmp(sched, "dm", 2) || strstr(sched, "heft") != NULL,
-                         .arch = o->arch, .profile = s->profile, .trace = s->trace, .t0_us = s->t0_us,
-                         .nblocks = particles && o->tile[0] > 0 ? (int)o->tile[0] : 0};
-    s->e = sd_engine_create(g, tile, &eo, err, sizeof err);
+                         .arch = o->arch, .profile = s->profile, .trace = s->trace, .t0_us = s->t0_us};
+    sd_dm_opts dmo = {.ncpu = ncpu, .ncuda = ncuda};
+    memcpy(dmo.parts, o->tile, sizeof dmo.parts);
+    s->e = sd_engine_create(g, &eo, err, sizeof err);
+    if (s->e) s->dm = sd_dm_create(g, s->e, &dmo, err, sizeof err);
     int status = SD_EXIT_OK;
-    if (s->e && sd_engine_unrunnable(s->e)) {
+    if (s->dm && sd_engine_unrunnable(s->e)) {
         snprintf(err, sizeof err, "codelet %s has no CUDA implementation, so a CUDA-only run cannot execute it",
                  sd_engine_unrunnable(s->e));
-        sd_engine_destroy(s->e);
-        s->e = NULL;
         status = SD_EXIT_BADGRAPH;
     }
-    if (!s->e) {
+    if (!s->dm || status) {
         fprintf(stderr, "stardag: %s: %s\n", g->path, err);
+        sd_dm_release(s->dm);
+        sd_engine_release(s->e);
+        sd_dm_destroy(s->dm);
+        sd_engine_free(s->e);
         starpu_shutdown();
         sd_trace_free(s->trace);
         env_restore(env, nenv);
@@ -578,18 +478,17 @@ int sd_run(const sd_graph *g, const sd_run_opts *o)
         status = SD_EXIT_RUNTIME;
         goto done;
     }
-    if (particles && g->output.trajectory[0] && setup_trajectory(s) < 0) {
+    if (s->dm->cls->open_output && s->dm->cls->open_output(s->dm, err, sizeof err) < 0) {
+        fprintf(stderr, "stardag: %s\n", err);
         status = SD_EXIT_RUNTIME;
         goto done;
     }
-    const int64_t te = g->output.trajectory_every;
 
     int tty = !o->quiet && isatty(2);
 
     double t_start = now();
-    sd_engine_submit_init(s->e);
-    if (s->out && g->output.fields_every > 0) snapshot_fields(s, 0);
-    if (s->traj) sd_engine_submit_snapshot(s->e, -1, 0, 0);
+    s->dm->cls->submit_init(s->dm);
+    s->dm->cls->submit_output(s->dm, 0, 0, s->out != NULL);
     sd_engine_seal(s->e);
     starpu_task_wait_for_all(); /* the step-loop timing starts after the init ops */
     double t0 = now();
@@ -599,14 +498,13 @@ int sd_run(const sd_graph *g, const sd_run_opts *o)
     while (step < s->steps && !s->failed && !interrupted) {
         int64_t before = sd_engine_tasks_submitted(s->e);
         step++;
-        sd_engine_submit_step(s->e, step);
-        int64_t fe = g->output.fields_every;
-        if (s->out && fe > 0 && (step % fe == 0 || step == s->steps)) snapshot_fields(s, step);
-        if (s->traj && (step % te == 0 || step == s->steps)) sd_engine_submit_snapshot(s->e, -1, 0, step);
+        s->dm->cls->submit_step(s->dm, step);
+        s->dm->cls->submit_output(s->dm, step, step == s->steps, s->out != NULL);
         sd_engine_seal(s->e);
         int64_t k = sd_engine_tasks_submitted(s->e) - before;
         if (k > per_step_max) per_step_max = k;
         drain_records(s, 0);
+        if (sd_engine_fatal(s->e)) fail(s, SD_EXIT_RUNTIME, "%s", sd_engine_fatal(s->e));
         /* at most `inflight` steps of tasks outstanding: bounds memory, keeps the pipeline full */
         starpu_task_wait_for_n_submitted((unsigned)(inflight * per_step_max));
         sample_transfers(s);
@@ -615,6 +513,7 @@ int sd_run(const sd_graph *g, const sd_run_opts *o)
     starpu_task_wait_for_all();
     double wall = now() - t0;
     drain_records(s, 1);
+    if (sd_engine_fatal(s->e)) fail(s, SD_EXIT_RUNTIME, "%s", sd_engine_fatal(s->e));
     sample_transfers(s);
     if (tty) progress(s, step, t0, 1);
 
@@ -634,12 +533,9 @@ int sd_run(const sd_graph *g, const sd_run_opts *o)
         }
         s->out = NULL;
     }
-    if (s->traj) {
-        if (sd_h5md_close(s->traj, err, sizeof err) < 0) {
-            fprintf(stderr, "stardag: %s\n", err);
-            if (!status) status = SD_EXIT_RUNTIME;
-        }
-        s->traj = NULL;
+    if (s->dm->cls->close_output && s->dm->cls->close_output(s->dm, err, sizeof err) < 0) {
+        fprintf(stderr, "stardag: %s\n", err);
+        if (!status) status = SD_EXIT_RUNTIME;
     }
     if (!o->quiet) summary(s, step, wall, now() - t_start, sched, ncpu);
     if (status && *s->why) fprintf(stderr, "stardag: %s: %s\n", g->path, s->why);
@@ -651,7 +547,7 @@ int sd_run(const sd_graph *g, const sd_run_opts *o)
     }
 done:
     if (s->out) sd_h5out_close(s->out, "error", 0, 0, err, sizeof err);
-    if (s->traj) sd_h5md_close(s->traj, err, sizeof err);
+    sd_dm_release(s->dm);
     sd_engine_release(s->e);
     free(s->ref);
     free(s->have_ref);
@@ -659,6 +555,7 @@ done:
     free(s->cfailed);
     free(s->latest);
     starpu_shutdown();
+    sd_dm_destroy(s->dm);
     sd_engine_free(s->e);
     sd_trace_free(s->trace);
     env_restore(env, nenv);

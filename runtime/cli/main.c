@@ -7,6 +7,7 @@
 #include "cli_util.h"
 #include "commands.h"
 #include "dot.h"
+#include "dm.h"
 #include "graph.h"
 
 static const char usage[] =
@@ -59,14 +60,13 @@ static const char *access_name(sd_access m) { return m == SD_READ ? "read" : m =
 
 static int list_codelets(void)
 {
-    static const char *pattern[] = {"pointwise", "stencil", "reduction", "whole-field", "neighbour-block"};
     for (int i = 0; i < sd_codelet_count(); i++) {
         const sd_codelet *c = sd_codelet_at(i);
         char impl[64];
         if (!c->cuda) snprintf(impl, sizeof impl, "cpu");
         else if (c->cuda_tol == 0) snprintf(impl, sizeof impl, "cpu, cuda bitwise");
         else snprintf(impl, sizeof impl, "cpu, cuda within %.3g", c->cuda_tol);
-        printf("%s  [%s%s; %s]  %s\n", c->name, c->domain == SD_ON_PARTICLES ? "particles, " : "", pattern[c->pattern], impl,
+        printf("%s  [%s%s; %s]  %s\n", c->name, c->domain == SD_ON_PARTICLES ? "particles, " : "", sd_pattern_name(c->pattern), impl,
                c->doc ? c->doc : "");
         for (int r = 0; r < c->nroles; r++) {
             const sd_role *ro = &c->roles[r];

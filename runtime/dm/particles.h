@@ -75,22 +75,41 @@ int32_t sd_particles_type_of(const sd_particles *P, int64_t id);
  * and fields are left alone. */
 void sd_particles_assign(const sd_pgeom *pg, const sd_particles *P, sd_pbuf *b);
 
-/* The whole-domain rebuild. pos: index of the position field. first: the first build (positions
- * at the last build are not known: no displacement checks). check: rebuild only if some particle
- * moved more than skin/2 since the last build (or its position is not finite); otherwise every
- * header gets rebuilt = 0 and nothing changes. Returns the status (also in st); on an error the
- * blocks are left as they were. */
-int sd_particles_rebuild(const sd_pgeom *pg, const sd_particles *P, int nf, const int *ncomp, int pos, sd_pbuf *b,
-                         sd_prebuild_scratch *s, int first, int check, sd_pstatus *st);
+/* The whole-domain rebuild: what it works on and how. */
+typedef struct sd_prebuild_req {
+    const sd_pgeom *geom;
+    const sd_particles *P;
+    int nfields;
+    const int *ncomp;   /* per field */
+    int position;       /* index of the position field */
+    int first;          /* the first build: positions at the last build are not known (no displacement checks) */
+    int check;          /* rebuild only if some particle moved more than skin/2 since the last build (or its
+                           position is not finite); otherwise every header gets rebuilt = 0 and nothing changes */
+} sd_prebuild_req;
+/* Returns the status (also in st); on an error the blocks are left as they were. */
+int sd_particles_rebuild(const sd_prebuild_req *req, sd_pbuf *b, sd_prebuild_scratch *s, sd_pstatus *st);
 
-/* Per-block preparation before neighbour ops. src[k]: block slot k's positions (stride cap_h),
- * sid/stype: its ids and types. lists = 0: only the coordinates in xv (home copy, ghost images);
- * lists = 1 (after a rebuild): also tv, iv and the neighbour lists, and the overlap check (a pair
- * closer than min_distance * sigma_ab: min2 from sd_particles_min_distance2). scratch: grown with realloc as needed (one per block). */
-int sd_particles_prepare(const sd_pgeom *pg, const double *min2, int b, sd_phdr *hdr,
-                         const md_ghost *plan, const double *const *src, const int64_t *const *sid,
-                         const int32_t *const *stype, int lists, double *xv, int32_t *tv, int64_t *iv, int64_t *start,
-                         int32_t *nbr, void **scratch, size_t *scratch_bytes, sd_pstatus *st);
+/* One block's preparation before neighbour ops: its inputs (header, ghost plan, and for each
+ * source slot k of the block the positions src[k] (stride cap_h), ids and types) and outputs. */
+typedef struct sd_pprep {
+    sd_phdr *hdr;
+    const md_ghost *plan;
+    const double *src[3];
+    const int64_t *src_id[3];
+    const int32_t *src_type[3];
+    int lists;          /* 0: only the coordinates in xv (home copy, ghost images); 1 (after a rebuild):
+                           also tv, iv and the neighbour lists, and the overlap check */
+    double *xv;         /* home then ghost positions, component stride cap_h + cap_g */
+    int32_t *tv;        /* their types */
+    int64_t *iv;        /* their ids */
+    int64_t *start;     /* neighbour lists (CSR) */
+    int32_t *nbr;
+    void **scratch;     /* grown with realloc as needed (one per block) */
+    size_t *scratch_bytes;
+} sd_pprep;
+/* min2: squared overlap distances (a pair closer than min_distance * sigma_ab stops the run), from
+ * sd_particles_min_distance2. */
+int sd_particles_prepare(const sd_pgeom *pg, const double *min2, int b, const sd_pprep *io, sd_pstatus *st);
 
 /* A one-line description of a failed status at a step ("step 40: particle 17 is lost: ..."). */
 void sd_pstatus_message(const sd_pstatus *st, const sd_particles *P, int64_t step, char *buf, size_t len);

@@ -194,9 +194,12 @@ static int find_lost(const sd_pgeom *pg, int pos, const sd_pbuf *b, int first, s
     return SD_PST_OK;
 }
 
-int sd_particles_rebuild(const sd_pgeom *pg, const sd_particles *P, int nf, const int *ncomp, int pos, sd_pbuf *b,
-                         sd_prebuild_scratch *s, int first, int check, sd_pstatus *st)
+int sd_particles_rebuild(const sd_prebuild_req *req, sd_pbuf *b, sd_prebuild_scratch *s, sd_pstatus *st)
 {
+    const sd_pgeom *pg = req->geom;
+    const sd_particles *P = req->P;
+    const int nf = req->nfields, pos = req->position, first = req->first, check = req->check;
+    const int *ncomp = req->ncomp;
     memset(st, 0, sizeof *st);
     const int nb = pg->nb;
     const int64_t N = s->n, ch = pg->cap_h;
@@ -287,16 +290,23 @@ int sd_particles_rebuild(const sd_pgeom *pg, const sd_particles *P, int nf, cons
     return SD_PST_OK;
 }
 
-int sd_particles_prepare(const sd_pgeom *pg, const double *min2, int b, sd_phdr *hdr,
-                         const md_ghost *plan, const double *const *src, const int64_t *const *sid,
-                         const int32_t *const *stype, int lists, double *xv, int32_t *tv, int64_t *iv, int64_t *start,
-                         int32_t *nbr, void **scratch, size_t *scratch_bytes, sd_pstatus *st)
+int sd_particles_prepare(const sd_pgeom *pg, const double *min2, int b, const sd_pprep *io, sd_pstatus *st)
 {
+    sd_phdr *hdr = io->hdr;
+    const md_ghost *plan = io->plan;
+    const double *const *src = io->src;
+    const int64_t *const *sid = io->src_id;
+    const int32_t *const *stype = io->src_type;
+    double *xv = io->xv;
+    int32_t *tv = io->tv, *nbr = io->nbr;
+    int64_t *iv = io->iv, *start = io->start;
+    void **scratch = io->scratch;
+    size_t *scratch_bytes = io->scratch_bytes;
     memset(st, 0, sizeof *st);
     const int64_t nh = hdr->nh, ng = hdr->ng, ch = pg->cap_h, xvsc = pg->cap_h + pg->cap_g;
     for (int c = 0; c < 3; c++) memcpy(xv + c * xvsc, src[0] + c * ch, sizeof(double) * (size_t)nh);
     sd_md_ghost_fill_slots(ng, plan, pg->L, src, ch, xv + nh, xvsc);
-    if (!lists) return SD_PST_OK;
+    if (!io->lists) return SD_PST_OK;
     memcpy(iv, sid[0], sizeof(int64_t) * (size_t)nh);
     memcpy(tv, stype[0], sizeof(int32_t) * (size_t)nh);
     sd_md_ghost_gather_slots(ng, plan, sid, stype, iv + nh, tv + nh);

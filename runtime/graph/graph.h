@@ -158,6 +158,9 @@ typedef struct sd_graph {
 /* Boltzmann constant in a unit system: 1 (lj), 0.00831446261815324 kJ/mol/K (real). */
 double sd_units_kB(sd_units u);
 
+/* Does op (step list) run at this step? */
+static inline int sd_op_due(const sd_gop *op, int64_t step) { return op->every <= 1 || step % op->every == 0; }
+
 /* Lookups by name: index or -1. */
 int sd_graph_field_index(const sd_graph *g, const char *name);
 int sd_graph_scalar_index(const sd_graph *g, const char *name);

@@ -1,7 +1,7 @@
 /* tiling.c - tile decomposition of a structured grid. */
 #include <stdio.h>
 #include <stdlib.h>
-#include "tiling.h"
+#include "grid_tiling.h"
 
 int sd_tiling_make(sd_tiling *t, const sd_domain *dom, const int64_t tile[3], int min_extent, char *err,
                    size_t errlen)

@@ -5,7 +5,7 @@
 #ifndef SD_EXPAND_H
 #define SD_EXPAND_H
 #include "graph.h"
-#include "tiling.h"
+#include "grid_tiling.h"
 
 typedef enum { SD_H_TILE = 0, SD_H_FACE, SD_H_PARTIAL, SD_H_SCALAR } sd_hkind;
 /* TILE: a = buffer, b = tile; FACE: a = buffer, b = tile, c = face (2*axis+side);
@@ -54,9 +54,5 @@ void sd_plan_init(sd_plan *p, sd_emit_fn emit, void *ctx);
 void sd_plan_step(sd_plan *p, int64_t step, sd_emit_fn emit, void *ctx);
 /* Snapshot tasks (one per tile) of a field level as bound now. */
 void sd_plan_snapshot(sd_plan *p, int field, int level, int64_t step, sd_emit_fn emit, void *ctx);
-/* Does op (step list) run at this step? */
-int sd_op_due(const sd_gop *op, int64_t step);
-/* How many scalar roles a codelet writes (reduction outputs). */
-int sd_codelet_nacc(const sd_codelet *c);
 
 #endif

@@ -5,7 +5,7 @@
 #include <unistd.h>
 #include "dot.h"
 #include "probe.h"
-#include "expand.h"
+#include "grid_expand.h"
 
 typedef struct dot_ctx {
     const sd_graph *g;

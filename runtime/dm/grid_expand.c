@@ -1,16 +1,7 @@
 /* expand.c - ops to tile tasks, see expand.h. */
 #include <stdlib.h>
 #include <string.h>
-#include "expand.h"
-
-int sd_codelet_nacc(const sd_codelet *c)
-{
-    int n = 0;
-    for (int r = 0; r < c->nroles; r++) n += c->roles[r].kind == SD_ROLE_SCALAR && c->roles[r].mode != SD_READ;
-    return n;
-}
-
-int sd_op_due(const sd_gop *op, int64_t step) { return op->every <= 1 || step % op->every == 0; }
+#include "grid_expand.h"
 
 int sd_plan_make(sd_plan *p, const sd_graph *g, const sd_tiling *t)
 {

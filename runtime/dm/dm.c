@@ -1,0 +1,68 @@
+/* dm.c - the table of domain classes and the calls every class shares. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "dm.h"
+
+extern const sd_dm_class sd_dm_grid, sd_dm_particles;
+
+static const sd_dm_class *const classes[] = {&sd_dm_grid, &sd_dm_particles};
+#define NCLASSES ((int)(sizeof classes / sizeof classes[0]))
+
+const sd_dm_class *sd_dm_class_of(sd_domain_kind kind)
+{
+    for (int i = 0; i < NCLASSES; i++)
+        if (classes[i]->kind == kind) return classes[i];
+    return NULL;
+}
+
+const sd_dm_class *sd_dm_class_find(const char *name)
+{
+    for (int i = 0; i < NCLASSES; i++)
+        if (!strcmp(classes[i]->name, name)) return classes[i];
+    return NULL;
+}
+
+int sd_dm_class_count(void) { return NCLASSES; }
+const sd_dm_class *sd_dm_class_at(int i) { return i >= 0 && i < NCLASSES ? classes[i] : NULL; }
+
+const char *sd_pattern_name(sd_pattern p)
+{
+    static const char *const names[] = {[SD_POINTWISE] = "pointwise", [SD_STENCIL] = "stencil",
+                                        [SD_REDUCTION] = "reduction", [SD_WHOLE] = "whole-field",
+                                        [SD_NEIGHBOR] = "neighbour-block", [SD_SCATTER_ADD] = "scatter-add"};
+    return (unsigned)p < sizeof names / sizeof names[0] && names[p] ? names[p] : "unknown";
+}
+
+sd_dm *sd_dm_create(const sd_graph *g, sd_engine *e, const sd_dm_opts *o, char *err, size_t errlen)
+{
+    const sd_dm_class *cls = sd_dm_class_of(g->domain.kind);
+    if (!cls) {
+        snprintf(err, errlen, "no domain class runs this graph's domain");
+        return NULL;
+    }
+    sd_dm *dm = calloc(1, sizeof *dm);
+    if (!dm) {
+        snprintf(err, errlen, "out of memory");
+        return NULL;
+    }
+    *dm = (sd_dm){cls, g, e, NULL};
+    if (cls->create(dm, o, err, errlen) < 0) {
+        sd_dm_release(dm);
+        sd_dm_destroy(dm);
+        return NULL;
+    }
+    return dm;
+}
+
+void sd_dm_release(sd_dm *dm)
+{
+    if (dm && dm->data) dm->cls->release(dm);
+}
+
+void sd_dm_destroy(sd_dm *dm)
+{
+    if (!dm) return;
+    if (dm->data) dm->cls->destroy(dm);
+    free(dm);
+}

@@ -1,0 +1,97 @@
+/* dm.h - domain classes: what the data of a simulation is and how its ops become tasks.
+ *
+ * A class (one per data shape: dm/grid.c, dm/particles.c; later meshes, batches) is a table of
+ * functions, like PETSc's DM objects: it creates its parts (tiles, blocks, ...) and registers them
+ * with StarPU, expands each op into tasks by the op's access pattern, exchanges ghosts, binds a
+ * task's buffers into the kernel's view, snapshots fields for output and writes its own output.
+ * It does this through the engine (engine/engine.h), which runs tasks and knows no domain; the run
+ * loop (driver/run.c) drives a domain only through this interface. Adding a domain is a new file
+ * here and one line in dm.c's class table; no engine or run-loop file changes. */
+#ifndef SD_DM_H
+#define SD_DM_H
+#include <stddef.h>
+#include <stdint.h>
+#include "engine.h"
+#include "graph.h"
+
+typedef struct sd_dm sd_dm;
+
+/* What the run asks of a domain at creation. */
+typedef struct sd_dm_opts {
+    int64_t parts[3];  /* parts[0] > 0: the user's --tiles (a grid's tile shape, a particle domain's
+                          block count in parts[0]); else the graph's, or automatic */
+    int ncpu, ncuda;   /* workers, for automatic partitioning */
+} sd_dm_opts;
+
+/* The run's output file as a domain sees it (fields go there; see sd_dm_class.write_snapshot). */
+struct sd_h5out;
+
+/* Where a field's values live in a domain ("cells", "particles"; meshes: vertices, faces, edges). */
+#define SD_DM_MAX_LOCATIONS 4
+
+typedef struct sd_dm_class {
+    const char *name;          /* the key under domain: in a graph */
+    sd_domain_kind kind;
+    sd_on codelets;            /* the codelets it runs (sd_codelet.domain) */
+    unsigned patterns;         /* the access patterns it implements: bits 1 << sd_pattern */
+    const char *const *locations; /* NULL-terminated; a field's location indexes it (0 = default) */
+    /* in a CUDA-only run, ops without a CUDA implementation run on CPUs rather than refusing */
+    int cpu_fallback;
+
+    /* The domain's parts and data, its task kinds (sd_eng_kind), registered with StarPU. 0, or -1
+     * with a message. Nothing is submitted yet. */
+    int (*create)(sd_dm *dm, const sd_dm_opts *o, char *err, size_t errlen);
+    /* Tasks of the init ops, then of one step's due ops (and whatever ghosts they need). */
+    void (*submit_init)(sd_dm *dm);
+    void (*submit_step)(sd_dm *dm, int64_t step);
+    /* Snapshot tasks for the output due at step (last: the run's last step); each fills a record
+     * (sd_record, is_field) that write_snapshot receives. fields_out: an output file takes fields. */
+    void (*submit_output)(sd_dm *dm, int64_t step, int last, int fields_out);
+    /* Output of the domain's own (a particle trajectory): opened before init, closed at the end.
+     * 0, or -1 with a message. Either may be NULL. */
+    int (*open_output)(sd_dm *dm, char *err, size_t errlen);
+    int (*close_output)(sd_dm *dm, char *err, size_t errlen);
+    /* A completed snapshot record into the run's file `out` (may be NULL) or the domain's own
+     * output. 1 when something was written, 0 if not, -1 with a message. */
+    int (*write_snapshot)(sd_dm *dm, const sd_record *r, struct sd_h5out *out, char *err, size_t errlen);
+    /* A completed scalar record (a particle domain's thermo table and H5MD observables). May be
+     * NULL. 0, or -1 with a message. quiet: print nothing; write: also into the domain's output
+     * (0 once writing failed). */
+    int (*on_scalars)(sd_dm *dm, const sd_record *r, int quiet, int write, char *err, size_t errlen);
+    /* The output file's spatial layout for fields (ndim 0: the domain writes no fields there). */
+    void (*field_layout)(const sd_dm *dm, int *ndim, int64_t shape[3], double spacing[3]);
+    /* The summary's description of the parts ("8 tiles (1x1x8) of 64x64x8 cells"); rate: the
+     * domain's throughput unit per second for steps_done steps in wall seconds (may be NULL). */
+    void (*describe)(const sd_dm *dm, char *buf, size_t len);
+    void (*rate)(const sd_dm *dm, int64_t steps_done, double wall, char *buf, size_t len);
+    /* Lines added to the summary, after its first line (warnings) and after the output file's line
+     * (the domain's own output); either may be NULL. */
+    void (*report)(const sd_dm *dm);
+    void (*report_output)(const sd_dm *dm);
+    /* Unregister and free the data (all tasks done), then free the rest. */
+    void (*release)(sd_dm *dm);
+    void (*destroy)(sd_dm *dm);
+} sd_dm_class;
+
+struct sd_dm {
+    const sd_dm_class *cls;
+    const sd_graph *g;
+    sd_engine *e;
+    void *data;                /* the class's */
+};
+
+/* The class of a graph's domain, by kind; NULL for a kind no class implements. */
+const sd_dm_class *sd_dm_class_of(sd_domain_kind kind);
+/* Classes by their graph key ("grid"); NULL if none. */
+const sd_dm_class *sd_dm_class_find(const char *name);
+int sd_dm_class_count(void);
+const sd_dm_class *sd_dm_class_at(int i);
+/* The name of an access pattern, for messages ("stencil", "neighbour-block"). */
+const char *sd_pattern_name(sd_pattern p);
+
+/* A domain for graph g on engine e. NULL with a message. */
+sd_dm *sd_dm_create(const sd_graph *g, sd_engine *e, const sd_dm_opts *o, char *err, size_t errlen);
+void sd_dm_release(sd_dm *dm);
+void sd_dm_destroy(sd_dm *dm);
+
+#endif

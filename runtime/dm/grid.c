@@ -1,0 +1,452 @@
+/* grid.c - the grid domain class: a structured grid of 1 to 3 axes cut into tiles (grid_tiling.c),
+ * one StarPU vector per tile and time level with a ghost zone, face buffers for the halo exchange,
+ * one exact partial per tile and reduction. The expansion (grid_expand.c) decides which tasks an
+ * op needs; this file gives them data handles and arguments and submits them through the engine.
+ * Fields are written to the run's HDF5 file (with XDMF) from whole-field snapshots. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <starpu.h>
+#include "config.h"
+#include "grid_impl.h"
+#include "h5out.h"
+
+#ifdef SD_HAVE_CUDA
+#define CUDA_FN(f) (f)
+#else
+#define CUDA_FN(f) NULL
+#endif
+
+typedef struct grid {
+    sd_dm *dm;
+    sd_tiling t;
+    sd_plan plan;
+    int nt;
+    void **tile_mem;               /* [buf * nt + tile] */
+    starpu_data_handle_t *tile_h;
+    void **face_mem;               /* [(buf * nt + tile) * 6 + face] */
+    starpu_data_handle_t *face_h;
+    sd_acc **part_mem;             /* [slot]: nt * npartials accumulators */
+    starpu_data_handle_t *part_h;  /* [slot * nt + tile] */
+    sd_halo_geom *geom;            /* [field * nt + tile] */
+    op_tmpl *tmpl_init, *tmpl_step; /* [op * nt + tile] */
+    int *kind_init, *kind_step;
+    int k_pack, k_unpack, k_combine, k_snapshot;
+    pack_arg *pack_args;           /* [field * nt + tile] */
+    unpack_arg *unpack_args, *unpack_args_old; /* without / with the previous level (absorbing sides) */
+    sd_check_info info;            /* for reductions' finish hooks */
+    sd_record *snap_rec;           /* the snapshot being emitted (made with its tile 0) */
+} grid;
+
+static void fill_tmpl(const grid *G, const sd_gop *op, op_tmpl *T, int tile)
+{
+    const sd_graph *g = G->dm->g;
+    memset(T, 0, sizeof *T);
+    sd_tile_args *a = &T->a;
+    a->ndim = g->domain.ndim;
+    sd_tile_box(&G->t, tile, a->origin, a->n);
+    for (int d = 0; d < 3; d++) {
+        a->shape[d] = G->t.shape[d];
+        a->dx[d] = d < g->domain.ndim ? g->domain.spacing[d] : 1.0;
+        a->bc[d] = g->domain.bc[d];
+    }
+    int slot = 0;
+    for (int r = 0; r < op->cl->nroles; r++) {
+        const sd_binding *b = &op->bind[r];
+        if (b->is_scalar) {
+            if (b->mode == SD_READ) slot++;
+            else a->nacc++;
+            continue;
+        }
+        const sd_gfield *f = &g->fields[b->index];
+        int64_t off, total;
+        sd_tile_layout(a->ndim, a->n, f->halo, f->ncomp, &a->sy[slot], &a->sz[slot], &a->sc[slot], &off, &total);
+        a->ncomp[slot] = f->ncomp;
+        a->dtype[slot] = f->dtype;
+        a->halo[slot] = f->halo;
+        T->off_bytes[slot] = off * (int64_t)sd_dtype_size(f->dtype);
+        slot++;
+    }
+    a->nbuf = slot;
+    for (int i = 0; i < op->cl->nparams; i++) a->param[i] = op->param[i];
+    a->dt = g->run.dt;
+}
+
+/* Halo arguments depend on the field and tile only: built once, shared by every exchange. */
+static void make_halo_args(grid *G, int f, int tile)
+{
+    const sd_graph *g = G->dm->g;
+    size_t k = (size_t)f * G->nt + tile;
+    pack_arg *pa = &G->pack_args[k];
+    unpack_arg *ua = &G->unpack_args[k];
+    pa->m = sd_eng_meter(G->dm->e, G->k_pack);
+    ua->m = sd_eng_meter(G->dm->e, G->k_unpack);
+    pa->e = ua->e = G->dm->e;
+    pa->geom = ua->geom = &G->geom[k];
+    int buffer = 1;
+    for (int d = 0; d < g->domain.ndim; d++)
+        for (int s = 0; s < 2; s++) {
+            int nb = sd_tile_neighbor(&G->t, tile, d, s);
+            if (nb >= 0 && nb != tile) { /* the same order as grid_expand.c's face handles */
+                pa->axis[pa->nfaces] = d;
+                pa->side[pa->nfaces++] = s;
+            }
+            unpack_action *a = &ua->act[ua->nact++];
+            a->axis = d;
+            a->side = s;
+            if (nb == tile) a->kind = ACT_WRAP;
+            else if (nb >= 0) {
+                a->kind = ACT_FACE;
+                a->buffer = buffer++;
+            } else if (g->domain.bc[d] == SD_BC_REFLECTIVE) a->kind = ACT_REFLECT;
+            else if (g->domain.bc[d] == SD_BC_FIXED) {
+                a->kind = ACT_FIXED;
+                a->value = g->domain.bc_value[d];
+            } else {
+                double cdt = g->domain.absorb_speed * g->run.dt, dx = g->domain.spacing[d];
+                a->kind = ACT_ABSORB;
+                a->value = (cdt - dx) / (cdt + dx);
+            }
+        }
+    G->unpack_args_old[k] = *ua;
+    G->unpack_args_old[k].old = buffer; /* the previous level comes after the faces */
+}
+
+/* Every tile buffer must fit one StarPU vector and every snapshot the host's memory: checked
+ * before anything is allocated. */
+static int check_sizes(const grid *G, char *err, size_t errlen)
+{
+    const sd_graph *g = G->dm->g;
+    for (int f = 0; f < g->nfields; f++) {
+        const sd_gfield *fd = &g->fields[f];
+        size_t es = sd_dtype_size(fd->dtype);
+        for (int tl = 0; tl < G->nt; tl++) {
+            int64_t o[3], n[3], sy, sz, sc, off, total;
+            sd_tile_box(&G->t, tl, o, n);
+            sd_tile_layout(g->domain.ndim, n, fd->halo, fd->ncomp, &sy, &sz, &sc, &off, &total);
+            char what[256];
+            snprintf(what, sizeof what, "a tile of field %s (%lldx%lldx%lld cells, ghost width %d, %d components)",
+                     fd->name, (long long)n[0], (long long)n[1], (long long)n[2], fd->halo, fd->ncomp);
+            if (sd_eng_vector_fits(total, es, what, err, errlen) < 0) return -1;
+        }
+    }
+    for (int i = 0; i < g->output.nfields; i++) {
+        const sd_gfield *fd = &g->fields[g->output.field[i]];
+        uint64_t cells = (uint64_t)G->t.shape[0] * (uint64_t)G->t.shape[1] * (uint64_t)G->t.shape[2];
+        if (cells > SIZE_MAX / sd_dtype_size(fd->dtype) / (uint64_t)fd->ncomp) {
+            snprintf(err, errlen, "an output snapshot of field %s (%llu cells, %d components) does not fit in memory",
+                     fd->name, (unsigned long long)cells, fd->ncomp);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+static int alloc_tables(grid *G)
+{
+    const sd_graph *g = G->dm->g;
+    const size_t nt = G->nt, nbuf = G->plan.nbuf, nslots = G->plan.nslots;
+    G->tile_mem = calloc(nbuf * nt + 1, sizeof *G->tile_mem);
+    G->tile_h = calloc(nbuf * nt + 1, sizeof *G->tile_h);
+    G->face_mem = calloc(nbuf * nt * 6 + 1, sizeof *G->face_mem);
+    G->face_h = calloc(nbuf * nt * 6 + 1, sizeof *G->face_h);
+    G->part_mem = calloc(nslots + 1, sizeof *G->part_mem);
+    G->part_h = calloc((nslots + 1) * nt, sizeof *G->part_h);
+    G->geom = calloc((size_t)g->nfields * nt + 1, sizeof *G->geom);
+    G->tmpl_init = calloc((size_t)(g->ninit + 1) * nt, sizeof *G->tmpl_init);
+    G->tmpl_step = calloc((size_t)(g->nstep + 1) * nt, sizeof *G->tmpl_step);
+    G->kind_init = calloc(g->ninit + 1, sizeof(int));
+    G->kind_step = calloc(g->nstep + 1, sizeof(int));
+    G->pack_args = calloc((size_t)g->nfields * nt + 1, sizeof *G->pack_args);
+    G->unpack_args = calloc((size_t)g->nfields * nt + 1, sizeof *G->unpack_args);
+    G->unpack_args_old = calloc((size_t)g->nfields * nt + 1, sizeof *G->unpack_args_old);
+    return G->tile_mem && G->tile_h && G->face_mem && G->face_h && G->part_mem && G->part_h && G->geom &&
+                   G->tmpl_init && G->tmpl_step && G->kind_init && G->kind_step && G->pack_args && G->unpack_args &&
+                   G->unpack_args_old
+               ? 0
+               : -1;
+}
+
+static int register_buffers(grid *G, char *err, size_t errlen)
+{
+    const sd_graph *g = G->dm->g;
+    const int nt = G->nt;
+    for (int b = 0; b < G->plan.nbuf; b++) {
+        int f = G->plan.buf_field[b];
+        size_t es = sd_dtype_size(g->fields[f].dtype);
+        char what[128];
+        snprintf(what, sizeof what, "a tile of field %s", g->fields[f].name);
+        for (int tl = 0; tl < nt; tl++) {
+            const sd_halo_geom *hg = &G->geom[f * nt + tl];
+            int64_t sy, sz, sc, off, total;
+            sd_tile_layout(hg->ndim, hg->n, hg->h, hg->ncomp, &sy, &sz, &sc, &off, &total);
+            if (sd_eng_vector(&G->tile_mem[b * nt + tl], &G->tile_h[b * nt + tl], total, es, what, err, errlen) < 0)
+                return -1;
+            if (hg->h == 0) continue;
+            for (int d = 0; d < g->domain.ndim; d++)
+                for (int s = 0; s < 2; s++) {
+                    int nb = sd_tile_neighbor(&G->t, tl, d, s);
+                    if (nb < 0 || nb == tl) continue; /* boundary, or wrapped in place */
+                    size_t k = ((size_t)b * nt + tl) * 6 + 2 * d + s;
+                    if (sd_eng_vector(&G->face_mem[k], &G->face_h[k], sd_face_count(hg, d), es, what, err, errlen) < 0)
+                        return -1;
+                }
+        }
+    }
+    return 0;
+}
+
+static int grid_create(sd_dm *dm, const sd_dm_opts *o, char *err, size_t errlen)
+{
+    const sd_graph *g = dm->g;
+    sd_engine *e = dm->e;
+    grid *G = calloc(1, sizeof *G);
+    if (!G) goto oom;
+    dm->data = G;
+    G->dm = dm;
+    int hmax = 0;
+    for (int f = 0; f < g->nfields; f++)
+        if (g->fields[f].halo > hmax) hmax = g->fields[f].halo;
+    int64_t tile[3];
+    if (o->parts[0] > 0) memcpy(tile, o->parts, sizeof tile);
+    else if (!g->run.tiles_auto) memcpy(tile, g->run.tile, sizeof tile);
+    else sd_tiling_auto(&g->domain, o->ncpu, o->ncuda, hmax, tile);
+    if (sd_tiling_make(&G->t, &g->domain, tile, hmax, err, errlen) < 0) return -1;
+    G->nt = G->t.ntiles;
+    if (sd_plan_make(&G->plan, g, &G->t) < 0 || alloc_tables(G) < 0) goto oom;
+    if (check_sizes(G, err, errlen) < 0) return -1;
+    const int nt = G->nt;
+    G->k_pack = sd_eng_kind(e, "halo pack", "stardag.halo_pack", sd_grid_pack_cpu, CUDA_FN(sd_grid_pack_cuda));
+    G->k_unpack = sd_eng_kind(e, "halo unpack", "stardag.halo_unpack", sd_grid_unpack_cpu, CUDA_FN(sd_grid_unpack_cuda));
+    G->k_combine = sd_eng_combine_kind(e, "reduction combine", "stardag.combine");
+    /* snapshots deliver to host memory: CPU only */
+    G->k_snapshot = sd_eng_kind(e, "output snapshot", "stardag.snapshot", sd_grid_snapshot_cpu, NULL);
+    for (int f = 0; f < g->nfields; f++)
+        for (int tl = 0; tl < nt; tl++) {
+            int64_t org[3], n[3];
+            sd_tile_box(&G->t, tl, org, n);
+            sd_halo_geom_make(&G->geom[f * nt + tl], g->domain.ndim, n, g->fields[f].halo, g->fields[f].ncomp,
+                              g->fields[f].dtype);
+            make_halo_args(G, f, tl);
+        }
+    if (register_buffers(G, err, errlen) < 0) return -1;
+    for (int i = 0; i < g->ninit + g->nstep; i++) {
+        int init = i < g->ninit, k = init ? i : i - g->ninit;
+        const sd_gop *op = init ? &g->init[k] : &g->step[k];
+        int slot = init ? G->plan.slot_init[k] : G->plan.slot_step[k];
+        (init ? G->kind_init : G->kind_step)[k] = sd_eng_op_kind(e, op->cl, sd_grid_op_cpu, CUDA_FN(sd_grid_op_cuda), dm->cls->cpu_fallback);
+        for (int tl = 0; tl < nt; tl++) fill_tmpl(G, op, &(init ? G->tmpl_init : G->tmpl_step)[k * nt + tl], tl);
+        if (slot < 0) continue;
+        int np = sd_reduce_partials(op->cl);
+        if (starpu_malloc((void **)&G->part_mem[slot], sizeof(sd_acc) * np * nt) != 0) goto oom;
+        for (int tl = 0; tl < nt; tl++) {
+            sd_acc *p = G->part_mem[slot] + (size_t)tl * np;
+            for (int j = 0; j < np; j++) sd_acc_init(&p[j]);
+            starpu_vector_data_register(&G->part_h[slot * nt + tl], STARPU_MAIN_RAM, (uintptr_t)p, np, sizeof(sd_acc));
+        }
+    }
+    G->info = (sd_check_info){.ndim = g->domain.ndim, .dt = g->run.dt};
+    for (int d = 0; d < 3; d++) {
+        G->info.shape[d] = g->domain.shape[d];
+        G->info.dx[d] = g->domain.spacing[d];
+    }
+    return 0;
+oom:
+    snprintf(err, errlen, "out of memory allocating fields (%d tiles)", G ? G->nt : 0);
+    return -1;
+}
+
+static void grid_release(sd_dm *dm)
+{
+    grid *G = dm->data;
+    starpu_task_wait_for_all();
+    size_t nt = G->nt, nbuf = G->plan.nbuf;
+    for (size_t i = 0; G->tile_h && i < nbuf * nt; i++) sd_eng_vector_free(G->tile_mem[i], G->tile_h[i]);
+    for (size_t i = 0; G->face_h && i < nbuf * nt * 6; i++) sd_eng_vector_free(G->face_mem[i], G->face_h[i]);
+    for (int s = 0; G->part_mem && s < G->plan.nslots; s++)
+        if (G->part_mem[s]) {
+            for (size_t tl = 0; tl < nt; tl++) starpu_data_unregister(G->part_h[s * nt + tl]);
+            starpu_free(G->part_mem[s]);
+        }
+    free(G->tile_mem); free(G->tile_h); free(G->face_mem); free(G->face_h); free(G->part_mem); free(G->part_h);
+    G->tile_mem = G->face_mem = NULL;
+    G->tile_h = G->face_h = G->part_h = NULL;
+    G->part_mem = NULL;
+}
+
+static void grid_destroy(sd_dm *dm)
+{
+    grid *G = dm->data;
+    free(G->pack_args); free(G->unpack_args); free(G->unpack_args_old);
+    free(G->geom); free(G->tmpl_init); free(G->tmpl_step); free(G->kind_init); free(G->kind_step);
+    sd_plan_free(&G->plan);
+    sd_tiling_free(&G->t);
+    free(G);
+    dm->data = NULL;
+}
+
+/* ---- submission of what the expansion emits ---------------------------------------------- */
+
+static starpu_data_handle_t handle_of(const grid *G, const sd_href *h)
+{
+    switch (h->kind) {
+    case SD_H_TILE: return G->tile_h[(size_t)h->a * G->nt + h->b];
+    case SD_H_FACE: return G->face_h[((size_t)h->a * G->nt + h->b) * 6 + h->c];
+    case SD_H_PARTIAL: return G->part_h[(size_t)h->a * G->nt + h->b];
+    default: return sd_eng_scalar(G->dm->e, h->a);
+    }
+}
+
+/* A task the expansion emitted: its abstract data references resolved to handles. */
+static void submit(grid *G, int kind, const sd_task *t, void *arg, size_t argsize, int owned)
+{
+    starpu_data_handle_t hs[64] = {0}, *h = t->nh > 64 ? sd_eng_xmalloc(t->nh * sizeof *h) : hs;
+    enum starpu_data_access_mode ms[64] = {0}, *m = t->nh > 64 ? sd_eng_xmalloc(t->nh * sizeof *m) : ms;
+    for (int i = 0; i < t->nh; i++) {
+        h[i] = handle_of(G, &t->h[i]);
+        m[i] = sd_eng_mode(t->mode[i]);
+    }
+    sd_eng_submit(G->dm->e, kind, t->tile, t->step, arg, argsize, owned, t->nh, h, m);
+    if (h != hs) free(h);
+    if (m != ms) free(m);
+}
+
+static void emit_op(grid *G, const sd_task *t)
+{
+    const sd_graph *g = G->dm->g;
+    op_arg *oa = sd_eng_xmalloc(sizeof *oa);
+    int kind = t->init ? G->kind_init[t->op_index] : G->kind_step[t->op_index];
+    const op_tmpl *base = (t->init ? G->tmpl_init : G->tmpl_step) + (size_t)t->op_index * G->nt;
+    oa->e = G->dm->e;
+    oa->sc = t->op->cl;
+    oa->whole = t->tile < 0;
+    oa->ntiles = G->nt;
+    oa->tmpl = oa->whole ? base : base + t->tile;
+    oa->step = t->step;
+    oa->time = t->init ? 0.0 : (t->step - 1) * g->run.dt;
+    oa->m = sd_eng_meter(G->dm->e, kind);
+    submit(G, kind, t, oa, sizeof *oa, 1);
+}
+
+static void emit_combine(grid *G, const sd_task *t)
+{
+    starpu_data_handle_t *parts = sd_eng_xmalloc(sizeof *parts * (size_t)G->nt);
+    for (int tl = 0; tl < G->nt; tl++) parts[tl] = G->part_h[(size_t)t->slot * G->nt + tl];
+    sd_eng_submit_combine(G->dm->e, G->k_combine, t->op, t->step, G->nt, parts, &G->info);
+    free(parts);
+}
+
+static void emit_halo(grid *G, const sd_task *t)
+{
+    size_t k = (size_t)t->field * G->nt + t->tile;
+    if (t->kind == SD_TASK_PACK) submit(G, G->k_pack, t, &G->pack_args[k], sizeof G->pack_args[k], 0);
+    else submit(G, G->k_unpack, t, t->old_buf >= 0 ? &G->unpack_args_old[k] : &G->unpack_args[k], sizeof G->unpack_args[k], 0);
+}
+
+static void emit_snapshot(grid *G, const sd_task *t)
+{
+    const sd_gfield *f = &G->dm->g->fields[t->field];
+    sd_engine *e = G->dm->e;
+    sd_record *rec = G->snap_rec;
+    if (t->tile == 0) {
+        rec = sd_eng_record_new(e, 1, t->step);
+        rec->field = t->field;
+        size_t n = (size_t)G->t.shape[0] * G->t.shape[1] * G->t.shape[2] * f->ncomp; /* checked at creation */
+        rec->data = malloc(n * sd_dtype_size(f->dtype));
+        if (!rec->data) {
+            fprintf(stderr, "stardag: out of memory for the output of field %s\n", f->name);
+            exit(SD_EXIT_RUNTIME);
+        }
+        rec->expected = G->nt;
+        G->snap_rec = rec;
+    }
+    snap_arg *sa = sd_eng_xmalloc(sizeof *sa);
+    sa->geom = &G->geom[t->field * G->nt + t->tile];
+    int64_t n[3];
+    sd_tile_box(&G->t, t->tile, sa->origin, n);
+    for (int d = 0; d < 3; d++) sa->shape[d] = G->t.shape[d];
+    sa->rec = rec;
+    sa->m = sd_eng_meter(e, G->k_snapshot);
+    submit(G, G->k_snapshot, t, sa, sizeof *sa, 1);
+}
+
+static void emit(void *ctx, const sd_task *t)
+{
+    grid *G = ctx;
+    switch (t->kind) {
+    case SD_TASK_OP: emit_op(G, t); break;
+    case SD_TASK_COMBINE: emit_combine(G, t); break;
+    case SD_TASK_PACK:
+    case SD_TASK_UNPACK: emit_halo(G, t); break;
+    case SD_TASK_SNAPSHOT: emit_snapshot(G, t); break;
+    }
+}
+
+static void grid_submit_init(sd_dm *dm)
+{
+    grid *G = dm->data;
+    sd_plan_init(&G->plan, emit, G);
+}
+
+static void grid_submit_step(sd_dm *dm, int64_t step)
+{
+    grid *G = dm->data;
+    sd_plan_step(&G->plan, step, emit, G);
+}
+
+static void grid_submit_output(sd_dm *dm, int64_t step, int last, int fields_out)
+{
+    grid *G = dm->data;
+    const sd_goutput *o = &dm->g->output;
+    if (!fields_out || o->fields_every <= 0 || (step % o->fields_every && !last)) return;
+    for (int i = 0; i < o->nfields; i++) sd_plan_snapshot(&G->plan, o->field[i], o->field_level[i], step, emit, G);
+}
+
+static int grid_write_snapshot(sd_dm *dm, const sd_record *r, struct sd_h5out *out, char *err, size_t errlen)
+{
+    const sd_goutput *o = &dm->g->output;
+    if (!out) return 0;
+    int i = 0;
+    while (i < o->nfields && o->field[i] != r->field) i++;
+    if (sd_h5out_write_field(out, i, r->step, r->step * dm->g->run.dt, r->data, err, errlen) < 0 ||
+        sd_h5out_commit(out, err, errlen) < 0)
+        return -1;
+    return 1;
+}
+
+static void grid_field_layout(const sd_dm *dm, int *ndim, int64_t shape[3], double spacing[3])
+{
+    const sd_domain *D = &dm->g->domain;
+    *ndim = D->ndim;
+    memcpy(shape, D->shape, sizeof D->shape);
+    memcpy(spacing, D->spacing, sizeof D->spacing);
+}
+
+static void grid_describe(const sd_dm *dm, char *buf, size_t len)
+{
+    const grid *G = dm->data;
+    int64_t o[3], n[3];
+    sd_tile_box(&G->t, 0, o, n);
+    snprintf(buf, len, "%d tiles (%dx%dx%d) of %lldx%lldx%lld cells", G->t.ntiles, G->t.nt[0], G->t.nt[1], G->t.nt[2],
+             (long long)n[0], (long long)n[1], (long long)n[2]);
+}
+
+static const char *const grid_locations[] = {"cells", NULL};
+
+const sd_dm_class sd_dm_grid = {
+    .name = "grid",
+    .kind = SD_DOMAIN_GRID,
+    .codelets = SD_ON_GRID,
+    .patterns = 1u << SD_POINTWISE | 1u << SD_STENCIL | 1u << SD_REDUCTION | 1u << SD_WHOLE,
+    .locations = grid_locations,
+    .create = grid_create,
+    .submit_init = grid_submit_init,
+    .submit_step = grid_submit_step,
+    .submit_output = grid_submit_output,
+    .write_snapshot = grid_write_snapshot,
+    .field_layout = grid_field_layout,
+    .describe = grid_describe,
+    .release = grid_release,
+    .destroy = grid_destroy,
+};

@@ -1,0 +1,140 @@
+/* grid_tasks.c - the grid's task bodies: bind a task's buffers into the kernel's tile view and call
+ * the pure kernels (ops, halo pack/unpack, snapshots). No arithmetic of their own. */
+#include <string.h>
+#include <starpu.h>
+#include "config.h"
+#include "grid_impl.h"
+
+/* Tile k's arguments from the task's buffers (host or device pointers, as StarPU gives them);
+ * the reduction partials, if any, are a.acc (not yet initialised). */
+static void bind_args(const op_arg *oa, int k, void *buffers[], sd_tile_args *a)
+{
+    const sd_codelet *c = oa->sc;
+    const op_tmpl *T = oa->tmpl + k;
+    *a = T->a;
+    a->step = oa->step;
+    a->time = oa->time;
+    int hi = 0, slot = 0;
+    for (int r = 0; r < c->nroles; r++) {
+        const sd_role *role = &c->roles[r];
+        if (role->kind == SD_ROLE_SCALAR) {
+            if (role->mode == SD_READ) a->p[slot++] = (void *)STARPU_VARIABLE_GET_PTR(buffers[hi++]);
+            continue;
+        }
+        a->p[slot] = (char *)STARPU_VECTOR_GET_PTR(buffers[oa->whole ? hi + k : hi]) + T->off_bytes[slot];
+        slot++;
+        hi += oa->whole ? oa->ntiles : 1;
+    }
+    a->acc = a->nacc ? (sd_acc *)STARPU_VECTOR_GET_PTR(buffers[hi]) : NULL;
+}
+
+void sd_grid_op_cpu(void *buffers[], void *cl_arg)
+{
+    const op_arg *oa = cl_arg;
+    int64_t t0 = sd_ns_now();
+    for (int k = 0; k < (oa->whole ? oa->ntiles : 1); k++) {
+        sd_tile_args a;
+        bind_args(oa, k, buffers, &a);
+        for (int j = 0; j < a.nacc; j++) sd_acc_init(&a.acc[j]);
+        oa->sc->cpu(&a);
+    }
+    sd_meter_add(&oa->m, t0);
+}
+
+void sd_grid_pack_cpu(void *buffers[], void *cl_arg)
+{
+    const pack_arg *pa = cl_arg;
+    int64_t t0 = sd_ns_now();
+    const void *tile = (const void *)STARPU_VECTOR_GET_PTR(buffers[0]);
+    for (int i = 0; i < pa->nfaces; i++)
+        sd_halo_pack(pa->geom, tile, pa->axis[i], pa->side[i], (void *)STARPU_VECTOR_GET_PTR(buffers[1 + i]));
+    sd_meter_add(&pa->m, t0);
+}
+
+void sd_grid_unpack_cpu(void *buffers[], void *cl_arg)
+{
+    const unpack_arg *ua = cl_arg;
+    int64_t t0 = sd_ns_now();
+    void *tile = (void *)STARPU_VECTOR_GET_PTR(buffers[0]);
+    const void *old = ua->old ? (const void *)STARPU_VECTOR_GET_PTR(buffers[ua->old]) : NULL;
+    for (int i = 0; i < ua->nact; i++) {
+        const unpack_action *x = &ua->act[i];
+        switch (x->kind) {
+        case ACT_FACE: sd_halo_unpack(ua->geom, tile, x->axis, x->side, (const void *)STARPU_VECTOR_GET_PTR(buffers[x->buffer])); break;
+        case ACT_WRAP: sd_halo_wrap(ua->geom, tile, x->axis, x->side); break;
+        case ACT_REFLECT: sd_halo_reflect(ua->geom, tile, x->axis, x->side); break;
+        case ACT_FIXED: sd_halo_fixed(ua->geom, tile, x->axis, x->side, x->value); break;
+        case ACT_ABSORB: sd_halo_absorb(ua->geom, tile, old, x->axis, x->side, x->value); break;
+        }
+    }
+    sd_meter_add(&ua->m, t0);
+}
+
+/* The tile's interior into the record's whole-field array (x fastest, components outermost). */
+void sd_grid_snapshot_cpu(void *buffers[], void *cl_arg)
+{
+    const snap_arg *sa = cl_arg;
+    int64_t t0 = sd_ns_now();
+    const sd_halo_geom *g = sa->geom;
+    const char *tile = (const char *)STARPU_VECTOR_GET_PTR(buffers[0]);
+    char *dst = sa->rec->data;
+    size_t es = sd_dtype_size(g->dtype), row = (size_t)g->n[0] * es;
+    for (int c = 0; c < g->ncomp; c++)
+        for (int64_t k = 0; k < g->n[2]; k++)
+            for (int64_t j = 0; j < g->n[1]; j++) {
+                int64_t to = ((c * sa->shape[2] + sa->origin[2] + k) * sa->shape[1] + sa->origin[1] + j) * sa->shape[0] +
+                             sa->origin[0];
+                int64_t from = g->off + j * g->sy + k * g->sz + c * g->sc;
+                memcpy(dst + to * es, tile + from * es, row);
+            }
+    sd_meter_add(&sa->m, t0);
+    sd_record_done(sa->rec);
+}
+
+#ifdef SD_HAVE_CUDA
+void sd_grid_op_cuda(void *buffers[], void *cl_arg)
+{
+    const op_arg *oa = cl_arg;
+    void *stream = starpu_cuda_get_local_stream();
+    for (int k = 0; k < (oa->whole ? oa->ntiles : 1); k++) {
+        sd_tile_args a;
+        bind_args(oa, k, buffers, &a);
+        if (a.nacc) sd_eng_cuda_init_acc(oa->e, a.acc, a.nacc, stream, oa->sc->name);
+        oa->sc->cuda(&a, stream);
+        sd_eng_cuda_check(oa->e, oa->sc->name);
+    }
+}
+
+void sd_grid_pack_cuda(void *buffers[], void *cl_arg)
+{
+    const pack_arg *pa = cl_arg;
+    void *stream = starpu_cuda_get_local_stream();
+    const void *tile = (const void *)STARPU_VECTOR_GET_PTR(buffers[0]);
+    for (int i = 0; i < pa->nfaces; i++) {
+        sd_halo_pack_cuda(pa->geom, tile, pa->axis[i], pa->side[i], (void *)STARPU_VECTOR_GET_PTR(buffers[1 + i]), stream);
+        sd_eng_cuda_check(pa->e, "stardag.halo_pack");
+    }
+}
+
+void sd_grid_unpack_cuda(void *buffers[], void *cl_arg)
+{
+    const unpack_arg *ua = cl_arg;
+    void *stream = starpu_cuda_get_local_stream();
+    void *tile = (void *)STARPU_VECTOR_GET_PTR(buffers[0]);
+    const void *old = ua->old ? (const void *)STARPU_VECTOR_GET_PTR(buffers[ua->old]) : NULL;
+    for (int i = 0; i < ua->nact; i++) {
+        const unpack_action *x = &ua->act[i];
+        switch (x->kind) {
+        case ACT_FACE:
+            sd_halo_unpack_cuda(ua->geom, tile, x->axis, x->side, (const void *)STARPU_VECTOR_GET_PTR(buffers[x->buffer]),
+                                stream);
+            break;
+        case ACT_WRAP: sd_halo_wrap_cuda(ua->geom, tile, x->axis, x->side, stream); break;
+        case ACT_REFLECT: sd_halo_reflect_cuda(ua->geom, tile, x->axis, x->side, stream); break;
+        case ACT_FIXED: sd_halo_fixed_cuda(ua->geom, tile, x->axis, x->side, x->value, stream); break;
+        case ACT_ABSORB: sd_halo_absorb_cuda(ua->geom, tile, old, x->axis, x->side, x->value, stream); break;
+        }
+        sd_eng_cuda_check(ua->e, "stardag.halo_unpack");
+    }
+}
+#endif

@@ -1,0 +1,377 @@
+/* particles.c - the particle domain class (molecular dynamics): per-block buffers, the expansion
+ * of ops into block tasks (pointwise, neighbour-block, reduction, whole), the neighbour-list
+ * rebuild and ghost preparation tasks, and trajectory snapshots. The work itself is in
+ * particles_blocks.c and the md pack; the task bodies (particles_tasks.c) only bind buffers.
+ *
+ * Per step, ops run in the graph's order. Before the first op that needs neighbours (pattern
+ * SD_NEIGHBOR, or a reduction with a halo role) after the positions changed, the expansion adds:
+ *  - on rebuild steps (the first use, then every `every` steps): one rebuild task over all blocks
+ *    (wrap, re-bin, re-sort, ghost plans; with `check` it first decides from the largest
+ *    displacement whether to rebuild at all), then per block a task that builds the ghosts and
+ *    the neighbour lists (or, when the check decided against a rebuild, refreshes the ghosts);
+ *  - on other steps, per block a ghost refresh: the neighbour blocks' positions, imaged.
+ * Nothing waits on the host: decisions travel in the block headers. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <starpu.h>
+#include "config.h"
+#include "particles_impl.h"
+
+#ifdef SD_HAVE_CUDA
+#define OP_CUDA sd_particles_op_cuda
+#else
+#define OP_CUDA NULL
+#endif
+#define MAXH 4096 /* buffers of one task (StarPU takes more than STARPU_NMAXBUFS as dynamic handles) */
+
+/* ---- set-up ----------------------------------------------------------------------------------- */
+
+static int reg(pdomain *D, int k, int b, int64_t count, size_t es, char *err, size_t errlen)
+{
+    static const char *const what[] = {"a block header", "a block's ids", "a block's types", "a block's positions at "
+                                       "the last rebuild", "a block's ghost plan", "a block's neighbourhood positions",
+                                       "a block's neighbourhood types", "a block's neighbourhood ids",
+                                       "a block's list starts", "a block's neighbour lists", "a block's field"};
+    return sd_eng_vector(&MEM(D, k, b), &HND(D, k, b), count < 1 ? 1 : count, es, what[k < K_FIELD ? k : K_FIELD], err,
+                         errlen);
+}
+
+static int alloc_tables(pdomain *D)
+{
+    const sd_graph *g = D->dm->g;
+    const int nb = D->nb, nf = D->nf;
+    D->ncomp = calloc(nf + 1, sizeof *D->ncomp);
+    D->mem = calloc((size_t)D->nbufkinds * nb, sizeof *D->mem);
+    D->h = calloc((size_t)D->nbufkinds * nb, sizeof *D->h);
+    D->host_blocks = calloc(nb, sizeof *D->host_blocks);
+    D->host_fields = calloc((size_t)nb * nf + 1, sizeof *D->host_fields);
+    D->list_scratch = calloc(nb, sizeof *D->list_scratch);
+    D->list_scratch_bytes = calloc(nb, sizeof *D->list_scratch_bytes);
+    D->slot_init = calloc(g->ninit + 1, sizeof(int));
+    D->slot_step = calloc(g->nstep + 1, sizeof(int));
+    D->kind_init = calloc(g->ninit + 1, sizeof(int));
+    D->kind_step = calloc(g->nstep + 1, sizeof(int));
+    D->part_mem = calloc(g->ninit + g->nstep + 1, sizeof *D->part_mem);
+    D->part_h = calloc((size_t)(g->ninit + g->nstep + 1) * nb, sizeof *D->part_h);
+    return D->ncomp && D->mem && D->h && D->host_blocks && D->host_fields && D->list_scratch &&
+                   D->list_scratch_bytes && D->slot_init && D->slot_step && D->kind_init && D->kind_step &&
+                   D->part_mem && D->part_h && sd_prebuild_scratch_make(&D->rebuild_scratch, &D->geom, D->P->count) == 0
+               ? 0
+               : -1;
+}
+
+static int register_blocks(pdomain *D, char *err, size_t errlen)
+{
+    const int64_t ch = D->geom.cap_h, cg = D->geom.cap_g, cl = D->geom.cap_l;
+    for (int b = 0; b < D->nb; b++) {
+        if (reg(D, K_HDR, b, 1, sizeof(sd_phdr), err, errlen) || reg(D, K_ID, b, ch, sizeof(int64_t), err, errlen) ||
+            reg(D, K_TYPE, b, ch, sizeof(int32_t), err, errlen) || reg(D, K_X0, b, 3 * ch, sizeof(double), err, errlen) ||
+            reg(D, K_PLAN, b, cg, sizeof(md_ghost), err, errlen) ||
+            reg(D, K_XV, b, 3 * (ch + cg), sizeof(double), err, errlen) ||
+            reg(D, K_TV, b, ch + cg, sizeof(int32_t), err, errlen) || reg(D, K_IV, b, ch + cg, sizeof(int64_t), err, errlen) ||
+            reg(D, K_START, b, ch + 1, sizeof(int64_t), err, errlen) || reg(D, K_NBR, b, cl, sizeof(int32_t), err, errlen))
+            return -1;
+        for (int f = 0; f < D->nf; f++)
+            if (reg(D, K_FIELD + f, b, (int64_t)D->ncomp[f] * ch, sizeof(double), err, errlen)) return -1;
+        sd_pbuf *p = &D->host_blocks[b];
+        p->hdr = MEM(D, K_HDR, b);
+        p->id = MEM(D, K_ID, b);
+        p->type = MEM(D, K_TYPE, b);
+        p->fld = D->host_fields + (size_t)b * D->nf;
+    }
+    return 0;
+}
+
+static int particles_create(sd_dm *dm, const sd_dm_opts *o, char *err, size_t errlen)
+{
+    const sd_graph *g = dm->g;
+    sd_engine *e = dm->e;
+    const sd_particles *P = &g->domain.particles;
+    pdomain *D = calloc(1, sizeof *D);
+    if (!D) goto oom;
+    dm->data = D;
+    D->dm = dm;
+    D->P = P;
+    if (sd_pgeom_make(&D->geom, P, o->parts[0] > 0 ? (int)o->parts[0] : P->nblocks, o->ncpu, o->ncuda, err, errlen) < 0)
+        return -1;
+    const int nb = D->nb = D->geom.nb, nf = D->nf = g->nfields;
+    D->nbufkinds = K_FIELD + nf;
+    if (alloc_tables(D) < 0) goto oom;
+    for (int f = 0; f < nf; f++) D->ncomp[f] = g->fields[f].ncomp;
+    int most = (5 + nf) * nb; /* the rebuild's buffers; whole ops: header, ids, types and roles per block */
+    for (int i = 0; i < g->ninit + g->nstep; i++) {
+        const sd_codelet *c = (i < g->ninit ? &g->init[i] : &g->step[i - g->ninit])->cl;
+        if (c->pattern == SD_WHOLE && (3 + c->nroles) * nb > most) most = (3 + c->nroles) * nb;
+    }
+    if (most > MAXH) {
+        snprintf(err, errlen, "%d blocks make tasks of %d buffers, more than %d: use fewer blocks (tiles: N)", nb, most,
+                 MAXH);
+        return -1;
+    }
+    sd_particles_pair_table(P, &D->pair_table);
+    sd_particles_min_distance2(P, D->min_dist2);
+    const double kB = sd_units_kB(P->units);
+    D->view = (sd_pdomain){.count = P->count, .kB = kB, .ntypes = P->ntypes, .mass = P->mass, .pair = &D->pair_table};
+    memcpy(D->view.box, P->box, sizeof D->view.box);
+    D->info = (sd_check_info){.ndim = 3, .shape = {P->count, 1, 1}, .dx = {1, 1, 1}, .dt = g->run.dt,
+                              .count = P->count, .kB = kB, .ntypes = P->ntypes, .mass = P->mass};
+    memcpy(D->info.box, P->box, sizeof D->info.box);
+    if (register_blocks(D, err, errlen) < 0) return -1;
+    sd_particles_assign(&D->geom, P, D->host_blocks); /* before any task: host memory is StarPU's copy */
+
+    D->k_rebuild = sd_eng_kind(e, "neighbour rebuild", "stardag.particles.rebuild", sd_particles_rebuild_cpu, NULL);
+    D->k_prepare = sd_eng_kind(e, "ghosts and lists", "stardag.particles.prepare", sd_particles_prepare_cpu, NULL);
+    D->k_combine = sd_eng_combine_kind(e, "reduction combine", "stardag.particles.combine");
+    D->k_trajectory = sd_eng_kind(e, "trajectory snapshot", "stardag.particles.trajectory", sd_particles_trajectory_cpu,
+                                  NULL);
+    for (int i = 0; i < g->ninit + g->nstep; i++) {
+        const int init = i < g->ninit, k = init ? i : i - g->ninit;
+        const sd_gop *op = init ? &g->init[k] : &g->step[k];
+        (init ? D->kind_init : D->kind_step)[k] = sd_eng_op_kind(e, op->cl, sd_particles_op_cpu, OP_CUDA, dm->cls->cpu_fallback);
+        int *slot = init ? &D->slot_init[k] : &D->slot_step[k];
+        *slot = -1;
+        if (op->cl->pattern != SD_REDUCTION) continue;
+        *slot = D->nslots++;
+        const int np = sd_reduce_partials(op->cl);
+        if (starpu_malloc((void **)&D->part_mem[*slot], sizeof(sd_acc) * (size_t)np * nb) != 0) goto oom;
+        for (int b = 0; b < nb; b++) {
+            sd_acc *p = D->part_mem[*slot] + (size_t)b * np;
+            for (int j = 0; j < np; j++) sd_acc_init(&p[j]);
+            starpu_vector_data_register(&D->part_h[*slot * nb + b], STARPU_MAIN_RAM, (uintptr_t)p, np, sizeof(sd_acc));
+        }
+    }
+    return 0;
+oom:
+    snprintf(err, errlen, "out of memory allocating %d particle blocks", D ? D->nb : 0);
+    return -1;
+}
+
+static void particles_release(sd_dm *dm)
+{
+    pdomain *D = dm->data;
+    starpu_task_wait_for_all();
+    for (size_t i = 0; D->mem && i < (size_t)D->nbufkinds * D->nb; i++) sd_eng_vector_free(D->mem[i], D->h[i]);
+    for (int s = 0; D->part_mem && s < D->nslots; s++)
+        if (D->part_mem[s]) {
+            for (int b = 0; b < D->nb; b++) starpu_data_unregister(D->part_h[s * D->nb + b]);
+            starpu_free(D->part_mem[s]);
+        }
+    free(D->mem); free(D->h); free(D->part_mem); free(D->part_h);
+    D->mem = NULL; D->h = NULL; D->part_mem = NULL; D->part_h = NULL;
+}
+
+static void particles_destroy(sd_dm *dm)
+{
+    pdomain *D = dm->data;
+    for (int b = 0; D->list_scratch && b < D->nb; b++) free(D->list_scratch[b]);
+    free(D->list_scratch); free(D->list_scratch_bytes); free(D->ncomp); free(D->host_blocks); free(D->host_fields);
+    free(D->slot_init); free(D->slot_step); free(D->kind_init); free(D->kind_step);
+    sd_prebuild_scratch_free(&D->rebuild_scratch);
+    sd_pgeom_free(&D->geom);
+    if (D->traj) {
+        char err[256];
+        sd_h5md_close(D->traj, err, sizeof err);
+    }
+    free(D);
+    dm->data = NULL;
+}
+
+/* ---- expansion ---------------------------------------------------------------------------------- */
+
+typedef struct hlist {
+    int n;
+    starpu_data_handle_t h[MAXH];
+    enum starpu_data_access_mode m[MAXH];
+} hlist;
+
+static void add(hlist *l, starpu_data_handle_t h, enum starpu_data_access_mode m)
+{
+    if (l->n >= MAXH) {
+        fprintf(stderr, "stardag: a particle task needs more than %d buffers (too many blocks)\n", MAXH);
+        exit(SD_EXIT_RUNTIME);
+    }
+    l->h[l->n] = h;
+    l->m[l->n++] = m;
+}
+
+static int needs_neighbors(const sd_codelet *c)
+{
+    if (c->pattern == SD_NEIGHBOR) return 1;
+    for (int r = 0; r < c->nroles; r++)
+        if (c->roles[r].halo > 0) return 1;
+    return 0;
+}
+
+static hlist L; /* the handles of the task being submitted (the expansion runs on one thread) */
+
+static void prepare_ghosts(pdomain *D, int64_t step, int init)
+{
+    sd_engine *e = D->dm->e;
+    const sd_particles *P = D->P;
+    const int rebuild = !D->built || init || step - D->last_build >= P->rebuild_every;
+    sd_record *rec = NULL;
+    int mode = PREP_REFRESH;
+    if (rebuild) {
+        rec = sd_eng_record_new(e, 0, step);
+        rec->expected = 1 + D->nb;
+        rebuild_arg *ra = sd_eng_xmalloc(sizeof *ra);
+        /* during init positions may be set anew after a neighbour op: no displacement checks there */
+        *ra = (rebuild_arg){sd_eng_meter(e, D->k_rebuild), D, step, !D->built || init,
+                            P->rebuild_check && D->built && !init, rec};
+        mode = ra->check ? PREP_FOLLOW : PREP_LISTS;
+        L.n = 0;
+        for (int b = 0; b < D->nb; b++) {
+            add(&L, HND(D, K_HDR, b), STARPU_RW);
+            add(&L, HND(D, K_ID, b), STARPU_RW);
+            add(&L, HND(D, K_TYPE, b), STARPU_RW);
+            add(&L, HND(D, K_X0, b), STARPU_RW);
+            add(&L, HND(D, K_PLAN, b), STARPU_RW);
+            for (int f = 0; f < D->nf; f++) add(&L, HND(D, K_FIELD + f, b), STARPU_RW);
+        }
+        sd_eng_submit(e, D->k_rebuild, -1, step, ra, sizeof *ra, 1, L.n, L.h, L.m);
+        D->built = 1;
+        D->last_build = step; /* considered: with check, the task may decide against it */
+    }
+    for (int b = 0; b < D->nb; b++) {
+        prep_arg *pa = sd_eng_xmalloc(sizeof *pa);
+        *pa = (prep_arg){sd_eng_meter(e, D->k_prepare), D, b, mode, step, rec};
+        /* a refresh writes xv only: the lists stay valid where they are (on a GPU, say) */
+        const enum starpu_data_access_mode lm = mode == PREP_REFRESH ? STARPU_R : STARPU_RW;
+        L.n = 0;
+        add(&L, HND(D, K_HDR, b), lm);
+        add(&L, HND(D, K_PLAN, b), STARPU_R);
+        for (int k = 0; k < D->geom.nslot[b]; k++) {
+            const int s = D->geom.slot[b][k];
+            add(&L, HND(D, K_FIELD + P->position, s), STARPU_R);
+            add(&L, HND(D, K_ID, s), STARPU_R);
+            add(&L, HND(D, K_TYPE, s), STARPU_R);
+        }
+        add(&L, HND(D, K_XV, b), STARPU_W);
+        if (mode != PREP_REFRESH) {
+            add(&L, HND(D, K_TV, b), STARPU_RW);
+            add(&L, HND(D, K_IV, b), STARPU_RW);
+            add(&L, HND(D, K_START, b), STARPU_RW);
+            add(&L, HND(D, K_NBR, b), STARPU_RW);
+        }
+        sd_eng_submit(e, D->k_prepare, b, step, pa, sizeof *pa, 1, L.n, L.h, L.m);
+    }
+    D->ghosts_ok = 1;
+}
+
+/* The handles of block b for op (its header, ids, types, roles, and for neighbour ops the ghosts
+ * and lists), in the task body's order. */
+static void op_handles(const pdomain *D, const sd_gop *op, int b, int neighbor, hlist *l)
+{
+    const sd_codelet *c = op->cl;
+    add(l, HND(D, K_HDR, b), STARPU_R);
+    add(l, HND(D, K_ID, b), STARPU_R);
+    add(l, HND(D, K_TYPE, b), STARPU_R);
+    for (int r = 0; r < c->nroles; r++) {
+        const sd_binding *bd = &op->bind[r];
+        if (bd->is_scalar) {
+            if (bd->mode == SD_READ) add(l, sd_eng_scalar(D->dm->e, bd->index), STARPU_R);
+            continue;
+        }
+        add(l, HND(D, K_FIELD + bd->index, b), sd_eng_mode(c->roles[r].mode));
+    }
+    if (neighbor) {
+        add(l, HND(D, K_XV, b), STARPU_R);
+        add(l, HND(D, K_TV, b), STARPU_R);
+        add(l, HND(D, K_START, b), STARPU_R);
+        add(l, HND(D, K_NBR, b), STARPU_R);
+    }
+}
+
+static void submit_op(pdomain *D, const sd_gop *op, int k, int init, int64_t step)
+{
+    sd_engine *e = D->dm->e;
+    const sd_codelet *c = op->cl;
+    const int neighbor = needs_neighbors(c), whole = c->pattern == SD_WHOLE;
+    if (neighbor && !D->ghosts_ok) prepare_ghosts(D, step, init);
+    const int kind = init ? D->kind_init[k] : D->kind_step[k], slot = init ? D->slot_init[k] : D->slot_step[k];
+    for (int b = 0; b < (whole ? 1 : D->nb); b++) {
+        pop_arg *oa = sd_eng_xmalloc(sizeof *oa);
+        *oa = (pop_arg){sd_eng_meter(e, kind), D, op, whole, b, neighbor, step};
+        L.n = 0;
+        if (whole)
+            for (int j = 0; j < D->nb; j++) op_handles(D, op, j, 0, &L);
+        else op_handles(D, op, b, neighbor, &L);
+        if (slot >= 0) add(&L, D->part_h[slot * D->nb + b], STARPU_W);
+        sd_eng_submit(e, kind, whole ? -1 : b, step, oa, sizeof *oa, 1, L.n, L.h, L.m);
+    }
+    if (slot >= 0) sd_eng_submit_combine(e, D->k_combine, op, step, D->nb, D->part_h + (size_t)slot * D->nb, &D->info);
+    for (int r = 0; r < c->nroles; r++)
+        if (!op->bind[r].is_scalar && op->bind[r].index == D->P->position && c->roles[r].mode != SD_READ)
+            D->ghosts_ok = 0;
+}
+
+static void particles_submit_init(sd_dm *dm)
+{
+    const sd_graph *g = dm->g;
+    for (int k = 0; k < g->ninit; k++) submit_op(dm->data, &g->init[k], k, 1, 0);
+}
+
+static void particles_submit_step(sd_dm *dm, int64_t step)
+{
+    const sd_graph *g = dm->g;
+    for (int k = 0; k < g->nstep; k++)
+        if (sd_op_due(&g->step[k], step)) submit_op(dm->data, &g->step[k], k, 0, step);
+}
+
+/* A trajectory frame at the trajectory's steps and the last one. */
+static void particles_submit_output(sd_dm *dm, int64_t step, int last, int fields_out)
+{
+    (void)fields_out;
+    pdomain *D = dm->data;
+    const int64_t every = dm->g->output.trajectory_every;
+    if (!D->traj || (step % every && !last)) return;
+    sd_engine *e = dm->e;
+    const int64_t N = D->P->count;
+    sd_record *r = sd_eng_record_new(e, 1, step);
+    r->field = -1;
+    r->expected = 1;
+    r->data = malloc(sizeof(double) * 6 * (size_t)N + sizeof(int64_t) * (size_t)N);
+    if (!r->data) {
+        fprintf(stderr, "stardag: out of memory for a trajectory frame of %lld particles\n", (long long)N);
+        exit(SD_EXIT_RUNTIME);
+    }
+    traj_arg *ta = sd_eng_xmalloc(sizeof *ta);
+    *ta = (traj_arg){sd_eng_meter(e, D->k_trajectory), D, r};
+    L.n = 0;
+    for (int b = 0; b < D->nb; b++) {
+        add(&L, HND(D, K_HDR, b), STARPU_R);
+        add(&L, HND(D, K_ID, b), STARPU_R);
+        add(&L, HND(D, K_FIELD + D->P->position, b), STARPU_R);
+        add(&L, HND(D, K_FIELD + D->P->velocity, b), STARPU_R);
+    }
+    sd_eng_submit(e, D->k_trajectory, -1, step, ta, sizeof *ta, 1, L.n, L.h, L.m);
+}
+
+static const char *const particle_locations[] = {"particles", NULL};
+
+const sd_dm_class sd_dm_particles = {
+    .name = "particles",
+    .kind = SD_DOMAIN_PARTICLES,
+    .codelets = SD_ON_PARTICLES,
+    .patterns = 1u << SD_POINTWISE | 1u << SD_NEIGHBOR | 1u << SD_REDUCTION | 1u << SD_WHOLE,
+    .locations = particle_locations,
+    /* the rebuild and ghost tasks run on CPUs anyway; CPU-only ops (init, Berendsen) join them */
+    .cpu_fallback = 1,
+    .create = particles_create,
+    .submit_init = particles_submit_init,
+    .submit_step = particles_submit_step,
+    .submit_output = particles_submit_output,
+    .open_output = sd_particles_open_output,
+    .close_output = sd_particles_close_output,
+    .write_snapshot = sd_particles_write_snapshot,
+    .on_scalars = sd_particles_on_scalars,
+    .field_layout = sd_particles_field_layout,
+    .describe = sd_particles_describe,
+    .rate = sd_particles_rate,
+    .report = sd_particles_report,
+    .report_output = sd_particles_report_output,
+    .release = particles_release,
+    .destroy = particles_destroy,
+};

@@ -1,0 +1,97 @@
+/* particles_impl.h - what the particle class's files share: the domain's data (blocks and their
+ * buffers), the task arguments, the task bodies (particles_tasks.c) and the output
+ * (particles_output.c). Internal. */
+#ifndef SD_PARTICLES_IMPL_H
+#define SD_PARTICLES_IMPL_H
+#include "dm.h"
+#include "h5md.h"
+#include "particles.h"
+
+/* per-block buffers besides the fields */
+enum { K_HDR = 0, K_ID, K_TYPE, K_X0, K_PLAN, K_XV, K_TV, K_IV, K_START, K_NBR, K_FIELD };
+/* what a block's preparation task does: refresh the ghost positions, build the lists after a
+ * rebuild, or follow the decision of a `check` rebuild (found in the header) */
+enum { PREP_REFRESH = 0, PREP_LISTS, PREP_FOLLOW };
+
+typedef struct pdomain {
+    sd_dm *dm;
+    const sd_particles *P;
+    sd_pgeom geom;
+    int nb, nf, nbufkinds;          /* blocks, fields, buffer kinds (K_FIELD + nf) */
+    int *ncomp;                     /* per field */
+    void **mem;                     /* [buffer kind * nb + block] */
+    starpu_data_handle_t *h;
+    sd_acc **part_mem;              /* per reduction op: nb * npartials */
+    starpu_data_handle_t *part_h;   /* [slot * nb + block] */
+    int nslots, *slot_init, *slot_step;
+    int *kind_init, *kind_step;     /* the ops' task kinds */
+    int k_rebuild, k_prepare, k_combine, k_trajectory;
+    sd_pbuf *host_blocks;           /* host views of the blocks, for the rebuild */
+    double **host_fields;           /* [nb * nf] field pointers of host_blocks */
+    sd_prebuild_scratch rebuild_scratch;
+    void **list_scratch;            /* per block: neighbour-build scratch */
+    size_t *list_scratch_bytes;
+    md_lj_table pair_table;
+    double min_dist2[MD_MAX_TYPES * MD_MAX_TYPES];
+    sd_pdomain view;                /* what every op's kernel reads about the domain */
+    sd_check_info info;             /* for reductions' finish */
+    int ghosts_ok, built;           /* expansion state */
+    int64_t last_build;             /* the step of the last rebuild task */
+    int64_t rebuilds, dangerous;    /* atomics */
+    /* output */
+    sd_h5md *traj;
+    int64_t traj_frames;
+    int thermo_header;
+} pdomain;
+
+#define MEM(D, k, b) ((D)->mem[(size_t)(k) * (D)->nb + (b)])
+#define HND(D, k, b) ((D)->h[(size_t)(k) * (D)->nb + (b)])
+
+typedef struct pop_arg {
+    sd_meter m;
+    pdomain *D;
+    const sd_gop *op;
+    int whole, block, neighbor;
+    int64_t step;
+} pop_arg;
+
+typedef struct rebuild_arg {
+    sd_meter m;
+    pdomain *D;
+    int64_t step;
+    int first, check;
+    sd_record *rec;
+} rebuild_arg;
+
+typedef struct prep_arg {
+    sd_meter m;
+    pdomain *D;
+    int block, mode;
+    int64_t step;
+    sd_record *rec;
+} prep_arg;
+
+typedef struct traj_arg {
+    sd_meter m;
+    const pdomain *D;
+    sd_record *rec;
+} traj_arg;
+
+void sd_particles_op_cpu(void *buffers[], void *cl_arg);
+void sd_particles_op_cuda(void *buffers[], void *cl_arg);
+void sd_particles_rebuild_cpu(void *buffers[], void *cl_arg);
+void sd_particles_prepare_cpu(void *buffers[], void *cl_arg);
+void sd_particles_trajectory_cpu(void *buffers[], void *cl_arg);
+
+/* particles_output.c: the class's output hooks */
+int sd_particles_open_output(sd_dm *dm, char *err, size_t errlen);
+int sd_particles_close_output(sd_dm *dm, char *err, size_t errlen);
+int sd_particles_write_snapshot(sd_dm *dm, const sd_record *r, struct sd_h5out *out, char *err, size_t errlen);
+int sd_particles_on_scalars(sd_dm *dm, const sd_record *r, int quiet, int write, char *err, size_t errlen);
+void sd_particles_field_layout(const sd_dm *dm, int *ndim, int64_t shape[3], double spacing[3]);
+void sd_particles_describe(const sd_dm *dm, char *buf, size_t len);
+void sd_particles_rate(const sd_dm *dm, int64_t steps_done, double wall, char *buf, size_t len);
+void sd_particles_report(const sd_dm *dm);
+void sd_particles_report_output(const sd_dm *dm);
+
+#endif

@@ -1,0 +1,127 @@
+/* particles_output.c - what a particle domain writes and prints: the H5MD trajectory (frames in id
+ * order, species by type), the thermo table of its scalars (log and H5MD observables) and its part
+ * of the run summary. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <starpu.h>
+#include "config.h"
+#include "particles_impl.h"
+
+int sd_particles_open_output(sd_dm *dm, char *err, size_t errlen)
+{
+    pdomain *D = dm->data;
+    const sd_particles *P = D->P;
+    if (!dm->g->output.trajectory[0]) return 0;
+    int32_t *species = malloc(sizeof *species * (size_t)P->count);
+    if (!species) {
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    for (int64_t i = 0; i < P->count; i++) species[i] = sd_particles_type_of(P, i);
+    const int real = P->units == SD_UNITS_REAL;
+    sd_h5md_opts ho = {.creator_version = PACKAGE_VERSION, .species = species};
+    D->traj = sd_h5md_create(dm->g->output.trajectory, "stardag", NULL, P->count, P->box, real ? "nm" : NULL,
+                             real ? "ps" : NULL, &ho, err, errlen);
+    free(species);
+    return D->traj ? 0 : -1;
+}
+
+int sd_particles_close_output(sd_dm *dm, char *err, size_t errlen)
+{
+    pdomain *D = dm->data;
+    if (!D->traj) return 0;
+    int rc = sd_h5md_close(D->traj, err, errlen);
+    D->traj = NULL;
+    return rc;
+}
+
+/* One trajectory frame (positions, velocities, in id order). */
+int sd_particles_write_snapshot(sd_dm *dm, const sd_record *r, struct sd_h5out *out, char *err, size_t errlen)
+{
+    (void)out;
+    pdomain *D = dm->data;
+    if (!D->traj) return 0;
+    const int64_t N = D->P->count;
+    const double *pos = r->data, *vel = pos + 3 * N;
+    const int64_t *ids = (const int64_t *)(vel + 3 * N);
+    if (sd_h5md_append(D->traj, r->step, r->step * dm->g->run.dt, pos, vel, SD_H5MD_SOA, ids, err, errlen) < 0) return -1;
+    D->traj_frames++;
+    return 1;
+}
+
+/* The thermo table in the log (one row per step with computed scalars) and as H5MD observables. */
+int sd_particles_on_scalars(sd_dm *dm, const sd_record *r, int quiet, int write, char *err, size_t errlen)
+{
+    pdomain *D = dm->data;
+    const sd_graph *g = dm->g;
+    int any = 0;
+    for (int i = 0; i < g->nscalars; i++) any |= r->computed[i] && strncmp(g->scalars[i].name, "__", 2);
+    if (!any) return 0;
+    if (!quiet) {
+        if (!D->thermo_header) {
+            printf("%10s", "step");
+            for (int i = 0; i < g->nscalars; i++)
+                if (strncmp(g->scalars[i].name, "__", 2)) printf(" %17s", g->scalars[i].name);
+            printf("\n");
+            D->thermo_header = 1;
+        }
+        printf("%10lld", (long long)r->step);
+        for (int i = 0; i < g->nscalars; i++)
+            if (strncmp(g->scalars[i].name, "__", 2)) {
+                if (r->computed[i]) printf(" %17.10g", r->value[i]);
+                else printf(" %17s", "-");
+            }
+        printf("\n");
+        fflush(stdout);
+    }
+    if (!D->traj || !write) return 0;
+    const double t = r->step * g->run.dt;
+    for (int i = 0; i < g->nscalars; i++)
+        if (r->computed[i] && strncmp(g->scalars[i].name, "__", 2) &&
+            sd_h5md_observable(D->traj, g->scalars[i].name, r->step, t, r->value[i], err, errlen) < 0)
+            return -1;
+    return 0;
+}
+
+/* The run file's /grid group: one cell per particle (particle graphs write no fields there). */
+void sd_particles_field_layout(const sd_dm *dm, int *ndim, int64_t shape[3], double spacing[3])
+{
+    const pdomain *D = dm->data;
+    *ndim = 3;
+    shape[0] = D->P->count;
+    shape[1] = shape[2] = 1;
+    spacing[0] = spacing[1] = spacing[2] = 1.0;
+}
+
+void sd_particles_describe(const sd_dm *dm, char *buf, size_t len)
+{
+    const pdomain *D = dm->data;
+    const sd_pgeom *pg = &D->geom;
+    snprintf(buf, len, "%lld particles in %d blocks (slabs of a %lldx%lldx%lld cell grid; room for %lld particles, %lld "
+             "ghosts, %lld list entries each), %lld neighbour-list rebuilds", (long long)D->P->count, D->nb,
+             (long long)pg->grid.nc[0], (long long)pg->grid.nc[1], (long long)pg->grid.nc[2], (long long)pg->cap_h,
+             (long long)pg->cap_g, (long long)pg->cap_l, (long long)__atomic_load_n(&D->rebuilds, __ATOMIC_RELAXED));
+}
+
+void sd_particles_rate(const sd_dm *dm, int64_t steps_done, double wall, char *buf, size_t len)
+{
+    const pdomain *D = dm->data;
+    snprintf(buf, len, "%.3g atom-steps/s", (double)D->P->count * steps_done / (wall > 1e-9 ? wall : 1e-9));
+}
+
+void sd_particles_report(const sd_dm *dm)
+{
+    const pdomain *D = dm->data;
+    const int64_t dangerous = __atomic_load_n(&D->dangerous, __ATOMIC_RELAXED);
+    if (dangerous)
+        printf("  warning: %lld rebuilds came after some particle had moved more than skin/2: pairs may have been "
+               "missed (rebuild more often, a bigger skin, or neighbor: {check: true})\n", (long long)dangerous);
+}
+
+void sd_particles_report_output(const sd_dm *dm)
+{
+    const pdomain *D = dm->data;
+    if (dm->g->output.trajectory[0])
+        printf("  trajectory: %s (%lld frames)\n", dm->g->output.trajectory, (long long)D->traj_frames);
+}

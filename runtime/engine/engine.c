@@ -1,0 +1,488 @@
+/* engine.c - StarPU glue every domain shares: task kinds (codelets, perf models, statistics),
+ * submission with timing and trace callbacks, scalar handles, the reduction combine and the
+ * record queue. No domain is known here (see dm/dm.h). */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <starpu.h>
+#include "config.h"
+#include "engine.h"
+#include "trace.h"
+#ifdef SD_HAVE_CUDA
+#include <cuda_runtime_api.h>
+#endif
+
+/* One StarPU codelet per task kind. Allocated one by one: tasks keep pointers to them. */
+typedef struct kind_entry {
+    const sd_codelet *sc; /* op kinds: the stardag codelet; NULL for a domain's own kinds */
+    int stat;             /* row in stats */
+    struct starpu_codelet cl;
+    struct starpu_perfmodel model;
+} kind_entry;
+
+struct sd_engine {
+    const sd_graph *g;
+    sd_engine_opts o;
+    kind_entry **kinds;
+    int nkinds, cap_kinds;
+    sd_codelet_stats *stats;
+    int nstats, cap_stats;
+    int64_t busy[STARPU_NMAXWORKERS]; /* kernel time per worker, ns */
+    double *sval;
+    starpu_data_handle_t *sh;
+    const char *unrunnable; /* a codelet the arch restriction leaves without an implementation */
+    char *fatal;            /* the first fatal task error (atomically set) */
+    sd_acc *acc_template;   /* SD_MAX_ACC initialised partials, pinned, for CUDA reductions */
+    sd_record *head, *tail, *scalars_now;
+    int64_t submitted;
+};
+
+void *sd_eng_xmalloc(size_t n)
+{
+    void *p = calloc(1, n);
+    if (!p) {
+        fprintf(stderr, "stardag: out of memory\n");
+        exit(SD_EXIT_RUNTIME);
+    }
+    return p;
+}
+
+void sd_meter_add(const sd_meter *m, int64_t t0)
+{
+    if (m->off) return;
+    int64_t dt = sd_ns_now() - t0;
+    __atomic_add_fetch(&m->stats->ntasks[SD_AT_CPU], 1, __ATOMIC_RELAXED);
+    __atomic_add_fetch(&m->stats->ns[SD_AT_CPU], dt, __ATOMIC_RELAXED);
+    int w = starpu_worker_get_id();
+    if (w >= 0) m->busy[w] += dt; /* only worker w writes its slot */
+}
+
+/* ---- task kinds ---------------------------------------------------------------------------- */
+
+static void *grow(void *arr, int n, int *cap, size_t size)
+{
+    if (n < *cap) return arr;
+    *cap = *cap ? 2 * *cap : 16;
+    void *p = realloc(arr, (size_t)*cap * size);
+    if (!p) {
+        fprintf(stderr, "stardag: out of memory\n");
+        exit(SD_EXIT_RUNTIME);
+    }
+    return p;
+}
+
+static int new_stat(sd_engine *e, const char *label)
+{
+    e->stats = grow(e->stats, e->nstats, &e->cap_stats, sizeof *e->stats);
+    memset(&e->stats[e->nstats], 0, sizeof *e->stats);
+    e->stats[e->nstats].name = label;
+    return e->nstats++;
+}
+
+/* fc: the CUDA function, NULL for CPU-only kinds. SD_ARCH_CUDA keeps kinds with a CUDA
+ * implementation off the CPUs; SD_ARCH_CPU keeps everything off the GPUs. */
+static int new_kind(sd_engine *e, const sd_codelet *sc, const char *label, const char *symbol, starpu_cpu_func_t f,
+                    starpu_cuda_func_t fc)
+{
+    e->kinds = grow(e->kinds, e->nkinds, &e->cap_kinds, sizeof *e->kinds);
+    kind_entry *k = sd_eng_xmalloc(sizeof *k);
+    e->kinds[e->nkinds] = k;
+    k->sc = sc;
+    k->stat = new_stat(e, label);
+    struct starpu_codelet *cl = &k->cl;
+    starpu_codelet_init(cl);
+    k->model.type = STARPU_HISTORY_BASED;
+    k->model.symbol = symbol;
+    cl->where = 0;
+    if (e->o.arch != SD_ARCH_CUDA || !fc) {
+        cl->where |= STARPU_CPU;
+        cl->cpu_funcs[0] = f;
+    }
+    if (fc && e->o.arch != SD_ARCH_CPU) {
+        cl->where |= STARPU_CUDA;
+        cl->cuda_funcs[0] = fc;
+        cl->cuda_flags[0] = STARPU_CUDA_ASYNC;
+    }
+    cl->nbuffers = STARPU_VARIABLE_NBUFFERS;
+    cl->name = symbol;
+    /* only model-based schedulers read models; keeping them costs time on every task */
+    cl->model = e->o.use_models ? &k->model : NULL;
+    return e->nkinds++;
+}
+
+int sd_eng_kind(sd_engine *e, const char *label, const char *symbol, starpu_cpu_func_t cpu, starpu_cuda_func_t cuda)
+{
+    return new_kind(e, NULL, label, symbol, cpu, cuda);
+}
+
+int sd_eng_op_kind(sd_engine *e, const sd_codelet *sc, starpu_cpu_func_t cpu, starpu_cuda_func_t cuda, int cpu_fallback)
+{
+    for (int i = 0; i < e->nkinds; i++)
+        if (e->kinds[i]->sc == sc) return i;
+    int k = new_kind(e, sc, sc->name, sc->model, cpu, sc->cuda ? cuda : NULL);
+    e->kinds[k]->cl.name = sc->name;
+    if (e->o.arch == SD_ARCH_CUDA && !(e->kinds[k]->cl.where & STARPU_CUDA) && !e->unrunnable && !cpu_fallback)
+        e->unrunnable = sc->name;
+    return k;
+}
+
+sd_meter sd_eng_meter(sd_engine *e, int kind)
+{
+    return (sd_meter){&e->stats[e->kinds[kind]->stat], e->busy, e->o.profile};
+}
+
+/* ---- the reduction combine --------------------------------------------------------------- */
+
+int sd_reduce_partials(const sd_codelet *c)
+{
+    if (c->finish) return c->npartials;
+    int n = 0;
+    for (int r = 0; r < c->nroles; r++) n += c->roles[r].kind == SD_ROLE_SCALAR && c->roles[r].mode != SD_READ;
+    return n;
+}
+
+/* A combined partial as the scalar its reduction rule (sd_reduce) makes of it. */
+static double reduced_value(const sd_acc *a, int reduce)
+{
+    switch (reduce) {
+    case SD_REDUCE_SUM: return sd_acc_sum(a);
+    case SD_REDUCE_MAX: return a->nonfinite ? NAN : a->maxv;
+    case SD_REDUCE_MIN: return a->nonfinite ? NAN : a->minv;
+    default: return (double)a->nonfinite;
+    }
+}
+
+typedef struct combine_arg {
+    sd_meter m;
+    const sd_gop *op;
+    int nparts;
+    sd_check_info info;
+    sd_record *rec;
+} combine_arg;
+
+static void combine_cpu(void *buffers[], void *cl_arg)
+{
+    const combine_arg *ca = cl_arg;
+    int64_t t0 = sd_ns_now();
+    const sd_codelet *c = ca->op->cl;
+    const int np = sd_reduce_partials(c);
+    double sums[SD_MAX_ACC], out[SD_MAX_ACC];
+    int out_role[SD_MAX_ACC], nout = 0;
+    for (int r = 0; r < c->nroles; r++)
+        if (c->roles[r].kind == SD_ROLE_SCALAR && c->roles[r].mode != SD_READ) out_role[nout++] = r;
+    for (int j = 0; j < np; j++) {
+        sd_acc total;
+        sd_acc_init(&total);
+        for (int p = 0; p < ca->nparts; p++) sd_acc_merge(&total, (const sd_acc *)STARPU_VECTOR_GET_PTR(buffers[p]) + j);
+        sums[j] = reduced_value(&total, c->finish ? SD_REDUCE_SUM : c->roles[out_role[j]].reduce);
+    }
+    if (c->finish) c->finish(sums, &ca->info, out);
+    else memcpy(out, sums, sizeof sums);
+    for (int j = 0; j < nout; j++) {
+        const int s = ca->op->bind[out_role[j]].index;
+        *(double *)STARPU_VARIABLE_GET_PTR(buffers[ca->nparts + j]) = out[j];
+        ca->rec->value[s] = out[j];
+        ca->rec->computed[s] = 1;
+    }
+    sd_meter_add(&ca->m, t0);
+    sd_record_done(ca->rec);
+}
+
+int sd_eng_combine_kind(sd_engine *e, const char *label, const char *symbol)
+{
+    /* combines deliver to host memory: CPU only */
+    return sd_eng_kind(e, label, symbol, combine_cpu, NULL);
+}
+
+void sd_eng_submit_combine(sd_engine *e, int kind, const sd_gop *op, int64_t step, int nparts,
+                           const starpu_data_handle_t *parts, const sd_check_info *info)
+{
+    const sd_codelet *c = op->cl;
+    combine_arg *ca = sd_eng_xmalloc(sizeof *ca);
+    *ca = (combine_arg){sd_eng_meter(e, kind), op, nparts, *info, sd_eng_step_scalars(e, step)};
+    ca->info.param = op->param;
+    ca->rec->expected++;
+    const int n = nparts + SD_MAX_ACC;
+    starpu_data_handle_t *h = sd_eng_xmalloc(sizeof *h * (size_t)n);
+    enum starpu_data_access_mode *m = sd_eng_xmalloc(sizeof *m * (size_t)n);
+    int k = 0;
+    for (; k < nparts; k++) {
+        h[k] = parts[k];
+        m[k] = STARPU_R;
+    }
+    for (int r = 0; r < c->nroles; r++)
+        if (op->bind[r].is_scalar && op->bind[r].mode != SD_READ) {
+            h[k] = e->sh[op->bind[r].index];
+            m[k++] = STARPU_W;
+        }
+    sd_eng_submit(e, kind, -1, step, ca, sizeof *ca, 1, k, h, m);
+    free(h);
+    free(m);
+}
+
+/* ---- CUDA glue ----------------------------------------------------------------------------- */
+
+#ifdef SD_HAVE_CUDA
+static void set_fatal(sd_engine *e, const char *fmt, const char *what, const char *why)
+{
+    char msg[512], *none = NULL;
+    snprintf(msg, sizeof msg, fmt, what, why);
+    char *copy = strdup(msg);
+    if (!copy || !__atomic_compare_exchange_n(&e->fatal, &none, copy, 0, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) free(copy);
+}
+
+void sd_eng_cuda_init_acc(sd_engine *e, sd_acc *dev, int n, void *stream, const char *what)
+{
+    cudaError_t rc = cudaMemcpyAsync(dev, e->acc_template, (size_t)n * sizeof(sd_acc), cudaMemcpyHostToDevice,
+                                     (cudaStream_t)stream);
+    if (rc != cudaSuccess) set_fatal(e, "CUDA error in %s (initialising reduction partials): %s", what, cudaGetErrorString(rc));
+}
+
+void sd_eng_cuda_check(sd_engine *e, const char *what)
+{
+    cudaError_t rc = cudaGetLastError();
+    if (rc != cudaSuccess) set_fatal(e, "CUDA error in %s: %s", what, cudaGetErrorString(rc));
+}
+#endif
+
+const char *sd_engine_fatal(const sd_engine *e) { return __atomic_load_n(&e->fatal, __ATOMIC_ACQUIRE); }
+
+/* ---- data ---------------------------------------------------------------------------------- */
+
+int sd_eng_vector_fits(int64_t count, size_t es, const char *what, char *err, size_t errlen)
+{
+    if (count < 0 || count > (int64_t)UINT32_MAX) {
+        snprintf(err, errlen, "%s has %lld elements; a StarPU vector holds at most %lu (use smaller tiles or more "
+                 "blocks)", what, (long long)count, (unsigned long)UINT32_MAX);
+        return -1;
+    }
+    if (es && (uint64_t)count > SIZE_MAX / es) {
+        snprintf(err, errlen, "%s: %lld elements of %zu bytes do not fit in memory", what, (long long)count, es);
+        return -1;
+    }
+    return 0;
+}
+
+int sd_eng_vector(void **mem, starpu_data_handle_t *h, int64_t count, size_t es, const char *what, char *err,
+                  size_t errlen)
+{
+    *mem = NULL;
+    if (sd_eng_vector_fits(count, es, what, err, errlen) < 0) return -1;
+    if (starpu_malloc(mem, (size_t)count * es) != 0) {
+        *mem = NULL;
+        snprintf(err, errlen, "out of memory allocating %s (%lld elements of %zu bytes)", what, (long long)count, es);
+        return -1;
+    }
+    memset(*mem, 0, (size_t)count * es);
+    starpu_vector_data_register(h, STARPU_MAIN_RAM, (uintptr_t)*mem, (uint32_t)count, es);
+    return 0;
+}
+
+void sd_eng_vector_free(void *mem, starpu_data_handle_t h)
+{
+    if (!mem) return;
+    starpu_data_unregister(h);
+    starpu_free(mem);
+}
+
+starpu_data_handle_t sd_eng_scalar(const sd_engine *e, int s) { return e->sh[s]; }
+
+/* ---- life cycle ---------------------------------------------------------------------------- */
+
+sd_engine *sd_engine_create(const sd_graph *g, const sd_engine_opts *o, char *err, size_t errlen)
+{
+    sd_engine *e = calloc(1, sizeof *e);
+    if (!e) goto oom;
+    e->g = g;
+    e->o = *o;
+    e->sval = calloc(g->nscalars + 1, sizeof(double));
+    e->sh = calloc(g->nscalars + 1, sizeof *e->sh);
+    if (!e->sval || !e->sh || starpu_malloc((void **)&e->acc_template, sizeof(sd_acc) * SD_MAX_ACC) != 0) goto oom;
+    for (int j = 0; j < SD_MAX_ACC; j++) sd_acc_init(&e->acc_template[j]);
+    for (int s = 0; s < g->nscalars; s++) {
+        e->sval[s] = NAN;
+        starpu_variable_data_register(&e->sh[s], STARPU_MAIN_RAM, (uintptr_t)&e->sval[s], sizeof(double));
+    }
+    return e;
+oom:
+    snprintf(err, errlen, "out of memory");
+    if (e) {
+        free(e->sval);
+        free(e->sh);
+        free(e);
+    }
+    return NULL;
+}
+
+void sd_engine_release(sd_engine *e)
+{
+    if (!e) return;
+    starpu_task_wait_for_all();
+    for (int s = 0; e->sh && s < e->g->nscalars; s++)
+        if (e->sh[s]) starpu_data_unregister(e->sh[s]);
+    while (e->head) {
+        sd_record *r = e->head;
+        e->head = r->next;
+        sd_record_free(r);
+    }
+    if (e->acc_template) starpu_free(e->acc_template);
+    e->acc_template = NULL;
+    free(e->sval);
+    free(e->sh);
+    e->sval = NULL;
+    e->sh = NULL;
+}
+
+void sd_engine_free(sd_engine *e)
+{
+    if (!e) return;
+    for (int i = 0; i < e->nkinds; i++) free(e->kinds[i]);
+    free(e->kinds);
+    free(e->stats);
+    free(e->fatal);
+    free(e);
+}
+
+const char *sd_engine_unrunnable(const sd_engine *e) { return e->unrunnable; }
+int64_t sd_engine_tasks_submitted(const sd_engine *e) { return e->submitted; }
+int64_t sd_engine_busy_ns(const sd_engine *e, int worker) { return e->busy[worker]; }
+int sd_engine_stats(const sd_engine *e, const sd_codelet_stats **stats)
+{
+    *stats = e->stats;
+    return e->nstats;
+}
+
+/* ---- records ------------------------------------------------------------------------------- */
+
+sd_record *sd_eng_record_new(sd_engine *e, int is_field, int64_t step)
+{
+    sd_record *r = sd_eng_xmalloc(sizeof *r);
+    r->is_field = is_field;
+    r->step = step;
+    if (!is_field) {
+        r->value = sd_eng_xmalloc((e->g->nscalars + 1) * sizeof(double));
+        r->computed = sd_eng_xmalloc(e->g->nscalars + 1);
+        for (int s = 0; s < e->g->nscalars; s++) r->value[s] = NAN;
+    }
+    if (e->tail) e->tail->next = r;
+    else e->head = r;
+    e->tail = r;
+    return r;
+}
+
+sd_record *sd_eng_step_scalars(sd_engine *e, int64_t step)
+{
+    if (!e->scalars_now) e->scalars_now = sd_eng_record_new(e, 0, step);
+    return e->scalars_now;
+}
+
+void sd_record_set_error(sd_record *r, const char *msg, int status)
+{
+    if (!r) return;
+    char *none = NULL, *copy = strdup(msg);
+    if (!copy || !__atomic_compare_exchange_n(&r->error, &none, copy, 0, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
+        free(copy);
+        return;
+    }
+    r->error_status = status;
+}
+
+void sd_record_free(sd_record *r)
+{
+    if (!r) return;
+    free(r->data);
+    free(r->error);
+    free(r->value);
+    free(r->computed);
+    free(r);
+}
+
+void sd_engine_seal(sd_engine *e)
+{
+    for (sd_record *r = e->head; r; r = r->next) r->sealed = 1;
+    e->scalars_now = NULL;
+}
+
+sd_record *sd_engine_pop_complete(sd_engine *e)
+{
+    sd_record *r = e->head;
+    if (!r || !r->sealed || __atomic_load_n(&r->done, __ATOMIC_ACQUIRE) != r->expected) return NULL;
+    e->head = r->next;
+    if (!e->head) e->tail = NULL;
+    r->next = NULL;
+    return r;
+}
+
+int sd_engine_pending(const sd_engine *e) { return e->head != NULL; }
+
+/* ---- submission ---------------------------------------------------------------------------- */
+
+/* With profiling on, a callback per task reads StarPU's record of where and when it ran. */
+typedef struct task_info {
+    sd_engine *e;
+    struct starpu_task *task;
+    int stat, tile;
+    int64_t step;
+} task_info;
+
+static void on_task_done(void *arg)
+{
+    task_info *ti = arg;
+    sd_engine *e = ti->e;
+    struct starpu_profiling_task_info *pi = ti->task->profiling_info;
+    if (pi && pi->workerid >= 0) {
+        int w = pi->workerid, at = starpu_worker_get_type(w) == STARPU_CUDA_WORKER ? SD_AT_CUDA : SD_AT_CPU;
+        double s = starpu_timing_timespec_to_us(&pi->start_time), d = starpu_timing_timespec_to_us(&pi->end_time) - s;
+        sd_codelet_stats *st = &e->stats[ti->stat];
+        __atomic_add_fetch(&st->ntasks[at], 1, __ATOMIC_RELAXED);
+        __atomic_add_fetch(&st->ns[at], (int64_t)(d * 1e3), __ATOMIC_RELAXED);
+        __atomic_add_fetch(&e->busy[w], (int64_t)(d * 1e3), __ATOMIC_RELAXED);
+        if (e->o.trace) {
+            sd_trace_task(e->o.trace, st->name, w, s - e->o.t0_us, d, ti->step, ti->tile, at ? "cuda" : "cpu");
+            double fs = starpu_timing_timespec_to_us(&pi->acquire_data_start_time);
+            double fe = starpu_timing_timespec_to_us(&pi->acquire_data_end_time);
+            if (fe > fs && fs > 0) sd_trace_fetch(e->o.trace, st->name, w, fs - e->o.t0_us, fe - fs);
+        }
+    }
+    free(ti);
+}
+
+enum starpu_data_access_mode sd_eng_mode(sd_access a)
+{
+    return a == SD_READ ? STARPU_R : a == SD_WRITE ? STARPU_W : STARPU_RW;
+}
+
+void sd_eng_submit(sd_engine *e, int kind, int tile, int64_t step, void *arg, size_t argsize, int owned, int n,
+                   const starpu_data_handle_t *h, const enum starpu_data_access_mode *mode)
+{
+    const kind_entry *k = e->kinds[kind];
+    struct starpu_task *task = starpu_task_create();
+    task->cl = (struct starpu_codelet *)&k->cl;
+    task->cl_arg = arg;
+    task->cl_arg_size = argsize;
+    task->cl_arg_free = owned;
+    if (e->o.profile) {
+        task_info *ti = sd_eng_xmalloc(sizeof *ti);
+        *ti = (task_info){e, task, k->stat, tile, step};
+        task->callback_func = on_task_done;
+        task->callback_arg = ti;
+    }
+    task->nbuffers = n;
+    if (n > STARPU_NMAXBUFS) {
+        task->dyn_handles = malloc(n * sizeof *task->dyn_handles);
+        task->dyn_modes = malloc(n * sizeof *task->dyn_modes);
+        if (!task->dyn_handles || !task->dyn_modes) abort();
+    }
+    for (int i = 0; i < n; i++) {
+        STARPU_TASK_SET_HANDLE(task, h[i], i);
+        if (task->dyn_modes) task->dyn_modes[i] = mode[i];
+        else task->modes[i] = mode[i];
+    }
+    int ret = starpu_task_submit(task);
+    if (ret != 0) {
+        fprintf(stderr, "stardag: StarPU refused a %s task (error %d): no worker can run it\n", k->cl.name, ret);
+        exit(SD_EXIT_RUNTIME);
+    }
+    e->submitted++;
+}

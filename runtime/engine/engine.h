@@ -1,0 +1,157 @@
+/* engine.h - the StarPU side that every domain shares: one StarPU codelet (with its performance
+ * model and its row of run statistics) per task kind, task submission, scalar handles, the
+ * reduction combine, host-side records, timing and trace. The engine knows no domain: a domain
+ * class (dm/dm.h) registers its data, declares its task kinds and submits its tasks through the
+ * calls below; the run loop (driver/run.c) takes the records. */
+#ifndef SD_ENGINE_H
+#define SD_ENGINE_H
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+#include <starpu.h>
+#include "graph.h"
+
+/* Host-side results that tasks deliver asynchronously: scalars of one step, or one output
+ * snapshot of the domain. Complete once sealed (all its tasks submitted) and done == expected. */
+typedef struct sd_record {
+    int is_field;              /* an output snapshot (its meaning is the domain's), else scalars */
+    int64_t step;
+    int field;                 /* snapshots: the field, or -1 for a domain's own kind (a particle frame) */
+    void *data;                /* snapshots: the data, laid out as the domain documents */
+    char *error;               /* set by a task that found the run cannot go on (particle lost, ...) */
+    int error_status;          /* the exit status that error stands for (SD_EXIT_CHECK, SD_EXIT_RUNTIME) */
+    double *value;             /* scalar records: one per graph scalar, NaN where not computed */
+    unsigned char *computed;   /* scalar records: which scalars this step computed */
+    int expected;
+    int done;                  /* atomically incremented by tasks */
+    int sealed;
+    struct sd_record *next;
+} sd_record;
+
+/* Per task kind, per architecture (SD_AT_CPU, SD_AT_CUDA): tasks run and their summed time. */
+enum { SD_AT_CPU = 0, SD_AT_CUDA = 1, SD_NARCH = 2 };
+typedef struct sd_codelet_stats {
+    const char *name;
+    int64_t ntasks[SD_NARCH]; /* atomics */
+    int64_t ns[SD_NARCH];
+} sd_codelet_stats;
+
+typedef struct sd_engine_opts {
+    int use_models;   /* attach history-based performance models (for the model-based dm* schedulers) */
+    int arch;         /* sd_arch: where codelet and halo tasks may run */
+    int profile;      /* StarPU profiling is on: time tasks from its records (needed for CUDA tasks,
+                         whose kernels run asynchronously), not in the trampolines */
+    struct sd_trace *trace; /* record every task here (requires profile) */
+    double t0_us;     /* starpu_timing_now() at the run's start: trace times count from it */
+} sd_engine_opts;
+
+typedef struct sd_engine sd_engine;
+
+/* ---- for the run loop ---------------------------------------------------------------------- */
+
+/* Scalars, statistics, the codelet table. StarPU must be initialised. */
+sd_engine *sd_engine_create(const sd_graph *g, const sd_engine_opts *o, char *err, size_t errlen);
+/* Waits for all tasks, unregisters the scalars and drops the records; the codelets and their perf
+ * models stay, since starpu_shutdown still writes to every registered perf model: call
+ * sd_engine_free after it. A domain releases its own data before this. */
+void sd_engine_release(sd_engine *e);
+void sd_engine_free(sd_engine *e);
+
+/* Marks the records of everything submitted so far as sealed. */
+void sd_engine_seal(sd_engine *e);
+/* The oldest record if complete (removed from the queue; free with sd_record_free), else NULL. */
+sd_record *sd_engine_pop_complete(sd_engine *e);
+/* Any records left (complete or not)? */
+int sd_engine_pending(const sd_engine *e);
+void sd_record_free(sd_record *r);
+/* The first fatal error a task reported (a CUDA failure): the run must stop. NULL if none. */
+const char *sd_engine_fatal(const sd_engine *e);
+
+int64_t sd_engine_tasks_submitted(const sd_engine *e);
+int sd_engine_stats(const sd_engine *e, const sd_codelet_stats **stats);
+/* Kernel time of a worker, summed over its tasks. */
+int64_t sd_engine_busy_ns(const sd_engine *e, int worker);
+/* NULL when every codelet can run under the engine's arch restriction, else the name of one
+ * that cannot (e.g. no CUDA implementation for SD_ARCH_CUDA). */
+const char *sd_engine_unrunnable(const sd_engine *e);
+
+/* ---- for domain classes -------------------------------------------------------------------- */
+
+/* CPU trampolines time their kernel themselves: two clock reads are far cheaper than StarPU's
+ * per-task profiling records and callbacks, and give per-kind and per-worker busy times. CUDA
+ * kernels run asynchronously, so with CUDA workers (or a trace) StarPU's profiling is on and a task
+ * callback reads the times instead (off). A meter travels in each task's argument. */
+typedef struct sd_meter {
+    sd_codelet_stats *stats;
+    int64_t *busy; /* per worker */
+    int off;
+} sd_meter;
+
+static inline int64_t sd_ns_now(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (int64_t)t.tv_sec * 1000000000LL + t.tv_nsec;
+}
+/* Adds the time since t0 to the meter's kind and the calling worker. */
+void sd_meter_add(const sd_meter *m, int64_t t0);
+
+/* A task kind of a domain's own (halo exchange, neighbour rebuild, snapshot): one StarPU codelet
+ * named `symbol` (also its model symbol) and one statistics row `label`. cuda: NULL for CPU only.
+ * Returns the kind. */
+int sd_eng_kind(sd_engine *e, const char *label, const char *symbol, starpu_cpu_func_t cpu, starpu_cuda_func_t cuda);
+/* The kind of an op's codelet (one per stardag codelet, shared by every op using it). cpu_fallback:
+ * in a CUDA-only run, a codelet without a CUDA implementation runs on CPUs (else it makes the run
+ * unrunnable, see sd_engine_unrunnable). */
+int sd_eng_op_kind(sd_engine *e, const sd_codelet *sc, starpu_cpu_func_t cpu, starpu_cuda_func_t cuda, int cpu_fallback);
+/* The reduction combine, as a kind of the domain's: label and symbol as sd_eng_kind. */
+int sd_eng_combine_kind(sd_engine *e, const char *label, const char *symbol);
+sd_meter sd_eng_meter(sd_engine *e, int kind);
+
+/* Submit one task of `kind` on n handles; arg is freed by StarPU when owned. tile: for the trace
+ * (-1: none). Exits (SD_EXIT_RUNTIME) when StarPU refuses the task. */
+void sd_eng_submit(sd_engine *e, int kind, int tile, int64_t step, void *arg, size_t argsize, int owned, int n,
+                   const starpu_data_handle_t *h, const enum starpu_data_access_mode *mode);
+enum starpu_data_access_mode sd_eng_mode(sd_access a);
+/* The handle of graph scalar s. */
+starpu_data_handle_t sd_eng_scalar(const sd_engine *e, int s);
+
+/* A new scalar (is_field 0) or snapshot (is_field 1) record at the queue's tail. */
+sd_record *sd_eng_record_new(sd_engine *e, int is_field, int64_t step);
+/* This step's scalar record (made on first use, until the next seal). */
+sd_record *sd_eng_step_scalars(sd_engine *e, int64_t step);
+/* The first error of a record wins. */
+void sd_record_set_error(sd_record *r, const char *msg, int status);
+static inline void sd_record_done(sd_record *r)
+{
+    if (r) __atomic_add_fetch(&r->done, 1, __ATOMIC_RELEASE);
+}
+
+/* One host buffer of count elements of es bytes (pinned when CUDA is on, zeroed), registered as a
+ * StarPU vector. Sizes are checked before anything is allocated: StarPU 1.3 counts a vector's
+ * elements in 32 bits. Returns 0, or -1 with a message naming `what`. */
+int sd_eng_vector(void **mem, starpu_data_handle_t *h, int64_t count, size_t es, const char *what, char *err,
+                  size_t errlen);
+/* Can count elements of es bytes be one vector? 0, or -1 with a message naming what. */
+int sd_eng_vector_fits(int64_t count, size_t es, const char *what, char *err, size_t errlen);
+void sd_eng_vector_free(void *mem, starpu_data_handle_t h);
+
+/* A reduction's partials combined into its scalars: one CPU task reading the nparts partial
+ * handles (each holding the codelet's partials: sd_reduce_partials) and writing the op's scalar
+ * outputs, in part order (the sum is exact, so the order does not matter). info: what the
+ * codelet's finish hook may read (param is filled in from the op). */
+void sd_eng_submit_combine(sd_engine *e, int kind, const sd_gop *op, int64_t step, int nparts,
+                           const starpu_data_handle_t *parts, const sd_check_info *info);
+/* The partials one task of a reduction fills: the codelet's npartials with a finish hook, else one
+ * per scalar output. */
+int sd_reduce_partials(const sd_codelet *c);
+
+/* CUDA glue (defined when built with CUDA): reduction partials initialised on the device by an
+ * asynchronous copy of a pinned template; the launch just made checked. Either failure is fatal
+ * to the run: it is reported through sd_engine_fatal, naming `what` (the codelet) and the error. */
+void sd_eng_cuda_init_acc(sd_engine *e, sd_acc *dev, int n, void *stream, const char *what);
+void sd_eng_cuda_check(sd_engine *e, const char *what);
+
+void *sd_eng_xmalloc(size_t n);
+
+#endif
