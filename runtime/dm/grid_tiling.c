@@ -30,9 +30,17 @@ int sd_tiling_make(sd_tiling *t, const sd_domain *dom, const int64_t tile[3], in
             sd_tiling_free(t);
             return -1;
         }
+        /* i * shape stays below 2^63: shape <= 2^40 (the loader's limit), i <= 4096 */
         for (int64_t i = 0; i <= n; i++) t->start[d][i] = i * t->shape[d] / n;
-        t->ntiles *= (int)n;
     }
+    const int64_t ntiles = (int64_t)t->nt[0] * t->nt[1] * t->nt[2];
+    if (ntiles > SD_MAX_TILES) {
+        snprintf(err, errlen, "%lld tiles (%dx%dx%d) are more than the %d a run may have: use larger tiles",
+                 (long long)ntiles, t->nt[0], t->nt[1], t->nt[2], SD_MAX_TILES);
+        sd_tiling_free(t);
+        return -1;
+    }
+    t->ntiles = (int)ntiles;
     return 0;
 }
 

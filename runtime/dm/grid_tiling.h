@@ -6,6 +6,7 @@
 #include "graph.h"
 
 #define SD_MAX_TILES_PER_AXIS 4096
+#define SD_MAX_TILES (1 << 20) /* tiles of a run: the engine keeps ~16 handles per tile and buffer */
 
 typedef struct sd_tiling {
     int ndim;
