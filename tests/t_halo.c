@@ -4,7 +4,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include "expand.h"
+#include "grid_expand.h"
 #include "halo.h"
 #include "tap.h"
 
