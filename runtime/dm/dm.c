@@ -23,6 +23,13 @@ const sd_dm_class *sd_dm_class_find(const char *name)
     return NULL;
 }
 
+const sd_dm_class *sd_dm_class_running(sd_on on)
+{
+    for (int i = 0; i < NCLASSES; i++)
+        if (classes[i]->codelets == on) return classes[i];
+    return NULL;
+}
+
 int sd_dm_class_count(void) { return NCLASSES; }
 const sd_dm_class *sd_dm_class_at(int i) { return i >= 0 && i < NCLASSES ? classes[i] : NULL; }
 
@@ -34,7 +41,7 @@ const char *sd_pattern_name(sd_pattern p)
     return (unsigned)p < sizeof names / sizeof names[0] && names[p] ? names[p] : "unknown";
 }
 
-sd_dm *sd_dm_create(const sd_graph *g, sd_engine *e, const sd_dm_opts *o, char *err, size_t errlen)
+sd_dm *sd_dm_create(const sd_graph *g, struct sd_engine *e, const sd_dm_opts *o, char *err, size_t errlen)
 {
     const sd_dm_class *cls = sd_dm_class_of(g->domain.kind);
     if (!cls) {

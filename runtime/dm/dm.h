@@ -11,10 +11,39 @@
 #define SD_DM_H
 #include <stddef.h>
 #include <stdint.h>
-#include "engine.h"
 #include "graph.h"
 
+/* No StarPU here: the graph front end reads the classes too. */
 typedef struct sd_dm sd_dm;
+struct sd_engine;
+struct sd_record;
+struct sd_loader;   /* the graph loader's state (graph/loader_impl.h) */
+struct yaml_node_s; /* libyaml's node */
+
+/* The front end's part of a class (graph/domain_<name>.c): the domain's graph section and what
+ * the rest of a graph may ask of it. A hook that finds something the domain does not have fails
+ * through the loader with a file:line:col message; a NULL hook allows everything. */
+typedef struct sd_dm_syntax {
+    const char *noun;           /* the domain in messages: "a grid", "particles" */
+    const char *codelets_noun;  /* where its codelets run: "grids", "particle domains" */
+    /* the section under domain: (key is its name) */
+    void (*parse)(struct sd_loader *L, const struct yaml_node_s *key, const struct yaml_node_s *section);
+    void (*parse_tiles)(struct sd_loader *L, const struct yaml_node_s *n);
+    /* a field option ("dtype" once f->dtype is set, "levels") at node at */
+    void (*field_option)(struct sd_loader *L, const sd_gfield *f, const struct yaml_node_s *at, const char *option);
+    void (*after_fields)(struct sd_loader *L);
+    /* a binding's explicit halo: {field: F, halo: H} for role of cl */
+    void (*halo_option)(struct sd_loader *L, const sd_codelet *cl, int role, const struct yaml_node_s *at);
+    /* a field bound to role of cl */
+    void (*bind_field)(struct sd_loader *L, const sd_codelet *cl, int role, int field, const struct yaml_node_s *at);
+    /* output sections ("fields", "trajectory") and check kinds ("finite") */
+    void (*output)(struct sd_loader *L, const char *what, const struct yaml_node_s *at);
+    void (*check)(struct sd_loader *L, const char *kind, const struct yaml_node_s *at);
+    /* the domain's part of what validate and finish hooks see */
+    void (*check_info)(const sd_graph *g, sd_check_info *info);
+    /* after the whole graph: derived values (a grid's ghost widths) */
+    void (*finish)(struct sd_loader *L);
+} sd_dm_syntax;
 
 /* What the run asks of a domain at creation. */
 typedef struct sd_dm_opts {
@@ -23,7 +52,7 @@ typedef struct sd_dm_opts {
     int ncpu, ncuda;   /* workers, for automatic partitioning */
 } sd_dm_opts;
 
-/* The run's output file as a domain sees it (fields go there; see sd_dm_class.write_snapshot). */
+/* The run's output file (fields go there; see sd_dm_class.write_snapshot). */
 struct sd_h5out;
 
 /* Where a field's values live in a domain ("cells", "particles"; meshes: vertices, faces, edges). */
@@ -37,6 +66,7 @@ typedef struct sd_dm_class {
     const char *const *locations; /* NULL-terminated; a field's location indexes it (0 = default) */
     /* in a CUDA-only run, ops without a CUDA implementation run on CPUs rather than refusing */
     int cpu_fallback;
+    const sd_dm_syntax *syntax;
 
     /* The domain's parts and data, its task kinds (sd_eng_kind), registered with StarPU. 0, or -1
      * with a message. Nothing is submitted yet. */
@@ -53,11 +83,11 @@ typedef struct sd_dm_class {
     int (*close_output)(sd_dm *dm, char *err, size_t errlen);
     /* A completed snapshot record into the run's file `out` (may be NULL) or the domain's own
      * output. 1 when something was written, 0 if not, -1 with a message. */
-    int (*write_snapshot)(sd_dm *dm, const sd_record *r, struct sd_h5out *out, char *err, size_t errlen);
+    int (*write_snapshot)(sd_dm *dm, const struct sd_record *r, struct sd_h5out *out, char *err, size_t errlen);
     /* A completed scalar record (a particle domain's thermo table and H5MD observables). May be
      * NULL. 0, or -1 with a message. quiet: print nothing; write: also into the domain's output
      * (0 once writing failed). */
-    int (*on_scalars)(sd_dm *dm, const sd_record *r, int quiet, int write, char *err, size_t errlen);
+    int (*on_scalars)(sd_dm *dm, const struct sd_record *r, int quiet, int write, char *err, size_t errlen);
     /* The output file's spatial layout for fields (ndim 0: the domain writes no fields there). */
     void (*field_layout)(const sd_dm *dm, int *ndim, int64_t shape[3], double spacing[3]);
     /* The summary's description of the parts ("8 tiles (1x1x8) of 64x64x8 cells"); rate: the
@@ -76,7 +106,7 @@ typedef struct sd_dm_class {
 struct sd_dm {
     const sd_dm_class *cls;
     const sd_graph *g;
-    sd_engine *e;
+    struct sd_engine *e;
     void *data;                /* the class's */
 };
 
@@ -86,11 +116,13 @@ const sd_dm_class *sd_dm_class_of(sd_domain_kind kind);
 const sd_dm_class *sd_dm_class_find(const char *name);
 int sd_dm_class_count(void);
 const sd_dm_class *sd_dm_class_at(int i);
+/* The class whose codelets are `on` (sd_codelet.domain). */
+const sd_dm_class *sd_dm_class_running(sd_on on);
 /* The name of an access pattern, for messages ("stencil", "neighbour-block"). */
 const char *sd_pattern_name(sd_pattern p);
 
 /* A domain for graph g on engine e. NULL with a message. */
-sd_dm *sd_dm_create(const sd_graph *g, sd_engine *e, const sd_dm_opts *o, char *err, size_t errlen);
+sd_dm *sd_dm_create(const sd_graph *g, struct sd_engine *e, const sd_dm_opts *o, char *err, size_t errlen);
 void sd_dm_release(sd_dm *dm);
 void sd_dm_destroy(sd_dm *dm);
 

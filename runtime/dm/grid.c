@@ -434,12 +434,15 @@ static void grid_describe(const sd_dm *dm, char *buf, size_t len)
 
 static const char *const grid_locations[] = {"cells", NULL};
 
+extern const sd_dm_syntax sd_grid_syntax; /* graph/domain_grid.c */
+
 const sd_dm_class sd_dm_grid = {
     .name = "grid",
     .kind = SD_DOMAIN_GRID,
     .codelets = SD_ON_GRID,
     .patterns = 1u << SD_POINTWISE | 1u << SD_STENCIL | 1u << SD_REDUCTION | 1u << SD_WHOLE,
     .locations = grid_locations,
+    .syntax = &sd_grid_syntax,
     .create = grid_create,
     .submit_init = grid_submit_init,
     .submit_step = grid_submit_step,

@@ -3,6 +3,7 @@
 #ifndef SD_GRID_IMPL_H
 #define SD_GRID_IMPL_H
 #include "dm.h"
+#include "engine.h"
 #include "grid_expand.h"
 #include "halo.h"
 

@@ -351,12 +351,15 @@ static void particles_submit_output(sd_dm *dm, int64_t step, int last, int field
 
 static const char *const particle_locations[] = {"particles", NULL};
 
+extern const sd_dm_syntax sd_particles_syntax; /* graph/domain_particles.c */
+
 const sd_dm_class sd_dm_particles = {
     .name = "particles",
     .kind = SD_DOMAIN_PARTICLES,
     .codelets = SD_ON_PARTICLES,
     .patterns = 1u << SD_POINTWISE | 1u << SD_NEIGHBOR | 1u << SD_REDUCTION | 1u << SD_WHOLE,
     .locations = particle_locations,
+    .syntax = &sd_particles_syntax,
     /* the rebuild and ghost tasks run on CPUs anyway; CPU-only ops (init, Berendsen) join them */
     .cpu_fallback = 1,
     .create = particles_create,

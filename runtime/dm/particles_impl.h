@@ -4,6 +4,7 @@
 #ifndef SD_PARTICLES_IMPL_H
 #define SD_PARTICLES_IMPL_H
 #include "dm.h"
+#include "engine.h"
 #include "h5md.h"
 #include "particles.h"
 

@@ -34,7 +34,7 @@ static int per_axis(loader *L, const yaml_node_t *n, const char *what, yaml_node
     return nd;
 }
 
-void sd_ld_load_grid(loader *L, const yaml_node_t *k, const yaml_node_t *G)
+static void load_grid(loader *L, const yaml_node_t *k, const yaml_node_t *G)
 {
     static const char *const gkeys[] = {"shape", "spacing", "boundary", "boundary_value", "absorbing_speed", NULL};
     sd_domain *D = &L->g->domain;
@@ -89,7 +89,7 @@ void sd_ld_load_grid(loader *L, const yaml_node_t *k, const yaml_node_t *G)
 }
 
 /* tiles: auto or a list of tile extents, one per axis. */
-void sd_ld_grid_tiles(loader *L, const yaml_node_t *n)
+static void grid_tiles(loader *L, const yaml_node_t *n)
 {
     sd_grun *r = &L->g->run;
     const sd_domain *D = &L->g->domain;
@@ -112,3 +112,33 @@ void sd_ld_grid_tiles(loader *L, const yaml_node_t *n)
                        (long long)D->shape[d]);
     }
 }
+
+static void output(loader *L, const char *what, const yaml_node_t *at)
+{
+    if (!strcmp(what, "trajectory"))
+        sd_ld_fail(L, at, "output.trajectory is for particle domains (a grid writes fields: output: {fields: {names: [...], every: N}})");
+}
+
+/* Ghost widths: the widest halo any op reads a field with. */
+static void ghost_widths(loader *L)
+{
+    sd_graph *g = L->g;
+    for (int pass = 0; pass < 2; pass++) {
+        const sd_gop *ops = pass ? g->step : g->init;
+        int nops = pass ? g->nstep : g->ninit;
+        for (int o = 0; o < nops; o++)
+            for (int r = 0; r < ops[o].cl->nroles; r++) {
+                const sd_binding *b = &ops[o].bind[r];
+                if (!b->is_scalar && b->halo > g->fields[b->index].halo) g->fields[b->index].halo = b->halo;
+            }
+    }
+}
+
+const sd_dm_syntax sd_grid_syntax = {
+    .noun = "a grid",
+    .codelets_noun = "grids",
+    .parse = load_grid,
+    .parse_tiles = grid_tiles,
+    .output = output,
+    .finish = ghost_widths,
+};

@@ -5,11 +5,18 @@
  * a number of blocks). */
 #include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include "loader_impl.h"
 #include "suggest.h"
 
-/* ---- particle domains -------------------------------------------------------------------- */
+/* What the section names and later hooks need: the position and velocity field names, resolved
+ * once the fields are known (L->dm_state). */
+typedef struct pnames {
+    const yaml_node_t *key, *posn, *veln; /* the 'particles' key; the name nodes (NULL: default) */
+    const char *pos, *vel;
+} pnames;
+
 
 double sd_units_kB(sd_units u)
 {
@@ -185,7 +192,7 @@ static const yaml_node_t *particle_neighbor(loader *L, const yaml_node_t *n)
     return skin;
 }
 
-void sd_ld_load_particles(loader *L, const yaml_node_t *k, const yaml_node_t *P)
+static void load_particles(loader *L, const yaml_node_t *k, const yaml_node_t *P)
 {
     static const char *const keys[] = {"count", "box", "units", "types", "pairs", "cutoff", "shift", "neighbor",
                                        "position", "velocity", NULL};
@@ -241,23 +248,26 @@ void sd_ld_load_particles(loader *L, const yaml_node_t *k, const yaml_node_t *P)
                    "cutoff + skin = %s is more than half the box (%s = %s): the minimum-image convention needs cutoff + skin <= L/2 "
                    "(a bigger box, or a smaller cutoff/skin)", sd_ld_num(b, reach), axis, sd_ld_num(b2, p->box[dm]));
     }
-    L->pkey = k;
-    L->ppos = "x";
-    L->pvel = "v";
-    if ((L->pposn = sd_ld_map_get(L, P, "position", NULL))) L->ppos = sd_ld_get_name(L, L->pposn, "a field name");
-    if ((L->pveln = sd_ld_map_get(L, P, "velocity", NULL))) L->pvel = sd_ld_get_name(L, L->pveln, "a field name");
-    if (!strcmp(L->ppos, L->pvel))
-        sd_ld_fail(L, L->pveln ? L->pveln : L->pposn, "position and velocity are both field '%s' (expected two fields)", L->ppos);
+    pnames *nm = L->dm_state = calloc(1, sizeof *nm);
+    if (!nm) sd_ld_oom(L);
+    nm->key = k;
+    nm->pos = "x";
+    nm->vel = "v";
+    if ((nm->posn = sd_ld_map_get(L, P, "position", NULL))) nm->pos = sd_ld_get_name(L, nm->posn, "a field name");
+    if ((nm->veln = sd_ld_map_get(L, P, "velocity", NULL))) nm->vel = sd_ld_get_name(L, nm->veln, "a field name");
+    if (!strcmp(nm->pos, nm->vel))
+        sd_ld_fail(L, nm->veln ? nm->veln : nm->posn, "position and velocity are both field '%s' (expected two fields)", nm->pos);
 }
 
 /* After the fields: the position and velocity fields exist and have 3 components (load_fields
  * refused f32 and levels in a particle domain). */
-void sd_ld_particle_fields(loader *L)
+static void particle_fields(loader *L)
 {
     sd_particles *p = &L->g->domain.particles;
+    const pnames *nm = L->dm_state;
     for (int i = 0; i < 2; i++) {
-        const char *name = i ? L->pvel : L->ppos, *what = i ? "velocity" : "position";
-        const yaml_node_t *named = i ? L->pveln : L->pposn, *at = named ? named : L->pkey;
+        const char *name = i ? nm->vel : nm->pos, *what = i ? "velocity" : "position";
+        const yaml_node_t *named = i ? nm->veln : nm->posn, *at = named ? named : nm->key;
         int fi = sd_graph_field_index(L->g, name);
         if (fi < 0) {
             sd_suggest sg;
@@ -277,7 +287,7 @@ void sd_ld_particle_fields(loader *L)
 }
 
 /* tiles: auto or the number of blocks (slabs of cells along z). */
-void sd_ld_particle_tiles(loader *L, const yaml_node_t *n)
+static void particle_tiles(loader *L, const yaml_node_t *n)
 {
     sd_particles *p = &L->g->domain.particles;
     if (is_scalar(n) && !strcmp(sval(n), "auto")) return;
@@ -287,3 +297,66 @@ void sd_ld_particle_tiles(loader *L, const yaml_node_t *n)
     p->nblocks = (int)sd_ld_eval_int(L, n, 1, 1 << 20, "tiles (the number of particle blocks)");
     L->g->run.tiles_auto = 0;
 }
+
+/* Particle fields are f64 and have no time levels. */
+static void field_option(loader *L, const sd_gfield *f, const yaml_node_t *at, const char *option)
+{
+    if (!strcmp(option, "dtype") && f->dtype != SD_F64)
+        sd_ld_fail(L, at, "field '%s' is %s, but particle fields are f64", f->name, dtype_name(f->dtype));
+    if (!strcmp(option, "levels"))
+        sd_ld_fail(L, at, "field '%s' has levels, but time levels are for grids (a particle field has one value per particle)",
+                   f->name);
+}
+
+static void halo_option(loader *L, const sd_codelet *cl, int role, const yaml_node_t *at)
+{
+    sd_ld_fail(L, at, "role '%s' of %s reads the neighbour blocks' particles; halo is a ghost width of grids (expected no halo)",
+               cl->roles[role].name, cl->name);
+}
+
+/* A neighbour-block read sees the ghosts, which are images of the positions. */
+static void bind_field(loader *L, const sd_codelet *cl, int role, int field, const yaml_node_t *at)
+{
+    const sd_graph *g = L->g;
+    const char *rname = cl->roles[role].name, *pos = g->fields[g->domain.particles.position].name;
+    if (cl->roles[role].halo > 0 && field != g->domain.particles.position)
+        sd_ld_fail(L, at, "role '%s' of %s reads the neighbour blocks' particles, which only the position field '%s' has "
+                   "(expected %s: %s)", rname, cl->name, pos, rname, pos);
+}
+
+static void output(loader *L, const char *what, const yaml_node_t *at)
+{
+    if (!strcmp(what, "fields"))
+        sd_ld_fail(L, at, "output.fields is for grids: particle positions and velocities go to a trajectory: output: "
+                   "{trajectory: {file: ..., every: N}}");
+}
+
+static void check(loader *L, const char *kind, const yaml_node_t *at)
+{
+    if (!strcmp(kind, "finite"))
+        sd_ld_fail(L, at, "finite checks are for grid fields: particle runs check positions at every neighbour-list rebuild");
+}
+
+static void check_info(const sd_graph *g, sd_check_info *info)
+{
+    const sd_particles *P = &g->domain.particles;
+    info->count = P->count;
+    for (int d = 0; d < 3; d++) info->box[d] = P->box[d];
+    info->kB = sd_units_kB(P->units);
+    info->ntypes = P->ntypes;
+    info->mass = P->mass;
+}
+
+const sd_dm_syntax sd_particles_syntax = {
+    .noun = "particles",
+    .codelets_noun = "particle domains",
+    .parse = load_particles,
+    .parse_tiles = particle_tiles,
+    .field_option = field_option,
+    .after_fields = particle_fields,
+    .halo_option = halo_option,
+    .bind_field = bind_field,
+    .output = output,
+    .check = check,
+    .check_info = check_info,
+};

@@ -94,7 +94,7 @@ static void load(loader *L)
     if (!dom) sd_ld_fail(L, root, "missing key 'domain' at top level (expected domain: {grid: {shape: [...], spacing: ...}})");
     sd_ld_load_domain(L, kx, dom);
     if ((v = sd_ld_map_get(L, root, "fields", NULL))) sd_ld_load_fields(L, v);
-    if (is_particles(L)) sd_ld_particle_fields(L);
+    if (L->cls->syntax->after_fields) L->cls->syntax->after_fields(L);
     if ((v = sd_ld_map_get(L, root, "scalars", NULL))) sd_ld_load_scalars(L, v);
     L->user_scalars = g->nscalars;
     g->run.tiles_auto = 1;
@@ -117,16 +117,7 @@ static void load(loader *L)
     if ((v = sd_ld_map_get(L, root, "output", NULL))) sd_ld_load_output(L, v);
     if ((v = sd_ld_map_get(L, root, "checks", NULL))) sd_ld_load_checks(L, v, F);
 
-    /* ghost widths (grids; a particle op's halo 1 means "reads the neighbour blocks", no width) */
-    for (int pass = 0; pass < 2 && !is_particles(L); pass++) {
-        const sd_gop *ops = pass ? g->step : g->init;
-        int nops = pass ? g->nstep : g->ninit;
-        for (int o = 0; o < nops; o++)
-            for (int r = 0; r < ops[o].cl->nroles; r++) {
-                const sd_binding *b = &ops[o].bind[r];
-                if (!b->is_scalar && b->halo > g->fields[b->index].halo) g->fields[b->index].halo = b->halo;
-            }
-    }
+    if (L->cls->syntax->finish) L->cls->syntax->finish(L);
 }
 
 /* Runs the loader; 0 on success, -1 when it failed (err filled). */
@@ -171,6 +162,7 @@ sd_graph *sd_graph_parse_ex(const char *path, const char *text, const char *cons
     free(L->flow.readsince);
     free(L->flow.lastw);
     free(L->flow.sdata);
+    free(L->dm_state);
     free(L);
     if (!result) sd_graph_free(g);
     return result;

@@ -42,33 +42,55 @@ void sd_ld_load_run(loader *L, const yaml_node_t *key, const yaml_node_t *m)
 
 void sd_ld_load_domain(loader *L, const yaml_node_t *key, const yaml_node_t *m)
 {
-    static const char *const kinds[] = {"grid", "particles", "mesh", "batch", NULL};
+    static const char *const planned[] = {"mesh", "batch", NULL}; /* kinds without a class yet */
     sd_ld_need_map(L, m, "domain");
     if (map_len(m) == 0) sd_ld_fail(L, key, "domain is empty (expected grid: {shape: [...], spacing: ...})");
     yaml_node_t *k = key_at(L, m, 0);
     const char *kind = sval(k);
-    int grid = !strcmp(kind, "grid"), particles = !strcmp(kind, "particles");
-    if (!grid && !particles) {
-        for (int i = 2; kinds[i]; i++)
-            if (!strcmp(kind, kinds[i])) sd_ld_fail(L, k, "domain '%s' is not supported yet (expected grid or particles)", kind);
+    const sd_dm_class *cls = sd_dm_class_find(kind);
+    if (!cls) {
+        char names[256] = ""; /* "grid or particles" */
+        for (int i = 0, n = sd_dm_class_count(); i < n; i++)
+            snprintf(names + strlen(names), sizeof names - strlen(names), "%s%s", i == 0 ? "" : i == n - 1 ? " or " : ", ",
+                     sd_dm_class_at(i)->name);
+        for (int i = 0; planned[i]; i++)
+            if (!strcmp(kind, planned[i])) sd_ld_fail(L, k, "domain '%s' is not supported yet (expected %s)", kind, names);
         sd_suggest sg;
         sd_suggest_init(&sg, kind);
-        sd_suggest_add(&sg, "grid");
-        sd_suggest_add(&sg, "particles");
+        for (int i = 0; i < sd_dm_class_count(); i++) sd_suggest_add(&sg, sd_dm_class_at(i)->name);
         if (sd_suggest_best(&sg)) sd_ld_fail(L, k, "unknown domain kind '%s' (did you mean '%s'?)", kind, sd_suggest_best(&sg));
-        sd_ld_fail(L, k, "unknown domain kind '%s' (expected grid or particles)", kind);
+        sd_ld_fail(L, k, "unknown domain kind '%s' (expected %s)", kind, names);
     }
     if (map_len(m) > 1) {
         yaml_node_t *k2 = key_at(L, m, 1);
         sd_ld_fail(L, k2, "domain has a second kind '%s' after '%s' (expected exactly one)", sval(k2), kind);
     }
-    if (particles) sd_ld_load_particles(L, k, val_at(L, m, 0));
-    else sd_ld_load_grid(L, k, val_at(L, m, 0));
+    L->cls = cls;
+    cls->syntax->parse(L, k, val_at(L, m, 0));
+}
+
+/* Where a field's values live: one of the domain's locations (the first by default). */
+static int location(loader *L, const yaml_node_t *x)
+{
+    const char *const *locs = L->cls->locations;
+    const char *s = sd_ld_get_str(L, x, "a location");
+    char names[128] = "";
+    sd_suggest sg;
+    sd_suggest_init(&sg, s);
+    for (int i = 0; locs[i]; i++) {
+        if (!strcmp(s, locs[i])) return i;
+        sd_suggest_add(&sg, locs[i]);
+        snprintf(names + strlen(names), sizeof names - strlen(names), "%s%s", i ? ", " : "", locs[i]);
+    }
+    if (sd_suggest_best(&sg))
+        sd_ld_fail(L, x, "unknown location '%s' for a field of %s (did you mean '%s'?)", s, L->cls->syntax->noun,
+                   sd_suggest_best(&sg));
+    sd_ld_fail(L, x, "unknown location '%s' for a field of %s (expected %s)", s, L->cls->syntax->noun, names);
 }
 
 void sd_ld_load_fields(loader *L, const yaml_node_t *m)
 {
-    static const char *const keys[] = {"dtype", "components", "levels", NULL};
+    static const char *const keys[] = {"dtype", "components", "levels", "location", NULL};
     sd_graph *g = L->g;
     if (is_null(m)) return;
     sd_ld_need_map(L, m, "fields");
@@ -93,19 +115,20 @@ void sd_ld_load_fields(loader *L, const yaml_node_t *m)
         for (int j = 0; j < map_len(v); j++) {
             const char *kk = sval(key_at(L, v, j));
             yaml_node_t *x = val_at(L, v, j);
+            if (!strcmp(kk, "location")) {
+                f->location = location(L, x);
+                continue;
+            }
             if (!strcmp(kk, "dtype")) {
                 const char *t = sd_ld_get_str(L, x, "a dtype (f64 or f32)");
                 if (!strcmp(t, "f64")) f->dtype = SD_F64;
                 else if (!strcmp(t, "f32")) f->dtype = SD_F32;
                 else sd_ld_fail(L, x, "unknown dtype '%s' (expected f64 or f32)", t);
-                if (f->dtype != SD_F64 && is_particles(L))
-                    sd_ld_fail(L, x, "field '%s' is %s, but particle fields are f64", name, t);
+                SD_LD_HOOK(L, field_option, f, x, "dtype");
             } else if (!strcmp(kk, "components"))
                 f->ncomp = (int)sd_ld_eval_int(L, x, 1, 1024, "components");
             else {
-                if (is_particles(L))
-                    sd_ld_fail(L, key_at(L, v, j), "field '%s' has levels, but time levels are for grids (a particle field has one "
-                               "value per particle)", name);
+                SD_LD_HOOK(L, field_option, f, key_at(L, v, j), "levels");
                 if (!is_seq(x)) {
                     const char *gg = got(x);
                     sd_ld_fail(L, x, "expected a list of 2 to %d level names, oldest first, got %s", SD_MAX_LEVELS,
@@ -157,6 +180,5 @@ void sd_ld_load_scalars(loader *L, const yaml_node_t *n)
  * number of blocks). */
 void sd_ld_load_tiles(loader *L, const yaml_node_t *n)
 {
-    if (is_particles(L)) { sd_ld_particle_tiles(L, n); return; }
-    sd_ld_grid_tiles(L, n);
+    L->cls->syntax->parse_tiles(L, n);
 }

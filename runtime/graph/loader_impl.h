@@ -11,6 +11,7 @@
 #include <stdint.h>
 #include <string.h>
 #include <yaml.h>
+#include "dm.h"
 #include "graph.h"
 
 #define NS_FIELD 0
@@ -35,7 +36,7 @@ typedef struct flow {
     unsigned char *sdata;   /* scalars */
 } flow;
 
-typedef struct loader {
+typedef struct sd_loader {
     jmp_buf jb;
     const char *path;
     char *err;
@@ -59,9 +60,8 @@ typedef struct loader {
     int nset;
     const char *setprefix; /* "--set n=3: " while evaluating an override */
     flow flow;
-    /* particle domains: the position and velocity field names, resolved once fields are known */
-    const yaml_node_t *pkey, *pposn, *pveln; /* the 'particles' key; the name nodes (NULL: default) */
-    const char *ppos, *pvel;
+    const sd_dm_class *cls; /* the domain's class, once the domain section is read */
+    void *dm_state;         /* its syntax's own state between hooks (freed with the loader) */
 } loader;
 
 /* ---- YAML node helpers ------------------------------------------------------------------- */
@@ -99,8 +99,11 @@ static inline yaml_node_t *seq_at(loader *L, const yaml_node_t *n, int i) { retu
 static inline yaml_node_t *key_at(loader *L, const yaml_node_t *n, int i) { return node(L, n->data.mapping.pairs.start[i].key); }
 static inline yaml_node_t *val_at(loader *L, const yaml_node_t *n, int i) { return node(L, n->data.mapping.pairs.start[i].value); }
 
-/* The domain class; the generic sections still branch on it here and there. */
-static inline int is_particles(const loader *L) { return L->g->domain.kind == SD_DOMAIN_PARTICLES; }
+/* The domain's syntax hooks (dm.h): a generic section asks the domain what it allows. */
+#define SD_LD_HOOK(L, hook, ...) \
+    do { \
+        if ((L)->cls->syntax->hook) (L)->cls->syntax->hook((L), __VA_ARGS__); \
+    } while (0)
 static inline const char *dtype_name(int t) { return t == SD_F32 ? "f32" : "f64"; }
 
 /* ---- errors, YAML, values, names, params (loader_yaml.c) --------------------------------- */
@@ -134,16 +137,7 @@ void sd_ld_add_scalar(loader *L, const char *name, sd_where at);
 void sd_ld_load_scalars(loader *L, const yaml_node_t *n);
 void sd_ld_load_tiles(loader *L, const yaml_node_t *n);
 
-/* ---- grids (domain_grid.c) --------------------------------------------------------------- */
-
-void sd_ld_load_grid(loader *L, const yaml_node_t *k, const yaml_node_t *G);
-void sd_ld_grid_tiles(loader *L, const yaml_node_t *n);
-
-/* ---- particle domains (domain_particles.c) ----------------------------------------------- */
-
-void sd_ld_load_particles(loader *L, const yaml_node_t *k, const yaml_node_t *P);
-void sd_ld_particle_fields(loader *L);
-void sd_ld_particle_tiles(loader *L, const yaml_node_t *n);
+/* The domains' sections and rules: graph/domain_<name>.c, each an sd_dm_syntax of a class (dm.h). */
 
 /* ---- ops, bindings and data flow (loader_ops.c) ------------------------------------------ */
 

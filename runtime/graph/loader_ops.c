@@ -59,9 +59,7 @@ static void bind_one(loader *L, sd_gop *op, opx *x, const sd_codelet *cl, yaml_n
         if (h) {
             if (r->kind != SD_ROLE_FIELD || r->mode != SD_READ || r->halo == 0)
                 sd_ld_fail(L, kh, "role '%s' of %s reads no neighbour cells, so it takes no halo", rname, cl->name);
-            if (is_particles(L))
-                sd_ld_fail(L, kh, "role '%s' of %s reads the neighbour blocks' particles; halo is a ghost width of grids (expected "
-                           "no halo)", rname, cl->name);
+            SD_LD_HOOK(L, halo_option, cl, ri, kh);
             b->halo = (int)sd_ld_eval_int(L, h, 0, 1 << 20, "halo");
             if (b->halo < r->halo)
                 sd_ld_fail(L, h, "halo %d is below the halo %d that %s declares for role '%s' (expected >= %d)", b->halo, r->halo,
@@ -99,11 +97,7 @@ static void bind_one(loader *L, sd_gop *op, opx *x, const sd_codelet *cl, yaml_n
     b->level = si >= 0 ? 0 : level;
     if (si >= 0) { b->halo = 0; return; }
     const sd_gfield *f = &g->fields[fi];
-    /* a neighbour-block read sees the ghosts, which are images of the positions */
-    if (is_particles(L) && r->halo > 0 && fi != g->domain.particles.position)
-        sd_ld_fail(L, nn, "role '%s' of %s reads the neighbour blocks' particles, which only the position field '%s' has "
-                   "(expected %s: %s)", rname, cl->name, g->fields[g->domain.particles.position].name, rname,
-                   g->fields[g->domain.particles.position].name);
+    SD_LD_HOOK(L, bind_field, cl, ri, fi, nn);
     if (r->ncomp && f->ncomp != r->ncomp)
         sd_ld_fail(L, nn, "field '%s' has %d component%s, but role '%s' of %s needs %d", f->name, f->ncomp, f->ncomp == 1 ? "" : "s",
                    rname, cl->name, r->ncomp);
@@ -161,13 +155,7 @@ void sd_ld_call_validate(loader *L, const sd_gop *op, const yaml_node_t *at)
     }
     info.dt = L->g->run.dt;
     info.param = op->param;
-    if (D->kind == SD_DOMAIN_PARTICLES) {
-        info.count = D->particles.count;
-        for (int d = 0; d < 3; d++) info.box[d] = D->particles.box[d];
-        info.kB = sd_units_kB(D->particles.units);
-        info.ntypes = D->particles.ntypes;
-        info.mass = D->particles.mass;
-    }
+    if (L->cls->syntax->check_info) L->cls->syntax->check_info(L->g, &info);
     char msg[512] = "";
     if (op->cl->validate(&info, msg, sizeof msg)) sd_ld_fail(L, at, "%s: %s", op->cl->name, msg[0] ? msg : "refused by its validate hook");
 }
@@ -193,9 +181,13 @@ static void load_op(loader *L, yaml_node_t *item, int is_step, int idx, sd_gop *
         if (sd_suggest_best(&sg)) sd_ld_fail(L, on, "unknown codelet '%s' (did you mean '%s'?)", cname, sd_suggest_best(&sg));
         sd_ld_fail(L, on, "unknown codelet '%s' (no registered codelet has this name)", cname);
     }
-    if ((cl->domain == SD_ON_PARTICLES) != is_particles(L))
+    if (cl->domain != L->cls->codelets) {
+        const sd_dm_class *home = sd_dm_class_running(cl->domain);
         sd_ld_fail(L, on, "%s runs on %s, but this graph's domain is %s", cl->name,
-                   cl->domain == SD_ON_PARTICLES ? "particle domains" : "grids", is_particles(L) ? "particles" : "a grid");
+                   home ? home->syntax->codelets_noun : "another domain", L->cls->syntax->noun);
+    }
+    if (!(L->cls->patterns & 1u << cl->pattern))
+        sd_ld_fail(L, on, "%s is a %s op, which %s domains do not have", cl->name, sd_pattern_name(cl->pattern), L->cls->name);
     op->cl = cl;
     op->every = 1;
     op->at = where(on);

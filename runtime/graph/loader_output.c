@@ -60,8 +60,7 @@ static void load_trajectory(loader *L, const yaml_node_t *k, const yaml_node_t *
 {
     static const char *const keys[] = {"file", "every", NULL};
     sd_goutput *o = &L->g->output;
-    if (!is_particles(L))
-        sd_ld_fail(L, k, "output.trajectory is for particle domains (a grid writes fields: output: {fields: {names: [...], every: N}})");
+    SD_LD_HOOK(L, output, "trajectory", k);
     sd_ld_need_map(L, v, "output.trajectory ({file: PATH, every: N})");
     sd_ld_check_keys(L, v, keys, "in output.trajectory");
     yaml_node_t *f = sd_ld_map_get(L, v, "file", NULL), *ev = sd_ld_map_get(L, v, "every", NULL);
@@ -93,9 +92,7 @@ void sd_ld_load_output(loader *L, const yaml_node_t *m)
         int isf = !strcmp(kk, "fields");
         char sec[32];
         snprintf(sec, sizeof sec, "in output.%s", kk);
-        if (isf && is_particles(L))
-            sd_ld_fail(L, k, "output.fields is for grids: particle positions and velocities go to a trajectory: output: "
-                       "{trajectory: {file: ..., every: N}}");
+        if (isf) SD_LD_HOOK(L, output, "fields", k);
         sd_ld_need_map(L, v, isf ? "output.fields ({names: [...], every: N})" : "output.scalars ({names: [...], every: N})");
         sd_ld_check_keys(L, v, skeys, sec);
         yaml_node_t *names = sd_ld_map_get(L, v, "names", NULL), *ev = sd_ld_map_get(L, v, "every", NULL);
@@ -227,8 +224,7 @@ void sd_ld_load_checks(loader *L, const yaml_node_t *n, const flow *F)
             if (c->min > c->max) sd_ld_fail(L, hi, "range max %s is below min %s", sd_ld_num(b, c->max), sd_ld_num(b2, c->min));
             snprintf(c->text, sizeof c->text, "range(%s) in [%g, %g]", g->scalars[c->target].name, c->min, c->max);
         } else if (!strcmp(kind, "finite")) {
-            if (is_particles(L))
-                sd_ld_fail(L, k, "finite checks are for grid fields: particle runs check positions at every neighbour-list rebuild");
+            SD_LD_HOOK(L, check, "finite", k);
             sd_ld_need_map(L, v, "finite ({field: NAME, every: N})");
             sd_ld_check_keys(L, v, fkeys, sec);
             yaml_node_t *f = sd_ld_map_get(L, v, "field", NULL), *ev = sd_ld_map_get(L, v, "every", NULL);
