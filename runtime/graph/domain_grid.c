@@ -58,6 +58,11 @@ static void load_grid(loader *L, const yaml_node_t *k, const yaml_node_t *G)
         D->bc[d] = SD_BC_PERIODIC;
         D->bc_value[d] = 0.0;
     }
+    /* every count the runtime derives (cells x components x bytes, offsets) stays below 2^63 */
+    if ((double)D->shape[0] * (double)D->shape[1] * (double)D->shape[2] > (double)SD_MAX_GRID_CELLS)
+        sd_ld_fail(L, sh, "the grid has %.4g cells (%lld x %lld x %lld), more than the 2^52 a grid may have",
+                   (double)D->shape[0] * (double)D->shape[1] * (double)D->shape[2], (long long)D->shape[0],
+                   (long long)D->shape[1], (long long)D->shape[2]);
     yaml_node_t *v[3], *sp = sd_ld_map_get(L, G, "spacing", NULL);
     if (!sp) sd_ld_fail(L, k, "domain.grid needs spacing (one value or one per axis, > 0)");
     int nv = per_axis(L, sp, "spacing", v);

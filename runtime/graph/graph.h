@@ -8,6 +8,7 @@
 
 #define SD_MAX_LEVELS 4
 #define SD_NAME_MAX 64
+#define SD_MAX_GRID_CELLS ((int64_t)1 << 52) /* cells of a grid (the loader refuses more) */
 
 typedef enum { SD_DOMAIN_GRID = 0, SD_DOMAIN_PARTICLES, SD_DOMAIN_MESH, SD_DOMAIN_BATCH } sd_domain_kind;
 
