@@ -111,10 +111,11 @@ static inline int sd_cuda_dims(int64_t nx, int64_t ny, int64_t nz, int64_t max_b
 
 /* After a launch: 0, or -1 with a message naming what was launched (e.g. "common.fill"). Does not
  * synchronise: only launch-configuration errors are seen here; errors of the running kernel
- * surface at the engine's next synchronisation. */
+ * surface at StarPU's next synchronisation of the stream. The error is left pending (peeked, not
+ * cleared): the runtime's trampoline takes it after the launcher returns and fails the run. */
 static inline int sd_cuda_check(const char *what)
 {
-    const cudaError_t e = cudaGetLastError();
+    const cudaError_t e = cudaPeekAtLastError();
     if (e == cudaSuccess) return 0;
     fprintf(stderr, "stardag: CUDA kernel of %s failed to launch: %s (%s)\n", what, cudaGetErrorString(e),
             cudaGetErrorName(e));
