@@ -1,4 +1,4 @@
-/* t_particles.c - the particle domain's blocks without StarPU (runtime/particles.c): the rebuild
+/* t_particles.c - the particle domain's blocks without StarPU (runtime/dm/particles_blocks.c): the rebuild
  * redistributes every field by cell layer in (cell, id) order, the per-block ghosts and lists
  * hold exactly the pairs a brute-force minimum-image search finds, the check mode leaves
  * everything alone below skin/2, and a lost particle, a jump, a block without room or an overlap
