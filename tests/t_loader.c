@@ -43,6 +43,9 @@ static const sd_codelet test_codelets[] = {
     {.name = "test.axpy", .pattern = SD_POINTWISE, .nroles = 2, .roles = {FR("x", 0), FRW("y")}, .nparams = 1,
      .params = {{.name = "a", .def = 1, .min = -10, .max = 10}}, .cpu = nop, .model = "t.axpy"},
     {.name = "test.scale", .pattern = SD_POINTWISE, .nroles = 2, .roles = {SR("s"), FRW("y")}, .cpu = nop, .model = "t.scale"},
+    /* a pattern no domain class implements yet */
+    {.name = "test.scatter", .pattern = SD_SCATTER_ADD, .nroles = 1, .roles = {FR("u", 0)}, .cpu = nop,
+     .model = "t.scatter"},
     {.name = "common.count_nonfinite", .pattern = SD_REDUCTION, .nroles = 2,
      .roles = {FR("x", 0), SW("count", SD_REDUCE_COUNT_NONFINITE)}, .cpu = nop, .model = "t.count_nonfinite"},
 };
@@ -358,6 +361,15 @@ static const bad bads[] = {
      "g.yaml:9:22: the trajectory file is the output file 'md.h5' too (expected two files)"},
     {"particles: finite check", P1 R1 XV "checks:\n  - finite: {field: x}\n",
      "g.yaml:8:5: finite checks are for grid fields: particle runs check positions at every neighbour-list rebuild"},
+    /* the domain class decides: locations, access patterns */
+    {"grid: unknown location", D1 R1 "fields:\n  u: {location: vertices}\n",
+     "g.yaml:5:17: unknown location 'vertices' for a field of a grid (expected cells)"},
+    {"grid: location misspelt", D1 R1 "fields:\n  u: {location: cels}\n",
+     "g.yaml:5:17: unknown location 'cels' for a field of a grid (did you mean 'cells'?)"},
+    {"particles: a grid location", P1 R1 "fields:\n  x: {components: 3, location: cells}\n  v: {components: 3}\n",
+     "g.yaml:5:32: unknown location 'cells' for a field of particles (expected particles)"},
+    {"grid: a pattern the grid class lacks", D1 R1 U "step:\n  - op: test.scatter\n    read: {u: u}\n",
+     "g.yaml:7:9: test.scatter is a scatter-add op, which grid domains do not have"},
 };
 
 static void bad_graphs(void)
@@ -514,6 +526,10 @@ static void good_graphs(void)
     ok(g != NULL, "kg graph loads");
     if (!g) diag("  %s", err);
     else check_kg(g, "g.yaml");
+    sd_graph_free(g);
+
+    g = sd_graph_parse("g.yaml", D1 R1 "fields:\n  u: {location: cells}\n  w:\n", err, sizeof err);
+    ok(g && g->fields[0].location == 0 && g->fields[1].location == 0, "location: cells is the grid's (and the default)");
     sd_graph_free(g);
 
     /* the same from a file */
