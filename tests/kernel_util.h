@@ -29,7 +29,9 @@ typedef struct tbuf {
 static inline void tbuf_alloc(tbuf *b, int ndim, const int64_t n[3], int h, int ncomp, int dtype)
 {
     memset(b, 0, sizeof *b);
-    sd_tile_layout(ndim, n, h, ncomp, &b->sy, &b->sz, &b->sc, &b->off, &b->total);
+    int64_t stride[3];
+    sd_tile_layout(ndim, n, h, ncomp, stride, &b->sc, &b->off, &b->total);
+    b->sy = stride[1], b->sz = stride[2];
     size_t es = dtype == SD_F64 ? sizeof(double) : sizeof(float);
     b->mem = calloc((size_t)b->total, es);
     b->p = (char *)b->mem + b->off * (int64_t)es;
@@ -84,7 +86,7 @@ static inline void args_init(sd_tile_args *a, int ndim, const int64_t n[3], cons
 static inline void args_buf(sd_tile_args *a, int b, tbuf *t)
 {
     a->p[b] = t->p;
-    a->sy[b] = t->sy, a->sz[b] = t->sz, a->sc[b] = t->sc;
+    a->stride[b][0] = 1, a->stride[b][1] = t->sy, a->stride[b][2] = t->sz, a->sc[b] = t->sc;
     a->ncomp[b] = t->ncomp, a->dtype[b] = t->dtype, a->halo[b] = t->h;
     if (b + 1 > a->nbuf) a->nbuf = b + 1;
 }

@@ -13,7 +13,7 @@ static const char *tmpdir(void) { const char *s = getenv("SD_TEST_TMP"); return 
 
 /* Runs `stardag ARGS` (printf-style), stdout+stderr into $SD_TEST_TMP/last.log; returns the exit
  * status, and the log's text in *log (malloc'd) when log is not NULL. */
-static int stardag(char **log, const char *fmt, ...)
+static inline int stardag(char **log, const char *fmt, ...)
 {
     char args[4096], cmd[8192], path[1024];
     va_list ap;

@@ -104,11 +104,12 @@ static void one_case(int ndim, const int64_t shape[3], const sd_bc bc[3], const 
         x.face[b] = calloc(t.ntiles, sizeof(double **));
     }
     for (int tl = 0; tl < t.ntiles; tl++) {
-        int64_t o[3], n[3], sy, sz, sc, off, total;
+        int64_t o[3], n[3], st[3], sy, sz, sc, off, total;
         sd_tile_box(&t, tl, o, n);
         covered += n[0] * n[1] * n[2];
         sd_halo_geom_make(&x.hg[tl], ndim, n, h, 1, SD_F64);
-        sd_tile_layout(ndim, n, h, 1, &sy, &sz, &sc, &off, &total);
+        sd_tile_layout(ndim, n, h, 1, st, &sc, &off, &total);
+        sy = st[1], sz = st[2];
         for (int b = 0; b < 2; b++) {
             x.tile[b][tl] = malloc(total * sizeof(double));
             for (int64_t q = 0; q < total; q++) x.tile[b][tl][q] = -5.0; /* ghosts of the old level */
@@ -133,9 +134,10 @@ static void one_case(int ndim, const int64_t shape[3], const sd_bc bc[3], const 
     sd_plan_step(&p, 1, run_task, &x);
     int bad = 0;
     for (int tl = 0; tl < t.ntiles; tl++) {
-        int64_t o[3], n[3], sy, sz, sc, off, total;
+        int64_t o[3], n[3], st[3], sy, sz, sc, off, total;
         sd_tile_box(&t, tl, o, n);
-        sd_tile_layout(ndim, n, h, 1, &sy, &sz, &sc, &off, &total);
+        sd_tile_layout(ndim, n, h, 1, st, &sc, &off, &total);
+        sy = st[1], sz = st[2];
         for (int d = 0; d < ndim; d++)
             for (int s = 0; s < 2; s++)
                 for (int64_t m = 0; m < h; m++) {

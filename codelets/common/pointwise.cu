@@ -12,7 +12,7 @@ namespace {
 /* Offset of interior cell (i, j, k), component c, of buffer b (sd_at on the kernel's copy). */
 __device__ __forceinline__ int64_t at(const sd_tile_args &a, int b, int64_t i, int64_t j, int64_t k, int64_t c)
 {
-    return i + j * a.sy[b] + k * a.sz[b] + c * a.sc[b];
+    return i + j * a.stride[b][1] + k * a.stride[b][2] + c * a.sc[b];
 }
 
 template <typename T> __global__ void fill_kernel(const sd_tile_args a, const T v, const int64_t nc)

@@ -10,7 +10,7 @@ namespace {
 
 __device__ __forceinline__ int64_t at(const sd_tile_args &a, int b, int64_t i, int64_t j, int64_t k, int64_t c)
 {
-    return i + j * a.sy[b] + k * a.sz[b] + c * a.sc[b];
+    return i + j * a.stride[b][1] + k * a.stride[b][2] + c * a.sc[b];
 }
 
 __device__ __forceinline__ int nonfinite(double x) { return sd_nonfinite_f64(x); }

@@ -25,7 +25,7 @@
         sd_acc *acc = &a->acc[0];                                                                     \
         const kg_energy_coef K = kg_energy_coef_make(a->ndim, a->param[KG_EN_C], a->dt, a->dx);       \
         const double c2 = K.c2, idt = K.idt, hdv = K.hdv, *id = K.id;                                 \
-        const int64_t nx = a->n[0], nsy = a->sy[0], nsz = a->sz[0], osy = a->sy[1], osz = a->sz[1];   \
+        const int64_t nx = a->n[0], nsy = a->stride[0][1], nsz = a->stride[0][2], osy = a->stride[1][1], osz = a->stride[1][2];   \
         int face[3] = {0, 0, 0};                                                                      \
         for (int d = 0; d < a->ndim; d++)                                                             \
             face[d] = a->origin[d] == 0 && (a->bc[d] == SD_BC_FIXED || a->bc[d] == SD_BC_ABSORBING);  \

@@ -11,7 +11,7 @@ namespace {
 
 __device__ __forceinline__ int64_t at(const sd_tile_args &a, int b, int64_t i, int64_t j, int64_t k)
 {
-    return i + j * a.sy[b] + k * a.sz[b];
+    return i + j * a.stride[b][1] + k * a.stride[b][2];
 }
 
 __device__ __forceinline__ double cell(const double *n, int64_t nsy, int64_t nsz, const double *o, int64_t osy,
@@ -42,7 +42,7 @@ template <typename T, int ND> __global__ void energy_kernel(const sd_tile_args a
     sd_cuda_tacc t[1];
     sd_cuda_red_begin(sb, t, 1);
     const T *N = (const T *)a.p[0], *O = (const T *)a.p[1], *chi = (const T *)a.p[2];
-    const int64_t nsy = a.sy[0], nsz = a.sz[0], osy = a.sy[1], osz = a.sz[1];
+    const int64_t nsy = a.stride[0][1], nsz = a.stride[0][2], osy = a.stride[1][1], osz = a.stride[1][2];
     SD_CUDA_FOR_3D(i, j, k, a.n[0], a.n[1], a.n[2])
     {
         const T *n = N + at(a, 0, i, j, k), *o = O + at(a, 1, i, j, k);

@@ -13,7 +13,7 @@ namespace {
 
 __device__ __forceinline__ int64_t at(const sd_tile_args &a, int b, int64_t i, int64_t j, int64_t k)
 {
-    return i + j * a.sy[b] + k * a.sz[b];
+    return i + j * a.stride[b][1] + k * a.stride[b][2];
 }
 
 template <typename T> __device__ __forceinline__ void store(const sd_tile_args &a, int64_t i, int64_t j, int64_t k,

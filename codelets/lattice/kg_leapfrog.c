@@ -16,7 +16,7 @@
     static void tile_##SUF(const sd_tile_args *a)                                                     \
     {                                                                                                 \
         const kg_coef_##SUF k = kg_leapfrog_coef_##SUF(a->param[KG_LF_C], a->dt, a->dx);              \
-        const int64_t nx = a->n[0], sy = a->sy[0], sz = a->sz[0];                                     \
+        const int64_t nx = a->n[0], sy = a->stride[0][1], sz = a->stride[0][2];                                     \
         for (int64_t kk = 0; kk < a->n[2]; kk++)                                                      \
             for (int64_t j = 0; j < a->n[1]; j++) {                                                   \
                 const T *e = (const T *)a->p[0] + sd_at(a, 0, 0, j, kk, 0);                           \

@@ -10,7 +10,7 @@ namespace {
 
 __device__ __forceinline__ int64_t at(const sd_tile_args &a, int b, int64_t i, int64_t j, int64_t k)
 {
-    return i + j * a.sy[b] + k * a.sz[b];
+    return i + j * a.stride[b][1] + k * a.stride[b][2];
 }
 
 __device__ __forceinline__ double leapfrog(const double *e, int64_t sy, int64_t sz, int nd, double ep, double ch,
@@ -29,7 +29,7 @@ template <typename T, typename C, int ND> __global__ void leapfrog_kernel(const 
 {
     const T *E = (const T *)a.p[0], *Ep = (const T *)a.p[1], *chi = (const T *)a.p[2];
     T *out = (T *)a.p[3];
-    const int64_t sy = a.sy[0], sz = a.sz[0];
+    const int64_t sy = a.stride[0][1], sz = a.stride[0][2];
     SD_CUDA_FOR_3D(i, j, kk, a.n[0], a.n[1], a.n[2])
     {
         out[at(a, 3, i, j, kk)] = leapfrog(E + at(a, 0, i, j, kk), sy, sz, ND, Ep[at(a, 1, i, j, kk)],

@@ -35,6 +35,9 @@ typedef struct grid {
     int k_pack, k_unpack, k_combine, k_snapshot;
     pack_arg *pack_args;           /* [field * nt + tile] */
     unpack_arg *unpack_args, *unpack_args_old; /* without / with the previous level (absorbing sides) */
+    /* the rounds of full-box fields' exchanges, [(field * nt + tile) * 3 + axis]; NULL if none */
+    pack_arg *box_pack;
+    unpack_arg *box_unpack, *box_unpack_old;
     sd_check_info info;            /* for reductions' finish hooks */
     sd_record *snap_rec;           /* the snapshot being emitted (made with its tile 0) */
 } grid;
@@ -61,7 +64,7 @@ static void fill_tmpl(const grid *G, const sd_gop *op, op_tmpl *T, int tile)
         }
         const sd_gfield *f = &g->fields[b->index];
         int64_t off, total;
-        sd_tile_layout(a->ndim, a->n, f->halo, f->ncomp, &a->sy[slot], &a->sz[slot], &a->sc[slot], &off, &total);
+        sd_tile_layout(a->ndim, a->n, f->halo, f->ncomp, a->stride[slot], &a->sc[slot], &off, &total);
         a->ncomp[slot] = f->ncomp;
         a->dtype[slot] = f->dtype;
         a->halo[slot] = f->halo;
@@ -73,19 +76,19 @@ static void fill_tmpl(const grid *G, const sd_gop *op, op_tmpl *T, int tile)
     a->dt = g->run.dt;
 }
 
-/* Halo arguments depend on the field and tile only: built once, shared by every exchange. */
-static void make_halo_args(grid *G, int f, int tile)
+/* Halo arguments of field f on a tile for the axes [d0, d1) (a star field: every axis; a round of
+ * a full-box field: one), in the order of grid_expand.c's handles. They depend on the field, tile
+ * and axes only: built once, shared by every exchange. */
+static void fill_halo_args(grid *G, int f, int tile, int d0, int d1, pack_arg *pa, unpack_arg *ua, unpack_arg *ua_old)
 {
     const sd_graph *g = G->dm->g;
     size_t k = (size_t)f * G->nt + tile;
-    pack_arg *pa = &G->pack_args[k];
-    unpack_arg *ua = &G->unpack_args[k];
     pa->m = sd_eng_meter(G->dm->e, G->k_pack);
     ua->m = sd_eng_meter(G->dm->e, G->k_unpack);
     pa->e = ua->e = G->dm->e;
     pa->geom = ua->geom = &G->geom[k];
     int buffer = 1;
-    for (int d = 0; d < g->domain.ndim; d++)
+    for (int d = d0; d < d1; d++)
         for (int s = 0; s < 2; s++) {
             int nb = sd_tile_neighbor(&G->t, tile, d, s);
             if (nb >= 0 && nb != tile) { /* the same order as grid_expand.c's face handles */
@@ -109,8 +112,18 @@ static void make_halo_args(grid *G, int f, int tile)
                 a->value = (cdt - dx) / (cdt + dx);
             }
         }
-    G->unpack_args_old[k] = *ua;
-    G->unpack_args_old[k].old = buffer; /* the previous level comes after the faces */
+    *ua_old = *ua;
+    ua_old->old = buffer; /* the previous level comes after the faces */
+}
+
+static void make_halo_args(grid *G, int f, int tile)
+{
+    size_t k = (size_t)f * G->nt + tile;
+    fill_halo_args(G, f, tile, 0, G->dm->g->domain.ndim, &G->pack_args[k], &G->unpack_args[k], &G->unpack_args_old[k]);
+    if (!G->dm->g->fields[f].box) return;
+    for (int d = 0; d < G->dm->g->domain.ndim; d++)
+        fill_halo_args(G, f, tile, d, d + 1, &G->box_pack[k * 3 + d], &G->box_unpack[k * 3 + d],
+                       &G->box_unpack_old[k * 3 + d]);
 }
 
 /* Every tile buffer must fit one StarPU vector and every snapshot the host's memory: checked
@@ -122,9 +135,9 @@ static int check_sizes(const grid *G, char *err, size_t errlen)
         const sd_gfield *fd = &g->fields[f];
         size_t es = sd_dtype_size(fd->dtype);
         for (int tl = 0; tl < G->nt; tl++) {
-            int64_t o[3], n[3], sy, sz, sc, off, total;
+            int64_t o[3], n[3], stride[3], sc, off, total;
             sd_tile_box(&G->t, tl, o, n);
-            sd_tile_layout(g->domain.ndim, n, fd->halo, fd->ncomp, &sy, &sz, &sc, &off, &total);
+            sd_tile_layout(g->domain.ndim, n, fd->halo, fd->ncomp, stride, &sc, &off, &total);
             char what[256];
             snprintf(what, sizeof what, "a tile of field %s (%lldx%lldx%lld cells, ghost width %d, %d components)",
                      fd->name, (long long)n[0], (long long)n[1], (long long)n[2], fd->halo, fd->ncomp);
@@ -161,6 +174,14 @@ static int alloc_tables(grid *G)
     G->pack_args = calloc((size_t)g->nfields * nt + 1, sizeof *G->pack_args);
     G->unpack_args = calloc((size_t)g->nfields * nt + 1, sizeof *G->unpack_args);
     G->unpack_args_old = calloc((size_t)g->nfields * nt + 1, sizeof *G->unpack_args_old);
+    int box = 0;
+    for (int f = 0; f < g->nfields; f++) box |= g->fields[f].box;
+    if (box) {
+        G->box_pack = calloc((size_t)g->nfields * nt * 3, sizeof *G->box_pack);
+        G->box_unpack = calloc((size_t)g->nfields * nt * 3, sizeof *G->box_unpack);
+        G->box_unpack_old = calloc((size_t)g->nfields * nt * 3, sizeof *G->box_unpack_old);
+        if (!G->box_pack || !G->box_unpack || !G->box_unpack_old) return -1;
+    }
     return G->tile_mem && G->tile_h && G->face_mem && G->face_h && G->part_mem && G->part_h && G->geom &&
                    G->tmpl_init && G->tmpl_step && G->kind_init && G->kind_step && G->pack_args && G->unpack_args &&
                    G->unpack_args_old
@@ -179,8 +200,8 @@ static int register_buffers(grid *G, char *err, size_t errlen)
         snprintf(what, sizeof what, "a tile of field %s", g->fields[f].name);
         for (int tl = 0; tl < nt; tl++) {
             const sd_halo_geom *hg = &G->geom[f * nt + tl];
-            int64_t sy, sz, sc, off, total;
-            sd_tile_layout(hg->ndim, hg->n, hg->h, hg->ncomp, &sy, &sz, &sc, &off, &total);
+            int64_t stride[3], sc, off, total;
+            sd_tile_layout(hg->ndim, hg->n, hg->h, hg->ncomp, stride, &sc, &off, &total);
             if (sd_eng_vector(&G->tile_mem[b * nt + tl], &G->tile_h[b * nt + tl], total, es, what, err, errlen) < 0)
                 return -1;
             if (hg->h == 0) continue;
@@ -228,6 +249,7 @@ static int grid_create(sd_dm *dm, const sd_dm_opts *o, char *err, size_t errlen)
             sd_tile_box(&G->t, tl, org, n);
             sd_halo_geom_make(&G->geom[f * nt + tl], g->domain.ndim, n, g->fields[f].halo, g->fields[f].ncomp,
                               g->fields[f].dtype);
+            G->geom[f * nt + tl].box = g->fields[f].box; /* faces span the lower axes' ghosts */
             make_halo_args(G, f, tl);
         }
     if (register_buffers(G, err, errlen) < 0) return -1;
@@ -279,6 +301,7 @@ static void grid_destroy(sd_dm *dm)
 {
     grid *G = dm->data;
     free(G->pack_args); free(G->unpack_args); free(G->unpack_args_old);
+    free(G->box_pack); free(G->box_unpack); free(G->box_unpack_old);
     free(G->geom); free(G->tmpl_init); free(G->tmpl_step); free(G->kind_init); free(G->kind_step);
     sd_plan_free(&G->plan);
     sd_tiling_free(&G->t);
@@ -340,8 +363,14 @@ static void emit_combine(grid *G, const sd_task *t)
 static void emit_halo(grid *G, const sd_task *t)
 {
     size_t k = (size_t)t->field * G->nt + t->tile;
-    if (t->kind == SD_TASK_PACK) submit(G, G->k_pack, t, &G->pack_args[k], sizeof G->pack_args[k], 0);
-    else submit(G, G->k_unpack, t, t->old_buf >= 0 ? &G->unpack_args_old[k] : &G->unpack_args[k], sizeof G->unpack_args[k], 0);
+    pack_arg *pa = &G->pack_args[k];
+    unpack_arg *ua = t->old_buf >= 0 ? &G->unpack_args_old[k] : &G->unpack_args[k];
+    if (t->box) { /* one axis of a full-box field's exchange */
+        pa = &G->box_pack[k * 3 + t->axis];
+        ua = t->old_buf >= 0 ? &G->box_unpack_old[k * 3 + t->axis] : &G->box_unpack[k * 3 + t->axis];
+    }
+    if (t->kind == SD_TASK_PACK) submit(G, G->k_pack, t, pa, sizeof *pa, 0);
+    else submit(G, G->k_unpack, t, ua, sizeof *ua, 0);
 }
 
 static void emit_snapshot(grid *G, const sd_task *t)

@@ -1,5 +1,6 @@
-/* halo.c - ghost-zone kernels (CPU). Loops run over the face region with x innermost; the index
- * math and the Mur update are in halo_math.h, shared with the CUDA versions in halo.cu. */
+/* halo.c - ghost-zone kernels (CPU). Loops run over the face region (sd_halo_region: faces only,
+ * or with the lower axes' ghosts for a full-box field) with x innermost; the index math and the
+ * Mur update are in halo_math.h, shared with the CUDA versions in halo.cu. */
 #include <string.h>
 #include "halo.h"
 #include "halo_math.h"
@@ -13,8 +14,12 @@ void sd_halo_geom_make(sd_halo_geom *g, int ndim, const int64_t n[3], int h, int
     g->h = h;
     g->ncomp = ncomp;
     g->dtype = dtype;
+    g->box = 0;
     for (int d = 0; d < 3; d++) g->n[d] = n[d];
-    sd_tile_layout(ndim, n, h, ncomp, &g->sy, &g->sz, &g->sc, &g->off, &total);
+    int64_t stride[3];
+    sd_tile_layout(ndim, n, h, ncomp, stride, &g->sc, &g->off, &total);
+    g->sy = stride[1];
+    g->sz = stride[2];
 }
 
 int64_t sd_face_count(const sd_halo_geom *g, int d)
@@ -51,14 +56,17 @@ void sd_halo_unpack(const sd_halo_geom *g, void *tile, int d, int side, const vo
     copy_region(g, tile, (char *)face, d, sd_halo_unpack_first(g, d, side), 1);
 }
 
+/* Every cell ijk_ of the face region of axis d (sd_halo_region), with ijk_[d] = 0 for the body to
+ * replace by a layer. */
 #define FOR_FACE(g, d, ...)                                                                  \
     do {                                                                                     \
-        int64_t ext_[3] = {(g)->n[0], (g)->n[1], (g)->n[2]};                                 \
+        int64_t lo_[3], ext_[3];                                                             \
+        sd_halo_region(g, d, 0, lo_, ext_);                                                  \
         ext_[d] = 1;                                                                         \
         for (int c = 0; c < (g)->ncomp; c++)                                                 \
-            for (int64_t k = 0; k < ext_[2]; k++)                                            \
-                for (int64_t j = 0; j < ext_[1]; j++)                                        \
-                    for (int64_t i = 0; i < ext_[0]; i++) {                                  \
+            for (int64_t k = lo_[2]; k < lo_[2] + ext_[2]; k++)                              \
+                for (int64_t j = lo_[1]; j < lo_[1] + ext_[1]; j++)                          \
+                    for (int64_t i = lo_[0]; i < lo_[0] + ext_[0]; i++) {                    \
                         int64_t ijk_[3] = {i, j, k};                                         \
                         __VA_ARGS__                                                          \
                     }                                                                        \
@@ -83,14 +91,15 @@ void sd_halo_wrap(const sd_halo_geom *g, void *tile, int d, int side)
         sd_halo_wrap_layers(g, d, side, m, &gl, &src);
         if (d == 0) FOR_FACE(g, d, { memcpy(b + sd_halo_at_layer(g, ijk_, d, gl, c) * es, b + sd_halo_at_layer(g, ijk_, d, src, c) * es, es); });
         else {
-            /* whole x rows: one memcpy each */
-            int64_t ext[3] = {g->n[0], g->n[1], g->n[2]};
+            /* whole x rows of the region: one memcpy each */
+            int64_t lo[3], ext[3];
+            sd_halo_region(g, d, 0, lo, ext);
             ext[d] = 1;
             for (int c = 0; c < g->ncomp; c++)
-                for (int64_t k = 0; k < ext[2]; k++)
-                    for (int64_t j = 0; j < ext[1]; j++) {
-                        int64_t ijk[3] = {0, j, k};
-                        memcpy(b + sd_halo_at_layer(g, ijk, d, gl, c) * es, b + sd_halo_at_layer(g, ijk, d, src, c) * es, g->n[0] * es);
+                for (int64_t k = lo[2]; k < lo[2] + ext[2]; k++)
+                    for (int64_t j = lo[1]; j < lo[1] + ext[1]; j++) {
+                        int64_t ijk[3] = {lo[0], j, k};
+                        memcpy(b + sd_halo_at_layer(g, ijk, d, gl, c) * es, b + sd_halo_at_layer(g, ijk, d, src, c) * es, ext[0] * es);
                     }
         }
     }

@@ -34,6 +34,10 @@ typedef struct sd_role {
     sd_access mode;
     sd_role_kind kind;
     int halo;         /* ghost width this role reads (stencil read roles); 0 otherwise */
+    int box;          /* grid read roles with a halo: the stencil's shape. 0 (star): it reaches
+                         along one axis at a time, so face ghosts suffice; 1 (full box): it also
+                         reads edge and corner ghosts (a 9- or 27-point stencil), which the halo
+                         exchange then fills too (axis by axis, a little more traffic) */
     int ncomp;        /* required components, 0 = any */
     int dtypes;       /* accepted field dtypes as a mask (1 << SD_F32 | 1 << SD_F64); 0 = both */
     sd_reduce reduce; /* scalar write roles of a reduction: how partials combine */

@@ -188,8 +188,9 @@ typedef struct sd_pdomain {
  * the step and time, reduction partials. Then the view of the part the task works on, one per
  * domain class (a union: a kernel reads only its class's members):
  *  - grids: a tile. Each tile buffer carries a ghost zone (halo) around its interior; p[b] points at
- *    interior cell (0,0,0), component 0, of buffer b; neighbours are at p[b][i + j*sy[b] + k*sz[b]]
- *    for i in [-h, n[0]+h) etc.
+ *    interior cell (0,0,0), component 0, of buffer b; x is contiguous and axis d has the element
+ *    stride stride[b][d] (stride[b][0] = 1), so neighbours are at
+ *    p[b][i + j*stride[b][1] + k*stride[b][2]] for i in [-h, n[0]+h) etc.
  *  - particles: the block(s) the task works on (one, or every block for SD_WHOLE) and the domain;
  *    p[] and sc[] describe block 0's field buffers (sc = the block's capacity).
  * Scalar buffers point at one double. */
@@ -213,7 +214,7 @@ typedef struct sd_tile_args {
             int64_t shape[3];  /* global grid shape */
             double dx[3];      /* grid spacing */
             int bc[3];         /* sd_bc of each axis (ghosts already hold the boundary values) */
-            int64_t sy[SD_MAX_BUFS], sz[SD_MAX_BUFS]; /* element strides: row, plane */
+            int64_t stride[SD_MAX_BUFS][3]; /* element stride of each axis (x: 1, then row, plane) */
             int halo[SD_MAX_BUFS];
         };
         struct { /* particles: blocks */
@@ -225,24 +226,27 @@ typedef struct sd_tile_args {
 } sd_tile_args;
 
 /* Layout of one tile buffer: interior n[d] cells padded by h ghost cells on both sides of each
- * of the first ndim axes, x fastest, components outermost. Gives the strides, the offset of
- * interior cell (0,0,0) from the buffer start, and the total element count. */
-SD_HD void sd_tile_layout(int ndim, const int64_t n[3], int h, int ncomp, int64_t *sy, int64_t *sz,
-                          int64_t *sc, int64_t *offset, int64_t *total)
+ * of the first ndim axes, x fastest, components outermost. Gives the element stride of each axis,
+ * the component stride, the offset of interior cell (0,0,0) from the buffer start, and the total
+ * element count. */
+SD_HD void sd_tile_layout(int ndim, const int64_t n[3], int h, int ncomp, int64_t stride[3], int64_t *sc,
+                          int64_t *offset, int64_t *total)
 {
-    int64_t P[3];
-    for (int d = 0; d < 3; d++) P[d] = d < ndim ? n[d] + 2 * h : 1;
-    *sy = P[0];
-    *sz = P[0] * P[1];
-    *sc = P[0] * P[1] * P[2];
-    *offset = (int64_t)h * (1 + (ndim >= 2 ? *sy : 0) + (ndim >= 3 ? *sz : 0));
-    *total = *sc * ncomp;
+    int64_t s = 1;
+    *offset = 0;
+    for (int d = 0; d < 3; d++) {
+        stride[d] = s;
+        if (d < ndim) *offset += (int64_t)h * s;
+        s *= d < ndim ? n[d] + 2 * h : 1;
+    }
+    *sc = s;
+    *total = s * ncomp;
 }
 
 /* Linear offset of interior cell (i,j,k), component c, in buffer b. */
 SD_HD int64_t sd_at(const sd_tile_args *a, int b, int64_t i, int64_t j, int64_t k, int c)
 {
-    return i + j * a->sy[b] + k * a->sz[b] + c * a->sc[b];
+    return i + j * a->stride[b][1] + k * a->stride[b][2] + c * a->sc[b];
 }
 
 #endif
