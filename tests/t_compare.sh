@@ -60,6 +60,13 @@ if command -v h5copy >/dev/null 2>&1; then
   runrc "$sd" compare "$tmp/a.h5" "$tmp/plain.h5"
   t "an HDF5 file that is no stardag output: exit 2 naming it" \
     sh -c "test $(rc) = 2 && grep -q 'plain.h5: not a stardag output' '$tmp/err'"
+  h5copy -i "$tmp/b.h5" -o "$tmp/plain2.h5" -s /grid -d /grid
+  runrc "$sd" compare --any "$tmp/plain.h5" "$tmp/plain2.h5"
+  t "--any: two plain HDF5 files with equal datasets agree (exit 0)" \
+    sh -c "test $(rc) = 0 && grep -q 'plain.h5 and .*plain2.h5 agree (bitwise)' '$tmp/out'"
+  h5copy -i "$tmp/c.h5" -o "$tmp/plain3.h5" -s /fields -d /grid
+  runrc "$sd" compare --any "$tmp/plain.h5" "$tmp/plain3.h5"
+  t "--any: different contents differ (exit 3)" test "$(rc)" = 3
 else
   skip "h5copy not installed"
 fi

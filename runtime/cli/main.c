@@ -18,7 +18,7 @@ static const char usage[] =
     "       stardag dot FILE [--tiles ...] [--ncpu N]  one step's task DAG as Graphviz DOT\n"
     "       stardag codelets                           list codelets with their buffers and parameters\n"
     "       stardag verify [CODELET...]                CPU vs CUDA on the same inputs, per codelet\n"
-    "       stardag compare A.h5 B.h5 [--rtol R] [--atol A]   compare two run outputs\n"
+    "       stardag compare A.h5 B.h5 [--rtol R] [--atol A] [--any]   compare two run outputs (--any: any HDF5 files)\n"
     "       stardag calibrate FILE [run options]       calibrate performance models and print them\n"
     "       stardag report RUN.h5 [--trace T.json] [--out DIR]   charts of a run (SVG)\n"
     "       stardag --version\n"
@@ -71,7 +71,7 @@ static int list_codelets(void)
         for (int r = 0; r < c->nroles; r++) {
             const sd_role *ro = &c->roles[r];
             printf("    %-10s %-9s %s", ro->name, access_name(ro->mode), ro->kind == SD_ROLE_SCALAR ? "scalar" : "field");
-            if (ro->halo) printf(", halo %d", ro->halo);
+            if (ro->halo) printf(", halo %d%s", ro->halo, ro->box ? ", box" : "");
             if (ro->optional) printf(", optional");
             if (ro->ncomp) printf(", %d components", ro->ncomp);
             printf("%s%s\n", ro->doc ? "  " : "", ro->doc ? ro->doc : "");

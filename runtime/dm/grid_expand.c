@@ -58,20 +58,18 @@ static void put(sd_plan *p, sd_task *task, sd_hkind kind, int a, int b, int c, s
     task->nh++;
 }
 
-/* Ghost zones of buffer `buf` (field f at `level`): packs of every tile's faces, then unpacks. */
-static void exchange(sd_plan *p, int f, int level, sd_emit_fn emit, void *ctx, int64_t step)
+/* One round of an exchange of buffer `buf` over the axes [d0, d1): packs of every tile's faces on
+ * those axes, then unpacks (old: the previous level for absorbing sides, or -1). */
+static void halo_round(sd_plan *p, int f, int buf, int old, int d0, int d1, int box, sd_emit_fn emit, void *ctx,
+                       int64_t step)
 {
     const sd_tiling *t = p->t;
-    int buf = sd_plan_buffer(p, f, level);
-    int old = -1;
-    for (int d = 0; d < t->ndim; d++)
-        if (t->bc[d] == SD_BC_ABSORBING && level > 0) old = sd_plan_buffer(p, f, level - 1);
     for (int tile = 0; tile < t->ntiles; tile++) {
-        sd_task task = {.kind = SD_TASK_PACK, .tile = tile, .buf = buf, .old_buf = -1, .field = f, .step = step,
-                        .h = p->h, .mode = p->mode};
+        sd_task task = {.kind = SD_TASK_PACK, .tile = tile, .buf = buf, .old_buf = -1, .field = f, .box = box,
+                        .axis = d0, .step = step, .h = p->h, .mode = p->mode};
         put(p, &task, SD_H_TILE, buf, tile, 0, SD_READ);
         /* a tile that is its own periodic neighbour wraps in place, with no face buffer */
-        for (int d = 0; d < t->ndim; d++)
+        for (int d = d0; d < d1; d++)
             for (int s = 0; s < 2; s++) {
                 int nb = sd_tile_neighbor(t, tile, d, s);
                 if (nb >= 0 && nb != tile) put(p, &task, SD_H_FACE, buf, tile, 2 * d + s, SD_WRITE);
@@ -79,10 +77,10 @@ static void exchange(sd_plan *p, int f, int level, sd_emit_fn emit, void *ctx, i
         if (task.nh > 1) emit(ctx, &task);
     }
     for (int tile = 0; tile < t->ntiles; tile++) {
-        sd_task task = {.kind = SD_TASK_UNPACK, .tile = tile, .buf = buf, .old_buf = old, .field = f, .step = step,
-                        .h = p->h, .mode = p->mode};
+        sd_task task = {.kind = SD_TASK_UNPACK, .tile = tile, .buf = buf, .old_buf = old, .field = f, .box = box,
+                        .axis = d0, .step = step, .h = p->h, .mode = p->mode};
         put(p, &task, SD_H_TILE, buf, tile, 0, SD_READWRITE);
-        for (int d = 0; d < t->ndim; d++)
+        for (int d = d0; d < d1; d++)
             for (int s = 0; s < 2; s++) {
                 int nb = sd_tile_neighbor(t, tile, d, s);
                 if (nb >= 0 && nb != tile) put(p, &task, SD_H_FACE, buf, nb, 2 * d + (1 - s), SD_READ);
@@ -90,6 +88,23 @@ static void exchange(sd_plan *p, int f, int level, sd_emit_fn emit, void *ctx, i
         if (old >= 0) put(p, &task, SD_H_TILE, old, tile, 0, SD_READ);
         emit(ctx, &task);
     }
+}
+
+/* Ghost zones of buffer `buf` (field f at `level`). A star field: one round over every axis. A
+ * full-box field: one round per axis, x, then y, then z; the packs of a round read the tile after
+ * the unpacks of the round before wrote its ghosts (the order of submission on the tile's handle),
+ * so each round's faces carry the lower axes' ghosts on to the neighbours. */
+static void exchange(sd_plan *p, int f, int level, sd_emit_fn emit, void *ctx, int64_t step)
+{
+    const sd_tiling *t = p->t;
+    int buf = sd_plan_buffer(p, f, level);
+    int prev = level > 0 ? sd_plan_buffer(p, f, level - 1) : -1, old = -1;
+    for (int d = 0; d < t->ndim; d++)
+        if (t->bc[d] == SD_BC_ABSORBING) old = prev;
+    if (!p->g->fields[f].box) halo_round(p, f, buf, old, 0, t->ndim, 0, emit, ctx, step);
+    else
+        for (int d = 0; d < t->ndim; d++)
+            halo_round(p, f, buf, t->bc[d] == SD_BC_ABSORBING ? prev : -1, d, d + 1, 1, emit, ctx, step);
     p->ghost_ok[buf] = 1;
 }
 

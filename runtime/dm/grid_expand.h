@@ -23,6 +23,8 @@ typedef struct sd_task {
     int tile;         /* OP, PACK, UNPACK, SNAPSHOT; -1 for whole-field ops and combines */
     int buf, old_buf; /* PACK, UNPACK, SNAPSHOT: buffer; UNPACK: previous level or -1 */
     int field;        /* PACK, UNPACK, SNAPSHOT */
+    int box, axis;    /* PACK, UNPACK: box = 0: every axis at once (a star field); 1: the round of
+                         one axis of a full-box field's exchange (rounds x, y, z in this order) */
     int64_t step;     /* 0 for init */
     int nh;
     const sd_href *h; /* valid during the emit call only */

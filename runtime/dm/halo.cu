@@ -1,5 +1,6 @@
 /* halo.cu - CUDA versions of the ghost-zone kernels of halo.c: the same cells, the same values
- * (index math and Mur update from halo_math.h), asynchronous on the caller's stream. Each launch
+ * (index math, the region of a face or of a full-box round, and the Mur update from halo_math.h),
+ * asynchronous on the caller's stream. Each launch
  * walks a flattened index space with a grid-stride loop; the region's x extent is fastest, so rows
  * of y/z faces are coalesced. Copies move elements as unsigned integers of the element's width
  * (bit-exact). g is a host pointer; its struct is passed by value. */
@@ -9,27 +10,30 @@
 
 namespace {
 
-/* A face's index space: extents e[0..2] (x fastest) times ncomp, flattened. */
+/* A face's index space: the region of axis d (sd_halo_region: its first cell lo, extents e, x
+ * fastest) with `layers` layers along d from `first`, times ncomp, flattened. */
 struct space {
-    int64_t e[3], total;
+    int64_t lo[3], e[3], total;
 };
 
-__host__ __device__ inline space face_space(const sd_halo_geom &g, int d, int64_t layers)
+__host__ __device__ inline space face_space(const sd_halo_geom &g, int d, int64_t first, int64_t layers)
 {
     space s;
-    for (int a = 0; a < 3; a++) s.e[a] = a == d ? layers : g.n[a];
+    sd_halo_region(&g, d, first, s.lo, s.e);
+    s.e[d] = layers;
     s.total = s.e[0] * s.e[1] * s.e[2] * g.ncomp;
     return s;
 }
 
-/* Split a flat index into x, y, z (region coordinates) and the component. */
+/* Split a flat index into x, y, z (tile coordinates: the region's first cell plus the offset)
+ * and the component. */
 __device__ __forceinline__ void unflatten(const space &s, int64_t q, int64_t ijk[3], int *c)
 {
-    ijk[0] = q % s.e[0];
+    ijk[0] = s.lo[0] + q % s.e[0];
     q /= s.e[0];
-    ijk[1] = q % s.e[1];
+    ijk[1] = s.lo[1] + q % s.e[1];
     q /= s.e[1];
-    ijk[2] = q % s.e[2];
+    ijk[2] = s.lo[2] + q % s.e[2];
     *c = (int)(q / s.e[2]);
 }
 
@@ -41,15 +45,13 @@ __device__ __forceinline__ void unflatten(const space &s, int64_t q, int64_t ijk
 template <typename E>
 __global__ void copy_region_kernel(const sd_halo_geom g, E *tile, E *face, int d, int64_t first, int to_tile)
 {
-    int64_t lo[3], ext[3];
-    sd_halo_region(&g, d, first, lo, ext);
-    const space s = face_space(g, d, g.h);
+    const space s = face_space(g, d, first, g.h);
     FOR_FLAT(q, s.total)
     {
         int64_t r[3];
         int c;
         unflatten(s, q, r, &c);
-        const int64_t t = sd_halo_at(&g, lo[0] + r[0], lo[1] + r[1], lo[2] + r[2], c);
+        const int64_t t = sd_halo_at(&g, r[0], r[1], r[2], c);
         if (to_tile) tile[t] = face[q];
         else face[q] = tile[t];
     }
@@ -60,7 +62,7 @@ enum { WRAP, REFLECT };
 /* Ghost layer m <- an interior layer of the same tile, every m at once (sources are interior). */
 template <typename E> __global__ void self_copy_kernel(const sd_halo_geom g, E *tile, int d, int side, int kind)
 {
-    const space s = face_space(g, d, g.h); /* coordinate d of the space = m */
+    const space s = face_space(g, d, 0, g.h); /* coordinate d of the space = m */
     FOR_FLAT(q, s.total)
     {
         int64_t r[3];
@@ -79,7 +81,7 @@ template <typename E> __global__ void self_copy_kernel(const sd_halo_geom g, E *
 
 template <typename T> __global__ void fixed_kernel(const sd_halo_geom g, T *tile, int d, int side, T value)
 {
-    const space s = face_space(g, d, g.h);
+    const space s = face_space(g, d, 0, g.h);
     FOR_FLAT(q, s.total)
     {
         int64_t r[3];
@@ -96,7 +98,7 @@ __device__ __forceinline__ float mur(float io, float in, float go, double k) { r
 /* Mur: layer m reads layer m-1's new value, so one thread per face position walks m outwards. */
 template <typename T> __global__ void absorb_kernel(const sd_halo_geom g, T *nw, const T *od, int d, int side, double k)
 {
-    const space s = face_space(g, d, 1);
+    const space s = face_space(g, d, 0, 1);
     FOR_FLAT(q, s.total)
     {
         int64_t r[3];
@@ -126,7 +128,7 @@ int dims1(int64_t total, dim3 *grid, dim3 *block)
 extern "C" void sd_halo_pack_cuda(const sd_halo_geom *g, const void *tile, int d, int side, void *face, void *stream)
 {
     dim3 gr, bl;
-    if (g->h <= 0 || !dims1(face_space(*g, d, g->h).total, &gr, &bl)) return;
+    if (g->h <= 0 || !dims1(face_space(*g, d, 0, g->h).total, &gr, &bl)) return;
     cudaStream_t s = (cudaStream_t)stream;
     const int64_t first = sd_halo_pack_first(g, d, side);
     if (g->dtype == SD_F32)
@@ -140,7 +142,7 @@ extern "C" void sd_halo_pack_cuda(const sd_halo_geom *g, const void *tile, int d
 extern "C" void sd_halo_unpack_cuda(const sd_halo_geom *g, void *tile, int d, int side, const void *face, void *stream)
 {
     dim3 gr, bl;
-    if (g->h <= 0 || !dims1(face_space(*g, d, g->h).total, &gr, &bl)) return;
+    if (g->h <= 0 || !dims1(face_space(*g, d, 0, g->h).total, &gr, &bl)) return;
     cudaStream_t s = (cudaStream_t)stream;
     const int64_t first = sd_halo_unpack_first(g, d, side);
     if (g->dtype == SD_F32)
@@ -154,7 +156,7 @@ extern "C" void sd_halo_unpack_cuda(const sd_halo_geom *g, void *tile, int d, in
 static void self_copy(const sd_halo_geom *g, void *tile, int d, int side, int kind, void *stream, const char *what)
 {
     dim3 gr, bl;
-    if (g->h <= 0 || !dims1(face_space(*g, d, g->h).total, &gr, &bl)) return;
+    if (g->h <= 0 || !dims1(face_space(*g, d, 0, g->h).total, &gr, &bl)) return;
     cudaStream_t s = (cudaStream_t)stream;
     if (g->dtype == SD_F32) self_copy_kernel<unsigned int><<<gr, bl, 0, s>>>(*g, (unsigned int *)tile, d, side, kind);
     else self_copy_kernel<unsigned long long><<<gr, bl, 0, s>>>(*g, (unsigned long long *)tile, d, side, kind);
@@ -174,7 +176,7 @@ extern "C" void sd_halo_reflect_cuda(const sd_halo_geom *g, void *tile, int d, i
 extern "C" void sd_halo_fixed_cuda(const sd_halo_geom *g, void *tile, int d, int side, double value, void *stream)
 {
     dim3 gr, bl;
-    if (g->h <= 0 || !dims1(face_space(*g, d, g->h).total, &gr, &bl)) return;
+    if (g->h <= 0 || !dims1(face_space(*g, d, 0, g->h).total, &gr, &bl)) return;
     cudaStream_t s = (cudaStream_t)stream;
     if (g->dtype == SD_F32) fixed_kernel<float><<<gr, bl, 0, s>>>(*g, (float *)tile, d, side, (float)value);
     else fixed_kernel<double><<<gr, bl, 0, s>>>(*g, (double *)tile, d, side, value);
@@ -185,7 +187,7 @@ extern "C" void sd_halo_absorb_cuda(const sd_halo_geom *g, void *tile, const voi
                                     void *stream)
 {
     dim3 gr, bl;
-    if (g->h <= 0 || !dims1(face_space(*g, d, 1).total, &gr, &bl)) return;
+    if (g->h <= 0 || !dims1(face_space(*g, d, 0, 1).total, &gr, &bl)) return;
     cudaStream_t s = (cudaStream_t)stream;
     if (g->dtype == SD_F32) absorb_kernel<float><<<gr, bl, 0, s>>>(*g, (float *)tile, (const float *)old, d, side, k);
     else absorb_kernel<double><<<gr, bl, 0, s>>>(*g, (double *)tile, (const double *)old, d, side, k);

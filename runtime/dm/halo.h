@@ -2,7 +2,15 @@
  * A tile's face buffer along axis d, side s holds the h interior layers next to that side,
  * packed contiguously; a neighbour copies it into its ghost layers. At a physical boundary the
  * ghosts are made from the tile itself (reflective, fixed) or from the previous time level
- * (absorbing). Only faces are exchanged: stencils are star-shaped (no edge/corner ghosts). */
+ * (absorbing).
+ *
+ * A star field (box = 0: its stencils reach along one axis at a time) exchanges faces only: every
+ * region spans the interior of the other axes, and edge and corner ghosts are left alone. A
+ * full-box field (box = 1: some stencil reads edge and corner ghosts) is exchanged axis by axis,
+ * x, then y, then z: the region of axis d spans the ghost layers of the axes before d (filled by
+ * the rounds before it) and the interior of the axes after d, for packs, unpacks and boundary
+ * conditions alike, so edges and corners come out as the images the boundary kinds make of the
+ * global field. */
 #ifndef SD_HALO_H
 #define SD_HALO_H
 #include <stddef.h>
@@ -15,13 +23,15 @@ extern "C" {
 
 typedef struct sd_halo_geom {
     int ndim, h, ncomp, dtype;
+    int box;                 /* 1: regions span the ghost layers of lower axes (full box); 0: faces only */
     int64_t n[3];            /* interior extent */
     int64_t sy, sz, sc, off; /* tile layout (sd_tile_layout) */
 } sd_halo_geom;
 
+/* A star geometry (box = 0); a full-box field sets box = 1 afterwards. */
 void sd_halo_geom_make(sd_halo_geom *g, int ndim, const int64_t n[3], int h, int ncomp, int dtype);
 size_t sd_dtype_size(int dtype);
-/* Elements in the face buffer of axis d (all components). */
+/* Elements in the face buffer of axis d (all components; with box, lower axes' ghosts included). */
 int64_t sd_face_count(const sd_halo_geom *g, int d);
 
 void sd_halo_pack(const sd_halo_geom *g, const void *tile, int d, int side, void *face);

@@ -22,12 +22,15 @@ SD_HD int64_t sd_halo_at_layer(const sd_halo_geom *g, const int64_t ijk[3], int 
     return sd_halo_at(g, d == 0 ? layer : ijk[0], d == 1 ? layer : ijk[1], d == 2 ? layer : ijk[2], c);
 }
 
-/* Region of h layers along d starting at layer `first` (interior coordinates), other axes full. */
+/* Region of h layers along d starting at layer `first` (interior coordinates); along the other
+ * axes the interior, and for a full-box geometry the ghost layers too on the axes before d
+ * ([-h, n + h): the rounds of those axes filled them). Every kernel walks this region. */
 SD_HD void sd_halo_region(const sd_halo_geom *g, int d, int64_t first, int64_t lo[3], int64_t ext[3])
 {
     for (int a = 0; a < 3; a++) {
-        lo[a] = a == d ? first : 0;
-        ext[a] = a == d ? g->h : g->n[a];
+        const int64_t wide = g->box && a < d ? g->h : 0;
+        lo[a] = a == d ? first : -wide;
+        ext[a] = a == d ? g->h : g->n[a] + 2 * wide;
     }
 }
 /* First layer of the packed region: pack reads the h interior layers next to the side, unpack

@@ -15,12 +15,14 @@ static int role_ok(const sd_codelet *c, const sd_role *r)
     if (r->kind == SD_ROLE_SCALAR) {
         /* scalars are written only by reductions, which need a combine rule */
         if (r->mode != SD_READ && (c->pattern != SD_REDUCTION || r->reduce == SD_REDUCE_NONE)) return 0;
-        return r->halo == 0;
+        return r->halo == 0 && !r->box;
     }
     /* grids: halo = ghost width; particles: halo 1 = also reads the neighbour blocks' particles */
     int halo_pattern = c->pattern == SD_STENCIL || c->pattern == SD_REDUCTION || c->pattern == SD_NEIGHBOR;
     if (r->halo < 0 || (r->halo > 0 && (r->mode != SD_READ || !halo_pattern))) return 0;
     if (c->domain == SD_ON_PARTICLES && r->halo > 1) return 0;
+    /* a stencil shape belongs to a grid role that reads ghosts */
+    if (r->box && (r->box != 1 || r->halo == 0 || c->domain != SD_ON_GRID)) return 0;
     return r->reduce == SD_REDUCE_NONE;
 }
 
@@ -43,7 +45,7 @@ int sd_codelet_register(const sd_codelet *c)
     int nacc = 0;
     for (int i = 0; i < c->nroles; i++) {
         if (!role_ok(c, &c->roles[i])) {
-            fprintf(stderr, "stardag: codelet %s: role %s is inconsistent (mode, halo or reduce)\n",
+            fprintf(stderr, "stardag: codelet %s: role %s is inconsistent (mode, halo, box or reduce)\n",
                     c->name, c->roles[i].name ? c->roles[i].name : "(null)");
             return -1;
         }

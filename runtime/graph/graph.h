@@ -75,6 +75,8 @@ typedef struct sd_gfield {
     int nlevels;        /* 1, or the number of rotating time levels */
     char level[SD_MAX_LEVELS][SD_NAME_MAX]; /* level names, oldest first; level[0] == name if nlevels == 1 */
     int halo;           /* ghost width: max halo any op reads this field with (set by the loader) */
+    int box;            /* 1: some op reads it through a full-box role (sd_role.box): the exchange
+                           fills edge and corner ghosts too (set by the loader) */
     int location;       /* where its values live: index into its domain class's locations (0: the first) */
     sd_where at;
 } sd_gfield;

@@ -480,8 +480,9 @@ out:
 /* ---- the command --------------------------------------------------------------------------- */
 
 static const char compare_usage[] =
-    "usage: stardag compare A.h5 B.h5 [--rtol R] [--atol A] [--fields NAME,...] [--scalars NAME,...] [--quiet]\n"
+    "usage: stardag compare A.h5 B.h5 [--rtol R] [--atol A] [--fields NAME,...] [--scalars NAME,...] [--any] [--quiet]\n"
     "  compares every field step and scalar series of two run outputs; default: bitwise.\n"
+    "  --any: every dataset of two HDF5 files of any layout (H5MD trajectories, say).\n"
     "  An element passes when |a-b| <= atol + rtol*max(|a|,|b|); NaN matches only NaN.\n"
     "  Exit 0: they agree; 3: they differ; 2: bad input.\n";
 
@@ -526,6 +527,10 @@ int sd_cmd_compare(int argc, char **argv)
         }
         if (!strcmp(a, "--quiet") || !strcmp(a, "-q")) {
             quiet = 1;
+            continue;
+        }
+        if (!strcmp(a, "--any")) {
+            o.any_file = 1;
             continue;
         }
         if (a[0] != '-' || !a[1]) {
