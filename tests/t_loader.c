@@ -363,11 +363,23 @@ static const bad bads[] = {
      "g.yaml:8:5: finite checks are for grid fields: particle runs check positions at every neighbour-list rebuild"},
     /* the domain class decides: locations, access patterns */
     {"grid: unknown location", D1 R1 "fields:\n  u: {location: vertices}\n",
-     "g.yaml:5:17: unknown location 'vertices' for a field of a grid (expected cells)"},
+     "g.yaml:5:17: unknown location 'vertices' for a field of a grid (expected cells, bins)"},
     {"grid: location misspelt", D1 R1 "fields:\n  u: {location: cels}\n",
      "g.yaml:5:17: unknown location 'cels' for a field of a grid (did you mean 'cells'?)"},
     {"particles: a grid location", P1 R1 "fields:\n  x: {components: 3, location: cells}\n  v: {components: 3}\n",
      "g.yaml:5:32: unknown location 'cells' for a field of particles (expected particles)"},
+    /* inner axes (untiled per-cell bins) */
+    {"grid: bins without inner axes", D1 R1 "fields:\n  u: {location: bins}\n",
+     "g.yaml:5:17: field 'u' lives on bins, but the grid has no inner axes (expected domain.grid.inner, or location: cells)"},
+    {"grid: inner range reversed", "domain:\n  grid: {shape: [8], spacing: 1, inner: {E: {count: 4, range: [2, 1]}}}\n" R1,
+     "g.yaml:2:63: range of inner axis 'E' is [2, 1] (expected finite LO < HI)"},
+    {"grid: inner axis named like a spatial one", "domain:\n  grid: {shape: [8], spacing: 1, inner: {x: {count: 4, range: [1, 2]}}}\n" R1,
+     "g.yaml:2:42: inner axis 'x' has the name of a spatial axis (expected another name)"},
+    {"grid: inner axis without range", "domain:\n  grid: {shape: [8], spacing: 1, inner: {E: {count: 4}}}\n" R1,
+     "g.yaml:2:42: inner axis 'E' needs range ([LO, HI], LO < HI)"},
+    {"grid: a role with fixed components on bins", "domain:\n  grid: {shape: [8], spacing: 1, inner: {E: {count: 4, range: [0, 1]}}}\n" R1
+     "fields:\n  v: {components: 3, location: bins}\nstep:\n  - op: test.vec\n    readwrite: {v: v}\n",
+     "g.yaml:8:20: field 'v' holds 12 values per cell (3 components on 4 bins), but role 'v' of test.vec needs 3"},
     {"grid: a pattern the grid class lacks", D1 R1 U "step:\n  - op: test.scatter\n    read: {u: u}\n",
      "g.yaml:7:9: test.scatter is a scatter-add op, which grid domains do not have"},
 };
@@ -530,6 +542,16 @@ static void good_graphs(void)
 
     g = sd_graph_parse("g.yaml", D1 R1 "fields:\n  u: {location: cells}\n  w:\n", err, sizeof err);
     ok(g && g->fields[0].location == 0 && g->fields[1].location == 0, "location: cells is the grid's (and the default)");
+    sd_graph_free(g);
+    g = sd_graph_parse("g.yaml", "domain:\n  grid:\n    shape: [8, 4]\n    spacing: 1\n    inner:\n"
+                       "      theta: {count: 6, range: [-90, 90]}\n      E: {count: 5, range: [0.1, 2*100]}\n" R1
+                       "fields:\n  psi: {location: bins, components: 2}\n  dose:\n", err, sizeof err);
+    ok(g && g->domain.ninner == 2 && !strcmp(g->domain.inner[0].name, "theta") && g->domain.inner[0].count == 6 &&
+           g->domain.inner[0].lo == -90 && g->domain.inner[1].hi == 200 && g->domain.nbins == 30,
+       "inner axes: names, counts, ranges (expressions), 30 bins per cell");
+    ok(g && g->fields[0].location == SD_LOC_BINS && sd_field_values_per_cell(g, &g->fields[0]) == 60 &&
+           sd_field_values_per_cell(g, &g->fields[1]) == 1, "a field on bins: 2 components x 30 bins per cell; dose on cells");
+    if (!g) diag("  %s", err);
     sd_graph_free(g);
 
     /* the same from a file */

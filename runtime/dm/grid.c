@@ -63,15 +63,22 @@ static void fill_tmpl(const grid *G, const sd_gop *op, op_tmpl *T, int tile)
             continue;
         }
         const sd_gfield *f = &g->fields[b->index];
+        const int64_t vpc = sd_field_values_per_cell(g, f);
         int64_t off, total;
-        sd_tile_layout(a->ndim, a->n, f->halo, f->ncomp, a->stride[slot], &a->sc[slot], &off, &total);
-        a->ncomp[slot] = f->ncomp;
+        sd_tile_layout(a->ndim, a->n, f->halo, vpc, a->stride[slot], &a->sc[slot], &off, &total);
+        a->ncomp[slot] = (int)vpc;
+        a->bins[slot] = vpc / f->ncomp;
+        int64_t s = a->sc[slot];
+        for (int k = 0; k < g->domain.ninner && a->bins[slot] > 1; s *= g->domain.inner[k].count, k++)
+            a->stride[slot][3 + k] = s;
         a->dtype[slot] = f->dtype;
         a->halo[slot] = f->halo;
         T->off_bytes[slot] = off * (int64_t)sd_dtype_size(f->dtype);
         slot++;
     }
     a->nbuf = slot;
+    a->ninner = g->domain.ninner;
+    for (int k = 0; k < g->domain.ninner; k++) a->inner_n[k] = g->domain.inner[k].count;
     for (int i = 0; i < op->cl->nparams; i++) a->param[i] = op->param[i];
     a->dt = g->run.dt;
 }
@@ -134,20 +141,27 @@ static int check_sizes(const grid *G, char *err, size_t errlen)
     for (int f = 0; f < g->nfields; f++) {
         const sd_gfield *fd = &g->fields[f];
         size_t es = sd_dtype_size(fd->dtype);
+        const int64_t vpc = sd_field_values_per_cell(g, fd);
         for (int tl = 0; tl < G->nt; tl++) {
             int64_t o[3], n[3], stride[3], sc, off, total;
             sd_tile_box(&G->t, tl, o, n);
-            sd_tile_layout(g->domain.ndim, n, fd->halo, fd->ncomp, stride, &sc, &off, &total);
+            sd_tile_layout(g->domain.ndim, n, fd->halo, vpc, stride, &sc, &off, &total);
             char what[256];
             snprintf(what, sizeof what, "a tile of field %s (%lldx%lldx%lld cells, ghost width %d, %d components)",
                      fd->name, (long long)n[0], (long long)n[1], (long long)n[2], fd->halo, fd->ncomp);
+            if (vpc > 1 && fd->location == SD_LOC_BINS)
+                snprintf(what + strlen(what) - 1, sizeof what - strlen(what) + 1, " on %lld bins)", (long long)(vpc / fd->ncomp));
             if (sd_eng_vector_fits(total, es, what, err, errlen) < 0) return -1;
+            if (vpc > INT32_MAX) {
+                snprintf(err, errlen, "%s holds %lld values per cell, more than %d", what, (long long)vpc, INT32_MAX);
+                return -1;
+            }
         }
     }
     for (int i = 0; i < g->output.nfields; i++) {
         const sd_gfield *fd = &g->fields[g->output.field[i]];
         uint64_t cells = (uint64_t)G->t.shape[0] * (uint64_t)G->t.shape[1] * (uint64_t)G->t.shape[2];
-        if (cells > SIZE_MAX / sd_dtype_size(fd->dtype) / (uint64_t)fd->ncomp) {
+        if (cells > SIZE_MAX / sd_dtype_size(fd->dtype) / (uint64_t)sd_field_values_per_cell(g, fd)) {
             snprintf(err, errlen, "an output snapshot of field %s (%llu cells, %d components) does not fit in memory",
                      fd->name, (unsigned long long)cells, fd->ncomp);
             return -1;
@@ -247,7 +261,8 @@ static int grid_create(sd_dm *dm, const sd_dm_opts *o, char *err, size_t errlen)
         for (int tl = 0; tl < nt; tl++) {
             int64_t org[3], n[3];
             sd_tile_box(&G->t, tl, org, n);
-            sd_halo_geom_make(&G->geom[f * nt + tl], g->domain.ndim, n, g->fields[f].halo, g->fields[f].ncomp,
+            sd_halo_geom_make(&G->geom[f * nt + tl], g->domain.ndim, n, g->fields[f].halo,
+                              (int)sd_field_values_per_cell(g, &g->fields[f]),
                               g->fields[f].dtype);
             G->geom[f * nt + tl].box = g->fields[f].box; /* faces span the lower axes' ghosts */
             make_halo_args(G, f, tl);
@@ -381,7 +396,7 @@ static void emit_snapshot(grid *G, const sd_task *t)
     if (t->tile == 0) {
         rec = sd_eng_record_new(e, 1, t->step);
         rec->field = t->field;
-        size_t n = (size_t)G->t.shape[0] * G->t.shape[1] * G->t.shape[2] * f->ncomp; /* checked at creation */
+        size_t n = (size_t)G->t.shape[0] * G->t.shape[1] * G->t.shape[2] * sd_field_values_per_cell(G->dm->g, f); /* checked at creation */
         rec->data = malloc(n * sd_dtype_size(f->dtype));
         if (!rec->data) {
             fprintf(stderr, "stardag: out of memory for the output of field %s\n", f->name);
@@ -461,7 +476,7 @@ static void grid_describe(const sd_dm *dm, char *buf, size_t len)
              (long long)n[0], (long long)n[1], (long long)n[2]);
 }
 
-static const char *const grid_locations[] = {"cells", NULL};
+static const char *const grid_locations[] = {"cells", "bins", NULL}; /* SD_LOC_CELLS, SD_LOC_BINS */
 
 extern const sd_dm_syntax sd_grid_syntax; /* graph/domain_grid.c */
 

@@ -1,6 +1,8 @@
-/* domain_grid.c - the grid domain class: the domain.grid section (shape, spacing, boundary
- * kinds and values per axis, the absorbing speed) and the grid's form of tiles (auto or tile
- * extents in cells). */
+/* domain_grid.c - the grid domain class's syntax: the domain.grid section (shape, spacing,
+ * boundary kinds and values per axis, the absorbing speed, inner axes), the grid's form of tiles
+ * (auto or tile extents in cells), fields on bins, ghost widths. */
+#include <math.h>
+#include <stdio.h>
 #include <string.h>
 #include "loader_impl.h"
 #include "suggest.h"
@@ -34,9 +36,53 @@ static int per_axis(loader *L, const yaml_node_t *n, const char *what, yaml_node
     return nd;
 }
 
+/* inner: {NAME: {count: N, range: [LO, HI]}, ...}, at most SD_MAX_INNER, in the order given (the
+ * first varies fastest inside a cell's bins). */
+static void load_inner(loader *L, const yaml_node_t *m)
+{
+    static const char *const keys[] = {"count", "range", NULL};
+    sd_domain *D = &L->g->domain;
+    char b[32], b2[32];
+    D->ninner = 0;
+    D->nbins = 1;
+    if (!m || is_null(m)) return;
+    sd_ld_need_map(L, m, "domain.grid.inner ({NAME: {count: N, range: [LO, HI]}, ...})");
+    if (map_len(m) > SD_MAX_INNER)
+        sd_ld_fail(L, key_at(L, m, SD_MAX_INNER), "domain.grid.inner has %d axes (expected at most %d)", map_len(m),
+                   SD_MAX_INNER);
+    for (int i = 0; i < map_len(m); i++) {
+        yaml_node_t *k = key_at(L, m, i), *v = val_at(L, m, i);
+        const char *name = sd_ld_get_name(L, k, "an inner axis name");
+        for (int j = 0; j < i; j++)
+            if (!strcmp(D->inner[j].name, name)) sd_ld_fail(L, k, "inner axis '%s' is listed twice", name);
+        if (!strcmp(name, "x") || !strcmp(name, "y") || !strcmp(name, "z"))
+            sd_ld_fail(L, k, "inner axis '%s' has the name of a spatial axis (expected another name)", name);
+        char sec[SD_NAME_MAX + 32];
+        snprintf(sec, sizeof sec, "in inner axis %s", name);
+        sd_ld_need_map(L, v, "an inner axis ({count: N, range: [LO, HI]})");
+        sd_ld_check_keys(L, v, keys, sec);
+        sd_inner_axis *a = &D->inner[D->ninner++];
+        snprintf(a->name, sizeof a->name, "%s", name);
+        yaml_node_t *c = sd_ld_map_get(L, v, "count", NULL), *r = sd_ld_map_get(L, v, "range", NULL);
+        if (!c) sd_ld_fail(L, k, "inner axis '%s' needs count (its number of bins, >= 1)", name);
+        if (!r) sd_ld_fail(L, k, "inner axis '%s' needs range ([LO, HI], LO < HI)", name);
+        a->count = sd_ld_eval_int(L, c, 1, 1 << 20, "count");
+        if (!is_seq(r) || seq_len(r) != 2) sd_ld_fail(L, r, "expected range: [LO, HI] for inner axis '%s'", name);
+        a->lo = sd_ld_eval(L, seq_at(L, r, 0));
+        a->hi = sd_ld_eval(L, seq_at(L, r, 1));
+        if (!(a->lo < a->hi) || !isfinite(a->hi - a->lo))
+            sd_ld_fail(L, r, "range of inner axis '%s' is [%s, %s] (expected finite LO < HI)", name, sd_ld_num(b, a->lo),
+                       sd_ld_num(b2, a->hi));
+        if ((double)D->nbins * (double)a->count > (double)(1 << 30))
+            sd_ld_fail(L, c, "the inner axes have more than 2^30 bins per cell");
+        D->nbins *= a->count;
+    }
+}
+
 static void load_grid(loader *L, const yaml_node_t *k, const yaml_node_t *G)
 {
-    static const char *const gkeys[] = {"shape", "spacing", "boundary", "boundary_value", "absorbing_speed", NULL};
+    static const char *const gkeys[] = {"shape", "spacing", "boundary", "boundary_value", "absorbing_speed", "inner",
+                                        NULL};
     sd_domain *D = &L->g->domain;
     char b[32];
     sd_ld_need_map(L, G, "domain.grid");
@@ -91,6 +137,10 @@ static void load_grid(loader *L, const yaml_node_t *k, const yaml_node_t *G)
         if (!(x > 0)) sd_ld_fail(L, as, "absorbing_speed must be > 0, got %s", sd_ld_num(b, x));
         D->absorb_speed = x;
     }
+    load_inner(L, sd_ld_map_get(L, G, "inner", NULL));
+    if ((double)D->shape[0] * (double)D->shape[1] * (double)D->shape[2] * (double)D->nbins > (double)SD_MAX_GRID_CELLS)
+        sd_ld_fail(L, sh, "the grid has %.4g cells times %lld inner bins, more than the 2^52 values a grid field may have",
+                   (double)D->shape[0] * (double)D->shape[1] * (double)D->shape[2], (long long)D->nbins);
 }
 
 /* tiles: auto or a list of tile extents, one per axis. */
@@ -179,11 +229,33 @@ static void ghost_widths(loader *L)
     }
 }
 
+/* Bins need inner axes. */
+static void field_option(loader *L, const sd_gfield *f, const yaml_node_t *at, const char *option)
+{
+    if (!strcmp(option, "location") && f->location == SD_LOC_BINS && L->g->domain.ninner == 0)
+        sd_ld_fail(L, at, "field '%s' lives on bins, but the grid has no inner axes (expected domain.grid.inner, or "
+                   "location: cells)", f->name);
+}
+
+/* A role that needs a number of components reads that many values per cell: a field on bins has
+ * components times bins of them. */
+static void bind_field(loader *L, const sd_codelet *cl, int role, int field, const yaml_node_t *at)
+{
+    const sd_gfield *f = &L->g->fields[field];
+    const int need = cl->roles[role].ncomp;
+    if (need && f->location == SD_LOC_BINS)
+        sd_ld_fail(L, at, "field '%s' holds %lld values per cell (%d component%s on %lld bins), but role '%s' of %s needs %d",
+                   f->name, (long long)sd_field_values_per_cell(L->g, f), f->ncomp, f->ncomp == 1 ? "" : "s",
+                   (long long)L->g->domain.nbins, cl->roles[role].name, cl->name, need);
+}
+
 const sd_dm_syntax sd_grid_syntax = {
     .noun = "a grid",
     .codelets_noun = "grids",
     .parse = load_grid,
     .parse_tiles = grid_tiles,
+    .field_option = field_option,
+    .bind_field = bind_field,
     .output = output,
     .finish = ghost_widths,
 };

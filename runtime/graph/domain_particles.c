@@ -211,6 +211,7 @@ static void load_particles(loader *L, const yaml_node_t *k, const yaml_node_t *P
         D->bc_value[d] = 0.0;
     }
     D->absorb_speed = 1.0;
+    D->nbins = 1;
     yaml_node_t *x, *tk = NULL;
     if (!(x = sd_ld_map_get(L, P, "count", NULL))) sd_ld_fail(L, k, "domain.particles needs count (the number of particles, >= 1)");
     p->count = D->shape[0] = sd_ld_eval_int(L, x, 1, (int64_t)1 << 40, "count");

@@ -8,7 +8,7 @@
 
 #define SD_MAX_LEVELS 4
 #define SD_NAME_MAX 64
-#define SD_MAX_GRID_CELLS ((int64_t)1 << 52) /* cells of a grid (the loader refuses more) */
+#define SD_MAX_GRID_CELLS ((int64_t)1 << 52) /* cells (times inner bins) of a grid (the loader refuses more) */
 
 typedef enum { SD_DOMAIN_GRID = 0, SD_DOMAIN_PARTICLES, SD_DOMAIN_MESH, SD_DOMAIN_BATCH } sd_domain_kind;
 
@@ -57,6 +57,19 @@ typedef struct sd_particles {
     int nblocks;        /* 0 = auto */
 } sd_particles;
 
+/* An inner axis of a grid: untiled bins every cell carries (angle, energy, ...), with the axis'
+ * range [lo, hi] split into count equal bins. */
+#define SD_MAX_INNER SD_MAX_INNER_AXES
+typedef struct sd_inner_axis {
+    char name[SD_NAME_MAX];
+    int64_t count;
+    double lo, hi;
+} sd_inner_axis;
+
+/* Where a grid field lives (sd_gfield.location): one value (per component) per cell, or one per
+ * cell and bin of the inner axes. */
+enum { SD_LOC_CELLS = 0, SD_LOC_BINS = 1 };
+
 typedef struct sd_domain {
     sd_domain_kind kind;
     int ndim;           /* 1..3 */
@@ -65,6 +78,9 @@ typedef struct sd_domain {
     sd_bc bc[3];        /* per axis, both sides */
     double bc_value[3]; /* ghost value for SD_BC_FIXED */
     double absorb_speed; /* wave speed c of the first-order Mur condition on absorbing sides (default 1) */
+    int ninner;         /* inner axes: tiles hold every bin of their cells; no halo along them */
+    sd_inner_axis inner[SD_MAX_INNER];
+    int64_t nbins;      /* bins per cell: the product of the inner counts (1 without inner axes) */
     sd_particles particles; /* kind == SD_DOMAIN_PARTICLES (ndim 3, shape {N, 1, 1}) */
 } sd_domain;
 
@@ -161,6 +177,13 @@ typedef struct sd_graph {
 
 /* Boltzmann constant in a unit system: 1 (lj), 0.00831446261815324 kJ/mol/K (real). */
 double sd_units_kB(sd_units u);
+
+/* Values a field holds per cell: its components, times the bins of a grid's inner axes when it
+ * lives on them. */
+static inline int64_t sd_field_values_per_cell(const sd_graph *g, const sd_gfield *f)
+{
+    return (int64_t)f->ncomp * (f->location == SD_LOC_BINS ? g->domain.nbins : 1);
+}
 
 /* Does op (step list) run at this step? */
 static inline int sd_op_due(const sd_gop *op, int64_t step) { return op->every <= 1 || step % op->every == 0; }

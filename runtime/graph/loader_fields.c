@@ -117,6 +117,7 @@ void sd_ld_load_fields(loader *L, const yaml_node_t *m)
             yaml_node_t *x = val_at(L, v, j);
             if (!strcmp(kk, "location")) {
                 f->location = location(L, x);
+                SD_LD_HOOK(L, field_option, f, x, "location");
                 continue;
             }
             if (!strcmp(kk, "dtype")) {

@@ -17,6 +17,7 @@
 #define SD_MAX_BUFS 12
 #define SD_MAX_PARAMS 16
 #define SD_MAX_ACC 8
+#define SD_MAX_INNER_AXES 3 /* inner (untiled, per-cell) axes of a grid */
 
 enum { SD_F32 = 0, SD_F64 = 1 };
 /* Boundary kinds of a grid axis (both sides). */
@@ -198,7 +199,8 @@ typedef struct sd_tile_args {
     int nbuf;
     void *p[SD_MAX_BUFS];
     int64_t sc[SD_MAX_BUFS];     /* element stride between components */
-    int ncomp[SD_MAX_BUFS];
+    int ncomp[SD_MAX_BUFS];      /* values per element: components (times the bins of a grid field
+                                    on inner axes: see the grid view) */
     int dtype[SD_MAX_BUFS];
     double param[SD_MAX_PARAMS]; /* in the codelet's declared parameter order */
     int64_t step;                /* the step being computed (0 during init) */
@@ -214,8 +216,15 @@ typedef struct sd_tile_args {
             int64_t shape[3];  /* global grid shape */
             double dx[3];      /* grid spacing */
             int bc[3];         /* sd_bc of each axis (ghosts already hold the boundary values) */
-            int64_t stride[SD_MAX_BUFS][3]; /* element stride of each axis (x: 1, then row, plane) */
+            int64_t stride[SD_MAX_BUFS][3 + SD_MAX_INNER_AXES]; /* element stride of each axis: x (1), y,
+                                            z, then the inner axes (buffers on bins) */
             int halo[SD_MAX_BUFS];
+            /* inner axes: every cell holds bins[b] values per component, inner axis 0 fastest;
+               value v of a cell (v = bin + c * bins[b], bin = i0 + i1 * inner_n[0] + ...) is at
+               v * sc[b]; ncomp[b] counts values: components times bins */
+            int ninner;
+            int64_t inner_n[SD_MAX_INNER_AXES];
+            int64_t bins[SD_MAX_BUFS]; /* 1 for a field on cells */
         };
         struct { /* particles: blocks */
             int nblk;
@@ -229,7 +238,7 @@ typedef struct sd_tile_args {
  * of the first ndim axes, x fastest, components outermost. Gives the element stride of each axis,
  * the component stride, the offset of interior cell (0,0,0) from the buffer start, and the total
  * element count. */
-SD_HD void sd_tile_layout(int ndim, const int64_t n[3], int h, int ncomp, int64_t stride[3], int64_t *sc,
+SD_HD void sd_tile_layout(int ndim, const int64_t n[3], int h, int64_t ncomp, int64_t stride[3], int64_t *sc,
                           int64_t *offset, int64_t *total)
 {
     int64_t s = 1;
