@@ -1,6 +1,7 @@
 /* t_halo.c - tiling and halo exchange without StarPU: the expansion's pack/unpack tasks are run
  * in order by a tiny sequential executor, then every ghost cell of every tile is compared with
- * what the boundary kind demands of the global field. */
+ * what the boundary kind demands of the global field: face ghosts of star fields (whose edges and
+ * corners must stay untouched), and faces, edges and corners of full-box fields. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +16,8 @@ typedef struct exec {
     double **tile[2];    /* [buffer][tile] */
     double ***face[2];   /* [buffer][tile][face] */
     int npack, nunpack;
+    int last_axis;       /* full-box rounds: the axis of the last unpack, to check their order */
+    int bad_order;
     double k;            /* Mur coefficient */
 } exec;
 
@@ -30,8 +33,10 @@ static void run_task(void *ctx, const sd_task *t)
     }
     if (t->kind != SD_TASK_UNPACK) return;
     x->nunpack++;
+    if (t->box && t->axis < x->last_axis) x->bad_order++; /* rounds x, y, z in this order */
+    x->last_axis = t->box ? t->axis : 0;
     int hi = 1;
-    for (int d = 0; d < x->t->ndim; d++)
+    for (int d = t->box ? t->axis : 0; d < (t->box ? t->axis + 1 : x->t->ndim); d++)
         for (int s = 0; s < 2; s++) {
             int nb = sd_tile_neighbor(x->t, t->tile, d, s);
             if (nb == t->tile) {
@@ -55,29 +60,70 @@ static void run_task(void *ctx, const sd_task *t)
 
 static double gval(int64_t i, int64_t j, int64_t k, int lvl) { return 1000.0 * lvl + i + 37.0 * j + 1371.0 * k + 0.25; }
 
-/* Expected ghost value at out-of-range global index p (only one axis d out of range). */
+static double expect(const sd_graph *g, const int64_t p[3], int d, double k, int lvl, int have_old);
+
+/* The value the boundary kinds give global cell p, whatever axes are out of range: a full-box
+ * exchange resolves the axes in rounds x, y, z, so the highest axis out of range decides first
+ * (the cells it copies or mirrors from may still lie out of range along lower axes). */
+static double image(const sd_graph *g, const int64_t p[3], double k, int lvl, int have_old)
+{
+    int d = -1;
+    for (int a = 0; a < g->domain.ndim; a++)
+        if (p[a] < 0 || p[a] >= g->domain.shape[a]) d = a;
+    return d < 0 ? gval(p[0], p[1], p[2], lvl) : expect(g, p, d, k, lvl, have_old);
+}
+
+/* Expected ghost value at global index p out of range along axis d (and along no higher axis). */
 static double expect(const sd_graph *g, const int64_t p[3], int d, double k, int lvl, int have_old)
 {
     int64_t n = g->domain.shape[d], q[3] = {p[0], p[1], p[2]};
     int low = p[d] < 0;
     int64_t m = low ? -1 - p[d] : p[d] - n; /* ghost layer */
     switch (g->domain.bc[d]) {
-    case SD_BC_PERIODIC: q[d] = (p[d] + n) % n; return gval(q[0], q[1], q[2], lvl);
-    case SD_BC_REFLECTIVE: q[d] = low ? m : n - 1 - m; return gval(q[0], q[1], q[2], lvl);
+    case SD_BC_PERIODIC: q[d] = (p[d] + n) % n; return image(g, q, k, lvl, have_old);
+    case SD_BC_REFLECTIVE: q[d] = low ? m : n - 1 - m; return image(g, q, k, lvl, have_old);
     case SD_BC_FIXED: return g->domain.bc_value[d];
     default: {
         /* layer by layer: g_new[m] = in_old[m] + k (in_new[m] - g_old[m]) */
         int64_t in[3] = {p[0], p[1], p[2]};
         in[d] = low ? p[d] + 1 : p[d] - 1;
-        if (!have_old) return in[d] >= 0 && in[d] < n ? gval(in[0], in[1], in[2], lvl) : expect(g, in, d, k, lvl, 0);
-        double in_new = in[d] >= 0 && in[d] < n ? gval(in[0], in[1], in[2], lvl) : expect(g, in, d, k, lvl, 1);
+        if (!have_old) return image(g, in, k, lvl, 0);
+        double in_new = image(g, in, k, lvl, 1);
         double in_old = in[d] >= 0 && in[d] < n ? gval(in[0], in[1], in[2], lvl - 1) : -5.0; /* old ghosts hold -5 */
         return in_old + k * (in_new - (-5.0));
     }
     }
 }
 
-static void one_case(int ndim, const int64_t shape[3], const sd_bc bc[3], const int64_t tshape[3], int h)
+/* Every cell of the padded tile tl outside its interior (faces, edges, corners) against the image
+ * of the global field (box), or: face ghosts against it, edge and corner ghosts still -5 (star).
+ * Returns the number of wrong cells. */
+static int check_all_ghosts(const exec *x, const sd_graph *g, int tl, int lvl, int box)
+{
+    const sd_halo_geom *hg = &x->hg[tl];
+    const int h = hg->h, ndim = g->domain.ndim;
+    int64_t o[3], n[3], lo[3] = {0, 0, 0}, hi[3] = {1, 1, 1};
+    int bad = 0;
+    sd_tile_box(x->t, tl, o, n);
+    for (int d = 0; d < ndim; d++) lo[d] = -h, hi[d] = n[d] + h;
+    for (int64_t k = lo[2]; k < hi[2]; k++)
+        for (int64_t j = lo[1]; j < hi[1]; j++)
+            for (int64_t i = lo[0]; i < hi[0]; i++) {
+                const int64_t l[3] = {i, j, k}, gp[3] = {o[0] + i, o[1] + j, o[2] + k};
+                int outside = 0;
+                for (int d = 0; d < ndim; d++) outside += l[d] < 0 || l[d] >= n[d];
+                if (!outside) continue;
+                double want = box || outside == 1 ? image(g, gp, x->k, lvl, lvl > 0) : -5.0;
+                double got = x->tile[lvl][tl][hg->off + i + j * hg->sy + k * hg->sz];
+                if (got != want && bad++ < 3)
+                    diag("%s tile %d ghost (%lld,%lld,%lld) = global (%lld,%lld,%lld), %d axes out: got %g want %g",
+                         box ? "box" : "star", tl, (long long)i, (long long)j, (long long)k, (long long)gp[0],
+                         (long long)gp[1], (long long)gp[2], outside, got, want);
+            }
+    return bad;
+}
+
+static void one_case_ex(int ndim, const int64_t shape[3], const sd_bc bc[3], const int64_t tshape[3], int h, int box)
 {
     sd_graph g;
     memset(&g, 0, sizeof g);
@@ -88,7 +134,12 @@ static void one_case(int ndim, const int64_t shape[3], const sd_bc bc[3], const 
         g.domain.bc[d] = bc[d];
         g.domain.bc_value[d] = 7.5 + d;
     }
-    sd_gfield f = {.name = "E", .dtype = SD_F64, .ncomp = 1, .nlevels = 2, .halo = h};
+    sd_gfield f = {.name = "E", .dtype = SD_F64, .ncomp = 1, .nlevels = 2, .halo = h, .box = box};
+    /* the level read: 1 (level 0 is the previous one, for absorbing sides); a full-box field on a
+     * grid with an absorbing axis reads level 0, which has none (graphs refuse both) */
+    int lvl = 1;
+    for (int d = 0; d < ndim; d++)
+        if (box && bc[d] == SD_BC_ABSORBING) lvl = 0;
     g.nfields = 1;
     g.fields = &f;
     sd_tiling t;
@@ -108,6 +159,7 @@ static void one_case(int ndim, const int64_t shape[3], const sd_bc bc[3], const 
         sd_tile_box(&t, tl, o, n);
         covered += n[0] * n[1] * n[2];
         sd_halo_geom_make(&x.hg[tl], ndim, n, h, 1, SD_F64);
+        x.hg[tl].box = box;
         sd_tile_layout(ndim, n, h, 1, st, &sc, &off, &total);
         sy = st[1], sz = st[2];
         for (int b = 0; b < 2; b++) {
@@ -124,21 +176,22 @@ static void one_case(int ndim, const int64_t shape[3], const sd_bc bc[3], const 
     ok(covered == g.domain.shape[0] * g.domain.shape[1] * g.domain.shape[2], "tiles cover the grid exactly");
     /* A stencil op reading level 1 triggers its exchange (level 0 is "old" for absorbing sides). */
     sd_codelet cl = {.name = "t.stencil", .pattern = SD_STENCIL, .nroles = 2,
-                     .roles = {{.name = "in", .mode = SD_READ, .halo = h}, {.name = "out", .mode = SD_WRITE}}};
+                     .roles = {{.name = "in", .mode = SD_READ, .halo = h, .box = box}, {.name = "out", .mode = SD_WRITE}}};
     sd_gop op = {.cl = &cl, .every = 1};
-    op.bind[0] = (sd_binding){.index = 0, .level = 1, .halo = h, .mode = SD_READ};
-    op.bind[1] = (sd_binding){.index = 0, .level = 0, .mode = SD_WRITE};
+    op.bind[0] = (sd_binding){.index = 0, .level = lvl, .halo = h, .mode = SD_READ};
+    op.bind[1] = (sd_binding){.index = 0, .level = 1 - lvl, .mode = SD_WRITE};
     /* writes level 0 only after reading level 1: fine for the test, only halo tasks execute */
     g.nstep = 1;
     g.step = &op;
     sd_plan_step(&p, 1, run_task, &x);
-    int bad = 0;
+    int bad = 0, bad_all = 0;
     for (int tl = 0; tl < t.ntiles; tl++) {
         int64_t o[3], n[3], st[3], sy, sz, sc, off, total;
         sd_tile_box(&t, tl, o, n);
         sd_tile_layout(ndim, n, h, 1, st, &sc, &off, &total);
         sy = st[1], sz = st[2];
-        for (int d = 0; d < ndim; d++)
+        bad_all += check_all_ghosts(&x, &g, tl, lvl, box);
+        for (int d = 0; d < (lvl == 1 ? ndim : 0); d++) /* face ghosts of the level read */
             for (int s = 0; s < 2; s++)
                 for (int64_t m = 0; m < h; m++) {
                     int64_t ext[3] = {n[0], n[1], n[2]};
@@ -160,10 +213,26 @@ static void one_case(int ndim, const int64_t shape[3], const sd_bc bc[3], const 
                 }
     }
     static const char *bcn[] = {"periodic", "reflective", "absorbing", "fixed"};
-    ok(!bad, "%dD %lldx%lldx%lld in %d tiles, halo %d, bc %s/%s/%s: every ghost cell right", ndim,
-       (long long)g.domain.shape[0], (long long)g.domain.shape[1], (long long)g.domain.shape[2], t.ntiles, h,
-       bcn[bc[0]], bcn[bc[1]], bcn[bc[2]]);
-    ok(x.nunpack == t.ntiles, "one unpack task per tile (%d)", x.nunpack);
+    if (!box) {
+        ok(!bad, "%dD %lldx%lldx%lld in %d tiles, halo %d, bc %s/%s/%s: every ghost cell right", ndim,
+           (long long)g.domain.shape[0], (long long)g.domain.shape[1], (long long)g.domain.shape[2], t.ntiles, h,
+           bcn[bc[0]], bcn[bc[1]], bcn[bc[2]]);
+        ok(x.nunpack == t.ntiles, "one unpack task per tile (%d)", x.nunpack);
+        ok(!bad_all, "star field: edge and corner ghosts left alone");
+    } else {
+        int packs = 0; /* per axis, the tiles with a face buffer on it */
+        for (int d = 0; d < ndim; d++)
+            for (int tl = 0; tl < t.ntiles; tl++) {
+                int nb0 = sd_tile_neighbor(&t, tl, d, 0), nb1 = sd_tile_neighbor(&t, tl, d, 1);
+                packs += (nb0 >= 0 && nb0 != tl) || (nb1 >= 0 && nb1 != tl);
+            }
+        ok(!bad && !bad_all, "full box, %dD %lldx%lldx%lld in %d tiles (%dx%dx%d), halo %d, bc %s/%s/%s, level %d: every "
+           "ghost cell right (faces, edges, corners)", ndim, (long long)g.domain.shape[0], (long long)g.domain.shape[1],
+           (long long)g.domain.shape[2], t.ntiles, t.nt[0], t.nt[1], t.nt[2], h, bcn[bc[0]], bcn[bc[1]], bcn[bc[2]], lvl);
+        ok(x.nunpack == ndim * t.ntiles && x.npack == packs && !x.bad_order,
+           "one unpack per tile and axis (%d), one pack per tile and axis with faces (%d of %d), rounds x, y, z in order",
+           x.nunpack, x.npack, packs);
+    }
     for (int b = 0; b < 2; b++) {
         for (int tl = 0; tl < t.ntiles; tl++) {
             free(x.tile[b][tl]);
@@ -178,6 +247,16 @@ static void one_case(int ndim, const int64_t shape[3], const sd_bc bc[3], const 
     sd_tiling_free(&t);
 }
 
+static void one_case(int ndim, const int64_t shape[3], const sd_bc bc[3], const int64_t tshape[3], int h)
+{
+    one_case_ex(ndim, shape, bc, tshape, h, 0);
+}
+
+static void box_case(int ndim, const int64_t shape[3], const sd_bc bc[3], const int64_t tshape[3], int h)
+{
+    one_case_ex(ndim, shape, bc, tshape, h, 1);
+}
+
 int main(void)
 {
     const sd_bc P = SD_BC_PERIODIC, R = SD_BC_REFLECTIVE, A = SD_BC_ABSORBING, F = SD_BC_FIXED;
@@ -189,6 +268,29 @@ int main(void)
     one_case(2, (int64_t[]){12, 10, 1}, (sd_bc[]){F, P, P}, (int64_t[]){5, 3, 1}, 2);
     one_case(1, (int64_t[]){17, 1, 1}, (sd_bc[]){A, P, P}, (int64_t[]){4, 1, 1}, 1);
     one_case(1, (int64_t[]){17, 1, 1}, (sd_bc[]){P, P, P}, (int64_t[]){3, 1, 1}, 3);
+
+    /* full box: edges and corners too (tile extents as thin as the halo, single-tile periodic axes
+     * that wrap in place, two tiles on a periodic axis: each is both neighbours of the other) */
+    box_case(3, (int64_t[]){8, 6, 10}, (sd_bc[]){P, P, P}, (int64_t[]){3, 2, 4}, 1);
+    box_case(3, (int64_t[]){4, 3, 5}, (sd_bc[]){P, P, P}, (int64_t[]){1, 1, 1}, 1);   /* 60 one-cell tiles */
+    box_case(3, (int64_t[]){8, 6, 10}, (sd_bc[]){P, P, P}, (int64_t[]){2, 2, 2}, 2);  /* 2-cell tiles, halo 2 */
+    box_case(3, (int64_t[]){8, 6, 10}, (sd_bc[]){P, P, P}, (int64_t[]){4, 3, 5}, 2);  /* 2 tiles per axis */
+    box_case(3, (int64_t[]){5, 4, 6}, (sd_bc[]){P, P, P}, (int64_t[]){5, 4, 6}, 2);   /* one tile: every axis wraps */
+    box_case(3, (int64_t[]){8, 6, 10}, (sd_bc[]){P, P, P}, (int64_t[]){8, 6, 3}, 2);  /* z slabs 3,3,2,2 */
+    box_case(3, (int64_t[]){8, 6, 10}, (sd_bc[]){P, P, P}, (int64_t[]){8, 2, 10}, 2); /* only y tiled */
+    box_case(3, (int64_t[]){8, 6, 10}, (sd_bc[]){P, P, P}, (int64_t[]){3, 6, 10}, 1); /* only x tiled */
+    box_case(3, (int64_t[]){9, 7, 11}, (sd_bc[]){R, F, P}, (int64_t[]){4, 3, 5}, 2);
+    box_case(3, (int64_t[]){9, 7, 11}, (sd_bc[]){F, P, R}, (int64_t[]){9, 2, 3}, 2);
+    box_case(3, (int64_t[]){6, 5, 4}, (sd_bc[]){R, R, F}, (int64_t[]){6, 5, 4}, 1);   /* one tile, no periodic axis */
+    /* absorbing without a previous level (the edge copied outwards): graphs refuse full-box
+     * stencils on absorbing grids, but the kernels walk the same regions */
+    box_case(3, (int64_t[]){8, 6, 10}, (sd_bc[]){A, P, F}, (int64_t[]){3, 2, 4}, 1);
+    box_case(3, (int64_t[]){9, 7, 11}, (sd_bc[]){P, R, A}, (int64_t[]){4, 7, 3}, 2);
+    box_case(2, (int64_t[]){12, 10, 1}, (sd_bc[]){F, P, P}, (int64_t[]){5, 3, 1}, 2);
+    box_case(2, (int64_t[]){12, 10, 1}, (sd_bc[]){P, P, P}, (int64_t[]){12, 2, 1}, 2); /* x wraps, y thin */
+    box_case(2, (int64_t[]){6, 5, 1}, (sd_bc[]){P, P, P}, (int64_t[]){1, 1, 1}, 1);    /* 30 one-cell tiles */
+    box_case(2, (int64_t[]){7, 9, 1}, (sd_bc[]){R, P, P}, (int64_t[]){2, 9, 1}, 2);    /* y wraps in place */
+    box_case(1, (int64_t[]){17, 1, 1}, (sd_bc[]){P, P, P}, (int64_t[]){3, 1, 1}, 3);
 
     /* tiling: balanced split, neighbours, auto heuristic */
     sd_domain dom = {.kind = SD_DOMAIN_GRID, .ndim = 3, .shape = {10, 10, 10}, .spacing = {1, 1, 1},

@@ -176,55 +176,35 @@ static void output(loader *L, const char *what, const yaml_node_t *at)
 
 /* Ghost widths: the widest halo any op reads a field with; a field some op reads through a
  * full-box role (sd_role.box) has its edge and corner ghosts exchanged too. Refused: a full-box
- * field read with a halo at a level that has a previous one, on a grid with an absorbing axis.
- * Its exchange would apply first-order Mur to edge and corner ghosts, which reads the previous
- * level's ghosts there; a tile holds valid ones only where that level was exchanged after it was
- * last written (never at the first step), so the result would depend on the tiling. */
+ * read on a grid with an absorbing axis. There, a field read with a halo has a previous level
+ * (the data-flow rules), and first-order Mur on edge and corner ghosts would read that level's
+ * ghosts at edges and corners; a tile holds valid ones only where the previous level was
+ * exchanged after it was last written (never at the first step), so results would depend on the
+ * tiling. */
 static void ghost_widths(loader *L)
 {
     sd_graph *g = L->g;
-    for (int pass = 0; pass < 2; pass++) {
-        const sd_gop *ops = pass ? g->step : g->init;
-        int nops = pass ? g->nstep : g->ninit;
-        for (int o = 0; o < nops; o++)
-            for (int r = 0; r < ops[o].cl->nroles; r++) {
-                const sd_binding *b = &ops[o].bind[r];
-                if (b->is_scalar) continue;
-                if (b->halo > g->fields[b->index].halo) g->fields[b->index].halo = b->halo;
-                if (b->halo > 0 && ops[o].cl->roles[r].box) g->fields[b->index].box = 1;
-            }
-    }
     int absorbing = -1;
     for (int d = g->domain.ndim - 1; d >= 0; d--)
         if (g->domain.bc[d] == SD_BC_ABSORBING) absorbing = d;
-    for (int pass = 0; absorbing >= 0 && pass < 2; pass++) {
+    for (int pass = 0; pass < 2; pass++) {
         const sd_gop *ops = pass ? g->step : g->init;
         const opx *xs = pass ? L->xstep : L->xinit;
         int nops = pass ? g->nstep : g->ninit;
         for (int o = 0; o < nops; o++)
             for (int r = 0; r < ops[o].cl->nroles; r++) {
                 const sd_binding *b = &ops[o].bind[r];
-                if (b->is_scalar || b->halo == 0 || !g->fields[b->index].box || b->level == 0) continue;
-                const sd_gfield *f = &g->fields[b->index];
-                const char *box_op = "", *box_role = "";
-                for (int q = 0; q < 2 && !*box_op; q++)
-                    for (int o2 = 0; o2 < (q ? g->nstep : g->ninit) && !*box_op; o2++) {
-                        const sd_gop *op2 = q ? &g->step[o2] : &g->init[o2];
-                        for (int r2 = 0; r2 < op2->cl->nroles; r2++)
-                            if (!op2->bind[r2].is_scalar && op2->bind[r2].index == b->index && op2->bind[r2].halo > 0 &&
-                                op2->cl->roles[r2].box) {
-                                box_op = op2->cl->name;
-                                box_role = op2->cl->roles[r2].name;
-                                break;
-                            }
-                    }
-                sd_ld_fail_at(L, xs[o].bind[r].line, xs[o].bind[r].col,
-                              "field %s has its edge and corner ghosts exchanged (role '%s' of %s is a full-box "
-                              "stencil), but axis %c is absorbing and %s reads level %s with a halo: Mur's condition "
-                              "on edge and corner ghosts would read the previous level's ghosts there, which no "
-                              "exchange keeps valid, so the result would depend on the tiling (use a star stencil, "
-                              "another boundary on that axis, or a field without time levels)",
-                              f->name, box_role, box_op, "xyz"[absorbing], ops[o].cl->name, f->level[b->level]);
+                if (b->is_scalar) continue;
+                if (b->halo > g->fields[b->index].halo) g->fields[b->index].halo = b->halo;
+                if (b->halo == 0 || !ops[o].cl->roles[r].box) continue;
+                if (absorbing >= 0)
+                    sd_ld_fail_at(L, xs[o].bind[r].line, xs[o].bind[r].col,
+                                  "role '%s' of %s reads field %s through a full-box stencil (edge and corner ghosts), "
+                                  "but axis %c is absorbing: Mur's condition on edge and corner ghosts would read the "
+                                  "previous level's ghosts there, which no exchange keeps valid, so results would "
+                                  "depend on the tiling (expected a star stencil, or no absorbing axis)",
+                                  ops[o].cl->roles[r].name, ops[o].cl->name, g->fields[b->index].name, "xyz"[absorbing]);
+                g->fields[b->index].box = 1;
             }
     }
 }
