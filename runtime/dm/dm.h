@@ -34,8 +34,11 @@ typedef struct sd_dm_syntax {
     void (*after_fields)(struct sd_loader *L);
     /* a binding's explicit halo: {field: F, halo: H} for role of cl */
     void (*halo_option)(struct sd_loader *L, const sd_codelet *cl, int role, const struct yaml_node_s *at);
-    /* a field bound to role of cl */
+    /* a field bound to role of cl: before the generic checks of the binding (bind_field) and
+     * after them, with the binding made (bound; name: the field or level as written) */
     void (*bind_field)(struct sd_loader *L, const sd_codelet *cl, int role, int field, const struct yaml_node_s *at);
+    void (*bound)(struct sd_loader *L, const sd_codelet *cl, int role, const sd_binding *b, const char *name,
+                  const struct yaml_node_s *at);
     /* output sections ("fields", "trajectory") and check kinds ("finite") */
     void (*output)(struct sd_loader *L, const char *what, const struct yaml_node_s *at);
     void (*check)(struct sd_loader *L, const char *kind, const struct yaml_node_s *at);
@@ -66,6 +69,8 @@ typedef struct sd_dm_class {
     const char *const *locations; /* NULL-terminated; a field's location indexes it (0 = default) */
     /* in a CUDA-only run, ops without a CUDA implementation run on CPUs rather than refusing */
     int cpu_fallback;
+    /* its fields go to the run's file (the summary counts field steps) */
+    int run_file_fields;
     const sd_dm_syntax *syntax;
 
     /* The domain's parts and data, its task kinds (sd_eng_kind), registered with StarPU. 0, or -1
@@ -82,7 +87,8 @@ typedef struct sd_dm_class {
     int (*open_output)(sd_dm *dm, char *err, size_t errlen);
     int (*close_output)(sd_dm *dm, char *err, size_t errlen);
     /* A completed snapshot record into the run's file `out` (may be NULL) or the domain's own
-     * output. 1 when something was written, 0 if not, -1 with a message. */
+     * output. 1 when it wrote a field step into `out`, 0 when it wrote nothing there (nothing at
+     * all, or into its own output), -1 with a message. */
     int (*write_snapshot)(sd_dm *dm, const struct sd_record *r, struct sd_h5out *out, char *err, size_t errlen);
     /* A completed scalar record (a particle domain's thermo table and H5MD observables). May be
      * NULL. 0, or -1 with a message. quiet: print nothing; write: also into the domain's output

@@ -59,7 +59,6 @@ static void fill_tmpl(const grid *G, const sd_gop *op, op_tmpl *T, int tile)
         const sd_binding *b = &op->bind[r];
         if (b->is_scalar) {
             if (b->mode == SD_READ) slot++;
-            else a->nacc++;
             continue;
         }
         const sd_gfield *f = &g->fields[b->index];
@@ -77,6 +76,8 @@ static void fill_tmpl(const grid *G, const sd_gop *op, op_tmpl *T, int tile)
         slot++;
     }
     a->nbuf = slot;
+    /* a reduction's task fills the codelet's partials (its npartials with a finish hook) */
+    a->nacc = op->cl->pattern == SD_REDUCTION ? sd_reduce_partials(op->cl) : 0;
     a->ninner = g->domain.ninner;
     for (int k = 0; k < g->domain.ninner; k++) a->inner_n[k] = g->domain.inner[k].count;
     for (int i = 0; i < op->cl->nparams; i++) a->param[i] = op->param[i];
@@ -210,8 +211,9 @@ static int register_buffers(grid *G, char *err, size_t errlen)
     for (int b = 0; b < G->plan.nbuf; b++) {
         int f = G->plan.buf_field[b];
         size_t es = sd_dtype_size(g->fields[f].dtype);
-        char what[128];
+        char what[128], face[128];
         snprintf(what, sizeof what, "a tile of field %s", g->fields[f].name);
+        snprintf(face, sizeof face, "a face buffer of field %s", g->fields[f].name);
         for (int tl = 0; tl < nt; tl++) {
             const sd_halo_geom *hg = &G->geom[f * nt + tl];
             int64_t stride[3], sc, off, total;
@@ -224,7 +226,7 @@ static int register_buffers(grid *G, char *err, size_t errlen)
                     int nb = sd_tile_neighbor(&G->t, tl, d, s);
                     if (nb < 0 || nb == tl) continue; /* boundary, or wrapped in place */
                     size_t k = ((size_t)b * nt + tl) * 6 + 2 * d + s;
-                    if (sd_eng_vector(&G->face_mem[k], &G->face_h[k], sd_face_count(hg, d), es, what, err, errlen) < 0)
+                    if (sd_eng_vector(&G->face_mem[k], &G->face_h[k], sd_face_count(hg, d), es, face, err, errlen) < 0)
                         return -1;
                 }
         }
@@ -486,6 +488,7 @@ const sd_dm_class sd_dm_grid = {
     .codelets = SD_ON_GRID,
     .patterns = 1u << SD_POINTWISE | 1u << SD_STENCIL | 1u << SD_REDUCTION | 1u << SD_WHOLE,
     .locations = grid_locations,
+    .run_file_fields = 1,
     .syntax = &sd_grid_syntax,
     .create = grid_create,
     .submit_init = grid_submit_init,

@@ -96,6 +96,7 @@ void sd_grid_op_cuda(void *buffers[], void *cl_arg)
 {
     const op_arg *oa = cl_arg;
     void *stream = starpu_cuda_get_local_stream();
+    sd_eng_cuda_begin();
     for (int k = 0; k < (oa->whole ? oa->ntiles : 1); k++) {
         sd_tile_args a;
         bind_args(oa, k, buffers, &a);
@@ -109,6 +110,7 @@ void sd_grid_pack_cuda(void *buffers[], void *cl_arg)
 {
     const pack_arg *pa = cl_arg;
     void *stream = starpu_cuda_get_local_stream();
+    sd_eng_cuda_begin();
     const void *tile = (const void *)STARPU_VECTOR_GET_PTR(buffers[0]);
     for (int i = 0; i < pa->nfaces; i++) {
         sd_halo_pack_cuda(pa->geom, tile, pa->axis[i], pa->side[i], (void *)STARPU_VECTOR_GET_PTR(buffers[1 + i]), stream);
@@ -120,6 +122,7 @@ void sd_grid_unpack_cuda(void *buffers[], void *cl_arg)
 {
     const unpack_arg *ua = cl_arg;
     void *stream = starpu_cuda_get_local_stream();
+    sd_eng_cuda_begin();
     void *tile = (void *)STARPU_VECTOR_GET_PTR(buffers[0]);
     const void *old = ua->old ? (const void *)STARPU_VECTOR_GET_PTR(buffers[ua->old]) : NULL;
     for (int i = 0; i < ua->nact; i++) {

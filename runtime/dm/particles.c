@@ -204,7 +204,9 @@ static int needs_neighbors(const sd_codelet *c)
     return 0;
 }
 
-static hlist L; /* the handles of the task being submitted (the expansion runs on one thread) */
+/* The handles of the task being submitted: shared by prepare_ghosts, submit_op and
+ * submit_output, which run one after another on the one submitting thread (each fills it anew). */
+static hlist L;
 
 static void prepare_ghosts(pdomain *D, int64_t step, int init)
 {

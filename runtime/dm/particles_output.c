@@ -47,7 +47,7 @@ int sd_particles_write_snapshot(sd_dm *dm, const sd_record *r, struct sd_h5out *
     const int64_t *ids = (const int64_t *)(vel + 3 * N);
     if (sd_h5md_append(D->traj, r->step, r->step * dm->g->run.dt, pos, vel, SD_H5MD_SOA, ids, err, errlen) < 0) return -1;
     D->traj_frames++;
-    return 1;
+    return 0; /* its own file: no field step of the run's file */
 }
 
 /* The thermo table in the log (one row per step with computed scalars) and as H5MD observables. */

@@ -84,6 +84,7 @@ void sd_particles_op_cuda(void *buffers[], void *cl_arg)
     const pop_arg *oa = cl_arg;
     sd_engine *e = oa->D->dm->e;
     void *stream = starpu_cuda_get_local_stream();
+    sd_eng_cuda_begin();
     sd_tile_args a;
     sd_pblock one; /* whole ops have no CUDA implementation */
     bind_args(oa, buffers, &a, &one);

@@ -156,11 +156,22 @@ static void handle_record(run_state *s, sd_record *r)
     }
 }
 
+/* A task's fatal error (a CUDA failure) overrides whatever else failed: the data after it cannot be
+ * trusted, so nothing more is written, and it is what the user must see. */
+static void take_fatal(run_state *s)
+{
+    const char *fatal = sd_engine_fatal(s->e);
+    if (!fatal || s->failed == SD_EXIT_RUNTIME) return;
+    s->failed = 0;
+    fail(s, SD_EXIT_RUNTIME, "%s", fatal);
+}
+
 static void drain_records(run_state *s, int wait)
 {
     for (;;) {
         sd_record *r = sd_engine_pop_complete(s->e);
         if (r) {
+            take_fatal(s);
             handle_record(s, r);
             sd_record_free(r);
             continue;
@@ -223,7 +234,7 @@ static void summary(run_state *s, int64_t steps_done, double wall, double run_wa
                 printf("  %s %.1f MB (%lld)", s->xfer.name[b], s->xfer.bytes[b] / 1e6, (long long)s->xfer.count[b]);
         printf("\n");
     }
-    if (s->out_path && !g->output.nfields)
+    if (s->out_path && !cls->run_file_fields)
         printf("  output: %s (%lld scalar rows)\n", s->out_path, (long long)s->scalar_rows);
     else if (s->out_path)
         printf("  output: %s (%lld field steps, %lld scalar rows)\n", s->out_path, (long long)s->field_steps,
@@ -504,7 +515,7 @@ int sd_run(const sd_graph *g, const sd_run_opts *o)
         int64_t k = sd_engine_tasks_submitted(s->e) - before;
         if (k > per_step_max) per_step_max = k;
         drain_records(s, 0);
-        if (sd_engine_fatal(s->e)) fail(s, SD_EXIT_RUNTIME, "%s", sd_engine_fatal(s->e));
+        take_fatal(s);
         /* at most `inflight` steps of tasks outstanding: bounds memory, keeps the pipeline full */
         starpu_task_wait_for_n_submitted((unsigned)(inflight * per_step_max));
         sample_transfers(s);
@@ -513,7 +524,7 @@ int sd_run(const sd_graph *g, const sd_run_opts *o)
     starpu_task_wait_for_all();
     double wall = now() - t0;
     drain_records(s, 1);
-    if (sd_engine_fatal(s->e)) fail(s, SD_EXIT_RUNTIME, "%s", sd_engine_fatal(s->e));
+    take_fatal(s);
     sample_transfers(s);
     if (tty) progress(s, step, t0, 1);
 

@@ -13,10 +13,11 @@
 #include <cuda_runtime_api.h>
 #endif
 
-/* One StarPU codelet per task kind. Allocated one by one: tasks keep pointers to them. */
+/* One StarPU codelet per task kind, with its row of statistics. Allocated one by one: tasks and
+ * meters keep pointers into them. */
 typedef struct kind_entry {
     const sd_codelet *sc; /* op kinds: the stardag codelet; NULL for a domain's own kinds */
-    int stat;             /* row in stats */
+    sd_codelet_stats stats;
     struct starpu_codelet cl;
     struct starpu_perfmodel model;
 } kind_entry;
@@ -26,8 +27,7 @@ struct sd_engine {
     sd_engine_opts o;
     kind_entry **kinds;
     int nkinds, cap_kinds;
-    sd_codelet_stats *stats;
-    int nstats, cap_stats;
+    sd_codelet_stats *stats_view; /* the kinds' rows side by side, made by sd_engine_stats */
     int64_t busy[STARPU_NMAXWORKERS]; /* kernel time per worker, ns */
     double *sval;
     starpu_data_handle_t *sh;
@@ -72,14 +72,6 @@ static void *grow(void *arr, int n, int *cap, size_t size)
     return p;
 }
 
-static int new_stat(sd_engine *e, const char *label)
-{
-    e->stats = grow(e->stats, e->nstats, &e->cap_stats, sizeof *e->stats);
-    memset(&e->stats[e->nstats], 0, sizeof *e->stats);
-    e->stats[e->nstats].name = label;
-    return e->nstats++;
-}
-
 /* fc: the CUDA function, NULL for CPU-only kinds. SD_ARCH_CUDA keeps kinds with a CUDA
  * implementation off the CPUs; SD_ARCH_CPU keeps everything off the GPUs. */
 static int new_kind(sd_engine *e, const sd_codelet *sc, const char *label, const char *symbol, starpu_cpu_func_t f,
@@ -89,7 +81,7 @@ static int new_kind(sd_engine *e, const sd_codelet *sc, const char *label, const
     kind_entry *k = sd_eng_xmalloc(sizeof *k);
     e->kinds[e->nkinds] = k;
     k->sc = sc;
-    k->stat = new_stat(e, label);
+    k->stats.name = label;
     struct starpu_codelet *cl = &k->cl;
     starpu_codelet_init(cl);
     k->model.type = STARPU_HISTORY_BASED;
@@ -129,7 +121,7 @@ int sd_eng_op_kind(sd_engine *e, const sd_codelet *sc, starpu_cpu_func_t cpu, st
 
 sd_meter sd_eng_meter(sd_engine *e, int kind)
 {
-    return (sd_meter){&e->stats[e->kinds[kind]->stat], e->busy, e->o.profile};
+    return (sd_meter){&e->kinds[kind]->stats, e->busy, e->o.profile};
 }
 
 /* ---- the reduction combine --------------------------------------------------------------- */
@@ -239,6 +231,8 @@ void sd_eng_cuda_init_acc(sd_engine *e, sd_acc *dev, int n, void *stream, const 
     if (rc != cudaSuccess) set_fatal(e, "CUDA error in %s (initialising reduction partials): %s", what, cudaGetErrorString(rc));
 }
 
+void sd_eng_cuda_begin(void) { (void)cudaGetLastError(); }
+
 void sd_eng_cuda_check(sd_engine *e, const char *what)
 {
     cudaError_t rc = cudaGetLastError();
@@ -339,7 +333,7 @@ void sd_engine_free(sd_engine *e)
     if (!e) return;
     for (int i = 0; i < e->nkinds; i++) free(e->kinds[i]);
     free(e->kinds);
-    free(e->stats);
+    free(e->stats_view);
     free(e->fatal);
     free(e);
 }
@@ -349,8 +343,15 @@ int64_t sd_engine_tasks_submitted(const sd_engine *e) { return e->submitted; }
 int64_t sd_engine_busy_ns(const sd_engine *e, int worker) { return e->busy[worker]; }
 int sd_engine_stats(const sd_engine *e, const sd_codelet_stats **stats)
 {
-    *stats = e->stats;
-    return e->nstats;
+    sd_codelet_stats *v = realloc(e->stats_view, sizeof *v * (size_t)(e->nkinds + 1));
+    if (!v) {
+        fprintf(stderr, "stardag: out of memory\n");
+        exit(SD_EXIT_RUNTIME);
+    }
+    ((sd_engine *)e)->stats_view = v; /* a cache: the engine's state is unchanged */
+    for (int i = 0; i < e->nkinds; i++) v[i] = e->kinds[i]->stats;
+    *stats = v;
+    return e->nkinds;
 }
 
 /* ---- records ------------------------------------------------------------------------------- */
@@ -422,7 +423,8 @@ int sd_engine_pending(const sd_engine *e) { return e->head != NULL; }
 typedef struct task_info {
     sd_engine *e;
     struct starpu_task *task;
-    int stat, tile;
+    sd_codelet_stats *stats;
+    int tile;
     int64_t step;
 } task_info;
 
@@ -434,7 +436,7 @@ static void on_task_done(void *arg)
     if (pi && pi->workerid >= 0) {
         int w = pi->workerid, at = starpu_worker_get_type(w) == STARPU_CUDA_WORKER ? SD_AT_CUDA : SD_AT_CPU;
         double s = starpu_timing_timespec_to_us(&pi->start_time), d = starpu_timing_timespec_to_us(&pi->end_time) - s;
-        sd_codelet_stats *st = &e->stats[ti->stat];
+        sd_codelet_stats *st = ti->stats;
         __atomic_add_fetch(&st->ntasks[at], 1, __ATOMIC_RELAXED);
         __atomic_add_fetch(&st->ns[at], (int64_t)(d * 1e3), __ATOMIC_RELAXED);
         __atomic_add_fetch(&e->busy[w], (int64_t)(d * 1e3), __ATOMIC_RELAXED);
@@ -464,7 +466,7 @@ void sd_eng_submit(sd_engine *e, int kind, int tile, int64_t step, void *arg, si
     task->cl_arg_free = owned;
     if (e->o.profile) {
         task_info *ti = sd_eng_xmalloc(sizeof *ti);
-        *ti = (task_info){e, task, k->stat, tile, step};
+        *ti = (task_info){e, task, (sd_codelet_stats *)&k->stats, tile, step};
         task->callback_func = on_task_done;
         task->callback_arg = ti;
     }

@@ -151,6 +151,9 @@ int sd_reduce_partials(const sd_codelet *c);
  * to the run: it is reported through sd_engine_fatal, naming `what` (the codelet) and the error. */
 void sd_eng_cuda_init_acc(sd_engine *e, sd_acc *dev, int n, void *stream, const char *what);
 void sd_eng_cuda_check(sd_engine *e, const char *what);
+/* At the start of a CUDA task body: drops a non-sticky error some earlier call on this worker
+ * thread left (StarPU's own), so that sd_eng_cuda_check blames only this task's launches. */
+void sd_eng_cuda_begin(void);
 
 void *sd_eng_xmalloc(size_t n);
 

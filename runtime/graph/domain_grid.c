@@ -229,6 +229,34 @@ static void bind_field(loader *L, const sd_codelet *cl, int role, int field, con
                    (long long)L->g->domain.nbins, cl->roles[role].name, cl->name, need);
 }
 
+/* Absorbing sides make a read's ghosts from the previous level of the field. */
+static void bound(loader *L, const sd_codelet *cl, int role, const sd_binding *b, const char *name, const yaml_node_t *at)
+{
+    const sd_graph *g = L->g;
+    const sd_gfield *f = &g->fields[b->index];
+    if (cl->roles[role].mode != SD_READ || b->halo <= 0) return;
+    for (int d = 0; d < g->domain.ndim; d++)
+        if (g->domain.bc[d] == SD_BC_ABSORBING) {
+            if (f->nlevels == 1)
+                sd_ld_fail(L, at, "absorbing boundaries need field %s to have time levels (expected levels: [%s_prev, %s, ...])",
+                           f->name, f->name, f->name);
+            if (b->level == 0)
+                sd_ld_fail(L, at, "absorbing boundaries compute the ghosts of '%s' from the previous level, but it is the oldest "
+                           "level of field %s (expected a newer level, or an older one listed before it)", name, f->name);
+            return;
+        }
+}
+
+/* What validate and finish hooks see of a grid. */
+static void check_info(const sd_graph *g, sd_check_info *info)
+{
+    info->ndim = g->domain.ndim;
+    for (int d = 0; d < 3; d++) {
+        info->shape[d] = g->domain.shape[d];
+        info->dx[d] = g->domain.spacing[d];
+    }
+}
+
 const sd_dm_syntax sd_grid_syntax = {
     .noun = "a grid",
     .codelets_noun = "grids",
@@ -236,6 +264,8 @@ const sd_dm_syntax sd_grid_syntax = {
     .parse_tiles = grid_tiles,
     .field_option = field_option,
     .bind_field = bind_field,
+    .bound = bound,
+    .check_info = check_info,
     .output = output,
     .finish = ghost_widths,
 };

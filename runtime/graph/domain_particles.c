@@ -341,6 +341,10 @@ static void check(loader *L, const char *kind, const yaml_node_t *at)
 static void check_info(const sd_graph *g, sd_check_info *info)
 {
     const sd_particles *P = &g->domain.particles;
+    info->ndim = 3; /* one "cell" per particle, as the run file's /grid has it */
+    info->shape[0] = P->count;
+    info->shape[1] = info->shape[2] = 1;
+    info->dx[0] = info->dx[1] = info->dx[2] = 1.0;
     info->count = P->count;
     for (int d = 0; d < 3; d++) info->box[d] = P->box[d];
     info->kB = sd_units_kB(P->units);

@@ -129,30 +129,14 @@ static void bind_one(loader *L, sd_gop *op, opx *x, const sd_codelet *cl, yaml_n
             sd_ld_fail(L, nn, "'%s' is bound to roles '%s' and '%s' of one op, and one of them writes it (expected another level)",
                        name, cl->roles[i].name, rname);
     }
-    if (r->mode == SD_READ && b->halo > 0)
-        for (int d = 0; d < g->domain.ndim; d++)
-            if (g->domain.bc[d] == SD_BC_ABSORBING) {
-                if (f->nlevels == 1)
-                    sd_ld_fail(L, nn, "absorbing boundaries need field %s to have time levels (expected levels: [%s_prev, %s, ...])",
-                               f->name, f->name, f->name);
-                if (level == 0)
-                    sd_ld_fail(L, nn, "absorbing boundaries compute the ghosts of '%s' from the previous level, but it is the oldest "
-                               "level of field %s (expected a newer level, or an older one listed before it)", name, f->name);
-                break;
-            }
+    SD_LD_HOOK(L, bound, cl, ri, b, name, nn);
 }
 
 void sd_ld_call_validate(loader *L, const sd_gop *op, const yaml_node_t *at)
 {
     if (!op->cl->validate) return;
-    const sd_domain *D = &L->g->domain;
     sd_check_info info;
     memset(&info, 0, sizeof info);
-    info.ndim = D->ndim;
-    for (int d = 0; d < 3; d++) {
-        info.shape[d] = D->shape[d];
-        info.dx[d] = D->spacing[d];
-    }
     info.dt = L->g->run.dt;
     info.param = op->param;
     if (L->cls->syntax->check_info) L->cls->syntax->check_info(L->g, &info);
