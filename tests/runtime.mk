@@ -21,6 +21,6 @@ TESTS += tests/t_report.sh
 EXTRA_DIST += tests/t_report.sh tests/data/trace-small.json
 # stardag compare, calibrate, verify
 TESTS += tests/t_compare.sh tests/t_calibrate.sh tests/t_verify.sh
-TESTS += tests/t_md_run.sh tests/t_sizes.sh
-EXTRA_DIST += tests/t_sizes.sh tests/t_md_run.sh tests/data/md-lj.yaml tests/data/md-langevin.yaml
+TESTS += tests/t_md_run.sh tests/t_sizes.sh tests/t_kinds.sh
+EXTRA_DIST += tests/t_sizes.sh tests/t_kinds.sh tests/graphs/all-grid-codelets.yaml tests/t_md_run.sh tests/data/md-lj.yaml tests/data/md-langevin.yaml
 EXTRA_DIST += tests/t_compare.sh tests/t_calibrate.sh tests/t_verify.sh
