@@ -70,6 +70,13 @@ static const sd_codelet particle_codelets[] = {
     {.name = "ptest.force", .pattern = SD_NEIGHBOR, .domain = SD_ON_PARTICLES, .nroles = 2,
      .roles = {{.name = "x", .mode = SD_READ, .kind = SD_ROLE_FIELD, .halo = 1, .ncomp = 3}, V3("f", SD_WRITE)},
      .cpu = nop, .model = "pt.force"},
+    /* declarations only a domain class can judge: a halo wider than 1 on particles; a grid pattern */
+    {.name = "ptest.wide", .pattern = SD_NEIGHBOR, .domain = SD_ON_PARTICLES, .nroles = 2,
+     .roles = {{.name = "x", .mode = SD_READ, .kind = SD_ROLE_FIELD, .halo = 2, .ncomp = 3}, V3("f", SD_WRITE)},
+     .cpu = nop, .model = "pt.wide"},
+    {.name = "ptest.stencil", .pattern = SD_STENCIL, .domain = SD_ON_PARTICLES, .nroles = 2,
+     .roles = {{.name = "x", .mode = SD_READ, .kind = SD_ROLE_FIELD, .halo = 1, .ncomp = 3}, V3("f", SD_WRITE)},
+     .cpu = nop, .model = "pt.stencil"},
     {.name = "ptest.kick", .pattern = SD_POINTWISE, .domain = SD_ON_PARTICLES, .nroles = 2,
      .roles = {V3("f", SD_READ), V3("v", SD_READWRITE)}, .cpu = nop, .model = "pt.kick"},
     {.name = "ptest.temp", .pattern = SD_REDUCTION, .domain = SD_ON_PARTICLES, .nroles = 3,
@@ -336,6 +343,12 @@ static const bad bads[] = {
      "g.yaml:8:9: test.fill runs on grids, but this graph's domain is particles"},
     {"grid: particle op", D1 R1 "fields:\n  v: {components: 3}\ninit:\n  - op: ptest.lattice\n    write: {x: v, v: v}\n",
      "g.yaml:7:9: ptest.lattice runs on particle domains, but this graph's domain is a grid"},
+    {"particles: a codelet declaring halo 2",
+     P1 R1 XV "  f: {components: 3}\nstep:\n  - op: ptest.wide\n    read: {x: x}\n    write: {f: f}\n",
+     "g.yaml:10:15: role 'x' of ptest.wide declares a halo wider than 1, but on particles a halo only says that the role "
+     "reads the neighbour blocks (expected halo 0 or 1 and no box in the codelet's declaration)"},
+    {"particles: a stencil codelet", P1 R1 XV "  f: {components: 3}\nstep:\n  - op: ptest.stencil\n    read: {x: x}\n",
+     "g.yaml:9:9: ptest.stencil is a stencil op, which particles domains do not have"},
     {"particles: halo in a binding",
      P1 R1 XV "  f: {components: 3}\ninit:\n  - op: ptest.lattice\n    write: {x: x, v: v}\n"
      "step:\n  - op: ptest.force\n    read: {x: {field: x, halo: 1}}\n    write: {f: f}\n",

@@ -17,12 +17,12 @@ static int role_ok(const sd_codelet *c, const sd_role *r)
         if (r->mode != SD_READ && (c->pattern != SD_REDUCTION || r->reduce == SD_REDUCE_NONE)) return 0;
         return r->halo == 0 && !r->box;
     }
-    /* grids: halo = ghost width; particles: halo 1 = also reads the neighbour blocks' particles */
+    /* a ghosted read; what its halo and stencil shape mean is the domain class's (a ghost width and
+     * faces or full box on grids; on particles halo 1 = also the neighbour blocks' particles, no
+     * shape): the class's syntax checks them when a graph binds the role */
     int halo_pattern = c->pattern == SD_STENCIL || c->pattern == SD_REDUCTION || c->pattern == SD_NEIGHBOR;
     if (r->halo < 0 || (r->halo > 0 && (r->mode != SD_READ || !halo_pattern))) return 0;
-    if (c->domain == SD_ON_PARTICLES && r->halo > 1) return 0;
-    /* a stencil shape belongs to a grid role that reads ghosts */
-    if (r->box && (r->box != 1 || r->halo == 0 || c->domain != SD_ON_GRID)) return 0;
+    if (r->box && (r->box != 1 || r->halo == 0)) return 0;
     return r->reduce == SD_REDUCE_NONE;
 }
 
@@ -64,12 +64,6 @@ int sd_codelet_register(const sd_codelet *c)
     if (c->finish && (c->pattern != SD_REDUCTION || c->npartials < 1 || c->npartials > SD_MAX_ACC)) {
         fprintf(stderr, "stardag: codelet %s: a finish hook belongs to a reduction with 1..%d partials\n",
                 c->name, SD_MAX_ACC);
-        return -1;
-    }
-    if ((c->pattern == SD_NEIGHBOR) != (c->domain == SD_ON_PARTICLES && c->pattern == SD_NEIGHBOR) ||
-        (c->domain == SD_ON_PARTICLES && c->pattern == SD_STENCIL)) {
-        fprintf(stderr, "stardag: codelet %s: the neighbour-block pattern is for particles, stencils for grids\n",
-                c->name);
         return -1;
     }
     for (int i = 0; i < c->nparams; i++) {

@@ -315,11 +315,16 @@ static void halo_option(loader *L, const sd_codelet *cl, int role, const yaml_no
                cl->roles[role].name, cl->name);
 }
 
-/* A neighbour-block read sees the ghosts, which are images of the positions. */
+/* A neighbour-block read sees the ghosts, which are images of the positions; on particles a halo
+ * only says that (1): no width, no stencil shape. */
 static void bind_field(loader *L, const sd_codelet *cl, int role, int field, const yaml_node_t *at)
 {
     const sd_graph *g = L->g;
     const char *rname = cl->roles[role].name, *pos = g->fields[g->domain.particles.position].name;
+    if (cl->roles[role].halo > 1 || cl->roles[role].box)
+        sd_ld_fail(L, at, "role '%s' of %s declares %s, but on particles a halo only says that the role reads the "
+                   "neighbour blocks (expected halo 0 or 1 and no box in the codelet's declaration)", rname, cl->name,
+                   cl->roles[role].box ? "a full-box stencil" : "a halo wider than 1");
     if (cl->roles[role].halo > 0 && field != g->domain.particles.position)
         sd_ld_fail(L, at, "role '%s' of %s reads the neighbour blocks' particles, which only the position field '%s' has "
                    "(expected %s: %s)", rname, cl->name, pos, rname, pos);
