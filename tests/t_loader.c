@@ -348,7 +348,7 @@ static const bad bads[] = {
      "g.yaml:10:15: role 'x' of ptest.wide declares a halo wider than 1, but on particles a halo only says that the role "
      "reads the neighbour blocks (expected halo 0 or 1 and no box in the codelet's declaration)"},
     {"particles: a stencil codelet", P1 R1 XV "  f: {components: 3}\nstep:\n  - op: ptest.stencil\n    read: {x: x}\n",
-     "g.yaml:9:9: ptest.stencil is a stencil op, which particles domains do not have"},
+     "g.yaml:9:9: ptest.stencil is a stencil op, which the particles domain class does not implement"},
     {"particles: halo in a binding",
      P1 R1 XV "  f: {components: 3}\ninit:\n  - op: ptest.lattice\n    write: {x: x, v: v}\n"
      "step:\n  - op: ptest.force\n    read: {x: {field: x, halo: 1}}\n    write: {f: f}\n",
@@ -394,7 +394,7 @@ static const bad bads[] = {
      "fields:\n  v: {components: 3, location: bins}\nstep:\n  - op: test.vec\n    readwrite: {v: v}\n",
      "g.yaml:8:20: field 'v' holds 12 values per cell (3 components on 4 bins), but role 'v' of test.vec needs 3"},
     {"grid: a pattern the grid class lacks", D1 R1 U "step:\n  - op: test.scatter\n    read: {u: u}\n",
-     "g.yaml:7:9: test.scatter is a scatter-add op, which grid domains do not have"},
+     "g.yaml:7:9: test.scatter is a scatter-add op, which the grid domain class does not implement"},
 };
 
 static void bad_graphs(void)

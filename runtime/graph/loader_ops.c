@@ -171,7 +171,7 @@ static void load_op(loader *L, yaml_node_t *item, int is_step, int idx, sd_gop *
                    home ? home->syntax->codelets_noun : "another domain", L->cls->syntax->noun);
     }
     if (!(L->cls->patterns & 1u << cl->pattern))
-        sd_ld_fail(L, on, "%s is a %s op, which %s domains do not have", cl->name, sd_pattern_name(cl->pattern), L->cls->name);
+        sd_ld_fail(L, on, "%s is a %s op, which the %s domain class does not implement", cl->name, sd_pattern_name(cl->pattern), L->cls->name);
     op->cl = cl;
     op->every = 1;
     op->at = where(on);
