@@ -62,6 +62,8 @@ struct sd_h5out {
     int nfields, nscal;
     char **fname, **sname;
     int *dtype, *ncomp;
+    int *ninner;        /* per field: inner axes (0: a field on the grid's nodes) */
+    int64_t (*inner)[3]; /* per field: their counts, axis 0 fastest */
     int64_t npoints; /* per component */
     hsize_t fchunk[4];
     int64_t nrows, committed_rows, ncommits;
@@ -137,6 +139,8 @@ static void free_obj(sd_h5out *o)
     free(o->sname);
     free(o->dtype);
     free(o->ncomp);
+    free(o->ninner);
+    free(o->inner);
     free(o->fgroup);
     free(o->ds_scal);
     free(o->rec);
@@ -298,7 +302,9 @@ sd_h5out *sd_h5out_create(const char *path, const sd_h5meta *meta, int ndim, con
     o->ncomp = calloc(nfields + 1, sizeof *o->ncomp);
     o->fgroup = calloc(nfields + 1, sizeof *o->fgroup);
     o->ds_scal = calloc(nscalars + 1, sizeof *o->ds_scal);
-    if (!o->path || !o->xmf || !o->h5name || !o->fname || !o->sname || !o->dtype || !o->ncomp ||
+    o->ninner = calloc(nfields + 1, sizeof *o->ninner);
+    o->inner = calloc(nfields + 1, sizeof *o->inner);
+    if (!o->path || !o->xmf || !o->h5name || !o->fname || !o->sname || !o->dtype || !o->ncomp || !o->ninner || !o->inner ||
         !o->fgroup || !o->ds_scal) {
         sd_io_seterr(err, errlen, "%s: out of memory", p);
         free_obj(o);
@@ -449,6 +455,40 @@ static int add_rec(sd_h5out *o, int64_t step, double time, int field)
     return 0;
 }
 
+int sd_h5out_field_inner(sd_h5out *o, int field, int ninner, const char *const *names, const int64_t *counts,
+                         const double *lo, const double *hi, char *err, size_t errlen)
+{
+    if (field < 0 || field >= o->nfields || ninner < 1 || ninner > 3 || o->nrec) {
+        sd_io_seterr(err, errlen, "%s: cannot give field %d inner axes (%d axes%s)", o->path, field, ninner,
+                     o->nrec ? ", after a field was written" : "");
+        return -1;
+    }
+    char list[256] = "";
+    for (int k = 0; k < ninner; k++) {
+        if (!valid_name(names[k]) || counts[k] < 1 || !(lo[k] < hi[k])) {
+            sd_io_seterr(err, errlen, "%s: invalid inner axis %d of field %s", o->path, k, o->fname[field]);
+            return -1;
+        }
+        snprintf(list + strlen(list), sizeof list - strlen(list), "%s%s", k ? "," : "", names[k]);
+        o->inner[field][k] = counts[k];
+    }
+    o->ninner[field] = ninner;
+    sd_h5_quiet q = sd_h5_quiet_on();
+    hid_t g = o->fgroup[field];
+    int rc = attr_str(g, "inner_axes", list) |
+             sd_h5_attr_write(g, "inner_counts", H5T_STD_I64LE, H5T_NATIVE_INT64, 1, ninner, counts) |
+             sd_h5_attr_write(g, "inner_lo", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, 1, ninner, lo) |
+             sd_h5_attr_write(g, "inner_hi", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, 1, ninner, hi);
+    sd_h5_quiet_off(q);
+    if (rc) {
+        char why[256];
+        sd_h5why(why, sizeof why);
+        sd_io_seterr(err, errlen, "%s: cannot record the inner axes of field %s: %s", o->path, o->fname[field], why);
+        return -1;
+    }
+    return 0;
+}
+
 int sd_h5out_write_field(sd_h5out *o, int field, int64_t step, double time, const void *data,
                          char *err, size_t errlen)
 {
@@ -473,14 +513,19 @@ int sd_h5out_write_field(sd_h5out *o, int field, int64_t step, double time, cons
     snprintf(name, sizeof name, "%08" PRId64, step);
     sd_h5_quiet q = sd_h5_quiet_on();
     int rank = 0, nc = o->ncomp[field];
-    hsize_t dims[4], chunk[4];
+    hsize_t dims[7], chunk[7];
+    uint64_t bins = 1;
     if (nc > 1) dims[rank++] = (hsize_t)nc;
+    for (int k = o->ninner[field] - 1; k >= 0; k--) {
+        dims[rank++] = (hsize_t)o->inner[field][k];
+        bins *= (uint64_t)o->inner[field][k];
+    }
     for (int k = o->ndim - 1; k >= 0; k--) dims[rank++] = (hsize_t)o->shape[k];
     size_t es = o->dtype[field] == SD_F32 ? 4 : 8;
     hid_t mt = o->dtype[field] == SD_F32 ? H5T_NATIVE_FLOAT : H5T_NATIVE_DOUBLE;
     hid_t ft = o->dtype[field] == SD_F32 ? H5T_IEEE_F32LE : H5T_IEEE_F64LE;
     pick_chunk(rank, dims, es, chunk);
-    uint64_t bytes = (uint64_t)o->npoints * nc * es;
+    uint64_t bytes = (uint64_t)o->npoints * nc * bins * es;
     hid_t sp = -1, dcpl = -1, dapl = -1, ds = -1;
     int created = 0;
 
@@ -650,7 +695,7 @@ int sd_h5out_commit(sd_h5out *o, char *err, size_t errlen)
     if (o->nfields == 0) return 0; /* no fields (scalars only, particle runs): no XDMF sidecar */
     sd_xdmf_desc d = {o->h5name, o->ndim, {o->shape[0], o->shape[1], o->shape[2]},
                       {o->spacing[0], o->spacing[1], o->spacing[2]}, o->nfields,
-                      (const char *const *)o->fname, o->dtype, o->ncomp, o->committed_rec, o->rec};
+                      (const char *const *)o->fname, o->dtype, o->ncomp, o->ninner, o->committed_rec, o->rec};
     return sd_xdmf_write(o->xmf, &d, err, errlen);
 fail:
     sd_h5why(why, sizeof why);

@@ -37,8 +37,17 @@ sd_h5out *sd_h5out_create(const char *path, const sd_h5meta *meta, int ndim, con
                           const int *dtypes, const int *ncomp, int nscalars,
                           const char *const *scalar_names, char *err, size_t errlen);
 
-/* One output step of field i; data = the whole field, contiguous, x fastest, then y, z,
- * components outermost, in the field's dtype. A (field, step) pair can be written once. */
+/* Before the first write: field i lives on the bins of ninner (1..3) inner axes of every cell
+ * (names, bin counts, ranges; axis 0 fastest). Its datasets get the inner axes as dimensions
+ * between the components and the spatial axes, its group records them (attributes inner_axes,
+ * inner_counts, inner_lo, inner_hi), and the XDMF sidecar, which describes the spatial grid, leaves
+ * it out. 0, or -1 with a message. */
+int sd_h5out_field_inner(sd_h5out *o, int field, int ninner, const char *const *names, const int64_t *counts,
+                         const double *lo, const double *hi, char *err, size_t errlen);
+
+/* One output step of field i; data = the whole field, contiguous, x fastest, then y, z, the inner
+ * axes if any, components outermost, in the field's dtype. A (field, step) pair can be written
+ * once. */
 int sd_h5out_write_field(sd_h5out *o, int field, int64_t step, double time, const void *data,
                          char *err, size_t errlen);
 

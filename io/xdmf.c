@@ -95,6 +95,7 @@ static int write_body(FILE *f, const sd_xdmf_desc *d)
         for (size_t k = i; k < j; k++) {
             int fi = r[k]->field;
             if (k > i && r[k - 1]->field == fi) continue; /* duplicate record: once */
+            if (d->ninner && d->ninner[fi]) continue;     /* on inner axes: not a node attribute */
             int prec = d->dtypes[fi] == SD_F32 ? 4 : 8;
             int nc = d->ncomp[fi];
             for (int c = 0; c < nc; c++) {

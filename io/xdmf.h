@@ -20,6 +20,7 @@ typedef struct sd_xdmf_desc {
     const char *const *field_names;
     const int *dtypes; /* SD_F32 / SD_F64 */
     const int *ncomp;
+    const int *ninner; /* per field, may be NULL: inner axes; such a field is not on the grid's nodes and is left out */
     size_t nrec;
     const sd_xdmf_rec *rec; /* any order; grouped by step, steps ascending */
 } sd_xdmf_desc;

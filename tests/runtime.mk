@@ -7,11 +7,12 @@ TESTS += tests/t_halo tests/t_lattice_physics tests/t_reproducible tests/t_cli.s
 EXTRA_DIST += tests/t_cli.sh tests/graphs/kg-walls.yaml tests/graphs/kg-absorb-1d.yaml tests/graphs/blowup.yaml
 TESTS += tests/t_example.sh
 EXTRA_DIST += tests/t_example.sh
-check_PROGRAMS += tests/t_registry tests/t_whole tests/t_box_stencil
+check_PROGRAMS += tests/t_registry tests/t_whole tests/t_box_stencil tests/t_inner
 tests_t_registry_SOURCES = tests/t_registry.c
 tests_t_whole_SOURCES = tests/t_whole.c tests/run_util.h
 tests_t_box_stencil_SOURCES = tests/t_box_stencil.c tests/run_util.h
-TESTS += tests/t_registry tests/t_whole tests/t_box_stencil
+tests_t_inner_SOURCES = tests/t_inner.c tests/run_util.h
+TESTS += tests/t_registry tests/t_whole tests/t_box_stencil tests/t_inner
 TESTS += tests/t_trace.sh
 EXTRA_DIST += tests/t_trace.sh
 # stardag report: the charts of a run (report_fixture writes a run file with the awkward cases)

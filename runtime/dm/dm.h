@@ -82,9 +82,10 @@ typedef struct sd_dm_class {
     /* Snapshot tasks for the output due at step (last: the run's last step); each fills a record
      * (sd_record, is_field) that write_snapshot receives. fields_out: an output file takes fields. */
     void (*submit_output)(sd_dm *dm, int64_t step, int last, int fields_out);
-    /* Output of the domain's own (a particle trajectory): opened before init, closed at the end.
+    /* Output of the domain's own (a particle trajectory), and what the run's file `out` (may be
+     * NULL) must know of the domain's fields (a grid's inner axes): before init; closed at the end.
      * 0, or -1 with a message. Either may be NULL. */
-    int (*open_output)(sd_dm *dm, char *err, size_t errlen);
+    int (*open_output)(sd_dm *dm, struct sd_h5out *out, char *err, size_t errlen);
     int (*close_output)(sd_dm *dm, char *err, size_t errlen);
     /* A completed snapshot record into the run's file `out` (may be NULL) or the domain's own
      * output. 1 when it wrote a field step into `out`, 0 when it wrote nothing there (nothing at

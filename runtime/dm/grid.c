@@ -461,6 +461,27 @@ static int grid_write_snapshot(sd_dm *dm, const sd_record *r, struct sd_h5out *o
     return 1;
 }
 
+/* Output fields on bins: the run's file records their inner axes. */
+static int grid_open_output(sd_dm *dm, struct sd_h5out *out, char *err, size_t errlen)
+{
+    const sd_graph *g = dm->g;
+    const sd_domain *D = &g->domain;
+    const char *names[SD_MAX_INNER];
+    int64_t counts[SD_MAX_INNER];
+    double lo[SD_MAX_INNER], hi[SD_MAX_INNER];
+    for (int k = 0; k < D->ninner; k++) {
+        names[k] = D->inner[k].name;
+        counts[k] = D->inner[k].count;
+        lo[k] = D->inner[k].lo;
+        hi[k] = D->inner[k].hi;
+    }
+    for (int i = 0; out && i < g->output.nfields; i++)
+        if (g->fields[g->output.field[i]].location == SD_LOC_BINS &&
+            sd_h5out_field_inner(out, i, D->ninner, names, counts, lo, hi, err, errlen) < 0)
+            return -1;
+    return 0;
+}
+
 static void grid_field_layout(const sd_dm *dm, int *ndim, int64_t shape[3], double spacing[3])
 {
     const sd_domain *D = &dm->g->domain;
@@ -494,6 +515,7 @@ const sd_dm_class sd_dm_grid = {
     .submit_init = grid_submit_init,
     .submit_step = grid_submit_step,
     .submit_output = grid_submit_output,
+    .open_output = grid_open_output,
     .write_snapshot = grid_write_snapshot,
     .field_layout = grid_field_layout,
     .describe = grid_describe,

@@ -85,7 +85,7 @@ void sd_particles_prepare_cpu(void *buffers[], void *cl_arg);
 void sd_particles_trajectory_cpu(void *buffers[], void *cl_arg);
 
 /* particles_output.c: the class's output hooks */
-int sd_particles_open_output(sd_dm *dm, char *err, size_t errlen);
+int sd_particles_open_output(sd_dm *dm, struct sd_h5out *out, char *err, size_t errlen);
 int sd_particles_close_output(sd_dm *dm, char *err, size_t errlen);
 int sd_particles_write_snapshot(sd_dm *dm, const sd_record *r, struct sd_h5out *out, char *err, size_t errlen);
 int sd_particles_on_scalars(sd_dm *dm, const sd_record *r, int quiet, int write, char *err, size_t errlen);

@@ -8,8 +8,9 @@
 #include "config.h"
 #include "particles_impl.h"
 
-int sd_particles_open_output(sd_dm *dm, char *err, size_t errlen)
+int sd_particles_open_output(sd_dm *dm, struct sd_h5out *out, char *err, size_t errlen)
 {
+    (void)out; /* particle graphs write no fields there */
     pdomain *D = dm->data;
     const sd_particles *P = D->P;
     if (!dm->g->output.trajectory[0]) return 0;

@@ -489,7 +489,7 @@ int sd_run(const sd_graph *g, const sd_run_opts *o)
         status = SD_EXIT_RUNTIME;
         goto done;
     }
-    if (s->dm->cls->open_output && s->dm->cls->open_output(s->dm, err, sizeof err) < 0) {
+    if (s->dm->cls->open_output && s->dm->cls->open_output(s->dm, s->out, err, sizeof err) < 0) {
         fprintf(stderr, "stardag: %s\n", err);
         status = SD_EXIT_RUNTIME;
         goto done;
