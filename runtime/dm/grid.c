@@ -278,12 +278,7 @@ static int grid_create(sd_dm *dm, const sd_dm_opts *o, char *err, size_t errlen)
         for (int tl = 0; tl < nt; tl++) fill_tmpl(G, op, &(init ? G->tmpl_init : G->tmpl_step)[k * nt + tl], tl);
         if (slot < 0) continue;
         int np = sd_reduce_partials(op->cl);
-        if (starpu_malloc((void **)&G->part_mem[slot], sizeof(sd_acc) * np * nt) != 0) goto oom;
-        for (int tl = 0; tl < nt; tl++) {
-            sd_acc *p = G->part_mem[slot] + (size_t)tl * np;
-            for (int j = 0; j < np; j++) sd_acc_init(&p[j]);
-            starpu_vector_data_register(&G->part_h[slot * nt + tl], STARPU_MAIN_RAM, (uintptr_t)p, np, sizeof(sd_acc));
-        }
+        if (sd_eng_partials(nt, np, &G->part_mem[slot], &G->part_h[(size_t)slot * nt]) < 0) goto oom;
     }
     G->info = (sd_check_info){.ndim = g->domain.ndim, .dt = g->run.dt};
     for (int d = 0; d < 3; d++) {
@@ -303,11 +298,7 @@ static void grid_release(sd_dm *dm)
     size_t nt = G->nt, nbuf = G->plan.nbuf;
     for (size_t i = 0; G->tile_h && i < nbuf * nt; i++) sd_eng_vector_free(G->tile_mem[i], G->tile_h[i]);
     for (size_t i = 0; G->face_h && i < nbuf * nt * 6; i++) sd_eng_vector_free(G->face_mem[i], G->face_h[i]);
-    for (int s = 0; G->part_mem && s < G->plan.nslots; s++)
-        if (G->part_mem[s]) {
-            for (size_t tl = 0; tl < nt; tl++) starpu_data_unregister(G->part_h[s * nt + tl]);
-            starpu_free(G->part_mem[s]);
-        }
+    for (int s = 0; G->part_mem && s < G->plan.nslots; s++) sd_eng_partials_free(G->nt, G->part_mem[s], &G->part_h[s * nt]);
     free(G->tile_mem); free(G->tile_h); free(G->face_mem); free(G->face_h); free(G->part_mem); free(G->part_h);
     G->tile_mem = G->face_mem = NULL;
     G->tile_h = G->face_h = G->part_h = NULL;

@@ -135,12 +135,7 @@ static int particles_create(sd_dm *dm, const sd_dm_opts *o, char *err, size_t er
         if (op->cl->pattern != SD_REDUCTION) continue;
         *slot = D->nslots++;
         const int np = sd_reduce_partials(op->cl);
-        if (starpu_malloc((void **)&D->part_mem[*slot], sizeof(sd_acc) * (size_t)np * nb) != 0) goto oom;
-        for (int b = 0; b < nb; b++) {
-            sd_acc *p = D->part_mem[*slot] + (size_t)b * np;
-            for (int j = 0; j < np; j++) sd_acc_init(&p[j]);
-            starpu_vector_data_register(&D->part_h[*slot * nb + b], STARPU_MAIN_RAM, (uintptr_t)p, np, sizeof(sd_acc));
-        }
+        if (sd_eng_partials(nb, np, &D->part_mem[*slot], &D->part_h[(size_t)*slot * nb]) < 0) goto oom;
     }
     return 0;
 oom:
@@ -153,11 +148,7 @@ static void particles_release(sd_dm *dm)
     pdomain *D = dm->data;
     starpu_task_wait_for_all();
     for (size_t i = 0; D->mem && i < (size_t)D->nbufkinds * D->nb; i++) sd_eng_vector_free(D->mem[i], D->h[i]);
-    for (int s = 0; D->part_mem && s < D->nslots; s++)
-        if (D->part_mem[s]) {
-            for (int b = 0; b < D->nb; b++) starpu_data_unregister(D->part_h[s * D->nb + b]);
-            starpu_free(D->part_mem[s]);
-        }
+    for (int s = 0; D->part_mem && s < D->nslots; s++) sd_eng_partials_free(D->nb, D->part_mem[s], &D->part_h[(size_t)s * D->nb]);
     free(D->mem); free(D->h); free(D->part_mem); free(D->part_h);
     D->mem = NULL; D->h = NULL; D->part_mem = NULL; D->part_h = NULL;
 }

@@ -181,6 +181,27 @@ static void combine_cpu(void *buffers[], void *cl_arg)
     sd_record_done(ca->rec);
 }
 
+int sd_eng_partials(int nparts, int np, sd_acc **mem, starpu_data_handle_t *h)
+{
+    if (starpu_malloc((void **)mem, sizeof(sd_acc) * (size_t)np * (size_t)nparts) != 0) {
+        *mem = NULL;
+        return -1;
+    }
+    for (int k = 0; k < nparts; k++) {
+        sd_acc *p = *mem + (size_t)k * np;
+        for (int j = 0; j < np; j++) sd_acc_init(&p[j]);
+        starpu_vector_data_register(&h[k], STARPU_MAIN_RAM, (uintptr_t)p, (uint32_t)np, sizeof(sd_acc));
+    }
+    return 0;
+}
+
+void sd_eng_partials_free(int nparts, sd_acc *mem, starpu_data_handle_t *h)
+{
+    if (!mem) return;
+    for (int k = 0; k < nparts; k++) starpu_data_unregister(h[k]);
+    starpu_free(mem);
+}
+
 int sd_eng_combine_kind(sd_engine *e, const char *label, const char *symbol)
 {
     /* combines deliver to host memory: CPU only */

@@ -136,6 +136,10 @@ int sd_eng_vector(void **mem, starpu_data_handle_t *h, int64_t count, size_t es,
 int sd_eng_vector_fits(int64_t count, size_t es, const char *what, char *err, size_t errlen);
 void sd_eng_vector_free(void *mem, starpu_data_handle_t h);
 
+/* One reduction op's partials: nparts handles (one per part) of np initialised accumulators each,
+ * in one allocation *mem. 0, or -1 when out of memory. Free with sd_eng_partials_free. */
+int sd_eng_partials(int nparts, int np, sd_acc **mem, starpu_data_handle_t *h);
+void sd_eng_partials_free(int nparts, sd_acc *mem, starpu_data_handle_t *h);
 /* A reduction's partials combined into its scalars: one CPU task reading the nparts partial
  * handles (each holding the codelet's partials: sd_reduce_partials) and writing the op's scalar
  * outputs, in part order (the sum is exact, so the order does not matter). info: what the
