@@ -1,8 +1,7 @@
 /* halo.cu - CUDA versions of the ghost-zone kernels of halo.c: the same cells, the same values
  * (index math, the region of a face or of a full-box round, and the Mur update from halo_math.h),
- * asynchronous on the caller's stream. Each launch
- * walks a flattened index space with a grid-stride loop; the region's x extent is fastest, so rows
- * of y/z faces are coalesced. Copies move elements as unsigned integers of the element's width
+ * asynchronous on the caller's stream. Each launch walks a flattened index space with a
+ * grid-stride loop; the region's x extent is fastest, so rows of y/z faces are coalesced. Copies move elements as unsigned integers of the element's width
  * (bit-exact). g is a host pointer; its struct is passed by value. */
 #include "stardag/kernel_cuda.cuh"
 #include "halo.h"
@@ -59,7 +58,8 @@ __global__ void copy_region_kernel(const sd_halo_geom g, E *tile, E *face, int d
 
 enum { WRAP, REFLECT };
 
-/* Ghost layer m <- an interior layer of the same tile, every m at once (sources are interior). */
+/* Ghost layer m <- an interior layer of the same tile, every m at once (sources are interior
+ * along d, so no thread reads what another writes). */
 template <typename E> __global__ void self_copy_kernel(const sd_halo_geom g, E *tile, int d, int side, int kind)
 {
     const space s = face_space(g, d, 0, g.h); /* coordinate d of the space = m */
