@@ -48,7 +48,7 @@ bench_md_kernels_LDADD = libstardag.la -lm
 # GPU: the device's memory bandwidth (nvcc), and the lattice benchmark on CPU, GPU and both.
 if HAVE_NVCC
 bench/baselines/cuda_triad$(EXEEXT): $(top_srcdir)/bench/baselines/cuda_triad.cu
-	$(AM_V_NVCC)$(MKDIR_P) bench/baselines && $(NVCC) $(NVCCFLAGS) -o $@ $< -L$(CUDA_LIBDIR) -Xlinker -rpath=$(CUDA_LIBDIR)
+	$(AM_V_NVCC)$(MKDIR_P) bench/baselines && $(NVCC) $(SD_NVCC_USER_FLAGS) $(SD_NVCC_PINNED) -o $@ $< -L$(CUDA_LIBDIR) -Xlinker -rpath=$(CUDA_LIBDIR)
 CLEANFILES += bench/baselines/cuda_triad$(EXEEXT)
 endif
 EXTRA_DIST += bench/baselines/cuda_triad.cu bench/lattice/gpu.sh bench/gpu/evidence.sh scripts/gpu-bundle.sh
