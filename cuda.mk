@@ -18,7 +18,7 @@
 # (IEEE round-to-nearest division and square root): without them CPU and CUDA results differ in
 # the last bits, and the CPU/CUDA bitwise claims (stardag verify, tests/t_md_cuda) no longer hold.
 # A user's NVCCFLAGS cannot change them:
-# - nvcc (12.x, 13.0) takes the last of two conflicting values with a warning ("incompatible
+# - nvcc 13.0 (tried here) takes the last of two conflicting values with a warning ("incompatible
 #   redefinition for option 'fmad', the last value of this option was used"); other versions may
 #   refuse the command line instead. So the user's -fmad=X / --fmad=X, -ftz=X / --ftz=X,
 #   -prec-div=X / --prec-div=X and -prec-sqrt=X / --prec-sqrt=X are removed from NVCCFLAGS (make

@@ -14,10 +14,14 @@
  *    changes its state; a failure inside HDF5 poisons the writer, and close then discards the
  *    unflushed metadata (HDF5's descriptor redirected to a scratch memfd) instead of writing it.
  * Flush order at the end of each append: observables, step, time, box edges, velocity, position
- * (each H5Dflush writes that dataset's raw data and metadata), then H5Fflush (superblock last) and
- * fsync. position/value goes last so that its length, which readers take as the frame count,
- * never exceeds that of the other datasets. That flush is the residual window (h5md.h): fill
- * values (NaN, steps -1) make rows it left unwritten recognisable, and big chunk-index nodes
+ * (each H5Dflush writes that dataset's raw data and metadata), then H5Fflush; the file is written
+ * through the ordered driver (io/h5util.c), so the raw chunks and new metadata are written at
+ * once and the in-place updates (extents, chunk index entries, group links) are held until
+ * sd_h5_commit releases them after an fdatasync of the children, superblock and heaps first
+ * (io/h5util.h). position/value's extent goes last among the held writes so that its length,
+ * which readers take as the frame count, never exceeds that of the other datasets after a kill.
+ * Those in-place writes are the residual window (h5md.h): fill values (NaN, steps -1) make rows it
+ * left unwritten recognisable, and big chunk-index nodes
  * (ISTORE_K) make the flushes that split a node rare. */
 #define _GNU_SOURCE
 #include "h5md.h"
@@ -173,16 +177,8 @@ static int flush_all(sd_h5md *w, int sync, char *why, size_t wl, int *hdf5)
     if (H5Dflush(w->ds_step) < 0 || H5Dflush(w->ds_time) < 0 || H5Dflush(w->ds_edges) < 0) goto fail;
     if (w->has_vel && H5Dflush(w->ds_vel) < 0) goto fail;
     if (H5Dflush(w->ds_pos) < 0) goto fail;
-    if (H5Fflush(w->file, H5F_SCOPE_LOCAL) < 0) goto fail;
-    *hdf5 = 0;
-    if (sync) {
-        int fd = sd_h5_vfd_fd(w->file);
-        if (fd < 0 || fsync(fd) != 0) {
-            snprintf(why, wl, "fsync failed: %s", fd < 0 ? "no file descriptor" : strerror(errno));
-            return -1;
-        }
-    }
-    return 0;
+    /* H5Fflush, then children durable before the parents are written (h5util.h) */
+    return sd_h5_commit(w->file, sync, why, wl, hdf5);
 fail:
     sd_h5why(why, wl);
     return -1;
@@ -391,6 +387,7 @@ sd_h5md *sd_h5md_create(const char *path, const char *creator, const char *autho
     int hdf5 = 0;
     stage = "cannot flush the H5MD structure";
     if (flush_all(w, 1, why, sizeof why, &hdf5) < 0) goto fail_why;
+    sd_h5_sync_dir(path); /* the new file's name */
     sd_h5_quiet_off(q);
     return w;
 
@@ -496,7 +493,8 @@ int sd_h5md_append(sd_h5md *w, int64_t step, double time, const double *pos, con
     if (flush_all(w, w->do_fsync, why, sizeof why, &hdf5) < 0) {
         if (hdf5) {
             w->poisoned = 1;
-        } else { /* fsync failed: the frame is in the file (flushed, not known durable) */
+        } else { /* an fdatasync failed: the frame stays appended; it is durable, or its held
+                  * metadata written, with the next flush that succeeds (h5util.h) */
             w->nframes++;
             w->last_step = step;
             w->last_time = time;

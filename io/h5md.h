@@ -40,23 +40,36 @@
  * Crash safety (the scheme of io/h5out.c, docs/output-format.md): the metadata cache never
  * evicts, file space is append-only (H5F_FSPACE_STRATEGY_NONE, superblock v2, no SWMR), filtered
  * chunks are written once (one frame per chunk row) and uncompressed ones are rewritten with the
- * same bytes for earlier rows. Each sd_h5md_append ends with a flush (datasets in the order
- * observables, step, time, box, velocity, position; then the superblock) and an fsync, so a crash
- * or SIGKILL at any other moment leaves a file that plain H5Fopen(RDONLY) opens with every
- * earlier frame complete and nothing of a later one: position/value's length is the number of
- * frames, and every other per-frame dataset has that many rows. Observables appended since the
- * last flush become durable with the next append, flush or close.
- * Residual window: the flush itself (~0.1 ms of metadata writes per frame, superblock last) is not
- * atomic (HDF5 1.10 has no journal; Linux may even cut a multi-page write short on SIGKILL). A kill
- * inside it can leave the file listing the frame being flushed while its data reads as an error
- * ("addr overflow") or as the fill value (NaN; steps -1), and can damage the frame before it
- * (the chunk index entry next to the new one). At a chunk-index node split (every ~460 frames) more
- * trailing frames of a dataset are at risk, and at the root's first split (frame 512, with up to
- * 65536 particles per chunk) the whole dataset. The file always opens. Measured (SIGKILL, plain
- * H5Fopen, every frame read back): 0 damaged files in 300 kills at random moments of appends of
- * 20001 particles (deflate, fsync; tests/t_h5md SD_H5MD_STRESS=300); with kills aimed at the
- * flush (1001 particles, no compression, no fsync: the flush is about half of each append),
- * 12-15 of 300 files had a damaged last frame, 0-1 also the frame before, 0 failed to open.
+ * same bytes for earlier rows. The file is written through stardag's ordered driver: a frame's
+ * chunks and any new metadata go to fresh space at once, and every update of metadata the file
+ * already had (extents, chunk-index entries, links) is held back. Each sd_h5md_append ends with a
+ * flush (datasets in the order observables, step, time, box, velocity, position; then H5Fflush)
+ * and the ordered release (io/h5util.h): fdatasync of the children, the superblock and heap
+ * updates, fdatasync, the held updates (multi-page B-tree nodes tail first), fdatasync. So a
+ * crash, SIGKILL or power loss at any other moment leaves a file that plain H5Fopen(RDONLY) opens
+ * with every earlier frame complete and nothing of a later one: position/value's length is the
+ * number of frames, and every other per-frame dataset has that many rows. Observables appended
+ * since the last flush become durable with the next append, flush or close. With opts.no_fsync
+ * the same writes are issued in the same order without the fdatasyncs: a killed process is
+ * covered, a power loss is not (anything since the last fdatasync, create's or close's, may be
+ * lost, and the file may not open).
+ * Residual window: the held updates themselves (~0.1 ms of metadata writes per frame, plus the
+ * fdatasyncs) are not atomic (HDF5 1.10 has no journal). A kill inside them leaves a prefix of
+ * them; a power loss any subset, a B-tree node possibly torn at a 4 KiB page boundary. Either can
+ * leave the frame being appended partly visible: position/value counting it while its chunk-index
+ * entry is not there yet (its data then reads as the fill value: NaN, steps -1), or the other
+ * datasets counting it first. Earlier frames stay readable: tests/t_io_durable materializes, for
+ * every append, the durable bytes plus each 4 KiB piece of these writes alone, all but each one,
+ * and random subsets, and every such file opened with all earlier frames bitwise (written whole,
+ * a torn 25 KiB chunk-index node lost earlier frames in some states: hence tail first). The
+ * exception is a flush that splits a chunk-index node (every ~460 frames; the root's first split
+ * at frame 512 with up to 65536 particles per chunk): there the trailing frames of the dataset
+ * (all of them at the root's split) depend on the new node and the rewritten parent together.
+ * Measured before this ordering (SIGKILL, plain H5Fopen, every frame read back): 0 damaged files
+ * in 300 kills at random moments of appends of 20001 particles (deflate, fsync; tests/t_h5md
+ * SD_H5MD_STRESS=300); with kills aimed at the flush (1001 particles, no compression, no fsync:
+ * the flush is about half of each append), 12-15 of 300 files had a damaged last frame, 0-1 also
+ * the frame before, 0 failed to open. With it: 0 in 300 random kills (SD_H5MD_STRESS=300).
  * Disk full / file size limits are detected before HDF5 touches its state (space is reserved with
  * posix_fallocate): the call fails cleanly and the writer stays usable. If HDF5 fails inside an
  * operation the writer is poisoned: later calls fail and close discards the unflushed metadata,

@@ -16,11 +16,16 @@
  *     metadata references (e.g. a group heap relocated after the commit).
  *  3. Uncompressed chunks: appending a scalar row rewrites a chunk in place, but with the same
  *     bytes for committed rows; the dataset's extent on disk stays at the committed size.
- *  4. Each new field dataset's own metadata is flushed (H5Dflush) right after its data: it lies
- *     in fresh space nothing committed points to, and it shrinks the commit to the in-place
- *     updates (group symbol tables, scalar extents, root attributes, superblock), which HDF5
- *     writes superblock last. A kill *during* that flush (microseconds to milliseconds) is the
- *     one window this design does not close (1.10 has no atomic metadata update short of SWMR).
+ *  4. Children before parents, in the page cache and on disk. Each new field dataset's data and
+ *     its own metadata (H5Dflush right after the write) go into fresh space that nothing
+ *     committed points to. The file is written through the ordered driver (io/h5util.c), which
+ *     holds back every metadata write to the committed part of the file until the commit
+ *     releases it: fdatasync (the children: raw data, new metadata, file size), the superblock
+ *     and the heaps' appended names, fdatasync, then the in-place updates (group symbol tables,
+ *     scalar extents and chunk indexes, root attributes; multi-page B-tree nodes tail first, their
+ *     first page after an fdatasync), fdatasync. A kill or power loss *during* those last writes (milliseconds) is the one
+ *     window this design does not close (1.10 has no atomic metadata update short of SWMR):
+ *     docs/output-format.md says what it can leave.
  *  5. No SWMR and the default lower library bound: the superblock (version 2, needed for the
  *     file space strategy) carries no "open for writing" flag that would make a plain open of a
  *     killed file fail (that flag, superblock v3, would need h5clear).
@@ -29,8 +34,9 @@
  *     uncommitted state stays consistent and can still be committed/closed. If HDF5 itself
  *     fails a write anyway, the handle is poisoned: later calls fail, and close discards
  *     uncommitted metadata instead of flushing it, so the file stays at its last commit.
- * Commit = flush scalar datasets, update root attributes, H5Fflush, fsync, then the XDMF sidecar
- * (temp, fsync, rename): the sidecar never references uncommitted data. */
+ * Commit = flush scalar datasets, update root attributes, H5Fflush and the ordered release with its
+ * fdatasyncs (sd_h5_commit, io/h5util.h), then the XDMF sidecar (temp, fsync, rename): the sidecar
+ * never references uncommitted data. */
 #define _GNU_SOURCE
 #include "h5out.h"
 #include "h5err.h"
@@ -423,6 +429,7 @@ sd_h5out *sd_h5out_create(const char *path, const sd_h5meta *meta, int ndim, con
         free_obj(o);
         return NULL;
     }
+    sd_h5_sync_dir(path); /* the new file's name */
     return o;
 
 fail:
@@ -680,11 +687,12 @@ int sd_h5out_commit(sd_h5out *o, char *err, size_t errlen)
         attr_i64(o->file, "committed_scalar_rows", o->nrows) < 0 ||
         attr_i64(o->file, "last_committed_step", last) < 0)
         goto fail;
-    if (H5Fflush(o->file, H5F_SCOPE_LOCAL) < 0) goto fail;
-    int fd = sd_h5_vfd_fd(o->file);
-    if (fd < 0) goto fail;
-    if (fsync(fd) != 0) {
-        sd_io_seterr(err, errlen, "%s: cannot commit: fsync failed: %s", o->path, strerror(errno));
+    /* H5Fflush, then children durable before the parents are written (h5util.h) */
+    int hdf5 = 0;
+    if (sd_h5_commit(o->file, 1, why, sizeof why, &hdf5) < 0) {
+        if (hdf5) o->poisoned = 1;
+        sd_io_seterr(err, errlen, "%s: cannot commit: %s", o->path, why);
+        H5Eclear2(H5E_DEFAULT);
         sd_h5_quiet_off(q);
         return -1;
     }

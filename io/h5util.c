@@ -1,16 +1,442 @@
 /* h5util.c - see h5util.h. */
 #define _GNU_SOURCE
 #include "h5util.h"
+#include "h5err.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
+#include <stddef.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #define META_MARGIN (256u << 10) /* reserve for metadata an operation may allocate */
+
+/* ---- the ordered POSIX file driver ----------------------------------------------------------
+ * HDF5's sec2 driver, plus one rule: a metadata write to the part of the file that the durable
+ * metadata describes (addresses below the end of allocation of the last release, durable_eoa) is
+ * held in memory, not written. Everything else is written at once: raw data anywhere (new chunks,
+ * and rows past a dataset's committed extent in an existing chunk) and metadata in fresh space
+ * (new object headers, chunk indexes, heaps, split nodes), which nothing durable points to yet.
+ * sd_h5_commit then releases the held writes in dependency order:
+ *   1. fdatasync: every child (raw data, fresh metadata, the file size) is durable;
+ *   2. the superblock (its end of allocation now covers the children) and the heaps (new link
+ *      names appended to a group's local heap, variable-length strings): nothing durable points
+ *      to what they add yet; fdatasync;
+ *   3. the other held writes (the parents: group symbol-table nodes and B-trees, dataset extents
+ *      and chunk index entries, attributes), in the order HDF5 issued them: first the part of
+ *      each B-tree node past its first 4 KiB page boundary, fdatasync, then the rest, fdatasync
+ *      (a node torn at a page boundary then never has its new entry count over old entries).
+ * Unlike sec2 it has no metadata accumulator (each metadata write keeps its own type), and it
+ * never truncates the file below durable_eoa. Files are plain HDF5 files: no driver info is
+ * stored, readers use any driver. */
+typedef struct held_w {
+    haddr_t addr;
+    size_t size;
+    H5FD_mem_t type;
+    unsigned char *buf;
+} held_w;
+
+typedef struct sd_vfd {
+    H5FD_t pub; /* first: HDF5 casts */
+    int fd;
+    haddr_t eoa, eof, durable_eoa;
+    dev_t dev;
+    ino_t ino;
+    held_w *held;
+    size_t nheld, capheld;
+    int unsynced; /* bytes written since the last fdatasync */
+} sd_vfd;
+
+static sd_h5_io_hook_fn io_hook;
+static void *io_hook_u;
+static int io_unordered;
+
+void sd_h5_io_test(sd_h5_io_hook_fn fn, void *u, int unordered)
+{
+    io_hook = fn;
+    io_hook_u = u;
+    io_unordered = unordered;
+}
+
+static void hook(int ev, int type, uint64_t addr, uint64_t size, const void *buf)
+{
+    if (io_hook) io_hook(ev, type, addr, size, buf, io_hook_u);
+}
+
+#define VFD_ERR(min, ...)                                                                          \
+    do {                                                                                           \
+        H5Epush2(H5E_DEFAULT, __FILE__, __func__, __LINE__, H5E_ERR_CLS, H5E_VFL, min, __VA_ARGS__); \
+        return -1;                                                                                 \
+    } while (0)
+
+static int pwrite_all(int fd, const unsigned char *b, size_t n, off_t off)
+{
+    while (n) {
+        ssize_t w = pwrite(fd, b, n > (size_t)SSIZE_MAX ? (size_t)SSIZE_MAX : n, off);
+        if (w < 0 && errno == EINTR) continue;
+        if (w <= 0) return w < 0 ? errno : EIO;
+        b += w;
+        n -= (size_t)w;
+        off += w;
+    }
+    return 0;
+}
+
+static int vfd_sync(sd_vfd *f)
+{
+    if (fdatasync(f->fd) != 0) return errno;
+    f->unsynced = 0;
+    struct stat st;
+    hook(SD_H5_IO_SYNC, 0, 0, fstat(f->fd, &st) == 0 ? (uint64_t)st.st_size : 0, NULL);
+    return 0;
+}
+
+static int vfd_put(sd_vfd *f, H5FD_mem_t type, haddr_t addr, size_t size, const void *buf, int ev)
+{
+    int e = pwrite_all(f->fd, buf, size, (off_t)addr);
+    if (e) return e;
+    if (addr + size > f->eof) f->eof = addr + size;
+    f->unsynced = 1;
+    hook(ev, (int)type, addr, size, buf);
+    return 0;
+}
+
+static H5FD_t *vfd_open(const char *name, unsigned flags, hid_t fapl, haddr_t maxaddr)
+{
+    (void)fapl;
+    if (!name || !*name || maxaddr == 0 || maxaddr == HADDR_UNDEF) {
+        H5Epush2(H5E_DEFAULT, __FILE__, __func__, __LINE__, H5E_ERR_CLS, H5E_ARGS, H5E_BADVALUE,
+                 "invalid file name or maximum address");
+        return NULL;
+    }
+    int o = (flags & H5F_ACC_RDWR) ? O_RDWR : O_RDONLY;
+    if (flags & H5F_ACC_TRUNC) o |= O_TRUNC;
+    if (flags & H5F_ACC_CREAT) o |= O_CREAT;
+    if (flags & H5F_ACC_EXCL) o |= O_EXCL;
+    int fd = open(name, o | O_CLOEXEC, 0666);
+    if (fd < 0) {
+        H5Epush2(H5E_DEFAULT, __FILE__, __func__, __LINE__, H5E_ERR_CLS, H5E_FILE, H5E_CANTOPENFILE,
+                 "unable to open file: name = '%s', errno = %d, error message = '%s'", name, errno,
+                 strerror(errno));
+        return NULL;
+    }
+    struct stat st;
+    sd_vfd *f = fstat(fd, &st) == 0 ? calloc(1, sizeof *f) : NULL;
+    if (!f) {
+        int e = errno;
+        close(fd);
+        H5Epush2(H5E_DEFAULT, __FILE__, __func__, __LINE__, H5E_ERR_CLS, H5E_FILE, H5E_CANTOPENFILE,
+                 "unable to open file: name = '%s', error message = '%s'", name, strerror(e ? e : ENOMEM));
+        return NULL;
+    }
+    f->fd = fd;
+    f->eof = (haddr_t)st.st_size;
+    f->durable_eoa = f->eof; /* an existing file: everything in it may be referenced */
+    f->dev = st.st_dev;
+    f->ino = st.st_ino;
+    return &f->pub;
+}
+
+static void drop_held(sd_vfd *f)
+{
+    for (size_t i = 0; i < f->nheld; i++) free(f->held[i].buf);
+    f->nheld = 0;
+}
+
+/* Held writes released before the others: the superblock, and the heaps (link names in a group's
+ * local heap, variable-length strings in a global heap collection), which only the other
+ * metadata points into. */
+static int early(const held_w *h)
+{
+    return h->addr == 0 || h->type == H5FD_MEM_LHEAP || h->type == H5FD_MEM_GHEAP;
+}
+
+/* B-tree nodes (chunk indexes, group B-trees and symbol-table nodes: H5FD_MEM_BTREE) that span
+ * pages (a chunk index node is 25 KiB) are released tail first, the first page (the header with
+ * the entry count) after a sync, so that a write the disk tears at a page boundary never leaves a
+ * new count over old entries. Other blocks are written whole, in HDF5's order. */
+#define PAGE 4096u
+
+/* The release of sd_h5_commit (see above). 0, or an errno value with *stage: 0 the first sync
+ * failed (nothing of the parents written: the held writes stay for the next release), 1 writing
+ * them failed (the file's in-place metadata may be half updated), 2 a later sync failed (all
+ * written, durability unknown). */
+static int vfd_release(sd_vfd *f, int sync, int *stage)
+{
+    int e = 0;
+    *stage = 0;
+    if (sync && f->unsynced && (e = vfd_sync(f))) return e;
+    *stage = 1;
+    /* pass 0: superblock and heaps; 1: the pages after the first of multi-page B-tree nodes;
+     * 2: the rest (first pages of those nodes, every other block whole) */
+    for (int pass = 0; pass < 3 && !e; pass++) {
+        int wrote = 0;
+        for (size_t i = 0; i < f->nheld && !e; i++) {
+            const held_w *h = &f->held[i];
+            if (early(h) != (pass == 0)) continue;
+            size_t head = (size_t)(PAGE - h->addr % PAGE);
+            if (head > h->size || pass == 0 || h->type != H5FD_MEM_BTREE || io_unordered == 2) head = h->size;
+            size_t off = pass == 1 ? head : 0, n = pass == 1 ? h->size - head : head;
+            if (!n) continue;
+            wrote = 1;
+            e = vfd_put(f, h->type, h->addr + off, n, h->buf + off, SD_H5_IO_RELEASE);
+        }
+        if (!e && wrote && pass < 2 && sync && (e = vfd_sync(f))) *stage = 2;
+    }
+    if (e) return e;
+    drop_held(f);
+    f->durable_eoa = f->eoa;
+    *stage = 2;
+    if (sync && f->unsynced) e = vfd_sync(f);
+    return e;
+}
+
+static herr_t vfd_close(H5FD_t *file)
+{
+    sd_vfd *f = (sd_vfd *)file;
+    int stage, e = vfd_release(f, 1, &stage);
+    drop_held(f);
+    free(f->held);
+    int c = close(f->fd);
+    int ce = errno;
+    free(f);
+    if (e) VFD_ERR(H5E_WRITEERROR, "file write failed: error message = '%s'", strerror(e));
+    if (c != 0) VFD_ERR(H5E_CANTCLOSEFILE, "unable to close file: error message = '%s'", strerror(ce));
+    return 0;
+}
+
+static int vfd_cmp(const H5FD_t *a, const H5FD_t *b)
+{
+    const sd_vfd *x = (const sd_vfd *)a, *y = (const sd_vfd *)b;
+    if (x->dev != y->dev) return x->dev < y->dev ? -1 : 1;
+    if (x->ino != y->ino) return x->ino < y->ino ? -1 : 1;
+    return 0;
+}
+
+static herr_t vfd_query(const H5FD_t *file, unsigned long *flags)
+{
+    (void)file;
+    /* sec2's features without the metadata accumulator */
+    if (flags)
+        *flags = H5FD_FEAT_AGGREGATE_METADATA | H5FD_FEAT_DATA_SIEVE | H5FD_FEAT_AGGREGATE_SMALLDATA |
+                 H5FD_FEAT_POSIX_COMPAT_HANDLE;
+    return 0;
+}
+
+static haddr_t vfd_get_eoa(const H5FD_t *file, H5FD_mem_t type)
+{
+    (void)type;
+    return ((const sd_vfd *)file)->eoa;
+}
+
+static herr_t vfd_set_eoa(H5FD_t *file, H5FD_mem_t type, haddr_t addr)
+{
+    (void)type;
+    ((sd_vfd *)file)->eoa = addr;
+    return 0;
+}
+
+static haddr_t vfd_get_eof(const H5FD_t *file, H5FD_mem_t type)
+{
+    (void)type;
+    return ((const sd_vfd *)file)->eof;
+}
+
+static herr_t vfd_get_handle(H5FD_t *file, hid_t fapl, void **handle)
+{
+    (void)fapl;
+    if (!handle) VFD_ERR(H5E_BADVALUE, "file handle not valid");
+    *handle = &((sd_vfd *)file)->fd;
+    return 0;
+}
+
+static herr_t vfd_read(H5FD_t *file, H5FD_mem_t type, hid_t dxpl, haddr_t addr, size_t size, void *buf)
+{
+    (void)type;
+    (void)dxpl;
+    sd_vfd *f = (sd_vfd *)file;
+    if (addr == HADDR_UNDEF || addr + size < addr) VFD_ERR(H5E_OVERFLOW, "addr overflow, addr = %llu", (unsigned long long)addr);
+    unsigned char *b = buf;
+    haddr_t a = addr;
+    size_t n = size;
+    while (n) {
+        ssize_t r = pread(f->fd, b, n > (size_t)SSIZE_MAX ? (size_t)SSIZE_MAX : n, (off_t)a);
+        if (r < 0 && errno == EINTR) continue;
+        if (r < 0)
+            VFD_ERR(H5E_READERROR, "file read failed: errno = %d, error message = '%s', offset = %llu", errno,
+                    strerror(errno), (unsigned long long)a);
+        if (r == 0) { /* past the end of the file: zeros, as sec2 */
+            memset(b, 0, n);
+            break;
+        }
+        b += r;
+        n -= (size_t)r;
+        a += (haddr_t)r;
+    }
+    /* what HDF5 wrote and this driver holds */
+    for (size_t i = 0; i < f->nheld; i++) {
+        const held_w *h = &f->held[i];
+        haddr_t lo = h->addr > addr ? h->addr : addr, hi = h->addr + h->size < addr + size ? h->addr + h->size : addr + size;
+        if (lo < hi) memcpy((unsigned char *)buf + (lo - addr), h->buf + (lo - h->addr), hi - lo);
+    }
+    return 0;
+}
+
+static herr_t vfd_write(H5FD_t *file, H5FD_mem_t type, hid_t dxpl, haddr_t addr, size_t size, const void *buf)
+{
+    (void)dxpl;
+    sd_vfd *f = (sd_vfd *)file;
+    if (addr == HADDR_UNDEF || addr + size < addr) VFD_ERR(H5E_OVERFLOW, "addr overflow, addr = %llu", (unsigned long long)addr);
+    const unsigned char *b = buf;
+    /* the part of a metadata write below durable_eoa is held */
+    size_t hold = type == H5FD_MEM_DRAW || io_unordered == 1 || addr >= f->durable_eoa ? 0
+                  : addr + size <= f->durable_eoa ? size : (size_t)(f->durable_eoa - addr);
+    if (hold) {
+        if (f->nheld == f->capheld) {
+            size_t nc = f->capheld ? 2 * f->capheld : 64;
+            held_w *nh = realloc(f->held, nc * sizeof *nh);
+            if (!nh) VFD_ERR(H5E_CANTALLOC, "file write failed: error message = '%s'", strerror(ENOMEM));
+            f->held = nh;
+            f->capheld = nc;
+        }
+        held_w *h = &f->held[f->nheld];
+        if (!(h->buf = malloc(hold))) VFD_ERR(H5E_CANTALLOC, "file write failed: error message = '%s'", strerror(ENOMEM));
+        memcpy(h->buf, b, hold);
+        h->addr = addr;
+        h->size = hold;
+        h->type = type;
+        f->nheld++;
+        hook(SD_H5_IO_HOLD, (int)type, addr, hold, b);
+    }
+    if (hold < size) {
+        int e = vfd_put(f, type, addr + hold, size - hold, b + hold, SD_H5_IO_WRITE);
+        if (e)
+            VFD_ERR(H5E_WRITEERROR, "file write failed: errno = %d, error message = '%s', offset = %llu, size = %zu",
+                    e, strerror(e), (unsigned long long)(addr + hold), size - hold);
+    }
+    return 0;
+}
+
+static herr_t vfd_truncate(H5FD_t *file, hid_t dxpl, hbool_t closing)
+{
+    (void)dxpl;
+    (void)closing;
+    sd_vfd *f = (sd_vfd *)file;
+    /* as sec2: the file ends at the end of allocation; but never cut what the durable metadata
+     * may still refer to */
+    haddr_t end = f->eoa > f->durable_eoa ? f->eoa : f->durable_eoa;
+    if (end != f->eof) {
+        if (ftruncate(f->fd, (off_t)end) != 0)
+            VFD_ERR(H5E_SEEKERROR, "unable to extend file properly: errno = %d, error message = '%s'", errno,
+                    strerror(errno));
+        f->eof = end;
+        f->unsynced = 1;
+        hook(SD_H5_IO_TRUNCATE, 0, end, 0, NULL);
+    }
+    return 0;
+}
+
+static herr_t vfd_lock(H5FD_t *file, hbool_t rw)
+{
+    sd_vfd *f = (sd_vfd *)file;
+    if (flock(f->fd, (rw ? LOCK_EX : LOCK_SH) | LOCK_NB) != 0) {
+        if (errno == ENOSYS || errno == EOPNOTSUPP) return 0; /* no locks on this file system */
+        VFD_ERR(H5E_CANTLOCKFILE, "unable to lock file, errno = %d, error message = '%s'", errno, strerror(errno));
+    }
+    return 0;
+}
+
+static herr_t vfd_unlock(H5FD_t *file)
+{
+    sd_vfd *f = (sd_vfd *)file;
+    if (flock(f->fd, LOCK_UN) != 0 && errno != ENOSYS && errno != EOPNOTSUPP)
+        VFD_ERR(H5E_CANTUNLOCKFILE, "unable to unlock file, errno = %d, error message = '%s'", errno, strerror(errno));
+    return 0;
+}
+
+static const H5FD_class_t vfd_class = {
+    .name = "stardag_ordered",
+    .maxaddr = ((haddr_t)1 << (8 * sizeof(off_t) - 1)) - 1,
+    .fc_degree = H5F_CLOSE_WEAK,
+    .open = vfd_open,
+    .close = vfd_close,
+    .cmp = vfd_cmp,
+    .query = vfd_query,
+    .get_eoa = vfd_get_eoa,
+    .set_eoa = vfd_set_eoa,
+    .get_eof = vfd_get_eof,
+    .get_handle = vfd_get_handle,
+    .read = vfd_read,
+    .write = vfd_write,
+    .truncate = vfd_truncate,
+    .lock = vfd_lock,
+    .unlock = vfd_unlock,
+    .fl_map = H5FD_FLMAP_DICHOTOMY,
+};
+
+static hid_t vfd_id = -1;
+
+static hid_t vfd_driver(void)
+{
+    if (vfd_id < 0 || H5Iis_valid(vfd_id) <= 0) vfd_id = H5FDregister(&vfd_class);
+    return vfd_id;
+}
+
+/* The driver's state of an open file, or NULL when another driver serves it. */
+static sd_vfd *vfd_of(hid_t file)
+{
+    hid_t fapl = H5Fget_access_plist(file);
+    if (fapl < 0) return NULL;
+    hid_t drv = H5Pget_driver(fapl);
+    H5Pclose(fapl);
+    void *h = NULL;
+    if (drv < 0 || drv != vfd_id || H5Fget_vfd_handle(file, H5P_DEFAULT, &h) < 0 || !h) return NULL;
+    return (sd_vfd *)((char *)h - offsetof(sd_vfd, fd));
+}
+
+int sd_h5_commit(hid_t file, int sync, char *why, size_t wl, int *hdf5)
+{
+    *hdf5 = 1;
+    if (H5Fflush(file, H5F_SCOPE_LOCAL) < 0) goto fail;
+    sd_vfd *f = vfd_of(file);
+    H5Eclear2(H5E_DEFAULT);
+    int e, stage = 0;
+    if (f) {
+        e = vfd_release(f, sync, &stage);
+    } else { /* another driver: flush and sync, unordered */
+        int fd = sd_h5_vfd_fd(file);
+        e = fd < 0 ? EBADF : sync && fdatasync(fd) != 0 ? errno : 0;
+    }
+    if (e) {
+        *hdf5 = stage == 1; /* half-written metadata: the caller must stop writing to the file */
+        snprintf(why, wl, "%s failed: %s", stage == 1 ? "write" : "fsync", strerror(e));
+        return -1;
+    }
+    *hdf5 = 0;
+    return 0;
+fail:
+    sd_h5why(why, wl);
+    return -1;
+}
+
+void sd_h5_sync_dir(const char *path)
+{
+    const char *sl = strrchr(path, '/');
+    char *dn = sl ? strndup(path, sl == path ? 1 : (size_t)(sl - path)) : strdup(".");
+    if (!dn) return;
+    int dfd = open(dn, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dfd >= 0) {
+        (void)fsync(dfd);
+        close(dfd);
+    }
+    free(dn);
+}
 
 int sd_h5_crash_safe_plists(hid_t fcpl, hid_t fapl)
 {
@@ -31,6 +457,9 @@ int sd_h5_crash_safe_plists(hid_t fcpl, hid_t fapl)
     if (cc.min_size > cc.initial_size) cc.min_size = cc.initial_size;
     if (H5Pset_mdc_config(fapl, &cc) < 0) return -1;
     if (H5Pset_fclose_degree(fapl, H5F_CLOSE_STRONG) < 0) return -1;
+    /* (4) of io/h5out.c: children durable before the parents that point to them. */
+    hid_t drv = vfd_driver();
+    if (drv < 0 || H5Pset_driver(fapl, drv, NULL) < 0) return -1;
     return 0;
 }
 

@@ -1,17 +1,46 @@
 /* h5util.h - HDF5 helpers shared by the crash-safe writers io/h5out.c (run output) and io/h5md.c
  * (H5MD trajectories): the file-creation and file-access settings that keep a killed file at its
- * last flush, space reservation before HDF5 touches its state, discarding unflushed metadata at
- * close, attribute and string writers, and row appends to extensible datasets. The design is
- * described at the top of io/h5out.c. Internal to libstardag. */
+ * last flush, the ordered file driver and the commit that makes children durable before their
+ * parents (one implementation for both writers), space reservation before HDF5 touches its state,
+ * discarding unflushed metadata at close, attribute and string writers, and row appends to
+ * extensible datasets. The design is described at the top of io/h5out.c and h5util.c, and in
+ * docs/output-format.md. Internal to libstardag. */
 #ifndef STARDAG_IO_H5UTIL_H
 #define STARDAG_IO_H5UTIL_H
 #include <stdint.h>
 #include <hdf5.h>
 
 /* Set the crash-safe properties: append-only file space (H5F_FSPACE_STRATEGY_NONE) on fcpl; on
- * fapl a metadata cache that never evicts (dirty metadata stays in memory until H5Fflush) and a
- * strong close degree. 0, or -1 (HDF5's error stack says why). */
+ * fapl a metadata cache that never evicts (dirty metadata stays in memory until H5Fflush), a
+ * strong close degree and the ordered file driver (sec2 that holds back metadata writes to the
+ * committed part of the file until sd_h5_commit releases them; see h5util.c). 0, or -1 (HDF5's
+ * error stack says why). */
 int sd_h5_crash_safe_plists(hid_t fcpl, hid_t fapl);
+
+/* Commit everything written so far, children before parents: H5Fflush (a caller that wants
+ * some datasets' metadata issued first H5Dflushes them before), then, with the ordered driver,
+ * fdatasync the children (raw data, new metadata, the file size), write the superblock and the
+ * heaps' held updates, fdatasync, write the other held in-place metadata (multi-page B-tree nodes
+ * tail first, with an fdatasync before their first pages), fdatasync. sync = 0: the same writes in the same order without the fdatasyncs (a
+ * killed process leaves a consistent file; a power loss may not). 0, or -1 with why filled:
+ * *hdf5 = 1 when the file's state is no longer sound (HDF5 failed, or writing the held metadata
+ * failed: the caller must discard instead of flushing again), 0 when only a sync failed (the
+ * held metadata stays held and the next commit retries). */
+int sd_h5_commit(hid_t file, int sync, char *why, size_t wl, int *hdf5);
+
+/* fsync the directory holding path (best effort), so that a new file's name is durable. */
+void sd_h5_sync_dir(const char *path);
+
+/* Test hook of the ordered driver: fn sees every write that reaches a file (SD_H5_IO_WRITE:
+ * written at once; SD_H5_IO_RELEASE: a held write released by sd_h5_commit), every write held
+ * back (SD_H5_IO_HOLD), each fdatasync (SD_H5_IO_SYNC, size = the file's size after it) and each
+ * truncation (SD_H5_IO_TRUNCATE, addr = the new size). type is HDF5's H5FD_mem_t of the write.
+ * unordered = 1 turns the ordering off (every write at once, as sec2), 2 keeps it but writes
+ * multi-page B-tree nodes whole: for tests that must see the difference. fn = NULL: no hook. Not
+ * thread-safe; tests only. */
+enum { SD_H5_IO_WRITE = 1, SD_H5_IO_RELEASE, SD_H5_IO_HOLD, SD_H5_IO_SYNC, SD_H5_IO_TRUNCATE };
+typedef void (*sd_h5_io_hook_fn)(int ev, int type, uint64_t addr, uint64_t size, const void *buf, void *u);
+void sd_h5_io_test(sd_h5_io_hook_fn fn, void *u, int unordered);
 
 /* The POSIX descriptor of a file opened with the sec2 driver, or -1. */
 int sd_h5_vfd_fd(hid_t file);

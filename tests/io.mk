@@ -8,3 +8,7 @@ TESTS += tests/t_h5md
 # tests: nvcc options results depend on cannot be changed by NVCCFLAGS (cuda.mk); skips without nvcc
 TESTS += tests/t_nvcc_flags.sh
 EXTRA_DIST += tests/t_nvcc_flags.sh tests/t_nvcc_flags_probe.cu
+# tests: the order in which the HDF5 writers make data durable, and crash states at every sync
+check_PROGRAMS += tests/t_io_durable
+tests_t_io_durable_SOURCES = tests/t_io_durable.c
+TESTS += tests/t_io_durable
