@@ -51,6 +51,33 @@ typedef struct sim {
     double t_build, t_force, t_other; /* cpu seconds in list builds, forces, the rest of the steps */
 } sim;
 
+/* The kernels' argument structs for the sim's one block (x: home + ghost, stride cap; v, f: stride n). */
+static inline md_lj_lists sim_lists(const sim *s)
+{
+    return (md_lj_lists){.home_count = s->n, .position = s->x, .position_stride = s->cap, .type = s->type,
+                         .pair_table = &s->tab, .list_start = s->start, .list = s->nbr};
+}
+static inline md_neighbor_args sim_neighbor_args(const sim *s)
+{
+    return (md_neighbor_args){.home_count = s->n, .ghost_count = s->ng, .position = s->x, .position_stride = s->cap,
+                              .id = s->id, .list_radius = s->rl, .grid = &s->gb, .list_start = s->start,
+                              .list = s->nbr, .list_capacity = s->nbrcap, .scratch = s->scr, .scratch_bytes = s->scrb};
+}
+static inline md_kick_args sim_kick_args(const sim *s, double dt)
+{
+    return (md_kick_args){.count = s->n, .type = s->type, .mass = s->mass, .type_count = s->ntypes, .dt = dt,
+                          .force = s->f, .force_stride = s->n, .velocity = s->v, .velocity_stride = s->n};
+}
+static inline void sim_forces(sim *s)
+{
+    sd_md_lj_force(&(md_lj_force_args){.lists = sim_lists(s), .force = s->f, .force_stride = s->n});
+}
+static inline void sim_kick(sim *s)
+{
+    const md_kick_args k = sim_kick_args(s, s->dt);
+    sd_md_kick(&k);
+}
+
 /* Sort by cell, ghosts, lists (only the neighbour builds count into t_build). */
 static inline void sim_rebuild(sim *s)
 {
@@ -86,12 +113,14 @@ static inline void sim_rebuild(sim *s)
         s->scr = xmalloc(s->scrb);
     }
     const double t0 = cpu_now();
-    int64_t tot = sd_md_neighbor_build(n, s->ng, s->x, s->cap, s->id, s->rl, &s->gb, s->start, s->nbr, s->nbrcap, s->scr, s->scrb);
+    md_neighbor_args nb = sim_neighbor_args(s);
+    int64_t tot = sd_md_neighbor_build(&nb);
     if (tot > s->nbrcap) {
         free(s->nbr);
         s->nbrcap = tot + tot / 4;
         s->nbr = xmalloc(4 * (size_t)s->nbrcap);
-        tot = sd_md_neighbor_build(n, s->ng, s->x, s->cap, s->id, s->rl, &s->gb, s->start, s->nbr, s->nbrcap, s->scr, s->scrb);
+        nb = sim_neighbor_args(s);
+        tot = sd_md_neighbor_build(&nb);
     }
     s->t_build += cpu_now() - t0;
     for (int d = 0; d < 3; d++) memcpy(s->x0 + d * n, s->x + d * s->cap, sizeof(double) * (size_t)n);
@@ -131,7 +160,9 @@ static inline void sim_init(sim *s, int64_t ncell1, double rho, double T, double
     s->cs = xmalloc(8 * (size_t)(s->ncell + 1));
     sd_md_fcc(0, n, nc, a, s->x, s->cap, s->id);
     /* velocities (one block) */
-    sd_md_velocity_create(n, s->id, s->type, s->mass, 1, T, 1.0, vseed, s->v, n);
+    sd_md_velocity_create(&(md_velocity_create_args){.count = n, .id = s->id, .type = s->type, .mass = s->mass,
+                                                     .type_count = 1, .temperature = T, .kB = 1.0, .seed = vseed,
+                                                     .velocity = s->v, .velocity_stride = n});
     sd_acc P[3], M, K;
     for (int d = 0; d < 3; d++) sd_acc_init(&P[d]);
     sd_acc_init(&M), sd_acc_init(&K);
@@ -141,7 +172,7 @@ static inline void sim_init(sim *s, int64_t ncell1, double rho, double T, double
     sd_md_kinetic(n, s->type, s->mass, 1, s->v, n, vcm, &K);
     sd_md_velocity_adjust(n, vcm, md_rescale_lambda(md_temperature(sd_acc_sum(&K), 3.0 * n - 3, 1.0), T), s->v, n);
     sim_rebuild(s);
-    sd_md_lj_force(n, s->x, s->cap, s->type, &s->tab, s->start, s->nbr, s->f, n);
+    sim_forces(s);
 }
 
 static inline void sim_free(sim *s)
@@ -164,7 +195,7 @@ static inline void sim_step(sim *s)
 {
     const int64_t n = s->n;
     double t0 = cpu_now();
-    sd_md_kick(n, s->type, s->mass, s->ntypes, s->dt, s->f, n, s->v, n);
+    sim_kick(s);
     sd_md_drift(n, s->dt, s->v, n, s->x, s->cap);
     s->step++;
     sd_acc D;
@@ -183,14 +214,17 @@ static inline void sim_step(sim *s)
     }
     s->t_other += cpu_now() - t0;
     t0 = cpu_now();
-    sd_md_lj_force(n, s->x, s->cap, s->type, &s->tab, s->start, s->nbr, s->f, n);
+    sim_forces(s);
     const double t1 = cpu_now();
     s->t_force += t1 - t0;
-    sd_md_kick(n, s->type, s->mass, s->ntypes, s->dt, s->f, n, s->v, n);
+    sim_kick(s);
     if (s->thermo == THERMO_BERENDSEN)
         sd_md_velocity_adjust(n, NULL, md_berendsen_lambda(sim_T(s), s->T0, s->dt, s->tau), s->v, n);
     else if (s->thermo == THERMO_LANGEVIN)
-        sd_md_langevin(n, s->id, s->type, s->mass, s->ntypes, s->dt, s->gamma, s->T0, 1.0, s->seed, s->step, s->v, n);
+        sd_md_langevin(&(md_langevin_args){.count = n, .id = s->id, .type = s->type, .mass = s->mass,
+                                           .type_count = s->ntypes, .dt = s->dt, .friction = s->gamma,
+                                           .temperature = s->T0, .kB = 1.0, .seed = s->seed, .step = s->step,
+                                           .velocity = s->v, .velocity_stride = n});
     s->t_other += cpu_now() - t1;
 }
 #endif

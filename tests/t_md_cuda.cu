@@ -41,6 +41,14 @@ typedef struct sysb {
     int ntypes;
 } sysb;
 
+/* The system's particles and lists as the pair kernels read them (host arrays). */
+static md_lj_lists host_lists(const sysb *s)
+{
+    const md_lj_lists l = {.home_count = s->n, .position = s->x, .position_stride = s->cap, .type = s->type,
+                           .pair_table = &s->tab, .list_start = s->start, .list = s->nbr};
+    return l;
+}
+
 static void sys_make(sysb *s, int64_t nc1, int ntypes, uint64_t seed)
 {
     memset(s, 0, sizeof *s);
@@ -90,13 +98,21 @@ static void sys_make(sysb *s, int64_t nc1, int ntypes, uint64_t seed)
     sd_md_grid_block(&g, blo, g.nc, &gb);
     const size_t sb = sd_md_neighbor_scratch_bytes(n + s->ng, s->x, s->cap, rl, &gb);
     void *scr = malloc(sb);
-    s->npair = sd_md_neighbor_build(n, s->ng, s->x, s->cap, s->id, rl, &gb, s->start, NULL, 0, scr, sb);
+    md_neighbor_args nb = {.home_count = n, .ghost_count = s->ng, .position = s->x, .position_stride = s->cap,
+                           .id = s->id, .list_radius = rl, .grid = &gb, .list_start = s->start, .list = NULL,
+                           .list_capacity = 0, .scratch = scr, .scratch_bytes = sb};
+    s->npair = sd_md_neighbor_build(&nb);
     s->nbr = (int32_t *)malloc(4 * (size_t)s->npair);
-    sd_md_neighbor_build(n, s->ng, s->x, s->cap, s->id, rl, &gb, s->start, s->nbr, s->npair, scr, sb);
+    nb.list = s->nbr, nb.list_capacity = s->npair;
+    sd_md_neighbor_build(&nb);
     free(scr), free(cell), free(cs), free(perm), free(ti), free(tx), free(tt);
     /* velocities and forces, for the integration kernels */
-    sd_md_velocity_create(n, s->id, s->type, s->mass, ntypes, 1.2, 1.0, seed, s->v, n);
-    sd_md_lj_force(n, s->x, s->cap, s->type, &s->tab, s->start, s->nbr, s->f, n);
+    const md_velocity_create_args vc = {.count = n, .id = s->id, .type = s->type, .mass = s->mass, .type_count = ntypes,
+                                        .temperature = 1.2, .kB = 1.0, .seed = seed, .velocity = s->v,
+                                        .velocity_stride = n};
+    sd_md_velocity_create(&vc);
+    const md_lj_force_args fa = {.lists = host_lists(s), .force = s->f, .force_stride = n};
+    sd_md_lj_force(&fa);
 }
 static void sys_free(sysb *s)
 {
@@ -122,8 +138,13 @@ static void test_system(int64_t nc1, int ntypes)
 
     /* forces */
     double *fc = (double *)malloc(sizeof(double) * 3 * (size_t)n), *fg = (double *)malloc(sizeof(double) * 3 * (size_t)n);
-    sd_md_lj_force(n, s.x, s.cap, s.type, &s.tab, s.start, s.nbr, fc, n);
-    sd_md_lj_force_cuda(n, dx, s.cap, dty, &s.tab, dst, dnb, df, n, S);
+    const md_lj_lists Lc = host_lists(&s);
+    md_lj_lists Lg = Lc; /* the same lists on the device (the pair table stays on the host) */
+    Lg.position = dx, Lg.type = dty, Lg.list_start = dst, Lg.list = dnb;
+    const md_lj_force_args fca = {.lists = Lc, .force = fc, .force_stride = n};
+    const md_lj_force_args fga = {.lists = Lg, .force = df, .force_stride = n};
+    sd_md_lj_force(&fca);
+    sd_md_lj_force_cuda(&fga, S);
     sync_check("lj_force");
     to_host(fg, df, sizeof(double) * 3 * (size_t)n);
     ok(!memcmp(fc, fg, sizeof(double) * 3 * (size_t)n), "lj_force: CUDA == CPU bitwise (%s, %lld list entries)", what,
@@ -132,9 +153,11 @@ static void test_system(int64_t nc1, int ntypes)
     /* energy / virial */
     sd_acc U, W, Ug[2];
     sd_acc_init(&U), sd_acc_init(&W);
-    sd_md_lj_energy_virial(n, s.x, s.cap, s.type, &s.tab, s.start, s.nbr, &U, &W);
+    const md_lj_energy_virial_args evc = {.lists = Lc, .energy = &U, .virial = &W};
+    sd_md_lj_energy_virial(&evc);
     sd_acc *dacc = dev_accs(2);
-    sd_md_lj_energy_virial_cuda(n, dx, s.cap, dty, &s.tab, dst, dnb, dacc, dacc + 1, S);
+    const md_lj_energy_virial_args evg = {.lists = Lg, .energy = dacc, .virial = dacc + 1};
+    sd_md_lj_energy_virial_cuda(&evg, S);
     sync_check("lj_energy_virial");
     to_host(Ug, dacc, sizeof Ug);
     ok(acc_equal(&U, &Ug[0]) && acc_equal(&W, &Ug[1]), "lj_energy_virial: exact partials equal (U/N = %.15g)", sd_acc_sum(&U) / n);
@@ -147,10 +170,14 @@ static void test_system(int64_t nc1, int ntypes)
     double *dv = (double *)dev_copy(s.v, sizeof(double) * 3 * (size_t)n);
     CK(cudaMemcpy(df, fc, sizeof(double) * 3 * (size_t)n, cudaMemcpyHostToDevice));
     const double dt = 0.005;
-    sd_md_kick(n, s.type, s.mass, s.ntypes, dt, fc, n, v1, n);
+    const md_kick_args kc = {.count = n, .type = s.type, .mass = s.mass, .type_count = s.ntypes, .dt = dt,
+                             .force = fc, .force_stride = n, .velocity = v1, .velocity_stride = n};
+    md_kick_args kg = kc; /* on the device */
+    kg.type = dty, kg.force = df, kg.velocity = dv;
+    sd_md_kick(&kc);
     sd_md_drift(n, 7.0 * dt, v1, n, x1, s.cap); /* a long drift: some leave the box */
     sd_md_wrap(n, s.L, x1, s.cap);
-    sd_md_kick_cuda(n, dty, s.mass, s.ntypes, dt, df, n, dv, n, S);
+    sd_md_kick_cuda(&kg, S);
     sd_md_drift_cuda(n, 7.0 * dt, dv, n, dx, s.cap, S);
     sd_md_wrap_cuda(n, s.L, dx, s.cap, S);
     sync_check("kick/drift/wrap");
@@ -196,17 +223,27 @@ static void test_system(int64_t nc1, int ntypes)
        "momentum and mass: exact partials equal");
 
     /* Langevin, velocity adjust */
-    sd_md_langevin(n, s.id, s.type, s.mass, s.ntypes, dt, 1.5, 1.1, 1.0, 99, 1234, v1, n);
+    const md_langevin_args lc = {.count = n, .id = s.id, .type = s.type, .mass = s.mass, .type_count = s.ntypes,
+                                 .dt = dt, .friction = 1.5, .temperature = 1.1, .kB = 1.0, .seed = 99, .step = 1234,
+                                 .velocity = v1, .velocity_stride = n};
+    md_langevin_args lg = lc; /* on the device */
+    lg.id = did, lg.type = dty, lg.velocity = dv;
+    sd_md_langevin(&lc);
     sd_md_velocity_adjust(n, vs, 1.0123, v1, n);
-    sd_md_langevin_cuda(n, did, dty, s.mass, s.ntypes, dt, 1.5, 1.1, 1.0, 99, 1234, dv, n, S);
+    sd_md_langevin_cuda(&lg, S);
     sd_md_velocity_adjust_cuda(n, vs, 1.0123, dv, n, S);
     sync_check("langevin/adjust");
     to_host(vg, dv, sizeof(double) * 3 * (size_t)n);
     ok(!memcmp(v1, vg, sizeof(double) * 3 * (size_t)n), "langevin, velocity_adjust: CUDA == CPU bitwise");
 
     /* velocity create, fcc */
-    sd_md_velocity_create(n, s.id, s.type, s.mass, s.ntypes, 300.0, MD_KB_REAL, 4242, v1, n);
-    sd_md_velocity_create_cuda(n, did, dty, s.mass, s.ntypes, 300.0, MD_KB_REAL, 4242, dv, n, S);
+    const md_velocity_create_args vcc = {.count = n, .id = s.id, .type = s.type, .mass = s.mass,
+                                         .type_count = s.ntypes, .temperature = 300.0, .kB = MD_KB_REAL,
+                                         .seed = 4242, .velocity = v1, .velocity_stride = n};
+    md_velocity_create_args vcg = vcc; /* on the device */
+    vcg.id = did, vcg.type = dty, vcg.velocity = dv;
+    sd_md_velocity_create(&vcc);
+    sd_md_velocity_create_cuda(&vcg, S);
     const int64_t nc[3] = {nc1, nc1 + 1, nc1 + 2};
     int64_t *idc = (int64_t *)malloc(8 * (size_t)n), *idg = (int64_t *)malloc(8 * (size_t)n);
     sd_md_fcc(5, n - 5, nc, 1.7, x1, s.cap, idc);

@@ -268,11 +268,15 @@ static void blk_build(blk *B, const world *w, const int nb[3], int bi, double rl
     B->start = xmalloc(sizeof(int64_t) * (size_t)(nh + 1));
     int64_t ncap = 16;
     B->nbr = xmalloc(sizeof(int32_t) * (size_t)ncap);
-    int64_t tot = sd_md_neighbor_build(nh, ng, B->x, B->sc, B->id, rl, NULL, B->start, B->nbr, ncap, scr, sb);
+    md_neighbor_args lists = {.home_count = nh, .ghost_count = ng, .position = B->x, .position_stride = B->sc,
+                              .id = B->id, .list_radius = rl, .grid = NULL, .list_start = B->start, .list = B->nbr,
+                              .list_capacity = ncap, .scratch = scr, .scratch_bytes = sb};
+    int64_t tot = sd_md_neighbor_build(&lists);
     if (tot > ncap) {
         free(B->nbr);
         B->nbr = xmalloc(sizeof(int32_t) * (size_t)tot);
-        tot = sd_md_neighbor_build(nh, ng, B->x, B->sc, B->id, rl, NULL, B->start, B->nbr, tot, scr, sb);
+        lists.list = B->nbr, lists.list_capacity = tot;
+        tot = sd_md_neighbor_build(&lists);
     }
     B->nnbr = tot;
     free(scr), free(home), free(gp);
@@ -309,13 +313,15 @@ static void split_forces(split *S, world *w, sd_acc *U, sd_acc *W)
     if (U) sd_acc_init(U), sd_acc_init(W);
     for (int b = 0; b < S->nblk; b++) {
         blk *B = &S->b[b];
-        sd_md_lj_force(B->nh, B->x, B->sc, B->type, &w->tab, B->start, B->nbr, B->f, B->sc);
+        const md_lj_lists L = {.home_count = B->nh, .position = B->x, .position_stride = B->sc, .type = B->type,
+                               .pair_table = &w->tab, .list_start = B->start, .list = B->nbr};
+        sd_md_lj_force(&(md_lj_force_args){.lists = L, .force = B->f, .force_stride = B->sc});
         for (int64_t i = 0; i < B->nh; i++)
             for (int d = 0; d < 3; d++) w->f[B->glob[i] + d * w->n] = B->f[i + d * B->sc];
         if (U) {
             sd_acc u, v;
             sd_acc_init(&u), sd_acc_init(&v);
-            sd_md_lj_energy_virial(B->nh, B->x, B->sc, B->type, &w->tab, B->start, B->nbr, &u, &v);
+            sd_md_lj_energy_virial(&(md_lj_energy_virial_args){.lists = L, .energy = &u, .virial = &v});
             sd_acc_merge(U, &u), sd_acc_merge(W, &v);
         }
     }
@@ -580,16 +586,22 @@ static void test_neighbor(void)
     void *scr = xmalloc(sb);
     B.start = xmalloc(8 * (size_t)(m + 1));
     B.nbr = xmalloc(4 * 64 * (size_t)m);
-    B.nnbr = sd_md_neighbor_build(m, 0, B.x, B.sc, B.id, rl, NULL, B.start, B.nbr, 64 * m, scr, sb);
-    ok(sd_md_neighbor_build(m, 0, B.x, B.sc, B.id, rl, NULL, B.start, B.nbr, 64 * m, scr, 10) == -1,
-       "neighbor build refuses a scratch that is too small");
+    const md_neighbor_args nb = {.home_count = m, .ghost_count = 0, .position = B.x, .position_stride = B.sc,
+                                 .id = B.id, .list_radius = rl, .grid = NULL, .list_start = B.start, .list = B.nbr,
+                                 .list_capacity = 64 * m, .scratch = scr, .scratch_bytes = sb};
+    B.nnbr = sd_md_neighbor_build(&nb);
+    md_neighbor_args small_scratch = nb;
+    small_scratch.scratch_bytes = 10;
+    ok(sd_md_neighbor_build(&small_scratch) == -1, "neighbor build refuses a scratch that is too small");
     ok(lists_exact(&B, rl) && B.nnbr >= 2 * K * K * K,
        "lists on a lattice with spacing = cell width (%lld cells/axis), partners at rl(1 - k*1e-15): %lld entries, all found",
        (long long)gg.nc[0], (long long)B.nnbr);
     /* capacity protocol: too small -> count returned, start complete */
     int64_t *st2 = xmalloc(8 * (size_t)(m + 1));
     int32_t *nb2 = xmalloc(4 * 10);
-    int64_t tot = sd_md_neighbor_build(m, 0, B.x, B.sc, B.id, rl, NULL, st2, nb2, 10, scr, sb);
+    md_neighbor_args small_list = nb;
+    small_list.list_start = st2, small_list.list = nb2, small_list.list_capacity = 10;
+    int64_t tot = sd_md_neighbor_build(&small_list);
     ok(tot == B.nnbr && !memcmp(st2, B.start, 8 * (size_t)(m + 1)) && !memcmp(nb2, B.nbr, 40),
        "capacity too small: returns the full count, start complete, first cap entries written");
     free(st2), free(nb2), free(scr), free(B.x), free(B.id), free(B.start), free(B.nbr);
@@ -840,7 +852,9 @@ static void vel_init(world *w, const int *grp, int ngrp, double T, double kB, ui
                 for (int c = 0; c < 3; c++) v[k + c * m] = w->v[idx[k] + c * n];
             }
             if (pass == 0) {
-                sd_md_velocity_create(m, id, ty, w->mass, w->ntypes, T, kB, seed, v, m);
+                sd_md_velocity_create(&(md_velocity_create_args){.count = m, .id = id, .type = ty, .mass = w->mass,
+                                                                 .type_count = w->ntypes, .temperature = T, .kB = kB,
+                                                                 .seed = seed, .velocity = v, .velocity_stride = m});
                 sd_acc p[3], ms;
                 for (int c = 0; c < 3; c++) sd_acc_init(&p[c]);
                 sd_acc_init(&ms);
@@ -919,7 +933,7 @@ static double sim_energy(const sim *s, double *T)
     sd_acc K, U, W;
     sd_acc_init(&K), sd_acc_init(&U), sd_acc_init(&W);
     sd_md_kinetic(s->n, s->type, s->mass, s->ntypes, s->v, s->n, NULL, &K);
-    sd_md_lj_energy_virial(s->n, s->x, s->cap, s->type, &s->tab, s->start, s->nbr, &U, &W);
+    sd_md_lj_energy_virial(&(md_lj_energy_virial_args){.lists = sim_lists(s), .energy = &U, .virial = &W});
     if (T) *T = md_temperature(sd_acc_sum(&K), 3.0 * s->n - 3, 1.0);
     return sd_acc_sum(&K) + sd_acc_sum(&U);
 }
@@ -1049,7 +1063,9 @@ static void split_run(world *w, const int nb[3], int nsteps, int thermo, double 
                     B->v[i + d * B->sc] = w->v[B->glob[i] + d * w->n];
                     B->f[i + d * B->sc] = w->f[B->glob[i] + d * w->n];
                 }
-            sd_md_kick(B->nh, B->type, w->mass, w->ntypes, dt, B->f, B->sc, B->v, B->sc);
+            sd_md_kick(&(md_kick_args){.count = B->nh, .type = B->type, .mass = w->mass, .type_count = w->ntypes,
+                                       .dt = dt, .force = B->f, .force_stride = B->sc, .velocity = B->v,
+                                       .velocity_stride = B->sc});
             sd_md_drift(B->nh, dt, B->v, B->sc, B->x, B->sc);
             if (step % 10 == 0) sd_md_wrap(B->nh, w->L, B->x, B->sc);
             for (int64_t i = 0; i < B->nh; i++)
@@ -1073,9 +1089,14 @@ static void split_run(world *w, const int nb[3], int nsteps, int thermo, double 
                     B->f[i + d * B->sc] = w->f[B->glob[i] + d * w->n];
                     B->v[i + d * B->sc] = w->v[B->glob[i] + d * w->n]; /* blocks may be new */
                 }
-            sd_md_kick(B->nh, B->type, w->mass, w->ntypes, dt, B->f, B->sc, B->v, B->sc);
+            sd_md_kick(&(md_kick_args){.count = B->nh, .type = B->type, .mass = w->mass, .type_count = w->ntypes,
+                                       .dt = dt, .force = B->f, .force_stride = B->sc, .velocity = B->v,
+                                       .velocity_stride = B->sc});
             if (thermo == THERMO_LANGEVIN)
-                sd_md_langevin(B->nh, B->id, B->type, w->mass, w->ntypes, dt, 1.0, T0, 1.0, seed, step, B->v, B->sc);
+                sd_md_langevin(&(md_langevin_args){.count = B->nh, .id = B->id, .type = B->type, .mass = w->mass,
+                                                   .type_count = w->ntypes, .dt = dt, .friction = 1.0,
+                                                   .temperature = T0, .kB = 1.0, .seed = seed, .step = step,
+                                                   .velocity = B->v, .velocity_stride = B->sc});
             sd_acc k;
             sd_acc_init(&k);
             sd_md_kinetic(B->nh, B->type, w->mass, w->ntypes, B->v, B->sc, NULL, &k);

@@ -34,7 +34,7 @@ static void thermo(sim *s, const char *tag)
     sd_acc K, U, W;
     sd_acc_init(&K), sd_acc_init(&U), sd_acc_init(&W);
     sd_md_kinetic(s->n, s->type, s->mass, 1, s->v, s->n, NULL, &K);
-    sd_md_lj_energy_virial(s->n, s->x, s->cap, s->type, &s->tab, s->start, s->nbr, &U, &W);
+    sd_md_lj_energy_virial(&(md_lj_energy_virial_args){.lists = sim_lists(s), .energy = &U, .virial = &W});
     const double N = (double)s->n, V = s->L[0] * s->L[1] * s->L[2];
     const double T = md_temperature(sd_acc_sum(&K), 3 * N - 3, 1.0);
     printf("%s step %4lld  T %.15g  E_pair %.15g  TotEng %.15g  Press %.15g\n", tag, (long long)s->step, T,
@@ -86,7 +86,7 @@ int main(int argc, char **argv)
     double best = 1e30, sum = 0, wsum = 0;
     for (int r = 0; r < reps; r++) {
         const double t0 = cpu_now(), u0 = wall_now();
-        sd_md_lj_force(n, s->x, s->cap, s->type, &s->tab, s->start, s->nbr, s->f, n);
+        sim_forces(s);
         const double t = cpu_now() - t0;
         wsum += wall_now() - u0;
         sum += t;
@@ -101,18 +101,19 @@ int main(int argc, char **argv)
     for (int r = 0; r < reps; r++) {
         sd_acc U, W;
         sd_acc_init(&U), sd_acc_init(&W);
-        sd_md_lj_energy_virial(n, s->x, s->cap, s->type, &s->tab, s->start, s->nbr, &U, &W);
+        sd_md_lj_energy_virial(&(md_lj_energy_virial_args){.lists = sim_lists(s), .energy = &U, .virial = &W});
     }
     te = cpu_now() - te;
+    const md_neighbor_args nb = sim_neighbor_args(s);
     double tb = cpu_now();
-    for (int r = 0; r < 3; r++)
-        sd_md_neighbor_build(n, s->ng, s->x, s->cap, s->id, s->rl, &s->gb, s->start, s->nbr, s->nbrcap, s->scr, s->scrb);
+    for (int r = 0; r < 3; r++) sd_md_neighbor_build(&nb);
     tb = cpu_now() - tb;
+    const md_kick_args kick = sim_kick_args(s, s->dt), unkick = sim_kick_args(s, -s->dt); /* one type */
     double ti = cpu_now();
     for (int r = 0; r < reps; r++) {
-        sd_md_kick(n, s->type, s->mass, 1, s->dt, s->f, n, s->v, n);
+        sd_md_kick(&kick);
         sd_md_drift(n, s->dt, s->v, n, s->x, s->cap);
-        sd_md_kick(n, s->type, s->mass, 1, -s->dt, s->f, n, s->v, n);
+        sd_md_kick(&unkick);
         sd_md_drift(n, -s->dt, s->v, n, s->x, s->cap);
     }
     ti = cpu_now() - ti;

@@ -7,15 +7,15 @@
 
 #define CHUNK 256 /* reduction terms are computed into a stack buffer, then folded exactly */
 
-void sd_md_kick(int64_t n, const int32_t *type, const double *mass, int ntypes, double dt, const double *f, int64_t fsc,
-                double *v, int64_t vsc)
+void sd_md_kick(const md_kick_args *a)
 {
+    const int64_t n = a->count;
     double c[MD_MAX_TYPES] = {0};
-    for (int t = 0; t < ntypes; t++) c[t] = (0.5 * dt) / mass[t];
-    const int32_t *restrict ty = type;
+    for (int t = 0; t < a->type_count; t++) c[t] = (0.5 * a->dt) / a->mass[t];
+    const int32_t *restrict ty = a->type;
     for (int d = 0; d < 3; d++) {
-        const double *restrict fd = f + d * fsc;
-        double *restrict vd = v + d * vsc;
+        const double *restrict fd = a->force + d * a->force_stride;
+        double *restrict vd = a->velocity + d * a->velocity_stride;
         for (int64_t i = 0; i < n; i++) vd[i] = md_kick(vd[i], fd[i], c[ty[i]]);
     }
 }
@@ -71,14 +71,17 @@ void sd_md_momentum(int64_t n, const int32_t *type, const double *mass, int ntyp
     for (int64_t i = 0; i < n; i++) sd_acc_add(msum, m[ty[i]]);
 }
 
-void sd_md_langevin(int64_t n, const int64_t *id, const int32_t *type, const double *mass, int ntypes, double dt,
-                    double gamma, double T, double kB, uint64_t seed, int64_t step, double *v, int64_t vsc)
+void sd_md_langevin(const md_langevin_args *a)
 {
-    const double c1 = md_langevin_c1(gamma, dt);
+    const int64_t n = a->count, step = a->step;
+    const uint64_t seed = a->seed;
+    const int64_t *id = a->id;
+    const int32_t *type = a->type;
+    const double c1 = md_langevin_c1(a->friction, a->dt);
     double c2[MD_MAX_TYPES] = {0};
-    for (int t = 0; t < ntypes; t++) c2[t] = md_langevin_c2(c1, kB, T, mass[t]);
+    for (int t = 0; t < a->type_count; t++) c2[t] = md_langevin_c2(c1, a->kB, a->temperature, a->mass[t]);
     for (int d = 0; d < 3; d++) {
-        double *restrict vd = v + d * vsc;
+        double *restrict vd = a->velocity + d * a->velocity_stride;
         for (int64_t i = 0; i < n; i++)
             vd[i] = md_langevin(vd[i], c1, c2[type[i]], md_gaussian(seed, id[i], step, MD_RNG_LANGEVIN, d));
     }

@@ -120,14 +120,14 @@ static coef type_table(const double *mass, int ntypes)
 
 } // namespace
 
-extern "C" void sd_md_kick_cuda(int64_t n, const int32_t *type, const double *mass, int ntypes, double dt,
-                                const double *f, int64_t fsc, double *v, int64_t vsc, void *stream)
+extern "C" void sd_md_kick_cuda(const md_kick_args *a, void *stream)
 {
     dim3 g, b;
-    if (!dims(n, false, &g, &b)) return;
+    if (!dims(a->count, false, &g, &b)) return;
     coef c = {{0}};
-    for (int t = 0; t < ntypes; t++) c.c[t] = (0.5 * dt) / mass[t]; /* as sd_md_kick */
-    kick_kernel<<<g, b, 0, (cudaStream_t)stream>>>(n, type, c, f, fsc, v, vsc);
+    for (int t = 0; t < a->type_count; t++) c.c[t] = (0.5 * a->dt) / a->mass[t]; /* as sd_md_kick */
+    kick_kernel<<<g, b, 0, (cudaStream_t)stream>>>(a->count, a->type, c, a->force, a->force_stride, a->velocity,
+                                                   a->velocity_stride);
     sd_cuda_check("md.kick");
 }
 
@@ -184,15 +184,14 @@ extern "C" void sd_md_max_disp2_cuda(int64_t n, const double *x, int64_t sc, con
     sd_cuda_check("md.max_disp2");
 }
 
-extern "C" void sd_md_langevin_cuda(int64_t n, const int64_t *id, const int32_t *type, const double *mass, int ntypes,
-                                    double dt, double gamma, double T, double kB, uint64_t seed, int64_t step, double *v,
-                                    int64_t vsc, void *stream)
+extern "C" void sd_md_langevin_cuda(const md_langevin_args *a, void *stream)
 {
     dim3 g, b;
-    if (!dims(n, false, &g, &b)) return;
-    const double c1 = md_langevin_c1(gamma, dt); /* host libm, as sd_md_langevin */
+    if (!dims(a->count, false, &g, &b)) return;
+    const double c1 = md_langevin_c1(a->friction, a->dt); /* host libm, as sd_md_langevin */
     coef c2 = {{0}};
-    for (int t = 0; t < ntypes; t++) c2.c[t] = md_langevin_c2(c1, kB, T, mass[t]);
-    langevin_kernel<<<g, b, 0, (cudaStream_t)stream>>>(n, id, type, c1, c2, seed, step, v, vsc);
+    for (int t = 0; t < a->type_count; t++) c2.c[t] = md_langevin_c2(c1, a->kB, a->temperature, a->mass[t]);
+    langevin_kernel<<<g, b, 0, (cudaStream_t)stream>>>(a->count, a->id, a->type, c1, c2, a->seed, a->step, a->velocity,
+                                                       a->velocity_stride);
     sd_cuda_check("md.langevin");
 }

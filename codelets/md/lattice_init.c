@@ -15,13 +15,16 @@ void sd_md_fcc(int64_t k0, int64_t n, const int64_t nc[3], double a, double *x, 
         for (int64_t i = 0; i < n; i++) id[i] = k0 + i;
 }
 
-void sd_md_velocity_create(int64_t n, const int64_t *id, const int32_t *type, const double *mass, int ntypes,
-                           double T, double kB, uint64_t seed, double *v, int64_t vsc)
+void sd_md_velocity_create(const md_velocity_create_args *a)
 {
+    const int64_t n = a->count;
+    const uint64_t seed = a->seed;
+    const int64_t *id = a->id;
+    const int32_t *type = a->type;
     double sig[MD_MAX_TYPES] = {0};
-    for (int t = 0; t < ntypes; t++) sig[t] = md_thermal_sigma(kB, T, mass[t]);
+    for (int t = 0; t < a->type_count; t++) sig[t] = md_thermal_sigma(a->kB, a->temperature, a->mass[t]);
     for (int c = 0; c < 3; c++) {
-        double *restrict vc = v + c * vsc;
+        double *restrict vc = a->velocity + c * a->velocity_stride;
         for (int64_t i = 0; i < n; i++) vc[i] = sig[type[i]] * md_gaussian(seed, id[i], 0, MD_RNG_VELOCITY, c);
     }
 }
@@ -41,17 +44,24 @@ void sd_md_fcc_ids(int64_t n, const int64_t *id, const int64_t nc[3], double a, 
     for (int64_t i = 0; i < n; i++) md_fcc_site(id[i], nc[0], nc[1], a, px + i, py + i, pz + i);
 }
 
-void sd_md_velocity_init(int nblk, const int64_t *n, const int64_t *const *id, const int32_t *const *type,
-                         double *const *v, int64_t vsc, const double *mass, int ntypes, double T, double kB,
-                         uint64_t seed)
+void sd_md_velocity_init(const md_velocity_init_args *a)
 {
+    const int nblk = a->block_count, ntypes = a->type_count;
+    const int64_t *n = a->particle_count;
+    const int64_t vsc = a->velocity_stride;
+    const int32_t *const *type = a->type;
+    double *const *v = a->velocity;
+    const double *mass = a->mass;
+    const double T = a->temperature, kB = a->kB;
     sd_acc P[3], M, K;
     for (int c = 0; c < 3; c++) sd_acc_init(&P[c]);
     sd_acc_init(&M);
     sd_acc_init(&K);
     int64_t N = 0;
     for (int k = 0; k < nblk; k++) {
-        sd_md_velocity_create(n[k], id[k], type[k], mass, ntypes, T, kB, seed, v[k], vsc);
+        sd_md_velocity_create(&(md_velocity_create_args){.count = n[k], .id = a->id[k], .type = type[k], .mass = mass,
+                                                         .type_count = ntypes, .temperature = T, .kB = kB,
+                                                         .seed = a->seed, .velocity = v[k], .velocity_stride = vsc});
         sd_md_momentum(n[k], type[k], mass, ntypes, v[k], vsc, P, &M);
         N += n[k];
     }

@@ -57,15 +57,15 @@ extern "C" void sd_md_fcc_cuda(int64_t k0, int64_t n, const int64_t nc[3], doubl
     sd_cuda_check("md.fcc");
 }
 
-extern "C" void sd_md_velocity_create_cuda(int64_t n, const int64_t *id, const int32_t *type, const double *mass,
-                                           int ntypes, double T, double kB, uint64_t seed, double *v, int64_t vsc,
-                                           void *stream)
+extern "C" void sd_md_velocity_create_cuda(const md_velocity_create_args *a, void *stream)
 {
     dim3 g, b;
-    if (!sd_cuda_dims(n, 1, 1, 0, &g, &b)) return;
+    if (!sd_cuda_dims(a->count, 1, 1, 0, &g, &b)) return;
     coef sig = {{0}};
-    for (int t = 0; t < ntypes; t++) sig.c[t] = md_thermal_sigma(kB, T, mass[t]); /* as sd_md_velocity_create */
-    vcreate_kernel<<<g, b, 0, (cudaStream_t)stream>>>(n, id, type, sig, seed, v, vsc);
+    for (int t = 0; t < a->type_count; t++) /* as sd_md_velocity_create */
+        sig.c[t] = md_thermal_sigma(a->kB, a->temperature, a->mass[t]);
+    vcreate_kernel<<<g, b, 0, (cudaStream_t)stream>>>(a->count, a->id, a->type, sig, a->seed, a->velocity,
+                                                      a->velocity_stride);
     sd_cuda_check("md.velocity_create");
 }
 

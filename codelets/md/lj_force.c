@@ -89,10 +89,14 @@ static inline __attribute__((always_inline)) void force_rows(int single, int64_t
     }
 }
 
-MD_CLONES void sd_md_lj_force(int64_t nh, const double *x, int64_t sc, const int32_t *type, const md_lj_table *tab,
-                              const int64_t *start, const int32_t *nbr, double *f, int64_t fsc)
+MD_CLONES void sd_md_lj_force(const md_lj_force_args *a)
 {
-    const double *px = x, *py = x + sc, *pz = x + 2 * sc;
+    const int64_t nh = a->lists.home_count, sc = a->lists.position_stride, fsc = a->force_stride;
+    const double *px = a->lists.position, *py = px + sc, *pz = px + 2 * sc;
+    const int32_t *type = a->lists.type, *nbr = a->lists.list;
+    const md_lj_table *tab = a->lists.pair_table;
+    const int64_t *start = a->lists.list_start;
+    double *f = a->force;
     if (tab->ntypes == 1)
         force_rows(1, 0, nh, px, py, pz, type, tab, start, nbr, f, f + fsc, f + 2 * fsc);
     else
@@ -147,11 +151,14 @@ static inline __attribute__((always_inline)) void ev_rows(int single, int64_t nh
     }
 }
 
-MD_CLONES void sd_md_lj_energy_virial(int64_t nh, const double *x, int64_t sc, const int32_t *type,
-                                      const md_lj_table *tab, const int64_t *start, const int32_t *nbr,
-                                      sd_acc *epot, sd_acc *vir)
+MD_CLONES void sd_md_lj_energy_virial(const md_lj_energy_virial_args *a)
 {
-    const double *px = x, *py = x + sc, *pz = x + 2 * sc;
+    const int64_t nh = a->lists.home_count, sc = a->lists.position_stride;
+    const double *px = a->lists.position, *py = px + sc, *pz = px + 2 * sc;
+    const int32_t *type = a->lists.type, *nbr = a->lists.list;
+    const md_lj_table *tab = a->lists.pair_table;
+    const int64_t *start = a->lists.list_start;
+    sd_acc *epot = a->energy, *vir = a->virial;
     if (tab->ntypes == 1) ev_rows(1, nh, px, py, pz, type, tab, start, nbr, epot, vir);
     else ev_rows(0, nh, px, py, pz, type, tab, start, nbr, epot, vir);
 }

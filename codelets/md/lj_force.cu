@@ -106,21 +106,22 @@ __global__ void ev_kernel(int64_t nh, const double *__restrict__ x, int64_t sc, 
 
 } // namespace
 
-extern "C" void sd_md_lj_force_cuda(int64_t nh, const double *x, int64_t sc, const int32_t *type, const md_lj_table *tab,
-                                    const int64_t *start, const int32_t *nbr, double *f, int64_t fsc, void *stream)
+extern "C" void sd_md_lj_force_cuda(const md_lj_force_args *a, void *stream)
 {
+    const md_lj_lists *l = &a->lists;
     dim3 g, b;
-    if (!sd_cuda_dims(nh * 8, 1, 1, 0, &g, &b)) return;
-    force_kernel<<<g, b, 0, (cudaStream_t)stream>>>(nh, x, sc, type, *tab, start, nbr, f, fsc);
+    if (!sd_cuda_dims(l->home_count * 8, 1, 1, 0, &g, &b)) return;
+    force_kernel<<<g, b, 0, (cudaStream_t)stream>>>(l->home_count, l->position, l->position_stride, l->type,
+                                                    *l->pair_table, l->list_start, l->list, a->force, a->force_stride);
     sd_cuda_check("md.lj_force");
 }
 
-extern "C" void sd_md_lj_energy_virial_cuda(int64_t nh, const double *x, int64_t sc, const int32_t *type,
-                                            const md_lj_table *tab, const int64_t *start, const int32_t *nbr,
-                                            sd_acc *epot, sd_acc *vir, void *stream)
+extern "C" void sd_md_lj_energy_virial_cuda(const md_lj_energy_virial_args *a, void *stream)
 {
+    const md_lj_lists *l = &a->lists;
     dim3 g, b;
-    if (!sd_cuda_dims(nh * 8, 1, 1, SD_CUDA_RED_MAX_BLOCKS, &g, &b)) return;
-    ev_kernel<<<g, b, 0, (cudaStream_t)stream>>>(nh, x, sc, type, *tab, start, nbr, epot, vir);
+    if (!sd_cuda_dims(l->home_count * 8, 1, 1, SD_CUDA_RED_MAX_BLOCKS, &g, &b)) return;
+    ev_kernel<<<g, b, 0, (cudaStream_t)stream>>>(l->home_count, l->position, l->position_stride, l->type,
+                                                 *l->pair_table, l->list_start, l->list, a->energy, a->virial);
     sd_cuda_check("md.lj_energy_virial");
 }

@@ -1,7 +1,9 @@
 /* md_kernels.h - pure kernels of the md pack (Lennard-Jones molecular dynamics): plain C on
  * pointers, no StarPU, no runtime types but sd_acc. The particles-domain glue calls them once per
  * block; the CUDA versions (*.cu, suffix _cuda) take the same arguments as device pointers plus a
- * cudaStream_t passed as void *, and launch asynchronously on it.
+ * cudaStream_t passed as void *, and launch asynchronously on it. Kernels with many inputs take
+ * one const struct instead (md_*_args, members named and commented below; designated
+ * initialisers at the call sites), the same struct for a CPU kernel and its CUDA twin.
  *
  * Layout (all kernels):
  *  - Per-particle vectors are SoA with the component outermost: component c of particle i at
@@ -69,20 +71,44 @@ double sd_md_fcc_lattice_constant(double rho);
 void sd_md_fcc(int64_t k0, int64_t n, const int64_t nc[3], double a, double *x, int64_t sc, int64_t *id);
 /* fcc sites by id: x[i + c*sc] = site c of particle id[i] (md_fcc_site). */
 void sd_md_fcc_ids(int64_t n, const int64_t *id, const int64_t nc[3], double a, double *x, int64_t sc);
-/* Maxwell-Boltzmann velocities of particles spread over nblk blocks (block k: n[k] particles,
- * ids id[k], types type[k], velocities v[k] with component stride vsc), then the exact adjustment
- * below over all of them: total momentum 0, temperature T with 3N - 3 degrees of freedom (N =
- * the sum of n[k]). The result does not depend on how the particles are spread over blocks. */
-void sd_md_velocity_init(int nblk, const int64_t *n, const int64_t *const *id, const int32_t *const *type,
-                         double *const *v, int64_t vsc, const double *mass, int ntypes, double T, double kB,
-                         uint64_t seed);
-/* Maxwell-Boltzmann velocities: v[i + c*vsc] = sqrt(kB T / mass[type[i]]) *
- * md_gaussian(seed, id[i], 0, MD_RNG_VELOCITY, c). Follow with the exact adjustment:
+/* Maxwell-Boltzmann velocities of the particles spread over several blocks, then the exact
+ * adjustment below over all of them: total momentum 0, temperature T with 3N - 3 degrees of
+ * freedom (N = the sum of the blocks' particle counts). The result does not depend on how the
+ * particles are spread over blocks. */
+typedef struct md_velocity_init_args {
+    int block_count;                 /* number of blocks: the arrays below have one entry per block */
+    const int64_t *particle_count;   /* particles in block k */
+    const int64_t *const *id;        /* block k's global ids (each particle's draws depend on its id only) */
+    const int32_t *const *type;      /* block k's types, 0 <= type < type_count */
+    double *const *velocity;         /* out: block k's velocities (component stride velocity_stride) */
+    int64_t velocity_stride;         /* component stride of every block's velocity array */
+    const double *mass;              /* mass per type (type_count entries) */
+    int type_count;                  /* number of particle types */
+    double temperature;              /* target temperature T */
+    double kB;                       /* Boltzmann constant in the run's units (MD_KB_LJ, MD_KB_REAL) */
+    uint64_t seed;                   /* random stream (MD_RNG_VELOCITY draws) */
+} md_velocity_init_args;
+void sd_md_velocity_init(const md_velocity_init_args *a);
+/* Maxwell-Boltzmann velocities of one array of particles:
+ * velocity[i + c*velocity_stride] = sqrt(kB T / mass[type[i]]) * md_gaussian(seed, id[i], 0, MD_RNG_VELOCITY, c).
+ * Follow with the exact adjustment (sd_md_velocity_init does all of it):
  *   1. sd_md_momentum -> P[3], M;  vcm = P/M (each component: sd_acc_sum(P[c]) / sd_acc_sum(M))
  *   2. sd_md_kinetic(..., vcm, ke) -> KE' of v - vcm;  T' = md_temperature(KE', 3N-3, kB)
- *   3. sd_md_velocity_adjust(vcm, md_rescale_lambda(T', T)): total momentum 0, temperature T. */
-void sd_md_velocity_create(int64_t n, const int64_t *id, const int32_t *type, const double *mass, int ntypes,
-                           double T, double kB, uint64_t seed, double *v, int64_t vsc);
+ *   3. sd_md_velocity_adjust(vcm, md_rescale_lambda(T', T)): total momentum 0, temperature T.
+ * The CUDA version takes the same struct (id, type, velocity on the device; mass on the host). */
+typedef struct md_velocity_create_args {
+    int64_t count;                   /* number of particles */
+    const int64_t *id;               /* [count] global ids (each particle's draws depend on its id only) */
+    const int32_t *type;             /* [count] types, 0 <= type < type_count */
+    const double *mass;              /* mass per type (type_count entries) */
+    int type_count;                  /* number of particle types */
+    double temperature;              /* target temperature T */
+    double kB;                       /* Boltzmann constant in the run's units (MD_KB_LJ, MD_KB_REAL) */
+    uint64_t seed;                   /* random stream (MD_RNG_VELOCITY draws) */
+    double *velocity;                /* out: component c of particle i at velocity[i + c*velocity_stride] */
+    int64_t velocity_stride;         /* component stride of velocity */
+} md_velocity_create_args;
+void sd_md_velocity_create(const md_velocity_create_args *a);
 /* v = md_adjust(v, vs[c], lambda) = (v - vs[c]) * lambda per component; vs == NULL means 0
  * (pure scaling: Berendsen with md_berendsen_lambda, or velocity rescaling). */
 void sd_md_velocity_adjust(int64_t n, const double *vs, double lambda, double *v, int64_t vsc);
@@ -139,22 +165,36 @@ void sd_md_ghost_gather_slots(int64_t ng, const md_ghost *plan, const int64_t *c
                               int64_t *did, int32_t *dtype);
 
 /* ---- Neighbour lists (neighbor.c) -------------------------------------------------------------------
- * FULL lists in CSR for the home particles: the neighbours of i are nbr[start[i] .. start[i+1]-1],
- * indices into home+ghost (0 .. nh+ng-1), every j != i with id[j] != id[i] and
- * |x_i - x_j|^2 < rl*rl, sorted by id[j]. start has nh+1 entries (start[0] = 0).
+ * FULL lists in CSR for the home particles (nh = home_count, ng = ghost_count, rl = list_radius):
+ * the neighbours of i are list[list_start[i] .. list_start[i+1]-1], indices into home+ghost
+ * (0 .. nh+ng-1), every j != i with id[j] != id[i] and |x_i - x_j|^2 < rl*rl, sorted by id[j].
+ * list_start has nh+1 entries (list_start[0] = 0).
  * grid: cells >= rl wide covering the particles (particles outside are clamped into the edge
  * cells, which is only correct when they are within rl of the grid); NULL = a grid over the
- * bounding box of the n particles. Fastest with the home particles grouped by cell of that grid:
- * the particles domain passes sd_md_grid_block(box grid, blo, bhi) (the block's cells plus the
- * ghost layer), whose cells are the box grid's, by which the home particles are sorted.
- * Scratch: sd_md_neighbor_scratch_bytes(...) bytes (depends on n and the grid); no allocation.
- * Returns the number of entries start[nh]; when that exceeds cap, only the first cap entries are
- * written (start is complete; nbr may be NULL with cap 0 to count): grow nbr and call again.
- * Returns -1 when the scratch is too small. */
+ * bounding box of the nh+ng particles. Fastest with the home particles grouped by cell of that
+ * grid: the particles domain passes sd_md_grid_block(box grid, blo, bhi) (the block's cells plus
+ * the ghost layer), whose cells are the box grid's, by which the home particles are sorted.
+ * Scratch: sd_md_neighbor_scratch_bytes(nh+ng, x, sc, rl, grid) bytes (depends on the particles
+ * and the grid); no allocation.
+ * Returns the number of entries list_start[nh]; when that exceeds list_capacity, only the first
+ * list_capacity entries are written (list_start is complete; list may be NULL with capacity 0 to
+ * count): grow list and call again. Returns -1 when the scratch is too small. */
 size_t sd_md_neighbor_scratch_bytes(int64_t n, const double *x, int64_t sc, double rl, const md_grid *grid);
-int64_t sd_md_neighbor_build(int64_t nh, int64_t ng, const double *x, int64_t sc, const int64_t *id,
-                             double rl, const md_grid *grid, int64_t *start, int32_t *nbr, int64_t cap,
-                             void *scratch, size_t scratch_bytes);
+typedef struct md_neighbor_args {
+    int64_t home_count;              /* home particles [0, home_count): the ones that get lists */
+    int64_t ghost_count;             /* ghosts [home_count, home_count + ghost_count): list entries only */
+    const double *position;          /* home then ghost: component c of particle i at position[i + c*position_stride] */
+    int64_t position_stride;         /* component stride of position */
+    const int64_t *id;               /* home then ghost: global ids (list order; own images are left out) */
+    double list_radius;              /* rl = largest cut-off + skin: pairs closer than rl are listed */
+    const md_grid *grid;             /* cells >= rl wide covering the particles, or NULL (see above) */
+    int64_t *list_start;             /* out: home_count + 1 CSR offsets into list */
+    int32_t *list;                   /* out: neighbour indices into home+ghost (may be NULL when list_capacity is 0) */
+    int64_t list_capacity;           /* entries list has room for */
+    void *scratch;                   /* work space, sd_md_neighbor_scratch_bytes(...) bytes */
+    size_t scratch_bytes;            /* its size */
+} md_neighbor_args;
+int64_t sd_md_neighbor_build(const md_neighbor_args *a);
 /* Squared displacements md_disp2(x_i, x0_i) of the home particles since the last build, folded
  * into acc as sd_acc_extreme does value by value (acc->maxv = the largest; NaN/Inf counted in
  * acc->nonfinite). Rebuild when maxv > (skin/2)^2 or nonfinite > 0. */
@@ -167,24 +207,51 @@ int64_t sd_md_find_overlap(int64_t nh, const double *x, int64_t sc, const int32_
                            const int64_t *start, const int32_t *nbr, int64_t *j, double *r2);
 
 /* ---- Lennard-Jones (lj_force.c) ---------------------------------------------------------------------- */
-/* f[i + c*fsc] = sum over the list of i (order above) of md_lj_fr(r2, f12, f6) * (x_i - x_j)_c
- * for pairs with r2 < rc2 of their types; home particles only (f is written, not accumulated;
- * no Newton-3 scatter). x, type: home + ghost. */
-void sd_md_lj_force(int64_t nh, const double *x, int64_t sc, const int32_t *type, const md_lj_table *tab,
-                    const int64_t *start, const int32_t *nbr, double *f, int64_t fsc);
+/* What the pair kernels read: a block's particles and its lists (sd_md_neighbor_build). */
+typedef struct md_lj_lists {
+    int64_t home_count;              /* home particles [0, home_count): the ones with lists and results */
+    const double *position;          /* home then ghost: component c of particle i at position[i + c*position_stride] */
+    int64_t position_stride;         /* component stride of position */
+    const int32_t *type;             /* home then ghost: types (rows and columns of the pair table) */
+    const md_lj_table *pair_table;   /* coefficients and cut-off per pair of types (CUDA: host, copied by value) */
+    const int64_t *list_start;       /* home_count + 1 offsets: i's list is list[list_start[i] .. list_start[i+1]-1] */
+    const int32_t *list;             /* neighbour indices into home+ghost, each list sorted by id */
+} md_lj_lists;
+/* force[i + c*force_stride] = sum over the list of i (order above) of md_lj_fr(r2, f12, f6) *
+ * (x_i - x_j)_c for pairs with r2 < rc2 of their types; home particles only (force is written, not
+ * accumulated; no Newton-3 scatter). */
+typedef struct md_lj_force_args {
+    md_lj_lists lists;               /* the particles and their lists */
+    double *force;                   /* out: component c of home particle i at force[i + c*force_stride] */
+    int64_t force_stride;            /* component stride of force */
+} md_lj_force_args;
+void sd_md_lj_force(const md_lj_force_args *a);
 /* Per home particle i: e_i = sum of md_lj_energy(r2, c12, c6, eshift) and w_i = sum of
  * r2 * md_lj_fr(r2, f12, f6) (md_lj_energy_virial) over its list (pairs within their cutoff, lane
  * order as the force);
- * then sd_acc_add(epot, 0.5*e_i), sd_acc_add(vir, 0.5*w_i). Summed over all blocks: the potential
- * energy and the virial W = sum_pairs r_ij . F_ij. */
-void sd_md_lj_energy_virial(int64_t nh, const double *x, int64_t sc, const int32_t *type,
-                            const md_lj_table *tab, const int64_t *start, const int32_t *nbr,
-                            sd_acc *epot, sd_acc *vir);
+ * then sd_acc_add(energy, 0.5*e_i), sd_acc_add(virial, 0.5*w_i). Summed over all blocks: the
+ * potential energy and the virial W = sum_pairs r_ij . F_ij. */
+typedef struct md_lj_energy_virial_args {
+    md_lj_lists lists;               /* the particles and their lists */
+    sd_acc *energy;                  /* in/out: potential energy partial (initialised by the caller) */
+    sd_acc *virial;                  /* in/out: virial partial (initialised by the caller) */
+} md_lj_energy_virial_args;
+void sd_md_lj_energy_virial(const md_lj_energy_virial_args *a);
 
 /* ---- Integration (integrate.c) ------------------------------------------------------------------------ */
 /* Half kick: v = md_kick(v, f, (0.5*dt)/mass[type]) per component. */
-void sd_md_kick(int64_t n, const int32_t *type, const double *mass, int ntypes, double dt, const double *f, int64_t fsc,
-                double *v, int64_t vsc);
+typedef struct md_kick_args {
+    int64_t count;                   /* number of particles */
+    const int32_t *type;             /* [count] types, 0 <= type < type_count */
+    const double *mass;              /* mass per type (type_count entries; CUDA: host) */
+    int type_count;                  /* number of particle types */
+    double dt;                       /* the time step (the kick is half of it) */
+    const double *force;             /* component c of particle i at force[i + c*force_stride] */
+    int64_t force_stride;            /* component stride of force */
+    double *velocity;                /* in/out: component c of particle i at velocity[i + c*velocity_stride] */
+    int64_t velocity_stride;         /* component stride of velocity */
+} md_kick_args;
+void sd_md_kick(const md_kick_args *a);
 /* Drift: x = md_drift(x, v, dt) = x + dt*v (no wrap). */
 void sd_md_drift(int64_t n, double dt, const double *v, int64_t vsc, double *x, int64_t sc);
 /* x = md_wrap(x, L_c) per component: into [0, L) (call at list rebuilds, before binning). */
@@ -203,32 +270,40 @@ void sd_md_berendsen(int64_t n, double T, double T0, double dt, double tau, doub
  * particle when per_particle (LAMMPS' "thermo_modify norm yes", its default in lj units). */
 void sd_md_thermo(double ke, double pe, double w, int64_t N, double V, double kB, int per_particle, double out[5]);
 /* Langevin O step: v = md_langevin(v, c1, c2[type], md_gaussian(seed, id, step, MD_RNG_LANGEVIN, c)),
- * c1 = md_langevin_c1(gamma, dt), c2[t] = md_langevin_c2(c1, kB, T, mass[t]). */
-void sd_md_langevin(int64_t n, const int64_t *id, const int32_t *type, const double *mass, int ntypes, double dt,
-                    double gamma, double T, double kB, uint64_t seed, int64_t step, double *v, int64_t vsc);
+ * c1 = md_langevin_c1(friction, dt), c2[t] = md_langevin_c2(c1, kB, temperature, mass[t]). */
+typedef struct md_langevin_args {
+    int64_t count;                   /* number of particles */
+    const int64_t *id;               /* [count] global ids (each particle's draws depend on its id only) */
+    const int32_t *type;             /* [count] types, 0 <= type < type_count */
+    const double *mass;              /* mass per type (type_count entries; CUDA: host) */
+    int type_count;                  /* number of particle types */
+    double dt;                       /* the time step of the O step */
+    double friction;                 /* gamma, the friction coefficient (1/time) */
+    double temperature;              /* the bath's temperature T */
+    double kB;                       /* Boltzmann constant in the run's units (MD_KB_LJ, MD_KB_REAL) */
+    uint64_t seed;                   /* random stream (MD_RNG_LANGEVIN draws) */
+    int64_t step;                    /* step number: each step draws new numbers */
+    double *velocity;                /* in/out: component c of particle i at velocity[i + c*velocity_stride] */
+    int64_t velocity_stride;         /* component stride of velocity */
+} md_langevin_args;
+void sd_md_langevin(const md_langevin_args *a);
 
-/* ---- CUDA (same arguments, device pointers; tab, mass, L, vs are HOST pointers copied by value
- * into the launch; acc pointers are device sd_acc, initialised by the caller: p3 of the momentum is
- * an array of 3). Launched asynchronously on the stream (a cudaStream_t), no allocation, no copy.
- * Bitwise equal to the CPU versions. Defined only when the library is built with nvcc. ---- */
-void sd_md_lj_force_cuda(int64_t nh, const double *x, int64_t sc, const int32_t *type, const md_lj_table *tab,
-                         const int64_t *start, const int32_t *nbr, double *f, int64_t fsc, void *stream);
-void sd_md_lj_energy_virial_cuda(int64_t nh, const double *x, int64_t sc, const int32_t *type,
-                                 const md_lj_table *tab, const int64_t *start, const int32_t *nbr,
-                                 sd_acc *epot, sd_acc *vir, void *stream);
-void sd_md_kick_cuda(int64_t n, const int32_t *type, const double *mass, int ntypes, double dt, const double *f,
-                     int64_t fsc, double *v, int64_t vsc, void *stream);
+/* ---- CUDA (same arguments or argument struct, device pointers; pair_table, mass, L, vs are HOST
+ * pointers copied by value into the launch; the struct itself is read on the host during the
+ * call; acc pointers are device sd_acc, initialised by the caller: p3 of the momentum is an array
+ * of 3). Launched asynchronously on the stream (a cudaStream_t), no allocation, no copy. Bitwise
+ * equal to the CPU versions. Defined only when the library is built with nvcc. ---- */
+void sd_md_lj_force_cuda(const md_lj_force_args *a, void *stream);
+void sd_md_lj_energy_virial_cuda(const md_lj_energy_virial_args *a, void *stream);
+void sd_md_kick_cuda(const md_kick_args *a, void *stream);
 void sd_md_drift_cuda(int64_t n, double dt, const double *v, int64_t vsc, double *x, int64_t sc, void *stream);
 void sd_md_wrap_cuda(int64_t n, const double L[3], double *x, int64_t sc, void *stream);
 void sd_md_kinetic_cuda(int64_t n, const int32_t *type, const double *mass, int ntypes, const double *v, int64_t vsc,
                         const double *vs, sd_acc *ke, void *stream);
 void sd_md_momentum_cuda(int64_t n, const int32_t *type, const double *mass, int ntypes, const double *v, int64_t vsc,
                          sd_acc *p3, sd_acc *msum, void *stream);
-void sd_md_langevin_cuda(int64_t n, const int64_t *id, const int32_t *type, const double *mass, int ntypes, double dt,
-                         double gamma, double T, double kB, uint64_t seed, int64_t step, double *v,
-                         int64_t vsc, void *stream);
-void sd_md_velocity_create_cuda(int64_t n, const int64_t *id, const int32_t *type, const double *mass, int ntypes,
-                                double T, double kB, uint64_t seed, double *v, int64_t vsc, void *stream);
+void sd_md_langevin_cuda(const md_langevin_args *a, void *stream);
+void sd_md_velocity_create_cuda(const md_velocity_create_args *a, void *stream);
 void sd_md_velocity_adjust_cuda(int64_t n, const double *vs, double lambda, double *v, int64_t vsc,
                                 void *stream);
 void sd_md_fcc_cuda(int64_t k0, int64_t n, const int64_t nc[3], double a, double *x, int64_t sc, int64_t *id,

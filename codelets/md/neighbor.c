@@ -133,11 +133,17 @@ static int64_t cell_candidates(nb_scratch *s, int64_t c)
     return cnt;
 }
 
-MD_CLONES int64_t sd_md_neighbor_build(int64_t nh, int64_t ng, const double *x, int64_t sc, const int64_t *id,
-                             double rl, const md_grid *grid, int64_t *start, int32_t *nbr, int64_t cap,
-                             void *scratch, size_t scratch_bytes)
+MD_CLONES int64_t sd_md_neighbor_build(const md_neighbor_args *a)
 {
-    const int64_t n = nh + ng;
+    const int64_t nh = a->home_count, n = nh + a->ghost_count, sc = a->position_stride, cap = a->list_capacity;
+    const double *x = a->position;
+    const double rl = a->list_radius;
+    const int64_t *id = a->id;
+    const md_grid *grid = a->grid;
+    int64_t *start = a->list_start;
+    int32_t *nbr = a->list;
+    void *scratch = a->scratch;
+    const size_t scratch_bytes = a->scratch_bytes;
     nb_scratch s;
     nb_grid(n, x, sc, rl, grid, &s.g);
     s.ncell = sd_md_grid_ncells(&s.g);

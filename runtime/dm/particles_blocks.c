@@ -323,8 +323,10 @@ int sd_particles_prepare(const sd_pgeom *pg, const double *min2, int b, const sd
         *scratch = p;
         *scratch_bytes = need + need / 8;
     }
-    const int64_t nl = sd_md_neighbor_build(nh, ng, xv, xvsc, iv, pg->rl, &gb, start, nbr, pg->cap_l, *scratch,
-                                            *scratch_bytes);
+    const md_neighbor_args build = {.home_count = nh, .ghost_count = ng, .position = xv, .position_stride = xvsc,
+                                    .id = iv, .list_radius = pg->rl, .grid = &gb, .list_start = start, .list = nbr,
+                                    .list_capacity = pg->cap_l, .scratch = *scratch, .scratch_bytes = *scratch_bytes};
+    const int64_t nl = sd_md_neighbor_build(&build);
     if (nl > pg->cap_l) {
         st->need = nl;
         st->have = pg->cap_l;
