@@ -7,11 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include "graph.h"
-#include "h5out.h"
+#include "run_graph.h"
 #include "run_util.h"
-#include "stardag/stardag.h"
-#include "tap.h"
 
 enum { NX = 24, NY = 20, NZ = 16, STEPS = 3 };
 
@@ -114,6 +111,12 @@ static void graph_text(char *buf, size_t len, int halo)
              NX, NY, NZ, halo, STEPS);
 }
 
+static void describe(int s, int64_t q, double got, double want)
+{
+    diag("step %d cell (%lld,%lld,%lld): got %.17g want %.17g", s, (long long)(q % NX), (long long)(q / NX % NY),
+         (long long)(q / NX / NY), got, want);
+}
+
 static double now(void)
 {
     struct timespec ts;
@@ -193,47 +196,17 @@ int main(void)
     double *ref = reference();
     diag("naive reference: %.3f s", now() - t0);
     for (int r = 0; r < NR; r++) {
-        char text[1024], err[1024], out[1024];
+        char text[1024], out[1024];
         graph_text(text, sizeof text, runs[r].halo);
         snprintf(out, sizeof out, "%s/box%d.h5", tmpdir(), r);
-        sd_graph *g = sd_graph_parse("box.yaml", text, err, sizeof err);
-        if (!ok(g != NULL, "graph loads")) {
-            diag("%s", err);
-            continue;
-        }
-        sd_run_opts o;
-        sd_run_opts_init(&o);
-        o.out = out;
-        o.quiet = 1;
-        o.ncpu = runs[r].ncpu;
-        o.sched = runs[r].sched;
-        memcpy(o.tile, runs[r].tile, sizeof o.tile);
+        const run_spec spec = {{runs[r].tile[0], runs[r].tile[1], runs[r].tile[2]}, runs[r].ncpu, runs[r].sched};
         t0 = now();
-        int rc = sd_run(g, &o);
+        int rc = run_graph_text("box.yaml", text, out, &spec);
         double wall = now() - t0;
-        sd_graph_free(g);
+        if (!ok(rc != -1, "graph loads")) continue;
         if (!ok(rc == 0, "%s, %d CPUs, %s: runs (%.2f s)", runs[r].what, runs[r].ncpu, runs[r].sched, wall)) continue;
-        int64_t wrong = 0, first = -1, cells = 0;
-        for (int s = 1; s <= STEPS; s++) {
-            double *u;
-            int64_t nu;
-            if (sd_h5_read_field(out, "u", s, &u, &nu, err, sizeof err) < 0) {
-                diag("read step %d: %s", s, err);
-                wrong++;
-                continue;
-            }
-            cells += nu;
-            for (int64_t q = 0; q < nu && q < (int64_t)n; q++)
-                if (memcmp(&u[q], &ref[n * (s - 1) + q], sizeof *u)) {
-                    if (first < 0) {
-                        first = q;
-                        diag("step %d cell (%lld,%lld,%lld): got %.17g want %.17g", s, (long long)(q % NX),
-                             (long long)(q / NX % NY), (long long)(q / NX / NY), u[q], ref[n * (s - 1) + q]);
-                    }
-                    wrong++;
-                }
-            free(u);
-        }
+        int64_t cells;
+        const int64_t wrong = field_steps_differ(out, "u", STEPS, ref, n, &cells, describe);
         ok(cells == (int64_t)n * STEPS && wrong == 0, "  u bitwise equal to the naive periodic loop at steps 1..%d (%lld wrong)",
            STEPS, (long long)wrong);
         remove(out);

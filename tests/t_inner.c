@@ -7,11 +7,8 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include "graph.h"
-#include "h5out.h"
+#include "run_graph.h"
 #include "run_util.h"
-#include "stardag/stardag.h"
-#include "tap.h"
 
 enum { NX = 10, NY = 8, NT = 3, NE = 2, NC = 2, STEPS = 3 };
 enum { NB = NT * NE, NV = NB * NC }; /* bins and values per cell */
@@ -93,6 +90,11 @@ static double *reference(void)
     return ref;
 }
 
+static void describe(int s, int64_t q, double got, double want)
+{
+    diag("step %d value %lld: got %.17g want %.17g", s, (long long)q, got, want);
+}
+
 static const char graph[] =
     "domain:\n  grid:\n    shape: [10, 8]\n    spacing: 1\n"
     "    inner:\n      theta: {count: 3, range: [-90, 90]}\n      E: {count: 2, range: [0.1, 200]}\n"
@@ -116,45 +118,19 @@ int main(void)
     const size_t nv = (size_t)NX * NY * NV;
     double *ref = reference();
     for (int r = 0; r < NR; r++) {
-        char err[1024], out[1024];
+        char out[1024];
         snprintf(out, sizeof out, "%s/inner%d.h5", tmpdir(), r);
-        sd_graph *g = sd_graph_parse("inner.yaml", graph, err, sizeof err);
-        if (!ok(g != NULL, "graph loads")) {
-            diag("%s", err);
-            continue;
-        }
-        sd_run_opts o;
-        sd_run_opts_init(&o);
-        o.out = out;
-        o.quiet = 1;
-        o.ncpu = runs[r].ncpu;
-        o.sched = runs[r].sched;
-        memcpy(o.tile, runs[r].tile, sizeof o.tile);
-        int rc = sd_run(g, &o);
-        sd_graph_free(g);
+        const run_spec spec = {{runs[r].tile[0], runs[r].tile[1], runs[r].tile[2]}, runs[r].ncpu, runs[r].sched};
+        int rc = run_graph_text("inner.yaml", graph, out, &spec);
+        if (!ok(rc != -1, "graph loads")) continue;
         if (!ok(rc == 0, "%s, %d CPUs, %s: runs", runs[r].what, runs[r].ncpu, runs[r].sched)) continue;
-        int64_t wrong = 0, values = 0;
-        for (int s = 1; s <= STEPS; s++) {
-            double *u;
-            int64_t nu;
-            if (sd_h5_read_field(out, "psi", s, &u, &nu, err, sizeof err) < 0) {
-                diag("read step %d: %s", s, err);
-                wrong++;
-                continue;
-            }
-            values += nu;
-            for (int64_t q = 0; q < nu && q < (int64_t)nv; q++)
-                if (memcmp(&u[q], &ref[nv * (s - 1) + q], sizeof *u)) {
-                    if (!wrong) diag("step %d value %lld: got %.17g want %.17g", s, (long long)q, u[q], ref[nv * (s - 1) + q]);
-                    wrong++;
-                }
-            free(u);
-        }
+        int64_t values;
+        const int64_t wrong = field_steps_differ(out, "psi", STEPS, ref, nv, &values, describe);
         ok(values == (int64_t)nv * STEPS && wrong == 0,
            "  every value of every bin bitwise equal to the naive periodic loop at steps 1..%d (%lld wrong)", STEPS,
            (long long)wrong);
         if (r == 0) {
-            char cmd[2048];
+            char cmd[4096];
             snprintf(cmd, sizeof cmd, "h5ls '%s/fields/psi/00000001' && h5dump -a /fields/psi/inner_axes -a "
                      "/fields/psi/inner_counts '%s'", out, out);
             FILE *p = popen(cmd, "r");

@@ -54,7 +54,10 @@ static void record(void *ctx, const sd_task *t)
         const char *what = t->kind == SD_TASK_OP ? t->op->cl->name : t->kind == SD_TASK_PACK ? "halo pack"
                          : t->kind == SD_TASK_UNPACK ? "halo unpack" : t->kind == SD_TASK_COMBINE ? "combine" : "snapshot";
         char extra[128] = "";
-        if (t->kind == SD_TASK_PACK || t->kind == SD_TASK_UNPACK) snprintf(extra, sizeof extra, " %s", c->g->fields[t->field].name);
+        if ((t->kind == SD_TASK_PACK || t->kind == SD_TASK_UNPACK) && t->box) /* a full-box round names its axis */
+            snprintf(extra, sizeof extra, " %s (%c)", c->g->fields[t->field].name, "xyz"[t->axis]);
+        else if (t->kind == SD_TASK_PACK || t->kind == SD_TASK_UNPACK)
+            snprintf(extra, sizeof extra, " %s", c->g->fields[t->field].name);
         if (t->tile >= 0) fprintf(c->out, "  t%d [label=\"%s%s\\ntile %d\", fillcolor=%s];\n", id, what, extra, t->tile, color[t->kind]);
         else fprintf(c->out, "  t%d [label=\"%s%s\", fillcolor=%s];\n", id, what, extra, color[t->kind]);
     }
