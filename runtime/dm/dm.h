@@ -58,15 +58,14 @@ typedef struct sd_dm_opts {
 /* The run's output file (fields go there; see sd_dm_class.write_snapshot). */
 struct sd_h5out;
 
-/* Where a field's values live in a domain ("cells", "particles"; meshes: vertices, faces, edges). */
-#define SD_DM_MAX_LOCATIONS 4
-
 typedef struct sd_dm_class {
     const char *name;          /* the key under domain: in a graph */
     sd_domain_kind kind;
     sd_on codelets;            /* the codelets it runs (sd_codelet.domain) */
     unsigned patterns;         /* the access patterns it implements: bits 1 << sd_pattern */
-    const char *const *locations; /* NULL-terminated; a field's location indexes it (0 = default) */
+    /* where a field's values may live ("cells", "bins"; "particles"; meshes: vertices, faces,
+     * edges): NULL-terminated, a field's location indexes it (0 = the default) */
+    const char *const *locations;
     /* in a CUDA-only run, ops without a CUDA implementation run on CPUs rather than refusing */
     int cpu_fallback;
     /* its fields go to the run's file (the summary counts field steps) */
@@ -95,7 +94,8 @@ typedef struct sd_dm_class {
      * NULL. 0, or -1 with a message. quiet: print nothing; write: also into the domain's output
      * (0 once writing failed). */
     int (*on_scalars)(sd_dm *dm, const struct sd_record *r, int quiet, int write, char *err, size_t errlen);
-    /* The output file's spatial layout for fields (ndim 0: the domain writes no fields there). */
+    /* The run file's /grid group: the spatial layout its fields are written on (a particle domain,
+     * which writes none there, gives one cell per particle). */
     void (*field_layout)(const sd_dm *dm, int *ndim, int64_t shape[3], double spacing[3]);
     /* The summary's description of the parts ("8 tiles (1x1x8) of 64x64x8 cells"); rate: the
      * domain's throughput unit per second for steps_done steps in wall seconds (may be NULL). */
