@@ -40,7 +40,8 @@ for graph in graphs/*/*.yaml; do
   done
   # what they print, timings and values blanked (the values are in the files)
   for side in ref new; do
-    sed -E -e '/worker busy/d' -e 's/[0-9]+\.[0-9]+(e[-+]?[0-9]+)?%?//g' "$out/$side/$name/run.log" >"$out/$side/$name/run.txt"
+    sed -E -e '/worker busy/d' -e 's/[0-9]+(\.[0-9]+)?e[-+]?[0-9]+//g' -e 's/[0-9]+\.[0-9]+%?//g' -e 's/ +/ /g' \
+      "$out/$side/$name/run.log" >"$out/$side/$name/run.txt"
   done
   n=$((n + 1))
   if diff "$out/ref/$name/run.txt" "$out/new/$name/run.txt" > "$out/$name-log.diff"; then
