@@ -43,6 +43,70 @@ runrc "$sd" run "$g" --set cells=8 --steps 60 --tiles 5
 t "more blocks than cell layers along z is refused, naming the limit" \
   sh -c "test $(rc) -ne 0 && grep -q '5 blocks asked for, but the box has only 4 cell layers' '$tmp/err'"
 
+# 2b. More blocks than 4, up to one block per cell layer: tests/graphs/md-slab.yaml, 1800 atoms in a
+# tall box whose cell grid is 2 x 2 x 10 (so 10 blocks is the most), 60 steps with rebuilds, thermo
+# and trajectory every 10 steps; and md-slab-langevin.yaml (a Langevin thermostat, 100 steps). Each
+# run's summary must name its blocks and the cell grid; scalars (stardag compare) and the trajectory's
+# positions and velocities (their raw bytes, h5dump -b) must be bitwise those of the 1-block run.
+slab="$top_srcdir/tests/graphs/md-slab.yaml"
+slab_lgv="$top_srcdir/tests/graphs/md-slab-langevin.yaml"
+# raw bytes of dataset $2 of file $1 into $3
+raw() { h5dump -d "$2" -b NATIVE -o "$3" "$1" >/dev/null 2>&1 && test -s "$3"; }
+# same_traj A.h5md B.h5md WHAT: WHAT (position or velocity) of two trajectories, byte for byte
+same_traj() { raw "$1" "/particles/all/$3/value" "$tmp/raw1" && raw "$2" "/particles/all/$3/value" "$tmp/raw2" &&
+              cmp -s "$tmp/raw1" "$tmp/raw2"; }
+# slab_run GRAPH NAME BLOCKS NCPU SCHED: run, summary in $tmp/sum-NAME-BLOCKS, outputs NAME-BLOCKS.h5/.h5md
+slab_run() {
+  rm -f "$2.h5md"
+  "$sd" run "$1" --tiles "$3" --ncpu "$4" --sched "$5" --out "$tmp/$2-$3.h5" >"$tmp/sum-$2-$3" 2>&1 &&
+    mv "$2.h5md" "$tmp/$2-$3.h5md"
+}
+for r in "1 1 eager" "5 2 lws" "6 3 random" "8 4 dmda" "10 2 ws" "7 4 prio"; do
+  set -- $r
+  slab_run "$slab" md-slab "$1" "$2" "$3"
+  t "md-slab, $1 blocks, $2 CPUs, sched $3: runs and writes its outputs" test -s "$tmp/md-slab-$1.h5" -a -s "$tmp/md-slab-$1.h5md"
+  t "md-slab, $1 blocks: the summary says 1800 particles in $1 blocks (slabs of a 2x2x10 cell grid)" \
+    grep -q "1800 particles in $1 blocks (slabs of a 2x2x10 cell grid;" "$tmp/sum-md-slab-$1"
+  [ "$1" = 1 ] && continue
+  t "md-slab: thermo with $1 blocks == 1 block, bitwise" "$sd" compare "$tmp/md-slab-1.h5" "$tmp/md-slab-$1.h5"
+  t "md-slab: trajectory positions with $1 blocks == 1 block, bitwise" same_traj "$tmp/md-slab-1.h5md" "$tmp/md-slab-$1.h5md" position
+  t "md-slab: trajectory velocities with $1 blocks == 1 block, bitwise" same_traj "$tmp/md-slab-1.h5md" "$tmp/md-slab-$1.h5md" velocity
+done
+rb=$(sed -n 's/.*, \([0-9][0-9]*\) neighbour-list rebuilds.*/\1/p' "$tmp/sum-md-slab-1")
+t "md-slab: the 60 steps rebuild the lists several times (got ${rb:-none}), so particles change blocks" test "${rb:-0}" -ge 3
+t "md-slab: 7 trajectory frames of 1800 x 3 positions" sh -c "h5dump -H -d /particles/all/position/value '$tmp/md-slab-1.h5md' | grep -q '( 7, 1800, 3 )'"
+raw "$tmp/md-slab-1.h5md" /particles/all/position/value "$tmp/raw1"
+raw "$tmp/md-slab-1.h5md" /particles/all/velocity/value "$tmp/raw2"
+t "md-slab: the comparison would notice (positions and velocities differ as bytes)" sh -c "! cmp -s '$tmp/raw1' '$tmp/raw2'"
+runrc "$sd" run "$slab" --tiles 11 --out "$tmp/md-slab-11.h5"
+t "md-slab: 11 blocks on a 10-layer cell grid is refused, naming the limit" \
+  sh -c "test $(rc) -ne 0 && grep -q '11 blocks asked for, but the box has only 10 cell layers' '$tmp/err'"
+for r in "1 1 lws" "6 2 eager" "10 4 dmda"; do
+  set -- $r
+  slab_run "$slab_lgv" md-slab-langevin "$1" "$2" "$3"
+  t "md-slab-langevin, $1 blocks, $2 CPUs, sched $3: runs and writes its outputs" \
+    test -s "$tmp/md-slab-langevin-$1.h5" -a -s "$tmp/md-slab-langevin-$1.h5md"
+  t "md-slab-langevin, $1 blocks: the summary says 1800 particles in $1 blocks" \
+    grep -q "1800 particles in $1 blocks (slabs of a 2x2x10 cell grid;" "$tmp/sum-md-slab-langevin-$1"
+  [ "$1" = 1 ] && continue
+  t "md-slab-langevin: thermo with $1 blocks == 1 block, bitwise" \
+    "$sd" compare "$tmp/md-slab-langevin-1.h5" "$tmp/md-slab-langevin-$1.h5"
+  for w in position velocity; do
+    t "md-slab-langevin: trajectory $w values with $1 blocks == 1 block, bitwise" \
+      same_traj "$tmp/md-slab-langevin-1.h5md" "$tmp/md-slab-langevin-$1.h5md" $w
+  done
+done
+t "md-slab-langevin: 11 trajectory frames" \
+  sh -c "h5dump -H -d /particles/all/velocity/value '$tmp/md-slab-langevin-1.h5md' | grep -q '( 11, 1800, 3 )'"
+t "md-slab-langevin: the thermostat acts (its trajectory differs from md-slab's at the same step 60)" \
+  sh -c "h5dump -d /particles/all/velocity/value -s 6,0,0 -c 1,1800,3 -b NATIVE -o '$tmp/raw1' '$tmp/md-slab-1.h5md' &&
+         h5dump -d /particles/all/velocity/value -s 6,0,0 -c 1,1800,3 -b NATIVE -o '$tmp/raw2' '$tmp/md-slab-langevin-1.h5md' &&
+         test -s '$tmp/raw1' && ! cmp -s '$tmp/raw1' '$tmp/raw2'"
+Tl=$(vals "$tmp/md-slab-langevin-1.h5" /scalars/temp | tail -n 1)
+Tn=$(vals "$tmp/md-slab-1.h5" /scalars/temp | tail -n 1)
+t "md-slab-langevin: T at step 100 = $Tl, within 10% of the bath's 1.0 (without the thermostat, at step 60: $Tn, not)" \
+  sh -c "awk -v a='$Tl' 'BEGIN { exit !(a > 0.9 && a < 1.1) }' && awk -v a='$Tn' 'BEGIN { exit !(a < 0.9 || a > 1.1) }'"
+
 # 3. The trajectory: H5MD frames every 10 steps and at the end, in id order.
 runrc h5dump -H -d /particles/all/position/value "$tmp/b1.h5md"
 t "trajectory: 7 frames of 2048 x 3 positions" grep -q "( 7, 2048, 3 )" "$tmp/out"
