@@ -5,6 +5,11 @@ tests_t_lattice_physics_SOURCES = tests/t_lattice_physics.c tests/run_util.h
 tests_t_reproducible_SOURCES = tests/t_reproducible.c tests/run_util.h
 TESTS += tests/t_halo tests/t_lattice_physics tests/t_reproducible tests/t_cli.sh
 EXTRA_DIST += tests/t_cli.sh tests/graphs/kg-walls.yaml tests/graphs/kg-absorb-1d.yaml tests/graphs/blowup.yaml
+# absorbing and mixed boundaries: bitwise the same over tilings (thin and uneven), schedulers, workers
+check_PROGRAMS += tests/t_absorb_tiling
+tests_t_absorb_tiling_SOURCES = tests/t_absorb_tiling.c tests/run_util.h
+TESTS += tests/t_absorb_tiling
+EXTRA_DIST += tests/graphs/kg-absorb-3d.yaml tests/graphs/kg-mixed-bc.yaml tests/graphs/kg-absorb-f32.yaml
 TESTS += tests/t_example.sh
 EXTRA_DIST += tests/t_example.sh
 check_PROGRAMS += tests/t_registry tests/t_whole tests/t_box_stencil tests/t_inner
@@ -23,5 +28,6 @@ EXTRA_DIST += tests/t_report.sh tests/data/trace-small.json
 # stardag compare, calibrate, verify
 TESTS += tests/t_compare.sh tests/t_calibrate.sh tests/t_verify.sh
 TESTS += tests/t_md_run.sh tests/t_sizes.sh tests/t_kinds.sh
-EXTRA_DIST += tests/t_sizes.sh tests/t_kinds.sh tests/graphs/all-grid-codelets.yaml tests/t_md_run.sh tests/data/md-lj.yaml tests/data/md-langevin.yaml
+EXTRA_DIST += tests/t_sizes.sh tests/t_kinds.sh tests/graphs/all-grid-codelets.yaml tests/t_md_run.sh \
+	tests/data/md-lj.yaml tests/data/md-langevin.yaml tests/graphs/md-slab.yaml tests/graphs/md-slab-langevin.yaml
 EXTRA_DIST += tests/t_compare.sh tests/t_calibrate.sh tests/t_verify.sh

@@ -34,14 +34,62 @@ $(SANITIZE_DIR)/config.status: $(top_srcdir)/configure $(top_builddir)/config.st
 	  cd '$(SANITIZE_DIR)' && $(SHELL) '$(abs_top_srcdir)/configure' --quiet "$$@" \
 	    CFLAGS='$(SANITIZE_CFLAGS)' LDFLAGS='$(SANITIZE_LINK_FLAGS)'
 
+# (all, then the test programs: in one make -jN the two would relink libstardag.la at once, since
+# automake's all recurses into a second make that does not see the first one's targets)
 check-sanitize: $(SANITIZE_DIR)/config.status
-	$(SANITIZE_BUILD_ENV) cd '$(SANITIZE_DIR)' && $(MAKE) $(AM_MAKEFLAGS) all $(check_PROGRAMS)
+	$(SANITIZE_BUILD_ENV) cd '$(SANITIZE_DIR)' && $(MAKE) $(AM_MAKEFLAGS) all && $(MAKE) $(AM_MAKEFLAGS) $(check_PROGRAMS)
 	rm -rf '$(SANITIZE_LOGS)' && $(MKDIR_P) '$(SANITIZE_LOGS)'
 	@$(SANITIZE_TEST_ENV) cd '$(SANITIZE_DIR)' && $(MAKE) $(AM_MAKEFLAGS) check; rc=$$?; \
 	for f in '$(SANITIZE_LOGS)'/*; do \
 	  test -f "$$f" || continue; echo "=== sanitizer report $$f"; cat "$$f"; rc=1; done; \
 	if test $$rc -eq 0; then echo "check-sanitize: all tests pass under ASan+UBSan+LSan, no reports"; \
 	else echo "check-sanitize: FAILED (see $(SANITIZE_DIR)/test-suite.log and the reports above)" >&2; fi; \
+	exit $$rc
+
+# make check-tsan: the tests that run StarPU tasks under ThreadSanitizer, in a separate build tree
+# $(TSAN_DIR) configured like $(SANITIZE_DIR) (same configure arguments, plus -fsanitize=thread).
+# Every stardag object (library, CLI, codelets, tests) is instrumented; StarPU, hwloc, HDF5 and the
+# C runtime are Debian's, not instrumented: TSan still sees their pthread calls (interceptors), but
+# not their own atomics. tests/tsan.supp may therefore name third-party frames only, each with its
+# reason; a report whose frames are stardag's is not suppressible and fails the target. Reports go
+# to files (any process, including the CLI run by the shell tests) and the recipe prints them.
+# TSAN_TESTS: the tests that submit StarPU tasks (kernels, loader and pure-C tests add nothing a
+# thread could race on). check-tsan TSAN_TESTS='tests/t_x ...' runs a subset.
+TSAN_DIR = $(abs_top_builddir)/_tsan
+TSAN_CFLAGS = -g -O1 -fno-omit-frame-pointer -fsanitize=thread
+TSAN_LINK_FLAGS = -fsanitize=thread
+TSAN_LOGS = $(TSAN_DIR)/tsan-logs
+TSAN_TESTS = tests/t_whole tests/t_reproducible tests/t_absorb_tiling tests/t_lattice_physics tests/t_md_run.sh \
+	tests/t_cli.sh tests/t_example.sh tests/t_compare.sh tests/t_calibrate.sh tests/t_report.sh tests/t_trace.sh \
+	tests/t_verify.sh
+# - halt_on_error=0: every report of a process is written (exitcode 66 then fails it anyway);
+# - second_deadlock_stack=1: lock-order reports show both acquisitions;
+# - HWLOC_COMPONENTS=-pci as for check-sanitize (the same machine view as the other targets);
+# - SD_TEST_SHORT=1: tests/t_md_run.sh reports its long physics runs (NVE over 10,000 steps, the
+#   thermostats over 1000 steps: minutes under TSan, no interleaving the other runs lack) as skipped.
+TSAN_TEST_ENV = \
+	TSAN_OPTIONS=halt_on_error=0:exitcode=66:second_deadlock_stack=1:suppressions=$(abs_top_srcdir)/tests/tsan.supp:print_suppressions=0:log_path=$(TSAN_LOGS)/tsan; \
+	HWLOC_COMPONENTS=-pci; SD_TEST_SHORT=1; \
+	export TSAN_OPTIONS HWLOC_COMPONENTS SD_TEST_SHORT;
+EXTRA_DIST += tests/tsan.supp
+
+$(TSAN_DIR)/config.status: $(top_srcdir)/configure $(top_builddir)/config.status
+	@if test -f '$(abs_top_srcdir)/config.status'; then \
+	  echo "check-tsan: the source tree is configured in place (configure then refuses a second build" >&2; \
+	  echo "tree); run 'make distclean' there and build out of tree, e.g. in _build/" >&2; exit 1; fi
+	$(MKDIR_P) '$(TSAN_DIR)'
+	eval "set -- $$($(SHELL) '$(abs_top_builddir)/config.status' --config)"; \
+	  cd '$(TSAN_DIR)' && $(SHELL) '$(abs_top_srcdir)/configure' --quiet "$$@" \
+	    CFLAGS='$(TSAN_CFLAGS)' LDFLAGS='$(TSAN_LINK_FLAGS)'
+
+check-tsan: $(TSAN_DIR)/config.status
+	cd '$(TSAN_DIR)' && $(MAKE) $(AM_MAKEFLAGS) all && $(MAKE) $(AM_MAKEFLAGS) $(check_PROGRAMS)
+	rm -rf '$(TSAN_LOGS)' && $(MKDIR_P) '$(TSAN_LOGS)'
+	@$(TSAN_TEST_ENV) cd '$(TSAN_DIR)' && $(MAKE) $(AM_MAKEFLAGS) check TESTS='$(TSAN_TESTS)'; rc=$$?; \
+	for f in '$(TSAN_LOGS)'/*; do \
+	  test -f "$$f" || continue; echo "=== ThreadSanitizer report $$f"; cat "$$f"; rc=1; done; \
+	if test $$rc -eq 0; then echo "check-tsan: $(TSAN_TESTS) pass under ThreadSanitizer, no reports"; \
+	else echo "check-tsan: FAILED (see $(TSAN_DIR)/test-suite.log and the reports above)" >&2; fi; \
 	exit $$rc
 
 # make check-valgrind: the CLI and the C API example of this (normal) build under Valgrind memcheck.
@@ -77,7 +125,7 @@ check-valgrind: all $(check_PROGRAMS)
 	test $$rc -eq 0 && echo "check-valgrind: clean"; exit $$rc
 
 clean-sanitize:
-	-rm -rf '$(SANITIZE_DIR)'
+	-rm -rf '$(SANITIZE_DIR)' '$(TSAN_DIR)'
 distclean-local: clean-sanitize
 
-.PHONY: check-sanitize check-valgrind clean-sanitize
+.PHONY: check-sanitize check-tsan check-valgrind clean-sanitize
