@@ -280,11 +280,9 @@ static int grid_create(sd_dm *dm, const sd_dm_opts *o, char *err, size_t errlen)
         int np = sd_reduce_partials(op->cl);
         if (sd_eng_partials(nt, np, &G->part_mem[slot], &G->part_h[(size_t)slot * nt]) < 0) goto oom;
     }
-    G->info = (sd_check_info){.ndim = g->domain.ndim, .dt = g->run.dt};
-    for (int d = 0; d < 3; d++) {
-        G->info.shape[d] = g->domain.shape[d];
-        G->info.dx[d] = g->domain.spacing[d];
-    }
+    /* what finish hooks see: the same as validate hooks did at load */
+    G->info = (sd_check_info){.dt = g->run.dt};
+    if (dm->cls->syntax->check_info) dm->cls->syntax->check_info(g, &G->info);
     return 0;
 oom:
     snprintf(err, errlen, "out of memory allocating fields (%d tiles)", G ? G->nt : 0);
@@ -362,10 +360,8 @@ static void emit_op(grid *G, const sd_task *t)
 
 static void emit_combine(grid *G, const sd_task *t)
 {
-    starpu_data_handle_t *parts = sd_eng_xmalloc(sizeof *parts * (size_t)G->nt);
-    for (int tl = 0; tl < G->nt; tl++) parts[tl] = G->part_h[(size_t)t->slot * G->nt + tl];
-    sd_eng_submit_combine(G->dm->e, G->k_combine, t->op, t->step, G->nt, parts, &G->info);
-    free(parts);
+    /* the slot's partials are contiguous: [slot * nt + tile] */
+    sd_eng_submit_combine(G->dm->e, G->k_combine, t->op, t->step, G->nt, &G->part_h[(size_t)t->slot * G->nt], &G->info);
 }
 
 static void emit_halo(grid *G, const sd_task *t)

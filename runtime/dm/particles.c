@@ -115,9 +115,9 @@ static int particles_create(sd_dm *dm, const sd_dm_opts *o, char *err, size_t er
     const double kB = sd_units_kB(P->units);
     D->view = (sd_pdomain){.count = P->count, .kB = kB, .ntypes = P->ntypes, .mass = P->mass, .pair = &D->pair_table};
     memcpy(D->view.box, P->box, sizeof D->view.box);
-    D->info = (sd_check_info){.ndim = 3, .shape = {P->count, 1, 1}, .dx = {1, 1, 1}, .dt = g->run.dt,
-                              .count = P->count, .kB = kB, .ntypes = P->ntypes, .mass = P->mass};
-    memcpy(D->info.box, P->box, sizeof D->info.box);
+    /* what finish hooks see: the same as validate hooks did at load */
+    D->info = (sd_check_info){.dt = g->run.dt};
+    if (dm->cls->syntax->check_info) dm->cls->syntax->check_info(g, &D->info);
     if (register_blocks(D, err, errlen) < 0) return -1;
     sd_particles_assign(&D->geom, P, D->host_blocks); /* before any task: host memory is StarPU's copy */
 

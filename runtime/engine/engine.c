@@ -216,9 +216,10 @@ void sd_eng_submit_combine(sd_engine *e, int kind, const sd_gop *op, int64_t ste
     *ca = (combine_arg){sd_eng_meter(e, kind), op, nparts, *info, sd_eng_step_scalars(e, step)};
     ca->info.param = op->param;
     ca->rec->expected++;
+    /* one combine per reduction and step: no allocation for the usual part counts */
     const int n = nparts + SD_MAX_ACC;
-    starpu_data_handle_t *h = sd_eng_xmalloc(sizeof *h * (size_t)n);
-    enum starpu_data_access_mode *m = sd_eng_xmalloc(sizeof *m * (size_t)n);
+    starpu_data_handle_t hs[64], *h = n > 64 ? sd_eng_xmalloc(sizeof *h * (size_t)n) : hs;
+    enum starpu_data_access_mode ms[64], *m = n > 64 ? sd_eng_xmalloc(sizeof *m * (size_t)n) : ms;
     int k = 0;
     for (; k < nparts; k++) {
         h[k] = parts[k];
@@ -230,8 +231,8 @@ void sd_eng_submit_combine(sd_engine *e, int kind, const sd_gop *op, int64_t ste
             m[k++] = STARPU_W;
         }
     sd_eng_submit(e, kind, -1, step, ca, sizeof *ca, 1, k, h, m);
-    free(h);
-    free(m);
+    if (h != hs) free(h);
+    if (m != ms) free(m);
 }
 
 /* ---- CUDA glue ----------------------------------------------------------------------------- */
@@ -362,14 +363,14 @@ void sd_engine_free(sd_engine *e)
 const char *sd_engine_unrunnable(const sd_engine *e) { return e->unrunnable; }
 int64_t sd_engine_tasks_submitted(const sd_engine *e) { return e->submitted; }
 int64_t sd_engine_busy_ns(const sd_engine *e, int worker) { return e->busy[worker]; }
-int sd_engine_stats(const sd_engine *e, const sd_codelet_stats **stats)
+int sd_engine_stats(sd_engine *e, const sd_codelet_stats **stats)
 {
     sd_codelet_stats *v = realloc(e->stats_view, sizeof *v * (size_t)(e->nkinds + 1));
     if (!v) {
         fprintf(stderr, "stardag: out of memory\n");
         exit(SD_EXIT_RUNTIME);
     }
-    ((sd_engine *)e)->stats_view = v; /* a cache: the engine's state is unchanged */
+    e->stats_view = v;
     for (int i = 0; i < e->nkinds; i++) v[i] = e->kinds[i]->stats;
     *stats = v;
     return e->nkinds;

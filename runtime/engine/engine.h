@@ -68,7 +68,8 @@ void sd_record_free(sd_record *r);
 const char *sd_engine_fatal(const sd_engine *e);
 
 int64_t sd_engine_tasks_submitted(const sd_engine *e);
-int sd_engine_stats(const sd_engine *e, const sd_codelet_stats **stats);
+/* The rows of every task kind, side by side (valid until the next call). */
+int sd_engine_stats(sd_engine *e, const sd_codelet_stats **stats);
 /* Kernel time of a worker, summed over its tasks. */
 int64_t sd_engine_busy_ns(const sd_engine *e, int worker);
 /* NULL when every codelet can run under the engine's arch restriction, else the name of one
