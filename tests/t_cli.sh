@@ -5,6 +5,31 @@ g="$top_srcdir/graphs/lattice/kg-packet.yaml"
 
 runrc "$sd" --version
 t "--version names stardag and StarPU" grep -q "^stardag .*(StarPU 1\.3\.[0-9]*; CUDA \(yes\|no\); FxT \(yes\|no\); MPI \(yes\|no\))" "$tmp/out"
+# every command answers --help and -h with its own usage on stdout, exit 0
+for c in run check dot codelets verify compare calibrate report; do
+  for h in --help -h; do
+    runrc "$sd" $c $h
+    t "$c $h: its usage on stdout, exit 0, nothing on stderr" sh -c "test $(rc) = 0 && grep -q '^usage: stardag $c\\b' '$tmp/out' && ! test -s '$tmp/err'"
+  done
+done
+runrc "$sd" run "$g" --steps 5 --help
+t "run FILE --steps 5 --help: the usage, exit 0 (nothing runs)" sh -c "test $(rc) = 0 && grep -q '^usage: stardag run ' '$tmp/out' && ! grep -q 'stardag: kg-packet:' '$tmp/out'"
+runrc "$sd" --help
+t "stardag --help: the overview names every command" sh -c "test $(rc) = 0 && grep -q 'stardag report' '$tmp/out' && grep -q 'COMMAND --help' '$tmp/out'"
+runrc "$sd" codelets extra
+t "codelets with an argument: exit 2" sh -c "test $(rc) = 2 && grep -q \"codelets takes no arguments, got 'extra'\" '$tmp/err'"
+
+# an unknown scheduler is refused before StarPU starts, listing StarPU's own names
+runrc "$sd" run "$g" --set n=16 --steps 2 --out "" --sched foo
+t "--sched foo: exit 2" test "$(rc)" = 2
+t "--sched foo: says so and where it came from" grep -q "unknown scheduler 'foo' (from --sched)" "$tmp/err"
+t "--sched foo: lists the valid names (from StarPU)" sh -c "grep -q 'lws' '$tmp/err' && grep -q 'dmdas' '$tmp/err' && grep -q 'eager' '$tmp/err'"
+t "--sched foo: StarPU never started (no run, no StarPU warning)" sh -c "! grep -q 'stardag: kg-packet:' '$tmp/out' && ! grep -qi 'warning' '$tmp/err'"
+STARPU_SCHED=bogus runrc "$sd" run "$g" --set n=16 --steps 2 --out ""
+t "STARPU_SCHED=bogus: exit 2 naming the environment" sh -c "test $(rc) = 2 && grep -q \"unknown scheduler 'bogus' (from STARPU_SCHED in the environment)\" '$tmp/err'"
+STARPU_SCHED=bogus runrc "$sd" run "$g" --set n=16 --steps 2 --out "" --sched eager
+t "--sched eager wins over STARPU_SCHED=bogus" sh -c "test $(rc) = 0 && grep -q 'sched eager' '$tmp/out'"
+
 runrc "$sd" check "$g"
 t "check accepts the demo graph (exit 0)" test "$(rc)" = 0
 t "check says what it loaded" grep -q "kg-packet.yaml: ok (3D grid, 2 fields" "$tmp/out"
@@ -31,6 +56,17 @@ t "dot: exit 0" test "$(rc)" = 0
 t "dot: a digraph with leapfrog tasks on 4 tiles" grep -q 'lattice.kg_leapfrog\\ntile 3' "$tmp/out"
 t "dot: halo exchange feeds the stencil" grep -q "halo unpack E" "$tmp/out"
 t "dot: has dependency edges" grep -q " -> " "$tmp/out"
+t "dot: by default the first step where every op runs (lcm of every 10 and 50)" grep -q 'label="kg-packet: step 50 of 300 (every op runs), 4 tiles"' "$tmp/out"
+t "dot: the every-10 ops and the every-50 finite check appear" sh -c "grep -q 'lattice.energy' '$tmp/out' && grep -q 'common.count_nonfinite' '$tmp/out'"
+runrc "$sd" dot "$g" --set n=32 --tiles 32x32x8 --step 1
+t "dot --step 1: the label names the step and the ops not due" grep -q 'label="kg-packet: step 1 of 300 (not due: lattice.energy (every 10), common.max_abs (every 10), common.count_nonfinite (every 50)), 4 tiles"' "$tmp/out"
+t "dot --step 1: no energy task" sh -c "! grep -q 'lattice.energy.ntile' '$tmp/out'"
+runrc "$sd" dot "$g" --set n=32 --tiles 32x32x8 --step 20
+t "dot --step 20: energy but no finite-check task" sh -c "grep -q 'lattice.energy.ntile' '$tmp/out' && ! grep -q 'count_nonfinite.ntile' '$tmp/out'"
+runrc "$sd" dot "$g" --step 301
+t "dot --step beyond the run: exit 2" sh -c "test $(rc) = 2 && grep -q 'step 301 is beyond the run' '$tmp/err'"
+runrc "$sd" dot "$g" --step 0
+t "dot --step 0: exit 2" test "$(rc)" = 2
 
 # a blow-up stops the run with exit 3 and a message naming the step; completed output stays readable
 runrc "$sd" run "$top_srcdir/tests/graphs/blowup.yaml" --out "$tmp/blowup.h5" --quiet

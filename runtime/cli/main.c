@@ -15,14 +15,35 @@ static const char usage[] =
     "                        [--tiles X[xY[xZ]]] [--out FILE] [--trace FILE.json] [--set NAME=VALUE]...\n"
     "                        [--max-inflight K] [--quiet]\n"
     "       stardag check FILE [--set NAME=VALUE]...   load and validate only\n"
-    "       stardag dot FILE [--tiles ...] [--ncpu N]  one step's task DAG as Graphviz DOT\n"
+    "       stardag dot FILE [--step N] [--tiles ...]  one step's task DAG as Graphviz DOT\n"
     "       stardag codelets                           list codelets with their buffers and parameters\n"
     "       stardag verify [CODELET...]                CPU vs CUDA on the same inputs, per codelet\n"
     "       stardag compare A.h5 B.h5 [--rtol R] [--atol A] [--any]   compare two run outputs (--any: any HDF5 files)\n"
     "       stardag calibrate FILE [run options]       calibrate performance models and print them\n"
     "       stardag report RUN.h5 [--trace T.json] [--out DIR]   charts of a run (SVG)\n"
     "       stardag --version\n"
+    "stardag COMMAND --help shows a command's options.\n"
     "StarPU's environment variables (STARPU_SCHED, STARPU_NCPU, ...) apply; flags win.\n";
+
+static const char run_usage[] =
+    "usage: stardag run FILE [options]   run a graph\n"
+    "  --steps N            N steps instead of the graph's run.steps\n"
+    "  --set NAME=VALUE     override a graph parameter (repeatable)\n"
+    "  --tiles X[xY[xZ]]    tile shape in cells (particles: --tiles N blocks)\n"
+    "  --ncpu N, --ncuda N  CPU and CUDA workers (STARPU_NCPU, STARPU_NCUDA)\n"
+    "  --arch any|cpu|cuda  where tasks may run (default any)\n"
+    "  --sched NAME         StarPU scheduler (STARPU_SCHED); default dmdas with a GPU, else lws\n"
+    "  --max-inflight K     steps submitted ahead of completion (default 4)\n"
+    "  --out FILE           output file instead of output.file; --out \"\" writes none\n"
+    "  --trace FILE.json    Chrome/Perfetto trace of every task\n"
+    "  --quiet, -q          no progress line, no summary\n"
+    "Exit: 0 done, 1 runtime error, 2 bad graph or usage, 3 a check failed, 130 interrupted.\n";
+static const char check_usage[] =
+    "usage: stardag check FILE [--set NAME=VALUE]...\n"
+    "  load and validate the graph without running it; prints what it declares. Exit 0 or 2.\n";
+static const char codelets_usage[] =
+    "usage: stardag codelets\n"
+    "  list every codelet: domain, pattern, implementations, roles (access, halo) and parameters.\n";
 
 static int bad_usage(const char *fmt, const char *arg)
 {
@@ -99,7 +120,11 @@ int main(int argc, char **argv)
         return 0;
     }
     sd_register_builtin_codelets();
-    if (!strcmp(cmd, "codelets")) return list_codelets();
+    if (!strcmp(cmd, "codelets")) {
+        if (argc > 2 && (!strcmp(argv[2], "--help") || !strcmp(argv[2], "-h"))) return fputs(codelets_usage, stdout), 0;
+        if (argc > 2) return bad_usage("codelets takes no arguments, got '%s'", argv[2]);
+        return list_codelets();
+    }
     if (!strcmp(cmd, "verify")) return sd_cmd_verify(argc - 1, argv + 1);
     if (!strcmp(cmd, "compare")) return sd_cmd_compare(argc - 1, argv + 1);
     if (!strcmp(cmd, "calibrate")) return sd_cmd_calibrate(argc - 1, argv + 1);
@@ -111,6 +136,7 @@ int main(int argc, char **argv)
     sd_run_opts_init(&o);
     const char *file = NULL;
     int status = 0;
+    int64_t dot_step = 0; /* dot --step; 0: the first step where every op runs */
     const char **set = calloc(argc, sizeof *set);
     int nset = 0;
     size_t cl = 1;
@@ -127,6 +153,10 @@ int main(int argc, char **argv)
         int has_value = i + 1 < argc;
         if (a[0] != '-' && !file) file = a;
         else if (!strcmp(a, "--quiet") || !strcmp(a, "-q")) o.quiet = 1;
+        else if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+            fputs(!strcmp(cmd, "run") ? run_usage : !strcmp(cmd, "check") ? check_usage : sd_dot_usage, stdout);
+            goto out;
+        }
         else if (!has_value) BAD_USAGE("option %s needs a value", a);
         else if (!strcmp(a, "--steps")) {
             if (!sd_cli_parse_int(argv[++i], 1, &v)) BAD_USAGE("--steps expects a positive integer, got '%s'", argv[i]);
@@ -148,6 +178,9 @@ int main(int argc, char **argv)
             else if (!strcmp(x, "cpu")) o.arch = SD_ARCH_CPU;
             else if (!strcmp(x, "cuda")) o.arch = SD_ARCH_CUDA;
             else BAD_USAGE("--arch expects any, cpu or cuda, got '%s'", x);
+        } else if (!strcmp(a, "--step") && !strcmp(cmd, "dot")) {
+            if (!sd_cli_parse_int(argv[++i], 1, &v)) BAD_USAGE("--step expects a step number >= 1, got '%s'", argv[i]);
+            dot_step = v;
         } else if (!strcmp(a, "--trace")) o.trace = argv[++i];
         else if (!strcmp(a, "--sched")) o.sched = argv[++i];
         else if (!strcmp(a, "--out")) o.out = argv[++i];
@@ -173,7 +206,7 @@ int main(int argc, char **argv)
                 "task over all blocks on rebuild steps, then per block ghosts/lists and each op (see stardag run "
                 "--trace)\n", file);
         status = SD_EXIT_BADGRAPH;
-    } else if (!strcmp(cmd, "dot")) status = sd_dot(g, &o, stdout);
+    } else if (!strcmp(cmd, "dot")) status = sd_dot(g, &o, dot_step, stdout);
     else status = sd_run(g, &o);
     sd_graph_free(g);
 out:

@@ -17,6 +17,7 @@
 #include "engine.h"
 #include "h5out.h"
 #include "probe.h"
+#include "sched.h"
 #include "trace.h"
 #include "transfers.h"
 
@@ -431,6 +432,14 @@ int sd_run(const sd_graph *g, const sd_run_opts *o)
     /* With GPUs the performance models place each task on the device that finishes it first
      * (dmdas); without, there is nothing to choose between and lws steals work. */
     if (!sched || !*sched) conf.sched_policy_name = sched = ndev > 0 ? "dmdas" : "lws";
+    else if (!sd_sched_known(sched)) {
+        char why[2048];
+        sd_sched_refusal(sched, o->sched && *o->sched ? "--sched" : "STARPU_SCHED in the environment", why, sizeof why);
+        fprintf(stderr, "stardag: %s\n", why);
+        env_restore(env, nenv);
+        sigaction(SIGINT, &old, NULL);
+        return SD_EXIT_BADGRAPH;
+    }
     int ret = starpu_init(&conf);
     if (ret != 0) {
         fprintf(stderr, "stardag: StarPU failed to start (error %d)%s\n", ret, ret == -ENODEV ? ": no worker available" : "");

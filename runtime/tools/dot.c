@@ -41,6 +41,7 @@ static void edge(dot_ctx *c, int from, int to, int *seen)
 static void record(void *ctx, const sd_task *t)
 {
     dot_ctx *c = ctx;
+    if (!c->record) return; /* steps before the drawn one only advance the plan's state */
     int id = c->ntasks++;
     if (c->ntasks > c->nseen) {
         int n = 2 * c->ntasks + 64, *p = realloc(c->seen, n * sizeof *p);
@@ -49,7 +50,7 @@ static void record(void *ctx, const sd_task *t)
         c->seen = p, c->nseen = n;
     }
     int *seen = c->seen;
-    if (c->record) {
+    {
         static const char *color[] = {"lightblue", "khaki", "khaki", "palegreen", "lightgrey"};
         const char *what = t->kind == SD_TASK_OP ? t->op->cl->name : t->kind == SD_TASK_PACK ? "halo pack"
                          : t->kind == SD_TASK_UNPACK ? "halo unpack" : t->kind == SD_TASK_COMBINE ? "combine" : "snapshot";
@@ -63,23 +64,71 @@ static void record(void *ctx, const sd_task *t)
     }
     for (int i = 0; i < t->nh; i++) {
         size_t d = datum(c, &t->h[i]);
-        if (c->record) edge(c, c->writer[d], id, seen);
+        edge(c, c->writer[d], id, seen);
         if (t->mode[i] == SD_READ) {
             if (c->nreaders[d] == c->capreaders[d]) {
                 c->capreaders[d] = 2 * c->capreaders[d] + 4;
-                c->readers[d] = realloc(c->readers[d], c->capreaders[d] * sizeof(int));
+                int *r = realloc(c->readers[d], c->capreaders[d] * sizeof(int));
+                if (!r) abort();
+                c->readers[d] = r;
             }
             c->readers[d][c->nreaders[d]++] = id;
         } else {
-            for (int r = 0; c->record && r < c->nreaders[d]; r++) edge(c, c->readers[d][r], id, seen);
+            for (int r = 0; r < c->nreaders[d]; r++) edge(c, c->readers[d][r], id, seen);
             c->nreaders[d] = 0;
             c->writer[d] = id;
         }
     }
 }
 
-int sd_dot(const sd_graph *g, const sd_run_opts *o, FILE *out)
+#define SD_DOT_SCAN 10000 /* the default step is looked for among the first steps only (usage says so) */
+
+const char sd_dot_usage[] =
+    "usage: stardag dot FILE [--step N] [--tiles X[xY[xZ]]] [--ncpu N] [--ncuda N] [--arch any|cpu|cuda]\n"
+    "                        [--steps N] [--set NAME=VALUE]...\n"
+    "  one step's task DAG (ops, halo packs and unpacks, reductions) as Graphviz DOT on stdout, exactly\n"
+    "  as a run submits it: stardag dot FILE | dot -Tsvg > step.svg. --step N draws step N (at most the\n"
+    "  run's steps); default: the first step where every op runs (the lcm of their `every`s), or, when\n"
+    "  that lies beyond the run or step 10000, the first step with the most ops. The label names the step\n"
+    "  and the ops not due then. Grid graphs only.\n";
+
+/* The default step: the first one (within the run and SD_DOT_SCAN) where the most step ops are due;
+ * all of them at the lcm of their `every`s when it lies in range. */
+static int64_t default_step(const sd_graph *g, int64_t steps)
 {
+    int64_t best = 1, last = steps < SD_DOT_SCAN ? steps : SD_DOT_SCAN;
+    int most = -1;
+    for (int64_t s = 1; s <= last && most < g->nstep; s++) {
+        int due = 0;
+        for (int i = 0; i < g->nstep; i++) due += sd_op_due(&g->step[i], s);
+        if (due > most) most = due, best = s;
+    }
+    return best;
+}
+
+/* "every op runs" or "not due: A (every 10), B (every 7)" for the label */
+static void due_note(const sd_graph *g, int64_t step, char *buf, size_t len)
+{
+    size_t n = (size_t)snprintf(buf, len, "every op runs");
+    int first = 1;
+    for (int i = 0; i < g->nstep && n < len; i++)
+        if (!sd_op_due(&g->step[i], step)) {
+            n = first ? 0 : n;
+            n += (size_t)snprintf(buf + n, len - n, "%s%s (every %d)", first ? "not due: " : ", ", g->step[i].cl->name,
+                                  g->step[i].every);
+            first = 0;
+        }
+}
+
+int sd_dot(const sd_graph *g, const sd_run_opts *o, int64_t step, FILE *out)
+{
+    int64_t steps = o->steps > 0 ? o->steps : g->run.steps;
+    if (step > steps) {
+        fprintf(stderr, "stardag: %s: --step %lld is beyond the run's %lld steps (raise them with --steps)\n", g->path,
+                (long long)step, (long long)steps);
+        return SD_EXIT_BADGRAPH;
+    }
+    if (step <= 0) step = default_step(g, steps);
     int64_t tile[3];
     int hmax = 0;
     for (int f = 0; f < g->nfields; f++) hmax = g->fields[f].halo > hmax ? g->fields[f].halo : hmax;
@@ -106,13 +155,13 @@ int sd_dot(const sd_graph *g, const sd_run_opts *o, FILE *out)
     c.capreaders = calloc(nd, sizeof(int));
     for (size_t i = 0; i < nd; i++) c.writer[i] = -1;
     sd_plan_init(&p, record, &c); /* brings halos and levels to their state before step 1 */
-    for (size_t i = 0; i < nd; i++) c.writer[i] = -1, c.nreaders[i] = 0;
-    c.ntasks = 0;
-    for (int i = 0; i < c.nseen; i++) c.seen[i] = -1;
+    for (int64_t s = 1; s < step; s++) sd_plan_step(&p, s, record, &c); /* levels and halos as at `step` */
     c.record = 1;
-    fprintf(out, "digraph \"%s\" {\n  label=\"%s: one step, %d tiles\";\n  node [shape=box, style=filled];\n",
-            g->name, g->name, t.ntiles);
-    sd_plan_step(&p, 1, record, &c);
+    char note[512];
+    due_note(g, step, note, sizeof note);
+    fprintf(out, "digraph \"%s\" {\n  label=\"%s: step %lld of %lld (%s), %d tiles\";\n  node [shape=box, style=filled];\n",
+            g->name, g->name, (long long)step, (long long)steps, note, t.ntiles);
+    sd_plan_step(&p, step, record, &c);
     fprintf(out, "}\n");
     for (size_t i = 0; i < nd; i++) free(c.readers[i]);
     free(c.readers);
