@@ -25,9 +25,9 @@ t "--sched foo: exit 2" test "$(rc)" = 2
 t "--sched foo: says so and where it came from" grep -q "unknown scheduler 'foo' (from --sched)" "$tmp/err"
 t "--sched foo: lists the valid names (from StarPU)" sh -c "grep -q 'lws' '$tmp/err' && grep -q 'dmdas' '$tmp/err' && grep -q 'eager' '$tmp/err'"
 t "--sched foo: StarPU never started (no run, no StarPU warning)" sh -c "! grep -q 'stardag: kg-packet:' '$tmp/out' && ! grep -qi 'warning' '$tmp/err'"
-STARPU_SCHED=bogus runrc "$sd" run "$g" --set n=16 --steps 2 --out ""
+runrc env STARPU_SCHED=bogus "$sd" run "$g" --set n=16 --steps 2 --out ""
 t "STARPU_SCHED=bogus: exit 2 naming the environment" sh -c "test $(rc) = 2 && grep -q \"unknown scheduler 'bogus' (from STARPU_SCHED in the environment)\" '$tmp/err'"
-STARPU_SCHED=bogus runrc "$sd" run "$g" --set n=16 --steps 2 --out "" --sched eager
+runrc env STARPU_SCHED=bogus "$sd" run "$g" --set n=16 --steps 2 --out "" --sched eager
 t "--sched eager wins over STARPU_SCHED=bogus" sh -c "test $(rc) = 0 && grep -q 'sched eager' '$tmp/out'"
 
 runrc "$sd" check "$g"
