@@ -18,12 +18,13 @@ libstardag_la_SOURCES += runtime/graph/graph.h runtime/engine/registry.c \
 	runtime/dm/grid_expand.c runtime/dm/grid_expand.h runtime/dm/grid_halo.c runtime/dm/halo.h runtime/dm/halo_math.h \
 	runtime/dm/particles.c runtime/dm/particles_impl.h runtime/dm/particles_tasks.c runtime/dm/particles_output.c \
 	runtime/dm/particles_blocks.c runtime/dm/particles.h \
-	runtime/driver/run.c runtime/driver/sched.c runtime/driver/sched.h runtime/tools/dot.c runtime/tools/dot.h
+	runtime/driver/run.c runtime/driver/sched.c runtime/driver/sched.h runtime/driver/checks.c runtime/driver/checks.h runtime/tools/dot.c runtime/tools/dot.h
 include runtime/loader.mk
 SD_CUDA_SOURCES += runtime/dm/halo.cu
 
 bin_PROGRAMS += stardag
-stardag_SOURCES = runtime/cli/main.c runtime/cli/commands.h runtime/cli/cli_util.c runtime/cli/cli_util.h
+stardag_SOURCES = runtime/cli/main.c runtime/cli/commands.h runtime/cli/cli_util.c runtime/cli/cli_util.h \
+	runtime/cli/check_summary.c
 # report: the command, the run file (HDF5), the trace (JSON), the charts (SVG)
 stardag_SOURCES += runtime/tools/report.c runtime/tools/report.h runtime/tools/report_data.c runtime/tools/report_data.h \
 	runtime/tools/trace_read.c runtime/tools/trace_read.h runtime/tools/report_charts.c runtime/tools/report_charts.h \

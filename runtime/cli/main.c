@@ -193,15 +193,7 @@ int main(int argc, char **argv)
     if (!g) {
         fprintf(stderr, "%s\n", err);
         status = SD_EXIT_BADGRAPH;
-    } else if (!strcmp(cmd, "check")) {
-        char dom[96];
-        if (g->domain.kind == SD_DOMAIN_PARTICLES)
-            snprintf(dom, sizeof dom, "%lld particles", (long long)g->domain.particles.count);
-        else snprintf(dom, sizeof dom, "%dD grid", g->domain.ndim);
-        printf("%s: ok (%s, %d fields, %d scalars, %d init ops, %d step ops, %lld steps)\n", file, dom, g->nfields,
-               g->nscalars, g->ninit, g->nstep, (long long)g->run.steps);
-        status = 0;
-    } else if (!strcmp(cmd, "dot") && g->domain.kind == SD_DOMAIN_PARTICLES) {
+    } else if (!strcmp(cmd, "check")) sd_check_summary(g, file, stdout); else if (!strcmp(cmd, "dot") && g->domain.kind == SD_DOMAIN_PARTICLES) {
         fprintf(stderr, "stardag: %s: dot draws grid graphs; a particle step's tasks are per block: one rebuild "
                 "task over all blocks on rebuild steps, then per block ghosts/lists and each op (see stardag run "
                 "--trace)\n", file);

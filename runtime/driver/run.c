@@ -16,6 +16,7 @@
 #include "dm.h"
 #include "engine.h"
 #include "h5out.h"
+#include "checks.h"
 #include "probe.h"
 #include "sched.h"
 #include "trace.h"
@@ -55,10 +56,7 @@ typedef struct run_state {
     int64_t steps;
     int failed;            /* SD_EXIT_* once something stops the run */
     char why[1024];
-    double *ref;           /* drift references, per check */
-    unsigned char *have_ref;
-    double *worst;         /* largest drift seen, per check */
-    unsigned char *cfailed; /* per check: did it fail */
+    sd_checks checks;
     double *latest;        /* latest value of each scalar */
     int64_t field_steps, scalar_rows, last_step_done;
     double last_commit;
@@ -82,38 +80,9 @@ static void fail(run_state *s, int status, const char *fmt, ...)
 
 static void check_scalars(run_state *s, const sd_record *r)
 {
-    const sd_graph *g = s->g;
-    for (int i = 0; i < g->nchecks; i++) {
-        int was = s->failed;
-        const sd_gcheck *c = &g->checks[i];
-        int sc = c->kind == SD_CHECK_FINITE ? c->hidden_scalar : c->target;
-        if (sc < 0 || !r->computed[sc]) continue;
-        double v = r->value[sc];
-        const char *name = g->scalars[sc].name;
-        switch (c->kind) {
-        case SD_CHECK_FINITE:
-            if (v != 0)
-                fail(s, SD_EXIT_CHECK, "check %s failed at step %lld: %.0f non-finite values in field %s", c->text,
-                     (long long)r->step, v, g->fields[c->target].name);
-            break;
-        case SD_CHECK_RANGE:
-            if (!(v >= c->min && v <= c->max))
-                fail(s, SD_EXIT_CHECK, "check %s failed at step %lld: %s = %.17g", c->text, (long long)r->step, name, v);
-            break;
-        case SD_CHECK_DRIFT:
-            if (!s->have_ref[i]) {
-                s->have_ref[i] = 1;
-                s->ref[i] = v;
-            }
-            double scale = s->ref[i] != 0 ? fabs(s->ref[i]) : 1.0, drift = fabs(v - s->ref[i]) / scale;
-            if (!(drift <= s->worst[i])) s->worst[i] = drift;
-            if (!(drift <= c->rtol))
-                fail(s, SD_EXIT_CHECK, "check %s failed at step %lld: %s = %.17g, first value %.17g, relative drift %.3g",
-                     c->text, (long long)r->step, name, v, s->ref[i], drift);
-            break;
-        }
-        if (!was && s->failed) s->cfailed[i] = 1;
-    }
+    char why[1024];
+    if (sd_checks_eval(&s->checks, r->step, r->value, r->computed, why, sizeof why))
+        fail(s, SD_EXIT_CHECK, "%s", why);
 }
 
 static void handle_record(run_state *s, sd_record *r)
@@ -241,13 +210,7 @@ static void summary(run_state *s, int64_t steps_done, double wall, double run_wa
         printf("  output: %s (%lld field steps, %lld scalar rows)\n", s->out_path, (long long)s->field_steps,
                (long long)s->scalar_rows);
     if (cls->report_output) cls->report_output(s->dm);
-    for (int i = 0; i < g->nchecks; i++) {
-        const sd_gcheck *c = &g->checks[i];
-        const char *verdict = s->cfailed[i] ? "FAILED" : "ok";
-        if (c->kind == SD_CHECK_DRIFT)
-            printf("  check %s: %s (largest drift %.3g)\n", c->text, s->have_ref[i] ? verdict : "never evaluated", s->worst[i]);
-        else printf("  check %s: %s\n", c->text, verdict);
-    }
+    sd_checks_report(&s->checks, steps_done, stdout);
 }
 
 static int setup_output(run_state *s, const char *path, const char *sched, int ncpu)
@@ -487,11 +450,12 @@ int sd_run(const sd_graph *g, const sd_run_opts *o)
         sigaction(SIGINT, &old, NULL);
         return status ? status : SD_EXIT_RUNTIME;
     }
-    s->ref = calloc(g->nchecks + 1, sizeof(double));
-    s->have_ref = calloc(g->nchecks + 1, 1);
-    s->worst = calloc(g->nchecks + 1, sizeof(double));
-    s->cfailed = calloc(g->nchecks + 1, 1);
     s->latest = malloc((g->nscalars + 1) * sizeof(double));
+    if (sd_checks_init(&s->checks, g) < 0 || !s->latest) {
+        fprintf(stderr, "stardag: out of memory\n");
+        status = SD_EXIT_RUNTIME;
+        goto done;
+    }
     for (int i = 0; i < g->nscalars; i++) s->latest[i] = NAN;
     const char *path = o->out ? o->out : g->output.file;
     if (path && *path && (g->output.nfields || g->output.nscalars) && setup_output(s, path, sched, ncpu) < 0) {
@@ -558,6 +522,10 @@ int sd_run(const sd_graph *g, const sd_run_opts *o)
         if (!status) status = SD_EXIT_RUNTIME;
     }
     if (!o->quiet) summary(s, step, wall, now() - t_start, sched, ncpu);
+    int unevaluated = sd_checks_unevaluated(&s->checks);
+    if (unevaluated && !status) /* not a failure: a short trial run may end before a diagnostic step */
+        fprintf(stderr, "stardag: %s: warning: %d check%s never evaluated: the run ended before %s first evaluation "
+                "(see the summary)\n", g->path, unevaluated, unevaluated == 1 ? " was" : "s were", unevaluated == 1 ? "its" : "their");
     if (status && *s->why) fprintf(stderr, "stardag: %s: %s\n", g->path, s->why);
     if (s->trace) {
         if (write_trace(s, err, sizeof err) < 0) {
@@ -569,10 +537,7 @@ done:
     if (s->out) sd_h5out_close(s->out, "error", 0, 0, err, sizeof err);
     sd_dm_release(s->dm);
     sd_engine_release(s->e);
-    free(s->ref);
-    free(s->have_ref);
-    free(s->worst);
-    free(s->cfailed);
+    sd_checks_free(&s->checks);
     free(s->latest);
     starpu_shutdown();
     sd_dm_destroy(s->dm);

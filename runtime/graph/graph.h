@@ -119,13 +119,17 @@ typedef struct sd_gop {
     sd_where at;
 } sd_gop;
 
-typedef enum { SD_CHECK_DRIFT = 0, SD_CHECK_FINITE, SD_CHECK_RANGE } sd_check_kind;
+typedef enum { SD_CHECK_DRIFT = 0, SD_CHECK_FINITE, SD_CHECK_RANGE, SD_CHECK_MONOTONE } sd_check_kind;
 
 typedef struct sd_gcheck {
     sd_check_kind kind;
     int target;        /* scalar index (drift, range) or field index (finite) */
     int level;         /* field level for finite */
-    double rtol;       /* drift: max |x_n - x_0| / |x_0| */
+    double rtol;       /* drift: max |x_n - x_ref| / |x_ref|; monotone: allowed step back, relative to |x_prev| */
+    int has_reference; /* drift: x_ref is `reference` (else the first value) */
+    double reference;
+    int direction;     /* monotone: +1 increasing, -1 decreasing */
+    int strict;        /* monotone: each value strictly beyond the previous one */
     double min, max;   /* range */
     int every;         /* evaluate every N steps (finite) */
     int hidden_scalar; /* finite: index of the runtime-made scalar holding the non-finite count */

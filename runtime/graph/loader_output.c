@@ -1,5 +1,5 @@
 /* loader_output.c - the output section (the HDF5 file, fields and scalars with their periods,
- * the particle trajectory) and the checks section (drift, range, finite; a finite check adds a
+ * the particle trajectory) and the checks section (drift, range, monotone, finite; a finite check adds a
  * hidden step op counting non-finite values). */
 #include <limits.h>
 #include <math.h>
@@ -176,10 +176,36 @@ static void add_finite(loader *L, sd_gcheck *c, yaml_node_t *kindkey, yaml_node_
     sd_ld_call_validate(L, op, kindkey);
 }
 
+/* monotone: {scalar: NAME, direction: increasing|decreasing, rtol: R | strict: true} */
+static void load_monotone(loader *L, sd_gcheck *c, const yaml_node_t *k, const yaml_node_t *v, const char *sec)
+{
+    static const char *const mkeys[] = {"scalar", "direction", "rtol", "strict", NULL};
+    char b[32];
+    sd_graph *g = L->g;
+    sd_ld_need_map(L, v, "monotone ({scalar: NAME, direction: increasing|decreasing})");
+    sd_ld_check_keys(L, v, mkeys, sec);
+    yaml_node_t *s = sd_ld_map_get(L, v, "scalar", NULL), *d = sd_ld_map_get(L, v, "direction", NULL),
+                *r = sd_ld_map_get(L, v, "rtol", NULL), *st = sd_ld_map_get(L, v, "strict", NULL);
+    if (!s) sd_ld_fail(L, k, "monotone needs scalar");
+    c->kind = SD_CHECK_MONOTONE;
+    c->target = need_scalar(L, s);
+    if (!d) sd_ld_fail(L, k, "monotone needs direction (increasing or decreasing)");
+    const char *dir = sd_ld_get_str(L, d, "increasing or decreasing");
+    if (!strcmp(dir, "increasing")) c->direction = 1;
+    else if (!strcmp(dir, "decreasing")) c->direction = -1;
+    else sd_ld_fail(L, d, "direction must be increasing or decreasing, got '%s'", dir);
+    c->strict = st ? sd_ld_get_bool(L, st, "strict (true or false)") : 0;
+    if (r && c->strict) sd_ld_fail(L, r, "rtol allows a step back, strict forbids even a tie: give one of them");
+    c->rtol = r ? sd_ld_eval(L, r) : 0;
+    if (!(c->rtol >= 0)) sd_ld_fail(L, r, "rtol must be >= 0, got %s", sd_ld_num(b, c->rtol));
+    int n = snprintf(c->text, sizeof c->text, "monotone(%s) %s%s", g->scalars[c->target].name, c->strict ? "strictly " : "", dir);
+    if (c->rtol > 0) snprintf(c->text + n, sizeof c->text - n, " within %g", c->rtol);
+}
+
 void sd_ld_load_checks(loader *L, const yaml_node_t *n, const flow *F)
 {
-    static const char *const kinds[] = {"drift", "finite", "range", NULL};
-    static const char *const dkeys[] = {"scalar", "rtol", NULL};
+    static const char *const kinds[] = {"drift", "finite", "monotone", "range", NULL};
+    static const char *const dkeys[] = {"scalar", "rtol", "reference", NULL};
     static const char *const fkeys[] = {"field", "every", NULL};
     static const char *const rkeys[] = {"scalar", "min", "max", NULL};
     sd_graph *g = L->g;
@@ -192,7 +218,7 @@ void sd_ld_load_checks(loader *L, const yaml_node_t *n, const flow *F)
         yaml_node_t *it = seq_at(L, n, i);
         if (!is_map(it) || map_len(it) != 1) {
             if (is_map(it)) sd_ld_fail(L, it, "a check is a one-key map like drift: {...}, got %d keys", map_len(it));
-            sd_ld_fail(L, it, "expected a check (drift, finite or range: {...}), got %s", got(it) ? got(it) : "a single name");
+            sd_ld_fail(L, it, "expected a check (drift, finite, monotone or range: {...}), got %s", got(it) ? got(it) : "a single name");
         }
         yaml_node_t *k = key_at(L, it, 0), *v = val_at(L, it, 0);
         const char *kind = sval(k);
@@ -210,7 +236,15 @@ void sd_ld_load_checks(loader *L, const yaml_node_t *n, const flow *F)
             if (!r) sd_ld_fail(L, k, "drift needs rtol (>= 0)");
             c->rtol = sd_ld_eval(L, r);
             if (!(c->rtol >= 0)) sd_ld_fail(L, r, "rtol must be >= 0, got %s", sd_ld_num(b, c->rtol));
-            snprintf(c->text, sizeof c->text, "drift(%s) <= %g", g->scalars[c->target].name, c->rtol);
+            yaml_node_t *ref = sd_ld_map_get(L, v, "reference", NULL);
+            if (ref) {
+                c->has_reference = 1;
+                c->reference = sd_ld_eval(L, ref);
+                if (!isfinite(c->reference)) sd_ld_fail(L, ref, "reference must be a finite number, got %s", sd_ld_num(b, c->reference));
+                snprintf(c->text, sizeof c->text, "drift(%s) <= %g from %.17g", g->scalars[c->target].name, c->rtol, c->reference);
+            } else snprintf(c->text, sizeof c->text, "drift(%s) <= %g", g->scalars[c->target].name, c->rtol);
+        } else if (!strcmp(kind, "monotone")) {
+            load_monotone(L, c, k, v, sec);
         } else if (!strcmp(kind, "range")) {
             sd_ld_need_map(L, v, "range ({scalar: NAME, min: A, max: B})");
             sd_ld_check_keys(L, v, rkeys, sec);
@@ -239,7 +273,7 @@ void sd_ld_load_checks(loader *L, const yaml_node_t *n, const flow *F)
             sd_suggest_init(&sg, kind);
             for (int j = 0; kinds[j]; j++) sd_suggest_add(&sg, kinds[j]);
             if (sd_suggest_best(&sg)) sd_ld_fail(L, k, "unknown check '%s' (did you mean '%s'?)", kind, sd_suggest_best(&sg));
-            sd_ld_fail(L, k, "unknown check '%s' (expected drift, finite or range)", kind);
+            sd_ld_fail(L, k, "unknown check '%s' (expected drift, finite, monotone or range)", kind);
         }
         g->nchecks++;
     }
