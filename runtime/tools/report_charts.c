@@ -1,5 +1,5 @@
-/* report_charts.c - see report_charts.h: the four charts, and the layout, colours and number
- * formats they share. */
+/* report_charts.c - see report_charts.h: the gantt, busy and codelets charts, and the chart
+ * files and titles all four share (the scalars chart is in report_scalars.c). */
 #include <inttypes.h>
 #include <math.h>
 #include <stdio.h>
@@ -10,10 +10,8 @@
 #include "report_charts.h"
 #include "svg.h"
 
-#define W_CHART 1000.0
-#define DRIFT_REL 1e-4 /* below this relative variation a scalar is plotted as relative drift */
 
-static sd_svg *chart_open(sd_chart_out *c, const char *chart, double h, char *path, size_t plen)
+sd_svg *sd_chart_open(sd_chart_out *c, const char *chart, double h, char *path, size_t plen)
 {
     char err[1024];
     snprintf(path, plen, "%s/%s-%s.svg", c->outdir, c->stem, chart);
@@ -25,7 +23,7 @@ static sd_svg *chart_open(sd_chart_out *c, const char *chart, double h, char *pa
     return s;
 }
 
-static void chart_close(sd_chart_out *c, sd_svg *s, const char *path)
+void sd_chart_close(sd_chart_out *c, sd_svg *s, const char *path)
 {
     char err[1024];
     if (sd_svg_close(s, err, sizeof err) < 0) {
@@ -34,7 +32,7 @@ static void chart_close(sd_chart_out *c, sd_svg *s, const char *path)
     } else printf("%s\n", path);
 }
 
-static void chart_title(sd_svg *s, const char *title, const char *sub)
+void sd_chart_title(sd_svg *s, const char *title, const char *sub)
 {
     char cut[1024];
     sd_svg_fit(cut, sizeof cut, title, 17, W_CHART - 40);
@@ -193,7 +191,7 @@ void sd_chart_gantt(sd_chart_out *c, const sd_trace_file *tr, const sd_strtab *c
     sd_svg_plot p = {left, legend_y + legend_h + 12, pw, (nw ? nw : 1) * pitch, tr->t0 / 1e3, tr->t1 / 1e3, 0, 1};
     if (!(p.x1 > p.x0)) p.x1 = p.x0 + 1;
     double h = p.y + p.h + 52;
-    sd_svg *s = chart_open(c, "gantt", h, path, sizeof path);
+    sd_svg *s = sd_chart_open(c, "gantt", h, path, sizeof path);
     if (!s) goto out;
     fmt_ms(a, sizeof a, tr->t1 - tr->t0);
     int dense = tr->nt > GANTT_MAX_TASKS;
@@ -203,7 +201,7 @@ void sd_chart_gantt(sd_chart_out *c, const sd_trace_file *tr, const sd_strtab *c
     else
         snprintf(sub, sizeof sub, "%zu tasks on %d workers in %s; one rectangle per task, coloured by codelet; trace %s",
                  tr->nt, nw, a, c->tracebase);
-    chart_title(s, "Tasks per worker over time", sub);
+    sd_chart_title(s, "Tasks per worker over time", sub);
     sd_svg_legend(s, left, legend_y, pw, ln, lc, nl, 0);
     for (int i = 0; i < nw; i++) {
         double y = p.y + i * pitch;
@@ -264,7 +262,7 @@ void sd_chart_gantt(sd_chart_out *c, const sd_trace_file *tr, const sd_strtab *c
         x = k;
     }
     sd_svg_frame(s, &p);
-    chart_close(c, s, path);
+    sd_chart_close(c, s, path);
 out:
     free(wn);
     free(ln);
@@ -306,12 +304,12 @@ void sd_chart_busy(sd_chart_out *c, const sd_trace_file *tr)
     double legend_h = sd_svg_legend(NULL, left, legend_y, pw, ln, lc, nl, 1);
     sd_svg_plot p = {left, legend_y + legend_h + 14, pw, 340, tr->t0 / 1e3, tr->t1 / 1e3, 0, 103}; /* 100 % visible */
     if (!(p.x1 > p.x0)) p.x1 = p.x0 + 1;
-    sd_svg *s = chart_open(c, "busy", p.y + p.h + 52, path, sizeof path);
+    sd_svg *s = sd_chart_open(c, "busy", p.y + p.h + 52, path, sizeof path);
     if (!s) goto out;
     fmt_ms(a, sizeof a, bw);
     snprintf(sub, sizeof sub, "share of each %s bin (1/100 of the run) spent running tasks; legend: mean over the run; trace %s",
              a, c->tracebase);
-    chart_title(s, "Busy fraction per worker (%)", sub);
+    sd_chart_title(s, "Busy fraction per worker (%)", sub);
     sd_svg_legend(s, left, legend_y, pw, ln, lc, nl, 1);
     sd_svg_axis_x(s, &p, "time since the run started (ms)");
     sd_svg_axis_y(s, &p, "busy (%)");
@@ -333,7 +331,7 @@ void sd_chart_busy(sd_chart_out *c, const sd_trace_file *tr)
         sd_svg_polyline(s, xs, ys, NB, "#111", 2.6);
     }
     sd_svg_frame(s, &p);
-    chart_close(c, s, path);
+    sd_chart_close(c, s, path);
 out:
     free(busy);
     free(tot);
@@ -425,7 +423,7 @@ void sd_chart_codelets(sd_chart_out *c, const sd_run_info *ri, const sd_trace_fi
     double hi = smax, lo = 0;
     sd_svg_nice_range(&lo, &hi, 8);
     sd_svg_plot p = {left, legend_y + legend_h + 12, pw, ph, 0, hi, 0, 1};
-    sd_svg *s = chart_open(c, "codelets", p.y + p.h + 52, path, sizeof path);
+    sd_svg *s = sd_chart_open(c, "codelets", p.y + p.h + 52, path, sizeof path);
     if (!s) { free(names); free(nbuf); goto out; }
     if (ri->present) {
         if (isfinite(ri->wall)) fmt_s(a, sizeof a, ri->wall);
@@ -434,7 +432,7 @@ void sd_chart_codelets(sd_chart_out *c, const sd_run_info *ri, const sd_trace_fi
     } else
         snprintf(sub, sizeof sub, "time inside each codelet, summed over workers; from trace %s (%s has no /run group)",
                  c->tracebase, c->runbase);
-    chart_title(s, "Time per codelet and architecture (s)", sub);
+    sd_chart_title(s, "Time per codelet and architecture (s)", sub);
     if (two) {
         size_t k = (size_t)snprintf(sub2, sizeof sub2, "worker busy:");
         for (int w = 0; w < ri->nw && k < sizeof sub2; w++) {
@@ -476,7 +474,7 @@ void sd_chart_codelets(sd_chart_out *c, const sd_run_info *ri, const sd_trace_fi
     /* no frame: the labels at the bars' ends may reach past the plot */
     sd_svg_line(s, p.x, p.y, p.x, p.y + p.h, "#444", 1, 0);
     sd_svg_line(s, p.x, p.y + p.h, p.x + p.w, p.y + p.h, "#444", 1, 0);
-    chart_close(c, s, path);
+    sd_chart_close(c, s, path);
     free(names);
     free(nbuf);
 out:
@@ -486,187 +484,4 @@ out:
     free(ln);
     free(lc);
     free(lbuf);
-}
-
-static int cmp_dbl(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return x < y ? -1 : x > y;
-}
-
-/* A value with some significant digits, exponents written as on the axes (1.5e-12, 3.1e9). */
-static void fmt_g(char *b, size_t l, double v, int digits, int plus)
-{
-    char t[40], *e;
-    snprintf(t, sizeof t, plus ? "%+.*g" : "%.*g", digits, v);
-    if ((e = strchr(t, 'e'))) {
-        char sign = e[1], *d = e + 2;
-        while (*d == '0' && d[1]) d++;
-        snprintf(b, l, "%.*se%s%s", (int)(e - t), t, sign == '-' ? "-" : "", d);
-    } else snprintf(b, l, "%s", t);
-}
-
-static void fmt_val(char *b, size_t l, double v) { fmt_g(b, l, v, 6, 0); }
-
-/* One panel; y is the top of its title line. */
-static void scalar_panel(sd_svg *s, const sd_run_scalars *sc, int k, double top, double left, double pw, double ph,
-                         int last)
-{
-    const double *v = sc->v[k];
-    int64_t n = sc->n, nfin = 0, nnan = 0, ninf = 0, imin = -1, imax = -1, i0 = -1;
-    for (int64_t i = 0; i < n; i++) {
-        if (isnan(v[i])) { nnan++; continue; }
-        if (!isfinite(v[i])) { ninf++; continue; }
-        if (!isfinite(sc->x[i])) continue;
-        if (i0 < 0) i0 = i;
-        nfin++;
-        if (imin < 0 || v[i] < v[imin]) imin = i;
-        if (imax < 0 || v[i] > v[imax]) imax = i;
-    }
-    const char *xn = sc->x_is_time ? "t" : "step";
-    char nm[256];
-    sd_svg_fit(nm, sizeof nm, sc->names[k], 14, pw * 0.5);
-    char t[700], a[48], b[48], c2[48], note[256] = "";
-    if (nnan || ninf) {
-        size_t k2 = (size_t)snprintf(note, sizeof note, "; ");
-        if (nnan) k2 += snprintf(note + k2, sizeof note - k2, "%" PRId64 " of %" PRId64 " rows NaN", nnan, n);
-        if (ninf) k2 += snprintf(note + k2, sizeof note - k2, "%s%" PRId64 " rows infinite", nnan ? ", " : "", ninf);
-        /* a series that ends non-finite (a blow-up), not just between computed rows: from where */
-        int64_t last = -1, gap = 1, tinf = 0;
-        for (int64_t i = 0; i < n; i++)
-            if (isfinite(v[i])) {
-                if (last >= 0 && i - last > gap) gap = i - last; /* the widest gap seen */
-                last = i;
-            }
-        for (int64_t i = last + 1; i < n; i++) tinf += isinf(v[i]);
-        if (last >= 0 && last + 1 < n && (tinf || n - 1 - last >= gap) && k2 < sizeof note) {
-            fmt_val(a, sizeof a, sc->x[last + 1]);
-            snprintf(note + k2, sizeof note - k2, "; non-finite from %s = %s on", xn, a);
-        }
-    }
-    double xlo = INFINITY, xhi = -INFINITY;
-    for (int64_t i = 0; i < n; i++)
-        if (isfinite(sc->x[i])) {
-            if (sc->x[i] < xlo) xlo = sc->x[i];
-            if (sc->x[i] > xhi) xhi = sc->x[i];
-        }
-    if (!(xhi >= xlo)) xlo = 0, xhi = 1;
-    if (xhi == xlo) sd_svg_nice_range(&xlo, &xhi, 6);
-    sd_svg_plot p = {left, top + 10, pw, ph, xlo, xhi, 0, 1};
-    if (!nfin) {
-        snprintf(t, sizeof t, "no finite values%s", note);
-        sd_svg_text(s, left, top, 14, SD_SVG_START, 0, "#111", 1, "%s", nm);
-        sd_svg_text(s, left + sd_svg_text_width(nm, 14) * 1.04 + 12, top, 12.5, SD_SVG_START, 0, "#555", 0, "%s", t);
-        sd_svg_axis_x(s, &p, last ? (sc->x_is_time ? "time (simulation units)" : "step") : NULL);
-        sd_svg_frame(s, &p);
-        sd_svg_text(s, p.x + p.w / 2, p.y + p.h / 2, 13, SD_SVG_MIDDLE, 0, "#888", 0, "no values to plot");
-        return;
-    }
-    double v0 = v[i0], vmin = v[imin], vmax = v[imax], mag = fmax(fabs(vmin), fabs(vmax));
-    double rel = mag > 0 ? (vmax - vmin) / mag : 0;
-    int drift = vmax > vmin && v0 != 0 && rel < DRIFT_REL;
-    double scale = drift ? fabs(v0) : 1, off = drift ? v0 : 0;
-    fmt_val(a, sizeof a, v0);
-    if (drift) {
-        double dmax = fmax(fabs(vmax - v0), fabs(vmin - v0)) / fabs(v0);
-        fmt_g(b, sizeof b, dmax, 2, 0);
-        snprintf(t, sizeof t, "relative drift (v - v0)/|v0| from v0 = %s; max |drift| %s%s", a, b, note);
-    } else if (vmax == vmin)
-        snprintf(t, sizeof t, "constant: %s in every %srow%s", a, nnan || ninf ? "finite " : "", note);
-    else {
-        fmt_val(a, sizeof a, vmin);
-        fmt_val(b, sizeof b, vmax);
-        snprintf(t, sizeof t, "min %s, max %s%s", a, b, note);
-    }
-    sd_svg_text(s, left, top, 14, SD_SVG_START, 0, "#111", 1, "%s", nm);
-    char cut[700];
-    double tw = sd_svg_text_width(nm, 14) * 1.04 + 12; /* bold */
-    sd_svg_fit(cut, sizeof cut, t, 12.5, pw - tw);
-    sd_svg_text(s, left + tw, top, 12.5, SD_SVG_START, 0, "#555", 0, "%s", cut);
-    double ylo = (vmin - off) / scale, yhi = (vmax - off) / scale;
-    if (drift) { ylo = fmin(ylo, 0); yhi = fmax(yhi, 0); }
-    double pad = (yhi - ylo) * 0.2; /* room for the min/max labels above and below */
-    int nonneg = !drift && ylo >= 0;
-    ylo -= pad;
-    yhi += pad;
-    if (nonneg && ylo < 0) ylo = 0; /* a positive quantity keeps its axis at zero */
-    sd_svg_nice_range(&ylo, &yhi, 4);
-    p.y0 = ylo;
-    p.y1 = yhi;
-    sd_svg_axis_x(s, &p, last ? (sc->x_is_time ? "time (simulation units)" : "step") : NULL);
-    char yl[64];
-    sd_svg_ellipsize(yl, sizeof yl, drift ? "rel. drift" : sc->names[k], (size_t)(ph / 8));
-    sd_svg_axis_y(s, &p, yl);
-    if (drift) sd_svg_line(s, p.x, sd_svg_py(&p, 0), p.x + p.w, sd_svg_py(&p, 0), "#999", 1, 1);
-    /* segments: finite points joined unless the gap is well beyond the usual row spacing of
-     * this scalar (a scalar computed every 10 steps is NaN in between: that is no gap) */
-    int64_t *fi = malloc(nfin * sizeof *fi);
-    double *gaps = malloc((nfin ? nfin : 1) * sizeof *gaps), *xs = malloc(nfin * sizeof *xs),
-           *ys = malloc(nfin * sizeof *ys);
-    if (!fi || !gaps || !xs || !ys) goto done;
-    int64_t m = 0;
-    for (int64_t i = 0; i < n; i++)
-        if (isfinite(v[i]) && isfinite(sc->x[i])) fi[m++] = i;
-    double typical = 1;
-    if (m > 1) {
-        for (int64_t i = 0; i + 1 < m; i++) gaps[i] = (double)(fi[i + 1] - fi[i]);
-        qsort(gaps, m - 1, sizeof *gaps, cmp_dbl);
-        typical = gaps[(m - 1) / 2];
-    }
-    const char *col = sd_svg_color(k);
-    int markers = m <= 60;
-    int64_t start = 0;
-    for (int64_t i = 0; i < m; i++) {
-        xs[i] = sd_svg_px(&p, sc->x[fi[i]]);
-        ys[i] = sd_svg_py(&p, (v[fi[i]] - off) / scale);
-        int end = i + 1 == m || (double)(fi[i + 1] - fi[i]) > 1.5 * typical;
-        if (end) {
-            if (i == start) sd_svg_circle(s, xs[i], ys[i], 2.5, col, NULL);
-            else sd_svg_polyline(s, xs + start, ys + start, (int)(i - start + 1), col, 1.8);
-            start = i + 1;
-        }
-    }
-    if (markers)
-        for (int64_t i = 0; i < m; i++) sd_svg_circle(s, xs[i], ys[i], 2.2, col, NULL);
-    /* min and max, labelled */
-    if (vmax > vmin) {
-        for (int e = 0; e < 2; e++) {
-            int64_t ix = e ? imax : imin;
-            double px = sd_svg_px(&p, sc->x[ix]), py = sd_svg_py(&p, (v[ix] - off) / scale);
-            if (drift) fmt_g(c2, sizeof c2, (v[ix] - v0) / fabs(v0), 2, 1);
-            else fmt_val(c2, sizeof c2, v[ix]);
-            fmt_val(b, sizeof b, sc->x[ix]);
-            snprintf(t, sizeof t, "%s %s (%s = %s)", e ? "max" : "min", c2, xn, b);
-            double tw2 = sd_svg_text_width(t, 11.5);
-            int anchor = px + tw2 / 2 > p.x + p.w - 4 ? SD_SVG_END : px - tw2 / 2 < p.x + 4 ? SD_SVG_START : SD_SVG_MIDDLE;
-            double ty = e ? py - 7 : py + 16;
-            if (ty < p.y + 13) ty = py + 16;
-            if (ty > p.y + p.h - 4) ty = py - 7;
-            sd_svg_circle(s, px, py, 3.5, "white", e ? "#c00" : "#06c");
-            sd_svg_text(s, anchor == SD_SVG_END ? px - 2 : anchor == SD_SVG_START ? px + 2 : px, ty, 11.5, anchor, 0,
-                        e ? "#a00" : "#05a", 0, "%s", t);
-        }
-    }
-    sd_svg_frame(s, &p);
-done:
-    free(fi);
-    free(gaps);
-    free(xs);
-    free(ys);
-}
-
-void sd_chart_scalars(sd_chart_out *c, const sd_run_scalars *sc)
-{
-    char path[4200], sub[600];
-    const double left = 96, right = 28, pw = W_CHART - left - right, ph = 130, pitch = ph + 72, top = 84;
-    double h = top + sc->nnames * pitch + 24;
-    sd_svg *s = chart_open(c, "scalars", h, path, sizeof path);
-    if (!s) return;
-    snprintf(sub, sizeof sub, "%s: %" PRId64 " row%s, steps %" PRId64 "-%" PRId64 "; a near-constant series "
-             "(relative variation < 1e-4) is drawn as its relative drift", c->runbase, sc->n, sc->n == 1 ? "" : "s",
-             sc->step0, sc->step1);
-    chart_title(s, sc->x_is_time ? "Scalar diagnostics over simulation time" : "Scalar diagnostics over steps", sub);
-    for (int k = 0; k < sc->nnames; k++)
-        scalar_panel(s, sc, k, top + k * pitch, left, pw, ph, k + 1 == sc->nnames);
-    chart_close(c, s, path);
 }

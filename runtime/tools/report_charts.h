@@ -15,6 +15,7 @@
 
 #include "report_data.h"
 #include "strtab.h"
+#include "svg.h"
 #include "trace_read.h"
 
 typedef struct {
@@ -24,6 +25,14 @@ typedef struct {
     char *outdir, *stem;
     int failed;            /* a chart could not be written */
 } sd_chart_out;
+
+#define W_CHART 1000.0 /* every chart's width in pixels */
+
+/* Shared by the charts: open OUTDIR/STEM-<chart>.svg (NULL after a message), its title and
+ * subtitle, and closing it (printing its path). */
+sd_svg *sd_chart_open(sd_chart_out *c, const char *chart, double h, char *path, size_t plen);
+void sd_chart_title(sd_svg *s, const char *title, const char *sub);
+void sd_chart_close(sd_chart_out *c, sd_svg *s, const char *path);
 
 /* The trace's codelets by total time, longest first, into ranked (the gantt's colours); 0, or
  * -1 when out of memory. */
