@@ -28,7 +28,7 @@ stardag_SOURCES = runtime/cli/main.c runtime/cli/commands.h runtime/cli/cli_util
 # report: the command, the run file (HDF5), the trace (JSON), the charts (SVG)
 stardag_SOURCES += runtime/tools/report.c runtime/tools/report.h runtime/tools/report_data.c runtime/tools/report_data.h \
 	runtime/tools/trace_read.c runtime/tools/trace_read.h runtime/tools/report_charts.c runtime/tools/report_charts.h \
-	runtime/tools/report_scalars.c \
+	runtime/tools/report_scalars.c runtime/tools/report_window.c runtime/tools/report_window.h \
 	runtime/tools/svg.c runtime/tools/svg.h
 # tool commands: compare (its library API in compare.h), calibrate, verify
 libstardag_la_SOURCES += runtime/tools/compare.c runtime/tools/compare.h runtime/tools/strtab.c runtime/tools/strtab.h

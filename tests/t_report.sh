@@ -65,6 +65,53 @@ t "without /run: codelets from the trace" sh -c "grep -q 'from trace trace-small
 runrc "$sd" report "$tmp/old.h5" --out "$tmp/notrace"
 t "without a trace: exit 0, a note, scalars only" sh -c "test $(rc) = 0 && grep -q 'gantt and busy charts skipped' '$tmp/err' && grep -q 'codelets chart skipped' '$tmp/err' && test -s '$tmp/notrace/old-scalars.svg' && ! test -e '$tmp/notrace/old-gantt.svg'"
 
+# a time window for the gantt and busy charts: --steps A:B or --from/--to (seconds)
+runrc "$sd" report "$tmp/fx.h5" --trace "$trace" --out "$tmp/w1" --steps 2:2
+t "--steps 2:2: exit 0" test "$(rc)" = 0
+g="$tmp/w1/fx-gantt.svg"
+t "--steps 2:2: the gantt names the window (first start to last end of step 2's tasks)" \
+  grep -q 'step 2: 1.05925 ms to 1.94111 ms; 12 tasks on 3 workers in 881.9 us' "$g"
+t "--steps 2:2: every task shown is of step 2" sh -c "grep -o '<title>[^<]*, step [0-9]*' '$g' | grep -v ', step 2\$' | grep -q . && exit 1; grep -q ', step 2, tile 3' '$g'"
+t "--steps 2:2: the busy chart covers the window" grep -q 'step 2: 1.05925 ms to 1.94111 ms; share of each 8.8 us bin (1/100 of the window)' "$tmp/w1/fx-busy.svg"
+t "--steps 2:2: the codelets chart still covers the run" grep -q 'lattice.kg_leapfrog on CUDA: 2800 tasks' "$tmp/w1/fx-codelets.svg"
+runrc "$sd" report "$tmp/fx.h5" --trace "$trace" --out "$tmp/w2" --from 0.001 --to 0.0012
+t "--from 0.001 --to 0.0012: exit 0, the window named" sh -c "test $(rc) = 0 && grep -q 'window 1 ms to 1.2 ms; ' '$tmp/w2/fx-gantt.svg'"
+t "--from/--to: a task crossing the edge is cut there (1059.25 to 1200 us)" \
+  grep -q 'lattice.kg_leapfrog, step 2, tile 0 (cpu): 140.8 us at 1.059 ms' "$tmp/w2/fx-gantt.svg"
+t "--from/--to: a task crossing the start is cut there (981.5 to 1036.3 us)" \
+  grep -q 'halo unpack, step 1, tile 3 (cpu): 36.2 us at 1.000 ms' "$tmp/w2/fx-gantt.svg"
+t "--from/--to: tasks outside the window are left out" \
+  sh -c "! grep -q 'halo pack, step 1, tile 3' '$tmp/w2/fx-gantt.svg' && ! grep -q ', step 3, ' '$tmp/w2/fx-gantt.svg'"
+runrc "$sd" report "$tmp/fx.h5" --trace "$trace" --out "$tmp/w3" --from 0.004
+t "--from alone: to the end of the trace" sh -c "test $(rc) = 0 && grep -q 'window 4 ms to 6.19017 ms; ' '$tmp/w3/fx-gantt.svg'"
+runrc "$sd" report "$tmp/fx.h5" --trace "$trace" --out "$tmp/w4" --steps 99:100
+t "--steps the trace does not have: exit 2, naming its steps" sh -c "test $(rc) = 2 && grep -q 'no task of steps 99:100 in the trace (its tasks are of steps 1 to ' '$tmp/err'"
+runrc "$sd" report "$tmp/fx.h5" --trace "$trace" --out "$tmp/w4" --from 0.002 --to 0.001
+t "--from after --to: exit 2" sh -c "test $(rc) = 2 && grep -q 'is empty' '$tmp/err'"
+runrc "$sd" report "$tmp/fx.h5" --trace "$trace" --out "$tmp/w4" --from 7
+t "a window past the trace: exit 2, naming the trace's span" sh -c "test $(rc) = 2 && grep -q 'lies outside the trace' '$tmp/err'"
+runrc "$sd" report "$tmp/fx.h5" --trace "$trace" --steps 3:2
+t "--steps 3:2: exit 2" sh -c "test $(rc) = 2 && grep -q -- '--steps expects A:B' '$tmp/err'"
+runrc "$sd" report "$tmp/fx.h5" --trace "$trace" --steps 2:2 --from 0
+t "--steps with --from: exit 2" sh -c "test $(rc) = 2 && grep -q 'give one of them' '$tmp/err'"
+runrc "$sd" report "$tmp/fx.h5" --from 0.001
+t "a window without --trace: exit 2" sh -c "test $(rc) = 2 && grep -q 'need --trace' '$tmp/err'"
+runrc "$sd" report "$tmp/fx.h5" --trace "$trace" --from abc
+t "--from abc: exit 2" sh -c "test $(rc) = 2 && grep -q \"expects seconds since the run started (a number >= 0), got 'abc'\" '$tmp/err'"
+
+# log scale for scalars: automatic past 3 decades (energy leaving through absorbing ends), or forced
+runrc "$sd" run "$top_srcdir/tests/graphs/kg-absorb-1d.yaml" --out "$tmp/run/leave.h5" --quiet
+runrc "$sd" report "$tmp/run/leave.h5"
+s="$tmp/run/leave-scalars.svg"
+t "energy over 9 decades: a log scale on its own" sh -c "test $(rc) = 0 && grep -q 'log scale (9.0 decades)' '$s' && grep -q '>energy (log)<' '$s'"
+t "log scale: decades as tick labels" sh -c "grep -q '>1e-8<' '$s' && grep -q '>1e-2<' '$s'"
+s="$tmp/charts/sub/fx-scalars.svg"
+t "fixture without --log-scalars: no log scale (blowup spans 2.5 decades)" sh -c "! grep -q 'log scale (' '$s'"
+runrc "$sd" report "$tmp/fx.h5" --out "$tmp/logs" --log-scalars
+s="$tmp/logs/fx-scalars.svg"
+t "--log-scalars: every positive series on a log scale" sh -c "test $(rc) = 0 && grep -q 'log scale (2.5 decades)' '$s' && grep -q '>blowup (log)<' '$s' && grep -q '>max_E (log)<' '$s'"
+t "--log-scalars: the near-constant energy stays a relative drift" grep -q 'relative drift (v - v0)/|v0| from v0 = 1234.5' "$s"
+
 # bad inputs: exit 2 naming the file; an unusable output directory: exit 1
 runrc "$sd" report "$tmp/missing.h5"
 t "a missing run file: exit 2 naming it" sh -c "test $(rc) = 2 && grep -q 'missing.h5: cannot open: No such file' '$tmp/err'"

@@ -1,8 +1,9 @@
-/* report.c - `stardag report RUN.h5 [--trace T.json] [--out DIR]`: SVG charts of a run. This
+/* report.c - `stardag report RUN.h5 [--trace T.json] [--out DIR] [window] [--log-scalars]`: SVG charts of a run. This
  * file is the command: its options, the checks on its inputs, the output directory and the
  * charts' names, and its messages. The run file is read by report_data.c, the trace by
  * trace_read.c; the charts (listed in report_charts.h) are drawn by report_charts.c. */
 #include <errno.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,13 +16,18 @@
 #include "report.h"
 #include "report_charts.h"
 #include "report_data.h"
+#include "report_window.h"
 #include "strtab.h"
 #include "trace_read.h"
 
 static const char report_usage[] =
-    "usage: stardag report RUN.h5 [--trace T.json] [--out DIR]\n"
+    "usage: stardag report RUN.h5 [--trace T.json] [--out DIR] [--from S] [--to S] [--steps A:B] [--log-scalars]\n"
     "  writes DIR/<run>-gantt.svg, -busy.svg (both need --trace), -codelets.svg and -scalars.svg;\n"
-    "  DIR defaults to the directory of RUN.h5\n";
+    "  DIR defaults to the directory of RUN.h5.\n"
+    "  --from S, --to S  gantt and busy charts of that time window only (seconds since the run started)\n"
+    "  --steps A:B       the same for the time from the first task of step A to the end of the last of step B\n"
+    "  --log-scalars     a log scale for every scalar whose values are all positive (by default only for\n"
+    "                    those spanning more than 3 decades)\n";
 
 void sd_report_msg(const char *fmt, ...)
 {
@@ -63,17 +69,36 @@ static int make_dirs(const char *dir)
 int sd_cmd_report(int argc, char **argv)
 {
     const char *run = NULL, *tpath = NULL, *out = NULL;
+    sd_report_window win = {0};
+    int log_scalars = 0;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
+        int from = !strcmp(a, "--from"), to = !strcmp(a, "--to");
         if (!strcmp(a, "--help") || !strcmp(a, "-h")) { fputs(report_usage, stdout); return 0; }
-        if ((!strcmp(a, "--trace") || !strcmp(a, "--out")) && i + 1 >= argc) {
+        if ((!strcmp(a, "--trace") || !strcmp(a, "--out") || from || to || !strcmp(a, "--steps")) && i + 1 >= argc) {
             sd_report_msg("option %s needs a value", a);
             fputs(report_usage, stderr);
             return SD_EXIT_BADGRAPH;
         }
         if (!strcmp(a, "--trace")) tpath = argv[++i];
         else if (!strcmp(a, "--out")) out = argv[++i];
-        else if (a[0] == '-' && a[1]) {
+        else if (!strcmp(a, "--log-scalars")) log_scalars = 1;
+        else if (from || to) {
+            char *end;
+            double v = strtod(argv[++i], &end);
+            if (end == argv[i] || *end || !isfinite(v) || v < 0) {
+                sd_report_msg("%s expects seconds since the run started (a number >= 0), got '%s'", a, argv[i]);
+                return SD_EXIT_BADGRAPH;
+            }
+            if (from) win.has_from = 1, win.from_s = v;
+            else win.has_to = 1, win.to_s = v;
+        } else if (!strcmp(a, "--steps")) {
+            if (!sd_report_parse_steps(argv[++i], &win.step_a, &win.step_b)) {
+                sd_report_msg("--steps expects A:B, the first and last step (0 <= A <= B), got '%s'", argv[i]);
+                return SD_EXIT_BADGRAPH;
+            }
+            win.by_steps = 1;
+        } else if (a[0] == '-' && a[1]) {
             sd_report_msg("unknown option '%s'", a);
             fputs(report_usage, stderr);
             return SD_EXIT_BADGRAPH;
@@ -87,6 +112,15 @@ int sd_cmd_report(int argc, char **argv)
     if (!run) {
         sd_report_msg("a run file is needed");
         fputs(report_usage, stderr);
+        return SD_EXIT_BADGRAPH;
+    }
+    int windowed = win.by_steps || win.has_from || win.has_to;
+    if (win.by_steps && (win.has_from || win.has_to)) {
+        sd_report_msg("--steps and --from/--to both set the window: give one of them");
+        return SD_EXIT_BADGRAPH;
+    }
+    if (windowed && !tpath) {
+        sd_report_msg("a time window (--from, --to, --steps) is for the gantt and busy charts, which need --trace");
         return SD_EXIT_BADGRAPH;
     }
     struct stat st;
@@ -105,7 +139,9 @@ int sd_cmd_report(int argc, char **argv)
     sd_trace_file tr = {0};
     int have_trace = 0;
     sd_strtab cls = {0}, ranked = {0}, archs = {0}; /* archs: "cpu", "cuda", ... of the trace and /run */
-    sd_chart_out c = {run, base_name(run), tpath ? base_name(tpath) : NULL, NULL, NULL, 0};
+    sd_trace_file shown = {0}; /* the trace, or its window */
+    char window[160];
+    sd_chart_out c = {run, base_name(run), tpath ? base_name(tpath) : NULL, NULL, NULL, 0, NULL, log_scalars};
     if (sd_run_data_read(run, &sc, &ri, &cls, &archs, err, sizeof err) < 0) {
         sd_report_msg("%s", err);
         goto out;
@@ -121,6 +157,19 @@ int sd_cmd_report(int argc, char **argv)
         have_trace = 1;
         for (size_t i = 0; i < tr.nt; i++)
             if (sd_strtab_add(&cls, tr.cl.s[tr.t[i].cl]) < 0) { sd_report_msg("out of memory"); goto out; }
+        shown = tr;
+        if (windowed) {
+            if (!tr.nt) {
+                sd_report_msg("%s: no tasks in the trace: no window to show", tpath);
+                goto out;
+            }
+            if (sd_trace_window(&tr, &win, &shown, window, sizeof window, err, sizeof err) < 0) {
+                sd_report_msg("%s", err);
+                sd_trace_window_free(&shown);
+                goto out;
+            }
+            c.window = window;
+        }
     }
     /* the output directory and the charts' names */
     rc = SD_EXIT_RUNTIME;
@@ -145,8 +194,8 @@ int sd_cmd_report(int argc, char **argv)
     if (have_trace) {
         if (!tr.nt && !tr.nw) sd_report_msg("%s: no tasks or workers in the trace: gantt and busy charts skipped", tpath);
         else {
-            sd_chart_gantt(&c, &tr, &ranked);
-            sd_chart_busy(&c, &tr);
+            sd_chart_gantt(&c, &shown, &ranked);
+            sd_chart_busy(&c, &shown);
         }
     } else sd_report_msg("note: no --trace given: gantt and busy charts skipped (record a trace with stardag run --trace FILE.json)");
     if (ri.present || (have_trace && tr.nt)) sd_chart_codelets(&c, &ri, &tr, &cls, &archs);
@@ -155,6 +204,7 @@ int sd_cmd_report(int argc, char **argv)
     else sd_report_msg("note: %s has no scalar rows: scalars chart skipped", run);
     rc = c.failed ? SD_EXIT_RUNTIME : 0;
 out:
+    if (c.window) sd_trace_window_free(&shown);
     sd_run_scalars_free(&sc);
     sd_run_info_free(&ri);
     if (have_trace || tr.path) sd_trace_file_free(&tr);

@@ -195,12 +195,14 @@ void sd_chart_gantt(sd_chart_out *c, const sd_trace_file *tr, const sd_strtab *c
     if (!s) goto out;
     fmt_ms(a, sizeof a, tr->t1 - tr->t0);
     int dense = tr->nt > GANTT_MAX_TASKS;
+    size_t ns = 0;
+    if (c->window) ns = (size_t)snprintf(sub, sizeof sub, "%s; ", c->window);
     if (dense)
-        snprintf(sub, sizeof sub, "%zu tasks on %d workers in %s; tasks under 2 px summed per pixel column "
+        snprintf(sub + ns, sizeof sub - ns, "%zu tasks on %d workers in %s; tasks under 2 px summed per pixel column "
                  "(colour: most time, shade: busy share)", tr->nt, nw, a);
     else
-        snprintf(sub, sizeof sub, "%zu tasks on %d workers in %s; one rectangle per task, coloured by codelet; trace %s",
-                 tr->nt, nw, a, c->tracebase);
+        snprintf(sub + ns, sizeof sub - ns, "%zu tasks on %d workers in %s; one rectangle per task, coloured by codelet; "
+                 "trace %s", tr->nt, nw, a, c->tracebase);
     sd_chart_title(s, "Tasks per worker over time", sub);
     sd_svg_legend(s, left, legend_y, pw, ln, lc, nl, 0);
     for (int i = 0; i < nw; i++) {
@@ -230,7 +232,7 @@ void sd_chart_gantt(sd_chart_out *c, const sd_trace_file *tr, const sd_strtab *c
         const char *name = tr->cl.s[t->cl];
         if (k == i + 1) {
             fmt_ms(a, sizeof a, t->dur);
-            fmt_ms(b, sizeof b, t->ts);
+            snprintf(b, sizeof b, "%.3f ms", t->ts / 1e3); /* fine enough for a window of one step */
             if (t->tile >= 0)
                 snprintf(tip, sizeof tip, "%s, step %ld, tile %ld (%s): %s at %s", name, t->step, t->tile,
                          tr->archs->s[t->arch], a, b);
@@ -307,8 +309,12 @@ void sd_chart_busy(sd_chart_out *c, const sd_trace_file *tr)
     sd_svg *s = sd_chart_open(c, "busy", p.y + p.h + 52, path, sizeof path);
     if (!s) goto out;
     fmt_ms(a, sizeof a, bw);
-    snprintf(sub, sizeof sub, "share of each %s bin (1/100 of the run) spent running tasks; legend: mean over the run; trace %s",
-             a, c->tracebase);
+    if (c->window)
+        snprintf(sub, sizeof sub, "%s; share of each %s bin (1/100 of the window) spent running tasks; legend: mean over "
+                 "the window", c->window, a);
+    else
+        snprintf(sub, sizeof sub, "share of each %s bin (1/100 of the run) spent running tasks; legend: mean over the run; "
+                 "trace %s", a, c->tracebase);
     sd_chart_title(s, "Busy fraction per worker (%)", sub);
     sd_svg_legend(s, left, legend_y, pw, ln, lc, nl, 1);
     sd_svg_axis_x(s, &p, "time since the run started (ms)");

@@ -6,7 +6,8 @@
  *   codelets  time per codelet and architecture (from /run of the run file, else the trace)
  *   scalars   one panel per scalar of /scalars over time; a near-constant series (relative
  *             variation below 1e-4, e.g. a conserved energy) is drawn as its relative drift
- *             (v - v0)/|v0| so the panel shows how well it is conserved instead of a flat line
+ *             (v - v0)/|v0| so the panel shows how well it is conserved instead of a flat line;
+ *             a positive series spanning more than 3 decades on a log scale
  *
  * Each chart goes to OUTDIR/STEM-<chart>.svg; its path is printed on stdout once written, a
  * failure is reported on stderr (sd_report_msg) and counted in out->failed. */
@@ -24,6 +25,8 @@ typedef struct {
     const char *tracebase; /* the trace's basename, for subtitles (NULL without a trace) */
     char *outdir, *stem;
     int failed;            /* a chart could not be written */
+    const char *window;    /* gantt and busy: the time window shown ("step 10: ..."), NULL: the whole run */
+    int log_scalars;       /* scalars: a log scale for every all-positive series (else only past 3 decades) */
 } sd_chart_out;
 
 #define W_CHART 1000.0 /* every chart's width in pixels */

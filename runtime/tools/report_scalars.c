@@ -34,8 +34,13 @@ static void fmt_g(char *b, size_t l, double v, int digits, int plus)
 static void fmt_val(char *b, size_t l, double v) { fmt_g(b, l, v, 6, 0); }
 
 /* One panel; y is the top of its title line. */
+#define LOG_DECADES 3.0 /* a positive series spanning more decades than this is drawn on a log scale */
+
+/* The plotted y of a value: relative drift, log10, or the value itself. */
+static double ymap(double v, int logy, double off, double scale) { return logy ? log10(v) : (v - off) / scale; }
+
 static void scalar_panel(sd_svg *s, const sd_run_scalars *sc, int k, double top, double left, double pw, double ph,
-                         int last)
+                         int last, int force_log)
 {
     const double *v = sc->v[k];
     int64_t n = sc->n, nfin = 0, nnan = 0, ninf = 0, imin = -1, imax = -1, i0 = -1;
@@ -91,6 +96,11 @@ static void scalar_panel(sd_svg *s, const sd_run_scalars *sc, int k, double top,
     double rel = mag > 0 ? (vmax - vmin) / mag : 0;
     int drift = vmax > vmin && v0 != 0 && rel < DRIFT_REL;
     double scale = drift ? fabs(v0) : 1, off = drift ? v0 : 0;
+    double decades = vmin > 0 ? log10(vmax / vmin) : 0;
+    int logy = !drift && vmin > 0 && vmax > vmin && (force_log || decades > LOG_DECADES);
+    char scale_note[96] = "";
+    if (logy) snprintf(scale_note, sizeof scale_note, "; log scale (%.1f decades)", decades);
+    else if (force_log && vmax > vmin && !drift) snprintf(scale_note, sizeof scale_note, "; linear scale: not every value is positive");
     fmt_val(a, sizeof a, v0);
     if (drift) {
         double dmax = fmax(fabs(vmax - v0), fabs(vmin - v0)) / fabs(v0);
@@ -101,27 +111,34 @@ static void scalar_panel(sd_svg *s, const sd_run_scalars *sc, int k, double top,
     else {
         fmt_val(a, sizeof a, vmin);
         fmt_val(b, sizeof b, vmax);
-        snprintf(t, sizeof t, "min %s, max %s%s", a, b, note);
+        snprintf(t, sizeof t, "min %s, max %s%s%s", a, b, scale_note, note);
     }
     sd_svg_text(s, left, top, 14, SD_SVG_START, 0, "#111", 1, "%s", nm);
     char cut[700];
     double tw = sd_svg_text_width(nm, 14) * 1.04 + 12; /* bold */
     sd_svg_fit(cut, sizeof cut, t, 12.5, pw - tw);
     sd_svg_text(s, left + tw, top, 12.5, SD_SVG_START, 0, "#555", 0, "%s", cut);
-    double ylo = (vmin - off) / scale, yhi = (vmax - off) / scale;
-    if (drift) { ylo = fmin(ylo, 0); yhi = fmax(yhi, 0); }
-    double pad = (yhi - ylo) * 0.2; /* room for the min/max labels above and below */
-    int nonneg = !drift && ylo >= 0;
-    ylo -= pad;
-    yhi += pad;
-    if (nonneg && ylo < 0) ylo = 0; /* a positive quantity keeps its axis at zero */
-    sd_svg_nice_range(&ylo, &yhi, 4);
+    double ylo = ymap(vmin, logy, off, scale), yhi = ymap(vmax, logy, off, scale);
+    if (logy) { /* whole decades, with room for the min/max labels */
+        ylo = floor(ylo - 0.15);
+        yhi = ceil(yhi + 0.15);
+    } else {
+        if (drift) { ylo = fmin(ylo, 0); yhi = fmax(yhi, 0); }
+        double pad = (yhi - ylo) * 0.2; /* room for the min/max labels above and below */
+        int nonneg = !drift && ylo >= 0;
+        ylo -= pad;
+        yhi += pad;
+        if (nonneg && ylo < 0) ylo = 0; /* a positive quantity keeps its axis at zero */
+        sd_svg_nice_range(&ylo, &yhi, 4);
+    }
     p.y0 = ylo;
     p.y1 = yhi;
     sd_svg_axis_x(s, &p, last ? (sc->x_is_time ? "time (simulation units)" : "step") : NULL);
-    char yl[64];
-    sd_svg_ellipsize(yl, sizeof yl, drift ? "rel. drift" : sc->names[k], (size_t)(ph / 8));
-    sd_svg_axis_y(s, &p, yl);
+    char yl[64], yname[80];
+    snprintf(yname, sizeof yname, "%s%s", drift ? "rel. drift" : sc->names[k], logy ? " (log)" : "");
+    sd_svg_ellipsize(yl, sizeof yl, yname, (size_t)(ph / 8));
+    if (logy) sd_svg_axis_y_log(s, &p, yl);
+    else sd_svg_axis_y(s, &p, yl);
     if (drift) sd_svg_line(s, p.x, sd_svg_py(&p, 0), p.x + p.w, sd_svg_py(&p, 0), "#999", 1, 1);
     /* segments: finite points joined unless the gap is well beyond the usual row spacing of
      * this scalar (a scalar computed every 10 steps is NaN in between: that is no gap) */
@@ -143,7 +160,7 @@ static void scalar_panel(sd_svg *s, const sd_run_scalars *sc, int k, double top,
     int64_t start = 0;
     for (int64_t i = 0; i < m; i++) {
         xs[i] = sd_svg_px(&p, sc->x[fi[i]]);
-        ys[i] = sd_svg_py(&p, (v[fi[i]] - off) / scale);
+        ys[i] = sd_svg_py(&p, ymap(v[fi[i]], logy, off, scale));
         int end = i + 1 == m || (double)(fi[i + 1] - fi[i]) > 1.5 * typical;
         if (end) {
             if (i == start) sd_svg_circle(s, xs[i], ys[i], 2.5, col, NULL);
@@ -157,7 +174,7 @@ static void scalar_panel(sd_svg *s, const sd_run_scalars *sc, int k, double top,
     if (vmax > vmin) {
         for (int e = 0; e < 2; e++) {
             int64_t ix = e ? imax : imin;
-            double px = sd_svg_px(&p, sc->x[ix]), py = sd_svg_py(&p, (v[ix] - off) / scale);
+            double px = sd_svg_px(&p, sc->x[ix]), py = sd_svg_py(&p, ymap(v[ix], logy, off, scale));
             if (drift) fmt_g(c2, sizeof c2, (v[ix] - v0) / fabs(v0), 2, 1);
             else fmt_val(c2, sizeof c2, v[ix]);
             fmt_val(b, sizeof b, sc->x[ix]);
@@ -187,11 +204,11 @@ void sd_chart_scalars(sd_chart_out *c, const sd_run_scalars *sc)
     double h = top + sc->nnames * pitch + 24;
     sd_svg *s = sd_chart_open(c, "scalars", h, path, sizeof path);
     if (!s) return;
-    snprintf(sub, sizeof sub, "%s: %" PRId64 " row%s, steps %" PRId64 "-%" PRId64 "; a near-constant series "
-             "(relative variation < 1e-4) is drawn as its relative drift", c->runbase, sc->n, sc->n == 1 ? "" : "s",
-             sc->step0, sc->step1);
+    snprintf(sub, sizeof sub, "%s: %" PRId64 " row%s, steps %" PRId64 "-%" PRId64 "; near-constant series "
+             "(relative variation < 1e-4) as relative drift; %s", c->runbase, sc->n, sc->n == 1 ? "" : "s",
+             sc->step0, sc->step1, c->log_scalars ? "positive series on a log scale" : "positive ones over 3 decades on a log scale");
     sd_chart_title(s, sc->x_is_time ? "Scalar diagnostics over simulation time" : "Scalar diagnostics over steps", sub);
     for (int k = 0; k < sc->nnames; k++)
-        scalar_panel(s, sc, k, top + k * pitch, left, pw, ph, k + 1 == sc->nnames);
+        scalar_panel(s, sc, k, top + k * pitch, left, pw, ph, k + 1 == sc->nnames, c->log_scalars);
     sd_chart_close(c, s, path);
 }

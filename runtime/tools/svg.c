@@ -354,6 +354,37 @@ void sd_svg_axis_y(sd_svg *s, const sd_svg_plot *p, const char *label)
     }
 }
 
+void sd_svg_axis_y_log(sd_svg *s, const sd_svg_plot *p, const char *label)
+{
+    int d0 = (int)ceil(p->y0 - 1e-9), d1 = (int)floor(p->y1 + 1e-9), nd = d1 - d0 + 1;
+    int every = 1, room = (int)(p->h / (SD_SVG_FONT + 4)); /* labelled decades that fit */
+    while (room > 0 && (nd + every - 1) / every > room) every++;
+    double maxw = 0;
+    for (int d = d0; d <= d1; d++) {
+        double y = sd_svg_py(p, d);
+        sd_svg_line(s, p->x, y, p->x + p->w, y, "#e4e4e4", 1, 0);
+        sd_svg_line(s, p->x - 4, y, p->x, y, "#444", 1, 0);
+        if ((d - d0) % every) continue;
+        char lab[32];
+        if (d == 0) snprintf(lab, sizeof lab, "1");
+        else if (d == 1) snprintf(lab, sizeof lab, "10");
+        else snprintf(lab, sizeof lab, "1e%d", d);
+        double w = sd_svg_text_width(lab, SD_SVG_FONT);
+        if (w > maxw) maxw = w;
+        sd_svg_text(s, p->x - 7, y + 4, SD_SVG_FONT, SD_SVG_END, 0, "#222", 0, "%s", lab);
+    }
+    if (nd <= 8) /* 2..9 x 10^d as short ticks where decades are wide enough to show them */
+        for (int d = d0 - 1; d <= d1; d++)
+            for (int m = 2; m <= 9; m++) {
+                double v = d + log10((double)m);
+                if (v > p->y0 && v < p->y1) sd_svg_line(s, p->x - 2.5, sd_svg_py(p, v), p->x, sd_svg_py(p, v), "#444", 1, 0);
+            }
+    if (label && *label) {
+        double x = p->x - maxw - 16;
+        sd_svg_text(s, x, p->y + p->h / 2, SD_SVG_FONT + 1, SD_SVG_MIDDLE, -90, "#222", 0, "%s", label);
+    }
+}
+
 void sd_svg_frame(sd_svg *s, const sd_svg_plot *p)
 {
     sd_svg_rect(s, p->x, p->y, p->w, p->h, NULL, "#444", NULL);

@@ -64,6 +64,9 @@ double sd_svg_py(const sd_svg_plot *p, double v);
  * overlapping) and the axis label; the frame is drawn by sd_svg_frame. */
 void sd_svg_axis_x(sd_svg *s, const sd_svg_plot *p, const char *label);
 void sd_svg_axis_y(sd_svg *s, const sd_svg_plot *p, const char *label);
+/* A log axis: p's y range is log10 of the data; grid lines and labels ("1e-6", "1", "10") at the
+ * decades (every k-th labelled if they crowd), short ticks at 2..9 x 10^k over at most 8 decades. */
+void sd_svg_axis_y_log(sd_svg *s, const sd_svg_plot *p, const char *label);
 void sd_svg_frame(sd_svg *s, const sd_svg_plot *p);
 
 /* A legend of n entries (swatch + name) flowing left to right in rows within width w from
