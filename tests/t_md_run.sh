@@ -173,6 +173,13 @@ t "trajectory full: the message names the file, the step and the reason" \
   grep -q "argon-nvt.h5md: cannot append .* at step [0-9]*: File too large" "$tmp/err"
 frames=$(vals argon-nvt.h5md /particles/all/position/step | tr '\n' ' ')
 t "trajectory full: the file opens with its complete frames (steps $frames)" test -n "$frames"
+# in.lj's neighbour policy (every 20, check no), kept on purpose: the warning says so and names the safe one
+runrc "$sd" run "$lj" --set cells=6 --out ""
+t "lj-liquid (864 atoms): rebuilds after skin/2 moves are warned about" grep -q "warning: [0-9]* rebuilds came after some particle had moved more than skin/2" "$tmp/out"
+t "the warning explains in.lj's setting and names the safe policy and the doc" \
+  grep -q "(neighbor: {every: 20, check: false} is LAMMPS' \`neigh_modify every 20 check no\`, as in in.lj; the safe policy is neighbor: {every: 1, check: true}: docs/user-guide.md, Molecular dynamics)" "$tmp/out"
+runrc "$sd" run "$argon" --set cells=4 --steps 100 --out ""
+t "argon-nvt (every: 1, check: true): no such warning" sh -c "test $(rc) = 0 && ! grep -q 'skin/2' '$tmp/out'"
 runrc "$sd" run "$g" --set cells=3
 t "cutoff + skin > L/2: refused before running (exit 2)" test "$(rc)" = 2
 t "cutoff + skin > L/2: the message names the file, line and the rule" \

@@ -115,9 +115,19 @@ void sd_particles_report(const sd_dm *dm)
 {
     const pdomain *D = dm->data;
     const int64_t dangerous = __atomic_load_n(&D->dangerous, __ATOMIC_RELAXED);
-    if (dangerous)
-        printf("  warning: %lld rebuilds came after some particle had moved more than skin/2: pairs may have been "
-               "missed (rebuild more often, a bigger skin, or neighbor: {check: true})\n", (long long)dangerous);
+    const sd_particles *P = &dm->g->domain.particles;
+    if (dangerous) {
+        printf("  warning: %lld rebuilds came after some particle had moved more than skin/2: pairs may have been missed\n",
+               (long long)dangerous);
+        /* the graph may do so on purpose (in.lj's `check no`): say what it asked for and what is safe */
+        if (P->rebuild_check)
+            printf("  (neighbor: {every: %d, check: true} looks only every %d steps; the safe policy is neighbor: "
+                   "{every: 1, check: true}: docs/user-guide.md, Molecular dynamics)\n", P->rebuild_every, P->rebuild_every);
+        else
+            printf("  (neighbor: {every: %d, check: false} is LAMMPS' `neigh_modify every %d check no`, as in in.lj; the "
+                   "safe policy is neighbor: {every: 1, check: true}: docs/user-guide.md, Molecular dynamics)\n",
+                   P->rebuild_every, P->rebuild_every);
+    }
 }
 
 void sd_particles_report_output(const sd_dm *dm)
