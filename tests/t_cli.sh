@@ -67,6 +67,12 @@ runrc "$sd" dot "$g" --step 301
 t "dot --step beyond the run: exit 2" sh -c "test $(rc) = 2 && grep -q 'step 301 is beyond the run' '$tmp/err'"
 runrc "$sd" dot "$g" --step 0
 t "dot --step 0: exit 2" test "$(rc)" = 2
+runrc "$sd" dot "$g" --set n=32 --tiles 32x32x8 --steps 400 --step 350
+t "dot --steps 400 --step 350: a step past the graph's 300 within the run asked for" grep -q 'label="kg-packet: step 350 of 400 (every op runs), 4 tiles"' "$tmp/out"
+runrc "$sd" run "$g" --step 3
+t "--step is dot's option: run refuses it (exit 2)" sh -c "test $(rc) = 2 && grep -q \"unknown option '--step'\" '$tmp/err'"
+runrc "$sd" dot "$top_srcdir/graphs/md/lj-liquid.yaml"
+t "dot on a particle graph: a clear refusal (exit 2)" sh -c "test $(rc) = 2 && grep -q 'dot draws grid graphs' '$tmp/err'"
 
 # a blow-up stops the run with exit 3 and a message naming the step; completed output stays readable
 runrc "$sd" run "$top_srcdir/tests/graphs/blowup.yaml" --out "$tmp/blowup.h5" --quiet
