@@ -4,6 +4,10 @@ tests_t_halo_SOURCES = tests/t_halo.c tests/tap.h
 tests_t_lattice_physics_SOURCES = tests/t_lattice_physics.c tests/run_util.h
 tests_t_reproducible_SOURCES = tests/t_reproducible.c tests/run_util.h
 TESTS += tests/t_halo tests/t_lattice_physics tests/t_reproducible tests/t_cli.sh tests/t_checks.sh
+# check evaluation on hand-made records (no StarPU run)
+check_PROGRAMS += tests/t_checks_eval
+tests_t_checks_eval_SOURCES = tests/t_checks_eval.c tests/tap.h
+TESTS += tests/t_checks_eval
 EXTRA_DIST += tests/t_cli.sh tests/t_checks.sh tests/graphs/kg-walls.yaml tests/graphs/kg-absorb-1d.yaml tests/graphs/blowup.yaml
 # absorbing and mixed boundaries: bitwise the same over tilings (thin and uneven), schedulers, workers
 check_PROGRAMS += tests/t_absorb_tiling
