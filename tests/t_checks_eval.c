@@ -33,6 +33,7 @@ static int64_t feed(sd_gcheck c, const double *v, int n, char *line, size_t len)
     for (int i = 0; i < n; i++)
         if (sd_checks_eval(&k, 10 * (i + 1), &v[i], &computed, why, sizeof why) && !first) first = 10 * (i + 1);
     FILE *f = fmemopen(line, len, "w");
+    if (!f) return -1;
     sd_checks_report(&k, 10 * n, f);
     fclose(f);
     line[strcspn(line, "\n")] = 0;

@@ -153,6 +153,13 @@ int sd_dot(const sd_graph *g, const sd_run_opts *o, int64_t step, FILE *out)
     c.readers = calloc(nd, sizeof(int *));
     c.nreaders = calloc(nd, sizeof(int));
     c.capreaders = calloc(nd, sizeof(int));
+    if (!c.writer || !c.readers || !c.nreaders || !c.capreaders) {
+        fprintf(stderr, "stardag: %s: out of memory for the task graph\n", g->path);
+        free(c.writer), free(c.readers), free(c.nreaders), free(c.capreaders);
+        sd_plan_free(&p);
+        sd_tiling_free(&t);
+        return SD_EXIT_RUNTIME;
+    }
     for (size_t i = 0; i < nd; i++) c.writer[i] = -1;
     sd_plan_init(&p, record, &c); /* brings halos and levels to their state before step 1 */
     for (int64_t s = 1; s < step; s++) sd_plan_step(&p, s, record, &c); /* levels and halos as at `step` */
