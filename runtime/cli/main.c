@@ -20,7 +20,7 @@ static const char usage[] =
     "       stardag verify [CODELET...]                CPU vs CUDA on the same inputs, per codelet\n"
     "       stardag compare A.h5 B.h5 [--rtol R] [--atol A] [--any]   compare two run outputs (--any: any HDF5 files)\n"
     "       stardag calibrate FILE [run options]       calibrate performance models and print them\n"
-    "       stardag report RUN.h5 [--trace T.json] [--out DIR]   charts of a run (SVG)\n"
+    "       stardag report RUN.h5 [--trace T.json] [--out DIR] [--steps A:B] [--log-scalars]   charts of a run (SVG)\n"
     "       stardag --version\n"
     "stardag COMMAND --help shows a command's options.\n"
     "StarPU's environment variables (STARPU_SCHED, STARPU_NCPU, ...) apply; flags win.\n";
@@ -193,7 +193,8 @@ int main(int argc, char **argv)
     if (!g) {
         fprintf(stderr, "%s\n", err);
         status = SD_EXIT_BADGRAPH;
-    } else if (!strcmp(cmd, "check")) sd_check_summary(g, file, stdout); else if (!strcmp(cmd, "dot") && g->domain.kind == SD_DOMAIN_PARTICLES) {
+    } else if (!strcmp(cmd, "check")) sd_check_summary(g, file, stdout);
+    else if (!strcmp(cmd, "dot") && g->domain.kind == SD_DOMAIN_PARTICLES) {
         fprintf(stderr, "stardag: %s: dot draws grid graphs; a particle step's tasks are per block: one rebuild "
                 "task over all blocks on rebuild steps, then per block ghosts/lists and each op (see stardag run "
                 "--trace)\n", file);
