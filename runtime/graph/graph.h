@@ -123,7 +123,7 @@ typedef enum { SD_CHECK_DRIFT = 0, SD_CHECK_FINITE, SD_CHECK_RANGE, SD_CHECK_MON
 
 typedef struct sd_gcheck {
     sd_check_kind kind;
-    int target;        /* scalar index (drift, range) or field index (finite) */
+    int target;        /* scalar index (drift, range, monotone) or field index (finite) */
     int level;         /* field level for finite */
     double rtol;       /* drift: max |x_n - x_ref| / |x_ref|; monotone: allowed step back, relative to |x_prev| */
     int has_reference; /* drift: x_ref is `reference` (else the first value) */
