@@ -1,4 +1,4 @@
 # tests: the Python package (python/stardag) and docs/tutorial.py, with configure's python3
 TESTS += tests/t_python.sh
-EXTRA_DIST += tests/t_python.sh tests/t_python.py docs/tutorial.py
+EXTRA_DIST += tests/t_python.sh tests/t_python.py
 AM_TESTS_ENVIRONMENT += PYTHON='$(PYTHON)'; export PYTHON;

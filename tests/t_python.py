@@ -139,6 +139,8 @@ def run_errors():
     e = raises(ValueError, g.run, steps=50, out="boom.h5", progress=boom, quiet=True)
     ok(e is not None and str(e) == "boom" and stardag.Run("boom.h5").steps < 50,
        "an exception in the callback stops the run and is raised")
+    e = raises(stardag.StardagError, g.run, steps=5, out="", quiet=True, progress=lambda p: g.run(steps=1, out=""))
+    ok(e is not None and "another run" in str(e), "a run inside a run is refused (StarPU is one per process)")
     ok(raises(ValueError, g.run, tiles="3x", out="") is not None and raises(ValueError, g.run, arch="gpu") is not None,
        "bad tiles and arch are ValueErrors")
 

@@ -4,12 +4,14 @@ import ctypes
 import math
 import os
 import sys
+import threading
 
 from . import _lib
 from .errors import CheckFailed, GraphError, RunError, RunInterrupted, StardagError
 from .progress import Progress, ProgressBar
 
 _ERRLEN = 4096
+_running = threading.Lock()  # StarPU is one per process: one run at a time
 
 
 def _override(name, value):
@@ -184,7 +186,12 @@ class Graph:
         keep = _lib.PROGRESS_FN(on_progress) if show else None  # alive until sd_run returns
         if keep:
             o.progress = keep
-        status = lib.sd_run(self._ptr, ctypes.byref(o))
+        if not _running.acquire(blocking=False):
+            raise StardagError("another run is in progress in this process (StarPU runs one at a time)")
+        try:
+            status = lib.sd_run(self._ptr, ctypes.byref(o))
+        finally:
+            _running.release()
         _flush_c_stdio()
         from .run import Run
         wrote = bool(path) and os.path.exists(path)
