@@ -1,6 +1,7 @@
 """tests/t_python.py - the stardag Python package against the build tree (run by t_python.sh, which
 sets PYTHONPATH and STARDAG_LIB and runs it in a scratch directory). Prints TAP."""
 
+import io
 import os
 import signal
 import subprocess
@@ -115,6 +116,10 @@ def running():
     ok(e is not None and "a.h5" in str(e) and open("a.h5", "rb").read() == before,
        "an existing output is refused and left as it was")
     ok(g.run(steps=5, out="a.h5", overwrite=True, progress=False, quiet=True).steps == 5, "overwrite=True replaces it")
+    buf = io.StringIO()
+    g.run(steps=40, out="", progress=stardag.ProgressBar(stream=buf), quiet=True)
+    ok(buf.getvalue().count("\n") == 1 and buf.getvalue().startswith("\r[" + "#" * 30 + "] 40/40 steps"),
+       "the bar writes only its final line to a stream that is not a terminal (%r)" % buf.getvalue())
     r0 = g.run(steps=3, out="", progress=False, quiet=True)
     ok(r0.path is None and raises(stardag.StardagError, lambda: r0.scalars) is not None, "out='' writes no file")
 

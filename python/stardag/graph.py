@@ -1,7 +1,7 @@
 """Loading a graph file (with parameter overrides) and running it."""
 
 import ctypes
-import math
+import operator
 import os
 import sys
 import threading
@@ -57,14 +57,12 @@ def _tiles(tiles):
     else:
         parts = list(tiles)
     try:
-        t = [int(p) for p in parts]
+        t = [int(p) if isinstance(p, str) else operator.index(p) for p in parts]
     except (TypeError, ValueError):
         t = []
     if not 1 <= len(t) <= 3 or min(t) <= 0:
         raise ValueError("tiles: expected N, 'XxYxZ' or a tuple of 1 to 3 positive ints, got %r" % (tiles,))
-    if len(t) == 1 and isinstance(tiles, (int, str)):
-        return (t[0], 0, 0)  # one number: a cube of N cells, or N particle blocks (as --tiles N)
-    return tuple(t + [1] * (3 - len(t)))
+    return tuple(t + [1] * (3 - len(t)))  # as --tiles: absent axes 1 (a particle graph reads N blocks)
 
 
 class Graph:
