@@ -4,8 +4,8 @@ stardag_py = python/stardag/__init__.py python/stardag/_lib.py python/stardag/er
 	python/stardag/graph.py python/stardag/run.py python/stardag/progress.py python/stardag/compare.py
 if HAVE_PYTHON
 pkgpython_PYTHON = $(stardag_py)
-install-data-hook: install-stardag-paths
-uninstall-hook: uninstall-stardag-paths
+install-data-local: install-stardag-paths
+uninstall-local: uninstall-stardag-paths
 endif
 EXTRA_DIST += $(stardag_py)
 # Written at install time, so `make install prefix=DIR` records DIR's libdir; not byte-compiled (tiny).
