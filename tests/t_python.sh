@@ -10,7 +10,7 @@ if [ "$PYTHON" = : ]; then
 fi
 if [ -n "${ASAN_OPTIONS:-}" ]; then
   # python3 is not built with AddressSanitizer, so it cannot dlopen a libstardag that is (the
-  # sanitizer's runtime must be loaded first); the C paths it drives are the CLI's, tested there.
+  # sanitizer's runtime must be loaded first). tests/t_capi drives the same C API under it.
   echo "1..0 # SKIP libstardag is built with AddressSanitizer, which python3 cannot load"
   exit 77
 fi

@@ -186,6 +186,8 @@ class Graph:
         keep = _lib.PROGRESS_FN(on_progress) if show else None  # alive until sd_run returns
         if keep:
             o.progress = keep
+        sys.stdout.flush()  # what Python printed before comes before the run's own lines
+        sys.stderr.flush()
         if not _running.acquire(blocking=False):
             raise StardagError("another run is in progress in this process (StarPU runs one at a time)")
         try:
