@@ -8,7 +8,7 @@ from collections import namedtuple
 Progress = namedtuple("Progress", "step steps elapsed final scalars")
 Progress.__doc__ = """Where a run stands, passed to a progress callback after each submitted step.
 
-step: steps submitted so far (StarPU runs up to ``max_inflight`` steps behind it);
+step: steps submitted so far (the tasks of up to about ``max_inflight`` of them may still run);
 steps: the run's steps; elapsed: seconds of the step loop; final: True on the last call, when
 every task has finished; scalars: the latest value of each scalar computed so far (dict)."""
 

@@ -32,7 +32,7 @@ void sd_graph_free(sd_graph *g);
 const char *sd_graph_name(const sd_graph *g);
 const char *sd_graph_path(const sd_graph *g);
 const char *sd_graph_text(const sd_graph *g);          /* the file's text as loaded */
-const char *sd_graph_domain(const sd_graph *g, int64_t shape[3]); /* "grid" or "particles"; shape:
+const char *sd_graph_domain(const sd_graph *g, int64_t shape[3]); /* "grid", "particles"; shape:
                                                           cells along x, y, z (1 for absent axes), or {N, 1, 1} particles */
 int sd_graph_nparams(const sd_graph *g);
 const char *sd_graph_param(const sd_graph *g, int i, double *value); /* name; value after evaluation */
@@ -52,8 +52,8 @@ typedef enum { SD_ARCH_ANY = 0, SD_ARCH_CPU, SD_ARCH_CUDA } sd_arch;
 
 /* What a progress callback sees (sd_run_opts.progress). */
 typedef struct sd_progress {
-    int64_t step;         /* steps submitted so far: every task of the steps before step - max_inflight
-                             has finished, later ones may still run */
+    int64_t step;         /* steps submitted so far (the tasks of up to about max_inflight steps of
+                             them may still be running) */
     int64_t steps;        /* the run's steps */
     double elapsed;       /* seconds since the step loop began (init ops excluded) */
     int final;            /* 1 on the last call: every task has finished */
