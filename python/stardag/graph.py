@@ -197,7 +197,7 @@ class Graph:
         _flush_c_stdio()
         from .run import Run
         wrote = bool(path) and os.path.exists(path)
-        run = Run(path, status=status) if wrote else None
+        run = Run(os.path.abspath(path), status=status) if wrote else None  # valid after a chdir
         if raised:
             raise raised[0]
         message = errors.value.decode(errors="replace")
