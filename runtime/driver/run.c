@@ -31,6 +31,23 @@ void sd_run_opts_init(sd_run_opts *o)
     o->ncuda = -1;
 }
 
+size_t sd_run_opts_size(void) { return sizeof(sd_run_opts); }
+
+/* Every error line of a run: printed, and copied for the caller (sd_run_opts.errors). */
+static void say_error(const sd_run_opts *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void say_error(const sd_run_opts *o, const char *fmt, ...)
+{
+    char line[1400];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(line, sizeof line, fmt, ap);
+    va_end(ap);
+    fprintf(stderr, "stardag: %s\n", line);
+    if (!o->errors || !o->errors_len) return;
+    size_t used = strnlen(o->errors, o->errors_len);
+    if (used + 1 < o->errors_len) snprintf(o->errors + used, o->errors_len - used, "%s\n", line);
+}
+
 static volatile sig_atomic_t interrupted;
 static void on_sigint(int sig)
 {
@@ -167,6 +184,16 @@ static void progress(run_state *s, int64_t step, double t0, int final)
     if (final) fputc('\n', stderr);
 }
 
+/* The caller's progress callback; a non-zero answer stops the run as Ctrl-C does. */
+static void call_progress(run_state *s, int64_t step, double t0, int final)
+{
+    sd_progress p = {.step = step, .steps = s->steps, .elapsed = now() - t0, .final = final,
+                     .nscalars = s->g->nscalars, .latest = s->latest};
+    if (s->o->progress(&p, s->o->progress_user) && !final)
+        fail(s, SD_EXIT_INTERRUPTED, "stopped by the progress callback at step %lld: stopped submitting, finished "
+             "the tasks in flight and wrote what was complete", (long long)step);
+}
+
 /* wall: the step loop; run_wall: init ops and steps (what worker busy fractions refer to) */
 static void summary(run_state *s, int64_t steps_done, double wall, double run_wall, const char *sched, int ncpu)
 {
@@ -242,7 +269,7 @@ static int setup_output(run_state *s, const char *path, const char *sched, int n
     s->out = sd_h5out_create(path, &meta, ndim, shape, spacing, g->output.nfields, fnames, dtypes, ncomp,
                              g->output.nscalars, snames, err, sizeof err);
     if (!s->out) {
-        fprintf(stderr, "stardag: %s\n", err);
+        say_error(s->o, "%s", err);
         return -1;
     }
     s->out_path = path;
@@ -354,6 +381,7 @@ static void env_restore(env_saved *sv, int n)
 int sd_run(const sd_graph *g, const sd_run_opts *o)
 {
     run_state S = {.g = g, .o = o}, *s = &S;
+    if (o->errors && o->errors_len) o->errors[0] = 0;
     /* Ctrl-C from the very start: an interrupt during set-up ends the run before step 1. */
     interrupted = 0;
     struct sigaction sa = {.sa_handler = on_sigint}, old;
@@ -377,8 +405,8 @@ int sd_run(const sd_graph *g, const sd_run_opts *o)
     if (o->calibrate) env_set(env, &nenv, "STARPU_CALIBRATE", "1");
     int ndev = sd_probe_cuda_devices();
     if (o->arch == SD_ARCH_CUDA && ndev == 0) {
-        fprintf(stderr, "stardag: %s: a CUDA-only run needs a CUDA device, and none is available (stardag built with "
-                "CUDA: %s)\n", g->path,
+        say_error(o, "%s: a CUDA-only run needs a CUDA device, and none is available (stardag built with "
+                "CUDA: %s)", g->path,
 #ifdef SD_HAVE_CUDA
                 "yes"
 #else
@@ -398,14 +426,14 @@ int sd_run(const sd_graph *g, const sd_run_opts *o)
     else if (!sd_sched_known(sched)) {
         char why[2048];
         sd_sched_refusal(sched, o->sched && *o->sched ? "--sched" : "STARPU_SCHED in the environment", why, sizeof why);
-        fprintf(stderr, "stardag: %s\n", why);
+        say_error(o, "%s", why);
         env_restore(env, nenv);
         sigaction(SIGINT, &old, NULL);
         return SD_EXIT_BADGRAPH;
     }
     int ret = starpu_init(&conf);
     if (ret != 0) {
-        fprintf(stderr, "stardag: StarPU failed to start (error %d)%s\n", ret, ret == -ENODEV ? ": no worker available" : "");
+        say_error(o, "StarPU failed to start (error %d)%s", ret, ret == -ENODEV ? ": no worker available" : "");
         env_restore(env, nenv);
         sigaction(SIGINT, &old, NULL);
         return SD_EXIT_RUNTIME;
@@ -417,7 +445,7 @@ int sd_run(const sd_graph *g, const sd_run_opts *o)
         sd_transfers_init(&s->xfer);
     }
     if (o->trace && *o->trace && !(s->trace = sd_trace_new())) {
-        fprintf(stderr, "stardag: out of memory for the trace\n");
+        say_error(o, "out of memory for the trace");
         starpu_shutdown();
         env_restore(env, nenv);
         sigaction(SIGINT, &old, NULL);
@@ -439,7 +467,7 @@ int sd_run(const sd_graph *g, const sd_run_opts *o)
         status = SD_EXIT_BADGRAPH;
     }
     if (!s->dm || status) {
-        fprintf(stderr, "stardag: %s: %s\n", g->path, err);
+        say_error(o, "%s: %s", g->path, err);
         sd_dm_release(s->dm);
         sd_engine_release(s->e);
         sd_dm_destroy(s->dm);
@@ -452,7 +480,7 @@ int sd_run(const sd_graph *g, const sd_run_opts *o)
     }
     s->latest = malloc((g->nscalars + 1) * sizeof(double));
     if (sd_checks_init(&s->checks, g) < 0 || !s->latest) {
-        fprintf(stderr, "stardag: out of memory\n");
+        say_error(o, "out of memory");
         status = SD_EXIT_RUNTIME;
         goto done;
     }
@@ -463,7 +491,7 @@ int sd_run(const sd_graph *g, const sd_run_opts *o)
         goto done;
     }
     if (s->dm->cls->open_output && s->dm->cls->open_output(s->dm, s->out, err, sizeof err) < 0) {
-        fprintf(stderr, "stardag: %s\n", err);
+        say_error(o, "%s", err);
         status = SD_EXIT_RUNTIME;
         goto done;
     }
@@ -492,33 +520,35 @@ int sd_run(const sd_graph *g, const sd_run_opts *o)
         /* at most `inflight` steps of tasks outstanding: bounds memory, keeps the pipeline full */
         starpu_task_wait_for_n_submitted((unsigned)(inflight * per_step_max));
         sample_transfers(s);
-        if (tty) progress(s, step, t0, 0);
+        if (o->progress) call_progress(s, step, t0, 0);
+        else if (tty) progress(s, step, t0, 0);
     }
     starpu_task_wait_for_all();
     double wall = now() - t0;
     drain_records(s, 1);
     take_fatal(s);
     sample_transfers(s);
-    if (tty) progress(s, step, t0, 1);
+    if (o->progress) call_progress(s, step, t0, 1);
+    else if (tty) progress(s, step, t0, 1);
 
     if (interrupted && !s->failed) fail(s, SD_EXIT_INTERRUPTED, "interrupted at step %lld: stopped submitting, "
                                         "finished the tasks in flight and wrote what was complete", (long long)step);
     status = s->failed;
     if (s->out && write_run_table(s, wall, err, sizeof err) < 0) {
-        fprintf(stderr, "stardag: %s\n", err);
+        say_error(o, "%s", err);
         if (!status) status = SD_EXIT_RUNTIME;
     }
     if (s->out) {
         const char *st = status == SD_EXIT_OK ? "complete" : status == SD_EXIT_CHECK ? "check failed"
                        : status == SD_EXIT_INTERRUPTED ? "interrupted" : "error";
         if (sd_h5out_close(s->out, st, step, wall, err, sizeof err) < 0) {
-            fprintf(stderr, "stardag: %s\n", err);
+            say_error(o, "%s", err);
             if (!status) status = SD_EXIT_RUNTIME;
         }
         s->out = NULL;
     }
     if (s->dm->cls->close_output && s->dm->cls->close_output(s->dm, err, sizeof err) < 0) {
-        fprintf(stderr, "stardag: %s\n", err);
+        say_error(o, "%s", err);
         if (!status) status = SD_EXIT_RUNTIME;
     }
     if (!o->quiet) summary(s, step, wall, now() - t_start, sched, ncpu);
@@ -526,10 +556,10 @@ int sd_run(const sd_graph *g, const sd_run_opts *o)
     if (unevaluated && !status) /* not a failure: a short trial run may end before a diagnostic step */
         fprintf(stderr, "stardag: %s: warning: %d check%s never evaluated: the run ended before %s first evaluation "
                 "(see the summary)\n", g->path, unevaluated, unevaluated == 1 ? " was" : "s were", unevaluated == 1 ? "its" : "their");
-    if (status && *s->why) fprintf(stderr, "stardag: %s: %s\n", g->path, s->why);
+    if (status && *s->why) say_error(o, "%s: %s", g->path, s->why);
     if (s->trace) {
         if (write_trace(s, err, sizeof err) < 0) {
-            fprintf(stderr, "stardag: %s\n", err);
+            say_error(o, "%s", err);
             if (!status) status = SD_EXIT_RUNTIME;
         } else if (!o->quiet) printf("  trace: %s\n", o->trace);
     }

@@ -198,10 +198,6 @@ int sd_graph_scalar_index(const sd_graph *g, const char *name);
 /* Resolve a level name ("E_next") to field index and level; -1 if none. */
 int sd_graph_level_lookup(const sd_graph *g, const char *name, int *level);
 
-/* sd_graph_load / sd_graph_parse with overrides: each set[i] is "name=expr" and replaces the
- * value of graph param name before evaluation (CLI --set n=256); an unknown name is an error. */
-sd_graph *sd_graph_load_ex(const char *path, const char *const *set, int nset, char *err, size_t errlen);
-sd_graph *sd_graph_parse_ex(const char *path, const char *text, const char *const *set, int nset, char *err,
-                            size_t errlen);
+/* sd_graph_load_ex / sd_graph_parse_ex (overrides): in stardag/stardag.h. */
 
 #endif

@@ -477,6 +477,29 @@ out:
     return status;
 }
 
+/* The public form (stardag.h): the report as text, for bindings that have no FILE. */
+int sd_compare_outputs(const char *a, const char *b, double rtol, double atol, int any_file, char *report,
+                       size_t reportlen, char *err, size_t errlen)
+{
+    sd_compare_opts o;
+    sd_compare_opts_init(&o);
+    o.rtol = rtol;
+    o.atol = atol;
+    o.any_file = any_file;
+    if (report && reportlen) report[0] = 0;
+    char *text = NULL;
+    size_t len = 0;
+    FILE *mem = report && reportlen ? open_memstream(&text, &len) : NULL;
+    if (report && reportlen && !mem) {
+        sd_io_seterr(err, errlen, "%s, %s: cannot compare: %s", a, b, strerror(errno));
+        return SD_EXIT_RUNTIME;
+    }
+    int status = sd_compare_h5(a, b, &o, mem, NULL, err, errlen);
+    if (mem && fclose(mem) == 0 && text) snprintf(report, reportlen, "%s", text);
+    free(text);
+    return status;
+}
+
 /* ---- the command --------------------------------------------------------------------------- */
 
 static const char compare_usage[] =

@@ -20,11 +20,49 @@ enum { SD_EXIT_OK = 0, SD_EXIT_RUNTIME = 1, SD_EXIT_BADGRAPH = 2, SD_EXIT_CHECK 
 sd_graph *sd_graph_load(const char *path, char *err, size_t errlen);
 /* The same from text in memory; path only names the source in messages. */
 sd_graph *sd_graph_parse(const char *path, const char *text, char *err, size_t errlen);
+/* The same with parameter overrides: each set[i] is "name=expr" and replaces the value of graph
+ * param name before evaluation (the CLI's --set n=256); an unknown name is an error. */
+sd_graph *sd_graph_load_ex(const char *path, const char *const *set, int nset, char *err, size_t errlen);
+sd_graph *sd_graph_parse_ex(const char *path, const char *text, const char *const *set, int nset, char *err,
+                            size_t errlen);
 void sd_graph_free(sd_graph *g);
+
+/* What a loaded graph declares, for programs and bindings (the Python package) that do not see
+ * the graph's struct. Indices run from 0 to the count - 1; out of range gives NULL (or NAN, 0). */
+const char *sd_graph_name(const sd_graph *g);
+const char *sd_graph_path(const sd_graph *g);
+const char *sd_graph_text(const sd_graph *g);          /* the file's text as loaded */
+const char *sd_graph_domain(const sd_graph *g, int64_t shape[3]); /* "grid", "particles"; shape:
+                                                          cells along x, y, z (1 for absent axes), or {N, 1, 1} particles */
+int sd_graph_nparams(const sd_graph *g);
+const char *sd_graph_param(const sd_graph *g, int i, double *value); /* name; value after evaluation */
+int sd_graph_nfields(const sd_graph *g);
+const char *sd_graph_field(const sd_graph *g, int i);
+/* Scalars in graph order, the ones the run adds for checks included (*hidden = 1 for those):
+ * sd_progress.latest uses these indices. */
+int sd_graph_nscalars(const sd_graph *g);
+const char *sd_graph_scalar(const sd_graph *g, int i, int *hidden);
+int64_t sd_graph_steps(const sd_graph *g);             /* run.steps */
+double sd_graph_dt(const sd_graph *g);
+const char *sd_graph_output_file(const sd_graph *g);   /* output.file; "" when none */
 
 /* Where the tasks of codelets (ops and halo exchange) may run. Reduction combines and output
  * snapshots always run on CPU workers (they deliver results to host memory). */
 typedef enum { SD_ARCH_ANY = 0, SD_ARCH_CPU, SD_ARCH_CUDA } sd_arch;
+
+/* What a progress callback sees (sd_run_opts.progress). */
+typedef struct sd_progress {
+    int64_t step;         /* steps submitted so far (the tasks of up to about max_inflight steps of
+                             them may still be running) */
+    int64_t steps;        /* the run's steps */
+    double elapsed;       /* seconds since the step loop began (init ops excluded) */
+    int final;            /* 1 on the last call: every task has finished */
+    int nscalars;         /* = sd_graph_nscalars */
+    const double *latest; /* latest value of each scalar (NAN until first computed), graph order */
+} sd_progress;
+/* Called on the thread that called sd_run; a non-zero return stops the run as Ctrl-C does
+ * (status SD_EXIT_INTERRUPTED). */
+typedef int (*sd_progress_fn)(const sd_progress *p, void *user);
 
 typedef struct sd_run_opts {
     int64_t steps;        /* > 0 overrides the graph's run.steps */
@@ -39,13 +77,30 @@ typedef struct sd_run_opts {
     int ncuda;            /* >= 0 overrides STARPU_NCUDA; -1: StarPU's default (every GPU) */
     const char *trace;    /* write a Chrome/Perfetto trace (JSON) here; NULL: none */
     int calibrate;        /* force performance-model calibration (STARPU_CALIBRATE=1) */
+    /* ABI: new fields go here, at the end; sd_run_opts_init sets them. */
+    sd_progress_fn progress; /* after each submitted step and once at the end; replaces the progress line */
+    void *progress_user;
+    char *errors;         /* non-NULL: the run's error messages (the lines it prints to stderr) are also
+                             copied here, one per line, truncated to errors_len */
+    size_t errors_len;
 } sd_run_opts;
 
 void sd_run_opts_init(sd_run_opts *o);
+/* sizeof(sd_run_opts) of this library: bindings check it against their own copy of the struct. */
+size_t sd_run_opts_size(void);
 /* Run a loaded graph to completion. Returns one of the SD_EXIT_* statuses. */
 int sd_run(const sd_graph *g, const sd_run_opts *o);
 
 const char *sd_version(void);
+
+/* Compare two run outputs as `stardag compare` does: every field step and scalar series, bitwise
+ * when rtol = atol = 0, else |a-b| <= atol + rtol*max(|a|,|b|) element-wise (NaN matches only NaN);
+ * any_file: every dataset of two HDF5 files of any layout. A line per dataset that differs and the
+ * verdict line go into report (NULL: none; truncated to reportlen). Returns SD_EXIT_OK (they agree),
+ * SD_EXIT_CHECK (they differ), SD_EXIT_BADGRAPH (bad input) or SD_EXIT_RUNTIME (no memory for the
+ * report), the message in err. */
+int sd_compare_outputs(const char *a, const char *b, double rtol, double atol, int any_file, char *report,
+                       size_t reportlen, char *err, size_t errlen);
 
 #ifdef __cplusplus
 }
