@@ -111,8 +111,17 @@ typedef struct sd_binding {
     sd_access mode;
 } sd_binding;
 
+/* What an io.read_field op reads (runtime/graph/loader_read.c): resolved and checked at load. */
+typedef struct sd_gread {
+    char file[512];
+    char dataset[512]; /* the dataset's path in the file */
+    int64_t step;      /* the stardag output step it holds; INT64_MIN for a plain dataset */
+    int narrow;        /* f64 data rounded into an f32 field */
+} sd_gread;
+
 typedef struct sd_gop {
     const sd_codelet *cl;
+    sd_gread *read;               /* io.read_field: where its values come from; NULL for codelets */
     sd_binding bind[SD_MAX_BUFS]; /* in the codelet's role order */
     double param[SD_MAX_PARAMS];  /* in the codelet's parameter order, defaults filled in */
     int every;                    /* run on steps that are multiples of every (1 = each step) */

@@ -227,6 +227,7 @@ void sd_graph_free(sd_graph *g)
     if (!g) return;
     free(g->text);
     free(g->params);
+    for (int i = 0; g->init && i < g->ninit; i++) free(g->init[i].read);
     free(g->fields);
     free(g->scalars);
     free(g->init);
