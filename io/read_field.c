@@ -49,7 +49,7 @@ typedef struct listing {
 
 static void listing_add(listing *l, const char *name)
 {
-    snprintf(l->n < LISTED ? l->first[l->n] : l->last, sizeof l->last, "%s", name);
+    snprintf(l->n < LISTED ? l->first[l->n] : l->last, sizeof l->last, "%.127s", name);
     l->n++;
 }
 
@@ -62,7 +62,8 @@ static const char *listing_end(listing *l, char *buf, size_t len)
         snprintf(buf + k, len - k, "%s%s", i ? ", " : "", l->first[i]);
     }
     size_t k = strlen(buf);
-    if (l->n > LISTED) snprintf(buf + k, len - k, "%s%s (%d in all)", l->n > LISTED + 1 ? ", ..., " : ", ", l->last, l->n);
+    if (l->n == LISTED + 1) snprintf(buf + k, len - k, ", %s", l->last);
+    else if (l->n > LISTED) snprintf(buf + k, len - k, ", ..., %s (%d in all)", l->last, l->n);
     return buf;
 }
 

@@ -31,3 +31,6 @@ TESTS += tests/t_md_run.sh tests/t_sizes.sh tests/t_kinds.sh
 EXTRA_DIST += tests/t_sizes.sh tests/t_kinds.sh tests/graphs/all-grid-codelets.yaml tests/t_md_run.sh \
 	tests/data/md-lj.yaml tests/data/md-langevin.yaml tests/graphs/md-slab.yaml tests/graphs/md-slab-langevin.yaml
 EXTRA_DIST += tests/t_compare.sh tests/t_calibrate.sh tests/t_verify.sh
+# io.read_field: restarts from a run's output, layouts and dtypes, load-time errors
+TESTS += tests/t_read_field.sh
+EXTRA_DIST += tests/t_read_field.sh
