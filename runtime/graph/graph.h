@@ -37,8 +37,20 @@ typedef struct sd_ppair {
     double epsilon, sigma;
 } sd_ppair;
 
+/* domain.particles.read: the initial state from a file (runtime/graph/loader_read_particles.c),
+ * read at load: the domain's count, box and type counts come from it or were checked against it. */
+typedef struct sd_pread {
+    char file[512];
+    int format;         /* sd_pa_format (io/read_particles.h) */
+    int64_t step;       /* H5MD: the frame's step; -1 otherwise */
+    int64_t wrapped;    /* atoms that were outside the box (wrapped into it) */
+    double *x, *v;      /* 3N in id order, the graph's length (and time) units; v NULL: none in the file */
+    int32_t *type;      /* N: the graph's type index of each particle */
+} sd_pread;
+
 typedef struct sd_particles {
     int64_t count;      /* N */
+    sd_pread *read;     /* NULL: positions come from init ops */
     double box[3];      /* L_x, L_y, L_z */
     sd_units units;
     int ntypes;
