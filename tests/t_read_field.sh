@@ -185,4 +185,14 @@ kg "  - op: io.read_field
     params: {file: half.h5, step: 6}" >bad.yaml
 runrc "$sd" check bad.yaml
 t "data flow: a level no op reads into has no data" grep -qF "bad.yaml:16:9: op lattice.kg_leapfrog reads 'E_prev', which nothing writes before it" "$tmp/err"
+# never overwrite what the run reads: output.file at load, --out at run time (the file untouched)
+sed 's|^output:|output:\n  file: ./half.h5|' restart.yaml >bad.yaml
+runrc "$sd" check bad.yaml
+t "output.file that the graph reads is refused (exit 2)" test "$(rc)" = 2
+t "output.file that the graph reads: message" grep -qF "bad.yaml:28:9: the output file ./half.h5 is the file (as half.h5) the graph reads its initial state from: writing it would destroy what the run reads (expected another file)" "$tmp/err"
+cksum half.h5 >before.txt
+runrc "$sd" run restart.yaml --out half.h5 --quiet --ncpu 1
+t "--out naming the file read is refused (exit 2)" test "$(rc)" = 2
+t "--out naming the file read: message" grep -qF "stardag: restart.yaml: the output file half.h5 is the file the graph reads" "$tmp/err"
+t "--out naming the file read: the file is untouched" sh -c "cksum half.h5 | cmp -s - before.txt"
 tap_end

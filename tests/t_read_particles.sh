@@ -168,4 +168,6 @@ badfile "fewer atoms than the header says" '/^Velocities/,$d; 20d' \
   "bad.data:124: the file ends in section Atoms (line 15) after 107 of 108 lines"
 badfile "a velocity of an unknown atom" '/^Velocities/{n;n;s/^[0-9]* /9999 /}' \
   "velocity of atom 9999, which the Atoms section does not have"
+bad "the trajectory may not overwrite the file read" 's/file: traj.h5md/file: mix.data/' \
+  "bad.yaml:38:22: the trajectory mix.data is the file the graph reads its initial state from: writing it would destroy what the run reads (expected another file)"
 tap_end

@@ -215,6 +215,10 @@ int sd_graph_scalar_index(const sd_graph *g, const char *name);
 /* Resolve a level name ("E_next") to field index and level; -1 if none. */
 int sd_graph_level_lookup(const sd_graph *g, const char *name, int *level);
 
+/* Would writing the run's file `out` (NULL: output.file) or the trajectory destroy a file the graph
+ * reads its initial state from (io.read_field, domain.particles.read)? 1 with a message, else 0. */
+int sd_graph_output_clash(const sd_graph *g, const char *out, char *msg, size_t len);
+
 /* sd_graph_load / sd_graph_parse with overrides: each set[i] is "name=expr" and replaces the
  * value of graph param name before evaluation (CLI --set n=256); an unknown name is an error. */
 sd_graph *sd_graph_load_ex(const char *path, const char *const *set, int nset, char *err, size_t errlen);

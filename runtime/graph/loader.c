@@ -115,7 +115,10 @@ static void load(loader *L)
     sd_ld_flow_rotate(L, F);
     sd_ld_flow_ops(L, F, g->step, L->xstep, g->nstep, 1);
 
-    if ((v = sd_ld_map_get(L, root, "output", NULL))) sd_ld_load_output(L, v);
+    if ((v = sd_ld_map_get(L, root, "output", NULL))) {
+        sd_ld_load_output(L, v);
+        sd_ld_io_check_outputs(L, v);
+    }
     if ((v = sd_ld_map_get(L, root, "checks", NULL))) sd_ld_load_checks(L, v, F);
 
     if (L->cls->syntax->finish) L->cls->syntax->finish(L);

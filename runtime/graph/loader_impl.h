@@ -155,6 +155,8 @@ int sd_ld_is_io_op(const sd_codelet *cl);
 /* An io op's params (text: file, dataset, step, ...; NULL when absent), after its roles are bound:
  * opens the file and checks it against the bound field; fails at the node concerned. */
 void sd_ld_io_finish(loader *L, sd_gop *op, int is_step, const yaml_node_t *on, const yaml_node_t *params);
+/* output.file and output.trajectory must not be a file the graph reads (at their nodes). */
+void sd_ld_io_check_outputs(loader *L, const yaml_node_t *output);
 
 /* ---- domain.particles.read (loader_read_particles.c) ------------------------------------- */
 

@@ -4,6 +4,7 @@
  * file is opened and its dataset's shape and type checked here, at load, so that a graph that
  * loads does not fail at run time for a reason visible in the file it names. */
 #include <stdio.h>
+#include <sys/stat.h>
 #include <stdlib.h>
 #include <string.h>
 #include "loader_impl.h"
@@ -69,6 +70,48 @@ static const char *text_param(loader *L, const yaml_node_t *n, const char *what,
     if (!*s) sd_ld_fail(L, n, "expected %s, got an empty string", what);
     if (strlen(s) >= max) sd_ld_fail(L, n, "%s is too long (at most %zu characters)", what, max - 1);
     return s;
+}
+
+/* Is path the file `read` names (the same file, by device and inode)? */
+static int same_file(const char *path, const char *read)
+{
+    struct stat a, b;
+    return path && *path && stat(path, &a) == 0 && stat(read, &b) == 0 && a.st_dev == b.st_dev && a.st_ino == b.st_ino;
+}
+
+/* The first file the graph reads that `path` is, or NULL. */
+static const char *read_by_graph(const sd_graph *g, const char *path)
+{
+    for (int i = 0; i < g->ninit; i++)
+        if (g->init[i].read && same_file(path, g->init[i].read->file)) return g->init[i].read->file;
+    if (g->domain.particles.read && same_file(path, g->domain.particles.read->file)) return g->domain.particles.read->file;
+    return NULL;
+}
+
+int sd_graph_output_clash(const sd_graph *g, const char *out, char *msg, size_t len)
+{
+    const char *files[2] = {out && *out ? out : g->output.file, g->output.trajectory}, *what[2] = {"the output file", "the trajectory"};
+    for (int k = 0; k < 2; k++) {
+        const char *r = read_by_graph(g, files[k]);
+        if (r) {
+            char same[600] = "";
+            if (strcmp(files[k], r)) snprintf(same, sizeof same, " (as %s)", r);
+            snprintf(msg, len, "%s %s is the file%s the graph reads its initial state from: writing it would destroy "
+                     "what the run reads (expected another file)", what[k], files[k], same);
+            return 1;
+        }
+    }
+    return 0;
+}
+
+void sd_ld_io_check_outputs(loader *L, const yaml_node_t *output)
+{
+    char msg[1200];
+    if (!sd_graph_output_clash(L->g, NULL, msg, sizeof msg)) return;
+    yaml_node_t *t = sd_ld_map_get(L, output, "trajectory", NULL), *f = sd_ld_map_get(L, output, "file", NULL);
+    if (read_by_graph(L->g, L->g->output.file) || !t || !is_map(t)) sd_ld_fail(L, f ? f : output, "%s", msg);
+    f = sd_ld_map_get(L, t, "file", NULL);
+    sd_ld_fail(L, f ? f : t, "%s", msg);
 }
 
 void sd_ld_io_finish(loader *L, sd_gop *op, int is_step, const yaml_node_t *on, const yaml_node_t *params)
