@@ -3,7 +3,8 @@
  * LAMMPS data (atomic style): the first line is a comment; header lines "N atoms", "N atom
  * types", "lo hi xlo xhi" (y, z likewise), then sections Masses ("type mass"), Atoms ("id type x
  * y z [ix iy iz]") and Velocities ("id vx vy vz"), each a keyword line and as many lines as the
- * header counts. '#' starts a comment. Ids may be any distinct positive integers: sorted, they
+ * header counts; write_data's Pair Coeffs and PairIJ Coeffs are skipped (the graph's types give
+ * the potential). '#' starts a comment. Ids may be any distinct positive integers: sorted, they
  * give the order. Image flags are accepted and ignored (the box is periodic; positions are
  * wrapped), atoms outside the box are wrapped into it, as LAMMPS' read_data does.
  *
@@ -265,8 +266,20 @@ int sd_patoms_read_lammps(const char *file, sd_patoms *a, char *err, size_t errl
         snprintf(kw, sizeof kw, "%.31s", t.tok[0]); /* t's line is overwritten by the section's lines */
         int64_t count, kwline = t.lineno;
         int sec = !strcmp(kw, "Masses") ? 0 : !strcmp(kw, "Atoms") ? 1 : !strcmp(kw, "Velocities") ? 2 : -1;
+        /* write_data's pair coefficients: the graph's types define the potential, so they are skipped */
+        int pair = t.ntok == 2 && !strcmp(t.tok[1], "Coeffs") ? !strcmp(kw, "Pair") ? 1 : !strcmp(kw, "PairIJ") ? 2 : 0 : 0;
+        if (pair) {
+            int64_t lines = pair == 1 ? nt : nt * (nt + 1) / 2;
+            for (int64_t i = 0; i < lines; i++)
+                if ((r = next_nonblank(&t)) <= 0) {
+                    if (r == 0) r = bad(&t, "the file ends in section %s Coeffs (line %" PRId64 ")", kw, kwline);
+                    goto done;
+                }
+            r = next_nonblank(&t);
+            continue;
+        }
         if (sec < 0 || t.ntok != 1) {
-            r = bad(&t, "section '%s' is not supported (expected Masses, Atoms or Velocities: atomic style)", kw);
+            r = bad(&t, "section '%s' is not supported (expected Masses, Atoms, Velocities or Pair Coeffs: atomic style)", kw);
             break;
         }
         if (sec == 1 && t.comment[0] && strcmp(t.comment, "atomic")) {

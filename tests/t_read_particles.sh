@@ -170,4 +170,11 @@ badfile "a velocity of an unknown atom" '/^Velocities/{n;n;s/^[0-9]* /9999 /}' \
   "velocity of atom 9999, which the Atoms section does not have"
 bad "the trajectory may not overwrite the file read" 's/file: traj.h5md/file: mix.data/' \
   "bad.yaml:38:22: the trajectory mix.data is the file the graph reads its initial state from: writing it would destroy what the run reads (expected another file)"
+badfile "a section of another atom style" 's/^Velocities/Bonds/' \
+  "bad.data:126: section 'Bonds' is not supported (expected Masses, Atoms, Velocities or Pair Coeffs: atomic style)"
+# write_data's Pair Coeffs are skipped: the graph's types define the potential
+sed 's/^Atoms # atomic/Pair Coeffs # lj\/cut\n\n1 1 1\n2 1.2 1.1\n\n&/' mix.data >coeffs.data
+sed 's/file: mix.data/file: coeffs.data/' lmp.yaml >coeffs.yaml
+runrc "$sd" check coeffs.yaml
+t "a data file with Pair Coeffs (write_data) loads" test "$(rc)" = 0
 tap_end
