@@ -78,6 +78,24 @@ run xyz.yaml && mv traj.h5md xyz.h5md
 runrc "$sd" compare --any lmpv.h5md xyz.h5md --atol 1e-12
 t "LAMMPS (ids out of order, atoms wrapped) and XYZ give the same trajectory" test "$(rc)" = 0
 
+# any H5MD particles group (h5import): time-independent position [N][3], species, ids (the file
+# holds the atoms in reverse id order), no box (the graph gives it): the XYZ run, bitwise
+awk 'NR > 2 { print $2, $3, $4 }' mix.xyz | tac >pos.txt
+awk 'NR > 2 { print ($1 == "Kr") }' mix.xyz | tac >species.txt
+awk 'NR > 2 { print 1000 + 2 * (NR - 3) }' mix.xyz | tac >id.txt
+conf() { printf 'PATH particles/all/%s\nINPUT-CLASS %s\nINPUT-SIZE %s\nRANK %s\nDIMENSION-SIZES %s\nOUTPUT-CLASS %s\nOUTPUT-SIZE %s\n' "$@"; }
+conf position TEXTFP 64 2 "108 3" FP 64 >pos.conf
+conf species TEXTIN 32 1 108 IN 32 >species.conf
+conf id TEXTIN 64 1 108 IN 64 >id.conf
+h5import pos.txt -c pos.conf species.txt -c species.conf id.txt -c id.conf -o any.h5md
+sed 's/read: {file: mix.xyz}/read: {file: any.h5md}\n    box: 5.04/' xyz.yaml >any.yaml
+run any.yaml && mv traj.h5md any-traj.h5md
+runrc "$sd" compare --any xyz.h5md any-traj.h5md
+t "a plain H5MD group (fixed position, species, ids out of order, no box) == the XYZ run, bitwise" test "$(rc)" = 0
+sed 's/read: {file: mix.xyz}/read: {file: any.h5md}/' xyz.yaml >bad.yaml
+runrc "$sd" check bad.yaml
+t "an H5MD group without a box needs box:" grep -qF "bad.yaml:3:3: domain.particles needs box (the periodic box: one length, or [L_x, L_y, L_z]; any.h5md gives none)" "$tmp/err"
+
 # ---- restart from a trajectory frame: bitwise ------------------------------------------------------
 run lmp.yaml && mv traj.h5md full.h5md
 run lmp.yaml --steps 10 --tiles 2 && mv traj.h5md half.h5md
