@@ -107,7 +107,9 @@ static int next_line(text *t)
         sscanf(c + 1, "%63s", t->comment);
     }
     t->ntok = 0;
-    for (char *s = strtok(t->line, " \t\r\n"); s && t->ntok < 16; s = strtok(NULL, " \t\r\n")) t->tok[t->ntok++] = s;
+    char *save = NULL;
+    for (char *s = strtok_r(t->line, " \t\r\n", &save); s && t->ntok < 16; s = strtok_r(NULL, " \t\r\n", &save))
+        t->tok[t->ntok++] = s;
     return 1;
 }
 

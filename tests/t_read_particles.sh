@@ -64,8 +64,9 @@ vcreate="  - op: md.velocity_create
 md "{file: mix.data}" >lmp.yaml
 runrc "$sd" check lmp.yaml
 t "LAMMPS data: count, box and type counts from the file" grep -q "lmp.yaml: ok (108 particles" "$tmp/out"
-runrc "$sd" run lmp.yaml --quiet --ncpu 2
+runrc "$sd" run lmp.yaml --ncpu 2
 t "LAMMPS data with Velocities: the run conserves energy (exit 0)" test "$(rc)" = 0
+t "the summary notes the atoms wrapped into the box" grep -q "note: 2 of the atoms mix.data gives were outside the box and were wrapped into it" "$tmp/out"
 h5dump -y -d /particles/all/species traj.h5md | sed -n '/DATA {/,/}/p' | tr -c '0-9' '\n' | grep -v '^$' | sort | uniq -c >species.txt
 t "the trajectory's species are the file's types (72 Ar = 0, 36 Kr = 1)" sh -c "grep -qx ' *72 0' species.txt && grep -qx ' *36 1' species.txt"
 

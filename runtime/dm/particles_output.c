@@ -118,6 +118,10 @@ void sd_particles_report(const sd_dm *dm)
     if (dangerous)
         printf("  warning: %lld rebuilds came after some particle had moved more than skin/2: pairs may have been "
                "missed (rebuild more often, a bigger skin, or neighbor: {check: true})\n", (long long)dangerous);
+    const sd_pread *rd = D->P->read;
+    if (rd && rd->wrapped)
+        printf("  note: %lld of the atoms %s gives were outside the box and were wrapped into it\n", (long long)rd->wrapped,
+               rd->file);
 }
 
 void sd_particles_report_output(const sd_dm *dm)

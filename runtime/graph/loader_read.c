@@ -125,8 +125,8 @@ void sd_ld_io_finish(loader *L, sd_gop *op, int is_step, const yaml_node_t *on, 
                    "(a stardag output)", op->cl->name);
     sd_ld_need_map(L, params, "params");
     sd_ld_check_keys(L, params, keys, "in the params of io.read_field");
-    yaml_node_t *kstep = NULL, *kds = NULL;
-    yaml_node_t *nfile = sd_ld_map_get(L, params, "file", NULL), *nds = sd_ld_map_get(L, params, "dataset", &kds),
+    yaml_node_t *kstep = NULL;
+    yaml_node_t *nfile = sd_ld_map_get(L, params, "file", NULL), *nds = sd_ld_map_get(L, params, "dataset", NULL),
                 *nfield = sd_ld_map_get(L, params, "field", NULL), *nstep = sd_ld_map_get(L, params, "step", &kstep),
                 *nnarrow = sd_ld_map_get(L, params, "narrow", NULL);
     if (!nfile) sd_ld_fail(L, params, "%s needs param 'file' (the HDF5 file to read)", op->cl->name);
