@@ -263,7 +263,7 @@ static int grid_create(sd_dm *dm, const sd_dm_opts *o, char *err, size_t errlen)
     /* snapshots deliver to host memory: CPU only */
     G->k_snapshot = sd_eng_kind(e, "output snapshot", "stardag.snapshot", sd_grid_snapshot_cpu, NULL);
     /* io.read_field: the file is read on the host, so the copy into a tile runs on a CPU */
-    G->k_read = sd_eng_kind(e, "field read", "stardag.field_read", sd_grid_read_cpu, NULL);
+    G->k_read = sd_eng_kind(e, "field read", SD_READ_FIELD_MODEL, sd_grid_read_cpu, NULL);
     for (int f = 0; f < g->nfields; f++)
         for (int tl = 0; tl < nt; tl++) {
             int64_t org[3], n[3];

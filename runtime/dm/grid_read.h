@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include "engine.h"
 #include "halo.h"
+#include "read_spec.h"
 
 /* The values of one read op, shared by its tile tasks; the last task frees them. */
 typedef struct sd_read_src {

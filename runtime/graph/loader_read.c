@@ -18,7 +18,7 @@ static const sd_codelet read_field_op = {
     .pattern = SD_POINTWISE,
     .nroles = 1,
     .roles = {{.name = "out", .mode = SD_WRITE, .kind = SD_ROLE_FIELD, .doc = "the level read"}},
-    .model = "stardag.io_read_field",
+    .model = SD_READ_FIELD_MODEL,
     .domain = SD_ON_GRID,
 };
 
