@@ -77,6 +77,10 @@ done
 "$sd" compare full.h5 rest.h5 --scalars energy --fields E >cmp.out 2>&1
 t "round trip: the comparison sees the step offset (the copies above are needed)" grep -q "differ" cmp.out
 
+# calibrate finds the field-read tasks' model (the op's symbol) and fills it
+runrc "$sd" calibrate restart.yaml --min-samples 2 --max-rounds 10 --quiet --ncpu 1
+t "calibrate: the field reads' model is calibrated with the graph's (exit 0)" sh -c "test $(rc) = 0 && grep -q '^model stardag.field_read' '$tmp/out' && grep -q 'every entry has enough samples' '$tmp/out'"
+
 # ---- components, bins, 1-D and 2-D, dtypes -----------------------------------------------------
 # noise.yaml: field u (DTYPE, COMP components, on LOC) of a SHAPE grid with inner axes, filled
 # with noise, written at step 1; read.yaml: the same field read from FILE at step 1
