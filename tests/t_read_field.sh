@@ -78,7 +78,7 @@ done
 t "round trip: the comparison sees the step offset (the copies above are needed)" grep -q "differ" cmp.out
 
 # calibrate finds the field-read tasks' model (the op's symbol) and fills it
-runrc "$sd" calibrate restart.yaml --min-samples 2 --max-rounds 10 --quiet --ncpu 1
+runrc "$sd" calibrate restart.yaml --min-samples 2 --quiet --ncpu 1
 t "calibrate: the field reads' model is calibrated with the graph's (exit 0)" sh -c "test $(rc) = 0 && grep -q '^model stardag.field_read' '$tmp/out' && grep -q 'every entry has enough samples' '$tmp/out'"
 
 # ---- components, bins, 1-D and 2-D, dtypes -----------------------------------------------------
