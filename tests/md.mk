@@ -22,3 +22,6 @@ else
 tests_t_md_cuda_LDADD = tests/t_md_cuda_cu.lo libstardag_cuda.la $(LDADD) $(SD_CUDA_LIBS)
 endif
 endif
+# domain.particles.read: LAMMPS data, XYZ and H5MD initial states, restarts, bad files
+TESTS += tests/t_read_particles.sh
+EXTRA_DIST += tests/t_read_particles.sh tests/data/read/mix.data tests/data/read/mix.xyz

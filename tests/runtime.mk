@@ -35,3 +35,10 @@ TESTS += tests/t_md_run.sh tests/t_sizes.sh tests/t_kinds.sh
 EXTRA_DIST += tests/t_sizes.sh tests/t_kinds.sh tests/graphs/all-grid-codelets.yaml tests/t_md_run.sh \
 	tests/data/md-lj.yaml tests/data/md-langevin.yaml tests/graphs/md-slab.yaml tests/graphs/md-slab-langevin.yaml
 EXTRA_DIST += tests/t_compare.sh tests/t_calibrate.sh tests/t_verify.sh
+# io.read_field: restarts from a run's output, layouts and dtypes, load-time errors
+TESTS += tests/t_read_field.sh
+EXTRA_DIST += tests/t_read_field.sh
+# io.read_field: a file changed between load and run fails the run (status 1), writing nothing
+check_PROGRAMS += tests/t_read_changed
+tests_t_read_changed_SOURCES = tests/t_read_changed.c tests/run_util.h tests/run_graph.h
+TESTS += tests/t_read_changed

@@ -42,6 +42,9 @@ typedef struct sd_dm_syntax {
     /* output sections ("fields", "trajectory") and check kinds ("finite") */
     void (*output)(struct sd_loader *L, const char *what, const struct yaml_node_s *at);
     void (*check)(struct sd_loader *L, const char *kind, const struct yaml_node_s *at);
+    /* field levels holding data before any init op (a particle domain read from a file): sets
+     * has_data[field * SD_MAX_LEVELS + level] for the data-flow analysis */
+    void (*initial_data)(const sd_graph *g, unsigned char *has_data);
     /* the domain's part of what validate and finish hooks see */
     void (*check_info)(const sd_graph *g, sd_check_info *info);
     /* after the whole graph: derived values (a grid's ghost widths) */

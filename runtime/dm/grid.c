@@ -10,6 +10,7 @@
 #include <starpu.h>
 #include "config.h"
 #include "grid_impl.h"
+#include "grid_read.h"
 #include "h5out.h"
 
 #ifdef SD_HAVE_CUDA
@@ -32,7 +33,8 @@ typedef struct grid {
     sd_halo_geom *geom;            /* [field * nt + tile] */
     op_tmpl *tmpl_init, *tmpl_step; /* [op * nt + tile] */
     int *kind_init, *kind_step;
-    int k_pack, k_unpack, k_combine, k_snapshot;
+    int k_pack, k_unpack, k_combine, k_snapshot, k_read;
+    sd_read_src **read_src;        /* [init op]: io.read_field's values, NULL for codelets */
     pack_arg *pack_args;           /* [field * nt + tile] */
     unpack_arg *unpack_args, *unpack_args_old; /* without / with the previous level (absorbing sides) */
     /* the rounds of full-box fields' exchanges, [(field * nt + tile) * 3 + axis]; NULL if none */
@@ -186,6 +188,7 @@ static int alloc_tables(grid *G)
     G->tmpl_step = calloc((size_t)(g->nstep + 1) * nt, sizeof *G->tmpl_step);
     G->kind_init = calloc(g->ninit + 1, sizeof(int));
     G->kind_step = calloc(g->nstep + 1, sizeof(int));
+    G->read_src = calloc(g->ninit + 1, sizeof *G->read_src);
     G->pack_args = calloc((size_t)g->nfields * nt + 1, sizeof *G->pack_args);
     G->unpack_args = calloc((size_t)g->nfields * nt + 1, sizeof *G->unpack_args);
     G->unpack_args_old = calloc((size_t)g->nfields * nt + 1, sizeof *G->unpack_args_old);
@@ -198,7 +201,7 @@ static int alloc_tables(grid *G)
         if (!G->box_pack || !G->box_unpack || !G->box_unpack_old) return -1;
     }
     return G->tile_mem && G->tile_h && G->face_mem && G->face_h && G->part_mem && G->part_h && G->geom &&
-                   G->tmpl_init && G->tmpl_step && G->kind_init && G->kind_step && G->pack_args && G->unpack_args &&
+                   G->tmpl_init && G->tmpl_step && G->kind_init && G->kind_step && G->read_src && G->pack_args && G->unpack_args &&
                    G->unpack_args_old
                ? 0
                : -1;
@@ -259,6 +262,8 @@ static int grid_create(sd_dm *dm, const sd_dm_opts *o, char *err, size_t errlen)
     G->k_combine = sd_eng_combine_kind(e, "reduction combine", "stardag.combine");
     /* snapshots deliver to host memory: CPU only */
     G->k_snapshot = sd_eng_kind(e, "output snapshot", "stardag.snapshot", sd_grid_snapshot_cpu, NULL);
+    /* io.read_field: the file is read on the host, so the copy into a tile runs on a CPU */
+    G->k_read = sd_eng_kind(e, "field read", SD_READ_FIELD_MODEL, sd_grid_read_cpu, NULL);
     for (int f = 0; f < g->nfields; f++)
         for (int tl = 0; tl < nt; tl++) {
             int64_t org[3], n[3];
@@ -274,6 +279,11 @@ static int grid_create(sd_dm *dm, const sd_dm_opts *o, char *err, size_t errlen)
         int init = i < g->ninit, k = init ? i : i - g->ninit;
         const sd_gop *op = init ? &g->init[k] : &g->step[k];
         int slot = init ? G->plan.slot_init[k] : G->plan.slot_step[k];
+        if (op->read) {
+            if (sd_grid_read_load(g, op, nt, &G->read_src[k], err, errlen) < 0) return -1;
+            G->kind_init[k] = G->k_read;
+            continue;
+        }
         (init ? G->kind_init : G->kind_step)[k] = sd_eng_op_kind(e, op->cl, sd_grid_op_cpu, CUDA_FN(sd_grid_op_cuda), dm->cls->cpu_fallback);
         for (int tl = 0; tl < nt; tl++) fill_tmpl(G, op, &(init ? G->tmpl_init : G->tmpl_step)[k * nt + tl], tl);
         if (slot < 0) continue;
@@ -308,6 +318,8 @@ static void grid_destroy(sd_dm *dm)
     grid *G = dm->data;
     free(G->pack_args); free(G->unpack_args); free(G->unpack_args_old);
     free(G->box_pack); free(G->box_unpack); free(G->box_unpack_old);
+    for (int i = 0; G->read_src && i < dm->g->ninit; i++) sd_grid_read_free(G->read_src[i]);
+    free(G->read_src);
     free(G->geom); free(G->tmpl_init); free(G->tmpl_step); free(G->kind_init); free(G->kind_step);
     sd_plan_free(&G->plan);
     sd_tiling_free(&G->t);
@@ -341,9 +353,26 @@ static void submit(grid *G, int kind, const sd_task *t, void *arg, size_t argsiz
     if (m != ms) free(m);
 }
 
+/* io.read_field: the tile's part of the values read at creation */
+static void emit_read(grid *G, const sd_task *t)
+{
+    sd_read_arg *ra = sd_eng_xmalloc(sizeof *ra);
+    int64_t n[3];
+    ra->geom = &G->geom[(size_t)t->op->bind[0].index * G->nt + t->tile];
+    sd_tile_box(&G->t, t->tile, ra->origin, n);
+    for (int d = 0; d < 3; d++) ra->shape[d] = G->t.shape[d];
+    ra->src = G->read_src[t->op_index];
+    ra->m = sd_eng_meter(G->dm->e, G->k_read);
+    submit(G, G->k_read, t, ra, sizeof *ra, 1);
+}
+
 static void emit_op(grid *G, const sd_task *t)
 {
     const sd_graph *g = G->dm->g;
+    if (t->op->read) {
+        emit_read(G, t);
+        return;
+    }
     op_arg *oa = sd_eng_xmalloc(sizeof *oa);
     int kind = t->init ? G->kind_init[t->op_index] : G->kind_step[t->op_index];
     const op_tmpl *base = (t->init ? G->tmpl_init : G->tmpl_step) + (size_t)t->op_index * G->nt;

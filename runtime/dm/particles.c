@@ -120,6 +120,21 @@ static int particles_create(sd_dm *dm, const sd_dm_opts *o, char *err, size_t er
     if (dm->cls->syntax->check_info) dm->cls->syntax->check_info(g, &D->info);
     if (register_blocks(D, err, errlen) < 0) return -1;
     sd_particles_assign(&D->geom, P, D->host_blocks); /* before any task: host memory is StarPU's copy */
+    if (P->read) { /* the initial state read at load */
+        double **x = calloc(nb, sizeof *x), **v = calloc(nb, sizeof *v);
+        if (!x || !v) {
+            free(x);
+            free(v);
+            goto oom;
+        }
+        for (int b = 0; b < nb; b++) {
+            x[b] = MEM(D, K_FIELD + P->position, b);
+            v[b] = MEM(D, K_FIELD + P->velocity, b);
+        }
+        sd_particles_place(&D->geom, P, D->host_blocks, x, v);
+        free(x);
+        free(v);
+    }
 
     D->k_rebuild = sd_eng_kind(e, "neighbour rebuild", "stardag.particles.rebuild", sd_particles_rebuild_cpu, NULL);
     D->k_prepare = sd_eng_kind(e, "ghosts and lists", "stardag.particles.prepare", sd_particles_prepare_cpu, NULL);

@@ -75,6 +75,11 @@ int32_t sd_particles_type_of(const sd_particles *P, int64_t id);
  * and fields are left alone. */
 void sd_particles_assign(const sd_pgeom *pg, const sd_particles *P, sd_pbuf *b);
 
+/* A domain read from a file (P->read): each particle's position, and velocity when the file has
+ * them, into the blocks as sd_particles_assign distributed them (x[k], v[k]: block k's position
+ * and velocity buffers, component stride cap_h). */
+void sd_particles_place(const sd_pgeom *pg, const sd_particles *P, const sd_pbuf *b, double *const *x, double *const *v);
+
 /* The whole-domain rebuild: what it works on and how. */
 typedef struct sd_prebuild_req {
     const sd_pgeom *geom;

@@ -146,6 +146,7 @@ void sd_prebuild_scratch_free(sd_prebuild_scratch *s)
 
 int32_t sd_particles_type_of(const sd_particles *P, int64_t id)
 {
+    if (P->read) return P->read->type[id]; /* each particle's type as the file gives it */
     int32_t t = 0;
     for (int64_t first = 0; t + 1 < P->ntypes && id >= first + P->type[t].count; t++) first += P->type[t].count;
     return t;
@@ -164,6 +165,19 @@ void sd_particles_assign(const sd_pgeom *pg, const sd_particles *P, sd_pbuf *b)
             b[k].type[i] = sd_particles_type_of(P, lo + i);
         }
     }
+}
+
+void sd_particles_place(const sd_pgeom *pg, const sd_particles *P, const sd_pbuf *b, double *const *x, double *const *v)
+{
+    const sd_pread *rd = P->read;
+    for (int k = 0; k < pg->nb; k++)
+        for (int64_t i = 0; i < b[k].hdr->nh; i++) {
+            const int64_t id = b[k].id[i];
+            for (int d = 0; d < 3; d++) {
+                x[k][i + d * pg->cap_h] = rd->x[3 * id + d];
+                if (rd->v) v[k][i + d * pg->cap_h] = rd->v[3 * id + d];
+            }
+        }
 }
 
 static int fail_at(sd_pstatus *st, int code, int block, int64_t id, double value)

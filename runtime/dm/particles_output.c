@@ -128,6 +128,10 @@ void sd_particles_report(const sd_dm *dm)
                    "safe policy is neighbor: {every: 1, check: true}: docs/user-guide.md, Molecular dynamics)\n",
                    P->rebuild_every, P->rebuild_every);
     }
+    const sd_pread *rd = D->P->read;
+    if (rd && rd->wrapped)
+        printf("  note: %lld of the atoms %s gives were outside the box and were wrapped into it\n", (long long)rd->wrapped,
+               rd->file);
 }
 
 void sd_particles_report_output(const sd_dm *dm)

@@ -382,6 +382,11 @@ int sd_run(const sd_graph *g, const sd_run_opts *o)
 {
     run_state S = {.g = g, .o = o}, *s = &S;
     if (o->errors && o->errors_len) o->errors[0] = 0;
+    char clash[1200]; /* --out may name the file the graph reads: refuse before touching it */
+    if (sd_graph_output_clash(g, o->out, clash, sizeof clash)) {
+        say_error(o, "%s: %s", g->path, clash);
+        return SD_EXIT_BADGRAPH;
+    }
     /* Ctrl-C from the very start: an interrupt during set-up ends the run before step 1. */
     interrupted = 0;
     struct sigaction sa = {.sa_handler = on_sigint}, old;

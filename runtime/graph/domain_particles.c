@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "loader_impl.h"
+#include "read_particles.h"
 #include "suggest.h"
 
 /* What the section names and later hooks need: the position and velocity field names, resolved
@@ -27,7 +28,12 @@ static void particle_box(loader *L, const yaml_node_t *key, const yaml_node_t *n
 {
     static const char *const axis[] = {"L_x", "L_y", "L_z"};
     sd_particles *p = &L->g->domain.particles;
-    if (!n) sd_ld_fail(L, key, "domain.particles needs box (the periodic box: one length, or [L_x, L_y, L_z])");
+    if (!n) {
+        if (p->read)
+            sd_ld_fail(L, key, "domain.particles needs box (the periodic box: one length, or [L_x, L_y, L_z]; %s gives none)",
+                       p->read->file);
+        sd_ld_fail(L, key, "domain.particles needs box (the periodic box: one length, or [L_x, L_y, L_z])");
+    }
     if (is_map(n)) sd_ld_fail(L, n, "expected one length or a list of 3 for box, got a map");
     if (!is_seq(n)) {
         p->box[0] = p->box[1] = p->box[2] = sd_ld_get_positive(L, n, "the box length", 1);
@@ -86,11 +92,12 @@ static void particle_types(loader *L, const yaml_node_t *tk, const yaml_node_t *
         ty->epsilon = sd_ld_get_positive(L, ep, "epsilon", 0);
         ty->sigma = sd_ld_get_positive(L, sg, "sigma", 1);
         if ((cn[t] = sd_ld_map_get(L, it, "count", NULL))) ty->count = sd_ld_eval_int(L, cn[t], 0, p->count, "a type count");
-        else if (seq_len(n) > 1)
+        else if (seq_len(n) > 1 && !p->read) /* read: the counts come from the file */
             sd_ld_fail(L, it, "type %s needs count (with several types, each gives its count and they sum to count = %lld)", name,
                        (long long)p->count);
         else ty->count = p->count;
     }
+    if (p->read) return; /* sd_ld_particles_read_types */
     int64_t sum = 0;
     char terms[SD_MAX_PTYPES * (SD_NAME_MAX + 24)] = "";
     for (int t = 0; t < p->ntypes; t++) {
@@ -195,7 +202,7 @@ static const yaml_node_t *particle_neighbor(loader *L, const yaml_node_t *n)
 static void load_particles(loader *L, const yaml_node_t *k, const yaml_node_t *P)
 {
     static const char *const keys[] = {"count", "box", "units", "types", "pairs", "cutoff", "shift", "neighbor",
-                                       "position", "velocity", NULL};
+                                       "position", "velocity", "read", NULL};
     static const char *const units[] = {"lj", "real", NULL};
     sd_domain *D = &L->g->domain;
     sd_particles *p = &D->particles;
@@ -213,9 +220,19 @@ static void load_particles(loader *L, const yaml_node_t *k, const yaml_node_t *P
     D->absorb_speed = 1.0;
     D->nbins = 1;
     yaml_node_t *x, *tk = NULL;
-    if (!(x = sd_ld_map_get(L, P, "count", NULL))) sd_ld_fail(L, k, "domain.particles needs count (the number of particles, >= 1)");
-    p->count = D->shape[0] = sd_ld_eval_int(L, x, 1, (int64_t)1 << 40, "count");
-    particle_box(L, k, sd_ld_map_get(L, P, "box", NULL));
+    sd_patoms atoms; /* read: the file's atoms (their arrays are the graph's) */
+    yaml_node_t *rdn = sd_ld_map_get(L, P, "read", NULL), *boxn = sd_ld_map_get(L, P, "box", NULL);
+    if (rdn) sd_ld_particles_read(L, rdn, &atoms);
+    if (!(x = sd_ld_map_get(L, P, "count", NULL))) {
+        if (!rdn) sd_ld_fail(L, k, "domain.particles needs count (the number of particles, >= 1)");
+        p->count = D->shape[0] = atoms.n;
+    } else {
+        p->count = D->shape[0] = sd_ld_eval_int(L, x, 1, (int64_t)1 << 40, "count");
+        if (rdn) sd_ld_particles_read_count(L, x, &atoms);
+    }
+    if (!boxn && rdn && atoms.has_box) memcpy(p->box, atoms.box, sizeof p->box);
+    else particle_box(L, k, boxn);
+    if (rdn && boxn) sd_ld_particles_read_box(L, boxn, &atoms);
     p->units = SD_UNITS_LJ;
     if ((x = sd_ld_map_get(L, P, "units", NULL))) {
         const char *u = sd_ld_get_str(L, x, "units (lj or real)");
@@ -230,6 +247,7 @@ static void load_particles(loader *L, const yaml_node_t *k, const yaml_node_t *P
     }
     x = sd_ld_map_get(L, P, "types", &tk);
     particle_types(L, tk, x);
+    if (rdn) sd_ld_particles_read_types(L, tk, x, &atoms);
     particle_pairs(L, sd_ld_map_get(L, P, "pairs", NULL));
     yaml_node_t *cut = sd_ld_map_get(L, P, "cutoff", NULL);
     if (!cut) sd_ld_fail(L, k, "domain.particles needs cutoff (the Lennard-Jones cutoff r_c, > 0)");
@@ -369,4 +387,5 @@ const sd_dm_syntax sd_particles_syntax = {
     .output = output,
     .check = check,
     .check_info = check_info,
+    .initial_data = sd_particles_read_initial_data,
 };

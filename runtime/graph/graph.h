@@ -37,8 +37,20 @@ typedef struct sd_ppair {
     double epsilon, sigma;
 } sd_ppair;
 
+/* domain.particles.read: the initial state from a file (runtime/graph/loader_read_particles.c),
+ * read at load: the domain's count, box and type counts come from it or were checked against it. */
+typedef struct sd_pread {
+    char file[512];
+    int format;         /* sd_pa_format (io/read_particles.h) */
+    int64_t step;       /* H5MD: the frame's step; -1 otherwise */
+    int64_t wrapped;    /* atoms that were outside the box (wrapped into it) */
+    double *x, *v;      /* 3N in id order, the graph's length (and time) units; v NULL: none in the file */
+    int32_t *type;      /* N: the graph's type index of each particle */
+} sd_pread;
+
 typedef struct sd_particles {
     int64_t count;      /* N */
+    sd_pread *read;     /* NULL: positions come from init ops */
     double box[3];      /* L_x, L_y, L_z */
     sd_units units;
     int ntypes;
@@ -111,8 +123,17 @@ typedef struct sd_binding {
     sd_access mode;
 } sd_binding;
 
+/* What an io.read_field op reads (runtime/graph/loader_read.c): resolved and checked at load. */
+typedef struct sd_gread {
+    char file[512];
+    char dataset[512]; /* the dataset's path in the file */
+    int64_t step;      /* the stardag output step it holds; INT64_MIN for a plain dataset */
+    int narrow;        /* f64 data rounded into an f32 field */
+} sd_gread;
+
 typedef struct sd_gop {
     const sd_codelet *cl;
+    sd_gread *read;               /* io.read_field: where its values come from; NULL for codelets */
     sd_binding bind[SD_MAX_BUFS]; /* in the codelet's role order */
     double param[SD_MAX_PARAMS];  /* in the codelet's parameter order, defaults filled in */
     int every;                    /* run on steps that are multiples of every (1 = each step) */
@@ -199,5 +220,9 @@ int sd_graph_scalar_index(const sd_graph *g, const char *name);
 int sd_graph_level_lookup(const sd_graph *g, const char *name, int *level);
 
 /* sd_graph_load_ex / sd_graph_parse_ex (overrides): in stardag/stardag.h. */
+/* Would writing the run's file `out` (NULL: output.file) or the trajectory destroy a file the graph
+ * reads its initial state from (io.read_field, domain.particles.read)? 1 with a message, else 0. */
+int sd_graph_output_clash(const sd_graph *g, const char *out, char *msg, size_t len);
+
 
 #endif

@@ -109,12 +109,16 @@ static void load(loader *L)
     if (!(F->fdata = calloc(nf, 1)) || !(F->readsince = calloc(nf, 1)) || !(F->lastw = calloc(nf, sizeof *F->lastw)) ||
         !(F->sdata = calloc((size_t)g->nscalars + 1, 1)))
         sd_ld_oom(L);
+    if (L->cls->syntax->initial_data) L->cls->syntax->initial_data(g, F->fdata);
     sd_ld_flow_ops(L, F, g->init, L->xinit, g->ninit, 0);
     sd_ld_flow_ops(L, F, g->step, L->xstep, g->nstep, 1);
     sd_ld_flow_rotate(L, F);
     sd_ld_flow_ops(L, F, g->step, L->xstep, g->nstep, 1);
 
-    if ((v = sd_ld_map_get(L, root, "output", NULL))) sd_ld_load_output(L, v);
+    if ((v = sd_ld_map_get(L, root, "output", NULL))) {
+        sd_ld_load_output(L, v);
+        sd_ld_io_check_outputs(L, v);
+    }
     if ((v = sd_ld_map_get(L, root, "checks", NULL))) sd_ld_load_checks(L, v, F);
 
     if (L->cls->syntax->finish) L->cls->syntax->finish(L);
@@ -227,6 +231,13 @@ void sd_graph_free(sd_graph *g)
     if (!g) return;
     free(g->text);
     free(g->params);
+    for (int i = 0; g->init && i < g->ninit; i++) free(g->init[i].read);
+    if (g->domain.particles.read) {
+        free(g->domain.particles.read->x);
+        free(g->domain.particles.read->v);
+        free(g->domain.particles.read->type);
+        free(g->domain.particles.read);
+    }
     free(g->fields);
     free(g->scalars);
     free(g->init);

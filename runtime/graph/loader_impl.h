@@ -146,6 +146,31 @@ void sd_ld_call_validate(loader *L, const sd_gop *op, const yaml_node_t *at);
 void sd_ld_flow_ops(loader *L, flow *F, const sd_gop *ops, const opx *xs, int nops, int is_step);
 void sd_ld_flow_rotate(loader *L, flow *F);
 
+/* ---- the loader's io.* ops (loader_read.c) ----------------------------------------------- */
+
+/* The io op of that name, or NULL; names by index (NULL past the last); is cl one of them? */
+const sd_codelet *sd_ld_io_op(const char *name);
+const char *sd_ld_io_op_name(int i);
+int sd_ld_is_io_op(const sd_codelet *cl);
+/* An io op's params (text: file, dataset, step, ...; NULL when absent), after its roles are bound:
+ * opens the file and checks it against the bound field; fails at the node concerned. */
+void sd_ld_io_finish(loader *L, sd_gop *op, int is_step, const yaml_node_t *on, const yaml_node_t *params);
+/* output.file and output.trajectory must not be a file the graph reads (at their nodes). */
+void sd_ld_io_check_outputs(loader *L, const yaml_node_t *output);
+
+/* ---- domain.particles.read (loader_read_particles.c) ------------------------------------- */
+
+struct sd_patoms;
+/* Read {file, format, step, group} into a (its arrays go to the graph's domain.particles.read). */
+void sd_ld_particles_read(loader *L, const yaml_node_t *n, struct sd_patoms *a);
+/* The graph's count and box (at their nodes) against the file's. */
+void sd_ld_particles_read_count(loader *L, const yaml_node_t *at, const struct sd_patoms *a);
+void sd_ld_particles_read_box(loader *L, const yaml_node_t *at, const struct sd_patoms *a);
+/* The file's type labels onto the graph's types, the type counts from the file. */
+void sd_ld_particles_read_types(loader *L, const yaml_node_t *tk, const yaml_node_t *tn, const struct sd_patoms *a);
+/* The data-flow hook (sd_dm_syntax.initial_data) of a particle domain read from a file. */
+void sd_particles_read_initial_data(const sd_graph *g, unsigned char *has_data);
+
 /* ---- output and checks (loader_output.c) ------------------------------------------------- */
 
 void sd_ld_load_output(loader *L, const yaml_node_t *m);

@@ -157,11 +157,13 @@ static void load_op(loader *L, yaml_node_t *item, int is_step, int idx, sd_gop *
     yaml_node_t *on = sd_ld_map_get(L, item, "op", NULL);
     if (!on) sd_ld_fail(L, item, "%s op %d has no 'op' key (expected the codelet name, e.g. op: common.fill)", is_step ? "step" : "init", idx + 1);
     const char *cname = sd_ld_get_str(L, on, "a codelet name");
-    const sd_codelet *cl = sd_codelet_find(cname);
+    const sd_codelet *cl = sd_ld_io_op(cname); /* the loader's own io.* ops first */
+    if (!cl) cl = sd_codelet_find(cname);
     if (!cl) {
         sd_suggest sg;
         sd_suggest_init(&sg, cname);
         for (int i = 0; i < sd_codelet_count(); i++) sd_suggest_add(&sg, sd_codelet_at(i)->name);
+        for (int i = 0; sd_ld_io_op_name(i); i++) sd_suggest_add(&sg, sd_ld_io_op_name(i));
         if (sd_suggest_best(&sg)) sd_ld_fail(L, on, "unknown codelet '%s' (did you mean '%s'?)", cname, sd_suggest_best(&sg));
         sd_ld_fail(L, on, "unknown codelet '%s' (no registered codelet has this name)", cname);
     }
@@ -176,7 +178,8 @@ static void load_op(loader *L, yaml_node_t *item, int is_step, int idx, sd_gop *
     op->every = 1;
     op->at = where(on);
     x->op = op->at;
-    int first_field = -1, pset[SD_MAX_PARAMS] = {0};
+    int first_field = -1, pset[SD_MAX_PARAMS] = {0}, io = sd_ld_is_io_op(cl);
+    yaml_node_t *io_params = NULL; /* io ops' params are text: sd_ld_io_finish reads them */
     for (int i = 0; i < map_len(item); i++) {
         yaml_node_t *k = key_at(L, item, i), *v = val_at(L, item, i);
         const char *kk = sval(k);
@@ -188,6 +191,7 @@ static void load_op(loader *L, yaml_node_t *item, int is_step, int idx, sd_gop *
             sd_ld_need_map(L, v, what);
             for (int j = 0; j < map_len(v); j++) bind_one(L, op, x, cl, key_at(L, v, j), val_at(L, v, j), sec, &first_field);
         } else if (!strcmp(kk, "params")) {
+            if (io) { io_params = is_null(v) ? NULL : v; continue; }
             if (is_null(v)) continue;
             sd_ld_need_map(L, v, "params");
             for (int j = 0; j < map_len(v); j++) {
@@ -234,6 +238,10 @@ static void load_op(loader *L, yaml_node_t *item, int is_step, int idx, sd_gop *
                 sd_ld_fail(L, on, "op %s is missing role '%s' (expected in %s)", cl->name, cl->roles[i].name, section_of(cl->roles[i].mode));
     }
     if (nmiss) sd_ld_fail(L, on, "op %s is missing roles: %s", cl->name, missing);
+    if (io) {
+        sd_ld_io_finish(L, op, is_step, on, io_params);
+        return;
+    }
     for (int i = 0; i < cl->nparams; i++)
         if (!pset[i]) {
             if (cl->params[i].required) sd_ld_fail(L, on, "op %s needs param '%s' (required)", cl->name, cl->params[i].name);
