@@ -6,3 +6,4 @@ include tests/md.mk
 include tests/cuda.mk
 include tests/runtime.mk
 include tests/sanitize.mk
+include tests/plugin.mk

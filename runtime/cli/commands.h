@@ -7,5 +7,10 @@ int sd_cmd_verify(int argc, char **argv);    /* verify.c: CPU vs CUDA per codele
 int sd_cmd_compare(int argc, char **argv);   /* compare.c: two HDF5 outputs within tolerances */
 int sd_cmd_calibrate(int argc, char **argv); /* calibrate.c: calibrate and print perf models */
 int sd_cmd_report(int argc, char **argv);    /* report.c: charts of a run (SVG) */
+int sd_cmd_new_pack(int argc, char **argv);  /* new_pack.c: a new codelet pack from the template */
+/* packs_cli.c: loads STARDAG_PLUGIN_PATH's packs, then (run, check, dot, codelets, verify,
+ * calibrate) each --load PACK, removing those options from argv. 0, or SD_EXIT_BADGRAPH after
+ * printing why. */
+int sd_cli_load_packs(int *argc, char **argv);
 
 #endif

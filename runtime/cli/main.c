@@ -21,7 +21,10 @@ static const char usage[] =
     "       stardag compare A.h5 B.h5 [--rtol R] [--atol A] [--any]   compare two run outputs (--any: any HDF5 files)\n"
     "       stardag calibrate FILE [run options]       calibrate performance models and print them\n"
     "       stardag report RUN.h5 [--trace T.json] [--out DIR]   charts of a run (SVG)\n"
+    "       stardag new-pack NAME [DIR]                a new codelet pack (DIR: ./NAME) from the template\n"
     "       stardag --version\n"
+    "run, check, dot, codelets, verify and calibrate take --load PACK.so (repeatable): a codelet pack;\n"
+    "every *.so in the directories of STARDAG_PLUGIN_PATH is loaded too.\n"
     "StarPU's environment variables (STARPU_SCHED, STARPU_NCPU, ...) apply; flags win.\n";
 
 static int bad_usage(const char *fmt, const char *arg)
@@ -68,6 +71,7 @@ static int list_codelets(void)
         else snprintf(impl, sizeof impl, "cpu, cuda within %.3g", c->cuda_tol);
         printf("%s  [%s%s; %s]  %s\n", c->name, c->domain == SD_ON_PARTICLES ? "particles, " : "", sd_pattern_name(c->pattern), impl,
                c->doc ? c->doc : "");
+        if (sd_codelet_pack_file(c)) printf("    from pack %s\n", sd_codelet_origin(c));
         for (int r = 0; r < c->nroles; r++) {
             const sd_role *ro = &c->roles[r];
             printf("    %-10s %-9s %s", ro->name, access_name(ro->mode), ro->kind == SD_ROLE_SCALAR ? "scalar" : "field");
@@ -98,14 +102,17 @@ int main(int argc, char **argv)
         fputs(usage, stdout);
         return 0;
     }
+    if (!strcmp(cmd, "new-pack")) return sd_cmd_new_pack(argc - 1, argv + 1);
     sd_register_builtin_codelets();
+    int pack_status = sd_cli_load_packs(&argc, argv);
+    if (pack_status) return pack_status;
     if (!strcmp(cmd, "codelets")) return list_codelets();
     if (!strcmp(cmd, "verify")) return sd_cmd_verify(argc - 1, argv + 1);
     if (!strcmp(cmd, "compare")) return sd_cmd_compare(argc - 1, argv + 1);
     if (!strcmp(cmd, "calibrate")) return sd_cmd_calibrate(argc - 1, argv + 1);
     if (!strcmp(cmd, "report")) return sd_cmd_report(argc - 1, argv + 1);
     if (strcmp(cmd, "run") && strcmp(cmd, "check") && strcmp(cmd, "dot"))
-        return bad_usage("unknown command '%s' (expected run, check, dot, codelets, verify, compare, calibrate, report or --version)", cmd);
+        return bad_usage("unknown command '%s' (expected run, check, dot, codelets, verify, compare, calibrate, report, new-pack or --version)", cmd);
 
     sd_run_opts o;
     sd_run_opts_init(&o);

@@ -146,6 +146,10 @@ void sd_ld_call_validate(loader *L, const sd_gop *op, const yaml_node_t *at);
 void sd_ld_flow_ops(loader *L, flow *F, const sd_gop *ops, const opx *xs, int nops, int is_step);
 void sd_ld_flow_rotate(loader *L, flow *F);
 
+/* ---- the plugins key (loader_plugins.c) -------------------------------------------------- */
+
+void sd_ld_load_plugins(loader *L, const yaml_node_t *n);
+
 /* ---- output and checks (loader_output.c) ------------------------------------------------- */
 
 void sd_ld_load_output(loader *L, const yaml_node_t *m);
