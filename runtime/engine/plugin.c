@@ -19,6 +19,7 @@ typedef struct loaded_pack {
     char *file;   /* absolute, symlinks resolved: the identity of a pack */
     char *name;
     char *origin; /* "NAME (FILE)": what sd_codelet_origin says for its codelets */
+    void *handle; /* never closed: the codelets' functions live in it */
 } loaded_pack;
 
 static loaded_pack *packs;
@@ -153,7 +154,7 @@ static int register_all(const char *file, const sd_pack *pk, const char *origin,
     return 0;
 }
 
-static int remember(const char *real, const char *name, char **origin_out)
+static int remember(const char *real, const char *name, void *handle, char **origin_out)
 {
     if (npacks == cap_packs) {
         int ncap = cap_packs ? 2 * cap_packs : 8;
@@ -163,7 +164,7 @@ static int remember(const char *real, const char *name, char **origin_out)
         cap_packs = ncap;
     }
     size_t olen = strlen(name) + strlen(real) + 4;
-    loaded_pack p = {strdup(real), strdup(name), malloc(olen)};
+    loaded_pack p = {strdup(real), strdup(name), malloc(olen), handle};
     if (!p.file || !p.name || !p.origin) {
         free(p.file);
         free(p.name);
@@ -203,7 +204,7 @@ int sd_pack_load(const char *file, const char *base_dir, char *err, size_t errle
     if (!rc) rc = check_header(path, pk, err, errlen);
     if (!rc) rc = check_clashes(path, pk, err, errlen);
     char *origin = NULL;
-    if (!rc && remember(real, pk->name, &origin)) rc = fail(err, errlen, "%s: out of memory", path);
+    if (!rc && remember(real, pk->name, h, &origin)) rc = fail(err, errlen, "%s: out of memory", path);
     if (!rc && register_all(path, pk, origin, err, errlen)) {
         npacks--;
         free(packs[npacks].file);
