@@ -121,11 +121,13 @@ int main(int argc, char **argv)
     const char **set = calloc(argc, sizeof *set);
     int nset = 0;
     size_t cl = 1;
-    for (int i = 0; i < argc; i++) cl += strlen(argv[i]) + 1;
+    char **all; /* the command line as typed, --load included */
+    const int nall = sd_cli_full_args(argc, argv, &all);
+    for (int i = 0; i < nall; i++) cl += strlen(all[i]) + 1;
     char *cmdline = calloc(cl, 1);
-    for (int i = 0; i < argc; i++) {
-        strcat(cmdline, argv[i]);
-        if (i + 1 < argc) strcat(cmdline, " ");
+    for (int i = 0; i < nall; i++) {
+        strcat(cmdline, all[i]);
+        if (i + 1 < nall) strcat(cmdline, " ");
     }
     o.cmdline = cmdline;
     for (int i = 2; i < argc; i++) {
