@@ -146,6 +146,7 @@ runrc "$sd" new-pack dampers np
 t "new-pack NAME DIR copies the template" test "$(rc)" = 0 -a -f np/dampers.c -a -f np/dampers_math.h -a -f np/Makefile
 t "... renamed throughout (no mypack left)" sh -c '! grep -rqi mypack np'
 t "... from the source tree for the uninstalled binary" grep -q "from $top_srcdir/examples/pack" out
+t "... saying how to build it against the build tree" grep -q "(this stardag is not installed): cd np && PKG_CONFIG_PATH=.* make check STARDAG=.*/stardag" out
 runrc $MAKE -C np -s check STARDAG="$sd"
 t "the new pack builds and its make check passes" test "$(rc)" = 0
 runrc "$sd" new-pack dampers np

@@ -27,7 +27,7 @@ static const char new_pack_usage[] =
 
 /* Where the template is: the source tree for a binary run from the build tree (libtool keeps it
  * in .libs/), next to the binary for a relocated install, else the configured pkgdatadir. */
-static int find_template(char *out, size_t len)
+static int find_template(char *out, size_t len, char *builddir, size_t blen)
 {
     char exe[PATH_MAX], cand[3][PATH_MAX + 64];
     int nc = 0;
@@ -38,8 +38,10 @@ static int find_template(char *out, size_t len)
         if (slash) {
             *slash = 0;
             size_t el = strlen(exe);
-            if (el >= 6 && !strcmp(exe + el - 6, "/.libs"))
+            if (el >= 6 && !strcmp(exe + el - 6, "/.libs")) {
                 snprintf(cand[nc++], sizeof cand[0], "%s/examples/pack", SD_TOP_SRCDIR);
+                if (snprintf(builddir, blen, "%.*s", (int)(el - 6), exe) >= (int)blen) builddir[0] = 0;
+            }
             snprintf(cand[nc++], sizeof cand[0], "%s/../share/stardag/pack-template", exe);
         }
     }
@@ -170,8 +172,8 @@ int sd_cmd_new_pack(int argc, char **argv)
             return SD_EXIT_BADGRAPH;
         }
     }
-    char tdir[PATH_MAX];
-    if (find_template(tdir, sizeof tdir)) return SD_EXIT_RUNTIME;
+    char tdir[PATH_MAX], builddir[PATH_MAX] = "";
+    if (find_template(tdir, sizeof tdir, builddir, sizeof builddir)) return SD_EXIT_RUNTIME;
 
     char *files[MAX_FILES];
     int nf = 0;
@@ -229,10 +231,14 @@ int sd_cmd_new_pack(int argc, char **argv)
         }
     }
     if (status && status != SD_EXIT_BADGRAPH) rmdir(dir);
-    if (!status)
+    if (!status && !builddir[0])
         printf("stardag: new pack %s in %s/ (%d files from %s): codelet %s.damp, built as %s.so\n"
                "  next: cd %s && make check      (docs/codelets.md, \"Codelet packs\")\n",
                name, dir, created, tdir, name, name, dir);
+    else if (!status) /* this stardag runs from its build tree: the pack builds against that */
+        printf("stardag: new pack %s in %s/ (%d files from %s): codelet %s.damp, built as %s.so\n"
+               "  next (this stardag is not installed): cd %s && PKG_CONFIG_PATH=%s make check STARDAG=%s/stardag\n",
+               name, dir, created, tdir, name, name, dir, builddir, builddir);
     for (int i = 0; i < nf; i++) free(files[i]);
     return status;
 }
