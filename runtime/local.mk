@@ -9,7 +9,7 @@ AM_CPPFLAGS += -I$(top_srcdir)/runtime/graph -I$(top_srcdir)/runtime/engine -I$(
 	-I$(top_srcdir)/runtime/driver -I$(top_srcdir)/runtime/tools -I$(top_srcdir)/runtime/cli
 SD_RUNTIME_INCLUDES = -I$(top_srcdir)/runtime/graph -I$(top_srcdir)/runtime/engine -I$(top_srcdir)/runtime/dm
 
-libstardag_la_SOURCES += runtime/graph/graph.h runtime/engine/registry.c \
+libstardag_la_SOURCES += runtime/graph/graph.h runtime/engine/registry.c runtime/engine/registry.h runtime/engine/plugin.c \
 	runtime/engine/engine.c runtime/engine/engine.h \
 	runtime/engine/trace.c runtime/engine/trace.h runtime/engine/transfers.c runtime/engine/transfers.h \
 	runtime/engine/probe.c runtime/engine/probe.h \
@@ -25,6 +25,11 @@ SD_CUDA_SOURCES += runtime/dm/halo.cu
 bin_PROGRAMS += stardag
 stardag_SOURCES = runtime/cli/main.c runtime/cli/commands.h runtime/cli/cli_util.c runtime/cli/cli_util.h \
 	runtime/cli/check_summary.c
+# codelet packs: --load and STARDAG_PLUGIN_PATH, new-pack (the template: the source tree's for a
+# binary run from the build tree)
+stardag_SOURCES += runtime/cli/packs_cli.c runtime/cli/new_pack.c
+stardag_CPPFLAGS = $(AM_CPPFLAGS) -DSD_TOP_SRCDIR='"$(abs_top_srcdir)"'
+include runtime/install.mk
 # report: the command, the run file (HDF5), the trace (JSON), the charts (SVG)
 stardag_SOURCES += runtime/tools/report.c runtime/tools/report.h runtime/tools/report_data.c runtime/tools/report_data.h \
 	runtime/tools/trace_read.c runtime/tools/trace_read.h runtime/tools/report_charts.c runtime/tools/report_charts.h \

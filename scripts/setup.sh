@@ -26,6 +26,9 @@ cd _build
 jobs=$(nproc)
 make -s -j"$jobs"
 
+prefix=$(sed -n 's/^prefix = //p' Makefile)
+echo "setup: built $PWD/stardag (it runs in place). To install it as $prefix/bin/stardag:"
+echo "setup:   cd $PWD && make install     (as root for a system prefix; another prefix: ../configure --prefix=DIR first; docs/install.md)"
 case "$what" in
   demo) ./stardag run ../graphs/lattice/kg-packet.yaml --out kg-packet.h5 &&
         exec ./stardag run ../graphs/md/lj-liquid.yaml --out lj-liquid.h5 ;;

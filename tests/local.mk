@@ -7,3 +7,4 @@ include tests/cuda.mk
 include tests/runtime.mk
 include tests/sanitize.mk
 include tests/python.mk
+include tests/plugin.mk

@@ -10,5 +10,12 @@ int sd_cmd_compare(int argc, char **argv);   /* compare.c: two HDF5 outputs with
 int sd_cmd_calibrate(int argc, char **argv); /* calibrate.c: calibrate and print perf models */
 int sd_cmd_report(int argc, char **argv);    /* report.c: charts of a run (SVG) */
 void sd_check_summary(const sd_graph *g, const char *file, FILE *out); /* check_summary.c: `check`'s line */
+int sd_cmd_new_pack(int argc, char **argv);  /* new_pack.c: a new codelet pack from the template */
+/* packs_cli.c: loads STARDAG_PLUGIN_PATH's packs, then (run, check, dot, codelets, verify,
+ * calibrate) each --load PACK, removing those options from argv. 0, or SD_EXIT_BADGRAPH after
+ * printing why. */
+int sd_cli_load_packs(int *argc, char **argv);
+/* The arguments before sd_cli_load_packs took the --load options out (else argc, argv). */
+int sd_cli_full_args(int argc, char **argv, char ***full);
 
 #endif

@@ -21,8 +21,11 @@ static const char usage[] =
     "       stardag compare A.h5 B.h5 [--rtol R] [--atol A] [--any]   compare two run outputs (--any: any HDF5 files)\n"
     "       stardag calibrate FILE [run options]       calibrate performance models and print them\n"
     "       stardag report RUN.h5 [--trace T.json] [--out DIR] [--steps A:B] [--log-scalars]   charts of a run (SVG)\n"
+    "       stardag new-pack NAME [DIR]                a new codelet pack (DIR: ./NAME) from the template\n"
     "       stardag --version\n"
     "stardag COMMAND --help shows a command's options.\n"
+    "run, check, dot, codelets, verify and calibrate take --load PACK.so (repeatable): a codelet pack;\n"
+    "every *.so in the directories of STARDAG_PLUGIN_PATH is loaded too.\n"
     "StarPU's environment variables (STARPU_SCHED, STARPU_NCPU, ...) apply; flags win.\n";
 
 static const char run_usage[] =
@@ -37,13 +40,16 @@ static const char run_usage[] =
     "  --out FILE           output file instead of output.file; --out \"\" writes none\n"
     "  --trace FILE.json    Chrome/Perfetto trace of every task\n"
     "  --quiet, -q          no progress line, no summary\n"
+    "  --load PACK.so       load a codelet pack first (repeatable; also STARDAG_PLUGIN_PATH)\n"
     "Exit: 0 done, 1 runtime error, 2 bad graph or usage, 3 a check failed, 130 interrupted.\n";
 static const char check_usage[] =
     "usage: stardag check FILE [--set NAME=VALUE]...\n"
-    "  load and validate the graph without running it; prints what it declares. Exit 0 or 2.\n";
+    "  load and validate the graph without running it; prints what it declares. Exit 0 or 2.\n"
+    "  --load PACK.so       load a codelet pack first (repeatable; also STARDAG_PLUGIN_PATH)\n";
 static const char codelets_usage[] =
     "usage: stardag codelets\n"
-    "  list every codelet: domain, pattern, implementations, roles (access, halo) and parameters.\n";
+    "  list every codelet: domain, pattern, implementations, roles (access, halo) and parameters.\n"
+    "  --load PACK.so       load a codelet pack first (repeatable; also STARDAG_PLUGIN_PATH)\n";
 
 static int bad_usage(const char *fmt, const char *arg)
 {
@@ -89,6 +95,7 @@ static int list_codelets(void)
         else snprintf(impl, sizeof impl, "cpu, cuda within %.3g", c->cuda_tol);
         printf("%s  [%s%s; %s]  %s\n", c->name, c->domain == SD_ON_PARTICLES ? "particles, " : "", sd_pattern_name(c->pattern), impl,
                c->doc ? c->doc : "");
+        if (sd_codelet_pack_file(c)) printf("    from pack %s\n", sd_codelet_origin(c));
         for (int r = 0; r < c->nroles; r++) {
             const sd_role *ro = &c->roles[r];
             printf("    %-10s %-9s %s", ro->name, access_name(ro->mode), ro->kind == SD_ROLE_SCALAR ? "scalar" : "field");
@@ -119,7 +126,10 @@ int main(int argc, char **argv)
         fputs(usage, stdout);
         return 0;
     }
+    if (!strcmp(cmd, "new-pack")) return sd_cmd_new_pack(argc - 1, argv + 1);
     sd_register_builtin_codelets();
+    int pack_status = sd_cli_load_packs(&argc, argv);
+    if (pack_status) return pack_status;
     if (!strcmp(cmd, "codelets")) {
         if (argc > 2 && (!strcmp(argv[2], "--help") || !strcmp(argv[2], "-h"))) return fputs(codelets_usage, stdout), 0;
         if (argc > 2) return bad_usage("codelets takes no arguments, got '%s'", argv[2]);
@@ -130,7 +140,7 @@ int main(int argc, char **argv)
     if (!strcmp(cmd, "calibrate")) return sd_cmd_calibrate(argc - 1, argv + 1);
     if (!strcmp(cmd, "report")) return sd_cmd_report(argc - 1, argv + 1);
     if (strcmp(cmd, "run") && strcmp(cmd, "check") && strcmp(cmd, "dot"))
-        return bad_usage("unknown command '%s' (expected run, check, dot, codelets, verify, compare, calibrate, report or --version)", cmd);
+        return bad_usage("unknown command '%s' (expected run, check, dot, codelets, verify, compare, calibrate, report, new-pack or --version)", cmd);
 
     sd_run_opts o;
     sd_run_opts_init(&o);
@@ -140,11 +150,13 @@ int main(int argc, char **argv)
     const char **set = calloc(argc, sizeof *set);
     int nset = 0;
     size_t cl = 1;
-    for (int i = 0; i < argc; i++) cl += strlen(argv[i]) + 1;
+    char **all; /* the command line as typed, --load included */
+    const int nall = sd_cli_full_args(argc, argv, &all);
+    for (int i = 0; i < nall; i++) cl += strlen(all[i]) + 1;
     char *cmdline = calloc(cl, 1);
-    for (int i = 0; i < argc; i++) {
-        strcat(cmdline, argv[i]);
-        if (i + 1 < argc) strcat(cmdline, " ");
+    for (int i = 0; i < nall; i++) {
+        strcat(cmdline, all[i]);
+        if (i + 1 < nall) strcat(cmdline, " ");
     }
     o.cmdline = cmdline;
     for (int i = 2; i < argc; i++) {

@@ -1,10 +1,18 @@
-/* registry.c - the table of known codelets. */
+/* registry.c - the table of known codelets. Each entry is its own allocation, so pointers that
+ * graphs hold stay valid when later packs register more codelets. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "stardag/codelet.h"
+#include "stardag/pack.h"
+#include "registry.h"
 
-static sd_codelet *table;
+typedef struct entry {
+    sd_codelet c;
+    const char *origin; /* who registered it (sd_codelet_origin) */
+} entry;
+
+static entry **table;
 static int count, cap;
 
 static int role_ok(const sd_codelet *c, const sd_role *r)
@@ -26,75 +34,81 @@ static int role_ok(const sd_codelet *c, const sd_role *r)
     return r->reduce == SD_REDUCE_NONE;
 }
 
-int sd_codelet_register(const sd_codelet *c)
+#define REFUSE(...) do { snprintf(msg, len, __VA_ARGS__); return -1; } while (0)
+
+/* 0 when c may be registered; else -1 with the reason in msg. */
+static int check_codelet(const sd_codelet *c, char *msg, size_t len)
 {
-    if (!c || !c->name || !strchr(c->name, '.') || !c->cpu || !c->model || !*c->model) {
-        fprintf(stderr, "stardag: codelet %s: needs a name 'domain.op', a CPU function and a model symbol\n",
-                c && c->name ? c->name : "(null)");
-        return -1;
-    }
-    if (sd_codelet_find(c->name)) {
-        fprintf(stderr, "stardag: codelet %s is already registered\n", c->name);
-        return -1;
-    }
-    if (c->nroles < 1 || c->nroles > SD_MAX_BUFS || c->nparams < 0 || c->nparams > SD_MAX_PARAMS) {
-        fprintf(stderr, "stardag: codelet %s: 1..%d roles and 0..%d params expected\n", c->name,
-                SD_MAX_BUFS, SD_MAX_PARAMS);
-        return -1;
-    }
+    if (!c || !c->name || !strchr(c->name, '.') || !c->cpu || !c->model || !*c->model)
+        REFUSE("codelet %s: needs a name 'domain.op', a CPU function and a model symbol", c && c->name ? c->name : "(null)");
+    if (sd_codelet_find(c->name)) REFUSE("codelet %s is already registered", c->name);
+    if (c->nroles < 1 || c->nroles > SD_MAX_BUFS || c->nparams < 0 || c->nparams > SD_MAX_PARAMS)
+        REFUSE("codelet %s: 1..%d roles and 0..%d params expected", c->name, SD_MAX_BUFS, SD_MAX_PARAMS);
     int nacc = 0;
     for (int i = 0; i < c->nroles; i++) {
-        if (!role_ok(c, &c->roles[i])) {
-            fprintf(stderr, "stardag: codelet %s: role %s is inconsistent (mode, halo, box or reduce)\n",
-                    c->name, c->roles[i].name ? c->roles[i].name : "(null)");
-            return -1;
-        }
+        if (!role_ok(c, &c->roles[i]))
+            REFUSE("codelet %s: role %s is inconsistent (mode, halo, box or reduce)", c->name,
+                   c->roles[i].name ? c->roles[i].name : "(null)");
         nacc += c->roles[i].kind == SD_ROLE_SCALAR && c->roles[i].mode != SD_READ;
         for (int j = 0; j < i; j++)
-            if (!strcmp(c->roles[i].name, c->roles[j].name)) {
-                fprintf(stderr, "stardag: codelet %s: role %s declared twice\n", c->name, c->roles[i].name);
-                return -1;
-            }
+            if (!strcmp(c->roles[i].name, c->roles[j].name))
+                REFUSE("codelet %s: role %s declared twice", c->name, c->roles[i].name);
     }
-    if ((c->pattern == SD_REDUCTION) != (nacc > 0) || nacc > SD_MAX_ACC) {
-        fprintf(stderr, "stardag: codelet %s: a reduction writes 1..%d scalars, other patterns none\n",
-                c->name, SD_MAX_ACC);
-        return -1;
-    }
-    if (c->finish && (c->pattern != SD_REDUCTION || c->npartials < 1 || c->npartials > SD_MAX_ACC)) {
-        fprintf(stderr, "stardag: codelet %s: a finish hook belongs to a reduction with 1..%d partials\n",
-                c->name, SD_MAX_ACC);
-        return -1;
-    }
+    if ((c->pattern == SD_REDUCTION) != (nacc > 0) || nacc > SD_MAX_ACC)
+        REFUSE("codelet %s: a reduction writes 1..%d scalars, other patterns none", c->name, SD_MAX_ACC);
+    if (c->finish && (c->pattern != SD_REDUCTION || c->npartials < 1 || c->npartials > SD_MAX_ACC))
+        REFUSE("codelet %s: a finish hook belongs to a reduction with 1..%d partials", c->name, SD_MAX_ACC);
     for (int i = 0; i < c->nparams; i++) {
         const sd_param *p = &c->params[i];
-        if (!p->name || !(p->min <= p->max) || (!p->required && (p->def < p->min || p->def > p->max))) {
-            fprintf(stderr, "stardag: codelet %s: parameter %s has an empty range or a default outside it\n",
-                    c->name, p->name ? p->name : "(null)");
-            return -1;
-        }
+        if (!p->name || !(p->min <= p->max) || (!p->required && (p->def < p->min || p->def > p->max)))
+            REFUSE("codelet %s: parameter %s has an empty range or a default outside it", c->name,
+                   p->name ? p->name : "(null)");
     }
-    for (int i = 0; i < count; i++)
-        if (!strcmp(table[i].model, c->model)) {
-            fprintf(stderr, "stardag: codelet %s: model symbol %s is used by %s\n", c->name, c->model, table[i].name);
-            return -1;
-        }
-    if (count == cap) {
-        cap = cap ? 2 * cap : 32;
-        sd_codelet *t = realloc(table, cap * sizeof *t);
-        if (!t) return -1;
-        table = t;
-    }
-    table[count++] = *c;
+    const sd_codelet *other = sd_codelet_with_model(c->model);
+    if (other) REFUSE("codelet %s: model symbol %s is used by %s", c->name, c->model, other->name);
     return 0;
+}
+
+int sd_registry_add(const sd_codelet *c, const char *origin, char *msg, size_t len)
+{
+    if (check_codelet(c, msg, len)) return -1;
+    if (count == cap) {
+        int ncap = cap ? 2 * cap : 32;
+        entry **t = realloc(table, ncap * sizeof *t);
+        if (!t) REFUSE("codelet %s: out of memory", c->name);
+        table = t;
+        cap = ncap;
+    }
+    entry *e = malloc(sizeof *e);
+    if (!e) REFUSE("codelet %s: out of memory", c->name);
+    e->c = *c;
+    e->origin = origin;
+    table[count++] = e;
+    return 0;
+}
+
+int sd_registry_mark(void) { return count; }
+
+void sd_registry_rollback(int mark)
+{
+    while (count > mark) free(table[--count]);
+}
+
+int sd_codelet_register(const sd_codelet *c)
+{
+    char msg[512];
+    if (sd_registry_add(c, "the program", msg, sizeof msg) == 0) return 0;
+    fprintf(stderr, "stardag: %s\n", msg);
+    return -1;
 }
 
 int sd_codelet_register_table(const char *pack, const sd_codelet *table, size_t n)
 {
     int failed = 0;
+    char msg[512];
     for (size_t i = 0; i < n; i++)
-        if (sd_codelet_register(&table[i])) {
-            fprintf(stderr, "stardag: the %s pack failed to register %s\n", pack, table[i].name);
+        if (sd_registry_add(&table[i], pack, msg, sizeof msg)) {
+            fprintf(stderr, "stardag: %s\nstardag: the %s pack failed to register %s\n", msg, pack, table[i].name);
             failed++;
         }
     return failed;
@@ -103,12 +117,26 @@ int sd_codelet_register_table(const char *pack, const sd_codelet *table, size_t 
 const sd_codelet *sd_codelet_find(const char *name)
 {
     for (int i = 0; i < count; i++)
-        if (!strcmp(table[i].name, name)) return &table[i];
+        if (!strcmp(table[i]->c.name, name)) return &table[i]->c;
+    return NULL;
+}
+
+const sd_codelet *sd_codelet_with_model(const char *model)
+{
+    for (int i = 0; i < count; i++)
+        if (!strcmp(table[i]->c.model, model)) return &table[i]->c;
+    return NULL;
+}
+
+const char *sd_codelet_origin(const sd_codelet *c)
+{
+    for (int i = 0; i < count; i++)
+        if (&table[i]->c == c) return table[i]->origin;
     return NULL;
 }
 
 int sd_codelet_count(void) { return count; }
-const sd_codelet *sd_codelet_at(int i) { return i >= 0 && i < count ? &table[i] : NULL; }
+const sd_codelet *sd_codelet_at(int i) { return i >= 0 && i < count ? &table[i]->c : NULL; }
 
 int sd_codelet_param_index(const sd_codelet *c, const char *name)
 {

@@ -2,7 +2,7 @@
  *
  * Errors are reported as "FILE:LINE:COL: message" (one line) and the first one found wins. The
  * document is loaded with libyaml into a node tree, then processed section by section in a fixed
- * order: name, params, run, domain, fields, scalars, tiles, init, step, data flow, output, checks
+ * order: plugins, name, params, run, domain, fields, scalars, tiles, init, step, data flow, output, checks
  * (run comes early because ops and checks may use dt). Within a section, document order.
  *
  * This file holds the entry points (parse or load a graph, free it, look names up) and the walk
@@ -42,7 +42,7 @@ static void yaml_fail(loader *L, yaml_parser_t *p)
 static void load(loader *L)
 {
     static const char *const keys[] = {"name", "params", "domain", "fields", "scalars", "tiles", "init", "step",
-                                       "output", "checks", "run", NULL};
+                                       "output", "checks", "run", "plugins", NULL};
     sd_graph *g = L->g;
     if (!yaml_parser_initialize(&L->parser)) sd_ld_oom(L);
     L->parser_ok = 1;
@@ -67,6 +67,7 @@ static void load(loader *L)
     sd_ld_check_keys(L, root, keys, "at top level");
 
     yaml_node_t *kx = NULL, *v;
+    if ((v = sd_ld_map_get(L, root, "plugins", NULL))) sd_ld_load_plugins(L, v); /* packs before any op */
     if ((v = sd_ld_map_get(L, root, "name", NULL))) {
         const char *s = sd_ld_get_str(L, v, "a graph name");
         if (!*s) sd_ld_fail(L, v, "the graph name is empty");

@@ -170,6 +170,9 @@ void sd_ld_particles_read_box(loader *L, const yaml_node_t *at, const struct sd_
 void sd_ld_particles_read_types(loader *L, const yaml_node_t *tk, const yaml_node_t *tn, const struct sd_patoms *a);
 /* The data-flow hook (sd_dm_syntax.initial_data) of a particle domain read from a file. */
 void sd_particles_read_initial_data(const sd_graph *g, unsigned char *has_data);
+/* ---- the plugins key (loader_plugins.c) -------------------------------------------------- */
+
+void sd_ld_load_plugins(loader *L, const yaml_node_t *n);
 
 /* ---- output and checks (loader_output.c) ------------------------------------------------- */
 

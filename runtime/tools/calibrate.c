@@ -19,7 +19,8 @@ static const char calibrate_usage[] =
     "                              [--min-samples N] [--max-rounds N] [--quiet]\n"
     "  runs FILE (no output) with StarPU's calibration forced until every performance-model entry the\n"
     "  runs use has at least N samples (default 10), then prints the models and their files.\n"
-    "  --sched must be model-based (dm*, heft; default dmda); --steps defaults to the graph's, at most 20.\n";
+    "  --sched must be model-based (dm*, heft; default dmda); --steps defaults to the graph's, at most 20.\n"
+    "  --load PACK.so       load a codelet pack first (repeatable; also STARDAG_PLUGIN_PATH)\n";
 
 /* The runtime's own codelets (runtime/engine.c); they have models under model-based schedulers. */
 static const char *const support_symbols[] = {"stardag.halo_pack", "stardag.halo_unpack", "stardag.combine",

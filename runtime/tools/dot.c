@@ -90,7 +90,8 @@ const char sd_dot_usage[] =
     "  as a run submits it: stardag dot FILE | dot -Tsvg > step.svg. --step N draws step N (at most the\n"
     "  run's steps); default: the first step where every op runs (the lcm of their `every`s), or, when\n"
     "  that lies beyond the run or step 10000, the first step with the most ops. The label names the step\n"
-    "  and the ops not due then. Grid graphs only.\n";
+    "  and the ops not due then. Grid graphs only.\n"
+    "  --load PACK.so       load a codelet pack first (repeatable; also STARDAG_PLUGIN_PATH)\n";
 
 /* The default step: the first one (within the run and SD_DOT_SCAN) where the most step ops are due;
  * all of them at the lcm of their `every`s when it lies in range. */

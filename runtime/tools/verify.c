@@ -34,7 +34,8 @@ static const char verify_usage[] =
     "  --cpu-vs-cpu compares two CPU runs with different tilings (blocks) and worker counts bitwise\n"
     "  instead (default: every codelet).\n"
     "  --keep keeps the output files. Exit 0: all agree; 3: some differ; 1: no CUDA device or an error;\n"
-    "  2: bad usage or an unknown codelet.\n";
+    "  2: bad usage or an unknown codelet.\n"
+    "  --load PACK.so       load a codelet pack first (repeatable; also STARDAG_PLUGIN_PATH)\n";
 
 #define MAX_SHAPES 16
 

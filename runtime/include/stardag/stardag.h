@@ -5,6 +5,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "stardag/codelet.h"
+#include "stardag/pack.h"
 
 #ifdef __cplusplus
 extern "C" {
