@@ -4,7 +4,9 @@
  * Dimensions, origin and spacing are all slowest axis first (z y x), as XDMF lists them. 1-D and
  * 2-D grids are written as 3-D meshes of one row / one z layer ("1 1 nx", "1 ny nx"), so that
  * stardag's x is the viewer's x: XDMF has no 1-D CoRectMesh, and ParaView reads a 2DCoRectMesh's
- * two dimensions as its y and z (stardag's x would land on ParaView's y). Fields
+ * two dimensions as its y and z (stardag's x would land on ParaView's y). An attribute's values
+ * are described with the mesh's 3 dimensions (same count as the dataset's): ParaView's XDMF
+ * (xdmf2) reader takes the last dimension of a lower-rank attribute as vector components. Fields
  * with several components become one scalar attribute per component ("E_0", "E_1", ...), each a
  * HyperSlab of the component-outermost dataset. The file is replaced atomically. */
 #define _GNU_SOURCE
@@ -101,8 +103,8 @@ static int write_body(FILE *f, const sd_xdmf_desc *d)
                 fputs("\" AttributeType=\"Scalar\" Center=\"Node\">\n", f);
                 const char *ind = "          ";
                 if (nc > 1) {
-                    fprintf(f, "          <DataItem ItemType=\"HyperSlab\" Dimensions=\"1 ");
-                    emit_dims(f, d, 0);
+                    fputs("          <DataItem ItemType=\"HyperSlab\" Dimensions=\"", f);
+                    emit_dims(f, d, 1); /* the result has the mesh's shape (see the top) */
                     fprintf(f, "\" Type=\"HyperSlab\">\n");
                     int rk = d->ndim + 1;
                     fprintf(f, "            <DataItem Dimensions=\"3 %d\" Format=\"XML\">%d", rk, c);
@@ -115,7 +117,7 @@ static int write_body(FILE *f, const sd_xdmf_desc *d)
                 }
                 fprintf(f, "%s<DataItem Dimensions=\"", ind);
                 if (nc > 1) fprintf(f, "%d ", nc);
-                emit_dims(f, d, 0);
+                emit_dims(f, d, nc == 1); /* the dataset's own shape inside a HyperSlab */
                 fprintf(f, "\" NumberType=\"Float\" Precision=\"%d\" Format=\"HDF\">", prec);
                 put_esc(f, d->h5_name);
                 fputs(":/fields/", f);

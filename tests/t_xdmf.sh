@@ -48,7 +48,7 @@ done
 # first_attr FILE ELEMENT ATTR: the value of ATTR of the first ELEMENT line
 first_attr() { sed -n "s/.*<$2 [^>]*$3=\"\([^\"]*\)\".*/\1/p" "$1" | head -n 1; }
 item() { sed -n "s/.*<DataItem Name=\"$2\"[^>]*>\([^<]*\)<.*/\1/p" "$1" | head -n 1; }
-for c in "1|1 1 7|1 1 0.5|7" "2|1 5 7|1 2 0.5|5 7" "3|3 5 7|3 2 0.5|3 5 7"; do
+for c in "1|1 1 7|1 1 0.5|7" "2|1 5 7|1 2 0.5|5 7" "3|3 5 7|3 2 0.5|3 5 7"; do # ndim|mesh|spacing|dataset
   IFS='|' read -r nd dims spacing ddims <<EOC
 $c
 EOC
@@ -59,10 +59,10 @@ EOC
   t "${nd}-D: geometry ORIGIN_DXDYDZ" test "$(first_attr $f Geometry GeometryType)" = ORIGIN_DXDYDZ
   t "${nd}-D: origin 0 0 0" test "$(item $f Origin)" = "0 0 0"
   t "${nd}-D: spacing \"$spacing\" (dz dy dx, in the order of Dimensions)" test "$(item $f Spacing)" = "$spacing"
-  t "${nd}-D: u references its dataset with the dataset's shape ($ddims)" \
-    grep -q "<DataItem Dimensions=\"$ddims\" NumberType=\"Float\" Precision=\"8\" Format=\"HDF\">g$nd.h5:/fields/u/00000001</DataItem>" $f
-  t "${nd}-D: w's component 1 is a HyperSlab of [2][$ddims] starting at component 1" \
-    sh -c "grep -A2 'Attribute Name=\"w_1\"' $f | grep -q 'Dimensions=\"3 $((nd + 1))\" Format=\"XML\">1'"
+  t "${nd}-D: u references its dataset with the mesh's dimensions ($dims: the same values)" \
+    grep -q "<DataItem Dimensions=\"$dims\" NumberType=\"Float\" Precision=\"8\" Format=\"HDF\">g$nd.h5:/fields/u/00000001</DataItem>" $f
+  t "${nd}-D: w_1 is a HyperSlab of the mesh's dimensions: start 1 0.., stride 1.., count 1 $ddims of [2][$ddims]" \
+    sh -c "grep -A3 'Attribute Name=\"w_1\"' $f | tr -d '\n' | grep -q 'HyperSlab\" Dimensions=\"$dims\".*Dimensions=\"3 $((nd + 1))\" Format=\"XML\">1 $(echo 0 0 0 | cut -c1-$((2 * nd - 1))) $(echo 1 1 1 1 | cut -c1-$((2 * nd + 1))) 1 $ddims<.*Dimensions=\"2 $ddims\" NumberType'"
   t "${nd}-D: two time steps, t = 0 and 0.1" test "$(grep -c '<Time Value=' $f)" = 2
 done
 
@@ -75,9 +75,9 @@ if ! command -v pvbatch >/dev/null; then
   tap_end; exit
 fi
 cat >probe.py <<'PY'
-# probe.py READER FILE.xmf NDIM: one line "ok ..." or "FAIL ..." per check
+# probe.py READER FILE.xmf NDIM: one line "ok ..." or "FAIL ..." per check; the datasets' values
+# (h5dump, %.17g: exact) are in FILE.u.txt and FILE.w.txt, in HDF5 (C) order
 import sys, os
-import h5py
 import numpy as np
 from paraview import simple as pv
 from paraview import servermanager as sm
@@ -93,14 +93,12 @@ want_bounds = [v for k in range(3) for v in (0.0, (shape[k] - 1) * spacing[k])]
 print("%s %s: dims %s, bounds %s" % ("ok" if list(d.GetDimensions()) == shape else "FAIL", reader,
                                      list(d.GetDimensions()), list(d.GetBounds())))
 print("%s %s: bounds %s" % ("ok" if np.allclose(d.GetBounds(), want_bounds) else "FAIL", reader, want_bounds))
-h = h5py.File(path[:-4] + ".h5", "r")
-for name, comps in (("u", [None]), ("w", [0, 1])):
+npts = shape[0] * shape[1] * shape[2]
+for name, comps in (("u", [None]), ("w", [0, 1]))[:1 if reader == "Xdmf3ReaderS" else 2]:
+    vals = [float(v) for v in open("%s.%s.txt" % (path[:-4], name)).read().split()]
     for c in comps:
         a = d.GetPointData().GetArray(name if c is None else "%s_%d" % (name, c))
-        ref = h["fields/%s/00000001" % name][...]
-        if c is not None:
-            ref = ref[c]
-        ref = ref.reshape(shape[::-1])  # [z][y][x]
+        ref = np.array(vals[(c or 0) * npts:((c or 0) + 1) * npts]).reshape(shape[::-1])  # [z][y][x]
         bad = 0
         for k in range(shape[2]):
             for j in range(shape[1]):
@@ -110,21 +108,32 @@ for name, comps in (("u", [None]), ("w", [0, 1])):
                     if n < 0 or not np.allclose(d.GetPoint(n), p) or a.GetValue(n) != ref[k, j, i]:
                         bad += 1
         print("%s %s: %s%s at every node (x, y, z) = (i dx, j dy, k dz) equals the dataset's [k][j][i]"
-              " (%d of %d differ; e.g. (0.5, 4, 0): %r)" % ("ok" if bad == 0 else "FAIL", reader, name,
-              "" if c is None else "_%d" % c, bad, d.GetNumberOfPoints(),
+              " (%d of %d differ; e.g. (0.5, %g, 0): %r)" % ("ok" if bad == 0 else "FAIL", reader, name,
+              "" if c is None else "_%d" % c, bad, d.GetNumberOfPoints(), 4 if ndim > 1 else 0,
               ref[0, 2 if ndim > 1 else 0, 1]))
+print("end")
 PY
+# the values of step 1's datasets, one per line, exact
+for nd in 1 2 3; do
+  for f in u w; do
+    h5dump -A 0 -m %.17g -y -w 0 -d /fields/$f/00000001 "g$nd.h5" | sed -n '/DATA {/,/}/p' | sed '1d;$d' | tr ',' '\n' |
+      sed 's/ //g;/^$/d' >"g$nd.$f.txt"
+  done
+done
+# Xdmf3 Reader S skips HyperSlab attributes (ParaView 5.11: "Skipping unrecognized array type"),
+# so only u is checked with it; the XDMF Reader reads the components too.
 for reader in XDMFReader Xdmf3ReaderS; do
   for nd in 1 2 3; do
     timeout 120 pvbatch probe.py $reader "g$nd.xmf" $nd >"pv.out" 2>"pv.err"
-    if ! grep -q . pv.out; then
-      n=$((n + 1)); fails=$((fails + 1)); echo "not ok $n - $reader ${nd}-D: pvbatch printed nothing"; sed 's/^/# /' pv.err | tail -n 5
-      continue
+    if ! grep -q '^end$' pv.out; then
+      n=$((n + 1)); fails=$((fails + 1)); echo "not ok $n - $reader ${nd}-D: pvbatch did not finish the probe"
+      sed 's/^/# /' pv.err | tail -n 5
     fi
+    grep -v '^end$' pv.out >pv.res
     while read -r verdict rest; do
       n=$((n + 1))
       if [ "$verdict" = ok ]; then echo "ok $n - ${nd}-D: $rest"; else echo "not ok $n - ${nd}-D: $rest"; fails=$((fails + 1)); fi
-    done <pv.out
+    done <pv.res
   done
 done
 tap_end
