@@ -53,6 +53,7 @@
 #include <hdf5.h>
 
 #include "xdmf.h"
+#include "run_status.h"
 
 #define CHUNK_TARGET (2u << 20) /* field chunk size aimed at (bytes) */
 #define SCALAR_CHUNK 1024       /* rows per scalar chunk */
@@ -358,7 +359,7 @@ sd_h5out *sd_h5out_create(const char *path, const sd_h5meta *meta, int ndim, con
         goto fail_why;
     }
     if (attr_i32(o->file, "stardag_format", SD_H5_FORMAT) < 0 ||
-        attr_str(o->file, "status", "running") < 0 || attr_i64(o->file, "steps_done", -1) < 0 ||
+        attr_str(o->file, "status", sd_run_status_str(SD_RUN_RUNNING)) < 0 || attr_i64(o->file, "steps_done", -1) < 0 ||
         attr_f64(o->file, "wall_s", -1.0) < 0 || attr_i64(o->file, "commits", 0) < 0 ||
         attr_i64(o->file, "committed_output_steps", 0) < 0 ||
         attr_i64(o->file, "committed_field_datasets", 0) < 0 ||

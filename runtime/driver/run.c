@@ -17,6 +17,7 @@
 #include "engine.h"
 #include "h5out.h"
 #include "probe.h"
+#include "run_status.h"
 #include "trace.h"
 #include "transfers.h"
 
@@ -536,15 +537,15 @@ int sd_run(const sd_graph *g, const sd_run_opts *o)
         if (!status) status = SD_EXIT_RUNTIME;
     }
     if (s->out) {
-        const char *st = status == SD_EXIT_OK ? "complete" : status == SD_EXIT_CHECK ? "check failed"
-                       : status == SD_EXIT_INTERRUPTED ? "interrupted" : "error";
+        const char *st = sd_run_status_str(sd_run_status_of_exit(status));
         if (sd_h5out_close(s->out, st, step, wall, err, sizeof err) < 0) {
             fprintf(stderr, "stardag: %s\n", err);
             if (!status) status = SD_EXIT_RUNTIME;
         }
         s->out = NULL;
     }
-    if (s->dm->cls->close_output && s->dm->cls->close_output(s->dm, err, sizeof err) < 0) {
+    if (s->dm->cls->close_output &&
+        s->dm->cls->close_output(s->dm, sd_run_status_str(sd_run_status_of_exit(status)), step, err, sizeof err) < 0) {
         fprintf(stderr, "stardag: %s\n", err);
         if (!status) status = SD_EXIT_RUNTIME;
     }
@@ -557,7 +558,7 @@ int sd_run(const sd_graph *g, const sd_run_opts *o)
         } else if (!o->quiet) printf("  trace: %s\n", o->trace);
     }
 done:
-    if (s->out) sd_h5out_close(s->out, "error", 0, 0, err, sizeof err);
+    if (s->out) sd_h5out_close(s->out, sd_run_status_str(SD_RUN_FAILED), 0, 0, err, sizeof err);
     sd_dm_release(s->dm);
     sd_engine_release(s->e);
     free(s->ref);
