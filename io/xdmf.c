@@ -69,8 +69,16 @@ static int write_body(FILE *f, const sd_xdmf_desc *d)
     const int mdim = 3;
     fprintf(f, "<?xml version=\"1.0\" ?>\n<!DOCTYPE Xdmf SYSTEM \"Xdmf.dtd\" []>\n"
                "<Xdmf Version=\"3.0\" xmlns:xi=\"http://www.w3.org/2001/XInclude\">\n"
-               "  <Domain>\n"
-               "    <Grid Name=\"stardag\" GridType=\"Collection\" CollectionType=\"Temporal\">\n");
+               "  <Domain>\n");
+    /* The grid's units (of Origin/Spacing and of Time), as XDMF Information (name/value) */
+    const char *uname[2] = {"units_length", "units_time"}, *uval[2] = {d->units_length, d->units_time};
+    for (int k = 0; k < 2; k++)
+        if (uval[k] && *uval[k]) {
+            fprintf(f, "    <Information Name=\"%s\" Value=\"", uname[k]);
+            put_esc(f, uval[k]);
+            fputs("\"/>\n", f);
+        }
+    fputs("    <Grid Name=\"stardag\" GridType=\"Collection\" CollectionType=\"Temporal\">\n", f);
     /* Geometry values are slowest axis first (z y x), like Dimensions. An absent axis has one
      * node; its spacing (the run file's, 1) only sets the cell size a viewer would extrude. */
     double sp[3] = {d->spacing[2], d->spacing[1], d->spacing[0]}, org[3] = {0, 0, 0};

@@ -58,4 +58,61 @@ t "units: metl is refused (exit 2), suggesting metal, listing lj, real and metal
 sed 's/units: metal/units: si/' "$metal" >bad2.yaml
 runrc "$sd" check bad2.yaml
 t "units: si is refused, expecting lj, real or metal" sh -c "test $(rc) = 2 && grep -q 'expected lj, real or metal' '$tmp/err'"
+
+# Grid units: domain.grid.units labels spacing and dt; written as /grid attrs units_length and
+# units_time, the unit of /scalars/time, and XDMF Information elements; nothing without them.
+grid() { # grid UNITS-LINE
+  cat <<YAML
+name: grid-units
+params: {c: 299792458}
+domain:
+  grid:
+    shape: [16, 8]
+    spacing: 0.01
+    boundary: periodic
+$1
+fields:
+  E: {levels: [E_prev, E, E_next]}
+  chi: {}
+scalars: [energy]
+init:
+  - {op: common.fill, write: {out: chi}, params: {value: 0}}
+  - {op: lattice.gaussian_packet, write: {E: E, E_prev: E_prev}, params: {width: 0.03, kx: 100}}
+step:
+  - {op: lattice.kg_leapfrog, read: {E: E, E_prev: E_prev, chi: chi}, write: {E_next: E_next}, params: {c: c}}
+  - {op: lattice.energy, read: {E_next: E_next, E: E, chi: chi}, write: {energy: energy}, params: {c: c}}
+output:
+  file: gu.h5
+  fields: {names: [E], every: 5}
+  scalars: {names: [energy], every: 5}
+run: {steps: 10, dt: 1e-11}
+YAML
+}
+grid "    units: {length: m, time: s}" >gu.yaml
+runrc "$sd" run gu.yaml --quiet --out gu.h5
+t "a grid with units {length: m, time: s} runs" test "$(rc)" = 0
+attr() { h5dump -a "$2" "$1" 2>/dev/null | sed -n 's/^ *(0): //p' | tr -d '"'; }
+t "/grid attrs units_length m, units_time s" test "$(attr gu.h5 /grid/units_length)" = m -a "$(attr gu.h5 /grid/units_time)" = s
+t "/scalars/time has unit s" test "$(attr gu.h5 /scalars/time/unit)" = s
+t "the XDMF sidecar names them (Information units_length m, units_time s)" \
+  sh -c "grep -q '<Information Name=\"units_length\" Value=\"m\"/>' gu.xmf && grep -q '<Information Name=\"units_time\" Value=\"s\"/>' gu.xmf"
+grid "    units: {time: ps}" >gt.yaml
+runrc "$sd" run gt.yaml --quiet --out gt.h5
+t "only a time unit: units_time ps, no units_length" \
+  sh -c "test \"\$(h5dump -a /grid/units_time gt.h5 | sed -n 's/^ *(0): //p')\" = '\"ps\"' && ! h5dump -a /grid/units_length gt.h5 >/dev/null 2>&1"
+grid "" >gn.yaml
+runrc "$sd" run gn.yaml --quiet --out gn.h5
+t "no units: no unit attributes, no Information in the sidecar" \
+  sh -c "! h5dump -a /grid/units_length gn.h5 >/dev/null 2>&1 && ! h5dump -a /scalars/time/unit gn.h5 >/dev/null 2>&1 && ! grep -q Information gn.xmf"
+grid "    units: {length: m, tme: s}" >b1.yaml
+runrc "$sd" check b1.yaml
+t "units: a mistyped key is refused at its line, suggesting time" \
+  sh -c "test $(rc) = 2 && grep -q \"b1.yaml:[0-9]*:[0-9]*: unknown key 'tme' in domain.grid.units (did you mean 'time'?)\" '$tmp/err'"
+grid "    units: {length: \"m<x\"}" >b2.yaml
+runrc "$sd" check b2.yaml
+t "units: a unit with '<' is refused, saying what a unit string is" \
+  sh -c "test $(rc) = 2 && grep -q \"b2.yaml:[0-9]*:[0-9]*: length unit 'm<x' is not a unit string (expected 1 to 31 printable ASCII\" '$tmp/err'"
+grid "    units: m" >b3.yaml
+runrc "$sd" check b3.yaml
+t "units: not a map is refused" sh -c "test $(rc) = 2 && grep -q 'expected a map for domain.grid.units' '$tmp/err'"
 tap_end

@@ -13,7 +13,9 @@ cd "$tmp" || exit 1
 
 # A grid nx=7, ny=5, nz=3 with spacings 0.5, 2, 3 (every axis distinguishable), a 1-component and
 # a 2-component noise field, written at steps 0 and 1.
-graph() { # graph NDIM
+graph() { # graph NDIM (the 3-D one with units: XDMF Information elements the readers must accept)
+  units=""
+  [ "$1" = 3 ] && units=", units: {length: m, time: s}"
   case $1 in
     1) shape="[7]"; spacing="[0.5]" ;;
     2) shape="[7, 5]"; spacing="[0.5, 2.0]" ;;
@@ -22,7 +24,7 @@ graph() { # graph NDIM
   cat <<YAML
 name: xdmf-$1d
 domain:
-  grid: {shape: $shape, spacing: $spacing, boundary: periodic}
+  grid: {shape: $shape, spacing: $spacing, boundary: periodic$units}
 fields:
   u: {}
   w: {components: 2}

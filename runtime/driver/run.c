@@ -271,7 +271,8 @@ static int setup_output(run_state *s, const char *path, const char *sched, int n
     snprintf(sv, sizeof sv, "%d.%d.%d", maj, min, rev);
     sd_h5meta meta = {.graph_path = g->path, .graph_text = g->text, .stardag_version = PACKAGE_VERSION,
                       .starpu_version = sv, .sched = sched, .host = host, .start_time = start,
-                      .cmdline = s->o->cmdline, .ncpu = ncpu, .ncuda = (int)starpu_cuda_worker_get_count()};
+                      .cmdline = s->o->cmdline, .ncpu = ncpu, .ncuda = (int)starpu_cuda_worker_get_count(),
+                      .units_length = g->domain.units_length, .units_time = g->domain.units_time};
     int ndim;
     int64_t shape[3];
     double spacing[3];

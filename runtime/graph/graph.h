@@ -83,6 +83,8 @@ typedef struct sd_domain {
     int ninner;         /* inner axes: tiles hold every bin of their cells; no halo along them */
     sd_inner_axis inner[SD_MAX_INNER];
     int64_t nbins;      /* bins per cell: the product of the inner counts (1 without inner axes) */
+    char units_length[32], units_time[32]; /* a grid's units (domain.grid.units), "" if not given:
+                                              labels written to the output, no conversion */
     sd_particles particles; /* kind == SD_DOMAIN_PARTICLES (ndim 3, shape {N, 1, 1}) */
 } sd_domain;
 
