@@ -396,7 +396,7 @@ sd_h5md *sd_h5md_create(const char *path, const char *creator, const char *autho
         if (w->g_obs < 0) goto fail;
         hid_t pg = H5Gcreate2(w->file, "parameters", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
         if (pg < 0) goto fail;
-        int rc = attr_str1(pg, "unit_system", si ? "SI" : "lj") |
+        int rc = attr_str1(pg, "unit_system", opts->unit_system && *opts->unit_system ? opts->unit_system : si ? "SI" : "lj") |
                  attr_str1(pg, "units_length", si ? units_length : "sigma (reduced Lennard-Jones units)") |
                  attr_str1(pg, "units_time", si ? units_time : "sigma sqrt(m/epsilon) (reduced Lennard-Jones units)");
         H5Gclose(pg);

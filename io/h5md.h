@@ -22,7 +22,8 @@
  *     velocity/value              f64[frames][N][3]       (unit = "<length> <time>-1")
  *     species                     int32[N]                (time-independent; default all 0)
  *   /observables/<name>           step int64[rows], time f64[rows] (unit = time), value f64[rows]
- *   /parameters                   attrs unit_system ("SI" or "lj"), units_length, units_time
+ *   /parameters                   attrs unit_system (opts.unit_system, default "SI" or "lj"),
+ *                                 units_length, units_time
  *
  * Particles are stored in id order (row i of every value dataset is particle id i; there is no
  * `id` element, so by H5MD the identity of a particle is its index). Positions and velocities are
@@ -106,6 +107,8 @@ typedef struct sd_h5md_opts {
     int no_velocity;             /* 1: no velocity element; appends pass vel = NULL */
     int no_fsync;                /* 1: flush but no fsync per append (survives a killed process,
                                     not a power loss); close still fsyncs */
+    const char *unit_system;     /* /parameters unit_system: the caller's name of its unit system
+                                    (stardag: "lj", "real", "metal"); NULL: "SI", or "lj" without units */
 } sd_h5md_opts;
 
 /* Input layouts of sd_h5md_append's pos/vel. */

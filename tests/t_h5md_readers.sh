@@ -33,6 +33,7 @@ EOU
   t "metal: /particles/trajectory/$where unit \"$unit\"" test "$(attr argon-metal.h5md /particles/trajectory/$where unit)" = "$unit"
 done
 t "metal: the H5MD units module says SI" test "$(attr argon-metal.h5md /h5md/modules/units system)" = SI
+t "metal: /parameters unit_system metal (the observables' energies are in eV)" test "$(attr argon-metal.h5md /parameters unit_system)" = metal
 t "h5md author and creator" test "$(attr argon-metal.h5md /h5md/creator name)" = stardag -a -n "$(attr argon-metal.h5md /h5md/author name)"
 cp argon-metal.h5md metal.h5md # section 3 writes argon-metal.h5md again
 
@@ -42,6 +43,7 @@ t "argon in real units: runs" test "$(rc)" = 0
 t "real: position unit nm, velocity nm ps-1" \
   test "$(attr argon-nvt.h5md /particles/trajectory/position/value unit)" = nm -a \
        "$(attr argon-nvt.h5md /particles/trajectory/velocity/value unit)" = "nm ps-1"
+t "real: /parameters unit_system real" test "$(attr argon-nvt.h5md /parameters unit_system)" = real
 
 # 3. How a run ended, in the trajectory: a failed check, an interrupt.
 sed 's/^run:$/checks:\n  - range: {scalar: temp, min: 1000, max: 2000}\nrun:/' "$metal" >bad.yaml
@@ -61,7 +63,8 @@ t "SIGINT: exit 130" test "$(rc)" = 130
 t "SIGINT: status interrupted in the trajectory and the run file" \
   test "$(attr md-lj.h5md / status)" = interrupted -a "$(attr int.h5 / status)" = interrupted
 t "SIGINT: steps_done recorded (> 0)" test "$(attr md-lj.h5md / steps_done)" -gt 0
-t "lj units: no unit attributes" sh -c "! h5dump -a /particles/trajectory/position/value/unit md-lj.h5md >/dev/null 2>&1"
+t "lj units: no unit attributes, /parameters unit_system lj" \
+  sh -c "! h5dump -a /particles/trajectory/position/value/unit md-lj.h5md >/dev/null 2>&1 && test \"\$(h5dump -a /parameters/unit_system md-lj.h5md | sed -n 's/^ *(0): //p')\" = '\"lj\"'"
 
 # 4. MDAnalysis (Debian: python3-mdanalysis).
 if ! /usr/bin/python3 -c "import MDAnalysis" 2>/dev/null; then

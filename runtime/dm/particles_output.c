@@ -23,7 +23,7 @@ int sd_particles_open_output(sd_dm *dm, struct sd_h5out *out, char *err, size_t 
     /* H5MD unit strings, spelled as MDAnalysis' H5MD reader knows them ("Angstrom", not "A") */
     const char *ulen = P->units == SD_UNITS_REAL ? "nm" : P->units == SD_UNITS_METAL ? "Angstrom" : NULL;
     const char *utime = ulen ? "ps" : NULL;
-    sd_h5md_opts ho = {.creator_version = PACKAGE_VERSION, .species = species};
+    sd_h5md_opts ho = {.creator_version = PACKAGE_VERSION, .species = species, .unit_system = sd_units_name(P->units)};
     D->traj = sd_h5md_create(dm->g->output.trajectory, "stardag", NULL, P->count, P->box, ulen, utime, &ho, err,
                              errlen);
     free(species);
