@@ -63,6 +63,15 @@ t "SIGINT: exit 130" test "$(rc)" = 130
 t "SIGINT: status interrupted in the trajectory and the run file" \
   test "$(attr md-lj.h5md / status)" = interrupted -a "$(attr int.h5 / status)" = interrupted
 t "SIGINT: steps_done recorded (> 0)" test "$(attr md-lj.h5md / steps_done)" -gt 0
+"$sd" run "$lj" --set cells=8 --set drift_tol=1 --steps 100000000 --quiet --out kill.h5 >/dev/null 2>&1 &
+pid=$!
+i=0
+while [ $i -lt 200 ] && ! [ -s kill.h5 ]; do sleep 0.1; i=$((i + 1)); done
+sleep 1
+kill -KILL $pid
+wait $pid
+t "SIGKILL: the trajectory still says running (it was never closed), as the run file does" \
+  test "$(attr md-lj.h5md / status)" = running -a "$(attr kill.h5 / status)" = running
 t "lj units: no unit attributes, /parameters unit_system lj" \
   sh -c "! h5dump -a /particles/trajectory/position/value/unit md-lj.h5md >/dev/null 2>&1 && test \"\$(h5dump -a /parameters/unit_system md-lj.h5md | sed -n 's/^ *(0): //p')\" = '\"lj\"'"
 
