@@ -27,6 +27,7 @@
 #include "h5md.h"
 #include "h5err.h"
 #include "h5util.h"
+#include "run_status.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -83,6 +84,22 @@ static int attr_vlstr(hid_t obj, const char *name, const char *s)
     int rc = -1;
     if (t >= 0 && H5Tset_size(t, H5T_VARIABLE) >= 0 && H5Tset_cset(t, H5T_CSET_ASCII) >= 0)
         rc = sd_h5_attr_write(obj, name, t, t, 0, 1, &s);
+    if (t >= 0) H5Tclose(t);
+    return rc;
+}
+
+/* The root's `status`: a fixed 16-byte NUL-terminated string written in place, so that the final
+ * status rewrites the attribute create made instead of deleting and re-adding it. */
+#define STATUS_LEN 16
+static int attr_status(hid_t obj, const char *s)
+{
+    char buf[STATUS_LEN] = {0};
+    snprintf(buf, sizeof buf, "%s", s);
+    hid_t t = H5Tcopy(H5T_C_S1);
+    int rc = -1;
+    if (t >= 0 && H5Tset_size(t, STATUS_LEN) >= 0 && H5Tset_strpad(t, H5T_STR_NULLTERM) >= 0 &&
+        H5Tset_cset(t, H5T_CSET_ASCII) >= 0)
+        rc = sd_h5_attr_write(obj, "status", t, t, 0, 1, buf);
     if (t >= 0) H5Tclose(t);
     return rc;
 }
@@ -307,9 +324,14 @@ sd_h5md *sd_h5md_create(const char *path, const char *creator, const char *autho
         g[G_SUB] = -1;
     }
 
-    /* /particles/all: box, position, velocity, species */
+    /* The run's status, as in the run file: "running" until sd_h5md_set_status says otherwise. */
+    if (attr_status(w->file, sd_run_status_str(SD_RUN_RUNNING)) < 0 ||
+        sd_h5_attr_write(w->file, "steps_done", H5T_STD_I64LE, H5T_NATIVE_INT64, 0, 1, &(int64_t){-1}) < 0)
+        goto fail;
+
+    /* /particles/trajectory: box, position, velocity, species */
     if ((g[G_PART] = H5Gcreate2(w->file, "particles", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT)) < 0 ||
-        (g[G_ALL] = H5Gcreate2(g[G_PART], "all", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT)) < 0)
+        (g[G_ALL] = H5Gcreate2(g[G_PART], SD_H5MD_GROUP, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT)) < 0)
         goto fail;
     static const char *const bnd[3] = {"periodic", "periodic", "periodic"};
     static const int dim3 = 3;
@@ -333,12 +355,14 @@ sd_h5md *sd_h5md_create(const char *path, const char *creator, const char *autho
             goto fail;
     }
     /* box/edges: time-dependent (what readers such as MDAnalysis expect), step and time hard
-     * links to position's, as H5MD requires for a box. */
-    hsize_t d2[2] = {0, 3}, c2[2] = {ROW_CHUNK, 3};
+     * links to position's, as H5MD requires for a box. Each frame's edges are the 3x3 matrix of
+     * edge vectors (rows), diagonal for the cuboid: H5MD allows it as well as the vector of 3
+     * lengths, and MDAnalysis before 2.5 reads only the matrix (its issue #4075). */
+    hsize_t d2[3] = {0, 3, 3}, c2[3] = {ROW_CHUNK, 3, 3};
     if ((g[G_EDGES] = H5Gcreate2(g[G_BOX], "edges", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT)) < 0 ||
         H5Lcreate_hard(g[G_POS], "step", g[G_EDGES], "step", H5P_DEFAULT, H5P_DEFAULT) < 0 ||
         H5Lcreate_hard(g[G_POS], "time", g[G_EDGES], "time", H5P_DEFAULT, H5P_DEFAULT) < 0 ||
-        (w->ds_edges = create_series(g[G_EDGES], "value", H5T_IEEE_F64LE, 2, d2, c2, 0, 0)) < 0 ||
+        (w->ds_edges = create_series(g[G_EDGES], "value", H5T_IEEE_F64LE, 3, d2, c2, 0, 0)) < 0 ||
         (si && attr_vlstr(w->ds_edges, "unit", units_length) < 0))
         goto fail;
     if (w->has_vel) {
@@ -372,7 +396,7 @@ sd_h5md *sd_h5md_create(const char *path, const char *creator, const char *autho
         if (w->g_obs < 0) goto fail;
         hid_t pg = H5Gcreate2(w->file, "parameters", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
         if (pg < 0) goto fail;
-        int rc = attr_str1(pg, "unit_system", si ? "SI" : "lj") |
+        int rc = attr_str1(pg, "unit_system", opts->unit_system && *opts->unit_system ? opts->unit_system : si ? "SI" : "lj") |
                  attr_str1(pg, "units_length", si ? units_length : "sigma (reduced Lennard-Jones units)") |
                  attr_str1(pg, "units_time", si ? units_time : "sigma sqrt(m/epsilon) (reduced Lennard-Jones units)");
         H5Gclose(pg);
@@ -468,7 +492,7 @@ int sd_h5md_append(sd_h5md *w, int64_t step, double time, const double *pos, con
     }
     uint64_t bytes = (uint64_t)w->N * 24 * (w->has_vel ? 2 : 1);
     sd_h5_quiet q = sd_h5_quiet_on();
-    int e = sd_h5_reserve(w->file, bytes + bytes / 32 + 3 * ROW_CHUNK * 24);
+    int e = sd_h5_reserve(w->file, bytes + bytes / 32 + ROW_CHUNK * (8 + 8 + 72));
     if (e) {
         sd_h5_quiet_off(q);
         AFAIL("%s", strerror(e));
@@ -481,7 +505,8 @@ int sd_h5md_append(sd_h5md *w, int64_t step, double time, const double *pos, con
     what = "time";
     if (sd_h5_write_row(w->ds_time, r, H5T_NATIVE_DOUBLE, &time) < 0) goto fail;
     what = "box edges";
-    if (sd_h5_write_row(w->ds_edges, r, H5T_NATIVE_DOUBLE, w->box) < 0) goto fail;
+    const double edges[9] = {w->box[0], 0, 0, 0, w->box[1], 0, 0, 0, w->box[2]};
+    if (sd_h5_write_row(w->ds_edges, r, H5T_NATIVE_DOUBLE, edges) < 0) goto fail;
     if (w->has_vel) {
         what = "velocities";
         if (sd_h5_write_row(w->ds_vel, r, H5T_NATIVE_DOUBLE, to_file_order(w, vel, layout, ids)) < 0) goto fail;
@@ -612,6 +637,42 @@ fail:
                  step, what, why);
     sd_h5_quiet_off(q);
     return -1;
+}
+
+/* ---- run status ------------------------------------------------------------------------- */
+
+int sd_h5md_set_status(sd_h5md *w, const char *status, int64_t steps_done, char *err, size_t errlen)
+{
+    if (!w) { sd_io_seterr(err, errlen, "(null): no H5MD file"); return -1; }
+    if (!status || strlen(status) >= STATUS_LEN) {
+        sd_io_seterr(err, errlen, "%s: cannot record the run status: '%s' is not a status (at most %d characters)",
+                     w->path, status ? status : "(null)", STATUS_LEN - 1);
+        return -1;
+    }
+    if (w->poisoned) {
+        sd_io_seterr(err, errlen, "%s: cannot record the run status: an earlier write failed; the file is kept at "
+                     "its last flush", w->path);
+        return -1;
+    }
+    sd_h5_quiet q = sd_h5_quiet_on();
+    int e = sd_h5_reserve(w->file, 0);
+    if (e) {
+        sd_io_seterr(err, errlen, "%s: cannot record the run status: %s", w->path, strerror(e));
+        sd_h5_quiet_off(q);
+        return -1;
+    }
+    if (attr_status(w->file, status) < 0 ||
+        sd_h5_attr_write(w->file, "steps_done", H5T_STD_I64LE, H5T_NATIVE_INT64, 0, 1, &steps_done) < 0) {
+        char why[256];
+        sd_h5why(why, sizeof why);
+        w->poisoned = 1;
+        sd_io_seterr(err, errlen, "%s: cannot record the run status: %s", w->path, why);
+        H5Eclear2(H5E_DEFAULT);
+        sd_h5_quiet_off(q);
+        return -1;
+    }
+    sd_h5_quiet_off(q);
+    return 0;
 }
 
 /* ---- flush / close ----------------------------------------------------------------------- */

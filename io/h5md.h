@@ -3,15 +3,18 @@
  *
  * File layout (H5MD 1.1, https://www.nongnu.org/h5md/h5md.html; N particles, D = 3):
  *
+ *   /                             attr status (16-byte string: "running" from create, then what
+ *                                 sd_h5md_set_status records: io/run_status.h), steps_done int64
  *   /h5md                         attr version int32[2] = {1, 1}
  *     author                      attr name (, email)            fixed-length strings
  *     creator                     attr name, version              fixed-length strings
  *     modules/units               attr version int32[2] = {1, 0}, system = "SI" (VL string);
  *                                 only when units are given (see sd_h5md_create)
- *   /particles/all
+ *   /particles/trajectory         (SD_H5MD_GROUP: the name MDAnalysis' Universe("file.h5md") looks for)
  *     box                         attr dimension int32 = 3, boundary = "periodic" x 3 (fixed-length)
  *       edges/step, edges/time    hard links to position/step, position/time (as H5MD requires)
- *       edges/value               f64[frames][3]          (unit = length)
+ *       edges/value               f64[frames][3][3]       (unit = length) edge vectors as rows: a
+ *                                 diagonal matrix (MDAnalysis < 2.5 cannot read the vector form)
  *     position/step               int64[frames]
  *     position/time               f64[frames]             (unit = time)
  *     position/value              f64[frames][N][3]       (unit = length)
@@ -19,7 +22,8 @@
  *     velocity/value              f64[frames][N][3]       (unit = "<length> <time>-1")
  *     species                     int32[N]                (time-independent; default all 0)
  *   /observables/<name>           step int64[rows], time f64[rows] (unit = time), value f64[rows]
- *   /parameters                   attrs unit_system ("SI" or "lj"), units_length, units_time
+ *   /parameters                   attrs unit_system (opts.unit_system, default "SI" or "lj"),
+ *                                 units_length, units_time
  *
  * Particles are stored in id order (row i of every value dataset is particle id i; there is no
  * `id` element, so by H5MD the identity of a particle is its index). Positions and velocities are
@@ -90,6 +94,9 @@ extern "C" {
 
 typedef struct sd_h5md sd_h5md;
 
+/* The particles group (/particles/<name>) the trajectory is written in. */
+#define SD_H5MD_GROUP "trajectory"
+
 /* Optional settings; a zeroed struct (or NULL) gives the defaults. */
 typedef struct sd_h5md_opts {
     const char *creator_version; /* /h5md/creator version (default "") */
@@ -100,6 +107,8 @@ typedef struct sd_h5md_opts {
     int no_velocity;             /* 1: no velocity element; appends pass vel = NULL */
     int no_fsync;                /* 1: flush but no fsync per append (survives a killed process,
                                     not a power loss); close still fsyncs */
+    const char *unit_system;     /* /parameters unit_system: the caller's name of its unit system
+                                    (stardag: "lj", "real", "metal"); NULL: "SI", or "lj" without units */
 } sd_h5md_opts;
 
 /* Input layouts of sd_h5md_append's pos/vel. */
@@ -134,6 +143,10 @@ int sd_h5md_set_box(sd_h5md *w, const double box[3], char *err, size_t errlen);
  * append each observable once per frame. */
 int sd_h5md_observable(sd_h5md *w, const char *name, int64_t step, double time, double value,
                        char *err, size_t errlen);
+
+/* Record the run's status (a string of io/run_status.h, at most 15 characters) and steps done in
+ * the root's status/steps_done attributes; durable with the next append, flush or close. */
+int sd_h5md_set_status(sd_h5md *w, const char *status, int64_t steps_done, char *err, size_t errlen);
 
 /* Make everything appended so far durable (flush, fsync). */
 int sd_h5md_flush(sd_h5md *w, char *err, size_t errlen);

@@ -53,6 +53,7 @@
 #include <hdf5.h>
 
 #include "xdmf.h"
+#include "run_status.h"
 
 #define CHUNK_TARGET (2u << 20) /* field chunk size aimed at (bytes) */
 #define SCALAR_CHUNK 1024       /* rows per scalar chunk */
@@ -69,6 +70,7 @@ struct sd_h5out {
     char **fname, **sname;
     int *dtype, *ncomp;
     int *ninner;        /* per field: inner axes (0: a field on the grid's nodes) */
+    char units_length[32], units_time[32]; /* the grid's units ("": none), for the XDMF sidecar */
     int64_t (*inner)[3]; /* per field: their counts, axis 0 fastest */
     int64_t npoints; /* per component */
     hsize_t fchunk[4];
@@ -358,7 +360,7 @@ sd_h5out *sd_h5out_create(const char *path, const sd_h5meta *meta, int ndim, con
         goto fail_why;
     }
     if (attr_i32(o->file, "stardag_format", SD_H5_FORMAT) < 0 ||
-        attr_str(o->file, "status", "running") < 0 || attr_i64(o->file, "steps_done", -1) < 0 ||
+        attr_str(o->file, "status", sd_run_status_str(SD_RUN_RUNNING)) < 0 || attr_i64(o->file, "steps_done", -1) < 0 ||
         attr_f64(o->file, "wall_s", -1.0) < 0 || attr_i64(o->file, "commits", 0) < 0 ||
         attr_i64(o->file, "committed_output_steps", 0) < 0 ||
         attr_i64(o->file, "committed_field_datasets", 0) < 0 ||
@@ -372,6 +374,12 @@ sd_h5out *sd_h5out_create(const char *path, const sd_h5meta *meta, int ndim, con
     int rcg = attr_i32(g, "ndim", ndim) | sd_h5_attr_write(g, "shape", H5T_STD_I64LE, H5T_NATIVE_INT64, 1, 3, o->shape) |
               sd_h5_attr_write(g, "spacing", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, 1, 3, o->spacing) |
               sd_h5_attr_write(g, "origin", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, 1, 3, org);
+    /* units of spacing/origin and of time (the grid's domain.grid.units): /grid attrs and the
+     * `unit` of /scalars/time below; absent when the graph gives none */
+    snprintf(o->units_length, sizeof o->units_length, "%s", meta && meta->units_length ? meta->units_length : "");
+    snprintf(o->units_time, sizeof o->units_time, "%s", meta && meta->units_time ? meta->units_time : "");
+    if (o->units_length[0]) rcg |= attr_str(g, "units_length", o->units_length);
+    if (o->units_time[0]) rcg |= attr_str(g, "units_time", o->units_time);
     H5Gclose(g);
     if (rcg) goto fail;
     if ((o->g_fields = H5Gcreate2(o->file, "fields", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT)) < 0)
@@ -395,7 +403,8 @@ sd_h5out *sd_h5out_create(const char *path, const sd_h5meta *meta, int ndim, con
     if ((o->g_scalars = H5Gcreate2(o->file, "scalars", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT)) < 0)
         goto fail;
     if ((o->ds_step = create_scalar_ds(o->g_scalars, "step", H5T_STD_I64LE)) < 0 ||
-        (o->ds_time = create_scalar_ds(o->g_scalars, "time", H5T_IEEE_F64LE)) < 0)
+        (o->ds_time = create_scalar_ds(o->g_scalars, "time", H5T_IEEE_F64LE)) < 0 ||
+        (o->units_time[0] && attr_str(o->ds_time, "unit", o->units_time) < 0))
         goto fail;
     {
         size_t cl = 1;
@@ -703,7 +712,8 @@ int sd_h5out_commit(sd_h5out *o, char *err, size_t errlen)
     if (o->nfields == 0) return 0; /* no fields (scalars only, particle runs): no XDMF sidecar */
     sd_xdmf_desc d = {o->h5name, o->ndim, {o->shape[0], o->shape[1], o->shape[2]},
                       {o->spacing[0], o->spacing[1], o->spacing[2]}, o->nfields,
-                      (const char *const *)o->fname, o->dtype, o->ncomp, o->ninner, o->committed_rec, o->rec};
+                      (const char *const *)o->fname, o->dtype, o->ncomp, o->ninner, o->committed_rec, o->rec,
+                      o->units_length, o->units_time};
     return sd_xdmf_write(o->xmf, &d, err, errlen);
 fail:
     sd_h5why(why, sizeof why);

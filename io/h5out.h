@@ -26,6 +26,7 @@ typedef struct sd_h5meta { /* strings may be NULL (stored as empty strings) */
     const char *graph_path, *graph_text, *stardag_version, *starpu_version, *sched, *host,
         *start_time, *cmdline;
     int ncpu, ncuda;
+    const char *units_length, *units_time; /* the grid's units; NULL or "": none (no attributes) */
 } sd_h5meta;
 
 /* Create (truncate) the run file. Grid: ndim 1..3, shape (x first, absent axes 1), spacing.

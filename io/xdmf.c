@@ -1,7 +1,12 @@
 /* xdmf.c - XDMF 3 sidecar for the HDF5 run file: a temporal collection of uniform grids, one
- * per output step that has committed fields, each a CoRectMesh (ORIGIN_DXDY[DZ] geometry) with
+ * per output step that has committed fields, each a 3DCoRectMesh (ORIGIN_DXDYDZ geometry) with
  * node-centred scalar attributes that reference the HDF5 datasets by relative file name.
- * 1-D grids are written as a 2DCoRectMesh of one row (ParaView has no 1-D CoRectMesh). Fields
+ * Dimensions, origin and spacing are all slowest axis first (z y x), as XDMF lists them. 1-D and
+ * 2-D grids are written as 3-D meshes of one row / one z layer ("1 1 nx", "1 ny nx"), so that
+ * stardag's x is the viewer's x: XDMF has no 1-D CoRectMesh, and ParaView reads a 2DCoRectMesh's
+ * two dimensions as its y and z (stardag's x would land on ParaView's y). An attribute's values
+ * are described with the mesh's 3 dimensions (same count as the dataset's): ParaView's XDMF
+ * (xdmf2) reader takes the last dimension of a lower-rank attribute as vector components. Fields
  * with several components become one scalar attribute per component ("E_0", "E_1", ...), each a
  * HyperSlab of the component-outermost dataset. The file is replaced atomically. */
 #define _GNU_SOURCE
@@ -43,17 +48,13 @@ static void put_esc(FILE *f, const char *s)
     }
 }
 
-/* Dimensions of the mesh (slowest first) and of the dataset (without the component dim). */
+/* Dimensions (slowest first) of the mesh (always 3: absent axes 1) or of the dataset (ndim
+ * values, without the component dim: the HDF5 dataset's own shape, same number of values). */
 static void emit_dims(FILE *f, const sd_xdmf_desc *d, int mesh)
 {
-    if (d->ndim == 1) {
-        if (mesh) fprintf(f, "1 %" PRId64, d->shape[0]);
-        else fprintf(f, "%" PRId64, d->shape[0]);
-    } else if (d->ndim == 2) {
-        fprintf(f, "%" PRId64 " %" PRId64, d->shape[1], d->shape[0]);
-    } else {
-        fprintf(f, "%" PRId64 " %" PRId64 " %" PRId64, d->shape[2], d->shape[1], d->shape[0]);
-    }
+    int n = mesh ? 3 : d->ndim;
+    for (int k = n - 1; k >= 0; k--)
+        fprintf(f, "%" PRId64 "%s", k < d->ndim ? d->shape[k] : 1, k ? " " : "");
 }
 
 static int write_body(FILE *f, const sd_xdmf_desc *d)
@@ -65,26 +66,31 @@ static int write_body(FILE *f, const sd_xdmf_desc *d)
         for (size_t i = 0; i < d->nrec; i++) r[i] = &d->rec[i];
         qsort(r, d->nrec, sizeof *r, cmp_rec);
     }
-    int mdim = d->ndim == 3 ? 3 : 2;
+    const int mdim = 3;
     fprintf(f, "<?xml version=\"1.0\" ?>\n<!DOCTYPE Xdmf SYSTEM \"Xdmf.dtd\" []>\n"
                "<Xdmf Version=\"3.0\" xmlns:xi=\"http://www.w3.org/2001/XInclude\">\n"
-               "  <Domain>\n"
-               "    <Grid Name=\"stardag\" GridType=\"Collection\" CollectionType=\"Temporal\">\n");
-    /* Geometry values are slowest axis first, like Dimensions. */
-    double sp[3], org[3] = {0, 0, 0};
-    if (d->ndim == 1) { sp[0] = d->spacing[0]; sp[1] = d->spacing[0]; }
-    else if (d->ndim == 2) { sp[0] = d->spacing[1]; sp[1] = d->spacing[0]; }
-    else { sp[0] = d->spacing[2]; sp[1] = d->spacing[1]; sp[2] = d->spacing[0]; }
+               "  <Domain>\n");
+    /* The grid's units (of Origin/Spacing and of Time), as XDMF Information (name/value) */
+    const char *uname[2] = {"units_length", "units_time"}, *uval[2] = {d->units_length, d->units_time};
+    for (int k = 0; k < 2; k++)
+        if (uval[k] && *uval[k]) {
+            fprintf(f, "    <Information Name=\"%s\" Value=\"", uname[k]);
+            put_esc(f, uval[k]);
+            fputs("\"/>\n", f);
+        }
+    fputs("    <Grid Name=\"stardag\" GridType=\"Collection\" CollectionType=\"Temporal\">\n", f);
+    /* Geometry values are slowest axis first (z y x), like Dimensions. An absent axis has one
+     * node; its spacing (the run file's, 1) only sets the cell size a viewer would extrude. */
+    double sp[3] = {d->spacing[2], d->spacing[1], d->spacing[0]}, org[3] = {0, 0, 0};
     size_t i = 0;
     while (i < d->nrec) {
         size_t j = i;
         while (j < d->nrec && r[j]->step == r[i]->step) j++;
         fprintf(f, "      <Grid Name=\"step_%08" PRId64 "\" GridType=\"Uniform\">\n", r[i]->step);
         fprintf(f, "        <Time Value=\"%.17g\"/>\n", r[i]->time);
-        fprintf(f, "        <Topology TopologyType=\"%dDCoRectMesh\" Dimensions=\"", mdim);
+        fputs("        <Topology TopologyType=\"3DCoRectMesh\" Dimensions=\"", f);
         emit_dims(f, d, 1);
-        fprintf(f, "\"/>\n        <Geometry GeometryType=\"%s\">\n",
-                mdim == 3 ? "ORIGIN_DXDYDZ" : "ORIGIN_DXDY");
+        fputs("\"/>\n        <Geometry GeometryType=\"ORIGIN_DXDYDZ\">\n", f);
         fprintf(f, "          <DataItem Name=\"Origin\" Dimensions=\"%d\" NumberType=\"Float\" "
                    "Precision=\"8\" Format=\"XML\">", mdim);
         for (int k = 0; k < mdim; k++) fprintf(f, "%s%.17g", k ? " " : "", org[k]);
@@ -105,8 +111,8 @@ static int write_body(FILE *f, const sd_xdmf_desc *d)
                 fputs("\" AttributeType=\"Scalar\" Center=\"Node\">\n", f);
                 const char *ind = "          ";
                 if (nc > 1) {
-                    fprintf(f, "          <DataItem ItemType=\"HyperSlab\" Dimensions=\"1 ");
-                    emit_dims(f, d, 0);
+                    fputs("          <DataItem ItemType=\"HyperSlab\" Dimensions=\"", f);
+                    emit_dims(f, d, 1); /* the result has the mesh's shape (see the top) */
                     fprintf(f, "\" Type=\"HyperSlab\">\n");
                     int rk = d->ndim + 1;
                     fprintf(f, "            <DataItem Dimensions=\"3 %d\" Format=\"XML\">%d", rk, c);
@@ -119,7 +125,7 @@ static int write_body(FILE *f, const sd_xdmf_desc *d)
                 }
                 fprintf(f, "%s<DataItem Dimensions=\"", ind);
                 if (nc > 1) fprintf(f, "%d ", nc);
-                emit_dims(f, d, 0);
+                emit_dims(f, d, nc == 1); /* the dataset's own shape inside a HyperSlab */
                 fprintf(f, "\" NumberType=\"Float\" Precision=\"%d\" Format=\"HDF\">", prec);
                 put_esc(f, d->h5_name);
                 fputs(":/fields/", f);

@@ -23,6 +23,7 @@ typedef struct sd_xdmf_desc {
     const int *ninner; /* per field, may be NULL: inner axes; such a field is not on the grid's nodes and is left out */
     size_t nrec;
     const sd_xdmf_rec *rec; /* any order; grouped by step, steps ascending */
+    const char *units_length, *units_time; /* "" or NULL: none; else Information elements */
 } sd_xdmf_desc;
 
 /* Write the sidecar atomically: <xmf_path>.tmp, fsync, rename over xmf_path, fsync the

@@ -10,7 +10,8 @@ cd "$top"
 sudo=""
 [ "$(id -u)" -eq 0 ] || sudo="sudo"
 pkgs=(build-essential autoconf automake libtool pkg-config libstarpu-dev libhwloc-dev libhdf5-dev
-      libyaml-dev hdf5-tools python3 python3-numpy python3-h5py)
+      libyaml-dev hdf5-tools python3 python3-numpy python3-h5py
+      paraview python3-paraview)  # pvbatch for tests/t_xdmf.sh (~30 s to install)
 missing=()
 for p in "${pkgs[@]}"; do dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p"); done
 if [ ${#missing[@]} -gt 0 ]; then

@@ -1,6 +1,7 @@
 EXTRA_DIST += tests/harness.sh tests/tap.h tests/tap.sh
 include tests/loader.mk
 include tests/io.mk
+include tests/formats.mk
 include tests/kernels.mk
 include tests/md.mk
 include tests/cuda.mk

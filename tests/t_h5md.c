@@ -181,24 +181,25 @@ static int check_frames(hid_t f, int64_t N, int64_t nf, int with_vel, const doub
 {
     int good = 1;
     double *buf = malloc((size_t)N * 3 * sizeof *buf);
-    int64_t nrow = ds_len(f, "particles/all/position/step");
+    int64_t nrow = ds_len(f, "particles/trajectory/position/step");
     int64_t *st = malloc((size_t)(nrow > 0 ? nrow : 1) * sizeof *st);
-    double *tm = malloc((size_t)(nrow > 0 ? nrow : 1) * sizeof *tm), *ed = malloc((size_t)(nrow > 0 ? nrow : 1) * 3 * sizeof *ed);
-    if (nrow < nf || ds_read(f, "particles/all/position/step", H5T_NATIVE_INT64, st) < 0 ||
-        ds_read(f, "particles/all/position/time", H5T_NATIVE_DOUBLE, tm) < 0 ||
-        ds_read(f, "particles/all/box/edges/value", H5T_NATIVE_DOUBLE, ed) < 0) {
+    double *tm = malloc((size_t)(nrow > 0 ? nrow : 1) * sizeof *tm), *ed = malloc((size_t)(nrow > 0 ? nrow : 1) * 9 * sizeof *ed);
+    if (nrow < nf || ds_read(f, "particles/trajectory/position/step", H5T_NATIVE_INT64, st) < 0 ||
+        ds_read(f, "particles/trajectory/position/time", H5T_NATIVE_DOUBLE, tm) < 0 ||
+        ds_read(f, "particles/trajectory/box/edges/value", H5T_NATIVE_DOUBLE, ed) < 0) {
         if (!quiet) diag("step/time/edges unreadable or short (%" PRId64 " rows, want >= %" PRId64 ")", nrow, nf);
         good = 0;
     }
     for (int64_t i = 0; good && i < nf; i++) {
         double t = ftime(i);
-        if (st[i] != fstep(i) || memcmp(&tm[i], &t, 8) || memcmp(&ed[3 * i], box, 24)) {
+        const double diag3[9] = {box[0], 0, 0, 0, box[1], 0, 0, 0, box[2]}; /* edge vectors as rows */
+        if (st[i] != fstep(i) || memcmp(&tm[i], &t, 8) || memcmp(&ed[9 * i], diag3, sizeof diag3)) {
             if (!quiet) diag("row %" PRId64 ": step %" PRId64 " time %.17g", i, st[i], tm[i]);
             good = 0;
         }
     }
     for (int what = 0; what < 1 + with_vel && good; what++) {
-        const char *path = what ? "particles/all/velocity/value" : "particles/all/position/value";
+        const char *path = what ? "particles/trajectory/velocity/value" : "particles/trajectory/position/value";
         hid_t d = H5Dopen2(f, path, H5P_DEFAULT);
         hid_t fs = d >= 0 ? H5Dget_space(d) : -1;
         hsize_t dims[3] = {0, 0, 0};
@@ -284,41 +285,41 @@ static void test_roundtrip(void)
        "h5md: version [1,1], author name/email, creator name/version (fixed-length strings)");
     ok(attr_ints(f, "h5md/modules/units", "version", 2, v10) && attr_str_is(f, "h5md/modules/units", "system", 0, "SI", 1),
        "h5md/modules/units: version [1,0], system \"SI\"");
-    ok(attr_ints(f, "particles/all/box", "dimension", 1, &three) &&
-           attr_str_is(f, "particles/all/box", "boundary", 0, "periodic", 0) &&
-           attr_str_is(f, "particles/all/box", "boundary", 2, "periodic", 0),
+    ok(attr_ints(f, "particles/trajectory/box", "dimension", 1, &three) &&
+           attr_str_is(f, "particles/trajectory/box", "boundary", 0, "periodic", 0) &&
+           attr_str_is(f, "particles/trajectory/box", "boundary", 2, "periodic", 0),
        "box: dimension 3, boundary periodic x 3");
     unsigned nlink = 0;
-    int linked = same_object(f, "particles/all/position/step", "particles/all/velocity/step", &nlink) &&
-                 same_object(f, "particles/all/position/step", "particles/all/box/edges/step", NULL) &&
-                 same_object(f, "particles/all/position/time", "particles/all/velocity/time", NULL) &&
-                 same_object(f, "particles/all/position/time", "particles/all/box/edges/time", NULL);
+    int linked = same_object(f, "particles/trajectory/position/step", "particles/trajectory/velocity/step", &nlink) &&
+                 same_object(f, "particles/trajectory/position/step", "particles/trajectory/box/edges/step", NULL) &&
+                 same_object(f, "particles/trajectory/position/time", "particles/trajectory/velocity/time", NULL) &&
+                 same_object(f, "particles/trajectory/position/time", "particles/trajectory/box/edges/time", NULL);
     ok(linked && nlink == 3, "step/time of velocity and box/edges are hard links to position's (%u links)", nlink);
-    ok(attr_str_is(f, "particles/all/position/value", "unit", 0, "nm", 1) &&
-           attr_str_is(f, "particles/all/position/time", "unit", 0, "ps", 1) &&
-           attr_str_is(f, "particles/all/velocity/value", "unit", 0, "nm ps-1", 1) &&
-           attr_str_is(f, "particles/all/box/edges/value", "unit", 0, "nm", 1) &&
+    ok(attr_str_is(f, "particles/trajectory/position/value", "unit", 0, "nm", 1) &&
+           attr_str_is(f, "particles/trajectory/position/time", "unit", 0, "ps", 1) &&
+           attr_str_is(f, "particles/trajectory/velocity/value", "unit", 0, "nm ps-1", 1) &&
+           attr_str_is(f, "particles/trajectory/box/edges/value", "unit", 0, "nm", 1) &&
            attr_str_is(f, "observables/temp/time", "unit", 0, "ps", 1) &&
            attr_str_is(f, "parameters", "unit_system", 0, "SI", 0),
        "units: nm, ps, nm ps-1 (VL strings)");
     hsize_t dims[3], maxd[3], ch[3];
     int defl = 0, shuf = 0;
-    ok(ds_dims(f, "particles/all/position/value", dims, maxd) == 3 && dims[0] == RF && dims[1] == RN &&
+    ok(ds_dims(f, "particles/trajectory/position/value", dims, maxd) == 3 && dims[0] == RF && dims[1] == RN &&
            dims[2] == 3 && maxd[0] == H5S_UNLIMITED && maxd[1] == RN,
        "position/value: f64[%d][%d][3], frames unlimited", RF, RN);
-    int crank = ds_layout(f, "particles/all/position/value", ch, &defl, &shuf);
+    int crank = ds_layout(f, "particles/trajectory/position/value", ch, &defl, &shuf);
     ok(crank == 3 && ch[0] == 1 && ch[1] == RN && ch[2] == 3 && defl == 4 && shuf,
        "position/value: chunks [1][%d][3], shuffle + deflate 4 (got [%llu][%llu][%llu], deflate %d)", RN,
        (unsigned long long)ch[0], (unsigned long long)ch[1], (unsigned long long)ch[2], defl);
-    ok(ds_layout(f, "particles/all/velocity/value", ch, &defl, &shuf) == 3 && ch[0] == 1 && defl == 4,
+    ok(ds_layout(f, "particles/trajectory/velocity/value", ch, &defl, &shuf) == 3 && ch[0] == 1 && defl == 4,
        "velocity/value: chunked per frame, deflate");
     {
-        hid_t d = H5Dopen2(f, "particles/all/position/value", H5P_DEFAULT);
+        hid_t d = H5Dopen2(f, "particles/trajectory/position/value", H5P_DEFAULT);
         hid_t t = H5Dget_type(d);
         ok(H5Tequal(t, H5T_IEEE_F64LE) > 0, "position/value is IEEE f64 little-endian");
         H5Tclose(t);
         H5Dclose(d);
-        d = H5Dopen2(f, "particles/all/position/step", H5P_DEFAULT);
+        d = H5Dopen2(f, "particles/trajectory/position/step", H5P_DEFAULT);
         t = H5Dget_type(d);
         ok(H5Tequal(t, H5T_STD_I64LE) > 0, "position/step is int64");
         H5Tclose(t);
@@ -326,7 +327,7 @@ static void test_roundtrip(void)
     }
     ok(check_frames(f, RN, RF, 1, box, 0), "all %d frames: positions and velocities in id order bitwise; step, time, box edges", RF);
     int32_t sp[RN];
-    ok(ds_read(f, "particles/all/species", H5T_NATIVE_INT32, sp) == 0 && !memcmp(sp, species, sizeof sp),
+    ok(ds_read(f, "particles/trajectory/species", H5T_NATIVE_INT32, sp) == 0 && !memcmp(sp, species, sizeof sp),
        "species: int32[%d] as given", RN);
     int good = 1;
     for (int k = 0; k < 4; k++) {
@@ -371,7 +372,7 @@ static void test_two_chunks(void)
     hid_t f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
     hsize_t ch[3] = {0, 0, 0};
     int defl = 0, shuf = 0;
-    int crank = f >= 0 ? ds_layout(f, "particles/all/position/value", ch, &defl, &shuf) : -1;
+    int crank = f >= 0 ? ds_layout(f, "particles/trajectory/position/value", ch, &defl, &shuf) : -1;
     ok(crank == 3 && ch[0] == 1 && ch[1] == 65536 && ch[2] == 3 && defl == 1 && shuf,
        "N = %d: chunks [1][65536][3], shuffle + deflate 1 (the default)", BN);
     ok(f >= 0 && check_frames(f, BN, 2, 1, box, 0), "N = %d: both frames bitwise in id order", BN);
@@ -405,16 +406,17 @@ static void test_reduced(void)
     if (!ok(f >= 0, "reduced units: opens")) return;
     hsize_t ch[3];
     int defl = 1, shuf = 1;
-    ok(!exists(f, "h5md/modules") && !H5Aexists_by_name(f, "particles/all/position/value", "unit", H5P_DEFAULT) &&
-           !H5Aexists_by_name(f, "particles/all/position/time", "unit", H5P_DEFAULT) &&
+    ok(!exists(f, "h5md/modules") && !H5Aexists_by_name(f, "particles/trajectory/position/value", "unit", H5P_DEFAULT) &&
+           !H5Aexists_by_name(f, "particles/trajectory/position/time", "unit", H5P_DEFAULT) &&
            attr_str_is(f, "parameters", "unit_system", 0, "lj", 0) && attr_str_is(f, "h5md/author", "name", 0, "unknown", 0),
        "reduced units: no unit attributes, no units module, parameters/unit_system = lj");
-    ok(!exists(f, "particles/all/velocity") && ds_layout(f, "particles/all/position/value", ch, &defl, &shuf) == 3 &&
+    ok(!exists(f, "particles/trajectory/velocity") && ds_layout(f, "particles/trajectory/position/value", ch, &defl, &shuf) == 3 &&
            !defl && !shuf && ch[1] == 1,
        "no velocity element; deflate off; chunk [1][1][3]");
-    double ed[6], pv[6];
-    ok(ds_read(f, "particles/all/box/edges/value", H5T_NATIVE_DOUBLE, ed) == 0 && ed[0] == 5 && ed[3] == 6 &&
-           ds_read(f, "particles/all/position/value", H5T_NATIVE_DOUBLE, pv) == 0 && pv[0] == val(0, 0, 0, 0) &&
+    double ed[18], pv[6];
+    ok(ds_read(f, "particles/trajectory/box/edges/value", H5T_NATIVE_DOUBLE, ed) == 0 && ed[0] == 5 && ed[4] == 5 &&
+           ed[8] == 5 && ed[1] == 0 && ed[9] == 6 && ed[13] == 6 && ed[17] == 6 &&
+           ds_read(f, "particles/trajectory/position/value", H5T_NATIVE_DOUBLE, pv) == 0 && pv[0] == val(0, 0, 0, 0) &&
            pv[5] == val(0, 1, 0, 2),
        "box edges per frame (5 then 6), positions as written");
     H5Fclose(f);
@@ -456,7 +458,7 @@ static void test_errors(void)
        "writer still usable after refused calls");
     ok(sd_h5md_close(w, err, sizeof err) == 0, "close");
     hid_t f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
-    ok(f >= 0 && ds_len(f, "particles/all/position/value") == 2 && ds_len(f, "particles/all/position/step") == 2,
+    ok(f >= 0 && ds_len(f, "particles/trajectory/position/value") == 2 && ds_len(f, "particles/trajectory/position/step") == 2,
        "file has exactly the 2 accepted frames");
     if (f >= 0) H5Fclose(f);
 }
@@ -519,7 +521,7 @@ static void test_size_limit(void)
        "size limit: append fails with a message: %s", e1);
     diag("close after the failure: rc %d %s", crc, crc ? e2 : "");
     hid_t f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
-    ok(f >= 0 && ds_len(f, "particles/all/position/value") == 2 && check_frames(f, KN, 2, 1, kbox, 0),
+    ok(f >= 0 && ds_len(f, "particles/trajectory/position/value") == 2 && check_frames(f, KN, 2, 1, kbox, 0),
        "size limit: file opens with frames 0, 1 intact");
     if (f >= 0) H5Fclose(f);
 }
@@ -595,12 +597,12 @@ static int kverify(const char *path, int last, int64_t *nf_out, int quiet)
 {
     hid_t f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
     if (f < 0) { if (!quiet) diag("H5Fopen failed"); return 0; }
-    int64_t nf = ds_len(f, "particles/all/position/value");
+    int64_t nf = ds_len(f, "particles/trajectory/position/value");
     *nf_out = nf;
     int good = nf >= last && nf <= last + 1;
     if (!good && !quiet) diag("%" PRId64 " frames, %d reported", nf, last);
-    good = good && ds_len(f, "particles/all/velocity/value") >= nf && ds_len(f, "particles/all/position/step") >= nf &&
-           ds_len(f, "particles/all/position/time") >= nf && ds_len(f, "particles/all/box/edges/value") >= nf &&
+    good = good && ds_len(f, "particles/trajectory/velocity/value") >= nf && ds_len(f, "particles/trajectory/position/step") >= nf &&
+           ds_len(f, "particles/trajectory/position/time") >= nf && ds_len(f, "particles/trajectory/box/edges/value") >= nf &&
            ds_len(f, "observables/temp/value") >= nf;
     good = good && check_frames(f, KN, nf, 1, kbox, quiet);
     H5Fclose(f);

@@ -696,7 +696,7 @@ static int md_content(const char *path, int64_t nframes, int exact)
     hid_t f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
     if (f < 0) return 0;
     int good = 1;
-    const char *ds[] = {"/particles/all/position/value", "/particles/all/velocity/value"};
+    const char *ds[] = {"/particles/trajectory/position/value", "/particles/trajectory/velocity/value"};
     for (int k = 0; k < 2 && good; k++) {
         hid_t d = H5Dopen2(f, ds[k], H5P_DEFAULT);
         hid_t s = d >= 0 ? H5Dget_space(d) : -1;
@@ -715,7 +715,7 @@ static int md_content(const char *path, int64_t nframes, int exact)
         if (d >= 0) H5Dclose(d);
     }
     for (int k = 0; k < 2 && good; k++) { /* step and time of the frames */
-        hid_t d = H5Dopen2(f, k ? "/particles/all/position/time" : "/particles/all/position/step", H5P_DEFAULT);
+        hid_t d = H5Dopen2(f, k ? "/particles/trajectory/position/time" : "/particles/trajectory/position/step", H5P_DEFAULT);
         hid_t s = d >= 0 ? H5Dget_space(d) : -1;
         hsize_t n = 0;
         good = s >= 0 && H5Sget_simple_extent_dims(s, &n, NULL) == 1 && (exact ? n == (hsize_t)nframes : n >= (hsize_t)nframes);

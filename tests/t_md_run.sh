@@ -37,8 +37,8 @@ t "runs with 1, 2 and 4 blocks wrote their outputs" test -s "$tmp/b1.h5" -a -s "
 for b in 2 4; do
   t "thermo with $b blocks == 1 block, bitwise" "$sd" compare "$tmp/b1.h5" "$tmp/b$b.h5"
   t "trajectory (positions, velocities) with $b blocks == 1 block, bitwise" \
-    h5diff "$tmp/b1.h5md" "$tmp/b$b.h5md" /particles/all/position/value
-  t "velocities with $b blocks == 1 block, bitwise" h5diff "$tmp/b1.h5md" "$tmp/b$b.h5md" /particles/all/velocity/value
+    h5diff "$tmp/b1.h5md" "$tmp/b$b.h5md" /particles/trajectory/position/value
+  t "velocities with $b blocks == 1 block, bitwise" h5diff "$tmp/b1.h5md" "$tmp/b$b.h5md" /particles/trajectory/velocity/value
 done
 runrc "$sd" run "$g" --set cells=8 --steps 60 --tiles 5
 t "more blocks than cell layers along z is refused, naming the limit" \
@@ -54,7 +54,7 @@ slab_lgv="$top_srcdir/tests/graphs/md-slab-langevin.yaml"
 # raw bytes of dataset $2 of file $1 into $3
 raw() { h5dump -d "$2" -b NATIVE -o "$3" "$1" >/dev/null 2>&1 && test -s "$3"; }
 # same_traj A.h5md B.h5md WHAT: WHAT (position or velocity) of two trajectories, byte for byte
-same_traj() { raw "$1" "/particles/all/$3/value" "$tmp/raw1" && raw "$2" "/particles/all/$3/value" "$tmp/raw2" &&
+same_traj() { raw "$1" "/particles/trajectory/$3/value" "$tmp/raw1" && raw "$2" "/particles/trajectory/$3/value" "$tmp/raw2" &&
               cmp -s "$tmp/raw1" "$tmp/raw2"; }
 # slab_run GRAPH NAME BLOCKS NCPU SCHED: run, summary in $tmp/sum-NAME-BLOCKS, outputs NAME-BLOCKS.h5/.h5md
 slab_run() {
@@ -75,9 +75,9 @@ for r in "1 1 eager" "5 2 lws" "6 3 random" "8 4 dmda" "10 2 ws" "7 4 prio"; do
 done
 rb=$(sed -n 's/.*, \([0-9][0-9]*\) neighbour-list rebuilds.*/\1/p' "$tmp/sum-md-slab-1")
 t "md-slab: the 60 steps rebuild the lists several times (got ${rb:-none}), so particles change blocks" test "${rb:-0}" -ge 3
-t "md-slab: 7 trajectory frames of 1800 x 3 positions" sh -c "h5dump -H -d /particles/all/position/value '$tmp/md-slab-1.h5md' | grep -q '( 7, 1800, 3 )'"
-raw "$tmp/md-slab-1.h5md" /particles/all/position/value "$tmp/raw1"
-raw "$tmp/md-slab-1.h5md" /particles/all/velocity/value "$tmp/raw2"
+t "md-slab: 7 trajectory frames of 1800 x 3 positions" sh -c "h5dump -H -d /particles/trajectory/position/value '$tmp/md-slab-1.h5md' | grep -q '( 7, 1800, 3 )'"
+raw "$tmp/md-slab-1.h5md" /particles/trajectory/position/value "$tmp/raw1"
+raw "$tmp/md-slab-1.h5md" /particles/trajectory/velocity/value "$tmp/raw2"
 t "md-slab: the comparison would notice (positions and velocities differ as bytes)" sh -c "! cmp -s '$tmp/raw1' '$tmp/raw2'"
 runrc "$sd" run "$slab" --tiles 11 --out "$tmp/md-slab-11.h5"
 t "md-slab: 11 blocks on a 10-layer cell grid is refused, naming the limit" \
@@ -98,10 +98,10 @@ for r in "1 1 lws" "6 2 eager" "10 4 dmda"; do
   done
 done
 t "md-slab-langevin: 11 trajectory frames" \
-  sh -c "h5dump -H -d /particles/all/velocity/value '$tmp/md-slab-langevin-1.h5md' | grep -q '( 11, 1800, 3 )'"
+  sh -c "h5dump -H -d /particles/trajectory/velocity/value '$tmp/md-slab-langevin-1.h5md' | grep -q '( 11, 1800, 3 )'"
 t "md-slab-langevin: the thermostat acts (its trajectory differs from md-slab's at the same step 60)" \
-  sh -c "h5dump -d /particles/all/velocity/value -s 6,0,0 -c 1,1800,3 -b NATIVE -o '$tmp/raw1' '$tmp/md-slab-1.h5md' &&
-         h5dump -d /particles/all/velocity/value -s 6,0,0 -c 1,1800,3 -b NATIVE -o '$tmp/raw2' '$tmp/md-slab-langevin-1.h5md' &&
+  sh -c "h5dump -d /particles/trajectory/velocity/value -s 6,0,0 -c 1,1800,3 -b NATIVE -o '$tmp/raw1' '$tmp/md-slab-1.h5md' &&
+         h5dump -d /particles/trajectory/velocity/value -s 6,0,0 -c 1,1800,3 -b NATIVE -o '$tmp/raw2' '$tmp/md-slab-langevin-1.h5md' &&
          test -s '$tmp/raw1' && ! cmp -s '$tmp/raw1' '$tmp/raw2'"
 Tl=$(vals "$tmp/md-slab-langevin-1.h5" /scalars/temp | tail -n 1)
 Tn=$(vals "$tmp/md-slab-1.h5" /scalars/temp | tail -n 1)
@@ -109,14 +109,14 @@ t "md-slab-langevin: T at step 100 = $Tl, within 10% of the bath's 1.0 (without 
   sh -c "awk -v a='$Tl' 'BEGIN { exit !(a > 0.9 && a < 1.1) }' && awk -v a='$Tn' 'BEGIN { exit !(a < 0.9 || a > 1.1) }'"
 
 # 3. The trajectory: H5MD frames every 10 steps and at the end, in id order.
-runrc h5dump -H -d /particles/all/position/value "$tmp/b1.h5md"
+runrc h5dump -H -d /particles/trajectory/position/value "$tmp/b1.h5md"
 t "trajectory: 7 frames of 2048 x 3 positions" grep -q "( 7, 2048, 3 )" "$tmp/out"
-a=$(vals "$tmp/b1.h5md" /particles/all/box/edges/value | head -n 1)
-p1=$(h5dump -m %.17g -y -w 0 -d /particles/all/position/value -s "0,1,0" -c "1,1,3" "$tmp/b1.h5md" |
+a=$(vals "$tmp/b1.h5md" /particles/trajectory/box/edges/value | head -n 1)
+p1=$(h5dump -m %.17g -y -w 0 -d /particles/trajectory/position/value -s "0,1,0" -c "1,1,3" "$tmp/b1.h5md" |
      sed -n '/DATA {/,/}/p' | sed '1d;$d' | tr -d ' \n')
 t "frame 0 is the fcc lattice in id order: id 1 at (a/2, a/2, 0) (got $p1, box $a)" \
   awk -v p="$p1" -v L="$a" 'BEGIN { split(p, x, ","); h = L / 16; exit !(L > 0 && x[1] == h && x[2] == h && x[3] == 0) }'
-steps=$(vals "$tmp/b1.h5md" /particles/all/position/step | tr '\n' ' ')
+steps=$(vals "$tmp/b1.h5md" /particles/trajectory/position/step | tr '\n' ' ')
 t "trajectory steps 0, 10, ..., 60 (got $steps)" test "$steps" = "0 10 20 30 40 50 60 "
 t "thermo observables in the trajectory file (7 rows of etotal)" test "$(vals "$tmp/b1.h5md" /observables/etotal/value | wc -l)" = 7
 if /usr/bin/python3 -c "import h5py" 2>/dev/null && [ -f "$top_srcdir/bench/md/check_h5md.py" ]; then
@@ -171,7 +171,7 @@ echo $? >"$tmp/rc"
 t "trajectory hits a file-size limit: exit 1" test "$(rc)" = 1
 t "trajectory full: the message names the file, the step and the reason" \
   grep -q "argon-nvt.h5md: cannot append .* at step [0-9]*: File too large" "$tmp/err"
-frames=$(vals argon-nvt.h5md /particles/all/position/step | tr '\n' ' ')
+frames=$(vals argon-nvt.h5md /particles/trajectory/position/step | tr '\n' ' ')
 t "trajectory full: the file opens with its complete frames (steps $frames)" test -n "$frames"
 # in.lj's neighbour policy (every 20, check no), kept on purpose: the warning says so and names the safe one
 runrc "$sd" run "$lj" --set cells=6 --out ""

@@ -96,11 +96,11 @@ t "--keep, md: graphs, outputs and trajectories are kept" \
 (cd "$tmp" && "$sd" run "$kept/case000.yaml" --out "$tmp/mdrerun.h5" --quiet >/dev/null 2>&1)
 runrc "$sd" compare "$kept/case000-cpu.h5" "$tmp/mdrerun.h5"
 t "--keep, md: stardag run of a kept graph reproduces its scalars bitwise" test "$(rc)" = 0
-t "--keep, md: ... and its trajectory (positions)" h5diff "$kept/case000-cpu.h5md" "$tmp/case000.h5md" /particles/all/position/value
+t "--keep, md: ... and its trajectory (positions)" h5diff "$kept/case000-cpu.h5md" "$tmp/case000.h5md" /particles/trajectory/position/value
 t "--keep, md: the two runs' trajectories agree (positions)" \
-  h5diff "$kept/case000-cpu.h5md" "$kept/case000-cpu2.h5md" /particles/all/position/value
-t "--keep, md: ... (velocities)" h5diff "$kept/case000-cpu.h5md" "$kept/case000-cpu2.h5md" /particles/all/velocity/value
-runrc h5diff "$kept/case000-cpu.h5md" "$kept/case001-cpu.h5md" /particles/all/velocity/value
+  h5diff "$kept/case000-cpu.h5md" "$kept/case000-cpu2.h5md" /particles/trajectory/position/value
+t "--keep, md: ... (velocities)" h5diff "$kept/case000-cpu.h5md" "$kept/case000-cpu2.h5md" /particles/trajectory/velocity/value
+runrc h5diff "$kept/case000-cpu.h5md" "$kept/case001-cpu.h5md" /particles/trajectory/velocity/value
 t "the Langevin and Berendsen systems' trajectories differ (the comparison would notice)" test "$(rc)" = 1
 runrc "$sd" compare "$kept/case000-cpu.h5" "$kept/case001-cpu.h5"
 t "the Langevin and Berendsen systems' scalars differ (the comparison would notice)" test "$(rc)" = 3

@@ -3,7 +3,7 @@
 independent readers: h5py (structure, attributes, shapes, hard links, values) and, when installed,
 MDAnalysis's H5MDReader (frames, box, positions, velocities, observables).
 
-    python3 bench/md/check_h5md.py FILE.h5 [--particles all]
+    python3 bench/md/check_h5md.py FILE.h5 [--particles trajectory]
 
 Debian: apt-get install python3-h5py python3-mdanalysis (run with Debian's /usr/bin/python3; the
 script re-executes itself with it when the current python3 lacks h5py). Prints what it read and a
@@ -45,7 +45,7 @@ def main():
     if len(args) != 1:
         sys.exit(__doc__)
     path = args[0]
-    group = "all"
+    group = "trajectory"
     if "--particles" in sys.argv:
         group = sys.argv[sys.argv.index("--particles") + 1]
     np.set_printoptions(precision=17, linewidth=120)
@@ -88,7 +88,7 @@ def main():
             print("box/edges (time-dependent): shape %s, first %s, last %s" % (ev.shape, ev[0].tolist(), ev[-1].tolist()))
             check(edges["step"] == pos["step"] and edges["time"] == pos["time"],
                   "box/edges step and time are hard links to position's")
-            check(ev.shape == (nf, 3), "box/edges/value has one row per frame")
+            check(ev.shape in ((nf, 3), (nf, 3, 3)), "box/edges/value has one vector or 3x3 matrix per frame")
         else:
             print("box/edges (fixed): %s" % edges[...].tolist())
         if "velocity" in p:
@@ -130,14 +130,15 @@ def main():
             {k: float(v) for k, v in ts.data.items() if k != "step"}))
     r[0]
     print("MDAnalysis frame 0, atoms 0..2 positions (file units):\n%s" % r.ts.positions[:3])
-    if ev is not None and ev.ndim == 2:  # cuboid box: edges/value is [frames][3]
+    if ev is not None:  # edges/value: [frames][3] (cuboid vector) or [frames][3][3] (edge vectors as rows)
+        lengths = ev[0] if ev.ndim == 2 else np.linalg.norm(ev[0], axis=1)
         ver = tuple(int(x) for x in mda.__version__.split(".")[:2])
-        if r.ts.dimensions is None and ver < (2, 5):
+        if ev.ndim == 2 and r.ts.dimensions is None and ver < (2, 5):
             print("note: MDAnalysis < 2.5 reads box/edges only as a 3x3 (triclinic) matrix; a cuboid edges "
                   "vector (H5MD's form for a cuboid box) gives dimensions None: MDAnalysis issue #4075, "
                   "fixed in 2.5.0")
         else:
-            check(r.ts.dimensions is not None and np.allclose(r.ts.dimensions[:3], ev[0], rtol=1e-6),
+            check(r.ts.dimensions is not None and np.allclose(r.ts.dimensions[:3], lengths, rtol=1e-6),
                   "MDAnalysis box dimensions equal box/edges")
     # MDAnalysis stores positions as float32: compare with the file's f64 rounded to f32
     check(bool(np.array_equal(r.ts.positions[:3], first.astype(np.float32))),
@@ -148,6 +149,8 @@ def main():
         print("convert_units=True: units %s; frame 0 atom 0 position %s (MDAnalysis units: Angstrom)" % (
             r.units, r.ts.positions[0]))
         r.close()
+        u = mda.Universe(path)
+        check(len(u.trajectory) == nf and len(u.atoms) == n, "mda.Universe(file) reads %d frames of %d atoms" % (nf, n))
     else:
         print("no unit attributes (reduced LJ units): MDAnalysis needs convert_units=False")
     u = mda.Universe.empty(n, trajectory=False)

@@ -29,9 +29,15 @@
  *   "real" molecular units (GROMACS / ProteinMD): length nm, time ps, mass amu (g/mol), energy
  *     kJ/mol, temperature K, force kJ/mol/nm. F/m in kJ/mol/nm/amu is exactly nm/ps^2
  *     (1 kJ/mol/amu = 1e6 J/kg = 1 nm^2/ps^2), so v += (dt/m) F needs no factor.
- *     Pressure comes out in kJ/mol/nm^3; multiply by MD_BAR_PER_KJMOL_NM3 for bar. */
+ *     Pressure comes out in kJ/mol/nm^3; multiply by MD_BAR_PER_KJMOL_NM3 for bar.
+ *   LAMMPS "metal" units: length A, time ps, mass g/mol, energy eV, temperature K, force eV/A.
+ *     F/m is not an acceleration in A/ps^2 there (LAMMPS multiplies by ftm2v = 1/mvv2e), so the
+ *     runtime hands the kernels masses times MD_MVV2E_METAL (eV ps^2/A^2): v += (dt/m) F and
+ *     KE = m v^2/2 then hold as written. Pressure comes out in eV/A^3 (x 1.6021765e6 for bar). */
 #define MD_KB_LJ 1.0
 #define MD_KB_REAL 0.00831446261815324        /* kJ/mol/K: R/1000 = kB*NA/1000 (SI 2019, exact) */
+#define MD_KB_METAL 8.617333262e-5            /* eV/K (CODATA 2018: 1.380649e-23 J/K / e) */
+#define MD_MVV2E_METAL 1.0364269e-4            /* eV per g/mol (A/ps)^2: LAMMPS' force->mvv2e in metal */
 #define MD_AVOGADRO 6.02214076e23             /* 1/mol (SI 2019, exact) */
 #define MD_BAR_PER_KJMOL_NM3 16.605390671738466 /* 1e3/NA J / 1e-27 m^3 / 1e5 Pa; GROMACS: 16.6054 */
 

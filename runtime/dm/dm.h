@@ -86,9 +86,10 @@ typedef struct sd_dm_class {
     void (*submit_output)(sd_dm *dm, int64_t step, int last, int fields_out);
     /* Output of the domain's own (a particle trajectory), and what the run's file `out` (may be
      * NULL) must know of the domain's fields (a grid's inner axes): before init; closed at the end.
-     * 0, or -1 with a message. Either may be NULL. */
+     * 0, or -1 with a message. Either may be NULL. close_output records the run's status string
+     * (io/run_status.h) and the steps done in the domain's own output. */
     int (*open_output)(sd_dm *dm, struct sd_h5out *out, char *err, size_t errlen);
-    int (*close_output)(sd_dm *dm, char *err, size_t errlen);
+    int (*close_output)(sd_dm *dm, const char *status, int64_t steps_done, char *err, size_t errlen);
     /* A completed snapshot record into the run's file `out` (may be NULL) or the domain's own
      * output. 1 when it wrote a field step into `out`, 0 when it wrote nothing there (nothing at
      * all, or into its own output), -1 with a message. */

@@ -18,6 +18,7 @@
 #include <starpu.h>
 #include "config.h"
 #include "particles_impl.h"
+#include "run_status.h"
 
 #ifdef SD_HAVE_CUDA
 #define OP_CUDA sd_particles_op_cuda
@@ -113,7 +114,7 @@ static int particles_create(sd_dm *dm, const sd_dm_opts *o, char *err, size_t er
     sd_particles_pair_table(P, &D->pair_table);
     sd_particles_min_distance2(P, D->min_dist2);
     const double kB = sd_units_kB(P->units);
-    D->view = (sd_pdomain){.count = P->count, .kB = kB, .ntypes = P->ntypes, .mass = P->mass, .pair = &D->pair_table};
+    D->view = (sd_pdomain){.count = P->count, .kB = kB, .ntypes = P->ntypes, .mass = P->dyn_mass, .pair = &D->pair_table};
     memcpy(D->view.box, P->box, sizeof D->view.box);
     /* what finish hooks see: the same as validate hooks did at load */
     D->info = (sd_check_info){.dt = g->run.dt};
@@ -177,7 +178,8 @@ static void particles_destroy(sd_dm *dm)
     sd_prebuild_scratch_free(&D->rebuild_scratch);
     sd_pgeom_free(&D->geom);
     if (D->traj) {
-        char err[256];
+        char err[256]; /* a run that ends here did not reach close_output: it failed */
+        sd_h5md_set_status(D->traj, sd_run_status_str(SD_RUN_FAILED), -1, err, sizeof err);
         sd_h5md_close(D->traj, err, sizeof err);
     }
     free(D);

@@ -86,7 +86,7 @@ void sd_particles_trajectory_cpu(void *buffers[], void *cl_arg);
 
 /* particles_output.c: the class's output hooks */
 int sd_particles_open_output(sd_dm *dm, struct sd_h5out *out, char *err, size_t errlen);
-int sd_particles_close_output(sd_dm *dm, char *err, size_t errlen);
+int sd_particles_close_output(sd_dm *dm, const char *status, int64_t steps_done, char *err, size_t errlen);
 int sd_particles_write_snapshot(sd_dm *dm, const sd_record *r, struct sd_h5out *out, char *err, size_t errlen);
 int sd_particles_on_scalars(sd_dm *dm, const sd_record *r, int quiet, int write, char *err, size_t errlen);
 void sd_particles_field_layout(const sd_dm *dm, int *ndim, int64_t shape[3], double spacing[3]);

@@ -20,18 +20,26 @@ int sd_particles_open_output(sd_dm *dm, struct sd_h5out *out, char *err, size_t 
         return -1;
     }
     for (int64_t i = 0; i < P->count; i++) species[i] = sd_particles_type_of(P, i);
-    const int real = P->units == SD_UNITS_REAL;
-    sd_h5md_opts ho = {.creator_version = PACKAGE_VERSION, .species = species};
-    D->traj = sd_h5md_create(dm->g->output.trajectory, "stardag", NULL, P->count, P->box, real ? "nm" : NULL,
-                             real ? "ps" : NULL, &ho, err, errlen);
+    /* H5MD unit strings, spelled as MDAnalysis' H5MD reader knows them ("Angstrom", not "A") */
+    const char *ulen = P->units == SD_UNITS_REAL ? "nm" : P->units == SD_UNITS_METAL ? "Angstrom" : NULL;
+    const char *utime = ulen ? "ps" : NULL;
+    sd_h5md_opts ho = {.creator_version = PACKAGE_VERSION, .species = species, .unit_system = sd_units_name(P->units)};
+    D->traj = sd_h5md_create(dm->g->output.trajectory, "stardag", NULL, P->count, P->box, ulen, utime, &ho, err,
+                             errlen);
     free(species);
     return D->traj ? 0 : -1;
 }
 
-int sd_particles_close_output(sd_dm *dm, char *err, size_t errlen)
+int sd_particles_close_output(sd_dm *dm, const char *status, int64_t steps_done, char *err, size_t errlen)
 {
     pdomain *D = dm->data;
     if (!D->traj) return 0;
+    if (sd_h5md_set_status(D->traj, status, steps_done, err, errlen) < 0) {
+        char ignored[256]; /* the status error is the one to report; close keeps the last flush */
+        sd_h5md_close(D->traj, ignored, sizeof ignored);
+        D->traj = NULL;
+        return -1;
+    }
     int rc = sd_h5md_close(D->traj, err, errlen);
     D->traj = NULL;
     return rc;

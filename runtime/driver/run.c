@@ -18,6 +18,7 @@
 #include "h5out.h"
 #include "checks.h"
 #include "probe.h"
+#include "run_status.h"
 #include "sched.h"
 #include "trace.h"
 #include "transfers.h"
@@ -261,7 +262,8 @@ static int setup_output(run_state *s, const char *path, const char *sched, int n
     snprintf(sv, sizeof sv, "%d.%d.%d", maj, min, rev);
     sd_h5meta meta = {.graph_path = g->path, .graph_text = g->text, .stardag_version = PACKAGE_VERSION,
                       .starpu_version = sv, .sched = sched, .host = host, .start_time = start,
-                      .cmdline = s->o->cmdline, .ncpu = ncpu, .ncuda = (int)starpu_cuda_worker_get_count()};
+                      .cmdline = s->o->cmdline, .ncpu = ncpu, .ncuda = (int)starpu_cuda_worker_get_count(),
+                      .units_length = g->domain.units_length, .units_time = g->domain.units_time};
     int ndim;
     int64_t shape[3];
     double spacing[3];
@@ -544,15 +546,15 @@ int sd_run(const sd_graph *g, const sd_run_opts *o)
         if (!status) status = SD_EXIT_RUNTIME;
     }
     if (s->out) {
-        const char *st = status == SD_EXIT_OK ? "complete" : status == SD_EXIT_CHECK ? "check failed"
-                       : status == SD_EXIT_INTERRUPTED ? "interrupted" : "error";
+        const char *st = sd_run_status_str(sd_run_status_of_exit(status));
         if (sd_h5out_close(s->out, st, step, wall, err, sizeof err) < 0) {
             say_error(o, "%s", err);
             if (!status) status = SD_EXIT_RUNTIME;
         }
         s->out = NULL;
     }
-    if (s->dm->cls->close_output && s->dm->cls->close_output(s->dm, err, sizeof err) < 0) {
+    if (s->dm->cls->close_output &&
+        s->dm->cls->close_output(s->dm, sd_run_status_str(sd_run_status_of_exit(status)), step, err, sizeof err) < 0) {
         say_error(o, "%s", err);
         if (!status) status = SD_EXIT_RUNTIME;
     }
@@ -569,7 +571,7 @@ int sd_run(const sd_graph *g, const sd_run_opts *o)
         } else if (!o->quiet) printf("  trace: %s\n", o->trace);
     }
 done:
-    if (s->out) sd_h5out_close(s->out, "error", 0, 0, err, sizeof err);
+    if (s->out) sd_h5out_close(s->out, sd_run_status_str(SD_RUN_FAILED), 0, 0, err, sizeof err);
     sd_dm_release(s->dm);
     sd_engine_release(s->e);
     sd_checks_free(&s->checks);

@@ -79,10 +79,35 @@ static void load_inner(loader *L, const yaml_node_t *m)
     }
 }
 
+/* units: {length: m, time: s}: unit strings (UDUNITS/H5MD style: "m", "nm", "ps", "m s-1"), each
+ * optional; labels of spacing and dt written to the output, nothing is converted. */
+static void load_units(loader *L, const yaml_node_t *n)
+{
+    static const char *const keys[] = {"length", "time", NULL};
+    sd_domain *D = &L->g->domain;
+    if (!n) return;
+    sd_ld_need_map(L, n, "domain.grid.units ({length: m, time: s})");
+    sd_ld_check_keys(L, n, keys, "in domain.grid.units");
+    for (int i = 0; keys[i]; i++) {
+        yaml_node_t *x = sd_ld_map_get(L, n, keys[i], NULL);
+        if (!x) continue;
+        char what[64];
+        snprintf(what, sizeof what, "a %s unit (e.g. %s)", keys[i], i ? "s" : "m");
+        const char *u = sd_ld_get_str(L, x, what);
+        size_t len = strlen(u);
+        int okc = len > 0 && len < sizeof D->units_length;
+        for (const char *c = u; *c && okc; c++) okc = *c >= 0x20 && *c < 0x7f && *c != '"' && *c != '<' && *c != '&';
+        if (!okc)
+            sd_ld_fail(L, x, "%s unit '%s' is not a unit string (expected 1 to %zu printable ASCII characters, "
+                       "no quotes, '<' or '&', e.g. '%s')", keys[i], u, sizeof D->units_length - 1, i ? "s" : "m");
+        snprintf(i ? D->units_time : D->units_length, sizeof D->units_length, "%s", u);
+    }
+}
+
 static void load_grid(loader *L, const yaml_node_t *k, const yaml_node_t *G)
 {
     static const char *const gkeys[] = {"shape", "spacing", "boundary", "boundary_value", "absorbing_speed", "inner",
-                                        NULL};
+                                        "units", NULL};
     sd_domain *D = &L->g->domain;
     char b[32];
     sd_ld_need_map(L, G, "domain.grid");
@@ -138,6 +163,7 @@ static void load_grid(loader *L, const yaml_node_t *k, const yaml_node_t *G)
         D->absorb_speed = x;
     }
     load_inner(L, sd_ld_map_get(L, G, "inner", NULL));
+    load_units(L, sd_ld_map_get(L, G, "units", NULL));
     if ((double)D->shape[0] * (double)D->shape[1] * (double)D->shape[2] * (double)D->nbins > (double)SD_MAX_GRID_CELLS)
         sd_ld_fail(L, sh, "the grid has %.4g cells times %lld inner bins, more than the 2^52 values a grid field may have",
                    (double)D->shape[0] * (double)D->shape[1] * (double)D->shape[2], (long long)D->nbins);

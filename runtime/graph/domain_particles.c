@@ -21,7 +21,21 @@ typedef struct pnames {
 
 double sd_units_kB(sd_units u)
 {
-    return u == SD_UNITS_REAL ? 0.00831446261815324 /* kJ/mol/K = MD_KB_REAL (codelets/md/md_math.h) */ : 1.0;
+    switch (u) {
+    case SD_UNITS_REAL: return 0.00831446261815324; /* kJ/mol/K = MD_KB_REAL (codelets/md/md_math.h) */
+    case SD_UNITS_METAL: return 8.617333262e-5;     /* eV/K = MD_KB_METAL (codelets/md/md_math.h) */
+    default: return 1.0;
+    }
+}
+
+double sd_units_mvv2e(sd_units u)
+{
+    return u == SD_UNITS_METAL ? 1.0364269e-4 /* MD_MVV2E_METAL (codelets/md/md_math.h) */ : 1.0;
+}
+
+const char *sd_units_name(sd_units u)
+{
+    return u == SD_UNITS_REAL ? "real" : u == SD_UNITS_METAL ? "metal" : "lj";
 }
 
 static void particle_box(loader *L, const yaml_node_t *key, const yaml_node_t *n)
@@ -174,7 +188,7 @@ static const yaml_node_t *particle_neighbor(loader *L, const yaml_node_t *n)
     static const char *const keys[] = {"skin", "every", "check", "min_distance", "capacity", NULL};
     sd_particles *p = &L->g->domain.particles;
     char b[32];
-    p->skin = p->units == SD_UNITS_REAL ? 0.1 : 0.3;
+    p->skin = p->units == SD_UNITS_REAL ? 0.1 : p->units == SD_UNITS_METAL ? 2.0 : 0.3; /* LAMMPS: 2 A in metal */
     p->rebuild_every = 10;
     p->rebuild_check = 1;
     p->min_distance = 0.5;
@@ -203,7 +217,7 @@ static void load_particles(loader *L, const yaml_node_t *k, const yaml_node_t *P
 {
     static const char *const keys[] = {"count", "box", "units", "types", "pairs", "cutoff", "shift", "neighbor",
                                        "position", "velocity", "read", NULL};
-    static const char *const units[] = {"lj", "real", NULL};
+    static const char *const units[] = {"lj", "real", "metal", NULL};
     sd_domain *D = &L->g->domain;
     sd_particles *p = &D->particles;
     char b[32], b2[32];
@@ -235,19 +249,21 @@ static void load_particles(loader *L, const yaml_node_t *k, const yaml_node_t *P
     if (rdn && boxn) sd_ld_particles_read_box(L, boxn, &atoms);
     p->units = SD_UNITS_LJ;
     if ((x = sd_ld_map_get(L, P, "units", NULL))) {
-        const char *u = sd_ld_get_str(L, x, "units (lj or real)");
+        const char *u = sd_ld_get_str(L, x, "units (lj, real or metal)");
         if (!strcmp(u, "real")) p->units = SD_UNITS_REAL;
+        else if (!strcmp(u, "metal")) p->units = SD_UNITS_METAL;
         else if (strcmp(u, "lj")) {
             sd_suggest sg;
             sd_suggest_init(&sg, u);
             for (int i = 0; units[i]; i++) sd_suggest_add(&sg, units[i]);
             if (sd_suggest_best(&sg)) sd_ld_fail(L, x, "unknown units '%s' (did you mean '%s'?)", u, sd_suggest_best(&sg));
-            sd_ld_fail(L, x, "unknown units '%s' (expected lj or real)", u);
+            sd_ld_fail(L, x, "unknown units '%s' (expected lj, real or metal)", u);
         }
     }
     x = sd_ld_map_get(L, P, "types", &tk);
     particle_types(L, tk, x);
     if (rdn) sd_ld_particles_read_types(L, tk, x, &atoms);
+    for (int t = 0; t < p->ntypes; t++) p->dyn_mass[t] = p->mass[t] * sd_units_mvv2e(p->units); /* x1 exact */
     particle_pairs(L, sd_ld_map_get(L, P, "pairs", NULL));
     yaml_node_t *cut = sd_ld_map_get(L, P, "cutoff", NULL);
     if (!cut) sd_ld_fail(L, k, "domain.particles needs cutoff (the Lennard-Jones cutoff r_c, > 0)");
@@ -372,7 +388,7 @@ static void check_info(const sd_graph *g, sd_check_info *info)
     for (int d = 0; d < 3; d++) info->box[d] = P->box[d];
     info->kB = sd_units_kB(P->units);
     info->ntypes = P->ntypes;
-    info->mass = P->mass;
+    info->mass = P->dyn_mass;
 }
 
 const sd_dm_syntax sd_particles_syntax = {

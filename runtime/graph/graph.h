@@ -24,7 +24,7 @@ typedef struct sd_gparam {
  * per-particle fields (f64; positions and velocities with 3 components), particle types with LJ
  * parameters, and the neighbour-list policy. Particles live in blocks: slabs of cells along z. */
 #define SD_MAX_PTYPES 8 /* = MD_MAX_TYPES */
-typedef enum { SD_UNITS_LJ = 0, SD_UNITS_REAL } sd_units;
+typedef enum { SD_UNITS_LJ = 0, SD_UNITS_REAL, SD_UNITS_METAL } sd_units;
 
 typedef struct sd_ptype {
     char name[SD_NAME_MAX];
@@ -55,7 +55,9 @@ typedef struct sd_particles {
     sd_units units;
     int ntypes;
     sd_ptype type[SD_MAX_PTYPES];
-    double mass[SD_MAX_PTYPES]; /* = type[t].mass, contiguous (sd_check_info.mass points here) */
+    double mass[SD_MAX_PTYPES]; /* = type[t].mass, contiguous, in the graph's mass unit */
+    double dyn_mass[SD_MAX_PTYPES]; /* mass * sd_units_mvv2e(units): what the kernels and hooks
+                                       see (sd_pdomain.mass, sd_check_info.mass) */
     int npairs;         /* explicit pair parameters; other pairs mix by Lorentz-Berthelot */
     sd_ppair pair[SD_MAX_PTYPES * (SD_MAX_PTYPES + 1) / 2];
     double cutoff;      /* LJ cutoff r_c (every pair) */
@@ -93,6 +95,8 @@ typedef struct sd_domain {
     int ninner;         /* inner axes: tiles hold every bin of their cells; no halo along them */
     sd_inner_axis inner[SD_MAX_INNER];
     int64_t nbins;      /* bins per cell: the product of the inner counts (1 without inner axes) */
+    char units_length[32], units_time[32]; /* a grid's units (domain.grid.units), "" if not given:
+                                              labels written to the output, no conversion */
     sd_particles particles; /* kind == SD_DOMAIN_PARTICLES (ndim 3, shape {N, 1, 1}) */
 } sd_domain;
 
@@ -202,6 +206,13 @@ typedef struct sd_graph {
 
 /* Boltzmann constant in a unit system: 1 (lj), 0.00831446261815324 kJ/mol/K (real). */
 double sd_units_kB(sd_units u);
+/* mvv2e: energy of mass * velocity^2 in the graph's units (LAMMPS' force->mvv2e): 1 in lj and real
+ * units, 1.0364269e-4 eV/(g/mol (A/ps)^2) in metal. The kernels, which need F/m to be an
+ * acceleration, see masses times mvv2e (eV ps^2/A^2 in metal): m v^2 is then an energy and F/m
+ * an acceleration with no factor in the dynamics. */
+double sd_units_mvv2e(sd_units u);
+/* The name of a unit system ("lj", "real", "metal"). */
+const char *sd_units_name(sd_units u);
 
 /* Values a field holds per cell: its components, times the bins of a grid's inner axes when it
  * lives on them. */

@@ -66,7 +66,7 @@ typedef struct sd_check_info {
     double box[3];      /* periodic box lengths */
     double kB;          /* Boltzmann constant in the graph's units */
     int ntypes;
-    const double *mass; /* per type */
+    const double *mass; /* per type, times mvv2e as sd_pdomain.mass (1 except in metal units) */
 } sd_check_info;
 
 typedef void (*sd_cpu_fn)(const sd_tile_args *a);

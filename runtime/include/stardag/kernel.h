@@ -180,7 +180,8 @@ typedef struct sd_pdomain {
     double box[3];              /* periodic box [0, L) */
     double kB;                  /* Boltzmann constant in the graph's units */
     int ntypes;
-    const double *mass;         /* [ntypes] */
+    const double *mass;         /* [ntypes], times mvv2e (1 in lj and real units, 1.0364269e-4 in
+                                   metal: LAMMPS'), so that F/m is an acceleration and m v^2 an energy */
     const void *pair;           /* the md pack's pair table (md_lj_table) */
 } sd_pdomain;
 
