@@ -28,7 +28,7 @@ assert g.params["dt"] == 0.5 * g.params["dx"] / g.params["c"]   # params are eva
 # 2. Run it: a progress bar on stderr, the summary on stdout, the output in packet.h5. A failed
 #    check would raise stardag.CheckFailed; Ctrl-C stops cleanly (stardag.RunInterrupted).
 r = g.run(steps=200, out="packet.h5")
-assert r.status == "complete" and r.steps == 200
+assert r.status == "completed" and r.steps == 200
 
 # 3. Scalars are NumPy arrays, one value per output row (every 10 steps in this graph).
 energy, steps = r.scalars["energy"], r.scalars.step

@@ -3,7 +3,8 @@
  * groups with value [frames][N][...] and step [frames]; time-independent ones plain datasets
  * (H5MD 1.1). The frame is chosen by its step (or the last); elements without that step are an
  * error. With an id element atoms are ordered by id, else they keep the file's order (stardag's
- * trajectories are written in id order). */
+ * trajectories are written in id order). The box edges may be the 3 lengths of a cuboid or a
+ * diagonal 3x3 matrix of edge vectors (stardag writes the matrix: MDAnalysis < 2.5 reads no other). */
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -226,10 +227,33 @@ static int read_box(h5ctx *c, hid_t g, int64_t step, sd_patoms *a)
     }
     H5Eclear2(H5E_DEFAULT);
     if (rc == 0) {
-        /* three rows of one value: a [3] dataset, or value [frames][3] */
-        int r = read_element(c, b, "edges", step, 3, 1, H5T_NATIVE_DOUBLE, a->box, NULL);
+        /* the 3 lengths of a cuboid ([3], or value [frames][3]), or the 3x3 matrix of edge
+         * vectors ([3][3], value [frames][3][3]: what stardag writes, see io/h5md.h), which must
+         * then be diagonal */
+        int kind = element_kind(b, "edges"), rank = -1;
+        hid_t eds = kind ? H5Dopen2(b, kind == 1 ? "edges/value" : "edges", H5P_DEFAULT) : -1;
+        hid_t esp = eds >= 0 ? H5Dget_space(eds) : -1;
+        if (esp >= 0) rank = H5Sget_simple_extent_ndims(esp) - (kind == 1);
+        if (esp >= 0) H5Sclose(esp);
+        if (eds >= 0) H5Dclose(eds);
+        H5Eclear2(H5E_DEFAULT);
+        double m[9];
+        int matrix = rank == 2;
+        int r = read_element(c, b, "edges", step, 3, matrix ? 3 : 1, H5T_NATIVE_DOUBLE, matrix ? m : a->box, NULL);
+        if (r == 1 && matrix) {
+            for (int i = 0; i < 3 && rc == 0; i++)
+                for (int j = 0; j < 3; j++)
+                    if (i != j && m[3 * i + j] != 0) {
+                        sd_io_seterr(c->err, c->errlen, "%s: /particles/%s/box/edges is a triclinic box (edge vector %c has "
+                                     "component %g along %c; expected a cuboid: a diagonal matrix or 3 lengths)", c->file,
+                                     c->group, "abc"[i], m[3 * i + j], "xyz"[j]);
+                        rc = -1;
+                        break;
+                    }
+            for (int d = 0; d < 3; d++) a->box[d] = m[4 * d];
+        }
         if (r < 0) rc = -1;
-        else if (r == 1) {
+        else if (r == 1 && rc == 0) {
             a->has_box = 1;
             for (int d = 0; d < 3 && rc == 0; d++)
                 if (!(a->box[d] > 0)) {

@@ -28,8 +28,8 @@ typedef struct sd_patoms {
     int64_t wrapped;          /* atoms found outside the box and wrapped into it */
 } sd_patoms;
 
-/* What to read: H5MD takes the particles group (default "all") and a step (SD_PA_LAST: the last
- * frame). */
+/* What to read: H5MD takes the particles group (default SD_H5MD_GROUP, "trajectory": the one
+ * stardag writes) and a step (SD_PA_LAST: the last frame). */
 #define SD_PA_LAST (-1)
 typedef struct sd_pa_request {
     const char *file;

@@ -94,7 +94,7 @@ def running():
     g = stardag.load(KG, n=12)
     seen = []
     r = g.run(steps=40, out="a.h5", progress=seen.append, quiet=True)
-    ok(isinstance(r, stardag.Run) and r.status == "complete" and r.steps == 40 and r.exit_status == 0,
+    ok(isinstance(r, stardag.Run) and r.status == "completed" and r.steps == 40 and r.exit_status == 0,
        "run returns a complete Run")
     ok([p.step for p in seen[:-1]] == list(range(1, 41)) and seen[-1].final and seen[-1].step == 40,
        "the progress callback sees every step, then a final call")
@@ -156,7 +156,7 @@ def two_graphs_one_process():
     a = kg.run(steps=20, out="kg1.h5", progress=False, quiet=True)
     md = stardag.load(MD).run(steps=10, out="md.h5", progress=False, quiet=True, overwrite=True)
     b = kg.run(steps=20, out="kg2.h5", progress=False, quiet=True, tiles=(6, 12, 4))
-    ok(md.status == "complete" and len(md.scalars.step) > 0, "a particle graph runs after a grid graph")
+    ok(md.status == "completed" and len(md.scalars.step) > 0, "a particle graph runs after a grid graph")
     ok(stardag.compare(a, b), "and the grid graph again, bitwise the same with other tiles")
 
 

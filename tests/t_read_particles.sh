@@ -67,7 +67,7 @@ t "LAMMPS data: count, box and type counts from the file" grep -q "lmp.yaml: ok 
 runrc "$sd" run lmp.yaml --ncpu 2
 t "LAMMPS data with Velocities: the run conserves energy (exit 0)" test "$(rc)" = 0
 t "the summary notes the atoms wrapped into the box" grep -q "note: 2 of the atoms mix.data gives were outside the box and were wrapped into it" "$tmp/out"
-h5dump -y -d /particles/all/species traj.h5md | sed -n '/DATA {/,/}/p' | tr -c '0-9' '\n' | grep -v '^$' | sort | uniq -c >species.txt
+h5dump -y -d /particles/trajectory/species traj.h5md | sed -n '/DATA {/,/}/p' | tr -c '0-9' '\n' | grep -v '^$' | sort | uniq -c >species.txt
 t "the trajectory's species are the file's types (72 Ar = 0, 36 Kr = 1)" sh -c "grep -qx ' *72 0' species.txt && grep -qx ' *36 1' species.txt"
 
 # the same atoms from LAMMPS (ids shuffled with gaps, two atoms outside the box with image flags)
@@ -84,7 +84,7 @@ t "LAMMPS (ids out of order, atoms wrapped) and XYZ give the same trajectory" te
 awk 'NR > 2 { print $2, $3, $4 }' mix.xyz | tac >pos.txt
 awk 'NR > 2 { print ($1 == "Kr") }' mix.xyz | tac >species.txt
 awk 'NR > 2 { print 1000 + 2 * (NR - 3) }' mix.xyz | tac >id.txt
-conf() { printf 'PATH particles/all/%s\nINPUT-CLASS %s\nINPUT-SIZE %s\nRANK %s\nDIMENSION-SIZES %s\nOUTPUT-CLASS %s\nOUTPUT-SIZE %s\n' "$@"; }
+conf() { printf 'PATH particles/trajectory/%s\nINPUT-CLASS %s\nINPUT-SIZE %s\nRANK %s\nDIMENSION-SIZES %s\nOUTPUT-CLASS %s\nOUTPUT-SIZE %s\n' "$@"; }
 conf position TEXTFP 64 2 "108 3" FP 64 >pos.conf
 conf species TEXTIN 32 1 108 IN 32 >species.conf
 conf id TEXTIN 64 1 108 IN 64 >id.conf
@@ -163,9 +163,9 @@ bad "a format the name does not tell" 's/file: mix.data/file: mix.txt/' \
 bad "an unknown format" 's/file: mix.data/file: mix.data, format: lamps/' "bad.yaml:4:36: unknown format 'lamps' (did you mean 'lammps'?)"
 bad "step is for H5MD" 's/file: mix.data/file: mix.data, step: 3/' "bad.yaml:4:34: step is for H5MD files (a lammps file holds one configuration)"
 bad "an H5MD step not written" 's/file: mix.data/file: half.h5md, step: 3/' \
-  "bad.yaml:4:18: half.h5md: /particles/all/position has no frame at step 3 (steps: 0, 10)"
+  "bad.yaml:4:18: half.h5md: /particles/trajectory/position has no frame at step 3 (steps: 0, 10)"
 bad "an H5MD group not there" 's/file: mix.data/file: half.h5md, group: al/' \
-  "bad.yaml:4:18: half.h5md: no particles group /particles/al (expected an H5MD file; groups under /particles: all)"
+  "bad.yaml:4:18: half.h5md: no particles group /particles/al (expected an H5MD file; groups under /particles: trajectory)"
 bad "an XYZ file without velocities leaves v unwritten" 's/file: mix.data/file: mix.xyz/' \
   "op md.kick reads 'v', which nothing writes before it"
 bad "io.read_field is for grids" "s/^init:/init:\n  - op: io.read_field\n    write: {out: f}\n    params: {file: x.h5, step: 1}/" \

@@ -81,7 +81,7 @@ class Run:
 
     @property
     def status(self):
-        """The file's status: "complete", "check failed", "interrupted", "error", or "running"
+        """The file's status: "completed", "check failed", "interrupted", "failed", or "running"
         for a run that is still going or was killed."""
         return self._attr("status")
 

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "loader_impl.h"
+#include "h5md.h" /* SD_H5MD_GROUP: the particles group stardag writes */
 #include "read_particles.h"
 #include "suggest.h"
 
@@ -45,7 +46,7 @@ void sd_ld_particles_read(loader *L, const yaml_node_t *n, sd_patoms *a)
     if ((nstep || ngroup) && fmt != SD_PA_H5MD)
         sd_ld_fail(L, nstep ? nstep : ngroup, "%s is for H5MD files (a %s file holds one configuration)", nstep ? "step" : "group",
                    formats[fmt]);
-    sd_pa_request rq = {.file = rd->file, .format = fmt, .group = "all", .step = SD_PA_LAST};
+    sd_pa_request rq = {.file = rd->file, .format = fmt, .group = SD_H5MD_GROUP, .step = SD_PA_LAST};
     if (ngroup) rq.group = sd_ld_get_name(L, ngroup, "an H5MD particles group name");
     if (nstep && !(is_scalar(nstep) && !strcmp(sval(nstep), "last")))
         rq.step = sd_ld_eval_int(L, nstep, 0, INT64_MAX / 2, "step (an H5MD frame's step, or last)");
