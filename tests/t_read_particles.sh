@@ -166,6 +166,15 @@ bad "an H5MD step not written" 's/file: mix.data/file: half.h5md, step: 3/' \
   "bad.yaml:4:18: half.h5md: /particles/trajectory/position has no frame at step 3 (steps: 0, 10)"
 bad "an H5MD group not there" 's/file: mix.data/file: half.h5md, group: al/' \
   "bad.yaml:4:18: half.h5md: no particles group /particles/al (expected an H5MD file; groups under /particles: trajectory)"
+# stardag writes box/edges as a diagonal 3x3 matrix (io/h5md.h); a triclinic one is refused
+if /usr/bin/python3 -c "import h5py" 2>/dev/null; then
+  cp half.h5md tri.h5md
+  /usr/bin/python3 -c "import h5py; f = h5py.File('tri.h5md', 'r+'); e = f['particles/trajectory/box/edges/value']; m = e[-1]; m[1][0] = 0.5; e[-1] = m; f.close()"
+  bad "a triclinic H5MD box" 's/file: mix.data/file: tri.h5md/' \
+    "bad.yaml:4:18: tri.h5md: /particles/trajectory/box/edges is a triclinic box (edge vector b has component 0.5 along x; expected a cuboid: a diagonal matrix or 3 lengths)"
+else
+  skip "a triclinic H5MD box: python3-h5py is not installed"
+fi
 bad "an XYZ file without velocities leaves v unwritten" 's/file: mix.data/file: mix.xyz/' \
   "op md.kick reads 'v', which nothing writes before it"
 bad "io.read_field is for grids" "s/^init:/init:\n  - op: io.read_field\n    write: {out: f}\n    params: {file: x.h5, step: 1}/" \
