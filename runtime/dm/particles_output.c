@@ -13,7 +13,7 @@ int sd_particles_open_output(sd_dm *dm, struct sd_h5out *out, char *err, size_t 
     (void)out; /* particle graphs write no fields there */
     pdomain *D = dm->data;
     const sd_particles *P = D->P;
-    if (!dm->g->output.trajectory[0]) return 0;
+    if (!dm->own_output) return 0;
     int32_t *species = malloc(sizeof *species * (size_t)P->count);
     if (!species) {
         snprintf(err, errlen, "out of memory");
@@ -22,7 +22,7 @@ int sd_particles_open_output(sd_dm *dm, struct sd_h5out *out, char *err, size_t 
     for (int64_t i = 0; i < P->count; i++) species[i] = sd_particles_type_of(P, i);
     const int real = P->units == SD_UNITS_REAL;
     sd_h5md_opts ho = {.creator_version = PACKAGE_VERSION, .species = species};
-    D->traj = sd_h5md_create(dm->g->output.trajectory, "stardag", NULL, P->count, P->box, real ? "nm" : NULL,
+    D->traj = sd_h5md_create(dm->own_output, "stardag", NULL, P->count, P->box, real ? "nm" : NULL,
                              real ? "ps" : NULL, &ho, err, errlen);
     free(species);
     return D->traj ? 0 : -1;
@@ -123,6 +123,6 @@ void sd_particles_report(const sd_dm *dm)
 void sd_particles_report_output(const sd_dm *dm)
 {
     const pdomain *D = dm->data;
-    if (dm->g->output.trajectory[0])
-        printf("  trajectory: %s (%lld frames)\n", dm->g->output.trajectory, (long long)D->traj_frames);
+    if (dm->own_output)
+        printf("  trajectory: %s (%lld frames)\n", dm->own_output, (long long)D->traj_frames);
 }

@@ -17,8 +17,11 @@
 #include "engine.h"
 #include "h5out.h"
 #include "probe.h"
+#include "run_files.h"
+#include "runlog.h"
 #include "trace.h"
 #include "transfers.h"
+#include "writer.h"
 
 const char *sd_version(void) { return PACKAGE_VERSION; }
 
@@ -59,8 +62,13 @@ typedef struct run_state {
     double *worst;         /* largest drift seen, per check */
     unsigned char *cfailed; /* per check: did it fail */
     double *latest;        /* latest value of each scalar */
-    int64_t field_steps, scalar_rows, last_step_done;
-    double last_commit;
+    int64_t last_step_done;
+    const sd_run_files *files;
+    sd_runlog *log;
+    int logged_tenth;      /* the tenth of the run of the last progress step, and the step of the */
+    int64_t logged_step;   /* last progress line in the log */
+    sd_writer *writer;     /* writes the records handed to it, in order, on its own thread */
+    sd_writer_stats wst;
     int nfields_out, nscalars_out;
     int profile;           /* StarPU profiling on: task times from its records, bus counters */
     sd_transfers xfer;
@@ -118,42 +126,22 @@ static void check_scalars(run_state *s, const sd_record *r)
 static void handle_record(run_state *s, sd_record *r)
 {
     const sd_graph *g = s->g;
-    char err[1024];
-    double t = r->step * g->run.dt;
     if (r->error) fail(s, r->error_status ? r->error_status : SD_EXIT_CHECK, "%s", r->error);
-    if (r->is_field) {
-        if (s->failed == SD_EXIT_RUNTIME) return; /* writing failed before: write nothing more */
-        int w = s->dm->cls->write_snapshot(s->dm, r, s->out, err, sizeof err);
-        if (w < 0) fail(s, SD_EXIT_RUNTIME, "%s", err);
-        else if (w > 0) s->field_steps++, s->last_commit = now();
-        return;
+    if (!r->is_field) {
+        for (int i = 0; i < g->nscalars; i++)
+            if (r->computed[i]) s->latest[i] = r->value[i];
+        if (r->step > s->last_step_done) s->last_step_done = r->step;
+        check_scalars(s, r);
     }
-    for (int i = 0; i < g->nscalars; i++)
-        if (r->computed[i]) s->latest[i] = r->value[i];
-    if (r->step > s->last_step_done) s->last_step_done = r->step;
-    check_scalars(s, r);
-    if (s->dm->cls->on_scalars &&
-        s->dm->cls->on_scalars(s->dm, r, s->o->quiet, s->failed != SD_EXIT_RUNTIME, err, sizeof err) < 0)
-        fail(s, SD_EXIT_RUNTIME, "%s", err);
-    int64_t every = g->output.scalars_every;
-    if (!s->out || every <= 0 || r->step % every || s->failed == SD_EXIT_RUNTIME) return;
-    double row[32];
-    int any = 0;
-    for (int i = 0; i < g->output.nscalars; i++) {
-        int sc = g->output.scalar[i];
-        row[i] = r->computed[sc] ? r->value[sc] : NAN;
-        any |= r->computed[sc];
-    }
-    if (!any) return;
-    if (sd_h5out_append_scalars(s->out, r->step, t, row, err, sizeof err) < 0) {
-        fail(s, SD_EXIT_RUNTIME, "%s", err);
-        return;
-    }
-    s->scalar_rows++;
-    if (now() - s->last_commit > 1.0) {
-        if (sd_h5out_commit(s->out, err, sizeof err) < 0) fail(s, SD_EXIT_RUNTIME, "%s", err);
-        s->last_commit = now();
-    }
+    /* written (and freed) by the writer thread, in order; nothing more once writing failed */
+    sd_writer_push(s->writer, r, s->failed != SD_EXIT_RUNTIME);
+}
+
+/* A failed write stops the run like any runtime error. */
+static void take_writer_error(run_state *s)
+{
+    char msg[1024];
+    if (sd_writer_failed(s->writer, msg, sizeof msg)) fail(s, SD_EXIT_RUNTIME, "%s", msg);
 }
 
 /* A task's fatal error (a CUDA failure) overrides whatever else failed: the data after it cannot be
@@ -173,28 +161,41 @@ static void drain_records(run_state *s, int wait)
         if (r) {
             take_fatal(s);
             handle_record(s, r);
-            sd_record_free(r);
             continue;
         }
+        take_writer_error(s);
         if (!wait || !sd_engine_pending(s->e)) return;
         starpu_task_wait_for_all();
     }
 }
 
-static void progress(run_state *s, int64_t step, double t0, int final)
+/* On a terminal, a line redrawn in place; in the log, a line at each tenth of the run and at its end. */
+static void progress(run_state *s, int64_t step, double t0, int tty, int final)
 {
     static double last;
     double t = now();
-    if (!final && t - last < 0.25) return;
-    last = t;
+    int tenth = (int)(step * 10 / (s->steps > 0 ? s->steps : 1));
+    int to_log = final ? step != s->logged_step : tenth != s->logged_tenth;
+    if (!to_log && (!tty || t - last < 0.25)) return;
+    char line[512];
     double rate = (step) / fmax(t - t0, 1e-9), eta = (s->steps - step) / fmax(rate, 1e-9);
-    fprintf(stderr, "\r\033[Kstep %lld/%lld  %.1f steps/s  ETA %.1f s", (long long)step, (long long)s->steps, rate, eta);
-    for (int i = 0, shown = 0; i < s->g->nscalars && shown < 3; i++)
+    int n = snprintf(line, sizeof line, "step %lld/%lld  %.1f steps/s  ETA %.1f s", (long long)step, (long long)s->steps, rate, eta);
+    for (int i = 0, shown = 0; i < s->g->nscalars && shown < 3 && n < (int)sizeof line; i++)
         if (strncmp(s->g->scalars[i].name, "__", 2) && !isnan(s->latest[i])) {
-            fprintf(stderr, "  %s=%.6g", s->g->scalars[i].name, s->latest[i]);
+            n += snprintf(line + n, sizeof line - n, "  %s=%.6g", s->g->scalars[i].name, s->latest[i]);
             shown++;
         }
-    if (final) fputc('\n', stderr);
+    if (tty && (final || t - last >= 0.25)) {
+        FILE *term = sd_runlog_terminal(s->log);
+        fprintf(term, "\r\033[K%s", line);
+        if (final) fputc('\n', term);
+        last = t;
+    }
+    if (to_log) {
+        sd_runlog_line(s->log, "%s", line);
+        s->logged_step = step;
+    }
+    s->logged_tenth = tenth;
 }
 
 /* wall: the step loop; run_wall: init ops and steps (what worker busy fractions refer to) */
@@ -235,11 +236,15 @@ static void summary(run_state *s, int64_t steps_done, double wall, double run_wa
         printf("\n");
     }
     if (s->out_path && !cls->run_file_fields)
-        printf("  output: %s (%lld scalar rows)\n", s->out_path, (long long)s->scalar_rows);
+        printf("  output: %s (%lld scalar rows)\n", s->out_path, (long long)s->wst.scalar_rows);
     else if (s->out_path)
-        printf("  output: %s (%lld field steps, %lld scalar rows)\n", s->out_path, (long long)s->field_steps,
-               (long long)s->scalar_rows);
+        printf("  output: %s (%lld field steps, %lld scalar rows)\n", s->out_path, (long long)s->wst.field_steps,
+               (long long)s->wst.scalar_rows);
     if (cls->report_output) cls->report_output(s->dm);
+    if (s->out_path || s->dm->own_output)
+        printf("  output writer: %.3f s writing on its own thread; the run waited %.3f s for room in its queue "
+               "(peak %.1f MB) and %.3f s for it after the last task\n", s->wst.write_s, s->wst.wait_full_s,
+               s->wst.peak_bytes / 1e6, s->wst.wait_end_s);
     for (int i = 0; i < g->nchecks; i++) {
         const sd_gcheck *c = &g->checks[i];
         const char *verdict = s->cfailed[i] ? "FAILED" : "ok";
@@ -387,16 +392,14 @@ static void env_restore(env_saved *sv, int n)
     }
 }
 
-int sd_run(const sd_graph *g, const sd_run_opts *o)
+int sd_run_loop(const sd_graph *g, const sd_run_opts *o, const sd_run_files *files, sd_runlog *log)
 {
-    run_state S = {.g = g, .o = o}, *s = &S;
+    run_state S = {.g = g, .o = o, .files = files, .log = log, .logged_step = -1}, *s = &S;
     /* Ctrl-C from the very start: an interrupt during set-up ends the run before step 1. */
     interrupted = 0;
     struct sigaction sa = {.sa_handler = on_sigint}, old;
     sigemptyset(&sa.sa_mask);
     sigaction(SIGINT, &sa, &old);
-    /* a file-size limit then fails the write (EFBIG, reported) instead of killing the process */
-    signal(SIGXFSZ, SIG_IGN);
     s->steps = o->steps > 0 ? o->steps : g->run.steps;
     env_saved env[SD_NENV];
     int nenv = 0;
@@ -456,7 +459,7 @@ int sd_run(const sd_graph *g, const sd_run_opts *o)
     s->t0_us = starpu_timing_now();
     sd_engine_opts eo = {.use_models = !strncmp(sched, "dm", 2) || strstr(sched, "heft") != NULL,
                          .arch = o->arch, .profile = s->profile, .trace = s->trace, .t0_us = s->t0_us};
-    sd_dm_opts dmo = {.ncpu = ncpu, .ncuda = ncuda};
+    sd_dm_opts dmo = {.ncpu = ncpu, .ncuda = ncuda, .own_output = files->own};
     memcpy(dmo.parts, o->tile, sizeof dmo.parts);
     s->e = sd_engine_create(g, &eo, err, sizeof err);
     if (s->e) s->dm = sd_dm_create(g, s->e, &dmo, err, sizeof err);
@@ -484,12 +487,17 @@ int sd_run(const sd_graph *g, const sd_run_opts *o)
     s->cfailed = calloc(g->nchecks + 1, 1);
     s->latest = malloc((g->nscalars + 1) * sizeof(double));
     for (int i = 0; i < g->nscalars; i++) s->latest[i] = NAN;
-    const char *path = o->out ? o->out : g->output.file;
-    if (path && *path && (g->output.nfields || g->output.nscalars) && setup_output(s, path, sched, ncpu) < 0) {
+    if (files->out && setup_output(s, files->out, sched, ncpu) < 0) {
         status = SD_EXIT_RUNTIME;
         goto done;
     }
     if (s->dm->cls->open_output && s->dm->cls->open_output(s->dm, s->out, err, sizeof err) < 0) {
+        fprintf(stderr, "stardag: %s\n", err);
+        status = SD_EXIT_RUNTIME;
+        goto done;
+    }
+    sd_writer_conf wc = {.g = g, .dm = s->dm, .out = s->out, .quiet = o->quiet, .max_bytes = files->queue_bytes};
+    if (!(s->writer = sd_writer_start(&wc, err, sizeof err))) {
         fprintf(stderr, "stardag: %s\n", err);
         status = SD_EXIT_RUNTIME;
         goto done;
@@ -503,7 +511,6 @@ int sd_run(const sd_graph *g, const sd_run_opts *o)
     sd_engine_seal(s->e);
     starpu_task_wait_for_all(); /* the step-loop timing starts after the init ops */
     double t0 = now();
-    s->last_commit = t0;
     int64_t step = 0, per_step_max = 1, inflight = g->run.max_inflight > 0 ? g->run.max_inflight : 4;
     if (o->max_inflight > 0) inflight = o->max_inflight;
     while (step < s->steps && !s->failed && !interrupted) {
@@ -519,14 +526,16 @@ int sd_run(const sd_graph *g, const sd_run_opts *o)
         /* at most `inflight` steps of tasks outstanding: bounds memory, keeps the pipeline full */
         starpu_task_wait_for_n_submitted((unsigned)(inflight * per_step_max));
         sample_transfers(s);
-        if (tty) progress(s, step, t0, 0);
+        progress(s, step, t0, tty, 0);
     }
     starpu_task_wait_for_all();
     double wall = now() - t0;
     drain_records(s, 1);
     take_fatal(s);
     sample_transfers(s);
-    if (tty) progress(s, step, t0, 1);
+    progress(s, step, t0, tty, 1);
+    sd_writer_finish(s->writer, &s->wst); /* everything handed over is written */
+    take_writer_error(s);
 
     if (interrupted && !s->failed) fail(s, SD_EXIT_INTERRUPTED, "interrupted at step %lld: stopped submitting, "
                                         "finished the tasks in flight and wrote what was complete", (long long)step);
@@ -557,6 +566,7 @@ int sd_run(const sd_graph *g, const sd_run_opts *o)
         } else if (!o->quiet) printf("  trace: %s\n", o->trace);
     }
 done:
+    sd_writer_free(s->writer);
     if (s->out) sd_h5out_close(s->out, "error", 0, 0, err, sizeof err);
     sd_dm_release(s->dm);
     sd_engine_release(s->e);

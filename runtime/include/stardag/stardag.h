@@ -39,6 +39,9 @@ typedef struct sd_run_opts {
     int ncuda;            /* >= 0 overrides STARPU_NCUDA; -1: StarPU's default (every GPU) */
     const char *trace;    /* write a Chrome/Perfetto trace (JSON) here; NULL: none */
     int calibrate;        /* force performance-model calibration (STARPU_CALIBRATE=1) */
+    const char *log;      /* the log file; NULL: output.log or beside the output file; "" none */
+    const char *trajectory; /* overrides output.trajectory's file; "" none */
+    int overwrite;        /* replace existing output files (else the run refuses to start) */
 } sd_run_opts;
 
 void sd_run_opts_init(sd_run_opts *o);
