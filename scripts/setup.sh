@@ -27,8 +27,8 @@ jobs=$(nproc)
 make -s -j"$jobs"
 
 case "$what" in
-  demo) ./stardag run ../graphs/lattice/kg-packet.yaml --out kg-packet.h5 &&
-        exec ./stardag run ../graphs/md/lj-liquid.yaml --out lj-liquid.h5 ;;
+  demo) ./stardag run ../graphs/lattice/kg-packet.yaml --out kg-packet.h5 --overwrite &&
+        exec ./stardag run ../graphs/md/lj-liquid.yaml --out lj-liquid.h5 --overwrite ;;
   test) make -s -j"$jobs" check ;;
   *) echo "usage: bash scripts/setup.sh demo|test" >&2; exit 2 ;;
 esac

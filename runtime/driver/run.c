@@ -66,7 +66,8 @@ typedef struct run_state {
     const sd_run_files *files;
     sd_runlog *log;
     int logged_tenth;      /* the tenth of the run of the last progress step, and the step of the */
-    int64_t logged_step;   /* last progress line in the log */
+    int64_t logged_step;   /* last progress line in the log, and when it was written */
+    double logged_at;
     sd_writer *writer;     /* writes the records handed to it, in order, on its own thread */
     sd_writer_stats wst;
     int nfields_out, nscalars_out;
@@ -169,13 +170,15 @@ static void drain_records(run_state *s, int wait)
     }
 }
 
-/* On a terminal, a line redrawn in place; in the log, a line at each tenth of the run and at its end. */
+/* On a terminal, a line redrawn in place; in the log, a line at each tenth of the run, at least
+ * every 10 s, and at its end. */
 static void progress(run_state *s, int64_t step, double t0, int tty, int final)
 {
     static double last;
     double t = now();
     int tenth = (int)(step * 10 / (s->steps > 0 ? s->steps : 1));
-    int to_log = final ? step != s->logged_step : tenth != s->logged_tenth;
+    if (s->logged_at == 0) s->logged_at = t0;
+    int to_log = final ? step != s->logged_step : tenth != s->logged_tenth || t - s->logged_at >= 10.0;
     if (!to_log && (!tty || t - last < 0.25)) return;
     char line[512];
     double rate = (step) / fmax(t - t0, 1e-9), eta = (s->steps - step) / fmax(rate, 1e-9);
@@ -194,6 +197,7 @@ static void progress(run_state *s, int64_t step, double t0, int tty, int final)
     if (to_log) {
         sd_runlog_line(s->log, "%s", line);
         s->logged_step = step;
+        s->logged_at = t;
     }
     s->logged_tenth = tenth;
 }
