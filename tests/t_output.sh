@@ -25,12 +25,20 @@ done
 t "refused before any task ran (no summary)" sh -c "! grep -q 'steps in' '$tmp/out'"
 t "the existing files are unchanged (checksums)" test "$before" = "$(sums run.h5 run.xmf run.log run.json)"
 rm run.json
+# --overwrite, but creating the new file fails (a file-size limit): the old files are put back whole
+before=$(sums run.h5 run.xmf)
+runrc sh -c "ulimit -f 8; exec '$sd' run '$g' --set n=16 --steps 10 --out run.h5 --overwrite"
+t "--overwrite, creating the new file fails: exit 1, the reason named" \
+  sh -c "test $(rc) = 1 && grep -q 'run.h5: .*File too large' '$tmp/err'"
+t "--overwrite, creating failed: run.h5 and run.xmf are the old ones, byte for byte" test "$before" = "$(sums run.h5 run.xmf)"
+t "--overwrite, creating failed: nothing left aside" sh -c "! ls *.replaced"
 runrc "$sd" run "$g" --set n=16 --steps 10 --out run.h5 --overwrite
 t "--overwrite replaces them (exit 0)" test "$(rc)" = 0
 cp "$tmp/out" "$tmp/out-a"
 t "--overwrite: the run file is the new run's (steps_done 10)" \
   sh -c "h5dump -a /steps_done run.h5 | grep -q '(0): 10'"
 t "--overwrite: the log is the new run's" grep -q -- "--steps 10 --out run.h5 --overwrite" run.log
+t "--overwrite: the replaced files are gone (no NAME.replaced)" sh -c "! ls *.replaced"
 
 # 2. --out "" writes nothing at all: no run file, no trajectory, no log.
 mkdir "$tmp/b" && cd "$tmp/b" || exit 99

@@ -63,7 +63,7 @@ typedef struct run_state {
     unsigned char *cfailed; /* per check: did it fail */
     double *latest;        /* latest value of each scalar */
     int64_t last_step_done;
-    const sd_run_files *files;
+    sd_run_files *files;
     sd_runlog *log;
     int logged_tenth;      /* the tenth of the run of the last progress step, and the step of the */
     int64_t logged_step;   /* last progress line in the log, and when it was written */
@@ -396,7 +396,7 @@ static void env_restore(env_saved *sv, int n)
     }
 }
 
-int sd_run_loop(const sd_graph *g, const sd_run_opts *o, const sd_run_files *files, sd_runlog *log)
+int sd_run_loop(const sd_graph *g, const sd_run_opts *o, sd_run_files *files, sd_runlog *log)
 {
     run_state S = {.g = g, .o = o, .files = files, .log = log, .logged_step = -1}, *s = &S;
     /* Ctrl-C from the very start: an interrupt during set-up ends the run before step 1. */
@@ -491,6 +491,11 @@ int sd_run_loop(const sd_graph *g, const sd_run_opts *o, const sd_run_files *fil
     s->cfailed = calloc(g->nchecks + 1, 1);
     s->latest = malloc((g->nscalars + 1) * sizeof(double));
     for (int i = 0; i < g->nscalars; i++) s->latest[i] = NAN;
+    if (o->overwrite && sd_run_files_set_aside(files, err, sizeof err) < 0) {
+        fprintf(stderr, "stardag: %s\n", err);
+        status = SD_EXIT_RUNTIME;
+        goto done;
+    }
     if (files->out && setup_output(s, files->out, sched, ncpu) < 0) {
         status = SD_EXIT_RUNTIME;
         goto done;
@@ -500,6 +505,7 @@ int sd_run_loop(const sd_graph *g, const sd_run_opts *o, const sd_run_files *fil
         status = SD_EXIT_RUNTIME;
         goto done;
     }
+    sd_run_files_drop_aside(files); /* the new files exist */
     sd_writer_conf wc = {.g = g, .dm = s->dm, .out = s->out, .quiet = o->quiet, .max_bytes = files->queue_bytes};
     if (!(s->writer = sd_writer_start(&wc, err, sizeof err))) {
         fprintf(stderr, "stardag: %s\n", err);
@@ -583,6 +589,7 @@ done:
     sd_dm_destroy(s->dm);
     sd_engine_free(s->e);
     sd_trace_free(s->trace);
+    sd_run_files_restore(files); /* creating the new files failed: the old ones again */
     env_restore(env, nenv);
     sigaction(SIGINT, &old, NULL);
     return status;

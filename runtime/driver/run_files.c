@@ -92,6 +92,52 @@ int sd_run_files_refuse_existing(const sd_run_files *f, const sd_run_opts *o, FI
     return n;
 }
 
+static const char *aside_path(const sd_run_files *f, int i) { return i == 0 ? f->out : i == 1 ? f->xmf : f->own; }
+
+static void aside_name(const char *path, char *buf, size_t len) { snprintf(buf, len, "%s.replaced", path); }
+
+int sd_run_files_set_aside(sd_run_files *f, char *err, size_t errlen)
+{
+    char old[SD_RUN_PATH_MAX + 16];
+    for (int i = 0; i < 3; i++) {
+        const char *p = aside_path(f, i);
+        struct stat st;
+        if (!p || !*p || lstat(p, &st) < 0) continue;
+        aside_name(p, old, sizeof old);
+        if (rename(p, old) < 0) {
+            snprintf(err, errlen, "%s: cannot move the old file aside to %s: %s", p, old, strerror(errno));
+            sd_run_files_restore(f);
+            return -1;
+        }
+        f->aside[i] = 1;
+    }
+    return 0;
+}
+
+void sd_run_files_drop_aside(sd_run_files *f)
+{
+    char old[SD_RUN_PATH_MAX + 16];
+    for (int i = 0; i < 3; i++)
+        if (f->aside[i]) {
+            aside_name(aside_path(f, i), old, sizeof old);
+            if (unlink(old) < 0) fprintf(stderr, "stardag: warning: cannot remove the replaced file %s: %s\n", old, strerror(errno));
+            f->aside[i] = 0;
+        }
+}
+
+void sd_run_files_restore(sd_run_files *f)
+{
+    char old[SD_RUN_PATH_MAX + 16];
+    for (int i = 0; i < 3; i++)
+        if (f->aside[i]) {
+            const char *p = aside_path(f, i);
+            aside_name(p, old, sizeof old);
+            if (rename(old, p) < 0)
+                fprintf(stderr, "stardag: %s: cannot put the old file back from %s: %s\n", p, old, strerror(errno));
+            f->aside[i] = 0;
+        }
+}
+
 int sd_run(const sd_graph *g, const sd_run_opts *o)
 {
     /* a file-size limit then fails the write (EFBIG, reported) instead of killing the process */

@@ -17,6 +17,7 @@ typedef struct sd_run_files {
     char xmf[SD_RUN_PATH_MAX]; /* the XDMF sidecar when the run writes fields, else "" */
     char log[SD_RUN_PATH_MAX]; /* the log, else "" */
     size_t queue_bytes; /* the output writer's queue bound: STARDAG_OUTPUT_QUEUE MiB, default 256 */
+    unsigned char aside[3]; /* out, xmf, own: an old file was moved to NAME.replaced */
 } sd_run_files;
 
 /* What the graph and the options ask for: --out "" disables every file (--trace, given explicitly,
@@ -29,8 +30,16 @@ int sd_run_files_resolve(const sd_graph *g, const sd_run_opts *o, sd_run_files *
  * how many there were (the run must not start); with it, or when none exists, 0. */
 int sd_run_files_refuse_existing(const sd_run_files *f, const sd_run_opts *o, FILE *to);
 
+/* --overwrite: the existing run file, sidecar and trajectory are moved to NAME.replaced just before
+ * the run creates its own; once those are created, sd_run_files_drop_aside removes the old ones;
+ * if creating failed, sd_run_files_restore puts them back (over what the failed attempt left), so
+ * a replaced file is either the old one, whole, or the new run's. 0, or -1 with a message. */
+int sd_run_files_set_aside(sd_run_files *f, char *err, size_t errlen);
+void sd_run_files_drop_aside(sd_run_files *f);
+void sd_run_files_restore(sd_run_files *f);
+
 struct sd_runlog;
 /* The run itself (run.c), once its files are settled and its log (may be NULL) is open. */
-int sd_run_loop(const sd_graph *g, const sd_run_opts *o, const sd_run_files *files, struct sd_runlog *log);
+int sd_run_loop(const sd_graph *g, const sd_run_opts *o, sd_run_files *files, struct sd_runlog *log);
 
 #endif
