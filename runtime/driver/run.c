@@ -65,8 +65,9 @@ typedef struct run_state {
     int64_t last_step_done;
     sd_run_files *files;
     sd_runlog *log;
-    int logged_tenth;      /* the tenth of the run of the last progress step, and the step of the */
-    int64_t logged_step;   /* last progress line in the log, and when it was written */
+    /* the log's progress lines: the tenth of the run reached, the last step logged and when */
+    int logged_tenth;
+    int64_t logged_step;
     double logged_at;
     sd_writer *writer;     /* writes the records handed to it, in order, on its own thread */
     sd_writer_stats wst;
