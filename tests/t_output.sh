@@ -47,6 +47,8 @@ t "--out \"\" on a grid graph: exit 0 and no file at all" sh -c "test $(rc) = 0 
 runrc "$sd" run "$argon" --set cells=6 --steps 10 --out ""
 t "--out \"\" on a particle graph with a trajectory: exit 0 and no file at all" \
   sh -c "test $(rc) = 0 && test -z \"\$(ls -A)\""
+runrc "$sd" run "$argon" --set cells=6 --steps 10 --out "" --trajectory only.h5md
+t "--out \"\" with --trajectory FILE: only that file" sh -c "test $(rc) = 0 && test \"\$(ls -A)\" = only.h5md"
 
 # 3. The log: the run's printed lines, progress as whole lines, the summary, check results, errors.
 cd "$tmp/a" || exit 99

@@ -27,7 +27,7 @@ static int log_beside(const char *path, char *buf, size_t len)
 int sd_run_files_resolve(const sd_graph *g, const sd_run_opts *o, sd_run_files *f, char *err, size_t errlen)
 {
     memset(f, 0, sizeof *f);
-    const int none = o->out && !*o->out; /* --out "": nothing at all */
+    const int none = o->out && !*o->out; /* --out "": no file but those named by their own option */
     const char *out = o->out ? o->out : g->output.file;
     if (*out && (g->output.nfields || g->output.nscalars)) f->out = out;
     if (o->trajectory && *o->trajectory && !g->output.trajectory[0]) {
@@ -35,17 +35,16 @@ int sd_run_files_resolve(const sd_graph *g, const sd_run_opts *o, sd_run_files *
                  o->trajectory, g->path);
         return -1;
     }
-    const char *own = o->trajectory ? o->trajectory : g->output.trajectory;
-    if (!none && *own) f->own = own;
+    const char *own = o->trajectory ? o->trajectory : none ? "" : g->output.trajectory;
+    if (*own) f->own = own;
     if (o->trace && *o->trace) f->trace = o->trace;
     if (f->out && g->output.nfields && sd_h5_xdmf_path_for(f->out, f->xmf, sizeof f->xmf) < 0) {
         snprintf(err, errlen, "%s: the output file's name is too long", f->out);
         return -1;
     }
-    const char *log = o->log ? o->log : g->output.log;
-    if (none || (o->log && !*o->log)) log = "";
-    else if (*log) snprintf(f->log, sizeof f->log, "%s", log);
-    else if ((f->out || f->own) && log_beside(f->out ? f->out : f->own, f->log, sizeof f->log) < 0) {
+    const char *log = o->log ? o->log : none ? "" : g->output.log;
+    if (*log) snprintf(f->log, sizeof f->log, "%s", log);
+    else if (!o->log && !none && (f->out || f->own) && log_beside(f->out ? f->out : f->own, f->log, sizeof f->log) < 0) {
         snprintf(err, errlen, "%s: the output file's name is too long", f->out ? f->out : f->own);
         return -1;
     }

@@ -20,10 +20,10 @@ typedef struct sd_run_files {
     unsigned char aside[3]; /* out, xmf, own: an old file was moved to NAME.replaced */
 } sd_run_files;
 
-/* What the graph and the options ask for: --out "" disables every file (--trace, given explicitly,
- * stays); the log is --log, output.log, or the output file's (else the trajectory's) name with its
- * extension replaced by .log. 0, or -1 with a message (two outputs with the same name, a bad
- * STARDAG_OUTPUT_QUEUE). */
+/* What the graph and the options ask for: --out "" disables every file but those --log,
+ * --trajectory and --trace name; the log is --log, output.log, or the output file's (else the
+ * trajectory's) name with its extension replaced by .log. 0, or -1 with a message (two outputs
+ * with the same name, a bad STARDAG_OUTPUT_QUEUE). */
 int sd_run_files_resolve(const sd_graph *g, const sd_run_opts *o, sd_run_files *f, char *err, size_t errlen);
 
 /* Without overwrite, prints one line per file that exists already, naming the remedy, and returns
