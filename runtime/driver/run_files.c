@@ -1,4 +1,5 @@
-/* run_files.c - which files a run writes, and the refusal to replace existing ones silently. */
+/* run_files.c - which files a run writes; the refusal to replace existing ones silently, and with
+ * --overwrite their replacement only once the new ones exist; sd_run: the run inside its log. */
 #include <errno.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -43,15 +44,16 @@ int sd_run_files_resolve(const sd_graph *g, const sd_run_opts *o, sd_run_files *
         return -1;
     }
     const char *log = o->log ? o->log : none ? "" : g->output.log;
+    if (strlen(log) >= sizeof f->log) {
+        snprintf(err, errlen, "%s: the log file's name is too long", log);
+        return -1;
+    }
     if (*log) snprintf(f->log, sizeof f->log, "%s", log);
     else if (!o->log && !none && (f->out || f->own) && log_beside(f->out ? f->out : f->own, f->log, sizeof f->log) < 0) {
         snprintf(err, errlen, "%s: the output file's name is too long", f->out ? f->out : f->own);
         return -1;
     }
-    if (*log && strlen(log) >= sizeof f->log) {
-        snprintf(err, errlen, "%s: the log file's name is too long", log);
-        return -1;
-    }
+    /* the writer's queue bound is the output's too: settled before anything starts */
     const char *q = getenv("STARDAG_OUTPUT_QUEUE");
     f->queue_bytes = (size_t)256 << 20;
     if (q && *q) {
@@ -98,7 +100,7 @@ static void aside_name(const char *path, char *buf, size_t len) { snprintf(buf, 
 int sd_run_files_set_aside(sd_run_files *f, char *err, size_t errlen)
 {
     char old[SD_RUN_PATH_MAX + 16];
-    for (int i = 0; i < 3; i++) {
+    for (int i = 0; i < (int)sizeof f->aside; i++) {
         const char *p = aside_path(f, i);
         struct stat st;
         if (!p || !*p || lstat(p, &st) < 0) continue;
@@ -116,7 +118,7 @@ int sd_run_files_set_aside(sd_run_files *f, char *err, size_t errlen)
 void sd_run_files_drop_aside(sd_run_files *f)
 {
     char old[SD_RUN_PATH_MAX + 16];
-    for (int i = 0; i < 3; i++)
+    for (int i = 0; i < (int)sizeof f->aside; i++)
         if (f->aside[i]) {
             aside_name(aside_path(f, i), old, sizeof old);
             if (unlink(old) < 0) fprintf(stderr, "stardag: warning: cannot remove the replaced file %s: %s\n", old, strerror(errno));
@@ -127,7 +129,7 @@ void sd_run_files_drop_aside(sd_run_files *f)
 void sd_run_files_restore(sd_run_files *f)
 {
     char old[SD_RUN_PATH_MAX + 16];
-    for (int i = 0; i < 3; i++)
+    for (int i = 0; i < (int)sizeof f->aside; i++)
         if (f->aside[i]) {
             const char *p = aside_path(f, i);
             aside_name(p, old, sizeof old);
