@@ -40,7 +40,7 @@ for graph in graphs/*/*.yaml; do
   done
   # what they print, timings and values blanked (the values are in the files)
   for side in ref new; do
-    sed -E -e '/worker busy/d' -e 's/[0-9]+(\.[0-9]+)?e[-+]?[0-9]+//g' -e 's/[0-9]+\.[0-9]+%?//g' -e 's/ +/ /g' \
+    sed -E -e '/worker busy/d' -e '/output writer:/d' -e 's/[0-9]+(\.[0-9]+)?e[-+]?[0-9]+//g' -e 's/[0-9]+\.[0-9]+%?//g' -e 's/ +/ /g' \
       "$out/$side/$name/run.log" >"$out/$side/$name/run.txt"
   done
   n=$((n + 1))

@@ -31,8 +31,8 @@ prefix=$(sed -n 's/^prefix = //p' Makefile)
 echo "setup: built $PWD/stardag (it runs in place). To install it as $prefix/bin/stardag:"
 echo "setup:   cd $PWD && make install     (as root for a system prefix; another prefix: ../configure --prefix=DIR first; docs/install.md)"
 case "$what" in
-  demo) ./stardag run ../graphs/lattice/kg-packet.yaml --out kg-packet.h5 &&
-        exec ./stardag run ../graphs/md/lj-liquid.yaml --out lj-liquid.h5 ;;
+  demo) ./stardag run ../graphs/lattice/kg-packet.yaml --out kg-packet.h5 --overwrite &&
+        exec ./stardag run ../graphs/md/lj-liquid.yaml --out lj-liquid.h5 --overwrite ;;
   test) make -s -j"$jobs" check ;;
   *) echo "usage: bash scripts/setup.sh demo|test" >&2; exit 2 ;;
 esac

@@ -31,10 +31,10 @@ TESTS += tests/t_report.sh
 EXTRA_DIST += tests/t_report.sh tests/data/trace-small.json
 # stardag compare, calibrate, verify
 TESTS += tests/t_compare.sh tests/t_calibrate.sh tests/t_verify.sh
-TESTS += tests/t_md_run.sh tests/t_sizes.sh tests/t_kinds.sh
+TESTS += tests/t_md_run.sh tests/t_sizes.sh tests/t_kinds.sh tests/t_output.sh
 EXTRA_DIST += tests/t_sizes.sh tests/t_kinds.sh tests/graphs/all-grid-codelets.yaml tests/t_md_run.sh \
 	tests/data/md-lj.yaml tests/data/md-langevin.yaml tests/graphs/md-slab.yaml tests/graphs/md-slab-langevin.yaml
-EXTRA_DIST += tests/t_compare.sh tests/t_calibrate.sh tests/t_verify.sh
+EXTRA_DIST += tests/t_compare.sh tests/t_calibrate.sh tests/t_verify.sh tests/t_output.sh
 # io.read_field: restarts from a run's output, layouts and dtypes, load-time errors
 TESTS += tests/t_read_field.sh
 EXTRA_DIST += tests/t_read_field.sh

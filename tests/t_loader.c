@@ -362,6 +362,7 @@ static const bad bads[] = {
      "g.yaml:7:8: expected auto or a number of blocks for the tiles of a particle domain, got a list (tile shapes are for grids)"},
     {"particles: 0 blocks", P1 R1 XV "tiles: 0\n",
      "g.yaml:7:8: tiles (the number of particle blocks) must be >= 1, got 0"},
+    {"output.log not a path", D1 R1 "output:\n  log: [a, b]\n", "g.yaml:5:8: expected a file name, got a list"},
     {"grid: trajectory", D1 R1 "output:\n  trajectory: {file: t.h5, every: 10}\n",
      "g.yaml:5:3: output.trajectory is for particle domains (a grid writes fields: output: {fields: {names: [...], every: N}})"},
     {"particles: fields output", P1 R1 XV "output:\n  fields: {names: [x], every: 10}\n",

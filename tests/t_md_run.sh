@@ -156,10 +156,11 @@ else
 fi
 
 # 6. Bad input stops the run with the step and the particles named.
-runrc "$sd" run "$g" --set cells=12 --set rho=20 --steps 10 --out "$tmp/dense.h5"
+runrc "$sd" run "$g" --set cells=12 --set rho=20 --steps 10 --out "$tmp/dense.h5" --trajectory "$tmp/dense.h5md"
 t "overlapping particles (rho 20): exit 3" test "$(rc)" = 3
 t "overlap: the message names the step and both particles" grep -q "step 0: particles [0-9]* and [0-9]* overlap: distance 0.41" "$tmp/err"
-runrc "$sd" run "$g" --set cells=6 --steps 200 --set every=20 --set dt=0.05 --set drift_tol=1e300 --out "$tmp/hot.h5"
+runrc "$sd" run "$g" --set cells=6 --steps 200 --set every=20 --set dt=0.05 --set drift_tol=1e300 --out "$tmp/hot.h5" \
+  --trajectory "$tmp/hot.h5md"
 t "a blown-up run (dt 0.05): exit 3" test "$(rc)" = 3
 t "blow-up: the message names the step and the particle" grep -Eq "step [0-9]+: (particle [0-9]+ is lost|particles [0-9]+ and [0-9]+ overlap)" "$tmp/err"
 t "blow-up: the thermo rows before it were written" test "$(vals "$tmp/hot.h5" /scalars/temp | wc -l)" -ge 1

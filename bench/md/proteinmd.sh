@@ -98,7 +98,7 @@ for c in $CELLS; do
         awk -v i="$i" -v t="$t" -v s="$steps" -v na="$natoms" 'BEGIN {
             printf "run %d: %.4g s, %.4g ms/step, %.4g atom-steps/s\n", i, t, 1e3 * t / s, na * s / t }'
         cp "$work/out" "$work/last"
-        rm -f "$work/ar.h5" "$work/ar.xmf" "$work"/*.h5md
+        rm -f "$work/ar.h5" "$work/ar.xmf" "$work/ar.log" "$work"/*.h5md
         i=$((i + 1))
     done
     echo "#  run summary of the last run:"

@@ -133,7 +133,7 @@ for size in $SIZES; do
             { echo "stardag run $i: unexpected summary: $line" >&2; exit 1; }
         echo "$t" >>"$work/sd.t"
         cp "$work/sd.out" "$work/sd.last"
-        rm -f "$work/sd.h5" "$work/sd.xmf"
+        rm -f "$work/sd.h5" "$work/sd.xmf" "$work/sd.log"
         # shellcheck disable=SC2086
         if ! (cd "$work" && $launch "$LMP" $sf -in "$input" -log none -var x "$n" -var y "$n" -var z "$n") \
             >"$work/lmp.out" 2>&1; then

@@ -68,7 +68,8 @@ class RunOpts(ctypes.Structure):
                 ("max_inflight", ctypes.c_int), ("cmdline", ctypes.c_char_p), ("arch", ctypes.c_int),
                 ("ncuda", ctypes.c_int), ("trace", ctypes.c_char_p), ("calibrate", ctypes.c_int),
                 ("progress", PROGRESS_FN), ("progress_user", ctypes.c_void_p),
-                ("errors", ctypes.POINTER(ctypes.c_char)), ("errors_len", ctypes.c_size_t)]
+                ("errors", ctypes.POINTER(ctypes.c_char)), ("errors_len", ctypes.c_size_t),
+                ("log", ctypes.c_char_p), ("trajectory", ctypes.c_char_p), ("overwrite", ctypes.c_int)]
 
 
 def has_opt(name):

@@ -118,15 +118,17 @@ class Graph:
         return Graph(_load(self.path, self._lib.sd_graph_text(self._ptr), merged), merged)
 
     def run(self, steps=None, out=None, tiles=None, sched=None, ncpu=None, ncuda=None, arch="any",
-            max_inflight=None, trace=None, overwrite=False, progress=True, quiet=False):
+            max_inflight=None, trace=None, log=None, overwrite=False, progress=True, quiet=False):
         """Run the graph to completion and return its :class:`~stardag.Run`.
 
         steps: instead of the graph's run.steps. out: the output file instead of the graph's
         output.file ("" writes none). tiles: tile shape ``(x, y, z)`` or ``"XxYxZ"`` in cells, or
         the number of blocks of a particle graph. sched, ncpu, ncuda, arch ("any", "cpu",
         "cuda"), max_inflight, trace (a Chrome/Perfetto JSON file): as ``stardag run``'s options
-        (docs/user-guide.md). overwrite: replace an existing output or trace file (otherwise
-        refused with FileExistsError before anything runs). progress: True draws a bar on
+        (docs/user-guide.md). log: the run's log file instead of the one beside the output ("":
+        none). overwrite: replace existing output, trajectory, log and trace files (otherwise an
+        existing output or trace file is refused with FileExistsError, and any other with RunError,
+        before anything runs). progress: True draws a bar on
         sys.stderr, a callable is called with a :class:`~stardag.progress.Progress` after each
         step (return True from it, or raise, to stop the run), False/None shows nothing.
         quiet: no summary printed at the end.
@@ -159,6 +161,8 @@ class Graph:
             o.out = os.fsencode(path)
         if trace is not None:
             o.trace = os.fsencode(trace)
+        if log is not None:
+            o.log = os.fsencode(log)
         if max_inflight is not None:
             o.max_inflight = int(max_inflight)
         o.arch = _lib.ARCH[arch]

@@ -13,7 +13,7 @@
 static const char usage[] =
     "usage: stardag run FILE [--steps N] [--sched NAME] [--ncpu N] [--ncuda N] [--arch any|cpu|cuda]\n"
     "                        [--tiles X[xY[xZ]]] [--out FILE] [--trace FILE.json] [--set NAME=VALUE]...\n"
-    "                        [--max-inflight K] [--quiet]\n"
+    "                        [--max-inflight K] [--quiet] [--overwrite] [--log FILE] [--trajectory FILE]\n"
     "       stardag check FILE [--set NAME=VALUE]...   load and validate only\n"
     "       stardag dot FILE [--step N] [--tiles ...]  one step's task DAG as Graphviz DOT\n"
     "       stardag codelets                           list codelets with their buffers and parameters\n"
@@ -169,6 +169,7 @@ int main(int argc, char **argv)
             fputs(!strcmp(cmd, "run") ? run_usage : !strcmp(cmd, "check") ? check_usage : sd_dot_usage, stdout);
             goto out;
         }
+        else if (!strcmp(a, "--overwrite")) o.overwrite = 1;
         else if (!has_value) BAD_USAGE("option %s needs a value", a);
         else if (!strcmp(a, "--steps")) {
             if (!sd_cli_parse_int(argv[++i], 1, &v)) BAD_USAGE("--steps expects a positive integer, got '%s'", argv[i]);
@@ -196,6 +197,8 @@ int main(int argc, char **argv)
         } else if (!strcmp(a, "--trace")) o.trace = argv[++i];
         else if (!strcmp(a, "--sched")) o.sched = argv[++i];
         else if (!strcmp(a, "--out")) o.out = argv[++i];
+        else if (!strcmp(a, "--log")) o.log = argv[++i];
+        else if (!strcmp(a, "--trajectory")) o.trajectory = argv[++i];
         else if (!strcmp(a, "--set")) set[nset++] = argv[++i];
         else BAD_USAGE("unknown option '%s'", a);
     }

@@ -56,6 +56,8 @@ typedef struct sd_dm_opts {
     int64_t parts[3];  /* parts[0] > 0: the user's --tiles (a grid's tile shape, a particle domain's
                           block count in parts[0]); else the graph's, or automatic */
     int ncpu, ncuda;   /* workers, for automatic partitioning */
+    const char *own_output; /* the file of the domain's own output (a particle trajectory): the
+                               graph's or the user's; NULL when the run writes none */
 } sd_dm_opts;
 
 /* The run's output file (fields go there; see sd_dm_class.write_snapshot). */
@@ -119,6 +121,7 @@ struct sd_dm {
     const sd_graph *g;
     struct sd_engine *e;
     void *data;                /* the class's */
+    const char *own_output;    /* sd_dm_opts.own_output */
 };
 
 /* The class of a graph's domain, by kind; NULL for a kind no class implements. */

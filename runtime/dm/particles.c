@@ -342,7 +342,8 @@ static void particles_submit_output(sd_dm *dm, int64_t step, int last, int field
     sd_record *r = sd_eng_record_new(e, 1, step);
     r->field = -1;
     r->expected = 1;
-    r->data = malloc(sizeof(double) * 6 * (size_t)N + sizeof(int64_t) * (size_t)N);
+    r->bytes = sizeof(double) * 6 * (size_t)N + sizeof(int64_t) * (size_t)N;
+    r->data = malloc(r->bytes);
     if (!r->data) {
         fprintf(stderr, "stardag: out of memory for a trajectory frame of %lld particles\n", (long long)N);
         exit(SD_EXIT_RUNTIME);

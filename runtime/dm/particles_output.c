@@ -13,7 +13,7 @@ int sd_particles_open_output(sd_dm *dm, struct sd_h5out *out, char *err, size_t 
     (void)out; /* particle graphs write no fields there */
     pdomain *D = dm->data;
     const sd_particles *P = D->P;
-    if (!dm->g->output.trajectory[0]) return 0;
+    if (!dm->own_output) return 0;
     int32_t *species = malloc(sizeof *species * (size_t)P->count);
     if (!species) {
         snprintf(err, errlen, "out of memory");
@@ -24,7 +24,7 @@ int sd_particles_open_output(sd_dm *dm, struct sd_h5out *out, char *err, size_t 
     const char *ulen = P->units == SD_UNITS_REAL ? "nm" : P->units == SD_UNITS_METAL ? "Angstrom" : NULL;
     const char *utime = ulen ? "ps" : NULL;
     sd_h5md_opts ho = {.creator_version = PACKAGE_VERSION, .species = species, .unit_system = sd_units_name(P->units)};
-    D->traj = sd_h5md_create(dm->g->output.trajectory, "stardag", NULL, P->count, P->box, ulen, utime, &ho, err,
+    D->traj = sd_h5md_create(dm->own_output, "stardag", NULL, P->count, P->box, ulen, utime, &ho, err,
                              errlen);
     free(species);
     return D->traj ? 0 : -1;
@@ -145,6 +145,6 @@ void sd_particles_report(const sd_dm *dm)
 void sd_particles_report_output(const sd_dm *dm)
 {
     const pdomain *D = dm->data;
-    if (dm->g->output.trajectory[0])
-        printf("  trajectory: %s (%lld frames)\n", dm->g->output.trajectory, (long long)D->traj_frames);
+    if (dm->own_output)
+        printf("  trajectory: %s (%lld frames)\n", dm->own_output, (long long)D->traj_frames);
 }

@@ -20,8 +20,11 @@
 #include "probe.h"
 #include "run_status.h"
 #include "sched.h"
+#include "run_files.h"
+#include "runlog.h"
 #include "trace.h"
 #include "transfers.h"
+#include "writer.h"
 
 const char *sd_version(void) { return PACKAGE_VERSION; }
 
@@ -35,8 +38,7 @@ void sd_run_opts_init(sd_run_opts *o)
 size_t sd_run_opts_size(void) { return sizeof(sd_run_opts); }
 
 /* Every error line of a run: printed, and copied for the caller (sd_run_opts.errors). */
-static void say_error(const sd_run_opts *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void say_error(const sd_run_opts *o, const char *fmt, ...)
+void sd_run_say_error(const sd_run_opts *o, const char *fmt, ...)
 {
     char line[1400];
     va_list ap;
@@ -76,8 +78,15 @@ typedef struct run_state {
     char why[1024];
     sd_checks checks;
     double *latest;        /* latest value of each scalar */
-    int64_t field_steps, scalar_rows, last_step_done;
-    double last_commit;
+    int64_t last_step_done;
+    sd_run_files *files;
+    sd_runlog *log;
+    /* the log's progress lines: the tenth of the run reached, the last step logged and when */
+    int logged_tenth;
+    int64_t logged_step;
+    double logged_at;
+    sd_writer *writer;     /* writes the records handed to it, in order, on its own thread */
+    sd_writer_stats wst;
     int nfields_out, nscalars_out;
     int profile;           /* StarPU profiling on: task times from its records, bus counters */
     sd_transfers xfer;
@@ -106,42 +115,22 @@ static void check_scalars(run_state *s, const sd_record *r)
 static void handle_record(run_state *s, sd_record *r)
 {
     const sd_graph *g = s->g;
-    char err[1024];
-    double t = r->step * g->run.dt;
     if (r->error) fail(s, r->error_status ? r->error_status : SD_EXIT_CHECK, "%s", r->error);
-    if (r->is_field) {
-        if (s->failed == SD_EXIT_RUNTIME) return; /* writing failed before: write nothing more */
-        int w = s->dm->cls->write_snapshot(s->dm, r, s->out, err, sizeof err);
-        if (w < 0) fail(s, SD_EXIT_RUNTIME, "%s", err);
-        else if (w > 0) s->field_steps++, s->last_commit = now();
-        return;
+    if (!r->is_field) {
+        for (int i = 0; i < g->nscalars; i++)
+            if (r->computed[i]) s->latest[i] = r->value[i];
+        if (r->step > s->last_step_done) s->last_step_done = r->step;
+        check_scalars(s, r);
     }
-    for (int i = 0; i < g->nscalars; i++)
-        if (r->computed[i]) s->latest[i] = r->value[i];
-    if (r->step > s->last_step_done) s->last_step_done = r->step;
-    check_scalars(s, r);
-    if (s->dm->cls->on_scalars &&
-        s->dm->cls->on_scalars(s->dm, r, s->o->quiet, s->failed != SD_EXIT_RUNTIME, err, sizeof err) < 0)
-        fail(s, SD_EXIT_RUNTIME, "%s", err);
-    int64_t every = g->output.scalars_every;
-    if (!s->out || every <= 0 || r->step % every || s->failed == SD_EXIT_RUNTIME) return;
-    double row[32];
-    int any = 0;
-    for (int i = 0; i < g->output.nscalars; i++) {
-        int sc = g->output.scalar[i];
-        row[i] = r->computed[sc] ? r->value[sc] : NAN;
-        any |= r->computed[sc];
-    }
-    if (!any) return;
-    if (sd_h5out_append_scalars(s->out, r->step, t, row, err, sizeof err) < 0) {
-        fail(s, SD_EXIT_RUNTIME, "%s", err);
-        return;
-    }
-    s->scalar_rows++;
-    if (now() - s->last_commit > 1.0) {
-        if (sd_h5out_commit(s->out, err, sizeof err) < 0) fail(s, SD_EXIT_RUNTIME, "%s", err);
-        s->last_commit = now();
-    }
+    /* written (and freed) by the writer thread, in order; nothing more once writing failed */
+    sd_writer_push(s->writer, r, s->failed != SD_EXIT_RUNTIME);
+}
+
+/* A failed write stops the run like any runtime error. */
+static void take_writer_error(run_state *s)
+{
+    char msg[1024];
+    if (sd_writer_failed(s->writer, msg, sizeof msg)) fail(s, SD_EXIT_RUNTIME, "%s", msg);
 }
 
 /* A task's fatal error (a CUDA failure) overrides whatever else failed: the data after it cannot be
@@ -161,28 +150,44 @@ static void drain_records(run_state *s, int wait)
         if (r) {
             take_fatal(s);
             handle_record(s, r);
-            sd_record_free(r);
             continue;
         }
+        take_writer_error(s);
         if (!wait || !sd_engine_pending(s->e)) return;
         starpu_task_wait_for_all();
     }
 }
 
-static void progress(run_state *s, int64_t step, double t0, int final)
+/* On a terminal, a line redrawn in place; in the log, a line at each tenth of the run, at least
+ * every 10 s, and at its end. */
+static void progress(run_state *s, int64_t step, double t0, int tty, int final)
 {
     static double last;
     double t = now();
-    if (!final && t - last < 0.25) return;
-    last = t;
+    int tenth = (int)(step * 10 / (s->steps > 0 ? s->steps : 1));
+    if (s->logged_at == 0) s->logged_at = t0;
+    int to_log = final ? step != s->logged_step : tenth != s->logged_tenth || t - s->logged_at >= 10.0;
+    if (!to_log && (!tty || t - last < 0.25)) return;
+    char line[512];
     double rate = (step) / fmax(t - t0, 1e-9), eta = (s->steps - step) / fmax(rate, 1e-9);
-    fprintf(stderr, "\r\033[Kstep %lld/%lld  %.1f steps/s  ETA %.1f s", (long long)step, (long long)s->steps, rate, eta);
-    for (int i = 0, shown = 0; i < s->g->nscalars && shown < 3; i++)
+    int n = snprintf(line, sizeof line, "step %lld/%lld  %.1f steps/s  ETA %.1f s", (long long)step, (long long)s->steps, rate, eta);
+    for (int i = 0, shown = 0; i < s->g->nscalars && shown < 3 && n < (int)sizeof line; i++)
         if (strncmp(s->g->scalars[i].name, "__", 2) && !isnan(s->latest[i])) {
-            fprintf(stderr, "  %s=%.6g", s->g->scalars[i].name, s->latest[i]);
+            n += snprintf(line + n, sizeof line - n, "  %s=%.6g", s->g->scalars[i].name, s->latest[i]);
             shown++;
         }
-    if (final) fputc('\n', stderr);
+    if (tty && (final || t - last >= 0.25)) {
+        FILE *term = sd_runlog_terminal(s->log);
+        fprintf(term, "\r\033[K%s", line);
+        if (final) fputc('\n', term);
+        last = t;
+    }
+    if (to_log) {
+        sd_runlog_line(s->log, "%s", line);
+        s->logged_step = step;
+        s->logged_at = t;
+    }
+    s->logged_tenth = tenth;
 }
 
 /* The caller's progress callback; a non-zero answer stops the run as Ctrl-C does. */
@@ -233,11 +238,15 @@ static void summary(run_state *s, int64_t steps_done, double wall, double run_wa
         printf("\n");
     }
     if (s->out_path && !cls->run_file_fields)
-        printf("  output: %s (%lld scalar rows)\n", s->out_path, (long long)s->scalar_rows);
+        printf("  output: %s (%lld scalar rows)\n", s->out_path, (long long)s->wst.scalar_rows);
     else if (s->out_path)
-        printf("  output: %s (%lld field steps, %lld scalar rows)\n", s->out_path, (long long)s->field_steps,
-               (long long)s->scalar_rows);
+        printf("  output: %s (%lld field steps, %lld scalar rows)\n", s->out_path, (long long)s->wst.field_steps,
+               (long long)s->wst.scalar_rows);
     if (cls->report_output) cls->report_output(s->dm);
+    if (s->out_path || s->dm->own_output)
+        printf("  output writer: %.3f s writing on its own thread; the run waited %.3f s for room in its queue "
+               "(peak %.1f MB) and %.3f s for it after the last task\n", s->wst.write_s, s->wst.wait_full_s,
+               s->wst.peak_bytes / 1e6, s->wst.wait_end_s);
     sd_checks_report(&s->checks, steps_done, stdout);
 }
 
@@ -271,7 +280,7 @@ static int setup_output(run_state *s, const char *path, const char *sched, int n
     s->out = sd_h5out_create(path, &meta, ndim, shape, spacing, g->output.nfields, fnames, dtypes, ncomp,
                              g->output.nscalars, snames, err, sizeof err);
     if (!s->out) {
-        say_error(s->o, "%s", err);
+        sd_run_say_error(s->o, "%s", err);
         return -1;
     }
     s->out_path = path;
@@ -380,22 +389,14 @@ static void env_restore(env_saved *sv, int n)
     }
 }
 
-int sd_run(const sd_graph *g, const sd_run_opts *o)
+int sd_run_loop(const sd_graph *g, const sd_run_opts *o, sd_run_files *files, sd_runlog *log)
 {
-    run_state S = {.g = g, .o = o}, *s = &S;
-    if (o->errors && o->errors_len) o->errors[0] = 0;
-    char clash[1200]; /* --out may name the file the graph reads: refuse before touching it */
-    if (sd_graph_output_clash(g, o->out, clash, sizeof clash)) {
-        say_error(o, "%s: %s", g->path, clash);
-        return SD_EXIT_BADGRAPH;
-    }
+    run_state S = {.g = g, .o = o, .files = files, .log = log, .logged_step = -1}, *s = &S;
     /* Ctrl-C from the very start: an interrupt during set-up ends the run before step 1. */
     interrupted = 0;
     struct sigaction sa = {.sa_handler = on_sigint}, old;
     sigemptyset(&sa.sa_mask);
     sigaction(SIGINT, &sa, &old);
-    /* a file-size limit then fails the write (EFBIG, reported) instead of killing the process */
-    signal(SIGXFSZ, SIG_IGN);
     s->steps = o->steps > 0 ? o->steps : g->run.steps;
     env_saved env[SD_NENV];
     int nenv = 0;
@@ -412,7 +413,7 @@ int sd_run(const sd_graph *g, const sd_run_opts *o)
     if (o->calibrate) env_set(env, &nenv, "STARPU_CALIBRATE", "1");
     int ndev = sd_probe_cuda_devices();
     if (o->arch == SD_ARCH_CUDA && ndev == 0) {
-        say_error(o, "%s: a CUDA-only run needs a CUDA device, and none is available (stardag built with "
+        sd_run_say_error(o, "%s: a CUDA-only run needs a CUDA device, and none is available (stardag built with "
                 "CUDA: %s)", g->path,
 #ifdef SD_HAVE_CUDA
                 "yes"
@@ -433,14 +434,14 @@ int sd_run(const sd_graph *g, const sd_run_opts *o)
     else if (!sd_sched_known(sched)) {
         char why[2048];
         sd_sched_refusal(sched, o->sched && *o->sched ? "--sched" : "STARPU_SCHED in the environment", why, sizeof why);
-        say_error(o, "%s", why);
+        sd_run_say_error(o, "%s", why);
         env_restore(env, nenv);
         sigaction(SIGINT, &old, NULL);
         return SD_EXIT_BADGRAPH;
     }
     int ret = starpu_init(&conf);
     if (ret != 0) {
-        say_error(o, "StarPU failed to start (error %d)%s", ret, ret == -ENODEV ? ": no worker available" : "");
+        sd_run_say_error(o, "StarPU failed to start (error %d)%s", ret, ret == -ENODEV ? ": no worker available" : "");
         env_restore(env, nenv);
         sigaction(SIGINT, &old, NULL);
         return SD_EXIT_RUNTIME;
@@ -452,7 +453,7 @@ int sd_run(const sd_graph *g, const sd_run_opts *o)
         sd_transfers_init(&s->xfer);
     }
     if (o->trace && *o->trace && !(s->trace = sd_trace_new())) {
-        say_error(o, "out of memory for the trace");
+        sd_run_say_error(o, "out of memory for the trace");
         starpu_shutdown();
         env_restore(env, nenv);
         sigaction(SIGINT, &old, NULL);
@@ -463,7 +464,7 @@ int sd_run(const sd_graph *g, const sd_run_opts *o)
     s->t0_us = starpu_timing_now();
     sd_engine_opts eo = {.use_models = !strncmp(sched, "dm", 2) || strstr(sched, "heft") != NULL,
                          .arch = o->arch, .profile = s->profile, .trace = s->trace, .t0_us = s->t0_us};
-    sd_dm_opts dmo = {.ncpu = ncpu, .ncuda = ncuda};
+    sd_dm_opts dmo = {.ncpu = ncpu, .ncuda = ncuda, .own_output = files->own};
     memcpy(dmo.parts, o->tile, sizeof dmo.parts);
     s->e = sd_engine_create(g, &eo, err, sizeof err);
     if (s->e) s->dm = sd_dm_create(g, s->e, &dmo, err, sizeof err);
@@ -474,7 +475,7 @@ int sd_run(const sd_graph *g, const sd_run_opts *o)
         status = SD_EXIT_BADGRAPH;
     }
     if (!s->dm || status) {
-        say_error(o, "%s: %s", g->path, err);
+        sd_run_say_error(o, "%s: %s", g->path, err);
         sd_dm_release(s->dm);
         sd_engine_release(s->e);
         sd_dm_destroy(s->dm);
@@ -487,18 +488,29 @@ int sd_run(const sd_graph *g, const sd_run_opts *o)
     }
     s->latest = malloc((g->nscalars + 1) * sizeof(double));
     if (sd_checks_init(&s->checks, g) < 0 || !s->latest) {
-        say_error(o, "out of memory");
+        sd_run_say_error(o, "out of memory");
         status = SD_EXIT_RUNTIME;
         goto done;
     }
     for (int i = 0; i < g->nscalars; i++) s->latest[i] = NAN;
-    const char *path = o->out ? o->out : g->output.file;
-    if (path && *path && (g->output.nfields || g->output.nscalars) && setup_output(s, path, sched, ncpu) < 0) {
+    if (o->overwrite && sd_run_files_set_aside(files, err, sizeof err) < 0) {
+        sd_run_say_error(o, "%s", err);
+        status = SD_EXIT_RUNTIME;
+        goto done;
+    }
+    if (files->out && setup_output(s, files->out, sched, ncpu) < 0) {
         status = SD_EXIT_RUNTIME;
         goto done;
     }
     if (s->dm->cls->open_output && s->dm->cls->open_output(s->dm, s->out, err, sizeof err) < 0) {
-        say_error(o, "%s", err);
+        sd_run_say_error(o, "%s", err);
+        status = SD_EXIT_RUNTIME;
+        goto done;
+    }
+    sd_run_files_drop_aside(files); /* the new files exist */
+    sd_writer_conf wc = {.g = g, .dm = s->dm, .out = s->out, .quiet = o->quiet, .max_bytes = files->queue_bytes};
+    if (!(s->writer = sd_writer_start(&wc, err, sizeof err))) {
+        sd_run_say_error(o, "%s", err);
         status = SD_EXIT_RUNTIME;
         goto done;
     }
@@ -511,7 +523,6 @@ int sd_run(const sd_graph *g, const sd_run_opts *o)
     sd_engine_seal(s->e);
     starpu_task_wait_for_all(); /* the step-loop timing starts after the init ops */
     double t0 = now();
-    s->last_commit = t0;
     int64_t step = 0, per_step_max = 1, inflight = g->run.max_inflight > 0 ? g->run.max_inflight : 4;
     if (o->max_inflight > 0) inflight = o->max_inflight;
     while (step < s->steps && !s->failed && !interrupted) {
@@ -528,7 +539,7 @@ int sd_run(const sd_graph *g, const sd_run_opts *o)
         starpu_task_wait_for_n_submitted((unsigned)(inflight * per_step_max));
         sample_transfers(s);
         if (o->progress) call_progress(s, step, t0, 0);
-        else if (tty) progress(s, step, t0, 0);
+        progress(s, step, t0, tty && !o->progress, 0); /* also the log's milestones */
     }
     starpu_task_wait_for_all();
     double wall = now() - t0;
@@ -536,26 +547,28 @@ int sd_run(const sd_graph *g, const sd_run_opts *o)
     take_fatal(s);
     sample_transfers(s);
     if (o->progress) call_progress(s, step, t0, 1);
-    else if (tty) progress(s, step, t0, 1);
+    progress(s, step, t0, tty && !o->progress, 1);
+    sd_writer_finish(s->writer, &s->wst); /* everything handed over is written */
+    take_writer_error(s);
 
     if (interrupted && !s->failed) fail(s, SD_EXIT_INTERRUPTED, "interrupted at step %lld: stopped submitting, "
                                         "finished the tasks in flight and wrote what was complete", (long long)step);
     status = s->failed;
     if (s->out && write_run_table(s, wall, err, sizeof err) < 0) {
-        say_error(o, "%s", err);
+        sd_run_say_error(o, "%s", err);
         if (!status) status = SD_EXIT_RUNTIME;
     }
     if (s->out) {
         const char *st = sd_run_status_str(sd_run_status_of_exit(status));
         if (sd_h5out_close(s->out, st, step, wall, err, sizeof err) < 0) {
-            say_error(o, "%s", err);
+            sd_run_say_error(o, "%s", err);
             if (!status) status = SD_EXIT_RUNTIME;
         }
         s->out = NULL;
     }
     if (s->dm->cls->close_output &&
         s->dm->cls->close_output(s->dm, sd_run_status_str(sd_run_status_of_exit(status)), step, err, sizeof err) < 0) {
-        say_error(o, "%s", err);
+        sd_run_say_error(o, "%s", err);
         if (!status) status = SD_EXIT_RUNTIME;
     }
     if (!o->quiet) summary(s, step, wall, now() - t_start, sched, ncpu);
@@ -563,14 +576,15 @@ int sd_run(const sd_graph *g, const sd_run_opts *o)
     if (unevaluated && !status) /* not a failure: a short trial run may end before a diagnostic step */
         fprintf(stderr, "stardag: %s: warning: %d check%s never evaluated: the run ended before %s first evaluation "
                 "(see the summary)\n", g->path, unevaluated, unevaluated == 1 ? " was" : "s were", unevaluated == 1 ? "its" : "their");
-    if (status && *s->why) say_error(o, "%s: %s", g->path, s->why);
+    if (status && *s->why) sd_run_say_error(o, "%s: %s", g->path, s->why);
     if (s->trace) {
         if (write_trace(s, err, sizeof err) < 0) {
-            say_error(o, "%s", err);
+            sd_run_say_error(o, "%s", err);
             if (!status) status = SD_EXIT_RUNTIME;
         } else if (!o->quiet) printf("  trace: %s\n", o->trace);
     }
 done:
+    sd_writer_free(s->writer);
     if (s->out) sd_h5out_close(s->out, sd_run_status_str(SD_RUN_FAILED), 0, 0, err, sizeof err);
     sd_dm_release(s->dm);
     sd_engine_release(s->e);
@@ -580,6 +594,7 @@ done:
     sd_dm_destroy(s->dm);
     sd_engine_free(s->e);
     sd_trace_free(s->trace);
+    sd_run_files_restore(files); /* creating the new files failed: the old ones again */
     env_restore(env, nenv);
     sigaction(SIGINT, &old, NULL);
     return status;

@@ -18,6 +18,7 @@ typedef struct sd_record {
     int64_t step;
     int field;                 /* snapshots: the field, or -1 for a domain's own kind (a particle frame) */
     void *data;                /* snapshots: the data, laid out as the domain documents */
+    size_t bytes;              /* snapshots: the size of data (the output queue's memory bound counts it) */
     char *error;               /* set by a task that found the run cannot go on (particle lost, ...) */
     int error_status;          /* the exit status that error stands for (SD_EXIT_CHECK, SD_EXIT_RUNTIME) */
     double *value;             /* scalar records: one per graph scalar, NaN where not computed */

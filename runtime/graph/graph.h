@@ -174,6 +174,7 @@ typedef struct sd_goutput {
     int64_t scalars_every; /* 0 = never */
     char trajectory[512];  /* particles: H5MD trajectory path (positions, velocities, box); empty = none */
     int64_t trajectory_every; /* frames every N steps (and at the last step) */
+    char log[512];     /* the run's log file; empty = beside the output file */
 } sd_goutput;
 
 typedef struct sd_grun {

@@ -72,7 +72,7 @@ static void load_trajectory(loader *L, const yaml_node_t *k, const yaml_node_t *
 
 void sd_ld_load_output(loader *L, const yaml_node_t *m)
 {
-    static const char *const keys[] = {"file", "fields", "scalars", "trajectory", NULL};
+    static const char *const keys[] = {"file", "fields", "scalars", "trajectory", "log", NULL};
     static const char *const skeys[] = {"names", "every", NULL};
     sd_goutput *o = &L->g->output;
     if (is_null(m)) return;
@@ -83,6 +83,10 @@ void sd_ld_load_output(loader *L, const yaml_node_t *m)
         const char *kk = sval(k);
         if (!strcmp(kk, "file")) {
             get_path(L, v, o->file, sizeof o->file, "output file");
+            continue;
+        }
+        if (!strcmp(kk, "log")) {
+            get_path(L, v, o->log, sizeof o->log, "log file");
             continue;
         }
         if (!strcmp(kk, "trajectory")) {

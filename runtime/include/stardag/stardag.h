@@ -84,6 +84,9 @@ typedef struct sd_run_opts {
     char *errors;         /* non-NULL: the run's error messages (the lines it prints to stderr) are also
                              copied here, one per line, truncated to errors_len */
     size_t errors_len;
+    const char *log;      /* the log file; NULL: output.log or beside the output file; "" none */
+    const char *trajectory; /* overrides output.trajectory's file; "" none */
+    int overwrite;        /* replace existing output files (else the run refuses to start) */
 } sd_run_opts;
 
 void sd_run_opts_init(sd_run_opts *o);

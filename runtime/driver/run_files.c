@@ -1,0 +1,177 @@
+/* run_files.c - which files a run writes; the refusal to replace existing ones silently, and with
+ * --overwrite their replacement only once the new ones exist; sd_run: the run inside its log. */
+#include <errno.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+#include "config.h"
+#include "h5out.h"
+#include "run_files.h"
+#include "runlog.h"
+
+/* path with its extension (after the last '.' of its last component) replaced by .log; a path
+ * that would not change (x.log) gets .log appended. */
+static int log_beside(const char *path, char *buf, size_t len)
+{
+    const char *slash = strrchr(path, '/'), *base = slash ? slash + 1 : path, *dot = strrchr(base, '.');
+    size_t n = dot && dot != base ? (size_t)(dot - path) : strlen(path);
+    if (dot && !strcmp(dot, ".log")) n = strlen(path);
+    if (n + 5 > len) return -1;
+    memcpy(buf, path, n);
+    memcpy(buf + n, ".log", 5);
+    return 0;
+}
+
+int sd_run_files_resolve(const sd_graph *g, const sd_run_opts *o, sd_run_files *f, char *err, size_t errlen)
+{
+    memset(f, 0, sizeof *f);
+    const int none = o->out && !*o->out; /* --out "": no file but those named by their own option */
+    const char *out = o->out ? o->out : g->output.file;
+    if (*out && (g->output.nfields || g->output.nscalars)) f->out = out;
+    if (o->trajectory && *o->trajectory && !g->output.trajectory[0]) {
+        snprintf(err, errlen, "--trajectory %s: %s has no output.trajectory (it writes no trajectory to move)",
+                 o->trajectory, g->path);
+        return -1;
+    }
+    const char *own = o->trajectory ? o->trajectory : none ? "" : g->output.trajectory;
+    if (*own) f->own = own;
+    if (o->trace && *o->trace) f->trace = o->trace;
+    if (f->out && g->output.nfields && sd_h5_xdmf_path_for(f->out, f->xmf, sizeof f->xmf) < 0) {
+        snprintf(err, errlen, "%s: the output file's name is too long", f->out);
+        return -1;
+    }
+    const char *log = o->log ? o->log : none ? "" : g->output.log;
+    if (strlen(log) >= sizeof f->log) {
+        snprintf(err, errlen, "%s: the log file's name is too long", log);
+        return -1;
+    }
+    if (*log) snprintf(f->log, sizeof f->log, "%s", log);
+    else if (!o->log && !none && (f->out || f->own) && log_beside(f->out ? f->out : f->own, f->log, sizeof f->log) < 0) {
+        snprintf(err, errlen, "%s: the output file's name is too long", f->out ? f->out : f->own);
+        return -1;
+    }
+    /* the writer's queue bound is the output's too: settled before anything starts */
+    const char *q = getenv("STARDAG_OUTPUT_QUEUE");
+    f->queue_bytes = (size_t)256 << 20;
+    if (q && *q) {
+        char *end;
+        errno = 0;
+        unsigned long long mib = strtoull(q, &end, 10);
+        if (errno || *end || end == q || *q == '-' || mib > ((size_t)-1 >> 21)) {
+            snprintf(err, errlen, "STARDAG_OUTPUT_QUEUE='%s': expected the output queue's size in MiB (an integer >= 0)", q);
+            return -1;
+        }
+        f->queue_bytes = (size_t)mib << 20;
+    }
+    const char *what[SD_RUN_FILE_MAX] = {"output file", "XDMF sidecar", "trajectory", "log", "trace"};
+    const char *path[SD_RUN_FILE_MAX] = {f->out, f->xmf, f->own, f->log, f->trace};
+    for (int i = 0; i < SD_RUN_FILE_MAX; i++)
+        for (int j = i + 1; j < SD_RUN_FILE_MAX; j++)
+            if (path[i] && *path[i] && path[j] && !strcmp(path[i], path[j])) {
+                snprintf(err, errlen, "the %s and the %s are both '%s' (expected different files)", what[i], what[j], path[i]);
+                return -1;
+            }
+    return 0;
+}
+
+int sd_run_files_refuse_existing(const sd_run_files *f, const sd_run_opts *o)
+{
+    if (o->overwrite) return 0;
+    /* the remedy names the option that moves each file */
+    const char *path[SD_RUN_FILE_MAX] = {f->out, f->xmf, f->own, f->log, f->trace};
+    const char *opt[SD_RUN_FILE_MAX] = {"--out", "--out", "--trajectory", "--log", "--trace"};
+    int n = 0;
+    for (int i = 0; i < SD_RUN_FILE_MAX; i++) {
+        struct stat st;
+        if (!path[i] || !*path[i] || lstat(path[i], &st) < 0) continue;
+        sd_run_say_error(o, "%s exists: pass --overwrite, remove it, or choose another %s", path[i], opt[i]);
+        n++;
+    }
+    return n;
+}
+
+static const char *aside_path(const sd_run_files *f, int i) { return i == 0 ? f->out : i == 1 ? f->xmf : f->own; }
+
+static void aside_name(const char *path, char *buf, size_t len) { snprintf(buf, len, "%s.replaced", path); }
+
+int sd_run_files_set_aside(sd_run_files *f, char *err, size_t errlen)
+{
+    char old[SD_RUN_PATH_MAX + 16];
+    for (int i = 0; i < (int)sizeof f->aside; i++) {
+        const char *p = aside_path(f, i);
+        struct stat st;
+        if (!p || !*p || lstat(p, &st) < 0) continue;
+        aside_name(p, old, sizeof old);
+        if (rename(p, old) < 0) {
+            snprintf(err, errlen, "%s: cannot move the old file aside to %s: %s", p, old, strerror(errno));
+            sd_run_files_restore(f);
+            return -1;
+        }
+        f->aside[i] = 1;
+    }
+    return 0;
+}
+
+void sd_run_files_drop_aside(sd_run_files *f)
+{
+    char old[SD_RUN_PATH_MAX + 16];
+    for (int i = 0; i < (int)sizeof f->aside; i++)
+        if (f->aside[i]) {
+            aside_name(aside_path(f, i), old, sizeof old);
+            if (unlink(old) < 0) fprintf(stderr, "stardag: warning: cannot remove the replaced file %s: %s\n", old, strerror(errno));
+            f->aside[i] = 0;
+        }
+}
+
+void sd_run_files_restore(sd_run_files *f)
+{
+    char old[SD_RUN_PATH_MAX + 16];
+    for (int i = 0; i < (int)sizeof f->aside; i++)
+        if (f->aside[i]) {
+            const char *p = aside_path(f, i);
+            aside_name(p, old, sizeof old);
+            if (rename(old, p) < 0)
+                fprintf(stderr, "stardag: %s: cannot put the old file back from %s: %s\n", p, old, strerror(errno));
+            f->aside[i] = 0;
+        }
+}
+
+int sd_run(const sd_graph *g, const sd_run_opts *o)
+{
+    /* a file-size limit then fails the write (EFBIG, reported) instead of killing the process */
+    signal(SIGXFSZ, SIG_IGN);
+    if (o->errors && o->errors_len) o->errors[0] = 0;
+    char clash[1200]; /* --out may name the file the graph reads: refuse before touching it */
+    if (sd_graph_output_clash(g, o->out, clash, sizeof clash)) {
+        sd_run_say_error(o, "%s: %s", g->path, clash);
+        return SD_EXIT_BADGRAPH;
+    }
+    sd_run_files files;
+    char err[1024];
+    if (sd_run_files_resolve(g, o, &files, err, sizeof err) < 0) {
+        sd_run_say_error(o, "%s: %s", g->path, err);
+        return SD_EXIT_BADGRAPH;
+    }
+    if (sd_run_files_refuse_existing(&files, o) > 0) return SD_EXIT_BADGRAPH;
+    sd_runlog *log = NULL;
+    if (files.log[0] && !(log = sd_runlog_open(files.log, err, sizeof err))) {
+        sd_run_say_error(o, "%s", err);
+        return SD_EXIT_RUNTIME;
+    }
+    char host[256] = "", start[64] = "";
+    gethostname(host, sizeof host - 1);
+    time_t tt = time(NULL);
+    strftime(start, sizeof start, "%Y-%m-%dT%H:%M:%SZ", gmtime(&tt));
+    sd_runlog_line(log, "stardag %s: %s", PACKAGE_VERSION, o->cmdline ? o->cmdline : g->path);
+    sd_runlog_line(log, "graph %s, host %s, started %s", g->path, host, start);
+    int status = sd_run_loop(g, o, &files, log);
+    sd_runlog_line(log, "exit status %d", status);
+    if (sd_runlog_close(log, err, sizeof err) < 0) {
+        sd_run_say_error(o, "%s", err);
+        if (!status) status = SD_EXIT_RUNTIME;
+    }
+    return status;
+}

@@ -1,0 +1,49 @@
+/* run_files.h - the files a run writes (its HDF5 file and XDMF sidecar, the domain's own output
+ * such as a particle trajectory, the log, the trace), resolved from the graph and the options, and
+ * the rule that an existing one is never replaced unless the user said so (--overwrite). */
+#ifndef SD_RUN_FILES_H
+#define SD_RUN_FILES_H
+#include <stddef.h>
+#include <stdio.h>
+#include "graph.h"
+#include "stardag/stardag.h"
+
+enum { SD_RUN_FILE_MAX = 5, SD_RUN_PATH_MAX = 4096 };
+
+typedef struct sd_run_files {
+    const char *out;   /* the run's HDF5 file (fields, scalars, /run); NULL when the run writes none */
+    const char *own;   /* the domain's own output (a particle trajectory); NULL for none */
+    const char *trace; /* --trace; NULL for none */
+    char xmf[SD_RUN_PATH_MAX]; /* the XDMF sidecar when the run writes fields, else "" */
+    char log[SD_RUN_PATH_MAX]; /* the log, else "" */
+    size_t queue_bytes; /* the output writer's queue bound: STARDAG_OUTPUT_QUEUE MiB, default 256 */
+    unsigned char aside[3]; /* out, xmf, own: an old file was moved to NAME.replaced */
+} sd_run_files;
+
+/* What the graph and the options ask for: --out "" disables every file but those --log,
+ * --trajectory and --trace name; the log is --log, output.log, or the output file's (else the
+ * trajectory's) name with its extension replaced by .log. 0, or -1 with a message (two outputs
+ * with the same name, a bad STARDAG_OUTPUT_QUEUE). */
+int sd_run_files_resolve(const sd_graph *g, const sd_run_opts *o, sd_run_files *f, char *err, size_t errlen);
+
+/* Without overwrite, reports (sd_run_say_error) one line per file that exists already, naming the
+ * remedy, and returns how many there were (the run must not start); with it, or when none exists, 0. */
+int sd_run_files_refuse_existing(const sd_run_files *f, const sd_run_opts *o);
+
+/* --overwrite: the existing run file, sidecar and trajectory are moved to NAME.replaced just before
+ * the run creates its own; once those are created, sd_run_files_drop_aside removes the old ones;
+ * if creating failed, sd_run_files_restore puts them back (over what the failed attempt left), so
+ * a replaced file is either the old one, whole, or the new run's. 0, or -1 with a message. */
+int sd_run_files_set_aside(sd_run_files *f, char *err, size_t errlen);
+void sd_run_files_drop_aside(sd_run_files *f);
+void sd_run_files_restore(sd_run_files *f);
+
+/* An error line: "stardag: LINE" on stderr, and appended to o->errors when the caller gave a buffer
+ * (the Python package's RunError). */
+void sd_run_say_error(const sd_run_opts *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+struct sd_runlog;
+/* The run itself (run.c), once its files are settled and its log (may be NULL) is open. */
+int sd_run_loop(const sd_graph *g, const sd_run_opts *o, sd_run_files *files, struct sd_runlog *log);
+
+#endif

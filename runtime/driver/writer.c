@@ -1,0 +1,194 @@
+/* writer.c - the output writer thread: a FIFO of completed records, written in order off the
+ * submitting thread. What a record becomes is the domain's (write_snapshot, on_scalars) and, for
+ * scalar rows, the run file's (sd_h5out_append_scalars; a commit at least every second). */
+#include <math.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include "h5out.h"
+#include "writer.h"
+
+typedef struct item {
+    sd_record *r;
+    int write;
+    struct item *next;
+} item;
+
+struct sd_writer {
+    sd_writer_conf c;
+    pthread_t thread;
+    pthread_mutex_t mu;
+    pthread_cond_t have_item, have_room;
+    item *head, *tail;
+    size_t bytes;        /* snapshot bytes queued or being written */
+    int stop;
+    int joined;
+    int failed;
+    char msg[1024];
+    sd_writer_stats st;
+    double last_commit;  /* writer thread only */
+};
+
+static double now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec + 1e-9 * ts.tv_nsec;
+}
+
+/* A scalar record: the domain's thermo table and observables, then the run file's row. */
+static int write_scalars(sd_writer *w, const sd_record *r, int write, char *err, size_t errlen)
+{
+    const sd_graph *g = w->c.g;
+    sd_dm *dm = w->c.dm;
+    if (dm->cls->on_scalars && dm->cls->on_scalars(dm, r, w->c.quiet, write, err, errlen) < 0) return -1;
+    int64_t every = g->output.scalars_every;
+    if (!write || !w->c.out || every <= 0 || r->step % every) return 0;
+    double row[32];
+    int any = 0;
+    for (int i = 0; i < g->output.nscalars; i++) {
+        int sc = g->output.scalar[i];
+        row[i] = r->computed[sc] ? r->value[sc] : NAN;
+        any |= r->computed[sc];
+    }
+    if (!any) return 0;
+    if (sd_h5out_append_scalars(w->c.out, r->step, r->step * g->run.dt, row, err, errlen) < 0) return -1;
+    w->st.scalar_rows++;
+    if (now() - w->last_commit > 1.0) {
+        if (sd_h5out_commit(w->c.out, err, errlen) < 0) return -1;
+        w->last_commit = now();
+    }
+    return 0;
+}
+
+static int write_record(sd_writer *w, const sd_record *r, int write, char *err, size_t errlen)
+{
+    if (!r->is_field) return write_scalars(w, r, write, err, errlen);
+    if (!write) return 0;
+    int rc = w->c.dm->cls->write_snapshot(w->c.dm, r, w->c.out, err, errlen);
+    if (rc > 0) {
+        w->st.field_steps++;
+        w->last_commit = now();
+    }
+    return rc < 0 ? -1 : 0;
+}
+
+static void *writer_main(void *arg)
+{
+    sd_writer *w = arg;
+    char err[1024];
+    pthread_mutex_lock(&w->mu);
+    for (;;) {
+        while (!w->head && !w->stop) pthread_cond_wait(&w->have_item, &w->mu);
+        item *it = w->head;
+        if (!it) break; /* stopped and drained */
+        w->head = it->next;
+        if (!w->head) w->tail = NULL;
+        int write = it->write && !w->failed;
+        pthread_mutex_unlock(&w->mu);
+
+        double t = now();
+        int rc = write_record(w, it->r, write, err, sizeof err);
+        w->st.write_s += now() - t;
+        size_t bytes = it->r->bytes;
+        sd_record_free(it->r);
+        free(it);
+
+        pthread_mutex_lock(&w->mu);
+        w->bytes -= bytes;
+        if (rc < 0 && !w->failed) {
+            w->failed = 1;
+            snprintf(w->msg, sizeof w->msg, "%s", err);
+        }
+        pthread_cond_broadcast(&w->have_room);
+    }
+    pthread_mutex_unlock(&w->mu);
+    return NULL;
+}
+
+sd_writer *sd_writer_start(const sd_writer_conf *c, char *err, size_t errlen)
+{
+    sd_writer *w = calloc(1, sizeof *w);
+    if (!w) {
+        snprintf(err, errlen, "out of memory for the output writer");
+        return NULL;
+    }
+    w->c = *c;
+    w->last_commit = now();
+    pthread_mutex_init(&w->mu, NULL);
+    pthread_cond_init(&w->have_item, NULL);
+    pthread_cond_init(&w->have_room, NULL);
+    int rc = pthread_create(&w->thread, NULL, writer_main, w);
+    if (rc) {
+        snprintf(err, errlen, "cannot start the output writer thread: %s", strerror(rc));
+        pthread_mutex_destroy(&w->mu);
+        pthread_cond_destroy(&w->have_item);
+        pthread_cond_destroy(&w->have_room);
+        free(w);
+        return NULL;
+    }
+    return w;
+}
+
+void sd_writer_push(sd_writer *w, sd_record *r, int write)
+{
+    item *it = malloc(sizeof *it);
+    pthread_mutex_lock(&w->mu);
+    if (!it) {
+        if (!w->failed) {
+            w->failed = 1;
+            snprintf(w->msg, sizeof w->msg, "out of memory queueing output for step %lld", (long long)r->step);
+        }
+        pthread_mutex_unlock(&w->mu);
+        sd_record_free(r);
+        return;
+    }
+    *it = (item){r, write, NULL};
+    if (w->bytes > 0 && w->bytes + r->bytes > w->c.max_bytes && !w->failed) {
+        double t = now();
+        while (w->bytes > 0 && w->bytes + r->bytes > w->c.max_bytes && !w->failed)
+            pthread_cond_wait(&w->have_room, &w->mu);
+        w->st.wait_full_s += now() - t;
+    }
+    if (w->tail) w->tail->next = it;
+    else w->head = it;
+    w->tail = it;
+    w->bytes += r->bytes;
+    if (w->bytes > w->st.peak_bytes) w->st.peak_bytes = w->bytes;
+    pthread_cond_signal(&w->have_item);
+    pthread_mutex_unlock(&w->mu);
+}
+
+int sd_writer_failed(sd_writer *w, char *msg, size_t len)
+{
+    pthread_mutex_lock(&w->mu);
+    int f = w->failed;
+    if (f) snprintf(msg, len, "%s", w->msg);
+    pthread_mutex_unlock(&w->mu);
+    return f;
+}
+
+void sd_writer_finish(sd_writer *w, sd_writer_stats *st)
+{
+    double t = now();
+    pthread_mutex_lock(&w->mu);
+    w->stop = 1;
+    pthread_cond_signal(&w->have_item);
+    pthread_mutex_unlock(&w->mu);
+    pthread_join(w->thread, NULL);
+    w->joined = 1;
+    w->st.wait_end_s = now() - t;
+    if (st) *st = w->st;
+}
+
+void sd_writer_free(sd_writer *w)
+{
+    if (!w) return;
+    if (!w->joined) sd_writer_finish(w, NULL);
+    pthread_mutex_destroy(&w->mu);
+    pthread_cond_destroy(&w->have_item);
+    pthread_cond_destroy(&w->have_room);
+    free(w);
+}
