@@ -14,7 +14,7 @@ attr() { h5dump -a "$2/$3" "$1" 2>/dev/null | sed -n 's/^ *(0): //p' | tr -d '"'
 vals() { h5dump -A 0 -m %.17g -y -w 0 -d "$2" "$1" | sed -n '/DATA {/,/}/p' | sed '1d;$d' | tr ',' '\n' | sed 's/ //g;/^$/d'; }
 
 # 1. A metal-units argon run (864 atoms, 200 steps, a frame every 50).
-runrc "$sd" run "$metal" --quiet --out m.h5
+runrc "$sd" run --overwrite "$metal" --quiet --out m.h5
 t "argon in metal units: runs (exit 0)" test "$(rc)" = 0
 t "trajectory status completed, like the run file's" \
   test "$(attr argon-metal.h5md / status)" = completed -a "$(attr m.h5 / status)" = completed
@@ -38,7 +38,7 @@ t "h5md author and creator" test "$(attr argon-metal.h5md /h5md/creator name)" =
 cp argon-metal.h5md metal.h5md # section 3 writes argon-metal.h5md again
 
 # 2. The same system in real units (nm): unit attributes nm, nm ps-1.
-runrc "$sd" run "$real" --set cells=6 --steps 200 --quiet --out r.h5
+runrc "$sd" run --overwrite "$real" --set cells=6 --steps 200 --quiet --out r.h5
 t "argon in real units: runs" test "$(rc)" = 0
 t "real: position unit nm, velocity nm ps-1" \
   test "$(attr argon-nvt.h5md /particles/trajectory/position/value unit)" = nm -a \
@@ -47,11 +47,11 @@ t "real: /parameters unit_system real" test "$(attr argon-nvt.h5md /parameters u
 
 # 3. How a run ended, in the trajectory: a failed check, an interrupt.
 sed 's/^run:$/checks:\n  - range: {scalar: temp, min: 1000, max: 2000}\nrun:/' "$metal" >bad.yaml
-runrc "$sd" run bad.yaml --quiet --out bad.h5
+runrc "$sd" run --overwrite bad.yaml --quiet --out bad.h5
 t "a failed check: exit 3" test "$(rc)" = 3
 t "a failed check: status 'check failed' in the trajectory and the run file" \
   test "$(attr argon-metal.h5md / status)" = "check failed" -a "$(attr bad.h5 / status)" = "check failed"
-"$sd" run "$lj" --set cells=8 --set drift_tol=1 --steps 100000000 --quiet --out int.h5 >/dev/null 2>&1 &
+"$sd" run --overwrite "$lj" --set cells=8 --set drift_tol=1 --steps 100000000 --quiet --out int.h5 >/dev/null 2>&1 &
 pid=$!
 i=0
 while [ $i -lt 200 ] && ! [ -s md-lj.h5md ]; do sleep 0.1; i=$((i + 1)); done
@@ -63,7 +63,7 @@ t "SIGINT: exit 130" test "$(rc)" = 130
 t "SIGINT: status interrupted in the trajectory and the run file" \
   test "$(attr md-lj.h5md / status)" = interrupted -a "$(attr int.h5 / status)" = interrupted
 t "SIGINT: steps_done recorded (> 0)" test "$(attr md-lj.h5md / steps_done)" -gt 0
-"$sd" run "$lj" --set cells=8 --set drift_tol=1 --steps 100000000 --quiet --out kill.h5 >/dev/null 2>&1 &
+"$sd" run --overwrite "$lj" --set cells=8 --set drift_tol=1 --steps 100000000 --quiet --out kill.h5 >/dev/null 2>&1 &
 pid=$!
 i=0
 while [ $i -lt 200 ] && ! [ -s kill.h5 ]; do sleep 0.1; i=$((i + 1)); done

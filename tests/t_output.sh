@@ -126,7 +126,7 @@ t "the message names the file, the field, the step and the reason" \
   grep -q "full.h5: cannot write field E at step [0-9]*: File too large" "$tmp/err"
 t "the run stopped early (far fewer than 100000 steps)" \
   sh -c "grep -q 'kg-packet: [0-9]* steps in' '$tmp/out' && ! grep -q 'kg-packet: 100000 steps' '$tmp/out'"
-t "the file opens, says error, and holds its committed field steps" \
-  sh -c "h5dump -a /status full.h5 | grep -q '\"error\"' && h5ls -r full.h5 | grep -q '/fields/E/00000100'"
+t "the file opens, says failed, and holds its committed field steps" \
+  sh -c "h5dump -a /status full.h5 | grep -q '\"failed\"' && h5ls -r full.h5 | grep -q '/fields/E/00000100'"
 t "the log has the error too" grep -q "full.h5: cannot write field E at step" full.log
 tap_end

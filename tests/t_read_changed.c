@@ -42,6 +42,7 @@ int main(void)
     o.quiet = 1;
     o.ncpu = 1;
     o.out = src;
+    o.overwrite = 1; /* the source is replaced; out.log of the first failed run is replaced by the second */
     ok(g6 && sd_run(g6, &o) == 0, "the source is overwritten with a 6 x 8 field");
     sd_graph_free(g6);
     o.out = out;

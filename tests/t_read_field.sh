@@ -5,7 +5,7 @@
 # and the mismatch at the op's file:line:col, with exit 2.
 . "$top_srcdir/tests/tap.sh"
 cd "$tmp" || exit 1
-run() { "$sd" run "$@" --quiet --ncpu 2; }
+run() { "$sd" run --overwrite "$@" --quiet --ncpu 2; }
 
 # ---- round trip: 2N steps == N steps, then N more from the output at steps N and N-1 ----------
 kg() { # kg INIT_OPS: a 3-D Klein-Gordon graph (periodic x and z, reflective y) with those init ops
@@ -65,7 +65,7 @@ run kg.yaml --steps 12 --out full.h5 --tiles 12x10x8
 t "round trip: the uninterrupted 12-step run" test -s full.h5
 run kg.yaml --out half.h5 --tiles 5x4x3
 t "round trip: the first 6 steps (other tiles)" test -s half.h5
-runrc "$sd" run restart.yaml --out rest.h5 --quiet --ncpu 2 --tiles 7x10x3
+runrc "$sd" run --overwrite restart.yaml --out rest.h5 --quiet --ncpu 2 --tiles 7x10x3
 t "round trip: the restart from steps 6 and 5 runs (exit 0)" test "$(rc)" = 0
 t "round trip: its summary counts the field-read tasks" sh -c "'$sd' run restart.yaml --out r2.h5 --ncpu 1 | grep -q 'field read'"
 for s in 1 6; do
@@ -195,7 +195,7 @@ runrc "$sd" check bad.yaml
 t "output.file that the graph reads is refused (exit 2)" test "$(rc)" = 2
 t "output.file that the graph reads: message" grep -qF "bad.yaml:28:9: the output file ./half.h5 is the file (as half.h5) the graph reads its initial state from: writing it would destroy what the run reads (expected another file)" "$tmp/err"
 cksum half.h5 >before.txt
-runrc "$sd" run restart.yaml --out half.h5 --quiet --ncpu 1
+runrc "$sd" run --overwrite restart.yaml --out half.h5 --quiet --ncpu 1
 t "--out naming the file read is refused (exit 2)" test "$(rc)" = 2
 t "--out naming the file read: message" grep -qF "stardag: restart.yaml: the output file half.h5 is the file the graph reads" "$tmp/err"
 t "--out naming the file read: the file is untouched" sh -c "cksum half.h5 | cmp -s - before.txt"

@@ -8,7 +8,7 @@
 data="$top_srcdir/tests/data/read"
 cd "$tmp" || exit 1
 cp "$data/mix.data" "$data/mix.xyz" .
-run() { "$sd" run "$@" --quiet --ncpu 2; }
+run() { "$sd" run --overwrite "$@" --quiet --ncpu 2; }
 
 # md READ [INIT]: an NVE Lennard-Jones mixture read from READ; INIT: extra init ops
 md() {
@@ -64,7 +64,7 @@ vcreate="  - op: md.velocity_create
 md "{file: mix.data}" >lmp.yaml
 runrc "$sd" check lmp.yaml
 t "LAMMPS data: count, box and type counts from the file" grep -q "lmp.yaml: ok (108 particles" "$tmp/out"
-runrc "$sd" run lmp.yaml --ncpu 2
+runrc "$sd" run --overwrite lmp.yaml --ncpu 2
 t "LAMMPS data with Velocities: the run conserves energy (exit 0)" test "$(rc)" = 0
 t "the summary notes the atoms wrapped into the box" grep -q "note: 2 of the atoms mix.data gives were outside the box and were wrapped into it" "$tmp/out"
 h5dump -y -d /particles/trajectory/species traj.h5md | sed -n '/DATA {/,/}/p' | tr -c '0-9' '\n' | grep -v '^$' | sort | uniq -c >species.txt
@@ -101,7 +101,7 @@ t "an H5MD group without a box needs box:" grep -qF "bad.yaml:3:3: domain.partic
 run lmp.yaml && mv traj.h5md full.h5md
 run lmp.yaml --steps 10 --tiles 2 && mv traj.h5md half.h5md
 md "{file: half.h5md, step: 10}" >rest.yaml
-runrc "$sd" run rest.yaml --steps 10 --quiet --ncpu 2 --tiles 1
+runrc "$sd" run --overwrite rest.yaml --steps 10 --quiet --ncpu 2 --tiles 1
 t "restart from the H5MD frame at step 10 (exit 0)" test "$(rc)" = 0
 mv traj.h5md rest.h5md
 # copy.yaml: the frame of in.h5md at step S written unchanged (no step ops) as frames 0 and 1
