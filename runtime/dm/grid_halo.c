@@ -138,3 +138,17 @@ void sd_halo_absorb(const sd_halo_geom *g, void *tile, const void *old, int d, i
     if (g->dtype == SD_F32) ABSORB(float, f32);
     else ABSORB(double, f64);
 }
+
+void sd_tile_copy_whole(const sd_halo_geom *g, const int64_t shape[3], const int64_t origin[3], char *tile,
+                        char *whole, int into_tile)
+{
+    size_t es = sd_dtype_size(g->dtype), row = (size_t)g->n[0] * es;
+    for (int c = 0; c < g->ncomp; c++)
+        for (int64_t k = 0; k < g->n[2]; k++)
+            for (int64_t j = 0; j < g->n[1]; j++) {
+                int64_t w = ((c * shape[2] + origin[2] + k) * shape[1] + origin[1] + j) * shape[0] + origin[0];
+                int64_t t = g->off + j * g->sy + k * g->sz + c * g->sc;
+                if (into_tile) memcpy(tile + t * es, whole + w * es, row);
+                else memcpy(whole + w * es, tile + t * es, row);
+            }
+}

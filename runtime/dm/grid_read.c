@@ -37,23 +37,12 @@ void sd_grid_read_free(sd_read_src *src)
     free(src);
 }
 
-/* Rows of the whole field into the tile's interior, x rows at a time (snapshot's loop, reversed). */
+/* Rows of the whole field into the tile's interior (the snapshot's copy, reversed). */
 void sd_grid_read_cpu(void *buffers[], void *cl_arg)
 {
     const sd_read_arg *ra = cl_arg;
     int64_t t0 = sd_ns_now();
-    const sd_halo_geom *g = ra->geom;
-    char *tile = (char *)STARPU_VECTOR_GET_PTR(buffers[0]);
-    const char *from = ra->src->data;
-    size_t es = sd_dtype_size(g->dtype), row = (size_t)g->n[0] * es;
-    for (int c = 0; c < g->ncomp; c++)
-        for (int64_t k = 0; k < g->n[2]; k++)
-            for (int64_t j = 0; j < g->n[1]; j++) {
-                int64_t src = ((c * ra->shape[2] + ra->origin[2] + k) * ra->shape[1] + ra->origin[1] + j) * ra->shape[0] +
-                              ra->origin[0];
-                int64_t dst = g->off + j * g->sy + k * g->sz + c * g->sc;
-                memcpy(tile + dst * es, from + src * es, row);
-            }
+    sd_tile_copy_whole(ra->geom, ra->shape, ra->origin, (char *)STARPU_VECTOR_GET_PTR(buffers[0]), ra->src->data, 1);
     sd_meter_add(&ra->m, t0);
     /* the last tile's task frees the values; the source record stays for the class to free */
     if (__atomic_sub_fetch(&ra->src->pending, 1, __ATOMIC_ACQ_REL) == 0) {

@@ -75,18 +75,7 @@ void sd_grid_snapshot_cpu(void *buffers[], void *cl_arg)
 {
     const snap_arg *sa = cl_arg;
     int64_t t0 = sd_ns_now();
-    const sd_halo_geom *g = sa->geom;
-    const char *tile = (const char *)STARPU_VECTOR_GET_PTR(buffers[0]);
-    char *dst = sa->rec->data;
-    size_t es = sd_dtype_size(g->dtype), row = (size_t)g->n[0] * es;
-    for (int c = 0; c < g->ncomp; c++)
-        for (int64_t k = 0; k < g->n[2]; k++)
-            for (int64_t j = 0; j < g->n[1]; j++) {
-                int64_t to = ((c * sa->shape[2] + sa->origin[2] + k) * sa->shape[1] + sa->origin[1] + j) * sa->shape[0] +
-                             sa->origin[0];
-                int64_t from = g->off + j * g->sy + k * g->sz + c * g->sc;
-                memcpy(dst + to * es, tile + from * es, row);
-            }
+    sd_tile_copy_whole(sa->geom, sa->shape, sa->origin, (char *)STARPU_VECTOR_GET_PTR(buffers[0]), sa->rec->data, 0);
     sd_meter_add(&sa->m, t0);
     sd_record_done(sa->rec);
 }

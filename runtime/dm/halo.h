@@ -48,6 +48,12 @@ void sd_halo_fixed(const sd_halo_geom *g, void *tile, int d, int side, double va
  * previous time level (same layout); without one the edge value is copied outwards. */
 void sd_halo_absorb(const sd_halo_geom *g, void *tile, const void *old, int d, int side, double k);
 
+/* A tile's interior and its place in the whole field (x fastest, components outermost; shape and
+ * origin in cells, x first), row by row: into_tile 1 copies whole -> tile (io.read_field), 0 copies
+ * tile -> whole (output snapshots). */
+void sd_tile_copy_whole(const sd_halo_geom *g, const int64_t shape[3], const int64_t origin[3], char *tile,
+                        char *whole, int into_tile);
+
 /* CUDA versions (halo.cu; linked into the library only when it is built with CUDA): the same
  * arguments plus a cudaStream_t; tile, face and old are device pointers, g is a host pointer (its
  * struct is passed by value to the launch). Asynchronous on the stream; same cells, same values
