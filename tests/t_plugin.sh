@@ -72,6 +72,11 @@ t "a pack from the path and --load of the same file: loaded once" test "$(grep -
 STARDAG_PLUGIN_PATH="$tmp/nonexistent" "$sd" codelets >out 2>err
 t "a STARDAG_PLUGIN_PATH directory that does not exist is refused (exit 2)" test $? = 2
 t "... naming it" grep -q "STARDAG_PLUGIN_PATH: $tmp/nonexistent: No such file or directory" err
+STARDAG_PLUGIN_PATH="$tmp/nonexistent" "$sd" run --load nothere.so --help >out 2>err
+t "--help answers (exit 0) whatever STARDAG_PLUGIN_PATH and --load hold" test $? = 0
+t "... with run's usage" grep -q "usage: stardag run FILE" out
+runrc "$sd" new-pack io
+t "new-pack io is refused: io.* are the loader's own ops (exit 2)" test "$(rc)" = 2
 
 # ---- refusals ----
 runrc "$sd" codelets --load nothere.so

@@ -144,6 +144,14 @@ def run_errors():
     e = raises(ValueError, g.run, steps=50, out="boom.h5", progress=boom, quiet=True)
     ok(e is not None and str(e) == "boom" and stardag.Run("boom.h5").steps < 50,
        "an exception in the callback stops the run and is raised")
+    e = raises(stardag.RunInterrupted, g.run, steps=5, out="", progress=lambda p: 1, quiet=True)
+    ok(e is None, "a truthy answer other than True (a count written, say) does not stop the run")
+    g.run(steps=3, out="old.h5", progress=False, quiet=True)
+    e = raises(stardag.RunError, g.run, steps=5, out="old.h5", overwrite=True, sched="nosuch", progress=False, quiet=True)
+    ok(e is not None and e.status == 2 and e.run is None and stardag.Run("old.h5").steps == 3,
+       "a failed run with overwrite=True keeps the old file, and its error's run is not the old file")
+    e = raises(stardag.StardagError, stardag.load_pack, "nothere.so")
+    ok(e is not None and "nothere.so: no such pack file" in str(e), "load_pack of a missing file: StardagError naming it")
     e = raises(stardag.StardagError, g.run, steps=5, out="", quiet=True, progress=lambda p: g.run(steps=1, out=""))
     ok(e is not None and "another run" in str(e), "a run inside a run is refused (StarPU is one per process)")
     ok(raises(ValueError, g.run, tiles="3x", out="") is not None and raises(ValueError, g.run, arch="gpu") is not None,

@@ -17,7 +17,7 @@ from .graph import Graph, load
 from .progress import Progress, ProgressBar
 from .run import Run, Scalars
 
-__all__ = ["load", "Graph", "Run", "Scalars", "compare", "Comparison", "Progress", "ProgressBar", "version",
+__all__ = ["load", "load_pack", "Graph", "Run", "Scalars", "compare", "Comparison", "Progress", "ProgressBar", "version",
            "library_path", "StardagError", "GraphError", "RunError", "CheckFailed", "RunInterrupted"]
 
 
@@ -25,3 +25,17 @@ def version():
     """The version of the libstardag in use."""
     from ._lib import lib
     return lib().sd_version().decode()
+
+
+def load_pack(path):
+    """Load a codelet pack (a .so built against stardag/pack.h), as ``stardag run --load PATH``:
+    its codelets become usable by graphs loaded afterwards. A bare name that is not a file here is
+    looked up in STARDAG_PLUGIN_PATH (whose packs are loaded at first use anyway). Loading a pack
+    twice does nothing; a missing file, a non-pack, another pack ABI or a name clash raises
+    StardagError with the reason."""
+    import ctypes
+    import os
+    from ._lib import lib
+    err = ctypes.create_string_buffer(2048)
+    if lib().sd_pack_load(os.fsencode(path), None, err, len(err)):
+        raise StardagError(err.value.decode(errors="replace"))

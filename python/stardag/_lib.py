@@ -82,6 +82,8 @@ def _declare(lib):
     sigs = {
         "sd_register_builtin_codelets": (None, []),
         "sd_version": (S, []),
+        "sd_pack_load": (I, [S, S, S, Z]),
+        "sd_pack_load_env": (I, [S, Z]),
         "sd_graph_load_ex": (P, [S, ctypes.POINTER(S), I, S, Z]),
         "sd_graph_parse_ex": (P, [S, S, ctypes.POINTER(S), I, S, Z]),
         "sd_graph_free": (None, [P]),
@@ -123,6 +125,9 @@ def lib():
             raise StardagError("%s has an sd_run_opts of %d bytes, this package expects %d: the package and the "
                                "library come from different builds" % (_path, size, ctypes.sizeof(RunOpts)))
         handle.sd_register_builtin_codelets()
+        err = ctypes.create_string_buffer(2048)  # STARDAG_PLUGIN_PATH's packs, as every stardag command loads them
+        if handle.sd_pack_load_env(err, len(err)):
+            raise StardagError(err.value.decode(errors="replace"))
         _lib = handle
     return _lib
 

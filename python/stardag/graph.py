@@ -118,7 +118,7 @@ class Graph:
         return Graph(_load(self.path, self._lib.sd_graph_text(self._ptr), merged), merged)
 
     def run(self, steps=None, out=None, tiles=None, sched=None, ncpu=None, ncuda=None, arch="any",
-            max_inflight=None, trace=None, log=None, overwrite=False, progress=True, quiet=False):
+            max_inflight=None, trace=None, log=None, trajectory=None, overwrite=False, progress=True, quiet=False):
         """Run the graph to completion and return its :class:`~stardag.Run`.
 
         steps: instead of the graph's run.steps. out: the output file instead of the graph's
@@ -126,6 +126,7 @@ class Graph:
         the number of blocks of a particle graph. sched, ncpu, ncuda, arch ("any", "cpu",
         "cuda"), max_inflight, trace (a Chrome/Perfetto JSON file): as ``stardag run``'s options
         (docs/user-guide.md). log: the run's log file instead of the one beside the output ("":
+        none). trajectory: a particle graph's trajectory file instead of output.trajectory's ("":
         none). overwrite: replace existing output, trajectory, log and trace files (otherwise an
         existing output or trace file is refused with FileExistsError, and any other with RunError,
         before anything runs). progress: True draws a bar on
@@ -163,6 +164,8 @@ class Graph:
             o.trace = os.fsencode(trace)
         if log is not None:
             o.log = os.fsencode(log)
+        if trajectory is not None:
+            o.trajectory = os.fsencode(trajectory)
         if max_inflight is not None:
             o.max_inflight = int(max_inflight)
         o.arch = _lib.ARCH[arch]
@@ -182,7 +185,7 @@ class Graph:
             try:
                 c = p.contents
                 scal = {names[i]: c.latest[i] for i in visible}
-                return 1 if show(Progress(c.step, c.steps, c.elapsed, bool(c.final), scal)) else 0
+                return 1 if show(Progress(c.step, c.steps, c.elapsed, bool(c.final), scal)) is True else 0
             except BaseException as e:  # an exception cannot cross the C frames: stop, re-raise after
                 raised.append(e)
                 return 1
@@ -192,6 +195,7 @@ class Graph:
             o.progress = keep
         sys.stdout.flush()  # what Python printed before comes before the run's own lines
         sys.stderr.flush()
+        before = _identity(path)  # a failed run leaves (or, with overwrite, puts back) the old file
         if not _running.acquire(blocking=False):
             raise StardagError("another run is in progress in this process (StarPU runs one at a time)")
         try:
@@ -200,7 +204,7 @@ class Graph:
             _running.release()
         _flush_c_stdio()
         from .run import Run
-        wrote = bool(path) and os.path.exists(path)
+        wrote = bool(path) and os.path.exists(path) and _identity(path) != before
         run = Run(os.path.abspath(path), status=status) if wrote else None  # valid after a chdir
         if raised:
             raise raised[0]
@@ -212,6 +216,15 @@ class Graph:
         if status == 130:
             raise RunInterrupted(message, run)
         raise RunError(status, message, run)
+
+
+def _identity(path):
+    """What tells one file from its replacement: device, inode, size, modification time."""
+    try:
+        st = os.stat(path) if path else None
+    except OSError:
+        return None
+    return st and (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)
 
 
 def _flush_c_stdio():

@@ -163,6 +163,12 @@ int sd_cmd_new_pack(int argc, char **argv)
                 name, NAME_MAX_LEN);
         return SD_EXIT_BADGRAPH;
     }
+    /* io.* are the loader's own ops; damp and test_damp are the template's own file stems */
+    if (!strcmp(name, "io") || !strcmp(name, "damp") || !strcmp(name, "test_damp")) {
+        fprintf(stderr, "stardag: new-pack: '%s' is reserved (%s): choose another name\n", name,
+                !strcmp(name, "io") ? "io.* names the loader's own ops" : "a file of the template has that name");
+        return SD_EXIT_BADGRAPH;
+    }
     sd_register_builtin_codelets();
     for (int i = 0; i < sd_codelet_count(); i++) {
         const char *cn = sd_codelet_at(i)->name;

@@ -27,11 +27,14 @@ int sd_cli_full_args(int argc, char **argv, char ***full)
 int sd_cli_load_packs(int *argc, char **argv)
 {
     char err[2048];
-    if (sd_pack_load_env(err, sizeof err)) {
+    /* only commands that resolve codelets load packs; --help answers even with a broken path */
+    if (*argc < 2 || !takes_load(argv[1])) return 0;
+    int help = 0;
+    for (int i = 2; i < *argc; i++) help |= !strcmp(argv[i], "--help") || !strcmp(argv[i], "-h");
+    if (!help && sd_pack_load_env(err, sizeof err)) {
         fprintf(stderr, "stardag: %s\n", err);
         return SD_EXIT_BADGRAPH;
     }
-    if (*argc < 2 || !takes_load(argv[1])) return 0;
     if (!(full_argv = malloc((*argc + 1) * sizeof *full_argv))) {
         fprintf(stderr, "stardag: out of memory\n");
         return SD_EXIT_RUNTIME;
@@ -48,7 +51,9 @@ int sd_cli_load_packs(int *argc, char **argv)
             fprintf(stderr, "stardag: option --load needs a value (a pack file: --load ./mypack.so)\n");
             return SD_EXIT_BADGRAPH;
         }
-        if (sd_pack_load(argv[++i], NULL, err, sizeof err)) {
+        const char *pack = argv[++i];
+        if (help) continue; /* --help: the option is dropped, its pack not loaded */
+        if (sd_pack_load(pack, NULL, err, sizeof err)) {
             fprintf(stderr, "stardag: --load %s\n", err);
             return SD_EXIT_BADGRAPH;
         }

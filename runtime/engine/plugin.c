@@ -220,7 +220,7 @@ const char *sd_codelet_pack_file(const sd_codelet *c)
 {
     const char *o = sd_codelet_origin(c);
     for (int i = 0; o && i < npacks; i++)
-        if (packs[i].origin == o) return packs[i].file;
+        if (o && !strcmp(packs[i].origin, o)) return packs[i].file;
     return NULL;
 }
 

@@ -42,6 +42,8 @@ static int check_codelet(const sd_codelet *c, char *msg, size_t len)
     if (!c || !c->name || !strchr(c->name, '.') || !c->cpu || !c->model || !*c->model)
         REFUSE("codelet %s: needs a name 'domain.op', a CPU function and a model symbol", c && c->name ? c->name : "(null)");
     if (sd_codelet_find(c->name)) REFUSE("codelet %s is already registered", c->name);
+    if (!strncmp(c->name, "io.", 3)) /* a graph's io.* op is always the loader's own: this one would never run */
+        REFUSE("codelet %s: names io.* belong to the loader's own ops (io.read_field); choose another pack name", c->name);
     if (c->nroles < 1 || c->nroles > SD_MAX_BUFS || c->nparams < 0 || c->nparams > SD_MAX_PARAMS)
         REFUSE("codelet %s: 1..%d roles and 0..%d params expected", c->name, SD_MAX_BUFS, SD_MAX_PARAMS);
     int nacc = 0;
@@ -80,9 +82,14 @@ int sd_registry_add(const sd_codelet *c, const char *origin, char *msg, size_t l
         cap = ncap;
     }
     entry *e = malloc(sizeof *e);
-    if (!e) REFUSE("codelet %s: out of memory", c->name);
+    char *own = strdup(origin ? origin : "?"); /* the caller's string may not outlive the registry */
+    if (!e || !own) {
+        free(e);
+        free(own);
+        REFUSE("codelet %s: out of memory", c->name);
+    }
     e->c = *c;
-    e->origin = origin;
+    e->origin = own;
     table[count++] = e;
     return 0;
 }
@@ -91,7 +98,11 @@ int sd_registry_mark(void) { return count; }
 
 void sd_registry_rollback(int mark)
 {
-    while (count > mark) free(table[--count]);
+    while (count > mark) {
+        entry *e = table[--count];
+        free((char *)e->origin);
+        free(e);
+    }
 }
 
 int sd_codelet_register(const sd_codelet *c)

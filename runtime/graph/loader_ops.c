@@ -165,7 +165,8 @@ static void load_op(loader *L, yaml_node_t *item, int is_step, int idx, sd_gop *
         for (int i = 0; i < sd_codelet_count(); i++) sd_suggest_add(&sg, sd_codelet_at(i)->name);
         for (int i = 0; sd_ld_io_op_name(i); i++) sd_suggest_add(&sg, sd_ld_io_op_name(i));
         if (sd_suggest_best(&sg)) sd_ld_fail(L, on, "unknown codelet '%s' (did you mean '%s'?)", cname, sd_suggest_best(&sg));
-        sd_ld_fail(L, on, "unknown codelet '%s' (no registered codelet has this name)", cname);
+        sd_ld_fail(L, on, "unknown codelet '%s' (no registered codelet has this name; a pack's codelet? load the pack "
+                   "with plugins: [PACK.so], --load PACK.so or STARDAG_PLUGIN_PATH)", cname);
     }
     if (cl->domain != L->cls->codelets) {
         const sd_dm_class *home = sd_dm_class_running(cl->domain);
