@@ -89,10 +89,9 @@ set -- $firstbad
 t "growing drift: exit 3, failing at step $1 (the first row beyond 1%)" sh -c "test $(rc) = 3 && grep -q 'check drift(energy) <= 0.01 failed at step $1: energy = $2, first value' '$tmp/err'"
 t "growing drift: the summary reports the value at step $1, not a later one" grep -q "check drift(energy) <= 0.01: FAILED at step $1: energy = $2, first value" "$tmp/out"
 later=$(series "$tmp/dabs.h5" energy | awk -v s="$1" '$1 > s' | wc -l)
-# whether steps after the failure were still in flight (and written) depends on timing: with none,
-# the "not a later one" result above had nothing later to confuse it with
-if [ "$later" -gt 0 ]; then t "growing drift: $later later rows (in flight at the failure) are in the file" true
-else skip "growing drift: no row after the failing step reached the file this time (timing)"; fi
+# whether steps after the failure were still in flight (and written) depends on timing, so it is
+# said, not tested
+echo "# growing drift: $later rows after the failing step (in flight at the failure) reached the file"
 
 # 4. a check that never ran says so (not ok), and is not a failure
 with_checks "$packet" "$tmp/range.yaml" "range: {scalar: energy, min: 0}" "finite: {field: E, every: 50}"
