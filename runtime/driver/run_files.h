@@ -26,7 +26,12 @@ typedef struct sd_run_files {
  * with the same name, a bad STARDAG_OUTPUT_QUEUE). */
 int sd_run_files_resolve(const sd_graph *g, const sd_run_opts *o, sd_run_files *f, char *err, size_t errlen);
 
-/* Without overwrite, reports (sd_run_say_error) one line per file that exists already, naming the
+/* Is any file of the run (also --log, --trace, the sidecar) one the graph reads its initial state
+ * from (by device and inode)? Reports it (sd_run_say_error) and returns 1; else 0. */
+int sd_run_clash_with_reads(const sd_graph *g, const sd_run_files *f, const sd_run_opts *o);
+
+/* An existing NAME.replaced of the output file, sidecar or trajectory is reported, with
+ * --overwrite too (it may be the only good copy). Without overwrite, also reports (sd_run_say_error) one line per file that exists already, naming the
  * remedy, and returns how many there were (the run must not start); with it, or when none exists, 0. */
 int sd_run_files_refuse_existing(const sd_run_files *f, const sd_run_opts *o);
 
