@@ -116,16 +116,18 @@ int sd_run_clash_with_reads(const sd_graph *g, const sd_run_files *f, const sd_r
     for (int i = 0; i < SD_RUN_FILE_MAX; i++) {
         const char *r = path[i] && *path[i] ? sd_graph_read_file(g, path[i]) : NULL;
         if (!r) continue;
-        sd_run_say_error(o, "%s: the %s %s is the file%s%s%s the graph reads its initial state from: writing it would "
-                         "destroy what the run reads (expected another file)", g->path, what[i], path[i],
-                         strcmp(path[i], r) ? " (as " : "", strcmp(path[i], r) ? r : "", strcmp(path[i], r) ? ")" : "");
+        char as[SD_RUN_PATH_MAX + 8] = "";
+        if (strcmp(path[i], r)) snprintf(as, sizeof as, " (as %s)", r);
+        sd_run_say_error(o, "%s: the %s %s is the file%s the graph reads its initial state from: writing it would "
+                         "destroy what the run reads (expected another file)", g->path, what[i], path[i], as);
         return 1;
     }
     return 0;
 }
 
-static const char *aside_path(const sd_run_files *f, int i);
-static void aside_name(const char *path, char *buf, size_t len);
+static const char *aside_path(const sd_run_files *f, int i) { return i == 0 ? f->out : i == 1 ? f->xmf : f->own; }
+
+static void aside_name(const char *path, char *buf, size_t len) { snprintf(buf, len, "%s.replaced", path); }
 
 int sd_run_files_refuse_existing(const sd_run_files *f, const sd_run_opts *o)
 {
@@ -155,10 +157,6 @@ int sd_run_files_refuse_existing(const sd_run_files *f, const sd_run_opts *o)
     }
     return n;
 }
-
-static const char *aside_path(const sd_run_files *f, int i) { return i == 0 ? f->out : i == 1 ? f->xmf : f->own; }
-
-static void aside_name(const char *path, char *buf, size_t len) { snprintf(buf, len, "%s.replaced", path); }
 
 int sd_run_files_set_aside(sd_run_files *f, char *err, size_t errlen)
 {
