@@ -7,6 +7,7 @@
  * diagonal 3x3 matrix of edge vectors (stardag writes the matrix: MDAnalysis < 2.5 reads no other). */
 #include <errno.h>
 #include <inttypes.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +17,7 @@
 
 #include "read_particles.h"
 #include "h5err.h"
+#include "h5md.h"
 
 typedef struct h5ctx {
     const char *file, *group;
@@ -75,7 +77,16 @@ static int64_t find_frame(h5ctx *c, const char *name, const int64_t *steps, hsiz
         sd_io_seterr(c->err, c->errlen, "%s: /particles/%s/%s has no frames", c->file, c->group, name);
         return -1;
     }
-    if (step == SD_PA_LAST) return (int64_t)n - 1;
+    if (step == SD_PA_LAST) {
+        /* the writer creates rows with step -1 (its fill value) before it writes them (io/h5md.c) */
+        if (steps[n - 1] < 0) {
+            sd_io_seterr(c->err, c->errlen, "%s: the last frame (%llu) of /particles/%s/%s has step %" PRId64 ": not written "
+                         "(the run was killed before this frame; expected a step >= 0)", c->file, (unsigned long long)(n - 1),
+                         c->group, name, steps[n - 1]);
+            return -1;
+        }
+        return (int64_t)n - 1;
+    }
     for (hsize_t i = 0; i < n; i++)
         if (steps[i] == step) return (int64_t)i;
     char list[400] = "";
@@ -152,7 +163,11 @@ static int64_t count_atoms(h5ctx *c, hid_t g, int kind)
     hsize_t d[4] = {0, 0, 0, 0};
     int nd = sp >= 0 ? H5Sget_simple_extent_ndims(sp) : -1;
     int64_t n = nd >= 2 && nd <= 4 && H5Sget_simple_extent_dims(sp, d, NULL) >= 0 ? (int64_t)d[kind == 1] : -1;
-    if (n < 1) sd_io_seterr(c->err, c->errlen, "%s: /particles/%s/position holds no atoms (expected %s[N][3])", c->file, c->group,
+    if (n > SD_PA_MAX_ATOMS) {
+        sd_io_seterr(c->err, c->errlen, "%s: /particles/%s/position holds %" PRId64 " atoms (expected at most %" PRId64 ", the most a "
+                     "particle domain holds)", c->file, c->group, n, SD_PA_MAX_ATOMS);
+        n = -1;
+    } else if (n < 1) sd_io_seterr(c->err, c->errlen, "%s: /particles/%s/position holds no atoms (expected %s[N][3])", c->file, c->group,
                             kind == 1 ? "value [frames]" : "");
     if (sp >= 0) H5Sclose(sp);
     if (ds >= 0) H5Dclose(ds);
@@ -208,8 +223,17 @@ static int read_box(h5ctx *c, hid_t g, int64_t step, sd_patoms *a)
     int rc = 0;
     if (H5Aexists(b, "boundary") > 0) {
         hid_t at = H5Aopen(b, "boundary", H5P_DEFAULT), ty = at >= 0 ? H5Aget_type(at) : -1;
+        hid_t asp = at >= 0 ? H5Aget_space(at) : -1;
         size_t sz = ty >= 0 ? H5Tget_size(ty) : 0;
-        if (ty >= 0 && H5Tget_class(ty) == H5T_STRING && !H5Tis_variable_str(ty) && sz > 0 && sz < 64) {
+        hsize_t dim = 0;
+        /* read into s[3 * 64] below: only a [3] of fixed-length strings of < 64 bytes fits */
+        int shape_ok = asp >= 0 && H5Sget_simple_extent_ndims(asp) == 1 && H5Sget_simple_extent_dims(asp, &dim, NULL) == 1 && dim == 3;
+        if (asp >= 0) H5Sclose(asp);
+        if (ty >= 0 && (!shape_ok || H5Tget_class(ty) != H5T_STRING || H5Tis_variable_str(ty) || sz == 0 || sz >= 64)) {
+            sd_io_seterr(c->err, c->errlen, "%s: /particles/%s/box's attribute boundary is not 3 fixed-length strings of at most "
+                         "63 bytes (expected [3] of \"periodic\")", c->file, c->group);
+            rc = -1;
+        } else if (ty >= 0) {
             char s[3 * 64];
             hid_t mt = H5Tcopy(ty);
             if (H5Aread(at, mt, s) >= 0)
@@ -256,8 +280,8 @@ static int read_box(h5ctx *c, hid_t g, int64_t step, sd_patoms *a)
         else if (r == 1 && rc == 0) {
             a->has_box = 1;
             for (int d = 0; d < 3 && rc == 0; d++)
-                if (!(a->box[d] > 0)) {
-                    sd_io_seterr(c->err, c->errlen, "%s: /particles/%s/box/edges has edge %g along %c (expected > 0)", c->file, c->group,
+                if (!(a->box[d] > 0) || !isfinite(a->box[d])) {
+                    sd_io_seterr(c->err, c->errlen, "%s: /particles/%s/box/edges has edge %g along %c (expected a finite number > 0)", c->file, c->group,
                                  a->box[d], "xyz"[d]);
                     rc = -1;
                 }
@@ -267,9 +291,21 @@ static int read_box(h5ctx *c, hid_t g, int64_t step, sd_patoms *a)
     return rc;
 }
 
+/* NaN or inf among n atoms' 3 values (a frame the writer never filled holds NaN): 1 with a message. */
+static int not_finite(h5ctx *c, const char *name, const double *v, int64_t n, int64_t step)
+{
+    for (int64_t i = 0; i < 3 * n; i++)
+        if (!isfinite(v[i])) {
+            sd_io_seterr(c->err, c->errlen, "%s: /particles/%s/%s of atom %" PRId64 " (at step %" PRId64 ") has %c = %g (expected a "
+                         "finite number)", c->file, c->group, name, i / 3, step, "xyz"[i % 3], v[i]);
+            return 1;
+        }
+    return 0;
+}
+
 int sd_patoms_read_h5md(const char *file, const char *group, int64_t step, sd_patoms *a, char *err, size_t errlen)
 {
-    h5ctx c = {file, group && *group ? group : "all", err, errlen};
+    h5ctx c = {file, group && *group ? group : SD_H5MD_GROUP, err, errlen};
     struct stat st;
     if (stat(file, &st) < 0) {
         sd_io_seterr(err, errlen, "%s: cannot open: %s", file, strerror(errno));
@@ -328,6 +364,7 @@ int sd_patoms_read_h5md(const char *file, const char *group, int64_t step, sd_pa
         free(a->v);
         a->v = NULL;
     }
+    if (not_finite(&c, "position", a->x, n, a->step) || (a->v && not_finite(&c, "velocity", a->v, n, a->step))) goto out;
     if ((r = read_element(&c, g, "species", at, n, 1, H5T_NATIVE_INT32, a->type, NULL)) < 0) goto out;
     for (int64_t i = 0; i < n; i++)
         if (a->type[i] < 0 || a->type[i] >= SD_PA_MAX_TYPES) {

@@ -171,6 +171,10 @@ static int close_text(text *t, int rc)
 
 static int alloc_atoms(sd_patoms *a, int64_t n, int vel, char *err, size_t errlen, const char *path)
 {
+    if (n < 0 || n > SD_PA_MAX_ATOMS) { /* the callers refuse it first, with the line */
+        sd_io_seterr(err, errlen, "%s: %" PRId64 " atoms (expected 1 to %" PRId64 ")", path, n, SD_PA_MAX_ATOMS);
+        return -1;
+    }
     a->n = n;
     a->x = malloc((size_t)(3 * n + 1) * sizeof *a->x);
     a->type = malloc((size_t)(n + 1) * sizeof *a->type);
@@ -216,7 +220,8 @@ static int lammps_header(text *t, int64_t *natoms, int64_t *ntypes, double lo[3]
         double a, b;
         int64_t c;
         if (t->ntok == 2 && !strcmp(t->tok[1], "atoms")) {
-            if (!integer(t->tok[0], &c) || c < 1) return bad(t, "the atom count must be an integer >= 1, got '%s'", t->tok[0]);
+            if (!integer(t->tok[0], &c) || c < 1 || c > SD_PA_MAX_ATOMS)
+                return bad(t, "the atom count must be an integer in [1, %" PRId64 "], got '%s'", SD_PA_MAX_ATOMS, t->tok[0]);
             *natoms = c;
         } else if (t->ntok == 3 && !strcmp(t->tok[1], "atom") && !strcmp(t->tok[2], "types")) {
             if (!integer(t->tok[0], &c) || c < 1 || c > SD_PA_MAX_TYPES)
@@ -383,7 +388,7 @@ static int xyz_lattice(text *t, const char *comment, double box[3])
     for (int k = 0; k < 9; k++) {
         errno = 0;
         m[k] = strtod(s, &end);
-        if (end == s || errno) return bad(t, "Lattice=\"...\" must hold 9 numbers (the cell vectors)");
+        if (end == s || errno || !isfinite(m[k])) return bad(t, "Lattice=\"...\" must hold 9 finite numbers (the cell vectors)");
         s = end;
     }
     for (int i = 0; i < 3; i++)
@@ -405,6 +410,9 @@ int sd_patoms_read_xyz(const char *file, sd_patoms *a, char *err, size_t errlen)
     if (r <= 0) return close_text(&t, r < 0 ? -1 : bad(&t, "the file is empty (expected an atom count)"));
     if (t.ntok != 1 || !integer(t.tok[0], &n) || n < 1)
         return close_text(&t, bad(&t, "expected the atom count (an integer >= 1) alone on the first line"));
+    if (n > SD_PA_MAX_ATOMS) /* before any size is computed from it */
+        return close_text(&t, bad(&t, "the atom count %" PRId64 " is above %" PRId64 " (the most a particle domain holds)", n,
+                                  SD_PA_MAX_ATOMS));
     /* the comment line, raw: '#' is text here */
     errno = 0;
     ssize_t cl = getline(&t.line, &t.cap, t.f);

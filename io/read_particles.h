@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #define SD_PA_MAX_TYPES 64 /* type labels a file may use */
+#define SD_PA_MAX_ATOMS ((int64_t)1 << 40) /* atoms a file may hold: the particle domain's count limit */
 
 typedef enum { SD_PA_LAMMPS = 0, SD_PA_XYZ, SD_PA_H5MD } sd_pa_format;
 

@@ -63,6 +63,19 @@ t "SIGINT: exit 130" test "$(rc)" = 130
 t "SIGINT: status interrupted in the trajectory and the run file" \
   test "$(attr md-lj.h5md / status)" = interrupted -a "$(attr int.h5 / status)" = interrupted
 t "SIGINT: steps_done recorded (> 0)" test "$(attr md-lj.h5md / steps_done)" -gt 0
+# SIGTERM (a batch system's stop) is handled as SIGINT
+"$sd" run --overwrite "$lj" --set cells=8 --set drift_tol=1 --steps 100000000 --quiet --out term.h5 >/dev/null 2>&1 &
+pid=$!
+i=0
+while [ $i -lt 200 ] && ! [ -s term.h5 ]; do sleep 0.1; i=$((i + 1)); done
+sleep 1
+kill -TERM $pid
+wait $pid
+echo $? >"$tmp/rc"
+t "SIGTERM: exit 130" test "$(rc)" = 130
+t "SIGTERM: status interrupted in the trajectory and the run file" \
+  test "$(attr md-lj.h5md / status)" = interrupted -a "$(attr term.h5 / status)" = interrupted
+t "SIGTERM: the log ends with exit status 130" test "$(tail -n 1 term.log)" = "exit status 130"
 "$sd" run --overwrite "$lj" --set cells=8 --set drift_tol=1 --steps 100000000 --quiet --out kill.h5 >/dev/null 2>&1 &
 pid=$!
 i=0

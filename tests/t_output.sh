@@ -39,6 +39,21 @@ t "--overwrite: the run file is the new run's (steps_done 10)" \
   sh -c "h5dump -a /steps_done run.h5 | grep -q '(0): 10'"
 t "--overwrite: the log is the new run's" grep -q -- "--steps 10 --out run.h5 --overwrite" run.log
 t "--overwrite: the replaced files are gone (no NAME.replaced)" sh -c "! ls *.replaced"
+# a NAME.replaced left by a killed --overwrite run may be the only good copy: never renamed over
+echo "the only good copy" >run.h5.replaced
+before=$(sums run.h5 run.xmf run.log run.h5.replaced)
+runrc "$sd" run "$g" --set n=16 --steps 10 --out run.h5 --overwrite
+t "--overwrite with a run.h5.replaced left: exit 2, the remedy named" sh -c "test $(rc) = 2 && grep -q \
+  '^stardag: run.h5.replaced exists (left by an earlier --overwrite run that was killed? it may be the only good copy): move it away\$' '$tmp/err'"
+t "--overwrite with a run.h5.replaced left: every file unchanged" test "$before" = "$(sums run.h5 run.xmf run.log run.h5.replaced)"
+rm run.h5.replaced
+# the same file under two spellings is two outputs into one file
+runrc "$sd" run "$g" $small --out ./same.h5 --log same.h5
+t "--out ./same.h5 --log same.h5: exit 2, both spellings named" sh -c "test $(rc) = 2 && grep -q \
+  \"the output file './same.h5' and the log 'same.h5' are the same file (expected different files)\" '$tmp/err'"
+t "--out ./same.h5 --log same.h5: nothing written" test ! -e same.h5
+runrc "$sd" run "$g" $small --out same.h5 --trace "$tmp/a/same.h5"
+t "--out same.h5 --trace /abs/same.h5: exit 2" test "$(rc)" = 2
 
 # 2. --out "" writes nothing at all: no run file, no trajectory, no log.
 mkdir "$tmp/b" && cd "$tmp/b" || exit 99

@@ -200,6 +200,48 @@ bad "the trajectory may not overwrite the file read" 's/file: traj.h5md/file: mi
   "bad.yaml:38:22: the trajectory mix.data is the file the graph reads its initial state from: writing it would destroy what the run reads (expected another file)"
 badfile "a section of another atom style" 's/^Velocities/Bonds/' \
   "bad.data:126: section 'Bonds' is not supported (expected Masses, Atoms, Velocities or Pair Coeffs: atomic style)"
+# a count whose sizes would overflow is refused before anything is allocated
+sed '1s/.*/4611686018427388003/' mix.xyz >huge.xyz
+bad "an XYZ atom count beyond the domain's limit" 's/file: mix.data/file: huge.xyz/' \
+  "bad.yaml:4:18: huge.xyz:1: the atom count 4611686018427388003 is above 1099511627776 (the most a particle domain holds)"
+badfile "a LAMMPS atom count beyond the domain's limit" 's/^108 atoms$/4611686018427388003 atoms/' \
+  "bad.data:3: the atom count must be an integer in [1, 1099511627776], got '4611686018427388003'"
+sed '2s/Lattice="5.040000/Lattice="inf/' mix.xyz >inf.xyz
+bad "an XYZ Lattice edge inf" 's/file: mix.data/file: inf.xyz/' \
+  "bad.yaml:4:18: inf.xyz:2: Lattice=\"...\" must hold 9 finite numbers (the cell vectors)"
+if /usr/bin/python3 -c "import h5py" 2>/dev/null; then
+  h5edit() { # h5edit FILE PYTHON: half.h5md copied to FILE, then PYTHON run with f its /particles/trajectory
+    cp half.h5md "$1" && /usr/bin/python3 -c "import h5py, numpy as np; h = h5py.File('$1', 'r+'); f = h['particles/trajectory']; $2; h.close()"
+  }
+  h5edit nanx.h5md "v = f['position/value']; x = v[-1]; x[7][1] = np.nan; v[-1] = x"
+  bad "an H5MD NaN position" 's/file: mix.data/file: nanx.h5md/' \
+    "bad.yaml:4:18: nanx.h5md: /particles/trajectory/position of atom 7 (at step 10) has y = nan (expected a finite number)"
+  h5edit infv.h5md "v = f['velocity/value']; x = v[-1]; x[3][2] = np.inf; v[-1] = x"
+  bad "an H5MD inf velocity" 's/file: mix.data/file: infv.h5md/' \
+    "bad.yaml:4:18: infv.h5md: /particles/trajectory/velocity of atom 3 (at step 10) has z = inf (expected a finite number)"
+  h5edit infbox.h5md "e = f['box/edges/value']; m = e[-1]; m[0][0] = np.inf; e[-1] = m"
+  bad "an H5MD inf box edge" 's/file: mix.data/file: infbox.h5md/' \
+    "bad.yaml:4:18: infbox.h5md: /particles/trajectory/box/edges has edge inf along x (expected a finite number > 0)"
+  h5edit unwritten.h5md "s = f['position/step']; s[-1] = -1"
+  bad "an H5MD last frame never written (step -1)" 's/file: mix.data/file: unwritten.h5md/' \
+    "bad.yaml:4:18: unwritten.h5md: the last frame (1) of /particles/trajectory/position has step -1: not written (the run was killed before this frame; expected a step >= 0)"
+  h5edit boundary.h5md "f['box'].attrs['boundary'] = np.array([b'periodic'] * 40, dtype='S8')"
+  bad "an H5MD box boundary of 40 strings" 's/file: mix.data/file: boundary.h5md/' \
+    "bad.yaml:4:18: boundary.h5md: /particles/trajectory/box's attribute boundary is not 3 fixed-length strings of at most 63 bytes"
+else
+  skip "H5MD NaN, inf, unwritten frames and a malformed boundary: python3-h5py is not installed"
+fi
+# no output of the run may be a file the graph reads (--trajectory, --log, --trace, --out)
+for opt in --trajectory --log --trace --out; do
+  runrc "$sd" run lmp.yaml --steps 1 --quiet --ncpu 2 --overwrite $opt mix.data
+  t "$opt mix.data (the file read) --overwrite: exit 2, the file named" sh -c "test $(rc) = 2 && grep -q \
+    'lmp.yaml: the .* mix.data is the file the graph reads its initial state from' '$tmp/err'"
+  t "$opt mix.data: the file read is unchanged" cmp mix.data "$data/mix.data"
+done
+ln -sf mix.data link.data
+runrc "$sd" run lmp.yaml --steps 1 --quiet --ncpu 2 --overwrite --log link.data
+t "--log through a symbolic link to the file read: exit 2" sh -c "test $(rc) = 2 && grep -q 'the log link.data is the file (as mix.data)' '$tmp/err'"
+t "--log link.data: the file read is unchanged" cmp mix.data "$data/mix.data"
 # write_data's Pair Coeffs are skipped: the graph's types define the potential
 sed 's/^Atoms # atomic/Pair Coeffs # lj\/cut\n\n1 1 1\n2 1.2 1.1\n\n&/' mix.data >coeffs.data
 sed 's/file: mix.data/file: coeffs.data/' lmp.yaml >coeffs.yaml

@@ -56,7 +56,7 @@ static void on_sigint(int sig)
 {
     (void)sig;
     interrupted = 1;
-    signal(SIGINT, SIG_DFL); /* a second Ctrl-C kills at once */
+    signal(sig, SIG_DFL); /* a second Ctrl-C (or SIGTERM) kills at once */
 }
 
 static double now(void)
@@ -394,9 +394,10 @@ int sd_run_loop(const sd_graph *g, const sd_run_opts *o, sd_run_files *files, sd
     run_state S = {.g = g, .o = o, .files = files, .log = log, .logged_step = -1}, *s = &S;
     /* Ctrl-C from the very start: an interrupt during set-up ends the run before step 1. */
     interrupted = 0;
-    struct sigaction sa = {.sa_handler = on_sigint}, old;
+    struct sigaction sa = {.sa_handler = on_sigint}, old, oldterm;
     sigemptyset(&sa.sa_mask);
     sigaction(SIGINT, &sa, &old);
+    sigaction(SIGTERM, &sa, &oldterm); /* as SIGINT: a batch system's polite stop */
     s->steps = o->steps > 0 ? o->steps : g->run.steps;
     env_saved env[SD_NENV];
     int nenv = 0;
@@ -423,6 +424,7 @@ int sd_run_loop(const sd_graph *g, const sd_run_opts *o, sd_run_files *files, sd
         );
         env_restore(env, nenv);
         sigaction(SIGINT, &old, NULL);
+        sigaction(SIGTERM, &oldterm, NULL);
         return SD_EXIT_RUNTIME;
     }
     struct starpu_conf conf;
@@ -437,6 +439,7 @@ int sd_run_loop(const sd_graph *g, const sd_run_opts *o, sd_run_files *files, sd
         sd_run_say_error(o, "%s", why);
         env_restore(env, nenv);
         sigaction(SIGINT, &old, NULL);
+        sigaction(SIGTERM, &oldterm, NULL);
         return SD_EXIT_BADGRAPH;
     }
     int ret = starpu_init(&conf);
@@ -444,6 +447,7 @@ int sd_run_loop(const sd_graph *g, const sd_run_opts *o, sd_run_files *files, sd
         sd_run_say_error(o, "StarPU failed to start (error %d)%s", ret, ret == -ENODEV ? ": no worker available" : "");
         env_restore(env, nenv);
         sigaction(SIGINT, &old, NULL);
+        sigaction(SIGTERM, &oldterm, NULL);
         return SD_EXIT_RUNTIME;
     }
     int ncpu = (int)starpu_cpu_worker_get_count(), ncuda = (int)starpu_cuda_worker_get_count();
@@ -457,6 +461,7 @@ int sd_run_loop(const sd_graph *g, const sd_run_opts *o, sd_run_files *files, sd
         starpu_shutdown();
         env_restore(env, nenv);
         sigaction(SIGINT, &old, NULL);
+        sigaction(SIGTERM, &oldterm, NULL);
         return SD_EXIT_RUNTIME;
     }
 
@@ -484,6 +489,7 @@ int sd_run_loop(const sd_graph *g, const sd_run_opts *o, sd_run_files *files, sd
         sd_trace_free(s->trace);
         env_restore(env, nenv);
         sigaction(SIGINT, &old, NULL);
+        sigaction(SIGTERM, &oldterm, NULL);
         return status ? status : SD_EXIT_RUNTIME;
     }
     s->latest = malloc((g->nscalars + 1) * sizeof(double));
@@ -507,13 +513,13 @@ int sd_run_loop(const sd_graph *g, const sd_run_opts *o, sd_run_files *files, sd
         status = SD_EXIT_RUNTIME;
         goto done;
     }
-    sd_run_files_drop_aside(files); /* the new files exist */
     sd_writer_conf wc = {.g = g, .dm = s->dm, .out = s->out, .quiet = o->quiet, .max_bytes = files->queue_bytes};
     if (!(s->writer = sd_writer_start(&wc, err, sizeof err))) {
         sd_run_say_error(o, "%s", err);
         status = SD_EXIT_RUNTIME;
         goto done;
     }
+    sd_run_files_drop_aside(files); /* the new files exist and the writer runs */
 
     int tty = !o->quiet && isatty(2);
 
@@ -597,5 +603,6 @@ done:
     sd_run_files_restore(files); /* creating the new files failed: the old ones again */
     env_restore(env, nenv);
     sigaction(SIGINT, &old, NULL);
+    sigaction(SIGTERM, &oldterm, NULL);
     return status;
 }

@@ -1,6 +1,7 @@
 /* run_files.c - which files a run writes; the refusal to replace existing ones silently, and with
  * --overwrite their replacement only once the new ones exist; sd_run: the run inside its log. */
 #include <errno.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,6 +24,33 @@ static int log_beside(const char *path, char *buf, size_t len)
     memcpy(buf, path, n);
     memcpy(buf + n, ".log", 5);
     return 0;
+}
+
+/* path's canonical spelling: the real path of its directory and its last component (the file
+ * itself may not exist yet), so that x.h5 and ./x.h5 compare equal; path itself when its
+ * directory cannot be resolved (then opening it fails later anyway). */
+static void canonical(const char *path, char *buf, size_t len)
+{
+    const char *slash = strrchr(path, '/'), *base = slash ? slash + 1 : path;
+    char dir[SD_RUN_PATH_MAX], real[PATH_MAX];
+    snprintf(dir, sizeof dir, "%.*s", slash ? (int)(slash - path) + 1 : 1, slash ? path : ".");
+    if (!*base || !strcmp(base, ".") || !strcmp(base, "..") || !realpath(dir, real)) {
+        snprintf(buf, len, "%s", path);
+        return;
+    }
+    snprintf(buf, len, "%s%s%s", real, strcmp(real, "/") ? "/" : "", base);
+}
+
+/* The same file: by device and inode when both exist (hard and symbolic links), else by their
+ * canonical spelling. */
+static int same_path(const char *a, const char *b)
+{
+    struct stat sa, sb;
+    if (stat(a, &sa) == 0 && stat(b, &sb) == 0) return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+    char ca[SD_RUN_PATH_MAX + PATH_MAX], cb[SD_RUN_PATH_MAX + PATH_MAX];
+    canonical(a, ca, sizeof ca);
+    canonical(b, cb, sizeof cb);
+    return !strcmp(ca, cb);
 }
 
 int sd_run_files_resolve(const sd_graph *g, const sd_run_opts *o, sd_run_files *f, char *err, size_t errlen)
@@ -70,20 +98,57 @@ int sd_run_files_resolve(const sd_graph *g, const sd_run_opts *o, sd_run_files *
     const char *path[SD_RUN_FILE_MAX] = {f->out, f->xmf, f->own, f->log, f->trace};
     for (int i = 0; i < SD_RUN_FILE_MAX; i++)
         for (int j = i + 1; j < SD_RUN_FILE_MAX; j++)
-            if (path[i] && *path[i] && path[j] && !strcmp(path[i], path[j])) {
-                snprintf(err, errlen, "the %s and the %s are both '%s' (expected different files)", what[i], what[j], path[i]);
+            if (path[i] && *path[i] && path[j] && *path[j] && same_path(path[i], path[j])) {
+                if (!strcmp(path[i], path[j]))
+                    snprintf(err, errlen, "the %s and the %s are both '%s' (expected different files)", what[i], what[j], path[i]);
+                else
+                    snprintf(err, errlen, "the %s '%s' and the %s '%s' are the same file (expected different files)", what[i],
+                             path[i], what[j], path[j]);
                 return -1;
             }
     return 0;
 }
 
+int sd_run_clash_with_reads(const sd_graph *g, const sd_run_files *f, const sd_run_opts *o)
+{
+    const char *what[SD_RUN_FILE_MAX] = {"output file", "XDMF sidecar", "trajectory", "log", "trace"};
+    const char *path[SD_RUN_FILE_MAX] = {f->out, f->xmf, f->own, f->log, f->trace};
+    for (int i = 0; i < SD_RUN_FILE_MAX; i++) {
+        const char *r = path[i] && *path[i] ? sd_graph_read_file(g, path[i]) : NULL;
+        if (!r) continue;
+        char as[SD_RUN_PATH_MAX + 8] = "";
+        if (strcmp(path[i], r)) snprintf(as, sizeof as, " (as %s)", r);
+        sd_run_say_error(o, "%s: the %s %s is the file%s the graph reads its initial state from: writing it would "
+                         "destroy what the run reads (expected another file)", g->path, what[i], path[i], as);
+        return 1;
+    }
+    return 0;
+}
+
+static const char *aside_path(const sd_run_files *f, int i) { return i == 0 ? f->out : i == 1 ? f->xmf : f->own; }
+
+static void aside_name(const char *path, char *buf, size_t len) { snprintf(buf, len, "%s.replaced", path); }
+
 int sd_run_files_refuse_existing(const sd_run_files *f, const sd_run_opts *o)
 {
-    if (o->overwrite) return 0;
+    int n = 0;
+    /* an earlier --overwrite run killed between setting aside and dropping may have left the only
+     * good copy there: the set-aside must not rename over it */
+    for (int i = 0; i < (int)sizeof f->aside; i++) {
+        const char *p = aside_path(f, i);
+        char old[SD_RUN_PATH_MAX + 16];
+        struct stat st;
+        if (!p || !*p) continue;
+        aside_name(p, old, sizeof old);
+        if (lstat(old, &st) < 0) continue;
+        sd_run_say_error(o, "%s exists (left by an earlier --overwrite run that was killed? it may be the only good copy): "
+                         "move it away", old);
+        n++;
+    }
+    if (o->overwrite) return n;
     /* the remedy names the option that moves each file */
     const char *path[SD_RUN_FILE_MAX] = {f->out, f->xmf, f->own, f->log, f->trace};
     const char *opt[SD_RUN_FILE_MAX] = {"--out", "--out", "--trajectory", "--log", "--trace"};
-    int n = 0;
     for (int i = 0; i < SD_RUN_FILE_MAX; i++) {
         struct stat st;
         if (!path[i] || !*path[i] || lstat(path[i], &st) < 0) continue;
@@ -92,10 +157,6 @@ int sd_run_files_refuse_existing(const sd_run_files *f, const sd_run_opts *o)
     }
     return n;
 }
-
-static const char *aside_path(const sd_run_files *f, int i) { return i == 0 ? f->out : i == 1 ? f->xmf : f->own; }
-
-static void aside_name(const char *path, char *buf, size_t len) { snprintf(buf, len, "%s.replaced", path); }
 
 int sd_run_files_set_aside(sd_run_files *f, char *err, size_t errlen)
 {
@@ -139,10 +200,20 @@ void sd_run_files_restore(sd_run_files *f)
         }
 }
 
+static int run_files(const sd_graph *g, const sd_run_opts *o);
+
 int sd_run(const sd_graph *g, const sd_run_opts *o)
 {
-    /* a file-size limit then fails the write (EFBIG, reported) instead of killing the process */
-    signal(SIGXFSZ, SIG_IGN);
+    /* a file-size limit then fails the write (EFBIG, reported) instead of killing the process; the
+     * old disposition comes back after (the Python package runs in a long-lived process) */
+    void (*xfsz)(int) = signal(SIGXFSZ, SIG_IGN);
+    int status = run_files(g, o);
+    if (xfsz != SIG_ERR) signal(SIGXFSZ, xfsz);
+    return status;
+}
+
+static int run_files(const sd_graph *g, const sd_run_opts *o)
+{
     if (o->errors && o->errors_len) o->errors[0] = 0;
     char clash[1200]; /* --out may name the file the graph reads: refuse before touching it */
     if (sd_graph_output_clash(g, o->out, clash, sizeof clash)) {
@@ -155,6 +226,7 @@ int sd_run(const sd_graph *g, const sd_run_opts *o)
         sd_run_say_error(o, "%s: %s", g->path, err);
         return SD_EXIT_BADGRAPH;
     }
+    if (sd_run_clash_with_reads(g, &files, o)) return SD_EXIT_BADGRAPH;
     if (sd_run_files_refuse_existing(&files, o) > 0) return SD_EXIT_BADGRAPH;
     sd_runlog *log = NULL;
     if (files.log[0] && !(log = sd_runlog_open(files.log, err, sizeof err))) {

@@ -23,11 +23,17 @@ typedef struct sd_run_files {
 /* What the graph and the options ask for: --out "" disables every file but those --log,
  * --trajectory and --trace name; the log is --log, output.log, or the output file's (else the
  * trajectory's) name with its extension replaced by .log. 0, or -1 with a message (two outputs
- * with the same name, a bad STARDAG_OUTPUT_QUEUE). */
+ * that are one file under any spelling, a bad STARDAG_OUTPUT_QUEUE). */
 int sd_run_files_resolve(const sd_graph *g, const sd_run_opts *o, sd_run_files *f, char *err, size_t errlen);
 
-/* Without overwrite, reports (sd_run_say_error) one line per file that exists already, naming the
- * remedy, and returns how many there were (the run must not start); with it, or when none exists, 0. */
+/* Is any file of the run (also --log, --trace, the sidecar) one the graph reads its initial state
+ * from (by device and inode)? Reports it (sd_run_say_error) and returns 1; else 0. */
+int sd_run_clash_with_reads(const sd_graph *g, const sd_run_files *f, const sd_run_opts *o);
+
+/* Reports (sd_run_say_error) one line per file that blocks the run, naming the remedy, and returns
+ * how many there were (the run must not start; 0 when none): an existing NAME.replaced of the
+ * output file, sidecar or trajectory (also with overwrite: it may be the only good copy) and,
+ * without overwrite, each file of the run that exists already. */
 int sd_run_files_refuse_existing(const sd_run_files *f, const sd_run_opts *o);
 
 /* --overwrite: the existing run file, sidecar and trajectory are moved to NAME.replaced just before

@@ -235,6 +235,8 @@ int sd_graph_level_lookup(const sd_graph *g, const char *name, int *level);
 /* Would writing the run's file `out` (NULL: output.file) or the trajectory destroy a file the graph
  * reads its initial state from (io.read_field, domain.particles.read)? 1 with a message, else 0. */
 int sd_graph_output_clash(const sd_graph *g, const char *out, char *msg, size_t len);
+/* The name under which the graph reads the file `path` is (same device and inode), or NULL. */
+const char *sd_graph_read_file(const sd_graph *g, const char *path);
 
 
 #endif

@@ -88,6 +88,8 @@ static const char *read_by_graph(const sd_graph *g, const char *path)
     return NULL;
 }
 
+const char *sd_graph_read_file(const sd_graph *g, const char *path) { return read_by_graph(g, path); }
+
 int sd_graph_output_clash(const sd_graph *g, const char *out, char *msg, size_t len)
 {
     const char *files[2] = {out && *out ? out : g->output.file, g->output.trajectory}, *what[2] = {"the output file", "the trajectory"};
