@@ -191,7 +191,7 @@ def ctrl_c():
         import sys, stardag
         g = stardag.load(sys.argv[1], n=24)
         def tell(p):
-            if p.step == 5:
+            if p.step == 5 and not p.final:
                 print("running", flush=True)
         try:
             g.run(steps=1000000, out="int.h5", progress=tell, quiet=True)
