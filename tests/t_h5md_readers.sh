@@ -46,43 +46,34 @@ t "real: position unit nm, velocity nm ps-1" \
 t "real: /parameters unit_system real" test "$(attr argon-nvt.h5md /parameters unit_system)" = real
 
 # 3. How a run ended, in the trajectory: a failed check, an interrupt.
+# signal_run SIGNAL OUT: a long run writing OUT gets SIGNAL once it writes; its exit status in rc
+signal_run() {
+  "$sd" run --overwrite "$lj" --set cells=8 --set drift_tol=1 --steps 100000000 --quiet --out "$2" >/dev/null 2>&1 &
+  pid=$!
+  i=0
+  while [ $i -lt 200 ] && ! [ -s "$2" ]; do sleep 0.1; i=$((i + 1)); done
+  sleep 1
+  kill -"$1" $pid
+  wait $pid
+  echo $? >"$tmp/rc"
+}
 sed 's/^run:$/checks:\n  - range: {scalar: temp, min: 1000, max: 2000}\nrun:/' "$metal" >bad.yaml
 runrc "$sd" run --overwrite bad.yaml --quiet --out bad.h5
 t "a failed check: exit 3" test "$(rc)" = 3
 t "a failed check: status 'check failed' in the trajectory and the run file" \
   test "$(attr argon-metal.h5md / status)" = "check failed" -a "$(attr bad.h5 / status)" = "check failed"
-"$sd" run --overwrite "$lj" --set cells=8 --set drift_tol=1 --steps 100000000 --quiet --out int.h5 >/dev/null 2>&1 &
-pid=$!
-i=0
-while [ $i -lt 200 ] && ! [ -s md-lj.h5md ]; do sleep 0.1; i=$((i + 1)); done
-sleep 1
-kill -INT $pid
-wait $pid
-echo $? >"$tmp/rc"
+signal_run INT int.h5
 t "SIGINT: exit 130" test "$(rc)" = 130
 t "SIGINT: status interrupted in the trajectory and the run file" \
   test "$(attr md-lj.h5md / status)" = interrupted -a "$(attr int.h5 / status)" = interrupted
 t "SIGINT: steps_done recorded (> 0)" test "$(attr md-lj.h5md / steps_done)" -gt 0
 # SIGTERM (a batch system's stop) is handled as SIGINT
-"$sd" run --overwrite "$lj" --set cells=8 --set drift_tol=1 --steps 100000000 --quiet --out term.h5 >/dev/null 2>&1 &
-pid=$!
-i=0
-while [ $i -lt 200 ] && ! [ -s term.h5 ]; do sleep 0.1; i=$((i + 1)); done
-sleep 1
-kill -TERM $pid
-wait $pid
-echo $? >"$tmp/rc"
+signal_run TERM term.h5
 t "SIGTERM: exit 130" test "$(rc)" = 130
 t "SIGTERM: status interrupted in the trajectory and the run file" \
   test "$(attr md-lj.h5md / status)" = interrupted -a "$(attr term.h5 / status)" = interrupted
 t "SIGTERM: the log ends with exit status 130" test "$(tail -n 1 term.log)" = "exit status 130"
-"$sd" run --overwrite "$lj" --set cells=8 --set drift_tol=1 --steps 100000000 --quiet --out kill.h5 >/dev/null 2>&1 &
-pid=$!
-i=0
-while [ $i -lt 200 ] && ! [ -s kill.h5 ]; do sleep 0.1; i=$((i + 1)); done
-sleep 1
-kill -KILL $pid
-wait $pid
+signal_run KILL kill.h5
 t "SIGKILL: the trajectory still says running (it was never closed), as the run file does" \
   test "$(attr md-lj.h5md / status)" = running -a "$(attr kill.h5 / status)" = running
 t "lj units: no unit attributes, /parameters unit_system lj" \
