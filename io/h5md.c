@@ -95,11 +95,8 @@ static int attr_status(hid_t obj, const char *s)
 {
     char buf[STATUS_LEN] = {0};
     snprintf(buf, sizeof buf, "%s", s);
-    hid_t t = H5Tcopy(H5T_C_S1);
-    int rc = -1;
-    if (t >= 0 && H5Tset_size(t, STATUS_LEN) >= 0 && H5Tset_strpad(t, H5T_STR_NULLTERM) >= 0 &&
-        H5Tset_cset(t, H5T_CSET_ASCII) >= 0)
-        rc = sd_h5_attr_write(obj, "status", t, t, 0, 1, buf);
+    hid_t t = sd_h5_str_type(STATUS_LEN, H5T_CSET_ASCII);
+    int rc = t < 0 ? -1 : sd_h5_attr_write(obj, "status", t, t, 0, 1, buf);
     if (t >= 0) H5Tclose(t);
     return rc;
 }

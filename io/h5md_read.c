@@ -17,6 +17,7 @@
 
 #include "read_particles.h"
 #include "h5err.h"
+#include "h5util.h"
 #include "h5md.h"
 
 typedef struct h5ctx {
@@ -306,24 +307,12 @@ static int not_finite(h5ctx *c, const char *name, const double *v, int64_t n, in
 int sd_patoms_read_h5md(const char *file, const char *group, int64_t step, sd_patoms *a, char *err, size_t errlen)
 {
     h5ctx c = {file, group && *group ? group : SD_H5MD_GROUP, err, errlen};
-    struct stat st;
-    if (stat(file, &st) < 0) {
-        sd_io_seterr(err, errlen, "%s: cannot open: %s", file, strerror(errno));
-        return -1;
-    }
     sd_h5_quiet q = sd_h5_quiet_on();
     int rc = -1;
     int64_t *id = NULL;
     hid_t f = -1, g = -1;
-    if (H5Fis_hdf5(file) <= 0) {
-        sd_io_seterr(err, errlen, "%s: not an HDF5 file", file);
-        goto out;
-    }
     char why[256], path[160];
-    if ((f = H5Fopen(file, H5F_ACC_RDONLY, H5P_DEFAULT)) < 0) {
-        sd_io_seterr(err, errlen, "%s: cannot open: %s", file, sd_h5why(why, sizeof why));
-        goto out;
-    }
+    if ((f = sd_h5_open_ro(file, err, errlen)) < 0) goto out;
     snprintf(path, sizeof path, "/particles/%s", c.group);
     if (H5Lexists(f, "/particles", H5P_DEFAULT) <= 0 || H5Lexists(f, path, H5P_DEFAULT) <= 0) {
         char list[400] = "";

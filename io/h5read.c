@@ -11,16 +11,9 @@
 
 #include "h5out.h"
 #include "h5err.h"
+#include "h5util.h"
 
 
-
-static hid_t open_ro(const char *path, char *err, size_t errlen)
-{
-    char why[256];
-    hid_t f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
-    if (f < 0) sd_io_seterr(err, errlen, "%s: cannot open: %s", path, sd_h5why(why, sizeof why));
-    return f;
-}
 
 /* Read a whole 1-D dataset; returns its length or -1. */
 static int64_t read_1d(hid_t loc, const char *name, hid_t mt, size_t es, void **out, char *why,
@@ -56,7 +49,7 @@ int sd_h5_read_scalar(const char *path, const char *name, int64_t **steps, doubl
     if (n) *n = 0;
     if (!path || !name || !n) { sd_io_seterr(err, errlen, "%s: bad arguments", path ? path : "(null)"); return -1; }
     sd_h5_quiet q = sd_h5_quiet_on();
-    hid_t f = open_ro(path, err, errlen);
+    hid_t f = sd_h5_open_ro(path, err, errlen);
     if (f < 0) { sd_h5_quiet_off(q); return -1; }
     char why[256];
     void *s = NULL, *v = NULL;
@@ -94,7 +87,7 @@ int sd_h5_read_field(const char *path, const char *name, int64_t step, double **
     if (count) *count = 0;
     if (!path || !name || !data) { sd_io_seterr(err, errlen, "%s: bad arguments", path ? path : "(null)"); return -1; }
     sd_h5_quiet q = sd_h5_quiet_on();
-    hid_t f = open_ro(path, err, errlen);
+    hid_t f = sd_h5_open_ro(path, err, errlen);
     if (f < 0) { sd_h5_quiet_off(q); return -1; }
     char dn[256 + 64], why[256];
     snprintf(dn, sizeof dn, "/fields/%s/%08" PRId64, name, step);
@@ -173,7 +166,7 @@ int sd_h5_list_field_steps(const char *path, const char *name, int64_t **steps, 
     if (n) *n = 0;
     if (!path || !name || !steps || !n) { sd_io_seterr(err, errlen, "%s: bad arguments", path ? path : "(null)"); return -1; }
     sd_h5_quiet q = sd_h5_quiet_on();
-    hid_t f = open_ro(path, err, errlen);
+    hid_t f = sd_h5_open_ro(path, err, errlen);
     if (f < 0) { sd_h5_quiet_off(q); return -1; }
     char gn[256 + 16], why[256];
     snprintf(gn, sizeof gn, "/fields/%s", name);

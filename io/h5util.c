@@ -425,6 +425,24 @@ fail:
     return -1;
 }
 
+hid_t sd_h5_open_ro(const char *file, char *err, size_t errlen)
+{
+    struct stat st;
+    if (stat(file, &st) < 0) {
+        sd_io_seterr(err, errlen, "%s: cannot open: %s", file, strerror(errno));
+        return -1;
+    }
+    if (H5Fis_hdf5(file) <= 0) {
+        H5Eclear2(H5E_DEFAULT);
+        sd_io_seterr(err, errlen, "%s: not an HDF5 file", file);
+        return -1;
+    }
+    char why[256];
+    hid_t f = H5Fopen(file, H5F_ACC_RDONLY, H5P_DEFAULT);
+    if (f < 0) sd_io_seterr(err, errlen, "%s: cannot open: %s", file, sd_h5why(why, sizeof why));
+    return f;
+}
+
 void sd_h5_sync_dir(const char *path)
 {
     const char *sl = strrchr(path, '/');

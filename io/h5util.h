@@ -28,6 +28,10 @@ int sd_h5_crash_safe_plists(hid_t fcpl, hid_t fapl);
  * held metadata stays held and the next commit retries). */
 int sd_h5_commit(hid_t file, int sync, char *why, size_t wl, int *hdf5);
 
+/* An existing HDF5 file opened read-only; -1 with "FILE: cannot open: <reason>" (a missing file's
+ * errno, HDF5's reason) or "FILE: not an HDF5 file" in err. */
+hid_t sd_h5_open_ro(const char *file, char *err, size_t errlen);
+
 /* fsync the directory holding path (best effort), so that a new file's name is durable. */
 void sd_h5_sync_dir(const char *path);
 

@@ -12,6 +12,7 @@
 #include "stardag/kernel.h"
 #include "read_field.h"
 #include "h5err.h"
+#include "h5util.h"
 
 static void set_at(int *at, int v)
 {
@@ -21,21 +22,8 @@ static void set_at(int *at, int v)
 /* The file, opened read-only; a missing or non-HDF5 file is named as such. */
 static hid_t open_file(const char *file, int *at, char *err, size_t errlen)
 {
-    struct stat st;
     set_at(at, SD_RF_AT_FILE);
-    if (stat(file, &st) < 0) {
-        sd_io_seterr(err, errlen, "%s: cannot open: %s", file, strerror(errno));
-        return -1;
-    }
-    if (H5Fis_hdf5(file) <= 0) {
-        H5Eclear2(H5E_DEFAULT);
-        sd_io_seterr(err, errlen, "%s: not an HDF5 file", file);
-        return -1;
-    }
-    char why[256];
-    hid_t f = H5Fopen(file, H5F_ACC_RDONLY, H5P_DEFAULT);
-    if (f < 0) sd_io_seterr(err, errlen, "%s: cannot open: %s", file, sd_h5why(why, sizeof why));
-    return f;
+    return sd_h5_open_ro(file, err, errlen);
 }
 
 /* ---- listing what a file holds, for "did not find" messages ---------------------------------- */

@@ -23,6 +23,7 @@
 
 #include <stardag/kernel.h>
 #include "h5err.h"
+#include "h5util.h"
 
 
 static int cmp_rec(const void *a, const void *b)
@@ -184,16 +185,6 @@ int sd_xdmf_write(const char *xmf_path, const sd_xdmf_desc *d, char *err, size_t
         return -1;
     }
     free(tmp);
-    /* Make the rename durable. */
-    char *dir = strdup(xmf_path);
-    if (dir) {
-        char *sl = strrchr(dir, '/');
-        const char *dn = ".";
-        if (sl == dir) dn = "/";
-        else if (sl) { *sl = 0; dn = dir; }
-        int dfd = open(dn, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-        if (dfd >= 0) { (void)fsync(dfd); close(dfd); }
-        free(dir);
-    }
+    sd_h5_sync_dir(xmf_path); /* make the rename durable */
     return 0;
 }
