@@ -20,7 +20,7 @@ bench_overhead_raw_starpu_SOURCES = bench/overhead/raw_starpu.c bench/overhead/w
 bench_overhead_raw_starpu_LDADD = $(STARPU_LIBS)
 bench_overhead_sd_tasks_SOURCES = bench/overhead/sd_tasks.c bench/overhead/work.h
 
-EXTRA_DIST += bench/ab.sh bench/lattice/run.sh bench/lattice/kg-bench.yaml bench/lattice/kg-validate.yaml \
+EXTRA_DIST += bench/ab.sh bench/output.sh bench/lattice/run.sh bench/lattice/kg-bench.yaml bench/lattice/kg-validate.yaml \
 	bench/overhead/run.sh
 
 .PHONY: bench bench-lattice bench-overhead

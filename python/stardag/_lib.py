@@ -72,11 +72,6 @@ class RunOpts(ctypes.Structure):
                 ("log", ctypes.c_char_p), ("trajectory", ctypes.c_char_p), ("overwrite", ctypes.c_int)]
 
 
-def has_opt(name):
-    """Whether this build's sd_run_opts has field `name` (fields are only ever appended)."""
-    return any(f[0] == name for f in RunOpts._fields_)
-
-
 def _declare(lib):
     P, I, D, S, Z = ctypes.c_void_p, ctypes.c_int, ctypes.c_double, ctypes.c_char_p, ctypes.c_size_t
     sigs = {

@@ -170,8 +170,7 @@ class Graph:
             o.max_inflight = int(max_inflight)
         o.arch = _lib.ARCH[arch]
         o.quiet = 1 if quiet else 0
-        if _lib.has_opt("overwrite"):  # the C side's own refusal (trajectory and log files too)
-            o.overwrite = 1 if overwrite else 0
+        o.overwrite = 1 if overwrite else 0  # the C side's own refusal covers the log and trajectory too
         o.cmdline = ("python: %s" % " ".join(sys.argv)).encode(errors="replace")
         errors = ctypes.create_string_buffer(_ERRLEN)
         o.errors, o.errors_len = ctypes.cast(errors, ctypes.POINTER(ctypes.c_char)), _ERRLEN

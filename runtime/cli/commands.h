@@ -15,7 +15,5 @@ int sd_cmd_new_pack(int argc, char **argv);  /* new_pack.c: a new codelet pack f
  * calibrate) each --load PACK, removing those options from argv. 0, or SD_EXIT_BADGRAPH after
  * printing why. */
 int sd_cli_load_packs(int *argc, char **argv);
-/* The arguments before sd_cli_load_packs took the --load options out (else argc, argv). */
-int sd_cli_full_args(int argc, char **argv, char ***full);
 
 #endif

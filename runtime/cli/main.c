@@ -115,6 +115,8 @@ static int list_codelets(void)
     return 0;
 }
 
+static char *cmdline; /* file scope: still reachable when a command returns from main */
+
 #define BAD_USAGE(...) do { status = bad_usage(__VA_ARGS__); goto out; } while (0)
 
 int main(int argc, char **argv)
@@ -128,6 +130,14 @@ int main(int argc, char **argv)
     }
     if (!strcmp(cmd, "new-pack")) return sd_cmd_new_pack(argc - 1, argv + 1);
     sd_register_builtin_codelets();
+    /* the command line as typed, --load included (a run records it), before the packs take theirs out */
+    size_t cl = 1;
+    for (int i = 0; i < argc; i++) cl += strlen(argv[i]) + 1;
+    if (!(cmdline = calloc(cl, 1))) return fputs("stardag: out of memory\n", stderr), SD_EXIT_RUNTIME;
+    for (int i = 0; i < argc; i++) {
+        strcat(cmdline, argv[i]);
+        if (i + 1 < argc) strcat(cmdline, " ");
+    }
     int pack_status = sd_cli_load_packs(&argc, argv);
     if (pack_status) return pack_status;
     if (!strcmp(cmd, "codelets")) {
@@ -149,15 +159,6 @@ int main(int argc, char **argv)
     int64_t dot_step = 0; /* dot --step; 0: the first step where every op runs */
     const char **set = calloc(argc, sizeof *set);
     int nset = 0;
-    size_t cl = 1;
-    char **all; /* the command line as typed, --load included */
-    const int nall = sd_cli_full_args(argc, argv, &all);
-    for (int i = 0; i < nall; i++) cl += strlen(all[i]) + 1;
-    char *cmdline = calloc(cl, 1);
-    for (int i = 0; i < nall; i++) {
-        strcat(cmdline, all[i]);
-        if (i + 1 < nall) strcat(cmdline, " ");
-    }
     o.cmdline = cmdline;
     for (int i = 2; i < argc; i++) {
         const char *a = argv[i];

@@ -224,8 +224,8 @@ int sd_cmd_new_pack(int argc, char **argv)
         free(fname);
         free(out);
     }
-    if (status && created) { /* leave nothing half made */
-        for (int i = 0; i < nf; i++) {
+    if (status && created) { /* leave nothing half made: files are written in order, so the first `created` */
+        for (int i = 0; i < created; i++) {
             char dst[PATH_MAX + 256];
             size_t nn;
             char *fname = renamed(files[i], strlen(files[i]), name, upper, &nn);

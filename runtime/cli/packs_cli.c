@@ -14,16 +14,6 @@ static int takes_load(const char *cmd)
     return 0;
 }
 
-/* The command line as typed, --load options included (a run records it). */
-static char **full_argv;
-static int full_argc;
-
-int sd_cli_full_args(int argc, char **argv, char ***full)
-{
-    *full = full_argv ? full_argv : argv;
-    return full_argv ? full_argc : argc;
-}
-
 int sd_cli_load_packs(int *argc, char **argv)
 {
     char err[2048];
@@ -35,12 +25,6 @@ int sd_cli_load_packs(int *argc, char **argv)
         fprintf(stderr, "stardag: %s\n", err);
         return SD_EXIT_BADGRAPH;
     }
-    if (!(full_argv = malloc((*argc + 1) * sizeof *full_argv))) {
-        fprintf(stderr, "stardag: out of memory\n");
-        return SD_EXIT_RUNTIME;
-    }
-    memcpy(full_argv, argv, (*argc + 1) * sizeof *full_argv);
-    full_argc = *argc;
     int out = 2;
     for (int i = 2; i < *argc; i++) {
         if (strcmp(argv[i], "--load")) {

@@ -112,7 +112,8 @@ int sd_run_files_resolve(const sd_graph *g, const sd_run_opts *o, sd_run_files *
 int sd_run_clash_with_reads(const sd_graph *g, const sd_run_files *f, const sd_run_opts *o)
 {
     const char *what[SD_RUN_FILE_MAX] = {"output file", "XDMF sidecar", "trajectory", "log", "trace"};
-    const char *path[SD_RUN_FILE_MAX] = {f->out, f->xmf, f->own, f->log, f->trace};
+    /* --out names a file even when the graph has nothing to write into it: refused all the same */
+    const char *path[SD_RUN_FILE_MAX] = {f->out ? f->out : o->out, f->xmf, f->own, f->log, f->trace};
     for (int i = 0; i < SD_RUN_FILE_MAX; i++) {
         const char *r = path[i] && *path[i] ? sd_graph_read_file(g, path[i]) : NULL;
         if (!r) continue;
@@ -215,11 +216,6 @@ int sd_run(const sd_graph *g, const sd_run_opts *o)
 static int run_files(const sd_graph *g, const sd_run_opts *o)
 {
     if (o->errors && o->errors_len) o->errors[0] = 0;
-    char clash[1200]; /* --out may name the file the graph reads: refuse before touching it */
-    if (sd_graph_output_clash(g, o->out, clash, sizeof clash)) {
-        sd_run_say_error(o, "%s: %s", g->path, clash);
-        return SD_EXIT_BADGRAPH;
-    }
     sd_run_files files;
     char err[1024];
     if (sd_run_files_resolve(g, o, &files, err, sizeof err) < 0) {

@@ -33,10 +33,9 @@ double sd_units_mvv2e(sd_units u)
     return u == SD_UNITS_METAL ? 1.0364269e-4 /* MD_MVV2E_METAL (codelets/md/md_math.h) */ : 1.0;
 }
 
-const char *sd_units_name(sd_units u)
-{
-    return u == SD_UNITS_REAL ? "real" : u == SD_UNITS_METAL ? "metal" : "lj";
-}
+static const char *const units_names[] = {"lj", "real", "metal", NULL}; /* sd_units order */
+
+const char *sd_units_name(sd_units u) { return units_names[u]; }
 
 static void particle_box(loader *L, const yaml_node_t *key, const yaml_node_t *n)
 {
@@ -217,7 +216,6 @@ static void load_particles(loader *L, const yaml_node_t *k, const yaml_node_t *P
 {
     static const char *const keys[] = {"count", "box", "units", "types", "pairs", "cutoff", "shift", "neighbor",
                                        "position", "velocity", "read", NULL};
-    static const char *const units[] = {"lj", "real", "metal", NULL};
     sd_domain *D = &L->g->domain;
     sd_particles *p = &D->particles;
     char b[32], b2[32];
@@ -250,12 +248,13 @@ static void load_particles(loader *L, const yaml_node_t *k, const yaml_node_t *P
     p->units = SD_UNITS_LJ;
     if ((x = sd_ld_map_get(L, P, "units", NULL))) {
         const char *u = sd_ld_get_str(L, x, "units (lj, real or metal)");
-        if (!strcmp(u, "real")) p->units = SD_UNITS_REAL;
-        else if (!strcmp(u, "metal")) p->units = SD_UNITS_METAL;
-        else if (strcmp(u, "lj")) {
+        int i = 0;
+        while (units_names[i] && strcmp(u, units_names[i])) i++;
+        if (units_names[i]) p->units = (sd_units)i;
+        else {
             sd_suggest sg;
             sd_suggest_init(&sg, u);
-            for (int i = 0; units[i]; i++) sd_suggest_add(&sg, units[i]);
+            for (int j = 0; units_names[j]; j++) sd_suggest_add(&sg, units_names[j]);
             if (sd_suggest_best(&sg)) sd_ld_fail(L, x, "unknown units '%s' (did you mean '%s'?)", u, sd_suggest_best(&sg));
             sd_ld_fail(L, x, "unknown units '%s' (expected lj, real or metal)", u);
         }

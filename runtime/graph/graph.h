@@ -41,8 +41,6 @@ typedef struct sd_ppair {
  * read at load: the domain's count, box and type counts come from it or were checked against it. */
 typedef struct sd_pread {
     char file[512];
-    int format;         /* sd_pa_format (io/read_particles.h) */
-    int64_t step;       /* H5MD: the frame's step; -1 otherwise */
     int64_t wrapped;    /* atoms that were outside the box (wrapped into it) */
     double *x, *v;      /* 3N in id order, the graph's length (and time) units; v NULL: none in the file */
     int32_t *type;      /* N: the graph's type index of each particle */
@@ -131,7 +129,6 @@ typedef struct sd_binding {
 typedef struct sd_gread {
     char file[512];
     char dataset[512]; /* the dataset's path in the file */
-    int64_t step;      /* the stardag output step it holds; INT64_MIN for a plain dataset */
     int narrow;        /* f64 data rounded into an f32 field */
 } sd_gread;
 
@@ -232,9 +229,6 @@ int sd_graph_scalar_index(const sd_graph *g, const char *name);
 int sd_graph_level_lookup(const sd_graph *g, const char *name, int *level);
 
 /* sd_graph_load_ex / sd_graph_parse_ex (overrides): in stardag/stardag.h. */
-/* Would writing the run's file `out` (NULL: output.file) or the trajectory destroy a file the graph
- * reads its initial state from (io.read_field, domain.particles.read)? 1 with a message, else 0. */
-int sd_graph_output_clash(const sd_graph *g, const char *out, char *msg, size_t len);
 /* The name under which the graph reads the file `path` is (same device and inode), or NULL. */
 const char *sd_graph_read_file(const sd_graph *g, const char *path);
 

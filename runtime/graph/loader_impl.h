@@ -148,10 +148,9 @@ void sd_ld_flow_rotate(loader *L, flow *F);
 
 /* ---- the loader's io.* ops (loader_read.c) ----------------------------------------------- */
 
-/* The io op of that name, or NULL; names by index (NULL past the last); is cl one of them? */
+/* The io op of that name, or NULL; names by index (NULL past the last). */
 const sd_codelet *sd_ld_io_op(const char *name);
 const char *sd_ld_io_op_name(int i);
-int sd_ld_is_io_op(const sd_codelet *cl);
 /* An io op's params (text: file, dataset, step, ...; NULL when absent), after its roles are bound:
  * opens the file and checks it against the bound field; fails at the node concerned. */
 void sd_ld_io_finish(loader *L, sd_gop *op, int is_step, const yaml_node_t *on, const yaml_node_t *params);

@@ -158,6 +158,7 @@ static void load_op(loader *L, yaml_node_t *item, int is_step, int idx, sd_gop *
     if (!on) sd_ld_fail(L, item, "%s op %d has no 'op' key (expected the codelet name, e.g. op: common.fill)", is_step ? "step" : "init", idx + 1);
     const char *cname = sd_ld_get_str(L, on, "a codelet name");
     const sd_codelet *cl = sd_ld_io_op(cname); /* the loader's own io.* ops first */
+    int io = cl != NULL;
     if (!cl) cl = sd_codelet_find(cname);
     if (!cl) {
         sd_suggest sg;
@@ -179,7 +180,7 @@ static void load_op(loader *L, yaml_node_t *item, int is_step, int idx, sd_gop *
     op->every = 1;
     op->at = where(on);
     x->op = op->at;
-    int first_field = -1, pset[SD_MAX_PARAMS] = {0}, io = sd_ld_is_io_op(cl);
+    int first_field = -1, pset[SD_MAX_PARAMS] = {0};
     yaml_node_t *io_params = NULL; /* io ops' params are text: sd_ld_io_finish reads them */
     for (int i = 0; i < map_len(item); i++) {
         yaml_node_t *k = key_at(L, item, i), *v = val_at(L, item, i);

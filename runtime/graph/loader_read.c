@@ -33,13 +33,6 @@ const sd_codelet *sd_ld_io_op(const char *name)
 
 const char *sd_ld_io_op_name(int i) { return io_ops[i] ? io_ops[i]->name : NULL; }
 
-int sd_ld_is_io_op(const sd_codelet *cl)
-{
-    for (int i = 0; io_ops[i]; i++)
-        if (io_ops[i] == cl) return 1;
-    return 0;
-}
-
 /* As stardag's output writes fields (io/h5out.c). */
 void sd_read_field_shape(const sd_graph *g, int field, int level, int narrow, sd_rf_shape *s)
 {
@@ -90,9 +83,11 @@ static const char *read_by_graph(const sd_graph *g, const char *path)
 
 const char *sd_graph_read_file(const sd_graph *g, const char *path) { return read_by_graph(g, path); }
 
-int sd_graph_output_clash(const sd_graph *g, const char *out, char *msg, size_t len)
+/* Would output.file or output.trajectory destroy a file the graph reads? 1 with a message, else 0
+ * (the run checks every file it will write, options included: sd_run_clash_with_reads). */
+static int output_clash(const sd_graph *g, char *msg, size_t len)
 {
-    const char *files[2] = {out && *out ? out : g->output.file, g->output.trajectory}, *what[2] = {"the output file", "the trajectory"};
+    const char *files[2] = {g->output.file, g->output.trajectory}, *what[2] = {"the output file", "the trajectory"};
     for (int k = 0; k < 2; k++) {
         const char *r = read_by_graph(g, files[k]);
         if (r) {
@@ -109,7 +104,7 @@ int sd_graph_output_clash(const sd_graph *g, const char *out, char *msg, size_t 
 void sd_ld_io_check_outputs(loader *L, const yaml_node_t *output)
 {
     char msg[1200];
-    if (!sd_graph_output_clash(L->g, NULL, msg, sizeof msg)) return;
+    if (!output_clash(L->g, msg, sizeof msg)) return;
     yaml_node_t *t = sd_ld_map_get(L, output, "trajectory", NULL), *f = sd_ld_map_get(L, output, "file", NULL);
     if (read_by_graph(L->g, L->g->output.file) || !t || !is_map(t)) sd_ld_fail(L, f ? f : output, "%s", msg);
     f = sd_ld_map_get(L, t, "file", NULL);
@@ -160,8 +155,9 @@ void sd_ld_io_finish(loader *L, sd_gop *op, int is_step, const yaml_node_t *on, 
     sd_read_field_shape(g, b->index, b->level, rd->narrow, &want);
     char err[1024];
     int at = 0;
+    int64_t step_read; /* which step resolved: only the dataset path is kept */
     const yaml_node_t *nwhat = nds ? nds : nfield ? nfield : nstep;
-    if (sd_rf_resolve(rd->file, dataset, field, step, rd->dataset, sizeof rd->dataset, &rd->step, &at, err, sizeof err) < 0)
+    if (sd_rf_resolve(rd->file, dataset, field, step, rd->dataset, sizeof rd->dataset, &step_read, &at, err, sizeof err) < 0)
         sd_ld_fail(L, at == SD_RF_AT_FILE ? nfile : at == SD_RF_AT_STEP ? nstep : nwhat, "%s", err);
     if (sd_rf_check(rd->file, rd->dataset, &want, &at, err, sizeof err) < 0)
         sd_ld_fail(L, at == SD_RF_AT_FILE ? nfile : on, "%s", err);

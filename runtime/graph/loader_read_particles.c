@@ -42,7 +42,6 @@ void sd_ld_particles_read(loader *L, const yaml_node_t *n, sd_patoms *a)
         }
     } else if (fmt < 0)
         sd_ld_fail(L, nf, "cannot tell the format of '%s' from its name (expected format: lammps, xyz or h5md)", file);
-    rd->format = fmt;
     if ((nstep || ngroup) && fmt != SD_PA_H5MD)
         sd_ld_fail(L, nstep ? nstep : ngroup, "%s is for H5MD files (a %s file holds one configuration)", nstep ? "step" : "group",
                    formats[fmt]);
@@ -57,7 +56,6 @@ void sd_ld_particles_read(loader *L, const yaml_node_t *n, sd_patoms *a)
     rd->type = a->type;
     a->x = a->v = NULL; /* the graph's now */
     a->type = NULL;
-    rd->step = a->step;
     rd->wrapped = a->wrapped;
 }
 
