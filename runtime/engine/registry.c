@@ -21,14 +21,20 @@ static int role_ok(const sd_codelet *c, const sd_role *r)
     if (r->mode < SD_READ || r->mode > SD_READWRITE) return 0;
     if (r->optional && (r->kind != SD_ROLE_SCALAR || r->mode == SD_READ)) return 0; /* only outputs may be left out */
     if (r->kind == SD_ROLE_SCALAR) {
-        /* scalars are written only by reductions, which need a combine rule */
-        if (r->mode != SD_READ && (c->pattern != SD_REDUCTION || r->reduce == SD_REDUCE_NONE)) return 0;
+        /* scalars are written by reductions (and a mesh's scatter-adds), which need a combine rule,
+         * or directly by an op of scalars only (SD_WHOLE on meshes), which has none */
+        if (r->mode != SD_READ) {
+            if (c->pattern == SD_WHOLE) return r->reduce == SD_REDUCE_NONE && c->domain == SD_ON_MESH && !r->halo;
+            if (!sd_pattern_reduces(c->pattern) || r->reduce == SD_REDUCE_NONE) return 0;
+        }
         return r->halo == 0 && !r->box;
     }
     /* a ghosted read; what its halo and stencil shape mean is the domain class's (a ghost width and
      * faces or full box on grids; on particles halo 1 = also the neighbour blocks' particles, no
      * shape): the class's syntax checks them when a graph binds the role */
-    int halo_pattern = c->pattern == SD_STENCIL || c->pattern == SD_REDUCTION || c->pattern == SD_NEIGHBOR;
+    int halo_pattern = c->pattern == SD_STENCIL || c->pattern == SD_REDUCTION || c->pattern == SD_NEIGHBOR ||
+                       c->pattern == SD_SCATTER_ADD;
+    if (r->location < 0 || r->location > SD_MESH_FACES || (r->location && c->domain != SD_ON_MESH)) return 0;
     if (r->halo < 0 || (r->halo > 0 && (r->mode != SD_READ || !halo_pattern))) return 0;
     if (r->box && (r->box != 1 || r->halo == 0)) return 0;
     return r->reduce == SD_REDUCE_NONE;
@@ -46,19 +52,24 @@ static int check_codelet(const sd_codelet *c, char *msg, size_t len)
         REFUSE("codelet %s: names io.* belong to the loader's own ops (io.read_field); choose another pack name", c->name);
     if (c->nroles < 1 || c->nroles > SD_MAX_BUFS || c->nparams < 0 || c->nparams > SD_MAX_PARAMS)
         REFUSE("codelet %s: 1..%d roles and 0..%d params expected", c->name, SD_MAX_BUFS, SD_MAX_PARAMS);
-    int nacc = 0;
+    int nacc = 0, nwhole = 0;
     for (int i = 0; i < c->nroles; i++) {
         if (!role_ok(c, &c->roles[i]))
             REFUSE("codelet %s: role %s is inconsistent (mode, halo, box or reduce)", c->name,
                    c->roles[i].name ? c->roles[i].name : "(null)");
-        nacc += c->roles[i].kind == SD_ROLE_SCALAR && c->roles[i].mode != SD_READ;
+        nacc += c->roles[i].kind == SD_ROLE_SCALAR && c->roles[i].mode != SD_READ && c->pattern != SD_WHOLE;
+        nwhole += c->pattern == SD_WHOLE && c->domain == SD_ON_MESH && c->roles[i].kind != SD_ROLE_SCALAR;
         for (int j = 0; j < i; j++)
             if (!strcmp(c->roles[i].name, c->roles[j].name))
                 REFUSE("codelet %s: role %s declared twice", c->name, c->roles[i].name);
     }
-    if ((c->pattern == SD_REDUCTION) != (nacc > 0) || nacc > SD_MAX_ACC)
-        REFUSE("codelet %s: a reduction writes 1..%d scalars, other patterns none", c->name, SD_MAX_ACC);
-    if (c->finish && (c->pattern != SD_REDUCTION || c->npartials < 1 || c->npartials > SD_MAX_ACC))
+    if ((c->pattern == SD_REDUCTION && nacc == 0) || (!sd_pattern_reduces(c->pattern) && nacc) || nacc > SD_MAX_ACC)
+        REFUSE("codelet %s: a reduction writes 1..%d scalars (a scatter-add 0..%d), other patterns none", c->name,
+               SD_MAX_ACC, SD_MAX_ACC);
+    if (nwhole) REFUSE("codelet %s: a mesh's whole op has scalar roles only", c->name);
+    if ((c->scratch_v || c->scratch_f) && (c->domain != SD_ON_MESH || c->scratch_v < 0 || c->scratch_f < 0))
+        REFUSE("codelet %s: scratch is for mesh codelets (doubles per vertex and per face, >= 0)", c->name);
+    if (c->finish && (!sd_pattern_reduces(c->pattern) || c->npartials < 1 || c->npartials > SD_MAX_ACC))
         REFUSE("codelet %s: a finish hook belongs to a reduction with 1..%d partials", c->name, SD_MAX_ACC);
     for (int i = 0; i < c->nparams; i++) {
         const sd_param *p = &c->params[i];

@@ -9,7 +9,9 @@
 
 typedef enum { SD_READ = 1, SD_WRITE = 2, SD_READWRITE = 3 } sd_access;
 
-/* How an op expands into tasks over tiles. */
+/* How an op expands into tasks over tiles (blocks, partitions). On meshes: SD_POINTWISE and
+ * SD_REDUCTION work on a partition's owned vertices or faces; SD_WHOLE is an op of scalars only
+ * (one task reading and writing scalars directly: a line search's choice of step). */
 typedef enum {
     SD_POINTWISE, /* one task per tile, every buffer is that same tile */
     SD_STENCIL,   /* one task per tile; read roles with halo > 0 see neighbour cells in the ghost zone */
@@ -19,12 +21,20 @@ typedef enum {
     SD_NEIGHBOR,  /* particles: one task per block; read roles with halo > 0 also see the particles
                      of the neighbour blocks within the list range (ghosts), and the block's
                      neighbour lists; writes only the block's own particles */
-    SD_SCATTER_ADD /* element -> vertex contributions summed exactly and in a fixed order (meshes;
-                     no domain class implements it yet: a graph using one is refused at load) */
+    SD_SCATTER_ADD /* meshes: one task per partition; read roles with halo 1 (2) see ghost rings 1
+                     (and 2) up to date; per-face contributions are summed into the owned vertices
+                     in each vertex's corner order (sd_mpart); scalar write roles are reduced as in
+                     SD_REDUCTION (partials per partition, one combine) */
 } sd_pattern;
 
+/* Patterns whose scalar outputs are reduced from per-part partials by one combine. */
+static inline int sd_pattern_reduces(sd_pattern p) { return p == SD_REDUCTION || p == SD_SCATTER_ADD; }
+
 /* The kind of domain a codelet runs on. */
-typedef enum { SD_ON_GRID = 0, SD_ON_PARTICLES = 1 } sd_on;
+typedef enum { SD_ON_GRID = 0, SD_ON_PARTICLES = 1, SD_ON_MESH = 2 } sd_on;
+
+/* Locations of mesh fields (sd_role.location, a mesh field's `location:`). */
+enum { SD_MESH_VERTICES = 0, SD_MESH_FACES = 1 };
 
 typedef enum { SD_ROLE_FIELD = 0, SD_ROLE_SCALAR = 1 } sd_role_kind;
 typedef enum { SD_REDUCE_NONE = 0, SD_REDUCE_SUM, SD_REDUCE_MAX, SD_REDUCE_MIN, SD_REDUCE_COUNT_NONFINITE } sd_reduce;
@@ -41,6 +51,8 @@ typedef struct sd_role {
     int ncomp;        /* required components, 0 = any */
     int dtypes;       /* accepted field dtypes as a mask (1 << SD_F32 | 1 << SD_F64); 0 = both */
     sd_reduce reduce; /* scalar write roles of a reduction: how partials combine */
+    int location;     /* field roles on meshes: where the field's values live (SD_MESH_VERTICES,
+                         SD_MESH_FACES); the loader refuses a field of another location */
     int optional;     /* scalar write roles of a reduction: may be left unbound in a graph (the
                          value is computed and dropped) */
     const char *doc;
@@ -94,6 +106,8 @@ typedef struct sd_codelet {
     sd_finish_fn finish;     /* reductions: partials -> scalars (NULL: one SUM/MAX/... partial per
                                 scalar write role) */
     int npartials;           /* with finish: sd_acc partials each task fills (<= SD_MAX_ACC) */
+    int scratch_v, scratch_f; /* meshes: doubles of scratch the kernel needs per local vertex and per
+                                 local face (sd_mpart.scratch) */
     double cuda_tol;         /* CPU vs CUDA agreement: 0 = bitwise; else the relative bound that
                                 `stardag verify` checks (|cpu - cuda| <= tol * max |cpu|), for ops
                                 whose math calls libm functions that CUDA rounds differently */

@@ -185,6 +185,34 @@ typedef struct sd_pdomain {
     const void *pair;           /* the md pack's pair table (md_lj_table) */
 } sd_pdomain;
 
+/* ---- Mesh partitions --------------------------------------------------------------------------
+ * A mesh domain is a closed, oriented triangulated surface cut into partitions of vertices. A
+ * partition holds its local mesh: the vertices it owns, then two rings of ghost vertices (ring 1:
+ * sharing a face with an owned vertex; ring 2: sharing a face with a ring-1 vertex), and every face
+ * with a corner among the owned and ring-1 vertices, so that each of those sees all of its faces.
+ * Vertex fields are SoA over the local vertices (component c of vertex v at p[v + c*sc], sc = nv),
+ * face fields over the local faces (sc = nf). A kernel that adds per-face contributions into
+ * vertices (SD_SCATTER_ADD) computes each face once and then sums, at each vertex, over the
+ * vertex's corners in the order of its corner list (increasing global face id), never with atomics:
+ * a vertex's value is then bitwise the same whatever the partition, scheduler or worker count. */
+typedef struct sd_mpart {
+    int64_t nv_own;        /* owned vertices: local [0, nv_own) */
+    int64_t nv_ring1;      /* owned and ring-1 vertices: [0, nv_ring1); ring 2 is [nv_ring1, nv) */
+    int64_t nv;            /* local vertices */
+    int64_t nf_own;        /* owned faces: local [0, nf_own) (a face belongs to the owner of its
+                              corner with the lowest global id) */
+    int64_t nf;            /* local faces */
+    const int32_t *tri;    /* [3 nf]: local vertex of corner k of face f at tri[3f + k], counter-
+                              clockwise seen from outside (the outward normal is (b-a) x (c-a)) */
+    const int64_t *cstart; /* [nv_ring1 + 1]: vertex v's corners are corner[cstart[v] .. cstart[v+1]) */
+    const int32_t *corner; /* corner ids 3f + k, per vertex in increasing global face id */
+    const int64_t *vid;    /* [nv] global vertex ids */
+    const int64_t *fid;    /* [nf] global face ids */
+    double *scratch;       /* the codelet's scratch (sd_codelet.scratch_v doubles per local vertex,
+                              then scratch_f per local face); NULL when it asks for none */
+    int64_t nv_global, nf_global; /* the whole mesh */
+} sd_mpart;
+
 /* ---- Kernel arguments ------------------------------------------------------------------------
  * What every kernel sees, whatever its domain: buffer pointers and per-buffer layout, parameters,
  * the step and time, reduction partials. Then the view of the part the task works on, one per
@@ -195,6 +223,8 @@ typedef struct sd_pdomain {
  *    p[b][i + j*stride[b][1] + k*stride[b][2]] for i in [-h, n[0]+h) etc.
  *  - particles: the block(s) the task works on (one, or every block for SD_WHOLE) and the domain;
  *    p[] and sc[] describe block 0's field buffers (sc = the block's capacity).
+ *  - meshes: one partition's local mesh (sd_mpart, device pointers in a CUDA task); p[b] points at
+ *    local element 0 of a field buffer, sc[b] is its local element count.
  * Scalar buffers point at one double. */
 typedef struct sd_tile_args {
     int nbuf;
@@ -231,6 +261,9 @@ typedef struct sd_tile_args {
             int nblk;
             const sd_pblock *blk;
             const sd_pdomain *pd;
+        };
+        struct { /* meshes: one partition (empty for an op of scalars only) */
+            sd_mpart mesh;
         };
     };
 } sd_tile_args;
