@@ -69,6 +69,20 @@ typedef struct sd_particles {
     int nblocks;        /* 0 = auto */
 } sd_particles;
 
+/* A mesh domain: a closed, oriented triangulated surface, read or generated at load
+ * (graph/domain_mesh.c) and checked (io/mesh_file.h); its vertices carry the fields. */
+typedef struct sd_gmesh {
+    char source[512];   /* the file read, or what generated it ("icosphere level 5, radius 1") */
+    int64_t nv, nf;
+    double *x;          /* [3 nv] initial coordinates, x y z per vertex */
+    int64_t *tri;       /* [3 nf] vertex ids per face, counter-clockwise seen from outside */
+    int64_t dropped;    /* unreferenced vertices the reader dropped; flipped: faces reversed */
+    int flipped;
+    int position;       /* the field that holds the vertex positions (initialised from x) */
+    int nparts;         /* partitions: 0 = auto */
+    char export_file[512]; /* the final mesh as OFF or PLY ("": none) */
+} sd_gmesh;
+
 /* An inner axis of a grid: untiled bins every cell carries (angle, energy, ...), with the axis'
  * range [lo, hi] split into count equal bins. */
 #define SD_MAX_INNER SD_MAX_INNER_AXES
@@ -96,6 +110,7 @@ typedef struct sd_domain {
     char units_length[32], units_time[32]; /* a grid's units (domain.grid.units), "" if not given:
                                               labels written to the output, no conversion */
     sd_particles particles; /* kind == SD_DOMAIN_PARTICLES (ndim 3, shape {N, 1, 1}) */
+    sd_gmesh mesh;      /* kind == SD_DOMAIN_MESH (ndim 1, shape {nv, 1, 1}) */
 } sd_domain;
 
 typedef struct sd_gfield {
@@ -138,6 +153,7 @@ typedef struct sd_gop {
     sd_binding bind[SD_MAX_BUFS]; /* in the codelet's role order */
     double param[SD_MAX_PARAMS];  /* in the codelet's parameter order, defaults filled in */
     int every;                    /* run on steps that are multiples of every (1 = each step) */
+    int repeat;                   /* run this many times in a row where it is due (inner loops, >= 1) */
     sd_where at;
 } sd_gop;
 
@@ -180,6 +196,10 @@ typedef struct sd_grun {
     int tiles_auto;
     int64_t tile[3];   /* tile shape in cells when !tiles_auto */
     int max_inflight;  /* steps in flight, default 4 */
+    int until_scalar;  /* run.until: stop after the first step whose scalar until_scalar is below
+                          (until_above 0) or above until_value; -1: none */
+    int until_above;
+    double until_value;
 } sd_grun;
 
 typedef struct sd_graph {

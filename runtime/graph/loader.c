@@ -98,6 +98,7 @@ static void load(loader *L)
     if (L->cls->syntax->after_fields) L->cls->syntax->after_fields(L);
     if ((v = sd_ld_map_get(L, root, "scalars", NULL))) sd_ld_load_scalars(L, v);
     L->user_scalars = g->nscalars;
+    sd_ld_load_until(L);
     g->run.tiles_auto = 1;
     g->run.tile[0] = g->run.tile[1] = g->run.tile[2] = 1;
     if ((v = sd_ld_map_get(L, root, "tiles", NULL))) sd_ld_load_tiles(L, v);
@@ -239,6 +240,8 @@ void sd_graph_free(sd_graph *g)
         free(g->domain.particles.read->type);
         free(g->domain.particles.read);
     }
+    free(g->domain.mesh.x);
+    free(g->domain.mesh.tri);
     free(g->fields);
     free(g->scalars);
     free(g->init);

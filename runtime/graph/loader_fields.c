@@ -11,7 +11,7 @@
 
 void sd_ld_load_run(loader *L, const yaml_node_t *key, const yaml_node_t *m)
 {
-    static const char *const keys[] = {"steps", "end_time", "dt", "max_inflight", NULL};
+    static const char *const keys[] = {"steps", "end_time", "dt", "max_inflight", "until", NULL};
     sd_grun *r = &L->g->run;
     char b[32];
     sd_ld_need_map(L, m, "run");
@@ -38,11 +38,35 @@ void sd_ld_load_run(loader *L, const yaml_node_t *key, const yaml_node_t *m)
     }
     yaml_node_t *mi = sd_ld_map_get(L, m, "max_inflight", NULL);
     r->max_inflight = mi ? (int)sd_ld_eval_int(L, mi, 1, 1024, "max_inflight") : 4;
+    r->until_scalar = -1;
+    L->until = sd_ld_map_get(L, m, "until", NULL); /* its scalar is known once scalars are read */
+}
+
+/* run.until: {scalar: S, below: X} or {scalar: S, above: X}: the run stops (successfully) after the
+ * first step whose value of S meets it. */
+void sd_ld_load_until(loader *L)
+{
+    static const char *const keys[] = {"scalar", "below", "above", NULL};
+    const yaml_node_t *n = L->until;
+    sd_grun *r = &L->g->run;
+    if (!n) return;
+    sd_ld_need_map(L, n, "run.until ({scalar: S, below: X} or {scalar: S, above: X})");
+    sd_ld_check_keys(L, n, keys, "in run.until");
+    yaml_node_t *sn = sd_ld_map_get(L, n, "scalar", NULL), *bn = sd_ld_map_get(L, n, "below", NULL),
+                *an = sd_ld_map_get(L, n, "above", NULL);
+    if (!sn) sd_ld_fail(L, n, "run.until needs scalar (the scalar whose value stops the run)");
+    if (!bn == !an) sd_ld_fail(L, n, "run.until needs one of below: X or above: X");
+    const char *name = sd_ld_get_name(L, sn, "a scalar name");
+    r->until_scalar = sd_graph_scalar_index(L->g, name);
+    if (r->until_scalar < 0 || r->until_scalar >= L->user_scalars)
+        sd_ld_fail(L, sn, "run.until names scalar '%s', which is not declared (expected one of the graph's scalars:)", name);
+    r->until_above = an != NULL;
+    r->until_value = sd_ld_eval(L, an ? an : bn);
 }
 
 void sd_ld_load_domain(loader *L, const yaml_node_t *key, const yaml_node_t *m)
 {
-    static const char *const planned[] = {"mesh", "batch", NULL}; /* kinds without a class yet */
+    static const char *const planned[] = {"batch", NULL}; /* kinds without a class yet */
     sd_ld_need_map(L, m, "domain");
     if (map_len(m) == 0) sd_ld_fail(L, key, "domain is empty (expected grid: {shape: [...], spacing: ...})");
     yaml_node_t *k = key_at(L, m, 0);

@@ -62,6 +62,7 @@ typedef struct sd_loader {
     flow flow;
     const sd_dm_class *cls; /* the domain's class, once the domain section is read */
     void *dm_state;         /* its syntax's own state between hooks (freed with the loader) */
+    const yaml_node_t *until; /* run.until, resolved after the scalars */
 } loader;
 
 /* ---- YAML node helpers ------------------------------------------------------------------- */
@@ -136,6 +137,7 @@ void sd_ld_load_fields(loader *L, const yaml_node_t *m);
 void sd_ld_add_scalar(loader *L, const char *name, sd_where at);
 void sd_ld_load_scalars(loader *L, const yaml_node_t *n);
 void sd_ld_load_tiles(loader *L, const yaml_node_t *n);
+void sd_ld_load_until(loader *L);
 
 /* The domains' sections and rules: graph/domain_<name>.c, each an sd_dm_syntax of a class (dm.h). */
 

@@ -146,7 +146,7 @@ void sd_ld_call_validate(loader *L, const sd_gop *op, const yaml_node_t *at)
 
 static void load_op(loader *L, yaml_node_t *item, int is_step, int idx, sd_gop *op, opx *x)
 {
-    static const char *const keys[] = {"op", "read", "write", "readwrite", "params", "every", NULL};
+    static const char *const keys[] = {"op", "read", "write", "readwrite", "params", "every", "repeat", NULL};
     char label[48], b[32], b2[32], b3[32];
     snprintf(label, sizeof label, "in %s op %d", is_step ? "step" : "init", idx + 1);
     if (!is_map(item)) {
@@ -178,6 +178,7 @@ static void load_op(loader *L, yaml_node_t *item, int is_step, int idx, sd_gop *
         sd_ld_fail(L, on, "%s is a %s op, which the %s domain class does not implement", cl->name, sd_pattern_name(cl->pattern), L->cls->name);
     op->cl = cl;
     op->every = 1;
+    op->repeat = 1;
     op->at = where(on);
     x->op = op->at;
     int first_field = -1, pset[SD_MAX_PARAMS] = {0};
@@ -216,6 +217,9 @@ static void load_op(loader *L, yaml_node_t *item, int is_step, int idx, sd_gop *
         } else if (!strcmp(kk, "every")) {
             if (!is_step) sd_ld_fail(L, k, "every is only allowed in step ops (init ops run once)");
             op->every = (int)sd_ld_eval_int(L, v, 1, INT_MAX, "every");
+        } else if (!strcmp(kk, "repeat")) {
+            op->repeat = (int)sd_ld_eval_int(L, v, 1, 1000000, "repeat (times in a row, an inner loop)");
+            if (op->repeat > 1 && io) sd_ld_fail(L, k, "%s reads a file once; repeat is for inner loops of codelets", cname);
         }
     }
     /* optional outputs left out: bound to hidden scalars (computed, not kept; "__" names are never shown) */
