@@ -18,6 +18,8 @@ libstardag_la_SOURCES += runtime/graph/graph.h runtime/engine/registry.c runtime
 	runtime/dm/grid_expand.c runtime/dm/grid_expand.h runtime/dm/grid_read.c runtime/dm/grid_read.h runtime/dm/grid_halo.c runtime/dm/halo.h runtime/dm/halo_math.h \
 	runtime/dm/particles.c runtime/dm/particles_impl.h runtime/dm/particles_tasks.c runtime/dm/particles_output.c \
 	runtime/dm/particles_blocks.c runtime/dm/particles.h \
+	runtime/dm/mesh.c runtime/dm/mesh_impl.h runtime/dm/mesh_tasks.c runtime/dm/mesh_output.c \
+	runtime/dm/mesh_part.c runtime/dm/mesh_part.h \
 	runtime/driver/run.c runtime/driver/sched.c runtime/driver/sched.h runtime/driver/checks.c runtime/driver/checks.h runtime/tools/dot.c runtime/tools/dot.h \
 	runtime/driver/run_files.c runtime/driver/run_files.h runtime/driver/runlog.c runtime/driver/runlog.h \
 	runtime/driver/writer.c runtime/driver/writer.h
@@ -39,4 +41,4 @@ stardag_SOURCES += runtime/tools/report.c runtime/tools/report.h runtime/tools/r
 	runtime/tools/svg.c runtime/tools/svg.h
 # tool commands: compare (its library API in compare.h), calibrate, verify
 libstardag_la_SOURCES += runtime/tools/compare.c runtime/tools/compare.h runtime/tools/strtab.c runtime/tools/strtab.h
-stardag_SOURCES += runtime/tools/calibrate.c runtime/tools/verify.c runtime/tools/verify.h runtime/tools/verify_particles.c
+stardag_SOURCES += runtime/tools/calibrate.c runtime/tools/verify.c runtime/tools/verify.h runtime/tools/verify_particles.c runtime/tools/verify_mesh.c

@@ -13,6 +13,9 @@ void sd_check_summary(const sd_graph *g, const char *file, FILE *out)
     for (int i = 0; i < g->nscalars; i++) hidden += !strncmp(g->scalars[i].name, "__", 2);
     char dom[96];
     if (g->domain.kind == SD_DOMAIN_PARTICLES) snprintf(dom, sizeof dom, "%lld particles", (long long)g->domain.particles.count);
+    else if (g->domain.kind == SD_DOMAIN_MESH)
+        snprintf(dom, sizeof dom, "a mesh of %lld vertices and %lld triangles", (long long)g->domain.mesh.nv,
+                 (long long)g->domain.mesh.nf);
     else snprintf(dom, sizeof dom, "%dD grid", g->domain.ndim);
     int user_scalars = g->nscalars - hidden, user_step = g->nstep - finite, opt = hidden - finite;
     fprintf(out, "%s: ok (%s, %d field%s, %d scalar%s, %d init op%s, %d step op%s, %d check%s, %lld step%s)", file, dom,

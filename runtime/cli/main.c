@@ -93,7 +93,7 @@ static int list_codelets(void)
         if (!c->cuda) snprintf(impl, sizeof impl, "cpu");
         else if (c->cuda_tol == 0) snprintf(impl, sizeof impl, "cpu, cuda bitwise");
         else snprintf(impl, sizeof impl, "cpu, cuda within %.3g", c->cuda_tol);
-        printf("%s  [%s%s; %s]  %s\n", c->name, c->domain == SD_ON_PARTICLES ? "particles, " : "", sd_pattern_name(c->pattern), impl,
+        printf("%s  [%s%s; %s]  %s\n", c->name, c->domain == SD_ON_PARTICLES ? "particles, " : c->domain == SD_ON_MESH ? "meshes, " : "", sd_pattern_name(c->pattern), impl,
                c->doc ? c->doc : "");
         if (sd_codelet_pack_file(c)) printf("    from pack %s\n", sd_codelet_origin(c));
         for (int r = 0; r < c->nroles; r++) {
@@ -102,6 +102,7 @@ static int list_codelets(void)
             if (ro->halo) printf(", halo %d%s", ro->halo, ro->box ? ", box" : "");
             if (ro->optional) printf(", optional");
             if (ro->ncomp) printf(", %d components", ro->ncomp);
+            if (ro->location == SD_MESH_FACES) printf(", on faces");
             printf("%s%s\n", ro->doc ? "  " : "", ro->doc ? ro->doc : "");
         }
         for (int p = 0; p < c->nparams; p++) {
@@ -214,6 +215,11 @@ int main(int argc, char **argv)
         fprintf(stderr, "stardag: %s: dot draws grid graphs; a particle step's tasks are per block: one rebuild "
                 "task over all blocks on rebuild steps, then per block ghosts/lists and each op (see stardag run "
                 "--trace)\n", file);
+        status = SD_EXIT_BADGRAPH;
+    } else if (!strcmp(cmd, "dot") && g->domain.kind == SD_DOMAIN_MESH) {
+        fprintf(stderr, "stardag: %s: dot draws grid graphs; a mesh step's tasks are per partition: for a ghosted read "
+                "of a field written since, one pack and one ghost refresh per partition, then each op per partition "
+                "and a combine per reduction (see stardag run --trace)\n", file);
         status = SD_EXIT_BADGRAPH;
     } else if (!strcmp(cmd, "dot")) status = sd_dot(g, &o, dot_step, stdout);
     else status = sd_run(g, &o);

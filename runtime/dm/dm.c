@@ -4,9 +4,9 @@
 #include <string.h>
 #include "dm.h"
 
-extern const sd_dm_class sd_dm_grid, sd_dm_particles;
+extern const sd_dm_class sd_dm_grid, sd_dm_particles, sd_dm_mesh;
 
-static const sd_dm_class *const classes[] = {&sd_dm_grid, &sd_dm_particles};
+static const sd_dm_class *const classes[] = {&sd_dm_grid, &sd_dm_particles, &sd_dm_mesh};
 #define NCLASSES ((int)(sizeof classes / sizeof classes[0]))
 
 const sd_dm_class *sd_dm_class_of(sd_domain_kind kind)

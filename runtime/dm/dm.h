@@ -73,6 +73,9 @@ typedef struct sd_dm_class {
     const char *const *locations;
     /* in a CUDA-only run, ops without a CUDA implementation run on CPUs rather than refusing */
     int cpu_fallback;
+    /* what the domain's own output file is (output.trajectory, --trajectory) in messages: NULL for
+     * "trajectory" */
+    const char *own_output_noun;
     /* its fields go to the run's file (the summary counts field steps) */
     int run_file_fields;
     const sd_dm_syntax *syntax;

@@ -338,6 +338,7 @@ const sd_dm_class sd_dm_mesh = {
     /* the ops of scalars only (a line search's decision) run on CPUs; others without CUDA join them */
     .cpu_fallback = 1,
     .run_file_fields = 1,
+    .own_output_noun = "exported mesh",
     .create = mesh_create,
     .submit_init = mesh_submit_init,
     .submit_step = mesh_submit_step,

@@ -1,5 +1,5 @@
-/* mesh_part.c - partitions of a triangle mesh. Vertices are ordered along a Morton (Z-order) curve
- * of their positions and cut into equal ranges: neighbours on the surface are near in space, so a
+/* mesh_part.c - partitions of a triangle mesh. Vertices are ordered along a Hilbert curve of their
+ * positions and cut into equal ranges: neighbours on the surface are near in space, so a
  * range is a compact patch with few cut edges, and the cut does not depend on the vertex numbering
  * of the file. Each partition then gathers its local mesh: owned vertices (in curve order, for
  * locality), ghost ring 1 and ring 2 (each by global id), and every face touching the owned or
@@ -28,16 +28,30 @@ static int by_id(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
-/* 21 bits of each coordinate, interleaved. */
-static uint64_t spread(uint64_t v)
+/* The index along a 3-D Hilbert curve of 21-bit coordinates (Skilling's transpose form, 2004):
+ * consecutive indices are neighbouring cells, so equal index ranges are compact patches (a Z-order
+ * curve jumps, and cuts about twice as many edges). */
+static uint64_t hilbert(uint32_t X[3])
 {
-    v &= 0x1fffff;
-    v = (v | v << 32) & 0x1f00000000ffffULL;
-    v = (v | v << 16) & 0x1f0000ff0000ffULL;
-    v = (v | v << 8) & 0x100f00f00f00f00fULL;
-    v = (v | v << 4) & 0x10c30c30c30c30c3ULL;
-    v = (v | v << 2) & 0x1249249249249249ULL;
-    return v;
+    const int b = 21;
+    for (uint32_t Q = 1u << (b - 1); Q > 1; Q >>= 1) {
+        const uint32_t P = Q - 1;
+        for (int i = 0; i < 3; i++)
+            if (X[i] & Q) X[0] ^= P;
+            else {
+                const uint32_t t = (X[0] ^ X[i]) & P;
+                X[0] ^= t;
+                X[i] ^= t;
+            }
+    }
+    for (int i = 1; i < 3; i++) X[i] ^= X[i - 1];
+    uint32_t t = 0;
+    for (uint32_t Q = 1u << (b - 1); Q > 1; Q >>= 1)
+        if (X[2] & Q) t ^= Q - 1;
+    uint64_t key = 0;
+    for (int bit = b - 1; bit >= 0; bit--)
+        for (int i = 0; i < 3; i++) key = key << 1 | (((X[i] ^ t) >> bit) & 1);
+    return key;
 }
 
 static keyed *curve_order(int64_t nv, const double *x)
@@ -52,13 +66,12 @@ static keyed *curve_order(int64_t nv, const double *x)
             if (x[3 * v + d] > hi[d]) hi[d] = x[3 * v + d];
         }
     for (int64_t v = 0; v < nv; v++) {
-        uint64_t key = 0;
+        uint32_t X[3];
         for (int d = 0; d < 3; d++) {
             const double span = hi[d] - lo[d];
-            const double t = span > 0 ? (x[3 * v + d] - lo[d]) / span : 0.0;
-            key |= spread((uint64_t)(t * 2097151.0)) << d;
+            X[d] = (uint32_t)((span > 0 ? (x[3 * v + d] - lo[d]) / span : 0.0) * 2097151.0);
         }
-        k[v] = (keyed){key, v};
+        k[v] = (keyed){hilbert(X), v};
     }
     qsort(k, (size_t)nv, sizeof *k, by_key);
     return k;

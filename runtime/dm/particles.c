@@ -336,7 +336,9 @@ static void particles_submit_output(sd_dm *dm, int64_t step, int last, int field
     (void)fields_out;
     pdomain *D = dm->data;
     const int64_t every = dm->g->output.trajectory_every;
-    if (!D->traj || (step % every && !last)) return;
+    if (!D->traj || (step % every && !last) || (step == D->last_frame && D->traj_frames_submitted)) return;
+    D->last_frame = step; /* a run stopped by run.until asks for its last step's frame again */
+    D->traj_frames_submitted = 1;
     sd_engine *e = dm->e;
     const int64_t N = D->P->count;
     sd_record *r = sd_eng_record_new(e, 1, step);

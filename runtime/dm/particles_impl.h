@@ -42,6 +42,8 @@ typedef struct pdomain {
     /* output */
     sd_h5md *traj;
     int64_t traj_frames;
+    int64_t last_frame;             /* the step of the last frame submitted */
+    int traj_frames_submitted;
     int thermo_header;
 } pdomain;
 

@@ -79,6 +79,7 @@ typedef struct run_state {
     sd_checks checks;
     double *latest;        /* latest value of each scalar */
     int64_t last_step_done;
+    int64_t until_step;    /* run.until met at this step (0: not yet) */
     sd_run_files *files;
     sd_runlog *log;
     /* the log's progress lines: the tenth of the run reached, the last step logged and when */
@@ -121,6 +122,10 @@ static void handle_record(run_state *s, sd_record *r)
             if (r->computed[i]) s->latest[i] = r->value[i];
         if (r->step > s->last_step_done) s->last_step_done = r->step;
         check_scalars(s, r);
+        const int u = g->run.until_scalar;
+        if (u >= 0 && !s->until_step && r->step > 0 && r->computed[u] &&
+            (g->run.until_above ? r->value[u] > g->run.until_value : r->value[u] < g->run.until_value))
+            s->until_step = r->step;
     }
     /* written (and freed) by the writer thread, in order; nothing more once writing failed */
     sd_writer_push(s->writer, r, s->failed != SD_EXIT_RUNTIME);
@@ -212,6 +217,13 @@ static void summary(run_state *s, int64_t steps_done, double wall, double run_wa
     printf("stardag: %s: %lld steps in %.3f s (%.3f ms/step, %s), %lld tasks, %d CPU + %u CUDA workers, sched %s, %s\n",
            g->name, (long long)steps_done, wall, steps_done ? 1e3 * wall / steps_done : 0.0, rate,
            (long long)sd_engine_tasks_submitted(s->e), ncpu, starpu_cuda_worker_get_count(), sched, parts);
+    if (s->until_step) {
+        char b[32];
+        snprintf(b, sizeof b, "%.6g", g->run.until_value);
+        printf("  stopped: %s was %s %s at step %lld (run.until); %lld steps in flight then finished\n",
+               g->scalars[g->run.until_scalar].name, g->run.until_above ? "above" : "below", b,
+               (long long)s->until_step, (long long)(steps_done - s->until_step));
+    }
     if (cls->report) cls->report(s->dm);
     const sd_codelet_stats *st;
     int nst = sd_engine_stats(s->e, &st);
@@ -531,7 +543,7 @@ int sd_run_loop(const sd_graph *g, const sd_run_opts *o, sd_run_files *files, sd
     double t0 = now();
     int64_t step = 0, per_step_max = 1, inflight = g->run.max_inflight > 0 ? g->run.max_inflight : 4;
     if (o->max_inflight > 0) inflight = o->max_inflight;
-    while (step < s->steps && !s->failed && !interrupted) {
+    while (step < s->steps && !s->failed && !interrupted && !s->until_step) {
         int64_t before = sd_engine_tasks_submitted(s->e);
         step++;
         s->dm->cls->submit_step(s->dm, step);
@@ -546,6 +558,11 @@ int sd_run_loop(const sd_graph *g, const sd_run_opts *o, sd_run_files *files, sd
         sample_transfers(s);
         if (o->progress) call_progress(s, step, t0, 0);
         progress(s, step, t0, tty && !o->progress, 0); /* also the log's milestones */
+    }
+    if (s->until_step && step < s->steps && !s->failed && !interrupted) { /* the last step's output, once */
+        const int64_t every = g->output.fields_every;
+        s->dm->cls->submit_output(s->dm, step, 1, s->out != NULL && every > 0 && step % every);
+        sd_engine_seal(s->e);
     }
     starpu_task_wait_for_all();
     double wall = now() - t0;

@@ -9,6 +9,7 @@
 #include <time.h>
 #include <unistd.h>
 #include "config.h"
+#include "dm.h"
 #include "h5out.h"
 #include "run_files.h"
 #include "runlog.h"
@@ -53,6 +54,13 @@ static int same_path(const char *a, const char *b)
     return !strcmp(ca, cb);
 }
 
+/* What the domain's own output is called in messages ("trajectory", "exported mesh"). */
+static const char *own_noun(const sd_graph *g)
+{
+    const sd_dm_class *c = sd_dm_class_of(g->domain.kind);
+    return c && c->own_output_noun ? c->own_output_noun : "trajectory";
+}
+
 int sd_run_files_resolve(const sd_graph *g, const sd_run_opts *o, sd_run_files *f, char *err, size_t errlen)
 {
     memset(f, 0, sizeof *f);
@@ -94,7 +102,7 @@ int sd_run_files_resolve(const sd_graph *g, const sd_run_opts *o, sd_run_files *
         }
         f->queue_bytes = (size_t)mib << 20;
     }
-    const char *what[SD_RUN_FILE_MAX] = {"output file", "XDMF sidecar", "trajectory", "log", "trace"};
+    const char *what[SD_RUN_FILE_MAX] = {"output file", "XDMF sidecar", own_noun(g), "log", "trace"};
     const char *path[SD_RUN_FILE_MAX] = {f->out, f->xmf, f->own, f->log, f->trace};
     for (int i = 0; i < SD_RUN_FILE_MAX; i++)
         for (int j = i + 1; j < SD_RUN_FILE_MAX; j++)
@@ -111,7 +119,7 @@ int sd_run_files_resolve(const sd_graph *g, const sd_run_opts *o, sd_run_files *
 
 int sd_run_clash_with_reads(const sd_graph *g, const sd_run_files *f, const sd_run_opts *o)
 {
-    const char *what[SD_RUN_FILE_MAX] = {"output file", "XDMF sidecar", "trajectory", "log", "trace"};
+    const char *what[SD_RUN_FILE_MAX] = {"output file", "XDMF sidecar", own_noun(g), "log", "trace"};
     /* --out names a file even when the graph has nothing to write into it: refused all the same */
     const char *path[SD_RUN_FILE_MAX] = {f->out ? f->out : o->out, f->xmf, f->own, f->log, f->trace};
     for (int i = 0; i < SD_RUN_FILE_MAX; i++) {

@@ -209,6 +209,17 @@ static void initial_data(const sd_graph *g, unsigned char *has_data)
     has_data[g->domain.mesh.position * SD_MAX_LEVELS] = 1;
 }
 
+/* The exported mesh is the domain's own output file (what output.trajectory is to particles): the
+ * run settles it with the others (never clobbered, --trajectory moves it, --out "" drops it). */
+static void finish(loader *L)
+{
+    sd_graph *g = L->g;
+    const char *f = g->domain.mesh.export_file;
+    if (!*f) return;
+    if (!strcmp(f, g->output.file)) sd_ld_fail_at(L, 0, 0, "domain.mesh.export is the output file '%s' too (expected two files)", f);
+    snprintf(g->output.trajectory, sizeof g->output.trajectory, "%s", f);
+}
+
 static void check_info(const sd_graph *g, sd_check_info *info)
 {
     info->ndim = 1;
@@ -231,4 +242,5 @@ const sd_dm_syntax sd_mesh_syntax = {
     .check = check,
     .initial_data = initial_data,
     .check_info = check_info,
+    .finish = finish,
 };

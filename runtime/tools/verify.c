@@ -485,6 +485,27 @@ static void run_particle_case(verify_ctx *V, const sd_codelet *c, int cells)
     run_pair(V, &k);
 }
 
+/* A mesh codelet on its test system (verify_mesh.c): 3 partitions on CPU and CUDA; with
+ * --cpu-vs-cpu, 1 partition on 1 worker against 3 on 2 (bitwise). */
+static void run_mesh_case(verify_ctx *V, const sd_codelet *c)
+{
+    vcase k = {.c = c};
+    snprintf(k.label, sizeof k.label, "%-28s mesh nv=642 f64", c->name);
+    const int first = V->cpu_vs_cpu ? 1 : 3;
+    k.tile2[0] = 3;
+    char err[2048], path[64];
+    snprintf(path, sizeof path, "verify:%s", c->name);
+    if ((k.text = sd_verify_mesh_graph(c, first, err, sizeof err))) k.g = sd_graph_parse(path, k.text, err, sizeof err);
+    if (!k.g) {
+        char why[2300];
+        snprintf(why, sizeof why, "cannot build a mesh test system: %s", err);
+        cannot_test(V, k.label, why);
+        free(k.text);
+        return;
+    }
+    run_pair(V, &k);
+}
+
 int sd_cmd_verify(int argc, char **argv)
 {
     verify_ctx V = {0};
@@ -569,7 +590,7 @@ int sd_cmd_verify(int argc, char **argv)
         goto out;
     }
     int ngrid = 0;
-    for (int k = 0; k < nlist; k++) ngrid += list[k]->domain != SD_ON_PARTICLES;
+    for (int k = 0; k < nlist; k++) ngrid += list[k]->domain == SD_ON_GRID;
     if (ngrid && (!sd_codelet_find("common.noise") || !sd_codelet_find("common.sum"))) {
         fprintf(stderr, "stardag verify: the codelets common.noise and common.sum are needed to make inputs\n");
         status = SD_EXIT_RUNTIME;
@@ -597,6 +618,10 @@ int sd_cmd_verify(int argc, char **argv)
         const sd_codelet *c = list[k];
         if (c->domain == SD_ON_PARTICLES) { /* particle fields are f64: one case per system */
             for (int s = 0; s < ncells; s++) run_particle_case(&V, c, cells[s]);
+            continue;
+        }
+        if (c->domain == SD_ON_MESH) { /* mesh fields are f64: one case */
+            run_mesh_case(&V, c);
             continue;
         }
         const int mask = dtype_mask(c);

@@ -28,4 +28,9 @@ int sd_verify_particle_layers(int cells);
 char *sd_verify_particle_graph(const sd_codelet *c, int cells, int nblocks, const char *traj, char *err,
                                size_t errlen);
 
+/* The test system for mesh codelet c (graph text, malloc'd): a perturbed level-3 ellipsoid in nparts
+ * partitions, the codelet as the step op for 2 steps, its outputs written at every step. NULL with a
+ * message in err when c's roles cannot be bound. */
+char *sd_verify_mesh_graph(const sd_codelet *c, int nparts, char *err, size_t errlen);
+
 #endif

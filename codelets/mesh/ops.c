@@ -1,0 +1,33 @@
+/* ops.c - CPU loops of the mesh pack's vertex ops over a partition's owned vertices. */
+#include "mesh_ops.h"
+
+/* out = lo + (hi - lo) u, u uniform in [0, 1) from (seed, component, global vertex id). */
+void sd_mesh_noise_cpu(const sd_tile_args *a)
+{
+    const sd_mpart *m = &a->mesh;
+    const uint64_t key = sd_noise_key(a->param[0]);
+    double *out = a->p[0];
+    for (int c = 0; c < a->ncomp[0]; c++)
+        for (int64_t v = 0; v < m->nv_own; v++)
+            out[v + c * a->sc[0]] = sd_noise_f64(key, sd_mesh_noise_index(c, m->vid[v], m->nv_global), a->param[1], a->param[2]);
+}
+
+/* x += amp * (2u - 1): a random displacement of at most amp per component. */
+void sd_mesh_perturb_cpu(const sd_tile_args *a)
+{
+    const sd_mpart *m = &a->mesh;
+    const uint64_t key = sd_noise_key(a->param[0]);
+    double *x = a->p[0];
+    for (int c = 0; c < a->ncomp[0]; c++)
+        for (int64_t v = 0; v < m->nv_own; v++)
+            x[v + c * a->sc[0]] += sd_noise_f64(key, sd_mesh_noise_index(c, m->vid[v], m->nv_global), -a->param[1], a->param[1]);
+}
+
+/* sum over owned vertices and components of scale * x, exactly. */
+void sd_mesh_sum_cpu(const sd_tile_args *a)
+{
+    const sd_mpart *m = &a->mesh;
+    const double *x = a->p[0];
+    for (int c = 0; c < a->ncomp[0]; c++)
+        for (int64_t v = 0; v < m->nv_own; v++) sd_acc_add(&a->acc[0], sd_sum_term(a->param[0], x[v + c * a->sc[0]]));
+}

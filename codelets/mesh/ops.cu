@@ -1,0 +1,51 @@
+/* ops.cu - CUDA versions of the mesh pack's vertex ops: one thread per owned vertex and component,
+ * the math of mesh_ops.h / common_math.h. Asynchronous on the caller's stream. */
+#include "stardag/kernel_cuda.cuh"
+#include "mesh_ops.h"
+
+namespace {
+
+__global__ void noise_kernel(const sd_tile_args a, const uint64_t key, const double lo, const double hi, const int perturb)
+{
+    const int64_t n = a.mesh.nv_own * a.ncomp[0];
+    for (int64_t i = blockIdx.x * (int64_t)blockDim.x + threadIdx.x; i < n; i += (int64_t)gridDim.x * blockDim.x) {
+        const int64_t v = i % a.mesh.nv_own, c = i / a.mesh.nv_own;
+        double *o = (double *)a.p[0] + v + c * a.sc[0];
+        const double u = sd_noise_f64(key, sd_mesh_noise_index(c, a.mesh.vid[v], a.mesh.nv_global), lo, hi);
+        *o = perturb ? *o + u : u;
+    }
+}
+
+__global__ void sum_kernel(const sd_tile_args a)
+{
+    __shared__ sd_cuda_bacc sb[1];
+    sd_cuda_tacc t[1];
+    sd_cuda_red_begin(sb, t, 1);
+    const int64_t n = a.mesh.nv_own * a.ncomp[0];
+    for (int64_t i = blockIdx.x * (int64_t)blockDim.x + threadIdx.x; i < n; i += (int64_t)gridDim.x * blockDim.x) {
+        const int64_t v = i % a.mesh.nv_own, c = i / a.mesh.nv_own;
+        sd_cuda_acc_add(&t[0], &sb[0], sd_sum_term(a.param[0], ((const double *)a.p[0])[v + c * a.sc[0]]));
+    }
+    sd_cuda_red_end(sb, t, 1, a.acc);
+}
+
+void launch(const sd_tile_args *a, void *stream, int perturb, double lo, double hi)
+{
+    const int64_t n = a->mesh.nv_own * a->ncomp[0];
+    if (n <= 0) return;
+    const int64_t blocks = (n + 255) / 256 < 4096 ? (n + 255) / 256 : 4096;
+    noise_kernel<<<(unsigned)blocks, 256, 0, (cudaStream_t)stream>>>(*a, sd_noise_key(a->param[0]), lo, hi, perturb);
+}
+
+} // namespace
+
+extern "C" void sd_mesh_noise_cuda(const sd_tile_args *a, void *stream) { launch(a, stream, 0, a->param[1], a->param[2]); }
+extern "C" void sd_mesh_perturb_cuda(const sd_tile_args *a, void *stream) { launch(a, stream, 1, -a->param[1], a->param[1]); }
+
+extern "C" void sd_mesh_sum_cuda(const sd_tile_args *a, void *stream)
+{
+    const int64_t n = a->mesh.nv_own * a->ncomp[0];
+    if (n <= 0) return;
+    const int64_t blocks = (n + 255) / 256 < SD_CUDA_RED_MAX_BLOCKS ? (n + 255) / 256 : SD_CUDA_RED_MAX_BLOCKS;
+    sum_kernel<<<(unsigned)blocks, 256, 0, (cudaStream_t)stream>>>(*a);
+}

@@ -1,0 +1,100 @@
+/* verify_mesh.c - `stardag verify` for mesh codelets (.domain = SD_ON_MESH): their test system, a
+ * randomly perturbed ellipsoid (level 3: 642 vertices, axes 1.2, 1, 0.8; every vertex moved by up to
+ * 0.02 per component, so triangles are irregular and some obtuse), run for 2 steps with the codelet
+ * under test as the step op (verify.c compares the two runs' fields and scalars).
+ *
+ * Roles are bound by name: a vertex field role called x to the positions; every other field role to
+ * a field of its own (f_<role>, its declared components or 3, on the role's location) filled at init
+ * with mesh.noise in [-0.1, 0.1] (vertex fields a reading role needs); scalar outputs to scalars of
+ * their own (s_<role>), scalar inputs to s_<role> = 1e-3 * the sum of the positions (mesh.sum: a
+ * small finite value); required params 1 (clamped to their range). A role reading a face field is
+ * not testable here (no op fills face fields). Output: every field the op writes and every scalar,
+ * at every step. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "stardag/stardag.h"
+#include "verify.h"
+
+static const char *const locname[] = {"vertices", "faces"};
+
+static int is_positions(const sd_role *r)
+{
+    return r->kind == SD_ROLE_FIELD && !strcmp(r->name, "x") && r->location == SD_MESH_VERTICES &&
+           (r->ncomp == 0 || r->ncomp == 3);
+}
+
+char *sd_verify_mesh_graph(const sd_codelet *c, int nparts, char *err, size_t errlen)
+{
+    static const char *const base[] = {"mesh.perturb", "mesh.noise", "mesh.sum"};
+    for (size_t i = 0; i < sizeof base / sizeof base[0]; i++)
+        if (!sd_codelet_find(base[i])) {
+            snprintf(err, errlen, "the codelet %s is needed for the mesh test system", base[i]);
+            return NULL;
+        }
+    for (int r = 0; r < c->nroles; r++)
+        if (c->roles[r].kind == SD_ROLE_FIELD && c->roles[r].location == SD_MESH_FACES && c->roles[r].mode != SD_WRITE) {
+            snprintf(err, errlen, "role %s reads a face field, which the mesh test system cannot fill", c->roles[r].name);
+            return NULL;
+        }
+    sbuf b = {0};
+    sb_printf(&b, "name: verify\ndomain:\n  mesh:\n    ellipsoid: {level: 3, axes: [1.2, 1, 0.8]}\n");
+    sb_printf(&b, "fields:\n  x: {components: 3}\n");
+    int nscal = 0;
+    for (int r = 0; r < c->nroles; r++) {
+        const sd_role *ro = &c->roles[r];
+        if (ro->kind != SD_ROLE_FIELD) nscal++;
+        else if (!is_positions(ro))
+            sb_printf(&b, "  f_%s: {components: %d, location: %s}\n", ro->name, ro->ncomp ? ro->ncomp : 3,
+                      locname[ro->location]);
+    }
+    if (nscal) {
+        sb_printf(&b, "scalars: [");
+        for (int r = 0, k = 0; r < c->nroles; r++)
+            if (c->roles[r].kind != SD_ROLE_FIELD) sb_printf(&b, "%ss_%s", k++ ? ", " : "", c->roles[r].name);
+        sb_printf(&b, "]\n");
+    }
+    sb_printf(&b, "tiles: %d\ninit:\n  - op: mesh.perturb\n    readwrite: {x: x}\n    params: {seed: 7, amp: 0.02}\n", nparts);
+    int seed = 11;
+    for (int r = 0; r < c->nroles; r++, seed += 10) {
+        const sd_role *ro = &c->roles[r];
+        if (ro->kind == SD_ROLE_FIELD && !is_positions(ro) && ro->location == SD_MESH_VERTICES)
+            sb_printf(&b, "  - op: mesh.noise\n    write: {out: f_%s}\n    params: {seed: %d, lo: -0.1, hi: 0.1}\n", ro->name, seed);
+        else if (ro->kind != SD_ROLE_FIELD && ro->mode != SD_WRITE)
+            sb_printf(&b, "  - op: mesh.sum\n    read: {x: x}\n    write: {sum: s_%s}\n    params: {scale: %.17g}\n", ro->name,
+                      1e-3 * (1 + r));
+    }
+    sb_printf(&b, "step:\n  - op: %s\n", c->name);
+    static const sd_access modes[3] = {SD_READ, SD_WRITE, SD_READWRITE};
+    static const char *const open[3] = {"    read: {", "    write: {", "    readwrite: {"};
+    for (int m = 0; m < 3; m++) {
+        int k = 0;
+        for (int r = 0; r < c->nroles; r++) {
+            const sd_role *ro = &c->roles[r];
+            if (ro->mode != modes[m]) continue;
+            if (is_positions(ro)) sb_printf(&b, "%s%s: x", k++ ? ", " : open[m], ro->name);
+            else sb_printf(&b, "%s%s: %s_%s", k++ ? ", " : open[m], ro->name, ro->kind == SD_ROLE_FIELD ? "f" : "s", ro->name);
+        }
+        if (k) sb_printf(&b, "}\n");
+    }
+    sd_verify_required_params(&b, c);
+    sb_printf(&b, "output:\n  fields:\n    names: [x");
+    for (int r = 0; r < c->nroles; r++) {
+        const sd_role *ro = &c->roles[r];
+        if (ro->kind == SD_ROLE_FIELD && ro->mode != SD_READ && !is_positions(ro)) sb_printf(&b, ", f_%s", ro->name);
+    }
+    sb_printf(&b, "]\n    every: 1\n");
+    if (nscal) {
+        sb_printf(&b, "  scalars:\n    names: [");
+        for (int r = 0, k = 0; r < c->nroles; r++)
+            if (c->roles[r].kind != SD_ROLE_FIELD) sb_printf(&b, "%ss_%s", k++ ? ", " : "", c->roles[r].name);
+        sb_printf(&b, "]\n    every: 1\n");
+    }
+    sb_printf(&b, "run:\n  steps: 2\n  dt: 1\n");
+    if (b.oom) {
+        free(b.s);
+        snprintf(err, errlen, "out of memory");
+        return NULL;
+    }
+    return b.s;
+}

@@ -1,0 +1,6 @@
+# tests: the mesh domain class (partitions, runs)
+check_PROGRAMS += tests/t_mesh_part
+tests_t_mesh_part_SOURCES = tests/t_mesh_part.c tests/tap.h
+TESTS += tests/t_mesh_part
+TESTS += tests/t_mesh_run.sh
+EXTRA_DIST += tests/t_mesh_run.sh
