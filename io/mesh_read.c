@@ -121,6 +121,7 @@ static char *token(text *t)
 
 static int parse_double(text *t, const char *tok, const char *what, double *out)
 {
+    *out = 0;
     if (!tok) return text_fail(t, "line ends before %s: expected a number", what);
     char *end;
     errno = 0;
@@ -133,6 +134,7 @@ static int parse_double(text *t, const char *tok, const char *what, double *out)
 
 static int parse_int(text *t, const char *tok, const char *what, int64_t *out)
 {
+    *out = 0;
     if (!tok) return text_fail(t, "line ends before %s: expected an integer", what);
     char *end;
     errno = 0;
@@ -194,7 +196,7 @@ static int off_header(text *t, int64_t *nv, int64_t *nf)
 /* A face line's corners after the count: "a b c" -> t (0-based as given). */
 static int face_corners(text *t, const char *count_tok, int64_t c[3])
 {
-    int64_t n;
+    int64_t n = 0;
     if (parse_int(t, count_tok, "the corner count", &n) < 0) return -1;
     if (n != 3)
         return text_fail(t, "found a face with %" PRId64 " corners: expected 3 (a triangle mesh; triangulate polygons first)", n);
@@ -210,7 +212,7 @@ int sd_mesh_read_off(const char *path, sd_mesh_raw *r, char *err, size_t errlen)
     memset(r, 0, sizeof *r);
     if (open_text(&t, path, err, errlen) < 0) return -1;
     builder b = {r, 0, 0};
-    int64_t nv, nf;
+    int64_t nv = 0, nf = 0;
     int rc = off_header(&t, &nv, &nf) < 0 ? -1 : 0;
     for (int64_t v = 0; rc == 0 && v < nv; v++) {
         int k = next_line(&t);
