@@ -173,7 +173,7 @@ static int close_text(text *t, int rc)
 static int off_header(text *t, int64_t *nv, int64_t *nf)
 {
     int r = next_line(t);
-    if (r <= 0) return r < 0 ? -1 : text_fail(t, "empty file: expected an OFF header line");
+    if (r <= 0) return r < 0 ? -1 : text_fail(t, "end of file before any header: expected the OFF header line");
     char *h = token(t);
     size_t n = strlen(h);
     if (n < 3 || strcmp(h + n - 3, "OFF"))
@@ -309,7 +309,7 @@ int sd_mesh_read_obj(const char *path, sd_mesh_raw *r, char *err, size_t errlen)
                 rc = obj_corner(&t, tok, r->m.nv, &c[n++]);
             }
             if (rc == 0 && n < 3)
-                rc = text_fail(&t, "found a face with %d corners: expected 3 (a triangle mesh)", n);
+                rc = text_fail(&t, "found a face with %d corner%s: expected 3 (a triangle mesh)", n, n == 1 ? "" : "s");
             if (rc == 0 && r->m.nf >= SD_MESH_MAX_FACES) rc = text_fail(&t, "more than %" PRId64 " faces", SD_MESH_MAX_FACES);
             if (rc == 0 && add_face(&b, c, t.line) < 0) rc = text_fail(&t, "out of memory at face %" PRId64, r->m.nf + 1);
         } /* every other statement describes what a membrane has no use for */

@@ -215,6 +215,55 @@ static void test_refusals(void)
     }
 }
 
+/* Small bad files written here: refusals the fixtures do not cover. */
+static void test_more_refusals(void)
+{
+    static const char octa_ply_head[] = "ply\nformat ascii 1.0\nelement vertex 6\nproperty double x\nproperty double y\n"
+                                        "property double z\nelement face 8\n";
+    static const char octa_vertices[] = "1 0 0\n-1 0 0\n0 nan 0\n0 -1 0\n0 0 1\n0 0 -1\n";
+    static const char obj_v[] = "v 1 0 0\nv -1 0 0\nv 0 1 0\nv 0 -1 0\nv 0 0 1\nv 0 0 -1\n";
+    char ply_nan[512], ply_float_index[512], obj_zero[256], obj_neg[256];
+    snprintf(ply_nan, sizeof ply_nan, "%sproperty list uchar int vertex_indices\nend_header\n%s", octa_ply_head, octa_vertices);
+    snprintf(ply_float_index, sizeof ply_float_index, "%sproperty list uchar float vertex_indices\nend_header\n", octa_ply_head);
+    snprintf(obj_zero, sizeof obj_zero, "%sf 1 3 5\nf 0 3 5\n", obj_v);
+    snprintf(obj_neg, sizeof obj_neg, "%sf 1 3 5\nf -7 3 5\n", obj_v);
+    static const char off_extra[] = "OFF\n4 4 0\n0 0 0\n1 0 0\n0 1 0\n0 0 1\n3 0 2 1\n3 0 1 3\n3 0 3 2\n3 1 2 3\n3 1 2 3\n";
+    const struct {
+        const char *name, *text, *expect;
+    } cases[] = {
+        {"nan.ply", ply_nan, "nan.ply:12: found y = nan: expected a finite number"},
+        {"fidx.ply", ply_float_index, "fidx.ply:9: the face element has no integer list vertex_indices"},
+        {"zero.obj", obj_zero, "zero.obj:8: found vertex index 0: expected OBJ indices from 1"},
+        {"neg.obj", obj_neg, "neg.obj:8: found vertex index -7: expected -1..-6 (relative to the 6 vertices so far)"},
+        {"extra.off", off_extra, "extra.off:11: found '3' after the 4 vertices and 4 faces the header announced"},
+        {"tiny.off", "OFF\n3 1 0\n0 0 0\n1 0 0\n0 1 0\n3 0 1 2\n", "tiny.off: 3 vertices and 1 faces: expected a closed surface"},
+        {"notply.ply", "PLY\n", "notply.ply:1: found 'PLY': expected 'ply'"},
+    };
+    for (size_t k = 0; k < sizeof cases / sizeof *cases; k++) {
+        char path[1200], err[512];
+        snprintf(path, sizeof path, "%s", tmp_file(cases[k].name));
+        FILE *f = fopen(path, "w");
+        int written = f && fputs(cases[k].text, f) >= 0;
+        if (f && fclose(f) != 0) written = 0;
+        sd_mesh m;
+        int r = written ? sd_mesh_read(path, &m, NULL, err, sizeof err) : 0;
+        ok(written && r < 0 && strstr(err, cases[k].expect), "%s refused: %s", cases[k].name, r < 0 ? err + strlen(tmp_dir) + 1 : "(read)");
+        if (r == 0 && written) sd_mesh_free(&m);
+        unlink(path);
+    }
+    /* a binary PLY longer than its header says */
+    char path[1200], err[512];
+    snprintf(path, sizeof path, "%s", tmp_file("long.ply"));
+    sd_mesh m;
+    sd_mesh_icosphere(0, 1, &m, err, sizeof err);
+    FILE *f = NULL;
+    int made = sd_mesh_write(path, &m, err, sizeof err) == 0 && (f = fopen(path, "ab")) && fputc(0, f) == 0 && fclose(f) == 0;
+    sd_mesh_free(&m);
+    ok(made && sd_mesh_read(path, &m, NULL, err, sizeof err) < 0 && strstr(err, "long.ply: found data after the last face element"),
+       "a binary PLY with a byte too many refused: %s", err + strlen(tmp_dir) + 1);
+    unlink(path);
+}
+
 static void test_check_direct(void)
 {
     char err[512];
@@ -298,6 +347,7 @@ int main(void)
     test_round_trips();
     test_good_fixtures();
     test_refusals();
+    test_more_refusals();
     test_check_direct();
     test_repairs();
     const char *names[] = {"ico.off", "ico.obj", "ico.ply", "ICO.PLY", "Ico.Off"};
