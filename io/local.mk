@@ -7,4 +7,5 @@ libstardag_la_SOURCES += io/read_field.c io/read_field.h
 # io: a particle system's initial state from LAMMPS data, XYZ or H5MD (domain.particles.read)
 libstardag_la_SOURCES += io/read_particles.c io/read_particles.h io/h5md_read.c
 # io: closed triangle meshes (membranes): OFF/OBJ/PLY files, validation, generators (docs/mesh-files.md)
-libstardag_la_SOURCES += io/mesh_file.h io/mesh_gen.c
+libstardag_la_SOURCES += io/mesh_file.h io/mesh_gen.c io/mesh_internal.h io/mesh_read.c io/mesh_ply.c io/mesh_write.c \
+	io/mesh_check.c

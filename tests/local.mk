@@ -10,3 +10,4 @@ include tests/sanitize.mk
 include tests/python.mk
 include tests/plugin.mk
 include tests/mesh.mk
+include tests/membrane.mk

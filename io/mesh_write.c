@@ -1,0 +1,125 @@
+/* mesh_write.c - sd_mesh_write: OFF or OBJ (ascii, coordinates with %.17g: read back bit for bit)
+ * or PLY (binary little-endian, mesh_ply.c) by extension, written whole to PATH.tmp, fsynced,
+ * renamed over PATH and the directory fsynced, so that PATH is the old file or the new one, never a
+ * half-written one. */
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include "mesh_internal.h"
+
+enum { W_OFF, W_OBJ, W_PLY };
+
+static int put_off(FILE *f, const sd_mesh *m)
+{
+    if (fprintf(f, "OFF\n%" PRId64 " %" PRId64 " 0\n", m->nv, m->nf) < 0) return -1;
+    for (int64_t v = 0; v < m->nv; v++)
+        if (fprintf(f, "%.17g %.17g %.17g\n", m->x[3 * v], m->x[3 * v + 1], m->x[3 * v + 2]) < 0) return -1;
+    for (int64_t k = 0; k < m->nf; k++)
+        if (fprintf(f, "3 %" PRId64 " %" PRId64 " %" PRId64 "\n", m->tri[3 * k], m->tri[3 * k + 1], m->tri[3 * k + 2]) < 0)
+            return -1;
+    return 0;
+}
+
+static int put_obj(FILE *f, const sd_mesh *m)
+{
+    if (fprintf(f, "# written by stardag: %" PRId64 " vertices, %" PRId64 " faces\n", m->nv, m->nf) < 0) return -1;
+    for (int64_t v = 0; v < m->nv; v++)
+        if (fprintf(f, "v %.17g %.17g %.17g\n", m->x[3 * v], m->x[3 * v + 1], m->x[3 * v + 2]) < 0) return -1;
+    for (int64_t k = 0; k < m->nf; k++)
+        if (fprintf(f, "f %" PRId64 " %" PRId64 " %" PRId64 "\n", m->tri[3 * k] + 1, m->tri[3 * k + 1] + 1,
+                    m->tri[3 * k + 2] + 1) < 0)
+            return -1;
+    return 0;
+}
+
+/* Make the rename durable: fsync the directory that holds path. */
+static int sync_dir_of(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    char *dir = slash ? strndup(path, slash == path ? 1 : (size_t)(slash - path)) : strdup(".");
+    if (!dir) return -1;
+    int fd = open(dir, O_RDONLY | O_DIRECTORY), rc = -1;
+    free(dir);
+    if (fd < 0) return -1;
+    rc = fsync(fd);
+    if (close(fd) != 0) rc = -1;
+    return rc;
+}
+
+int sd_mesh_write(const char *path, const sd_mesh *m, char *err, size_t errlen)
+{
+    const char *slash = strrchr(path, '/'), *dot = strrchr(path, '.');
+    int kind = -1;
+    if (dot && (!slash || dot > slash)) {
+        if (!strcasecmp(dot, ".off")) kind = W_OFF;
+        if (!strcasecmp(dot, ".obj")) kind = W_OBJ;
+        if (!strcasecmp(dot, ".ply")) kind = W_PLY;
+    }
+    if (kind < 0) {
+        snprintf(err, errlen, "%s: unknown mesh extension '%s': expected .off, .obj or .ply", path, dot && (!slash || dot > slash) ? dot : "");
+        return -1;
+    }
+    /* a mesh that would not read back is a caller's bug: refuse it rather than write it */
+    for (int64_t k = 0; k < 3 * m->nf; k++)
+        if (m->tri[k] < 0 || m->tri[k] >= m->nv) {
+            snprintf(err, errlen, "%s: face %" PRId64 " has vertex %" PRId64 " out of range: expected 0..%" PRId64 "; nothing written",
+                     path, k / 3, m->tri[k], m->nv - 1);
+            return -1;
+        }
+    for (int64_t k = 0; k < 3 * m->nv; k++)
+        if (!isfinite(m->x[k])) {
+            snprintf(err, errlen, "%s: vertex %" PRId64 " has a non-finite coordinate: nothing written", path, k / 3);
+            return -1;
+        }
+    if (kind == W_PLY && m->nv > INT32_MAX) {
+        snprintf(err, errlen, "%s: %" PRId64 " vertices: PLY is written with int32 indices (at most %d vertices); write .off",
+                 path, m->nv, INT32_MAX);
+        return -1;
+    }
+    size_t n = strlen(path) + 5;
+    char *tmp = malloc(n);
+    if (!tmp) {
+        snprintf(err, errlen, "%s: out of memory", path);
+        return -1;
+    }
+    snprintf(tmp, n, "%s.tmp", path);
+    FILE *f = fopen(tmp, kind == W_PLY ? "wb" : "w");
+    if (!f) {
+        snprintf(err, errlen, "%s: cannot create: %s", tmp, strerror(errno));
+        free(tmp);
+        return -1;
+    }
+    int rc = kind == W_OFF ? put_off(f, m) : kind == W_OBJ ? put_obj(f, m) : sd_mesh_put_ply(f, m);
+    if (rc == 0 && fflush(f) != 0) rc = -1;
+    if (rc == 0 && fsync(fileno(f)) != 0) rc = -1;
+    int saved = errno;
+    if (fclose(f) != 0 && rc == 0) {
+        rc = -1;
+        saved = errno;
+    }
+    if (rc == 0 && rename(tmp, path) != 0) {
+        saved = errno;
+        snprintf(err, errlen, "%s: cannot rename %s over it: %s", path, tmp, strerror(saved));
+        unlink(tmp);
+        free(tmp);
+        return -1;
+    }
+    if (rc < 0) {
+        snprintf(err, errlen, "%s: write error: %s (%s left unchanged)", tmp, strerror(saved), path);
+        unlink(tmp);
+        free(tmp);
+        return -1;
+    }
+    free(tmp);
+    if (sync_dir_of(path) != 0) {
+        snprintf(err, errlen, "%s: written, but syncing its directory failed: %s", path, strerror(errno));
+        return -1;
+    }
+    return 0;
+}
