@@ -9,3 +9,4 @@ include tests/runtime.mk
 include tests/sanitize.mk
 include tests/python.mk
 include tests/plugin.mk
+include tests/membrane.mk
