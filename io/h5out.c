@@ -59,7 +59,6 @@
 #define SCALAR_CHUNK 1024       /* rows per scalar chunk */
 #define ATTR_TEXT_MAX 16384      /* longer graph text goes into a dataset */
 
-
 /* ---- errors ------------------------------------------------------------------------------ */
 
 
