@@ -527,6 +527,7 @@ static void test_kill(void)
         if (!o || sd_h5out_set_mesh(o, &MESH, err, sizeof err) < 0) _exit(1);
         void *d = field_data(0, F_X);
         sd_h5out_write_field(o, F_X, 0, 0.0, d, err, sizeof err); /* not committed */
+        free(d);
         raise(SIGKILL);
         _exit(2);
     }
@@ -542,6 +543,46 @@ static void test_kill(void)
     free(tri);
     free(x0);
     free(steps);
+}
+
+/* A mesh larger than one chunk of /mesh's datasets (65,536 rows) and of a field's (2 MiB): every
+ * value read back bit for bit. */
+static void test_large(void)
+{
+    enum { LV = 150001, LF = 2 * LV - 4 };
+    char path[600], err[512] = "";
+    snprintf(path, sizeof path, "%s/large.h5", tmpdir);
+    int64_t *tri = malloc(sizeof *tri * 3 * LF);
+    double *x0 = malloc(sizeof *x0 * 3 * LV), *x = malloc(sizeof *x * 3 * LV);
+    for (int64_t f = 0; f < LF; f++)
+        for (int k = 0; k < 3; k++) tri[3 * f + k] = (f * 7 + k * 50021) % LV;
+    for (int64_t v = 0; v < LV; v++)
+        for (int c = 0; c < 3; c++) {
+            x0[3 * v + c] = val(0, 40, c, v);
+            x[c * LV + v] = val(1, 41, c, v); /* [3][nv] */
+        }
+    int64_t shape[3] = {LV, 1, 1};
+    double sp[3] = {1, 1, 1};
+    const char *fn[] = {"x"};
+    int dt[] = {SD_F64}, nc[] = {3}, loc[] = {SD_MESH_VERTICES};
+    sd_h5out *o = sd_h5out_create(path, NULL, 1, shape, sp, 1, fn, dt, nc, 0, NULL, err, sizeof err);
+    sd_h5mesh m = {LV, LF, tri, x0, 0, loc};
+    OK_ERR(o && sd_h5out_set_mesh(o, &m, err, sizeof err) == 0 && sd_h5out_write_field(o, 0, 1, 0.1, x, err, sizeof err) == 0 &&
+               sd_h5out_close(o, "completed", 1, 0.0, err, sizeof err) == 0,
+           "a mesh of %d vertices and %d triangles written", LV, LF);
+    int64_t nv = 0, nf = 0, *rt = NULL, n = 0;
+    double *rx = NULL, *rf = NULL;
+    OK_ERR(sd_h5_read_mesh(path, &nv, &nf, &rt, &rx, err, sizeof err) == 0 && nv == LV && nf == LF &&
+               !memcmp(rt, tri, sizeof *tri * 3 * LF) && !memcmp(rx, x0, sizeof *x0 * 3 * LV),
+           "its triangles and initial positions read back bit for bit (several chunks)");
+    OK_ERR(sd_h5_read_field(path, "x", 1, &rf, &n, err, sizeof err) == 0 && n == 3 * LV && !memcmp(rf, x, sizeof *x * 3 * LV),
+           "its positions field [3][%d] reads back bit for bit", LV);
+    free(rt);
+    free(rx);
+    free(rf);
+    free(tri);
+    free(x0);
+    free(x);
 }
 
 int main(void)
@@ -600,6 +641,7 @@ int main(void)
 
     test_refusals();
     test_kill();
+    test_large();
     snprintf(xmf, sizeof xmf, "%s/m.xmf", tmpdir);
     check_paraview(xmf);
 
