@@ -6,7 +6,9 @@
  * the XDMF sidecar's text at each commit (Triangle topology, geometry from the initial positions
  * until a positions step is committed, then from the latest one at or before the step; Node/Cell
  * centres, Vector/Scalar types); refused arguments (with the file named, nothing written); a
- * child killed right after set_mesh leaves a file with its mesh. With ParaView's pvbatch: its XDMF
+ * child killed right after set_mesh leaves a file with its mesh; a 150,001-vertex mesh (several
+ * chunks) reads back bit for bit; a file size limit makes set_mesh fail cleanly (the file stays at
+ * its last commit, the writer closes it). With ParaView's pvbatch: its XDMF
  * Reader gives, at every time, the points (the moving positions), the triangles and every field's
  * values exactly as written (skipped, saying why, without pvbatch). */
 #define _GNU_SOURCE
@@ -18,6 +20,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -545,22 +549,30 @@ static void test_kill(void)
     free(steps);
 }
 
-/* A mesh larger than one chunk of /mesh's datasets (65,536 rows) and of a field's (2 MiB): every
- * value read back bit for bit. */
-static void test_large(void)
+/* A mesh larger than one chunk of /mesh's datasets (65,536 rows) and of a field's (2 MiB): 7 MiB. */
+enum { LV = 150001, LF = 2 * LV - 4 };
+static void large_mesh(int64_t **tri, double **x0, double **x)
 {
-    enum { LV = 150001, LF = 2 * LV - 4 };
-    char path[600], err[512] = "";
-    snprintf(path, sizeof path, "%s/large.h5", tmpdir);
-    int64_t *tri = malloc(sizeof *tri * 3 * LF);
-    double *x0 = malloc(sizeof *x0 * 3 * LV), *x = malloc(sizeof *x * 3 * LV);
+    *tri = malloc(sizeof **tri * 3 * LF);
+    *x0 = malloc(sizeof **x0 * 3 * LV);
+    *x = malloc(sizeof **x * 3 * LV);
     for (int64_t f = 0; f < LF; f++)
-        for (int k = 0; k < 3; k++) tri[3 * f + k] = (f * 7 + k * 50021) % LV;
+        for (int k = 0; k < 3; k++) (*tri)[3 * f + k] = (f * 7 + k * 50021) % LV;
     for (int64_t v = 0; v < LV; v++)
         for (int c = 0; c < 3; c++) {
-            x0[3 * v + c] = val(0, 40, c, v);
-            x[c * LV + v] = val(1, 41, c, v); /* [3][nv] */
+            (*x0)[3 * v + c] = val(0, 40, c, v);
+            (*x)[c * LV + v] = val(1, 41, c, v); /* [3][nv] */
         }
+}
+
+/* The large mesh read back bit for bit. */
+static void test_large(void)
+{
+    char path[600], err[512] = "";
+    snprintf(path, sizeof path, "%s/large.h5", tmpdir);
+    int64_t *tri;
+    double *x0, *x;
+    large_mesh(&tri, &x0, &x);
     int64_t shape[3] = {LV, 1, 1};
     double sp[3] = {1, 1, 1};
     const char *fn[] = {"x"};
@@ -583,6 +595,59 @@ static void test_large(void)
     free(tri);
     free(x0);
     free(x);
+}
+
+/* A file size limit (a full disk) hit by set_mesh: refused before HDF5 writes anything, with the
+ * system's reason; the file stays at its last commit (no /mesh) and the writer can still close it. */
+static void test_size_limit(void)
+{
+    char path[600];
+    snprintf(path, sizeof path, "%s/full.h5", tmpdir);
+    int pfd[2];
+    if (!ok(pipe(pfd) == 0, "size limit: pipe")) return;
+    fflush(stdout);
+    pid_t pid = fork();
+    if (pid == 0) {
+        close(pfd[0]);
+        char err[512] = "", err2[512] = "";
+        int64_t *tri;
+        double *x0, *x;
+        large_mesh(&tri, &x0, &x);
+        int64_t shape[3] = {LV, 1, 1};
+        double sp[3] = {1, 1, 1};
+        const char *fn[] = {"x"};
+        int dt[] = {SD_F64}, nc[] = {3};
+        sd_h5out *o = sd_h5out_create(path, NULL, 1, shape, sp, 1, fn, dt, nc, 0, NULL, err, sizeof err);
+        struct stat st;
+        if (!o || stat(path, &st) != 0) { dprintf(pfd[1], "setup failed: %s\n", err); _exit(1); }
+        signal(SIGXFSZ, SIG_IGN);
+        struct rlimit rl = {(rlim_t)st.st_size + (1 << 20), (rlim_t)st.st_size + (1 << 20)};
+        if (setrlimit(RLIMIT_FSIZE, &rl) != 0) _exit(1);
+        sd_h5mesh m = {LV, LF, tri, x0, 0, NULL};
+        int rc = sd_h5out_set_mesh(o, &m, err, sizeof err);
+        int crc = sd_h5out_close(o, "failed", 0, 0.0, err2, sizeof err2);
+        dprintf(pfd[1], "%d|%s|%d|%s\n", rc, err, crc, err2);
+        _exit(0);
+    }
+    close(pfd[1]);
+    char buf[1300] = "";
+    size_t got = 0;
+    ssize_t r;
+    while (got < sizeof buf - 1 && (r = read(pfd[0], buf + got, sizeof buf - 1 - got)) > 0) got += (size_t)r;
+    close(pfd[0]);
+    buf[strcspn(buf, "\n")] = 0;
+    int status = 0, rc = 0, crc = -1;
+    waitpid(pid, &status, 0);
+    char e1[600] = "", e2[600] = "";
+    sscanf(buf, "%d|%599[^|]|%d|%599[^|]", &rc, e1, &crc, e2);
+    ok(WIFEXITED(status) && WEXITSTATUS(status) == 0, "size limit: child ran (%.200s)", buf);
+    ok(rc == -1 && strstr(e1, path) && strstr(e1, "cannot record the mesh: File too large"),
+       "size limit: set_mesh fails with the reason: %s", e1);
+    if (!ok(crc == 0, "size limit: the writer still closes the file")) diag("%s", e2);
+    hid_t f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
+    ok(f >= 0 && H5Lexists(f, "mesh", H5P_DEFAULT) == 0 && str_attr_is(f, "status", "failed"),
+       "size limit: the file opens, without /mesh, status failed");
+    if (f >= 0) H5Fclose(f);
 }
 
 int main(void)
@@ -642,6 +707,7 @@ int main(void)
     test_refusals();
     test_kill();
     test_large();
+    test_size_limit();
     snprintf(xmf, sizeof xmf, "%s/m.xmf", tmpdir);
     check_paraview(xmf);
 
