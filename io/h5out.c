@@ -52,33 +52,12 @@
 
 #include <hdf5.h>
 
-#include "xdmf.h"
+#include "h5out_impl.h"
 #include "run_status.h"
 
 #define CHUNK_TARGET (2u << 20) /* field chunk size aimed at (bytes) */
 #define SCALAR_CHUNK 1024       /* rows per scalar chunk */
 #define ATTR_TEXT_MAX 16384      /* longer graph text goes into a dataset */
-
-struct sd_h5out {
-    char *path, *xmf, *h5name;
-    hid_t file, g_fields, g_scalars, *fgroup;
-    hid_t ds_step, ds_time, *ds_scal;
-    int ndim;
-    int64_t shape[3];
-    double spacing[3];
-    int nfields, nscal;
-    char **fname, **sname;
-    int *dtype, *ncomp;
-    int *ninner;        /* per field: inner axes (0: a field on the grid's nodes) */
-    char units_length[32], units_time[32]; /* the grid's units ("": none), for the XDMF sidecar */
-    int64_t (*inner)[3]; /* per field: their counts, axis 0 fastest */
-    int64_t npoints; /* per component */
-    hsize_t fchunk[4];
-    int64_t nrows, committed_rows, ncommits;
-    sd_xdmf_rec *rec;
-    size_t nrec, caprec, committed_rec;
-    int poisoned;
-};
 
 /* ---- errors ------------------------------------------------------------------------------ */
 
@@ -149,6 +128,7 @@ static void free_obj(sd_h5out *o)
     free(o->ncomp);
     free(o->ninner);
     free(o->inner);
+    free(o->mesh_location);
     free(o->fgroup);
     free(o->ds_scal);
     free(o->rec);
@@ -474,9 +454,9 @@ static int add_rec(sd_h5out *o, int64_t step, double time, int field)
 int sd_h5out_field_inner(sd_h5out *o, int field, int ninner, const char *const *names, const int64_t *counts,
                          const double *lo, const double *hi, char *err, size_t errlen)
 {
-    if (field < 0 || field >= o->nfields || ninner < 1 || ninner > 3 || o->nrec) {
+    if (field < 0 || field >= o->nfields || ninner < 1 || ninner > 3 || o->nrec || o->has_mesh) {
         sd_io_seterr(err, errlen, "%s: cannot give field %d inner axes (%d axes%s)", o->path, field, ninner,
-                     o->nrec ? ", after a field was written" : "");
+                     o->nrec ? ", after a field was written" : o->has_mesh ? ", in a mesh run" : "");
         return -1;
     }
     char list[256] = "";
@@ -536,12 +516,16 @@ int sd_h5out_write_field(sd_h5out *o, int field, int64_t step, double time, cons
         dims[rank++] = (hsize_t)o->inner[field][k];
         bins *= (uint64_t)o->inner[field][k];
     }
-    for (int k = o->ndim - 1; k >= 0; k--) dims[rank++] = (hsize_t)o->shape[k];
+    if (o->has_mesh) /* one element axis: the mesh's vertices or faces */
+        dims[rank++] = (hsize_t)(o->mesh_location[field] == SD_MESH_FACES ? o->mesh_nf : o->mesh_nv);
+    else
+        for (int k = o->ndim - 1; k >= 0; k--) dims[rank++] = (hsize_t)o->shape[k];
     size_t es = o->dtype[field] == SD_F32 ? 4 : 8;
     hid_t mt = o->dtype[field] == SD_F32 ? H5T_NATIVE_FLOAT : H5T_NATIVE_DOUBLE;
     hid_t ft = o->dtype[field] == SD_F32 ? H5T_IEEE_F32LE : H5T_IEEE_F64LE;
     pick_chunk(rank, dims, es, chunk);
-    uint64_t bytes = (uint64_t)o->npoints * nc * bins * es;
+    uint64_t npoints = o->has_mesh ? (uint64_t)dims[rank - 1] : (uint64_t)o->npoints;
+    uint64_t bytes = npoints * nc * bins * es;
     hid_t sp = -1, dcpl = -1, dapl = -1, ds = -1;
     int created = 0;
 
@@ -713,7 +697,9 @@ int sd_h5out_commit(sd_h5out *o, char *err, size_t errlen)
     sd_xdmf_desc d = {o->h5name, o->ndim, {o->shape[0], o->shape[1], o->shape[2]},
                       {o->spacing[0], o->spacing[1], o->spacing[2]}, o->nfields,
                       (const char *const *)o->fname, o->dtype, o->ncomp, o->ninner, o->committed_rec, o->rec,
-                      o->units_length, o->units_time};
+                      o->units_length, o->units_time, NULL};
+    sd_xdmf_mesh m = {o->mesh_nv, o->mesh_nf, o->mesh_location, o->mesh_position_field};
+    if (o->has_mesh) d.mesh = &m;
     return sd_xdmf_write(o->xmf, &d, err, errlen);
 fail:
     sd_h5why(why, sizeof why);

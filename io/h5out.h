@@ -11,7 +11,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include <stardag/kernel.h> /* SD_F32, SD_F64 */
+#include <stardag/kernel.h>  /* SD_F32, SD_F64 */
+#include <stardag/codelet.h> /* SD_MESH_VERTICES, SD_MESH_FACES */
 
 #ifdef __cplusplus
 extern "C" {
@@ -46,9 +47,29 @@ sd_h5out *sd_h5out_create(const char *path, const sd_h5meta *meta, int ndim, con
 int sd_h5out_field_inner(sd_h5out *o, int field, int ninner, const char *const *names, const int64_t *counts,
                          const double *lo, const double *hi, char *err, size_t errlen);
 
+/* The run's domain is a triangle mesh (a closed surface): written as the group /mesh (the
+ * triangles, the initial positions, the counts; docs/output-format.md), committed at once, and
+ * its fields then have one element axis instead of the grid's: the mesh's nv vertices or nf faces
+ * (field_location), [nv] or [nf], [ncomp][nv] or [ncomp][nf] with components. The XDMF sidecar
+ * describes a Triangle mesh whose geometry is, at each step, the positions field written at the
+ * latest committed step at or before it (position_field: a minimiser moves the vertices), else
+ * the initial positions. Call it once, after create and before the first field write; the /grid
+ * group keeps what create was given (a mesh class gives one cell per vertex: ndim 1, shape
+ * {nv, 1, 1}). 0, or -1 with a message (bad arguments, or HDF5/disk failures as for a field). */
+typedef struct sd_h5mesh {
+    int64_t nv, nf;
+    const int64_t *tri;        /* [nf][3]: global vertex ids of each face's corners a, b, c,
+                                  counter-clockwise seen from outside (outward normal (b-a)x(c-a)) */
+    const double *x0;          /* [nv][3]: initial positions, x y z per vertex */
+    int position_field;        /* field index (as in sd_h5out_write_field) of the vertex positions
+                                  (3 components, on vertices), or -1: the vertices never move */
+    const int *field_location; /* per field: SD_MESH_VERTICES or SD_MESH_FACES; NULL: all on vertices */
+} sd_h5mesh;
+int sd_h5out_set_mesh(sd_h5out *o, const sd_h5mesh *m, char *err, size_t errlen);
+
 /* One output step of field i; data = the whole field, contiguous, x fastest, then y, z, the inner
- * axes if any, components outermost, in the field's dtype. A (field, step) pair can be written
- * once. */
+ * axes if any, components outermost, in the field's dtype (a mesh run: vertices or faces in global
+ * order, components outermost). A (field, step) pair can be written once. */
 int sd_h5out_write_field(sd_h5out *o, int field, int64_t step, double time, const void *data,
                          char *err, size_t errlen);
 
@@ -100,6 +121,10 @@ int sd_h5_read_scalar(const char *path, const char *name, int64_t **steps, doubl
 /* Field `name` at `step`, converted to f64, in file order (components outermost, x fastest). */
 int sd_h5_read_field(const char *path, const char *name, int64_t step,
                      double **data /* converted to f64 */, int64_t *count, char *err, size_t errlen);
+/* The mesh of a mesh run (/mesh): counts, triangles [nf][3] and initial positions [nv][3]
+ * (either pointer may be NULL: not read). */
+int sd_h5_read_mesh(const char *path, int64_t *nv, int64_t *nf, int64_t **tri, double **x0, char *err,
+                    size_t errlen);
 /* Steps stored for field `name`, ascending. */
 int sd_h5_list_field_steps(const char *path, const char *name, int64_t **steps, int64_t *n,
                            char *err, size_t errlen);

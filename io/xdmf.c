@@ -8,7 +8,9 @@
  * are described with the mesh's 3 dimensions (same count as the dataset's): ParaView's XDMF
  * (xdmf2) reader takes the last dimension of a lower-rank attribute as vector components. Fields
  * with several components become one scalar attribute per component ("E_0", "E_1", ...), each a
- * HyperSlab of the component-outermost dataset. The file is replaced atomically. */
+ * HyperSlab of the component-outermost dataset. A mesh run's grids are Triangle meshes instead
+ * (mesh_step: /mesh/triangles, XYZ geometry from the moving positions or /mesh/positions; 3-component
+ * fields as Vectors joined from the component slabs). The file is replaced atomically. */
 #define _GNU_SOURCE
 #include "xdmf.h"
 
@@ -22,6 +24,7 @@
 #include <unistd.h>
 
 #include <stardag/kernel.h>
+#include <stardag/codelet.h> /* SD_MESH_FACES */
 #include "h5err.h"
 #include "h5util.h"
 
@@ -58,6 +61,99 @@ static void emit_dims(FILE *f, const sd_xdmf_desc *d, int mesh)
         fprintf(f, "%" PRId64 "%s", k < d->ndim ? d->shape[k] : 1, k ? " " : "");
 }
 
+/* A field dataset's reference: "out.h5:/fields/NAME/00000050". */
+static void put_field_ref(FILE *f, const sd_xdmf_desc *d, int field, int64_t step)
+{
+    put_esc(f, d->h5_name);
+    fputs(":/fields/", f);
+    put_esc(f, d->field_names[field]);
+    fprintf(f, "/%08" PRId64, step);
+}
+
+/* Component c of a mesh field's [nc][n] dataset, as a HyperSlab of n values. */
+static void put_mesh_slab(FILE *f, const char *ind, const sd_xdmf_desc *d, int field, int64_t step, int c, int64_t n)
+{
+    fprintf(f, "%s<DataItem ItemType=\"HyperSlab\" Dimensions=\"%" PRId64 "\" Type=\"HyperSlab\">\n", ind, n);
+    fprintf(f, "%s  <DataItem Dimensions=\"3 2\" Format=\"XML\">%d 0 1 1 1 %" PRId64 "</DataItem>\n", ind, c, n);
+    fprintf(f, "%s  <DataItem Dimensions=\"%d %" PRId64 "\" NumberType=\"Float\" Precision=\"%d\" Format=\"HDF\">", ind,
+            d->ncomp[field], n, d->dtypes[field] == SD_F32 ? 4 : 8);
+    put_field_ref(f, d, field, step);
+    fprintf(f, "</DataItem>\n%s</DataItem>\n", ind);
+}
+
+/* The 3 components of a mesh field's [3][n] dataset as n (x, y, z) rows (XDMF's JOIN: XYZ geometry
+ * and Vector attributes are interleaved, the dataset has components outermost). comment: the joined
+ * item's first child (see mesh_step), NULL for none. */
+static void put_mesh_join(FILE *f, const char *ind, const sd_xdmf_desc *d, int field, int64_t step, int64_t n,
+                          const char *comment)
+{
+    fprintf(f, "%s<DataItem ItemType=\"Function\" Function=\"JOIN($0, $1, $2)\" Dimensions=\"%" PRId64 " 3\">", ind, n);
+    if (comment) fprintf(f, "<!-- %s -->", comment);
+    fputc('\n', f);
+    char in[64];
+    snprintf(in, sizeof in, "%s  ", ind);
+    for (int c = 0; c < 3; c++) put_mesh_slab(f, in, d, field, step, c, n);
+    fprintf(f, "%s</DataItem>\n", ind);
+}
+
+/* One step of a mesh run: the Triangle topology, the geometry (the positions field of the latest
+ * step at or before this one, *pos, else the initial positions) and the fields of the step, recs[0
+ * .. n), sorted by field: vertex fields node-centred, face fields cell-centred; one component a
+ * Scalar, three a Vector, any other count one Scalar per component (NAME_0, NAME_1, ...).
+ * The geometry's DataItem starts with a comment naming this step: ParaView's XDMF Reader keys a
+ * cache of each grid's points and cells, with the arrays it had, on the text of the first child of
+ * the topology's and the geometry's DataItems; a key shared by two steps (the same positions) would
+ * make it show the arrays of the step read before, also those the other step does not have, and an
+ * element as first child (a JOIN's slabs) makes it log an error. A comment per step avoids both. */
+static void mesh_step(FILE *f, const sd_xdmf_desc *d, const sd_xdmf_rec *const *recs, size_t n,
+                      const sd_xdmf_rec **pos)
+{
+    const sd_xdmf_mesh *m = d->mesh;
+    for (size_t k = 0; k < n; k++)
+        if (recs[k]->field == m->position_field) *pos = recs[k];
+    fprintf(f, "        <Topology TopologyType=\"Triangle\" NumberOfElements=\"%" PRId64 "\" NodesPerElement=\"3\">\n"
+               "          <DataItem Dimensions=\"%" PRId64 " 3\" NumberType=\"Int\" Precision=\"8\" Format=\"HDF\">",
+            m->nf, m->nf);
+    put_esc(f, d->h5_name);
+    fputs(":/mesh/triangles</DataItem>\n        </Topology>\n        <Geometry GeometryType=\"XYZ\">\n", f);
+    char key[96];
+    if (*pos) {
+        snprintf(key, sizeof key, "step %08" PRId64 ": positions of step %08" PRId64, recs[0]->step, (*pos)->step);
+        put_mesh_join(f, "          ", d, m->position_field, (*pos)->step, m->nv, key);
+    } else {
+        snprintf(key, sizeof key, "step %08" PRId64 ": initial positions", recs[0]->step);
+        fprintf(f, "          <DataItem Dimensions=\"%" PRId64 " 3\" NumberType=\"Float\" Precision=\"8\" Format=\"HDF\">"
+                   "<!-- %s -->", m->nv, key);
+        put_esc(f, d->h5_name);
+        fputs(":/mesh/positions</DataItem>\n", f);
+    }
+    fputs("        </Geometry>\n", f);
+    for (size_t k = 0; k < n; k++) {
+        int fi = recs[k]->field, nc = d->ncomp[fi];
+        if (k > 0 && recs[k - 1]->field == fi) continue; /* duplicate record: once */
+        int faces = m->location[fi] == SD_MESH_FACES;
+        int64_t ne = faces ? m->nf : m->nv;
+        const char *center = faces ? "Cell" : "Node";
+        for (int c = 0; c < (nc == 3 ? 1 : nc); c++) {
+            fputs("        <Attribute Name=\"", f);
+            put_esc(f, d->field_names[fi]);
+            if (nc != 1 && nc != 3) fprintf(f, "_%d", c);
+            fprintf(f, "\" AttributeType=\"%s\" Center=\"%s\">\n", nc == 3 ? "Vector" : "Scalar", center);
+            if (nc == 3) {
+                put_mesh_join(f, "          ", d, fi, recs[k]->step, ne, NULL);
+            } else if (nc > 1) {
+                put_mesh_slab(f, "          ", d, fi, recs[k]->step, c, ne);
+            } else {
+                fprintf(f, "          <DataItem Dimensions=\"%" PRId64 "\" NumberType=\"Float\" Precision=\"%d\" Format=\"HDF\">",
+                        ne, d->dtypes[fi] == SD_F32 ? 4 : 8);
+                put_field_ref(f, d, fi, recs[k]->step);
+                fputs("</DataItem>\n", f);
+            }
+            fputs("        </Attribute>\n", f);
+        }
+    }
+}
+
 static int write_body(FILE *f, const sd_xdmf_desc *d)
 {
     const sd_xdmf_rec **r = NULL;
@@ -84,11 +180,18 @@ static int write_body(FILE *f, const sd_xdmf_desc *d)
      * node; its spacing (the run file's, 1) only sets the cell size a viewer would extrude. */
     double sp[3] = {d->spacing[2], d->spacing[1], d->spacing[0]}, org[3] = {0, 0, 0};
     size_t i = 0;
+    const sd_xdmf_rec *pos = NULL; /* a mesh's latest positions */
     while (i < d->nrec) {
         size_t j = i;
         while (j < d->nrec && r[j]->step == r[i]->step) j++;
         fprintf(f, "      <Grid Name=\"step_%08" PRId64 "\" GridType=\"Uniform\">\n", r[i]->step);
         fprintf(f, "        <Time Value=\"%.17g\"/>\n", r[i]->time);
+        if (d->mesh) {
+            mesh_step(f, d, r + i, j - i, &pos);
+            fputs("      </Grid>\n", f);
+            i = j;
+            continue;
+        }
         fputs("        <Topology TopologyType=\"3DCoRectMesh\" Dimensions=\"", f);
         emit_dims(f, d, 1);
         fputs("\"/>\n        <Geometry GeometryType=\"ORIGIN_DXDYDZ\">\n", f);

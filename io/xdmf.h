@@ -11,6 +11,12 @@ typedef struct sd_xdmf_rec { /* one committed field dataset */
     int field;
 } sd_xdmf_rec;
 
+typedef struct sd_xdmf_mesh { /* a mesh run's Triangle mesh (/mesh of the run file) */
+    int64_t nv, nf;
+    const int *location;  /* per field: SD_MESH_VERTICES / SD_MESH_FACES */
+    int position_field;   /* the field whose latest step at or before a grid's is its geometry; -1 */
+} sd_xdmf_mesh;
+
 typedef struct sd_xdmf_desc {
     const char *h5_name; /* file name as referenced from the sidecar (relative) */
     int ndim;
@@ -24,6 +30,7 @@ typedef struct sd_xdmf_desc {
     size_t nrec;
     const sd_xdmf_rec *rec; /* any order; grouped by step, steps ascending */
     const char *units_length, *units_time; /* "" or NULL: none; else Information elements */
+    const sd_xdmf_mesh *mesh; /* NULL: the grid (ndim, shape, spacing); else a Triangle mesh */
 } sd_xdmf_desc;
 
 /* Write the sidecar atomically: <xmf_path>.tmp, fsync, rename over xmf_path, fsync the

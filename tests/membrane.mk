@@ -10,3 +10,8 @@ EXTRA_DIST += tests/data/mesh/make_fixtures.py tests/data/mesh/coff.off tests/da
 	tests/data/mesh/pinch.off tests/data/mesh/quad.obj tests/data/mesh/quad.off tests/data/mesh/range.off \
 	tests/data/mesh/short.off tests/data/mesh/truncated.ply tests/data/mesh/unused.off \
 	tests/data/mesh/zero_area.off
+# tests: membranes (issue 10)
+# the run file of a mesh domain (/mesh, fields on vertices and faces) and its XDMF Triangle sidecar
+check_PROGRAMS += tests/t_h5out_mesh
+tests_t_h5out_mesh_SOURCES = tests/t_h5out_mesh.c
+TESTS += tests/t_h5out_mesh

@@ -1,0 +1,39 @@
+/* h5out_impl.h - the run file writer's state, shared by io/h5out.c (grid, fields, scalars,
+ * commits) and io/h5out_mesh.c (the mesh of a mesh domain). Internal to io/. */
+#ifndef STARDAG_IO_H5OUT_IMPL_H
+#define STARDAG_IO_H5OUT_IMPL_H
+
+#include <stdint.h>
+#include <hdf5.h>
+
+#include "h5out.h"
+#include "xdmf.h"
+
+struct sd_h5out {
+    char *path, *xmf, *h5name;
+    hid_t file, g_fields, g_scalars, *fgroup;
+    hid_t ds_step, ds_time, *ds_scal;
+    int ndim;
+    int64_t shape[3];
+    double spacing[3];
+    int nfields, nscal;
+    char **fname, **sname;
+    int *dtype, *ncomp;
+    int *ninner;        /* per field: inner axes (0: a field on the grid's nodes) */
+    char units_length[32], units_time[32]; /* the grid's units ("": none), for the XDMF sidecar */
+    int64_t (*inner)[3]; /* per field: their counts, axis 0 fastest */
+    int64_t npoints; /* per component */
+    hsize_t fchunk[4];
+    int64_t nrows, committed_rows, ncommits;
+    sd_xdmf_rec *rec;
+    size_t nrec, caprec, committed_rec;
+    int poisoned;
+    /* A mesh run (sd_h5out_set_mesh): its fields have one element axis, of nv or nf elements
+     * (mesh_location per field), instead of the grid's axes. */
+    int has_mesh;
+    int64_t mesh_nv, mesh_nf;
+    int *mesh_location;      /* per field: SD_MESH_VERTICES / SD_MESH_FACES */
+    int mesh_position_field; /* the field that moves the vertices, or -1 */
+};
+
+#endif
