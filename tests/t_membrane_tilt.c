@@ -291,6 +291,296 @@ static void test_helfrich(rng *g)
     }
 }
 
+/* ---- partitions ------------------------------------------------------------------------------
+ * The local mesh of the vertices `owner[v] == me` as the mesh domain builds it (kernel.h, sd_mpart):
+ * owned, ring 1, ring 2 (each in increasing global id), the faces with a corner among owned and
+ * ring-1 vertices (owned faces first), corner lists in increasing global face id. */
+typedef struct part {
+    mesh_view mv;   /* its arrays (the view in mv.m) */
+    int64_t *l2g;   /* local -> global vertex */
+} part;
+
+static void build_part(part *P, const sd_mesh *M, const int *owner, int me, int sv, int sf)
+{
+    const int64_t nv = M->nv, nf = M->nf;
+    int *lvl = malloc(sizeof(int) * nv);
+    int64_t *g2l = malloc(sizeof(int64_t) * nv), *f2l = malloc(sizeof(int64_t) * nf);
+    P->l2g = malloc(sizeof(int64_t) * nv);
+    if (!lvl || !g2l || !f2l || !P->l2g) exit(1);
+    for (int64_t v = 0; v < nv; v++) lvl[v] = owner[v] == me ? 0 : 3;
+    for (int r = 1; r <= 2; r++)
+        for (int64_t f = 0; f < nf; f++) {
+            int near = 0;
+            for (int k = 0; k < 3; k++) near |= lvl[M->tri[3 * f + k]] == r - 1;
+            if (near)
+                for (int k = 0; k < 3; k++)
+                    if (lvl[M->tri[3 * f + k]] == 3) lvl[M->tri[3 * f + k]] = r;
+        }
+    int64_t n = 0, cnt[3] = {0, 0, 0};
+    for (int r = 0; r < 3; r++)
+        for (int64_t v = 0; v < nv; v++)
+            if (lvl[v] == r) g2l[v] = n, P->l2g[n++] = v, cnt[r]++;
+    int64_t lf = 0, nown = 0;
+    for (int pass = 0; pass < 2; pass++) /* owned faces (owner of the lowest corner), then the rest */
+        for (int64_t f = 0; f < nf; f++) {
+            const int64_t *t = M->tri + 3 * f;
+            if (lvl[t[0]] > 1 && lvl[t[1]] > 1 && lvl[t[2]] > 1) continue;
+            int64_t lo = t[0] < t[1] ? t[0] : t[1];
+            lo = lo < t[2] ? lo : t[2];
+            if ((owner[lo] == me) == (pass == 0)) f2l[f] = lf++, nown += pass == 0;
+        }
+    int64_t *ltri = malloc(sizeof(int64_t) * 3 * lf);
+    if (!ltri) exit(1);
+    for (int64_t f = 0; f < nf; f++) {
+        const int64_t *t = M->tri + 3 * f;
+        if (lvl[t[0]] > 1 && lvl[t[1]] > 1 && lvl[t[2]] > 1) continue;
+        for (int k = 0; k < 3; k++) ltri[3 * f2l[f] + k] = g2l[t[k]];
+    }
+    /* mesh_view builds the arrays; then restrict the counts and redo the corner lists by global face id */
+    if (mesh_view_init(&P->mv, n, lf, ltri, sv, sf)) exit(1);
+    sd_mpart *m = &P->mv.m;
+    m->nv_own = cnt[0], m->nv_ring1 = cnt[0] + cnt[1], m->nf_own = nown;
+    for (int64_t v = 0; v < n; v++) P->mv.vid[v] = P->l2g[v];
+    for (int64_t f = 0; f < nf; f++)
+        if (!(lvl[M->tri[3 * f]] > 1 && lvl[M->tri[3 * f + 1]] > 1 && lvl[M->tri[3 * f + 2]] > 1))
+            P->mv.fid[f2l[f]] = f;
+    int64_t *fill = calloc(n + 1, sizeof(int64_t));
+    for (int64_t c = 0; c < 3 * lf; c++) fill[ltri[c] + 1]++;
+    for (int64_t v = 0; v < n; v++) fill[v + 1] += fill[v];
+    memcpy(P->mv.cstart, fill, sizeof(int64_t) * (n + 1));
+    for (int64_t f = 0; f < nf; f++) {
+        const int64_t *t = M->tri + 3 * f;
+        if (lvl[t[0]] > 1 && lvl[t[1]] > 1 && lvl[t[2]] > 1) continue;
+        for (int k = 0; k < 3; k++) P->mv.corner[fill[g2l[t[k]]]++] = (int32_t)(3 * f2l[f] + k);
+    }
+    m->nv_global = nv, m->nf_global = nf;
+    free(fill), free(ltri), free(lvl), free(g2l), free(f2l);
+}
+
+/* Three partitions (bands of z, or scattered: v mod 3) give each owned vertex the whole mesh's bits
+ * and partial energies whose exact sum is the whole mesh's, bitwise; ring-2 values that a halo-1 op
+ * must not read are NaN. */
+static void test_partitions(rng *g)
+{
+    state s;
+    make_state(&s, 3, 0.05, 0.4, g);
+    const int64_t nv = s.m.nv;
+    mesh_view mv;
+    if (mesh_view_init(&mv, nv, s.m.nf, s.m.tri, TILT_BT_VERT, TILT_BT_FACE2)) exit(1);
+    int *owner = malloc(sizeof(int) * nv);
+    const double prm[2][2] = {{2.5, 0}, {0.9, 0.6}};
+    for (int which = 0; which < 2; which++) {
+        out whole;
+        out_alloc(&whole, nv);
+        run_energy(OPS[which], &mv.m, s.x, s.t, prm[which], &whole);
+        for (int scheme = 0; scheme < 2; scheme++) {
+            for (int64_t v = 0; v < nv; v++) {
+                const double z = s.x[v + 2 * nv];
+                owner[v] = scheme ? (int)(v % 3) : z < -0.3 ? 0 : z < 0.3 ? 1 : 2;
+            }
+            sd_acc total;
+            sd_acc_init(&total);
+            int same = 1;
+            int64_t rings = 0;
+            for (int me = 0; me < 3; me++) {
+                part P;
+                build_part(&P, &s.m, owner, me, TILT_BT_VERT, TILT_BT_FACE2);
+                const sd_mpart *m = &P.mv.m;
+                rings += m->nv - m->nv_own;
+                double *xl = malloc(sizeof(double) * 3 * m->nv), *tl = malloc(sizeof(double) * 3 * m->nv);
+                for (int64_t v = 0; v < m->nv; v++)
+                    for (int c = 0; c < 3; c++) {
+                        const int hidden = which == 0 && v >= m->nv_ring1; /* membrane.tilt: halo 1 */
+                        xl[v + c * m->nv] = hidden ? NAN : s.x[P.l2g[v] + c * nv];
+                        tl[v + c * m->nv] = hidden ? NAN : s.t[P.l2g[v] + c * nv];
+                    }
+                out o;
+                out_alloc(&o, m->nv);
+                run_energy(OPS[which], m, xl, tl, prm[which], &o);
+                sd_acc_merge(&total, &o.acc);
+                for (int64_t v = 0; v < m->nv_own; v++)
+                    for (int c = 0; c < 3; c++)
+                        same &= !memcmp(&o.g[v + c * m->nv], &whole.g[P.l2g[v] + c * nv], sizeof(double)) &&
+                                !memcmp(&o.tg[v + c * m->nv], &whole.tg[P.l2g[v] + c * nv], sizeof(double));
+                out_free(&o), free(xl), free(tl), free(P.l2g), mesh_view_free(&P.mv);
+            }
+            const double a = sd_acc_sum(&total), b = sd_acc_sum(&whole.acc);
+            ok(same && !memcmp(&a, &b, sizeof a),
+               "%s, 3 partitions (%s, %lld ghost vertices): grad, tgrad and energy bitwise the whole mesh's",
+               OPS[which], scheme ? "scattered v mod 3" : "bands of z", (long long)rings);
+        }
+        out_free(&whole);
+    }
+    free(owner), mesh_view_free(&mv), free_state(&s);
+}
+
+/* ---- relaxation ------------------------------------------------------------------------------ */
+static void run_relax(const mesh_view *mv, double *t, const double *tg, const double *normal, double eta)
+{
+    const sd_codelet *c = sd_codelet_find("membrane.tilt_relax");
+    sd_tile_args a;
+    memset(&a, 0, sizeof a);
+    a.nbuf = 3;
+    a.p[0] = t, a.p[1] = (void *)tg, a.p[2] = (void *)normal;
+    for (int b = 0; b < 3; b++) a.sc[b] = mv->m.nv, a.ncomp[b] = 3, a.dtype[b] = SD_F64;
+    a.param[0] = eta;
+    a.mesh = mv->m;
+    c->cpu(&a);
+}
+
+/* Area-weighted vertex normals (sum of n over the vertex's faces). */
+static double *vertex_normals(const mesh_view *mv, const double *x)
+{
+    const int64_t nv = mv->m.nv;
+    double *N = calloc(3 * nv, sizeof(double));
+    for (int64_t v = 0; v < nv; v++) {
+        mb_vec n = mb_zero();
+        for (int64_t i = mv->m.cstart[v]; i < mv->m.cstart[v + 1]; i++) {
+            membrane_face fc;
+            membrane_face_load(&fc, mv->m.tri, mv->m.corner[i] / 3, x, nv);
+            n = mb_add(n, fc.n);
+        }
+        mb_store(N, nv, v, n);
+    }
+    return N;
+}
+
+/* k_t alone: t_v -> (1 - eta k_t A_v)^n t_v (tangent t); with bending_tilt too (a quadratic in t at
+ * fixed shape), the relaxation descends monotonically to the minimum t*, where
+ * E(t*) = E(0) + 1/2 dE/dt(0) . t* holds exactly. */
+static void test_relax(rng *g)
+{
+    state s;
+    make_state(&s, 2, 0.0, 0.5, g);
+    const int64_t nv = s.m.nv;
+    mesh_view mv;
+    if (mesh_view_init(&mv, nv, s.m.nf, s.m.tri, TILT_BT_VERT, TILT_BT_FACE2)) exit(1);
+    double *N = vertex_normals(&mv, s.x), *t0 = malloc(sizeof(double) * 3 * nv);
+    for (int64_t v = 0; v < nv; v++) { /* tangent to the normal the relaxation projects with */
+        const mb_vec n = mb_load(N, nv, v), t = mb_load(s.t, nv, v);
+        mb_store(s.t, nv, v, mb_axpy(t, -mb_dot(t, n) / mb_dot(n, n), n));
+    }
+    memcpy(t0, s.t, sizeof(double) * 3 * nv);
+    const double kt = 2.0, eta = 3.0;
+    out o;
+    out_alloc(&o, nv);
+    const int steps = 20;
+    double Eprev = INFINITY;
+    int mono = 1;
+    for (int i = 0; i < steps; i++) {
+        const double E = run_energy("membrane.tilt", &mv.m, s.x, s.t, &kt, &o);
+        mono &= E < Eprev;
+        Eprev = E;
+        run_relax(&mv, s.t, o.tg, N, eta);
+    }
+    double err = 0, rmin = 1, rmax = 0;
+    for (int64_t v = 0; v < nv; v++) {
+        double A = 0;
+        for (int64_t i = mv.m.cstart[v]; i < mv.m.cstart[v + 1]; i++) {
+            membrane_face fc;
+            membrane_face_load(&fc, mv.m.tri, mv.m.corner[i] / 3, s.x, nv);
+            A += membrane_face_mixed_area(&fc, mv.m.corner[i] % 3);
+        }
+        const double q = pow(1 - eta * kt * A, steps);
+        rmin = fmin(rmin, 1 - eta * kt * A), rmax = fmax(rmax, 1 - eta * kt * A);
+        for (int c = 0; c < 3; c++) err = fmax(err, fabs(s.t[v + c * nv] - q * t0[v + c * nv]) / (q * 0.5));
+    }
+    ok(mono && err <= 1e-12, "tilt alone: %d relaxation steps give t = (1 - eta k_t A_v)^n t0 (rates %.3f..%.3f; max rel "
+       "err %.2e <= 1e-12), energy decreasing", steps, rmin, rmax, err);
+
+    /* tilt + bending_tilt on a perturbed sphere */
+    free_state(&s), free(N), mesh_view_free(&mv);
+    make_state(&s, 2, 0.05, 0.0, g);
+    if (mesh_view_init(&mv, nv, s.m.nf, s.m.tri, TILT_BT_VERT, TILT_BT_FACE2)) exit(1);
+    N = vertex_normals(&mv, s.x);
+    const double pb[2] = {1.0, 0.5}, kt2 = 20.0, eta2 = 0.15;
+    out o2;
+    out_alloc(&o2, nv);
+    double *b0 = malloc(sizeof(double) * 3 * nv), *tgs = malloc(sizeof(double) * 3 * nv);
+    double E0 = 0, E = 0, gp0 = 0, gp = 0;
+    mono = 1;
+    Eprev = INFINITY;
+    int n = 0;
+    for (; n < 400; n++) {
+        E = run_energy("membrane.tilt", &mv.m, s.x, s.t, &kt2, &o) +
+            run_energy("membrane.bending_tilt", &mv.m, s.x, s.t, pb, &o2);
+        gp = 0;
+        for (int64_t v = 0; v < nv; v++) { /* projected gradient norm */
+            const mb_vec nn = mb_load(N, nv, v);
+            const mb_vec q = mb_add(mb_load(o.tg, nv, v), mb_load(o2.tg, nv, v));
+            mb_store(tgs, nv, v, q);
+            const mb_vec pq = mb_axpy(q, -mb_dot(q, nn) / mb_dot(nn, nn), nn);
+            gp += mb_dot(pq, pq);
+        }
+        gp = sqrt(gp);
+        if (n == 0) E0 = E, gp0 = gp, memcpy(b0, tgs, sizeof(double) * 3 * nv);
+        if (mono && E > Eprev + 1e-14 * fabs(Eprev)) diag("step %d: E rises by %.3g", n, E - Eprev);
+        mono &= E <= Eprev + 1e-14 * fabs(Eprev); /* up to the rounding of E (two rounded sums) */
+        Eprev = E;
+        if (gp <= 1e-10 * gp0) break;
+        run_relax(&mv, s.t, tgs, N, eta2);
+    }
+    double bt = 0;
+    for (int64_t i = 0; i < 3 * nv; i++) bt += b0[i] * s.t[i];
+    ok(mono && gp <= 1e-10 * gp0 && fabs(E - (E0 + 0.5 * bt)) <= 1e-9 * fabs(E0 - E),
+       "tilt + bending_tilt: relaxation converges (%d steps, |P dE/dt| %.2e -> %.2e), energy monotone (to 1e-14) %.10g -> %.10g "
+       "= E(0) + 1/2 dE/dt(0).t* (%.10g)", n, gp0, gp, E0, E, E0 + 0.5 * bt);
+    free(b0), free(tgs), out_free(&o), out_free(&o2), free(t0), free(N), mesh_view_free(&mv), free_state(&s);
+}
+
+/* ---- divergence ------------------------------------------------------------------------------ */
+/* D_v = sum_f A^f_v div_f / A_v on the unit icosphere, for the field field(x) at the vertices. */
+static void vertex_div(const state *s, const mesh_view *mv, int kind, double *D)
+{
+    const int64_t nv = s->m.nv;
+    for (int64_t v = 0; v < nv; v++) {
+        double A = 0, B = 0;
+        for (int64_t i = mv->m.cstart[v]; i < mv->m.cstart[v + 1]; i++) {
+            const int64_t f = mv->m.corner[i] / 3;
+            membrane_face fc;
+            membrane_face_load(&fc, mv->m.tri, f, s->x, nv);
+            mb_vec t[3];
+            for (int k = 0; k < 3; k++) {
+                const mb_vec p = fc.x[k];
+                t[k] = kind ? mb_axpy(mb_v(0, 0, 1), -p.z / mb_dot(p, p), p) /* z tangent part */
+                            : mb_cross(mb_v(0.3, -0.5, 0.8), p);          /* rotation */
+            }
+            const double am = membrane_face_mixed_area(&fc, mv->m.corner[i] % 3);
+            A += am;
+            B += am * tilt_face_div(&fc, t);
+        }
+        D[v] = B / A;
+    }
+}
+
+static void test_divergence(void)
+{
+    double prev = 0;
+    for (int level = 2; level <= 5; level++) {
+        state s;
+        rng g = {1};
+        make_state(&s, level, 0.0, 0.0, &g);
+        const int64_t nv = s.m.nv;
+        for (int64_t v = 0; v < nv; v++)
+            for (int c = 0; c < 3; c++) s.x[v + c * nv] = s.m.x[3 * v + c];
+        mesh_view mv;
+        if (mesh_view_init(&mv, nv, s.m.nf, s.m.tri, 0, 0)) exit(1);
+        double *D = malloc(sizeof(double) * nv), rot = 0, err = 0;
+        vertex_div(&s, &mv, 0, D);
+        for (int64_t v = 0; v < nv; v++) rot = fmax(rot, fabs(D[v]));
+        vertex_div(&s, &mv, 1, D);
+        for (int64_t v = 0; v < nv; v++) err = fmax(err, fabs(D[v] + 2 * s.x[v + 2 * nv]));
+        ok(rot <= 1e-12, "level %d: divergence of a rotation (w x x) is 0 (max |D_v| %.2e)", level, rot);
+        if (level == 2)
+            ok(err < 0.08, "level %d: divergence of z's tangent part is -2z (max err %.3e < 0.08)", level, err);
+        else /* first order in the edge length */
+            ok(err < 0.5 * prev, "level %d: divergence of z's tangent part -> -2z (max err %.3e, %.2fx below level %d's)",
+               level, err, prev / err, level - 1);
+        prev = err;
+        free(D), mesh_view_free(&mv), free_state(&s);
+    }
+}
+
 int main(void)
 {
     sd_register_builtin_codelets();
@@ -303,5 +593,8 @@ int main(void)
     test_reference(1, pb0, "(kappa 1.7, c0 0)", 1, &g);
     test_reference(1, pb1, "(kappa 0.8, c0 -1.2)", 1, &g);
     test_helfrich(&g);
+    test_partitions(&g);
+    test_relax(&g);
+    test_divergence();
     return tap_done();
 }
