@@ -12,6 +12,7 @@
 #include "tap.h"
 #include "kernel_util.h"
 #include "mesh_view.h"
+#include "mesh_part.h"
 #include "mesh_file.h"
 #include "stardag/codelet.h"
 #include "membrane/tilt_math.h"
@@ -291,72 +292,7 @@ static void test_helfrich(rng *g)
     }
 }
 
-/* ---- partitions ------------------------------------------------------------------------------
- * The local mesh of the vertices `owner[v] == me` as the mesh domain builds it (kernel.h, sd_mpart):
- * owned, ring 1, ring 2 (each in increasing global id), the faces with a corner among owned and
- * ring-1 vertices (owned faces first), corner lists in increasing global face id. */
-typedef struct part {
-    mesh_view mv;   /* its arrays (the view in mv.m) */
-    int64_t *l2g;   /* local -> global vertex */
-} part;
-
-static void build_part(part *P, const sd_mesh *M, const int *owner, int me, int sv, int sf)
-{
-    const int64_t nv = M->nv, nf = M->nf;
-    int *lvl = malloc(sizeof(int) * nv);
-    int64_t *g2l = malloc(sizeof(int64_t) * nv), *f2l = malloc(sizeof(int64_t) * nf);
-    P->l2g = malloc(sizeof(int64_t) * nv);
-    if (!lvl || !g2l || !f2l || !P->l2g) exit(1);
-    for (int64_t v = 0; v < nv; v++) lvl[v] = owner[v] == me ? 0 : 3;
-    for (int r = 1; r <= 2; r++)
-        for (int64_t f = 0; f < nf; f++) {
-            int near = 0;
-            for (int k = 0; k < 3; k++) near |= lvl[M->tri[3 * f + k]] == r - 1;
-            if (near)
-                for (int k = 0; k < 3; k++)
-                    if (lvl[M->tri[3 * f + k]] == 3) lvl[M->tri[3 * f + k]] = r;
-        }
-    int64_t n = 0, cnt[3] = {0, 0, 0};
-    for (int r = 0; r < 3; r++)
-        for (int64_t v = 0; v < nv; v++)
-            if (lvl[v] == r) g2l[v] = n, P->l2g[n++] = v, cnt[r]++;
-    int64_t lf = 0, nown = 0;
-    for (int pass = 0; pass < 2; pass++) /* owned faces (owner of the lowest corner), then the rest */
-        for (int64_t f = 0; f < nf; f++) {
-            const int64_t *t = M->tri + 3 * f;
-            if (lvl[t[0]] > 1 && lvl[t[1]] > 1 && lvl[t[2]] > 1) continue;
-            int64_t lo = t[0] < t[1] ? t[0] : t[1];
-            lo = lo < t[2] ? lo : t[2];
-            if ((owner[lo] == me) == (pass == 0)) f2l[f] = lf++, nown += pass == 0;
-        }
-    int64_t *ltri = malloc(sizeof(int64_t) * 3 * lf);
-    if (!ltri) exit(1);
-    for (int64_t f = 0; f < nf; f++) {
-        const int64_t *t = M->tri + 3 * f;
-        if (lvl[t[0]] > 1 && lvl[t[1]] > 1 && lvl[t[2]] > 1) continue;
-        for (int k = 0; k < 3; k++) ltri[3 * f2l[f] + k] = g2l[t[k]];
-    }
-    /* mesh_view builds the arrays; then restrict the counts and redo the corner lists by global face id */
-    if (mesh_view_init(&P->mv, n, lf, ltri, sv, sf)) exit(1);
-    sd_mpart *m = &P->mv.m;
-    m->nv_own = cnt[0], m->nv_ring1 = cnt[0] + cnt[1], m->nf_own = nown;
-    for (int64_t v = 0; v < n; v++) P->mv.vid[v] = P->l2g[v];
-    for (int64_t f = 0; f < nf; f++)
-        if (!(lvl[M->tri[3 * f]] > 1 && lvl[M->tri[3 * f + 1]] > 1 && lvl[M->tri[3 * f + 2]] > 1))
-            P->mv.fid[f2l[f]] = f;
-    int64_t *fill = calloc(n + 1, sizeof(int64_t));
-    for (int64_t c = 0; c < 3 * lf; c++) fill[ltri[c] + 1]++;
-    for (int64_t v = 0; v < n; v++) fill[v + 1] += fill[v];
-    memcpy(P->mv.cstart, fill, sizeof(int64_t) * (n + 1));
-    for (int64_t f = 0; f < nf; f++) {
-        const int64_t *t = M->tri + 3 * f;
-        if (lvl[t[0]] > 1 && lvl[t[1]] > 1 && lvl[t[2]] > 1) continue;
-        for (int k = 0; k < 3; k++) P->mv.corner[fill[g2l[t[k]]]++] = (int32_t)(3 * f2l[f] + k);
-    }
-    m->nv_global = nv, m->nf_global = nf;
-    free(fill), free(ltri), free(lvl), free(g2l), free(f2l);
-}
-
+/* ---- partitions (tests/mesh_part.h) ---- */
 /* Three partitions (bands of z, or scattered: v mod 3) give each owned vertex the whole mesh's bits
  * and partial energies whose exact sum is the whole mesh's, bitwise; ring-2 values that a halo-1 op
  * must not read are NaN. */
@@ -383,8 +319,8 @@ static void test_partitions(rng *g)
             int same = 1;
             int64_t rings = 0;
             for (int me = 0; me < 3; me++) {
-                part P;
-                build_part(&P, &s.m, owner, me, TILT_BT_VERT, TILT_BT_FACE2);
+                mesh_part P;
+                if (mesh_part_build(&P, s.m.nv, s.m.nf, s.m.tri, owner, me, TILT_BT_VERT, TILT_BT_FACE2)) exit(1);
                 const sd_mpart *m = &P.mv.m;
                 rings += m->nv - m->nv_own;
                 double *xl = malloc(sizeof(double) * 3 * m->nv), *tl = malloc(sizeof(double) * 3 * m->nv);
@@ -402,7 +338,7 @@ static void test_partitions(rng *g)
                     for (int c = 0; c < 3; c++)
                         same &= !memcmp(&o.g[v + c * m->nv], &whole.g[P.l2g[v] + c * nv], sizeof(double)) &&
                                 !memcmp(&o.tg[v + c * m->nv], &whole.tg[P.l2g[v] + c * nv], sizeof(double));
-                out_free(&o), free(xl), free(tl), free(P.l2g), mesh_view_free(&P.mv);
+                out_free(&o), free(xl), free(tl), mesh_part_free(&P);
             }
             const double a = sd_acc_sum(&total), b = sd_acc_sum(&whole.acc);
             ok(same && !memcmp(&a, &b, sizeof a),
