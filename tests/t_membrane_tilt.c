@@ -329,16 +329,16 @@ static void test_partitions(rng *g)
             int same = 1;
             int64_t rings = 0;
             for (int me = 0; me < 3; me++) {
-                mesh_part P;
-                if (mesh_part_build(&P, s.m.nv, s.m.nf, s.m.tri, owner, me, TILT_BT_VERT, TILT_BT_FACE2)) exit(1);
-                const sd_mpart *m = &P.mv.m;
+                mesh_view P;
+                if (mesh_part_init(&P, s.m.nv, s.m.nf, s.m.tri, owner, me, TILT_BT_VERT, TILT_BT_FACE2)) exit(1);
+                const sd_mpart *m = &P.m;
                 rings += m->nv - m->nv_own;
                 double *xl = malloc(sizeof(double) * 3 * m->nv), *tl = malloc(sizeof(double) * 3 * m->nv);
                 for (int64_t v = 0; v < m->nv; v++)
                     for (int c = 0; c < 3; c++) {
                         const int hidden = which == 0 && v >= m->nv_ring1; /* membrane.tilt: halo 1 */
-                        xl[v + c * m->nv] = hidden ? NAN : s.x[P.l2g[v] + c * nv];
-                        tl[v + c * m->nv] = hidden ? NAN : s.t[P.l2g[v] + c * nv];
+                        xl[v + c * m->nv] = hidden ? NAN : s.x[P.vid[v] + c * nv];
+                        tl[v + c * m->nv] = hidden ? NAN : s.t[P.vid[v] + c * nv];
                     }
                 out o;
                 out_alloc(&o, m->nv);
@@ -346,9 +346,9 @@ static void test_partitions(rng *g)
                 sd_acc_merge(&total, &o.acc);
                 for (int64_t v = 0; v < m->nv_own; v++)
                     for (int c = 0; c < 3; c++)
-                        same &= !memcmp(&o.g[v + c * m->nv], &whole.g[P.l2g[v] + c * nv], sizeof(double)) &&
-                                !memcmp(&o.tg[v + c * m->nv], &whole.tg[P.l2g[v] + c * nv], sizeof(double));
-                out_free(&o), free(xl), free(tl), mesh_part_free(&P);
+                        same &= !memcmp(&o.g[v + c * m->nv], &whole.g[P.vid[v] + c * nv], sizeof(double)) &&
+                                !memcmp(&o.tg[v + c * m->nv], &whole.tg[P.vid[v] + c * nv], sizeof(double));
+                out_free(&o), free(xl), free(tl), mesh_view_free(&P);
             }
             const double a = sd_acc_sum(&total), b = sd_acc_sum(&whole.acc);
             ok(same && !memcmp(&a, &b, sizeof a),

@@ -12,13 +12,17 @@
 #include "tap.h"
 #include "cuda_test_util.h"
 #include "kernel_util.h"
-#include "mesh_part.h"
+#include "mesh_view.h"
 extern "C" { /* mesh_file.h has no C++ guards; io/ is not on nvcc's include path */
 #include "../io/mesh_file.h"
 }
 #include "stardag/codelet.h"
 #include "membrane/tilt_kernels.h"
 #include "membrane/tilt_math.h"
+
+/* tests/mesh_part.h's mesh_part_init, compiled as C (t_membrane_tilt_cuda_part.c) */
+extern "C" int tilt_cuda_part_init(mesh_view *mv, int64_t nvg, int64_t nfg, const int64_t *tri, const int *owner,
+                                   int part, int scratch_v, int scratch_f);
 
 /* A view's arrays on the device (the mesh's index arrays, scratch). */
 typedef struct dev_view {
@@ -149,20 +153,17 @@ int main(void)
     for (int64_t v = 0; v < nv; v++) owner[v] = m.x[3 * v + 2] > 0.2;
     const double pt[1] = {2.5}, pb[2] = {0.9, 0.6}, pr[1] = {0.05};
     for (int view = 0; view < 2; view++) {
-        mesh_part P;
-        if (view == 0) {
-            memset(&P, 0, sizeof P);
-            if (mesh_view_init(&P.mv, nv, m.nf, m.tri, TILT_BT_VERT, TILT_BT_FACE2)) return 1;
-        } else if (mesh_part_build(&P, nv, m.nf, m.tri, owner, 1, TILT_BT_VERT, TILT_BT_FACE2)) {
+        mesh_view P;
+        if (view == 0 ? mesh_view_init(&P, nv, m.nf, m.tri, TILT_BT_VERT, TILT_BT_FACE2)
+                      : tilt_cuda_part_init(&P, nv, m.nf, m.tri, owner, 1, TILT_BT_VERT, TILT_BT_FACE2))
             return 1;
-        }
-        const sd_mpart *hm = &P.mv.m;
+        const sd_mpart *hm = &P.m;
         fields L; /* local fields (ring-2 NaN for membrane.tilt) */
         double **loc[5] = {&L.x, &L.t, &L.tg, &L.g, &L.n};
         for (int k = 0; k < 5; k++) {
             *loc[k] = (double *)malloc(sizeof(double) * 3 * (size_t)hm->nv);
             for (int64_t v = 0; v < hm->nv; v++)
-                for (int c = 0; c < 3; c++) (*loc[k])[v + c * hm->nv] = (*all[k])[(view ? P.l2g[v] : v) + c * nv];
+                for (int c = 0; c < 3; c++) (*loc[k])[v + c * hm->nv] = (*all[k])[P.vid[v] + c * nv];
         }
         const char *vn = view ? "partition with ghost rings" : "whole mesh";
         ok(compare("membrane.bending_tilt", hm, &L, pb, 0), "membrane.bending_tilt, %s: CUDA = CPU bitwise", vn);
@@ -171,7 +172,7 @@ int main(void)
             for (int c = 0; c < 3; c++) L.x[v + c * hm->nv] = L.t[v + c * hm->nv] = NAN;
         ok(compare("membrane.tilt", hm, &L, pt, 0), "membrane.tilt, %s: CUDA = CPU bitwise", vn);
         for (int k = 0; k < 5; k++) free(*loc[k]);
-        mesh_part_free(&P);
+        mesh_view_free(&P);
     }
     const char *ops[3] = {"membrane.tilt", "membrane.bending_tilt", "membrane.tilt_relax"};
     int reg = 1;
