@@ -4,10 +4,10 @@ include tests/io.mk
 include tests/formats.mk
 include tests/kernels.mk
 include tests/md.mk
+include tests/membrane.mk
 include tests/cuda.mk
 include tests/runtime.mk
 include tests/sanitize.mk
 include tests/python.mk
 include tests/plugin.mk
 include tests/mesh.mk
-include tests/membrane.mk

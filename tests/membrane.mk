@@ -15,3 +15,28 @@ EXTRA_DIST += tests/data/mesh/make_fixtures.py tests/data/mesh/coff.off tests/da
 check_PROGRAMS += tests/t_h5out_mesh
 tests_t_h5out_mesh_SOURCES = tests/t_h5out_mesh.c
 TESTS += tests/t_h5out_mesh
+# tests: membrane codelets (pure C, kernels called directly on whole-mesh and partition views)
+noinst_HEADERS += tests/mesh_view.h tests/mesh_part.h tests/membrane_ref.h
+check_PROGRAMS += tests/t_membrane_energy
+tests_t_membrane_energy_SOURCES = tests/t_membrane_energy.c tests/tap.h tests/kernel_util.h
+TESTS += tests/t_membrane_energy
+# tilt: finite differences, slow reference, partitions, relaxation, divergence
+check_PROGRAMS += tests/t_membrane_tilt
+tests_t_membrane_tilt_SOURCES = tests/t_membrane_tilt.c tests/tap.h tests/kernel_util.h
+TESTS += tests/t_membrane_tilt
+# The tilt CUDA kernels against the CPU ones (as tests/md.mk's t_md_cuda); skips (exit 77) without
+# a usable CUDA device.
+EXTRA_DIST += tests/t_membrane_tilt_cuda.cu
+SD_CUDA_DEPS += tests/mesh_part.h tests/mesh_view.h
+if HAVE_NVCC
+check_PROGRAMS += tests/t_membrane_tilt_cuda
+TESTS += tests/t_membrane_tilt_cuda
+CLEANFILES += tests/t_membrane_tilt_cuda_cu.lo
+tests_t_membrane_tilt_cuda_SOURCES = tests/t_membrane_tilt_cuda_part.c
+tests_t_membrane_tilt_cuda_LDFLAGS = $(AM_LDFLAGS) $(SD_CUDA_LDFLAGS)
+if SD_CUDA
+tests_t_membrane_tilt_cuda_LDADD = tests/t_membrane_tilt_cuda_cu.lo $(LDADD) $(SD_CUDA_LIBS)
+else
+tests_t_membrane_tilt_cuda_LDADD = tests/t_membrane_tilt_cuda_cu.lo libstardag_cuda.la $(LDADD) $(SD_CUDA_LIBS)
+endif
+endif

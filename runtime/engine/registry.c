@@ -179,6 +179,8 @@ void sd_register_common_codelets(void);
 void sd_register_lattice_codelets(void);
 void sd_register_md_codelets(void);
 void sd_register_mesh_codelets(void);
+void sd_register_membrane_energy_codelets(void);
+void sd_register_membrane_tilt_codelets(void);
 
 void sd_register_builtin_codelets(void)
 {
@@ -189,4 +191,6 @@ void sd_register_builtin_codelets(void)
     sd_register_lattice_codelets();
     sd_register_md_codelets();
     sd_register_mesh_codelets();
+    sd_register_membrane_energy_codelets();
+    sd_register_membrane_tilt_codelets();
 }

@@ -1,0 +1,9 @@
+# membrane codelets: triangle-mesh domains (membranes); each part adds its own lines
+libstardag_la_SOURCES += codelets/membrane/membrane_math.h codelets/membrane/energy_math.h \
+	codelets/membrane/energy_kernels.h codelets/membrane/energy.c codelets/membrane/glue_energy.c
+SD_CUDA_SOURCES += codelets/membrane/energy.cu
+SD_CUDA_DEPS += codelets/membrane/membrane_math.h codelets/membrane/energy_math.h codelets/membrane/energy_kernels.h
+libstardag_la_SOURCES += codelets/membrane/tilt_math.h codelets/membrane/tilt_kernels.h \
+	codelets/membrane/tilt.c codelets/membrane/glue_tilt.c
+SD_CUDA_SOURCES += codelets/membrane/tilt.cu
+SD_CUDA_DEPS += codelets/membrane/tilt_math.h codelets/membrane/tilt_kernels.h

@@ -1,0 +1,39 @@
+/* tilt.c - CPU loops of membrane.tilt, membrane.bending_tilt and membrane.tilt_relax: the order of
+ * the passes only; each face's and vertex's work is tilt_math.h's (the CUDA kernels call the same). */
+#include "tilt_kernels.h"
+#include "tilt_math.h"
+
+/* Roles: x (R, halo 1), t (R, halo 1), tgrad (W), grad (W), energy (W scalar); param k_t. */
+void sd_membrane_tilt_cpu(const sd_tile_args *a)
+{
+    const sd_mpart *m = &a->mesh;
+    const double kt = a->param[TILT_T_KT];
+    for (int64_t f = 0; f < m->nf; f++)
+        if (tilt_face_has_corner_below(m, f, m->nv_own)) tilt_t_face_pass(a, kt, f);
+    for (int64_t v = 0; v < m->nv_own; v++) sd_acc_add(&a->acc[0], tilt_t_vertex_pass(a, kt, v));
+}
+
+/* Roles: x (R, halo 2), t (R, halo 2), tgrad (W), grad (W), energy (W scalar); params kappa, c0.
+ * Every local face's geometry and divergence; per owned and ring-1 vertex its sums and adjoints (the
+ * energies of ring-1 vertices depend on owned positions and tilts; only owned ones are summed); per
+ * face with an owned corner its derivative parts; per owned vertex their corner-ordered sums. */
+void sd_membrane_bending_tilt_cpu(const sd_tile_args *a)
+{
+    const sd_mpart *m = &a->mesh;
+    const double kappa = a->param[TILT_BT_KAPPA], c0 = a->param[TILT_BT_C0];
+    for (int64_t f = 0; f < m->nf; f++) tilt_bt_face1_pass(a, f);
+    for (int64_t v = 0; v < m->nv_ring1; v++) {
+        const double E = tilt_bt_vertex_pass(a, kappa, c0, v);
+        if (v < m->nv_own) sd_acc_add(&a->acc[0], E);
+    }
+    for (int64_t f = 0; f < m->nf; f++)
+        if (tilt_face_has_corner_below(m, f, m->nv_own)) tilt_bt_face2_pass(a, f);
+    for (int64_t v = 0; v < m->nv_own; v++) tilt_bt_gather_pass(a, v);
+}
+
+/* Roles: t (RW), tgrad (R), normal (R); param eta. Owned vertices. */
+void sd_membrane_tilt_relax_cpu(const sd_tile_args *a)
+{
+    const double eta = a->param[TILT_RELAX_ETA];
+    for (int64_t v = 0; v < a->mesh.nv_own; v++) tilt_relax_pass(a, eta, v);
+}
