@@ -4,6 +4,7 @@ include tests/io.mk
 include tests/formats.mk
 include tests/kernels.mk
 include tests/md.mk
+include tests/membrane.mk
 include tests/cuda.mk
 include tests/runtime.mk
 include tests/sanitize.mk

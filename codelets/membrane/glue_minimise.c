@@ -26,19 +26,42 @@
 #define P_FIX                                                                                            \
     {.name = "fix", .def = 1, .min = 0, .max = 1, .doc = "1: hold the volume at v0 (project out vgrad); 0: free volume"}
 #define P_TOL                                                                                            \
-    {.name = "tol", .def = 1e-6, .min = 0, .max = 1e300,                                               \
+    {.name = "tol", .def = 1e-6, .min = 0, .max = 1e100,                                               \
      .doc = "converged when |gp| = sqrt(gg) <= tol (the same value in membrane.direction and membrane.armijo)"}
 
 static const sd_codelet membrane_minimise_codelets[] = {
-    {.name = "membrane.restore",
-     .doc = "volume restoration (one Newton step): x += ((v0 - volume) / vv) vgrad; no-op when fix = 0 or vv = 0",
+    {.name = "membrane.cg_reset",
+     .doc = "d = 0, gprev = 0: a fresh search (init), the first direction is then -gp",
      .domain = SD_ON_MESH,
      .pattern = SD_POINTWISE,
-     .nroles = 5,
-     .roles = {VEC("x", SD_READWRITE, "vertex positions"), VEC("vgrad", SD_READ, "volume gradient at x (membrane.volume)"),
-               SC_R("v0", "target volume"), SC_R("volume", "volume at x"), SC_R("vv", "|vgrad|^2")},
+     .nroles = 2,
+     .roles = {VEC("d", SD_WRITE, "search direction"), VEC("gprev", SD_WRITE, "the previous step's gp")},
+     .cpu = sd_membrane_cg_reset_cpu,
+     CUDA(sd_membrane_cg_reset_cuda)
+     .cuda_tol = 0,
+     .model = "sd_membrane_cg_reset"},
+    {.name = "membrane.line_init",
+     .doc = "the line search's state before the first step: alpha = alpha0, restart = 1, gg = +inf (not converged)",
+     .domain = SD_ON_MESH,
+     .pattern = SD_WHOLE,
+     .nroles = 3,
+     .roles = {SC_W("alpha", "first trial step"), SC_W("restart", "restart flag"), SC_W("gg", "gp . gp (unknown)")},
      .nparams = 1,
-     .params = {P_FIX},
+     .params = {{.name = "alpha0", .min = DBL_MIN, .max = 1e300, .required = 1,
+                 .doc = "first trial step (as membrane.armijo's alpha0)"}},
+     .cpu = sd_membrane_line_init_cpu,
+     .model = "sd_membrane_line_init"},
+    {.name = "membrane.restore",
+     .doc = "volume restoration (one Newton step): x += ((v0 - volume) / vv) vgrad; no-op when fix = 0, vv = 0 "
+            "or the previous step converged (sqrt(gg) <= tol: steps after convergence change nothing)",
+     .domain = SD_ON_MESH,
+     .pattern = SD_POINTWISE,
+     .nroles = 6,
+     .roles = {VEC("x", SD_READWRITE, "vertex positions"), VEC("vgrad", SD_READ, "volume gradient at x (membrane.volume)"),
+               SC_R("v0", "target volume"), SC_R("volume", "volume at x"), SC_R("vv", "|vgrad|^2"),
+               SC_R("gg", "the previous step's gp . gp (membrane.cg_dots; +inf from membrane.line_init)")},
+     .nparams = 2,
+     .params = {P_FIX, P_TOL},
      .cpu = sd_membrane_restore_cpu,
      CUDA(sd_membrane_restore_cuda)
      .cuda_tol = 0,

@@ -7,9 +7,10 @@
 #define FIELD(a, b) ((double *)(a)->p[b])
 #define SCALAR(a, b) (*(const double *)(a)->p[b])
 
-/* x += c vgrad, c = (v0 - V) / vv (0: nothing is written). */
+/* x += c vgrad, c = (v0 - V) / vv (0, or the previous step converged: nothing is written). */
 void sd_membrane_restore_cpu(const sd_tile_args *a)
 {
+    if (membrane_converged(SCALAR(a, 5), a->param[1])) return;
     const double c = membrane_restore_coef(SCALAR(a, 2), SCALAR(a, 3), SCALAR(a, 4), a->param[0] != 0);
     if (c == 0) return; /* a true no-op: x + 0 vgrad would turn -0 into +0 */
     const int64_t n = a->mesh.nv_own;
@@ -108,4 +109,23 @@ void sd_membrane_armijo_cpu(const sd_tile_args *a)
     *(double *)a->p[7] = o.alpha;
     *(double *)a->p[8] = o.step;
     *(double *)a->p[9] = o.restart;
+}
+
+/* d = 0, gprev = 0 (a fresh search: the first direction is -gp). */
+void sd_membrane_cg_reset_cpu(const sd_tile_args *a)
+{
+    const int64_t n = a->mesh.nv_own;
+    for (int b = 0; b < 2; b++)
+        for (int k = 0; k < 3; k++) {
+            double *restrict f = FIELD(a, b) + k * a->sc[b];
+            for (int64_t v = 0; v < n; v++) f[v] = 0.0;
+        }
+}
+
+/* alpha = alpha0, restart = 1, gg = +inf (not converged). */
+void sd_membrane_line_init_cpu(const sd_tile_args *a)
+{
+    *(double *)a->p[0] = a->param[0];
+    *(double *)a->p[1] = 1.0;
+    *(double *)a->p[2] = MEMBRANE_GG_UNKNOWN;
 }

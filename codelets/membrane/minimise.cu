@@ -18,6 +18,7 @@ __device__ __forceinline__ double scalar(const sd_tile_args &a, int b) { return 
 
 __global__ void restore_kernel(const sd_tile_args a)
 {
+    if (membrane_converged(scalar(a, 5), a.param[1])) return;
     const double c = membrane_restore_coef(scalar(a, 2), scalar(a, 3), scalar(a, 4), a.param[0] != 0);
     if (c == 0) return; /* the CPU writes nothing either */
     FOR_N(v, a.mesh.nv_own)
@@ -50,6 +51,12 @@ __global__ void step_kernel(const sd_tile_args a)
     if (step == 0) return;
     FOR_N(v, a.mesh.nv_own)
     for (int k = 0; k < 3; k++) vec(a, 0, k)[v] = membrane_trial_position(vec(a, 0, k)[v], vec(a, 1, k)[v], step);
+}
+
+__global__ void cg_reset_kernel(const sd_tile_args a)
+{
+    FOR_N(v, a.mesh.nv_own)
+    for (int k = 0; k < 3; k++) vec(a, 0, k)[v] = vec(a, 1, k)[v] = 0.0;
 }
 
 /* R = 3: gg, gq, qq of (gp, gprev); R = 1: s of (gp, d). Index space: vertex x component. */
@@ -114,4 +121,8 @@ extern "C" void sd_membrane_cg_dots_cuda(const sd_tile_args *a, void *stream)
 extern "C" void sd_membrane_slope_cuda(const sd_tile_args *a, void *stream)
 {
     launch_dots<1>(a, stream, "membrane.slope");
+}
+extern "C" void sd_membrane_cg_reset_cuda(const sd_tile_args *a, void *stream)
+{
+    launch_pointwise(cg_reset_kernel, a, stream, "membrane.cg_reset");
 }

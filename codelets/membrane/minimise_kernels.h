@@ -13,7 +13,7 @@
 extern "C" {
 #endif
 
-/* Slots: x(rw) vgrad v0 volume vv; param fix. */
+/* Slots: x(rw) vgrad v0 volume vv gg; params fix, tol. */
 void sd_membrane_restore_cpu(const sd_tile_args *a);
 /* Slots: g vgrad gv vv gp(w); param fix. */
 void sd_membrane_project_cpu(const sd_tile_args *a);
@@ -29,6 +29,10 @@ void sd_membrane_step_cpu(const sd_tile_args *a);
 void sd_membrane_merit_cpu(const sd_tile_args *a);
 /* Slots: merit s gg L0 L1 L2 L3 alpha(rw) step(w) restart(w); params c1, grow, alpha0, tol. */
 void sd_membrane_armijo_cpu(const sd_tile_args *a);
+/* Slots: d(w) gprev(w). */
+void sd_membrane_cg_reset_cpu(const sd_tile_args *a);
+/* Slots: alpha(w) restart(w) gg(w); param alpha0. */
+void sd_membrane_line_init_cpu(const sd_tile_args *a);
 
 /* CUDA twins (minimise.cu): a->p[] and a->acc are device pointers, stream a cudaStream_t.
  * Linked into the library only when it is built with CUDA (SD_HAVE_CUDA). */
@@ -38,6 +42,7 @@ void sd_membrane_cg_dots_cuda(const sd_tile_args *a, void *stream);
 void sd_membrane_direction_cuda(const sd_tile_args *a, void *stream);
 void sd_membrane_slope_cuda(const sd_tile_args *a, void *stream);
 void sd_membrane_step_cuda(const sd_tile_args *a, void *stream);
+void sd_membrane_cg_reset_cuda(const sd_tile_args *a, void *stream);
 
 #ifdef __cplusplus
 }

@@ -4,6 +4,7 @@
  * CUDA give the same bits (gcc -ffp-contract=off, nvcc -fmad=false).
  *
  * One iteration (one graph step) runs, in this order (docs/membrane-minimise.md):
+ * (after membrane.cg_reset and membrane.line_init at init)
  *   membrane.volume -> membrane.restore -> membrane.energy -> membrane.merit -> membrane.project
  *   -> membrane.cg_dots -> membrane.direction -> membrane.slope -> membrane.trial_energy
  *   -> membrane.armijo -> membrane.step
@@ -63,7 +64,9 @@ SD_HD double membrane_cg_beta(double gg, double gq, double qq, double restart, i
     return b > 0 ? b : 0.0;
 }
 
-/* Converged when |gp| = sqrt(gg) <= tol (tol >= 0). Not a number: not converged. */
+/* Converged when |gp| = sqrt(gg) <= tol (tol >= 0). Not a number: not converged. Before the first
+ * step gg holds MEMBRANE_GG_UNKNOWN (membrane.line_init): not converged. */
+#define MEMBRANE_GG_UNKNOWN (1.0 / 0.0)
 SD_HD int membrane_converged(double gg, double tol) { return gg >= 0 && gg <= tol * tol; }
 
 /* The new search direction component: d = -gp + beta d (= beta d - gp, the same bits); with
