@@ -1,2 +1,3 @@
 dist_doc_DATA += docs/architecture.md docs/graph-format.md docs/codelets.md docs/output-format.md \
 	docs/user-guide.md docs/benchmarks.md docs/python.md docs/tutorial.py
+dist_doc_DATA += docs/membrane.md

@@ -6,3 +6,5 @@ libstardag_la_SOURCES += io/h5out.c io/h5out.h io/h5read.c io/xdmf.c io/xdmf.h i
 libstardag_la_SOURCES += io/read_field.c io/read_field.h
 # io: a particle system's initial state from LAMMPS data, XYZ or H5MD (domain.particles.read)
 libstardag_la_SOURCES += io/read_particles.c io/read_particles.h io/h5md_read.c
+# io: closed triangle meshes (membranes): OFF/OBJ/PLY files, validation, generators (docs/mesh-files.md)
+libstardag_la_SOURCES += io/mesh_file.h io/mesh_gen.c

@@ -1,4 +1,8 @@
-# membrane codelets (mesh domain): each helper's files on its own lines
+# membrane codelets: triangle-mesh domains (membranes); each part adds its own lines
+libstardag_la_SOURCES += codelets/membrane/membrane_math.h codelets/membrane/energy_math.h \
+	codelets/membrane/energy_kernels.h codelets/membrane/energy.c codelets/membrane/glue_energy.c
+SD_CUDA_SOURCES += codelets/membrane/energy.cu
+SD_CUDA_DEPS += codelets/membrane/membrane_math.h codelets/membrane/energy_math.h codelets/membrane/energy_kernels.h
 # minimiser ops (projected gradient, Polak-Ribiere CG, Armijo)
 libstardag_la_SOURCES += codelets/membrane/minimise_math.h codelets/membrane/minimise_kernels.h \
 	codelets/membrane/minimise.c codelets/membrane/glue_minimise.c

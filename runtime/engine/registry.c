@@ -178,6 +178,7 @@ int sd_codelet_role_index(const sd_codelet *c, const char *name)
 void sd_register_common_codelets(void);
 void sd_register_lattice_codelets(void);
 void sd_register_md_codelets(void);
+void sd_register_membrane_energy_codelets(void);
 void sd_register_membrane_minimise_codelets(void);
 
 void sd_register_builtin_codelets(void)
@@ -188,5 +189,6 @@ void sd_register_builtin_codelets(void)
     sd_register_common_codelets();
     sd_register_lattice_codelets();
     sd_register_md_codelets();
+    sd_register_membrane_energy_codelets();
     sd_register_membrane_minimise_codelets();
 }

@@ -1,0 +1,191 @@
+/* energy.c - CPU kernels of the membrane energy ops: loops over the stages of energy_math.h (see
+ * there for the four stages and the scratch layout), scalars folded exactly into a->acc. Buffer
+ * slots, scalars and parameters as declared in glue_energy.c. */
+#include "energy_kernels.h"
+#include "energy_math.h"
+
+#define F64(a, b) ((double *)(a)->p[b])
+#define SCALAR(a, b) (*(const double *)(a)->p[b])
+
+static const sd_mpart *part(const sd_tile_args *a) { return &a->mesh; }
+static double *face_scratch(const sd_tile_args *a, int scratch_v) { return a->mesh.scratch + scratch_v * a->mesh.nv; }
+
+static mb_params params_of(const sd_tile_args *a, int n)
+{
+    mb_params p = {1.0, 0.0, 0.0, 0.0, 0.0};
+    double *v[5] = {&p.kappa, &p.c0, &p.kappa_G, &p.gamma, &p.p};
+    for (int i = 0; i < n; i++) *v[i] = a->param[i];
+    return p;
+}
+
+/* Stage 1 over faces [0, nf) with a corner below lim. */
+static void faces_stage(const sd_mpart *m, const double *x, int64_t sx, double *fs, int64_t lim, int angles)
+{
+    for (int64_t f = 0; f < m->nf; f++)
+        if (mb_face_touches(m, f, lim)) mb_stage_face(m, x, sx, fs, f, angles);
+}
+
+/* Terms of the owned faces: area, volume, and the energy's gamma A_f - p V_f - mu V_f. */
+typedef struct face_sums {
+    sd_acc *area, *volume, *energy;
+    double gamma, p, mu;
+} face_sums;
+
+static void owned_faces(const sd_mpart *m, const double *x, int64_t sx, const face_sums *s)
+{
+    for (int64_t f = 0; f < m->nf_own; f++) {
+        double A, V;
+        mb_face_measure(m, x, sx, f, &A, &V);
+        if (s->area) sd_acc_add(s->area, A);
+        if (s->volume) sd_acc_add(s->volume, V);
+        if (s->energy) {
+            sd_acc_add(s->energy, s->gamma * A);
+            sd_acc_add(s->energy, -s->p * V);
+            if (s->mu != 0.0) sd_acc_add(s->energy, -s->mu * V);
+        }
+    }
+}
+
+/* Stages 1 and 2 of the Helfrich (+ Gaussian) energy: every vertex [0, vlim) gets its adjoints
+ * when vs is given; owned vertices' terms go into energy (and gauss). */
+typedef struct helfrich_pass {
+    const double *x;
+    int64_t sx;
+    double *fs, *vs;
+    int64_t face_lim, vlim; /* faces with a corner below face_lim; vertices below vlim */
+    sd_acc *energy, *gauss;
+} helfrich_pass;
+
+static void helfrich(const sd_mpart *m, const mb_params *p, const helfrich_pass *h)
+{
+    const int angles = p->kappa_G != 0.0;
+    faces_stage(m, h->x, h->sx, h->fs, h->face_lim, angles);
+    for (int64_t v = 0; v < h->vlim; v++) {
+        const double e = mb_stage_vertex(m, h->fs, h->vs, v, p);
+        if (v >= m->nv_own) continue;
+        sd_acc_add(h->energy, e);
+        if (angles) {
+            const double g = mb_vertex_gauss(m, h->fs, v, p->kappa_G);
+            sd_acc_add(h->energy, g);
+            if (h->gauss) sd_acc_add(h->gauss, g);
+        }
+    }
+}
+
+/* Stages 3 and 4: grad (and vgrad) of the owned vertices. */
+static void gradient(const sd_tile_args *a, const double *fs_in, const double *vs, const mb_grad_terms *t,
+                     double *grad, int64_t sg, double *vgrad, int64_t svg)
+{
+    const sd_mpart *m = part(a);
+    double *fs = (double *)fs_in;
+    for (int64_t f = 0; f < m->nf; f++)
+        if (mb_face_touches(m, f, m->nv_own)) mb_stage_face_grad(m, F64(a, 0), a->sc[0], vs, fs, f, t);
+    for (int64_t v = 0; v < m->nv_own; v++) {
+        if (grad) mb_store(grad, sg, v, mb_gather_corner_vec(m, fs, MB_FS_G, v));
+        if (vgrad) mb_store(vgrad, svg, v, mb_gather_corner_vec(m, fs, MB_FS_VG, v));
+    }
+}
+
+/* roles: x (0), area (1), H (2), normal (3) */
+void sd_membrane_curvature_cpu(const sd_tile_args *a)
+{
+    const sd_mpart *m = part(a);
+    double *fs = face_scratch(a, 0);
+    faces_stage(m, F64(a, 0), a->sc[0], fs, m->nv_own, 0);
+    for (int64_t v = 0; v < m->nv_own; v++) {
+        const mb_vertex s = mb_gather_vertex(m, fs, v);
+        F64(a, 1)[v] = s.A;
+        F64(a, 2)[v] = membrane_mean_curvature(s.K, s.A, s.N);
+        mb_store(F64(a, 3), a->sc[3], v, mb_scale(1.0 / sqrt(mb_dot(s.N, s.N)), s.N));
+    }
+}
+
+/* roles: x (0); scalars area, volume */
+void sd_membrane_measure_cpu(const sd_tile_args *a)
+{
+    const face_sums s = {.area = &a->acc[0], .volume = &a->acc[1]};
+    owned_faces(part(a), F64(a, 0), a->sc[0], &s);
+}
+
+/* roles: x (0), grad (1); scalars energy, gauss; params kappa, c0, kappa_G */
+void sd_membrane_bending_cpu(const sd_tile_args *a)
+{
+    const sd_mpart *m = part(a);
+    const mb_params p = params_of(a, 3);
+    const helfrich_pass h = {.x = F64(a, 0), .sx = a->sc[0], .fs = face_scratch(a, MB_VS_SLOTS), .vs = m->scratch,
+                             .face_lim = m->nv_ring1, .vlim = m->nv_ring1, .energy = &a->acc[0], .gauss = &a->acc[1]};
+    helfrich(m, &p, &h);
+    const mb_grad_terms t = {.bending = 1};
+    gradient(a, h.fs, h.vs, &t, F64(a, 1), a->sc[1], NULL, 0);
+}
+
+/* roles: x (0), grad (1); scalar energy; param gamma */
+void sd_membrane_tension_cpu(const sd_tile_args *a)
+{
+    const sd_mpart *m = part(a);
+    const double gamma = a->param[0];
+    const mb_grad_terms t = {.area = gamma};
+    gradient(a, face_scratch(a, 0), NULL, &t, F64(a, 1), a->sc[1], NULL, 0);
+    const face_sums s = {.energy = &a->acc[0], .gamma = gamma};
+    owned_faces(m, F64(a, 0), a->sc[0], &s);
+}
+
+/* roles: x (0), vgrad (1); scalars volume, vv */
+void sd_membrane_volume_cpu(const sd_tile_args *a)
+{
+    const sd_mpart *m = part(a);
+    const mb_grad_terms t = {.vgrad = 1};
+    double *vg = F64(a, 1);
+    gradient(a, face_scratch(a, 0), NULL, &t, NULL, 0, vg, a->sc[1]);
+    const face_sums s = {.volume = &a->acc[0]};
+    owned_faces(m, F64(a, 0), a->sc[0], &s);
+    for (int64_t v = 0; v < m->nv_own; v++) {
+        const mb_vec w = mb_load(vg, a->sc[1], v);
+        sd_acc_add(&a->acc[1], mb_dot(w, w));
+    }
+}
+
+/* roles: x (0), grad (1), vgrad (2); scalars energy, area, volume, vv, gv;
+ * params kappa, c0, kappa_G, gamma, p */
+void sd_membrane_energy_cpu(const sd_tile_args *a)
+{
+    const sd_mpart *m = part(a);
+    const mb_params p = params_of(a, 5);
+    const helfrich_pass h = {.x = F64(a, 0), .sx = a->sc[0], .fs = face_scratch(a, MB_VS_SLOTS), .vs = m->scratch,
+                             .face_lim = m->nv_ring1, .vlim = m->nv_ring1, .energy = &a->acc[0]};
+    helfrich(m, &p, &h);
+    const mb_grad_terms t = {.bending = 1, .area = p.gamma, .vol = -p.p, .vgrad = 1};
+    double *g = F64(a, 1), *vg = F64(a, 2);
+    gradient(a, h.fs, h.vs, &t, g, a->sc[1], vg, a->sc[2]);
+    const face_sums s = {.area = &a->acc[1], .volume = &a->acc[2], .energy = &a->acc[0], .gamma = p.gamma, .p = p.p};
+    owned_faces(m, F64(a, 0), a->sc[0], &s);
+    for (int64_t v = 0; v < m->nv_own; v++) {
+        const mb_vec gv = mb_load(g, a->sc[1], v), w = mb_load(vg, a->sc[2], v);
+        sd_acc_add(&a->acc[3], mb_dot(w, w));
+        sd_acc_add(&a->acc[4], mb_dot(gv, w));
+    }
+}
+
+/* roles: x (0), d (1), alpha (2), mu (3), v0 (4); scalars L0..L3; params as membrane.energy.
+ * L_k = E(y_k) - mu (V(y_k) - v0) as one exact sum of terms: Helfrich (+ Gaussian) per owned
+ * vertex, gamma A_f - p V_f - mu V_f per owned face, and + mu v0 once, by the partition that owns
+ * global vertex 0. */
+void sd_membrane_trial_energy_cpu(const sd_tile_args *a)
+{
+    const sd_mpart *m = part(a);
+    const mb_params p = params_of(a, 5);
+    const double alpha = SCALAR(a, 2), mu = SCALAR(a, 3), v0 = SCALAR(a, 4);
+    double *y = m->scratch; /* MB_VS_Y, stride nv */
+    int owns_vertex0 = 0;
+    for (int64_t v = 0; v < m->nv_own; v++) owns_vertex0 |= m->vid[v] == 0;
+    for (int k = 0; k < 4; k++) {
+        for (int64_t v = 0; v < m->nv_ring1; v++)
+            mb_stage_trial_position(m, F64(a, 0), a->sc[0], F64(a, 1), a->sc[1], alpha, k, y, v);
+        const helfrich_pass h = {.x = y, .sx = m->nv, .fs = face_scratch(a, 3), .face_lim = m->nv_own,
+                                 .vlim = m->nv_own, .energy = &a->acc[k]};
+        helfrich(m, &p, &h);
+        const face_sums s = {.energy = &a->acc[k], .gamma = p.gamma, .p = p.p, .mu = mu};
+        owned_faces(m, y, m->nv, &s);
+        if (owns_vertex0 && mu != 0.0) sd_acc_add(&a->acc[k], mu * v0);
+    }
+}

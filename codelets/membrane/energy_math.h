@@ -1,0 +1,193 @@
+/* energy_math.h - the per-face and per-vertex stages of the membrane energy ops (curvature,
+ * measure, bending, tension, volume, energy, trial_energy), SD_HD: energy.c loops over them on the
+ * CPU, energy.cu runs one thread per face or vertex. Same stages, same order: bitwise the same
+ * results (the corner angles of the Gaussian term excepted: atan2).
+ *
+ * A gradient op runs four stages over a partition (sd_mpart):
+ *  1. faces: each local face's corner quantities K^f_k, A^f_k (mixed area), its normal n and
+ *     (Gaussian term) corner angles into the face scratch;
+ *  2. vertices [0, nv_ring1): K_v, A_v, N_v summed over the vertex's corners in corner-list order,
+ *     then the Helfrich energy e_v and its adjoints dE/dK_v, dE/dA_v into the vertex scratch
+ *     (ring-1 vertices too: their K and A depend on the owned vertices' positions);
+ *  3. faces with an owned corner: dE/dx of the face's three corners through its outputs
+ *     (membrane_face_vjp with the corners' adjoints) and dV_f/dx into the face scratch;
+ *  4. owned vertices: grad and vgrad summed over the vertex's corners in corner-list order.
+ * Energy-only ops run stages 1 and 2 (faces with an owned corner, owned vertices). Scalars are
+ * terms folded exactly (sd_acc): per owned vertex (bending, Gaussian) and per owned face (area,
+ * volume), so they do not depend on the partition.
+ *
+ * Scratch is SoA: slot s of face f at fs[s*nf + f], of vertex v at vs[s*nv + v]
+ * (fs = mesh.scratch + scratch_v * nv). */
+#ifndef SD_MEMBRANE_ENERGY_MATH_H
+#define SD_MEMBRANE_ENERGY_MATH_H
+
+#include "membrane_math.h"
+
+#define MB_TWO_PI 6.283185307179586 /* 2 pi rounded to double */
+
+/* face scratch, stage 1 */
+enum { MB_FS_K = 0 /* 9: corner k component c at MB_FS_K + 3k + c */, MB_FS_AM = 9 /* 3 */, MB_FS_N = 12 /* 3 */,
+       MB_FS_ANG = 15 /* 3 */, MB_FS_GEOM = 15 /* slots without angles */, MB_FS_SLOTS = 18 };
+/* face scratch, stage 3 (overwrites stage 1's) */
+enum { MB_FS_G = 0 /* 9: dE/dx of corner k, component c at 3k + c */, MB_FS_VG = 9 /* 9: dV_f/dx */ };
+/* vertex scratch, stage 2: dE/dK_v (3), dE/dA_v (1); trial positions y (3) */
+enum { MB_VS_GK = 0, MB_VS_GA = 3, MB_VS_SLOTS = 4, MB_VS_Y = 0 };
+
+typedef struct mb_params {
+    double kappa, c0, kappa_G, gamma, p;
+} mb_params;
+
+/* Whether face f has a corner among local vertices [0, lim) (lim = nv_own: an owned corner). */
+SD_HD int mb_face_touches(const sd_mpart *m, int64_t f, int64_t lim)
+{
+    return m->tri[3 * f] < lim || m->tri[3 * f + 1] < lim || m->tri[3 * f + 2] < lim;
+}
+
+/* Stage 1 for face f (positions x with component stride sc). */
+SD_HD void mb_stage_face(const sd_mpart *m, const double *x, int64_t sc, double *fs, int64_t f, int angles)
+{
+    const int64_t nf = m->nf;
+    membrane_face g;
+    membrane_face_load(&g, m->tri, f, x, sc);
+    for (int k = 0; k < 3; k++) {
+        const mb_vec K = membrane_face_cotan(&g, k);
+        fs[(MB_FS_K + 3 * k) * nf + f] = K.x;
+        fs[(MB_FS_K + 3 * k + 1) * nf + f] = K.y;
+        fs[(MB_FS_K + 3 * k + 2) * nf + f] = K.z;
+        fs[(MB_FS_AM + k) * nf + f] = membrane_face_mixed_area(&g, k);
+        if (angles) fs[(MB_FS_ANG + k) * nf + f] = membrane_face_angle(&g, k);
+    }
+    fs[MB_FS_N * nf + f] = g.n.x;
+    fs[(MB_FS_N + 1) * nf + f] = g.n.y;
+    fs[(MB_FS_N + 2) * nf + f] = g.n.z;
+}
+
+/* Sum over vertex v's corners (corner-list order) of a per-corner 3-vector at slot + 3k. */
+SD_HD mb_vec mb_gather_corner_vec(const sd_mpart *m, const double *fs, int slot, int64_t v)
+{
+    const int64_t nf = m->nf;
+    mb_vec s = mb_zero();
+    for (int64_t q = m->cstart[v]; q < m->cstart[v + 1]; q++) {
+        const int64_t f = m->corner[q] / 3;
+        const int b = slot + 3 * (m->corner[q] % 3);
+        s = mb_add(s, mb_v(fs[b * nf + f], fs[(b + 1) * nf + f], fs[(b + 2) * nf + f]));
+    }
+    return s;
+}
+/* ... of a per-corner scalar at slot + k */
+SD_HD double mb_gather_corner(const sd_mpart *m, const double *fs, int slot, int64_t v)
+{
+    double s = 0.0;
+    for (int64_t q = m->cstart[v]; q < m->cstart[v + 1]; q++)
+        s += fs[(slot + m->corner[q] % 3) * m->nf + m->corner[q] / 3];
+    return s;
+}
+/* ... of a per-face 3-vector at slot (the area-weighted normal: sum of n_f = 2 A_f nhat_f) */
+SD_HD mb_vec mb_gather_face_vec(const sd_mpart *m, const double *fs, int slot, int64_t v)
+{
+    const int64_t nf = m->nf;
+    mb_vec s = mb_zero();
+    for (int64_t q = m->cstart[v]; q < m->cstart[v + 1]; q++) {
+        const int64_t f = m->corner[q] / 3;
+        s = mb_add(s, mb_v(fs[slot * nf + f], fs[(slot + 1) * nf + f], fs[(slot + 2) * nf + f]));
+    }
+    return s;
+}
+
+/* What stage 2 gathers at a vertex. */
+typedef struct mb_vertex {
+    mb_vec K;   /* cotangent Laplacian K_v */
+    double A;   /* mixed area A_v */
+    mb_vec N;   /* area-weighted normal (not normalised) */
+} mb_vertex;
+
+SD_HD mb_vertex mb_gather_vertex(const sd_mpart *m, const double *fs, int64_t v)
+{
+    mb_vertex r;
+    r.K = mb_gather_corner_vec(m, fs, MB_FS_K, v);
+    r.A = mb_gather_corner(m, fs, MB_FS_AM, v);
+    r.N = mb_gather_face_vec(m, fs, MB_FS_N, v);
+    return r;
+}
+
+/* Gaussian term of vertex v: kappa_G (2 pi - sum of its corner angles). */
+SD_HD double mb_vertex_gauss(const sd_mpart *m, const double *fs, int64_t v, double kappa_G)
+{
+    return kappa_G * (MB_TWO_PI - mb_gather_corner(m, fs, MB_FS_ANG, v));
+}
+
+/* Stage 2 for vertex v: its Helfrich energy; with vs, its adjoints into the vertex scratch. */
+SD_HD double mb_stage_vertex(const sd_mpart *m, const double *fs, double *vs, int64_t v, const mb_params *p)
+{
+    const mb_vertex s = mb_gather_vertex(m, fs, v);
+    mb_vec gK;
+    double gA;
+    const double e = membrane_helfrich(s.K, s.A, s.N, p->kappa, p->c0, &gK, &gA);
+    if (vs) {
+        const int64_t nv = m->nv;
+        vs[MB_VS_GK * nv + v] = gK.x;
+        vs[(MB_VS_GK + 1) * nv + v] = gK.y;
+        vs[(MB_VS_GK + 2) * nv + v] = gK.z;
+        vs[MB_VS_GA * nv + v] = gA;
+    }
+    return e;
+}
+
+/* Which terms stage 3 differentiates. */
+typedef struct mb_grad_terms {
+    int bending;      /* the Helfrich term through the vertex adjoints */
+    double area;      /* dE/dA_f (gamma) */
+    double vol;       /* dE/dV_f (-p) */
+    int vgrad;        /* also dV_f/dx into MB_FS_VG */
+} mb_grad_terms;
+
+/* Stage 3 for face f (positions x, stride sc; vertex adjoints vs). */
+SD_HD void mb_stage_face_grad(const sd_mpart *m, const double *x, int64_t sc, const double *vs, double *fs,
+                              int64_t f, const mb_grad_terms *t)
+{
+    const int64_t nf = m->nf, nv = m->nv;
+    membrane_face g;
+    membrane_face_load(&g, m->tri, f, x, sc);
+    membrane_face_adj adj;
+    membrane_face_adj_zero(&adj);
+    if (t->bending)
+        for (int k = 0; k < 3; k++) {
+            const int64_t v = m->tri[3 * f + k];
+            adj.K[k] = mb_load(vs + MB_VS_GK * nv, nv, v);
+            adj.Am[k] = vs[MB_VS_GA * nv + v];
+        }
+    adj.area = t->area;
+    adj.vol = t->vol;
+    mb_vec out[3];
+    membrane_face_vjp(&g, &adj, out);
+    for (int k = 0; k < 3; k++) {
+        fs[(MB_FS_G + 3 * k) * nf + f] = out[k].x;
+        fs[(MB_FS_G + 3 * k + 1) * nf + f] = out[k].y;
+        fs[(MB_FS_G + 3 * k + 2) * nf + f] = out[k].z;
+        if (t->vgrad) {
+            const mb_vec w = membrane_face_volume_grad(&g, k);
+            fs[(MB_FS_VG + 3 * k) * nf + f] = w.x;
+            fs[(MB_FS_VG + 3 * k + 1) * nf + f] = w.y;
+            fs[(MB_FS_VG + 3 * k + 2) * nf + f] = w.z;
+        }
+    }
+}
+
+/* Area and volume terms of face f (positions x, stride sc). */
+SD_HD void mb_face_measure(const sd_mpart *m, const double *x, int64_t sc, int64_t f, double *area, double *vol)
+{
+    membrane_face g;
+    membrane_face_load(&g, m->tri, f, x, sc);
+    *area = g.area;
+    *vol = membrane_face_volume(&g);
+}
+
+/* Trial k's position of vertex v into the vertex scratch (slot MB_VS_Y, stride nv). */
+SD_HD void mb_stage_trial_position(const sd_mpart *m, const double *x, int64_t sx, const double *d, int64_t sd,
+                                   double alpha, int k, double *vs, int64_t v)
+{
+    for (int c = 0; c < 3; c++)
+        vs[(MB_VS_Y + c) * m->nv + v] = membrane_trial_position(x[v + c * sx], d[v + c * sd], alpha, k);
+}
+
+#endif

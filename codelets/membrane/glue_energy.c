@@ -1,0 +1,143 @@
+/* glue_energy.c - declarations of the membrane energy ops (mesh domains): geometry diagnostics,
+ * area/volume, Helfrich bending (+ Gaussian), tension, volume, the minimiser's one-pass energy and
+ * the line search's trial energies. Kernels in energy.c / energy.cu, formulas in docs/membrane.md.
+ *
+ * .cuda_tol: the CUDA kernels call the same SD_HD stages (energy_math.h) in the same order, with
+ * + - * / and sqrt only (correctly rounded on both sides, no FMA: -ffp-contract=off, nvcc
+ * -fmad=false), sum each vertex's corners in its corner order and fold scalars exactly (sd_acc):
+ * bitwise equal (tol 0), except through the Gaussian term, whose corner angles come from atan2
+ * (CUDA's is within 2 ulp, not correctly rounded): ops with kappa_G state 1e-12 (an angle error
+ * of ~4e-16 rad per corner, summed over at most 1e7 corners and scaled by kappa_G, stays below
+ * 1e-12 of the energy on meshes of up to ~1e6 vertices at kappa_G ~ kappa; gradients are not
+ * affected: the Gaussian term has none on a closed surface). */
+#include "config.h"
+#include "stardag/codelet.h"
+#include "energy_kernels.h"
+#include "energy_math.h"
+
+#ifdef SD_HAVE_CUDA
+#define CUDA(fn) .cuda = fn,
+#else
+#define CUDA(fn)
+#endif
+
+#define X_R(h) {.name = "x", .mode = SD_READ, .kind = SD_ROLE_FIELD, .halo = h, .ncomp = 3, .dtypes = 1 << SD_F64, \
+                .location = SD_MESH_VERTICES, .doc = "vertex positions"}
+#define V_W(nm, nc, d) {.name = nm, .mode = SD_WRITE, .kind = SD_ROLE_FIELD, .ncomp = nc, .dtypes = 1 << SD_F64, \
+                        .location = SD_MESH_VERTICES, .doc = d}
+#define S_R(nm, d) {.name = nm, .mode = SD_READ, .kind = SD_ROLE_SCALAR, .doc = d}
+#define S_SUM(nm, d) {.name = nm, .mode = SD_WRITE, .kind = SD_ROLE_SCALAR, .reduce = SD_REDUCE_SUM, .doc = d}
+#define S_OPT(nm, d) {.name = nm, .mode = SD_WRITE, .kind = SD_ROLE_SCALAR, .reduce = SD_REDUCE_SUM, .optional = 1, \
+                      .doc = d}
+#define BIG 1e300
+#define P_KAPPA {.name = "kappa", .def = 1, .min = 0, .max = BIG, .doc = "bending rigidity"}
+#define P_C0 {.name = "c0", .def = 0, .min = -BIG, .max = BIG, .doc = "spontaneous curvature (of 2H)"}
+#define P_KAPPA_G {.name = "kappa_G", .def = 0, .min = -BIG, .max = BIG, .doc = "Gaussian rigidity (0: term skipped)"}
+#define P_GAMMA(req, d) {.name = "gamma", .def = 0, .min = -BIG, .max = BIG, .required = req, .doc = d}
+#define P_P {.name = "p", .def = 0, .min = -BIG, .max = BIG, .doc = "pressure difference (inside - outside): term -p V"}
+#define ALL_PARAMS P_KAPPA, P_C0, P_KAPPA_G, P_GAMMA(0, "surface tension: term gamma A"), P_P
+
+static const sd_codelet energy_codelets[] = {
+    {.name = "membrane.curvature",
+     .doc = "vertex diagnostics: Meyer's mixed area A_v, mean curvature H_v = s|K_v|/(2 A_v) from the cotangent "
+            "Laplacian K_v (H > 0 on a sphere), unit area-weighted vertex normal",
+     .domain = SD_ON_MESH,
+     .pattern = SD_SCATTER_ADD,
+     .nroles = 4,
+     .roles = {X_R(1), V_W("area", 1, "mixed (Voronoi) vertex area A_v"), V_W("H", 1, "mean curvature H_v"),
+               V_W("normal", 3, "unit vertex normal (area-weighted face normals)")},
+     .cpu = sd_membrane_curvature_cpu,
+     CUDA(sd_membrane_curvature_cuda)
+     .model = "sd_membrane_curvature",
+     .scratch_f = MB_FS_GEOM},
+    {.name = "membrane.measure",
+     .doc = "total area sum_f A_f and enclosed volume sum_f x0.(x1 x x2)/6 (exact sums over owned faces)",
+     .domain = SD_ON_MESH,
+     .pattern = SD_REDUCTION,
+     .nroles = 3,
+     .roles = {X_R(1), S_SUM("area", "total area"), S_SUM("volume", "enclosed volume")},
+     .cpu = sd_membrane_measure_cpu,
+     CUDA(sd_membrane_measure_cuda)
+     .model = "sd_membrane_measure"},
+    {.name = "membrane.bending",
+     .doc = "Helfrich energy sum_v 1/2 kappa (2H_v - c0)^2 A_v + kappa_G sum_v (2 pi - angles at v) and its exact "
+            "gradient (the Gaussian term's is 0 on a closed surface)",
+     .domain = SD_ON_MESH,
+     .pattern = SD_SCATTER_ADD,
+     .nroles = 4,
+     .roles = {X_R(2), V_W("grad", 3, "dE/dx"), S_SUM("energy", "bending + Gaussian energy"),
+               S_OPT("gauss", "the Gaussian part")},
+     .nparams = 3,
+     .params = {P_KAPPA, P_C0, P_KAPPA_G},
+     .cpu = sd_membrane_bending_cpu,
+     CUDA(sd_membrane_bending_cuda)
+     .model = "sd_membrane_bending",
+     .scratch_v = MB_VS_SLOTS,
+     .scratch_f = MB_FS_SLOTS,
+     .cuda_tol = 1e-12},
+    {.name = "membrane.tension",
+     .doc = "surface tension energy gamma sum_f A_f and its gradient",
+     .domain = SD_ON_MESH,
+     .pattern = SD_SCATTER_ADD,
+     .nroles = 3,
+     .roles = {X_R(1), V_W("grad", 3, "dE/dx"), S_SUM("energy", "gamma A")},
+     .nparams = 1,
+     .params = {P_GAMMA(1, "surface tension")},
+     .cpu = sd_membrane_tension_cpu,
+     CUDA(sd_membrane_tension_cuda)
+     .model = "sd_membrane_tension",
+     .scratch_f = MB_FS_SLOTS},
+    {.name = "membrane.volume",
+     .doc = "enclosed volume V and its gradient dV/dx; vv = sum_v |dV/dx_v|^2",
+     .domain = SD_ON_MESH,
+     .pattern = SD_SCATTER_ADD,
+     .nroles = 4,
+     .roles = {X_R(1), V_W("vgrad", 3, "dV/dx"), S_SUM("volume", "enclosed volume"),
+               S_OPT("vv", "sum_v |dV/dx_v|^2")},
+     .cpu = sd_membrane_volume_cpu,
+     CUDA(sd_membrane_volume_cuda)
+     .model = "sd_membrane_volume",
+     .scratch_f = MB_FS_SLOTS},
+    {.name = "membrane.energy",
+     .doc = "the minimiser's energy in one pass: E = bending (+ Gaussian) + gamma A - p V with its gradient, dV/dx, "
+            "and the sums a volume-constraint projection needs",
+     .domain = SD_ON_MESH,
+     .pattern = SD_SCATTER_ADD,
+     .nroles = 8,
+     .roles = {X_R(2), V_W("grad", 3, "dE/dx"), V_W("vgrad", 3, "dV/dx"), S_SUM("energy", "E"),
+               S_OPT("area", "total area"), S_OPT("volume", "enclosed volume"), S_OPT("vv", "sum_v |dV/dx_v|^2"),
+               S_OPT("gv", "sum_v dE/dx_v . dV/dx_v")},
+     .nparams = 5,
+     .params = {ALL_PARAMS},
+     .cpu = sd_membrane_energy_cpu,
+     CUDA(sd_membrane_energy_cuda)
+     .model = "sd_membrane_energy",
+     .scratch_v = MB_VS_SLOTS,
+     .scratch_f = MB_FS_SLOTS,
+     .cuda_tol = 1e-12},
+    {.name = "membrane.trial_energy",
+     .doc = "a line search's four trials in one pass: L_k = E(y_k) - mu (V(y_k) - v0) at y_k = x + alpha 2^-k d, "
+            "k = 0..3 (E as membrane.energy; energy only)",
+     .domain = SD_ON_MESH,
+     .pattern = SD_SCATTER_ADD,
+     .nroles = 9,
+     .roles = {X_R(1),
+               {.name = "d", .mode = SD_READ, .kind = SD_ROLE_FIELD, .halo = 1, .ncomp = 3, .dtypes = 1 << SD_F64,
+                .location = SD_MESH_VERTICES, .doc = "search direction"},
+               S_R("alpha", "first trial step"), S_R("mu", "volume multiplier (0: no constraint)"),
+               S_R("v0", "target volume"), S_SUM("L0", "merit at step alpha"), S_SUM("L1", "merit at alpha/2"),
+               S_SUM("L2", "merit at alpha/4"), S_SUM("L3", "merit at alpha/8")},
+     .nparams = 5,
+     .params = {ALL_PARAMS},
+     .cpu = sd_membrane_trial_energy_cpu,
+     CUDA(sd_membrane_trial_energy_cuda)
+     .model = "sd_membrane_trial_energy",
+     .scratch_v = 3,
+     .scratch_f = MB_FS_SLOTS,
+     .cuda_tol = 1e-12},
+};
+
+void sd_register_membrane_energy_codelets(void)
+{
+    sd_codelet_register_table("membrane", energy_codelets, sizeof energy_codelets / sizeof *energy_codelets);
+}
