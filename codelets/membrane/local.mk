@@ -7,4 +7,4 @@ SD_CUDA_DEPS += codelets/membrane/membrane_math.h codelets/membrane/energy_math.
 libstardag_la_SOURCES += codelets/membrane/minimise_math.h codelets/membrane/minimise_kernels.h \
 	codelets/membrane/minimise.c codelets/membrane/glue_minimise.c
 SD_CUDA_SOURCES += codelets/membrane/minimise.cu
-SD_CUDA_DEPS += codelets/membrane/minimise_math.h codelets/membrane/minimise_kernels.h
+SD_CUDA_DEPS += codelets/membrane/minimise_math.h codelets/membrane/minimise_kernels.h codelets/membrane/membrane_math.h

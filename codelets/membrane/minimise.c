@@ -17,7 +17,7 @@ void sd_membrane_restore_cpu(const sd_tile_args *a)
     for (int k = 0; k < 3; k++) {
         double *restrict x = FIELD(a, 0) + k * a->sc[0];
         const double *restrict g = FIELD(a, 1) + k * a->sc[1];
-        for (int64_t v = 0; v < n; v++) x[v] = membrane_trial_position(x[v], g[v], c);
+        for (int64_t v = 0; v < n; v++) x[v] = membrane_trial_position(x[v], g[v], c, 0);
     }
 }
 
@@ -87,7 +87,7 @@ void sd_membrane_step_cpu(const sd_tile_args *a)
     for (int k = 0; k < 3; k++) {
         double *restrict x = FIELD(a, 0) + k * a->sc[0];
         const double *restrict d = FIELD(a, 1) + k * a->sc[1];
-        for (int64_t v = 0; v < n; v++) x[v] = membrane_trial_position(x[v], d[v], step);
+        for (int64_t v = 0; v < n; v++) x[v] = membrane_trial_position(x[v], d[v], step, 0);
     }
 }
 

@@ -22,7 +22,7 @@ __global__ void restore_kernel(const sd_tile_args a)
     const double c = membrane_restore_coef(scalar(a, 2), scalar(a, 3), scalar(a, 4), a.param[0] != 0);
     if (c == 0) return; /* the CPU writes nothing either */
     FOR_N(v, a.mesh.nv_own)
-    for (int k = 0; k < 3; k++) vec(a, 0, k)[v] = membrane_trial_position(vec(a, 0, k)[v], vec(a, 1, k)[v], c);
+    for (int k = 0; k < 3; k++) vec(a, 0, k)[v] = membrane_trial_position(vec(a, 0, k)[v], vec(a, 1, k)[v], c, 0);
 }
 
 __global__ void project_kernel(const sd_tile_args a)
@@ -50,7 +50,7 @@ __global__ void step_kernel(const sd_tile_args a)
     const double step = scalar(a, 2);
     if (step == 0) return;
     FOR_N(v, a.mesh.nv_own)
-    for (int k = 0; k < 3; k++) vec(a, 0, k)[v] = membrane_trial_position(vec(a, 0, k)[v], vec(a, 1, k)[v], step);
+    for (int k = 0; k < 3; k++) vec(a, 0, k)[v] = membrane_trial_position(vec(a, 0, k)[v], vec(a, 1, k)[v], step, 0);
 }
 
 __global__ void cg_reset_kernel(const sd_tile_args a)

@@ -14,6 +14,7 @@
 #define SD_MEMBRANE_MINIMISE_MATH_H
 
 #include "stardag/kernel.h"
+#include "membrane_math.h" /* membrane_trial_step, membrane_trial_position: shared with trial_energy */
 
 /* Trial steps the line search evaluates (membrane.trial_energy's L0..L3 at alpha 2^-k). */
 #define MEMBRANE_ARMIJO_TRIALS 4
@@ -37,18 +38,10 @@ SD_HD double membrane_restore_coef(double v0, double volume, double vv, int fix)
     return c == c ? c : 0.0;
 }
 
-/* y = x + a d: the position at step a along d. membrane.restore (a = c, d = vgrad), membrane.step
- * and membrane.trial_energy all call it, so the accepted state equals the evaluated trial bitwise.
- * (One definition for the whole pack: when membrane_math.h holds it, this one goes.) */
-SD_HD double membrane_trial_position(double x, double d, double a) { return x + a * d; }
-
-/* The trial step alpha 2^-k (exact: a product by a power of two, barring underflow). */
-SD_HD double membrane_trial_alpha(double alpha, int k)
-{
-    double a = alpha;
-    for (int i = 0; i < k; i++) a *= 0.5;
-    return a;
-}
+/* Positions move only through membrane_math.h's membrane_trial_position(x, d, alpha, k) =
+ * x + membrane_trial_step(alpha, k) d, the function membrane.trial_energy evaluates its trials with:
+ * membrane.step calls it with (step, 0), and step = membrane_trial_step(alpha, k) exactly, so the
+ * accepted state is bitwise the evaluated trial; membrane.restore with (c, 0) along vgrad. */
 
 /* Projected gradient component: gp = g - mu vgrad. */
 SD_HD double membrane_project(double g, double vgrad, double mu) { return g - mu * vgrad; }
@@ -110,7 +103,7 @@ SD_HD membrane_armijo_out membrane_armijo(const membrane_armijo_in *in)
     o.restart = 1.0;
     if (!(in->slope < 0)) return o;
     for (int k = 0; k < MEMBRANE_ARMIJO_TRIALS; k++) {
-        const double a = membrane_trial_alpha(in->alpha, k);
+        const double a = membrane_trial_step(in->alpha, k);
         if (in->trial[k] <= in->merit + in->c1 * a * in->slope) {
             o.step = a;
             o.alpha = k == 0 ? in->alpha * in->grow : a;
@@ -119,7 +112,7 @@ SD_HD membrane_armijo_out membrane_armijo(const membrane_armijo_in *in)
             return o;
         }
     }
-    o.alpha = membrane_trial_alpha(in->alpha, MEMBRANE_ARMIJO_TRIALS);
+    o.alpha = membrane_trial_step(in->alpha, MEMBRANE_ARMIJO_TRIALS);
     return o;
 }
 
