@@ -61,6 +61,7 @@ bench-gpu: bench/baselines/cuda_triad$(EXEEXT) stardag$(EXEEXT)
 EXTRA_PROGRAMS += bench/membrane/c_loop
 CLEANFILES += bench/membrane/c_loop$(EXEEXT)
 bench_membrane_c_loop_SOURCES = bench/membrane/c_loop.c
+bench_membrane_c_loop_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/codelets/membrane
 bench_membrane_c_loop_CFLAGS = $(AM_CFLAGS) $(OPENMP_CFLAGS) -O3
 bench_membrane_c_loop_LDADD = -lm
 EXTRA_DIST += bench/membrane/run.sh bench/peers/membrane_numpy.py

@@ -9,11 +9,16 @@
  *   faces:    per corner, the face's gradient contribution (through cot, |e|^2 and A_f) -> scratch
  *   vertices: dE/dx_v summed over the vertex's corners
  * The mesh (vertices, faces, corner lists) is built once, outside the timing.
+ * Two variants of the same formulas: this file's own per-face math (default; an implementation
+ * independent of stardag's, checked against NumPy), and, with --shared, stardag's own SD_HD stages
+ * (codelets/membrane/energy_math.h, as membrane.bending runs them) in the same four OpenMP loops
+ * over the whole mesh as one partition, the energy summed exactly (sd_acc): the reference for
+ * stardag's runtime overhead.
  *
- *   c_loop [-l LEVEL]... [-r REPS] [-k KAPPA]   time energy + gradient (OMP_NUM_THREADS threads)
+ *   c_loop [--shared] [-l LEVEL]... [-r REPS] [-k KAPPA]   time energy + gradient (OMP_NUM_THREADS)
  *   c_loop --check                              energies at levels 3-6 and the gradient against
  *                                               central differences; exit 1 on failure
- * Output per level: "c_loop level=L nv=.. nf=.. threads=T energy=.. gnorm=.. reps=R median_ms=..
+ * Output per level: "c_loop level=L variant=own|shared nv=.. nf=.. threads=T energy=.. gnorm=.. reps=R median_ms=..
  * min_ms=.. max_ms=.." (run.sh reads these fields). */
 #include <math.h>
 #include <omp.h>
@@ -22,6 +27,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include "energy_math.h" /* stardag's membrane stages (codelets/membrane), for --shared */
 
 typedef struct mesh {
     int64_t nv, nf;
@@ -242,6 +248,63 @@ static double energy_grad(const mesh *M, work *w, double kappa)
     return energy;
 }
 
+/* ---- the same call through stardag's stages (energy_math.h) ---------------------------------- */
+typedef struct shared {
+    sd_mpart m;
+    double *xs;   /* positions SoA: component c of vertex v at xs[v + c nv] */
+    double *fs;   /* face scratch, MB_FS_SLOTS per face */
+    double *vs;   /* vertex scratch, MB_VS_SLOTS per vertex */
+    double *grad; /* SoA as xs */
+} shared;
+
+static shared shared_alloc(const mesh *M)
+{
+    shared S;
+    memset(&S, 0, sizeof S);
+    S.m.nv_own = S.m.nv_ring1 = S.m.nv = S.m.nv_global = M->nv;
+    S.m.nf_own = S.m.nf = S.m.nf_global = M->nf;
+    S.m.tri = M->tri, S.m.cstart = M->cstart, S.m.corner = M->corner;
+    S.xs = xmalloc(3 * M->nv * sizeof(double));
+    S.grad = xmalloc(3 * M->nv * sizeof(double));
+    S.fs = xmalloc(MB_FS_SLOTS * M->nf * sizeof(double));
+    S.vs = xmalloc(MB_VS_SLOTS * M->nv * sizeof(double));
+    return S;
+}
+static void shared_free(shared *S) { free(S->xs), free(S->grad), free(S->fs), free(S->vs); }
+
+/* Positions into SoA (outside the timing: stardag keeps them SoA). */
+static void shared_load(const mesh *M, shared *S)
+{
+    for (int64_t v = 0; v < M->nv; v++)
+        for (int c = 0; c < 3; c++) S->xs[v + c * M->nv] = M->x[3 * v + c];
+}
+
+static double energy_grad_shared(shared *S, double kappa)
+{
+    const sd_mpart *m = &S->m;
+    const int64_t nv = m->nv, nf = m->nf;
+    const mb_params p = {kappa, 0.0, 0.0, 0.0, 0.0};
+    const mb_grad_terms t = {.bending = 1};
+    sd_acc total;
+    sd_acc_init(&total);
+#pragma omp parallel
+    {
+        sd_acc part;
+        sd_acc_init(&part);
+#pragma omp for schedule(static)
+        for (int64_t f = 0; f < nf; f++) mb_stage_face(m, S->xs, nv, S->fs, f, 0);
+#pragma omp for schedule(static)
+        for (int64_t v = 0; v < nv; v++) sd_acc_add(&part, mb_stage_vertex(m, S->fs, S->vs, v, &p));
+#pragma omp for schedule(static)
+        for (int64_t f = 0; f < nf; f++) mb_stage_face_grad(m, S->xs, nv, S->vs, S->fs, f, &t);
+#pragma omp for schedule(static)
+        for (int64_t v = 0; v < nv; v++) mb_store(S->grad, nv, v, mb_gather_corner_vec(m, S->fs, MB_FS_G, v));
+#pragma omp critical
+        sd_acc_merge(&total, &part);
+    }
+    return sd_acc_sum(&total);
+}
+
 static work work_alloc(const mesh *M)
 {
     work w;
@@ -310,20 +373,62 @@ static int check(void)
     printf("gradient vs central differences (h = 1e-6, every 7th component of a perturbed level-2 sphere): "
            "max |fd - g| / max|g| = %.2e %s\n", worst, ok ? "ok" : "FAIL");
     free(g), work_free(&w), mesh_free(&M);
+    /* the two variants on perturbed spheres (on a perfect one the gradient is a near-total
+       cancellation): one energy (8 ulps: other summation order), one gradient (1e-12 of its max) */
+    for (int level = 2; level <= 5; level += 3) {
+        mesh P = icosphere(level);
+        for (int64_t i = 0; i < 3 * P.nv; i++) {
+            r = r * 6364136223846793005ULL + 1442695040888963407ULL;
+            P.x[i] *= 1.0 + 0.02 * ((double)(r >> 11) * 0x1p-53 * 2 - 1);
+        }
+        work wo = work_alloc(&P);
+        shared S = shared_alloc(&P);
+        shared_load(&P, &S);
+        const double eo = energy_grad(&P, &wo, 1.0), es = energy_grad_shared(&S, 1.0);
+        double gm = 0, gd = 0;
+        for (int64_t v = 0; v < P.nv; v++)
+            for (int c = 0; c < 3; c++) {
+                gm = fmax(gm, fabs(wo.grad[3 * v + c]));
+                gd = fmax(gd, fabs(wo.grad[3 * v + c] - S.grad[v + c * P.nv]));
+            }
+        const int same = fabs(eo - es) <= 8 * 2.3e-16 * fabs(eo) && gd <= 1e-12 * gm;
+        good &= same;
+        printf("level %d: own formulas vs stardag's stages (--shared): energy rel %.1e, gradient %.1e of max %s\n", level,
+               fabs(eo - es) / fabs(eo), gd / gm, same ? "ok" : "FAIL");
+        work_free(&wo), shared_free(&S), mesh_free(&P);
+    }
     return good ? 0 : 1;
+}
+
+/* One energy + gradient of either variant; the gradient as xyz per vertex into g (may be NULL). */
+typedef struct runner {
+    int use_shared;
+    const mesh *M;
+    work w;
+    shared S;
+} runner;
+
+static double run_once(runner *r, double kappa)
+{
+    return r->use_shared ? energy_grad_shared(&r->S, kappa) : energy_grad(r->M, &r->w, kappa);
+}
+static double grad_at(const runner *r, int64_t v, int c)
+{
+    return r->use_shared ? r->S.grad[v + c * r->M->nv] : r->w.grad[3 * v + c];
 }
 
 int main(int argc, char **argv)
 {
-    int levels[16], nl = 0, reps = 5;
+    int levels[16], nl = 0, reps = 5, use_shared = 0;
     double kappa = 1.0;
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--check")) return check();
-        if (!strcmp(argv[i], "-l") && i + 1 < argc && nl < 16) levels[nl++] = atoi(argv[++i]);
+        if (!strcmp(argv[i], "--shared")) use_shared = 1;
+        else if (!strcmp(argv[i], "-l") && i + 1 < argc && nl < 16) levels[nl++] = atoi(argv[++i]);
         else if (!strcmp(argv[i], "-r") && i + 1 < argc) reps = atoi(argv[++i]);
         else if (!strcmp(argv[i], "-k") && i + 1 < argc) kappa = atof(argv[++i]);
         else {
-            fprintf(stderr, "usage: c_loop [-l LEVEL]... [-r REPS] [-k KAPPA] | --check\n");
+            fprintf(stderr, "usage: c_loop [--shared] [-l LEVEL]... [-r REPS] [-k KAPPA] | --check\n");
             return 2;
         }
     }
@@ -335,24 +440,30 @@ int main(int argc, char **argv)
             return 2;
         }
         mesh M = icosphere(levels[l]);
-        work w = work_alloc(&M);
-        energy_grad(&M, &w, kappa); /* warm-up: first touch, page faults */
+        runner r = {.use_shared = use_shared, .M = &M};
+        if (use_shared) r.S = shared_alloc(&M), shared_load(&M, &r.S);
+        else r.w = work_alloc(&M);
+        run_once(&r, kappa); /* warm-up: first touch, page faults */
         double *t = xmalloc(reps * sizeof *t), e = 0;
-        for (int r = 0; r < reps; r++) {
+        for (int k = 0; k < reps; k++) {
             const double t0 = now();
-            e = energy_grad(&M, &w, kappa);
-            t[r] = now() - t0;
+            e = run_once(&r, kappa);
+            t[k] = now() - t0;
         }
         qsort(t, reps, sizeof *t, cmpd);
         const double med = reps % 2 ? t[reps / 2] : 0.5 * (t[reps / 2 - 1] + t[reps / 2]);
         double gn = 0;
-        for (int64_t i = 0; i < 3 * M.nv; i++) gn += w.grad[i] * w.grad[i];
-        printf("c_loop level=%d nv=%lld nf=%lld threads=%d energy=%.15g gnorm=%.15g reps=%d median_ms=%.4f min_ms=%.4f "
-               "max_ms=%.4f\n",
-               levels[l], (long long)M.nv, (long long)M.nf, omp_get_max_threads(), e, sqrt(gn), reps, 1e3 * med,
-               1e3 * t[0], 1e3 * t[reps - 1]);
+        for (int64_t v = 0; v < M.nv; v++)
+            for (int c = 0; c < 3; c++) gn += grad_at(&r, v, c) * grad_at(&r, v, c);
+        printf("c_loop level=%d variant=%s nv=%lld nf=%lld threads=%d energy=%.15g gnorm=%.15g reps=%d median_ms=%.4f "
+               "min_ms=%.4f max_ms=%.4f\n",
+               levels[l], use_shared ? "shared" : "own", (long long)M.nv, (long long)M.nf, omp_get_max_threads(), e,
+               sqrt(gn), reps, 1e3 * med, 1e3 * t[0], 1e3 * t[reps - 1]);
         fflush(stdout);
-        free(t), work_free(&w), mesh_free(&M);
+        free(t);
+        if (use_shared) shared_free(&r.S);
+        else work_free(&r.w);
+        mesh_free(&M);
     }
     return 0;
 }

@@ -2,7 +2,8 @@
 # bench/membrane/run.sh - the membrane benchmark: Helfrich bending energy + its analytic gradient
 # (kappa = 1, c0 = 0) on icospheres of levels 5, 6 and 8 (10,242, 40,962 and 655,362 vertices)
 # through the seed's NumPy code path (bench/peers/membrane_numpy.py), the plain C + OpenMP loop
-# (bench/membrane/c_loop, 1 thread and NPROC threads) and, when the mesh domain is built,
+# (bench/membrane/c_loop, 1 thread and NPROC threads; its own per-face math, and with --shared
+# stardag's energy_math.h stages in the same loops) and, when the mesh domain is built,
 # `stardag run graphs/membrane/bench-bending.yaml`.
 #
 #   sh bench/membrane/run.sh            (or: make -C _build bench-membrane)
@@ -67,6 +68,8 @@ for L in $LEVELS; do
   "$PY" "$NUMPY" --levels "$L" --reps "$REPS" >"$tmp/np.$L"
   OMP_NUM_THREADS=1 "$CLOOP" -l "$L" -r "$REPS" >"$tmp/c1.$L"
   OMP_NUM_THREADS=$NP "$CLOOP" -l "$L" -r "$REPS" >"$tmp/cn.$L"
+  OMP_NUM_THREADS=1 "$CLOOP" --shared -l "$L" -r "$REPS" >"$tmp/s1.$L"
+  OMP_NUM_THREADS=$NP "$CLOOP" --shared -l "$L" -r "$REPS" >"$tmp/sn.$L"
   if [ $have_sd = 1 ]; then
     : >"$tmp/sd.$L"
     for r in $(seq 1 "$REPS"); do
@@ -96,10 +99,14 @@ for L in $LEVELS; do
   row "NumPy (seed's code path)" "$tmp/np.$L"
   row "C loop, 1 thread" "$tmp/c1.$L"
   row "C loop, $NP threads" "$tmp/cn.$L"
+  row "C loop, stardag's stages, 1 thread" "$tmp/s1.$L"
+  row "C loop, stardag's stages, $NP thr." "$tmp/sn.$L"
   if [ $have_sd = 1 ]; then
     set -- $(stats <"$tmp/sd.$L")
-    printf "  %-34s %10.3f (%.3f-%.3f)   NumPy/this %6.1fx   C loop ($NP threads)/this %.2f\n" "stardag ($NP workers)" "$1" "$2" "$3" \
-      "$(awk -v a="$npm" -v b="$1" 'BEGIN {print a / b}')" "$(awk -v a="$(field median_ms <"$tmp/cn.$L")" -v b="$1" 'BEGIN {print a / b}')"
+    printf "  %-34s %10.3f (%.3f-%.3f)   NumPy/this %6.1fx   C loop/this %.2f, stages loop/this %.2f\n" "stardag ($NP workers)" \
+      "$1" "$2" "$3" "$(awk -v a="$npm" -v b="$1" 'BEGIN {print a / b}')" \
+      "$(awk -v a="$(field median_ms <"$tmp/cn.$L")" -v b="$1" 'BEGIN {print a / b}')" \
+      "$(awk -v a="$(field median_ms <"$tmp/sn.$L")" -v b="$1" 'BEGIN {print a / b}')"
   fi
 done
 [ $have_sd = 1 ] || echo "stardag: not timed ($GRAPH or $STARDAG absent: the mesh domain's benchmark graph has not landed)"
