@@ -55,3 +55,16 @@ EXTRA_DIST += bench/baselines/cuda_triad.cu bench/lattice/gpu.sh bench/gpu/evide
 .PHONY: bench-gpu
 bench-gpu: bench/baselines/cuda_triad$(EXEEXT) stardag$(EXEEXT)
 	BUILDDIR='$(abs_top_builddir)' $(SHELL) $(top_srcdir)/bench/lattice/gpu.sh
+
+# Membranes: the plain C + OpenMP bending energy + gradient loop (the baseline beside NumPy and
+# stardag), run by bench/membrane/run.sh (make bench-membrane).
+EXTRA_PROGRAMS += bench/membrane/c_loop
+CLEANFILES += bench/membrane/c_loop$(EXEEXT)
+bench_membrane_c_loop_SOURCES = bench/membrane/c_loop.c
+bench_membrane_c_loop_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/codelets/membrane
+bench_membrane_c_loop_CFLAGS = $(AM_CFLAGS) $(OPENMP_CFLAGS) -O3
+bench_membrane_c_loop_LDADD = -lm
+EXTRA_DIST += bench/membrane/run.sh bench/peers/membrane_numpy.py
+.PHONY: bench-membrane
+bench-membrane: bench/membrane/c_loop$(EXEEXT) stardag$(EXEEXT)
+	BUILDDIR='$(abs_top_builddir)' $(SHELL) $(top_srcdir)/bench/membrane/run.sh

@@ -7,3 +7,8 @@ libstardag_la_SOURCES += codelets/membrane/tilt_math.h codelets/membrane/tilt_ke
 	codelets/membrane/tilt.c codelets/membrane/glue_tilt.c
 SD_CUDA_SOURCES += codelets/membrane/tilt.cu
 SD_CUDA_DEPS += codelets/membrane/tilt_math.h codelets/membrane/tilt_kernels.h
+# minimiser ops (projected gradient, Polak-Ribiere CG, Armijo)
+libstardag_la_SOURCES += codelets/membrane/minimise_math.h codelets/membrane/minimise_kernels.h \
+	codelets/membrane/minimise.c codelets/membrane/glue_minimise.c
+SD_CUDA_SOURCES += codelets/membrane/minimise.cu
+SD_CUDA_DEPS += codelets/membrane/minimise_math.h codelets/membrane/minimise_kernels.h codelets/membrane/membrane_math.h

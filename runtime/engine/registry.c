@@ -181,6 +181,7 @@ void sd_register_md_codelets(void);
 void sd_register_mesh_codelets(void);
 void sd_register_membrane_energy_codelets(void);
 void sd_register_membrane_tilt_codelets(void);
+void sd_register_membrane_minimise_codelets(void);
 
 void sd_register_builtin_codelets(void)
 {
@@ -193,4 +194,5 @@ void sd_register_builtin_codelets(void)
     sd_register_mesh_codelets();
     sd_register_membrane_energy_codelets();
     sd_register_membrane_tilt_codelets();
+    sd_register_membrane_minimise_codelets();
 }

@@ -1,0 +1,119 @@
+/* minimise_math.h - the per-vertex and per-step math of the membrane minimiser (projected
+ * gradient, Polak-Ribiere CG, Armijo backtracking), once, as SD_HD functions shared by the CPU
+ * loops (minimise.c) and the CUDA kernels (minimise.cu). Only + - * / and comparisons: CPU and
+ * CUDA give the same bits (gcc -ffp-contract=off, nvcc -fmad=false).
+ *
+ * One iteration (one graph step) runs, in this order (docs/membrane-minimise.md):
+ * (after membrane.cg_reset and membrane.line_init at init)
+ *   membrane.volume -> membrane.restore -> membrane.energy -> membrane.merit -> membrane.project
+ *   -> membrane.cg_dots -> membrane.direction -> membrane.slope -> membrane.trial_energy
+ *   -> membrane.armijo -> membrane.step
+ * The merit of a state x is L(x) = E(x) - mu (V(x) - v0), mu = gv / vv frozen at the current x,
+ * so that grad L = g - mu vgrad = gp (the projected gradient) and s = gp . d is L's slope along d. */
+#ifndef SD_MEMBRANE_MINIMISE_MATH_H
+#define SD_MEMBRANE_MINIMISE_MATH_H
+
+#include "stardag/kernel.h"
+#include "membrane_math.h" /* membrane_trial_step, membrane_trial_position: shared with trial_energy */
+
+/* Trial steps the line search evaluates (membrane.trial_energy's L0..L3 at alpha 2^-k). */
+#define MEMBRANE_ARMIJO_TRIALS 4
+
+/* The Lagrange multiplier of the volume constraint: the component of g along vgrad. 0 when the
+ * volume is free (fix = 0) or vgrad vanishes (vv = 0, or not a number). */
+SD_HD double membrane_mu(double gv, double vv, int fix) { return fix && vv > 0 ? gv / vv : 0.0; }
+
+/* The merit the line search compares: L = E - mu (V - v0). */
+SD_HD double membrane_merit(double energy, double volume, double v0, double mu)
+{
+    return energy - mu * (volume - v0);
+}
+
+/* Volume restoration: one Newton step along vgrad, x += c vgrad, c = (v0 - V) / vv (0: no-op,
+ * when the volume is free, vgrad vanishes or c is not a number). */
+SD_HD double membrane_restore_coef(double v0, double volume, double vv, int fix)
+{
+    if (!fix || !(vv > 0)) return 0.0;
+    const double c = (v0 - volume) / vv;
+    return c == c ? c : 0.0;
+}
+
+/* Positions move only through membrane_math.h's membrane_trial_position(x, d, alpha, k) =
+ * x + membrane_trial_step(alpha, k) d, the function membrane.trial_energy evaluates its trials with:
+ * membrane.step calls it with (step, 0), and step = membrane_trial_step(alpha, k) exactly, so the
+ * accepted state is bitwise the evaluated trial; membrane.restore with (c, 0) along vgrad. */
+
+/* Projected gradient component: gp = g - mu vgrad. */
+SD_HD double membrane_project(double g, double vgrad, double mu) { return g - mu * vgrad; }
+
+/* Polak-Ribiere+ coefficient: beta = max(0, (gg - gq) / qq), gg = gp.gp, gq = gp.gprev,
+ * qq = gprev.gprev. 0 (a steepest-descent step) for method 0, after a restart (restart != 0: the
+ * previous line search failed or its direction was not a descent one), when qq = 0 (the first
+ * step: gprev = 0) and when the quotient is not a number. */
+SD_HD double membrane_cg_beta(double gg, double gq, double qq, double restart, int method)
+{
+    if (!method || restart != 0 || !(qq > 0)) return 0.0;
+    const double b = (gg - gq) / qq;
+    return b > 0 ? b : 0.0;
+}
+
+/* Converged when |gp| = sqrt(gg) <= tol (tol >= 0). Not a number: not converged. Before the first
+ * step gg holds MEMBRANE_GG_UNKNOWN (membrane.line_init): not converged. */
+#define MEMBRANE_GG_UNKNOWN (1.0 / 0.0)
+SD_HD int membrane_converged(double gg, double tol) { return gg >= 0 && gg <= tol * tol; }
+
+/* The new search direction component: d = -gp + beta d (= beta d - gp, the same bits); with
+ * beta = 0 exactly -gp, whatever the old d holds. */
+SD_HD double membrane_cg_direction(double gp, double d, double beta) { return beta == 0 ? -gp : beta * d - gp; }
+
+/* ---- the Armijo decision (membrane.armijo, one task per step) -------------------------------- */
+typedef struct membrane_armijo_in {
+    double merit;                      /* L(x) (membrane.merit) */
+    double slope;                      /* s = gp . d (membrane.slope) */
+    double gg;                         /* gp . gp (membrane.cg_dots) */
+    double trial[MEMBRANE_ARMIJO_TRIALS]; /* L at x + alpha 2^-k d (membrane.trial_energy) */
+    double alpha;                      /* the first trial step of this step's trials */
+    double c1, grow, alpha0, tol;      /* parameters */
+} membrane_armijo_in;
+
+typedef struct membrane_armijo_out {
+    double step;    /* the accepted alpha 2^-k, or 0 (no move) */
+    double alpha;   /* the next step's first trial step */
+    double restart; /* 1: the next direction restarts with beta = 0 */
+    int k;          /* the accepted trial, or -1 */
+} membrane_armijo_out;
+
+/* In this order:
+ *  1. converged (sqrt(gg) <= tol): step 0, alpha kept, restart 0 (d no longer changes);
+ *  2. alpha not > 0 (a fresh graph's alpha scalar is 0: the trials were evaluated at step 0 and
+ *     say nothing): step 0, alpha = alpha0, restart 1;
+ *  3. not a descent direction (s >= 0 or not a number): step 0, alpha kept, restart 1;
+ *  4. the first k in 0..3 with L_k <= L + c1 (alpha 2^-k) s (a number: NaN trials fail) is
+ *     accepted: step = alpha 2^-k, restart 0, next alpha = alpha grow if k = 0, else alpha 2^-k;
+ *  5. none: step 0, alpha = alpha 2^-4, restart 1. */
+SD_HD membrane_armijo_out membrane_armijo(const membrane_armijo_in *in)
+{
+    membrane_armijo_out o = {0.0, in->alpha, 0.0, -1};
+    if (membrane_converged(in->gg, in->tol)) return o;
+    if (!(in->alpha > 0)) {
+        o.alpha = in->alpha0;
+        o.restart = 1.0;
+        return o;
+    }
+    o.restart = 1.0;
+    if (!(in->slope < 0)) return o;
+    for (int k = 0; k < MEMBRANE_ARMIJO_TRIALS; k++) {
+        const double a = membrane_trial_step(in->alpha, k);
+        if (in->trial[k] <= in->merit + in->c1 * a * in->slope) {
+            o.step = a;
+            o.alpha = k == 0 ? in->alpha * in->grow : a;
+            o.restart = 0.0;
+            o.k = k;
+            return o;
+        }
+    }
+    o.alpha = membrane_trial_step(in->alpha, MEMBRANE_ARMIJO_TRIALS);
+    return o;
+}
+
+#endif
