@@ -38,6 +38,8 @@ if SD_CUDA
 tests_t_membrane_tilt_cuda_LDADD = tests/t_membrane_tilt_cuda_cu.lo $(LDADD) $(SD_CUDA_LIBS)
 else
 tests_t_membrane_tilt_cuda_LDADD = tests/t_membrane_tilt_cuda_cu.lo libstardag_cuda.la $(LDADD) $(SD_CUDA_LIBS)
+endif
+endif
 # minimiser ops: every op against its formula on a hand-built partition view, PR+ and Armijo cases,
 # a whole constrained quadratic minimisation through the ops (pure C, through the registry)
 check_PROGRAMS += tests/t_membrane_minimise
