@@ -13,12 +13,14 @@ SD_HD uint64_t sd_mesh_noise_index(int64_t c, int64_t v, int64_t nv) { return (u
 void sd_mesh_noise_cpu(const sd_tile_args *a);
 void sd_mesh_perturb_cpu(const sd_tile_args *a);
 void sd_mesh_sum_cpu(const sd_tile_args *a);
+void sd_mesh_axpy_cpu(const sd_tile_args *a);
 #ifdef __cplusplus
 extern "C" {
 #endif
 void sd_mesh_noise_cuda(const sd_tile_args *a, void *stream);
 void sd_mesh_perturb_cuda(const sd_tile_args *a, void *stream);
 void sd_mesh_sum_cuda(const sd_tile_args *a, void *stream);
+void sd_mesh_axpy_cuda(const sd_tile_args *a, void *stream);
 #ifdef __cplusplus
 }
 #endif

@@ -23,6 +23,16 @@ void sd_mesh_perturb_cpu(const sd_tile_args *a)
             x[v + c * a->sc[0]] += sd_noise_f64(key, sd_mesh_noise_index(c, m->vid[v], m->nv_global), -a->param[1], a->param[1]);
 }
 
+/* y += a x on every owned vertex (sums of gradients: several energy terms into one). */
+void sd_mesh_axpy_cpu(const sd_tile_args *a)
+{
+    const sd_mpart *m = &a->mesh;
+    const double *x = a->p[0];
+    double *y = a->p[1];
+    for (int c = 0; c < a->ncomp[1]; c++)
+        for (int64_t v = 0; v < m->nv_own; v++) y[v + c * a->sc[1]] = sd_axpy_f64(a->param[0], x[v + c * a->sc[0]], y[v + c * a->sc[1]]);
+}
+
 /* sum over owned vertices and components of scale * x, exactly. */
 void sd_mesh_sum_cpu(const sd_tile_args *a)
 {

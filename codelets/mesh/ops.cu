@@ -29,6 +29,16 @@ __global__ void sum_kernel(const sd_tile_args a)
     sd_cuda_red_end(sb, t, 1, a.acc);
 }
 
+__global__ void axpy_kernel(const sd_tile_args a)
+{
+    const int64_t n = a.mesh.nv_own * a.ncomp[1];
+    for (int64_t i = blockIdx.x * (int64_t)blockDim.x + threadIdx.x; i < n; i += (int64_t)gridDim.x * blockDim.x) {
+        const int64_t v = i % a.mesh.nv_own, c = i / a.mesh.nv_own;
+        double *y = (double *)a.p[1] + v + c * a.sc[1];
+        *y = sd_axpy_f64(a.param[0], ((const double *)a.p[0])[v + c * a.sc[0]], *y);
+    }
+}
+
 void launch(const sd_tile_args *a, void *stream, int perturb, double lo, double hi)
 {
     const int64_t n = a->mesh.nv_own * a->ncomp[0];
@@ -41,6 +51,14 @@ void launch(const sd_tile_args *a, void *stream, int perturb, double lo, double 
 
 extern "C" void sd_mesh_noise_cuda(const sd_tile_args *a, void *stream) { launch(a, stream, 0, a->param[1], a->param[2]); }
 extern "C" void sd_mesh_perturb_cuda(const sd_tile_args *a, void *stream) { launch(a, stream, 1, -a->param[1], a->param[1]); }
+
+extern "C" void sd_mesh_axpy_cuda(const sd_tile_args *a, void *stream)
+{
+    const int64_t n = a->mesh.nv_own * a->ncomp[1];
+    if (n <= 0) return;
+    const int64_t blocks = (n + 255) / 256 < 4096 ? (n + 255) / 256 : 4096;
+    axpy_kernel<<<(unsigned)blocks, 256, 0, (cudaStream_t)stream>>>(*a);
+}
 
 extern "C" void sd_mesh_sum_cuda(const sd_tile_args *a, void *stream)
 {

@@ -38,6 +38,18 @@ static const sd_codelet mesh_codelets[] = {
      CUDA(sd_mesh_perturb_cuda)
      .model = "stardag.mesh.perturb",
      .domain = SD_ON_MESH},
+    {.name = "mesh.axpy",
+     .doc = "y += a*x on every owned vertex (x and y with the same components): several terms' gradients into one",
+     .pattern = SD_POINTWISE,
+     .nroles = 2,
+     .roles = {{.name = "x", .mode = SD_READ, .kind = SD_ROLE_FIELD, .dtypes = 1 << SD_F64, .doc = "vertex field"},
+               {.name = "y", .mode = SD_READWRITE, .kind = SD_ROLE_FIELD, .dtypes = 1 << SD_F64, .doc = "vertex field, added to"}},
+     .nparams = 1,
+     .params = {{.name = "a", .def = 1, .min = -1e300, .max = 1e300, .doc = "factor of x"}},
+     .cpu = sd_mesh_axpy_cpu,
+     CUDA(sd_mesh_axpy_cuda)
+     .model = "stardag.mesh.axpy",
+     .domain = SD_ON_MESH},
     {.name = "mesh.sum",
      .doc = "sum = sum over owned vertices and components of scale*x, exact",
      .pattern = SD_REDUCTION,

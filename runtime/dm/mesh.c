@@ -280,16 +280,14 @@ static void submit_op(mdomain *D, const sd_gop *op, int k, int init, int64_t ste
 static void mesh_submit_init(sd_dm *dm)
 {
     const sd_graph *g = dm->g;
-    for (int k = 0; k < g->ninit; k++)
-        for (int i = 0; i < g->init[k].repeat; i++) submit_op(dm->data, &g->init[k], k, 1, 0);
+    for (int k = 0; k < g->ninit; k++) submit_op(dm->data, &g->init[k], k, 1, 0);
 }
 
 static void mesh_submit_step(sd_dm *dm, int64_t step)
 {
     const sd_graph *g = dm->g;
     for (int k = 0; k < g->nstep; k++)
-        if (sd_op_due(&g->step[k], step))
-            for (int i = 0; i < g->step[k].repeat; i++) submit_op(dm->data, &g->step[k], k, 0, step);
+        if (sd_op_due(&g->step[k], step)) submit_op(dm->data, &g->step[k], k, 0, step);
 }
 
 /* One whole-field snapshot (field -1: the positions for the exported mesh). */

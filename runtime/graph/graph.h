@@ -153,7 +153,6 @@ typedef struct sd_gop {
     sd_binding bind[SD_MAX_BUFS]; /* in the codelet's role order */
     double param[SD_MAX_PARAMS];  /* in the codelet's parameter order, defaults filled in */
     int every;                    /* run on steps that are multiples of every (1 = each step) */
-    int repeat;                   /* run this many times in a row where it is due (inner loops, >= 1) */
     sd_where at;
 } sd_gop;
 

@@ -195,6 +195,9 @@ void sd_ld_load_scalars(loader *L, const yaml_node_t *n)
     for (int i = 0; i < seq_len(n); i++) {
         yaml_node_t *x = seq_at(L, n, i);
         const char *name = sd_ld_get_name(L, x, "a scalar name");
+        if (!strcmp(name, "step") || !strcmp(name, "time")) /* the run file's /scalars has these columns */
+            sd_ld_fail(L, x, "scalar name '%s' is taken: the output's scalar table has its own %s column (expected "
+                       "another name)", name, name);
         sd_ld_ns_add(L, x, name, NS_SCALAR, -1);
         sd_ld_add_scalar(L, name, where(x));
     }

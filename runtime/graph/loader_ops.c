@@ -178,7 +178,6 @@ static void load_op(loader *L, yaml_node_t *item, int is_step, int idx, sd_gop *
         sd_ld_fail(L, on, "%s is a %s op, which the %s domain class does not implement", cl->name, sd_pattern_name(cl->pattern), L->cls->name);
     op->cl = cl;
     op->every = 1;
-    op->repeat = 1;
     op->at = where(on);
     x->op = op->at;
     int first_field = -1, pset[SD_MAX_PARAMS] = {0};
@@ -217,16 +216,17 @@ static void load_op(loader *L, yaml_node_t *item, int is_step, int idx, sd_gop *
         } else if (!strcmp(kk, "every")) {
             if (!is_step) sd_ld_fail(L, k, "every is only allowed in step ops (init ops run once)");
             op->every = (int)sd_ld_eval_int(L, v, 1, INT_MAX, "every");
-        } else if (!strcmp(kk, "repeat")) {
-            op->repeat = (int)sd_ld_eval_int(L, v, 1, 1000000, "repeat (times in a row, an inner loop)");
-            if (op->repeat > 1 && io) sd_ld_fail(L, k, "%s reads a file once; repeat is for inner loops of codelets", cname);
+        } else if (!strcmp(kk, "repeat") && io) {
+            sd_ld_fail(L, k, "%s reads a file once; repeat is for inner loops of codelets", cname);
         }
     }
     /* optional outputs left out: bound to hidden scalars (computed, not kept; "__" names are never shown) */
     for (int i = 0; i < cl->nroles; i++)
         if (!op->bind[i].mode && cl->roles[i].optional) {
             char hname[SD_NAME_MAX];
-            snprintf(hname, sizeof hname, "__%s%d_%.40s", is_step ? "step" : "init", idx + 1, cl->roles[i].name);
+            /* by the op's place in the expanded list: a repeated op's copies each have their own */
+            snprintf(hname, sizeof hname, "__%s%d_%.40s", is_step ? "step" : "init", is_step ? L->g->nstep : L->g->ninit,
+                     cl->roles[i].name);
             sd_ld_add_scalar(L, hname, where(on));
             op->bind[i] = (sd_binding){.is_scalar = 1, .index = L->g->nscalars - 1, .mode = cl->roles[i].mode};
             x->bind[i] = where(on);
@@ -256,24 +256,79 @@ static void load_op(loader *L, yaml_node_t *item, int is_step, int idx, sd_gop *
     sd_ld_call_validate(L, op, on);
 }
 
-void sd_ld_load_ops(loader *L, const yaml_node_t *n, int is_step)
+/* One more op in the init or step list (its slot and its positions' slot). */
+static int new_op(loader *L, int is_step)
 {
     sd_graph *g = L->g;
+    int *cnt = is_step ? &g->nstep : &g->ninit;
+    int *cap = is_step ? &L->cap_step : &L->cap_init;
+    sd_gop **arr = is_step ? &g->step : &g->init;
+    opx **xa = is_step ? &L->xstep : &L->xinit;
+    int c0 = *cap;
+    *arr = sd_ld_grow(L, *arr, *cnt, cap, sizeof **arr);
+    if (*cap != c0) {
+        int c1 = c0;
+        *xa = sd_ld_grow(L, *xa, *cnt, &c1, sizeof **xa);
+    }
+    return (*cnt)++;
+}
+
+#define MAX_EXPANDED_OPS 100000 /* ops of one list after repeats are written out */
+
+/* An op (item number idx in its list), written out `repeat` times. */
+static void add_op(loader *L, yaml_node_t *item, int is_step, int idx, int every)
+{
+    const int k = new_op(L, is_step);
+    sd_gop *ops = is_step ? L->g->step : L->g->init;
+    opx *xs = is_step ? L->xstep : L->xinit;
+    load_op(L, item, is_step, idx, &ops[k], &xs[k]);
+    if (every) {
+        if (sd_ld_map_get(L, item, "every", NULL))
+            sd_ld_fail(L, sd_ld_map_get(L, item, "every", NULL), "every of an op inside a repeat block: give it to the block");
+        ops[k].every = every;
+    }
+    yaml_node_t *rk = NULL, *rv = sd_ld_map_get(L, item, "repeat", &rk);
+    const int64_t rep = rv ? sd_ld_eval_int(L, rv, 1, MAX_EXPANDED_OPS, "repeat (times in a row)") : 1;
+    for (int64_t r = 1; r < rep; r++) {
+        if ((is_step ? L->g->nstep : L->g->ninit) >= MAX_EXPANDED_OPS)
+            sd_ld_fail(L, rk, "repeat makes more than %d ops in %s", MAX_EXPANDED_OPS, is_step ? "step" : "init");
+        const int c = new_op(L, is_step);
+        ops = is_step ? L->g->step : L->g->init; /* new_op may have moved them */
+        xs = is_step ? L->xstep : L->xinit;
+        ops[c] = ops[k];
+        xs[c] = xs[k];
+    }
+}
+
+/* A list of ops. An item {repeat: N, ops: [...]} (optionally with every: M) is an inner loop: its
+ * ops are written out N times in order, as if the file listed them so; an op's own `repeat: N`
+ * writes that op out N times in a row. Either runs in the same step with no host round trip. */
+void sd_ld_load_ops(loader *L, const yaml_node_t *n, int is_step)
+{
+    static const char *const bkeys[] = {"repeat", "ops", "every", NULL};
     if (is_null(n)) return;
     if (!is_seq(n)) sd_ld_fail(L, n, "expected a list of ops for %s, got %s", is_step ? "step" : "init", got(n) ? got(n) : "a single name");
     for (int i = 0; i < seq_len(n); i++) {
-        int *cnt = is_step ? &g->nstep : &g->ninit;
-        int *cap = is_step ? &L->cap_step : &L->cap_init;
-        sd_gop **arr = is_step ? &g->step : &g->init;
-        opx **xa = is_step ? &L->xstep : &L->xinit;
-        int c0 = *cap;
-        *arr = sd_ld_grow(L, *arr, *cnt, cap, sizeof **arr);
-        if (*cap != c0) {
-            int c1 = c0;
-            *xa = sd_ld_grow(L, *xa, *cnt, &c1, sizeof **xa);
+        yaml_node_t *item = seq_at(L, n, i), *body;
+        if (!is_map(item) || !(body = sd_ld_map_get(L, item, "ops", NULL))) {
+            add_op(L, item, is_step, i, 0);
+            continue;
         }
-        int k = (*cnt)++;
-        load_op(L, seq_at(L, n, i), is_step, i, &(*arr)[k], &(*xa)[k]);
+        sd_ld_check_keys(L, item, bkeys, "in a repeat block");
+        yaml_node_t *rv = sd_ld_map_get(L, item, "repeat", NULL), *ev = sd_ld_map_get(L, item, "every", NULL);
+        if (!rv) sd_ld_fail(L, item, "a block of ops needs repeat (how many times its ops run in a row)");
+        if (!is_seq(body) || seq_len(body) == 0) sd_ld_fail(L, body, "expected a non-empty list of ops for the block's ops");
+        if (ev && !is_step) sd_ld_fail(L, ev, "every is only allowed in step ops (init ops run once)");
+        const int64_t rep = sd_ld_eval_int(L, rv, 1, MAX_EXPANDED_OPS, "repeat (times in a row)");
+        const int every = ev ? (int)sd_ld_eval_int(L, ev, 1, INT_MAX, "every") : 0;
+        for (int64_t r = 0; r < rep; r++)
+            for (int j = 0; j < seq_len(body); j++) {
+                yaml_node_t *in = seq_at(L, body, j);
+                if (is_map(in) && sd_ld_map_get(L, in, "ops", NULL)) sd_ld_fail(L, in, "repeat blocks do not nest");
+                if ((is_step ? L->g->nstep : L->g->ninit) >= MAX_EXPANDED_OPS)
+                    sd_ld_fail(L, rv, "repeat makes more than %d ops in %s", MAX_EXPANDED_OPS, is_step ? "step" : "init");
+                add_op(L, in, is_step, i, every);
+            }
     }
 }
 
