@@ -589,8 +589,12 @@ int sd_cmd_verify(int argc, char **argv)
         status = SD_EXIT_OK;
         goto out;
     }
-    int ngrid = 0;
-    for (int k = 0; k < nlist; k++) ngrid += list[k]->domain == SD_ON_GRID;
+    int ngrid = 0, nparticles = 0, nmesh = 0;
+    for (int k = 0; k < nlist; k++) {
+        ngrid += list[k]->domain == SD_ON_GRID;
+        nparticles += list[k]->domain == SD_ON_PARTICLES;
+        nmesh += list[k]->domain == SD_ON_MESH;
+    }
     if (ngrid && (!sd_codelet_find("common.noise") || !sd_codelet_find("common.sum"))) {
         fprintf(stderr, "stardag verify: the codelets common.noise and common.sum are needed to make inputs\n");
         status = SD_EXIT_RUNTIME;
@@ -608,7 +612,10 @@ int sd_cmd_verify(int argc, char **argv)
                V.cpu_vs_cpu ? "CPU (1 worker, uneven tiles) vs CPU (2 workers, other tiles), bitwise"
                             : "CPU vs CUDA, bitwise or within each codelet's cuda_tol x max|cpu|",
                V.dir);
-        if (ngrid < nlist)
+        if (nmesh)
+            printf("stardag verify: mesh codelets run on a perturbed ellipsoid (642 vertices, 2 steps)%s; fields and "
+                   "scalars compared\n", V.cpu_vs_cpu ? ", 1 partition vs 3" : ", 3 partitions");
+        if (nparticles)
             printf("stardag verify: particle codelets run in an LJ liquid (N = 4 cells^3 atoms, 20 velocity-Verlet "
                    "steps)%s; thermo scalars and H5MD trajectories compared\n",
                    V.cpu_vs_cpu ? ", the two runs with different blocks"
