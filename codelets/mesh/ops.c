@@ -33,6 +33,27 @@ void sd_mesh_axpy_cpu(const sd_tile_args *a)
         for (int64_t v = 0; v < m->nv_own; v++) y[v + c * a->sc[1]] = sd_axpy_f64(a->param[0], x[v + c * a->sc[0]], y[v + c * a->sc[1]]);
 }
 
+/* out = the part of x along n, per owned vertex (a gradient's normal part: normal motion only). */
+void sd_mesh_along_cpu(const sd_tile_args *a)
+{
+    const sd_mpart *m = &a->mesh;
+    const double *x = a->p[0], *n = a->p[1];
+    double *out = a->p[2];
+    for (int64_t v = 0; v < m->nv_own; v++) {
+        const double xv[3] = {x[v], x[v + a->sc[0]], x[v + 2 * a->sc[0]]}, nv[3] = {n[v], n[v + a->sc[1]], n[v + 2 * a->sc[1]]};
+        for (int c = 0; c < 3; c++) out[v + c * a->sc[2]] = sd_mesh_along(xv, nv, c);
+    }
+}
+
+/* dot = sum over owned vertices and components of x y, exactly. */
+void sd_mesh_dot_cpu(const sd_tile_args *a)
+{
+    const sd_mpart *m = &a->mesh;
+    const double *x = a->p[0], *y = a->p[1];
+    for (int c = 0; c < a->ncomp[0]; c++)
+        for (int64_t v = 0; v < m->nv_own; v++) sd_acc_add(&a->acc[0], sd_mesh_dot_term(x[v + c * a->sc[0]], y[v + c * a->sc[1]]));
+}
+
 /* sum over owned vertices and components of scale * x, exactly. */
 void sd_mesh_sum_cpu(const sd_tile_args *a)
 {

@@ -39,12 +39,35 @@ __global__ void axpy_kernel(const sd_tile_args a)
     }
 }
 
+__global__ void along_kernel(const sd_tile_args a)
+{
+    for (int64_t v = blockIdx.x * (int64_t)blockDim.x + threadIdx.x; v < a.mesh.nv_own; v += (int64_t)gridDim.x * blockDim.x) {
+        const double *x = (const double *)a.p[0], *n = (const double *)a.p[1];
+        const double xv[3] = {x[v], x[v + a.sc[0]], x[v + 2 * a.sc[0]]}, nv[3] = {n[v], n[v + a.sc[1]], n[v + 2 * a.sc[1]]};
+        for (int c = 0; c < 3; c++) ((double *)a.p[2])[v + c * a.sc[2]] = sd_mesh_along(xv, nv, c);
+    }
+}
+
+__global__ void dot_kernel(const sd_tile_args a)
+{
+    __shared__ sd_cuda_bacc sb[1];
+    sd_cuda_tacc t[1];
+    sd_cuda_red_begin(sb, t, 1);
+    const int64_t n = a.mesh.nv_own * a.ncomp[0];
+    for (int64_t i = blockIdx.x * (int64_t)blockDim.x + threadIdx.x; i < n; i += (int64_t)gridDim.x * blockDim.x) {
+        const int64_t v = i % a.mesh.nv_own, c = i / a.mesh.nv_own;
+        sd_cuda_acc_add(&t[0], &sb[0], sd_mesh_dot_term(((const double *)a.p[0])[v + c * a.sc[0]], ((const double *)a.p[1])[v + c * a.sc[1]]));
+    }
+    sd_cuda_red_end(sb, t, 1, a.acc);
+}
+
+int64_t nblocks(int64_t n, int64_t most) { return (n + 255) / 256 < most ? (n + 255) / 256 : most; }
+
 void launch(const sd_tile_args *a, void *stream, int perturb, double lo, double hi)
 {
     const int64_t n = a->mesh.nv_own * a->ncomp[0];
     if (n <= 0) return;
-    const int64_t blocks = (n + 255) / 256 < 4096 ? (n + 255) / 256 : 4096;
-    noise_kernel<<<(unsigned)blocks, 256, 0, (cudaStream_t)stream>>>(*a, sd_noise_key(a->param[0]), lo, hi, perturb);
+    noise_kernel<<<(unsigned)nblocks(n, 4096), 256, 0, (cudaStream_t)stream>>>(*a, sd_noise_key(a->param[0]), lo, hi, perturb);
 }
 
 } // namespace
@@ -56,14 +79,25 @@ extern "C" void sd_mesh_axpy_cuda(const sd_tile_args *a, void *stream)
 {
     const int64_t n = a->mesh.nv_own * a->ncomp[1];
     if (n <= 0) return;
-    const int64_t blocks = (n + 255) / 256 < 4096 ? (n + 255) / 256 : 4096;
-    axpy_kernel<<<(unsigned)blocks, 256, 0, (cudaStream_t)stream>>>(*a);
+    axpy_kernel<<<(unsigned)nblocks(n, 4096), 256, 0, (cudaStream_t)stream>>>(*a);
+}
+
+extern "C" void sd_mesh_along_cuda(const sd_tile_args *a, void *stream)
+{
+    if (a->mesh.nv_own <= 0) return;
+    along_kernel<<<(unsigned)nblocks(a->mesh.nv_own, 4096), 256, 0, (cudaStream_t)stream>>>(*a);
+}
+
+extern "C" void sd_mesh_dot_cuda(const sd_tile_args *a, void *stream)
+{
+    const int64_t n = a->mesh.nv_own * a->ncomp[0];
+    if (n <= 0) return;
+    dot_kernel<<<(unsigned)nblocks(n, SD_CUDA_RED_MAX_BLOCKS), 256, 0, (cudaStream_t)stream>>>(*a);
 }
 
 extern "C" void sd_mesh_sum_cuda(const sd_tile_args *a, void *stream)
 {
     const int64_t n = a->mesh.nv_own * a->ncomp[0];
     if (n <= 0) return;
-    const int64_t blocks = (n + 255) / 256 < SD_CUDA_RED_MAX_BLOCKS ? (n + 255) / 256 : SD_CUDA_RED_MAX_BLOCKS;
-    sum_kernel<<<(unsigned)blocks, 256, 0, (cudaStream_t)stream>>>(*a);
+    sum_kernel<<<(unsigned)nblocks(n, SD_CUDA_RED_MAX_BLOCKS), 256, 0, (cudaStream_t)stream>>>(*a);
 }
