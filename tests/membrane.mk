@@ -60,3 +60,18 @@ else
 tests_t_membrane_minimise_cuda_LDADD = tests/t_membrane_minimise_cuda_cu.lo libstardag_cuda.la $(LDADD) $(SD_CUDA_LIBS)
 endif
 endif
+# The membrane CUDA kernels against the CPU ones (same pattern as tests/cuda.mk); skips (exit 77)
+# without a usable CUDA device.
+EXTRA_DIST += tests/t_membrane_cuda.cu
+if HAVE_NVCC
+check_PROGRAMS += tests/t_membrane_cuda
+TESTS += tests/t_membrane_cuda
+CLEANFILES += tests/t_membrane_cuda_cu.lo
+tests_t_membrane_cuda_SOURCES =
+tests_t_membrane_cuda_LDFLAGS = $(AM_LDFLAGS) $(SD_CUDA_LDFLAGS)
+if SD_CUDA
+tests_t_membrane_cuda_LDADD = tests/t_membrane_cuda_cu.lo $(LDADD) $(SD_CUDA_LIBS)
+else
+tests_t_membrane_cuda_LDADD = tests/t_membrane_cuda_cu.lo libstardag_cuda.la $(LDADD) $(SD_CUDA_LIBS)
+endif
+endif

@@ -11,7 +11,15 @@
 #define SD_TEST_MESH_PART_H
 #include "mesh_view.h"
 
-/* 0, or -1 (no memory). lid: [nv_global] scratch space the caller provides (local id or -1). */
+static inline int mesh_part_fail(mesh_view *mv, void *ring, void *lid, void *lf)
+{
+    fprintf(stderr, "mesh_part: out of memory\n");
+    free(ring), free(lid), free(lf);
+    mesh_view_free(mv);
+    return -1;
+}
+
+/* 0, or -1 (no memory). */
 static inline int mesh_part_init(mesh_view *mv, int64_t nvg, int64_t nfg, const int64_t *tri, const int *owner,
                                  int part, int scratch_v, int scratch_f)
 {
@@ -19,7 +27,7 @@ static inline int mesh_part_init(mesh_view *mv, int64_t nvg, int64_t nfg, const 
     int8_t *ring = (int8_t *)malloc((size_t)nvg); /* 0 owned, 1, 2, 3: not local */
     int64_t *lid = (int64_t *)malloc(sizeof(int64_t) * (size_t)nvg);
     int64_t *lf = (int64_t *)malloc(sizeof(int64_t) * (size_t)(nfg + 1));
-    if (!ring || !lid || !lf) goto oom;
+    if (!ring || !lid || !lf) return mesh_part_fail(mv, ring, lid, lf);
     for (int64_t v = 0; v < nvg; v++) ring[v] = owner[v] == part ? 0 : 3;
     for (int r = 1; r <= 2; r++)
         for (int64_t f = 0; f < nfg; f++) {
@@ -57,7 +65,8 @@ static inline int mesh_part_init(mesh_view *mv, int64_t nvg, int64_t nfg, const 
     mv->vid = (int64_t *)malloc(sizeof(int64_t) * (size_t)(nl + 1));
     mv->fid = (int64_t *)malloc(sizeof(int64_t) * (size_t)(nfl + 1));
     mv->scratch = (double *)malloc(sizeof(double) * (size_t)(ns + 1));
-    if (!mv->tri || !mv->cstart || !mv->corner || !mv->vid || !mv->fid || !mv->scratch) goto oom;
+    if (!mv->tri || !mv->cstart || !mv->corner || !mv->vid || !mv->fid || !mv->scratch)
+        return mesh_part_fail(mv, ring, lid, lf);
     for (int64_t i = 0; i < ns; i++) mv->scratch[i] = 0.0 / 0.0;
     for (int64_t v = 0; v < nvg; v++)
         if (lid[v] >= 0) mv->vid[lid[v]] = v;
@@ -73,7 +82,10 @@ static inline int mesh_part_init(mesh_view *mv, int64_t nvg, int64_t nfg, const 
     /* corners in increasing GLOBAL face id: walk global faces in order */
     int64_t *fill = (int64_t *)malloc(sizeof(int64_t) * (size_t)(n1 + 1));
     int64_t *qof = (int64_t *)malloc(sizeof(int64_t) * (size_t)(nfg + 1)); /* local id of a global face */
-    if (!fill || !qof) { free(fill), free(qof); goto oom; }
+    if (!fill || !qof) {
+        free(fill), free(qof);
+        return mesh_part_fail(mv, ring, lid, lf);
+    }
     memcpy(fill, mv->cstart, sizeof(int64_t) * (size_t)n1);
     for (int64_t f = 0; f < nfg; f++) qof[f] = -1;
     for (int64_t q = 0; q < nfl; q++) qof[lf[q]] = q;
@@ -91,11 +103,6 @@ static inline int mesh_part_init(mesh_view *mv, int64_t nvg, int64_t nfg, const 
     m->nv_global = nvg, m->nf_global = nfg;
     free(ring), free(lid), free(lf);
     return 0;
-oom:
-    fprintf(stderr, "mesh_part: out of memory\n");
-    free(ring), free(lid), free(lf);
-    mesh_view_free(mv);
-    return -1;
 }
 
 /* Local SoA copy of a global SoA vertex field (stride nvg) for every local vertex. */

@@ -392,6 +392,35 @@ static void test_partitions(mesh_case *c, int nparts, int random_owner)
         ok(same, "%s on %d %s partitions = whole mesh, bitwise", s->name, nparts, random_owner ? "random" : "slab");
         op_free(&w, s->nfield), op_free(&g, s->nfield);
     }
+    /* trial_energy with a volume multiplier: + mu v0 is added once, by the owner of vertex 0 */
+    double *d = field(c->nv, 3), alpha = 0.3, mu = 0.45, v0 = 1.7;
+    for (int64_t i = 0; i < 3 * c->nv; i++) d[i] = rng_range(&r, -0.03, 0.03);
+    op_call t;
+    memset(&t, 0, sizeof t);
+    t.fn = sd_membrane_trial_energy_cpu, t.nbuf = 5, t.nacc = 4;
+    t.buf[0] = c->x, t.buf[1] = d, t.buf[2] = &alpha, t.buf[3] = &mu, t.buf[4] = &v0;
+    memcpy(t.param, ENER.param, sizeof ENER.param);
+    run(&t, &c->mv);
+    sd_acc acc[4];
+    for (int k = 0; k < 4; k++) sd_acc_init(&acc[k]);
+    for (int p = 0; p < nparts; p++) {
+        mesh_view pv;
+        if (mesh_part_init(&pv, c->nv, c->nf, c->tri, owner, p, SV, SF)) die("mesh_part_init");
+        op_call o = t;
+        o.buf[0] = mesh_part_gather(&pv, c->x, c->nv, 3), o.buf[1] = mesh_part_gather(&pv, d, c->nv, 3);
+        if (!o.buf[0] || !o.buf[1]) die("out of memory");
+        sd_acc pa[4];
+        for (int k = 0; k < 4; k++) sd_acc_init(&pa[k]);
+        run_view(&o, &pv, pa);
+        for (int k = 0; k < 4; k++) sd_acc_merge(&acc[k], &pa[k]);
+        free(o.buf[0]), free(o.buf[1]);
+        mesh_view_free(&pv);
+    }
+    int same = 1;
+    for (int k = 0; k < 4; k++) same &= same_bits(sd_acc_sum(&acc[k]), t.out[k]);
+    ok(same, "trial_energy (mu = %g) on %d %s partitions = whole mesh, bitwise", mu, nparts,
+       random_owner ? "random" : "slab");
+    free(d);
     free(owner);
 }
 

@@ -10,14 +10,6 @@
 static const sd_mpart *part(const sd_tile_args *a) { return &a->mesh; }
 static double *face_scratch(const sd_tile_args *a, int scratch_v) { return a->mesh.scratch + scratch_v * a->mesh.nv; }
 
-static mb_params params_of(const sd_tile_args *a, int n)
-{
-    mb_params p = {1.0, 0.0, 0.0, 0.0, 0.0};
-    double *v[5] = {&p.kappa, &p.c0, &p.kappa_G, &p.gamma, &p.p};
-    for (int i = 0; i < n; i++) *v[i] = a->param[i];
-    return p;
-}
-
 /* Stage 1 over faces [0, nf) with a corner below lim. */
 static void faces_stage(const sd_mpart *m, const double *x, int64_t sx, double *fs, int64_t lim, int angles)
 {
@@ -73,11 +65,10 @@ static void helfrich(const sd_mpart *m, const mb_params *p, const helfrich_pass 
 }
 
 /* Stages 3 and 4: grad (and vgrad) of the owned vertices. */
-static void gradient(const sd_tile_args *a, const double *fs_in, const double *vs, const mb_grad_terms *t,
-                     double *grad, int64_t sg, double *vgrad, int64_t svg)
+static void gradient(const sd_tile_args *a, double *fs, const double *vs, const mb_grad_terms *t, double *grad,
+                     int64_t sg, double *vgrad, int64_t svg)
 {
     const sd_mpart *m = part(a);
-    double *fs = (double *)fs_in;
     for (int64_t f = 0; f < m->nf; f++)
         if (mb_face_touches(m, f, m->nv_own)) mb_stage_face_grad(m, F64(a, 0), a->sc[0], vs, fs, f, t);
     for (int64_t v = 0; v < m->nv_own; v++) {
@@ -111,7 +102,7 @@ void sd_membrane_measure_cpu(const sd_tile_args *a)
 void sd_membrane_bending_cpu(const sd_tile_args *a)
 {
     const sd_mpart *m = part(a);
-    const mb_params p = params_of(a, 3);
+    const mb_params p = mb_params_from(a->param, 3);
     const helfrich_pass h = {.x = F64(a, 0), .sx = a->sc[0], .fs = face_scratch(a, MB_VS_SLOTS), .vs = m->scratch,
                              .face_lim = m->nv_ring1, .vlim = m->nv_ring1, .energy = &a->acc[0], .gauss = &a->acc[1]};
     helfrich(m, &p, &h);
@@ -150,7 +141,7 @@ void sd_membrane_volume_cpu(const sd_tile_args *a)
 void sd_membrane_energy_cpu(const sd_tile_args *a)
 {
     const sd_mpart *m = part(a);
-    const mb_params p = params_of(a, 5);
+    const mb_params p = mb_params_from(a->param, 5);
     const helfrich_pass h = {.x = F64(a, 0), .sx = a->sc[0], .fs = face_scratch(a, MB_VS_SLOTS), .vs = m->scratch,
                              .face_lim = m->nv_ring1, .vlim = m->nv_ring1, .energy = &a->acc[0]};
     helfrich(m, &p, &h);
@@ -173,7 +164,7 @@ void sd_membrane_energy_cpu(const sd_tile_args *a)
 void sd_membrane_trial_energy_cpu(const sd_tile_args *a)
 {
     const sd_mpart *m = part(a);
-    const mb_params p = params_of(a, 5);
+    const mb_params p = mb_params_from(a->param, 5);
     const double alpha = SCALAR(a, 2), mu = SCALAR(a, 3), v0 = SCALAR(a, 4);
     double *y = m->scratch; /* MB_VS_Y, stride nv */
     int owns_vertex0 = 0;

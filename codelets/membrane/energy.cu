@@ -176,14 +176,6 @@ static void owned_faces(const launch &L, const double *x, int64_t sx, face_slots
     sd_cuda_check(L.what);
 }
 
-static mb_params params_of(const sd_tile_args *a, int n)
-{
-    mb_params p = {1.0, 0.0, 0.0, 0.0, 0.0};
-    double *v[5] = {&p.kappa, &p.c0, &p.kappa_G, &p.gamma, &p.p};
-    for (int i = 0; i < n; i++) *v[i] = a->param[i];
-    return p;
-}
-
 } // namespace
 
 extern "C" void sd_membrane_curvature_cuda(const sd_tile_args *a, void *stream)
@@ -206,7 +198,7 @@ extern "C" void sd_membrane_measure_cuda(const sd_tile_args *a, void *stream)
 extern "C" void sd_membrane_bending_cuda(const sd_tile_args *a, void *stream)
 {
     const launch L = {a, (cudaStream_t)stream, "membrane.bending"};
-    const mb_params p = params_of(a, 3);
+    const mb_params p = mb_params_from(a->param, 3);
     double *vs = a->mesh.scratch, *fs = face_scratch(a, MB_VS_SLOTS);
     faces(L, F64(a, 0), a->sc[0], fs, a->mesh.nv_ring1, p.kappa_G != 0.0);
     vertices(L, fs, vs, a->mesh.nv_ring1, p, 1, NULL, NULL, a->acc);
@@ -234,7 +226,7 @@ extern "C" void sd_membrane_volume_cuda(const sd_tile_args *a, void *stream)
 extern "C" void sd_membrane_energy_cuda(const sd_tile_args *a, void *stream)
 {
     const launch L = {a, (cudaStream_t)stream, "membrane.energy"};
-    const mb_params p = params_of(a, 5);
+    const mb_params p = mb_params_from(a->param, 5);
     double *vs = a->mesh.scratch, *fs = face_scratch(a, MB_VS_SLOTS);
     faces(L, F64(a, 0), a->sc[0], fs, a->mesh.nv_ring1, p.kappa_G != 0.0);
     vertices(L, fs, vs, a->mesh.nv_ring1, p, 0, NULL, NULL, a->acc);
@@ -246,7 +238,7 @@ extern "C" void sd_membrane_energy_cuda(const sd_tile_args *a, void *stream)
 extern "C" void sd_membrane_trial_energy_cuda(const sd_tile_args *a, void *stream)
 {
     const launch L = {a, (cudaStream_t)stream, "membrane.trial_energy"};
-    const mb_params p = params_of(a, 5);
+    const mb_params p = mb_params_from(a->param, 5);
     const double *alpha = F64(a, 2), *mu = F64(a, 3), *v0 = F64(a, 4);
     double *y = a->mesh.scratch, *fs = face_scratch(a, 3);
     const int64_t nv = a->mesh.nv;

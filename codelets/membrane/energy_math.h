@@ -37,6 +37,18 @@ typedef struct mb_params {
     double kappa, c0, kappa_G, gamma, p;
 } mb_params;
 
+/* The first n of the declared parameters kappa, c0, kappa_G, gamma, p (the others: 1, 0, 0, 0). */
+SD_HD mb_params mb_params_from(const double *param, int n)
+{
+    mb_params p;
+    p.kappa = n > 0 ? param[0] : 1.0;
+    p.c0 = n > 1 ? param[1] : 0.0;
+    p.kappa_G = n > 2 ? param[2] : 0.0;
+    p.gamma = n > 3 ? param[3] : 0.0;
+    p.p = n > 4 ? param[4] : 0.0;
+    return p;
+}
+
 /* Whether face f has a corner among local vertices [0, lim) (lim = nv_own: an owned corner). */
 SD_HD int mb_face_touches(const sd_mpart *m, int64_t f, int64_t lim)
 {

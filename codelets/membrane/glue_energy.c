@@ -5,11 +5,12 @@
  * .cuda_tol: the CUDA kernels call the same SD_HD stages (energy_math.h) in the same order, with
  * + - * / and sqrt only (correctly rounded on both sides, no FMA: -ffp-contract=off, nvcc
  * -fmad=false), sum each vertex's corners in its corner order and fold scalars exactly (sd_acc):
- * bitwise equal (tol 0), except through the Gaussian term, whose corner angles come from atan2
- * (CUDA's is within 2 ulp, not correctly rounded): ops with kappa_G state 1e-12 (an angle error
- * of ~4e-16 rad per corner, summed over at most 1e7 corners and scaled by kappa_G, stays below
- * 1e-12 of the energy on meshes of up to ~1e6 vertices at kappa_G ~ kappa; gradients are not
- * affected: the Gaussian term has none on a closed surface). */
+ * bitwise equal (tol 0), except through the Gaussian term (kappa_G != 0): its corner angles come
+ * from atan2, which CUDA rounds within 2 ulp (glibc within 1). A vertex's deficit 2 pi - sum of ~6
+ * angles is then off by at most ~6 ulp of 2 pi (5e-15), so a partial or total Gaussian energy of
+ * 4 pi kappa_G over nv vertices differs by at most nv * 5e-15 * |kappa_G|, relatively < 4e-10 at
+ * 1e6 vertices (errors of random sign give ~1e-14): bending, energy and trial_energy state
+ * cuda_tol 1e-9. Their gradients are bitwise all the same (the Gaussian term has none). */
 #include "config.h"
 #include "stardag/codelet.h"
 #include "energy_kernels.h"
@@ -74,7 +75,7 @@ static const sd_codelet energy_codelets[] = {
      .model = "sd_membrane_bending",
      .scratch_v = MB_VS_SLOTS,
      .scratch_f = MB_FS_SLOTS,
-     .cuda_tol = 1e-12},
+     .cuda_tol = 1e-9},
     {.name = "membrane.tension",
      .doc = "surface tension energy gamma sum_f A_f and its gradient",
      .domain = SD_ON_MESH,
@@ -114,7 +115,7 @@ static const sd_codelet energy_codelets[] = {
      .model = "sd_membrane_energy",
      .scratch_v = MB_VS_SLOTS,
      .scratch_f = MB_FS_SLOTS,
-     .cuda_tol = 1e-12},
+     .cuda_tol = 1e-9},
     {.name = "membrane.trial_energy",
      .doc = "a line search's four trials in one pass: L_k = E(y_k) - mu (V(y_k) - v0) at y_k = x + alpha 2^-k d, "
             "k = 0..3 (E as membrane.energy; energy only)",
@@ -134,7 +135,7 @@ static const sd_codelet energy_codelets[] = {
      .model = "sd_membrane_trial_energy",
      .scratch_v = 3,
      .scratch_f = MB_FS_SLOTS,
-     .cuda_tol = 1e-12},
+     .cuda_tol = 1e-9},
 };
 
 void sd_register_membrane_energy_codelets(void)
