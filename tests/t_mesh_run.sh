@@ -169,4 +169,11 @@ g '{file: hole.off}' '{x: {components: 3}}'
 bad "a mesh with a hole" "hole.off:1[0-9]:"
 runrc "$sd" check bad.yaml
 t "a mesh with a hole: the message says it is open" grep -qi "hole" err
+# the bad meshes through a graph: each refused at the graph's file key with the mesh's line
+for c in "flipped.off:15:.*inconsistent orientation" "nan.off:6:.*expected a finite number" \
+         "zero_area.off:19:.*zero area" "hole.off:13:.*the mesh has a hole"; do
+  f=${c%%:*}
+  g "{file: $top_srcdir/tests/data/mesh/$f}" '{x: {components: 3}}'
+  bad "a bad mesh file ($f)" "bad.yaml:2:.*$c"
+done
 tap_end
