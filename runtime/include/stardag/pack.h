@@ -7,7 +7,7 @@
  *
  * STARDAG_PACK_ABI is the version of everything a pack's code shares with stardag by layout
  * (sd_pack, sd_codelet, sd_role, sd_param, sd_check_info, sd_tile_args, sd_acc, sd_pblock,
- * sd_pdomain, the SD_MAX_* limits). It changes whenever one of them does; a pack built against
+ * sd_pdomain, sd_mpart, the SD_MAX_* limits). It changes whenever one of them does; a pack built against
  * another ABI is refused ("rebuild the pack"). The sizes recorded in sd_pack catch a layout change
  * that forgot to bump the number (and headers mixed from two installs). `abi` stays the first
  * member in every version, so any stardag can read it. */
@@ -17,7 +17,8 @@
 #include <stddef.h>
 #include "stardag/codelet.h"
 
-#define STARDAG_PACK_ABI 1
+/* 2: mesh domains (sd_mpart, sd_role.location, sd_codelet.scratch_v/f) */
+#define STARDAG_PACK_ABI 2
 #define STARDAG_PACK_SYMBOL "stardag_pack"
 
 typedef struct sd_pack {
