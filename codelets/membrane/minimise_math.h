@@ -13,6 +13,7 @@
 #ifndef SD_MEMBRANE_MINIMISE_MATH_H
 #define SD_MEMBRANE_MINIMISE_MATH_H
 
+#include <math.h>
 #include "stardag/kernel.h"
 #include "membrane_math.h" /* membrane_trial_step, membrane_trial_position: shared with trial_energy */
 
@@ -57,10 +58,12 @@ SD_HD double membrane_cg_beta(double gg, double gq, double qq, double restart, i
     return b > 0 ? b : 0.0;
 }
 
-/* Converged when |gp| = sqrt(gg) <= tol (tol >= 0). Not a number: not converged. Before the first
- * step gg holds MEMBRANE_GG_UNKNOWN (membrane.line_init): not converged. */
+/* Converged when |gp| = sqrt(gg) <= tol (tol >= 0), literally (sqrt is correctly rounded on CPU
+ * and CUDA, so a run's stop condition on sqrt(gg) <= tol agrees with these ops to the last bit).
+ * Not a number: not converged. Before the first step gg holds MEMBRANE_GG_UNKNOWN
+ * (membrane.line_init): not converged. */
 #define MEMBRANE_GG_UNKNOWN (1.0 / 0.0)
-SD_HD int membrane_converged(double gg, double tol) { return gg >= 0 && gg <= tol * tol; }
+SD_HD int membrane_converged(double gg, double tol) { return sqrt(gg) <= tol; }
 
 /* The new search direction component: d = -gp + beta d (= beta d - gp, the same bits); with
  * beta = 0 exactly -gp, whatever the old d holds. */
