@@ -3,3 +3,6 @@ graphslatticedir = $(pkgdatadir)/graphs/lattice
 dist_graphslattice_DATA = graphs/lattice/kg-packet.yaml graphs/lattice/dispersion.yaml
 graphsmddir = $(pkgdatadir)/graphs/md
 dist_graphsmd_DATA = graphs/md/lj-liquid.yaml graphs/md/lj-liquid-large.yaml graphs/md/argon-nvt.yaml
+graphsmembranedir = $(pkgdatadir)/graphs/membrane
+dist_graphsmembrane_DATA = graphs/membrane/vesicle-bending.yaml graphs/membrane/tilt-relax.yaml \
+	graphs/membrane/bench-bending.yaml
