@@ -67,4 +67,4 @@ tests_t_membrane_tilt_t_SOURCES = tests/t_membrane_tilt_t.c tests/tap.h tests/ke
 TESTS += tests/t_membrane_tilt_t
 # the bundled membrane graphs run (tilt-relax: energy falls and converges, partitions bitwise)
 TESTS += tests/t_membrane_graphs.sh
-EXTRA_DIST += tests/t_membrane_graphs.sh graphs/membrane/tilt-relax.yaml
+EXTRA_DIST += tests/t_membrane_graphs.sh
