@@ -75,3 +75,11 @@ else
 tests_t_membrane_cuda_LDADD = tests/t_membrane_cuda_cu.lo libstardag_cuda.la $(LDADD) $(SD_CUDA_LIBS)
 endif
 endif
+# t-only tilt ops (membrane.tilt_t, membrane.bending_tilt_t): bitwise the full ops' tgrad and energy,
+# whole mesh and partitions; `tests/t_membrane_tilt_t --bench` times full vs t-only
+check_PROGRAMS += tests/t_membrane_tilt_t
+tests_t_membrane_tilt_t_SOURCES = tests/t_membrane_tilt_t.c tests/tap.h tests/kernel_util.h
+TESTS += tests/t_membrane_tilt_t
+# the bundled membrane graphs run (tilt-relax: energy falls and converges, partitions bitwise)
+TESTS += tests/t_membrane_graphs.sh
+EXTRA_DIST += tests/t_membrane_graphs.sh

@@ -1,7 +1,8 @@
-/* t_membrane_tilt_cuda.cu - the CUDA kernels of membrane.tilt, membrane.bending_tilt and
- * membrane.tilt_relax (codelets/membrane/tilt.cu) against their CPU versions on the same inputs:
- * a perturbed level-5 icosphere (10,242 vertices) with random tilts, as one whole-mesh view and as
- * a partition with ghost rings (ring-2 values NaN for the halo-1 op); grad, tgrad and t bitwise on
+/* t_membrane_tilt_cuda.cu - the CUDA kernels of membrane.tilt, membrane.bending_tilt, their t-only
+ * versions (tilt_t, bending_tilt_t) and membrane.tilt_relax (codelets/membrane/tilt.cu) against their
+ * CPU versions on the same inputs: a perturbed level-5 icosphere (10,242 vertices) with random tilts,
+ * as one whole-mesh view and as a partition with ghost rings (ring-2 values NaN for the halo-1 op,
+ * ring-1 tilts too for tilt_t's halo-0 t); grad (full ops), tgrad and t bitwise on
  * the owned vertices, energies as exact partials (limbs after normalisation) bitwise (cuda_tol 0).
  * Prints "1..0 # SKIP" and exits 77 without a usable CUDA device. */
 #include "config.h"
@@ -61,6 +62,7 @@ static int compare(const char *op, const sd_mpart *hm, const fields *F, const do
     const int64_t nv = hm->nv;
     const size_t bytes = sizeof(double) * 3 * (size_t)nv;
     const sd_codelet *c = sd_codelet_find(op);
+    const int tonly = !relax && c->nroles == 4; /* x, t, tgrad, energy: no grad */
     sd_tile_args a;
     memset(&a, 0, sizeof a);
     for (int p = 0; p < c->nparams; p++) a.param[p] = prm[p];
@@ -74,7 +76,8 @@ static int compare(const char *op, const sd_mpart *hm, const fields *F, const do
     if (relax) {
         a.nbuf = 3, a.p[0] = out[0], a.p[1] = F->tg, a.p[2] = F->n;
     } else {
-        a.nbuf = 5, a.p[0] = F->x, a.p[1] = F->t, a.p[2] = out[1], a.p[3] = out[2], a.p[4] = &dummy;
+        a.nbuf = tonly ? 4 : 5, a.p[0] = F->x, a.p[1] = F->t, a.p[2] = out[1];
+        a.p[3] = tonly ? (void *)&dummy : (void *)out[2], a.p[4] = tonly ? NULL : &dummy;
         a.nacc = 1, a.acc = &hacc;
     }
     a.mesh = *hm;
@@ -85,7 +88,7 @@ static int compare(const char *op, const sd_mpart *hm, const fields *F, const do
     sd_tile_args d = a;
     d.mesh = dv.m;
     void *dp[5] = {0};
-    for (int b = 0; b < (relax ? 3 : 4); b++) {
+    for (int b = 0; b < (relax || tonly ? 3 : 4); b++) {
         const double *src = relax ? (b == 0 ? F->t : b == 1 ? F->tg : F->n) : (b == 0 ? F->x : b == 1 ? F->t : NULL);
         if (src) dp[b] = dev_copy(src, bytes);
         else {
@@ -103,11 +106,13 @@ static int compare(const char *op, const sd_mpart *hm, const fields *F, const do
         d.acc = dacc;
     }
     if (!strcmp(op, "membrane.tilt")) sd_membrane_tilt_cuda(&d, S);
+    else if (!strcmp(op, "membrane.tilt_t")) sd_membrane_tilt_t_cuda(&d, S);
     else if (!strcmp(op, "membrane.bending_tilt")) sd_membrane_bending_tilt_cuda(&d, S);
+    else if (!strcmp(op, "membrane.bending_tilt_t")) sd_membrane_bending_tilt_t_cuda(&d, S);
     else sd_membrane_tilt_relax_cuda(&d, S);
     sync_check(op);
     int same = 1;
-    for (int k = relax ? 0 : 1; k < (relax ? 1 : 3); k++) {
+    for (int k = relax ? 0 : 1; k < (relax ? 1 : tonly ? 2 : 3); k++) {
         double *h = (double *)host_copy(dp[relax ? 0 : k + 1], bytes);
         for (int64_t v = 0; v < hm->nv_own; v++)
             for (int cc = 0; cc < 3; cc++) same &= same_bits(h[v + cc * nv], out[k][v + cc * nv]);
@@ -167,23 +172,28 @@ int main(void)
         }
         const char *vn = view ? "partition with ghost rings" : "whole mesh";
         ok(compare("membrane.bending_tilt", hm, &L, pb, 0), "membrane.bending_tilt, %s: CUDA = CPU bitwise", vn);
+        ok(compare("membrane.bending_tilt_t", hm, &L, pb, 0), "membrane.bending_tilt_t, %s: CUDA = CPU bitwise", vn);
         ok(compare("membrane.tilt_relax", hm, &L, pr, 1), "membrane.tilt_relax, %s: CUDA = CPU bitwise", vn);
         for (int64_t v = hm->nv_ring1; v < hm->nv; v++)
             for (int c = 0; c < 3; c++) L.x[v + c * hm->nv] = L.t[v + c * hm->nv] = NAN;
         ok(compare("membrane.tilt", hm, &L, pt, 0), "membrane.tilt, %s: CUDA = CPU bitwise", vn);
+        for (int64_t v = hm->nv_own; v < hm->nv_ring1; v++)
+            for (int c = 0; c < 3; c++) L.t[v + c * hm->nv] = NAN; /* tilt_t: t of owned vertices only */
+        ok(compare("membrane.tilt_t", hm, &L, pt, 0), "membrane.tilt_t, %s: CUDA = CPU bitwise", vn);
         for (int k = 0; k < 5; k++) free(*loc[k]);
         mesh_view_free(&P);
     }
-    const char *ops[3] = {"membrane.tilt", "membrane.bending_tilt", "membrane.tilt_relax"};
+    const char *ops[5] = {"membrane.tilt", "membrane.bending_tilt", "membrane.tilt_relax", "membrane.tilt_t",
+                          "membrane.bending_tilt_t"};
     int reg = 1;
-    for (int i = 0; i < 3; i++) {
+    for (int i = 0; i < 5; i++) {
         const sd_codelet *c = sd_codelet_find(ops[i]);
         reg &= c && c->cuda_tol == 0;
 #ifdef SD_HAVE_CUDA
         reg &= c && c->cuda != NULL;
 #endif
     }
-    ok(reg, "registry: the three tilt ops declare cuda_tol 0 (and a .cuda in a CUDA build)");
+    ok(reg, "registry: the five tilt ops declare cuda_tol 0 (and a .cuda in a CUDA build)");
     for (int k = 0; k < 5; k++) free(*all[k]);
     free(owner), sd_mesh_free(&m);
     return tap_done();

@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "mesh_file.h"
-#include "mesh_part.h"
+#include "dm/mesh_part.h" /* runtime/dm (tests/mesh_part.h is the kernels tests' view) */
 #include "tap.h"
 
 /* Is global vertex u a corner of global face f? */

@@ -7,7 +7,7 @@
 #include "tilt_kernels.h"
 #include "tilt_math.h"
 
-/* .cuda only in a library built with CUDA. .cuda_tol 0 for all three: the CUDA kernels call the
+/* .cuda only in a library built with CUDA. .cuda_tol 0 for all: the CUDA kernels call the
  * same SD_HD functions in the same order (one thread per face, one per vertex summing its corners in
  * corner order), only + - * / and sqrt (correctly rounded on both sides, no FMA: gcc
  * -ffp-contract=off, nvcc -fmad=false), and the energy is summed exactly on both. */
@@ -59,6 +59,44 @@ static const sd_codelet tilt_codelets[] = {
      .scratch_v = TILT_BT_VERT,
      .scratch_f = TILT_BT_FACE2,
      .model = "sd_membrane_bending_tilt"},
+    /* t-only versions for tilt relaxation at fixed shape: the same energy and tgrad bits (the same
+       loops with the x-gradient's work skipped), about half the cost or less. tilt_t reads t on the
+       owned vertices only (tgrad_v = k_t A_v t_v: A_v needs the faces at v, i.e. x on ring 1);
+       bending_tilt_t keeps halo 2 for both: tgrad_v sums over the faces at v the adjoint
+       kappa e_j of each corner j (ring 1), and e_j needs the divergence and geometry of the faces
+       at j, whose corners reach ring 2. */
+    {.name = "membrane.tilt_t",
+     .doc = "membrane.tilt without dE/dx: E = 1/2 k_t sum_v |t_v|^2 A_v and tgrad = k_t A_v t_v, bitwise "
+            "membrane.tilt's",
+     .domain = SD_ON_MESH,
+     .pattern = SD_SCATTER_ADD,
+     .nroles = 4,
+     .roles = {V_R("x", 1, "vertex positions"), V_R("t", 0, "the leaflet's tilt (tangent vectors)"),
+               V_W("tgrad", "dE/dt"), S_ENERGY("tilt energy E")},
+     .nparams = 1,
+     .params = {{.name = "k_t", .min = 0, .max = 1e300, .required = 1, .doc = "tilt modulus (energy per area)"}},
+     .cpu = sd_membrane_tilt_t_cpu,
+     CUDA(sd_membrane_tilt_t_cuda)
+     .cuda_tol = 0,
+     .scratch_f = TILT_T_FACE_AREAS,
+     .model = "sd_membrane_tilt_t"},
+    {.name = "membrane.bending_tilt_t",
+     .doc = "membrane.bending_tilt without dE/dx: E = 1/2 kappa sum_v (2 H_v - c0 + D_v)^2 A_v and "
+            "tgrad = dE/dt, bitwise membrane.bending_tilt's",
+     .domain = SD_ON_MESH,
+     .pattern = SD_SCATTER_ADD,
+     .nroles = 4,
+     .roles = {V_R("x", 2, "vertex positions"), V_R("t", 2, "the leaflet's tilt (tangent vectors)"),
+               V_W("tgrad", "dE/dt"), S_ENERGY("bending-tilt energy E")},
+     .nparams = 2,
+     .params = {{.name = "kappa", .def = 1, .min = 0, .max = 1e300, .doc = "bending modulus of the leaflet"},
+                {.name = "c0", .def = 0, .min = -1e300, .max = 1e300, .doc = "spontaneous curvature (1/length)"}},
+     .cpu = sd_membrane_bending_tilt_t_cpu,
+     CUDA(sd_membrane_bending_tilt_t_cuda)
+     .cuda_tol = 0,
+     .scratch_v = TILT_BT_VERT,
+     .scratch_f = TILT_BT_FACE2,
+     .model = "sd_membrane_bending_tilt_t"},
     {.name = "membrane.tilt_relax",
      .doc = "one explicit tilt relaxation step at fixed shape: t <- P (t - eta tgrad), P the projection "
             "on the tangent plane of the vertex normal (stable while eta * d2E/dt2 < 2: for the tilt "

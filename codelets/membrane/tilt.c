@@ -1,23 +1,26 @@
-/* tilt.c - CPU loops of membrane.tilt, membrane.bending_tilt and membrane.tilt_relax: the order of
- * the passes only; each face's and vertex's work is tilt_math.h's (the CUDA kernels call the same). */
+/* tilt.c - CPU loops of membrane.tilt, membrane.bending_tilt, their t-only versions (tilt_t,
+ * bending_tilt_t: the same loops with with_x = 0) and membrane.tilt_relax: the order of the passes
+ * only; each face's and vertex's work is tilt_math.h's (the CUDA kernels call the same). */
 #include "tilt_kernels.h"
 #include "tilt_math.h"
 
-/* Roles: x (R, halo 1), t (R, halo 1), tgrad (W), grad (W), energy (W scalar); param k_t. */
-void sd_membrane_tilt_cpu(const sd_tile_args *a)
+/* Roles: x (R, halo 1), t (R, halo 1; halo 0 without with_x), tgrad (W), [grad (W) with_x],
+ * energy (W scalar); param k_t. */
+static void tilt_loops(const sd_tile_args *a, int with_x)
 {
     const sd_mpart *m = &a->mesh;
     const double kt = a->param[TILT_T_KT];
     for (int64_t f = 0; f < m->nf; f++)
-        if (tilt_face_has_corner_below(m, f, m->nv_own)) tilt_t_face_pass(a, kt, f);
-    for (int64_t v = 0; v < m->nv_own; v++) sd_acc_add(&a->acc[0], tilt_t_vertex_pass(a, kt, v));
+        if (tilt_face_has_corner_below(m, f, m->nv_own)) tilt_t_face_pass(a, kt, with_x, f);
+    for (int64_t v = 0; v < m->nv_own; v++) sd_acc_add(&a->acc[0], tilt_t_vertex_pass(a, kt, with_x, v));
 }
 
-/* Roles: x (R, halo 2), t (R, halo 2), tgrad (W), grad (W), energy (W scalar); params kappa, c0.
- * Every local face's geometry and divergence; per owned and ring-1 vertex its sums and adjoints (the
- * energies of ring-1 vertices depend on owned positions and tilts; only owned ones are summed); per
- * face with an owned corner its derivative parts; per owned vertex their corner-ordered sums. */
-void sd_membrane_bending_tilt_cpu(const sd_tile_args *a)
+/* Roles: x (R, halo 2), t (R, halo 2), tgrad (W), [grad (W) with_x], energy (W scalar); params
+ * kappa, c0. Every local face's geometry and divergence; per owned and ring-1 vertex its sums and
+ * adjoints (the energies of ring-1 vertices depend on owned positions and tilts; only owned ones are
+ * summed); per face with an owned corner its derivative parts; per owned vertex their corner-ordered
+ * sums. */
+static void bending_tilt_loops(const sd_tile_args *a, int with_x)
 {
     const sd_mpart *m = &a->mesh;
     const double kappa = a->param[TILT_BT_KAPPA], c0 = a->param[TILT_BT_C0];
@@ -27,9 +30,14 @@ void sd_membrane_bending_tilt_cpu(const sd_tile_args *a)
         if (v < m->nv_own) sd_acc_add(&a->acc[0], E);
     }
     for (int64_t f = 0; f < m->nf; f++)
-        if (tilt_face_has_corner_below(m, f, m->nv_own)) tilt_bt_face2_pass(a, f);
-    for (int64_t v = 0; v < m->nv_own; v++) tilt_bt_gather_pass(a, v);
+        if (tilt_face_has_corner_below(m, f, m->nv_own)) tilt_bt_face2_pass(a, with_x, f);
+    for (int64_t v = 0; v < m->nv_own; v++) tilt_bt_gather_pass(a, with_x, v);
 }
+
+void sd_membrane_tilt_cpu(const sd_tile_args *a) { tilt_loops(a, 1); }
+void sd_membrane_tilt_t_cpu(const sd_tile_args *a) { tilt_loops(a, 0); }
+void sd_membrane_bending_tilt_cpu(const sd_tile_args *a) { bending_tilt_loops(a, 1); }
+void sd_membrane_bending_tilt_t_cpu(const sd_tile_args *a) { bending_tilt_loops(a, 0); }
 
 /* Roles: t (RW), tgrad (R), normal (R); param eta. Owned vertices. */
 void sd_membrane_tilt_relax_cpu(const sd_tile_args *a)

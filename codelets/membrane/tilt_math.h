@@ -47,6 +47,9 @@ SD_HD void tilt_div_vjp(const membrane_face *g, const mb_vec t[3], double adiv, 
 /* ---- Per-face passes of the kernels, writing into SoA scratch (value i of a face at
  * out[i * stride]); x and t are the corners' positions and tilts. */
 enum { TILT_T_FACE = 12, TILT_BT_FACE1 = 16, TILT_BT_VERT = 5, TILT_BT_FACE2 = 18 };
+/* membrane.tilt_t's faces keep the areas only; bending_tilt_t uses bending_tilt's layout (its face
+ * pass 2 writes dE/dt at values 9..17). */
+enum { TILT_T_FACE_AREAS = 3 };
 
 SD_HD void tilt_store(double *out, int64_t stride, int i, mb_vec v)
 {
@@ -58,18 +61,18 @@ SD_HD mb_vec tilt_fetch(const double *in, int64_t stride, int i)
 }
 
 /* membrane.tilt: E = 1/2 kt sum_v |t_v|^2 A_v = sum_f sum_k 1/2 kt |t_k|^2 A^f_k (A^f_k the mixed-area
- * shares). Writes A^f_k (3), then dE_f/dx_k (3 x 3). */
-SD_HD void tilt_t_face(const membrane_face *g, const mb_vec t[3], double kt, double *out, int64_t stride)
+ * shares). Writes A^f_k (3), then, with_x, dE_f/dx_k (3 x 3); without, t is not read (the t-only op
+ * needs A_v only: tgrad = kt A_v t_v). */
+SD_HD void tilt_t_face(const membrane_face *g, const mb_vec t[3], double kt, int with_x, double *out, int64_t stride)
 {
+    for (int k = 0; k < 3; k++) out[k * stride] = membrane_face_mixed_area(g, k);
+    if (!with_x) return;
     membrane_face_adj adj;
     membrane_face_adj_zero(&adj);
     for (int k = 0; k < 3; k++) adj.Am[k] = 0.5 * kt * mb_dot(t[k], t[k]);
     mb_vec gx[3];
     membrane_face_vjp(g, &adj, gx);
-    for (int k = 0; k < 3; k++) {
-        out[k * stride] = membrane_face_mixed_area(g, k);
-        tilt_store(out, stride, 3 + 3 * k, gx[k]);
-    }
+    for (int k = 0; k < 3; k++) tilt_store(out, stride, 3 + 3 * k, gx[k]);
 }
 
 /* membrane.tilt at an owned vertex: tgrad = kt A_v t_v; returns E_v = 1/2 kt |t_v|^2 A_v. */
@@ -112,28 +115,27 @@ SD_HD double tilt_bt_vertex(mb_vec K, mb_vec N, double A, double B, double kappa
 }
 
 /* membrane.bending_tilt, second face pass, from the corners' vertex adjoints: the energy reaches
- * A^f_k through A_v and B_v, K^f_k through K_v, div_f through B_v. Writes dE/dx_k (3 x 3), then
- * dE/dt_k = (sum_j aB_j A^f_j) gphi_k (3 x 3). */
-SD_HD void tilt_bt_face2(const membrane_face *g, const mb_vec t[3], const tilt_bt_adj va[3], double *out,
-                         int64_t stride)
+ * A^f_k through A_v and B_v, K^f_k through K_v, div_f through B_v. Writes, with_x, dE/dx_k (3 x 3),
+ * then always dE/dt_k = (sum_j aB_j A^f_j) gphi_k (3 x 3) (only aB of the adjoints: the t-only op
+ * skips the geometry's vector-Jacobian product, most of the cost). */
+SD_HD void tilt_bt_face2(const membrane_face *g, const mb_vec t[3], const tilt_bt_adj va[3], int with_x,
+                         double *out, int64_t stride)
 {
+    double adiv = 0.0;
+    for (int k = 0; k < 3; k++) adiv += va[k].aB * membrane_face_mixed_area(g, k);
+    for (int k = 0; k < 3; k++) tilt_store(out, stride, 9 + 3 * k, mb_scale(adiv, tilt_gphi(g, k)));
+    if (!with_x) return;
     const double div = tilt_face_div(g, t);
     membrane_face_adj adj;
     membrane_face_adj_zero(&adj);
-    double adiv = 0.0;
     for (int k = 0; k < 3; k++) {
-        const double am = membrane_face_mixed_area(g, k);
         adj.K[k] = va[k].aK;
         adj.Am[k] = va[k].aA + va[k].aB * div;
-        adiv += va[k].aB * am;
     }
     mb_vec gx[3];
     membrane_face_vjp(g, &adj, gx);
     tilt_div_vjp(g, t, adiv, gx);
-    for (int k = 0; k < 3; k++) {
-        tilt_store(out, stride, 3 * k, gx[k]);
-        tilt_store(out, stride, 9 + 3 * k, mb_scale(adiv, tilt_gphi(g, k)));
-    }
+    for (int k = 0; k < 3; k++) tilt_store(out, stride, 3 * k, gx[k]);
 }
 
 /* ---- membrane.tilt_relax: one explicit step at fixed shape, t <- P (t - eta g) with
@@ -149,7 +151,10 @@ SD_HD mb_vec tilt_relax_vertex(mb_vec t, mb_vec g, mb_vec N, double eta)
 /* ---- One face / one vertex of a partition (sd_tile_args of a mesh op): the passes of the kernels,
  * called per face or per vertex by the CPU loops and the CUDA threads alike (same order, same bits).
  * Roles of tilt and bending_tilt: x 0, t 1, tgrad 2, grad 3 (vertex fields, SoA); the scratch is
- * SoA (value i of local face f at fs[i nf + f], of local vertex v at vs[i nv + v]). */
+ * SoA (value i of local face f at fs[i nf + f], of local vertex v at vs[i nv + v]). The t-only ops
+ * (membrane.tilt_t, membrane.bending_tilt_t: no grad role) run the same passes with with_x = 0: the
+ * energy and tgrad come from the same operations in the same order, so they are bitwise the full
+ * ops'; only the x-gradient's work is skipped. */
 SD_HD int tilt_face_has_corner_below(const sd_mpart *m, int64_t f, int64_t n)
 {
     return m->tri[3 * f] < n || m->tri[3 * f + 1] < n || m->tri[3 * f + 2] < n;
@@ -161,16 +166,20 @@ SD_HD void tilt_load_face(const sd_tile_args *a, int64_t f, membrane_face *g, mb
     for (int k = 0; k < 3; k++) t[k] = mb_load((const double *)a->p[1], a->sc[1], m->tri[3 * f + k]);
 }
 
-/* membrane.tilt, face f (only faces with an owned corner: their corners are ring 1 at most). */
-SD_HD void tilt_t_face_pass(const sd_tile_args *a, double kt, int64_t f)
+/* membrane.tilt, face f (only faces with an owned corner: their corners are ring 1 at most).
+ * Without with_x the tilts are not loaded (the t-only op reads t on owned vertices only: halo 0). */
+SD_HD void tilt_t_face_pass(const sd_tile_args *a, double kt, int with_x, int64_t f)
 {
     membrane_face g;
-    mb_vec t[3];
-    tilt_load_face(a, f, &g, t);
-    tilt_t_face(&g, t, kt, a->mesh.scratch + f, a->mesh.nf);
+    mb_vec t[3] = {mb_zero(), mb_zero(), mb_zero()};
+    if (with_x)
+        tilt_load_face(a, f, &g, t);
+    else
+        membrane_face_load(&g, a->mesh.tri, f, (const double *)a->p[0], a->sc[0]);
+    tilt_t_face(&g, t, kt, with_x, a->mesh.scratch + f, a->mesh.nf);
 }
-/* membrane.tilt, owned vertex v: tgrad and grad; returns E_v. */
-SD_HD double tilt_t_vertex_pass(const sd_tile_args *a, double kt, int64_t v)
+/* membrane.tilt, owned vertex v: tgrad and (with_x) grad; returns E_v. */
+SD_HD double tilt_t_vertex_pass(const sd_tile_args *a, double kt, int with_x, int64_t v)
 {
     const sd_mpart *m = &a->mesh;
     const double *fs = m->scratch;
@@ -181,11 +190,11 @@ SD_HD double tilt_t_vertex_pass(const sd_tile_args *a, double kt, int64_t v)
         const int64_t f = m->corner[i] / 3;
         const int k = (int)(m->corner[i] % 3);
         A += fs[k * nf + f];
-        gx = mb_add(gx, tilt_fetch(fs + f, nf, 3 + 3 * k));
+        if (with_x) gx = mb_add(gx, tilt_fetch(fs + f, nf, 3 + 3 * k));
     }
     const double E = tilt_t_vertex(kt, mb_load((const double *)a->p[1], a->sc[1], v), A, &tg);
     mb_store((double *)a->p[2], a->sc[2], v, tg);
-    mb_store((double *)a->p[3], a->sc[3], v, gx);
+    if (with_x) mb_store((double *)a->p[3], a->sc[3], v, gx);
     return E;
 }
 
@@ -226,7 +235,7 @@ SD_HD double tilt_bt_vertex_pass(const sd_tile_args *a, double kappa, double c0,
     return E;
 }
 /* pass 3, face f with an owned corner (its corners are owned or ring 1: their adjoints exist) */
-SD_HD void tilt_bt_face2_pass(const sd_tile_args *a, int64_t f)
+SD_HD void tilt_bt_face2_pass(const sd_tile_args *a, int with_x, int64_t f)
 {
     const sd_mpart *m = &a->mesh;
     const double *vs = m->scratch;
@@ -241,10 +250,10 @@ SD_HD void tilt_bt_face2_pass(const sd_tile_args *a, int64_t f)
         va[k].aB = vs[3 * nv + v];
         va[k].aA = vs[4 * nv + v];
     }
-    tilt_bt_face2(&g, t, va, tilt_bt_face_scratch(m) + f, m->nf);
+    tilt_bt_face2(&g, t, va, with_x, tilt_bt_face_scratch(m) + f, m->nf);
 }
-/* pass 4, owned vertex v: tgrad and grad */
-SD_HD void tilt_bt_gather_pass(const sd_tile_args *a, int64_t v)
+/* pass 4, owned vertex v: tgrad and (with_x) grad */
+SD_HD void tilt_bt_gather_pass(const sd_tile_args *a, int with_x, int64_t v)
 {
     const sd_mpart *m = &a->mesh;
     const double *fs = tilt_bt_face_scratch(m);
@@ -253,11 +262,11 @@ SD_HD void tilt_bt_gather_pass(const sd_tile_args *a, int64_t v)
     for (int64_t i = m->cstart[v]; i < m->cstart[v + 1]; i++) {
         const int64_t f = m->corner[i] / 3;
         const int k = (int)(m->corner[i] % 3);
-        gx = mb_add(gx, tilt_fetch(fs + f, nf, 3 * k));
+        if (with_x) gx = mb_add(gx, tilt_fetch(fs + f, nf, 3 * k));
         tg = mb_add(tg, tilt_fetch(fs + f, nf, 9 + 3 * k));
     }
     mb_store((double *)a->p[2], a->sc[2], v, tg);
-    mb_store((double *)a->p[3], a->sc[3], v, gx);
+    if (with_x) mb_store((double *)a->p[3], a->sc[3], v, gx);
 }
 
 /* membrane.tilt_relax, owned vertex v. Roles: t 0 (RW), tgrad 1, normal 2. */
