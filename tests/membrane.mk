@@ -75,3 +75,6 @@ else
 tests_t_membrane_cuda_LDADD = tests/t_membrane_cuda_cu.lo libstardag_cuda.la $(LDADD) $(SD_CUDA_LIBS)
 endif
 endif
+# the vesicle-bending graph: exact energy monotonicity, volume, bitwise across partitions
+TESTS += tests/t_membrane_graph.sh
+EXTRA_DIST += tests/t_membrane_graph.sh
