@@ -93,7 +93,8 @@ static const sd_codelet membrane_minimise_codelets[] = {
      .cuda_tol = 0,
      .model = "sd_membrane_direction"},
     {.name = "membrane.slope",
-     .doc = "the merit's slope along d: s = gp . d (exact sum; s >= 0: not a descent direction)",
+     .doc = "the slope along d: s = gp . d, the energy's along the volume-restored trials (exact sum; s >= 0: "
+            "not a descent direction)",
      .domain = SD_ON_MESH,
      .pattern = SD_REDUCTION,
      .nroles = 3,
