@@ -83,3 +83,6 @@ TESTS += tests/t_membrane_tilt_t
 # the bundled membrane graphs run (tilt-relax: energy falls and converges, partitions bitwise)
 TESTS += tests/t_membrane_graphs.sh
 EXTRA_DIST += tests/t_membrane_graphs.sh
+# the vesicle-bending graph: exact energy monotonicity, volume, bitwise across partitions
+TESTS += tests/t_membrane_graph.sh
+EXTRA_DIST += tests/t_membrane_graph.sh

@@ -25,31 +25,35 @@ typedef struct op_spec {
     sd_cpu_fn cpu;
     sd_cuda_fn cuda;
     int nbuf;      /* buffers: x, then fields / scalar reads */
-    int ncomp[6];  /* per buffer: components of a vertex field, 0 for a scalar read */
+    int ncomp[8];  /* per buffer: components of a vertex field, 0 for a scalar read */
     int nacc, nparam;
     double param[5];
     double tol;    /* 0: bitwise */
+    int nin;       /* leading field buffers that are inputs: x (1), d (2), vgrad (3); the others are outputs */
+    double scal[8]; /* per scalar read buffer: its value */
 } op_spec;
 
 static const op_spec OPS[] = {
-    {"membrane.curvature", sd_membrane_curvature_cpu, sd_membrane_curvature_cuda, 4, {3, 1, 1, 3}, 0, 0, {0}, 0},
-    {"membrane.measure", sd_membrane_measure_cpu, sd_membrane_measure_cuda, 1, {3}, 2, 0, {0}, 0},
-    {"membrane.bending", sd_membrane_bending_cpu, sd_membrane_bending_cuda, 2, {3, 3}, 2, 3, {1.2, 0.3, 0}, 0},
-    {"membrane.bending (kappa_G)", sd_membrane_bending_cpu, sd_membrane_bending_cuda, 2, {3, 3}, 2, 3, {1, 0, -0.8}, 1e-9},
-    {"membrane.tension", sd_membrane_tension_cpu, sd_membrane_tension_cuda, 2, {3, 3}, 1, 1, {0.7}, 0},
-    {"membrane.volume", sd_membrane_volume_cpu, sd_membrane_volume_cuda, 2, {3, 3}, 2, 0, {0}, 0},
-    {"membrane.energy", sd_membrane_energy_cpu, sd_membrane_energy_cuda, 3, {3, 3, 3}, 5, 5, {1.1, -0.5, 0, 0.4, 0.9}, 0},
-    {"membrane.energy (kappa_G)", sd_membrane_energy_cpu, sd_membrane_energy_cuda, 3, {3, 3, 3}, 5, 5, {1, 0, 0.5, 0, 0}, 1e-9},
-    {"membrane.trial_energy", sd_membrane_trial_energy_cpu, sd_membrane_trial_energy_cuda, 5, {3, 3, 0, 0, 0}, 4, 5,
-     {1.1, -0.5, 0, 0.4, 0.9}, 0},
+    {"membrane.curvature", sd_membrane_curvature_cpu, sd_membrane_curvature_cuda, 4, {3, 1, 1, 3}, 0, 0, {0}, 0, 1, {0}},
+    {"membrane.measure", sd_membrane_measure_cpu, sd_membrane_measure_cuda, 1, {3}, 2, 0, {0}, 0, 1, {0}},
+    {"membrane.bending", sd_membrane_bending_cpu, sd_membrane_bending_cuda, 2, {3, 3}, 2, 3, {1.2, 0.3, 0}, 0, 1, {0}},
+    {"membrane.bending (kappa_G)", sd_membrane_bending_cpu, sd_membrane_bending_cuda, 2, {3, 3}, 2, 3, {1, 0, -0.8}, 1e-9, 1, {0}},
+    {"membrane.tension", sd_membrane_tension_cpu, sd_membrane_tension_cuda, 2, {3, 3}, 1, 1, {0.7}, 0, 1, {0}},
+    {"membrane.volume", sd_membrane_volume_cpu, sd_membrane_volume_cuda, 2, {3, 3}, 2, 0, {0}, 0, 1, {0}},
+    {"membrane.energy", sd_membrane_energy_cpu, sd_membrane_energy_cuda, 3, {3, 3, 3}, 5, 5, {1.1, -0.5, 0, 0.4, 0.9}, 0, 1, {0}},
+    {"membrane.energy (kappa_G)", sd_membrane_energy_cpu, sd_membrane_energy_cuda, 3, {3, 3, 3}, 5, 5, {1, 0, 0.5, 0, 0}, 1e-9, 1, {0}},
+    {"membrane.trial_volume", sd_membrane_trial_volume_cpu, sd_membrane_trial_volume_cuda, 3, {3, 3, 0}, 4, 0, {0}, 0,
+     2, {0, 0, 0.21}},
+    {"membrane.trial_energy", sd_membrane_trial_energy_cpu, sd_membrane_trial_energy_cuda, 8, {3, 3, 3, 0, 0, 0, 0, 0}, 4,
+     5, {1.1, -0.5, 0, 0.4, 0.9}, 0, 3, {0, 0, 0, 0.21, 0.013, -0.02, 0, 0.004}},
 };
 
-/* Runs op o on view mv (host) and on a device copy; compares. x, d: SoA over the view's vertices. */
-static int compare(const op_spec *o, const mesh_view *mv, const double *x, const double *d, const char *where)
+/* Runs op o on view mv (host) and on a device copy; compares. in[0..2] = x, d, vgrad: SoA over the
+ * view's vertices (the op's first o->nin field buffers). */
+static int compare(const op_spec *o, const mesh_view *mv, const double *const in[3], const char *where)
 {
     const sd_mpart *m = &mv->m;
     const int64_t nv = m->nv, nf = m->nf;
-    const double scal[3] = {0.21, 0.35, 4.0}; /* alpha, mu, v0 */
     sd_tile_args h, g;
     memset(&h, 0, sizeof h);
     h.nbuf = o->nbuf;
@@ -57,13 +61,13 @@ static int compare(const op_spec *o, const mesh_view *mv, const double *x, const
     memcpy(h.param, o->param, sizeof o->param);
     h.mesh = *m;
     g = h;
-    double *hb[6];
+    double *hb[8];
+    const int nin = o->nin;
     for (int b = 0; b < o->nbuf; b++) {
         const size_t n = o->ncomp[b] ? (size_t)(o->ncomp[b] * nv) : 1;
         hb[b] = (double *)malloc(sizeof(double) * n);
-        for (size_t i = 0; i < n; i++) hb[b][i] = o->ncomp[b] ? 0.0 / 0.0 : scal[b - 2];
-        if (b == 0) memcpy(hb[b], x, sizeof(double) * 3 * (size_t)nv);
-        if (b == 1 && o->cpu == sd_membrane_trial_energy_cpu) memcpy(hb[b], d, sizeof(double) * 3 * (size_t)nv);
+        for (size_t i = 0; i < n; i++) hb[b][i] = o->ncomp[b] ? 0.0 / 0.0 : o->scal[b];
+        if (b < nin) memcpy(hb[b], in[b], sizeof(double) * 3 * (size_t)nv);
         g.p[b] = dev_copy(hb[b], sizeof(double) * n);
         h.p[b] = hb[b];
         h.sc[b] = g.sc[b] = nv;
@@ -88,7 +92,7 @@ static int compare(const op_spec *o, const mesh_view *mv, const double *x, const
     to_host(ga, g.acc, sizeof(sd_acc) * (size_t)o->nacc);
     int same = 1;
     double worst = 0;
-    for (int b = 1; b < o->nbuf; b++) { /* the owned vertices' values */
+    for (int b = nin; b < o->nbuf; b++) { /* the owned vertices' values of the outputs */
         if (!o->ncomp[b]) continue;
         double *gv = (double *)host_copy(g.p[b], sizeof(double) * (size_t)(o->ncomp[b] * nv));
         double mx = 0;
@@ -130,22 +134,27 @@ int main(void)
     }
     const int64_t nv = mesh.nv, nf = mesh.nf;
     double *x = mesh_view_soa(mesh.x, nv), *d = (double *)malloc(sizeof(double) * 3 * (size_t)nv);
+    double *vg = (double *)malloc(sizeof(double) * 3 * (size_t)nv);
     rng r = {9};
-    for (int64_t i = 0; i < 3 * nv; i++) x[i] += 0.01 * rng_range(&r, -1, 1), d[i] = rng_range(&r, -0.02, 0.02);
+    for (int64_t i = 0; i < 3 * nv; i++)
+        x[i] += 0.01 * rng_range(&r, -1, 1), d[i] = rng_range(&r, -0.02, 0.02), vg[i] = rng_range(&r, -0.1, 0.1);
     mesh_view whole;
     if (mesh_view_init(&whole, nv, nf, mesh.tri, SV, SF)) return 1;
     int *owner = (int *)malloc(sizeof(int) * (size_t)nv);
     for (int64_t v = 0; v < nv; v++) owner[v] = (int)fmin(2, fmax(0, (x[v + 2 * nv] + 0.55) / 1.1 * 3));
     for (size_t i = 0; i < sizeof OPS / sizeof *OPS; i++) {
-        compare(&OPS[i], &whole, x, d, "whole mesh");
+        const double *const in[3] = {x, d, vg};
+        compare(&OPS[i], &whole, in, "whole mesh");
         mesh_view pv;
         if (mesh_part_init(&pv, nv, nf, mesh.tri, owner, 1, SV, SF)) return 1;
         double *px = mesh_part_gather(&pv, x, nv, 3), *pd = mesh_part_gather(&pv, d, nv, 3);
-        compare(&OPS[i], &pv, px, pd, "middle slab partition");
-        free(px), free(pd);
+        double *pg = mesh_part_gather(&pv, vg, nv, 3);
+        const double *const pin[3] = {px, pd, pg};
+        compare(&OPS[i], &pv, pin, "middle slab partition");
+        free(px), free(pd), free(pg);
         mesh_view_free(&pv);
     }
-    free(owner), free(x), free(d);
+    free(owner), free(x), free(d), free(vg);
     mesh_view_free(&whole);
     sd_mesh_free(&mesh);
     CK(cudaStreamDestroy(S));

@@ -6,7 +6,8 @@
  *  3. energies and gradients against a slow per-vertex reference (membrane_ref.h);
  *  4. the Gaussian term sums to 2 pi kappa_G chi;
  *  5. area and volume of icospheres -> 4 pi, 4/3 pi;
- *  6. trial_energy's L_k equal membrane.energy's energy at the trial positions bitwise;
+ *  6. trial_volume's V_k equal membrane.measure's volume at x + alpha 2^-k d, and trial_energy's L_k
+ *     membrane.energy's energy at the restored trial points x + alpha 2^-k d + lam_k vgrad, bitwise;
  *  7. every op bitwise the same on the whole mesh and on 3 or 7 partitions. */
 #include <math.h>
 #include <stdio.h>
@@ -308,41 +309,81 @@ static void test_gradients(const char *what, mesh_case *c)
     free(gref);
 }
 
-/* 6: trial_energy against membrane.energy at y_k */
+/* 6: trial_volume against membrane.measure at x + a_k d, trial_energy against membrane.energy at
+ * y_k = x + a_k d + lam_k vgrad (a_k = alpha 2^-k); lam_k = (v0 - V_k) / vv restores the volume. */
+typedef struct trial_data {
+    double *d, *vg;              /* search direction; vgrad at x (membrane.energy's) */
+    double alpha, lam[4], V[4], L[4];
+} trial_data;
+
+static op_call trial_volume_call(mesh_case *c, trial_data *t)
+{
+    op_call o;
+    memset(&o, 0, sizeof o);
+    o.fn = sd_membrane_trial_volume_cpu, o.nbuf = 3, o.nacc = 4;
+    o.buf[0] = c->x, o.buf[1] = t->d, o.buf[2] = &t->alpha;
+    return o;
+}
+static op_call trial_energy_call(mesh_case *c, trial_data *t)
+{
+    op_call o;
+    memset(&o, 0, sizeof o);
+    o.fn = sd_membrane_trial_energy_cpu, o.nbuf = 8, o.nacc = 4;
+    o.buf[0] = c->x, o.buf[1] = t->d, o.buf[2] = t->vg, o.buf[3] = &t->alpha;
+    for (int k = 0; k < 4; k++) o.buf[4 + k] = &t->lam[k];
+    memcpy(o.param, ENER.param, sizeof ENER.param);
+    return o;
+}
+
 static void test_trial(mesh_case *c)
 {
-    const op_spec *s = &ENER;
-    double *d = field(c->nv, 3), *y = field(c->nv, 3);
+    trial_data t = {.d = field(c->nv, 3), .alpha = 0.37};
+    double *y = field(c->nv, 3);
     rng r = {77};
-    for (int64_t i = 0; i < 3 * c->nv; i++) d[i] = rng_range(&r, -0.05, 0.05);
-    double alpha = 0.37, mu = 0.0, v0 = 4.0, L[4];
-    op_call t;
-    memset(&t, 0, sizeof t);
-    t.fn = sd_membrane_trial_energy_cpu, t.nbuf = 5, t.nacc = 4;
-    t.buf[0] = c->x, t.buf[1] = d, t.buf[2] = &alpha, t.buf[3] = &mu, t.buf[4] = &v0;
-    memcpy(t.param, s->param, sizeof s->param);
+    for (int64_t i = 0; i < 3 * c->nv; i++) t.d[i] = rng_range(&r, -0.05, 0.05);
+    op_call e0 = op_make(&ENER, c); /* vgrad, vv, volume at x */
+    run(&e0, &c->mv);
+    t.vg = e0.buf[2];
+    const double v0 = e0.out[2], vv = e0.out[3];
+    op_call tv = trial_volume_call(c, &t);
+    run(&tv, &c->mv);
+    memcpy(t.V, tv.out, sizeof t.V);
+    for (int k = 0; k < 4; k++) {
+        const double a = membrane_trial_step(t.alpha, k);
+        for (int64_t i = 0; i < 3 * c->nv; i++) y[i] = membrane_line_position(c->x[i], t.d[i], a);
+        op_call m = op_make(&MEAS, c);
+        m.buf[0] = y;
+        run(&m, &c->mv);
+        ok(same_bits(t.V[k], m.out[1]), "trial_volume V_%d = membrane.measure's volume at x + alpha 2^-%d d bitwise (%.17g)",
+           k, k, t.V[k]);
+        op_free(&m, MEAS.nfield);
+    }
     for (int pass = 0; pass < 2; pass++) {
-        mu = pass ? 0.6 : 0.0;
-        run(&t, &c->mv);
-        memcpy(L, t.out, sizeof L);
+        /* pass 0: lam = 0 (no restoration); pass 1: one Newton step onto v0 */
+        for (int k = 0; k < 4; k++) t.lam[k] = pass ? (v0 - t.V[k]) / vv : 0.0;
+        op_call te = trial_energy_call(c, &t);
+        run(&te, &c->mv);
+        memcpy(t.L, te.out, sizeof t.L);
         for (int k = 0; k < 4; k++) {
-            for (int64_t v = 0; v < c->nv; v++)
-                for (int q = 0; q < 3; q++)
-                    y[v + q * c->nv] = membrane_trial_position(c->x[v + q * c->nv], d[v + q * c->nv], alpha, k);
-            op_call e = op_make(s, c);
+            const double a = membrane_trial_step(t.alpha, k);
+            for (int64_t i = 0; i < 3 * c->nv; i++)
+                y[i] = membrane_restored_position(c->x[i], t.d[i], a, t.vg[i], t.lam[k]);
+            op_call e = op_make(&ENER, c);
             e.buf[0] = y;
             run(&e, &c->mv);
-            if (!pass)
-                ok(memcmp(&L[k], &e.out[0], sizeof(double)) == 0,
-                   "trial_energy L_%d (mu = 0) = membrane.energy at x + alpha 2^-%d d bitwise (%.17g, %.17g)", k, k,
-                   L[k], e.out[0]);
-            else
-                is_close(L[k], e.out[0] - mu * (e.out[2] - v0), 1e-13, "trial_energy L_%d (mu = %g) = E - mu (V - v0)",
-                         k, mu);
-            op_free(&e, s->nfield);
+            ok(same_bits(t.L[k], e.out[0]),
+               "trial_energy L_%d (lam %.3g) = membrane.energy at x + alpha 2^-%d d + lam vgrad bitwise (%.17g, %.17g)", k,
+               t.lam[k], k, t.L[k], e.out[0]);
+            if (pass) {
+                const double before = fabs(t.V[k] - v0), after = fabs(e.out[2] - v0);
+                ok(after < 1e-2 * before, "trial %d: the restoring step puts the volume back on v0 (|V - v0| %.3g -> %.3g)",
+                   k, before, after);
+            }
+            op_free(&e, ENER.nfield);
         }
     }
-    free(d), free(y);
+    op_free(&e0, ENER.nfield);
+    free(t.d), free(y);
 }
 
 /* 7: partitions. Every op on nparts partitions (owner: z slabs, or pseudo-random) merged equals the
@@ -392,35 +433,35 @@ static void test_partitions(mesh_case *c, int nparts, int random_owner)
         ok(same, "%s on %d %s partitions = whole mesh, bitwise", s->name, nparts, random_owner ? "random" : "slab");
         op_free(&w, s->nfield), op_free(&g, s->nfield);
     }
-    /* trial_energy with a volume multiplier: + mu v0 is added once, by the owner of vertex 0 */
-    double *d = field(c->nv, 3), alpha = 0.3, mu = 0.45, v0 = 1.7;
-    for (int64_t i = 0; i < 3 * c->nv; i++) d[i] = rng_range(&r, -0.03, 0.03);
-    op_call t;
-    memset(&t, 0, sizeof t);
-    t.fn = sd_membrane_trial_energy_cpu, t.nbuf = 5, t.nacc = 4;
-    t.buf[0] = c->x, t.buf[1] = d, t.buf[2] = &alpha, t.buf[3] = &mu, t.buf[4] = &v0;
-    memcpy(t.param, ENER.param, sizeof ENER.param);
-    run(&t, &c->mv);
-    sd_acc acc[4];
-    for (int k = 0; k < 4; k++) sd_acc_init(&acc[k]);
-    for (int p = 0; p < nparts; p++) {
-        mesh_view pv;
-        if (mesh_part_init(&pv, c->nv, c->nf, c->tri, owner, p, SV, SF)) die("mesh_part_init");
-        op_call o = t;
-        o.buf[0] = mesh_part_gather(&pv, c->x, c->nv, 3), o.buf[1] = mesh_part_gather(&pv, d, c->nv, 3);
-        if (!o.buf[0] || !o.buf[1]) die("out of memory");
-        sd_acc pa[4];
-        for (int k = 0; k < 4; k++) sd_acc_init(&pa[k]);
-        run_view(&o, &pv, pa);
-        for (int k = 0; k < 4; k++) sd_acc_merge(&acc[k], &pa[k]);
-        free(o.buf[0]), free(o.buf[1]);
-        mesh_view_free(&pv);
+    /* trial_volume and trial_energy (restored trials): partials merged = whole mesh */
+    trial_data t = {.d = field(c->nv, 3), .vg = field(c->nv, 3), .alpha = 0.3, .lam = {0.02, -0.01, 0.005, 0}};
+    for (int64_t i = 0; i < 3 * c->nv; i++) t.d[i] = rng_range(&r, -0.03, 0.03), t.vg[i] = rng_range(&r, -0.5, 0.5);
+    op_call whole[2] = {trial_volume_call(c, &t), trial_energy_call(c, &t)};
+    const char *names[2] = {"trial_volume", "trial_energy"};
+    for (int w = 0; w < 2; w++) {
+        run(&whole[w], &c->mv);
+        sd_acc acc[4];
+        for (int k = 0; k < 4; k++) sd_acc_init(&acc[k]);
+        for (int p = 0; p < nparts; p++) {
+            mesh_view pv;
+            if (mesh_part_init(&pv, c->nv, c->nf, c->tri, owner, p, SV, SF)) die("mesh_part_init");
+            op_call o = whole[w];
+            o.buf[0] = mesh_part_gather(&pv, c->x, c->nv, 3), o.buf[1] = mesh_part_gather(&pv, t.d, c->nv, 3);
+            if (w) o.buf[2] = mesh_part_gather(&pv, t.vg, c->nv, 3);
+            if (!o.buf[0] || !o.buf[1] || !o.buf[2]) die("out of memory");
+            sd_acc pa[4];
+            for (int k = 0; k < 4; k++) sd_acc_init(&pa[k]);
+            run_view(&o, &pv, pa);
+            for (int k = 0; k < 4; k++) sd_acc_merge(&acc[k], &pa[k]);
+            free(o.buf[0]), free(o.buf[1]);
+            if (w) free(o.buf[2]);
+            mesh_view_free(&pv);
+        }
+        int same = 1;
+        for (int k = 0; k < 4; k++) same &= same_bits(sd_acc_sum(&acc[k]), whole[w].out[k]);
+        ok(same, "%s on %d %s partitions = whole mesh, bitwise", names[w], nparts, random_owner ? "random" : "slab");
     }
-    int same = 1;
-    for (int k = 0; k < 4; k++) same &= same_bits(sd_acc_sum(&acc[k]), t.out[k]);
-    ok(same, "trial_energy (mu = %g) on %d %s partitions = whole mesh, bitwise", mu, nparts,
-       random_owner ? "random" : "slab");
-    free(d);
+    free(t.d), free(t.vg);
     free(owner);
 }
 

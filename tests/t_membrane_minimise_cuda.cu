@@ -1,8 +1,8 @@
 /* t_membrane_minimise_cuda.cu - every CUDA kernel of the membrane minimiser (minimise.cu) against its
- * CPU version (minimise.c) on the same inputs: restore, project, direction, step, cg_reset bitwise
- * on whole buffers (owned vertices written, ghosts untouched), cg_dots and slope by their exact
- * partials (limbs after normalisation, counts, extremes). Partitions of 0, 1, 37 and 300,007 owned
- * vertices (the grid-stride loops), and the no-op cases (converged, step 0, fix 0). Prints
+ * CPU version (minimise.c) on the same inputs: project, direction, step, cg_reset bitwise on whole
+ * buffers (owned vertices written, ghosts untouched), cg_dots and slope by their exact partials
+ * (limbs after normalisation, counts, extremes). Partitions of 0, 1, 37 and 300,007 owned vertices
+ * (the grid-stride loops), and the no-op cases (converged, step 0, no accepted trial, fix 0). Prints
  * "1..0 # SKIP" and exits 77 without a usable CUDA device. */
 #include <math.h>
 #include <stdio.h>
@@ -116,16 +116,6 @@ int main(void)
     const int64_t sizes[] = {0, 1, 37, 300007};
     for (size_t si = 0; si < sizeof sizes / sizeof sizes[0]; si++) {
         const int64_t n = sizes[si];
-        /* restore: x vgrad v0 volume vv gg; fix, tol */
-        {
-            const int f[6] = {1, 1, 0, 0, 0, 0};
-            const double s[6] = {0, 0, 4.25, 4.0, 3.5, 2.0}, p[2] = {1, 1e-6};
-            ok(same_pointwise("restore", sd_membrane_restore_cpu, sd_membrane_restore_cuda, 6, f, s, p, 2, n, &r),
-               "restore, %lld owned: CPU == CUDA bitwise", (long long)n);
-            const double sc[6] = {0, 0, 4.25, 4.0, 3.5, 1e-14};
-            ok(same_pointwise("restore", sd_membrane_restore_cpu, sd_membrane_restore_cuda, 6, f, sc, p, 2, n, &r),
-               "restore after a converged step (no-op), %lld owned: CPU == CUDA bitwise", (long long)n);
-        }
         /* project: g vgrad gv vv gp; fix */
         {
             const int f[5] = {1, 1, 0, 0, 1};
@@ -144,13 +134,15 @@ int main(void)
                    same_pointwise("direction", sd_membrane_direction_cpu, sd_membrane_direction_cuda, 7, f, cv, p, 2, n, &r),
                "direction (PR+ beta 1.5, restart, converged), %lld owned: CPU == CUDA bitwise", (long long)n);
         }
-        /* step: x d step; cg_reset: d gprev */
+        /* step: x d vgrad step k lam0..lam3; cg_reset: d gprev */
         {
-            const int f[3] = {1, 1, 0};
-            const double s[3] = {0, 0, 0.375}, s0[3] = {0, 0, 0};
-            ok(same_pointwise("step", sd_membrane_step_cpu, sd_membrane_step_cuda, 3, f, s, NULL, 0, n, &r) &&
-                   same_pointwise("step", sd_membrane_step_cpu, sd_membrane_step_cuda, 3, f, s0, NULL, 0, n, &r),
-               "step (0.375 and 0), %lld owned: CPU == CUDA bitwise", (long long)n);
+            const int f[9] = {1, 1, 1, 0, 0, 0, 0, 0, 0};
+            const double s[9] = {0, 0, 0, 0.375, 2, 0.1, -0.2, 0.03, 0.4}, s0[9] = {0, 0, 0, 0, 2, 0.1, -0.2, 0.03, 0.4};
+            const double sn[9] = {0, 0, 0, 0.375, -1, 0.1, -0.2, 0.03, 0.4};
+            ok(same_pointwise("step", sd_membrane_step_cpu, sd_membrane_step_cuda, 9, f, s, NULL, 0, n, &r) &&
+                   same_pointwise("step", sd_membrane_step_cpu, sd_membrane_step_cuda, 9, f, s0, NULL, 0, n, &r) &&
+                   same_pointwise("step", sd_membrane_step_cpu, sd_membrane_step_cuda, 9, f, sn, NULL, 0, n, &r),
+               "step (0.375 with k = 2, step 0, k = -1), %lld owned: CPU == CUDA bitwise", (long long)n);
             const int g[2] = {1, 1};
             ok(same_pointwise("cg_reset", sd_membrane_cg_reset_cpu, sd_membrane_cg_reset_cuda, 2, g, s, NULL, 0, n, &r),
                "cg_reset, %lld owned: CPU == CUDA bitwise", (long long)n);

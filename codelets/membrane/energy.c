@@ -17,10 +17,10 @@ static void faces_stage(const sd_mpart *m, const double *x, int64_t sx, double *
         if (mb_face_touches(m, f, lim)) mb_stage_face(m, x, sx, fs, f, angles);
 }
 
-/* Terms of the owned faces: area, volume, and the energy's gamma A_f - p V_f - mu V_f. */
+/* Terms of the owned faces: area, volume, and the energy's gamma A_f - p V_f. */
 typedef struct face_sums {
     sd_acc *area, *volume, *energy;
-    double gamma, p, mu;
+    double gamma, p;
 } face_sums;
 
 static void owned_faces(const sd_mpart *m, const double *x, int64_t sx, const face_sums *s)
@@ -33,7 +33,6 @@ static void owned_faces(const sd_mpart *m, const double *x, int64_t sx, const fa
         if (s->energy) {
             sd_acc_add(s->energy, s->gamma * A);
             sd_acc_add(s->energy, -s->p * V);
-            if (s->mu != 0.0) sd_acc_add(s->energy, -s->mu * V);
         }
     }
 }
@@ -157,26 +156,36 @@ void sd_membrane_energy_cpu(const sd_tile_args *a)
     }
 }
 
-/* roles: x (0), d (1), alpha (2), mu (3), v0 (4); scalars L0..L3; params as membrane.energy.
- * L_k = E(y_k) - mu (V(y_k) - v0) as one exact sum of terms: Helfrich (+ Gaussian) per owned
- * vertex, gamma A_f - p V_f - mu V_f per owned face, and + mu v0 once, by the partition that owns
- * global vertex 0. */
+/* roles: x (0), d (1), alpha (2); scalars V0..V3: V_k = V(x + alpha 2^-k d), exact sums over the
+ * owned faces (the points membrane.trial_lambda restores). */
+void sd_membrane_trial_volume_cpu(const sd_tile_args *a)
+{
+    const sd_mpart *m = part(a);
+    const mb_line l = {.x = F64(a, 0), .d = F64(a, 1), .sx = a->sc[0], .sd = a->sc[1]};
+    const double alpha = SCALAR(a, 2);
+    for (int k = 0; k < 4; k++) {
+        const double step = membrane_trial_step(alpha, k);
+        for (int64_t f = 0; f < m->nf_own; f++) sd_acc_add(&a->acc[k], mb_face_line_volume(m, &l, step, f));
+    }
+}
+
+/* roles: x (0), d (1), n (2: dV/dx at x), alpha (3), lam0..lam3 (4..7); scalars L0..L3; params as
+ * membrane.energy. L_k = E(y_k) at the restored trial points y_k = x + alpha 2^-k d + lam_k n, the
+ * same terms as membrane.energy's energy at y_k (so bitwise equal to it). */
 void sd_membrane_trial_energy_cpu(const sd_tile_args *a)
 {
     const sd_mpart *m = part(a);
     const mb_params p = mb_params_from(a->param, 5);
-    const double alpha = SCALAR(a, 2), mu = SCALAR(a, 3), v0 = SCALAR(a, 4);
+    const mb_line l = {.x = F64(a, 0), .d = F64(a, 1), .n = F64(a, 2), .sx = a->sc[0], .sd = a->sc[1], .sn = a->sc[2]};
+    const double alpha = SCALAR(a, 3);
     double *y = m->scratch; /* MB_VS_Y, stride nv */
-    int owns_vertex0 = 0;
-    for (int64_t v = 0; v < m->nv_own; v++) owns_vertex0 |= m->vid[v] == 0;
     for (int k = 0; k < 4; k++) {
-        for (int64_t v = 0; v < m->nv_ring1; v++)
-            mb_stage_trial_position(m, F64(a, 0), a->sc[0], F64(a, 1), a->sc[1], alpha, k, y, v);
+        const double step = membrane_trial_step(alpha, k), lam = SCALAR(a, 4 + k);
+        for (int64_t v = 0; v < m->nv_ring1; v++) mb_stage_trial_position(m, &l, step, lam, y, v);
         const helfrich_pass h = {.x = y, .sx = m->nv, .fs = face_scratch(a, 3), .face_lim = m->nv_own,
                                  .vlim = m->nv_own, .energy = &a->acc[k]};
         helfrich(m, &p, &h);
-        const face_sums s = {.energy = &a->acc[k], .gamma = p.gamma, .p = p.p, .mu = mu};
+        const face_sums s = {.energy = &a->acc[k], .gamma = p.gamma, .p = p.p};
         owned_faces(m, y, m->nv, &s);
-        if (owns_vertex0 && mu != 0.0) sd_acc_add(&a->acc[k], mu * v0);
     }
 }

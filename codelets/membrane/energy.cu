@@ -2,7 +2,7 @@
  * per face (stages 1 and 3, owned-face sums) or per vertex (stages 2 and 4), in the same order as
  * energy.c; scalars folded exactly by kernel_cuda.cuh, so results equal the CPU's bitwise (the
  * Gaussian term's atan2 excepted: glue_energy.c states the tolerance). Scalar read roles (alpha,
- * mu, v0) are device pointers: read in the kernels. Launches are asynchronous on the task's
+ * lam0..lam3) are device pointers: read in the kernels. Launches are asynchronous on the task's
  * stream; the stages of one op are ordered by it. */
 #include "stardag/kernel_cuda.cuh"
 #include "energy_kernels.h"
@@ -26,10 +26,9 @@ __global__ void face_stage_kernel(sd_mpart m, const double *x, int64_t sx, doubl
     if (mb_face_touches(&m, f, lim)) mb_stage_face(&m, x, sx, fs, f, angles);
 }
 
-/* Stage 2 over [0, vlim); owned vertices' terms into acc[0] (energy) and acc[1] (gauss, ngauss = 1).
- * With add_extra, the owner of global vertex 0 also adds `extra` to acc[0] (trial's mu v0). */
+/* Stage 2 over [0, vlim); owned vertices' terms into acc[0] (energy) and acc[1] (gauss, ngauss = 1). */
 __global__ void vertex_stage_kernel(sd_mpart m, const double *fs, double *vs, int64_t vlim, mb_params p, int angles,
-                                    int ngauss, const double *mu, const double *v0, sd_acc *acc)
+                                    int ngauss, sd_acc *acc)
 {
     __shared__ sd_cuda_bacc sb[2];
     sd_cuda_tacc t[2];
@@ -45,7 +44,6 @@ __global__ void vertex_stage_kernel(sd_mpart m, const double *fs, double *vs, in
                 sd_cuda_acc_add(&t[0], &sb[0], g);
                 if (ngauss) sd_cuda_acc_add(&t[1], &sb[1], g);
             }
-            if (mu && *mu != 0.0 && m.vid[v] == 0) sd_cuda_acc_add(&t[0], &sb[0], *mu * *v0);
         }
     }
     sd_cuda_red_end(sb, t, n, acc);
@@ -77,7 +75,7 @@ __global__ void gather_kernel(sd_mpart m, const double *fs, double *grad, int64_
 }
 
 __global__ void owned_faces_kernel(sd_mpart m, const double *x, int64_t sx, face_slots s, double gamma, double p,
-                                   const double *mu, sd_acc *acc)
+                                   sd_acc *acc)
 {
     __shared__ sd_cuda_bacc sb[3];
     sd_cuda_tacc t[3];
@@ -92,16 +90,26 @@ __global__ void owned_faces_kernel(sd_mpart m, const double *x, int64_t sx, face
             const int e = s.energy;
             sd_cuda_acc_add(&t[e], &sb[e], gamma * A);
             sd_cuda_acc_add(&t[e], &sb[e], -p * V);
-            if (mu && *mu != 0.0) sd_cuda_acc_add(&t[e], &sb[e], -*mu * V);
         }
     }
     sd_cuda_red_end(sb, t, s.n, acc);
 }
 
-__global__ void trial_position_kernel(sd_mpart m, const double *x, int64_t sx, const double *d, int64_t sd,
-                                      const double *alpha, int k, double *y)
+/* V_k of the owned faces at x + alpha 2^-k d into acc[0] (one accumulator per launch). */
+__global__ void trial_volume_kernel(sd_mpart m, mb_line l, const double *alpha, int k, sd_acc *acc)
 {
-    FOR_N(v, m.nv_ring1) mb_stage_trial_position(&m, x, sx, d, sd, *alpha, k, y, v);
+    __shared__ sd_cuda_bacc sb[1];
+    sd_cuda_tacc t[1];
+    sd_cuda_red_begin(sb, t, 1);
+    const double step = membrane_trial_step(*alpha, k);
+    FOR_N(f, m.nf_own) sd_cuda_acc_add(&t[0], &sb[0], mb_face_line_volume(&m, &l, step, f));
+    sd_cuda_red_end(sb, t, 1, acc);
+}
+
+__global__ void trial_position_kernel(sd_mpart m, mb_line l, const double *alpha, int k, const double *lam, double *y)
+{
+    const double step = membrane_trial_step(*alpha, k), lk = *lam;
+    FOR_N(v, m.nv_ring1) mb_stage_trial_position(&m, &l, step, lk, y, v);
 }
 
 __global__ void curvature_kernel(sd_mpart m, const double *fs, double *area, double *H, double *normal, int64_t sn)
@@ -144,11 +152,11 @@ static void reduce_dims(int64_t n, dim3 *g, dim3 *b)
 }
 
 static void vertices(const launch &L, const double *fs, double *vs, int64_t vlim, const mb_params &p, int ngauss,
-                     const double *mu, const double *v0, sd_acc *acc)
+                     sd_acc *acc)
 {
     dim3 g, b;
     reduce_dims(vlim, &g, &b);
-    vertex_stage_kernel<<<g, b, 0, L.st>>>(L.a->mesh, fs, vs, vlim, p, p.kappa_G != 0.0, ngauss, mu, v0, acc);
+    vertex_stage_kernel<<<g, b, 0, L.st>>>(L.a->mesh, fs, vs, vlim, p, p.kappa_G != 0.0, ngauss, acc);
     sd_cuda_check(L.what);
 }
 
@@ -168,11 +176,11 @@ static void gradient(const launch &L, const double *vs, double *fs, const mb_gra
 }
 
 static void owned_faces(const launch &L, const double *x, int64_t sx, face_slots s, double gamma, double p,
-                        const double *mu, sd_acc *acc)
+                        sd_acc *acc)
 {
     dim3 g, b;
     reduce_dims(L.a->mesh.nf_own, &g, &b);
-    owned_faces_kernel<<<g, b, 0, L.st>>>(L.a->mesh, x, sx, s, gamma, p, mu, acc);
+    owned_faces_kernel<<<g, b, 0, L.st>>>(L.a->mesh, x, sx, s, gamma, p, acc);
     sd_cuda_check(L.what);
 }
 
@@ -192,7 +200,7 @@ extern "C" void sd_membrane_curvature_cuda(const sd_tile_args *a, void *stream)
 extern "C" void sd_membrane_measure_cuda(const sd_tile_args *a, void *stream)
 {
     const launch L = {a, (cudaStream_t)stream, "membrane.measure"};
-    owned_faces(L, F64(a, 0), a->sc[0], face_slots{0, 1, -1, 2}, 0.0, 0.0, NULL, a->acc);
+    owned_faces(L, F64(a, 0), a->sc[0], face_slots{0, 1, -1, 2}, 0.0, 0.0, a->acc);
 }
 
 extern "C" void sd_membrane_bending_cuda(const sd_tile_args *a, void *stream)
@@ -201,7 +209,7 @@ extern "C" void sd_membrane_bending_cuda(const sd_tile_args *a, void *stream)
     const mb_params p = mb_params_from(a->param, 3);
     double *vs = a->mesh.scratch, *fs = face_scratch(a, MB_VS_SLOTS);
     faces(L, F64(a, 0), a->sc[0], fs, a->mesh.nv_ring1, p.kappa_G != 0.0);
-    vertices(L, fs, vs, a->mesh.nv_ring1, p, 1, NULL, NULL, a->acc);
+    vertices(L, fs, vs, a->mesh.nv_ring1, p, 1, a->acc);
     mb_grad_terms t = {1, 0.0, 0.0, 0};
     gradient(L, vs, fs, t, F64(a, 1), a->sc[1], NULL, 0, 0, NULL);
 }
@@ -212,7 +220,7 @@ extern "C" void sd_membrane_tension_cuda(const sd_tile_args *a, void *stream)
     const double gamma = a->param[0];
     mb_grad_terms t = {0, gamma, 0.0, 0};
     gradient(L, NULL, face_scratch(a, 0), t, F64(a, 1), a->sc[1], NULL, 0, 0, NULL);
-    owned_faces(L, F64(a, 0), a->sc[0], face_slots{-1, -1, 0, 1}, gamma, 0.0, NULL, a->acc);
+    owned_faces(L, F64(a, 0), a->sc[0], face_slots{-1, -1, 0, 1}, gamma, 0.0, a->acc);
 }
 
 extern "C" void sd_membrane_volume_cuda(const sd_tile_args *a, void *stream)
@@ -220,7 +228,7 @@ extern "C" void sd_membrane_volume_cuda(const sd_tile_args *a, void *stream)
     const launch L = {a, (cudaStream_t)stream, "membrane.volume"};
     mb_grad_terms t = {0, 0.0, 0.0, 1};
     gradient(L, NULL, face_scratch(a, 0), t, NULL, 0, F64(a, 1), a->sc[1], 1, &a->acc[1]);
-    owned_faces(L, F64(a, 0), a->sc[0], face_slots{-1, 0, -1, 1}, 0.0, 0.0, NULL, a->acc);
+    owned_faces(L, F64(a, 0), a->sc[0], face_slots{-1, 0, -1, 1}, 0.0, 0.0, a->acc);
 }
 
 extern "C" void sd_membrane_energy_cuda(const sd_tile_args *a, void *stream)
@@ -229,27 +237,39 @@ extern "C" void sd_membrane_energy_cuda(const sd_tile_args *a, void *stream)
     const mb_params p = mb_params_from(a->param, 5);
     double *vs = a->mesh.scratch, *fs = face_scratch(a, MB_VS_SLOTS);
     faces(L, F64(a, 0), a->sc[0], fs, a->mesh.nv_ring1, p.kappa_G != 0.0);
-    vertices(L, fs, vs, a->mesh.nv_ring1, p, 0, NULL, NULL, a->acc);
+    vertices(L, fs, vs, a->mesh.nv_ring1, p, 0, a->acc);
     mb_grad_terms t = {1, p.gamma, -p.p, 1};
     gradient(L, vs, fs, t, F64(a, 1), a->sc[1], F64(a, 2), a->sc[2], 2, &a->acc[3]);
-    owned_faces(L, F64(a, 0), a->sc[0], face_slots{1, 2, 0, 3}, p.gamma, p.p, NULL, a->acc);
+    owned_faces(L, F64(a, 0), a->sc[0], face_slots{1, 2, 0, 3}, p.gamma, p.p, a->acc);
+}
+
+extern "C" void sd_membrane_trial_volume_cuda(const sd_tile_args *a, void *stream)
+{
+    const launch L = {a, (cudaStream_t)stream, "membrane.trial_volume"};
+    mb_line l = {F64(a, 0), F64(a, 1), NULL, a->sc[0], a->sc[1], 0};
+    for (int k = 0; k < 4; k++) {
+        dim3 g, b;
+        reduce_dims(a->mesh.nf_own, &g, &b);
+        trial_volume_kernel<<<g, b, 0, L.st>>>(a->mesh, l, F64(a, 2), k, &a->acc[k]);
+        sd_cuda_check(L.what);
+    }
 }
 
 extern "C" void sd_membrane_trial_energy_cuda(const sd_tile_args *a, void *stream)
 {
     const launch L = {a, (cudaStream_t)stream, "membrane.trial_energy"};
     const mb_params p = mb_params_from(a->param, 5);
-    const double *alpha = F64(a, 2), *mu = F64(a, 3), *v0 = F64(a, 4);
+    mb_line l = {F64(a, 0), F64(a, 1), F64(a, 2), a->sc[0], a->sc[1], a->sc[2]};
     double *y = a->mesh.scratch, *fs = face_scratch(a, 3);
     const int64_t nv = a->mesh.nv;
     for (int k = 0; k < 4; k++) {
         dim3 g, b;
         if (dims(a->mesh.nv_ring1, 0, &g, &b)) {
-            trial_position_kernel<<<g, b, 0, L.st>>>(a->mesh, F64(a, 0), a->sc[0], F64(a, 1), a->sc[1], alpha, k, y);
+            trial_position_kernel<<<g, b, 0, L.st>>>(a->mesh, l, F64(a, 3), k, F64(a, 4 + k), y);
             sd_cuda_check(L.what);
         }
         faces(L, y, nv, fs, a->mesh.nv_own, p.kappa_G != 0.0);
-        vertices(L, fs, NULL, a->mesh.nv_own, p, 0, mu, v0, &a->acc[k]);
-        owned_faces(L, y, nv, face_slots{-1, -1, 0, 1}, p.gamma, p.p, mu, &a->acc[k]);
+        vertices(L, fs, NULL, a->mesh.nv_own, p, 0, &a->acc[k]);
+        owned_faces(L, y, nv, face_slots{-1, -1, 0, 1}, p.gamma, p.p, &a->acc[k]);
     }
 }

@@ -16,6 +16,7 @@ void sd_membrane_bending_cpu(const sd_tile_args *a);
 void sd_membrane_tension_cpu(const sd_tile_args *a);
 void sd_membrane_volume_cpu(const sd_tile_args *a);
 void sd_membrane_energy_cpu(const sd_tile_args *a);
+void sd_membrane_trial_volume_cpu(const sd_tile_args *a);
 void sd_membrane_trial_energy_cpu(const sd_tile_args *a);
 
 void sd_membrane_curvature_cuda(const sd_tile_args *a, void *stream);
@@ -24,6 +25,7 @@ void sd_membrane_bending_cuda(const sd_tile_args *a, void *stream);
 void sd_membrane_tension_cuda(const sd_tile_args *a, void *stream);
 void sd_membrane_volume_cuda(const sd_tile_args *a, void *stream);
 void sd_membrane_energy_cuda(const sd_tile_args *a, void *stream);
+void sd_membrane_trial_volume_cuda(const sd_tile_args *a, void *stream);
 void sd_membrane_trial_energy_cuda(const sd_tile_args *a, void *stream);
 
 #ifdef __cplusplus

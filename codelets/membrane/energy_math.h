@@ -1,7 +1,7 @@
 /* energy_math.h - the per-face and per-vertex stages of the membrane energy ops (curvature,
- * measure, bending, tension, volume, energy, trial_energy), SD_HD: energy.c loops over them on the
- * CPU, energy.cu runs one thread per face or vertex. Same stages, same order: bitwise the same
- * results (the corner angles of the Gaussian term excepted: atan2).
+ * measure, bending, tension, volume, energy, trial_volume, trial_energy), SD_HD: energy.c loops
+ * over them on the CPU, energy.cu runs one thread per face or vertex. Same stages, same order:
+ * bitwise the same results (the corner angles of the Gaussian term excepted: atan2).
  *
  * A gradient op runs four stages over a partition (sd_mpart):
  *  1. faces: each local face's corner quantities K^f_k, A^f_k (mixed area), its normal n and
@@ -194,12 +194,33 @@ SD_HD void mb_face_measure(const sd_mpart *m, const double *x, int64_t sc, int64
     *vol = membrane_face_volume(&g);
 }
 
-/* Trial k's position of vertex v into the vertex scratch (slot MB_VS_Y, stride nv). */
-SD_HD void mb_stage_trial_position(const sd_mpart *m, const double *x, int64_t sx, const double *d, int64_t sd,
-                                   double alpha, int k, double *vs, int64_t v)
+/* A line search's data: trial points y = x + a d + lam n (membrane_restored_position). */
+typedef struct mb_line {
+    const double *x, *d, *n; /* positions, search direction, restoring direction (dV/dx at x) */
+    int64_t sx, sd, sn;      /* their component strides */
+} mb_line;
+
+/* The unrestored trial point x + a d of vertex v (membrane.trial_volume; n unused). */
+SD_HD mb_vec mb_line_point(const mb_line *l, double a, int64_t v)
+{
+    double y[3];
+    for (int c = 0; c < 3; c++) y[c] = membrane_line_position(l->x[v + c * l->sx], l->d[v + c * l->sd], a);
+    return mb_v(y[0], y[1], y[2]);
+}
+
+/* Volume term of face f at the unrestored trial points. */
+SD_HD double mb_face_line_volume(const sd_mpart *m, const mb_line *l, double a, int64_t f)
+{
+    return membrane_tri_volume(mb_line_point(l, a, m->tri[3 * f]), mb_line_point(l, a, m->tri[3 * f + 1]),
+                               mb_line_point(l, a, m->tri[3 * f + 2]));
+}
+
+/* The restored trial point y of vertex v into the vertex scratch (slot MB_VS_Y, stride nv). */
+SD_HD void mb_stage_trial_position(const sd_mpart *m, const mb_line *l, double a, double lam, double *vs, int64_t v)
 {
     for (int c = 0; c < 3; c++)
-        vs[(MB_VS_Y + c) * m->nv + v] = membrane_trial_position(x[v + c * sx], d[v + c * sd], alpha, k);
+        vs[(MB_VS_Y + c) * m->nv + v] =
+            membrane_restored_position(l->x[v + c * l->sx], l->d[v + c * l->sd], a, l->n[v + c * l->sn], lam);
 }
 
 #endif

@@ -1,6 +1,6 @@
 /* glue_energy.c - declarations of the membrane energy ops (mesh domains): geometry diagnostics,
  * area/volume, Helfrich bending (+ Gaussian), tension, volume, the minimiser's one-pass energy and
- * the line search's trial energies. Kernels in energy.c / energy.cu, formulas in docs/membrane.md.
+ * the line search's trial volumes and trial energies. Kernels in energy.c / energy.cu, formulas in docs/membrane.md.
  *
  * .cuda_tol: the CUDA kernels call the same SD_HD stages (energy_math.h) in the same order, with
  * + - * / and sqrt only (correctly rounded on both sides, no FMA: -ffp-contract=off, nvcc
@@ -26,6 +26,9 @@
                 .location = SD_MESH_VERTICES, .doc = "vertex positions"}
 #define V_W(nm, nc, d) {.name = nm, .mode = SD_WRITE, .kind = SD_ROLE_FIELD, .ncomp = nc, .dtypes = 1 << SD_F64, \
                         .location = SD_MESH_VERTICES, .doc = d}
+#define D_R_NAMED(nm, d) {.name = nm, .mode = SD_READ, .kind = SD_ROLE_FIELD, .halo = 1, .ncomp = 3, \
+                         .dtypes = 1 << SD_F64, .location = SD_MESH_VERTICES, .doc = d}
+#define D_R(d) D_R_NAMED("d", d)
 #define S_R(nm, d) {.name = nm, .mode = SD_READ, .kind = SD_ROLE_SCALAR, .doc = d}
 #define S_SUM(nm, d) {.name = nm, .mode = SD_WRITE, .kind = SD_ROLE_SCALAR, .reduce = SD_REDUCE_SUM, .doc = d}
 #define S_OPT(nm, d) {.name = nm, .mode = SD_WRITE, .kind = SD_ROLE_SCALAR, .reduce = SD_REDUCE_SUM, .optional = 1, \
@@ -116,18 +119,30 @@ static const sd_codelet energy_codelets[] = {
      .scratch_v = MB_VS_SLOTS,
      .scratch_f = MB_FS_SLOTS,
      .cuda_tol = 1e-9},
+    {.name = "membrane.trial_volume",
+     .doc = "a line search's four unrestored trial volumes in one pass: V_k = V(x + alpha 2^-k d), k = 0..3 "
+            "(exact sums over owned faces; membrane.trial_lambda turns them into the restoring steps)",
+     .domain = SD_ON_MESH,
+     .pattern = SD_REDUCTION,
+     .nroles = 7,
+     .roles = {X_R(1), D_R("search direction"), S_R("alpha", "first trial step"),
+               S_SUM("V0", "volume at x + alpha d"), S_SUM("V1", "at alpha/2"), S_SUM("V2", "at alpha/4"),
+               S_SUM("V3", "at alpha/8")},
+     .cpu = sd_membrane_trial_volume_cpu,
+     CUDA(sd_membrane_trial_volume_cuda)
+     .model = "sd_membrane_trial_volume"},
     {.name = "membrane.trial_energy",
-     .doc = "a line search's four trials in one pass: L_k = E(y_k) - mu (V(y_k) - v0) at y_k = x + alpha 2^-k d, "
-            "k = 0..3 (E as membrane.energy; energy only)",
+     .doc = "a line search's four trials in one pass: L_k = E(y_k) at the volume-restored points "
+            "y_k = x + alpha 2^-k d + lam_k vgrad, k = 0..3 (E as membrane.energy, bitwise its energy at y_k; "
+            "energy only)",
      .domain = SD_ON_MESH,
      .pattern = SD_SCATTER_ADD,
-     .nroles = 9,
-     .roles = {X_R(1),
-               {.name = "d", .mode = SD_READ, .kind = SD_ROLE_FIELD, .halo = 1, .ncomp = 3, .dtypes = 1 << SD_F64,
-                .location = SD_MESH_VERTICES, .doc = "search direction"},
-               S_R("alpha", "first trial step"), S_R("mu", "volume multiplier (0: no constraint)"),
-               S_R("v0", "target volume"), S_SUM("L0", "merit at step alpha"), S_SUM("L1", "merit at alpha/2"),
-               S_SUM("L2", "merit at alpha/4"), S_SUM("L3", "merit at alpha/8")},
+     .nroles = 12,
+     .roles = {X_R(1), D_R("search direction"), D_R_NAMED("vgrad", "dV/dx at x (membrane.energy): the restoring direction"),
+               S_R("alpha", "first trial step"), S_R("lam0", "restoring step of trial 0 (membrane.trial_lambda)"),
+               S_R("lam1", "of trial 1"), S_R("lam2", "of trial 2"), S_R("lam3", "of trial 3"),
+               S_SUM("L0", "energy at step alpha"), S_SUM("L1", "at alpha/2"), S_SUM("L2", "at alpha/4"),
+               S_SUM("L3", "at alpha/8")},
      .nparams = 5,
      .params = {ALL_PARAMS},
      .cpu = sd_membrane_trial_energy_cpu,

@@ -8,8 +8,8 @@
 
 /* .cuda only in a library built with CUDA. .cuda_tol = 0: the CUDA kernels do the same IEEE
  * operations (+ - * /, comparisons) in the same order (nvcc -fmad=false, gcc -ffp-contract=off)
- * and the reductions add the same products exactly, so CPU and CUDA agree bitwise. merit and
- * armijo are ops of scalars only (one task of a few flops): CPU only. */
+ * and the reductions add the same products exactly, so CPU and CUDA agree bitwise. trial_lambda,
+ * armijo and line_init are ops of scalars only (one task of a few flops): CPU only. */
 #ifdef SD_HAVE_CUDA
 #define CUDA(fn) .cuda = fn,
 #else
@@ -24,7 +24,7 @@
 #define SC_RW(nm, d) {.name = nm, .mode = SD_READWRITE, .kind = SD_ROLE_SCALAR, .doc = d}
 #define SC_SUM(nm, d) {.name = nm, .mode = SD_WRITE, .kind = SD_ROLE_SCALAR, .reduce = SD_REDUCE_SUM, .doc = d}
 #define P_FIX                                                                                            \
-    {.name = "fix", .def = 1, .min = 0, .max = 1, .doc = "1: hold the volume at v0 (project out vgrad); 0: free volume"}
+    {.name = "fix", .def = 1, .min = 0, .max = 1, .doc = "1: hold the volume at v0 (project out vgrad, restore the trials); 0: free volume"}
 #define P_TOL                                                                                            \
     {.name = "tol", .def = 1e-6, .min = 0, .max = 1e100,                                               \
      .doc = "converged when |gp| = sqrt(gg) <= tol (the same value in membrane.direction and membrane.armijo)"}
@@ -51,33 +51,6 @@ static const sd_codelet membrane_minimise_codelets[] = {
                  .doc = "first trial step (as membrane.armijo's alpha0)"}},
      .cpu = sd_membrane_line_init_cpu,
      .model = "sd_membrane_line_init"},
-    {.name = "membrane.restore",
-     .doc = "volume restoration (one Newton step): x += ((v0 - volume) / vv) vgrad; no-op when fix = 0, vv = 0 "
-            "or the previous step converged (sqrt(gg) <= tol: steps after convergence change nothing)",
-     .domain = SD_ON_MESH,
-     .pattern = SD_POINTWISE,
-     .nroles = 6,
-     .roles = {VEC("x", SD_READWRITE, "vertex positions"), VEC("vgrad", SD_READ, "volume gradient at x (membrane.volume)"),
-               SC_R("v0", "target volume"), SC_R("volume", "volume at x"), SC_R("vv", "|vgrad|^2"),
-               SC_R("gg", "the previous step's gp . gp (membrane.cg_dots; +inf from membrane.line_init)")},
-     .nparams = 2,
-     .params = {P_FIX, P_TOL},
-     .cpu = sd_membrane_restore_cpu,
-     CUDA(sd_membrane_restore_cuda)
-     .cuda_tol = 0,
-     .model = "sd_membrane_restore"},
-    {.name = "membrane.merit",
-     .doc = "line-search merit: mu = gv / vv (0 when fix = 0 or vv = 0), merit = energy - mu (volume - v0)",
-     .domain = SD_ON_MESH,
-     .pattern = SD_WHOLE,
-     .nroles = 7,
-     .roles = {SC_R("energy", "energy E at x"), SC_R("volume", "volume V at x"), SC_R("v0", "target volume"),
-               SC_R("gv", "g . vgrad"), SC_R("vv", "|vgrad|^2"), SC_W("mu", "volume multiplier"),
-               SC_W("merit", "E - mu (V - v0)")},
-     .nparams = 1,
-     .params = {P_FIX},
-     .cpu = sd_membrane_merit_cpu,
-     .model = "sd_membrane_merit"},
     {.name = "membrane.project",
      .doc = "projected gradient gp = g - mu vgrad, mu = gv / vv (0 when fix = 0 or vv = 0)",
      .domain = SD_ON_MESH,
@@ -120,7 +93,8 @@ static const sd_codelet membrane_minimise_codelets[] = {
      .cuda_tol = 0,
      .model = "sd_membrane_direction"},
     {.name = "membrane.slope",
-     .doc = "the merit's slope along d: s = gp . d (exact sum; s >= 0: not a descent direction)",
+     .doc = "the slope along d: s = gp . d, the energy's along the volume-restored trials (exact sum; s >= 0: "
+            "not a descent direction)",
      .domain = SD_ON_MESH,
      .pattern = SD_REDUCTION,
      .nroles = 3,
@@ -130,17 +104,34 @@ static const sd_codelet membrane_minimise_codelets[] = {
      CUDA(sd_membrane_slope_cuda)
      .cuda_tol = 0,
      .model = "sd_membrane_slope"},
-    {.name = "membrane.armijo",
-     .doc = "backtracking (Armijo) choice of the step among alpha 2^-k, k = 0..3: the first with "
-            "Lk <= merit + c1 alpha 2^-k s; next alpha = alpha grow (k = 0) or alpha 2^-k; none: step 0, "
-            "alpha 2^-4, restart; converged, alpha <= 0 (then alpha = alpha0) or s >= 0: step 0",
+    {.name = "membrane.trial_lambda",
+     .doc = "the line search's volume restorations: lam_k = (v0 - V_k) / vv for the trials k = 0..3 "
+            "(one Newton step along vgrad onto the volume v0; 0 when fix = 0 or vv = 0)",
      .domain = SD_ON_MESH,
      .pattern = SD_WHOLE,
      .nroles = 10,
-     .roles = {SC_R("merit", "merit at x (membrane.merit)"), SC_R("s", "slope gp . d"), SC_R("gg", "gp . gp"),
-               SC_R("L0", "merit at alpha"), SC_R("L1", "merit at alpha/2"), SC_R("L2", "merit at alpha/4"),
-               SC_R("L3", "merit at alpha/8"), SC_RW("alpha", "first trial step (0 in a fresh graph)"),
-               SC_W("step", "accepted step, or 0"), SC_W("restart", "1: the next direction restarts (beta = 0)")},
+     .roles = {SC_R("v0", "target volume"), SC_R("vv", "|vgrad|^2 at x (membrane.energy)"),
+               SC_R("V0", "volume at x + alpha d (membrane.trial_volume)"), SC_R("V1", "at x + alpha/2 d"),
+               SC_R("V2", "at x + alpha/4 d"), SC_R("V3", "at x + alpha/8 d"),
+               SC_W("lam0", "restoring step of trial 0"), SC_W("lam1", "of trial 1"), SC_W("lam2", "of trial 2"),
+               SC_W("lam3", "of trial 3")},
+     .nparams = 1,
+     .params = {P_FIX},
+     .cpu = sd_membrane_trial_lambda_cpu,
+     .model = "sd_membrane_trial_lambda"},
+    {.name = "membrane.armijo",
+     .doc = "backtracking (Armijo) choice of the step among alpha 2^-k, k = 0..3: the first with "
+            "Lk <= merit + c1 alpha 2^-k s; next alpha = alpha grow (k = 0) or alpha 2^-k; none: step 0, "
+            "alpha 2^-4, restart; converged, alpha <= 0 (then alpha = alpha0) or s >= 0: step 0 (k = -1)",
+     .domain = SD_ON_MESH,
+     .pattern = SD_WHOLE,
+     .nroles = 11,
+     .roles = {SC_R("merit", "the value at x the trials must lower (the energy E(x))"), SC_R("s", "slope gp . d"),
+               SC_R("gg", "gp . gp"), SC_R("L0", "trial value at alpha (membrane.trial_energy)"),
+               SC_R("L1", "at alpha/2"), SC_R("L2", "at alpha/4"), SC_R("L3", "at alpha/8"),
+               SC_RW("alpha", "first trial step (0 in a fresh graph)"), SC_W("step", "accepted step, or 0"),
+               SC_W("restart", "1: the next direction restarts (beta = 0)"),
+               SC_W("k", "the accepted trial (0..3), -1 for none")},
      .nparams = 4,
      .params = {{.name = "c1", .def = 1e-4, .min = 0, .max = 0.5, .doc = "sufficient-decrease constant"},
                 {.name = "grow", .def = 2, .min = 1, .max = 1e3, .doc = "alpha's growth after a full step (k = 0)"},
@@ -150,13 +141,16 @@ static const sd_codelet membrane_minimise_codelets[] = {
      .cpu = sd_membrane_armijo_cpu,
      .model = "sd_membrane_armijo"},
     {.name = "membrane.step",
-     .doc = "x = x + step d (membrane_trial_position, as membrane.trial_energy: the accepted state is the "
-            "evaluated trial bitwise); step 0: no-op",
+     .doc = "moves x to the accepted trial: x = x + step d + lam_k vgrad (membrane_restored_position, as "
+            "membrane.trial_energy: the accepted state is the evaluated trial bitwise); k < 0 or step 0: no-op",
      .domain = SD_ON_MESH,
      .pattern = SD_POINTWISE,
-     .nroles = 3,
+     .nroles = 9,
      .roles = {VEC("x", SD_READWRITE, "vertex positions"), VEC("d", SD_READ, "search direction"),
-               SC_R("step", "accepted step (membrane.armijo)")},
+               VEC("vgrad", SD_READ, "dV/dx at x (the trials' restoring direction)"),
+               SC_R("step", "accepted step (membrane.armijo)"), SC_R("k", "accepted trial (membrane.armijo), -1: none"),
+               SC_R("lam0", "restoring step of trial 0 (membrane.trial_lambda)"), SC_R("lam1", "of trial 1"),
+               SC_R("lam2", "of trial 2"), SC_R("lam3", "of trial 3")},
      .cpu = sd_membrane_step_cpu,
      CUDA(sd_membrane_step_cuda)
      .cuda_tol = 0,

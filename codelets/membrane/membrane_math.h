@@ -119,10 +119,8 @@ SD_HD mb_vec membrane_face_cotan(const membrane_face *g, int i)
 SD_HD double membrane_face_angle(const membrane_face *g, int i) { return atan2(g->nn, g->dot[i]); }
 
 /* The face's volume term x0.(x1 x x2)/6 and its gradient (x_j x x_k)/6 at corner i. */
-SD_HD double membrane_face_volume(const membrane_face *g)
-{
-    return mb_dot(g->x[0], mb_cross(g->x[1], g->x[2])) / 6.0;
-}
+SD_HD double membrane_tri_volume(mb_vec a, mb_vec b, mb_vec c) { return mb_dot(a, mb_cross(b, c)) / 6.0; }
+SD_HD double membrane_face_volume(const membrane_face *g) { return membrane_tri_volume(g->x[0], g->x[1], g->x[2]); }
 SD_HD mb_vec membrane_face_volume_grad(const membrane_face *g, int i)
 {
     return mb_scale(1.0 / 6.0, mb_cross(g->x[(i + 1) % 3], g->x[(i + 2) % 3]));
@@ -234,17 +232,21 @@ SD_HD double membrane_helfrich(mb_vec K, double A, mb_vec N, double kappa, doubl
 }
 
 /* ---- Line-search trial positions -----------------------------------------------------------
- * Trial k of a line search from x along d with first step alpha: y = x + (alpha 2^-k) d. The step
- * alpha 2^-k is exact (halving), and every op evaluating or accepting a trial calls this one
- * function, so an accepted state is bitwise the evaluated one. */
+ * Trial k of a line search from x along d with first step alpha moves x by a = alpha 2^-k along d
+ * (exact: halving) and restores the volume by one Newton step lam_k n along n = dV/dx at x:
+ * y = x + a d + lam n. Every op that evaluates a trial (membrane.trial_energy) or accepts one
+ * (membrane.step) calls membrane_restored_position with the same arguments, so the accepted state
+ * is bitwise the evaluated one; membrane.trial_volume measures the unrestored point x + a d
+ * (membrane_line_position) that lam_k corrects. */
 SD_HD double membrane_trial_step(double alpha, int k)
 {
     for (int i = 0; i < k; i++) alpha *= 0.5;
     return alpha;
 }
-SD_HD double membrane_trial_position(double x, double d, double alpha, int k)
+SD_HD double membrane_line_position(double x, double d, double a) { return x + a * d; }
+SD_HD double membrane_restored_position(double x, double d, double a, double n, double lam)
 {
-    return x + membrane_trial_step(alpha, k) * d;
+    return membrane_line_position(x, d, a) + lam * n;
 }
 
 #endif

@@ -7,20 +7,6 @@
 #define FIELD(a, b) ((double *)(a)->p[b])
 #define SCALAR(a, b) (*(const double *)(a)->p[b])
 
-/* x += c vgrad, c = (v0 - V) / vv (0, or the previous step converged: nothing is written). */
-void sd_membrane_restore_cpu(const sd_tile_args *a)
-{
-    if (membrane_converged(SCALAR(a, 5), a->param[1])) return;
-    const double c = membrane_restore_coef(SCALAR(a, 2), SCALAR(a, 3), SCALAR(a, 4), a->param[0] != 0);
-    if (c == 0) return; /* a true no-op: x + 0 vgrad would turn -0 into +0 */
-    const int64_t n = a->mesh.nv_own;
-    for (int k = 0; k < 3; k++) {
-        double *restrict x = FIELD(a, 0) + k * a->sc[0];
-        const double *restrict g = FIELD(a, 1) + k * a->sc[1];
-        for (int64_t v = 0; v < n; v++) x[v] = membrane_trial_position(x[v], g[v], c, 0);
-    }
-}
-
 /* gp = g - mu vgrad. */
 void sd_membrane_project_cpu(const sd_tile_args *a)
 {
@@ -78,25 +64,27 @@ void sd_membrane_slope_cpu(const sd_tile_args *a)
     }
 }
 
-/* x = x + step d (step 0: nothing is written). */
+/* x = x + step d + lam_k vgrad, the accepted trial's point; k < 0 or step 0: nothing is written. */
 void sd_membrane_step_cpu(const sd_tile_args *a)
 {
-    const double step = SCALAR(a, 2);
-    if (step == 0) return;
+    const double step = SCALAR(a, 3);
+    const int k = membrane_accepted_trial(SCALAR(a, 4));
+    if (k < 0 || step == 0) return;
+    const double lam = SCALAR(a, 5 + k);
     const int64_t n = a->mesh.nv_own;
-    for (int k = 0; k < 3; k++) {
-        double *restrict x = FIELD(a, 0) + k * a->sc[0];
-        const double *restrict d = FIELD(a, 1) + k * a->sc[1];
-        for (int64_t v = 0; v < n; v++) x[v] = membrane_trial_position(x[v], d[v], step, 0);
+    for (int c = 0; c < 3; c++) {
+        double *restrict x = FIELD(a, 0) + c * a->sc[0];
+        const double *restrict d = FIELD(a, 1) + c * a->sc[1];
+        const double *restrict vg = FIELD(a, 2) + c * a->sc[2];
+        for (int64_t v = 0; v < n; v++) x[v] = membrane_restored_position(x[v], d[v], step, vg[v], lam);
     }
 }
 
-/* mu = gv / vv (0 when free), merit = E - mu (V - v0). */
-void sd_membrane_merit_cpu(const sd_tile_args *a)
+/* lam_k = (v0 - V_k) / vv (0 when fix = 0 or vv = 0). */
+void sd_membrane_trial_lambda_cpu(const sd_tile_args *a)
 {
-    const double mu = membrane_mu(SCALAR(a, 3), SCALAR(a, 4), a->param[0] != 0);
-    *(double *)a->p[5] = mu;
-    *(double *)a->p[6] = membrane_merit(SCALAR(a, 0), SCALAR(a, 1), SCALAR(a, 2), mu);
+    for (int k = 0; k < MEMBRANE_ARMIJO_TRIALS; k++)
+        *(double *)a->p[6 + k] = membrane_restore_coef(SCALAR(a, 0), SCALAR(a, 2 + k), SCALAR(a, 1), a->param[0] != 0);
 }
 
 void sd_membrane_armijo_cpu(const sd_tile_args *a)
@@ -109,6 +97,7 @@ void sd_membrane_armijo_cpu(const sd_tile_args *a)
     *(double *)a->p[7] = o.alpha;
     *(double *)a->p[8] = o.step;
     *(double *)a->p[9] = o.restart;
+    *(double *)a->p[10] = o.k;
 }
 
 /* d = 0, gprev = 0 (a fresh search: the first direction is -gp). */

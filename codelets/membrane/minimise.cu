@@ -1,9 +1,9 @@
 /* minimise.cu - CUDA versions of the membrane minimiser's vertex ops (minimise.c): indexing,
  * launches and reductions only; the per-vertex math is minimise_math.h's, the same as the CPU's.
  * Scalar read roles are device pointers: each thread reads them and computes the op's coefficient
- * (mu, c, beta) with the CPU's function, so the bits agree. The reductions fold the same products
- * as the CPU loops exactly (kernel_cuda.cuh): their partials equal the CPU's after normalisation.
- * Only the owned vertices [0, nv_own) are touched. */
+ * (mu, beta, the accepted trial) with the CPU's function, so the bits agree. The reductions fold
+ * the same products as the CPU loops exactly (kernel_cuda.cuh): their partials equal the CPU's
+ * after normalisation. Only the owned vertices [0, nv_own) are touched. */
 #include "stardag/kernel_cuda.cuh"
 #include "minimise_kernels.h"
 #include "minimise_math.h"
@@ -15,15 +15,6 @@ namespace {
 
 __device__ __forceinline__ double *vec(const sd_tile_args &a, int b, int k) { return (double *)a.p[b] + k * a.sc[b]; }
 __device__ __forceinline__ double scalar(const sd_tile_args &a, int b) { return *(const double *)a.p[b]; }
-
-__global__ void restore_kernel(const sd_tile_args a)
-{
-    if (membrane_converged(scalar(a, 5), a.param[1])) return;
-    const double c = membrane_restore_coef(scalar(a, 2), scalar(a, 3), scalar(a, 4), a.param[0] != 0);
-    if (c == 0) return; /* the CPU writes nothing either */
-    FOR_N(v, a.mesh.nv_own)
-    for (int k = 0; k < 3; k++) vec(a, 0, k)[v] = membrane_trial_position(vec(a, 0, k)[v], vec(a, 1, k)[v], c, 0);
-}
 
 __global__ void project_kernel(const sd_tile_args a)
 {
@@ -47,10 +38,13 @@ __global__ void direction_kernel(const sd_tile_args a)
 
 __global__ void step_kernel(const sd_tile_args a)
 {
-    const double step = scalar(a, 2);
-    if (step == 0) return;
+    const double step = scalar(a, 3);
+    const int k = membrane_accepted_trial(scalar(a, 4));
+    if (k < 0 || step == 0) return;
+    const double lam = scalar(a, 5 + k);
     FOR_N(v, a.mesh.nv_own)
-    for (int k = 0; k < 3; k++) vec(a, 0, k)[v] = membrane_trial_position(vec(a, 0, k)[v], vec(a, 1, k)[v], step, 0);
+    for (int c = 0; c < 3; c++)
+        vec(a, 0, c)[v] = membrane_restored_position(vec(a, 0, c)[v], vec(a, 1, c)[v], step, vec(a, 2, c)[v], lam);
 }
 
 __global__ void cg_reset_kernel(const sd_tile_args a)
@@ -98,10 +92,6 @@ template <int R> void launch_dots(const sd_tile_args *a, void *stream, const cha
 
 } // namespace
 
-extern "C" void sd_membrane_restore_cuda(const sd_tile_args *a, void *stream)
-{
-    launch_pointwise(restore_kernel, a, stream, "membrane.restore");
-}
 extern "C" void sd_membrane_project_cuda(const sd_tile_args *a, void *stream)
 {
     launch_pointwise(project_kernel, a, stream, "membrane.project");

@@ -3,7 +3,7 @@
  * field roles are 3-component f64 vertex fields, component c of local vertex v at p[v + c*sc];
  * a POINTWISE or REDUCTION op touches the owned vertices [0, mesh.nv_own) only; scalar read
  * roles point at one double (a device pointer in a CUDA task); a reduction's scalars are its
- * acc[] partials, in role order; the whole ops (merit, armijo) read and write every scalar
+ * acc[] partials, in role order; the whole ops (trial_lambda, armijo) read and write every scalar
  * through p[] (host). */
 #ifndef SD_MEMBRANE_MINIMISE_KERNELS_H
 #define SD_MEMBRANE_MINIMISE_KERNELS_H
@@ -13,8 +13,6 @@
 extern "C" {
 #endif
 
-/* Slots: x(rw) vgrad v0 volume vv gg; params fix, tol. */
-void sd_membrane_restore_cpu(const sd_tile_args *a);
 /* Slots: g vgrad gv vv gp(w); param fix. */
 void sd_membrane_project_cpu(const sd_tile_args *a);
 /* Slots: gp gprev; acc gg gq qq. */
@@ -23,11 +21,11 @@ void sd_membrane_cg_dots_cpu(const sd_tile_args *a);
 void sd_membrane_direction_cpu(const sd_tile_args *a);
 /* Slots: gp d; acc s. */
 void sd_membrane_slope_cpu(const sd_tile_args *a);
-/* Slots: x(rw) d step. */
+/* Slots: x(rw) d vgrad step k lam0 lam1 lam2 lam3. */
 void sd_membrane_step_cpu(const sd_tile_args *a);
-/* Slots: energy volume v0 gv vv mu(w) merit(w); param fix. */
-void sd_membrane_merit_cpu(const sd_tile_args *a);
-/* Slots: merit s gg L0 L1 L2 L3 alpha(rw) step(w) restart(w); params c1, grow, alpha0, tol. */
+/* Slots: v0 vv V0 V1 V2 V3 lam0(w) lam1(w) lam2(w) lam3(w); param fix. */
+void sd_membrane_trial_lambda_cpu(const sd_tile_args *a);
+/* Slots: merit s gg L0 L1 L2 L3 alpha(rw) step(w) restart(w) k(w); params c1, grow, alpha0, tol. */
 void sd_membrane_armijo_cpu(const sd_tile_args *a);
 /* Slots: d(w) gprev(w). */
 void sd_membrane_cg_reset_cpu(const sd_tile_args *a);
@@ -36,7 +34,6 @@ void sd_membrane_line_init_cpu(const sd_tile_args *a);
 
 /* CUDA twins (minimise.cu): a->p[] and a->acc are device pointers, stream a cudaStream_t.
  * Linked into the library only when it is built with CUDA (SD_HAVE_CUDA). */
-void sd_membrane_restore_cuda(const sd_tile_args *a, void *stream);
 void sd_membrane_project_cuda(const sd_tile_args *a, void *stream);
 void sd_membrane_cg_dots_cuda(const sd_tile_args *a, void *stream);
 void sd_membrane_direction_cuda(const sd_tile_args *a, void *stream);

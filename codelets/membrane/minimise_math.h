@@ -4,18 +4,20 @@
  * CUDA give the same bits (gcc -ffp-contract=off, nvcc -fmad=false).
  *
  * One iteration (one graph step) runs, in this order (docs/membrane-minimise.md):
- * (after membrane.cg_reset and membrane.line_init at init)
- *   membrane.volume -> membrane.restore -> membrane.energy -> membrane.merit -> membrane.project
- *   -> membrane.cg_dots -> membrane.direction -> membrane.slope -> membrane.trial_energy
+ * (after membrane.measure (v0), membrane.cg_reset and membrane.line_init at init)
+ *   membrane.energy -> membrane.project -> membrane.cg_dots -> membrane.direction
+ *   -> membrane.slope -> membrane.trial_volume -> membrane.trial_lambda -> membrane.trial_energy
  *   -> membrane.armijo -> membrane.step
- * The merit of a state x is L(x) = E(x) - mu (V(x) - v0), mu = gv / vv frozen at the current x,
- * so that grad L = g - mu vgrad = gp (the projected gradient) and s = gp . d is L's slope along d. */
+ * Each trial point is restored onto the volume by one Newton step along vgrad (taken at x):
+ * y_k = x + a_k d + lam_k vgrad, lam_k = (v0 - V(x + a_k d)) / vv, and the line search compares
+ * the energy itself: E(y(a)) has slope gp . d = s at a = 0 (with gp = g - mu vgrad,
+ * mu = gv / vv), and the accepted trial is bitwise the next state, so E never increases. */
 #ifndef SD_MEMBRANE_MINIMISE_MATH_H
 #define SD_MEMBRANE_MINIMISE_MATH_H
 
 #include <math.h>
 #include "stardag/kernel.h"
-#include "membrane_math.h" /* membrane_trial_step, membrane_trial_position: shared with trial_energy */
+#include "membrane_math.h" /* membrane_trial_step, membrane_restored_position: shared with trial_energy */
 
 /* Trial steps the line search evaluates (membrane.trial_energy's L0..L3 at alpha 2^-k). */
 #define MEMBRANE_ARMIJO_TRIALS 4
@@ -24,14 +26,8 @@
  * volume is free (fix = 0) or vgrad vanishes (vv = 0, or not a number). */
 SD_HD double membrane_mu(double gv, double vv, int fix) { return fix && vv > 0 ? gv / vv : 0.0; }
 
-/* The merit the line search compares: L = E - mu (V - v0). */
-SD_HD double membrane_merit(double energy, double volume, double v0, double mu)
-{
-    return energy - mu * (volume - v0);
-}
-
-/* Volume restoration: one Newton step along vgrad, x += c vgrad, c = (v0 - V) / vv (0: no-op,
- * when the volume is free, vgrad vanishes or c is not a number). */
+/* Volume restoration of a trial point (membrane.trial_lambda): one Newton step along vgrad,
+ * y += c vgrad, c = (v0 - V) / vv; 0 when the volume is free, vgrad vanishes or c is not a number. */
 SD_HD double membrane_restore_coef(double v0, double volume, double vv, int fix)
 {
     if (!fix || !(vv > 0)) return 0.0;
@@ -39,10 +35,19 @@ SD_HD double membrane_restore_coef(double v0, double volume, double vv, int fix)
     return c == c ? c : 0.0;
 }
 
-/* Positions move only through membrane_math.h's membrane_trial_position(x, d, alpha, k) =
- * x + membrane_trial_step(alpha, k) d, the function membrane.trial_energy evaluates its trials with:
- * membrane.step calls it with (step, 0), and step = membrane_trial_step(alpha, k) exactly, so the
- * accepted state is bitwise the evaluated trial; membrane.restore with (c, 0) along vgrad. */
+/* Positions move only through membrane_math.h's membrane_restored_position(x, d, a, vgrad, lam),
+ * the function membrane.trial_energy evaluates its trials with: membrane.step calls it with
+ * a = step = membrane_trial_step(alpha, k) (armijo's, exactly the trial's) and lam = lam_k of the
+ * accepted k, so the accepted state is bitwise the evaluated trial. */
+
+/* membrane.armijo's k (a double scalar) as an index into lam0..lam3; -1 for none (k = -1, or
+ * anything that is not 0, 1, 2 or 3: membrane.step then moves nothing). */
+SD_HD int membrane_accepted_trial(double k)
+{
+    for (int i = 0; i < MEMBRANE_ARMIJO_TRIALS; i++)
+        if (k == i) return i;
+    return -1;
+}
 
 /* Projected gradient component: gp = g - mu vgrad. */
 SD_HD double membrane_project(double g, double vgrad, double mu) { return g - mu * vgrad; }
@@ -71,10 +76,10 @@ SD_HD double membrane_cg_direction(double gp, double d, double beta) { return be
 
 /* ---- the Armijo decision (membrane.armijo, one task per step) -------------------------------- */
 typedef struct membrane_armijo_in {
-    double merit;                      /* L(x) (membrane.merit) */
+    double merit;                      /* E(x) (membrane.energy) */
     double slope;                      /* s = gp . d (membrane.slope) */
     double gg;                         /* gp . gp (membrane.cg_dots) */
-    double trial[MEMBRANE_ARMIJO_TRIALS]; /* L at x + alpha 2^-k d (membrane.trial_energy) */
+    double trial[MEMBRANE_ARMIJO_TRIALS]; /* E at the restored trial k (membrane.trial_energy) */
     double alpha;                      /* the first trial step of this step's trials */
     double c1, grow, alpha0, tol;      /* parameters */
 } membrane_armijo_in;
