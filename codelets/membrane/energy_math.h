@@ -61,12 +61,14 @@ SD_HD void mb_stage_face(const sd_mpart *m, const double *x, int64_t sc, double 
     const int64_t nf = m->nf;
     membrane_face g;
     membrane_face_load(&g, m->tri, f, x, sc);
+    double am[3];
+    membrane_face_mixed_areas(&g, am);
     for (int k = 0; k < 3; k++) {
         const mb_vec K = membrane_face_cotan(&g, k);
         fs[(MB_FS_K + 3 * k) * nf + f] = K.x;
         fs[(MB_FS_K + 3 * k + 1) * nf + f] = K.y;
         fs[(MB_FS_K + 3 * k + 2) * nf + f] = K.z;
-        fs[(MB_FS_AM + k) * nf + f] = membrane_face_mixed_area(&g, k);
+        fs[(MB_FS_AM + k) * nf + f] = am[k];
         if (angles) fs[(MB_FS_ANG + k) * nf + f] = membrane_face_angle(&g, k);
     }
     fs[MB_FS_N * nf + f] = g.n.x;
@@ -94,17 +96,6 @@ SD_HD double mb_gather_corner(const sd_mpart *m, const double *fs, int slot, int
         s += fs[(slot + m->corner[q] % 3) * m->nf + m->corner[q] / 3];
     return s;
 }
-/* ... of a per-face 3-vector at slot (the area-weighted normal: sum of n_f = 2 A_f nhat_f) */
-SD_HD mb_vec mb_gather_face_vec(const sd_mpart *m, const double *fs, int slot, int64_t v)
-{
-    const int64_t nf = m->nf;
-    mb_vec s = mb_zero();
-    for (int64_t q = m->cstart[v]; q < m->cstart[v + 1]; q++) {
-        const int64_t f = m->corner[q] / 3;
-        s = mb_add(s, mb_v(fs[slot * nf + f], fs[(slot + 1) * nf + f], fs[(slot + 2) * nf + f]));
-    }
-    return s;
-}
 
 /* What stage 2 gathers at a vertex. */
 typedef struct mb_vertex {
@@ -113,12 +104,19 @@ typedef struct mb_vertex {
     mb_vec N;   /* area-weighted normal (not normalised) */
 } mb_vertex;
 
+/* One pass over the corners (each sum still in corner-list order: the same bits as three gathers). */
 SD_HD mb_vertex mb_gather_vertex(const sd_mpart *m, const double *fs, int64_t v)
 {
+    const int64_t nf = m->nf;
     mb_vertex r;
-    r.K = mb_gather_corner_vec(m, fs, MB_FS_K, v);
-    r.A = mb_gather_corner(m, fs, MB_FS_AM, v);
-    r.N = mb_gather_face_vec(m, fs, MB_FS_N, v);
+    r.K = mb_zero(), r.A = 0.0, r.N = mb_zero();
+    for (int64_t q = m->cstart[v]; q < m->cstart[v + 1]; q++) {
+        const int64_t f = m->corner[q] / 3;
+        const int k = m->corner[q] % 3, b = MB_FS_K + 3 * k;
+        r.K = mb_add(r.K, mb_v(fs[b * nf + f], fs[(b + 1) * nf + f], fs[(b + 2) * nf + f]));
+        r.A += fs[(MB_FS_AM + k) * nf + f];
+        r.N = mb_add(r.N, mb_v(fs[MB_FS_N * nf + f], fs[(MB_FS_N + 1) * nf + f], fs[(MB_FS_N + 2) * nf + f]));
+    }
     return r;
 }
 
