@@ -16,8 +16,8 @@
  * terms folded exactly (sd_acc): per owned vertex (bending, Gaussian) and per owned face (area,
  * volume), so they do not depend on the partition.
  *
- * Scratch is SoA: slot s of face f at fs[s*nf + f], of vertex v at vs[s*nv + v]
- * (fs = mesh.scratch + scratch_v * nv). */
+ * Scratch: slot s of face f at fs[MB_FS_AT(f, s)] (AoS, MB_FS_SLOTS per face), of vertex v at
+ * vs[s*nv + v] (SoA) (fs = mesh.scratch + scratch_v * nv). */
 #ifndef SD_MEMBRANE_ENERGY_MATH_H
 #define SD_MEMBRANE_ENERGY_MATH_H
 
@@ -30,6 +30,9 @@ enum { MB_FS_K = 0 /* 9: corner k component c at MB_FS_K + 3k + c */, MB_FS_AM =
        MB_FS_ANG = 15 /* 3 */, MB_FS_GEOM = 15 /* slots without angles */, MB_FS_SLOTS = 18 };
 /* face scratch, stage 3 (overwrites stage 1's) */
 enum { MB_FS_G = 0 /* 9: dE/dx of corner k, component c at 3k + c */, MB_FS_VG = 9 /* 9: dV_f/dx */ };
+/* Face scratch is AoS: slot s of face f at fs[MB_FS_AT(f, s)] (a corner's gather reads one face's
+ * slots from one or two cache lines; SoA read each slot from its own line). */
+#define MB_FS_AT(f, s) ((f) * (int64_t)MB_FS_SLOTS + (s))
 /* vertex scratch, stage 2: dE/dK_v (3), dE/dA_v (1); trial positions y (3) */
 enum { MB_VS_GK = 0, MB_VS_GA = 3, MB_VS_SLOTS = 4, MB_VS_Y = 0 };
 
@@ -58,31 +61,31 @@ SD_HD int mb_face_touches(const sd_mpart *m, int64_t f, int64_t lim)
 /* Stage 1 for face f (positions x with component stride sc). */
 SD_HD void mb_stage_face(const sd_mpart *m, const double *x, int64_t sc, double *fs, int64_t f, int angles)
 {
-    const int64_t nf = m->nf;
     membrane_face g;
     membrane_face_load(&g, m->tri, f, x, sc);
+    double am[3];
+    membrane_face_mixed_areas(&g, am);
     for (int k = 0; k < 3; k++) {
         const mb_vec K = membrane_face_cotan(&g, k);
-        fs[(MB_FS_K + 3 * k) * nf + f] = K.x;
-        fs[(MB_FS_K + 3 * k + 1) * nf + f] = K.y;
-        fs[(MB_FS_K + 3 * k + 2) * nf + f] = K.z;
-        fs[(MB_FS_AM + k) * nf + f] = membrane_face_mixed_area(&g, k);
-        if (angles) fs[(MB_FS_ANG + k) * nf + f] = membrane_face_angle(&g, k);
+        fs[MB_FS_AT(f, MB_FS_K + 3 * k)] = K.x;
+        fs[MB_FS_AT(f, MB_FS_K + 3 * k + 1)] = K.y;
+        fs[MB_FS_AT(f, MB_FS_K + 3 * k + 2)] = K.z;
+        fs[MB_FS_AT(f, MB_FS_AM + k)] = am[k];
+        if (angles) fs[MB_FS_AT(f, MB_FS_ANG + k)] = membrane_face_angle(&g, k);
     }
-    fs[MB_FS_N * nf + f] = g.n.x;
-    fs[(MB_FS_N + 1) * nf + f] = g.n.y;
-    fs[(MB_FS_N + 2) * nf + f] = g.n.z;
+    fs[MB_FS_AT(f, MB_FS_N)] = g.n.x;
+    fs[MB_FS_AT(f, MB_FS_N + 1)] = g.n.y;
+    fs[MB_FS_AT(f, MB_FS_N + 2)] = g.n.z;
 }
 
 /* Sum over vertex v's corners (corner-list order) of a per-corner 3-vector at slot + 3k. */
 SD_HD mb_vec mb_gather_corner_vec(const sd_mpart *m, const double *fs, int slot, int64_t v)
 {
-    const int64_t nf = m->nf;
     mb_vec s = mb_zero();
     for (int64_t q = m->cstart[v]; q < m->cstart[v + 1]; q++) {
         const int64_t f = m->corner[q] / 3;
         const int b = slot + 3 * (m->corner[q] % 3);
-        s = mb_add(s, mb_v(fs[b * nf + f], fs[(b + 1) * nf + f], fs[(b + 2) * nf + f]));
+        s = mb_add(s, mb_v(fs[MB_FS_AT(f, b)], fs[MB_FS_AT(f, b + 1)], fs[MB_FS_AT(f, b + 2)]));
     }
     return s;
 }
@@ -91,18 +94,7 @@ SD_HD double mb_gather_corner(const sd_mpart *m, const double *fs, int slot, int
 {
     double s = 0.0;
     for (int64_t q = m->cstart[v]; q < m->cstart[v + 1]; q++)
-        s += fs[(slot + m->corner[q] % 3) * m->nf + m->corner[q] / 3];
-    return s;
-}
-/* ... of a per-face 3-vector at slot (the area-weighted normal: sum of n_f = 2 A_f nhat_f) */
-SD_HD mb_vec mb_gather_face_vec(const sd_mpart *m, const double *fs, int slot, int64_t v)
-{
-    const int64_t nf = m->nf;
-    mb_vec s = mb_zero();
-    for (int64_t q = m->cstart[v]; q < m->cstart[v + 1]; q++) {
-        const int64_t f = m->corner[q] / 3;
-        s = mb_add(s, mb_v(fs[slot * nf + f], fs[(slot + 1) * nf + f], fs[(slot + 2) * nf + f]));
-    }
+        s += fs[MB_FS_AT(m->corner[q] / 3, slot + m->corner[q] % 3)];
     return s;
 }
 
@@ -113,12 +105,18 @@ typedef struct mb_vertex {
     mb_vec N;   /* area-weighted normal (not normalised) */
 } mb_vertex;
 
+/* One pass over the corners (each sum still in corner-list order: the same bits as three gathers). */
 SD_HD mb_vertex mb_gather_vertex(const sd_mpart *m, const double *fs, int64_t v)
 {
     mb_vertex r;
-    r.K = mb_gather_corner_vec(m, fs, MB_FS_K, v);
-    r.A = mb_gather_corner(m, fs, MB_FS_AM, v);
-    r.N = mb_gather_face_vec(m, fs, MB_FS_N, v);
+    r.K = mb_zero(), r.A = 0.0, r.N = mb_zero();
+    for (int64_t q = m->cstart[v]; q < m->cstart[v + 1]; q++) {
+        const int64_t f = m->corner[q] / 3;
+        const int k = m->corner[q] % 3, b = MB_FS_K + 3 * k;
+        r.K = mb_add(r.K, mb_v(fs[MB_FS_AT(f, b)], fs[MB_FS_AT(f, b + 1)], fs[MB_FS_AT(f, b + 2)]));
+        r.A += fs[MB_FS_AT(f, MB_FS_AM + k)];
+        r.N = mb_add(r.N, mb_v(fs[MB_FS_AT(f, MB_FS_N)], fs[MB_FS_AT(f, MB_FS_N + 1)], fs[MB_FS_AT(f, MB_FS_N + 2)]));
+    }
     return r;
 }
 
@@ -157,7 +155,7 @@ typedef struct mb_grad_terms {
 SD_HD void mb_stage_face_grad(const sd_mpart *m, const double *x, int64_t sc, const double *vs, double *fs,
                               int64_t f, const mb_grad_terms *t)
 {
-    const int64_t nf = m->nf, nv = m->nv;
+    const int64_t nv = m->nv;
     membrane_face g;
     membrane_face_load(&g, m->tri, f, x, sc);
     membrane_face_adj adj;
@@ -173,14 +171,14 @@ SD_HD void mb_stage_face_grad(const sd_mpart *m, const double *x, int64_t sc, co
     mb_vec out[3];
     membrane_face_vjp(&g, &adj, out);
     for (int k = 0; k < 3; k++) {
-        fs[(MB_FS_G + 3 * k) * nf + f] = out[k].x;
-        fs[(MB_FS_G + 3 * k + 1) * nf + f] = out[k].y;
-        fs[(MB_FS_G + 3 * k + 2) * nf + f] = out[k].z;
+        fs[MB_FS_AT(f, MB_FS_G + 3 * k)] = out[k].x;
+        fs[MB_FS_AT(f, MB_FS_G + 3 * k + 1)] = out[k].y;
+        fs[MB_FS_AT(f, MB_FS_G + 3 * k + 2)] = out[k].z;
         if (t->vgrad) {
             const mb_vec w = membrane_face_volume_grad(&g, k);
-            fs[(MB_FS_VG + 3 * k) * nf + f] = w.x;
-            fs[(MB_FS_VG + 3 * k + 1) * nf + f] = w.y;
-            fs[(MB_FS_VG + 3 * k + 2) * nf + f] = w.z;
+            fs[MB_FS_AT(f, MB_FS_VG + 3 * k)] = w.x;
+            fs[MB_FS_AT(f, MB_FS_VG + 3 * k + 1)] = w.y;
+            fs[MB_FS_AT(f, MB_FS_VG + 3 * k + 2)] = w.z;
         }
     }
 }

@@ -53,7 +53,7 @@ static const sd_codelet energy_codelets[] = {
      .cpu = sd_membrane_curvature_cpu,
      CUDA(sd_membrane_curvature_cuda)
      .model = "sd_membrane_curvature",
-     .scratch_f = MB_FS_GEOM},
+     .scratch_f = MB_FS_SLOTS}, /* AoS stride (energy_math.h) */
     {.name = "membrane.measure",
      .doc = "total area sum_f A_f and enclosed volume sum_f x0.(x1 x x2)/6 (exact sums over owned faces)",
      .domain = SD_ON_MESH,

@@ -106,6 +106,17 @@ SD_HD double membrane_face_mixed_area(const membrane_face *g, int i)
     return 0.125 * (membrane_face_edge2(g, k) * g->cot[k] + membrane_face_edge2(g, j) * g->cot[j]);
 }
 
+/* The three mixed areas at once (one obtuse test): am[i] = membrane_face_mixed_area(g, i) bitwise. */
+SD_HD void membrane_face_mixed_areas(const membrane_face *g, double am[3])
+{
+    const int o = membrane_face_obtuse(g);
+    for (int i = 0; i < 3; i++) {
+        const int j = (i + 1) % 3, k = (i + 2) % 3;
+        am[i] = o >= 0 ? (o == i ? 0.5 * g->area : 0.25 * g->area)
+                       : 0.125 * (membrane_face_edge2(g, k) * g->cot[k] + membrane_face_edge2(g, j) * g->cot[j]);
+    }
+}
+
 /* The face's part of the cotangent Laplacian at corner i. */
 SD_HD mb_vec membrane_face_cotan(const membrane_face *g, int i)
 {
@@ -135,8 +146,9 @@ SD_HD mb_vec membrane_face_area_grad(const membrane_face *g, int i)
 
 /* Adds sum_i gc[i] d cot_i / dx_m to out[m]. With D_i = (x_j-x_i).(x_k-x_i), cot_i = D_i/|n|:
  * d cot_i = dD_i/|n| - cot_i d|n|/|n|, d|n|/dx_m = 2 dA_f/dx_m; dD_i/dx_i = 2x_i - x_j - x_k,
- * dD_i/dx_j = x_k - x_i, dD_i/dx_k = x_j - x_i. */
-SD_HD void membrane_face_cot_vjp(const membrane_face *g, const double gc[3], mb_vec out[3])
+ * dD_i/dx_j = x_k - x_i, dD_i/dx_k = x_j - x_i. ag[m] = membrane_face_area_grad(g, m), given because
+ * the face VJP needs them twice. */
+SD_HD void membrane_face_cot_vjp(const membrane_face *g, const double gc[3], const mb_vec ag[3], mb_vec out[3])
 {
     const double inv = 1.0 / g->nn;
     double s = 0.0; /* sum_i gc_i cot_i */
@@ -149,7 +161,7 @@ SD_HD void membrane_face_cot_vjp(const membrane_face *g, const double gc[3], mb_
         out[k] = mb_axpy(out[k], c, u);
         s += gc[i] * g->cot[i];
     }
-    for (int m = 0; m < 3; m++) out[m] = mb_axpy(out[m], -2.0 * s * inv, membrane_face_area_grad(g, m));
+    for (int m = 0; m < 3; m++) out[m] = mb_axpy(out[m], -2.0 * s * inv, ag[m]);
 }
 
 /* Adjoints of a face's outputs: dE/dK^f_i, dE/dA^f_i (mixed areas), dE/dA_f, dE/dV_f. */
@@ -194,9 +206,11 @@ SD_HD void membrane_face_vjp(const membrane_face *g, const membrane_face_adj *a,
     }
     if (o >= 0)
         for (int i = 0; i < 3; i++) garea += (i == o ? 0.5 : 0.25) * a->Am[i];
-    membrane_face_cot_vjp(g, gc, out);
+    mb_vec ag[3];
+    for (int m = 0; m < 3; m++) ag[m] = membrane_face_area_grad(g, m);
+    membrane_face_cot_vjp(g, gc, ag, out);
     for (int m = 0; m < 3; m++) {
-        out[m] = mb_axpy(out[m], garea, membrane_face_area_grad(g, m));
+        out[m] = mb_axpy(out[m], garea, ag[m]);
         if (a->vol != 0.0) out[m] = mb_axpy(out[m], a->vol, membrane_face_volume_grad(g, m));
     }
 }
