@@ -79,4 +79,22 @@ t "the energy falls (first $(head -n 1 e.col), last $(tail -n 1 e.col))" \
 t "the volume stays at v0 (max |V - v0|/v0 $(awk 'NR == 1 { v0 = $1 } { d = ($1 - v0) / v0; if (d < 0) d = -d; if (d > m) m = d } END { printf "%.2g", m }' v.col) < 1e-4)" \
   awk 'NR == 1 { v0 = $1 } { d = ($1 - v0) / v0; if (d < 0) d = -d; if (d > m) m = d } END { exit !(NR == 300 && m < 1e-4) }' v.col
 t "most steps are accepted ($(awk '$1 != 0' s.col | wc -l) of 300)" test "$(awk '$1 != 0' s.col | wc -l)" -gt 150
+# the whole minimisation at level 3: it stops at |gp| < tol (run.until), the ellipsoid has become a
+# sphere (max/min radius about the centroid 1.625 -> < 1.02) and the energy is the sphere's 8 pi to 1%
+radii() { # radii FILE DATASET: max/min distance of the vertices from their centroid
+  h5dump -A 0 -m %.17g -y -w 0 -d "$2" "$1" | sed -n '/DATA {/,/}/p' | sed '1d;$d' | tr ',' '\n' | sed 's/ //g;/^$/d' |
+    awk '{ v[NR] = $1 } END { n = NR / 3; for (i = 1; i <= n; i++) { cx += v[i]; cy += v[i + n]; cz += v[i + 2 * n] }
+      cx /= n; cy /= n; cz /= n; mn = 1e300
+      for (i = 1; i <= n; i++) { r = sqrt((v[i] - cx) ^ 2 + (v[i + n] - cy) ^ 2 + (v[i + 2 * n] - cz) ^ 2); if (r < mn) mn = r; if (r > mx) mx = r }
+      printf "%.6f\n", mx / mn }'
+}
+mkdir -p full && (cd full && runrc "$sd" run "$graph" --overwrite)
+t "the default minimisation (level 3) ends successfully" test "$(rc)" = 0
+t "... stopped by run.until once |gp| < 1e-6" grep -q "stopped: gg was below 1e-12 at step" "$tmp/out"
+t "... with the relaxed mesh exported" test -s full/vesicle-relaxed.ply
+last=$(h5ls full/vesicle-bending.h5/fields/x | tail -n 1 | awk '{ print $1 }')
+r0=$(radii full/vesicle-bending.h5 /fields/x/00000000); r1=$(radii full/vesicle-bending.h5 "/fields/x/$last")
+t "the ellipsoid becomes a sphere (max/min radius $r0 -> $r1)" awk -v a="$r0" -v b="$r1" 'BEGIN { exit !(a > 1.6 && b < 1.02) }'
+e=$(vals full/vesicle-bending.h5 /scalars/energy | tail -n 1)
+t "the final energy $e is the sphere's 8 pi to 1%" awk -v e="$e" 'BEGIN { p = 8 * atan2(0, -1); d = (e - p) / p; if (d < 0) d = -d; exit !(d < 0.01) }'
 tap_end
