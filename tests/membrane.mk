@@ -16,7 +16,7 @@ check_PROGRAMS += tests/t_h5out_mesh
 tests_t_h5out_mesh_SOURCES = tests/t_h5out_mesh.c
 TESTS += tests/t_h5out_mesh
 # tests: membrane codelets (pure C, kernels called directly on whole-mesh and partition views)
-noinst_HEADERS += tests/mesh_view.h tests/mesh_part.h tests/membrane_ref.h
+noinst_HEADERS += tests/mesh_view.h tests/mesh_part.h tests/membrane_ref.h tests/tilt_state.h
 check_PROGRAMS += tests/t_membrane_energy
 tests_t_membrane_energy_SOURCES = tests/t_membrane_energy.c tests/tap.h tests/kernel_util.h
 TESTS += tests/t_membrane_energy

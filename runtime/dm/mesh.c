@@ -20,7 +20,6 @@
 #else
 #define OP_CUDA NULL
 #endif
-#define MAXH 4096
 
 int64_t sd_mesh_field_count(const mdomain *D, int field, int part)
 {
@@ -189,23 +188,9 @@ static void mesh_destroy(sd_dm *dm)
 
 /* ---- expansion ---------------------------------------------------------------------------------- */
 
-typedef struct hlist {
-    int n;
-    starpu_data_handle_t h[MAXH];
-    enum starpu_data_access_mode m[MAXH];
-} hlist;
+static sd_hlist L; /* the task being submitted (one submitting thread) */
 
-static hlist L; /* the task being submitted (one submitting thread) */
-
-static void add(starpu_data_handle_t h, enum starpu_data_access_mode m)
-{
-    if (L.n >= MAXH) {
-        fprintf(stderr, "stardag: a mesh task needs more than %d buffers (too many partitions)\n", MAXH);
-        exit(SD_EXIT_RUNTIME);
-    }
-    L.h[L.n] = h;
-    L.m[L.n++] = m;
-}
+static void add(starpu_data_handle_t h, enum starpu_data_access_mode m) { sd_hlist_add(&L, h, m, "partitions"); }
 
 static void refresh_ghosts(mdomain *D, int f, int64_t step)
 {

@@ -25,7 +25,6 @@
 #else
 #define OP_CUDA NULL
 #endif
-#define MAXH 4096 /* buffers of one task (StarPU takes more than STARPU_NMAXBUFS as dynamic handles) */
 
 /* ---- set-up ----------------------------------------------------------------------------------- */
 
@@ -106,9 +105,9 @@ static int particles_create(sd_dm *dm, const sd_dm_opts *o, char *err, size_t er
         const sd_codelet *c = (i < g->ninit ? &g->init[i] : &g->step[i - g->ninit])->cl;
         if (c->pattern == SD_WHOLE && (3 + c->nroles) * nb > most) most = (3 + c->nroles) * nb;
     }
-    if (most > MAXH) {
+    if (most > SD_ENG_MAXH) {
         snprintf(err, errlen, "%d blocks make tasks of %d buffers, more than %d: use fewer blocks (tiles: N)", nb, most,
-                 MAXH);
+                 SD_ENG_MAXH);
         return -1;
     }
     sd_particles_pair_table(P, &D->pair_table);
@@ -188,21 +187,7 @@ static void particles_destroy(sd_dm *dm)
 
 /* ---- expansion ---------------------------------------------------------------------------------- */
 
-typedef struct hlist {
-    int n;
-    starpu_data_handle_t h[MAXH];
-    enum starpu_data_access_mode m[MAXH];
-} hlist;
-
-static void add(hlist *l, starpu_data_handle_t h, enum starpu_data_access_mode m)
-{
-    if (l->n >= MAXH) {
-        fprintf(stderr, "stardag: a particle task needs more than %d buffers (too many blocks)\n", MAXH);
-        exit(SD_EXIT_RUNTIME);
-    }
-    l->h[l->n] = h;
-    l->m[l->n++] = m;
-}
+static void add(sd_hlist *l, starpu_data_handle_t h, enum starpu_data_access_mode m) { sd_hlist_add(l, h, m, "blocks"); }
 
 static int needs_neighbors(const sd_codelet *c)
 {
@@ -214,7 +199,7 @@ static int needs_neighbors(const sd_codelet *c)
 
 /* The handles of the task being submitted: shared by prepare_ghosts, submit_op and
  * submit_output, which run one after another on the one submitting thread (each fills it anew). */
-static hlist L;
+static sd_hlist L;
 
 static void prepare_ghosts(pdomain *D, int64_t step, int init)
 {
@@ -272,7 +257,7 @@ static void prepare_ghosts(pdomain *D, int64_t step, int init)
 
 /* The handles of block b for op (its header, ids, types, roles, and for neighbour ops the ghosts
  * and lists), in the task body's order. */
-static void op_handles(const pdomain *D, const sd_gop *op, int b, int neighbor, hlist *l)
+static void op_handles(const pdomain *D, const sd_gop *op, int b, int neighbor, sd_hlist *l)
 {
     const sd_codelet *c = op->cl;
     add(l, HND(D, K_HDR, b), STARPU_R);

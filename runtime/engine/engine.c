@@ -38,6 +38,16 @@ struct sd_engine {
     int64_t submitted;
 };
 
+void sd_hlist_add(sd_hlist *l, starpu_data_handle_t h, enum starpu_data_access_mode m, const char *parts)
+{
+    if (l->n >= SD_ENG_MAXH) {
+        fprintf(stderr, "stardag: a task needs more than %d buffers (too many %s: use fewer)\n", SD_ENG_MAXH, parts);
+        exit(SD_EXIT_RUNTIME);
+    }
+    l->h[l->n] = h;
+    l->m[l->n++] = m;
+}
+
 void *sd_eng_xmalloc(size_t n)
 {
     void *p = calloc(1, n);

@@ -110,6 +110,17 @@ int sd_eng_op_kind(sd_engine *e, const sd_codelet *sc, starpu_cpu_func_t cpu, st
 int sd_eng_combine_kind(sd_engine *e, const char *label, const char *symbol);
 sd_meter sd_eng_meter(sd_engine *e, int kind);
 
+/* The handles of a task a class is building, with their modes: StarPU takes more than
+ * STARPU_NMAXBUFS as dynamic handles, up to SD_ENG_MAXH here. */
+#define SD_ENG_MAXH 4096
+typedef struct sd_hlist {
+    int n;
+    starpu_data_handle_t h[SD_ENG_MAXH];
+    enum starpu_data_access_mode m[SD_ENG_MAXH];
+} sd_hlist;
+/* Appends one; a full list exits (SD_EXIT_RUNTIME) saying that `parts` (blocks, partitions) are too many. */
+void sd_hlist_add(sd_hlist *l, starpu_data_handle_t h, enum starpu_data_access_mode m, const char *parts);
+
 /* Submit one task of `kind` on n handles; arg is freed by StarPU when owned. tile: for the trace
  * (-1: none). Exits (SD_EXIT_RUNTIME) when StarPU refuses the task. */
 void sd_eng_submit(sd_engine *e, int kind, int tile, int64_t step, void *arg, size_t argsize, int owned, int n,
