@@ -101,8 +101,12 @@ runrc "$sd" run until.yaml --out until.h5
 t "until: exit 0" test "$(rc)" = 0
 t "until: the summary says where it stopped" grep -q "stopped: sx was $way .* at step 3 (run.until)" out
 rows=$(vals until.h5 /scalars/step | wc -l)
-t "until: far fewer steps than 1000 ran ($rows scalar rows)" test "$rows" -ge 3 -a "$rows" -le 6
-t "until: the last step's fields were written" sh -c "h5ls until.h5/fields/x | grep -q 0000000$rows"
+t "until: the run ends exactly at step 3 (3 scalar rows, got $rows)" test "$rows" = 3
+t "until: the stopping step's fields were written" sh -c "h5ls until.h5/fields/x | grep -q 00000003"
+# exactly, whatever the steps in flight allow: the same file for max_inflight 1 and 16
+sed 's/max_inflight: 1}/max_inflight: 16}/' until.yaml >until16.yaml
+"$sd" run until16.yaml --out until16.h5 --tiles 5 --quiet >/dev/null 2>&1
+t "until: max_inflight 16 on 5 partitions stops at the same step, bitwise the same output" "$sd" compare until.h5 until16.h5
 
 # 4. The exported final mesh: written when the run completes, readable as a mesh, never clobbered.
 sed 's/icosphere: {level: 2, radius: 2}/icosphere: {level: 2, radius: 2}, export: final.ply/' rep.yaml >exp.yaml
@@ -162,7 +166,22 @@ g '{icosphere: {level: 1}, export: a.stl}' '{x: {components: 3}}'
 bad "an export format" "export writes OFF or PLY"
 g '{icosphere: {level: 1}}' '{x: {components: 3}}' 'run: {steps: 1, dt: 1, until: {scalar: nope, below: 1}}'
 sed -i '$d' bad.yaml
-bad "until on an unknown scalar" "run.until names scalar 'nope'"
+bad "until on an unknown scalar" "run.until names scalar 'nope', which is not declared (expected one of the graph's scalars: s)"
+g '{icosphere: {level: 1}}' '{x: {components: 3}}' 'run: {steps: 1, dt: 1, until: {scalar: s, below: 1}}'
+sed -i '$d' bad.yaml
+sed -i 's/^scalars: \[s\]/scalars: [s, q]/; s/scalar: s, below/scalar: q, below/' bad.yaml
+bad "until on a scalar no step op writes" "run.until watches scalar 'q', which no step op writes"
+g '{icosphere: {level: 0}}' '{x: {components: 3}}' 'tiles: 13'
+bad "more partitions than vertices" "bad.yaml:5:8: tiles asks for 13 partitions of a mesh of 12 vertices"
+g '{icosphere: {level: 5}}' '{x: {components: 3}}' 'tiles: 5000'
+bad "more partitions than a task can hold" "bad.yaml:5:8: tiles .* must be <= 4000"
+g '{icosphere: {level: 1}, export: nodir/u.off}' '{x: {components: 3}}'
+runrc "$sd" run bad.yaml
+t "an export into a missing directory is refused before the run (exit 1)" test "$(rc)" = 1
+t "... naming the missing directory" grep -q "nodir/u\.\(off: cannot write the exported mesh into nodir\|log: cannot create the log file\)" err
+runrc "$sd" run bad.yaml --log here.log
+t "... also with the log elsewhere: the exported mesh's directory is checked before the run" \
+  sh -c "test $(rc) = 1 && grep -q 'nodir/u.off: cannot write the exported mesh into nodir' '$tmp/err'"
 # an octahedron without its last face (line 14)
 printf 'OFF\n6 7 0\n1 0 0\n-1 0 0\n0 1 0\n0 -1 0\n0 0 1\n0 0 -1\n3 0 2 4\n3 2 1 4\n3 1 3 4\n3 3 0 4\n3 2 0 5\n3 1 2 5\n3 3 1 5\n' >hole.off
 g '{file: hole.off}' '{x: {components: 3}}'

@@ -73,6 +73,10 @@ typedef struct sd_dm_class {
     const char *const *locations;
     /* in a CUDA-only run, ops without a CUDA implementation run on CPUs rather than refusing */
     int cpu_fallback;
+    /* capabilities a codelet may need (the loader refuses it on a class without them): ops of
+     * scalars only (SD_WHOLE without field roles: one task on scalars); per-element scratch
+     * (sd_codelet.scratch_v/f) */
+    int scalar_ops, scratch;
     /* what the domain's own output file is (output.trajectory, --trajectory) in messages: NULL for
      * "trajectory" */
     const char *own_output_noun;

@@ -124,6 +124,10 @@ static int mesh_create(sd_dm *dm, const sd_dm_opts *o, char *err, size_t errlen)
     D->M = &g->domain.mesh;
     int np = o->parts[0] > 0 ? (int)o->parts[0] : D->M->nparts;
     if (np <= 0) np = sd_mparts_auto(D->M->nv, o->ncpu + o->ncuda);
+    if (np > SD_MAX_MESH_PARTS) {
+        snprintf(err, errlen, "%d mesh partitions: at most %d (a snapshot task holds one buffer of each)", np, SD_MAX_MESH_PARTS);
+        return -1;
+    }
     if (sd_mparts_make(D->M->nv, D->M->nf, D->M->x, D->M->tri, np, &D->parts, err, errlen) < 0) return -1;
     D->np = np;
     D->nf = g->nfields;
@@ -320,6 +324,8 @@ const sd_dm_class sd_dm_mesh = {
     .syntax = &sd_mesh_syntax,
     /* the ops of scalars only (a line search's decision) run on CPUs; others without CUDA join them */
     .cpu_fallback = 1,
+    .scalar_ops = 1,
+    .scratch = 1,
     .run_file_fields = 1,
     .own_output_noun = "exported mesh",
     .create = mesh_create,

@@ -1,18 +1,35 @@
 /* mesh_output.c - the mesh class's output: its topology in the run's file (triangles and initial
  * positions, so that the XDMF sidecar draws the surface), vertex and face fields per output step,
  * the final mesh exported as OFF or PLY, and the summary's words. */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <starpu.h>
 #include "config.h"
 #include "h5out.h"
 #include "mesh_file.h"
 #include "mesh_impl.h"
 
+/* The exported mesh is written when the run completes: a directory it cannot be written to is
+ * refused before anything runs, not found after the whole run. */
+static int export_dir_ok(const char *path, char *err, size_t errlen)
+{
+    char dir[4096];
+    const char *slash = strrchr(path, '/');
+    if (!slash) snprintf(dir, sizeof dir, ".");
+    else snprintf(dir, sizeof dir, "%.*s", (int)(slash - path) + (slash == path), path);
+    if (access(dir, W_OK | X_OK) == 0) return 0;
+    snprintf(err, errlen, "%s: cannot write the exported mesh into %s: %s (expected an existing, writable directory)",
+             path, dir, strerror(errno));
+    return -1;
+}
+
 int sd_mesh_open_output(sd_dm *dm, struct sd_h5out *out, char *err, size_t errlen)
 {
     const sd_graph *g = dm->g;
+    if (dm->own_output && export_dir_ok(dm->own_output, err, errlen) < 0) return -1;
     if (!out) return 0;
     int loc[sizeof g->output.field / sizeof g->output.field[0]];
     for (int i = 0; i < g->output.nfields; i++) loc[i] = g->fields[g->output.field[i]].location;

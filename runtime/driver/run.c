@@ -220,9 +220,8 @@ static void summary(run_state *s, int64_t steps_done, double wall, double run_wa
     if (s->until_step) {
         char b[32];
         snprintf(b, sizeof b, "%.6g", g->run.until_value);
-        printf("  stopped: %s was %s %s at step %lld (run.until); %lld steps in flight then finished\n",
-               g->scalars[g->run.until_scalar].name, g->run.until_above ? "above" : "below", b,
-               (long long)s->until_step, (long long)(steps_done - s->until_step));
+        printf("  stopped: %s was %s %s at step %lld (run.until)\n", g->scalars[g->run.until_scalar].name,
+               g->run.until_above ? "above" : "below", b, (long long)s->until_step);
     }
     if (cls->report) cls->report(s->dm);
     const sd_codelet_stats *st;
@@ -551,7 +550,10 @@ int sd_run_loop(const sd_graph *g, const sd_run_opts *o, sd_run_files *files, sd
         sd_engine_seal(s->e);
         int64_t k = sd_engine_tasks_submitted(s->e) - before;
         if (k > per_step_max) per_step_max = k;
-        drain_records(s, 0);
+        /* run.until is judged before the next step starts, so the run ends exactly at the step that
+         * meets it, whatever the scheduling (its outputs and final state are that step's); a graph
+         * with a stop condition gives up overlapping consecutive steps for this */
+        drain_records(s, g->run.until_scalar >= 0);
         take_fatal(s);
         /* at most `inflight` steps of tasks outstanding: bounds memory, keeps the pipeline full */
         starpu_task_wait_for_n_submitted((unsigned)(inflight * per_step_max));
@@ -581,6 +583,13 @@ int sd_run_loop(const sd_graph *g, const sd_run_opts *o, sd_run_files *files, sd
         sd_run_say_error(o, "%s", err);
         if (!status) status = SD_EXIT_RUNTIME;
     }
+    /* the domain's own output first: when it fails (an exported mesh that cannot be written), the
+     * run file records a failed run */
+    if (s->dm->cls->close_output &&
+        s->dm->cls->close_output(s->dm, sd_run_status_str(sd_run_status_of_exit(status)), step, err, sizeof err) < 0) {
+        sd_run_say_error(o, "%s", err);
+        if (!status) status = SD_EXIT_RUNTIME;
+    }
     if (s->out) {
         const char *st = sd_run_status_str(sd_run_status_of_exit(status));
         if (sd_h5out_close(s->out, st, step, wall, err, sizeof err) < 0) {
@@ -588,11 +597,6 @@ int sd_run_loop(const sd_graph *g, const sd_run_opts *o, sd_run_files *files, sd
             if (!status) status = SD_EXIT_RUNTIME;
         }
         s->out = NULL;
-    }
-    if (s->dm->cls->close_output &&
-        s->dm->cls->close_output(s->dm, sd_run_status_str(sd_run_status_of_exit(status)), step, err, sizeof err) < 0) {
-        sd_run_say_error(o, "%s", err);
-        if (!status) status = SD_EXIT_RUNTIME;
     }
     if (!o->quiet) summary(s, step, wall, now() - t_start, sched, ncpu);
     int unevaluated = sd_checks_unevaluated(&s->checks);

@@ -21,10 +21,11 @@ static int role_ok(const sd_codelet *c, const sd_role *r)
     if (r->mode < SD_READ || r->mode > SD_READWRITE) return 0;
     if (r->optional && (r->kind != SD_ROLE_SCALAR || r->mode == SD_READ)) return 0; /* only outputs may be left out */
     if (r->kind == SD_ROLE_SCALAR) {
-        /* scalars are written by reductions (and a mesh's scatter-adds), which need a combine rule,
-         * or directly by an op of scalars only (SD_WHOLE on meshes), which has none */
+        /* scalars are written by reductions (and scatter-adds), which need a combine rule, or
+         * directly by an op of scalars only (SD_WHOLE without field roles), which has none; whether a
+         * domain class runs such ops is the class's (sd_dm_class.scalar_ops, checked at load) */
         if (r->mode != SD_READ) {
-            if (c->pattern == SD_WHOLE) return r->reduce == SD_REDUCE_NONE && c->domain == SD_ON_MESH && !r->halo;
+            if (c->pattern == SD_WHOLE) return r->reduce == SD_REDUCE_NONE && !r->halo;
             if (!sd_pattern_reduces(c->pattern) || r->reduce == SD_REDUCE_NONE) return 0;
         }
         return r->halo == 0 && !r->box;
@@ -34,7 +35,7 @@ static int role_ok(const sd_codelet *c, const sd_role *r)
      * shape): the class's syntax checks them when a graph binds the role */
     int halo_pattern = c->pattern == SD_STENCIL || c->pattern == SD_REDUCTION || c->pattern == SD_NEIGHBOR ||
                        c->pattern == SD_SCATTER_ADD;
-    if (r->location < 0 || r->location > SD_MESH_FACES || (r->location && c->domain != SD_ON_MESH)) return 0;
+    if (r->location < 0 || r->location >= SD_MAX_LOCATIONS) return 0; /* its meaning is the class's (bind_field) */
     if (r->halo < 0 || (r->halo > 0 && (r->mode != SD_READ || !halo_pattern))) return 0;
     if (r->box && (r->box != 1 || r->halo == 0)) return 0;
     return r->reduce == SD_REDUCE_NONE;
@@ -58,7 +59,7 @@ static int check_codelet(const sd_codelet *c, char *msg, size_t len)
             REFUSE("codelet %s: role %s is inconsistent (mode, halo, box or reduce)", c->name,
                    c->roles[i].name ? c->roles[i].name : "(null)");
         nacc += c->roles[i].kind == SD_ROLE_SCALAR && c->roles[i].mode != SD_READ && c->pattern != SD_WHOLE;
-        nwhole += c->pattern == SD_WHOLE && c->domain == SD_ON_MESH && c->roles[i].kind != SD_ROLE_SCALAR;
+        nwhole += c->pattern == SD_WHOLE && c->roles[i].kind == SD_ROLE_SCALAR && c->roles[i].mode != SD_READ;
         for (int j = 0; j < i; j++)
             if (!strcmp(c->roles[i].name, c->roles[j].name))
                 REFUSE("codelet %s: role %s declared twice", c->name, c->roles[i].name);
@@ -66,9 +67,10 @@ static int check_codelet(const sd_codelet *c, char *msg, size_t len)
     if ((c->pattern == SD_REDUCTION && nacc == 0) || (!sd_pattern_reduces(c->pattern) && nacc) || nacc > SD_MAX_ACC)
         REFUSE("codelet %s: a reduction writes 1..%d scalars (a scatter-add 0..%d), other patterns none", c->name,
                SD_MAX_ACC, SD_MAX_ACC);
-    if (nwhole) REFUSE("codelet %s: a mesh's whole op has scalar roles only", c->name);
-    if ((c->scratch_v || c->scratch_f) && (c->domain != SD_ON_MESH || c->scratch_v < 0 || c->scratch_f < 0))
-        REFUSE("codelet %s: scratch is for mesh codelets (doubles per vertex and per face, >= 0)", c->name);
+    if (nwhole && !sd_codelet_scalars_only(c))
+        REFUSE("codelet %s: a whole op that writes scalars has scalar roles only", c->name);
+    if (c->scratch_v < 0 || c->scratch_f < 0)
+        REFUSE("codelet %s: scratch is a number of doubles per element (>= 0)", c->name);
     if (c->finish && (!sd_pattern_reduces(c->pattern) || c->npartials < 1 || c->npartials > SD_MAX_ACC))
         REFUSE("codelet %s: a finish hook belongs to a reduction with 1..%d partials", c->name, SD_MAX_ACC);
     for (int i = 0; i < c->nparams; i++) {

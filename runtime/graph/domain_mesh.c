@@ -12,6 +12,7 @@
 
 typedef struct mnames {
     const yaml_node_t *key, *posn; /* the 'mesh' key; the positions name node (NULL: default) */
+    const yaml_node_t *exportn, *tilesn; /* the export path and the tiles nodes (NULL: none) */
     const char *pos;
 } mnames;
 
@@ -112,7 +113,8 @@ static void load_mesh(loader *L, const yaml_node_t *k, const yaml_node_t *M)
     if (fn) read_file(L, fn);
     else generate(L, k, ico ? ico : ell, ell != NULL);
     D->shape[0] = gm->nv;
-    if ((x = sd_ld_map_get(L, M, "export", NULL))) {
+    yaml_node_t *exportn = x = sd_ld_map_get(L, M, "export", NULL);
+    if (x) {
         const char *f = sd_ld_get_str(L, x, "a file path (.off or .ply)");
         const char *dot = strrchr(f, '.');
         if (!dot || (strcasecmp(dot, ".off") && strcasecmp(dot, ".ply")))
@@ -123,6 +125,7 @@ static void load_mesh(loader *L, const yaml_node_t *k, const yaml_node_t *M)
     mnames *nm = L->dm_state = calloc(1, sizeof *nm);
     if (!nm) sd_ld_oom(L);
     nm->key = k;
+    nm->exportn = exportn;
     nm->pos = "x";
     if ((nm->posn = sd_ld_map_get(L, M, "positions", NULL))) nm->pos = sd_ld_get_name(L, nm->posn, "a field name");
 }
@@ -155,8 +158,9 @@ static void mesh_tiles(loader *L, const yaml_node_t *n)
     if (!is_scalar(n) || is_null(n))
         sd_ld_fail(L, n, "expected auto or a number of partitions for the tiles of a mesh, got %s (tile shapes are for grids)",
                    got(n));
-    L->g->domain.mesh.nparts = (int)sd_ld_eval_int(L, n, 1, 1 << 16, "tiles (the number of mesh partitions)");
+    L->g->domain.mesh.nparts = (int)sd_ld_eval_int(L, n, 1, SD_MAX_MESH_PARTS, "tiles (the number of mesh partitions)");
     L->g->run.tiles_auto = 0;
+    ((mnames *)L->dm_state)->tilesn = n;
 }
 
 static void field_option(loader *L, const sd_gfield *f, const yaml_node_t *at, const char *option)
@@ -214,9 +218,13 @@ static void initial_data(const sd_graph *g, unsigned char *has_data)
 static void finish(loader *L)
 {
     sd_graph *g = L->g;
+    const mnames *nm = L->dm_state;
+    if (nm->tilesn && g->domain.mesh.nparts > g->domain.mesh.nv)
+        sd_ld_fail(L, nm->tilesn, "tiles asks for %d partitions of a mesh of %lld vertices (expected at most one per vertex)",
+                   g->domain.mesh.nparts, (long long)g->domain.mesh.nv);
     const char *f = g->domain.mesh.export_file;
     if (!*f) return;
-    if (!strcmp(f, g->output.file)) sd_ld_fail_at(L, 0, 0, "domain.mesh.export is the output file '%s' too (expected two files)", f);
+    if (!strcmp(f, g->output.file)) sd_ld_fail(L, nm->exportn, "domain.mesh.export is the output file '%s' too (expected two files)", f);
     snprintf(g->output.trajectory, sizeof g->output.trajectory, "%s", f);
 }
 

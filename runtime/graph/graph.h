@@ -71,6 +71,9 @@ typedef struct sd_particles {
 
 /* A mesh domain: a closed, oriented triangulated surface, read or generated at load
  * (graph/domain_mesh.c) and checked (io/mesh_file.h); its vertices carry the fields. */
+/* A mesh's partitions: at most this many (a snapshot task holds one buffer of each partition, and
+ * a task takes at most 4096). */
+#define SD_MAX_MESH_PARTS 4000
 typedef struct sd_gmesh {
     char source[512];   /* the file read, or what generated it ("icosphere level 5, radius 1") */
     int64_t nv, nf;

@@ -138,6 +138,8 @@ void sd_ld_add_scalar(loader *L, const char *name, sd_where at);
 void sd_ld_load_scalars(loader *L, const yaml_node_t *n);
 void sd_ld_load_tiles(loader *L, const yaml_node_t *n);
 void sd_ld_load_until(loader *L);
+/* run.until's scalar is written by a step op (after the step ops are read). */
+void sd_ld_check_until(loader *L);
 
 /* The domains' sections and rules: graph/domain_<name>.c, each an sd_dm_syntax of a class (dm.h). */
 

@@ -176,6 +176,11 @@ static void load_op(loader *L, yaml_node_t *item, int is_step, int idx, sd_gop *
     }
     if (!(L->cls->patterns & 1u << cl->pattern))
         sd_ld_fail(L, on, "%s is a %s op, which the %s domain class does not implement", cl->name, sd_pattern_name(cl->pattern), L->cls->name);
+    if (cl->pattern == SD_WHOLE && sd_codelet_scalars_only(cl) && !L->cls->scalar_ops)
+        sd_ld_fail(L, on, "%s is an op of scalars only, which the %s domain class does not run", cl->name, L->cls->name);
+    if ((cl->scratch_v || cl->scratch_f) && !L->cls->scratch)
+        sd_ld_fail(L, on, "%s needs scratch memory per element, which the %s domain class does not provide", cl->name,
+                   L->cls->name);
     op->cl = cl;
     op->every = 1;
     op->at = where(on);
@@ -224,7 +229,7 @@ static void load_op(loader *L, yaml_node_t *item, int is_step, int idx, sd_gop *
     for (int i = 0; i < cl->nroles; i++)
         if (!op->bind[i].mode && cl->roles[i].optional) {
             char hname[SD_NAME_MAX];
-            /* by the op's place in the expanded list: a repeated op's copies each have their own */
+            /* by the op's place in the expanded list (an op's own `repeat:` copies share its one) */
             snprintf(hname, sizeof hname, "__%s%d_%.40s", is_step ? "step" : "init", is_step ? L->g->nstep : L->g->ninit,
                      cl->roles[i].name);
             sd_ld_add_scalar(L, hname, where(on));

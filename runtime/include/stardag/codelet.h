@@ -33,8 +33,10 @@ static inline int sd_pattern_reduces(sd_pattern p) { return p == SD_REDUCTION ||
 /* The kind of domain a codelet runs on. */
 typedef enum { SD_ON_GRID = 0, SD_ON_PARTICLES = 1, SD_ON_MESH = 2 } sd_on;
 
-/* Locations of mesh fields (sd_role.location, a mesh field's `location:`). */
+/* Locations of mesh fields (sd_role.location, a mesh field's `location:`). A role's location is an
+ * index into its domain class's locations, below SD_MAX_LOCATIONS. */
 enum { SD_MESH_VERTICES = 0, SD_MESH_FACES = 1 };
+#define SD_MAX_LOCATIONS 4
 
 typedef enum { SD_ROLE_FIELD = 0, SD_ROLE_SCALAR = 1 } sd_role_kind;
 typedef enum { SD_REDUCE_NONE = 0, SD_REDUCE_SUM, SD_REDUCE_MAX, SD_REDUCE_MIN, SD_REDUCE_COUNT_NONFINITE } sd_reduce;
@@ -112,6 +114,14 @@ typedef struct sd_codelet {
                                 `stardag verify` checks (|cpu - cuda| <= tol * max |cpu|), for ops
                                 whose math calls libm functions that CUDA rounds differently */
 } sd_codelet;
+
+/* An op of scalars only (no field role): an SD_WHOLE codelet that reads and writes scalars. */
+static inline int sd_codelet_scalars_only(const sd_codelet *c)
+{
+    for (int i = 0; i < c->nroles; i++)
+        if (c->roles[i].kind != SD_ROLE_SCALAR) return 0;
+    return 1;
+}
 
 #ifdef __cplusplus
 extern "C" {
