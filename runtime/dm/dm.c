@@ -3,6 +3,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include "dm.h"
+#include "engine.h"
+#include "h5out.h"
 
 extern const sd_dm_class sd_dm_grid, sd_dm_particles, sd_dm_mesh;
 
@@ -72,4 +74,15 @@ void sd_dm_destroy(sd_dm *dm)
     if (!dm) return;
     if (dm->data) dm->cls->destroy(dm);
     free(dm);
+}
+
+int sd_dm_write_field_record(const sd_dm *dm, const sd_record *r, struct sd_h5out *out, char *err, size_t errlen)
+{
+    const sd_goutput *o = &dm->g->output;
+    int i = 0;
+    while (i < o->nfields && o->field[i] != r->field) i++;
+    if (sd_h5out_write_field(out, i, r->step, r->step * dm->g->run.dt, r->data, err, errlen) < 0 ||
+        sd_h5out_commit(out, err, errlen) < 0)
+        return -1;
+    return 1;
 }

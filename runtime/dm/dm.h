@@ -142,6 +142,11 @@ const sd_dm_class *sd_dm_class_running(sd_on on);
 /* The name of an access pattern, for messages ("stencil", "neighbour-block"). */
 const char *sd_pattern_name(sd_pattern p);
 
+/* A completed whole-field snapshot record (r->field a graph field) written into the run's file
+ * `out` as its output field's step, and committed: write_snapshot's common case. 1, or -1 with a
+ * message. */
+int sd_dm_write_field_record(const sd_dm *dm, const struct sd_record *r, struct sd_h5out *out, char *err, size_t errlen);
+
 /* A domain for graph g on engine e. NULL with a message. */
 sd_dm *sd_dm_create(const sd_graph *g, struct sd_engine *e, const sd_dm_opts *o, char *err, size_t errlen);
 void sd_dm_release(sd_dm *dm);

@@ -468,14 +468,7 @@ static void grid_submit_output(sd_dm *dm, int64_t step, int last, int fields_out
 
 static int grid_write_snapshot(sd_dm *dm, const sd_record *r, struct sd_h5out *out, char *err, size_t errlen)
 {
-    const sd_goutput *o = &dm->g->output;
-    if (!out) return 0;
-    int i = 0;
-    while (i < o->nfields && o->field[i] != r->field) i++;
-    if (sd_h5out_write_field(out, i, r->step, r->step * dm->g->run.dt, r->data, err, errlen) < 0 ||
-        sd_h5out_commit(out, err, errlen) < 0)
-        return -1;
-    return 1;
+    return out ? sd_dm_write_field_record(dm, r, out, err, errlen) : 0;
 }
 
 /* Output fields on bins: the run's file records their inner axes. */

@@ -44,7 +44,6 @@ int sd_mesh_open_output(sd_dm *dm, struct sd_h5out *out, char *err, size_t errle
 int sd_mesh_write_snapshot(sd_dm *dm, const sd_record *r, struct sd_h5out *out, char *err, size_t errlen)
 {
     mdomain *D = dm->data;
-    const sd_goutput *o = &dm->g->output;
     if (r->field < 0) { /* the final positions, for the exported mesh: xyz per vertex */
         const int64_t nv = D->M->nv;
         const double *x = r->data;
@@ -57,13 +56,7 @@ int sd_mesh_write_snapshot(sd_dm *dm, const sd_record *r, struct sd_h5out *out, 
         D->export_step = r->step;
         return 0;
     }
-    if (!out) return 0;
-    int i = 0;
-    while (i < o->nfields && o->field[i] != r->field) i++;
-    if (sd_h5out_write_field(out, i, r->step, r->step * dm->g->run.dt, r->data, err, errlen) < 0 ||
-        sd_h5out_commit(out, err, errlen) < 0)
-        return -1;
-    return 1;
+    return out ? sd_dm_write_field_record(dm, r, out, err, errlen) : 0;
 }
 
 /* The exported mesh: the final positions with the domain's triangles, written whole or not at all

@@ -462,6 +462,22 @@ static void run_grid_case(verify_ctx *V, const sd_codelet *c, const grid *G, int
 /* One (particle codelet, system size) case: the first run (and the CUDA run) with up to 3 blocks,
  * uneven where the box has a layer count that 3 does not divide; the second CPU run with as many
  * blocks as the box has cell layers, or one block when the first had them all. */
+/* A case whose test system's graph text k->text was just made (NULL: err says why): parsed and run. */
+static void run_system(verify_ctx *V, vcase *k, const char *system, char *err, size_t errlen)
+{
+    char path[64];
+    snprintf(path, sizeof path, "verify:%s", k->c->name);
+    if (k->text) k->g = sd_graph_parse(path, k->text, err, errlen);
+    if (!k->g) {
+        char why[2300];
+        snprintf(why, sizeof why, "cannot build a %s test system: %s", system, err);
+        cannot_test(V, k->label, why);
+        free(k->text);
+        return;
+    }
+    run_pair(V, k);
+}
+
 static void run_particle_case(verify_ctx *V, const sd_codelet *c, int cells)
 {
     vcase k = {.c = c, .particles = 1};
@@ -469,20 +485,11 @@ static void run_particle_case(verify_ctx *V, const sd_codelet *c, int cells)
     const int layers = sd_verify_particle_layers(cells);
     k.nb1 = layers < 3 ? layers : 3;
     k.tile2[0] = k.nb1 < layers ? layers : 1;
-    char err[2048], path[64], traj[32];
-    snprintf(path, sizeof path, "verify:%s", c->name);
+    char err[2048], traj[32];
     /* a kept graph run by `stardag run` writes its trajectory to the current directory */
     snprintf(traj, sizeof traj, "case%03d.h5md", V->ncase_files);
-    if ((k.text = sd_verify_particle_graph(c, cells, k.nb1, traj, err, sizeof err)))
-        k.g = sd_graph_parse(path, k.text, err, sizeof err);
-    if (!k.g) {
-        char why[2300];
-        snprintf(why, sizeof why, "cannot build a particle test system: %s", err);
-        cannot_test(V, k.label, why);
-        free(k.text);
-        return;
-    }
-    run_pair(V, &k);
+    k.text = sd_verify_particle_graph(c, cells, k.nb1, traj, err, sizeof err);
+    run_system(V, &k, "particle", err, sizeof err);
 }
 
 /* A mesh codelet on its test system (verify_mesh.c): 3 partitions on CPU and CUDA; with
@@ -491,19 +498,10 @@ static void run_mesh_case(verify_ctx *V, const sd_codelet *c)
 {
     vcase k = {.c = c};
     snprintf(k.label, sizeof k.label, "%-28s mesh nv=642 f64", c->name);
-    const int first = V->cpu_vs_cpu ? 1 : 3;
     k.tile2[0] = 3;
-    char err[2048], path[64];
-    snprintf(path, sizeof path, "verify:%s", c->name);
-    if ((k.text = sd_verify_mesh_graph(c, first, err, sizeof err))) k.g = sd_graph_parse(path, k.text, err, sizeof err);
-    if (!k.g) {
-        char why[2300];
-        snprintf(why, sizeof why, "cannot build a mesh test system: %s", err);
-        cannot_test(V, k.label, why);
-        free(k.text);
-        return;
-    }
-    run_pair(V, &k);
+    char err[2048];
+    k.text = sd_verify_mesh_graph(c, V->cpu_vs_cpu ? 1 : 3, err, sizeof err);
+    run_system(V, &k, "mesh", err, sizeof err);
 }
 
 int sd_cmd_verify(int argc, char **argv)
