@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <dirent.h>
 #include <unistd.h>
 
 #include "mesh_file.h"
@@ -119,6 +120,19 @@ static void test_ellipsoid(void)
        "a negative axis refused: %s", err);
 }
 
+/* Entries of the test directory named NAME.something (a temporary left behind), keep excepted. */
+static int leftovers(const char *name, const char *keep)
+{
+    DIR *d = opendir(tmp_dir);
+    if (!d) return -1;
+    int n = 0;
+    const size_t len = strlen(name);
+    for (struct dirent *e; (e = readdir(d));)
+        n += !strncmp(e->d_name, name, len) && e->d_name[len] == '.' && (!keep || strcmp(e->d_name, keep));
+    closedir(d);
+    return n;
+}
+
 static void test_round_trips(void)
 {
     char err[512];
@@ -134,9 +148,7 @@ static void test_round_trips(void)
         if (w == 0 && r < 0) diag("%s", err);
         ok(w == 0 && r == 0 && same_mesh(&m, &back) && !n.dropped_vertices && !n.flipped,
            "%s: written and read back bit for bit, nothing repaired", names[k]);
-        char tmp[1300];
-        snprintf(tmp, sizeof tmp, "%s.tmp", path);
-        ok(access(tmp, F_OK) != 0 && errno == ENOENT, "%s: no .tmp left behind", names[k]);
+        ok(leftovers(names[k], NULL) == 0, "%s: no temporary %s.XXXXXX left behind", names[k], names[k]);
         if (r == 0) sd_mesh_free(&back);
     }
     /* replacing: the new mesh wholly replaces the old file */
@@ -147,11 +159,26 @@ static void test_round_trips(void)
     ok(sd_mesh_write(path, &small, err, sizeof err) == 0 && sd_mesh_read(path, &back, NULL, err, sizeof err) == 0 &&
            same_mesh(&small, &back), "writing over an existing file replaces it");
     sd_mesh_free(&back);
+    /* the temporary is unique: a user's PATH.tmp is neither clobbered nor removed */
+    FILE *user = fopen(tmp_file("ico.off.tmp"), "w");
+    ok(user && fputs("mine\n", user) >= 0 && fclose(user) == 0 && sd_mesh_write(path, &small, err, sizeof err) == 0,
+       "writing beside a user's ico.off.tmp succeeds");
+    char line[16] = "";
+    user = fopen(tmp_file("ico.off.tmp"), "r");
+    ok(user && fgets(line, sizeof line, user) && !strcmp(line, "mine\n") && leftovers("ico.off", "ico.off.tmp") == 0,
+       "... which is left as it was, and no temporary remains");
+    if (user) fclose(user);
+    unlink(tmp_file("ico.off.tmp"));
+    struct stat st;
+    const mode_t u = umask(022);
+    umask(u);
+    ok(stat(path, &st) == 0 && (st.st_mode & 0777) == (0666 & ~u), "the written file has mode 0666 less the umask (%o)",
+       (unsigned)(st.st_mode & 0777));
     /* refusals leave nothing */
     ok(sd_mesh_write(tmp_file("ico.stl"), &m, err, sizeof err) < 0 && strstr(err, "unknown mesh extension '.stl': expected .off, .obj or .ply") &&
-           access(tmp_file("ico.stl"), F_OK) != 0 && access(tmp_file("ico.stl.tmp"), F_OK) != 0,
+           access(tmp_file("ico.stl"), F_OK) != 0 && leftovers("ico.stl", NULL) == 0,
        "write: an unknown extension refused, nothing written: %s", err);
-    ok(sd_mesh_write(tmp_file("no/such/dir/x.ply"), &m, err, sizeof err) < 0 && strstr(err, "x.ply.tmp: cannot create: No such file"),
+    ok(sd_mesh_write(tmp_file("no/such/dir/x.ply"), &m, err, sizeof err) < 0 && strstr(err, "x.ply: cannot create a temporary file beside it: No such file"),
        "write: a missing directory: %s", err);
     m.tri[5] = m.nv;
     ok(sd_mesh_write(path, &m, err, sizeof err) < 0 && strstr(err, "face 1 has vertex 642 out of range: expected 0..641; nothing written") &&
