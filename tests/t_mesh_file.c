@@ -227,6 +227,8 @@ static void test_refusals(void)
         {"quad.obj", "quad.obj:8: ", "found a face with 4 corners: expected 3", "a quad in OBJ"},
         {"short.off", "short.off:17: ", "end of file after 8 faces: expected 9 faces", "fewer faces than the header says"},
         {"truncated.ply", "truncated.ply: face 5: ", "the file ends inside this element: expected 8 face elements (a truncated file)", "a truncated binary PLY"},
+        {"huge_le.ply", "huge_le.ply:10: ", "the header claims 4000000000 vertex elements (at least 24 bytes each) but the file holds 248 bytes after the header: a file shorter than its header says", "a binary PLY claiming 4e9 vertices (not allocated)"},
+        {"huge_ascii.ply", "huge_ascii.ply:10: ", "the header claims 4000000000 vertex elements (at least 6 bytes of text each) but the file holds", "an ascii PLY claiming 4e9 vertices (not allocated)"},
         {"x.stl", "x.stl: ", "unknown mesh extension '.stl': expected .off, .obj or .ply", "an unknown extension"},
         {"missing.off", "missing.off: ", "cannot open: No such file or directory", "a missing file"},
     };
@@ -250,7 +252,9 @@ static void test_more_refusals(void)
     static const char octa_vertices[] = "1 0 0\n-1 0 0\n0 nan 0\n0 -1 0\n0 0 1\n0 0 -1\n";
     static const char obj_v[] = "v 1 0 0\nv -1 0 0\nv 0 1 0\nv 0 -1 0\nv 0 0 1\nv 0 0 -1\n";
     char ply_nan[512], ply_float_index[512], obj_zero[256], obj_neg[256];
-    snprintf(ply_nan, sizeof ply_nan, "%sproperty list uchar int vertex_indices\nend_header\n%s", octa_ply_head, octa_vertices);
+    static const char octa_faces[] = "3 0 2 4\n3 2 1 4\n3 1 3 4\n3 3 0 4\n3 2 0 5\n3 1 2 5\n3 3 1 5\n3 0 3 5\n";
+    snprintf(ply_nan, sizeof ply_nan, "%sproperty list uchar int vertex_indices\nend_header\n%s%s", octa_ply_head, octa_vertices,
+             octa_faces);
     snprintf(ply_float_index, sizeof ply_float_index, "%sproperty list uchar float vertex_indices\nend_header\n", octa_ply_head);
     snprintf(obj_zero, sizeof obj_zero, "%sf 1 3 5\nf 0 3 5\n", obj_v);
     snprintf(obj_neg, sizeof obj_neg, "%sf 1 3 5\nf -7 3 5\n", obj_v);
