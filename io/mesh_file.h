@@ -41,8 +41,9 @@ int sd_mesh_icosphere(int level, double radius, sd_mesh *m, char *err, size_t er
 /* The unit icosphere scaled by axes[0..2] along x, y, z. */
 int sd_mesh_ellipsoid(int level, const double axes[3], sd_mesh *m, char *err, size_t errlen);
 /* Writes OFF or OBJ (ascii) or PLY (binary little-endian, float64 coordinates, int32 indices) by
- * extension, to PATH.tmp, fsynced, then renamed over PATH (never a half-written file; the caller decides
- * whether an existing PATH may be replaced). Coordinates with %.17g in OFF and OBJ (round trip exact). */
+ * extension, to a unique temporary PATH.XXXXXX (mkstemp), fsynced, then renamed over PATH (never a
+ * half-written file; the caller decides whether an existing PATH may be replaced). Coordinates with
+ * %.17g in OFF and OBJ (round trip exact). */
 int sd_mesh_write(const char *path, const sd_mesh *m, char *err, size_t errlen);
 void sd_mesh_free(sd_mesh *m);
 

@@ -13,6 +13,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "mesh_internal.h"
 
@@ -254,6 +255,41 @@ static int read_element(ply_in *in, const ply_elem *e, sd_mesh_raw *r, int is_ve
     return 0;
 }
 
+/* Bytes of a regular file after the current position (the header), or -1 (not regular, unknown). */
+static int64_t bytes_left(FILE *f)
+{
+    struct stat st;
+    const off_t at = ftello(f);
+    if (at < 0 || fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode)) return -1;
+    return st.st_size > at ? (int64_t)(st.st_size - at) : 0;
+}
+
+/* The header's counts against the file's size, before anything is allocated for them (a header
+ * claiming 4e9 vertices must not cost 96 GB). Binary: an element's record is at least its scalars'
+ * sizes plus its lists' count sizes (empty lists). Ascii: at least one value per scalar and per
+ * list count, each a digit and a separator (the last one's may be the end of the file). */
+static int ply_check_counts(ply_in *in, const ply_elem *el, int nel)
+{
+    const int64_t left = bytes_left(in->f);
+    if (left < 0) return 0;
+    const int ascii = in->format == PLY_ASCII;
+    const int64_t budget = ascii ? (left + 1) / 2 : left; /* bytes, or ascii values */
+    int64_t need = 0;
+    for (int k = 0; k < nel; k++) {
+        int64_t rec = 0;
+        for (int q = 0; q < el[k].nprop; q++) {
+            const ply_prop *p = &el[k].prop[q];
+            rec += ascii ? 1 : ply_types[p->count_type != T_NONE ? p->count_type : p->type].size;
+        }
+        if (rec > 0 && el[k].count > (budget - need) / rec)
+            return ply_fail(in, "the header claims %" PRId64 " %s elements (at least %" PRId64 " %s each) but the file holds %" PRId64
+                            " bytes after the header: a file shorter than its header says",
+                            el[k].count, el[k].name, ascii ? 2 * rec : rec, ascii ? "bytes of text" : "bytes", left);
+        need += el[k].count * rec;
+    }
+    return 0;
+}
+
 static int ply_body(ply_in *in, const ply_elem *el, int nel, sd_mesh_raw *r)
 {
     int iv = -1, iface = -1;
@@ -276,6 +312,7 @@ static int ply_body(ply_in *in, const ply_elem *el, int nel, sd_mesh_raw *r)
     if (el[iv].count > SD_MESH_MAX_VERTICES || el[iface].count > SD_MESH_MAX_FACES)
         return ply_fail(in, "%" PRId64 " vertices and %" PRId64 " faces: expected at most %" PRId64 " and %" PRId64, el[iv].count,
                         el[iface].count, SD_MESH_MAX_VERTICES, SD_MESH_MAX_FACES);
+    if (ply_check_counts(in, el, nel) < 0) return -1;
     r->m.nv = el[iv].count;
     r->m.nf = el[iface].count;
     r->m.x = malloc((size_t)(r->m.nv ? r->m.nv : 1) * 3 * sizeof *r->m.x);

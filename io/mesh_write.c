@@ -1,7 +1,7 @@
 /* mesh_write.c - sd_mesh_write: OFF or OBJ (ascii, coordinates with %.17g: read back bit for bit)
- * or PLY (binary little-endian, mesh_ply.c) by extension, written whole to PATH.tmp, fsynced,
- * renamed over PATH and the directory fsynced, so that PATH is the old file or the new one, never a
- * half-written one. */
+ * or PLY (binary little-endian, mesh_ply.c) by extension, written whole to a unique temporary
+ * PATH.XXXXXX (mkstemp, same directory), fsynced, renamed over PATH and the directory fsynced, so
+ * that PATH is the old file or the new one, never a half-written one. */
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "mesh_internal.h"
@@ -52,6 +53,16 @@ static int sync_dir_of(const char *path)
     return rc;
 }
 
+/* mkstemp creates 0600; give the file the mode fopen would have (0666 less the umask). umask can
+ * only be read by setting it: restored at once (the mesh is written by the main thread, outside
+ * any concurrent file creation). */
+static mode_t new_file_mode(void)
+{
+    const mode_t u = umask(022);
+    umask(u);
+    return 0666 & ~u;
+}
+
 int sd_mesh_write(const char *path, const sd_mesh *m, char *err, size_t errlen)
 {
     const char *slash = strrchr(path, '/'), *dot = strrchr(path, '.');
@@ -82,36 +93,45 @@ int sd_mesh_write(const char *path, const sd_mesh *m, char *err, size_t errlen)
                  path, m->nv, INT32_MAX);
         return -1;
     }
-    size_t n = strlen(path) + 5;
+    /* a unique temporary in PATH's directory (rename is atomic within one file system): never a
+     * user's file, never another run's temporary */
+    size_t n = strlen(path) + 8;
     char *tmp = malloc(n);
     if (!tmp) {
         snprintf(err, errlen, "%s: out of memory", path);
         return -1;
     }
-    snprintf(tmp, n, "%s.tmp", path);
-    FILE *f = fopen(tmp, kind == W_PLY ? "wb" : "w");
-    if (!f) {
-        snprintf(err, errlen, "%s: cannot create: %s", tmp, strerror(errno));
+    snprintf(tmp, n, "%s.XXXXXX", path);
+    int fd = mkstemp(tmp);
+    if (fd < 0) {
+        snprintf(err, errlen, "%s: cannot create a temporary file beside it: %s", path, strerror(errno));
         free(tmp);
         return -1;
     }
-    int rc = kind == W_OFF ? put_off(f, m) : kind == W_OBJ ? put_obj(f, m) : sd_mesh_put_ply(f, m);
-    if (rc == 0 && fflush(f) != 0) rc = -1;
-    if (rc == 0 && fsync(fileno(f)) != 0) rc = -1;
+    FILE *f = NULL;
+    int rc = fchmod(fd, new_file_mode()) == 0 && (f = fdopen(fd, kind == W_PLY ? "wb" : "w")) ? 0 : -1;
     int saved = errno;
-    if (fclose(f) != 0 && rc == 0) {
-        rc = -1;
+    if (rc < 0) {
+        close(fd);
+    } else {
+        rc = kind == W_OFF ? put_off(f, m) : kind == W_OBJ ? put_obj(f, m) : sd_mesh_put_ply(f, m);
+        if (rc == 0 && fflush(f) != 0) rc = -1;
+        if (rc == 0 && fsync(fileno(f)) != 0) rc = -1;
         saved = errno;
+        if (fclose(f) != 0 && rc == 0) {
+            rc = -1;
+            saved = errno;
+        }
     }
     if (rc == 0 && rename(tmp, path) != 0) {
         saved = errno;
-        snprintf(err, errlen, "%s: cannot rename %s over it: %s", path, tmp, strerror(saved));
+        snprintf(err, errlen, "%s: cannot rename the temporary %s over it: %s", path, tmp, strerror(saved));
         unlink(tmp);
         free(tmp);
         return -1;
     }
     if (rc < 0) {
-        snprintf(err, errlen, "%s: write error: %s (%s left unchanged)", tmp, strerror(saved), path);
+        snprintf(err, errlen, "%s: write error: %s (left unchanged)", path, strerror(saved));
         unlink(tmp);
         free(tmp);
         return -1;

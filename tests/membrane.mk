@@ -10,6 +10,7 @@ EXTRA_DIST += tests/data/mesh/make_fixtures.py tests/data/mesh/coff.off tests/da
 	tests/data/mesh/pinch.off tests/data/mesh/quad.obj tests/data/mesh/quad.off tests/data/mesh/range.off \
 	tests/data/mesh/short.off tests/data/mesh/truncated.ply tests/data/mesh/unused.off \
 	tests/data/mesh/zero_area.off
+EXTRA_DIST += tests/data/mesh/huge_le.ply tests/data/mesh/huge_ascii.ply
 # tests: membranes (issue 10)
 # the run file of a mesh domain (/mesh, fields on vertices and faces) and its XDMF Triangle sidecar
 check_PROGRAMS += tests/t_h5out_mesh

@@ -1,7 +1,8 @@
 /* t_membrane_cuda.cu - the CUDA kernels of the membrane energy ops (codelets/membrane/energy.cu)
  * against their CPU versions (energy.c) on the same inputs: a perturbed ellipsoid (obtuse
- * triangles) as one whole-mesh partition and as 3 slab partitions (ghost rings). Fields and exact
- * scalar sums bitwise with kappa_G = 0; with kappa_G != 0 within the codelets' cuda_tol (atan2).
+ * triangles) as one whole-mesh partition and as 3 slab partitions (ghost rings; face_geometry's
+ * outputs are face fields: stride nf, the owned faces compared). Fields and exact scalar sums
+ * bitwise with kappa_G = 0; with kappa_G != 0 within the codelets' cuda_tol (atan2).
  * Prints "1..0 # SKIP" and exits 77 without a usable CUDA device. */
 #include <math.h>
 #include <stdio.h>
@@ -31,21 +32,24 @@ typedef struct op_spec {
     double tol;    /* 0: bitwise */
     int nin;       /* leading field buffers that are inputs: x (1), d (2), vgrad (3); the others are outputs */
     double scal[8]; /* per scalar read buffer: its value */
+    int faces;      /* bit b: buffer b is a face field (stride nf, the owned faces compared) */
 } op_spec;
 
 static const op_spec OPS[] = {
-    {"membrane.curvature", sd_membrane_curvature_cpu, sd_membrane_curvature_cuda, 4, {3, 1, 1, 3}, 0, 0, {0}, 0, 1, {0}},
-    {"membrane.measure", sd_membrane_measure_cpu, sd_membrane_measure_cuda, 1, {3}, 2, 0, {0}, 0, 1, {0}},
-    {"membrane.bending", sd_membrane_bending_cpu, sd_membrane_bending_cuda, 2, {3, 3}, 2, 3, {1.2, 0.3, 0}, 0, 1, {0}},
-    {"membrane.bending (kappa_G)", sd_membrane_bending_cpu, sd_membrane_bending_cuda, 2, {3, 3}, 2, 3, {1, 0, -0.8}, 1e-9, 1, {0}},
-    {"membrane.tension", sd_membrane_tension_cpu, sd_membrane_tension_cuda, 2, {3, 3}, 1, 1, {0.7}, 0, 1, {0}},
-    {"membrane.volume", sd_membrane_volume_cpu, sd_membrane_volume_cuda, 2, {3, 3}, 2, 0, {0}, 0, 1, {0}},
-    {"membrane.energy", sd_membrane_energy_cpu, sd_membrane_energy_cuda, 3, {3, 3, 3}, 5, 5, {1.1, -0.5, 0, 0.4, 0.9}, 0, 1, {0}},
-    {"membrane.energy (kappa_G)", sd_membrane_energy_cpu, sd_membrane_energy_cuda, 3, {3, 3, 3}, 5, 5, {1, 0, 0.5, 0, 0}, 1e-9, 1, {0}},
+    {"membrane.curvature", sd_membrane_curvature_cpu, sd_membrane_curvature_cuda, 4, {3, 1, 1, 3}, 0, 0, {0}, 0, 1, {0}, 0},
+    {"membrane.measure", sd_membrane_measure_cpu, sd_membrane_measure_cuda, 1, {3}, 2, 0, {0}, 0, 1, {0}, 0},
+    {"membrane.face_geometry", sd_membrane_face_geometry_cpu, sd_membrane_face_geometry_cuda, 3, {3, 1, 3}, 1, 0, {0}, 0,
+     1, {0}, 1 << 1 | 1 << 2},
+    {"membrane.bending", sd_membrane_bending_cpu, sd_membrane_bending_cuda, 2, {3, 3}, 2, 3, {1.2, 0.3, 0}, 0, 1, {0}, 0},
+    {"membrane.bending (kappa_G)", sd_membrane_bending_cpu, sd_membrane_bending_cuda, 2, {3, 3}, 2, 3, {1, 0, -0.8}, 1e-9, 1, {0}, 0},
+    {"membrane.tension", sd_membrane_tension_cpu, sd_membrane_tension_cuda, 2, {3, 3}, 1, 1, {0.7}, 0, 1, {0}, 0},
+    {"membrane.volume", sd_membrane_volume_cpu, sd_membrane_volume_cuda, 2, {3, 3}, 2, 0, {0}, 0, 1, {0}, 0},
+    {"membrane.energy", sd_membrane_energy_cpu, sd_membrane_energy_cuda, 3, {3, 3, 3}, 5, 5, {1.1, -0.5, 0, 0.4, 0.9}, 0, 1, {0}, 0},
+    {"membrane.energy (kappa_G)", sd_membrane_energy_cpu, sd_membrane_energy_cuda, 3, {3, 3, 3}, 5, 5, {1, 0, 0.5, 0, 0}, 1e-9, 1, {0}, 0},
     {"membrane.trial_volume", sd_membrane_trial_volume_cpu, sd_membrane_trial_volume_cuda, 3, {3, 3, 0}, 4, 0, {0}, 0,
-     2, {0, 0, 0.21}},
+     2, {0, 0, 0.21}, 0},
     {"membrane.trial_energy", sd_membrane_trial_energy_cpu, sd_membrane_trial_energy_cuda, 8, {3, 3, 3, 0, 0, 0, 0, 0}, 4,
-     5, {1.1, -0.5, 0, 0.4, 0.9}, 0, 3, {0, 0, 0, 0.21, 0.013, -0.02, 0, 0.004}},
+     5, {1.1, -0.5, 0, 0.4, 0.9}, 0, 3, {0, 0, 0, 0.21, 0.013, -0.02, 0, 0.004}, 0},
 };
 
 /* Runs op o on view mv (host) and on a device copy; compares. in[0..2] = x, d, vgrad: SoA over the
@@ -64,13 +68,14 @@ static int compare(const op_spec *o, const mesh_view *mv, const double *const in
     double *hb[8];
     const int nin = o->nin;
     for (int b = 0; b < o->nbuf; b++) {
-        const size_t n = o->ncomp[b] ? (size_t)(o->ncomp[b] * nv) : 1;
+        const int64_t ne = o->faces >> b & 1 ? nf : nv; /* elements of a field buffer */
+        const size_t n = o->ncomp[b] ? (size_t)(o->ncomp[b] * ne) : 1;
         hb[b] = (double *)malloc(sizeof(double) * n);
         for (size_t i = 0; i < n; i++) hb[b][i] = o->ncomp[b] ? 0.0 / 0.0 : o->scal[b];
         if (b < nin) memcpy(hb[b], in[b], sizeof(double) * 3 * (size_t)nv);
         g.p[b] = dev_copy(hb[b], sizeof(double) * n);
         h.p[b] = hb[b];
-        h.sc[b] = g.sc[b] = nv;
+        h.sc[b] = g.sc[b] = ne;
         h.dtype[b] = g.dtype[b] = SD_F64;
         h.ncomp[b] = g.ncomp[b] = o->ncomp[b] ? o->ncomp[b] : 1;
     }
@@ -92,15 +97,16 @@ static int compare(const op_spec *o, const mesh_view *mv, const double *const in
     to_host(ga, g.acc, sizeof(sd_acc) * (size_t)o->nacc);
     int same = 1;
     double worst = 0;
-    for (int b = nin; b < o->nbuf; b++) { /* the owned vertices' values of the outputs */
+    for (int b = nin; b < o->nbuf; b++) { /* the owned vertices' (faces') values of the outputs */
         if (!o->ncomp[b]) continue;
-        double *gv = (double *)host_copy(g.p[b], sizeof(double) * (size_t)(o->ncomp[b] * nv));
+        const int64_t ne = o->faces >> b & 1 ? nf : nv, own = o->faces >> b & 1 ? m->nf_own : m->nv_own;
+        double *gv = (double *)host_copy(g.p[b], sizeof(double) * (size_t)(o->ncomp[b] * ne));
         double mx = 0;
         for (int c = 0; c < o->ncomp[b]; c++)
-            for (int64_t v = 0; v < m->nv_own; v++) mx = fmax(mx, fabs(hb[b][v + c * nv]));
+            for (int64_t v = 0; v < own; v++) mx = fmax(mx, fabs(hb[b][v + c * ne]));
         for (int c = 0; c < o->ncomp[b]; c++)
-            for (int64_t v = 0; v < m->nv_own; v++) {
-                const double a = hb[b][v + c * nv], e = gv[v + c * nv];
+            for (int64_t v = 0; v < own; v++) {
+                const double a = hb[b][v + c * ne], e = gv[v + c * ne];
                 if (o->tol == 0) same &= same_bits(a, e);
                 else worst = fmax(worst, fabs(a - e) / fmax(mx, 1e-300));
             }

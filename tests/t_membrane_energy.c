@@ -8,7 +8,9 @@
  *  5. area and volume of icospheres -> 4 pi, 4/3 pi;
  *  6. trial_volume's V_k equal membrane.measure's volume at x + alpha 2^-k d, and trial_energy's L_k
  *     membrane.energy's energy at the restored trial points x + alpha 2^-k d + lam_k vgrad, bitwise;
- *  7. every op bitwise the same on the whole mesh and on 3 or 7 partitions. */
+ *  7. every op bitwise the same on the whole mesh and on 3 or 7 partitions;
+ *  8. face_geometry: areas and unit normals = membrane_math.h's per-face values, total = measure's
+ *     area, bitwise, on the whole mesh and merged from 7 partitions (face fields, stride nf). */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -465,6 +467,74 @@ static void test_partitions(mesh_case *c, int nparts, int random_owner)
     free(owner);
 }
 
+/* 8: face_geometry on a view: x slot 0, face fields area (1), normal (2) with stride nf; total. */
+static double face_geometry_run(const mesh_view *mv, double *x, double *area, double *normal)
+{
+    sd_tile_args a;
+    memset(&a, 0, sizeof a);
+    a.nbuf = 3;
+    a.p[0] = x, a.p[1] = area, a.p[2] = normal;
+    a.sc[0] = mv->m.nv, a.sc[1] = a.sc[2] = mv->m.nf;
+    for (int b = 0; b < 3; b++) a.dtype[b] = SD_F64;
+    sd_acc acc;
+    sd_acc_init(&acc);
+    a.nacc = 1, a.acc = &acc, a.mesh = mv->m;
+    sd_membrane_face_geometry_cpu(&a);
+    return sd_acc_sum(&acc);
+}
+
+static void test_face_geometry(mesh_case *c, int nparts)
+{
+    double *area = field(c->nf, 1), *normal = field(c->nf, 3);
+    const double total = face_geometry_run(&c->mv, c->x, area, normal);
+    int same = 1;
+    double unit = 0, outward = 1e300;
+    for (int64_t f = 0; f < c->nf; f++) {
+        membrane_face g;
+        membrane_face_load(&g, c->mv.tri, f, c->x, c->nv);
+        const mb_vec n = mb_load(normal, c->nf, f), ref = mb_scale(1.0 / g.nn, g.n);
+        same &= same_bits(area[f], g.area) && same_bits(n.x, ref.x) && same_bits(n.y, ref.y) && same_bits(n.z, ref.z);
+        unit = fmax(unit, fabs(mb_dot(n, n) - 1));
+        outward = fmin(outward, mb_dot(n, mb_add(mb_add(g.x[0], g.x[1]), g.x[2])));
+    }
+    ok(same, "face_geometry: areas and normals = membrane_face_load's A_f and n/|n|, bitwise (%lld faces)",
+       (long long)c->nf);
+    ok(unit < 1e-15 && outward > 0, "face_geometry: normals unit (%.2g) and outward (min n.centroid*3 %.3g)", unit,
+       outward);
+    op_call m = op_make(&MEAS, c);
+    run(&m, &c->mv);
+    ok(same_bits(total, m.out[0]), "face_geometry: total %.17g = membrane.measure's area bitwise", total);
+    op_free(&m, MEAS.nfield);
+    /* partitions: each writes its owned faces; merged through the global face ids */
+    int *owner = (int *)malloc(sizeof(int) * (size_t)c->nv);
+    double *ga = field(c->nf, 1), *gn = field(c->nf, 3);
+    if (!owner) die("out of memory");
+    rng r = {77};
+    for (int64_t v = 0; v < c->nv; v++) owner[v] = (int)(rng_u64(&r) % (uint64_t)nparts);
+    sd_acc acc;
+    sd_acc_init(&acc);
+    int64_t written = 0;
+    for (int p = 0; p < nparts; p++) {
+        mesh_view pv;
+        if (mesh_part_init(&pv, c->nv, c->nf, c->tri, owner, p, SV, SF)) die("mesh_part_init");
+        double *x = mesh_part_gather(&pv, c->x, c->nv, 3), *pa = field(pv.m.nf, 1), *pn = field(pv.m.nf, 3);
+        if (!x) die("out of memory");
+        sd_acc_add(&acc, face_geometry_run(&pv, x, pa, pn));
+        for (int64_t f = 0; f < pv.m.nf_own; f++) {
+            const int64_t gf = pv.m.fid[f];
+            ga[gf] = pa[f];
+            for (int k = 0; k < 3; k++) gn[gf + k * c->nf] = pn[f + k * pv.m.nf];
+        }
+        written += pv.m.nf_own;
+        free(x), free(pa), free(pn);
+        mesh_view_free(&pv);
+    }
+    ok(written == c->nf && same_array(ga, area, c->nf) && same_array(gn, normal, 3 * c->nf) &&
+           same_bits(sd_acc_sum(&acc), total),
+       "face_geometry on %d random partitions (owned faces only) = whole mesh, bitwise", nparts);
+    free(owner), free(ga), free(gn), free(area), free(normal);
+}
+
 int main(void)
 {
     test_spheres();
@@ -481,6 +551,7 @@ int main(void)
     case_make(&p, 3, axes, 0.1, 3);
     test_partitions(&p, 3, 0);
     test_partitions(&p, 7, 1);
+    test_face_geometry(&p, 7);
     case_free(&p);
     return tap_done();
 }

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <dirent.h>
 #include <unistd.h>
 
 #include "mesh_file.h"
@@ -119,6 +120,19 @@ static void test_ellipsoid(void)
        "a negative axis refused: %s", err);
 }
 
+/* Entries of the test directory named NAME.something (a temporary left behind), keep excepted. */
+static int leftovers(const char *name, const char *keep)
+{
+    DIR *d = opendir(tmp_dir);
+    if (!d) return -1;
+    int n = 0;
+    const size_t len = strlen(name);
+    for (struct dirent *e; (e = readdir(d));)
+        n += !strncmp(e->d_name, name, len) && e->d_name[len] == '.' && (!keep || strcmp(e->d_name, keep));
+    closedir(d);
+    return n;
+}
+
 static void test_round_trips(void)
 {
     char err[512];
@@ -134,9 +148,7 @@ static void test_round_trips(void)
         if (w == 0 && r < 0) diag("%s", err);
         ok(w == 0 && r == 0 && same_mesh(&m, &back) && !n.dropped_vertices && !n.flipped,
            "%s: written and read back bit for bit, nothing repaired", names[k]);
-        char tmp[1300];
-        snprintf(tmp, sizeof tmp, "%s.tmp", path);
-        ok(access(tmp, F_OK) != 0 && errno == ENOENT, "%s: no .tmp left behind", names[k]);
+        ok(leftovers(names[k], NULL) == 0, "%s: no temporary %s.XXXXXX left behind", names[k], names[k]);
         if (r == 0) sd_mesh_free(&back);
     }
     /* replacing: the new mesh wholly replaces the old file */
@@ -147,11 +159,26 @@ static void test_round_trips(void)
     ok(sd_mesh_write(path, &small, err, sizeof err) == 0 && sd_mesh_read(path, &back, NULL, err, sizeof err) == 0 &&
            same_mesh(&small, &back), "writing over an existing file replaces it");
     sd_mesh_free(&back);
+    /* the temporary is unique: a user's PATH.tmp is neither clobbered nor removed */
+    FILE *user = fopen(tmp_file("ico.off.tmp"), "w");
+    ok(user && fputs("mine\n", user) >= 0 && fclose(user) == 0 && sd_mesh_write(path, &small, err, sizeof err) == 0,
+       "writing beside a user's ico.off.tmp succeeds");
+    char line[16] = "";
+    user = fopen(tmp_file("ico.off.tmp"), "r");
+    ok(user && fgets(line, sizeof line, user) && !strcmp(line, "mine\n") && leftovers("ico.off", "ico.off.tmp") == 0,
+       "... which is left as it was, and no temporary remains");
+    if (user) fclose(user);
+    unlink(tmp_file("ico.off.tmp"));
+    struct stat st;
+    const mode_t u = umask(022);
+    umask(u);
+    ok(stat(path, &st) == 0 && (st.st_mode & 0777) == (0666 & ~u), "the written file has mode 0666 less the umask (%o)",
+       (unsigned)(st.st_mode & 0777));
     /* refusals leave nothing */
     ok(sd_mesh_write(tmp_file("ico.stl"), &m, err, sizeof err) < 0 && strstr(err, "unknown mesh extension '.stl': expected .off, .obj or .ply") &&
-           access(tmp_file("ico.stl"), F_OK) != 0 && access(tmp_file("ico.stl.tmp"), F_OK) != 0,
+           access(tmp_file("ico.stl"), F_OK) != 0 && leftovers("ico.stl", NULL) == 0,
        "write: an unknown extension refused, nothing written: %s", err);
-    ok(sd_mesh_write(tmp_file("no/such/dir/x.ply"), &m, err, sizeof err) < 0 && strstr(err, "x.ply.tmp: cannot create: No such file"),
+    ok(sd_mesh_write(tmp_file("no/such/dir/x.ply"), &m, err, sizeof err) < 0 && strstr(err, "x.ply: cannot create a temporary file beside it: No such file"),
        "write: a missing directory: %s", err);
     m.tri[5] = m.nv;
     ok(sd_mesh_write(path, &m, err, sizeof err) < 0 && strstr(err, "face 1 has vertex 642 out of range: expected 0..641; nothing written") &&
@@ -200,6 +227,8 @@ static void test_refusals(void)
         {"quad.obj", "quad.obj:8: ", "found a face with 4 corners: expected 3", "a quad in OBJ"},
         {"short.off", "short.off:17: ", "end of file after 8 faces: expected 9 faces", "fewer faces than the header says"},
         {"truncated.ply", "truncated.ply: face 5: ", "the file ends inside this element: expected 8 face elements (a truncated file)", "a truncated binary PLY"},
+        {"huge_le.ply", "huge_le.ply:10: ", "the header claims 4000000000 vertex elements (at least 24 bytes each) but the file holds 248 bytes after the header: a file shorter than its header says", "a binary PLY claiming 4e9 vertices (not allocated)"},
+        {"huge_ascii.ply", "huge_ascii.ply:10: ", "the header claims 4000000000 vertex elements (at least 6 bytes of text each) but the file holds", "an ascii PLY claiming 4e9 vertices (not allocated)"},
         {"x.stl", "x.stl: ", "unknown mesh extension '.stl': expected .off, .obj or .ply", "an unknown extension"},
         {"missing.off", "missing.off: ", "cannot open: No such file or directory", "a missing file"},
     };
@@ -223,7 +252,9 @@ static void test_more_refusals(void)
     static const char octa_vertices[] = "1 0 0\n-1 0 0\n0 nan 0\n0 -1 0\n0 0 1\n0 0 -1\n";
     static const char obj_v[] = "v 1 0 0\nv -1 0 0\nv 0 1 0\nv 0 -1 0\nv 0 0 1\nv 0 0 -1\n";
     char ply_nan[512], ply_float_index[512], obj_zero[256], obj_neg[256];
-    snprintf(ply_nan, sizeof ply_nan, "%sproperty list uchar int vertex_indices\nend_header\n%s", octa_ply_head, octa_vertices);
+    static const char octa_faces[] = "3 0 2 4\n3 2 1 4\n3 1 3 4\n3 3 0 4\n3 2 0 5\n3 1 2 5\n3 3 1 5\n3 0 3 5\n";
+    snprintf(ply_nan, sizeof ply_nan, "%sproperty list uchar int vertex_indices\nend_header\n%s%s", octa_ply_head, octa_vertices,
+             octa_faces);
     snprintf(ply_float_index, sizeof ply_float_index, "%sproperty list uchar float vertex_indices\nend_header\n", octa_ply_head);
     snprintf(obj_zero, sizeof obj_zero, "%sf 1 3 5\nf 0 3 5\n", obj_v);
     snprintf(obj_neg, sizeof obj_neg, "%sf 1 3 5\nf -7 3 5\n", obj_v);

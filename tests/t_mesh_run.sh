@@ -60,6 +60,58 @@ else
   skip "membrane.energy is not registered"
 fi
 
+# 1b. Face fields: membrane.face_geometry writes the owned faces' areas and normals (snapshots
+# through global face ids, component stride nf), bitwise for any partitions, workers and scheduler;
+# the file's /fields/area has one value per triangle and location "faces", the XDMF a cell attribute.
+cat >faces.yaml <<'EOF'
+domain:
+  mesh:
+    ellipsoid: {level: 3, axes: [1.2, 1, 0.8]}
+fields:
+  x: {components: 3}
+  area: {components: 1, location: faces}
+  normal: {components: 3, location: faces}
+scalars: [total, meas, vol]
+init:
+  - op: mesh.perturb
+    readwrite: {x: x}
+    params: {seed: 4, amp: 0.05}
+step:
+  - op: membrane.face_geometry
+    read: {x: x}
+    write: {area: area, normal: normal, total: total}
+  - op: membrane.measure
+    read: {x: x}
+    write: {area: meas, volume: vol}
+  - op: mesh.perturb
+    readwrite: {x: x}
+    params: {seed: 6, amp: 0.002}
+output:
+  file: faces.h5
+  fields: {names: [x, area, normal], every: 1}
+  scalars: {names: [total, meas], every: 1}
+run: {steps: 2, dt: 1}
+EOF
+if "$sd" codelets | grep -q '^membrane.face_geometry '; then
+  runrc "$sd" run faces.yaml --tiles 1 --ncpu 1 --sched eager --out f1.h5 --quiet
+  t "face fields: the ellipsoid runs in 1 partition" test "$(rc)" = 0
+  for c in "7 2 dmda" "5 2 lws"; do
+    set -- $c
+    STARPU_SCHED=$3 "$sd" run faces.yaml --tiles "$1" --ncpu "$2" --out "f$1.h5" --quiet >/dev/null 2>&1
+    t "face fields: $1 partitions, $2 workers, sched $3 bitwise the 1-partition run" "$sd" compare f1.h5 "f$1.h5"
+  done
+  t "face fields: total = membrane.measure's area, bitwise" test "$(vals f1.h5 /scalars/total)" = "$(vals f1.h5 /scalars/meas)"
+  t "face fields: /fields/area has extent nf = 1280" sh -c "h5dump -H -d /fields/area/00000002 f1.h5 | grep -q 'SIMPLE { ( 1280 ) / ( 1280 ) }'"
+  t "face fields: /fields/normal has extent 3 x nf" sh -c "h5dump -H -d /fields/normal/00000002 f1.h5 | grep -q 'SIMPLE { ( 3, 1280 ) / ( 3, 1280 ) }'"
+  t "face fields: /fields/area has location \"faces\"" sh -c "h5dump -a /fields/area/location f1.h5 | grep -q '\"faces\"'"
+  t "face fields: the XDMF has a Center=\"Cell\" attribute" grep -q 'Center="Cell"' f1.xmf
+  nareas=$(h5dump -A 0 -m %.17g -y -w 0 -d /fields/area/00000002 f1.h5 | sed -n '/DATA {/,/}/p' | sed '1d;$d' | tr ',' '\n' |
+    awk 'NF && $1 > 0 && $1 < 0.1' | wc -l)
+  t "face fields: the last step's 1280 areas all in (0, 0.1) ($nareas)" test "$nareas" = 1280
+else
+  skip "membrane.face_geometry is not registered"
+fi
+
 # 2. repeat: N times in a row == the op written out N times; scalars at every step.
 mk() { # mk OPS_OF_A_STEP
   cat <<EOF

@@ -97,6 +97,18 @@ void sd_membrane_measure_cpu(const sd_tile_args *a)
     owned_faces(part(a), F64(a, 0), a->sc[0], &s);
 }
 
+/* roles: x (0), area (1), normal (2): face fields (component stride sc = nf); scalar total. Owned
+ * faces only (each face is written by its owner's task). */
+void sd_membrane_face_geometry_cpu(const sd_tile_args *a)
+{
+    const sd_mpart *m = part(a);
+    double *area = F64(a, 1), *normal = F64(a, 2);
+    for (int64_t f = 0; f < m->nf_own; f++) {
+        mb_store(normal, a->sc[2], f, mb_face_geometry(m, F64(a, 0), a->sc[0], f, &area[f]));
+        sd_acc_add(&a->acc[0], area[f]);
+    }
+}
+
 /* roles: x (0), grad (1); scalars energy, gauss; params kappa, c0, kappa_G */
 void sd_membrane_bending_cpu(const sd_tile_args *a)
 {

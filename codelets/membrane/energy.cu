@@ -123,6 +123,23 @@ __global__ void curvature_kernel(sd_mpart m, const double *fs, double *area, dou
     }
 }
 
+/* Owned faces' area and unit normal (face fields, stride sn = nf); areas summed into acc[0]. */
+__global__ void face_geometry_kernel(sd_mpart m, const double *x, int64_t sx, double *area, double *normal, int64_t sn,
+                                     sd_acc *acc)
+{
+    __shared__ sd_cuda_bacc sb[1];
+    sd_cuda_tacc t[1];
+    sd_cuda_red_begin(sb, t, 1);
+    FOR_N(f, m.nf_own)
+    {
+        double A;
+        mb_store(normal, sn, f, mb_face_geometry(&m, x, sx, f, &A));
+        area[f] = A;
+        sd_cuda_acc_add(&t[0], &sb[0], A);
+    }
+    sd_cuda_red_end(sb, t, 1, acc);
+}
+
 /* ---- launches ----------------------------------------------------------------------------- */
 struct launch {
     const sd_tile_args *a;
@@ -201,6 +218,15 @@ extern "C" void sd_membrane_measure_cuda(const sd_tile_args *a, void *stream)
 {
     const launch L = {a, (cudaStream_t)stream, "membrane.measure"};
     owned_faces(L, F64(a, 0), a->sc[0], face_slots{0, 1, -1, 2}, 0.0, 0.0, a->acc);
+}
+
+extern "C" void sd_membrane_face_geometry_cuda(const sd_tile_args *a, void *stream)
+{
+    const launch L = {a, (cudaStream_t)stream, "membrane.face_geometry"};
+    dim3 g, b;
+    reduce_dims(a->mesh.nf_own, &g, &b);
+    face_geometry_kernel<<<g, b, 0, L.st>>>(a->mesh, F64(a, 0), a->sc[0], F64(a, 1), F64(a, 2), a->sc[2], a->acc);
+    sd_cuda_check(L.what);
 }
 
 extern "C" void sd_membrane_bending_cuda(const sd_tile_args *a, void *stream)

@@ -12,6 +12,7 @@ extern "C" {
 
 void sd_membrane_curvature_cpu(const sd_tile_args *a);
 void sd_membrane_measure_cpu(const sd_tile_args *a);
+void sd_membrane_face_geometry_cpu(const sd_tile_args *a);
 void sd_membrane_bending_cpu(const sd_tile_args *a);
 void sd_membrane_tension_cpu(const sd_tile_args *a);
 void sd_membrane_volume_cpu(const sd_tile_args *a);
@@ -21,6 +22,7 @@ void sd_membrane_trial_energy_cpu(const sd_tile_args *a);
 
 void sd_membrane_curvature_cuda(const sd_tile_args *a, void *stream);
 void sd_membrane_measure_cuda(const sd_tile_args *a, void *stream);
+void sd_membrane_face_geometry_cuda(const sd_tile_args *a, void *stream);
 void sd_membrane_bending_cuda(const sd_tile_args *a, void *stream);
 void sd_membrane_tension_cuda(const sd_tile_args *a, void *stream);
 void sd_membrane_volume_cuda(const sd_tile_args *a, void *stream);

@@ -192,6 +192,16 @@ SD_HD void mb_face_measure(const sd_mpart *m, const double *x, int64_t sc, int64
     *vol = membrane_face_volume(&g);
 }
 
+/* Area A_f and unit outward normal n / |n| of face f (membrane.face_geometry; positions x, stride
+ * sc). The area is mb_face_measure's bitwise (the same membrane_face_load). */
+SD_HD mb_vec mb_face_geometry(const sd_mpart *m, const double *x, int64_t sc, int64_t f, double *area)
+{
+    membrane_face g;
+    membrane_face_load(&g, m->tri, f, x, sc);
+    *area = g.area;
+    return mb_scale(1.0 / g.nn, g.n);
+}
+
 /* A line search's data: trial points y = x + a d + lam n (membrane_restored_position). */
 typedef struct mb_line {
     const double *x, *d, *n; /* positions, search direction, restoring direction (dV/dx at x) */

@@ -26,6 +26,8 @@
                 .location = SD_MESH_VERTICES, .doc = "vertex positions"}
 #define V_W(nm, nc, d) {.name = nm, .mode = SD_WRITE, .kind = SD_ROLE_FIELD, .ncomp = nc, .dtypes = 1 << SD_F64, \
                         .location = SD_MESH_VERTICES, .doc = d}
+#define F_W(nm, nc, d) {.name = nm, .mode = SD_WRITE, .kind = SD_ROLE_FIELD, .ncomp = nc, .dtypes = 1 << SD_F64, \
+                        .location = SD_MESH_FACES, .doc = d}
 #define D_R_NAMED(nm, d) {.name = nm, .mode = SD_READ, .kind = SD_ROLE_FIELD, .halo = 1, .ncomp = 3, \
                          .dtypes = 1 << SD_F64, .location = SD_MESH_VERTICES, .doc = d}
 #define D_R(d) D_R_NAMED("d", d)
@@ -63,6 +65,17 @@ static const sd_codelet energy_codelets[] = {
      .cpu = sd_membrane_measure_cpu,
      CUDA(sd_membrane_measure_cuda)
      .model = "sd_membrane_measure"},
+    {.name = "membrane.face_geometry",
+     .doc = "face diagnostics of the owned faces: area A_f = |(x1-x0) x (x2-x0)|/2 and unit outward normal; "
+            "total = sum_f A_f (exact, bitwise membrane.measure's area)",
+     .domain = SD_ON_MESH,
+     .pattern = SD_SCATTER_ADD, /* reads ring-1 corners of owned faces (halo 1) */
+     .nroles = 4,
+     .roles = {X_R(1), F_W("area", 1, "face area A_f"), F_W("normal", 3, "unit outward face normal"),
+               S_OPT("total", "total area (exact sum over the owned faces)")},
+     .cpu = sd_membrane_face_geometry_cpu,
+     CUDA(sd_membrane_face_geometry_cuda)
+     .model = "sd_membrane_face_geometry"},
     {.name = "membrane.bending",
      .doc = "Helfrich energy sum_v 1/2 kappa (2H_v - c0)^2 A_v + kappa_G sum_v (2 pi - angles at v) and its exact "
             "gradient (the Gaussian term's is 0 on a closed surface)",

@@ -91,3 +91,17 @@ with open("truncated.ply", "wb") as f:  # cut inside face 5
         f.write(struct.pack("<3d", *v))
     body = b"".join(struct.pack("<B3i", 3, *t) for t in F)
     f.write(body[:13 * 5 + 6])
+# headers claiming 4e9 vertices (96 GB as float64 x y z) over the octahedron's data: refused from
+# the file's size before anything is allocated
+with open("huge_le.ply", "wb") as f:
+    f.write(ply_header("binary_little_endian", "double", "", "uchar", "int", "").replace(b"vertex 6", b"vertex 4000000000"))
+    for v in V:
+        f.write(struct.pack("<3d", *v))
+    for t in F:
+        f.write(struct.pack("<B3i", 3, *t))
+with open("huge_ascii.ply", "wb") as f:
+    f.write(ply_header("ascii", "double", "", "uchar", "int", "").replace(b"vertex 6", b"vertex 4000000000"))
+    for v in V:
+        f.write(("%s %s %s\n" % v).encode())
+    for t in F:
+        f.write(("3 %d %d %d\n" % t).encode())
