@@ -13,9 +13,10 @@ EXTRA_DIST += tests/data/mesh/make_fixtures.py tests/data/mesh/coff.off tests/da
 EXTRA_DIST += tests/data/mesh/huge_le.ply tests/data/mesh/huge_ascii.ply
 # tests: membranes (issue 10)
 # the run file of a mesh domain (/mesh, fields on vertices and faces) and its XDMF Triangle sidecar
-check_PROGRAMS += tests/t_h5out_mesh
-tests_t_h5out_mesh_SOURCES = tests/t_h5out_mesh.c
-TESTS += tests/t_h5out_mesh
+check_PROGRAMS += tests/t_h5out_mesh tests/t_h5out_mesh_faults
+tests_t_h5out_mesh_SOURCES = tests/t_h5out_mesh.c tests/h5out_mesh_fixture.h
+tests_t_h5out_mesh_faults_SOURCES = tests/t_h5out_mesh_faults.c tests/h5out_mesh_fixture.h
+TESTS += tests/t_h5out_mesh tests/t_h5out_mesh_faults
 # tests: membrane codelets (pure C, kernels called directly on whole-mesh and partition views)
 noinst_HEADERS += tests/mesh_view.h tests/mesh_part.h tests/membrane_ref.h tests/tilt_state.h
 check_PROGRAMS += tests/t_membrane_energy
@@ -43,9 +44,10 @@ endif
 endif
 # minimiser ops: every op against its formula on a hand-built partition view, PR+ and Armijo cases,
 # a whole constrained quadratic minimisation through the ops (pure C, through the registry)
-check_PROGRAMS += tests/t_membrane_minimise
-tests_t_membrane_minimise_SOURCES = tests/t_membrane_minimise.c tests/tap.h tests/kernel_util.h
-TESTS += tests/t_membrane_minimise
+check_PROGRAMS += tests/t_membrane_minimise tests/t_membrane_minimise_runs
+tests_t_membrane_minimise_SOURCES = tests/t_membrane_minimise.c tests/minimise_view.h tests/tap.h tests/kernel_util.h
+tests_t_membrane_minimise_runs_SOURCES = tests/t_membrane_minimise_runs.c tests/minimise_view.h tests/tap.h tests/kernel_util.h
+TESTS += tests/t_membrane_minimise tests/t_membrane_minimise_runs
 # minimiser ops: CUDA kernels against the CPU ones (as tests/md.mk's t_md_cuda); skips (exit 77)
 # without a usable CUDA device
 EXTRA_DIST += tests/t_membrane_minimise_cuda.cu
