@@ -45,6 +45,8 @@ static int reg(void **mem, starpu_data_handle_t *h, int64_t count, size_t es, co
 static int register_parts(mdomain *D, char *err, size_t errlen)
 {
     const sd_graph *g = D->dm->g;
+    unsigned char ghosts[D->nf + 1];
+    for (int f = 0; f < D->nf; f++) ghosts[f] = (unsigned char)field_has_ghosts(g, f);
     for (int p = 0; p < D->np; p++) {
         const sd_mlocal *m = &D->parts.part[p];
         if (reg(&MEM(D, T_TRI, p), &HND(D, T_TRI, p), 3 * m->nf, sizeof(int32_t), "a partition's faces", err, errlen) ||
@@ -63,7 +65,7 @@ static int register_parts(mdomain *D, char *err, size_t errlen)
             const int64_t n = sd_mesh_field_count(D, f, p) * g->fields[f].ncomp;
             if (reg(&MEM(D, T_FIELD + f, p), &HND(D, T_FIELD + f, p), n, sizeof(double), "a partition's field", err, errlen))
                 return -1;
-            if (field_has_ghosts(g, f) &&
+            if (ghosts[f] &&
                 reg(&D->send_mem[(size_t)f * D->np + p], &D->send_h[(size_t)f * D->np + p],
                     m->nexport * g->fields[f].ncomp, sizeof(double), "a partition's exported values", err, errlen))
                 return -1;

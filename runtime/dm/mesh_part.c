@@ -230,7 +230,6 @@ int sd_mparts_make(int64_t nv, int64_t nf, const double *x, const int64_t *tri, 
     P->n = nparts;
     P->part = calloc((size_t)nparts, sizeof *P->part);
     P->owner = malloc(sizeof *P->owner * (size_t)nv);
-    P->local = malloc(sizeof *P->local * (size_t)nv);
     b.vfs = calloc((size_t)nv + 1, sizeof *b.vfs);
     b.vf = malloc(sizeof *b.vf * (size_t)(3 * nf + 1));
     b.vmark = malloc(sizeof *b.vmark * (size_t)nv);
@@ -238,11 +237,10 @@ int sd_mparts_make(int64_t nv, int64_t nf, const double *x, const int64_t *tri, 
     b.list = malloc(sizeof *b.list * (size_t)((nv > nf ? nv : nf) + 1));
     int64_t *owned = malloc(sizeof *owned * (size_t)nv);
     int rc = -1;
-    if (!k || !P->part || !P->owner || !P->local || !b.vfs || !b.vf || !b.vmark || !b.fmark || !b.list || !owned) goto out;
+    if (!k || !P->part || !P->owner || !b.vfs || !b.vf || !b.vmark || !b.fmark || !b.list || !owned) goto out;
     for (int64_t r = 0, p = 0; r < nv; r++) {
         while (p + 1 < nparts && r >= (p + 1) * nv / nparts) p++;
         P->owner[k[r].id] = (int32_t)p;
-        P->local[k[r].id] = r - p * nv / nparts;
         owned[r] = k[r].id;
     }
     for (int64_t f = 0; f < 3 * nf; f++) b.vfs[tri[f] + 1]++;
@@ -277,6 +275,6 @@ void sd_mparts_free(sd_mparts *P)
         free(m->tri); free(m->cstart); free(m->corner); free(m->vid); free(m->fid);
         free(m->src_part); free(m->src_index); free(m->exports); free(m->src);
     }
-    free(P->part); free(P->owner); free(P->local);
+    free(P->part); free(P->owner);
     memset(P, 0, sizeof *P);
 }

@@ -30,7 +30,6 @@ typedef struct sd_mparts {
     int n;
     sd_mlocal *part;
     int32_t *owner;     /* [nv] partition owning each vertex */
-    int64_t *local;     /* [nv] the vertex's index among its owner's vertices */
     int64_t cut_edges;  /* edges whose vertices have different owners */
 } sd_mparts;
 

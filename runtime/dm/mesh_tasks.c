@@ -41,7 +41,7 @@ static void bind_args(const mop_arg *oa, void *buffers[], sd_tile_args *a)
             continue;
         }
         const sd_gfield *f = &g->fields[b->index];
-        a->sc[slot] = f->location == SD_MESH_FACES ? m->nf : m->nv;
+        a->sc[slot] = sd_mesh_field_count(D, b->index, oa->part);
         a->ncomp[slot] = f->ncomp;
         a->dtype[slot] = SD_F64;
         a->p[slot++] = (void *)STARPU_VECTOR_GET_PTR(buffers[hi++]);
