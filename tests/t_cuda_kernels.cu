@@ -345,7 +345,7 @@ static void test_lattice(const shape *s, int dt, rng *g)
         add_field(&r, s, 0, 1, dt, g, DATA_UNIFORM);     /* E_prev */
         add_field(&r, s, 1, 1, dt, g, DATA_UNIFORM);     /* chi */
         add_field(&r, s, 3 - h, 1, dt, g, DATA_UNIFORM); /* E_next */
-        r.tmpl.param[KG_LF_C] = 0.9;
+        r.tmpl.param[KG_LF_C] = 0.9, r.tmpl.param[KG_LF_ORDER] = 2;
         run_both(&r);
         ok(compare_fields(&r, 8, 0, "kg_leapfrog"), "kg_leapfrog %s %s, E halo %d: bitwise, ghosts untouched", sh, tn(dt), h);
         run_free(&r);
@@ -358,7 +358,7 @@ static void test_lattice(const shape *s, int dt, rng *g)
         add_field(&r, s, 2, 1, dt, g, DATA_UNIFORM); /* E */
         add_field(&r, s, 0, 1, dt, g, DATA_UNIFORM); /* chi */
         r.nacc = 1;
-        r.tmpl.param[KG_EN_C] = 1.1;
+        r.tmpl.param[KG_EN_C] = 1.1, r.tmpl.param[KG_EN_ORDER] = 2;
         if (v) {
             r.tmpl.bc[0] = SD_BC_FIXED, r.tmpl.bc[1] = SD_BC_REFLECTIVE, r.tmpl.bc[2] = SD_BC_ABSORBING;
             r.tmpl.bc[s->nd - 1] = SD_BC_ABSORBING;
@@ -376,6 +376,7 @@ static void test_lattice(const shape *s, int dt, rng *g)
     add_field(&r, s, 2, 1, dt, g, DATA_UNIFORM);
     r.tmpl.param[KG_GP_A] = 1.5, r.tmpl.param[KG_GP_W] = 0.07 * (double)s->shape[0] * DX[0];
     r.tmpl.param[KG_GP_KX] = 30, r.tmpl.param[KG_GP_KY] = -20, r.tmpl.param[KG_GP_KZ] = 10, r.tmpl.param[KG_GP_CHI] = 0.5;
+    r.tmpl.param[KG_GP_ORDER] = 2;
     run_both(&r);
     ok(r.cl->cuda_tol > 0 && compare_fields(&r, 3, 1e-14, "gaussian_packet"),
        "gaussian_packet %s %s: within %s, ghosts untouched", sh, tn(dt), dt == SD_F64 ? "1e-14" : "cuda_tol");
@@ -385,7 +386,7 @@ static void test_lattice(const shape *s, int dt, rng *g)
     add_field(&r, s, 2, 1, dt, g, DATA_UNIFORM);
     add_field(&r, s, 1, 1, dt, g, DATA_UNIFORM);
     r.tmpl.param[KG_PW_A] = 1.25, r.tmpl.param[KG_PW_MX] = 2, r.tmpl.param[KG_PW_MY] = -1, r.tmpl.param[KG_PW_MZ] = 3;
-    r.tmpl.param[KG_PW_PHASE] = 0.4, r.tmpl.param[KG_PW_CHI] = 0.3;
+    r.tmpl.param[KG_PW_PHASE] = 0.4, r.tmpl.param[KG_PW_CHI] = 0.3, r.tmpl.param[KG_PW_ORDER] = 2;
     run_both(&r);
     ok(r.cl->cuda_tol > 0 && compare_fields(&r, 3, 1e-14, "plane_wave"),
        "plane_wave %s %s: within %s, ghosts untouched", sh, tn(dt), dt == SD_F64 ? "1e-14" : "cuda_tol");
@@ -423,7 +424,7 @@ static void test_projection_of_wave(const shape *s, int dt, rng *g)
     add_field(&w, s, 1, 1, dt, g, DATA_UNIFORM);
     add_field(&w, s, 1, 1, dt, g, DATA_UNIFORM);
     w.tmpl.param[KG_PW_A] = 0.8, w.tmpl.param[KG_PW_MX] = 3, w.tmpl.param[KG_PW_MY] = 1, w.tmpl.param[KG_PW_MZ] = 2;
-    w.tmpl.param[KG_PW_PHASE] = 1.1;
+    w.tmpl.param[KG_PW_PHASE] = 1.1, w.tmpl.param[KG_PW_ORDER] = 2;
     w.tmpl.origin[0] = w.tmpl.origin[1] = w.tmpl.origin[2] = 0;
     for (int d = 0; d < 3; d++) w.tmpl.shape[d] = d < s->nd ? s->n[d] : 1;
     run_both(&w); /* CPU wave in w.b[0] */

@@ -128,7 +128,7 @@ static void drv_args(const driver *D, sd_tile_args *a)
     args_init(a, D->nd, D->n, org, D->n, D->dx);
     memcpy(a->bc, D->bc, sizeof a->bc);
     a->dt = D->dt;
-    a->param[0] = D->c;
+    a->param[0] = D->c, a->param[1] = 2; /* order 2, gamma 0 */
 }
 /* one leapfrog step; returns the energy at n+1/2 */
 static double drv_step(driver *D, int64_t step)
@@ -226,7 +226,7 @@ int main(void)
                 memcpy(O0.mem, O.mem, tbuf_bytes(&O));
                 sd_tile_args a;
                 args_init(&a, nd, n, org, shape, dx);
-                a.dt = 0.01, a.param[0] = 1.7;
+                a.dt = 0.01, a.param[0] = 1.7, a.param[1] = 2; /* order 2 */
                 args_buf(&a, 0, &E), args_buf(&a, 1, &P), args_buf(&a, 2, &X), args_buf(&a, 3, &O);
                 LF->cpu(&a);
                 int same = 1, ghosts = 1;
@@ -258,7 +258,7 @@ int main(void)
                     tbuf_random(&O, &r, -1, 1);
                     args_init(&a, nd, n, orgs[v], shape, dx);
                     memcpy(a.bc, bcs[v], sizeof a.bc);
-                    a.dt = 0.01, a.param[0] = 1.7;
+                    a.dt = 0.01, a.param[0] = 1.7, a.param[1] = 2; /* order 2 */
                     args_buf(&a, 0, &O), args_buf(&a, 1, &E), args_buf(&a, 2, &X);
                     sd_acc acc, ref;
                     sd_acc_init(&acc), sd_acc_init(&ref);
@@ -285,12 +285,12 @@ int main(void)
             args_init(&a, 3, n, org, shape, gdx);
             a.dt = dtv;
             args_buf(&a, 0, &E), args_buf(&a, 1, &P);
-            const double gp[10] = {1.5, 0.4, NAN, 1.0, NAN, 3.0, -2.0, 1.0, c, chi};
+            const double gp[11] = {1.5, 0.4, NAN, 1.0, NAN, 3.0, -2.0, 1.0, c, chi, 2};
             memcpy(a.param, gp, sizeof gp);
             GP->cpu(&a);
             const double k[3] = {3.0, -2.0, 1.0};
             const double x0[3] = {19 * 0.1 / 2, 1.0, 11 * 0.15 / 2};
-            double om = kg_omega(3, k, gdx, c, chi, dtv), err = 0, errp = 0;
+            double om = kg_omega(3, k, gdx, c, chi, dtv, 2), err = 0, errp = 0;
             for (int64_t kk = 0; kk < 3; kk++)
                 for (int64_t j = 0; j < 5; j++)
                     for (int64_t i = 0; i < 7; i++) {
@@ -309,13 +309,13 @@ int main(void)
             double tol = dt == SD_F64 ? 1e-13 : 2e-7;
             ok(err <= tol && errp <= tol, "gaussian_packet %s on a tile at (4,3,2): closed form (max err %.2g, %.2g)", tn(dt), err, errp);
 
-            const double pw[7] = {0.8, 2, -1, 3, 0.3, c, chi};
+            const double pw[8] = {0.8, 2, -1, 3, 0.3, c, chi, 2};
             memcpy(a.param, pw, sizeof pw);
             PW->cpu(&a);
             const double m[3] = {2, -1, 3};
             double kw[3], twopi = 2 * acos(-1.0);
             for (int d = 0; d < 3; d++) kw[d] = twopi * m[d] / (shape[d] * gdx[d]);
-            om = kg_omega(3, kw, gdx, c, chi, dtv), err = errp = 0;
+            om = kg_omega(3, kw, gdx, c, chi, dtv, 2), err = errp = 0;
             for (int64_t kk = 0; kk < 3; kk++)
                 for (int64_t j = 0; j < 5; j++)
                     for (int64_t i = 0; i < 7; i++) {
@@ -329,11 +329,11 @@ int main(void)
         }
         /* kg_omega: small k dx, dt -> continuum relation; the semi-discrete limit at dt = 0 */
         const double ks[3] = {0.01, 0, 0}, one[3] = {1e-3, 1, 1};
-        double w = kg_omega(1, ks, one, 2.0, 0.0, 1e-6);
+        double w = kg_omega(1, ks, one, 2.0, 0.0, 1e-6, 2);
         is_close(w, 0.02, 1e-9, "kg_omega -> c|k| for k dx, c dt -> 0");
-        is_close(kg_omega(1, ks, one, 2.0, 3.0, 0.0), sqrt(0.02 * 0.02 + 9.0), 1e-9, "kg_omega(dt = 0) -> sqrt(c^2 k^2 + chi^2)");
+        is_close(kg_omega(1, ks, one, 2.0, 3.0, 0.0, 2), sqrt(0.02 * 0.02 + 9.0), 1e-9, "kg_omega(dt = 0) -> sqrt(c^2 k^2 + chi^2)");
         const double kn[3] = {M_PI / 1e-3, 0, 0};
-        ok(isnan(kg_omega(1, kn, one, 1.0, 0.0, 1.01e-3)), "kg_omega is NaN beyond the CFL limit");
+        ok(isnan(kg_omega(1, kn, one, 1.0, 0.0, 1.01e-3, 2)), "kg_omega is NaN beyond the CFL limit");
     }
 
     /* ---- mode_projection of a plane wave ---- */
@@ -393,7 +393,7 @@ int main(void)
 
     /* ---- CFL validate hook ---- */
     {
-        const double vdx[3] = {0.1, 0.2, 0.3}, c = 2.0, prm[1] = {c};
+        const double vdx[3] = {0.1, 0.2, 0.3}, c = 2.0, prm[3] = {c, 2, 0}; /* order 2, undamped */
         double dtmax = 1 / (c * sqrt(1 / 0.01 + 1 / 0.04 + 1 / 0.09));
         sd_check_info info = {.ndim = 3, .shape = {10, 10, 10}, .dx = {vdx[0], vdx[1], vdx[2]}, .param = prm};
         char msg[256] = "", want[256];
@@ -408,7 +408,7 @@ int main(void)
         ok(LF->validate(&info, msg, sizeof msg) == 0, "1D: only dx[0] counts (0.99 accepted)");
         info.dt = 1.01 * 0.1 / c;
         ok(LF->validate(&info, msg, sizeof msg) != 0, "1D: 1.01 refused");
-        const double pwp[7] = {1, 2.5, 0, 0, 0, 1, 0};
+        const double pwp[8] = {1, 2.5, 0, 0, 0, 1, 0, 2};
         info.param = pwp, info.dt = 0.01;
         ok(PW->validate(&info, msg, sizeof msg) != 0 && strstr(msg, "not an integer"), "plane_wave refuses mode 2.5: \"%s\"", msg);
     }
@@ -438,7 +438,7 @@ int main(void)
         sd_tile_args a;
         drv_args(&D, &a);
         args_buf(&a, 0, &D.buf[D.ie]), args_buf(&a, 1, &D.buf[D.ip]);
-        const double pw[7] = {A, 2, 1, 1, phi, 1.0, chi};
+        const double pw[8] = {A, 2, 1, 1, phi, 1.0, chi, 2};
         memcpy(a.param, pw, sizeof pw);
         PW->cpu(&a);
         const int steps = 400;
@@ -451,7 +451,7 @@ int main(void)
         MP->cpu(&a);
         double re = sd_acc_sum(&acc[0]), im = sd_acc_sum(&acc[1]), twopi = 2 * acos(-1.0);
         double k[3] = {twopi * 2 / (16 * 0.1), twopi / (12 * 0.12), twopi / (10 * 0.09)};
-        double om = kg_omega(3, k, fdx, 1.0, chi, D.dt);
+        double om = kg_omega(3, k, fdx, 1.0, chi, D.dt, 2);
         double want = phi - om * steps * D.dt, got = atan2(im, re);
         double dphi = remainder(got - want, twopi);
         ok(fabs(dphi) <= 1e-9, "plane wave (2,1,1), chi 0.7, 400 steps: phase = phase0 - omega n dt to %.2g rad (omega %.12g)", dphi, om);

@@ -27,7 +27,7 @@ void sd_lattice_packet_setup(int ndim, const int64_t shape[3], const double dx[3
         k[d] = d < ndim ? prm[KG_GP_KX + d] : 0.0;
     }
     const double c = prm[KG_GP_C];
-    *omega = kg_omega(ndim, k, dx, c, prm[KG_GP_CHI], dt);
+    *omega = kg_omega(ndim, k, dx, c, prm[KG_GP_CHI], dt, (int)prm[KG_GP_ORDER]);
     const int moving = k[0] != 0.0 || k[1] != 0.0 || k[2] != 0.0;
     for (int d = 0; d < 3; d++) vg[d] = moving && *omega > 0.0 ? c * c * k[d] / *omega : 0.0;
 }
@@ -57,7 +57,7 @@ void sd_lattice_wave_setup(int ndim, const int64_t shape[3], const double dx[3],
     double k[3] = {0, 0, 0};
     for (int d = 0; d < ndim; d++)
         k[d] = 6.283185307179586476925286766559 * (double)m[d] / ((double)shape[d] * dx[d]);
-    *wdt = kg_omega(ndim, k, dx, prm[KG_PW_C], prm[KG_PW_CHI], dt) * dt;
+    *wdt = kg_omega(ndim, k, dx, prm[KG_PW_C], prm[KG_PW_CHI], dt, (int)prm[KG_PW_ORDER]) * dt;
 }
 
 void sd_lattice_plane_wave_cpu(const sd_tile_args *a)
@@ -91,12 +91,13 @@ static int check_omega(double omega, double dt, char *msg, size_t len)
 {
     if (omega == omega) return 0;
     snprintf(msg, len, "no stable discrete frequency for this wave at dt = %g "
-             "(expected (c dt)^2 sum sin^2(k dx/2)/dx^2 + (chi dt/2)^2 <= 1)", dt);
+             "(expected (c dt)^2 sum_d s_d(k) + (chi dt/2)^2 <= 1, docs/lattice.md)", dt);
     return -1;
 }
 
 int sd_lattice_gaussian_packet_validate(const sd_check_info *info, char *msg, size_t len)
 {
+    if (sd_lattice_order_validate(info->param[KG_GP_ORDER], msg, len)) return -1;
     double x0[3], k[3], vg[3], omega;
     sd_lattice_packet_setup(info->ndim, info->shape, info->dx, info->param, info->dt, x0, k, vg, &omega);
     return check_omega(omega, info->dt, msg, len);
@@ -105,10 +106,12 @@ int sd_lattice_gaussian_packet_validate(const sd_check_info *info, char *msg, si
 int sd_lattice_plane_wave_validate(const sd_check_info *info, char *msg, size_t len)
 {
     if (check_modes(info, &info->param[KG_PW_MX], msg, len)) return -1;
+    if (sd_lattice_order_validate(info->param[KG_PW_ORDER], msg, len)) return -1;
     double k[3] = {0, 0, 0};
     for (int d = 0; d < info->ndim; d++)
         k[d] = 6.283185307179586476925286766559 * info->param[KG_PW_MX + d] / ((double)info->shape[d] * info->dx[d]);
-    return check_omega(kg_omega(info->ndim, k, info->dx, info->param[KG_PW_C], info->param[KG_PW_CHI], info->dt),
+    return check_omega(kg_omega(info->ndim, k, info->dx, info->param[KG_PW_C], info->param[KG_PW_CHI], info->dt,
+                                (int)info->param[KG_PW_ORDER]),
                        info->dt, msg, len);
 }
 

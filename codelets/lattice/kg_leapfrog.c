@@ -1,6 +1,8 @@
-/* kg_leapfrog.c - CPU loop of lattice.kg_leapfrog and its CFL check. Roles: E (R, halo 1),
- * E_prev (R), chi (R), E_next (W); param c. Math: kg_leapfrog_f64/f32 in kg_math.h. Every buffer
- * uses its own strides, so buffers with wider ghost zones than needed work unchanged. */
+/* kg_leapfrog.c - CPU loops of lattice.kg_leapfrog and lattice.chi_leapfrog, their CFL checks and
+ * reach. Roles of kg_leapfrog: E (R, halo order/2), E_prev (R), chi (R), E_next (W); params c,
+ * order, gamma. chi_leapfrog: chi (R, halo order/2), chi_prev (R), E (R), chi_next (W); params c,
+ * kappa, E0, order. Math: kg_leapfrog_*, kg_chi_leapfrog_* in kg_math.h. Every buffer uses its own
+ * strides, so buffers with wider ghost zones than needed work unchanged. */
 #include <stdio.h>
 #include "kg_math.h"
 #include "lattice_kernels.h"
@@ -8,14 +10,31 @@
 /* One row for a fixed ndim (a literal at every call, so the branches on it fold away). */
 #define KG_ROW_DEF(T, SUF)                                                                           \
     static inline __attribute__((always_inline)) void row_##SUF(                                    \
-        int ndim, int64_t nx, const T *restrict e, int64_t sy, int64_t sz, const T *restrict ep,       \
+        int ndim, int P, int64_t nx, const T *restrict e, int64_t sy, int64_t sz, const T *restrict ep, \
         const T *restrict ch, T *restrict out, kg_coef_##SUF k)                                        \
     {                                                                                                 \
-        for (int64_t i = 0; i < nx; i++) out[i] = kg_leapfrog_##SUF(e + i, sy, sz, ndim, ep[i], ch[i], k); \
+        for (int64_t i = 0; i < nx; i++) out[i] = kg_leapfrog_##SUF(e + i, sy, sz, ndim, P, ep[i], ch[i], k); \
+    }                                                                                                 \
+    /* ndim and the reach P as literals, so the branches and loops on them fold away */              \
+    static void rows_##SUF(int ndim, int P, int64_t nx, const T *e, int64_t sy, int64_t sz, const T *ep, \
+                           const T *ch, T *out, kg_coef_##SUF k)                                      \
+    {                                                                                                 \
+        switch (ndim * 4 + P) {                                                                       \
+        case 5: row_##SUF(1, 1, nx, e, sy, sz, ep, ch, out, k); break;                                \
+        case 6: row_##SUF(1, 2, nx, e, sy, sz, ep, ch, out, k); break;                                \
+        case 7: row_##SUF(1, 3, nx, e, sy, sz, ep, ch, out, k); break;                                \
+        case 9: row_##SUF(2, 1, nx, e, sy, sz, ep, ch, out, k); break;                                \
+        case 10: row_##SUF(2, 2, nx, e, sy, sz, ep, ch, out, k); break;                               \
+        case 11: row_##SUF(2, 3, nx, e, sy, sz, ep, ch, out, k); break;                               \
+        case 13: row_##SUF(3, 1, nx, e, sy, sz, ep, ch, out, k); break;                               \
+        case 14: row_##SUF(3, 2, nx, e, sy, sz, ep, ch, out, k); break;                               \
+        default: row_##SUF(3, 3, nx, e, sy, sz, ep, ch, out, k); break;                               \
+        }                                                                                             \
     }                                                                                                 \
     static void tile_##SUF(const sd_tile_args *a)                                                     \
     {                                                                                                 \
-        const kg_coef_##SUF k = kg_leapfrog_coef_##SUF(a->param[KG_LF_C], a->dt, a->dx);              \
+        const int order = (int)a->param[KG_LF_ORDER], P = kg_reach(order);                           \
+        const kg_coef_##SUF k = kg_leapfrog_coef_##SUF(a->param[KG_LF_C], a->dt, a->dx, order, a->param[KG_LF_GAMMA]); \
         const int64_t nx = a->n[0], sy = a->stride[0][1], sz = a->stride[0][2];                                     \
         for (int64_t kk = 0; kk < a->n[2]; kk++)                                                      \
             for (int64_t j = 0; j < a->n[1]; j++) {                                                   \
@@ -23,10 +42,38 @@
                 const T *ep = (const T *)a->p[1] + sd_at(a, 1, 0, j, kk, 0);                          \
                 const T *ch = (const T *)a->p[2] + sd_at(a, 2, 0, j, kk, 0);                          \
                 T *out = (T *)a->p[3] + sd_at(a, 3, 0, j, kk, 0);                                     \
-                switch (a->ndim) {                                                                    \
-                case 1: row_##SUF(1, nx, e, sy, sz, ep, ch, out, k); break;                           \
-                case 2: row_##SUF(2, nx, e, sy, sz, ep, ch, out, k); break;                           \
-                default: row_##SUF(3, nx, e, sy, sz, ep, ch, out, k); break;                          \
+                rows_##SUF(a->ndim, P, nx, e, sy, sz, ep, ch, out, k);                                \
+            }                                                                                         \
+    }                                                                                                 \
+    static inline __attribute__((always_inline)) void chi_row_##SUF(                                \
+        int ndim, int P, int64_t nx, const T *restrict x, int64_t sy, int64_t sz, const T *restrict xp, \
+        const T *restrict e, T *restrict out, kg_coef_##SUF k, T kappa, T e02)                         \
+    {                                                                                                 \
+        for (int64_t i = 0; i < nx; i++)                                                              \
+            out[i] = kg_chi_leapfrog_##SUF(x + i, sy, sz, ndim, P, xp[i], e[i], k, kappa, e02);        \
+    }                                                                                                 \
+    static void chi_tile_##SUF(const sd_tile_args *a)                                                 \
+    {                                                                                                 \
+        const int order = (int)a->param[KG_CX_ORDER], P = kg_reach(order);                           \
+        const kg_coef_##SUF k = kg_leapfrog_coef_##SUF(a->param[KG_CX_C], a->dt, a->dx, order, 0.0);  \
+        const T kappa = (T)a->param[KG_CX_KAPPA], e02 = (T)(a->param[KG_CX_E0] * a->param[KG_CX_E0]);  \
+        const int64_t nx = a->n[0], sy = a->stride[0][1], sz = a->stride[0][2];                       \
+        for (int64_t kk = 0; kk < a->n[2]; kk++)                                                      \
+            for (int64_t j = 0; j < a->n[1]; j++) {                                                   \
+                const T *x = (const T *)a->p[0] + sd_at(a, 0, 0, j, kk, 0);                           \
+                const T *xp = (const T *)a->p[1] + sd_at(a, 1, 0, j, kk, 0);                          \
+                const T *e = (const T *)a->p[2] + sd_at(a, 2, 0, j, kk, 0);                           \
+                T *out = (T *)a->p[3] + sd_at(a, 3, 0, j, kk, 0);                                     \
+                switch (a->ndim * 4 + P) {                                                            \
+                case 5: chi_row_##SUF(1, 1, nx, x, sy, sz, xp, e, out, k, kappa, e02); break;         \
+                case 6: chi_row_##SUF(1, 2, nx, x, sy, sz, xp, e, out, k, kappa, e02); break;         \
+                case 7: chi_row_##SUF(1, 3, nx, x, sy, sz, xp, e, out, k, kappa, e02); break;         \
+                case 9: chi_row_##SUF(2, 1, nx, x, sy, sz, xp, e, out, k, kappa, e02); break;         \
+                case 10: chi_row_##SUF(2, 2, nx, x, sy, sz, xp, e, out, k, kappa, e02); break;        \
+                case 11: chi_row_##SUF(2, 3, nx, x, sy, sz, xp, e, out, k, kappa, e02); break;        \
+                case 13: chi_row_##SUF(3, 1, nx, x, sy, sz, xp, e, out, k, kappa, e02); break;        \
+                case 14: chi_row_##SUF(3, 2, nx, x, sy, sz, xp, e, out, k, kappa, e02); break;        \
+                default: chi_row_##SUF(3, 3, nx, x, sy, sz, xp, e, out, k, kappa, e02); break;        \
                 }                                                                                     \
             }                                                                                         \
     }
@@ -41,19 +88,58 @@ void sd_lattice_kg_leapfrog_cpu(const sd_tile_args *a)
         tile_f32(a);
 }
 
-int sd_lattice_kg_leapfrog_validate(const sd_check_info *info, char *msg, size_t len)
+void sd_lattice_chi_leapfrog_cpu(const sd_tile_args *a)
 {
-    const double c = info->param[KG_LF_C];
+    if (a->dtype[0] == SD_F64)
+        chi_tile_f64(a);
+    else
+        chi_tile_f32(a);
+}
+
+int sd_lattice_order_validate(double order, char *msg, size_t len)
+{
+    if (kg_order_ok(order)) return 0;
+    snprintf(msg, len, "order = %g: the Laplacian's order must be 2, 4 or 6", order);
+    return -1;
+}
+
+/* The spacings, the order and the CFL limit of an order-`order` leapfrog with speed c and damping
+ * gamma (docs/lattice.md, "Stability"). */
+static int cfl_check(const sd_check_info *info, const char *speed, double c, double order, double gamma, char *msg,
+                     size_t len)
+{
     for (int d = 0; d < info->ndim; d++)
         if (!(info->dx[d] > 0.0)) {
             snprintf(msg, len, "grid spacing dx[%d] = %g must be > 0", d, info->dx[d]);
             return -1;
         }
-    const double cfl = kg_cfl_number(info->ndim, info->dx, c, info->dt);
-    if (!(cfl <= 1.0)) {
-        snprintf(msg, len, "CFL violated: c*dt*sqrt(sum 1/dx^2) = %.3g > 1 (expected dt <= %.3g)", cfl,
-                 info->dt / cfl);
+    if (sd_lattice_order_validate(order, msg, len)) return -1;
+    const double cfl = kg_cfl_number(info->ndim, info->dx, c, info->dt, (int)order), lim = kg_cfl_limit(gamma);
+    if (!(cfl <= lim)) {
+        if (order == 2 && gamma == 0)
+            snprintf(msg, len, "CFL violated: %s*dt*sqrt(sum 1/dx^2) = %.3g > 1 (expected dt <= %.3g)", speed, cfl,
+                     info->dt / cfl);
+        else
+            snprintf(msg, len, "CFL violated for order %g%s: %s*dt*sqrt(%.6g * sum 1/dx^2) = %.4g > %.4g (expected dt <= %.4g)",
+                     order, gamma > 0 ? " with damping" : "", speed, kg_lap_peak((int)order), cfl, lim, info->dt * lim / cfl);
         return -1;
     }
     return 0;
+}
+
+int sd_lattice_kg_leapfrog_validate(const sd_check_info *info, char *msg, size_t len)
+{
+    return cfl_check(info, "c", info->param[KG_LF_C], info->param[KG_LF_ORDER], info->param[KG_LF_GAMMA], msg, len);
+}
+
+int sd_lattice_chi_leapfrog_validate(const sd_check_info *info, char *msg, size_t len)
+{
+    return cfl_check(info, "c", info->param[KG_CX_C], info->param[KG_CX_ORDER], 0.0, msg, len);
+}
+
+/* The stencil roles (E of kg_leapfrog, chi of chi_leapfrog, both levels of energy) reach order/2
+ * cells; every one of these codelets has `order` as its parameter 1. */
+int sd_lattice_reach(const double *param)
+{
+    return kg_order_ok(param[1]) ? kg_reach((int)param[1]) : 1;
 }

@@ -10,7 +10,7 @@
 
 /* .cuda only in a library built with CUDA (the .cu objects are linked in then).
  * .cuda_tol, the CPU-vs-CUDA bound |cpu - cuda| <= tol * max |cpu| (0 = bitwise):
- * - kg_leapfrog, energy: 0. Only +, -, * (and 1/x, correctly rounded on both, computed on the
+ * - kg_leapfrog, chi_leapfrog, energy: 0. Only +, -, * (and 1/x, correctly rounded on both, computed on the
  *   host anyway) in the order of kg_math.h, without FMA (nvcc -fmad=false, gcc
  *   -ffp-contract=off); energy terms are summed exactly on both sides.
  * - gaussian_packet, plane_wave: per cell exp and cos (omega, which needs sin/asin, is computed
@@ -40,35 +40,62 @@
 #define S_SUM(nm, d) {.name = nm, .mode = SD_WRITE, .kind = SD_ROLE_SCALAR, .reduce = SD_REDUCE_SUM, .doc = d}
 #define P_C {.name = "c", .def = 1, .min = DBL_MIN, .max = 1e30, .doc = "wave speed (> 0)"}
 #define P_CHI {.name = "chi", .def = 0, .min = 0, .max = 1e30, .doc = "mass chi used for omega (uniform)"}
+#define P_ORDER {.name = "order", .def = 2, .min = 2, .max = 6, \
+                 .doc = "order of the Laplacian: 2, 4 or 6 (it reaches order/2 cells; docs/lattice.md)"}
+#define P_GAMMA {.name = "gamma", .def = 0, .min = 0, .max = 1, \
+                 .doc = "damping: E_next = (2-gamma) E - (1-gamma) E_prev + ...; 0 = undamped"}
 #define P_MODE(nm, dv, ax) {.name = nm, .def = dv, .min = -1e9, .max = 1e9, \
                             .doc = "integer mode number along " ax ": k = 2 pi m / (N dx)"}
 
 static const sd_codelet lattice_codelets[] = {
     {.name = "lattice.kg_leapfrog",
-     .doc = "E_next = 2E - E_prev + dt^2 (c^2 lap E - chi^2 E), 2nd-order Laplacian over present axes",
+     .doc = "E_next = (2-gamma) E - (1-gamma) E_prev + dt^2 (c^2 lap E - chi^2 E), Laplacian of order 2, 4 or 6 "
+            "over present axes",
      .pattern = SD_STENCIL,
      .nroles = 4,
-     .roles = {F_R("E", 1, "field at step n"), F_R("E_prev", 0, "field at step n-1"),
+     .roles = {F_R("E", 1, "field at step n (read order/2 cells out)"), F_R("E_prev", 0, "field at step n-1"),
                F_R("chi", 0, "local mass chi(x)"), F_W("E_next", "field at step n+1")},
-     .nparams = 1,
-     .params = {P_C},
+     .nparams = 3,
+     .params = {P_C, P_ORDER, P_GAMMA},
      .cpu = sd_lattice_kg_leapfrog_cpu,
      CUDA(sd_lattice_kg_leapfrog_cuda)
      .cuda_tol = 0,
      .validate = sd_lattice_kg_leapfrog_validate,
+     .reach = sd_lattice_reach,
      .model = "stardag.lattice.kg_leapfrog"},
+    {.name = "lattice.chi_leapfrog",
+     .doc = "dynamic chi: chi_next = 2 chi - chi_prev + dt^2 (c^2 lap chi - kappa (E^2 - E0^2)), Laplacian of "
+            "order 2, 4 or 6; E is read at the current level (the coupled step is explicit)",
+     .pattern = SD_STENCIL,
+     .nroles = 4,
+     .roles = {F_R("chi", 1, "chi at step n (read order/2 cells out)"), F_R("chi_prev", 0, "chi at step n-1"),
+               F_R("E", 0, "E at step n (the source)"), F_W("chi_next", "chi at step n+1")},
+     .nparams = 4,
+     .params = {{.name = "c", .def = 1, .min = DBL_MIN, .max = 1e30, .doc = "wave speed c_chi of chi (> 0)"},
+                P_ORDER,
+                {.name = "kappa", .def = 0, .min = -1e30, .max = 1e30, .doc = "coupling kappa of the source E^2 - E0^2"},
+                {.name = "E0", .def = 0, .min = -1e30, .max = 1e30, .doc = "background amplitude E0"}},
+     .cpu = sd_lattice_chi_leapfrog_cpu,
+     CUDA(sd_lattice_chi_leapfrog_cuda)
+     .cuda_tol = 0,
+     .validate = sd_lattice_chi_leapfrog_validate,
+     .reach = sd_lattice_reach,
+     .model = "stardag.lattice.chi_leapfrog"},
     {.name = "lattice.energy",
-     .doc = "discrete energy conserved by kg_leapfrog: 1/2 sum [((E_next-E)/dt)^2 + c^2 D+E_next.D+E "
-            "+ chi^2 E_next E] dV (+ low-boundary faces on fixed/absorbing axes)",
+     .doc = "discrete energy conserved by kg_leapfrog of the same order (decreasing with damping gamma): 1/2 sum "
+            "[(1-gamma/2) ((E_next-E)/dt)^2 - c^2 E_next lap E + chi^2 E_next E] dV as sums over pairs of cells "
+            "(with the pairs crossing fixed/absorbing/reflective boundaries)",
      .pattern = SD_REDUCTION,
      .nroles = 4,
      .roles = {F_R("E_next", 1, "field at step n+1"), F_R("E", 1, "field at step n"),
                F_R("chi", 0, "local mass chi(x)"), S_SUM("energy", "energy at step n+1/2")},
-     .nparams = 1,
-     .params = {P_C},
+     .nparams = 3,
+     .params = {P_C, P_ORDER, P_GAMMA},
      .cpu = sd_lattice_energy_cpu,
      CUDA(sd_lattice_energy_cuda)
      .cuda_tol = 0,
+     .validate = sd_lattice_energy_validate,
+     .reach = sd_lattice_reach,
      .model = "stardag.lattice.energy"},
     {.name = "lattice.gaussian_packet",
      .doc = "E = A exp(-|x-x0|^2/(2w^2)) cos(k.(x-x0)); E_prev = the packet at t = -dt moving with "
@@ -76,7 +103,7 @@ static const sd_codelet lattice_codelets[] = {
      .pattern = SD_POINTWISE,
      .nroles = 2,
      .roles = {F_W("E", "field at t = 0"), F_W("E_prev", "field at t = -dt")},
-     .nparams = 10,
+     .nparams = 11,
      .params = {{.name = "amplitude", .def = 1, .min = -1e300, .max = 1e300, .doc = "peak amplitude A"},
                 {.name = "width", .min = DBL_MIN, .max = 1e300, .required = 1,
                  .doc = "Gaussian width w (physical units, > 0)"},
@@ -86,7 +113,7 @@ static const sd_codelet lattice_codelets[] = {
                 {.name = "kx", .def = 0, .min = -1e300, .max = 1e300, .doc = "carrier wavevector x"},
                 {.name = "ky", .def = 0, .min = -1e300, .max = 1e300, .doc = "carrier wavevector y"},
                 {.name = "kz", .def = 0, .min = -1e300, .max = 1e300, .doc = "carrier wavevector z"},
-                P_C, P_CHI},
+                P_C, P_CHI, P_ORDER},
      .cpu = sd_lattice_gaussian_packet_cpu,
      CUDA(sd_lattice_gaussian_packet_cuda)
      .cuda_tol = TOL_LIBM_FIELD,
@@ -98,11 +125,11 @@ static const sd_codelet lattice_codelets[] = {
      .pattern = SD_POINTWISE,
      .nroles = 2,
      .roles = {F_W("E", "field at t = 0"), F_W("E_prev", "field at t = -dt")},
-     .nparams = 7,
+     .nparams = 8,
      .params = {{.name = "amplitude", .def = 1, .min = -1e300, .max = 1e300, .doc = "amplitude A"},
                 P_MODE("mx", 1, "x"), P_MODE("my", 0, "y"), P_MODE("mz", 0, "z"),
                 {.name = "phase", .def = 0, .min = -1e6, .max = 1e6, .doc = "phase (radians)"},
-                P_C, P_CHI},
+                P_C, P_CHI, P_ORDER},
      .cpu = sd_lattice_plane_wave_cpu,
      CUDA(sd_lattice_plane_wave_cuda)
      .cuda_tol = TOL_LIBM_FIELD,

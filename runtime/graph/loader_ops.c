@@ -259,6 +259,11 @@ static void load_op(loader *L, yaml_node_t *item, int is_step, int idx, sd_gop *
             op->param[i] = cl->params[i].def;
         }
     sd_ld_call_validate(L, op, on);
+    if (cl->reach) { /* a stencil whose reach depends on the parameters (validated above) */
+        const int h = cl->reach(op->param);
+        for (int i = 0; i < cl->nroles; i++)
+            if (cl->roles[i].halo > 0 && op->bind[i].halo < h) op->bind[i].halo = h;
+    }
 }
 
 /* One more op in the init or step list (its slot and its positions' slot). */

@@ -110,6 +110,9 @@ typedef struct sd_codelet {
     int npartials;           /* with finish: sd_acc partials each task fills (<= SD_MAX_ACC) */
     int scratch_v, scratch_f; /* meshes: doubles of scratch the kernel needs per local vertex and per
                                  local face (sd_mpart.scratch) */
+    int (*reach)(const double *param); /* optional: grids: the ghost width the stencil read roles (those
+                                declaring halo > 0) need with these parameters, when it depends on them
+                                (a Laplacian's order); at least their declared halo */
     double cuda_tol;         /* CPU vs CUDA agreement: 0 = bitwise; else the relative bound that
                                 `stardag verify` checks (|cpu - cuda| <= tol * max |cpu|), for ops
                                 whose math calls libm functions that CUDA rounds differently */

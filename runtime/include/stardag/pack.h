@@ -17,8 +17,8 @@
 #include <stddef.h>
 #include "stardag/codelet.h"
 
-/* 2: mesh domains (sd_mpart, sd_role.location, sd_codelet.scratch_v/f) */
-#define STARDAG_PACK_ABI 2
+/* 2: mesh domains (sd_mpart, sd_role.location, sd_codelet.scratch_v/f); 3: sd_codelet.reach */
+#define STARDAG_PACK_ABI 3
 #define STARDAG_PACK_SYMBOL "stardag_pack"
 
 typedef struct sd_pack {
