@@ -13,10 +13,13 @@
  *     grids (periodic, fixed 0, reflective mirror, mixed), one tile and tiles 1 and 2 cells thin.
  *  c. 400 steps: H constant to 1e-12 (g = 0); decreasing, with the exact identity above (g > 0).
  *  d. plane waves keep amplitude and follow kg_omega(order); kg_omega converges as h^order.
- *  e. the CFL and order checks of the validate hooks; the reach hook. */
+ *  e. the CFL and order checks of the validate hooks; the reach hook.
+ *  f. the loader widens the ghosts of the bundled order-4 and order-6 graphs' E to 2 and 3 cells. */
 #include <float.h>
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include "graph.h"
 #include "tap.h"
 #include "lattice_fixture.h"
 
@@ -352,6 +355,26 @@ static void test_validate(void)
        "reach hooks: order/2 cells (1, 2, 3)");
 }
 
+/* ---- the ghost width the loader gives E (through sd_codelet.reach) ---- */
+static void test_loader_halo(void)
+{
+    static const char *graph[2] = {"higher-order.yaml", "damped.yaml"};
+    const char *top = getenv("top_srcdir");
+    for (int i = 0; i < 2; i++) {
+        char path[1024], err[1024] = "";
+        snprintf(path, sizeof path, "%s/graphs/lattice/%s", top ? top : ".", graph[i]);
+        sd_graph *g = sd_graph_load(path, err, sizeof err);
+        int halo = -1, chi = -1;
+        for (int f = 0; g && f < g->nfields; f++) {
+            if (!strcmp(g->fields[f].name, "E")) halo = g->fields[f].halo;
+            if (!strcmp(g->fields[f].name, "chi")) chi = g->fields[f].halo;
+        }
+        ok(halo == 2 + i && chi == 0, "%s (order %d): E's ghosts %d cells wide (expected %d), chi's %d%s%s", graph[i], 4 + 2 * i,
+           halo, 2 + i, chi, err[0] ? ": " : "", err);
+        if (g) sd_graph_free(g);
+    }
+}
+
 int main(void)
 {
     sd_register_builtin_codelets();
@@ -364,5 +387,6 @@ int main(void)
     test_steps();
     test_dispersion();
     test_validate();
+    test_loader_halo();
     return tap_done();
 }
