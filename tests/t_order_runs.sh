@@ -3,7 +3,8 @@
 # checks pass; the order-4 run's output is bitwise the same for one tile and tilings with tiles
 # thinner than the stencil's reach of 2 cells (1-cell slabs, on periodic and on fixed/reflective
 # axes), for the lws/eager/dmda schedulers and 1 or 2 workers (halos 2 wide crossing several
-# tiles); a dt above the order-4 CFL limit and an order 3 are refused at load with file:line.
+# tiles), and for the damped order-6 graph (reach 3) with 1- and 2-cell slabs; a dt above the
+# order-4 CFL limit and an order 3 are refused at load with file:line.
 # (The ghost widths 2 and 3 the loader gives these graphs are checked in t_lattice_orders.c.)
 . "$top_srcdir/tests/tap.sh"
 ho="$top_srcdir/graphs/lattice/higher-order.yaml"
@@ -42,6 +43,13 @@ sed 's/boundary: periodic/boundary: [reflective, periodic, fixed]/' "$ho" >"$tmp
 t "order 4, x reflective, z fixed, one tile: energy conserved to 1e-12" grep -q "check drift(energy) <= 1e-12: ok" "$tmp/rf.out"
 for tl in 16x16x1 1x16x16 2x5x1; do
   same "order 4 reflective x, fixed z, tiles $tl = one tile, bitwise" "$tmp/rf1.h5" "$tmp/rf.yaml" $small --tiles $tl --ncpu 2
+done
+
+# order 6 (reach 3) with damping on a reflective box: slabs of 1 and 2 cells
+"$sd" run "$dp" --set n=16 --steps 30 --tiles 16x16x16 --ncpu 1 --out "$tmp/dp1.h5" >/dev/null 2>&1
+t "order 6, damped, one tile: the reference run" test -s "$tmp/dp1.h5"
+for tl in 16x16x1 2x16x16 16x3x2; do
+  same "order 6 damped reflective, tiles $tl = one tile, bitwise" "$tmp/dp1.h5" "$dp" --set n=16 --steps 30 --tiles $tl --ncpu 2
 done
 
 runrc "$sd" run "$ho" --set n=16 --set dt=0.55 --out "$tmp/bad.h5"
