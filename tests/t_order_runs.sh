@@ -45,6 +45,12 @@ for tl in 16x16x1 1x16x16 2x5x1; do
   same "order 4 reflective x, fixed z, tiles $tl = one tile, bitwise" "$tmp/rf1.h5" "$tmp/rf.yaml" $small --tiles $tl --ncpu 2
 done
 
+# order 6 undamped on a reflective box: three mirrored ghost layers keep the energy exactly
+sed 's/order: 4/order: 6/; s/boundary: periodic/boundary: reflective/' "$ho" >"$tmp/r6.yaml"
+runrc "$sd" run "$tmp/r6.yaml" $small --tiles 16x16x2 --ncpu 2 --out "$tmp/r6.h5"
+t "order 6, reflective box, 2-cell slabs: energy conserved to 1e-12" \
+  sh -c "test $(rc) = 0 && grep -q 'check drift(energy) <= 1e-12: ok' '$tmp/out'"
+
 # order 6 (reach 3) with damping on a reflective box: slabs of 1 and 2 cells
 "$sd" run "$dp" --set n=16 --steps 30 --tiles 16x16x16 --ncpu 1 --out "$tmp/dp1.h5" >/dev/null 2>&1
 t "order 6, damped, one tile: the reference run" test -s "$tmp/dp1.h5"
