@@ -54,6 +54,13 @@ for tl in 16x16x1 1x16x16 2x5x1; do
   same "order 4 reflective x, fixed z, --tiles $tl = one tile, bitwise" "$tmp/rf1.h5" "$tmp/rf.yaml" $small --tiles $tl --ncpu 2
 done
 
+# fixed sides with a nonzero boundary value (and chi0 = 0.2): the pair form is the energy of the
+# field extended by the constant value, conserved up to the constant -chi^2 V^2 (docs/lattice.md)
+sed 's/boundary: periodic/boundary: [fixed, reflective, fixed]\n    boundary_value: 0.3/' "$ho" >"$tmp/fv.yaml"
+runrc "$sd" run "$tmp/fv.yaml" $small --tiles 16x16x2 --ncpu 2 --out "$tmp/fv.h5"
+t "order 4, fixed x and z at 0.3, reflective y: energy conserved to 1e-12" \
+  sh -c "test $(rc) = 0 && grep -q 'check drift(energy) <= 1e-12: ok' '$tmp/out'"
+
 # order 6 undamped on a reflective box: three mirrored ghost layers keep the energy exactly
 sed 's/order: 4/order: 6/; s/boundary: periodic/boundary: reflective/' "$ho" >"$tmp/r6.yaml"
 runrc "$sd" run "$tmp/r6.yaml" $small --tiles 16x16x2 --ncpu 2 --out "$tmp/r6.h5"
