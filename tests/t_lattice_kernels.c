@@ -14,6 +14,7 @@
 #include "kernel_util.h"
 #include "stardag/codelet.h"
 #include "lattice/kg_math.h"
+#include "lattice_fixture.h"
 
 static const char *tn(int dt) { return dt == SD_F64 ? "f64" : "f32"; }
 
@@ -74,107 +75,24 @@ static void ref_energy(const tbuf *En, const tbuf *E, const tbuf *X, int nd, con
             }
 }
 
-/* ---- a single-tile driver ------------------------------------------------------------------- */
-static void fill_ghosts(tbuf *b, const int bc[3])
-{
-    for (int d = 0; d < b->ndim; d++) {
-        const int64_t N = b->n[d];
-        int64_t m[3] = {b->n[0], b->ndim > 1 ? b->n[1] : 1, b->ndim > 2 ? b->n[2] : 1};
-        m[d] = 1;
-        for (int64_t p = 0; p < m[2]; p++)
-            for (int64_t q = 0; q < m[1]; q++)
-                for (int64_t s = 0; s < m[0]; s++)
-                    for (int g = 1; g <= b->h; g++) {
-                        int64_t lo[3] = {s, q, p}, hi[3] = {s, q, p}, slo[3] = {s, q, p}, shi[3] = {s, q, p};
-                        lo[d] = -g, hi[d] = N - 1 + g;
-                        double vlo = 0, vhi = 0;
-                        if (bc[d] == SD_BC_PERIODIC) slo[d] = N - g, shi[d] = g - 1;
-                        if (bc[d] == SD_BC_REFLECTIVE) slo[d] = g - 1, shi[d] = N - g;
-                        if (bc[d] == SD_BC_PERIODIC || bc[d] == SD_BC_REFLECTIVE) {
-                            vlo = tbuf_get(b, slo[0], slo[1], slo[2], 0);
-                            vhi = tbuf_get(b, shi[0], shi[1], shi[2], 0);
-                        }
-                        tbuf_set(b, lo[0], lo[1], lo[2], 0, vlo);
-                        tbuf_set(b, hi[0], hi[1], hi[2], 0, vhi);
-                    }
-    }
-}
-
-typedef struct driver {
-    int nd, bc[3];
-    int64_t n[3];
-    double dx[3], dt, c;
-    tbuf buf[3], chi; /* E_prev, E, E_next (rotating) */
-    int ip, ie, in;
-} driver;
-
 static const sd_codelet *LF, *EN, *GP, *PW, *MP;
-
-static void drv_init(driver *D, int nd, const int64_t n[3], const double dx[3], double c, double cfl, const int bc[3])
-{
-    memset(D, 0, sizeof *D);
-    D->nd = nd, D->c = c;
-    memcpy(D->n, n, sizeof D->n), memcpy(D->dx, dx, sizeof D->dx), memcpy(D->bc, bc, sizeof D->bc);
-    double s = 0;
-    for (int d = 0; d < nd; d++) s += 1 / (dx[d] * dx[d]);
-    D->dt = cfl / (c * sqrt(s));
-    for (int b = 0; b < 3; b++) tbuf_alloc(&D->buf[b], nd, n, 1, 1, SD_F64);
-    tbuf_alloc(&D->chi, nd, n, 0, 1, SD_F64);
-    D->ip = 0, D->ie = 1, D->in = 2;
-}
-static void drv_args(const driver *D, sd_tile_args *a)
-{
-    const int64_t org[3] = {0, 0, 0};
-    args_init(a, D->nd, D->n, org, D->n, D->dx);
-    memcpy(a->bc, D->bc, sizeof a->bc);
-    a->dt = D->dt;
-    a->param[0] = D->c, a->param[1] = 2; /* order 2, gamma 0 */
-}
-/* one leapfrog step; returns the energy at n+1/2 */
-static double drv_step(driver *D, int64_t step)
-{
-    sd_tile_args a;
-    drv_args(D, &a);
-    a.step = step;
-    fill_ghosts(&D->buf[D->ie], D->bc);
-    args_buf(&a, 0, &D->buf[D->ie]);
-    args_buf(&a, 1, &D->buf[D->ip]);
-    args_buf(&a, 2, &D->chi);
-    args_buf(&a, 3, &D->buf[D->in]);
-    LF->cpu(&a);
-    fill_ghosts(&D->buf[D->in], D->bc);
-    sd_acc acc;
-    sd_acc_init(&acc);
-    drv_args(D, &a);
-    args_buf(&a, 0, &D->buf[D->in]);
-    args_buf(&a, 1, &D->buf[D->ie]);
-    args_buf(&a, 2, &D->chi);
-    a.acc = &acc, a.nacc = 1;
-    EN->cpu(&a);
-    int t = D->ip;
-    D->ip = D->ie, D->ie = D->in, D->in = t;
-    return sd_acc_sum(&acc);
-}
-static void drv_free(driver *D)
-{
-    for (int b = 0; b < 3; b++) tbuf_free(&D->buf[b]);
-    tbuf_free(&D->chi);
-}
 
 /* energy drift over 400 steps of a Gaussian packet in a variable mass */
 static double run_energy(const int bc[3], double *e0)
 {
     const int64_t n[3] = {16, 12, 10};
     const double dx[3] = {0.1, 0.12, 0.09};
+    drv_spec sp = {.nd = 3, .bc = {bc[0], bc[1], bc[2]}, .order = 2, .n = {n[0], n[1], n[2]},
+                   .dx = {dx[0], dx[1], dx[2]}, .c = 1.3, .cfl = 0.95};
     driver D;
-    drv_init(&D, 3, n, dx, 1.3, 0.95, bc);
+    drv_init(&D, &sp);
     rng r = {7};
     tbuf_random(&D.chi, &r, 0.0, 2.0);
     sd_tile_args a;
     drv_args(&D, &a);
     args_buf(&a, 0, &D.buf[D.ie]);
     args_buf(&a, 1, &D.buf[D.ip]);
-    const double gp[10] = {1.0, 0.25, NAN, 0.4, NAN, 9.0, -5.0, 3.0, 1.3, 0.8};
+    const double gp[11] = {1.0, 0.25, NAN, 0.4, NAN, 9.0, -5.0, 3.0, 1.3, 0.8, 2};
     memcpy(a.param, gp, sizeof gp);
     GP->cpu(&a);
     double first = 0, worst = 0;
@@ -429,34 +347,21 @@ int main(void)
 
     /* ---- measured frequency of a plane wave = kg_omega ---- */
     {
-        const int64_t n[3] = {16, 12, 10}, org0[3] = {0, 0, 0};
+        const int64_t n[3] = {16, 12, 10};
         const double fdx[3] = {0.1, 0.12, 0.09}, chi = 0.7, phi = 0.3, A = 0.8;
         const int per[3] = {SD_BC_PERIODIC, SD_BC_PERIODIC, SD_BC_PERIODIC};
-        driver D;
-        drv_init(&D, 3, n, fdx, 1.0, 0.9, per);
-        for (int64_t x = 0; x < D.chi.total; x++) ((double *)D.chi.mem)[x] = chi;
-        sd_tile_args a;
-        drv_args(&D, &a);
-        args_buf(&a, 0, &D.buf[D.ie]), args_buf(&a, 1, &D.buf[D.ip]);
+        drv_spec sp = {.nd = 3, .bc = {per[0], per[1], per[2]}, .order = 2, .n = {n[0], n[1], n[2]},
+                       .dx = {fdx[0], fdx[1], fdx[2]}, .c = 1.0, .cfl = 0.9};
         const double pw[8] = {A, 2, 1, 1, phi, 1.0, chi, 2};
-        memcpy(a.param, pw, sizeof pw);
-        PW->cpu(&a);
         const int steps = 400;
-        for (int s = 0; s < steps; s++) drv_step(&D, s);
-        sd_acc acc[2];
-        sd_acc_init(&acc[0]), sd_acc_init(&acc[1]);
-        args_init(&a, 3, n, org0, n, fdx);
-        args_buf(&a, 0, &D.buf[D.ie]);
-        a.acc = acc, a.nacc = 2, a.param[0] = 2, a.param[1] = 1, a.param[2] = 1;
-        MP->cpu(&a);
-        double re = sd_acc_sum(&acc[0]), im = sd_acc_sum(&acc[1]), twopi = 2 * acos(-1.0);
+        double re, im, dtw = drv_plane_wave(&sp, pw, steps, &re, &im);
+        double twopi = 2 * acos(-1.0);
         double k[3] = {twopi * 2 / (16 * 0.1), twopi / (12 * 0.12), twopi / (10 * 0.09)};
-        double om = kg_omega(3, k, fdx, 1.0, chi, D.dt, 2);
-        double want = phi - om * steps * D.dt, got = atan2(im, re);
+        double om = kg_omega(3, k, fdx, 1.0, chi, dtw, 2);
+        double want = phi - om * steps * dtw, got = atan2(im, re);
         double dphi = remainder(got - want, twopi);
         ok(fabs(dphi) <= 1e-9, "plane wave (2,1,1), chi 0.7, 400 steps: phase = phase0 - omega n dt to %.2g rad (omega %.12g)", dphi, om);
         is_close(hypot(re, im), 16 * 12 * 10 / 2.0 * A, 1e-9, "... amplitude N A/2 kept");
-        drv_free(&D);
     }
     return tap_done();
 }
