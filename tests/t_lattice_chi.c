@@ -309,8 +309,9 @@ static void arrival(int order, double w_cells, double c, double dt, double tol_s
     const double speed = (double)(probe[1] - probe[0]) * dx / (t[1] - t[0]);
     ok(t[0] > 0 && t[1] > 0 && fabs(speed / c - 1) <= tol_speed,
        "arrival, order %d, w = %g cells, c_chi %g (CFL number %.2f): 1%% of the steady chi reaches r = %d and %d "
-       "cells at t = %.3f, %.3f: speed %.4g = c_chi to %.2g (tol %g)", order, w_cells, c, c * dt * sqrt(3 * kg_lap_peak(order)) / dx,
-       (int)probe[0], (int)probe[1], t[0], t[1], speed, fabs(speed / c - 1), tol_speed);
+       "cells at t = %.3f, %.3f: speed %.4g = c_chi to %.2g (tol %g)", order, w_cells, c,
+       c * dt * sqrt(3 * kg_lap_peak(order)) / dx, (int)probe[0], (int)probe[1], t[0], t[1], speed,
+       fabs(speed / c - 1), tol_speed);
     const double e0 = fabs(t[0] - tc[0]) * c / dx, e1 = fabs(t[1] - tc[1]) * c / dx;
     ok(e0 <= tol_cells && e1 <= tol_cells,
        "arrival, order %d, c_chi %g: the lattice front is within %.2f and %.2f cells of the continuum's (t = %.3f, "
