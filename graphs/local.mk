@@ -1,7 +1,7 @@
 # Bundled graphs are installed under $(pkgdatadir)/graphs.
 graphslatticedir = $(pkgdatadir)/graphs/lattice
 dist_graphslattice_DATA = graphs/lattice/kg-packet.yaml graphs/lattice/dispersion.yaml \
-	graphs/lattice/higher-order.yaml graphs/lattice/damped.yaml
+	graphs/lattice/higher-order.yaml graphs/lattice/damped.yaml graphs/lattice/coupled-chi.yaml
 graphsmddir = $(pkgdatadir)/graphs/md
 dist_graphsmd_DATA = graphs/md/lj-liquid.yaml graphs/md/lj-liquid-large.yaml graphs/md/argon-nvt.yaml
 graphsmembranedir = $(pkgdatadir)/graphs/membrane

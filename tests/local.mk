@@ -11,3 +11,9 @@ include tests/sanitize.mk
 include tests/python.mk
 include tests/plugin.mk
 include tests/mesh.mk
+# lattice.chi_leapfrog (dynamic chi): the kernel on hand-built tiles, and the coupled graph's runs
+noinst_HEADERS += tests/chi_fixture.h
+check_PROGRAMS += tests/t_lattice_chi
+tests_t_lattice_chi_SOURCES = tests/t_lattice_chi.c tests/tap.h tests/kernel_util.h tests/chi_fixture.h
+TESTS += tests/t_lattice_chi tests/t_coupled_chi.sh
+EXTRA_DIST += tests/t_coupled_chi.sh
