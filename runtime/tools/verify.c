@@ -5,7 +5,9 @@
  * tiling-independence check of the codelets, and a test of the generators and of the comparison
  * without a GPU).
  * Grid codelets: 1-D, 2-D and 3-D grids of odd sizes with uneven tiles and mixed boundaries, f64
- * and f32 (a dtype the codelet does not take is a skipped case), the run outputs compared.
+ * and f32 (a dtype the codelet does not take is a skipped case), the run outputs compared; with
+ * the default parameters and with each parameter set of verify_variants.c (other code paths: a
+ * Laplacian's order, damping, a source), labelled codelet[name=value,...].
  * Particle codelets: a small Lennard-Jones liquid (verify_particles.c) at a few sizes, f64; the
  * run outputs (thermo scalars) and the H5MD trajectories compared.
  * Every case prints one line: ok, FAIL (then the differing datasets, indented), ERROR or skip (with
@@ -31,6 +33,8 @@ static const char verify_usage[] =
     "  on generated inputs once on CPU workers and once on CUDA workers and compares the outputs: bitwise,\n"
     "  or within the codelet's cuda_tol x max|cpu|. --shapes 37,33x17,19x13x11 sets the grids (x first);\n"
     "  --cells 5,6,7 the particle systems (fcc unit cells per axis, 4 cells^3 atoms, 4 to 64 cells).\n"
+    "  Grid codelets run with their default parameters and with the sets that reach their other code\n"
+    "  paths (lattice: orders 4 and 6, damping, chi's source), labelled codelet[name=value,...].\n"
     "  --cpu-vs-cpu compares two CPU runs with different tilings (blocks) and worker counts bitwise\n"
     "  instead (default: every codelet).\n"
     "  --keep keeps the output files. Exit 0: all agree; 3: some differ; 1: no CUDA device or an error;\n"
@@ -141,11 +145,29 @@ static int dtype_mask(const sd_codelet *c)
     return m;
 }
 
+/* The op's `params:` line: the parameter set `set` (NULL: none), and the required parameters it
+ * does not name set to 1, clamped to their range. */
+static void params_line(sbuf *b, const sd_codelet *c, const char *set)
+{
+    if (!set) {
+        sd_verify_required_params(b, c);
+        return;
+    }
+    sb_printf(b, "    params: {%s", set);
+    for (int p = 0; p < c->nparams; p++) {
+        const sd_param *pa = &c->params[p];
+        if (!pa->required || sd_verify_sets_param(set, pa->name)) continue;
+        sb_printf(b, ", %s: %.17g", pa->name, pa->min > 1.0 ? pa->min : pa->max < 1.0 ? pa->max : 1.0);
+    }
+    sb_printf(b, "}\n");
+}
+
 /* A small graph that runs codelet c as its one step op for 2 steps: every field role bound to a
  * field of its own filled by common.noise (a different seed each), read scalars produced by
- * common.sum of a noise field, required params set to an in-range value near 1; every written
- * field and every scalar is output at every step. */
-static char *make_graph(const sd_codelet *c, const grid *G, int dtype, double dt, const int64_t tile[3])
+ * common.sum of a noise field, the parameter set `set` (NULL: the defaults), required params it
+ * does not name set to an in-range value near 1; every written field and every scalar is output
+ * at every step. */
+static char *make_graph(const sd_codelet *c, const char *set, const grid *G, int dtype, double dt, const int64_t tile[3])
 {
     static const char *const bcs[3] = {"periodic", "reflective", "fixed"};
     const char *dt_name = dtype == SD_F32 ? "f32" : "f64";
@@ -204,7 +226,7 @@ static char *make_graph(const sd_codelet *c, const grid *G, int dtype, double dt
         }
         if (k) sb_printf(&b, "}\n");
     }
-    sd_verify_required_params(&b, c);
+    params_line(&b, c, set);
     sb_printf(&b, "output:\n");
     int nw = 0;
     for (int r = 0; r < c->nroles; r++) {
@@ -267,7 +289,7 @@ static void cannot_test(verify_ctx *V, const char *label, const char *why)
 /* A case ready to run: its graph (parsed, and as text for --keep) and how the two runs differ. */
 typedef struct vcase {
     const sd_codelet *c;
-    char label[160];
+    char label[256];
     char *text;
     sd_graph *g;
     int particles;
@@ -418,19 +440,26 @@ cleanup:
 
 static const char *dtype_name(int dtype) { return dtype == SD_F32 ? "f32" : "f64"; }
 
-static void grid_label(char *label, size_t len, const sd_codelet *c, const grid *G, int dtype)
+/* The codelet's name, with a parameter set as [name=value,...] ("order: 4, gamma: 0.3" ->
+ * [order=4,gamma=0.3]), so that a case's label has no spaces before its grid. */
+static void grid_label(char *label, size_t len, const sd_codelet *c, const char *set, const grid *G, int dtype)
 {
-    char shape[64];
+    char shape[64], name[96];
     size_t k = 0;
     for (int d = 0; d < G->ndim; d++) k += snprintf(shape + k, sizeof shape - k, "%s%lld", d ? "x" : "", (long long)G->n[d]);
-    snprintf(label, len, "%-28s %dD %-10s %s", c->name, G->ndim, shape, dtype_name(dtype));
+    k = (size_t)snprintf(name, sizeof name, "%s%s", c->name, set ? "[" : "");
+    for (const char *s = set; s && *s && k + 2 < sizeof name; s++)
+        if (*s != ' ') name[k++] = *s == ':' ? '=' : *s;
+    if (set && k + 2 < sizeof name) name[k++] = ']';
+    name[k < sizeof name ? k : sizeof name - 1] = 0;
+    snprintf(label, len, "%-28s %dD %-10s %s", name, G->ndim, shape, dtype_name(dtype));
 }
 
-/* One (grid codelet, grid, dtype) case. */
-static void run_grid_case(verify_ctx *V, const sd_codelet *c, const grid *G, int dtype)
+/* One (grid codelet, parameter set, grid, dtype) case. */
+static void run_grid_case(verify_ctx *V, const sd_codelet *c, const char *set, const grid *G, int dtype)
 {
     vcase k = {.c = c};
-    grid_label(k.label, sizeof k.label, c, G, dtype);
+    grid_label(k.label, sizeof k.label, c, set, G, dtype);
     int64_t tile[3] = {1, 1, 1};
     k.tile2[0] = k.tile2[1] = k.tile2[2] = 1;
     for (int d = 0; d < G->ndim; d++) {
@@ -443,7 +472,7 @@ static void run_grid_case(verify_ctx *V, const sd_codelet *c, const grid *G, int
     double dts[2] = {0.1, 0.01};
     for (int i = 0; i < 2 && !k.g; i++) { /* a smaller dt when a validate hook refuses 0.1 */
         free(k.text);
-        if (!(k.text = make_graph(c, G, dtype, dts[i], tile))) {
+        if (!(k.text = make_graph(c, set, G, dtype, dts[i], tile))) {
             snprintf(err, sizeof err, "out of memory");
             break;
         }
@@ -630,12 +659,15 @@ int sd_cmd_verify(int argc, char **argv)
             continue;
         }
         const int mask = dtype_mask(c);
+        const char *sets[1 + 8] = {NULL}; /* the defaults, then the variants */
+        const int nsets = 1 + sd_verify_variants(c, sets + 1, 8);
+        for (int v = 0; v < nsets; v++)
         for (int s = 0; s < nshapes; s++)
             for (int dt = SD_F64;; dt = SD_F32) {
-                if (mask & (1 << dt)) run_grid_case(&V, c, &shapes[s], dt);
+                if (mask & (1 << dt)) run_grid_case(&V, c, sets[v], &shapes[s], dt);
                 else {
-                    char label[160], why[96];
-                    grid_label(label, sizeof label, c, &shapes[s], dt);
+                    char label[256], why[96];
+                    grid_label(label, sizeof label, c, sets[v], &shapes[s], dt);
                     if (mask) snprintf(why, sizeof why, "the codelet's field roles take %s only", dtype_name(dt == SD_F32 ? SD_F64 : SD_F32));
                     else snprintf(why, sizeof why, "the codelet's field roles share no dtype");
                     skip_case(&V, label, why);

@@ -17,6 +17,12 @@ void sb_printf(sbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3
 /* An op's `params:` line: its required parameters set to 1, clamped to their range. */
 void sd_verify_required_params(sbuf *b, const sd_codelet *c);
 
+/* The parameter sets (graph `params:` bodies like "order: 4, gamma: 0.3") to verify grid codelet c
+ * with besides its defaults (verify_variants.c): at most max of them into sets; returns how many. */
+int sd_verify_variants(const sd_codelet *c, const char **sets, int max);
+/* Does the parameter set name parameter `name`? */
+int sd_verify_sets_param(const char *set, const char *name);
+
 /* Particle codelets: the most blocks (cell layers along z) the test system of `cells` fcc unit
  * cells per axis can be split into. */
 int sd_verify_particle_layers(int cells);
