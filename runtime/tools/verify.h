@@ -23,6 +23,14 @@ int sd_verify_variants(const sd_codelet *c, const char **sets, int max);
 /* Does the parameter set name parameter `name`? */
 int sd_verify_sets_param(const char *set, const char *name);
 
+/* A small graph (text, malloc'd; NULL when out of memory) that runs grid codelet c as its one step
+ * op for 2 steps on an ndim grid of n cells split into tiles `tile` (verify_grid.c): every field
+ * role bound to a noise-filled field of its own, read scalars from common.sum, the parameter set
+ * `set` (NULL: the defaults), x periodic, y reflective, z fixed; written fields and scalars output
+ * at every step. */
+char *sd_verify_grid_graph(const sd_codelet *c, const char *set, int ndim, const int64_t n[3], int dtype, double dt,
+                           const int64_t tile[3]);
+
 /* Particle codelets: the most blocks (cell layers along z) the test system of `cells` fcc unit
  * cells per axis can be split into. */
 int sd_verify_particle_layers(int cells);
