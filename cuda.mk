@@ -4,7 +4,7 @@
 #
 # - nvcc found (HAVE_NVCC): every .cu is compiled into a libtool object x_cu.lo and collected in the
 #   convenience library libstardag_cuda.la, on any machine with nvcc (a compile check, even where
-#   no GPU or no CUDA-enabled StarPU exists); tests/t_cuda_kernels links it.
+#   no GPU or no CUDA-enabled StarPU exists); tests/t_cuda_kernels and t_cuda_lattice link it.
 # - nvcc found and StarPU has CUDA (SD_CUDA, config.h defines SD_HAVE_CUDA): libstardag also links
 #   libstardag_cuda.la and the CUDA runtime, and the packs register their .cuda functions.
 # - no nvcc: nothing here is built; the .cu files are still distributed.

@@ -1,7 +1,8 @@
 #!/bin/sh
 # t_verify.sh - `stardag verify`: unknown codelets, the generated graphs checked CPU against CPU
 # (other tiles or blocks and worker counts, bitwise) for every codelet (grid codelets on grids,
-# f64 and f32; particle codelets md.* in LJ test systems, with their trajectories), one line per
+# f64 and f32, with their defaults and the parameter sets of runtime/tools/verify_variants.c: the
+# lattice stencils' orders 4 and 6, damping, chi_leapfrog's source; particle codelets md.* in LJ test systems, with their trajectories), one line per
 # case, temporary files, and CPU against CUDA where a CUDA device is available (skipped otherwise).
 . "$top_srcdir/tests/tap.sh"
 TMPDIR=$tmp/vt
@@ -51,6 +52,19 @@ for c in $("$sd" codelets | sed -n 's/^\([a-z_0-9]*\.[a-z_0-9]*\)  \[.*/\1/p'); 
   esac
 done
 t "--cpu-vs-cpu: every codelet passes (grids: 1-D, 2-D and 3-D, f64 and f32; md: 3 systems; meshes: 1 vs 3 partitions)${missing:+ (missing:$missing)}" test -z "$missing"
+# the parameter sets beyond the defaults: the lattice stencils of orders 4 and 6 (reach 2 and 3),
+# damping, chi_leapfrog with its source; every grid and dtype
+missing=
+for v in 'lattice.kg_leapfrog\[order=4,gamma=0.3\]' 'lattice.kg_leapfrog\[order=6\]' \
+         'lattice.chi_leapfrog\[order=4,kappa=0.5,E0=0.3\]' 'lattice.chi_leapfrog\[order=6,kappa=-0.2\]' \
+         'lattice.energy\[order=4,gamma=0.3\]' 'lattice.energy\[order=6\]'; do
+  for s in "1D 37 " "2D 33x17 " "3D 19x13x11 "; do
+    for d in f64 f32; do
+      grep -q "^ok  *$v  *$s *$d  *bitwise" "$tmp/all" || missing="$missing $v/$s/$d"
+    done
+  done
+done
+t "--cpu-vs-cpu: the lattice codelets' variants pass (orders 4, 6, damping, chi's source)${missing:+ (missing:$missing)}" test -z "$missing"
 # every case prints exactly one line (ok, FAIL, ERROR or skip) and the summary counts them all
 ncases=$(sed -n 's/^stardag verify: \([0-9]*\) cases.*/\1/p' "$tmp/all")
 t "--cpu-vs-cpu: one line per case" test "$(grep -c '^\(ok  \|FAIL  \|ERROR \|skip  \)' "$tmp/all")" = "$ncases"
@@ -62,7 +76,8 @@ t "--cpu-vs-cpu: the md lines name the blocks of both runs" grep -q "^ok  *md.lj
 t "the temporary directory is removed" sh -c "! ls -d '$TMPDIR'/stardag-verify.* 2>/dev/null | grep -q ."
 
 runrc "$sd" verify --cpu-vs-cpu lattice.energy common.copy --shapes 9x7x5 --quiet
-t "--quiet: only the summary" sh -c "test $(rc) = 0 && test \$(wc -l <'$tmp/out') = 1 && grep -q '4 cases: 4 ok' '$tmp/out'"
+t "--quiet: only the summary (energy: defaults, order 4 with damping, order 6; copy)" \
+  sh -c "test $(rc) = 0 && test \$(wc -l <'$tmp/out') = 1 && grep -q '8 cases: 8 ok' '$tmp/out'"
 
 # --keep: graphs and outputs stay; the kept graph reproduces the CPU output through the CLI
 runrc "$sd" verify --cpu-vs-cpu lattice.kg_leapfrog --shapes 11x9 --keep
@@ -75,6 +90,12 @@ runrc "$sd" compare "$kept/case000-cpu.h5" "$tmp/rerun.h5"
 t "--keep: stardag run of a kept graph reproduces its output bitwise" test "$(rc)" = 0
 runrc "$sd" compare "$kept/case000-cpu.h5" "$kept/case001-cpu.h5"
 t "the f64 and f32 cases' outputs differ (the comparison would notice)" test "$(rc)" = 3
+t "--keep: the variants' graphs set their parameters (order 4 with damping, order 6)" \
+  sh -c "grep -q '^    params: {order: 4, gamma: 0.3}\$' '$kept/case002.yaml' && grep -q '^    params: {order: 6}\$' '$kept/case004.yaml'"
+runrc "$sd" compare "$kept/case000-cpu.h5" "$kept/case002-cpu.h5"
+t "the order-2 and order-4 (damped) cases' outputs differ (the parameters take effect)" test "$(rc)" = 3
+runrc "$sd" compare "$kept/case002-cpu.h5" "$kept/case004-cpu.h5"
+t "the order-4 and order-6 cases' outputs differ" test "$(rc)" = 3
 rm -rf "$kept"
 
 # particle codelets by name: bitwise across block counts (and worker counts), positions and
@@ -116,6 +137,8 @@ else
   cp "$tmp/out" "$tmp/cuda"
   t "CPU vs CUDA, every codelet with a CUDA implementation: exit 0" test "$(rc)" = 0
   t "CPU vs CUDA: no case failed" grep -q "^stardag verify: [0-9]* cases: [0-9]* ok, 0 failed, 0 errors" "$tmp/cuda"
+  t "CPU vs CUDA: the lattice variants (orders 4 and 6, damping, chi's source; 3 grids, f64 and f32) are ok" \
+    test "$(grep -c '^ok  *lattice\.[a-z_]*\[order=[46][],]' "$tmp/cuda")" = 36
   # particle codelets: every case is ok (CUDA-only particle runs keep their CPU-only ops on CPUs)
   bad=$(grep '^[a-zA-Z]*  *md\.' "$tmp/cuda" | grep -v '^ok  ' |
     sed 's/^[a-zA-Z]*  *\([^ ]*\)  *LJ N=\([0-9]*\).*/\1\/N=\2/' | tr '\n' ' ')

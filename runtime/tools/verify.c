@@ -4,8 +4,11 @@
  * the CPU with different tilings (blocks) and worker counts and requires bitwise agreement (a
  * tiling-independence check of the codelets, and a test of the generators and of the comparison
  * without a GPU).
- * Grid codelets: 1-D, 2-D and 3-D grids of odd sizes with uneven tiles and mixed boundaries, f64
- * and f32 (a dtype the codelet does not take is a skipped case), the run outputs compared.
+ * Grid codelets (graphs from verify_grid.c): 1-D, 2-D and 3-D grids of odd sizes with uneven
+ * tiles and mixed boundaries, f64 and f32 (a dtype the codelet does not take is a skipped case),
+ * the run outputs compared; with the default parameters and with each parameter set of
+ * verify_variants.c (other code paths: a Laplacian's order, damping, a source), labelled
+ * codelet[name=value,...].
  * Particle codelets: a small Lennard-Jones liquid (verify_particles.c) at a few sizes, f64; the
  * run outputs (thermo scalars) and the H5MD trajectories compared.
  * Every case prints one line: ok, FAIL (then the differing datasets, indented), ERROR or skip (with
@@ -31,6 +34,8 @@ static const char verify_usage[] =
     "  on generated inputs once on CPU workers and once on CUDA workers and compares the outputs: bitwise,\n"
     "  or within the codelet's cuda_tol x max|cpu|. --shapes 37,33x17,19x13x11 sets the grids (x first);\n"
     "  --cells 5,6,7 the particle systems (fcc unit cells per axis, 4 cells^3 atoms, 4 to 64 cells).\n"
+    "  Grid codelets run with their default parameters and with the sets that reach their other code\n"
+    "  paths (lattice: orders 4 and 6, damping, chi's source), labelled codelet[name=value,...].\n"
     "  --cpu-vs-cpu compares two CPU runs with different tilings (blocks) and worker counts bitwise\n"
     "  instead (default: every codelet).\n"
     "  --keep keeps the output files. Exit 0: all agree; 3: some differ; 1: no CUDA device or an error;\n"
@@ -141,92 +146,6 @@ static int dtype_mask(const sd_codelet *c)
     return m;
 }
 
-/* A small graph that runs codelet c as its one step op for 2 steps: every field role bound to a
- * field of its own filled by common.noise (a different seed each), read scalars produced by
- * common.sum of a noise field, required params set to an in-range value near 1; every written
- * field and every scalar is output at every step. */
-static char *make_graph(const sd_codelet *c, const grid *G, int dtype, double dt, const int64_t tile[3])
-{
-    static const char *const bcs[3] = {"periodic", "reflective", "fixed"};
-    const char *dt_name = dtype == SD_F32 ? "f32" : "f64";
-    sbuf b = {0};
-    sb_printf(&b, "name: verify\n");
-    sb_printf(&b, "domain:\n  grid:\n    shape: [");
-    for (int d = 0; d < G->ndim; d++) sb_printf(&b, "%s%lld", d ? ", " : "", (long long)G->n[d]);
-    sb_printf(&b, "]\n    spacing: 1\n    boundary: [");
-    /* mixed boundaries: x periodic, y reflective, z fixed (ghost value 0.25) */
-    for (int d = 0; d < G->ndim; d++) sb_printf(&b, "%s%s", d ? ", " : "", bcs[d]);
-    sb_printf(&b, "]\n    boundary_value: 0.25\n");
-    sb_printf(&b, "fields:\n");
-    int nscal = 0;
-    for (int r = 0; r < c->nroles; r++) {
-        const sd_role *ro = &c->roles[r];
-        if (is_field_role(ro))
-            sb_printf(&b, "  f_%s: {dtype: %s, components: %d}\n", ro->name, dt_name, ro->ncomp ? ro->ncomp : 2);
-        else {
-            nscal++;
-            if (ro->mode != SD_WRITE) {
-                sb_printf(&b, "  a_%s: {dtype: %s, components: 1}\n", ro->name, dt_name);
-            }
-        }
-    }
-    if (nscal) {
-        sb_printf(&b, "scalars: [");
-        for (int r = 0, k = 0; r < c->nroles; r++)
-            if (!is_field_role(&c->roles[r])) sb_printf(&b, "%ss_%s", k++ ? ", " : "", c->roles[r].name);
-        sb_printf(&b, "]\n");
-    }
-    sb_printf(&b, "tiles: [");
-    for (int d = 0; d < G->ndim; d++) sb_printf(&b, "%s%lld", d ? ", " : "", (long long)tile[d]);
-    sb_printf(&b, "]\ninit:\n");
-    int seed = 11;
-    for (int r = 0; r < c->nroles; r++) {
-        const sd_role *ro = &c->roles[r];
-        if (is_field_role(ro))
-            sb_printf(&b, "  - op: common.noise\n    write: {out: f_%s}\n    params: {seed: %d, lo: -1, hi: 1}\n",
-                      ro->name, seed);
-        else if (ro->mode != SD_WRITE)
-            sb_printf(&b,
-                      "  - op: common.noise\n    write: {out: a_%s}\n    params: {seed: %d, lo: -1, hi: 1}\n"
-                      "  - op: common.sum\n    read: {x: a_%s}\n    write: {sum: s_%s}\n",
-                      ro->name, seed, ro->name, ro->name);
-        seed += 10;
-    }
-    sb_printf(&b, "step:\n  - op: %s\n", c->name);
-    static const sd_access modes[3] = {SD_READ, SD_WRITE, SD_READWRITE};
-    for (int m = 0; m < 3; m++) {
-        int k = 0;
-        for (int r = 0; r < c->nroles; r++) {
-            const sd_role *ro = &c->roles[r];
-            if (ro->mode != modes[m]) continue;
-            sb_printf(&b, "%s%s: %s_%s", k++ ? ", " : (m == 0 ? "    read: {" : m == 1 ? "    write: {" : "    readwrite: {"),
-                      ro->name, is_field_role(ro) ? "f" : "s", ro->name);
-        }
-        if (k) sb_printf(&b, "}\n");
-    }
-    sd_verify_required_params(&b, c);
-    sb_printf(&b, "output:\n");
-    int nw = 0;
-    for (int r = 0; r < c->nroles; r++) {
-        const sd_role *ro = &c->roles[r];
-        if (!is_field_role(ro) || ro->mode == SD_READ) continue;
-        sb_printf(&b, "%sf_%s", nw++ ? ", " : "  fields:\n    names: [", ro->name);
-    }
-    if (nw) sb_printf(&b, "]\n    every: 1\n");
-    if (nscal) {
-        sb_printf(&b, "  scalars:\n    names: [");
-        for (int r = 0, k = 0; r < c->nroles; r++)
-            if (!is_field_role(&c->roles[r])) sb_printf(&b, "%ss_%s", k++ ? ", " : "", c->roles[r].name);
-        sb_printf(&b, "]\n    every: 1\n");
-    }
-    sb_printf(&b, "run:\n  steps: 2\n  dt: %.15g\n", dt);
-    if (b.oom) {
-        free(b.s);
-        return NULL;
-    }
-    return b.s;
-}
-
 static void remove_output(const char *h5)
 {
     char x[1200];
@@ -267,7 +186,7 @@ static void cannot_test(verify_ctx *V, const char *label, const char *why)
 /* A case ready to run: its graph (parsed, and as text for --keep) and how the two runs differ. */
 typedef struct vcase {
     const sd_codelet *c;
-    char label[160];
+    char label[256];
     char *text;
     sd_graph *g;
     int particles;
@@ -418,19 +337,26 @@ cleanup:
 
 static const char *dtype_name(int dtype) { return dtype == SD_F32 ? "f32" : "f64"; }
 
-static void grid_label(char *label, size_t len, const sd_codelet *c, const grid *G, int dtype)
+/* The codelet's name, with a parameter set as [name=value,...] ("order: 4, gamma: 0.3" ->
+ * [order=4,gamma=0.3]), so that a case's label has no spaces before its grid. */
+static void grid_label(char *label, size_t len, const sd_codelet *c, const char *set, const grid *G, int dtype)
 {
-    char shape[64];
+    char shape[64], name[96];
     size_t k = 0;
     for (int d = 0; d < G->ndim; d++) k += snprintf(shape + k, sizeof shape - k, "%s%lld", d ? "x" : "", (long long)G->n[d]);
-    snprintf(label, len, "%-28s %dD %-10s %s", c->name, G->ndim, shape, dtype_name(dtype));
+    k = (size_t)snprintf(name, sizeof name, "%s%s", c->name, set ? "[" : "");
+    for (const char *s = set; s && *s && k + 2 < sizeof name; s++)
+        if (*s != ' ') name[k++] = *s == ':' ? '=' : *s;
+    if (set && k + 2 < sizeof name) name[k++] = ']';
+    name[k < sizeof name ? k : sizeof name - 1] = 0;
+    snprintf(label, len, "%-28s %dD %-10s %s", name, G->ndim, shape, dtype_name(dtype));
 }
 
-/* One (grid codelet, grid, dtype) case. */
-static void run_grid_case(verify_ctx *V, const sd_codelet *c, const grid *G, int dtype)
+/* One (grid codelet, parameter set, grid, dtype) case. */
+static void run_grid_case(verify_ctx *V, const sd_codelet *c, const char *set, const grid *G, int dtype)
 {
     vcase k = {.c = c};
-    grid_label(k.label, sizeof k.label, c, G, dtype);
+    grid_label(k.label, sizeof k.label, c, set, G, dtype);
     int64_t tile[3] = {1, 1, 1};
     k.tile2[0] = k.tile2[1] = k.tile2[2] = 1;
     for (int d = 0; d < G->ndim; d++) {
@@ -443,7 +369,7 @@ static void run_grid_case(verify_ctx *V, const sd_codelet *c, const grid *G, int
     double dts[2] = {0.1, 0.01};
     for (int i = 0; i < 2 && !k.g; i++) { /* a smaller dt when a validate hook refuses 0.1 */
         free(k.text);
-        if (!(k.text = make_graph(c, G, dtype, dts[i], tile))) {
+        if (!(k.text = sd_verify_grid_graph(c, set, G->ndim, G->n, dtype, dts[i], tile))) {
             snprintf(err, sizeof err, "out of memory");
             break;
         }
@@ -630,12 +556,15 @@ int sd_cmd_verify(int argc, char **argv)
             continue;
         }
         const int mask = dtype_mask(c);
+        const char *sets[1 + 8] = {NULL}; /* the defaults, then the variants */
+        const int nsets = 1 + sd_verify_variants(c, sets + 1, 8);
+        for (int v = 0; v < nsets; v++)
         for (int s = 0; s < nshapes; s++)
             for (int dt = SD_F64;; dt = SD_F32) {
-                if (mask & (1 << dt)) run_grid_case(&V, c, &shapes[s], dt);
+                if (mask & (1 << dt)) run_grid_case(&V, c, sets[v], &shapes[s], dt);
                 else {
-                    char label[160], why[96];
-                    grid_label(label, sizeof label, c, &shapes[s], dt);
+                    char label[256], why[96];
+                    grid_label(label, sizeof label, c, sets[v], &shapes[s], dt);
                     if (mask) snprintf(why, sizeof why, "the codelet's field roles take %s only", dtype_name(dt == SD_F32 ? SD_F64 : SD_F32));
                     else snprintf(why, sizeof why, "the codelet's field roles share no dtype");
                     skip_case(&V, label, why);

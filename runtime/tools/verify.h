@@ -17,6 +17,20 @@ void sb_printf(sbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3
 /* An op's `params:` line: its required parameters set to 1, clamped to their range. */
 void sd_verify_required_params(sbuf *b, const sd_codelet *c);
 
+/* The parameter sets (graph `params:` bodies like "order: 4, gamma: 0.3") to verify grid codelet c
+ * with besides its defaults (verify_variants.c): at most max of them into sets; returns how many. */
+int sd_verify_variants(const sd_codelet *c, const char **sets, int max);
+/* Does the parameter set name parameter `name`? */
+int sd_verify_sets_param(const char *set, const char *name);
+
+/* A small graph (text, malloc'd; NULL when out of memory) that runs grid codelet c as its one step
+ * op for 2 steps on an ndim grid of n cells split into tiles `tile` (verify_grid.c): every field
+ * role bound to a noise-filled field of its own, read scalars from common.sum, the parameter set
+ * `set` (NULL: the defaults), x periodic, y reflective, z fixed; written fields and scalars output
+ * at every step. */
+char *sd_verify_grid_graph(const sd_codelet *c, const char *set, int ndim, const int64_t n[3], int dtype, double dt,
+                           const int64_t tile[3]);
+
 /* Particle codelets: the most blocks (cell layers along z) the test system of `cells` fcc unit
  * cells per axis can be split into. */
 int sd_verify_particle_layers(int cells);
