@@ -250,4 +250,17 @@ static void test_registry(const entry *E, int n, const char *pack)
        pack);
 #endif
 }
+
+/* A test program's start: skip (77) without a device, the stream S, the device's name, the bundled
+ * codelets, and the registry check of `pack` against the test's table. */
+static void cuda_run_begin(const entry *E, int n, const char *pack)
+{
+    require_cuda_device();
+    CK(cudaStreamCreateWithFlags(&S, cudaStreamNonBlocking));
+    cudaDeviceProp prop;
+    CK(cudaGetDeviceProperties(&prop, 0));
+    diag("device 0: %s (sm_%d%d)", prop.name, prop.major, prop.minor);
+    sd_register_builtin_codelets();
+    test_registry(E, n, pack);
+}
 #endif

@@ -289,13 +289,7 @@ static void test_reduction_direct(rng *g)
 
 int main(void)
 {
-    require_cuda_device();
-    CK(cudaStreamCreateWithFlags(&S, cudaStreamNonBlocking));
-    cudaDeviceProp prop;
-    CK(cudaGetDeviceProperties(&prop, 0));
-    diag("device 0: %s (sm_%d%d)", prop.name, prop.major, prop.minor);
-    sd_register_builtin_codelets();
-    test_registry(ENTRIES, NENTRIES, "common");
+    cuda_run_begin(ENTRIES, NENTRIES, "common");
 
     rng g = {20240611};
     const shape shapes[] = {

@@ -201,13 +201,7 @@ static void test_projection_of_wave(const shape *s, int dt, rng *g)
 }
 int main(void)
 {
-    require_cuda_device();
-    CK(cudaStreamCreateWithFlags(&S, cudaStreamNonBlocking));
-    cudaDeviceProp prop;
-    CK(cudaGetDeviceProperties(&prop, 0));
-    diag("device 0: %s (sm_%d%d)", prop.name, prop.major, prop.minor);
-    sd_register_builtin_codelets();
-    test_registry(ENTRIES, NENTRIES, "lattice");
+    cuda_run_begin(ENTRIES, NENTRIES, "lattice");
 
     rng g = {20240612};
     /* {ndim, tile extent, origin, grid shape}: tiles at origin 0, 1, 2 (and 3 to 5: no low pairs
