@@ -10,13 +10,9 @@
 
 #define CHUNK 256 /* terms are computed into a stack buffer (vectorised), then folded exactly */
 
-/* Does axis d of this tile hold cells of global index < reach next to a low boundary with crossing
- * pairs? Order 2 (reach 1): the FIXED/ABSORBING face; orders 4, 6: also REFLECTIVE (whose order-2
- * face difference is 0). */
 static int low_pairs(const sd_tile_args *a, int d, int reach)
 {
-    const int bc = a->bc[d];
-    return a->origin[d] < reach && (bc == SD_BC_FIXED || bc == SD_BC_ABSORBING || (reach > 1 && bc == SD_BC_REFLECTIVE));
+    return kg_energy_low_pairs(a->origin[d], a->bc[d], reach);
 }
 /* Local cells along d of global index < m: [0, low_count). */
 static int64_t low_count(const sd_tile_args *a, int d, int m)

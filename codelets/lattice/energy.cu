@@ -115,12 +115,10 @@ extern "C" void sd_lattice_energy_cuda(const sd_tile_args *a, void *stream)
     const kg_energy_coef K = kg_energy_coef_make(a->ndim, a->param[KG_EN_C], a->dt, a->dx, (int)a->param[KG_EN_ORDER],
                                                  a->param[KG_EN_GAMMA]);
     const int wide = K.reach > 1;
-    int faces = 0, mirror = 0; /* as energy.c's low_pairs */
+    int faces = 0, mirror = 0; /* as energy.c */
     for (int d = 0; d < a->ndim; d++) {
-        const int bc = a->bc[d];
-        mirror |= (bc == SD_BC_REFLECTIVE) << d;
-        if (a->origin[d] < K.reach && (bc == SD_BC_FIXED || bc == SD_BC_ABSORBING || (wide && bc == SD_BC_REFLECTIVE)))
-            faces |= 1 << d;
+        mirror |= (a->bc[d] == SD_BC_REFLECTIVE) << d;
+        if (kg_energy_low_pairs(a->origin[d], a->bc[d], K.reach)) faces |= 1 << d;
     }
     cudaStream_t s = (cudaStream_t)stream;
     if (a->dtype[0] == SD_F64) wide ? launch<double, true>(a, K, faces, mirror, s) : launch<double, false>(a, K, faces, mirror, s);

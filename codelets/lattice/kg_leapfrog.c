@@ -7,29 +7,30 @@
 #include "kg_math.h"
 #include "lattice_kernels.h"
 
-/* One row for a fixed ndim (a literal at every call, so the branches on it fold away). */
+/* fn(ndim, P, ...) with ndim (1-3) and the reach P (1-3) as literals, so the branches and loops on
+ * them fold away in the inlined row. */
+#define KG_WITH_LITERALS(ndim, P, fn, ...)                                                           \
+    do {                                                                                              \
+        switch ((ndim) * 4 + (P)) {                                                                   \
+        case 5: fn(1, 1, __VA_ARGS__); break;                                                         \
+        case 6: fn(1, 2, __VA_ARGS__); break;                                                         \
+        case 7: fn(1, 3, __VA_ARGS__); break;                                                         \
+        case 9: fn(2, 1, __VA_ARGS__); break;                                                         \
+        case 10: fn(2, 2, __VA_ARGS__); break;                                                        \
+        case 11: fn(2, 3, __VA_ARGS__); break;                                                        \
+        case 13: fn(3, 1, __VA_ARGS__); break;                                                        \
+        case 14: fn(3, 2, __VA_ARGS__); break;                                                        \
+        default: fn(3, 3, __VA_ARGS__); break;                                                        \
+        }                                                                                             \
+    } while (0)
+
+/* One row (ndim and the reach P are literals at every call: KG_WITH_LITERALS). */
 #define KG_ROW_DEF(T, SUF)                                                                           \
     static inline __attribute__((always_inline)) void row_##SUF(                                    \
         int ndim, int P, int64_t nx, const T *restrict e, int64_t sy, int64_t sz, const T *restrict ep, \
         const T *restrict ch, T *restrict out, kg_coef_##SUF k)                                        \
     {                                                                                                 \
         for (int64_t i = 0; i < nx; i++) out[i] = kg_leapfrog_##SUF(e + i, sy, sz, ndim, P, ep[i], ch[i], k); \
-    }                                                                                                 \
-    /* ndim and the reach P as literals, so the branches and loops on them fold away */              \
-    static void rows_##SUF(int ndim, int P, int64_t nx, const T *e, int64_t sy, int64_t sz, const T *ep, \
-                           const T *ch, T *out, kg_coef_##SUF k)                                      \
-    {                                                                                                 \
-        switch (ndim * 4 + P) {                                                                       \
-        case 5: row_##SUF(1, 1, nx, e, sy, sz, ep, ch, out, k); break;                                \
-        case 6: row_##SUF(1, 2, nx, e, sy, sz, ep, ch, out, k); break;                                \
-        case 7: row_##SUF(1, 3, nx, e, sy, sz, ep, ch, out, k); break;                                \
-        case 9: row_##SUF(2, 1, nx, e, sy, sz, ep, ch, out, k); break;                                \
-        case 10: row_##SUF(2, 2, nx, e, sy, sz, ep, ch, out, k); break;                               \
-        case 11: row_##SUF(2, 3, nx, e, sy, sz, ep, ch, out, k); break;                               \
-        case 13: row_##SUF(3, 1, nx, e, sy, sz, ep, ch, out, k); break;                               \
-        case 14: row_##SUF(3, 2, nx, e, sy, sz, ep, ch, out, k); break;                               \
-        default: row_##SUF(3, 3, nx, e, sy, sz, ep, ch, out, k); break;                               \
-        }                                                                                             \
     }                                                                                                 \
     static void tile_##SUF(const sd_tile_args *a)                                                     \
     {                                                                                                 \
@@ -42,7 +43,7 @@
                 const T *ep = (const T *)a->p[1] + sd_at(a, 1, 0, j, kk, 0);                          \
                 const T *ch = (const T *)a->p[2] + sd_at(a, 2, 0, j, kk, 0);                          \
                 T *out = (T *)a->p[3] + sd_at(a, 3, 0, j, kk, 0);                                     \
-                rows_##SUF(a->ndim, P, nx, e, sy, sz, ep, ch, out, k);                                \
+                KG_WITH_LITERALS(a->ndim, P, row_##SUF, nx, e, sy, sz, ep, ch, out, k);               \
             }                                                                                         \
     }                                                                                                 \
     static inline __attribute__((always_inline)) void chi_row_##SUF(                                \
@@ -64,17 +65,7 @@
                 const T *xp = (const T *)a->p[1] + sd_at(a, 1, 0, j, kk, 0);                          \
                 const T *e = (const T *)a->p[2] + sd_at(a, 2, 0, j, kk, 0);                           \
                 T *out = (T *)a->p[3] + sd_at(a, 3, 0, j, kk, 0);                                     \
-                switch (a->ndim * 4 + P) {                                                            \
-                case 5: chi_row_##SUF(1, 1, nx, x, sy, sz, xp, e, out, k, kappa, e02); break;         \
-                case 6: chi_row_##SUF(1, 2, nx, x, sy, sz, xp, e, out, k, kappa, e02); break;         \
-                case 7: chi_row_##SUF(1, 3, nx, x, sy, sz, xp, e, out, k, kappa, e02); break;         \
-                case 9: chi_row_##SUF(2, 1, nx, x, sy, sz, xp, e, out, k, kappa, e02); break;         \
-                case 10: chi_row_##SUF(2, 2, nx, x, sy, sz, xp, e, out, k, kappa, e02); break;        \
-                case 11: chi_row_##SUF(2, 3, nx, x, sy, sz, xp, e, out, k, kappa, e02); break;        \
-                case 13: chi_row_##SUF(3, 1, nx, x, sy, sz, xp, e, out, k, kappa, e02); break;        \
-                case 14: chi_row_##SUF(3, 2, nx, x, sy, sz, xp, e, out, k, kappa, e02); break;        \
-                default: chi_row_##SUF(3, 3, nx, x, sy, sz, xp, e, out, k, kappa, e02); break;        \
-                }                                                                                     \
+                KG_WITH_LITERALS(a->ndim, P, chi_row_##SUF, nx, x, sy, sz, xp, e, out, k, kappa, e02); \
             }                                                                                         \
     }
 KG_ROW_DEF(double, f64)

@@ -23,6 +23,7 @@
 SD_HD int kg_reach(int order) { return order / 2; }
 SD_HD double kg_lap_b(int order, int m)
 {
+    if (m < 1 || m > kg_reach(order)) return 0.0;
     if (order == 4) return m == 1 ? 4.0 / 3.0 : -1.0 / 12.0;
     if (order == 6) return m == 1 ? 3.0 / 2.0 : m == 2 ? -3.0 / 20.0 : 1.0 / 90.0;
     return 1.0;
@@ -117,7 +118,7 @@ SD_HD double kg_cfl_number(int ndim, const double dx[3], double c, double dt, in
 {
     double s = 0.0;
     for (int d = 0; d < ndim; d++) s += 1.0 / (dx[d] * dx[d]);
-    return c * dt * sqrt(order == 2 ? s : kg_lap_peak(order) * s);
+    return c * dt * sqrt(kg_lap_peak(order) * s); /* order 2: 1.0 * s, the old bits */
 }
 SD_HD double kg_cfl_limit(double gamma) { return gamma == 0.0 ? 1.0 : sqrt(1.0 - 0.5 * gamma); }
 
@@ -144,8 +145,10 @@ SD_HD double kg_cfl_limit(double gamma) { return gamma == 0.0 ? 1.0 : sqrt(1.0 -
  * Weights w: 1, except 1/2 for the pairs crossing a REFLECTIVE boundary (low pairs, and forward
  * pairs reaching past the high end): the mirrored field repeats with period 2N, and its energy per
  * period is twice the interior pairs plus each crossing pair once. Summed over the grid,
- * sum_pairs b_m D_m n D_m o = -sum_cells n (lap o) for the ghosts every boundary kind fills, so these
- * energies are exactly what the leapfrog conserves:
+ * sum_pairs b_m D_m n D_m o = -sum_cells n (lap o) for periodic, reflective and fixed-at-0 ghosts
+ * (with a fixed value V != 0 the pair form is the energy of the field extended by V, which is what
+ * is conserved; absorbing sides lose energy by design), so these energies are exactly what the
+ * leapfrog conserves:
  *     H^{n+1/2} = 1/2 sum [kin v^2 + c^2 (-E^{n+1} lap E^n) + chi^2 E^{n+1} E^n] dV,
  *     H^{n+1/2} - H^{n-1/2} = -(gamma/4) sum (v^{n+1/2} + v^{n-1/2})^2 dV   (<= 0; docs/lattice.md).
  * Every term is folded exactly into the accumulator. */
@@ -167,6 +170,13 @@ SD_HD kg_energy_coef kg_energy_coef_make(int ndim, double c, double dt, const do
     k.reach = kg_reach(order);
     for (int m = 1; m <= KG_MAX_REACH; m++) k.b[m - 1] = kg_lap_b(order, m);
     return k;
+}
+/* Does axis d of a tile (origin: its first global index; bc: the axis' sd_bc) hold cells of global
+ * index < reach next to a low boundary with crossing pairs? Reach 1 (order 2): the FIXED/ABSORBING
+ * face; orders 4, 6: also REFLECTIVE (whose order-2 face difference is 0). */
+SD_HD int kg_energy_low_pairs(int64_t origin, int bc, int reach)
+{
+    return origin < reach && (bc == SD_BC_FIXED || bc == SD_BC_ABSORBING || (reach > 1 && bc == SD_BC_REFLECTIVE));
 }
 /* The weight of pair m of axis d: b_m, halved when the pair crosses a reflective boundary. */
 SD_HD double kg_pair_weight(const kg_energy_coef *K, int m, int crosses_mirror)
@@ -227,17 +237,11 @@ KG_ENERGY_DEF(float, f32)
 SD_HD double kg_omega(int ndim, const double k[3], const double dx[3], double c, double chi, double dt, int order)
 {
     double s = 0.0;
-    for (int d = 0; d < ndim; d++) {
-        if (order == 2) {
-            const double q = sin(0.5 * k[d] * dx[d]) / dx[d];
-            s += q * q;
-            continue;
-        }
+    for (int d = 0; d < ndim; d++) /* order 2: 0.5 * 1 and 1.0 * (q*q) are exact: the old bits */
         for (int m = 1; m <= kg_reach(order); m++) {
             const double q = sin(0.5 * m * k[d] * dx[d]) / dx[d];
             s += kg_lap_b(order, m) * (q * q);
         }
-    }
     if (!(dt > 0.0)) return sqrt(4.0 * c * c * s + chi * chi);
     const double h = 0.5 * chi * dt, r = (c * dt) * (c * dt) * s + h * h;
     if (r > 1.0) return 0.0 / 0.0;

@@ -84,7 +84,7 @@ static const sd_codelet lattice_codelets[] = {
     {.name = "lattice.energy",
      .doc = "discrete energy conserved by kg_leapfrog of the same order (decreasing with damping gamma): 1/2 sum "
             "[(1-gamma/2) ((E_next-E)/dt)^2 - c^2 E_next lap E + chi^2 E_next E] dV as sums over pairs of cells "
-            "(with the pairs crossing fixed/absorbing/reflective boundaries)",
+            "(with the pairs crossing fixed/absorbing/reflective boundaries: docs/lattice.md)",
      .pattern = SD_REDUCTION,
      .nroles = 4,
      .roles = {F_R("E_next", 1, "field at step n+1"), F_R("E", 1, "field at step n"),
