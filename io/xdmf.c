@@ -247,14 +247,30 @@ static int write_body(FILE *f, const sd_xdmf_desc *d)
     return 0;
 }
 
+/* A new temporary file beside path, PATH.<pid>.<k>.tmp, created exclusively (O_EXCL: never a
+ * user's file, never another run's or another writer's temporary; the mode is 0644 less the
+ * umask, applied by open, which needs no umask() call from this writer thread). *tmp is malloc'ed. */
+static int create_beside(const char *path, char **tmp)
+{
+    static unsigned counter; /* different names for this process's successive sidecars */
+    const size_t n = strlen(path) + 48;
+    if (!(*tmp = malloc(n))) {
+        errno = ENOMEM;
+        return -1;
+    }
+    for (int tries = 0; tries < 100; tries++) {
+        snprintf(*tmp, n, "%s.%ld.%u.tmp", path, (long)getpid(), __atomic_fetch_add(&counter, 1, __ATOMIC_RELAXED));
+        const int fd = open(*tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+        if (fd >= 0 || errno != EEXIST) return fd;
+    }
+    return -1; /* errno is EEXIST */
+}
+
 int sd_xdmf_write(const char *xmf_path, const sd_xdmf_desc *d, char *err, size_t errlen)
 {
-    size_t n = strlen(xmf_path);
-    char *tmp = malloc(n + 5);
-    if (!tmp) { sd_io_seterr(err, errlen, "%s: out of memory", xmf_path); return -1; }
-    memcpy(tmp, xmf_path, n);
-    memcpy(tmp + n, ".tmp", 5);
-    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    char *tmp = NULL;
+    int fd = create_beside(xmf_path, &tmp);
+    if (fd < 0 && !tmp) { sd_io_seterr(err, errlen, "%s: out of memory", xmf_path); return -1; }
     if (fd < 0) {
         sd_io_seterr(err, errlen, "%s: cannot create XDMF sidecar: %s", tmp, strerror(errno));
         free(tmp);

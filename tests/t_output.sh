@@ -38,6 +38,12 @@ cp "$tmp/out" "$tmp/out-a"
 t "--overwrite: the run file is the new run's (steps_done 10)" \
   sh -c "h5dump -a /steps_done run.h5 | grep -q '(0): 10'"
 t "--overwrite: the log is the new run's" grep -q -- "--steps 10 --out run.h5 --overwrite" run.log
+# the sidecar's temporary is a new file of its own: a user's run.xmf.tmp is never touched, and no
+# temporary is left behind
+echo "mine" >run.xmf.tmp
+runrc "$sd" run "$g" --set n=16 --steps 10 --out run.h5 --overwrite
+t "a user's run.xmf.tmp survives a run writing run.xmf (exit 0)" sh -c "test $(rc) = 0 && test \"\$(cat run.xmf.tmp)\" = mine"
+t "... and no sidecar temporary is left" sh -c "! ls run.xmf.*.tmp 2>/dev/null | grep -q ."
 t "--overwrite: the replaced files are gone (no NAME.replaced)" sh -c "! ls *.replaced"
 # a NAME.replaced left by a killed --overwrite run may be the only good copy: never renamed over
 echo "the only good copy" >run.h5.replaced

@@ -155,8 +155,6 @@ static void remove_output(const char *h5)
     if (l > 3 && !strcmp(x + l - 3, ".h5")) strcpy(x + l - 3, ".xmf");
     else strncat(x, ".xmf", sizeof x - l - 1);
     unlink(x);
-    strncat(x, ".tmp", sizeof x - strlen(x) - 1);
-    unlink(x);
 }
 
 typedef struct verify_ctx {
