@@ -86,6 +86,16 @@ typedef struct sd_gmesh {
     char export_file[512]; /* the final mesh as OFF or PLY ("": none) */
 } sd_gmesh;
 
+/* A batch domain: M independent copies of one ODE system (stardag/ode.h), a one-dimensional grid
+ * of systems without halos (ndim 1, shape {M, 1, 1}, spacing 1): tiles are ranges of systems. */
+typedef struct sd_gbatch {
+    int64_t count;                      /* M */
+    const struct sd_ode_system *system; /* a built-in or registered system, or `owned` */
+    void *owned;                        /* a system built from the graph's expressions (runtime/ode/
+                                           ode_expr.h), freed with the graph */
+    char source[256];                   /* what the system is: "built-in vdp", "expressions (line 7)" */
+} sd_gbatch;
+
 /* An inner axis of a grid: untiled bins every cell carries (angle, energy, ...), with the axis'
  * range [lo, hi] split into count equal bins. */
 #define SD_MAX_INNER SD_MAX_INNER_AXES
@@ -114,6 +124,7 @@ typedef struct sd_domain {
                                               labels written to the output, no conversion */
     sd_particles particles; /* kind == SD_DOMAIN_PARTICLES (ndim 3, shape {N, 1, 1}) */
     sd_gmesh mesh;      /* kind == SD_DOMAIN_MESH (ndim 1, shape {nv, 1, 1}) */
+    sd_gbatch batch;    /* kind == SD_DOMAIN_BATCH (ndim 1, shape {M, 1, 1}) */
 } sd_domain;
 
 typedef struct sd_gfield {

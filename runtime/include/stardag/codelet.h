@@ -31,7 +31,7 @@ typedef enum {
 static inline int sd_pattern_reduces(sd_pattern p) { return p == SD_REDUCTION || p == SD_SCATTER_ADD; }
 
 /* The kind of domain a codelet runs on. */
-typedef enum { SD_ON_GRID = 0, SD_ON_PARTICLES = 1, SD_ON_MESH = 2 } sd_on;
+typedef enum { SD_ON_GRID = 0, SD_ON_PARTICLES = 1, SD_ON_MESH = 2, SD_ON_BATCH = 3 } sd_on;
 
 /* Locations of mesh fields (sd_role.location, a mesh field's `location:`). A role's location is an
  * index into its domain class's locations, below SD_MAX_LOCATIONS. */
@@ -55,8 +55,9 @@ typedef struct sd_role {
     sd_reduce reduce; /* scalar write roles of a reduction: how partials combine */
     int location;     /* field roles on meshes: where the field's values live (SD_MESH_VERTICES,
                          SD_MESH_FACES); the loader refuses a field of another location */
-    int optional;     /* scalar write roles of a reduction: may be left unbound in a graph (the
-                         value is computed and dropped) */
+    int optional;     /* may be left unbound in a graph: scalar write roles of a reduction (the
+                         value is computed and dropped); field roles on batches (the kernel sees
+                         p == NULL for the role's slot) */
     const char *doc;
 } sd_role;
 
@@ -81,6 +82,8 @@ typedef struct sd_check_info {
     double kB;          /* Boltzmann constant in the graph's units */
     int ntypes;
     const double *mass; /* per type, times mvv2e as sd_pdomain.mass (1 except in metal units) */
+    /* batch domains: the ODE system (stardag/ode.h) */
+    const struct sd_ode_system *system;
 } sd_check_info;
 
 typedef void (*sd_cpu_fn)(const sd_tile_args *a);
@@ -113,6 +116,10 @@ typedef struct sd_codelet {
     int (*reach)(const double *param); /* optional: grids: the ghost width the stencil read roles (those
                                 declaring halo > 0) need with these parameters, when it depends on them
                                 (a Laplacian's order); at least their declared halo */
+    int (*ncomp)(int role, const sd_check_info *info); /* optional: the components field role `role`
+                                needs (0: any), when they depend on the domain or the parameters
+                                (an ODE solver's work field: a multiple of the system's size);
+                                the loader refuses another count, naming the one expected */
     double cuda_tol;         /* CPU vs CUDA agreement: 0 = bitwise; else the relative bound that
                                 `stardag verify` checks (|cpu - cuda| <= tol * max |cpu|), for ops
                                 whose math calls libm functions that CUDA rounds differently */

@@ -225,6 +225,8 @@ typedef struct sd_mpart {
  *    p[] and sc[] describe block 0's field buffers (sc = the block's capacity).
  *  - meshes: one partition's local mesh (sd_mpart, device pointers in a CUDA task); p[b] points at
  *    local element 0 of a field buffer, sc[b] is its local element count.
+ *  - batches: a grid tile of a one-dimensional grid of systems without halos (n[0] systems from
+ *    global system origin[0] of shape[0]), and `system`.
  * Scalar buffers point at one double. */
 typedef struct sd_tile_args {
     int nbuf;
@@ -239,6 +241,8 @@ typedef struct sd_tile_args {
     int nacc;
     sd_acc *acc; /* reduction partials: one per reduced scalar role, in role order (or the
                     codelet's npartials when it has a finish hook) */
+    const struct sd_ode_system *system; /* batches: the domain's ODE system (stardag/ode.h); host
+                    memory (a CUDA kernel reads what it needs by value) */
     union {
         struct { /* grids: one tile */
             int ndim;
