@@ -54,6 +54,8 @@ typedef struct sd_ode_system {
     int n, np, nevents;
     const char *const *var_names;   /* [n] (may be NULL: "y0", "y1", ...) */
     const char *const *param_names; /* [np] */
+    const double *param_default;    /* [np]: the parameters of every system when the solver op binds
+                                       no p field; NULL: an op on this system must bind p */
     sd_ode_lane_fn f;       /* required */
     sd_ode_lane_fn jac;     /* required by the implicit solvers (radau5, bdf) and by stiffness
                                reports; NULL: the implicit solvers refuse the system at load */

@@ -1,0 +1,131 @@
+/* systems.h - the built-in ODE systems' math, once: single-system SD_HD functions that a CUDA
+ * thread calls (strided: component r of the system at y[r*ys]) and that the CPU lane functions
+ * loop over (stride SD_ODE_LANES, one lane per system). Each has f and an analytic Jacobian
+ * (row-major: J[(r*n + c)*js] = d f_r / d y_c). Parameters as in sd_ode_system.param_names.
+ * Sources of the forms: Hairer & Wanner, Solving ODEs II (2nd ed.), sec. IV.1 (Van der Pol in
+ * both forms, Robertson); Lorenz (1963). */
+#ifndef SD_ODE_SYSTEMS_H
+#define SD_ODE_SYSTEMS_H
+#include <stdint.h>
+#include "stardag/kernel.h"
+#include "stardag/ode.h"
+
+/* Built-in ids (sd_ode_system.device_id). */
+enum { SD_ODE_VDP = 0, SD_ODE_VDP_EPS, SD_ODE_LORENZ, SD_ODE_ROBERTSON, SD_ODE_NBUILTIN_CORE };
+
+/* Van der Pol, mu form: x' = v, v' = mu (1 - x^2) v - x. params [mu]. */
+SD_HD void sd_ode_vdp_f(double t, const double *y, int64_t ys, const double *p, int64_t ps, double *f, int64_t fs)
+{
+    (void)t;
+    (void)ps;
+    const double x = y[0], v = y[ys], mu = p[0];
+    f[0] = v;
+    f[fs] = mu * ((1.0 - x * x) * v) - x;
+}
+SD_HD void sd_ode_vdp_jac(double t, const double *y, int64_t ys, const double *p, int64_t ps, double *J, int64_t js)
+{
+    (void)t;
+    (void)ps;
+    const double x = y[0], v = y[ys], mu = p[0];
+    J[0] = 0.0;
+    J[js] = 1.0;
+    J[2 * js] = mu * (-2.0 * x * v) - 1.0;
+    J[3 * js] = mu * (1.0 - x * x);
+}
+
+/* Van der Pol, Hairer's stiff form: y1' = y2, y2' = ((1 - y1^2) y2 - y1) / eps. params [eps]. */
+SD_HD void sd_ode_vdp_eps_f(double t, const double *y, int64_t ys, const double *p, int64_t ps, double *f, int64_t fs)
+{
+    (void)t;
+    (void)ps;
+    const double a = y[0], b = y[ys], eps = p[0];
+    f[0] = b;
+    f[fs] = ((1.0 - a * a) * b - a) / eps;
+}
+SD_HD void sd_ode_vdp_eps_jac(double t, const double *y, int64_t ys, const double *p, int64_t ps, double *J, int64_t js)
+{
+    (void)t;
+    (void)ps;
+    const double a = y[0], b = y[ys], eps = p[0];
+    J[0] = 0.0;
+    J[js] = 1.0;
+    J[2 * js] = (-2.0 * a * b - 1.0) / eps;
+    J[3 * js] = (1.0 - a * a) / eps;
+}
+
+/* Lorenz: x' = sigma (y - x), y' = x (rho - z) - y, z' = x y - beta z. params [sigma, rho, beta]. */
+SD_HD void sd_ode_lorenz_f(double t, const double *y, int64_t ys, const double *p, int64_t ps, double *f, int64_t fs)
+{
+    (void)t;
+    const double a = y[0], b = y[ys], c = y[2 * ys], sigma = p[0], rho = p[ps], beta = p[2 * ps];
+    f[0] = sigma * (b - a);
+    f[fs] = a * (rho - c) - b;
+    f[2 * fs] = a * b - beta * c;
+}
+SD_HD void sd_ode_lorenz_jac(double t, const double *y, int64_t ys, const double *p, int64_t ps, double *J, int64_t js)
+{
+    (void)t;
+    const double a = y[0], b = y[ys], c = y[2 * ys], sigma = p[0], rho = p[ps], beta = p[2 * ps];
+    J[0] = -sigma;      J[js] = sigma;     J[2 * js] = 0.0;
+    J[3 * js] = rho - c; J[4 * js] = -1.0;  J[5 * js] = -a;
+    J[6 * js] = b;      J[7 * js] = a;     J[8 * js] = -beta;
+}
+
+/* Robertson: y1' = -k1 y1 + k3 y2 y3, y2' = k1 y1 - k3 y2 y3 - k2 y2^2, y3' = k2 y2^2.
+ * params [k1, k2, k3] (the classic 0.04, 3e7, 1e4). */
+SD_HD void sd_ode_robertson_f(double t, const double *y, int64_t ys, const double *p, int64_t ps, double *f, int64_t fs)
+{
+    (void)t;
+    const double a = y[0], b = y[ys], c = y[2 * ys], k1 = p[0], k2 = p[ps], k3 = p[2 * ps];
+    const double r1 = k1 * a, r2 = k2 * (b * b), r3 = k3 * (b * c);
+    f[0] = r3 - r1;
+    f[fs] = (r1 - r3) - r2;
+    f[2 * fs] = r2;
+}
+SD_HD void sd_ode_robertson_jac(double t, const double *y, int64_t ys, const double *p, int64_t ps, double *J, int64_t js)
+{
+    (void)t;
+    const double b = y[ys], c = y[2 * ys], k1 = p[0], k2 = p[ps], k3 = p[2 * ps];
+    (void)y;
+    J[0] = -k1;  J[js] = k3 * c;                     J[2 * js] = k3 * b;
+    J[3 * js] = k1; J[4 * js] = -k3 * c - 2.0 * k2 * b; J[5 * js] = -k3 * b;
+    J[6 * js] = 0.0; J[7 * js] = 2.0 * k2 * b;         J[8 * js] = 0.0;
+}
+
+/* A built-in by id, for CUDA threads (helper "systems" adds the remaining built-ins here). */
+SD_HD void sd_ode_builtin_f(int id, double t, const double *y, int64_t ys, const double *p, int64_t ps, double *f,
+                            int64_t fs)
+{
+    switch (id) {
+    case SD_ODE_VDP: sd_ode_vdp_f(t, y, ys, p, ps, f, fs); break;
+    case SD_ODE_VDP_EPS: sd_ode_vdp_eps_f(t, y, ys, p, ps, f, fs); break;
+    case SD_ODE_LORENZ: sd_ode_lorenz_f(t, y, ys, p, ps, f, fs); break;
+    case SD_ODE_ROBERTSON: sd_ode_robertson_f(t, y, ys, p, ps, f, fs); break;
+    default: break;
+    }
+}
+SD_HD void sd_ode_builtin_jac(int id, double t, const double *y, int64_t ys, const double *p, int64_t ps, double *J,
+                              int64_t js)
+{
+    switch (id) {
+    case SD_ODE_VDP: sd_ode_vdp_jac(t, y, ys, p, ps, J, js); break;
+    case SD_ODE_VDP_EPS: sd_ode_vdp_eps_jac(t, y, ys, p, ps, J, js); break;
+    case SD_ODE_LORENZ: sd_ode_lorenz_jac(t, y, ys, p, ps, J, js); break;
+    case SD_ODE_ROBERTSON: sd_ode_robertson_jac(t, y, ys, p, ps, J, js); break;
+    default: break;
+    }
+}
+
+/* A CPU lane function looping a single-system function over the lanes (the lanes' times in t[]):
+ * SD_ODE_LANE_FN(sd_ode_vdp_lanes_f, sd_ode_vdp_f) defines
+ * void sd_ode_vdp_lanes_f(const void *ctx, const sd_ode_lanes *in, double *out). */
+#define SD_ODE_LANE_FN(name, fn)                                                                        \
+    static void name(const void *ctx, const sd_ode_lanes *in, double *out)                             \
+    {                                                                                                   \
+        (void)ctx;                                                                                      \
+        for (int l = 0; l < in->nl; l++)                                                               \
+            fn(in->t[l], in->y + l, SD_ODE_LANES, in->p ? in->p + l : (const double *)0, SD_ODE_LANES, \
+               out + l, SD_ODE_LANES);                                                                  \
+    }
+
+#endif
