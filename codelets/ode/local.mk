@@ -1,0 +1,2 @@
+# ode codelets: solvers of batch domains (ode.*) and the built-in systems
+libstardag_la_SOURCES += codelets/ode/systems.h
