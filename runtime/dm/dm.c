@@ -6,9 +6,9 @@
 #include "engine.h"
 #include "h5out.h"
 
-extern const sd_dm_class sd_dm_grid, sd_dm_particles, sd_dm_mesh;
+extern const sd_dm_class sd_dm_grid, sd_dm_particles, sd_dm_mesh, sd_dm_batch;
 
-static const sd_dm_class *const classes[] = {&sd_dm_grid, &sd_dm_particles, &sd_dm_mesh};
+static const sd_dm_class *const classes[] = {&sd_dm_grid, &sd_dm_particles, &sd_dm_mesh, &sd_dm_batch};
 #define NCLASSES ((int)(sizeof classes / sizeof classes[0]))
 
 const sd_dm_class *sd_dm_class_of(sd_domain_kind kind)

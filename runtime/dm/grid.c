@@ -42,6 +42,7 @@ typedef struct grid {
     unpack_arg *box_unpack, *box_unpack_old;
     sd_check_info info;            /* for reductions' finish hooks */
     sd_record *snap_rec;           /* the snapshot being emitted (made with its tile 0) */
+    const sd_grid_hooks *hooks;    /* a class built on the grid's (a batch's); NULL for grids */
 } grid;
 
 static void fill_tmpl(const grid *G, const sd_gop *op, op_tmpl *T, int tile)
@@ -61,6 +62,10 @@ static void fill_tmpl(const grid *G, const sd_gop *op, op_tmpl *T, int tile)
         const sd_binding *b = &op->bind[r];
         if (b->is_scalar) {
             if (b->mode == SD_READ) slot++;
+            continue;
+        }
+        if (b->unbound) {
+            T->unbound[slot++] = 1;
             continue;
         }
         const sd_gfield *f = &g->fields[b->index];
@@ -84,6 +89,7 @@ static void fill_tmpl(const grid *G, const sd_gop *op, op_tmpl *T, int tile)
     for (int k = 0; k < g->domain.ninner; k++) a->inner_n[k] = g->domain.inner[k].count;
     for (int i = 0; i < op->cl->nparams; i++) a->param[i] = op->param[i];
     a->dt = g->run.dt;
+    if (G->hooks && G->hooks->tmpl) G->hooks->tmpl(G->dm, op, a);
 }
 
 /* Halo arguments of field f on a tile for the axes [d0, d1) (a star field: every axis; a round of
@@ -237,7 +243,7 @@ static int register_buffers(grid *G, char *err, size_t errlen)
     return 0;
 }
 
-static int grid_create(sd_dm *dm, const sd_dm_opts *o, char *err, size_t errlen)
+int sd_grid_create_with(sd_dm *dm, const sd_dm_opts *o, const sd_grid_hooks *hooks, char *err, size_t errlen)
 {
     const sd_graph *g = dm->g;
     sd_engine *e = dm->e;
@@ -245,6 +251,7 @@ static int grid_create(sd_dm *dm, const sd_dm_opts *o, char *err, size_t errlen)
     if (!G) goto oom;
     dm->data = G;
     G->dm = dm;
+    G->hooks = hooks;
     int hmax = 0;
     for (int f = 0; f < g->nfields; f++)
         if (g->fields[f].halo > hmax) hmax = g->fields[f].halo;
@@ -252,7 +259,10 @@ static int grid_create(sd_dm *dm, const sd_dm_opts *o, char *err, size_t errlen)
     if (o->parts[0] > 0) memcpy(tile, o->parts, sizeof tile);
     else if (!g->run.tiles_auto) memcpy(tile, g->run.tile, sizeof tile);
     else sd_tiling_auto(&g->domain, o->ncpu, o->ncuda, hmax, tile);
-    if (sd_tiling_make(&G->t, &g->domain, tile, hmax, err, errlen) < 0) return -1;
+    if (hooks && hooks->tiling) {
+        if (hooks->tiling(dm, o, &G->t, err, errlen) < 0) return -1;
+    } else if (sd_tiling_make(&G->t, &g->domain, tile, hmax, err, errlen) < 0)
+        return -1;
     G->nt = G->t.ntiles;
     if (sd_plan_make(&G->plan, g, &G->t) < 0 || alloc_tables(G) < 0) goto oom;
     if (check_sizes(G, err, errlen) < 0) return -1;
@@ -284,7 +294,9 @@ static int grid_create(sd_dm *dm, const sd_dm_opts *o, char *err, size_t errlen)
             G->kind_init[k] = G->k_read;
             continue;
         }
-        (init ? G->kind_init : G->kind_step)[k] = sd_eng_op_kind(e, op->cl, sd_grid_op_cpu, CUDA_FN(sd_grid_op_cuda), dm->cls->cpu_fallback);
+        const int cuda = !hooks || !hooks->cuda_ok || hooks->cuda_ok(dm, op);
+        (init ? G->kind_init : G->kind_step)[k] =
+            sd_eng_op_kind(e, op->cl, sd_grid_op_cpu, cuda ? CUDA_FN(sd_grid_op_cuda) : NULL, dm->cls->cpu_fallback);
         for (int tl = 0; tl < nt; tl++) fill_tmpl(G, op, &(init ? G->tmpl_init : G->tmpl_step)[k * nt + tl], tl);
         if (slot < 0) continue;
         int np = sd_reduce_partials(op->cl);
@@ -297,6 +309,24 @@ static int grid_create(sd_dm *dm, const sd_dm_opts *o, char *err, size_t errlen)
 oom:
     snprintf(err, errlen, "out of memory allocating fields (%d tiles)", G ? G->nt : 0);
     return -1;
+}
+
+static int grid_create(sd_dm *dm, const sd_dm_opts *o, char *err, size_t errlen)
+{
+    return sd_grid_create_with(dm, o, NULL, err, errlen);
+}
+
+int sd_grid_ntiles(const sd_dm *dm) { return ((const grid *)dm->data)->nt; }
+
+void sd_grid_tile_range(const sd_dm *dm, int tile, int64_t origin[3], int64_t n[3])
+{
+    sd_tile_box(&((const grid *)dm->data)->t, tile, origin, n);
+}
+
+void *sd_grid_tile_handle(const sd_dm *dm, int field, int level, int tile)
+{
+    const grid *G = dm->data;
+    return G->tile_h[(size_t)sd_plan_buffer(&G->plan, field, level) * G->nt + tile];
 }
 
 static void grid_release(sd_dm *dm)

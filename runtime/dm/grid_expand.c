@@ -115,7 +115,7 @@ static void expand_op(sd_plan *p, const sd_gop *op, int index, int init, int slo
     const sd_tiling *t = p->t;
     for (int r = 0; r < c->nroles; r++) {
         const sd_binding *b = &op->bind[r];
-        if (!b->is_scalar && b->mode != SD_WRITE && b->halo > 0 &&
+        if (!b->is_scalar && !b->unbound && b->mode != SD_WRITE && b->halo > 0 &&
             !p->ghost_ok[sd_plan_buffer(p, b->index, b->level)])
             exchange(p, b->index, b->level, emit, ctx, step);
     }
@@ -130,6 +130,7 @@ static void expand_op(sd_plan *p, const sd_gop *op, int index, int init, int slo
                 if (b->mode == SD_READ) put(p, &task, SD_H_SCALAR, b->index, 0, 0, SD_READ);
                 continue;
             }
+            if (b->unbound) continue; /* an optional role left unbound: no data */
             int buf = sd_plan_buffer(p, b->index, b->level);
             if (whole)
                 for (int k = 0; k < t->ntiles; k++) put(p, &task, SD_H_TILE, buf, k, 0, b->mode);
@@ -148,7 +149,7 @@ static void expand_op(sd_plan *p, const sd_gop *op, int index, int init, int slo
         emit(ctx, &task);
     }
     for (int r = 0; r < c->nroles; r++)
-        if (!op->bind[r].is_scalar && op->bind[r].mode != SD_READ)
+        if (!op->bind[r].is_scalar && !op->bind[r].unbound && op->bind[r].mode != SD_READ)
             p->ghost_ok[sd_plan_buffer(p, op->bind[r].index, op->bind[r].level)] = 0;
 }
 

@@ -11,6 +11,7 @@
 typedef struct op_tmpl {
     sd_tile_args a;
     int64_t off_bytes[SD_MAX_BUFS]; /* interior origin of each buffer slot */
+    unsigned char unbound[SD_MAX_BUFS]; /* slots of optional roles left unbound (p NULL, no buffer) */
 } op_tmpl;
 
 typedef struct op_arg {
@@ -53,6 +54,26 @@ typedef struct snap_arg {
     int64_t origin[3], shape[3];
     sd_record *rec;
 } snap_arg;
+
+/* ---- classes built on the grid's machinery (a batch of ODE systems: dm/batch.c) -------------
+ * They create a grid through sd_grid_create_with and use sd_dm_grid's other functions as they are;
+ * the hooks change what differs. */
+typedef struct sd_grid_hooks {
+    /* the tiling (instead of tile shapes): 0, or -1 with a message */
+    int (*tiling)(const sd_dm *dm, const sd_dm_opts *o, sd_tiling *t, char *err, size_t errlen);
+    /* an op's tile arguments, after the grid filled them */
+    void (*tmpl)(const sd_dm *dm, const sd_gop *op, sd_tile_args *a);
+    /* 0: the op's tasks run on CPUs only (NULL: wherever the codelet has an implementation) */
+    int (*cuda_ok)(const sd_dm *dm, const sd_gop *op);
+} sd_grid_hooks;
+
+extern const sd_dm_class sd_dm_grid;
+int sd_grid_create_with(sd_dm *dm, const sd_dm_opts *o, const sd_grid_hooks *hooks, char *err, size_t errlen);
+/* After creation: the tiles, a tile's range, the StarPU handle (starpu_data_handle_t) of a tile of
+ * a field level as bound now (once every task is done: the level's final values). */
+int sd_grid_ntiles(const sd_dm *dm);
+void sd_grid_tile_range(const sd_dm *dm, int tile, int64_t origin[3], int64_t n[3]);
+void *sd_grid_tile_handle(const sd_dm *dm, int field, int level, int tile);
 
 /* Task bodies (grid_tasks.c). The CUDA ones exist when built with CUDA. */
 void sd_grid_op_cpu(void *buffers[], void *cl_arg);

@@ -21,7 +21,9 @@ int sd_grid_read_load(const sd_graph *g, const sd_gop *op, int ntiles, sd_read_s
         snprintf(err, errlen, "out of memory reading %s into %s", op->read->file, want.what);
         return -1;
     }
-    if (sd_rf_read(op->read->file, op->read->dataset, &want, src->data, err, errlen) < 0) {
+    if (op->read->values) /* computed or read at load (a batch's values:) */
+        memcpy(src->data, op->read->values, n * sizeof(double));
+    else if (sd_rf_read(op->read->file, op->read->dataset, &want, src->data, err, errlen) < 0) {
         sd_grid_read_free(src);
         return -1;
     }

@@ -21,6 +21,10 @@ static void bind_args(const op_arg *oa, int k, void *buffers[], sd_tile_args *a)
             if (role->mode == SD_READ) a->p[slot++] = (void *)STARPU_VARIABLE_GET_PTR(buffers[hi++]);
             continue;
         }
+        if (T->unbound[slot]) { /* an optional role left unbound: no buffer */
+            a->p[slot++] = NULL;
+            continue;
+        }
         a->p[slot] = (char *)STARPU_VECTOR_GET_PTR(buffers[oa->whole ? hi + k : hi]) + T->off_bytes[slot];
         slot++;
         hi += oa->whole ? oa->ntiles : 1;

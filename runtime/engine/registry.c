@@ -19,7 +19,8 @@ static int role_ok(const sd_codelet *c, const sd_role *r)
 {
     if (!r->name || !*r->name) return 0;
     if (r->mode < SD_READ || r->mode > SD_READWRITE) return 0;
-    if (r->optional && (r->kind != SD_ROLE_SCALAR || r->mode == SD_READ)) return 0; /* only outputs may be left out */
+    /* only scalar outputs may be left out, and any field role of a batch's codelet (p == NULL) */
+    if (r->optional && (r->kind == SD_ROLE_SCALAR ? r->mode == SD_READ : c->domain != SD_ON_BATCH)) return 0;
     if (r->kind == SD_ROLE_SCALAR) {
         /* scalars are written by reductions (and scatter-adds), which need a combine rule, or
          * directly by an op of scalars only (SD_WHOLE without field roles), which has none; whether a

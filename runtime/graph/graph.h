@@ -94,6 +94,7 @@ typedef struct sd_gbatch {
     void *owned;                        /* a system built from the graph's expressions (runtime/ode/
                                            ode_expr.h), freed with the graph */
     char source[256];                   /* what the system is: "built-in vdp", "expressions (line 7)" */
+    int ntiles;                         /* ranges of systems (tiles: N); 0 = auto */
 } sd_gbatch;
 
 /* An inner axis of a grid: untiled bins every cell carries (angle, energy, ...), with the axis'
@@ -152,13 +153,18 @@ typedef struct sd_binding {
     int level;   /* field level index (0 for single-level fields) */
     int halo;    /* ghost width this op reads (>= the codelet's declared halo) */
     sd_access mode;
+    int unbound; /* an optional field role left unbound (batches): index -1, no data; the kernel
+                    sees p == NULL in its slot */
 } sd_binding;
 
-/* What an io.read_field op reads (runtime/graph/loader_read.c): resolved and checked at load. */
+/* What an io.read_field op reads (runtime/graph/loader_read.c): resolved and checked at load.
+ * A batch's `values:` are such ops whose values were computed (or read) at load: `values` holds
+ * them (the field's layout on the file: components outermost), copied instead of reading a file. */
 typedef struct sd_gread {
     char file[512];
     char dataset[512]; /* the dataset's path in the file */
     int narrow;        /* f64 data rounded into an f32 field */
+    double *values;    /* NULL: read file/dataset at run time */
 } sd_gread;
 
 typedef struct sd_gop {

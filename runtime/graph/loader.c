@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "loader_impl.h"
+#include "ode_expr.h"
 
 /* ---- the whole graph --------------------------------------------------------------------- */
 
@@ -234,7 +235,11 @@ void sd_graph_free(sd_graph *g)
     if (!g) return;
     free(g->text);
     free(g->params);
-    for (int i = 0; g->init && i < g->ninit; i++) free(g->init[i].read);
+    for (int i = 0; g->init && i < g->ninit; i++) {
+        if (g->init[i].read) free(g->init[i].read->values);
+        free(g->init[i].read);
+    }
+    if (g->domain.batch.owned) sd_ode_expr_free(g->domain.batch.owned);
     if (g->domain.particles.read) {
         free(g->domain.particles.read->x);
         free(g->domain.particles.read->v);

@@ -91,7 +91,7 @@ void sd_ld_check_until(loader *L)
 
 void sd_ld_load_domain(loader *L, const yaml_node_t *key, const yaml_node_t *m)
 {
-    static const char *const planned[] = {"batch", NULL}; /* kinds without a class yet */
+    static const char *const planned[] = {NULL}; /* kinds without a class yet */
     sd_ld_need_map(L, m, "domain");
     if (map_len(m) == 0) sd_ld_fail(L, key, "domain is empty (expected grid: {shape: [...], spacing: ...})");
     yaml_node_t *k = key_at(L, m, 0);

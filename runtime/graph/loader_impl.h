@@ -146,6 +146,8 @@ void sd_ld_check_until(loader *L);
 /* ---- ops, bindings and data flow (loader_ops.c) ------------------------------------------ */
 
 void sd_ld_load_ops(loader *L, const yaml_node_t *n, int is_step);
+/* One more op in the init (is_step 0) or step list: its index (the lists may move). */
+int sd_ld_new_op(loader *L, int is_step);
 void sd_ld_call_validate(loader *L, const sd_gop *op, const yaml_node_t *at);
 void sd_ld_flow_ops(loader *L, flow *F, const sd_gop *ops, const opx *xs, int nops, int is_step);
 void sd_ld_flow_rotate(loader *L, flow *F);
@@ -160,6 +162,12 @@ const char *sd_ld_io_op_name(int i);
 void sd_ld_io_finish(loader *L, sd_gop *op, int is_step, const yaml_node_t *on, const yaml_node_t *params);
 /* output.file and output.trajectory must not be a file the graph reads (at their nodes). */
 void sd_ld_io_check_outputs(loader *L, const yaml_node_t *output);
+
+/* A batch field's initial values (an init op, first in the list): the values to fill, M x ncomp
+ * doubles, components outermost; file names a file they come from ("" for none). */
+sd_gread *sd_ld_values_op(loader *L, int field, sd_where at);
+/* domain.batch.values (domain_batch_values.c), once the fields are declared. */
+void sd_ld_batch_values(loader *L, const yaml_node_t *values);
 
 /* ---- domain.particles.read (loader_read_particles.c) ------------------------------------- */
 

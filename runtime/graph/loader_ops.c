@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "loader_impl.h"
+#include "stardag/ode.h"
 #include "suggest.h"
 
 /* ---- ops --------------------------------------------------------------------------------- */
@@ -104,8 +105,9 @@ static void bind_one(loader *L, sd_gop *op, opx *x, const sd_codelet *cl, yaml_n
     if (r->dtypes && !(r->dtypes & (1 << f->dtype)))
         sd_ld_fail(L, nn, "field '%s' is %s, but role '%s' of %s accepts only %s", f->name, dtype_name(f->dtype), rname, cl->name,
                    dtype_name(f->dtype == SD_F32 ? SD_F64 : SD_F32));
-    /* roles that take any number of components are applied component by component: they must agree */
-    for (int i = 0; !r->ncomp && i < cl->nroles; i++) {
+    /* roles that take any number of components are applied component by component: they must agree
+     * (unless the codelet's ncomp hook says what each role needs: check_ncomp) */
+    for (int i = 0; !r->ncomp && !cl->ncomp && i < cl->nroles; i++) {
         const sd_binding *o = &op->bind[i];
         if (i == ri || !o->mode || o->is_scalar || cl->roles[i].ncomp) continue;
         const sd_gfield *fo = &g->fields[o->index];
@@ -132,14 +134,44 @@ static void bind_one(loader *L, sd_gop *op, opx *x, const sd_codelet *cl, yaml_n
     SD_LD_HOOK(L, bound, cl, ri, b, name, nn);
 }
 
+/* What a codelet's hooks see of the domain and the op's params. */
+static void check_info(loader *L, const sd_gop *op, sd_check_info *info)
+{
+    memset(info, 0, sizeof *info);
+    info->dt = L->g->run.dt;
+    info->param = op->param;
+    if (L->cls->syntax->check_info) L->cls->syntax->check_info(L->g, info);
+}
+
+/* The codelet's ncomp hook (after the params): a bound field has the components it asks for. */
+static void check_ncomp(loader *L, const sd_gop *op, const opx *x)
+{
+    const sd_codelet *cl = op->cl;
+    if (!cl->ncomp) return;
+    sd_check_info info;
+    check_info(L, op, &info);
+    for (int r = 0; r < cl->nroles; r++) {
+        const sd_binding *b = &op->bind[r];
+        if (b->is_scalar || b->unbound || cl->roles[r].kind != SD_ROLE_FIELD) continue;
+        const int need = cl->ncomp(r, &info);
+        const sd_gfield *f = &L->g->fields[b->index];
+        if (need <= 0 || f->ncomp == need) continue;
+        char why[256] = "";
+        if (info.system) {
+            const struct sd_ode_system *s = info.system;
+            snprintf(why, sizeof why, " for system %s (n = %d variable%s, np = %d parameter%s, %d event%s)", s->name, s->n,
+                     s->n == 1 ? "" : "s", s->np, s->np == 1 ? "" : "s", s->nevents, s->nevents == 1 ? "" : "s");
+        }
+        sd_ld_fail_at(L, x->bind[r].line, x->bind[r].col, "%s's %s needs %d component%s%s, but field '%s' has %d", cl->name,
+                      cl->roles[r].name, need, need == 1 ? "" : "s", why, f->name, f->ncomp);
+    }
+}
+
 void sd_ld_call_validate(loader *L, const sd_gop *op, const yaml_node_t *at)
 {
     if (!op->cl->validate) return;
     sd_check_info info;
-    memset(&info, 0, sizeof info);
-    info.dt = L->g->run.dt;
-    info.param = op->param;
-    if (L->cls->syntax->check_info) L->cls->syntax->check_info(L->g, &info);
+    check_info(L, op, &info);
     char msg[512] = "";
     if (op->cl->validate(&info, msg, sizeof msg)) sd_ld_fail(L, at, "%s: %s", op->cl->name, msg[0] ? msg : "refused by its validate hook");
 }
@@ -227,7 +259,11 @@ static void load_op(loader *L, yaml_node_t *item, int is_step, int idx, sd_gop *
     }
     /* optional outputs left out: bound to hidden scalars (computed, not kept; "__" names are never shown) */
     for (int i = 0; i < cl->nroles; i++)
-        if (!op->bind[i].mode && cl->roles[i].optional) {
+        if (!op->bind[i].mode && cl->roles[i].optional && cl->roles[i].kind == SD_ROLE_FIELD) {
+            /* a batch codelet's optional field role: no data, the kernel sees p == NULL */
+            op->bind[i] = (sd_binding){.index = -1, .mode = cl->roles[i].mode, .unbound = 1};
+            x->bind[i] = where(on);
+        } else if (!op->bind[i].mode && cl->roles[i].optional) {
             char hname[SD_NAME_MAX];
             /* by the op's place in the expanded list (an op's own `repeat:` copies share its one) */
             snprintf(hname, sizeof hname, "__%s%d_%.40s", is_step ? "step" : "init", is_step ? L->g->nstep : L->g->ninit,
@@ -258,6 +294,7 @@ static void load_op(loader *L, yaml_node_t *item, int is_step, int idx, sd_gop *
             if (cl->params[i].required) sd_ld_fail(L, on, "op %s needs param '%s' (required)", cl->name, cl->params[i].name);
             op->param[i] = cl->params[i].def;
         }
+    check_ncomp(L, op, x);
     sd_ld_call_validate(L, op, on);
     if (cl->reach) { /* a stencil whose reach depends on the parameters (validated above) */
         const int h = cl->reach(op->param);
@@ -267,7 +304,7 @@ static void load_op(loader *L, yaml_node_t *item, int is_step, int idx, sd_gop *
 }
 
 /* One more op in the init or step list (its slot and its positions' slot). */
-static int new_op(loader *L, int is_step)
+int sd_ld_new_op(loader *L, int is_step)
 {
     sd_graph *g = L->g;
     int *cnt = is_step ? &g->nstep : &g->ninit;
@@ -288,7 +325,7 @@ static int new_op(loader *L, int is_step)
 /* An op (item number idx in its list), written out `repeat` times. */
 static void add_op(loader *L, yaml_node_t *item, int is_step, int idx, int every)
 {
-    const int k = new_op(L, is_step);
+    const int k = sd_ld_new_op(L, is_step);
     sd_gop *ops = is_step ? L->g->step : L->g->init;
     opx *xs = is_step ? L->xstep : L->xinit;
     load_op(L, item, is_step, idx, &ops[k], &xs[k]);
@@ -302,7 +339,7 @@ static void add_op(loader *L, yaml_node_t *item, int is_step, int idx, int every
     for (int64_t r = 1; r < rep; r++) {
         if ((is_step ? L->g->nstep : L->g->ninit) >= MAX_EXPANDED_OPS)
             sd_ld_fail(L, rk, "repeat makes more than %d ops in %s", MAX_EXPANDED_OPS, is_step ? "step" : "init");
-        const int c = new_op(L, is_step);
+        const int c = sd_ld_new_op(L, is_step);
         ops = is_step ? L->g->step : L->g->init; /* new_op may have moved them */
         xs = is_step ? L->xstep : L->xinit;
         ops[c] = ops[k];
@@ -354,7 +391,7 @@ void sd_ld_flow_ops(loader *L, flow *F, const sd_gop *ops, const opx *xs, int no
         const sd_gop *op = &ops[o];
         for (int r = 0; r < op->cl->nroles; r++) {
             const sd_binding *b = &op->bind[r];
-            if (b->mode == SD_WRITE) continue;
+            if (b->mode == SD_WRITE || b->unbound) continue;
             const char *name = b->is_scalar ? g->scalars[b->index].name : g->fields[b->index].level[b->level];
             if (b->is_scalar ? !F->sdata[b->index] : !F->fdata[b->index * SD_MAX_LEVELS + b->level]) {
                 if (b->is_scalar)
@@ -367,7 +404,7 @@ void sd_ld_flow_ops(loader *L, flow *F, const sd_gop *ops, const opx *xs, int no
         }
         for (int r = 0; r < op->cl->nroles; r++) {
             const sd_binding *b = &op->bind[r];
-            if (b->mode == SD_READ) continue;
+            if (b->mode == SD_READ || b->unbound) continue;
             if (b->is_scalar) { F->sdata[b->index] = 1; continue; }
             int s = b->index * SD_MAX_LEVELS + b->level;
             F->fdata[s] = 1;

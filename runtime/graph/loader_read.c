@@ -24,6 +24,34 @@ static const sd_codelet read_field_op = {
 
 static const sd_codelet *const io_ops[] = {&read_field_op, NULL};
 
+/* A batch's values: (domain_batch_values.c): an init op of the grid's read machinery whose values
+ * were computed at load. Not in io_ops: a graph cannot name it. */
+static const sd_codelet values_op = {
+    .name = "io.values",
+    .doc = "a batch field's initial values (domain.batch.values), computed or read at load",
+    .pattern = SD_POINTWISE,
+    .nroles = 1,
+    .roles = {{.name = "out", .mode = SD_WRITE, .kind = SD_ROLE_FIELD, .doc = "the field set"}},
+    .model = SD_READ_FIELD_MODEL,
+    .domain = SD_ON_BATCH,
+};
+
+sd_gread *sd_ld_values_op(loader *L, int field, sd_where at)
+{
+    const int k = sd_ld_new_op(L, 0);
+    sd_gop *op = &L->g->init[k];
+    memset(op, 0, sizeof *op);
+    memset(&L->xinit[k], 0, sizeof L->xinit[k]);
+    op->cl = &values_op;
+    op->every = 1;
+    op->at = L->xinit[k].op = L->xinit[k].bind[0] = at;
+    op->bind[0] = (sd_binding){.index = field, .mode = SD_WRITE};
+    if (!(op->read = calloc(1, sizeof *op->read))) sd_ld_oom(L); /* freed with the graph */
+    const size_t n = (size_t)L->g->domain.shape[0] * (size_t)L->g->fields[field].ncomp;
+    if (!(op->read->values = malloc(n * sizeof(double)))) sd_ld_oom(L);
+    return op->read;
+}
+
 const sd_codelet *sd_ld_io_op(const char *name)
 {
     for (int i = 0; io_ops[i]; i++)

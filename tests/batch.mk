@@ -1,0 +1,5 @@
+# tests: the batch domain class (ODE ensembles): loading (syntax, systems, values, roles), runs
+noinst_HEADERS += tests/batch_fixture.h
+check_PROGRAMS += tests/t_batch_load
+tests_t_batch_load_SOURCES = tests/t_batch_load.c tests/tap.h tests/batch_fixture.h
+TESTS += tests/t_batch_load
