@@ -106,7 +106,9 @@ static void test_report(const char *tmp)
     snprintf(out, sizeof out, "%s/report.h5", tmp);
     snprintf(log, sizeof log, "%s/summary.txt", tmp);
     run_spec r = {{7, 0, 0}, 2, "lws"};
-    int rc = run_logged(graph_text, out, &r, log);
+    char text_checked[sizeof graph_text + 64];
+    snprintf(text_checked, sizeof text_checked, "%schecks:\n  - finite: {field: y, every: 2}\n", graph_text);
+    int rc = run_logged(text_checked, out, &r, log);
     char *text = slurp(log);
     ok(rc == 0, "a run with failed systems still succeeds (exit %d)", rc);
     int64_t failed = 0, stopped = 0, maxsteps = 0, stiff = 0, first[10], nfirst = 0;
@@ -128,6 +130,7 @@ static void test_report(const char *tmp)
     ok(strstr(text, want) != NULL, "by status, with the first ten failed systems");
     ok(strstr(text, "10,000 systems (system t_osc) in 7 ranges of up to 1,429 systems") != NULL &&
        strstr(text, "systems x intervals/s") != NULL, "the summary describes the ranges and the rate");
+    ok(strstr(text, "finite(y)") != NULL && strstr(text, "FAIL") == NULL, "a finite check of a batch field runs");
     free(text);
 }
 

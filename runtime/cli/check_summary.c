@@ -16,6 +16,8 @@ void sd_check_summary(const sd_graph *g, const char *file, FILE *out)
     else if (g->domain.kind == SD_DOMAIN_MESH)
         snprintf(dom, sizeof dom, "a mesh of %lld vertices and %lld triangles", (long long)g->domain.mesh.nv,
                  (long long)g->domain.mesh.nf);
+    else if (g->domain.kind == SD_DOMAIN_BATCH)
+        snprintf(dom, sizeof dom, "a batch of %lld systems", (long long)g->domain.batch.count);
     else snprintf(dom, sizeof dom, "%dD grid", g->domain.ndim);
     int user_scalars = g->nscalars - hidden, user_step = g->nstep - finite, opt = hidden - finite;
     fprintf(out, "%s: ok (%s, %d field%s, %d scalar%s, %d init op%s, %d step op%s, %d check%s, %lld step%s)", file, dom,
