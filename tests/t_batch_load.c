@@ -148,6 +148,9 @@ static void test_csv(void)
         ok(good, "CSV: columns by header name (trimmed, quoted), one row per system");
     } else diag("%s", err);
     sd_graph_free(g);
+    snprintf(text, sizeof text, HEAD DOM(10, "    values:\n      k: {file: %s, column: k}\n      y: [0, 0]\n") FIELDS EULER
+             "output: {file: %s}\n", path, path);
+    refuse(text, "is the file the graph reads its initial state from", "the output file may not be a values file");
     snprintf(text, sizeof text, HEAD DOM(11, "    values:\n      k: {file: %s, column: k}\n") FIELDS EULER, path);
     refuse(text, "init.csv has 10 rows, the batch has 11 systems", "a CSV with another row count");
     snprintf(text, sizeof text, HEAD DOM(10, "    values:\n      k: {file: %s, column: kk}\n") FIELDS EULER, path);
