@@ -53,22 +53,6 @@ static sd_where text_at(const yaml_node_t *n)
     return w;
 }
 
-/* The graph's params (those defined before the domain) and dt, for expression systems. */
-static int constant(void *ctx, const char *name, size_t len, double *v)
-{
-    loader *L = ctx;
-    for (int i = L->nvisible - 1; i >= 0; i--)
-        if (strlen(L->g->params[i].name) == len && !strncmp(L->g->params[i].name, name, len)) {
-            *v = L->g->params[i].value;
-            return 1;
-        }
-    if (L->have_dt && len == 2 && !strncmp(name, "dt", 2)) {
-        *v = L->g->run.dt;
-        return 1;
-    }
-    return 0;
-}
-
 /* A list of names (vars, params) into names/at; their count. */
 static int name_list(loader *L, const yaml_node_t *n, const char *what, const char **names, sd_where *at, int max)
 {
@@ -143,7 +127,7 @@ static void expression_system(loader *L, const yaml_node_t *n)
         if (!modes[k]) sd_ld_fail(L, x, "unknown compile mode '%s' (expected auto, native or interpreter)", m);
         sp->compile = (sd_ode_compile)k;
     }
-    sp->constant = constant;
+    sp->constant = sd_ld_constant; /* the params defined before the domain, dt */
     sp->constant_ctx = L;
     char how[128] = "", err[1024] = "";
     const sd_ode_system *sys = NULL;

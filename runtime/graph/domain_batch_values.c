@@ -38,17 +38,7 @@ static int lookup_i(void *ctx, const char *name, size_t len, double *v)
         *v = c->M;
         return 1;
     }
-    const sd_graph *g = c->L->g;
-    for (int k = c->L->nvisible - 1; k >= 0; k--)
-        if (strlen(g->params[k].name) == len && !strncmp(g->params[k].name, name, len)) {
-            *v = g->params[k].value;
-            return 1;
-        }
-    if (c->L->have_dt && len == 2 && !strncmp(name, "dt", 2)) {
-        *v = g->run.dt;
-        return 1;
-    }
-    return 0;
+    return sd_ld_constant(c->L, name, len, v);
 }
 
 /* out[i] for every system; an expression without i is evaluated once. */
@@ -151,7 +141,6 @@ static void fill_h5(loader *L, const yaml_node_t *n, int field, sd_gread *rd)
     if (sd_rf_check(rd->file, rd->dataset, &want, &at, err, sizeof err) < 0 ||
         sd_rf_read(rd->file, rd->dataset, &want, rd->values, err, sizeof err) < 0)
         sd_ld_fail(L, at == SD_RF_AT_FILE ? fn : dn, "%s", err);
-    (void)at;
 }
 
 /* A CSV file's text, NUL-terminated (freed by the caller). */

@@ -121,6 +121,8 @@ void sd_ld_need_map(loader *L, const yaml_node_t *n, const char *what);
 void sd_ld_check_keys(loader *L, const yaml_node_t *m, const char *const *allowed, const char *section);
 void sd_ld_check_maps(loader *L, int id);
 double sd_ld_eval(loader *L, const yaml_node_t *n);
+/* The names expressions know (the params defined so far, dt once known): an sd_expr_lookup on L. */
+int sd_ld_constant(void *L, const char *name, size_t len, double *v);
 int64_t sd_ld_eval_int(loader *L, const yaml_node_t *n, int64_t lo, int64_t hi, const char *what);
 const char *sd_ld_get_str(loader *L, const yaml_node_t *n, const char *what);
 const char *sd_ld_get_name(loader *L, const yaml_node_t *n, const char *what);

@@ -159,6 +159,8 @@ static int lookup(void *ctx, const char *name, size_t len, double *v)
     return 0;
 }
 
+int sd_ld_constant(void *L, const char *name, size_t len, double *v) { return lookup(L, name, len, v); }
+
 static double eval_str(loader *L, const char *s, const yaml_node_t *at)
 {
     double v;
