@@ -277,7 +277,7 @@ static void test_expression_system(void)
     } else diag("%s", err);
     sd_graph_free(g);
     refuse(HEAD "domain:\n  batch:\n    count: 4\n    system:\n      vars: [x]\n      dydt: [\"-x + q\"]\n" "fields:\n  y:\n",
-           "b.yaml:8:19: ", "an unknown name in dydt, at its file:line:col (+1 for the quote)");
+           "b.yaml:8:|'q'", "an unknown name in dydt, at its file:line:col");
 }
 
 int main(void)

@@ -208,11 +208,16 @@ static void fill_csv(loader *L, const yaml_node_t *n, int field, sd_gread *rd)
     if (many && (!is_seq(many) || seq_len(many) != f->ncomp))
         sd_ld_fail(L, many, "field '%s' has %d component%s: expected columns: a list of %d names", f->name, f->ncomp,
                    f->ncomp == 1 ? "" : "s", f->ncomp);
-    const char *file = rd->file;
+    const char *file = rd->file, *names[1024]; /* a field has at most 1024 components */
+    const yaml_node_t *at[1024];
+    for (int c = 0; c < f->ncomp; c++) {
+        at[c] = one ? one : seq_at(L, many, c);
+        names[c] = sd_ld_get_str(L, at[c], "a column name");
+    }
     char err[1024];
     char *text = slurp(file, err, sizeof err);
     if (!text) sd_ld_fail(L, sd_ld_map_get(L, n, "file", NULL), "%s", err);
-    /* the text is freed before each failure: failures do not return */
+    /* from here, the text is freed before each failure (failures do not return) */
     char *cell[CSV_MAX_COLS];
     int col[CSV_MAX_COLS];
     int want[1024]; /* a field has at most 1024 components */
@@ -220,8 +225,8 @@ static void fill_csv(loader *L, const yaml_node_t *n, int field, sd_gread *rd)
     if (next) *next++ = 0;
     const int ncols = split(line, cell, col);
     for (int c = 0; c < f->ncomp; c++) {
-        const yaml_node_t *cn = one ? one : seq_at(L, many, c);
-        const char *name = sd_ld_get_str(L, cn, "a column name");
+        const yaml_node_t *cn = at[c];
+        const char *name = names[c];
         want[c] = -1;
         for (int k = 0; k < ncols && want[c] < 0; k++)
             if (!strcmp(cell[k], name)) want[c] = k;
