@@ -12,6 +12,7 @@
 #include <unistd.h>
 #include "batch_fixture.h"
 #include "run_graph.h"
+#include "tools/dot.h"
 
 enum { M = 10000, STEPS = 4 };
 #define DT 0.01
@@ -98,6 +99,25 @@ static char *slurp(const char *path)
     b[n] = 0;
     fclose(f);
     return b;
+}
+
+/* stardag dot draws a batch's tasks over its ranges (--tiles N: N ranges, as the run makes them). */
+static void test_dot(void)
+{
+    char err[1024], *buf = NULL;
+    size_t len = 0;
+    sd_graph *g = sd_graph_parse("osc.yaml", graph_text, err, sizeof err);
+    FILE *f = open_memstream(&buf, &len);
+    sd_run_opts o;
+    sd_run_opts_init(&o);
+    o.tile[0] = 3;
+    o.ncpu = 1;
+    const int rc = g && f ? sd_dot(g, &o, 1, f) : -1;
+    if (f) fclose(f);
+    ok(rc == 0 && buf && strstr(buf, "t.euler\\ntile 2") && !strstr(buf, "tile 3") && strstr(buf, "t.sum\\ntile 0"),
+       "stardag dot: a batch's ops over 3 ranges");
+    free(buf);
+    sd_graph_free(g);
 }
 
 static void test_report(const char *tmp)
@@ -203,6 +223,7 @@ int main(void)
     free(text);
     free(ref1);
     test_report(tmp);
+    test_dot();
     free(ref);
     return tap_done();
 }

@@ -7,14 +7,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <starpu.h>
+#include "batch.h"
 #include "grid_impl.h"
 #include "stardag/ode.h"
 
 #define BATCH_MIN_RANGE 2048 /* systems of an automatic range: a task well above StarPU's per-task cost */
 #define BATCH_MAX_RANGES SD_MAX_TILES_PER_AXIS
 
-/* Automatic ranges: about 4 per CPU worker and 8 per GPU so the scheduler can balance, none below
- * BATCH_MIN_RANGE systems (fewer ranges when M is small; one when M < 2 * BATCH_MIN_RANGE). */
+/* So the scheduler can balance; fewer ranges when M is small (one when M < 2 * BATCH_MIN_RANGE). */
 int sd_batch_auto_ranges(int64_t M, int ncpu, int ncuda)
 {
     int64_t want = 4 * (int64_t)(ncpu > 0 ? ncpu : 1) + 8 * (int64_t)(ncuda > 0 ? ncuda : 0);
@@ -24,13 +24,11 @@ int sd_batch_auto_ranges(int64_t M, int ncpu, int ncuda)
     return want < 1 ? 1 : (int)want;
 }
 
-/* N ranges of nearly equal size (they differ by at most one system): --tiles N, the graph's
- * tiles: N, or automatic. */
-static int batch_tiling(const sd_dm *dm, const sd_dm_opts *o, sd_tiling *t, char *err, size_t errlen)
+int sd_batch_tiling(const sd_graph *g, int64_t nranges, int ncpu, int ncuda, sd_tiling *t, char *err, size_t errlen)
 {
-    const int64_t M = dm->g->domain.batch.count;
-    int64_t n = o->parts[0] > 0 ? o->parts[0] : dm->g->domain.batch.ntiles;
-    if (n <= 0) n = sd_batch_auto_ranges(M, o->ncpu, o->ncuda);
+    const int64_t M = g->domain.batch.count;
+    int64_t n = nranges > 0 ? nranges : g->domain.batch.ntiles;
+    if (n <= 0) n = sd_batch_auto_ranges(M, ncpu, ncuda);
     if (n > M || n > BATCH_MAX_RANGES) {
         snprintf(err, errlen, "%lld ranges of a batch of %lld systems: expected 1 to %lld", (long long)n, (long long)M,
                  (long long)(M < BATCH_MAX_RANGES ? M : BATCH_MAX_RANGES));
@@ -48,6 +46,11 @@ static int batch_tiling(const sd_dm *dm, const sd_dm_opts *o, sd_tiling *t, char
         for (int64_t i = 0; i <= k; i++) t->start[d][i] = i * t->shape[d] / k; /* M <= 2^40, k <= 4096 */
     }
     return 0;
+}
+
+static int batch_tiling(const sd_dm *dm, const sd_dm_opts *o, sd_tiling *t, char *err, size_t errlen)
+{
+    return sd_batch_tiling(dm->g, o->parts[0], o->ncpu, o->ncuda, t, err, errlen);
 }
 
 static void batch_tmpl(const sd_dm *dm, const sd_gop *op, sd_tile_args *a)

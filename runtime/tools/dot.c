@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include "batch.h"
 #include "dot.h"
 #include "probe.h"
 #include "grid_expand.h"
@@ -134,16 +135,18 @@ int sd_dot(const sd_graph *g, const sd_run_opts *o, int64_t step, FILE *out)
     int hmax = 0;
     for (int f = 0; f < g->nfields; f++) hmax = g->fields[f].halo > hmax ? g->fields[f].halo : hmax;
     int ncpu = o->ncpu > 0 ? o->ncpu : (int)sysconf(_SC_NPROCESSORS_ONLN);
+    int ncuda = 0; /* probed when an automatic tiling needs it */
     if (o->tile[0] > 0) memcpy(tile, o->tile, sizeof tile);
     else if (!g->run.tiles_auto) memcpy(tile, g->run.tile, sizeof tile);
     else {
-        int ncuda = o->arch == SD_ARCH_CPU ? 0 : o->ncuda >= 0 ? o->ncuda : sd_probe_cuda_devices();
+        ncuda = o->arch == SD_ARCH_CPU ? 0 : o->ncuda >= 0 ? o->ncuda : sd_probe_cuda_devices();
         sd_tiling_auto(&g->domain, ncpu, ncuda, hmax, tile);
     }
     sd_tiling t;
     sd_plan p;
     char err[512];
-    if (sd_tiling_make(&t, &g->domain, tile, hmax, err, sizeof err) < 0) {
+    if (g->domain.kind == SD_DOMAIN_BATCH ? sd_batch_tiling(g, o->tile[0], ncpu, ncuda, &t, err, sizeof err) < 0 /* ranges */
+                                          : sd_tiling_make(&t, &g->domain, tile, hmax, err, sizeof err) < 0) {
         fprintf(stderr, "stardag: %s: %s\n", g->path, err);
         return SD_EXIT_RUNTIME;
     }
