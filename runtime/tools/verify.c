@@ -428,6 +428,18 @@ static void run_mesh_case(verify_ctx *V, const sd_codelet *c)
     run_system(V, &k, "mesh", err, sizeof err);
 }
 
+/* A batch codelet on its test system (verify_batch.c): 3 ranges on CPU and CUDA; with
+ * --cpu-vs-cpu, 1 range on 1 worker against 3 on 2 (bitwise). */
+static void run_batch_case(verify_ctx *V, const sd_codelet *c)
+{
+    vcase k = {.c = c};
+    snprintf(k.label, sizeof k.label, "%-28s batch M=1000 f64", c->name);
+    k.tile2[0] = 3;
+    char err[2048];
+    k.text = sd_verify_batch_graph(c, V->cpu_vs_cpu ? 1 : 3, err, sizeof err);
+    run_system(V, &k, "batch", err, sizeof err);
+}
+
 int sd_cmd_verify(int argc, char **argv)
 {
     verify_ctx V = {0};
@@ -511,11 +523,12 @@ int sd_cmd_verify(int argc, char **argv)
         status = SD_EXIT_OK;
         goto out;
     }
-    int ngrid = 0, nparticles = 0, nmesh = 0;
+    int ngrid = 0, nparticles = 0, nmesh = 0, nbatch = 0;
     for (int k = 0; k < nlist; k++) {
         ngrid += list[k]->domain == SD_ON_GRID;
         nparticles += list[k]->domain == SD_ON_PARTICLES;
         nmesh += list[k]->domain == SD_ON_MESH;
+        nbatch += list[k]->domain == SD_ON_BATCH;
     }
     if (ngrid && (!sd_codelet_find("common.noise") || !sd_codelet_find("common.sum"))) {
         fprintf(stderr, "stardag verify: the codelets common.noise and common.sum are needed to make inputs\n");
@@ -537,6 +550,9 @@ int sd_cmd_verify(int argc, char **argv)
         if (nmesh)
             printf("stardag verify: mesh codelets run on a perturbed ellipsoid (642 vertices, 2 steps)%s; fields and "
                    "scalars compared\n", V.cpu_vs_cpu ? ", 1 partition vs 3" : ", 3 partitions");
+        if (nbatch)
+            printf("stardag verify: batch codelets run on 1000 copies of an ODE system (2 intervals)%s; fields and "
+                   "scalars compared\n", V.cpu_vs_cpu ? ", 1 range vs 3" : ", 3 ranges");
         if (nparticles)
             printf("stardag verify: particle codelets run in an LJ liquid (N = 4 cells^3 atoms, 20 velocity-Verlet "
                    "steps)%s; thermo scalars and H5MD trajectories compared\n",
@@ -551,6 +567,10 @@ int sd_cmd_verify(int argc, char **argv)
         }
         if (c->domain == SD_ON_MESH) { /* mesh fields are f64: one case */
             run_mesh_case(&V, c);
+            continue;
+        }
+        if (c->domain == SD_ON_BATCH) { /* batch fields are f64: one case */
+            run_batch_case(&V, c);
             continue;
         }
         const int mask = dtype_mask(c);

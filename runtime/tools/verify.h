@@ -47,4 +47,9 @@ char *sd_verify_particle_graph(const sd_codelet *c, int cells, int nblocks, cons
  * message in err when c's roles cannot be bound. */
 char *sd_verify_mesh_graph(const sd_codelet *c, int nparts, char *err, size_t errlen);
 
+/* The test system for batch codelet c (graph text, malloc'd; verify_batch.c): 1000 copies of a
+ * registered ODE system in nranges ranges, the codelet as the step op for 2 intervals, its outputs
+ * written at every step. NULL with a message in err when c's roles cannot be bound. */
+char *sd_verify_batch_graph(const sd_codelet *c, int nranges, char *err, size_t errlen);
+
 #endif
