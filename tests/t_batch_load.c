@@ -257,6 +257,23 @@ static void test_roles(void)
     refuse(HEAD DOM(10, "") FIELDS EULER, "op t.euler reads 'y', which nothing writes before it", "data flow: y needs values");
 }
 
+/* What the front end checks of an expression system before runtime/ode builds it. */
+static void test_expression_syntax(void)
+{
+#define SYS(body) HEAD "domain:\n  batch:\n    count: 4\n    system:\n" body "fields:\n  y:\n"
+    refuse(SYS("      vars: [x]\n"), "b.yaml:7:7: an expression system needs vars (the state's names) and dydt", "no dydt");
+    refuse(SYS("      vars: [x, v]\n      dydt: [\"v\"]\n"),
+           "b.yaml:8:13: dydt has 1 expression for 2 variables (expected one per variable", "one expression per variable");
+    refuse(SYS("      vars: [x]\n      dydt: \"-x\"\n"), "expected a list of expressions for dydt", "dydt not a list");
+    refuse(SYS("      vars: [1x]\n      dydt: [\"-x\"]\n"), "invalid name '1x' (expected a variable name", "a bad variable name");
+    refuse(SYS("      vars: [x]\n      dydt: [\"-x\"]\n      compile: jit\n"),
+           "unknown compile mode 'jit' (expected auto, native or interpreter)", "an unknown compile mode");
+    refuse(SYS("      vars: [x]\n      dydt: [\"-x\"]\n      events: [{g: \"x\", direction: 2}]\n"), "direction",
+           "an event direction out of range");
+    refuse(SYS("      vars: [x]\n      dydt: [\"-x\"]\n      jacobian: []\n"), "jacobian", "an unknown key");
+#undef SYS
+}
+
 /* Needs runtime/ode's expression systems (skips while the branch has the placeholder). */
 static void test_expression_system(void)
 {
@@ -291,6 +308,7 @@ int main(void)
     test_csv();
     test_h5();
     test_roles();
+    test_expression_syntax();
     test_expression_system();
     return tap_done();
 }

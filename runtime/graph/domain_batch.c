@@ -53,14 +53,16 @@ static sd_where text_at(const yaml_node_t *n)
     return w;
 }
 
-/* A list of names (vars, params) into names/at; their count. */
+/* A list of names (what: "variable", "parameter") into names/at; their count. */
 static int name_list(loader *L, const yaml_node_t *n, const char *what, const char **names, sd_where *at, int max)
 {
+    char one[32];
+    snprintf(one, sizeof one, "a %s name", what);
     if (!is_seq(n)) sd_ld_fail(L, n, "expected a list of %s names, got %s", what, got(n) ? got(n) : "a single name");
-    if (seq_len(n) > max) sd_ld_fail(L, n, "%d %s (expected at most %d)", seq_len(n), what, max);
+    if (seq_len(n) > max) sd_ld_fail(L, n, "%d %ss (expected at most %d)", seq_len(n), what, max);
     for (int i = 0; i < seq_len(n); i++) {
         const yaml_node_t *x = seq_at(L, n, i);
-        names[i] = sd_ld_get_name(L, x, what);
+        names[i] = sd_ld_get_name(L, x, one);
         at[i] = where(x);
     }
     return seq_len(n);
@@ -110,14 +112,14 @@ static void expression_system(loader *L, const yaml_node_t *n)
     if (!vars || !dydt)
         sd_ld_fail(L, n, "an expression system needs vars (the state's names) and dydt (one expression per variable)");
     if ((x = sd_ld_map_get(L, n, "name", NULL))) snprintf(sp->name, sizeof sp->name, "%s", sd_ld_get_name(L, x, "a system name"));
-    sp->n = name_list(L, vars, "variables", sp->var, sp->var_at, SD_ODE_EXPR_MAX);
+    sp->n = name_list(L, vars, "variable", sp->var, sp->var_at, SD_ODE_EXPR_MAX);
     if (sp->n == 0) sd_ld_fail(L, vars, "an expression system needs at least one variable");
     if ((x = sd_ld_map_get(L, n, "params", NULL)) && !is_null(x))
-        sp->np = name_list(L, x, "parameters", sp->param, sp->param_at, SD_ODE_EXPR_MAX);
-    if (!is_seq(dydt) || seq_len(dydt) != sp->n)
-        sd_ld_fail(L, dydt, "dydt has %s for %d variable%s (expected one expression per variable, in the order of vars)",
-                   is_seq(dydt) ? (seq_len(dydt) == 1 ? "1 expression" : "a list of another length") : "no list", sp->n,
-                   sp->n == 1 ? "" : "s");
+        sp->np = name_list(L, x, "parameter", sp->param, sp->param_at, SD_ODE_EXPR_MAX);
+    if (!is_seq(dydt)) sd_ld_fail(L, dydt, "expected a list of expressions for dydt (one per variable), got %s", got(dydt) ? got(dydt) : "one expression");
+    if (seq_len(dydt) != sp->n)
+        sd_ld_fail(L, dydt, "dydt has %d expression%s for %d variable%s (expected one per variable, in the order of vars)",
+                   seq_len(dydt), seq_len(dydt) == 1 ? "" : "s", sp->n, sp->n == 1 ? "" : "s");
     for (int i = 0; i < sp->n; i++) sp->dydt[i] = expr_text(L, seq_at(L, dydt, i), "an expression of t, the variables and parameters");
     if ((x = sd_ld_map_get(L, n, "events", NULL)) && !is_null(x)) load_events(L, x, sp);
     if ((x = sd_ld_map_get(L, n, "compile", NULL))) {
