@@ -1,2 +1,6 @@
 # ode codelets: solvers of batch domains (ode.*) and the built-in systems
 libstardag_la_SOURCES += codelets/ode/systems.h
+# explicit Runge-Kutta solvers (ode.dopri5, ode.dop853), events, ode.status
+libstardag_la_SOURCES += codelets/ode/erk_math.h codelets/ode/ode_events.h codelets/ode/erk_lanes.h \
+	codelets/ode/erk_lanes.c codelets/ode/dopri5.c codelets/ode/dop853.c codelets/ode/status.c \
+	codelets/ode/glue_explicit.c
