@@ -31,7 +31,7 @@ typedef struct lane_state {
 
 /* Lane arrays of a group (doubles, all from one per-thread buffer). */
 typedef struct lane_bufs {
-    double *y, *y1, *yt, *k, *cont, *p, *atol, *g0, *g1, *pend, *ye, *ge, *pe;
+    double *y, *y1, *yt, *acc, *acc3, *k, *cont, *p, *atol, *g0, *g1, *pend, *ye, *ge, *pe;
     double tt[L], one_t[L];
 } lane_bufs;
 
@@ -53,7 +53,7 @@ static int carve(lane_bufs *B, const erk_tableau *T, int n, int np, int nev)
 {
     const size_t nl = (size_t)n * L, nc = (size_t)erk_ncont(T);
     const size_t np1 = np > 0 ? (size_t)np : 1, ne1 = nev > 0 ? (size_t)nev : 1;
-    const size_t need = nl * (4 + (size_t)T->sx + nc) + np1 * L * 2 + ne1 * L * 4;
+    const size_t need = nl * (6 + (size_t)T->sx + nc) + np1 * L * 2 + ne1 * L * 4;
     double *w = workspace(need);
     if (!w) return -1;
     memset(w, 0, need * sizeof *w); /* padding lanes compute on zeros, never on stale data */
@@ -61,6 +61,8 @@ static int carve(lane_bufs *B, const erk_tableau *T, int n, int np, int nev)
     B->y1 = w, w += nl;
     B->yt = w, w += nl;
     B->atol = w, w += nl;
+    B->acc = w, w += nl;
+    B->acc3 = w, w += nl;
     B->k = w, w += nl * T->sx;
     B->cont = w, w += nl * nc;
     B->p = w, w += np1 * L;
@@ -71,6 +73,29 @@ static int carve(lane_bufs *B, const erk_tableau *T, int n, int np, int nev)
     B->ge = w, w += ne1 * L;
     B->ye = B->y1; /* event location works on a lane-0 copy after y1 is consumed */
     return 0;
+}
+
+/* Weighted stage sums of all components and lanes at once (acc[c*L + l]), term by term in
+ * erk_wsum's order: lane l's sums are bitwise erk_wsum's, and the loop over c*L + l vectorises. */
+static void lanes_wsum(const double *w, int m, const double *k, int64_t ks, double *restrict acc)
+{
+    for (int64_t q = 0; q < ks; q++) acc[q] = 0.0;
+    for (int j = 0; j < m; j++) {
+        if (w[j] == 0.0) continue;
+        const double wj = w[j];
+        const double *restrict kj = k + j * ks;
+        for (int64_t q = 0; q < ks; q++) acc[q] = erk_madd(acc[q], wj, kj[q]);
+    }
+}
+
+/* Stage i's argument for every lane: out = y + h sum_j a_ij K_j (erk_stage_arg's arithmetic). */
+static void lanes_stage_arg(const erk_tableau *T, int i, int n, const double *y, const double *h, const double *k,
+                            double *acc, double *restrict out)
+{
+    const int64_t ks = (int64_t)n * L;
+    lanes_wsum(T->a[i], i, k, ks, acc);
+    for (int c = 0; c < n; c++)
+        for (int l = 0; l < L; l++) out[c * L + l] = erk_stage_from_sum(y[c * L + l], h[l], acc[c * L + l]);
 }
 
 /* One call of a lane function over the group's nl lanes. */
@@ -319,23 +344,21 @@ static void step(const group_ctx *g, lane_state *s, lane_bufs *B, int nl)
     double h[L];
     for (int l = 0; l < L; l++) h[l] = s->stepping[l] ? s->h[l] : 0.0;
     for (int i = 1; i < S1; i++) {
-        for (int c = 0; c < n; c++)
-            for (int l = 0; l < L; l++)
-                B->yt[c * L + l] = erk_stage_arg(T, i, B->y[c * L + l], h[l], B->k + c * L + l, ks);
+        lanes_stage_arg(T, i, n, B->y, h, B->k, B->acc, B->yt);
         for (int l = 0; l < L; l++) B->tt[l] = s->t[l] + T->c[i] * h[l];
         lanes_call(g->S, g->S->f, nl, B->tt, B->yt, B->p, B->k + (size_t)i * ks);
     }
-    for (int c = 0; c < n; c++)
-        for (int l = 0; l < L; l++)
-            B->y1[c * L + l] = erk_stage_arg(T, S1, B->y[c * L + l], h[l], B->k + c * L + l, ks);
+    lanes_stage_arg(T, S1, n, B->y, h, B->k, B->acc, B->y1);
     for (int l = 0; l < L; l++) B->tt[l] = s->t[l] + h[l];
     lanes_call(g->S, g->S->f, nl, B->tt, B->y1, B->p, B->k + (size_t)S1 * ks);
 
     double s5[L] = {0}, s3[L] = {0};
+    lanes_wsum(T->e, T->s, B->k, ks, B->acc);
+    if (T->err3) lanes_wsum(T->e3, T->s, B->k, ks, B->acc3);
     for (int c = 0; c < n; c++)
         for (int l = 0; l < L; l++) {
             const double sk = erk_scale(B->atol[c * L + l], g->o.rtol, B->y[c * L + l], B->y1[c * L + l]);
-            erk_err_terms(T, h[l], sk, B->k + c * L + l, ks, &s5[l], &s3[l]);
+            erk_err_add(T, h[l], sk, B->acc[c * L + l], T->err3 ? B->acc3[c * L + l] : 0.0, &s5[l], &s3[l]);
         }
     int need_dense = 0, need_events = 0;
     int accepted[L] = {0};
@@ -385,10 +408,10 @@ static void step(const group_ctx *g, lane_state *s, lane_bufs *B, int nl)
     }
     if (need_dense && T->sx > T->s) { /* DOP853's extra stages for its 7th-order interpolant */
         for (int i = T->s; i < T->sx; i++) {
-            for (int c = 0; c < n; c++)
-                for (int l = 0; l < L; l++)
-                    B->yt[c * L + l] = erk_stage_arg(T, i, B->y[c * L + l], dense[l] ? h[l] : 0.0, B->k + c * L + l, ks);
-            for (int l = 0; l < L; l++) B->tt[l] = s->t[l] + T->c[i] * (dense[l] ? h[l] : 0.0);
+            double hd[L];
+            for (int l = 0; l < L; l++) hd[l] = dense[l] ? h[l] : 0.0;
+            lanes_stage_arg(T, i, n, B->y, hd, B->k, B->acc, B->yt);
+            for (int l = 0; l < L; l++) B->tt[l] = s->t[l] + T->c[i] * hd[l];
             lanes_call(g->S, g->S->f, nl, B->tt, B->yt, B->p, B->k + (size_t)i * ks);
         }
         for (int l = 0; l < nl; l++) s->nfev[l] += dense[l] ? T->sx - T->s : 0;

@@ -96,41 +96,58 @@ typedef struct erk_tableau {
 
 /* ---- one component of one system ------------------------------------------------------------ */
 
+/* Comparisons as branches: the operands are finite here, and libm's fmax/fmin are calls. */
+SD_HD double erk_max(double a, double b) { return a > b ? a : b; }
+SD_HD double erk_min(double a, double b) { return a < b ? a : b; }
+
+/* One term of a weighted stage sum. The CPU lane loops build their sums from it term by term in
+ * the order erk_wsum uses (stage order, exact-zero weights skipped), so a lane's sum is bitwise
+ * erk_wsum's. */
+SD_HD double erk_madd(double s, double w, double k) { return s + w * k; }
+
 /* sum_{j<m} w_j K_j for stage values K_j at k[j*ks]; exact-zero weights are skipped (the sparse
- * DOP853 rows), the sum runs in stage order. */
+ * DOP853 rows), the sum runs in stage order from 0. */
 SD_HD double erk_wsum(const double *w, int m, const double *k, int64_t ks)
 {
     double s = 0.0;
     for (int j = 0; j < m; j++)
-        if (w[j] != 0.0) s = s + w[j] * k[j * ks];
+        if (w[j] != 0.0) s = erk_madd(s, w[j], k[j * ks]);
     return s;
 }
+
+/* A stage argument from its weighted sum: y + h sum. */
+SD_HD double erk_stage_from_sum(double y, double h, double sum) { return y + h * sum; }
 
 /* The argument of stage i (i = s-1: the new solution y1). */
 SD_HD double erk_stage_arg(const erk_tableau *T, int i, double y, double h, const double *k, int64_t ks)
 {
-    return y + h * erk_wsum(T->a[i], i, k, ks);
+    return erk_stage_from_sum(y, h, erk_wsum(T->a[i], i, k, ks));
 }
 
 /* The error scale sk of a component: atol + rtol max(|y0|, |y1|). */
 SD_HD double erk_scale(double atol, double rtol, double y0, double y1)
 {
-    return atol + rtol * fmax(fabs(y0), fabs(y1));
+    return atol + rtol * erk_max(fabs(y0), fabs(y1));
 }
 
 /* A component's squared scaled error terms: DOPRI5 (h sum e_j K_j / sk)^2 into *s5; DOP853
  * (sum e5_j K_j / sk)^2 into *s5 and (sum e3_j K_j / sk)^2 into *s3. */
-SD_HD void erk_err_terms(const erk_tableau *T, double h, double sk, const double *k, int64_t ks, double *s5,
-                         double *s3)
+SD_HD void erk_err_add(const erk_tableau *T, double h, double sk, double sum5, double sum3, double *s5, double *s3)
 {
     if (T->err3) {
-        const double e5 = erk_wsum(T->e, T->s, k, ks) / sk, e3 = erk_wsum(T->e3, T->s, k, ks) / sk;
+        const double e5 = sum5 / sk, e3 = sum3 / sk;
         *s5 = *s5 + e5 * e5;
         *s3 = *s3 + e3 * e3;
     } else {
-        const double e = h * erk_wsum(T->e, T->s, k, ks) / sk;
+        const double e = h * sum5 / sk;
         *s5 = *s5 + e * e;
     }
+}
+/* The same from the stage values (sum5 = sum e_j K_j, sum3 = sum e3_j K_j). */
+SD_HD void erk_err_terms(const erk_tableau *T, double h, double sk, const double *k, int64_t ks, double *s5,
+                         double *s3)
+{
+    erk_err_add(T, h, sk, erk_wsum(T->e, T->s, k, ks), T->err3 ? erk_wsum(T->e3, T->s, k, ks) : 0.0, s5, s3);
 }
 
 /* The error norm of the step from the sums over the n components (<= 1: accept).
@@ -157,11 +174,11 @@ SD_HD double erk_next_h_accept(const erk_tableau *T, erk_control *c, double err)
 {
     const double fac11 = pow(err, T->expo1);
     double fac = T->beta != 0.0 ? fac11 / pow(c->facold, T->beta) : fac11;
-    fac = fmax(1.0 / T->fac2, fmin(1.0 / T->fac1, fac / T->safe));
+    fac = erk_max(1.0 / T->fac2, erk_min(1.0 / T->fac1, fac / T->safe));
     double hnew = c->h / fac;
-    c->facold = fmax(err, 1.0e-4);
+    c->facold = erk_max(err, 1.0e-4);
     if (fabs(hnew) > c->hmax) hnew = copysign(c->hmax, hnew);
-    if (c->reject) hnew = copysign(fmin(fabs(hnew), fabs(c->h)), hnew);
+    if (c->reject) hnew = copysign(erk_min(fabs(hnew), fabs(c->h)), hnew);
     c->reject = 0;
     return hnew;
 }
@@ -171,7 +188,7 @@ SD_HD double erk_next_h_reject(const erk_tableau *T, erk_control *c, double err)
 {
     const double fac11 = pow(err, T->expo1);
     c->reject = 1;
-    return c->h / fmin(1.0 / T->fac1, fac11 / T->safe);
+    return c->h / erk_min(1.0 / T->fac1, fac11 / T->safe);
 }
 
 /* ---- first step (Hairer's HINIT) ---------------------------------------------------------------
