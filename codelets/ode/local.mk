@@ -4,3 +4,6 @@ libstardag_la_SOURCES += codelets/ode/systems.h
 libstardag_la_SOURCES += codelets/ode/erk_math.h codelets/ode/ode_events.h codelets/ode/erk_lanes.h \
 	codelets/ode/erk_lanes.c codelets/ode/dopri5.c codelets/ode/dop853.c codelets/ode/status.c \
 	codelets/ode/glue_explicit.c
+SD_CUDA_SOURCES += codelets/ode/dopri5.cu codelets/ode/dop853.cu
+SD_CUDA_DEPS += codelets/ode/erk_cuda.cuh codelets/ode/erk_math.h codelets/ode/erk_lanes.h codelets/ode/systems.h
+noinst_HEADERS += codelets/ode/erk_cuda.cuh
