@@ -68,3 +68,12 @@ EXTRA_DIST += bench/membrane/run.sh bench/peers/membrane_numpy.py
 .PHONY: bench-membrane
 bench-membrane: bench/membrane/c_loop$(EXEEXT) stardag$(EXEEXT)
 	BUILDDIR='$(abs_top_builddir)' $(SHELL) $(top_srcdir)/bench/membrane/run.sh
+
+# The explicit ODE kernels alone (ode.dopri5, ode.dop853): 10,000 Van der Pol systems on one thread.
+EXTRA_PROGRAMS += bench/ode/kernel_bench
+CLEANFILES += bench/ode/kernel_bench$(EXEEXT)
+bench_ode_kernel_bench_SOURCES = bench/ode/kernel_bench.c
+.PHONY: bench-ode-kernel
+bench-ode-kernel: bench/ode/kernel_bench$(EXEEXT)
+	./bench/ode/kernel_bench ode.dopri5
+	./bench/ode/kernel_bench ode.dop853

@@ -11,6 +11,7 @@ include tests/sanitize.mk
 include tests/python.mk
 include tests/plugin.mk
 include tests/mesh.mk
+include tests/ode.mk
 # lattice.chi_leapfrog (dynamic chi): the kernel on hand-built tiles, and the coupled graph's runs
 noinst_HEADERS += tests/chi_fixture.h
 check_PROGRAMS += tests/t_lattice_chi

@@ -185,6 +185,7 @@ void sd_register_mesh_codelets(void);
 void sd_register_membrane_energy_codelets(void);
 void sd_register_membrane_tilt_codelets(void);
 void sd_register_membrane_minimise_codelets(void);
+void sd_register_ode_explicit_codelets(void);
 
 void sd_register_builtin_codelets(void)
 {
@@ -198,4 +199,5 @@ void sd_register_builtin_codelets(void)
     sd_register_membrane_energy_codelets();
     sd_register_membrane_tilt_codelets();
     sd_register_membrane_minimise_codelets();
+    sd_register_ode_explicit_codelets();
 }
