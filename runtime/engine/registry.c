@@ -19,7 +19,10 @@ static int role_ok(const sd_codelet *c, const sd_role *r)
 {
     if (!r->name || !*r->name) return 0;
     if (r->mode < SD_READ || r->mode > SD_READWRITE) return 0;
-    if (r->optional && (r->kind != SD_ROLE_SCALAR || r->mode == SD_READ)) return 0; /* only outputs may be left out */
+    /* only outputs may be left out; and a batch op's field roles (the kernel sees NULL) */
+    if (r->optional && (r->kind != SD_ROLE_SCALAR || r->mode == SD_READ) &&
+        !(r->kind == SD_ROLE_FIELD && c->domain == SD_ON_BATCH))
+        return 0;
     if (r->kind == SD_ROLE_SCALAR) {
         /* scalars are written by reductions (and scatter-adds), which need a combine rule, or
          * directly by an op of scalars only (SD_WHOLE without field roles), which has none; whether a
@@ -184,6 +187,7 @@ void sd_register_mesh_codelets(void);
 void sd_register_membrane_energy_codelets(void);
 void sd_register_membrane_tilt_codelets(void);
 void sd_register_membrane_minimise_codelets(void);
+void sd_register_ode_implicit_codelets(void);
 
 void sd_register_builtin_codelets(void)
 {
@@ -197,4 +201,5 @@ void sd_register_builtin_codelets(void)
     sd_register_membrane_energy_codelets();
     sd_register_membrane_tilt_codelets();
     sd_register_membrane_minimise_codelets();
+    sd_register_ode_implicit_codelets();
 }
