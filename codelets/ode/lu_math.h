@@ -37,7 +37,10 @@ SD_HD int sd_lu_factor(int n, double *A, double *piv, int64_t ls)
             double *ri = &A[(int64_t)i * n * ls];
             const double l = ri[(int64_t)k * ls] * inv;
             ri[(int64_t)k * ls] = l;
-            if (l != 0.0)
+            if (l == 0.0) continue;
+            if (ls == 1) /* a lone large system: unit stride, which the compiler vectorises */
+                for (int j = k + 1; j < n; j++) ri[j] -= l * rk[j];
+            else
                 for (int j = k + 1; j < n; j++) ri[(int64_t)j * ls] -= l * rk[(int64_t)j * ls];
         }
     }
@@ -109,7 +112,14 @@ SD_HD int sd_luc_factor(int n, double *Ar, double *Ai, double *piv, int64_t ls)
             const double lr = xr * ir - xi * ii, li = xr * ii + xi * ir;
             rir[(int64_t)k * ls] = lr;
             rii[(int64_t)k * ls] = li;
-            if (lr != 0.0 || li != 0.0)
+            if (lr == 0.0 && li == 0.0) continue;
+            if (ls == 1)
+                for (int j = k + 1; j < n; j++) {
+                    const double ur = rkr[j], ui = rki[j];
+                    rir[j] -= lr * ur - li * ui;
+                    rii[j] -= lr * ui + li * ur;
+                }
+            else
                 for (int j = k + 1; j < n; j++) {
                     const double ur = rkr[(int64_t)j * ls], ui = rki[(int64_t)j * ls];
                     rir[(int64_t)j * ls] -= lr * ur - li * ui;
