@@ -19,3 +19,4 @@ tests_t_lattice_chi_SOURCES = tests/t_lattice_chi.c tests/tap.h tests/kernel_uti
 TESTS += tests/t_lattice_chi tests/t_coupled_chi.sh
 EXTRA_DIST += tests/t_coupled_chi.sh
 include tests/batch.mk
+include tests/ode_implicit.mk

@@ -186,6 +186,7 @@ void sd_register_membrane_energy_codelets(void);
 void sd_register_membrane_tilt_codelets(void);
 void sd_register_membrane_minimise_codelets(void);
 void sd_register_ode_explicit_codelets(void);
+void sd_register_ode_implicit_codelets(void);
 
 void sd_register_builtin_codelets(void)
 {
@@ -200,4 +201,5 @@ void sd_register_builtin_codelets(void)
     sd_register_membrane_tilt_codelets();
     sd_register_membrane_minimise_codelets();
     sd_register_ode_explicit_codelets();
+    sd_register_ode_implicit_codelets();
 }

@@ -1,0 +1,121 @@
+/* glue_implicit.c - declarations of the implicit (stiff) ODE solver codelets ode.radau5 and ode.bdf
+ * on batch domains. Glue only: state machines in radau_math.h / bdf_math.h, lane groups in
+ * implicit_cpu.c, CUDA threads in radau5.cu / bdf.cu; definitions in docs/ode-implicit.md. */
+#include "config.h"
+#include <stdio.h>
+#include "stardag/codelet.h"
+#include "stardag/ode.h"
+#include "ode_implicit_kernels.h"
+#include "radau_math.h"
+#include "bdf_math.h"
+
+/* .cuda only in a library built with CUDA, and used for built-in systems only (the engine runs the
+ * op on CPUs for other systems). .cuda_tol 0: the CUDA threads run the same SD_HD state machines
+ * with only + - * / and sqrt (no FMA; the step-size exponents through sd_imp_pow, itself + - * /),
+ * and the built-ins' single-system functions the lane functions loop over. */
+#ifdef SD_HAVE_CUDA
+#define CUDA(fn) .cuda = fn,
+#else
+#define CUDA(fn)
+#endif
+
+#define F64 (1 << SD_F64)
+#define FIELD(nm, md, opt, d) {.name = nm, .mode = md, .kind = SD_ROLE_FIELD, .dtypes = F64, .optional = opt, .doc = d}
+#define ROLES                                                                                                  \
+    {FIELD("y", SD_READWRITE, 0, "the state (n components): read at a fresh start, then the value at the "  \
+                                 "interval's end"),                                                        \
+     FIELD("stats", SD_READWRITE, 0, "per-system solver statistics and status (SD_ODE_NSTATS components; "  \
+                                     "zero = a fresh start at t = 0)"),                                     \
+     FIELD("work", SD_READWRITE, 0, "the method's state between intervals (see docs/ode-implicit.md)"),      \
+     FIELD("p", SD_READ, 1, "per-system parameters (np components; unbound: the system's defaults)"),       \
+     FIELD("atol", SD_READ, 1, "per-component absolute tolerances (n components), instead of param atol"),  \
+     FIELD("events", SD_READWRITE, 1, "event records (not supported yet: systems with events are refused)")}
+#define PARAMS                                                                                                 \
+    {.name = "rtol", .def = 1e-6, .min = 1e-14, .max = 0.1, .doc = "relative tolerance"},                  \
+        {.name = "atol", .def = 1e-6, .min = 1e-300, .max = 1e300, .doc = "absolute tolerance (every component)"}, \
+        {.name = "first_step", .def = 0, .min = 0, .max = 1e300, .doc = "the first step (0: estimated)"},   \
+        {.name = "max_step", .def = 0, .min = 0, .max = 1e300, .doc = "largest step (0: no limit)"},        \
+        {.name = "max_steps", .def = 100000, .min = 1, .max = 1e15, .doc = "steps per interval before FAIL_MAXSTEPS"}
+
+static int check(const sd_check_info *info, char *msg, size_t len, const char *op)
+{
+    const sd_ode_system *s = info->system;
+    if (!s) {
+        snprintf(msg, len, "%s runs on batch domains (an ODE system), found a domain without one", op);
+        return -1;
+    }
+    if (!s->jac) {
+        snprintf(msg, len, "%s needs the system's Jacobian, and system %s has none (use an explicit method, or "
+                           "give the system a jac)", op, s->name);
+        return -1;
+    }
+    if (s->nevents > 0) {
+        snprintf(msg, len, "events are not supported by %s yet (system %s declares %d event function%s); use an "
+                           "explicit method for event location", op, s->name, s->nevents, s->nevents == 1 ? "" : "s");
+        return -1;
+    }
+    return 0;
+}
+static int radau5_validate(const sd_check_info *info, char *msg, size_t len) { return check(info, msg, len, "ode.radau5"); }
+static int bdf_validate(const sd_check_info *info, char *msg, size_t len) { return check(info, msg, len, "ode.bdf"); }
+
+static int ncomp(int role, const sd_check_info *info, int work)
+{
+    const sd_ode_system *s = info->system;
+    if (!s) return 0;
+    switch (role) {
+    case SD_IMP_R_Y: return s->n;
+    case SD_IMP_R_STATS: return SD_ODE_NSTATS;
+    case SD_IMP_R_WORK: return work;
+    case SD_IMP_R_P: return s->np;
+    case SD_IMP_R_ATOL: return s->n;
+    case SD_IMP_R_EVENTS: return s->nevents * (SD_ODE_EVENT_NCOMP + s->n);
+    default: return 0;
+    }
+}
+static int radau5_ncomp(int role, const sd_check_info *info)
+{
+    return ncomp(role, info, info->system ? radau_work_ncomp(info->system->n) : 0);
+}
+static int bdf_ncomp(int role, const sd_check_info *info)
+{
+    return ncomp(role, info, info->system ? bdf_work_ncomp(info->system->n) : 0);
+}
+
+static const sd_codelet implicit_codelets[] = {
+    {.name = "ode.radau5",
+     .doc = "implicit Runge-Kutta Radau IIA order 5 (Hairer's RADAU5: simplified Newton, Jacobian and LU reuse, "
+            "Gustafsson step control, collocation dense output) for stiff systems; needs the system's Jacobian",
+     .domain = SD_ON_BATCH,
+     .pattern = SD_POINTWISE,
+     .nroles = 6,
+     .roles = ROLES,
+     .nparams = 5,
+     .params = {PARAMS},
+     .cpu = sd_ode_radau5_cpu,
+     CUDA(sd_ode_radau5_cuda)
+     .validate = radau5_validate,
+     .ncomp = radau5_ncomp,
+     .cuda_tol = 0,
+     .model = "sd_ode_radau5"},
+    {.name = "ode.bdf",
+     .doc = "variable-order (1..5) BDF/NDF as SciPy's BDF (quasi-constant step, Newton with Jacobian reuse, "
+            "order by error estimates of k-1, k, k+1) for stiff systems; needs the system's Jacobian",
+     .domain = SD_ON_BATCH,
+     .pattern = SD_POINTWISE,
+     .nroles = 6,
+     .roles = ROLES,
+     .nparams = 6,
+     .params = {PARAMS, {.name = "max_order", .def = 5, .min = 1, .max = 5, .doc = "highest order used"}},
+     .cpu = sd_ode_bdf_cpu,
+     CUDA(sd_ode_bdf_cuda)
+     .validate = bdf_validate,
+     .ncomp = bdf_ncomp,
+     .cuda_tol = 0,
+     .model = "sd_ode_bdf"},
+};
+
+void sd_register_ode_implicit_codelets(void)
+{
+    sd_codelet_register_table("ode implicit", implicit_codelets, sizeof implicit_codelets / sizeof implicit_codelets[0]);
+}

@@ -1,0 +1,130 @@
+/* implicit_math.h - what ode.radau5 and ode.bdf share: one system's view of its fields, the
+ * solver options, the evaluation requests of a resumable solver, the initial step.
+ *
+ * Each implicit solver is a resumable state machine (radau_math.h, bdf_math.h): a call runs one
+ * system until it needs f or the Jacobian (returns SD_IMP_NEED_F / SD_IMP_NEED_JAC: the request's
+ * time at work component ev_t, its state at ev_y; the caller writes f at ev_f, or the Jacobian at
+ * jac, and calls again) or has reached the interval's end (SD_IMP_DONE). A CPU lock-step group
+ * resumes every lane, then serves all requests with one lane-function call; a CUDA thread serves
+ * its own with the built-in's single-system functions. Every state, temporaries included, lives in
+ * the work field (strided view), so nothing is allocated per system and the math is the same
+ * code on both. */
+#ifndef SD_ODE_IMPLICIT_MATH_H
+#define SD_ODE_IMPLICIT_MATH_H
+#include <math.h>
+#include <stdint.h>
+#include "stardag/kernel.h"
+#include "stardag/ode.h"
+
+/* One system: component c of each field at base[c*stride]. */
+typedef struct sd_imp_view {
+    double *w;
+    int64_t ws; /* work */
+    double *y;
+    int64_t ys; /* y: the state at the end of the last interval */
+    double *st;
+    int64_t ss; /* stats (SD_ODE_NSTATS) */
+    const double *p;
+    int64_t ps; /* parameters (NULL: none) */
+    const double *atol;
+    int64_t as; /* per-component atol (NULL: the scalar option) */
+} sd_imp_view;
+
+/* The op's parameters and the interval (the same for every system of a task). */
+typedef struct sd_imp_opts {
+    int n, np;
+    double rtol, atol, first_step, max_step, max_steps;
+    int max_order; /* bdf */
+    double tend;   /* the interval's end: a->time + a->dt */
+} sd_imp_opts;
+
+enum { SD_IMP_DONE = 0, SD_IMP_NEED_F = 1, SD_IMP_NEED_JAC = 2 };
+
+/* Parameter positions (declaration order in glue_implicit.c; bdf adds max_order). */
+enum { SD_IMP_P_RTOL = 0, SD_IMP_P_ATOL, SD_IMP_P_FIRST_STEP, SD_IMP_P_MAX_STEP, SD_IMP_P_MAX_STEPS,
+       SD_IMP_P_MAX_ORDER };
+/* Role slots (declaration order). */
+enum { SD_IMP_R_Y = 0, SD_IMP_R_STATS, SD_IMP_R_WORK, SD_IMP_R_P, SD_IMP_R_ATOL, SD_IMP_R_EVENTS };
+
+#define SD_IMP_W(v, k) ((v)->w[(int64_t)(k) * (v)->ws])
+
+SD_HD int sd_imp_finite(double x) { return x - x == 0; }
+
+/* x^y for x >= 0 with + - * / and the exact frexp/ldexp/floor only, so that CPU and CUDA step-size
+ * control agree to the bit (libm's and CUDA's pow may round differently). Relative error ~1e-15:
+ * plenty for step-size factors. log through atanh of the mantissa, exp by a Taylor series on
+ * |r| <= ln2/2. */
+SD_HD double sd_imp_pow(double x, double y)
+{
+    if (x != x || y != y) return x + y;
+    if (x <= 0.0) return y < 0 ? 1.0 / 0.0 : (y == 0 ? 1.0 : 0.0);
+    if (x - x != 0) return y < 0 ? 0.0 : (y == 0 ? 1.0 : x);
+    const double ln2 = 0.69314718055994530942;
+    int e;
+    double m = frexp(x, &e); /* x = m 2^e, m in [0.5, 1) */
+    if (m < 0.70710678118654752440) { m *= 2.0; e -= 1; }
+    const double s = (m - 1.0) / (m + 1.0), s2 = s * s;
+    double term = s, sum = 0.0;
+    for (int k = 1; k <= 41; k += 2) { sum += term / k; term *= s2; }
+    const double z = y * (e * ln2 + 2.0 * sum); /* y log x */
+    if (z > 709.0) return 1.0 / 0.0;
+    if (z < -745.0) return 0.0;
+    const double kf = floor(z / ln2 + 0.5);
+    const double r = z - kf * ln2;
+    double ex = 1.0, t = 1.0;
+    for (int k = 1; k <= 18; k++) { t *= r / k; ex += t; }
+    return ldexp(ex, (int)kf);
+}
+
+SD_HD double sd_imp_atol(const sd_imp_view *v, const sd_imp_opts *o, int i)
+{
+    return v->atol ? v->atol[(int64_t)i * v->as] : o->atol;
+}
+
+/* sqrt(mean((x_i / s_i)^2)) over n work vectors' entries */
+SD_HD double sd_imp_rms(const sd_imp_view *v, int n, int x, int s)
+{
+    double sum = 0.0;
+    for (int i = 0; i < n; i++) {
+        const double q = SD_IMP_W(v, x + i) / SD_IMP_W(v, s + i);
+        sum += q * q;
+    }
+    return sqrt(sum / n);
+}
+
+/* The usual starting-step estimate (Hairer, Norsett & Wanner, Solving ODEs I, sec. II.4, as SciPy's
+ * select_initial_step) in two halves around one f evaluation: first h0 and the trial state
+ * y0 + h0 f0 (written to ev), then, from f1 = f(t0 + h0, that state), the step for a method of
+ * error order `order`. sc: scale vector atol + rtol |y0|. */
+SD_HD double sd_imp_h0(const sd_imp_view *v, int n, int y0, int f0, int sc, int ev)
+{
+    double d0 = 0.0, d1 = 0.0;
+    for (int i = 0; i < n; i++) {
+        const double a = SD_IMP_W(v, y0 + i) / SD_IMP_W(v, sc + i), b = SD_IMP_W(v, f0 + i) / SD_IMP_W(v, sc + i);
+        d0 += a * a;
+        d1 += b * b;
+    }
+    d0 = sqrt(d0 / n);
+    d1 = sqrt(d1 / n);
+    const double h0 = (d0 < 1e-5 || d1 < 1e-5) ? 1e-6 : 0.01 * d0 / d1;
+    for (int i = 0; i < n; i++) SD_IMP_W(v, ev + i) = SD_IMP_W(v, y0 + i) + h0 * SD_IMP_W(v, f0 + i);
+    return h0;
+}
+SD_HD double sd_imp_h1(const sd_imp_view *v, int n, int f0, int f1, int sc, double h0, int order)
+{
+    double d1 = 0.0, d2 = 0.0;
+    for (int i = 0; i < n; i++) {
+        const double b = SD_IMP_W(v, f0 + i) / SD_IMP_W(v, sc + i);
+        const double c = (SD_IMP_W(v, f1 + i) - SD_IMP_W(v, f0 + i)) / SD_IMP_W(v, sc + i);
+        d1 += b * b;
+        d2 += c * c;
+    }
+    d1 = sqrt(d1 / n);
+    d2 = sqrt(d2 / n) / h0;
+    const double dm = d1 > d2 ? d1 : d2;
+    const double h1 = (d1 <= 1e-15 && d2 <= 1e-15) ? (h0 * 1e-3 > 1e-6 ? h0 * 1e-3 : 1e-6)
+                                                   : sd_imp_pow(0.01 / dm, 1.0 / (order + 1));
+    return 100.0 * h0 < h1 ? 100.0 * h0 : h1;
+}
+
+#endif
