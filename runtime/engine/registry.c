@@ -184,6 +184,7 @@ void sd_register_mesh_codelets(void);
 void sd_register_membrane_energy_codelets(void);
 void sd_register_membrane_tilt_codelets(void);
 void sd_register_membrane_minimise_codelets(void);
+void sd_register_ode_systems(void); /* not codelets: the built-in ODE systems graphs may name */
 
 void sd_register_builtin_codelets(void)
 {
@@ -197,4 +198,5 @@ void sd_register_builtin_codelets(void)
     sd_register_membrane_energy_codelets();
     sd_register_membrane_tilt_codelets();
     sd_register_membrane_minimise_codelets();
+    sd_register_ode_systems();
 }
