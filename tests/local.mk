@@ -17,3 +17,4 @@ check_PROGRAMS += tests/t_lattice_chi
 tests_t_lattice_chi_SOURCES = tests/t_lattice_chi.c tests/tap.h tests/kernel_util.h tests/chi_fixture.h
 TESTS += tests/t_lattice_chi tests/t_coupled_chi.sh
 EXTRA_DIST += tests/t_coupled_chi.sh
+include tests/ode_systems.mk
