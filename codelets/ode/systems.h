@@ -175,17 +175,7 @@ SD_HD void sd_ode_builtin_events(int id, double t, const double *y, int64_t ys, 
     (void)id, (void)t, (void)y, (void)ys, (void)p, (void)ps, (void)g, (void)gs;
 }
 
-/* A CPU lane function looping a single-system function over the lanes (the lanes' times in t[]):
- * SD_ODE_LANE_FN(sd_ode_vdp_lanes_f, sd_ode_vdp_f) defines
- * void sd_ode_vdp_lanes_f(const void *ctx, const sd_ode_lanes *in, double *out). */
-#define SD_ODE_LANE_FN(name, fn)                                                                        \
-    static void name(const void *ctx, const sd_ode_lanes *in, double *out)                             \
-    {                                                                                                   \
-        (void)ctx;                                                                                      \
-        for (int l = 0; l < in->nl; l++)                                                               \
-            fn(in->t[l], in->y + l, SD_ODE_LANES, in->p ? in->p + l : (const double *)0, SD_ODE_LANES, \
-               out + l, SD_ODE_LANES);                                                                  \
-    }
+/* SD_ODE_LANE_FN (stardag/ode.h) makes the CPU lane functions of these. */
 
 /* Registers the built-ins above (and `linear`'s loader is runtime/ode/ode_linear.h). */
 void sd_register_ode_systems(void);
