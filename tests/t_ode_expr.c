@@ -71,7 +71,7 @@ static void check_values(void)
     sd_ode_expr_spec si = full_spec(SD_ODE_COMPILE_INTERPRET), sn = full_spec(SD_ODE_COMPILE_NATIVE);
     const sd_ode_system *I, *N;
     void *oi, *on;
-    char how[256], hown[256], err[512];
+    char how[256] = "", hown[256] = "", err[512] = "";
     if (!ok(build(&si, &I, &oi, how, err) == 0, "interpreted system builds (%s)", err)) return;
     ok(!strcmp(how, "interpreter"), "asked for the interpreter: '%s'", how);
     if (!ok(build(&sn, &N, &on, hown, err) == 0, "native system builds (%s)", err)) {
@@ -169,7 +169,7 @@ static void check_cache_and_modes(const char *dir)
     s.dydt[2].s = "z*1.25"; /* a source of its own: not in the cache yet */
     const sd_ode_system *x;
     void *o;
-    char how[256], err[512];
+    char how[256] = "", err[512] = "";
     int rc = build(&s, &x, &o, how, err);
     ok(rc == 0 && !strcmp(how, "native code"), "AUTO compiles a new system: '%s'", rc ? err : how);
     if (!rc) sd_ode_expr_free(o);

@@ -114,7 +114,7 @@ static void check_builtin(const expected *e)
         sp.compile = mode ? SD_ODE_COMPILE_NATIVE : SD_ODE_COMPILE_INTERPRET;
         const sd_ode_system *x;
         void *own;
-        char how[256], err[512];
+        char how[256] = "", err[512] = "";
         if (sd_ode_expr_build(&sp, &x, &own, how, sizeof how, err, sizeof err) < 0) {
             ok(0, "%s as expressions (%s): %s", e->name, mode ? "native" : "interpreter", err);
             continue;
@@ -163,7 +163,7 @@ static int write_h5(const char *path, int n, const double *A, int nb, const doub
 
 static void check_linear(const char *dir)
 {
-    char path[512], err[512];
+    char path[512], err[512] = "";
     const double A[9] = {-1, 2, 0, 0.5, -3, 1, 0, 0, -0.25}, b[3] = {1, 0, -2};
     snprintf(path, sizeof path, "%s/A.h5", dir);
     if (!ok(write_h5(path, 3, A, 3, b) == 0, "wrote %s", path)) return;
