@@ -4,6 +4,7 @@
  * compiled-code cache, how native/interpreter is chosen, and every error message; sd_expr_eval
  * keeps its results and messages after the parser was shared. */
 #include <dirent.h>
+#include <sys/wait.h>
 #include <string.h>
 #include <unistd.h>
 #include "expr.h"
@@ -181,6 +182,37 @@ static void check_cache_and_modes(const char *dir)
     ok(n == 1 && others == 0, "cache holds the compiled system' shared object and no temporaries (%d, %d others)", n,
        others);
 
+    /* four processes compile the same new system into the same cache at once: each renames its own
+       temporary into place, all load a complete shared object */
+    s.dydt[2].s = "z*1.375";
+    pid_t kids[4];
+    for (int k = 0; k < 4; k++)
+        if ((kids[k] = fork()) == 0) {
+            char h[256], e[512];
+            const sd_ode_system *cx;
+            void *co;
+            if (build(&s, &cx, &co, h, e) < 0) _exit(1);
+            double tt[L] = {0}, yy[3 * L] = {1, 0, 0, 0, 0, 0, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0, 4}, pp[2 * L] = {1}, ff[3 * L];
+            sd_ode_lanes in = {1, tt, yy, pp};
+            cx->f(cx->ctx, &in, ff);
+            sd_ode_expr_free(co);
+            _exit(ff[2 * L] == 4 * 1.375 ? 0 : 2);
+        }
+    int all = 1;
+    for (int k = 0; k < 4; k++) {
+        int st;
+        all &= kids[k] > 0 && waitpid(kids[k], &st, 0) == kids[k] && WIFEXITED(st) && WEXITSTATUS(st) == 0;
+    }
+    n = count_files(dir, ".so", &others);
+    ok(all && n == 2 && others == 0, "4 concurrent builds of a new system: all load it, one shared object, no temporaries (%d, %d)",
+       n, others);
+
+    setenv("STARDAG_ODE_CC", "false", 1);
+    s.dydt[2].s = "z*1.75";
+    rc = build(&s, &x, &o, how, err);
+    ok(rc == 0 && strstr(how, "interpreter (no native code: the C compiler 'false' failed"),
+       "AUTO when compiling fails interprets and says why: '%s'", rc ? err : how);
+    if (!rc) sd_ode_expr_free(o);
     setenv("STARDAG_ODE_CC", "/nonexistent/cc", 1);
     s.dydt[2].s = "z*1.5";
     rc = build(&s, &x, &o, how, err);

@@ -47,8 +47,6 @@ static inline double sd_x_ipow(double x, int k)
     for (int i = 1; i < m; i++) r = r * x;
     return k < 0 ? 1.0 / r : r;
 }
-/* x^y of a non-constant operand */
-static inline double sd_x_pow(double x, double y) { return sd_x_ipow_exponent(y) ? sd_x_ipow(x, (int)y) : pow(x, y); }
 static inline double sd_x_sign(double x) { return x > 0 ? 1.0 : x < 0 ? -1.0 : 0.0; }
 
 /* One operation on values: the folding of constants (pow() as sd_expr_eval does for constant
