@@ -11,18 +11,20 @@ typedef struct sd_xfun {
     int *root;
 } sd_xfun;
 
-/* A register program: instruction i computes node node[i] into register i (operands are earlier
- * registers); outputs read registers. */
+/* A register program: instruction i gives register i (operands are earlier registers); outputs
+ * read registers. A symbol's register is the lanes' input itself, a constant's a row of its
+ * value in pool; the others are computed, each a loop over the lanes. */
 typedef struct sd_xinsn {
     sd_xop op;
     int a, b, c, d; /* registers */
-    int sym;        /* SYM: 0..n-1 a variable, n..n+np-1 a parameter, n+np the time */
+    int sym;        /* SYM: 0..n-1 a variable, n..n+np-1 a parameter, n+np the time; NUM: its pool row */
     double v;
 } sd_xinsn;
 
 typedef struct sd_xprog {
     int ninsn;
     sd_xinsn *insn;
+    double *pool;   /* SD_ODE_LANES copies of each constant */
     int nout;
     int *out; /* register of output k */
     int n, np;
