@@ -3,6 +3,8 @@ libstardag_la_SOURCES += runtime/graph/loader.c runtime/graph/loader_impl.h runt
 	runtime/graph/loader_fields.c runtime/graph/loader_ops.c runtime/graph/loader_output.c runtime/graph/loader_plugins.c \
 	runtime/graph/loader_read.c runtime/graph/read_spec.h runtime/graph/loader_read_particles.c \
 	runtime/graph/domain_grid.c runtime/graph/domain_particles.c runtime/graph/domain_mesh.c \
-	runtime/graph/expr.c runtime/graph/expr.h runtime/graph/expr_ast.c runtime/graph/expr_ast.h runtime/graph/suggest.c runtime/graph/suggest.h
+	runtime/graph/expr.c runtime/graph/expr.h runtime/graph/suggest.c runtime/graph/suggest.h
 # read-only accessors of a loaded graph (stardag.h), for bindings
 libstardag_la_SOURCES += runtime/graph/graph_info.c
+# expressions as a DAG (expr_ast.h): the parser of expr.c building nodes, for runtime/ode's systems
+libstardag_la_SOURCES += runtime/graph/expr_ast.c runtime/graph/expr_ast.h
