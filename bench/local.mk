@@ -20,6 +20,10 @@ bench_overhead_raw_starpu_SOURCES = bench/overhead/raw_starpu.c bench/overhead/w
 bench_overhead_raw_starpu_LDADD = $(STARPU_LIBS)
 bench_overhead_sd_tasks_SOURCES = bench/overhead/sd_tasks.c bench/overhead/work.h
 
+# ODE right-hand sides: built-in vs expression systems (native, interpreter), f and Jacobian
+BENCH_BINS += bench/ode/rhs_bench$(EXEEXT)
+bench_ode_rhs_bench_SOURCES = bench/ode/rhs_bench.c
+
 EXTRA_DIST += bench/ab.sh bench/output.sh bench/lattice/run.sh bench/lattice/kg-bench.yaml bench/lattice/kg-validate.yaml \
 	bench/overhead/run.sh
 

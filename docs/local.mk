@@ -4,3 +4,4 @@ dist_doc_DATA += docs/mesh-files.md
 dist_doc_DATA += docs/membrane.md
 dist_doc_DATA += docs/membrane-tilt.md
 dist_doc_DATA += docs/ode-domain.md
+dist_doc_DATA += docs/ode-systems.md

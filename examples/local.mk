@@ -8,3 +8,8 @@ packtemplatedir = $(pkgdatadir)/pack-template
 dist_packtemplate_DATA = examples/pack/README.md examples/pack/Makefile examples/pack/mypack.c \
 	examples/pack/mypack_kernels.h examples/pack/mypack_math.h examples/pack/damp.c examples/pack/damp.cu \
 	examples/pack/test_damp.c examples/pack/damped-wave.yaml
+# An ODE system written in C and registered by name (examples/ode-user-system), run by
+# tests/t_ode_user_system.sh
+check_PROGRAMS += examples/ode-user-system/duffing
+examples_ode_user_system_duffing_SOURCES = examples/ode-user-system/duffing.c
+EXTRA_DIST += examples/ode-user-system/run.yaml

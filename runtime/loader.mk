@@ -7,3 +7,5 @@ libstardag_la_SOURCES += runtime/graph/loader.c runtime/graph/loader_impl.h runt
 	runtime/graph/expr.c runtime/graph/expr.h runtime/graph/suggest.c runtime/graph/suggest.h
 # read-only accessors of a loaded graph (stardag.h), for bindings
 libstardag_la_SOURCES += runtime/graph/graph_info.c
+# expressions as a DAG (expr_ast.h): the parser of expr.c building nodes, for runtime/ode's systems
+libstardag_la_SOURCES += runtime/graph/expr_ast.c runtime/graph/expr_ast.h

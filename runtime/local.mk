@@ -34,6 +34,8 @@ stardag_SOURCES = runtime/cli/main.c runtime/cli/commands.h runtime/cli/cli_util
 # codelet packs: --load and STARDAG_PLUGIN_PATH, new-pack (the template: the source tree's for a
 # binary run from the build tree)
 stardag_SOURCES += runtime/cli/packs_cli.c runtime/cli/new_pack.c
+# ODE systems: `stardag systems`
+stardag_SOURCES += runtime/cli/systems_cli.c
 stardag_CPPFLAGS = $(AM_CPPFLAGS) -DSD_TOP_SRCDIR='"$(abs_top_srcdir)"'
 include runtime/install.mk
 # report: the command, the run file (HDF5), the trace (JSON), the charts (SVG)

@@ -20,3 +20,4 @@ TESTS += tests/t_lattice_chi tests/t_coupled_chi.sh
 EXTRA_DIST += tests/t_coupled_chi.sh
 include tests/batch.mk
 include tests/ode_implicit.mk
+include tests/ode_systems.mk

@@ -14,3 +14,4 @@ libstardag_la_SOURCES += codelets/ode/lu_math.h codelets/ode/implicit_math.h cod
 SD_CUDA_SOURCES += codelets/ode/radau5.cu codelets/ode/bdf.cu
 SD_CUDA_DEPS += codelets/ode/implicit_cuda.cuh codelets/ode/lu_math.h codelets/ode/implicit_math.h \
 	codelets/ode/radau_math.h codelets/ode/bdf_math.h codelets/ode/systems.h codelets/ode/ode_implicit_kernels.h
+libstardag_la_SOURCES += codelets/ode/systems.c

@@ -3,7 +3,10 @@
  * loop over (stride SD_ODE_LANES, one lane per system). Each has f and an analytic Jacobian
  * (row-major: J[(r*n + c)*js] = d f_r / d y_c). Parameters as in sd_ode_system.param_names.
  * Sources of the forms: Hairer & Wanner, Solving ODEs II (2nd ed.), sec. IV.1 (Van der Pol in
- * both forms, Robertson); Lorenz (1963). */
+ * both forms, Robertson, the Oregonator OREGO); Lorenz (1963); Prigogine & Lefever (1968) and
+ * Hairer, Norsett & Wanner I, sec. II.16 (the Brusselator). The Jacobians are written as
+ * runtime/ode's symbolic differentiation writes them for the same formulas, so an expression system
+ * with the same dydt has bitwise the same Jacobian (tests/t_ode_systems.c). */
 #ifndef SD_ODE_SYSTEMS_H
 #define SD_ODE_SYSTEMS_H
 #include <stdint.h>
@@ -11,7 +14,8 @@
 #include "stardag/ode.h"
 
 /* Built-in ids (sd_ode_system.device_id). */
-enum { SD_ODE_VDP = 0, SD_ODE_VDP_EPS, SD_ODE_LORENZ, SD_ODE_ROBERTSON, SD_ODE_NBUILTIN_CORE };
+enum { SD_ODE_VDP = 0, SD_ODE_VDP_EPS, SD_ODE_LORENZ, SD_ODE_ROBERTSON, SD_ODE_NBUILTIN_CORE,
+       SD_ODE_BRUSSELATOR = SD_ODE_NBUILTIN_CORE, SD_ODE_OREGONATOR, SD_ODE_NBUILTIN };
 
 /* Van der Pol, mu form: x' = v, v' = mu (1 - x^2) v - x. params [mu]. */
 SD_HD void sd_ode_vdp_f(double t, const double *y, int64_t ys, const double *p, int64_t ps, double *f, int64_t fs)
@@ -92,7 +96,50 @@ SD_HD void sd_ode_robertson_jac(double t, const double *y, int64_t ys, const dou
     J[6 * js] = 0.0; J[7 * js] = 2.0 * k2 * b;         J[8 * js] = 0.0;
 }
 
-/* A built-in by id, for CUDA threads (helper "systems" adds the remaining built-ins here). */
+/* Brusselator: u' = A + u^2 v - (B + 1) u, v' = B u - u^2 v. params [A, B] (1, 3: a limit cycle). */
+SD_HD void sd_ode_brusselator_f(double t, const double *y, int64_t ys, const double *p, int64_t ps, double *f,
+                                int64_t fs)
+{
+    (void)t;
+    const double u = y[0], v = y[ys], A = p[0], B = p[ps];
+    const double uuv = (u * u) * v;
+    f[0] = (A + uuv) - (B + 1.0) * u;
+    f[fs] = B * u - uuv;
+}
+SD_HD void sd_ode_brusselator_jac(double t, const double *y, int64_t ys, const double *p, int64_t ps, double *J,
+                                  int64_t js)
+{
+    (void)t;
+    const double u = y[0], v = y[ys], B = p[ps];
+    J[0] = (2.0 * u) * v - (B + 1.0);
+    J[js] = u * u;
+    J[2 * js] = B - (2.0 * u) * v;
+    J[3 * js] = -(u * u);
+}
+
+/* Oregonator (Hairer & Wanner II, OREGO): y1' = s (y2 + y1 (1 - q y1 - y2)),
+ * y2' = (y3 - (1 + y1) y2) / s, y3' = w (y1 - y3). params [s, q, w] (77.27, 8.375e-6, 0.161). */
+SD_HD void sd_ode_oregonator_f(double t, const double *y, int64_t ys, const double *p, int64_t ps, double *f,
+                               int64_t fs)
+{
+    (void)t;
+    const double a = y[0], b = y[ys], c = y[2 * ys], s = p[0], q = p[ps], w = p[2 * ps];
+    f[0] = s * (b + a * ((1.0 - q * a) - b));
+    f[fs] = (c - (1.0 + a) * b) / s;
+    f[2 * fs] = w * (a - c);
+}
+SD_HD void sd_ode_oregonator_jac(double t, const double *y, int64_t ys, const double *p, int64_t ps, double *J,
+                                 int64_t js)
+{
+    (void)t;
+    const double a = y[0], b = y[ys], s = p[0], q = p[ps], w = p[2 * ps];
+    const double m = (1.0 - q * a) - b;
+    J[0] = s * (m - a * q);   J[js] = s * (1.0 - a); J[2 * js] = 0.0;
+    J[3 * js] = -b / s;       J[4 * js] = -(1.0 + a) / s; J[5 * js] = 1.0 / s;
+    J[6 * js] = w;            J[7 * js] = 0.0;       J[8 * js] = -w;
+}
+
+/* A built-in by id, for CUDA threads (an unknown id leaves out untouched). */
 SD_HD void sd_ode_builtin_f(int id, double t, const double *y, int64_t ys, const double *p, int64_t ps, double *f,
                             int64_t fs)
 {
@@ -101,6 +148,8 @@ SD_HD void sd_ode_builtin_f(int id, double t, const double *y, int64_t ys, const
     case SD_ODE_VDP_EPS: sd_ode_vdp_eps_f(t, y, ys, p, ps, f, fs); break;
     case SD_ODE_LORENZ: sd_ode_lorenz_f(t, y, ys, p, ps, f, fs); break;
     case SD_ODE_ROBERTSON: sd_ode_robertson_f(t, y, ys, p, ps, f, fs); break;
+    case SD_ODE_BRUSSELATOR: sd_ode_brusselator_f(t, y, ys, p, ps, f, fs); break;
+    case SD_ODE_OREGONATOR: sd_ode_oregonator_f(t, y, ys, p, ps, f, fs); break;
     default: break;
     }
 }
@@ -112,20 +161,23 @@ SD_HD void sd_ode_builtin_jac(int id, double t, const double *y, int64_t ys, con
     case SD_ODE_VDP_EPS: sd_ode_vdp_eps_jac(t, y, ys, p, ps, J, js); break;
     case SD_ODE_LORENZ: sd_ode_lorenz_jac(t, y, ys, p, ps, J, js); break;
     case SD_ODE_ROBERTSON: sd_ode_robertson_jac(t, y, ys, p, ps, J, js); break;
+    case SD_ODE_BRUSSELATOR: sd_ode_brusselator_jac(t, y, ys, p, ps, J, js); break;
+    case SD_ODE_OREGONATOR: sd_ode_oregonator_jac(t, y, ys, p, ps, J, js); break;
     default: break;
     }
 }
 
-/* A CPU lane function looping a single-system function over the lanes (the lanes' times in t[]):
- * SD_ODE_LANE_FN(sd_ode_vdp_lanes_f, sd_ode_vdp_f) defines
- * void sd_ode_vdp_lanes_f(const void *ctx, const sd_ode_lanes *in, double *out). */
-#define SD_ODE_LANE_FN(name, fn)                                                                        \
-    static void name(const void *ctx, const sd_ode_lanes *in, double *out)                             \
-    {                                                                                                   \
-        (void)ctx;                                                                                      \
-        for (int l = 0; l < in->nl; l++)                                                               \
-            fn(in->t[l], in->y + l, SD_ODE_LANES, in->p ? in->p + l : (const double *)0, SD_ODE_LANES, \
-               out + l, SD_ODE_LANES);                                                                  \
-    }
+/* No built-in has event functions (events come with expression systems): nothing is written. The
+ * dispatcher exists so that a CUDA solver's event path compiles for every system id. */
+SD_HD void sd_ode_builtin_events(int id, double t, const double *y, int64_t ys, const double *p, int64_t ps,
+                                 double *g, int64_t gs)
+{
+    (void)id, (void)t, (void)y, (void)ys, (void)p, (void)ps, (void)g, (void)gs;
+}
+
+/* SD_ODE_LANE_FN (stardag/ode.h) makes the CPU lane functions of these. */
+
+/* Registers the built-ins above (and `linear`'s loader is runtime/ode/ode_linear.h). */
+void sd_register_ode_systems(void);
 
 #endif

@@ -11,6 +11,7 @@ int sd_cmd_calibrate(int argc, char **argv); /* calibrate.c: calibrate and print
 int sd_cmd_report(int argc, char **argv);    /* report.c: charts of a run (SVG) */
 void sd_check_summary(const sd_graph *g, const char *file, FILE *out); /* check_summary.c: `check`'s line */
 int sd_cmd_new_pack(int argc, char **argv);  /* new_pack.c: a new codelet pack from the template */
+int sd_cmd_systems(int argc, char **argv);   /* systems_cli.c: the ODE systems graphs may name */
 /* packs_cli.c: loads STARDAG_PLUGIN_PATH's packs, then (run, check, dot, codelets, verify,
  * calibrate) each --load PACK, removing those options from argv. 0, or SD_EXIT_BADGRAPH after
  * printing why. */

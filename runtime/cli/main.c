@@ -17,6 +17,7 @@ static const char usage[] =
     "       stardag check FILE [--set NAME=VALUE]...   load and validate only\n"
     "       stardag dot FILE [--step N] [--tiles ...]  one step's task DAG as Graphviz DOT\n"
     "       stardag codelets                           list codelets with their buffers and parameters\n"
+    "       stardag systems                            list the ODE systems batch domains may name\n"
     "       stardag verify [CODELET...]                CPU vs CUDA on the same inputs, per codelet\n"
     "       stardag compare A.h5 B.h5 [--rtol R] [--atol A] [--any]   compare two run outputs (--any: any HDF5 files)\n"
     "       stardag calibrate FILE [run options]       calibrate performance models and print them\n"
@@ -147,12 +148,13 @@ int main(int argc, char **argv)
         if (argc > 2) return bad_usage("codelets takes no arguments, got '%s'", argv[2]);
         return list_codelets();
     }
+    if (!strcmp(cmd, "systems")) return sd_cmd_systems(argc - 1, argv + 1);
     if (!strcmp(cmd, "verify")) return sd_cmd_verify(argc - 1, argv + 1);
     if (!strcmp(cmd, "compare")) return sd_cmd_compare(argc - 1, argv + 1);
     if (!strcmp(cmd, "calibrate")) return sd_cmd_calibrate(argc - 1, argv + 1);
     if (!strcmp(cmd, "report")) return sd_cmd_report(argc - 1, argv + 1);
     if (strcmp(cmd, "run") && strcmp(cmd, "check") && strcmp(cmd, "dot"))
-        return bad_usage("unknown command '%s' (expected run, check, dot, codelets, verify, compare, calibrate, report, new-pack or --version)", cmd);
+        return bad_usage("unknown command '%s' (expected run, check, dot, codelets, systems, verify, compare, calibrate, report, new-pack or --version)", cmd);
 
     sd_run_opts o;
     sd_run_opts_init(&o);

@@ -187,6 +187,7 @@ void sd_register_membrane_tilt_codelets(void);
 void sd_register_membrane_minimise_codelets(void);
 void sd_register_ode_explicit_codelets(void);
 void sd_register_ode_implicit_codelets(void);
+void sd_register_ode_systems(void); /* not codelets: the built-in ODE systems graphs may name */
 
 void sd_register_builtin_codelets(void)
 {
@@ -202,4 +203,5 @@ void sd_register_builtin_codelets(void)
     sd_register_membrane_minimise_codelets();
     sd_register_ode_explicit_codelets();
     sd_register_ode_implicit_codelets();
+    sd_register_ode_systems();
 }

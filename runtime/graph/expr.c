@@ -1,4 +1,7 @@
-/* expr.c - recursive-descent evaluation of graph-file expressions (see expr.h).
+/* expr.c - the recursive-descent parser of graph-file expressions (see expr.h), once for both
+ * uses: sd_expr_eval folds every operation to a value as it parses (no allocation), and
+ * sd_expr_parse (expr_ast.h) builds DAG nodes for operations on symbols, folding the constant ones
+ * with the same arithmetic (sd_xop_fold).
  *   expr  := term (('+' | '-') term)*
  *   term  := unary (('*' | '/') unary)*
  *   unary := ('-' | '+') unary | power
@@ -11,14 +14,23 @@
 #include <stdlib.h>
 #include <string.h>
 #include "expr.h"
+#include "expr_ast.h"
 
 const char *const sd_expr_functions[] = {"sqrt", "sin", "cos", "tan", "exp", "log", "abs",
                                          "floor", "ceil", "min", "max", NULL};
+
+/* A parsed value: a constant (node < 0) or a DAG node. */
+typedef struct V {
+    int node;
+    double v;
+} V;
 
 typedef struct P {
     const char *s;
     size_t i;
     sd_expr_lookup lookup;
+    sd_expr_symbol symbol; /* NULL when evaluating */
+    sd_xdag *g;
     void *ctx;
     sd_expr_error *e;
     jmp_buf jb;
@@ -50,13 +62,24 @@ static void unexpected(P *p, const char *expected)
     perr(p, SD_EXPR_SYNTAX, p->i, 1, m);
 }
 
-static double expr(P *p);
-static double unary(P *p);
+static V expr(P *p);
+static V unary(P *p);
 
 static int isname0(int c) { return isalpha(c) || c == '_'; }
 static int isname(int c) { return isalnum(c) || c == '_'; }
 
-static double primary(P *p)
+static V konst(double v) { return (V){-1, v}; }
+static int node_of(P *p, V x) { return x.node >= 0 ? x.node : sd_x_num(p->g, x.v); }
+
+/* op on x (and y, for binary ops): folded when every operand is a constant. */
+static V apply(P *p, sd_xop op, V x, V y, int binary)
+{
+    if (x.node < 0 && (!binary || y.node < 0)) return konst(sd_xop_fold(op, x.v, y.v, 0, 0));
+    int a = node_of(p, x);
+    return (V){binary ? sd_x_bin(p->g, op, a, node_of(p, y)) : sd_x_un(p->g, op, a), 0};
+}
+
+static V primary(P *p)
 {
     skip(p);
     char c = p->s[p->i];
@@ -79,7 +102,7 @@ static double primary(P *p)
         memcpy(buf, p->s + p->i, n);
         buf[n] = 0;
         p->i = j;
-        return strtod(buf, NULL);
+        return konst(strtod(buf, NULL));
     }
     if (isname0((unsigned char)c)) {
         size_t st = p->i;
@@ -92,12 +115,12 @@ static double primary(P *p)
                 if (strlen(sd_expr_functions[k]) == len && !strncmp(sd_expr_functions[k], p->s + st, len)) fi = k;
             if (fi < 0) perr(p, SD_EXPR_FUNCTION, st, len, NULL);
             p->i++;
-            double a[2];
+            V a[2] = {konst(0), konst(0)};
             int na = 0, want = fi >= 9 ? 2 : 1;
             skip(p);
             if (p->s[p->i] != ')') {
                 for (;;) {
-                    double v = expr(p);
+                    V v = expr(p);
                     if (na < 2) a[na] = v;
                     na++;
                     skip(p);
@@ -113,89 +136,76 @@ static double primary(P *p)
                          want > 1 ? "s" : "", na);
                 perr(p, SD_EXPR_FUNCTION, st, len, m);
             }
-            switch (fi) {
-            case 0: return sqrt(a[0]);
-            case 1: return sin(a[0]);
-            case 2: return cos(a[0]);
-            case 3: return tan(a[0]);
-            case 4: return exp(a[0]);
-            case 5: return log(a[0]);
-            case 6: return fabs(a[0]);
-            case 7: return floor(a[0]);
-            case 8: return ceil(a[0]);
-            case 9: return a[0] < a[1] ? a[0] : a[1];
-            default: return a[0] > a[1] ? a[0] : a[1];
-            }
+            return apply(p, (sd_xop)(SD_XOP_SQRT + fi), a[0], a[1], want == 2);
         }
         double v;
-        if (p->lookup && p->lookup(p->ctx, p->s + st, len, &v)) return v;
-        if (len == 2 && !strncmp(p->s + st, "pi", 2)) return 3.14159265358979323846;
+        int sym = p->symbol ? p->symbol(p->ctx, p->s + st, len) : -1;
+        if (sym >= 0) return (V){sd_x_sym(p->g, sym), 0};
+        if (p->lookup && p->lookup(p->ctx, p->s + st, len, &v)) return konst(v);
+        if (len == 2 && !strncmp(p->s + st, "pi", 2)) return konst(3.14159265358979323846);
         perr(p, SD_EXPR_UNDEFINED, st, len, NULL);
     }
     if (c == '(') {
         p->i++;
-        double v = expr(p);
+        V v = expr(p);
         skip(p);
         if (p->s[p->i] != ')') unexpected(p, "')'");
         p->i++;
         return v;
     }
     unexpected(p, "a number, a name or '('");
-    return 0;
+    return konst(0);
 }
 
-static double power(P *p)
+static V power(P *p)
 {
-    double b = primary(p);
+    V b = primary(p);
     skip(p);
     if (p->s[p->i] == '^') {
         p->i++;
-        double x = unary(p);
-        return pow(b, x);
+        V x = unary(p);
+        return apply(p, SD_XOP_POW, b, x, 1);
     }
     return b;
 }
 
-static double unary(P *p)
+static V unary(P *p)
 {
     skip(p);
     if (++p->depth > 200) perr(p, SD_EXPR_SYNTAX, p->i, 1, "expression nested too deeply");
-    double v;
-    if (p->s[p->i] == '-') { p->i++; v = -unary(p); }
+    V v;
+    if (p->s[p->i] == '-') { p->i++; v = apply(p, SD_XOP_NEG, unary(p), konst(0), 0); }
     else if (p->s[p->i] == '+') { p->i++; v = unary(p); }
     else v = power(p);
     p->depth--;
     return v;
 }
 
-static double term(P *p)
+static V term(P *p)
 {
-    double v = unary(p);
+    V v = unary(p);
     for (;;) {
         skip(p);
         char c = p->s[p->i];
         if (c != '*' && c != '/') return v;
         size_t at = p->i++;
-        double r = unary(p);
-        if (c == '*') v *= r;
-        else {
-            if (r == 0) perr(p, SD_EXPR_DIVZERO, at, 1, NULL);
-            v /= r;
-        }
+        V r = unary(p);
+        if (c == '/' && r.node < 0 && r.v == 0) perr(p, SD_EXPR_DIVZERO, at, 1, NULL);
+        v = apply(p, c == '*' ? SD_XOP_MUL : SD_XOP_DIV, v, r, 1);
     }
 }
 
-static double expr(P *p)
+static V expr(P *p)
 {
     if (++p->depth > 200) perr(p, SD_EXPR_SYNTAX, p->i, 1, "expression nested too deeply");
-    double v = term(p);
+    V v = term(p);
     for (;;) {
         skip(p);
         char c = p->s[p->i];
         if (c != '+' && c != '-') break;
         p->i++;
-        double r = term(p);
-        v = c == '+' ? v + r : v - r;
+        V r = term(p);
+        v = apply(p, c == '+' ? SD_XOP_ADD : SD_XOP_SUB, v, r, 1);
     }
     p->depth--;
     return v;
@@ -206,14 +216,27 @@ sd_expr_status sd_expr_eval(const char *s, sd_expr_lookup lookup, void *ctx, dou
     P p = {.s = s, .lookup = lookup, .ctx = ctx, .e = e};
     memset(e, 0, sizeof *e);
     if (setjmp(p.jb)) return e->status;
-    double v = expr(&p);
+    V v = expr(&p);
     skip(&p);
     if (p.s[p.i]) unexpected(&p, "an operator");
-    if (!isfinite(v)) {
+    if (!isfinite(v.v)) {
         e->status = SD_EXPR_NONFINITE;
         return e->status;
     }
-    *out = v;
+    *out = v.v;
+    return SD_EXPR_OK;
+}
+
+sd_expr_status sd_expr_parse(sd_xdag *g, const char *s, sd_expr_symbol symbol, sd_expr_lookup lookup, void *ctx,
+                             int *root, sd_expr_error *e)
+{
+    P p = {.s = s, .lookup = lookup, .symbol = symbol, .g = g, .ctx = ctx, .e = e};
+    memset(e, 0, sizeof *e);
+    if (setjmp(p.jb)) return e->status;
+    V v = expr(&p);
+    skip(&p);
+    if (p.s[p.i]) unexpected(&p, "an operator");
+    *root = node_of(&p, v);
     return SD_EXPR_OK;
 }
 

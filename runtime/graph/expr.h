@@ -1,6 +1,7 @@
 /* expr.h - arithmetic expressions of graph files: numbers, names, pi, + - * / ^ (right
  * associative), unary minus, parentheses and the functions sqrt sin cos tan exp log abs floor
- * ceil min(a,b) max(a,b). Evaluated directly, no allocation. */
+ * ceil min(a,b) max(a,b). Evaluated directly, no allocation; expr_ast.h parses the same grammar
+ * into a DAG for the expression systems of runtime/ode. */
 #ifndef STARDAG_EXPR_H
 #define STARDAG_EXPR_H
 

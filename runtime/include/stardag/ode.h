@@ -43,6 +43,21 @@ typedef struct sd_ode_lanes {
  * ctx is the system's (sd_ode_system.ctx): a compiled expression module, a matrix read from a file. */
 typedef void (*sd_ode_lane_fn)(const void *ctx, const sd_ode_lanes *in, double *out);
 
+/* A CPU lane function looping a single-system SD_HD function over the lanes (the lanes' times in
+ * t[]), for built-ins and systems a program writes in C (examples/ode-user-system):
+ *   SD_HD void my_f(double t, const double *y, int64_t ys, const double *p, int64_t ps, double *f, int64_t fs)
+ * (component r of the system at y[r*ys], parameter k at p[k*ps], f_r to f[r*fs]; a Jacobian the
+ * same way, entry (r, c) to J[(r*n + c)*js]); SD_ODE_LANE_FN(my_lanes_f, my_f) defines
+ * static void my_lanes_f(const void *ctx, const sd_ode_lanes *in, double *out). */
+#define SD_ODE_LANE_FN(name, fn)                                                                        \
+    static void name(const void *ctx, const sd_ode_lanes *in, double *out)                             \
+    {                                                                                                   \
+        (void)ctx;                                                                                      \
+        for (int l = 0; l < in->nl; l++)                                                               \
+            fn(in->t[l], in->y + l, SD_ODE_LANES, in->p ? in->p + l : (const double *)0, SD_ODE_LANES, \
+               out + l, SD_ODE_LANES);                                                                  \
+    }
+
 /* How a CUDA thread evaluates the system (see sd_ode_system.device). */
 typedef enum {
     SD_ODE_DEVICE_NONE = 0, /* no CUDA evaluation: the batch's solver ops run on CPUs */

@@ -1,0 +1,9 @@
+# ODE systems: the built-ins (Jacobians against differences and symbolic ones, linear from HDF5) and
+# expression systems (parser, derivatives, interpreter = native code bitwise, errors, the cache)
+check_PROGRAMS += tests/t_ode_systems tests/t_ode_expr
+tests_t_ode_systems_SOURCES = tests/t_ode_systems.c tests/tap.h
+tests_t_ode_expr_SOURCES = tests/t_ode_expr.c tests/tap.h
+TESTS += tests/t_ode_systems tests/t_ode_expr
+# the C API example (examples/ode-user-system) and `stardag systems`
+TESTS += tests/t_ode_user_system.sh
+EXTRA_DIST += tests/t_ode_user_system.sh
