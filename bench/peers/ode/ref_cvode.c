@@ -169,7 +169,7 @@ int main(void)
     /* atol per problem: ~1e-13 of the solution's scale, smaller where a component is small
      * (VdP mu = 1000: v ~ 1e-3 on the slow manifold; Robertson: y2 ~ 1e-5 .. 1e-14). */
     const problem pbs[] = {
-        {"vdp_mu1", 2, {1.0}, {2.0, 0.0}, 1e-13, 1, {100.0}, vdp_f, vdp_jac},
+        {"vdp_mu1", 2, {1.0}, {2.0, 0.0}, 1e-13, 2, {20.0, 100.0}, vdp_f, vdp_jac},
         {"vdp_eps1e-3", 2, {1e-3}, {2.0, -0.6666654321121172}, 1e-13, 1, {2.0}, vdpeps_f, vdpeps_jac},
         {"vdp_mu1000", 2, {1000.0}, {2.0, 0.0}, 1e-16, 1, {3000.0}, vdp_f, vdp_jac},
         {"robertson", 3, {0.04, 3e7, 1e4}, {1.0, 0.0, 0.0}, 1e-22, 3, {40.0, 1e5, 1e11}, rober_f, rober_jac},

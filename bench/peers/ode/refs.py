@@ -4,8 +4,9 @@
 Each reference problem is integrated by SciPy's solve_ivp at rtol 1e-13 (DOP853 for the non-stiff
 problems, Radau for the stiff ones; atol per problem, stated in the table) and, independently, by
 SUNDIALS CVODE BDF at the same tolerances (ref_cvode.c, built here with the C compiler). The table
-gives SciPy's value to 17 significant digits, CVODE's, their difference and the number of digits on
-which they agree, -log10(|diff| / |value|): that bounds what a test may claim about a solver's error.
+gives SciPy's value to 17 significant digits, its change when SciPy's rtol goes down to 2.5e-14
+(self_diff), CVODE's value, the difference and the number of digits on which the two agree,
+-log10(|diff| / |value|): that bounds what a test may claim about a solver's error.
 Every output time is reached by a run of its own (no interpolation).
 
   /usr/bin/python3 bench/peers/ode/refs.py [--out FILE] [--cvode BINARY]
@@ -23,6 +24,7 @@ import scipy
 from scipy.integrate import solve_ivp
 
 RTOL = 1e-13
+RTOL_TIGHT = 2.5e-14  # the self-check run: SciPy's same method just above its floor, 100 eps
 HERE = os.path.dirname(os.path.abspath(__file__))
 
 
@@ -59,7 +61,7 @@ def lorenz(t, y, s, r, b):
 
 # name, rhs, jac, params, y0, atol, output times, SciPy method; ref_cvode.c has the same list.
 PROBLEMS = [
-    ("vdp_mu1", vdp, vdp_jac, (1.0,), [2.0, 0.0], 1e-13, [100.0], "DOP853"),
+    ("vdp_mu1", vdp, vdp_jac, (1.0,), [2.0, 0.0], 1e-13, [20.0, 100.0], "DOP853"),
     ("vdp_eps1e-3", vdp_eps, vdp_eps_jac, (1e-3,), [2.0, -0.6666654321121172], 1e-13, [2.0], "Radau"),
     ("vdp_mu1000", vdp, vdp_jac, (1000.0,), [2.0, 0.0], 1e-16, [3000.0], "Radau"),
     ("robertson", rober, rober_jac, (0.04, 3e7, 1e4), [1.0, 0.0, 0.0], 1e-22, [40.0, 1e5, 1e11], "Radau"),
@@ -105,29 +107,32 @@ def main():
     for name, f, jac, p, y0, atol, touts, method in PROBLEMS:
         for tout in touts:
             kw = {"jac": jac} if (jac is not None and method != "DOP853") else {}
-            sol = solve_ivp(f, (0.0, tout), y0, method=method, rtol=RTOL, atol=atol, args=p, **kw)
-            if sol.status != 0:
-                sys.exit(f"refs.py: {name} to t = {tout}: solve_ivp failed: {sol.message}")
-            for i, v in enumerate(sol.y[:, -1]):
+            sols = []
+            for rtol in (RTOL, RTOL_TIGHT):
+                sol = solve_ivp(f, (0.0, tout), y0, method=method, rtol=rtol, atol=atol * rtol / RTOL, args=p, **kw)
+                if sol.status != 0:
+                    sys.exit(f"refs.py: {name} to t = {tout}, rtol {rtol:g}: solve_ivp failed: {sol.message}")
+                sols.append(sol)
+            for i, (v, w) in enumerate(zip(sols[0].y[:, -1], sols[1].y[:, -1])):
                 c = cv[(name, tout, i)]
                 rows.append((name, f"{tout:.17g}", str(i), f"{v:.16e}", method, f"{RTOL:g}", f"{atol:g}",
-                             f"{c:.16e}", f"{abs(v - c):.2e}", f"{digits(v, c):.1f}"))
+                             f"{abs(v - w):.2e}", f"{c:.16e}", f"{abs(v - c):.2e}", f"{digits(v, c):.1f}"))
             print(f"refs.py: {name} t = {tout:g}: {method} nfev {sol.nfev}", file=sys.stderr)
 
     # events: x = 0 crossings of VdP mu = 1 from (2, 0) in [0, 20]; SciPy locates them on DOP853's
     # dense output (brentq to 4 ulp of t)
     def xzero(t, y, mu):
         return y[0]
-    sol = solve_ivp(vdp, (0.0, EVENT_T_END), [2.0, 0.0], method="DOP853", rtol=RTOL, atol=1e-13, args=(1.0,),
-                    events=xzero)
-    te = sol.t_events[0]
-    if len(te) != len(cv_events):
-        sys.exit(f"refs.py: SciPy finds {len(te)} x = 0 crossings, CVODE {len(cv_events)}")
-    for k, (v, c) in enumerate(zip(te, cv_events), 1):
+    te = [solve_ivp(vdp, (0.0, EVENT_T_END), [2.0, 0.0], method="DOP853", rtol=rtol, atol=1e-13 * rtol / RTOL,
+                    args=(1.0,), events=xzero).t_events[0] for rtol in (RTOL, RTOL_TIGHT)]
+    if not len(te[0]) == len(te[1]) == len(cv_events):
+        sys.exit(f"refs.py: SciPy finds {len(te[0])} (and {len(te[1])}) x = 0 crossings, CVODE {len(cv_events)}")
+    for k, (v, w, c) in enumerate(zip(te[0], te[1], cv_events), 1):
         rows.append(("vdp_mu1_xzero", f"{EVENT_T_END:g}", str(k), f"{v:.16e}", "DOP853", f"{RTOL:g}", "1e-13",
-                     f"{c:.16e}", f"{abs(v - c):.2e}", f"{digits(v, c):.1f}"))
+                     f"{abs(v - w):.2e}", f"{c:.16e}", f"{abs(v - c):.2e}", f"{digits(v, c):.1f}"))
 
-    head = ("problem", "t_end", "comp", "value", "method", "rtol", "atol", "cvode_bdf", "abs_diff", "digits")
+    head = ("problem", "t_end", "comp", "value", "method", "rtol", "atol", "self_diff", "cvode_bdf", "abs_diff",
+            "digits")
     widths = [max(len(r[j]) for r in rows + [head]) for j in range(len(head))]
     with open(args.out, "w") as fp:
         fp.write(f"""# ODE references: SciPy {scipy.__version__} solve_ivp (NumPy {np.__version__}) at rtol 1e-13, cross-checked
@@ -144,7 +149,8 @@ def main():
 #   vdp_mu1_xzero  the times t_k (comp = k) of the crossings x = 0 of vdp_mu1 in [0, 20] (SciPy: events on
 #                DOP853's dense output; CVODE: its root finding)
 # Columns: value = SciPy's (17 significant digits), method = SciPy's method, atol = the absolute
-# tolerance of both runs, cvode_bdf = CVODE's value, abs_diff = |value - cvode_bdf|,
+# tolerance of both runs, self_diff = |value - the same SciPy method's at rtol 2.5e-14 (atol scaled
+# alike)| (an estimate of value's own error), cvode_bdf = CVODE's value, abs_diff = |value - cvode_bdf|,
 # digits = -log10(abs_diff / |value|): the significant digits on which the two references agree.
 """)
         for r in [head] + rows:
