@@ -68,3 +68,12 @@ EXTRA_DIST += bench/membrane/run.sh bench/peers/membrane_numpy.py
 .PHONY: bench-membrane
 bench-membrane: bench/membrane/c_loop$(EXEEXT) stardag$(EXEEXT)
 	BUILDDIR='$(abs_top_builddir)' $(SHELL) $(top_srcdir)/bench/membrane/run.sh
+
+# ODE ensembles: the SUNDIALS (ARKODE, CVODE) and SciPy peers, the reference table and the harness
+# (bench/ode/run.sh builds the C peers itself: libsundials-dev is a bench-only package).
+EXTRA_DIST += bench/ode/run.sh bench/ode/work_precision.py bench/peers/ode/refs.py bench/peers/ode/refs.txt \
+	bench/peers/ode/ref_cvode.c bench/peers/ode/peer_common.h bench/peers/ode/vdp_arkode.c \
+	bench/peers/ode/vdp_cvode.c bench/peers/ode/vdp_scipy.py bench/peers/ode/work-precision-scipy.txt
+.PHONY: bench-ode
+bench-ode: stardag$(EXEEXT)
+	BUILDDIR='$(abs_top_builddir)' $(SHELL) $(top_srcdir)/bench/ode/run.sh

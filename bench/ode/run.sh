@@ -243,7 +243,7 @@ row "stardag, 1 worker" stiff.sd1 "$SM" "$ref"
 row "stardag, $NP workers" stiff.sdN "$SM" "$ref"
 printf "%s" "$sd_note"
 if [ -s "$tmp/ens.sdN.lines" ]; then
-  echo "=> 10k VdP, stardag $NP workers: $(med ens.sdN) s; $(ratio "$(med ens.ark1)" "$(med ens.sdN)")x serial ARKODE," \
+  echo "=> $M VdP, stardag $NP workers: $(med ens.sdN) s; $(ratio "$(med ens.ark1)" "$(med ens.sdN)")x serial ARKODE," \
        "$(ratio "$(med ens.arkN)" "$(med ens.sdN)")x ARKODE on $NP threads, $(ratio "$(med ens.rk45)" "$(med ens.sdN)")x the SciPy RK45 loop"
 fi
 if [ -s "$tmp/stiff.sdN.lines" ]; then
