@@ -27,7 +27,7 @@
 # Packages (Debian 12, bench only): libsundials-dev, python3-scipy.
 #
 # Times: the C peers time the whole ensemble loop (integrator set-up included) with a monotonic clock;
-# SciPy times its loop with perf_counter; stardag's time is the step loop it prints ("N steps in X s":
+# SciPy times its loop with perf_counter; both also report their process CPU time (CPU s); stardag's time is the step loop it prints ("N steps in X s":
 # submission to the last task, the initial values' tasks included), its process wall time (StarPU's
 # start-up and shut-down included) is shown beside it. Before timing, every peer integrates the
 # reference problems at rtol 1e-10 and is checked against bench/peers/ode/refs.txt.
@@ -194,20 +194,24 @@ row() {
   set -- "$1" "$2" "$3" "$4" $(sed -n 's/.* time_s=\([^ ]*\).*/\1/p' "$tmp/$2.lines" | stats)
   last=$(tail -n 1 "$tmp/$2.lines")
   wall=$(sed -n 's/.* wall_s=\([^ ]*\).*/\1/p' "$tmp/$2.lines" | stats | cut -d" " -f1)
+  cpu=$(sed -n 's/.* cpu_s=\([^ ]*\).*/\1/p' "$tmp/$2.lines" | stats | cut -d" " -f1)
   note=""
   [ "$(echo "$last" | field extrapolated)" != yes ] || note="  [extrapolated from $(echo "$last" | field timed_members) members]"
   [ -z "$wall" ] || [ "$wall" = nan ] || note="  [process wall $(printf %.3f "$wall") s]"
   awk -v l="$1" -v m="$5" -v lo="$6" -v hi="$7" -v n="$3" -v ref="$4" -v st="$(echo "$last" | field steps)" \
-      -v fe="$(echo "$last" | field rhs)" -v lu="$(echo "$last" | field lu)" -v note="$note" 'BEGIN {
+      -v fe="$(echo "$last" | field rhs)" -v lu="$(echo "$last" | field lu)" -v note="$note" -v cpu="$cpu" 'BEGIN {
     us = 1e6 * m / n
-    printf "  %-34s %26s %10.4g %11s %11s %9s %8.3g%s\n", l, sprintf("%.4g (%.4g-%.4g)", m, lo, hi), us,
+    printf "  %-34s %26s %9s %10.4g %11s %11s %9s %8.3g%s\n", l, sprintf("%.4g (%.4g-%.4g)", m, lo, hi),
+      (cpu == "" || cpu == "nan") ? "-" : sprintf("%.4g", cpu), us,
       st == "" ? "-" : st, fe == "" ? "-" : fe, (lu == "" || lu == 0) ? "-" : lu, ref / m, note }'
 }
 med() { [ -s "$tmp/$1.lines" ] && sed -n 's/.* time_s=\([^ ]*\).*/\1/p' "$tmp/$1.lines" | stats | cut -d" " -f1 || echo nan; }
-hdr() { printf "  %-34s %-26s %10s %11s %11s %9s %8s\n" configuration "time s, median (min-max)" "us/system" steps "RHS evals" LUs "$1"; }
+hdr() { printf "  %-34s %-26s %9s %10s %11s %11s %9s %8s\n" configuration "time s, median (min-max)" "CPU s" "us/system" \
+  steps "RHS evals" LUs "$1"; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN {if (a == "nan" || b == "nan" || b <= 0) print "n/a"; else printf "%.3g", a / b}'; }
 {
-echo "(last column: the first line's median time / this line's: > 1 is faster than the first line)"
+echo "(CPU s: the median process CPU time of the peers, all threads: a loaded machine inflates wall times far"
+echo " more; us/system: wall time per system; last column: the first line's median wall time / this line's)"
 echo "1. $M Van der Pol, mu in [0.5, 2], y0 = (2, 0), t in [0, 20], rtol = atol = 1e-6 (steps, RHS: summed over the members; $REPS reps)"
 hdr "ARKODE1/x"
 ref=$(med ens.ark1); [ "$ref" != nan ] || ref=$(med ens.rk45)

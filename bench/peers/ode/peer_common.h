@@ -35,6 +35,18 @@ static double peer_now(void)
     return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
+/* CPU time of the process, all threads: on a loaded machine it stays near the quiet wall time
+ * (x threads), where the wall time grows with the load */
+static double peer_cpu(void)
+{
+    struct timespec ts;
+    if (clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts) != 0) {
+        perror("clock_gettime");
+        exit(1);
+    }
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
 static double peer_mu(const peer_opts *o, long i)
 {
     return o->members > 1 ? o->mu_lo + (o->mu_hi - o->mu_lo) * (double)i / (double)(o->members - 1) : o->mu_lo;
@@ -99,7 +111,7 @@ static void peer_parse(int argc, char **argv, peer_opts *o, const char *usage)
 /* sum of the final states in member order (a checksum independent of the thread count), and the
  * optional per-member file: "i mu x v" with 17 digits */
 static void peer_report(const char *name, const peer_opts *o, const double *y, const peer_counts *c,
-                        double *times)
+                        double *times, double *cpu)
 {
     double sx = 0.0, sv = 0.0;
     for (long i = 0; i < o->members; i++) {
@@ -120,9 +132,10 @@ static void peer_report(const char *name, const peer_opts *o, const double *y, c
         }
     }
     const double med = peer_median(times, o->reps); /* sorts: times[0] is the minimum */
-    printf("%s members=%ld threads=%d reps=%d time_s=%.6g min_s=%.6g max_s=%.6g per_system_s=%.6g steps=%ld "
+    const double cpu_med = peer_median(cpu, o->reps);
+    printf("%s members=%ld threads=%d reps=%d time_s=%.6g min_s=%.6g max_s=%.6g cpu_s=%.6g per_system_s=%.6g steps=%ld "
            "failed_steps=%ld rhs=%ld jac=%ld lu=%ld sum_x=%.17g sum_v=%.17g\n",
-           name, o->members, o->threads, o->reps, med, times[0], times[o->reps - 1],
+           name, o->members, o->threads, o->reps, med, times[0], times[o->reps - 1], cpu_med,
            med / (double)o->members, c->steps, c->failed_steps, c->rhs, c->jac, c->lu, sx, sv);
 }
 

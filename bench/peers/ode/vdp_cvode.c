@@ -3,7 +3,7 @@
  * rtol = atol = 1e-6 by default) integrated by CVODE BDF (variable order 1-5, Newton iteration, dense
  * LU with the analytic Jacobian), one integrator re-initialised per member, CVODE's defaults otherwise;
  * the output time is hit exactly (CVodeSetStopTime). --threads T: an OpenMP loop over the members, one
- * integrator per thread. Prints the median (min, max) wall time of --reps runs of the whole ensemble,
+ * integrator per thread. Prints the median (min, max) wall time and the median CPU time of --reps runs of the whole ensemble,
  * the summed steps, RHS evaluations (Newton iterations + difference-free Jacobian: nfe only), Jacobian
  * evaluations, LU factorisations (linear solver setups) and the sums of the final x and v.
  * --members 1 --mu-lo 1000: the single stiff system (latency).
@@ -107,18 +107,21 @@ int main(int argc, char **argv)
     }
 #endif
     double *y = malloc(2 * (size_t)o.members * sizeof *y), *times = malloc((size_t)o.reps * sizeof *times);
-    if (!y || !times) {
+    double *cpu = malloc((size_t)o.reps * sizeof *cpu);
+    if (!y || !times || !cpu) {
         fprintf(stderr, "vdp_cvode: out of memory for %ld members\n", o.members);
         return 1;
     }
     peer_counts c = {0, 0, 0, 0, 0};
     for (int r = 0; r < o.reps; r++) {
-        const double t0 = peer_now();
+        const double t0 = peer_now(), c0 = peer_cpu();
         solve_ensemble(&o, y, &c);
         times[r] = peer_now() - t0;
+        cpu[r] = peer_cpu() - c0;
     }
-    peer_report("cvode_bdf", &o, y, &c, times);
+    peer_report("cvode_bdf", &o, y, &c, times, cpu);
     free(y);
     free(times);
+    free(cpu);
     return 0;
 }

@@ -10,9 +10,10 @@ through scipy.integrate.solve_ivp, one call per system, as a SciPy user loops ov
   vdp_scipy.py single [--method RK45] [--mu 1] [--t-end 20] [--rtol 1e-6] [--atol 1e-6] [--reps 21]
       The latency of one solve_ivp call (median, min, max of --reps calls).
 Methods: RK45, DOP853 (explicit), Radau, BDF, LSODA (given the analytic Jacobian).
-Prints one line of key=value pairs like the C peers (vdp_arkode, vdp_cvode): time_s is the median over
---reps; steps, rhs (nfev), jac (njev), lu (nlu) are summed over the timed members; sum_x, sum_v are the
-sums of their final states.
+Prints one line of key=value pairs like the C peers (vdp_arkode, vdp_cvode): time_s is the median wall
+time over --reps (cpu_s the median process CPU time: less sensitive to a loaded machine); steps, rhs
+(nfev), jac (njev), lu (nlu) are summed over the timed members; sum_x, sum_v are the sums of their
+final states.
 """
 import argparse
 import statistics
@@ -43,14 +44,16 @@ def solve(mu, a):
 
 def run(mus, a):
     """times --reps loops over mus; returns the times and the last loop's counters"""
-    times = []
+    times, cpu = [], []
     for _ in range(a.reps):
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         sols = [solve(mu, a) for mu in mus]
         times.append(time.perf_counter() - t0)
+        cpu.append(time.process_time() - c0)
     c = {"steps": sum(len(s.t) - 1 for s in sols), "rhs": sum(s.nfev for s in sols),
          "jac": sum(s.njev for s in sols), "lu": sum(s.nlu for s in sols),
-         "sum_x": sum(s.y[0, -1] for s in sols), "sum_v": sum(s.y[1, -1] for s in sols)}
+         "sum_x": sum(s.y[0, -1] for s in sols), "sum_v": sum(s.y[1, -1] for s in sols),
+         "cpu": statistics.median(cpu)}
     return times, c
 
 
@@ -84,6 +87,7 @@ def main():
     extra = "yes" if n < m else "no"
     print(f"scipy_{a.method} members={m} timed_members={n} extrapolated={extra} threads=1 reps={a.reps} "
           f"time_s={med * scale:.6g} min_s={min(times) * scale:.6g} max_s={max(times) * scale:.6g} "
+          f"cpu_s={c['cpu'] * scale:.6g} "
           f"per_system_s={med / n:.6g} steps={c['steps']} rhs={c['rhs']} jac={c['jac']} lu={c['lu']} "
           f"sum_x={c['sum_x']:.17g} sum_v={c['sum_v']:.17g} scipy={scipy.__version__}")
     if n < m:
