@@ -133,7 +133,7 @@ static void batch_rate(const sd_dm *dm, int64_t steps_done, double wall, char *b
 }
 
 /* The field bound to a batch solver's stats role (SD_ODE_NSTATS components), or -1. */
-int sd_batch_stats_field(const sd_graph *g)
+static int stats_field(const sd_graph *g)
 {
     for (int i = 0; i < g->nstep; i++) {
         const sd_codelet *c = g->step[i].cl;
@@ -160,7 +160,7 @@ static const char *status_name(int s)
 static void batch_report(const sd_dm *dm)
 {
     const sd_graph *g = dm->g;
-    const int f = sd_batch_stats_field(g);
+    const int f = stats_field(g);
     if (f < 0) return;
     enum { NSTATUS = 16 };
     int64_t count[NSTATUS] = {0}, first[10], nfirst = 0, failed = 0, stopped = 0;
