@@ -5,12 +5,14 @@
  * optional role left unbound makes the kernel see NULL; the output file holds M values per
  * component; the summary reports the systems a solver-like stats field marks failed. */
 #include <fcntl.h>
+#include <hdf5.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include "batch_fixture.h"
+#include "dm/batch.h"
 #include "run_graph.h"
 #include "tools/dot.h"
 
@@ -61,6 +63,36 @@ static void describe(int s, int64_t q, double got, double want)
 {
     diag("step %d value %lld (system %lld component %lld): got %.17g want %.17g", s, (long long)q, (long long)(q % M),
          (long long)(q / M), got, want);
+}
+
+/* The layout of a batch's output file: /fields/y/STEP of [2][M], /grid ndim 1, shape [M, 1, 1]. */
+static int output_layout_ok(const char *path)
+{
+    hid_t f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
+    if (f < 0) return 0;
+    int good = 0;
+    hid_t d = H5Dopen2(f, "/fields/y/00000001", H5P_DEFAULT);
+    if (d >= 0) {
+        hid_t s = H5Dget_space(d);
+        hsize_t dims[3] = {0};
+        good = H5Sget_simple_extent_ndims(s) == 2 && H5Sget_simple_extent_dims(s, dims, NULL) == 2 && dims[0] == 2 &&
+               dims[1] == M;
+        H5Sclose(s);
+        H5Dclose(d);
+    }
+    int ndim = 0;
+    int64_t shape[3] = {0};
+    hid_t gr = H5Gopen2(f, "/grid", H5P_DEFAULT);
+    if (gr >= 0) {
+        hid_t a = H5Aopen(gr, "ndim", H5P_DEFAULT), b = H5Aopen(gr, "shape", H5P_DEFAULT);
+        good = good && a >= 0 && b >= 0 && H5Aread(a, H5T_NATIVE_INT, &ndim) >= 0 && H5Aread(b, H5T_NATIVE_INT64, shape) >= 0 &&
+               ndim == 1 && shape[0] == M && shape[1] == 1 && shape[2] == 1;
+        if (a >= 0) H5Aclose(a);
+        if (b >= 0) H5Aclose(b);
+        H5Gclose(gr);
+    } else good = 0;
+    H5Fclose(f);
+    return good;
 }
 
 /* The run's stdout (the summary) into path. */
@@ -117,6 +149,36 @@ static void test_dot(void)
     ok(rc == 0 && buf && strstr(buf, "t.euler\\ntile 2") && !strstr(buf, "tile 3") && strstr(buf, "t.sum\\ntile 0"),
        "stardag dot: a batch's ops over 3 ranges");
     free(buf);
+    sd_graph_free(g);
+}
+
+/* tiles: auto (docs/ode-domain.md): about 4 ranges per CPU worker and 8 per GPU, none below 2,048
+ * systems, at most 4096; and the ranges themselves. */
+static void test_auto_ranges(void)
+{
+    ok(sd_batch_auto_ranges(10000, 2, 0) == 4 && sd_batch_auto_ranges(1000000, 2, 0) == 8 &&
+       sd_batch_auto_ranges(1000000, 4, 1) == 24 && sd_batch_auto_ranges(3000, 8, 0) == 1 &&
+       sd_batch_auto_ranges(1, 1, 0) == 1 && sd_batch_auto_ranges((int64_t)1 << 40, 5000, 0) == 4096,
+       "automatic ranges: 4 per CPU, 8 per GPU, >= 2,048 systems each, 1 to 4096");
+    char err[1024];
+    sd_graph *g = sd_graph_parse("osc.yaml", graph_text, err, sizeof err);
+    sd_tiling t;
+    int good = g && sd_batch_tiling(g, 7, 1, 0, &t, err, sizeof err) == 0 && t.ntiles == 7 && t.start[0][7] == M;
+    for (int k = 0; good && k < 7; k++) {
+        const int64_t n = t.start[0][k + 1] - t.start[0][k];
+        good = n == M / 7 || n == M / 7 + 1;
+    }
+    if (g && good) sd_tiling_free(&t);
+    ok(good, "7 ranges of 10,000 systems differ by at most one system");
+    ok(g && sd_batch_tiling(g, M + 1, 1, 0, &t, err, sizeof err) < 0 && strstr(err, "10001 ranges of a batch of 10000 systems"),
+       "more ranges than systems: refused (--tiles)");
+    sd_graph_free(g);
+    /* 2^31 systems with a field of 10 components: 5 x 2^32 values, more than 4 ranges of one StarPU vector each */
+    g = sd_graph_parse("big.yaml", "run: {steps: 1, dt: 1}\ndomain: {batch: {count: 2147483648, system: t_osc}}\n"
+                       "fields: {s: {components: 10}}\n", err, sizeof err);
+    good = g && sd_batch_tiling(g, 0, 1, 0, &t, err, sizeof err) == 0;
+    ok(good && t.ntiles == 6, "automatic ranges: enough for every field's range to fit a StarPU vector (%d)", good ? t.ntiles : -1);
+    if (good) sd_tiling_free(&t);
     sd_graph_free(g);
 }
 
@@ -195,6 +257,7 @@ int main(void)
         for (int64_t i = 0; good && i < M; i++)
             good = w[i] == y0[i] && w[M + i] == y0[M + i] && w[4 * M + i] == (double)i;
         ok(good, "output: w has 5 x M values, components outermost, the work values per system");
+        ok(output_layout_ok(out), "output layout: /fields/y/STEP is [2][M], /grid a 1-D grid of M systems");
         if (nw > 0) free(w);
         int64_t *steps, ns;
         double *total;
@@ -224,6 +287,7 @@ int main(void)
     free(ref1);
     test_report(tmp);
     test_dot();
+    test_auto_ranges();
     free(ref);
     return tap_done();
 }

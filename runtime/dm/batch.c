@@ -28,7 +28,14 @@ int sd_batch_tiling(const sd_graph *g, int64_t nranges, int ncpu, int ncuda, sd_
 {
     const int64_t M = g->domain.batch.count;
     int64_t n = nranges > 0 ? nranges : g->domain.batch.ntiles;
-    if (n <= 0) n = sd_batch_auto_ranges(M, ncpu, ncuda);
+    if (n <= 0) {
+        n = sd_batch_auto_ranges(M, ncpu, ncuda);
+        /* and enough that a range of every field fits one StarPU vector (UINT32_MAX values) */
+        int most = 1;
+        for (int f = 0; f < g->nfields; f++) most = g->fields[f].ncomp > most ? g->fields[f].ncomp : most;
+        const int64_t fit = (int64_t)(((uint64_t)M * (uint64_t)most + UINT32_MAX - 1) / UINT32_MAX);
+        if (n < fit) n = fit < BATCH_MAX_RANGES ? fit : BATCH_MAX_RANGES;
+    }
     if (n > M || n > BATCH_MAX_RANGES) {
         snprintf(err, errlen, "%lld ranges of a batch of %lld systems: expected 1 to %lld", (long long)n, (long long)M,
                  (long long)(M < BATCH_MAX_RANGES ? M : BATCH_MAX_RANGES));
@@ -126,7 +133,7 @@ static void batch_rate(const sd_dm *dm, int64_t steps_done, double wall, char *b
 }
 
 /* The field bound to a batch solver's stats role (SD_ODE_NSTATS components), or -1. */
-int sd_batch_stats_field(const sd_graph *g)
+static int stats_field(const sd_graph *g)
 {
     for (int i = 0; i < g->nstep; i++) {
         const sd_codelet *c = g->step[i].cl;
@@ -153,7 +160,7 @@ static const char *status_name(int s)
 static void batch_report(const sd_dm *dm)
 {
     const sd_graph *g = dm->g;
-    const int f = sd_batch_stats_field(g);
+    const int f = stats_field(g);
     if (f < 0) return;
     enum { NSTATUS = 16 };
     int64_t count[NSTATUS] = {0}, first[10], nfirst = 0, failed = 0, stopped = 0;
