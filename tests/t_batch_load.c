@@ -68,6 +68,12 @@ static void test_values(void)
     ok(g && values_of(g, "k")[3] == 2.5 && values_of(g, "y")[4 + 3] == 0, "constant values");
     sd_graph_free(g);
 
+    g = parse(HEAD DOM(4, "    values: {k: 1, y: \"i + 0.5\"}\n") FIELDS EULER, err, sizeof err);
+    good = g != NULL;
+    for (int i = 0; good && i < 4; i++) good = values_of(g, "y")[i] == i + 0.5 && values_of(g, "y")[4 + i] == i + 0.5;
+    ok(good, "one expression sets every component of a field");
+    sd_graph_free(g);
+
     refuse(HEAD DOM(10, "    values:\n      k: \"sqrt(i - 3)\"\n") FIELDS EULER,
            "b.yaml:8:10: |the value of k, 'sqrt(i - 3)', is not finite for system 0", "a NaN value names the system");
     refuse(HEAD DOM(10, "    values:\n      k: \"1/(i - 4)\"\n") FIELDS EULER, "divides by zero for system 4",
@@ -76,8 +82,8 @@ static void test_values(void)
            "an unknown name");
     refuse(HEAD DOM(10, "    values:\n      y: [\"1\"]\n") FIELDS EULER,
            "values of field 'y' has 1 entry for 2 components", "one entry per component");
-    refuse(HEAD DOM(10, "    values:\n      y: 1\n") FIELDS EULER, "field 'y' has 2 components: expected a list of 2",
-           "a scalar for a field of 2 components");
+    refuse(HEAD DOM(10, "    values:\n      y: {seed: 1}\n") FIELDS EULER, "expected an expression, a list of 2 (one per component)",
+           "a map that is neither random nor a file");
     refuse(HEAD DOM(10, "    values:\n      kk: 1\n") FIELDS EULER, "b.yaml:8:7: values of 'kk', which is not a field (did you mean 'k'?)",
            "values of an unknown field");
 }

@@ -340,9 +340,11 @@ void sd_ld_batch_values(loader *L, const yaml_node_t *values)
             for (int c = 0; c < f->ncomp; c++) fill_random(L, v, name, c, rd->values + (size_t)c * M);
             continue;
         }
-        if (f->ncomp != 1)
-            sd_ld_fail(L, v, "field '%s' has %d components: expected a list of %d values (one per component)", name, f->ncomp,
-                       f->ncomp);
+        if (is_map(v))
+            sd_ld_fail(L, v, "expected an expression, a list of %d (one per component), {random: ...} or {file: ...} for "
+                             "the values of %s", f->ncomp, name);
+        /* one expression for every component (a solver's stats and work start at 0) */
         one_component(L, v, name, 0, rd->values);
+        for (int c = 1; c < f->ncomp; c++) memcpy(rd->values + (size_t)c * M, rd->values, (size_t)M * sizeof(double));
     }
 }
