@@ -152,14 +152,14 @@ static void test_dot(void)
     sd_graph_free(g);
 }
 
-/* tiles: auto (docs/ode-domain.md): about 4 ranges per CPU worker and 8 per GPU, none below 2,048
+/* tiles: auto (docs/ode-domain.md): about 4 ranges per CPU worker and 8 per GPU, none below 128
  * systems, at most 4096; and the ranges themselves. */
 static void test_auto_ranges(void)
 {
-    ok(sd_batch_auto_ranges(10000, 2, 0) == 4 && sd_batch_auto_ranges(1000000, 2, 0) == 8 &&
-       sd_batch_auto_ranges(1000000, 4, 1) == 24 && sd_batch_auto_ranges(3000, 8, 0) == 1 &&
+    ok(sd_batch_auto_ranges(10000, 2, 0) == 8 && sd_batch_auto_ranges(1000, 2, 0) == 7 && sd_batch_auto_ranges(1000000, 2, 0) == 8 &&
+       sd_batch_auto_ranges(1000000, 4, 1) == 24 && sd_batch_auto_ranges(3000, 8, 0) == 23 && sd_batch_auto_ranges(100, 8, 0) == 1 &&
        sd_batch_auto_ranges(1, 1, 0) == 1 && sd_batch_auto_ranges((int64_t)1 << 40, 5000, 0) == 4096,
-       "automatic ranges: 4 per CPU, 8 per GPU, >= 2,048 systems each, 1 to 4096");
+       "automatic ranges: 4 per CPU, 8 per GPU, >= 128 systems each, 1 to 4096");
     char err[1024];
     sd_graph *g = sd_graph_parse("osc.yaml", graph_text, err, sizeof err);
     sd_tiling t;

@@ -11,7 +11,10 @@
 #include "grid_impl.h"
 #include "stardag/ode.h"
 
-#define BATCH_MIN_RANGE 2048 /* systems of an automatic range: a task well above StarPU's per-task cost */
+/* systems of an automatic range: even for a cheap system (Van der Pol: ~2 us per system and
+ * interval) a task well above StarPU's per-task cost, while a few hundred stiff systems still
+ * spread over the workers */
+#define BATCH_MIN_RANGE 128
 #define BATCH_MAX_RANGES SD_MAX_TILES_PER_AXIS
 
 /* So the scheduler can balance; fewer ranges when M is small (one when M < 2 * BATCH_MIN_RANGE). */

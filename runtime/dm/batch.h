@@ -11,7 +11,7 @@
  * field would not fit one StarPU vector); N ranges differ in size by at most one system. 0, or -1
  * with a message. */
 int sd_batch_tiling(const sd_graph *g, int64_t nranges, int ncpu, int ncuda, sd_tiling *t, char *err, size_t errlen);
-/* Automatic ranges: about 4 per CPU worker and 8 per GPU, none below 2,048 systems. */
+/* Automatic ranges: about 4 per CPU worker and 8 per GPU, none below 128 systems. */
 int sd_batch_auto_ranges(int64_t M, int ncpu, int ncuda);
 
 #endif
