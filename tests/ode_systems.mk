@@ -7,3 +7,6 @@ TESTS += tests/t_ode_systems tests/t_ode_expr
 # the C API example (examples/ode-user-system) and `stardag systems`
 TESTS += tests/t_ode_user_system.sh
 EXTRA_DIST += tests/t_ode_user_system.sh
+# expression systems in a run: bitwise the built-in's ensemble (once batch domains and ode.dopri5 are merged)
+TESTS += tests/t_ode_expr_run.sh
+EXTRA_DIST += tests/t_ode_expr_run.sh

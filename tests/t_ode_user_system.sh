@@ -17,6 +17,7 @@ fi
 "$sd" systems >"$tmp/sys" 2>&1
 t "stardag systems lists the built-ins with their defaults" grep -q "^brusselator  \[n 2, 2 parameters; cpu, cuda\]" "$tmp/sys"
 t "... and their parameters" grep -q "param s        default 77.27" "$tmp/sys"
+t "... and linear, made per file" grep -q "^linear  \[n from the file, 0 parameters; cpu\]" "$tmp/sys"
 runrc "$sd" systems extra
 t "stardag systems takes no arguments (exit 2)" test "$(rc)" = 2
 tap_end

@@ -45,5 +45,8 @@ int sd_cmd_systems(int argc, char **argv)
             else printf("required (the op binds p)\n");
         }
     }
+    /* not in the registry: made per file by the graph that names it (runtime/ode/ode_linear.h) */
+    printf("linear  [n from the file, 0 parameters; cpu]  y' = A y + b, A and b from an HDF5 file: "
+           "system: {name: linear, file: F.h5} (datasets /A, n x n, and /b, n)\n");
     return 0;
 }

@@ -30,7 +30,7 @@ typedef struct sd_ode_expr_spec {
     sd_where var_at[SD_ODE_EXPR_MAX];
     const char *param[SD_ODE_EXPR_MAX];
     sd_where param_at[SD_ODE_EXPR_MAX];
-    sd_ode_text dydt[SD_ODE_EXPR_MAX];
+    sd_ode_text dydt[SD_ODE_EXPR_MAX]; /* as many as the file gives, the rest s == NULL (checked: n) */
     sd_ode_text event[SD_ODE_MAX_EVENTS];
     int event_direction[SD_ODE_MAX_EVENTS], event_terminal[SD_ODE_MAX_EVENTS];
     sd_ode_compile compile;       /* the graph's choice; STARDAG_ODE_COMPILE overrides AUTO */

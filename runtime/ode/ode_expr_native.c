@@ -44,7 +44,7 @@ static void put(buf *b, const char *fmt, ...)
 
 static void put_num(buf *b, double v)
 {
-    if (isnan(v)) put(b, "NAN");
+    if (isnan(v)) put(b, signbit(v) ? "(-NAN)" : "NAN"); /* x86's default NaN (0 * inf) is negative */
     else if (isinf(v)) put(b, v > 0 ? "INFINITY" : "(-INFINITY)");
     else put(b, v < 0 ? "(%a)" : "%a", v);
 }
