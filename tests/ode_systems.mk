@@ -7,6 +7,9 @@ TESTS += tests/t_ode_systems tests/t_ode_expr
 # the C API example (examples/ode-user-system) and `stardag systems`
 TESTS += tests/t_ode_user_system.sh
 EXTRA_DIST += tests/t_ode_user_system.sh
-# expression systems in a run: bitwise the built-in's ensemble (once batch domains and ode.dopri5 are merged)
+# expression systems in a run: bitwise the built-in's ensemble
 TESTS += tests/t_ode_expr_run.sh
 EXTRA_DIST += tests/t_ode_expr_run.sh
+# the linear system from an HDF5 file in a run (Radau, BDF against the exact solution)
+TESTS += tests/t_ode_linear_run.sh
+EXTRA_DIST += tests/t_ode_linear_run.sh

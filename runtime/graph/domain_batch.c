@@ -7,6 +7,7 @@
 #include <string.h>
 #include "loader_impl.h"
 #include "ode_expr.h"
+#include "ode_linear.h"
 #include "suggest.h"
 
 #define SD_BATCH_MAX_COUNT ((int64_t)1 << 40) /* systems of a batch (a grid axis' limit) */
@@ -141,8 +142,29 @@ static void expression_system(loader *L, const yaml_node_t *n)
     }
     B->system = sys;
     B->owned = owned;
+    B->free_owned = sd_ode_expr_free;
     snprintf(B->source, sizeof B->source, "system %s from expressions (line %d)%s%s", sys->name, where(n).line,
              *how ? ", " : "", how);
+}
+
+/* `system: {name: linear, file: A.h5}`: y' = A y + b with A and b from the file (ode_linear.h). */
+static void file_system(loader *L, const yaml_node_t *n)
+{
+    static const char *const keys[] = {"name", "file", NULL};
+    sd_gbatch *B = &L->g->domain.batch;
+    sd_ld_check_keys(L, n, keys, "in domain.batch.system (a system from a file)");
+    const yaml_node_t *nn = sd_ld_map_get(L, n, "name", NULL), *fn = sd_ld_map_get(L, n, "file", NULL);
+    if (!nn || strcmp(sd_ld_get_str(L, nn, "a system name"), "linear"))
+        sd_ld_fail(L, nn ? nn : n, "a system read from a file is {name: linear, file: F.h5} (y' = A y + b, datasets /A and /b)");
+    const char *file = sd_ld_get_str(L, fn, "an HDF5 file path (datasets /A and /b)");
+    char err[1024] = "";
+    const sd_ode_system *sys = NULL;
+    void *owned = NULL;
+    if (sd_ode_linear_load(file, &sys, &owned, err, sizeof err) < 0) sd_ld_fail(L, fn, "%s", err);
+    B->system = sys;
+    B->owned = owned;
+    B->free_owned = sd_ode_linear_free;
+    snprintf(B->source, sizeof B->source, "system linear (n = %d) from %.200s", sys->n, file);
 }
 
 static void batch_tiles(loader *L, const yaml_node_t *n)
@@ -181,7 +203,8 @@ static void load_batch(loader *L, const yaml_node_t *k, const yaml_node_t *S)
     if (!cn) sd_ld_fail(L, k, "domain.batch needs count (the number of systems, >= 1)");
     if (!sn) sd_ld_fail(L, k, "domain.batch needs system (a registered system's name, or {vars, params, dydt})");
     D->batch.count = D->shape[0] = sd_ld_eval_int(L, cn, 1, SD_BATCH_MAX_COUNT, "count (the number of systems)");
-    if (is_map(sn)) expression_system(L, sn);
+    if (is_map(sn) && sd_ld_map_get(L, sn, "file", NULL)) file_system(L, sn);
+    else if (is_map(sn)) expression_system(L, sn);
     else named_system(L, sn);
     if ((x = sd_ld_map_get(L, S, "tiles", NULL))) batch_tiles(L, x);
     st->values = sd_ld_map_get(L, S, "values", NULL);

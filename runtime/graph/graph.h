@@ -91,8 +91,10 @@ typedef struct sd_gmesh {
 typedef struct sd_gbatch {
     int64_t count;                      /* M */
     const struct sd_ode_system *system; /* a built-in or registered system, or `owned` */
-    void *owned;                        /* a system built from the graph's expressions (runtime/ode/
-                                           ode_expr.h), freed with the graph */
+    void *owned;                        /* a system the graph built (from its expressions, runtime/ode/
+                                           ode_expr.h, or a file, ode_linear.h), freed with the graph
+                                           by free_owned */
+    void (*free_owned)(void *owned);
     char source[256];                   /* what the system is: "built-in vdp", "expressions (line 7)" */
     int ntiles;                         /* ranges of systems (tiles: N); 0 = auto */
 } sd_gbatch;

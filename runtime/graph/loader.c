@@ -239,7 +239,7 @@ void sd_graph_free(sd_graph *g)
         if (g->init[i].read) free(g->init[i].read->values);
         free(g->init[i].read);
     }
-    if (g->domain.batch.owned) sd_ode_expr_free(g->domain.batch.owned);
+    if (g->domain.batch.owned) g->domain.batch.free_owned(g->domain.batch.owned);
     if (g->domain.particles.read) {
         free(g->domain.particles.read->x);
         free(g->domain.particles.read->v);

@@ -1,8 +1,8 @@
 /* ode_linear.h - the built-in `linear` system, y' = A y + b, made per file: A (dense n x n) and
  * b (n) from the datasets /A and /b of an HDF5 file. A graph names it as
  *   system: {name: linear, file: A.h5}
- * (the file relative to the graph file's folder, as the loader resolves input files), and the batch
- * loader calls sd_ode_linear_load with the resolved path. Its Jacobian is A; no parameters; CPU
+ * (the path as written, like a batch's values files), and the batch loader calls
+ * sd_ode_linear_load with it. Its Jacobian is A; no parameters; CPU
  * only (device NONE). */
 #ifndef SD_ODE_LINEAR_H
 #define SD_ODE_LINEAR_H
