@@ -243,7 +243,7 @@ sd_h5out *sd_h5out_create(const char *path, const sd_h5meta *meta, int ndim, con
     }
     for (int i = 0; i < nfields; i++) {
         if (!valid_name(field_names[i]) || (dtypes[i] != SD_F32 && dtypes[i] != SD_F64) ||
-            ncomp[i] < 1 || ncomp[i] > 64) {
+            ncomp[i] < 1 || ncomp[i] > 1024) {
             sd_io_seterr(err, errlen, "%s: invalid field %d ('%s')", p, i,
                    field_names[i] ? field_names[i] : "(null)");
             return NULL;
