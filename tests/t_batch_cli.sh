@@ -48,8 +48,8 @@ t "... by status, with the first failed ones" grep -q "^    first failed systems
 runrc "$sd" dot osc.yaml --tiles 3
 t "dot: the ops over 3 ranges" sh -c "test $(rc) = 0 && grep -q 't.euler.ntile 2' '$tmp/out' && ! grep -q 'tile 3' '$tmp/out'"
 runrc "$sd" verify --cpu-vs-cpu --load "$pack" t.euler t.sum t.mark
-t "verify --cpu-vs-cpu: the batch test system, 3 cases ok" grep -q "^stardag verify: 3 cases: 3 ok, 0 failed, 0 errors" out
-t "... described" grep -q "batch codelets run on 1000 copies of an ODE system (2 intervals), 1 range vs 3" out
+t "verify --cpu-vs-cpu: the batch test systems (non-stiff and stiff), 6 cases ok" grep -q "^stardag verify: 6 cases: 6 ok, 0 failed, 0 errors" out
+t "... described" grep -q "batch codelets run on 1000 copies of an ODE system (2 intervals), non-stiff and stiff, 1 range vs 3" out
 sed 's/system: t_osc/system: t_ocs/' osc.yaml >bad.yaml
 runrc "$sd" check bad.yaml
 t "an unknown system: exit 2, at its line and column, with a suggestion" \

@@ -37,6 +37,9 @@ for c in $("$sd" codelets | sed -n 's/^\([a-z_0-9]*\.[a-z_0-9]*\)  \[.*/\1/p'); 
       done ;;
     mesh.*|membrane.*) # mesh codelets: the perturbed ellipsoid, 1 partition against 3, f64 only
       grep -q "^ok  *$c  *mesh nv=642  *f64  *bitwise" "$tmp/all" || missing="$missing $c/mesh" ;;
+    ode.*) # batch codelets: 1000 Van der Pol systems, non-stiff and stiff, 1 range against 3
+      grep -q "^ok  *$c  *batch M=1000 f64  *bitwise" "$tmp/all" || missing="$missing $c/batch"
+      grep -q "^ok  *$c  *batch M=1000 f64 stiff  *bitwise" "$tmp/all" || missing="$missing $c/batch-stiff" ;;
     *)
       for s in "1D 37 " "2D 33x17 " "3D 19x13x11 "; do
         for d in f64 f32; do
@@ -51,7 +54,7 @@ for c in $("$sd" codelets | sed -n 's/^\([a-z_0-9]*\.[a-z_0-9]*\)  \[.*/\1/p'); 
       done ;;
   esac
 done
-t "--cpu-vs-cpu: every codelet passes (grids: 1-D, 2-D and 3-D, f64 and f32; md: 3 systems; meshes: 1 vs 3 partitions)${missing:+ (missing:$missing)}" test -z "$missing"
+t "--cpu-vs-cpu: every codelet passes (grids: 1-D, 2-D and 3-D, f64 and f32; md: 3 systems; meshes: 1 vs 3 partitions; batches: non-stiff and stiff)${missing:+ (missing:$missing)}" test -z "$missing"
 # the parameter sets beyond the defaults: the lattice stencils of orders 4 and 6 (reach 2 and 3),
 # damping, chi_leapfrog with its source; every grid and dtype
 missing=

@@ -430,13 +430,13 @@ static void run_mesh_case(verify_ctx *V, const sd_codelet *c)
 
 /* A batch codelet on its test system (verify_batch.c): 3 ranges on CPU and CUDA; with
  * --cpu-vs-cpu, 1 range on 1 worker against 3 on 2 (bitwise). */
-static void run_batch_case(verify_ctx *V, const sd_codelet *c)
+static void run_batch_case(verify_ctx *V, const sd_codelet *c, int stiff)
 {
     vcase k = {.c = c};
-    snprintf(k.label, sizeof k.label, "%-28s batch M=1000 f64", c->name);
+    snprintf(k.label, sizeof k.label, "%-28s batch M=1000 f64%s", c->name, stiff ? " stiff" : "");
     k.tile2[0] = 3;
     char err[2048];
-    k.text = sd_verify_batch_graph(c, V->cpu_vs_cpu ? 1 : 3, err, sizeof err);
+    k.text = sd_verify_batch_graph(c, V->cpu_vs_cpu ? 1 : 3, stiff, err, sizeof err);
     run_system(V, &k, "batch", err, sizeof err);
 }
 
@@ -551,7 +551,7 @@ int sd_cmd_verify(int argc, char **argv)
             printf("stardag verify: mesh codelets run on a perturbed ellipsoid (642 vertices, 2 steps)%s; fields and "
                    "scalars compared\n", V.cpu_vs_cpu ? ", 1 partition vs 3" : ", 3 partitions");
         if (nbatch)
-            printf("stardag verify: batch codelets run on 1000 copies of an ODE system (2 intervals)%s; fields and "
+            printf("stardag verify: batch codelets run on 1000 copies of an ODE system (2 intervals), non-stiff and stiff%s; fields and "
                    "scalars compared\n", V.cpu_vs_cpu ? ", 1 range vs 3" : ", 3 ranges");
         if (nparticles)
             printf("stardag verify: particle codelets run in an LJ liquid (N = 4 cells^3 atoms, 20 velocity-Verlet "
@@ -569,8 +569,8 @@ int sd_cmd_verify(int argc, char **argv)
             run_mesh_case(&V, c);
             continue;
         }
-        if (c->domain == SD_ON_BATCH) { /* batch fields are f64: one case */
-            run_batch_case(&V, c);
+        if (c->domain == SD_ON_BATCH) { /* batch fields are f64: a non-stiff and a stiff case */
+            for (int stiff = 0; stiff < 2; stiff++) run_batch_case(&V, c, stiff);
             continue;
         }
         const int mask = dtype_mask(c);

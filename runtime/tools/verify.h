@@ -49,7 +49,8 @@ char *sd_verify_mesh_graph(const sd_codelet *c, int nparts, char *err, size_t er
 
 /* The test system for batch codelet c (graph text, malloc'd; verify_batch.c): 1000 copies of a
  * registered ODE system in nranges ranges, the codelet as the step op for 2 intervals, its outputs
- * written at every step. NULL with a message in err when c's roles cannot be bound. */
-char *sd_verify_batch_graph(const sd_codelet *c, int nranges, char *err, size_t errlen);
+ * written at every step; stiff: its parameters in [300, 1000) rather than [0.5, 1.5). NULL with a
+ * message in err when c's roles cannot be bound. */
+char *sd_verify_batch_graph(const sd_codelet *c, int nranges, int stiff, char *err, size_t errlen);
 
 #endif

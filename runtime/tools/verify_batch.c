@@ -1,7 +1,9 @@
 /* verify_batch.c - `stardag verify` for batch codelets (.domain = SD_ON_BATCH): their test system,
  * a batch of 1000 copies of an ODE system (vdp when registered, else the first registered one),
  * run for 2 intervals of dt 0.1 with the codelet under test as the step op (verify.c compares the
- * two runs' fields and scalars).
+ * two runs' fields and scalars). Every codelet runs twice: on a non-stiff batch (parameters in
+ * [0.5, 1.5): Van der Pol's mu) and on a stiff one (parameters in [300, 1000): an explicit solver
+ * meets its stiffness test, an implicit one its Newton iteration and LU).
  *
  * Every field role gets a field of its own (f_<role>) with the components the codelet's ncomp hook
  * asks for (else its declared components, else 1), bound even when the role is optional. Values:
@@ -43,15 +45,16 @@ static int role_ncomp(const sd_codelet *c, int r, const sd_ode_system *s)
 }
 
 /* The values of f_<role> at load (docs/ode-domain.md's values:). */
-static void role_values(sbuf *b, const sd_role *ro, int seed)
+static void role_values(sbuf *b, const sd_role *ro, int seed, int stiff)
 {
     if (!strcmp(ro->name, "stats") || !strcmp(ro->name, "work") || !strcmp(ro->name, "events"))
         sb_printf(b, "      f_%s: {random: uniform, range: [0, 0]}\n", ro->name);
     else if (!strcmp(ro->name, "atol")) sb_printf(b, "      f_%s: {random: uniform, range: [1e-8, 1e-8]}\n", ro->name);
+    else if (!strcmp(ro->name, "p") && stiff) sb_printf(b, "      f_p: {random: uniform, range: [300, 1000], seed: %d}\n", seed);
     else sb_printf(b, "      f_%s: {random: uniform, range: [0.5, 1.5], seed: %d}\n", ro->name, seed);
 }
 
-char *sd_verify_batch_graph(const sd_codelet *c, int nranges, char *err, size_t errlen)
+char *sd_verify_batch_graph(const sd_codelet *c, int nranges, int stiff, char *err, size_t errlen)
 {
     const sd_ode_system *s = test_system();
     if (!s) {
@@ -67,7 +70,7 @@ char *sd_verify_batch_graph(const sd_codelet *c, int nranges, char *err, size_t 
     sb_printf(&b, "name: verify\ndomain:\n  batch:\n    count: %d\n    system: %s\n    tiles: %d\n    values:\n",
               BATCH_SYSTEMS, s->name, nranges);
     for (int r = 0; r < c->nroles; r++)
-        if (c->roles[r].kind == SD_ROLE_FIELD) role_values(&b, &c->roles[r], 11 + 10 * r);
+        if (c->roles[r].kind == SD_ROLE_FIELD) role_values(&b, &c->roles[r], 11 + 10 * r, stiff);
     sb_printf(&b, "fields:\n");
     int nscal = 0;
     for (int r = 0; r < c->nroles; r++) {
