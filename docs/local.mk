@@ -3,3 +3,4 @@ dist_doc_DATA += docs/architecture.md docs/graph-format.md docs/codelets.md docs
 dist_doc_DATA += docs/mesh-files.md
 dist_doc_DATA += docs/membrane.md
 dist_doc_DATA += docs/membrane-tilt.md
+dist_doc_DATA += docs/ode-explicit.md
