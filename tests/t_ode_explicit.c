@@ -510,7 +510,9 @@ int main(void)
     test_reference(&DOP853, &VDP, "vdp1", 1e-6);
     test_reference(&DOP853, &VDP, "vdp1", 1e-10);
     test_reference(&DOPRI5, &VDP, "vdp1", 1e-6);
+    test_reference(&DOPRI5, &VDP, "vdp1", 1e-10);
     test_reference(&DOPRI5, &LORENZ, "lorenz", 1e-6);
+    test_reference(&DOPRI5, &LORENZ, "lorenz", 1e-10);
     test_reference(&DOP853, &LORENZ, "lorenz", 1e-6);
     test_reference(&DOP853, &LORENZ, "lorenz", 1e-10);
     test_bitwise(&DOPRI5);
