@@ -5,3 +5,4 @@ dist_doc_DATA += docs/membrane.md
 dist_doc_DATA += docs/membrane-tilt.md
 dist_doc_DATA += docs/ode-domain.md
 dist_doc_DATA += docs/ode-systems.md
+dist_doc_DATA += docs/ode-explicit.md

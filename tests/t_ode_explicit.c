@@ -67,6 +67,7 @@ typedef struct batch {
     int64_t m;
     int nw, nev;
     double *y, *stats, *work, *p, *ev;
+    double *atol; /* NULL: the atol parameter */
 } batch;
 
 static void *xcalloc(size_t n)
@@ -98,7 +99,7 @@ static batch batch_new(const sd_ode_system *S, const method *M, int64_t m, const
 }
 static void batch_free(batch *b)
 {
-    free(b->y), free(b->stats), free(b->work), free(b->p), free(b->ev);
+    free(b->y), free(b->stats), free(b->work), free(b->p), free(b->ev), free(b->atol);
 }
 
 typedef struct opts {
@@ -116,7 +117,7 @@ static void advance(const method *M, batch *b, const opts *o, double time, doubl
     a.p[ERK_R_STATS] = b->stats;
     a.p[ERK_R_WORK] = b->work;
     a.p[ERK_R_P] = b->p;
-    a.p[ERK_R_ATOL] = NULL;
+    a.p[ERK_R_ATOL] = b->atol;
     a.p[ERK_R_EVENTS] = b->nev ? b->ev : NULL;
     for (int r = 0; r < ERK_NROLES; r++) a.sc[r] = b->m;
     a.param[ERK_P_RTOL] = o->rtol;
@@ -376,6 +377,39 @@ static void test_failures(void)
     batch_free(&b);
 }
 
+/* ---- per-component atol, missing parameters ------------------------------------------------- */
+static void test_atol_field(void)
+{
+    const double y0[] = {1.0, 1.0, 1.0};
+    opts o = DEFAULT_OPTS;
+    batch ref = batch_new(&LORENZ, &DOPRI5, 3, y0, NULL), b = batch_new(&LORENZ, &DOPRI5, 3, y0, NULL);
+    b.atol = xcalloc(9);
+    for (int q = 0; q < 9; q++) b.atol[q] = o.atol;
+    integrate(&DOPRI5, &ref, &o, 1.0, 3);
+    integrate(&DOPRI5, &b, &o, 1.0, 3);
+    ok(same_bits(ref.y, b.y, 9) && same_bits(ref.stats, b.stats, 3 * SD_ODE_NSTATS),
+       "atol field equal to the atol parameter everywhere: bitwise the same run");
+    batch c = batch_new(&LORENZ, &DOPRI5, 3, y0, NULL);
+    c.atol = xcalloc(9);
+    for (int q = 0; q < 9; q++) c.atol[q] = q % 3 == 1 ? 1e-12 : o.atol; /* system 1: tight */
+    o.rtol = 1e-12;
+    integrate(&DOPRI5, &c, &o, 1.0, 3);
+    ok(AT(c.stats, 1, SD_ODE_NACCEPT, 3) > 2 * AT(c.stats, 0, SD_ODE_NACCEPT, 3),
+       "per-system atol: the system with atol 1e-12 takes more steps (%g vs %g)", AT(c.stats, 1, SD_ODE_NACCEPT, 3),
+       AT(c.stats, 0, SD_ODE_NACCEPT, 3));
+    batch_free(&ref), batch_free(&b), batch_free(&c);
+
+    /* no p field and no defaults: the parameters are missing, a visible failure */
+    sd_ode_system nodef = VDP;
+    nodef.param_default = NULL;
+    batch d = batch_new(&nodef, &DOPRI5, 2, y0, NULL);
+    integrate(&DOPRI5, &d, &DEFAULT_OPTS, 1.0, 1);
+    ok(AT(d.stats, 0, SD_ODE_STATUS, 2) == SD_ODE_FAIL_NONFINITE && AT(d.stats, 1, SD_ODE_STATUS, 2) == SD_ODE_FAIL_NONFINITE,
+       "no p field and no parameter defaults: FAIL_NONFINITE (status %g, %g)", AT(d.stats, 0, SD_ODE_STATUS, 2),
+       AT(d.stats, 1, SD_ODE_STATUS, 2));
+    batch_free(&d);
+}
+
 /* ---- (6) events --------------------------------------------------------------------------------- */
 static void test_events(const method *M)
 {
@@ -476,12 +510,15 @@ int main(void)
     test_reference(&DOP853, &VDP, "vdp1", 1e-6);
     test_reference(&DOP853, &VDP, "vdp1", 1e-10);
     test_reference(&DOPRI5, &VDP, "vdp1", 1e-6);
+    test_reference(&DOPRI5, &VDP, "vdp1", 1e-10);
     test_reference(&DOPRI5, &LORENZ, "lorenz", 1e-6);
+    test_reference(&DOPRI5, &LORENZ, "lorenz", 1e-10);
     test_reference(&DOP853, &LORENZ, "lorenz", 1e-6);
     test_reference(&DOP853, &LORENZ, "lorenz", 1e-10);
     test_bitwise(&DOPRI5);
     test_bitwise(&DOP853);
     test_failures();
+    test_atol_field();
     test_events(&DOPRI5);
     test_events(&DOP853);
     test_status();

@@ -10,6 +10,7 @@
  * No allocation in the hot path: one workspace per thread, grown when a larger system comes. */
 #include <float.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include "erk_lanes.h"
@@ -37,13 +38,25 @@ typedef struct lane_bufs {
 
 static _Thread_local double *ws_buf;
 static _Thread_local size_t ws_cap;
+/* The key only frees a thread's workspace when the thread exits (StarPU's workers at shutdown). */
+static pthread_key_t ws_key;
+static pthread_once_t ws_once = PTHREAD_ONCE_INIT;
+static int ws_key_ok;
+static void ws_key_make(void) { ws_key_ok = pthread_key_create(&ws_key, free) == 0; }
 
 /* The thread's workspace of at least `need` doubles, or NULL when memory is exhausted. */
 static double *workspace(size_t need)
 {
     if (need <= ws_cap) return ws_buf;
+    if (pthread_once(&ws_once, ws_key_make) != 0 || !ws_key_ok) return NULL;
     double *b = realloc(ws_buf, need * sizeof *b);
     if (!b) return NULL;
+    if (pthread_setspecific(ws_key, b) != 0) {
+        free(b);
+        ws_buf = NULL;
+        ws_cap = 0;
+        return NULL;
+    }
     ws_buf = b;
     ws_cap = need;
     return b;
@@ -147,8 +160,9 @@ static void gather(const group_ctx *g, lane_state *s, lane_bufs *B, int l, int64
     s->h[l] = *stats_at(g, i, SD_ODE_H);
     s->nsteps[l] = 0;
     if (!s->running[l]) return;
+    const double *pdef = g->S->param_default; /* neither p nor defaults: NaN, a visible failure */
     for (int c = 0; c < g->np; c++)
-        B->p[c * L + l] = a->p[ERK_R_P] ? ((const double *)a->p[ERK_R_P])[i + c * a->sc[ERK_R_P]] : g->S->param_default[c];
+        B->p[c * L + l] = a->p[ERK_R_P] ? ((const double *)a->p[ERK_R_P])[i + c * a->sc[ERK_R_P]] : pdef ? pdef[c] : NAN;
     for (int c = 0; c < n; c++)
         B->atol[c * L + l] = a->p[ERK_R_ATOL] ? ((const double *)a->p[ERK_R_ATOL])[i + c * a->sc[ERK_R_ATOL]] : g->o.atol;
     if (s->nfev[l] == 0) {
@@ -530,7 +544,8 @@ void sd_erk_tile_cpu(const sd_tile_args *a, const erk_tableau *T)
                    .nev = S->events ? S->nevents : 0, .nc = erk_ncont(T), .tout = a->time + a->dt};
     lane_bufs B;
     if (carve(&B, T, g.n, g.np, g.nev) != 0) {
-        /* no memory for the workspace: every running system of the tile fails visibly */
+        /* no memory for the workspace: every running system of the tile fails visibly (there is
+           no status of its own for it) */
         for (int64_t i = 0; i < a->n[0]; i++) {
             double *st = stats_at(&g, i, SD_ODE_STATUS);
             if (*st == SD_ODE_OK) *st = SD_ODE_FAIL_NONFINITE;
