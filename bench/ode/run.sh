@@ -13,6 +13,9 @@
 #   3. the stiff ensemble (mu_i = 100 + 900 i/(M-1), t in [0, STIFF_T_END], rtol = atol = 1e-6):
 #      CVODE BDF serial and NPROC threads (bench/peers/ode/vdp_cvode.c), SciPy Radau and BDF
 #      (STIFF_SCIPY_TIMED members timed, extrapolated), stardag SD_STIFF with 1 and NPROC workers.
+#   4. only with BIG_MEMBERS=N (e.g. 1000000): throughput on the explicit ensemble of N members (same
+#      mu range), ARKODE on NPROC threads and stardag SD_BIG (graphs/ode/vdp-1m.yaml), once per repetition;
+#      systems x steps / s = summed accepted steps / time.
 #
 #   sh bench/ode/run.sh            (or: make -C _build bench-ode)
 # Environment: BUILDDIR (default: _build next to this folder), REPS (5), NPROC (nproc), PYTHON
@@ -22,7 +25,8 @@
 #   stardag's graphs (skipped, with a message, when absent) and extra arguments for each:
 #   SD_ENSEMBLE (graphs/ode/vdp-ensemble.yaml), SD_STIFF (graphs/ode/vdp-stiff-ensemble.yaml),
 #   SD_SINGLE (graphs/ode/vdp-single.yaml), SD_SINGLE_STIFF (graphs/ode/vdp-stiff-single.yaml),
-#   SD_ENSEMBLE_ARGS, SD_STIFF_ARGS, SD_SINGLE_ARGS, SD_SINGLE_STIFF_ARGS (e.g. "--set M=10000"); a graph
+#   SD_BIG (graphs/ode/vdp-1m.yaml, with BIG_MEMBERS), SD_ENSEMBLE_ARGS, SD_STIFF_ARGS, SD_SINGLE_ARGS,
+#   SD_SINGLE_STIFF_ARGS, SD_BIG_ARGS (e.g. "--set M=10000"); a graph
 #   must define the same problem as the peers' (the harness cannot check that; see docs/ode-bench.md).
 # Packages (Debian 12, bench only): libsundials-dev, python3-scipy.
 #
@@ -54,11 +58,14 @@ SD_ENSEMBLE=${SD_ENSEMBLE:-$top/graphs/ode/vdp-ensemble.yaml}
 SD_STIFF=${SD_STIFF:-$top/graphs/ode/vdp-stiff-ensemble.yaml}
 SD_SINGLE=${SD_SINGLE:-$top/graphs/ode/vdp-single.yaml}
 SD_SINGLE_STIFF=${SD_SINGLE_STIFF:-$top/graphs/ode/vdp-stiff-single.yaml}
+BIG=${BIG_MEMBERS:-0}
+SD_BIG=${SD_BIG:-$top/graphs/ode/vdp-1m.yaml}
 if [ -d "$B" ]; then OUT=${OUT:-$B/bench-ode.txt}; else OUT=${OUT:-$PWD/bench-ode.txt}; fi
 for v in "$REPS" "$NP" "$M" "$SCIPY_TIMED" "$SM" "$STIFF_SCIPY_TIMED" "$LAT_REPS"; do
   case $v in ''|*[!0-9]*|0) echo "run.sh: REPS, NPROC, MEMBERS, SCIPY_TIMED, STIFF_MEMBERS, STIFF_SCIPY_TIMED," \
     "LAT_REPS must be positive integers, found '$v'" >&2; exit 2 ;; esac
 done
+case $BIG in ''|*[!0-9]*) echo "run.sh: BIG_MEMBERS must be a non-negative integer, found '$BIG'" >&2; exit 2 ;; esac
 "$PY" -c 'import scipy' 2>/dev/null || { echo "run.sh: $PY has no scipy (apt-get install python3-scipy)" >&2; exit 2; }
 [ -f "$REFS" ] || { echo "run.sh: $REFS missing" >&2; exit 2; }
 
@@ -138,7 +145,9 @@ sd_run() { # key graph workers args... -> a key=value line like the peers' into 
   echo "stardag threads=$w time_s=$loop wall_s=$(awk -v a="$t0" -v b="$t1" 'BEGIN {printf "%.6f", b - a}')" >>"$tmp/$key.lines"
 }
 sd_note=""
-for g in "$SD_ENSEMBLE" "$SD_STIFF" "$SD_SINGLE" "$SD_SINGLE_STIFF"; do
+sd_graphs="$SD_ENSEMBLE $SD_STIFF $SD_SINGLE $SD_SINGLE_STIFF"
+[ "$BIG" = 0 ] || sd_graphs="$sd_graphs $SD_BIG"
+for g in $sd_graphs; do
   sd_have "$g" || sd_note="$sd_note  stardag: skipped $g ($([ -x "$STARDAG" ] && echo "graph absent" || echo "$STARDAG not built"))
 "
 done
@@ -182,6 +191,11 @@ for r in $(seq 1 "$REPS"); do
   if sd_have "$SD_STIFF"; then
     sd_run stiff.sd1 "$SD_STIFF" 1 ${SD_STIFF_ARGS:-}
     sd_run stiff.sdN "$SD_STIFF" "$NP" ${SD_STIFF_ARGS:-}
+  fi
+  # 4. throughput (optional)
+  if [ "$BIG" != 0 ]; then
+    [ $have_sun = 0 ] || peer big.arkN "$ARK" --members "$BIG" --threads "$NP"
+    if sd_have "$SD_BIG"; then sd_run big.sdN "$SD_BIG" "$NP" ${SD_BIG_ARGS:-}; fi
   fi
   echo "rep $r/$REPS done ($(( $(date +%s) - start )) s)" >&2
 done
@@ -245,6 +259,16 @@ row "SciPy solve_ivp Radau loop" stiff.radau "$SM" "$ref"
 row "SciPy solve_ivp BDF loop" stiff.bdf "$SM" "$ref"
 row "stardag, 1 worker" stiff.sd1 "$SM" "$ref"
 row "stardag, $NP workers" stiff.sdN "$SM" "$ref"
+if [ "$BIG" != 0 ]; then
+  echo
+  echo "4. throughput: $BIG Van der Pol, mu in [0.5, 2], t in [0, 20], rtol = atol = 1e-6"
+  hdr "ARKODE/x"
+  ref=$(med big.arkN)
+  row "SUNDIALS ARKODE ERK DP5, $NP threads" big.arkN "$BIG" "$ref"
+  row "stardag, $NP workers" big.sdN "$BIG" "$ref"
+  [ ! -s "$tmp/big.arkN.lines" ] || echo "  ARKODE: $(awk -v s="$(tail -n 1 "$tmp/big.arkN.lines" | field steps)" -v t="$ref" \
+    'BEGIN {printf "%.4g", s / t}') systems x steps / s (accepted steps summed over the members / median time)"
+fi
 printf "%s" "$sd_note"
 if [ -s "$tmp/ens.sdN.lines" ]; then
   echo "=> $M VdP, stardag $NP workers: $(med ens.sdN) s; $(ratio "$(med ens.ark1)" "$(med ens.sdN)")x serial ARKODE," \
