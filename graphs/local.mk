@@ -7,3 +7,6 @@ dist_graphsmd_DATA = graphs/md/lj-liquid.yaml graphs/md/lj-liquid-large.yaml gra
 graphsmembranedir = $(pkgdatadir)/graphs/membrane
 dist_graphsmembrane_DATA = graphs/membrane/vesicle-bending.yaml graphs/membrane/tilt-relax.yaml \
 	graphs/membrane/bench-bending.yaml
+graphsodedir = $(pkgdatadir)/graphs/ode
+dist_graphsode_DATA = graphs/ode/vdp-ensemble.yaml graphs/ode/robertson.yaml graphs/ode/lorenz-sweep.yaml \
+	graphs/ode/vdp-stiff-ensemble.yaml graphs/ode/vdp-single.yaml graphs/ode/vdp-stiff-single.yaml graphs/ode/vdp-1m.yaml

@@ -20,3 +20,6 @@ else
 tests_t_ode_explicit_cuda_LDADD = tests/t_ode_explicit_cuda_cu.lo libstardag_cuda.la $(LDADD) $(SD_CUDA_LIBS)
 endif
 endif
+# the bundled graphs (graphs/ode), small: bitwise across ranges and workers, against the references
+TESTS += tests/t_ode_graphs.sh
+EXTRA_DIST += tests/t_ode_graphs.sh

@@ -126,8 +126,8 @@ static void batch_describe(const sd_dm *dm, char *buf, size_t len)
     }
     char a[32], b[32];
     const sd_gbatch *B = &dm->g->domain.batch;
-    snprintf(buf, len, "%s systems (%s) in %d range%s of %s%s system%s", grouped(a, sizeof a, B->count), B->source, nt,
-             nt == 1 ? "" : "s", least == most ? "" : "up to ", grouped(b, sizeof b, most), most == 1 ? "" : "s");
+    snprintf(buf, len, "%s system%s (%s) in %d range%s of %s%s system%s", grouped(a, sizeof a, B->count),
+             B->count == 1 ? "" : "s", B->source, nt, nt == 1 ? "" : "s", least == most ? "" : "up to ", grouped(b, sizeof b, most), most == 1 ? "" : "s");
 }
 
 static void batch_rate(const sd_dm *dm, int64_t steps_done, double wall, char *buf, size_t len)
