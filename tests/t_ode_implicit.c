@@ -326,6 +326,52 @@ static void lu_unit(void)
     ok(sd_lu_factor(1, Z, p1, 1) == 1 && sd_luc_factor(1, Z, Zi, p1, 1) == 1, "lu: an infinite pivot is refused");
 }
 
+/* What a CUDA thread does (implicit_cuda.cuh), on the host: the state machine on the fields in
+ * place (component stride M), requests served by the built-in's single-system functions. It must
+ * give the lane groups' bits: the CUDA kernels run this same code. */
+static void thread_emulation(char method)
+{
+    const char *mn = method == 'r' ? "radau5" : "bdf";
+    enum { M = 13, NT = 12 };
+    double mu[M], times[NT];
+    for (int i = 0; i < M; i++) mu[i] = 50.0 + 80.0 * i;
+    for (int k = 0; k < NT; k++) times[k] = 25.0 * (k + 1);
+    const double y0[2] = {2.0, 0.0};
+    batch lanes, thr;
+    batch_init(&lanes, &vdp, method, M, y0, mu, NULL, 1e-7, 1e-7);
+    batch_init(&thr, &vdp, method, M, y0, mu, NULL, 1e-7, 1e-7);
+    batch_run(&lanes, times, NT, 2);
+    const int n = 2;
+    for (int k = 0; k < NT; k++) {
+        sd_imp_opts o = {.n = n, .np = 1, .rtol = 1e-7, .atol = 1e-7, .first_step = 0, .max_step = 0,
+                         .max_steps = 100000, .max_order = 5, .tend = times[k]};
+        for (int i = 0; i < M; i++) {
+            const sd_imp_view v = {.w = thr.w + i, .ws = M, .y = thr.y + i, .ys = M, .st = thr.st + i, .ss = M,
+                                   .p = thr.p + i, .ps = M, .atol = NULL, .as = M};
+            if (v.st[SD_ODE_STATUS * M] != 0.0) continue;
+            if (method == 'r') radau_begin(&v);
+            else bdf_begin(&v);
+            for (;;) {
+                const int r = method == 'r' ? radau_resume(&v, &o) : bdf_resume(&v, &o);
+                if (r == SD_IMP_DONE) break;
+                const int evt = method == 'r' ? RW_EV_T : BW_EV_T;
+                const int evy = method == 'r' ? radau_vec(n, RV_EVY) : bdf_vec(n, BV_EVY);
+                const int evf = method == 'r' ? radau_vec(n, RV_EVF) : bdf_vec(n, BV_EVF);
+                const int jac = method == 'r' ? radau_mat(n, RM_JAC) : bdf_mat(n, BM_JAC);
+                const double t = SD_IMP_W(&v, evt);
+                if (r == SD_IMP_NEED_F) sd_ode_builtin_f(SD_ODE_VDP, t, &SD_IMP_W(&v, evy), M, v.p, M, &SD_IMP_W(&v, evf), M);
+                else sd_ode_builtin_jac(SD_ODE_VDP, t, &SD_IMP_W(&v, evy), M, v.p, M, &SD_IMP_W(&v, jac), M);
+            }
+        }
+    }
+    ok(same(lanes.y, thr.y, 2 * M) && same(lanes.st, thr.st, (size_t)SD_ODE_NSTATS * M) &&
+           same(lanes.w, thr.w, (size_t)lanes.K * M),
+       "%s: one system per thread on the fields in place (the CUDA kernels' code path, run on the host) equals "
+       "the lane groups bitwise: y, stats, work", mn);
+    batch_free(&lanes);
+    batch_free(&thr);
+}
+
 /* max_step is honoured, and a system whose solver op binds no p uses the system's defaults. */
 static void options(char method)
 {
@@ -363,6 +409,7 @@ int main(void)
         independence(method);
         failures(method);
         singular_once(method);
+        thread_emulation(method);
         options(method);
     }
     return tap_done();
