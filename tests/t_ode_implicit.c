@@ -2,7 +2,9 @@
  * accuracy against SciPy references (bench/peers/ode/ref_implicit.txt: Van der Pol eps = 1e-3 to
  * t = 2, mu = 1000 to t = 3000, Robertson to t = 1e11 with per-component atol) at rtol 1e-6 and
  * 1e-10 with step / LU counts beside SciPy's; bitwise independence of lanes, tiles and output
- * intervals; a singular iteration matrix -> FAIL_SINGULAR; Newton never converging -> FAIL_NEWTON. */
+ * intervals, and the CUDA threads' code path (emulated on the host) equal to the lanes; lu_math.h
+ * alone; a singular iteration matrix -> FAIL_SINGULAR, singular once -> a retry with h/2; Newton
+ * never converging -> FAIL_NEWTON; FAIL_NONFINITE, FAIL_MAXSTEPS, max_step. */
 #include <math.h>
 #include "tap.h"
 #include "t_ode_implicit_fixture.h"
