@@ -2,7 +2,9 @@
  * accuracy against SciPy references (bench/peers/ode/ref_implicit.txt: Van der Pol eps = 1e-3 to
  * t = 2, mu = 1000 to t = 3000, Robertson to t = 1e11 with per-component atol) at rtol 1e-6 and
  * 1e-10 with step / LU counts beside SciPy's; bitwise independence of lanes, tiles and output
- * intervals; a singular iteration matrix -> FAIL_SINGULAR; Newton never converging -> FAIL_NEWTON. */
+ * intervals, and the CUDA threads' code path (emulated on the host) equal to the lanes; lu_math.h
+ * alone; a singular iteration matrix -> FAIL_SINGULAR, singular once -> a retry with h/2; Newton
+ * never converging -> FAIL_NEWTON; FAIL_NONFINITE, FAIL_MAXSTEPS, max_step. */
 #include <math.h>
 #include "tap.h"
 #include "t_ode_implicit_fixture.h"
@@ -46,6 +48,16 @@ static void nan_jac(const void *ctx, const sd_ode_lanes *in, double *out)
     for (int l = 0; l < in->nl; l++) out[l] = -1.0;
 }
 static const sd_ode_system nansys = {.name = "nan_after_0", .n = 1, .f = nan_f, .jac = nan_jac};
+
+/* y' = lam y, lam from ctx: an iteration matrix that is exactly singular at one step size */
+static void lin1_f(const void *ctx, const sd_ode_lanes *in, double *out)
+{
+    for (int l = 0; l < in->nl; l++) out[l] = *(const double *)ctx * in->y[l];
+}
+static void lin1_jac(const void *ctx, const sd_ode_lanes *in, double *out)
+{
+    for (int l = 0; l < in->nl; l++) out[l] = *(const double *)ctx;
+}
 
 /* ---- the reference file ---- */
 #define MAXREF 16
@@ -238,6 +250,130 @@ static void failures(char method)
     batch_free(&b);
 }
 
+/* The first iteration matrix exactly singular (lam chosen for the first step h0): one retry with
+ * h0 / 2, then the run goes on and is accurate. */
+static void singular_once(char method)
+{
+    const char *mn = method == 'r' ? "radau5" : "bdf";
+    double h0 = 0.125, lam = 0.0;
+    for (int k = 0; k < 64; k++, h0 *= 0.93) {
+        if (method == 'r') { /* E1 = u1/h - lam */
+            lam = RADAU_U1 / h0;
+            break;
+        }
+        const double c = h0 / bdf_alpha(1); /* I - c lam */
+        lam = 1.0 / c;
+        if (1.0 - c * lam == 0.0) break;
+    }
+    const sd_ode_system s = {.name = "lin1", .n = 1, .f = lin1_f, .jac = lin1_jac, .ctx = &lam};
+    const double y0 = 1.0, t[1] = {0.2};
+    batch b;
+    batch_init(&b, &s, method, 1, &y0, NULL, NULL, 1e-8, 1e-8);
+    b.param[SD_IMP_P_FIRST_STEP] = h0;
+    batch_run(&b, t, 1, 1);
+    const double ex = exp(lam * 0.2), err = fabs(b.y[0] - ex) / (1e-8 + 1e-8 * ex);
+    /* bdf's global error on a growing solution (e^2.2 here) runs larger, as SciPy's */
+    ok(batch_stat(&b, 0, SD_ODE_STATUS) == SD_ODE_OK && batch_stat(&b, 0, SD_ODE_NLU) >= 2 &&
+           err < (method == 'r' ? 10.0 : 100.0),
+       "%s: y' = %.4g y with the first iteration matrix singular: retried with h/2, status OK, %g LUs, scaled "
+       "error %.3g at t = 0.2",
+       mn, lam, batch_stat(&b, 0, SD_ODE_NLU), err);
+    batch_free(&b);
+}
+
+/* lu_math.h alone: solves of a random real and complex system with small residuals, a singular
+ * matrix reported at its column, a non-finite pivot refused; at lane stride 1 and 8. */
+static void lu_unit(void)
+{
+    enum { n = 7 };
+    for (int ls = 1; ls <= 8; ls += 7) {
+        double Ar[n * n], Ai[n * n], F[n * n * 8], Fi[n * n * 8], piv[n * 8], x[n * 8], xi[n * 8];
+        uint64_t r = 12345;
+        for (int k = 0; k < n * n; k++) {
+            r = r * 6364136223846793005ULL + 1442695040888963407ULL;
+            Ar[k] = (double)(r >> 11) * 0x1p-53 - 0.5 + (k % (n + 1) == 0 ? 2.0 : 0.0);
+            Ai[k] = 0.3 * Ar[k] - 0.1;
+        }
+        for (int k = 0; k < n * n; k++) F[k * ls] = Ar[k];
+        for (int i = 0; i < n; i++) x[i * ls] = i + 1.0;
+        ok(sd_lu_factor(n, F, piv, ls) == 0, "lu (stride %d): a well-conditioned 7 x 7 matrix factors", ls);
+        sd_lu_solve(n, F, piv, x, ls);
+        double res = 0.0;
+        for (int i = 0; i < n; i++) {
+            double sum = 0.0;
+            for (int j = 0; j < n; j++) sum += Ar[i * n + j] * x[j * ls];
+            res = fmax(res, fabs(sum - (i + 1.0)));
+        }
+        ok(res < 1e-13, "lu (stride %d): real solve, residual %.2g", ls, res);
+        for (int k = 0; k < n * n; k++) F[k * ls] = Ar[k], Fi[k * ls] = Ai[k];
+        for (int i = 0; i < n; i++) x[i * ls] = i + 1.0, xi[i * ls] = 1.0 - i;
+        ok(sd_luc_factor(n, F, Fi, piv, ls) == 0, "lu (stride %d): the complex matrix factors", ls);
+        sd_luc_solve(n, F, Fi, piv, x, xi, ls);
+        res = 0.0;
+        for (int i = 0; i < n; i++) {
+            double sr = 0.0, si = 0.0;
+            for (int j = 0; j < n; j++) {
+                sr += Ar[i * n + j] * x[j * ls] - Ai[i * n + j] * xi[j * ls];
+                si += Ar[i * n + j] * xi[j * ls] + Ai[i * n + j] * x[j * ls];
+            }
+            res = fmax(res, fmax(fabs(sr - (i + 1.0)), fabs(si - (1.0 - i))));
+        }
+        ok(res < 1e-13, "lu (stride %d): complex solve, residual %.2g", ls, res);
+        /* row 3 = row 1 + row 2 - ... : rank 2, the third pivot is exactly zero */
+        const double rows[9] = {2, 1, 1, 4, 3, 3, 2, 2, 2};
+        for (int k = 0; k < 9; k++) F[k * ls] = rows[k];
+        ok(sd_lu_factor(3, F, piv, ls) == 3, "lu (stride %d): a singular matrix is reported at its column 3", ls);
+    }
+    double Z[1] = {1.0 / 0.0}, Zi[1] = {0.0}, p1[1];
+    ok(sd_lu_factor(1, Z, p1, 1) == 1 && sd_luc_factor(1, Z, Zi, p1, 1) == 1, "lu: an infinite pivot is refused");
+}
+
+/* What a CUDA thread does (implicit_cuda.cuh), on the host: the state machine on the fields in
+ * place (component stride M), requests served by the built-in's single-system functions. It must
+ * give the lane groups' bits: the CUDA kernels run this same code. */
+static void thread_emulation(char method)
+{
+    const char *mn = method == 'r' ? "radau5" : "bdf";
+    enum { M = 13, NT = 12 };
+    double mu[M], times[NT];
+    for (int i = 0; i < M; i++) mu[i] = 50.0 + 80.0 * i;
+    for (int k = 0; k < NT; k++) times[k] = 25.0 * (k + 1);
+    const double y0[2] = {2.0, 0.0};
+    batch lanes, thr;
+    batch_init(&lanes, &vdp, method, M, y0, mu, NULL, 1e-7, 1e-7);
+    batch_init(&thr, &vdp, method, M, y0, mu, NULL, 1e-7, 1e-7);
+    batch_run(&lanes, times, NT, 2);
+    const int n = 2;
+    for (int k = 0; k < NT; k++) {
+        sd_imp_opts o = {.n = n, .np = 1, .rtol = 1e-7, .atol = 1e-7, .first_step = 0, .max_step = 0,
+                         .max_steps = 100000, .max_order = 5, .tend = times[k]};
+        for (int i = 0; i < M; i++) {
+            const sd_imp_view v = {.w = thr.w + i, .ws = M, .y = thr.y + i, .ys = M, .st = thr.st + i, .ss = M,
+                                   .p = thr.p + i, .ps = M, .atol = NULL, .as = M};
+            if (v.st[SD_ODE_STATUS * M] != 0.0) continue;
+            if (method == 'r') radau_begin(&v);
+            else bdf_begin(&v);
+            for (;;) {
+                const int r = method == 'r' ? radau_resume(&v, &o) : bdf_resume(&v, &o);
+                if (r == SD_IMP_DONE) break;
+                const int evt = method == 'r' ? RW_EV_T : BW_EV_T;
+                const int evy = method == 'r' ? radau_vec(n, RV_EVY) : bdf_vec(n, BV_EVY);
+                const int evf = method == 'r' ? radau_vec(n, RV_EVF) : bdf_vec(n, BV_EVF);
+                const int jac = method == 'r' ? radau_mat(n, RM_JAC) : bdf_mat(n, BM_JAC);
+                const double t = SD_IMP_W(&v, evt);
+                if (r == SD_IMP_NEED_F) sd_ode_builtin_f(SD_ODE_VDP, t, &SD_IMP_W(&v, evy), M, v.p, M, &SD_IMP_W(&v, evf), M);
+                else sd_ode_builtin_jac(SD_ODE_VDP, t, &SD_IMP_W(&v, evy), M, v.p, M, &SD_IMP_W(&v, jac), M);
+            }
+        }
+    }
+    ok(same(lanes.y, thr.y, 2 * M) && same(lanes.st, thr.st, (size_t)SD_ODE_NSTATS * M) &&
+           same(lanes.w, thr.w, (size_t)lanes.K * M),
+       "%s: one system per thread on the fields in place (the CUDA kernels' code path, run on the host) equals "
+       "the lane groups bitwise: y, stats, work", mn);
+    batch_free(&lanes);
+    batch_free(&thr);
+}
+
 /* max_step is honoured, and a system whose solver op binds no p uses the system's defaults. */
 static void options(char method)
 {
@@ -264,6 +400,7 @@ int main(void)
         if (!strcmp(R[k].name, "robertson")) rr = &R[k];
     }
     if (!re || !rm || !rr) { printf("Bail out! ref_implicit.txt lacks a problem\n"); return 1; }
+    lu_unit();
     const double vy0[2] = {2.0, 0.0}, ry0[3] = {1.0, 0.0, 0.0};
     const double am_v[2] = {1.0, 1.0}, am_r[3] = {1e-6, 1e-10, 1e-6};
     for (int m = 0; m < 2; m++) {
@@ -273,6 +410,8 @@ int main(void)
         accuracy(rr, &rob, ry0, am_r, method);
         independence(method);
         failures(method);
+        singular_once(method);
+        thread_emulation(method);
         options(method);
     }
     return tap_done();

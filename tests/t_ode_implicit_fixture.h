@@ -38,18 +38,18 @@ static inline void batch_init(batch *b, const sd_ode_system *sys, char method, i
     const int n = sys->n;
     b->K = method == 'r' ? radau_work_ncomp(n) : bdf_work_ncomp(n);
     b->cpu = method == 'r' ? sd_ode_radau5_cpu : sd_ode_bdf_cpu;
-    b->y = xcalloc((size_t)M * n, sizeof(double));
-    b->st = xcalloc((size_t)M * SD_ODE_NSTATS, sizeof(double));
-    b->w = xcalloc((size_t)M * b->K, sizeof(double));
+    b->y = (double *)xcalloc((size_t)M * n, sizeof(double));
+    b->st = (double *)xcalloc((size_t)M * SD_ODE_NSTATS, sizeof(double));
+    b->w = (double *)xcalloc((size_t)M * b->K, sizeof(double));
     for (int i = 0; i < M; i++)
         for (int c = 0; c < n; c++) b->y[i + (int64_t)c * M] = y0[c];
     if (p_per_system) {
-        b->p = xcalloc((size_t)M * sys->np, sizeof(double));
+        b->p = (double *)xcalloc((size_t)M * sys->np, sizeof(double));
         for (int i = 0; i < M; i++)
             for (int k = 0; k < sys->np; k++) b->p[i + k * M] = p_per_system[(int64_t)i * sys->np + k];
     }
     if (atol_vec) {
-        b->atol = xcalloc((size_t)M * n, sizeof(double));
+        b->atol = (double *)xcalloc((size_t)M * n, sizeof(double));
         for (int i = 0; i < M; i++)
             for (int c = 0; c < n; c++) b->atol[i + (int64_t)c * M] = atol_vec[c];
     }

@@ -1,6 +1,7 @@
 /* implicit_cpu.c - lock-step groups for the implicit solvers (see implicit_cpu.h). Gathering and
  * scattering, request serving; no arithmetic of the methods here. */
 #include "config.h"
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include "implicit_cpu.h"
@@ -88,7 +89,9 @@ void sd_imp_cpu_tile(const sd_tile_args *a, const sd_imp_method *m)
         for (int l = 0; l < G.g; l++) {
             const int64_t i = i0 + l;
             move_lane(a, &G, i, l, K, n, 1);
-            for (int k = 0; k < np; k++) G.P[k * L + l] = pf ? pf[i + k * a->sc[SD_IMP_R_P]] : sys->param_default[k];
+            /* no p field and no defaults (the loader should have refused): NaN -> FAIL_NONFINITE */
+            for (int k = 0; k < np; k++)
+                G.P[k * L + l] = pf ? pf[i + k * a->sc[SD_IMP_R_P]] : sys->param_default ? sys->param_default[k] : NAN;
             v[l] = (sd_imp_view){.w = G.W + l, .ws = ls, .y = G.Y + l, .ys = ls, .st = G.ST + l, .ss = ls,
                                  .p = np ? G.P + l : NULL, .ps = L, .atol = a->p[SD_IMP_R_ATOL] ? G.A + l : NULL,
                                  .as = ls};

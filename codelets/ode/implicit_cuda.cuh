@@ -60,7 +60,7 @@ template <class M> void sd_imp_cuda_launch(const sd_tile_args *a, void *stream, 
     sd_imp_cuda_sys s;
     s.id = sys->device_id;
     s.np = sys->np;
-    for (int k = 0; k < SD_ODE_MAX_PARAMS; k++) s.pdef[k] = k < sys->np && sys->param_default ? sys->param_default[k] : 0.0;
+    for (int k = 0; k < SD_ODE_MAX_PARAMS; k++) s.pdef[k] = k >= sys->np ? 0.0 : sys->param_default ? sys->param_default[k] : NAN;
     if (a->n[0] <= 0) return;
     const int threads = 64;
     const unsigned blocks = (unsigned)((a->n[0] + threads - 1) / threads);
