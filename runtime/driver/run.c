@@ -214,8 +214,9 @@ static void summary(run_state *s, int64_t steps_done, double wall, double run_wa
     cls->describe(s->dm, parts, sizeof parts);
     if (cls->rate) cls->rate(s->dm, steps_done, wall, rate, sizeof rate);
     else snprintf(rate, sizeof rate, "%.1f steps/s", steps_done / fmax(wall, 1e-9));
-    printf("stardag: %s: %lld steps in %.3f s (%.3f ms/step, %s), %lld tasks, %d CPU + %u CUDA workers, sched %s, %s\n",
-           g->name, (long long)steps_done, wall, steps_done ? 1e3 * wall / steps_done : 0.0, rate,
+    /* microseconds for runs under a second (a single ODE system takes a few hundred) */
+    printf("stardag: %s: %lld steps in %.*f s (%.3f ms/step, %s), %lld tasks, %d CPU + %u CUDA workers, sched %s, %s\n",
+           g->name, (long long)steps_done, wall < 1.0 ? 6 : 3, wall, steps_done ? 1e3 * wall / steps_done : 0.0, rate,
            (long long)sd_engine_tasks_submitted(s->e), ncpu, starpu_cuda_worker_get_count(), sched, parts);
     if (s->until_step) {
         char b[32];
