@@ -216,6 +216,15 @@ int main(void)
     ok(sd_ode_system_count() == (int)(sizeof builtins / sizeof builtins[0]), "%d built-ins registered",
        sd_ode_system_count());
     check_linear(dir);
+    /* a program's system under a built-in's CUDA id would compute the built-in's f on GPUs */
+    static sd_ode_system impostor;
+    impostor = *sd_ode_system_find("vdp");
+    snprintf(impostor.name, sizeof impostor.name, "not_vdp");
+    ok(sd_ode_system_register(&impostor) < 0 && !sd_ode_system_find("not_vdp"),
+       "a program's system with device BUILTIN is refused");
+    impostor.device = SD_ODE_DEVICE_NONE;
+    ok(sd_ode_system_register(&impostor) == 0 && sd_ode_system_find("not_vdp") == &impostor,
+       "... and registered with device NONE (CPUs)");
     char cmd[600];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
     if (system(cmd) != 0) diag("could not remove %s", dir);

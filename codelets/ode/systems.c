@@ -2,6 +2,7 @@
  * (the single-system math of systems.h looped over the lanes), names, parameter defaults and CUDA
  * ids. `linear` is not here: it is made per file (runtime/ode/ode_linear.h). */
 #include "ode/systems.h"
+#include "ode_registry.h"
 
 SD_ODE_LANE_FN(vdp_f, sd_ode_vdp_f)
 SD_ODE_LANE_FN(vdp_jac, sd_ode_vdp_jac)
@@ -50,5 +51,5 @@ void sd_register_ode_systems(void)
     if (done) return;
     done = 1;
     /* a name clash is a programming error of a program that registered first: the registry says so */
-    for (size_t i = 0; i < sizeof builtins / sizeof builtins[0]; i++) (void)sd_ode_system_register(&builtins[i]);
+    for (size_t i = 0; i < sizeof builtins / sizeof builtins[0]; i++) (void)sd_ode_system_register_builtin(&builtins[i]);
 }

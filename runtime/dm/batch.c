@@ -69,11 +69,13 @@ static void batch_tmpl(const sd_dm *dm, const sd_gop *op, sd_tile_args *a)
     a->system = dm->g->domain.batch.system;
 }
 
-/* A CUDA thread evaluates built-in systems only (codelets/ode/systems.h); a CPU runs the rest. */
+/* A CUDA thread evaluates built-in systems only (codelets/ode/systems.h) and locates no events;
+ * a CPU runs the rest. */
 static int batch_cuda_ok(const sd_dm *dm, const sd_gop *op)
 {
     (void)op;
-    return dm->g->domain.batch.system->device != SD_ODE_DEVICE_NONE;
+    const sd_ode_system *s = dm->g->domain.batch.system;
+    return s->device != SD_ODE_DEVICE_NONE && s->nevents == 0;
 }
 
 static const sd_grid_hooks hooks = {.tiling = batch_tiling, .tmpl = batch_tmpl, .cuda_ok = batch_cuda_ok};

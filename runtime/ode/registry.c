@@ -3,13 +3,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "stardag/ode.h"
+#include "ode_registry.h"
 
 static const sd_ode_system **table;
 static int count, cap;
 
 /* 0 when s may be registered; else -1 with the reason in msg. */
-static int check_system(const sd_ode_system *s, char *msg, size_t len)
+static int check_system(const sd_ode_system *s, int builtin, char *msg, size_t len)
 {
     if (!s || !s->name[0] || !s->f) {
         snprintf(msg, len, "an ODE system needs a name and a right-hand side f");
@@ -26,8 +26,11 @@ static int check_system(const sd_ode_system *s, char *msg, size_t len)
                  SD_ODE_MAX_EVENTS);
         return -1;
     }
-    if (s->device != SD_ODE_DEVICE_NONE && s->device != SD_ODE_DEVICE_BUILTIN) {
-        snprintf(msg, len, "ODE system %s: unknown device kind %d", s->name, (int)s->device);
+    if (s->device != SD_ODE_DEVICE_NONE && (s->device != SD_ODE_DEVICE_BUILTIN || !builtin)) {
+        /* a CUDA thread evaluates a system by its built-in id: another system under that id
+           would compute the built-in's right-hand side on GPUs and its own on CPUs */
+        snprintf(msg, len, "ODE system %s: only the bundled built-ins run on CUDA (device %d); register "
+                           "your system with device SD_ODE_DEVICE_NONE (it runs on CPUs)", s->name, (int)s->device);
         return -1;
     }
     for (int k = 0; k < s->nevents; k++)
@@ -38,10 +41,10 @@ static int check_system(const sd_ode_system *s, char *msg, size_t len)
     return 0;
 }
 
-int sd_ode_system_register(const sd_ode_system *s)
+static int add(const sd_ode_system *s, int builtin)
 {
     char msg[256];
-    if (check_system(s, msg, sizeof msg) < 0) {
+    if (check_system(s, builtin, msg, sizeof msg) < 0) {
         fprintf(stderr, "stardag: %s\n", msg);
         return -1;
     }
@@ -68,3 +71,6 @@ const sd_ode_system *sd_ode_system_find(const char *name)
 
 int sd_ode_system_count(void) { return count; }
 const sd_ode_system *sd_ode_system_at(int i) { return i >= 0 && i < count ? table[i] : NULL; }
+
+int sd_ode_system_register(const sd_ode_system *s) { return add(s, 0); }
+int sd_ode_system_register_builtin(const sd_ode_system *s) { return add(s, 1); }

@@ -16,6 +16,8 @@ void sb_printf(sbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3
 
 /* An op's `params:` line: its required parameters set to 1, clamped to their range. */
 void sd_verify_required_params(sbuf *b, const sd_codelet *c);
+/* The same with extra params ("name: value, ..."; NULL: none) in the same map. */
+void sd_verify_params(sbuf *b, const sd_codelet *c, const char *extra);
 
 /* The parameter sets (graph `params:` bodies like "order: 4, gamma: 0.3") to verify grid codelet c
  * with besides its defaults (verify_variants.c): at most max of them into sets; returns how many. */

@@ -2,8 +2,9 @@
  * a batch of 1000 copies of an ODE system (vdp when registered, else the first registered one),
  * run for 2 intervals of dt 0.1 with the codelet under test as the step op (verify.c compares the
  * two runs' fields and scalars). Every codelet runs twice: on a non-stiff batch (parameters in
- * [0.5, 1.5): Van der Pol's mu) and on a stiff one (parameters in [300, 1000): an explicit solver
- * meets its stiffness test, an implicit one its Newton iteration and LU).
+ * [0.5, 1.5): Van der Pol's mu) and on a stiff one (parameters in [300, 1000), and nstiff 1 for a
+ * codelet that has it: an explicit solver runs its stiffness test every step, an implicit one its
+ * Newton iteration and LU).
  *
  * Every field role gets a field of its own (f_<role>) with the components the codelet's ncomp hook
  * asks for (else its declared components, else 1), bound even when the role is optional. Values:
@@ -95,7 +96,9 @@ char *sd_verify_batch_graph(const sd_codelet *c, int nranges, int stiff, char *e
         }
         if (k) sb_printf(&b, "}\n");
     }
-    sd_verify_required_params(&b, c);
+    /* the stiff case runs an explicit solver's stiffness test after every step (its default
+       period, 1000 accepted steps, is beyond 2 short intervals) */
+    sd_verify_params(&b, c, stiff && sd_codelet_param_index(c, "nstiff") >= 0 ? "nstiff: 1" : NULL);
     int nout = 0;
     for (int r = 0; r < c->nroles; r++) nout += c->roles[r].kind == SD_ROLE_FIELD && c->roles[r].mode != SD_READ;
     sb_printf(&b, "output:\n");

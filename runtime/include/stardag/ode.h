@@ -131,7 +131,8 @@ extern "C" {
 
 /* Register a system by name (the struct and its name arrays are referenced, not copied: static
  * storage). Graphs name it as `system: NAME`. 0, or -1 with a message on stderr when the name is
- * taken or the declaration is inconsistent. */
+ * taken or the declaration is inconsistent. Its device must be SD_ODE_DEVICE_NONE (it runs on
+ * CPUs): only the bundled built-ins have a CUDA evaluation. */
 int sd_ode_system_register(const sd_ode_system *s);
 const sd_ode_system *sd_ode_system_find(const char *name);
 int sd_ode_system_count(void);
