@@ -90,7 +90,8 @@ bench_ode_implicit_bench_SOURCES = bench/ode/implicit_bench.c
 # (bench/ode/run.sh builds the C peers itself: libsundials-dev is a bench-only package).
 EXTRA_DIST += bench/ode/run.sh bench/ode/work_precision.py bench/peers/ode/refs.py bench/peers/ode/refs.txt \
 	bench/peers/ode/ref_cvode.c bench/peers/ode/peer_common.h bench/peers/ode/vdp_arkode.c \
-	bench/peers/ode/vdp_cvode.c bench/peers/ode/vdp_scipy.py bench/peers/ode/work-precision-scipy.txt
+	bench/peers/ode/vdp_cvode.c bench/peers/ode/vdp_scipy.py bench/peers/ode/work-precision-scipy.txt \
+	bench/ode/work_precision_stardag.sh bench/peers/ode/work-precision-stardag.txt
 .PHONY: bench-ode
 bench-ode: stardag$(EXEEXT)
 	BUILDDIR='$(abs_top_builddir)' $(SHELL) $(top_srcdir)/bench/ode/run.sh
