@@ -30,11 +30,12 @@ static const sd_ode_system osc_system = {
     .device = SD_ODE_DEVICE_NONE, .doc = "x' = v, v' = -k x"};
 
 /* The status t.mark gives system i: a failure for every 7th from 3 (too many steps) and every
- * 13th from 5 (stiff), stopped by a terminal event every 11th from 0, else ok. */
+ * 13th from 5 (stiff), every 17th from 9 (unusable tolerances), stopped by a terminal event every 11th from 0, else ok. */
 static inline int mark_status(int64_t i)
 {
     if (i % 7 == 3) return SD_ODE_FAIL_MAXSTEPS;
     if (i % 13 == 5) return SD_ODE_FAIL_STIFF;
+    if (i % 17 == 9) return SD_ODE_FAIL_TOLERANCE;
     if (i % 11 == 0) return SD_ODE_STOPPED;
     return SD_ODE_OK;
 }

@@ -193,21 +193,22 @@ static void test_report(const char *tmp)
     int rc = run_logged(text_checked, out, &r, log);
     char *text = slurp(log);
     ok(rc == 0, "a run with failed systems still succeeds (exit %d)", rc);
-    int64_t failed = 0, stopped = 0, maxsteps = 0, stiff = 0, first[10], nfirst = 0;
+    int64_t failed = 0, stopped = 0, maxsteps = 0, stiff = 0, tol = 0, first[10], nfirst = 0;
     for (int64_t i = 0; i < M; i++) {
         const int s = mark_status(i);
         failed += s >= SD_ODE_FAIL_FIRST;
         stopped += s == SD_ODE_STOPPED;
         maxsteps += s == SD_ODE_FAIL_MAXSTEPS;
         stiff += s == SD_ODE_FAIL_STIFF;
+        tol += s == SD_ODE_FAIL_TOLERANCE;
         if (s >= SD_ODE_FAIL_FIRST && nfirst < 10) first[nfirst++] = i;
     }
     snprintf(want, sizeof want, "  systems: %lld,%03lld failed, %lld stopped by a terminal event of 10,000 (field stats)\n",
              (long long)failed / 1000, (long long)failed % 1000, (long long)stopped);
     if (!ok(strstr(text, want) != NULL, "the summary counts failed and stopped systems")) diag("want %sgot:\n%s", want, text);
     /* counts grouped by thousands (both below 10^6 here) */
-    snprintf(want, sizeof want, "    too many steps: %lld,%03lld\n    stiff: %lld\n    first failed systems:",
-             (long long)maxsteps / 1000, (long long)maxsteps % 1000, (long long)stiff);
+    snprintf(want, sizeof want, "    too many steps: %lld,%03lld\n    stiff: %lld\n    unusable tolerances: %lld\n    first failed systems:",
+             (long long)maxsteps / 1000, (long long)maxsteps % 1000, (long long)stiff, (long long)tol);
     for (int k = 0; k < nfirst; k++) snprintf(want + strlen(want), sizeof want - strlen(want), " %lld", (long long)first[k]);
     ok(strstr(text, want) != NULL, "by status, with the first ten failed systems");
     ok(strstr(text, "10,000 systems (system t_osc) in 7 ranges of up to 1,429 systems") != NULL &&

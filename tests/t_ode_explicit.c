@@ -499,6 +499,74 @@ static void test_decls(void)
     ok(c->validate(&info, msg, sizeof msg) == 0, "rtol = 1e-6 accepted");
 }
 
+/* ---- tolerances, sd_ode_pow, HINIT's NaN (issue 11 review) -------------------------------------- */
+static void test_tolerances(void)
+{
+    const erk_tableau *T5 = DOPRI5.T;
+    int acc = 1, differs = 0, same = 1;
+    for (int q = 1; q < 2000; q++) { /* err in (0, 2): the step-size control's range */
+        const double err = q * 1e-3, pw = sd_ode_pow(err, T5->expo1);
+        acc &= fabs(pw - pow(err, T5->expo1)) <= 4e-15 * pow(err, T5->expo1);
+        differs += pw != pow(err, T5->expo1);
+        erk_control c = {0.1, INFINITY, 1e-4, 0};
+        const double fac = erk_max(1.0 / T5->fac2, erk_min(1.0 / T5->fac1, pw / sd_ode_pow(1e-4, T5->beta) / T5->safe));
+        same &= erk_next_h_accept(T5, &c, err) == 0.1 / fac;
+        same &= erk_next_h_reject(T5, &c, err) == 0.1 / erk_min(1.0 / T5->fac1, pw / T5->safe);
+    }
+    ok(acc, "sd_ode_pow within 4 ulp of libm pow on the control's range (%d of 1999 differ in the last bits)", differs);
+    ok(same, "step-size control uses sd_ode_pow (bitwise the same on CPU and CUDA), not libm pow");
+    ok(sd_codelet_find("ode.dopri5")->cuda_tol == 0 && sd_codelet_find("ode.dop853")->cuda_tol == 0,
+       "cuda_tol 0: CUDA results bitwise the CPU's");
+    ok(isnan(erk_hinit_probe(NAN, 1.0, 1.0)) && isnan(erk_hinit_step(T5, 1e-3, NAN, 1.0, 1.0)),
+       "HINIT never hides a NaN behind max_step");
+
+    /* atol 0 with a zero state component: a zero error scale, FAIL_TOLERANCE (was 0/0 -> FAIL_STEP) */
+    const double y0[] = {1.0, 0.0}, zero[] = {0.0, 0.0};
+    opts o = DEFAULT_OPTS;
+    o.atol = 0.0;
+    batch b = batch_new(&OSC, &DOPRI5, 1, y0, NULL);
+    integrate(&DOPRI5, &b, &o, 1.0, 1);
+    ok(b.stats[SD_ODE_STATUS] == SD_ODE_FAIL_TOLERANCE && b.y[0] == 1.0,
+       "atol 0, y = (1, 0), automatic first step: FAIL_TOLERANCE (status %g), y kept", b.stats[SD_ODE_STATUS]);
+    batch_free(&b);
+    o.first_step = 1e-3;
+    b = batch_new(&OSC, &DOPRI5, 1, zero, NULL);
+    integrate(&DOPRI5, &b, &o, 1.0, 1);
+    ok(b.stats[SD_ODE_STATUS] == SD_ODE_FAIL_TOLERANCE, "atol 0, y = 0, first_step given: FAIL_TOLERANCE in the step (status %g)",
+       b.stats[SD_ODE_STATUS]);
+    batch_free(&b);
+
+    /* atol field: negative, NaN, inf, or 0 where y is 0 fail their own system only */
+    const double yl[] = {1.0, 1.0, 0.0};
+    const double bad[4] = {-1e-6, NAN, INFINITY, 0.0};
+    batch ref = batch_new(&LORENZ, &DOP853, 6, yl, NULL), c = batch_new(&LORENZ, &DOP853, 6, yl, NULL);
+    c.atol = xcalloc(18);
+    for (int q = 0; q < 18; q++) c.atol[q] = DEFAULT_OPTS.atol;
+    for (int i = 0; i < 4; i++) c.atol[i + 2 * 6] = bad[i]; /* component 2 (y = 0) of systems 0..3 */
+    integrate(&DOP853, &ref, &DEFAULT_OPTS, 1.0, 2);
+    integrate(&DOP853, &c, &DEFAULT_OPTS, 1.0, 2);
+    int st_ok = 1;
+    for (int i = 0; i < 4; i++) st_ok &= AT(c.stats, i, SD_ODE_STATUS, 6) == SD_ODE_FAIL_TOLERANCE;
+    for (int i = 4; i < 6; i++)
+        for (int q = 0; q < 3; q++) st_ok &= AT(c.stats, i, SD_ODE_STATUS, 6) == SD_ODE_OK && AT(c.y, i, q, 6) == AT(ref.y, i, q, 6);
+    ok(st_ok, "atol field -1e-6, NaN, inf, 0 (y = 0): FAIL_TOLERANCE (%g %g %g %g); the others bitwise as without them",
+       AT(c.stats, 0, SD_ODE_STATUS, 6), AT(c.stats, 1, SD_ODE_STATUS, 6), AT(c.stats, 2, SD_ODE_STATUS, 6),
+       AT(c.stats, 3, SD_ODE_STATUS, 6));
+    batch_free(&ref), batch_free(&c);
+
+    /* at load: negative or non-finite tolerances, both 0 */
+    sd_check_info info = {.system = &VDP};
+    double prm[ERK_NPARAMS] = {1e-6, -1e-6, 0, 0, 100000, 1000};
+    char msg[256] = "";
+    info.param = prm;
+    const sd_codelet *cl = sd_codelet_find("ode.dopri5");
+    ok(cl->validate(&info, msg, sizeof msg) != 0 && strstr(msg, "atol = -1e-06"), "atol = -1e-6 refused: %s", msg);
+    prm[ERK_P_ATOL] = NAN;
+    ok(cl->validate(&info, msg, sizeof msg) != 0 && strstr(msg, "atol = nan"), "atol = NaN refused: %s", msg);
+    prm[ERK_P_ATOL] = prm[ERK_P_RTOL] = 0.0;
+    ok(cl->validate(&info, msg, sizeof msg) != 0 && strstr(msg, "rtol = 0 and atol = 0"), "rtol = atol = 0 refused: %s", msg);
+}
+
 int main(void)
 {
     sd_register_builtin_codelets();
@@ -522,5 +590,6 @@ int main(void)
     test_events(&DOPRI5);
     test_events(&DOP853);
     test_status();
+    test_tolerances();
     return tap_done();
 }

@@ -207,7 +207,7 @@ SD_HD void bdf_accept(const sd_imp_view *v, const sd_imp_opts *o, double safety,
     double best = -1.0;
     int delta = 0;
     for (int k = 0; k < 3; k++) {
-        const double f = sd_imp_pow(norms[k], -1.0 / (order + k)); /* 0 -> inf, inf -> 0 */
+        const double f = sd_ode_pow(norms[k], -1.0 / (order + k)); /* 0 -> inf, inf -> 0 */
         if (f > best) { best = f; delta = k - 1; }
     }
     order += delta;
@@ -364,7 +364,7 @@ SD_HD int bdf_resume(const sd_imp_view *v, const sd_imp_opts *o)
             const double k = SD_IMP_W(v, BW_K), old = SD_IMP_W(v, BW_DYOLD);
             const double rate = old >= 0.0 ? dy_norm / old : -1.0;
             if (!finite ||
-                (rate >= 0.0 && (rate >= 1.0 || sd_imp_pow(rate, BDF_NEWTON_MAXITER - k) / (1.0 - rate) * dy_norm > newton_tol))) {
+                (rate >= 0.0 && (rate >= 1.0 || sd_ode_pow(rate, BDF_NEWTON_MAXITER - k) / (1.0 - rate) * dy_norm > newton_tol))) {
                 const int r = bdf_not_converged(v, o);
                 if (r >= 0) return r;
                 break;
@@ -382,7 +382,7 @@ SD_HD int bdf_resume(const sd_imp_view *v, const sd_imp_opts *o)
                 const double error_norm = bdf_norm(v, n, bdf_error_const(order), dd);
                 if (error_norm > 1.0 || !sd_imp_finite(error_norm)) {
                     st[SD_ODE_NREJECT * ss] += 1.0;
-                    double f = sd_imp_finite(error_norm) ? safety * sd_imp_pow(error_norm, -1.0 / (order + 1)) : BDF_MIN_FACTOR;
+                    double f = sd_imp_finite(error_norm) ? safety * sd_ode_pow(error_norm, -1.0 / (order + 1)) : BDF_MIN_FACTOR;
                     bdf_rescale(v, n, f > BDF_MIN_FACTOR ? f : BDF_MIN_FACTOR);
                     SD_IMP_W(v, BW_PHASE) = BP_TRY; /* the LU is kept (SciPy) */
                     break;

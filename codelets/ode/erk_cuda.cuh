@@ -4,9 +4,10 @@
  * its one system with the same SD_HD math (erk_math.h) in the same order: the stage sums, error
  * norm, control and dense output; it reads and writes the fields directly (component stride sc,
  * coalesced across threads) and keeps its stages in local arrays of NM components (NM a tier
- * >= n, ERK_CUDA_MAX_N at most). Only pow() (step-size control, first step) may round
- * differently from glibc: hence the codelets' cuda_tol. Systems with events run on CPUs only
- * (the built-ins have none). */
+ * >= n, ERK_CUDA_MAX_N at most). Every per-component formula is an erk_math.h function the CPU
+ * lanes call too, and the powers go through sd_ode_pow (+ - * / only; sqrt and division are
+ * correctly rounded on both): a system's result is bitwise the CPU's (cuda_tol 0). Systems with
+ * events run on CPUs only (the built-ins have none). */
 #ifndef SD_ODE_ERK_CUDA_CUH
 #define SD_ODE_ERK_CUDA_CUH
 #include <float.h>
@@ -70,6 +71,8 @@ __global__ void erk_cuda_kernel(const sd_tile_args a, const erk_cuda_sys S, cons
         }
         for (int c = 0; c < n; c++) finite &= isfinite(y[c]);
         if (!finite) status = SD_ODE_FAIL_NONFINITE;
+        for (int c = 0; c < n && status == SD_ODE_OK; c++)
+            if (erk_atol_bad(atl[c])) status = SD_ODE_FAIL_TOLERANCE; /* as erk_lanes.c's gather */
         if (fresh && status == SD_ODE_OK) {
             erk_cuda_f(S, t, y, p, k[0]);
             nfev += 1.0;
@@ -77,22 +80,21 @@ __global__ void erk_cuda_kernel(const sd_tile_args a, const erk_cuda_sys S, cons
             if (!finite) status = SD_ODE_FAIL_NONFINITE;
             if (h == 0.0) h = o.first_step;
             if (status == SD_ODE_OK && h == 0.0) { /* HINIT: as erk_lanes.c's start_fresh */
-                double dnf = 0.0, dny = 0.0;
-                for (int c = 0; c < n; c++) {
-                    const double sk = erk_scale(atl[c], o.rtol, y[c], y[c]), fs = k[0][c] / sk, ysk = y[c] / sk;
-                    dnf = dnf + fs * fs;
-                    dny = dny + ysk * ysk;
+                double dnf = 0.0, dny = 0.0, d2 = 0.0, h0 = 0.0;
+                if (erk_tol_scan(atl, y, y, 1, n, o.rtol)) status = SD_ODE_FAIL_TOLERANCE;
+                if (status == SD_ODE_OK) {
+                    for (int c = 0; c < n; c++) erk_hinit_add(atl[c], o.rtol, y[c], k[0][c], &dnf, &dny);
+                    h0 = erk_hinit_probe(dnf, dny, o.hmax);
+                    if (!(h0 > 0.0)) status = SD_ODE_FAIL_NONFINITE;
                 }
-                const double h0 = erk_hinit_probe(dnf, dny, o.hmax);
-                for (int c = 0; c < n; c++) yt[c] = y[c] + h0 * k[0][c];
-                erk_cuda_f(S, t + h0, yt, p, k[1]);
-                nfev += 1.0;
-                double d2 = 0.0;
-                for (int c = 0; c < n; c++) {
-                    const double sk = erk_scale(atl[c], o.rtol, y[c], y[c]), ds = (k[1][c] - k[0][c]) / sk;
-                    d2 = d2 + ds * ds;
+                if (status == SD_ODE_OK) {
+                    for (int c = 0; c < n; c++) yt[c] = erk_hinit_arg(y[c], h0, k[0][c]);
+                    erk_cuda_f(S, t + h0, yt, p, k[1]);
+                    nfev += 1.0;
+                    for (int c = 0; c < n; c++) erk_hinit_add2(atl[c], o.rtol, y[c], k[0][c], k[1][c], &d2);
+                    h = erk_hinit_step(T, h0, d2, dnf, o.hmax);
+                    if (h != h) status = SD_ODE_FAIL_NONFINITE;
                 }
-                h = erk_hinit_step(T, h0, d2, dnf, o.hmax);
             } else {
                 h = fmin(h, o.hmax);
             }
@@ -113,7 +115,12 @@ __global__ void erk_cuda_kernel(const sd_tile_args a, const erk_cuda_sys S, cons
             const double err = erk_err_norm(T, h, n, s5, s3);
             int ok = isfinite(err);
             for (int c = 0; c < n; c++) ok &= isfinite(y1[c]);
-            if (!ok) { status = SD_ODE_FAIL_NONFINITE; break; }
+            if (!ok) { /* as erk_lanes.c: a zero error scale, or non-finite values */
+                int fin = 1;
+                for (int c = 0; c < n; c++) fin &= isfinite(y1[c]);
+                status = fin && erk_tol_scan(atl, y, y1, 1, n, o.rtol) ? SD_ODE_FAIL_TOLERANCE : SD_ODE_FAIL_NONFINITE;
+                break;
+            }
             erk_control ctl = {h, o.hmax, facold, reject != 0.0};
             if (err > 1.0) {
                 h = erk_next_h_reject(T, &ctl, err);
@@ -127,11 +134,7 @@ __global__ void erk_cuda_kernel(const sd_tile_args a, const erk_cuda_sys S, cons
             nacc += 1.0;
             if (o.nstiff > 0.0 && (fmod(nacc, o.nstiff) == 0.0 || iasti > 0.0)) {
                 double stnum = 0.0, stden = 0.0;
-                for (int c = 0; c < n; c++) {
-                    const double df = k[S1][c] - k[S1 - 1][c], dy = y1[c] - yt[c];
-                    stnum = stnum + df * df;
-                    stden = stden + dy * dy;
-                }
+                for (int c = 0; c < n; c++) erk_stiff_add(k[S1][c], k[S1 - 1][c], y1[c], yt[c], &stnum, &stden);
                 if (erk_stiff_update(T, h, stnum, stden, &iasti, &nonsti)) { status = SD_ODE_FAIL_STIFF; break; }
             }
             dense = t + h >= tout;
@@ -162,7 +165,7 @@ __global__ void erk_cuda_kernel(const sd_tile_args a, const erk_cuda_sys S, cons
         if (tout == t || dense == 0.0) {
             for (int c = 0; c < n; c++) yf[c * ys] = y[c];
         } else {
-            const double theta = (tout - xold) / hold;
+            const double theta = erk_dense_theta(tout, xold, hold);
             for (int c = 0; c < n; c++) yf[c * ys] = erk_dense_eval(&cont[0][c], NM, nc, theta);
         }
         st[SD_ODE_T * ss] = tout;

@@ -194,7 +194,20 @@ static void gather(const group_ctx *g, lane_state *s, lane_bufs *B, int l, int64
     if (!all_finite(B->y, n, l) || !all_finite(B->p, g->np, l)) {
         s->status[l] = SD_ODE_FAIL_NONFINITE;
         s->running[l] = 0;
+        return;
     }
+    for (int c = 0; c < n; c++)
+        if (erk_atol_bad(B->atol[c * L + l])) { /* a negative or non-finite atol field value */
+            s->status[l] = SD_ODE_FAIL_TOLERANCE;
+            s->running[l] = 0;
+            return;
+        }
+}
+
+static void fail(lane_state *s, int l, int status)
+{
+    s->status[l] = status;
+    s->running[l] = 0;
 }
 
 /* Fresh lanes: f at the start (the first stage), g there, and the first step when none is given. */
@@ -226,42 +239,44 @@ static void start_fresh(const group_ctx *g, lane_state *s, lane_bufs *B, int nl,
             s->h[l] = fmin(s->h[l], g->o.hmax);
             continue;
         }
-        double dnf = 0.0, dny = 0.0;
-        for (int c = 0; c < n; c++) {
-            const double sk = erk_scale(B->atol[c * L + l], g->o.rtol, B->y[c * L + l], B->y[c * L + l]);
-            const double fs = f0[c * L + l] / sk, ys = B->y[c * L + l] / sk;
-            dnf = dnf + fs * fs;
-            dny = dny + ys * ys;
+        if (erk_tol_scan(B->atol + l, B->y + l, B->y + l, L, n, g->o.rtol)) { /* a zero error scale */
+            fail(s, l, SD_ODE_FAIL_TOLERANCE);
+            continue;
         }
+        double dnf = 0.0, dny = 0.0;
+        for (int c = 0; c < n; c++) erk_hinit_add(B->atol[c * L + l], g->o.rtol, B->y[c * L + l], f0[c * L + l], &dnf, &dny);
         h0[l] = erk_hinit_probe(dnf, dny, g->o.hmax);
+        if (!(h0[l] > 0.0)) { /* NaN or 0: the scaled sums overflowed */
+            fail(s, l, SD_ODE_FAIL_NONFINITE);
+            continue;
+        }
         B->tt[l] = s->t[l] + h0[l];
         s->h[l] = -1.0; /* marks a lane waiting for its probe */
         probe = 1;
     }
     if (!probe) return;
     for (int c = 0; c < n; c++)
-        for (int l = 0; l < nl; l++) y1[c * L + l] = B->y[c * L + l] + h0[l] * f0[c * L + l];
+        for (int l = 0; l < nl; l++) y1[c * L + l] = erk_hinit_arg(B->y[c * L + l], h0[l], f0[c * L + l]);
     for (int l = 0; l < nl; l++)
         if (s->h[l] != -1.0) B->tt[l] = s->t[l];
     lanes_call(g->S, g->S->f, nl, B->tt, y1, B->p, f1);
     for (int l = 0; l < nl; l++) {
         if (s->h[l] != -1.0) continue;
         s->nfev[l] += 1;
-        double dnf = 0.0, d2 = 0.0;
+        double dnf = 0.0, dny = 0.0, d2 = 0.0;
         for (int c = 0; c < n; c++) {
-            const double sk = erk_scale(B->atol[c * L + l], g->o.rtol, B->y[c * L + l], B->y[c * L + l]);
-            const double fs = f0[c * L + l] / sk, ds = (f1[c * L + l] - f0[c * L + l]) / sk;
-            dnf = dnf + fs * fs;
-            d2 = d2 + ds * ds;
+            erk_hinit_add(B->atol[c * L + l], g->o.rtol, B->y[c * L + l], f0[c * L + l], &dnf, &dny);
+            erk_hinit_add2(B->atol[c * L + l], g->o.rtol, B->y[c * L + l], f0[c * L + l], f1[c * L + l], &d2);
         }
         s->h[l] = erk_hinit_step(g->T, h0[l], d2, dnf, g->o.hmax);
+        if (s->h[l] != s->h[l]) fail(s, l, SD_ODE_FAIL_NONFINITE); /* a non-finite probe */
     }
 }
 
 /* The dense output of lane l at time t into lane 0 of ye. */
 static void dense_at(const group_ctx *g, const lane_state *s, const lane_bufs *B, int l, double t, double *ye)
 {
-    const double theta = (t - s->xold[l]) / s->hold[l];
+    const double theta = erk_dense_theta(t, s->xold[l], s->hold[l]);
     for (int c = 0; c < g->n; c++)
         ye[c * L] = erk_dense_eval(B->cont + (size_t)c * L + l, (int64_t)g->n * L, g->nc, theta);
 }
@@ -343,12 +358,6 @@ static int terminal_pending(const group_ctx *g, const lane_bufs *B, int l)
     return 0;
 }
 
-static void fail(lane_state *s, int l, int status)
-{
-    s->status[l] = status;
-    s->running[l] = 0;
-}
-
 /* One step attempt of every stepping lane. */
 static void step(const group_ctx *g, lane_state *s, lane_bufs *B, int nl)
 {
@@ -381,8 +390,9 @@ static void step(const group_ctx *g, lane_state *s, lane_bufs *B, int nl)
         s->nsteps[l] += 1;
         s->nfev[l] += S1;
         const double err = erk_err_norm(T, h[l], n, s5[l], s3[l]);
-        if (!isfinite(err) || !all_finite(B->y1, n, l)) {
-            fail(s, l, SD_ODE_FAIL_NONFINITE);
+        if (!isfinite(err) || !all_finite(B->y1, n, l)) { /* a zero error scale, or non-finite values */
+            const int tol = all_finite(B->y1, n, l) && erk_tol_scan(B->atol + l, B->y + l, B->y1 + l, L, n, g->o.rtol);
+            fail(s, l, tol ? SD_ODE_FAIL_TOLERANCE : SD_ODE_FAIL_NONFINITE);
             continue;
         }
         erk_control ctl = {.h = h[l], .hmax = g->o.hmax, .facold = s->facold[l], .reject = s->reject[l] != 0.0};
@@ -399,12 +409,9 @@ static void step(const group_ctx *g, lane_state *s, lane_bufs *B, int nl)
         accepted[l] = 1;
         if (g->o.nstiff > 0 && (fmod(s->nacc[l], g->o.nstiff) == 0.0 || s->iasti[l] > 0.0)) {
             double stnum = 0.0, stden = 0.0;
-            for (int c = 0; c < n; c++) {
-                const double df = B->k[S1 * ks + c * L + l] - B->k[(S1 - 1) * ks + c * L + l];
-                const double dy = B->y1[c * L + l] - B->yt[c * L + l];
-                stnum = stnum + df * df;
-                stden = stden + dy * dy;
-            }
+            for (int c = 0; c < n; c++)
+                erk_stiff_add(B->k[S1 * ks + c * L + l], B->k[(S1 - 1) * ks + c * L + l], B->y1[c * L + l],
+                              B->yt[c * L + l], &stnum, &stden);
             if (erk_stiff_update(T, h[l], stnum, stden, &s->iasti[l], &s->nonsti[l])) {
                 fail(s, l, SD_ODE_FAIL_STIFF);
                 accepted[l] = 0;

@@ -18,6 +18,7 @@
 #include <math.h>
 #include <stdint.h>
 #include "stardag/kernel.h"
+#include "ode_pow.h" /* sd_ode_pow: every power here, bitwise the same on CPU and CUDA */
 
 #define ERK_MAXS 16 /* stages, with the dense-output extras */
 #define ERK_MAXC 8  /* dense-output coefficients per component */
@@ -205,8 +206,8 @@ typedef struct erk_control {
 /* After an accepted step of error err: the next step size; updates facold and reject. */
 SD_HD double erk_next_h_accept(const erk_tableau *T, erk_control *c, double err)
 {
-    const double fac11 = pow(err, T->expo1);
-    double fac = T->beta != 0.0 ? fac11 / pow(c->facold, T->beta) : fac11;
+    const double fac11 = sd_ode_pow(err, T->expo1);
+    double fac = T->beta != 0.0 ? fac11 / sd_ode_pow(c->facold, T->beta) : fac11;
     fac = erk_max(1.0 / T->fac2, erk_min(1.0 / T->fac1, fac / T->safe));
     double hnew = c->h / fac;
     c->facold = erk_max(err, 1.0e-4);
@@ -219,26 +220,59 @@ SD_HD double erk_next_h_accept(const erk_tableau *T, erk_control *c, double err)
 /* After a rejected step of error err (> 1): the step to retry with. */
 SD_HD double erk_next_h_reject(const erk_tableau *T, erk_control *c, double err)
 {
-    const double fac11 = pow(err, T->expo1);
+    const double fac11 = sd_ode_pow(err, T->expo1);
     c->reject = 1;
     return c->h / erk_min(1.0 / T->fac1, fac11 / T->safe);
 }
 
 /* ---- first step (Hairer's HINIT) ---------------------------------------------------------------
- * From sums over components of (f0/sk)^2 (dnf) and (y0/sk)^2 (dny), sk = atol + rtol |y0|: the
- * trial step h0 for the explicit Euler probe y0 + h0 f0 ... */
+ * Per component (CPU lanes and CUDA threads alike): the sums of (f0/sk)^2 (dnf) and (y0/sk)^2
+ * (dny), sk = atol + rtol |y0| ... */
+SD_HD void erk_hinit_add(double atol, double rtol, double y0, double f0, double *dnf, double *dny)
+{
+    const double sk = erk_scale(atol, rtol, y0, y0), fs = f0 / sk, ys = y0 / sk;
+    *dnf = *dnf + fs * fs;
+    *dny = *dny + ys * ys;
+}
+/* ... from them the trial step h0 (NaN stays NaN: never hidden by the max_step clamp) ... */
 SD_HD double erk_hinit_probe(double dnf, double dny, double hmax)
 {
     const double h = (dnf <= 1.0e-10 || dny <= 1.0e-10) ? 1.0e-6 : sqrt(dny / dnf) * 0.01;
-    return fmin(h, hmax);
+    return h > hmax ? hmax : h;
 }
-/* ... and from the probe's sum of ((f1 - f0)/sk)^2 (d2) the first step. */
+/* ... the explicit Euler probe's argument y0 + h0 f0 ... */
+SD_HD double erk_hinit_arg(double y0, double h0, double f0) { return y0 + h0 * f0; }
+/* ... the sum of ((f1 - f0)/sk)^2 over the probe's f1 (d2) ... */
+SD_HD void erk_hinit_add2(double atol, double rtol, double y0, double f0, double f1, double *d2)
+{
+    const double ds = (f1 - f0) / erk_scale(atol, rtol, y0, y0);
+    *d2 = *d2 + ds * ds;
+}
+/* ... and the first step (NaN when a sum is NaN: the caller fails the system). */
 SD_HD double erk_hinit_step(const erk_tableau *T, double h0, double d2, double dnf, double hmax)
 {
+    if (d2 != d2 || dnf != dnf || h0 != h0) return d2 + dnf + h0;
     const double der2 = sqrt(d2) / h0;
-    const double der12 = fmax(fabs(der2), sqrt(dnf));
-    const double h1 = der12 <= 1.0e-15 ? fmax(1.0e-6, h0 * 1.0e-3) : pow(0.01 / der12, 1.0 / T->order);
-    return fmin(fmin(100.0 * h0, h1), hmax);
+    const double der12 = erk_max(fabs(der2), sqrt(dnf));
+    const double h1 = der12 <= 1.0e-15 ? erk_max(1.0e-6, h0 * 1.0e-3) : sd_ode_pow(0.01 / der12, 1.0 / T->order);
+    return erk_min(erk_min(100.0 * h0, h1), hmax);
+}
+
+/* ---- tolerances ----------------------------------------------------------------------------------
+ * A component's tolerance is unusable when its atol is negative or not finite, or when its error
+ * scale atol + rtol max(|y0|, |y1|) is 0 (or NaN): the error norm would divide by it. 1: unusable
+ * (the system fails with SD_ODE_FAIL_TOLERANCE). */
+SD_HD int erk_atol_bad(double atol) { return !(atol >= 0.0) || atol - atol != 0.0; }
+SD_HD int erk_tol_bad(double atol, double rtol, double y0, double y1)
+{
+    return erk_atol_bad(atol) || !(erk_scale(atol, rtol, y0, y1) > 0.0);
+}
+/* Any unusable component of a system (component c at [c*st]); y0 == y1 for the start's scale. */
+SD_HD int erk_tol_scan(const double *atol, const double *y0, const double *y1, int64_t st, int n, double rtol)
+{
+    for (int c = 0; c < n; c++)
+        if (erk_tol_bad(atol[c * st], rtol, y0[c * st], y1[c * st])) return 1;
+    return 0;
 }
 
 /* ---- stiffness detection (Hairer's codes) -------------------------------------------------------
@@ -246,6 +280,12 @@ SD_HD double erk_hinit_step(const erk_tableau *T, double h0, double d2, double d
  * going on: lambda = |h| sqrt(stnum / stden) with stnum = ||f(t+h, y1) - K_{s-2}||^2 and stden =
  * ||y1 - (the argument of K_{s-2})||^2 (stage s-2 sits at c = 1 too). 15 such steps in a row above
  * stiff_limit (6 below it reset the run) make the problem stiff: returns 1. */
+SD_HD void erk_stiff_add(double f1, double fprev, double y1, double yprev, double *stnum, double *stden)
+{
+    const double df = f1 - fprev, dy = y1 - yprev;
+    *stnum = *stnum + df * df;
+    *stden = *stden + dy * dy;
+}
 SD_HD int erk_stiff_update(const erk_tableau *T, double h, double stnum, double stden, double *iasti,
                            double *nonsti)
 {
@@ -275,6 +315,9 @@ SD_HD void erk_dense_coef(const erk_tableau *T, double y0, double y1, double h, 
     r[3 * rs] = r1 - h * k[(T->s - 1) * ks] - r2;
     for (int q = 0; q < T->nd; q++) r[(4 + q) * rs] = h * erk_wsum(T->d[q], T->sx, k, ks);
 }
+
+/* theta of time t on the step [xold, xold + hold] */
+SD_HD double erk_dense_theta(double t, double xold, double hold) { return (t - xold) / hold; }
 
 SD_HD double erk_dense_eval(const double *r, int64_t rs, int nc, double theta)
 {

@@ -11,7 +11,7 @@
 
 /* .cuda only in a library built with CUDA, and used for built-in systems only (the engine runs the
  * op on CPUs for other systems). .cuda_tol 0: the CUDA threads run the same SD_HD state machines
- * with only + - * / and sqrt (no FMA; the step-size exponents through sd_imp_pow, itself + - * /),
+ * with only + - * / and sqrt (no FMA; the step-size exponents through sd_ode_pow, itself + - * /),
  * and the built-ins' single-system functions the lane functions loop over. */
 #ifdef SD_HAVE_CUDA
 #define CUDA(fn) .cuda = fn,

@@ -15,6 +15,7 @@
 #include <stdint.h>
 #include "stardag/kernel.h"
 #include "stardag/ode.h"
+#include "ode_pow.h" /* sd_ode_pow: the step-size exponents, bitwise on CPU and CUDA */
 
 /* One system: component c of each field at base[c*stride]. */
 typedef struct sd_imp_view {
@@ -49,32 +50,6 @@ enum { SD_IMP_R_Y = 0, SD_IMP_R_STATS, SD_IMP_R_WORK, SD_IMP_R_P, SD_IMP_R_ATOL,
 #define SD_IMP_W(v, k) ((v)->w[(int64_t)(k) * (v)->ws])
 
 SD_HD int sd_imp_finite(double x) { return x - x == 0; }
-
-/* x^y for x >= 0 with + - * / and the exact frexp/ldexp/floor only, so that CPU and CUDA step-size
- * control agree to the bit (libm's and CUDA's pow may round differently). Relative error ~1e-15:
- * plenty for step-size factors. log through atanh of the mantissa, exp by a Taylor series on
- * |r| <= ln2/2. */
-SD_HD double sd_imp_pow(double x, double y)
-{
-    if (x != x || y != y) return x + y;
-    if (x <= 0.0) return y < 0 ? 1.0 / 0.0 : (y == 0 ? 1.0 : 0.0);
-    if (x - x != 0) return y < 0 ? 0.0 : (y == 0 ? 1.0 : x);
-    const double ln2 = 0.69314718055994530942;
-    int e;
-    double m = frexp(x, &e); /* x = m 2^e, m in [0.5, 1) */
-    if (m < 0.70710678118654752440) { m *= 2.0; e -= 1; }
-    const double s = (m - 1.0) / (m + 1.0), s2 = s * s;
-    double term = s, sum = 0.0;
-    for (int k = 1; k <= 41; k += 2) { sum += term / k; term *= s2; }
-    const double z = y * (e * ln2 + 2.0 * sum); /* y log x */
-    if (z > 709.0) return 1.0 / 0.0;
-    if (z < -745.0) return 0.0;
-    const double kf = floor(z / ln2 + 0.5);
-    const double r = z - kf * ln2;
-    double ex = 1.0, t = 1.0;
-    for (int k = 1; k <= 18; k++) { t *= r / k; ex += t; }
-    return ldexp(ex, (int)kf);
-}
 
 SD_HD double sd_imp_atol(const sd_imp_view *v, const sd_imp_opts *o, int i)
 {
@@ -123,7 +98,7 @@ SD_HD double sd_imp_h1(const sd_imp_view *v, int n, int f0, int f1, int sc, doub
     d2 = sqrt(d2 / n) / h0;
     const double dm = d1 > d2 ? d1 : d2;
     const double h1 = (d1 <= 1e-15 && d2 <= 1e-15) ? (h0 * 1e-3 > 1e-6 ? h0 * 1e-3 : 1e-6)
-                                                   : sd_imp_pow(0.01 / dm, 1.0 / (order + 1));
+                                                   : sd_ode_pow(0.01 / dm, 1.0 / (order + 1));
     return 100.0 * h0 < h1 ? 100.0 * h0 : h1;
 }
 

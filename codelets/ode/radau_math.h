@@ -72,7 +72,7 @@ enum { RP_START = 0, RP_INIT_F0, RP_INIT_H, RP_BOUNDARY, RP_GOT_F0, RP_JAC, RP_G
 #define RADAU_MAX_NFAIL 10 /* Newton failures in a row before FAIL_NEWTON */
 
 /* The transformed tolerances (RADAU5's) for component i. */
-SD_HD double radau_rtol(const sd_imp_opts *o) { return 0.1 * sd_imp_pow(o->rtol, 2.0 / 3.0); }
+SD_HD double radau_rtol(const sd_imp_opts *o) { return 0.1 * sd_ode_pow(o->rtol, 2.0 / 3.0); }
 
 SD_HD void radau_scal(const sd_imp_view *v, const sd_imp_opts *o)
 {
@@ -398,7 +398,7 @@ SD_HD int radau_resume(const sd_imp_view *v, const sd_imp_opts *o)
                 return radau_fail(v, o, SD_ODE_FAIL_STEP);
             radau_start_values(v, n);
             SD_IMP_W(v, RW_NEWT) = 0.0;
-            SD_IMP_W(v, RW_FACCON) = sd_imp_pow(radau_max(SD_IMP_W(v, RW_FACCON), RADAU_UROUND), 0.8);
+            SD_IMP_W(v, RW_FACCON) = sd_ode_pow(radau_max(SD_IMP_W(v, RW_FACCON), RADAU_UROUND), 0.8);
             SD_IMP_W(v, RW_THETA) = RADAU_THET;
             SD_IMP_W(v, RW_PHASE) = RP_NEWT;
             break;
@@ -436,10 +436,10 @@ SD_HD int radau_resume(const sd_imp_view *v, const sd_imp_opts *o)
                 if (theta < 0.99) {
                     const double faccon = theta / (1.0 - theta);
                     SD_IMP_W(v, RW_FACCON) = faccon;
-                    const double dyth = faccon * dyno * sd_imp_pow(theta, RADAU_NIT - 1 - newt) / fnewt;
+                    const double dyth = faccon * dyno * sd_ode_pow(theta, RADAU_NIT - 1 - newt) / fnewt;
                     if (dyth >= 1.0) { /* too slow to converge in time: a smaller step */
                         const double qnewt = radau_max(1.0e-4, radau_min(20.0, dyth));
-                        const double hhfac = 0.8 * sd_imp_pow(qnewt, -1.0 / (4.0 + RADAU_NIT - 1 - newt));
+                        const double hhfac = 0.8 * sd_ode_pow(qnewt, -1.0 / (4.0 + RADAU_NIT - 1 - newt));
                         SD_IMP_W(v, RW_H) *= hhfac;
                         SD_IMP_W(v, RW_REJECT) = 1.0;
                         SD_IMP_W(v, RW_PHASE) = SD_IMP_W(v, RW_CALJAC) != 0.0 ? RP_LU : RP_JAC;

@@ -156,7 +156,8 @@ static int stats_field(const sd_graph *g)
 static const char *status_name(int s)
 {
     static const char *const names[] = {"ok", "stopped by an event", "step size underflow", "too many steps",
-                                        "non-finite values", "stiff", "singular iteration matrix", "Newton failures"};
+                                        "non-finite values", "stiff", "singular iteration matrix", "Newton failures",
+                                        "unusable tolerances"};
     return s >= 0 && s < (int)(sizeof names / sizeof names[0]) ? names[s] : "unknown status";
 }
 

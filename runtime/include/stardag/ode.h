@@ -119,7 +119,10 @@ typedef enum {
     SD_ODE_FAIL_NONFINITE = 4, /* a non-finite state, parameter or right-hand side value */
     SD_ODE_FAIL_STIFF = 5,     /* an explicit method found the problem stiff (Hairer's test) */
     SD_ODE_FAIL_SINGULAR = 6,  /* implicit: the iteration matrix could not be factored, repeatedly */
-    SD_ODE_FAIL_NEWTON = 7     /* implicit: the Newton iteration failed to converge, repeatedly */
+    SD_ODE_FAIL_NEWTON = 7,    /* implicit: the Newton iteration failed to converge, repeatedly */
+    SD_ODE_FAIL_TOLERANCE = 8  /* explicit: unusable tolerances: an atol field value < 0 or not finite,
+                                  or a component's error scale atol + rtol |y| is 0 (e.g. atol 0 and
+                                  y_i = 0), where the error norm would divide by zero */
 } sd_ode_status;
 
 /* Per event k of a system: how many crossings (cumulative), then the time and state of the last. */
