@@ -10,11 +10,11 @@
  * No allocation in the hot path: one workspace per thread, grown when a larger system comes. */
 #include <float.h>
 #include <math.h>
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include "erk_lanes.h"
 #include "ode_events.h"
+#include "ode_workspace.h"
 
 #define L SD_ODE_LANES
 
@@ -36,38 +36,12 @@ typedef struct lane_bufs {
     double tt[L], one_t[L];
 } lane_bufs;
 
-static _Thread_local double *ws_buf;
-static _Thread_local size_t ws_cap;
-/* The key only frees a thread's workspace when the thread exits (StarPU's workers at shutdown). */
-static pthread_key_t ws_key;
-static pthread_once_t ws_once = PTHREAD_ONCE_INIT;
-static int ws_key_ok;
-static void ws_key_make(void) { ws_key_ok = pthread_key_create(&ws_key, free) == 0; }
-
-/* The thread's workspace of at least `need` doubles, or NULL when memory is exhausted. */
-static double *workspace(size_t need)
-{
-    if (need <= ws_cap) return ws_buf;
-    if (pthread_once(&ws_once, ws_key_make) != 0 || !ws_key_ok) return NULL;
-    double *b = realloc(ws_buf, need * sizeof *b);
-    if (!b) return NULL;
-    if (pthread_setspecific(ws_key, b) != 0) {
-        free(b);
-        ws_buf = NULL;
-        ws_cap = 0;
-        return NULL;
-    }
-    ws_buf = b;
-    ws_cap = need;
-    return b;
-}
-
 static int carve(lane_bufs *B, const erk_tableau *T, int n, int np, int nev)
 {
     const size_t nl = (size_t)n * L, nc = (size_t)erk_ncont(T);
     const size_t np1 = np > 0 ? (size_t)np : 1, ne1 = nev > 0 ? (size_t)nev : 1;
     const size_t need = nl * (6 + (size_t)T->sx + nc) + np1 * L * 2 + ne1 * L * 4;
-    double *w = workspace(need);
+    double *w = sd_ode_workspace(need);
     if (!w) return -1;
     memset(w, 0, need * sizeof *w); /* padding lanes compute on zeros, never on stale data */
     B->y = w, w += nl;

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include "implicit_cpu.h"
+#include "ode_workspace.h"
 
 void sd_imp_options(const sd_tile_args *a, sd_imp_opts *o)
 {
@@ -19,19 +20,14 @@ void sd_imp_options(const sd_tile_args *a, sd_imp_opts *o)
     o->tend = a->time + a->dt;
 }
 
-/* The calling thread's workspace, grown to at least n doubles (kept for the thread's life). */
+/* The calling thread's workspace (ode_workspace.h); out of memory stops the program, as a task
+ * cannot fail its systems without the room to read them. */
 static double *workspace(size_t n)
 {
-    static __thread double *buf;
-    static __thread size_t cap;
-    if (n > cap) {
-        free(buf);
-        buf = malloc(n * sizeof *buf);
-        if (!buf) {
-            fprintf(stderr, "stardag: ode implicit solver: out of memory for a %zu-double workspace\n", n);
-            abort();
-        }
-        cap = n;
+    double *buf = sd_ode_workspace(n);
+    if (!buf) {
+        fprintf(stderr, "stardag: ode implicit solver: out of memory for a %zu-double workspace\n", n);
+        abort();
     }
     return buf;
 }
