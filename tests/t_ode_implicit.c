@@ -5,9 +5,10 @@
  * intervals, and the CUDA threads' code path (emulated on the host) equal to the lanes; lu_math.h
  * alone; a singular iteration matrix -> FAIL_SINGULAR, singular once -> a retry with h/2; Newton
  * never converging -> FAIL_NEWTON; FAIL_NONFINITE, FAIL_MAXSTEPS, max_step; a NaN f at Radau's second
- * error estimate rejects the step (FAIL_NONFINITE when it persists). */
+ * error estimate rejects the step (FAIL_NONFINITE when it persists); bdf's max_order must be an integer. */
 #include <math.h>
 #include "tap.h"
+#include "stardag/codelet.h"
 #include "t_ode_implicit_fixture.h"
 #include "ode/systems.h"
 
@@ -426,6 +427,22 @@ static void radau_nonfinite_error(void)
        "radau5: error norms: f = Inf at the probe -> %g, 0 -> floored to %g, NaN not floored", e_inf, e_small);
 }
 
+/* ode.bdf's validate hook: a fractional max_order is refused, not truncated. */
+static void bdf_max_order_validate(void)
+{
+    sd_register_builtin_codelets();
+    const sd_codelet *c = sd_codelet_find("ode.bdf");
+    if (!ok(c && c->validate, "ode.bdf is registered with a validate hook")) return;
+    double prm[6] = {1e-6, 1e-6, 0, 0, 100000, 2.5};
+    sd_check_info info = {.param = prm, .system = &vdp};
+    char msg[256] = "";
+    ok(c->validate(&info, msg, sizeof msg) != 0 && strstr(msg, "max_order = 2.5 is not an integer"),
+       "ode.bdf: max_order 2.5 refused (%s)", msg);
+    prm[5] = 3;
+    msg[0] = 0;
+    ok(c->validate(&info, msg, sizeof msg) == 0, "ode.bdf: max_order 3 accepted %s", msg);
+}
+
 /* max_step is honoured, and a system whose solver op binds no p uses the system's defaults. */
 static void options(char method)
 {
@@ -454,6 +471,7 @@ int main(void)
     if (!re || !rm || !rr) { printf("Bail out! ref_implicit.txt lacks a problem\n"); return 1; }
     lu_unit();
     radau_nonfinite_error();
+    bdf_max_order_validate();
     const double vy0[2] = {2.0, 0.0}, ry0[3] = {1.0, 0.0, 0.0};
     const double am_v[2] = {1.0, 1.0}, am_r[3] = {1e-6, 1e-10, 1e-6};
     for (int m = 0; m < 2; m++) {
