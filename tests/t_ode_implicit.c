@@ -234,6 +234,15 @@ static void failures(char method)
        "%s: f not finite past t = 0: FAIL_NEWTON after 10 Newton failures in a row (got status %g, %g failures)", mn,
        batch_stat(&b, 0, SD_ODE_STATUS), batch_stat(&b, 0, SD_ODE_NSTIFF));
     batch_free(&b);
+    /* the same without first_step: f is NaN at the initial-step estimate's probe (t = h0 > 0), whose
+       NaN step must not reach the iteration matrix (radau5: FAIL_SINGULAR) or the step test (bdf: FAIL_STEP) */
+    batch_init(&b, &nansys, method, 1, &one, NULL, NULL, 1e-6, 1e-6);
+    batch_run(&b, t, 1, 1);
+    ok(batch_stat(&b, 0, SD_ODE_STATUS) == SD_ODE_FAIL_NEWTON && batch_stat(&b, 0, SD_ODE_NLU) < 15 &&
+           batch_stat(&b, 0, SD_ODE_H) < 1e-4 && batch_y(&b, 0, 0) == 1.0,
+       "%s: f NaN at the initial-step probe: the probe's step, then FAIL_NEWTON (got status %g, %g LUs, h %g)", mn,
+       batch_stat(&b, 0, SD_ODE_STATUS), batch_stat(&b, 0, SD_ODE_NLU), batch_stat(&b, 0, SD_ODE_H));
+    batch_free(&b);
     /* a non-finite initial state: FAIL_NONFINITE at once, nothing evaluated */
     const double bad[2] = {NAN, 0.0};
     batch_init(&b, &vdp, method, 1, bad, NULL, NULL, 1e-6, 1e-6);

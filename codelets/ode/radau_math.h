@@ -361,8 +361,10 @@ SD_HD int radau_resume(const sd_imp_view *v, const sd_imp_opts *o)
         case RP_INIT_H: {
             if (SD_IMP_W(v, RW_H0) > 0.0) {
                 st[SD_ODE_NFEV * ss] += 1.0;
-                SD_IMP_W(v, RW_H) = sd_imp_h1(v, n, radau_vec(n, RV_F0), radau_vec(n, RV_EVF), radau_vec(n, RV_ECONT),
-                                              SD_IMP_W(v, RW_H0), 3);
+                const double h1 = sd_imp_h1(v, n, radau_vec(n, RV_F0), radau_vec(n, RV_EVF), radau_vec(n, RV_ECONT),
+                                            SD_IMP_W(v, RW_H0), 3);
+                /* f not finite at the probe: h1 is NaN; the probe's own step instead (not max_step) */
+                SD_IMP_W(v, RW_H) = h1 > 0.0 && sd_imp_finite(h1) ? h1 : SD_IMP_W(v, RW_H0);
             }
             if (o->max_step > 0.0) SD_IMP_W(v, RW_H) = radau_min(SD_IMP_W(v, RW_H), o->max_step);
             SD_IMP_W(v, RW_PHASE) = RP_JAC;
