@@ -1,9 +1,12 @@
 /* t_ode_expr.c - expression ODE systems (runtime/ode/ode_expr.h): f evaluated as written
  * (integer powers as multiplications), native code and the interpreter bitwise equal for f, the
  * Jacobian and events, the symbolic Jacobian against central differences, graph constants, the
- * compiled-code cache, how native/interpreter is chosen, and every error message; sd_expr_eval
+ * compiled-code cache (used only when the user's own and not group/other-writable; the compiler's
+ * --version in its hash), how native/interpreter is chosen, and every error message; sd_expr_eval
  * keeps its results and messages after the parser was shared. */
+#include "config.h"
 #include <dirent.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <string.h>
 #include <unistd.h>
@@ -269,6 +272,94 @@ static void check_cache_and_modes(const char *dir)
     unsetenv("STARDAG_ODE_COMPILE");
 }
 
+/* Build s in a child process (the compiler identity is remembered per process): 0 compiled, 1
+ * from the cache, 2 otherwise. */
+static int build_in_child(const sd_ode_expr_spec *s)
+{
+    pid_t pid = fork();
+    if (pid == 0) {
+        char h[256] = "", e[512] = "";
+        const sd_ode_system *cx;
+        void *co;
+        if (build(s, &cx, &co, h, e) < 0) _exit(3);
+        sd_ode_expr_free(co);
+        _exit(!strcmp(h, "native code") ? 0 : !strcmp(h, "native code (cached)") ? 1 : 2);
+    }
+    int st;
+    if (pid < 0 || waitpid(pid, &st, 0) != pid || !WIFEXITED(st)) return -1;
+    return WEXITSTATUS(st);
+}
+
+static int write_text(const char *path, const char *text)
+{
+    FILE *f = fopen(path, "w");
+    if (!f) return -1;
+    int rc = fputs(text, f) < 0 ? -1 : 0;
+    return fclose(f) != 0 ? -1 : rc;
+}
+
+/* The cache is used only when it is the user's own and not writable by group or others; the
+ * compiler's --version identity is part of the hash. */
+static void check_cache_trust(const char *dir)
+{
+    sd_ode_expr_spec s = full_spec(SD_ODE_COMPILE_AUTO);
+    const sd_ode_system *x;
+    void *o;
+    char how[256] = "", err[512] = "", open_dir[600], path[1200];
+    snprintf(open_dir, sizeof open_dir, "%s/open", dir);
+    int made = mkdir(open_dir, 0700) == 0 && chmod(open_dir, 0777) == 0;
+    setenv("STARDAG_CACHE_DIR", open_dir, 1);
+    s.dydt[2].s = "z*2.125";
+    int rc = made ? build(&s, &x, &o, how, err) : -1;
+    ok(rc == 0 && strstr(how, "interpreter (no native code: the cache directory ") &&
+           strstr(how, "is writable by group or others (mode 0777): not used"),
+       "AUTO with a cache directory of mode 0777 interprets and says why: '%s'", rc ? err : how);
+    if (!rc) sd_ode_expr_free(o);
+    int others;
+    ok(count_files(open_dir, ".so", &others) == 0 && others == 0, "... and writes nothing there");
+    s.compile = SD_ODE_COMPILE_NATIVE;
+    rc = build(&s, &x, &o, how, err);
+    ok(rc < 0 && strstr(err, "native code was demanded but the cache directory"), "NATIVE refuses it: %s", err);
+    s.compile = SD_ODE_COMPILE_AUTO;
+    setenv("STARDAG_CACHE_DIR", dir, 1);
+
+    /* a cached object made writable by others is not loaded */
+    s.dydt[2].s = "z*2.25";
+    rc = build(&s, &x, &o, how, err);
+    ok(rc == 0 && !strcmp(how, "native code"), "a new system compiles: '%s'", rc ? err : how);
+    if (!rc) sd_ode_expr_free(o);
+    int chmodded = 0;
+    DIR *d = opendir(dir);
+    for (struct dirent *e; d && (e = readdir(d));)
+        if (!strncmp(e->d_name, "ode-", 4) && strstr(e->d_name, ".so")) {
+            snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+            chmodded += chmod(path, 0666) == 0;
+        }
+    if (d) closedir(d);
+    rc = build(&s, &x, &o, how, err);
+    ok(chmodded > 0 && rc == 0 && strstr(how, "interpreter (no native code: the cached object ") &&
+           strstr(how, "writable by group or others (mode 0666): not used"),
+       "a cached object of mode 0666 is not loaded: '%s'", rc ? err : how);
+    if (!rc) sd_ode_expr_free(o);
+
+    /* a compiler whose --version changes: a new object, not the old one from the cache */
+    char cc[700], ver[700], script[1600];
+    snprintf(cc, sizeof cc, "%s/cc-wrapper", dir);
+    snprintf(ver, sizeof ver, "%s/cc-version", dir);
+    snprintf(script, sizeof script, "#!/bin/sh\nif [ \"$1\" = --version ]; then cat '%s'; exit 0; fi\nexec %s \"$@\"\n",
+             ver, SD_BUILD_CC);
+    int wrapped = write_text(cc, script) == 0 && chmod(cc, 0700) == 0 && write_text(ver, "cc 1.0\n") == 0;
+    setenv("STARDAG_ODE_CC", cc, 1);
+    s.dydt[2].s = "z*2.5";
+    const int first = wrapped ? build_in_child(&s) : -1, again = build_in_child(&s);
+    const int upgraded = write_text(ver, "cc 2.0\n") == 0 ? build_in_child(&s) : -1;
+    const int again2 = build_in_child(&s);
+    ok(first == 0 && again == 1 && upgraded == 0 && again2 == 1,
+       "the compiler's --version is in the hash: compiled %d, cached %d, after the version changed compiled %d, "
+       "then cached %d (0 compiled, 1 cached)", first, again, upgraded, again2);
+    unsetenv("STARDAG_ODE_CC");
+}
+
 typedef struct bad_case {
     const char *what;
     const char *var[3], *param[2], *dydt[4];
@@ -375,6 +466,7 @@ int main(void)
     snprintf(cmd, sizeof cmd, "rm -rf '%s'/*", dir);
     if (system(cmd) != 0) diag("could not empty %s", dir);
     check_cache_and_modes(dir);
+    check_cache_trust(dir);
     check_errors();
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
     if (system(cmd) != 0) diag("could not remove %s", dir);

@@ -4,9 +4,11 @@
  * 1e-10 with step / LU counts beside SciPy's; bitwise independence of lanes, tiles and output
  * intervals, and the CUDA threads' code path (emulated on the host) equal to the lanes; lu_math.h
  * alone; a singular iteration matrix -> FAIL_SINGULAR, singular once -> a retry with h/2; Newton
- * never converging -> FAIL_NEWTON; FAIL_NONFINITE, FAIL_MAXSTEPS, max_step. */
+ * never converging -> FAIL_NEWTON; FAIL_NONFINITE, FAIL_MAXSTEPS, max_step; a NaN f at Radau's second
+ * error estimate rejects the step (FAIL_NONFINITE when it persists); bdf's max_order must be an integer. */
 #include <math.h>
 #include "tap.h"
+#include "stardag/codelet.h"
 #include "t_ode_implicit_fixture.h"
 #include "ode/systems.h"
 
@@ -232,6 +234,15 @@ static void failures(char method)
        "%s: f not finite past t = 0: FAIL_NEWTON after 10 Newton failures in a row (got status %g, %g failures)", mn,
        batch_stat(&b, 0, SD_ODE_STATUS), batch_stat(&b, 0, SD_ODE_NSTIFF));
     batch_free(&b);
+    /* the same without first_step: f is NaN at the initial-step estimate's probe (t = h0 > 0), whose
+       NaN step must not reach the iteration matrix (radau5: FAIL_SINGULAR) or the step test (bdf: FAIL_STEP) */
+    batch_init(&b, &nansys, method, 1, &one, NULL, NULL, 1e-6, 1e-6);
+    batch_run(&b, t, 1, 1);
+    ok(batch_stat(&b, 0, SD_ODE_STATUS) == SD_ODE_FAIL_NEWTON && batch_stat(&b, 0, SD_ODE_NLU) < 15 &&
+           batch_stat(&b, 0, SD_ODE_H) < 1e-4 && batch_y(&b, 0, 0) == 1.0,
+       "%s: f NaN at the initial-step probe: the probe's step, then FAIL_NEWTON (got status %g, %g LUs, h %g)", mn,
+       batch_stat(&b, 0, SD_ODE_STATUS), batch_stat(&b, 0, SD_ODE_NLU), batch_stat(&b, 0, SD_ODE_H));
+    batch_free(&b);
     /* a non-finite initial state: FAIL_NONFINITE at once, nothing evaluated */
     const double bad[2] = {NAN, 0.0};
     batch_init(&b, &vdp, method, 1, bad, NULL, NULL, 1e-6, 1e-6);
@@ -374,6 +385,73 @@ static void thread_emulation(char method)
     batch_free(&thr);
 }
 
+/* y' = lam y driven through radau_resume alone, f NaN wherever the second error estimate probes
+ * (f(x, y + ECONT) after a first or rejected step with err >= 1): such a step must be rejected,
+ * never accepted on a NaN estimate floored to 1e-10. Returns the status; *h1: the first accepted
+ * step (0: none), *y: the final state, *probes: the NaN probes served. */
+static int radau_nan_probe(double lam, double first_step, double *h1, double *y, int *probes)
+{
+    enum { N = 1 };
+    double w[RW_NSCALAR + RV_NVEC * N + RM_NMAT * N * N] = {0}, st[SD_ODE_NSTATS] = {0};
+    *y = 1.0;
+    *h1 = 0.0;
+    *probes = 0;
+    const sd_imp_view v = {.w = w, .ws = 1, .y = y, .ys = 1, .st = st, .ss = 1};
+    const sd_imp_opts o = {.n = N, .rtol = 1e-6, .atol = 1e-6, .first_step = first_step, .max_steps = 100000,
+                           .tend = 1.0};
+    radau_begin(&v);
+    for (;;) {
+        const int r = radau_resume(&v, &o);
+        if (*h1 == 0.0 && st[SD_ODE_NACCEPT] > 0.0) *h1 = SD_IMP_W(&v, RW_HOLD);
+        if (r == SD_IMP_DONE) break;
+        if (r == SD_IMP_NEED_JAC) { SD_IMP_W(&v, radau_mat(N, RM_JAC)) = lam; continue; }
+        const int probe = (int)SD_IMP_W(&v, RW_PHASE) == RP_GOT_ERRF;
+        *probes += probe;
+        SD_IMP_W(&v, radau_vec(N, RV_EVF)) = probe ? NAN : lam * SD_IMP_W(&v, radau_vec(N, RV_EVY));
+    }
+    return (int)st[SD_ODE_STATUS];
+}
+
+static void radau_nonfinite_error(void)
+{
+    double h1, y;
+    int probes;
+    int s = radau_nan_probe(1.0, 0.5, &h1, &y, &probes);
+    ok(s == SD_ODE_OK && probes > 0 && h1 > 0.0 && h1 < 0.5 && fabs(y - exp(1.0)) < 1e-4,
+       "radau5: a NaN f at the second error estimate's probe rejects the step (status %d, %d probes, first "
+       "accepted h %g < 0.5, y(1) %.8f = e)", s, probes, h1, y);
+    s = radau_nan_probe(1e6, 0.5, &h1, &y, &probes);
+    ok(s == SD_ODE_FAIL_NONFINITE && h1 == 0.0 && y == 1.0,
+       "radau5: the error estimate non-finite at every retry -> FAIL_NONFINITE at the last good state "
+       "(status %d, %d probes, y %g)", s, probes, y);
+    double w[RW_NSCALAR + RV_NVEC + RM_NMAT] = {0};
+    const sd_imp_view v = {.w = w, .ws = 1};
+    SD_IMP_W(&v, radau_mat(1, RM_E1)) = 1.0;
+    SD_IMP_W(&v, radau_vec(1, RV_SCAL)) = 1.0;
+    SD_IMP_W(&v, radau_vec(1, RV_EVF)) = INFINITY;
+    const double e_inf = radau_error2(&v, 1);
+    SD_IMP_W(&v, radau_vec(1, RV_EVF)) = 0.0;
+    const double e_small = radau_error2(&v, 1);
+    ok(!isfinite(e_inf) && e_small == 1e-10 && !isfinite(radau_err_floor(NAN)),
+       "radau5: error norms: f = Inf at the probe -> %g, 0 -> floored to %g, NaN not floored", e_inf, e_small);
+}
+
+/* ode.bdf's validate hook: a fractional max_order is refused, not truncated. */
+static void bdf_max_order_validate(void)
+{
+    sd_register_builtin_codelets();
+    const sd_codelet *c = sd_codelet_find("ode.bdf");
+    if (!ok(c && c->validate, "ode.bdf is registered with a validate hook")) return;
+    double prm[6] = {1e-6, 1e-6, 0, 0, 100000, 2.5};
+    sd_check_info info = {.param = prm, .system = &vdp};
+    char msg[256] = "";
+    ok(c->validate(&info, msg, sizeof msg) != 0 && strstr(msg, "max_order = 2.5 is not an integer"),
+       "ode.bdf: max_order 2.5 refused (%s)", msg);
+    prm[5] = 3;
+    msg[0] = 0;
+    ok(c->validate(&info, msg, sizeof msg) == 0, "ode.bdf: max_order 3 accepted %s", msg);
+}
+
 /* max_step is honoured, and a system whose solver op binds no p uses the system's defaults. */
 static void options(char method)
 {
@@ -401,6 +479,8 @@ int main(void)
     }
     if (!re || !rm || !rr) { printf("Bail out! ref_implicit.txt lacks a problem\n"); return 1; }
     lu_unit();
+    radau_nonfinite_error();
+    bdf_max_order_validate();
     const double vy0[2] = {2.0, 0.0}, ry0[3] = {1.0, 0.0, 0.0};
     const double am_v[2] = {1.0, 1.0}, am_r[3] = {1e-6, 1e-10, 1e-6};
     for (int m = 0; m < 2; m++) {

@@ -265,8 +265,10 @@ SD_HD int bdf_resume(const sd_imp_view *v, const sd_imp_opts *o)
         case BP_INIT_H: {
             if (SD_IMP_W(v, BW_H0) > 0.0) {
                 st[SD_ODE_NFEV * ss] += 1.0;
-                SD_IMP_W(v, BW_HABS) = sd_imp_h1(v, n, bdf_vec(n, BV_F0), bdf_vec(n, BV_EVF), bdf_vec(n, BV_SCALE),
-                                                 SD_IMP_W(v, BW_H0), 1);
+                const double h1 = sd_imp_h1(v, n, bdf_vec(n, BV_F0), bdf_vec(n, BV_EVF), bdf_vec(n, BV_SCALE),
+                                            SD_IMP_W(v, BW_H0), 1);
+                /* f not finite at the probe: h1 is NaN; the probe's own step instead */
+                SD_IMP_W(v, BW_HABS) = h1 > 0.0 && sd_imp_finite(h1) ? h1 : SD_IMP_W(v, BW_H0);
             }
             const double h = SD_IMP_W(v, BW_HABS);
             for (int i = 0; i < n; i++) SD_IMP_W(v, bdf_vec(n, BV_D + 1) + i) = SD_IMP_W(v, bdf_vec(n, BV_F0) + i) * h;

@@ -2,6 +2,7 @@
  * on batch domains. Glue only: state machines in radau_math.h / bdf_math.h, lane groups in
  * implicit_cpu.c, CUDA threads in radau5.cu / bdf.cu; definitions in docs/ode-implicit.md. */
 #include "config.h"
+#include <math.h>
 #include <stdio.h>
 #include "stardag/codelet.h"
 #include "stardag/ode.h"
@@ -57,7 +58,18 @@ static int check(const sd_check_info *info, char *msg, size_t len, const char *o
     return 0;
 }
 static int radau5_validate(const sd_check_info *info, char *msg, size_t len) { return check(info, msg, len, "ode.radau5"); }
-static int bdf_validate(const sd_check_info *info, char *msg, size_t len) { return check(info, msg, len, "ode.bdf"); }
+/* max_order is an order: 2.5 is refused, not truncated (the range 1..5 is the loader's). */
+static int bdf_validate(const sd_check_info *info, char *msg, size_t len)
+{
+    if (info->param) {
+        const double mo = info->param[SD_IMP_P_MAX_ORDER];
+        if (mo != floor(mo)) {
+            snprintf(msg, len, "ode.bdf: max_order = %g is not an integer (expected one of 1, 2, 3, 4, 5)", mo);
+            return -1;
+        }
+    }
+    return check(info, msg, len, "ode.bdf");
+}
 
 static int ncomp(int role, const sd_check_info *info, int work)
 {

@@ -185,8 +185,12 @@ SD_HD void radau_newton_update(const sd_imp_view *v, int n)
     }
 }
 
+/* rms(ECONT / scal) floored at 1e-10; a non-finite norm is returned as it is (the comparison is
+ * written so that NaN is not floored: the caller rejects the step). */
+SD_HD double radau_err_floor(double err) { return err <= 1e-10 ? 1e-10 : err; }
+
 /* Error estimate, first half: EF2 = (dd1 Z1 + dd2 Z2 + dd3 Z3)/h, ECONT = E1^-1 (F0 + EF2).
- * Returns max(rms(ECONT / scal), 1e-10). */
+ * Returns max(rms(ECONT / scal), 1e-10), or a non-finite value. */
 SD_HD double radau_error(const sd_imp_view *v, int n, int rhs)
 {
     const double h = SD_IMP_W(v, RW_H);
@@ -199,18 +203,20 @@ SD_HD double radau_error(const sd_imp_view *v, int n, int rhs)
         SD_IMP_W(v, ec + i) = f2 + SD_IMP_W(v, rhs + i);
     }
     sd_lu_solve(n, &SD_IMP_W(v, radau_mat(n, RM_E1)), &SD_IMP_W(v, radau_vec(n, RV_PIV1)), &SD_IMP_W(v, ec), v->ws);
-    const double err = sd_imp_rms(v, n, ec, radau_vec(n, RV_SCAL));
-    return err > 1e-10 ? err : 1e-10;
+    return radau_err_floor(sd_imp_rms(v, n, ec, radau_vec(n, RV_SCAL)));
 }
 
-/* The second estimate: ECONT = E1^-1 (f(x, y + ECONT) + EF2), f in EVF. */
+/* The second estimate: ECONT = E1^-1 (f(x, y + ECONT) + EF2), f in EVF. A non-finite f there
+ * (the probe left the region where f is defined) gives an infinite error: the step is rejected. */
 SD_HD double radau_error2(const sd_imp_view *v, int n)
 {
     const int ef2 = radau_vec(n, RV_EF2), ec = radau_vec(n, RV_ECONT), evf = radau_vec(n, RV_EVF);
-    for (int i = 0; i < n; i++) SD_IMP_W(v, ec + i) = SD_IMP_W(v, evf + i) + SD_IMP_W(v, ef2 + i);
+    for (int i = 0; i < n; i++) {
+        if (!sd_imp_finite(SD_IMP_W(v, evf + i))) return 1.0 / 0.0;
+        SD_IMP_W(v, ec + i) = SD_IMP_W(v, evf + i) + SD_IMP_W(v, ef2 + i);
+    }
     sd_lu_solve(n, &SD_IMP_W(v, radau_mat(n, RM_E1)), &SD_IMP_W(v, radau_vec(n, RV_PIV1)), &SD_IMP_W(v, ec), v->ws);
-    const double err = sd_imp_rms(v, n, ec, radau_vec(n, RV_SCAL));
-    return err > 1e-10 ? err : 1e-10;
+    return radau_err_floor(sd_imp_rms(v, n, ec, radau_vec(n, RV_SCAL)));
 }
 
 /* Accept the step: y += Z3, the collocation polynomial's coefficients, the new scale. */
@@ -279,6 +285,20 @@ SD_HD int radau_newton_failed(const sd_imp_view *v, const sd_imp_opts *o)
     return -1; /* keep going */
 }
 
+/* A step whose error estimate is not finite (f not finite at the second estimate's probe, or an
+ * overflow): rejected with h / 2, J and LUs as after a Newton failure; RADAU_MAX_NFAIL of these
+ * and Newton failures in a row without an accepted step end in FAIL_NONFINITE. */
+SD_HD int radau_err_nonfinite(const sd_imp_view *v, const sd_imp_opts *o)
+{
+    v->st[SD_ODE_NREJECT * v->ss] += 1.0;
+    SD_IMP_W(v, RW_NFAIL) += 1.0;
+    if (SD_IMP_W(v, RW_NFAIL) >= RADAU_MAX_NFAIL) return radau_fail(v, o, SD_ODE_FAIL_NONFINITE);
+    SD_IMP_W(v, RW_H) *= 0.5;
+    SD_IMP_W(v, RW_REJECT) = 1.0;
+    SD_IMP_W(v, RW_PHASE) = SD_IMP_W(v, RW_CALJAC) != 0.0 ? RP_LU : RP_JAC;
+    return -1; /* keep going */
+}
+
 /* At the start of a task: a system whose stats are all zero starts afresh at stats' t from the y
  * field; the step count limited by max_steps is per interval. */
 SD_HD void radau_begin(const sd_imp_view *v)
@@ -341,8 +361,10 @@ SD_HD int radau_resume(const sd_imp_view *v, const sd_imp_opts *o)
         case RP_INIT_H: {
             if (SD_IMP_W(v, RW_H0) > 0.0) {
                 st[SD_ODE_NFEV * ss] += 1.0;
-                SD_IMP_W(v, RW_H) = sd_imp_h1(v, n, radau_vec(n, RV_F0), radau_vec(n, RV_EVF), radau_vec(n, RV_ECONT),
-                                              SD_IMP_W(v, RW_H0), 3);
+                const double h1 = sd_imp_h1(v, n, radau_vec(n, RV_F0), radau_vec(n, RV_EVF), radau_vec(n, RV_ECONT),
+                                            SD_IMP_W(v, RW_H0), 3);
+                /* f not finite at the probe: h1 is NaN; the probe's own step instead (not max_step) */
+                SD_IMP_W(v, RW_H) = h1 > 0.0 && sd_imp_finite(h1) ? h1 : SD_IMP_W(v, RW_H0);
             }
             if (o->max_step > 0.0) SD_IMP_W(v, RW_H) = radau_min(SD_IMP_W(v, RW_H), o->max_step);
             SD_IMP_W(v, RW_PHASE) = RP_JAC;
@@ -473,7 +495,7 @@ SD_HD int radau_resume(const sd_imp_view *v, const sd_imp_opts *o)
             /* the step-size controller (with Gustafsson's prediction after the first accepted step) */
             const double h = SD_IMP_W(v, RW_H), err = SD_IMP_W(v, RW_ERR);
             if (!sd_imp_finite(err)) {
-                if (radau_newton_failed(v, o) == SD_IMP_DONE) return SD_IMP_DONE;
+                if (radau_err_nonfinite(v, o) == SD_IMP_DONE) return SD_IMP_DONE;
                 break;
             }
             const double cfac = RADAU_SAFE * (1 + 2 * RADAU_NIT);

@@ -1,12 +1,15 @@
 /* ode_expr_native.c - native code for expression systems: C for the lane functions (the lane loop
  * innermost, one statement per DAG node, the operations of the interpreter exactly), compiled
  * with the compiler and flags libstardag was built with (-ffp-contract=off: no FMA) into a shared
- * object cached under a hash of source, compiler and flags, and dlopen'ed. Concurrent runs are
- * safe: each compiles to a temporary name of its own and renames it into place (atomic). */
+ * object cached under a hash of source, compiler (command and `--version` identity) and flags, and
+ * dlopen'ed only when the cache directory and the object are the user's own and not writable by
+ * group or others. Concurrent runs are safe: each compiles to a temporary name of its own and
+ * renames it into place (atomic). */
 #include "config.h"
 #include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -228,12 +231,40 @@ static int write_file(const char *path, const char *s, size_t n)
     return close(fd);
 }
 
-/* Compile src into so; the compiler's first message line into err on failure. */
-static int compile(char *const *argv, const char *log, char *err, size_t errlen)
+/* The program to run for name: itself when it holds a '/', else the first executable regular file
+ * name in $PATH (resolved here so that the child after fork only calls execv). 0, or -1. */
+static int resolve_exec(const char *name, char *path, size_t len)
 {
-    /* fork and exec (posix_spawn's header clashes with runtime/driver/sched.h on the include path);
-       the child calls async-signal-safe functions only */
-    int fd = open(log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (strchr(name, '/')) {
+        int n = snprintf(path, len, "%s", name);
+        return n < 0 || (size_t)n >= len ? -1 : 0;
+    }
+    const char *p = getenv("PATH");
+    if (!p || !p[0]) p = "/usr/local/bin:/usr/bin:/bin";
+    for (;;) {
+        const char *e = strchr(p, ':');
+        size_t dl = e ? (size_t)(e - p) : strlen(p);
+        int n = dl ? snprintf(path, len, "%.*s/%s", (int)dl, p, name) : snprintf(path, len, "%s", name);
+        struct stat sb;
+        if (n >= 0 && (size_t)n < len && stat(path, &sb) == 0 && S_ISREG(sb.st_mode) && access(path, X_OK) == 0)
+            return 0;
+        if (!e) return -1;
+        p = e + 1;
+    }
+}
+
+/* Run argv (argv[0] looked up in $PATH) with stdout and stderr to the file log; its wait status in
+ * *st. fork, then only async-signal-safe calls in the child (dup2, execv, _exit): the process may
+ * have threads (posix_spawn's header clashes with runtime/driver/sched.h on the include path).
+ * 0, or -1 with the reason in err. */
+static int run_to_log(char *const *argv, const char *log, int *st, char *err, size_t errlen)
+{
+    char path[4096];
+    if (resolve_exec(argv[0], path, sizeof path) < 0) {
+        snprintf(err, errlen, "C compiler '%s' not found", argv[0]);
+        return -1;
+    }
+    int fd = open(log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
     if (fd < 0) {
         snprintf(err, errlen, "cannot create %s: %s", log, strerror(errno));
         return -1;
@@ -241,32 +272,108 @@ static int compile(char *const *argv, const char *log, char *err, size_t errlen)
     pid_t pid = fork();
     if (pid == 0) {
         if (dup2(fd, 1) < 0 || dup2(fd, 2) < 0) _exit(126);
-        execvp(argv[0], argv);
+        execv(path, argv);
         _exit(127);
     }
     int fork_errno = errno;
-    close(fd);
+    if (close(fd) < 0 && pid < 0) fork_errno = errno;
     if (pid < 0) {
         snprintf(err, errlen, "cannot start the C compiler '%s': %s", argv[0], strerror(fork_errno));
         return -1;
     }
-    int st;
-    while (waitpid(pid, &st, 0) < 0)
+    while (waitpid(pid, st, 0) < 0)
         if (errno != EINTR) {
             snprintf(err, errlen, "waiting for the C compiler: %s", strerror(errno));
             return -1;
         }
-    if (WIFEXITED(st) && WEXITSTATUS(st) == 0) return 0;
-    char line[256] = "";
-    FILE *f = fopen(log, "r");
+    return 0;
+}
+
+/* The first line of a file into line (empty when unreadable). */
+static void first_line(const char *file, char *line, size_t len)
+{
+    line[0] = 0;
+    FILE *f = fopen(file, "r");
     if (f) {
-        if (!fgets(line, sizeof line, f)) line[0] = 0;
-        fclose(f);
+        if (!fgets(line, (int)len, f)) line[0] = 0;
+        if (fclose(f) != 0) line[0] = 0;
     }
     line[strcspn(line, "\n")] = 0;
+}
+
+/* Compile src into so; the compiler's first message line into err on failure. */
+static int compile(char *const *argv, const char *log, char *err, size_t errlen)
+{
+    int st;
+    if (run_to_log(argv, log, &st, err, errlen) < 0) return -1;
+    if (WIFEXITED(st) && WEXITSTATUS(st) == 0) return 0;
+    char line[256];
+    first_line(log, line, sizeof line);
     if (WIFEXITED(st) && WEXITSTATUS(st) == 127) snprintf(err, errlen, "C compiler '%s' not found", argv[0]);
     else snprintf(err, errlen, "the C compiler '%s' failed%s%s", argv[0], line[0] ? ": " : "", line);
     return -1;
+}
+
+/* The compiler's identity: the first line of `cc --version` (empty when it prints nothing or
+ * fails), run once per process and compiler command; part of the cache hash, so that a compiler
+ * upgrade does not reuse objects made by the old one. */
+static void compiler_identity(const char *cc, const char *dir, char *id, size_t len)
+{
+    static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+    static char memo_cc[1024], memo_id[256];
+    static int have;
+    id[0] = 0;
+    if (pthread_mutex_lock(&lock) != 0) return;
+    if (have && !strcmp(memo_cc, cc)) {
+        snprintf(id, len, "%s", memo_id);
+        if (pthread_mutex_unlock(&lock) != 0) id[0] = 0;
+        return;
+    }
+    char log[4200], *store = NULL, *argv[20], why[256];
+    static int seq;
+    snprintf(log, sizeof log, "%s/ode-ccid.%ld.%d.log", dir, (long)getpid(), seq++);
+    int na = split_words(cc, argv, 16, &store), st;
+    if (na > 0) {
+        argv[na++] = "--version";
+        argv[na] = NULL;
+        if (run_to_log(argv, log, &st, why, sizeof why) == 0 && WIFEXITED(st) && WEXITSTATUS(st) == 0)
+            first_line(log, id, len);
+        if (unlink(log) < 0 && errno != ENOENT) id[0] = 0;
+    }
+    free(store);
+    if (strlen(cc) < sizeof memo_cc) {
+        snprintf(memo_cc, sizeof memo_cc, "%s", cc);
+        snprintf(memo_id, sizeof memo_id, "%s", id);
+        have = 1;
+    }
+    if (pthread_mutex_unlock(&lock) != 0) id[0] = 0;
+}
+
+/* A cache directory or file this process may trust: owned by the effective user and not writable
+ * by group or others (else anyone could plant code that we would load). 0, or -1 with why in err. */
+static int trusted(const char *path, int want_dir, char *err, size_t errlen)
+{
+    struct stat sb;
+    if (lstat(path, &sb) < 0) {
+        snprintf(err, errlen, "cannot stat %s: %s", path, strerror(errno));
+        return -1;
+    }
+    const char *what = want_dir ? "cache directory" : "cached object";
+    if (want_dir ? !S_ISDIR(sb.st_mode) : !S_ISREG(sb.st_mode)) {
+        snprintf(err, errlen, "the %s %s is not a %s: not used", what, path, want_dir ? "directory" : "regular file");
+        return -1;
+    }
+    if (sb.st_uid != geteuid()) {
+        snprintf(err, errlen, "the %s %s is owned by uid %ld, not by this user: not used", what, path,
+                 (long)sb.st_uid);
+        return -1;
+    }
+    if (sb.st_mode & (S_IWGRP | S_IWOTH)) {
+        snprintf(err, errlen, "the %s %s is writable by group or others (mode %04o): not used", what, path,
+                 (unsigned)(sb.st_mode & 07777));
+        return -1;
+    }
+    return 0;
 }
 
 int sd_xnative_build(const sd_xdag *g, const sd_xfun fun[3], int n, int np, sd_xnative *nat, char *err,
@@ -284,9 +391,12 @@ int sd_xnative_build(const sd_xdag *g, const sd_xfun fun[3], int n, int np, sd_x
         snprintf(err, errlen, "out of memory generating C");
         goto out;
     }
-    if (cache_dir(dir, sizeof dir, err, errlen) < 0) goto out;
+    if (cache_dir(dir, sizeof dir, err, errlen) < 0 || trusted(dir, 1, err, errlen) < 0) goto out;
+    char ccid[256];
+    compiler_identity(cc, dir, ccid, sizeof ccid);
     uint64_t h = fnv1a(1469598103934665603ull, src.s, src.len + 1);
     h = fnv1a(h, cc, strlen(cc) + 1);
+    h = fnv1a(h, ccid, strlen(ccid) + 1);
     h = fnv1a(h, cflags, strlen(cflags) + 1);
     snprintf(so, sizeof so, "%s/ode-%016llx.so", dir, (unsigned long long)h);
     if (access(so, R_OK) == 0) nat->cached = 1;
@@ -326,6 +436,7 @@ int sd_xnative_build(const sd_xdag *g, const sd_xfun fun[3], int n, int np, sd_x
             goto out;
         }
     }
+    if (trusted(so, 0, err, errlen) < 0) goto out; /* the directory is ours alone: no race after this */
     nat->handle = dlopen(so, RTLD_NOW | RTLD_LOCAL);
     if (!nat->handle) {
         const char *d = dlerror();
