@@ -1,7 +1,6 @@
 /* grid_read.c - see grid_read.h. */
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 #include <starpu.h>
 #include "grid_read.h"
 #include "read_spec.h"
@@ -15,15 +14,16 @@ int sd_grid_read_load(const sd_graph *g, const sd_gop *op, int ntiles, sd_read_s
     size_t n = 1;
     for (int k = 0; k < want.rank; k++) n *= (size_t)want.dims[k]; /* the run's sizes were checked */
     sd_read_src *src = calloc(1, sizeof *src);
-    if (src) src->data = malloc(n * sd_dtype_size(f->dtype));
+    /* values computed or read at load (a batch's values:) live with the graph: the tiles copy them
+       from there, without a second whole-field copy */
+    if (src && op->read->values) src->data = op->read->values, src->borrowed = 1;
+    else if (src) src->data = malloc(n * sd_dtype_size(f->dtype));
     if (!src || !src->data) {
         free(src);
         snprintf(err, errlen, "out of memory reading %s into %s", op->read->file, want.what);
         return -1;
     }
-    if (op->read->values) /* computed or read at load (a batch's values:) */
-        memcpy(src->data, op->read->values, n * sizeof(double));
-    else if (sd_rf_read(op->read->file, op->read->dataset, &want, src->data, err, errlen) < 0) {
+    if (!src->borrowed && sd_rf_read(op->read->file, op->read->dataset, &want, src->data, err, errlen) < 0) {
         sd_grid_read_free(src);
         return -1;
     }
@@ -35,7 +35,7 @@ int sd_grid_read_load(const sd_graph *g, const sd_gop *op, int ntiles, sd_read_s
 void sd_grid_read_free(sd_read_src *src)
 {
     if (!src) return;
-    free(src->data);
+    if (!src->borrowed) free(src->data);
     free(src);
 }
 
@@ -47,7 +47,7 @@ void sd_grid_read_cpu(void *buffers[], void *cl_arg)
     sd_tile_copy_whole(ra->geom, ra->shape, ra->origin, (char *)STARPU_VECTOR_GET_PTR(buffers[0]), ra->src->data, 1);
     sd_meter_add(&ra->m, t0);
     /* the last tile's task frees the values; the source record stays for the class to free */
-    if (__atomic_sub_fetch(&ra->src->pending, 1, __ATOMIC_ACQ_REL) == 0) {
+    if (__atomic_sub_fetch(&ra->src->pending, 1, __ATOMIC_ACQ_REL) == 0 && !ra->src->borrowed) {
         free(ra->src->data);
         ra->src->data = NULL;
     }

@@ -10,8 +10,9 @@
 
 /* The values of one read op, shared by its tile tasks; the last task frees them. */
 typedef struct sd_read_src {
-    void *data;  /* whole field, as in the file: x fastest, components outermost */
-    int pending; /* tile tasks still to run */
+    void *data;   /* whole field, as in the file: x fastest, components outermost */
+    int borrowed; /* data is the graph's (a batch's values:, computed at load): never freed here */
+    int pending;  /* tile tasks still to run */
 } sd_read_src;
 
 typedef struct sd_read_arg {
