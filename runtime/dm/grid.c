@@ -86,7 +86,11 @@ static void fill_tmpl(const grid *G, const sd_gop *op, op_tmpl *T, int tile)
     /* a reduction's task fills the codelet's partials (its npartials with a finish hook) */
     a->nacc = op->cl->pattern == SD_REDUCTION ? sd_reduce_partials(op->cl) : 0;
     a->ninner = g->domain.ninner;
-    for (int k = 0; k < g->domain.ninner; k++) a->inner_n[k] = g->domain.inner[k].count;
+    for (int k = 0; k < g->domain.ninner; k++) {
+        a->inner_n[k] = g->domain.inner[k].count;
+        a->inner_lo[k] = g->domain.inner[k].lo;
+        a->inner_hi[k] = g->domain.inner[k].hi;
+    }
     for (int i = 0; i < op->cl->nparams; i++) a->param[i] = op->param[i];
     a->dt = g->run.dt;
     if (G->hooks && G->hooks->tmpl) G->hooks->tmpl(G->dm, op, a);

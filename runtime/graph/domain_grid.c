@@ -280,6 +280,13 @@ static void check_info(const sd_graph *g, sd_check_info *info)
     for (int d = 0; d < 3; d++) {
         info->shape[d] = g->domain.shape[d];
         info->dx[d] = g->domain.spacing[d];
+        info->bc[d] = g->domain.bc[d];
+    }
+    info->ninner = g->domain.ninner;
+    for (int k = 0; k < g->domain.ninner; k++) {
+        info->inner_n[k] = g->domain.inner[k].count;
+        info->inner_lo[k] = g->domain.inner[k].lo;
+        info->inner_hi[k] = g->domain.inner[k].hi;
     }
 }
 

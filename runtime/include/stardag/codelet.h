@@ -76,6 +76,11 @@ typedef struct sd_check_info {
     double dx[3];
     double dt;
     const double *param;
+    /* grids */
+    int bc[3];                      /* sd_bc of each axis */
+    int ninner;                     /* inner axes (sd_tile_args' grid view) */
+    int64_t inner_n[SD_MAX_INNER_AXES];
+    double inner_lo[SD_MAX_INNER_AXES], inner_hi[SD_MAX_INNER_AXES];
     /* particle domains */
     int64_t count;      /* N */
     double box[3];      /* periodic box lengths */

@@ -259,6 +259,9 @@ typedef struct sd_tile_args {
                v * sc[b]; ncomp[b] counts values: components times bins */
             int ninner;
             int64_t inner_n[SD_MAX_INNER_AXES];
+            double inner_lo[SD_MAX_INNER_AXES], inner_hi[SD_MAX_INNER_AXES]; /* each inner axis'
+                                       range: inner_n equal bins, bin i centred at
+                                       lo + (i + 0.5) (hi - lo) / inner_n, in the user's units */
             int64_t bins[SD_MAX_BUFS]; /* 1 for a field on cells */
         };
         struct { /* particles: blocks */

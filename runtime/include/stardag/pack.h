@@ -19,7 +19,7 @@
 
 /* 2: mesh domains (sd_mpart, sd_role.location, sd_codelet.scratch_v/f); 3: sd_codelet.reach;
  * 4: batch domains (SD_ON_BATCH, sd_tile_args.system, sd_check_info.system, sd_codelet.ncomp) */
-#define STARDAG_PACK_ABI 4
+#define STARDAG_PACK_ABI 5
 #define STARDAG_PACK_SYMBOL "stardag_pack"
 
 typedef struct sd_pack {
