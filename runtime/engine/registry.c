@@ -187,6 +187,7 @@ void sd_register_membrane_tilt_codelets(void);
 void sd_register_membrane_minimise_codelets(void);
 void sd_register_ode_explicit_codelets(void);
 void sd_register_ode_implicit_codelets(void);
+void sd_register_transport_codelets(void);
 void sd_register_ode_systems(void); /* not codelets: the built-in ODE systems graphs may name */
 
 void sd_register_builtin_codelets(void)
@@ -203,5 +204,6 @@ void sd_register_builtin_codelets(void)
     sd_register_membrane_minimise_codelets();
     sd_register_ode_explicit_codelets();
     sd_register_ode_implicit_codelets();
+    sd_register_transport_codelets();
     sd_register_ode_systems();
 }

@@ -1,0 +1,61 @@
+/* advance.c - the CPU loops of the transport ops over one tile, for f64 and f32 psi
+ * (advance_impl.h), and the occupancy boxes that bound them. */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include "transport_cpu.h"
+
+int tr_dense_env(void)
+{
+    static int v = -1;
+    if (v < 0) {
+        const char *e = getenv("STARDAG_TRANSPORT_DENSE");
+        v = e && e[0] && strcmp(e, "0") != 0;
+    }
+    return v;
+}
+
+static int64_t clip(int64_t v, int64_t lo, int64_t hi) { return v < lo ? lo : v > hi ? hi : v; }
+
+tr_box tr_box_full(const tr_io *io, int64_t xa, int64_t xb, int64_t za, int64_t zb)
+{
+    tr_box b = {0, io->nt - 1, 0, io->ne - 1, clip(xa, -io->gx0, io->NX - 1 - io->gx0), clip(xb, -io->gx0, io->NX - 1 - io->gx0),
+                clip(za, -io->gz0, io->NZ - 1 - io->gz0), clip(zb, -io->gz0, io->NZ - 1 - io->gz0)};
+    return b;
+}
+
+tr_box tr_box_from_occ(const tr_io *io, const double *occ, int64_t s1, int64_t sc, int64_t xa, int64_t xb, int64_t za, int64_t zb)
+{
+    const tr_box f = tr_box_full(io, xa, xb, za, zb);
+    tr_box b = {io->nt, -1, io->ne, -1, INT64_MAX, INT64_MIN, INT64_MAX, INT64_MIN};
+    for (int64_t z = f.z0; z <= f.z1; z++)
+        for (int64_t x = f.x0; x <= f.x1; x++) {
+            const double *c = occ + x + z * s1;
+            const double t0 = c[0], t1 = c[sc], m0 = c[2 * sc], m1 = c[3 * sc];
+            if (!(t0 <= t1 && m0 <= m1)) continue; /* empty */
+            /* an occupancy outside the bins (a field not written by these ops): everything */
+            const int64_t a0 = t0 >= 0 ? (int64_t)t0 : 0, a1 = t1 < (double)io->nt ? (int64_t)t1 : io->nt - 1;
+            const int64_t e0 = m0 >= 0 ? (int64_t)m0 : 0, e1 = m1 < (double)io->ne ? (int64_t)m1 : io->ne - 1;
+            if (a0 < b.t0) b.t0 = a0;
+            if (a1 > b.t1) b.t1 = a1;
+            if (e0 < b.m0) b.m0 = e0;
+            if (e1 > b.m1) b.m1 = e1;
+            if (x < b.x0) b.x0 = x;
+            if (x > b.x1) b.x1 = x;
+            if (z < b.z0) b.z0 = z;
+            if (z > b.z1) b.z1 = z;
+        }
+    if (b.t0 > b.t1) return (tr_box){1, 0, 1, 0, 1, 0, 1, 0};
+    return b;
+}
+
+#define T double
+#define SUF f64
+#include "advance_impl.h"
+#undef T
+#undef SUF
+#define T float
+#define SUF f32
+#include "advance_impl.h"
+#undef T
+#undef SUF

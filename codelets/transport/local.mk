@@ -1,0 +1,6 @@
+# transport codelets (docs/transport.md)
+libstardag_la_SOURCES += codelets/transport/pstar_water.h codelets/transport/transport_math.h \
+	codelets/transport/transport_tables.h codelets/transport/transport_tables.c \
+	codelets/transport/transport_cpu.h codelets/transport/advance_impl.h codelets/transport/advance.c \
+	codelets/transport/transport_kernels.h codelets/transport/kernels.c codelets/transport/beam.c \
+	codelets/transport/totals.c codelets/transport/validate.c codelets/transport/register.c
