@@ -18,6 +18,9 @@
 #endif
 
 #define PSI(nm, md, h, d) {.name = nm, .mode = md, .kind = SD_ROLE_FIELD, .halo = h, .doc = d}
+/* stencil reads (halo 1) are full-box: streaming's diagonal term reads the corner ghosts */
+#define PSI_NB(nm, d) {.name = nm, .mode = SD_READ, .kind = SD_ROLE_FIELD, .halo = 1, .box = 1, .doc = d}
+#define OCC_NB {.name = "occ", .mode = SD_READ, .kind = SD_ROLE_FIELD, .halo = 1, .box = 1, .ncomp = 4, .dtypes = 1 << SD_F64, .doc = OCC_DOC}
 #define CELLS(nm, md, h, nc, d) {.name = nm, .mode = md, .kind = SD_ROLE_FIELD, .halo = h, .ncomp = nc, .dtypes = 1 << SD_F64, .doc = d}
 #define OCC_DOC "occupied bin ranges per cell [theta first, last, E first, last] (4 comps, f64)"
 #define TALLY_DOC "cumulative per-cell channels (12 comps, f64): stopped, lost-angle, escaped x-, x+, z-, z+ weight; same energies"
@@ -81,7 +84,7 @@ static const sd_codelet transport_codelets[] = {
             "tallied per side",
      .pattern = SD_STENCIL,
      .nroles = 5,
-     .roles = {PSI("psi", SD_READ, 1, "phase-space weight (one cell of ghosts)"), CELLS("occ", SD_READ, 1, 4, OCC_DOC),
+     .roles = {PSI_NB("psi", "phase-space weight (one cell of ghosts, corners included)"), OCC_NB,
                PSI("psi_next", SD_READWRITE, 0, "psi after the step (its old contents are cleared where occ_next says)"),
                CELLS("occ_next", SD_READWRITE, 0, 4, "occupancy of psi_next (read: of its old contents)"),
                CELLS("tally", SD_READWRITE, 0, 12, TALLY_DOC)},
@@ -95,7 +98,7 @@ static const sd_codelet transport_codelets[] = {
      .doc = "angular_scatter, energy_loss and stream fused in one pass over a tile: bitwise the three in sequence",
      .pattern = SD_STENCIL,
      .nroles = 6,
-     .roles = {PSI("psi", SD_READ, 1, "phase-space weight (one cell of ghosts)"), CELLS("occ", SD_READ, 1, 4, OCC_DOC),
+     .roles = {PSI_NB("psi", "phase-space weight (one cell of ghosts, corners included)"), OCC_NB,
                PSI("psi_next", SD_READWRITE, 0, "psi after the step (its old contents are cleared where occ_next says)"),
                CELLS("occ_next", SD_READWRITE, 0, 4, "occupancy of psi_next (read: of its old contents)"),
                CELLS("dose", SD_READWRITE, 0, 1, "deposited energy, MeV, cumulative"),

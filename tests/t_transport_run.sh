@@ -1,0 +1,62 @@
+#!/bin/sh
+# t_transport_run.sh - the transport pack through `stardag run` (tests/graphs/transport-step.yaml: a
+# 30 MeV beam 20 degrees off axis on a 16 x 24 grid with 18 x 40 bins):
+#  - it runs; weight and energy are conserved (balances drift <= 1e-12 and 1e-10 relative); weight
+#    stops, scatters past the angle range and escapes through x+;
+#  - the fused step (transport.step) and the three operators one by one (transport-split.yaml) give
+#    bitwise the same psi, occupancy, dose, tallies and scalars;
+#  - bitwise the same for several tilings (cut in x, z, both, uneven, one-cell thin) and 1 or 2
+#    workers, and with the sparse loops off (STARDAG_TRANSPORT_DENSE=1);
+#  - bad input is refused at load (exit 2) naming file:line: ds > the cell size, a periodic axis, a
+#    third inner axis, an angle axis beyond 90 degrees, a beam energy outside the E axis.
+g="$top_srcdir/tests/graphs/transport-step.yaml"
+gs="$top_srcdir/tests/graphs/transport-split.yaml"
+. "$top_srcdir/tests/tap.sh"
+values() { h5dump -A 0 -y -w 1 -m '%.17g' -d "$2" "$1" | sed -n '/DATA {/,/}/s/^ *\([-+0-9.eEinfa]*\),\{0,1\}$/\1/p'; }
+run() { out=$1; gr=$2; shift 2; runrc "$sd" run "$gr" --out "$tmp/$out.h5" --overwrite --quiet "$@"; }
+same() { "$sd" compare "$tmp/ref.h5" "$tmp/$1.h5" --quiet; }
+
+run ref "$g" --tiles 16x24x1 --ncpu 1
+t "transport-step.yaml: 1 tile, 1 worker: exit 0" test "$(rc)" = 0
+drift() { values "$tmp/ref.h5" "/scalars/$1" | awk -v w0="$2" '{ d = ($1 - w0) / w0; if (d < 0) d = -d; if (d > m) m = d } END { printf "%.3g", m }'; }
+wd=$(drift wb 1)
+t "weight balance (weight + stopped + lost + escaped) stays 1 within 1e-12 (drift $wd)" awk -v d="$wd" 'BEGIN { exit !(d <= 1e-12) }'
+ed=$(drift eb 30)
+t "energy balance (kinetic + dose + lost + escaped) stays 30 MeV within 1e-10 (drift $ed)" awk -v d="$ed" 'BEGIN { exit !(d <= 1e-10) }'
+set -- $(values "$tmp/ref.h5" /scalars/stopped | tail -1) $(values "$tmp/ref.h5" /scalars/lost | tail -1) \
+       $(values "$tmp/ref.h5" /scalars/w_xp | tail -1) $(values "$tmp/ref.h5" /scalars/weight | tail -1)
+t "after 24 steps: stopped $1, lost $2, escaped x+ $3, left $4 (all channels in use, most stopped)" \
+  awk -v s="$1" -v l="$2" -v x="$3" -v w="$4" 'BEGIN { exit !(s > 0.5 && l > 0 && x > 0.1 && w < 1e-3) }'
+
+run split "$gs" --tiles 16x24x1 --ncpu 1
+t "the split graph (angular_scatter, energy_loss, stream) runs" test "$(rc)" = 0
+t "fused == split: psi, occ, dose, tally and every scalar bitwise" same split
+
+for tl in 8x24 16x7 5x7 3x4 1x24; do
+  for nw in 1 2; do
+    run "t$tl$nw" "$g" --tiles ${tl}x1 --ncpu $nw
+    t "fused, tiles $tl, $nw worker(s): bitwise the one-tile run" same "t$tl$nw"
+  done
+done
+run split57 "$gs" --tiles 5x7x1 --ncpu 2
+t "split, tiles 5x7, 2 workers: bitwise the one-tile fused run" same split57
+
+STARDAG_TRANSPORT_DENSE=1 run dense "$g" --tiles 5x7x1 --ncpu 2
+t "dense loops (STARDAG_TRANSPORT_DENSE=1), tiles 5x7: bitwise the sparse run" same dense
+STARDAG_TRANSPORT_DENSE=1 run dense_split "$gs" --tiles 16x24x1 --ncpu 1
+t "dense split graph: bitwise the sparse fused run" same dense_split
+
+# bad input: exit 2, file:line and the reason
+bad() { # bad NAME SED-SCRIPT PATTERN DESCRIPTION
+  sed "$2" "$g" >"$tmp/$1.yaml"
+  runrc "$sd" run "$tmp/$1.yaml" --out "$tmp/$1.h5" --quiet
+  t "$4: exit 2" test "$(rc)" = 2
+  t "$4: the message names $1.yaml:LINE and says why" grep -q "$1.yaml:[0-9]*:[0-9]*: .*$3" "$tmp/err"
+}
+bad bigds 's/dt: 0.5/dt: 0.6/' "transport.step: ds = 0.6 mm exceeds min(dx, dz) = 0.5 mm" "ds = 0.6 mm > the 0.5 mm cells"
+bad periodic 's/boundary: fixed/boundary: [periodic, fixed]/' "axis x has boundary periodic" "a periodic x axis"
+bad three 's/E: {count: 40, range: \[0, 40\]}}/E: {count: 40, range: [0, 40]}, phi: {count: 2, range: [0, 1]}}/' \
+    "exactly two inner axes" "three inner axes"
+bad wide 's/range: \[-45, 45\]/range: [-100, 45]/' "must lie within \[-90, 90\]" "an angle axis from -100 degrees"
+bad energy 's/  energy: 30/  energy: 45/' "energy = 45 MeV lies outside the energy axis" "a 45 MeV beam on a 0..40 MeV axis"
+tap_end
