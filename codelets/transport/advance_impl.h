@@ -5,6 +5,13 @@
 #define TR_CAT2(a, b) a##_##b
 #define TR_CAT(a, b) TR_CAT2(a, b)
 #define FN(name) TR_CAT(name, SUF)
+#ifndef SIMD /* independent elements (no reduction): vectorising changes no result */
+#ifdef _OPENMP
+#define SIMD _Pragma("omp simd")
+#else
+#define SIMD
+#endif
+#endif
 
 static inline int64_t FN(imax)(int64_t a, int64_t b) { return a > b ? a : b; }
 static inline int64_t FN(imin)(int64_t a, int64_t b) { return a < b ? a : b; }
@@ -36,6 +43,7 @@ static inline void FN(occ_note)(FN(occ_acc) *o, const T *restrict row, int64_t j
 {
     int32_t *restrict t0 = o->t0 + j * o->nx, *restrict t1 = o->t1 + j * o->nx;
     int32_t *restrict m0 = o->m0 + j * o->nx, *restrict m1 = o->m1 + j * o->nx;
+    SIMD
     for (int64_t x = x0; x <= x1; x++) {
         const int nzv = row[x] != (T)0;
         t0[x] = nzv && k < t0[x] ? k : t0[x];
@@ -109,6 +117,7 @@ static void FN(scatter_rows)(const tr_io *io, const tr_tables *tb, const T *psi,
             for (int64_t d = da; d <= db; d++) {
                 const T wd = (T)w[d];
                 const T *restrict s = psi + j * io->ps1 + (k - d) * io->ps3 + m * io->ps4;
+                SIMD
                 for (int64_t x = in.x0; x <= in.x1; x++) a[x] += wd * s[x];
             }
         }
@@ -164,6 +173,7 @@ static void FN(deposit)(const tr_io *io, const tr_tables *tb, const T *a, int64_
                     t6[x] += e;
                 }
             } else {
+                SIMD
                 for (int64_t x = xa; x <= xb; x++) {
                     const T wl = f * r[x], wh = r[x] - wl;
                     dose[x] += (double)r[x] * Em - ((double)wl * El + (double)wh * Eh);
@@ -184,10 +194,13 @@ static inline void FN(loss_gather)(const tr_tables *tb, int64_t m, int64_t s0, i
         for (int64_t q = s0; q <= s1; q++) {
             const T f = (T)tb->flo[q];
             const T *restrict s = srcq[q - s0] + j * dj;
-            if (tb->lo[q] == m)
+            if (tb->lo[q] == m) {
+                SIMD
                 for (int64_t x = x0; x <= x1; x++) o[x] += f * s[x];
-            else
+            } else {
+                SIMD
                 for (int64_t x = x0; x <= x1; x++) o[x] += s[x] - f * s[x];
+            }
         }
     }
 }
@@ -203,6 +216,7 @@ static inline void FN(stream_rows)(const tr_stream_w *sw, const T *b, int64_t bj
     for (int64_t j = z0; j <= z1; j++) {
         const T *restrict b0 = b + j * bj, *restrict b1 = b + (j - sz) * bj;
         T *restrict o = out + j * os1;
+        SIMD
         for (int64_t x = x0; x <= x1; x++) o[x] = ((c00 * b0[x] + c10 * b0[x - sx]) + c01 * b1[x]) + c11 * b1[x - sx];
     }
 }
@@ -219,6 +233,7 @@ static void FN(escape)(const tr_io *io, const tr_stream_w *sw, const T *b, int64
         const int64_t x = cells[2 * n], z = cells[2 * n + 1];
         if (x < in.x0 || x > in.x1 || z < in.z0 || z > in.z1) continue; /* B is zero there */
         const double v = (double)b[x + z * bj];
+        if (v == 0.0) continue; /* adds exact zeros */
         const int64_t gx = io->gx0 + x, gz = io->gz0 + z;
         for (int t = 0; t < 3; t++) {
             const int64_t dx = gx + ax[t] * sw->sx, dz = gz + az[t] * sw->sz;
@@ -235,20 +250,20 @@ static void FN(escape)(const tr_io *io, const tr_stream_w *sw, const T *b, int64
     }
 }
 
-/* Interior cells of the tile on a side of the grid, as (x, z) pairs; returns their count. */
-static int64_t FN(side_cells)(const tr_io *io, int64_t *cells)
+/* Interior cells of the tile that send weight out of the grid when moving (sx, sz): on the side
+ * x = 0 (sx < 0) or x = X (sx > 0), or z = 0 / Z likewise, as (x, z) pairs; returns their count
+ * (at most nx + nz). */
+static int64_t FN(side_cells)(const tr_io *io, int sx, int sz, int64_t *cells)
 {
     int64_t n = 0;
+    const int64_t edge_x = sx < 0 ? 0 : io->NX - 1, edge_z = sz < 0 ? 0 : io->NZ - 1;
     for (int64_t z = 0; z < io->nz; z++)
-        for (int64_t x = 0; x < io->nx; x++) {
-            const int64_t gx = io->gx0 + x, gz = io->gz0 + z;
-            if (gx == 0 || gx == io->NX - 1 || gz == 0 || gz == io->NZ - 1) {
+        for (int64_t x = 0; x < io->nx; x++)
+            if (io->gx0 + x == edge_x || io->gz0 + z == edge_z) {
                 cells[2 * n] = x;
                 cells[2 * n + 1] = z;
                 n++;
             }
-            if (gz != 0 && gz != io->NZ - 1 && x == 0 && io->nx > 2 && gx != io->NX - 1) x = io->nx - 2; /* skip the middle */
-        }
     return n;
 }
 
@@ -289,7 +304,7 @@ void FN(tr_advance)(const tr_io *io, const tr_tables *tb, int fused)
     const int64_t ntr = kt1 - kt0 + 1 > 0 ? kt1 - kt0 + 1 : 0;
     const int64_t W = fused ? tb->window : 0;
     const int64_t bL = L + 4, bN = bL * (NZr + 4);
-    const size_t nA = (size_t)(W * ntr * NZr * L), nocc = (size_t)(4 * nx * nz), nside = (size_t)(4 * (nx + nz) + 8);
+    const size_t nA = (size_t)(W * ntr * NZr * L), nocc = (size_t)(4 * nx * nz), nside = (size_t)(8 * (nx + nz) + 8);
     const size_t bytes = (nA + (size_t)bN) * sizeof(T) + nocc * sizeof(int32_t) + (nside + (size_t)W) * sizeof(int64_t) + 64;
     char *mem = tr_scratch(bytes);
     if (!mem) tr_oom(fused ? "transport.step" : "transport.stream", bytes);
@@ -298,7 +313,16 @@ void FN(tr_advance)(const tr_io *io, const tr_tables *tb, int fused)
     int64_t *side = (int64_t *)(((uintptr_t)(occm + nocc) + 7) & ~(uintptr_t)7);
     FN(occ_acc) oa;
     FN(occ_acc_init)(&oa, occm, io);
-    const int64_t nside_cells = FN(side_cells)(io, side);
+    /* side cells per direction quadrant (sx, sz) = (-,-), (+,-), (-,+), (+,+) */
+    int64_t nsd[4], *sdc[4];
+    {
+        int64_t used = 0;
+        for (int q = 0; q < 4; q++) {
+            sdc[q] = side + used;
+            nsd[q] = FN(side_cells)(io, q & 1 ? 1 : -1, q & 2 ? 1 : -1, sdc[q]);
+            used += 2 * nsd[q];
+        }
+    }
     for (int64_t i = 0; i < bN; i++) Bbuf[i] = (T)0;
     /* B row j (x-indexed) of the gathered plane */
     T *Brow0 = Bbuf + (2 - in.z0) * bL + 2 - in.x0;
@@ -335,7 +359,8 @@ void FN(tr_advance)(const tr_io *io, const tr_tables *tb, int fused)
             T *o = out + k * io->os3 + d * io->os4;                                                                         \
             FN(stream_rows)(sw, B, bj, o, io->os1, nw.z0, nw.z1, nw.x0, nw.x1);                                             \
             for (int64_t j = nw.z0; j <= nw.z1; j++) FN(occ_note)(&oa, o + j * io->os1, j, nw.x0, nw.x1, (int32_t)k, (int32_t)d); \
-            if (nside_cells) FN(escape)(io, sw, B, bj, side, nside_cells, sb, tb->E[d]);                                   \
+            const int qd = (sw->sx > 0) + 2 * (sw->sz > 0);                                                                \
+            if (nsd[qd]) FN(escape)(io, sw, B, bj, sdc[qd], nsd[qd], sb, tb->E[d]);                                   \
         }                                                                                                                   \
         d++;                                                                                                                \
     } while (0)
