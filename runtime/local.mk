@@ -46,4 +46,5 @@ stardag_SOURCES += runtime/tools/report.c runtime/tools/report.h runtime/tools/r
 # tool commands: compare (its library API in compare.h), calibrate, verify
 libstardag_la_SOURCES += runtime/tools/compare.c runtime/tools/compare.h runtime/tools/strtab.c runtime/tools/strtab.h
 stardag_SOURCES += runtime/tools/calibrate.c runtime/tools/verify.c runtime/tools/verify.h runtime/tools/verify_particles.c runtime/tools/verify_mesh.c runtime/tools/verify_batch.c \
-	runtime/tools/verify_variants.c runtime/tools/verify_grid.c runtime/tools/verify_text.c
+	runtime/tools/verify_variants.c runtime/tools/verify_grid.c runtime/tools/verify_text.c \
+	runtime/tools/verify_transport.c

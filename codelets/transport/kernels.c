@@ -8,7 +8,7 @@
 
 /* The stopping-power table a kernel uses: NULL (the built-in PSTAR water table). A user table bound
  * to a table role would be passed here as (a->p[slot], a->sc[slot]) rows of (E MeV, S MeV cm^2/g). */
-static void setup_of(const sd_tile_args *a, double k_sigma, double e_cut, tr_setup *s)
+void tr_setup_of(const sd_tile_args *a, double k_sigma, double e_cut, tr_setup *s)
 {
     s->nt = a->inner_n[0];
     s->ne = a->inner_n[1];
@@ -90,7 +90,7 @@ static void io_tally(const sd_tile_args *a, int b, tr_io *io)
 static const tr_tables *tables(const sd_tile_args *a, double k_sigma, double e_cut, const char *op)
 {
     tr_setup s;
-    setup_of(a, k_sigma, e_cut, &s);
+    tr_setup_of(a, k_sigma, e_cut, &s);
     const tr_tables *t = tr_tables_get(&s);
     if (!t) tr_oom(op, tr_tables_bytes(&s));
     return t;

@@ -30,7 +30,7 @@ size_t tr_tables_bytes(const tr_setup *s)
     for (int64_t m = 0; m < s->ne; m++) nw += (size_t)(2 * stored_reach(s, tr_centre(s->e_lo, s->e_hi, s->ne, m)) + 1);
     const size_t ne = (size_t)s->ne, nt = (size_t)s->nt;
     const size_t rows = s->table ? (size_t)s->rows : SD_PSTAR_WATER_ROWS;
-    return ALIGN16(ne * 8) * 9 + ALIGN16(nw * 8) + ALIGN16(ne * nt * 8) + ALIGN16(nt * sizeof(tr_stream_w)) +
+    return ALIGN16(ne * 8) * 10 + ALIGN16(nw * 8) + ALIGN16(ne * nt * 8) + ALIGN16(nt * sizeof(tr_stream_w)) +
            ALIGN16(rows * 8);
 }
 
@@ -52,6 +52,7 @@ void tr_tables_build(const tr_setup *s, void *mem, tr_tables *t)
     TAKE(t->s0, ne);
     TAKE(t->s1, ne);
     TAKE(t->Ep, ne);
+    TAKE(t->far, ne);
     double *rnode;
     const tr_table tab = s->table ? (tr_table){s->table, s->rows, 2}
                                   : (tr_table){&sd_pstar_water[0][0], SD_PSTAR_WATER_ROWS, 3};
@@ -86,6 +87,7 @@ void tr_tables_build(const tr_setup *s, void *mem, tr_tables *t)
             for (int64_t d = -Ks; d <= Ks; d++) w[d] = (tr_phi(((double)d + 0.5) * a) - tr_phi(((double)d - 0.5) * a)) / Z;
             if (Kf > Ks) far = (tr_phi(((double)Kf + 0.5) * a) - tr_phi(((double)Ks + 0.5) * a)) / Z;
         }
+        t->far[m] = far;
         if (Ks > t->Kmax) t->Kmax = (int32_t)Ks;
         /* source k' loses the weights with k' + d outside [0, nt): d < -k' and d > nt-1-k', in d order */
         for (int64_t k = 0; k < nt; k++) {

@@ -29,6 +29,7 @@ typedef struct tr_tables {
     int64_t *woff;              /* [ne] weights of bin m: w[woff[m] + d + K[m]], d = -K..K */
     double *w;
     double *lost;               /* [ne * nt] lost-angle fraction of source bin (m, k) at lost[m * nt + k] */
+    double *far;                /* [ne] weight past the stored reach on each side (in lost twice) */
     int32_t *stop;              /* [ne] 1: the bin stops in one step */
     int64_t *lo;                /* [ne] lower destination bin (when not stopped) */
     double *flo;                /* [ne] fraction of the weight going to lo */
@@ -38,6 +39,10 @@ typedef struct tr_tables {
     int32_t Kmax;               /* max K */
     int64_t window;             /* max s1 - s0 + 1 */
 } tr_tables;
+
+#ifdef __cplusplus
+extern "C" {
+#endif
 
 /* Bytes tr_tables_build needs for this setup. */
 size_t tr_tables_bytes(const tr_setup *s);
@@ -49,5 +54,13 @@ const tr_tables *tr_tables_get(const tr_setup *s);
 void *tr_scratch(size_t bytes);
 /* Report an impossible allocation and abort (a kernel has no way to fail gracefully). */
 void tr_oom(const char *op, size_t bytes);
+/* The setup of an op's tile (kernels.c): bins, ranges, ds = dt, cell size, the parameters. */
+struct sd_tile_args;
+void tr_setup_of(const struct sd_tile_args *a, double k_sigma, double e_cut, tr_setup *s);
+/* pencil_beam's normalised factors (beam.c). */
+void tr_beam_factors(double lo, double hi, int64_t n, double mu, double sigma, double *g);
 
+#ifdef __cplusplus
+}
+#endif
 #endif

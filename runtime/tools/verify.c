@@ -375,6 +375,19 @@ static void run_system(verify_ctx *V, vcase *k, const char *system, char *err, s
     run_pair(V, k);
 }
 
+/* A transport codelet in its beam (verify_transport.c): uneven 5 x 6 tiles on CPU and CUDA; with
+ * --cpu-vs-cpu, against 13 x 9 tiles on 2 workers (bitwise). */
+static void run_transport_case(verify_ctx *V, const sd_codelet *c)
+{
+    vcase k = {.c = c};
+    snprintf(k.label, sizeof k.label, "%-28s 2D 13x17 12x24 bins f64", c->name);
+    const int64_t tile[2] = {5, 6};
+    k.tile2[0] = 13, k.tile2[1] = 9, k.tile2[2] = 1;
+    char err[2048];
+    k.text = sd_verify_transport_graph(c, tile, err, sizeof err);
+    run_system(V, &k, "transport", err, sizeof err);
+}
+
 static void run_particle_case(verify_ctx *V, const sd_codelet *c, int cells)
 {
     vcase k = {.c = c, .particles = 1};
@@ -540,6 +553,10 @@ int sd_cmd_verify(int argc, char **argv)
         }
         if (c->domain == SD_ON_MESH) { /* mesh fields are f64: one case */
             run_mesh_case(&V, c);
+            continue;
+        }
+        if (!strncmp(c->name, "transport.", 10)) { /* phase-space fields: the beam test system */
+            run_transport_case(&V, c);
             continue;
         }
         if (c->domain == SD_ON_BATCH) { /* batch fields are f64: a non-stiff and a stiff case */

@@ -55,4 +55,10 @@ char *sd_verify_mesh_graph(const sd_codelet *c, int nparts, char *err, size_t er
  * message in err when c's roles cannot be bound. */
 char *sd_verify_batch_graph(const sd_codelet *c, int nranges, int stiff, char *err, size_t errlen);
 
+/* The test system for transport codelet c (graph text, malloc'd; verify_transport.c): a small proton
+ * beam on a 13 x 17 phase-space grid in tiles `tile` (x, z), the codelet in the step or init it
+ * belongs to, 12 steps, every field and scalar written at every step. NULL with a message in err
+ * for a codelet the system does not know. */
+char *sd_verify_transport_graph(const sd_codelet *c, const int64_t tile[2], char *err, size_t errlen);
+
 #endif
