@@ -7,6 +7,8 @@
 #    bitwise the same psi, occupancy, dose, tallies and scalars;
 #  - bitwise the same for several tilings (cut in x, z, both, uneven, one-cell thin) and 1 or 2
 #    workers, and with the sparse loops off (STARDAG_TRANSPORT_DENSE=1);
+#  - f32 psi beside f64 occ/dose/tally: fused == split bitwise, balances to f32 precision;
+#  - stardag verify --cpu-vs-cpu passes for every transport codelet;
 #  - bad input is refused at load (exit 2) naming file:line: ds > the cell size, a periodic axis, a
 #    third inner axis, an angle axis beyond 90 degrees, a beam energy outside the E axis.
 g="$top_srcdir/tests/graphs/transport-step.yaml"
@@ -45,6 +47,22 @@ STARDAG_TRANSPORT_DENSE=1 run dense "$g" --tiles 5x7x1 --ncpu 2
 t "dense loops (STARDAG_TRANSPORT_DENSE=1), tiles 5x7: bitwise the sparse run" same dense
 STARDAG_TRANSPORT_DENSE=1 run dense_split "$gs" --tiles 16x24x1 --ncpu 1
 t "dense split graph: bitwise the sparse fused run" same dense_split
+
+# f32 psi (occ, dose and tally stay f64): fused == split bitwise, balances to f32 precision
+sed 's/psi:   {location: bins,/psi:   {dtype: f32, location: bins,/' "$g" >"$tmp/f32.yaml"
+sed 's/psi:   {location: bins,/psi:   {dtype: f32, location: bins,/' "$gs" >"$tmp/f32s.yaml"
+run f32 "$tmp/f32.yaml" --tiles 5x7x1 --ncpu 2
+t "f32 psi: the fused graph runs" test "$(rc)" = 0
+run f32s "$tmp/f32s.yaml" --tiles 16x24x1 --ncpu 1
+t "f32 psi: fused (5x7 tiles, 2 workers) == split (1 tile) bitwise" "$sd" compare "$tmp/f32.h5" "$tmp/f32s.h5" --quiet
+wd=$(values "$tmp/f32.h5" /scalars/wb | awk '{ d = $1 - 1; if (d < 0) d = -d; if (d > m) m = d } END { printf "%.3g", m }')
+t "f32 psi: weight balance within 1e-5 of 1 (drift $wd)" awk -v d="$wd" 'BEGIN { exit !(d <= 1e-5) }'
+
+# stardag verify's transport test system: two tilings and worker counts, every transport codelet
+runrc "$sd" verify --cpu-vs-cpu transport.pencil_beam transport.angular_scatter transport.energy_loss transport.stream \
+  transport.step transport.totals transport.escaped
+t "verify --cpu-vs-cpu: the 7 transport codelets in their beam, 7 cases ok" \
+  grep -q "^stardag verify: 7 cases: 7 ok, 0 failed, 0 errors" "$tmp/out"
 
 # bad input: exit 2, file:line and the reason
 bad() { # bad NAME SED-SCRIPT PATTERN DESCRIPTION

@@ -37,6 +37,8 @@ for c in $("$sd" codelets | sed -n 's/^\([a-z_0-9]*\.[a-z_0-9]*\)  \[.*/\1/p'); 
       done ;;
     mesh.*|membrane.*) # mesh codelets: the perturbed ellipsoid, 1 partition against 3, f64 only
       grep -q "^ok  *$c  *mesh nv=642  *f64  *bitwise" "$tmp/all" || missing="$missing $c/mesh" ;;
+    transport.*) # transport codelets: a proton beam on a 13 x 17 phase-space grid, two tilings
+      grep -q "^ok  *$c  *2D 13x17 12x24 bins f64  *bitwise" "$tmp/all" || missing="$missing $c/beam" ;;
     ode.*) # batch codelets: 1000 Van der Pol systems, non-stiff and stiff, 1 range against 3
       grep -q "^ok  *$c  *batch M=1000 f64  *bitwise" "$tmp/all" || missing="$missing $c/batch"
       grep -q "^ok  *$c  *batch M=1000 f64 stiff  *bitwise" "$tmp/all" || missing="$missing $c/batch-stiff" ;;

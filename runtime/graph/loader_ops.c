@@ -115,13 +115,15 @@ static void bind_one(loader *L, sd_gop *op, opx *x, const sd_codelet *cl, yaml_n
             sd_ld_fail(L, nn, "fields '%s' (%d component%s) and '%s' (%d component%s) of one op must have the same components",
                        fo->name, fo->ncomp, fo->ncomp == 1 ? "" : "s", f->name, f->ncomp, f->ncomp == 1 ? "" : "s");
     }
-    if (*first_field >= 0) {
+    /* a role that takes one dtype only (f64 bookkeeping beside an f32 state) is exempt */
+    const int one_dtype = r->dtypes == (1 << SD_F32) || r->dtypes == (1 << SD_F64);
+    if (!one_dtype && *first_field >= 0) {
         const sd_binding *b0 = &op->bind[*first_field];
         const sd_gfield *f0 = &g->fields[b0->index];
         if (f0->dtype != f->dtype)
             sd_ld_fail(L, nn, "fields '%s' (%s) and '%s' (%s) of one op must have the same dtype", f0->name, dtype_name(f0->dtype),
                        f->name, dtype_name(f->dtype));
-    } else
+    } else if (!one_dtype)
         *first_field = ri;
     /* one level may not be written through one role and touched through another */
     for (int i = 0; i < cl->nroles; i++) {
