@@ -7,3 +7,4 @@ libstardag_la_SOURCES += codelets/transport/pstar_water.h codelets/transport/tra
 SD_CUDA_SOURCES += codelets/transport/step.cu codelets/transport/beam_totals.cu
 SD_CUDA_DEPS += codelets/transport/transport_cuda.cuh codelets/transport/transport_math.h \
 	codelets/transport/transport_tables.h codelets/transport/transport_kernels.h
+noinst_HEADERS += codelets/transport/transport_cuda.cuh
