@@ -59,7 +59,7 @@ static inline int tr_dev_fill(const tr_tables *tb, tr_dev *t, const char *op)
 
 /* A launch that fails on purpose (0 blocks: cudaErrorInvalidConfiguration), so that the runtime
  * fails the run after a host-side refusal was printed. */
-__global__ void tr_refused_kernel(void) {}
+static __global__ void tr_refused_kernel(void) {}
 static inline void tr_refuse(cudaStream_t s) { tr_refused_kernel<<<0, 1, 0, s>>>(); }
 
 /* The tables of an op's tile (host). */
