@@ -21,3 +21,4 @@ EXTRA_DIST += tests/t_coupled_chi.sh
 include tests/batch.mk
 include tests/ode_implicit.mk
 include tests/ode_systems.mk
+include tests/tables.mk

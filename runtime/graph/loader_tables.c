@@ -1,0 +1,49 @@
+/* loader_tables.c - the graph's `tables:` section: named numeric tables read from files at load
+ * (io/read_table.h), checked, and kept in the graph; ops read them through table roles
+ * (SD_ROLE_TABLE, bound in loader_ops.c). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "loader_impl.h"
+#include "read_table.h"
+
+static void load_table(loader *L, const yaml_node_t *k, const yaml_node_t *v)
+{
+    static const char *const keys[] = {"file", "columns", NULL};
+    sd_graph *g = L->g;
+    const char *name = sd_ld_get_name(L, k, "a table name");
+    char sec[128];
+    snprintf(sec, sizeof sec, "in table %s", name);
+    if (!is_map(v))
+        sd_ld_fail(L, v, "expected {file: PATH} for table '%s', got %s", name, got(v) ? got(v) : "a single value");
+    sd_ld_check_keys(L, v, keys, sec);
+    yaml_node_t *nf = sd_ld_map_get(L, v, "file", NULL), *nc = sd_ld_map_get(L, v, "columns", NULL);
+    if (!nf) sd_ld_fail(L, v, "table '%s' needs file (expected {file: PATH}: a text file of numbers)", name);
+    sd_ld_ns_add(L, k, name, NS_TABLE, -1);
+    const char *file = sd_ld_get_str(L, nf, "a file path");
+    if (!*file) sd_ld_fail(L, nf, "expected a file path for table '%s', got an empty string", name);
+    if (strlen(file) >= sizeof g->tables[0].file)
+        sd_ld_fail(L, nf, "the file path of table '%s' is too long (at most %zu characters)", name, sizeof g->tables[0].file - 1);
+    const int cols = nc ? (int)sd_ld_eval_int(L, nc, 1, 1 << 20, "columns") : 0;
+    sd_gtable *t = &g->tables[g->ntables++]; /* the graph owns t->data from here, also if loading fails */
+    memset(t, 0, sizeof *t);
+    snprintf(t->name, sizeof t->name, "%s", name);
+    snprintf(t->file, sizeof t->file, "%s", file);
+    t->at = where(k);
+    char err[1024];
+    if (sd_table_read_text(file, &t->data, &t->rows, &t->cols, err, sizeof err) < 0)
+        sd_ld_fail(L, nf, "table '%s': %s", name, err);
+    if (cols && t->cols != cols)
+        sd_ld_fail(L, nc, "table '%s': %s has %d column%s, expected %d (columns)", name, file, t->cols, t->cols == 1 ? "" : "s",
+                   cols);
+}
+
+void sd_ld_load_tables(loader *L, const yaml_node_t *m)
+{
+    if (is_null(m)) return;
+    sd_ld_need_map(L, m, "tables (name: {file: PATH})");
+    sd_graph *g = L->g;
+    g->tables = calloc((size_t)map_len(m) + 1, sizeof *g->tables);
+    if (!g->tables) sd_ld_oom(L);
+    for (int i = 0; i < map_len(m); i++) load_table(L, key_at(L, m, i), val_at(L, m, i));
+}
