@@ -203,6 +203,61 @@ static void runs(void)
     }
 }
 
+/* An optional field role of a grid codelet: bound, the kernel reads it; left out, p == NULL. */
+static void optional_field(void)
+{
+    static const char fmt[] = "domain:\n  grid: {shape: [12, 5], spacing: 1}\n"
+                              "fields:\n  u:\n  v:\n"
+                              "init:\n  - op: tt.ramp\n    write: {u: u}\n"
+                              "step:\n  - op: tt.copy_or_mark\n%s    write: {out: v}\n"
+                              "output:\n  fields: {names: [v], every: 1}\n"
+                              "run: {steps: 1, dt: 1}\n";
+    for (int bound = 1; bound >= 0; bound--) {
+        char graph[1024], out[1200];
+        snprintf(graph, sizeof graph, fmt, bound ? "    read: {in: u}\n" : "");
+        snprintf(out, sizeof out, "%s/tables-opt%d.h5", dir, bound);
+        double ref[NX * NY];
+        for (int j = 0; j < NY; j++)
+            for (int i = 0; i < NX; i++) ref[i + NX * j] = bound ? tt_ramp(i, j) : -1.0;
+        const run_spec spec = {{5, 2, 1}, 2, "lws"};
+        if (!ok(run_graph_text("o.yaml", graph, out, &spec) == 0, "an optional field role on a grid, %s: runs",
+                bound ? "bound" : "left out"))
+            continue;
+        int64_t values;
+        const int64_t wrong = field_steps_differ(out, "v", 1, ref, NX * NY, &values, describe);
+        ok(values == NX * NY && wrong == 0, "  %s (%lld wrong)", bound ? "the kernel reads it" : "the kernel sees NULL",
+           (long long)wrong);
+        remove(out);
+    }
+}
+
+/* A batch domain (the grid class's machinery with ranges of systems as tiles) binds tables too. */
+static void batch(void)
+{
+    static const char graph[] =
+        "domain:\n  batch:\n    count: 12\n    system: vdp\n    values: {u: \"0.375*(i+1)\"}\n"
+        "fields:\n  u:\n  v:\n"
+        "tables:\n  water: {file: curve.txt}\n"
+        "step:\n  - op: tt.bscale\n    read: {in: u, curve: water}\n    write: {out: v}\n"
+        "output:\n  fields: {names: [v], every: 1}\n"
+        "run: {steps: 1, dt: 1}\n";
+    double ref[NX];
+    for (int i = 0; i < NX; i++) ref[i] = tt_ramp(i, 0) * tt_interp(curve, 4, i + 0.5);
+    for (int ranges = 1; ranges <= 3; ranges += 2) {
+        char out[1200];
+        snprintf(out, sizeof out, "%s/tables-batch%d.h5", dir, ranges);
+        const run_spec spec = {{ranges, 1, 1}, 2, "lws"};
+        if (!ok(run_graph_text("b.yaml", graph, out, &spec) == 0, "a batch of 12 systems in %d range%s: runs", ranges,
+                ranges == 1 ? "" : "s"))
+            continue;
+        int64_t values;
+        const int64_t wrong = field_steps_differ(out, "v", 1, ref, NX, &values, describe);
+        ok(values == NX && wrong == 0, "  every system's value bitwise in * f(i + 1/2) from the table (%lld wrong)",
+           (long long)wrong);
+        remove(out);
+    }
+}
+
 int main(void)
 {
     snprintf(dir, sizeof dir, "%s", tmpdir());
@@ -217,5 +272,7 @@ int main(void)
     write_file("three.txt", "2 1 0\n");
     loading();
     runs();
+    optional_field();
+    batch();
     return tap_done();
 }

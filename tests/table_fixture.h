@@ -1,8 +1,10 @@
 /* table_fixture.h - test codelets that read a table (SD_ROLE_TABLE), for t_tables.c (registered
  * in process) and t_tables_cli.sh (as the pack tests/table_pack.c). tt.ramp writes a known field;
  * tt.scale multiplies it by a curve f(x) interpolated in a two-column table (x ascending, f), or by
- * 1 when the optional table is left unbound; tt.scale_whole is the same as one whole-field task;
- * tt.total sums in * t[0][0] over the cells (a reduction with a required table of any width). */
+ * 1 when the optional table is left unbound; tt.scale_whole is the same as one whole-field task,
+ * tt.bscale the same on a batch domain (a batch's tile is a grid tile of one axis, spacing 1);
+ * tt.total sums in * t[0][0] over the cells (a reduction with a required table of any width);
+ * tt.copy_or_mark copies an optional field, or writes -1 when it is left unbound. */
 #ifndef TABLE_FIXTURE_H
 #define TABLE_FIXTURE_H
 #include <stdint.h>
@@ -43,6 +45,15 @@ static void tt_scale_cpu(const sd_tile_args *a)
         }
 }
 
+/* slots: in (an optional field: NULL when unbound), out */
+static void tt_copy_or_mark_cpu(const sd_tile_args *a)
+{
+    const double *in = a->p[0];
+    double *out = a->p[1];
+    for (int64_t j = 0; j < a->n[1]; j++)
+        for (int64_t i = 0; i < a->n[0]; i++) out[sd_at(a, 1, i, j, 0, 0)] = in ? in[sd_at(a, 0, i, j, 0, 0)] : -1.0;
+}
+
 /* slots: t (any columns), in */
 static void tt_total_cpu(const sd_tile_args *a)
 {
@@ -63,6 +74,12 @@ static const sd_codelet table_test_codelets[] = {
      .cpu = tt_scale_cpu, .model = "tt.scale", .roles = TT_SCALE_ROLES},
     {.name = "tt.scale_whole", .pattern = SD_WHOLE, .nroles = 3, .cpu = tt_scale_cpu, .model = "tt.scale_whole",
      .roles = TT_SCALE_ROLES},
+    {.name = "tt.bscale", .doc = "tt.scale on a batch: x is the system's index + 0.5", .pattern = SD_POINTWISE, .nroles = 3,
+     .cpu = tt_scale_cpu, .model = "tt.bscale", .domain = SD_ON_BATCH, .roles = TT_SCALE_ROLES},
+    {.name = "tt.copy_or_mark", .doc = "out = in, or -1 without in (an optional field role on a grid)", .pattern = SD_POINTWISE,
+     .nroles = 2, .cpu = tt_copy_or_mark_cpu, .model = "tt.copy_or_mark",
+     .roles = {{.name = "in", .mode = SD_READ, .ncomp = 1, .dtypes = 1 << SD_F64, .optional = 1},
+               {.name = "out", .mode = SD_WRITE, .ncomp = 1, .dtypes = 1 << SD_F64}}},
     {.name = "tt.total", .pattern = SD_REDUCTION, .nroles = 3, .cpu = tt_total_cpu, .model = "tt.total",
      .roles = {{.name = "t", .mode = SD_READ, .kind = SD_ROLE_TABLE},
                {.name = "in", .mode = SD_READ, .ncomp = 1, .dtypes = 1 << SD_F64},
