@@ -68,11 +68,11 @@ typedef struct sd_h5mesh {
 int sd_h5out_set_mesh(sd_h5out *o, const sd_h5mesh *m, char *err, size_t errlen);
 
 /* The graph's tables (numbers read from files at load): the group /tables, one [rows][cols] f64
- * dataset per table named like it, with the string attribute `file` (the file as the graph names
- * it), committed at once. Call it once, before the first field write. 0 (nothing to do when n is
+ * dataset per table named like it, with the string attributes `file` (the file as the graph names
+ * it) and, for a table read from an HDF5 file, `dataset`, committed at once. Call it once, before the first field write. 0 (nothing to do when n is
  * 0), or -1 with a message. */
 typedef struct sd_h5table {
-    const char *name, *file;
+    const char *name, *file, *dataset; /* dataset: "" or NULL for a text file */
     int64_t rows;
     int cols;
     const double *data; /* rows x cols, row-major */

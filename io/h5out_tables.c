@@ -20,7 +20,9 @@ static int table_dataset(hid_t g, const sd_h5table *t)
     int rc = -1;
     if (sp >= 0 && (ds = H5Dcreate2(g, t->name, H5T_IEEE_F64LE, sp, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT)) >= 0 &&
         H5Dwrite(ds, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, t->data) >= 0 &&
-        sd_h5_attr_strings(ds, "file", 0, &file, H5T_CSET_UTF8) >= 0 && H5Dflush(ds) >= 0)
+        sd_h5_attr_strings(ds, "file", 0, &file, H5T_CSET_UTF8) >= 0 &&
+        (!t->dataset || !*t->dataset || sd_h5_attr_strings(ds, "dataset", 0, &t->dataset, H5T_CSET_UTF8) >= 0) &&
+        H5Dflush(ds) >= 0)
         rc = 0;
     if (ds >= 0) H5Dclose(ds);
     if (sp >= 0) H5Sclose(sp);

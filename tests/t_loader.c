@@ -113,7 +113,7 @@ static const bad bads[] = {
     {"unknown top-level key", D1 R1 "stpe: []\n",
      "g.yaml:4:1: unknown key 'stpe' at top level (did you mean 'step'?)"},
     {"unknown top-level key, nothing close", D1 R1 "colour: red\n",
-     "g.yaml:4:1: unknown key 'colour' at top level (expected one of: name, params, domain, fields, scalars, tiles, init, step, output, checks, run, plugins)"},
+     "g.yaml:4:1: unknown key 'colour' at top level (expected one of: name, params, domain, fields, scalars, tables, tiles, init, step, output, checks, run, plugins)"},
     {"duplicate key", D1 R1 "run: {steps: 2, dt: 0.1}\n",
      "g.yaml:4:1: duplicate key 'run' (first at line 3)"},
     {"second document", D1 R1 "---\n" D1,

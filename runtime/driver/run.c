@@ -274,7 +274,8 @@ static int write_tables(run_state *s)
         return -1;
     }
     for (int i = 0; i < g->ntables; i++)
-        tp[i] = (sd_h5table){g->tables[i].name, g->tables[i].file, g->tables[i].rows, g->tables[i].cols, g->tables[i].data};
+        tp[i] = (sd_h5table){g->tables[i].name, g->tables[i].file, g->tables[i].dataset, g->tables[i].rows, g->tables[i].cols,
+                             g->tables[i].data};
     int rc = sd_h5out_write_tables(s->out, g->ntables, tp, err, sizeof err);
     if (tp != t) free(tp);
     if (rc < 0) sd_run_say_error(s->o, "%s", err);

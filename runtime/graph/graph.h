@@ -148,11 +148,13 @@ typedef struct sd_gscalar {
     sd_where at;
 } sd_gscalar;
 
-/* A table (the graph's `tables:`, runtime/graph/loader_tables.c): numbers read from a file at load,
+/* A table (the graph's `tables:`, runtime/graph/loader_tables.c): numbers read from a text file or
+ * an HDF5 dataset at load,
  * rows x cols, row-major; ops read it through table roles (SD_ROLE_TABLE). */
 typedef struct sd_gtable {
     char name[SD_NAME_MAX];
     char file[512];     /* as the graph names it */
+    char dataset[256];  /* an HDF5 file's dataset; "" for a text file */
     int64_t rows;
     int cols;
     double *data;       /* [rows * cols] */

@@ -1,5 +1,5 @@
-/* loader_tables.c - the graph's `tables:` section: named numeric tables read from files at load
- * (io/read_table.h), checked, and kept in the graph; ops read them through table roles
+/* loader_tables.c - the graph's `tables:` section: named numeric tables read at load from text
+ * files or HDF5 datasets (io/read_table.h), checked, and kept in the graph; ops read them through table roles
  * (SD_ROLE_TABLE, bound in loader_ops.c). */
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,33 +9,44 @@
 
 static void load_table(loader *L, const yaml_node_t *k, const yaml_node_t *v)
 {
-    static const char *const keys[] = {"file", "columns", NULL};
+    static const char *const keys[] = {"file", "dataset", "columns", NULL};
     sd_graph *g = L->g;
     const char *name = sd_ld_get_name(L, k, "a table name");
     char sec[128];
     snprintf(sec, sizeof sec, "in table %s", name);
     if (!is_map(v))
-        sd_ld_fail(L, v, "expected {file: PATH} for table '%s', got %s", name, got(v) ? got(v) : "a single value");
+        sd_ld_fail(L, v, "expected {file: PATH} (a text file) or {file: PATH, dataset: /NAME} (HDF5) for table '%s', got %s",
+                   name, got(v) ? got(v) : "a single value");
     sd_ld_check_keys(L, v, keys, sec);
-    yaml_node_t *nf = sd_ld_map_get(L, v, "file", NULL), *nc = sd_ld_map_get(L, v, "columns", NULL);
-    if (!nf) sd_ld_fail(L, v, "table '%s' needs file (expected {file: PATH}: a text file of numbers)", name);
+    yaml_node_t *nf = sd_ld_map_get(L, v, "file", NULL), *nc = sd_ld_map_get(L, v, "columns", NULL),
+                *nd = sd_ld_map_get(L, v, "dataset", NULL);
+    if (!nf)
+        sd_ld_fail(L, v, "table '%s' needs file (expected {file: PATH}: a text file of numbers, or {file: PATH, dataset: /NAME})",
+                   name);
     sd_ld_ns_add(L, k, name, NS_TABLE, -1);
     const char *file = sd_ld_get_str(L, nf, "a file path");
     if (!*file) sd_ld_fail(L, nf, "expected a file path for table '%s', got an empty string", name);
     if (strlen(file) >= sizeof g->tables[0].file)
         sd_ld_fail(L, nf, "the file path of table '%s' is too long (at most %zu characters)", name, sizeof g->tables[0].file - 1);
+    const char *dataset = nd ? sd_ld_get_str(L, nd, "an HDF5 dataset path") : NULL;
+    if (dataset && (dataset[0] != '/' || strlen(dataset) >= sizeof g->tables[0].dataset))
+        sd_ld_fail(L, nd, "expected an absolute HDF5 dataset path (/group/name, at most %zu characters) for table '%s', got "
+                   "'%s'", sizeof g->tables[0].dataset - 1, name, dataset);
     const int cols = nc ? (int)sd_ld_eval_int(L, nc, 1, 1 << 20, "columns") : 0;
     sd_gtable *t = &g->tables[g->ntables++]; /* the graph owns t->data from here, also if loading fails */
     memset(t, 0, sizeof *t);
     snprintf(t->name, sizeof t->name, "%s", name);
     snprintf(t->file, sizeof t->file, "%s", file);
+    snprintf(t->dataset, sizeof t->dataset, "%s", dataset ? dataset : "");
     t->at = where(k);
-    char err[1024];
-    if (sd_table_read_text(file, &t->data, &t->rows, &t->cols, err, sizeof err) < 0)
-        sd_ld_fail(L, nf, "table '%s': %s", name, err);
+    char err[2048];
+    int in_dataset = 0;
+    if (dataset ? sd_table_read_h5(file, dataset, &t->data, &t->rows, &t->cols, &in_dataset, err, sizeof err)
+                : sd_table_read_text(file, &t->data, &t->rows, &t->cols, err, sizeof err))
+        sd_ld_fail(L, in_dataset ? nd : nf, "table '%s': %s", name, err);
     if (cols && t->cols != cols)
-        sd_ld_fail(L, nc, "table '%s': %s has %d column%s, expected %d (columns)", name, file, t->cols, t->cols == 1 ? "" : "s",
-                   cols);
+        sd_ld_fail(L, nc, "table '%s': %s%s%s has %d column%s, expected %d (columns)", name, file, dataset ? " " : "",
+                   dataset ? dataset : "", t->cols, t->cols == 1 ? "" : "s", cols);
 }
 
 void sd_ld_load_tables(loader *L, const yaml_node_t *m)
