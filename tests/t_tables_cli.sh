@@ -1,8 +1,9 @@
 #!/bin/sh
 # t_tables_cli.sh - a graph's tables through the stardag command line, with the table test codelets
 # as a pack (tests/table_pack.c): check lists each table, `codelets` shows a table role, runs on
-# two tilings agree bitwise and record the table, the same run without the table differs, and a
-# bad table file is refused at load (exit 2) naming the graph's key and the file's line and column.
+# two tilings agree bitwise and record the table, the same run without the table differs, dot and
+# verify (an optional table role left unbound; a required one named as untestable), and a bad
+# table file is refused at load (exit 2) naming the graph's key and the file's line and column.
 . "$top_srcdir/tests/tap.sh"
 pack="$top_builddir/tests/.libs/table_pack.so"
 [ -f "$pack" ] || { echo "1..0 # SKIP the test pack $pack was not built"; exit 77; }
@@ -47,6 +48,14 @@ runrc "$sd" run unbound.yaml --out unbound.h5
 t "without the optional table: runs" test "$(rc)" = 0
 runrc "$sd" compare one.h5 unbound.h5 --quiet
 t "without the table the values differ (f = 1)" test "$(rc)" = 3
+
+runrc "$sd" dot g.yaml
+t "dot: the step's DAG with the table's op" sh -c "test $(rc) = 0 && grep -q 'tt.scale' '$tmp/out'"
+runrc "$sd" verify --cpu-vs-cpu --load "$pack" --shapes 9x7 tt.scale
+t "verify: an optional table role left unbound, CPU vs CPU bitwise" sh -c "test $(rc) = 0 && grep -q '^ok *tt.scale *2D 9x7 *f64 *bitwise' '$tmp/out'"
+runrc "$sd" verify --cpu-vs-cpu --load "$pack" --shapes 9x7 tt.total
+t "verify: a required table role cannot be tested, and says why" \
+  sh -c "test $(rc) = 1 && grep -q 'ERROR tt.total .*role t reads a table, which the grid test system does not have' '$tmp/out'"
 
 printf '0 1\n1 2 3\n' >ragged.txt
 sed -e 's/file: curve.txt/file: ragged.txt/' g.yaml >bad.yaml
