@@ -119,6 +119,10 @@ static void loading(void)
            "an unknown key of a table");
     refuse("  water: curve.txt\n", scale_op, "g.yaml:8:10: expected {file: PATH} (a text file) or {file: PATH, dataset: /NAME} (HDF5) for table 'water'", "a table that is not a map");
     refuse("  water: {columns: 2}\n", scale_op, "table 'water' needs file", "a table without a file");
+    write_file("descending.txt", "0 1\n2.5 2\n2 0.5\n");
+    refuse("  water: {file: descending.txt}\n", scale_op,
+           "g.yaml:13:9: tt.scale: curve: x must increase down the table, but row 3 has x = 2 after 2.5 (expected ascending x)",
+           "the codelet's validate hook sees the table's values");
     refuse("  water: {file: curve.txt}\n", "  - op: tt.total\n    read: {in: u}\n    write: {s: s}\n",
            "op tt.total is missing role 't' (expected in read)", "a required table role left out");
 }

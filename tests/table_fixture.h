@@ -8,6 +8,7 @@
 #ifndef TABLE_FIXTURE_H
 #define TABLE_FIXTURE_H
 #include <stdint.h>
+#include <stdio.h>
 #include "stardag/codelet.h"
 
 /* The field tt.ramp writes at global cell (i, j). */
@@ -62,6 +63,20 @@ static void tt_total_cpu(const sd_tile_args *a)
         for (int64_t i = 0; i < a->n[0]; i++) sd_acc_add(&a->acc[0], in[sd_at(a, 1, i, j, 0, 0)] * t[0]);
 }
 
+/* What interpolation needs of the curve (role 1): x strictly ascending, as a codelet checks its
+ * table's contents at load (sd_check_info.table). */
+static int tt_scale_validate(const sd_check_info *info, char *msg, size_t len)
+{
+    const double *t = info->table[1];
+    for (int64_t k = 1; t && k < info->table_rows[1]; k++)
+        if (!(t[2 * k] > t[2 * k - 2])) {
+            snprintf(msg, len, "curve: x must increase down the table, but row %lld has x = %g after %g (expected ascending x)",
+                     (long long)k + 1, t[2 * k], t[2 * k - 2]);
+            return 1;
+        }
+    return 0;
+}
+
 #define TT_SCALE_ROLES \
     {{.name = "in", .mode = SD_READ, .ncomp = 1, .dtypes = 1 << SD_F64}, \
      {.name = "curve", .mode = SD_READ, .kind = SD_ROLE_TABLE, .ncomp = 2, .optional = 1, .doc = "x, f(x)"}, \
@@ -71,8 +86,9 @@ static const sd_codelet table_test_codelets[] = {
     {.name = "tt.ramp", .pattern = SD_POINTWISE, .nroles = 1, .cpu = tt_ramp_cpu, .model = "tt.ramp",
      .roles = {{.name = "u", .mode = SD_WRITE, .ncomp = 1, .dtypes = 1 << SD_F64}}},
     {.name = "tt.scale", .doc = "out = in * f(x), f from the table (1 without)", .pattern = SD_POINTWISE, .nroles = 3,
-     .cpu = tt_scale_cpu, .model = "tt.scale", .roles = TT_SCALE_ROLES},
-    {.name = "tt.scale_whole", .pattern = SD_WHOLE, .nroles = 3, .cpu = tt_scale_cpu, .model = "tt.scale_whole",
+     .cpu = tt_scale_cpu, .validate = tt_scale_validate, .model = "tt.scale", .roles = TT_SCALE_ROLES},
+    {.name = "tt.scale_whole", .pattern = SD_WHOLE, .nroles = 3, .cpu = tt_scale_cpu, .validate = tt_scale_validate,
+     .model = "tt.scale_whole",
      .roles = TT_SCALE_ROLES},
     {.name = "tt.bscale", .doc = "tt.scale on a batch: x is the system's index + 0.5", .pattern = SD_POINTWISE, .nroles = 3,
      .cpu = tt_scale_cpu, .model = "tt.bscale", .domain = SD_ON_BATCH, .roles = TT_SCALE_ROLES},

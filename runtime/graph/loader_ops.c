@@ -173,6 +173,14 @@ static void check_info(loader *L, const sd_gop *op, sd_check_info *info)
     memset(info, 0, sizeof *info);
     info->dt = L->g->run.dt;
     info->param = op->param;
+    for (int r = 0; r < op->cl->nroles; r++) {
+        const sd_binding *b = &op->bind[r];
+        if (!b->is_table || b->unbound) continue;
+        const sd_gtable *t = &L->g->tables[b->index];
+        info->table[r] = t->data;
+        info->table_rows[r] = t->rows;
+        info->table_cols[r] = t->cols;
+    }
     if (L->cls->syntax->check_info) L->cls->syntax->check_info(L->g, info);
 }
 

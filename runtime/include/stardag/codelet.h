@@ -94,6 +94,12 @@ typedef struct sd_check_info {
     const double *mass; /* per type, times mvv2e as sd_pdomain.mass (1 except in metal units) */
     /* batch domains: the ODE system (stardag/ode.h) */
     const struct sd_ode_system *system;
+    /* validate and ncomp hooks: the tables the op binds, by role index (rows x cols values,
+     * row-major, host memory); NULL for other roles and for an optional table role left unbound.
+     * A hook checks what the numbers must be (ascending energies, positive values) */
+    const double *table[SD_MAX_BUFS];
+    int64_t table_rows[SD_MAX_BUFS];
+    int table_cols[SD_MAX_BUFS];
 } sd_check_info;
 
 typedef void (*sd_cpu_fn)(const sd_tile_args *a);
