@@ -107,6 +107,7 @@ static void load(loader *L)
     if ((v = sd_ld_map_get(L, root, "init", NULL))) sd_ld_load_ops(L, v, 0);
     if ((v = sd_ld_map_get(L, root, "step", NULL))) sd_ld_load_ops(L, v, 1);
     sd_ld_check_until(L);
+    sd_ld_check_tables_used(L);
 
     /* data flow: init, then two steps with rotation in between */
     flow *F = &L->flow;

@@ -159,6 +159,9 @@ void sd_ld_flow_rotate(loader *L, flow *F);
 
 /* The tables section: each table's file read and checked. */
 void sd_ld_load_tables(loader *L, const yaml_node_t *m);
+/* After the ops: every table is bound by some op (else a forgotten binding would leave an op
+ * using its built-in data). */
+void sd_ld_check_tables_used(loader *L);
 
 /* ---- the loader's io.* ops (loader_read.c) ----------------------------------------------- */
 

@@ -58,3 +58,22 @@ void sd_ld_load_tables(loader *L, const yaml_node_t *m)
     if (!g->tables) sd_ld_oom(L);
     for (int i = 0; i < map_len(m); i++) load_table(L, key_at(L, m, i), val_at(L, m, i));
 }
+
+void sd_ld_check_tables_used(loader *L)
+{
+    const sd_graph *g = L->g;
+    for (int t = 0; t < g->ntables; t++) {
+        int used = 0;
+        for (int pass = 0; pass < 2 && !used; pass++) {
+            const sd_gop *ops = pass ? g->step : g->init;
+            for (int o = 0; o < (pass ? g->nstep : g->ninit) && !used; o++)
+                for (int r = 0; r < ops[o].cl->nroles && !used; r++)
+                    used = ops[o].bind[r].is_table && !ops[o].bind[r].unbound && ops[o].bind[r].index == t;
+        }
+        /* an op whose table role is optional would silently use its own data instead */
+        if (!used)
+            sd_ld_fail_at(L, g->tables[t].at.line, g->tables[t].at.col,
+                          "table '%s' is read by no op (expected it bound to a table role in an op's read:, e.g. read: "
+                          "{curve: %s}; `stardag codelets` lists table roles)", g->tables[t].name, g->tables[t].name);
+    }
+}
