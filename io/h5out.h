@@ -67,6 +67,18 @@ typedef struct sd_h5mesh {
 } sd_h5mesh;
 int sd_h5out_set_mesh(sd_h5out *o, const sd_h5mesh *m, char *err, size_t errlen);
 
+/* The graph's tables (numbers read from files at load): the group /tables, one [rows][cols] f64
+ * dataset per table named like it, with the string attributes `file` (the file as the graph names
+ * it) and, for a table read from an HDF5 file, `dataset`, committed at once. Call it once, before the first field write. 0 (nothing to do when n is
+ * 0), or -1 with a message. */
+typedef struct sd_h5table {
+    const char *name, *file, *dataset; /* dataset: "" or NULL for a text file */
+    int64_t rows;
+    int cols;
+    const double *data; /* rows x cols, row-major */
+} sd_h5table;
+int sd_h5out_write_tables(sd_h5out *o, int n, const sd_h5table *t, char *err, size_t errlen);
+
 /* One output step of field i; data = the whole field, contiguous, x fastest, then y, z, the inner
  * axes if any, components outermost, in the field's dtype (a mesh run: vertices or faces in global
  * order, components outermost). A (field, step) pair can be written once. */

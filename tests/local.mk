@@ -22,3 +22,4 @@ include tests/batch.mk
 include tests/ode_implicit.mk
 include tests/ode_systems.mk
 include tests/transport.mk
+include tests/tables.mk

@@ -37,7 +37,10 @@ int main(void)
     ok(sd_codelet_register(&c) != 0, "a halo on a write role is refused");
     c = base("t.opt_f", "t.opt_f");
     c.roles[1].optional = 1;
-    ok(sd_codelet_register(&c) != 0, "an optional field role is refused (only scalar outputs may be left out)");
+    c.domain = SD_ON_PARTICLES;
+    ok(sd_codelet_register(&c) != 0, "an optional field role of a particle codelet is refused (grids and batches only)");
+    c.domain = SD_ON_MESH;
+    ok(sd_codelet_register(&c) != 0, "an optional field role of a mesh codelet is refused");
     c = base("t.halo_pw", "t.halo_pw");
     c.roles[0].halo = 1;
     ok(sd_codelet_register(&c) != 0, "a halo on a pointwise codelet is refused");
@@ -69,6 +72,34 @@ int main(void)
     ok(sd_codelet_register(&c) == 0, "a NaN default (meaning 'not given') is accepted");
     int n = sd_codelet_count();
     ok(n == 4 && !strcmp(sd_codelet_at(n - 1)->name, "t.nan") && sd_codelet_at(n) == NULL, "count and index (%d)", n);
+    /* table roles: a plain read (columns in ncomp, optional allowed) of a grid or batch codelet */
+    c = base("t.opt_grid", "t.opt_grid");
+    c.roles[1].optional = 1;
+    ok(sd_codelet_register(&c) == 0, "an optional field role of a grid codelet is accepted");
+    c = base("t.table", "t.table");
+    c.nroles = 3;
+    c.roles[2] = (sd_role){.name = "t", .mode = SD_READ, .kind = SD_ROLE_TABLE, .ncomp = 2, .optional = 1};
+    ok(sd_codelet_register(&c) == 0, "an optional table role with 2 columns is accepted");
+    c.name = c.model = "t.table_b";
+    c.domain = SD_ON_BATCH;
+    ok(sd_codelet_register(&c) == 0, "a table role of a batch codelet is accepted");
+    static const struct { const char *name; sd_role r; sd_on on; const char *why; } bad[] = {
+        {"t.tab_w", {.name = "t", .mode = SD_WRITE, .kind = SD_ROLE_TABLE}, SD_ON_GRID, "a table write role is refused"},
+        {"t.tab_rw", {.name = "t", .mode = SD_READWRITE, .kind = SD_ROLE_TABLE}, SD_ON_GRID, "a table readwrite role is refused"},
+        {"t.tab_h", {.name = "t", .mode = SD_READ, .kind = SD_ROLE_TABLE, .halo = 1}, SD_ON_GRID, "a table role with a halo is refused"},
+        {"t.tab_d", {.name = "t", .mode = SD_READ, .kind = SD_ROLE_TABLE, .dtypes = 1 << SD_F32}, SD_ON_GRID,
+         "a table role with dtypes is refused (tables are f64)"},
+        {"t.tab_p", {.name = "t", .mode = SD_READ, .kind = SD_ROLE_TABLE}, SD_ON_PARTICLES, "a table role of a particle codelet is refused"},
+        {"t.tab_m", {.name = "t", .mode = SD_READ, .kind = SD_ROLE_TABLE}, SD_ON_MESH, "a table role of a mesh codelet is refused"},
+        {"t.kind9", {.name = "t", .mode = SD_READ, .kind = (sd_role_kind)9}, SD_ON_GRID, "an unknown role kind is refused"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        c = base(bad[i].name, bad[i].name);
+        c.nroles = 3;
+        c.roles[2] = bad[i].r;
+        c.domain = bad[i].on;
+        ok(sd_codelet_register(&c) != 0, "%s", bad[i].why);
+    }
     sd_register_builtin_codelets();
     sd_register_builtin_codelets();
     ok(sd_codelet_find("lattice.kg_leapfrog") && sd_codelet_find("common.fill") && sd_codelet_count() > n,

@@ -26,4 +26,7 @@ void sd_check_summary(const sd_graph *g, const char *file, FILE *out)
     if (finite) fprintf(out, "; finite checks add %d step op%s and %d hidden scalar%s", finite, s_if(finite), finite, s_if(finite));
     if (opt) fprintf(out, "; %d hidden scalar%s take%s unbound optional outputs", opt, s_if(opt), opt == 1 ? "s" : "");
     fputc('\n', out);
+    for (int i = 0; i < g->ntables; i++) /* what each table file held, to check it was the one meant */
+        fprintf(out, "  table %s: %lld row%s x %d column%s from %s\n", g->tables[i].name, (long long)g->tables[i].rows,
+                g->tables[i].rows == 1 ? "" : "s", g->tables[i].cols, s_if(g->tables[i].cols), g->tables[i].file);
 }

@@ -100,10 +100,10 @@ static int list_codelets(void)
         if (sd_codelet_pack_file(c)) printf("    from pack %s\n", sd_codelet_origin(c));
         for (int r = 0; r < c->nroles; r++) {
             const sd_role *ro = &c->roles[r];
-            printf("    %-10s %-9s %s", ro->name, access_name(ro->mode), ro->kind == SD_ROLE_SCALAR ? "scalar" : "field");
+            printf("    %-10s %-9s %s", ro->name, access_name(ro->mode), ro->kind == SD_ROLE_SCALAR ? "scalar" : ro->kind == SD_ROLE_TABLE ? "table" : "field");
             if (ro->halo) printf(", halo %d%s", ro->halo, ro->box ? ", box" : "");
             if (ro->optional) printf(", optional");
-            if (ro->ncomp) printf(", %d components", ro->ncomp);
+            if (ro->ncomp) printf(", %d %s", ro->ncomp, ro->kind == SD_ROLE_TABLE ? "columns" : "components");
             if (ro->location == SD_MESH_FACES) printf(", on faces");
             printf("%s%s\n", ro->doc ? "  " : "", ro->doc ? ro->doc : "");
         }

@@ -145,7 +145,7 @@ static int stats_field(const sd_graph *g)
         if (c->domain != SD_ON_BATCH) continue;
         for (int r = 0; r < c->nroles; r++) {
             const sd_binding *b = &g->step[i].bind[r];
-            if (!strcmp(c->roles[r].name, "stats") && !b->is_scalar && !b->unbound &&
+            if (!strcmp(c->roles[r].name, "stats") && !b->is_scalar && !b->is_table && !b->unbound &&
                 g->fields[b->index].ncomp == SD_ODE_NSTATS)
                 return b->index;
         }

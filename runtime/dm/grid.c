@@ -68,6 +68,15 @@ static void fill_tmpl(const grid *G, const sd_gop *op, op_tmpl *T, int tile)
             T->unbound[slot++] = 1;
             continue;
         }
+        if (b->is_table) { /* the whole table: rows x cols doubles, row-major (codelet.h) */
+            const sd_gtable *tb = &g->tables[b->index];
+            a->sc[slot] = tb->rows;
+            a->ncomp[slot] = tb->cols;
+            a->dtype[slot] = SD_F64;
+            a->bins[slot] = 1;
+            slot++;
+            continue;
+        }
         const sd_gfield *f = &g->fields[b->index];
         const int64_t vpc = sd_field_values_per_cell(g, f);
         int64_t off, total;
@@ -369,6 +378,7 @@ static starpu_data_handle_t handle_of(const grid *G, const sd_href *h)
     case SD_H_TILE: return G->tile_h[(size_t)h->a * G->nt + h->b];
     case SD_H_FACE: return G->face_h[((size_t)h->a * G->nt + h->b) * 6 + h->c];
     case SD_H_PARTIAL: return G->part_h[(size_t)h->a * G->nt + h->b];
+    case SD_H_TABLE: return sd_eng_table(G->dm->e, h->a);
     default: return sd_eng_scalar(G->dm->e, h->a);
     }
 }

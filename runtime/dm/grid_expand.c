@@ -16,7 +16,7 @@ int sd_plan_make(sd_plan *p, const sd_graph *g, const sd_tiling *t)
     p->ghost_ok = calloc(p->nbuf + 1, 1);
     p->slot_init = calloc(g->ninit + 1, sizeof(int));
     p->slot_step = calloc(g->nstep + 1, sizeof(int));
-    /* the most handles one task holds: a whole-field op (every role x every tile) or a combine
+    /* the most handles one task holds: a whole-field op (every role x every tile; a table role: one) or a combine
      * (every tile's partial + its scalars); halo tasks hold at most 8 */
     p->cap = SD_MAX_BUFS * t->ntiles + SD_MAX_ACC + 8;
     p->h = calloc(p->cap, sizeof *p->h);
@@ -115,7 +115,7 @@ static void expand_op(sd_plan *p, const sd_gop *op, int index, int init, int slo
     const sd_tiling *t = p->t;
     for (int r = 0; r < c->nroles; r++) {
         const sd_binding *b = &op->bind[r];
-        if (!b->is_scalar && !b->unbound && b->mode != SD_WRITE && b->halo > 0 &&
+        if (!b->is_scalar && !b->is_table && !b->unbound && b->mode != SD_WRITE && b->halo > 0 &&
             !p->ghost_ok[sd_plan_buffer(p, b->index, b->level)])
             exchange(p, b->index, b->level, emit, ctx, step);
     }
@@ -131,6 +131,10 @@ static void expand_op(sd_plan *p, const sd_gop *op, int index, int init, int slo
                 continue;
             }
             if (b->unbound) continue; /* an optional role left unbound: no data */
+            if (b->is_table) { /* one handle, whole, for every task (a whole-field op's too) */
+                put(p, &task, SD_H_TABLE, b->index, 0, 0, SD_READ);
+                continue;
+            }
             int buf = sd_plan_buffer(p, b->index, b->level);
             if (whole)
                 for (int k = 0; k < t->ntiles; k++) put(p, &task, SD_H_TILE, buf, k, 0, b->mode);
@@ -149,7 +153,7 @@ static void expand_op(sd_plan *p, const sd_gop *op, int index, int init, int slo
         emit(ctx, &task);
     }
     for (int r = 0; r < c->nroles; r++)
-        if (!op->bind[r].is_scalar && !op->bind[r].unbound && op->bind[r].mode != SD_READ)
+        if (!op->bind[r].is_scalar && !op->bind[r].is_table && !op->bind[r].unbound && op->bind[r].mode != SD_READ)
             p->ghost_ok[sd_plan_buffer(p, op->bind[r].index, op->bind[r].level)] = 0;
 }
 

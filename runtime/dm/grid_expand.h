@@ -7,9 +7,9 @@
 #include "graph.h"
 #include "grid_tiling.h"
 
-typedef enum { SD_H_TILE = 0, SD_H_FACE, SD_H_PARTIAL, SD_H_SCALAR } sd_hkind;
+typedef enum { SD_H_TILE = 0, SD_H_FACE, SD_H_PARTIAL, SD_H_SCALAR, SD_H_TABLE } sd_hkind;
 /* TILE: a = buffer, b = tile; FACE: a = buffer, b = tile, c = face (2*axis+side);
- * PARTIAL: a = reduction slot, b = tile; SCALAR: a = scalar index. */
+ * PARTIAL: a = reduction slot, b = tile; SCALAR: a = scalar index; TABLE: a = table index (read). */
 typedef struct sd_href { sd_hkind kind; int a, b, c; } sd_href;
 
 typedef enum { SD_TASK_OP = 0, SD_TASK_PACK, SD_TASK_UNPACK, SD_TASK_COMBINE, SD_TASK_SNAPSHOT } sd_task_kind;

@@ -25,6 +25,10 @@ static void bind_args(const op_arg *oa, int k, void *buffers[], sd_tile_args *a)
             a->p[slot++] = NULL;
             continue;
         }
+        if (role->kind == SD_ROLE_TABLE) { /* one handle in every task, whole ops included */
+            a->p[slot++] = (void *)STARPU_VECTOR_GET_PTR(buffers[hi++]);
+            continue;
+        }
         a->p[slot] = (char *)STARPU_VECTOR_GET_PTR(buffers[oa->whole ? hi + k : hi]) + T->off_bytes[slot];
         slot++;
         hi += oa->whole ? oa->ntiles : 1;

@@ -262,6 +262,26 @@ static void summary(run_state *s, int64_t steps_done, double wall, double run_wa
     sd_checks_report(&s->checks, steps_done, stdout);
 }
 
+
+/* The graph's tables into the run file (/tables): the numbers the run read are part of its record. */
+static int write_tables(run_state *s)
+{
+    const sd_graph *g = s->g;
+    sd_h5table t[64], *tp = g->ntables <= 64 ? t : calloc(g->ntables, sizeof *tp);
+    char err[1024];
+    if (!tp) {
+        sd_run_say_error(s->o, "%s: out of memory recording the tables", s->out_path);
+        return -1;
+    }
+    for (int i = 0; i < g->ntables; i++)
+        tp[i] = (sd_h5table){g->tables[i].name, g->tables[i].file, g->tables[i].dataset, g->tables[i].rows, g->tables[i].cols,
+                             g->tables[i].data};
+    int rc = sd_h5out_write_tables(s->out, g->ntables, tp, err, sizeof err);
+    if (tp != t) free(tp);
+    if (rc < 0) sd_run_say_error(s->o, "%s", err);
+    return rc;
+}
+
 static int setup_output(run_state *s, const char *path, const char *sched, int ncpu)
 {
     const sd_graph *g = s->g;
@@ -296,7 +316,7 @@ static int setup_output(run_state *s, const char *path, const char *sched, int n
         return -1;
     }
     s->out_path = path;
-    return 0;
+    return write_tables(s);
 }
 
 /* StarPU's worker names ("CPU 0", "CUDA 0"), indexed by worker id; free with free(). */

@@ -31,6 +31,8 @@ struct sd_engine {
     int64_t busy[STARPU_NMAXWORKERS]; /* kernel time per worker, ns */
     double *sval;
     starpu_data_handle_t *sh;
+    double **tmem;                /* the graph's tables, pinned copies */
+    starpu_data_handle_t *th;
     const char *unrunnable; /* a codelet the arch restriction leaves without an implementation */
     char *fatal;            /* the first fatal task error (atomically set) */
     sd_acc *acc_template;   /* SD_MAX_ACC initialised partials, pinned, for CUDA reductions */
@@ -313,6 +315,25 @@ void sd_eng_vector_free(void *mem, starpu_data_handle_t h)
 }
 
 starpu_data_handle_t sd_eng_scalar(const sd_engine *e, int s) { return e->sh[s]; }
+starpu_data_handle_t sd_eng_table(const sd_engine *e, int t) { return e->th[t]; }
+
+/* Table t's values into pinned memory (asynchronous DMA to devices), registered as one vector. */
+static int register_table(sd_engine *e, int t, char *err, size_t errlen)
+{
+    const sd_gtable *tb = &e->g->tables[t];
+    const int64_t n = tb->rows * tb->cols;
+    char what[128];
+    snprintf(what, sizeof what, "table %s", tb->name);
+    if (sd_eng_vector_fits(n, sizeof(double), what, err, errlen) < 0) return -1;
+    if (starpu_malloc((void **)&e->tmem[t], (size_t)n * sizeof(double)) != 0) {
+        e->tmem[t] = NULL;
+        snprintf(err, errlen, "out of memory allocating %s (%lld values)", what, (long long)n);
+        return -1;
+    }
+    memcpy(e->tmem[t], tb->data, (size_t)n * sizeof(double));
+    starpu_vector_data_register(&e->th[t], STARPU_MAIN_RAM, (uintptr_t)e->tmem[t], (uint32_t)n, sizeof(double));
+    return 0;
+}
 
 /* ---- life cycle ---------------------------------------------------------------------------- */
 
@@ -330,6 +351,20 @@ sd_engine *sd_engine_create(const sd_graph *g, const sd_engine_opts *o, char *er
         e->sval[s] = NAN;
         starpu_variable_data_register(&e->sh[s], STARPU_MAIN_RAM, (uintptr_t)&e->sval[s], sizeof(double));
     }
+    e->tmem = calloc(g->ntables + 1, sizeof *e->tmem);
+    e->th = calloc(g->ntables + 1, sizeof *e->th);
+    if (!e->tmem || !e->th) {
+        sd_engine_release(e);
+        sd_engine_free(e);
+        snprintf(err, errlen, "out of memory");
+        return NULL;
+    }
+    for (int t = 0; t < g->ntables; t++)
+        if (register_table(e, t, err, errlen) < 0) {
+            sd_engine_release(e);
+            sd_engine_free(e);
+            return NULL;
+        }
     return e;
 oom:
     snprintf(err, errlen, "out of memory");
@@ -347,6 +382,15 @@ void sd_engine_release(sd_engine *e)
     starpu_task_wait_for_all();
     for (int s = 0; e->sh && s < e->g->nscalars; s++)
         if (e->sh[s]) starpu_data_unregister(e->sh[s]);
+    for (int t = 0; e->tmem && t < e->g->ntables; t++)
+        if (e->tmem[t]) {
+            starpu_data_unregister(e->th[t]);
+            starpu_free(e->tmem[t]);
+        }
+    free(e->tmem);
+    free(e->th);
+    e->tmem = NULL;
+    e->th = NULL;
     while (e->head) {
         sd_record *r = e->head;
         e->head = r->next;

@@ -50,9 +50,9 @@ typedef struct sd_engine sd_engine;
 
 /* ---- for the run loop ---------------------------------------------------------------------- */
 
-/* Scalars, statistics, the codelet table. StarPU must be initialised. */
+/* Scalars, tables, statistics, the codelet table. StarPU must be initialised. */
 sd_engine *sd_engine_create(const sd_graph *g, const sd_engine_opts *o, char *err, size_t errlen);
-/* Waits for all tasks, unregisters the scalars and drops the records; the codelets and their perf
+/* Waits for all tasks, unregisters the scalars and tables and drops the records; the codelets and their perf
  * models stay, since starpu_shutdown still writes to every registered perf model: call
  * sd_engine_free after it. A domain releases its own data before this. */
 void sd_engine_release(sd_engine *e);
@@ -128,6 +128,9 @@ void sd_eng_submit(sd_engine *e, int kind, int tile, int64_t step, void *arg, si
 enum starpu_data_access_mode sd_eng_mode(sd_access a);
 /* The handle of graph scalar s. */
 starpu_data_handle_t sd_eng_scalar(const sd_engine *e, int s);
+/* The handle of graph table t (graph.h's sd_gtable): one vector of rows x cols doubles, registered
+ * once at creation. Tasks only read it, so StarPU moves it to a device once and keeps the copy. */
+starpu_data_handle_t sd_eng_table(const sd_engine *e, int t);
 
 /* A new scalar (is_field 0) or snapshot (is_field 1) record at the queue's tail. */
 sd_record *sd_eng_record_new(sd_engine *e, int is_field, int64_t step);

@@ -19,8 +19,17 @@ static int role_ok(const sd_codelet *c, const sd_role *r)
 {
     if (!r->name || !*r->name) return 0;
     if (r->mode < SD_READ || r->mode > SD_READWRITE) return 0;
-    /* only scalar outputs may be left out, and any field role of a batch's codelet (p == NULL) */
-    if (r->optional && (r->kind == SD_ROLE_SCALAR ? r->mode == SD_READ : c->domain != SD_ON_BATCH)) return 0;
+    if (r->kind < SD_ROLE_FIELD || r->kind > SD_ROLE_TABLE) return 0;
+    /* only scalar outputs may be left out, field roles on grids and batches and table roles (the
+     * kernel sees p == NULL) */
+    if (r->optional && (r->kind == SD_ROLE_SCALAR ? r->mode == SD_READ
+                        : r->kind == SD_ROLE_FIELD && c->domain != SD_ON_BATCH && c->domain != SD_ON_GRID))
+        return 0;
+    /* a table is read-only, whole (no ghosts), bound to no location, and read by grid and batch ops
+     * (the classes whose tasks bind tables) */
+    if (r->kind == SD_ROLE_TABLE)
+        return (c->domain == SD_ON_GRID || c->domain == SD_ON_BATCH) && r->mode == SD_READ && !r->halo && !r->box &&
+               r->ncomp >= 0 && !r->dtypes && r->reduce == SD_REDUCE_NONE && !r->location;
     if (r->kind == SD_ROLE_SCALAR) {
         /* scalars are written by reductions (and scatter-adds), which need a combine rule, or
          * directly by an op of scalars only (SD_WHOLE without field roles), which has none; whether a
@@ -57,8 +66,8 @@ static int check_codelet(const sd_codelet *c, char *msg, size_t len)
     int nacc = 0, nwhole = 0;
     for (int i = 0; i < c->nroles; i++) {
         if (!role_ok(c, &c->roles[i]))
-            REFUSE("codelet %s: role %s is inconsistent (mode, halo, box or reduce)", c->name,
-                   c->roles[i].name ? c->roles[i].name : "(null)");
+            REFUSE("codelet %s: role %s is inconsistent (mode, halo, box, reduce, or a table role that is not a plain "
+                   "read of a grid or batch codelet)", c->name, c->roles[i].name ? c->roles[i].name : "(null)");
         nacc += c->roles[i].kind == SD_ROLE_SCALAR && c->roles[i].mode != SD_READ && c->pattern != SD_WHOLE;
         nwhole += c->pattern == SD_WHOLE && c->roles[i].kind == SD_ROLE_SCALAR && c->roles[i].mode != SD_READ;
         for (int j = 0; j < i; j++)

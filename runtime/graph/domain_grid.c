@@ -220,7 +220,7 @@ static void ghost_widths(loader *L)
         for (int o = 0; o < nops; o++)
             for (int r = 0; r < ops[o].cl->nroles; r++) {
                 const sd_binding *b = &ops[o].bind[r];
-                if (b->is_scalar) continue;
+                if (b->is_scalar || b->is_table || b->unbound) continue;
                 if (b->halo > g->fields[b->index].halo) g->fields[b->index].halo = b->halo;
                 if (b->halo == 0 || !ops[o].cl->roles[r].box) continue;
                 if (absorbing >= 0)

@@ -148,14 +148,28 @@ typedef struct sd_gscalar {
     sd_where at;
 } sd_gscalar;
 
-/* One role of an op bound to a field level or a scalar. */
+/* A table (the graph's `tables:`, runtime/graph/loader_tables.c): numbers read from a text file or
+ * an HDF5 dataset at load,
+ * rows x cols, row-major; ops read it through table roles (SD_ROLE_TABLE). */
+typedef struct sd_gtable {
+    char name[SD_NAME_MAX];
+    char file[512];     /* as the graph names it */
+    char dataset[256];  /* an HDF5 file's dataset; "" for a text file */
+    int64_t rows;
+    int cols;
+    double *data;       /* [rows * cols] */
+    sd_where at;
+} sd_gtable;
+
+/* One role of an op bound to a field level, a scalar or a table. */
 typedef struct sd_binding {
     int is_scalar;
-    int index;   /* field or scalar index */
+    int is_table;   /* index is a table's (a table role, read-only) */
+    int index;   /* field, scalar or table index */
     int level;   /* field level index (0 for single-level fields) */
     int halo;    /* ghost width this op reads (>= the codelet's declared halo) */
     sd_access mode;
-    int unbound; /* an optional field role left unbound (batches): index -1, no data; the kernel
+    int unbound; /* an optional field or table role left unbound: index -1, no data; the kernel
                     sees p == NULL in its slot */
 } sd_binding;
 
@@ -234,6 +248,8 @@ typedef struct sd_graph {
     sd_gfield *fields;
     int nscalars;
     sd_gscalar *scalars;
+    int ntables;
+    sd_gtable *tables;
     int ninit, nstep;
     sd_gop *init, *step;
     sd_goutput output;
@@ -266,6 +282,7 @@ static inline int sd_op_due(const sd_gop *op, int64_t step) { return op->every <
 /* Lookups by name: index or -1. */
 int sd_graph_field_index(const sd_graph *g, const char *name);
 int sd_graph_scalar_index(const sd_graph *g, const char *name);
+int sd_graph_table_index(const sd_graph *g, const char *name);
 /* Resolve a level name ("E_next") to field index and level; -1 if none. */
 int sd_graph_level_lookup(const sd_graph *g, const char *name, int *level);
 

@@ -2,14 +2,14 @@
  *
  * Errors are reported as "FILE:LINE:COL: message" (one line) and the first one found wins. The
  * document is loaded with libyaml into a node tree, then processed section by section in a fixed
- * order: plugins, name, params, run, domain, fields, scalars, tiles, init, step, data flow, output, checks
+ * order: plugins, name, params, run, domain, fields, scalars, tables, tiles, init, step, data flow, output, checks
  * (run comes early because ops and checks may use dt). Within a section, document order.
  *
  * This file holds the entry points (parse or load a graph, free it, look names up) and the walk
  * over the sections; the pieces, all sharing loader_impl.h, are loader_yaml.c (errors, YAML
  * nodes, values, names, params), loader_fields.c (run, domain, fields, scalars, tiles),
- * domain_grid.c and domain_particles.c (each domain class's own section), loader_ops.c (init and
- * step, bindings, data flow) and loader_output.c (output and checks).
+ * domain_grid.c and domain_particles.c (each domain class's own section), loader_tables.c (tables),
+ * loader_ops.c (init and step, bindings, data flow) and loader_output.c (output and checks).
  *
  * Failure unwinds with longjmp to sd_graph_parse_ex, which frees everything the loader owns; so
  * no function of the loader may hold malloc'd memory of its own across a call that can fail. */
@@ -42,8 +42,8 @@ static void yaml_fail(loader *L, yaml_parser_t *p)
 
 static void load(loader *L)
 {
-    static const char *const keys[] = {"name", "params", "domain", "fields", "scalars", "tiles", "init", "step",
-                                       "output", "checks", "run", "plugins", NULL};
+    static const char *const keys[] = {"name", "params", "domain", "fields", "scalars", "tables", "tiles", "init",
+                                       "step", "output", "checks", "run", "plugins", NULL};
     sd_graph *g = L->g;
     if (!yaml_parser_initialize(&L->parser)) sd_ld_oom(L);
     L->parser_ok = 1;
@@ -99,6 +99,7 @@ static void load(loader *L)
     if (L->cls->syntax->after_fields) L->cls->syntax->after_fields(L);
     if ((v = sd_ld_map_get(L, root, "scalars", NULL))) sd_ld_load_scalars(L, v);
     L->user_scalars = g->nscalars;
+    if ((v = sd_ld_map_get(L, root, "tables", NULL))) sd_ld_load_tables(L, v);
     sd_ld_load_until(L);
     g->run.tiles_auto = 1;
     g->run.tile[0] = g->run.tile[1] = g->run.tile[2] = 1;
@@ -106,6 +107,7 @@ static void load(loader *L)
     if ((v = sd_ld_map_get(L, root, "init", NULL))) sd_ld_load_ops(L, v, 0);
     if ((v = sd_ld_map_get(L, root, "step", NULL))) sd_ld_load_ops(L, v, 1);
     sd_ld_check_until(L);
+    sd_ld_check_tables_used(L);
 
     /* data flow: init, then two steps with rotation in between */
     flow *F = &L->flow;
@@ -250,6 +252,8 @@ void sd_graph_free(sd_graph *g)
     free(g->domain.mesh.tri);
     free(g->fields);
     free(g->scalars);
+    for (int i = 0; g->tables && i < g->ntables; i++) free(g->tables[i].data);
+    free(g->tables);
     free(g->init);
     free(g->step);
     free(g->checks);
@@ -260,6 +264,13 @@ int sd_graph_field_index(const sd_graph *g, const char *name)
 {
     for (int i = 0; i < g->nfields; i++)
         if (!strcmp(g->fields[i].name, name)) return i;
+    return -1;
+}
+
+int sd_graph_table_index(const sd_graph *g, const char *name)
+{
+    for (int i = 0; i < g->ntables; i++)
+        if (!strcmp(g->tables[i].name, name)) return i;
     return -1;
 }
 

@@ -17,6 +17,7 @@
 #define NS_FIELD 0
 #define NS_LEVEL 1
 #define NS_SCALAR 2
+#define NS_TABLE 3
 
 typedef struct nsent { /* one name of the field/level/scalar namespace */
     char name[SD_NAME_MAX];
@@ -153,6 +154,14 @@ int sd_ld_new_op(loader *L, int is_step);
 void sd_ld_call_validate(loader *L, const sd_gop *op, const yaml_node_t *at);
 void sd_ld_flow_ops(loader *L, flow *F, const sd_gop *ops, const opx *xs, int nops, int is_step);
 void sd_ld_flow_rotate(loader *L, flow *F);
+
+/* ---- tables (loader_tables.c) ----------------------------------------------------------- */
+
+/* The tables section: each table's file read and checked. */
+void sd_ld_load_tables(loader *L, const yaml_node_t *m);
+/* After the ops: every table is bound by some op (else a forgotten binding would leave an op
+ * using its built-in data). */
+void sd_ld_check_tables_used(loader *L);
 
 /* ---- the loader's io.* ops (loader_read.c) ----------------------------------------------- */
 

@@ -30,6 +30,34 @@ static void no_such(loader *L, const yaml_node_t *at, const char *codelet, const
     sd_ld_fail(L, at, "%s has no %s '%s' (expected no %ss)", codelet, what, name, what);
 }
 
+/* A table bound to role ri (ti: the table, or -1 when `name` is a field or scalar: `what`). */
+static void bind_table(loader *L, sd_gop *op, const sd_codelet *cl, int ri, int ti, const char *name, const yaml_node_t *nn,
+                       const char *what)
+{
+    const sd_role *r = &cl->roles[ri];
+    if (ti < 0) { /* a table role bound to something else */
+        if (sd_graph_level_lookup(L->g, name, NULL) >= 0 || sd_graph_scalar_index(L->g, name) >= 0)
+            sd_ld_fail(L, nn, "role '%s' of %s reads a table, but '%s' is a %s (expected a name from tables)", r->name, cl->name,
+                       name, what);
+        sd_suggest sg;
+        sd_suggest_init(&sg, name);
+        for (int i = 0; i < L->g->ntables; i++) sd_suggest_add(&sg, L->g->tables[i].name);
+        if (sd_suggest_best(&sg)) sd_ld_fail(L, nn, "unknown table '%s' (did you mean '%s'?)", name, sd_suggest_best(&sg));
+        sd_ld_fail(L, nn, "unknown table '%s' (expected a name from tables%s)", name, L->g->ntables ? "" : ": the graph declares none");
+    }
+    const sd_gtable *t = &L->g->tables[ti];
+    if (r->kind != SD_ROLE_TABLE)
+        sd_ld_fail(L, nn, "'%s' is a table (read-only numbers from %s), but role '%s' of %s %s a %s", name, t->file, r->name,
+                   cl->name, r->mode == SD_READ ? "reads" : "writes", r->kind == SD_ROLE_SCALAR ? "scalar" : "field");
+    if (r->ncomp && t->cols != r->ncomp)
+        sd_ld_fail(L, nn, "table '%s' has %d column%s, but role '%s' of %s needs %d", name, t->cols, t->cols == 1 ? "" : "s",
+                   r->name, cl->name, r->ncomp);
+    sd_binding *b = &op->bind[ri];
+    b->is_table = 1;
+    b->index = ti;
+    b->halo = 0;
+}
+
 static void bind_one(loader *L, sd_gop *op, opx *x, const sd_codelet *cl, yaml_node_t *rk, yaml_node_t *v, sd_access sec,
                      int *first_field)
 {
@@ -68,10 +96,15 @@ static void bind_one(loader *L, sd_gop *op, opx *x, const sd_codelet *cl, yaml_n
         }
     } else if (is_seq(v))
         sd_ld_fail(L, v, "expected a name or {field: NAME, halo: H} for role '%s', got a list", rname);
-    const char *name = sd_ld_get_str(L, nn, "a field level or scalar name");
+    const char *name = sd_ld_get_str(L, nn, "a field level, scalar or table name");
     x->bind[ri] = where(nn);
     int level = 0, fi = sd_graph_level_lookup(g, name, &level);
     int si = fi < 0 ? sd_graph_scalar_index(g, name) : -1;
+    int ti = fi < 0 && si < 0 ? sd_graph_table_index(g, name) : -1;
+    if (ti >= 0 || r->kind == SD_ROLE_TABLE) {
+        bind_table(L, op, cl, ri, ti, name, nn, fi >= 0 ? "field" : "scalar");
+        return;
+    }
     if (fi < 0 && si < 0) {
         int rf = sd_graph_field_index(g, name);
         if (rf >= 0) {
@@ -109,7 +142,7 @@ static void bind_one(loader *L, sd_gop *op, opx *x, const sd_codelet *cl, yaml_n
      * (unless the codelet's ncomp hook says what each role needs: check_ncomp) */
     for (int i = 0; !r->ncomp && !cl->ncomp && i < cl->nroles; i++) {
         const sd_binding *o = &op->bind[i];
-        if (i == ri || !o->mode || o->is_scalar || cl->roles[i].ncomp) continue;
+        if (i == ri || !o->mode || o->is_scalar || o->is_table || o->unbound || cl->roles[i].ncomp) continue;
         const sd_gfield *fo = &g->fields[o->index];
         if (fo->ncomp != f->ncomp)
             sd_ld_fail(L, nn, "fields '%s' (%d component%s) and '%s' (%d component%s) of one op must have the same components",
@@ -128,7 +161,7 @@ static void bind_one(loader *L, sd_gop *op, opx *x, const sd_codelet *cl, yaml_n
     /* one level may not be written through one role and touched through another */
     for (int i = 0; i < cl->nroles; i++) {
         const sd_binding *o = &op->bind[i];
-        if (i == ri || !o->mode || o->is_scalar || o->index != fi || o->level != level) continue;
+        if (i == ri || !o->mode || o->is_scalar || o->is_table || o->unbound || o->index != fi || o->level != level) continue;
         if (o->mode != SD_READ || r->mode != SD_READ)
             sd_ld_fail(L, nn, "'%s' is bound to roles '%s' and '%s' of one op, and one of them writes it (expected another level)",
                        name, cl->roles[i].name, rname);
@@ -142,6 +175,14 @@ static void check_info(loader *L, const sd_gop *op, sd_check_info *info)
     memset(info, 0, sizeof *info);
     info->dt = L->g->run.dt;
     info->param = op->param;
+    for (int r = 0; r < op->cl->nroles; r++) {
+        const sd_binding *b = &op->bind[r];
+        if (!b->is_table || b->unbound) continue;
+        const sd_gtable *t = &L->g->tables[b->index];
+        info->table[r] = t->data;
+        info->table_rows[r] = t->rows;
+        info->table_cols[r] = t->cols;
+    }
     if (L->cls->syntax->check_info) L->cls->syntax->check_info(L->g, info);
 }
 
@@ -261,9 +302,10 @@ static void load_op(loader *L, yaml_node_t *item, int is_step, int idx, sd_gop *
     }
     /* optional outputs left out: bound to hidden scalars (computed, not kept; "__" names are never shown) */
     for (int i = 0; i < cl->nroles; i++)
-        if (!op->bind[i].mode && cl->roles[i].optional && cl->roles[i].kind == SD_ROLE_FIELD) {
-            /* a batch codelet's optional field role: no data, the kernel sees p == NULL */
-            op->bind[i] = (sd_binding){.index = -1, .mode = cl->roles[i].mode, .unbound = 1};
+        if (!op->bind[i].mode && cl->roles[i].optional && cl->roles[i].kind != SD_ROLE_SCALAR) {
+            /* an optional field or table role: no data, the kernel sees p == NULL */
+            op->bind[i] = (sd_binding){.index = -1, .mode = cl->roles[i].mode, .unbound = 1,
+                                       .is_table = cl->roles[i].kind == SD_ROLE_TABLE};
             x->bind[i] = where(on);
         } else if (!op->bind[i].mode && cl->roles[i].optional) {
             char hname[SD_NAME_MAX];
@@ -393,7 +435,7 @@ void sd_ld_flow_ops(loader *L, flow *F, const sd_gop *ops, const opx *xs, int no
         const sd_gop *op = &ops[o];
         for (int r = 0; r < op->cl->nroles; r++) {
             const sd_binding *b = &op->bind[r];
-            if (b->mode == SD_WRITE || b->unbound) continue;
+            if (b->mode == SD_WRITE || b->unbound || b->is_table) continue; /* tables hold data from the load */
             const char *name = b->is_scalar ? g->scalars[b->index].name : g->fields[b->index].level[b->level];
             if (b->is_scalar ? !F->sdata[b->index] : !F->fdata[b->index * SD_MAX_LEVELS + b->level]) {
                 if (b->is_scalar)

@@ -106,6 +106,8 @@ static const char *read_by_graph(const sd_graph *g, const char *path)
     for (int i = 0; i < g->ninit; i++)
         if (g->init[i].read && same_file(path, g->init[i].read->file)) return g->init[i].read->file;
     if (g->domain.particles.read && same_file(path, g->domain.particles.read->file)) return g->domain.particles.read->file;
+    for (int i = 0; i < g->ntables; i++)
+        if (same_file(path, g->tables[i].file)) return g->tables[i].file;
     return NULL;
 }
 

@@ -243,7 +243,10 @@ const char *sd_ld_get_name(loader *L, const yaml_node_t *n, const char *what)
     return s;
 }
 
-static const char *ns_kind(int k) { return k == NS_FIELD ? "field" : k == NS_LEVEL ? "level" : "scalar"; }
+static const char *ns_kind(int k)
+{
+    return k == NS_FIELD ? "field" : k == NS_LEVEL ? "level" : k == NS_TABLE ? "table" : "scalar";
+}
 
 void sd_ld_ns_add(loader *L, const yaml_node_t *n, const char *name, int kind, int field)
 {
@@ -252,7 +255,7 @@ void sd_ld_ns_add(loader *L, const yaml_node_t *n, const char *name, int kind, i
         if (strcmp(e->name, name)) continue;
         /* a field's own name may also be one of its levels */
         if (kind == NS_LEVEL && e->kind == NS_FIELD && e->field == field) continue;
-        sd_ld_fail(L, n, "duplicate name '%s' (already a %s at line %d; fields, levels and scalars share one namespace)",
+        sd_ld_fail(L, n, "duplicate name '%s' (already a %s at line %d; fields, levels, scalars and tables share one namespace)",
                    name, ns_kind(e->kind), e->at.line);
     }
     L->ns = sd_ld_grow(L, L->ns, L->nns, &L->cap_ns, sizeof *L->ns);

@@ -64,6 +64,7 @@ static void record(void *ctx, const sd_task *t)
         else fprintf(c->out, "  t%d [label=\"%s%s\", fillcolor=%s];\n", id, what, extra, color[t->kind]);
     }
     for (int i = 0; i < t->nh; i++) {
+        if (t->h[i].kind == SD_H_TABLE) continue; /* read-only from the start: no task waits for it */
         size_t d = datum(c, &t->h[i]);
         edge(c, c->writer[d], id, seen);
         if (t->mode[i] == SD_READ) {

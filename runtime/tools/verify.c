@@ -336,6 +336,13 @@ static void run_grid_case(verify_ctx *V, const sd_codelet *c, const char *set, c
         k.tile2[d] = d == 0 ? (G->n[0] >= 4 ? (G->n[0] + 1) / 2 : G->n[0]) : G->n[d];
     }
     char err[2048], path[64];
+    for (int r = 0; r < c->nroles; r++)
+        if (c->roles[r].kind == SD_ROLE_TABLE && !c->roles[r].optional) {
+            snprintf(err, sizeof err, "role %s reads a table, which the grid test system does not have (optional table "
+                     "roles are left unbound)", c->roles[r].name);
+            cannot_test(V, k.label, err);
+            return;
+        }
     snprintf(path, sizeof path, "verify:%s", c->name);
     double dts[2] = {0.1, 0.01};
     for (int i = 0; i < 2 && !k.g; i++) { /* a smaller dt when a validate hook refuses 0.1 */

@@ -62,11 +62,17 @@ char *sd_verify_batch_graph(const sd_codelet *c, int nranges, int stiff, char *e
         snprintf(err, errlen, "no ODE system is registered (a batch copies one)");
         return NULL;
     }
-    for (int r = 0; r < c->nroles; r++)
+    for (int r = 0; r < c->nroles; r++) {
         if (c->roles[r].kind == SD_ROLE_SCALAR && c->roles[r].mode != SD_WRITE) {
             snprintf(err, errlen, "role %s reads a scalar, which the batch test system cannot fill", c->roles[r].name);
             return NULL;
         }
+        if (c->roles[r].kind == SD_ROLE_TABLE && !c->roles[r].optional) {
+            snprintf(err, errlen, "role %s reads a table, which the batch test system does not have (optional table roles "
+                     "are left unbound)", c->roles[r].name);
+            return NULL;
+        }
+    }
     sbuf b = {0};
     sb_printf(&b, "name: verify\ndomain:\n  batch:\n    count: %d\n    system: %s\n    tiles: %d\n    values:\n",
               BATCH_SYSTEMS, s->name, nranges);
@@ -75,13 +81,14 @@ char *sd_verify_batch_graph(const sd_codelet *c, int nranges, int stiff, char *e
     sb_printf(&b, "fields:\n");
     int nscal = 0;
     for (int r = 0; r < c->nroles; r++) {
-        if (c->roles[r].kind != SD_ROLE_FIELD) nscal++;
+        if (c->roles[r].kind == SD_ROLE_SCALAR) nscal++;
+        else if (c->roles[r].kind == SD_ROLE_TABLE) continue; /* left unbound */
         else sb_printf(&b, "  f_%s: {components: %d}\n", c->roles[r].name, role_ncomp(c, r, s));
     }
     if (nscal) {
         sb_printf(&b, "scalars: [");
         for (int r = 0, k = 0; r < c->nroles; r++)
-            if (c->roles[r].kind != SD_ROLE_FIELD) sb_printf(&b, "%ss_%s", k++ ? ", " : "", c->roles[r].name);
+            if (c->roles[r].kind == SD_ROLE_SCALAR) sb_printf(&b, "%ss_%s", k++ ? ", " : "", c->roles[r].name);
         sb_printf(&b, "]\n");
     }
     sb_printf(&b, "step:\n  - op: %s\n", c->name);
@@ -91,7 +98,7 @@ char *sd_verify_batch_graph(const sd_codelet *c, int nranges, int stiff, char *e
         int k = 0;
         for (int r = 0; r < c->nroles; r++) {
             const sd_role *ro = &c->roles[r];
-            if (ro->mode == modes[m])
+            if (ro->mode == modes[m] && ro->kind != SD_ROLE_TABLE)
                 sb_printf(&b, "%s%s: %s_%s", k++ ? ", " : open[m], ro->name, ro->kind == SD_ROLE_FIELD ? "f" : "s", ro->name);
         }
         if (k) sb_printf(&b, "}\n");
@@ -111,7 +118,7 @@ char *sd_verify_batch_graph(const sd_codelet *c, int nranges, int stiff, char *e
     if (nscal) {
         sb_printf(&b, "  scalars:\n    names: [");
         for (int r = 0, k = 0; r < c->nroles; r++)
-            if (c->roles[r].kind != SD_ROLE_FIELD) sb_printf(&b, "%ss_%s", k++ ? ", " : "", c->roles[r].name);
+            if (c->roles[r].kind == SD_ROLE_SCALAR) sb_printf(&b, "%ss_%s", k++ ? ", " : "", c->roles[r].name);
         sb_printf(&b, "]\n    every: 1\n");
     }
     sb_printf(&b, "run:\n  steps: 2\n  dt: 0.1\n");

@@ -6,6 +6,8 @@
 #include "verify.h"
 
 static int is_field_role(const sd_role *r) { return r->kind == SD_ROLE_FIELD; }
+/* Table roles are left unbound (verify.c tests only codelets whose table roles are optional). */
+static int is_scalar_role(const sd_role *r) { return r->kind == SD_ROLE_SCALAR; }
 
 /* The op's `params:` line: the parameter set `set` (NULL: none), and the required parameters it
  * does not name set to 1, clamped to their range. */
@@ -48,7 +50,7 @@ char *sd_verify_grid_graph(const sd_codelet *c, const char *set, int ndim, const
         const sd_role *ro = &c->roles[r];
         if (is_field_role(ro))
             sb_printf(&b, "  f_%s: {dtype: %s, components: %d}\n", ro->name, dt_name, ro->ncomp ? ro->ncomp : 2);
-        else {
+        else if (is_scalar_role(ro)) {
             nscal++;
             if (ro->mode != SD_WRITE) {
                 sb_printf(&b, "  a_%s: {dtype: %s, components: 1}\n", ro->name, dt_name);
@@ -58,7 +60,7 @@ char *sd_verify_grid_graph(const sd_codelet *c, const char *set, int ndim, const
     if (nscal) {
         sb_printf(&b, "scalars: [");
         for (int r = 0, k = 0; r < c->nroles; r++)
-            if (!is_field_role(&c->roles[r])) sb_printf(&b, "%ss_%s", k++ ? ", " : "", c->roles[r].name);
+            if (is_scalar_role(&c->roles[r])) sb_printf(&b, "%ss_%s", k++ ? ", " : "", c->roles[r].name);
         sb_printf(&b, "]\n");
     }
     sb_printf(&b, "tiles: [");
@@ -70,7 +72,7 @@ char *sd_verify_grid_graph(const sd_codelet *c, const char *set, int ndim, const
         if (is_field_role(ro))
             sb_printf(&b, "  - op: common.noise\n    write: {out: f_%s}\n    params: {seed: %d, lo: -1, hi: 1}\n",
                       ro->name, seed);
-        else if (ro->mode != SD_WRITE)
+        else if (is_scalar_role(ro) && ro->mode != SD_WRITE)
             sb_printf(&b,
                       "  - op: common.noise\n    write: {out: a_%s}\n    params: {seed: %d, lo: -1, hi: 1}\n"
                       "  - op: common.sum\n    read: {x: a_%s}\n    write: {sum: s_%s}\n",
@@ -83,7 +85,7 @@ char *sd_verify_grid_graph(const sd_codelet *c, const char *set, int ndim, const
         int k = 0;
         for (int r = 0; r < c->nroles; r++) {
             const sd_role *ro = &c->roles[r];
-            if (ro->mode != modes[m]) continue;
+            if (ro->mode != modes[m] || ro->kind == SD_ROLE_TABLE) continue;
             sb_printf(&b, "%s%s: %s_%s", k++ ? ", " : (m == 0 ? "    read: {" : m == 1 ? "    write: {" : "    readwrite: {"),
                       ro->name, is_field_role(ro) ? "f" : "s", ro->name);
         }
@@ -101,7 +103,7 @@ char *sd_verify_grid_graph(const sd_codelet *c, const char *set, int ndim, const
     if (nscal) {
         sb_printf(&b, "  scalars:\n    names: [");
         for (int r = 0, k = 0; r < c->nroles; r++)
-            if (!is_field_role(&c->roles[r])) sb_printf(&b, "%ss_%s", k++ ? ", " : "", c->roles[r].name);
+            if (is_scalar_role(&c->roles[r])) sb_printf(&b, "%ss_%s", k++ ? ", " : "", c->roles[r].name);
         sb_printf(&b, "]\n    every: 1\n");
     }
     sb_printf(&b, "run:\n  steps: 2\n  dt: %.15g\n", dt);

@@ -38,7 +38,12 @@ typedef enum { SD_ON_GRID = 0, SD_ON_PARTICLES = 1, SD_ON_MESH = 2, SD_ON_BATCH 
 enum { SD_MESH_VERTICES = 0, SD_MESH_FACES = 1 };
 #define SD_MAX_LOCATIONS 4
 
-typedef enum { SD_ROLE_FIELD = 0, SD_ROLE_SCALAR = 1 } sd_role_kind;
+/* A role's kind: a field, a scalar, or a table (a graph's `tables:` entry: numbers read from a file
+ * at load, read-only). A table role is a read role; ncomp is the columns it needs (0: any). The
+ * kernel sees it as one f64 buffer of rows x columns, row-major: p[slot] (const double *), sc[slot]
+ * = rows, ncomp[slot] = columns, dtype[slot] = SD_F64 (stardag/kernel.h). Grids and batches bind
+ * tables; other domain classes refuse them at load. */
+typedef enum { SD_ROLE_FIELD = 0, SD_ROLE_SCALAR = 1, SD_ROLE_TABLE = 2 } sd_role_kind;
 typedef enum { SD_REDUCE_NONE = 0, SD_REDUCE_SUM, SD_REDUCE_MAX, SD_REDUCE_MIN, SD_REDUCE_COUNT_NONFINITE } sd_reduce;
 
 typedef struct sd_role {
@@ -50,14 +55,14 @@ typedef struct sd_role {
                          along one axis at a time, so face ghosts suffice; 1 (full box): it also
                          reads edge and corner ghosts (a 9- or 27-point stencil), which the halo
                          exchange then fills too (axis by axis, a little more traffic) */
-    int ncomp;        /* required components, 0 = any */
+    int ncomp;        /* required components (table roles: columns), 0 = any */
     int dtypes;       /* accepted field dtypes as a mask (1 << SD_F32 | 1 << SD_F64); 0 = both */
     sd_reduce reduce; /* scalar write roles of a reduction: how partials combine */
     int location;     /* field roles on meshes: where the field's values live (SD_MESH_VERTICES,
                          SD_MESH_FACES); the loader refuses a field of another location */
     int optional;     /* may be left unbound in a graph: scalar write roles of a reduction (the
-                         value is computed and dropped); field roles on batches (the kernel sees
-                         p == NULL for the role's slot) */
+                         value is computed and dropped); field roles on grids and batches and table
+                         roles (the kernel sees p == NULL for the role's slot) */
     const char *doc;
 } sd_role;
 
@@ -89,6 +94,12 @@ typedef struct sd_check_info {
     const double *mass; /* per type, times mvv2e as sd_pdomain.mass (1 except in metal units) */
     /* batch domains: the ODE system (stardag/ode.h) */
     const struct sd_ode_system *system;
+    /* validate and ncomp hooks: the tables the op binds, by role index (rows x cols values,
+     * row-major, host memory); NULL for other roles and for an optional table role left unbound.
+     * A hook checks what the numbers must be (ascending energies, positive values) */
+    const double *table[SD_MAX_BUFS];
+    int64_t table_rows[SD_MAX_BUFS];
+    int table_cols[SD_MAX_BUFS];
 } sd_check_info;
 
 typedef void (*sd_cpu_fn)(const sd_tile_args *a);

@@ -227,7 +227,11 @@ typedef struct sd_mpart {
  *    local element 0 of a field buffer, sc[b] is its local element count.
  *  - batches: a grid tile of a one-dimensional grid of systems without halos (n[0] systems from
  *    global system origin[0] of shape[0]), and `system`.
- * Scalar buffers point at one double. */
+ * Scalar buffers point at one double. A table role's buffer (SD_ROLE_TABLE, grids and batches) is
+ * the whole table in every task: p[b] a const double * to rows x cols values, row-major (value
+ * (row i, column j) at p[b][i * cols + j]), sc[b] = rows, ncomp[b] = cols, dtype[b] = SD_F64, no
+ * halo or strides; a device pointer in a CUDA task. An optional field or table role left unbound
+ * has p[b] == NULL. */
 typedef struct sd_tile_args {
     int nbuf;
     void *p[SD_MAX_BUFS];
