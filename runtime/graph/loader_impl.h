@@ -154,6 +154,12 @@ void sd_ld_call_validate(loader *L, const sd_gop *op, const yaml_node_t *at);
 void sd_ld_flow_ops(loader *L, flow *F, const sd_gop *ops, const opx *xs, int nops, int is_step);
 void sd_ld_flow_rotate(loader *L, flow *F);
 
+/* ---- output.profiles (loader_profiles.c) ------------------------------------------------- */
+
+void sd_ld_load_profiles(loader *L, const yaml_node_t *k, const yaml_node_t *v);
+/* After the output section: each profile's field is written (listed in output.fields, every >= 1). */
+void sd_ld_check_profiles(loader *L);
+
 /* ---- the loader's io.* ops (loader_read.c) ----------------------------------------------- */
 
 /* The io op of that name, or NULL; names by index (NULL past the last). */
