@@ -69,6 +69,7 @@ t "attrs: field, axis, summed axes, units, percentages" sh -c \
 # another tiling, one worker: the same profile bytes
 runrc "$sd" run g.yaml --out b.h5 --tiles 4x16 --ncpu 1 --quiet
 t "the same graph untiled (exit 0)" test "$(rc)" = 0
+t "a quiet run logs the profile lines (no summary)" sh -c "grep -q '^  profile dose_y (dose along y, step 3): peak 4.25 mm' b.log && ! grep -q 'profile' '$tmp/out'"
 t "two tilings: identical /profiles" sh -c "h5dump -g /profiles a.h5 | tail -n +2 >pa.txt && h5dump -g /profiles b.h5 | tail -n +2 >pb.txt && cmp pa.txt pb.txt && test \$(wc -l <pa.txt) -gt 100"
 
 # report: a chart per profile, the peak and fall-off labels; a map of dose (2-D, one component)

@@ -7,6 +7,7 @@
 #include "engine.h"
 #include "h5out.h"
 #include "profile.h"
+#include "runlog.h"
 
 static double value_at(const void *data, int dtype, size_t i)
 {
@@ -149,7 +150,7 @@ static void fmt_pos(char *b, size_t l, double v, const char *unit)
     else snprintf(b, l, "%.6g%s%s", v, unit[0] ? " " : "", unit);
 }
 
-void sd_profiles_summary(const sd_profiles *pp, FILE *f)
+void sd_profiles_summary(const sd_profiles *pp, FILE *f, sd_runlog *log)
 {
     if (!pp) return;
     const sd_graph *g = pp->g;
@@ -172,6 +173,7 @@ void sd_profiles_summary(const sd_profiles *pp, FILE *f)
                 k += snprintf(line + k, sizeof line - k, ", R%g %s", p->falloff[j], b);
             }
         }
-        fprintf(f, "%s\n", line);
+        if (f) fprintf(f, "%s\n", line);
+        else sd_runlog_line(log, "%s", line);
     }
 }

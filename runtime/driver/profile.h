@@ -43,9 +43,11 @@ sd_profiles *sd_profiles_new(const sd_graph *g, struct sd_h5out *out, char *err,
 /* On the writer thread, before the field step r is written: the profiles of r's field, appended
  * to the run file (committed with the field step). 0, or -1 with a message. */
 int sd_profiles_take(sd_profiles *pp, const struct sd_record *r, char *err, size_t errlen);
-/* One line per profile taken, its last result ("  profile dose_y (dose along y): peak ..."),
- * with the grid's length unit. Nothing when none was taken. */
-void sd_profiles_summary(const sd_profiles *pp, FILE *f);
+/* One line per profile taken, its last result ("  profile dose_y (dose along y, step 40): peak
+ * ..."), with the grid's length unit, on f; f NULL: into the run's log only (a quiet run, which
+ * prints no summary). Nothing when none was taken. */
+struct sd_runlog;
+void sd_profiles_summary(const sd_profiles *pp, FILE *f, struct sd_runlog *log);
 void sd_profiles_free(sd_profiles *pp);
 
 #endif

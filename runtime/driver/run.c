@@ -257,7 +257,7 @@ static void summary(run_state *s, int64_t steps_done, double wall, double run_wa
         printf("  output: %s (%lld field steps, %lld scalar rows)\n", s->out_path, (long long)s->wst.field_steps,
                (long long)s->wst.scalar_rows);
     if (cls->report_output) cls->report_output(s->dm);
-    sd_profiles_summary(s->profiles, stdout);
+    sd_profiles_summary(s->profiles, stdout, NULL);
     if (s->out_path || s->dm->own_output)
         printf("  output writer: %.3f s writing on its own thread; the run waited %.3f s for room in its queue "
                "(peak %.1f MB) and %.3f s for it after the last task\n", s->wst.write_s, s->wst.wait_full_s,
@@ -609,6 +609,7 @@ int sd_run_loop(const sd_graph *g, const sd_run_opts *o, sd_run_files *files, sd
         s->out = NULL;
     }
     if (!o->quiet) summary(s, step, wall, now() - t_start, sched, ncpu);
+    else sd_profiles_summary(s->profiles, NULL, s->log); /* the log keeps the results of a quiet run */
     int unevaluated = sd_checks_unevaluated(&s->checks);
     if (unevaluated && !status) /* not a failure: a short trial run may end before a diagnostic step */
         fprintf(stderr, "stardag: %s: warning: %d check%s never evaluated: the run ended before %s first evaluation "
