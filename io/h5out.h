@@ -114,6 +114,7 @@ typedef struct sd_h5profile {
     const char *name;        /* the group's name (no '/') */
     const char *field;       /* the field it sums */
     char axis;               /* 'x', 'y' or 'z' */
+    const char *label;       /* the axis' name for people ("depth"); NULL: its letter */
     int component;
     int64_t n;               /* cells along the axis */
     const double *positions; /* [n]: the cell centres */
@@ -135,6 +136,7 @@ int sd_h5out_append_profile(sd_h5out *o, int profile, const sd_h5profile_row *r,
 typedef struct sd_h5profile_data {
     char name[80], field[80], units_length[32];
     char axis, summed[4];    /* the axis it runs along; the grid's other axes ("" in 1-D) */
+    char label[80];          /* the axis' name for people (its letter unless the graph gave one) */
     int component, nfalloff;
     int64_t n, m;
     double *positions;       /* [n] */

@@ -103,6 +103,8 @@ int sd_h5out_add_profile(sd_h5out *o, const sd_h5profile *p, char *err, size_t e
         rc |= sd_h5_attr_strings(q->g, "axis", 0, &s, H5T_CSET_UTF8);
         s = summed;
         rc |= sd_h5_attr_strings(q->g, "summed_axes", 0, &s, H5T_CSET_UTF8);
+        s = p->label && p->label[0] ? p->label : axis;
+        rc |= sd_h5_attr_strings(q->g, "axis_label", 0, &s, H5T_CSET_UTF8);
         rc |= sd_h5_attr_write(q->g, "component", H5T_STD_I32LE, H5T_NATIVE_INT32, 0, 1, &comp);
         rc |= sd_h5_attr_write(q->g, "order", H5T_STD_I32LE, H5T_NATIVE_INT32, 0, 1, &order);
         if (p->nfalloff)
@@ -263,11 +265,13 @@ static int read_one(hid_t top, const char *name, sd_h5profile_data *p, int *orde
     snprintf(p->name, sizeof p->name, "%s", name);
     if (read_str_attr(g, "field", p->field, sizeof p->field) < 0 || read_str_attr(g, "axis", axis, sizeof axis) < 0 ||
         read_str_attr(g, "summed_axes", p->summed, sizeof p->summed) < 0 ||
+        read_str_attr(g, "axis_label", p->label, sizeof p->label) < 0 ||
         read_str_attr(g, "units_length", p->units_length, sizeof p->units_length) < 0) {
         snprintf(why, wl, "/profiles/%s: unreadable attributes", name);
         goto out;
     }
     p->axis = axis[0];
+    if (!p->label[0]) snprintf(p->label, sizeof p->label, "%c", p->axis);
     if ((a = H5Aopen(g, "component", H5P_DEFAULT)) < 0 || H5Aread(a, H5T_NATIVE_INT, &p->component) < 0 || H5Aclose(a) < 0 ||
         (a = H5Aopen(g, "order", H5P_DEFAULT)) < 0 || H5Aread(a, H5T_NATIVE_INT, order) < 0 || H5Aclose(a) < 0) {
         snprintf(why, wl, "/profiles/%s: no component or order attribute", name);

@@ -61,7 +61,7 @@ static void test_roundtrip(void)
     snprintf(path, sizeof path, "%s/rt.h5", tmpdir);
     sd_h5out *o = create(path, "mm", err, sizeof err);
     if (!ok(o != NULL, "create")) { diag("%s", err); return; }
-    sd_h5profile a = {"dose_y", "dose", 'y', 0, 6, pos, 2, pct}, b = {"a_x", "dose", 'x', 0, 4, pos, 0, NULL};
+    sd_h5profile a = {"dose_y", "dose", 'y', "depth", 0, 6, pos, 2, pct}, b = {"a_x", "dose", 'x', NULL, 0, 4, pos, 0, NULL};
     ok(sd_h5out_add_profile(o, &a, err, sizeof err) == 0 && sd_h5out_add_profile(o, &b, err, sizeof err) == 1,
        "two profiles added: indices 0 and 1");
     sd_h5profile dup = a;
@@ -82,7 +82,7 @@ static void test_roundtrip(void)
        "a row of an unknown profile refused");
     double f[24] = {0};
     ok(sd_h5out_write_field(o, 0, 0, 0, f, err, sizeof err) == 0 &&
-           sd_h5out_add_profile(o, &(sd_h5profile){"late", "dose", 'x', 0, 4, pos, 0, NULL}, err, sizeof err) == -1 &&
+           sd_h5out_add_profile(o, &(sd_h5profile){"late", "dose", 'x', NULL, 0, 4, pos, 0, NULL}, err, sizeof err) == -1 &&
            strstr(err, "a step was written before it"), "a profile added after a write refused");
     ok(sd_h5out_close(o, "completed", 3, 1, err, sizeof err) == 0, "close");
     sd_h5profile_data *d = NULL;
@@ -91,7 +91,8 @@ static void test_roundtrip(void)
     ok(!strcmp(d[0].name, "dose_y") && !strcmp(d[1].name, "a_x"), "in the order added (not the name order)");
     ok(rows_ok(&d[0], 3), "dose_y: three rows exactly, NaN kept");
     ok(!strcmp(d[0].field, "dose") && d[0].axis == 'y' && !strcmp(d[0].summed, "x") && !strcmp(d[0].units_length, "mm") &&
-           d[1].axis == 'x' && !strcmp(d[1].summed, "y"), "attributes: field, axis, summed axes, unit");
+           d[1].axis == 'x' && !strcmp(d[1].summed, "y") && !strcmp(d[0].label, "depth") && !strcmp(d[1].label, "x"),
+       "attributes: field, axis, summed axes, unit, axis label (the letter by default)");
     ok(d[1].m == 1 && d[1].nfalloff == 0 && isnan(d[1].peak[0]) && d[1].values[3] == 4, "a_x: one row, no fall-off columns");
     sd_h5_profiles_free(d, n);
 }
@@ -105,7 +106,7 @@ static void test_kill(void)
     pid_t pid = fork();
     if (pid == 0) {
         sd_h5out *o = create(path, "", err, sizeof err);
-        sd_h5profile a = {"dose_y", "dose", 'y', 0, 6, pos, 2, pct};
+        sd_h5profile a = {"dose_y", "dose", 'y', NULL, 0, 6, pos, 2, pct};
         if (!o || sd_h5out_add_profile(o, &a, err, sizeof err) < 0 || append(o, 0, 0, err, sizeof err) ||
             append(o, 0, 1, err, sizeof err) || sd_h5out_commit(o, err, sizeof err) || append(o, 0, 2, err, sizeof err))
             _exit(1);
@@ -140,7 +141,7 @@ static void test_size_limit(void)
         double *p = malloc(BIG * sizeof *p), *v = malloc(BIG * sizeof *v);
         for (int i = 0; i < BIG; i++) p[i] = i + 0.5, v[i] = i;
         sd_h5out *o = create(path, "", err, sizeof err);
-        sd_h5profile a = {"long", "dose", 'x', 0, BIG, p, 0, NULL};
+        sd_h5profile a = {"long", "dose", 'x', NULL, 0, BIG, p, 0, NULL};
         sd_h5profile_row row = {0, 0, v, 0.5, 0.5, 1, NULL};
         struct stat st;
         if (!o || sd_h5out_add_profile(o, &a, err, sizeof err) < 0 || sd_h5out_append_profile(o, 0, &row, err, sizeof err) ||

@@ -41,14 +41,14 @@ output:
 run: {steps: 3, dt: 1}
 EOF
 }
-graph "[{field: dose, axis: y, falloff: [90, 80, 50, 5]}, {field: dose, axis: 0, falloff: [50], name: lateral}]" "dose, psi" >g.yaml
+graph "[{field: dose, axis: y, falloff: [90, 80, 50, 5]}, {field: dose, axis: 0, falloff: [50], name: lateral, label: lateral}]" "dose, psi" >g.yaml
 runrc "$sd" run g.yaml --out a.h5 --tiles 2x4 --ncpu 2
 t "a run with two profiles (exit 0)" test "$(rc)" = 0
 cp "$tmp/out" sum.txt
 t "summary: the depth profile's peak, parabola vertex, max and R90/R80/R50/R5 in mm" grep -qx \
   '  profile dose_y (dose along y, step 3): peak 4.25 mm (parabola 4.33333 mm), max 160, R90 4.75 mm, R80 4.85 mm, R50 5.15 mm, R5 6.5 mm' sum.txt
 t "summary: a level never reached says so" grep -qx \
-  '  profile lateral (dose along x, step 3): peak 2.5 mm (parabola 2.5 mm), max 372, R50 not reached' sum.txt
+  '  profile lateral (dose along lateral (x), step 3): peak 2.5 mm (parabola 2.5 mm), max 372, R50 not reached' sum.txt
 t "the run log has the profile lines too" grep -q '^  profile dose_y (dose along y, step 3): peak 4.25 mm' a.log
 
 # the file: numbers exactly as computed by hand
@@ -77,7 +77,7 @@ runrc "$sd" report a.h5 --out rep
 t "report (exit 0)" test "$(rc)" = 0
 t "report: the depth profile's chart with the peak and R80 labelled" sh -c \
   "grep -q '>peak 4.25 mm<' rep/a-profile-dose_y.svg && grep -q '>R80 4.85 mm<' rep/a-profile-dose_y.svg && grep -q '<polyline' rep/a-profile-dose_y.svg"
-t "report: the lateral chart says R50 is not reached" grep -q '>R50: not reached<' rep/a-profile-lateral.svg
+t "report: the lateral chart says R50 is not reached; its axis is labelled" sh -c "grep -q '>R50: not reached<' rep/a-profile-lateral.svg && grep -q '>lateral (mm)<' rep/a-profile-lateral.svg"
 t "report: a map of dose at the last step, axes in mm" sh -c \
   "grep -q 'Map of dose at step 3' rep/a-map-dose.svg && grep -q '>x (mm)<' rep/a-map-dose.svg && grep -q 'min 0, max 60' rep/a-map-dose.svg"
 t "report: psi (on bins) gets no map, with a note" sh -c "! test -e rep/a-map-psi.svg && grep -q 'no map of field psi: it lives on the bins' '$tmp/err'" 

@@ -226,7 +226,7 @@ def profiles():
     r = stardag.load("prof.yaml").run(out="prof.h5", progress=False, quiet=True)
     p = r.profiles["u_y"]
     u = r.field("u")
-    ok(list(r.profiles) == ["u_y"] and list(p.step) == [0, 1, 2] and p.axis == "y" and p.units_length == "mm",
+    ok(list(r.profiles) == ["u_y"] and list(p.step) == [0, 1, 2] and p.axis == "y" and p.axis_label == "y" and p.units_length == "mm",
        "Run.profiles: one row per written step, its axis and unit")
     ok(np.allclose(p.values[-1], u.sum(axis=1), rtol=1e-14, atol=0) and
        np.array_equal(p.positions, (np.arange(5) + 0.5) * 0.25), "values: the last field summed over x; the cell centres")

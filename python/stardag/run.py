@@ -56,6 +56,7 @@ class Profile:
     def __init__(self, g):
         a = g.attrs
         self.field, self.axis = _text(a["field"]), _text(a["axis"])
+        self.axis_label = _text(a["axis_label"]) if "axis_label" in a else self.axis
         self.component = int(a["component"])
         self.units_length = _text(a["units_length"]) if "units_length" in a else ""
         self.positions, self.step, self.time = g["positions"][:], g["step"][:], g["time"][:]

@@ -116,7 +116,8 @@ sd_profiles *sd_profiles_new(const sd_graph *g, struct sd_h5out *out, char *err,
         }
         double *pos = pp->last[i].values; /* the cell centres, written once */
         for (int64_t c = 0; c < n; c++) pos[c] = (c + 0.5) * h;
-        sd_h5profile d = {p->name, g->fields[p->field].name, axis_name[p->axis], p->component, n, pos, p->nfalloff, p->falloff};
+        sd_h5profile d = {p->name, g->fields[p->field].name, axis_name[p->axis], p->label, p->component, n, pos, p->nfalloff,
+                          p->falloff};
         if ((pp->index[i] = sd_h5out_add_profile(out, &d, err, errlen)) < 0) {
             pp->n++;
             sd_profiles_free(pp);
@@ -160,8 +161,11 @@ void sd_profiles_summary(const sd_profiles *pp, FILE *f, sd_runlog *log)
         const sd_gprofile *p = &g->output.profile[i];
         const sd_profile_result *r = &pp->last[i];
         char line[1024], b[64], b2[64];
-        int k = snprintf(line, sizeof line, "  profile %s (%s along %c, step %lld): ", p->name, g->fields[p->field].name,
-                         axis_name[p->axis], (long long)r->step);
+        char along[SD_NAME_MAX + 8];
+        if (p->label[0] == axis_name[p->axis] && !p->label[1]) snprintf(along, sizeof along, "%s", p->label);
+        else snprintf(along, sizeof along, "%s (%c)", p->label, axis_name[p->axis]);
+        int k = snprintf(line, sizeof line, "  profile %s (%s along %s, step %lld): ", p->name, g->fields[p->field].name, along,
+                         (long long)r->step);
         if (r->peak_index < 0)
             k += snprintf(line + k, sizeof line - k, "no peak (max %.6g)", r->max);
         else {

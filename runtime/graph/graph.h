@@ -202,6 +202,8 @@ typedef struct sd_gcheck {
 #define SD_MAX_FALLOFF 8
 typedef struct sd_gprofile {
     char name[SD_NAME_MAX + 8]; /* its group in the run file: "<field>_<axis>" unless given */
+    char label[SD_NAME_MAX];    /* what the axis is called in the summary and charts ("depth");
+                                   default its letter */
     int field;          /* field index (a cells field listed in output.fields) */
     int axis;           /* 0, 1, 2: x, y, z */
     int component;      /* which component of the field */

@@ -2,7 +2,7 @@
  * one, taken at each step the field is written (runtime/driver/profile.h; docs/graph-format.md).
  *
  *   profiles:
- *     - {field: dose, axis: y, falloff: [90, 80], component: 0, name: depth_dose}
+ *     - {field: dose, axis: y, falloff: [90, 80], component: 0, name: depth_dose, label: depth}
  */
 #include <math.h>
 #include <stdio.h>
@@ -60,14 +60,14 @@ static void profile_falloff(loader *L, sd_gprofile *p, const yaml_node_t *n)
 
 static void load_profile(loader *L, const yaml_node_t *it)
 {
-    static const char *const keys[] = {"field", "axis", "falloff", "component", "name", NULL};
+    static const char *const keys[] = {"field", "axis", "falloff", "component", "name", "label", NULL};
     sd_graph *g = L->g;
     sd_goutput *o = &g->output;
     sd_ld_need_map(L, it, "a profile ({field: NAME, axis: x|y|z, falloff: [90, 80]})");
     sd_ld_check_keys(L, it, keys, "in output.profiles");
     yaml_node_t *f = sd_ld_map_get(L, it, "field", NULL), *ax = sd_ld_map_get(L, it, "axis", NULL),
                 *fo = sd_ld_map_get(L, it, "falloff", NULL), *c = sd_ld_map_get(L, it, "component", NULL),
-                *nm = sd_ld_map_get(L, it, "name", NULL);
+                *nm = sd_ld_map_get(L, it, "name", NULL), *lb = sd_ld_map_get(L, it, "label", NULL);
     if (!f) sd_ld_fail(L, it, "a profile needs field (a cells field of the grid)");
     if (!ax) sd_ld_fail(L, it, "a profile needs axis (the axis it runs along: x, y or z)");
     sd_gprofile *p = &o->profile[o->nprofiles];
@@ -79,6 +79,8 @@ static void load_profile(loader *L, const yaml_node_t *it)
         sd_ld_fail(L, f, "field '%s' lives on bins: a profile sums one value per cell (expected a field with location: cells)",
                    fl->name);
     p->axis = profile_axis(L, ax);
+    if (lb) snprintf(p->label, sizeof p->label, "%s", sd_ld_get_name(L, lb, "an axis label"));
+    else snprintf(p->label, sizeof p->label, "%c", axis_names[p->axis]);
     if (c) p->component = (int)sd_ld_eval_int(L, c, 0, fl->ncomp - 1, "component");
     if (fo) profile_falloff(L, p, fo);
     if (nm) snprintf(p->name, sizeof p->name, "%s", sd_ld_get_name(L, nm, "a profile name"));

@@ -29,7 +29,7 @@ static void marker(sd_svg *s, const sd_svg_plot *p, double x, int slot, const ch
 
 static void profile_chart(sd_chart_out *c, const sd_h5profile_data *d)
 {
-    char path[4200], sub[600], chart[128], title[300], lab[96], v[64], xl[96], yl[160];
+    char path[4200], sub[600], chart[128], title[400], lab[96], v[64], xl[160], yl[160];
     const double left = 96, right = 28, top = 84, pw = W_CHART - left - right, ph = 400;
     snprintf(chart, sizeof chart, "profile-%s", d->name);
     int64_t r = d->m - 1;
@@ -41,7 +41,10 @@ static void profile_chart(sd_chart_out *c, const sd_h5profile_data *d)
     char fld[100];
     if (d->component) snprintf(fld, sizeof fld, "%s[%d]", d->field, d->component);
     else snprintf(fld, sizeof fld, "%s", d->field);
-    snprintf(title, sizeof title, "Profile %s: %s summed over %s, along %c", d->name, fld, other, d->axis);
+    char along[100];
+    if (d->label[0] == d->axis && !d->label[1]) snprintf(along, sizeof along, "%c", d->axis);
+    else snprintf(along, sizeof along, "%s (%c)", d->label, d->axis);
+    snprintf(title, sizeof title, "Profile %s: %s summed over %s, along %s", d->name, fld, other, along);
     int k = snprintf(sub, sizeof sub, "%s: step %" PRId64 " (the last of %" PRId64 " profiled steps); %" PRId64 " cells", c->runbase,
                      d->step[r], d->m, d->n);
     if (isnan(d->peak[r])) k += snprintf(sub + k, sizeof sub - k, "; no peak (the profile is not positive somewhere)");
@@ -58,7 +61,7 @@ static void profile_chart(sd_chart_out *c, const sd_h5profile_data *d)
     sd_svg_nice_range(&ylo, &yhi, 6);
     double h = d->n > 1 ? d->positions[1] - d->positions[0] : 2 * d->positions[0];
     sd_svg_plot p = {left, top, pw, ph, 0, d->positions[d->n - 1] + h / 2, ylo, yhi};
-    snprintf(xl, sizeof xl, "%c%s%s%s", d->axis, u[0] ? " (" : "", u, u[0] ? ")" : "");
+    snprintf(xl, sizeof xl, "%s%s%s%s", d->label, u[0] ? " (" : "", u, u[0] ? ")" : "");
     snprintf(yl, sizeof yl, "sum of %s over %s", fld, other);
     sd_svg_axis_x(s, &p, xl);
     sd_svg_axis_y(s, &p, yl);
