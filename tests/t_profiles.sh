@@ -79,7 +79,7 @@ t "report: the depth profile's chart with the peak and R80 labelled" sh -c \
   "grep -q '>peak 4.25 mm<' rep/a-profile-dose_y.svg && grep -q '>R80 4.85 mm<' rep/a-profile-dose_y.svg && grep -q '<polyline' rep/a-profile-dose_y.svg"
 t "report: the lateral chart says R50 is not reached; its axis is labelled" sh -c "grep -q '>R50: not reached<' rep/a-profile-lateral.svg && grep -q '>lateral (mm)<' rep/a-profile-lateral.svg"
 t "report: a map of dose at the last step, axes in mm" sh -c \
-  "grep -q 'Map of dose at step 3' rep/a-map-dose.svg && grep -q '>x (mm)<' rep/a-map-dose.svg && grep -q 'min 0, max 60' rep/a-map-dose.svg"
+  "grep -q 'Map of dose at step 3' rep/a-map-dose.svg && grep -q '>x (mm)<' rep/a-map-dose.svg && grep -q '>y (mm)<' rep/a-map-dose.svg && grep -q '4 x 16 cells, y across, x up; min 0, max 60' rep/a-map-dose.svg"
 t "report: psi (on bins) gets no map, with a note" sh -c "! test -e rep/a-map-psi.svg && grep -q 'no map of field psi: it lives on the bins' '$tmp/err'" 
 t "report: the chart paths are printed" test "$(grep -c 'rep/a-\(profile\|map\)-' "$tmp/out")" = 3
 

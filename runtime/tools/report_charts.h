@@ -11,7 +11,7 @@
  *   profile-NAME  each profile of /profiles (output.profiles) at its last row: the curve over the
  *             cell centres, its peak and fall-off positions marked with their values
  *   map-FIELD each one-component cells field of a 2-D grid at its last written step: a heat map
- *             with a colour scale, axes in the grid's length unit
+ *             (the longer side across) with a colour scale, axes in the grid's length unit
  *
  * Each chart goes to OUTDIR/STEM-<chart>.svg; its path is printed on stdout once written, a
  * failure is reported on stderr (sd_report_msg) and counted in out->failed. */

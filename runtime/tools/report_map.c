@@ -1,6 +1,6 @@
 /* report_map.c - the map charts of `stardag report` (report_charts.h): on a 2-D grid, each written
- * one-component field on cells at its last written step as a heat map (x across, y up, cells
- * drawn to the grid's aspect ratio) with a colour scale, axes in the grid's length unit. Large
+ * one-component field on cells at its last written step as a heat map (the longer side across,
+ * cells drawn to the grid's aspect ratio) with a colour scale, axes in the grid's length unit. Large
  * grids are shown as block means of at most MAX_SHOWN cells per axis (said in the subtitle). */
 #include <inttypes.h>
 #include <math.h>
@@ -95,6 +95,12 @@ static int one_component_on_cells(hid_t f, const char *name, char *why, size_t w
     return ok;
 }
 
+/* The colour index of a value (NLEVELS steps over [lo, hi]), -1 for a non-finite one. */
+static int level(double m, double lo, double hi)
+{
+    return isfinite(m) ? (int)fmax(0, fmin(NLEVELS - 1, floor((m - lo) / (hi - lo) * NLEVELS))) : -1;
+}
+
 static void map_chart(sd_chart_out *c, const grid_info *gi, const char *name, int64_t step, const double *v)
 {
     int64_t nx = gi->shape[0], ny = gi->shape[1];
@@ -115,44 +121,43 @@ static void map_chart(sd_chart_out *c, const grid_info *gi, const char *name, in
             if (isfinite(m)) lo = fmin(lo, m), hi = fmax(hi, m);
             else nonfinite++;
         }
+    /* the longer side across (a depth-dose map: depth horizontal), cells to scale */
     const double left = 96, top = 84, maxw = 720, maxh = 560;
-    double wx = nx * gi->spacing[0], wy = ny * gi->spacing[1], sc = fmin(maxw / wx, maxh / wy);
-    double pw = wx * sc, ph = wy * sc;
+    double wx = nx * gi->spacing[0], wy = ny * gi->spacing[1];
+    int tr = wy > wx; /* y across, x up */
+    double wh = tr ? wy : wx, wv = tr ? wx : wy, sc = fmin(maxw / wh, maxh / wv);
+    double pw = wh * sc, ph = wv * sc;
+    int64_t nh = tr ? my : mx, nv = tr ? mx : my;
     char path[4200], chart[128], title[200], sub[600], xl[64], yl[64], cl[48];
     snprintf(chart, sizeof chart, "map-%s", name);
     sd_svg *s = sd_chart_open(c, chart, top + ph + 70, path, sizeof path);
     if (!s) { free(blk); return; }
     snprintf(title, sizeof title, "Map of %s at step %" PRId64, name, step);
-    int k = snprintf(sub, sizeof sub, "%s: the last written step of %s; %" PRId64 " x %" PRId64 " cells", c->runbase, name, nx, ny);
+    int k = snprintf(sub, sizeof sub, "%s: the last written step of %s; %" PRId64 " x %" PRId64 " cells, %s", c->runbase, name,
+                     nx, ny, tr ? "y across, x up" : "x across, y up");
     if (bx > 1 || by > 1) k += snprintf(sub + k, sizeof sub - k, ", shown as means of %" PRId64 " x %" PRId64 " blocks", bx, by);
     if (nonfinite) k += snprintf(sub + k, sizeof sub - k, "; %" PRId64 " non-finite shown grey", nonfinite);
     if (!(hi >= lo)) lo = 0, hi = 1;
     k += snprintf(sub + k, sizeof sub - k, "; min %.6g, max %.6g", lo, hi);
     sd_chart_title(s, title, sub);
     if (hi == lo) hi = lo + (lo ? fabs(lo) : 1);
-    sd_svg_plot p = {left, top, pw, ph, 0, wx, 0, wy};
-    double cw = pw / mx, ch = ph / my;
-    for (int64_t J = 0; J < my; J++) /* runs of one colour along a row are one rectangle */
-        for (int64_t I = 0; I < mx;) {
-            double m = blk[J * mx + I];
-            int lev = isfinite(m) ? (int)fmin(NLEVELS - 1, floor((m - lo) / (hi - lo) * NLEVELS)) : -1;
-            int64_t e = I + 1;
-            while (e < mx) {
-                double m2 = blk[J * mx + e];
-                int l2 = isfinite(m2) ? (int)fmin(NLEVELS - 1, floor((m2 - lo) / (hi - lo) * NLEVELS)) : -1;
-                if (l2 != lev) break;
-                e++;
-            }
+    sd_svg_plot p = {left, top, pw, ph, 0, wh, 0, wv};
+    double cw = pw / nh, ch = ph / nv;
+    for (int64_t V = 0; V < nv; V++) /* runs of one colour along a row are one rectangle */
+        for (int64_t H = 0; H < nh;) {
+            int lev = level(tr ? blk[H * mx + V] : blk[V * mx + H], lo, hi);
+            int64_t e = H + 1;
+            while (e < nh && level(tr ? blk[e * mx + V] : blk[V * mx + e], lo, hi) == lev) e++;
             char col[16];
             if (lev < 0) snprintf(col, sizeof col, "#9e9e9e");
             else scale_color((lev + 0.5) / NLEVELS, col, sizeof col);
-            /* y up: row J from the bottom; a hair wider so no seams show between rectangles */
-            sd_svg_rect(s, p.x + I * cw, p.y + ph - (J + 1) * ch, (e - I) * cw + 0.3, ch + 0.3, col, NULL, NULL);
-            I = e;
+            /* row V from the bottom; a hair wider so no seams show between rectangles */
+            sd_svg_rect(s, p.x + H * cw, p.y + ph - (V + 1) * ch, (e - H) * cw + 0.3, ch + 0.3, col, NULL, NULL);
+            H = e;
         }
     const char *u = gi->unit;
-    snprintf(xl, sizeof xl, "x%s%s%s", u[0] ? " (" : "", u, u[0] ? ")" : "");
-    snprintf(yl, sizeof yl, "y%s%s%s", u[0] ? " (" : "", u, u[0] ? ")" : "");
+    snprintf(xl, sizeof xl, "%c%s%s%s", tr ? 'y' : 'x', u[0] ? " (" : "", u, u[0] ? ")" : "");
+    snprintf(yl, sizeof yl, "%c%s%s%s", tr ? 'x' : 'y', u[0] ? " (" : "", u, u[0] ? ")" : "");
     sd_svg_axis_x(s, &p, xl);
     sd_svg_axis_y(s, &p, yl);
     sd_svg_frame(s, &p);
