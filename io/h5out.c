@@ -129,6 +129,7 @@ static void free_obj(sd_h5out *o)
     free(o->ninner);
     free(o->inner);
     free(o->mesh_location);
+    sd_h5out_profiles_free(o);
     free(o->fgroup);
     free(o->ds_scal);
     free(o->rec);
@@ -140,6 +141,7 @@ static void free_obj(sd_h5out *o)
 
 static void close_handles(sd_h5out *o)
 {
+    sd_h5out_profiles_close(o);
     for (int i = 0; i < o->nfields; i++)
         if (o->fgroup[i] >= 0) H5Gclose(o->fgroup[i]), o->fgroup[i] = -1;
     for (int i = 0; i < o->nscal; i++)
@@ -270,7 +272,7 @@ sd_h5out *sd_h5out_create(const char *path, const sd_h5meta *meta, int ndim, con
 
     sd_h5out *o = calloc(1, sizeof *o);
     if (!o) { sd_io_seterr(err, errlen, "%s: out of memory", p); return NULL; }
-    o->file = o->g_fields = o->g_scalars = o->ds_step = o->ds_time = -1;
+    o->file = o->g_fields = o->g_scalars = o->ds_step = o->ds_time = o->g_profiles = -1;
     o->ndim = ndim;
     o->npoints = 1;
     for (int k = 0; k < 3; k++) {
@@ -674,6 +676,7 @@ int sd_h5out_commit(sd_h5out *o, char *err, size_t errlen)
     if (H5Dflush(o->ds_step) < 0 || H5Dflush(o->ds_time) < 0) goto fail;
     for (int i = 0; i < o->nscal; i++)
         if (H5Dflush(o->ds_scal[i]) < 0) goto fail;
+    if (sd_h5out_profiles_flush(o) < 0) goto fail;
     if (attr_i64(o->file, "commits", o->ncommits + 1) < 0 ||
         attr_i64(o->file, "committed_output_steps", nsteps) < 0 ||
         attr_i64(o->file, "committed_field_datasets", (int64_t)o->nrec) < 0 ||

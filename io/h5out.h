@@ -117,6 +117,51 @@ typedef struct sd_h5run {
 } sd_h5run;
 int sd_h5out_write_run(sd_h5out *o, const sd_h5run *r, char *err, size_t errlen);
 
+/* Profiles (runtime/driver/profile.h): /profiles/<name>, one group per profile with its cell
+ * centres, and one row per profiled step (docs/output-format.md, "Profiles"). Add them after
+ * create, before the first write; rows are appended like scalar rows and committed by the next
+ * commit. */
+#define SD_H5_MAX_FALLOFF 8 /* fall-off percentages per profile */
+typedef struct sd_h5profile {
+    const char *name;        /* the group's name (no '/') */
+    const char *field;       /* the field it sums */
+    char axis;               /* 'x', 'y' or 'z' */
+    const char *label;       /* the axis' name for people ("depth"); NULL: its letter */
+    int component;
+    int64_t n;               /* cells along the axis */
+    const double *positions; /* [n]: the cell centres */
+    int nfalloff;
+    const double *falloff;   /* [nfalloff]: percentages of the maximum */
+} sd_h5profile;
+typedef struct sd_h5profile_row {
+    int64_t step;
+    double time;
+    const double *values;    /* [n] */
+    double peak, peak_fit, max;
+    const double *falloff;   /* [nfalloff]: positions (NaN: not reached) */
+} sd_h5profile_row;
+/* Its index (0, 1, ... in the order added), or -1 with a message. */
+int sd_h5out_add_profile(sd_h5out *o, const sd_h5profile *p, char *err, size_t errlen);
+int sd_h5out_append_profile(sd_h5out *o, int profile, const sd_h5profile_row *r, char *err, size_t errlen);
+
+/* A profile as read back (sd_h5_read_profiles): rows m, cells n; arrays malloc'd. */
+typedef struct sd_h5profile_data {
+    char name[80], field[80], units_length[32];
+    char axis, summed[4];    /* the axis it runs along; the grid's other axes ("" in 1-D) */
+    char label[80];          /* the axis' name for people (its letter unless the graph gave one) */
+    int component, nfalloff;
+    int64_t n, m;
+    double *positions;       /* [n] */
+    double *falloff_pct;     /* [nfalloff] */
+    int64_t *step;           /* [m] */
+    double *values;          /* [m][n] */
+    double *peak, *peak_fit, *max; /* [m] */
+    double *falloff;         /* [m][nfalloff] */
+} sd_h5profile_data;
+/* Every profile of a run file (*n 0 and *list NULL when it has none). 0, or -1 with a message. */
+int sd_h5_read_profiles(const char *path, sd_h5profile_data **list, int *n, char *err, size_t errlen);
+void sd_h5_profiles_free(sd_h5profile_data *list, int n);
+
 /* ---- additions ---- */
 /* The run file's path / XDMF sidecar path, as given at create (owned by o). */
 const char *sd_h5out_path(const sd_h5out *o);

@@ -34,6 +34,16 @@ struct sd_h5out {
     int64_t mesh_nv, mesh_nf;
     int *mesh_location;      /* per field: SD_MESH_VERTICES / SD_MESH_FACES */
     int mesh_position_field; /* the field that moves the vertices, or -1 */
+    /* Profiles (io/h5out_profile.c): their groups and row datasets, flushed at each commit. */
+    int nprof;
+    struct sd_h5out_prof *prof;
+    hid_t g_profiles;
 };
+
+/* io/h5out_profile.c: flush the profiles' row datasets (commit, before H5Fflush); close their
+ * handles; free them. */
+int sd_h5out_profiles_flush(sd_h5out *o);
+void sd_h5out_profiles_close(sd_h5out *o);
+void sd_h5out_profiles_free(sd_h5out *o);
 
 #endif

@@ -13,3 +13,5 @@ libstardag_la_SOURCES += io/mesh_file.h io/mesh_gen.c io/mesh_internal.h io/mesh
 	io/mesh_check.c
 # io: the mesh of a mesh domain in the run file (/mesh) and its XDMF Triangle sidecar
 libstardag_la_SOURCES += io/h5out_mesh.c io/h5out_impl.h
+# io: output.profiles in the run file (/profiles) and their reader
+libstardag_la_SOURCES += io/h5out_profile.c

@@ -23,7 +23,8 @@ libstardag_la_SOURCES += runtime/graph/graph.h runtime/engine/registry.c runtime
 	runtime/dm/batch.c \
 	runtime/driver/run.c runtime/driver/sched.c runtime/driver/sched.h runtime/driver/checks.c runtime/driver/checks.h runtime/tools/dot.c runtime/tools/dot.h \
 	runtime/driver/run_files.c runtime/driver/run_files.h runtime/driver/runlog.c runtime/driver/runlog.h \
-	runtime/driver/writer.c runtime/driver/writer.h
+	runtime/driver/writer.c runtime/driver/writer.h \
+	runtime/driver/profile.c runtime/driver/profile.h
 include runtime/loader.mk
 include runtime/ode/local.mk
 SD_CUDA_SOURCES += runtime/dm/halo.cu
@@ -41,7 +42,7 @@ include runtime/install.mk
 # report: the command, the run file (HDF5), the trace (JSON), the charts (SVG)
 stardag_SOURCES += runtime/tools/report.c runtime/tools/report.h runtime/tools/report_data.c runtime/tools/report_data.h \
 	runtime/tools/trace_read.c runtime/tools/trace_read.h runtime/tools/report_charts.c runtime/tools/report_charts.h \
-	runtime/tools/report_scalars.c runtime/tools/report_window.c runtime/tools/report_window.h \
+	runtime/tools/report_scalars.c runtime/tools/report_profile.c runtime/tools/report_map.c runtime/tools/report_window.c runtime/tools/report_window.h \
 	runtime/tools/svg.c runtime/tools/svg.h
 # tool commands: compare (its library API in compare.h), calibrate, verify
 libstardag_la_SOURCES += runtime/tools/compare.c runtime/tools/compare.h runtime/tools/strtab.c runtime/tools/strtab.h

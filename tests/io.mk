@@ -12,3 +12,7 @@ EXTRA_DIST += tests/t_nvcc_flags.sh tests/t_nvcc_flags_probe.cu
 check_PROGRAMS += tests/t_io_durable
 tests_t_io_durable_SOURCES = tests/t_io_durable.c
 TESTS += tests/t_io_durable
+# the run file's profiles (/profiles): read back, refusals, a kill, a full disk
+check_PROGRAMS += tests/t_h5out_profile
+tests_t_h5out_profile_SOURCES = tests/t_h5out_profile.c tests/tap.h
+TESTS += tests/t_h5out_profile

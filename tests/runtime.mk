@@ -45,3 +45,8 @@ EXTRA_DIST += tests/t_read_field.sh
 check_PROGRAMS += tests/t_read_changed
 tests_t_read_changed_SOURCES = tests/t_read_changed.c tests/run_util.h tests/run_graph.h
 TESTS += tests/t_read_changed
+# output.profiles: the arithmetic on hand-made fields; runs, files, summary, report, load errors
+check_PROGRAMS += tests/t_profile_eval
+tests_t_profile_eval_SOURCES = tests/t_profile_eval.c tests/tap.h
+TESTS += tests/t_profile_eval tests/t_profiles.sh
+EXTRA_DIST += tests/t_profiles.sh

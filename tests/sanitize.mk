@@ -61,7 +61,7 @@ TSAN_LINK_FLAGS = -fsanitize=thread
 TSAN_LOGS = $(TSAN_DIR)/tsan-logs
 TSAN_TESTS = tests/t_whole tests/t_reproducible tests/t_absorb_tiling tests/t_lattice_physics tests/t_md_run.sh \
 	tests/t_cli.sh tests/t_example.sh tests/t_compare.sh tests/t_calibrate.sh tests/t_report.sh tests/t_trace.sh \
-	tests/t_verify.sh tests/t_output.sh tests/t_mesh_run.sh tests/t_membrane_graphs.sh
+	tests/t_verify.sh tests/t_output.sh tests/t_mesh_run.sh tests/t_membrane_graphs.sh tests/t_profiles.sh
 # - halt_on_error=0: every report of a process is written (exitcode 66 then fails it anyway);
 # - second_deadlock_stack=1: lock-order reports show both acquisitions;
 # - HWLOC_COMPONENTS=-pci as for check-sanitize (the same machine view as the other targets);

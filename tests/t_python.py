@@ -210,5 +210,29 @@ def ctrl_c():
     ok(stardag.Run("int.h5").field("E").shape == (24, 24, 24), "and what was complete is readable")
 
 
+@case
+def profiles():
+    with open("prof.yaml", "w") as f:
+        f.write(textwrap.dedent("""\
+            domain: {grid: {shape: [6, 5], spacing: [1, 0.25], units: {length: mm}}}
+            fields: {u: {}}
+            init: [{op: common.noise, write: {out: u}, params: {seed: 3, lo: 0, hi: 1}}]
+            step: [{op: common.scale, readwrite: {x: u}, params: {a: 0.5}}]
+            output:
+              fields: {names: [u], every: 1}
+              profiles: [{field: u, axis: y, falloff: [50, 12.5]}]
+            run: {steps: 2, dt: 1}
+            """))
+    r = stardag.load("prof.yaml").run(out="prof.h5", progress=False, quiet=True)
+    p = r.profiles["u_y"]
+    u = r.field("u")
+    ok(list(r.profiles) == ["u_y"] and list(p.step) == [0, 1, 2] and p.axis == "y" and p.axis_label == "y" and p.units_length == "mm",
+       "Run.profiles: one row per written step, its axis and unit")
+    ok(np.allclose(p.values[-1], u.sum(axis=1), rtol=1e-14, atol=0) and
+       np.array_equal(p.positions, (np.arange(5) + 0.5) * 0.25), "values: the last field summed over x; the cell centres")
+    ok(p.peak[-1] == (np.argmax(p.values[-1]) + 0.5) * 0.25 and p.max[-1] == p.values[-1].max() and
+       sorted(p.falloff) == [12.5, 50] and len(p.falloff[12.5]) == 3, "peak, max and the fall-off columns")
+
+
 print("1..%d" % n)
 sys.exit(1 if fails else 0)

@@ -46,6 +46,33 @@ class Scalars(Mapping):
         return "<stardag.Scalars %d rows: %s>" % (len(self.step), ", ".join(self._columns))
 
 
+class Profile:
+    """One profile of a run (output.profiles, docs/output-format.md "Profiles"): ``positions``
+    (the cell centres along ``axis``), one row per profiled step in ``step``, ``time``,
+    ``values`` ([rows][cells]), ``peak``, ``peak_fit``, ``max``, and ``falloff``: percentage ->
+    positions (NaN where the level is not reached); ``field``, ``axis``, ``component``,
+    ``units_length`` ("" when the grid has none)."""
+
+    def __init__(self, g):
+        a = g.attrs
+        self.field, self.axis = _text(a["field"]), _text(a["axis"])
+        self.axis_label = _text(a["axis_label"]) if "axis_label" in a else self.axis
+        self.component = int(a["component"])
+        self.units_length = _text(a["units_length"]) if "units_length" in a else ""
+        self.positions, self.step, self.time = g["positions"][:], g["step"][:], g["time"][:]
+        self.values, self.peak, self.peak_fit, self.max = g["values"][:], g["peak"][:], g["peak_fit"][:], g["max"][:]
+        pct = [float(p) for p in a["falloff_percent"]] if "falloff_percent" in a else []
+        self.falloff = {p: g["falloff_%s" % _pct_name(p)][:] for p in pct}
+
+    def __repr__(self):
+        return "<stardag.Profile of %s along %s, %d rows>" % (self.field, self.axis, len(self.step))
+
+
+def _pct_name(p):
+    """The dataset suffix C's %g gives a percentage (80 -> "80", 12.5 -> "12.5")."""
+    return "%g" % p
+
+
 class Run:
     """The output file of a run, returned by :meth:`Graph.run`; ``Run("out.h5")`` opens any
     earlier run's file. Everything is read from the file when asked for (so a Run of a file still
@@ -123,6 +150,16 @@ class Run:
             g = f["scalars"]
             names = [n for n in _text(g.attrs.get("names", "")).split(",") if n]
             return Scalars(g["step"][:], g["time"][:], {n: g[n][:] for n in names})
+
+    @property
+    def profiles(self):
+        """The profiles (output.profiles): name -> :class:`Profile`, in the graph's order."""
+        with self._open() as f:
+            if "profiles" not in f:
+                return {}
+            g = f["profiles"]
+            names = sorted(g, key=lambda n: int(g[n].attrs["order"]))
+            return {n: Profile(g[n]) for n in names}
 
     @property
     def fields(self):

@@ -25,6 +25,7 @@
 #include "trace.h"
 #include "transfers.h"
 #include "writer.h"
+#include "profile.h"
 
 const char *sd_version(void) { return PACKAGE_VERSION; }
 
@@ -88,6 +89,7 @@ typedef struct run_state {
     double logged_at;
     sd_writer *writer;     /* writes the records handed to it, in order, on its own thread */
     sd_writer_stats wst;
+    sd_profiles *profiles; /* output.profiles (NULL: none, or no output file) */
     int nfields_out, nscalars_out;
     int profile;           /* StarPU profiling on: task times from its records, bus counters */
     sd_transfers xfer;
@@ -255,6 +257,7 @@ static void summary(run_state *s, int64_t steps_done, double wall, double run_wa
         printf("  output: %s (%lld field steps, %lld scalar rows)\n", s->out_path, (long long)s->wst.field_steps,
                (long long)s->wst.scalar_rows);
     if (cls->report_output) cls->report_output(s->dm);
+    sd_profiles_summary(s->profiles, stdout, NULL);
     if (s->out_path || s->dm->own_output)
         printf("  output writer: %.3f s writing on its own thread; the run waited %.3f s for room in its queue "
                "(peak %.1f MB) and %.3f s for it after the last task\n", s->wst.write_s, s->wst.wait_full_s,
@@ -545,7 +548,13 @@ int sd_run_loop(const sd_graph *g, const sd_run_opts *o, sd_run_files *files, sd
         status = SD_EXIT_RUNTIME;
         goto done;
     }
-    sd_writer_conf wc = {.g = g, .dm = s->dm, .out = s->out, .quiet = o->quiet, .max_bytes = files->queue_bytes};
+    if (s->out && !(s->profiles = sd_profiles_new(g, s->out, err, sizeof err)) && g->output.nprofiles) {
+        sd_run_say_error(o, "%s", err);
+        status = SD_EXIT_RUNTIME;
+        goto done;
+    }
+    sd_writer_conf wc = {.g = g, .dm = s->dm, .out = s->out, .quiet = o->quiet, .profiles = s->profiles,
+                         .max_bytes = files->queue_bytes};
     if (!(s->writer = sd_writer_start(&wc, err, sizeof err))) {
         sd_run_say_error(o, "%s", err);
         status = SD_EXIT_RUNTIME;
@@ -620,6 +629,7 @@ int sd_run_loop(const sd_graph *g, const sd_run_opts *o, sd_run_files *files, sd
         s->out = NULL;
     }
     if (!o->quiet) summary(s, step, wall, now() - t_start, sched, ncpu);
+    else sd_profiles_summary(s->profiles, NULL, s->log); /* the log keeps the results of a quiet run */
     int unevaluated = sd_checks_unevaluated(&s->checks);
     if (unevaluated && !status) /* not a failure: a short trial run may end before a diagnostic step */
         fprintf(stderr, "stardag: %s: warning: %d check%s never evaluated: the run ended before %s first evaluation "
@@ -633,6 +643,7 @@ int sd_run_loop(const sd_graph *g, const sd_run_opts *o, sd_run_files *files, sd
     }
 done:
     sd_writer_free(s->writer);
+    sd_profiles_free(s->profiles);
     if (s->out) sd_h5out_close(s->out, sd_run_status_str(SD_RUN_FAILED), 0, 0, err, sizeof err);
     sd_dm_release(s->dm);
     sd_engine_release(s->e);

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <time.h>
 #include "h5out.h"
+#include "profile.h"
 #include "writer.h"
 
 typedef struct item {
@@ -67,6 +68,8 @@ static int write_record(sd_writer *w, const sd_record *r, int write, char *err, 
 {
     if (!r->is_field) return write_scalars(w, r, write, err, errlen);
     if (!write) return 0;
+    /* the profile rows first: the field step's commit then commits them too */
+    if (w->c.out && sd_profiles_take(w->c.profiles, r, err, errlen) < 0) return -1;
     int rc = w->c.dm->cls->write_snapshot(w->c.dm, r, w->c.out, err, errlen);
     if (rc > 0) {
         w->st.field_steps++;

@@ -13,12 +13,15 @@
 #include "engine.h"
 
 struct sd_h5out;
+struct sd_profiles;
 
 typedef struct sd_writer_conf {
     const sd_graph *g;
     sd_dm *dm;
     struct sd_h5out *out; /* the run's file; NULL when none */
     int quiet;            /* passed to the domain's on_scalars (no thermo table) */
+    struct sd_profiles *profiles; /* output.profiles, taken from the field steps before they are
+                                     written (profile.h); NULL: none */
     size_t max_bytes;     /* queued snapshot bytes beyond which a hand-over waits (one record is
                              always accepted into an empty queue) */
 } sd_writer_conf;

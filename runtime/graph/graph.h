@@ -210,6 +210,22 @@ typedef struct sd_gcheck {
     sd_where at;
 } sd_gcheck;
 
+/* output.profiles: a cells field of a grid summed over every spatial axis but one, at each step
+ * the field is written (runtime/driver/profile.h computes it; docs/graph-format.md). */
+#define SD_MAX_PROFILES 8
+#define SD_MAX_FALLOFF 8
+typedef struct sd_gprofile {
+    char name[SD_NAME_MAX + 8]; /* its group in the run file: "<field>_<axis>" unless given */
+    char label[SD_NAME_MAX];    /* what the axis is called in the summary and charts ("depth");
+                                   default its letter */
+    int field;          /* field index (a cells field listed in output.fields) */
+    int axis;           /* 0, 1, 2: x, y, z */
+    int component;      /* which component of the field */
+    int nfalloff;
+    double falloff[SD_MAX_FALLOFF]; /* percentages of the maximum, 0 < p < 100, as given */
+    sd_where at;
+} sd_gprofile;
+
 typedef struct sd_goutput {
     char file[512];    /* HDF5 path; empty = no output file */
     int nfields;
@@ -223,6 +239,8 @@ typedef struct sd_goutput {
     char trajectory[512];  /* particles: H5MD trajectory path (positions, velocities, box); empty = none */
     int64_t trajectory_every; /* frames every N steps (and at the last step) */
     char log[512];     /* the run's log file; empty = beside the output file */
+    int nprofiles;
+    sd_gprofile profile[SD_MAX_PROFILES];
 } sd_goutput;
 
 typedef struct sd_grun {

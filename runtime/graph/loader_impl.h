@@ -162,6 +162,11 @@ void sd_ld_load_tables(loader *L, const yaml_node_t *m);
 /* After the ops: every table is bound by some op (else a forgotten binding would leave an op
  * using its built-in data). */
 void sd_ld_check_tables_used(loader *L);
+/* ---- output.profiles (loader_profiles.c) ------------------------------------------------- */
+
+void sd_ld_load_profiles(loader *L, const yaml_node_t *k, const yaml_node_t *v);
+/* After the output section: each profile's field is written (listed in output.fields, every >= 1). */
+void sd_ld_check_profiles(loader *L);
 
 /* ---- the loader's io.* ops (loader_read.c) ----------------------------------------------- */
 

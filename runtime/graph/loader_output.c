@@ -72,7 +72,7 @@ static void load_trajectory(loader *L, const yaml_node_t *k, const yaml_node_t *
 
 void sd_ld_load_output(loader *L, const yaml_node_t *m)
 {
-    static const char *const keys[] = {"file", "fields", "scalars", "trajectory", "log", NULL};
+    static const char *const keys[] = {"file", "fields", "scalars", "trajectory", "log", "profiles", NULL};
     static const char *const skeys[] = {"names", "every", NULL};
     sd_goutput *o = &L->g->output;
     if (is_null(m)) return;
@@ -91,6 +91,10 @@ void sd_ld_load_output(loader *L, const yaml_node_t *m)
         }
         if (!strcmp(kk, "trajectory")) {
             load_trajectory(L, k, v);
+            continue;
+        }
+        if (!strcmp(kk, "profiles")) {
+            sd_ld_load_profiles(L, k, v);
             continue;
         }
         int isf = !strcmp(kk, "fields");
@@ -123,6 +127,7 @@ void sd_ld_load_output(loader *L, const yaml_node_t *m)
         if (isf) o->fields_every = every;
         else o->scalars_every = every;
     }
+    sd_ld_check_profiles(L);
     if (o->trajectory[0] && !strcmp(o->trajectory, o->file))
         sd_ld_fail(L, sd_ld_map_get(L, sd_ld_map_get(L, m, "trajectory", NULL), "file", NULL),
                    "the trajectory file is the output file '%s' too (expected two files)", o->file);

@@ -22,7 +22,9 @@
 
 static const char report_usage[] =
     "usage: stardag report RUN.h5 [--trace T.json] [--out DIR] [--from S] [--to S] [--steps A:B] [--log-scalars]\n"
-    "  writes DIR/<run>-gantt.svg, -busy.svg (both need --trace), -codelets.svg and -scalars.svg;\n"
+    "  writes DIR/<run>-gantt.svg, -busy.svg (both need --trace), -codelets.svg and -scalars.svg,\n"
+    "  -profile-NAME.svg per profile (output.profiles) and, on a 2-D grid, -map-FIELD.svg per\n"
+    "  one-component field on cells (its last written step);\n"
     "  DIR defaults to the directory of RUN.h5.\n"
     "  --from S, --to S  gantt and busy charts of that time window only (seconds since the run started)\n"
     "  --steps A:B       the same for the time from the first task of step A to the end of the last of step B\n"
@@ -202,6 +204,14 @@ int sd_cmd_report(int argc, char **argv)
     else sd_report_msg("note: %s has no /run group and no trace was given: codelets chart skipped", run);
     if (sc.nnames && sc.n) sd_chart_scalars(&c, &sc);
     else sd_report_msg("note: %s has no scalar rows: scalars chart skipped", run);
+    sd_h5profile_data *prof = NULL;
+    int nprof = 0;
+    if (sd_h5_read_profiles(run, &prof, &nprof, err, sizeof err) < 0) {
+        sd_report_msg("%s", err);
+        c.failed = 1;
+    } else sd_chart_profiles(&c, prof, nprof);
+    sd_h5_profiles_free(prof, nprof);
+    sd_chart_maps(&c);
     rc = c.failed ? SD_EXIT_RUNTIME : 0;
 out:
     if (c.window) sd_trace_window_free(&shown);

@@ -8,12 +8,17 @@
  *             variation below 1e-4, e.g. a conserved energy) is drawn as its relative drift
  *             (v - v0)/|v0| so the panel shows how well it is conserved instead of a flat line;
  *             a positive series spanning more than 3 decades on a log scale
+ *   profile-NAME  each profile of /profiles (output.profiles) at its last row: the curve over the
+ *             cell centres, its peak and fall-off positions marked with their values
+ *   map-FIELD each one-component cells field of a 2-D grid at its last written step: a heat map
+ *             (the longer side across) with a colour scale, axes in the grid's length unit
  *
  * Each chart goes to OUTDIR/STEM-<chart>.svg; its path is printed on stdout once written, a
  * failure is reported on stderr (sd_report_msg) and counted in out->failed. */
 #ifndef SD_REPORT_CHARTS_H
 #define SD_REPORT_CHARTS_H
 
+#include "h5out.h"
 #include "report_data.h"
 #include "strtab.h"
 #include "svg.h"
@@ -49,5 +54,9 @@ void sd_chart_codelets(sd_chart_out *out, const sd_run_info *ri, const sd_trace_
                        const sd_strtab *archs);
 /* One panel per scalar; sc has rows and names. */
 void sd_chart_scalars(sd_chart_out *out, const sd_run_scalars *sc);
+/* One chart per profile with rows (report_profile.c). */
+void sd_chart_profiles(sd_chart_out *out, const sd_h5profile_data *list, int n);
+/* The maps of out->run's fields (report_map.c); nothing unless the grid is 2-D. */
+void sd_chart_maps(sd_chart_out *out);
 
 #endif
