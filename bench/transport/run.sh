@@ -82,11 +82,12 @@ for c in $CASES; do
   awk -v nx="$1" -v nz="$2" -v a="$3" -v b="$4" 'BEGIN {
     split("0 " a - 1 " 0 " b - 1, v, " ");
     for (q = 1; q <= 4; q++) for (j = 0; j < nz * nx; j++) print v[q] }' >"$tmp/occ.txt"
-  printf 'PATH /occ\nINPUT-CLASS TEXTFP\nRANK 3\nDIMENSION-SIZES 4 %s %s\nOUTPUT-CLASS FP\nOUTPUT-SIZE 64\nOUTPUT-ARCHITECTURE IEEE\nOUTPUT-BYTE-ORDER LE\n' \
-    "$2" "$1" >"$tmp/occ.conf"
+  bits=64; [ "$5" = f64 ] || bits=32 # occ has psi's dtype (one dtype per op)
+  printf 'PATH /occ\nINPUT-CLASS TEXTFP\nRANK 3\nDIMENSION-SIZES 4 %s %s\nOUTPUT-CLASS FP\nOUTPUT-SIZE %s\nOUTPUT-ARCHITECTURE IEEE\nOUTPUT-BYTE-ORDER LE\n' \
+    "$2" "$1" "$bits" >"$tmp/occ.conf"
   h5import "$tmp/occ.txt" -c "$tmp/occ.conf" -o "$tmp/work/$c/dense-occ.h5" >/dev/null
   if [ "$5" = f32 ]; then
-    sed 's/psi:   {dtype: f64, location: bins/psi:   {dtype: f32, location: bins/' "$here/dense.yaml" >"$tmp/work/$c/dense.yaml"
+    sed 's/dtype: f64/dtype: f32/' "$here/dense.yaml" >"$tmp/work/$c/dense.yaml"
   else
     cp "$here/dense.yaml" "$tmp/work/$c/dense.yaml"
   fi
