@@ -371,26 +371,32 @@ static int compare(tp_state *s, const char *path, int64_t s0, int64_t s1, const 
     }
     int64_t shape[3], counts[2];
     double spacing[3], lo[2], hi[2];
-    char dtype[8] = "";
     const hid_t g = H5Gopen2(file, "/grid", H5P_DEFAULT);
     char fg[256];
     snprintf(fg, sizeof fg, "/fields/%s", names[0]);
     const hid_t fp = H5Gopen2(file, fg, H5P_DEFAULT);
-    const hid_t st = H5Tcopy(H5T_C_S1);
-    H5Tset_size(st, sizeof dtype);
     if (g < 0 || fp < 0 || h5_attr(g, "shape", H5T_NATIVE_INT64, shape) || h5_attr(g, "spacing", H5T_NATIVE_DOUBLE, spacing) ||
         h5_attr(fp, "inner_counts", H5T_NATIVE_INT64, counts) || h5_attr(fp, "inner_lo", H5T_NATIVE_DOUBLE, lo) ||
-        h5_attr(fp, "inner_hi", H5T_NATIVE_DOUBLE, hi) || h5_attr(fp, "dtype", st, dtype)) {
+        h5_attr(fp, "inner_hi", H5T_NATIVE_DOUBLE, hi)) {
         fprintf(stderr, "transport_omp: %s: not a 2-D grid output with field %s on two inner axes\n", path, names[0]);
         return 2;
     }
-    H5Tclose(st);
     H5Gclose(g);
     H5Gclose(fp);
+    /* psi's precision: its dataset's (4 or 8 B floats) */
+    snprintf(fg, sizeof fg, "/fields/%s/%08lld", names[0], (long long)s0);
+    const hid_t d0 = H5Dopen2(file, fg, H5P_DEFAULT);
+    const hid_t ty = d0 < 0 ? -1 : H5Dget_type(d0);
+    if (ty < 0) {
+        fprintf(stderr, "transport_omp: %s: no dataset %s\n", path, fg);
+        return 2;
+    }
+    s->f32 = H5Tget_size(ty) == 4;
+    H5Tclose(ty);
+    H5Dclose(d0);
     s->c.nx = shape[0]; s->c.nz = shape[1]; s->c.nth = counts[0]; s->c.ne = counts[1];
     s->c.dx = spacing[0]; s->c.dz = spacing[1];
     s->c.th_lo = lo[0]; s->c.th_hi = hi[0]; s->c.e_lo = lo[1]; s->c.e_hi = hi[1];
-    s->f32 = !strcmp(dtype, "f32");
     tables_init(&s->c, &s->t);
     scratch_init(&s->c, &s->t, s->f32 ? 4 : 8, &s->sc);
     state_alloc(s);
