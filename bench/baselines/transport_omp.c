@@ -385,15 +385,15 @@ static int compare(tp_state *s, const char *path, int64_t s0, int64_t s1, const 
     H5Gclose(fp);
     /* psi's precision: its dataset's (4 or 8 B floats) */
     snprintf(fg, sizeof fg, "/fields/%s/%08lld", names[0], (long long)s0);
-    const hid_t d0 = H5Dopen2(file, fg, H5P_DEFAULT);
-    const hid_t ty = d0 < 0 ? -1 : H5Dget_type(d0);
+    const hid_t pd = H5Dopen2(file, fg, H5P_DEFAULT);
+    const hid_t ty = pd < 0 ? -1 : H5Dget_type(pd);
     if (ty < 0) {
         fprintf(stderr, "transport_omp: %s: no dataset %s\n", path, fg);
         return 2;
     }
     s->f32 = H5Tget_size(ty) == 4;
     H5Tclose(ty);
-    H5Dclose(d0);
+    H5Dclose(pd);
     s->c.nx = shape[0]; s->c.nz = shape[1]; s->c.nth = counts[0]; s->c.ne = counts[1];
     s->c.dx = spacing[0]; s->c.dz = spacing[1];
     s->c.th_lo = lo[0]; s->c.th_hi = hi[0]; s->c.e_lo = lo[1]; s->c.e_hi = hi[1];
