@@ -114,10 +114,16 @@ graph_of() { # case -> directory and graph of its stardag runs
     pencil*) set -- $(geom "$1"); echo "$tmp/work $top/graphs/transport/seed-${1}x${2}x${3}x${4}.yaml" ;;
   esac
 }
+size_sets() { # case -> the dense graph's --set arguments (none for a pencil graph)
+  case $1 in
+    dense*) set -- $(geom "$1"); echo "--set nx=$1 --set nz=$2 --set nth=$3 --set ne=$4 --set dx=$6 --set dz=$7" ;;
+  esac
+}
 # Cases stardag refuses (a dtype its codelets do not take, say) are reported, not timed.
 for c in $CASES; do
   set -- $(graph_of "$c")
-  if ! (cd "$1" && "$STARDAG" check "$2" >"$tmp/check.$c" 2>&1); then
+  # shellcheck disable=SC2046
+  if ! (cd "$1" && "$STARDAG" check "$2" $(size_sets "$c") >"$tmp/check.$c" 2>&1); then
     echo "$c: stardag refuses the graph: $(tail -n 1 "$tmp/check.$c")"
     touch "$tmp/refused.$c"
   fi
@@ -143,7 +149,7 @@ for r in $(seq 1 "$REPS"); do
       # shellcheck disable=SC2046
       case $c in
         dense*)
-          set -- --set nx="$nx" --set nz="$nz" --set nth="$nth" --set ne="$ne" --set dx="$dx" --set dz="$dz" $(tiles_arg "$t" "$nx" "$nz")
+          set -- $(size_sets "$c") $(tiles_arg "$t" "$nx" "$nz")
           t1=$(sd_loop "$d" "$g" 3 "$@"); t2=$(sd_loop "$d" "$g" $(( 3 + STEPS )) "$@")
           awk -v a="$t1" -v b="$t2" -v s="$STEPS" 'BEGIN {printf "%.6f\n", 1e3 * (b - a) / s}' >>"$tmp/sd.$c.$t" ;;
         pencil*)
