@@ -21,3 +21,7 @@ EXTRA_DIST += tests/t_coupled_chi.sh
 include tests/batch.mk
 include tests/ode_implicit.mk
 include tests/ode_systems.mk
+# the bundled transport graphs (graphs/transport): they load; the demo, coarse, conserves, reaches
+# NIST's range, is tiling-independent, and bench/transport/depth_dose.py agrees with its profile
+TESTS += tests/t_transport_graphs.sh
+EXTRA_DIST += tests/t_transport_graphs.sh
