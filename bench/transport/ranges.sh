@@ -5,7 +5,9 @@
 # the 70 MeV R80 (and peak, R90) as dz = dx = ds and the energy bin dE shrink.
 #
 #   sh bench/transport/ranges.sh       (BUILDDIR, NPROC (2), PYTHON (/usr/bin/python3, with numpy),
-#                                      CONVERGENCE (1: also the convergence table; 0: ranges only))
+#                                      ENERGIES ("70 100 150"; "" for none), CONVERGENCE (1: also the
+#                                      convergence table; 0: ranges only), ROWS (the table's
+#                                      "dz:dE" rows, default "1.0:0.5 0.5:0.5 0.25:0.5 0.5:1.0 0.5:0.25 0.25:0.25"))
 # Each run: graphs/transport/pencil-70MeV.yaml with --set E0=.. depth=.. dx=.. dz=.. ds=.. dE=..
 # nx=.. (61 angle bins of 1 deg over +-30.5 deg; lateral width ~20 mm), run until the beam has
 # stopped (path = depth), with the graph's conservation checks (every 10 steps); the dose at the last step goes
@@ -19,6 +21,8 @@ STARDAG=$B/stardag
 NP=${NPROC:-2}
 PY=${PYTHON:-/usr/bin/python3}
 CONV=${CONVERGENCE:-1}
+ENERGIES=${ENERGIES-"70 100 150"}
+ROWS=${ROWS:-"1.0:0.5 0.5:0.5 0.25:0.5 0.5:1.0 0.5:0.25 0.25:0.25"}
 [ -x "$STARDAG" ] || { echo "ranges.sh: $STARDAG not built" >&2; exit 2; }
 "$PY" -c 'import numpy' 2>/dev/null || { echo "ranges.sh: $PY has no numpy (Debian: python3-numpy; set PYTHON)" >&2; exit 2; }
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/sdranges.XXXXXX")
@@ -54,8 +58,11 @@ run() { # E0 depth dx ds dE -> "peak r90 r80 wall steps"
 echo
 echo "Ranges at dz = dx = ds = 0.5 mm, dE = 0.5 MeV:"
 printf "  %-7s %-10s %-10s %-10s %-12s %-10s %-8s\n" "E0 MeV" "peak mm" "R90 mm" "R80 mm" "CSDA (NIST)" "R80/CSDA" "run s"
-for c in "70 45 40.8" "100 85 77.2" "150 170 157.7"; do
-  set -- $c
+for e in $ENERGIES; do
+  case $e in
+    70) set -- 70 45 40.8 ;; 100) set -- 100 85 77.2 ;; 150) set -- 150 170 157.7 ;;
+    *) echo "ranges.sh: ENERGIES: $e (expected 70, 100 or 150: the issue's NIST ranges)" >&2; exit 2 ;;
+  esac
   set -- $(run "$1" "$2" 0.5 0.5 0.5) "$1" "$3"
   awk -v p="$1" -v r9="$2" -v r8="$3" -v w="$4" -v e="$6" -v R="$7" 'BEGIN {
     d = 100 * (r8 / R - 1);
@@ -66,8 +73,8 @@ done
 echo
 echo "Convergence, 70 MeV (CSDA 40.8 mm): dx = dz = ds and dE shrinking:"
 printf "  %-16s %-8s %-5s %-10s %-10s %-10s %-10s %-8s\n" "dz = ds (mm)" "dE MeV" "nx" "peak mm" "R90 mm" "R80 mm" "R80/CSDA" "run s"
-for c in "1.0 0.5" "0.5 0.5" "0.25 0.5" "0.5 1.0" "0.5 0.25" "0.25 0.25"; do
-  set -- $c
+for c in $ROWS; do
+  set -- ${c%%:*} ${c#*:}
   set -- $(run 70 45 "$1" "$1" "$2") "$1" "$2"
   awk -v p="$1" -v r9="$2" -v r8="$3" -v w="$4" -v nx="$5" -v dz="$6" -v de="$7" 'BEGIN {
     printf "  %-16s %-8s %-5s %-10.2f %-10.2f %-10.2f %+6.2f %%   %-8s\n", dz, de, nx, p, r9, r8, 100 * (r8 / 40.8 - 1), w }'
