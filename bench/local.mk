@@ -95,3 +95,18 @@ EXTRA_DIST += bench/ode/run.sh bench/ode/work_precision.py bench/peers/ode/refs.
 .PHONY: bench-ode
 bench-ode: stardag$(EXEEXT)
 	BUILDDIR='$(abs_top_builddir)' $(SHELL) $(top_srcdir)/bench/ode/run.sh
+
+# Proton transport (issue 12): the plain C + OpenMP fused step (baseline; reads the PSTAR table of
+# codelets/transport, HDF5 for its --compare mode against a stardag output), run beside stardag by
+# bench/transport/run.sh (make bench-transport); crosscheck.sh and ranges.sh validate.
+EXTRA_PROGRAMS += bench/baselines/transport_omp
+CLEANFILES += bench/baselines/transport_omp$(EXEEXT)
+bench_baselines_transport_omp_SOURCES = bench/baselines/transport_omp.c bench/baselines/transport_omp_step.h
+bench_baselines_transport_omp_CPPFLAGS = -DTRANSPORT_OMP_HDF5 -I$(top_srcdir)/codelets/transport $(HDF5_CFLAGS)
+bench_baselines_transport_omp_CFLAGS = $(AM_CFLAGS) $(OPENMP_CFLAGS) -O3
+bench_baselines_transport_omp_LDADD = $(HDF5_LIBS) -lm
+EXTRA_DIST += bench/transport/run.sh bench/transport/crosscheck.sh bench/transport/ranges.sh \
+	bench/transport/dense.yaml bench/transport/depth_dose.py
+.PHONY: bench-transport
+bench-transport: bench/baselines/transport_omp$(EXEEXT) bench/baselines/stream_triad$(EXEEXT) stardag$(EXEEXT)
+	BUILDDIR='$(abs_top_builddir)' $(SHELL) $(top_srcdir)/bench/transport/run.sh

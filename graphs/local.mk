@@ -10,3 +10,6 @@ dist_graphsmembrane_DATA = graphs/membrane/vesicle-bending.yaml graphs/membrane/
 graphsodedir = $(pkgdatadir)/graphs/ode
 dist_graphsode_DATA = graphs/ode/vdp-ensemble.yaml graphs/ode/robertson.yaml graphs/ode/lorenz-sweep.yaml \
 	graphs/ode/vdp-stiff-ensemble.yaml graphs/ode/vdp-single.yaml graphs/ode/vdp-stiff-single.yaml graphs/ode/vdp-1m.yaml
+graphstransportdir = $(pkgdatadir)/graphs/transport
+dist_graphstransport_DATA = graphs/transport/pencil-70MeV.yaml graphs/transport/config-m.yaml \
+	graphs/transport/seed-40x40x72x200.yaml graphs/transport/seed-30x30x48x140.yaml

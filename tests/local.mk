@@ -10,6 +10,10 @@ include tests/runtime.mk
 include tests/sanitize.mk
 include tests/python.mk
 include tests/plugin.mk
+# the bundled transport graphs (graphs/transport): they load; the demo, coarse, conserves, reaches
+# NIST's range, is tiling-independent, and bench/transport/depth_dose.py agrees with its profile
+TESTS += tests/t_transport_graphs.sh
+EXTRA_DIST += tests/t_transport_graphs.sh
 include tests/mesh.mk
 include tests/ode.mk
 # lattice.chi_leapfrog (dynamic chi): the kernel on hand-built tiles, and the coupled graph's runs
