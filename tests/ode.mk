@@ -4,6 +4,10 @@ check_PROGRAMS += tests/t_ode_explicit
 tests_t_ode_explicit_SOURCES = tests/t_ode_explicit.c tests/tap.h
 tests_t_ode_explicit_CPPFLAGS = $(AM_CPPFLAGS) -DSD_REF_EXPLICIT='"$(abs_top_srcdir)/bench/peers/ode/ref_explicit.txt"'
 TESTS += tests/t_ode_explicit
+# the lane groups' batched powers (ode_pow_lanes.c) bitwise sd_ode_pow
+check_PROGRAMS += tests/t_ode_pow
+tests_t_ode_pow_SOURCES = tests/t_ode_pow.c tests/tap.h
+TESTS += tests/t_ode_pow
 EXTRA_DIST += bench/peers/ode/ref_explicit.py bench/peers/ode/ref_explicit.txt
 # the CUDA kernels against the CPU ones (skips without a CUDA device); built wherever nvcc is, as
 # tests/cuda.mk's tests are

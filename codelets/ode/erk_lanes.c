@@ -14,6 +14,7 @@
 #include <string.h>
 #include "erk_lanes.h"
 #include "ode_events.h"
+#include "ode_pow_lanes.h"
 #include "ode_workspace.h"
 
 #define L SD_ODE_LANES
@@ -357,13 +358,19 @@ static void step(const group_ctx *g, lane_state *s, lane_bufs *B, int nl)
             const double sk = erk_scale(B->atol[c * L + l], g->o.rtol, B->y[c * L + l], B->y1[c * L + l]);
             erk_err_add(T, h[l], sk, B->acc[c * L + l], T->err3 ? B->acc3[c * L + l] : 0.0, &s5[l], &s3[l]);
         }
+    /* the step-size control's powers of every lane at once (one long chain each: batched, the
+     * lanes overlap); lanes that do not step compute on a harmless 1 */
+    double errs[L], pw_err[L], pw_facold[L];
+    for (int l = 0; l < L; l++) errs[l] = s->stepping[l] ? erk_err_norm(T, h[l], n, s5[l], s3[l]) : 1.0;
+    sd_ode_pow_lanes(errs, T->expo1, pw_err);
+    if (T->beta != 0.0) sd_ode_pow_lanes(s->facold, T->beta, pw_facold);
     int need_dense = 0, need_events = 0;
     int accepted[L] = {0};
     for (int l = 0; l < nl; l++) {
         if (!s->stepping[l]) continue;
         s->nsteps[l] += 1;
         s->nfev[l] += S1;
-        const double err = erk_err_norm(T, h[l], n, s5[l], s3[l]);
+        const double err = errs[l];
         if (!isfinite(err) || !all_finite(B->y1, n, l)) { /* a zero error scale, or non-finite values */
             const int tol = all_finite(B->y1, n, l) && erk_tol_scan(B->atol + l, B->y + l, B->y1 + l, L, n, g->o.rtol);
             fail(s, l, tol ? SD_ODE_FAIL_TOLERANCE : SD_ODE_FAIL_NONFINITE);
@@ -371,12 +378,12 @@ static void step(const group_ctx *g, lane_state *s, lane_bufs *B, int nl)
         }
         erk_control ctl = {.h = h[l], .hmax = g->o.hmax, .facold = s->facold[l], .reject = s->reject[l] != 0.0};
         if (err > 1.0) {
-            s->h[l] = erk_next_h_reject(T, &ctl, err);
+            s->h[l] = erk_next_h_reject_pw(T, &ctl, pw_err[l]);
             s->reject[l] = 1.0;
             s->nrej[l] += 1;
             continue;
         }
-        s->h[l] = erk_next_h_accept(T, &ctl, err);
+        s->h[l] = erk_next_h_accept_pw(T, &ctl, err, pw_err[l], pw_facold[l]);
         s->facold[l] = ctl.facold;
         s->reject[l] = 0.0;
         s->nacc[l] += 1;

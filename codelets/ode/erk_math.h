@@ -203,11 +203,13 @@ typedef struct erk_control {
     int reject;    /* the previous attempt was rejected: an accepted step may not grow h */
 } erk_control;
 
-/* After an accepted step of error err: the next step size; updates facold and reject. */
-SD_HD double erk_next_h_accept(const erk_tableau *T, erk_control *c, double err)
+/* After an accepted step of error err: the next step size; updates facold and reject. pw_err =
+ * sd_ode_pow(err, expo1) and pw_facold = sd_ode_pow(facold, beta) (unused when beta = 0) are
+ * given: the CPU lanes compute them for a whole group at once (ode_pow_lanes.c, the same bits). */
+SD_HD double erk_next_h_accept_pw(const erk_tableau *T, erk_control *c, double err, double pw_err, double pw_facold)
 {
-    const double fac11 = sd_ode_pow(err, T->expo1);
-    double fac = T->beta != 0.0 ? fac11 / sd_ode_pow(c->facold, T->beta) : fac11;
+    const double fac11 = pw_err;
+    double fac = T->beta != 0.0 ? fac11 / pw_facold : fac11;
     fac = erk_max(1.0 / T->fac2, erk_min(1.0 / T->fac1, fac / T->safe));
     double hnew = c->h / fac;
     c->facold = erk_max(err, 1.0e-4);
@@ -216,13 +218,22 @@ SD_HD double erk_next_h_accept(const erk_tableau *T, erk_control *c, double err)
     c->reject = 0;
     return hnew;
 }
-
-/* After a rejected step of error err (> 1): the step to retry with. */
-SD_HD double erk_next_h_reject(const erk_tableau *T, erk_control *c, double err)
+SD_HD double erk_next_h_accept(const erk_tableau *T, erk_control *c, double err)
 {
-    const double fac11 = sd_ode_pow(err, T->expo1);
+    const double pw_facold = T->beta != 0.0 ? sd_ode_pow(c->facold, T->beta) : 1.0;
+    return erk_next_h_accept_pw(T, c, err, sd_ode_pow(err, T->expo1), pw_facold);
+}
+
+/* After a rejected step of error err (> 1): the step to retry with (pw_err as above). */
+SD_HD double erk_next_h_reject_pw(const erk_tableau *T, erk_control *c, double pw_err)
+{
+    const double fac11 = pw_err;
     c->reject = 1;
     return c->h / erk_min(1.0 / T->fac1, fac11 / T->safe);
+}
+SD_HD double erk_next_h_reject(const erk_tableau *T, erk_control *c, double err)
+{
+    return erk_next_h_reject_pw(T, c, sd_ode_pow(err, T->expo1));
 }
 
 /* ---- first step (Hairer's HINIT) ---------------------------------------------------------------

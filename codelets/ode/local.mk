@@ -1,7 +1,8 @@
 # ode codelets: solvers of batch domains (ode.*) and the built-in systems
 libstardag_la_SOURCES += codelets/ode/systems.h codelets/ode/ode_workspace.h codelets/ode/ode_workspace.c
 # explicit Runge-Kutta solvers (ode.dopri5, ode.dop853), events, ode.status
-libstardag_la_SOURCES += codelets/ode/ode_pow.h codelets/ode/erk_math.h codelets/ode/ode_events.h codelets/ode/erk_lanes.h \
+libstardag_la_SOURCES += codelets/ode/ode_pow.h codelets/ode/ode_pow_lanes.h codelets/ode/ode_pow_lanes.c codelets/ode/erk_math.h \
+	codelets/ode/ode_events.h codelets/ode/erk_lanes.h \
 	codelets/ode/erk_lanes.c codelets/ode/dopri5.c codelets/ode/dop853.c codelets/ode/status.c \
 	codelets/ode/glue_explicit.c
 SD_CUDA_SOURCES += codelets/ode/dopri5.cu codelets/ode/dop853.cu
