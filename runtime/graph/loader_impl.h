@@ -162,6 +162,7 @@ void sd_ld_load_tables(loader *L, const yaml_node_t *m);
 /* After the ops: every table is bound by some op (else a forgotten binding would leave an op
  * using its built-in data). */
 void sd_ld_check_tables_used(loader *L);
+
 /* ---- output.profiles (loader_profiles.c) ------------------------------------------------- */
 
 void sd_ld_load_profiles(loader *L, const yaml_node_t *k, const yaml_node_t *v);
