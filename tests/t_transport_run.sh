@@ -8,6 +8,8 @@
 #  - bitwise the same for several tilings (cut in x, z, both, uneven, one-cell thin) and 1 or 2
 #    workers, and with the sparse loops off (STARDAG_TRANSPORT_DENSE=1);
 #  - f32 psi beside f64 occ/dose/tally: fused == split bitwise, balances to f32 precision;
+#  - a user stopping-power table: PSTAR's columns from a file = the built-in, bitwise; a denser
+#    medium stops sooner; unsorted energies are refused;
 #  - stardag verify --cpu-vs-cpu passes for every transport codelet;
 #  - bad input is refused at load (exit 2) naming file:line: ds > the cell size, a periodic axis, a
 #    third inner axis, an angle axis beyond 90 degrees, a beam energy outside the E axis.
@@ -63,6 +65,37 @@ runrc "$sd" verify --cpu-vs-cpu transport.pencil_beam transport.angular_scatter 
   transport.step transport.totals transport.escaped
 t "verify --cpu-vs-cpu: the 7 transport codelets in their beam, 7 cases ok" \
   grep -q "^stardag verify: 7 cases: 7 ok, 0 failed, 0 errors" "$tmp/out"
+
+# a user stopping-power table (`tables:`, role stopping_power of transport.step): PSTAR's own two
+# columns as a text file give bitwise the built-in's results; the same table scaled by 1.25 (a denser
+# medium) stops the beam sooner; a table whose energies do not ascend is refused at load
+pstar() { # pstar FACTOR > FILE: E and S of the built-in PSTAR rows, S times FACTOR
+  sed -n 's/^ *{ *\([0-9.E+-]*\), *\([0-9.E+-]*\),.*/\1 \2/p' "$top_srcdir/codelets/transport/pstar_water.h" |
+    awk -v f="$1" '{ if (f == 1) print $1, $2; else printf "%s %.17g\n", $1, $2 * f }'
+}
+pstar 1 >"$tmp/water.txt"
+pstar 1.25 >"$tmp/dense.txt"
+withtable() { # withtable TABLEFILE > GRAPH: transport-step.yaml with the table bound to transport.step
+  sed -e "s|^step:|tables: {medium: {file: $1, columns: 2}}\nstep:|" \
+      -e '/op: transport.step/,/readwrite:/s/read: {psi: psi, occ: occ}/read: {psi: psi, occ: occ, stopping_power: medium}/' "$g"
+}
+withtable "$tmp/water.txt" >"$tmp/tab.yaml"
+t "the PSTAR text table has the built-in's $(grep -c . "$tmp/water.txt") rows" test "$(grep -c . "$tmp/water.txt")" -gt 100
+run tab "$tmp/tab.yaml" --tiles 5x7x1 --ncpu 2
+t "user table = PSTAR's two columns: runs" test "$(rc)" = 0
+t "user table = PSTAR's two columns: psi, dose, tallies, scalars bitwise the built-in's" "$sd" compare "$tmp/ref.h5" "$tmp/tab.h5" --quiet
+withtable "$tmp/dense.txt" >"$tmp/tab125.yaml"
+run tab125 "$tmp/tab125.yaml" --tiles 16x24x1 --ncpu 1
+st0=$(values "$tmp/ref.h5" /scalars/stopped | sed -n 10p)
+st1=$(values "$tmp/tab125.h5" /scalars/stopped | sed -n 10p)
+t "S x 1.25: more weight has stopped after 10 steps ($st1 > $st0)" awk -v a="$st1" -v b="$st0" 'BEGIN { exit !(a > b) }'
+wd=$(values "$tmp/tab125.h5" /scalars/wb | awk '{ d = $1 - 1; if (d < 0) d = -d; if (d > m) m = d } END { printf "%.3g", m }')
+t "S x 1.25: weight still conserved (drift $wd)" awk -v d="$wd" 'BEGIN { exit !(d <= 1e-12) }'
+awk 'NR == 5 { print "0.5 100"; next } { print }' "$tmp/water.txt" >"$tmp/unsorted.txt"
+withtable "$tmp/unsorted.txt" >"$tmp/unsorted.yaml"
+runrc "$sd" run "$tmp/unsorted.yaml" --out "$tmp/unsorted.h5" --quiet
+t "a table whose energies do not ascend: exit 2" test "$(rc)" = 2
+t "... naming the graph's line and the row" grep -q "unsorted.yaml:[0-9]*:[0-9]*: .*stopping-power table row 6: E = [0-9.e-]* MeV does not exceed the previous row.s 0.5" "$tmp/err"
 
 # bad input: exit 2, file:line and the reason
 bad() { # bad NAME SED-SCRIPT PATTERN DESCRIPTION

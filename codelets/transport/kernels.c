@@ -8,7 +8,7 @@
 
 /* The stopping-power table a kernel uses: NULL (the built-in PSTAR water table). A user table bound
  * to a table role would be passed here as (a->p[slot], a->sc[slot]) rows of (E MeV, S MeV cm^2/g). */
-void tr_setup_of(const sd_tile_args *a, double k_sigma, double e_cut, tr_setup *s)
+void tr_setup_of(const sd_tile_args *a, double k_sigma, double e_cut, const double *table, int64_t rows, tr_setup *s)
 {
     s->nt = a->inner_n[0];
     s->ne = a->inner_n[1];
@@ -21,8 +21,8 @@ void tr_setup_of(const sd_tile_args *a, double k_sigma, double e_cut, tr_setup *
     s->dz = a->dx[1];
     s->k_sigma = k_sigma;
     s->e_cut = e_cut;
-    s->table = NULL;
-    s->rows = 0;
+    s->table = table;
+    s->rows = table ? rows : 0;
 }
 
 /* A psi role must be one component on the theta x E bins (the loader checks the components; the
@@ -87,10 +87,12 @@ static void io_tally(const sd_tile_args *a, int b, tr_io *io)
     io->tsc = a->sc[b];
 }
 
-static const tr_tables *tables(const sd_tile_args *a, double k_sigma, double e_cut, const char *op)
+/* tslot: the op's optional stopping-power table role (-1: the op has none). */
+static const tr_tables *tables(const sd_tile_args *a, int tslot, double k_sigma, double e_cut, const char *op)
 {
     tr_setup s;
-    tr_setup_of(a, k_sigma, e_cut, &s);
+    const double *tab = tslot >= 0 ? (const double *)a->p[tslot] : NULL;
+    tr_setup_of(a, k_sigma, e_cut, tab, tab ? a->sc[tslot] : 0, &s);
     const tr_tables *t = tr_tables_get(&s);
     if (!t) tr_oom(op, tr_tables_bytes(&s));
     return t;
@@ -104,7 +106,7 @@ void sd_transport_angular_scatter_cpu(const sd_tile_args *a)
     io_psi(a, TR_SC_PSI, &io);
     io_occ(a, TR_SC_OCC, &io);
     io_tally(a, TR_SC_TALLY, &io);
-    const tr_tables *t = tables(a, a->param[TR_SC_KSIGMA], NAN, "transport.angular_scatter");
+    const tr_tables *t = tables(a, -1, a->param[TR_SC_KSIGMA], NAN, "transport.angular_scatter");
     if (io.f32) tr_scatter_f32(&io, t);
     else tr_scatter_f64(&io, t);
 }
@@ -118,7 +120,7 @@ void sd_transport_energy_loss_cpu(const sd_tile_args *a)
     io_occ(a, TR_EL_OCC, &io);
     io_dose(a, TR_EL_DOSE, &io);
     io_tally(a, TR_EL_TALLY, &io);
-    const tr_tables *t = tables(a, 0.0, a->param[TR_EL_ECUT], "transport.energy_loss");
+    const tr_tables *t = tables(a, TR_EL_TABLE, 0.0, a->param[TR_EL_ECUT], "transport.energy_loss");
     if (io.f32) tr_loss_f32(&io, t);
     else tr_loss_f64(&io, t);
 }
@@ -134,7 +136,7 @@ void sd_transport_stream_cpu(const sd_tile_args *a)
     io_occ(a, TR_ST_OCC, &io);
     io_occn(a, TR_ST_OCC_NEXT, &io);
     io_tally(a, TR_ST_TALLY, &io);
-    const tr_tables *t = tables(a, 0.0, NAN, "transport.stream");
+    const tr_tables *t = tables(a, -1, 0.0, NAN, "transport.stream");
     if (io.f32) tr_advance_f32(&io, t, 0);
     else tr_advance_f64(&io, t, 0);
 }
@@ -151,7 +153,7 @@ void sd_transport_step_cpu(const sd_tile_args *a)
     io_occn(a, TR_STEP_OCC_NEXT, &io);
     io_dose(a, TR_STEP_DOSE, &io);
     io_tally(a, TR_STEP_TALLY, &io);
-    const tr_tables *t = tables(a, a->param[TR_STEP_KSIGMA], a->param[TR_STEP_ECUT], "transport.step");
+    const tr_tables *t = tables(a, TR_STEP_TABLE, a->param[TR_STEP_KSIGMA], a->param[TR_STEP_ECUT], "transport.step");
     if (io.f32) tr_advance_f32(&io, t, 1);
     else tr_advance_f64(&io, t, 1);
 }

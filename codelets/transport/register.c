@@ -24,6 +24,10 @@
 #define CELLS(nm, md, h, nc, d) {.name = nm, .mode = md, .kind = SD_ROLE_FIELD, .halo = h, .ncomp = nc, .dtypes = 1 << SD_F64, .doc = d}
 #define OCC_DOC "occupied bin ranges per cell [theta first, last, E first, last] (4 comps, f64)"
 #define TALLY_DOC "cumulative per-cell channels (12 comps, f64): stopped, lost-angle, escaped x-, x+, z-, z+ weight; same energies"
+/* The stopping power of the medium from a graph's `tables:` (unbound: NIST PSTAR water, built in). */
+#define STOPPING_TABLE                                                                                            \
+    {.name = "stopping_power", .mode = SD_READ, .kind = SD_ROLE_TABLE, .ncomp = 2, .optional = 1,                   \
+     .doc = "table: E (MeV, ascending), total stopping power S (MeV cm^2/g, > 0) at 1 g/cm^3; unbound: PSTAR water"}
 #define SUM(nm, d) {.name = nm, .mode = SD_WRITE, .kind = SD_ROLE_SCALAR, .reduce = SD_REDUCE_SUM, .optional = 1, .doc = d}
 #define P_KSIGMA {.name = "k_sigma", .def = 3, .min = 0, .max = 1e3, \
                   .doc = "angular kernel truncated at k_sigma Highland widths (0: no scattering)"}
@@ -68,10 +72,10 @@ static const sd_codelet transport_codelets[] = {
      .doc = "CSDA slowing down over ds = dt (NIST PSTAR water): each E bin's weight split between the bins bracketing "
             "E', the energy lost to dose; below e_cut the weight stops and deposits its energy",
      .pattern = SD_POINTWISE,
-     .nroles = 4,
+     .nroles = 5,
      .roles = {PSI("psi", SD_READWRITE, 0, "phase-space weight"), CELLS("occ", SD_READWRITE, 0, 4, OCC_DOC),
                CELLS("dose", SD_READWRITE, 0, 1, "deposited energy, MeV, cumulative"),
-               CELLS("tally", SD_READWRITE, 0, 12, TALLY_DOC)},
+               CELLS("tally", SD_READWRITE, 0, 12, TALLY_DOC), STOPPING_TABLE},
      .nparams = 1,
      .params = {P_ECUT},
      .cpu = sd_transport_energy_loss_cpu,
@@ -97,12 +101,12 @@ static const sd_codelet transport_codelets[] = {
     {.name = "transport.step",
      .doc = "angular_scatter, energy_loss and stream fused in one pass over a tile: bitwise the three in sequence",
      .pattern = SD_STENCIL,
-     .nroles = 6,
+     .nroles = 7,
      .roles = {PSI_NB("psi", "phase-space weight (one cell of ghosts, corners included)"), OCC_NB,
                PSI("psi_next", SD_READWRITE, 0, "psi after the step (its old contents are cleared where occ_next says)"),
                CELLS("occ_next", SD_READWRITE, 0, 4, "occupancy of psi_next (read: of its old contents)"),
                CELLS("dose", SD_READWRITE, 0, 1, "deposited energy, MeV, cumulative"),
-               CELLS("tally", SD_READWRITE, 0, 12, TALLY_DOC)},
+               CELLS("tally", SD_READWRITE, 0, 12, TALLY_DOC), STOPPING_TABLE},
      .nparams = 2,
      .params = {P_KSIGMA, P_ECUT},
      .cpu = sd_transport_step_cpu,

@@ -196,16 +196,17 @@ void advance(const sd_tile_args *a, const tr_dev &t, bool fused, int bpsi, int b
 
 /* The tables are rebuilt on the host per task only when the setup changes (tr_tables_get); the
  * kernel parameter carries them. */
-static int dev_tables(const sd_tile_args *a, double k_sigma, double e_cut, const char *op, tr_dev *t)
+static int dev_tables(const sd_tile_args *a, int tslot, double k_sigma, double e_cut, cudaStream_t s, const char *op, tr_dev *t)
 {
-    return tr_dev_fill(tr_host_tables(a, k_sigma, e_cut, op), t, op);
+    const tr_tables *tb = tr_host_tables(a, tslot, k_sigma, e_cut, s, op);
+    return tb ? tr_dev_fill(tb, t, op) : -1;
 }
 
 extern "C" void sd_transport_step_cuda(const sd_tile_args *a, void *stream)
 {
     cudaStream_t s = (cudaStream_t)stream;
     static thread_local tr_dev t;
-    if (dev_tables(a, a->param[TR_STEP_KSIGMA], a->param[TR_STEP_ECUT], "transport.step", &t)) return tr_refuse(s);
+    if (dev_tables(a, TR_STEP_TABLE, a->param[TR_STEP_KSIGMA], a->param[TR_STEP_ECUT], s, "transport.step", &t)) return tr_refuse(s);
     if (a->dtype[TR_STEP_PSI] == SD_F64)
         advance<double>(a, t, true, TR_STEP_PSI, TR_STEP_PSI_NEXT, TR_STEP_OCC_NEXT, TR_STEP_DOSE, TR_STEP_TALLY, s);
     else advance<float>(a, t, true, TR_STEP_PSI, TR_STEP_PSI_NEXT, TR_STEP_OCC_NEXT, TR_STEP_DOSE, TR_STEP_TALLY, s);
@@ -216,7 +217,7 @@ extern "C" void sd_transport_stream_cuda(const sd_tile_args *a, void *stream)
 {
     cudaStream_t s = (cudaStream_t)stream;
     static thread_local tr_dev t;
-    if (dev_tables(a, 0.0, NAN, "transport.stream", &t)) return tr_refuse(s);
+    if (dev_tables(a, -1, 0.0, NAN, s, "transport.stream", &t)) return tr_refuse(s);
     if (a->dtype[TR_ST_PSI] == SD_F64)
         advance<double>(a, t, false, TR_ST_PSI, TR_ST_PSI_NEXT, TR_ST_OCC_NEXT, -1, TR_ST_TALLY, s);
     else advance<float>(a, t, false, TR_ST_PSI, TR_ST_PSI_NEXT, TR_ST_OCC_NEXT, -1, TR_ST_TALLY, s);
@@ -227,7 +228,7 @@ extern "C" void sd_transport_energy_loss_cuda(const sd_tile_args *a, void *strea
 {
     cudaStream_t s = (cudaStream_t)stream;
     static thread_local tr_dev t;
-    if (dev_tables(a, 0.0, a->param[TR_EL_ECUT], "transport.energy_loss", &t)) return tr_refuse(s);
+    if (dev_tables(a, TR_EL_TABLE, 0.0, a->param[TR_EL_ECUT], s, "transport.energy_loss", &t)) return tr_refuse(s);
     dim3 g, b;
     const bool f64 = a->dtype[TR_EL_PSI] == SD_F64;
     if (dims(a, 1, &g, &b)) {
@@ -249,7 +250,8 @@ extern "C" void sd_transport_angular_scatter_cuda(const sd_tile_args *a, void *s
 {
     cudaStream_t s = (cudaStream_t)stream;
     static thread_local tr_dev t;
-    const tr_tables *tb = tr_host_tables(a, a->param[TR_SC_KSIGMA], NAN, "transport.angular_scatter");
+    const tr_tables *tb = tr_host_tables(a, -1, a->param[TR_SC_KSIGMA], NAN, s, "transport.angular_scatter");
+    if (!tb) return tr_refuse(s);
     if (tb->Kmax > TR_RING_K) {
         fprintf(stderr, "stardag: transport.angular_scatter (CUDA): the angular kernel reaches %d bins, more than the %d the "
                         "in-place CUDA loop keeps (use transport.step, wider angle bins, or CPU workers)\n", (int)tb->Kmax,

@@ -62,11 +62,45 @@ static inline int tr_dev_fill(const tr_tables *tb, tr_dev *t, const char *op)
 static __global__ void tr_refused_kernel(void) {}
 static inline void tr_refuse(cudaStream_t s) { tr_refused_kernel<<<0, 1, 0, s>>>(); }
 
-/* The tables of an op's tile (host). */
-static inline const tr_tables *tr_host_tables(const sd_tile_args *a, double k_sigma, double e_cut, const char *op)
+/* A host copy of an op's stopping-power table (in a CUDA task its buffer is device memory): kept per
+ * thread by device address, so the copy is made once per table and GPU, and the tables' cache
+ * (keyed by the table's address) tells tables apart. NULL with a message when the copy fails. */
+static inline const double *tr_table_host(const double *dev, int64_t rows, cudaStream_t s, const char *op)
+{
+    enum { NCOPY = 8 };
+    static thread_local struct { const double *dev; int64_t rows; double *host; } copy[NCOPY];
+    static thread_local int next;
+    for (int i = 0; i < NCOPY; i++)
+        if (copy[i].dev == dev && copy[i].rows == rows) return copy[i].host;
+    double *h = (double *)malloc((size_t)rows * 2 * sizeof(double));
+    cudaError_t e = h ? cudaMemcpyAsync(h, dev, (size_t)rows * 2 * sizeof(double), cudaMemcpyDeviceToHost, s)
+                      : cudaErrorMemoryAllocation;
+    if (e == cudaSuccess) e = cudaStreamSynchronize(s);
+    if (e != cudaSuccess) {
+        fprintf(stderr, "stardag: %s (CUDA): cannot copy the stopping-power table to the host: %s\n", op, cudaGetErrorString(e));
+        free(h);
+        return NULL;
+    }
+    free(copy[next].host); /* an older table's copy; its tables are rebuilt if it comes back */
+    copy[next].dev = dev;
+    copy[next].rows = rows;
+    copy[next].host = h;
+    next = (next + 1) % NCOPY;
+    return h;
+}
+
+/* The tables of an op's tile (host); tslot: the op's optional table role, -1 for none. NULL (with a
+ * message) when the table cannot be copied. */
+static inline const tr_tables *tr_host_tables(const sd_tile_args *a, int tslot, double k_sigma, double e_cut, cudaStream_t s,
+                                              const char *op)
 {
     tr_setup su;
-    tr_setup_of(a, k_sigma, e_cut, &su);
+    const double *tab = NULL;
+    if (tslot >= 0 && a->p[tslot]) {
+        tab = tr_table_host((const double *)a->p[tslot], a->sc[tslot], s, op);
+        if (!tab) return NULL;
+    }
+    tr_setup_of(a, k_sigma, e_cut, tab, tab ? a->sc[tslot] : 0, &su);
     const tr_tables *tb = tr_tables_get(&su);
     if (!tb) tr_oom(op, tr_tables_bytes(&su));
     return tb;

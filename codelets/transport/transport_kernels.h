@@ -12,9 +12,9 @@ extern "C" {
 /* Role positions (register.c declares them in this order). */
 enum { TR_BEAM_PSI = 0, TR_BEAM_OCC, TR_BEAM_PSI_NEXT, TR_BEAM_OCC_NEXT };
 enum { TR_SC_PSI = 0, TR_SC_OCC, TR_SC_TALLY };
-enum { TR_EL_PSI = 0, TR_EL_OCC, TR_EL_DOSE, TR_EL_TALLY };
+enum { TR_EL_PSI = 0, TR_EL_OCC, TR_EL_DOSE, TR_EL_TALLY, TR_EL_TABLE };
 enum { TR_ST_PSI = 0, TR_ST_OCC, TR_ST_PSI_NEXT, TR_ST_OCC_NEXT, TR_ST_TALLY };
-enum { TR_STEP_PSI = 0, TR_STEP_OCC, TR_STEP_PSI_NEXT, TR_STEP_OCC_NEXT, TR_STEP_DOSE, TR_STEP_TALLY };
+enum { TR_STEP_PSI = 0, TR_STEP_OCC, TR_STEP_PSI_NEXT, TR_STEP_OCC_NEXT, TR_STEP_DOSE, TR_STEP_TALLY, TR_STEP_TABLE };
 enum { TR_TOT_PSI = 0, TR_TOT_OCC, TR_TOT_DOSE, TR_TOT_TALLY };
 enum { TR_ESC_TALLY = 0 };
 /* Parameter positions. */

@@ -56,7 +56,10 @@ void *tr_scratch(size_t bytes);
 void tr_oom(const char *op, size_t bytes);
 /* The setup of an op's tile (kernels.c): bins, ranges, ds = dt, cell size, the parameters. */
 struct sd_tile_args;
-void tr_setup_of(const struct sd_tile_args *a, double k_sigma, double e_cut, tr_setup *s);
+/* The setup of an op's tile; table: the op's stopping-power table (host memory, rows x 2) or NULL
+ * for the built-in PSTAR water. */
+void tr_setup_of(const struct sd_tile_args *a, double k_sigma, double e_cut, const double *table, int64_t rows,
+                 tr_setup *s);
 /* pencil_beam's normalised factors (beam.c). */
 void tr_beam_factors(double lo, double hi, int64_t n, double mu, double sigma, double *g);
 

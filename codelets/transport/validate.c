@@ -80,9 +80,32 @@ int sd_transport_scatter_validate(const sd_check_info *in, char *msg, size_t len
     return sd_transport_grid_validate(in, msg, len);
 }
 
+/* A user stopping-power table (the op's table role, when bound): at least two rows, energies
+ * ascending and positive, stopping powers positive and finite (the range integral divides by S and
+ * interpolates in log-log). */
+static int table_validate(const sd_check_info *in, int role, char *msg, size_t len)
+{
+    const double *t = in->table[role];
+    if (!t) return 0;
+    const int64_t rows = in->table_rows[role];
+    if (rows < 2) return fail(msg, len, "the stopping-power table has %g row, expected at least 2 (E MeV, S MeV cm^2/g)",
+                              (double)rows, 0, 0);
+    for (int64_t r = 0; r < rows; r++) {
+        const double E = t[2 * r], S = t[2 * r + 1];
+        if (!(E > 0.0) || !(S > 0.0) || !isfinite(E) || !isfinite(S))
+            return fail(msg, len, "stopping-power table row %g: E = %g MeV, S = %g MeV cm^2/g, expected both > 0 and finite",
+                        (double)(r + 1), E, S);
+        if (r > 0 && !(E > t[2 * (r - 1)]))
+            return fail(msg, len, "stopping-power table row %g: E = %g MeV does not exceed the previous row's %g (energies must "
+                                  "ascend)", (double)(r + 1), E, t[2 * (r - 1)]);
+    }
+    return 0;
+}
+
 int sd_transport_loss_validate(const sd_check_info *in, char *msg, size_t len)
 {
     if (sd_transport_grid_validate(in, msg, len)) return -1;
+    if (table_validate(in, TR_EL_TABLE, msg, len)) return -1;
     return ecut_validate(in->param[TR_EL_ECUT], msg, len);
 }
 
@@ -96,6 +119,7 @@ int sd_transport_step_validate(const sd_check_info *in, char *msg, size_t len)
 {
     if (sd_transport_grid_validate(in, msg, len)) return -1;
     if (ds_validate(in, "transport.step", msg, len)) return -1;
+    if (table_validate(in, TR_STEP_TABLE, msg, len)) return -1;
     return ecut_validate(in->param[TR_STEP_ECUT], msg, len);
 }
 
