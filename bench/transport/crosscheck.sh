@@ -50,7 +50,7 @@ every10 "$top/graphs/transport/pencil-70MeV.yaml" "$tmp/pencil.yaml"
 check pencil "$tmp/pencil.yaml" 0.5 "$TOL" --set nx=21 --set depth=15 --set steps=20
 every10 "$top/graphs/transport/seed-30x30x48x140.yaml" "$tmp/wide.yaml"
 check wide "$tmp/wide.yaml" 1.0 "$TOL"
-sed 's/dtype: f64/dtype: f32/' "$tmp/wide.yaml" >"$tmp/wide32.yaml"
+sed '/^ *psi: /s/dtype: f64/dtype: f32/' "$tmp/wide.yaml" >"$tmp/wide32.yaml"
 if "$STARDAG" check "$tmp/wide32.yaml" >"$tmp/check32.out" 2>&1; then
   check wide32 "$tmp/wide32.yaml" 1.0 "$TOL32"
 else

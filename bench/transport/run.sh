@@ -92,7 +92,7 @@ for c in $CASES; do
     "$2" "$1" "$bits" >"$tmp/occ.conf"
   h5import "$tmp/occ.txt" -c "$tmp/occ.conf" -o "$tmp/work/$c/dense-occ.h5" >/dev/null
   if [ "$5" = f32 ]; then
-    sed 's/dtype: f64/dtype: f32/' "$here/dense.yaml" >"$tmp/work/$c/dense.yaml"
+    sed '/^ *psi: /s/dtype: f64/dtype: f32/' "$here/dense.yaml" >"$tmp/work/$c/dense.yaml"
   else
     cp "$here/dense.yaml" "$tmp/work/$c/dense.yaml"
   fi
