@@ -66,11 +66,13 @@ TSAN_TESTS = tests/t_whole tests/t_reproducible tests/t_absorb_tiling tests/t_la
 # - second_deadlock_stack=1: lock-order reports show both acquisitions;
 # - HWLOC_COMPONENTS=-pci as for check-sanitize (the same machine view as the other targets);
 # - SD_TEST_SHORT=1: tests/t_md_run.sh reports its long physics runs (NVE over 10,000 steps, the
-#   thermostats over 1000 steps: minutes under TSan, no interleaving the other runs lack) as skipped.
+#   thermostats over 1000 steps: minutes under TSan, no interleaving the other runs lack) as skipped;
+# - SD_TEST_TIMEOUT=1500: TSan runs code 5-15x slower, and t_verify.sh (every codelet, two tilings)
+#   passed its 600 s limit on a loaded 2-core machine; the limit is there to catch hangs.
 TSAN_TEST_ENV = \
 	TSAN_OPTIONS=halt_on_error=0:exitcode=66:second_deadlock_stack=1:suppressions=$(abs_top_srcdir)/tests/tsan.supp:print_suppressions=0:log_path=$(TSAN_LOGS)/tsan; \
-	HWLOC_COMPONENTS=-pci; SD_TEST_SHORT=1; \
-	export TSAN_OPTIONS HWLOC_COMPONENTS SD_TEST_SHORT;
+	HWLOC_COMPONENTS=-pci; SD_TEST_SHORT=1; SD_TEST_TIMEOUT=1500; \
+	export TSAN_OPTIONS HWLOC_COMPONENTS SD_TEST_SHORT SD_TEST_TIMEOUT;
 EXTRA_DIST += tests/tsan.supp
 
 $(TSAN_DIR)/config.status: $(top_srcdir)/configure $(top_builddir)/config.status
