@@ -116,12 +116,23 @@ TR_CLONES static void FN(scatter_rows)(const tr_io *io, const tr_tables *tb, con
         const int64_t da = FN(imax)(-K, k - in.t1), db = FN(imin)(K, k - in.t0);
         for (int64_t j = in.z0; j <= in.z1; j++) {
             T *restrict a = dst + (k - k0) * dk + (j - in.z0) * dj;
-            for (int64_t x = in.x0; x <= in.x1; x++) a[x] = (T)0;
-            for (int64_t d = da; d <= db; d++) {
-                const T wd = (T)w[d];
-                const T *restrict s = psi + j * io->ps1 + (k - d) * io->ps3 + m * io->ps4;
-                SIMD
-                for (int64_t x = in.x0; x <= in.x1; x++) a[x] += wd * s[x];
+            const T *restrict s = psi + j * io->ps1 + k * io->ps3 + m * io->ps4; /* d = 0; bin k - d at s - d ps3 */
+            /* each element's sum kept in registers over d, blocks of 8 cells (the same order: 0, then
+             * d ascending) */
+            int64_t x = in.x0;
+            for (; x + 7 <= in.x1; x += 8) {
+                T acc[8] = {0};
+                for (int64_t d = da; d <= db; d++) {
+                    const T wd = (T)w[d];
+                    const T *restrict sd = s + x - d * io->ps3;
+                    for (int i = 0; i < 8; i++) acc[i] += wd * sd[i];
+                }
+                for (int i = 0; i < 8; i++) a[x + i] = acc[i];
+            }
+            for (; x <= in.x1; x++) {
+                T acc = (T)0;
+                for (int64_t d = da; d <= db; d++) acc += (T)w[d] * s[x - d * io->ps3];
+                a[x] = acc;
             }
         }
     }
