@@ -49,6 +49,15 @@ tr_box tr_box_from_occ(const tr_io *io, const double *occ, int64_t s1, int64_t s
     return b;
 }
 
+/* The loops are element-wise in x (no reassociated sums, no FMA: -ffp-contract=off), so wider vectors
+ * give the same bits: on x86-64 with GCC an AVX2 copy of each hot loop nest is picked at load time
+ * where the CPU has it (the kernels are built without -march). */
+#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && defined(__gnu_linux__)
+#define TR_CLONES __attribute__((target_clones("avx2", "default")))
+#else
+#define TR_CLONES
+#endif
+
 #define T double
 #define SUF f64
 #include "advance_impl.h"

@@ -16,13 +16,14 @@
 static inline int64_t FN(imax)(int64_t a, int64_t b) { return a > b ? a : b; }
 static inline int64_t FN(imin)(int64_t a, int64_t b) { return a < b ? a : b; }
 
-/* Per-cell occupancy of what a loop writes (interior cells, x fastest). */
+/* Per-cell occupancy of what a loop writes (interior cells, x fastest). Bin indices are kept in T
+ * (exact: far below 2^24) so that noting a row is a same-width compare and min/max: it vectorises. */
 typedef struct FN(occ_acc) {
-    int32_t *t0, *t1, *m0, *m1;
+    T *t0, *t1, *m0, *m1;
     int64_t nx;
 } FN(occ_acc);
 
-static void FN(occ_acc_init)(FN(occ_acc) *o, int32_t *mem, const tr_io *io)
+static void FN(occ_acc_init)(FN(occ_acc) *o, T *mem, const tr_io *io)
 {
     const int64_t n = io->nx * io->nz;
     o->t0 = mem;
@@ -31,25 +32,27 @@ static void FN(occ_acc_init)(FN(occ_acc) *o, int32_t *mem, const tr_io *io)
     o->m1 = mem + 3 * n;
     o->nx = io->nx;
     for (int64_t i = 0; i < n; i++) {
-        o->t0[i] = (int32_t)io->nt;
-        o->t1[i] = -1;
-        o->m0[i] = (int32_t)io->ne;
-        o->m1[i] = -1;
+        o->t0[i] = (T)io->nt;
+        o->t1[i] = (T)-1;
+        o->m0[i] = (T)io->ne;
+        o->m1[i] = (T)-1;
     }
 }
 
 /* Row (k, m, z = j) of cells x0..x1 was written: note its non-zero values. */
 static inline void FN(occ_note)(FN(occ_acc) *o, const T *restrict row, int64_t j, int64_t x0, int64_t x1, int32_t k, int32_t m)
 {
-    int32_t *restrict t0 = o->t0 + j * o->nx, *restrict t1 = o->t1 + j * o->nx;
-    int32_t *restrict m0 = o->m0 + j * o->nx, *restrict m1 = o->m1 + j * o->nx;
+    T *restrict t0 = o->t0 + j * o->nx, *restrict t1 = o->t1 + j * o->nx;
+    T *restrict m0 = o->m0 + j * o->nx, *restrict m1 = o->m1 + j * o->nx;
+    const T kt = (T)k, mt = (T)m, big = (T)INT32_MAX, none = (T)-1;
     SIMD
     for (int64_t x = x0; x <= x1; x++) {
         const int nzv = row[x] != (T)0;
-        t0[x] = nzv && k < t0[x] ? k : t0[x];
-        t1[x] = nzv && k > t1[x] ? k : t1[x];
-        m0[x] = nzv && m < m0[x] ? m : m0[x];
-        m1[x] = nzv && m > m1[x] ? m : m1[x];
+        const T kl = nzv ? kt : big, kh = nzv ? kt : none, ml = nzv ? mt : big, mh = nzv ? mt : none;
+        t0[x] = kl < t0[x] ? kl : t0[x];
+        t1[x] = kh > t1[x] ? kh : t1[x];
+        m0[x] = ml < m0[x] ? ml : m0[x];
+        m1[x] = mh > m1[x] ? mh : m1[x];
     }
 }
 
@@ -104,7 +107,7 @@ static void FN(zero_outside)(T *out, int64_t s1, int64_t s3, int64_t s4, tr_box 
 /* Angular scatter of source E bin m over rows z0..z1, cells x0..x1: for k in [k0, k1]
  *     A[k] = sum_{d = -K..K ascending, k - d in [t0, t1]} w_d psi[k - d]
  * (bins outside [t0, t1] hold zeros). dst row (k, j) at dst + (k - k0) * dk + (j - z0) * dj. */
-static void FN(scatter_rows)(const tr_io *io, const tr_tables *tb, const T *psi, int64_t m, tr_box in, int64_t k0, int64_t k1,
+TR_CLONES static void FN(scatter_rows)(const tr_io *io, const tr_tables *tb, const T *psi, int64_t m, tr_box in, int64_t k0, int64_t k1,
                              T *dst, int64_t dk, int64_t dj)
 {
     const int64_t K = tb->K[m];
@@ -113,12 +116,23 @@ static void FN(scatter_rows)(const tr_io *io, const tr_tables *tb, const T *psi,
         const int64_t da = FN(imax)(-K, k - in.t1), db = FN(imin)(K, k - in.t0);
         for (int64_t j = in.z0; j <= in.z1; j++) {
             T *restrict a = dst + (k - k0) * dk + (j - in.z0) * dj;
-            for (int64_t x = in.x0; x <= in.x1; x++) a[x] = (T)0;
-            for (int64_t d = da; d <= db; d++) {
-                const T wd = (T)w[d];
-                const T *restrict s = psi + j * io->ps1 + (k - d) * io->ps3 + m * io->ps4;
-                SIMD
-                for (int64_t x = in.x0; x <= in.x1; x++) a[x] += wd * s[x];
+            const T *restrict s = psi + j * io->ps1 + k * io->ps3 + m * io->ps4; /* d = 0; bin k - d at s - d ps3 */
+            /* each element's sum kept in registers over d, blocks of 8 cells (the same order: 0, then
+             * d ascending) */
+            int64_t x = in.x0;
+            for (; x + 7 <= in.x1; x += 8) {
+                T acc[8] = {0};
+                for (int64_t d = da; d <= db; d++) {
+                    const T wd = (T)w[d];
+                    const T *restrict sd = s + x - d * io->ps3;
+                    for (int i = 0; i < 8; i++) acc[i] += wd * sd[i];
+                }
+                for (int i = 0; i < 8; i++) a[x + i] = acc[i];
+            }
+            for (; x <= in.x1; x++) {
+                T acc = (T)0;
+                for (int64_t d = da; d <= db; d++) acc += (T)w[d] * s[x - d * io->ps3];
+                a[x] = acc;
             }
         }
     }
@@ -126,7 +140,7 @@ static void FN(scatter_rows)(const tr_io *io, const tr_tables *tb, const T *psi,
 
 /* Lost-angle tally of source E bin m: per interior cell of box in, over k ascending,
  * lost = psi * lost[m][k]: tally 1 += lost, tally 7 += lost * E_m. */
-static void FN(tally_lost)(const tr_io *io, const tr_tables *tb, const T *psi, int64_t m, tr_box in)
+TR_CLONES static void FN(tally_lost)(const tr_io *io, const tr_tables *tb, const T *psi, int64_t m, tr_box in)
 {
     const double Em = tb->E[m];
     const int64_t xa = FN(imax)(in.x0, 0), xb = FN(imin)(in.x1, io->nx - 1);
@@ -150,7 +164,7 @@ static void FN(tally_lost)(const tr_io *io, const tr_tables *tb, const T *psi, i
  * a + (k - k0) * dk + j * dj, indexed by the cell's x), over k in [k0, k1] ascending, interior cells
  * of box in. Stopped: tally 0 += w, dose += w E_m, tally 6 += w E_m. Else with w_lo = f_lo w (in T)
  * and w_hi = w - w_lo: dose += w E_m - (w_lo E_lo + w_hi E_lo+1). */
-static void FN(deposit)(const tr_io *io, const tr_tables *tb, const T *a, int64_t dk, int64_t dj, int64_t m, tr_box in, int64_t k0,
+TR_CLONES static void FN(deposit)(const tr_io *io, const tr_tables *tb, const T *a, int64_t dk, int64_t dj, int64_t m, tr_box in, int64_t k0,
                         int64_t k1)
 {
     const double Em = tb->E[m];
@@ -268,7 +282,7 @@ static int64_t FN(side_cells)(const tr_io *io, int sx, int sz, int64_t *cells)
 }
 
 /* Stream (fused = 0: psi -> psi_next) or scatter + energy loss + stream in one pass (fused = 1). */
-void FN(tr_advance)(const tr_io *io, const tr_tables *tb, int fused)
+TR_CLONES void FN(tr_advance)(const tr_io *io, const tr_tables *tb, int fused)
 {
     const int64_t nx = io->nx, nz = io->nz, nt = io->nt;
     const T *psi = io->psi;
@@ -305,11 +319,11 @@ void FN(tr_advance)(const tr_io *io, const tr_tables *tb, int fused)
     const int64_t W = fused ? tb->window : 0;
     const int64_t bL = L + 4, bN = bL * (NZr + 4);
     const size_t nA = (size_t)(W * ntr * NZr * L), nocc = (size_t)(4 * nx * nz), nside = (size_t)(8 * (nx + nz) + 8);
-    const size_t bytes = (nA + (size_t)bN) * sizeof(T) + nocc * sizeof(int32_t) + (nside + (size_t)W) * sizeof(int64_t) + 64;
+    const size_t bytes = (nA + (size_t)bN) * sizeof(T) + nocc * sizeof(T) + (nside + (size_t)W) * sizeof(int64_t) + 64;
     char *mem = tr_scratch(bytes);
     if (!mem) tr_oom(fused ? "transport.step" : "transport.stream", bytes);
     T *Acache = (T *)mem, *Bbuf = Acache + nA;
-    int32_t *occm = (int32_t *)(Bbuf + bN);
+    T *occm = Bbuf + bN;
     int64_t *side = (int64_t *)(((uintptr_t)(occm + nocc) + 7) & ~(uintptr_t)7);
     FN(occ_acc) oa;
     FN(occ_acc_init)(&oa, occm, io);
@@ -386,7 +400,7 @@ void FN(tr_advance)(const tr_io *io, const tr_tables *tb, int fused)
 }
 
 /* Angular scatter in place (psi, occ, tally). */
-void FN(tr_scatter)(const tr_io *io, const tr_tables *tb)
+TR_CLONES void FN(tr_scatter)(const tr_io *io, const tr_tables *tb)
 {
     const int64_t nx = io->nx, nz = io->nz, nt = io->nt;
     T *psi = io->psi;
@@ -395,12 +409,12 @@ void FN(tr_scatter)(const tr_io *io, const tr_tables *tb)
     const size_t nocc = (size_t)(4 * nx * nz);
     const int64_t L = in.x1 - in.x0 + 1, NZr = in.z1 - in.z0 + 1;
     const size_t nA = in.t0 <= in.t1 ? (size_t)(nt * NZr * L) : 0;
-    const size_t bytes = nA * sizeof(T) + nocc * sizeof(int32_t) + 64;
+    const size_t bytes = nA * sizeof(T) + nocc * sizeof(T) + 64;
     char *mem = tr_scratch(bytes);
     if (!mem) tr_oom("transport.angular_scatter", bytes);
     T *A = (T *)mem;
     FN(occ_acc) oa;
-    FN(occ_acc_init)(&oa, (int32_t *)(A + nA), io);
+    FN(occ_acc_init)(&oa, A + nA, io);
     tr_box wr = in;
     if (in.t0 <= in.t1) {
         int64_t Kin = 0;
@@ -426,7 +440,7 @@ void FN(tr_scatter)(const tr_io *io, const tr_tables *tb)
 
 /* Energy loss in place (psi, occ, dose, tally). Destination d gathers from source bins >= d, so
  * ascending destinations never read a bin already overwritten (each is built in scratch first). */
-void FN(tr_loss)(const tr_io *io, const tr_tables *tb)
+TR_CLONES void FN(tr_loss)(const tr_io *io, const tr_tables *tb)
 {
     const int64_t nx = io->nx, nz = io->nz;
     T *psi = io->psi;
@@ -436,11 +450,11 @@ void FN(tr_loss)(const tr_io *io, const tr_tables *tb)
     const int64_t L = in.x1 - in.x0 + 1, NZr = in.z1 - in.z0 + 1;
     const size_t nB = in.t0 <= in.t1 ? (size_t)(NZr * L) : 0;
     const int64_t W = tb->window;
-    const size_t bytes = nB * sizeof(T) + nocc * sizeof(int32_t) + (size_t)W * sizeof(T *) + 64;
+    const size_t bytes = nB * sizeof(T) + nocc * sizeof(T) + (size_t)W * sizeof(T *) + 64;
     char *mem = tr_scratch(bytes);
     if (!mem) tr_oom("transport.energy_loss", bytes);
     T *B = (T *)mem;
-    int32_t *occm = (int32_t *)(B + nB);
+    T *occm = B + nB;
     const T **srcp = (const T **)(((uintptr_t)(occm + nocc) + 7) & ~(uintptr_t)7);
     FN(occ_acc) oa;
     FN(occ_acc_init)(&oa, occm, io);
