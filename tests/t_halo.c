@@ -7,6 +7,7 @@
 #include <string.h>
 #include "grid_expand.h"
 #include "halo.h"
+#include "halo_math.h"
 #include "tap.h"
 
 typedef struct exec {
@@ -257,6 +258,67 @@ static void box_case(int ndim, const int64_t shape[3], const sd_bc bc[3], const 
     one_case_ex(ndim, shape, bc, tshape, h, 1);
 }
 
+/* Many components (a field on bins) in f64 and f32, with rows of every length the copies special-
+ * case (x faces: h elements per row; y faces: the x extent): pack -> unpack must move exactly the
+ * face elements, bit for bit, and fixed must leave every ghost of its layers holding the value's
+ * bits (garbage, -0 and NaN before) without touching anything else. */
+static void check_bins_kernels(int dtype)
+{
+    const size_t es = sd_dtype_size(dtype);
+    const char *ty = dtype == SD_F32 ? "f32" : "f64";
+    for (int box = 0; box < 2; box++)
+        for (int64_t nx = 3; nx <= 12; nx += 9) {
+            sd_halo_geom g;
+            sd_halo_geom_make(&g, 2, (int64_t[]){nx, 4, 1}, 2, 5, dtype);
+            g.box = box;
+            int64_t stride[3], sc, off, total;
+            sd_tile_layout(2, g.n, g.h, g.ncomp, stride, &sc, &off, &total);
+            unsigned char *a = malloc(total * es), *b = malloc(total * es), *ref = malloc(total * es);
+            for (int64_t i = 0; i < (int64_t)(total * es); i++) a[i] = (unsigned char)(i * 131 + 7), b[i] = (unsigned char)(i * 29 + 3);
+            int bad = 0;
+            for (int d = 0; d < 2; d++)
+                for (int side = 0; side < 2; side++) {
+                    void *face = malloc(sd_face_count(&g, d) * es);
+                    memcpy(ref, b, total * es);
+                    sd_halo_pack(&g, a, d, side, face);
+                    sd_halo_unpack(&g, b, d, 1 - side, face);
+                    int64_t lo[3], ext[3], plo[3], pext[3];
+                    sd_halo_region(&g, d, sd_halo_unpack_first(&g, d, 1 - side), lo, ext);
+                    sd_halo_region(&g, d, sd_halo_pack_first(&g, d, side), plo, pext);
+                    for (int c = 0; c < g.ncomp; c++)
+                        for (int64_t j = 0; j < ext[1]; j++)
+                            for (int64_t i = 0; i < ext[0]; i++) {
+                                int64_t to = sd_halo_at(&g, lo[0] + i, lo[1] + j, 0, c), from = sd_halo_at(&g, plo[0] + i, plo[1] + j, 0, c);
+                                memcpy(ref + to * es, a + from * es, es);
+                            }
+                    bad += memcmp(ref, b, total * es) != 0;
+                    free(face);
+                    /* fixed over garbage: -0 and NaN in the ghosts must become the value's bits */
+                    for (int64_t e = 0; e < total; e++) {
+                        if (e % 3 == 0) {
+                            if (dtype == SD_F32) ((float *)b)[e] = e % 2 ? -0.0f : NAN;
+                            else ((double *)b)[e] = e % 2 ? -0.0 : NAN;
+                        }
+                    }
+                    memcpy(ref, b, total * es);
+                    for (int pass = 0; pass < 2; pass++) sd_halo_fixed(&g, b, d, side, 0.0);
+                    for (int64_t m = 0; m < g.h; m++) {
+                        sd_halo_region(&g, d, sd_halo_ghost_layer(&g, d, side, m), lo, ext);
+                        ext[d] = 1;
+                        for (int c = 0; c < g.ncomp; c++)
+                            for (int64_t j = 0; j < ext[1]; j++)
+                                for (int64_t i = 0; i < ext[0]; i++) memset(ref + sd_halo_at(&g, lo[0] + i, lo[1] + j, 0, c) * es, 0, es);
+                    }
+                    bad += memcmp(ref, b, total * es) != 0;
+                }
+            ok(bad == 0, "%s, 5 components, %lldx4, halo 2, %s: pack/unpack move the face bits exactly, fixed writes +0 over -0/NaN only in its ghosts",
+               ty, (long long)nx, box ? "full box" : "faces");
+            free(a);
+            free(b);
+            free(ref);
+        }
+}
+
 int main(void)
 {
     const sd_bc P = SD_BC_PERIODIC, R = SD_BC_REFLECTIVE, A = SD_BC_ABSORBING, F = SD_BC_FIXED;
@@ -325,5 +387,23 @@ int main(void)
     ok(ts[2] == 64, "auto at 128^3 with a GPU: 2 tiles (>= 2^20 cells each), not 12 (%lld)", (long long)ts[2]);
     sd_tiling_auto(&small, 16, 1, 1, ts);
     ok(ts[2] == 16, "auto with a GPU keeps a 16^3 grid whole");
+    /* phase-space grids: the floor counts values (cells x bins), so bins fields get tiles for the workers */
+    sd_domain pencil = {.ndim = 2, .shape = {41, 90}, .ninner = 2};
+    pencil.inner[0].count = 72;
+    pencil.inner[1].count = 200;
+    sd_tiling_auto(&pencil, 2, 0, 1, ts);
+    ok(ts[0] == 41 && ts[1] == 45, "auto at 41x90 cells of 72x200 bins, 2 workers: one slab of 41x45 per worker (%lldx%lld)",
+       (long long)ts[0], (long long)ts[1]);
+    sd_tiling_auto(&pencil, 16, 1, 1, ts);
+    ok(ts[1] == 8, "with a GPU: 8 per GPU + 16/4 = 12 slabs of 41x8, >= 2^20 values each (%lld)", (long long)ts[1]);
+    sd_domain plain = {.ndim = 2, .shape = {41, 90}};
+    sd_tiling_auto(&plain, 2, 0, 1, ts);
+    ok(ts[0] == 41 && ts[1] == 90, "the same grid without inner axes stays one tile (3690 cells)");
+    sd_domain few = {.ndim = 2, .shape = {41, 90}, .ninner = 1};
+    few.inner[0].count = 4;
+    sd_tiling_auto(&few, 2, 0, 1, ts);
+    ok(ts[1] == 90, "4 bins per cell (14760 values) stay one tile too");
+    check_bins_kernels(SD_F64);
+    check_bins_kernels(SD_F32);
     return tap_done();
 }

@@ -2,6 +2,7 @@
  * (grid_tasks.c: trampolines that bind buffers and call kernels) share. Internal. */
 #ifndef SD_GRID_IMPL_H
 #define SD_GRID_IMPL_H
+#include <stdatomic.h>
 #include "dm.h"
 #include "engine.h"
 #include "grid_expand.h"
@@ -38,6 +39,14 @@ enum { ACT_FACE, ACT_WRAP, ACT_REFLECT, ACT_FIXED, ACT_ABSORB };
 typedef struct unpack_action {
     signed char kind, axis, side, buffer; /* buffer: the task buffer holding the face (ACT_FACE) */
     double value;                         /* ACT_FIXED: the ghost value; ACT_ABSORB: Mur's k */
+    /* ACT_FIXED: the host buffers (one per time level) whose ghosts on this side this action has
+     * filled. Only halo tasks write ghosts (kernels and io.read_field touch interior cells only),
+     * and this action alone writes these ghosts of its field and tile, always with the same value:
+     * with a single memory node (no GPU: StarPU never moves or reallocates a tile) a buffer filled
+     * once keeps them, and the fill (a read of one value per cache line on an x face, rows x bins
+     * of them on a phase-space grid) is skipped. Claimed with atomics: the levels' exchanges may
+     * run at once. */
+    void *_Atomic filled[SD_MAX_LEVELS];
 } unpack_action;
 
 typedef struct unpack_arg {

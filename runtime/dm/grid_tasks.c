@@ -1,5 +1,6 @@
 /* grid_tasks.c - the grid's task bodies: bind a task's buffers into the kernel's tile view and call
  * the pure kernels (ops, halo pack/unpack, snapshots). No arithmetic of their own. */
+#include <stdatomic.h>
 #include <string.h>
 #include <starpu.h>
 #include "config.h"
@@ -59,19 +60,34 @@ void sd_grid_pack_cpu(void *buffers[], void *cl_arg)
     sd_meter_add(&pa->m, t0);
 }
 
+/* A fixed side's ghosts: filled once per buffer on a single memory node (see unpack_action). */
+static void fixed_once(unpack_action *x, const sd_halo_geom *g, void *tile)
+{
+    const int one_node = starpu_memory_nodes_get_count() == 1;
+    if (one_node)
+        for (int i = 0; i < SD_MAX_LEVELS; i++)
+            if (atomic_load(&x->filled[i]) == tile) return;
+    sd_halo_fixed(g, tile, x->axis, x->side, x->value);
+    if (!one_node) return;
+    for (int i = 0; i < SD_MAX_LEVELS; i++) {
+        void *expect = NULL;
+        if (atomic_compare_exchange_strong(&x->filled[i], &expect, tile)) return;
+    }
+}
+
 void sd_grid_unpack_cpu(void *buffers[], void *cl_arg)
 {
-    const unpack_arg *ua = cl_arg;
+    unpack_arg *ua = cl_arg;
     int64_t t0 = sd_ns_now();
     void *tile = (void *)STARPU_VECTOR_GET_PTR(buffers[0]);
     const void *old = ua->old ? (const void *)STARPU_VECTOR_GET_PTR(buffers[ua->old]) : NULL;
     for (int i = 0; i < ua->nact; i++) {
-        const unpack_action *x = &ua->act[i];
+        unpack_action *x = &ua->act[i];
         switch (x->kind) {
         case ACT_FACE: sd_halo_unpack(ua->geom, tile, x->axis, x->side, (const void *)STARPU_VECTOR_GET_PTR(buffers[x->buffer])); break;
         case ACT_WRAP: sd_halo_wrap(ua->geom, tile, x->axis, x->side); break;
         case ACT_REFLECT: sd_halo_reflect(ua->geom, tile, x->axis, x->side); break;
-        case ACT_FIXED: sd_halo_fixed(ua->geom, tile, x->axis, x->side, x->value); break;
+        case ACT_FIXED: fixed_once(x, ua->geom, tile); break;
         case ACT_ABSORB: sd_halo_absorb(ua->geom, tile, old, x->axis, x->side, x->value); break;
         }
     }

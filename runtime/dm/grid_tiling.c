@@ -54,17 +54,28 @@ void sd_tiling_free(sd_tiling *t)
 
 void sd_tiling_auto(const sd_domain *dom, int ncpu, int ncuda, int min_extent, int64_t tile[3])
 {
-    /* CPU only: ~4 tiles per core, >= 64k cells (a task well above StarPU's per-task cost).
+    /* CPU only: ~4 tiles per core, >= 64k values (a task well above StarPU's per-task cost).
      * With GPUs: a kernel needs ~1M cells to fill a GPU, and every tile a CPU core takes must
      * not become the step's critical path, so few large tiles: 8 per GPU (the dm* scheduler
-     * spreads them and overlaps transfers with kernels) plus one per 4 cores for the CPUs' share. */
-    const int64_t min_cells = ncuda > 0 ? (int64_t)1 << 20 : 65536;
+     * spreads them and overlaps transfers with kernels) plus one per 4 cores for the CPUs' share.
+     * (Values: cells times the bins of the inner axes.) */
+    const int64_t min_values = ncuda > 0 ? (int64_t)1 << 20 : 65536;
+    /* A phase-space grid holds bins per cell (inner axes): the task cost follows the values, so
+     * the floor is in values, not cells (a 41x90 grid of 72x200 bins is 53M values, not 3690
+     * cells). Without inner axes bins = 1 and the choice is the one it always was. */
+    int64_t bins = 1;
+    for (int k = 0; k < dom->ninner && bins < min_values; k++) bins *= dom->inner[k].count > 1 ? dom->inner[k].count : 1;
+    int64_t min_cells = (min_values + bins - 1) / bins;
     int64_t cells = 1;
     for (int d = 0; d < 3; d++) {
         tile[d] = d < dom->ndim ? dom->shape[d] : 1;
         cells *= tile[d];
     }
     int64_t want = ncuda > 0 ? 8 * (int64_t)ncuda + ncpu / 4 : 4 * (int64_t)(ncpu > 0 ? ncpu : 1);
+    /* ... but on CPUs one tile per worker when cells hold bins: each cut between tiles copies two
+     * faces of rows x bins values per exchange (pack and unpack), which at 4 tiles per worker cost
+     * more than the balancing won (docs/transport-bench.md, "Halo exchange and tiles"). */
+    if (ncuda == 0 && bins > 1) want = ncpu > 0 ? ncpu : 1;
     if (want > cells / min_cells) want = cells / min_cells;
     if (want < 1) want = 1;
     int64_t have = 1;

@@ -24,9 +24,10 @@ int sd_tiling_make(sd_tiling *t, const sd_domain *dom, const int64_t tile[3], in
                    size_t errlen);
 void sd_tiling_free(sd_tiling *t);
 /* A first heuristic for `tiles: auto`. CPU only: about four tiles per worker so the scheduler can
- * balance, none smaller than ~64k cells so a task stays well above StarPU's per-task cost. With
- * CUDA workers: 8 tiles per GPU plus one per 4 CPU cores, none below 2^20 cells. Slabs along z
- * first (contiguous memory), then y. */
+ * balance, none smaller than ~64k values so a task stays well above StarPU's per-task cost. With
+ * CUDA workers: 8 tiles per GPU plus one per 4 CPU cores, none below 2^20 values. Values = cells
+ * times the bins of the domain's inner axes (1 without). Slabs along z first (contiguous memory),
+ * then y. */
 void sd_tiling_auto(const sd_domain *dom, int ncpu, int ncuda, int min_extent, int64_t tile[3]);
 
 void sd_tile_coords(const sd_tiling *t, int tile, int c[3]);
