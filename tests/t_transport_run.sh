@@ -106,6 +106,8 @@ bad() { # bad NAME SED-SCRIPT PATTERN DESCRIPTION
 }
 bad bigds 's/dt: 0.5/dt: 0.6/' "transport.step: ds = 0.6 mm exceeds min(dx, dz) = 0.5 mm" "ds = 0.6 mm > the 0.5 mm cells"
 bad periodic 's/boundary: fixed/boundary: [periodic, fixed]/' "axis x has boundary periodic" "a periodic x axis"
+bad bcvalue 's/boundary: fixed,/boundary: fixed, boundary_value: [0, 1],/' "axis z has boundary_value 1, but transport needs 0" \
+    "ghosts of value 1 on the z sides"
 bad three 's/E: {count: 40, range: \[0, 40\]}}/E: {count: 40, range: [0, 40]}, phi: {count: 2, range: [0, 1]}}/' \
     "exactly two inner axes" "three inner axes"
 bad wide 's/range: \[-45, 45\]/range: [-100, 45]/' "must lie within \[-90, 90\]" "an angle axis from -100 degrees"

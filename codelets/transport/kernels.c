@@ -3,6 +3,7 @@
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include "transport_cpu.h"
 #include "transport_kernels.h"
 
@@ -23,6 +24,12 @@ void tr_setup_of(const sd_tile_args *a, double k_sigma, double e_cut, const doub
     s->e_cut = e_cut;
     s->table = table;
     s->rows = table ? rows : 0;
+    s->table_hash = 1469598103934665603ull; /* FNV-1a over the table's bytes (264 doubles for PSTAR: cheap) */
+    for (int64_t i = 0; table && i < 2 * rows; i++) {
+        uint64_t v;
+        memcpy(&v, &table[i], sizeof v);
+        for (int k = 0; k < 8; k++) s->table_hash = (s->table_hash ^ ((v >> (8 * k)) & 0xff)) * 1099511628211ull;
+    }
 }
 
 /* A psi role must be one component on the theta x E bins (the loader checks the components; the

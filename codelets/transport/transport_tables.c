@@ -170,7 +170,8 @@ static int same_setup(const tr_setup *a, const tr_setup *b)
 {
     return a->nt == b->nt && a->ne == b->ne && a->th_lo == b->th_lo && a->th_hi == b->th_hi && a->e_lo == b->e_lo &&
            a->e_hi == b->e_hi && a->ds == b->ds && a->dx == b->dx && a->dz == b->dz && a->k_sigma == b->k_sigma &&
-           (a->e_cut == b->e_cut || (isnan(a->e_cut) && isnan(b->e_cut))) && a->table == b->table && a->rows == b->rows;
+           (a->e_cut == b->e_cut || (isnan(a->e_cut) && isnan(b->e_cut))) && a->table == b->table && a->rows == b->rows &&
+           a->table_hash == b->table_hash;
 }
 
 const tr_tables *tr_tables_get(const tr_setup *s)

@@ -18,6 +18,8 @@ typedef struct tr_setup {
     double e_cut;               /* stop below, MeV (NaN: the first E bin centre) */
     const double *table;        /* user stopping-power table (rows x 2: E MeV, S MeV cm^2/g) or NULL: PSTAR water */
     int64_t rows;
+    uint64_t table_hash;        /* of the table's bits: a table freed and another allocated at its address
+                                   (several runs in one process) must not reuse cached tables */
 } tr_setup;
 
 typedef struct tr_tables {

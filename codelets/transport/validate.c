@@ -25,6 +25,10 @@ int sd_transport_grid_validate(const sd_check_info *in, char *msg, size_t len)
             snprintf(msg, len, "axis %c has boundary %s, but transport needs fixed boundaries with value 0 (nothing enters "
                                "through the sides; what leaves is tallied)", "xz"[d], bc_name(in->bc[d]));
             return -1;
+        } else if (in->bc_value[d] != 0.0) {
+            snprintf(msg, len, "axis %c has boundary_value %g, but transport needs 0 (a non-zero ghost would stream weight in "
+                               "through the side)", "xz"[d], in->bc_value[d]);
+            return -1;
         }
     if (in->ninner != 2)
         return fail(msg, len, "needs exactly two inner axes (the angle theta in degrees, then the energy E in MeV), got %g",

@@ -281,6 +281,7 @@ static void check_info(const sd_graph *g, sd_check_info *info)
         info->shape[d] = g->domain.shape[d];
         info->dx[d] = g->domain.spacing[d];
         info->bc[d] = g->domain.bc[d];
+        info->bc_value[d] = g->domain.bc_value[d];
     }
     info->ninner = g->domain.ninner;
     for (int k = 0; k < g->domain.ninner; k++) {

@@ -83,6 +83,7 @@ typedef struct sd_check_info {
     const double *param;
     /* grids */
     int bc[3];                      /* sd_bc of each axis */
+    double bc_value[3];             /* the ghost value of fixed axes */
     int ninner;                     /* inner axes (sd_tile_args' grid view) */
     int64_t inner_n[SD_MAX_INNER_AXES];
     double inner_lo[SD_MAX_INNER_AXES], inner_hi[SD_MAX_INNER_AXES];
