@@ -165,6 +165,9 @@ void sd_ld_check_tables_used(loader *L);
 
 /* ---- output.profiles (loader_profiles.c) ------------------------------------------------- */
 
+/* A field named at n (loader_output.c), or a failure naming the nearest field. */
+int sd_ld_need_field(loader *L, const yaml_node_t *n);
+
 void sd_ld_load_profiles(loader *L, const yaml_node_t *k, const yaml_node_t *v);
 /* After the output section: each profile's field is written (listed in output.fields, every >= 1). */
 void sd_ld_check_profiles(loader *L);

@@ -21,7 +21,7 @@ static int out_level(const sd_gfield *f)
     return f->nlevels >= 2 ? f->nlevels - 2 : 0;
 }
 
-static int need_field(loader *L, const yaml_node_t *n)
+int sd_ld_need_field(loader *L, const yaml_node_t *n)
 {
     const char *name = sd_ld_get_str(L, n, "a field name");
     int fi = sd_graph_field_index(L->g, name);
@@ -111,7 +111,7 @@ void sd_ld_load_output(loader *L, const yaml_node_t *m)
             if (seq_len(names) > max) sd_ld_fail(L, names, "output.%s lists %d names (at most %d)", kk, seq_len(names), max);
             for (int j = 0; j < seq_len(names); j++) {
                 yaml_node_t *x = seq_at(L, names, j);
-                int id = isf ? need_field(L, x) : need_scalar(L, x);
+                int id = isf ? sd_ld_need_field(L, x) : need_scalar(L, x);
                 for (int q = 0; q < *cnt; q++)
                     if ((isf ? o->field[q] : o->scalar[q]) == id) sd_ld_fail(L, x, "'%s' is listed twice in output.%s", sval(x), kk);
                 if (isf) {
@@ -273,7 +273,7 @@ void sd_ld_load_checks(loader *L, const yaml_node_t *n, const flow *F)
             yaml_node_t *f = sd_ld_map_get(L, v, "field", NULL), *ev = sd_ld_map_get(L, v, "every", NULL);
             if (!f) sd_ld_fail(L, k, "finite needs field");
             c->kind = SD_CHECK_FINITE;
-            c->target = need_field(L, f);
+            c->target = sd_ld_need_field(L, f);
             c->every = ev ? (int)sd_ld_eval_int(L, ev, 1, INT_MAX, "every") : 1;
             snprintf(c->text, sizeof c->text, "finite(%s)", g->fields[c->target].name);
             add_finite(L, c, k, f, F);

@@ -8,21 +8,8 @@
 #include <stdio.h>
 #include <string.h>
 #include "loader_impl.h"
-#include "suggest.h"
 
 static const char axis_names[3] = {'x', 'y', 'z'};
-
-static int profile_field(loader *L, const yaml_node_t *n)
-{
-    const char *name = sd_ld_get_str(L, n, "a field name");
-    int fi = sd_graph_field_index(L->g, name);
-    if (fi >= 0) return fi;
-    sd_suggest sg;
-    sd_suggest_init(&sg, name);
-    for (int i = 0; i < L->g->nfields; i++) sd_suggest_add(&sg, L->g->fields[i].name);
-    if (sd_suggest_best(&sg)) sd_ld_fail(L, n, "unknown field '%s' (did you mean '%s'?)", name, sd_suggest_best(&sg));
-    sd_ld_fail(L, n, "unknown field '%s' (expected a name from fields)", name);
-}
 
 /* x, y, z or 0, 1, 2; an axis of the grid. */
 static int profile_axis(loader *L, const yaml_node_t *n)
@@ -73,7 +60,7 @@ static void load_profile(loader *L, const yaml_node_t *it)
     sd_gprofile *p = &o->profile[o->nprofiles];
     memset(p, 0, sizeof *p);
     p->at = where(it);
-    p->field = profile_field(L, f);
+    p->field = sd_ld_need_field(L, f);
     const sd_gfield *fl = &g->fields[p->field];
     if (fl->location != SD_LOC_CELLS)
         sd_ld_fail(L, f, "field '%s' lives on bins: a profile sums one value per cell (expected a field with location: cells)",
