@@ -135,7 +135,7 @@ void sd_ckpt_writer_abort(sd_ckpt_writer *w)
 
 /* ---- restart --------------------------------------------------------------------------------- */
 
-sd_ckpt_in *sd_ckpt_restart_open(const sd_graph *g, const sd_run_opts *o, int64_t steps, int *status)
+static sd_ckpt_in *restart_open(const sd_graph *g, const sd_run_opts *o, int64_t steps, int *status)
 {
     char err[1200];
     const char *path = o->restart;
@@ -166,6 +166,21 @@ sd_ckpt_in *sd_ckpt_restart_open(const sd_graph *g, const sd_run_opts *o, int64_
     }
     sd_ckpt_close(in);
     return NULL;
+}
+
+int sd_ckpt_start(const sd_graph *g, const sd_run_opts *o, const sd_ckpt_plan *p, int64_t steps, sd_ckpt_in **in)
+{
+    *in = NULL;
+    const int restart = o->restart && *o->restart;
+    const sd_dm_class *cls = sd_dm_class_of(g->domain.kind);
+    if ((p->file || restart) && cls && (!cls->submit_checkpoint || !cls->restore)) {
+        sd_run_say_error(o, "%s: the %s domain cannot write or restore checkpoints (%s)", g->path, cls->name,
+                         restart ? "--restart" : p->file == o->checkpoint ? "--checkpoint" : "output.checkpoint");
+        return SD_EXIT_BADGRAPH;
+    }
+    int status = 0;
+    if (restart && !(*in = restart_open(g, o, steps, &status))) return status;
+    return 0;
 }
 
 /* An item that must be there with this many elements of this type, read. */

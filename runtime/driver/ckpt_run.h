@@ -58,11 +58,13 @@ int sd_ckpt_write_record(sd_ckpt_writer *w, const sd_record *r, const int64_t co
                          size_t errlen);
 void sd_ckpt_writer_abort(sd_ckpt_writer *w);
 
-/* A restart (o->restart): the checkpoint opened and judged against graph g (format, completeness,
- * graph_hash; with o->force a layout_hash match is enough, with a warning; its step at most the
- * run's steps). NULL with the error said (sd_run_say_error) and *status: SD_EXIT_BADGRAPH for
- * another graph, SD_EXIT_RUNTIME for an unreadable or damaged file. */
-sd_ckpt_in *sd_ckpt_restart_open(const sd_graph *g, const sd_run_opts *o, int64_t steps, int *status);
+/* Before anything starts: checkpoints asked for (plan p) or a restart on a domain class without
+ * checkpoint hooks are refused; --restart's checkpoint is opened and judged against graph g
+ * (format, completeness, graph_hash; with o->force a layout_hash match is enough, with a warning;
+ * its step at most the run's steps). 0 with *in (NULL without --restart), or the exit status
+ * (SD_EXIT_BADGRAPH: another graph, a class that cannot; SD_EXIT_RUNTIME: an unreadable or damaged
+ * file) with the error said (sd_run_say_error). */
+int sd_ckpt_start(const sd_graph *g, const sd_run_opts *o, const sd_ckpt_plan *p, int64_t steps, sd_ckpt_in **in);
 /* What a restart puts back besides the domain: scalars (into the engine), the latest values, the
  * checks, the until step and the wall time so far. */
 typedef struct sd_ckpt_restored {

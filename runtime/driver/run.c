@@ -444,8 +444,8 @@ int sd_run_loop(const sd_graph *g, const sd_run_opts *o, sd_run_files *files, sd
     s->steps = o->steps > 0 ? o->steps : g->run.steps;
     sd_ckpt_plan_init(&s->ck, g, o, s->t_start);
     sd_ckpt_in *rin = NULL; /* --restart: judged before anything starts */
-    int rstatus = 0;
-    if (o->restart && *o->restart && !(rin = sd_ckpt_restart_open(g, o, s->steps, &rstatus))) return rstatus;
+    int rstatus = sd_ckpt_start(g, o, &s->ck, s->steps, &rin);
+    if (rstatus) return rstatus;
     /* Ctrl-C from the very start: an interrupt during set-up ends the run before step 1. */
     interrupted = 0;
     struct sigaction sa = {.sa_handler = on_sigint}, old, oldterm;
