@@ -74,7 +74,7 @@ static int write_i64(sd_ckpt_out *o, const char *name, int64_t v, char *err, siz
     return sd_ckpt_write(o, name, SD_CK_I64, 0, NULL, &v, sizeof v, err, errlen);
 }
 
-static int write_host(sd_ckpt_writer *w, const sd_record *r, const int64_t counters[2], char *err, size_t errlen)
+static int write_host(sd_ckpt_writer *w, const sd_record *r, const int64_t counters[3], char *err, size_t errlen)
 {
     const host_blob *hb = r->data;
     const double *latest = (const double *)(hb + 1);
@@ -90,12 +90,13 @@ static int write_host(sd_ckpt_writer *w, const sd_record *r, const int64_t count
         write_i64(o, "/host/until_step", hb->until_step, err, errlen) < 0 ||
         write_i64(o, "/host/field_steps", counters[0], err, errlen) < 0 ||
         write_i64(o, "/host/scalar_rows", counters[1], err, errlen) < 0 ||
+        write_i64(o, "/host/profile_rows", counters[2], err, errlen) < 0 ||
         sd_ckpt_write(o, "/host/wall_seconds", SD_CK_F64, 0, NULL, &hb->wall, sizeof hb->wall, err, errlen) < 0)
         return -1;
     return 0;
 }
 
-int sd_ckpt_write_record(sd_ckpt_writer *w, const sd_record *r, const int64_t counters[2], double now, char *err,
+int sd_ckpt_write_record(sd_ckpt_writer *w, const sd_record *r, const int64_t counters[3], double now, char *err,
                          size_t errlen)
 {
     const sd_ckpt_item *it = r->ckpt;
@@ -239,6 +240,7 @@ static int restore(sd_ckpt_in *in, sd_dm *dm, double *latest, sd_checks *checks,
     if (rc < 0 || read_exact(in, "/host/until_step", SD_CK_I64, 1, &r->until_step, err, errlen) < 0 ||
         read_exact(in, "/host/field_steps", SD_CK_I64, 1, &r->counters[0], err, errlen) < 0 ||
         read_exact(in, "/host/scalar_rows", SD_CK_I64, 1, &r->counters[1], err, errlen) < 0 ||
+        read_exact(in, "/host/profile_rows", SD_CK_I64, 1, &r->counters[2], err, errlen) < 0 ||
         read_exact(in, "/host/wall_seconds", SD_CK_F64, 1, &r->wall, err, errlen) < 0)
         return -1;
     return 0;

@@ -53,8 +53,9 @@ typedef struct sd_ckpt_writer {
     double longest_s;     /* the longest a checkpoint took from first part to published */
     int64_t written;      /* checkpoints published */
 } sd_ckpt_writer;
-/* counters: what the run's file held at the end record (field steps, scalar rows). 0, or -1. */
-int sd_ckpt_write_record(sd_ckpt_writer *w, const sd_record *r, const int64_t counters[2], double now, char *err,
+/* counters: what the run's file held at the end record (field steps, scalar rows, profile rows).
+ * 0, or -1. */
+int sd_ckpt_write_record(sd_ckpt_writer *w, const sd_record *r, const int64_t counters[3], double now, char *err,
                          size_t errlen);
 void sd_ckpt_writer_abort(sd_ckpt_writer *w);
 
@@ -71,7 +72,7 @@ typedef struct sd_ckpt_restored {
     int64_t step;
     double wall;
     int64_t until_step;
-    int64_t counters[2];  /* field steps, scalar rows of the run's file at the checkpoint */
+    int64_t counters[3];  /* field steps, scalar rows, profile rows of the run's file at the checkpoint */
 } sd_ckpt_restored;
 /* The domain's restore hook, then the scalars and host state; a warning for checks that start
  * afresh (a graph changed under --force). 0, or -1 with the error said. */
