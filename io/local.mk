@@ -15,3 +15,4 @@ libstardag_la_SOURCES += io/mesh_file.h io/mesh_gen.c io/mesh_internal.h io/mesh
 libstardag_la_SOURCES += io/h5out_mesh.c io/h5out_impl.h
 # io: output.profiles in the run file (/profiles) and their reader
 libstardag_la_SOURCES += io/h5out_profile.c
+libstardag_la_SOURCES += io/h5out_continue.c
