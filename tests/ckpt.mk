@@ -6,3 +6,7 @@ EXTRA_DIST += tests/t_ckpt_restart.sh tests/t_ckpt_cli.sh tests/ckpt_lib.sh test
 check_PROGRAMS += tests/t_ckpt_io
 tests_t_ckpt_io_SOURCES = tests/t_ckpt_io.c tests/tap.h
 TESTS += tests/t_ckpt_io
+# every domain class has its checkpoint hooks
+check_PROGRAMS += tests/t_ckpt_classes
+tests_t_ckpt_classes_SOURCES = tests/t_ckpt_classes.c tests/tap.h
+TESTS += tests/t_ckpt_classes
