@@ -35,6 +35,12 @@ bad "an unknown key" "{file: x.ckpt, evry: 5}" "evry"
 bad "minutes: -1" "{file: x.ckpt, minutes: -1}" "minutes must be a finite number >= 0"
 bad "on the output file" "{file: kg-packet.h5}" "is the output file too"
 
+# ---- a failed check: no checkpoint of the failed step (the one before stays the newest)
+sed 's#^checks:#checks:\n  - range: {scalar: energy, max: 1}#' "$kg" >f.yaml
+runrc "$sd" run f.yaml --set n=12 --steps 30 --checkpoint f.ckpt --checkpoint-every 5 --out f.h5 --quiet
+t "a check failing at step 10 (checkpoints every 5): exit 3, f.ckpt holds step 5, no f.ckpt.tmp" \
+  test "$(rc)" = 3 -a "$(step_of f.ckpt)" = 5 -a ! -f f.ckpt.1 -a ! -f f.ckpt.tmp
+
 # ---- refusals
 "$sd" run "$kg" --set n=12 --steps 10 --checkpoint a.ckpt --out a.h5 --quiet 2>/dev/null
 runrc "$sd" run "$top_srcdir/graphs/lattice/damped.yaml" --set n=12 --steps 20 --restart a.ckpt --out x1.h5 --quiet

@@ -140,8 +140,8 @@ static void handle_record(run_state *s, sd_record *r)
             (g->run.until_above ? r->value[u] > g->run.until_value : r->value[u] < g->run.until_value))
             s->until_step = r->step;
     }
-    /* written (and freed) by the writer thread, in order; nothing more once writing failed */
-    sd_writer_push(s->writer, r, s->failed != SD_EXIT_RUNTIME);
+    /* written (and freed) by the writer thread, in order; nothing once writing failed; no checkpoint after a failure */
+    sd_writer_push(s->writer, r, r->ckpt && r->ckpt->end ? !s->failed : s->failed != SD_EXIT_RUNTIME);
 }
 
 /* A failed write stops the run like any runtime error. */
