@@ -9,6 +9,7 @@
 #include <time.h>
 #include <unistd.h>
 #include <hdf5.h>
+#include "ckpt.h"
 #include "config.h"
 #include "dm.h"
 #include "h5err.h"
@@ -183,10 +184,9 @@ int sd_run_files_refuse_existing(const sd_run_files *f, const sd_run_opts *o)
         n++;
     }
     if (n) return n;
-    if (f->continuing) return 0; /* a restart continues the files it finds */
     /* an earlier --overwrite run killed between setting aside and dropping may have left the only
      * good copy there: the set-aside must not rename over it */
-    for (int i = 0; i < (int)sizeof f->aside; i++) {
+    for (int i = 0; !f->continuing && i < (int)sizeof f->aside; i++) {
         const char *p = aside_path(f, i);
         char old[SD_RUN_PATH_MAX + 16];
         struct stat st;
@@ -203,6 +203,7 @@ int sd_run_files_refuse_existing(const sd_run_files *f, const sd_run_opts *o)
     const char *opt[SD_RUN_FILE_MAX] = {"--out", "--out", "--trajectory", "--log", "--trace"};
     for (int i = 0; i < SD_RUN_FILE_MAX; i++) {
         struct stat st;
+        if (f->continuing && i < 4) continue; /* a restart continues them; a trace is written anew */
         if (!path[i] || !*path[i] || lstat(path[i], &st) < 0) continue;
         const char *foreign = i == 0 ? foreign_run_file(path[i]) : NULL;
         if (foreign)
@@ -286,9 +287,10 @@ static int run_files(const sd_graph *g, const sd_run_opts *o)
         return SD_EXIT_BADGRAPH;
     }
     if (sd_run_clash_with_reads(g, &files, o)) return SD_EXIT_BADGRAPH;
+    if (o->restart && *o->restart) files.continuing = o->restart;
     if (sd_run_files_refuse_existing(&files, o) > 0) return SD_EXIT_BADGRAPH;
     sd_runlog *log = NULL;
-    if (files.log[0] && !(log = sd_runlog_open(files.log, err, sizeof err))) {
+    if (files.log[0] && !(log = (files.continuing ? sd_runlog_append : sd_runlog_open)(files.log, err, sizeof err))) {
         sd_run_say_error(o, "%s", err);
         return SD_EXIT_RUNTIME;
     }
@@ -298,6 +300,12 @@ static int run_files(const sd_graph *g, const sd_run_opts *o)
     strftime(start, sizeof start, "%Y-%m-%dT%H:%M:%SZ", gmtime(&tt));
     sd_runlog_line(log, "stardag %s: %s", PACKAGE_VERSION, o->cmdline ? o->cmdline : g->path);
     sd_runlog_line(log, "graph %s, host %s, started %s", g->path, host, start);
+    if (files.continuing) { /* the run loop judges the checkpoint; the log says where the run picks up */
+        sd_ckpt_in *in = sd_ckpt_open(files.continuing, err, sizeof err);
+        if (in) sd_runlog_line(log, "restarted from %s at step %lld", files.continuing, (long long)sd_ckpt_step(in));
+        else sd_runlog_line(log, "restart from %s: %s", files.continuing, err);
+        sd_ckpt_close(in);
+    }
     int status = sd_run_loop(g, o, &files, log);
     sd_runlog_line(log, "exit status %d", status);
     if (sd_runlog_close(log, err, sizeof err) < 0) {
