@@ -163,6 +163,60 @@ static int same_output(const char *a, const char *b)
     return same;
 }
 
+/* same_output without h5diff (for the many kill states): every field step and scalar series read
+ * back equal, the profiles' rows, the counters and the sidecar. */
+static int same_quick(const char *a, const char *b)
+{
+    char err[1024];
+    int same = 1;
+    for (int f = 0; same && f < 2; f++) {
+        int64_t *sa = NULL, *sb = NULL, na = 0, nb = 0;
+        same = sd_h5_list_field_steps(a, fnames[f], &sa, &na, err, sizeof err) == 0 &&
+               sd_h5_list_field_steps(b, fnames[f], &sb, &nb, err, sizeof err) == 0 && na == nb &&
+               (!na || !memcmp(sa, sb, (size_t)na * sizeof *sa));
+        for (int64_t i = 0; same && i < na; i++) {
+            double *da = NULL, *db = NULL;
+            int64_t ca = 0, cb = 0;
+            same = sd_h5_read_field(a, fnames[f], sa[i], &da, &ca, err, sizeof err) == 0 &&
+                   sd_h5_read_field(b, fnames[f], sa[i], &db, &cb, err, sizeof err) == 0 && ca == cb &&
+                   !memcmp(da, db, (size_t)ca * sizeof *da);
+            free(da);
+            free(db);
+        }
+        free(sa);
+        free(sb);
+    }
+    for (int k = 0; same && k < 2; k++) {
+        int64_t *sa = NULL, *sb = NULL, na = 0, nb = 0;
+        double *va = NULL, *vb = NULL;
+        same = sd_h5_read_scalar(a, snames[k], &sa, &va, &na, err, sizeof err) == 0 &&
+               sd_h5_read_scalar(b, snames[k], &sb, &vb, &nb, err, sizeof err) == 0 && na == nb &&
+               (!na || (!memcmp(sa, sb, (size_t)na * sizeof *sa) && !memcmp(va, vb, (size_t)na * sizeof *va)));
+        free(sa), free(sb), free(va), free(vb);
+    }
+    sd_h5profile_data *pa = NULL, *pb = NULL;
+    int npa = 0, npb = 0;
+    if (same) {
+        same = sd_h5_read_profiles(a, &pa, &npa, err, sizeof err) == 0 && sd_h5_read_profiles(b, &pb, &npb, err, sizeof err) == 0 &&
+               npa == 1 && npb == 1 && pa[0].m == pb[0].m && pa[0].n == pb[0].n &&
+               !memcmp(pa[0].step, pb[0].step, (size_t)pa[0].m * sizeof *pa[0].step) &&
+               !memcmp(pa[0].values, pb[0].values, (size_t)(pa[0].m * pa[0].n) * sizeof *pa[0].values);
+        sd_h5_profiles_free(pa, npa);
+        sd_h5_profiles_free(pb, npb);
+    }
+    static const char *ctr[] = {"committed_output_steps", "committed_field_datasets", "committed_scalar_rows",
+                                "last_committed_step", "steps_done"};
+    for (int i = 0; same && i < 5; i++) same = root_i64(a, ctr[i]) == root_i64(b, ctr[i]);
+    char xa[600], xb[600];
+    sd_h5_xdmf_path_for(a, xa, sizeof xa);
+    sd_h5_xdmf_path_for(b, xb, sizeof xb);
+    char *ta = same ? slurp(xa) : NULL, *tb = same ? slurp(xb) : NULL;
+    same = same && ta && tb && !strcmp(ta, tb);
+    free(ta);
+    free(tb);
+    return same;
+}
+
 static void path_in(char *buf, size_t len, const char *sub)
 {
     char d[400];
@@ -265,6 +319,7 @@ static void test_cut_crash(void)
     ok(o != NULL && in_place_early == 0, "cut: nothing written into the committed file before the release (%d writes)",
        in_place_early);
     if (!o || sd_h5out_close(o, "completed", 8, 0, err, sizeof err) < 0) { diag("%s", err); return; }
+    ok(same_quick(want, want) && !same_quick(base, want), "cut: the comparison of the kill states can fail (base != cut)");
     int opened = 0, recontinued = 0, total = 0;
     for (int k = 1; k <= nwrites; k++) {
         snprintf(cmd, sizeof cmd, "cp '%s' '%s'", base, p);
@@ -283,12 +338,17 @@ static void test_cut_crash(void)
         waitpid(pid, &status, 0);
         if (!WIFSIGNALED(status)) continue;
         total++;
-        /* every step <= 8 reads back bitwise: h5diff of the kept datasets against the base */
+        /* every step <= 8 reads back bitwise: the values write_step wrote */
         int good = 1;
         for (int s = 0; good && s <= 8; s += 2) {
-            snprintf(cmd, sizeof cmd, "h5diff '%s' '%s' /fields/u/%08d /fields/u/%08d >/dev/null 2>&1 && "
-                     "h5diff '%s' '%s' /fields/v/%08d /fields/v/%08d >/dev/null 2>&1", base, p, s, s, base, p, s, s);
-            good = system(cmd) == 0;
+            double *u = NULL, *v = NULL;
+            int64_t nu = 0, nv = 0;
+            good = sd_h5_read_field(p, "u", s, &u, &nu, err, sizeof err) == 0 && sd_h5_read_field(p, "v", s, &v, &nv, err, sizeof err) == 0 &&
+                   nu == 12 && nv == 24;
+            for (int i = 0; good && i < 12; i++) good = u[i] == (double)s * 100 + i;
+            for (int i = 0; good && i < 24; i++) good = v[i] == (double)((float)s + 0.5f * (float)i);
+            free(u);
+            free(v);
         }
         int64_t *steps = NULL, n = 0;
         double *v = NULL;
@@ -298,7 +358,7 @@ static void test_cut_crash(void)
         free(v);
         opened += good;
         o = cont(p, 8, err, sizeof err);
-        if (o && sd_h5out_close(o, "completed", 8, 0, err, sizeof err) == 0 && same_output(p, want)) recontinued++;
+        if (o && sd_h5out_close(o, "completed", 8, 0, err, sizeof err) == 0 && same_quick(p, want)) recontinued++;
         else diag("after a kill at write %d: %s", k, err);
     }
     ok(total > 0 && opened == total, "cut: killed at each of its %d writes: every state opens with steps <= 8 bitwise (%d/%d)",
@@ -443,7 +503,9 @@ int main(void)
 {
     H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
     if (system("h5diff --version >/dev/null 2>&1") != 0) tap_skip_all("h5diff not found (Debian package hdf5-tools)");
-    snprintf(tmpdir, sizeof tmpdir, "%s/h5contXXXXXX", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
+    /* on tmpfs when there is one: the hundreds of commits' fdatasyncs then cost nothing */
+    const char *base = access("/dev/shm", W_OK) == 0 ? "/dev/shm" : getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
+    snprintf(tmpdir, sizeof tmpdir, "%s/h5contXXXXXX", base);
     if (!mkdtemp(tmpdir)) return 99;
     test_identical();
     test_killed_writer();
