@@ -29,3 +29,4 @@ EXTRA_DIST += tests/t_read_particles.sh tests/data/read/mix.data tests/data/read
 check_PROGRAMS += tests/t_ckpt_particles
 tests_t_ckpt_particles_SOURCES = tests/t_ckpt_particles.c tests/tap.h
 TESTS += tests/t_ckpt_particles
+EXTRA_DIST += tests/graphs/md-ckpt-ghosts.yaml

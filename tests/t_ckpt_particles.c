@@ -7,7 +7,8 @@
  * bitwise: every field of every particle, the positions of the last neighbour-list build, the
  * expansion's state and counters, the graph's scalars. K at and between rebuild steps, with the
  * fixed-period policy (lj-liquid, neighbor every 20, check false) and the displacement check
- * (argon-nvt: every 1, check true, Berendsen thermostat), and K = 0 (right after the init ops).
+ * (argon-nvt: every 1, check true, Berendsen thermostat), K = 0 (right after the init ops), and
+ * ghost positions still current at K and refreshed since the last build (tests/graphs/md-ckpt-ghosts.yaml).
  * Refusals: a checkpoint of another particle count, and a state item with impossible values. */
 #include <errno.h>
 #include <stdio.h>
@@ -287,6 +288,9 @@ int main(void)
         {"lj-k0", "graphs/md/lj-liquid.yaml", {"cells=6"}, 1, 0, 30, 2, 2, 3, 1, "lws", "eager"},
         {"argon-k37", "graphs/md/argon-nvt.yaml", {"cells=5"}, 1, 37, 90, 1, 1, 2, 2, "eager", "ws"},
         {"argon-k60", "graphs/md/argon-nvt.yaml", {"cells=5"}, 1, 60, 90, 2, 2, 1, 1, "lws", "eager"},
+        /* ghost positions current across the checkpoint (K odd: no drift at K), refreshed since the build (7) */
+        {"ghosts-k7", "tests/graphs/md-ckpt-ghosts.yaml", {"cells=6"}, 1, 7, 30, 1, 1, 3, 2, "eager", "lws"},
+        {"ghosts-k14", "tests/graphs/md-ckpt-ghosts.yaml", {"cells=6"}, 1, 14, 30, 2, 2, 1, 1, "lws", "eager"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) one_case(&cases[i]);
     refusals();
