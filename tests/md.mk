@@ -30,3 +30,6 @@ check_PROGRAMS += tests/t_ckpt_particles
 tests_t_ckpt_particles_SOURCES = tests/t_ckpt_particles.c tests/tap.h
 TESTS += tests/t_ckpt_particles
 EXTRA_DIST += tests/graphs/md-ckpt-ghosts.yaml
+# checkpoint/restart of particle graphs through `stardag run`: restart == uninterrupted, SIGTERM, the trajectory continued
+TESTS += tests/t_ckpt_particles_run.sh
+EXTRA_DIST += tests/t_ckpt_particles_run.sh

@@ -1,16 +1,19 @@
 /* particles_output.c - what a particle domain writes and prints: the H5MD trajectory (frames in id
  * order, species by type), the thermo table of its scalars (log and H5MD observables) and its part
  * of the run summary. */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <starpu.h>
 #include "config.h"
 #include "particles_impl.h"
 
 /* The trajectory: created, or on a restart from the checkpoint of step K continued (frames and
  * observable rows after K removed; it must hold the frames the interrupted run wrote up to K:
- * steps 0, every, 2 every, ... <= K; a finished run's frame of its last step K goes too). */
+ * steps 0, every, 2 every, ... <= K; a finished run's frame of its last step K goes too). A
+ * restart whose trajectory does not exist (another --trajectory) creates it: frames after K. */
 static int open_trajectory(sd_dm *dm, int restart, int64_t K, char *err, size_t errlen)
 {
     pdomain *D = dm->data;
@@ -25,6 +28,8 @@ static int open_trajectory(sd_dm *dm, int restart, int64_t K, char *err, size_t 
     const char *ulen = P->units == SD_UNITS_REAL ? "nm" : P->units == SD_UNITS_METAL ? "Angstrom" : NULL;
     const char *utime = ulen ? "ps" : NULL;
     sd_h5md_opts ho = {.creator_version = PACKAGE_VERSION, .species = species, .unit_system = sd_units_name(P->units)};
+    if (restart && access(dm->own_output, F_OK) != 0 && errno == ENOENT)
+        restart = 0; /* a trajectory the interrupted run did not write there: a new file, frames after K */
     if (restart) {
         D->traj = sd_h5md_continue(dm->own_output, P->count, P->box, K, dm->g->output.trajectory_every, utime, &ho, err,
                                    errlen);
