@@ -8,7 +8,8 @@
  * expansion's state and counters, the graph's scalars. K at and between rebuild steps, with the
  * fixed-period policy (lj-liquid, neighbor every 20, check false) and the displacement check
  * (argon-nvt: every 1, check true, Berendsen thermostat), K = 0 (right after the init ops), and
- * ghost positions still current at K and refreshed since the last build (tests/graphs/md-ckpt-ghosts.yaml).
+ * ghost positions still current at K and refreshed since the last build (tests/graphs/md-ckpt-ghosts.yaml),
+ * and K = 0 before any build (that graph's init ops need no neighbours).
  * Refusals: a checkpoint of another particle count, and a state item with impossible values. */
 #include <errno.h>
 #include <stdio.h>
@@ -291,6 +292,8 @@ int main(void)
         /* ghost positions current across the checkpoint (K odd: no drift at K), refreshed since the build (7) */
         {"ghosts-k7", "tests/graphs/md-ckpt-ghosts.yaml", {"cells=6"}, 1, 7, 30, 1, 1, 3, 2, "eager", "lws"},
         {"ghosts-k14", "tests/graphs/md-ckpt-ghosts.yaml", {"cells=6"}, 1, 14, 30, 2, 2, 1, 1, "lws", "eager"},
+        /* before any neighbour-list build (its init ops need no neighbours): the blocks' first order */
+        {"ghosts-k0", "tests/graphs/md-ckpt-ghosts.yaml", {"cells=6"}, 1, 0, 12, 1, 1, 3, 2, "eager", "lws"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) one_case(&cases[i]);
     refusals();
