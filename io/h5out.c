@@ -48,6 +48,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <hdf5.h>
@@ -223,6 +224,22 @@ static int write_meta(hid_t file, const sd_h5meta *m)
     rc |= attr_i32(g, "ncuda", m->ncuda);
     H5Gclose(g);
     return rc ? -1 : 0;
+}
+
+/* A file that failed while being created: closed without HDF5 flushing anything more (a full
+ * disk would fail that flush too, and HDF5 would keep the file open until its library ends,
+ * complaining on stderr), then removed, if it is a regular file (never a device node). */
+static void close_unflushed(sd_h5out *o)
+{
+    sd_h5_discard_writes(o->file, "sd_h5out_create");
+    close_handles(o);
+    H5Fclose(o->file);
+    o->file = -1;
+}
+static void unlink_created(const char *path)
+{
+    struct stat st;
+    if (lstat(path, &st) == 0 && S_ISREG(st.st_mode)) unlink(path);
 }
 
 /* The writer's state for the declarations in d, checked (create's rules), no file yet. */
@@ -436,11 +453,10 @@ sd_h5out *sd_h5out_create(const char *path, const sd_h5meta *meta, int ndim, con
     /* The empty structure is the first commit: the file is valid from here on. */
     if (sd_h5out_commit(o, err, errlen) < 0) {
         q = sd_h5_quiet_on();
-        close_handles(o);
-        H5Fclose(o->file);
+        close_unflushed(o);
         H5Eclear2(H5E_DEFAULT);
         sd_h5_quiet_off(q);
-        unlink(path);
+        unlink_created(path);
         free_obj(o);
         return NULL;
     }
@@ -454,9 +470,8 @@ fail_why:
     if (fcpl >= 0) H5Pclose(fcpl);
     if (fapl >= 0) H5Pclose(fapl);
     if (o->file >= 0) {
-        close_handles(o);
-        H5Fclose(o->file);
-        unlink(path);
+        close_unflushed(o);
+        unlink_created(path);
     }
     H5Eclear2(H5E_DEFAULT);
     sd_h5_quiet_off(q);
@@ -866,10 +881,15 @@ int sd_h5out_close(sd_h5out *o, const char *status, int64_t steps_done, double w
         close_discard(o);
     } else {
         close_handles(o);
-        if (H5Fclose(o->file) < 0 && !rc) {
-            sd_h5why(why, sizeof why);
-            sd_io_seterr(err, errlen, "%s: cannot close: %s", o->path, why);
-            rc = -1;
+        if (H5Fclose(o->file) < 0) {
+            if (!rc) {
+                sd_h5why(why, sizeof why);
+                sd_io_seterr(err, errlen, "%s: cannot close: %s", o->path, why);
+                rc = -1;
+            }
+            /* still open in HDF5 (a failed close keeps the file): close it for good, writing nothing */
+            sd_h5_discard_writes(o->file, "sd_h5out_discard");
+            H5Fclose(o->file);
         }
     }
     H5Eclear2(H5E_DEFAULT);

@@ -137,9 +137,28 @@ static H5FD_t *vfd_open(const char *name, unsigned flags, hid_t fapl, haddr_t ma
                  "unable to open file: name = '%s', error message = '%s'", name, strerror(e ? e : ENOMEM));
         return NULL;
     }
+    /* A new file: only a regular file (a device such as /dev/full would take the truncation and
+     * fail every write), and room for its structure first, so that a full disk fails here and not
+     * in HDF5's first writes (a file HDF5 failed to create and cannot close stays in the library
+     * until it ends, which then reports an "infinite loop closing library"). */
+    int e = (flags & H5F_ACC_TRUNC) && !S_ISREG(st.st_mode) ? ENODEV : 0;
+    if (!e && (flags & H5F_ACC_TRUNC)) {
+        /* the size stays 0 (HDF5 creates the structure of an empty file) */
+        e = fallocate(fd, FALLOC_FL_KEEP_SIZE, 0, (off_t)META_MARGIN) == 0 ? 0 : errno;
+        if (e == EINVAL || e == EOPNOTSUPP || e == ENOSYS) e = 0; /* no fallocate on this file system: best effort */
+    }
+    if (e) {
+        close(fd);
+        free(f);
+        H5Epush2(H5E_DEFAULT, __FILE__, __func__, __LINE__, H5E_ERR_CLS, H5E_FILE, H5E_CANTOPENFILE,
+                 "unable to open file: name = '%s', error message = '%s'", name,
+                 e == ENODEV ? "not a regular file" : strerror(e));
+        return NULL;
+    }
     f->fd = fd;
     f->eof = (haddr_t)st.st_size;
-    f->durable_eoa = f->eof; /* an existing file: everything in it may be referenced */
+    /* an existing file: everything in it may be referenced; a new one: nothing yet */
+    f->durable_eoa = (flags & H5F_ACC_TRUNC) ? 0 : f->eof;
     f->dev = st.st_dev;
     f->ino = st.st_ino;
     return &f->pub;

@@ -41,6 +41,21 @@ runrc "$sd" run f.yaml --set n=12 --steps 30 --checkpoint f.ckpt --checkpoint-ev
 t "a check failing at step 10 (checkpoints every 5): exit 3, f.ckpt holds step 5, no f.ckpt.tmp" \
   test "$(rc)" = 3 -a "$(step_of f.ckpt)" = 5 -a ! -f f.ckpt.1 -a ! -f f.ckpt.tmp
 
+# ---- last_good: the last step whose checks passed, held in memory, written when a check fails
+dm="$top_srcdir/graphs/lattice/damped.yaml"
+"$sd" run "$dm" --set n=12 --steps 14 --checkpoint d14.ckpt --out d14.h5 --quiet
+v=$(values d14.h5 /scalars/energy | tail -n 2 | tr '\n' ' ')
+lim=$(echo "$v" | awk '{ printf "%.17g", ($1 + $2) / 2 }') # between steps 13 and 14
+sed "s#^checks:#checks:\n  - range: {scalar: energy, min: $lim}#; s#^output:#output:\n  checkpoint: {file: lg.ckpt, every: 100, last_good: true}#" "$dm" >lg.yaml
+runrc "$sd" run lg.yaml --set n=12 --steps 40 --out lg.h5 --quiet
+t "last_good: a range check failing at step 14: exit 3, lg.ckpt holds step 13 (no regular checkpoint was due)" \
+  test "$(rc)" = 3 -a "$(step_of lg.ckpt)" = 13 -a ! -f lg.ckpt.tmp
+"$sd" run "$dm" --set n=12 --steps 13 --checkpoint d13.ckpt --out d13.h5 --quiet
+t "... its state is bitwise the uninterrupted run's at step 13" h5diff -q d13.ckpt lg.ckpt /state /state
+runrc "$sd" run lg.yaml --set n=12 --steps 40 --out lg2.h5 --checkpoint lg2.ckpt --checkpoint-every 12 --quiet
+t "... a regular checkpoint (step 12) newer than the held one wins until the failure: lg2.ckpt holds 13, lg2.ckpt.1 12" \
+  test "$(rc)" = 3 -a "$(step_of lg2.ckpt)" = 13 -a "$(step_of lg2.ckpt.1)" = 12
+
 # ---- refusals
 "$sd" run "$kg" --set n=12 --steps 10 --checkpoint a.ckpt --out a.h5 --quiet 2>/dev/null
 runrc "$sd" run "$top_srcdir/graphs/lattice/damped.yaml" --set n=12 --steps 20 --restart a.ckpt --out x1.h5 --quiet

@@ -7,7 +7,9 @@
  *    that commit leaves a file that opens with every step <= K bitwise and continues again;
  *  - refused, the file untouched: no file, not HDF5, another graph, another field list, output the
  *    checkpoint counts but the file lacks (its last commit before K) or more than it counts;
- *  - memory: 3000 committed field steps of a tiny grid keep the writer's memory flat. */
+ *  - memory: 3000 committed field steps of a tiny grid keep the writer's memory flat;
+ *  - create on a device (/dev/full, which fails every write): refused, nothing from HDF5 on
+ *    stderr (no "infinite loop closing library" at exit), the device node left in place. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <inttypes.h>
@@ -407,6 +409,36 @@ static void test_memory(void)
     }
 }
 
+static void test_dev_full(void)
+{
+    struct stat st;
+    if (stat("/dev/full", &st) < 0 || !S_ISCHR(st.st_mode)) {
+        ok(1, "# SKIP no /dev/full character device");
+        return;
+    }
+    char errf[600];
+    snprintf(errf, sizeof errf, "%s/devfull.err", tmpdir);
+    fflush(stdout);
+    pid_t pid = fork();
+    if (pid == 0) {
+        FILE *e = freopen(errf, "w", stderr);
+        (void)e;
+        H5Eset_auto2(H5E_DEFAULT, (H5E_auto2_t)H5Eprint2, stderr); /* HDF5's own printing on, as in the CLI */
+        char err[1024];
+        sd_h5out *o = fresh("/dev/full", err, sizeof err);
+        printf("# create: %s\n", o ? "succeeded?" : err);
+        fflush(stdout);
+        exit(o == NULL && strstr(err, "/dev/full") && strstr(err, "not a regular file") ? 0 : 1); /* atexit: H5close */
+    }
+    int status = 0;
+    waitpid(pid, &status, 0);
+    char *e = slurp(errf);
+    ok(WIFEXITED(status) && WEXITSTATUS(status) == 0, "create on /dev/full: refused: not a regular file");
+    ok(e && !e[0], "create on /dev/full: nothing on stderr, at exit neither (%s)", e && e[0] ? "HDF5 printed" : "quiet");
+    ok(stat("/dev/full", &st) == 0 && S_ISCHR(st.st_mode), "create on /dev/full: the device node is still there");
+    free(e);
+}
+
 int main(void)
 {
     H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
@@ -418,6 +450,7 @@ int main(void)
     test_cut_crash();
     test_refusals();
     test_memory();
+    test_dev_full();
     char cmd[400];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
     if (system(cmd) != 0) diag("could not remove %s", tmpdir);

@@ -21,6 +21,7 @@ void sd_ckpt_plan_init(sd_ckpt_plan *p, const sd_graph *g, const sd_run_opts *o,
     p->every = o->checkpoint_every > 0 ? o->checkpoint_every : c->every;
     p->minutes = c->minutes;
     p->keep = c->keep > 0 ? c->keep : 2;
+    p->last_good = p->file && c->last_good && g->nchecks > 0;
     p->last_at = now;
     p->last_step = -1;
 }
@@ -48,6 +49,101 @@ void sd_ckpt_report(const sd_ckpt_plan *p, int64_t n, int64_t last, double wallt
         printf("  stopped: --walltime %g s reached (less the time for the steps in flight and a checkpoint) at step %lld\n",
                walltime, (long long)steps_done);
     if (p->file && n) printf("  checkpoint: %s holds step %lld (%lld written this run)\n", p->file, (long long)last, (long long)n);
+}
+
+void sd_ckpt_submit_last(sd_ckpt_plan *p, sd_dm *dm, int64_t step, double now)
+{
+    if (!p->file || p->last_step == step) return;
+    sd_ckpt_submit(p, dm, step, now);
+    sd_engine_seal(dm->e);
+}
+
+int sd_ckpt_walltime_hit(double walltime, double elapsed, double longest_ckpt, double inflight_s)
+{
+    return walltime > 0 && elapsed + inflight_s + 1.5 * longest_ckpt + 0.5 >= walltime;
+}
+
+/* ---- last good ------------------------------------------------------------------------------ */
+
+int sd_ckpt_checked_step(const sd_graph *g, int64_t step)
+{
+    for (int c = 0; c < g->nchecks; c++) {
+        const sd_gcheck *k = &g->checks[c];
+        const int sc = k->kind == SD_CHECK_FINITE ? k->hidden_scalar : k->target;
+        for (int i = 0; i < g->nstep; i++) {
+            const sd_gop *op = &g->step[i];
+            if (!sd_op_due(op, step)) continue;
+            for (int r = 0; r < op->cl->nroles; r++)
+                if (op->bind[r].is_scalar && op->bind[r].mode != SD_READ && op->bind[r].index == sc) return 1;
+        }
+    }
+    return 0;
+}
+
+void sd_ckpt_submit_held(sd_ckpt_plan *p, sd_dm *dm, int64_t step)
+{
+    if (p->nheld >= (int)(sizeof p->held / sizeof p->held[0])) return; /* more in flight than steps can be: none */
+    dm->cls->submit_checkpoint(dm, step);
+    sd_eng_checkpoint_scalars(dm->e, step);
+    sd_ckpt_item end = {.name = "end", .end = 1};
+    sd_eng_ckpt_record_new(dm->e, step, &end);
+    p->held[p->nheld++] = step;
+}
+
+static void free_list(sd_record *r)
+{
+    while (r) {
+        sd_record *n = r->next;
+        sd_record_free(r);
+        r = n;
+    }
+}
+
+int sd_ckpt_hold(sd_ckpt_plan *p, sd_record *r, int failed)
+{
+    if (!r->ckpt) return 0;
+    if (!p->nheld || r->step != p->held[0]) { /* a regular checkpoint: newer than any held one */
+        if (r->ckpt->end && !failed && p->good) {
+            free_list(p->good);
+            p->good = NULL;
+        }
+        return 0;
+    }
+    r->next = NULL;
+    if (p->collect_tail) p->collect_tail->next = r;
+    else p->collect = r;
+    p->collect_tail = r;
+    if (!r->ckpt->end) return 1;
+    memmove(p->held, p->held + 1, (size_t)--p->nheld * sizeof p->held[0]);
+    if (failed) free_list(p->collect); /* its step (or one before) failed: not good */
+    else {
+        free_list(p->good);
+        p->good = p->collect;
+        p->good_step = r->step;
+    }
+    p->collect = p->collect_tail = NULL;
+    return 1;
+}
+
+void sd_ckpt_release_good(sd_ckpt_plan *p, void (*push)(void *u, sd_record *r), void *u)
+{
+    sd_record *r = p->good;
+    p->good = NULL;
+    while (r) {
+        sd_record *n = r->next;
+        r->next = NULL;
+        push(u, r);
+        r = n;
+    }
+}
+
+void sd_ckpt_plan_free(sd_ckpt_plan *p)
+{
+    free_list(p->collect);
+    free_list(p->good);
+    p->collect = p->collect_tail = p->good = NULL;
+    sd_ckpt_close(p->rin);
+    p->rin = NULL;
 }
 
 /* ---- the host state in the end record ------------------------------------------------------ */

@@ -233,6 +233,8 @@ typedef struct sd_gcheckpoint {
     double minutes;    /* when this much wall time passed since the last one (judged as a step is
                           submitted); 0 = not by time */
     int keep;          /* checkpoints kept (>= 1; default 2) */
+    int last_good;     /* hold a checkpoint of each step a check judges, written when a later check
+                          fails (docs/checkpoint.md, "Last good step") */
 } sd_gcheckpoint;
 
 typedef struct sd_goutput {
