@@ -59,9 +59,6 @@ typedef struct sd_dm_opts {
     int ncpu, ncuda;   /* workers, for automatic partitioning */
     const char *own_output; /* the file of the domain's own output (a particle trajectory): the
                                graph's or the user's; NULL when the run writes none */
-    int restart;            /* 1: a restart from the checkpoint of restart_step: open_output
-                               continues the domain's own output there instead of creating it */
-    int64_t restart_step;
 } sd_dm_opts;
 
 /* The run's output file (fields go there; see sd_dm_class.write_snapshot). */
@@ -147,7 +144,9 @@ struct sd_dm {
     struct sd_engine *e;
     void *data;                /* the class's */
     const char *own_output;    /* sd_dm_opts.own_output */
-    int restart;               /* sd_dm_opts.restart, restart_step */
+    int restart;               /* 1: a restart from the checkpoint of restart_step (set by the run
+                                  loop before open_output, which then continues the domain's own
+                                  output there instead of creating it) */
     int64_t restart_step;
 };
 
