@@ -104,24 +104,19 @@ t "md-lj: a new trajectory on a restart holds the frames after the checkpoint on
   test "$(vals mB.h5md /particles/trajectory/position/step | tr '\n' ' ')" = "40 50 60 "
 
 # the interrupted run's own files, continued in place: a copy of mA's outputs (frames and rows up
-# to 60) restarted from 35 must end as mA's, every dataset. Needs the run file's continuation
-# (run_files.c accepting a restart's existing outputs: branch i13-ckout).
+# to 60) restarted from 35 must end as mA's, every dataset
 cp mA.h5 mC.h5 && cp mA.h5md mC.h5md
 runrc "$sd" run "$mdlj" --set cells=6 --set drift_tol=1 --steps 60 --restart mA.ckpt.1 --out mC.h5 --trajectory mC.h5md \
   --checkpoint mC.ckpt --tiles 2
-if grep -q "exists: pass --overwrite" "$tmp/err"; then
-  for i in 1 2 3 4; do skip "continuing a restart's existing output files needs the run-file continuation (i13-ckout)"; done
-else
-  t "md-lj restarted from 35 on its own (complete) outputs: runs" test "$(rc)" = 0
-  t "md-lj: the continued trajectory == the uninterrupted one, every dataset (h5diff)" h5diff mA.h5md mC.h5md
-  t "md-lj: frame steps 0..60 once each" \
-    test "$(vals mC.h5md /particles/trajectory/position/step | tr '\n' ' ')" = "0 10 20 30 40 50 60 "
-  cp mA.h5 mD.h5 && cp arA.h5md mD.h5md
-  runrc "$sd" run "$mdlj" --set cells=6 --set drift_tol=1 --steps 60 --restart mA.ckpt.1 --out mD.h5 \
-    --trajectory mD.h5md --checkpoint mD.ckpt
-  t "md-lj: continuing another run's trajectory (500 particles) is refused, naming it, and leaves it as it was" \
-    sh -c "test $(rc) = 1 && grep -q 'mD.h5md: cannot continue the trajectory at step 35: it holds 500 particles, the run has 864' '$tmp/err' && h5diff arA.h5md mD.h5md"
-fi
+t "md-lj restarted from 35 on its own (complete) outputs: runs" test "$(rc)" = 0
+t "md-lj: the continued trajectory == the uninterrupted one, every dataset (h5diff)" h5diff mA.h5md mC.h5md
+t "md-lj: frame steps 0..60 once each" \
+  test "$(vals mC.h5md /particles/trajectory/position/step | tr '\n' ' ')" = "0 10 20 30 40 50 60 "
+cp mA.h5 mD.h5 && cp arA.h5md mD.h5md
+runrc "$sd" run "$mdlj" --set cells=6 --set drift_tol=1 --steps 60 --restart mA.ckpt.1 --out mD.h5 \
+  --trajectory mD.h5md --checkpoint mD.ckpt
+t "md-lj: continuing another run's trajectory (500 particles) is refused, naming it, and leaves it as it was" \
+  sh -c "test $(rc) = 1 && grep -q 'mD.h5md: cannot continue the trajectory at step 35: it holds 500 particles, the run has 864' '$tmp/err' && h5diff arA.h5md mD.h5md"
 
 # 4. SIGTERM mid-run: stop submitting, finish the steps in flight, a checkpoint of the last one,
 # exit 130; restarted, the run continues as an uninterrupted run of the same length.
