@@ -548,6 +548,10 @@ int sd_run_loop(const sd_graph *g, const sd_run_opts *o, sd_run_files *files, sd
         return status ? status : SD_EXIT_RUNTIME;
     }
     if ((status = sd_ckpt_start(g, o, &s->ck, s->steps, &s->ck.rin))) goto done; /* --restart: judged */
+    if (s->ck.rin) { /* the domain continues its own output (a trajectory) at the checkpoint's step */
+        s->dm->restart = 1;
+        s->dm->restart_step = sd_ckpt_step(s->ck.rin);
+    }
     s->latest = malloc((g->nscalars + 1) * sizeof(double));
     if (sd_checks_init(&s->checks, g) < 0 || !s->latest) {
         sd_run_say_error(o, "out of memory");
