@@ -24,7 +24,8 @@ libstardag_la_SOURCES += runtime/graph/graph.h runtime/engine/registry.c runtime
 	runtime/driver/run.c runtime/driver/sched.c runtime/driver/sched.h runtime/driver/checks.c runtime/driver/checks.h runtime/tools/dot.c runtime/tools/dot.h \
 	runtime/driver/run_files.c runtime/driver/run_files.h runtime/driver/runlog.c runtime/driver/runlog.h \
 	runtime/driver/writer.c runtime/driver/writer.h \
-	runtime/driver/profile.c runtime/driver/profile.h
+	runtime/driver/profile.c runtime/driver/profile.h \
+	runtime/driver/until.c runtime/driver/until.h
 include runtime/loader.mk
 include runtime/ode/local.mk
 SD_CUDA_SOURCES += runtime/dm/halo.cu

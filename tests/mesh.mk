@@ -4,3 +4,6 @@ tests_t_mesh_part_SOURCES = tests/t_mesh_part.c tests/tap.h
 TESTS += tests/t_mesh_part
 TESTS += tests/t_mesh_run.sh
 EXTRA_DIST += tests/t_mesh_run.sh
+# run.until's any/all stop conditions (on a small mesh)
+TESTS += tests/t_until.sh
+EXTRA_DIST += tests/t_until.sh

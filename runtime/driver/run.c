@@ -26,6 +26,7 @@
 #include "transfers.h"
 #include "writer.h"
 #include "profile.h"
+#include "until.h"
 
 const char *sd_version(void) { return PACKAGE_VERSION; }
 
@@ -81,6 +82,7 @@ typedef struct run_state {
     double *latest;        /* latest value of each scalar */
     int64_t last_step_done;
     int64_t until_step;    /* run.until met at this step (0: not yet) */
+    sd_until_hit until_hit; /* what met it (until.c) */
     sd_run_files *files;
     sd_runlog *log;
     /* the log's progress lines: the tenth of the run reached, the last step logged and when */
@@ -124,10 +126,7 @@ static void handle_record(run_state *s, sd_record *r)
             if (r->computed[i]) s->latest[i] = r->value[i];
         if (r->step > s->last_step_done) s->last_step_done = r->step;
         check_scalars(s, r);
-        const int u = g->run.until_scalar;
-        if (u >= 0 && !s->until_step && r->step > 0 && r->computed[u] &&
-            (g->run.until_above ? r->value[u] > g->run.until_value : r->value[u] < g->run.until_value))
-            s->until_step = r->step;
+        if (!s->until_step && sd_until_judge(g, r->step, r->value, r->computed, &s->until_hit)) s->until_step = r->step;
     }
     /* written (and freed) by the writer thread, in order; nothing more once writing failed */
     sd_writer_push(s->writer, r, s->failed != SD_EXIT_RUNTIME);
@@ -220,12 +219,7 @@ static void summary(run_state *s, int64_t steps_done, double wall, double run_wa
     printf("stardag: %s: %lld steps in %.*f s (%.3f ms/step, %s), %lld tasks, %d CPU + %u CUDA workers, sched %s, %s\n",
            g->name, (long long)steps_done, wall < 1.0 ? 6 : 3, wall, steps_done ? 1e3 * wall / steps_done : 0.0, rate,
            (long long)sd_engine_tasks_submitted(s->e), ncpu, starpu_cuda_worker_get_count(), sched, parts);
-    if (s->until_step) {
-        char b[32];
-        snprintf(b, sizeof b, "%.6g", g->run.until_value);
-        printf("  stopped: %s was %s %s at step %lld (run.until)\n", g->scalars[g->run.until_scalar].name,
-               g->run.until_above ? "above" : "below", b, (long long)s->until_step);
-    }
+    if (s->until_step) sd_until_print(g, &s->until_hit, stdout);
     if (cls->report) cls->report(s->dm);
     const sd_codelet_stats *st;
     int nst = sd_engine_stats(s->e, &st);
@@ -582,8 +576,8 @@ int sd_run_loop(const sd_graph *g, const sd_run_opts *o, sd_run_files *files, sd
         if (k > per_step_max) per_step_max = k;
         /* run.until is judged before the next step starts, so the run ends exactly at the step that
          * meets it, whatever the scheduling (its outputs and final state are that step's); a graph
-         * with a stop condition gives up overlapping consecutive steps for this */
-        drain_records(s, g->run.until_scalar >= 0);
+         * with a stop condition gives up overlapping a step that computes its scalars with the next */
+        drain_records(s, sd_graph_until_due(g, step));
         take_fatal(s);
         /* at most `inflight` steps of tasks outstanding: bounds memory, keeps the pipeline full */
         starpu_task_wait_for_n_submitted((unsigned)(inflight * per_step_max));
