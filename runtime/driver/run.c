@@ -164,6 +164,23 @@ static void drain_records(run_state *s, int wait)
     }
 }
 
+/* Until step's scalar record is handled (records pop in order, so everything before it is too):
+ * run.until judges it before the next step is submitted. Polled, not starpu_task_wait_for_all:
+ * the tasks of the step after its scalars (and of earlier steps' output) keep running meanwhile. */
+static void wait_step_scalars(run_state *s, int64_t step)
+{
+    const struct timespec poll = {0, 50000};
+    for (;;) {
+        drain_records(s, 0);
+        if (s->last_step_done >= step || s->failed || !sd_engine_pending(s->e)) return;
+        if (starpu_task_nsubmitted() == 0) { /* every task ran: what is complete is all there is */
+            drain_records(s, 1);
+            return;
+        }
+        nanosleep(&poll, NULL);
+    }
+}
+
 /* On a terminal, a line redrawn in place; in the log, a line at each tenth of the run, at least
  * every 10 s, and at its end. */
 static void progress(run_state *s, int64_t step, double t0, int tty, int final)
@@ -577,7 +594,8 @@ int sd_run_loop(const sd_graph *g, const sd_run_opts *o, sd_run_files *files, sd
         /* run.until is judged before the next step starts, so the run ends exactly at the step that
          * meets it, whatever the scheduling (its outputs and final state are that step's); a graph
          * with a stop condition gives up overlapping a step that computes its scalars with the next */
-        drain_records(s, sd_graph_until_due(g, step));
+        if (sd_graph_until_due(g, step)) wait_step_scalars(s, step);
+        else drain_records(s, 0);
         take_fatal(s);
         /* at most `inflight` steps of tasks outstanding: bounds memory, keeps the pipeline full */
         starpu_task_wait_for_n_submitted((unsigned)(inflight * per_step_max));
