@@ -25,10 +25,21 @@ int sd_until_judge(const sd_graph *g, int64_t step, const double *value, const u
     return 1;
 }
 
+void sd_until_recall(const sd_graph *g, int64_t step, const double *latest, sd_until_hit *hit)
+{
+    unsigned char all[g->nscalars + 1];
+    memset(all, 1, sizeof all);
+    if (!sd_until_judge(g, step, latest, all, hit)) *hit = (sd_until_hit){.step = step};
+}
+
 void sd_until_print(const sd_graph *g, const sd_until_hit *hit, FILE *f)
 {
     const sd_guntil *u = &g->run.until;
     if (!hit->step || !u->n) return;
+    if (!hit->met) { /* recalled without the values that met it */
+        fprintf(f, "  stopped: at step %lld (run.until)\n", (long long)hit->step);
+        return;
+    }
     char words[1024] = "", values[1024] = "";
     size_t nw = 0, nv = 0;
     for (int i = 0, k = 0; i < u->n; i++) {
