@@ -11,3 +11,6 @@ EXTRA_DIST += tests/t_until.sh
 check_PROGRAMS += tests/t_mesh_ckpt
 tests_t_mesh_ckpt_SOURCES = tests/t_mesh_ckpt.c tests/tap.h
 TESTS += tests/t_mesh_ckpt
+# mesh runs restarted from checkpoints (graphs/membrane) == uninterrupted, bitwise; run.until across a restart
+TESTS += tests/t_mesh_restart.sh
+EXTRA_DIST += tests/t_mesh_restart.sh
