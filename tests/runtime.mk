@@ -50,3 +50,14 @@ check_PROGRAMS += tests/t_profile_eval
 tests_t_profile_eval_SOURCES = tests/t_profile_eval.c tests/tap.h
 TESTS += tests/t_profile_eval tests/t_profiles.sh
 EXTRA_DIST += tests/t_profiles.sh
+# `stardag inspect`: run files and checkpoints (valid, corrupt, incomplete), foreign files
+check_PROGRAMS += tests/inspect_fixture
+tests_inspect_fixture_SOURCES = tests/inspect_fixture.c
+TESTS += tests/t_inspect.sh
+EXTRA_DIST += tests/t_inspect.sh
+# output defects (issue 13 §4): a device as the output, a full disk, a plain file at the output path, memory
+TESTS += tests/t_output_defects.sh
+EXTRA_DIST += tests/t_output_defects.sh tests/graphs/kg-every-step.yaml
+# a restart continues its run file, sidecar and log (bitwise equal to an uninterrupted run)
+TESTS += tests/t_restart_output.sh
+EXTRA_DIST += tests/t_restart_output.sh

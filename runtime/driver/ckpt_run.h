@@ -20,15 +20,46 @@ typedef struct sd_ckpt_plan {
     int keep;
     double last_at;     /* wall time (monotonic s) of the last one submitted, or the run's start */
     int64_t last_step;  /* the step of the last one submitted (-1: none) */
+    sd_ckpt_in *rin;    /* --restart's checkpoint (sd_ckpt_start), closed by sd_ckpt_plan_free */
+    /* last_good: checkpoints held in memory (not written) of the steps a check judges; the newest
+     * whose checks all passed is written when a later step fails */
+    int last_good;
+    int64_t held[64];   /* steps of held checkpoints submitted and not yet popped, oldest first */
+    int nheld;
+    sd_record *collect, *collect_tail; /* the oldest held checkpoint's records popped so far */
+    sd_record *good;    /* the newest held checkpoint complete and judged good (a list) */
+    int64_t good_step;
 } sd_ckpt_plan;
 
 /* The plan of graph g under options o (file NULL when neither asks for checkpoints). */
 void sd_ckpt_plan_init(sd_ckpt_plan *p, const sd_graph *g, const sd_run_opts *o, double now);
 /* Is a checkpoint due after step (by steps or by time)? */
 int sd_ckpt_due(const sd_ckpt_plan *p, int64_t step, double now);
+/* The checkpoint of the last step submitted at the end of the loop (sealed), unless it was written. */
+void sd_ckpt_submit_last(sd_ckpt_plan *p, sd_dm *dm, int64_t step, double now);
+/* --walltime (walltime > 0): is it time to stop, elapsed seconds into the run? The margin: the
+ * steps in flight (inflight_s), 1.5 times the longest checkpoint so far, and half a second. */
+int sd_ckpt_walltime_hit(double walltime, double elapsed, double longest_ckpt, double inflight_s);
+/* Is a check judged at step (a step op writing a checked scalar is due)? */
+int sd_ckpt_checked_step(const sd_graph *g, int64_t step);
+/* last_good: a checkpoint of step to hold (the caller seals), when the plan holds them, the step
+ * is judged by a check and no regular checkpoint is due. */
+void sd_ckpt_submit_held(sd_ckpt_plan *p, sd_dm *dm, int64_t step);
+/* A popped record (after sd_ckpt_attach_host for an end record): 1 when the plan keeps it (a part
+ * of a held checkpoint), 0 when the caller hands it to the writer. failed: the run failed at a
+ * step <= the record's. */
+int sd_ckpt_hold(sd_ckpt_plan *p, sd_record *r, int failed);
+/* The run failed: the good held checkpoint's records, in order, to push(u, record) (once). */
+void sd_ckpt_release_good(sd_ckpt_plan *p, void (*push)(void *u, sd_record *r), void *u);
+/* Frees the held checkpoints and closes rin. */
+void sd_ckpt_plan_free(sd_ckpt_plan *p);
 /* Submits checkpoint `step` (after submit_step and submit_output of that step): the domain's
  * snapshot tasks, the scalars', then the end record. The caller seals. */
 void sd_ckpt_submit(sd_ckpt_plan *p, sd_dm *dm, int64_t step, double now);
+
+/* The summary's lines: the stop by --walltime (walltime > 0: it stopped the run), the checkpoints
+ * written (n, the last one's step). */
+void sd_ckpt_report(const sd_ckpt_plan *p, int64_t n, int64_t last, double walltime, int64_t steps_done);
 
 /* What the run loop knows when the end record pops (every record of steps <= step handled). */
 typedef struct sd_ckpt_host {
@@ -53,8 +84,9 @@ typedef struct sd_ckpt_writer {
     double longest_s;     /* the longest a checkpoint took from first part to published */
     int64_t written;      /* checkpoints published */
 } sd_ckpt_writer;
-/* counters: what the run's file held at the end record (field steps, scalar rows). 0, or -1. */
-int sd_ckpt_write_record(sd_ckpt_writer *w, const sd_record *r, const int64_t counters[2], double now, char *err,
+/* counters: what the run's file held at the end record (field steps, scalar rows, profile rows).
+ * 0, or -1. */
+int sd_ckpt_write_record(sd_ckpt_writer *w, const sd_record *r, const int64_t counters[3], double now, char *err,
                          size_t errlen);
 void sd_ckpt_writer_abort(sd_ckpt_writer *w);
 
@@ -65,13 +97,21 @@ void sd_ckpt_writer_abort(sd_ckpt_writer *w);
  * (SD_EXIT_BADGRAPH: another graph, a class that cannot; SD_EXIT_RUNTIME: an unreadable or damaged
  * file) with the error said (sd_run_say_error). */
 int sd_ckpt_start(const sd_graph *g, const sd_run_opts *o, const sd_ckpt_plan *p, int64_t steps, sd_ckpt_in **in);
+/* A restart's run file: continued at the checkpoint's step when it exists (h5out.h's
+ * sd_h5out_continue: checked against the checkpoint's counts, everything after the step removed;
+ * counters: those counts), else made afresh (counters 0). NULL with a message. */
+struct sd_h5out;
+struct sd_h5meta;
+struct sd_h5decl;
+struct sd_h5out *sd_ckpt_continue_output(const sd_ckpt_in *in, const char *path, const struct sd_h5meta *meta,
+                                         const struct sd_h5decl *decl, int64_t counters[3], char *err, size_t errlen);
 /* What a restart puts back besides the domain: scalars (into the engine), the latest values, the
  * checks, the until step and the wall time so far. */
 typedef struct sd_ckpt_restored {
     int64_t step;
     double wall;
     int64_t until_step;
-    int64_t counters[2];  /* field steps, scalar rows of the run's file at the checkpoint */
+    int64_t counters[3];  /* field steps, scalar rows, profile rows of the run's file at the checkpoint */
 } sd_ckpt_restored;
 /* The domain's restore hook, then the scalars and host state; a warning for checks that start
  * afresh (a graph changed under --force). 0, or -1 with the error said. */

@@ -101,6 +101,7 @@ typedef struct run_state {
     sd_ckpt_plan ck;       /* checkpoints (ckpt_run.h) */
     double t_start, wall0; /* the run's start; a restarted run's wall time before it */
     int walltime_hit;      /* --walltime stopped the run */
+    int64_t counters0[3];  /* what a continued run file held at the checkpoint (writer.h) */
 } run_state;
 
 static void fail(run_state *s, int status, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
@@ -121,6 +122,8 @@ static void check_scalars(run_state *s, const sd_record *r)
         fail(s, SD_EXIT_CHECK, "%s", why);
 }
 
+static void push_good(void *s, sd_record *r) { sd_writer_push(((run_state *)s)->writer, r, 1); }
+
 static void handle_record(run_state *s, sd_record *r)
 {
     const sd_graph *g = s->g;
@@ -130,6 +133,7 @@ static void handle_record(run_state *s, sd_record *r)
                           .until_step = s->until_step, .latest = s->latest, .checks = &s->checks};
         sd_ckpt_attach_host(r, g, &h);
     }
+    if (sd_ckpt_hold(&s->ck, r, s->failed)) return; /* a last-good checkpoint, held */
     if (!r->is_field) {
         for (int i = 0; i < g->nscalars; i++)
             if (r->computed[i]) s->latest[i] = r->value[i];
@@ -137,8 +141,9 @@ static void handle_record(run_state *s, sd_record *r)
         check_scalars(s, r);
         if (!s->until_step && sd_until_judge(g, r->step, r->value, r->computed, &s->until_hit)) s->until_step = r->step;
     }
-    /* written (and freed) by the writer thread, in order; nothing more once writing failed */
-    sd_writer_push(s->writer, r, s->failed != SD_EXIT_RUNTIME);
+    /* written (and freed) by the writer thread, in order; nothing once writing failed; no checkpoint after a failure */
+    sd_writer_push(s->writer, r, r->ckpt && r->ckpt->end ? !s->failed : s->failed != SD_EXIT_RUNTIME);
+    if (s->failed == SD_EXIT_CHECK) sd_ckpt_release_good(&s->ck, push_good, s); /* the last good step's, written */
 }
 
 /* A failed write stops the run like any runtime error. */
@@ -246,11 +251,7 @@ static void summary(run_state *s, int64_t steps_done, double wall, double run_wa
            g->name, (long long)steps_done, wall < 1.0 ? 6 : 3, wall, steps_done ? 1e3 * wall / steps_done : 0.0, rate,
            (long long)sd_engine_tasks_submitted(s->e), ncpu, starpu_cuda_worker_get_count(), sched, parts);
     if (s->until_step) sd_until_print(g, &s->until_hit, stdout);
-    if (s->walltime_hit) printf("  stopped: --walltime %g s reached (less the time for the steps in flight and a "
-                                "checkpoint) at step %lld\n", s->o->walltime, (long long)steps_done);
-    if (s->ck.file && s->wst.checkpoints)
-        printf("  checkpoint: %s holds step %lld (%lld written this run)\n", s->ck.file, (long long)s->wst.ckpt_last_step,
-               (long long)s->wst.checkpoints);
+    sd_ckpt_report(&s->ck, s->wst.checkpoints, s->wst.ckpt_last_step, s->walltime_hit ? s->o->walltime : 0, steps_done);
     if (cls->report) cls->report(s->dm);
     const sd_codelet_stats *st;
     int nst = sd_engine_stats(s->e, &st);
@@ -337,8 +338,11 @@ static int setup_output(run_state *s, const char *path, const char *sched, int n
     int64_t shape[3];
     double spacing[3];
     s->dm->cls->field_layout(s->dm, &ndim, shape, spacing);
-    s->out = sd_h5out_create(path, &meta, ndim, shape, spacing, g->output.nfields, fnames, dtypes, ncomp,
-                             g->output.nscalars, snames, err, sizeof err);
+    sd_h5decl decl = {ndim, {shape[0], shape[1], shape[2]}, {spacing[0], spacing[1], spacing[2]}, g->output.nfields,
+                      fnames, dtypes, ncomp, g->output.nscalars, snames};
+    s->out = s->ck.rin ? sd_ckpt_continue_output(s->ck.rin, path, &meta, &decl, s->counters0, err, sizeof err)
+                    : sd_h5out_create(path, &meta, ndim, shape, spacing, g->output.nfields, fnames, dtypes, ncomp,
+                                      g->output.nscalars, snames, err, sizeof err);
     if (!s->out) {
         sd_run_say_error(s->o, "%s", err);
         return -1;
@@ -454,9 +458,6 @@ int sd_run_loop(const sd_graph *g, const sd_run_opts *o, sd_run_files *files, sd
     run_state S = {.g = g, .o = o, .files = files, .log = log, .logged_step = -1, .t_start = now()}, *s = &S;
     s->steps = o->steps > 0 ? o->steps : g->run.steps;
     sd_ckpt_plan_init(&s->ck, g, o, s->t_start);
-    sd_ckpt_in *rin = NULL; /* --restart: judged before anything starts */
-    int rstatus = sd_ckpt_start(g, o, &s->ck, s->steps, &rin);
-    if (rstatus) return rstatus;
     /* Ctrl-C from the very start: an interrupt during set-up ends the run before step 1. */
     interrupted = 0;
     struct sigaction sa = {.sa_handler = on_sigint}, old, oldterm;
@@ -556,6 +557,7 @@ int sd_run_loop(const sd_graph *g, const sd_run_opts *o, sd_run_files *files, sd
         sigaction(SIGTERM, &oldterm, NULL);
         return status ? status : SD_EXIT_RUNTIME;
     }
+    if ((status = sd_ckpt_start(g, o, &s->ck, s->steps, &s->ck.rin))) goto done; /* --restart: judged */
     s->latest = malloc((g->nscalars + 1) * sizeof(double));
     if (sd_checks_init(&s->checks, g) < 0 || !s->latest) {
         sd_run_say_error(o, "out of memory");
@@ -583,7 +585,8 @@ int sd_run_loop(const sd_graph *g, const sd_run_opts *o, sd_run_files *files, sd
         goto done;
     }
     sd_writer_conf wc = {.g = g, .dm = s->dm, .out = s->out, .quiet = o->quiet, .profiles = s->profiles,
-                         .max_bytes = files->queue_bytes, .ckpt_file = s->ck.file, .ckpt_keep = s->ck.keep};
+                         .max_bytes = files->queue_bytes, .ckpt_file = s->ck.file, .ckpt_keep = s->ck.keep,
+                         .field_steps0 = s->counters0[0], .scalar_rows0 = s->counters0[1], .profile_rows0 = s->counters0[2]};
     if (!(s->writer = sd_writer_start(&wc, err, sizeof err))) {
         sd_run_say_error(o, "%s", err);
         status = SD_EXIT_RUNTIME;
@@ -595,10 +598,10 @@ int sd_run_loop(const sd_graph *g, const sd_run_opts *o, sd_run_files *files, sd
 
     double t_start = now();
     sd_ckpt_restored rs = {0}; /* a restart's state in place of the init ops, its step the last one done */
-    if (rin && sd_ckpt_restore(rin, s->dm, s->latest, &s->checks, &rs, o) < 0) {
+    if (s->ck.rin && sd_ckpt_restore(s->ck.rin, s->dm, s->latest, &s->checks, &rs, o) < 0) {
         status = SD_EXIT_RUNTIME;
         goto done;
-    } else if (!rin) {
+    } else if (!s->ck.rin) {
         s->dm->cls->submit_init(s->dm);
         s->dm->cls->submit_output(s->dm, 0, 0, s->out != NULL);
     }
@@ -617,6 +620,7 @@ int sd_run_loop(const sd_graph *g, const sd_run_opts *o, sd_run_files *files, sd
         s->dm->cls->submit_step(s->dm, step);
         s->dm->cls->submit_output(s->dm, step, step == s->steps, s->out != NULL);
         if (sd_ckpt_due(&s->ck, step, now()) || (step == s->steps && s->ck.file)) sd_ckpt_submit(&s->ck, s->dm, step, now());
+        else if (s->ck.last_good && sd_ckpt_checked_step(g, step)) sd_ckpt_submit_held(&s->ck, s->dm, step);
         sd_engine_seal(s->e);
         int64_t k = sd_engine_tasks_submitted(s->e) - before;
         if (k > per_step_max) per_step_max = k;
@@ -631,20 +635,15 @@ int sd_run_loop(const sd_graph *g, const sd_run_opts *o, sd_run_files *files, sd
         sample_transfers(s);
         if (o->progress) call_progress(s, step, t0, 0);
         progress(s, step, t0, tty && !o->progress, 0); /* also the log's milestones */
-        /* --walltime: stop while the steps in flight and a checkpoint still fit */
-        double margin = 1.5 * sd_writer_ckpt_longest(s->writer) + inflight * (now() - t0) / (step - step0) + 0.5;
-        if (o->walltime > 0 && now() - s->t_start + margin >= o->walltime) s->walltime_hit = 1;
+        s->walltime_hit = sd_ckpt_walltime_hit(o->walltime, now() - s->t_start, sd_writer_ckpt_longest(s->writer),
+                                               inflight * (now() - t0) / (step - step0));
     }
     if (s->until_step && step < s->steps && !s->failed && !interrupted) { /* the last step's output, once */
         const int64_t every = g->output.fields_every;
         s->dm->cls->submit_output(s->dm, step, 1, s->out != NULL && every > 0 && step % every);
         sd_engine_seal(s->e);
     }
-    /* the last step submitted, however the loop ended (the end, run.until, a signal, --walltime) */
-    if (s->ck.file && !s->failed && step > step0 && s->ck.last_step != step) {
-        sd_ckpt_submit(&s->ck, s->dm, step, now());
-        sd_engine_seal(s->e);
-    }
+    if (!s->failed && step > step0) sd_ckpt_submit_last(&s->ck, s->dm, step, now()); /* however the loop ended */
     starpu_task_wait_for_all();
     double wall = now() - t0;
     drain_records(s, 1);
@@ -703,7 +702,7 @@ done:
     sd_engine_free(s->e);
     sd_trace_free(s->trace);
     sd_run_files_restore(files); /* creating the new files failed: the old ones again */
-    sd_ckpt_close(rin);
+    sd_ckpt_plan_free(&s->ck);
     env_restore(env, nenv);
     sigaction(SIGINT, &old, NULL);
     sigaction(SIGTERM, &oldterm, NULL);

@@ -8,8 +8,11 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
+#include <hdf5.h>
+#include "ckpt.h"
 #include "config.h"
 #include "dm.h"
+#include "h5err.h"
 #include "h5out.h"
 #include "run_files.h"
 #include "runlog.h"
@@ -136,14 +139,54 @@ int sd_run_clash_with_reads(const sd_graph *g, const sd_run_files *f, const sd_r
 
 static const char *aside_path(const sd_run_files *f, int i) { return i == 0 ? f->out : i == 1 ? f->xmf : f->own; }
 
+/* What an existing path is when it is not a regular file ("a character device"), else NULL. */
+static const char *not_regular(const struct stat *st)
+{
+    if (S_ISREG(st->st_mode)) return NULL;
+    return S_ISCHR(st->st_mode) ? "a character device" : S_ISBLK(st->st_mode) ? "a block device" : S_ISDIR(st->st_mode) ? "a directory"
+           : S_ISFIFO(st->st_mode) ? "a FIFO" : S_ISSOCK(st->st_mode) ? "a socket" : S_ISLNK(st->st_mode) ? "a symbolic link to no regular file"
+           : "not a regular file";
+}
+
+/* An existing regular file at the run file's path that is not a stardag run file: what it is
+ * ("not an HDF5 file"), else NULL. */
+static const char *foreign_run_file(const char *path)
+{
+    sd_h5_quiet q = sd_h5_quiet_on();
+    const char *why = NULL;
+    if (H5Fis_hdf5(path) <= 0) why = "not an HDF5 file";
+    else {
+        hid_t f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
+        if (f < 0) why = "an HDF5 file that cannot be opened";
+        else {
+            if (H5Aexists(f, "stardag_format") <= 0) why = "an HDF5 file that is not a stardag run output";
+            H5Fclose(f);
+        }
+    }
+    H5Eclear2(H5E_DEFAULT);
+    sd_h5_quiet_off(q);
+    return why;
+}
+
 static void aside_name(const char *path, char *buf, size_t len) { snprintf(buf, len, "%s.replaced", path); }
 
 int sd_run_files_refuse_existing(const sd_run_files *f, const sd_run_opts *o)
 {
     int n = 0;
+    /* a device or a directory is never written, moved aside or removed (an --overwrite run as root
+     * would otherwise rename /dev/full away and delete it) */
+    for (int i = 0; i < (int)sizeof f->aside; i++) {
+        const char *p = aside_path(f, i), *what;
+        struct stat st;
+        if (!p || !*p || stat(p, &st) < 0 || !(what = not_regular(&st))) continue;
+        sd_run_say_error(o, "%s is %s, not a regular file: the %s must be a regular file (choose another %s)", p, what,
+                         i == 0 ? "output file" : i == 1 ? "XDMF sidecar" : "trajectory", i == 2 ? "--trajectory" : "--out");
+        n++;
+    }
+    if (n) return n;
     /* an earlier --overwrite run killed between setting aside and dropping may have left the only
      * good copy there: the set-aside must not rename over it */
-    for (int i = 0; i < (int)sizeof f->aside; i++) {
+    for (int i = 0; !f->continuing && i < (int)sizeof f->aside; i++) {
         const char *p = aside_path(f, i);
         char old[SD_RUN_PATH_MAX + 16];
         struct stat st;
@@ -160,8 +203,13 @@ int sd_run_files_refuse_existing(const sd_run_files *f, const sd_run_opts *o)
     const char *opt[SD_RUN_FILE_MAX] = {"--out", "--out", "--trajectory", "--log", "--trace"};
     for (int i = 0; i < SD_RUN_FILE_MAX; i++) {
         struct stat st;
+        if (f->continuing && i < 4) continue; /* a restart continues them; a trace is written anew */
         if (!path[i] || !*path[i] || lstat(path[i], &st) < 0) continue;
-        sd_run_say_error(o, "%s exists: pass --overwrite, remove it, or choose another %s", path[i], opt[i]);
+        const char *foreign = i == 0 ? foreign_run_file(path[i]) : NULL;
+        if (foreign)
+            sd_run_say_error(o, "%s exists and is %s (%lld bytes), not a stardag run file: remove it or choose another --out "
+                             "(--overwrite would keep it as %s.replaced)", path[i], foreign, (long long)st.st_size, path[i]);
+        else sd_run_say_error(o, "%s exists: pass --overwrite, remove it, or choose another %s", path[i], opt[i]);
         n++;
     }
     return n;
@@ -170,17 +218,24 @@ int sd_run_files_refuse_existing(const sd_run_files *f, const sd_run_opts *o)
 int sd_run_files_set_aside(sd_run_files *f, char *err, size_t errlen)
 {
     char old[SD_RUN_PATH_MAX + 16];
+    if (f->continuing) return 0; /* a restart continues its files in place */
     for (int i = 0; i < (int)sizeof f->aside; i++) {
         const char *p = aside_path(f, i);
         struct stat st;
         if (!p || !*p || lstat(p, &st) < 0) continue;
         aside_name(p, old, sizeof old);
+        const char *foreign = i == 0 ? foreign_run_file(p) : NULL;
         if (rename(p, old) < 0) {
             snprintf(err, errlen, "%s: cannot move the old file aside to %s: %s", p, old, strerror(errno));
             sd_run_files_restore(f);
             return -1;
         }
         f->aside[i] = 1;
+        if (foreign) { /* not a run this --overwrite replaces: never destroyed */
+            f->keep[i] = 1;
+            fprintf(stderr, "stardag: warning: %s was %s, not a stardag run file: --overwrite moved it to %s and keeps it there\n",
+                    p, foreign, old);
+        }
     }
     return 0;
 }
@@ -189,7 +244,8 @@ void sd_run_files_drop_aside(sd_run_files *f)
 {
     char old[SD_RUN_PATH_MAX + 16];
     for (int i = 0; i < (int)sizeof f->aside; i++)
-        if (f->aside[i]) {
+        if (f->aside[i] && f->keep[i]) f->aside[i] = 0; /* kept: it is the user's */
+        else if (f->aside[i]) {
             aside_name(aside_path(f, i), old, sizeof old);
             if (unlink(old) < 0) fprintf(stderr, "stardag: warning: cannot remove the replaced file %s: %s\n", old, strerror(errno));
             f->aside[i] = 0;
@@ -205,7 +261,7 @@ void sd_run_files_restore(sd_run_files *f)
             aside_name(p, old, sizeof old);
             if (rename(old, p) < 0)
                 fprintf(stderr, "stardag: %s: cannot put the old file back from %s: %s\n", p, old, strerror(errno));
-            f->aside[i] = 0;
+            f->aside[i] = f->keep[i] = 0;
         }
 }
 
@@ -231,9 +287,10 @@ static int run_files(const sd_graph *g, const sd_run_opts *o)
         return SD_EXIT_BADGRAPH;
     }
     if (sd_run_clash_with_reads(g, &files, o)) return SD_EXIT_BADGRAPH;
+    if (o->restart && *o->restart) files.continuing = o->restart;
     if (sd_run_files_refuse_existing(&files, o) > 0) return SD_EXIT_BADGRAPH;
     sd_runlog *log = NULL;
-    if (files.log[0] && !(log = sd_runlog_open(files.log, err, sizeof err))) {
+    if (files.log[0] && !(log = (files.continuing ? sd_runlog_append : sd_runlog_open)(files.log, err, sizeof err))) {
         sd_run_say_error(o, "%s", err);
         return SD_EXIT_RUNTIME;
     }
@@ -243,6 +300,12 @@ static int run_files(const sd_graph *g, const sd_run_opts *o)
     strftime(start, sizeof start, "%Y-%m-%dT%H:%M:%SZ", gmtime(&tt));
     sd_runlog_line(log, "stardag %s: %s", PACKAGE_VERSION, o->cmdline ? o->cmdline : g->path);
     sd_runlog_line(log, "graph %s, host %s, started %s", g->path, host, start);
+    if (files.continuing) { /* the run loop judges the checkpoint; the log says where the run picks up */
+        sd_ckpt_in *in = sd_ckpt_open(files.continuing, err, sizeof err);
+        if (in) sd_runlog_line(log, "restarted from %s at step %lld", files.continuing, (long long)sd_ckpt_step(in));
+        else sd_runlog_line(log, "restart from %s: %s", files.continuing, err);
+        sd_ckpt_close(in);
+    }
     int status = sd_run_loop(g, o, &files, log);
     sd_runlog_line(log, "exit status %d", status);
     if (sd_runlog_close(log, err, sizeof err) < 0) {

@@ -18,6 +18,11 @@ typedef struct sd_run_files {
     char log[SD_RUN_PATH_MAX]; /* the log, else "" */
     size_t queue_bytes; /* the output writer's queue bound: STARDAG_OUTPUT_QUEUE MiB, default 256 */
     unsigned char aside[3]; /* out, xmf, own: an old file was moved to NAME.replaced */
+    unsigned char keep[3];  /* ... and is kept there (it was not a stardag run file) */
+    /* A restart (--restart): the run file, its sidecar, the domain's own output and the log exist
+     * and are continued (cut back to the checkpoint's step and appended), never refused or moved
+     * aside; `continuing` names the checkpoint. Set after sd_run_files_resolve. */
+    const char *continuing;
 } sd_run_files;
 
 /* What the graph and the options ask for: --out "" disables every file but those --log,
@@ -31,13 +36,16 @@ int sd_run_files_resolve(const sd_graph *g, const sd_run_opts *o, sd_run_files *
 int sd_run_clash_with_reads(const sd_graph *g, const sd_run_files *f, const sd_run_opts *o);
 
 /* Reports (sd_run_say_error) one line per file that blocks the run, naming the remedy, and returns
- * how many there were (the run must not start; 0 when none): an existing NAME.replaced of the
- * output file, sidecar or trajectory (also with overwrite: it may be the only good copy) and,
- * without overwrite, each file of the run that exists already. */
+ * how many there were (the run must not start; 0 when none): an output file, sidecar or trajectory
+ * path that is not a regular file (a device, a directory: never written, moved or removed); an
+ * existing NAME.replaced of one of them (also with overwrite: it may be the only good copy) and,
+ * without overwrite, each file of the run that exists already (an output file that is not a
+ * stardag run file is said to be so). A restart continues its files: they are not refused. */
 int sd_run_files_refuse_existing(const sd_run_files *f, const sd_run_opts *o);
 
 /* --overwrite: the existing run file, sidecar and trajectory are moved to NAME.replaced just before
- * the run creates its own; once those are created, sd_run_files_drop_aside removes the old ones;
+ * the run creates its own (an output file that is not a stardag run file is kept there, and a
+ * warning says so); once those are created, sd_run_files_drop_aside removes the other old ones;
  * if creating failed, sd_run_files_restore puts them back (over what the failed attempt left), so
  * a replaced file is either the old one, whole, or the new run's. 0, or -1 with a message. */
 int sd_run_files_set_aside(sd_run_files *f, char *err, size_t errlen);

@@ -56,7 +56,13 @@ static FILE *tee_open(copy_stream *t)
     return f;
 }
 
-sd_runlog *sd_runlog_open(const char *path, char *err, size_t errlen)
+static sd_runlog *open_log(const char *path, int append, char *err, size_t errlen);
+
+sd_runlog *sd_runlog_open(const char *path, char *err, size_t errlen) { return open_log(path, 0, err, errlen); }
+
+sd_runlog *sd_runlog_append(const char *path, char *err, size_t errlen) { return open_log(path, 1, err, errlen); }
+
+static sd_runlog *open_log(const char *path, int append, char *err, size_t errlen)
 {
     sd_runlog *l = calloc(1, sizeof *l);
     if (!l || !(l->path = strdup(path))) {
@@ -64,9 +70,9 @@ sd_runlog *sd_runlog_open(const char *path, char *err, size_t errlen)
         free(l);
         return NULL;
     }
-    l->fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    l->fd = open(path, O_WRONLY | O_CREAT | (append ? O_APPEND : O_TRUNC) | O_CLOEXEC, 0644);
     if (l->fd < 0) {
-        snprintf(err, errlen, "%s: cannot create the log file: %s", path, strerror(errno));
+        snprintf(err, errlen, "%s: cannot %s the log file: %s", path, append ? "open" : "create", strerror(errno));
         free(l->path);
         free(l);
         return NULL;

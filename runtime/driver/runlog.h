@@ -12,6 +12,8 @@ typedef struct sd_runlog sd_runlog;
 
 /* Creates (truncates) path and starts copying stdout and stderr into it. NULL with a message. */
 sd_runlog *sd_runlog_open(const char *path, char *err, size_t errlen);
+/* The same, appending to path (a restarted run continues its log). */
+sd_runlog *sd_runlog_append(const char *path, char *err, size_t errlen);
 /* A line into the log only (no newline needed). l may be NULL (no log): nothing. */
 void sd_runlog_line(sd_runlog *l, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* The real stderr, for what must not be logged (the progress line redrawn with \r). */

@@ -233,6 +233,8 @@ typedef struct sd_gcheckpoint {
     double minutes;    /* when this much wall time passed since the last one (judged as a step is
                           submitted); 0 = not by time */
     int keep;          /* checkpoints kept (>= 1; default 2) */
+    int last_good;     /* hold a checkpoint of each step a check judges, written when a later check
+                          fails (docs/checkpoint.md, "Last good step") */
 } sd_gcheckpoint;
 
 typedef struct sd_goutput {
@@ -327,7 +329,7 @@ int sd_graph_table_index(const sd_graph *g, const char *name);
 /* Resolve a level name ("E_next") to field index and level; -1 if none. */
 int sd_graph_level_lookup(const sd_graph *g, const char *name, int *level);
 
-/* For checkpoints (graph_hash.c): a hash of the graph's text, and of what fixes the layout of a
+/* For checkpoints (graph_hash.c): a hash of the graph's text and parameter values, and of what fixes the layout of a
  * run's state (domain size, fields, scalars, ops with their bindings; not parameters, checks,
  * run.steps or output). */
 uint64_t sd_graph_text_hash(const sd_graph *g);

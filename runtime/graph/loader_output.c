@@ -70,18 +70,19 @@ static void load_trajectory(loader *L, const yaml_node_t *k, const yaml_node_t *
     o->trajectory_every = sd_ld_eval_int(L, ev, 1, INT64_MAX / 2, "every");
 }
 
-/* output.checkpoint: {file: PATH, every: N, minutes: M, keep: K}; file required, keep >= 1 (default
- * 2). Without every and minutes, checkpoints are written only when a run stops early (a signal,
+/* output.checkpoint: {file: PATH, every: N, minutes: M, keep: K, last_good: B}; file required, keep
+ * >= 1 (default 2). Without every and minutes, checkpoints are written only when a run stops early (a signal,
  * --walltime). */
 static void load_checkpoint(loader *L, const yaml_node_t *k, const yaml_node_t *v)
 {
-    static const char *const keys[] = {"file", "every", "minutes", "keep", NULL};
+    static const char *const keys[] = {"file", "every", "minutes", "keep", "last_good", NULL};
     char b[32];
     sd_gcheckpoint *c = &L->g->output.checkpoint;
     sd_ld_need_map(L, v, "output.checkpoint ({file: PATH, every: N, minutes: M, keep: K})");
     sd_ld_check_keys(L, v, keys, "in output.checkpoint");
     yaml_node_t *f = sd_ld_map_get(L, v, "file", NULL), *ev = sd_ld_map_get(L, v, "every", NULL),
-                *mi = sd_ld_map_get(L, v, "minutes", NULL), *kp = sd_ld_map_get(L, v, "keep", NULL);
+                *mi = sd_ld_map_get(L, v, "minutes", NULL), *kp = sd_ld_map_get(L, v, "keep", NULL),
+                *lg = sd_ld_map_get(L, v, "last_good", NULL);
     if (!f) sd_ld_fail(L, k, "output.checkpoint needs file (the checkpoint path)");
     get_path(L, f, c->file, sizeof c->file - 16, "checkpoint file"); /* room for ".tmp", ".N" */
     c->every = ev ? sd_ld_eval_int(L, ev, 0, INT64_MAX / 2, "every") : 0;
@@ -91,6 +92,7 @@ static void load_checkpoint(loader *L, const yaml_node_t *k, const yaml_node_t *
             sd_ld_fail(L, mi, "minutes must be a finite number >= 0 (0 = not by time), got %s", sd_ld_num(b, c->minutes));
     }
     c->keep = kp ? (int)sd_ld_eval_int(L, kp, 1, 100, "keep") : 2;
+    c->last_good = lg ? sd_ld_get_bool(L, lg, "last_good (true or false)") : 0;
 }
 
 void sd_ld_load_output(loader *L, const yaml_node_t *m)
