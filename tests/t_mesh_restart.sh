@@ -40,6 +40,21 @@ t "until: restarted from the checkpoint of step $S: exit 0, the same stop report
   sh -c "test $(rc) = 0 && grep -q 'stopped: alpha was below 1e-07 at step $S' '$tmp/out'"
 t "until: ... and the same final mesh exported" cmp st.full.ply st.again.ply
 
+# the run's own files continued: a 30-step run (fields at 0 and its last step 30, the mesh exported)
+# restarted from its step-20 checkpoint to 40 steps into the same run file and export leaves them
+# equal to an uninterrupted 40-step run's (step 30's fields removed, /mesh kept, the export rewritten)
+runrc "$sd" run $ves --steps 40 --out cu.h5 --trajectory cu.ply --quiet
+runrc "$sd" run $ves --steps 30 --out cr.h5 --trajectory cr.ply --checkpoint cr.ckpt --checkpoint-every 10 --quiet
+t "continue: a 30-step run with checkpoints every 10 (cr.ckpt.1 at step 20) and its export" \
+  sh -c "test $(rc) = 0 && test -f cr.ckpt.1 && test -f cr.ply"
+runrc "$sd" run $ves --steps 40 --out cr.h5 --trajectory cr.ply --restart cr.ckpt.1 --ncpu 2 --tiles 4 --quiet
+t "continue: restarted from step 20 into the same files (4 partitions): exit 0" test "$(rc)" = 0
+runrc "$sd" compare cu.h5 cr.h5
+t "continue: the continued run file = the uninterrupted run's, bitwise (fields, scalars, mesh)" \
+  sh -c "test $(rc) = 0 && grep -q 'agree (bitwise)' '$tmp/out'"
+t "continue: ... step 30's fields are gone" sh -c "! h5ls cr.h5/fields/x | grep -q 00000030"
+t "continue: the exported mesh is the uninterrupted run's" cmp cu.ply cr.ply
+
 # a checkpoint of another mesh: refused before any step runs
 runrc "$sd" run "$top_srcdir/graphs/membrane/vesicle-bending.yaml" --set level=3 --force --restart ves.ckpt.1 \
   --out other3.h5 --trajectory other3.ply
