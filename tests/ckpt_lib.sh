@@ -1,9 +1,11 @@
 # ckpt_lib.sh - helpers of the checkpoint tests, sourced after tap.sh:
 #   restart_case NAME GRAPH N K "FULL OPTS" "RESTART OPTS"
 #     runs GRAPH N = 2K steps with a checkpoint every K steps (NAME.full.h5, NAME.ckpt holding step N,
-#     NAME.ckpt.1 step K), restarts from NAME.ckpt.1 with RESTART OPTS into NAME.r.h5 / NAME.r.ckpt and
-#     reports (TAP) that the restarted run's final state (/state, /host) and every output dataset it
-#     wrote (field steps; scalar rows, as the last rows of the full run's) are bitwise the full run's.
+#     NAME.ckpt.1 step K), restarts from NAME.ckpt.1 with RESTART OPTS continuing a copy of the full
+#     run's file (NAME.r.h5: cut back to K, then continued; NAME.r.ckpt) and reports (TAP) that the
+#     restarted run's final state (/state, /host) and its whole run file (`stardag compare`: every
+#     field step and scalar series) are bitwise the full run's; then the same restart into a new
+#     file (NAME.n.h5), whose field steps and scalar rows are the full run's after K.
 #   same_state A.ckpt B.ckpt    every /state dataset and the host state of two checkpoints agree
 #   same_outputs FULL.h5 PART.h5   every field step of PART is FULL's, PART's scalar rows are FULL's last
 
@@ -37,9 +39,13 @@ restart_case() {
   runrc "$sd" run $graph --steps "$N" --checkpoint "$name.ckpt" --checkpoint-every "$K" --out "$name.full.h5" --quiet $full
   t "$name: $N steps with a checkpoint every $K: exit 0, two checkpoints kept" \
     test "$(rc)" = 0 -a -f "$name.ckpt" -a -f "$name.ckpt.1" -a ! -f "$name.ckpt.2" -a ! -f "$name.ckpt.tmp"
+  cp "$name.full.h5" "$name.r.h5"
   runrc "$sd" run $graph --steps "$N" --restart "$name.ckpt.1" --checkpoint "$name.r.ckpt" --out "$name.r.h5" --quiet $again
-  t "$name: restarted from step $K ($again): exit 0" test "$(rc)" = 0
+  t "$name: restarted from step $K ($again), continuing the run file: exit 0" test "$(rc)" = 0
   t "$name: ... its final state (every field level, scalars, host state) is bitwise the full run's" \
     same_state "$name.ckpt" "$name.r.ckpt"
-  t "$name: ... every output step after $K is bitwise the full run's" same_outputs "$name.full.h5" "$name.r.h5"
+  t "$name: ... its continued run file is bitwise the full run's" "$sd" compare "$name.full.h5" "$name.r.h5" --rtol 0 --atol 0
+  runrc "$sd" run $graph --steps "$N" --restart "$name.ckpt.1" --checkpoint "$name.n.ckpt" --out "$name.n.h5" --quiet $again
+  t "$name: ... into a new file: every output step after $K is bitwise the full run's" \
+    eval 'test "$(rc)" = 0 && same_outputs "$name.full.h5" "$name.n.h5"'
 }

@@ -101,7 +101,7 @@ typedef struct run_state {
     sd_ckpt_plan ck;       /* checkpoints (ckpt_run.h) */
     double t_start, wall0; /* the run's start; a restarted run's wall time before it */
     int walltime_hit;      /* --walltime stopped the run */
-    int64_t counters0[3];  /* what a continued run file held at the checkpoint (writer.h) */
+    int64_t counters0[3], step0; /* what a continued run file held at the checkpoint (writer.h); its step */
 } run_state;
 
 static void fail(run_state *s, int status, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
@@ -206,7 +206,7 @@ static void progress(run_state *s, int64_t step, double t0, int tty, int final)
     int to_log = final ? step != s->logged_step : tenth != s->logged_tenth || t - s->logged_at >= 10.0;
     if (!to_log && (!tty || t - last < 0.25)) return;
     char line[512];
-    double rate = (step) / fmax(t - t0, 1e-9), eta = (s->steps - step) / fmax(rate, 1e-9);
+    double rate = (step - s->step0) / fmax(t - t0, 1e-9), eta = (s->steps - step) / fmax(rate, 1e-9);
     int n = snprintf(line, sizeof line, "step %lld/%lld  %.1f steps/s  ETA %.1f s", (long long)step, (long long)s->steps, rate, eta);
     for (int i = 0, shown = 0; i < s->g->nscalars && shown < 3 && n < (int)sizeof line; i++)
         if (strncmp(s->g->scalars[i].name, "__", 2) && !isnan(s->latest[i])) {
@@ -243,12 +243,13 @@ static void summary(run_state *s, int64_t steps_done, double wall, double run_wa
     const sd_graph *g = s->g;
     const sd_dm_class *cls = s->dm->cls;
     char parts[512], rate[64];
+    const int64_t ran = steps_done - s->step0; /* a restart ran the steps after its checkpoint's */
     cls->describe(s->dm, parts, sizeof parts);
-    if (cls->rate) cls->rate(s->dm, steps_done, wall, rate, sizeof rate);
-    else snprintf(rate, sizeof rate, "%.1f steps/s", steps_done / fmax(wall, 1e-9));
+    if (cls->rate) cls->rate(s->dm, ran, wall, rate, sizeof rate);
+    else snprintf(rate, sizeof rate, "%.1f steps/s", ran / fmax(wall, 1e-9));
     /* microseconds for runs under a second (a single ODE system takes a few hundred) */
     printf("stardag: %s: %lld steps in %.*f s (%.3f ms/step, %s), %lld tasks, %d CPU + %u CUDA workers, sched %s, %s\n",
-           g->name, (long long)steps_done, wall < 1.0 ? 6 : 3, wall, steps_done ? 1e3 * wall / steps_done : 0.0, rate,
+           g->name, (long long)ran, wall < 1.0 ? 6 : 3, wall, ran ? 1e3 * wall / ran : 0.0, rate,
            (long long)sd_engine_tasks_submitted(s->e), ncpu, starpu_cuda_worker_get_count(), sched, parts);
     if (s->until_step) sd_until_print(g, &s->until_hit, stdout);
     sd_ckpt_report(&s->ck, s->wst.checkpoints, s->wst.ckpt_last_step, s->walltime_hit ? s->o->walltime : 0, steps_done);
@@ -609,7 +610,7 @@ int sd_run_loop(const sd_graph *g, const sd_run_opts *o, sd_run_files *files, sd
     starpu_task_wait_for_all(); /* the step-loop timing starts after the init ops */
     double t0 = now();
     int64_t step = s->last_step_done = s->ck.last_step = rs.step; /* the last step submitted */
-    const int64_t step0 = step;
+    const int64_t step0 = s->step0 = step;
     s->until_step = rs.until_step, s->wall0 = rs.wall;
     if (s->until_step) sd_until_recall(g, s->until_step, s->latest, &s->until_hit); /* a stopped run restarted */
     int64_t per_step_max = 1, inflight = g->run.max_inflight > 0 ? g->run.max_inflight : 4;

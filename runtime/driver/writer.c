@@ -32,6 +32,7 @@ struct sd_writer {
     sd_writer_stats st;
     double last_commit;  /* writer thread only */
     sd_ckpt_writer ck;   /* writer thread only */
+    int64_t steps_with_fields, last_field_step; /* distinct output steps with fields (a checkpoint's count) */
 };
 
 static double now(void)
@@ -78,7 +79,7 @@ static int write_ckpt(sd_writer *w, const sd_record *r, int write, char *err, si
         if (sd_h5out_commit(w->c.out, err, errlen) < 0) return -1;
         w->last_commit = now();
     }
-    const int64_t counters[3] = {w->c.field_steps0 + w->st.field_steps, w->c.scalar_rows0 + w->st.scalar_rows,
+    const int64_t counters[3] = {w->c.field_steps0 + w->steps_with_fields, w->c.scalar_rows0 + w->st.scalar_rows,
                                  w->c.profile_rows0 + sd_profiles_rows(w->c.profiles)};
     const int64_t before = w->ck.written;
     if (sd_ckpt_write_record(&w->ck, r, counters, now(), err, errlen) < 0) return -1;
@@ -103,6 +104,8 @@ static int write_record(sd_writer *w, const sd_record *r, int write, char *err, 
     int rc = w->c.dm->cls->write_snapshot(w->c.dm, r, w->c.out, err, errlen);
     if (rc > 0) {
         w->st.field_steps++;
+        if (r->step != w->last_field_step) w->steps_with_fields++; /* several fields of one step: one */
+        w->last_field_step = r->step;
         w->last_commit = now();
     }
     return rc < 0 ? -1 : 0;
@@ -151,6 +154,7 @@ sd_writer *sd_writer_start(const sd_writer_conf *c, char *err, size_t errlen)
     w->c = *c;
     w->last_commit = now();
     w->ck = (sd_ckpt_writer){.g = c->g, .file = c->ckpt_file, .keep = c->ckpt_keep};
+    w->last_field_step = -1;
     pthread_mutex_init(&w->mu, NULL);
     pthread_cond_init(&w->have_item, NULL);
     pthread_cond_init(&w->have_room, NULL);
