@@ -56,6 +56,15 @@ runrc "$sd" run lg.yaml --set n=12 --steps 40 --out lg2.h5 --checkpoint lg2.ckpt
 t "... a regular checkpoint (step 12) newer than the held one wins until the failure: lg2.ckpt holds 13, lg2.ckpt.1 12" \
   test "$(rc)" = 3 -a "$(step_of lg2.ckpt)" = 13 -a "$(step_of lg2.ckpt.1)" = 12
 
+# ---- run.until: the stopping step's checkpoint; a restart from it runs nothing and leaves the file as it was
+sed "s#^run:#run:\n  until: {scalar: energy, below: $lim}#; s#^  scalars: {names: \[energy\], every: 1}#  scalars: {names: [energy], every: 1}\n  fields: {names: [E], every: 5}#" "$dm" >u.yaml
+runrc "$sd" run u.yaml --set n=12 --steps 40 --out u.h5 --checkpoint u.ckpt --quiet
+t "run.until stops at step 14: exit 0, u.ckpt holds step 14" test "$(rc)" = 0 -a "$(step_of u.ckpt)" = 14
+cp u.h5 u0.h5
+runrc "$sd" run u.yaml --set n=12 --steps 40 --out u.h5 --restart u.ckpt --checkpoint u2.ckpt --quiet
+t "... restarted from it: exit 0, nothing more run, the run file still the same" \
+  eval 'test "$(rc)" = 0 && "$sd" compare u0.h5 u.h5 --rtol 0 --atol 0 >/dev/null'
+
 # ---- refusals
 "$sd" run "$kg" --set n=12 --steps 10 --checkpoint a.ckpt --out a.h5 --quiet 2>/dev/null
 runrc "$sd" run "$top_srcdir/graphs/lattice/damped.yaml" --set n=12 --steps 20 --restart a.ckpt --out x1.h5 --quiet

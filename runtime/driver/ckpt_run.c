@@ -3,13 +3,12 @@
  * step K's values and makes step K+1's writers wait only for the copies. The end record, last in
  * the queue, pops after every record of steps <= K; the run loop then packs its host state into
  * it, and the writer thread, which receives the records in the same order, publishes the file. */
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include "config.h"
 #include "ckpt_run.h"
-#include <sys/stat.h>
 #include "h5out.h"
 #include "run_files.h"
 
@@ -72,7 +71,7 @@ int sd_ckpt_checked_step(const sd_graph *g, int64_t step)
         const int sc = k->kind == SD_CHECK_FINITE ? k->hidden_scalar : k->target;
         for (int i = 0; i < g->nstep; i++) {
             const sd_gop *op = &g->step[i];
-            if (!sd_op_due(op, step)) continue;
+            if (!op->cl || !sd_op_due(op, step)) continue;
             for (int r = 0; r < op->cl->nroles; r++)
                 if (op->bind[r].is_scalar && op->bind[r].mode != SD_READ && op->bind[r].index == sc) return 1;
         }

@@ -639,7 +639,7 @@ int sd_run_loop(const sd_graph *g, const sd_run_opts *o, sd_run_files *files, sd
         s->walltime_hit = sd_ckpt_walltime_hit(o->walltime, now() - s->t_start, sd_writer_ckpt_longest(s->writer),
                                                inflight * (now() - t0) / (step - step0));
     }
-    if (s->until_step && step < s->steps && !s->failed && !interrupted) { /* the last step's output, once */
+    if (s->until_step && step > step0 && step < s->steps && !s->failed && !interrupted) { /* the last step's output, once */
         const int64_t every = g->output.fields_every;
         s->dm->cls->submit_output(s->dm, step, 1, s->out != NULL && every > 0 && step % every);
         sd_engine_seal(s->e);
