@@ -34,11 +34,16 @@ t "until: restarted from step 200 on 3 partitions, it stops at step $S too" \
 t "until: ... its final state is the uninterrupted run's" same_state st.ckpt st.r.ckpt
 t "until: ... every output step after 200 is the uninterrupted run's" same_outputs st.full.h5 st.r.h5
 t "until: ... and so is the exported final mesh" cmp st.full.ply st.r.ply
-# restarted from the stopping step's own checkpoint: nothing to run, it says where the run stopped
-runrc "$sd" run $stall --restart st.ckpt --out st.again.h5 --trajectory st.again.ply
+# restarted from the stopping step's own checkpoint with the run's own files: nothing to run or
+# write again, it says where the run stopped, and its files stay the uninterrupted run's
+cp st.full.h5 st.keep.h5
+cp st.full.ply st.keep.ply
+runrc "$sd" run $stall --restart st.ckpt --out st.full.h5 --trajectory st.full.ply
 t "until: restarted from the checkpoint of step $S: exit 0, the same stop reported" \
   sh -c "test $(rc) = 0 && grep -q 'stopped: alpha was below 1e-07 at step $S' '$tmp/out'"
-t "until: ... and the same final mesh exported" cmp st.full.ply st.again.ply
+runrc "$sd" compare st.keep.h5 st.full.h5
+t "until: ... the run file still the uninterrupted run's" sh -c "test $(rc) = 0 && grep -q 'agree (bitwise)' '$tmp/out'"
+t "until: ... and so is the exported mesh" cmp st.keep.ply st.full.ply
 
 # the run's own files continued: a 30-step run (fields at 0 and its last step 30, the mesh exported)
 # restarted from its step-20 checkpoint to 40 steps into the same run file and export leaves them
