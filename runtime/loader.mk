@@ -1,6 +1,6 @@
 # The graph front end (runtime/graph/): the YAML loader, one file per concern, and expressions
 libstardag_la_SOURCES += runtime/graph/loader.c runtime/graph/loader_impl.h runtime/graph/loader_yaml.c \
-	runtime/graph/loader_fields.c runtime/graph/loader_ops.c runtime/graph/loader_output.c runtime/graph/loader_profiles.c runtime/graph/loader_plugins.c runtime/graph/loader_tables.c \
+	runtime/graph/loader_fields.c runtime/graph/loader_until.c runtime/graph/loader_ops.c runtime/graph/loader_output.c runtime/graph/loader_profiles.c runtime/graph/loader_plugins.c runtime/graph/loader_tables.c \
 	runtime/graph/loader_read.c runtime/graph/read_spec.h runtime/graph/loader_read_particles.c \
 	runtime/graph/domain_grid.c runtime/graph/domain_particles.c runtime/graph/domain_mesh.c \
 	runtime/graph/domain_batch.c runtime/graph/domain_batch_values.c \

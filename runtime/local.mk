@@ -18,13 +18,14 @@ libstardag_la_SOURCES += runtime/graph/graph.h runtime/engine/registry.c runtime
 	runtime/dm/grid_expand.c runtime/dm/grid_expand.h runtime/dm/grid_read.c runtime/dm/grid_read.h runtime/dm/grid_halo.c runtime/dm/halo.h runtime/dm/halo_math.h \
 	runtime/dm/particles.c runtime/dm/particles_impl.h runtime/dm/particles_tasks.c runtime/dm/particles_output.c \
 	runtime/dm/particles_blocks.c runtime/dm/particles.h runtime/dm/particles_ckpt.c \
-	runtime/dm/mesh.c runtime/dm/mesh_impl.h runtime/dm/mesh_tasks.c runtime/dm/mesh_output.c \
+	runtime/dm/mesh.c runtime/dm/mesh_impl.h runtime/dm/mesh_tasks.c runtime/dm/mesh_output.c runtime/dm/mesh_ckpt.c \
 	runtime/dm/mesh_part.c runtime/dm/mesh_part.h \
 	runtime/dm/batch.c \
 	runtime/driver/run.c runtime/driver/sched.c runtime/driver/sched.h runtime/driver/checks.c runtime/driver/checks.h runtime/tools/dot.c runtime/tools/dot.h \
 	runtime/driver/run_files.c runtime/driver/run_files.h runtime/driver/runlog.c runtime/driver/runlog.h \
 	runtime/driver/writer.c runtime/driver/writer.h runtime/driver/ckpt_run.c runtime/driver/ckpt_run.h \
-	runtime/driver/profile.c runtime/driver/profile.h
+	runtime/driver/profile.c runtime/driver/profile.h \
+	runtime/driver/until.c runtime/driver/until.h
 include runtime/loader.mk
 include runtime/ode/local.mk
 SD_CUDA_SOURCES += runtime/dm/halo.cu

@@ -6,7 +6,8 @@
 # converged by step 50; the run is bitwise the same on 1 partition / 1 CPU and 5 partitions / 2 CPUs;
 # and a step above the stability bound of the graph's comment (eta 1.2 > 2 / lambda_max ~ 1.05)
 # makes the energy rise, so the monotonicity check can fail.
-# graphs/membrane/vesicle-bending.yaml (level 3, 300 steps): the line search on volume-restored
+# graphs/membrane/vesicle-bending.yaml (level 3, 300 steps; the whole minimisation; level 1 with a
+# tol below the rounding floor, stopped by its stall condition): the line search on volume-restored
 # trials keeps the energy monotone exactly (the graph's check, rtol 0), the energy falls, the volume
 # stays at v0 (Newton remainder only), and the results are bitwise the same for 1 partition on 1
 # worker and 5 partitions on 2 workers.
@@ -91,10 +92,22 @@ radii() { # radii FILE DATASET: max/min distance of the vertices from their cent
 mkdir -p full && (cd full && runrc "$sd" run "$graph" --overwrite)
 t "the default minimisation (level 3) ends successfully" test "$(rc)" = 0
 t "... stopped by run.until once |gp| < 1e-6" grep -q "stopped: gg was below 1e-12 at step" "$tmp/out"
+t "... at step 2169, as before the stall condition was added (it never fires on the way)" \
+  grep -q "stopped: gg was below 1e-12 at step 2169 (run.until, any of 2 conditions)" "$tmp/out"
 t "... with the relaxed mesh exported" test -s full/vesicle-relaxed.ply
 last=$(h5ls full/vesicle-bending.h5/fields/x | tail -n 1 | awk '{ print $1 }')
 r0=$(radii full/vesicle-bending.h5 /fields/x/00000000); r1=$(radii full/vesicle-bending.h5 "/fields/x/$last")
 t "the ellipsoid becomes a sphere (max/min radius $r0 -> $r1)" awk -v a="$r0" -v b="$r1" 'BEGIN { exit !(a > 1.6 && b < 1.02) }'
 e=$(vals full/vesicle-bending.h5 /scalars/energy | tail -n 1)
 t "the final energy $e is the sphere's 8 pi to 1%" awk -v e="$e" 'BEGIN { p = 8 * atan2(0, -1); d = (e - p) / p; if (d < 0) d = -d; exit !(d < 0.01) }'
+# a tol below the rounding floor: the line search stalls (alpha collapses) and the graph's second
+# stop condition ends the run there, successfully, long before its 20,000 steps
+mkdir -p stall && (cd stall && runrc "$sd" run "$graph" --set level=1 --set tol=1e-9 --overwrite)
+t "level 1, tol 1e-9: ends successfully" test "$(rc)" = 0
+t "... stopped by the stall condition, not the gradient" \
+  grep -q "stopped: alpha was below 1e-07 at step [0-9]* (run.until, any of 2 conditions): alpha = " "$tmp/out"
+at=$(sed -n 's/.*stopped: alpha was below 1e-07 at step \([0-9]*\).*/\1/p' "$tmp/out")
+g1=$(vals stall/vesicle-bending.h5 /scalars/gg | tail -n 1)
+t "... at step $at (< 1000), with |gp|^2 = $g1 still above tol^2 = 1e-18" \
+  awk -v n="$at" -v g="$g1" 'BEGIN { exit !(n > 10 && n < 1000 && g > 1e-18) }'
 tap_end

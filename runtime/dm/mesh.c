@@ -147,6 +147,7 @@ static int mesh_create(sd_dm *dm, const sd_dm_opts *o, char *err, size_t errlen)
     D->k_combine = sd_eng_combine_kind(e, "reduction combine", "stardag.mesh.combine");
     /* snapshots deliver to host memory: CPU only */
     D->k_snapshot = sd_eng_kind(e, "output snapshot", "stardag.mesh.snapshot", sd_mesh_snapshot_cpu, NULL);
+    D->k_ckpt = sd_eng_kind(e, "checkpoint snapshot", "stardag.mesh.ckpt", sd_mesh_snapshot_cpu, NULL);
     for (int i = 0; i < g->ninit + g->nstep; i++) {
         const int init = i < g->ninit, k = init ? i : i - g->ninit;
         const sd_gop *op = init ? &g->init[k] : &g->step[k];
@@ -344,4 +345,6 @@ const sd_dm_class sd_dm_mesh = {
     .report_output = sd_mesh_report_output,
     .release = mesh_release,
     .destroy = mesh_destroy,
+    .submit_checkpoint = sd_mesh_submit_checkpoint,
+    .restore = sd_mesh_restore,
 };

@@ -26,7 +26,7 @@ typedef struct mdomain {
     starpu_data_handle_t *part_h; /* [slot * np + part] */
     int nslots, *slot_init, *slot_step;
     int *kind_init, *kind_step;
-    int k_pack, k_unpack, k_combine, k_snapshot;
+    int k_pack, k_unpack, k_combine, k_snapshot, k_ckpt;
     sd_check_info info;
     /* output */
     double *export_x;            /* the last positions snapshot for the exported mesh (3 nv, xyz) */
@@ -67,6 +67,11 @@ void sd_mesh_unpack_cpu(void *buffers[], void *cl_arg);
 void sd_mesh_snapshot_cpu(void *buffers[], void *cl_arg);
 /* The elements a field has per partition: local vertices or local faces. */
 int64_t sd_mesh_field_count(const mdomain *D, int field, int part);
+
+/* mesh_ckpt.c: checkpoints (dm.h submit_checkpoint, restore) */
+struct sd_ckpt_in;
+void sd_mesh_submit_checkpoint(sd_dm *dm, int64_t step);
+int sd_mesh_restore(sd_dm *dm, const struct sd_ckpt_in *in, char *err, size_t errlen);
 
 /* mesh_output.c */
 int sd_mesh_open_output(sd_dm *dm, struct sd_h5out *out, char *err, size_t errlen);

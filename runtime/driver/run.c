@@ -27,6 +27,7 @@
 #include "writer.h"
 #include "ckpt_run.h"
 #include "profile.h"
+#include "until.h"
 
 const char *sd_version(void) { return PACKAGE_VERSION; }
 
@@ -82,6 +83,7 @@ typedef struct run_state {
     double *latest;        /* latest value of each scalar */
     int64_t last_step_done;
     int64_t until_step;    /* run.until met at this step (0: not yet) */
+    sd_until_hit until_hit; /* what met it (until.c) */
     sd_run_files *files;
     sd_runlog *log;
     /* the log's progress lines: the tenth of the run reached, the last step logged and when */
@@ -137,10 +139,7 @@ static void handle_record(run_state *s, sd_record *r)
             if (r->computed[i]) s->latest[i] = r->value[i];
         if (r->step > s->last_step_done) s->last_step_done = r->step;
         check_scalars(s, r);
-        const int u = g->run.until_scalar;
-        if (u >= 0 && !s->until_step && r->step > 0 && r->computed[u] &&
-            (g->run.until_above ? r->value[u] > g->run.until_value : r->value[u] < g->run.until_value))
-            s->until_step = r->step;
+        if (!s->until_step && sd_until_judge(g, r->step, r->value, r->computed, &s->until_hit)) s->until_step = r->step;
     }
     /* written (and freed) by the writer thread, in order; nothing once writing failed; no checkpoint after a failure */
     sd_writer_push(s->writer, r, r->ckpt && r->ckpt->end ? !s->failed : s->failed != SD_EXIT_RUNTIME);
@@ -176,6 +175,23 @@ static void drain_records(run_state *s, int wait)
         take_writer_error(s);
         if (!wait || !sd_engine_pending(s->e)) return;
         starpu_task_wait_for_all();
+    }
+}
+
+/* Until step's scalar record is handled (records pop in order, so everything before it is too):
+ * run.until judges it before the next step is submitted. Polled, not starpu_task_wait_for_all:
+ * the tasks of the step after its scalars (and of earlier steps' output) keep running meanwhile. */
+static void wait_step_scalars(run_state *s, int64_t step)
+{
+    const struct timespec poll = {0, 50000};
+    for (;;) {
+        drain_records(s, 0);
+        if (s->last_step_done >= step || s->failed || !sd_engine_pending(s->e)) return;
+        if (starpu_task_nsubmitted() == 0) { /* every task ran: what is complete is all there is */
+            drain_records(s, 1);
+            return;
+        }
+        nanosleep(&poll, NULL);
     }
 }
 
@@ -235,12 +251,7 @@ static void summary(run_state *s, int64_t steps_done, double wall, double run_wa
     printf("stardag: %s: %lld steps in %.*f s (%.3f ms/step, %s), %lld tasks, %d CPU + %u CUDA workers, sched %s, %s\n",
            g->name, (long long)ran, wall < 1.0 ? 6 : 3, wall, ran ? 1e3 * wall / ran : 0.0, rate,
            (long long)sd_engine_tasks_submitted(s->e), ncpu, starpu_cuda_worker_get_count(), sched, parts);
-    if (s->until_step) {
-        char b[32];
-        snprintf(b, sizeof b, "%.6g", g->run.until_value);
-        printf("  stopped: %s was %s %s at step %lld (run.until)\n", g->scalars[g->run.until_scalar].name,
-               g->run.until_above ? "above" : "below", b, (long long)s->until_step);
-    }
+    if (s->until_step) sd_until_print(g, &s->until_hit, stdout);
     sd_ckpt_report(&s->ck, s->wst.checkpoints, s->wst.ckpt_last_step, s->walltime_hit ? s->o->walltime : 0, steps_done);
     if (cls->report) cls->report(s->dm);
     const sd_codelet_stats *st;
@@ -605,6 +616,7 @@ int sd_run_loop(const sd_graph *g, const sd_run_opts *o, sd_run_files *files, sd
     int64_t step = s->last_step_done = s->ck.last_step = rs.step; /* the last step submitted */
     const int64_t step0 = s->step0 = step;
     s->until_step = rs.until_step, s->wall0 = rs.wall;
+    if (s->until_step) sd_until_recall(g, s->until_step, s->latest, &s->until_hit); /* a stopped run restarted */
     int64_t per_step_max = 1, inflight = g->run.max_inflight > 0 ? g->run.max_inflight : 4;
     if (o->max_inflight > 0) inflight = o->max_inflight;
     while (step < s->steps && !s->failed && !interrupted && !s->until_step && !s->walltime_hit) {
@@ -619,8 +631,9 @@ int sd_run_loop(const sd_graph *g, const sd_run_opts *o, sd_run_files *files, sd
         if (k > per_step_max) per_step_max = k;
         /* run.until is judged before the next step starts, so the run ends exactly at the step that
          * meets it, whatever the scheduling (its outputs and final state are that step's); a graph
-         * with a stop condition gives up overlapping consecutive steps for this */
-        drain_records(s, g->run.until_scalar >= 0);
+         * with a stop condition gives up overlapping a step that computes its scalars with the next */
+        if (sd_graph_until_due(g, step)) wait_step_scalars(s, step);
+        else drain_records(s, 0);
         take_fatal(s);
         /* at most `inflight` steps of tasks outstanding: bounds memory, keeps the pipeline full */
         starpu_task_wait_for_n_submitted((unsigned)(inflight * per_step_max));

@@ -255,16 +255,27 @@ typedef struct sd_goutput {
     sd_gcheckpoint checkpoint;
 } sd_goutput;
 
+/* run.until: the run stops (successfully) after the first step whose scalars meet these
+ * conditions; judged only at steps that compute every scalar the conditions name. */
+#define SD_MAX_UNTIL 16
+typedef struct sd_guntil_cond {
+    int scalar;        /* scalar index */
+    int above;         /* met when the value is above (1) or below (0) value */
+    double value;
+} sd_guntil_cond;
+typedef struct sd_guntil {
+    int n;             /* conditions; 0: no stop condition */
+    int all;           /* all of them must hold (all:), else any one (any:, or the single form) */
+    sd_guntil_cond cond[SD_MAX_UNTIL];
+} sd_guntil;
+
 typedef struct sd_grun {
     int64_t steps;
     double dt;
     int tiles_auto;
     int64_t tile[3];   /* tile shape in cells when !tiles_auto */
     int max_inflight;  /* steps in flight, default 4 */
-    int until_scalar;  /* run.until: stop after the first step whose scalar until_scalar is below
-                          (until_above 0) or above until_value; -1: none */
-    int until_above;
-    double until_value;
+    sd_guntil until;   /* run.until (until.n 0: none) */
 } sd_grun;
 
 typedef struct sd_graph {
@@ -312,6 +323,8 @@ static inline int sd_op_due(const sd_gop *op, int64_t step) { return op->every <
 /* Lookups by name: index or -1. */
 int sd_graph_field_index(const sd_graph *g, const char *name);
 int sd_graph_scalar_index(const sd_graph *g, const char *name);
+/* run.until is judged at this step: every scalar its conditions name is computed by a step op due then. */
+int sd_graph_until_due(const sd_graph *g, int64_t step);
 int sd_graph_table_index(const sd_graph *g, const char *name);
 /* Resolve a level name ("E_next") to field index and level; -1 if none. */
 int sd_graph_level_lookup(const sd_graph *g, const char *name, int *level);

@@ -38,55 +38,7 @@ void sd_ld_load_run(loader *L, const yaml_node_t *key, const yaml_node_t *m)
     }
     yaml_node_t *mi = sd_ld_map_get(L, m, "max_inflight", NULL);
     r->max_inflight = mi ? (int)sd_ld_eval_int(L, mi, 1, 1024, "max_inflight") : 4;
-    r->until_scalar = -1;
     L->until = sd_ld_map_get(L, m, "until", NULL); /* its scalar is known once scalars are read */
-}
-
-/* run.until: {scalar: S, below: X} or {scalar: S, above: X}: the run stops (successfully) after the
- * first step whose value of S meets it. */
-void sd_ld_load_until(loader *L)
-{
-    static const char *const keys[] = {"scalar", "below", "above", NULL};
-    const yaml_node_t *n = L->until;
-    sd_grun *r = &L->g->run;
-    if (!n) return;
-    sd_ld_need_map(L, n, "run.until ({scalar: S, below: X} or {scalar: S, above: X})");
-    sd_ld_check_keys(L, n, keys, "in run.until");
-    yaml_node_t *sn = sd_ld_map_get(L, n, "scalar", NULL), *bn = sd_ld_map_get(L, n, "below", NULL),
-                *an = sd_ld_map_get(L, n, "above", NULL);
-    if (!sn) sd_ld_fail(L, n, "run.until needs scalar (the scalar whose value stops the run)");
-    if (!bn == !an) sd_ld_fail(L, n, "run.until needs one of below: X or above: X");
-    const char *name = sd_ld_get_name(L, sn, "a scalar name");
-    r->until_scalar = sd_graph_scalar_index(L->g, name);
-    if (r->until_scalar < 0 || r->until_scalar >= L->user_scalars) {
-        sd_suggest sg;
-        sd_suggest_init(&sg, name);
-        char list[512] = "";
-        for (int i = 0; i < L->user_scalars; i++) {
-            sd_suggest_add(&sg, L->g->scalars[i].name);
-            snprintf(list + strlen(list), sizeof list - strlen(list), "%s%s", i ? ", " : "", L->g->scalars[i].name);
-        }
-        if (sd_suggest_best(&sg)) sd_ld_fail(L, sn, "run.until names scalar '%s', which is not declared (did you mean '%s'?)", name, sd_suggest_best(&sg));
-        sd_ld_fail(L, sn, "run.until names scalar '%s', which is not declared (expected one of the graph's scalars: %s)", name,
-                   *list ? list : "none declared");
-    }
-    r->until_above = an != NULL;
-    r->until_value = sd_ld_eval(L, an ? an : bn);
-}
-
-void sd_ld_check_until(loader *L)
-{
-    const sd_graph *g = L->g;
-    const int u = g->run.until_scalar;
-    if (u < 0) return;
-    for (int i = 0; i < g->nstep; i++)
-        for (int r = 0; r < g->step[i].cl->nroles; r++) {
-            const sd_binding *b = &g->step[i].bind[r];
-            if (b->is_scalar && b->index == u && b->mode != SD_READ) return;
-        }
-    sd_ld_fail(L, sd_ld_map_get(L, L->until, "scalar", NULL),
-               "run.until watches scalar '%s', which no step op writes: it would never change (expected a step op writing it)",
-               g->scalars[u].name);
 }
 
 void sd_ld_load_domain(loader *L, const yaml_node_t *key, const yaml_node_t *m)
