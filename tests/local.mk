@@ -27,3 +27,4 @@ include tests/ode_implicit.mk
 include tests/ode_systems.mk
 include tests/transport.mk
 include tests/tables.mk
+include tests/faults/faults.mk
