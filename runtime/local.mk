@@ -25,6 +25,7 @@ libstardag_la_SOURCES += runtime/graph/graph.h runtime/engine/registry.c runtime
 	runtime/driver/run_files.c runtime/driver/run_files.h runtime/driver/runlog.c runtime/driver/runlog.h \
 	runtime/driver/writer.c runtime/driver/writer.h \
 	runtime/driver/profile.c runtime/driver/profile.h
+libstardag_la_SOURCES += runtime/driver/starpu_home.c runtime/driver/starpu_home.h
 include runtime/loader.mk
 include runtime/ode/local.mk
 SD_CUDA_SOURCES += runtime/dm/halo.cu

@@ -21,6 +21,7 @@
 #include "probe.h"
 #include "run_status.h"
 #include "sched.h"
+#include "starpu_home.h"
 #include "run_files.h"
 #include "runlog.h"
 #include "trace.h"
@@ -478,6 +479,16 @@ int sd_run_loop(const sd_graph *g, const sd_run_opts *o, sd_run_files *files, sd
                 "no"
 #endif
         );
+        env_restore(env, nenv);
+        sigaction(SIGINT, &old, NULL);
+        sigaction(SIGTERM, &oldterm, NULL);
+        return SD_EXIT_RUNTIME;
+    }
+    char home_note[1400], home_err[1400];
+    int home = sd_starpu_home_ensure(home_note, sizeof home_note, home_err, sizeof home_err);
+    if (home > 0) fprintf(stderr, "stardag: %s\n", home_note);
+    if (home < 0) { /* StarPU would abort with a backtrace */
+        sd_run_say_error(o, "%s", home_err);
         env_restore(env, nenv);
         sigaction(SIGINT, &old, NULL);
         sigaction(SIGTERM, &oldterm, NULL);

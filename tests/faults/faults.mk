@@ -3,3 +3,5 @@
 # runs every I/O fault case and the full kill series.
 TESTS += tests/faults/t_rss.sh
 EXTRA_DIST += tests/faults/t_rss.sh tests/faults/scalars-only.yaml
+TESTS += tests/faults/t_starpu_home.sh
+EXTRA_DIST += tests/faults/t_starpu_home.sh
