@@ -5,3 +5,14 @@ TESTS += tests/faults/t_rss.sh
 EXTRA_DIST += tests/faults/t_rss.sh tests/faults/scalars-only.yaml
 TESTS += tests/faults/t_starpu_home.sh
 EXTRA_DIST += tests/faults/t_starpu_home.sh
+# the LD_PRELOAD I/O fault injector (tests/faults/inject.c): a module only the tests load
+check_LTLIBRARIES += tests/faults/inject.la
+tests_faults_inject_la_SOURCES = tests/faults/inject.c
+tests_faults_inject_la_CFLAGS = -std=gnu11 -Wall -Wextra
+tests_faults_inject_la_LDFLAGS = -module -avoid-version -shared -rpath /nowhere
+tests_faults_inject_la_LIBADD = -ldl
+# what a failed run left, against an uninterrupted run (tests/faults/io_faults.sh)
+check_PROGRAMS += tests/faults/fault_check
+tests_faults_fault_check_SOURCES = tests/faults/fault_check.c
+TESTS += tests/faults/io_faults.sh
+EXTRA_DIST += tests/faults/io_faults.sh tests/faults/io-grid.yaml
