@@ -9,3 +9,5 @@ libstardag_la_SOURCES += runtime/graph/loader.c runtime/graph/loader_impl.h runt
 libstardag_la_SOURCES += runtime/graph/graph_info.c
 # expressions as a DAG (expr_ast.h): the parser of expr.c building nodes, for runtime/ode's systems
 libstardag_la_SOURCES += runtime/graph/expr_ast.c runtime/graph/expr_ast.h
+# the graph's text and state-layout hashes that checkpoints record
+libstardag_la_SOURCES += runtime/graph/graph_hash.c
