@@ -16,3 +16,8 @@ check_PROGRAMS += tests/faults/fault_check
 tests_faults_fault_check_SOURCES = tests/faults/fault_check.c
 TESTS += tests/faults/io_faults.sh
 EXTRA_DIST += tests/faults/io_faults.sh tests/faults/io-grid.yaml
+# the checkpoint writer alone under the injector (tests/faults/ckpt_faults.sh)
+check_PROGRAMS += tests/faults/ckpt_io
+tests_faults_ckpt_io_SOURCES = tests/faults/ckpt_io.c
+TESTS += tests/faults/ckpt_faults.sh
+EXTRA_DIST += tests/faults/ckpt_faults.sh
