@@ -14,7 +14,7 @@ libstardag_la_SOURCES += runtime/graph/graph.h runtime/engine/registry.c runtime
 	runtime/engine/trace.c runtime/engine/trace.h runtime/engine/transfers.c runtime/engine/transfers.h \
 	runtime/engine/probe.c runtime/engine/probe.h \
 	runtime/dm/dm.h runtime/dm/dm.c \
-	runtime/dm/grid.c runtime/dm/grid_impl.h runtime/dm/grid_tasks.c runtime/dm/grid_tiling.c runtime/dm/grid_tiling.h \
+	runtime/dm/grid.c runtime/dm/grid_ckpt.c runtime/dm/grid_impl.h runtime/dm/grid_tasks.c runtime/dm/grid_tiling.c runtime/dm/grid_tiling.h \
 	runtime/dm/grid_expand.c runtime/dm/grid_expand.h runtime/dm/grid_read.c runtime/dm/grid_read.h runtime/dm/grid_halo.c runtime/dm/halo.h runtime/dm/halo_math.h \
 	runtime/dm/particles.c runtime/dm/particles_impl.h runtime/dm/particles_tasks.c runtime/dm/particles_output.c \
 	runtime/dm/particles_blocks.c runtime/dm/particles.h \
@@ -23,7 +23,7 @@ libstardag_la_SOURCES += runtime/graph/graph.h runtime/engine/registry.c runtime
 	runtime/dm/batch.c \
 	runtime/driver/run.c runtime/driver/sched.c runtime/driver/sched.h runtime/driver/checks.c runtime/driver/checks.h runtime/tools/dot.c runtime/tools/dot.h \
 	runtime/driver/run_files.c runtime/driver/run_files.h runtime/driver/runlog.c runtime/driver/runlog.h \
-	runtime/driver/writer.c runtime/driver/writer.h \
+	runtime/driver/writer.c runtime/driver/writer.h runtime/driver/ckpt_run.c runtime/driver/ckpt_run.h \
 	runtime/driver/profile.c runtime/driver/profile.h
 libstardag_la_SOURCES += runtime/driver/starpu_home.c runtime/driver/starpu_home.h
 include runtime/loader.mk

@@ -28,3 +28,4 @@ include tests/ode_systems.mk
 include tests/transport.mk
 include tests/tables.mk
 include tests/faults/faults.mk
+include tests/ckpt.mk

@@ -69,7 +69,9 @@ class RunOpts(ctypes.Structure):
                 ("ncuda", ctypes.c_int), ("trace", ctypes.c_char_p), ("calibrate", ctypes.c_int),
                 ("progress", PROGRESS_FN), ("progress_user", ctypes.c_void_p),
                 ("errors", ctypes.POINTER(ctypes.c_char)), ("errors_len", ctypes.c_size_t),
-                ("log", ctypes.c_char_p), ("trajectory", ctypes.c_char_p), ("overwrite", ctypes.c_int)]
+                ("log", ctypes.c_char_p), ("trajectory", ctypes.c_char_p), ("overwrite", ctypes.c_int),
+                ("checkpoint", ctypes.c_char_p), ("checkpoint_every", ctypes.c_int64), ("restart", ctypes.c_char_p),
+                ("force", ctypes.c_int), ("walltime", ctypes.c_double)]
 
 
 def _declare(lib):

@@ -5,6 +5,8 @@
 
 /* A whole decimal integer >= lo (no trailing characters, no overflow) into *v; 1 if valid. */
 int sd_cli_parse_int(const char *s, long long lo, long long *v);
+/* A duration: seconds ("90", "1.5") or H:MM:SS / MM:SS ("2:30:00"), > 0, into *sec. 1 if valid. */
+int sd_cli_parse_duration(const char *s, double *sec);
 
 /* Tile cells "X", "XxY" or "XxYxZ" (each >= 1; absent axes 1) into t; 1 if valid. */
 int sd_cli_parse_tiles(const char *s, int64_t t[3]);

@@ -15,6 +15,7 @@ static const char usage[] =
     "usage: stardag run FILE [--steps N] [--sched NAME] [--ncpu N] [--ncuda N] [--arch any|cpu|cuda]\n"
     "                        [--tiles X[xY[xZ]]] [--out FILE] [--trace FILE.json] [--set NAME=VALUE]...\n"
     "                        [--max-inflight K] [--quiet] [--overwrite] [--log FILE] [--trajectory FILE]\n"
+    "                        [--checkpoint FILE] [--checkpoint-every N] [--restart CKPT [--force]] [--walltime T]\n"
     "       stardag check FILE [--set NAME=VALUE]...   load and validate only\n"
     "       stardag dot FILE [--step N] [--tiles ...]  one step's task DAG as Graphviz DOT\n"
     "       stardag codelets                           list codelets with their buffers and parameters\n"
@@ -42,6 +43,11 @@ static const char run_usage[] =
     "  --out FILE           output file instead of output.file; --out \"\" writes none\n"
     "  --trace FILE.json    Chrome/Perfetto trace of every task\n"
     "  --quiet, -q          no progress line, no summary\n"
+    "  --checkpoint FILE    checkpoints into FILE instead of output.checkpoint's; \"\" writes none\n"
+    "  --checkpoint-every N a checkpoint every N steps (and at the last)\n"
+    "  --restart CKPT       continue from checkpoint CKPT (its step + 1 on) instead of the init ops\n"
+    "  --force              with --restart: accept a changed graph whose state layout is the same\n"
+    "  --walltime T         stop with a checkpoint before T (seconds or H:MM:SS) of wall time; exit 0\n"
     "  --load PACK.so       load a codelet pack first (repeatable; also STARDAG_PLUGIN_PATH)\n"
     "Exit: 0 done, 1 runtime error, 2 bad graph or usage, 3 a check failed, 130 interrupted.\n";
 static const char check_usage[] =
@@ -183,6 +189,7 @@ int main(int argc, char **argv)
             goto out;
         }
         else if (!strcmp(a, "--overwrite")) o.overwrite = 1;
+        else if (!strcmp(a, "--force")) o.force = 1;
         else if (!has_value) BAD_USAGE("option %s needs a value", a);
         else if (!strcmp(a, "--steps")) {
             if (!sd_cli_parse_int(argv[++i], 1, &v)) BAD_USAGE("--steps expects a positive integer, got '%s'", argv[i]);
@@ -207,7 +214,15 @@ int main(int argc, char **argv)
         } else if (!strcmp(a, "--step") && !strcmp(cmd, "dot")) {
             if (!sd_cli_parse_int(argv[++i], 1, &v)) BAD_USAGE("--step expects a step number >= 1, got '%s'", argv[i]);
             dot_step = v;
-        } else if (!strcmp(a, "--trace")) o.trace = argv[++i];
+        } else if (!strcmp(a, "--checkpoint-every")) {
+            if (!sd_cli_parse_int(argv[++i], 1, &v)) BAD_USAGE("--checkpoint-every expects a positive integer, got '%s'", argv[i]);
+            o.checkpoint_every = v;
+        } else if (!strcmp(a, "--walltime")) {
+            if (!sd_cli_parse_duration(argv[++i], &o.walltime))
+                BAD_USAGE("--walltime expects seconds > 0 or H:MM:SS, got '%s'", argv[i]);
+        } else if (!strcmp(a, "--checkpoint")) o.checkpoint = argv[++i];
+        else if (!strcmp(a, "--restart")) o.restart = argv[++i];
+        else if (!strcmp(a, "--trace")) o.trace = argv[++i];
         else if (!strcmp(a, "--sched")) o.sched = argv[++i];
         else if (!strcmp(a, "--out")) o.out = argv[++i];
         else if (!strcmp(a, "--log")) o.log = argv[++i];
@@ -216,6 +231,7 @@ int main(int argc, char **argv)
         else BAD_USAGE("unknown option '%s'", a);
     }
     if (!file) BAD_USAGE("%s", "a graph file is needed");
+    if (o.force && !o.restart) BAD_USAGE("%s", "--force goes with --restart CKPT (it accepts a changed graph)");
     char err[2048];
     sd_graph *g = sd_graph_load_ex(file, set, nset, err, sizeof err);
     if (!g) {

@@ -228,4 +228,6 @@ const sd_dm_class sd_dm_batch = {
     .report = batch_report,
     .release = batch_release,
     .destroy = batch_destroy,
+    .submit_checkpoint = sd_grid_submit_checkpoint, /* the systems' state is in fields (stats, work) */
+    .restore = sd_grid_restore,
 };

@@ -19,31 +19,6 @@
 #define CUDA_FN(f) NULL
 #endif
 
-typedef struct grid {
-    sd_dm *dm;
-    sd_tiling t;
-    sd_plan plan;
-    int nt;
-    void **tile_mem;               /* [buf * nt + tile] */
-    starpu_data_handle_t *tile_h;
-    void **face_mem;               /* [(buf * nt + tile) * 6 + face] */
-    starpu_data_handle_t *face_h;
-    sd_acc **part_mem;             /* [slot]: nt * npartials accumulators */
-    starpu_data_handle_t *part_h;  /* [slot * nt + tile] */
-    sd_halo_geom *geom;            /* [field * nt + tile] */
-    op_tmpl *tmpl_init, *tmpl_step; /* [op * nt + tile] */
-    int *kind_init, *kind_step;
-    int k_pack, k_unpack, k_combine, k_snapshot, k_read;
-    sd_read_src **read_src;        /* [init op]: io.read_field's values, NULL for codelets */
-    pack_arg *pack_args;           /* [field * nt + tile] */
-    unpack_arg *unpack_args, *unpack_args_old; /* without / with the previous level (absorbing sides) */
-    /* the rounds of full-box fields' exchanges, [(field * nt + tile) * 3 + axis]; NULL if none */
-    pack_arg *box_pack;
-    unpack_arg *box_unpack, *box_unpack_old;
-    sd_check_info info;            /* for reductions' finish hooks */
-    sd_record *snap_rec;           /* the snapshot being emitted (made with its tile 0) */
-    const sd_grid_hooks *hooks;    /* a class built on the grid's (a batch's); NULL for grids */
-} grid;
 
 static void fill_tmpl(const grid *G, const sd_gop *op, op_tmpl *T, int tile)
 {
@@ -287,6 +262,7 @@ int sd_grid_create_with(sd_dm *dm, const sd_dm_opts *o, const sd_grid_hooks *hoo
     G->k_snapshot = sd_eng_kind(e, "output snapshot", "stardag.snapshot", sd_grid_snapshot_cpu, NULL);
     /* io.read_field: the file is read on the host, so the copy into a tile runs on a CPU */
     G->k_read = sd_eng_kind(e, "field read", SD_READ_FIELD_MODEL, sd_grid_read_cpu, NULL);
+    G->k_ckpt = sd_eng_kind(e, "checkpoint snapshot", "stardag.ckpt_snapshot", sd_grid_ckpt_cpu, NULL);
     for (int f = 0; f < g->nfields; f++)
         for (int tl = 0; tl < nt; tl++) {
             int64_t org[3], n[3];
@@ -575,4 +551,6 @@ const sd_dm_class sd_dm_grid = {
     .describe = grid_describe,
     .release = grid_release,
     .destroy = grid_destroy,
+    .submit_checkpoint = sd_grid_submit_checkpoint,
+    .restore = sd_grid_restore,
 };

@@ -193,3 +193,42 @@ void sd_tile_copy_whole(const sd_halo_geom *g, const int64_t shape[3], const int
                 else memcpy(whole + w * es, tile + t * es, row);
             }
 }
+
+/* Along one axis: the padded coordinate of local coordinate l of a tile at origin o (q = o + l in
+ * the global grid), or -1 when the cell is not the tile's to save (a ghost between tiles, or on a
+ * periodic axis). restore: every cell maps (periodic axes wrap). */
+static int64_t framed_coord(int64_t l, int64_t n, int64_t o, int64_t N, int h, int periodic, int restore)
+{
+    int64_t q = o + l;
+    if (q >= 0 && q < N) return (l >= 0 && l < n) || restore ? q + h : -1;
+    if (periodic) return restore ? (q % N + N) % N + h : -1;
+    return q + h;
+}
+
+void sd_tile_copy_framed(const sd_halo_geom *g, const int64_t shape[3], const int64_t origin[3], const int periodic[3],
+                         char *tile, char *padded, int into_tile)
+{
+    const size_t es = sd_dtype_size(g->dtype);
+    int64_t hd[3], P[3];
+    for (int d = 0; d < 3; d++) {
+        hd[d] = d < g->ndim ? g->h : 0;
+        P[d] = shape[d] + 2 * hd[d];
+    }
+    for (int c = 0; c < g->ncomp; c++)
+        for (int64_t k = -hd[2]; k < g->n[2] + hd[2]; k++) {
+            int64_t pz = framed_coord(k, g->n[2], origin[2], shape[2], (int)hd[2], periodic[2], into_tile);
+            if (pz < 0) continue;
+            for (int64_t j = -hd[1]; j < g->n[1] + hd[1]; j++) {
+                int64_t py = framed_coord(j, g->n[1], origin[1], shape[1], (int)hd[1], periodic[1], into_tile);
+                if (py < 0) continue;
+                for (int64_t i = -hd[0]; i < g->n[0] + hd[0]; i++) {
+                    int64_t px = framed_coord(i, g->n[0], origin[0], shape[0], (int)hd[0], periodic[0], into_tile);
+                    if (px < 0) continue;
+                    int64_t w = ((c * P[2] + pz) * P[1] + py) * P[0] + px;
+                    int64_t t = g->off + i + j * g->sy + k * g->sz + c * g->sc;
+                    if (into_tile) memcpy(tile + t * es, padded + w * es, es);
+                    else memcpy(padded + w * es, tile + t * es, es);
+                }
+            }
+        }
+}

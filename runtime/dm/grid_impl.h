@@ -6,6 +6,7 @@
 #include "dm.h"
 #include "engine.h"
 #include "grid_expand.h"
+#include "grid_read.h"
 #include "halo.h"
 
 /* An op's arguments on one tile, prepared once: geometry, strides, parameters. */
@@ -64,6 +65,34 @@ typedef struct snap_arg {
     sd_record *rec;
 } snap_arg;
 
+/* The grid's data (grid.c; its checkpoints: grid_ckpt.c). */
+typedef struct grid {
+    sd_dm *dm;
+    sd_tiling t;
+    sd_plan plan;
+    int nt;
+    void **tile_mem;               /* [buf * nt + tile] */
+    starpu_data_handle_t *tile_h;
+    void **face_mem;               /* [(buf * nt + tile) * 6 + face] */
+    starpu_data_handle_t *face_h;
+    sd_acc **part_mem;             /* [slot]: nt * npartials accumulators */
+    starpu_data_handle_t *part_h;  /* [slot * nt + tile] */
+    sd_halo_geom *geom;            /* [field * nt + tile] */
+    op_tmpl *tmpl_init, *tmpl_step; /* [op * nt + tile] */
+    int *kind_init, *kind_step;
+    int k_pack, k_unpack, k_combine, k_snapshot, k_read;
+    sd_read_src **read_src;        /* [init op]: io.read_field's values, NULL for codelets */
+    pack_arg *pack_args;           /* [field * nt + tile] */
+    unpack_arg *unpack_args, *unpack_args_old; /* without / with the previous level (absorbing sides) */
+    /* the rounds of full-box fields' exchanges, [(field * nt + tile) * 3 + axis]; NULL if none */
+    pack_arg *box_pack;
+    unpack_arg *box_unpack, *box_unpack_old;
+    sd_check_info info;            /* for reductions' finish hooks */
+    sd_record *snap_rec;           /* the snapshot being emitted (made with its tile 0) */
+    const struct sd_grid_hooks *hooks; /* a class built on the grid's (a batch's); NULL for grids */
+    int k_ckpt;                    /* checkpoint snapshots (grid_ckpt.c) */
+} grid;
+
 /* ---- classes built on the grid's machinery (a batch of ODE systems: dm/batch.c) -------------
  * They create a grid through sd_grid_create_with and use sd_dm_grid's other functions as they are;
  * the hooks change what differs. */
@@ -83,6 +112,11 @@ int sd_grid_create_with(sd_dm *dm, const sd_dm_opts *o, const sd_grid_hooks *hoo
 int sd_grid_ntiles(const sd_dm *dm);
 void sd_grid_tile_range(const sd_dm *dm, int tile, int64_t origin[3], int64_t n[3]);
 void *sd_grid_tile_handle(const sd_dm *dm, int field, int level, int tile);
+
+/* Checkpoints (grid_ckpt.c; docs/checkpoint.md), for the grid and the classes built on it. */
+void sd_grid_submit_checkpoint(sd_dm *dm, int64_t step);
+int sd_grid_restore(sd_dm *dm, const struct sd_ckpt_in *in, char *err, size_t errlen);
+void sd_grid_ckpt_cpu(void *buffers[], void *cl_arg);
 
 /* Task bodies (grid_tasks.c). The CUDA ones exist when built with CUDA. */
 void sd_grid_op_cpu(void *buffers[], void *cl_arg);

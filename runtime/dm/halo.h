@@ -54,6 +54,15 @@ void sd_halo_absorb(const sd_halo_geom *g, void *tile, const void *old, int d, i
 void sd_tile_copy_whole(const sd_halo_geom *g, const int64_t shape[3], const int64_t origin[3], char *tile,
                         char *whole, int into_tile);
 
+/* For checkpoints of fields whose ghosts carry state (absorbing sides read the previous level's
+ * ghosts): the tile's interior and its ghosts outside the global grid on non-periodic axes, in a
+ * whole field padded by h ghost layers on each side of every axis of the grid (x fastest,
+ * components outermost; shape unpadded, in cells). into_tile 0: tile -> padded. into_tile 1: every
+ * cell of the tile, ghosts included, from the padded field (periodic axes wrap around; ghosts
+ * between tiles are the neighbours' interior), so its ghosts are as an exchange leaves them. */
+void sd_tile_copy_framed(const sd_halo_geom *g, const int64_t shape[3], const int64_t origin[3], const int periodic[3],
+                         char *tile, char *padded, int into_tile);
+
 /* CUDA versions (halo.cu; linked into the library only when it is built with CUDA): the same
  * arguments plus a cudaStream_t; tile, face and old are device pointers, g is a host pointer (its
  * struct is passed by value to the launch). Asynchronous on the stream; same cells, same values

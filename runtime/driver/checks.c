@@ -134,6 +134,36 @@ void sd_checks_report(const sd_checks *k, int64_t last_step, FILE *out)
     }
 }
 
+void sd_checks_save(const sd_checks *k, int64_t *iv, double *fv)
+{
+    for (int i = 0; i < k->g->nchecks; i++) {
+        const sd_check_state *s = &k->c[i];
+        int64_t *r = iv + (size_t)i * SD_CHECKS_SAVE_I;
+        double *f = fv + (size_t)i * SD_CHECKS_SAVE_F;
+        r[0] = s->evaluations, r[1] = s->prev_step, r[2] = k->g->checks[i].kind, r[3] = k->g->checks[i].target;
+        f[0] = s->ref, f[1] = s->worst, f[2] = s->prev;
+    }
+}
+
+int sd_checks_restore(sd_checks *k, int n, const int64_t *iv, const double *fv)
+{
+    int fresh = 0;
+    for (int i = 0; i < k->g->nchecks; i++) {
+        const int64_t *r = iv + (size_t)i * SD_CHECKS_SAVE_I;
+        const double *f = fv + (size_t)i * SD_CHECKS_SAVE_F;
+        const sd_gcheck *c = &k->g->checks[i];
+        if (i >= n || r[2] != c->kind || r[3] != c->target) {
+            fresh++;
+            continue;
+        }
+        sd_check_state *s = &k->c[i];
+        s->evaluations = r[0], s->prev_step = r[1];
+        s->ref = c->has_reference ? c->reference : f[0]; /* a reference the graph gives wins */
+        s->worst = f[1], s->prev = f[2];
+    }
+    return fresh;
+}
+
 int sd_checks_unevaluated(const sd_checks *k)
 {
     int n = 0;

@@ -36,6 +36,16 @@ int sd_checks_eval(sd_checks *k, int64_t step, const double *value, const unsign
  * "not evaluated (...)". */
 void sd_checks_report(const sd_checks *k, int64_t last_step, FILE *out);
 
+/* A checkpoint of the checks' running state (no failure in it: checkpoints are of good steps):
+ * per check SD_CHECKS_SAVE_I integers (evaluations, previous step, kind, target) into iv and
+ * SD_CHECKS_SAVE_F doubles (reference, worst drift, previous value) into fv. */
+enum { SD_CHECKS_SAVE_I = 4, SD_CHECKS_SAVE_F = 3 };
+void sd_checks_save(const sd_checks *k, int64_t *iv, double *fv);
+/* The state of n saved checks back: check i takes row i when its kind and target are the row's (a
+ * graph changed under --force keeps what still applies); the others start afresh. Returns how many
+ * started afresh. */
+int sd_checks_restore(sd_checks *k, int n, const int64_t *iv, const double *fv);
+
 /* The number of checks never evaluated (a warning, not a failure: see docs/graph-format.md). */
 int sd_checks_unevaluated(const sd_checks *k);
 

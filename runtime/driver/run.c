@@ -27,6 +27,7 @@
 #include "trace.h"
 #include "transfers.h"
 #include "writer.h"
+#include "ckpt_run.h"
 #include "profile.h"
 
 const char *sd_version(void) { return PACKAGE_VERSION; }
@@ -115,6 +116,9 @@ typedef struct run_state {
     sd_transfers xfer;
     sd_trace *trace;
     double t0_us;          /* starpu_timing_now() when the engine was made: trace time 0 */
+    sd_ckpt_plan ck;       /* checkpoints (ckpt_run.h) */
+    double t_start, wall0; /* the run's start; a restarted run's wall time before it */
+    int walltime_hit;      /* --walltime stopped the run */
 } run_state;
 
 static void fail(run_state *s, int status, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
@@ -139,6 +143,11 @@ static void handle_record(run_state *s, sd_record *r)
 {
     const sd_graph *g = s->g;
     if (r->error) fail(s, r->error_status ? r->error_status : SD_EXIT_CHECK, "%s", r->error);
+    if (r->ckpt && r->ckpt->end) { /* every record of its steps was handled: the host state is that step's */
+        sd_ckpt_host h = {.step = r->step, .time = r->step * g->run.dt, .wall = s->wall0 + now() - s->t_start,
+                          .until_step = s->until_step, .latest = s->latest, .checks = &s->checks};
+        sd_ckpt_attach_host(r, g, &h);
+    }
     if (!r->is_field) {
         for (int i = 0; i < g->nscalars; i++)
             if (r->computed[i]) s->latest[i] = r->value[i];
@@ -246,6 +255,11 @@ static void summary(run_state *s, int64_t steps_done, double wall, double run_wa
         printf("  stopped: %s was %s %s at step %lld (run.until)\n", g->scalars[g->run.until_scalar].name,
                g->run.until_above ? "above" : "below", b, (long long)s->until_step);
     }
+    if (s->walltime_hit) printf("  stopped: --walltime %g s reached (less the time for the steps in flight and a "
+                                "checkpoint) at step %lld\n", s->o->walltime, (long long)steps_done);
+    if (s->ck.file && s->wst.checkpoints)
+        printf("  checkpoint: %s holds step %lld (%lld written this run)\n", s->ck.file, (long long)s->wst.ckpt_last_step,
+               (long long)s->wst.checkpoints);
     if (cls->report) cls->report(s->dm);
     const sd_codelet_stats *st;
     int nst = sd_engine_stats(s->e, &st);
@@ -448,14 +462,18 @@ static void env_restore(env_saved *sv, int n)
 
 int sd_run_loop(const sd_graph *g, const sd_run_opts *o, sd_run_files *files, sd_runlog *log)
 {
-    run_state S = {.g = g, .o = o, .files = files, .log = log, .logged_step = -1}, *s = &S;
+    run_state S = {.g = g, .o = o, .files = files, .log = log, .logged_step = -1, .t_start = now()}, *s = &S;
+    s->steps = o->steps > 0 ? o->steps : g->run.steps;
+    sd_ckpt_plan_init(&s->ck, g, o, s->t_start);
+    sd_ckpt_in *rin = NULL; /* --restart: judged before anything starts */
+    int rstatus = sd_ckpt_start(g, o, &s->ck, s->steps, &rin);
+    if (rstatus) return rstatus;
     /* Ctrl-C from the very start: an interrupt during set-up ends the run before step 1. */
     interrupted = 0;
     struct sigaction sa = {.sa_handler = on_sigint}, old, oldterm;
     sigemptyset(&sa.sa_mask);
     sigaction(SIGINT, &sa, &old);
     sigaction(SIGTERM, &sa, &oldterm); /* as SIGINT: a batch system's polite stop */
-    s->steps = o->steps > 0 ? o->steps : g->run.steps;
     env_saved env[SD_NENV];
     int nenv = 0;
     char buf[32];
@@ -586,7 +604,7 @@ int sd_run_loop(const sd_graph *g, const sd_run_opts *o, sd_run_files *files, sd
         goto done;
     }
     sd_writer_conf wc = {.g = g, .dm = s->dm, .out = s->out, .quiet = o->quiet, .profiles = s->profiles,
-                         .max_bytes = files->queue_bytes};
+                         .max_bytes = files->queue_bytes, .ckpt_file = s->ck.file, .ckpt_keep = s->ck.keep};
     if (!(s->writer = sd_writer_start(&wc, err, sizeof err))) {
         sd_run_say_error(o, "%s", err);
         status = SD_EXIT_RUNTIME;
@@ -597,18 +615,28 @@ int sd_run_loop(const sd_graph *g, const sd_run_opts *o, sd_run_files *files, sd
     int tty = !o->quiet && isatty(2);
 
     double t_start = now();
-    s->dm->cls->submit_init(s->dm);
-    s->dm->cls->submit_output(s->dm, 0, 0, s->out != NULL);
+    sd_ckpt_restored rs = {0}; /* a restart's state in place of the init ops, its step the last one done */
+    if (rin && sd_ckpt_restore(rin, s->dm, s->latest, &s->checks, &rs, o) < 0) {
+        status = SD_EXIT_RUNTIME;
+        goto done;
+    } else if (!rin) {
+        s->dm->cls->submit_init(s->dm);
+        s->dm->cls->submit_output(s->dm, 0, 0, s->out != NULL);
+    }
     sd_engine_seal(s->e);
     starpu_task_wait_for_all(); /* the step-loop timing starts after the init ops */
     double t0 = now();
-    int64_t step = 0, per_step_max = 1, inflight = g->run.max_inflight > 0 ? g->run.max_inflight : 4;
+    int64_t step = s->last_step_done = s->ck.last_step = rs.step; /* the last step submitted */
+    const int64_t step0 = step;
+    s->until_step = rs.until_step, s->wall0 = rs.wall;
+    int64_t per_step_max = 1, inflight = g->run.max_inflight > 0 ? g->run.max_inflight : 4;
     if (o->max_inflight > 0) inflight = o->max_inflight;
-    while (step < s->steps && !s->failed && !interrupted && !s->until_step) {
+    while (step < s->steps && !s->failed && !interrupted && !s->until_step && !s->walltime_hit) {
         int64_t before = sd_engine_tasks_submitted(s->e);
         step++;
         s->dm->cls->submit_step(s->dm, step);
         s->dm->cls->submit_output(s->dm, step, step == s->steps, s->out != NULL);
+        if (sd_ckpt_due(&s->ck, step, now()) || (step == s->steps && s->ck.file)) sd_ckpt_submit(&s->ck, s->dm, step, now());
         sd_engine_seal(s->e);
         int64_t k = sd_engine_tasks_submitted(s->e) - before;
         if (k > per_step_max) per_step_max = k;
@@ -622,10 +650,18 @@ int sd_run_loop(const sd_graph *g, const sd_run_opts *o, sd_run_files *files, sd
         sample_transfers(s);
         if (o->progress) call_progress(s, step, t0, 0);
         progress(s, step, t0, tty && !o->progress, 0); /* also the log's milestones */
+        /* --walltime: stop while the steps in flight and a checkpoint still fit */
+        double margin = 1.5 * sd_writer_ckpt_longest(s->writer) + inflight * (now() - t0) / (step - step0) + 0.5;
+        if (o->walltime > 0 && now() - s->t_start + margin >= o->walltime) s->walltime_hit = 1;
     }
     if (s->until_step && step < s->steps && !s->failed && !interrupted) { /* the last step's output, once */
         const int64_t every = g->output.fields_every;
         s->dm->cls->submit_output(s->dm, step, 1, s->out != NULL && every > 0 && step % every);
+        sd_engine_seal(s->e);
+    }
+    /* the last step submitted, however the loop ended (the end, run.until, a signal, --walltime) */
+    if (s->ck.file && !s->failed && step > step0 && s->ck.last_step != step) {
+        sd_ckpt_submit(&s->ck, s->dm, step, now());
         sd_engine_seal(s->e);
     }
     starpu_task_wait_for_all();
@@ -690,6 +726,7 @@ done:
     sd_engine_free(s->e);
     sd_trace_free(s->trace);
     sd_run_files_restore(files); /* creating the new files failed: the old ones again */
+    sd_ckpt_close(rin);
     env_restore(env, nenv);
     sigaction(SIGINT, &old, NULL);
     sigaction(SIGTERM, &oldterm, NULL);

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include "ckpt_run.h"
 #include "h5out.h"
 #include "profile.h"
 #include "writer.h"
@@ -30,6 +31,7 @@ struct sd_writer {
     char msg[1024];
     sd_writer_stats st;
     double last_commit;  /* writer thread only */
+    sd_ckpt_writer ck;   /* writer thread only */
 };
 
 static double now(void)
@@ -64,8 +66,35 @@ static int write_scalars(sd_writer *w, const sd_record *r, int write, char *err,
     return 0;
 }
 
+/* A checkpoint part; its end commits the run's file first, so that every output step of the
+ * checkpoint's steps is durable before the checkpoint exists. */
+static int write_ckpt(sd_writer *w, const sd_record *r, int write, char *err, size_t errlen)
+{
+    if (!write || !w->c.ckpt_file) {
+        sd_ckpt_writer_abort(&w->ck);
+        return 0;
+    }
+    if (r->ckpt->end && w->c.out) {
+        if (sd_h5out_commit(w->c.out, err, errlen) < 0) return -1;
+        w->last_commit = now();
+    }
+    const int64_t counters[2] = {w->c.field_steps0 + w->st.field_steps, w->c.scalar_rows0 + w->st.scalar_rows};
+    const int64_t before = w->ck.written;
+    if (sd_ckpt_write_record(&w->ck, r, counters, now(), err, errlen) < 0) return -1;
+    if (w->ck.written > before) {
+        double took = now() - w->ck.started;
+        pthread_mutex_lock(&w->mu);
+        w->st.checkpoints = w->ck.written;
+        w->st.ckpt_last_step = r->step;
+        if (took > w->st.ckpt_longest_s) w->st.ckpt_longest_s = took;
+        pthread_mutex_unlock(&w->mu);
+    }
+    return 0;
+}
+
 static int write_record(sd_writer *w, const sd_record *r, int write, char *err, size_t errlen)
 {
+    if (r->ckpt) return write_ckpt(w, r, write, err, errlen);
     if (!r->is_field) return write_scalars(w, r, write, err, errlen);
     if (!write) return 0;
     /* the profile rows first: the field step's commit then commits them too */
@@ -120,6 +149,7 @@ sd_writer *sd_writer_start(const sd_writer_conf *c, char *err, size_t errlen)
     }
     w->c = *c;
     w->last_commit = now();
+    w->ck = (sd_ckpt_writer){.g = c->g, .file = c->ckpt_file, .keep = c->ckpt_keep};
     pthread_mutex_init(&w->mu, NULL);
     pthread_cond_init(&w->have_item, NULL);
     pthread_cond_init(&w->have_room, NULL);
@@ -173,6 +203,14 @@ int sd_writer_failed(sd_writer *w, char *msg, size_t len)
     return f;
 }
 
+double sd_writer_ckpt_longest(sd_writer *w)
+{
+    pthread_mutex_lock(&w->mu);
+    double s = w->st.ckpt_longest_s;
+    pthread_mutex_unlock(&w->mu);
+    return s;
+}
+
 void sd_writer_finish(sd_writer *w, sd_writer_stats *st)
 {
     double t = now();
@@ -182,6 +220,7 @@ void sd_writer_finish(sd_writer *w, sd_writer_stats *st)
     pthread_mutex_unlock(&w->mu);
     pthread_join(w->thread, NULL);
     w->joined = 1;
+    sd_ckpt_writer_abort(&w->ck); /* a checkpoint whose end never came (the run failed) */
     w->st.wait_end_s = now() - t;
     if (st) *st = w->st;
 }

@@ -24,6 +24,10 @@ typedef struct sd_writer_conf {
                                      written (profile.h); NULL: none */
     size_t max_bytes;     /* queued snapshot bytes beyond which a hand-over waits (one record is
                              always accepted into an empty queue) */
+    const char *ckpt_file; /* checkpoint records go into this file (ckpt_run.h); NULL: none come */
+    int ckpt_keep;
+    int64_t field_steps0, scalar_rows0; /* what the run's file held before this run wrote (a restart
+                                           continuing it), for the checkpoints' counters */
 } sd_writer_conf;
 
 typedef struct sd_writer_stats {
@@ -33,6 +37,9 @@ typedef struct sd_writer_stats {
     int64_t field_steps; /* field steps written into the run's file */
     int64_t scalar_rows; /* scalar rows written into the run's file */
     size_t peak_bytes;   /* most snapshot bytes queued at once */
+    int64_t checkpoints; /* checkpoints published */
+    int64_t ckpt_last_step; /* the step of the last one */
+    double ckpt_longest_s; /* the longest one took, from its first part to published */
 } sd_writer_stats;
 
 typedef struct sd_writer sd_writer;
@@ -44,6 +51,8 @@ sd_writer *sd_writer_start(const sd_writer_conf *c, char *err, size_t errlen);
 void sd_writer_push(sd_writer *w, sd_record *r, int write);
 /* 1 and the message once a write failed, else 0. */
 int sd_writer_failed(sd_writer *w, char *msg, size_t len);
+/* The longest a checkpoint took so far (0: none yet), for the wall-time margin. */
+double sd_writer_ckpt_longest(sd_writer *w);
 /* Waits until everything handed over is written and stops the thread; then the stats (st may
  * be NULL). */
 void sd_writer_finish(sd_writer *w, sd_writer_stats *st);

@@ -87,6 +87,11 @@ typedef struct sd_run_opts {
     const char *log;      /* the log file; NULL: output.log or beside the output file; "" none */
     const char *trajectory; /* overrides output.trajectory's file; "" none */
     int overwrite;        /* replace existing output files (else the run refuses to start) */
+    const char *checkpoint; /* overrides output.checkpoint's file; "" none (docs/checkpoint.md) */
+    int64_t checkpoint_every; /* > 0 overrides output.checkpoint's every */
+    const char *restart;  /* continue from this checkpoint instead of running the init ops */
+    int force;            /* restart: accept a changed graph whose state layout is the same */
+    double walltime;      /* > 0: stop with a checkpoint before this many seconds of wall time */
 } sd_run_opts;
 
 void sd_run_opts_init(sd_run_opts *o);

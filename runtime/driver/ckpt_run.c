@@ -1,0 +1,261 @@
+/* ckpt_run.c - see ckpt_run.h. A checkpoint of step K is submitted right after step K's tasks:
+ * its snapshot tasks read the data with R access, so StarPU's sequential consistency hands them
+ * step K's values and makes step K+1's writers wait only for the copies. The end record, last in
+ * the queue, pops after every record of steps <= K; the run loop then packs its host state into
+ * it, and the writer thread, which receives the records in the same order, publishes the file. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "config.h"
+#include "ckpt_run.h"
+#include "run_files.h"
+
+void sd_ckpt_plan_init(sd_ckpt_plan *p, const sd_graph *g, const sd_run_opts *o, double now)
+{
+    const sd_gcheckpoint *c = &g->output.checkpoint;
+    memset(p, 0, sizeof *p);
+    p->file = o->checkpoint ? (*o->checkpoint ? o->checkpoint : NULL) : (c->file[0] ? c->file : NULL);
+    p->every = o->checkpoint_every > 0 ? o->checkpoint_every : c->every;
+    p->minutes = c->minutes;
+    p->keep = c->keep > 0 ? c->keep : 2;
+    p->last_at = now;
+    p->last_step = -1;
+}
+
+int sd_ckpt_due(const sd_ckpt_plan *p, int64_t step, double now)
+{
+    if (!p->file || step == p->last_step) return 0;
+    if (p->every > 0 && step % p->every == 0) return 1;
+    return p->minutes > 0 && now - p->last_at >= 60.0 * p->minutes;
+}
+
+void sd_ckpt_submit(sd_ckpt_plan *p, sd_dm *dm, int64_t step, double now)
+{
+    dm->cls->submit_checkpoint(dm, step);
+    sd_eng_checkpoint_scalars(dm->e, step);
+    sd_ckpt_item end = {.name = "end", .end = 1};
+    sd_eng_ckpt_record_new(dm->e, step, &end); /* no task: complete once it reaches the queue's head */
+    p->last_at = now;
+    p->last_step = step;
+}
+
+/* ---- the host state in the end record ------------------------------------------------------ */
+
+/* The end record's data: this header, then latest[nscalars], then the checks' integers and doubles. */
+typedef struct host_blob {
+    int64_t step, until_step;
+    double time, wall;
+    int32_t nscalars, nchecks;
+} host_blob;
+
+void sd_ckpt_attach_host(sd_record *end, const sd_graph *g, const sd_ckpt_host *h)
+{
+    size_t ns = (size_t)g->nscalars, nc = (size_t)g->nchecks;
+    size_t bytes = sizeof(host_blob) + ns * sizeof(double) + nc * SD_CHECKS_SAVE_I * sizeof(int64_t) +
+                   nc * SD_CHECKS_SAVE_F * sizeof(double);
+    char *b = sd_eng_xmalloc(bytes);
+    host_blob *hb = (host_blob *)b;
+    *hb = (host_blob){h->step, h->until_step, h->time, h->wall, (int32_t)ns, (int32_t)nc};
+    double *latest = (double *)(b + sizeof *hb);
+    memcpy(latest, h->latest, ns * sizeof(double));
+    int64_t *ci = (int64_t *)(latest + ns);
+    double *cf = (double *)(ci + nc * SD_CHECKS_SAVE_I);
+    sd_checks_save(h->checks, ci, cf);
+    free(end->data);
+    end->data = b;
+    end->bytes = bytes;
+}
+
+/* ---- the writer thread's part --------------------------------------------------------------- */
+
+static int write_i64(sd_ckpt_out *o, const char *name, int64_t v, char *err, size_t errlen)
+{
+    return sd_ckpt_write(o, name, SD_CK_I64, 0, NULL, &v, sizeof v, err, errlen);
+}
+
+static int write_host(sd_ckpt_writer *w, const sd_record *r, const int64_t counters[2], char *err, size_t errlen)
+{
+    const host_blob *hb = r->data;
+    const double *latest = (const double *)(hb + 1);
+    const int64_t *ci = (const int64_t *)(latest + hb->nscalars);
+    const double *cf = (const double *)(ci + (size_t)hb->nchecks * SD_CHECKS_SAVE_I);
+    int64_t dl[1] = {hb->nscalars}, di[2] = {hb->nchecks, SD_CHECKS_SAVE_I}, df[2] = {hb->nchecks, SD_CHECKS_SAVE_F};
+    sd_ckpt_out *o = w->out;
+    if (sd_ckpt_write(o, "/host/latest", SD_CK_F64, 1, dl, latest, (size_t)hb->nscalars * sizeof(double), err, errlen) < 0 ||
+        sd_ckpt_write(o, "/host/checks_int", SD_CK_I64, 2, di, ci, (size_t)hb->nchecks * SD_CHECKS_SAVE_I * sizeof(int64_t), err,
+                      errlen) < 0 ||
+        sd_ckpt_write(o, "/host/checks_real", SD_CK_F64, 2, df, cf, (size_t)hb->nchecks * SD_CHECKS_SAVE_F * sizeof(double),
+                      err, errlen) < 0 ||
+        write_i64(o, "/host/until_step", hb->until_step, err, errlen) < 0 ||
+        write_i64(o, "/host/field_steps", counters[0], err, errlen) < 0 ||
+        write_i64(o, "/host/scalar_rows", counters[1], err, errlen) < 0 ||
+        sd_ckpt_write(o, "/host/wall_seconds", SD_CK_F64, 0, NULL, &hb->wall, sizeof hb->wall, err, errlen) < 0)
+        return -1;
+    return 0;
+}
+
+int sd_ckpt_write_record(sd_ckpt_writer *w, const sd_record *r, const int64_t counters[2], double now, char *err,
+                         size_t errlen)
+{
+    const sd_ckpt_item *it = r->ckpt;
+    if (w->out && w->step != r->step) sd_ckpt_writer_abort(w); /* an earlier one that never ended */
+    if (!w->out) {
+        if (!(w->out = sd_ckpt_create(w->file, err, errlen))) return -1;
+        w->step = r->step;
+        w->started = now;
+    }
+    if (!it->end)
+        return sd_ckpt_write(w->out, it->name, it->type, it->ndim, it->dims, r->data, r->bytes, err, errlen) < 0 ? -1 : 0;
+    const host_blob *hb = r->data;
+    if (!hb || r->bytes < sizeof *hb) {
+        snprintf(err, errlen, "%s: checkpoint of step %lld ended without its host state", w->file, (long long)r->step);
+        sd_ckpt_writer_abort(w);
+        return -1;
+    }
+    if (write_host(w, r, counters, err, errlen) < 0) {
+        sd_ckpt_writer_abort(w);
+        return -1;
+    }
+    sd_ckpt_meta m = {.format = SD_CKPT_FORMAT, .step = hb->step, .time = hb->time,
+                      .graph_hash = sd_graph_text_hash(w->g), .layout_hash = sd_graph_layout_hash(w->g)};
+    snprintf(m.version, sizeof m.version, "%s", PACKAGE_VERSION);
+    sd_ckpt_out *o = w->out;
+    w->out = NULL;
+    if (sd_ckpt_commit(o, &m, w->g->text ? w->g->text : "", w->keep, err, errlen) < 0) return -1;
+    w->written++;
+    return 0;
+}
+
+void sd_ckpt_writer_abort(sd_ckpt_writer *w)
+{
+    sd_ckpt_abort(w->out);
+    w->out = NULL;
+}
+
+/* ---- restart --------------------------------------------------------------------------------- */
+
+static sd_ckpt_in *restart_open(const sd_graph *g, const sd_run_opts *o, int64_t steps, int *status)
+{
+    char err[1200];
+    const char *path = o->restart;
+    *status = SD_EXIT_RUNTIME;
+    sd_ckpt_in *in = sd_ckpt_open(path, err, sizeof err);
+    if (!in) {
+        sd_run_say_error(o, "%s", err);
+        return NULL;
+    }
+    const sd_ckpt_meta *m = sd_ckpt_get_meta(in);
+    const int same_text = m->graph_hash == sd_graph_text_hash(g), same_layout = m->layout_hash == sd_graph_layout_hash(g);
+    *status = SD_EXIT_BADGRAPH;
+    if (!same_text && !o->force)
+        sd_run_say_error(o, "%s: the checkpoint was written from another graph (its text differs from %s; --force "
+                         "accepts a changed graph whose state has the same layout)", path, g->path);
+    else if (!same_text && !same_layout)
+        sd_run_say_error(o, "%s: the checkpoint's state does not fit %s (its domain, fields, scalars or ops differ), even "
+                         "with --force", path, g->path);
+    else if (m->step > steps)
+        sd_run_say_error(o, "%s: the checkpoint is of step %lld, beyond the run's %lld steps (--steps N runs longer)",
+                         path, (long long)m->step, (long long)steps);
+    else {
+        if (!same_text)
+            fprintf(stderr, "stardag: %s: warning: --force: restarting from %s, written from another version of the "
+                    "graph with the same state layout (parameters, checks, output or run settings may differ)\n",
+                    g->path, path);
+        return in;
+    }
+    sd_ckpt_close(in);
+    return NULL;
+}
+
+int sd_ckpt_start(const sd_graph *g, const sd_run_opts *o, const sd_ckpt_plan *p, int64_t steps, sd_ckpt_in **in)
+{
+    *in = NULL;
+    const int restart = o->restart && *o->restart;
+    const sd_dm_class *cls = sd_dm_class_of(g->domain.kind);
+    if ((p->file || restart) && cls && (!cls->submit_checkpoint || !cls->restore)) {
+        sd_run_say_error(o, "%s: the %s domain cannot write or restore checkpoints (%s)", g->path, cls->name,
+                         restart ? "--restart" : p->file == o->checkpoint ? "--checkpoint" : "output.checkpoint");
+        return SD_EXIT_BADGRAPH;
+    }
+    int status = 0;
+    if (restart && !(*in = restart_open(g, o, steps, &status))) return status;
+    return 0;
+}
+
+/* An item that must be there with this many elements of this type, read. */
+static int read_exact(const sd_ckpt_in *in, const char *name, int type, size_t count, void *buf, char *err,
+                      size_t errlen)
+{
+    int t, nd;
+    int64_t dims[4];
+    if (sd_ckpt_item_info(in, name, &t, &nd, dims, err, errlen) < 0) return -1;
+    size_t n = 1;
+    for (int i = 0; i < nd; i++) n *= (size_t)dims[i];
+    if (t != type || n != count) {
+        snprintf(err, errlen, "%s: %s: %zu values of another type or count than the %zu this graph needs", sd_ckpt_path(in),
+                 name, n, count);
+        return -1;
+    }
+    return sd_ckpt_read_item(in, name, buf, count * sd_ckpt_type_size(type), err, errlen);
+}
+
+static int restore(sd_ckpt_in *in, sd_dm *dm, double *latest, sd_checks *checks, sd_ckpt_restored *r, int *fresh,
+                   char *err, size_t errlen)
+{
+    const sd_graph *g = dm->g;
+    const int ns = g->nscalars;
+    memset(r, 0, sizeof *r);
+    r->step = sd_ckpt_step(in);
+    if (!dm->cls->restore) {
+        snprintf(err, errlen, "%s: the %s domain cannot restore a checkpoint", sd_ckpt_path(in), dm->cls->name);
+        return -1;
+    }
+    if (dm->cls->restore(dm, in, err, errlen) < 0) return -1;
+    double *v = sd_eng_xmalloc(((size_t)ns + 1) * sizeof(double));
+    int rc = ns ? read_exact(in, "scalars", SD_CK_F64, ns, v, err, errlen) : 0;
+    if (!rc && ns) {
+        char why[512];
+        if ((rc = sd_eng_restore_scalars(dm->e, v, ns, why, sizeof why)) < 0)
+            snprintf(err, errlen, "%s: %s", sd_ckpt_path(in), why);
+    }
+    free(v);
+    if (rc < 0 || read_exact(in, "/host/latest", SD_CK_F64, ns, latest, err, errlen) < 0) return -1;
+    int t, nd;
+    int64_t dims[4];
+    if (sd_ckpt_item_info(in, "/host/checks_int", &t, &nd, dims, err, errlen) < 0) return -1;
+    const int nc = nd == 2 && dims[1] == SD_CHECKS_SAVE_I ? (int)dims[0] : -1;
+    if (nc < 0) {
+        snprintf(err, errlen, "%s: /host/checks_int: expected %d columns", sd_ckpt_path(in), SD_CHECKS_SAVE_I);
+        return -1;
+    }
+    int64_t *ci = sd_eng_xmalloc(((size_t)nc * SD_CHECKS_SAVE_I + 1) * sizeof *ci);
+    double *cf = sd_eng_xmalloc(((size_t)nc * SD_CHECKS_SAVE_F + 1) * sizeof *cf);
+    rc = read_exact(in, "/host/checks_int", SD_CK_I64, (size_t)nc * SD_CHECKS_SAVE_I, ci, err, errlen);
+    if (!rc) rc = read_exact(in, "/host/checks_real", SD_CK_F64, (size_t)nc * SD_CHECKS_SAVE_F, cf, err, errlen);
+    if (!rc) *fresh = sd_checks_restore(checks, nc, ci, cf);
+    free(ci);
+    free(cf);
+    if (rc < 0 || read_exact(in, "/host/until_step", SD_CK_I64, 1, &r->until_step, err, errlen) < 0 ||
+        read_exact(in, "/host/field_steps", SD_CK_I64, 1, &r->counters[0], err, errlen) < 0 ||
+        read_exact(in, "/host/scalar_rows", SD_CK_I64, 1, &r->counters[1], err, errlen) < 0 ||
+        read_exact(in, "/host/wall_seconds", SD_CK_F64, 1, &r->wall, err, errlen) < 0)
+        return -1;
+    return 0;
+}
+
+int sd_ckpt_restore(sd_ckpt_in *in, sd_dm *dm, double *latest, sd_checks *checks, sd_ckpt_restored *r,
+                    const sd_run_opts *o)
+{
+    char err[1200];
+    int fresh = 0;
+    if (restore(in, dm, latest, checks, r, &fresh, err, sizeof err) < 0) {
+        sd_run_say_error(o, "%s", err);
+        return -1;
+    }
+    if (fresh)
+        fprintf(stderr, "stardag: %s: warning: %d check%s of the graph %s not in the checkpoint: evaluated afresh "
+                "from step %lld\n", dm->g->path, fresh, fresh == 1 ? "" : "s", fresh == 1 ? "was" : "were",
+                (long long)r->step + 1);
+    return 0;
+}

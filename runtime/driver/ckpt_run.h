@@ -1,0 +1,81 @@
+/* ckpt_run.h - the run loop's side of checkpoints (docs/checkpoint.md): when one is due, submitting
+ * it (the domain's snapshot tasks, the scalars' snapshot, the end record), the host state the end
+ * record carries to the writer thread, the writer's part (each record into the checkpoint file),
+ * and a restart: opening a checkpoint, judging it against the graph, and putting its state back
+ * in place of the init ops. */
+#ifndef SD_CKPT_RUN_H
+#define SD_CKPT_RUN_H
+#include <stddef.h>
+#include <stdint.h>
+#include "checks.h"
+#include "ckpt.h"
+#include "dm.h"
+#include "engine.h"
+
+/* When checkpoints are written: output.checkpoint, with --checkpoint / --checkpoint-every over it. */
+typedef struct sd_ckpt_plan {
+    const char *file;   /* NULL: the run writes none */
+    int64_t every;      /* steps; 0: not by steps */
+    double minutes;     /* wall clock; 0: not by time */
+    int keep;
+    double last_at;     /* wall time (monotonic s) of the last one submitted, or the run's start */
+    int64_t last_step;  /* the step of the last one submitted (-1: none) */
+} sd_ckpt_plan;
+
+/* The plan of graph g under options o (file NULL when neither asks for checkpoints). */
+void sd_ckpt_plan_init(sd_ckpt_plan *p, const sd_graph *g, const sd_run_opts *o, double now);
+/* Is a checkpoint due after step (by steps or by time)? */
+int sd_ckpt_due(const sd_ckpt_plan *p, int64_t step, double now);
+/* Submits checkpoint `step` (after submit_step and submit_output of that step): the domain's
+ * snapshot tasks, the scalars', then the end record. The caller seals. */
+void sd_ckpt_submit(sd_ckpt_plan *p, sd_dm *dm, int64_t step, double now);
+
+/* What the run loop knows when the end record pops (every record of steps <= step handled). */
+typedef struct sd_ckpt_host {
+    int64_t step;
+    double time;          /* step * dt */
+    double wall;          /* wall seconds of the run so far (the earlier parts of a restarted run too) */
+    int64_t until_step;   /* run.until met at this step, 0: not yet */
+    const double *latest; /* latest value of every scalar */
+    const sd_checks *checks;
+} sd_ckpt_host;
+/* The host state packed into the end record's data (the writer unpacks it). */
+void sd_ckpt_attach_host(sd_record *end, const sd_graph *g, const sd_ckpt_host *h);
+
+/* The writer thread's part: one checkpoint record at a time, in order. */
+typedef struct sd_ckpt_writer {
+    const sd_graph *g;
+    const char *file;
+    int keep;
+    sd_ckpt_out *out;     /* the checkpoint being written, NULL between checkpoints */
+    int64_t step;         /* its step */
+    double started;       /* when its first part arrived (monotonic s) */
+    double longest_s;     /* the longest a checkpoint took from first part to published */
+    int64_t written;      /* checkpoints published */
+} sd_ckpt_writer;
+/* counters: what the run's file held at the end record (field steps, scalar rows). 0, or -1. */
+int sd_ckpt_write_record(sd_ckpt_writer *w, const sd_record *r, const int64_t counters[2], double now, char *err,
+                         size_t errlen);
+void sd_ckpt_writer_abort(sd_ckpt_writer *w);
+
+/* Before anything starts: checkpoints asked for (plan p) or a restart on a domain class without
+ * checkpoint hooks are refused; --restart's checkpoint is opened and judged against graph g
+ * (format, completeness, graph_hash; with o->force a layout_hash match is enough, with a warning;
+ * its step at most the run's steps). 0 with *in (NULL without --restart), or the exit status
+ * (SD_EXIT_BADGRAPH: another graph, a class that cannot; SD_EXIT_RUNTIME: an unreadable or damaged
+ * file) with the error said (sd_run_say_error). */
+int sd_ckpt_start(const sd_graph *g, const sd_run_opts *o, const sd_ckpt_plan *p, int64_t steps, sd_ckpt_in **in);
+/* What a restart puts back besides the domain: scalars (into the engine), the latest values, the
+ * checks, the until step and the wall time so far. */
+typedef struct sd_ckpt_restored {
+    int64_t step;
+    double wall;
+    int64_t until_step;
+    int64_t counters[2];  /* field steps, scalar rows of the run's file at the checkpoint */
+} sd_ckpt_restored;
+/* The domain's restore hook, then the scalars and host state; a warning for checks that start
+ * afresh (a graph changed under --force). 0, or -1 with the error said. */
+int sd_ckpt_restore(sd_ckpt_in *in, sd_dm *dm, double *latest, sd_checks *checks, sd_ckpt_restored *r,
+                    const sd_run_opts *o);
+
+#endif

@@ -1,0 +1,45 @@
+# ckpt_lib.sh - helpers of the checkpoint tests, sourced after tap.sh:
+#   restart_case NAME GRAPH N K "FULL OPTS" "RESTART OPTS"
+#     runs GRAPH N = 2K steps with a checkpoint every K steps (NAME.full.h5, NAME.ckpt holding step N,
+#     NAME.ckpt.1 step K), restarts from NAME.ckpt.1 with RESTART OPTS into NAME.r.h5 / NAME.r.ckpt and
+#     reports (TAP) that the restarted run's final state (/state, /host) and every output dataset it
+#     wrote (field steps; scalar rows, as the last rows of the full run's) are bitwise the full run's.
+#   same_state A.ckpt B.ckpt    every /state dataset and the host state of two checkpoints agree
+#   same_outputs FULL.h5 PART.h5   every field step of PART is FULL's, PART's scalar rows are FULL's last
+
+# values FILE DATASET: every value, one a line, at full precision
+values() { h5dump -y -m %.17g -d "$2" "$1" | sed -n '/DATA {/,/^ *}/p' | sed '1d;$d' | tr ',' '\n' | tr -d ' ' | grep -v '^$'; }
+
+same_state() {
+  h5diff -q "$1" "$2" /state /state || return 1
+  for ds in /host/latest /host/checks_int /host/checks_real /host/until_step; do h5diff -q "$1" "$2" "$ds" "$ds" || return 1; done
+}
+
+same_outputs() {
+  nf=0
+  for ds in $(h5ls -r "$2" | awk '$2 == "Dataset" && $1 ~ /^\/fields\// { print $1 }'); do
+    h5diff -q "$1" "$2" "$ds" "$ds" || { echo "# $ds differs" >&2; return 1; }
+    nf=$((nf + 1))
+  done
+  for ds in $(h5ls -r "$2" | awk '$2 == "Dataset" && $1 ~ /^\/scalars\// { print $1 }'); do
+    values "$2" "$ds" >"$tmp/v.part"
+    k=$(wc -l <"$tmp/v.part")
+    values "$1" "$ds" | tail -n "$k" >"$tmp/v.full"
+    cmp -s "$tmp/v.part" "$tmp/v.full" || { echo "# $ds differs" >&2; return 1; }
+    nf=$((nf + 1))
+  done
+  test $nf -gt 0
+}
+
+restart_case() {
+  name=$1 graph=$2 N=$3 K=$4 full=$5 again=$6
+  rm -f "$name".*
+  runrc "$sd" run $graph --steps "$N" --checkpoint "$name.ckpt" --checkpoint-every "$K" --out "$name.full.h5" --quiet $full
+  t "$name: $N steps with a checkpoint every $K: exit 0, two checkpoints kept" \
+    test "$(rc)" = 0 -a -f "$name.ckpt" -a -f "$name.ckpt.1" -a ! -f "$name.ckpt.2" -a ! -f "$name.ckpt.tmp"
+  runrc "$sd" run $graph --steps "$N" --restart "$name.ckpt.1" --checkpoint "$name.r.ckpt" --out "$name.r.h5" --quiet $again
+  t "$name: restarted from step $K ($again): exit 0" test "$(rc)" = 0
+  t "$name: ... its final state (every field level, scalars, host state) is bitwise the full run's" \
+    same_state "$name.ckpt" "$name.r.ckpt"
+  t "$name: ... every output step after $K is bitwise the full run's" same_outputs "$name.full.h5" "$name.r.h5"
+}
