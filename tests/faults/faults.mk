@@ -21,3 +21,5 @@ check_PROGRAMS += tests/faults/ckpt_io
 tests_faults_ckpt_io_SOURCES = tests/faults/ckpt_io.c
 TESTS += tests/faults/ckpt_faults.sh
 EXTRA_DIST += tests/faults/ckpt_faults.sh
+TESTS += tests/faults/kills.sh
+EXTRA_DIST += tests/faults/kills.sh
