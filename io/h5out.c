@@ -8,8 +8,8 @@
  *  1. Metadata cache with evictions disabled (H5Pset_mdc_config: evictions_enabled = 0, adaptive
  *     resizing off). Dirty metadata (object headers, B-trees, heaps, the superblock's EOA) then
  *     stays in memory until we flush at commit; between commits the file's metadata on disk is
- *     exactly that of the last commit. Memory cost: the cache keeps every metadata entry
- *     (a few KiB per field dataset).
+ *     exactly that of the last commit. After each commit, when every entry is clean, the cache
+ *     is emptied of what no open object pins (sd_h5_evict_clean), so memory stays flat.
  *  2. File space strategy H5F_FSPACE_STRATEGY_NONE (no free-space managers, no aggregators):
  *     all allocation happens at the end of the file and freed space is never reused within the
  *     session, so new raw chunks and new metadata never land on blocks that the committed
@@ -64,8 +64,12 @@
 
 
 /* ---- small HDF5 helpers ------------------------------------------------------------------- */
+#define attr_i64 sd_h5out_attr_i64
+#define attr_str sd_h5out_attr_str
+#define free_obj sd_h5out_free_obj
+#define close_handles sd_h5out_close_handles
 
-static int attr_i64(hid_t obj, const char *name, int64_t v)
+int sd_h5out_attr_i64(hid_t obj, const char *name, int64_t v)
 {
     return sd_h5_attr_write(obj, name, H5T_STD_I64LE, H5T_NATIVE_INT64, 0, 1, &v);
 }
@@ -79,7 +83,7 @@ static int attr_f64(hid_t obj, const char *name, double v)
 }
 /* Fixed-length, null-terminated UTF-8 string attribute; an existing one is replaced (deleted
  * first: the new value may have another length). */
-static int attr_str(hid_t obj, const char *name, const char *s)
+int sd_h5out_attr_str(hid_t obj, const char *name, const char *s)
 {
     if (!s) s = "";
     if (H5Aexists(obj, name) > 0 && H5Adelete(obj, name) < 0) return -1;
@@ -117,7 +121,7 @@ const char *sd_h5out_path(const sd_h5out *o) { return o ? o->path : NULL; }
 const char *sd_h5out_xdmf_path(const sd_h5out *o) { return o ? o->xmf : NULL; }
 int64_t sd_h5out_commits(const sd_h5out *o) { return o ? o->ncommits : 0; }
 
-static void free_obj(sd_h5out *o)
+void sd_h5out_free_obj(sd_h5out *o)
 {
     if (!o) return;
     for (int i = 0; i < o->nfields; i++) free(o->fname ? o->fname[i] : NULL);
@@ -139,7 +143,7 @@ static void free_obj(sd_h5out *o)
     free(o);
 }
 
-static void close_handles(sd_h5out *o)
+void sd_h5out_close_handles(sd_h5out *o)
 {
     sd_h5out_profiles_close(o);
     for (int i = 0; i < o->nfields; i++)
@@ -221,12 +225,15 @@ static int write_meta(hid_t file, const sd_h5meta *m)
     return rc ? -1 : 0;
 }
 
-sd_h5out *sd_h5out_create(const char *path, const sd_h5meta *meta, int ndim, const int64_t shape[3],
-                          const double spacing[3], int nfields, const char *const *field_names,
-                          const int *dtypes, const int *ncomp, int nscalars,
-                          const char *const *scalar_names, char *err, size_t errlen)
+/* The writer's state for the declarations in d, checked (create's rules), no file yet. */
+sd_h5out *sd_h5out_new(const char *path, const sd_h5decl *d, char *err, size_t errlen)
 {
     const char *p = path ? path : "(null)";
+    const int ndim = d->ndim, nfields = d->nfields, nscalars = d->nscalars;
+    const int64_t *shape = d->shape;
+    const double *spacing = d->spacing;
+    const char *const *field_names = d->field_names, *const *scalar_names = d->scalar_names;
+    const int *dtypes = d->dtypes, *ncomp = d->ncomp;
     if (!path || !*path) { sd_io_seterr(err, errlen, "%s: no output path given", p); return NULL; }
     if (ndim < 1 || ndim > 3 || !shape || !spacing) {
         sd_io_seterr(err, errlen, "%s: invalid grid (ndim %d, must be 1..3)", p, ndim);
@@ -320,6 +327,23 @@ sd_h5out *sd_h5out_create(const char *path, const sd_h5meta *meta, int ndim, con
         }
     }
     /* Chunk shape of the field datasets (depends only on dtype): computed per write. */
+    return o;
+}
+
+sd_h5out *sd_h5out_create(const char *path, const sd_h5meta *meta, int ndim, const int64_t shape[3],
+                          const double spacing[3], int nfields, const char *const *field_names,
+                          const int *dtypes, const int *ncomp, int nscalars,
+                          const char *const *scalar_names, char *err, size_t errlen)
+{
+    const char *p = path ? path : "(null)";
+    if (!shape || !spacing) {
+        sd_io_seterr(err, errlen, "%s: invalid grid (ndim %d, must be 1..3)", p, ndim);
+        return NULL;
+    }
+    sd_h5decl d = {ndim, {shape[0], shape[1], shape[2]}, {spacing[0], spacing[1], spacing[2]}, nfields, field_names,
+                   dtypes, ncomp, nscalars, scalar_names};
+    sd_h5out *o = sd_h5out_new(path, &d, err, errlen);
+    if (!o) return NULL;
 
     sd_h5_quiet q = sd_h5_quiet_on();
     char why[256];
@@ -456,6 +480,14 @@ static int add_rec(sd_h5out *o, int64_t step, double time, int field)
 int sd_h5out_field_inner(sd_h5out *o, int field, int ninner, const char *const *names, const int64_t *counts,
                          const double *lo, const double *hi, char *err, size_t errlen)
 {
+    if (o->continued && field >= 0 && field < o->nfields) { /* io/h5out_continue.c read them: compare */
+        int same = ninner == o->ninner[field];
+        for (int k = 0; same && k < ninner; k++) same = counts[k] == o->inner[field][k];
+        if (!same)
+            sd_io_seterr(err, errlen, "%s: cannot continue it: field %s has other inner axes in the file than in the run",
+                         o->path, o->fname[field]);
+        return same ? 0 : -1;
+    }
     if (field < 0 || field >= o->nfields || ninner < 1 || ninner > 3 || o->nrec || o->has_mesh) {
         sd_io_seterr(err, errlen, "%s: cannot give field %d inner axes (%d axes%s)", o->path, field, ninner,
                      o->nrec ? ", after a field was written" : o->has_mesh ? ", in a mesh run" : "");
@@ -649,7 +681,13 @@ static int64_t distinct_steps(const sd_h5out *o, size_t n, int64_t *last)
     return c;
 }
 
-int sd_h5out_commit(sd_h5out *o, char *err, size_t errlen)
+static int commit_mode(sd_h5out *o, int removal, char *err, size_t errlen);
+
+int sd_h5out_commit(sd_h5out *o, char *err, size_t errlen) { return commit_mode(o, 0, err, errlen); }
+
+int sd_h5out_commit_removal(sd_h5out *o, char *err, size_t errlen) { return commit_mode(o, 1, err, errlen); }
+
+static int commit_mode(sd_h5out *o, int removal, char *err, size_t errlen)
 {
     if (!o) { sd_io_seterr(err, errlen, "(null): no output file"); return -1; }
     if (o->poisoned) {
@@ -685,9 +723,19 @@ int sd_h5out_commit(sd_h5out *o, char *err, size_t errlen)
         goto fail;
     /* H5Fflush, then children durable before the parents are written (h5util.h) */
     int hdf5 = 0;
-    if (sd_h5_commit(o->file, 1, why, sizeof why, &hdf5) < 0) {
+    if ((removal ? sd_h5_commit_removal : sd_h5_commit)(o->file, 1, why, sizeof why, &hdf5) < 0) {
         if (hdf5) o->poisoned = 1;
         sd_io_seterr(err, errlen, "%s: cannot commit: %s", o->path, why);
+        H5Eclear2(H5E_DEFAULT);
+        sd_h5_quiet_off(q);
+        return -1;
+    }
+    /* Everything is clean now: drop it from the metadata cache, which would otherwise keep every
+     * object header and B-tree node the run ever touched (~33 KB of memory per field dataset). */
+    if (sd_h5_evict_clean(o->file) < 0) {
+        o->poisoned = 1; /* evictions could not be switched off again: never write through it */
+        sd_h5why(why, sizeof why);
+        sd_io_seterr(err, errlen, "%s: committed, but cannot reset the metadata cache: %s", o->path, why);
         H5Eclear2(H5E_DEFAULT);
         sd_h5_quiet_off(q);
         return -1;

@@ -39,6 +39,43 @@ sd_h5out *sd_h5out_create(const char *path, const sd_h5meta *meta, int ndim, con
                           const int *dtypes, const int *ncomp, int nscalars,
                           const char *const *scalar_names, char *err, size_t errlen);
 
+/* The declarations of create as one struct (for sd_h5out_continue). */
+typedef struct sd_h5decl {
+    int ndim;
+    int64_t shape[3];
+    double spacing[3];
+    int nfields;
+    const char *const *field_names;
+    const int *dtypes, *ncomp;
+    int nscalars;
+    const char *const *scalar_names;
+} sd_h5decl;
+
+/* Where a restarted run continues its file: the checkpoint's step K and what the checkpoint says
+ * the file held at K (docs/output-format.md, "Continuing a run file"). */
+typedef struct sd_h5cont {
+    int64_t step;            /* K */
+    const char *graph_text;  /* the graph text the file must have been written from (its /meta
+                                graph_text); NULL: meta->graph_text */
+    int64_t field_steps;     /* committed output steps with fields at K (-1: not checked) */
+    int64_t scalar_rows;     /* scalar rows at K (-1: not checked) */
+    int64_t profile_rows;    /* rows of all profiles together at K (-1: not checked) */
+} sd_h5cont;
+
+/* Continue the existing run file `path` (written by create, killed or closed) at step K: refused
+ * (NULL, err naming the file and what differs) when it is not a stardag run file of this format,
+ * comes from another graph or grid, or misses output up to K that the checkpoint counts (its last
+ * commit is before K). Otherwise every field dataset of a step > K, the scalar and profile rows of
+ * a step > K and the old /run group are removed, the root counters, status "running" and the
+ * XDMF sidecar are set from what remains, that is committed, and the returned handle appends
+ * like a fresh one (same crash safety). The calls that follow create (sd_h5out_set_mesh,
+ * sd_h5out_field_inner, sd_h5out_write_tables, sd_h5out_add_profile) then check the file's
+ * objects against their arguments and attach to them instead of writing them again. */
+sd_h5out *sd_h5out_continue(const char *path, const sd_h5meta *meta, const sd_h5cont *at, const sd_h5decl *decl,
+                            char *err, size_t errlen);
+/* 1 when o was opened by sd_h5out_continue. */
+int sd_h5out_continued(const sd_h5out *o);
+
 /* Before the first write: field i lives on the bins of ninner (1..3) inner axes of every cell
  * (names, bin counts, ranges; axis 0 fastest). Its datasets get the inner axes as dimensions
  * between the components and the spatial axes, its group records them (attributes inner_axes,

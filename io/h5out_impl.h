@@ -38,7 +38,23 @@ struct sd_h5out {
     int nprof;
     struct sd_h5out_prof *prof;
     hid_t g_profiles;
+    /* Opened by sd_h5out_continue: the file's mesh, inner axes, tables and profiles exist and are
+     * checked and attached to instead of written. */
+    int continued;
 };
+
+/* io/h5out.c: the writer's state for the declarations (create's checks), no file yet; its handles
+ * closed; it freed; attributes (an existing one is replaced). */
+sd_h5out *sd_h5out_new(const char *path, const sd_h5decl *d, char *err, size_t errlen);
+void sd_h5out_close_handles(sd_h5out *o);
+void sd_h5out_free_obj(sd_h5out *o);
+int sd_h5out_attr_i64(hid_t obj, const char *name, int64_t v);
+int sd_h5out_attr_str(hid_t obj, const char *name, const char *s);
+/* sd_h5out_commit through sd_h5_commit_removal (a commit that only removes). */
+int sd_h5out_commit_removal(sd_h5out *o, char *err, size_t errlen);
+/* io/h5out_continue.c: attach profile p of a continued file (its group and row datasets, checked
+ * against p); its index, or -1 with a message. */
+int sd_h5out_attach_profile(sd_h5out *o, const sd_h5profile *p, char *err, size_t errlen);
 
 /* io/h5out_profile.c: flush the profiles' row datasets (commit, before H5Fflush); close their
  * handles; free them. */

@@ -100,6 +100,14 @@ int sd_h5out_set_mesh(sd_h5out *o, const sd_h5mesh *m, char *err, size_t errlen)
                      o->path);
         return -1;
     }
+    if (o->continued) { /* io/h5out_continue.c read /mesh: the same mesh, or refused */
+        if (!m || !o->has_mesh || m->nv != o->mesh_nv || m->nf != o->mesh_nf || m->position_field != o->mesh_position_field) {
+            sd_io_seterr(err, errlen, "%s: cannot continue it: its mesh (%" PRId64 " vertices, %" PRId64 " triangles) is not "
+                         "the run's (%" PRId64 ", %" PRId64 ")", o->path, o->mesh_nv, o->mesh_nf, m ? m->nv : 0, m ? m->nf : 0);
+            return -1;
+        }
+        return 0;
+    }
     if (check_mesh(o, m, err, errlen) < 0) return -1;
     int *loc = calloc(o->nfields + 1, sizeof *loc);
     if (!loc) { sd_io_seterr(err, errlen, "%s: cannot record the mesh: out of memory", o->path); return -1; }

@@ -65,6 +65,7 @@ int sd_h5out_add_profile(sd_h5out *o, const sd_h5profile *p, char *err, size_t e
         sd_io_seterr(err, errlen, "%s: cannot add a profile: an earlier write failed; file is kept at its last commit", o->path);
         return -1;
     }
+    if (o->continued) return sd_h5out_attach_profile(o, p, err, errlen);
     if (check_profile(o, p, err, errlen) < 0) return -1;
     struct sd_h5out_prof *np = realloc(o->prof, (size_t)(o->nprof + 1) * sizeof *np);
     if (!np) { sd_io_seterr(err, errlen, "%s: cannot add profile %s: out of memory", o->path, p->name); return -1; }
@@ -132,6 +133,58 @@ int sd_h5out_add_profile(sd_h5out *o, const sd_h5profile *p, char *err, size_t e
         return -1;
     }
     sd_h5_quiet_off(q5);
+    return o->nprof - 1;
+}
+
+/* A continued file (io/h5out_continue.c cut its rows to the checkpoint's step): the profile's
+ * group and row datasets opened, their shape checked against p, appends go on after its rows. */
+int sd_h5out_attach_profile(sd_h5out *o, const sd_h5profile *p, char *err, size_t errlen)
+{
+    if (!p || !p->name || !p->name[0] || strchr(p->name, '/') || strlen(p->name) >= sizeof o->prof->name ||
+        p->nfalloff < 0 || p->nfalloff > SD_H5_MAX_FALLOFF || (p->nfalloff && !p->falloff) || p->n < 1) {
+        sd_io_seterr(err, errlen, "%s: cannot attach profile %s: bad arguments", o->path, p && p->name ? p->name : "(null)");
+        return -1;
+    }
+    struct sd_h5out_prof *np = realloc(o->prof, (size_t)(o->nprof + 1) * sizeof *np);
+    if (!np) { sd_io_seterr(err, errlen, "%s: cannot attach profile %s: out of memory", o->path, p->name); return -1; }
+    o->prof = np;
+    struct sd_h5out_prof *q = &o->prof[o->nprof];
+    memset(q, 0, sizeof *q);
+    snprintf(q->name, sizeof q->name, "%s", p->name);
+    q->g = -1;
+    for (int i = 0; i < DS_FIXED + SD_H5_MAX_FALLOFF; i++) q->ds[i] = -1;
+    q->nfalloff = p->nfalloff;
+    q->n = p->n;
+    o->nprof++; /* its handles are closed with the file's */
+    sd_h5_quiet q5 = sd_h5_quiet_on();
+    const char *why = NULL;
+    if (o->g_profiles < 0 && (o->g_profiles = H5Gopen2(o->file, "profiles", H5P_DEFAULT)) < 0) why = "the file has no /profiles";
+    else if ((q->g = H5Gopen2(o->g_profiles, p->name, H5P_DEFAULT)) < 0) why = "the file has no such profile";
+    for (int i = 0; !why && i < DS_FIXED + p->nfalloff; i++) {
+        char nm[64];
+        if (i < DS_FIXED) snprintf(nm, sizeof nm, "%s", fixed_names[i]);
+        else falloff_name(nm, sizeof nm, p->falloff[i - DS_FIXED]);
+        hsize_t d[2] = {0, 0};
+        hid_t sp = (q->ds[i] = H5Dopen2(q->g, nm, H5P_DEFAULT)) >= 0 ? H5Dget_space(q->ds[i]) : -1;
+        int rank = sp >= 0 ? H5Sget_simple_extent_dims(sp, d, NULL) : -1;
+        if (sp >= 0) H5Sclose(sp);
+        if (rank != (i == DS_VALUES ? 2 : 1) || (i == DS_VALUES && d[1] != (hsize_t)p->n)) why = "its row datasets differ from the run's";
+        else if (i == DS_STEP) q->rows = (int64_t)d[0];
+        else if ((int64_t)d[0] != q->rows) why = "its row datasets have different lengths";
+        if (i == DS_VALUES && !why) {
+            hid_t dcpl = H5Dget_create_plist(q->ds[i]);
+            hsize_t ch[2] = {1, 1};
+            if (dcpl < 0 || H5Pget_chunk(dcpl, 2, ch) != 2) why = "its values are not chunked";
+            q->values_chunk = ch[0];
+            if (dcpl >= 0) H5Pclose(dcpl);
+        }
+    }
+    H5Eclear2(H5E_DEFAULT);
+    sd_h5_quiet_off(q5);
+    if (why) {
+        sd_io_seterr(err, errlen, "%s: cannot continue profile %s: %s", o->path, p->name, why);
+        return -1;
+    }
     return o->nprof - 1;
 }
 

@@ -33,6 +33,7 @@ int sd_h5out_write_tables(sd_h5out *o, int n, const sd_h5table *t, char *err, si
 {
     if (!o) { sd_io_seterr(err, errlen, "(null): no output file"); return -1; }
     if (n <= 0) return 0;
+    if (o->continued) return 0; /* written by the run the file continues, from the same graph */
     if (o->poisoned) {
         sd_io_seterr(err, errlen, "%s: cannot record the tables: an earlier write failed; file is kept at its last commit",
                      o->path);

@@ -51,6 +51,8 @@ typedef struct sd_vfd {
     held_w *held;
     size_t nheld, capheld;
     int unsynced; /* bytes written since the last fdatasync */
+    haddr_t floor_eoa; /* the end of allocation never goes below it (the last release's, or pinned) */
+    int hold_raw;      /* raw data writes below durable_eoa are held too (sd_h5_cut_mode) */
 } sd_vfd;
 
 static sd_h5_io_hook_fn io_hook;
@@ -149,12 +151,18 @@ static void drop_held(sd_vfd *f)
     f->nheld = 0;
 }
 
-/* Held writes released before the others: the superblock, and the heaps (link names in a group's
- * local heap, variable-length strings in a global heap collection), which only the other
- * metadata points into. */
-static int early(const held_w *h)
+/* What a held write is, for the order of the release: the superblock; the heaps (link names in
+ * a group's local heap, variable-length strings in a global heap collection), which only the
+ * other metadata points into; raw data (held only while sd_h5_cut_mode is on); the other
+ * metadata (the parents: symbol tables, B-trees, object headers). */
+enum { K_SUPER = 1, K_HEAP = 2, K_RAW = 4, K_OTHER = 8, K_LEAF = 16 };
+static int kind(const held_w *h)
 {
-    return h->addr == 0 || h->type == H5FD_MEM_LHEAP || h->type == H5FD_MEM_GHEAP;
+    if (h->addr == 0) return K_SUPER;
+    if (h->type == H5FD_MEM_LHEAP || h->type == H5FD_MEM_GHEAP) return K_HEAP;
+    if (h->type == H5FD_MEM_DRAW) return K_RAW;
+    /* a group's symbol-table node (the leaf that lists its links; HDF5 writes whole nodes) */
+    return h->size >= 4 && !memcmp(h->buf, "SNOD", 4) ? K_LEAF : K_OTHER;
 }
 
 /* B-tree nodes (chunk indexes, group B-trees and symbol-table nodes: H5FD_MEM_BTREE) that span
@@ -167,31 +175,46 @@ static int early(const held_w *h)
  * failed (nothing of the parents written: the held writes stay for the next release), 1 writing
  * them failed (the file's in-place metadata may be half updated), 2 a later sync failed (all
  * written, durability unknown). */
-static int vfd_release(sd_vfd *f, int sync, int *stage)
+static int vfd_release(sd_vfd *f, int sync, int removal, int *stage)
 {
     int e = 0;
     *stage = 0;
     if (sync && f->unsynced && (e = vfd_sync(f))) return e;
     *stage = 1;
-    /* pass 0: superblock and heaps; 1: the pages after the first of multi-page B-tree nodes;
-     * 2: the rest (first pages of those nodes, every other block whole) */
-    for (int pass = 0; pass < 3 && !e; pass++) {
+    /* Passes, a sync after each: the superblock and the heaps; the pages after the first of
+     * multi-page B-tree nodes; the rest (first pages of those nodes, every other block whole). A
+     * commit that only removes (sd_h5_commit_removal) keeps the superblock first (its end of
+     * allocation covers any fresh block a rewritten parent points to, and never shrinks below
+     * the durable one: vfd_set_eoa), then the groups' symbol-table nodes without the removed
+     * links before the B-tree nodes whose keys bound them (stale keys are wider, never narrower
+     * than a node's links), then the other parents, and the heaps and held raw data last: the
+     * parents stop pointing to the removed names and rows before the heaps reuse the names' space
+     * and the pruned chunks are refilled. */
+    enum { WHOLE, TAIL, HEAD };
+    static const struct { int kinds, part; } grow[] = {{K_SUPER | K_HEAP | K_RAW, WHOLE}, {K_OTHER | K_LEAF, TAIL},
+                                                       {K_OTHER | K_LEAF, HEAD}},
+                                              shrink[] = {{K_SUPER, WHOLE}, {K_LEAF, TAIL}, {K_LEAF, HEAD}, {K_OTHER, TAIL},
+                                                          {K_OTHER, HEAD}, {K_HEAP | K_RAW, WHOLE}};
+    const int npass = removal ? 6 : 3;
+    for (int k = 0; k < npass && !e; k++) {
+        const int kinds = removal ? shrink[k].kinds : grow[k].kinds, part = removal ? shrink[k].part : grow[k].part;
         int wrote = 0;
         for (size_t i = 0; i < f->nheld && !e; i++) {
             const held_w *h = &f->held[i];
-            if (early(h) != (pass == 0)) continue;
+            if (!(kind(h) & kinds)) continue;
             size_t head = (size_t)(PAGE - h->addr % PAGE);
-            if (head > h->size || pass == 0 || h->type != H5FD_MEM_BTREE || io_unordered == 2) head = h->size;
-            size_t off = pass == 1 ? head : 0, n = pass == 1 ? h->size - head : head;
+            if (head > h->size || part == WHOLE || h->type != H5FD_MEM_BTREE || io_unordered == 2) head = h->size;
+            size_t off = part == TAIL ? head : 0, n = part == TAIL ? h->size - head : head;
             if (!n) continue;
             wrote = 1;
             e = vfd_put(f, h->type, h->addr + off, n, h->buf + off, SD_H5_IO_RELEASE);
         }
-        if (!e && wrote && pass < 2 && sync && (e = vfd_sync(f))) *stage = 2;
+        if (!e && wrote && k < npass - 1 && sync && (e = vfd_sync(f))) *stage = 2;
     }
     if (e) return e;
     drop_held(f);
     f->durable_eoa = f->eoa;
+    f->floor_eoa = f->eoa;
     *stage = 2;
     if (sync && f->unsynced) e = vfd_sync(f);
     return e;
@@ -200,7 +223,7 @@ static int vfd_release(sd_vfd *f, int sync, int *stage)
 static herr_t vfd_close(H5FD_t *file)
 {
     sd_vfd *f = (sd_vfd *)file;
-    int stage, e = vfd_release(f, 1, &stage);
+    int stage, e = vfd_release(f, 1, 0, &stage);
     drop_held(f);
     free(f->held);
     int c = close(f->fd);
@@ -238,7 +261,11 @@ static haddr_t vfd_get_eoa(const H5FD_t *file, H5FD_mem_t type)
 static herr_t vfd_set_eoa(H5FD_t *file, H5FD_mem_t type, haddr_t addr)
 {
     (void)type;
-    ((sd_vfd *)file)->eoa = addr;
+    sd_vfd *f = (sd_vfd *)file;
+    /* HDF5 gives a freed block at the end of the file back (H5MF_try_shrink); below the last
+     * release's end that block may be one durable metadata still points to, and the next
+     * allocation would write over it: the end of allocation stays where the release left it. */
+    f->eoa = addr < f->floor_eoa ? f->floor_eoa : addr;
     return 0;
 }
 
@@ -295,7 +322,7 @@ static herr_t vfd_write(H5FD_t *file, H5FD_mem_t type, hid_t dxpl, haddr_t addr,
     if (addr == HADDR_UNDEF || addr + size < addr) VFD_ERR(H5E_OVERFLOW, "addr overflow, addr = %llu", (unsigned long long)addr);
     const unsigned char *b = buf;
     /* the part of a metadata write below durable_eoa is held */
-    size_t hold = type == H5FD_MEM_DRAW || io_unordered == 1 || addr >= f->durable_eoa ? 0
+    size_t hold = (type == H5FD_MEM_DRAW && !f->hold_raw) || io_unordered == 1 || addr >= f->durable_eoa ? 0
                   : addr + size <= f->durable_eoa ? size : (size_t)(f->durable_eoa - addr);
     if (hold) {
         if (f->nheld == f->capheld) {
@@ -400,7 +427,19 @@ static sd_vfd *vfd_of(hid_t file)
     return (sd_vfd *)((char *)h - offsetof(sd_vfd, fd));
 }
 
+static int commit_ordered(hid_t file, int sync, int removal, char *why, size_t wl, int *hdf5);
+
 int sd_h5_commit(hid_t file, int sync, char *why, size_t wl, int *hdf5)
+{
+    return commit_ordered(file, sync, 0, why, wl, hdf5);
+}
+
+int sd_h5_commit_removal(hid_t file, int sync, char *why, size_t wl, int *hdf5)
+{
+    return commit_ordered(file, sync, 1, why, wl, hdf5);
+}
+
+static int commit_ordered(hid_t file, int sync, int removal, char *why, size_t wl, int *hdf5)
 {
     *hdf5 = 1;
     if (H5Fflush(file, H5F_SCOPE_LOCAL) < 0) goto fail;
@@ -408,7 +447,7 @@ int sd_h5_commit(hid_t file, int sync, char *why, size_t wl, int *hdf5)
     H5Eclear2(H5E_DEFAULT);
     int e, stage = 0;
     if (f) {
-        e = vfd_release(f, sync, &stage);
+        e = vfd_release(f, sync, removal, &stage);
     } else { /* another driver: flush and sync, unordered */
         int fd = sd_h5_vfd_fd(file);
         e = fd < 0 ? EBADF : sync && fdatasync(fd) != 0 ? errno : 0;
@@ -479,6 +518,42 @@ int sd_h5_crash_safe_plists(hid_t fcpl, hid_t fapl)
     hid_t drv = vfd_driver();
     if (drv < 0 || H5Pset_driver(fapl, drv, NULL) < 0) return -1;
     return 0;
+}
+
+int sd_h5_cut_mode(hid_t file, int on)
+{
+    sd_vfd *f = vfd_of(file);
+    if (!f) return -1;
+    f->hold_raw = on;
+    if (!on) return 0;
+    /* just opened: what lies past the superblock's end of allocation (a killed writer's
+     * uncommitted blocks, reserved space) is fresh, not durable */
+    haddr_t end = f->eoa; /* HDF5 rewrites the superblock when it opens a file for writing: held */
+    for (size_t i = 0; i < f->nheld; i++)
+        if (f->held[i].addr + f->held[i].size > end) end = f->held[i].addr + f->held[i].size;
+    if (end < f->durable_eoa) f->durable_eoa = end;
+    f->floor_eoa = f->eoa;
+    return 0;
+}
+
+int sd_h5_evict_clean(hid_t file)
+{
+    H5AC_cache_config_t cc;
+    memset(&cc, 0, sizeof cc);
+    cc.version = H5AC__CURR_CACHE_CONFIG_VERSION;
+    if (H5Fget_mdc_config(file, &cc) < 0) return -1;
+    if (cc.evictions_enabled) return 0; /* not a crash-safe file: the cache evicts on its own */
+    H5AC_cache_config_t small = cc;
+    /* a smaller maximum marks the cache "size decreased": its next access evicts down to it */
+    small.evictions_enabled = 1;
+    small.set_initial_size = 1;
+    small.initial_size = small.min_size = 64u << 10;
+    int rc = H5Fset_mdc_config(file, &small) < 0 ? -1 : 0;
+    if (!rc && H5Aexists(file, "stardag_format") < 0) rc = -1; /* any access does it */
+    /* evictions off again, whatever happened: (1) of io/h5out.c */
+    cc.set_initial_size = 1;
+    if (H5Fset_mdc_config(file, &cc) < 0) return -1;
+    return rc;
 }
 
 int sd_h5_vfd_fd(hid_t file)

@@ -28,6 +28,20 @@ int sd_h5_crash_safe_plists(hid_t fcpl, hid_t fapl);
  * held metadata stays held and the next commit retries). */
 int sd_h5_commit(hid_t file, int sync, char *why, size_t wl, int *hdf5);
 
+/* sd_h5_commit for a commit that only removes (links deleted, extents shrunk, attributes
+ * rewritten; no new link names): the held parents are released first, the heaps and the
+ * superblock last, so a kill in between leaves heaps whose freed names nothing points to. */
+int sd_h5_commit_removal(hid_t file, int sync, char *why, size_t wl, int *hdf5);
+
+/* For a cut of a file just opened (io/h5out_continue.c), on = 1, before anything is written: the
+ * durable part of the file becomes what its superblock's end of allocation covers (past it lie
+ * only a killed writer's uncommitted blocks and reserved space: fresh space), the end of
+ * allocation never goes below it, and raw data written over the durable part (HDF5 refills the
+ * pruned part of a chunk an extent cut leaves) is held like in-place metadata, released by
+ * sd_h5_commit_removal after the parents. on = 0 after the commit. 0, or -1 when the file is not
+ * served by the ordered driver. */
+int sd_h5_cut_mode(hid_t file, int on);
+
 /* An existing HDF5 file opened read-only; -1 with "FILE: cannot open: <reason>" (a missing file's
  * errno, HDF5's reason) or "FILE: not an HDF5 file" in err. */
 hid_t sd_h5_open_ro(const char *file, char *err, size_t errlen);
@@ -45,6 +59,12 @@ void sd_h5_sync_dir(const char *path);
 enum { SD_H5_IO_WRITE = 1, SD_H5_IO_RELEASE, SD_H5_IO_HOLD, SD_H5_IO_SYNC, SD_H5_IO_TRUNCATE };
 typedef void (*sd_h5_io_hook_fn)(int ev, int type, uint64_t addr, uint64_t size, const void *buf, void *u);
 void sd_h5_io_test(sd_h5_io_hook_fn fn, void *u, int unordered);
+
+/* After a commit (every metadata cache entry clean): evict what no open object pins from the
+ * metadata cache, which sd_h5_crash_safe_plists keeps from evicting, so a long run's memory stays
+ * flat; evictions are off again on return. 0, or -1 (HDF5's error stack says why; if evictions
+ * could not be switched off again the caller must stop writing to the file). */
+int sd_h5_evict_clean(hid_t file);
 
 /* The POSIX descriptor of a file opened with the sec2 driver, or -1. */
 int sd_h5_vfd_fd(hid_t file);

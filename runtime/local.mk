@@ -38,6 +38,8 @@ stardag_SOURCES = runtime/cli/main.c runtime/cli/commands.h runtime/cli/cli_util
 stardag_SOURCES += runtime/cli/packs_cli.c runtime/cli/new_pack.c
 # ODE systems: `stardag systems`
 stardag_SOURCES += runtime/cli/systems_cli.c
+# `stardag inspect`: what a run file or a checkpoint holds
+stardag_SOURCES += runtime/cli/inspect.c
 stardag_CPPFLAGS = $(AM_CPPFLAGS) -DSD_TOP_SRCDIR='"$(abs_top_srcdir)"'
 include runtime/install.mk
 # report: the command, the run file (HDF5), the trace (JSON), the charts (SVG)

@@ -50,3 +50,8 @@ check_PROGRAMS += tests/t_profile_eval
 tests_t_profile_eval_SOURCES = tests/t_profile_eval.c tests/tap.h
 TESTS += tests/t_profile_eval tests/t_profiles.sh
 EXTRA_DIST += tests/t_profiles.sh
+# `stardag inspect`: run files and checkpoints (valid, corrupt, incomplete), foreign files
+check_PROGRAMS += tests/inspect_fixture
+tests_inspect_fixture_SOURCES = tests/inspect_fixture.c
+TESTS += tests/t_inspect.sh
+EXTRA_DIST += tests/t_inspect.sh

@@ -9,6 +9,7 @@ int sd_cmd_verify(int argc, char **argv);    /* verify.c: CPU vs CUDA per codele
 int sd_cmd_compare(int argc, char **argv);   /* compare.c: two HDF5 outputs within tolerances */
 int sd_cmd_calibrate(int argc, char **argv); /* calibrate.c: calibrate and print perf models */
 int sd_cmd_report(int argc, char **argv);    /* report.c: charts of a run (SVG) */
+int sd_cmd_inspect(int argc, char **argv);   /* inspect.c: what a run file or a checkpoint holds */
 void sd_check_summary(const sd_graph *g, const char *file, FILE *out); /* check_summary.c: `check`'s line */
 int sd_cmd_new_pack(int argc, char **argv);  /* new_pack.c: a new codelet pack from the template */
 int sd_cmd_systems(int argc, char **argv);   /* systems_cli.c: the ODE systems graphs may name */

@@ -24,6 +24,7 @@ static const char usage[] =
     "       stardag compare A.h5 B.h5 [--rtol R] [--atol A] [--any]   compare two run outputs (--any: any HDF5 files)\n"
     "       stardag calibrate FILE [run options]       calibrate performance models and print them\n"
     "       stardag report RUN.h5 [--trace T.json] [--out DIR] [--steps A:B] [--log-scalars]   charts of a run (SVG)\n"
+    "       stardag inspect FILE.h5                    what a run file or a checkpoint holds (checksums checked)\n"
     "       stardag new-pack NAME [DIR]                a new codelet pack (DIR: ./NAME) from the template\n"
     "       stardag --version\n"
     "stardag COMMAND --help shows a command's options.\n"
@@ -167,8 +168,9 @@ int main(int argc, char **argv)
     if (!strcmp(cmd, "compare")) return sd_cmd_compare(argc - 1, argv + 1);
     if (!strcmp(cmd, "calibrate")) return sd_cmd_calibrate(argc - 1, argv + 1);
     if (!strcmp(cmd, "report")) return sd_cmd_report(argc - 1, argv + 1);
+    if (!strcmp(cmd, "inspect")) return sd_cmd_inspect(argc - 1, argv + 1);
     if (strcmp(cmd, "run") && strcmp(cmd, "check") && strcmp(cmd, "dot"))
-        return bad_usage("unknown command '%s' (expected run, check, dot, codelets, systems, verify, compare, calibrate, report, new-pack or --version)", cmd);
+        return bad_usage("unknown command '%s' (expected run, check, dot, codelets, systems, verify, compare, calibrate, report, inspect, new-pack or --version)", cmd);
 
     sd_run_opts o;
     sd_run_opts_init(&o);

@@ -9,6 +9,8 @@
 #include <string.h>
 #include "config.h"
 #include "ckpt_run.h"
+#include <sys/stat.h>
+#include "h5out.h"
 #include "run_files.h"
 
 void sd_ckpt_plan_init(sd_ckpt_plan *p, const sd_graph *g, const sd_run_opts *o, double now)
@@ -38,6 +40,14 @@ void sd_ckpt_submit(sd_ckpt_plan *p, sd_dm *dm, int64_t step, double now)
     sd_eng_ckpt_record_new(dm->e, step, &end); /* no task: complete once it reaches the queue's head */
     p->last_at = now;
     p->last_step = step;
+}
+
+void sd_ckpt_report(const sd_ckpt_plan *p, int64_t n, int64_t last, double walltime, int64_t steps_done)
+{
+    if (walltime > 0)
+        printf("  stopped: --walltime %g s reached (less the time for the steps in flight and a checkpoint) at step %lld\n",
+               walltime, (long long)steps_done);
+    if (p->file && n) printf("  checkpoint: %s holds step %lld (%lld written this run)\n", p->file, (long long)last, (long long)n);
 }
 
 /* ---- the host state in the end record ------------------------------------------------------ */
@@ -74,7 +84,7 @@ static int write_i64(sd_ckpt_out *o, const char *name, int64_t v, char *err, siz
     return sd_ckpt_write(o, name, SD_CK_I64, 0, NULL, &v, sizeof v, err, errlen);
 }
 
-static int write_host(sd_ckpt_writer *w, const sd_record *r, const int64_t counters[2], char *err, size_t errlen)
+static int write_host(sd_ckpt_writer *w, const sd_record *r, const int64_t counters[3], char *err, size_t errlen)
 {
     const host_blob *hb = r->data;
     const double *latest = (const double *)(hb + 1);
@@ -90,12 +100,13 @@ static int write_host(sd_ckpt_writer *w, const sd_record *r, const int64_t count
         write_i64(o, "/host/until_step", hb->until_step, err, errlen) < 0 ||
         write_i64(o, "/host/field_steps", counters[0], err, errlen) < 0 ||
         write_i64(o, "/host/scalar_rows", counters[1], err, errlen) < 0 ||
+        write_i64(o, "/host/profile_rows", counters[2], err, errlen) < 0 ||
         sd_ckpt_write(o, "/host/wall_seconds", SD_CK_F64, 0, NULL, &hb->wall, sizeof hb->wall, err, errlen) < 0)
         return -1;
     return 0;
 }
 
-int sd_ckpt_write_record(sd_ckpt_writer *w, const sd_record *r, const int64_t counters[2], double now, char *err,
+int sd_ckpt_write_record(sd_ckpt_writer *w, const sd_record *r, const int64_t counters[3], double now, char *err,
                          size_t errlen)
 {
     const sd_ckpt_item *it = r->ckpt;
@@ -166,6 +177,29 @@ static sd_ckpt_in *restart_open(const sd_graph *g, const sd_run_opts *o, int64_t
     }
     sd_ckpt_close(in);
     return NULL;
+}
+
+static int read_exact(const sd_ckpt_in *in, const char *name, int type, size_t count, void *buf, char *err,
+                      size_t errlen);
+
+sd_h5out *sd_ckpt_continue_output(const sd_ckpt_in *in, const char *path, const sd_h5meta *meta, const sd_h5decl *decl,
+                                  int64_t counters[3], char *err, size_t errlen)
+{
+    struct stat st;
+    counters[0] = counters[1] = counters[2] = 0;
+    if (stat(path, &st) < 0)
+        return sd_h5out_create(path, meta, decl->ndim, decl->shape, decl->spacing, decl->nfields, decl->field_names,
+                               decl->dtypes, decl->ncomp, decl->nscalars, decl->scalar_names, err, errlen);
+    static const char *const names[3] = {"/host/field_steps", "/host/scalar_rows", "/host/profile_rows"};
+    for (int i = 0; i < 3; i++)
+        if (read_exact(in, names[i], SD_CK_I64, 1, &counters[i], err, errlen) < 0) return NULL;
+    char *text = sd_ckpt_graph_text(in, err, errlen);
+    if (!text) return NULL;
+    sd_h5cont at = {.step = sd_ckpt_step(in), .graph_text = text, .field_steps = counters[0], .scalar_rows = counters[1],
+                    .profile_rows = counters[2]};
+    sd_h5out *out = sd_h5out_continue(path, meta, &at, decl, err, errlen);
+    free(text);
+    return out;
 }
 
 int sd_ckpt_start(const sd_graph *g, const sd_run_opts *o, const sd_ckpt_plan *p, int64_t steps, sd_ckpt_in **in)
@@ -239,6 +273,7 @@ static int restore(sd_ckpt_in *in, sd_dm *dm, double *latest, sd_checks *checks,
     if (rc < 0 || read_exact(in, "/host/until_step", SD_CK_I64, 1, &r->until_step, err, errlen) < 0 ||
         read_exact(in, "/host/field_steps", SD_CK_I64, 1, &r->counters[0], err, errlen) < 0 ||
         read_exact(in, "/host/scalar_rows", SD_CK_I64, 1, &r->counters[1], err, errlen) < 0 ||
+        read_exact(in, "/host/profile_rows", SD_CK_I64, 1, &r->counters[2], err, errlen) < 0 ||
         read_exact(in, "/host/wall_seconds", SD_CK_F64, 1, &r->wall, err, errlen) < 0)
         return -1;
     return 0;

@@ -30,6 +30,10 @@ int sd_ckpt_due(const sd_ckpt_plan *p, int64_t step, double now);
  * snapshot tasks, the scalars', then the end record. The caller seals. */
 void sd_ckpt_submit(sd_ckpt_plan *p, sd_dm *dm, int64_t step, double now);
 
+/* The summary's lines: the stop by --walltime (walltime > 0: it stopped the run), the checkpoints
+ * written (n, the last one's step). */
+void sd_ckpt_report(const sd_ckpt_plan *p, int64_t n, int64_t last, double walltime, int64_t steps_done);
+
 /* What the run loop knows when the end record pops (every record of steps <= step handled). */
 typedef struct sd_ckpt_host {
     int64_t step;
@@ -53,8 +57,9 @@ typedef struct sd_ckpt_writer {
     double longest_s;     /* the longest a checkpoint took from first part to published */
     int64_t written;      /* checkpoints published */
 } sd_ckpt_writer;
-/* counters: what the run's file held at the end record (field steps, scalar rows). 0, or -1. */
-int sd_ckpt_write_record(sd_ckpt_writer *w, const sd_record *r, const int64_t counters[2], double now, char *err,
+/* counters: what the run's file held at the end record (field steps, scalar rows, profile rows).
+ * 0, or -1. */
+int sd_ckpt_write_record(sd_ckpt_writer *w, const sd_record *r, const int64_t counters[3], double now, char *err,
                          size_t errlen);
 void sd_ckpt_writer_abort(sd_ckpt_writer *w);
 
@@ -65,13 +70,21 @@ void sd_ckpt_writer_abort(sd_ckpt_writer *w);
  * (SD_EXIT_BADGRAPH: another graph, a class that cannot; SD_EXIT_RUNTIME: an unreadable or damaged
  * file) with the error said (sd_run_say_error). */
 int sd_ckpt_start(const sd_graph *g, const sd_run_opts *o, const sd_ckpt_plan *p, int64_t steps, sd_ckpt_in **in);
+/* A restart's run file: continued at the checkpoint's step when it exists (h5out.h's
+ * sd_h5out_continue: checked against the checkpoint's counts, everything after the step removed;
+ * counters: those counts), else made afresh (counters 0). NULL with a message. */
+struct sd_h5out;
+struct sd_h5meta;
+struct sd_h5decl;
+struct sd_h5out *sd_ckpt_continue_output(const sd_ckpt_in *in, const char *path, const struct sd_h5meta *meta,
+                                         const struct sd_h5decl *decl, int64_t counters[3], char *err, size_t errlen);
 /* What a restart puts back besides the domain: scalars (into the engine), the latest values, the
  * checks, the until step and the wall time so far. */
 typedef struct sd_ckpt_restored {
     int64_t step;
     double wall;
     int64_t until_step;
-    int64_t counters[2];  /* field steps, scalar rows of the run's file at the checkpoint */
+    int64_t counters[3];  /* field steps, scalar rows, profile rows of the run's file at the checkpoint */
 } sd_ckpt_restored;
 /* The domain's restore hook, then the scalars and host state; a warning for checks that start
  * afresh (a graph changed under --force). 0, or -1 with the error said. */

@@ -86,6 +86,7 @@ struct sd_profiles {
     int index[SD_MAX_PROFILES]; /* in the run file */
     sd_profile_result last[SD_MAX_PROFILES];
     int taken[SD_MAX_PROFILES];
+    int64_t rows;               /* rows appended, all profiles together */
 };
 
 void sd_profiles_free(sd_profiles *pp)
@@ -140,9 +141,12 @@ int sd_profiles_take(sd_profiles *pp, const sd_record *r, char *err, size_t errl
         pp->taken[i] = 1;
         sd_h5profile_row row = {r->step, r->step * pp->g->run.dt, res->values, res->peak, res->peak_fit, res->max, res->falloff};
         if (sd_h5out_append_profile(pp->out, pp->index[i], &row, err, errlen) < 0) return -1;
+        pp->rows++;
     }
     return 0;
 }
+
+int64_t sd_profiles_rows(const sd_profiles *pp) { return pp ? pp->rows : 0; }
 
 /* "38.25 mm", or "not reached" for NaN. */
 static void fmt_pos(char *b, size_t l, double v, const char *unit)

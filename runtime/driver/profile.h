@@ -46,6 +46,8 @@ int sd_profiles_take(sd_profiles *pp, const struct sd_record *r, char *err, size
 /* One line per profile taken, its last result ("  profile dose_y (dose along y, step 40): peak
  * ..."), with the grid's length unit, on f; f NULL: into the run's log only (a quiet run, which
  * prints no summary). Nothing when none was taken. */
+/* Rows appended by this run so far, all profiles together (0 for pp NULL): a checkpoint's count. */
+int64_t sd_profiles_rows(const sd_profiles *pp);
 struct sd_runlog;
 void sd_profiles_summary(const sd_profiles *pp, FILE *f, struct sd_runlog *log);
 void sd_profiles_free(sd_profiles *pp);

@@ -119,6 +119,8 @@ typedef struct run_state {
     sd_ckpt_plan ck;       /* checkpoints (ckpt_run.h) */
     double t_start, wall0; /* the run's start; a restarted run's wall time before it */
     int walltime_hit;      /* --walltime stopped the run */
+    sd_ckpt_in *rin;       /* --restart's checkpoint */
+    int64_t counters0[3];  /* what a continued run file held at the checkpoint (writer.h) */
 } run_state;
 
 static void fail(run_state *s, int status, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
@@ -158,8 +160,8 @@ static void handle_record(run_state *s, sd_record *r)
             (g->run.until_above ? r->value[u] > g->run.until_value : r->value[u] < g->run.until_value))
             s->until_step = r->step;
     }
-    /* written (and freed) by the writer thread, in order; nothing more once writing failed */
-    sd_writer_push(s->writer, r, s->failed != SD_EXIT_RUNTIME);
+    /* written (and freed) by the writer thread, in order; nothing once writing failed; no checkpoint after a failure */
+    sd_writer_push(s->writer, r, r->ckpt && r->ckpt->end ? !s->failed : s->failed != SD_EXIT_RUNTIME);
 }
 
 /* A failed write stops the run like any runtime error. */
@@ -255,11 +257,7 @@ static void summary(run_state *s, int64_t steps_done, double wall, double run_wa
         printf("  stopped: %s was %s %s at step %lld (run.until)\n", g->scalars[g->run.until_scalar].name,
                g->run.until_above ? "above" : "below", b, (long long)s->until_step);
     }
-    if (s->walltime_hit) printf("  stopped: --walltime %g s reached (less the time for the steps in flight and a "
-                                "checkpoint) at step %lld\n", s->o->walltime, (long long)steps_done);
-    if (s->ck.file && s->wst.checkpoints)
-        printf("  checkpoint: %s holds step %lld (%lld written this run)\n", s->ck.file, (long long)s->wst.ckpt_last_step,
-               (long long)s->wst.checkpoints);
+    sd_ckpt_report(&s->ck, s->wst.checkpoints, s->wst.ckpt_last_step, s->walltime_hit ? s->o->walltime : 0, steps_done);
     if (cls->report) cls->report(s->dm);
     const sd_codelet_stats *st;
     int nst = sd_engine_stats(s->e, &st);
@@ -348,8 +346,11 @@ static int setup_output(run_state *s, const char *path, const char *sched, int n
     int64_t shape[3];
     double spacing[3];
     s->dm->cls->field_layout(s->dm, &ndim, shape, spacing);
-    s->out = sd_h5out_create(path, &meta, ndim, shape, spacing, g->output.nfields, fnames, dtypes, ncomp,
-                             g->output.nscalars, snames, err, sizeof err);
+    sd_h5decl decl = {ndim, {shape[0], shape[1], shape[2]}, {spacing[0], spacing[1], spacing[2]}, g->output.nfields,
+                      fnames, dtypes, ncomp, g->output.nscalars, snames};
+    s->out = s->rin ? sd_ckpt_continue_output(s->rin, path, &meta, &decl, s->counters0, err, sizeof err)
+                    : sd_h5out_create(path, &meta, ndim, shape, spacing, g->output.nfields, fnames, dtypes, ncomp,
+                                      g->output.nscalars, snames, err, sizeof err);
     if (!s->out) {
         sd_run_say_error(s->o, "%s", err);
         return -1;
@@ -465,8 +466,7 @@ int sd_run_loop(const sd_graph *g, const sd_run_opts *o, sd_run_files *files, sd
     run_state S = {.g = g, .o = o, .files = files, .log = log, .logged_step = -1, .t_start = now()}, *s = &S;
     s->steps = o->steps > 0 ? o->steps : g->run.steps;
     sd_ckpt_plan_init(&s->ck, g, o, s->t_start);
-    sd_ckpt_in *rin = NULL; /* --restart: judged before anything starts */
-    int rstatus = sd_ckpt_start(g, o, &s->ck, s->steps, &rin);
+    int rstatus = sd_ckpt_start(g, o, &s->ck, s->steps, &s->rin);
     if (rstatus) return rstatus;
     /* Ctrl-C from the very start: an interrupt during set-up ends the run before step 1. */
     interrupted = 0;
@@ -604,7 +604,8 @@ int sd_run_loop(const sd_graph *g, const sd_run_opts *o, sd_run_files *files, sd
         goto done;
     }
     sd_writer_conf wc = {.g = g, .dm = s->dm, .out = s->out, .quiet = o->quiet, .profiles = s->profiles,
-                         .max_bytes = files->queue_bytes, .ckpt_file = s->ck.file, .ckpt_keep = s->ck.keep};
+                         .max_bytes = files->queue_bytes, .ckpt_file = s->ck.file, .ckpt_keep = s->ck.keep,
+                         .field_steps0 = s->counters0[0], .scalar_rows0 = s->counters0[1], .profile_rows0 = s->counters0[2]};
     if (!(s->writer = sd_writer_start(&wc, err, sizeof err))) {
         sd_run_say_error(o, "%s", err);
         status = SD_EXIT_RUNTIME;
@@ -616,10 +617,10 @@ int sd_run_loop(const sd_graph *g, const sd_run_opts *o, sd_run_files *files, sd
 
     double t_start = now();
     sd_ckpt_restored rs = {0}; /* a restart's state in place of the init ops, its step the last one done */
-    if (rin && sd_ckpt_restore(rin, s->dm, s->latest, &s->checks, &rs, o) < 0) {
+    if (s->rin && sd_ckpt_restore(s->rin, s->dm, s->latest, &s->checks, &rs, o) < 0) {
         status = SD_EXIT_RUNTIME;
         goto done;
-    } else if (!rin) {
+    } else if (!s->rin) {
         s->dm->cls->submit_init(s->dm);
         s->dm->cls->submit_output(s->dm, 0, 0, s->out != NULL);
     }
@@ -726,7 +727,7 @@ done:
     sd_engine_free(s->e);
     sd_trace_free(s->trace);
     sd_run_files_restore(files); /* creating the new files failed: the old ones again */
-    sd_ckpt_close(rin);
+    sd_ckpt_close(s->rin);
     env_restore(env, nenv);
     sigaction(SIGINT, &old, NULL);
     sigaction(SIGTERM, &oldterm, NULL);

@@ -78,7 +78,8 @@ static int write_ckpt(sd_writer *w, const sd_record *r, int write, char *err, si
         if (sd_h5out_commit(w->c.out, err, errlen) < 0) return -1;
         w->last_commit = now();
     }
-    const int64_t counters[2] = {w->c.field_steps0 + w->st.field_steps, w->c.scalar_rows0 + w->st.scalar_rows};
+    const int64_t counters[3] = {w->c.field_steps0 + w->st.field_steps, w->c.scalar_rows0 + w->st.scalar_rows,
+                                 w->c.profile_rows0 + sd_profiles_rows(w->c.profiles)};
     const int64_t before = w->ck.written;
     if (sd_ckpt_write_record(&w->ck, r, counters, now(), err, errlen) < 0) return -1;
     if (w->ck.written > before) {

@@ -26,8 +26,8 @@ typedef struct sd_writer_conf {
                              always accepted into an empty queue) */
     const char *ckpt_file; /* checkpoint records go into this file (ckpt_run.h); NULL: none come */
     int ckpt_keep;
-    int64_t field_steps0, scalar_rows0; /* what the run's file held before this run wrote (a restart
-                                           continuing it), for the checkpoints' counters */
+    int64_t field_steps0, scalar_rows0, profile_rows0; /* what the run's file held before this run
+                                           wrote (a restart continuing it), for the checkpoints' counters */
 } sd_writer_conf;
 
 typedef struct sd_writer_stats {

@@ -314,7 +314,7 @@ int sd_graph_table_index(const sd_graph *g, const char *name);
 /* Resolve a level name ("E_next") to field index and level; -1 if none. */
 int sd_graph_level_lookup(const sd_graph *g, const char *name, int *level);
 
-/* For checkpoints (graph_hash.c): a hash of the graph's text, and of what fixes the layout of a
+/* For checkpoints (graph_hash.c): a hash of the graph's text and parameter values, and of what fixes the layout of a
  * run's state (domain size, fields, scalars, ops with their bindings; not parameters, checks,
  * run.steps or output). */
 uint64_t sd_graph_text_hash(const sd_graph *g);

@@ -1,16 +1,11 @@
 /* graph_hash.c - what a checkpoint records of the graph it was written from (docs/checkpoint.md):
- * a hash of the graph's text (any change refuses a restart), and a hash of what fixes the layout
+ * a hash of the graph's text and parameter values (any change, --set included, refuses a restart), and a hash of what fixes the layout
  * of the saved state (domain kind and size, fields, scalars, ops and their bindings), which must
  * match even when --force accepts a changed graph. Parameters, thresholds, run.steps and the
  * output section do not change the layout. */
 #include <string.h>
 #include "graph.h"
 #include "ckpt.h"
-
-uint64_t sd_graph_text_hash(const sd_graph *g)
-{
-    return sd_ckpt_checksum(g->text ? g->text : "", g->text ? strlen(g->text) : 0);
-}
 
 static uint64_t mix(uint64_t h, const void *p, size_t n) { return sd_ckpt_hash_more(h, p, n); }
 static uint64_t mix_i64(uint64_t h, int64_t v) { return mix(h, &v, sizeof v); }
@@ -29,6 +24,17 @@ static uint64_t mix_ops(uint64_t h, int n, const sd_gop *ops)
             int64_t v[6] = {b->is_scalar, b->is_table, b->index, b->level, b->mode, b->unbound};
             h = mix(h, v, sizeof v);
         }
+    }
+    return h;
+}
+
+/* The text and the parameters' values (--set changes those, not the text). */
+uint64_t sd_graph_text_hash(const sd_graph *g)
+{
+    uint64_t h = mix(SD_CKPT_HASH_INIT, g->text ? g->text : "", g->text ? strlen(g->text) : 0);
+    for (int i = 0; i < g->nparams; i++) {
+        h = mix_str(h, g->params[i].name);
+        h = mix(h, &g->params[i].value, sizeof g->params[i].value);
     }
     return h;
 }

@@ -1,0 +1,340 @@
+/* inspect.c - `stardag inspect FILE.h5`: what a run file or a checkpoint holds.
+ * A run file (root attribute stardag_format): its graph, status, steps done, fields with their
+ * steps, scalar and profile rows, commits and the last committed step. A checkpoint (root attribute
+ * stardag_checkpoint): format, step, time, hashes, every item with its type and shape and whether
+ * its checksum matches its bytes (recomputed), and a verdict. Exit 0: a readable run file or a
+ * valid checkpoint; 1: a corrupt checkpoint (or run file); 2: not a stardag file, or usage. */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <hdf5.h>
+#include "ckpt.h"
+#include "commands.h"
+#include "h5err.h"
+#include "stardag/stardag.h"
+
+static const char inspect_usage[] =
+    "usage: stardag inspect FILE.h5\n"
+    "  what a run output file or a checkpoint holds: graph, status or step, fields and their steps,\n"
+    "  scalar rows, commits; for a checkpoint every state item with its checksum checked.\n"
+    "Exit: 0 a run file / a valid checkpoint, 1 corrupt, 2 not a stardag file.\n";
+
+static int attr_i64(hid_t obj, const char *name, int64_t *v)
+{
+    if (H5Aexists(obj, name) <= 0) return -1;
+    hid_t a = H5Aopen(obj, name, H5P_DEFAULT);
+    int rc = a >= 0 && H5Aread(a, H5T_NATIVE_INT64, v) >= 0 ? 0 : -1;
+    if (a >= 0) H5Aclose(a);
+    return rc;
+}
+
+static int attr_f64(hid_t obj, const char *name, double *v)
+{
+    if (H5Aexists(obj, name) <= 0) return -1;
+    hid_t a = H5Aopen(obj, name, H5P_DEFAULT);
+    int rc = a >= 0 && H5Aread(a, H5T_NATIVE_DOUBLE, v) >= 0 ? 0 : -1;
+    if (a >= 0) H5Aclose(a);
+    return rc;
+}
+
+/* A fixed-length string attribute (or a scalar string dataset, is_ds) into buf; "" when absent. */
+static void str_of(hid_t loc, const char *name, int is_ds, char *buf, size_t len)
+{
+    buf[0] = 0;
+    if (is_ds ? H5Lexists(loc, name, H5P_DEFAULT) <= 0 : H5Aexists(loc, name) <= 0) return;
+    hid_t o = is_ds ? H5Dopen2(loc, name, H5P_DEFAULT) : H5Aopen(loc, name, H5P_DEFAULT);
+    if (o < 0) return;
+    hid_t t = is_ds ? H5Dget_type(o) : H5Aget_type(o);
+    size_t n = t >= 0 && H5Tget_class(t) == H5T_STRING && !H5Tis_variable_str(t) ? H5Tget_size(t) : 0;
+    char *s = n ? calloc(1, n + 1) : NULL;
+    if (s && (is_ds ? H5Dread(o, t, H5S_ALL, H5S_ALL, H5P_DEFAULT, s) : H5Aread(o, t, s)) >= 0) snprintf(buf, len, "%s", s);
+    free(s);
+    if (t >= 0) H5Tclose(t);
+    if (is_ds) H5Dclose(o);
+    else H5Aclose(o);
+}
+
+static int64_t extent0(hid_t loc, const char *name)
+{
+    hid_t ds = H5Dopen2(loc, name, H5P_DEFAULT), sp = ds >= 0 ? H5Dget_space(ds) : -1;
+    hsize_t d[4] = {0};
+    int64_t n = sp >= 0 && H5Sget_simple_extent_dims(sp, d, NULL) >= 1 ? (int64_t)d[0] : -1;
+    if (sp >= 0) H5Sclose(sp);
+    if (ds >= 0) H5Dclose(ds);
+    return n;
+}
+
+/* ---- run files ------------------------------------------------------------------------------ */
+
+typedef struct steps_seen { int64_t n, first, last; } steps_seen;
+
+static herr_t count_step(hid_t g, const char *name, const H5L_info_t *info, void *u)
+{
+    (void)g, (void)info;
+    steps_seen *s = u;
+    char *end;
+    long long v = strtoll(name, &end, 10);
+    if (*end || end == name) return 0;
+    if (!s->n || v < s->first) s->first = v;
+    if (!s->n || v > s->last) s->last = v;
+    s->n++;
+    return 0;
+}
+
+static herr_t show_field(hid_t top, const char *name, const H5L_info_t *info, void *u)
+{
+    (void)info, (void)u;
+    hid_t g = H5Gopen2(top, name, H5P_DEFAULT);
+    if (g < 0) return 0;
+    char dt[16];
+    int64_t nc = 1;
+    str_of(g, "dtype", 0, dt, sizeof dt);
+    attr_i64(g, "components", &nc);
+    steps_seen s = {0, 0, 0};
+    H5Literate(g, H5_INDEX_NAME, H5_ITER_INC, NULL, count_step, &s);
+    if (s.n) printf("    %s: %s, %" PRId64 " component%s, %" PRId64 " step%s (%" PRId64 " .. %" PRId64 ")\n", name, dt, nc,
+                    nc == 1 ? "" : "s", s.n, s.n == 1 ? "" : "s", s.first, s.last);
+    else printf("    %s: %s, %" PRId64 " component%s, no steps\n", name, dt, nc, nc == 1 ? "" : "s");
+    H5Gclose(g);
+    return 0;
+}
+
+static herr_t show_profile(hid_t top, const char *name, const H5L_info_t *info, void *u)
+{
+    (void)info, (void)u;
+    hid_t g = H5Gopen2(top, name, H5P_DEFAULT);
+    if (g < 0) return 0;
+    char field[80], axis[8];
+    str_of(g, "field", 0, field, sizeof field);
+    str_of(g, "axis", 0, axis, sizeof axis);
+    printf("    %s: %s along %s, %" PRId64 " rows\n", name, field, axis, extent0(g, "step"));
+    H5Gclose(g);
+    return 0;
+}
+
+static int inspect_run_file(const char *path, hid_t f)
+{
+    int64_t fmt = 0, steps = -1, commits = -1, last = -1, nsteps = -1, ndatasets = -1, rows = -1, restarts = 0, rk = -1;
+    double wall = -1;
+    char status[64], gpath[1024], started[64], version[64], text[65536];
+    attr_i64(f, "stardag_format", &fmt);
+    str_of(f, "status", 0, status, sizeof status);
+    attr_i64(f, "steps_done", &steps);
+    attr_f64(f, "wall_s", &wall);
+    attr_i64(f, "commits", &commits);
+    attr_i64(f, "last_committed_step", &last);
+    attr_i64(f, "committed_output_steps", &nsteps);
+    attr_i64(f, "committed_field_datasets", &ndatasets);
+    attr_i64(f, "committed_scalar_rows", &rows);
+    attr_i64(f, "restarts", &restarts);
+    attr_i64(f, "restarted_at_step", &rk);
+    hid_t m = H5Gopen2(f, "meta", H5P_DEFAULT);
+    gpath[0] = started[0] = version[0] = text[0] = 0;
+    if (m >= 0) {
+        str_of(m, "graph_path", 0, gpath, sizeof gpath);
+        str_of(m, "start_time", 0, started, sizeof started);
+        str_of(m, "stardag_version", 0, version, sizeof version);
+        str_of(m, "graph_text", H5Aexists(m, "graph_text") <= 0, text, sizeof text);
+        H5Gclose(m);
+    }
+    int lines = 0;
+    for (const char *c = text; *c; c++) lines += *c == '\n';
+    printf("%s: stardag run file (format %" PRId64 ")\n", path, fmt);
+    printf("  graph: %s (%d lines of text in /meta), stardag %s, started %s\n", gpath[0] ? gpath : "?", lines,
+           version[0] ? version : "?", started[0] ? started : "?");
+    if (!strcmp(status, "running"))
+        printf("  status: running (never closed: the run is going on, or was killed; the file holds its last commit)\n");
+    else printf("  status: %s, %" PRId64 " steps done in %.3f s\n", status[0] ? status : "?", steps, wall);
+    printf("  commits: %" PRId64 ", the last at output step %" PRId64 " (%" PRId64 " output steps, %" PRId64
+           " field datasets, %" PRId64 " scalar rows committed)\n", commits, last, nsteps, ndatasets, rows);
+    if (restarts > 0) printf("  restarts: %" PRId64 " (the last continued it at step %" PRId64 ")\n", restarts, rk);
+    hid_t g = H5Gopen2(f, "fields", H5P_DEFAULT);
+    if (g >= 0) {
+        H5G_info_t gi;
+        if (H5Gget_info(g, &gi) >= 0 && gi.nlinks) {
+            printf("  fields:\n");
+            H5Literate(g, H5_INDEX_NAME, H5_ITER_INC, NULL, show_field, NULL);
+        } else printf("  fields: none\n");
+        H5Gclose(g);
+    }
+    if ((g = H5Gopen2(f, "scalars", H5P_DEFAULT)) >= 0) {
+        char names[4096];
+        str_of(g, "names", 0, names, sizeof names);
+        int64_t n = extent0(g, "step"), first = -1, lastrow = -1;
+        if (n > 0) {
+            hid_t ds = H5Dopen2(g, "step", H5P_DEFAULT), sp = H5Dget_space(ds);
+            hsize_t one = 1, at[1] = {0};
+            hid_t ms = H5Screate_simple(1, &one, NULL);
+            if (H5Sselect_hyperslab(sp, H5S_SELECT_SET, at, NULL, &one, NULL) >= 0) H5Dread(ds, H5T_NATIVE_INT64, ms, sp, H5P_DEFAULT, &first);
+            at[0] = (hsize_t)n - 1;
+            if (H5Sselect_hyperslab(sp, H5S_SELECT_SET, at, NULL, &one, NULL) >= 0) H5Dread(ds, H5T_NATIVE_INT64, ms, sp, H5P_DEFAULT, &lastrow);
+            H5Sclose(ms);
+            H5Sclose(sp);
+            H5Dclose(ds);
+            printf("  scalars: %s: %" PRId64 " rows (steps %" PRId64 " .. %" PRId64 ")\n", names[0] ? names : "(none)", n, first,
+                   lastrow);
+        } else printf("  scalars: %s: no rows\n", names[0] ? names : "(none)");
+        H5Gclose(g);
+    }
+    if (H5Lexists(f, "profiles", H5P_DEFAULT) > 0 && (g = H5Gopen2(f, "profiles", H5P_DEFAULT)) >= 0) {
+        printf("  profiles:\n");
+        H5Literate(g, H5_INDEX_NAME, H5_ITER_INC, NULL, show_profile, NULL);
+        H5Gclose(g);
+    }
+    if (H5Lexists(f, "mesh", H5P_DEFAULT) > 0 && (g = H5Gopen2(f, "mesh", H5P_DEFAULT)) >= 0) {
+        int64_t nv = 0, nf = 0;
+        attr_i64(g, "nv", &nv);
+        attr_i64(g, "nf", &nf);
+        printf("  mesh: %" PRId64 " vertices, %" PRId64 " triangles\n", nv, nf);
+        H5Gclose(g);
+    }
+    if (H5Lexists(f, "tables", H5P_DEFAULT) > 0 && (g = H5Gopen2(f, "tables", H5P_DEFAULT)) >= 0) {
+        H5G_info_t gi;
+        if (H5Gget_info(g, &gi) >= 0) printf("  tables: %llu\n", (unsigned long long)gi.nlinks);
+        H5Gclose(g);
+    }
+    return SD_EXIT_OK;
+}
+
+/* ---- checkpoints ---------------------------------------------------------------------------- */
+
+static const char *type_name(int t)
+{
+    return t == SD_CK_F64 ? "f64" : t == SD_CK_F32 ? "f32" : t == SD_CK_I64 ? "i64" : t == SD_CK_U8 ? "u8" : "?";
+}
+
+typedef struct item_ctx {
+    const sd_ckpt_in *in;
+    const char *prefix; /* "" for /state items (relative names), "/host/" for host items */
+    int64_t n, bad;
+    char first_bad[1024];
+} item_ctx;
+
+/* One item: its shape, and its bytes read back, which verifies the checksum. */
+static int show_item(const char *name, int type, int ndim, const int64_t dims[4], void *u)
+{
+    item_ctx *c = u;
+    char full[512], shape[128] = "", err[1024];
+    snprintf(full, sizeof full, "%s%s", c->prefix, name);
+    size_t bytes = sd_ckpt_type_size(type);
+    for (int d = 0; d < ndim; d++) {
+        snprintf(shape + strlen(shape), sizeof shape - strlen(shape), "%s%" PRId64, d ? "x" : "", dims[d]);
+        bytes *= (size_t)dims[d];
+    }
+    if (!ndim) snprintf(shape, sizeof shape, "scalar");
+    void *buf = malloc(bytes ? bytes : 1);
+    int rc = buf ? sd_ckpt_read_item(c->in, full, buf, bytes, err, sizeof err) : -1;
+    if (!buf) snprintf(err, sizeof err, "out of memory for %zu bytes", bytes);
+    free(buf);
+    c->n++;
+    printf("    %-40s %-4s %-20s %s\n", full, type_name(type), shape, rc == 0 ? "checksum ok" : "BAD");
+    if (rc < 0 && !c->bad++) snprintf(c->first_bad, sizeof c->first_bad, "%s", err);
+    return 0;
+}
+
+static herr_t host_item(hid_t g, const char *name, const H5L_info_t *info, void *u)
+{
+    (void)info;
+    item_ctx *c = u;
+    H5O_info_t oi;
+    if (H5Oget_info_by_name2(g, name, &oi, H5O_INFO_BASIC, H5P_DEFAULT) < 0 || oi.type != H5O_TYPE_DATASET) return 0;
+    char full[512], err[1024];
+    snprintf(full, sizeof full, "/host/%s", name);
+    int type, ndim;
+    int64_t dims[4] = {0};
+    if (sd_ckpt_item_info(c->in, full, &type, &ndim, dims, err, sizeof err) < 0) {
+        printf("    %-40s BAD\n", full);
+        c->n++;
+        if (!c->bad++) snprintf(c->first_bad, sizeof c->first_bad, "%s", err);
+        return 0;
+    }
+    return show_item(name, type, ndim, dims, c);
+}
+
+static int inspect_checkpoint(const char *path, hid_t f)
+{
+    char err[1024];
+    sd_ckpt_in *in = sd_ckpt_open(path, err, sizeof err);
+    if (!in) {
+        printf("%s: stardag checkpoint\n  verdict: CORRUPT: %s\n", path, err);
+        return SD_EXIT_RUNTIME;
+    }
+    const sd_ckpt_meta *m = sd_ckpt_get_meta(in);
+    printf("%s: stardag checkpoint (format %d), written by stardag %s\n", path, m->format, m->version);
+    printf("  step %" PRId64 ", time %.15g\n", m->step, m->time);
+    printf("  graph hash %016" PRIx64 ", layout hash %016" PRIx64 "\n", m->graph_hash, m->layout_hash);
+    char *text = sd_ckpt_graph_text(in, err, sizeof err);
+    item_ctx c = {in, "", 0, 0, ""};
+    if (!text) c.bad++, snprintf(c.first_bad, sizeof c.first_bad, "%s", err);
+    else {
+        int lines = 0;
+        for (const char *p = text; *p; p++) lines += *p == '\n';
+        printf("  graph text: %d lines\n", lines);
+    }
+    free(text);
+    printf("  state:\n");
+    if (sd_ckpt_list_items(in, show_item, &c, err, sizeof err) < 0 && !c.bad++)
+        snprintf(c.first_bad, sizeof c.first_bad, "%s", err);
+    hid_t g = H5Lexists(f, "host", H5P_DEFAULT) > 0 ? H5Gopen2(f, "host", H5P_DEFAULT) : -1;
+    if (g >= 0) {
+        printf("  host:\n");
+        c.prefix = "/host/";
+        H5Lvisit(g, H5_INDEX_NAME, H5_ITER_INC, host_item, &c);
+        H5Gclose(g);
+    }
+    sd_ckpt_close(in);
+    if (c.n == 0 && !c.bad) c.bad++, snprintf(c.first_bad, sizeof c.first_bad, "%s: no state items", path);
+    if (c.bad) {
+        printf("  verdict: CORRUPT: %s%s\n", c.first_bad, c.bad > 1 ? " (and more, above)" : "");
+        return SD_EXIT_RUNTIME;
+    }
+    printf("  verdict: valid (%" PRId64 " items, every checksum matches)\n", c.n);
+    return SD_EXIT_OK;
+}
+
+int sd_cmd_inspect(int argc, char **argv)
+{
+    if (argc == 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
+        fputs(inspect_usage, stdout);
+        return SD_EXIT_OK;
+    }
+    if (argc != 2 || argv[1][0] == '-') {
+        fprintf(stderr, "stardag inspect: expected one file%s\n%s", argc > 2 ? " (got more)" : "", inspect_usage);
+        return SD_EXIT_BADGRAPH;
+    }
+    const char *path = argv[1];
+    struct stat st;
+    if (stat(path, &st) < 0) {
+        fprintf(stderr, "stardag: %s: cannot open: %s\n", path, strerror(errno));
+        return SD_EXIT_BADGRAPH;
+    }
+    sd_h5_quiet q = sd_h5_quiet_on();
+    int status;
+    if (!S_ISREG(st.st_mode) || H5Fis_hdf5(path) <= 0) {
+        fprintf(stderr, "stardag: %s: not a stardag file (not an HDF5 file; expected a run output or a checkpoint)\n", path);
+        status = SD_EXIT_BADGRAPH;
+    } else {
+        hid_t f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
+        if (f < 0) {
+            char why[256];
+            fprintf(stderr, "stardag: %s: cannot open: %s\n", path, sd_h5why(why, sizeof why));
+            status = SD_EXIT_RUNTIME; /* an HDF5 signature but unreadable: damaged */
+        } else {
+            if (H5Aexists(f, "stardag_checkpoint") > 0) status = inspect_checkpoint(path, f);
+            else if (H5Aexists(f, "stardag_format") > 0) status = inspect_run_file(path, f);
+            else {
+                fprintf(stderr, "stardag: %s: not a stardag file (an HDF5 file without the root attribute stardag_format "
+                        "or stardag_checkpoint)\n", path);
+                status = SD_EXIT_BADGRAPH;
+            }
+            H5Fclose(f);
+        }
+    }
+    H5Eclear2(H5E_DEFAULT);
+    sd_h5_quiet_off(q);
+    fflush(stdout);
+    return status;
+}

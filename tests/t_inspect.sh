@@ -1,0 +1,52 @@
+#!/bin/sh
+# t_inspect.sh - `stardag inspect`: a run file (graph, status, fields with their steps, scalar rows,
+# commits), a run file left "running" by a killed run, a valid checkpoint (every item, checksums ok,
+# exit 0), one with a flipped data byte (CORRUPT naming the dataset, exit 1), an incomplete one,
+# and files that are not stardag's (exit 2).
+g="$top_srcdir/graphs/lattice/kg-packet.yaml"
+. "$top_srcdir/tests/tap.sh"
+
+runrc "$sd" run "$g" --set n=16 --steps 200 --out "$tmp/r.h5" --quiet
+t "a 200-step run to inspect" test "$(rc)" = 0
+runrc "$sd" inspect "$tmp/r.h5"
+t "run file: exit 0" test "$(rc)" = 0
+t "run file: says what it is" grep -q "r.h5: stardag run file (format 1)" "$tmp/out"
+t "run file: graph path" grep -q "graph: .*kg-packet.yaml" "$tmp/out"
+t "run file: status and steps done" grep -q "status: completed, 200 steps done" "$tmp/out"
+t "run file: commits and the last committed step" grep -q "commits: [0-9]*, the last at output step" "$tmp/out"
+t "run file: the field with its steps" grep -q "^    E: f64, 1 component, 3 steps (0 .. 200)" "$tmp/out"
+t "run file: scalar rows" grep -q "scalars: energy,max_E: 20 rows (steps 10 .. 200)" "$tmp/out"
+
+"$top_builddir/tests/inspect_fixture" "$tmp" 2>"$tmp/fx.err"
+t "fixture: a checkpoint, a corrupt and an incomplete copy, a foreign HDF5 file, a killed run's file" test $? = 0
+runrc "$sd" inspect "$tmp/killed.h5"
+t "killed run's file: exit 0, status running said as such" sh -c "test $(rc) = 0 && grep -q 'status: running (never closed' '$tmp/out'"
+t "killed run's file: its committed field steps" grep -q "    u: f64, 1 component, 2 steps (0 .. 5)" "$tmp/out"
+runrc "$sd" inspect "$tmp/ck.h5"
+t "checkpoint: exit 0" test "$(rc)" = 0
+t "checkpoint: format, step and time" sh -c "grep -q 'stardag checkpoint (format 1)' '$tmp/out' && grep -q 'step 40, time 0.4' '$tmp/out'"
+t "checkpoint: graph hash" grep -q "graph hash 0000000000001234, layout hash 0000000000005678" "$tmp/out"
+t "checkpoint: each state item with type, shape, checksum" sh -c "grep -Eq 'fields/u/0 +f64 +3x4 +checksum ok' '$tmp/out' && grep -Eq 'particles/ids +i64 +5 +checksum ok' '$tmp/out'"
+t "checkpoint: host items too" grep -Eq "/host/until_step +i64 +scalar +checksum ok" "$tmp/out"
+t "checkpoint: verdict valid" grep -q "verdict: valid (3 items" "$tmp/out"
+runrc "$sd" inspect "$tmp/ckbad.h5"
+t "corrupt checkpoint: exit 1" test "$(rc)" = 1
+t "corrupt checkpoint: the item is BAD" grep -Eq "fields/u/0 +f64 +3x4 +BAD" "$tmp/out"
+t "corrupt checkpoint: the others still ok" grep -Eq "particles/ids +i64 +5 +checksum ok" "$tmp/out"
+t "corrupt checkpoint: verdict CORRUPT naming the dataset" grep -q "verdict: CORRUPT: .*ckbad.h5: /state/fields/u/0: checksum" "$tmp/out"
+# a checkpoint without `complete` (a killed writer's) is corrupt too
+runrc "$sd" inspect "$tmp/inc.h5"
+t "incomplete checkpoint: exit 1, CORRUPT" sh -c "test $(rc) = 1 && grep -q 'verdict: CORRUPT: .*inc.h5' '$tmp/out'"
+runrc "$sd" inspect "$tmp/plain.h5"
+t "an HDF5 file that is not stardag's: exit 2" sh -c "test $(rc) = 2 && grep -q 'plain.h5: not a stardag file (an HDF5 file without' '$tmp/err'"
+echo "just text" >"$tmp/text.h5"
+runrc "$sd" inspect "$tmp/text.h5"
+t "a text file: exit 2, not HDF5" sh -c "test $(rc) = 2 && grep -q 'text.h5: not a stardag file (not an HDF5 file' '$tmp/err'"
+runrc "$sd" inspect "$tmp/none.h5"
+t "no file: exit 2" sh -c "test $(rc) = 2 && grep -q 'none.h5: cannot open: No such file' '$tmp/err'"
+runrc "$sd" inspect
+t "no argument: usage, exit 2" sh -c "test $(rc) = 2 && grep -q 'usage: stardag inspect' '$tmp/err'"
+runrc "$sd" inspect --help
+t "--help: usage on stdout, exit 0" sh -c "test $(rc) = 0 && grep -q 'usage: stardag inspect' '$tmp/out'"
+rm -rf "$tmp"
+tap_end
