@@ -25,6 +25,7 @@
  * (ISTORE_K) make the flushes that split a node rare. */
 #define _GNU_SOURCE
 #include "h5md.h"
+#include "h5md_impl.h"
 #include "h5err.h"
 #include "h5util.h"
 #include "run_status.h"
@@ -39,32 +40,6 @@
 #include <unistd.h>
 
 #include <hdf5.h>
-
-#define ROW_CHUNK 1024           /* rows per chunk of the 1-D/2-D series */
-#define PART_CHUNK 65536         /* particles per chunk of a value dataset */
-#define ISTORE_K 256             /* chunk B-tree nodes hold 2K entries (HDF5 default K = 32) */
-
-typedef struct obs {
-    char *name;
-    hid_t g, step, time, value;
-    int64_t rows, last_step;
-} obs;
-
-struct sd_h5md {
-    char *path;
-    hid_t file;
-    hid_t g_obs;
-    hid_t ds_step, ds_time, ds_edges, ds_pos, ds_vel;
-    int64_t N, nframes, last_step;
-    double last_time, box[3];
-    double *scratch;     /* [N][3] reordering buffer */
-    unsigned char *seen; /* [N] id check */
-    int has_vel, do_fsync, si;
-    char *utime;         /* time unit for new observables (NULL in reduced units) */
-    obs *obs;
-    int nobs, capobs;
-    int poisoned;
-};
 
 /* ---- small HDF5 helpers ------------------------------------------------------------------ */
 
@@ -90,8 +65,7 @@ static int attr_vlstr(hid_t obj, const char *name, const char *s)
 
 /* The root's `status`: a fixed 16-byte NUL-terminated string written in place, so that the final
  * status rewrites the attribute create made instead of deleting and re-adding it. */
-#define STATUS_LEN 16
-static int attr_status(hid_t obj, const char *s)
+int sd_h5md_attr_status(hid_t obj, const char *s)
 {
     char buf[STATUS_LEN] = {0};
     snprintf(buf, sizeof buf, "%s", s);
@@ -157,7 +131,7 @@ static void close_handles(sd_h5md *w)
     if (w->g_obs >= 0) { H5Gclose(w->g_obs); w->g_obs = -1; }
 }
 
-static void free_obj(sd_h5md *w)
+void sd_h5md_free(sd_h5md *w)
 {
     if (!w) return;
     for (int i = 0; i < w->nobs; i++) free(w->obs[i].name);
@@ -171,7 +145,7 @@ static void free_obj(sd_h5md *w)
 
 /* Close without writing unflushed metadata: HDF5's descriptor is pointed at a scratch sink
  * (memfd, else /dev/null) first, so whatever H5Fclose writes goes nowhere. */
-static void close_discard(sd_h5md *w)
+void sd_h5md_close_discard(sd_h5md *w)
 {
     sd_h5_discard_writes(w->file, "sd_h5md_discard");
     close_handles(w);
@@ -181,7 +155,7 @@ static void close_discard(sd_h5md *w)
 
 /* Flush in dependency order (see the top of the file), then fsync when asked. 0, or -1 with why
  * filled (and *hdf5 set when HDF5 itself failed, which poisons the writer). */
-static int flush_all(sd_h5md *w, int sync, char *why, size_t wl, int *hdf5)
+int sd_h5md_flush_all(sd_h5md *w, int sync, char *why, size_t wl, int *hdf5)
 {
     *hdf5 = 1;
     for (int i = 0; i < w->nobs; i++)
@@ -261,7 +235,7 @@ sd_h5md *sd_h5md_create(const char *path, const char *creator, const char *autho
     if (si) w->utime = strdup(units_time);
     if (!w->path || !w->scratch || !w->seen || (si && !w->utime)) {
         sd_io_seterr(err, errlen, "%s: out of memory (%" PRId64 " particles)", p, N);
-        free_obj(w);
+        sd_h5md_free(w);
         return NULL;
     }
 
@@ -322,7 +296,7 @@ sd_h5md *sd_h5md_create(const char *path, const char *creator, const char *autho
     }
 
     /* The run's status, as in the run file: "running" until sd_h5md_set_status says otherwise. */
-    if (attr_status(w->file, sd_run_status_str(SD_RUN_RUNNING)) < 0 ||
+    if (sd_h5md_attr_status(w->file, sd_run_status_str(SD_RUN_RUNNING)) < 0 ||
         sd_h5_attr_write(w->file, "steps_done", H5T_STD_I64LE, H5T_NATIVE_INT64, 0, 1, &(int64_t){-1}) < 0)
         goto fail;
 
@@ -407,7 +381,7 @@ sd_h5md *sd_h5md_create(const char *path, const char *creator, const char *autho
 
     int hdf5 = 0;
     stage = "cannot flush the H5MD structure";
-    if (flush_all(w, 1, why, sizeof why, &hdf5) < 0) goto fail_why;
+    if (sd_h5md_flush_all(w, 1, why, sizeof why, &hdf5) < 0) goto fail_why;
     sd_h5_sync_dir(path); /* the new file's name */
     sd_h5_quiet_off(q);
     return w;
@@ -421,12 +395,12 @@ fail_why:
     if (fcpl >= 0) H5Pclose(fcpl);
     if (fapl >= 0) H5Pclose(fapl);
     if (w->file >= 0) {
-        close_discard(w);
+        sd_h5md_close_discard(w);
         unlink(path);
     }
     H5Eclear2(H5E_DEFAULT);
     sd_h5_quiet_off(q);
-    free_obj(w);
+    sd_h5md_free(w);
     return NULL;
 }
 
@@ -512,7 +486,7 @@ int sd_h5md_append(sd_h5md *w, int64_t step, double time, const double *pos, con
     if (sd_h5_write_row(w->ds_pos, r, H5T_NATIVE_DOUBLE, to_file_order(w, pos, layout, ids)) < 0) goto fail;
     what = "flush";
     int hdf5 = 0;
-    if (flush_all(w, w->do_fsync, why, sizeof why, &hdf5) < 0) {
+    if (sd_h5md_flush_all(w, w->do_fsync, why, sizeof why, &hdf5) < 0) {
         if (hdf5) {
             w->poisoned = 1;
         } else { /* an fdatasync failed: the frame stays appended; it is durable, or its held
@@ -658,7 +632,7 @@ int sd_h5md_set_status(sd_h5md *w, const char *status, int64_t steps_done, char 
         sd_h5_quiet_off(q);
         return -1;
     }
-    if (attr_status(w->file, status) < 0 ||
+    if (sd_h5md_attr_status(w->file, status) < 0 ||
         sd_h5_attr_write(w->file, "steps_done", H5T_STD_I64LE, H5T_NATIVE_INT64, 0, 1, &steps_done) < 0) {
         char why[256];
         sd_h5why(why, sizeof why);
@@ -690,7 +664,7 @@ int sd_h5md_flush(sd_h5md *w, char *err, size_t errlen)
         sd_h5_quiet_off(q);
         return -1;
     }
-    if (flush_all(w, 1, why, sizeof why, &hdf5) < 0) {
+    if (sd_h5md_flush_all(w, 1, why, sizeof why, &hdf5) < 0) {
         if (hdf5) w->poisoned = 1;
         sd_io_seterr(err, errlen, "%s: cannot flush: %s", w->path, why);
         H5Eclear2(H5E_DEFAULT);
@@ -715,7 +689,7 @@ int sd_h5md_close(sd_h5md *w, char *err, size_t errlen)
     }
     sd_h5_quiet q = sd_h5_quiet_on();
     if (w->poisoned) {
-        close_discard(w);
+        sd_h5md_close_discard(w);
     } else {
         /* Drop the space reserve() added past HDF5's end of allocation: the sec2 driver only
          * truncates to the EOA when its own writes went past it, so the tail would stay. */
@@ -737,6 +711,6 @@ int sd_h5md_close(sd_h5md *w, char *err, size_t errlen)
     }
     H5Eclear2(H5E_DEFAULT);
     sd_h5_quiet_off(q);
-    free_obj(w);
+    sd_h5md_free(w);
     return rc;
 }

@@ -126,6 +126,21 @@ sd_h5md *sd_h5md_create(const char *path, const char *creator, const char *autho
                         const double box[3], const char *units_length, const char *units_time,
                         const sd_h5md_opts *opts, char *err, size_t errlen);
 
+/* Continue a trajectory sd_h5md_create made (a restart from the checkpoint of `step`): open it
+ * with the same crash-safe settings, check it holds N particles (with velocities unless
+ * opts.no_velocity), remove every frame and observable row of a step > `step`, set the status
+ * back to "running" (steps_done -1) and commit (flush, fsync; h5md_continue.c). Appends then go on
+ * as on a fresh writer, so the file ends as if the run had never stopped. every > 0: the frames to
+ * keep are exactly those of steps 0, every, 2 every, ... <= step (all must be there; a frame of
+ * another step <= `step`, such as a finished run's last one, goes too); every <= 0: all frames of
+ * steps <= step. box: the frames' box from now on; units_time: as given to create (the time unit
+ * of observables created from now on); opts as at create (species, units and deflate are the
+ * file's). NULL with "PATH: cannot continue the trajectory at step K: why" in err (a missing
+ * file, another particle count, missing frames, rows that are not a trajectory's); the file is
+ * then as it was. */
+sd_h5md *sd_h5md_continue(const char *path, int64_t N, const double box[3], int64_t step, int64_t every,
+                          const char *units_time, const sd_h5md_opts *opts, char *err, size_t errlen);
+
 /* Append one frame: step (strictly increasing), time (non-decreasing), positions and velocities
  * of all N particles in `layout` (SD_H5MD_AOS or SD_H5MD_SOA). ids: NULL when row i of pos/vel
  * is particle id i; otherwise ids[i] is the id (0..N-1, each exactly once) of the particle in row
@@ -156,6 +171,8 @@ int sd_h5md_close(sd_h5md *w, char *err, size_t errlen);
 
 /* Frames appended (and flushed) so far; the file's path as given at create. */
 int64_t sd_h5md_frames(const sd_h5md *w);
+/* The step of the last frame (INT64_MIN when there is none). */
+int64_t sd_h5md_last_step(const sd_h5md *w);
 const char *sd_h5md_path(const sd_h5md *w);
 
 #ifdef __cplusplus

@@ -16,6 +16,10 @@ TESTS += tests/t_io_durable
 check_PROGRAMS += tests/t_h5out_profile
 tests_t_h5out_profile_SOURCES = tests/t_h5out_profile.c tests/tap.h
 TESTS += tests/t_h5out_profile
+# an H5MD trajectory continued on a restart (frames after the checkpoint's step removed, then appended)
+check_PROGRAMS += tests/t_h5md_continue
+tests_t_h5md_continue_SOURCES = tests/t_h5md_continue.c tests/tap.h
+TESTS += tests/t_h5md_continue
 # a restarted run continues its run file: cut back to the checkpoint's step, as if never stopped;
 # the cut's own crash safety; refusals; a long run's flat memory
 check_PROGRAMS += tests/t_h5out_continue

@@ -25,3 +25,11 @@ endif
 # domain.particles.read: LAMMPS data, XYZ and H5MD initial states, restarts, bad files
 TESTS += tests/t_read_particles.sh
 EXTRA_DIST += tests/t_read_particles.sh tests/data/read/mix.data tests/data/read/mix.xyz
+# the particle class's checkpoint hooks driven directly: restart == uninterrupted, bitwise (runtime/dm/particles_ckpt.c)
+check_PROGRAMS += tests/t_ckpt_particles
+tests_t_ckpt_particles_SOURCES = tests/t_ckpt_particles.c tests/tap.h
+TESTS += tests/t_ckpt_particles
+EXTRA_DIST += tests/graphs/md-ckpt-ghosts.yaml
+# checkpoint/restart of particle graphs through `stardag run`: restart == uninterrupted, SIGTERM, the trajectory continued
+TESTS += tests/t_ckpt_particles_run.sh
+EXTRA_DIST += tests/t_ckpt_particles_run.sh

@@ -59,6 +59,9 @@ typedef struct sd_dm_opts {
     int ncpu, ncuda;   /* workers, for automatic partitioning */
     const char *own_output; /* the file of the domain's own output (a particle trajectory): the
                                graph's or the user's; NULL when the run writes none */
+    int restart;            /* 1: a restart from the checkpoint of restart_step: open_output
+                               continues the domain's own output there instead of creating it */
+    int64_t restart_step;
 } sd_dm_opts;
 
 /* The run's output file (fields go there; see sd_dm_class.write_snapshot). */
@@ -132,6 +135,10 @@ typedef struct sd_dm_class {
      * submitted yet: starpu_data_acquire(STARPU_W)/release or the class's read-in path), with
      * anything else the domain carries across steps. 0, or -1 with a message. */
     int (*restore)(sd_dm *dm, const struct sd_ckpt_in *in, char *err, size_t errlen);
+    /* Make the domain's own output durable up to step, on the writer thread, before the checkpoint
+     * of step is published (a trajectory's observables are durable only at its next flush). May be
+     * NULL. 0, or -1 with a message. */
+    int (*commit_output)(sd_dm *dm, int64_t step, char *err, size_t errlen);
 } sd_dm_class;
 
 struct sd_dm {
@@ -140,6 +147,8 @@ struct sd_dm {
     struct sd_engine *e;
     void *data;                /* the class's */
     const char *own_output;    /* sd_dm_opts.own_output */
+    int restart;               /* sd_dm_opts.restart, restart_step */
+    int64_t restart_step;
 };
 
 /* The class of a graph's domain, by kind; NULL for a kind no class implements. */

@@ -141,6 +141,7 @@ static int particles_create(sd_dm *dm, const sd_dm_opts *o, char *err, size_t er
     D->k_combine = sd_eng_combine_kind(e, "reduction combine", "stardag.particles.combine");
     D->k_trajectory = sd_eng_kind(e, "trajectory snapshot", "stardag.particles.trajectory", sd_particles_trajectory_cpu,
                                   NULL);
+    D->k_checkpoint = -1;
     for (int i = 0; i < g->ninit + g->nstep; i++) {
         const int init = i < g->ninit, k = init ? i : i - g->ninit;
         const sd_gop *op = init ? &g->init[k] : &g->step[k];
@@ -375,4 +376,7 @@ const sd_dm_class sd_dm_particles = {
     .report_output = sd_particles_report_output,
     .release = particles_release,
     .destroy = particles_destroy,
+    .submit_checkpoint = sd_particles_submit_checkpoint,
+    .restore = sd_particles_restore,
+    .commit_output = sd_particles_commit_output,
 };

@@ -27,6 +27,7 @@ typedef struct pdomain {
     int nslots, *slot_init, *slot_step;
     int *kind_init, *kind_step;     /* the ops' task kinds */
     int k_rebuild, k_prepare, k_combine, k_trajectory;
+    int k_checkpoint;               /* made at the first checkpoint; -1 before */
     sd_pbuf *host_blocks;           /* host views of the blocks, for the rebuild */
     double **host_fields;           /* [nb * nf] field pointers of host_blocks */
     sd_prebuild_scratch rebuild_scratch;
@@ -96,5 +97,11 @@ void sd_particles_describe(const sd_dm *dm, char *buf, size_t len);
 void sd_particles_rate(const sd_dm *dm, int64_t steps_done, double wall, char *buf, size_t len);
 void sd_particles_report(const sd_dm *dm);
 void sd_particles_report_output(const sd_dm *dm);
+int sd_particles_commit_output(sd_dm *dm, int64_t step, char *err, size_t errlen);
+
+/* particles_ckpt.c: checkpoints (docs/checkpoint.md) */
+struct sd_ckpt_in;
+void sd_particles_submit_checkpoint(sd_dm *dm, int64_t step);
+int sd_particles_restore(sd_dm *dm, const struct sd_ckpt_in *in, char *err, size_t errlen);
 
 #endif

@@ -1,19 +1,23 @@
 /* particles_output.c - what a particle domain writes and prints: the H5MD trajectory (frames in id
  * order, species by type), the thermo table of its scalars (log and H5MD observables) and its part
  * of the run summary. */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <starpu.h>
 #include "config.h"
 #include "particles_impl.h"
 
-int sd_particles_open_output(sd_dm *dm, struct sd_h5out *out, char *err, size_t errlen)
+/* The trajectory: created, or on a restart from the checkpoint of step K continued (frames and
+ * observable rows after K removed; it must hold the frames the interrupted run wrote up to K:
+ * steps 0, every, 2 every, ... <= K; a finished run's frame of its last step K goes too). A
+ * restart whose trajectory does not exist (another --trajectory) creates it: frames after K. */
+static int open_trajectory(sd_dm *dm, int restart, int64_t K, char *err, size_t errlen)
 {
-    (void)out; /* particle graphs write no fields there */
     pdomain *D = dm->data;
     const sd_particles *P = D->P;
-    if (!dm->own_output) return 0;
     int32_t *species = malloc(sizeof *species * (size_t)P->count);
     if (!species) {
         snprintf(err, errlen, "out of memory");
@@ -24,10 +28,36 @@ int sd_particles_open_output(sd_dm *dm, struct sd_h5out *out, char *err, size_t 
     const char *ulen = P->units == SD_UNITS_REAL ? "nm" : P->units == SD_UNITS_METAL ? "Angstrom" : NULL;
     const char *utime = ulen ? "ps" : NULL;
     sd_h5md_opts ho = {.creator_version = PACKAGE_VERSION, .species = species, .unit_system = sd_units_name(P->units)};
-    D->traj = sd_h5md_create(dm->own_output, "stardag", NULL, P->count, P->box, ulen, utime, &ho, err,
-                             errlen);
+    if (restart && access(dm->own_output, F_OK) != 0 && errno == ENOENT)
+        restart = 0; /* a trajectory the interrupted run did not write there: a new file, frames after K */
+    if (restart) {
+        D->traj = sd_h5md_continue(dm->own_output, P->count, P->box, K, dm->g->output.trajectory_every, utime, &ho, err,
+                                   errlen);
+        if (D->traj) { /* as the uninterrupted run has it after step K */
+            D->traj_frames = sd_h5md_frames(D->traj);
+            D->last_frame = sd_h5md_last_step(D->traj);
+            D->traj_frames_submitted = 1;
+        }
+    } else
+        D->traj = sd_h5md_create(dm->own_output, "stardag", NULL, P->count, P->box, ulen, utime, &ho, err, errlen);
     free(species);
     return D->traj ? 0 : -1;
+}
+
+int sd_particles_open_output(sd_dm *dm, struct sd_h5out *out, char *err, size_t errlen)
+{
+    (void)out; /* particle graphs write no fields there */
+    if (!dm->own_output) return 0;
+    return open_trajectory(dm, dm->restart, dm->restart_step, err, errlen);
+}
+
+/* Before a checkpoint of step: every frame and thermo row up to it durable (frames are at their
+ * append; observables only at the next append or flush). */
+int sd_particles_commit_output(sd_dm *dm, int64_t step, char *err, size_t errlen)
+{
+    (void)step;
+    pdomain *D = dm->data;
+    return D->traj ? sd_h5md_flush(D->traj, err, errlen) : 0;
 }
 
 int sd_particles_close_output(sd_dm *dm, const char *status, int64_t steps_done, char *err, size_t errlen)

@@ -556,6 +556,10 @@ int sd_run_loop(const sd_graph *g, const sd_run_opts *o, sd_run_files *files, sd
                          .arch = o->arch, .profile = s->profile, .trace = s->trace, .t0_us = s->t0_us};
     sd_dm_opts dmo = {.ncpu = ncpu, .ncuda = ncuda, .own_output = files->own};
     memcpy(dmo.parts, o->tile, sizeof dmo.parts);
+    if (s->rin) { /* the domain continues its own output (a trajectory) at the checkpoint's step */
+        dmo.restart = 1;
+        dmo.restart_step = sd_ckpt_step(s->rin);
+    }
     s->e = sd_engine_create(g, &eo, err, sizeof err);
     if (s->e) s->dm = sd_dm_create(g, s->e, &dmo, err, sizeof err);
     int status = SD_EXIT_OK;

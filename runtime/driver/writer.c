@@ -78,6 +78,9 @@ static int write_ckpt(sd_writer *w, const sd_record *r, int write, char *err, si
         if (sd_h5out_commit(w->c.out, err, errlen) < 0) return -1;
         w->last_commit = now();
     }
+    /* the domain's own output (a trajectory's observables) durable up to the step too */
+    if (r->ckpt->end && w->c.dm->cls->commit_output && w->c.dm->cls->commit_output(w->c.dm, r->step, err, errlen) < 0)
+        return -1;
     const int64_t counters[3] = {w->c.field_steps0 + w->st.field_steps, w->c.scalar_rows0 + w->st.scalar_rows,
                                  w->c.profile_rows0 + sd_profiles_rows(w->c.profiles)};
     const int64_t before = w->ck.written;
