@@ -23,3 +23,11 @@ TESTS += tests/faults/ckpt_faults.sh
 EXTRA_DIST += tests/faults/ckpt_faults.sh
 TESTS += tests/faults/kills.sh
 EXTRA_DIST += tests/faults/kills.sh
+# make check-faults (docs/reliability.md): every I/O fault case of a run (each call of each kind,
+# ENOSPC and EIO, and a disk full from each call on) and of the checkpoint writer, and 200 kills
+# per domain. Slow (docs/reliability.md says how long); make check runs a sample of each.
+check-faults:
+	SD_FAULTS_FULL=1 SD_KILLS=$${SD_KILLS:-200} SD_TEST_TIMEOUT=$${SD_TEST_TIMEOUT:-14400} $(MAKE) $(AM_MAKEFLAGS) check \
+	  TESTS='tests/faults/io_faults.sh tests/faults/ckpt_faults.sh tests/faults/kills.sh'
+.PHONY: check-faults
+dist_doc_DATA += docs/reliability.md
