@@ -1,13 +1,15 @@
 #!/bin/sh
-# I/O faults: a short run (tests/faults/io-grid.yaml) with the LD_PRELOAD injector
-# (tests/faults/inject.c) failing one call on the files of the run (its HDF5 file, XDMF sidecar and
-# log, all in one directory). A counting run first says how many calls of each kind the run makes
+# I/O faults: a short run (tests/faults/io-grid.yaml, a checkpoint every 10 steps) with the LD_PRELOAD
+# injector (tests/faults/inject.c) failing one call on the files of the run (its HDF5 file, XDMF
+# sidecar, log and checkpoints, all in one directory). A counting run first says how many calls of each kind the run makes
 # there; then each case fails the n-th call of one kind (ENOSPC or EIO) and asserts:
 #   - exit 1, in time (no hang: a timeout), no crash, no HDF5 internals on stderr;
 #   - an error line naming a file of the run;
 #   - the run file opens read-only (h5dump reads all of it), its status is not "completed", and
 #     every field dataset and scalar row it holds (at least what it says it committed) equals an
-#     uninterrupted run's, bit for bit (tests/faults/fault_check).
+#     uninterrupted run's, bit for bit (tests/faults/fault_check);
+#   - each checkpoint left (FILE, FILE.1) whole (stardag inspect checks every checksum), and the run
+#     file holding every output step up to the newest checkpoint's step.
 # A case whose call the run does not reach (counts vary a little with timing) must complete; so must
 # one whose failure the run need not see (a block HDF5 writes again later, the directory's
 # best-effort fsync): exit 0 with its file whole and equal ("tolerated", counted apart).
@@ -29,7 +31,7 @@ run() { # run OUTDIR [injector variables...]: the run, writing into OUTDIR
   o=$1; shift
   rm -rf "$o" && mkdir -p "$o"
   env "$@" timeout "$limit" "$sd" run "$g" --ncpu 2 --out "$o/out.h5" --log "$o/out.log" --quiet \
-    >"$tmp/out" 2>"$tmp/err"
+    --checkpoint "$o/run.ckpt.h5" --checkpoint-every 10 >"$tmp/out" 2>"$tmp/err"
   echo $? >"$tmp/rc"
 }
 
@@ -86,6 +88,21 @@ one_case() { # one_case CALL N ERRNO [STICKY]
   else
     kept="no run file left (failed at creation)"
   fi
+  # the checkpoints: each one there is whole (stardag inspect verifies every checksum), and the run
+  # file holds every output step up to the newest one's step
+  for ck in "$dir/run.ckpt.h5" "$dir/run.ckpt.h5.1"; do
+    [ -f "$ck" ] || continue
+    "$sd" inspect "$ck" >"$tmp/insp" 2>&1 || why="$why; $ck is not a valid checkpoint: $(grep -v 'checksum ok' "$tmp/insp" | head -c 300)"
+  done
+  if [ -f "$dir/run.ckpt.h5" ]; then
+    "$sd" inspect "$dir/run.ckpt.h5" >"$tmp/insp0" 2>&1
+    ks=$(sed -n 's/^  step \([0-9]*\),.*/\1/p' "$tmp/insp0")
+    last=$(sed -n 's/.*, \([0-9]*\) field datasets and .*/\1/p' "$tmp/chk" 2>/dev/null)
+    # io-grid writes 2 fields every 10 steps from step 0: steps <= K make 2 * (K / 10 + 1) datasets
+    [ -n "$ks" ] && [ -n "$last" ] && [ "$last" -lt $((2 * (ks / 10 + 1))) ] &&
+      why="$why; checkpoint of step $ks, but the run file holds only $last field datasets"
+    kept="$kept, checkpoint of step ${ks:-?} whole"
+  fi
   if [ -z "$why" ]; then
     errors=$((errors + 1))
     echo "ok $n - $what on ${on#"$dir"/}: exit 1, $kept"
@@ -116,5 +133,5 @@ if [ "$full" = 1 ]; then
   while [ "$k" -le "$total" ]; do one_case any "$k" ENOSPC 1; cases=$((cases + 1)); k=$((k + 1)); done
 fi
 echo "# $cases fault cases over $total calls: $errors ended with exit 1 and intact files, $tolerated tolerated" \
-  "($(sort "$tmp/tolerated" 2>/dev/null | uniq -c | awk '{ printf "%s%s %s x%d", NR > 1 ? ", " : "", $2, $4, $1 }')), $unreached not reached, $bad wrong"
+  "($(sort "$tmp/tolerated" 2>/dev/null | uniq -c | awk '{ printf "%s%s %s x%d", (NR > 1 ? ", " : ""), $2, $4, $1 }')), $unreached not reached, $bad wrong"
 tap_end
