@@ -26,6 +26,7 @@ libstardag_la_SOURCES += runtime/graph/graph.h runtime/engine/registry.c runtime
 	runtime/driver/writer.c runtime/driver/writer.h runtime/driver/ckpt_run.c runtime/driver/ckpt_run.h \
 	runtime/driver/profile.c runtime/driver/profile.h \
 	runtime/driver/until.c runtime/driver/until.h
+libstardag_la_SOURCES += runtime/driver/starpu_home.c runtime/driver/starpu_home.h
 include runtime/loader.mk
 include runtime/ode/local.mk
 SD_CUDA_SOURCES += runtime/dm/halo.cu

@@ -27,4 +27,5 @@ include tests/ode_implicit.mk
 include tests/ode_systems.mk
 include tests/transport.mk
 include tests/tables.mk
+include tests/faults/faults.mk
 include tests/ckpt.mk

@@ -9,6 +9,7 @@
 #include "dot.h"
 #include "dm.h"
 #include "graph.h"
+#include "starpu_home.h"
 
 static const char usage[] =
     "usage: stardag run FILE [--steps N] [--sched NAME] [--ncpu N] [--ncuda N] [--arch any|cpu|cuda]\n"
@@ -156,6 +157,13 @@ int main(int argc, char **argv)
         return list_codelets();
     }
     if (!strcmp(cmd, "systems")) return sd_cmd_systems(argc - 1, argv + 1);
+    int help = argc > 2 && (!strcmp(argv[2], "--help") || !strcmp(argv[2], "-h"));
+    if ((!strcmp(cmd, "verify") || !strcmp(cmd, "calibrate")) && !help) { /* they start StarPU outside a run */
+        char note[1400], err[1400];
+        int home = sd_starpu_home_ensure(note, sizeof note, err, sizeof err);
+        if (home < 0) return fprintf(stderr, "stardag: %s\n", err), SD_EXIT_RUNTIME;
+        if (home > 0) fprintf(stderr, "stardag: %s\n", note);
+    }
     if (!strcmp(cmd, "verify")) return sd_cmd_verify(argc - 1, argv + 1);
     if (!strcmp(cmd, "compare")) return sd_cmd_compare(argc - 1, argv + 1);
     if (!strcmp(cmd, "calibrate")) return sd_cmd_calibrate(argc - 1, argv + 1);

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/resource.h>
 #include <unistd.h>
 #include <starpu.h>
 #include "config.h"
@@ -20,6 +21,7 @@
 #include "probe.h"
 #include "run_status.h"
 #include "sched.h"
+#include "starpu_home.h"
 #include "run_files.h"
 #include "runlog.h"
 #include "trace.h"
@@ -60,6 +62,24 @@ static void on_sigint(int sig)
     (void)sig;
     interrupted = 1;
     signal(sig, SIG_DFL); /* a second Ctrl-C (or SIGTERM) kills at once */
+}
+
+/* The process' peak resident set size in bytes (VmHWM; getrusage's ru_maxrss where /proc is not
+ * mounted), or -1: the run summary reports it so that a long run's memory can be watched. */
+static double peak_rss_bytes(void)
+{
+    FILE *f = fopen("/proc/self/status", "r");
+    char line[256];
+    double kb = -1;
+    while (f && fgets(line, sizeof line, f))
+        if (!strncmp(line, "VmHWM:", 6)) {
+            kb = strtod(line + 6, NULL);
+            break;
+        }
+    if (f) fclose(f);
+    struct rusage ru;
+    if (kb < 0 && getrusage(RUSAGE_SELF, &ru) == 0) kb = (double)ru.ru_maxrss;
+    return kb < 0 ? -1 : kb * 1024.0;
 }
 
 static double now(void)
@@ -290,6 +310,8 @@ static void summary(run_state *s, int64_t steps_done, double wall, double run_wa
                "(peak %.1f MB) and %.3f s for it after the last task\n", s->wst.write_s, s->wst.wait_full_s,
                s->wst.peak_bytes / 1e6, s->wst.wait_end_s);
     sd_checks_report(&s->checks, steps_done, stdout);
+    double rss = peak_rss_bytes();
+    if (rss >= 0) printf("  memory: peak RSS %.1f MB\n", rss / 1e6);
 }
 
 
@@ -493,6 +515,16 @@ int sd_run_loop(const sd_graph *g, const sd_run_opts *o, sd_run_files *files, sd
         sigaction(SIGTERM, &oldterm, NULL);
         return SD_EXIT_RUNTIME;
     }
+    char home_note[1400], home_err[1400];
+    int home = sd_starpu_home_ensure(home_note, sizeof home_note, home_err, sizeof home_err);
+    if (home > 0) fprintf(stderr, "stardag: %s\n", home_note);
+    if (home < 0) { /* StarPU would abort with a backtrace */
+        sd_run_say_error(o, "%s", home_err);
+        env_restore(env, nenv);
+        sigaction(SIGINT, &old, NULL);
+        sigaction(SIGTERM, &oldterm, NULL);
+        return SD_EXIT_RUNTIME;
+    }
     struct starpu_conf conf;
     starpu_conf_init(&conf);
     const char *sched = getenv("STARPU_SCHED");
@@ -682,7 +714,11 @@ int sd_run_loop(const sd_graph *g, const sd_run_opts *o, sd_run_files *files, sd
         s->out = NULL;
     }
     if (!o->quiet) summary(s, step, wall, now() - t_start, sched, ncpu);
-    else sd_profiles_summary(s->profiles, NULL, s->log); /* the log keeps the results of a quiet run */
+    else {
+        sd_profiles_summary(s->profiles, NULL, s->log); /* the log keeps the results of a quiet run */
+        double rss = peak_rss_bytes();
+        if (rss >= 0) sd_runlog_line(s->log, "memory: peak RSS %.1f MB", rss / 1e6);
+    }
     int unevaluated = sd_checks_unevaluated(&s->checks);
     if (unevaluated && !status) /* not a failure: a short trial run may end before a diagnostic step */
         fprintf(stderr, "stardag: %s: warning: %d check%s never evaluated: the run ended before %s first evaluation "

@@ -1,0 +1,101 @@
+#!/bin/sh
+# Kills: for each domain (grid lattice, phase-space transport, ODE batch, particles, mesh), a run
+# with frequent checkpoints is SIGKILLed at a random moment (seeded, reproducible: SD_KILL_SEED),
+# restarted from the checkpoint that survived (from the start when none did yet), killed again, ...
+# until a run finishes; its final checkpoint's state (every field level, scalars, host state) must
+# then be bitwise the state of an uninterrupted run. SD_KILLS kills per domain (make check: 2;
+# make check-faults: 200). A domain whose class has no checkpoint support fails here.
+# tests/faults/kills.sh [DOMAIN...] runs only those (names as in the table below).
+. "$top_srcdir/tests/tap.sh"
+. "$top_srcdir/tests/ckpt_lib.sh"
+cd "$tmp" || exit 99
+kills=${SD_KILLS:-2}
+seed=${SD_KILL_SEED:-13}
+limit=${SD_FAULTS_CASE_TIMEOUT:-120}
+export STARDAG_CACHE_DIR="$tmp/cache"
+g="$top_srcdir/graphs"
+# name | graph and its settings | steps | checkpoint every
+domains="lattice|$g/lattice/kg-packet.yaml --set n=16|400|20
+transport|$g/transport/pencil-70MeV.yaml --set dx=1 --set dz=1 --set ds=1 --set dE=1 --set nx=11 --set depth=12|60|4
+ode|$g/ode/vdp-ensemble.yaml --set M=300 --set intervals=200|200|10
+particles|$top_srcdir/tests/data/md-lj.yaml --set cells=4 --set drift_tol=1|300|15
+mesh|$g/membrane/vesicle-bending.yaml|200|10"
+only="$*"
+
+now() { date +%s.%N; }
+
+# One domain: the uninterrupted run, then chains of killed runs until `kills` kills are done.
+domain() {
+  name=$1 graph=$2 N=$3 E=$4
+  rm -rf "$name" && mkdir "$name"
+  t0=$(now)
+  timeout "$limit" "$sd" run $graph --steps "$N" --checkpoint-every "$E" --out "" --quiet --ncpu 2 \
+    --checkpoint "$name/ref.ckpt" >"$name/ref.out" 2>"$name/ref.err"
+  r=$?
+  t1=$(now)
+  if [ "$r" != 0 ]; then
+    n=$((n + 1)); fails=$((fails + 1))
+    echo "not ok $n - $name: the uninterrupted run with checkpoints failed (exit $r): $(head -c 400 "$name/ref.err")"
+    return
+  fi
+  # kill moments: uniform over the run's wall time (start-up included), from the seeded sequence
+  span=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", (b - a) * 1.1 }')
+  awk -v s="$seed" -v n=$((kills * 3)) -v m="$span" 'BEGIN { srand(s); for (i = 0; i < n; i++) printf "%.3f\n", rand() * m }' \
+    >"$name/delays"
+  done_kills=0 chains=0 restarts=0 bad=""
+  next=1 ndelays=$(wc -l <"$name/delays")
+  # (a moment after the run's end is no kill: more moments than kills are drawn)
+  while [ "$done_kills" -lt "$kills" ] && [ "$next" -le "$ndelays" ] && [ -z "$bad" ]; do
+    chains=$((chains + 1))
+    c="$name/chain$chains"
+    rm -f "$c".ckpt*
+    # one chain: killed while kill moments remain, then a run to the end
+    while :; do
+      from=""
+      [ -f "$c.ckpt" ] && from="--restart $c.ckpt" && restarts=$((restarts + 1))
+      if [ "$next" -le "$ndelays" ] && [ "$done_kills" -lt "$kills" ]; then
+        "$sd" run $graph --steps "$N" --checkpoint-every "$E" --out "" --quiet --ncpu 2 --checkpoint "$c.ckpt" $from \
+          >"$c.out" 2>"$c.err" &
+        pid=$!
+        sleep "$(sed -n "${next}p" "$name/delays")"; next=$((next + 1))
+        kill -KILL "$pid" 2>/dev/null && killed=1 || killed=0
+        { wait "$pid"; } 2>/dev/null; r=$?
+        if [ "$killed" = 1 ] && [ "$r" = 137 ]; then
+          done_kills=$((done_kills + 1))
+          continue
+        fi
+      else
+        timeout "$limit" "$sd" run $graph --steps "$N" --checkpoint-every "$E" --out "" --quiet --ncpu 2 \
+          --checkpoint "$c.ckpt" $from >"$c.out" 2>"$c.err"
+        r=$?
+      fi
+      # the run ended by itself
+      if [ "$r" != 0 ]; then bad="a run of chain $chains ($from) ended with exit $r: $(head -c 400 "$c.err")"; fi
+      break
+    done
+    if [ -z "$bad" ] && ! same_state "$name/ref.ckpt" "$c.ckpt" >/dev/null 2>&1; then
+      bad="chain $chains: the final state differs from the uninterrupted run's ($c.ckpt vs $name/ref.ckpt)"
+    fi
+  done
+  n=$((n + 1))
+  [ -z "$bad" ] && [ "$done_kills" -lt "$kills" ] && bad="only $done_kills kills landed during a run"
+  if [ -z "$bad" ]; then
+    echo "ok $n - $name: $done_kills kills over $chains chains ($restarts restarts from a surviving checkpoint):" \
+      "every final state bitwise the uninterrupted run's"
+    rm -rf "$name"
+  else
+    fails=$((fails + 1))
+    echo "not ok $n - $name: after $done_kills kills: $bad"
+  fi
+}
+
+start=$(now)
+echo "0 0" >"$tmp/tally"
+echo "$domains" | while IFS='|' read -r name graph N E; do
+  [ -z "$only" ] || case " $only " in *" $name "*) ;; *) continue ;; esac
+  domain "$name" "$graph" "$N" "$E"
+  echo "$n $fails" >"$tmp/tally"
+done
+read -r n fails <"$tmp/tally"
+echo "# $kills kills per domain, seed $seed: $(awk -v a="$start" -v b="$(now)" 'BEGIN { printf "%.0f", b - a }') s"
+tap_end
