@@ -1,0 +1,30 @@
+#!/bin/sh
+# t_fuzz.sh - the fuzz targets (tests/fuzz.mk): every regression input of tests/fuzz/<target>/ (inputs
+# that crashed the loader or the readers once, and seeds) replayed through the target; then, in the
+# clang build tree of `make check-fuzz` where the libFuzzer programs exist, SD_FUZZ_RUNS (default
+# 2000) executions of each from a fixed seed, with ASan and UBSan.
+. "$top_srcdir/tests/tap.sh"
+for target in loader readers; do
+  runrc "$top_builddir/tests/fuzz/replay_$target" "$top_srcdir/tests/fuzz/$target"
+  count=$(grep -c '^ok' "$tmp/out")
+  t "replay_$target: the $count inputs of tests/fuzz/$target load or fail with a message, no crash" test "$(rc)" = 0
+  [ "$(rc)" = 0 ] || sed 's/^/# /' "$tmp/out" "$tmp/err" | tail -n 30
+done
+runs=${SD_FUZZ_RUNS:-2000}
+for target in loader readers; do
+  prog="$top_builddir/tests/fuzz/fuzz_$target"
+  if [ ! -x "$prog" ]; then
+    skip "fuzz_$target: the libFuzzer programs are built by make check-fuzz (clang)"
+    continue
+  fi
+  seeds="$top_srcdir/tests/fuzz/$target"
+  [ "$target" = loader ] && seeds="$seeds $top_srcdir/graphs $top_srcdir/tests/graphs"
+  mkdir -p "$tmp/corpus-$target"
+  # shellcheck disable=SC2086 # seeds: several directories
+  runrc "$prog" -runs="$runs" -seed=1 -timeout=10 -rss_limit_mb=2048 -artifact_prefix="$tmp/crash-" \
+    "$tmp/corpus-$target" $seeds
+  t "fuzz_$target: $runs runs from seed 1 without a crash, leak or sanitizer report" test "$(rc)" = 0
+  grep -E '^(#[0-9]+.*DONE|Done)' "$tmp/err" | sed 's/^/# /'
+  [ "$(rc)" = 0 ] || grep -E -A 25 '^==[0-9]+==' "$tmp/err" | sed 's/^/# /' | head -n 40
+done
+tap_end
