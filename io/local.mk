@@ -15,3 +15,5 @@ libstardag_la_SOURCES += io/mesh_file.h io/mesh_gen.c io/mesh_internal.h io/mesh
 libstardag_la_SOURCES += io/h5out_mesh.c io/h5out_impl.h
 # io: output.profiles in the run file (/profiles) and their reader
 libstardag_la_SOURCES += io/h5out_profile.c
+# io: checkpoint files (docs/checkpoint.md): writer (atomic publish, rotation) and verifying reader
+libstardag_la_SOURCES += io/ckpt.h io/ckpt_write.c io/ckpt_read.c

@@ -19,6 +19,7 @@ struct sd_engine;
 struct sd_record;
 struct sd_loader;   /* the graph loader's state (graph/loader_impl.h) */
 struct yaml_node_s; /* libyaml's node */
+struct sd_ckpt_in;  /* an open checkpoint file (io/ckpt.h) */
 
 /* The front end's part of a class (graph/domain_<name>.c): the domain's graph section and what
  * the rest of a graph may ask of it. A hook that finds something the domain does not have fails
@@ -121,6 +122,16 @@ typedef struct sd_dm_class {
     /* Unregister and free the data (all tasks done), then free the rest. */
     void (*release)(sd_dm *dm);
     void (*destroy)(sd_dm *dm);
+    /* Checkpoints (docs/checkpoint.md); both NULL = the class cannot checkpoint (tests refuse that).
+     * submit_checkpoint: snapshot tasks (R access, so they see step's data and later writers wait)
+     * that each fill one checkpoint record (sd_eng_ckpt_record_new): every field at every level
+     * ("fields/<field>/<level>", the layout of the field's output snapshot) and the domain's extras
+     * under its name ("particles/ids"), canonical whatever the parts and workers. */
+    void (*submit_checkpoint)(sd_dm *dm, int64_t step);
+    /* In place of submit_init on a restart: the checkpoint's state into the domain's data (no task
+     * submitted yet: starpu_data_acquire(STARPU_W)/release or the class's read-in path), with
+     * anything else the domain carries across steps. 0, or -1 with a message. */
+    int (*restore)(sd_dm *dm, const struct sd_ckpt_in *in, char *err, size_t errlen);
 } sd_dm_class;
 
 struct sd_dm {

@@ -10,9 +10,23 @@
 #include <time.h>
 #include <starpu.h>
 #include "graph.h"
+#include "ckpt.h"
+
+/* One part of a checkpoint (docs/checkpoint.md): a dataset under /state of the checkpoint file,
+ * in a canonical layout that depends on no tiling, block, partition or worker count (a field:
+ * the layout of its output snapshot). */
+/* SD_CK_F64, SD_CK_F32, SD_CK_I64, SD_CK_U8 and sd_ckpt_type_size: io/ckpt.h */
+typedef struct sd_ckpt_item {
+    char name[128];          /* dataset path under /state: "fields/u/0", "particles/ids" */
+    int type;                /* SD_CK_F64 ... */
+    int ndim;
+    int64_t dims[4];
+    int end;                 /* the run loop's end-of-checkpoint record (its data: the host state) */
+} sd_ckpt_item;
 
 /* Host-side results that tasks deliver asynchronously: scalars of one step, or one output
- * snapshot of the domain. Complete once sealed (all its tasks submitted) and done == expected. */
+ * snapshot of the domain, or one checkpoint part. Complete once sealed (all its tasks submitted)
+ * and done == expected. */
 typedef struct sd_record {
     int is_field;              /* an output snapshot (its meaning is the domain's), else scalars */
     int64_t step;
@@ -26,6 +40,8 @@ typedef struct sd_record {
     int expected;
     int done;                  /* atomically incremented by tasks */
     int sealed;
+    sd_ckpt_item *ckpt;        /* non-NULL: a checkpoint part (is_field 1; field unused), freed with
+                                  the record */
     struct sd_record *next;
 } sd_record;
 
@@ -134,6 +150,15 @@ starpu_data_handle_t sd_eng_table(const sd_engine *e, int t);
 
 /* A new scalar (is_field 0) or snapshot (is_field 1) record at the queue's tail. */
 sd_record *sd_eng_record_new(sd_engine *e, int is_field, int64_t step);
+/* A new checkpoint record (is_field 1, ckpt a copy of item) at the queue tail: a domain's snapshot
+ * task fills data/bytes (malloc'd, item->dims elements of item->type) and calls sd_record_done. */
+sd_record *sd_eng_ckpt_record_new(sd_engine *e, int64_t step, const sd_ckpt_item *item);
+/* One task reading every graph scalar's handle (after this step's writers) into checkpoint item
+ * "scalars" (f64[nscalars]); nothing when the graph has no scalars. */
+void sd_eng_checkpoint_scalars(sd_engine *e, int64_t step);
+/* The n = nscalars values v back into the scalar handles (a restart, before any task). 0, or -1
+ * with a message when n does not match the graph. */
+int sd_eng_restore_scalars(sd_engine *e, const double *v, int n, char *err, size_t errlen);
 /* This step's scalar record (made on first use, until the next seal). */
 sd_record *sd_eng_step_scalars(sd_engine *e, int64_t step);
 /* The first error of a record wins. */

@@ -227,6 +227,15 @@ typedef struct sd_gprofile {
     sd_where at;
 } sd_gprofile;
 
+/* output.checkpoint (docs/checkpoint.md): where and when the run writes its restart state. */
+typedef struct sd_gcheckpoint {
+    char file[512];    /* the newest checkpoint; older ones FILE.1 ... FILE.(keep-1); empty = none */
+    int64_t every;     /* every N steps; 0 = not by steps */
+    double minutes;    /* when this much wall time passed since the last one (judged as a step is
+                          submitted); 0 = not by time */
+    int keep;          /* checkpoints kept (>= 1; default 2) */
+} sd_gcheckpoint;
+
 typedef struct sd_goutput {
     char file[512];    /* HDF5 path; empty = no output file */
     int nfields;
@@ -242,6 +251,7 @@ typedef struct sd_goutput {
     char log[512];     /* the run's log file; empty = beside the output file */
     int nprofiles;
     sd_gprofile profile[SD_MAX_PROFILES];
+    sd_gcheckpoint checkpoint;
 } sd_goutput;
 
 typedef struct sd_grun {
@@ -314,6 +324,12 @@ int sd_graph_scalar_index(const sd_graph *g, const char *name);
 int sd_graph_table_index(const sd_graph *g, const char *name);
 /* Resolve a level name ("E_next") to field index and level; -1 if none. */
 int sd_graph_level_lookup(const sd_graph *g, const char *name, int *level);
+
+/* For checkpoints (graph_hash.c): a hash of the graph's text, and of what fixes the layout of a
+ * run's state (domain size, fields, scalars, ops with their bindings; not parameters, checks,
+ * run.steps or output). */
+uint64_t sd_graph_text_hash(const sd_graph *g);
+uint64_t sd_graph_layout_hash(const sd_graph *g);
 
 /* sd_graph_load_ex / sd_graph_parse_ex (overrides): in stardag/stardag.h. */
 /* The name under which the graph reads the file `path` is (same device and inode), or NULL. */

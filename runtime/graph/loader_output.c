@@ -70,9 +70,32 @@ static void load_trajectory(loader *L, const yaml_node_t *k, const yaml_node_t *
     o->trajectory_every = sd_ld_eval_int(L, ev, 1, INT64_MAX / 2, "every");
 }
 
+/* output.checkpoint: {file: PATH, every: N, minutes: M, keep: K}; file required, keep >= 1 (default
+ * 2). Without every and minutes, checkpoints are written only when a run stops early (a signal,
+ * --walltime). */
+static void load_checkpoint(loader *L, const yaml_node_t *k, const yaml_node_t *v)
+{
+    static const char *const keys[] = {"file", "every", "minutes", "keep", NULL};
+    char b[32];
+    sd_gcheckpoint *c = &L->g->output.checkpoint;
+    sd_ld_need_map(L, v, "output.checkpoint ({file: PATH, every: N, minutes: M, keep: K})");
+    sd_ld_check_keys(L, v, keys, "in output.checkpoint");
+    yaml_node_t *f = sd_ld_map_get(L, v, "file", NULL), *ev = sd_ld_map_get(L, v, "every", NULL),
+                *mi = sd_ld_map_get(L, v, "minutes", NULL), *kp = sd_ld_map_get(L, v, "keep", NULL);
+    if (!f) sd_ld_fail(L, k, "output.checkpoint needs file (the checkpoint path)");
+    get_path(L, f, c->file, sizeof c->file - 16, "checkpoint file"); /* room for ".tmp", ".N" */
+    c->every = ev ? sd_ld_eval_int(L, ev, 0, INT64_MAX / 2, "every") : 0;
+    if (mi) {
+        c->minutes = sd_ld_eval(L, mi);
+        if (!(c->minutes >= 0) || !isfinite(c->minutes))
+            sd_ld_fail(L, mi, "minutes must be a finite number >= 0 (0 = not by time), got %s", sd_ld_num(b, c->minutes));
+    }
+    c->keep = kp ? (int)sd_ld_eval_int(L, kp, 1, 100, "keep") : 2;
+}
+
 void sd_ld_load_output(loader *L, const yaml_node_t *m)
 {
-    static const char *const keys[] = {"file", "fields", "scalars", "trajectory", "log", "profiles", NULL};
+    static const char *const keys[] = {"file", "fields", "scalars", "trajectory", "log", "profiles", "checkpoint", NULL};
     static const char *const skeys[] = {"names", "every", NULL};
     sd_goutput *o = &L->g->output;
     if (is_null(m)) return;
@@ -95,6 +118,10 @@ void sd_ld_load_output(loader *L, const yaml_node_t *m)
         }
         if (!strcmp(kk, "profiles")) {
             sd_ld_load_profiles(L, k, v);
+            continue;
+        }
+        if (!strcmp(kk, "checkpoint")) {
+            load_checkpoint(L, k, v);
             continue;
         }
         int isf = !strcmp(kk, "fields");
@@ -131,6 +158,10 @@ void sd_ld_load_output(loader *L, const yaml_node_t *m)
     if (o->trajectory[0] && !strcmp(o->trajectory, o->file))
         sd_ld_fail(L, sd_ld_map_get(L, sd_ld_map_get(L, m, "trajectory", NULL), "file", NULL),
                    "the trajectory file is the output file '%s' too (expected two files)", o->file);
+    if (o->checkpoint.file[0] && (!strcmp(o->checkpoint.file, o->file) || !strcmp(o->checkpoint.file, o->trajectory)))
+        sd_ld_fail(L, sd_ld_map_get(L, sd_ld_map_get(L, m, "checkpoint", NULL), "file", NULL),
+                   "the checkpoint file '%s' is the %s file too (expected its own file)", o->checkpoint.file,
+                   strcmp(o->checkpoint.file, o->file) ? "trajectory" : "output");
 }
 
 static void add_finite(loader *L, sd_gcheck *c, yaml_node_t *kindkey, yaml_node_t *fnode, const flow *F)

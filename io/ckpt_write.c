@@ -1,0 +1,246 @@
+/* ckpt_write.c - writing a checkpoint (io/ckpt.h) so that a kill at any moment leaves the previous
+ * one intact: everything goes into FILE.tmp; `complete` is its last attribute; the file is closed
+ * and fsynced before it is published; the older checkpoints move up one (FILE.1 -> FILE.2, ...,
+ * FILE -> FILE.1 as a hard link, so that FILE never disappears); FILE.tmp is renamed over FILE and
+ * the directory fsynced. A reader never sees a half-written FILE: it is either the previous
+ * checkpoint or the new, complete one. */
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <hdf5.h>
+#include "ckpt.h"
+#include "h5err.h"
+#include "h5util.h"
+
+struct sd_ckpt_out {
+    hid_t file;
+    hid_t lcpl;         /* creates the groups along a dataset's path */
+    char path[1024];    /* FILE */
+    char tmp[1040];     /* FILE.tmp */
+};
+
+static const char *const type_names[] = {"f64", "f32", "i64", "u8"};
+
+static hid_t file_type(int type)
+{
+    switch (type) {
+    case SD_CK_F64: return H5T_IEEE_F64LE;
+    case SD_CK_F32: return H5T_IEEE_F32LE;
+    case SD_CK_I64: return H5T_STD_I64LE;
+    default: return H5T_STD_U8LE;
+    }
+}
+
+static hid_t mem_type(int type)
+{
+    switch (type) {
+    case SD_CK_F64: return H5T_NATIVE_DOUBLE;
+    case SD_CK_F32: return H5T_NATIVE_FLOAT;
+    case SD_CK_I64: return H5T_NATIVE_INT64;
+    default: return H5T_NATIVE_UINT8;
+    }
+}
+
+sd_ckpt_out *sd_ckpt_create(const char *path, char *err, size_t errlen)
+{
+    char why[256];
+    sd_ckpt_out *w = calloc(1, sizeof *w);
+    if (!w) {
+        sd_io_seterr(err, errlen, "%s: out of memory", path);
+        return NULL;
+    }
+    snprintf(w->path, sizeof w->path, "%s", path);
+    snprintf(w->tmp, sizeof w->tmp, "%s.tmp", path);
+    sd_h5_quiet q = sd_h5_quiet_on();
+    w->lcpl = H5Pcreate(H5P_LINK_CREATE);
+    if (w->lcpl < 0 || H5Pset_create_intermediate_group(w->lcpl, 1) < 0) {
+        sd_io_seterr(err, errlen, "%s: cannot start a checkpoint: %s", path, sd_h5why(why, sizeof why));
+        goto fail;
+    }
+    w->file = H5Fcreate(w->tmp, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
+    if (w->file < 0) {
+        sd_io_seterr(err, errlen, "%s: cannot create: %s", w->tmp, sd_h5why(why, sizeof why));
+        goto fail;
+    }
+    sd_h5_quiet_off(q);
+    return w;
+fail:
+    if (w->lcpl >= 0) H5Pclose(w->lcpl);
+    free(w);
+    H5Eclear2(H5E_DEFAULT);
+    sd_h5_quiet_off(q);
+    return NULL;
+}
+
+static int hex_attr(hid_t obj, const char *name, uint64_t v)
+{
+    char buf[32];
+    const char *s[1] = {buf};
+    snprintf(buf, sizeof buf, "%016" PRIx64, v);
+    return sd_h5_attr_strings(obj, name, 0, s, H5T_CSET_ASCII);
+}
+
+int sd_ckpt_write(sd_ckpt_out *w, const char *name, int type, int ndim, const int64_t *dims, const void *data,
+                  size_t bytes, char *err, size_t errlen)
+{
+    char p[512], why[256];
+    if (name[0] == '/') snprintf(p, sizeof p, "%s", name);
+    else snprintf(p, sizeof p, "/state/%s", name);
+    size_t n = sd_ckpt_type_size(type);
+    hsize_t hd[4];
+    if (!n || ndim < 0 || ndim > 4) {
+        sd_io_seterr(err, errlen, "%s: %s: invalid item (type %d, rank %d)", w->tmp, p, type, ndim);
+        return -1;
+    }
+    for (int i = 0; i < ndim; i++) {
+        hd[i] = (hsize_t)dims[i];
+        n *= (size_t)dims[i];
+    }
+    if (n != bytes) {
+        sd_io_seterr(err, errlen, "%s: %s: %zu bytes of data for a shape of %zu bytes", w->tmp, p, bytes, n);
+        return -1;
+    }
+    const char *tn[1] = {type_names[type]};
+    sd_h5_quiet q = sd_h5_quiet_on();
+    hid_t sp = ndim ? H5Screate_simple(ndim, hd, NULL) : H5Screate(H5S_SCALAR);
+    hid_t d = sp >= 0 ? H5Dcreate2(w->file, p, file_type(type), sp, w->lcpl, H5P_DEFAULT, H5P_DEFAULT) : -1;
+    int rc = -1;
+    if (d >= 0 && (!bytes || H5Dwrite(d, mem_type(type), H5S_ALL, H5S_ALL, H5P_DEFAULT, data) >= 0) &&
+        hex_attr(d, "checksum", sd_ckpt_checksum(data, bytes)) >= 0 && sd_h5_attr_strings(d, "type", 0, tn, H5T_CSET_ASCII) >= 0)
+        rc = 0;
+    else sd_io_seterr(err, errlen, "%s: %s: cannot write: %s", w->tmp, p, sd_h5why(why, sizeof why));
+    if (d >= 0) H5Dclose(d);
+    if (sp >= 0) H5Sclose(sp);
+    H5Eclear2(H5E_DEFAULT);
+    sd_h5_quiet_off(q);
+    return rc;
+}
+
+static int write_root(sd_ckpt_out *w, const sd_ckpt_meta *m, const char *graph_text)
+{
+    int32_t fmt = SD_CKPT_FORMAT, complete = 1;
+    const char *ver[1] = {m->version};
+    const hid_t f = w->file;
+    hid_t st = sd_h5_str_type(strlen(graph_text) + 1, H5T_CSET_UTF8), sp = H5Screate(H5S_SCALAR);
+    hid_t d = st >= 0 && sp >= 0 ? H5Dcreate2(f, "graph_text", st, sp, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT) : -1;
+    int rc = d >= 0 && H5Dwrite(d, st, H5S_ALL, H5S_ALL, H5P_DEFAULT, graph_text) >= 0 ? 0 : -1;
+    if (d >= 0) H5Dclose(d);
+    if (sp >= 0) H5Sclose(sp);
+    if (st >= 0) H5Tclose(st);
+    if (rc < 0 || sd_h5_attr_write(f, "stardag_checkpoint", H5T_STD_I32LE, H5T_NATIVE_INT32, 0, 1, &fmt) < 0 ||
+        sd_h5_attr_write(f, "step", H5T_STD_I64LE, H5T_NATIVE_INT64, 0, 1, &m->step) < 0 ||
+        sd_h5_attr_write(f, "time", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, 0, 1, &m->time) < 0 ||
+        hex_attr(f, "graph_hash", m->graph_hash) < 0 || hex_attr(f, "layout_hash", m->layout_hash) < 0 ||
+        sd_h5_attr_strings(f, "stardag_version", 0, ver, H5T_CSET_ASCII) < 0)
+        return -1;
+    /* last: a file without it is refused (the writer died before it was finished) */
+    return sd_h5_attr_write(f, "complete", H5T_STD_I32LE, H5T_NATIVE_INT32, 0, 1, &complete);
+}
+
+static int fsync_path(const char *path, int dir)
+{
+    int fd = open(path, (dir ? O_RDONLY | O_DIRECTORY : O_RDONLY) | O_CLOEXEC);
+    if (fd < 0) return -1;
+    int rc = fsync(fd);
+    int e = errno;
+    if (close(fd) < 0 && rc == 0) return -1;
+    errno = e;
+    return rc;
+}
+
+/* The directory holding path, into buf. */
+static void dir_of(const char *path, char *buf, size_t len)
+{
+    const char *sl = strrchr(path, '/');
+    if (!sl) snprintf(buf, len, ".");
+    else if (sl == path) snprintf(buf, len, "/");
+    else snprintf(buf, len, "%.*s", (int)(sl - path), path);
+}
+
+/* The older checkpoints move up one: FILE.(keep-2) -> FILE.(keep-1), ..., FILE.1 -> FILE.2, then
+ * FILE -> FILE.1 as a new hard link (renamed into place), so that FILE stays. keep = 1: nothing. */
+static int rotate(const char *path, int keep, char *err, size_t errlen)
+{
+    char from[1100], to[1100];
+    for (int i = keep - 2; i >= 1; i--) {
+        snprintf(from, sizeof from, "%s.%d", path, i);
+        snprintf(to, sizeof to, "%s.%d", path, i + 1);
+        if (rename(from, to) < 0 && errno != ENOENT) {
+            sd_io_seterr(err, errlen, "%s: cannot rename to %s: %s", from, to, strerror(errno));
+            return -1;
+        }
+    }
+    if (keep < 2) return 0;
+    snprintf(from, sizeof from, "%s.link", path);
+    snprintf(to, sizeof to, "%s.1", path);
+    if (unlink(from) < 0 && errno != ENOENT) {
+        sd_io_seterr(err, errlen, "%s: cannot remove: %s", from, strerror(errno));
+        return -1;
+    }
+    if (link(path, from) < 0) {
+        if (errno == ENOENT) return 0; /* the first checkpoint */
+        sd_io_seterr(err, errlen, "%s: cannot link to %s: %s", path, from, strerror(errno));
+        return -1;
+    }
+    if (rename(from, to) < 0) {
+        sd_io_seterr(err, errlen, "%s: cannot rename to %s: %s", from, to, strerror(errno));
+        unlink(from);
+        return -1;
+    }
+    return 0;
+}
+
+int sd_ckpt_commit(sd_ckpt_out *w, const sd_ckpt_meta *m, const char *graph_text, int keep, char *err, size_t errlen)
+{
+    char why[256], dir[1024];
+    sd_h5_quiet q = sd_h5_quiet_on();
+    int bad = write_root(w, m, graph_text) < 0;
+    if (bad) sd_io_seterr(err, errlen, "%s: cannot write the checkpoint's root: %s", w->tmp, sd_h5why(why, sizeof why));
+    H5Pclose(w->lcpl);
+    w->lcpl = -1;
+    if (H5Fclose(w->file) < 0 && !bad) {
+        sd_io_seterr(err, errlen, "%s: cannot close: %s", w->tmp, sd_h5why(why, sizeof why));
+        bad = 1;
+    }
+    w->file = -1;
+    H5Eclear2(H5E_DEFAULT);
+    sd_h5_quiet_off(q);
+    if (!bad && fsync_path(w->tmp, 0) < 0) {
+        sd_io_seterr(err, errlen, "%s: cannot fsync: %s", w->tmp, strerror(errno));
+        bad = 1;
+    }
+    if (!bad && rotate(w->path, keep, err, errlen) < 0) bad = 1;
+    if (!bad && rename(w->tmp, w->path) < 0) {
+        sd_io_seterr(err, errlen, "%s: cannot rename to %s: %s", w->tmp, w->path, strerror(errno));
+        bad = 1;
+    }
+    if (bad) {
+        unlink(w->tmp);
+        free(w);
+        return -1;
+    }
+    dir_of(w->path, dir, sizeof dir);
+    if (fsync_path(dir, 1) < 0) {
+        sd_io_seterr(err, errlen, "%s: cannot fsync its directory %s: %s", w->path, dir, strerror(errno));
+        free(w);
+        return -1;
+    }
+    free(w);
+    return 0;
+}
+
+void sd_ckpt_abort(sd_ckpt_out *w)
+{
+    if (!w) return;
+    sd_h5_quiet q = sd_h5_quiet_on();
+    if (w->lcpl >= 0) H5Pclose(w->lcpl);
+    if (w->file >= 0) H5Fclose(w->file);
+    H5Eclear2(H5E_DEFAULT);
+    sd_h5_quiet_off(q);
+    unlink(w->tmp);
+    free(w);
+}
