@@ -27,6 +27,7 @@ static int64_t read_1d(hid_t loc, const char *name, hid_t mt, size_t es, void **
     int64_t rc = -1;
     if (sp >= 0 && H5Sget_simple_extent_ndims(sp) == 1 && H5Sget_simple_extent_dims(sp, &n, NULL) == 1) {
         if (n == 0) rc = 0;
+        else if (n > SIZE_MAX / es) snprintf(why, wl, "%llu elements, more than memory can hold", (unsigned long long)n);
         else if (!(*out = malloc(n * es))) snprintf(why, wl, "out of memory");
         else if (H5Dread(ds, mt, H5S_ALL, H5S_ALL, H5P_DEFAULT, *out) < 0) {
             sd_h5why(why, wl);
@@ -105,7 +106,8 @@ int sd_h5_read_field(const char *path, const char *name, int64_t step, double **
                sd_h5why(why, sizeof why));
         goto out;
     }
-    double *buf = malloc(np ? (size_t)np * sizeof *buf : 1);
+    /* a damaged file may claim any size: no product that overflows */
+    double *buf = (uint64_t)np <= SIZE_MAX / sizeof *buf ? malloc(np ? (size_t)np * sizeof *buf : 1) : NULL;
     if (!buf) {
         sd_io_seterr(err, errlen, "%s: cannot read field %s at step %" PRId64 ": out of memory", path, name, step);
         goto out;

@@ -2,7 +2,8 @@
 # and UndefinedBehaviorSanitizer in their own build tree $(FUZZ_DIR) (the library instrumented for
 # coverage too), configured like check-sanitize's from the original configure arguments.
 # - tests/fuzz/fuzz_loader: the graph loader on any bytes, from memory (sd_graph_parse);
-# - tests/fuzz/fuzz_readers: the output readers (io/h5read.c, io/read_field.c) on mutated files.
+# - tests/fuzz/fuzz_readers: the output readers (io/h5read.c, io/read_field.c) on mutated files;
+# - tests/fuzz/fuzz_ckpt: the checkpoint reader (io/ckpt_read.c) on mutated files.
 # make fuzz: each for FUZZ_SECONDS (default 60), seeded with the bundled graphs and tests/fuzz/<target>;
 #   new inputs go to $(FUZZ_DIR)/corpus/<target>, crashes to $(FUZZ_DIR)/crashes/ (make one a
 #   regression input: copy it into tests/fuzz/<target>/).
@@ -16,20 +17,23 @@ FUZZ_CFLAGS = -g -O1 -fno-omit-frame-pointer -fsanitize=address,undefined,fuzzer
 FUZZ_LINK_FLAGS = -fsanitize=address,undefined
 FUZZ_SECONDS = 60
 FUZZ_RUNS = 4000
-FUZZ_TARGETS = loader readers
+FUZZ_TARGETS = loader readers ckpt
 
-check_PROGRAMS += tests/fuzz/replay_loader tests/fuzz/replay_readers
+check_PROGRAMS += tests/fuzz/replay_loader tests/fuzz/replay_readers tests/fuzz/replay_ckpt
 tests_fuzz_replay_loader_SOURCES = tests/fuzz/fuzz_loader.c tests/fuzz/replay.c
 tests_fuzz_replay_readers_SOURCES = tests/fuzz/fuzz_readers.c tests/fuzz/replay.c
+tests_fuzz_replay_ckpt_SOURCES = tests/fuzz/fuzz_ckpt.c tests/fuzz/replay.c
 # built only in $(FUZZ_DIR), on request (they need clang's -fsanitize=fuzzer)
-EXTRA_PROGRAMS += tests/fuzz/fuzz_loader tests/fuzz/fuzz_readers
+EXTRA_PROGRAMS += tests/fuzz/fuzz_loader tests/fuzz/fuzz_readers tests/fuzz/fuzz_ckpt
 tests_fuzz_fuzz_loader_SOURCES = tests/fuzz/fuzz_loader.c
 tests_fuzz_fuzz_loader_LDFLAGS = -fsanitize=fuzzer
 tests_fuzz_fuzz_readers_SOURCES = tests/fuzz/fuzz_readers.c
 tests_fuzz_fuzz_readers_LDFLAGS = -fsanitize=fuzzer
+tests_fuzz_fuzz_ckpt_SOURCES = tests/fuzz/fuzz_ckpt.c
+tests_fuzz_fuzz_ckpt_LDFLAGS = -fsanitize=fuzzer
 TESTS += tests/t_fuzz.sh
-EXTRA_DIST += tests/t_fuzz.sh tests/fuzz/loader tests/fuzz/readers
-CLEANFILES += $(EXTRA_PROGRAMS)
+EXTRA_DIST += tests/t_fuzz.sh tests/fuzz/loader tests/fuzz/readers tests/fuzz/ckpt
+CLEANFILES += tests/fuzz/fuzz_loader tests/fuzz/fuzz_readers tests/fuzz/fuzz_ckpt
 
 # Leaks: libFuzzer's own check (LeakSanitizer after each input) stays on; the HDF5 library's
 # one-time allocations are named in tests/lsan.supp.
@@ -50,7 +54,8 @@ $(FUZZ_DIR)/config.status: $(top_srcdir)/configure $(top_builddir)/config.status
 
 fuzz-build: $(FUZZ_DIR)/config.status
 	ASAN_OPTIONS=detect_leaks=0; export ASAN_OPTIONS; cd '$(FUZZ_DIR)' && $(MAKE) $(AM_MAKEFLAGS) libstardag.la && \
-	  $(MAKE) $(AM_MAKEFLAGS) $(EXTRA_PROGRAMS) tests/fuzz/replay_loader tests/fuzz/replay_readers
+	  $(MAKE) $(AM_MAKEFLAGS) tests/fuzz/fuzz_loader tests/fuzz/fuzz_readers tests/fuzz/fuzz_ckpt \
+	    tests/fuzz/replay_loader tests/fuzz/replay_readers tests/fuzz/replay_ckpt
 
 fuzz: fuzz-build
 	@rc=0; for t in $(FUZZ_TARGETS); do \

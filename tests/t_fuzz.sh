@@ -4,14 +4,14 @@
 # clang build tree of `make check-fuzz` where the libFuzzer programs exist, SD_FUZZ_RUNS (default
 # 2000) executions of each from a fixed seed, with ASan and UBSan.
 . "$top_srcdir/tests/tap.sh"
-for target in loader readers; do
+for target in loader readers ckpt; do
   runrc "$top_builddir/tests/fuzz/replay_$target" "$top_srcdir/tests/fuzz/$target"
   count=$(grep -c '^ok' "$tmp/out")
   t "replay_$target: the $count inputs of tests/fuzz/$target load or fail with a message, no crash" test "$(rc)" = 0
   [ "$(rc)" = 0 ] || sed 's/^/# /' "$tmp/out" "$tmp/err" | tail -n 30
 done
 runs=${SD_FUZZ_RUNS:-2000}
-for target in loader readers; do
+for target in loader readers ckpt; do
   prog="$top_builddir/tests/fuzz/fuzz_$target"
   if [ ! -x "$prog" ]; then
     skip "fuzz_$target: the libFuzzer programs are built by make check-fuzz (clang)"
