@@ -32,14 +32,14 @@ tests_fuzz_fuzz_readers_LDFLAGS = -fsanitize=fuzzer
 tests_fuzz_fuzz_ckpt_SOURCES = tests/fuzz/fuzz_ckpt.c
 tests_fuzz_fuzz_ckpt_LDFLAGS = -fsanitize=fuzzer
 TESTS += tests/t_fuzz.sh
-EXTRA_DIST += tests/t_fuzz.sh tests/fuzz/loader tests/fuzz/readers tests/fuzz/ckpt
+EXTRA_DIST += tests/t_fuzz.sh tests/fuzz/lsan.supp tests/fuzz/loader tests/fuzz/readers tests/fuzz/ckpt
 CLEANFILES += tests/fuzz/fuzz_loader tests/fuzz/fuzz_readers tests/fuzz/fuzz_ckpt
 
-# Leaks: libFuzzer's own check (LeakSanitizer after each input) stays on; the HDF5 library's
-# one-time allocations are named in tests/lsan.supp.
-FUZZ_ENV = ASAN_OPTIONS=detect_leaks=1:allocator_may_return_null=1; \
+# Leaks: libFuzzer's own check (LeakSanitizer after each input) stays on; HDF5's own leaks on a
+# damaged file are named in tests/fuzz/lsan.supp.
+FUZZ_ENV = ASAN_OPTIONS=detect_leaks=1:allocator_may_return_null=1:fast_unwind_on_malloc=0; \
 	UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1; \
-	LSAN_OPTIONS=suppressions=$(abs_top_srcdir)/tests/lsan.supp:print_suppressions=0; \
+	LSAN_OPTIONS=suppressions=$(abs_top_srcdir)/tests/fuzz/lsan.supp:print_suppressions=0; \
 	export ASAN_OPTIONS UBSAN_OPTIONS LSAN_OPTIONS;
 
 $(FUZZ_DIR)/config.status: $(top_srcdir)/configure $(top_builddir)/config.status

@@ -1,6 +1,6 @@
 /* t_loader_limits.c - the loader against hostile or oversized input (issue 13 §4): YAML nested
  * 10^5 levels deep, alias bombs and cycles, too many anchors or aliases, files over the size limit,
- * devices and endless pipes, graphs whose data would not fit in memory, expression errors longer
+ * devices and endless pipes (as the graph or as a file it names), graphs whose data would not fit in memory, expression errors longer
  * than the message buffer; and loading time linear in the number of keys and names (N and 4N keys
  * compared in CPU time: a quadratic loader takes 16 times longer, a linear one about 4). */
 #include <stdio.h>
@@ -146,6 +146,14 @@ static void sizes(void)
     g = sd_graph_load("/tmp", err, sizeof err);
     ok(!g && !strcmp(err, "/tmp: a directory (expected a graph file)"), "a directory: refused (%s)", err);
     sd_graph_free(g);
+    /* files the graph names: a device would be read without end */
+    refused("particles read from /dev/zero: refused",
+            "domain:\n  particles: {read: {file: /dev/zero, format: xyz}, box: [9, 9, 9], cutoff: 2.5}\n" RUN,
+            "g.yaml:2:28: /dev/zero: a character device (expected a regular file)", 1);
+    refused("a mesh file that is a device: refused", "domain: {mesh: {file: /dev/null}}\n" RUN,
+            "g.yaml:1:23: /dev/null: a character device (expected a regular file)", 1);
+    refused("a table file that is a directory: refused", GRID "tables: {t: {file: /tmp}}\n" RUN,
+            "g.yaml:2:20: /tmp: a directory (expected a regular file)", 1);
 }
 
 static void memory(void)

@@ -217,6 +217,7 @@ static void fill_csv(loader *L, const yaml_node_t *n, int field, sd_gread *rd)
         names[c] = sd_ld_get_str(L, at[c], "a column name");
     }
     char err[1024];
+    sd_ld_need_regular_file(L, sd_ld_map_get(L, n, "file", NULL), file);
     char *text = slurp(file, err, sizeof err);
     if (!text) sd_ld_fail(L, sd_ld_map_get(L, n, "file", NULL), "%s", err);
     /* from here, the text is freed before each failure (failures do not return) */

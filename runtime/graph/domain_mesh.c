@@ -86,6 +86,7 @@ static void read_file(loader *L, const yaml_node_t *fn)
     sd_mesh m = {0};
     sd_mesh_notes notes = {0};
     char err[1024];
+    sd_ld_need_regular_file(L, fn, file);
     if (sd_mesh_read(file, &m, &notes, err, sizeof err) < 0) {
         sd_mesh_free(&m);
         sd_ld_fail(L, fn, "%s", err);

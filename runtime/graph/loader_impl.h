@@ -161,6 +161,9 @@ int64_t sd_ld_memory_available(loader *L, const char **source);
 /* Fails at `at` when need bytes are more than available: "<what> <size> of memory, more than ...";
  * what ends with its verb ("the fields (...) need"). */
 void sd_ld_check_memory(loader *L, sd_where at, double need, const char *what);
+/* A file the graph names (a table, a mesh, particles, values) is a regular file, or missing (its
+ * reader says so): a device or a pipe would be read without end. */
+void sd_ld_need_regular_file(loader *L, const yaml_node_t *at, const char *path);
 /* The fields' values at every time level (before any is allocated: a batch's initial values). */
 void sd_ld_check_fields_memory(loader *L);
 

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include "loader_impl.h"
 #include "strmap.h"
@@ -156,6 +157,18 @@ void sd_ld_check_yaml_shape(loader *L)
     }
     if (rc < 0) sd_ld_oom(L);
     if (rc > 0) sd_ld_fail_at(L, line, col, "%s", msg);
+}
+
+/* ---- files a graph names ------------------------------------------------------------------ */
+
+void sd_ld_need_regular_file(loader *L, const yaml_node_t *at, const char *path)
+{
+    struct stat st;
+    if (stat(path, &st) || S_ISREG(st.st_mode)) return; /* a missing file: its reader says so */
+    const char *kind = S_ISDIR(st.st_mode) ? "a directory" : S_ISCHR(st.st_mode) ? "a character device"
+                     : S_ISBLK(st.st_mode) ? "a block device" : S_ISFIFO(st.st_mode) ? "a pipe" : "a socket";
+    char qb[SD_LD_QUOTE_BUF];
+    sd_ld_fail(L, at, "%s: %s (expected a regular file)", sd_ld_quote(qb, path, 0), kind);
 }
 
 /* ---- memory --------------------------------------------------------------------------------- */

@@ -22,6 +22,10 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     /* a graph may ask for any memory up to the limit (a batch's initial values are computed at
      * load): keep what one input may allocate well under libFuzzer's malloc limit */
     setenv("STARDAG_MAX_MEMORY", "256M", 1);
+    /* expression systems interpreted: a native one is compiled by a child process and dlopen'ed per
+     * input (slow, and its dlclose would leave libFuzzer counting coverage in unmapped memory) */
+    setenv("STARDAG_ODE_COMPILE", "interpreter", 1);
+    setenv("STARDAG_ODE_CC", "false", 1); /* graphs that ask for native code fail (with a message) */
     return 0;
 }
 
