@@ -12,8 +12,31 @@
 #include "h5out.h"
 #include "h5err.h"
 #include "h5util.h"
+#include "memlimit.h"
 
 
+
+/* A dataset of n elements of es bytes would not fit in memory (a damaged file may claim any size):
+ * 1 with why filled, else 0. */
+static int too_large(uint64_t n, size_t es, char *why, size_t wl)
+{
+    const char *source;
+    char e[256], b[2][32];
+    int64_t avail = sd_memory_available(&source, e, sizeof e);
+    double need = (double)n * (double)es;
+    if (n > SIZE_MAX / es) {
+        snprintf(why, wl, "%llu elements of %zu bytes, more than the address space", (unsigned long long)n, es);
+        return 1;
+    }
+    if (avail == -2) {
+        snprintf(why, wl, "%s", e);
+        return 1;
+    }
+    if (avail < 0 || need <= (double)avail) return 0;
+    snprintf(why, wl, "%llu elements need %s, more than the %s of memory available (%s)", (unsigned long long)n,
+             sd_fmt_bytes(b[0], sizeof b[0], need), sd_fmt_bytes(b[1], sizeof b[1], (double)avail), source);
+    return 1;
+}
 
 /* Read a whole 1-D dataset; returns its length or -1. */
 static int64_t read_1d(hid_t loc, const char *name, hid_t mt, size_t es, void **out, char *why,
@@ -27,7 +50,7 @@ static int64_t read_1d(hid_t loc, const char *name, hid_t mt, size_t es, void **
     int64_t rc = -1;
     if (sp >= 0 && H5Sget_simple_extent_ndims(sp) == 1 && H5Sget_simple_extent_dims(sp, &n, NULL) == 1) {
         if (n == 0) rc = 0;
-        else if (n > SIZE_MAX / es) snprintf(why, wl, "%llu elements, more than memory can hold", (unsigned long long)n);
+        else if (too_large(n, es, why, wl)) {}
         else if (!(*out = malloc(n * es))) snprintf(why, wl, "out of memory");
         else if (H5Dread(ds, mt, H5S_ALL, H5S_ALL, H5P_DEFAULT, *out) < 0) {
             sd_h5why(why, wl);
@@ -106,8 +129,11 @@ int sd_h5_read_field(const char *path, const char *name, int64_t step, double **
                sd_h5why(why, sizeof why));
         goto out;
     }
-    /* a damaged file may claim any size: no product that overflows */
-    double *buf = (uint64_t)np <= SIZE_MAX / sizeof *buf ? malloc(np ? (size_t)np * sizeof *buf : 1) : NULL;
+    if (too_large((uint64_t)np, sizeof(double), why, sizeof why)) {
+        sd_io_seterr(err, errlen, "%s: cannot read field %s at step %" PRId64 ": %s", path, name, step, why);
+        goto out;
+    }
+    double *buf = malloc(np ? (size_t)np * sizeof *buf : 1);
     if (!buf) {
         sd_io_seterr(err, errlen, "%s: cannot read field %s at step %" PRId64 ": out of memory", path, name, step);
         goto out;

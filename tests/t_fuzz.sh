@@ -2,7 +2,8 @@
 # t_fuzz.sh - the fuzz targets (tests/fuzz.mk): every regression input of tests/fuzz/<target>/ (inputs
 # that crashed the loader or the readers once, and seeds) replayed through the target; then, in the
 # clang build tree of `make check-fuzz` where the libFuzzer programs exist, SD_FUZZ_RUNS (default
-# 2000) executions of each from a fixed seed, with ASan and UBSan.
+# 2000) executions of the loader and SD_FUZZ_RUNS_HDF5 (150) of each file reader from a fixed seed,
+# with ASan, UBSan and LeakSanitizer.
 . "$top_srcdir/tests/tap.sh"
 for target in loader readers ckpt; do
   runrc "$top_builddir/tests/fuzz/replay_$target" "$top_srcdir/tests/fuzz/$target"
@@ -10,8 +11,9 @@ for target in loader readers ckpt; do
   t "replay_$target: the $count inputs of tests/fuzz/$target load or fail with a message, no crash" test "$(rc)" = 0
   [ "$(rc)" = 0 ] || sed 's/^/# /' "$tmp/out" "$tmp/err" | tail -n 30
 done
-runs=${SD_FUZZ_RUNS:-2000}
 for target in loader readers ckpt; do
+  runs=${SD_FUZZ_RUNS:-2000}
+  [ "$target" = loader ] || runs=${SD_FUZZ_RUNS_HDF5:-150}
   prog="$top_builddir/tests/fuzz/fuzz_$target"
   if [ ! -x "$prog" ]; then
     skip "fuzz_$target: the libFuzzer programs are built by make check-fuzz (clang)"

@@ -34,6 +34,9 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
         exit(1);
     }
     atexit(remove_file);
+    /* a damaged file may claim a dataset of any size: the readers refuse what does not fit; keep
+     * that well under libFuzzer's malloc limit */
+    setenv("STARDAG_MAX_MEMORY", "256M", 1);
     return 0;
 }
 
