@@ -38,6 +38,42 @@ static int too_large(uint64_t n, size_t es, char *why, size_t wl)
     return 1;
 }
 
+/* A damaged file may claim any shape: the dataset's element count from its dims (HDF5's own count
+ * wraps past 2^64), refused when it would not fit in memory or, chunked, has more chunks than any
+ * file of stardag's (HDF5 would spend minutes and gigabytes on its chunk index). 0 with *n, or -1
+ * with why. */
+#define SD_H5READ_MAX_CHUNKS ((double)(1 << 20))
+static int checked_size(hid_t ds, size_t es, uint64_t *n, char *why, size_t wl)
+{
+    hid_t sp = H5Dget_space(ds), pl = H5Dget_create_plist(ds);
+    hsize_t dims[H5S_MAX_RANK], cd[H5S_MAX_RANK];
+    int rank = sp >= 0 ? H5Sget_simple_extent_ndims(sp) : -1, rc = -1;
+    if (rank < 0 || rank > H5S_MAX_RANK || H5Sget_simple_extent_dims(sp, dims, NULL) != rank)
+        snprintf(why, wl, "cannot read its shape");
+    else {
+        int crank = pl >= 0 && H5Pget_layout(pl) == H5D_CHUNKED ? H5Pget_chunk(pl, H5S_MAX_RANK, cd) : 0;
+        double chunks = 1;
+        uint64_t count = 1;
+        int wraps = 0;
+        for (int i = 0; i < rank; i++) {
+            wraps |= __builtin_mul_overflow(count, (uint64_t)dims[i], &count);
+            if (i < crank && cd[i]) chunks *= ((double)dims[i] + (double)cd[i] - 1) / (double)cd[i];
+        }
+        if (wraps) snprintf(why, wl, "its shape has more than 2^64 elements (a damaged file?)");
+        else if (too_large(count, es, why, wl)) {}
+        else if (crank > 0 && chunks > SD_H5READ_MAX_CHUNKS)
+            snprintf(why, wl, "%llu elements in %.3g chunks, more than %.0f (a damaged file?)", (unsigned long long)count,
+                     chunks, SD_H5READ_MAX_CHUNKS);
+        else {
+            *n = count;
+            rc = 0;
+        }
+    }
+    if (pl >= 0) H5Pclose(pl);
+    if (sp >= 0) H5Sclose(sp);
+    return rc;
+}
+
 /* Read a whole 1-D dataset; returns its length or -1. */
 static int64_t read_1d(hid_t loc, const char *name, hid_t mt, size_t es, void **out, char *why,
                        size_t wl)
@@ -49,8 +85,9 @@ static int64_t read_1d(hid_t loc, const char *name, hid_t mt, size_t es, void **
     hsize_t n = 0;
     int64_t rc = -1;
     if (sp >= 0 && H5Sget_simple_extent_ndims(sp) == 1 && H5Sget_simple_extent_dims(sp, &n, NULL) == 1) {
-        if (n == 0) rc = 0;
-        else if (too_large(n, es, why, wl)) {}
+        uint64_t count;
+        if (checked_size(ds, es, &count, why, wl)) {}
+        else if (n == 0) rc = 0;
         else if (!(*out = malloc(n * es))) snprintf(why, wl, "out of memory");
         else if (H5Dread(ds, mt, H5S_ALL, H5S_ALL, H5P_DEFAULT, *out) < 0) {
             sd_h5why(why, wl);
@@ -116,20 +153,14 @@ int sd_h5_read_field(const char *path, const char *name, int64_t step, double **
     char dn[256 + 64], why[256];
     snprintf(dn, sizeof dn, "/fields/%s/%08" PRId64, name, step);
     int rc = -1;
-    hid_t ds = H5Dopen2(f, dn, H5P_DEFAULT), sp = -1;
+    hid_t ds = H5Dopen2(f, dn, H5P_DEFAULT);
     if (ds < 0) {
         sd_io_seterr(err, errlen, "%s: cannot read field %s at step %" PRId64 ": %s", path, name, step,
                sd_h5why(why, sizeof why));
         goto out;
     }
-    sp = H5Dget_space(ds);
-    hssize_t np = sp >= 0 ? H5Sget_simple_extent_npoints(sp) : -1;
-    if (np < 0) {
-        sd_io_seterr(err, errlen, "%s: cannot read field %s at step %" PRId64 ": %s", path, name, step,
-               sd_h5why(why, sizeof why));
-        goto out;
-    }
-    if (too_large((uint64_t)np, sizeof(double), why, sizeof why)) {
+    uint64_t np;
+    if (checked_size(ds, sizeof(double), &np, why, sizeof why)) {
         sd_io_seterr(err, errlen, "%s: cannot read field %s at step %" PRId64 ": %s", path, name, step, why);
         goto out;
     }
@@ -148,7 +179,6 @@ int sd_h5_read_field(const char *path, const char *name, int64_t step, double **
     if (count) *count = (int64_t)np;
     rc = 0;
 out:
-    if (sp >= 0) H5Sclose(sp);
     if (ds >= 0) H5Dclose(ds);
     H5Fclose(f);
     sd_h5_quiet_off(q);
