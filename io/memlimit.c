@@ -75,10 +75,8 @@ int64_t sd_memory_available(const char **source, char *err, size_t errlen)
                      env);
             return -2;
         }
-        if (avail < 0 || cap < avail) {
-            avail = cap;
-            *source = "STARDAG_MAX_MEMORY";
-        }
+        avail = cap; /* the user's figure, lower or higher than the machine's */
+        *source = "STARDAG_MAX_MEMORY";
     }
     return avail;
 }
