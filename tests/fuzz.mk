@@ -78,7 +78,7 @@ fuzz: fuzz-build
 check-fuzz: fuzz-build
 	@$(FUZZ_ENV) SD_FUZZ_RUNS=$(FUZZ_RUNS) SD_FUZZ_RUNS_HDF5=$(FUZZ_RUNS_HDF5); export SD_FUZZ_RUNS SD_FUZZ_RUNS_HDF5; \
 	  cd '$(FUZZ_DIR)' && \
-	  $(MAKE) $(AM_MAKEFLAGS) check-TESTS TESTS=tests/t_fuzz.sh check_PROGRAMS= # (its programs: fuzz-build)
+	  $(MAKE) $(AM_MAKEFLAGS) check-TESTS TESTS=tests/t_fuzz.sh check_PROGRAMS= check_LTLIBRARIES= # (programs: fuzz-build)
 
 clean-fuzz:
 	-rm -rf '$(FUZZ_DIR)'
