@@ -22,6 +22,7 @@ FUZZ_RUNS = 2000
 FUZZ_RUNS_HDF5 = 150
 FUZZ_TARGETS = loader readers ckpt
 
+noinst_HEADERS += tests/fuzz/fuzz_file.h
 check_PROGRAMS += tests/fuzz/replay_loader tests/fuzz/replay_readers tests/fuzz/replay_ckpt
 tests_fuzz_replay_loader_SOURCES = tests/fuzz/fuzz_loader.c tests/fuzz/replay.c
 tests_fuzz_replay_readers_SOURCES = tests/fuzz/fuzz_readers.c tests/fuzz/replay.c

@@ -10,35 +10,17 @@
 #include <string.h>
 #include <unistd.h>
 #include "ckpt.h"
+#include "fuzz_file.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-static char path[64];
-
-static void remove_file(void) { unlink(path); }
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
     (void)argc;
     (void)argv;
-    const char *dir = getenv("TMPDIR");
-    snprintf(path, sizeof path, "%.40s/fuzz_ckpt.XXXXXX", dir && *dir && strlen(dir) < 40 ? dir : "/tmp");
-    int fd = mkstemp(path);
-    if (fd < 0 || close(fd)) {
-        perror(path);
-        exit(1);
-    }
-    atexit(remove_file);
+    fuzz_file_init("fuzz_ckpt");
     return 0;
-}
-
-static void need_message(int failed, const char *err, const char *what)
-{
-    if (failed && (!err[0] || strchr(err, '\n'))) {
-        fprintf(stderr, "fuzz_ckpt: %s failed without a one-line message: '%s'\n", what, err);
-        abort();
-    }
 }
 
 typedef struct items {
@@ -58,30 +40,26 @@ static int add_item(const char *name, int type, int ndim, const int64_t dims[4],
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    FILE *f = fopen(path, "wb");
-    if (!f || fwrite(data, 1, size, f) != size || fclose(f)) {
-        perror(path);
-        exit(1);
-    }
+    fuzz_file_write(data, size);
     char err[1024] = "";
-    sd_ckpt_in *in = sd_ckpt_open(path, err, sizeof err);
-    need_message(!in, err, "sd_ckpt_open");
+    sd_ckpt_in *in = sd_ckpt_open(fuzz_path, err, sizeof err);
+    fuzz_need_message(!in, err, "sd_ckpt_open");
     if (!in) return 0;
     (void)sd_ckpt_step(in);
     (void)sd_ckpt_get_meta(in);
     err[0] = 0;
     char *text = sd_ckpt_graph_text(in, err, sizeof err);
-    need_message(!text, err, "sd_ckpt_graph_text");
+    fuzz_need_message(!text, err, "sd_ckpt_graph_text");
     free(text);
     items it = {.n = 0};
     err[0] = 0;
-    need_message(sd_ckpt_list_items(in, add_item, &it, err, sizeof err) < 0, err, "sd_ckpt_list_items");
+    fuzz_need_message(sd_ckpt_list_items(in, add_item, &it, err, sizeof err) < 0, err, "sd_ckpt_list_items");
     for (int i = 0; i < it.n; i++) {
         int type = 0, ndim = 0;
         int64_t dims[4] = {0};
         err[0] = 0;
         int rc = sd_ckpt_item_info(in, it.name[i], &type, &ndim, dims, err, sizeof err);
-        need_message(rc < 0, err, "sd_ckpt_item_info");
+        fuzz_need_message(rc < 0, err, "sd_ckpt_item_info");
         if (rc < 0 || ndim < 0 || ndim > 4) continue;
         size_t bytes = sd_ckpt_type_size(type);
         for (int d = 0; d < ndim; d++)
@@ -90,7 +68,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         void *buf = malloc(bytes ? bytes : 1);
         if (!buf) continue;
         err[0] = 0;
-        need_message(sd_ckpt_read_item(in, it.name[i], buf, bytes, err, sizeof err) < 0, err, "sd_ckpt_read_item");
+        fuzz_need_message(sd_ckpt_read_item(in, it.name[i], buf, bytes, err, sizeof err) < 0, err, "sd_ckpt_read_item");
         free(buf);
     }
     sd_ckpt_close(in);

@@ -14,38 +14,17 @@
 #include "h5out.h"
 #include "read_field.h"
 #include "stardag/kernel.h"
+#include "fuzz_file.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-static char path[64];
-
-static void remove_file(void) { unlink(path); }
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
     (void)argc;
     (void)argv;
-    const char *dir = getenv("TMPDIR");
-    snprintf(path, sizeof path, "%.40s/fuzz_readers.XXXXXX", dir && *dir && strlen(dir) < 40 ? dir : "/tmp");
-    int fd = mkstemp(path);
-    if (fd < 0 || close(fd)) {
-        perror(path);
-        exit(1);
-    }
-    atexit(remove_file);
-    /* a damaged file may claim a dataset of any size: the readers refuse what does not fit; keep
-     * that well under libFuzzer's malloc limit */
-    setenv("STARDAG_MAX_MEMORY", "256M", 1);
+    fuzz_file_init("fuzz_readers");
     return 0;
-}
-
-static void need_message(int rc, const char *err, const char *what)
-{
-    if (rc < 0 && (!err[0] || strchr(err, '\n'))) {
-        fprintf(stderr, "fuzz_readers: %s failed without a one-line message: '%s'\n", what, err);
-        abort();
-    }
 }
 
 /* Names of the groups under /fields (at most 4), read with plain HDF5 calls. */
@@ -66,46 +45,42 @@ static void read_field_of(const char *name)
 {
     char err[1024] = "", dpath[512];
     int64_t *steps = NULL, n = 0;
-    int rc = sd_h5_list_field_steps(path, name, &steps, &n, err, sizeof err);
-    need_message(rc, err, "sd_h5_list_field_steps");
+    int rc = sd_h5_list_field_steps(fuzz_path, name, &steps, &n, err, sizeof err);
+    fuzz_need_message(rc, err, "sd_h5_list_field_steps");
     for (int64_t i = 0; rc == 0 && i < n && i < 3; i++) {
         double *v = NULL;
         int64_t count = 0;
         err[0] = 0;
-        need_message(sd_h5_read_field(path, name, steps[i], &v, &count, err, sizeof err), err, "sd_h5_read_field");
+        fuzz_need_message(sd_h5_read_field(fuzz_path, name, steps[i], &v, &count, err, sizeof err), err, "sd_h5_read_field");
         free(v);
     }
     free(steps);
     int64_t found = 0;
     int at = 0;
     err[0] = 0;
-    rc = sd_rf_resolve(path, NULL, name, SD_RF_LAST_STEP, dpath, sizeof dpath, &found, &at, err, sizeof err);
-    need_message(rc, err, "sd_rf_resolve");
+    rc = sd_rf_resolve(fuzz_path, NULL, name, SD_RF_LAST_STEP, dpath, sizeof dpath, &found, &at, err, sizeof err);
+    fuzz_need_message(rc, err, "sd_rf_resolve");
     if (rc) return;
     /* the seeds' fields: 8 x 8 x 8 f64 */
     sd_rf_shape want = {.rank = 3, .dims = {8, 8, 8}, .dtype = SD_F64, .narrow = 0};
-    snprintf(want.what, sizeof want.what, "field %s", name);
+    snprintf(want.what, sizeof want.what, "field %.60s", name);
     snprintf(want.axes[0], sizeof want.axes[0], "z");
     snprintf(want.axes[1], sizeof want.axes[1], "y");
     snprintf(want.axes[2], sizeof want.axes[2], "x");
     double *buf = malloc(8 * 8 * 8 * sizeof *buf);
     if (!buf) return;
     err[0] = 0;
-    need_message(sd_rf_read(path, dpath, &want, buf, err, sizeof err), err, "sd_rf_read");
+    fuzz_need_message(sd_rf_read(fuzz_path, dpath, &want, buf, err, sizeof err), err, "sd_rf_read");
     free(buf);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    FILE *f = fopen(path, "wb");
-    if (!f || fwrite(data, 1, size, f) != size || fclose(f)) {
-        perror(path);
-        exit(1);
-    }
+    fuzz_file_write(data, size);
     char err[1024] = "";
     int64_t *steps = NULL, n = 0;
     double *values = NULL;
-    need_message(sd_h5_read_scalar(path, "energy", &steps, &values, &n, err, sizeof err), err, "sd_h5_read_scalar");
+    fuzz_need_message(sd_h5_read_scalar(fuzz_path, "energy", &steps, &values, &n, err, sizeof err), err, "sd_h5_read_scalar");
     free(steps);
     free(values);
     char names[4][64] = {{0}};
@@ -113,7 +88,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     void *fd;
     H5Eget_auto2(H5E_DEFAULT, &fn, &fd);
     H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
-    hid_t file = H5Fis_hdf5(path) > 0 ? H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT) : -1;
+    hid_t file = H5Fis_hdf5(fuzz_path) > 0 ? H5Fopen(fuzz_path, H5F_ACC_RDONLY, H5P_DEFAULT) : -1;
     hid_t g = file >= 0 ? H5Gopen2(file, "fields", H5P_DEFAULT) : -1;
     hsize_t idx = 0;
     if (g >= 0) H5Literate(g, H5_INDEX_NAME, H5_ITER_INC, &idx, add_name, names);
