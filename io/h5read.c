@@ -12,8 +12,67 @@
 #include "h5out.h"
 #include "h5err.h"
 #include "h5util.h"
+#include "memlimit.h"
 
 
+
+/* A dataset of n elements of es bytes would not fit in memory (a damaged file may claim any size):
+ * 1 with why filled, else 0. */
+static int too_large(uint64_t n, size_t es, char *why, size_t wl)
+{
+    const char *source;
+    char e[256], b[2][32];
+    int64_t avail = sd_memory_available(&source, e, sizeof e);
+    double need = (double)n * (double)es;
+    if (n > SIZE_MAX / es) {
+        snprintf(why, wl, "%llu elements of %zu bytes, more than the address space", (unsigned long long)n, es);
+        return 1;
+    }
+    if (avail == -2) {
+        snprintf(why, wl, "%s", e);
+        return 1;
+    }
+    if (avail < 0 || need <= (double)avail) return 0;
+    snprintf(why, wl, "%llu elements need %s, more than the %s of memory available (%s)", (unsigned long long)n,
+             sd_fmt_bytes(b[0], sizeof b[0], need), sd_fmt_bytes(b[1], sizeof b[1], (double)avail), source);
+    return 1;
+}
+
+/* A damaged file may claim any shape: the dataset's element count from its dims (HDF5's own count
+ * wraps past 2^64), refused when it would not fit in memory or, chunked, has more chunks than any
+ * file of stardag's (HDF5 would spend minutes and gigabytes on its chunk index). 0 with *n, or -1
+ * with why. */
+#define SD_H5READ_MAX_CHUNKS ((double)(1 << 20))
+static int checked_size(hid_t ds, size_t es, uint64_t *n, char *why, size_t wl)
+{
+    hid_t sp = H5Dget_space(ds), pl = H5Dget_create_plist(ds);
+    hsize_t dims[H5S_MAX_RANK], cd[H5S_MAX_RANK];
+    int rank = sp >= 0 ? H5Sget_simple_extent_ndims(sp) : -1, rc = -1;
+    if (rank < 0 || rank > H5S_MAX_RANK || H5Sget_simple_extent_dims(sp, dims, NULL) != rank)
+        snprintf(why, wl, "cannot read its shape");
+    else {
+        int crank = pl >= 0 && H5Pget_layout(pl) == H5D_CHUNKED ? H5Pget_chunk(pl, H5S_MAX_RANK, cd) : 0;
+        double chunks = 1;
+        uint64_t count = 1;
+        int wraps = 0;
+        for (int i = 0; i < rank; i++) {
+            wraps |= __builtin_mul_overflow(count, (uint64_t)dims[i], &count);
+            if (i < crank && cd[i]) chunks *= ((double)dims[i] + (double)cd[i] - 1) / (double)cd[i];
+        }
+        if (wraps) snprintf(why, wl, "its shape has more than 2^64 elements (a damaged file?)");
+        else if (too_large(count, es, why, wl)) {}
+        else if (crank > 0 && chunks > SD_H5READ_MAX_CHUNKS)
+            snprintf(why, wl, "%llu elements in %.3g chunks, more than %.0f (a damaged file?)", (unsigned long long)count,
+                     chunks, SD_H5READ_MAX_CHUNKS);
+        else {
+            *n = count;
+            rc = 0;
+        }
+    }
+    if (pl >= 0) H5Pclose(pl);
+    if (sp >= 0) H5Sclose(sp);
+    return rc;
+}
 
 /* Read a whole 1-D dataset; returns its length or -1. */
 static int64_t read_1d(hid_t loc, const char *name, hid_t mt, size_t es, void **out, char *why,
@@ -26,7 +85,9 @@ static int64_t read_1d(hid_t loc, const char *name, hid_t mt, size_t es, void **
     hsize_t n = 0;
     int64_t rc = -1;
     if (sp >= 0 && H5Sget_simple_extent_ndims(sp) == 1 && H5Sget_simple_extent_dims(sp, &n, NULL) == 1) {
-        if (n == 0) rc = 0;
+        uint64_t count;
+        if (checked_size(ds, es, &count, why, wl)) {}
+        else if (n == 0) rc = 0;
         else if (!(*out = malloc(n * es))) snprintf(why, wl, "out of memory");
         else if (H5Dread(ds, mt, H5S_ALL, H5S_ALL, H5P_DEFAULT, *out) < 0) {
             sd_h5why(why, wl);
@@ -92,17 +153,15 @@ int sd_h5_read_field(const char *path, const char *name, int64_t step, double **
     char dn[256 + 64], why[256];
     snprintf(dn, sizeof dn, "/fields/%s/%08" PRId64, name, step);
     int rc = -1;
-    hid_t ds = H5Dopen2(f, dn, H5P_DEFAULT), sp = -1;
+    hid_t ds = H5Dopen2(f, dn, H5P_DEFAULT);
     if (ds < 0) {
         sd_io_seterr(err, errlen, "%s: cannot read field %s at step %" PRId64 ": %s", path, name, step,
                sd_h5why(why, sizeof why));
         goto out;
     }
-    sp = H5Dget_space(ds);
-    hssize_t np = sp >= 0 ? H5Sget_simple_extent_npoints(sp) : -1;
-    if (np < 0) {
-        sd_io_seterr(err, errlen, "%s: cannot read field %s at step %" PRId64 ": %s", path, name, step,
-               sd_h5why(why, sizeof why));
+    uint64_t np;
+    if (checked_size(ds, sizeof(double), &np, why, sizeof why)) {
+        sd_io_seterr(err, errlen, "%s: cannot read field %s at step %" PRId64 ": %s", path, name, step, why);
         goto out;
     }
     double *buf = malloc(np ? (size_t)np * sizeof *buf : 1);
@@ -120,7 +179,6 @@ int sd_h5_read_field(const char *path, const char *name, int64_t step, double **
     if (count) *count = (int64_t)np;
     rc = 0;
 out:
-    if (sp >= 0) H5Sclose(sp);
     if (ds >= 0) H5Dclose(ds);
     H5Fclose(f);
     sd_h5_quiet_off(q);

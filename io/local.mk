@@ -4,6 +4,8 @@ libstardag_la_SOURCES += io/h5out.c io/h5out.h io/h5read.c io/xdmf.c io/xdmf.h i
 	io/run_status.c io/run_status.h
 # io: initial state from files (io.read_field)
 libstardag_la_SOURCES += io/read_field.c io/read_field.h
+# io: the memory a process may still allocate (STARDAG_MAX_MEMORY), for sizes taken from input
+libstardag_la_SOURCES += io/memlimit.c io/memlimit.h
 # io: a graph's tables (text files of numbers, HDF5 datasets) and their record in the run file (/tables)
 libstardag_la_SOURCES += io/read_table.c io/read_table_h5.c io/read_table.h io/h5out_tables.c
 # io: a particle system's initial state from LAMMPS data, XYZ or H5MD (domain.particles.read)

@@ -9,5 +9,8 @@ libstardag_la_SOURCES += runtime/graph/loader.c runtime/graph/loader_impl.h runt
 libstardag_la_SOURCES += runtime/graph/graph_info.c
 # expressions as a DAG (expr_ast.h): the parser of expr.c building nodes, for runtime/ode's systems
 libstardag_la_SOURCES += runtime/graph/expr_ast.c runtime/graph/expr_ast.h
+# hostile input: the YAML's depth and aliases, the memory a graph needs (loader_limits.c); the hash
+# table of the loader's duplicate checks and lookups (strmap.c)
+libstardag_la_SOURCES += runtime/graph/loader_limits.c runtime/graph/strmap.c runtime/graph/strmap.h
 # the graph's text and state-layout hashes that checkpoints record
 libstardag_la_SOURCES += runtime/graph/graph_hash.c

@@ -14,8 +14,8 @@ pkgs=(build-essential autoconf automake libtool pkg-config libstarpu-dev libhwlo
       time) # /usr/bin/time: peak RSS in tests/t_output_defects.sh
 # the tests also read outputs the way users' tools do: the Python package through NumPy and h5py,
 # XDMF in ParaView's pvbatch (tests/t_xdmf.sh, ~30 s to install), H5MD in MDAnalysis
-# (tests/t_h5md_readers.sh, ~100 s)
-[ "$what" = test ] && pkgs+=(python3-numpy python3-h5py paraview python3-paraview python3-mdanalysis)
+# (tests/t_h5md_readers.sh, ~100 s); make check-fuzz builds the fuzz targets with clang's libFuzzer
+[ "$what" = test ] && pkgs+=(python3-numpy python3-h5py paraview python3-paraview python3-mdanalysis clang libclang-rt-14-dev)
 missing=()
 for p in "${pkgs[@]}"; do dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p"); done
 if [ ${#missing[@]} -gt 0 ]; then

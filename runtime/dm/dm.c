@@ -55,7 +55,7 @@ sd_dm *sd_dm_create(const sd_graph *g, struct sd_engine *e, const sd_dm_opts *o,
         snprintf(err, errlen, "out of memory");
         return NULL;
     }
-    *dm = (sd_dm){cls, g, e, NULL, o->own_output};
+    *dm = (sd_dm){.cls = cls, .g = g, .e = e, .own_output = o->own_output};
     if (cls->create(dm, o, err, errlen) < 0) {
         sd_dm_release(dm);
         sd_dm_destroy(dm);

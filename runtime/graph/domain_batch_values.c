@@ -54,13 +54,15 @@ static void fill_expr(loader *L, const yaml_node_t *n, const char *fname, int co
         double v;
         sd_expr_error e;
         sd_expr_status st = sd_expr_eval(s, lookup_i, &c, &v, &e);
+        char qb[SD_LD_QUOTE_BUF];
+        const char *q = st == SD_EXPR_OK && isfinite(v) ? s : sd_ld_quote(qb, s, e.pos);
         if (st == SD_EXPR_UNDEFINED)
             sd_ld_fail(L, n, "unknown name '%.*s' in '%s' (expected i, the system index; M, the count; or a param)",
-                       (int)e.len, s + e.pos, s);
-        if (st == SD_EXPR_SYNTAX || st == SD_EXPR_FUNCTION) sd_ld_fail(L, n, "in '%s': %s", s, e.msg);
-        if (st == SD_EXPR_DIVZERO) sd_ld_fail(L, n, "'%s' divides by zero for system %lld", s, (long long)i);
+                       (int)(e.len < SD_NAME_MAX ? e.len : SD_NAME_MAX), s + e.pos, q);
+        if (st == SD_EXPR_SYNTAX || st == SD_EXPR_FUNCTION) sd_ld_fail(L, n, "in '%s': %s", q, e.msg);
+        if (st == SD_EXPR_DIVZERO) sd_ld_fail(L, n, "'%s' divides by zero for system %lld", q, (long long)i);
         if (st != SD_EXPR_OK || !isfinite(v))
-            sd_ld_fail(L, n, "the value of %s%s, '%s', is not finite for system %lld (got %s)", fname, cs, s, (long long)i,
+            sd_ld_fail(L, n, "the value of %s%s, '%s', is not finite for system %lld (got %s)", fname, cs, q, (long long)i,
                        st == SD_EXPR_OK ? sd_ld_num(b, v) : "a non-finite number");
         out[i] = v;
         if (!c.used_i) {
@@ -215,6 +217,7 @@ static void fill_csv(loader *L, const yaml_node_t *n, int field, sd_gread *rd)
         names[c] = sd_ld_get_str(L, at[c], "a column name");
     }
     char err[1024];
+    sd_ld_need_regular_file(L, sd_ld_map_get(L, n, "file", NULL), file);
     char *text = slurp(file, err, sizeof err);
     if (!text) sd_ld_fail(L, sd_ld_map_get(L, n, "file", NULL), "%s", err);
     /* from here, the text is freed before each failure (failures do not return) */

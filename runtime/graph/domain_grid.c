@@ -73,9 +73,8 @@ static void load_inner(loader *L, const yaml_node_t *m)
         if (!(a->lo < a->hi) || !isfinite(a->hi - a->lo))
             sd_ld_fail(L, r, "range of inner axis '%s' is [%s, %s] (expected finite LO < HI)", name, sd_ld_num(b, a->lo),
                        sd_ld_num(b2, a->hi));
-        if ((double)D->nbins * (double)a->count > (double)(1 << 30))
-            sd_ld_fail(L, c, "the inner axes have more than 2^30 bins per cell");
-        D->nbins *= a->count;
+        D->nbins = sd_count_product(2, (int64_t[]){D->nbins, a->count});
+        if (D->nbins < 0 || D->nbins > (1 << 30)) sd_ld_fail(L, c, "the inner axes have more than 2^30 bins per cell");
     }
 }
 
@@ -130,7 +129,8 @@ static void load_grid(loader *L, const yaml_node_t *k, const yaml_node_t *G)
         D->bc_value[d] = 0.0;
     }
     /* every count the runtime derives (cells x components x bytes, offsets) stays below 2^63 */
-    if ((double)D->shape[0] * (double)D->shape[1] * (double)D->shape[2] > (double)SD_MAX_GRID_CELLS)
+    int64_t cells = sd_count_product(3, D->shape);
+    if (cells < 0 || cells > SD_MAX_GRID_CELLS)
         sd_ld_fail(L, sh, "the grid has %.4g cells (%lld x %lld x %lld), more than the 2^52 a grid may have",
                    (double)D->shape[0] * (double)D->shape[1] * (double)D->shape[2], (long long)D->shape[0],
                    (long long)D->shape[1], (long long)D->shape[2]);
@@ -164,7 +164,8 @@ static void load_grid(loader *L, const yaml_node_t *k, const yaml_node_t *G)
     }
     load_inner(L, sd_ld_map_get(L, G, "inner", NULL));
     load_units(L, sd_ld_map_get(L, G, "units", NULL));
-    if ((double)D->shape[0] * (double)D->shape[1] * (double)D->shape[2] * (double)D->nbins > (double)SD_MAX_GRID_CELLS)
+    int64_t values = sd_count_product(2, (int64_t[]){cells, D->nbins});
+    if (values < 0 || values > SD_MAX_GRID_CELLS)
         sd_ld_fail(L, sh, "the grid has %.4g cells times %lld inner bins, more than the 2^52 values a grid field may have",
                    (double)D->shape[0] * (double)D->shape[1] * (double)D->shape[2], (long long)D->nbins);
 }

@@ -45,6 +45,12 @@ static void generate(loader *L, const yaml_node_t *k, const yaml_node_t *n, int 
     sd_ld_need_map(L, n, ellipsoid ? "ellipsoid ({level: L, axes: [a, b, c]})" : "icosphere ({level: L, radius: R})");
     sd_ld_check_keys(L, n, ellipsoid ? ekeys : ikeys, sec);
     const int level = level_of(L, n, what);
+    {   /* vertices and faces, and while the last subdivision runs the next faces and an edge table */
+        double nf = 20.0 * (double)((int64_t)1 << 2 * level), nv = nf / 2 + 2;
+        char w[64];
+        snprintf(w, sizeof w, "generating an %s of level %d needs", what, level);
+        sd_ld_check_memory(L, where(n), 24 * nv + 72 * nf, w);
+    }
     double axes[3] = {1, 1, 1};
     sd_mesh m = {0};
     char err[512];
@@ -80,6 +86,7 @@ static void read_file(loader *L, const yaml_node_t *fn)
     sd_mesh m = {0};
     sd_mesh_notes notes = {0};
     char err[1024];
+    sd_ld_need_regular_file(L, fn, file);
     if (sd_mesh_read(file, &m, &notes, err, sizeof err) < 0) {
         sd_mesh_free(&m);
         sd_ld_fail(L, fn, "%s", err);

@@ -9,6 +9,7 @@
 #define SD_MAX_LEVELS 4
 #define SD_NAME_MAX 64
 #define SD_MAX_GRID_CELLS ((int64_t)1 << 52) /* cells (times inner bins) of a grid (the loader refuses more) */
+#define SD_GRAPH_MAX_BYTES ((size_t)16 << 20) /* a graph file's text (the loader refuses more) */
 
 typedef enum { SD_DOMAIN_GRID = 0, SD_DOMAIN_PARTICLES, SD_DOMAIN_MESH, SD_DOMAIN_BATCH } sd_domain_kind;
 
@@ -315,6 +316,16 @@ const char *sd_units_name(sd_units u);
 static inline int64_t sd_field_values_per_cell(const sd_graph *g, const sd_gfield *f)
 {
     return (int64_t)f->ncomp * (f->location == SD_LOC_BINS ? g->domain.nbins : 1);
+}
+
+/* The product of n counts (each >= 0), or -1 when it would pass INT64_MAX: sizes derived from a
+ * graph's numbers go through this, never through a multiplication that could overflow. */
+static inline int64_t sd_count_product(int n, const int64_t *v)
+{
+    int64_t p = 1;
+    for (int i = 0; i < n; i++)
+        if (v[i] < 0 || __builtin_mul_overflow(p, v[i], &p)) return -1;
+    return p;
 }
 
 /* Does op (step list) run at this step? */

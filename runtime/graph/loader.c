@@ -14,9 +14,11 @@
  * Failure unwinds with longjmp to sd_graph_parse_ex, which frees everything the loader owns; so
  * no function of the loader may hold malloc'd memory of its own across a call that can fail. */
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include "loader_impl.h"
 #include "ode_expr.h"
 
@@ -45,6 +47,7 @@ static void load(loader *L)
     static const char *const keys[] = {"name", "params", "domain", "fields", "scalars", "tables", "tiles", "init",
                                        "step", "output", "checks", "run", "plugins", NULL};
     sd_graph *g = L->g;
+    sd_ld_check_yaml_shape(L); /* before libyaml builds a document of unbounded depth */
     if (!yaml_parser_initialize(&L->parser)) sd_ld_oom(L);
     L->parser_ok = 1;
     yaml_parser_set_input_string(&L->parser, (const unsigned char *)L->text, strlen(L->text));
@@ -64,7 +67,7 @@ static void load(loader *L)
     L->seen = calloc(nn + 1, 1);
     if (!L->seen) sd_ld_oom(L);
     if (!is_map(root)) sd_ld_fail(L, root, "expected a map of sections at top level, got %s", got(root) ? got(root) : "a single value");
-    sd_ld_check_maps(L, 1);
+    sd_ld_check_maps(L, 1, 0);
     sd_ld_check_keys(L, root, keys, "at top level");
 
     yaml_node_t *kx = NULL, *v;
@@ -96,6 +99,7 @@ static void load(loader *L)
     if (!dom) sd_ld_fail(L, root, "missing key 'domain' at top level (expected domain: {grid: {shape: [...], spacing: ...}})");
     sd_ld_load_domain(L, kx, dom);
     if ((v = sd_ld_map_get(L, root, "fields", NULL))) sd_ld_load_fields(L, v);
+    sd_ld_check_fields_memory(L);
     if (L->cls->syntax->after_fields) L->cls->syntax->after_fields(L);
     if ((v = sd_ld_map_get(L, root, "scalars", NULL))) sd_ld_load_scalars(L, v);
     L->user_scalars = g->nscalars;
@@ -137,6 +141,10 @@ static int guarded_load(loader *L)
     sd_graph *g = L->g;
     if (strlen(L->path) >= sizeof g->path) sd_ld_fail_at(L, 0, 0, "path too long (at most %zu characters)", sizeof g->path - 1);
     snprintf(g->path, sizeof g->path, "%s", L->path);
+    size_t len = strlen(L->text);
+    if (len > SD_GRAPH_MAX_BYTES)
+        sd_ld_fail_at(L, 0, 0, "the graph is %zu bytes, more than the %d MiB a graph may have", len,
+                      (int)(SD_GRAPH_MAX_BYTES >> 20));
     if (!(g->text = strdup(L->text))) sd_ld_oom(L);
     load(L);
     return 0;
@@ -165,6 +173,9 @@ sd_graph *sd_graph_parse_ex(const char *path, const char *text, const char *cons
     if (L->doc_ok) yaml_document_delete(&L->doc);
     if (L->parser_ok) yaml_parser_delete(&L->parser);
     free(L->seen);
+    for (int d = 0; d <= SD_LD_MAX_DEPTH; d++) sd_strmap_free(&L->keys[d]);
+    sd_strmap_free(&L->ns_index);
+    sd_strmap_free(&L->param_index);
     free(L->xinit);
     free(L->xstep);
     free(L->ns);
@@ -183,35 +194,76 @@ sd_graph *sd_graph_parse(const char *path, const char *text, char *err, size_t e
     return sd_graph_parse_ex(path, text, NULL, 0, err, errlen);
 }
 
-sd_graph *sd_graph_load_ex(const char *path, const char *const *set, int nset, char *err, size_t errlen)
+__attribute__((format(printf, 3, 4))) static void set_err(char *err, size_t errlen, const char *fmt, ...)
 {
-    if (err && errlen) err[0] = 0;
+    va_list ap;
+    va_start(ap, fmt);
+    if (err && errlen) vsnprintf(err, errlen, fmt, ap);
+    va_end(ap);
+}
+
+/* The graph file into *buf (NUL-terminated; *n bytes), read no further than SD_GRAPH_MAX_BYTES or a
+ * NUL byte: a device or an endless pipe is refused before it fills the memory. 0, or -1 with err. */
+static int read_graph_file(const char *path, char **buf, size_t *n, char *err, size_t errlen)
+{
+    *buf = NULL;
+    *n = 0;
     FILE *f = fopen(path, "rb");
     if (!f) {
-        if (err && errlen) snprintf(err, errlen, "%s: cannot open: %s", path, strerror(errno));
-        return NULL;
+        set_err(err, errlen, "%s: cannot open: %s", path, strerror(errno));
+        return -1;
     }
-    size_t cap = 4096, n = 0;
-    char *buf = malloc(cap);
-    while (buf) {
-        if (n + 1 >= cap) {
-            char *t = realloc(buf, cap * 2);
-            if (!t) { free(buf); buf = NULL; break; }
-            buf = t;
+    struct stat st;
+    const char *kind = NULL;
+    if (fstat(fileno(f), &st)) kind = "";
+    else if (S_ISDIR(st.st_mode)) kind = "a directory";
+    else if (S_ISCHR(st.st_mode)) kind = "a character device";
+    else if (S_ISBLK(st.st_mode)) kind = "a block device";
+    else if (S_ISSOCK(st.st_mode)) kind = "a socket";
+    if (kind || (S_ISREG(st.st_mode) && st.st_size > (off_t)SD_GRAPH_MAX_BYTES)) {
+        if (kind && !*kind) set_err(err, errlen, "%s: cannot stat: %s", path, strerror(errno));
+        else if (kind) set_err(err, errlen, "%s: %s (expected a graph file)", path, kind);
+        else set_err(err, errlen, "%s: %lld bytes, more than the %d MiB a graph file may have", path,
+                     (long long)st.st_size, (int)(SD_GRAPH_MAX_BYTES >> 20));
+        fclose(f);
+        return -1;
+    }
+    size_t cap = 4096, len = 0;
+    char *b = malloc(cap);
+    int nul = 0;
+    while (b && len <= SD_GRAPH_MAX_BYTES && !nul) {
+        if (len + 1 >= cap) {
+            char *t = realloc(b, cap * 2);
+            if (!t) { free(b); b = NULL; break; }
+            b = t;
             cap *= 2;
         }
-        size_t r = fread(buf + n, 1, cap - n - 1, f);
-        n += r;
+        size_t r = fread(b + len, 1, cap - len - 1, f);
+        nul = memchr(b + len, 0, r) != NULL;
+        len += r;
         if (r == 0) break;
     }
     int rerr = ferror(f), e = errno;
     fclose(f);
-    if (!buf || rerr) {
-        free(buf);
-        if (err && errlen) snprintf(err, errlen, "%s: cannot read: %s", path, buf ? strerror(e) : "out of memory");
-        return NULL;
+    if (!b || rerr || len > SD_GRAPH_MAX_BYTES) {
+        if (!b || rerr) set_err(err, errlen, "%s: cannot read: %s", path, b ? strerror(e) : "out of memory");
+        else set_err(err, errlen, "%s: more than the %d MiB a graph file may have (read so far)", path,
+                     (int)(SD_GRAPH_MAX_BYTES >> 20));
+        free(b);
+        return -1;
     }
-    buf[n] = 0;
+    b[len] = 0;
+    *buf = b;
+    *n = len;
+    return 0;
+}
+
+sd_graph *sd_graph_load_ex(const char *path, const char *const *set, int nset, char *err, size_t errlen)
+{
+    if (err && errlen) err[0] = 0;
+    char *buf;
+    size_t n;
+    if (read_graph_file(path, &buf, &n, err, errlen)) return NULL;
     if (memchr(buf, 0, n)) {
         int line = 1, col = 1;
         for (size_t i = 0; buf[i]; i++) {

@@ -13,6 +13,14 @@
 #include <yaml.h>
 #include "dm.h"
 #include "graph.h"
+#include "strmap.h"
+
+/* Limits on a graph's YAML (loader_limits.c): far above what any graph needs, low enough that
+ * neither libyaml nor the loader's walks can be made to run for long or recurse deeply. */
+#define SD_LD_MAX_DEPTH 64          /* levels of maps and lists, aliases expanded */
+#define SD_LD_MAX_ANCHORS 1000      /* libyaml looks anchors up linearly */
+#define SD_LD_MAX_ALIASES 10000
+#define SD_LD_MAX_ALIAS_NODES 1000000 /* nodes repeated by aliases, nested ones multiplied out */
 
 #define NS_FIELD 0
 #define NS_LEVEL 1
@@ -48,6 +56,9 @@ typedef struct sd_loader {
     yaml_document_t doc;
     int doc_ok;
     unsigned char *seen; /* per node: visited by the key pre-pass */
+    sd_strmap keys[SD_LD_MAX_DEPTH + 1]; /* the key pre-pass: the keys of the map it is in, per depth */
+    sd_strmap ns_index;  /* name -> index of its first entry in ns */
+    sd_strmap param_index; /* param name -> index in g->params */
     sd_graph *g;
     int cap_params, cap_fields, cap_scalars, cap_init, cap_step, cap_checks, cap_ns;
     opx *xinit, *xstep;
@@ -116,11 +127,18 @@ __attribute__((noreturn, format(printf, 4, 5))) void sd_ld_fail_at(loader *L, in
 __attribute__((noreturn, format(printf, 3, 4))) void sd_ld_fail(loader *L, const yaml_node_t *n, const char *fmt, ...);
 __attribute__((noreturn)) void sd_ld_oom(loader *L);
 const char *sd_ld_num(char *buf, double v);
+/* s to quote in a message: s itself when short, else about SD_LD_QUOTE bytes of it around byte pos
+ * with "..." where cut, in buf (SD_LD_QUOTE_BUF bytes): a long quote must not crowd the reason out
+ * of the message buffer. */
+#define SD_LD_QUOTE 100
+#define SD_LD_QUOTE_BUF (SD_LD_QUOTE + 16)
+const char *sd_ld_quote(char *buf, const char *s, size_t pos);
 void *sd_ld_grow(loader *L, void *arr, int n, int *cap, size_t size);
 yaml_node_t *sd_ld_map_get(loader *L, const yaml_node_t *m, const char *key, yaml_node_t **k);
 void sd_ld_need_map(loader *L, const yaml_node_t *n, const char *what);
 void sd_ld_check_keys(loader *L, const yaml_node_t *m, const char *const *allowed, const char *section);
-void sd_ld_check_maps(loader *L, int id);
+/* Keys are names (scalars), unique in each map: from node id at depth (the root: 0). */
+void sd_ld_check_maps(loader *L, int id, int depth);
 double sd_ld_eval(loader *L, const yaml_node_t *n);
 /* The names expressions know (the params defined so far, dt once known): an sd_expr_lookup on L. */
 int sd_ld_constant(void *L, const char *name, size_t len, double *v);
@@ -131,6 +149,23 @@ void sd_ld_ns_add(loader *L, const yaml_node_t *n, const char *name, int kind, i
 int sd_ld_get_bool(loader *L, const yaml_node_t *n, const char *what);
 double sd_ld_get_positive(loader *L, const yaml_node_t *n, const char *what, int strict);
 void sd_ld_load_params(loader *L, const yaml_node_t *m);
+
+/* ---- limits (loader_limits.c) ----------------------------------------------------------- */
+
+/* The YAML's depth, anchors and aliases within the limits above, on the parser's events (before
+ * the document is built). */
+void sd_ld_check_yaml_shape(loader *L);
+/* What the process may allocate (the machine's available memory, at most STARDAG_MAX_MEMORY);
+ * *source names where the number comes from; -1 when unknown. */
+int64_t sd_ld_memory_available(loader *L, const char **source);
+/* Fails at `at` when need bytes are more than available: "<what> <size> of memory, more than ...";
+ * what ends with its verb ("the fields (...) need"). */
+void sd_ld_check_memory(loader *L, sd_where at, double need, const char *what);
+/* A file the graph names (a table, a mesh, particles, values) is a regular file, or missing (its
+ * reader says so): a device or a pipe would be read without end. */
+void sd_ld_need_regular_file(loader *L, const yaml_node_t *at, const char *path);
+/* The fields' values at every time level (before any is allocated: a batch's initial values). */
+void sd_ld_check_fields_memory(loader *L);
 
 /* ---- the generic sections (loader_fields.c) ---------------------------------------------- */
 

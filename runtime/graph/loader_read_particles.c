@@ -50,6 +50,7 @@ void sd_ld_particles_read(loader *L, const yaml_node_t *n, sd_patoms *a)
     if (nstep && !(is_scalar(nstep) && !strcmp(sval(nstep), "last")))
         rq.step = sd_ld_eval_int(L, nstep, 0, INT64_MAX / 2, "step (an H5MD frame's step, or last)");
     char err[1024];
+    sd_ld_need_regular_file(L, nf, rd->file);
     if (sd_patoms_read(&rq, a, err, sizeof err) < 0) sd_ld_fail(L, nf, "%s", err);
     rd->x = a->x;
     rd->v = a->v;

@@ -41,6 +41,7 @@ static void load_table(loader *L, const yaml_node_t *k, const yaml_node_t *v)
     t->at = where(k);
     char err[2048];
     int in_dataset = 0;
+    sd_ld_need_regular_file(L, nf, file);
     if (dataset ? sd_table_read_h5(file, dataset, &t->data, &t->rows, &t->cols, &in_dataset, err, sizeof err)
                 : sd_table_read_text(file, &t->data, &t->rows, &t->cols, err, sizeof err))
         sd_ld_fail(L, in_dataset ? nd : nf, "table '%s': %s", name, err);

@@ -62,6 +62,19 @@ const char *sd_ld_num(char *buf, double v)
     return buf;
 }
 
+const char *sd_ld_quote(char *buf, const char *s, size_t pos)
+{
+    size_t len = strlen(s);
+    if (len <= SD_LD_QUOTE) return s;
+    size_t a = pos > SD_LD_QUOTE / 2 ? pos - SD_LD_QUOTE / 2 : 0;
+    if (a > len - SD_LD_QUOTE) a = len - SD_LD_QUOTE;
+    size_t b = a + SD_LD_QUOTE;
+    while (a > 0 && ((unsigned char)s[a] & 0xc0) == 0x80) a--; /* whole UTF-8 characters */
+    while (b < len && ((unsigned char)s[b] & 0xc0) == 0x80) b++;
+    snprintf(buf, SD_LD_QUOTE_BUF, "%s%.*s%s", a ? "..." : "", (int)(b - a), s + a, b < len ? "..." : "");
+    return buf;
+}
+
 void *sd_ld_grow(loader *L, void *arr, int n, int *cap, size_t size)
 {
     if (n < *cap) return arr;
@@ -92,8 +105,9 @@ void sd_ld_need_map(loader *L, const yaml_node_t *n, const char *what)
 {
     if (!is_map(n)) {
         const char *g = got(n);
+        char qb[SD_LD_QUOTE_BUF];
         if (g) sd_ld_fail(L, n, "expected a map for %s, got %s", what, g);
-        sd_ld_fail(L, n, "expected a map for %s, got '%s'", what, sval(n));
+        sd_ld_fail(L, n, "expected a map for %s, got '%s'", what, sd_ld_quote(qb, sval(n), 0));
     }
 }
 
@@ -111,6 +125,8 @@ void sd_ld_check_keys(loader *L, const yaml_node_t *m, const char *const *allowe
             sd_suggest_add(&s, allowed[j]);
         }
         if (known) continue;
+        char qb[SD_LD_QUOTE_BUF];
+        name = sd_ld_quote(qb, name, 0);
         if (sd_suggest_best(&s)) sd_ld_fail(L, k, "unknown key '%s' %s (did you mean '%s'?)", name, section, sd_suggest_best(&s));
         char list[512] = "";
         for (int j = 0; allowed[j]; j++) {
@@ -121,24 +137,29 @@ void sd_ld_check_keys(loader *L, const yaml_node_t *m, const char *const *allowe
     }
 }
 
-/* Pre-pass: keys are scalars and unique in every map (nodes visited once: aliases may cycle). */
-void sd_ld_check_maps(loader *L, int id)
+/* Pre-pass: keys are scalars and unique in every map (nodes visited once: aliases may cycle).
+ * Recursion is bounded: sd_ld_check_yaml_shape limited the depth, aliases included. */
+void sd_ld_check_maps(loader *L, int id, int depth)
 {
     yaml_node_t *n = node(L, id);
     if (!n || L->seen[id]) return;
     L->seen[id] = 1;
+    if (depth > SD_LD_MAX_DEPTH) sd_ld_fail(L, n, "YAML nested more than %d levels deep", SD_LD_MAX_DEPTH);
     if (is_seq(n))
-        for (int i = 0; i < seq_len(n); i++) sd_ld_check_maps(L, n->data.sequence.items.start[i]);
+        for (int i = 0; i < seq_len(n); i++) sd_ld_check_maps(L, n->data.sequence.items.start[i], depth + 1);
     if (!is_map(n)) return;
+    sd_strmap *keys = &L->keys[depth]; /* deeper maps, checked in between, have their own */
+    sd_strmap_clear(keys);
     for (int i = 0; i < map_len(n); i++) {
         yaml_node_t *k = key_at(L, n, i);
         if (!is_scalar(k)) sd_ld_fail(L, k, "expected a name as key, got %s", got(k));
-        for (int j = 0; j < i; j++) {
-            yaml_node_t *k2 = key_at(L, n, j);
-            if (!strcmp(sval(k), sval(k2)))
-                sd_ld_fail(L, k, "duplicate key '%s' (first at line %d)", sval(k), (int)k2->start_mark.line + 1);
-        }
-        sd_ld_check_maps(L, n->data.mapping.pairs.start[i].value);
+        int first = sd_strmap_add(keys, sval(k), k->data.scalar.length, i);
+        if (first == -2) sd_ld_oom(L);
+        char qb[SD_LD_QUOTE_BUF];
+        if (first >= 0)
+            sd_ld_fail(L, k, "duplicate key '%s' (first at line %d)", sd_ld_quote(qb, sval(k), 0),
+                       (int)key_at(L, n, first)->start_mark.line + 1);
+        sd_ld_check_maps(L, n->data.mapping.pairs.start[i].value, depth + 1);
     }
 }
 
@@ -147,11 +168,11 @@ void sd_ld_check_maps(loader *L, int id)
 static int lookup(void *ctx, const char *name, size_t len, double *v)
 {
     loader *L = ctx;
-    for (int i = L->nvisible - 1; i >= 0; i--)
-        if (strlen(L->g->params[i].name) == len && !strncmp(L->g->params[i].name, name, len)) {
-            *v = L->g->params[i].value;
-            return 1;
-        }
+    int i = sd_strmap_get(&L->param_index, name, len);
+    if (i >= 0 && i < L->nvisible) {
+        *v = L->g->params[i].value;
+        return 1;
+    }
     if (L->have_dt && len == 2 && !strncmp(name, "dt", 2)) {
         *v = L->g->run.dt;
         return 1;
@@ -166,7 +187,8 @@ static double eval_str(loader *L, const char *s, const yaml_node_t *at)
     double v;
     sd_expr_error e;
     if (sd_expr_eval(s, lookup, L, &v, &e) == SD_EXPR_OK) return v;
-    char name[SD_NAME_MAX + 1];
+    char name[SD_NAME_MAX + 1], qb[SD_LD_QUOTE_BUF];
+    const char *q = sd_ld_quote(qb, s, e.pos); /* s, shortened around the error */
     size_t nl = e.len < SD_NAME_MAX ? e.len : SD_NAME_MAX;
     memcpy(name, s + e.pos, nl);
     name[nl] = 0;
@@ -174,32 +196,32 @@ static double eval_str(loader *L, const char *s, const yaml_node_t *at)
     case SD_EXPR_UNDEFINED: {
         for (int i = L->nvisible; i < L->later; i++)
             if (!strcmp(L->g->params[i].name, name))
-                sd_ld_fail(L, at, "param '%s' is used in '%s' before it is defined (expressions may use only earlier params)", name, s);
+                sd_ld_fail(L, at, "param '%s' is used in '%s' before it is defined (expressions may use only earlier params)", name, q);
         if (!strcmp(name, "dt") && !L->have_dt)
-            sd_ld_fail(L, at, "'dt' is not known in '%s' (dt is run.dt, usable in run, ops and checks; params may not use it)", s);
+            sd_ld_fail(L, at, "'dt' is not known in '%s' (dt is run.dt, usable in run, ops and checks; params may not use it)", q);
         sd_suggest sg;
         sd_suggest_init(&sg, name);
         for (int i = 0; i < L->nvisible; i++) sd_suggest_add(&sg, L->g->params[i].name);
         if (L->have_dt) sd_suggest_add(&sg, "dt");
         sd_suggest_add(&sg, "pi");
         char in[64 + 16] = "";
-        if (strcmp(name, s)) snprintf(in, sizeof in, " in '%.60s'", s);
+        if (strcmp(name, s)) snprintf(in, sizeof in, " in '%.60s'", q);
         if (sd_suggest_best(&sg))
             sd_ld_fail(L, at, "undefined name '%s'%s (did you mean '%s'?)", name, in, sd_suggest_best(&sg));
         sd_ld_fail(L, at, "undefined name '%s'%s (expected a number, an earlier param%s or pi)", name, in,
                    L->have_dt ? ", dt" : "");
     }
     case SD_EXPR_FUNCTION: {
-        if (e.msg[0]) sd_ld_fail(L, at, "in '%s': %s", s, e.msg);
+        if (e.msg[0]) sd_ld_fail(L, at, "in '%s': %s", q, e.msg);
         sd_suggest sg;
         sd_suggest_init(&sg, name);
         for (int i = 0; sd_expr_functions[i]; i++) sd_suggest_add(&sg, sd_expr_functions[i]);
-        if (sd_suggest_best(&sg)) sd_ld_fail(L, at, "unknown function '%s' in '%s' (did you mean '%s'?)", name, s, sd_suggest_best(&sg));
-        sd_ld_fail(L, at, "unknown function '%s' in '%s' (expected sqrt sin cos tan exp log abs floor ceil min max)", name, s);
+        if (sd_suggest_best(&sg)) sd_ld_fail(L, at, "unknown function '%s' in '%s' (did you mean '%s'?)", name, q, sd_suggest_best(&sg));
+        sd_ld_fail(L, at, "unknown function '%s' in '%s' (expected sqrt sin cos tan exp log abs floor ceil min max)", name, q);
     }
-    case SD_EXPR_DIVZERO: sd_ld_fail(L, at, "division by zero in '%s'", s);
-    case SD_EXPR_NONFINITE: sd_ld_fail(L, at, "'%s' is not a finite number", s);
-    default: sd_ld_fail(L, at, "syntax error in expression '%s': %s", s, e.msg);
+    case SD_EXPR_DIVZERO: sd_ld_fail(L, at, "division by zero in '%s'", q);
+    case SD_EXPR_NONFINITE: sd_ld_fail(L, at, "'%s' is not a finite number", q);
+    default: sd_ld_fail(L, at, "syntax error in expression '%s': %s", q, e.msg);
     }
 }
 
@@ -237,7 +259,10 @@ const char *sd_ld_get_name(loader *L, const yaml_node_t *n, const char *what)
     int okc = (s[0] >= 'a' && s[0] <= 'z') || (s[0] >= 'A' && s[0] <= 'Z') || s[0] == '_';
     for (const char *c = s; *c && okc; c++)
         okc = (*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9') || *c == '_';
-    if (!okc) sd_ld_fail(L, n, "invalid name '%s' (expected %s: letters, digits and '_', not starting with a digit)", s, what);
+    char qb[SD_LD_QUOTE_BUF];
+    if (!okc)
+        sd_ld_fail(L, n, "invalid name '%s' (expected %s: letters, digits and '_', not starting with a digit)",
+                   sd_ld_quote(qb, s, 0), what);
     if (strlen(s) >= SD_NAME_MAX) sd_ld_fail(L, n, "name '%.20s...' is too long (at most %d characters)", s, SD_NAME_MAX - 1);
     if (s[0] == '_' && s[1] == '_') sd_ld_fail(L, n, "name '%s' is reserved (names starting with '__' are the runtime's)", s);
     return s;
@@ -250,13 +275,14 @@ static const char *ns_kind(int k)
 
 void sd_ld_ns_add(loader *L, const yaml_node_t *n, const char *name, int kind, int field)
 {
-    for (int i = 0; i < L->nns; i++) {
-        nsent *e = &L->ns[i];
-        if (strcmp(e->name, name)) continue;
-        /* a field's own name may also be one of its levels */
-        if (kind == NS_LEVEL && e->kind == NS_FIELD && e->field == field) continue;
-        sd_ld_fail(L, n, "duplicate name '%s' (already a %s at line %d; fields, levels, scalars and tables share one namespace)",
-                   name, ns_kind(e->kind), e->at.line);
+    int first = sd_strmap_add(&L->ns_index, name, strlen(name), L->nns);
+    if (first == -2) sd_ld_oom(L);
+    if (first >= 0) {
+        const nsent *e = &L->ns[first];
+        /* a field's own name may also be one of its levels (the field stays the name's first entry) */
+        if (!(kind == NS_LEVEL && e->kind == NS_FIELD && e->field == field))
+            sd_ld_fail(L, n, "duplicate name '%s' (already a %s at line %d; fields, levels, scalars and tables share one "
+                       "namespace)", name, ns_kind(e->kind), e->at.line);
     }
     L->ns = sd_ld_grow(L, L->ns, L->nns, &L->cap_ns, sizeof *L->ns);
     nsent *e = &L->ns[L->nns++];
@@ -276,7 +302,8 @@ int sd_ld_get_bool(loader *L, const yaml_node_t *n, const char *what)
         if (!strcasecmp(s, yes[i])) return 1;
     for (int i = 0; no[i]; i++)
         if (!strcasecmp(s, no[i])) return 0;
-    sd_ld_fail(L, n, "expected true or false for %s, got '%s'", what, s);
+    char qb[SD_LD_QUOTE_BUF];
+    sd_ld_fail(L, n, "expected true or false for %s, got '%s'", what, sd_ld_quote(qb, s, 0));
 }
 
 /* A number > 0 (strict) or >= 0. */
@@ -300,6 +327,7 @@ void sd_ld_load_params(loader *L, const yaml_node_t *m)
         yaml_node_t *k = key_at(L, m, i);
         const char *name = sd_ld_get_name(L, k, "a param name");
         if (sd_expr_reserved(name)) sd_ld_fail(L, k, "param name '%s' is reserved (a constant or function of expressions)", name);
+        if (sd_strmap_add(&L->param_index, name, strlen(name), g->nparams) == -2) sd_ld_oom(L); /* unique: a map's keys */
         g->params = sd_ld_grow(L, g->params, g->nparams, &L->cap_params, sizeof *g->params);
         sd_gparam *p = &g->params[g->nparams++];
         snprintf(p->name, sizeof p->name, "%s", name);
@@ -311,10 +339,7 @@ void sd_ld_load_params(loader *L, const yaml_node_t *m)
         size_t nl = eq ? (size_t)(eq - a) : 0;
         while (nl && (a[nl - 1] == ' ')) nl--;
         if (!eq || !nl) sd_ld_fail_at(L, 0, 0, "--set %s: expected name=expression", a);
-        int found = 0;
-        for (int i = 0; i < g->nparams; i++)
-            if (strlen(g->params[i].name) == nl && !strncmp(g->params[i].name, a, nl)) found = 1;
-        if (!found) {
+        if (sd_strmap_get(&L->param_index, a, nl) < 0) {
             char list[1024] = "";
             for (int i = 0; i < g->nparams; i++) {
                 size_t l = strlen(list);
