@@ -15,7 +15,9 @@
 # best-effort fsync): exit 0 with its file whole and equal ("tolerated", counted apart).
 # SD_FAULTS_FULL=1 (make check-faults): every n of every kind, with ENOSPC and with EIO, and a disk
 # that stays full from the n-th call of any kind on (sticky ENOSPC). Otherwise (make check): the
-# first and the last call of each kind (ENOSPC, EIO).
+# first and the last call of each kind (ENOSPC, EIO). With SD_FAULTS_FULL=1, SD_FAULTS_FIRST=A and/or
+# SD_FAULTS_LAST=B narrow that to the first A and the last B calls of each kind (and of all calls,
+# for the sticky cases): the create and the final commit and close, in a fraction of the time.
 . "$top_srcdir/tests/tap.sh"
 g="$top_srcdir/tests/faults/io-grid.yaml"
 inj="$top_builddir/tests/faults/.libs/inject.so"
@@ -113,12 +115,16 @@ one_case() { # one_case CALL N ERRNO [STICKY]
   fi
 }
 
+first=${SD_FAULTS_FIRST:-} last=${SD_FAULTS_LAST:-}
+wanted() { # wanted K COUNT: whether case K of COUNT calls is in the narrowed set
+  [ -z "$first$last" ] || [ "$1" -le "${first:-0}" ] || [ "$1" -gt $(($2 - ${last:-0})) ]
+}
 cases=0
 while read -r c cnt; do
   if [ "$full" = 1 ]; then
     k=1
     while [ "$k" -le "$cnt" ]; do
-      for e in ENOSPC EIO; do one_case "$c" "$k" "$e"; cases=$((cases + 1)); done
+      wanted "$k" "$cnt" && for e in ENOSPC EIO; do one_case "$c" "$k" "$e"; cases=$((cases + 1)); done
       k=$((k + 1))
     done
   else
@@ -130,7 +136,10 @@ while read -r c cnt; do
 done <"$tmp/count"
 if [ "$full" = 1 ]; then
   k=1
-  while [ "$k" -le "$total" ]; do one_case any "$k" ENOSPC 1; cases=$((cases + 1)); k=$((k + 1)); done
+  while [ "$k" -le "$total" ]; do
+    wanted "$k" "$total" && { one_case any "$k" ENOSPC 1; cases=$((cases + 1)); }
+    k=$((k + 1))
+  done
 fi
 echo "# $cases fault cases over $total calls: $errors ended with exit 1 and intact files, $tolerated tolerated" \
   "($(sort "$tmp/tolerated" 2>/dev/null | uniq -c | awk '{ printf "%s%s %s x%d", (NR > 1 ? ", " : ""), $2, $4, $1 }')), $unreached not reached, $bad wrong"
