@@ -21,6 +21,7 @@ struct sd_ckpt_out {
     hid_t lcpl;         /* creates the groups along a dataset's path */
     char path[1024];    /* FILE */
     char tmp[1040];     /* FILE.tmp */
+    sd_h5_fault fault;  /* the first failed write, sync or close of FILE.tmp (sd_h5_recording_fapl) */
 };
 
 static const char *const type_names[] = {"f64", "f32", "i64", "u8"};
@@ -56,12 +57,19 @@ sd_ckpt_out *sd_ckpt_create(const char *path, char *err, size_t errlen)
     snprintf(w->path, sizeof w->path, "%s", path);
     snprintf(w->tmp, sizeof w->tmp, "%s.tmp", path);
     sd_h5_quiet q = sd_h5_quiet_on();
+    w->file = -1;
     w->lcpl = H5Pcreate(H5P_LINK_CREATE);
-    if (w->lcpl < 0 || H5Pset_create_intermediate_group(w->lcpl, 1) < 0) {
+    /* HDF5 never sees a failed write (it could not close the file after one): the driver notes
+     * it in w->fault, which sd_ckpt_commit checks before publishing */
+    hid_t fapl = H5Pcreate(H5P_FILE_ACCESS);
+    if (w->lcpl < 0 || H5Pset_create_intermediate_group(w->lcpl, 1) < 0 || fapl < 0 ||
+        sd_h5_recording_fapl(fapl, &w->fault) < 0) {
         sd_io_seterr(err, errlen, "%s: cannot start a checkpoint: %s", path, sd_h5why(why, sizeof why));
+        if (fapl >= 0) H5Pclose(fapl);
         goto fail;
     }
-    w->file = H5Fcreate(w->tmp, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
+    w->file = H5Fcreate(w->tmp, H5F_ACC_TRUNC, H5P_DEFAULT, fapl);
+    H5Pclose(fapl);
     if (w->file < 0) {
         sd_io_seterr(err, errlen, "%s: cannot create: %s", w->tmp, sd_h5why(why, sizeof why));
         goto fail;
@@ -113,8 +121,19 @@ int sd_ckpt_write(sd_ckpt_out *w, const char *name, int type, int ndim, const in
         hex_attr(d, "checksum", sd_ckpt_checksum(data, bytes)) >= 0 && sd_h5_attr_strings(d, "type", 0, tn, H5T_CSET_ASCII) >= 0)
         rc = 0;
     else sd_io_seterr(err, errlen, "%s: %s: cannot write: %s", w->tmp, p, sd_h5why(why, sizeof why));
-    if (d >= 0) H5Dclose(d);
-    if (sp >= 0) H5Sclose(sp);
+    /* H5Dclose flushes the dataset: its result counts */
+    if (d >= 0 && H5Dclose(d) < 0 && rc == 0) {
+        sd_io_seterr(err, errlen, "%s: %s: cannot write: %s", w->tmp, p, sd_h5why(why, sizeof why));
+        rc = -1;
+    }
+    if (sp >= 0 && H5Sclose(sp) < 0 && rc == 0) {
+        sd_io_seterr(err, errlen, "%s: %s: cannot write: %s", w->tmp, p, sd_h5why(why, sizeof why));
+        rc = -1;
+    }
+    if (rc == 0 && w->fault.err) {
+        sd_io_seterr(err, errlen, "%s: %s: cannot write: %s", w->tmp, p, strerror(w->fault.err));
+        rc = -1;
+    }
     H5Eclear2(H5E_DEFAULT);
     sd_h5_quiet_off(q);
     return rc;
@@ -128,9 +147,9 @@ static int write_root(sd_ckpt_out *w, const sd_ckpt_meta *m, const char *graph_t
     hid_t st = sd_h5_str_type(strlen(graph_text) + 1, H5T_CSET_UTF8), sp = H5Screate(H5S_SCALAR);
     hid_t d = st >= 0 && sp >= 0 ? H5Dcreate2(f, "graph_text", st, sp, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT) : -1;
     int rc = d >= 0 && H5Dwrite(d, st, H5S_ALL, H5S_ALL, H5P_DEFAULT, graph_text) >= 0 ? 0 : -1;
-    if (d >= 0) H5Dclose(d);
-    if (sp >= 0) H5Sclose(sp);
-    if (st >= 0) H5Tclose(st);
+    if (d >= 0 && H5Dclose(d) < 0) rc = -1;
+    if (sp >= 0 && H5Sclose(sp) < 0) rc = -1;
+    if (st >= 0 && H5Tclose(st) < 0) rc = -1;
     if (rc < 0 || sd_h5_attr_write(f, "stardag_checkpoint", H5T_STD_I32LE, H5T_NATIVE_INT32, 0, 1, &fmt) < 0 ||
         sd_h5_attr_write(f, "step", H5T_STD_I64LE, H5T_NATIVE_INT64, 0, 1, &m->step) < 0 ||
         sd_h5_attr_write(f, "time", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, 0, 1, &m->time) < 0 ||
@@ -200,13 +219,27 @@ int sd_ckpt_commit(sd_ckpt_out *w, const sd_ckpt_meta *m, const char *graph_text
     sd_h5_quiet q = sd_h5_quiet_on();
     int bad = write_root(w, m, graph_text) < 0;
     if (bad) sd_io_seterr(err, errlen, "%s: cannot write the checkpoint's root: %s", w->tmp, sd_h5why(why, sizeof why));
-    H5Pclose(w->lcpl);
+    if (H5Pclose(w->lcpl) < 0 && !bad) {
+        sd_io_seterr(err, errlen, "%s: cannot close: %s", w->tmp, sd_h5why(why, sizeof why));
+        bad = 1;
+    }
     w->lcpl = -1;
-    if (H5Fclose(w->file) < 0 && !bad) {
+    /* a file given up is discarded (its close cannot fail); a close that flushes the rest is
+     * checked, and so is every write the driver made for it */
+    if (bad || w->fault.err) {
+        if (sd_h5_discard_close(w->file) < 0 && !bad) {
+            sd_io_seterr(err, errlen, "%s: cannot close: %s", w->tmp, sd_h5why(why, sizeof why));
+            bad = 1;
+        }
+    } else if (H5Fclose(w->file) < 0) {
         sd_io_seterr(err, errlen, "%s: cannot close: %s", w->tmp, sd_h5why(why, sizeof why));
         bad = 1;
     }
     w->file = -1;
+    if (!bad && w->fault.err) {
+        sd_io_seterr(err, errlen, "%s: cannot write: %s (%s)", w->tmp, strerror(w->fault.err), w->fault.call);
+        bad = 1;
+    }
     H5Eclear2(H5E_DEFAULT);
     sd_h5_quiet_off(q);
     if (!bad && fsync_path(w->tmp, 0) < 0) {
@@ -238,7 +271,7 @@ void sd_ckpt_abort(sd_ckpt_out *w)
     if (!w) return;
     sd_h5_quiet q = sd_h5_quiet_on();
     if (w->lcpl >= 0) H5Pclose(w->lcpl);
-    if (w->file >= 0) H5Fclose(w->file);
+    if (w->file >= 0) sd_h5_discard_close(w->file);
     H5Eclear2(H5E_DEFAULT);
     sd_h5_quiet_off(q);
     unlink(w->tmp);

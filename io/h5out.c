@@ -36,7 +36,9 @@
  *     uncommitted metadata instead of flushing it, so the file stays at its last commit.
  * Commit = flush scalar datasets, update root attributes, H5Fflush and the ordered release with its
  * fdatasyncs (sd_h5_commit, io/h5util.h), then the XDMF sidecar (temp, fsync, rename): the sidecar
- * never references uncommitted data. */
+ * never references uncommitted data. The root counters go in a commit of their own after the
+ * data's (a half-failed release may write the root before a child), and close's `status` after
+ * the last data commit, so neither is ever on disk before what it vouches for. */
 #define _GNU_SOURCE
 #include "h5out.h"
 #include "h5err.h"
@@ -365,6 +367,7 @@ sd_h5out *sd_h5out_create(const char *path, const sd_h5meta *meta, int ndim, con
     sd_h5_quiet q = sd_h5_quiet_on();
     char why[256];
     const char *stage = "cannot set up file properties";
+    int existed = 1; /* whether the path was there before H5Fcreate (then it is never removed) */
     hid_t fcpl = H5Pcreate(H5P_FILE_CREATE), fapl = H5Pcreate(H5P_FILE_ACCESS);
     if (fcpl < 0 || fapl < 0) goto fail;
     /* (1) dirty metadata stays in memory until H5Fflush; (2) append-only allocation. */
@@ -374,6 +377,8 @@ sd_h5out *sd_h5out_create(const char *path, const sd_h5meta *meta, int ndim, con
     if (H5Pset_sym_k(fcpl, 16, 64) < 0) goto fail;
 
     stage = "cannot create file";
+    struct stat before;
+    existed = lstat(path, &before) == 0; /* a failed create removes only a file it made */
     o->file = H5Fcreate(path, H5F_ACC_TRUNC, fcpl, fapl);
     if (o->file < 0) goto fail;
     stage = "cannot write file structure";
@@ -456,7 +461,7 @@ sd_h5out *sd_h5out_create(const char *path, const sd_h5meta *meta, int ndim, con
         close_unflushed(o);
         H5Eclear2(H5E_DEFAULT);
         sd_h5_quiet_off(q);
-        unlink_created(path);
+        if (!existed) unlink_created(path);
         free_obj(o);
         return NULL;
     }
@@ -469,10 +474,8 @@ fail_why:
     sd_io_seterr(err, errlen, "%s: %s: %s", p, stage, why);
     if (fcpl >= 0) H5Pclose(fcpl);
     if (fapl >= 0) H5Pclose(fapl);
-    if (o->file >= 0) {
-        close_unflushed(o);
-        unlink_created(path);
-    }
+    if (o->file >= 0) close_unflushed(o);
+    if (!existed) unlink_created(path); /* also when H5Fcreate itself failed after making it */
     H5Eclear2(H5E_DEFAULT);
     sd_h5_quiet_off(q);
     free_obj(o);
@@ -696,13 +699,25 @@ static int64_t distinct_steps(const sd_h5out *o, size_t n, int64_t *last)
     return c;
 }
 
-static int commit_mode(sd_h5out *o, int removal, char *err, size_t errlen);
+static int commit_step(sd_h5out *o, int removal, int exact, char *err, size_t errlen);
+
+/* The root counters (committed_*) never claim more than the disk holds: a release that fails
+ * half-way may have written the root before some new child. So a commit that adds data is two:
+ * the data with the counters of the last commit (durable), then the new counters alone. A removal
+ * commit writes its own (smaller) counters at once. */
+static int commit_mode(sd_h5out *o, int removal, char *err, size_t errlen)
+{
+    if (!removal && commit_step(o, 0, 0, err, errlen) < 0) return -1;
+    return commit_step(o, removal, 1, err, errlen);
+}
 
 int sd_h5out_commit(sd_h5out *o, char *err, size_t errlen) { return commit_mode(o, 0, err, errlen); }
 
 int sd_h5out_commit_removal(sd_h5out *o, char *err, size_t errlen) { return commit_mode(o, 1, err, errlen); }
 
-static int commit_mode(sd_h5out *o, int removal, char *err, size_t errlen)
+/* One commit; exact: with the counters of what it holds (else those of the last commit), and
+ * counted as a commit (sidecar, committed_* in memory). */
+static int commit_step(sd_h5out *o, int removal, int exact, char *err, size_t errlen)
 {
     if (!o) { sd_io_seterr(err, errlen, "(null): no output file"); return -1; }
     if (o->poisoned) {
@@ -718,7 +733,9 @@ static int commit_mode(sd_h5out *o, int removal, char *err, size_t errlen)
         sd_h5_quiet_off(q);
         return -1;
     }
-    int64_t last = -1, nsteps = distinct_steps(o, o->nrec, &last);
+    const size_t rec = exact ? o->nrec : o->committed_rec;
+    const int64_t rows = exact ? o->nrows : o->committed_rows, commits = exact ? o->ncommits + 1 : o->ncommits;
+    int64_t last = -1, nsteps = distinct_steps(o, rec, &last);
     if (nsteps < 0) {
         sd_io_seterr(err, errlen, "%s: cannot commit: out of memory", o->path);
         sd_h5_quiet_off(q);
@@ -730,10 +747,10 @@ static int commit_mode(sd_h5out *o, int removal, char *err, size_t errlen)
     for (int i = 0; i < o->nscal; i++)
         if (H5Dflush(o->ds_scal[i]) < 0) goto fail;
     if (sd_h5out_profiles_flush(o) < 0) goto fail;
-    if (attr_i64(o->file, "commits", o->ncommits + 1) < 0 ||
+    if (attr_i64(o->file, "commits", commits) < 0 ||
         attr_i64(o->file, "committed_output_steps", nsteps) < 0 ||
-        attr_i64(o->file, "committed_field_datasets", (int64_t)o->nrec) < 0 ||
-        attr_i64(o->file, "committed_scalar_rows", o->nrows) < 0 ||
+        attr_i64(o->file, "committed_field_datasets", (int64_t)rec) < 0 ||
+        attr_i64(o->file, "committed_scalar_rows", rows) < 0 ||
         attr_i64(o->file, "last_committed_step", last) < 0)
         goto fail;
     /* H5Fflush, then children durable before the parents are written (h5util.h) */
@@ -756,6 +773,7 @@ static int commit_mode(sd_h5out *o, int removal, char *err, size_t errlen)
         return -1;
     }
     sd_h5_quiet_off(q);
+    if (!exact) return 0;
     o->ncommits++;
     o->committed_rows = o->nrows;
     o->committed_rec = o->nrec;
@@ -833,64 +851,78 @@ int sd_h5out_write_run(sd_h5out *o, const sd_h5run *r, char *err, size_t errlen)
 }
 
 /* Close without flushing uncommitted metadata: point HDF5's descriptor at a scratch sink
- * (memfd, else /dev/null) so whatever it writes on close goes nowhere, then close it. */
+ * (memfd, else /dev/null) so whatever it writes on close goes nowhere, then close it. After a
+ * failed commit a plain H5Fclose would retry the failed writes and syncs and, failing, leave
+ * HDF5 1.10 a half-destroyed file (its ID survives a failed close) that its atexit closes again:
+ * a crash. */
 static void close_discard(sd_h5out *o)
 {
-    sd_h5_discard_writes(o->file, "sd_h5out_discard");
     close_handles(o);
-    H5Fclose(o->file);
+    sd_h5_discard_close(o->file); /* -1 only for a non-I/O failure: nothing more to do */
     o->file = -1;
 }
 
+void sd_h5out_no_atexit(void) { H5dont_atexit(); }
+
+/* The run's end, as the last commit: status, steps_done and wall_s (the counters become exact). */
+static int commit_end(sd_h5out *o, const char *status, int64_t steps_done, double wall_s, char *err, size_t errlen)
+{
+    char why[256];
+    sd_h5_quiet q = sd_h5_quiet_on();
+    int rc = attr_str(o->file, "status", status) < 0 || attr_i64(o->file, "steps_done", steps_done) < 0 ||
+             attr_f64(o->file, "wall_s", wall_s) < 0 ? -1 : 0;
+    if (rc) {
+        sd_h5why(why, sizeof why);
+        sd_io_seterr(err, errlen, "%s: cannot record run end: %s", o->path, why);
+        o->poisoned = 1;
+    }
+    H5Eclear2(H5E_DEFAULT);
+    sd_h5_quiet_off(q);
+    return rc ? -1 : commit_step(o, 0, 1, err, errlen); /* the counters are exact already */
+}
+
+/* Two commits: the data (the status still "running"), then the status alone. So the status never
+ * reaches the disk before everything it vouches for is durable. If the status commit fails after
+ * writing (its last sync), the status is rewritten as "failed" in one more commit (best effort:
+ * a disk that fails every call from then on keeps whatever its cache holds). */
 int sd_h5out_close(sd_h5out *o, const char *status, int64_t steps_done, double wall_s, char *err,
                    size_t errlen)
 {
     if (!o) { sd_io_seterr(err, errlen, "(null): no output file"); return -1; }
     int rc = 0;
-    char why[256];
     sd_h5_quiet q = sd_h5_quiet_on();
     if (o->poisoned) {
         sd_io_seterr(err, errlen, "%s: closed after an earlier write failure; file kept at its last commit",
                o->path);
-        close_discard(o);
-        H5Eclear2(H5E_DEFAULT);
-        sd_h5_quiet_off(q);
-        free_obj(o);
-        return -1;
-    }
-    int e = sd_h5_reserve(o->file, 0);
-    if (e) {
-        snprintf(why, sizeof why, "%s", strerror(e));
-        sd_io_seterr(err, errlen, "%s: cannot record run end: %s", o->path, why);
-        close_discard(o); /* keep the last commit intact rather than risk a partial flush */
-        sd_h5_quiet_off(q);
-        free_obj(o);
-        return -1;
-    }
-    if (attr_str(o->file, "status", status ? status : "") < 0 ||
-        attr_i64(o->file, "steps_done", steps_done) < 0 || attr_f64(o->file, "wall_s", wall_s) < 0) {
-        sd_h5why(why, sizeof why);
-        sd_io_seterr(err, errlen, "%s: cannot record run end: %s", o->path, why);
-        o->poisoned = 1;
         rc = -1;
+    } else {
+        int e = sd_h5_reserve(o->file, 0);
+        if (e) {
+            sd_io_seterr(err, errlen, "%s: cannot record run end: %s", o->path, strerror(e));
+            rc = -1;
+        }
     }
     sd_h5_quiet_off(q);
     if (!rc && sd_h5out_commit(o, err, errlen) < 0) rc = -1;
+    if (!rc && commit_end(o, status ? status : "", steps_done, wall_s, err, errlen) < 0) {
+        rc = -1;
+        if (!o->poisoned) {
+            char ignored[64];
+            commit_end(o, sd_run_status_str(SD_RUN_FAILED), steps_done, wall_s, ignored, sizeof ignored);
+        }
+    }
     q = sd_h5_quiet_on();
-    if (o->poisoned) {
+    if (rc) {
         close_discard(o);
     } else {
+        /* All committed and durable (the last commit's fdatasync succeeded): a plain close,
+         * which only gives back the space HDF5 allocated ahead (the superblock's end of
+         * allocation, then the file's end). If that fails (a write, the descriptor's close), the
+         * file is still whole, complete and durable as committed, so the failure is not the
+         * run's: it is ignored (HDF5 keeps the half-closed file: see sd_h5out_no_atexit). */
         close_handles(o);
-        if (H5Fclose(o->file) < 0) {
-            if (!rc) {
-                sd_h5why(why, sizeof why);
-                sd_io_seterr(err, errlen, "%s: cannot close: %s", o->path, why);
-                rc = -1;
-            }
-            /* still open in HDF5 (a failed close keeps the file): close it for good, writing nothing */
-            sd_h5_discard_writes(o->file, "sd_h5out_discard");
-            H5Fclose(o->file);
-        }
+        (void)H5Fclose(o->file);
+        o->file = -1;
     }
     H5Eclear2(H5E_DEFAULT);
     sd_h5_quiet_off(q);

@@ -132,6 +132,13 @@ int sd_h5out_commit(sd_h5out *o, char *err, size_t errlen);
 
 /* Record the run's end (attributes: status string, steps done, wall time), commit and close.
  * o is freed whatever the result. */
+/* For a program: call first, before any HDF5 call. HDF5 1.10 keeps the ID of a file whose
+ * H5Fclose failed, pointing at the freed file, and its atexit handler would close it again (a
+ * crash, or "infinite loop closing library" after a failed create): the library is not closed at
+ * exit. Nothing is lost: every file is committed and closed explicitly, and what a run leaves
+ * open at an error exit must not be flushed anyway (crash safety). */
+void sd_h5out_no_atexit(void);
+
 int sd_h5out_close(sd_h5out *o, const char *status, int64_t steps_done, double wall_s, char *err,
                    size_t errlen);
 

@@ -53,7 +53,27 @@ typedef struct sd_vfd {
     int unsynced; /* bytes written since the last fdatasync */
     haddr_t floor_eoa; /* the end of allocation never goes below it (the last release's, or pinned) */
     int hold_raw;      /* raw data writes below durable_eoa are held too (sd_h5_cut_mode) */
+    sd_h5_fault *rec;  /* set: I/O failures are recorded there, not returned (sd_h5_recording_fapl) */
+    int discard;       /* writes, syncs, truncations go nowhere and succeed (sd_h5_discard_close) */
 } sd_vfd;
+
+/* The driver's file-access info: where a recording file notes its first failure. */
+typedef struct sd_vfd_info {
+    sd_h5_fault *rec;
+} sd_vfd_info;
+
+/* A failed I/O call e of a recording file: noted once, and the file turns into a sink, so that
+ * HDF5 never sees a failure it could not close the file after (0 returned); any other file: e. */
+static int vfd_failed(sd_vfd *f, int e, const char *call)
+{
+    if (!f->rec) return e;
+    if (!f->rec->err) {
+        f->rec->err = e;
+        snprintf(f->rec->call, sizeof f->rec->call, "%s", call);
+    }
+    f->discard = 1;
+    return 0;
+}
 
 static sd_h5_io_hook_fn io_hook;
 static void *io_hook_u;
@@ -92,7 +112,8 @@ static int pwrite_all(int fd, const unsigned char *b, size_t n, off_t off)
 
 static int vfd_sync(sd_vfd *f)
 {
-    if (fdatasync(f->fd) != 0) return errno;
+    if (f->discard) return 0;
+    if (fdatasync(f->fd) != 0) return vfd_failed(f, errno, "fdatasync");
     f->unsynced = 0;
     struct stat st;
     hook(SD_H5_IO_SYNC, 0, 0, fstat(f->fd, &st) == 0 ? (uint64_t)st.st_size : 0, NULL);
@@ -101,8 +122,9 @@ static int vfd_sync(sd_vfd *f)
 
 static int vfd_put(sd_vfd *f, H5FD_mem_t type, haddr_t addr, size_t size, const void *buf, int ev)
 {
+    if (f->discard) return 0;
     int e = pwrite_all(f->fd, buf, size, (off_t)addr);
-    if (e) return e;
+    if (e) return vfd_failed(f, e, "write");
     if (addr + size > f->eof) f->eof = addr + size;
     f->unsynced = 1;
     hook(ev, (int)type, addr, size, buf);
@@ -111,7 +133,6 @@ static int vfd_put(sd_vfd *f, H5FD_mem_t type, haddr_t addr, size_t size, const 
 
 static H5FD_t *vfd_open(const char *name, unsigned flags, hid_t fapl, haddr_t maxaddr)
 {
-    (void)fapl;
     if (!name || !*name || maxaddr == 0 || maxaddr == HADDR_UNDEF) {
         H5Epush2(H5E_DEFAULT, __FILE__, __func__, __LINE__, H5E_ERR_CLS, H5E_ARGS, H5E_BADVALUE,
                  "invalid file name or maximum address");
@@ -161,6 +182,8 @@ static H5FD_t *vfd_open(const char *name, unsigned flags, hid_t fapl, haddr_t ma
     f->durable_eoa = (flags & H5F_ACC_TRUNC) ? 0 : f->eof;
     f->dev = st.st_dev;
     f->ino = st.st_ino;
+    const sd_vfd_info *info = H5Pget_driver_info(fapl);
+    f->rec = info ? info->rec : NULL;
     return &f->pub;
 }
 
@@ -247,6 +270,8 @@ static herr_t vfd_close(H5FD_t *file)
     free(f->held);
     int c = close(f->fd);
     int ce = errno;
+    if (c != 0 && f->discard) c = 0; /* discarded: nothing of it counts */
+    if (c != 0 && f->rec) c = vfd_failed(f, ce, "close");
     free(f);
     if (e) VFD_ERR(H5E_WRITEERROR, "file write failed: error message = '%s'", strerror(e));
     if (c != 0) VFD_ERR(H5E_CANTCLOSEFILE, "unable to close file: error message = '%s'", strerror(ce));
@@ -338,6 +363,7 @@ static herr_t vfd_write(H5FD_t *file, H5FD_mem_t type, hid_t dxpl, haddr_t addr,
 {
     (void)dxpl;
     sd_vfd *f = (sd_vfd *)file;
+    if (f->discard) return 0;
     if (addr == HADDR_UNDEF || addr + size < addr) VFD_ERR(H5E_OVERFLOW, "addr overflow, addr = %llu", (unsigned long long)addr);
     const unsigned char *b = buf;
     /* the part of a metadata write below durable_eoa is held */
@@ -377,8 +403,8 @@ static herr_t vfd_truncate(H5FD_t *file, hid_t dxpl, hbool_t closing)
     /* as sec2: the file ends at the end of allocation; but never cut what the durable metadata
      * may still refer to */
     haddr_t end = f->eoa > f->durable_eoa ? f->eoa : f->durable_eoa;
-    if (end != f->eof) {
-        if (ftruncate(f->fd, (off_t)end) != 0)
+    if (end != f->eof && !f->discard) {
+        if (ftruncate(f->fd, (off_t)end) != 0 && vfd_failed(f, errno, "ftruncate") != 0)
             VFD_ERR(H5E_SEEKERROR, "unable to extend file properly: errno = %d, error message = '%s'", errno,
                     strerror(errno));
         f->eof = end;
@@ -410,6 +436,7 @@ static const H5FD_class_t vfd_class = {
     .name = "stardag_ordered",
     .maxaddr = ((haddr_t)1 << (8 * sizeof(off_t) - 1)) - 1,
     .fc_degree = H5F_CLOSE_WEAK,
+    .fapl_size = sizeof(sd_vfd_info),
     .open = vfd_open,
     .close = vfd_close,
     .cmp = vfd_cmp,
@@ -607,6 +634,22 @@ void sd_h5_discard_writes(hid_t file, const char *tag)
         dup2(sink, fd);
         close(sink);
     }
+}
+
+int sd_h5_recording_fapl(hid_t fapl, sd_h5_fault *rec)
+{
+    sd_vfd_info info = {rec};
+    hid_t drv = vfd_driver();
+    if (drv < 0 || H5Pset_fclose_degree(fapl, H5F_CLOSE_STRONG) < 0 || H5Pset_driver(fapl, drv, &info) < 0) return -1;
+    return 0;
+}
+
+int sd_h5_discard_close(hid_t file)
+{
+    sd_vfd *f = vfd_of(file);
+    if (f) f->discard = 1;
+    else sd_h5_discard_writes(file, "stardag-discard");
+    return H5Fclose(file) < 0 ? -1 : 0;
 }
 
 int sd_h5_attr_write(hid_t obj, const char *name, hid_t ftype, hid_t mtype, int rank, hsize_t n,

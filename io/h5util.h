@@ -79,6 +79,28 @@ int sd_h5_reserve(hid_t file, uint64_t need);
  * the file stays at its last flush. The caller then closes its handles and the file. */
 void sd_h5_discard_writes(hid_t file, const char *tag);
 
+/* The first I/O failure of a file opened with sd_h5_recording_fapl: errno value (0: none) and
+ * the call that failed. */
+typedef struct sd_h5_fault {
+    int err;
+    char call[16];
+} sd_h5_fault;
+
+/* Open or create a file through the ordered driver in recording mode (nothing held back in a new
+ * file: every write reaches it at once, as with sec2; a strong close degree): the first failed
+ * write, fdatasync, ftruncate or close is noted in *rec (which must outlive the file) and turns
+ * the file into a sink instead of failing inside HDF5. HDF5 thus never fails to close it (a file
+ * whose H5Fclose failed stays half destroyed in the library, which then crashes or loops at
+ * exit); the caller checks rec->err after H5Fclose and throws the file away. 0, or -1. */
+int sd_h5_recording_fapl(hid_t fapl, sd_h5_fault *rec);
+
+/* Close a file that is being given up (after an I/O failure, before H5Fclose was tried): from
+ * now on its writes, syncs and truncations go nowhere and succeed (the ordered driver; any other
+ * driver: sd_h5_discard_writes), so that the close cannot fail on I/O and the library lets go of
+ * the file. The file on disk stays as it was at the failure. Close the file's other handles
+ * first, or use a strong close degree. 0, or -1 when H5Fclose still failed. */
+int sd_h5_discard_close(hid_t file);
+
 /* Attribute `name` of obj: a scalar (rank 0) or n values (rank 1) of file type ftype, written
  * from v in memory type mtype; an existing attribute of that name is opened and overwritten. */
 int sd_h5_attr_write(hid_t obj, const char *name, hid_t ftype, hid_t mtype, int rank, hsize_t n,

@@ -61,3 +61,6 @@ EXTRA_DIST += tests/t_output_defects.sh tests/graphs/kg-every-step.yaml
 # a restart continues its run file, sidecar and log (bitwise equal to an uninterrupted run)
 TESTS += tests/t_restart_output.sh
 EXTRA_DIST += tests/t_restart_output.sh
+# the output writer queue bound counts every record
+TESTS += tests/t_writer_queue.sh
+EXTRA_DIST += tests/t_writer_queue.sh

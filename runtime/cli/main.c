@@ -9,6 +9,7 @@
 #include "dot.h"
 #include "dm.h"
 #include "graph.h"
+#include "h5out.h"
 #include "starpu_home.h"
 
 static const char usage[] =
@@ -132,6 +133,7 @@ static char *cmdline; /* file scope: still reachable when a command returns from
 
 int main(int argc, char **argv)
 {
+    sd_h5out_no_atexit(); /* before any HDF5 call (io/h5out.h) */
     if (argc < 2) return bad_usage("%s", "a command is needed");
     const char *cmd = argv[1];
     if (!strcmp(cmd, "--version") || !strcmp(cmd, "version")) return version();

@@ -16,6 +16,7 @@ typedef struct item {
     sd_record *r;
     int write;
     struct item *next;
+    size_t cost; /* the memory it holds (record_cost) */
 } item;
 
 struct sd_writer {
@@ -24,7 +25,8 @@ struct sd_writer {
     pthread_mutex_t mu;
     pthread_cond_t have_item, have_room;
     item *head, *tail;
-    size_t bytes;        /* snapshot bytes queued or being written */
+    size_t bytes;        /* memory of the records queued or being written (record_cost) */
+    unsigned sleep_us;   /* tests: the thread sleeps this long per record (a slow disk) */
     int stop;
     int joined;
     int failed;
@@ -40,6 +42,20 @@ static double now(void)
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return ts.tv_sec + 1e-9 * ts.tv_nsec;
+}
+
+/* The memory a queued record holds: the struct, the queue's item, the snapshot data, a scalar
+ * record's values and flags (engine.c allocates one per graph scalar, plus one), a checkpoint
+ * part's item, an error. All of it counts against the bound, so that scalar rows, which carry no
+ * snapshot, cannot pile up behind a slow writer. */
+static size_t record_cost(const sd_writer *w, const sd_record *r)
+{
+    size_t ns = (size_t)w->c.g->nscalars + 1, n = sizeof *r + sizeof(item) + r->bytes;
+    if (r->value) n += ns * sizeof(double);
+    if (r->computed) n += ns;
+    if (r->ckpt) n += sizeof *r->ckpt;
+    if (r->error) n += strlen(r->error) + 1;
+    return n;
 }
 
 /* A scalar record: the domain's thermo table and observables, then the run file's row. */
@@ -129,9 +145,13 @@ static void *writer_main(void *arg)
         pthread_mutex_unlock(&w->mu);
 
         double t = now();
+        if (w->sleep_us) {
+            struct timespec d = {w->sleep_us / 1000000, (long)(w->sleep_us % 1000000) * 1000};
+            nanosleep(&d, NULL);
+        }
         int rc = write_record(w, it->r, write, err, sizeof err);
         w->st.write_s += now() - t;
-        size_t bytes = it->r->bytes;
+        size_t bytes = it->cost;
         sd_record_free(it->r);
         free(it);
 
@@ -158,6 +178,8 @@ sd_writer *sd_writer_start(const sd_writer_conf *c, char *err, size_t errlen)
     w->last_commit = now();
     w->ck = (sd_ckpt_writer){.g = c->g, .file = c->ckpt_file, .keep = c->ckpt_keep};
     w->last_field_step = -1;
+    const char *slow = getenv("STARDAG_TEST_WRITER_SLEEP_MS"); /* tests only: a slow disk */
+    if (slow && atoi(slow) > 0) w->sleep_us = (unsigned)atoi(slow) * 1000u;
     pthread_mutex_init(&w->mu, NULL);
     pthread_cond_init(&w->have_item, NULL);
     pthread_cond_init(&w->have_room, NULL);
@@ -186,17 +208,18 @@ void sd_writer_push(sd_writer *w, sd_record *r, int write)
         sd_record_free(r);
         return;
     }
-    *it = (item){r, write, NULL};
-    if (w->bytes > 0 && w->bytes + r->bytes > w->c.max_bytes && !w->failed) {
+    const size_t cost = record_cost(w, r);
+    *it = (item){r, write, NULL, cost};
+    if (w->bytes > 0 && w->bytes + cost > w->c.max_bytes && !w->failed) {
         double t = now();
-        while (w->bytes > 0 && w->bytes + r->bytes > w->c.max_bytes && !w->failed)
+        while (w->bytes > 0 && w->bytes + cost > w->c.max_bytes && !w->failed)
             pthread_cond_wait(&w->have_room, &w->mu);
         w->st.wait_full_s += now() - t;
     }
     if (w->tail) w->tail->next = it;
     else w->head = it;
     w->tail = it;
-    w->bytes += r->bytes;
+    w->bytes += cost;
     if (w->bytes > w->st.peak_bytes) w->st.peak_bytes = w->bytes;
     pthread_cond_signal(&w->have_item);
     pthread_mutex_unlock(&w->mu);

@@ -22,7 +22,8 @@ typedef struct sd_writer_conf {
     int quiet;            /* passed to the domain's on_scalars (no thermo table) */
     struct sd_profiles *profiles; /* output.profiles, taken from the field steps before they are
                                      written (profile.h); NULL: none */
-    size_t max_bytes;     /* queued snapshot bytes beyond which a hand-over waits (one record is
+    size_t max_bytes;     /* queued record bytes (snapshots, scalar rows, checkpoint parts: all
+                             the memory they hold) beyond which a hand-over waits (one record is
                              always accepted into an empty queue) */
     const char *ckpt_file; /* checkpoint records go into this file (ckpt_run.h); NULL: none come */
     int ckpt_keep;
@@ -37,7 +38,7 @@ typedef struct sd_writer_stats {
     double wait_end_s;   /* time the run loop waited, after the last task, for the queue to drain */
     int64_t field_steps; /* field steps written into the run's file */
     int64_t scalar_rows; /* scalar rows written into the run's file */
-    size_t peak_bytes;   /* most snapshot bytes queued at once */
+    size_t peak_bytes;   /* most record bytes queued at once */
     int64_t checkpoints; /* checkpoints published */
     int64_t ckpt_last_step; /* the step of the last one */
     double ckpt_longest_s; /* the longest one took, from its first part to published */
