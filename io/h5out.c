@@ -482,7 +482,7 @@ fail_why:
     return NULL;
 }
 
-static int add_rec(sd_h5out *o, int64_t step, double time, int field)
+int sd_h5out_add_rec(sd_h5out *o, int64_t step, double time, int field)
 {
     if (o->nrec == o->caprec) {
         size_t nc = o->caprec ? 2 * o->caprec : 64;
@@ -613,7 +613,7 @@ int sd_h5out_write_field(sd_h5out *o, int field, int64_t step, double time, cons
     H5Pclose(dcpl);
     H5Sclose(sp);
     sd_h5_quiet_off(q);
-    if (add_rec(o, step, time, field) < 0) {
+    if (sd_h5out_add_rec(o, step, time, field) < 0) {
         /* The dataset is written; only the sidecar would miss it. */
         sd_io_seterr(err, errlen, "%s: cannot record field %s at step %" PRId64 ": out of memory",
                o->path, fn, step);

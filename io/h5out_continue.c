@@ -135,18 +135,6 @@ static int rec_cmp(const void *a, const void *b)
     return (x->field > y->field) - (x->field < y->field);
 }
 
-static int push_rec(sd_h5out *o, int64_t step, double time, int field)
-{
-    if (o->nrec == o->caprec) {
-        size_t nc = o->caprec ? 2 * o->caprec : 64;
-        sd_xdmf_rec *r = realloc(o->rec, nc * sizeof *r);
-        if (!r) return -1;
-        o->rec = r;
-        o->caprec = nc;
-    }
-    o->rec[o->nrec++] = (sd_xdmf_rec){step, time, field};
-    return 0;
-}
 
 /* One link of a field group: kept (its step and time recorded for the sidecar) or marked. */
 static herr_t visit_step(hid_t g, const char *name, const H5L_info_t *info, void *u)
@@ -181,7 +169,7 @@ static herr_t visit_step(hid_t g, const char *name, const H5L_info_t *info, void
         snprintf(c->why, sizeof c->why, "/fields/%s/%s has no time attribute", c->o->fname[c->field], name);
         return -1;
     }
-    if (push_rec(c->o, step, t, c->field) < 0) { snprintf(c->why, sizeof c->why, "out of memory"); return -1; }
+    if (sd_h5out_add_rec(c->o, step, t, c->field) < 0) { snprintf(c->why, sizeof c->why, "out of memory"); return -1; }
     return 0;
 }
 

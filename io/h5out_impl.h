@@ -48,6 +48,8 @@ struct sd_h5out {
 sd_h5out *sd_h5out_new(const char *path, const sd_h5decl *d, char *err, size_t errlen);
 void sd_h5out_close_handles(sd_h5out *o);
 void sd_h5out_free_obj(sd_h5out *o);
+/* A written field step appended to the list the XDMF sidecar is made from. 0, or -1 out of memory. */
+int sd_h5out_add_rec(sd_h5out *o, int64_t step, double time, int field);
 int sd_h5out_attr_i64(hid_t obj, const char *name, int64_t v);
 int sd_h5out_attr_str(hid_t obj, const char *name, const char *s);
 /* sd_h5out_commit through sd_h5_commit_removal (a commit that only removes). */
