@@ -330,7 +330,7 @@ static int cut(cont *c, int64_t *profile_rows)
                 return -1;
             }
     }
-    qsort(o->rec, o->nrec, sizeof *o->rec, rec_cmp);
+    if (o->nrec) qsort(o->rec, o->nrec, sizeof *o->rec, rec_cmp); /* a run with no field output has no list */
     int64_t last = -1, rows = rows_through(o->ds_step, c->k, &last);
     if (rows < 0) { snprintf(c->why, sizeof c->why, "/scalars/step cannot be read or does not increase"); return -1; }
     if (last > c->last_step) c->last_step = last;

@@ -460,7 +460,11 @@ static void test_memory(void)
     long rss1 = vm_kb("VmRSS");
     ok(rc == 0, "memory: 3000 committed field steps written (%s)", rc ? err : "");
     /* before the fix each step kept ~33 KB (~90 MB here); the bound is 1 KiB a step */
-    ok(rss1 - rss0 < 2800, "memory: RSS grew %ld kB over the last 2800 field steps (bound 2800 kB: 1 KiB a step)", rss1 - rss0);
+    if (getenv("ASAN_OPTIONS")) /* AddressSanitizer's quarantine and shadow memory grow with every allocation */
+        printf("ok %d # SKIP memory under AddressSanitizer (RSS grew %ld kB)\n", ++tap_n, rss1 - rss0);
+    else
+        ok(rss1 - rss0 < 2800, "memory: RSS grew %ld kB over the last 2800 field steps (bound 2800 kB: 1 KiB a step)",
+           rss1 - rss0);
     sd_h5out_close(o, "completed", 6000, 0, err, sizeof err);
     if (on_shm) {
         char cmd[200];

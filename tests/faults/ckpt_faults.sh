@@ -11,6 +11,10 @@
 #     new checkpoint, whole;
 #   - let the next checkpoint (4) be written and read back (what the failure left is cleaned up).
 . "$top_srcdir/tests/tap.sh"
+if [ -n "${ASAN_OPTIONS:-}" ]; then # ASan's runtime must be the first library; the injector is LD_PRELOADed
+  echo "1..0 # SKIP the LD_PRELOAD fault injector cannot run before AddressSanitizer's runtime"
+  exit 77
+fi
 inj="$top_builddir/tests/faults/.libs/inject.so"
 ck="$top_builddir/tests/faults/ckpt_io"
 limit=${SD_FAULTS_CASE_TIMEOUT:-60}
