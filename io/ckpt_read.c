@@ -50,30 +50,11 @@ static int read_num_attr(hid_t obj, const char *name, hid_t mtype, void *v)
     return rc < 0 ? -1 : 0;
 }
 
-/* A fixed-length string attribute into buf (at most len - 1 characters). 0, or -1. */
-static int read_str_attr(hid_t obj, const char *name, char *buf, size_t len)
-{
-    if (H5Aexists(obj, name) <= 0) return -1;
-    hid_t a = H5Aopen(obj, name, H5P_DEFAULT), t = a >= 0 ? H5Aget_type(a) : -1;
-    int rc = -1;
-    if (t >= 0 && H5Tget_class(t) == H5T_STRING && !H5Tis_variable_str(t)) {
-        size_t n = H5Tget_size(t);
-        char *tmp = calloc(n + 1, 1);
-        if (tmp && H5Aread(a, t, tmp) >= 0) {
-            snprintf(buf, len, "%s", tmp);
-            rc = 0;
-        }
-        free(tmp);
-    }
-    if (t >= 0) H5Tclose(t);
-    if (a >= 0) H5Aclose(a);
-    return rc;
-}
 
 static int read_hash_attr(hid_t obj, const char *name, uint64_t *h)
 {
     char buf[32], *end;
-    if (read_str_attr(obj, name, buf, sizeof buf) < 0 || strlen(buf) != 16) return -1;
+    if (sd_h5_attr_read_str(obj, name, buf, sizeof buf) != 0 || strlen(buf) != 16) return -1;
     *h = strtoull(buf, &end, 16);
     return *end ? -1 : 0;
 }
@@ -109,7 +90,7 @@ sd_ckpt_in *sd_ckpt_open(const char *path, char *err, size_t errlen)
         read_num_attr(in->file, "time", H5T_NATIVE_DOUBLE, &m->time) < 0 ||
         read_hash_attr(in->file, "graph_hash", &m->graph_hash) < 0 ||
         read_hash_attr(in->file, "layout_hash", &m->layout_hash) < 0 ||
-        read_str_attr(in->file, "stardag_version", m->version, sizeof m->version) < 0) {
+        sd_h5_attr_read_str(in->file, "stardag_version", m->version, sizeof m->version) != 0) {
         sd_io_seterr(err, errlen, "%s: damaged checkpoint (a root attribute of step, time, graph_hash, layout_hash, "
                      "stardag_version is missing or unreadable)", path);
         goto fail;
@@ -179,7 +160,7 @@ static hid_t open_item(const sd_ckpt_in *in, const char *name, int *type, int *n
     int nd = sp >= 0 ? H5Sget_simple_extent_ndims(sp) : -1;
     if (nd >= 0 && nd <= 4) H5Sget_simple_extent_dims(sp, hd, NULL);
     if (sp >= 0) H5Sclose(sp);
-    if (d < 0 || nd < 0 || nd > 4 || read_str_attr(d, "type", tn, sizeof tn) < 0 || (*type = type_of_name(tn)) < 0) {
+    if (d < 0 || nd < 0 || nd > 4 || sd_h5_attr_read_str(d, "type", tn, sizeof tn) != 0 || (*type = type_of_name(tn)) < 0) {
         sd_io_seterr(err, errlen, "%s: %s: damaged item (expected a dataset of rank <= 4 with a type attribute "
                      "f64, f32, i64 or u8)", in->path, p);
         if (d >= 0) H5Dclose(d);
@@ -217,7 +198,7 @@ int sd_ckpt_read_item(const sd_ckpt_in *in, const char *name, void *buf, size_t 
                      in->path, p, n, bytes);
         goto out;
     }
-    if (read_str_attr(d, "checksum", sum, sizeof sum) < 0) {
+    if (sd_h5_attr_read_str(d, "checksum", sum, sizeof sum) != 0) {
         sd_io_seterr(err, errlen, "%s: %s: no checksum attribute (damaged checkpoint)", in->path, p);
         goto out;
     }

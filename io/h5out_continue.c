@@ -24,24 +24,6 @@
 
 int sd_h5out_continued(const sd_h5out *o) { return o ? o->continued : 0; }
 
-static int read_i64(hid_t obj, const char *name, int64_t *v)
-{
-    if (H5Aexists(obj, name) <= 0) return -1;
-    hid_t a = H5Aopen(obj, name, H5P_DEFAULT);
-    int rc = a >= 0 && H5Aread(a, H5T_NATIVE_INT64, v) >= 0 ? 0 : -1;
-    if (a >= 0) H5Aclose(a);
-    return rc;
-}
-
-static int read_f64(hid_t obj, const char *name, double *v)
-{
-    if (H5Aexists(obj, name) <= 0) return -1;
-    hid_t a = H5Aopen(obj, name, H5P_DEFAULT);
-    int rc = a >= 0 && H5Aread(a, H5T_NATIVE_DOUBLE, v) >= 0 ? 0 : -1;
-    if (a >= 0) H5Aclose(a);
-    return rc;
-}
-
 /* A fixed-length string attribute (or, with is_ds, a scalar string dataset) as a new string. */
 static char *read_string(hid_t loc, const char *name, int is_ds)
 {
@@ -163,7 +145,7 @@ static herr_t visit_step(hid_t g, const char *name, const H5L_info_t *info, void
     }
     hid_t ds = H5Dopen2(g, name, H5P_DEFAULT);
     double t = 0;
-    int rc = ds >= 0 && read_f64(ds, "time", &t) == 0 ? 0 : -1;
+    int rc = ds >= 0 && sd_h5_attr_read(ds, "time", H5T_NATIVE_DOUBLE, &t) == 0 ? 0 : -1;
     if (ds >= 0) H5Dclose(ds);
     if (rc < 0) {
         snprintf(c->why, sizeof c->why, "/fields/%s/%s has no time attribute", c->o->fname[c->field], name);
@@ -179,7 +161,7 @@ static int attach(cont *c)
     sd_h5out *o = c->o;
     hid_t g = H5Gopen2(o->file, "grid", H5P_DEFAULT);
     int64_t shape[3] = {0, 0, 0}, nd = 0;
-    int ok = g >= 0 && read_i64(g, "ndim", &nd) == 0;
+    int ok = g >= 0 && sd_h5_attr_read(g, "ndim", H5T_NATIVE_INT64, &nd) == 0;
     if (ok) {
         hid_t a = H5Aopen(g, "shape", H5P_DEFAULT);
         ok = a >= 0 && H5Aread(a, H5T_NATIVE_INT64, shape) >= 0;
@@ -210,7 +192,8 @@ static int attach(cont *c)
         }
         char *dt = H5Aexists(o->fgroup[i], "dtype") > 0 ? read_string(o->fgroup[i], "dtype", 0) : NULL;
         int64_t nc = 0;
-        int same = dt && !strcmp(dt, o->dtype[i] == SD_F32 ? "f32" : "f64") && read_i64(o->fgroup[i], "components", &nc) == 0 &&
+        int same = dt && !strcmp(dt, o->dtype[i] == SD_F32 ? "f32" : "f64") &&
+                   sd_h5_attr_read(o->fgroup[i], "components", H5T_NATIVE_INT64, &nc) == 0 &&
                    nc == o->ncomp[i];
         if (!same) {
             snprintf(c->why, sizeof c->why, "its field %s is %s with %" PRId64 " components, the run's %s with %d", o->fname[i],
@@ -264,7 +247,8 @@ static int attach_mesh(cont *c)
     if (ex <= 0) return ex < 0 ? -1 : 0;
     hid_t g = H5Gopen2(o->file, "mesh", H5P_DEFAULT);
     char *pos = g >= 0 && H5Aexists(g, "position_field") > 0 ? read_string(g, "position_field", 0) : NULL;
-    int ok = g >= 0 && read_i64(g, "nv", &o->mesh_nv) == 0 && read_i64(g, "nf", &o->mesh_nf) == 0 && pos;
+    int ok = g >= 0 && sd_h5_attr_read(g, "nv", H5T_NATIVE_INT64, &o->mesh_nv) == 0 &&
+             sd_h5_attr_read(g, "nf", H5T_NATIVE_INT64, &o->mesh_nf) == 0 && pos;
     if (g >= 0) H5Gclose(g);
     o->mesh_location = calloc(o->nfields + 1, sizeof *o->mesh_location);
     o->mesh_position_field = -1;
@@ -424,7 +408,7 @@ sd_h5out *sd_h5out_continue(const char *path, const sd_h5meta *meta, const sd_h5
         sd_h5why(why, sizeof why);
         goto fail_why;
     }
-    if (read_i64(o->file, "stardag_format", &fmt) < 0) {
+    if (sd_h5_attr_read(o->file, "stardag_format", H5T_NATIVE_INT64, &fmt) < 0) {
         sd_io_seterr(err, errlen, "%s: cannot continue it: not a stardag run file (no root attribute stardag_format)", p);
         goto out_fail;
     }
@@ -450,7 +434,7 @@ sd_h5out *sd_h5out_continue(const char *path, const sd_h5meta *meta, const sd_h5
     }
     stage = "it does not match the run";
     if (attach(&c) < 0 || attach_mesh(&c) < 0) goto fail_c;
-    if (read_i64(o->file, "commits", &commits) < 0) {
+    if (sd_h5_attr_read(o->file, "commits", H5T_NATIVE_INT64, &commits) < 0) {
         snprintf(c.why, sizeof c.why, "no root attribute commits");
         goto fail_c;
     }
@@ -476,7 +460,7 @@ sd_h5out *sd_h5out_continue(const char *path, const sd_h5meta *meta, const sd_h5
     c.why[0] = 0;
     if (cut(&c, &profile_rows) < 0) goto fail_c_poison;
     int64_t restarts = 0;
-    if (H5Aexists(o->file, "restarts") > 0 && read_i64(o->file, "restarts", &restarts) < 0) restarts = 0;
+    if (H5Aexists(o->file, "restarts") > 0 && sd_h5_attr_read(o->file, "restarts", H5T_NATIVE_INT64, &restarts) < 0) restarts = 0;
     stage = "cannot record the restart";
     if (sd_h5out_attr_str(o->file, "status", sd_run_status_str(SD_RUN_RUNNING)) < 0 ||
         sd_h5out_attr_i64(o->file, "steps_done", -1) < 0 || sd_h5_attr_write(o->file, "wall_s", H5T_IEEE_F64LE,

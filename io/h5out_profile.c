@@ -265,23 +265,6 @@ void sd_h5out_profiles_free(sd_h5out *o)
 
 /* ---- reader ------------------------------------------------------------------------------ */
 
-static int read_str_attr(hid_t obj, const char *name, char *buf, size_t len)
-{
-    buf[0] = 0;
-    if (H5Aexists(obj, name) <= 0) return 0;
-    hid_t a = H5Aopen(obj, name, H5P_DEFAULT), t = a >= 0 ? H5Aget_type(a) : -1;
-    int rc = -1;
-    size_t sz = t >= 0 ? H5Tget_size(t) : 0;
-    char *tmp = sz ? calloc(1, sz + 1) : NULL;
-    if (tmp && H5Aread(a, t, tmp) >= 0) {
-        snprintf(buf, len, "%s", tmp);
-        rc = 0;
-    }
-    free(tmp);
-    if (t >= 0) H5Tclose(t);
-    if (a >= 0) H5Aclose(a);
-    return rc;
-}
 
 /* Dataset `name` of g: rank (1 or 2) and its extents checked, read whole into a new array. */
 static int read_ds(hid_t g, const char *name, int64_t rows, int64_t cols, hid_t mt, size_t es, void **out)
@@ -316,10 +299,10 @@ static int read_one(hid_t top, const char *name, sd_h5profile_data *p, int *orde
     char axis[8];
     hid_t a;
     snprintf(p->name, sizeof p->name, "%s", name);
-    if (read_str_attr(g, "field", p->field, sizeof p->field) < 0 || read_str_attr(g, "axis", axis, sizeof axis) < 0 ||
-        read_str_attr(g, "summed_axes", p->summed, sizeof p->summed) < 0 ||
-        read_str_attr(g, "axis_label", p->label, sizeof p->label) < 0 ||
-        read_str_attr(g, "units_length", p->units_length, sizeof p->units_length) < 0) {
+    if (sd_h5_attr_read_str(g, "field", p->field, sizeof p->field) < 0 || sd_h5_attr_read_str(g, "axis", axis, sizeof axis) < 0 ||
+        sd_h5_attr_read_str(g, "summed_axes", p->summed, sizeof p->summed) < 0 ||
+        sd_h5_attr_read_str(g, "axis_label", p->label, sizeof p->label) < 0 ||
+        sd_h5_attr_read_str(g, "units_length", p->units_length, sizeof p->units_length) < 0) {
         snprintf(why, wl, "/profiles/%s: unreadable attributes", name);
         goto out;
     }

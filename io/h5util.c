@@ -736,3 +736,34 @@ int sd_h5_write_row(hid_t ds, int64_t row, hid_t mtype, const void *buf)
     H5Sclose(fs);
     return rc;
 }
+
+int sd_h5_attr_read(hid_t obj, const char *name, hid_t mtype, void *v)
+{
+    if (H5Aexists(obj, name) <= 0) return -1;
+    hid_t a = H5Aopen(obj, name, H5P_DEFAULT);
+    int rc = a >= 0 && H5Aread(a, mtype, v) >= 0 ? 0 : -1;
+    if (a >= 0) H5Aclose(a);
+    return rc;
+}
+
+int sd_h5_attr_read_str(hid_t obj, const char *name, char *buf, size_t len)
+{
+    buf[0] = 0;
+    htri_t has = H5Aexists(obj, name);
+    if (has == 0) return 1;
+    if (has < 0) return -1;
+    hid_t a = H5Aopen(obj, name, H5P_DEFAULT), t = a >= 0 ? H5Aget_type(a) : -1;
+    int rc = -1;
+    if (t >= 0 && H5Tget_class(t) == H5T_STRING && H5Tis_variable_str(t) == 0) {
+        size_t n = H5Tget_size(t);
+        char *tmp = calloc(n + 1, 1);
+        if (tmp && H5Aread(a, t, tmp) >= 0) {
+            snprintf(buf, len, "%s", tmp);
+            rc = 0;
+        }
+        free(tmp);
+    }
+    if (t >= 0) H5Tclose(t);
+    if (a >= 0) H5Aclose(a);
+    return rc;
+}

@@ -117,6 +117,12 @@ char *sd_h5_pack_strings(int n, const char *const *s, size_t *len);
 /* Fixed-length, NUL-terminated string attribute in character set cset: the n strings s[]
  * (rank 1), or the one string s[0] as a scalar when n == 0. */
 int sd_h5_attr_strings(hid_t obj, const char *name, int n, const char *const *s, H5T_cset_t cset);
+/* Attribute name of obj (one value) read as memory type mtype into v. 0, or -1 when absent or
+ * unreadable. */
+int sd_h5_attr_read(hid_t obj, const char *name, hid_t mtype, void *v);
+/* A fixed-length string attribute into buf (at most len - 1 characters; "" unless read). 0 read,
+ * 1 absent, -1 unreadable or not a fixed-length string. */
+int sd_h5_attr_read_str(hid_t obj, const char *name, char *buf, size_t len);
 
 /* A dataset of n numbers of file type ft written from v (memory type mt): 1-D, or a scalar when
  * n < 0; nothing is written when n == 0. */
