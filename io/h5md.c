@@ -15,7 +15,7 @@
  *    unflushed metadata (HDF5's descriptor redirected to a scratch memfd) instead of writing it.
  * Flush order at the end of each append: observables, step, time, box edges, velocity, position
  * (each H5Dflush writes that dataset's raw data and metadata), then H5Fflush; the file is written
- * through the ordered driver (io/h5util.c), so the raw chunks and new metadata are written at
+ * through the ordered driver (io/h5vfd.c), so the raw chunks and new metadata are written at
  * once and the in-place updates (extents, chunk index entries, group links) are held until
  * sd_h5_commit releases them after an fdatasync of the children, superblock and heaps first
  * (io/h5util.h). position/value's extent goes last among the held writes so that its length,

@@ -18,7 +18,7 @@
  *     bytes for committed rows; the dataset's extent on disk stays at the committed size.
  *  4. Children before parents, in the page cache and on disk. Each new field dataset's data and
  *     its own metadata (H5Dflush right after the write) go into fresh space that nothing
- *     committed points to. The file is written through the ordered driver (io/h5util.c), which
+ *     committed points to. The file is written through the ordered driver (io/h5vfd.c), which
  *     holds back every metadata write to the committed part of the file until the commit
  *     releases it: fdatasync (the children: raw data, new metadata, file size), the superblock
  *     and the heaps' appended names, fdatasync, then the in-place updates (group symbol tables,

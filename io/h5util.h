@@ -3,7 +3,7 @@
  * last flush, the ordered file driver and the commit that makes children durable before their
  * parents (one implementation for both writers), space reservation before HDF5 touches its state,
  * discarding unflushed metadata at close, attribute and string writers, and row appends to
- * extensible datasets. The design is described at the top of io/h5out.c and h5util.c, and in
+ * extensible datasets. The design is described at the top of io/h5out.c and h5vfd.c, and in
  * docs/output-format.md. Internal to libstardag. */
 #ifndef STARDAG_IO_H5UTIL_H
 #define STARDAG_IO_H5UTIL_H
@@ -13,7 +13,7 @@
 /* Set the crash-safe properties: append-only file space (H5F_FSPACE_STRATEGY_NONE) on fcpl; on
  * fapl a metadata cache that never evicts (dirty metadata stays in memory until H5Fflush), a
  * strong close degree and the ordered file driver (sec2 that holds back metadata writes to the
- * committed part of the file until sd_h5_commit releases them; see h5util.c). 0, or -1 (HDF5's
+ * committed part of the file until sd_h5_commit releases them; see h5vfd.c). 0, or -1 (HDF5's
  * error stack says why). */
 int sd_h5_crash_safe_plists(hid_t fcpl, hid_t fapl);
 
