@@ -884,7 +884,8 @@ static int commit_end(sd_h5out *o, const char *status, int64_t steps_done, doubl
 /* Two commits: the data (the status still "running"), then the status alone. So the status never
  * reaches the disk before everything it vouches for is durable. If the status commit fails after
  * writing (its last sync), the status is rewritten as "failed" in one more commit (best effort:
- * a disk that fails every call from then on keeps whatever its cache holds). */
+ * a disk that fails every call from then on keeps whatever its cache holds, and the error says
+ * that the file may read as the run's status, which its durable data then bears out). */
 int sd_h5out_close(sd_h5out *o, const char *status, int64_t steps_done, double wall_s, char *err,
                    size_t errlen)
 {
@@ -906,9 +907,15 @@ int sd_h5out_close(sd_h5out *o, const char *status, int64_t steps_done, double w
     if (!rc && sd_h5out_commit(o, err, errlen) < 0) rc = -1;
     if (!rc && commit_end(o, status ? status : "", steps_done, wall_s, err, errlen) < 0) {
         rc = -1;
-        if (!o->poisoned) {
-            char ignored[64];
-            commit_end(o, sd_run_status_str(SD_RUN_FAILED), steps_done, wall_s, ignored, sizeof ignored);
+        char ignored[64];
+        if (!o->poisoned &&
+            commit_end(o, sd_run_status_str(SD_RUN_FAILED), steps_done, wall_s, ignored, sizeof ignored) < 0) {
+            /* the disk refuses every write now: the first status may stay in its cache; the data
+             * it vouches for was committed (durably) before, so it is not a lie, but say so */
+            size_t l = strlen(err);
+            snprintf(err + l, errlen > l ? errlen - l : 0,
+                     "; nor could the status be rewritten as \"failed\": the file may read \"%s\" (its data, "
+                     "committed before, is whole)", status ? status : "");
         }
     }
     q = sd_h5_quiet_on();
