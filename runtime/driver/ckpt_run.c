@@ -124,6 +124,17 @@ int sd_ckpt_hold(sd_ckpt_plan *p, sd_record *r, int failed)
     return 1;
 }
 
+sd_record *sd_ckpt_mark_new(int64_t step)
+{
+    sd_record *r = sd_eng_xmalloc(sizeof *r);
+    r->is_field = 1;
+    r->step = step;
+    r->field = -1;
+    r->ckpt = sd_eng_xmalloc(sizeof *r->ckpt);
+    *r->ckpt = (sd_ckpt_item){.name = "mark", .mark = 1};
+    return r;
+}
+
 void sd_ckpt_release_good(sd_ckpt_plan *p, void (*push)(void *u, sd_record *r), void *u)
 {
     sd_record *r = p->good;

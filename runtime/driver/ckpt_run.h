@@ -49,6 +49,10 @@ void sd_ckpt_submit_held(sd_ckpt_plan *p, sd_dm *dm, int64_t step);
  * of a held checkpoint), 0 when the caller hands it to the writer. failed: the run failed at a
  * step <= the record's. */
 int sd_ckpt_hold(sd_ckpt_plan *p, sd_record *r, int failed);
+/* The mark that sd_ckpt_hold's caller hands to the writer when it holds an end record: the writer
+ * notes its output counts there (every record of steps <= step is ahead of it in the queue), and a
+ * held checkpoint written later records them, not the counts of the steps written meanwhile. */
+sd_record *sd_ckpt_mark_new(int64_t step);
 /* The run failed: the good held checkpoint's records, in order, to push(u, record) (once). */
 void sd_ckpt_release_good(sd_ckpt_plan *p, void (*push)(void *u, sd_record *r), void *u);
 /* Frees the held checkpoints and closes rin. */

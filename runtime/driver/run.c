@@ -153,7 +153,12 @@ static void handle_record(run_state *s, sd_record *r)
                           .until_step = s->until_step, .latest = s->latest, .checks = &s->checks};
         sd_ckpt_attach_host(r, g, &h);
     }
-    if (sd_ckpt_hold(&s->ck, r, s->failed)) return; /* a last-good checkpoint, held */
+    const int64_t step = r->step;
+    const int end = r->ckpt && r->ckpt->end;
+    if (sd_ckpt_hold(&s->ck, r, s->failed)) { /* a last-good checkpoint, held (r may be freed) */
+        if (end) sd_writer_push(s->writer, sd_ckpt_mark_new(step), 1); /* its step's output counts */
+        return;
+    }
     if (!r->is_field) {
         for (int i = 0; i < g->nscalars; i++)
             if (r->computed[i]) s->latest[i] = r->value[i];

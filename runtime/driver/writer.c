@@ -35,6 +35,10 @@ struct sd_writer {
     double last_commit;  /* writer thread only */
     sd_ckpt_writer ck;   /* writer thread only */
     int64_t steps_with_fields, last_field_step; /* distinct output steps with fields (a checkpoint's count) */
+    /* the output counts at the marks of held checkpoints (ckpt_run.h), oldest first; at most as
+     * many as the run loop can hold, plus the good one */
+    struct { int64_t step, counts[3]; } marks[66];
+    int nmarks;
 };
 
 static double now(void)
@@ -83,10 +87,42 @@ static int write_scalars(sd_writer *w, const sd_record *r, int write, char *err,
     return 0;
 }
 
+/* The run file's counts (field steps, scalar rows, profile rows) of what was written so far. */
+static void output_counts(const sd_writer *w, int64_t c[3])
+{
+    c[0] = w->c.field_steps0 + w->steps_with_fields;
+    c[1] = w->c.scalar_rows0 + w->st.scalar_rows;
+    c[2] = w->c.profile_rows0 + sd_profiles_rows(w->c.profiles);
+}
+
+static void note_mark(sd_writer *w, int64_t step)
+{
+    const int cap = (int)(sizeof w->marks / sizeof w->marks[0]);
+    if (w->nmarks == cap) memmove(w->marks, w->marks + 1, (size_t)--w->nmarks * sizeof w->marks[0]);
+    w->marks[w->nmarks].step = step;
+    output_counts(w, w->marks[w->nmarks++].counts);
+}
+
+/* The counts a checkpoint of step records: its mark's when it was held, else the present ones
+ * (every record of steps <= step was written, none after). Marks up to step are spent. */
+static void counts_of(sd_writer *w, int64_t step, int64_t c[3])
+{
+    output_counts(w, c);
+    int k = 0;
+    for (int i = 0; i < w->nmarks; i++)
+        if (w->marks[i].step == step) memcpy(c, w->marks[i].counts, sizeof w->marks[i].counts);
+        else if (w->marks[i].step > step) w->marks[k++] = w->marks[i];
+    w->nmarks = k;
+}
+
 /* A checkpoint part; its end commits the run's file first, so that every output step of the
  * checkpoint's steps is durable before the checkpoint exists. */
 static int write_ckpt(sd_writer *w, const sd_record *r, int write, char *err, size_t errlen)
 {
+    if (r->ckpt->mark) {
+        note_mark(w, r->step);
+        return 0;
+    }
     if (!write || !w->c.ckpt_file) {
         sd_ckpt_writer_abort(&w->ck);
         return 0;
@@ -98,8 +134,8 @@ static int write_ckpt(sd_writer *w, const sd_record *r, int write, char *err, si
     /* the domain's own output (a trajectory's observables) durable up to the step too */
     if (r->ckpt->end && w->c.dm->cls->commit_output && w->c.dm->cls->commit_output(w->c.dm, r->step, err, errlen) < 0)
         return -1;
-    const int64_t counters[3] = {w->c.field_steps0 + w->steps_with_fields, w->c.scalar_rows0 + w->st.scalar_rows,
-                                 w->c.profile_rows0 + sd_profiles_rows(w->c.profiles)};
+    int64_t counters[3] = {0, 0, 0};
+    if (r->ckpt->end) counts_of(w, r->step, counters);
     const int64_t before = w->ck.written;
     if (sd_ckpt_write_record(&w->ck, r, counters, now(), err, errlen) < 0) return -1;
     if (w->ck.written > before) {
