@@ -109,6 +109,9 @@ typedef struct sd_h5md_opts {
                                     not a power loss); close still fsyncs */
     const char *unit_system;     /* /parameters unit_system: the caller's name of its unit system
                                     (stardag: "lj", "real", "metal"); NULL: "SI", or "lj" without units */
+    int keep_step_frame;         /* sd_h5md_continue with every > 0: also keep a frame of `step` off
+                                    the cadence (a finished run's last one), for a continued run that
+                                    does not step past it */
 } sd_h5md_opts;
 
 /* Input layouts of sd_h5md_append's pos/vel. */
@@ -132,7 +135,8 @@ sd_h5md *sd_h5md_create(const char *path, const char *creator, const char *autho
  * back to "running" (steps_done -1) and commit (flush, fsync; h5md_continue.c). Appends then go on
  * as on a fresh writer, so the file ends as if the run had never stopped. every > 0: the frames to
  * keep are exactly those of steps 0, every, 2 every, ... <= step (all must be there; a frame of
- * another step <= `step`, such as a finished run's last one, goes too); every <= 0: all frames of
+ * another step <= `step`, such as a finished run's last one, goes too, unless it is of `step` and
+ * opts.keep_step_frame is set); every <= 0: all frames of
  * steps <= step. box: the frames' box from now on; units_time: as given to create (the time unit
  * of observables created from now on); opts as at create (species, units and deflate are the
  * file's). NULL with "PATH: cannot continue the trajectory at step K: why" in err (a missing

@@ -148,7 +148,7 @@ oom:
 
 /* The frames: position/value's length is the frame count (h5md.h); the other per-frame datasets
  * have at least that many rows. Keeps those of steps <= step. 0, or -1 with why. */
-static int continue_frames(sd_h5md *w, int64_t step, int64_t every, char *why, size_t wl)
+static int continue_frames(sd_h5md *w, int64_t step, int64_t every, int keep_step_frame, char *why, size_t wl)
 {
     int rank;
     hsize_t dims[3];
@@ -190,8 +190,9 @@ static int continue_frames(sd_h5md *w, int64_t step, int64_t every, char *why, s
                 snprintf(why, wl, "it holds %" PRId64 " frames of steps <= %" PRId64 ", the interrupted run had written %" PRId64
                          " (a trajectory older than the checkpoint, or of another run)", keep, step, want);
             keep = -1;
-        } else { /* a finished run's frame of its last step, between the cadence's, goes too */
-            keep = want;
+        } else { /* a finished run's frame of its last step, between the cadence's, goes too (unless
+                  * the continued run ends there as well) */
+            keep = keep > want && keep_step_frame && s[want] == step ? want + 1 : want;
             w->last_step = s[keep - 1];
             w->last_time = tm[keep - 1];
             w->nframes = keep;
@@ -303,7 +304,7 @@ sd_h5md *sd_h5md_continue(const char *path, int64_t N, const double box[3], int6
         ok = 0;
     }
     obs_walk ow = {w, step, why, sizeof why};
-    if (ok) ok = open_parts(w, why, sizeof why) == 0 && continue_frames(w, step, every, why, sizeof why) == 0;
+    if (ok) ok = open_parts(w, why, sizeof why) == 0 && continue_frames(w, step, every, opts->keep_step_frame, why, sizeof why) == 0;
     if (ok && H5Literate(w->g_obs, H5_INDEX_NAME, H5_ITER_INC, NULL, continue_obs, &ow) < 0) {
         if (!*why) sd_h5why(why, sizeof why);
         ok = 0;

@@ -60,6 +60,9 @@ typedef struct sd_h5cont {
     int64_t field_steps;     /* committed output steps with fields at K (-1: not checked) */
     int64_t scalar_rows;     /* scalar rows at K (-1: not checked) */
     int64_t profile_rows;    /* rows of all profiles together at K (-1: not checked) */
+    int drop_step_output;    /* 1: the field datasets and profile rows of step K go too (an output
+                                of a finished run's last step, off the cadence, that a continued
+                                run stepping past K would not have written) */
 } sd_h5cont;
 
 /* Continue the existing run file `path` (written by create, killed or closed) at step K: refused
@@ -75,6 +78,9 @@ sd_h5out *sd_h5out_continue(const char *path, const sd_h5meta *meta, const sd_h5
                             char *err, size_t errlen);
 /* 1 when o was opened by sd_h5out_continue. */
 int sd_h5out_continued(const sd_h5out *o);
+/* What sd_h5out_continue kept: output steps with fields, scalar rows, profile rows (all 0 for a
+ * file it did not open). */
+void sd_h5out_continued_counts(const sd_h5out *o, int64_t c[3]);
 
 /* Before the first write: field i lives on the bins of ninner (1..3) inner axes of every cell
  * (names, bin counts, ranges; axis 0 fastest). Its datasets get the inner axes as dimensions

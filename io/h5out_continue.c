@@ -24,6 +24,11 @@
 
 int sd_h5out_continued(const sd_h5out *o) { return o ? o->continued : 0; }
 
+void sd_h5out_continued_counts(const sd_h5out *o, int64_t c[3])
+{
+    for (int i = 0; i < 3; i++) c[i] = o ? o->continued_counts[i] : 0;
+}
+
 /* A fixed-length string attribute (or, with is_ds, a scalar string dataset) as a new string. */
 static char *read_string(hid_t loc, const char *name, int is_ds)
 {
@@ -101,6 +106,7 @@ static int64_t rows_through(hid_t ds, int64_t k, int64_t *last)
 typedef struct cont {
     sd_h5out *o;
     int64_t k;
+    int64_t kf;       /* the last step whose field datasets and profile rows are kept (k or k - 1) */
     int field;
     char why[512];
     char (*gone)[32]; /* link names of a field group to remove */
@@ -131,7 +137,7 @@ static herr_t visit_step(hid_t g, const char *name, const H5L_info_t *info, void
         return -1;
     }
     if (step > c->last_step) c->last_step = step;
-    if (step > c->k) {
+    if (step > c->kf) {
         if (c->dry) return 0;
         if (c->ngone == c->capgone) {
             size_t nc = c->capgone ? 2 * c->capgone : 64;
@@ -273,7 +279,7 @@ static herr_t cut_profile(hid_t top, const char *name, const H5L_info_t *info, v
     (void)info;
     cont *c = u;
     hid_t g = H5Gopen2(top, name, H5P_DEFAULT), st = g >= 0 ? H5Dopen2(g, "step", H5P_DEFAULT) : -1;
-    int64_t last = -1, m = st >= 0 ? rows_through(st, c->k, &last) : -1;
+    int64_t last = -1, m = st >= 0 ? rows_through(st, c->kf, &last) : -1;
     if (st >= 0) H5Dclose(st);
     int rc = m >= 0 ? 0 : -1;
     if (last > c->last_step) c->last_step = last;
@@ -387,7 +393,7 @@ sd_h5out *sd_h5out_continue(const char *path, const sd_h5meta *meta, const sd_h5
     o->mesh_position_field = -1;
     snprintf(o->units_length, sizeof o->units_length, "%s", meta && meta->units_length ? meta->units_length : "");
     snprintf(o->units_time, sizeof o->units_time, "%s", meta && meta->units_time ? meta->units_time : "");
-    cont c = {.o = o, .k = at->step, .last_step = -1};
+    cont c = {.o = o, .k = at->step, .kf = at->step, .last_step = -1};
     struct stat st;
     if (stat(p, &st) < 0) {
         sd_io_seterr(err, errlen, "%s: cannot continue the run file at step %" PRId64 ": %s", p, at->step, strerror(errno));
@@ -458,7 +464,9 @@ sd_h5out *sd_h5out_continue(const char *path, const sd_h5meta *meta, const sd_h5
     }
     c.dry = 0;
     c.why[0] = 0;
+    if (at->drop_step_output) c.kf = at->step - 1; /* counted above as the checkpoint's run wrote it */
     if (cut(&c, &profile_rows) < 0) goto fail_c_poison;
+    o->continued_counts[0] = distinct(o), o->continued_counts[1] = o->nrows, o->continued_counts[2] = profile_rows;
     int64_t restarts = 0;
     if (H5Aexists(o->file, "restarts") > 0 && sd_h5_attr_read(o->file, "restarts", H5T_NATIVE_INT64, &restarts) < 0) restarts = 0;
     stage = "cannot record the restart";

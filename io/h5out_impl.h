@@ -41,6 +41,7 @@ struct sd_h5out {
     /* Opened by sd_h5out_continue: the file's mesh, inner axes, tables and profiles exist and are
      * checked and attached to instead of written. */
     int continued;
+    int64_t continued_counts[3]; /* sd_h5out_continue: field steps, scalar rows, profile rows kept */
 };
 
 /* io/h5out.c: the writer's state for the declarations (create's checks), no file yet; its handles

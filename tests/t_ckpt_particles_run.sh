@@ -118,6 +118,18 @@ runrc "$sd" run "$mdlj" --set cells=6 --set drift_tol=1 --steps 60 --restart mA.
 t "md-lj: continuing another run's trajectory (500 particles) is refused, naming it, and leaves it as it was" \
   sh -c "test $(rc) = 1 && grep -q 'mD.h5md: cannot continue the trajectory at step 35: it holds 500 particles, the run has 864' '$tmp/err' && h5diff arA.h5md mD.h5md"
 
+# a finished run's last frame off the cadence (35): continued past it, the trajectory drops it (= the
+# uninterrupted 60-step run's); restarted with no steps left, it keeps it
+"$sd" run "$mdlj" --set cells=6 --set drift_tol=1 --steps 35 --out mE.h5 --trajectory mE.h5md --checkpoint mE.ckpt \
+  --quiet >/dev/null 2>&1
+runrc "$sd" run "$mdlj" --set cells=6 --set drift_tol=1 --steps 35 --restart mE.ckpt --out mE.h5 --trajectory mE.h5md
+frames=$(vals mE.h5md /particles/trajectory/position/step | tr '\n' ' ')
+t "md-lj finished at 35 (its last frame off the cadence), restarted with no steps left: frames 0..30 and 35 kept" \
+  test "$(rc)" = 0 -a "$frames" = "0 10 20 30 35 "
+runrc "$sd" run "$mdlj" --set cells=6 --set drift_tol=1 --steps 60 --restart mE.ckpt --out mE.h5 --trajectory mE.h5md
+t "... continued from 35 to 60: its frame 35 goes, the trajectory == the uninterrupted run's (h5diff)" \
+  sh -c "test $(rc) = 0 && h5diff mA.h5md mE.h5md"
+
 # 4. SIGTERM mid-run: stop submitting, finish the steps in flight, a checkpoint of the last one,
 # exit 130; restarted, the run continues as an uninterrupted run of the same length.
 "$sd" run "$mdlj" --set cells=6 --set drift_tol=1 --set thermo=10 --steps 200000 --out sA.h5 --trajectory sA.h5md \

@@ -26,6 +26,19 @@ t "the log ends with the restarted run's exit status" sh -c "test \"\$(tail -n 1
 runrc "$sd" inspect "$tmp/r.h5"
 t "inspect: one restart, at step 200; status completed, 300 steps" sh -c "grep -q 'restarts: 1 (the last continued it at step 200)' '$tmp/out' && grep -q 'status: completed, 300 steps done' '$tmp/out'"
 
+# a finished run's output of its last step, off the fields' cadence (250): a run continued past it
+# drops it (the uninterrupted 300-step run has none), one with no steps left keeps it
+cp "$tmp/r250.h5" "$tmp/e.h5"
+runrc "$sd" run "$g" --set n=16 --steps 300 --out "$tmp/e.h5" --restart "$tmp/c.h5" --quiet
+runrc "$sd" compare "$tmp/u.h5" "$tmp/e.h5"
+t "continued from the finished run's last step (250) to 300: = the uninterrupted run's file (no output at 250)" \
+  sh -c "test $(rc) = 0 && grep -q 'agree (bitwise)' '$tmp/out'"
+cp "$tmp/r250.h5" "$tmp/e.h5"
+runrc "$sd" run "$g" --set n=16 --steps 250 --out "$tmp/e.h5" --restart "$tmp/c.h5" --quiet
+runrc "$sd" compare "$tmp/r250.h5" "$tmp/e.h5"
+t "... restarted with no steps left: the file keeps its output of step 250 (= the 250-step run's)" \
+  sh -c "test $(rc) = 0 && grep -q 'agree (bitwise)' '$tmp/out'"
+
 # the run file of a 150-step run (last output step 100) cannot be continued from a step-200 checkpoint
 runrc "$sd" run "$g" --set n=16 --steps 150 --out "$tmp/short.h5" --quiet
 cp "$tmp/short.h5" "$tmp/short0.h5"

@@ -27,7 +27,8 @@ static int open_trajectory(sd_dm *dm, int restart, int64_t K, char *err, size_t 
     /* H5MD unit strings, spelled as MDAnalysis' H5MD reader knows them ("Angstrom", not "A") */
     const char *ulen = P->units == SD_UNITS_REAL ? "nm" : P->units == SD_UNITS_METAL ? "Angstrom" : NULL;
     const char *utime = ulen ? "ps" : NULL;
-    sd_h5md_opts ho = {.creator_version = PACKAGE_VERSION, .species = species, .unit_system = sd_units_name(P->units)};
+    sd_h5md_opts ho = {.creator_version = PACKAGE_VERSION, .species = species, .unit_system = sd_units_name(P->units),
+                       .keep_step_frame = !dm->restart_steps_past};
     if (restart && access(dm->own_output, F_OK) != 0 && errno == ENOENT)
         restart = 0; /* a trajectory the interrupted run did not write there: a new file, frames after K */
     if (restart) {

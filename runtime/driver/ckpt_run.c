@@ -288,8 +288,16 @@ static sd_ckpt_in *restart_open(const sd_graph *g, const sd_run_opts *o, int64_t
 static int read_exact(const sd_ckpt_in *in, const char *name, int type, size_t count, void *buf, char *err,
                       size_t errlen);
 
+int sd_ckpt_steps_past(const sd_ckpt_in *in, int64_t steps)
+{
+    char err[256];
+    int64_t until = 0;
+    if (read_exact(in, "/host/until_step", SD_CK_I64, 1, &until, err, sizeof err) < 0) return 1; /* the restore says why */
+    return steps > sd_ckpt_step(in) && until == 0;
+}
+
 sd_h5out *sd_ckpt_continue_output(const sd_ckpt_in *in, const char *path, const sd_h5meta *meta, const sd_h5decl *decl,
-                                  int64_t counters[3], char *err, size_t errlen)
+                                  int drop_step_output, int64_t counters[3], char *err, size_t errlen)
 {
     struct stat st;
     counters[0] = counters[1] = counters[2] = 0;
@@ -302,9 +310,10 @@ sd_h5out *sd_ckpt_continue_output(const sd_ckpt_in *in, const char *path, const 
     char *text = sd_ckpt_graph_text(in, err, errlen);
     if (!text) return NULL;
     sd_h5cont at = {.step = sd_ckpt_step(in), .graph_text = text, .field_steps = counters[0], .scalar_rows = counters[1],
-                    .profile_rows = counters[2]};
+                    .profile_rows = counters[2], .drop_step_output = drop_step_output};
     sd_h5out *out = sd_h5out_continue(path, meta, &at, decl, err, errlen);
     free(text);
+    if (out) sd_h5out_continued_counts(out, counters); /* fewer when the step's own output went */
     return out;
 }
 

@@ -107,8 +107,12 @@ int sd_ckpt_start(const sd_graph *g, const sd_run_opts *o, const sd_ckpt_plan *p
 struct sd_h5out;
 struct sd_h5meta;
 struct sd_h5decl;
+/* Does a run of `steps` steps restarted from `in` go on past its step (not when it has no steps
+ * left, nor when run.until had stopped it there)? */
+int sd_ckpt_steps_past(const sd_ckpt_in *in, int64_t steps);
 struct sd_h5out *sd_ckpt_continue_output(const sd_ckpt_in *in, const char *path, const struct sd_h5meta *meta,
-                                         const struct sd_h5decl *decl, int64_t counters[3], char *err, size_t errlen);
+                                         const struct sd_h5decl *decl, int drop_step_output, int64_t counters[3],
+                                         char *err, size_t errlen);
 /* What a restart puts back besides the domain: scalars (into the engine), the latest values, the
  * checks, the until step and the wall time so far. */
 typedef struct sd_ckpt_restored {

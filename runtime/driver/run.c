@@ -368,7 +368,9 @@ static int setup_output(run_state *s, const char *path, const char *sched, int n
     s->dm->cls->field_layout(s->dm, &ndim, shape, spacing);
     sd_h5decl decl = {ndim, {shape[0], shape[1], shape[2]}, {spacing[0], spacing[1], spacing[2]}, g->output.nfields,
                       fnames, dtypes, ncomp, g->output.nscalars, snames};
-    s->out = s->ck.rin ? sd_ckpt_continue_output(s->ck.rin, path, &meta, &decl, s->counters0, err, sizeof err)
+    const int64_t every = g->output.fields_every;
+    const int drop = s->ck.rin && s->dm->restart_steps_past && every > 0 && s->dm->restart_step % every;
+    s->out = s->ck.rin ? sd_ckpt_continue_output(s->ck.rin, path, &meta, &decl, drop, s->counters0, err, sizeof err)
                     : sd_h5out_create(path, &meta, ndim, shape, spacing, g->output.nfields, fnames, dtypes, ncomp,
                                       g->output.nscalars, snames, err, sizeof err);
     if (!s->out) {
@@ -599,6 +601,7 @@ int sd_run_loop(const sd_graph *g, const sd_run_opts *o, sd_run_files *files, sd
     if (s->ck.rin) { /* the domain continues its own output (a trajectory) at the checkpoint's step */
         s->dm->restart = 1;
         s->dm->restart_step = sd_ckpt_step(s->ck.rin);
+        s->dm->restart_steps_past = sd_ckpt_steps_past(s->ck.rin, s->steps);
     }
     s->latest = malloc((g->nscalars + 1) * sizeof(double));
     if (sd_checks_init(&s->checks, g) < 0 || !s->latest) {
