@@ -10,7 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define SD_CKPT_FORMAT 1
+#define SD_CKPT_FORMAT 2 /* 2: meta_checksum and /index (1: neither; still read, without that check) */
 
 /* Element types of checkpoint items (sd_ckpt_item.type in engine/engine.h). */
 enum { SD_CK_F64 = 0, SD_CK_F32 = 1, SD_CK_I64 = 2, SD_CK_U8 = 3 };
@@ -22,6 +22,12 @@ uint64_t sd_ckpt_checksum(const void *data, size_t bytes);
 /* The same over bytes appended to a running hash h (start with SD_CKPT_HASH_INIT). */
 #define SD_CKPT_HASH_INIT 0xcbf29ce484222325ULL
 uint64_t sd_ckpt_hash_more(uint64_t h, const void *data, size_t bytes);
+
+/* The checksum of a checkpoint's root (attribute meta_checksum, format 2): FNV-1a 64 over format
+ * (int32), step (int64), time (the float64's bits), graph_hash, layout_hash (uint64; all
+ * little-endian), the version, the graph text and the n names of /index (each with its NUL). */
+struct sd_ckpt_meta;
+uint64_t sd_ckpt_meta_checksum(const struct sd_ckpt_meta *m, const char *graph_text, int n, const char *const *index);
 
 /* What the root of a checkpoint says. */
 typedef struct sd_ckpt_meta {
@@ -37,7 +43,9 @@ typedef struct sd_ckpt_meta {
 
 typedef struct sd_ckpt_in sd_ckpt_in;
 /* Opens and verifies a checkpoint: an HDF5 file, format attribute present and not newer than
- * SD_CKPT_FORMAT, `complete` set, root attributes readable. NULL with "PATH: ..." in err. */
+ * SD_CKPT_FORMAT, `complete` set, root attributes readable; from format 2 on also the root, the
+ * graph text and /index against meta_checksum, and every item of /index there. NULL with
+ * "PATH: ..." in err. */
 sd_ckpt_in *sd_ckpt_open(const char *path, char *err, size_t errlen);
 /* An item's shape: name under /state ("fields/u/0"), or an absolute path ("/host/latest").
  * 0, or -1 when absent (err says so) or unreadable. */
@@ -51,6 +59,9 @@ const sd_ckpt_meta *sd_ckpt_get_meta(const sd_ckpt_in *in);
 const char *sd_ckpt_path(const sd_ckpt_in *in);
 /* The graph text the checkpoint was written from (malloc'd, free it), or NULL with a message. */
 char *sd_ckpt_graph_text(const sd_ckpt_in *in, char *err, size_t errlen);
+/* Is the absolute item path ("/state/fields/u/0", "/host/latest") in the file's /index? 1 for every
+ * name in a format-1 file (which has none). */
+int sd_ckpt_indexed(const sd_ckpt_in *in, const char *path);
 /* Calls fn for every dataset under /state (in name order): for `stardag inspect`. */
 typedef int (*sd_ckpt_item_fn)(const char *name, int type, int ndim, const int64_t dims[4], void *u);
 int sd_ckpt_list_items(const sd_ckpt_in *in, sd_ckpt_item_fn fn, void *u, char *err, size_t errlen);
@@ -66,7 +77,7 @@ sd_ckpt_out *sd_ckpt_create(const char *path, char *err, size_t errlen);
  * (0: a scalar) dims; data holds exactly its bytes. Its checksum attribute goes with it. 0, or -1. */
 int sd_ckpt_write(sd_ckpt_out *w, const char *name, int type, int ndim, const int64_t *dims, const void *data,
                   size_t bytes, char *err, size_t errlen);
-/* Root attributes and /graph_text, then `complete`; closes, fsyncs path.tmp, rotates the older
+/* Root attributes, /graph_text, /index (every item written, in order) and meta_checksum, then `complete`; closes, fsyncs path.tmp, rotates the older
  * checkpoints (path.(keep-2) -> path.(keep-1), ..., path -> path.1, by link and rename so that path
  * exists at every moment), renames path.tmp to path and fsyncs the directory. Frees w (also on
  * failure, when path.tmp is removed and the older checkpoints are untouched). 0, or -1. */

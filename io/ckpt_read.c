@@ -14,6 +14,9 @@ struct sd_ckpt_in {
     hid_t file;
     char path[1024];
     sd_ckpt_meta meta;
+    char *index;   /* format 2: /index, nindex names of `index_len` bytes each (NUL padded) */
+    size_t index_len;
+    int nindex;
 };
 
 size_t sd_ckpt_type_size(int type)
@@ -39,6 +42,28 @@ uint64_t sd_ckpt_hash_more(uint64_t h, const void *data, size_t bytes)
 
 uint64_t sd_ckpt_checksum(const void *data, size_t bytes) { return sd_ckpt_hash_more(SD_CKPT_HASH_INIT, data, bytes); }
 
+/* n little-endian bytes of v into the hash: the same on any host. */
+static uint64_t hash_le(uint64_t h, uint64_t v, int n)
+{
+    for (int i = 0; i < n; i++) {
+        unsigned char b = (unsigned char)(v >> (8 * i));
+        h = sd_ckpt_hash_more(h, &b, 1);
+    }
+    return h;
+}
+
+uint64_t sd_ckpt_meta_checksum(const sd_ckpt_meta *m, const char *graph_text, int n, const char *const *index)
+{
+    uint64_t t;
+    memcpy(&t, &m->time, sizeof t);
+    uint64_t h = hash_le(SD_CKPT_HASH_INIT, (uint32_t)m->format, 4);
+    h = hash_le(hash_le(hash_le(hash_le(h, (uint64_t)m->step, 8), t, 8), m->graph_hash, 8), m->layout_hash, 8);
+    h = sd_ckpt_hash_more(h, m->version, strlen(m->version) + 1);
+    h = sd_ckpt_hash_more(h, graph_text, strlen(graph_text) + 1);
+    for (int i = 0; i < n; i++) h = sd_ckpt_hash_more(h, index[i], strlen(index[i]) + 1);
+    return h;
+}
+
 /* A root attribute of a numeric type, read as mtype. 0, or -1 when absent or unreadable. */
 static int read_num_attr(hid_t obj, const char *name, hid_t mtype, void *v)
 {
@@ -57,6 +82,75 @@ static int read_hash_attr(hid_t obj, const char *name, uint64_t *h)
     if (sd_h5_attr_read_str(obj, name, buf, sizeof buf) != 0 || strlen(buf) != 16) return -1;
     *h = strtoull(buf, &end, 16);
     return *end ? -1 : 0;
+}
+
+/* /index: nindex fixed-length strings, into in. 0, or -1. */
+static int read_index(sd_ckpt_in *in)
+{
+    hid_t d = H5Lexists(in->file, "index", H5P_DEFAULT) > 0 ? H5Dopen2(in->file, "index", H5P_DEFAULT) : -1;
+    hid_t t = d >= 0 ? H5Dget_type(d) : -1, sp = d >= 0 ? H5Dget_space(d) : -1;
+    hsize_t n = 0;
+    int rc = -1;
+    if (t >= 0 && sp >= 0 && H5Tget_class(t) == H5T_STRING && !H5Tis_variable_str(t) &&
+        H5Sget_simple_extent_ndims(sp) == 1 && H5Sget_simple_extent_dims(sp, &n, NULL) == 1 && n > 0 && n < (1u << 24)) {
+        size_t l = H5Tget_size(t);
+        in->index = l > 0 && l < 4096 ? calloc((size_t)n, l + 1) : NULL;
+        hid_t mt = in->index ? H5Tcopy(t) : -1;
+        /* each name read into l + 1 bytes: NUL-terminated whatever the file holds */
+        if (mt >= 0 && H5Tset_size(mt, l + 1) >= 0 && H5Tset_strpad(mt, H5T_STR_NULLTERM) >= 0 &&
+            H5Dread(d, mt, H5S_ALL, H5S_ALL, H5P_DEFAULT, in->index) >= 0) {
+            in->index_len = l + 1, in->nindex = (int)n, rc = 0;
+        }
+        if (mt >= 0) H5Tclose(mt);
+    }
+    if (sp >= 0) H5Sclose(sp);
+    if (t >= 0) H5Tclose(t);
+    if (d >= 0) H5Dclose(d);
+    return rc;
+}
+
+static const char *index_name(const sd_ckpt_in *in, int i) { return in->index + (size_t)i * in->index_len; }
+
+static int path_exists(hid_t file, const char *p);
+
+/* Format 2: the root, graph text and index against meta_checksum; every indexed item there. */
+static int verify_root(sd_ckpt_in *in, char *err, size_t errlen)
+{
+    uint64_t want;
+    char why[8];
+    if (read_hash_attr(in->file, "meta_checksum", &want) < 0 || read_index(in) < 0) {
+        sd_io_seterr(err, errlen, "%s: damaged checkpoint (its meta_checksum attribute or /index is missing or "
+                     "unreadable)", in->path);
+        return -1;
+    }
+    char *text = sd_ckpt_graph_text(in, why, sizeof why);
+    const char **names = malloc(sizeof *names * (size_t)in->nindex);
+    int rc = -1;
+    if (!text || !names) {
+        sd_io_seterr(err, errlen, "%s: damaged checkpoint (/graph_text: absent or unreadable)", in->path);
+    } else {
+        for (int i = 0; i < in->nindex; i++) names[i] = index_name(in, i);
+        if (sd_ckpt_meta_checksum(&in->meta, text, in->nindex, names) != want)
+            sd_io_seterr(err, errlen, "%s: damaged checkpoint: its root attributes (format, step, time, hashes, version), "
+                         "/graph_text or /index do not match their checksum (meta_checksum)", in->path);
+        else rc = 0;
+    }
+    for (int i = 0; rc == 0 && i < in->nindex; i++)
+        if (names[i][0] != '/' || !path_exists(in->file, names[i])) {
+            sd_io_seterr(err, errlen, "%s: incomplete checkpoint: %s, in its /index, is missing", in->path, names[i]);
+            rc = -1;
+        }
+    free(names);
+    free(text);
+    return rc;
+}
+
+int sd_ckpt_indexed(const sd_ckpt_in *in, const char *path)
+{
+    if (in->meta.format < 2) return 1;
+    for (int i = 0; i < in->nindex; i++)
+        if (!strcmp(index_name(in, i), path)) return 1;
+    return 0;
 }
 
 sd_ckpt_in *sd_ckpt_open(const char *path, char *err, size_t errlen)
@@ -95,10 +189,12 @@ sd_ckpt_in *sd_ckpt_open(const char *path, char *err, size_t errlen)
                      "stardag_version is missing or unreadable)", path);
         goto fail;
     }
+    if (fmt >= 2 && verify_root(in, err, errlen) < 0) goto fail;
     sd_h5_quiet_off(q);
     return in;
 fail:
     if (in && in->file >= 0) H5Fclose(in->file);
+    if (in) free(in->index);
     free(in);
     H5Eclear2(H5E_DEFAULT);
     sd_h5_quiet_off(q);
@@ -300,5 +396,6 @@ void sd_ckpt_close(sd_ckpt_in *in)
 {
     if (!in) return;
     H5Fclose(in->file);
+    free(in->index);
     free(in);
 }

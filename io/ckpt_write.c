@@ -22,7 +22,28 @@ struct sd_ckpt_out {
     char path[1024];    /* FILE */
     char tmp[1040];     /* FILE.tmp */
     sd_h5_fault fault;  /* the first failed write, sync or close of FILE.tmp (sd_h5_recording_fapl) */
+    char **names;       /* every item written, in order: /index */
+    int nnames, capnames;
 };
+
+static void free_names(sd_ckpt_out *w)
+{
+    for (int i = 0; i < w->nnames; i++) free(w->names[i]);
+    free(w->names);
+    w->names = NULL;
+    w->nnames = w->capnames = 0;
+}
+
+static int note_name(sd_ckpt_out *w, const char *p)
+{
+    if (w->nnames == w->capnames) {
+        int nc = w->capnames ? 2 * w->capnames : 32;
+        char **n = realloc(w->names, sizeof *n * (size_t)nc);
+        if (!n) return -1;
+        w->names = n, w->capnames = nc;
+    }
+    return (w->names[w->nnames] = strdup(p)) ? (w->nnames++, 0) : -1;
+}
 
 static const char *const type_names[] = {"f64", "f32", "i64", "u8"};
 
@@ -134,8 +155,28 @@ int sd_ckpt_write(sd_ckpt_out *w, const char *name, int type, int ndim, const in
         sd_io_seterr(err, errlen, "%s: %s: cannot write: %s", w->tmp, p, strerror(w->fault.err));
         rc = -1;
     }
+    if (rc == 0 && note_name(w, p) < 0) {
+        sd_io_seterr(err, errlen, "%s: %s: out of memory", w->tmp, p);
+        rc = -1;
+    }
     H5Eclear2(H5E_DEFAULT);
     sd_h5_quiet_off(q);
+    return rc;
+}
+
+/* /index: the names of every item written, fixed-length strings. */
+static int write_index(sd_ckpt_out *w)
+{
+    size_t l;
+    char *buf = w->nnames ? sd_h5_pack_strings(w->nnames, (const char *const *)w->names, &l) : NULL;
+    hsize_t n = (hsize_t)w->nnames;
+    hid_t st = buf ? sd_h5_str_type(l, H5T_CSET_ASCII) : -1, sp = buf ? H5Screate_simple(1, &n, NULL) : -1;
+    hid_t d = st >= 0 && sp >= 0 ? H5Dcreate2(w->file, "index", st, sp, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT) : -1;
+    int rc = d >= 0 && H5Dwrite(d, st, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf) >= 0 ? 0 : -1;
+    if (d >= 0 && H5Dclose(d) < 0) rc = -1;
+    if (sp >= 0 && H5Sclose(sp) < 0) rc = -1;
+    if (st >= 0 && H5Tclose(st) < 0) rc = -1;
+    free(buf);
     return rc;
 }
 
@@ -154,7 +195,11 @@ static int write_root(sd_ckpt_out *w, const sd_ckpt_meta *m, const char *graph_t
         sd_h5_attr_write(f, "step", H5T_STD_I64LE, H5T_NATIVE_INT64, 0, 1, &m->step) < 0 ||
         sd_h5_attr_write(f, "time", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, 0, 1, &m->time) < 0 ||
         hex_attr(f, "graph_hash", m->graph_hash) < 0 || hex_attr(f, "layout_hash", m->layout_hash) < 0 ||
-        sd_h5_attr_strings(f, "stardag_version", 0, ver, H5T_CSET_ASCII) < 0)
+        sd_h5_attr_strings(f, "stardag_version", 0, ver, H5T_CSET_ASCII) < 0 || write_index(w) < 0)
+        return -1;
+    sd_ckpt_meta mm = *m;
+    mm.format = SD_CKPT_FORMAT;
+    if (hex_attr(f, "meta_checksum", sd_ckpt_meta_checksum(&mm, graph_text, w->nnames, (const char *const *)w->names)) < 0)
         return -1;
     /* last: a file without it is refused (the writer died before it was finished) */
     return sd_h5_attr_write(f, "complete", H5T_STD_I32LE, H5T_NATIVE_INT32, 0, 1, &complete);
@@ -253,15 +298,18 @@ int sd_ckpt_commit(sd_ckpt_out *w, const sd_ckpt_meta *m, const char *graph_text
     }
     if (bad) {
         unlink(w->tmp);
+        free_names(w);
         free(w);
         return -1;
     }
     dir_of(w->path, dir, sizeof dir);
     if (fsync_path(dir, 1) < 0) {
         sd_io_seterr(err, errlen, "%s: cannot fsync its directory %s: %s", w->path, dir, strerror(errno));
+        free_names(w);
         free(w);
         return -1;
     }
+    free_names(w);
     free(w);
     return 0;
 }
@@ -275,5 +323,6 @@ void sd_ckpt_abort(sd_ckpt_out *w)
     H5Eclear2(H5E_DEFAULT);
     sd_h5_quiet_off(q);
     unlink(w->tmp);
+    free_names(w);
     free(w);
 }

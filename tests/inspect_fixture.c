@@ -2,7 +2,11 @@
  * checkpoint through io/ckpt.h: two state items and a host item), DIR/ckbad.h5 (a copy with one
  * byte of /state/fields/u/0's data flipped, its checksum attribute left as it was) and
  * DIR/inc.h5 (a copy without the root attribute `complete`), DIR/plain.h5 (an HDF5 file that is
- * not stardag's) and DIR/killed.h5 (a run file committed once and never closed). Exit 0, or 1. */
+ * not stardag's) and DIR/killed.h5 (a run file committed once and never closed); copies whose root
+ * the meta_checksum no longer covers: DIR/ckstep.h5 (attribute step + 1), DIR/cktext.h5 (one
+ * character of /graph_text changed), DIR/ckver.h5 (stardag_version changed); DIR/ckmiss.h5 (an
+ * indexed item deleted), DIR/ckextra.h5 (an item that is not in /index, with a valid checksum).
+ * `inspect_fixture --step FILE` adds 1 to FILE's root attribute step in place. Exit 0, or 1. */
 #define _GNU_SOURCE
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,9 +22,66 @@ static int fail(const char *what, const char *err)
     return 1;
 }
 
+/* DIR/NAME, a copy of src, opened read-write (or -1). */
+static hid_t copy_open(const char *dir, const char *name, const char *src, char *path, size_t len)
+{
+    char cmd[4096];
+    snprintf(path, len, "%s/%s", dir, name);
+    snprintf(cmd, sizeof cmd, "cp '%s' '%s'", src, path);
+    return system(cmd) == 0 ? H5Fopen(path, H5F_ACC_RDWR, H5P_DEFAULT) : -1;
+}
+
+static int step_plus_one(hid_t f)
+{
+    int64_t s;
+    hid_t a = H5Aopen(f, "step", H5P_DEFAULT);
+    int rc = a >= 0 && H5Aread(a, H5T_NATIVE_INT64, &s) >= 0 && (s++, H5Awrite(a, H5T_NATIVE_INT64, &s) >= 0) ? 0 : -1;
+    if (a >= 0) H5Aclose(a);
+    return rc;
+}
+
+/* The fixed-length string dataset or attribute `name` of f rewritten with byte i xor'ed. */
+static int flip_string(hid_t f, const char *name, int is_attr, size_t i)
+{
+    hid_t o = is_attr ? H5Aopen(f, name, H5P_DEFAULT) : H5Dopen2(f, name, H5P_DEFAULT);
+    hid_t t = o >= 0 ? (is_attr ? H5Aget_type(o) : H5Dget_type(o)) : -1;
+    size_t n = t >= 0 ? H5Tget_size(t) : 0;
+    char *b = n > i ? calloc(n, 1) : NULL;
+    int rc = -1;
+    if (b && (is_attr ? H5Aread(o, t, b) : H5Dread(o, t, H5S_ALL, H5S_ALL, H5P_DEFAULT, b)) >= 0) {
+        b[i] ^= 0x01;
+        rc = (is_attr ? H5Awrite(o, t, b) : H5Dwrite(o, t, H5S_ALL, H5S_ALL, H5P_DEFAULT, b)) >= 0 ? 0 : -1;
+    }
+    free(b);
+    if (t >= 0) H5Tclose(t);
+    if (o >= 0) is_attr ? H5Aclose(o) : H5Dclose(o);
+    return rc;
+}
+
+static int damaged_copies(const char *dir, const char *ck)
+{
+    char p[1024];
+    hid_t f = copy_open(dir, "ckstep.h5", ck, p, sizeof p);
+    if (f < 0 || step_plus_one(f) < 0 || H5Fclose(f) < 0) return fail(p, "cannot change step");
+    f = copy_open(dir, "cktext.h5", ck, p, sizeof p);
+    if (f < 0 || flip_string(f, "graph_text", 0, 3) < 0 || H5Fclose(f) < 0) return fail(p, "cannot change /graph_text");
+    f = copy_open(dir, "ckver.h5", ck, p, sizeof p);
+    if (f < 0 || flip_string(f, "stardag_version", 1, 0) < 0 || H5Fclose(f) < 0) return fail(p, "cannot change the version");
+    f = copy_open(dir, "ckmiss.h5", ck, p, sizeof p);
+    if (f < 0 || H5Ldelete(f, "/state/particles/ids", H5P_DEFAULT) < 0 || H5Fclose(f) < 0) return fail(p, "cannot delete");
+    f = copy_open(dir, "ckextra.h5", ck, p, sizeof p);
+    if (f < 0 || H5Ocopy(f, "/state/fields/u/0", f, "/state/fields/u/1", H5P_DEFAULT, H5P_DEFAULT) < 0 || H5Fclose(f) < 0)
+        return fail(p, "cannot add an item");
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
-    if (argc != 2) return fail("usage", "inspect_fixture DIR");
+    if (argc == 3 && !strcmp(argv[1], "--step")) {
+        hid_t f = H5Fopen(argv[2], H5F_ACC_RDWR, H5P_DEFAULT);
+        return f >= 0 && step_plus_one(f) == 0 && H5Fclose(f) >= 0 ? 0 : fail(argv[2], "cannot change step");
+    }
+    if (argc != 2) return fail("usage", "inspect_fixture DIR | inspect_fixture --step FILE");
     char ck[1024], bad[1024], plain[1024], err[1024];
     snprintf(ck, sizeof ck, "%s/ck.h5", argv[1]);
     snprintf(bad, sizeof bad, "%s/ckbad.h5", argv[1]);
@@ -58,6 +119,7 @@ int main(int argc, char **argv)
     if (system(cmd) != 0) return fail("cp", inc);
     hid_t fi = H5Fopen(inc, H5F_ACC_RDWR, H5P_DEFAULT);
     if (fi < 0 || H5Adelete(fi, "complete") < 0 || H5Fclose(fi) < 0) return fail(inc, "cannot remove `complete`");
+    if (damaged_copies(argv[1], ck)) return 1;
     char killed[1024];
     snprintf(killed, sizeof killed, "%s/killed.h5", argv[1]);
     int64_t shape[3] = {4, 3, 1};

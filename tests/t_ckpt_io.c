@@ -92,9 +92,9 @@ static void round_trip(void)
         return;
     }
     const sd_ckpt_meta *m = sd_ckpt_get_meta(in);
-    ok(m->format == 1 && m->step == 7 && m->time == 3.5 && m->graph_hash == 0x0123456789abcdefULL &&
+    ok(m->format == SD_CKPT_FORMAT && m->step == 7 && m->time == 3.5 && m->graph_hash == 0x0123456789abcdefULL &&
            m->layout_hash == 0xfedcba9876543210ULL && !strcmp(m->version, "test"),
-       "its root: format 1, step, time, both hashes, version");
+       "its root: the format, step, time, both hashes, version");
     int type, ndim;
     int64_t dims[4];
     ok(sd_ckpt_item_info(in, "fields/u/0", &type, &ndim, dims, err, sizeof err) == 0 && type == SD_CK_F64 && ndim == 3 &&
@@ -172,12 +172,38 @@ static void refusals(void)
     p = path_in("n.ckpt");
     write_ckpt(p, 3, 1);
     hid_t f = H5Fopen(p, H5F_ACC_RDWR, H5P_DEFAULT), a = H5Aopen(f, "stardag_checkpoint", H5P_DEFAULT);
-    int32_t two = 2;
-    H5Awrite(a, H5T_NATIVE_INT32, &two);
+    int32_t newer = SD_CKPT_FORMAT + 1;
+    H5Awrite(a, H5T_NATIVE_INT32, &newer);
     H5Aclose(a);
     H5Fclose(f);
-    ok(!sd_ckpt_open(p, err, sizeof err) && strstr(err, "format 2 is newer than this stardag knows"),
+    char want[64];
+    snprintf(want, sizeof want, "format %d is newer than this stardag knows", SD_CKPT_FORMAT + 1);
+    ok(!sd_ckpt_open(p, err, sizeof err) && strstr(err, want),
        "a newer format is refused (%s)", err);
+
+    /* format 1 (before meta_checksum and /index): read, without that check */
+    p = path_in("f1.ckpt");
+    write_ckpt(p, 3, 1);
+    f = H5Fopen(p, H5F_ACC_RDWR, H5P_DEFAULT);
+    a = H5Aopen(f, "stardag_checkpoint", H5P_DEFAULT);
+    int32_t one = 1;
+    H5Awrite(a, H5T_NATIVE_INT32, &one);
+    H5Aclose(a);
+    H5Adelete(f, "meta_checksum");
+    H5Ldelete(f, "index", H5P_DEFAULT);
+    H5Fclose(f);
+    in = sd_ckpt_open(p, err, sizeof err);
+    ok(in && sd_ckpt_get_meta(in)->format == 1 && sd_ckpt_indexed(in, "/state/fields/u/0") &&
+           sd_ckpt_read_item(in, "fields/u/0", u, sizeof u, err, sizeof err) == 0,
+       "a format-1 checkpoint (no meta_checksum, no /index) is still read");
+    sd_ckpt_close(in);
+    p = path_in("f2.ckpt");
+    write_ckpt(p, 3, 1);
+    f = H5Fopen(p, H5F_ACC_RDWR, H5P_DEFAULT);
+    H5Adelete(f, "meta_checksum");
+    H5Fclose(f);
+    ok(!sd_ckpt_open(p, err, sizeof err) && strstr(err, "meta_checksum attribute or /index is missing"),
+       "a format-2 checkpoint without meta_checksum is refused (%s)", err);
 
     p = path_in("i.ckpt");
     write_ckpt(p, 3, 1);

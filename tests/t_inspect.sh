@@ -24,7 +24,8 @@ t "killed run's file: exit 0, status running said as such" sh -c "test $(rc) = 0
 t "killed run's file: its committed field steps" grep -q "    u: f64, 1 component, 2 steps (0 .. 5)" "$tmp/out"
 runrc "$sd" inspect "$tmp/ck.h5"
 t "checkpoint: exit 0" test "$(rc)" = 0
-t "checkpoint: format, step and time" sh -c "grep -q 'stardag checkpoint (format 1)' '$tmp/out' && grep -q 'step 40, time 0.4' '$tmp/out'"
+t "checkpoint: format, step and time" sh -c "grep -q 'stardag checkpoint (format 2)' '$tmp/out' && grep -q 'step 40, time 0.4' '$tmp/out'"
+t "checkpoint: its root, graph text and index checked" grep -q "root attributes, graph text and /index: checksum ok" "$tmp/out"
 t "checkpoint: graph hash" grep -q "graph hash 0000000000001234, layout hash 0000000000005678" "$tmp/out"
 t "checkpoint: each state item with type, shape, checksum" sh -c "grep -Eq 'fields/u/0 +f64 +3x4 +checksum ok' '$tmp/out' && grep -Eq 'particles/ids +i64 +5 +checksum ok' '$tmp/out'"
 t "checkpoint: host items too" grep -Eq "/host/until_step +i64 +scalar +checksum ok" "$tmp/out"
@@ -37,6 +38,25 @@ t "corrupt checkpoint: verdict CORRUPT naming the dataset" grep -q "verdict: COR
 # a checkpoint without `complete` (a killed writer's) is corrupt too
 runrc "$sd" inspect "$tmp/inc.h5"
 t "incomplete checkpoint: exit 1, CORRUPT" sh -c "test $(rc) = 1 && grep -q 'verdict: CORRUPT: .*inc.h5' '$tmp/out'"
+# the root, graph text and index under meta_checksum; every indexed item there, nothing else
+for v in "ckstep step" "cktext graph_text" "ckver stardag_version"; do
+  set -- $v
+  runrc "$sd" inspect "$tmp/$1.h5"
+  t "a checkpoint whose $2 changed: exit 1, CORRUPT naming meta_checksum" \
+    sh -c "test $(rc) = 1 && grep -q 'verdict: CORRUPT: .*$1.h5: damaged checkpoint: .*(meta_checksum)' '$tmp/out'"
+done
+runrc "$sd" inspect "$tmp/ckmiss.h5"
+t "a checkpoint missing an indexed item: exit 1, 'incomplete' naming it" \
+  sh -c "test $(rc) = 1 && grep -q 'CORRUPT: .*ckmiss.h5: incomplete checkpoint: /state/particles/ids, in its /index, is missing' '$tmp/out'"
+runrc "$sd" inspect "$tmp/ckextra.h5"
+t "a checkpoint with an item its writer did not write: exit 1, NOT IN /index" \
+  sh -c "test $(rc) = 1 && grep -Eq 'fields/u/1 .*NOT IN /index' '$tmp/out' && grep -q 'verdict: CORRUPT: .*/state/fields/u/1 is not in' '$tmp/out'"
+# a run's real checkpoint with its step changed: the restart refuses it
+runrc "$sd" run "$g" --set n=16 --steps 20 --out "$tmp/s.h5" --checkpoint "$tmp/s.ckpt" --quiet
+"$top_builddir/tests/inspect_fixture" --step "$tmp/s.ckpt"
+runrc "$sd" run "$g" --set n=16 --steps 30 --out "$tmp/s2.h5" --restart "$tmp/s.ckpt" --quiet
+t "a restart from a checkpoint whose step attribute changed: exit 1, refused naming meta_checksum" \
+  sh -c "test $(rc) = 1 && grep -q 's.ckpt: damaged checkpoint: .*meta_checksum' '$tmp/err' && ! test -f '$tmp/s2.h5'"
 runrc "$sd" inspect "$tmp/plain.h5"
 t "an HDF5 file that is not stardag's: exit 2" sh -c "test $(rc) = 2 && grep -q 'plain.h5: not a stardag file (an HDF5 file without' '$tmp/err'"
 echo "just text" >"$tmp/text.h5"

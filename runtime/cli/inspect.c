@@ -230,8 +230,13 @@ static int show_item(const char *name, int type, int ndim, const int64_t dims[4]
     if (!buf) snprintf(err, sizeof err, "out of memory for %zu bytes", bytes);
     free(buf);
     c->n++;
-    printf("    %-40s %-4s %-20s %s\n", full, type_name(type), shape, rc == 0 ? "checksum ok" : "BAD");
-    if (rc < 0 && !c->bad++) snprintf(c->first_bad, sizeof c->first_bad, "%s", err);
+    char abs[600];
+    snprintf(abs, sizeof abs, "%s%s", c->prefix[0] ? "" : "/state/", full);
+    const int listed = sd_ckpt_indexed(c->in, abs); /* an item the writer did not write is no part of it */
+    if (rc == 0 && !listed) snprintf(err, sizeof err, "%s: %s is not in the checkpoint's /index", sd_ckpt_path(c->in), abs);
+    printf("    %-40s %-4s %-20s %s\n", full, type_name(type), shape,
+           rc < 0 ? "BAD" : listed ? "checksum ok" : "checksum ok, NOT IN /index");
+    if ((rc < 0 || !listed) && !c->bad++) snprintf(c->first_bad, sizeof c->first_bad, "%s", err);
     return 0;
 }
 
@@ -266,6 +271,8 @@ static int inspect_checkpoint(const char *path, hid_t f)
     printf("%s: stardag checkpoint (format %d), written by stardag %s\n", path, m->format, m->version);
     printf("  step %" PRId64 ", time %.15g\n", m->step, m->time);
     printf("  graph hash %016" PRIx64 ", layout hash %016" PRIx64 "\n", m->graph_hash, m->layout_hash);
+    if (m->format >= 2) printf("  root attributes, graph text and /index: checksum ok (every indexed item present)\n");
+    else printf("  root attributes and graph text: no checksum (format 1)\n");
     char *text = sd_ckpt_graph_text(in, err, sizeof err);
     item_ctx c = {in, "", 0, 0, ""};
     if (!text) c.bad++, snprintf(c.first_bad, sizeof c.first_bad, "%s", err);

@@ -275,6 +275,9 @@ static sd_ckpt_in *restart_open(const sd_graph *g, const sd_run_opts *o, int64_t
         sd_run_say_error(o, "%s: the checkpoint is of step %lld, beyond the run's %lld steps (--steps N runs longer)",
                          path, (long long)m->step, (long long)steps);
     else {
+        if (m->format < 2)
+            fprintf(stderr, "stardag: %s: warning: %s is a format-%d checkpoint: its root attributes and graph text "
+                    "carry no checksum (its state does)\n", g->path, path, m->format);
         if (!same_text)
             fprintf(stderr, "stardag: %s: warning: --force: restarting from %s, written from another version of the "
                     "graph with the same state layout (parameters, checks, output or run settings may differ)\n",
