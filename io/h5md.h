@@ -109,6 +109,12 @@ typedef struct sd_h5md_opts {
                                     not a power loss); close still fsyncs */
     const char *unit_system;     /* /parameters unit_system: the caller's name of its unit system
                                     (stardag: "lj", "real", "metal"); NULL: "SI", or "lj" without units */
+    uint64_t graph_hash;         /* nonzero: the writing graph's hash, root attribute stardag_graph_hash
+                                    (16 hex digits; create writes it, continue rewrites it) */
+    uint64_t continue_hash;      /* sd_h5md_continue, nonzero: the hash of the graph that wrote the
+                                    file up to `step` (the checkpoint's); a file whose
+                                    stardag_graph_hash differs is refused (a file without one, from
+                                    an older stardag, is accepted) */
     int keep_step_frame;         /* sd_h5md_continue with every > 0: also keep a frame of `step` off
                                     the cadence (a finished run's last one), for a continued run that
                                     does not step past it */

@@ -115,8 +115,15 @@ t "md-lj: frame steps 0..60 once each" \
 cp mA.h5 mD.h5 && cp arA.h5md mD.h5md
 runrc "$sd" run "$mdlj" --set cells=6 --set drift_tol=1 --steps 60 --restart mA.ckpt.1 --out mD.h5 \
   --trajectory mD.h5md --checkpoint mD.ckpt
-t "md-lj: continuing another run's trajectory (500 particles) is refused, naming it, and leaves it as it was" \
-  sh -c "test $(rc) = 1 && grep -q 'mD.h5md: cannot continue the trajectory at step 35: it holds 500 particles, the run has 864' '$tmp/err' && h5diff arA.h5md mD.h5md"
+t "md-lj: continuing another run's trajectory (argon, 500 particles) is refused, naming it, and leaves it as it was" \
+  sh -c "test $(rc) = 1 && grep -q 'mD.h5md: cannot continue the trajectory at step 35: it was written from another graph' '$tmp/err' && h5diff arA.h5md mD.h5md"
+
+# a trajectory of the same system written by another graph (another --set): refused, left as it was
+"$sd" run "$mdlj" --set cells=6 --set drift_tol=2 --steps 60 --out mF.h5 --trajectory mF.h5md --quiet >/dev/null 2>&1
+cp mF.h5md mF0.h5md
+runrc "$sd" run "$mdlj" --set cells=6 --set drift_tol=1 --steps 60 --restart mA.ckpt.1 --out mF2.h5 --trajectory mF.h5md
+t "md-lj: continuing a trajectory another graph wrote (drift_tol=2) is refused, naming it, and leaves it as it was" \
+  sh -c "test $(rc) = 1 && grep -q 'mF.h5md: cannot continue the trajectory at step 35: it was written from another graph' '$tmp/err' && h5diff mF0.h5md mF.h5md"
 
 # a finished run's last frame off the cadence (35): continued past it, the trajectory drops it (= the
 # uninterrupted 60-step run's); restarted with no steps left, it keeps it

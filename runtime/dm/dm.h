@@ -148,6 +148,8 @@ struct sd_dm {
                                   loop before open_output, which then continues the domain's own
                                   output there instead of creating it) */
     int64_t restart_step;
+    uint64_t restart_graph_hash; /* the checkpoint's graph hash: the graph that wrote the output
+                                  being continued (a trajectory is checked against it) */
     int restart_steps_past;    /* 1: the restarted run goes on past restart_step (an output of that
                                   step off the cadence, a finished run's last, is then not the
                                   uninterrupted run's: dropped from the continued output) */

@@ -28,7 +28,8 @@ static int open_trajectory(sd_dm *dm, int restart, int64_t K, char *err, size_t 
     const char *ulen = P->units == SD_UNITS_REAL ? "nm" : P->units == SD_UNITS_METAL ? "Angstrom" : NULL;
     const char *utime = ulen ? "ps" : NULL;
     sd_h5md_opts ho = {.creator_version = PACKAGE_VERSION, .species = species, .unit_system = sd_units_name(P->units),
-                       .keep_step_frame = !dm->restart_steps_past};
+                       .keep_step_frame = !dm->restart_steps_past, .graph_hash = sd_graph_text_hash(dm->g),
+                       .continue_hash = dm->restart_graph_hash};
     if (restart && access(dm->own_output, F_OK) != 0 && errno == ENOENT)
         restart = 0; /* a trajectory the interrupted run did not write there: a new file, frames after K */
     if (restart) {

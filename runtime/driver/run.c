@@ -602,6 +602,7 @@ int sd_run_loop(const sd_graph *g, const sd_run_opts *o, sd_run_files *files, sd
         s->dm->restart = 1;
         s->dm->restart_step = sd_ckpt_step(s->ck.rin);
         s->dm->restart_steps_past = sd_ckpt_steps_past(s->ck.rin, s->steps);
+        s->dm->restart_graph_hash = sd_ckpt_get_meta(s->ck.rin)->graph_hash;
     }
     s->latest = malloc((g->nscalars + 1) * sizeof(double));
     if (sd_checks_init(&s->checks, g) < 0 || !s->latest) {
