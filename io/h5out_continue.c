@@ -10,6 +10,7 @@
  * nothing committed may point there then). Rows after K that stay inside a kept chunk are never
  * rewritten: shrinking an extent only drops whole chunks from the chunk index. */
 #define _GNU_SOURCE
+#include "ckpt.h"
 #include "h5out_impl.h"
 #include "h5err.h"
 #include "h5util.h"
@@ -378,6 +379,18 @@ static int64_t distinct(const sd_h5out *o)
     return n;
 }
 
+/* The graph that continues the file: root attribute continued_graph, the FNV-1a 64 of its text
+ * (16 hex digits), so a later restart from this run's checkpoints (whose graph text may differ from
+ * /meta's after --force) is recognised. */
+static int continued_graph(hid_t file, const sd_h5meta *meta)
+{
+    const char *t = meta && meta->graph_text ? meta->graph_text : "";
+    char buf[17];
+    const char *s[1] = {buf};
+    snprintf(buf, sizeof buf, "%016" PRIx64, sd_ckpt_checksum(t, strlen(t)));
+    return sd_h5_attr_strings(file, "continued_graph", 0, s, H5T_CSET_ASCII);
+}
+
 sd_h5out *sd_h5out_continue(const char *path, const sd_h5meta *meta, const sd_h5cont *at, const sd_h5decl *decl,
                             char *err, size_t errlen)
 {
@@ -427,6 +440,12 @@ sd_h5out *sd_h5out_continue(const char *path, const sd_h5meta *meta, const sd_h5
         const char *want = at->graph_text ? at->graph_text : meta && meta->graph_text ? meta->graph_text : "";
         char *have = read_graph_text(o->file);
         int same = have && !strcmp(have, want);
+        char cont_hash[32] = "", want_hash[17];
+        snprintf(want_hash, sizeof want_hash, "%016" PRIx64, sd_ckpt_checksum(want, strlen(want)));
+        /* or the graph of a --force continuation, which the file records by its text's hash */
+        if (have && !same && H5Aexists(o->file, "continued_graph") > 0 &&
+            sd_h5_attr_read_str(o->file, "continued_graph", cont_hash, sizeof cont_hash) == 0)
+            same = !strcmp(cont_hash, want_hash);
         free(have);
         if (!have) {
             sd_io_seterr(err, errlen, "%s: cannot continue it: no readable /meta graph_text", p);
@@ -473,7 +492,7 @@ sd_h5out *sd_h5out_continue(const char *path, const sd_h5meta *meta, const sd_h5
     if (sd_h5out_attr_str(o->file, "status", sd_run_status_str(SD_RUN_RUNNING)) < 0 ||
         sd_h5out_attr_i64(o->file, "steps_done", -1) < 0 || sd_h5_attr_write(o->file, "wall_s", H5T_IEEE_F64LE,
         H5T_NATIVE_DOUBLE, 0, 1, &(double){-1.0}) < 0 || sd_h5out_attr_i64(o->file, "restarts", restarts + 1) < 0 ||
-        sd_h5out_attr_i64(o->file, "restarted_at_step", at->step) < 0) {
+        sd_h5out_attr_i64(o->file, "restarted_at_step", at->step) < 0 || continued_graph(o->file, meta) < 0) {
         sd_h5why(why, sizeof why);
         o->poisoned = 1;
         goto fail_why;

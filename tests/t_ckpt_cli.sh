@@ -62,6 +62,12 @@ runrc "$sd" run ok.yaml --set n=12 --steps 40 --out lg.h5 --restart lg.ckpt --fo
 "$sd" run ok.yaml --set n=12 --steps 40 --out ok40.h5 --quiet
 t "... restarted from lg.ckpt (the check dropped, --force) into lg.h5 itself: exit 0, the file bitwise an uninterrupted run's" \
   eval 'test "$(rc)" = 0 && "$sd" compare ok40.h5 lg.h5 --rtol 0 --atol 0 >/dev/null'
+# the run file records the graph that continued it (--force): a later restart from that graph's
+# checkpoint continues it again, without --force
+runrc "$sd" run ok.yaml --set n=12 --steps 50 --out lg.h5 --restart lg.ckpt --quiet
+"$sd" run ok.yaml --set n=12 --steps 50 --out ok50.h5 --quiet
+t "... and restarted again from the continued run's checkpoint (step 40, no --force): the file bitwise a 50-step run's" \
+  eval 'test "$(rc)" = 0 && "$sd" compare ok50.h5 lg.h5 --rtol 0 --atol 0 >/dev/null'
 
 # ---- run.until: the stopping step's checkpoint; a restart from it runs nothing and leaves the file as it was
 sed "s#^run:#run:\n  until: {scalar: energy, below: $lim}#; s#^  scalars: {names: \[energy\], every: 1}#  scalars: {names: [energy], every: 1}\n  fields: {names: [E], every: 5}#" "$dm" >u.yaml
