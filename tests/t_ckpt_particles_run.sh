@@ -9,6 +9,7 @@
 # frames); a SIGTERM mid-run (exit 130, a checkpoint of the last complete step) then a restart; the
 # trajectory of the interrupted run continued in place (frames after K dropped, then appended).
 . "$top_srcdir/tests/tap.sh"
+. "$top_srcdir/tests/ckpt_lib.sh" # same_state: bitwise, by checksums
 lj="$top_srcdir/graphs/md/lj-liquid.yaml"
 argon="$top_srcdir/graphs/md/argon-nvt.yaml"
 mdlj="$top_srcdir/tests/data/md-lj.yaml"
@@ -45,12 +46,6 @@ frames_after() {
 same_frames() { # A.h5md B.h5md K: B's frames after K are A's, bitwise
   frames_after "$1" "$3" "$tmp/fa" && frames_after "$2" "$3" "$tmp/fb" && cmp -s "$tmp/fa.steps" "$tmp/fb.steps" &&
     cmp -s "$tmp/fa.position" "$tmp/fb.position" && cmp -s "$tmp/fa.velocity" "$tmp/fb.velocity"
-}
-# the states of two checkpoints, item by item (h5diff: exact)
-same_state() {
-  for st_item in fields/x/0 fields/v/0 fields/f/0 particles/x0 particles/state scalars; do
-    h5diff "$1" "$2" "/state/$st_item" "/state/$st_item" >/dev/null 2>&1 || return 1
-  done
 }
 ckstep() { h5dump -a /step "$1" 2>/dev/null | sed -n 's/.*(0): //p'; }
 
