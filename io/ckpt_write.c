@@ -83,8 +83,11 @@ sd_ckpt_out *sd_ckpt_create(const char *path, char *err, size_t errlen)
     /* HDF5 never sees a failed write (it could not close the file after one): the driver notes
      * it in w->fault, which sd_ckpt_commit checks before publishing */
     hid_t fapl = H5Pcreate(H5P_FILE_ACCESS);
+    /* the 1.10 file format: superblock, object headers, link and attribute indexes carry HDF5's
+     * own checksums, so a reader refuses damaged metadata before it parses it (HDF5 1.10.8 reads
+     * freed memory iterating a damaged version-1 object header's attributes: docs/reliability.md) */
     if (w->lcpl < 0 || H5Pset_create_intermediate_group(w->lcpl, 1) < 0 || fapl < 0 ||
-        sd_h5_recording_fapl(fapl, &w->fault) < 0) {
+        H5Pset_libver_bounds(fapl, H5F_LIBVER_V110, H5F_LIBVER_V110) < 0 || sd_h5_recording_fapl(fapl, &w->fault) < 0) {
         sd_io_seterr(err, errlen, "%s: cannot start a checkpoint: %s", path, sd_h5why(why, sizeof why));
         if (fapl >= 0) H5Pclose(fapl);
         goto fail;

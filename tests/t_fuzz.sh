@@ -11,12 +11,15 @@ for target in loader readers ckpt; do
   t "replay_$target: the $count inputs of tests/fuzz/$target load or fail with a message, no crash" test "$(rc)" = 0
   [ "$(rc)" = 0 ] || sed 's/^/# /' "$tmp/out" "$tmp/err" | tail -n 30
 done
-# The sanitizer report's access stack starts inside libhdf5: frame #0 a libc interceptor or HDF5
-# itself, frame #1 HDF5 (a stardag callback called by HDF5 is frame #0, and is not matched).
-in_hdf5() {
-  awk '/^==[0-9]+==ERROR: AddressSanitizer/ { on = 1; next } on && /^ +#0 / { f0 = $0 } on && /^ +#1 / { print f0; print; exit }' \
-    "$tmp/err" >"$tmp/frames"
-  sed -n 1p "$tmp/frames" | grep -Eq '__interceptor_|__asan_|libhdf5' && sed -n 2p "$tmp/frames" | grep -q libhdf5
+# The one known defect inside HDF5 (Debian 12's 1.10.8, docs/reliability.md "Fuzzing"): reading
+# freed memory while H5Aexists iterates the attribute messages of a damaged version-1 object header.
+# Recognised only by that stack: the access inside libhdf5 (frame #0 an interceptor or HDF5, frame
+# #1 HDF5) with H5O__msg_iterate_real and H5O__attr_exists above it. Any other report fails.
+known_hdf5_defect() {
+  awk '/^==[0-9]+==ERROR: AddressSanitizer/ { on = 1; next } on && /^ *$/ { exit } on' "$tmp/err" >"$tmp/stack"
+  sed -n '/^ *#0 /p' "$tmp/stack" | head -n 1 | grep -Eq '__interceptor_|__asan_|libhdf5' &&
+    sed -n '/^ *#1 /p' "$tmp/stack" | head -n 1 | grep -q libhdf5 &&
+    grep -q 'H5O__msg_iterate_real' "$tmp/stack" && grep -q 'H5O__attr_exists' "$tmp/stack"
 }
 for target in loader readers ckpt; do
   runs=${SD_FUZZ_RUNS:-2000}
@@ -32,10 +35,10 @@ for target in loader readers ckpt; do
   # shellcheck disable=SC2086 # seeds: several directories
   runrc "$prog" -runs="$runs" -seed=1 -timeout=10 -rss_limit_mb=2048 -artifact_prefix="$tmp/crash-" \
     "$tmp/corpus-$target" $seeds
-  if [ "$(rc)" != 0 ] && in_hdf5; then
-    # Debian 12's HDF5 1.10.8 reads freed or out-of-bounds memory on some damaged attribute messages
-    # before stardag sees the data (docs/reliability.md, "Fuzzing"): not stardag's to fix
-    skip "fuzz_$target: stopped by the known defect inside HDF5 1.10.8 ($(grep -m1 -o 'AddressSanitizer: [a-z-]*' "$tmp/err"))"
+  if [ "$(rc)" != 0 ] && known_hdf5_defect; then
+    # not stardag's to fix; stardag's checkpoints are written in the 1.10 format, whose checksummed
+    # headers HDF5 refuses when damaged, so only a foreign or older (format 1) file reaches it
+    skip "fuzz_$target: stopped by HDF5 1.10.8's use of freed memory in H5Aexists on a damaged v1 object header ($(grep -m1 -o 'AddressSanitizer: [a-z-]*' "$tmp/err"))"
   else
     t "fuzz_$target: $runs runs from seed 1 without a crash, leak or sanitizer report" test "$(rc)" = 0
   fi
