@@ -69,6 +69,20 @@ runrc "$sd" run ok.yaml --set n=12 --steps 50 --out lg.h5 --restart lg.ckpt --qu
 t "... and restarted again from the continued run's checkpoint (step 40, no --force): the file bitwise a 50-step run's" \
   eval 'test "$(rc)" = 0 && "$sd" compare ok50.h5 lg.h5 --rtol 0 --atol 0 >/dev/null'
 
+# last_good not given: on when the held copies fit in a quarter of the available memory, else off
+# and the summary says why; false: off
+sed "s#^checks:#checks:\n  - range: {scalar: energy, min: $lim}#; s#^output:#output:\n  checkpoint: {file: ld.ckpt, every: 100}#" "$dm" >ld.yaml
+runrc "$sd" run ld.yaml --set n=12 --steps 40 --out ld.h5 --quiet
+t "last_good not given: the check failing at step 14 leaves ld.ckpt of step 13" test "$(rc)" = 3 -a "$(step_of ld.ckpt)" = 13
+rm -f ld.ckpt* ld.h5 ld.xmf ld.log
+runrc env STARDAG_MAX_MEMORY=100K "$sd" run ld.yaml --set n=12 --steps 40 --out ld.h5
+t "... with 100 KiB available (copies of 270 KiB): none held, none written, the summary says why" \
+  sh -c "test $(rc) = 3 && ! test -f ld.ckpt && grep -q 'last good step: not held (copies of the state in flight would take 270 KiB, more than a quarter of the 100 KiB available' '$tmp/out'"
+rm -f ld.ckpt* ld.h5 ld.xmf ld.log
+sed 's#checkpoint: {file: ld.ckpt, every: 100}#checkpoint: {file: ld.ckpt, every: 100, last_good: false}#' ld.yaml >ldf.yaml
+runrc "$sd" run ldf.yaml --set n=12 --steps 40 --out ld.h5 --quiet
+t "... last_good: false: none held, none written" test "$(rc)" = 3 -a ! -f ld.ckpt
+
 # ---- run.until: the stopping step's checkpoint; a restart from it runs nothing and leaves the file as it was
 sed "s#^run:#run:\n  until: {scalar: energy, below: $lim}#; s#^  scalars: {names: \[energy\], every: 1}#  scalars: {names: [energy], every: 1}\n  fields: {names: [E], every: 5}#" "$dm" >u.yaml
 runrc "$sd" run u.yaml --set n=12 --steps 40 --out u.h5 --checkpoint u.ckpt --quiet

@@ -11,6 +11,7 @@
 #include "ckpt_run.h"
 #include "h5out.h"
 #include "run_files.h"
+#include "memlimit.h"
 
 void sd_ckpt_plan_init(sd_ckpt_plan *p, const sd_graph *g, const sd_run_opts *o, double now)
 {
@@ -20,9 +21,22 @@ void sd_ckpt_plan_init(sd_ckpt_plan *p, const sd_graph *g, const sd_run_opts *o,
     p->every = o->checkpoint_every > 0 ? o->checkpoint_every : c->every;
     p->minutes = c->minutes;
     p->keep = c->keep > 0 ? c->keep : 2;
-    p->last_good = p->file && c->last_good && g->nchecks > 0;
+    p->last_good = p->file && c->last_good > 0 && g->nchecks > 0;
+    if (p->file && c->last_good < 0 && g->nchecks > 0) { /* not given: on when the held copies fit */
+        const char *src;
+        char why[256];
+        const int64_t avail = sd_memory_available(&src, why, sizeof why);
+        p->held_bytes = sd_graph_state_bytes(g) * (double)(sd_run_max_inflight(g, o) + 1);
+        p->last_good = avail > 0 && p->held_bytes <= 0.25 * (double)avail;
+        if (!p->last_good) p->last_good_off = avail > 0 ? (double)avail : -1;
+    }
     p->last_at = now;
     p->last_step = -1;
+}
+
+int64_t sd_run_max_inflight(const sd_graph *g, const sd_run_opts *o)
+{
+    return o->max_inflight > 0 ? o->max_inflight : g->run.max_inflight > 0 ? g->run.max_inflight : 4;
 }
 
 int sd_ckpt_due(const sd_ckpt_plan *p, int64_t step, double now)
@@ -48,6 +62,12 @@ void sd_ckpt_report(const sd_ckpt_plan *p, int64_t n, int64_t last, double wallt
         printf("  stopped: --walltime %g s reached (less the time for the steps in flight and a checkpoint) at step %lld\n",
                walltime, (long long)steps_done);
     if (p->file && n) printf("  checkpoint: %s holds step %lld (%lld written this run)\n", p->file, (long long)last, (long long)n);
+    if (p->last_good_off) {
+        char b[2][32];
+        printf("  last good step: not held (copies of the state in flight would take %s, more than a quarter of the %s "
+               "available; output.checkpoint.last_good: true holds them anyway)\n", sd_fmt_bytes(b[0], sizeof b[0], p->held_bytes),
+               p->last_good_off > 0 ? sd_fmt_bytes(b[1], sizeof b[1], p->last_good_off) : "unknown memory");
+    }
 }
 
 void sd_ckpt_submit_last(sd_ckpt_plan *p, sd_dm *dm, int64_t step, double now)

@@ -24,6 +24,8 @@ typedef struct sd_ckpt_plan {
     /* last_good: checkpoints held in memory (not written) of the steps a check judges; the newest
      * whose checks all passed is written when a later step fails */
     int last_good;
+    double held_bytes;     /* what the held copies would take (last_good not given) */
+    double last_good_off;  /* last_good not given and off for lack of memory: the bytes available (-1: unknown) */
     int64_t held[64];   /* steps of held checkpoints submitted and not yet popped, oldest first */
     int nheld;
     sd_record *collect, *collect_tail; /* the oldest held checkpoint's records popped so far */
@@ -31,6 +33,8 @@ typedef struct sd_ckpt_plan {
     int64_t good_step;
 } sd_ckpt_plan;
 
+/* Steps of tasks in flight: --max-inflight, run.max_inflight, else 4. */
+int64_t sd_run_max_inflight(const sd_graph *g, const sd_run_opts *o);
 /* The plan of graph g under options o (file NULL when neither asks for checkpoints). */
 void sd_ckpt_plan_init(sd_ckpt_plan *p, const sd_graph *g, const sd_run_opts *o, double now);
 /* Is a checkpoint due after step (by steps or by time)? */

@@ -658,8 +658,7 @@ int sd_run_loop(const sd_graph *g, const sd_run_opts *o, sd_run_files *files, sd
     const int64_t step0 = s->step0 = step;
     s->until_step = rs.until_step, s->wall0 = rs.wall;
     if (s->until_step) sd_until_recall(g, s->until_step, s->latest, &s->until_hit); /* a stopped run restarted */
-    int64_t per_step_max = 1, inflight = g->run.max_inflight > 0 ? g->run.max_inflight : 4;
-    if (o->max_inflight > 0) inflight = o->max_inflight;
+    int64_t per_step_max = 1, inflight = sd_run_max_inflight(g, o);
     while (step < s->steps && !s->failed && !interrupted && !s->until_step && !s->walltime_hit) {
         int64_t before = sd_engine_tasks_submitted(s->e);
         step++;

@@ -235,8 +235,12 @@ typedef struct sd_gcheckpoint {
                           submitted); 0 = not by time */
     int keep;          /* checkpoints kept (>= 1; default 2) */
     int last_good;     /* hold a checkpoint of each step a check judges, written when a later check
-                          fails (docs/checkpoint.md, "Last good step") */
+                          fails (docs/checkpoint.md, "Last good step"); -1 (not given): on when
+                          the held copies fit in a quarter of the available memory */
 } sd_gcheckpoint;
+
+/* Bytes of every field at every level (the state a checkpoint or a held copy of it holds). */
+double sd_graph_state_bytes(const sd_graph *g);
 
 typedef struct sd_goutput {
     char file[512];    /* HDF5 path; empty = no output file */

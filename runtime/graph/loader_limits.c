@@ -202,15 +202,25 @@ static double field_values(const sd_graph *g, const sd_gfield *f)
     return elements * (double)f->ncomp * (f->location == SD_LOC_BINS && D->kind == SD_DOMAIN_GRID ? (double)D->nbins : 1);
 }
 
+static double field_bytes(const sd_graph *g, const sd_gfield *f)
+{
+    return (double)f->nlevels * field_values(g, f) * (f->dtype == SD_F32 ? 4 : 8);
+}
+
+double sd_graph_state_bytes(const sd_graph *g)
+{
+    double b = 0;
+    for (int i = 0; i < g->nfields; i++) b += field_bytes(g, &g->fields[i]);
+    return b;
+}
+
 void sd_ld_check_fields_memory(loader *L)
 {
     const sd_graph *g = L->g;
-    double need = 0, most = -1;
+    double need = sd_graph_state_bytes(g), most = -1;
     int big = -1;
     for (int i = 0; i < g->nfields; i++) {
-        const sd_gfield *f = &g->fields[i];
-        double b = (double)f->nlevels * field_values(g, f) * (f->dtype == SD_F32 ? 4 : 8);
-        need += b;
+        double b = field_bytes(g, &g->fields[i]);
         if (b > most) { most = b; big = i; }
     }
     if (big < 0) return;

@@ -92,7 +92,7 @@ static void load_checkpoint(loader *L, const yaml_node_t *k, const yaml_node_t *
             sd_ld_fail(L, mi, "minutes must be a finite number >= 0 (0 = not by time), got %s", sd_ld_num(b, c->minutes));
     }
     c->keep = kp ? (int)sd_ld_eval_int(L, kp, 1, 100, "keep") : 2;
-    c->last_good = lg ? sd_ld_get_bool(L, lg, "last_good (true or false)") : 0;
+    c->last_good = lg ? sd_ld_get_bool(L, lg, "last_good (true or false)") : -1;
 }
 
 void sd_ld_load_output(loader *L, const yaml_node_t *m)
