@@ -73,7 +73,10 @@ t "... and restarted again from the continued run's checkpoint (step 40, no --fo
 # and the summary says why; false: off
 sed "s#^checks:#checks:\n  - range: {scalar: energy, min: $lim}#; s#^output:#output:\n  checkpoint: {file: ld.ckpt, every: 100}#" "$dm" >ld.yaml
 runrc "$sd" run ld.yaml --set n=12 --steps 40 --out ld.h5 --quiet
-t "last_good not given: the check failing at step 14 leaves ld.ckpt of step 13" test "$(rc)" = 3 -a "$(step_of ld.ckpt)" = 13
+# (held while the snapshots' work stays within 5 % of the workers' time: a good step, not always the last)
+ks=$(step_of ld.ckpt)
+t "last_good not given: the check failing at step 14 leaves ld.ckpt of a good step (1..13: $ks)" \
+  test "$(rc)" = 3 -a "${ks:-0}" -ge 1 -a "${ks:-99}" -le 13
 rm -f ld.ckpt* ld.h5 ld.xmf ld.log
 runrc env STARDAG_MAX_MEMORY=100K "$sd" run ld.yaml --set n=12 --steps 40 --out ld.h5
 t "... with 100 KiB available (copies of 270 KiB): none held, none written, the summary says why" \

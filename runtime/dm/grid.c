@@ -262,7 +262,7 @@ int sd_grid_create_with(sd_dm *dm, const sd_dm_opts *o, const sd_grid_hooks *hoo
     G->k_snapshot = sd_eng_kind(e, "output snapshot", "stardag.snapshot", sd_grid_snapshot_cpu, NULL);
     /* io.read_field: the file is read on the host, so the copy into a tile runs on a CPU */
     G->k_read = sd_eng_kind(e, "field read", SD_READ_FIELD_MODEL, sd_grid_read_cpu, NULL);
-    G->k_ckpt = sd_eng_kind(e, "checkpoint snapshot", "stardag.ckpt_snapshot", sd_grid_ckpt_cpu, NULL);
+    G->k_ckpt = sd_eng_kind(e, SD_ENG_CKPT_LABEL, "stardag.ckpt_snapshot", sd_grid_ckpt_cpu, NULL);
     for (int f = 0; f < g->nfields; f++)
         for (int tl = 0; tl < nt; tl++) {
             int64_t org[3], n[3];

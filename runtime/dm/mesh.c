@@ -147,7 +147,7 @@ static int mesh_create(sd_dm *dm, const sd_dm_opts *o, char *err, size_t errlen)
     D->k_combine = sd_eng_combine_kind(e, "reduction combine", "stardag.mesh.combine");
     /* snapshots deliver to host memory: CPU only */
     D->k_snapshot = sd_eng_kind(e, "output snapshot", "stardag.mesh.snapshot", sd_mesh_snapshot_cpu, NULL);
-    D->k_ckpt = sd_eng_kind(e, "checkpoint snapshot", "stardag.mesh.ckpt", sd_mesh_snapshot_cpu, NULL);
+    D->k_ckpt = sd_eng_kind(e, SD_ENG_CKPT_LABEL, "stardag.mesh.ckpt", sd_mesh_snapshot_cpu, NULL);
     for (int i = 0; i < g->ninit + g->nstep; i++) {
         const int init = i < g->ninit, k = init ? i : i - g->ninit;
         const sd_gop *op = init ? &g->init[k] : &g->step[k];

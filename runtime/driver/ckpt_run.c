@@ -21,7 +21,7 @@ void sd_ckpt_plan_init(sd_ckpt_plan *p, const sd_graph *g, const sd_run_opts *o,
     p->every = o->checkpoint_every > 0 ? o->checkpoint_every : c->every;
     p->minutes = c->minutes;
     p->keep = c->keep > 0 ? c->keep : 2;
-    p->last_good = p->file && c->last_good > 0 && g->nchecks > 0;
+    p->last_good = p->last_good_every = p->file && c->last_good > 0 && g->nchecks > 0;
     if (p->file && c->last_good < 0 && g->nchecks > 0) { /* not given: on when the held copies fit */
         const char *src;
         char why[256];
@@ -97,6 +97,11 @@ int sd_ckpt_checked_step(const sd_graph *g, int64_t step)
         }
     }
     return 0;
+}
+
+int sd_ckpt_hold_affordable(const sd_ckpt_plan *p, double snapshot_s, double elapsed, int nworkers)
+{
+    return p->last_good_every || snapshot_s <= 0.05 * elapsed * (nworkers > 0 ? nworkers : 1);
 }
 
 void sd_ckpt_submit_held(sd_ckpt_plan *p, sd_dm *dm, int64_t step)

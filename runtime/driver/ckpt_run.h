@@ -24,6 +24,7 @@ typedef struct sd_ckpt_plan {
     /* last_good: checkpoints held in memory (not written) of the steps a check judges; the newest
      * whose checks all passed is written when a later step fails */
     int last_good;
+    int last_good_every; /* last_good: true: hold at every judged step; else only while affordable */
     double held_bytes;     /* what the held copies would take (last_good not given) */
     double last_good_off;  /* last_good not given and off for lack of memory: the bytes available (-1: unknown) */
     int64_t held[64];   /* steps of held checkpoints submitted and not yet popped, oldest first */
@@ -46,6 +47,10 @@ void sd_ckpt_submit_last(sd_ckpt_plan *p, sd_dm *dm, int64_t step, double now);
 int sd_ckpt_walltime_hit(double walltime, double elapsed, double longest_ckpt, double inflight_s);
 /* Is a check judged at step (a step op writing a checked scalar is due)? */
 int sd_ckpt_checked_step(const sd_graph *g, int64_t step);
+/* last_good not given: is holding one more affordable? The snapshot tasks so far (snapshot_s, all
+ * workers) within 5 % of the workers' time since the loop began (elapsed x nworkers). With
+ * last_good: true, always. */
+int sd_ckpt_hold_affordable(const sd_ckpt_plan *p, double snapshot_s, double elapsed, int nworkers);
 /* last_good: a checkpoint of step to hold (the caller seals), when the plan holds them, the step
  * is judged by a check and no regular checkpoint is due. */
 void sd_ckpt_submit_held(sd_ckpt_plan *p, sd_dm *dm, int64_t step);

@@ -665,7 +665,10 @@ int sd_run_loop(const sd_graph *g, const sd_run_opts *o, sd_run_files *files, sd
         s->dm->cls->submit_step(s->dm, step);
         s->dm->cls->submit_output(s->dm, step, step == s->steps, s->out != NULL);
         if (sd_ckpt_due(&s->ck, step, now()) || (step == s->steps && s->ck.file)) sd_ckpt_submit(&s->ck, s->dm, step, now());
-        else if (s->ck.last_good && sd_ckpt_checked_step(g, step)) sd_ckpt_submit_held(&s->ck, s->dm, step);
+        else if (s->ck.last_good && sd_ckpt_checked_step(g, step) &&
+                 sd_ckpt_hold_affordable(&s->ck, sd_engine_seconds_of(s->e, SD_ENG_CKPT_LABEL), now() - t0,
+                                         (int)starpu_worker_get_count()))
+            sd_ckpt_submit_held(&s->ck, s->dm, step);
         sd_engine_seal(s->e);
         int64_t k = sd_engine_tasks_submitted(s->e) - before;
         if (k > per_step_max) per_step_max = k;

@@ -419,6 +419,15 @@ void sd_engine_free(sd_engine *e)
 const char *sd_engine_unrunnable(const sd_engine *e) { return e->unrunnable; }
 int64_t sd_engine_tasks_submitted(const sd_engine *e) { return e->submitted; }
 int64_t sd_engine_busy_ns(const sd_engine *e, int worker) { return e->busy[worker]; }
+double sd_engine_seconds_of(sd_engine *e, const char *label)
+{
+    double s = 0;
+    for (int i = 0; i < e->nkinds; i++)
+        if (!strcmp(e->kinds[i]->stats.name, label))
+            for (int a = 0; a < SD_NARCH; a++) s += 1e-9 * (double)__atomic_load_n(&e->kinds[i]->stats.ns[a], __ATOMIC_RELAXED);
+    return s;
+}
+
 int sd_engine_stats(sd_engine *e, const sd_codelet_stats **stats)
 {
     sd_codelet_stats *v = realloc(e->stats_view, sizeof *v * (size_t)(e->nkinds + 1));

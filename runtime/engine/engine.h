@@ -89,6 +89,10 @@ const char *sd_engine_fatal(const sd_engine *e);
 int64_t sd_engine_tasks_submitted(const sd_engine *e);
 /* The rows of every task kind, side by side (valid until the next call). */
 int sd_engine_stats(sd_engine *e, const sd_codelet_stats **stats);
+/* The label of the domains' checkpoint snapshot kinds, and the seconds their tasks ran so far (all
+ * workers): what holding checkpoints in memory (last_good) costs. */
+#define SD_ENG_CKPT_LABEL "checkpoint snapshot"
+double sd_engine_seconds_of(sd_engine *e, const char *label);
 /* Kernel time of a worker, summed over its tasks. */
 int64_t sd_engine_busy_ns(const sd_engine *e, int worker);
 /* NULL when every codelet can run under the engine's arch restriction, else the name of one
