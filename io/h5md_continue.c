@@ -268,23 +268,8 @@ sd_h5md *sd_h5md_continue(const char *path, int64_t N, const double box[3], int6
         sd_io_seterr(err, errlen, "%s: cannot continue the trajectory at step %" PRId64 ": %s", p, step, strerror(errno));
         return NULL;
     }
-    sd_h5md *w = calloc(1, sizeof *w);
-    if (!w) { sd_io_seterr(err, errlen, "%s: out of memory", p); return NULL; }
-    w->file = w->g_obs = w->ds_step = w->ds_time = w->ds_edges = w->ds_pos = w->ds_vel = -1;
-    w->N = N;
-    w->has_vel = !opts->no_velocity;
-    w->do_fsync = !opts->no_fsync;
-    w->si = units_time && *units_time && strcmp(units_time, "lj");
-    memcpy(w->box, box, sizeof w->box);
-    w->path = strdup(path);
-    w->scratch = malloc((size_t)N * 3 * sizeof *w->scratch);
-    w->seen = malloc((size_t)N);
-    if (w->si) w->utime = strdup(units_time);
-    if (!w->path || !w->scratch || !w->seen || (w->si && !w->utime)) {
-        sd_io_seterr(err, errlen, "%s: out of memory (%" PRId64 " particles)", p, N);
-        sd_h5md_free(w);
-        return NULL;
-    }
+    sd_h5md *w = sd_h5md_alloc(path, N, box, units_time, opts, err, errlen);
+    if (!w) return NULL;
 
     sd_h5_quiet q = sd_h5_quiet_on();
     char why[512] = "";

@@ -35,6 +35,10 @@ struct sd_h5md {
 
 /* The root's `status` attribute (written in place). 0, or -1 (HDF5's error stack says why). */
 int sd_h5md_attr_status(hid_t obj, const char *s);
+/* A writer of N particles for path, no file yet (its handles -1, no frame: last_step INT64_MIN):
+ * create's and continue's. NULL with a message (out of memory). */
+sd_h5md *sd_h5md_alloc(const char *path, int64_t N, const double box[3], const char *units_time,
+                       const sd_h5md_opts *opts, char *err, size_t errlen);
 /* The root's stardag_graph_hash (16 hex digits, fixed length: rewritten in place). 0, or -1. */
 int sd_h5md_attr_graph_hash(hid_t obj, uint64_t h);
 /* Flush every dataset in dependency order, then commit (and fsync when sync): h5md.c's top

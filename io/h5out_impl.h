@@ -53,6 +53,7 @@ void sd_h5out_free_obj(sd_h5out *o);
 int sd_h5out_add_rec(sd_h5out *o, int64_t step, double time, int field);
 int sd_h5out_attr_i64(hid_t obj, const char *name, int64_t v);
 int sd_h5out_attr_str(hid_t obj, const char *name, const char *s);
+int sd_h5out_attr_f64(hid_t obj, const char *name, double v);
 /* sd_h5out_commit through sd_h5_commit_removal (a commit that only removes). */
 int sd_h5out_commit_removal(sd_h5out *o, char *err, size_t errlen);
 /* io/h5out_continue.c: attach profile p of a continued file (its group and row datasets, checked

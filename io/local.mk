@@ -1,6 +1,6 @@
 # io: HDF5 output and XDMF sidecars
 libstardag_la_SOURCES += io/h5out.c io/h5out.h io/h5read.c io/xdmf.c io/xdmf.h io/h5err.c io/h5err.h \
-	io/h5util.c io/h5vfd.c io/h5util.h io/h5md.c io/h5md.h io/h5md_impl.h io/h5md_continue.c \
+	io/h5util.c io/h5vfd.c io/h5util.h io/h5md.c io/h5md.h io/h5md_impl.h io/h5md_continue.c io/h5md_frames.c \
 	io/run_status.c io/run_status.h
 # io: initial state from files (io.read_field)
 libstardag_la_SOURCES += io/read_field.c io/read_field.h
@@ -18,6 +18,6 @@ libstardag_la_SOURCES += io/h5out_mesh.c io/h5out_impl.h
 # io: output.profiles in the run file (/profiles) and their reader
 libstardag_la_SOURCES += io/h5out_profile.c
 # io: a restarted run continues its run file (cut back to the checkpoint's step)
-libstardag_la_SOURCES += io/h5out_continue.c
+libstardag_la_SOURCES += io/h5out_continue.c io/h5out_commit.c
 # io: checkpoint files (docs/checkpoint.md): writer (atomic publish, rotation) and verifying reader
 libstardag_la_SOURCES += io/ckpt.h io/ckpt_write.c io/ckpt_read.c

@@ -21,7 +21,7 @@ libstardag_la_SOURCES += runtime/graph/graph.h runtime/engine/registry.c runtime
 	runtime/dm/mesh.c runtime/dm/mesh_impl.h runtime/dm/mesh_tasks.c runtime/dm/mesh_output.c runtime/dm/mesh_ckpt.c \
 	runtime/dm/mesh_part.c runtime/dm/mesh_part.h \
 	runtime/dm/batch.c \
-	runtime/driver/run.c runtime/driver/sched.c runtime/driver/sched.h runtime/driver/checks.c runtime/driver/checks.h runtime/tools/dot.c runtime/tools/dot.h \
+	runtime/driver/run.c runtime/driver/run_report.c runtime/driver/run_state.h runtime/driver/sched.c runtime/driver/sched.h runtime/driver/checks.c runtime/driver/checks.h runtime/tools/dot.c runtime/tools/dot.h \
 	runtime/driver/run_files.c runtime/driver/run_files.h runtime/driver/runlog.c runtime/driver/runlog.h \
 	runtime/driver/writer.c runtime/driver/writer.h runtime/driver/ckpt_run.c runtime/driver/ckpt_run.h \
 	runtime/driver/profile.c runtime/driver/profile.h \

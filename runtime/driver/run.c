@@ -10,7 +10,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <sys/resource.h>
 #include <unistd.h>
 #include <starpu.h>
 #include "config.h"
@@ -30,6 +29,7 @@
 #include "ckpt_run.h"
 #include "profile.h"
 #include "until.h"
+#include "run_state.h"
 
 const char *sd_version(void) { return PACKAGE_VERSION; }
 
@@ -64,23 +64,6 @@ static void on_sigint(int sig)
     signal(sig, SIG_DFL); /* a second Ctrl-C (or SIGTERM) kills at once */
 }
 
-/* The process' peak resident set size in bytes (VmHWM; getrusage's ru_maxrss where /proc is not
- * mounted), or -1: the run summary reports it so that a long run's memory can be watched. */
-static double peak_rss_bytes(void)
-{
-    FILE *f = fopen("/proc/self/status", "r");
-    char line[256];
-    double kb = -1;
-    while (f && fgets(line, sizeof line, f))
-        if (!strncmp(line, "VmHWM:", 6)) {
-            kb = strtod(line + 6, NULL);
-            break;
-        }
-    if (f) fclose(f);
-    struct rusage ru;
-    if (kb < 0 && getrusage(RUSAGE_SELF, &ru) == 0) kb = (double)ru.ru_maxrss;
-    return kb < 0 ? -1 : kb * 1024.0;
-}
 
 static double now(void)
 {
@@ -89,40 +72,6 @@ static double now(void)
     return ts.tv_sec + 1e-9 * ts.tv_nsec;
 }
 
-typedef struct run_state {
-    const sd_graph *g;
-    const sd_run_opts *o;
-    sd_engine *e;
-    sd_dm *dm;
-    sd_h5out *out;
-    const char *out_path;  /* the output file, when there is one */
-    int64_t steps;
-    int failed;            /* SD_EXIT_* once something stops the run */
-    char why[1024];
-    sd_checks checks;
-    double *latest;        /* latest value of each scalar */
-    int64_t last_step_done;
-    int64_t until_step;    /* run.until met at this step (0: not yet) */
-    sd_until_hit until_hit; /* what met it (until.c) */
-    sd_run_files *files;
-    sd_runlog *log;
-    /* the log's progress lines: the tenth of the run reached, the last step logged and when */
-    int logged_tenth;
-    int64_t logged_step;
-    double logged_at;
-    sd_writer *writer;     /* writes the records handed to it, in order, on its own thread */
-    sd_writer_stats wst;
-    sd_profiles *profiles; /* output.profiles (NULL: none, or no output file) */
-    int nfields_out, nscalars_out;
-    int profile;           /* StarPU profiling on: task times from its records, bus counters */
-    sd_transfers xfer;
-    sd_trace *trace;
-    double t0_us;          /* starpu_timing_now() when the engine was made: trace time 0 */
-    sd_ckpt_plan ck;       /* checkpoints (ckpt_run.h) */
-    double t_start, wall0; /* the run's start; a restarted run's wall time before it */
-    int walltime_hit;      /* --walltime stopped the run */
-    int64_t counters0[3], step0; /* what a continued run file held at the checkpoint (writer.h); its step */
-} run_state;
 
 static void fail(run_state *s, int status, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 static void fail(run_state *s, int status, const char *fmt, ...)
@@ -262,62 +211,6 @@ static void call_progress(run_state *s, int64_t step, double t0, int final)
              "the tasks in flight and wrote what was complete", (long long)step);
 }
 
-/* wall: the step loop; run_wall: init ops and steps (what worker busy fractions refer to) */
-static void summary(run_state *s, int64_t steps_done, double wall, double run_wall, const char *sched, int ncpu)
-{
-    const sd_graph *g = s->g;
-    const sd_dm_class *cls = s->dm->cls;
-    char parts[512], rate[64];
-    const int64_t ran = steps_done - s->step0; /* a restart ran the steps after its checkpoint's */
-    cls->describe(s->dm, parts, sizeof parts);
-    if (cls->rate) cls->rate(s->dm, ran, wall, rate, sizeof rate);
-    else snprintf(rate, sizeof rate, "%.1f steps/s", ran / fmax(wall, 1e-9));
-    /* microseconds for runs under a second (a single ODE system takes a few hundred) */
-    printf("stardag: %s: %lld steps in %.*f s (%.3f ms/step, %s), %lld tasks, %d CPU + %u CUDA workers, sched %s, %s\n",
-           g->name, (long long)ran, wall < 1.0 ? 6 : 3, wall, ran ? 1e3 * wall / ran : 0.0, rate,
-           (long long)sd_engine_tasks_submitted(s->e), ncpu, starpu_cuda_worker_get_count(), sched, parts);
-    if (s->until_step) sd_until_print(g, &s->until_hit, stdout);
-    sd_ckpt_report(&s->ck, s->wst.checkpoints, s->wst.ckpt_last_step, s->walltime_hit ? s->o->walltime : 0, steps_done);
-    if (cls->report) cls->report(s->dm);
-    const sd_codelet_stats *st;
-    int nst = sd_engine_stats(s->e, &st);
-    static const char *arch[SD_NARCH] = {"cpu", "cuda"};
-    printf("  %-28s %-5s %10s %12s %12s\n", "codelet", "arch", "tasks", "total s", "mean us");
-    for (int i = 0; i < nst; i++)
-        for (int a = 0; a < SD_NARCH; a++) {
-            int64_t k = st[i].ntasks[a], ns = st[i].ns[a];
-            if (k) printf("  %-28s %-5s %10lld %12.3f %12.1f\n", st[i].name, arch[a], (long long)k, ns * 1e-9, ns * 1e-3 / k);
-        }
-    printf("  worker busy:");
-    for (unsigned w = 0; w < starpu_worker_get_count(); w++) {
-        char name[64];
-        starpu_worker_get_name(w, name, sizeof name);
-        printf("  %s %.1f%%", name, 100.0 * 1e-9 * sd_engine_busy_ns(s->e, w) / fmax(run_wall, 1e-9));
-    }
-    printf("\n");
-    if (!s->profile || s->xfer.nbus == 0) printf("  transfers: none (one memory node)\n");
-    else {
-        printf("  transfers:");
-        for (int b = 0; b < s->xfer.nbus; b++)
-            if (s->xfer.count[b])
-                printf("  %s %.1f MB (%lld)", s->xfer.name[b], s->xfer.bytes[b] / 1e6, (long long)s->xfer.count[b]);
-        printf("\n");
-    }
-    if (s->out_path && !cls->run_file_fields)
-        printf("  output: %s (%lld scalar rows)\n", s->out_path, (long long)s->wst.scalar_rows);
-    else if (s->out_path)
-        printf("  output: %s (%lld field steps, %lld scalar rows)\n", s->out_path, (long long)s->wst.field_steps,
-               (long long)s->wst.scalar_rows);
-    if (cls->report_output) cls->report_output(s->dm);
-    sd_profiles_summary(s->profiles, stdout, NULL);
-    if (s->out_path || s->dm->own_output)
-        printf("  output writer: %.3f s writing on its own thread; the run waited %.3f s for room in its queue "
-               "(peak %.1f MB) and %.3f s for it after the last task\n", s->wst.write_s, s->wst.wait_full_s,
-               s->wst.peak_bytes / 1e6, s->wst.wait_end_s);
-    sd_checks_report(&s->checks, steps_done, stdout);
-    double rss = peak_rss_bytes();
-    if (rss >= 0) printf("  memory: peak RSS %.1f MB\n", rss / 1e6);
-}
 
 
 /* The graph's tables into the run file (/tables): the numbers the run read are part of its record. */
@@ -381,75 +274,6 @@ static int setup_output(run_state *s, const char *path, const char *sched, int n
     return write_tables(s);
 }
 
-/* StarPU's worker names ("CPU 0", "CUDA 0"), indexed by worker id; free with free(). */
-typedef struct worker_names { int n; char (*buf)[64]; const char **name; } worker_names;
-static int worker_names_get(worker_names *w)
-{
-    w->n = (int)starpu_worker_get_count();
-    w->buf = calloc(w->n + 1, sizeof *w->buf);
-    w->name = calloc(w->n + 1, sizeof *w->name);
-    if (!w->buf || !w->name) return -1;
-    for (int i = 0; i < w->n; i++) {
-        starpu_worker_get_name(i, w->buf[i], sizeof w->buf[i]);
-        w->name[i] = w->buf[i];
-    }
-    return 0;
-}
-static void worker_names_free(worker_names *w)
-{
-    free(w->buf);
-    free(w->name);
-}
-
-/* What ran where, for /run in the output file (the report command reads it). */
-static int write_run_table(run_state *s, double wall, char *err, size_t errlen)
-{
-    const sd_codelet_stats *st;
-    int nst = sd_engine_stats(s->e, &st), n = 0;
-    static const char *arch[SD_NARCH] = {"cpu", "cuda"};
-    worker_names w;
-    int wok = worker_names_get(&w);
-    const char **cname = calloc((size_t)nst * SD_NARCH + 1, sizeof *cname), **carch = calloc((size_t)nst * SD_NARCH + 1, sizeof *carch);
-    int64_t *ctasks = calloc((size_t)nst * SD_NARCH + 1, sizeof *ctasks);
-    double *csec = calloc((size_t)nst * SD_NARCH + 1, sizeof *csec), *busy = calloc(w.n + 1, sizeof *busy);
-    int rc = -1;
-    if (wok < 0 || !cname || !carch || !ctasks || !csec || !busy) {
-        snprintf(err, errlen, "out of memory");
-        goto out;
-    }
-    for (int i = 0; i < nst; i++)
-        for (int a = 0; a < SD_NARCH; a++)
-            if (st[i].ntasks[a]) {
-                cname[n] = st[i].name;
-                carch[n] = arch[a];
-                ctasks[n] = st[i].ntasks[a];
-                csec[n++] = st[i].ns[a] * 1e-9;
-            }
-    for (int i = 0; i < w.n; i++) busy[i] = sd_engine_busy_ns(s->e, i) * 1e-9;
-    sd_h5run r = {.ncodelet = n, .codelet_name = cname, .codelet_arch = carch, .codelet_tasks = ctasks,
-                  .codelet_seconds = csec, .nworker = w.n, .worker_name = w.name, .worker_busy_seconds = busy,
-                  .nbus = s->profile ? s->xfer.nbus : 0, .bus_name = s->xfer.names, .bus_bytes = s->xfer.bytes,
-                  .bus_transfers = s->xfer.count, .wall_seconds = wall};
-    rc = sd_h5out_write_run(s->out, &r, err, errlen);
-out:
-    free(cname); free(carch); free(ctasks); free(csec); free(busy);
-    worker_names_free(&w);
-    return rc;
-}
-
-static int write_trace(run_state *s, char *err, size_t errlen)
-{
-    worker_names w;
-    int rc = -1;
-    if (worker_names_get(&w) < 0) snprintf(err, errlen, "%s: out of memory writing the trace", s->o->trace);
-    else {
-        char proc[512];
-        snprintf(proc, sizeof proc, "stardag %.500s", s->g->path);
-        rc = sd_trace_write(s->trace, s->o->trace, proc, w.n, w.name, err, errlen);
-    }
-    worker_names_free(&w);
-    return rc;
-}
 
 /* Bus counters (StarPU resets them when read): accumulate, and chart them in the trace. */
 static void sample_transfers(run_state *s)
@@ -705,7 +529,7 @@ int sd_run_loop(const sd_graph *g, const sd_run_opts *o, sd_run_files *files, sd
     if (interrupted && !s->failed) fail(s, SD_EXIT_INTERRUPTED, "interrupted at step %lld: stopped submitting, "
                                         "finished the tasks in flight and wrote what was complete", (long long)step);
     status = s->failed;
-    if (s->out && write_run_table(s, wall, err, sizeof err) < 0) {
+    if (s->out && sd_run_write_table(s, wall, err, sizeof err) < 0) {
         sd_run_say_error(o, "%s", err);
         if (!status) status = SD_EXIT_RUNTIME;
     }
@@ -724,10 +548,10 @@ int sd_run_loop(const sd_graph *g, const sd_run_opts *o, sd_run_files *files, sd
         }
         s->out = NULL;
     }
-    if (!o->quiet) summary(s, step, wall, now() - t_start, sched, ncpu);
+    if (!o->quiet) sd_run_summary(s, step, wall, now() - t_start, sched, ncpu);
     else {
         sd_profiles_summary(s->profiles, NULL, s->log); /* the log keeps the results of a quiet run */
-        double rss = peak_rss_bytes();
+        double rss = sd_peak_rss_bytes();
         if (rss >= 0) sd_runlog_line(s->log, "memory: peak RSS %.1f MB", rss / 1e6);
     }
     int unevaluated = sd_checks_unevaluated(&s->checks);
@@ -736,7 +560,7 @@ int sd_run_loop(const sd_graph *g, const sd_run_opts *o, sd_run_files *files, sd
                 "(see the summary)\n", g->path, unevaluated, unevaluated == 1 ? " was" : "s were", unevaluated == 1 ? "its" : "their");
     if (status && *s->why) sd_run_say_error(o, "%s: %s", g->path, s->why);
     if (s->trace) {
-        if (write_trace(s, err, sizeof err) < 0) {
+        if (sd_run_write_trace(s, err, sizeof err) < 0) {
             sd_run_say_error(o, "%s", err);
             if (!status) status = SD_EXIT_RUNTIME;
         } else if (!o->quiet) printf("  trace: %s\n", o->trace);

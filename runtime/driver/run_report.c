@@ -1,0 +1,155 @@
+/* run_report.c - what a run reports when it ends (run_state.h): the summary on stdout (steps and
+ * rate, codelets and workers, transfers, output, checks, peak memory), the /run table of the run
+ * file (what ran where) and the Chrome trace. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <starpu.h>
+#include "run_state.h"
+
+/* The process' peak resident set size in bytes (VmHWM; getrusage's ru_maxrss where /proc is not
+ * mounted), or -1: the run summary reports it so that a long run's memory can be watched. */
+double sd_peak_rss_bytes(void)
+{
+    FILE *f = fopen("/proc/self/status", "r");
+    char line[256];
+    double kb = -1;
+    while (f && fgets(line, sizeof line, f))
+        if (!strncmp(line, "VmHWM:", 6)) {
+            kb = strtod(line + 6, NULL);
+            break;
+        }
+    if (f) fclose(f);
+    struct rusage ru;
+    if (kb < 0 && getrusage(RUSAGE_SELF, &ru) == 0) kb = (double)ru.ru_maxrss;
+    return kb < 0 ? -1 : kb * 1024.0;
+}
+
+/* wall: the step loop; run_wall: init ops and steps (what worker busy fractions refer to) */
+void sd_run_summary(run_state *s, int64_t steps_done, double wall, double run_wall, const char *sched, int ncpu)
+{
+    const sd_graph *g = s->g;
+    const sd_dm_class *cls = s->dm->cls;
+    char parts[512], rate[64];
+    const int64_t ran = steps_done - s->step0; /* a restart ran the steps after its checkpoint's */
+    cls->describe(s->dm, parts, sizeof parts);
+    if (cls->rate) cls->rate(s->dm, ran, wall, rate, sizeof rate);
+    else snprintf(rate, sizeof rate, "%.1f steps/s", ran / fmax(wall, 1e-9));
+    /* microseconds for runs under a second (a single ODE system takes a few hundred) */
+    printf("stardag: %s: %lld steps in %.*f s (%.3f ms/step, %s), %lld tasks, %d CPU + %u CUDA workers, sched %s, %s\n",
+           g->name, (long long)ran, wall < 1.0 ? 6 : 3, wall, ran ? 1e3 * wall / ran : 0.0, rate,
+           (long long)sd_engine_tasks_submitted(s->e), ncpu, starpu_cuda_worker_get_count(), sched, parts);
+    if (s->until_step) sd_until_print(g, &s->until_hit, stdout);
+    sd_ckpt_report(&s->ck, s->wst.checkpoints, s->wst.ckpt_last_step, s->walltime_hit ? s->o->walltime : 0, steps_done);
+    if (cls->report) cls->report(s->dm);
+    const sd_codelet_stats *st;
+    int nst = sd_engine_stats(s->e, &st);
+    static const char *arch[SD_NARCH] = {"cpu", "cuda"};
+    printf("  %-28s %-5s %10s %12s %12s\n", "codelet", "arch", "tasks", "total s", "mean us");
+    for (int i = 0; i < nst; i++)
+        for (int a = 0; a < SD_NARCH; a++) {
+            int64_t k = st[i].ntasks[a], ns = st[i].ns[a];
+            if (k) printf("  %-28s %-5s %10lld %12.3f %12.1f\n", st[i].name, arch[a], (long long)k, ns * 1e-9, ns * 1e-3 / k);
+        }
+    printf("  worker busy:");
+    for (unsigned w = 0; w < starpu_worker_get_count(); w++) {
+        char name[64];
+        starpu_worker_get_name(w, name, sizeof name);
+        printf("  %s %.1f%%", name, 100.0 * 1e-9 * sd_engine_busy_ns(s->e, w) / fmax(run_wall, 1e-9));
+    }
+    printf("\n");
+    if (!s->profile || s->xfer.nbus == 0) printf("  transfers: none (one memory node)\n");
+    else {
+        printf("  transfers:");
+        for (int b = 0; b < s->xfer.nbus; b++)
+            if (s->xfer.count[b])
+                printf("  %s %.1f MB (%lld)", s->xfer.name[b], s->xfer.bytes[b] / 1e6, (long long)s->xfer.count[b]);
+        printf("\n");
+    }
+    if (s->out_path && !cls->run_file_fields)
+        printf("  output: %s (%lld scalar rows)\n", s->out_path, (long long)s->wst.scalar_rows);
+    else if (s->out_path)
+        printf("  output: %s (%lld field steps, %lld scalar rows)\n", s->out_path, (long long)s->wst.field_steps,
+               (long long)s->wst.scalar_rows);
+    if (cls->report_output) cls->report_output(s->dm);
+    sd_profiles_summary(s->profiles, stdout, NULL);
+    if (s->out_path || s->dm->own_output)
+        printf("  output writer: %.3f s writing on its own thread; the run waited %.3f s for room in its queue "
+               "(peak %.1f MB) and %.3f s for it after the last task\n", s->wst.write_s, s->wst.wait_full_s,
+               s->wst.peak_bytes / 1e6, s->wst.wait_end_s);
+    sd_checks_report(&s->checks, steps_done, stdout);
+    double rss = sd_peak_rss_bytes();
+    if (rss >= 0) printf("  memory: peak RSS %.1f MB\n", rss / 1e6);
+}
+
+/* StarPU's worker names ("CPU 0", "CUDA 0"), indexed by worker id; free with free(). */
+typedef struct worker_names { int n; char (*buf)[64]; const char **name; } worker_names;
+static int worker_names_get(worker_names *w)
+{
+    w->n = (int)starpu_worker_get_count();
+    w->buf = calloc(w->n + 1, sizeof *w->buf);
+    w->name = calloc(w->n + 1, sizeof *w->name);
+    if (!w->buf || !w->name) return -1;
+    for (int i = 0; i < w->n; i++) {
+        starpu_worker_get_name(i, w->buf[i], sizeof w->buf[i]);
+        w->name[i] = w->buf[i];
+    }
+    return 0;
+}
+static void worker_names_free(worker_names *w)
+{
+    free(w->buf);
+    free(w->name);
+}
+
+/* What ran where, for /run in the output file (the report command reads it). */
+int sd_run_write_table(run_state *s, double wall, char *err, size_t errlen)
+{
+    const sd_codelet_stats *st;
+    int nst = sd_engine_stats(s->e, &st), n = 0;
+    static const char *arch[SD_NARCH] = {"cpu", "cuda"};
+    worker_names w;
+    int wok = worker_names_get(&w);
+    const char **cname = calloc((size_t)nst * SD_NARCH + 1, sizeof *cname), **carch = calloc((size_t)nst * SD_NARCH + 1, sizeof *carch);
+    int64_t *ctasks = calloc((size_t)nst * SD_NARCH + 1, sizeof *ctasks);
+    double *csec = calloc((size_t)nst * SD_NARCH + 1, sizeof *csec), *busy = calloc(w.n + 1, sizeof *busy);
+    int rc = -1;
+    if (wok < 0 || !cname || !carch || !ctasks || !csec || !busy) {
+        snprintf(err, errlen, "out of memory");
+        goto out;
+    }
+    for (int i = 0; i < nst; i++)
+        for (int a = 0; a < SD_NARCH; a++)
+            if (st[i].ntasks[a]) {
+                cname[n] = st[i].name;
+                carch[n] = arch[a];
+                ctasks[n] = st[i].ntasks[a];
+                csec[n++] = st[i].ns[a] * 1e-9;
+            }
+    for (int i = 0; i < w.n; i++) busy[i] = sd_engine_busy_ns(s->e, i) * 1e-9;
+    sd_h5run r = {.ncodelet = n, .codelet_name = cname, .codelet_arch = carch, .codelet_tasks = ctasks,
+                  .codelet_seconds = csec, .nworker = w.n, .worker_name = w.name, .worker_busy_seconds = busy,
+                  .nbus = s->profile ? s->xfer.nbus : 0, .bus_name = s->xfer.names, .bus_bytes = s->xfer.bytes,
+                  .bus_transfers = s->xfer.count, .wall_seconds = wall};
+    rc = sd_h5out_write_run(s->out, &r, err, errlen);
+out:
+    free(cname); free(carch); free(ctasks); free(csec); free(busy);
+    worker_names_free(&w);
+    return rc;
+}
+
+int sd_run_write_trace(run_state *s, char *err, size_t errlen)
+{
+    worker_names w;
+    int rc = -1;
+    if (worker_names_get(&w) < 0) snprintf(err, errlen, "%s: out of memory writing the trace", s->o->trace);
+    else {
+        char proc[512];
+        snprintf(proc, sizeof proc, "stardag %.500s", s->g->path);
+        rc = sd_trace_write(s->trace, s->o->trace, proc, w.n, w.name, err, errlen);
+    }
+    worker_names_free(&w);
+    return rc;
+}

@@ -1,0 +1,64 @@
+/* run_state.h - the run loop's state (run.c), shared with what reports on it (run_report.c).
+ * Internal to runtime/driver. */
+#ifndef SD_RUN_STATE_H
+#define SD_RUN_STATE_H
+#include <stdint.h>
+#include "checks.h"
+#include "ckpt_run.h"
+#include "dm.h"
+#include "engine.h"
+#include "h5out.h"
+#include "profile.h"
+#include "run_files.h"
+#include "runlog.h"
+#include "trace.h"
+#include "transfers.h"
+#include "until.h"
+#include "writer.h"
+
+typedef struct run_state {
+    const sd_graph *g;
+    const sd_run_opts *o;
+    sd_engine *e;
+    sd_dm *dm;
+    sd_h5out *out;
+    const char *out_path;  /* the output file, when there is one */
+    int64_t steps;
+    int failed;            /* SD_EXIT_* once something stops the run */
+    char why[1024];
+    sd_checks checks;
+    double *latest;        /* latest value of each scalar */
+    int64_t last_step_done;
+    int64_t until_step;    /* run.until met at this step (0: not yet) */
+    sd_until_hit until_hit; /* what met it (until.c) */
+    sd_run_files *files;
+    sd_runlog *log;
+    /* the log's progress lines: the tenth of the run reached, the last step logged and when */
+    int logged_tenth;
+    int64_t logged_step;
+    double logged_at;
+    sd_writer *writer;     /* writes the records handed to it, in order, on its own thread */
+    sd_writer_stats wst;
+    sd_profiles *profiles; /* output.profiles (NULL: none, or no output file) */
+    int nfields_out, nscalars_out;
+    int profile;           /* StarPU profiling on: task times from its records, bus counters */
+    sd_transfers xfer;
+    sd_trace *trace;
+    double t0_us;          /* starpu_timing_now() when the engine was made: trace time 0 */
+    sd_ckpt_plan ck;       /* checkpoints (ckpt_run.h) */
+    double t_start, wall0; /* the run's start; a restarted run's wall time before it */
+    int walltime_hit;      /* --walltime stopped the run */
+    int64_t counters0[3], step0; /* what a continued run file held at the checkpoint (writer.h); its step */
+} run_state;
+
+/* The process' peak resident set size in bytes, or -1 (run_report.c). */
+double sd_peak_rss_bytes(void);
+/* The summary after the run: wall, the step loop's seconds; run_wall, init ops and steps (what
+ * worker busy fractions refer to). */
+void sd_run_summary(run_state *s, int64_t steps_done, double wall, double run_wall, const char *sched, int ncpu);
+/* What ran where, into the run file's /run (the report command reads it). 0, or -1 with err. */
+int sd_run_write_table(run_state *s, double wall, char *err, size_t errlen);
+/* The Chrome trace (--trace). 0, or -1 with err. */
+int sd_run_write_trace(run_state *s, char *err, size_t errlen);
+
+#endif
