@@ -1,8 +1,8 @@
 /* ckpt_write.c - writing a checkpoint (io/ckpt.h) so that a kill at any moment leaves the previous
  * one intact: everything goes into FILE.tmp; `complete` is its last attribute; the file is closed
- * and fsynced before it is published; the older checkpoints move up one (FILE.1 -> FILE.2, ...,
- * FILE -> FILE.1 as a hard link, so that FILE never disappears); FILE.tmp is renamed over FILE and
- * the directory fsynced. A reader never sees a half-written FILE: it is either the previous
+ * and fsynced before it is published; FILE is hard-linked to FILE.link, FILE.tmp renamed over FILE,
+ * then the older ones move up (FILE.1 -> FILE.2, ..., FILE.link -> FILE.1: publish()) and the
+ * directory is fsynced. A reader never sees a half-written FILE: it is either the previous
  * checkpoint or the new, complete one. */
 #include <errno.h>
 #include <fcntl.h>
@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <hdf5.h>
 #include "ckpt.h"
@@ -228,12 +229,19 @@ static void dir_of(const char *path, char *buf, size_t len)
     else snprintf(buf, len, "%.*s", (int)(sl - path), path);
 }
 
-/* The older checkpoints move up one: FILE.(keep-2) -> FILE.(keep-1), ..., FILE.1 -> FILE.2, then
- * FILE -> FILE.1 as a new hard link (renamed into place), so that FILE stays. keep = 1: nothing. */
-static int rotate(const char *path, int keep, char *err, size_t errlen)
+/* FILE.1 .. FILE.(keep-1) move up one, from the first hole: FILE.(h-1) -> FILE.h, ..., FILE.1 ->
+ * FILE.2, where FILE.h is the lowest one missing (FILE.(keep-1), the oldest, when none is). Starting
+ * at the hole makes it safe to redo after an interrupted shift: nothing is moved over a checkpoint
+ * that is still distinct, except the oldest, which a publish drops anyway. */
+static int shift_up(const char *path, int keep, char *err, size_t errlen)
 {
     char from[1100], to[1100];
-    for (int i = keep - 2; i >= 1; i--) {
+    int hole = keep - 1;
+    for (int i = 1; i < keep - 1; i++) {
+        snprintf(to, sizeof to, "%s.%d", path, i);
+        if (access(to, F_OK) < 0) { hole = i; break; }
+    }
+    for (int i = hole - 1; i >= 1; i--) {
         snprintf(from, sizeof from, "%s.%d", path, i);
         snprintf(to, sizeof to, "%s.%d", path, i + 1);
         if (rename(from, to) < 0 && errno != ENOENT) {
@@ -241,24 +249,58 @@ static int rotate(const char *path, int keep, char *err, size_t errlen)
             return -1;
         }
     }
-    if (keep < 2) return 0;
-    snprintf(from, sizeof from, "%s.link", path);
-    snprintf(to, sizeof to, "%s.1", path);
-    if (unlink(from) < 0 && errno != ENOENT) {
-        sd_io_seterr(err, errlen, "%s: cannot remove: %s", from, strerror(errno));
-        return -1;
+    return 0;
+}
+
+/* FILE.link holds the previous FILE from just before FILE.tmp is published until it becomes FILE.1;
+ * once FILE is the new checkpoint it is the previous one's only name, so it is finished (FILE.1)
+ * rather than removed. Also completes a rotation that an earlier failure or kill interrupted. */
+static int settle_link(const char *path, const char *held, int keep, char *err, size_t errlen)
+{
+    char one[1100];
+    struct stat a, b;
+    if (lstat(held, &a) < 0) return 0;
+    if (keep < 2 || (stat(path, &b) == 0 && a.st_dev == b.st_dev && a.st_ino == b.st_ino)) {
+        /* not kept, or FILE itself (the publish never happened): a second name only */
+        if (unlink(held) < 0) {
+            sd_io_seterr(err, errlen, "%s: cannot remove: %s", held, strerror(errno));
+            return -1;
+        }
+        return 0;
     }
-    if (link(path, from) < 0) {
-        if (errno == ENOENT) return 0; /* the first checkpoint */
-        sd_io_seterr(err, errlen, "%s: cannot link to %s: %s", path, from, strerror(errno));
-        return -1;
-    }
-    if (rename(from, to) < 0) {
-        sd_io_seterr(err, errlen, "%s: cannot rename to %s: %s", from, to, strerror(errno));
-        unlink(from);
+    if (shift_up(path, keep, err, errlen) < 0) return -1;
+    snprintf(one, sizeof one, "%s.1", path);
+    if (rename(held, one) < 0) {
+        sd_io_seterr(err, errlen, "%s: cannot rename to %s: %s", held, one, strerror(errno));
         return -1;
     }
     return 0;
+}
+
+/* Publishes FILE.tmp as FILE, keeping `keep` checkpoints. Order: (1) finish any interrupted
+ * rotation; (2) hard-link FILE to FILE.link; (3) rename FILE.tmp over FILE; (4) move FILE.1.. up
+ * and FILE.link to FILE.1. A failure up to (3) leaves the set exactly as it was; the oldest is
+ * dropped only after the new one is in place; after (3) every distinct checkpoint has a name
+ * (FILE.link until (4)), and the next commit finishes an interrupted (4). */
+static int publish(const char *tmp, const char *path, int keep, char *err, size_t errlen)
+{
+    char held[1100];
+    snprintf(held, sizeof held, "%s.link", path);
+    if (settle_link(path, held, keep, err, errlen) < 0) return -1;
+    int have_old = 1;
+    if (link(path, held) < 0) {
+        if (errno != ENOENT) {
+            sd_io_seterr(err, errlen, "%s: cannot link to %s: %s", path, held, strerror(errno));
+            return -1;
+        }
+        have_old = 0; /* the first checkpoint */
+    }
+    if (rename(tmp, path) < 0) {
+        sd_io_seterr(err, errlen, "%s: cannot rename to %s: %s", tmp, path, strerror(errno));
+        if (have_old) unlink(held);
+        return -1;
+    }
+    return have_old ? settle_link(path, held, keep, err, errlen) : 0;
 }
 
 int sd_ckpt_commit(sd_ckpt_out *w, const sd_ckpt_meta *m, const char *graph_text, int keep, char *err, size_t errlen)
@@ -294,11 +336,7 @@ int sd_ckpt_commit(sd_ckpt_out *w, const sd_ckpt_meta *m, const char *graph_text
         sd_io_seterr(err, errlen, "%s: cannot fsync: %s", w->tmp, strerror(errno));
         bad = 1;
     }
-    if (!bad && rotate(w->path, keep, err, errlen) < 0) bad = 1;
-    if (!bad && rename(w->tmp, w->path) < 0) {
-        sd_io_seterr(err, errlen, "%s: cannot rename to %s: %s", w->tmp, w->path, strerror(errno));
-        bad = 1;
-    }
+    if (!bad && publish(w->tmp, w->path, keep, err, errlen) < 0) bad = 1;
     if (bad) {
         unlink(w->tmp);
         free_names(w);

@@ -5,8 +5,8 @@
 # SD_FAULTS_FULL=1, make check-faults: both, and ENOSPC from the n-th call of any kind on) must:
 #   - exit 1 with an error naming the checkpoint, no crash, in time;
 #   - leave FILE a complete checkpoint whose every item reads back with its checksum: the previous
-#     one (2), or the new one (3) when only the directory's fsync after publishing it failed; FILE.1
-#     a complete older one;
+#     one (2) with FILE.1 still 1 (a failed publish changes nothing), or the new one (3) when a step
+#     after publishing it failed, with 2 as FILE.1 or, if moving it there failed, as FILE.link;
 #   - or, for a failure the writer need not see (HDF5 probing an old FILE.tmp), exit 0 with FILE the
 #     new checkpoint, whole;
 #   - let the next checkpoint (4) be written and read back (what the failure left is cleaned up).
@@ -55,8 +55,9 @@ one_case() { # one_case CALL N ERRNO STICKY
   now=$("$ck" verify "$f" 2 3 2>&1) || why="$why; FILE: $now"
   old=""
   case "$now" in
-    2) old=$("$ck" verify "$f.1" 1 2 2>&1) || why="$why; FILE.1: $old" ;;
-    3) old=$("$ck" verify "$f.1" 2 2>&1) || why="$why; FILE.1: $old" ;;
+    2) old=$("$ck" verify "$f.1" 1 2>&1) || why="$why; FILE.1: $old (a failed publish must leave the set as it was)" ;;
+    3) old=$("$ck" verify "$f.1" 2 2>&1) || { old=$("$ck" verify "$f.link" 2 2>&1) && old="2 (as FILE.link)"; } ||
+         why="$why; FILE.1/FILE.link: $old (the previous checkpoint lost)" ;;
   esac
   if [ ! -s "$tmp/fired" ]; then
     [ "$r" = 0 ] && [ "$now" = 3 ] || why="$why; not reached, yet exit $r, FILE = $now"
