@@ -77,9 +77,10 @@ sd_ckpt_out *sd_ckpt_create(const char *path, char *err, size_t errlen);
  * (0: a scalar) dims; data holds exactly its bytes. Its checksum attribute goes with it. 0, or -1. */
 int sd_ckpt_write(sd_ckpt_out *w, const char *name, int type, int ndim, const int64_t *dims, const void *data,
                   size_t bytes, char *err, size_t errlen);
-/* Root attributes, /graph_text, /index (every item written, in order) and meta_checksum, then `complete`; closes, fsyncs path.tmp, rotates the older
- * checkpoints (path.(keep-2) -> path.(keep-1), ..., path -> path.1, by link and rename so that path
- * exists at every moment), renames path.tmp to path and fsyncs the directory. Frees w (also on
+/* Root attributes, /graph_text, /index (every item written, in order) and meta_checksum, then
+ * `complete`; closes and fsyncs path.tmp, links path to path.link, renames path.tmp to path, then
+ * moves the older checkpoints up (path.(keep-2) -> path.(keep-1), ..., path.link -> path.1) and
+ * fsyncs the directory: path exists at every moment, a failed publish changes nothing. Frees w (also on
  * failure, when path.tmp is removed and the older checkpoints are untouched). 0, or -1. */
 int sd_ckpt_commit(sd_ckpt_out *w, const sd_ckpt_meta *m, const char *graph_text, int keep, char *err,
                    size_t errlen);
