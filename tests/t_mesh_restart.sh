@@ -59,6 +59,12 @@ t "continue: the continued run file = the uninterrupted run's, bitwise (fields, 
   sh -c "test $(rc) = 0 && grep -q 'agree (bitwise)' '$tmp/out'"
 t "continue: ... step 30's fields are gone" sh -c "! h5ls cr.h5/fields/x | grep -q 00000030"
 t "continue: the exported mesh is the uninterrupted run's" cmp cu.ply cr.ply
+# killed after its last checkpoint, before the mesh was exported: a restart with no step left exports it
+"$sd" run $ves --steps 40 --out ce.h5 --trajectory ce.ply --checkpoint ce.ckpt --quiet >/dev/null 2>&1
+rm -f ce.ply
+runrc "$sd" run $ves --steps 40 --out ce.h5 --trajectory ce.ply --restart ce.ckpt --quiet
+t "restarted from the last step's checkpoint (no step left), the export missing: exit 0, the mesh exported as uninterrupted" \
+  sh -c "test $(rc) = 0 && cmp -s cu.ply ce.ply"
 
 # a checkpoint of another mesh: refused before any step runs
 runrc "$sd" run "$top_srcdir/graphs/membrane/vesicle-bending.yaml" --set level=3 --force --restart ves.ckpt.1 \

@@ -515,6 +515,13 @@ int sd_run_loop(const sd_graph *g, const sd_run_opts *o, sd_run_files *files, sd
         s->dm->cls->submit_output(s->dm, step, 1, s->out != NULL && every > 0 && step % every);
         sd_engine_seal(s->e);
     }
+    if (s->ck.rin && step == step0 && !s->failed && !interrupted) { /* a restart with no step left */
+        /* the domain's own final export (a mesh's OFF/PLY) is written when a run completes, after
+         * its last checkpoint: the interrupted run may have died before it; fields and frames of
+         * the step are in the continued files already */
+        s->dm->cls->submit_output(s->dm, step, 1, 0);
+        sd_engine_seal(s->e);
+    }
     if (!s->failed && step > step0) sd_ckpt_submit_last(&s->ck, s->dm, step, now()); /* however the loop ended */
     starpu_task_wait_for_all();
     double wall = now() - t0;
