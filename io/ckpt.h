@@ -80,7 +80,8 @@ int sd_ckpt_write(sd_ckpt_out *w, const char *name, int type, int ndim, const in
 /* Root attributes, /graph_text, /index (every item written, in order) and meta_checksum, then
  * `complete`; closes and fsyncs path.tmp, links path to path.link, renames path.tmp to path, then
  * moves the older checkpoints up (path.(keep-2) -> path.(keep-1), ..., path.link -> path.1) and
- * fsyncs the directory: path exists at every moment, a failed publish changes nothing. Frees w (also on
+ * fsyncs the directory: path exists at every moment; a failure before the rename changes nothing,
+ * one after it (the move) leaves the new checkpoint published and the previous one as path.link. Frees w (also on
  * failure, when path.tmp is removed and the older checkpoints are untouched). 0, or -1. */
 int sd_ckpt_commit(sd_ckpt_out *w, const sd_ckpt_meta *m, const char *graph_text, int keep, char *err,
                    size_t errlen);

@@ -14,14 +14,15 @@ values() { h5dump -y -m %.17g -d "$2" "$1" | sed -n '/DATA {/,/^ *}/p' | sed '1d
 
 # the checksum of every /state dataset and of the host state a restart puts back, by name
 ckpt_sums() {
-  { h5dump -A -g /state "$1" && for ds in latest checks_int checks_real until_step; do h5dump -A -d "/host/$ds" "$1"; done; } |
-    grep -E '^ *(GROUP|DATASET) |"[0-9a-f]{16}"' | sed 's/^ *//'
+  h5dump -A -g /state "$1" >"$1.dump" || return 1
+  for ds in latest checks_int checks_real until_step; do h5dump -A -d "/host/$ds" "$1" >>"$1.dump" || return 1; done
+  grep -E '^ *(GROUP|DATASET) |"[0-9a-f]{16}"' "$1.dump" | sed 's/^ *//'
 }
 # bitwise (not h5diff's numerical equality, blind to -0 against +0): both checkpoints valid (inspect
 # checks each dataset's checksum against its bytes) and every checksum the same
 same_state() {
   "$sd" inspect "$1" >/dev/null && "$sd" inspect "$2" >/dev/null && ckpt_sums "$1" >"$1.sums" && ckpt_sums "$2" >"$2.sums" &&
-    test -s "$1.sums" && cmp -s "$1.sums" "$2.sums"
+    test "$(grep -c '"' "$1.sums")" -ge 5 && cmp -s "$1.sums" "$2.sums"
 }
 
 same_outputs() {

@@ -33,6 +33,12 @@ runrc "$sd" run "$g" --set n=16 --steps 300 --out "$tmp/e.h5" --restart "$tmp/c.
 runrc "$sd" compare "$tmp/u.h5" "$tmp/e.h5"
 t "continued from the finished run's last step (250) to 300: = the uninterrupted run's file (no output at 250)" \
   sh -c "test $(rc) = 0 && grep -q 'agree (bitwise)' '$tmp/out'"
+# the same restart again on that file (as after one killed before its first checkpoint: step 250's
+# output already dropped): accepted, and the file ends the same
+runrc "$sd" run "$g" --set n=16 --steps 300 --out "$tmp/e.h5" --restart "$tmp/c.h5" --quiet
+runrc "$sd" compare "$tmp/u.h5" "$tmp/e.h5"
+t "... the same restart again on the continued file (250's output gone already): = the uninterrupted run's file" \
+  sh -c "test $(rc) = 0 && grep -q 'agree (bitwise)' '$tmp/out'"
 cp "$tmp/r250.h5" "$tmp/e.h5"
 runrc "$sd" run "$g" --set n=16 --steps 250 --out "$tmp/e.h5" --restart "$tmp/c.h5" --quiet
 runrc "$sd" compare "$tmp/r250.h5" "$tmp/e.h5"

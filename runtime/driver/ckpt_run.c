@@ -21,8 +21,9 @@ void sd_ckpt_plan_init(sd_ckpt_plan *p, const sd_graph *g, const sd_run_opts *o,
     p->every = o->checkpoint_every > 0 ? o->checkpoint_every : c->every;
     p->minutes = c->minutes;
     p->keep = c->keep > 0 ? c->keep : 2;
-    p->last_good = p->last_good_every = p->file && c->last_good > 0 && g->nchecks > 0;
-    if (p->file && c->last_good < 0 && g->nchecks > 0) { /* not given: on when the held copies fit */
+    const int last_good = c->file[0] ? c->last_good : -1; /* --checkpoint without output.checkpoint: not given */
+    p->last_good = p->last_good_every = p->file && last_good > 0 && g->nchecks > 0;
+    if (p->file && last_good < 0 && g->nchecks > 0) { /* not given: on when the held copies fit */
         const char *src;
         char why[256];
         const int64_t avail = sd_memory_available(&src, why, sizeof why);
@@ -109,7 +110,7 @@ void sd_ckpt_submit_held(sd_ckpt_plan *p, sd_dm *dm, int64_t step)
     if (p->nheld >= (int)(sizeof p->held / sizeof p->held[0])) return; /* more in flight than steps can be: none */
     dm->cls->submit_checkpoint(dm, step);
     sd_eng_checkpoint_scalars(dm->e, step);
-    sd_ckpt_item end = {.name = "end", .end = 1};
+    sd_ckpt_item end = {.name = "end", .end = 1, .held = 1};
     sd_eng_ckpt_record_new(dm->e, step, &end);
     p->held[p->nheld++] = step;
 }

@@ -514,6 +514,7 @@ int sd_run_loop(const sd_graph *g, const sd_run_opts *o, sd_run_files *files, sd
         const int64_t every = g->output.fields_every;
         s->dm->cls->submit_output(s->dm, step, 1, s->out != NULL && every > 0 && step % every);
         sd_engine_seal(s->e);
+        if (s->ck.last_step == step) s->ck.last_step = -1; /* its checkpoint came before this output: another */
     }
     if (s->ck.rin && step == step0 && !s->failed && !interrupted) { /* a restart with no step left */
         /* the domain's own final export (a mesh's OFF/PLY) is written when a run completes, after

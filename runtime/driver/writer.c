@@ -104,13 +104,16 @@ static void note_mark(sd_writer *w, int64_t step)
 }
 
 /* The counts a checkpoint of step records: its mark's when it was held, else the present ones
- * (every record of steps <= step was written, none after). Marks up to step are spent. */
-static void counts_of(sd_writer *w, int64_t step, int64_t c[3])
+ * (every record of steps <= step was written, none after; a regular checkpoint of a step that was
+ * also held comes after output the held one did not see). Marks up to step are spent. */
+static void counts_of(sd_writer *w, int64_t step, int held, int64_t c[3])
 {
     output_counts(w, c);
     int k = 0;
     for (int i = 0; i < w->nmarks; i++)
-        if (w->marks[i].step == step) memcpy(c, w->marks[i].counts, sizeof w->marks[i].counts);
+        if (w->marks[i].step == step) {
+            if (held) memcpy(c, w->marks[i].counts, sizeof w->marks[i].counts);
+        }
         else if (w->marks[i].step > step) w->marks[k++] = w->marks[i];
     w->nmarks = k;
 }
@@ -135,7 +138,7 @@ static int write_ckpt(sd_writer *w, const sd_record *r, int write, char *err, si
     if (r->ckpt->end && w->c.dm->cls->commit_output && w->c.dm->cls->commit_output(w->c.dm, r->step, err, errlen) < 0)
         return -1;
     int64_t counters[3] = {0, 0, 0};
-    if (r->ckpt->end) counts_of(w, r->step, counters);
+    if (r->ckpt->end) counts_of(w, r->step, r->ckpt->held, counters);
     const int64_t before = w->ck.written;
     if (sd_ckpt_write_record(&w->ck, r, counters, now(), err, errlen) < 0) return -1;
     if (w->ck.written > before) {

@@ -24,6 +24,7 @@ typedef struct sd_ckpt_item {
     int end;                 /* the run loop's end-of-checkpoint record (its data: the host state) */
     int mark;                /* the run loop's mark for the writer: the output counts after this step
                                 are the ones a checkpoint of it (held, written later) records */
+    int held;                /* an end record of a held (last good) checkpoint: it records its mark's counts */
 } sd_ckpt_item;
 
 /* Host-side results that tasks deliver asynchronously: scalars of one step, or one output
