@@ -14,6 +14,11 @@
 typedef struct copy_stream {
     FILE *orig;
     struct sd_runlog *log;
+    /* the stream's buffer, made here by the thread that opens the log: left to glibc it is
+     * allocated by whichever thread prints first (the output writer's thermo table), which
+     * ThreadSanitizer cannot see ordered with the main thread's use of it through stdio's own
+     * (uninstrumented) lock, and reports as a race (check-tsan, t_md_run.sh, 2026-12-04) */
+    char buf[BUFSIZ];
 } copy_stream;
 
 struct sd_runlog {
@@ -52,7 +57,7 @@ static FILE *tee_open(copy_stream *t)
 {
     cookie_io_functions_t io = {.write = tee_write};
     FILE *f = fopencookie(t, "w", io);
-    if (f) setvbuf(f, NULL, _IOLBF, BUFSIZ);
+    if (f) setvbuf(f, t->buf, _IOLBF, sizeof t->buf);
     return f;
 }
 
@@ -81,8 +86,8 @@ static sd_runlog *open_log(const char *path, int append, char *err, size_t errle
     fflush(stderr);
     l->orig_out = stdout;
     l->orig_err = stderr;
-    l->tout = (copy_stream){stdout, l};
-    l->terr = (copy_stream){stderr, l};
+    l->tout.orig = stdout, l->tout.log = l;
+    l->terr.orig = stderr, l->terr.log = l;
     l->out = tee_open(&l->tout);
     l->errs = tee_open(&l->terr);
     if (!l->out || !l->errs) {
