@@ -76,14 +76,6 @@ static int read_num_attr(hid_t obj, const char *name, hid_t mtype, void *v)
 }
 
 
-static int read_hash_attr(hid_t obj, const char *name, uint64_t *h)
-{
-    char buf[32], *end;
-    if (sd_h5_attr_read_str(obj, name, buf, sizeof buf) != 0 || strlen(buf) != 16) return -1;
-    *h = strtoull(buf, &end, 16);
-    return *end ? -1 : 0;
-}
-
 /* /index: nindex fixed-length strings, into in. 0, or -1. */
 static int read_index(sd_ckpt_in *in)
 {
@@ -118,7 +110,7 @@ static int verify_root(sd_ckpt_in *in, char *err, size_t errlen)
 {
     uint64_t want;
     char why[8];
-    if (read_hash_attr(in->file, "meta_checksum", &want) < 0 || read_index(in) < 0) {
+    if (sd_h5_attr_read_hex(in->file, "meta_checksum", &want) < 0 || read_index(in) < 0) {
         sd_io_seterr(err, errlen, "%s: damaged checkpoint (its meta_checksum attribute or /index is missing or "
                      "unreadable)", in->path);
         return -1;
@@ -182,8 +174,8 @@ sd_ckpt_in *sd_ckpt_open(const char *path, char *err, size_t errlen)
     }
     if (read_num_attr(in->file, "step", H5T_NATIVE_INT64, &m->step) < 0 || m->step < 0 ||
         read_num_attr(in->file, "time", H5T_NATIVE_DOUBLE, &m->time) < 0 ||
-        read_hash_attr(in->file, "graph_hash", &m->graph_hash) < 0 ||
-        read_hash_attr(in->file, "layout_hash", &m->layout_hash) < 0 ||
+        sd_h5_attr_read_hex(in->file, "graph_hash", &m->graph_hash) < 0 ||
+        sd_h5_attr_read_hex(in->file, "layout_hash", &m->layout_hash) < 0 ||
         sd_h5_attr_read_str(in->file, "stardag_version", m->version, sizeof m->version) != 0) {
         sd_io_seterr(err, errlen, "%s: damaged checkpoint (a root attribute of step, time, graph_hash, layout_hash, "
                      "stardag_version is missing or unreadable)", path);

@@ -109,14 +109,6 @@ fail:
     return NULL;
 }
 
-static int hex_attr(hid_t obj, const char *name, uint64_t v)
-{
-    char buf[32];
-    const char *s[1] = {buf};
-    snprintf(buf, sizeof buf, "%016" PRIx64, v);
-    return sd_h5_attr_strings(obj, name, 0, s, H5T_CSET_ASCII);
-}
-
 int sd_ckpt_write(sd_ckpt_out *w, const char *name, int type, int ndim, const int64_t *dims, const void *data,
                   size_t bytes, char *err, size_t errlen)
 {
@@ -143,7 +135,7 @@ int sd_ckpt_write(sd_ckpt_out *w, const char *name, int type, int ndim, const in
     hid_t d = sp >= 0 ? H5Dcreate2(w->file, p, file_type(type), sp, w->lcpl, H5P_DEFAULT, H5P_DEFAULT) : -1;
     int rc = -1;
     if (d >= 0 && (!bytes || H5Dwrite(d, mem_type(type), H5S_ALL, H5S_ALL, H5P_DEFAULT, data) >= 0) &&
-        hex_attr(d, "checksum", sd_ckpt_checksum(data, bytes)) >= 0 && sd_h5_attr_strings(d, "type", 0, tn, H5T_CSET_ASCII) >= 0)
+        sd_h5_attr_hex(d, "checksum", sd_ckpt_checksum(data, bytes)) >= 0 && sd_h5_attr_strings(d, "type", 0, tn, H5T_CSET_ASCII) >= 0)
         rc = 0;
     else sd_io_seterr(err, errlen, "%s: %s: cannot write: %s", w->tmp, p, sd_h5why(why, sizeof why));
     /* H5Dclose flushes the dataset: its result counts */
@@ -168,22 +160,6 @@ int sd_ckpt_write(sd_ckpt_out *w, const char *name, int type, int ndim, const in
     return rc;
 }
 
-/* /index: the names of every item written, fixed-length strings. */
-static int write_index(sd_ckpt_out *w)
-{
-    size_t l;
-    char *buf = w->nnames ? sd_h5_pack_strings(w->nnames, (const char *const *)w->names, &l) : NULL;
-    hsize_t n = (hsize_t)w->nnames;
-    hid_t st = buf ? sd_h5_str_type(l, H5T_CSET_ASCII) : -1, sp = buf ? H5Screate_simple(1, &n, NULL) : -1;
-    hid_t d = st >= 0 && sp >= 0 ? H5Dcreate2(w->file, "index", st, sp, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT) : -1;
-    int rc = d >= 0 && H5Dwrite(d, st, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf) >= 0 ? 0 : -1;
-    if (d >= 0 && H5Dclose(d) < 0) rc = -1;
-    if (sp >= 0 && H5Sclose(sp) < 0) rc = -1;
-    if (st >= 0 && H5Tclose(st) < 0) rc = -1;
-    free(buf);
-    return rc;
-}
-
 static int write_root(sd_ckpt_out *w, const sd_ckpt_meta *m, const char *graph_text)
 {
     int32_t fmt = SD_CKPT_FORMAT, complete = 1;
@@ -198,12 +174,12 @@ static int write_root(sd_ckpt_out *w, const sd_ckpt_meta *m, const char *graph_t
     if (rc < 0 || sd_h5_attr_write(f, "stardag_checkpoint", H5T_STD_I32LE, H5T_NATIVE_INT32, 0, 1, &fmt) < 0 ||
         sd_h5_attr_write(f, "step", H5T_STD_I64LE, H5T_NATIVE_INT64, 0, 1, &m->step) < 0 ||
         sd_h5_attr_write(f, "time", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, 0, 1, &m->time) < 0 ||
-        hex_attr(f, "graph_hash", m->graph_hash) < 0 || hex_attr(f, "layout_hash", m->layout_hash) < 0 ||
-        sd_h5_attr_strings(f, "stardag_version", 0, ver, H5T_CSET_ASCII) < 0 || write_index(w) < 0)
+        sd_h5_attr_hex(f, "graph_hash", m->graph_hash) < 0 || sd_h5_attr_hex(f, "layout_hash", m->layout_hash) < 0 ||
+        sd_h5_attr_strings(f, "stardag_version", 0, ver, H5T_CSET_ASCII) < 0 || sd_h5_str_list(w->file, "index", w->nnames, (const char *const *)w->names, H5T_CSET_ASCII) < 0)
         return -1;
     sd_ckpt_meta mm = *m;
     mm.format = SD_CKPT_FORMAT;
-    if (hex_attr(f, "meta_checksum", sd_ckpt_meta_checksum(&mm, graph_text, w->nnames, (const char *const *)w->names)) < 0)
+    if (sd_h5_attr_hex(f, "meta_checksum", sd_ckpt_meta_checksum(&mm, graph_text, w->nnames, (const char *const *)w->names)) < 0)
         return -1;
     /* last: a file without it is refused (the writer died before it was finished) */
     return sd_h5_attr_write(f, "complete", H5T_STD_I32LE, H5T_NATIVE_INT32, 0, 1, &complete);

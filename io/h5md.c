@@ -63,13 +63,6 @@ static int attr_vlstr(hid_t obj, const char *name, const char *s)
     return rc;
 }
 
-int sd_h5md_attr_graph_hash(hid_t obj, uint64_t h)
-{
-    char buf[17];
-    snprintf(buf, sizeof buf, "%016" PRIx64, h);
-    return attr_str1(obj, "stardag_graph_hash", buf);
-}
-
 /* The root's `status`: a fixed 16-byte NUL-terminated string written in place, so that the final
  * status rewrites the attribute create made instead of deleting and re-adding it. */
 int sd_h5md_attr_status(hid_t obj, const char *s)
@@ -311,7 +304,7 @@ sd_h5md *sd_h5md_create(const char *path, const char *creator, const char *autho
     }
 
     /* The run's status, as in the run file: "running" until sd_h5md_set_status says otherwise. */
-    if ((opts->graph_hash && sd_h5md_attr_graph_hash(w->file, opts->graph_hash) < 0) ||
+    if ((opts->graph_hash && sd_h5_attr_hex(w->file, "stardag_graph_hash", opts->graph_hash) < 0) ||
         sd_h5md_attr_status(w->file, sd_run_status_str(SD_RUN_RUNNING)) < 0 ||
         sd_h5_attr_write(w->file, "steps_done", H5T_STD_I64LE, H5T_NATIVE_INT64, 0, 1, &(int64_t){-1}) < 0)
         goto fail;

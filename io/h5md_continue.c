@@ -289,11 +289,10 @@ sd_h5md *sd_h5md_continue(const char *path, int64_t N, const double box[3], int6
         ok = 0;
     }
     if (ok && opts->continue_hash && H5Aexists(w->file, "stardag_graph_hash") > 0) {
-        char have[32] = "", want[17];
-        snprintf(want, sizeof want, "%016" PRIx64, opts->continue_hash);
-        if (sd_h5_attr_read_str(w->file, "stardag_graph_hash", have, sizeof have) != 0 || strcmp(have, want)) {
-            snprintf(why, sizeof why, "it was written from another graph (its stardag_graph_hash %s, the checkpoint's "
-                     "graph %s)", have, want);
+        uint64_t have = 0;
+        if (sd_h5_attr_read_hex(w->file, "stardag_graph_hash", &have) != 0 || have != opts->continue_hash) {
+            snprintf(why, sizeof why, "it was written from another graph (its stardag_graph_hash %016" PRIx64 ", the "
+                     "checkpoint's graph %016" PRIx64 ")", have, opts->continue_hash);
             ok = 0;
         }
     }
@@ -304,7 +303,7 @@ sd_h5md *sd_h5md_continue(const char *path, int64_t N, const double box[3], int6
         ok = 0;
     }
     int hdf5 = 0;
-    if (ok && ((opts->graph_hash && sd_h5md_attr_graph_hash(w->file, opts->graph_hash) < 0) ||
+    if (ok && ((opts->graph_hash && sd_h5_attr_hex(w->file, "stardag_graph_hash", opts->graph_hash) < 0) ||
                sd_h5md_attr_status(w->file, sd_run_status_str(SD_RUN_RUNNING)) < 0 ||
                sd_h5_attr_write(w->file, "steps_done", H5T_STD_I64LE, H5T_NATIVE_INT64, 0, 1, &(int64_t){-1}) < 0)) {
         sd_h5why(why, sizeof why);

@@ -39,8 +39,6 @@ int sd_h5md_attr_status(hid_t obj, const char *s);
  * create's and continue's. NULL with a message (out of memory). */
 sd_h5md *sd_h5md_alloc(const char *path, int64_t N, const double box[3], const char *units_time,
                        const sd_h5md_opts *opts, char *err, size_t errlen);
-/* The root's stardag_graph_hash (16 hex digits, fixed length: rewritten in place). 0, or -1. */
-int sd_h5md_attr_graph_hash(hid_t obj, uint64_t h);
 /* Flush every dataset in dependency order, then commit (and fsync when sync): h5md.c's top
  * comment. 0, or -1 with why filled (*hdf5 set when HDF5 itself failed: the writer is poisoned). */
 int sd_h5md_flush_all(sd_h5md *w, int sync, char *why, size_t wl, int *hdf5);

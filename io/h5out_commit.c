@@ -140,25 +140,6 @@ fail:
     return -1;
 }
 
-/* A 1-D dataset of n fixed-length UTF-8 strings (the longest sets the length). */
-static int str_list(hid_t loc, const char *name, int n, const char *const *v)
-{
-    size_t l;
-    char *buf = sd_h5_pack_strings(n, v, &l);
-    if (!buf) return -1;
-    hid_t t = sd_h5_str_type(l, H5T_CSET_UTF8);
-    if (t < 0) { free(buf); return -1; }
-    hsize_t dn = (hsize_t)n;
-    hid_t sp = H5Screate_simple(1, &dn, NULL);
-    hid_t d = H5Dcreate2(loc, name, t, sp, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
-    int rc = d >= 0 && (n == 0 || H5Dwrite(d, t, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf) >= 0) ? 0 : -1;
-    if (d >= 0) H5Dclose(d);
-    H5Sclose(sp);
-    H5Tclose(t);
-    free(buf);
-    return rc;
-}
-
 int sd_h5out_write_run(sd_h5out *o, const sd_h5run *r, char *err, size_t errlen)
 {
     if (!o || o->poisoned) {
@@ -175,13 +156,13 @@ int sd_h5out_write_run(sd_h5out *o, const sd_h5run *r, char *err, size_t errlen)
     }
     hid_t g = H5Gcreate2(o->file, "run", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
     int rc = g < 0 ||
-             str_list(g, "codelet_name", r->ncodelet, r->codelet_name) < 0 ||
-             str_list(g, "codelet_arch", r->ncodelet, r->codelet_arch) < 0 ||
+             sd_h5_str_list(g, "codelet_name", r->ncodelet, r->codelet_name, H5T_CSET_UTF8) < 0 ||
+             sd_h5_str_list(g, "codelet_arch", r->ncodelet, r->codelet_arch, H5T_CSET_UTF8) < 0 ||
              sd_h5_num_dataset(g, "codelet_tasks", r->ncodelet, H5T_STD_I64LE, H5T_NATIVE_INT64, r->codelet_tasks) < 0 ||
              sd_h5_num_dataset(g, "codelet_seconds", r->ncodelet, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, r->codelet_seconds) < 0 ||
-             str_list(g, "worker_name", r->nworker, r->worker_name) < 0 ||
+             sd_h5_str_list(g, "worker_name", r->nworker, r->worker_name, H5T_CSET_UTF8) < 0 ||
              sd_h5_num_dataset(g, "worker_busy_seconds", r->nworker, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, r->worker_busy_seconds) < 0 ||
-             str_list(g, "bus_name", r->nbus, r->bus_name) < 0 ||
+             sd_h5_str_list(g, "bus_name", r->nbus, r->bus_name, H5T_CSET_UTF8) < 0 ||
              sd_h5_num_dataset(g, "bus_bytes", r->nbus, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, r->bus_bytes) < 0 ||
              sd_h5_num_dataset(g, "bus_transfers", r->nbus, H5T_STD_I64LE, H5T_NATIVE_INT64, r->bus_transfers) < 0 ||
              sd_h5_num_dataset(g, "wall_seconds", -1, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, &r->wall_seconds) < 0

@@ -388,10 +388,7 @@ static int64_t distinct(const sd_h5out *o)
 static int continued_graph(hid_t file, const sd_h5meta *meta)
 {
     const char *t = meta && meta->graph_text ? meta->graph_text : "";
-    char buf[17];
-    const char *s[1] = {buf};
-    snprintf(buf, sizeof buf, "%016" PRIx64, sd_ckpt_checksum(t, strlen(t)));
-    return sd_h5_attr_strings(file, "continued_graph", 0, s, H5T_CSET_ASCII);
+    return sd_h5_attr_hex(file, "continued_graph", sd_ckpt_checksum(t, strlen(t)));
 }
 
 sd_h5out *sd_h5out_continue(const char *path, const sd_h5meta *meta, const sd_h5cont *at, const sd_h5decl *decl,
@@ -443,12 +440,11 @@ sd_h5out *sd_h5out_continue(const char *path, const sd_h5meta *meta, const sd_h5
         const char *want = at->graph_text ? at->graph_text : meta && meta->graph_text ? meta->graph_text : "";
         char *have = read_graph_text(o->file);
         int same = have && !strcmp(have, want);
-        char cont_hash[32] = "", want_hash[17];
-        snprintf(want_hash, sizeof want_hash, "%016" PRIx64, sd_ckpt_checksum(want, strlen(want)));
+        uint64_t cont = 0;
         /* or the graph of a --force continuation, which the file records by its text's hash */
         if (have && !same && H5Aexists(o->file, "continued_graph") > 0 &&
-            sd_h5_attr_read_str(o->file, "continued_graph", cont_hash, sizeof cont_hash) == 0)
-            same = !strcmp(cont_hash, want_hash);
+            sd_h5_attr_read_hex(o->file, "continued_graph", &cont) == 0)
+            same = cont == sd_ckpt_checksum(want, strlen(want));
         free(have);
         if (!have) {
             sd_io_seterr(err, errlen, "%s: cannot continue it: no readable /meta graph_text", p);

@@ -5,6 +5,7 @@
 #include "h5err.h"
 
 #include <errno.h>
+#include <inttypes.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -156,5 +157,37 @@ int sd_h5_attr_read_str(hid_t obj, const char *name, char *buf, size_t len)
     }
     if (t >= 0) H5Tclose(t);
     if (a >= 0) H5Aclose(a);
+    return rc;
+}
+
+int sd_h5_attr_hex(hid_t obj, const char *name, uint64_t v)
+{
+    char buf[17];
+    const char *s[1] = {buf};
+    snprintf(buf, sizeof buf, "%016" PRIx64, v);
+    return sd_h5_attr_strings(obj, name, 0, s, H5T_CSET_ASCII);
+}
+
+int sd_h5_attr_read_hex(hid_t obj, const char *name, uint64_t *v)
+{
+    char buf[32], *end;
+    if (sd_h5_attr_read_str(obj, name, buf, sizeof buf) != 0 || strlen(buf) != 16) return -1;
+    *v = strtoull(buf, &end, 16);
+    return *end ? -1 : 0;
+}
+
+int sd_h5_str_list(hid_t loc, const char *name, int n, const char *const *v, H5T_cset_t cset)
+{
+    size_t l;
+    char *buf = sd_h5_pack_strings(n, v, &l);
+    if (!buf) return -1;
+    hsize_t dn = (hsize_t)n;
+    hid_t t = sd_h5_str_type(l, cset), sp = H5Screate_simple(1, &dn, NULL);
+    hid_t d = t >= 0 && sp >= 0 ? H5Dcreate2(loc, name, t, sp, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT) : -1;
+    int rc = d >= 0 && (n == 0 || H5Dwrite(d, t, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf) >= 0) ? 0 : -1;
+    if (d >= 0 && H5Dclose(d) < 0) rc = -1;
+    if (sp >= 0 && H5Sclose(sp) < 0) rc = -1;
+    if (t >= 0 && H5Tclose(t) < 0) rc = -1;
+    free(buf);
     return rc;
 }

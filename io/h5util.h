@@ -123,6 +123,14 @@ int sd_h5_attr_read(hid_t obj, const char *name, hid_t mtype, void *v);
 /* A fixed-length string attribute into buf (at most len - 1 characters; "" unless read). 0 read,
  * 1 absent, -1 unreadable or not a fixed-length string. */
 int sd_h5_attr_read_str(hid_t obj, const char *name, char *buf, size_t len);
+/* A 64-bit hash or checksum as a fixed-length ASCII attribute of 16 hex digits (checkpoints'
+ * checksums and hashes, a trajectory's or run file's graph hash); read back: 0, or -1 when absent,
+ * unreadable or not 16 hex digits. */
+int sd_h5_attr_hex(hid_t obj, const char *name, uint64_t v);
+int sd_h5_attr_read_hex(hid_t obj, const char *name, uint64_t *v);
+/* A 1-D dataset of n fixed-length strings (the longest sets the length). 0, or -1 (every close
+ * checked). */
+int sd_h5_str_list(hid_t loc, const char *name, int n, const char *const *v, H5T_cset_t cset);
 
 /* A dataset of n numbers of file type ft written from v (memory type mt): 1-D, or a scalar when
  * n < 0; nothing is written when n == 0. */
