@@ -20,11 +20,16 @@ bench_overhead_raw_starpu_SOURCES = bench/overhead/raw_starpu.c bench/overhead/w
 bench_overhead_raw_starpu_LDADD = $(STARPU_LIBS)
 bench_overhead_sd_tasks_SOURCES = bench/overhead/sd_tasks.c bench/overhead/work.h
 
+# Exact sums: ns per value against a plain sum, per SIMD variant, and the demo's diagnostics per tile
+BENCH_BINS += bench/xsum/xsum_bench$(EXEEXT)
+bench_xsum_xsum_bench_SOURCES = bench/xsum/xsum_bench.c
+bench_xsum_xsum_bench_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tests
+
 # ODE right-hand sides: built-in vs expression systems (native, interpreter), f and Jacobian
 BENCH_BINS += bench/ode/rhs_bench$(EXEEXT)
 bench_ode_rhs_bench_SOURCES = bench/ode/rhs_bench.c
 
-EXTRA_DIST += bench/ab.sh bench/output.sh bench/lattice/run.sh bench/lattice/kg-bench.yaml bench/lattice/kg-validate.yaml \
+EXTRA_DIST += bench/xsum/run.sh bench/xsum/kg-packet-nodiag.yaml bench/ab.sh bench/output.sh bench/lattice/run.sh bench/lattice/kg-bench.yaml bench/lattice/kg-validate.yaml \
 	bench/overhead/run.sh
 
 .PHONY: bench bench-lattice bench-overhead

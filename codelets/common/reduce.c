@@ -6,23 +6,28 @@
 
 #define ROW(T, a, b, j, k, c) ((const T *)(a)->p[b] + sd_at((a), (b), 0, (j), (k), (c)))
 
-/* sum: acc += scale*x per cell (term computed in double, folded exactly). */
+/* sum: acc += scale*x per cell (term computed in double, folded exactly in bulk). */
 void sd_common_sum_cpu(const sd_tile_args *a)
 {
-    sd_acc *acc = &a->acc[0];
+    sd_acc_batch b = {.acc = &a->acc[0]};
     const double s = a->param[0];
     const int64_t nx = a->n[0];
     for (int c = 0; c < a->ncomp[0]; c++)
         for (int64_t k = 0; k < a->n[2]; k++)
-            for (int64_t j = 0; j < a->n[1]; j++) {
-                if (a->dtype[0] == SD_F64) {
-                    const double *restrict x = ROW(double, a, 0, j, k, c);
-                    for (int64_t i = 0; i < nx; i++) sd_acc_add(acc, sd_sum_term(s, x[i]));
-                } else {
-                    const float *restrict x = ROW(float, a, 0, j, k, c);
-                    for (int64_t i = 0; i < nx; i++) sd_acc_add(acc, sd_sum_term(s, (double)x[i]));
+            for (int64_t j = 0; j < a->n[1]; j++)
+                for (int64_t i0 = 0, m; i0 < nx; i0 += m) {
+                    m = nx - i0;
+                    double *restrict t = sd_acc_batch_room(&b, &m);
+                    if (a->dtype[0] == SD_F64) {
+                        const double *restrict x = ROW(double, a, 0, j, k, c) + i0;
+                        for (int64_t i = 0; i < m; i++) t[i] = sd_sum_term(s, x[i]);
+                    } else {
+                        const float *restrict x = ROW(float, a, 0, j, k, c) + i0;
+                        for (int64_t i = 0; i < m; i++) t[i] = sd_sum_term(s, (double)x[i]);
+                    }
+                    b.n += (int)m;
                 }
-            }
+    sd_acc_batch_flush(&b);
 }
 
 /* Fold a row's finite extremes and counts into acc, as sd_acc_extreme would value by value:
@@ -54,8 +59,15 @@ static void fold_extremes(sd_acc *acc, double mx, double mn, int64_t n, int64_t 
         }                                                                                           \
         fold_extremes(acc, mx, mn, nx, nf);                                                         \
     }
-MAX_ABS_ROW(double, f64, fabs, DBL_MAX)
 MAX_ABS_ROW(float, f32, fabsf, FLT_MAX)
+
+static void max_abs_row_f64(sd_acc *acc, const double *x, int64_t nx)
+{
+    double mx = 0, mn = DBL_MAX;
+    int64_t nf = 0;
+    sd_max_abs_n(x, nx, &mx, &mn, &nf); /* SIMD: compares do not vectorise without -ffast-math */
+    fold_extremes(acc, mx, mn, nx, nf);
+}
 
 void sd_common_max_abs_cpu(const sd_tile_args *a)
 {

@@ -5,10 +5,11 @@
  * FIXED/ABSORBING/REFLECTIVE boundaries. Roles: E_next (R, halo order/2), E (R, halo order/2),
  * chi (R), energy (W scalar, sum); params c, order, gamma. */
 #include <stdio.h>
+#include "stardag/simd.h"
 #include "kg_math.h"
 #include "lattice_kernels.h"
 
-#define CHUNK 256 /* terms are computed into a stack buffer (vectorised), then folded exactly */
+/* Terms are computed a row at a time into a batch (vectorised), then folded exactly in bulk. */
 
 static int low_pairs(const sd_tile_args *a, int d, int reach)
 {
@@ -21,23 +22,28 @@ static int64_t low_count(const sd_tile_args *a, int d, int m)
     return c < a->n[d] ? c : a->n[d];
 }
 
-#define KG_ENERGY_TILE_DEF(T, SUF)                                                                   \
+#define KG_ENERGY_ROW_DEF(T, SUF)                                                                    \
     static inline __attribute__((always_inline)) void erow_##SUF(                                   \
         int ndim, int64_t nx, const T *restrict n, int64_t nsy, int64_t nsz, const T *restrict o,      \
-        int64_t osy, int64_t osz, const T *restrict ch, const kg_energy_coef *K, sd_acc *acc)         \
+        int64_t osy, int64_t osz, const T *restrict ch, const kg_energy_coef *K, sd_acc_batch *b)     \
     {                                                                                                 \
-        double buf[CHUNK];                                                                            \
-        for (int64_t i0 = 0; i0 < nx; i0 += CHUNK) {                                                  \
-            const int64_t m = nx - i0 < CHUNK ? nx - i0 : CHUNK;                                      \
+        for (int64_t i0 = 0, m; i0 < nx; i0 += m) {                                                   \
+            m = nx - i0;                                                                              \
+            double *restrict buf = sd_acc_batch_room(b, &m);                                          \
             for (int64_t i = 0; i < m; i++)                                                           \
                 buf[i] = kg_energy_cell_##SUF(n + i0 + i, nsy, nsz, o + i0 + i, osy, osz, ndim, ch[i0 + i], K); \
-            for (int64_t i = 0; i < m; i++) sd_acc_add(acc, buf[i]);                                  \
+            b->n += (int)m;                                                                           \
         }                                                                                             \
-    }                                                                                                 \
+    }
+KG_ENERGY_ROW_DEF(double, f64)
+KG_ENERGY_ROW_DEF(float, f32)
+
+/* The tiles, once per SIMD variant (stardag/simd.h). */
+#define KG_ENERGY_TILE_DEF(ISA, TGT, T, SUF)                                                         \
     /* order 2 */                                                                                     \
-    static void etile_##SUF(const sd_tile_args *a, const kg_energy_coef *K)                            \
+    SD_ISA_TARGET(TGT) static void etile_##SUF##_##ISA(const sd_tile_args *a, const kg_energy_coef *K) \
     {                                                                                                 \
-        sd_acc *acc = &a->acc[0];                                                                     \
+        sd_acc_batch b = {.acc = &a->acc[0]};                                                         \
         const int64_t nx = a->n[0], nsy = a->stride[0][1], nsz = a->stride[0][2], osy = a->stride[1][1], osz = a->stride[1][2];   \
         for (int64_t k = 0; k < a->n[2]; k++)                                                         \
             for (int64_t j = 0; j < a->n[1]; j++) {                                                   \
@@ -45,9 +51,9 @@ static int64_t low_count(const sd_tile_args *a, int d, int m)
                 const T *o = (const T *)a->p[1] + sd_at(a, 1, 0, j, k, 0);                            \
                 const T *ch = (const T *)a->p[2] + sd_at(a, 2, 0, j, k, 0);                           \
                 switch (a->ndim) {                                                                    \
-                case 1: erow_##SUF(1, nx, n, nsy, nsz, o, osy, osz, ch, K, acc); break;               \
-                case 2: erow_##SUF(2, nx, n, nsy, nsz, o, osy, osz, ch, K, acc); break;               \
-                default: erow_##SUF(3, nx, n, nsy, nsz, o, osy, osz, ch, K, acc); break;              \
+                case 1: erow_##SUF(1, nx, n, nsy, nsz, o, osy, osz, ch, K, &b); break;                \
+                case 2: erow_##SUF(2, nx, n, nsy, nsz, o, osy, osz, ch, K, &b); break;                \
+                default: erow_##SUF(3, nx, n, nsy, nsz, o, osy, osz, ch, K, &b); break;               \
                 }                                                                                     \
             }                                                                                         \
         /* low-boundary faces, axis by axis: x (i = 0 of every row), y (j = 0), z (k = 0) */        \
@@ -59,14 +65,15 @@ static int64_t low_count(const sd_tile_args *a, int d, int m)
                     for (int64_t i = 0; i < (d == 0 ? 1 : nx); i++) {                                 \
                         const T *n = (const T *)a->p[0] + sd_at(a, 0, i, j, k, 0);                    \
                         const T *o = (const T *)a->p[1] + sd_at(a, 1, i, j, k, 0);                    \
-                        sd_acc_add(acc, kg_energy_face_##SUF(n, nst[d], o, ost[d], K->c2, K->id[d], K->hdv)); \
+                        sd_acc_batch_put(&b, kg_energy_face_##SUF(n, nst[d], o, ost[d], K->c2, K->id[d], K->hdv)); \
                     }                                                                                 \
         }                                                                                             \
+        sd_acc_batch_flush(&b);                                                                       \
     }                                                                                                 \
     /* orders 4 and 6: every cell's forward pairs, then the pairs crossing the low boundaries */      \
-    static void wtile_##SUF(const sd_tile_args *a, const kg_energy_coef *K)                            \
+    SD_ISA_TARGET(TGT) static void wtile_##SUF##_##ISA(const sd_tile_args *a, const kg_energy_coef *K) \
     {                                                                                                 \
-        sd_acc *acc = &a->acc[0];                                                                     \
+        sd_acc_batch b = {.acc = &a->acc[0]};                                                         \
         const int64_t ns[3] = {1, a->stride[0][1], a->stride[0][2]}, os[3] = {1, a->stride[1][1], a->stride[1][2]}; \
         int mirror = 0;                                                                               \
         for (int d = 0; d < a->ndim; d++) mirror |= (a->bc[d] == SD_BC_REFLECTIVE) << d;              \
@@ -78,7 +85,7 @@ static int64_t low_count(const sd_tile_args *a, int d, int m)
                     const T *n = (const T *)a->p[0] + sd_at(a, 0, i, j, k, 0);                        \
                     const T *o = (const T *)a->p[1] + sd_at(a, 1, i, j, k, 0);                        \
                     const T ch = ((const T *)a->p[2])[sd_at(a, 2, i, j, k, 0)];                       \
-                    sd_acc_add(acc, kg_energy_wide_cell_##SUF(n, ns, o, os, a->ndim, ch, K, far, mirror)); \
+                    sd_acc_batch_put(&b, kg_energy_wide_cell_##SUF(n, ns, o, os, a->ndim, ch, K, far, mirror)); \
                 }                                                                                     \
         for (int d = 0; d < a->ndim; d++) {                                                           \
             if (!low_pairs(a, d, K->reach)) continue;                                                 \
@@ -88,22 +95,26 @@ static int64_t low_count(const sd_tile_args *a, int d, int m)
                         for (int64_t i = 0; i < (d == 0 ? low_count(a, 0, m) : a->n[0]); i++) {       \
                             const T *n = (const T *)a->p[0] + sd_at(a, 0, i, j, k, 0);                \
                             const T *o = (const T *)a->p[1] + sd_at(a, 1, i, j, k, 0);                \
-                            sd_acc_add(acc, kg_energy_wide_low_##SUF(n, ns[d], o, os[d], m, d, mirror >> d & 1, K)); \
+                            sd_acc_batch_put(&b, kg_energy_wide_low_##SUF(n, ns[d], o, os[d], m, d, mirror >> d & 1, K)); \
                         }                                                                             \
         }                                                                                             \
+        sd_acc_batch_flush(&b);                                                                       \
     }
-KG_ENERGY_TILE_DEF(double, f64)
-KG_ENERGY_TILE_DEF(float, f32)
+SD_ISA_EACH(KG_ENERGY_TILE_DEF, double, f64)
+SD_ISA_EACH(KG_ENERGY_TILE_DEF, float, f32)
 
 void sd_lattice_energy_cpu(const sd_tile_args *a)
 {
     const kg_energy_coef K = kg_energy_coef_make(a->ndim, a->param[KG_EN_C], a->dt, a->dx, (int)a->param[KG_EN_ORDER],
                                                  a->param[KG_EN_GAMMA]);
     const int wide = K.reach > 1;
-    if (a->dtype[0] == SD_F64)
-        wide ? wtile_f64(a, &K) : etile_f64(a, &K);
-    else
-        wide ? wtile_f32(a, &K) : etile_f32(a, &K);
+    if (a->dtype[0] == SD_F64) {
+        if (wide) SD_ISA_CALL(wtile_f64, a, &K);
+        else SD_ISA_CALL(etile_f64, a, &K);
+    } else {
+        if (wide) SD_ISA_CALL(wtile_f32, a, &K);
+        else SD_ISA_CALL(etile_f32, a, &K);
+    }
 }
 
 int sd_lattice_energy_validate(const sd_check_info *info, char *msg, size_t len)

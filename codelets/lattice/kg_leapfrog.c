@@ -4,6 +4,7 @@
  * kappa, E0, order. Math: kg_leapfrog_*, kg_chi_leapfrog_* in kg_math.h. Every buffer uses its own
  * strides, so buffers with wider ghost zones than needed work unchanged. */
 #include <stdio.h>
+#include "stardag/simd.h"
 #include "kg_math.h"
 #include "lattice_kernels.h"
 
@@ -32,7 +33,19 @@
     {                                                                                                 \
         for (int64_t i = 0; i < nx; i++) out[i] = kg_leapfrog_##SUF(e + i, sy, sz, ndim, P, ep[i], ch[i], k); \
     }                                                                                                 \
-    static void tile_##SUF(const sd_tile_args *a)                                                     \
+    static inline __attribute__((always_inline)) void chi_row_##SUF(                                \
+        int ndim, int P, int64_t nx, const T *restrict x, int64_t sy, int64_t sz, const T *restrict xp, \
+        const T *restrict e, T *restrict out, kg_coef_##SUF k, T kappa, T e02)                         \
+    {                                                                                                 \
+        for (int64_t i = 0; i < nx; i++)                                                              \
+            out[i] = kg_chi_leapfrog_##SUF(x + i, sy, sz, ndim, P, xp[i], e[i], k, kappa, e02);        \
+    }
+KG_ROW_DEF(double, f64)
+KG_ROW_DEF(float, f32)
+
+/* The tiles, once per SIMD variant (stardag/simd.h): the rows inline into each and vectorise for it. */
+#define KG_TILE_DEF(ISA, TGT, T, SUF)                                                                \
+    SD_ISA_TARGET(TGT) static void tile_##SUF##_##ISA(const sd_tile_args *a)                         \
     {                                                                                                 \
         const int order = (int)a->param[KG_LF_ORDER], P = kg_reach(order);                           \
         const kg_coef_##SUF k = kg_leapfrog_coef_##SUF(a->param[KG_LF_C], a->dt, a->dx, order, a->param[KG_LF_GAMMA]); \
@@ -46,14 +59,7 @@
                 KG_WITH_LITERALS(a->ndim, P, row_##SUF, nx, e, sy, sz, ep, ch, out, k);               \
             }                                                                                         \
     }                                                                                                 \
-    static inline __attribute__((always_inline)) void chi_row_##SUF(                                \
-        int ndim, int P, int64_t nx, const T *restrict x, int64_t sy, int64_t sz, const T *restrict xp, \
-        const T *restrict e, T *restrict out, kg_coef_##SUF k, T kappa, T e02)                         \
-    {                                                                                                 \
-        for (int64_t i = 0; i < nx; i++)                                                              \
-            out[i] = kg_chi_leapfrog_##SUF(x + i, sy, sz, ndim, P, xp[i], e[i], k, kappa, e02);        \
-    }                                                                                                 \
-    static void chi_tile_##SUF(const sd_tile_args *a)                                                 \
+    SD_ISA_TARGET(TGT) static void chi_tile_##SUF##_##ISA(const sd_tile_args *a)                     \
     {                                                                                                 \
         const int order = (int)a->param[KG_CX_ORDER], P = kg_reach(order);                           \
         const kg_coef_##SUF k = kg_leapfrog_coef_##SUF(a->param[KG_CX_C], a->dt, a->dx, order, 0.0);  \
@@ -68,23 +74,23 @@
                 KG_WITH_LITERALS(a->ndim, P, chi_row_##SUF, nx, x, sy, sz, xp, e, out, k, kappa, e02); \
             }                                                                                         \
     }
-KG_ROW_DEF(double, f64)
-KG_ROW_DEF(float, f32)
+SD_ISA_EACH(KG_TILE_DEF, double, f64)
+SD_ISA_EACH(KG_TILE_DEF, float, f32)
 
 void sd_lattice_kg_leapfrog_cpu(const sd_tile_args *a)
 {
     if (a->dtype[0] == SD_F64)
-        tile_f64(a);
+        SD_ISA_CALL(tile_f64, a);
     else
-        tile_f32(a);
+        SD_ISA_CALL(tile_f32, a);
 }
 
 void sd_lattice_chi_leapfrog_cpu(const sd_tile_args *a)
 {
     if (a->dtype[0] == SD_F64)
-        chi_tile_f64(a);
+        SD_ISA_CALL(chi_tile_f64, a);
     else
-        chi_tile_f32(a);
+        SD_ISA_CALL(chi_tile_f32, a);
 }
 
 int sd_lattice_order_validate(double order, char *msg, size_t len)

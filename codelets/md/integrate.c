@@ -5,7 +5,6 @@
  * the sums); the terms are folded into the exact accumulators in chunks. */
 #include "md_kernels.h"
 
-#define CHUNK 256 /* reduction terms are computed into a stack buffer, then folded exactly */
 
 void sd_md_kick(const md_kick_args *a)
 {
@@ -41,34 +40,42 @@ void sd_md_wrap(int64_t n, const double L[3], double *x, int64_t sc)
 void sd_md_kinetic(int64_t n, const int32_t *type, const double *mass, int ntypes, const double *v, int64_t vsc,
                    const double *vs, sd_acc *ke)
 {
-    double m[MD_MAX_TYPES] = {0}, buf[CHUNK];
+    double m[MD_MAX_TYPES] = {0};
     for (int t = 0; t < ntypes; t++) m[t] = mass[t];
     const double s0 = vs ? vs[0] : 0.0, s1 = vs ? vs[1] : 0.0, s2 = vs ? vs[2] : 0.0;
     const double *restrict vx = v, *restrict vy = v + vsc, *restrict vz = v + 2 * vsc;
     const int32_t *restrict ty = type;
-    for (int64_t i0 = 0; i0 < n; i0 += CHUNK) {
-        const int64_t len = n - i0 < CHUNK ? n - i0 : CHUNK;
+    sd_acc_batch b = {.acc = ke};
+    for (int64_t i0 = 0, len; i0 < n; i0 += len) {
+        len = n - i0;
+        double *restrict buf = sd_acc_batch_room(&b, &len);
         for (int64_t i = 0; i < len; i++)
             buf[i] = md_ke_term(m[ty[i0 + i]], vx[i0 + i] - s0, vy[i0 + i] - s1, vz[i0 + i] - s2);
-        for (int64_t i = 0; i < len; i++) sd_acc_add(ke, buf[i]);
+        b.n += (int)len;
     }
+    sd_acc_batch_flush(&b);
 }
 
 void sd_md_momentum(int64_t n, const int32_t *type, const double *mass, int ntypes, const double *v, int64_t vsc,
                     sd_acc p[3], sd_acc *msum)
 {
-    double m[MD_MAX_TYPES] = {0}, buf[CHUNK];
+    double m[MD_MAX_TYPES] = {0};
     for (int t = 0; t < ntypes; t++) m[t] = mass[t];
     const int32_t *restrict ty = type;
-    for (int d = 0; d < 3; d++) {
+    for (int d = 0; d <= 3; d++) { /* the momentum's components, then the mass */
         const double *restrict vd = v + d * vsc;
-        for (int64_t i0 = 0; i0 < n; i0 += CHUNK) {
-            const int64_t len = n - i0 < CHUNK ? n - i0 : CHUNK;
-            for (int64_t i = 0; i < len; i++) buf[i] = m[ty[i0 + i]] * vd[i0 + i];
-            for (int64_t i = 0; i < len; i++) sd_acc_add(&p[d], buf[i]);
+        sd_acc_batch b = {.acc = d < 3 ? &p[d] : msum};
+        for (int64_t i0 = 0, len; i0 < n; i0 += len) {
+            len = n - i0;
+            double *restrict buf = sd_acc_batch_room(&b, &len);
+            if (d < 3)
+                for (int64_t i = 0; i < len; i++) buf[i] = m[ty[i0 + i]] * vd[i0 + i];
+            else
+                for (int64_t i = 0; i < len; i++) buf[i] = m[ty[i0 + i]];
+            b.n += (int)len;
         }
+        sd_acc_batch_flush(&b);
     }
-    for (int64_t i = 0; i < n; i++) sd_acc_add(msum, m[ty[i]]);
 }
 
 void sd_md_langevin(const md_langevin_args *a)

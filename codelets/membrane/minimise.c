@@ -24,15 +24,19 @@ void sd_membrane_project_cpu(const sd_tile_args *a)
 void sd_membrane_cg_dots_cpu(const sd_tile_args *a)
 {
     const int64_t n = a->mesh.nv_own;
+    sd_acc_batch gg = {.acc = &a->acc[0]}, gq = {.acc = &a->acc[1]}, qq = {.acc = &a->acc[2]};
     for (int k = 0; k < 3; k++) {
         const double *restrict gp = FIELD(a, 0) + k * a->sc[0];
         const double *restrict q = FIELD(a, 1) + k * a->sc[1];
         for (int64_t v = 0; v < n; v++) {
-            sd_acc_add(&a->acc[0], gp[v] * gp[v]);
-            sd_acc_add(&a->acc[1], gp[v] * q[v]);
-            sd_acc_add(&a->acc[2], q[v] * q[v]);
+            sd_acc_batch_put(&gg, gp[v] * gp[v]);
+            sd_acc_batch_put(&gq, gp[v] * q[v]);
+            sd_acc_batch_put(&qq, q[v] * q[v]);
         }
     }
+    sd_acc_batch_flush(&gg);
+    sd_acc_batch_flush(&gq);
+    sd_acc_batch_flush(&qq);
 }
 
 /* d = -gp + beta d, gprev = gp; nothing once converged. */
@@ -57,11 +61,13 @@ void sd_membrane_direction_cpu(const sd_tile_args *a)
 void sd_membrane_slope_cpu(const sd_tile_args *a)
 {
     const int64_t n = a->mesh.nv_own;
+    sd_acc_batch b = {.acc = &a->acc[0]};
     for (int k = 0; k < 3; k++) {
         const double *restrict gp = FIELD(a, 0) + k * a->sc[0];
         const double *restrict d = FIELD(a, 1) + k * a->sc[1];
-        for (int64_t v = 0; v < n; v++) sd_acc_add(&a->acc[0], gp[v] * d[v]);
+        for (int64_t v = 0; v < n; v++) sd_acc_batch_put(&b, gp[v] * d[v]);
     }
+    sd_acc_batch_flush(&b);
 }
 
 /* x = x + step d + lam_k vgrad, the accepted trial's point; k < 0 or step 0: nothing is written. */

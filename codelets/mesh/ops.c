@@ -50,8 +50,10 @@ void sd_mesh_dot_cpu(const sd_tile_args *a)
 {
     const sd_mpart *m = &a->mesh;
     const double *x = a->p[0], *y = a->p[1];
+    sd_acc_batch b = {.acc = &a->acc[0]};
     for (int c = 0; c < a->ncomp[0]; c++)
-        for (int64_t v = 0; v < m->nv_own; v++) sd_acc_add(&a->acc[0], sd_mesh_dot_term(x[v + c * a->sc[0]], y[v + c * a->sc[1]]));
+        for (int64_t v = 0; v < m->nv_own; v++) sd_acc_batch_put(&b, sd_mesh_dot_term(x[v + c * a->sc[0]], y[v + c * a->sc[1]]));
+    sd_acc_batch_flush(&b);
 }
 
 /* sum over owned vertices and components of scale * x, exactly. */
@@ -59,6 +61,8 @@ void sd_mesh_sum_cpu(const sd_tile_args *a)
 {
     const sd_mpart *m = &a->mesh;
     const double *x = a->p[0];
+    sd_acc_batch b = {.acc = &a->acc[0]};
     for (int c = 0; c < a->ncomp[0]; c++)
-        for (int64_t v = 0; v < m->nv_own; v++) sd_acc_add(&a->acc[0], sd_sum_term(a->param[0], x[v + c * a->sc[0]]));
+        for (int64_t v = 0; v < m->nv_own; v++) sd_acc_batch_put(&b, sd_sum_term(a->param[0], x[v + c * a->sc[0]]));
+    sd_acc_batch_flush(&b);
 }

@@ -11,6 +11,7 @@
         const tr_box b = io->dense ? tr_box_full(io, 0, io->nx - 1, 0, io->nz - 1)                                     \
                                    : tr_box_from_occ(io, io->occ, io->cs1, io->csc, 0, io->nx - 1, 0, io->nz - 1);     \
         if (b.t0 > b.t1) return;                                                                                       \
+        sd_acc_batch bw = {.acc = w}, be = {.acc = e};                                                                 \
         for (int64_t m = b.m0; m <= b.m1; m++) {                                                                       \
             const double Em = tr_centre(a->inner_lo[1], a->inner_hi[1], io->ne, m);                                    \
             for (int64_t k = b.t0; k <= b.t1; k++)                                                                     \
@@ -18,10 +19,12 @@
                     for (int64_t i = b.x0; i <= b.x1; i++) {                                                           \
                         const double v = (double)psi[i + j * io->ps1 + k * io->ps3 + m * io->ps4];                     \
                         if (v == 0.0) continue;                                                                        \
-                        sd_acc_add(w, v);                                                                              \
-                        sd_acc_add(e, v * Em);                                                                         \
+                        sd_acc_batch_put(&bw, v);                                                                      \
+                        sd_acc_batch_put(&be, v * Em);                                                                 \
                     }                                                                                                  \
         }                                                                                                              \
+        sd_acc_batch_flush(&bw);                                                                                       \
+        sd_acc_batch_flush(&be);                                                                                       \
     }
 TOTALS_DEF(double, f64)
 TOTALS_DEF(float, f32)

@@ -11,6 +11,7 @@
 #include "graph.h"
 #include "h5out.h"
 #include "starpu_home.h"
+#include "simd/isa.h"
 
 static const char usage[] =
     "usage: stardag run FILE [--steps N] [--sched NAME] [--ncpu N] [--ncuda N] [--arch any|cpu|cuda]\n"
@@ -90,6 +91,9 @@ static int version(void)
            "no"
 #endif
     );
+    /* the SIMD variant of the kernels that have one (runtime/simd) */
+    printf("SIMD: %s (widest on this CPU: %s; STARDAG_ISA=sse2, avx2 or avx512 chooses one)\n", sd_isa_name(sd_isa_current()),
+           sd_isa_name(sd_isa_best()));
     return 0;
 }
 
@@ -135,6 +139,8 @@ int main(int argc, char **argv)
 {
     sd_h5out_no_atexit(); /* before any HDF5 call (io/h5out.h) */
     if (argc < 2) return bad_usage("%s", "a command is needed");
+    char isa_err[256];
+    if (sd_isa_select(isa_err, sizeof isa_err)) return fprintf(stderr, "stardag: %s\n", isa_err), SD_EXIT_BADGRAPH;
     const char *cmd = argv[1];
     if (!strcmp(cmd, "--version") || !strcmp(cmd, "version")) return version();
     if (!strcmp(cmd, "--help") || !strcmp(cmd, "-h") || !strcmp(cmd, "help")) {

@@ -154,6 +154,44 @@ SD_HD double sd_acc_sum(const sd_acc *in)
     return sign * r;
 }
 
+#ifndef __CUDACC__
+/* Terms in bulk (host code): the same as sd_acc_add on x[0], ..., x[n-1] (the same exact sum,
+ * count, non-finite count and extremes, bitwise; only which zero an extreme keeps when both -0.0
+ * and +0.0 occur may differ), at about the cost of a plain double sum instead of several times it:
+ * error-free extraction with the widest SIMD the CPU has (runtime/simd/reduce_simd.c). */
+void sd_acc_add_n(sd_acc *a, const double *x, int64_t n);
+/* Largest and smallest finite |x[i]| folded into *mx and *mn (if larger / smaller), and the NaN/Inf
+ * values counted into *nf, with SIMD: the same bits as a loop of compares. */
+void sd_max_abs_n(const double *x, int64_t n, double *mx, double *mn, int64_t *nf);
+
+/* Terms computed one at a time or a row at a time, folded in bulk (the fast path wants hundreds of
+ * terms per call): put each term, or write up to k in place at sd_acc_batch_room; flush at the end. */
+#define SD_ACC_BATCH 512
+typedef struct sd_acc_batch {
+    sd_acc *acc;
+    int n;
+    double v[SD_ACC_BATCH];
+} sd_acc_batch;
+static inline void sd_acc_batch_flush(sd_acc_batch *b)
+{
+    sd_acc_add_n(b->acc, b->v, b->n);
+    b->n = 0;
+}
+static inline void sd_acc_batch_put(sd_acc_batch *b, double x)
+{
+    b->v[b->n++] = x;
+    if (b->n == SD_ACC_BATCH) sd_acc_batch_flush(b);
+}
+/* Where to write the next *k terms (flushing first when full); *k is lowered to the room left. The
+ * caller writes them and adds *k to b->n. */
+static inline double *sd_acc_batch_room(sd_acc_batch *b, int64_t *k)
+{
+    if (b->n == SD_ACC_BATCH) sd_acc_batch_flush(b);
+    if (*k > SD_ACC_BATCH - b->n) *k = SD_ACC_BATCH - b->n;
+    return b->v + b->n;
+}
+#endif
+
 /* ---- Particle blocks ------------------------------------------------------------------------
  * A particle domain keeps its particles in blocks (slabs of cells along z). Per block, every
  * per-particle field is one buffer with room for `cap` particles, SoA with the component
