@@ -109,11 +109,11 @@ void sd_lattice_energy_cpu(const sd_tile_args *a)
                                                  a->param[KG_EN_GAMMA]);
     const int wide = K.reach > 1;
     if (a->dtype[0] == SD_F64) {
-        if (wide) SD_ISA_CALL(wtile_f64, a, &K);
-        else SD_ISA_CALL(etile_f64, a, &K);
+        if (wide) SD_ISA_PICK(wtile_f64)(a, &K);
+        else SD_ISA_PICK(etile_f64)(a, &K);
     } else {
-        if (wide) SD_ISA_CALL(wtile_f32, a, &K);
-        else SD_ISA_CALL(etile_f32, a, &K);
+        if (wide) SD_ISA_PICK(wtile_f32)(a, &K);
+        else SD_ISA_PICK(etile_f32)(a, &K);
     }
 }
 

@@ -80,17 +80,17 @@ SD_ISA_EACH(KG_TILE_DEF, float, f32)
 void sd_lattice_kg_leapfrog_cpu(const sd_tile_args *a)
 {
     if (a->dtype[0] == SD_F64)
-        SD_ISA_CALL(tile_f64, a);
+        SD_ISA_PICK(tile_f64)(a);
     else
-        SD_ISA_CALL(tile_f32, a);
+        SD_ISA_PICK(tile_f32)(a);
 }
 
 void sd_lattice_chi_leapfrog_cpu(const sd_tile_args *a)
 {
     if (a->dtype[0] == SD_F64)
-        SD_ISA_CALL(chi_tile_f64, a);
+        SD_ISA_PICK(chi_tile_f64)(a);
     else
-        SD_ISA_CALL(chi_tile_f32, a);
+        SD_ISA_PICK(chi_tile_f32)(a);
 }
 
 int sd_lattice_order_validate(double order, char *msg, size_t len)

@@ -6,9 +6,10 @@
  *
  * The lane loop is the SIMD loop: gather the MD_LANES neighbours' coordinates (and types), compute
  * r2 and the force factor, mask by the cutoff without a branch, add per lane. A single-type table
- * hoists the pair coefficients out of the loop. The same code is compiled for several x86-64
- * levels and picked at load time (target_clones): the arithmetic is identical IEEE double
- * operations in the same order, so every variant gives the same bits. */
+ * hoists the pair coefficients out of the loop. The same code is compiled once per SIMD variant
+ * and picked at run time (stardag/simd.h): the arithmetic is identical IEEE double operations in
+ * the same order, so every variant gives the same bits. */
+#include "stardag/simd.h"
 #include "md_kernels.h"
 
 #define MT MD_MAX_TYPES
@@ -89,7 +90,7 @@ static inline __attribute__((always_inline)) void force_rows(int single, int64_t
     }
 }
 
-MD_CLONES void sd_md_lj_force(const md_lj_force_args *a)
+static inline __attribute__((always_inline)) void lj_force_body(const md_lj_force_args *a)
 {
     const int64_t nh = a->lists.home_count, sc = a->lists.position_stride, fsc = a->force_stride;
     const double *px = a->lists.position, *py = px + sc, *pz = px + 2 * sc;
@@ -151,7 +152,7 @@ static inline __attribute__((always_inline)) void ev_rows(int single, int64_t nh
     }
 }
 
-MD_CLONES void sd_md_lj_energy_virial(const md_lj_energy_virial_args *a)
+static inline __attribute__((always_inline)) void energy_virial_body(const md_lj_energy_virial_args *a)
 {
     const int64_t nh = a->lists.home_count, sc = a->lists.position_stride;
     const double *px = a->lists.position, *py = px + sc, *pz = px + 2 * sc;
@@ -162,3 +163,11 @@ MD_CLONES void sd_md_lj_energy_virial(const md_lj_energy_virial_args *a)
     if (tab->ntypes == 1) ev_rows(1, nh, px, py, pz, type, tab, start, nbr, epot, vir);
     else ev_rows(0, nh, px, py, pz, type, tab, start, nbr, epot, vir);
 }
+
+/* one copy of each per SIMD variant (md_kernels.h) */
+SD_ISA_EACH(SD_ISA_WRAP_VOID, lj_force, lj_force_body, (const md_lj_force_args *a), (a))
+SD_ISA_EACH(SD_ISA_WRAP_VOID, energy_virial, energy_virial_body, (const md_lj_energy_virial_args *a), (a))
+
+void sd_md_lj_force(const md_lj_force_args *a) { SD_ISA_PICK(lj_force)(a); }
+
+void sd_md_lj_energy_virial(const md_lj_energy_virial_args *a) { SD_ISA_PICK(energy_virial)(a); }

@@ -52,15 +52,10 @@
 extern "C" {
 #endif
 
-/* (internal) The hot CPU kernels are compiled for several x86-64 levels and picked at load time
- * (ifunc): the arithmetic is the same IEEE double operations in the same order in every variant
- * (no FMA: -ffp-contract=off), so every variant gives the same bits. */
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && defined(__linux__) && \
-    !defined(__CUDACC__) && !defined(MD_NO_CLONES)
-#define MD_CLONES __attribute__((target_clones("default", "arch=x86-64-v2", "arch=x86-64-v3", "arch=x86-64-v4")))
-#else
-#define MD_CLONES
-#endif
+/* (internal) The hot CPU kernels (neighbour build, forces, energy and virial) are compiled once
+ * per SIMD variant and picked at run time (stardag/simd.h; STARDAG_ISA): the arithmetic is the
+ * same IEEE double operations in the same order in every variant (no FMA: -ffp-contract=off), so
+ * every variant gives the same bits. */
 
 /* ---- Initial state (lattice_init.c) ------------------------------------------------------------- */
 /* fcc lattice constant for number density rho: (4/rho)^(1/3). */

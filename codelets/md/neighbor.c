@@ -15,6 +15,7 @@
  * ghost layer, sd_md_grid_block, and every cell is sorted once). */
 #include <math.h>
 #include <string.h>
+#include "stardag/simd.h"
 #include "md_kernels.h"
 
 #define NB_CARVE(field, type, count)                                                                \
@@ -133,7 +134,7 @@ static int64_t cell_candidates(nb_scratch *s, int64_t c)
     return cnt;
 }
 
-MD_CLONES int64_t sd_md_neighbor_build(const md_neighbor_args *a)
+static inline __attribute__((always_inline)) int64_t neighbor_build_body(const md_neighbor_args *a)
 {
     const int64_t nh = a->home_count, n = nh + a->ghost_count, sc = a->position_stride, cap = a->list_capacity;
     const double *x = a->position;
@@ -202,6 +203,11 @@ MD_CLONES int64_t sd_md_neighbor_build(const md_neighbor_args *a)
     }
     return total;
 }
+
+/* one copy per SIMD variant (md_kernels.h) */
+SD_ISA_EACH(SD_ISA_WRAP, int64_t, neighbor_build, neighbor_build_body, (const md_neighbor_args *a), (a))
+
+int64_t sd_md_neighbor_build(const md_neighbor_args *a) { return SD_ISA_PICK(neighbor_build)(a); }
 
 /* Squared displacement of each home particle since the build, folded as sd_acc_extreme would
  * fold them one by one (count, nonfinite, maxv, minv), branch-free per chunk. */

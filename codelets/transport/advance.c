@@ -3,6 +3,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include "stardag/simd.h"
 #include "transport_cpu.h"
 
 int tr_dense_env(void)
@@ -50,13 +51,14 @@ tr_box tr_box_from_occ(const tr_io *io, const double *occ, int64_t s1, int64_t s
 }
 
 /* The loops are element-wise in x (no reassociated sums, no FMA: -ffp-contract=off), so wider vectors
- * give the same bits: on x86-64 with GCC an AVX2 copy of each hot loop nest is picked at load time
- * where the CPU has it (the kernels are built without -march). */
-#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && defined(__gnu_linux__)
-#define TR_CLONES __attribute__((target_clones("avx2", "default")))
-#else
-#define TR_CLONES
-#endif
+ * give the same bits: each entry point (tr_advance, tr_scatter, tr_loss) is compiled once per SIMD
+ * variant with every loop nest it calls inlined, and the variant in use is picked at run time
+ * (stardag/simd.h; STARDAG_ISA). */
+#define TR_INLINE static inline __attribute__((always_inline))
+/* The variants of one entry point: FN(name##_sse2) ... FN(name##_avx512), each calling FN(body). */
+#define TR_VARIANT(ISA, TGT, name, body, PARAMS, ARGS) SD_ISA_TARGET(TGT) static void FN(name##_##ISA) PARAMS { FN(body) ARGS; }
+#define TR_PICK(name) \
+    (sd_isa_current() == SD_ISA_AVX512 ? FN(name##_avx512) : sd_isa_current() == SD_ISA_AVX2 ? FN(name##_avx2) : FN(name##_sse2))
 
 #define T double
 #define SUF f64

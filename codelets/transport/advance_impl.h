@@ -107,7 +107,7 @@ static void FN(zero_outside)(T *out, int64_t s1, int64_t s3, int64_t s4, tr_box 
 /* Angular scatter of source E bin m over rows z0..z1, cells x0..x1: for k in [k0, k1]
  *     A[k] = sum_{d = -K..K ascending, k - d in [t0, t1]} w_d psi[k - d]
  * (bins outside [t0, t1] hold zeros). dst row (k, j) at dst + (k - k0) * dk + (j - z0) * dj. */
-TR_CLONES static void FN(scatter_rows)(const tr_io *io, const tr_tables *tb, const T *psi, int64_t m, tr_box in, int64_t k0, int64_t k1,
+TR_INLINE void FN(scatter_rows)(const tr_io *io, const tr_tables *tb, const T *psi, int64_t m, tr_box in, int64_t k0, int64_t k1,
                              T *dst, int64_t dk, int64_t dj)
 {
     const int64_t K = tb->K[m];
@@ -140,7 +140,7 @@ TR_CLONES static void FN(scatter_rows)(const tr_io *io, const tr_tables *tb, con
 
 /* Lost-angle tally of source E bin m: per interior cell of box in, over k ascending,
  * lost = psi * lost[m][k]: tally 1 += lost, tally 7 += lost * E_m. */
-TR_CLONES static void FN(tally_lost)(const tr_io *io, const tr_tables *tb, const T *psi, int64_t m, tr_box in)
+TR_INLINE void FN(tally_lost)(const tr_io *io, const tr_tables *tb, const T *psi, int64_t m, tr_box in)
 {
     const double Em = tb->E[m];
     const int64_t xa = FN(imax)(in.x0, 0), xb = FN(imin)(in.x1, io->nx - 1);
@@ -164,7 +164,7 @@ TR_CLONES static void FN(tally_lost)(const tr_io *io, const tr_tables *tb, const
  * a + (k - k0) * dk + j * dj, indexed by the cell's x), over k in [k0, k1] ascending, interior cells
  * of box in. Stopped: tally 0 += w, dose += w E_m, tally 6 += w E_m. Else with w_lo = f_lo w (in T)
  * and w_hi = w - w_lo: dose += w E_m - (w_lo E_lo + w_hi E_lo+1). */
-TR_CLONES static void FN(deposit)(const tr_io *io, const tr_tables *tb, const T *a, int64_t dk, int64_t dj, int64_t m, tr_box in, int64_t k0,
+TR_INLINE void FN(deposit)(const tr_io *io, const tr_tables *tb, const T *a, int64_t dk, int64_t dj, int64_t m, tr_box in, int64_t k0,
                         int64_t k1)
 {
     const double Em = tb->E[m];
@@ -282,7 +282,7 @@ static int64_t FN(side_cells)(const tr_io *io, int sx, int sz, int64_t *cells)
 }
 
 /* Stream (fused = 0: psi -> psi_next) or scatter + energy loss + stream in one pass (fused = 1). */
-TR_CLONES void FN(tr_advance)(const tr_io *io, const tr_tables *tb, int fused)
+TR_INLINE void FN(advance_body)(const tr_io *io, const tr_tables *tb, int fused)
 {
     const int64_t nx = io->nx, nz = io->nz, nt = io->nt;
     const T *psi = io->psi;
@@ -400,7 +400,7 @@ TR_CLONES void FN(tr_advance)(const tr_io *io, const tr_tables *tb, int fused)
 }
 
 /* Angular scatter in place (psi, occ, tally). */
-TR_CLONES void FN(tr_scatter)(const tr_io *io, const tr_tables *tb)
+TR_INLINE void FN(scatter_body)(const tr_io *io, const tr_tables *tb)
 {
     const int64_t nx = io->nx, nz = io->nz, nt = io->nt;
     T *psi = io->psi;
@@ -440,7 +440,7 @@ TR_CLONES void FN(tr_scatter)(const tr_io *io, const tr_tables *tb)
 
 /* Energy loss in place (psi, occ, dose, tally). Destination d gathers from source bins >= d, so
  * ascending destinations never read a bin already overwritten (each is built in scratch first). */
-TR_CLONES void FN(tr_loss)(const tr_io *io, const tr_tables *tb)
+TR_INLINE void FN(loss_body)(const tr_io *io, const tr_tables *tb)
 {
     const int64_t nx = io->nx, nz = io->nz;
     T *psi = io->psi;
@@ -491,6 +491,14 @@ TR_CLONES void FN(tr_loss)(const tr_io *io, const tr_tables *tb)
     }
     FN(occ_store)(&oa, io, (double *)io->occ, io->cs1, io->csc);
 }
+
+/* the entry points, one copy per SIMD variant */
+SD_ISA_EACH(TR_VARIANT, advance, advance_body, (const tr_io *io, const tr_tables *tb, int fused), (io, tb, fused))
+SD_ISA_EACH(TR_VARIANT, scatter, scatter_body, (const tr_io *io, const tr_tables *tb), (io, tb))
+SD_ISA_EACH(TR_VARIANT, loss, loss_body, (const tr_io *io, const tr_tables *tb), (io, tb))
+void FN(tr_advance)(const tr_io *io, const tr_tables *tb, int fused) { TR_PICK(advance)(io, tb, fused); }
+void FN(tr_scatter)(const tr_io *io, const tr_tables *tb) { TR_PICK(scatter)(io, tb); }
+void FN(tr_loss)(const tr_io *io, const tr_tables *tb) { TR_PICK(loss)(io, tb); }
 
 #undef FN
 #undef TR_CAT

@@ -19,8 +19,8 @@ int sd_isa_supported(sd_isa isa)
     __builtin_cpu_init();
     switch (isa) {
     case SD_ISA_SSE2: return 1;
-    case SD_ISA_AVX2: return __builtin_cpu_supports("avx2");
-    case SD_ISA_AVX512: return __builtin_cpu_supports("avx512f");
+    case SD_ISA_AVX2: return __builtin_cpu_supports("x86-64-v3");
+    case SD_ISA_AVX512: return __builtin_cpu_supports("x86-64-v4");
     default: return 0;
     }
 #else

@@ -5,9 +5,15 @@
  * without FMA contraction (-ffp-contract=off), and sums are exact (kernel.h), so only the vector
  * width differs. No StarPU here.
  *
- * Use: write the kernel body once in a macro DEF(ISA, TARGET, ...) that defines name_##ISA with
- * SD_ISA_TARGET(TARGET); SD_ISA_EACH(DEF, ...) defines the three; SD_ISA_CALL(name, args) calls
- * the one in use. */
+ * The variants: sse2 (the x86-64 baseline), avx2 (x86-64-v3: AVX2, FMA, BMI2; FMA is never
+ * contracted into) and avx512 (x86-64-v4: AVX-512 F, BW, CD, DQ, VL).
+ *
+ * Use: write the kernel body once as a static inline __attribute__((always_inline)) function and
+ *     SD_ISA_EACH(SD_ISA_WRAP_VOID, name, body, (const sd_tile_args *a), (a))
+ * defines name_sse2, name_avx2 and name_avx512, each the body compiled for its ISA (SD_ISA_WRAP for
+ * a function returning RET: SD_ISA_EACH(SD_ISA_WRAP, RET, name, body, PARAMS, ARGS)); or write a
+ * macro DEF(ISA, TARGET, ...) that defines name_##ISA with SD_ISA_TARGET(TARGET) and expand
+ * SD_ISA_EACH(DEF, ...). SD_ISA_PICK(name)(args) calls the variant in use. */
 #ifndef STARDAG_SIMD_H
 #define STARDAG_SIMD_H
 
@@ -21,14 +27,14 @@ sd_isa sd_isa_current(void);
 #else
 #define SD_ISA_TARGET(tgt) /* one variant only: the three copies are the same code */
 #endif
-#define SD_ISA_EACH(DEF, ...) DEF(sse2, "sse2", __VA_ARGS__) DEF(avx2, "avx2", __VA_ARGS__) DEF(avx512, "avx512f", __VA_ARGS__)
-#define SD_ISA_CALL(name, ...)                                                                        \
-    do {                                                                                              \
-        switch (sd_isa_current()) {                                                                   \
-        case SD_ISA_AVX512: name##_avx512(__VA_ARGS__); break;                                        \
-        case SD_ISA_AVX2: name##_avx2(__VA_ARGS__); break;                                            \
-        default: name##_sse2(__VA_ARGS__); break;                                                     \
-        }                                                                                             \
-    } while (0)
+#define SD_ISA_EACH(DEF, ...)                                                                         \
+    DEF(sse2, "arch=x86-64", __VA_ARGS__)                                                             \
+    DEF(avx2, "arch=x86-64-v3", __VA_ARGS__) DEF(avx512, "arch=x86-64-v4", __VA_ARGS__)
+#define SD_ISA_WRAP_VOID(ISA, TGT, name, body, PARAMS, ARGS)                                          \
+    SD_ISA_TARGET(TGT) static void name##_##ISA PARAMS { body ARGS; }
+#define SD_ISA_WRAP(ISA, TGT, RET, name, body, PARAMS, ARGS)                                          \
+    SD_ISA_TARGET(TGT) static RET name##_##ISA PARAMS { return body ARGS; }
+#define SD_ISA_PICK(name)                                                                             \
+    (sd_isa_current() == SD_ISA_AVX512 ? name##_avx512 : sd_isa_current() == SD_ISA_AVX2 ? name##_avx2 : name##_sse2)
 
 #endif
