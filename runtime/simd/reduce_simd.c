@@ -226,18 +226,17 @@ typedef void (*max_abs_n_fn)(const double *, int64_t, double *, double *, int64_
 #include <immintrin.h>
 #define ABS_SSE2(v) _mm_andnot_pd(_mm_set1_pd(-0.0), (v))
 #define ABS_AVX2(v) _mm256_andnot_pd(_mm256_set1_pd(-0.0), (v))
-XS_CHUNK_DEF(sse2, "sse2", __m128d, 2, _mm_loadu_pd, _mm_storeu_pd, _mm_add_pd, _mm_sub_pd, _mm_max_pd, _mm_min_pd,
-             ABS_SSE2, _mm_set1_pd)
-XS_CHUNK_DEF(avx2, "avx2", __m256d, 4, _mm256_loadu_pd, _mm256_storeu_pd, _mm256_add_pd, _mm256_sub_pd,
-             _mm256_max_pd, _mm256_min_pd, ABS_AVX2, _mm256_set1_pd)
-XS_CHUNK_DEF(avx512, "avx512f", __m512d, 8, _mm512_loadu_pd, _mm512_storeu_pd, _mm512_add_pd, _mm512_sub_pd,
-             _mm512_max_pd, _mm512_min_pd, _mm512_abs_pd, _mm512_set1_pd)
-XS_MAXABS_DEF(sse2, "sse2", __m128d, 2, _mm_loadu_pd, _mm_storeu_pd, _mm_add_pd, _mm_sub_pd, _mm_max_pd, _mm_min_pd,
-              ABS_SSE2, _mm_set1_pd)
-XS_MAXABS_DEF(avx2, "avx2", __m256d, 4, _mm256_loadu_pd, _mm256_storeu_pd, _mm256_add_pd, _mm256_sub_pd,
-              _mm256_max_pd, _mm256_min_pd, ABS_AVX2, _mm256_set1_pd)
-XS_MAXABS_DEF(avx512, "avx512f", __m512d, 8, _mm512_loadu_pd, _mm512_storeu_pd, _mm512_add_pd, _mm512_sub_pd,
-              _mm512_max_pd, _mm512_min_pd, _mm512_abs_pd, _mm512_set1_pd)
+/* each variant's vector type and operations, for both definitions */
+#define XS_SSE2 sse2, "sse2", __m128d, 2, _mm_loadu_pd, _mm_storeu_pd, _mm_add_pd, _mm_sub_pd, _mm_max_pd, _mm_min_pd, \
+                ABS_SSE2, _mm_set1_pd
+#define XS_AVX2 avx2, "avx2", __m256d, 4, _mm256_loadu_pd, _mm256_storeu_pd, _mm256_add_pd, _mm256_sub_pd,          \
+                _mm256_max_pd, _mm256_min_pd, ABS_AVX2, _mm256_set1_pd
+#define XS_AVX512 avx512, "avx512f", __m512d, 8, _mm512_loadu_pd, _mm512_storeu_pd, _mm512_add_pd, _mm512_sub_pd, \
+                  _mm512_max_pd, _mm512_min_pd, _mm512_abs_pd, _mm512_set1_pd
+#define XS_DEFINE(...) XS_CHUNK_DEF(__VA_ARGS__) XS_MAXABS_DEF(__VA_ARGS__)
+XS_DEFINE(XS_SSE2)
+XS_DEFINE(XS_AVX2)
+XS_DEFINE(XS_AVX512)
 static const add_n_fn variants[SD_ISA_COUNT] = {add_n_sse2, add_n_avx2, add_n_avx512};
 static const max_abs_n_fn max_abs_variants[SD_ISA_COUNT] = {max_abs_n_sse2, max_abs_n_avx2, max_abs_n_avx512};
 #else
