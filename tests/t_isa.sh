@@ -4,7 +4,8 @@
 # each domain's bundled graphs give bitwise the same output under every variant this CPU runs (the
 # lattice leapfrog and energy kernels have one copy per variant; every domain's reductions fold
 # through sd_acc_add_n): the kg packet (order 2), the higher-order packet (orders 4 and 6), E with
-# a dynamic chi, Lennard-Jones MD, a transport step, the vesicle's minimisation.
+# a dynamic chi, Lennard-Jones MD, a transport step, the vesicle's minimisation; and the lattice
+# graphs give the same bits with the leapfrogs' cache blocks forced small.
 . "$top_srcdir/tests/tap.sh"
 
 best=$("$sd" --version | sed -n 's/^SIMD: \([a-z0-9]*\) .*/\1/p')
@@ -51,5 +52,19 @@ while [ $# -gt 0 ]; do
     runrc "$sd" compare "$tmp/$name-sse2.h5" "$tmp/$name-$isa.h5"
     t "$name: $isa bitwise as sse2 (every field and scalar)" test "$(rc)" = 0
   done
+done
+
+# cache blocking (y-blocks of the leapfrogs sized from the L2): tiny blocks give the same bits
+for name in kg order4 chi; do
+  case $name in
+    kg) args="$G/lattice/kg-packet.yaml --set n=32 --set width=3 --steps 40 --tiles 32x16x8" ;;
+    order4) args="$G/lattice/higher-order.yaml --set n=24 --steps 30 --tiles 24x12x12" ;;
+    chi) args="$G/lattice/coupled-chi.yaml --set n=16 --set width=2 --steps 30 --tiles 8x16x16" ;;
+  esac
+  # shellcheck disable=SC2086
+  runrc env STARDAG_ISA=sse2 STARDAG_CACHE_L2=4096 "$sd" run $args --ncpu 2 --out "$tmp/$name-blocked.h5" --quiet --overwrite
+  t "$name, 4-row blocks (STARDAG_CACHE_L2=4096): runs" test "$(rc)" = 0
+  runrc "$sd" compare "$tmp/$name-sse2.h5" "$tmp/$name-blocked.h5"
+  t "$name: 4-row blocks bitwise as unblocked" test "$(rc)" = 0
 done
 tap_end

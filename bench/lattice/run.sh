@@ -6,8 +6,9 @@
 # tiling, then again) so that noise on a shared machine spreads over all of them.
 #
 #   sh bench/lattice/run.sh            (or: make -C _build bench)
-# Environment: BUILDDIR (default: _build next to this folder), REPS (5), SIZES ("128 256"),
-#   ORDERS ("2 4"), NPROC (nproc), STEPS_128 / STEPS_256 (timed steps per run: 200 / 40),
+# Environment: BUILDDIR (default: _build next to this folder), REPS (5), SIZES ("128 256"; 512 too
+#   where memory allows: 4.3 GB), ORDERS ("2 4"), NPROC (nproc), STEPS_128 / STEPS_256 / STEPS_512
+#   (timed steps per run: 200 / 40 / 8),
 #   TILINGS (default: "auto slabs1 slabs2 slabs8": auto, and z-slabs of NP, 2*NP, 8*NP tiles).
 #
 # stardag's ms/step is the difference of two runs (5 and 5+STEPS steps) of the step-loop time it
@@ -54,6 +55,8 @@ echo "== stardag lattice benchmark: kg_leapfrog (variable-mass Klein-Gordon, ord
 model=$(lscpu 2>/dev/null | sed -n 's/^Model name:[[:space:]]*//p' | head -n 1)
 mem=$(awk '/MemTotal/ {printf "%.1f GiB", $2/1048576}' /proc/meminfo)
 echo "machine: ${model:-unknown CPU}, $(nproc) cores online, $mem; $(uname -sr); load average $(cut -d" " -f1-3 /proc/loadavg)"
+kib() { v=$(getconf "$1" 2>/dev/null || echo 0); [ "${v:-0}" -gt 0 ] 2>/dev/null && echo "$((v / 1024)) KiB" || echo "?"; }
+echo "caches (per core unless shared): L1d $(kib LEVEL1_DCACHE_SIZE), L2 $(kib LEVEL2_CACHE_SIZE), L3 $(kib LEVEL3_CACHE_SIZE); $("$STARDAG" --version 2>&1 | sed -n 's/ (widest.*//p')"
 echo "threads/workers: $NP (OMP_NUM_THREADS=$NP, stardag --ncpu $NP), repetitions: $REPS, sizes: $SIZES, orders: $ORDERS"
 echo "stardag: $("$STARDAG" --version 2>&1 | head -n 1)"
 echo
@@ -108,7 +111,7 @@ for r in $(seq 1 "$REPS"); do
   field median_gbs <"$tmp/triad.out" >>"$tmp/triad.median"
   for n in $SIZES; do
     eval "steps=\${STEPS_$n:-}"
-    [ -n "$steps" ] || steps=$(( n <= 128 ? 200 : 40 ))
+    [ -n "$steps" ] || steps=$(( n <= 128 ? 200 : n <= 256 ? 40 : 8 ))
     for o in $ORDERS; do
       "$KG" -n "$n" -s "$steps" -r 1 -w 3 --order "$o" | field ms_per_step >>"$tmp/omp.$n.$o"
       for t in $(tilings "$n"); do

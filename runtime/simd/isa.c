@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static const char *const names[SD_ISA_COUNT] = {"sse2", "avx2", "avx512"};
 static sd_isa chosen = SD_ISA_SSE2;
@@ -84,4 +85,19 @@ sd_isa sd_isa_current(void)
 {
     pthread_once(&once, select_lazily);
     return chosen;
+}
+
+long sd_cache_l2(void)
+{
+    static long l2; /* a benign race: every thread computes the same value */
+    if (!l2) {
+        long v = -1;
+        const char *e = getenv("STARDAG_CACHE_L2"); /* tests: force small blocks */
+        if (e && *e) v = strtol(e, NULL, 10);
+#ifdef _SC_LEVEL2_CACHE_SIZE
+        if (v <= 0) v = sysconf(_SC_LEVEL2_CACHE_SIZE);
+#endif
+        l2 = v > 0 ? v : 256L * 1024;
+    }
+    return l2;
 }

@@ -21,6 +21,10 @@ typedef enum { SD_ISA_SSE2 = 0, SD_ISA_AVX2, SD_ISA_AVX512, SD_ISA_COUNT } sd_is
 
 /* The ISA in use (chosen once, at start-up or on first use). */
 sd_isa sd_isa_current(void);
+/* The CPU's level-2 data cache per core in bytes (256 KiB when the system does not say;
+ * STARDAG_CACHE_L2=BYTES overrides it), for kernels that block their loops to keep reused data in
+ * it. Blocking changes no value. */
+long sd_cache_l2(void);
 
 #if defined(__x86_64__) && defined(__GNUC__) && !defined(__CUDACC__)
 #define SD_ISA_TARGET(tgt) __attribute__((target(tgt)))
