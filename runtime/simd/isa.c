@@ -20,8 +20,14 @@ int sd_isa_supported(sd_isa isa)
     __builtin_cpu_init();
     switch (isa) {
     case SD_ISA_SSE2: return 1;
-    case SD_ISA_AVX2: return __builtin_cpu_supports("x86-64-v3");
-    case SD_ISA_AVX512: return __builtin_cpu_supports("x86-64-v4");
+    /* the features SD_ISA_EACH compiles for (stardag/simd.h) */
+    case SD_ISA_AVX2:
+        return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") && __builtin_cpu_supports("bmi") &&
+               __builtin_cpu_supports("bmi2") && __builtin_cpu_supports("popcnt");
+    case SD_ISA_AVX512:
+        return sd_isa_supported(SD_ISA_AVX2) && __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
+               __builtin_cpu_supports("avx512cd") && __builtin_cpu_supports("avx512dq") &&
+               __builtin_cpu_supports("avx512vl");
     default: return 0;
     }
 #else

@@ -5,8 +5,9 @@
  * without FMA contraction (-ffp-contract=off), and sums are exact (kernel.h), so only the vector
  * width differs. No StarPU here.
  *
- * The variants: sse2 (the x86-64 baseline), avx2 (x86-64-v3: AVX2, FMA, BMI2; FMA is never
- * contracted into) and avx512 (x86-64-v4: AVX-512 F, BW, CD, DQ, VL).
+ * The variants: sse2 (the x86-64 baseline), avx2 (AVX2, FMA, BMI1/2, POPCNT: about x86-64-v3; FMA
+ * is never contracted into) and avx512 (those and AVX-512 F, BW, CD, DQ, VL: about x86-64-v4).
+ * Feature lists rather than level names, which clang 14 (the fuzz build) does not know.
  *
  * Use: write the kernel body once as a static inline __attribute__((always_inline)) function and
  *     SD_ISA_EACH(SD_ISA_WRAP_VOID, name, body, (const sd_tile_args *a), (a))
@@ -32,8 +33,9 @@ long sd_cache_l2(void);
 #define SD_ISA_TARGET(tgt) /* one variant only: the three copies are the same code */
 #endif
 #define SD_ISA_EACH(DEF, ...)                                                                         \
-    DEF(sse2, "arch=x86-64", __VA_ARGS__)                                                             \
-    DEF(avx2, "arch=x86-64-v3", __VA_ARGS__) DEF(avx512, "arch=x86-64-v4", __VA_ARGS__)
+    DEF(sse2, "sse2", __VA_ARGS__) DEF(avx2, SD_ISA_AVX2_FEATURES, __VA_ARGS__)                         \
+    DEF(avx512, SD_ISA_AVX2_FEATURES ",avx512f,avx512bw,avx512cd,avx512dq,avx512vl", __VA_ARGS__)
+#define SD_ISA_AVX2_FEATURES "avx2,fma,bmi,bmi2,popcnt"
 #define SD_ISA_WRAP_VOID(ISA, TGT, name, body, PARAMS, ARGS)                                          \
     SD_ISA_TARGET(TGT) static void name##_##ISA PARAMS { body ARGS; }
 #define SD_ISA_WRAP(ISA, TGT, RET, name, body, PARAMS, ARGS)                                          \
