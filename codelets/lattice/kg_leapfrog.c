@@ -43,13 +43,15 @@
 KG_ROW_DEF(double, f64)
 KG_ROW_DEF(float, f32)
 
-/* Rows per y-block: a z-step of a block reads 2P+1 planes of (rows + 2P) rows of E, which stay in
- * half the L2 so that each E row comes from memory once, not 2P+1 times (a 256x256 f64 plane is
- * 512 KiB, a whole L2 on some CPUs). The order of the rows does not change any value. */
+/* Rows per y-block: a z-step of a block reads 2P+1 planes of (rows + 2P) rows of E, which stay in a
+ * quarter of the L2 (the rest holds the other streams and what the prefetchers bring) so that each
+ * E row comes from memory once, not 2P+1 times (a 256x256 f64 plane is 512 KiB, a whole L2 on some
+ * CPUs). Half the L2 measured 1-2% slower at 256^3 (docs/benchmarks.md section 11). The order of
+ * the rows does not change any value. */
 static int64_t block_rows(int64_t nx, int64_t ny, int P, size_t es)
 {
     const int64_t plane_row = (2 * P + 1) * nx * (int64_t)es;
-    int64_t b = sd_cache_l2() / 2 / (plane_row > 0 ? plane_row : 1) - 2 * P;
+    int64_t b = sd_cache_l2() / 4 / (plane_row > 0 ? plane_row : 1) - 2 * P;
     if (b < 4) b = 4;
     return b < ny ? b : ny;
 }
