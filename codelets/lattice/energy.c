@@ -45,8 +45,10 @@ KG_ENERGY_ROW_DEF(float, f32)
     {                                                                                                 \
         sd_acc_batch b = {.acc = &a->acc[0]};                                                         \
         const int64_t nx = a->n[0], nsy = a->stride[0][1], nsz = a->stride[0][2], osy = a->stride[1][1], osz = a->stride[1][2];   \
+        const int64_t ny = a->n[1], B = sd_lattice_block_rows(nx, ny, 4, 1, sizeof(T)); /* E_next, E at k, k+1 */ \
+        for (int64_t jb = 0; jb < ny; jb += B)                                                        \
         for (int64_t k = 0; k < a->n[2]; k++)                                                         \
-            for (int64_t j = 0; j < a->n[1]; j++) {                                                   \
+            for (int64_t j = jb; j < (jb + B < ny ? jb + B : ny); j++) {                              \
                 const T *n = (const T *)a->p[0] + sd_at(a, 0, 0, j, k, 0);                            \
                 const T *o = (const T *)a->p[1] + sd_at(a, 1, 0, j, k, 0);                            \
                 const T *ch = (const T *)a->p[2] + sd_at(a, 2, 0, j, k, 0);                           \

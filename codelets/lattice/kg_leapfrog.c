@@ -43,17 +43,19 @@
 KG_ROW_DEF(double, f64)
 KG_ROW_DEF(float, f32)
 
-/* Rows per y-block: a z-step of a block reads 2P+1 planes of (rows + 2P) rows of E, which stay in a
- * quarter of the L2 (the rest holds the other streams and what the prefetchers bring) so that each
+/* Rows per y-block: a z-step of a block reads `planes` planes (the leapfrog: 2P+1 of E) of
+ * (rows + 2P) rows, which stay in a quarter of the L2 (the rest holds the other streams and what the prefetchers bring) so that each
  * E row comes from memory once, not 2P+1 times (a 256x256 f64 plane is 512 KiB, a whole L2 on some
  * CPUs). Half the L2 measured 1-2% slower at 256^3 (docs/benchmarks.md section 11). The order of
  * the rows does not change any value. */
-static int64_t block_rows(int64_t nx, int64_t ny, int P, size_t es)
+int64_t sd_lattice_block_rows(int64_t nx, int64_t ny, int planes, int P, size_t es)
 {
-    const int64_t plane_row = (2 * P + 1) * nx * (int64_t)es;
+    const int64_t plane_row = planes * nx * (int64_t)es;
     int64_t b = sd_cache_l2() / 4 / (plane_row > 0 ? plane_row : 1) - 2 * P;
     if (b < 4) b = 4;
-    return b < ny ? b : ny;
+    if (b >= ny) return ny;
+    const int64_t nb = (ny + b - 1) / b; /* blocks of equal size, not b, b, ..., a sliver */
+    return (ny + nb - 1) / nb;
 }
 
 /* The tiles, once per SIMD variant (stardag/simd.h): the rows inline into each and vectorise for it. */
@@ -63,7 +65,7 @@ static int64_t block_rows(int64_t nx, int64_t ny, int P, size_t es)
         const int order = (int)a->param[KG_LF_ORDER], P = kg_reach(order);                           \
         const kg_coef_##SUF k = kg_leapfrog_coef_##SUF(a->param[KG_LF_C], a->dt, a->dx, order, a->param[KG_LF_GAMMA]); \
         const int64_t nx = a->n[0], ny = a->n[1], sy = a->stride[0][1], sz = a->stride[0][2];                       \
-        const int64_t B = block_rows(nx, ny, P, sizeof(T));                                           \
+        const int64_t B = sd_lattice_block_rows(nx, ny, 2 * P + 1, P, sizeof(T));                                           \
         for (int64_t jb = 0; jb < ny; jb += B)                                                        \
         for (int64_t kk = 0; kk < a->n[2]; kk++)                                                      \
             for (int64_t j = jb; j < (jb + B < ny ? jb + B : ny); j++) {                              \
@@ -80,7 +82,7 @@ static int64_t block_rows(int64_t nx, int64_t ny, int P, size_t es)
         const kg_coef_##SUF k = kg_leapfrog_coef_##SUF(a->param[KG_CX_C], a->dt, a->dx, order, 0.0);  \
         const T kappa = (T)a->param[KG_CX_KAPPA], e02 = (T)(a->param[KG_CX_E0] * a->param[KG_CX_E0]);  \
         const int64_t nx = a->n[0], ny = a->n[1], sy = a->stride[0][1], sz = a->stride[0][2];         \
-        const int64_t B = block_rows(nx, ny, P, sizeof(T));                                           \
+        const int64_t B = sd_lattice_block_rows(nx, ny, 2 * P + 1, P, sizeof(T));                                           \
         for (int64_t jb = 0; jb < ny; jb += B)                                                        \
         for (int64_t kk = 0; kk < a->n[2]; kk++)                                                      \
             for (int64_t j = jb; j < (jb + B < ny ? jb + B : ny); j++) {                              \

@@ -36,6 +36,9 @@ int sd_lattice_chi_leapfrog_validate(const sd_check_info *info, char *msg, size_
 int sd_lattice_energy_validate(const sd_check_info *info, char *msg, size_t len);
 /* 0 when order is 2, 4 or 6; else -1 with the message. */
 int sd_lattice_order_validate(double order, char *msg, size_t len);
+/* Rows per y-block of a tile loop that reads `planes` z-planes of nx-cell rows (reach P in y) per
+ * z-step: they stay in a quarter of the L2 (kg_leapfrog.c). */
+int64_t sd_lattice_block_rows(int64_t nx, int64_t ny, int planes, int P, size_t es);
 /* sd_codelet.reach of the stencil codelets: order/2 (param 1 of each is its order). */
 int sd_lattice_reach(const double *param);
 int sd_lattice_gaussian_packet_validate(const sd_check_info *info, char *msg, size_t len);
