@@ -95,15 +95,15 @@ sd_isa sd_isa_current(void)
 
 long sd_cache_l2(void)
 {
-    static long l2; /* a benign race: every thread computes the same value */
-    if (!l2) {
-        long v = -1;
-        const char *e = getenv("STARDAG_CACHE_L2"); /* tests: force small blocks */
-        if (e && *e) v = strtol(e, NULL, 10);
+    static long l2; /* computed by whichever worker asks first; every one computes the same */
+    long v = __atomic_load_n(&l2, __ATOMIC_RELAXED);
+    if (v) return v;
+    const char *e = getenv("STARDAG_CACHE_L2"); /* tests: force small blocks */
+    if (e && *e) v = strtol(e, NULL, 10);
 #ifdef _SC_LEVEL2_CACHE_SIZE
-        if (v <= 0) v = sysconf(_SC_LEVEL2_CACHE_SIZE);
+    if (v <= 0) v = sysconf(_SC_LEVEL2_CACHE_SIZE);
 #endif
-        l2 = v > 0 ? v : 256L * 1024;
-    }
-    return l2;
+    if (v <= 0) v = 256L * 1024;
+    __atomic_store_n(&l2, v, __ATOMIC_RELAXED);
+    return v;
 }
