@@ -5,7 +5,6 @@
  * the sums); the terms are folded into the exact accumulators in chunks. */
 #include "md_kernels.h"
 
-
 void sd_md_kick(const md_kick_args *a)
 {
     const int64_t n = a->count;
@@ -63,7 +62,7 @@ void sd_md_momentum(int64_t n, const int32_t *type, const double *mass, int ntyp
     for (int t = 0; t < ntypes; t++) m[t] = mass[t];
     const int32_t *restrict ty = type;
     for (int d = 0; d <= 3; d++) { /* the momentum's components, then the mass */
-        const double *restrict vd = v + d * vsc;
+        const double *restrict vd = d < 3 ? v + d * vsc : NULL;
         sd_acc_batch b = {.acc = d < 3 ? &p[d] : msum};
         for (int64_t i0 = 0, len; i0 < n; i0 += len) {
             len = n - i0;
