@@ -32,18 +32,17 @@ fi
 G=$top_srcdir/graphs
 sed 's/order: 4}/order: 6}/; s|^  dt: 0.4\*dx/c .*|  dt: 0.3*dx/c|' "$G/lattice/higher-order.yaml" >"$tmp/order6.yaml"
 t "the order-6 copy of higher-order.yaml has order 6 everywhere" sh -c "! grep -q 'order: 4}' '$tmp/order6.yaml'"
-set -- \
-  kg "$G/lattice/kg-packet.yaml --set n=32 --set width=3 --steps 40 --tiles 32x16x8" \
-  order4 "$G/lattice/higher-order.yaml --set n=24 --steps 30 --tiles 24x12x12" \
-  order6 "$tmp/order6.yaml --set n=24 --steps 30" \
-  chi "$G/lattice/coupled-chi.yaml --set n=16 --set width=2 --steps 30 --tiles 8x16x16" \
-  md "$top_srcdir/tests/data/md-lj.yaml --set cells=8 --set drift_tol=1 --steps 30 --tiles 3" \
-  transport "$top_srcdir/tests/graphs/transport-step.yaml --tiles 2" \
-  vesicle "$G/membrane/vesicle-bending.yaml --set level=2 --steps 40 --tiles 3"
+# the run arguments of each graph
+kg="$G/lattice/kg-packet.yaml --set n=32 --set width=3 --steps 40 --tiles 32x16x8"
+order4="$G/lattice/higher-order.yaml --set n=24 --steps 30 --tiles 24x12x12"
+order6="$tmp/order6.yaml --set n=24 --steps 30"
+chi="$G/lattice/coupled-chi.yaml --set n=16 --set width=2 --steps 30 --tiles 8x16x16"
+md="$top_srcdir/tests/data/md-lj.yaml --set cells=8 --set drift_tol=1 --steps 30 --tiles 3"
+transport="$top_srcdir/tests/graphs/transport-step.yaml --tiles 2"
+vesicle="$G/membrane/vesicle-bending.yaml --set level=2 --steps 40 --tiles 3"
 cd "$tmp" || exit 1 # the vesicle exports its mesh into the working directory
-while [ $# -gt 0 ]; do
-  name=$1 args=$2
-  shift 2
+for name in kg order4 order6 chi md transport vesicle; do
+  eval "args=\$$name"
   for isa in $isas; do
     # shellcheck disable=SC2086
     runrc env STARDAG_ISA=$isa "$sd" run $args --ncpu 2 --out "$tmp/$name-$isa.h5" --quiet --overwrite
@@ -56,11 +55,7 @@ done
 
 # cache blocking (y-blocks of the leapfrogs sized from the L2): tiny blocks give the same bits
 for name in kg order4 chi; do
-  case $name in
-    kg) args="$G/lattice/kg-packet.yaml --set n=32 --set width=3 --steps 40 --tiles 32x16x8" ;;
-    order4) args="$G/lattice/higher-order.yaml --set n=24 --steps 30 --tiles 24x12x12" ;;
-    chi) args="$G/lattice/coupled-chi.yaml --set n=16 --set width=2 --steps 30 --tiles 8x16x16" ;;
-  esac
+  eval "args=\$$name"
   # shellcheck disable=SC2086
   runrc env STARDAG_ISA=sse2 STARDAG_CACHE_L2=4096 "$sd" run $args --ncpu 2 --out "$tmp/$name-blocked.h5" --quiet --overwrite
   t "$name, 4-row blocks (STARDAG_CACHE_L2=4096): runs" test "$(rc)" = 0

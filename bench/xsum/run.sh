@@ -25,7 +25,7 @@ mkdir -p "$STARPU_HOME"
 
 [ -n "${DEMO_ONLY:-}" ] || "$BENCH" "$REPS"
 [ -n "${DEMO_ONLY:-}" ] || for isa in sse2 avx2 avx512; do
-  [ "$isa" = sse2 ] || grep -q "$(echo $isa | sed 's/avx512/avx512f/')" /proc/cpuinfo || continue
+  STARDAG_ISA=$isa "$B/stardag" --version >/dev/null 2>&1 || continue # this CPU lacks it
   STARDAG_ISA=$isa XSUM_TILE_ONLY=1 "$BENCH" "$REPS" | sed -n '/^# the demo/,$p'
 done
 
@@ -42,9 +42,10 @@ for r in $(seq "$REPS"); do
     done
   done
 done
+# median [min-max] of binary $1's ms/step for graph $2
+stats() { awk -v b="$1" -v g="$2" '$1 == b && $2 == g {print $3}' "$tmp/demo.txt" | sort -n |
+  awk '{v[NR]=$1} END {printf "%.3f [%.3f-%.3f]", v[int((NR+1)/2)], v[1], v[NR]}'; }
 for bin in $bins; do
-  with=$(awk -v b="$bin" '$1 == b && $2 == "kg-packet" {print $3}' "$tmp/demo.txt" | sort -n | awk '{v[NR]=$1} END {printf "%.3f [%.3f-%.3f]", v[int((NR+1)/2)], v[1], v[NR]}')
-  without=$(awk -v b="$bin" '$1 == b && $2 == "kg-packet-nodiag" {print $3}' "$tmp/demo.txt" | sort -n | awk '{v[NR]=$1} END {printf "%.3f [%.3f-%.3f]", v[int((NR+1)/2)], v[1], v[NR]}')
-  echo "$bin: with diagnostics $with ms/step; without $without ms/step"
+  echo "$bin: with diagnostics $(stats "$bin" kg-packet) ms/step; without $(stats "$bin" kg-packet-nodiag) ms/step"
   awk -v b="$bin" '$1 == b {s[$2] = s[$2] " " $3} END {print "  runs:", "with", s["kg-packet"], "/ without", s["kg-packet-nodiag"]}' "$tmp/demo.txt"
 done

@@ -25,7 +25,6 @@ void sd_common_sum_cpu(const sd_tile_args *a)
                         const float *restrict x = ROW(float, a, 0, j, k, c) + i0;
                         for (int64_t i = 0; i < m; i++) t[i] = sd_sum_term(s, (double)x[i]);
                     }
-                    b.n += (int)m;
                 }
     sd_acc_batch_flush(&b);
 }

@@ -32,7 +32,6 @@ static int64_t low_count(const sd_tile_args *a, int d, int m)
             double *restrict buf = sd_acc_batch_room(b, &m);                                          \
             for (int64_t i = 0; i < m; i++)                                                           \
                 buf[i] = kg_energy_cell_##SUF(n + i0 + i, nsy, nsz, o + i0 + i, osy, osz, ndim, ch[i0 + i], K); \
-            b->n += (int)m;                                                                           \
         }                                                                                             \
     }
 KG_ENERGY_ROW_DEF(double, f64)

@@ -44,10 +44,10 @@ KG_ROW_DEF(double, f64)
 KG_ROW_DEF(float, f32)
 
 /* Rows per y-block: a z-step of a block reads `planes` planes (the leapfrog: 2P+1 of E) of
- * (rows + 2P) rows, which stay in a quarter of the L2 (the rest holds the other streams and what the prefetchers bring) so that each
- * E row comes from memory once, not 2P+1 times (a 256x256 f64 plane is 512 KiB, a whole L2 on some
- * CPUs). Half the L2 measured 1-2% slower at 256^3 (docs/benchmarks.md section 11). The order of
- * the rows does not change any value. */
+ * (rows + 2P) rows, which stay in a quarter of the L2 (the rest holds the other streams and what
+ * the prefetchers bring), so that each E row comes from memory once, not 2P+1 times (a 256x256 f64
+ * plane is 512 KiB, a whole L2 on some CPUs). Half the L2 measured 1-2% slower at 256^3
+ * (docs/benchmarks.md 11.1). The order of the rows does not change any value. */
 int64_t sd_lattice_block_rows(int64_t nx, int64_t ny, int planes, int P, size_t es)
 {
     const int64_t plane_row = planes * nx * (int64_t)es;

@@ -50,7 +50,6 @@ void sd_md_kinetic(int64_t n, const int32_t *type, const double *mass, int ntype
         double *restrict buf = sd_acc_batch_room(&b, &len);
         for (int64_t i = 0; i < len; i++)
             buf[i] = md_ke_term(m[ty[i0 + i]], vx[i0 + i] - s0, vy[i0 + i] - s1, vz[i0 + i] - s2);
-        b.n += (int)len;
     }
     sd_acc_batch_flush(&b);
 }
@@ -71,7 +70,6 @@ void sd_md_momentum(int64_t n, const int32_t *type, const double *mass, int ntyp
                 for (int64_t i = 0; i < len; i++) buf[i] = m[ty[i0 + i]] * vd[i0 + i];
             else
                 for (int64_t i = 0; i < len; i++) buf[i] = m[ty[i0 + i]];
-            b.n += (int)len;
         }
         sd_acc_batch_flush(&b);
     }

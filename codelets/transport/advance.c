@@ -57,8 +57,7 @@ tr_box tr_box_from_occ(const tr_io *io, const double *occ, int64_t s1, int64_t s
 #define TR_INLINE static inline __attribute__((always_inline))
 /* The variants of one entry point: FN(name##_sse2) ... FN(name##_avx512), each calling FN(body). */
 #define TR_VARIANT(ISA, TGT, name, body, PARAMS, ARGS) SD_ISA_TARGET(TGT) static void FN(name##_##ISA) PARAMS { FN(body) ARGS; }
-#define TR_PICK(name) \
-    (sd_isa_current() == SD_ISA_AVX512 ? FN(name##_avx512) : sd_isa_current() == SD_ISA_AVX2 ? FN(name##_avx2) : FN(name##_sse2))
+#define TR_PICK(name) SD_ISA_SELECT(FN(name##_sse2), FN(name##_avx2), FN(name##_avx512))
 
 #define T double
 #define SUF f64

@@ -31,18 +31,6 @@
 #define XS_PASSES 4          /* of two levels each: ~360 binades; wider chunks finish term by term */
 #define XS_FAST_MAX 0x1p1000 /* below this, sigma and the level sums stay finite */
 
-/* Fold an exact double into the limbs (the sum only: count and extremes are the caller's). */
-static void fold_exact(sd_acc *a, double s)
-{
-    int L = 0;
-    int64_t v[3];
-    if (sd_acc_split(s, &L, v) <= 0) return;
-    a->limb[L] += v[0];
-    a->limb[L + 1] += v[1];
-    a->limb[L + 2] += v[2];
-    if (++a->nadd >= SD_XSUM_NADD_MAX) sd_acc_normalize(a);
-}
-
 /* sigma = 1.5 * 2^K for 0 < M < XS_FAST_MAX, with M < 2^(K-1-G) (K >= -1022 keeps u >= 2^-1074) */
 static inline double xs_sigma(double M)
 {
@@ -109,6 +97,7 @@ static inline void tail_levels(const double *x, double *r, int i, int n, double 
         for (int l = 0; l < W; l++) s += t[l]; /* exact: the lanes are partial level sums */          \
         return s;                                                                                     \
     }                                                                                                 \
+    /* the lanes' extremes folded into *pmx, *pmn in lane order (strict compares, as sd_acc_add) */  \
     __attribute__((target(TGT))) static void hext_##SUF(V mx, V mn, double *pmx, double *pmn)         \
     {                                                                                                 \
         double t[W], u[W];                                                                            \
@@ -118,6 +107,13 @@ static inline void tail_levels(const double *x, double *r, int i, int n, double 
             if (t[l] > *pmx) *pmx = t[l];                                                             \
             if (u[l] < *pmn) *pmn = u[l];                                                             \
         }                                                                                             \
+    }                                                                                                 \
+    __attribute__((target(TGT))) static double hmax_##SUF(V v) /* of |r|: every lane >= 0 */         \
+    {                                                                                                 \
+        double t[W], m = 0;                                                                           \
+        STORE(t, v);                                                                                  \
+        for (int l = 0; l < W; l++) m = t[l] > m ? t[l] : m;                                          \
+        return m;                                                                                     \
     }                                                                                                 \
     __attribute__((target(TGT))) static void chunk_##SUF(sd_acc *a, const double *x, int n)           \
     {                                                                                                 \
@@ -155,17 +151,16 @@ static inline void tail_levels(const double *x, double *r, int i, int n, double 
                 STORE(r + i + W, e1);                                                                 \
                 m0 = MAX(ABS(e0), m0), m1 = MAX(ABS(e1), m1);                                         \
             }                                                                                         \
-            double S[2] = {hsum_##SUF(ADD(s0, s1)), hsum_##SUF(ADD(t0, t1))}, ign = 0;                \
-            M = 0;                                                                                    \
-            hext_##SUF(MAX(m0, m1), SET1(0.0), &M, &ign);                                             \
+            double S[2] = {hsum_##SUF(ADD(s0, s1)), hsum_##SUF(ADD(t0, t1))};                         \
+            M = hmax_##SUF(MAX(m0, m1));                                                              \
             tail_levels(cur, r, nv, n, sa, sb, S, &M);                                                \
             if (S[0] != S[0] || S[1] != S[1]) { add_slowly(a, x, n); return; } /* a NaN (1st pass) */ \
-            fold_exact(a, S[0]);                                                                      \
-            fold_exact(a, S[1]);                                                                      \
+            sd_acc_fold(a, S[0]);                                                                      \
+            sd_acc_fold(a, S[1]);                                                                      \
             cur = r;                                                                                  \
         }                                                                                             \
         if (M > 0) /* terms spanning more binades than 2 XS_PASSES levels peel */                     \
-            for (int i = 0; i < n; i++) fold_exact(a, r[i]);                                          \
+            for (int i = 0; i < n; i++) sd_acc_fold(a, r[i]);                                          \
         a->count += n;                                                                                \
         if (cmx > a->maxv) a->maxv = cmx;                                                             \
         if (cmn < a->minv) a->minv = cmn;                                                             \

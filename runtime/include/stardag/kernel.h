@@ -84,6 +84,17 @@ SD_HD int sd_acc_split(double x, int *L, int64_t v[3])
     return 1;
 }
 
+/* Add the parts sd_acc_split made to the limbs. */
+SD_HD void sd_acc_limbs_add(sd_acc *a, int L, const int64_t v[3])
+{
+    a->limb[L] += v[0];
+    a->limb[L + 1] += v[1];
+    a->limb[L + 2] += v[2];
+    if (++a->nadd >= SD_XSUM_NADD_MAX) sd_acc_normalize(a);
+}
+
+/* One term: counted, its extremes tracked, its exact value summed (NaN/Inf counted in nonfinite).
+ * One split serves the finiteness test and the sum: this is the term-by-term hot path. */
 SD_HD void sd_acc_add(sd_acc *a, double x)
 {
     int L = 0;
@@ -93,11 +104,16 @@ SD_HD void sd_acc_add(sd_acc *a, double x)
     if (k < 0) { a->nonfinite++; return; }
     if (x > a->maxv) a->maxv = x;
     if (x < a->minv) a->minv = x;
-    if (!k) return;
-    a->limb[L] += v[0];
-    a->limb[L + 1] += v[1];
-    a->limb[L + 2] += v[2];
-    if (++a->nadd >= SD_XSUM_NADD_MAX) sd_acc_normalize(a);
+    if (k) sd_acc_limbs_add(a, L, v);
+}
+
+/* x's exact value into the limbs only (nothing for +-0 or NaN/Inf): count and extremes are the
+ * caller's (the bulk sums fold their exact level sums with it). */
+SD_HD void sd_acc_fold(sd_acc *a, double x)
+{
+    int L = 0;
+    int64_t v[3];
+    if (sd_acc_split(x, &L, v) > 0) sd_acc_limbs_add(a, L, v);
 }
 
 /* Track extremes without summing (max/min reductions of plain values). */
@@ -182,13 +198,15 @@ static inline void sd_acc_batch_put(sd_acc_batch *b, double x)
     b->v[b->n++] = x;
     if (b->n == SD_ACC_BATCH) sd_acc_batch_flush(b);
 }
-/* Where to write the next *k terms (flushing first when full); *k is lowered to the room left. The
- * caller writes them and adds *k to b->n. */
+/* Where the caller writes its next *k terms (flushing first when full; *k is lowered to the room
+ * left): the batch counts them already, so they must be written before the next batch call. */
 static inline double *sd_acc_batch_room(sd_acc_batch *b, int64_t *k)
 {
     if (b->n == SD_ACC_BATCH) sd_acc_batch_flush(b);
     if (*k > SD_ACC_BATCH - b->n) *k = SD_ACC_BATCH - b->n;
-    return b->v + b->n;
+    double *at = b->v + b->n;
+    b->n += (int)*k;
+    return at;
 }
 #endif
 

@@ -40,7 +40,9 @@ long sd_cache_l2(void);
     SD_ISA_TARGET(TGT) static void name##_##ISA PARAMS { body ARGS; }
 #define SD_ISA_WRAP(ISA, TGT, RET, name, body, PARAMS, ARGS)                                          \
     SD_ISA_TARGET(TGT) static RET name##_##ISA PARAMS { return body ARGS; }
-#define SD_ISA_PICK(name)                                                                             \
-    (sd_isa_current() == SD_ISA_AVX512 ? name##_avx512 : sd_isa_current() == SD_ISA_AVX2 ? name##_avx2 : name##_sse2)
+/* The one of three functions (in sd_isa order) for the ISA in use. */
+#define SD_ISA_SELECT(sse2_fn, avx2_fn, avx512_fn)                                                    \
+    ((__typeof__(&sse2_fn)[SD_ISA_COUNT]){&sse2_fn, &avx2_fn, &avx512_fn})[sd_isa_current()]
+#define SD_ISA_PICK(name) SD_ISA_SELECT(name##_sse2, name##_avx2, name##_avx512)
 
 #endif
