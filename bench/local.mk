@@ -42,10 +42,12 @@ bench: $(BENCH_BINS) stardag$(EXEEXT)
 	BUILDDIR='$(abs_top_builddir)' $(SHELL) $(top_srcdir)/bench/overhead/run.sh
 
 # Lennard-Jones peer (LAMMPS), the MD benchmarks through the runtime (run.sh: stardag vs LAMMPS;
-# proteinmd.sh: ProteinMD step-time targets) and H5MD conformance check: scripts and data, not built.
+# proteinmd.sh: ProteinMD step-time targets; gromacs.sh: stardag double/mixed vs GROMACS, with the
+# argon input and build-gromacs.sh) and H5MD conformance check: scripts and data, not built.
 EXTRA_DIST += bench/peers/in.lj bench/peers/lj-liquid.lammps.ref bench/peers/fcc_lattice_sum.py \
 	bench/md/lammps.sh bench/md/check_h5md.py bench/md/run.sh bench/md/proteinmd.sh bench/md/nve.sh \
-	bench/md/find-stardag.sh
+	bench/md/find-stardag.sh bench/md/gromacs.sh bench/peers/build-gromacs.sh \
+	bench/peers/argon/argon.mdp bench/peers/argon/argon.top bench/peers/argon/fcc-g96.awk
 
 # MD kernels alone (no runtime yet): force, neighbour build and a whole velocity-Verlet step on the
 # LAMMPS bench/in.lj system, per atom-step (docs/benchmarks.md).

@@ -27,8 +27,9 @@ libstardag_la_SOURCES += runtime/graph/graph.h runtime/engine/registry.c runtime
 	runtime/driver/profile.c runtime/driver/profile.h \
 	runtime/driver/until.c runtime/driver/until.h
 libstardag_la_SOURCES += runtime/driver/starpu_home.c runtime/driver/starpu_home.h
-# simd/  SIMD variants chosen at start-up (isa.h), and the exact sums that use them
-libstardag_la_SOURCES += runtime/simd/isa.c runtime/simd/isa.h runtime/simd/reduce_simd.c
+# simd/  SIMD variants chosen at start-up (isa.h), the exact sums that use them, and the per-thread
+#        workspace of CPU kernels
+libstardag_la_SOURCES += runtime/simd/isa.c runtime/simd/isa.h runtime/simd/reduce_simd.c runtime/simd/workspace.c
 include runtime/loader.mk
 include runtime/ode/local.mk
 SD_CUDA_SOURCES += runtime/dm/halo.cu

@@ -33,3 +33,7 @@ EXTRA_DIST += tests/graphs/md-ckpt-ghosts.yaml
 # checkpoint/restart of particle graphs through `stardag run`: restart == uninterrupted, SIGTERM, the trajectory continued
 TESTS += tests/t_ckpt_particles_run.sh
 EXTRA_DIST += tests/t_ckpt_particles_run.sh
+# the mixed-precision pair kernels: bitwise the documented order under every SIMD variant, accuracy vs double, NVE
+check_PROGRAMS += tests/t_md_mixed
+tests_t_md_mixed_SOURCES = tests/t_md_mixed.c tests/tap.h tests/md_sim.h
+TESTS += tests/t_md_mixed

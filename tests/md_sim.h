@@ -48,14 +48,15 @@ typedef struct sim {
     double T0, tau, gamma;
     uint64_t seed;
     int64_t step, nrebuild, nearly;   /* nearly: rebuilds the displacement check made early */
+    int mixed;                        /* forces in mixed precision (sd_md_lj_force_mixed) */
     double t_build, t_force, t_other; /* cpu seconds in list builds, forces, the rest of the steps */
 } sim;
 
 /* The kernels' argument structs for the sim's one block (x: home + ghost, stride cap; v, f: stride n). */
 static inline md_lj_lists sim_lists(const sim *s)
 {
-    return (md_lj_lists){.home_count = s->n, .position = s->x, .position_stride = s->cap, .type = s->type,
-                         .pair_table = &s->tab, .list_start = s->start, .list = s->nbr};
+    return (md_lj_lists){.home_count = s->n, .ghost_count = s->ng, .position = s->x, .position_stride = s->cap,
+                         .type = s->type, .pair_table = &s->tab, .list_start = s->start, .list = s->nbr};
 }
 static inline md_neighbor_args sim_neighbor_args(const sim *s)
 {
@@ -70,7 +71,8 @@ static inline md_kick_args sim_kick_args(const sim *s, double dt)
 }
 static inline void sim_forces(sim *s)
 {
-    sd_md_lj_force(&(md_lj_force_args){.lists = sim_lists(s), .force = s->f, .force_stride = s->n});
+    const md_lj_force_args a = {.lists = sim_lists(s), .force = s->f, .force_stride = s->n};
+    (s->mixed ? sd_md_lj_force_mixed : sd_md_lj_force)(&a);
 }
 static inline void sim_kick(sim *s)
 {

@@ -4,8 +4,9 @@
 # each domain's bundled graphs give bitwise the same output under every variant this CPU runs (the
 # lattice leapfrog and energy kernels have one copy per variant; every domain's reductions fold
 # through sd_acc_add_n): the kg packet (order 2), the higher-order packet (orders 4 and 6), E with
-# a dynamic chi, Lennard-Jones MD, a transport step, the vesicle's minimisation; and the lattice
-# graphs give the same bits with the leapfrogs' cache blocks forced small.
+# a dynamic chi, Lennard-Jones MD (double and mixed precision), a transport step, the vesicle's
+# minimisation; and the lattice graphs give the same bits with the leapfrogs' cache blocks forced
+# small.
 . "$top_srcdir/tests/tap.sh"
 
 best=$("$sd" --version | sed -n 's/^SIMD: \([a-z0-9]*\) .*/\1/p')
@@ -38,10 +39,13 @@ order4="$G/lattice/higher-order.yaml --set n=24 --steps 30 --tiles 24x12x12"
 order6="$tmp/order6.yaml --set n=24 --steps 30"
 chi="$G/lattice/coupled-chi.yaml --set n=16 --set width=2 --steps 30 --tiles 8x16x16"
 md="$top_srcdir/tests/data/md-lj.yaml --set cells=8 --set drift_tol=1 --steps 30 --tiles 3"
+sed 's/^\(    neighbor: .*\)$/\1\n    precision: mixed/' "$top_srcdir/tests/data/md-lj.yaml" >"$tmp/md-mixed.yaml"
+t "the mixed-precision copy of md-lj.yaml says precision: mixed" grep -q "^    precision: mixed$" "$tmp/md-mixed.yaml"
+md_mixed="$tmp/md-mixed.yaml --set cells=8 --set drift_tol=1 --steps 30 --tiles 3"
 transport="$top_srcdir/tests/graphs/transport-step.yaml --tiles 2"
 vesicle="$G/membrane/vesicle-bending.yaml --set level=2 --steps 40 --tiles 3"
 cd "$tmp" || exit 1 # the vesicle exports its mesh into the working directory
-for name in kg order4 order6 chi md transport vesicle; do
+for name in kg order4 order6 chi md md_mixed transport vesicle; do
   eval "args=\$$name"
   for isa in $isas; do
     # shellcheck disable=SC2086

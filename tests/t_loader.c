@@ -284,6 +284,8 @@ static const bad bads[] = {
      "g.yaml:2:56: unknown units 'lk' (did you mean 'lj'?)"},
     {"particles: shift not a bool", "domain:\n  particles: {count: 100, box: 10, cutoff: 2.5, shift: maybe}\n" R1 XV,
      "g.yaml:2:56: expected true or false for shift, got 'maybe'"},
+    {"particles: unknown precision", "domain:\n  particles: {count: 100, box: 10, cutoff: 2.5, precision: single}\n" R1 XV,
+     "g.yaml:2:60: unknown precision 'single' (expected double or mixed)"},
     {"particles: cutoff + skin over half the box", "domain:\n  particles: {count: 100, box: [10, 5, 10], cutoff: 2.5}\n" R1 XV,
      "g.yaml:2:53: cutoff + skin = 2.8 is more than half the box (L_y = 5): the minimum-image convention needs cutoff + skin <= L/2 (a bigger box, or a smaller cutoff/skin)"},
     {"particles: skin over half the box", "domain:\n  particles:\n    count: 100\n    box: 6\n    cutoff: 2.5\n    neighbor: {skin: 1}\n" R1 XV,
@@ -679,6 +681,7 @@ static const char *md =
     "      - {types: [Kr, Ar], epsilon: 1.2, sigma: 0.35}\n"
     "    cutoff: 2.5\n"
     "    shift: yes\n"
+    "    precision: mixed\n"
     "    neighbor: {every: 20, check: false, min_distance: 0.25, capacity: 2}\n"
     "    position: pos\n"
     "    velocity: vel\n"
@@ -736,7 +739,7 @@ static void particle_graphs(void)
         ok(p->mass[0] == 39.948 && p->mass[1] == 83.798 && p->mass[2] == 131.29, "md: contiguous masses");
         ok(p->npairs == 1 && p->pair[0].a == 0 && p->pair[0].b == 1 && p->pair[0].epsilon == 1.2 && p->pair[0].sigma == 0.35,
            "md: pair (Kr, Ar) stored as (0, 1)");
-        ok(p->cutoff == 2.5 && p->shift == 1, "md: cutoff, shift yes");
+        ok(p->cutoff == 2.5 && p->shift == 1 && p->mixed == 1, "md: cutoff, shift yes, precision mixed");
         ok(p->skin == 0.3 && p->rebuild_every == 20 && p->rebuild_check == 0 && p->min_distance == 0.25 && p->capacity == 2,
            "md: neighbor settings (skin default 0.3)");
         ok(p->position == 1 && p->velocity == 2, "md: position and velocity field indices");
@@ -767,7 +770,7 @@ static void particle_graphs(void)
         ok(p->units == SD_UNITS_LJ && p->ntypes == 1 && !strcmp(p->type[0].name, "A") && p->type[0].mass == 1 &&
                p->type[0].epsilon == 1 && p->type[0].sigma == 1 && p->type[0].count == 100 && p->mass[0] == 1,
            "default: one type A with LJ parameters 1 and every particle");
-        ok(p->npairs == 0 && p->shift == 0, "default: no explicit pairs, no shift");
+        ok(p->npairs == 0 && p->shift == 0 && p->mixed == 0, "default: no explicit pairs, no shift, double precision");
         ok(p->skin == 0.3 && p->rebuild_every == 10 && p->rebuild_check == 1 && p->min_distance == 0.5 && p->capacity == 1.5,
            "default neighbor: skin 0.3, every 10, check, min_distance 0.5, capacity 1.5");
         ok(p->position == 1 && p->velocity == 0, "default fields x and v");

@@ -44,8 +44,8 @@ typedef struct sysb {
 /* The system's particles and lists as the pair kernels read them (host arrays). */
 static md_lj_lists host_lists(const sysb *s)
 {
-    const md_lj_lists l = {.home_count = s->n, .position = s->x, .position_stride = s->cap, .type = s->type,
-                           .pair_table = &s->tab, .list_start = s->start, .list = s->nbr};
+    const md_lj_lists l = {.home_count = s->n, .ghost_count = s->ng, .position = s->x, .position_stride = s->cap,
+                           .type = s->type, .pair_table = &s->tab, .list_start = s->start, .list = s->nbr};
     return l;
 }
 
@@ -161,6 +161,22 @@ static void test_system(int64_t nc1, int ntypes)
     sync_check("lj_energy_virial");
     to_host(Ug, dacc, sizeof Ug);
     ok(acc_equal(&U, &Ug[0]) && acc_equal(&W, &Ug[1]), "lj_energy_virial: exact partials equal (U/N = %.15g)", sd_acc_sum(&U) / n);
+
+    /* the same in mixed precision (16 lanes of f32) */
+    sd_md_lj_force_mixed(&fca);
+    sd_md_lj_force_mixed_cuda(&fga, S);
+    sync_check("lj_force (mixed)");
+    to_host(fg, df, sizeof(double) * 3 * (size_t)n);
+    ok(!memcmp(fc, fg, sizeof(double) * 3 * (size_t)n), "lj_force mixed: CUDA == CPU bitwise (%s)", what);
+    sd_acc_init(&U), sd_acc_init(&W);
+    sd_md_lj_energy_virial_mixed(&evc);
+    sd_acc *dacc2 = dev_accs(2);
+    const md_lj_energy_virial_args evg2 = {.lists = Lg, .energy = dacc2, .virial = dacc2 + 1};
+    sd_md_lj_energy_virial_mixed_cuda(&evg2, S);
+    sync_check("lj_energy_virial (mixed)");
+    to_host(Ug, dacc2, sizeof Ug);
+    ok(acc_equal(&U, &Ug[0]) && acc_equal(&W, &Ug[1]), "lj_energy_virial mixed: exact partials equal");
+    CK(cudaFree(dacc2));
 
     /* kick + drift + wrap */
     double *v1 = (double *)malloc(sizeof(double) * 3 * (size_t)n), *x1 = (double *)malloc(sizeof(double) * 3 * (size_t)s.cap);

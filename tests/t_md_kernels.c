@@ -313,8 +313,8 @@ static void split_forces(split *S, world *w, sd_acc *U, sd_acc *W)
     if (U) sd_acc_init(U), sd_acc_init(W);
     for (int b = 0; b < S->nblk; b++) {
         blk *B = &S->b[b];
-        const md_lj_lists L = {.home_count = B->nh, .position = B->x, .position_stride = B->sc, .type = B->type,
-                               .pair_table = &w->tab, .list_start = B->start, .list = B->nbr};
+        const md_lj_lists L = {.home_count = B->nh, .ghost_count = B->ng, .position = B->x, .position_stride = B->sc,
+                               .type = B->type, .pair_table = &w->tab, .list_start = B->start, .list = B->nbr};
         sd_md_lj_force(&(md_lj_force_args){.lists = L, .force = B->f, .force_stride = B->sc});
         for (int64_t i = 0; i < B->nh; i++)
             for (int d = 0; d < 3; d++) w->f[B->glob[i] + d * w->n] = B->f[i + d * B->sc];

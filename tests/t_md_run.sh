@@ -40,6 +40,23 @@ for b in 2 4; do
     h5diff "$tmp/b1.h5md" "$tmp/b$b.h5md" /particles/trajectory/position/value
   t "velocities with $b blocks == 1 block, bitwise" h5diff "$tmp/b1.h5md" "$tmp/b$b.h5md" /particles/trajectory/velocity/value
 done
+# 2a. The same in mixed precision (domain.particles.precision: mixed): bitwise across blocks, workers
+# and schedulers too, and within f32 rounding of the double run
+sed 's/^\(    neighbor: .*\)$/\1\n    precision: mixed/' "$g" >"$tmp/md-lj-mixed.yaml"
+t "the mixed copy of md-lj.yaml says precision: mixed" grep -q "^    precision: mixed$" "$tmp/md-lj-mixed.yaml"
+run_mixed() { STARPU_SCHED=$3 "$sd" run "$tmp/md-lj-mixed.yaml" --set cells=8 --set drift_tol=1 --steps 60 --tiles "$1" \
+              --ncpu "$2" --quiet --out "$tmp/m$1.h5" >/dev/null 2>&1 && mv md-lj.h5md "$tmp/m$1.h5md"; }
+run_mixed 1 1 eager
+run_mixed 2 2 lws
+run_mixed 4 2 random
+t "mixed precision: runs with 1, 2 and 4 blocks wrote their outputs" test -s "$tmp/m1.h5" -a -s "$tmp/m2.h5" -a -s "$tmp/m4.h5md"
+for b in 2 4; do
+  t "mixed precision: thermo with $b blocks == 1 block, bitwise" "$sd" compare "$tmp/m1.h5" "$tmp/m$b.h5"
+  t "mixed precision: positions with $b blocks == 1 block, bitwise" \
+    h5diff "$tmp/m1.h5md" "$tmp/m$b.h5md" /particles/trajectory/position/value
+done
+t "mixed precision differs from double (it is not the double path)" sh -c "! '$sd' compare '$tmp/b1.h5' '$tmp/m1.h5' >/dev/null 2>&1"
+t "mixed precision: thermo within 1e-5 of double's (stardag compare --rtol)" "$sd" compare --rtol 1e-5 "$tmp/b1.h5" "$tmp/m1.h5"
 runrc "$sd" run "$g" --set cells=8 --steps 60 --tiles 5
 t "more blocks than cell layers along z is refused, naming the limit" \
   sh -c "test $(rc) -ne 0 && grep -q '5 blocks asked for, but the box has only 4 cell layers' '$tmp/err'"

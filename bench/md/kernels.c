@@ -97,6 +97,31 @@ int main(int argc, char **argv)
     printf("  %.1f ns/atom-step cpu mean (best %.1f, wall mean %.1f); %.3f ns per list entry, %.3f ns per pair within rc "
            "(full list: each pair twice)\n",
            1e9 * sum / reps / n, 1e9 * best / n, 1e9 * wsum / reps / n, 1e9 * best / npair, 1e9 * best / inrc);
+    /* the mixed-precision force kernel on the same lists, and its largest deviation from the double forces */
+    double *fd = malloc(sizeof(double) * 3 * (size_t)s->cap), *fm = malloc(sizeof(double) * 3 * (size_t)s->cap);
+    if (!fd || !fm) return 1;
+    sim_forces(s);
+    memcpy(fd, s->f, sizeof(double) * 3 * (size_t)n);
+    const md_lj_force_args mixed = {.lists = sim_lists(s), .force = fm, .force_stride = n};
+    double mbest = 1e30, msum = 0;
+    for (int r = 0; r < reps; r++) {
+        const double t0 = cpu_now();
+        sd_md_lj_force_mixed(&mixed);
+        const double t = cpu_now() - t0;
+        msum += t;
+        mbest = t < mbest ? t : mbest;
+    }
+    double fmax = 0, dmax = 0;
+    for (int64_t i = 0; i < n; i++)
+        for (int d = 0; d < 3; d++) {
+            fmax = fmax > fabs(fd[i + d * n]) ? fmax : fabs(fd[i + d * n]);
+            const double e = fabs(fm[i + d * n] - fd[i + d * n]);
+            dmax = dmax > e ? dmax : e;
+        }
+    printf("mixed-precision force kernel: %.1f ns/atom-step cpu mean (best %.1f); %.3f ns per list entry; "
+           "max |F_mixed - F_double| / max |F| = %.2e\n",
+           1e9 * msum / reps / n, 1e9 * mbest / n, 1e9 * mbest / npair, dmax / fmax);
+    free(fd), free(fm);
     double te = cpu_now();
     for (int r = 0; r < reps; r++) {
         sd_acc U, W;

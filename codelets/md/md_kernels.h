@@ -205,6 +205,7 @@ int64_t sd_md_find_overlap(int64_t nh, const double *x, int64_t sc, const int32_
 /* What the pair kernels read: a block's particles and its lists (sd_md_neighbor_build). */
 typedef struct md_lj_lists {
     int64_t home_count;              /* home particles [0, home_count): the ones with lists and results */
+    int64_t ghost_count;             /* ghosts [home_count, home_count + ghost_count) (read by the mixed kernels) */
     const double *position;          /* home then ghost: component c of particle i at position[i + c*position_stride] */
     int64_t position_stride;         /* component stride of position */
     const int32_t *type;             /* home then ghost: types (rows and columns of the pair table) */
@@ -232,6 +233,16 @@ typedef struct md_lj_energy_virial_args {
     sd_acc *virial;                  /* in/out: virial partial (initialised by the caller) */
 } md_lj_energy_virial_args;
 void sd_md_lj_energy_virial(const md_lj_energy_virial_args *a);
+/* Mixed precision (lj_force_mixed.c; the particles domain's `precision: mixed`): the same results
+ * computed with f32 per-pair arithmetic on (float) of the positions and of the table's
+ * coefficients, the cutoff test r2 < (float)rc2 in f32, MD_LANES_F32 (16) f32 force lanes per home
+ * particle (entry k in lane k % 16, lanes summed from +0, converted to double and combined by the
+ * pairwise tree of neighbours ((l0+l1)+(l2+l3))+...); the energy and virial per pair in f32
+ * (md_lj_energy_virial_f32), each lane summed in double, folded as above. Bitwise independent of
+ * blocking and SIMD variant like the double path. Needs lists.ghost_count; uses the thread's
+ * workspace (sd_workspace) for the f32 coordinates. */
+void sd_md_lj_force_mixed(const md_lj_force_args *a);
+void sd_md_lj_energy_virial_mixed(const md_lj_energy_virial_args *a);
 
 /* ---- Integration (integrate.c) ------------------------------------------------------------------------ */
 /* Half kick: v = md_kick(v, f, (0.5*dt)/mass[type]) per component. */
@@ -290,6 +301,8 @@ void sd_md_langevin(const md_langevin_args *a);
  * equal to the CPU versions. Defined only when the library is built with nvcc. ---- */
 void sd_md_lj_force_cuda(const md_lj_force_args *a, void *stream);
 void sd_md_lj_energy_virial_cuda(const md_lj_energy_virial_args *a, void *stream);
+void sd_md_lj_force_mixed_cuda(const md_lj_force_args *a, void *stream);
+void sd_md_lj_energy_virial_mixed_cuda(const md_lj_energy_virial_args *a, void *stream);
 void sd_md_kick_cuda(const md_kick_args *a, void *stream);
 void sd_md_drift_cuda(int64_t n, double dt, const double *v, int64_t vsc, double *x, int64_t sc, void *stream);
 void sd_md_wrap_cuda(int64_t n, const double L[3], double *x, int64_t sc, void *stream);

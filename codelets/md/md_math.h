@@ -44,6 +44,7 @@
 /* ---- Limits ----------------------------------------------------------------------------------- */
 #define MD_MAX_TYPES 8 /* particle types per system (the pair table is MD_MAX_TYPES^2) */
 #define MD_LANES 8     /* force sums: list position k goes to partial sum k % MD_LANES (below) */
+#define MD_LANES_F32 16 /* the same in mixed precision: one AVX-512 vector of f32, two of AVX2 */
 /* Cell grids for neighbour search use cells at least rl*(1+MD_CELL_MARGIN) wide, so a pair
  * within rl is never two cells apart whatever the rounding of the binning. */
 #define MD_CELL_MARGIN 1e-9
@@ -87,6 +88,24 @@ SD_HD void md_lj_energy_virial(double r2, double c12, double c6, double eshift, 
                                double *w)
 {
     const double r2i = 1.0 / r2, r6i = (r2i * r2i) * r2i;
+    *e = r6i * (c12 * r6i - c6) - eshift;
+    *w = r2 * ((r6i * (f12 * r6i - f6)) * r2i);
+}
+
+/* Mixed precision (the particles domain's `precision: mixed`): the same three formulas on f32
+ * operands, with f32 coordinates (float)x of the double positions (ghosts: of their double image
+ * md_image) and f32 coefficients (float)c of the table's doubles. Only the per-pair arithmetic is
+ * f32; sums of forces over lanes, energies, virial and integration stay f64 (lj_force_mixed.c). */
+SD_HD float md_lj_fr_f32(float r2, float f12, float f6)
+{
+    const float r2i = 1.0f / r2, r6i = (r2i * r2i) * r2i;
+    return (r6i * (f12 * r6i - f6)) * r2i;
+}
+
+SD_HD void md_lj_energy_virial_f32(float r2, float c12, float c6, float eshift, float f12, float f6, float *e,
+                                   float *w)
+{
+    const float r2i = 1.0f / r2, r6i = (r2i * r2i) * r2i;
     *e = r6i * (c12 * r6i - c6) - eshift;
     *w = r2 * ((r6i * (f12 * r6i - f6)) * r2i);
 }

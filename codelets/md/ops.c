@@ -20,8 +20,8 @@ static md_kick_args kick_args(const sd_tile_args *a) /* roles: f (slot 0), v (sl
 static md_lj_lists lj_lists(const sd_tile_args *a)
 {
     const sd_pblock *b = &a->blk[0];
-    return (md_lj_lists){.home_count = b->nh, .position = b->xv, .position_stride = b->xvsc, .type = b->tv,
-                         .pair_table = TAB(a), .list_start = b->start, .list = b->nbr};
+    return (md_lj_lists){.home_count = b->nh, .ghost_count = b->ng, .position = b->xv, .position_stride = b->xvsc,
+                         .type = b->tv, .pair_table = TAB(a), .list_start = b->start, .list = b->nbr};
 }
 
 static md_lj_force_args lj_force_args(const sd_tile_args *a) /* roles: x (slot 0), f (slot 1) */
@@ -82,7 +82,7 @@ void sd_md_op_drift(const sd_tile_args *a)
 void sd_md_op_lj_force(const sd_tile_args *a)
 {
     const md_lj_force_args f = lj_force_args(a);
-    sd_md_lj_force(&f);
+    (PD(a)->mixed ? sd_md_lj_force_mixed : sd_md_lj_force)(&f);
 }
 
 /* partials: kinetic energy, potential energy, virial */
@@ -91,7 +91,7 @@ void sd_md_op_thermo(const sd_tile_args *a)
     const sd_pblock *b = &a->blk[0];
     const md_lj_energy_virial_args ev = lj_energy_virial_args(a);
     sd_md_kinetic(b->nh, b->type, PD(a)->mass, PD(a)->ntypes, a->p[1], a->sc[1], NULL, &a->acc[0]);
-    sd_md_lj_energy_virial(&ev);
+    (PD(a)->mixed ? sd_md_lj_energy_virial_mixed : sd_md_lj_energy_virial)(&ev);
 }
 
 void sd_md_finish_thermo(const double *sums, const sd_check_info *info, double *out)
@@ -142,7 +142,7 @@ void sd_md_op_drift_cuda(const sd_tile_args *a, void *stream)
 void sd_md_op_lj_force_cuda(const sd_tile_args *a, void *stream)
 {
     const md_lj_force_args f = lj_force_args(a);
-    sd_md_lj_force_cuda(&f, stream);
+    (PD(a)->mixed ? sd_md_lj_force_mixed_cuda : sd_md_lj_force_cuda)(&f, stream);
 }
 
 void sd_md_op_thermo_cuda(const sd_tile_args *a, void *stream)
@@ -150,7 +150,7 @@ void sd_md_op_thermo_cuda(const sd_tile_args *a, void *stream)
     const sd_pblock *b = &a->blk[0];
     const md_lj_energy_virial_args ev = lj_energy_virial_args(a);
     sd_md_kinetic_cuda(b->nh, b->type, PD(a)->mass, PD(a)->ntypes, a->p[1], a->sc[1], NULL, &a->acc[0], stream);
-    sd_md_lj_energy_virial_cuda(&ev, stream);
+    (PD(a)->mixed ? sd_md_lj_energy_virial_mixed_cuda : sd_md_lj_energy_virial_cuda)(&ev, stream);
 }
 
 void sd_md_op_temperature_cuda(const sd_tile_args *a, void *stream)

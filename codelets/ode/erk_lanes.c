@@ -15,7 +15,7 @@
 #include "erk_lanes.h"
 #include "ode_events.h"
 #include "ode_pow_lanes.h"
-#include "ode_workspace.h"
+#include "stardag/kernel.h"
 
 #define L SD_ODE_LANES
 
@@ -42,7 +42,7 @@ static int carve(lane_bufs *B, const erk_tableau *T, int n, int np, int nev)
     const size_t nl = (size_t)n * L, nc = (size_t)erk_ncont(T);
     const size_t np1 = np > 0 ? (size_t)np : 1, ne1 = nev > 0 ? (size_t)nev : 1;
     const size_t need = nl * (6 + (size_t)T->sx + nc) + np1 * L * 2 + ne1 * L * 4;
-    double *w = sd_ode_workspace(need);
+    double *w = sd_workspace(need * sizeof(double));
     if (!w) return -1;
     memset(w, 0, need * sizeof *w); /* padding lanes compute on zeros, never on stale data */
     B->y = w, w += nl;

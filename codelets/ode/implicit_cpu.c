@@ -5,7 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include "implicit_cpu.h"
-#include "ode_workspace.h"
+#include "stardag/kernel.h"
 
 void sd_imp_options(const sd_tile_args *a, sd_imp_opts *o)
 {
@@ -20,11 +20,11 @@ void sd_imp_options(const sd_tile_args *a, sd_imp_opts *o)
     o->tend = a->time + a->dt;
 }
 
-/* The calling thread's workspace (ode_workspace.h); out of memory stops the program, as a task
+/* The calling thread's workspace (sd_workspace); out of memory stops the program, as a task
  * cannot fail its systems without the room to read them. */
 static double *workspace(size_t n)
 {
-    double *buf = sd_ode_workspace(n);
+    double *buf = sd_workspace(n * sizeof(double));
     if (!buf) {
         fprintf(stderr, "stardag: ode implicit solver: out of memory for a %zu-double workspace\n", n);
         abort();

@@ -1,5 +1,5 @@
 # ode codelets: solvers of batch domains (ode.*) and the built-in systems
-libstardag_la_SOURCES += codelets/ode/systems.h codelets/ode/ode_workspace.h codelets/ode/ode_workspace.c
+libstardag_la_SOURCES += codelets/ode/systems.h
 # explicit Runge-Kutta solvers (ode.dopri5, ode.dop853), events, ode.status
 libstardag_la_SOURCES += codelets/ode/ode_pow.h codelets/ode/ode_pow_lanes.h codelets/ode/ode_pow_lanes.c codelets/ode/erk_math.h \
 	codelets/ode/ode_events.h codelets/ode/erk_lanes.h \

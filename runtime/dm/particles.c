@@ -113,7 +113,8 @@ static int particles_create(sd_dm *dm, const sd_dm_opts *o, char *err, size_t er
     sd_particles_pair_table(P, &D->pair_table);
     sd_particles_min_distance2(P, D->min_dist2);
     const double kB = sd_units_kB(P->units);
-    D->view = (sd_pdomain){.count = P->count, .kB = kB, .ntypes = P->ntypes, .mass = P->dyn_mass, .pair = &D->pair_table};
+    D->view = (sd_pdomain){.count = P->count, .kB = kB, .ntypes = P->ntypes, .mass = P->dyn_mass, .pair = &D->pair_table,
+                         .mixed = P->mixed};
     memcpy(D->view.box, P->box, sizeof D->view.box);
     /* what finish hooks see: the same as validate hooks did at load */
     D->info = (sd_check_info){.dt = g->run.dt};

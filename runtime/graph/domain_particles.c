@@ -215,7 +215,7 @@ static const yaml_node_t *particle_neighbor(loader *L, const yaml_node_t *n)
 static void load_particles(loader *L, const yaml_node_t *k, const yaml_node_t *P)
 {
     static const char *const keys[] = {"count", "box", "units", "types", "pairs", "cutoff", "shift", "neighbor",
-                                       "position", "velocity", "read", NULL};
+                                       "precision", "position", "velocity", "read", NULL};
     sd_domain *D = &L->g->domain;
     sd_particles *p = &D->particles;
     char b[32], b2[32];
@@ -268,6 +268,11 @@ static void load_particles(loader *L, const yaml_node_t *k, const yaml_node_t *P
     if (!cut) sd_ld_fail(L, k, "domain.particles needs cutoff (the Lennard-Jones cutoff r_c, > 0)");
     p->cutoff = sd_ld_get_positive(L, cut, "cutoff", 1);
     if ((x = sd_ld_map_get(L, P, "shift", NULL))) p->shift = sd_ld_get_bool(L, x, "shift");
+    if ((x = sd_ld_map_get(L, P, "precision", NULL))) {
+        const char *pr = sd_ld_get_str(L, x, "precision (double or mixed)");
+        if (!strcmp(pr, "mixed")) p->mixed = 1;
+        else if (strcmp(pr, "double")) sd_ld_fail(L, x, "unknown precision '%s' (expected double or mixed)", pr);
+    }
     const yaml_node_t *skin = particle_neighbor(L, sd_ld_map_get(L, P, "neighbor", NULL));
     /* pairs are found by the nearest periodic image only: the list range must fit half the box */
     int dm = 0;

@@ -61,6 +61,7 @@ typedef struct sd_particles {
     sd_ppair pair[SD_MAX_PTYPES * (SD_MAX_PTYPES + 1) / 2];
     double cutoff;      /* LJ cutoff r_c (every pair) */
     int shift;          /* shift pair energies to 0 at r_c */
+    int mixed;          /* precision: mixed (f32 pair arithmetic, f64 sums and integration), else double */
     double skin;        /* lists hold pairs within r_c + skin */
     int rebuild_every;  /* consider a rebuild every N steps (and always after init) */
     int rebuild_check;  /* 1: rebuild only when the largest displacement since the last one exceeds skin/2 */

@@ -34,8 +34,9 @@ long sd_cache_l2(void);
 #endif
 #define SD_ISA_EACH(DEF, ...)                                                                         \
     DEF(sse2, "sse2", __VA_ARGS__) DEF(avx2, SD_ISA_AVX2_FEATURES, __VA_ARGS__)                         \
-    DEF(avx512, SD_ISA_AVX2_FEATURES ",avx512f,avx512bw,avx512cd,avx512dq,avx512vl", __VA_ARGS__)
+    DEF(avx512, SD_ISA_AVX512_FEATURES, __VA_ARGS__)
 #define SD_ISA_AVX2_FEATURES "avx2,fma,bmi,bmi2,popcnt"
+#define SD_ISA_AVX512_FEATURES SD_ISA_AVX2_FEATURES ",avx512f,avx512bw,avx512cd,avx512dq,avx512vl"
 #define SD_ISA_WRAP_VOID(ISA, TGT, name, body, PARAMS, ARGS)                                          \
     SD_ISA_TARGET(TGT) static void name##_##ISA PARAMS { body ARGS; }
 #define SD_ISA_WRAP(ISA, TGT, RET, name, body, PARAMS, ARGS)                                          \
