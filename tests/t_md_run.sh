@@ -26,34 +26,27 @@ for q in "temp 1.44000000000001" "epair -6.77336805323422" "etotal -4.6134355532
 done
 
 # 2. Bitwise the same whatever the blocks (slabs of cells), workers and scheduler: 2048 atoms
-# (a 4-layer cell grid), 60 steps with rebuilds, thermo and trajectory every 10 steps.
-run_blocks() { STARPU_SCHED=$3 "$sd" run "$g" --set cells=8 --set drift_tol=1 --steps 60 --tiles "$1" --ncpu "$2" --quiet \
-               --out "$tmp/b$1.h5" >/dev/null 2>&1 && mv md-lj.h5md "$tmp/b$1.h5md"; }
-cd "$tmp" || exit 1
-run_blocks 1 1 eager
-run_blocks 2 2 lws
-run_blocks 4 2 random
-t "runs with 1, 2 and 4 blocks wrote their outputs" test -s "$tmp/b1.h5" -a -s "$tmp/b2.h5" -a -s "$tmp/b4.h5md"
-for b in 2 4; do
-  t "thermo with $b blocks == 1 block, bitwise" "$sd" compare "$tmp/b1.h5" "$tmp/b$b.h5"
-  t "trajectory (positions, velocities) with $b blocks == 1 block, bitwise" \
-    h5diff "$tmp/b1.h5md" "$tmp/b$b.h5md" /particles/trajectory/position/value
-  t "velocities with $b blocks == 1 block, bitwise" h5diff "$tmp/b1.h5md" "$tmp/b$b.h5md" /particles/trajectory/velocity/value
-done
-# 2a. The same in mixed precision (domain.particles.precision: mixed): bitwise across blocks, workers
-# and schedulers too, and within f32 rounding of the double run
+# (a 4-layer cell grid), 60 steps with rebuilds, thermo and trajectory every 10 steps; in double
+# precision (outputs b*) and in mixed precision (domain.particles.precision: mixed; outputs m*)
 sed 's/^\(    neighbor: .*\)$/\1\n    precision: mixed/' "$g" >"$tmp/md-lj-mixed.yaml"
 t "the mixed copy of md-lj.yaml says precision: mixed" grep -q "^    precision: mixed$" "$tmp/md-lj-mixed.yaml"
-run_mixed() { STARPU_SCHED=$3 "$sd" run "$tmp/md-lj-mixed.yaml" --set cells=8 --set drift_tol=1 --steps 60 --tiles "$1" \
-              --ncpu "$2" --quiet --out "$tmp/m$1.h5" >/dev/null 2>&1 && mv md-lj.h5md "$tmp/m$1.h5md"; }
-run_mixed 1 1 eager
-run_mixed 2 2 lws
-run_mixed 4 2 random
-t "mixed precision: runs with 1, 2 and 4 blocks wrote their outputs" test -s "$tmp/m1.h5" -a -s "$tmp/m2.h5" -a -s "$tmp/m4.h5md"
-for b in 2 4; do
-  t "mixed precision: thermo with $b blocks == 1 block, bitwise" "$sd" compare "$tmp/m1.h5" "$tmp/m$b.h5"
-  t "mixed precision: positions with $b blocks == 1 block, bitwise" \
-    h5diff "$tmp/m1.h5md" "$tmp/m$b.h5md" /particles/trajectory/position/value
+# run_blocks GRAPH PREFIX BLOCKS NCPU SCHED -> $tmp/PREFIX$BLOCKS.h5 and .h5md
+run_blocks() { STARPU_SCHED=$5 "$sd" run "$1" --set cells=8 --set drift_tol=1 --steps 60 --tiles "$3" --ncpu "$4" --quiet \
+               --out "$tmp/$2$3.h5" >/dev/null 2>&1 && mv md-lj.h5md "$tmp/$2$3.h5md"; }
+cd "$tmp" || exit 1
+for p in b m; do
+  if [ $p = b ]; then graph=$g what=""; else graph="$tmp/md-lj-mixed.yaml" what="mixed precision: "; fi
+  run_blocks "$graph" $p 1 1 eager
+  run_blocks "$graph" $p 2 2 lws
+  run_blocks "$graph" $p 4 2 random
+  t "${what}runs with 1, 2 and 4 blocks wrote their outputs" test -s "$tmp/${p}1.h5" -a -s "$tmp/${p}2.h5" -a -s "$tmp/${p}4.h5md"
+  for b in 2 4; do
+    t "${what}thermo with $b blocks == 1 block, bitwise" "$sd" compare "$tmp/${p}1.h5" "$tmp/$p$b.h5"
+    t "${what}trajectory (positions, velocities) with $b blocks == 1 block, bitwise" \
+      h5diff "$tmp/${p}1.h5md" "$tmp/$p$b.h5md" /particles/trajectory/position/value
+    t "${what}velocities with $b blocks == 1 block, bitwise" \
+      h5diff "$tmp/${p}1.h5md" "$tmp/$p$b.h5md" /particles/trajectory/velocity/value
+  done
 done
 t "mixed precision differs from double (it is not the double path)" sh -c "! '$sd' compare '$tmp/b1.h5' '$tmp/m1.h5' >/dev/null 2>&1"
 t "mixed precision: thermo within 1e-5 of double's (stardag compare --rtol)" "$sd" compare --rtol 1e-5 "$tmp/b1.h5" "$tmp/m1.h5"
