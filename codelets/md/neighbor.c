@@ -9,7 +9,8 @@
  * id needs) with their coordinates gathered in that order. Each home particle of the cell then
  * keeps, in order, the candidates within rl: a vectorised distance loop writing flags, and a
  * compaction that turns 64 flags into a bit mask (one multiplication per 8 flags) and walks its
- * set bits. The sorted candidates are cached between consecutive home particles of the same
+ * set bits (the AVX2 variant computes the mask bits with compares straight from vectors,
+ * intrinsics below, instead of flag bytes: the same bits, the build ~20 % faster with AVX2). The sorted candidates are cached between consecutive home particles of the same
  * cell: the build is fastest when home particles come grouped by cell, as the particles domain
  * keeps them (sorted by cell of the box grid; pass that grid restricted to the block plus its
  * ghost layer, sd_md_grid_block, and every cell is sorted once). */
@@ -17,6 +18,10 @@
 #include <string.h>
 #include "stardag/simd.h"
 #include "md_kernels.h"
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <immintrin.h>
+#define NB_INTRINSICS 1
+#endif
 
 #define NB_CARVE(field, type, count)                                                                \
     do {                                                                                            \
@@ -33,6 +38,7 @@ typedef struct nb_scratch {
     int32_t *vala, *valb, *cj;
     double *xs, *ys, *zs, *cx, *cy, *cz;
     unsigned char *keep; /* n + 64 flags */
+    uint64_t *mask;      /* n/64 + 1 words: bit k % 64 of word k / 64 keeps candidate k */
 } nb_scratch;
 
 static size_t align64(size_t b) { return (b + 63) & ~(size_t)63; }
@@ -57,6 +63,7 @@ static size_t nb_layout(nb_scratch *s, int64_t n, int64_t ncell, char *mem)
     NB_CARVE(cy, double, n);
     NB_CARVE(cz, double, n);
     NB_CARVE(keep, unsigned char, n + 64);
+    NB_CARVE(mask, uint64_t, n / 64 + 1);
     return off + 64; /* room to align the start */
 }
 
@@ -134,7 +141,117 @@ static int64_t cell_candidates(nb_scratch *s, int64_t c)
     return cnt;
 }
 
-static inline __attribute__((always_inline)) int64_t neighbor_build_body(const md_neighbor_args *a)
+/* Which of the m candidates home particle (xi, yi, zi, idi) keeps: r2 < rl2 (r2 = (dx*dx +
+ * dy*dy) + dz*dz, d = x_i - candidate) and another id, as bits of s->mask (bits past m clear). */
+typedef struct nb_keep {
+    double xi, yi, zi, rl2;
+    int64_t idi, m;
+} nb_keep;
+
+/* In C, vectorised as bytes, then 8 flag bytes -> 8 mask bits by one multiplication (byte i of
+ * w is 0 or 1; bit 56+i of w * 0x0102040810204080 is byte i, no carries). */
+static inline __attribute__((always_inline)) void keep_masks_c(const nb_scratch *s, const nb_keep *q)
+{
+    const double *restrict cx = s->cx, *restrict cy = s->cy, *restrict cz = s->cz;
+    const int64_t *restrict ci = s->cid;
+    unsigned char *restrict keep = s->keep;
+    const double xi = q->xi, yi = q->yi, zi = q->zi, rl2 = q->rl2;
+    const int64_t idi = q->idi, m = q->m;
+    for (int64_t k = 0; k < m; k++) { /* vectorised */
+        const double dx = xi - cx[k], dy = yi - cy[k], dz = zi - cz[k];
+        const double r2 = (dx * dx + dy * dy) + dz * dz;
+        keep[k] = (unsigned char)((r2 < rl2) & (ci[k] != idi));
+    }
+    const int64_t m64 = (m + 63) & ~(int64_t)63;
+    for (int64_t k = m; k < m64; k++) keep[k] = 0;
+    for (int64_t k0 = 0; k0 < m64; k0 += 64) {
+        uint64_t mask = 0;
+        for (int g = 0; g < 8; g++) {
+            uint64_t w;
+            memcpy(&w, keep + k0 + 8 * g, 8);
+            mask |= ((w * 0x0102040810204080ULL) >> 56) << (8 * g);
+        }
+        s->mask[k0 / 64] = mask;
+    }
+}
+
+/* The kept candidates' indices, in order, into out[0 .. room-1]; returns how many were kept (the
+ * caller grows the list when that is more than room). The C version walks the set bits. */
+static inline __attribute__((always_inline)) int64_t compact_c(const nb_scratch *s, int64_t m, int32_t *out,
+                                                               int64_t room)
+{
+    const int32_t *restrict cj = s->cj;
+    int64_t cnt = 0;
+    for (int64_t k0 = 0; k0 < m; k0 += 64)
+        for (uint64_t mask = s->mask[k0 / 64]; mask; mask &= mask - 1, cnt++)
+            if (cnt < room) out[cnt] = cj[k0 + __builtin_ctzll(mask)];
+    return cnt;
+}
+
+static int64_t select_sse2(const nb_scratch *s, const nb_keep *q, int32_t *out, int64_t room)
+{
+    keep_masks_c(s, q);
+    return compact_c(s, q->m, out, room);
+}
+
+#ifdef NB_INTRINSICS
+/* Compares straight to mask bits, the same compares as the C loop (ordered r2 < rl2; int64 !=). */
+SD_ISA_TARGET(SD_ISA_AVX2_FEATURES) static void keep_masks_avx2(const nb_scratch *s, const nb_keep *q)
+{
+    const __m256d xi = _mm256_set1_pd(q->xi), yi = _mm256_set1_pd(q->yi), zi = _mm256_set1_pd(q->zi);
+    const __m256d rl2 = _mm256_set1_pd(q->rl2);
+    const __m256i idi = _mm256_set1_epi64x(q->idi);
+    const int64_t m4 = q->m & ~(int64_t)3;
+    for (int64_t k0 = 0; k0 < q->m; k0 += 64) {
+        uint64_t w = 0;
+        int64_t b = k0;
+        for (; b < k0 + 64 && b < m4; b += 4) {
+            const __m256d dx = _mm256_sub_pd(xi, _mm256_loadu_pd(s->cx + b));
+            const __m256d dy = _mm256_sub_pd(yi, _mm256_loadu_pd(s->cy + b));
+            const __m256d dz = _mm256_sub_pd(zi, _mm256_loadu_pd(s->cz + b));
+            const __m256d r2 =
+                _mm256_add_pd(_mm256_add_pd(_mm256_mul_pd(dx, dx), _mm256_mul_pd(dy, dy)), _mm256_mul_pd(dz, dz));
+            const int lt = _mm256_movemask_pd(_mm256_cmp_pd(r2, rl2, _CMP_LT_OQ));
+            const __m256i same = _mm256_cmpeq_epi64(_mm256_loadu_si256((const __m256i *)(s->cid + b)), idi);
+            w |= (uint64_t)(lt & ~_mm256_movemask_pd(_mm256_castsi256_pd(same))) << (b - k0);
+        }
+        for (; b < k0 + 64 && b < q->m; b++) { /* the last < 4 candidates */
+            const double dx = q->xi - s->cx[b], dy = q->yi - s->cy[b], dz = q->zi - s->cz[b];
+            const double r2 = (dx * dx + dy * dy) + dz * dz;
+            w |= (uint64_t)((r2 < q->rl2) & (s->cid[b] != q->idi)) << (b - k0);
+        }
+        s->mask[k0 / 64] = w;
+    }
+}
+SD_ISA_TARGET(SD_ISA_AVX2_FEATURES) static int64_t select_avx2(const nb_scratch *s, const nb_keep *q, int32_t *out,
+                                                               int64_t room)
+{
+    keep_masks_avx2(s, q);
+    return compact_c(s, q->m, out, room);
+}
+
+/* AVX-512: gcc's own code for the flag loop is as fast as compares to mask bits here (and
+ * vpcompressd for the compaction was no faster either: measured) */
+SD_ISA_TARGET(SD_ISA_AVX512_FEATURES) static int64_t select_avx512(const nb_scratch *s, const nb_keep *q, int32_t *out,
+                                                                   int64_t room)
+{
+    keep_masks_c(s, q);
+    return compact_c(s, q->m, out, room);
+}
+#else
+static int64_t select_avx2(const nb_scratch *s, const nb_keep *q, int32_t *out, int64_t room)
+{
+    return select_sse2(s, q, out, room);
+}
+static int64_t select_avx512(const nb_scratch *s, const nb_keep *q, int32_t *out, int64_t room)
+{
+    return select_sse2(s, q, out, room);
+}
+#endif
+
+typedef int64_t (*nb_select)(const nb_scratch *s, const nb_keep *q, int32_t *out, int64_t room);
+
+static inline __attribute__((always_inline)) int64_t neighbor_build_body(const md_neighbor_args *a, nb_select select)
 {
     const int64_t nh = a->home_count, n = nh + a->ghost_count, sc = a->position_stride, cap = a->list_capacity;
     const double *x = a->position;
@@ -171,41 +288,21 @@ static inline __attribute__((always_inline)) int64_t neighbor_build_body(const m
             m = cell_candidates(&s, s.cell[i]);
             have = s.cell[i];
         }
-        const double xi = x[i], yi = x[i + sc], zi = x[i + 2 * sc];
-        const int64_t idi = id[i];
-        const double *restrict cx = s.cx, *restrict cy = s.cy, *restrict cz = s.cz;
-        const int64_t *restrict ci = s.cid;
-        unsigned char *restrict keep = s.keep;
-        for (int64_t k = 0; k < m; k++) { /* vectorised */
-            const double dx = xi - cx[k], dy = yi - cy[k], dz = zi - cz[k];
-            const double r2 = (dx * dx + dy * dy) + dz * dz;
-            keep[k] = (unsigned char)((r2 < rl2) & (ci[k] != idi));
-        }
-        const int64_t m64 = (m + 63) & ~(int64_t)63;
-        for (int64_t k = m; k < m64; k++) keep[k] = 0;
-        /* compaction, 64 flags at a time: 8 flag bytes -> 8 mask bits by one multiplication
-         * (byte i of w is 0 or 1; bit 56+i of w * 0x0102040810204080 is byte i, no carries),
-         * then the set bits in order */
-        const int32_t *restrict cj = s.cj;
-        int64_t cnt = 0;
-        for (int64_t k0 = 0; k0 < m64; k0 += 64) {
-            uint64_t mask = 0;
-            for (int g = 0; g < 8; g++) {
-                uint64_t w;
-                memcpy(&w, keep + k0 + 8 * g, 8);
-                mask |= ((w * 0x0102040810204080ULL) >> 56) << (8 * g);
-            }
-            for (; mask; mask &= mask - 1, cnt++)
-                if (total + cnt < cap) nbr[total + cnt] = cj[k0 + __builtin_ctzll(mask)];
-        }
-        total += cnt;
+        const nb_keep q = {.xi = x[i], .yi = x[i + sc], .zi = x[i + 2 * sc], .rl2 = rl2, .idi = id[i], .m = m};
+        const int64_t room = total < cap ? cap - total : 0;
+        total += select(&s, &q, room ? nbr + total : NULL, room);
         start[i + 1] = total;
     }
     return total;
 }
 
-/* one copy per SIMD variant (md_kernels.h) */
-SD_ISA_EACH(SD_ISA_WRAP, int64_t, neighbor_build, neighbor_build_body, (const md_neighbor_args *a), (a))
+/* one copy per SIMD variant (md_kernels.h), each with its keep-mask function */
+#define NB_DEF(ISA, TGT, unused)                                                                    \
+    SD_ISA_TARGET(TGT) static int64_t neighbor_build_##ISA(const md_neighbor_args *a)              \
+    {                                                                                               \
+        return neighbor_build_body(a, select_##ISA);                                                \
+    }
+SD_ISA_EACH(NB_DEF, 0)
 
 int64_t sd_md_neighbor_build(const md_neighbor_args *a) { return SD_ISA_PICK(neighbor_build)(a); }
 
