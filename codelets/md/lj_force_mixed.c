@@ -116,9 +116,9 @@ T512 static inline __attribute__((always_inline)) void load16(const float *rows,
     __m512 a[4];
     for (int q = 0; q < 4; q++) {
         a[q] = _mm512_castps128_ps512(_mm_load_ps(rows + 4 * (int64_t)r[q]));
-        a[q] = _mm512_insertf32x4(a[q], _mm_load_ps(rows + 4 * (int64_t)r[q + 4]), 1);
-        a[q] = _mm512_insertf32x4(a[q], _mm_load_ps(rows + 4 * (int64_t)r[q + 8]), 2);
-        a[q] = _mm512_insertf32x4(a[q], _mm_load_ps(rows + 4 * (int64_t)r[q + 12]), 3);
+        a[q] = _mm512_mask_broadcast_f32x4(a[q], 0x00f0, _mm_load_ps(rows + 4 * (int64_t)r[q + 4]));
+        a[q] = _mm512_mask_broadcast_f32x4(a[q], 0x0f00, _mm_load_ps(rows + 4 * (int64_t)r[q + 8]));
+        a[q] = _mm512_mask_broadcast_f32x4(a[q], 0xf000, _mm_load_ps(rows + 4 * (int64_t)r[q + 12]));
     }
     /* per 128-bit group: t0 = x0 x1 y0 y1, t1 = x2 x3 y2 y3, t2 = z0 z1 w0 w1, t3 = z2 z3 w2 w3 */
     const __m512 t0 = _mm512_unpacklo_ps(a[0], a[1]), t1 = _mm512_unpacklo_ps(a[2], a[3]);
