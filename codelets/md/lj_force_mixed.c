@@ -109,6 +109,26 @@ typedef struct rows_args {
 #define T512 SD_ISA_TARGET(SD_ISA_AVX512_FEATURES)
 #define T256 SD_ISA_TARGET(SD_ISA_AVX2_FEATURES)
 
+/* md_lj_fr_f32 lane by lane on a vector of f32 (gcc's vector operators on V = __m512 or __m256,
+ * VI the int32 vector of the same size), kept where r2 < rc2 by an integer compare of the bits as
+ * keep_if_below does, and added to the lane sums: written once for both widths. */
+typedef int32_t v16si __attribute__((vector_size(64)));
+typedef int32_t v8si __attribute__((vector_size(32)));
+#define PAIR_LANES(TGT, V, VI)                                                                       \
+    TGT static inline __attribute__((always_inline)) void pair_lanes_##V(                          \
+        V dx, V dy, V dz, V rc2, float f12, float f6, V *ax, V *ay, V *az)                         \
+    {                                                                                               \
+        const V r2 = (dx * dx + dy * dy) + dz * dz;                                                 \
+        const V r2i = 1.0f / r2, r6i = (r2i * r2i) * r2i;                                           \
+        const V fr = (r6i * (f12 * r6i - f6)) * r2i;                                                \
+        const V mf = (V)((VI)fr & ((VI)r2 < (VI)rc2));                                              \
+        *ax += dx * mf;                                                                             \
+        *ay += dy * mf;                                                                             \
+        *az += dz * mf;                                                                             \
+    }
+PAIR_LANES(T512, __m512, v16si)
+PAIR_LANES(T256, __m256, v8si)
+
 /* x, y, z of rows r[0..15]: lanes 4g..4g+3 of each vector come from the 128-bit group g. */
 T512 static inline __attribute__((always_inline)) void load16(const float *rows, const int32_t *r, __m512 *x,
                                                               __m512 *y, __m512 *z)
@@ -128,24 +148,13 @@ T512 static inline __attribute__((always_inline)) void load16(const float *rows,
     *z = _mm512_castpd_ps(_mm512_unpacklo_pd(_mm512_castps_pd(t2), _mm512_castps_pd(t3)));
 }
 
-/* md_lj_fr_f32 per lane, kept where r2 < rc2 as keep_if_below does (an integer compare of the
- * bits), then the three lane sums. */
 T512 static inline __attribute__((always_inline)) void chunk16(const rows_args *a, const int32_t *nk, __m512 xi,
                                                                __m512 yi, __m512 zi, __m512 rc2, __m512 *ax,
                                                                __m512 *ay, __m512 *az)
 {
     __m512 xj, yj, zj;
     load16(a->rows, nk, &xj, &yj, &zj);
-    const __m512 dx = _mm512_sub_ps(xi, xj), dy = _mm512_sub_ps(yi, yj), dz = _mm512_sub_ps(zi, zj);
-    const __m512 r2 = _mm512_add_ps(_mm512_add_ps(_mm512_mul_ps(dx, dx), _mm512_mul_ps(dy, dy)), _mm512_mul_ps(dz, dz));
-    const __m512 r2i = _mm512_div_ps(_mm512_set1_ps(1.0f), r2), r6i = _mm512_mul_ps(_mm512_mul_ps(r2i, r2i), r2i);
-    const __m512 fr = _mm512_mul_ps(
-        _mm512_mul_ps(r6i, _mm512_sub_ps(_mm512_mul_ps(_mm512_set1_ps(a->f12), r6i), _mm512_set1_ps(a->f6))), r2i);
-    const __mmask16 keep = _mm512_cmplt_epi32_mask(_mm512_castps_si512(r2), _mm512_castps_si512(rc2));
-    const __m512 mf = _mm512_maskz_mov_ps(keep, fr);
-    *ax = _mm512_add_ps(*ax, _mm512_mul_ps(dx, mf));
-    *ay = _mm512_add_ps(*ay, _mm512_mul_ps(dy, mf));
-    *az = _mm512_add_ps(*az, _mm512_mul_ps(dz, mf));
+    pair_lanes___m512(xi - xj, yi - yj, zi - zj, rc2, a->f12, a->f6, ax, ay, az);
 }
 
 /* The 16 lanes' pairwise tree in double (lj_pair_loops.h's lane_sum after conversion), on vectors:
@@ -210,16 +219,7 @@ T256 static inline __attribute__((always_inline)) void chunk8(const rows_args *a
 {
     __m256 xj, yj, zj;
     load8(a->rows, nk, &xj, &yj, &zj);
-    const __m256 dx = _mm256_sub_ps(xi, xj), dy = _mm256_sub_ps(yi, yj), dz = _mm256_sub_ps(zi, zj);
-    const __m256 r2 = _mm256_add_ps(_mm256_add_ps(_mm256_mul_ps(dx, dx), _mm256_mul_ps(dy, dy)), _mm256_mul_ps(dz, dz));
-    const __m256 r2i = _mm256_div_ps(_mm256_set1_ps(1.0f), r2), r6i = _mm256_mul_ps(_mm256_mul_ps(r2i, r2i), r2i);
-    const __m256 fr = _mm256_mul_ps(
-        _mm256_mul_ps(r6i, _mm256_sub_ps(_mm256_mul_ps(_mm256_set1_ps(a->f12), r6i), _mm256_set1_ps(a->f6))), r2i);
-    const __m256 keep = _mm256_castsi256_ps(_mm256_cmpgt_epi32(_mm256_castps_si256(rc2), _mm256_castps_si256(r2)));
-    const __m256 mf = _mm256_and_ps(keep, fr);
-    *ax = _mm256_add_ps(*ax, _mm256_mul_ps(dx, mf));
-    *ay = _mm256_add_ps(*ay, _mm256_mul_ps(dy, mf));
-    *az = _mm256_add_ps(*az, _mm256_mul_ps(dz, mf));
+    pair_lanes___m256(xi - xj, yi - yj, zi - zj, rc2, a->f12, a->f6, ax, ay, az);
 }
 
 /* The tree as above: four lanes per vector of doubles. */
