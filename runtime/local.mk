@@ -29,7 +29,7 @@ libstardag_la_SOURCES += runtime/graph/graph.h runtime/engine/registry.c runtime
 libstardag_la_SOURCES += runtime/driver/starpu_home.c runtime/driver/starpu_home.h
 # simd/  SIMD variants chosen at start-up (isa.h), the exact sums that use them, and the per-thread
 #        workspace of CPU kernels
-libstardag_la_SOURCES += runtime/simd/isa.c runtime/simd/isa.h runtime/simd/reduce_simd.c runtime/simd/workspace.c
+libstardag_la_SOURCES += runtime/simd/isa.c runtime/simd/isa.h runtime/simd/reduce_simd.c runtime/simd/workspace.c runtime/simd/workspace.h
 include runtime/loader.mk
 include runtime/ode/local.mk
 SD_CUDA_SOURCES += runtime/dm/halo.cu

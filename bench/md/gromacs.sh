@@ -42,7 +42,8 @@ GMX_NATIVE=${GMX_NATIVE:-}
 . "$here/find-stardag.sh"
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/gmx-bench.XXXXXX")
-trap 'rm -rf "$work"' EXIT INT TERM
+trap 'rm -rf "$work"' EXIT
+trap 'exit 130' INT TERM
 export STARPU_HOME="$work/starpu" STARPU_SILENT=1 STARPU_WORKERS_NOBIND=1 OMP_NUM_THREADS=$NP
 mkdir -p "$STARPU_HOME"
 natoms=$((4 * CELLS * CELLS * CELLS))
@@ -90,6 +91,7 @@ run_stardag() { # $1: double | mixed -> seconds of the step loop
     (cd "$work" && "$STARDAG" run "$work/$1.yaml" --ncpu "$NP" --steps "$STEPS" --out "$work/sd.h5") >"$work/sd.out" 2>&1 ||
         { echo "stardag ($1) failed:" >&2; tail -30 "$work/sd.out" >&2; exit 1; }
     rm -f "$work/sd.h5" "$work/sd.xmf" "$work/sd.log"
+    cp "$work/sd.out" "$work/sd-$1.out"
     grep "^stardag: .* $STEPS steps in " "$work/sd.out" | sed -n 's/.* steps in \([0-9.e+-]*\) s (.*/\1/p'
 }
 run_gmx() { # $1: peer -> wall seconds of the MD loop
@@ -116,10 +118,15 @@ for r in $(seq 1 "$REPS"); do
     echo "$line  (ms/step)"
 done
 
-echo "#  energies at the last step, stardag (reduced units: per atom, /epsilon) and GROMACS (kJ/mol, total):"
-grep -A1 "^ *step  *temp" "$work/sd.out" | head -2 | sed 's/^/#    /'
+echo "#  the last runs' last energies: stardag per atom in epsilon (step temp epair etotal press ke), GROMACS"
+echo "#  in kJ/mol for all atoms (epair x natoms x 0.996 = LJ (SR)); their velocities differ (own generators)"
+for c in double mixed; do
+    awk -v c="$c" '/^ *step +temp/ { n = 1; next } n && $1 ~ /^[0-9]+$/ { r = $0 } END { printf "#    stardag %s: %s\n", c, r }' \
+        "$work/sd-$c.out"
+done
 for p in $peers; do
-    awk -v p="$p" '/^ *Step *Time/ { getline; s = $1 } /LJ \(SR\)/ { getline; e = $1 } END { printf "#    %s step %s: LJ (SR) %s kJ/mol\n", p, s, e }' "$work/$p/md.log"
+    awk -v p="$p" '/A V E R A G E S/ { exit } /^ *Step *Time/ { getline; s = $1 } /LJ \(SR\)/ { getline; e = $1 }
+                   END { printf "#    %s step %s: LJ (SR) %s kJ/mol\n", p, s, e }' "$work/$p/md.log"
 done
 base=$(stats <"$work/t.double" | cut -d' ' -f1)
 echo "## $natoms atoms, $STEPS steps, $NP cores: ms/step, median [min-max] of $REPS; speed relative to stardag double (> 1: faster)"

@@ -1,6 +1,6 @@
 #!/bin/sh
 # bench/peers/build-gromacs.sh - build GROMACS for this machine's SIMD from a source tree you
-# provide (the project ships no GROMACS code), for bench/md/gromacs.sh (GMX=PREFIX/bin/gmx).
+# provide (the project ships no GROMACS code), for bench/md/gromacs.sh (GMX_NATIVE=PREFIX/bin/gmx).
 #
 #   bench/peers/build-gromacs.sh SRC PREFIX [SIMD]
 #

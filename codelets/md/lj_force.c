@@ -9,6 +9,7 @@
 #define LJ_REAL double
 #define LJ_LANES MD_LANES
 #define LJ_BITS int64_t
+#define LJ_BITS_MAX INT64_MAX
 #define LJ_FR md_lj_fr
 #define LJ_EV md_lj_energy_virial
 #define LJ_TABLE md_lj_table

@@ -8,7 +8,9 @@
  * shared memory. Mixed precision (lj_force_mixed.c) is the same kernels on float: sixteen threads
  * per particle (MD_LANES_F32), (float) of the double coordinates and coefficients, md_lj_fr_f32 /
  * md_lj_energy_virial_f32, each lane summed in float (forces) or double (energy, virial) and the
- * lanes combined in double by the xor 1, 2, 4, 8 shuffles (the CPU's pairwise tree). */
+ * lanes combined in double by the xor 1, 2, 4, 8 shuffles (the CPU's pairwise tree); the same
+ * bits as the CPU by construction, checked by tests/t_md_cuda on a GPU (not yet run for mixed).
+ * A NaN force is made the canonical one (md_canonical_nan), as on the CPU. */
 #include "stardag/kernel_cuda.cuh"
 #include "md_kernels.h"
 
@@ -74,7 +76,8 @@ __global__ void force_kernel(int64_t nh, const double *__restrict__ x, int64_t s
         }
         const double sx = group_sum<LANES>((double)ax, gm), sy = group_sum<LANES>((double)ay, gm),
                      sz = group_sum<LANES>((double)az, gm);
-        if (lane == 0) f[i] = sx, f[i + fsc] = sy, f[i + 2 * fsc] = sz;
+        if (lane == 0)
+            f[i] = md_canonical_nan(sx), f[i + fsc] = md_canonical_nan(sy), f[i + 2 * fsc] = md_canonical_nan(sz);
     }
 }
 

@@ -11,7 +11,7 @@
  *   - Energy and virial: f32 per pair, summed per lane in double and folded exactly (sd_acc).
  * The sum order is fixed by the list as in the double path, so the results are bitwise the same
  * for any blocking, worker count and SIMD variant; they differ from the double path's by the f32
- * rounding (docs/md.md, "Mixed precision").
+ * rounding (docs/graph-format.md, "Precision"; docs/benchmarks.md section 12).
  *
  * Speed: a chunk reads 16 neighbours through their indices. Compiled from C, that is a scalar load
  * and an insert per coordinate (or a hardware gather, slower still on the machines measured), and
@@ -23,6 +23,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include "stardag/simd.h"
+#include "simd/workspace.h"
 #include "md_kernels.h"
 #if defined(__x86_64__) && defined(__GNUC__) && !defined(__CUDACC__)
 #include <immintrin.h>
@@ -40,6 +41,7 @@ typedef struct lj_table_f32 {
 #define LJ_REAL float
 #define LJ_LANES MD_LANES_F32
 #define LJ_BITS int32_t
+#define LJ_BITS_MAX INT32_MAX
 #define LJ_FR md_lj_fr_f32
 #define LJ_EV md_lj_energy_virial_f32
 #define LJ_TABLE lj_table_f32
@@ -121,7 +123,7 @@ typedef int32_t v8si __attribute__((vector_size(32)));
         const V r2 = (dx * dx + dy * dy) + dz * dz;                                                 \
         const V r2i = 1.0f / r2, r6i = (r2i * r2i) * r2i;                                           \
         const V fr = (r6i * (f12 * r6i - f6)) * r2i;                                                \
-        const V mf = (V)((VI)fr & ((VI)r2 < (VI)rc2));                                              \
+        const V mf = (V)((VI)fr & (((VI)r2 & 0x7fffffff) < (VI)rc2)); /* keep_if_below's mask */     \
         *ax += dx * mf;                                                                             \
         *ay += dy * mf;                                                                             \
         *az += dz * mf;                                                                             \
@@ -191,9 +193,9 @@ T512 static void force_rows_avx512(const rows_args *a)
             const __m512 rc2m = _mm512_mask_mov_ps(pad, (__mmask16)((1u << (k1 - k)) - 1u), rc2);
             chunk16(a, t, xi, yi, zi, rc2m, &ax, &ay, &az);
         }
-        a->f[i] = tree16_avx512(ax);
-        a->f[i + a->fsc] = tree16_avx512(ay);
-        a->f[i + 2 * a->fsc] = tree16_avx512(az);
+        a->f[i] = md_canonical_nan(tree16_avx512(ax));
+        a->f[i + a->fsc] = md_canonical_nan(tree16_avx512(ay));
+        a->f[i + 2 * a->fsc] = md_canonical_nan(tree16_avx512(az));
     }
 }
 
@@ -258,9 +260,9 @@ T256 static void force_rows_avx2(const rows_args *a)
             for (int h = 0; h < 2; h++)
                 chunk8(a, t + 8 * h, xi, yi, zi, _mm256_loadu_ps(c + 8 * h), &ax[h], &ay[h], &az[h]);
         }
-        a->f[i] = tree16_avx2(ax);
-        a->f[i + a->fsc] = tree16_avx2(ay);
-        a->f[i + 2 * a->fsc] = tree16_avx2(az);
+        a->f[i] = md_canonical_nan(tree16_avx2(ax));
+        a->f[i + a->fsc] = md_canonical_nan(tree16_avx2(ay));
+        a->f[i + 2 * a->fsc] = md_canonical_nan(tree16_avx2(az));
     }
 }
 #endif

@@ -3,7 +3,7 @@
  * arithmetic. The includer defines
  *   LJ_REAL     the per-pair type (double or float) of positions, coefficients and force lanes
  *   LJ_LANES    the lanes (partial sums) per home particle: list entry k goes to lane k % LJ_LANES
- *   LJ_BITS     the signed integer type of LJ_REAL's width (the cutoff mask, below)
+ *   LJ_BITS     the signed integer type of LJ_REAL's width (the cutoff mask, below), LJ_BITS_MAX its largest value
  *   LJ_FR, LJ_EV    md_lj_fr / md_lj_energy_virial of that precision (md_math.h)
  *   LJ_TABLE    the pair table of that precision (members ntypes, c12, c6, eshift, f12, f6, rc2)
  *   LJ_FN(x)    the name of this precision's copy of function x
@@ -32,20 +32,25 @@ static inline __attribute__((always_inline)) double LJ_FN(lane_sum)(const double
     return LJ_LANES == 8 ? LJ_TREE8(a) : LJ_TREE8(a) + LJ_TREE8(a + LJ_LANES / 2);
 }
 
+/* A force component: the tree, any NaN made the canonical one (md_canonical_nan). */
 static inline __attribute__((always_inline)) double LJ_FN(lane_sum_real)(const LJ_REAL a[LJ_LANES])
 {
-    return LJ_LANES == 8 ? LJ_TREE8(a) : LJ_TREE8(a) + LJ_TREE8(a + LJ_LANES / 2);
+    return md_canonical_nan(LJ_LANES == 8 ? LJ_TREE8(a) : LJ_TREE8(a) + LJ_TREE8(a + LJ_LANES / 2));
 }
 
 /* x if r2 < rc2, else +0, without a floating-point comparison: under gcc's default
  * -ftrapping-math a compare may trap, so a select on it keeps the division under a branch and
- * stops the vectoriser (except with AVX-512 masks). For r2 >= +0 (or NaN with the sign bit clear)
- * and any rc2, the order of the bit patterns as integers is the order of the values; a negative rc2
- * (the tail's padding lanes) masks everything. */
+ * stops the vectoriser (except with AVX-512 masks). For r2 >= +0 and any rc2, the order of the bit
+ * patterns as integers is the order of the values; a negative rc2 (the tail's padding lanes) masks
+ * everything. r2's sign bit is cleared first: r2 is never negative, but a NaN r2 (a non-finite
+ * position) carries a sign that depends on the operand order the compiler chose for a variant;
+ * cleared, every NaN compares above every finite rc2 and is masked on every variant, as CUDA's
+ * r2 < rc2 masks it. */
 static inline __attribute__((always_inline)) LJ_REAL LJ_FN(keep_if_below)(LJ_REAL x, LJ_REAL r2, LJ_REAL rc2)
 {
     LJ_BITS ux, ur, uc;
     memcpy(&ux, &x, sizeof x), memcpy(&ur, &r2, sizeof r2), memcpy(&uc, &rc2, sizeof rc2);
+    ur &= LJ_BITS_MAX; /* clears the sign bit */
     ux &= -(LJ_BITS)(ur < uc);
     memcpy(&x, &ux, sizeof x);
     return x;

@@ -110,6 +110,17 @@ SD_HD void md_lj_energy_virial_f32(float r2, float c12, float c6, float eshift, 
     *w = r2 * ((r6i * (f12 * r6i - f6)) * r2i);
 }
 
+/* A particle's summed force, with any NaN (a non-finite position: inf * 0 and inf - inf are NaN)
+ * replaced by the one quiet NaN 0x7ff8000000000000: a NaN's sign and payload depend on the operand
+ * order a compiler chose for a SIMD variant or a GPU, the canonical one does not. */
+SD_HD double md_canonical_nan(double x)
+{
+    if (x == x) return x;
+    const uint64_t q = 0x7ff8000000000000ULL;
+    memcpy(&x, &q, sizeof x);
+    return x;
+}
+
 SD_HD void md_lj_table_init(md_lj_table *t, int ntypes)
 {
     t->ntypes = ntypes;

@@ -15,7 +15,7 @@
 #include "erk_lanes.h"
 #include "ode_events.h"
 #include "ode_pow_lanes.h"
-#include "stardag/kernel.h"
+#include "simd/workspace.h"
 
 #define L SD_ODE_LANES
 

@@ -5,7 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include "implicit_cpu.h"
-#include "stardag/kernel.h"
+#include "simd/workspace.h"
 
 void sd_imp_options(const sd_tile_args *a, sd_imp_opts *o)
 {

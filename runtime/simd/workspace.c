@@ -1,7 +1,8 @@
-/* workspace.c - the per-thread workspace of CPU kernels (sd_workspace, stardag/kernel.h). */
+/* workspace.c - the per-thread workspace of the bundled CPU kernels (workspace.h). */
 #include <pthread.h>
+#include <stdint.h>
 #include <stdlib.h>
-#include "stardag/kernel.h"
+#include "workspace.h"
 
 static _Thread_local void *ws_buf;
 static _Thread_local size_t ws_cap;
@@ -14,6 +15,7 @@ static void ws_key_make(void) { ws_key_ok = pthread_key_create(&ws_key, free) ==
 void *sd_workspace(size_t bytes)
 {
     if (bytes <= ws_cap) return ws_buf;
+    if (bytes > SIZE_MAX - 64) return NULL; /* rounding up would wrap */
     if (pthread_once(&ws_once, ws_key_make) != 0 || !ws_key_ok) return NULL;
     const size_t cap = (bytes + 63) & ~(size_t)63; /* aligned_alloc wants a multiple of the alignment */
     void *b = aligned_alloc(64, cap);

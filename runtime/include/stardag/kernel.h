@@ -180,13 +180,6 @@ void sd_acc_add_n(sd_acc *a, const double *x, int64_t n);
  * values counted into *nf, with SIMD: the same bits as a loop of compares. */
 void sd_max_abs_n(const double *x, int64_t n, double *mx, double *mn, int64_t *nf);
 
-/* The calling thread's workspace of at least `bytes` bytes (contents undefined, 64-byte aligned),
- * or NULL when memory is exhausted; valid until the thread's next call. CPU kernels that need
- * temporary room (the ODE solvers, the mixed-precision pair forces) take it here instead of
- * allocating per task: one buffer per thread (a StarPU worker runs one task at a time), grown when
- * a larger task comes and freed when the thread exits (runtime/simd/workspace.c). */
-void *sd_workspace(size_t bytes);
-
 /* Terms computed one at a time or a row at a time, folded in bulk (the fast path wants hundreds of
  * terms per call): put each term, or write up to k in place at sd_acc_batch_room; flush at the end. */
 #define SD_ACC_BATCH 512

@@ -20,8 +20,9 @@
 /* 2: mesh domains (sd_mpart, sd_role.location, sd_codelet.scratch_v/f); 3: sd_codelet.reach;
  * 4: batch domains (SD_ON_BATCH, sd_tile_args.system, sd_check_info.system, sd_codelet.ncomp);
  * 5: sd_tile_args.inner_lo/hi, sd_check_info.bc/ninner/inner_*; 6: table roles (SD_ROLE_TABLE, a
- * kind an older stardag would take for a field), sd_check_info.table*, optional field roles on grids */
-#define STARDAG_PACK_ABI 6
+ * kind an older stardag would take for a field), sd_check_info.table*, optional field roles on grids;
+ * 7: sd_pdomain.mixed (a particle domain's precision, which an older pack would not see) */
+#define STARDAG_PACK_ABI 7
 #define STARDAG_PACK_SYMBOL "stardag_pack"
 
 typedef struct sd_pack {
