@@ -52,4 +52,20 @@ t "a malformed graph: exit 2 with the located message" sh -c "test $(rc) = 2 && 
 runrc "$sd" calibrate "$g" --min-samples 0
 t "--min-samples 0: exit 2" test "$(rc)" = 2
 
+# a particle graph in mixed precision keeps models of its own (its pair kernels are others): the
+# same codelets' symbols with .mixed, which the double graph does not touch
+sed 's/^\(    neighbor: .*\)$/\1\n    precision: mixed/' "$top_srcdir/tests/data/md-lj.yaml" >"$tmp/md-mixed.yaml"
+md="--set cells=4 --set drift_tol=1 --steps 10 --ncpu 2 --min-samples 2 --max-rounds 2"
+# shellcheck disable=SC2086
+runrc "$sd" calibrate "$tmp/md-mixed.yaml" $md
+cp "$tmp/out" "$tmp/calm"
+t "calibrate, mixed-precision particles: exit 0" test "$(rc)" = 0
+t "calibrate, mixed precision: lists model stardag.md.lj_force.mixed with its file" \
+  sh -c "grep -A1 '^model stardag.md.lj_force.mixed\$' '$tmp/calm' | grep -q '^  file /.*stardag.md.lj_force.mixed\$'"
+t "calibrate, mixed precision: no model without .mixed among the graph's ops" \
+  sh -c "! grep -q '^model stardag.md.lj_force\$' '$tmp/calm'"
+# shellcheck disable=SC2086
+runrc "$sd" calibrate "$top_srcdir/tests/data/md-lj.yaml" $md
+t "calibrate, double precision: model stardag.md.lj_force, as before" grep -q '^model stardag.md.lj_force$' "$tmp/out"
+
 tap_end

@@ -17,6 +17,7 @@
  * meters keep pointers into them. */
 typedef struct kind_entry {
     const sd_codelet *sc; /* op kinds: the stardag codelet; NULL for a domain's own kinds */
+    char symbol[SD_MODEL_SYMBOL_MAX]; /* op kinds: the model symbol in this graph (sd_graph_model_symbol) */
     sd_codelet_stats stats;
     struct starpu_codelet cl;
     struct starpu_perfmodel model;
@@ -125,8 +126,13 @@ int sd_eng_op_kind(sd_engine *e, const sd_codelet *sc, starpu_cpu_func_t cpu, st
 {
     for (int i = 0; i < e->nkinds; i++)
         if (e->kinds[i]->sc == sc) return i;
+    char symbol[SD_MODEL_SYMBOL_MAX];
+    sd_graph_model_symbol(e->g, sc, symbol, sizeof symbol);
     int k = new_kind(e, sc, sc->name, sc->model, cpu, sc->cuda ? cuda : NULL);
-    e->kinds[k]->cl.name = sc->name;
+    kind_entry *ke = e->kinds[k];
+    memcpy(ke->symbol, symbol, sizeof symbol);
+    ke->model.symbol = ke->symbol;
+    ke->cl.name = sc->name;
     if (e->o.arch == SD_ARCH_CUDA && !(e->kinds[k]->cl.where & STARPU_CUDA) && !e->unrunnable && !cpu_fallback)
         e->unrunnable = sc->name;
     return k;

@@ -336,6 +336,14 @@ static inline int64_t sd_count_product(int n, const int64_t *v)
 /* Does op (step list) run at this step? */
 static inline int sd_op_due(const sd_gop *op, int64_t step) { return op->every <= 1 || step % op->every == 0; }
 
+/* The StarPU performance-model symbol of a codelet's tasks in this graph: the codelet's, with
+ * ".mixed" appended in a particle domain of precision: mixed (its pair kernels are others, and
+ * its tasks' times must not blend into the double path's history). Written into buf (len >= 1);
+ * returns buf, or NULL (buf empty) when the codelet has no model. The engine and `stardag
+ * calibrate` both name models through here. */
+#define SD_MODEL_SYMBOL_MAX 160
+const char *sd_graph_model_symbol(const sd_graph *g, const sd_codelet *c, char *buf, size_t len);
+
 /* Lookups by name: index or -1. */
 int sd_graph_field_index(const sd_graph *g, const char *name);
 int sd_graph_scalar_index(const sd_graph *g, const char *name);

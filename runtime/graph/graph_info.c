@@ -1,10 +1,20 @@
 /* graph_info.c - read-only accessors of a loaded graph for programs that do not see struct
  * sd_graph (stardag/stardag.h): the Python package reads its params, fields and scalars here. */
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 #include "graph.h"
 
 const char *sd_graph_name(const sd_graph *g) { return g->name; }
+
+const char *sd_graph_model_symbol(const sd_graph *g, const sd_codelet *c, char *buf, size_t len)
+{
+    buf[0] = 0;
+    if (!c->model) return NULL;
+    const int mixed = g && g->domain.kind == SD_DOMAIN_PARTICLES && g->domain.particles.mixed;
+    snprintf(buf, len, "%s%s", c->model, mixed ? ".mixed" : "");
+    return buf;
+}
 const char *sd_graph_path(const sd_graph *g) { return g->path; }
 const char *sd_graph_text(const sd_graph *g) { return g->text ? g->text : ""; }
 int64_t sd_graph_steps(const sd_graph *g) { return g->run.steps; }

@@ -189,6 +189,7 @@ int sd_cmd_calibrate(int argc, char **argv)
     long long min_samples = 10, max_rounds = 50, steps = 0;
     sd_graph *g = NULL;
     const char **syms = NULL;
+    int nowned = 0; /* syms[0 .. nowned-1] are this function's copies (the graph's symbols) */
     char (*paths)[1024] = NULL;
     unsigned char *runs = NULL; /* per symbol: 1 when a task of it runs in every round */
     table prev = {0}, cur = {0}, used = {0};
@@ -248,10 +249,14 @@ int sd_cmd_calibrate(int argc, char **argv)
     for (int i = 0; i < nops; i++) {
         int init = i < g->ninit;
         const sd_gop *op = init ? &g->init[i] : &g->step[i - g->ninit];
-        if (!op->cl->model) continue;
+        char sym[SD_MODEL_SYMBOL_MAX];
+        if (!sd_graph_model_symbol(g, op->cl, sym, sizeof sym)) continue;
         int k = 0;
-        while (k < nsyms && strcmp(syms[k], op->cl->model)) k++;
-        if (k == nsyms) syms[nsyms++] = op->cl->model;
+        while (k < nsyms && strcmp(syms[k], sym)) k++;
+        if (k == nsyms) {
+            if (!(syms[nsyms] = strdup(sym))) goto oom;
+            nowned = ++nsyms;
+        }
         if (init || op->every <= o.steps) runs[k] = 1;
     }
     ngraph = nsyms;
@@ -343,6 +348,7 @@ out:
     free(cur.v);
     free(used.v);
     free(runs);
+    for (int i = 0; i < nowned; i++) free((char *)syms[i]);
     free(syms);
     free(paths);
     sd_graph_free(g);
