@@ -30,10 +30,15 @@ t "--cpu-vs-cpu: the summary says all cases are ok" grep -q "^stardag verify: [0
 missing=
 for c in $("$sd" codelets | sed -n 's/^\([a-z_0-9]*\.[a-z_0-9]*\)  \[.*/\1/p'); do
   case $c in
-    md.*) # particle codelets: the LJ test systems of 5, 6 and 7 fcc cells per axis, f64 only
-      for s in 500 864 1372; do
-        grep -q "^ok  *$c  *LJ N=$s  *f64  *bitwise ([0-9]* vs [0-9]* blocks; .*; trajectory [1-9][0-9]* datasets" "$tmp/all" ||
-          missing="$missing $c/N=$s"
+    md.*) # particle codelets: the LJ test systems of 5, 6 and 7 fcc cells per axis, f64; the pair
+      # codelets also in precision: mixed
+      precs=f64
+      case $c in md.lj_force|md.thermo) precs="f64 mixed" ;; esac
+      for p in $precs; do
+        for s in 500 864 1372; do
+          grep -q "^ok  *$c  *LJ N=$s  *$p  *bitwise ([0-9]* vs [0-9]* blocks; .*; trajectory [1-9][0-9]* datasets" "$tmp/all" ||
+            missing="$missing $c/N=$s/$p"
+        done
       done ;;
     mesh.*|membrane.*) # mesh codelets: the perturbed ellipsoid, 1 partition against 3, f64 only
       grep -q "^ok  *$c  *mesh nv=642  *f64  *bitwise" "$tmp/all" || missing="$missing $c/mesh" ;;
@@ -108,11 +113,14 @@ rm -rf "$kept"
 runrc "$sd" verify --cpu-vs-cpu md.lj_force md.thermo md.langevin
 cp "$tmp/out" "$tmp/md"
 t "--cpu-vs-cpu md.lj_force md.thermo md.langevin: exit 0" test "$(rc)" = 0
-t "--cpu-vs-cpu md.*: 9 cases, all ok" grep -q "^stardag verify: 9 cases: 9 ok, 0 failed, 0 errors\$" "$tmp/md"
+t "--cpu-vs-cpu md.*: 15 cases (md.lj_force and md.thermo in both precisions), all ok" \
+  grep -q "^stardag verify: 15 cases: 15 ok, 0 failed, 0 errors\$" "$tmp/md"
 t "--cpu-vs-cpu md.*: each system with other blocks in the second run" \
   test "$(grep -c '^ok  *md\.[a-z_]*  *LJ N=\(500  *f64  *bitwise (2 vs 1\|864  *f64  *bitwise (3 vs 1\|1372  *f64  *bitwise (3 vs 4\) blocks' "$tmp/md")" = 9
+t "--cpu-vs-cpu md.*: the mixed-precision systems of md.lj_force and md.thermo too" \
+  test "$(grep -c '^ok  *md\.\(lj_force\|thermo\)  *LJ N=\(500  *mixed  *bitwise (2 vs 1\|864  *mixed  *bitwise (3 vs 1\|1372  *mixed  *bitwise (3 vs 4\) blocks' "$tmp/md")" = 6
 t "--cpu-vs-cpu md.*: the trajectories are compared" \
-  test "$(grep -c 'trajectory [1-9][0-9]* datasets, [1-9][0-9]* values)$' "$tmp/md")" = 9
+  test "$(grep -c 'trajectory [1-9][0-9]* datasets, [1-9][0-9]* values)$' "$tmp/md")" = 15
 
 # --keep with particle systems: the kept graph reproduces the CPU run's output and trajectory, the
 # two runs' trajectories agree, and those of two different codelets' systems do not
@@ -156,6 +164,8 @@ else
   t "CPU vs CUDA: the md codelets without CUDA are verified as 'cpu only'${cpuonly:+ (not:$cpuonly)}" test -z "$cpuonly"
   t "CPU vs CUDA: md.lj_force is verified on the GPU" \
     sh -c "test \$(grep -c '^ok  *md.lj_force  *LJ N=[0-9]*  *f64  *bitwise ([0-9]* blocks; [^,]*)\$' '$tmp/cuda') = 3"
+  t "CPU vs CUDA: md.lj_force in mixed precision too" \
+    sh -c "test \$(grep -c '^ok  *md.lj_force  *LJ N=[0-9]*  *mixed  *bitwise ([0-9]* blocks; [^,]*)\$' '$tmp/cuda') = 3"
 fi
 
 tap_end

@@ -298,8 +298,8 @@ void sd_md_langevin(const md_langevin_args *a);
  * pointers copied by value into the launch; the struct itself is read on the host during the
  * call; acc pointers are device sd_acc, initialised by the caller: p3 of the momentum is an array
  * of 3). Launched asynchronously on the stream (a cudaStream_t), no allocation, no copy. Bitwise
- * equal to the CPU versions by construction (tests/t_md_cuda checks it on a GPU; the mixed pair
- * kernels have not run on one yet). Defined only when the library is built with nvcc. ---- */
+ * equal to the CPU versions by construction (tests/t_md_cuda and `stardag verify` check it on a
+ * GPU, in both precisions; the mixed pair kernels have not run on one yet). Defined only when the library is built with nvcc. ---- */
 void sd_md_lj_force_cuda(const md_lj_force_args *a, void *stream);
 void sd_md_lj_energy_virial_cuda(const md_lj_energy_virial_args *a, void *stream);
 void sd_md_lj_force_mixed_cuda(const md_lj_force_args *a, void *stream);

@@ -395,17 +395,18 @@ static void run_transport_case(verify_ctx *V, const sd_codelet *c)
     run_system(V, &k, "transport", err, sizeof err);
 }
 
-static void run_particle_case(verify_ctx *V, const sd_codelet *c, int cells)
+static void run_particle_case(verify_ctx *V, const sd_codelet *c, int cells, int mixed)
 {
     vcase k = {.c = c, .particles = 1};
-    snprintf(k.label, sizeof k.label, "%-28s LJ N=%-8lld f64", c->name, 4LL * cells * cells * cells);
+    snprintf(k.label, sizeof k.label, "%-28s LJ N=%-8lld %-5s", c->name, 4LL * cells * cells * cells,
+             mixed ? "mixed" : "f64");
     const int layers = sd_verify_particle_layers(cells);
     k.nb1 = layers < 3 ? layers : 3;
     k.tile2[0] = k.nb1 < layers ? layers : 1;
     char err[2048], traj[32];
     /* a kept graph run by `stardag run` writes its trajectory to the current directory */
     snprintf(traj, sizeof traj, "case%03d.h5md", V->ncase_files);
-    k.text = sd_verify_particle_graph(c, cells, k.nb1, traj, err, sizeof err);
+    k.text = sd_verify_particle_graph(c, cells, k.nb1, mixed, traj, err, sizeof err);
     run_system(V, &k, "particle", err, sizeof err);
 }
 
@@ -554,8 +555,11 @@ int sd_cmd_verify(int argc, char **argv)
     }
     for (int k = 0; k < nlist; k++) {
         const sd_codelet *c = list[k];
-        if (c->domain == SD_ON_PARTICLES) { /* particle fields are f64: one case per system */
-            for (int s = 0; s < ncells; s++) run_particle_case(&V, c, cells[s]);
+        if (c->domain == SD_ON_PARTICLES) { /* particle fields are f64: one case per system, and one
+                                               in precision: mixed for the pair codelets */
+            for (int s = 0; s < ncells; s++) run_particle_case(&V, c, cells[s], 0);
+            if (sd_verify_particle_has_mixed(c))
+                for (int s = 0; s < ncells; s++) run_particle_case(&V, c, cells[s], 1);
             continue;
         }
         if (c->domain == SD_ON_MESH) { /* mesh fields are f64: one case */

@@ -39,10 +39,14 @@ int sd_verify_particle_layers(int cells);
 
 /* The test system for particle codelet c (graph text, malloc'd): a binary Lennard-Jones liquid of
  * 4 cells^3 atoms started on an fcc lattice, velocity Verlet for a few steps, split into nblocks
- * blocks, thermo scalars output at every step and an H5MD trajectory written to traj. NULL with a
+ * blocks, in double precision or (mixed != 0) precision: mixed, thermo scalars output at every
+ * step and an H5MD trajectory written to traj. NULL with a
  * message in err when c's roles cannot be bound to the system's fields. */
-char *sd_verify_particle_graph(const sd_codelet *c, int cells, int nblocks, const char *traj, char *err,
+char *sd_verify_particle_graph(const sd_codelet *c, int cells, int nblocks, int mixed, const char *traj, char *err,
                                size_t errlen);
+/* Whether particle codelet c computes differently in precision: mixed (the pair kernels: md.lj_force,
+ * md.thermo), so that it gets a test system in that precision too (mixed = 1 above). */
+int sd_verify_particle_has_mixed(const sd_codelet *c);
 
 /* The test system for mesh codelet c (graph text, malloc'd): a perturbed level-3 ellipsoid in nparts
  * partitions, the codelet as the step op for 2 steps, its outputs written at every step. NULL with a

@@ -51,7 +51,12 @@ static int in_base_system(const sd_codelet *c)
 
 static const char *const thermo_scalars = "temp, press, pe, ke, etotal";
 
-char *sd_verify_particle_graph(const sd_codelet *c, int cells, int nblocks, const char *traj, char *err,
+int sd_verify_particle_has_mixed(const sd_codelet *c)
+{
+    return !strcmp(c->name, "md.lj_force") || !strcmp(c->name, "md.thermo");
+}
+
+char *sd_verify_particle_graph(const sd_codelet *c, int cells, int nblocks, int mixed, const char *traj, char *err,
                                size_t errlen)
 {
     for (size_t i = 0; i < NBASE; i++)
@@ -83,6 +88,7 @@ char *sd_verify_particle_graph(const sd_codelet *c, int cells, int nblocks, cons
                   "      - {name: A, mass: 1, epsilon: 1, sigma: 1, count: 3*cells^3}\n"
                   "      - {name: B, mass: 2, epsilon: 0.5, sigma: 0.9, count: cells^3}\n"
                   "    cutoff: %g\n    neighbor: {skin: %g, every: 2, check: false}\n", CUTOFF, SKIN);
+    if (mixed) sb_printf(&b, "    precision: mixed\n");
     sb_printf(&b, "fields:\n  x: {components: 3}\n  v: {components: 3}\n  f: {components: 3}\n");
     /* scalars: thermo's, then t_inst and the extra op's outputs */
     sbuf sc = {0};
