@@ -120,6 +120,19 @@ static void sys_free(sysb *s)
     free(s->nbr);
 }
 
+/* The pair kernels of one precision, CPU and CUDA. */
+typedef struct pair_kernels {
+    const char *name;
+    void (*force)(const md_lj_force_args *);
+    void (*force_cuda)(const md_lj_force_args *, void *);
+    void (*ev)(const md_lj_energy_virial_args *);
+    void (*ev_cuda)(const md_lj_energy_virial_args *, void *);
+} pair_kernels;
+static const pair_kernels precisions[2] = {
+    {"double", sd_md_lj_force, sd_md_lj_force_cuda, sd_md_lj_energy_virial, sd_md_lj_energy_virial_cuda},
+    {"mixed", sd_md_lj_force_mixed, sd_md_lj_force_mixed_cuda, sd_md_lj_energy_virial_mixed,
+     sd_md_lj_energy_virial_mixed_cuda}};
+
 static void test_system(int64_t nc1, int ntypes)
 {
     sysb s;
@@ -141,42 +154,30 @@ static void test_system(int64_t nc1, int ntypes)
     const md_lj_lists Lc = host_lists(&s);
     md_lj_lists Lg = Lc; /* the same lists on the device (the pair table stays on the host) */
     Lg.position = dx, Lg.type = dty, Lg.list_start = dst, Lg.list = dnb;
-    const md_lj_force_args fca = {.lists = Lc, .force = fc, .force_stride = n};
-    const md_lj_force_args fga = {.lists = Lg, .force = df, .force_stride = n};
-    sd_md_lj_force(&fca);
-    sd_md_lj_force_cuda(&fga, S);
-    sync_check("lj_force");
-    to_host(fg, df, sizeof(double) * 3 * (size_t)n);
-    ok(!memcmp(fc, fg, sizeof(double) * 3 * (size_t)n), "lj_force: CUDA == CPU bitwise (%s, %lld list entries)", what,
-       (long long)s.npair);
-
-    /* energy / virial */
-    sd_acc U, W, Ug[2];
-    sd_acc_init(&U), sd_acc_init(&W);
-    const md_lj_energy_virial_args evc = {.lists = Lc, .energy = &U, .virial = &W};
-    sd_md_lj_energy_virial(&evc);
-    sd_acc *dacc = dev_accs(2);
-    const md_lj_energy_virial_args evg = {.lists = Lg, .energy = dacc, .virial = dacc + 1};
-    sd_md_lj_energy_virial_cuda(&evg, S);
-    sync_check("lj_energy_virial");
-    to_host(Ug, dacc, sizeof Ug);
-    ok(acc_equal(&U, &Ug[0]) && acc_equal(&W, &Ug[1]), "lj_energy_virial: exact partials equal (U/N = %.15g)", sd_acc_sum(&U) / n);
-
-    /* the same in mixed precision (16 lanes of f32) */
-    sd_md_lj_force_mixed(&fca);
-    sd_md_lj_force_mixed_cuda(&fga, S);
-    sync_check("lj_force (mixed)");
-    to_host(fg, df, sizeof(double) * 3 * (size_t)n);
-    ok(!memcmp(fc, fg, sizeof(double) * 3 * (size_t)n), "lj_force mixed: CUDA == CPU bitwise (%s)", what);
-    sd_acc_init(&U), sd_acc_init(&W);
-    sd_md_lj_energy_virial_mixed(&evc);
-    sd_acc *dacc2 = dev_accs(2);
-    const md_lj_energy_virial_args evg2 = {.lists = Lg, .energy = dacc2, .virial = dacc2 + 1};
-    sd_md_lj_energy_virial_mixed_cuda(&evg2, S);
-    sync_check("lj_energy_virial (mixed)");
-    to_host(Ug, dacc2, sizeof Ug);
-    ok(acc_equal(&U, &Ug[0]) && acc_equal(&W, &Ug[1]), "lj_energy_virial mixed: exact partials equal");
-    CK(cudaFree(dacc2));
+    /* forces, energy and virial in each precision: CUDA == CPU bitwise */
+    for (int p = 0; p < 2; p++) {
+        const pair_kernels *K = &precisions[p];
+        const md_lj_force_args fca = {.lists = Lc, .force = fc, .force_stride = n};
+        const md_lj_force_args fga = {.lists = Lg, .force = df, .force_stride = n};
+        K->force(&fca);
+        K->force_cuda(&fga, S);
+        sync_check("lj_force");
+        to_host(fg, df, sizeof(double) * 3 * (size_t)n);
+        ok(!memcmp(fc, fg, sizeof(double) * 3 * (size_t)n), "lj_force, %s: CUDA == CPU bitwise (%s, %lld list entries)",
+           K->name, what, (long long)s.npair);
+        sd_acc U, W, Ug[2];
+        sd_acc_init(&U), sd_acc_init(&W);
+        const md_lj_energy_virial_args evc = {.lists = Lc, .energy = &U, .virial = &W};
+        K->ev(&evc);
+        sd_acc *dacc = dev_accs(2);
+        const md_lj_energy_virial_args evg = {.lists = Lg, .energy = dacc, .virial = dacc + 1};
+        K->ev_cuda(&evg, S);
+        sync_check("lj_energy_virial");
+        to_host(Ug, dacc, sizeof Ug);
+        ok(acc_equal(&U, &Ug[0]) && acc_equal(&W, &Ug[1]), "lj_energy_virial, %s: exact partials equal (U/N = %.15g)",
+           K->name, sd_acc_sum(&U) / n);
+        CK(cudaFree(dacc));
+    }
 
     /* kick + drift + wrap */
     double *v1 = (double *)malloc(sizeof(double) * 3 * (size_t)n), *x1 = (double *)malloc(sizeof(double) * 3 * (size_t)s.cap);
@@ -273,7 +274,7 @@ static void test_system(int64_t nc1, int ntypes)
     ok(same, "velocity_create (real units), fcc: CUDA == CPU bitwise");
 
     free(fc), free(fg), free(v1), free(x1), free(vg), free(xg), free(idc), free(idg);
-    cudaFree(dx), cudaFree(dty), cudaFree(did), cudaFree(dst), cudaFree(dnb), cudaFree(df), cudaFree(dacc);
+    cudaFree(dx), cudaFree(dty), cudaFree(did), cudaFree(dst), cudaFree(dnb), cudaFree(df);
     cudaFree(dv), cudaFree(down), cudaFree(dsh), cudaFree(dx0), cudaFree(dD), cudaFree(dK), cudaFree(dP);
     sys_free(&s);
 }
