@@ -3,7 +3,7 @@
 #   engine/  StarPU glue every domain shares: task kinds, submission, records, timing, trace
 #   dm/      the domain classes (grid, particles) behind one interface (dm.h)
 #   driver/  the run loop, which drives a domain through its class and the engine
-#   tools/   verify, compare, calibrate, report (charts), dot
+#   tools/   verify, compare, calibrate, predict, tune, report (charts), dot
 #   cli/     the stardag command
 AM_CPPFLAGS += -I$(top_srcdir)/runtime/graph -I$(top_srcdir)/runtime/engine -I$(top_srcdir)/runtime/dm \
 	-I$(top_srcdir)/runtime/driver -I$(top_srcdir)/runtime/tools -I$(top_srcdir)/runtime/cli
@@ -26,7 +26,7 @@ libstardag_la_SOURCES += runtime/graph/graph.h runtime/engine/registry.c runtime
 	runtime/driver/writer.c runtime/driver/writer.h runtime/driver/ckpt_run.c runtime/driver/ckpt_run.h \
 	runtime/driver/profile.c runtime/driver/profile.h \
 	runtime/driver/until.c runtime/driver/until.h
-libstardag_la_SOURCES += runtime/driver/starpu_home.c runtime/driver/starpu_home.h
+libstardag_la_SOURCES += runtime/driver/starpu_home.c runtime/driver/starpu_home.h runtime/driver/tuning.c runtime/driver/tuning.h
 # simd/  SIMD variants chosen at start-up (isa.h), the exact sums that use them, and the per-thread
 #        workspace of CPU kernels
 libstardag_la_SOURCES += runtime/simd/isa.c runtime/simd/isa.h runtime/simd/reduce_simd.c runtime/simd/workspace.c runtime/simd/workspace.h
@@ -56,3 +56,6 @@ libstardag_la_SOURCES += runtime/tools/compare.c runtime/tools/compare.h runtime
 stardag_SOURCES += runtime/tools/calibrate.c runtime/tools/verify.c runtime/tools/verify.h runtime/tools/verify_particles.c runtime/tools/verify_mesh.c runtime/tools/verify_batch.c \
 	runtime/tools/verify_variants.c runtime/tools/verify_grid.c runtime/tools/verify_text.c \
 	runtime/tools/verify_transport.c
+# predict and tune: the task graph recorded, costed from the models and scheduled in a simulation
+stardag_SOURCES += runtime/tools/models.c runtime/tools/models.h runtime/tools/sim.c runtime/tools/sim.h \
+	runtime/tools/predict.c runtime/tools/predict.h runtime/tools/predict_cli.c runtime/tools/tune.c

@@ -28,4 +28,5 @@ include tests/ode_systems.mk
 include tests/transport.mk
 include tests/tables.mk
 include tests/faults/faults.mk
+include tests/tune.mk
 include tests/ckpt.mk

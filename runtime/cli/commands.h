@@ -8,6 +8,8 @@
 int sd_cmd_verify(int argc, char **argv);    /* verify.c: CPU vs CUDA per codelet */
 int sd_cmd_compare(int argc, char **argv);   /* compare.c: two HDF5 outputs within tolerances */
 int sd_cmd_calibrate(int argc, char **argv); /* calibrate.c: calibrate and print perf models */
+int sd_cmd_predict(int argc, char **argv);   /* predict_cli.c: predicted (and measured) step time */
+int sd_cmd_tune(int argc, char **argv);      /* tune.c: choose and store a graph's configuration */
 int sd_cmd_report(int argc, char **argv);    /* report.c: charts of a run (SVG) */
 int sd_cmd_inspect(int argc, char **argv);   /* inspect.c: what a run file or a checkpoint holds */
 void sd_check_summary(const sd_graph *g, const char *file, FILE *out); /* check_summary.c: `check`'s line */

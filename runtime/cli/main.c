@@ -25,12 +25,14 @@ static const char usage[] =
     "       stardag verify [CODELET...]                CPU vs CUDA on the same inputs, per codelet\n"
     "       stardag compare A.h5 B.h5 [--rtol R] [--atol A] [--any]   compare two run outputs (--any: any HDF5 files)\n"
     "       stardag calibrate FILE [run options]       calibrate performance models and print them\n"
+    "       stardag predict FILE [--measure] [...]     predicted step time from the models (beside a measured one)\n"
+    "       stardag tune FILE [--retune] [...]         choose parts, scheduler and max_inflight; auto parts use it\n"
     "       stardag report RUN.h5 [--trace T.json] [--out DIR] [--steps A:B] [--log-scalars]   charts of a run (SVG)\n"
     "       stardag inspect FILE.h5                    what a run file or a checkpoint holds (checksums checked)\n"
     "       stardag new-pack NAME [DIR]                a new codelet pack (DIR: ./NAME) from the template\n"
     "       stardag --version\n"
     "stardag COMMAND --help shows a command's options.\n"
-    "run, check, dot, codelets, verify and calibrate take --load PACK.so (repeatable): a codelet pack;\n"
+    "run, check, dot, codelets, verify, calibrate, predict and tune take --load PACK.so (repeatable): a codelet pack;\n"
     "every *.so in the directories of STARDAG_PLUGIN_PATH is loaded too.\n"
     "StarPU's environment variables (STARPU_SCHED, STARPU_NCPU, ...) apply; flags win.\n";
 
@@ -166,7 +168,8 @@ int main(int argc, char **argv)
     }
     if (!strcmp(cmd, "systems")) return sd_cmd_systems(argc - 1, argv + 1);
     int help = argc > 2 && (!strcmp(argv[2], "--help") || !strcmp(argv[2], "-h"));
-    if ((!strcmp(cmd, "verify") || !strcmp(cmd, "calibrate")) && !help) { /* they start StarPU outside a run */
+    if ((!strcmp(cmd, "verify") || !strcmp(cmd, "calibrate") || !strcmp(cmd, "predict") || !strcmp(cmd, "tune")) &&
+        !help) { /* they start StarPU outside a run */
         char note[1400], err[1400];
         int home = sd_starpu_home_ensure(note, sizeof note, err, sizeof err);
         if (home < 0) return fprintf(stderr, "stardag: %s\n", err), SD_EXIT_RUNTIME;
@@ -175,10 +178,12 @@ int main(int argc, char **argv)
     if (!strcmp(cmd, "verify")) return sd_cmd_verify(argc - 1, argv + 1);
     if (!strcmp(cmd, "compare")) return sd_cmd_compare(argc - 1, argv + 1);
     if (!strcmp(cmd, "calibrate")) return sd_cmd_calibrate(argc - 1, argv + 1);
+    if (!strcmp(cmd, "predict")) return sd_cmd_predict(argc - 1, argv + 1);
+    if (!strcmp(cmd, "tune")) return sd_cmd_tune(argc - 1, argv + 1);
     if (!strcmp(cmd, "report")) return sd_cmd_report(argc - 1, argv + 1);
     if (!strcmp(cmd, "inspect")) return sd_cmd_inspect(argc - 1, argv + 1);
     if (strcmp(cmd, "run") && strcmp(cmd, "check") && strcmp(cmd, "dot"))
-        return bad_usage("unknown command '%s' (expected run, check, dot, codelets, systems, verify, compare, calibrate, report, inspect, new-pack or --version)", cmd);
+        return bad_usage("unknown command '%s' (expected run, check, dot, codelets, systems, verify, compare, calibrate, predict, tune, report, inspect, new-pack or --version)", cmd);
 
     sd_run_opts o;
     sd_run_opts_init(&o);

@@ -30,6 +30,7 @@
 #include "profile.h"
 #include "until.h"
 #include "run_state.h"
+#include "tuning.h"
 
 const char *sd_version(void) { return PACKAGE_VERSION; }
 
@@ -307,9 +308,43 @@ static void env_restore(env_saved *sv, int n)
     }
 }
 
-int sd_run_loop(const sd_graph *g, const sd_run_opts *o, sd_run_files *files, sd_runlog *log)
+/* What a tool running graphs side by side reads back (sd_run_opts.result). */
+static void fill_result(run_state *s, sd_run_result *r, int64_t steps, double wall, const char *sched,
+                        const int64_t *busy0)
 {
-    run_state S = {.g = g, .o = o, .files = files, .log = log, .logged_step = -1, .t_start = now()}, *s = &S;
+    memset(r, 0, sizeof *r);
+    r->steps_done = steps;
+    r->loop_seconds = wall;
+    r->nworkers = (int)starpu_worker_get_count();
+    if (r->nworkers > SD_RESULT_MAXW) r->nworkers = SD_RESULT_MAXW;
+    for (int w = 0; w < r->nworkers; w++) {
+        starpu_worker_get_name(w, r->worker_name[w], sizeof r->worker_name[w]);
+        r->worker_busy[w] = wall > 0 ? 1e-9 * (double)(sd_engine_busy_ns(s->e, w) - busy0[w]) / wall : 0;
+    }
+    s->dm->cls->describe(s->dm, r->parts, sizeof r->parts);
+    snprintf(r->sched, sizeof r->sched, "%s", sched);
+    if (s->tuned) snprintf(r->tuned, sizeof r->tuned, "%s", s->tuned);
+}
+
+int sd_run_loop(const sd_graph *g, const sd_run_opts *o_in, sd_run_files *files, sd_runlog *log)
+{
+    /* a stored tuning (stardag tune) fills in what the user left automatic; it is kept beside
+     * the performance models, so StarPU's home is settled first */
+    sd_run_opts opts = *o_in;
+    const sd_run_opts *o = &opts;
+    int ndev = sd_probe_cuda_devices();
+    char tuned_sched[32], tuned_note[2800] = "";
+    int tuned = 0;
+    if (!opts.no_tuning && opts.tile[0] <= 0 && sd_graph_parts_auto(g)) {
+        char hn[1400], he[1400];
+        int h = sd_starpu_home_ensure(hn, sizeof hn, he, sizeof he);
+        if (h > 0) fprintf(stderr, "stardag: %s\n", hn);
+        if (h >= 0) tuned = sd_tuning_apply(g, &opts, tuned_sched, tuned_note, sizeof tuned_note);
+        if (tuned < 0) fprintf(stderr, "stardag: %s: %s\n", g->path, tuned_note);
+        if (tuned) sd_runlog_line(log, "%s", tuned_note);
+    }
+    run_state S = {.g = g, .o = o, .files = files, .log = log, .logged_step = -1, .t_start = now(),
+                   .tuned = tuned > 0 ? tuned_note : NULL}, *s = &S;
     s->steps = o->steps > 0 ? o->steps : g->run.steps;
     sd_ckpt_plan_init(&s->ck, g, o, s->t_start);
     /* Ctrl-C from the very start: an interrupt during set-up ends the run before step 1. */
@@ -331,7 +366,6 @@ int sd_run_loop(const sd_graph *g, const sd_run_opts *o, sd_run_files *files, sd
         env_set(env, &nenv, "STARPU_NCUDA", buf);
     }
     if (o->calibrate) env_set(env, &nenv, "STARPU_CALIBRATE", "1");
-    int ndev = sd_probe_cuda_devices();
     if (o->arch == SD_ARCH_CUDA && ndev == 0) {
         sd_run_say_error(o, "%s: a CUDA-only run needs a CUDA device, and none is available (stardag built with "
                 "CUDA: %s)", g->path,
@@ -478,6 +512,8 @@ int sd_run_loop(const sd_graph *g, const sd_run_opts *o, sd_run_files *files, sd
     sd_engine_seal(s->e);
     starpu_task_wait_for_all(); /* the step-loop timing starts after the init ops */
     double t0 = now();
+    int64_t busy0[SD_RESULT_MAXW];
+    for (int w = 0; w < SD_RESULT_MAXW && w < (int)starpu_worker_get_count(); w++) busy0[w] = sd_engine_busy_ns(s->e, w);
     int64_t step = s->last_step_done = s->ck.last_step = rs.step; /* the last step submitted */
     const int64_t step0 = s->step0 = step;
     s->until_step = rs.until_step, s->wall0 = rs.wall;
@@ -526,6 +562,7 @@ int sd_run_loop(const sd_graph *g, const sd_run_opts *o, sd_run_files *files, sd
     if (!s->failed && step > step0) sd_ckpt_submit_last(&s->ck, s->dm, step, now()); /* however the loop ended */
     starpu_task_wait_for_all();
     double wall = now() - t0;
+    if (o->result) fill_result(s, o->result, step - step0, wall, sched, busy0);
     drain_records(s, 1);
     take_fatal(s);
     sample_transfers(s);

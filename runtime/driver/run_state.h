@@ -49,6 +49,7 @@ typedef struct run_state {
     double t_start, wall0; /* the run's start; a restarted run's wall time before it */
     int walltime_hit;      /* --walltime stopped the run */
     int64_t counters0[3], step0; /* what a continued run file held at the checkpoint (writer.h); its step */
+    const char *tuned;     /* the stored tuning the run took its parts from (the summary's line), or NULL */
 } run_state;
 
 /* The process' peak resident set size in bytes, or -1 (run_report.c). */

@@ -56,6 +56,19 @@ typedef struct sd_codelet_stats {
     int64_t ns[SD_NARCH];
 } sd_codelet_stats;
 
+/* A task as `stardag predict` sees it in place of StarPU (sd_engine_opts.plan): nothing runs;
+ * the sink gets what a model lookup and a dependency analysis need. */
+typedef struct sd_plan_task {
+    const char *symbol;      /* the model symbol of its kind */
+    int can_cpu, can_cuda;   /* where its kind may run (the engine's arch restriction applied) */
+    uint32_t footprint;      /* StarPU's data footprint: the key of its history entries */
+    size_t size;             /* its buffers' summed size (what StarPU's history entries record) */
+    int n;
+    const starpu_data_handle_t *h;
+    const enum starpu_data_access_mode *mode;
+} sd_plan_task;
+typedef void (*sd_plan_fn)(void *user, const sd_plan_task *t);
+
 typedef struct sd_engine_opts {
     int use_models;   /* attach history-based performance models (for the model-based dm* schedulers) */
     int arch;         /* sd_arch: where codelet and halo tasks may run */
@@ -63,6 +76,8 @@ typedef struct sd_engine_opts {
                          whose kernels run asynchronously), not in the trampolines */
     struct sd_trace *trace; /* record every task here (requires profile) */
     double t0_us;     /* starpu_timing_now() at the run's start: trace times count from it */
+    sd_plan_fn plan;  /* non-NULL: tasks go to plan(plan_user, ...) and are not submitted */
+    void *plan_user;
 } sd_engine_opts;
 
 typedef struct sd_engine sd_engine;

@@ -13,6 +13,7 @@
 #include "cli_util.h"
 #include "commands.h"
 #include "graph.h"
+#include "models.h"
 
 static const char calibrate_usage[] =
     "usage: stardag calibrate FILE [--steps N] [--tiles X[xY[xZ]]] [--ncpu N] [--sched NAME] [--set NAME=VALUE]...\n"
@@ -26,57 +27,9 @@ static const char calibrate_usage[] =
 static const char *const support_symbols[] = {"stardag.halo_pack", "stardag.halo_unpack", "stardag.combine",
                                               "stardag.snapshot"};
 
-typedef struct entry {
-    int sym;             /* index into the symbol list */
-    char arch[64];
-    uint32_t footprint;
-    size_t size;
-    double mean, stddev, sum;
-    unsigned n;
-} entry;
-
-typedef struct table {
-    entry *v;
-    int n, cap;
-} table;
-
-static int table_add(table *t, const entry *e)
-{
-    if (t->n == t->cap) {
-        int nc = t->cap ? 2 * t->cap : 64;
-        entry *p = realloc(t->v, nc * sizeof *p);
-        if (!p) return -1;
-        t->v = p;
-        t->cap = nc;
-    }
-    t->v[t->n++] = *e;
-    return 0;
-}
-
-static const entry *table_find(const table *t, int sym, const char *arch, uint32_t fp)
-{
-    for (int i = 0; i < t->n; i++)
-        if (t->v[i].sym == sym && t->v[i].footprint == fp && !strcmp(t->v[i].arch, arch)) return &t->v[i];
-    return NULL;
-}
-
-static void arch_name(const struct starpu_perfmodel_arch *a, unsigned impl, char *buf, size_t len)
-{
-    size_t k = 0;
-    buf[0] = 0;
-    for (int d = 0; d < a->ndevices && k < len; d++) {
-        const struct starpu_perfmodel_device *dv = &a->devices[d];
-        const char *nm = starpu_perfmodel_get_archtype_name(dv->type);
-        if (dv->type == STARPU_CPU_WORKER) k += snprintf(buf + k, len - k, "%s%s", d ? "+" : "", nm);
-        else k += snprintf(buf + k, len - k, "%s%s%d", d ? "+" : "", nm, dv->devid);
-        if (dv->ncores > 1 && k < len) k += snprintf(buf + k, len - k, "x%d", dv->ncores);
-    }
-    if (impl && k < len) snprintf(buf + k, len - k, " impl %u", impl);
-}
-
 /* Starts StarPU (one CPU worker, nothing else) to read the models of syms from disk into t, and
  * their file paths into paths. A symbol without a file has no entries. */
-static int read_models(const char *const *syms, int nsyms, table *t, char (*paths)[1024])
+static int read_models(const char *const *syms, int nsyms, sd_models *t, char (*paths)[1024])
 {
     t->n = 0;
     char *cal = getenv("STARPU_CALIBRATE") ? strdup(getenv("STARPU_CALIBRATE")) : NULL;
@@ -96,50 +49,14 @@ static int read_models(const char *const *syms, int nsyms, table *t, char (*path
         fprintf(stderr, "stardag calibrate: StarPU failed to start (error %d) to read the models\n", ret);
         return -1;
     }
-    int rc = 0;
-    for (int s = 0; s < nsyms && !rc; s++) {
-        starpu_perfmodel_get_model_path(syms[s], paths[s], sizeof paths[s]);
-        for (char *p = paths[s], *q = paths[s];; q++) { /* StarPU's paths have "//" in them */
-            if (!(*q == '/' && q > paths[s] && q[-1] == '/')) *p++ = *q;
-            if (!*q) break;
-        }
-        if (access(paths[s], R_OK) != 0) continue;
-        struct starpu_perfmodel m;
-        memset(&m, 0, sizeof m);
-        m.type = STARPU_HISTORY_BASED;
-        if (starpu_perfmodel_load_file(paths[s], &m) != 0) {
-            fprintf(stderr, "stardag calibrate: %s: cannot read the performance model\n", paths[s]);
-            continue;
-        }
-        int ncombs = starpu_perfmodel_get_narch_combs();
-        for (int comb = 0; comb < ncombs && !rc; comb++) {
-            struct starpu_perfmodel_arch *arch = starpu_perfmodel_arch_comb_fetch(comb);
-            if (!arch) continue;
-            for (unsigned impl = 0; impl < STARPU_MAXIMPLEMENTATIONS && !rc; impl++) {
-                struct starpu_perfmodel_per_arch *pa = starpu_perfmodel_get_model_per_arch(&m, arch, impl);
-                if (!pa) break;
-                for (struct starpu_perfmodel_history_list *l = pa->list; l; l = l->next) {
-                    const struct starpu_perfmodel_history_entry *h = l->entry;
-                    if (!h) continue;
-                    entry e = {.sym = s, .footprint = h->footprint, .size = h->size, .mean = h->mean, .sum = h->sum,
-                               .n = h->nsample};
-                    double var = h->nsample ? h->sum2 / h->nsample - (h->sum / h->nsample) * (h->sum / h->nsample) : 0;
-                    e.stddev = var > 0 ? sqrt(var) : 0;
-                    arch_name(arch, impl, e.arch, sizeof e.arch);
-                    if (table_add(t, &e) < 0) rc = -1;
-                }
-            }
-        }
-        starpu_perfmodel_unload_model(&m);
-    }
+    int rc = sd_models_read(syms, nsyms, NULL, t, paths, "stardag calibrate");
     starpu_shutdown();
-    if (rc) fprintf(stderr, "stardag calibrate: out of memory\n");
     return rc;
 }
 
 static int cmp_entry(const void *pa, const void *pb)
 {
-    const entry *a = pa, *b = pb;
+    const sd_model_entry *a = pa, *b = pb;
     if (a->sym != b->sym) return a->sym < b->sym ? -1 : 1;
     int c = strcmp(a->arch, b->arch);
     if (c) return c;
@@ -147,24 +64,17 @@ static int cmp_entry(const void *pa, const void *pb)
     return a->footprint < b->footprint ? -1 : a->footprint > b->footprint;
 }
 
-static int sym_has(const table *t, int sym)
-{
-    for (int i = 0; i < t->n; i++)
-        if (t->v[i].sym == sym) return 1;
-    return 0;
-}
-
 /* Whether entry e of the latest models counts: a used entry, or any entry of a graph codelet
  * whose model no round has changed (StarPU drops measurements more than STARPU_HISTORY_MAX_ERROR
  * (50%) off the mean, so a short task may go a round without a recorded sample): then every
  * entry it has is taken to be the graph's. */
-static int counts(const entry *e, const table *cur, const table *used, int ngraph)
+static int counts(const sd_model_entry *e, const sd_models *cur, const sd_models *used, int ngraph)
 {
-    if (table_find(used, e->sym, e->arch, e->footprint)) return 1;
-    return e->sym < ngraph && !sym_has(used, e->sym) && sym_has(cur, e->sym);
+    if (sd_models_find(used, e->sym, e->arch, e->footprint)) return 1;
+    return e->sym < ngraph && !sd_models_has_sym(used, e->sym) && sd_models_has_sym(cur, e->sym);
 }
 
-static void count_short(const table *cur, const table *used, const unsigned char *runs, int ngraph, unsigned min,
+static void count_short(const sd_models *cur, const sd_models *used, const unsigned char *runs, int ngraph, unsigned min,
                         int *nshort, int *nmissing, int *ncounted)
 {
     *nshort = *nmissing = *ncounted = 0;
@@ -174,7 +84,7 @@ static void count_short(const table *cur, const table *used, const unsigned char
             if (cur->v[i].n < min) (*nshort)++;
         }
     for (int s = 0; s < ngraph; s++) /* a codelet that ran must have entries */
-        if (runs[s] && !sym_has(cur, s)) (*nmissing)++;
+        if (runs[s] && !sd_models_has_sym(cur, s)) (*nmissing)++;
 }
 
 #define USAGE_ERR(...) do { fprintf(stderr, "stardag calibrate: " __VA_ARGS__); fputs(calibrate_usage, stderr); goto out; } while (0)
@@ -192,7 +102,7 @@ int sd_cmd_calibrate(int argc, char **argv)
     int nowned = 0; /* syms[0 .. nowned-1] are this function's copies (the graph's symbols) */
     char (*paths)[1024] = NULL;
     unsigned char *runs = NULL; /* per symbol: 1 when a task of it runs in every round */
-    table prev = {0}, cur = {0}, used = {0};
+    sd_models prev = {0}, cur = {0}, used = {0};
     if (!set) return SD_EXIT_RUNTIME;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
@@ -281,16 +191,16 @@ int sd_cmd_calibrate(int argc, char **argv)
         }
         if (read_models(syms, nsyms, &cur, paths) < 0) goto out;
         for (int i = 0; i < cur.n; i++) {
-            const entry *e = &cur.v[i], *p = table_find(&prev, e->sym, e->arch, e->footprint);
-            if ((!p || p->n != e->n || p->sum != e->sum) && !table_find(&used, e->sym, e->arch, e->footprint) &&
-                table_add(&used, e) < 0)
+            const sd_model_entry *e = &cur.v[i], *p = sd_models_find(&prev, e->sym, e->arch, e->footprint);
+            if ((!p || p->n != e->n || p->sum != e->sum) && !sd_models_find(&used, e->sym, e->arch, e->footprint) &&
+                sd_models_add(&used, e) < 0)
                 goto oom;
         }
         count_short(&cur, &used, runs, ngraph, (unsigned)min_samples, &nshort, &nmissing, &ncounted);
         if (!quiet)
             fprintf(stderr, "stardag calibrate: round %d (%lld steps): %d of %d entries below %lld samples%s\n", round,
                     (long long)o.steps, nshort, ncounted, min_samples, nmissing ? ", some codelets without samples yet" : "");
-        table t = prev;
+        sd_models t = prev;
         prev = cur;
         cur = t;
         if (!nshort && !nmissing) break;
@@ -315,7 +225,7 @@ int sd_cmd_calibrate(int argc, char **argv)
         printf("  file %s\n", paths[s]);
         const char *arch = "";
         for (int i = 0; i < prev.n; i++) {
-            const entry *e = &prev.v[i];
+            const sd_model_entry *e = &prev.v[i];
             if (e->sym != s || !counts(e, &prev, &used, ngraph)) continue;
             if (strcmp(arch, e->arch)) {
                 arch = e->arch;
@@ -335,7 +245,7 @@ int sd_cmd_calibrate(int argc, char **argv)
                 fprintf(stderr, "%s %s on %s, size %zu (%u samples)", k > 1 ? "," : "", syms[prev.v[i].sym],
                         prev.v[i].arch, prev.v[i].size, prev.v[i].n);
         for (int s = 0; s < ngraph; s++)
-            if (runs[s] && !sym_has(&prev, s) && k++ < 8) fprintf(stderr, "%s %s (no samples)", k > 1 ? "," : "", syms[s]);
+            if (runs[s] && !sd_models_has_sym(&prev, s) && k++ < 8) fprintf(stderr, "%s %s (no samples)", k > 1 ? "," : "", syms[s]);
         fprintf(stderr, "%s (raise --max-rounds or --steps)\n", k > 8 ? ", ..." : "");
     }
     status = SD_EXIT_OK;

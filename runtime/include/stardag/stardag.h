@@ -65,6 +65,20 @@ typedef struct sd_progress {
  * (status SD_EXIT_INTERRUPTED). */
 typedef int (*sd_progress_fn)(const sd_progress *p, void *user);
 
+/* What a finished run measured (sd_run_opts.result), for tools that set runs side by side
+ * (stardag predict --measure, stardag tune). */
+#define SD_RESULT_MAXW 64
+typedef struct sd_run_result {
+    int64_t steps_done;
+    double loop_seconds;      /* the step loop, init ops excluded: ms/step = loop_seconds / steps_done */
+    int nworkers;             /* the first SD_RESULT_MAXW are reported */
+    char worker_name[SD_RESULT_MAXW][24];
+    double worker_busy[SD_RESULT_MAXW]; /* fraction of the step loop its tasks ran */
+    char parts[192];          /* the domain's parts, as the summary says them */
+    char sched[32];
+    char tuned[160];          /* the stored tuning the run used ("" none), as the summary says it */
+} sd_run_result;
+
 typedef struct sd_run_opts {
     int64_t steps;        /* > 0 overrides the graph's run.steps */
     const char *sched;    /* StarPU scheduler name; NULL: STARPU_SCHED or the default */
@@ -92,6 +106,9 @@ typedef struct sd_run_opts {
     const char *restart;  /* continue from this checkpoint instead of running the init ops */
     int force;            /* restart: accept a changed graph whose state layout is the same */
     double walltime;      /* > 0: stop with a checkpoint before this many seconds of wall time */
+    sd_run_result *result; /* non-NULL: filled in when the run ends (also when it fails) */
+    int no_tuning;        /* 1: automatic parts stay the heuristic's even when a stored tuning exists
+                             (stardag tune measures candidates this way) */
 } sd_run_opts;
 
 void sd_run_opts_init(sd_run_opts *o);

@@ -1,0 +1,171 @@
+/* models.c - see models.h. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <starpu.h>
+#include "models.h"
+
+int sd_models_add(sd_models *t, const sd_model_entry *e)
+{
+    if (t->n == t->cap) {
+        int nc = t->cap ? 2 * t->cap : 64;
+        sd_model_entry *p = realloc(t->v, nc * sizeof *p);
+        if (!p) return -1;
+        t->v = p;
+        t->cap = nc;
+    }
+    t->v[t->n++] = *e;
+    return 0;
+}
+
+const sd_model_entry *sd_models_find(const sd_models *t, int sym, const char *arch, uint32_t fp)
+{
+    for (int i = 0; i < t->n; i++)
+        if (t->v[i].sym == sym && t->v[i].footprint == fp && !strcmp(t->v[i].arch, arch)) return &t->v[i];
+    return NULL;
+}
+
+int sd_models_has_sym(const sd_models *t, int sym)
+{
+    for (int i = 0; i < t->n; i++)
+        if (t->v[i].sym == sym) return 1;
+    return 0;
+}
+
+void sd_models_free(sd_models *t)
+{
+    free(t->v);
+    memset(t, 0, sizeof *t);
+}
+
+static void arch_name(const struct starpu_perfmodel_arch *a, unsigned impl, char *buf, size_t len)
+{
+    size_t k = 0;
+    buf[0] = 0;
+    for (int d = 0; d < a->ndevices && k < len; d++) {
+        const struct starpu_perfmodel_device *dv = &a->devices[d];
+        const char *nm = starpu_perfmodel_get_archtype_name(dv->type);
+        if (dv->type == STARPU_CPU_WORKER) k += snprintf(buf + k, len - k, "%s%s", d ? "+" : "", nm);
+        else k += snprintf(buf + k, len - k, "%s%s%d", d ? "+" : "", nm, dv->devid);
+        if (dv->ncores > 1 && k < len) k += snprintf(buf + k, len - k, "x%d", dv->ncores);
+    }
+    if (impl && k < len) snprintf(buf + k, len - k, " impl %u", impl);
+}
+
+/* The model file of sym: StarPU's path on this machine, or the same file under another machine's
+ * sampling folder. (StarPU 1.3 adds no host name to symbols with a dot, as all of ours have.)
+ * StarPU's paths have "//" in them: squeezed. */
+static void model_path(const char *sym, const sd_models_source *src, char *path, size_t len)
+{
+    char here[1024];
+    starpu_perfmodel_get_model_path(sym, here, sizeof here);
+    for (char *p = here, *q = here;; q++) {
+        if (!(*q == '/' && q > here && q[-1] == '/')) *p++ = *q;
+        if (!*q) break;
+    }
+    const char *cod = strstr(here, "/codelets/");
+    if (!src || !src->dir || !cod) {
+        snprintf(path, len, "%s", here);
+        return;
+    }
+    char probe[1100];
+    struct stat st;
+    int k = snprintf(probe, sizeof probe, "%s/.starpu/sampling", src->dir);
+    const char *base = k > 0 && k < (int)sizeof probe && stat(probe, &st) == 0 ? probe : src->dir;
+    if (snprintf(path, len, "%s%s", base, cod) >= (int)len) path[0] = 0; /* too long: no file */
+}
+
+int sd_models_read(const char *const *syms, int nsyms, const sd_models_source *src, sd_models *t,
+                   char (*paths)[1024], const char *prefix)
+{
+    t->n = 0;
+    for (int s = 0; s < nsyms; s++) {
+        char path[1024];
+        model_path(syms[s], src, path, sizeof path);
+        if (paths) snprintf(paths[s], sizeof paths[s], "%s", path);
+        if (access(path, R_OK) != 0) continue;
+        struct starpu_perfmodel m;
+        memset(&m, 0, sizeof m);
+        m.type = STARPU_HISTORY_BASED;
+        if (starpu_perfmodel_load_file(path, &m) != 0) {
+            fprintf(stderr, "%s: %s: cannot read the performance model\n", prefix, path);
+            continue;
+        }
+        int ncombs = starpu_perfmodel_get_narch_combs();
+        for (int comb = 0; comb < ncombs; comb++) {
+            struct starpu_perfmodel_arch *arch = starpu_perfmodel_arch_comb_fetch(comb);
+            if (!arch) continue;
+            for (unsigned impl = 0; impl < STARPU_MAXIMPLEMENTATIONS; impl++) {
+                struct starpu_perfmodel_per_arch *pa = starpu_perfmodel_get_model_per_arch(&m, arch, impl);
+                if (!pa) break;
+                for (struct starpu_perfmodel_history_list *l = pa->list; l; l = l->next) {
+                    const struct starpu_perfmodel_history_entry *h = l->entry;
+                    if (!h) continue;
+                    sd_model_entry e = {.sym = s, .footprint = h->footprint, .size = h->size, .mean = h->mean,
+                                        .sum = h->sum, .n = h->nsample};
+                    double var = h->nsample ? h->sum2 / h->nsample - (h->sum / h->nsample) * (h->sum / h->nsample) : 0;
+                    e.stddev = var > 0 ? sqrt(var) : 0;
+                    arch_name(arch, impl, e.arch, sizeof e.arch);
+                    if (sd_models_add(t, &e) < 0) {
+                        starpu_perfmodel_unload_model(&m);
+                        fprintf(stderr, "%s: out of memory\n", prefix);
+                        return -1;
+                    }
+                }
+            }
+        }
+        starpu_perfmodel_unload_model(&m);
+    }
+    return 0;
+}
+
+double sd_models_expect(const sd_models *t, int sym, const char *arch, uint32_t fp, size_t size, int *how)
+{
+    const sd_model_entry *hit = sd_models_find(t, sym, arch, fp);
+    if (hit && hit->n > 0) {
+        *how = SD_EXPECT_MEASURED;
+        return hit->mean;
+    }
+    /* the nearest sizes below and above (and the next beyond each, for a power law) */
+    const sd_model_entry *lo = NULL, *lo2 = NULL, *hi = NULL, *hi2 = NULL;
+    for (int i = 0; i < t->n; i++) {
+        const sd_model_entry *e = &t->v[i];
+        if (e->sym != sym || e->n == 0 || strcmp(e->arch, arch)) continue;
+        if (e->size <= size) {
+            if (!lo || e->size > lo->size) lo2 = lo, lo = e;
+            else if (e->size < lo->size && (!lo2 || e->size > lo2->size)) lo2 = e;
+        } else {
+            if (!hi || e->size < hi->size) hi2 = hi, hi = e;
+            else if (e->size > hi->size && (!hi2 || e->size < hi2->size)) hi2 = e;
+        }
+    }
+    if (!lo && !hi) {
+        *how = SD_EXPECT_NONE;
+        return NAN;
+    }
+    if (lo && hi) {
+        *how = SD_EXPECT_INTERPOLATED;
+        if (hi->size == lo->size) return lo->mean;
+        double f = ((double)size - (double)lo->size) / ((double)hi->size - (double)lo->size);
+        return lo->mean + f * (hi->mean - lo->mean);
+    }
+    const sd_model_entry *a = lo ? lo : hi, *b = lo ? lo2 : hi2;
+    if (!b || b->size == a->size || a->size == 0) {
+        *how = SD_EXPECT_SCALED;
+        return a->size ? a->mean * (double)size / (double)a->size : a->mean;
+    }
+    *how = SD_EXPECT_EXTRAPOLATED;
+    double p = log(a->mean / b->mean) / log((double)a->size / (double)b->size);
+    if (!isfinite(p) || p < 0) p = 0;
+    if (p > 2) p = 2;
+    return a->mean * pow((double)size / (double)a->size, p);
+}
+
+const char *sd_expect_name(int how)
+{
+    static const char *const names[] = {"no model", "measured", "interpolated", "extrapolated", "scaled"};
+    return how >= 0 && how <= SD_EXPECT_SCALED ? names[how] : "?";
+}

@@ -1,0 +1,505 @@
+/* predict.c - see predict.h. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <starpu.h>
+#include "dm.h"
+#include "engine.h"
+#include "predict.h"
+#include "probe.h"
+#include "sim.h"
+
+/* ---- the plan: tasks recorded in submission order, dependencies as StarPU infers them -------- */
+
+typedef struct plan {
+    int64_t step;              /* the step being expanded; 0: the init ops (not simulated) */
+    sd_sim_task *t;
+    int nt, capt;
+    int *sym;                  /* per task: index into syms */
+    uint32_t *fp;
+    size_t *size;
+    int *deps, nd, capd;
+    sd_sim_access *acc;
+    int na, capa;
+    char **syms;
+    int nsyms, capsyms;
+    /* data: handle -> index (open addressing), per data its size, last writer and readers since */
+    starpu_data_handle_t *hkey;
+    int *hval, hcap;
+    size_t *bytes;
+    int *writer, **readers, *nreaders, *capreaders;
+    int ndata, capdata;
+    int oom;
+} plan;
+
+static int grow(void *pp, int n, int *cap, size_t size)
+{
+    void **p = pp;
+    if (n < *cap) return 0;
+    int nc = *cap ? 2 * *cap : 256;
+    void *q = realloc(*p, (size_t)nc * size);
+    if (!q) return -1;
+    *p = q;
+    *cap = nc;
+    return 0;
+}
+
+static size_t hslot(const plan *P, starpu_data_handle_t h)
+{
+    uintptr_t x = (uintptr_t)h;
+    x ^= x >> 17;
+    x *= 0x9e3779b97f4a7c15ULL;
+    return (size_t)(x >> 20) & (size_t)(P->hcap - 1);
+}
+
+static int data_index(plan *P, starpu_data_handle_t h)
+{
+    if (2 * (P->ndata + 1) > P->hcap) { /* rehash */
+        int oc = P->hcap, nc = oc ? 2 * oc : 1024;
+        starpu_data_handle_t *ok = P->hkey;
+        int *ov = P->hval;
+        P->hkey = calloc(nc, sizeof *P->hkey);
+        P->hval = calloc(nc, sizeof *P->hval);
+        if (!P->hkey || !P->hval) return -1;
+        P->hcap = nc;
+        for (int i = 0; i < oc; i++)
+            if (ok[i]) {
+                size_t s = hslot(P, ok[i]);
+                while (P->hkey[s]) s = (s + 1) & (size_t)(nc - 1);
+                P->hkey[s] = ok[i];
+                P->hval[s] = ov[i];
+            }
+        free(ok);
+        free(ov);
+    }
+    size_t s = hslot(P, h);
+    while (P->hkey[s] && P->hkey[s] != h) s = (s + 1) & (size_t)(P->hcap - 1);
+    if (P->hkey[s]) return P->hval[s];
+    int c = P->capdata;
+    if (grow(&P->bytes, P->ndata, &c, sizeof *P->bytes) || (c = P->capdata, grow(&P->writer, P->ndata, &c, sizeof *P->writer)) ||
+        (c = P->capdata, grow(&P->readers, P->ndata, &c, sizeof *P->readers)) ||
+        (c = P->capdata, grow(&P->nreaders, P->ndata, &c, sizeof *P->nreaders)) ||
+        (c = P->capdata, grow(&P->capreaders, P->ndata, &c, sizeof *P->capreaders)))
+        return -1;
+    P->capdata = c;
+    int d = P->ndata++;
+    P->bytes[d] = starpu_data_get_size(h);
+    P->writer[d] = -1;
+    P->readers[d] = NULL;
+    P->nreaders[d] = P->capreaders[d] = 0;
+    P->hkey[s] = h;
+    P->hval[s] = d;
+    return d;
+}
+
+static int add_dep(plan *P, int task, int dep)
+{
+    const sd_sim_task *t = &P->t[task];
+    for (int k = t->dep0; k < P->nd; k++)
+        if (P->deps[k] == dep) return 0;
+    if (grow(&P->deps, P->nd, &P->capd, sizeof *P->deps)) return -1;
+    P->deps[P->nd++] = dep;
+    P->t[task].ndeps++;
+    return 0;
+}
+
+static int intern(plan *P, const char *sym)
+{
+    for (int i = 0; i < P->nsyms; i++)
+        if (!strcmp(P->syms[i], sym)) return i;
+    if (grow(&P->syms, P->nsyms, &P->capsyms, sizeof *P->syms) || !(P->syms[P->nsyms] = strdup(sym))) return -1;
+    return P->nsyms++;
+}
+
+/* sd_plan_fn: one task. The init ops ran before the loop's clock starts: not recorded. */
+static void on_task(void *user, const sd_plan_task *pt)
+{
+    plan *P = user;
+    if (P->oom || P->step == 0) return;
+    int c = P->capt;
+    if (grow(&P->t, P->nt, &c, sizeof *P->t) || (c = P->capt, grow(&P->sym, P->nt, &c, sizeof *P->sym)) ||
+        (c = P->capt, grow(&P->fp, P->nt, &c, sizeof *P->fp)) || (c = P->capt, grow(&P->size, P->nt, &c, sizeof *P->size)))
+        goto oom;
+    P->capt = c;
+    int i = P->nt, s = intern(P, pt->symbol);
+    if (s < 0) goto oom;
+    P->t[i] = (sd_sim_task){.step = P->step, .cost = {pt->can_cpu ? 0 : NAN, pt->can_cuda ? 0 : NAN}, .dep0 = P->nd,
+                            .acc0 = P->na};
+    P->sym[i] = s;
+    P->fp[i] = pt->footprint;
+    P->size[i] = pt->size;
+    P->nt++;
+    for (int k = 0; k < pt->n; k++) {
+        enum starpu_data_access_mode m = pt->mode[k] & (STARPU_RW | STARPU_SCRATCH);
+        if (m == STARPU_SCRATCH || !(m & STARPU_RW)) continue; /* per-worker scratch: no dependency */
+        int d = data_index(P, pt->h[k]);
+        if (d < 0 || grow(&P->acc, P->na, &P->capa, sizeof *P->acc)) goto oom;
+        int mode = (m & STARPU_R ? SD_SIM_R : 0) | (m & STARPU_W ? SD_SIM_W : 0);
+        P->acc[P->na++] = (sd_sim_access){d, mode};
+        P->t[i].nacc++;
+        if (P->writer[d] >= 0 && add_dep(P, i, P->writer[d]) < 0) goto oom;
+        if (mode & SD_SIM_W) {
+            for (int r = 0; r < P->nreaders[d]; r++)
+                if (P->readers[d][r] != i && add_dep(P, i, P->readers[d][r]) < 0) goto oom;
+            P->nreaders[d] = 0;
+            P->writer[d] = i;
+        } else {
+            if (grow(&P->readers[d], P->nreaders[d], &P->capreaders[d], sizeof **P->readers)) goto oom;
+            P->readers[d][P->nreaders[d]++] = i;
+        }
+    }
+    return;
+oom:
+    P->oom = 1;
+}
+
+static void plan_free(plan *P)
+{
+    free(P->t); free(P->sym); free(P->fp); free(P->size); free(P->deps); free(P->acc);
+    for (int i = 0; i < P->nsyms; i++) free(P->syms[i]);
+    free(P->syms);
+    free(P->hkey); free(P->hval); free(P->bytes); free(P->writer);
+    for (int d = 0; d < P->ndata; d++) free(P->readers[d]);
+    free(P->readers); free(P->nreaders); free(P->capreaders);
+}
+
+/* ---- StarPU's own costs on this machine -------------------------------------------------- */
+
+static void noop(void *buffers[], void *arg) { (void)buffers, (void)arg; }
+static struct starpu_codelet noop_cl = {.where = STARPU_CPU, .cpu_funcs = {noop}, .nbuffers = 0, .name = "stardag.noop"};
+static struct starpu_codelet wide_cl = {.where = STARPU_CPU, .cpu_funcs = {noop}, .nbuffers = STARPU_VARIABLE_NBUFFERS,
+                                        .name = "stardag.noop_wide"};
+static struct starpu_codelet chain_cl = {.where = STARPU_CPU, .cpu_funcs = {noop}, .nbuffers = 1, .modes = {STARPU_RW},
+                                         .name = "stardag.noop_chain"};
+
+/* A chain of empty tasks on one piece of data: each waits for the one before, so the time per task
+ * is a task's cost plus the latency of a dependency. */
+static int measure_chain(double *per_task_us)
+{
+    enum { N = 500 };
+    static int x;
+    starpu_data_handle_t h;
+    starpu_variable_data_register(&h, STARPU_MAIN_RAM, (uintptr_t)&x, sizeof x);
+    starpu_pause();
+    for (int i = 0; i < N; i++) {
+        struct starpu_task *t = starpu_task_create();
+        t->cl = &chain_cl;
+        t->handles[0] = h;
+        if (starpu_task_submit(t) != 0) {
+            starpu_resume();
+            starpu_data_unregister(h);
+            return -1;
+        }
+    }
+    double t1 = starpu_timing_now();
+    starpu_resume();
+    starpu_task_wait_for_all();
+    *per_task_us = (starpu_timing_now() - t1) / N;
+    starpu_data_unregister(h);
+    return 0;
+}
+
+/* The submitting thread's time per task (workers paused, so it is alone), and a worker's time per
+ * task beyond its kernel (empty tasks drained by every worker): the least of three rounds. */
+/* N independent empty tasks reading nbuf handles each: the submitting thread's time per task, and
+ * the workers' (all of them draining the queue together) per task. */
+static int measure_batch(int nbuf, const starpu_data_handle_t *h, double *submit_us, double *worker_us)
+{
+    enum { N = 2000 };
+    int nw = (int)starpu_worker_get_count();
+    starpu_pause();
+    double t0 = starpu_timing_now();
+    for (int i = 0; i < N; i++) {
+        struct starpu_task *t = starpu_task_create();
+        t->cl = nbuf ? &wide_cl : &noop_cl;
+        t->nbuffers = nbuf;
+        for (int k = 0; k < nbuf; k++) {
+            t->handles[k] = h[k];
+            t->modes[k] = STARPU_R;
+        }
+        if (starpu_task_submit(t) != 0) {
+            starpu_resume();
+            return -1;
+        }
+    }
+    double t1 = starpu_timing_now();
+    starpu_resume();
+    starpu_task_wait_for_all();
+    *submit_us = (t1 - t0) / N;
+    *worker_us = (starpu_timing_now() - t1) * (nw > 0 ? nw : 1) / N;
+    return 0;
+}
+
+static int measure_costs_now(sd_task_costs *k)
+{
+    enum { NB = 8 };
+    static double x[NB];
+    starpu_data_handle_t h[NB];
+    for (int i = 0; i < NB; i++) starpu_variable_data_register(&h[i], STARPU_MAIN_RAM, (uintptr_t)&x[i], sizeof x[i]);
+    double s0 = INFINITY, w0 = INFINITY, s8 = INFINITY, w8 = INFINITY, chain = INFINITY;
+    int rc = 0;
+    for (int round = 0; round < 3 && !rc; round++) {
+        double a = INFINITY, b = INFINITY, c = INFINITY;
+        rc = measure_chain(&c) || measure_batch(0, h, &a, &b);
+        s0 = fmin(s0, a), w0 = fmin(w0, b), chain = fmin(chain, c);
+        rc = rc || measure_batch(NB, h, &a, &b);
+        s8 = fmin(s8, a), w8 = fmin(w8, b);
+    }
+    for (int i = 0; i < NB; i++) starpu_data_unregister(h[i]);
+    *k = (sd_task_costs){.submit_us = s0, .submit_per_buffer_us = fmax(0, (s8 - s0) / NB), .overhead_us = w0,
+                         .overhead_per_buffer_us = fmax(0, (w8 - w0) / NB), .latency_us = fmax(0, chain - w0)};
+    return rc ? -1 : 0;
+}
+
+/* StarPU's costs under a scheduler (they differ: one central queue, per-worker queues, model
+ * lookups), measured once per process for each scheduler and worker set. */
+static int costs_of(const char *sched, const sd_pconf *c, sd_task_costs *k)
+{
+    static struct { char sched[32]; int ncpu, ncuda; sd_task_costs k; } cache[16];
+    static int ncache;
+    for (int i = 0; i < ncache; i++)
+        if (!strcmp(cache[i].sched, sched) && cache[i].ncpu == c->ncpu && cache[i].ncuda == c->ncuda) {
+            *k = cache[i].k;
+            return 0;
+        }
+    struct starpu_conf conf;
+    starpu_conf_init(&conf);
+    conf.sched_policy_name = sched;
+    if (c->ncpu >= 0) conf.ncpus = c->ncpu;
+    if (c->ncuda >= 0) conf.ncuda = c->ncuda;
+    conf.nopencl = 0;
+    if (starpu_init(&conf) != 0) return -1;
+    int rc = measure_costs_now(k);
+    starpu_shutdown();
+    if (!rc && ncache < 16) {
+        snprintf(cache[ncache].sched, sizeof cache[ncache].sched, "%s", sched);
+        cache[ncache].ncpu = c->ncpu, cache[ncache].ncuda = c->ncuda;
+        cache[ncache].k = *k;
+        ncache++;
+    }
+    return rc;
+}
+
+/* ---- the prediction ---------------------------------------------------------------------- */
+
+static void say_approx(sd_pred *p, const char *sym, int how)
+{
+    char item[160];
+    snprintf(item, sizeof item, "%s (%s)", sym, sd_expect_name(how));
+    if (strstr(p->approx, item)) return;
+    size_t k = strlen(p->approx);
+    if (k + strlen(item) + 3 < sizeof p->approx) snprintf(p->approx + k, sizeof p->approx - k, "%s%s", k ? ", " : "", item);
+}
+
+/* Task times from the models; the first codelet without any says so in err. */
+static int cost_tasks(plan *P, const sd_models *M, int ncuda, sd_pred *p, char *err, size_t errlen)
+{
+    static const char *const arch[SD_SIM_NARCH] = {"cpu", "cuda0"};
+    for (int i = 0; i < P->nt; i++)
+        for (int a = 0; a < SD_SIM_NARCH; a++) {
+            if (isnan(P->t[i].cost[a]) || (a == SD_SIM_CUDA && ncuda == 0)) {
+                P->t[i].cost[a] = NAN;
+                continue;
+            }
+            int how;
+            double us = sd_models_expect(M, P->sym[i], arch[a], P->fp[i], P->size[i], &how);
+            if (how == SD_EXPECT_NONE) {
+                snprintf(err, errlen, "no performance model of %s on %s: run `stardag calibrate` on this graph "
+                         "(with the workers predicted for) first", P->syms[P->sym[i]], arch[a]);
+                return -1;
+            }
+            p->lookups[how]++;
+            if (how != SD_EXPECT_MEASURED) say_approx(p, P->syms[P->sym[i]], how);
+            P->t[i].cost[a] = us;
+        }
+    return 0;
+}
+
+static int start_starpu(const sd_pconf *c)
+{
+    struct starpu_conf conf;
+    starpu_conf_init(&conf);
+    conf.sched_policy_name = "eager"; /* nothing runs but the cost measurement */
+    if (c->machine) { /* another machine: its workers are c->machine's; the plan needs one CPU */
+        conf.ncpus = 1;
+        conf.ncuda = 0;
+    } else {
+        if (c->ncpu >= 0) conf.ncpus = c->ncpu;
+        if (c->ncuda >= 0) conf.ncuda = c->ncuda;
+    }
+    conf.nopencl = 0;
+    char *cal = getenv("STARPU_CALIBRATE") ? strdup(getenv("STARPU_CALIBRATE")) : NULL;
+    unsetenv("STARPU_CALIBRATE");
+    int ret = starpu_init(&conf);
+    if (cal) setenv("STARPU_CALIBRATE", cal, 1);
+    free(cal);
+    return ret;
+}
+
+static void workers_of(const sd_pconf *c, sd_sim_worker *w, sd_pred *p)
+{
+    if (c->machine) {
+        p->ncpu = c->machine->ncpu;
+        p->ncuda = c->machine->ncuda;
+    } else {
+        p->ncpu = (int)starpu_cpu_worker_get_count();
+        p->ncuda = (int)starpu_cuda_worker_get_count();
+    }
+    if (p->ncpu + p->ncuda > SD_PRED_MAXW) p->ncpu = SD_PRED_MAXW - p->ncuda;
+    p->nworkers = 0;
+    for (int k = 0; k < p->ncuda; k++, p->nworkers++) {
+        w[p->nworkers] = (sd_sim_worker){SD_SIM_CUDA, 1 + (k < SD_SIM_MAXNODES - 1 ? k : SD_SIM_MAXNODES - 2)};
+        snprintf(p->wname[p->nworkers], sizeof p->wname[0], "cuda%d", k);
+    }
+    for (int k = 0; k < p->ncpu; k++, p->nworkers++) {
+        w[p->nworkers] = (sd_sim_worker){SD_SIM_CPU, 0};
+        snprintf(p->wname[p->nworkers], sizeof p->wname[0], "cpu%d", k);
+    }
+}
+
+/* Host <-> GPU transfers: this machine's StarPU bus model, or the description's. */
+static void bus_of(const sd_pconf *c, int ncuda, sd_sim_machine *m)
+{
+    m->nnodes = 1 + (ncuda < SD_SIM_MAXNODES - 1 ? ncuda : SD_SIM_MAXNODES - 1);
+    for (int a = 0; a < SD_SIM_MAXNODES; a++)
+        for (int b = 0; b < SD_SIM_MAXNODES; b++) {
+            m->latency_us[a][b] = 0;
+            m->bytes_per_us[a][b] = INFINITY;
+        }
+    for (int a = 0; a < m->nnodes; a++)
+        for (int b = 0; b < m->nnodes; b++) {
+            if (a == b) continue;
+            double lat = 10, bw = 10e3; /* bytes/us: 10 GB/s */
+            if (c->machine) {
+                if (c->machine->bus_latency_us > 0) lat = c->machine->bus_latency_us;
+                if (c->machine->bus_mb_per_s > 0) bw = c->machine->bus_mb_per_s;
+            } else if ((unsigned)a < starpu_memory_nodes_get_count() && (unsigned)b < starpu_memory_nodes_get_count()) {
+                double t0 = starpu_transfer_predict(a, b, 0), t1 = starpu_transfer_predict(a, b, 1 << 24);
+                if (t0 >= 0 && t1 > t0) lat = t0, bw = (double)(1 << 24) / (t1 - t0);
+            }
+            m->latency_us[a][b] = lat + (a && b ? lat : 0); /* GPU to GPU through the host */
+            m->bytes_per_us[a][b] = a && b ? bw / 2 : bw;
+        }
+}
+
+/* One variant's schedule of the plan P (tasks costed for its workers). */
+static int simulate(const plan *P, const sd_pconf *c, const sd_sim_worker *W, int64_t per_step_max, sd_pred *p,
+                    char *err, size_t errlen)
+{
+    sd_sim_result R = {0};
+    sd_sim_machine m = {.nworkers = p->nworkers, .workers = W, .costs = p->costs, .expand_us = p->expand_us};
+    bus_of(c, p->ncuda, &m);
+    sd_sim_graph sg = {.ntasks = P->nt, .tasks = P->t, .deps = P->deps, .acc = P->acc, .ndata = P->ndata,
+                       .data_bytes = P->bytes};
+    int model_based = !strncmp(p->sched, "dm", 2) || strstr(p->sched, "heft");
+    sd_sim_conf sc = {.policy = model_based ? SD_SIM_MODEL : SD_SIM_GREEDY, .window = p->max_inflight * per_step_max};
+    if (sd_sim_run(&sg, &m, &sc, &R, err, errlen) < 0) return -1;
+    p->loop_us = R.makespan;
+    p->step_us = R.makespan / (double)c->steps;
+    int64_t half = c->steps / 2;
+    double end_half = 0;
+    for (int i = 0; i < P->nt; i++)
+        if (P->t[i].step == half && R.end[i] > end_half) end_half = R.end[i];
+    p->steady_us = half > 0 ? (R.makespan - end_half) / (double)(c->steps - half) : p->step_us;
+    p->critical_us = sd_sim_critical_path(&sg, &m, half > 0 ? half : 1);
+    for (int w = 0; w < p->nworkers; w++) p->busy[w] = R.makespan > 0 ? R.busy[w] / R.makespan : 0;
+    p->transfer_mb = R.transfer_bytes / 1e6;
+    sd_sim_result_free(&R);
+    return 0;
+}
+
+int sd_predict(const sd_graph *g, const sd_pconf *c, sd_pred *p, char *err, size_t errlen)
+{
+    const char *sched = c->sched;
+    int inflight = c->max_inflight;
+    return sd_predict_variants(g, c, 1, &sched, &inflight, p, err, errlen);
+}
+
+int sd_predict_variants(const sd_graph *g, const sd_pconf *c, int nv, const char *const *scheds, const int *inflights,
+                        sd_pred *out, char *err, size_t errlen)
+{
+    sd_pred base, *p = &base;
+    memset(p, 0, sizeof *p);
+    plan P = {0};
+    sd_models M = {0};
+    sd_sim_worker W[SD_PRED_MAXW];
+    int rc = -1;
+    const char *sched_of[64];
+    sd_task_costs costs_v[64];
+    if (nv > 64) nv = 64;
+    for (int v = 0; v < nv; v++) { /* StarPU's costs before the plan's StarPU starts */
+        const char *sched = scheds[v] && *scheds[v] ? scheds[v] : getenv("STARPU_SCHED");
+        if (!sched || !*sched) /* what a run uses */
+            sched = (c->machine ? c->machine->ncuda > 0 : c->ncuda != 0 && sd_probe_cuda_devices() > 0) ? "dmdas" : "lws";
+        sched_of[v] = sched;
+        if (c->machine && c->machine->costs.submit_us > 0) costs_v[v] = c->machine->costs;
+        else if (costs_of(sched, c, &costs_v[v]) < 0) {
+            snprintf(err, errlen, "StarPU failed to start to measure its per-task costs under %s", sched);
+            return -1;
+        }
+    }
+    int ret = start_starpu(c);
+    if (ret != 0) {
+        snprintf(err, errlen, "StarPU failed to start (error %d) for the prediction", ret);
+        return -1;
+    }
+    workers_of(c, W, p);
+    p->steps = c->steps;
+    if (nv > 0) out[0] = base; /* the workers, even when the prediction fails */
+
+    sd_engine_opts eo = {.arch = SD_ARCH_ANY, .plan = on_task, .plan_user = &P};
+    sd_dm_opts dmo = {.ncpu = p->ncpu, .ncuda = p->ncuda};
+    memcpy(dmo.parts, c->parts, sizeof dmo.parts);
+    sd_engine *e = sd_engine_create(g, &eo, err, errlen);
+    sd_dm *dm = e ? sd_dm_create(g, e, &dmo, err, errlen) : NULL;
+    if (!dm) goto out;
+    dm->cls->describe(dm, p->parts, sizeof p->parts);
+    if (nv > 0) memcpy(out[0].parts, p->parts, sizeof p->parts); /* the domain took the parts */
+    dm->cls->submit_init(dm);
+    dm->cls->submit_output(dm, 0, 0, 0);
+    sd_engine_seal(e);
+    int64_t per_step_max = 1;
+    double host_us = 0;
+    for (int64_t s = 1; s <= c->steps; s++) {
+        P.step = s;
+        int64_t before = sd_engine_tasks_submitted(e);
+        double t0 = starpu_timing_now();
+        dm->cls->submit_step(dm, s);
+        dm->cls->submit_output(dm, s, s == c->steps, 0);
+        sd_engine_seal(e);
+        host_us += starpu_timing_now() - t0;
+        int64_t k = sd_engine_tasks_submitted(e) - before;
+        if (k > per_step_max) per_step_max = k;
+    }
+    if (P.oom) {
+        snprintf(err, errlen, "out of memory recording the tasks of %lld steps", (long long)c->steps);
+        goto out;
+    }
+    p->tasks = P.nt;
+    sd_models_source src = {c->machine && c->machine->models_dir[0] ? c->machine->models_dir : NULL};
+    if (sd_models_read((const char *const *)P.syms, P.nsyms, &src, &M, NULL, "stardag predict") < 0) {
+        snprintf(err, errlen, "cannot read the performance models");
+        goto out;
+    }
+    if (cost_tasks(&P, &M, p->ncuda, p, err, errlen) < 0) goto out;
+    const double expand_us = P.nt ? host_us / P.nt : 0; /* the domain's expansion: the submitting thread's too */
+    for (int v = 0; v < nv; v++) {
+        out[v] = base;
+        snprintf(out[v].sched, sizeof out[v].sched, "%s", sched_of[v]);
+        out[v].costs = costs_v[v];
+        out[v].expand_us = expand_us;
+        out[v].max_inflight = inflights[v] > 0 ? inflights[v] : g->run.max_inflight > 0 ? g->run.max_inflight : 4;
+        if (simulate(&P, c, W, per_step_max, &out[v], err, errlen) < 0) goto out;
+    }
+    rc = 0;
+out:
+    sd_models_free(&M);
+    sd_dm_release(dm);
+    sd_engine_release(e);
+    starpu_shutdown();
+    sd_dm_destroy(dm);
+    sd_engine_free(e);
+    plan_free(&P);
+    return rc;
+}

@@ -1,0 +1,69 @@
+/* predict.h - the predicted step time of a graph under one configuration (parts, scheduler,
+ * workers, max_inflight), from the calibrated history models (docs/tuning.md): the domain expands
+ * a few steps into tasks that are recorded, not run (sd_engine_opts.plan); each task's time comes
+ * from its model (sizes the models have not seen interpolated and counted); sim.c schedules them.
+ * Used by `stardag predict` and `stardag tune`. */
+#ifndef SD_PREDICT_H
+#define SD_PREDICT_H
+#include <stddef.h>
+#include <stdint.h>
+#include "graph.h"
+#include "models.h"
+#include "sim.h"
+
+#define SD_PRED_MAXW 64
+
+/* The machine a prediction is for when it is not this one (--machine FILE, docs/tuning.md):
+ * its models, workers, bus, and StarPU's per-task costs there. Zero costs: this machine's
+ * (measured when the prediction starts). */
+typedef struct sd_machine_desc {
+    char models_dir[1024];   /* a copy of its StarPU home (or its .starpu/sampling) */
+    int ncpu, ncuda;         /* its workers (0 with ncpu: this machine's) */
+    double bus_latency_us;   /* host <-> GPU, each way */
+    double bus_mb_per_s;
+    sd_task_costs costs;     /* StarPU's costs there (all zero: measured here) */
+} sd_machine_desc;
+
+/* Reads a machine description ("key: value" lines, # comments). 0, or -1 with file:line in err. */
+int sd_machine_desc_read(const char *path, sd_machine_desc *m, char *err, size_t errlen);
+
+typedef struct sd_pconf {
+    int64_t parts[3];     /* as --tiles; parts[0] == 0: the graph's (or auto) */
+    const char *sched;    /* NULL: what a run uses (lws on CPUs, dmdas with GPUs) */
+    int ncpu;             /* -1: StarPU's default */
+    int ncuda;            /* -1: every GPU */
+    int max_inflight;     /* 0: the graph's */
+    int64_t steps;        /* steps simulated (> 0) */
+    const sd_machine_desc *machine; /* NULL: this machine */
+} sd_pconf;
+
+typedef struct sd_pred {
+    double loop_us;         /* the simulated step loop of `steps` steps */
+    double step_us;         /* loop_us / steps: what a run's ms/step is */
+    double steady_us;       /* per step once the pipeline is full (second half of the loop) */
+    double critical_us;     /* one step's longest chain of tasks */
+    int64_t steps, tasks;   /* steps simulated and their tasks */
+    int nworkers, ncpu, ncuda;
+    double busy[SD_PRED_MAXW];   /* per worker: busy fraction of the loop */
+    char wname[SD_PRED_MAXW][16];
+    int lookups[SD_EXPECT_SCALED + 1]; /* task times by how they were found (SD_EXPECT_*) */
+    char approx[512];       /* the codelets whose times were not measured at their size, and how */
+    char parts[192];        /* the domain's parts as a run's summary says them */
+    char sched[32];
+    int64_t max_inflight;
+    sd_task_costs costs;    /* StarPU's costs used (sim.h) */
+    double expand_us;       /* the domain's expansion per task, on the submitting thread */
+    double transfer_mb;
+} sd_pred;
+
+/* Predicts graph g under c. StarPU must not be running (it is started for the plan and shut
+ * down). 0, or -1 with a message (a codelet without any model: "run stardag calibrate"); p->parts
+ * is not empty after a failure when the domain took c's parts (the models were missing). */
+int sd_predict(const sd_graph *g, const sd_pconf *c, sd_pred *p, char *err, size_t errlen);
+
+/* The same plan under n schedulers and max_inflight values (the plan does not depend on them):
+ * p[i] for (sched[i], inflight[i]; 0: the graph's). */
+int sd_predict_variants(const sd_graph *g, const sd_pconf *c, int n, const char *const *sched, const int *inflight,
+                        sd_pred *p, char *err, size_t errlen);
+
+#endif

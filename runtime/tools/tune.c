@@ -1,0 +1,395 @@
+/* tune.c - `stardag tune FILE` (docs/tuning.md): enumerate configurations (the domain's parts,
+ * scheduler, max_inflight), calibrate the models at a few part sizes, predict every candidate
+ * (predict.h), measure the default and the best predicted ones in short runs within a time budget,
+ * and store the fastest measured (driver/tuning.h) for runs whose parts are automatic. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include "cli_util.h"
+#include "commands.h"
+#include "graph.h"
+#include "predict.h"
+#include "stardag/stardag.h"
+#include "tuning.h"
+
+static const char tune_usage[] =
+    "usage: stardag tune FILE [--retune] [--budget SECONDS] [--top K] [--ncpu N] [--ncuda N] [--set NAME=VALUE]...\n"
+    "                         [--exhaustive [--measure-steps N]] [--csv FILE]\n"
+    "  chooses the parts (tiles, blocks, partitions, system ranges), scheduler and max_inflight of FILE on\n"
+    "  this machine: candidates are ranked by their predicted step time (stardag predict), the default and\n"
+    "  the K best predicted (default 3) are measured in short runs, and the fastest measured is stored;\n"
+    "  later runs of graphs of the same structure with automatic parts use it (their summary says so).\n"
+    "  --budget S      seconds tuning may spend (default: 10% of the predicted time of FILE's run.steps)\n"
+    "  --retune        tune again even when a tuning is stored\n"
+    "  --exhaustive    also measure every candidate (no budget) and say how far the choice is from the best\n"
+    "  --csv FILE      every candidate's predicted and measured ms/step (stardag report --tune FILE charts it)\n";
+
+#define MAXC 512
+typedef struct cand {
+    int64_t parts[3];
+    char sched[32];
+    int inflight;
+    char desc[192];
+    double pred_ms, meas_ms;  /* NAN: not measured */
+    int is_default, measured_in_tune;
+} cand;
+
+static double now_s(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
+}
+
+/* The part layouts tried: counts around the workers' number, and for 2D/3D grids slabs and
+ * pencils. {0}: the runtime's automatic choice (the default configuration). */
+static int part_layouts(const sd_graph *g, int nworkers, int64_t (*out)[3], int max)
+{
+    int n = 0;
+    out[n][0] = out[n][1] = out[n][2] = 0;
+    n++;
+    const int most = nworkers * 16 > 16 ? nworkers * 16 : 16;
+    const sd_domain *d = &g->domain;
+    if (d->kind == SD_DOMAIN_GRID && d->ndim >= 2) {
+        const int a = d->ndim - 1, b = d->ndim - 2; /* split the slowest axis, then the next */
+        for (int64_t na = 1; na <= most && na <= d->shape[a]; na *= 2)
+            for (int64_t nb = 1; nb <= 4 && na * nb <= most && nb <= d->shape[b]; nb *= 2) {
+                if (n == max) return n;
+                for (int k = 0; k < 3; k++) out[n][k] = k < d->ndim ? d->shape[k] : 1;
+                out[n][a] = (d->shape[a] + na - 1) / na;
+                out[n][b] = (d->shape[b] + nb - 1) / nb;
+                n++;
+            }
+        return n;
+    }
+    int64_t limit = d->kind == SD_DOMAIN_GRID ? d->shape[0] : d->kind == SD_DOMAIN_BATCH ? d->batch.count : most;
+    /* particles: every count (slabs of whole cell layers: a count that divides the layers balances
+     * the blocks, and only the domain knows the layers); others: multiples of the workers */
+    static const int mult[] = {1, 2, 3, 4, 6, 8, 12, 16};
+    const int every = d->kind == SD_DOMAIN_PARTICLES, nk = every ? 15 * nworkers + 1 : (int)(sizeof mult / sizeof *mult);
+    for (int i = 0; i < nk && n < max; i++) {
+        int64_t k = every ? nworkers + i : (int64_t)mult[i] * nworkers;
+        if (k > limit || k > most) break;
+        if (d->kind == SD_DOMAIN_GRID) { /* a 1D grid: cells per tile */
+            out[n][0] = (d->shape[0] + k - 1) / k;
+            out[n][1] = out[n][2] = 1;
+        } else {
+            out[n][0] = k;
+            out[n][1] = out[n][2] = 0;
+        }
+        n++;
+    }
+    return n;
+}
+
+/* A short run of candidate c: its mean ms/step, or NAN when it failed. calibrate: a model-based
+ * scheduler with calibration forced, to give the models samples at c's sizes. */
+static double measure(const sd_graph *g, const cand *c, int64_t steps, int ncpu, int ncuda, int calibrate)
+{
+    sd_run_opts o;
+    sd_run_opts_init(&o);
+    sd_run_result r;
+    o.steps = steps;
+    o.sched = calibrate ? "dmda" : c->sched;
+    o.max_inflight = c->inflight;
+    o.ncpu = ncpu;
+    o.ncuda = ncuda;
+    o.calibrate = calibrate;
+    memcpy(o.tile, c->parts, sizeof o.tile);
+    o.out = o.log = o.trajectory = o.checkpoint = "";
+    o.quiet = 1;
+    o.no_tuning = 1;
+    o.cmdline = "stardag tune";
+    o.result = &r;
+    memset(&r, 0, sizeof r);
+    if (sd_run(g, &o) != SD_EXIT_OK || r.steps_done < 1) return NAN;
+    return 1e3 * r.loop_seconds / (double)r.steps_done;
+}
+
+/* Does the domain take these parts (a prediction gets as far as describing them)? */
+static int parts_taken(const sd_graph *g, const int64_t parts[3], int ncpu, int ncuda)
+{
+    sd_pred p;
+    char err[1024];
+    sd_pconf pc = {.ncpu = ncpu, .ncuda = ncuda, .steps = 2};
+    memcpy(pc.parts, parts, sizeof pc.parts);
+    memset(&p, 0, sizeof p);
+    return sd_predict(g, &pc, &p, err, sizeof err) == 0 || p.parts[0];
+}
+
+static int by_prediction(const void *a, const void *b)
+{
+    const cand *x = a, *y = b;
+    if (isnan(x->pred_ms) != isnan(y->pred_ms)) return isnan(x->pred_ms) ? 1 : -1;
+    return x->pred_ms < y->pred_ms ? -1 : x->pred_ms > y->pred_ms;
+}
+
+static void print_table(const cand *c, int n)
+{
+    printf("  %4s  %-40s %-6s %8s %13s %12s %10s\n", "rank", "parts", "sched", "inflight", "predicted ms", "measured ms",
+           "pred/meas");
+    for (int i = 0; i < n; i++) {
+        char m[32] = "-", r[32] = "-";
+        if (!isnan(c[i].meas_ms)) {
+            snprintf(m, sizeof m, "%.3f", c[i].meas_ms);
+            snprintf(r, sizeof r, "%.3f", c[i].pred_ms / c[i].meas_ms);
+        }
+        printf("  %4d  %-40.40s %-6s %8d %13.3f %12s %10s%s\n", i + 1, c[i].desc, c[i].sched, c[i].inflight, c[i].pred_ms, m,
+               r, c[i].is_default ? "  (default)" : "");
+    }
+}
+
+static int write_csv(const char *path, const cand *c, int n, const sd_graph *g, char *err, size_t errlen)
+{
+    FILE *f = fopen(path, "w");
+    if (!f) {
+        snprintf(err, errlen, "cannot write %s", path);
+        return -1;
+    }
+    fprintf(f, "# stardag tune %s: predicted and measured ms/step per candidate\n", g->name);
+    fprintf(f, "parts,sched,max_inflight,predicted_ms,measured_ms,default,measured_by_tune\n");
+    for (int i = 0; i < n; i++)
+        fprintf(f, "\"%s\",%s,%d,%.6g,%.6g,%d,%d\n", c[i].desc, c[i].sched, c[i].inflight, c[i].pred_ms, c[i].meas_ms,
+                c[i].is_default, c[i].measured_in_tune);
+    if (fclose(f) != 0) {
+        snprintf(err, errlen, "cannot write %s", path);
+        return -1;
+    }
+    return 0;
+}
+
+#define USAGE_ERR(...) do { fprintf(stderr, "stardag tune: " __VA_ARGS__); fputs(tune_usage, stderr); goto out; } while (0)
+
+int sd_cmd_tune(int argc, char **argv)
+{
+    const char *file = NULL, *csv = NULL;
+    const char **set = calloc(argc + 1, sizeof *set);
+    int nset = 0, status = SD_EXIT_BADGRAPH, retune = 0, exhaustive = 0, top = 3, ncpu = -1, ncuda = -1;
+    double budget = -1;
+    long long measure_steps = 20;
+    sd_graph *g = NULL;
+    cand *c = calloc(MAXC, sizeof *c);
+    if (!set || !c) return SD_EXIT_RUNTIME;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        long long v;
+        if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+            fputs(tune_usage, stdout);
+            status = SD_EXIT_OK;
+            goto out;
+        }
+        if (a[0] != '-' && !file) file = a;
+        else if (!strcmp(a, "--retune")) retune = 1;
+        else if (!strcmp(a, "--exhaustive")) exhaustive = 1;
+        else if (i + 1 >= argc) USAGE_ERR("option %s needs a value\n", a);
+        else if (!strcmp(a, "--budget")) {
+            char *end;
+            budget = strtod(argv[++i], &end);
+            if (*end || !(budget > 0) || !isfinite(budget)) USAGE_ERR("--budget expects seconds > 0, got '%s'\n", argv[i]);
+        } else if (!strcmp(a, "--top")) {
+            if (!sd_cli_parse_int(argv[++i], 1, &v) || v > MAXC) USAGE_ERR("--top expects 1 to %d, got '%s'\n", MAXC, argv[i]);
+            top = (int)v;
+        } else if (!strcmp(a, "--measure-steps")) {
+            if (!sd_cli_parse_int(argv[++i], 2, &v)) USAGE_ERR("--measure-steps expects an integer >= 2, got '%s'\n", argv[i]);
+            measure_steps = v;
+        } else if (!strcmp(a, "--ncpu") || !strcmp(a, "--ncuda")) {
+            if (!sd_cli_parse_int(argv[++i], 0, &v) || v > 4096) USAGE_ERR("%s expects an integer >= 0, got '%s'\n", a, argv[i]);
+            if (!strcmp(a, "--ncpu")) ncpu = (int)v;
+            else ncuda = (int)v;
+        } else if (!strcmp(a, "--csv")) csv = argv[++i];
+        else if (!strcmp(a, "--set")) set[nset++] = argv[++i];
+        else USAGE_ERR("unknown option '%s'\n", a);
+    }
+    if (!file) USAGE_ERR("a graph file is needed\n");
+    char err[2600];
+    if (!(g = sd_graph_load_ex(file, set, nset, err, sizeof err))) {
+        fprintf(stderr, "%s\n", err);
+        goto out;
+    }
+    if (!sd_graph_parts_auto(g)) {
+        fprintf(stderr, "stardag tune: %s: the graph fixes its parts (tiles, blocks, partitions or ranges); tune chooses "
+                "them only for graphs that leave them automatic (tiles: auto, or no count given)\n", file);
+        goto out;
+    }
+    status = SD_EXIT_RUNTIME;
+    const double t_start = now_s();
+    char key[512], path[2300];
+    sd_machine_key(ncpu, ncuda, key, sizeof key);
+    sd_tuning_path(g, key, path, sizeof path);
+    sd_tuning stored;
+    int st = sd_tuning_load(path, g, key, &stored, err, sizeof err);
+    if (st > 0 && !retune) {
+        printf("stardag tune: %s: a tuning is stored for this graph structure and machine (tuned %s: parts %lld %lld "
+               "%lld, sched %s, max_inflight %d, %.3f ms/step): %s\n  (--retune tunes again)\n",
+               g->name, stored.tuned_at, (long long)stored.parts[0], (long long)stored.parts[1],
+               (long long)stored.parts[2], stored.sched, stored.max_inflight, stored.step_ms, path);
+        status = SD_EXIT_OK;
+        goto out;
+    }
+    if (st < 0) fprintf(stderr, "stardag tune: warning: %s: tuning afresh\n", err);
+
+    /* candidates: part layouts x schedulers x max_inflight (the graph's, when it sets one) */
+    int nworkers = ncpu > 0 ? ncpu : 1;
+    {
+        sd_pred p0;
+        sd_pconf pc = {.ncpu = ncpu, .ncuda = ncuda, .steps = 2};
+        /* the worker count a run gets: from a prediction's StarPU (no model needed for that) */
+        memset(&p0, 0, sizeof p0);
+        sd_predict(g, &pc, &p0, err, sizeof err); /* fails without models, after counting the workers */
+        if (p0.nworkers > 0) nworkers = p0.nworkers;
+        if (ncuda < 0) ncuda = p0.ncuda;
+    }
+    int64_t layouts[64][3];
+    int nl = part_layouts(g, nworkers, layouts, 64);
+    const char *cpu_scheds[] = {"lws", "eager", "dmda"}, *gpu_scheds[] = {"dmdas", "dmda", "lws"};
+    const char *const *scheds = ncuda > 0 ? gpu_scheds : cpu_scheds;
+    int inflights[3] = {2, 4, 8}, ninfl = 3;
+    if (g->run.max_inflight > 0) inflights[0] = g->run.max_inflight, ninfl = 1;
+    const int nv = 3 * ninfl;
+    const char *vs[9];
+    int vi[9];
+    for (int s = 0; s < 3; s++)
+        for (int k = 0; k < ninfl; k++) vs[s * ninfl + k] = scheds[s], vi[s * ninfl + k] = inflights[k];
+
+    /* The budget. Only the first calibration run (the default configuration, 12 steps) is made
+     * regardless: its step time gives the run's length; every later piece of work (a calibration
+     * run, a layout's predictions, a measurement) starts only when its estimate fits. */
+    const int given = budget > 0;
+    double t_cal = now_s();
+    cand c0 = {.inflight = 4};
+    double default_ms = measure(g, &c0, 12, ncpu, ncuda, 1);
+    if (isnan(default_ms)) {
+        fprintf(stderr, "stardag tune: %s: the calibration run of the default configuration failed\n", file);
+        goto out;
+    }
+    const double run_s = (double)g->run.steps * default_ms / 1e3, one_cal = now_s() - t_cal;
+    if (!given) budget = 0.1 * run_s;
+    if (!given && now_s() - t_start + one_cal > budget) {
+        printf("stardag tune: %s: its run takes about %.2f s (%lld steps at %.3f ms); tuning it would cost more than 10%% "
+               "of that (%.2f s so far): nothing stored. Tune a longer run (--set, run.steps) or give --budget.\n",
+               g->name, run_s, (long long)g->run.steps, default_ms, now_s() - t_start);
+        status = SD_EXIT_OK;
+        goto out;
+    }
+    /* models at more sizes: the fewest parts, and the most the domain takes */
+    int more[2] = {nl > 1 ? 1 : -1, -1};
+    for (int l = nl - 1; l > 1 && more[1] < 0; l--)
+        if (parts_taken(g, layouts[l], ncpu, ncuda)) more[1] = l;
+    for (int k = 0; k < 2; k++) {
+        if (more[k] < 0 || now_s() - t_start + one_cal > budget) continue;
+        cand cc = {.inflight = 4};
+        memcpy(cc.parts, layouts[more[k]], sizeof cc.parts);
+        measure(g, &cc, 12, ncpu, ncuda, 1);
+    }
+    t_cal = now_s() - t_cal;
+
+    /* predictions, layout by layout */
+    double t_pred = now_s(), one_pred = 0;
+    int n = 0;
+    sd_pred *pv = calloc(nv, sizeof *pv);
+    if (!pv) goto out;
+    for (int l = 0; l < nl && n + nv <= MAXC; l++) {
+        if (l > 0 && now_s() - t_start + one_pred > budget) break;
+        double t1 = now_s();
+        sd_pconf pc = {.ncpu = ncpu, .ncuda = ncuda, .steps = 16};
+        memcpy(pc.parts, layouts[l], sizeof pc.parts);
+        int pr = sd_predict_variants(g, &pc, nv, vs, vi, pv, err, sizeof err);
+        if (now_s() - t1 > one_pred) one_pred = now_s() - t1;
+        if (pr < 0) {
+            if (l == 0) {
+                fprintf(stderr, "stardag tune: %s: %s\n", file, err);
+                free(pv);
+                goto out;
+            }
+            continue; /* a layout the domain refuses (too many parts for its size) */
+        }
+        int dup = 0; /* layouts the domain maps to the same parts (a halo's minimum extent) */
+        for (int i = 0; i < n && !dup; i++) dup = !strcmp(c[i].desc, pv[0].parts) && l > 0 && !c[i].is_default;
+        if (dup) continue;
+        for (int v = 0; v < nv; v++) {
+            cand *x = &c[n++];
+            memcpy(x->parts, layouts[l], sizeof x->parts);
+            snprintf(x->sched, sizeof x->sched, "%s", pv[v].sched);
+            snprintf(x->desc, sizeof x->desc, "%s", pv[v].parts);
+            x->inflight = (int)pv[v].max_inflight;
+            x->pred_ms = pv[v].step_us / 1e3;
+            x->meas_ms = NAN;
+            x->is_default = l == 0 && !strcmp(vs[v], scheds[0]) &&
+                            x->inflight == (g->run.max_inflight > 0 ? g->run.max_inflight : 4);
+        }
+    }
+    free(pv);
+    t_pred = now_s() - t_pred;
+    qsort(c, n, sizeof *c, by_prediction);
+    int idef = 0;
+    while (idef < n && !c[idef].is_default) idef++;
+    if (idef == n) idef = 0;
+
+    /* measurements: the default, then the best predicted, while the budget lasts */
+    double t_meas = now_s();
+    int64_t msteps = g->run.steps < measure_steps ? g->run.steps : measure_steps;
+    if (msteps < 2) msteps = 2;
+    int order[MAXC], no = 0, nmeasured = 0;
+    order[no++] = idef;
+    for (int i = 0; i < n && no < top + 1; i++)
+        if (i != idef) order[no++] = i;
+    for (int k = 0; k < no; k++) {
+        cand *x = &c[order[k]];
+        double est = 1.5 * (double)msteps * x->pred_ms / 1e3 + 0.2; /* plus start-up and init ops */
+        if (k > 0 && now_s() - t_start + est > budget) break;
+        x->meas_ms = measure(g, x, msteps, ncpu, ncuda, 0);
+        x->measured_in_tune = 1;
+        nmeasured++;
+    }
+    t_meas = now_s() - t_meas;
+    int best = -1;
+    for (int i = 0; i < n; i++)
+        if (c[i].measured_in_tune && !isnan(c[i].meas_ms) && (best < 0 || c[i].meas_ms < c[best].meas_ms)) best = i;
+    if (best < 0) {
+        fprintf(stderr, "stardag tune: %s: no candidate could be measured\n", file);
+        goto out;
+    }
+    double spent = now_s() - t_start;
+
+    printf("stardag tune: %s: %d candidates (%d part layouts x %d schedulers x %d max_inflight), %d measured (%lld "
+           "steps each)\n", g->name, n, n / nv, 3, ninfl, nmeasured, (long long)msteps);
+    if (exhaustive) /* every candidate, for the proof that the choice is near the best */
+        for (int i = 0; i < n; i++)
+            if (isnan(c[i].meas_ms)) c[i].meas_ms = measure(g, &c[i], msteps, ncpu, ncuda, 0);
+    print_table(c, n);
+    printf("  chosen: %s, sched %s, max_inflight %d: %.3f ms/step measured (the default: %.3f ms/step, %.2fx)\n",
+           c[best].desc, c[best].sched, c[best].inflight, c[best].meas_ms, c[idef].meas_ms, c[idef].meas_ms / c[best].meas_ms);
+    if (exhaustive) {
+        int ex = best;
+        for (int i = 0; i < n; i++)
+            if (!isnan(c[i].meas_ms) && c[i].meas_ms < c[ex].meas_ms) ex = i;
+        printf("  exhaustive: the fastest measured is %s, sched %s, max_inflight %d at %.3f ms/step: the choice is "
+               "within %.1f%% of it\n", c[ex].desc, c[ex].sched, c[ex].inflight, c[ex].meas_ms,
+               100 * (c[best].meas_ms / c[ex].meas_ms - 1));
+    }
+    printf("  tuning took %.2f s (calibration %.2f s, predictions %.2f s, measurements %.2f s) of a budget of %.2f s "
+           "(%s)\n", spent, t_cal, t_pred, t_meas, budget,
+           given ? "--budget" : "10% of the run: run.steps at the default's step time in its calibration run");
+    if (csv && write_csv(csv, c, n, g, err, sizeof err) < 0) {
+        fprintf(stderr, "stardag tune: %s\n", err);
+        goto out;
+    }
+    sd_tuning t = {.max_inflight = c[best].inflight, .step_ms = c[best].meas_ms};
+    memcpy(t.parts, c[best].parts, sizeof t.parts);
+    snprintf(t.sched, sizeof t.sched, "%s", c[best].sched);
+    time_t tt = time(NULL);
+    strftime(t.tuned_at, sizeof t.tuned_at, "%Y-%m-%dT%H:%M:%SZ", gmtime(&tt));
+    if (sd_tuning_store(path, g, key, &t, err, sizeof err) < 0) {
+        fprintf(stderr, "stardag tune: %s\n", err);
+        goto out;
+    }
+    printf("  stored: %s\n", path);
+    status = SD_EXIT_OK;
+out:
+    sd_graph_free(g);
+    free(set);
+    free(c);
+    return status;
+}

@@ -1,0 +1,131 @@
+#!/bin/sh
+# t_predict_tune.sh - `stardag predict` and `stardag tune` (docs/tuning.md) on CPU workers: a
+# prediction needs calibrated models and says how each task time was found; --measure sets a run
+# beside it; another machine's models through --machine; tune stores its choice, runs with
+# automatic parts use it and say so (with the same results), and the stored tuning is not used
+# for another graph structure or machine, nor when it is damaged. No timing is asserted.
+g="$top_srcdir/graphs/lattice/kg-packet.yaml"
+. "$top_srcdir/tests/tap.sh"
+[ -n "$STARPU_HOME" ] || { STARPU_HOME=$tmp; export STARPU_HOME; }
+small="--set n=32 --ncpu 2"
+
+# --- predict -----------------------------------------------------------------------------------
+# shellcheck disable=SC2086
+runrc "$sd" predict "$g" $small --steps 10
+t "predict without models: exit 1" test "$(rc)" = 1
+t "predict without models: says which model is missing and to calibrate" \
+  grep -q "no performance model of stardag\..* on cpu: run .stardag calibrate." "$tmp/err"
+# shellcheck disable=SC2086
+runrc "$sd" calibrate "$g" $small --tiles 32x32x8 --steps 20 --min-samples 5 --quiet
+t "calibrate: exit 0" test "$(rc)" = 0
+# shellcheck disable=SC2086
+runrc "$sd" predict "$g" $small --tiles 32x32x8 --steps 10 --measure
+t "predict --measure: exit 0" test "$(rc)" = 0
+t "predict: the configuration (tiles, scheduler, workers, max_inflight, steps)" \
+  grep -q "^stardag predict: kg-packet: .* tiles .*, sched lws, 2 CPU + 0 CUDA workers, max_inflight [0-9]*, 10 steps ([0-9]* tasks)" "$tmp/out"
+t "predict: every task time measured at its size (the calibrated tiling)" \
+  grep -q "task times: [1-9][0-9]* measured at their size, 0 interpolated, 0 extrapolated, 0 scaled" "$tmp/out"
+t "predict: StarPU's measured costs" grep -q "StarPU's costs: submitting [0-9.]* us per task" "$tmp/out"
+t "predict --measure: predicted and measured ms/step side by side" \
+  grep -q "ms/step (the loop's mean) *[0-9.]* *[0-9.]* *predicted/measured [0-9.]*" "$tmp/out"
+t "predict: steady state and critical path" sh -c "grep -q 'ms/step in steady state *[0-9.]' '$tmp/out' && grep -q 'critical path of a step (ms) *[0-9.]' '$tmp/out'"
+t "predict --measure: both workers' busy fractions, predicted and measured" \
+  sh -c "test \$(grep -c 'busy cpu[01] / CPU [01] *[0-9.]*% *[0-9.]*%' '$tmp/out') = 2"
+# shellcheck disable=SC2086
+runrc "$sd" predict "$g" $small --steps 10 --tiles 32x32x2 --sched dmda
+t "predict at another tiling: exit 0" test "$(rc)" = 0
+t "predict at another tiling: the times not measured at their size are flagged" \
+  grep -q "not measured at their size (flagged): .*stardag.lattice.kg_leapfrog (\(interpolated\|extrapolated\|scaled\))" "$tmp/out"
+t "predict: the scheduler asked for" grep -q "sched dmda" "$tmp/out"
+
+# another machine: a copy of its StarPU home (here: these models), four workers, its own costs
+mkdir -p "$tmp/other/.starpu/sampling"
+cp -r "$STARPU_HOME/.starpu/sampling/codelets" "$tmp/other/.starpu/sampling/"
+cat >"$tmp/bignode.txt" <<EOF
+# a machine description (docs/tuning.md)
+models: $tmp/other
+ncpu: 4
+submit_us: 1
+task_overhead_us: 2
+dep_latency_us: 1
+EOF
+runrc "$sd" predict "$g" --set n=32 --tiles 32x32x8 --steps 10 --machine "$tmp/bignode.txt"
+t "predict --machine: exit 0" test "$(rc)" = 0
+t "predict --machine: its four workers" grep -q "4 CPU + 0 CUDA workers" "$tmp/out"
+t "predict --machine: its costs" grep -q "submitting 1.00 us per task.*on a worker 2.00 us per task.*a dependency 1.00 us" "$tmp/out"
+t "predict --machine: four busy rows" sh -c "test \$(grep -c '^  busy cpu' '$tmp/out') = 4"
+sed "s|^models: .*|models: $tmp/empty|" "$tmp/bignode.txt" >"$tmp/nomodels.txt"
+mkdir -p "$tmp/empty"
+runrc "$sd" predict "$g" --set n=32 --steps 10 --machine "$tmp/nomodels.txt"
+t "predict --machine without models there: exit 1, a missing model named" \
+  sh -c "test $(rc) = 1 && grep -q 'no performance model' '$tmp/err'"
+printf 'models: /x\nncpu: 2\nbus_speed: 3\n' >"$tmp/badkey.txt"
+runrc "$sd" predict "$g" --machine "$tmp/badkey.txt"
+t "a machine description with an unknown key: exit 2 at its line" \
+  sh -c "test $(rc) = 2 && grep -q 'badkey.txt:3: unknown key .bus_speed.' '$tmp/err'"
+printf 'models: /x\nncpu: many\n' >"$tmp/badnum.txt"
+runrc "$sd" predict "$g" --machine "$tmp/badnum.txt"
+t "a machine description with a bad number: exit 2 at its line" \
+  sh -c "test $(rc) = 2 && grep -q 'badnum.txt:2: ncpu expects a number' '$tmp/err'"
+runrc "$sd" predict "$g" --machine "$tmp/bignode.txt" --measure
+t "--measure with --machine is refused: exit 2" test "$(rc)" = 2
+
+# --- tune ----------------------------------------------------------------------------------------
+# shellcheck disable=SC2086
+runrc "$sd" tune "$g" $small --budget 60 --top 2 --csv "$tmp/tune.csv"
+t "tune: exit 0" test "$(rc)" = 0
+cp "$tmp/out" "$tmp/tune1"
+t "tune: a table of candidates, predicted and measured" grep -q "rank *parts *sched *inflight *predicted ms *measured ms" "$tmp/tune1"
+t "tune: the default configuration is among the measured" grep -q "[0-9] *(default)$" "$tmp/tune1"
+t "tune: says what it chose and what tuning cost against its budget" \
+  sh -c "grep -q '^  chosen: .* ms/step measured (the default: ' '$tmp/tune1' && grep -q 'of a budget of 60.00 s (--budget)' '$tmp/tune1'"
+stored=$(sed -n 's/^  stored: //p' "$tmp/tune1")
+t "tune: the tuning is stored under StarPU's home" sh -c "test -s '$stored' && case '$stored' in '$STARPU_HOME'/*) true;; *) false;; esac"
+t "tune --csv: a row per candidate" sh -c "test \$(grep -c '^\"' '$tmp/tune.csv') -ge 9 && grep -q '^parts,sched,max_inflight,predicted_ms,measured_ms' '$tmp/tune.csv'"
+chosen=$(sed -n 's/^  chosen: \(.* cells\), sched \([a-z]*\),.*/\1 \2/p' "$tmp/tune1")
+
+# shellcheck disable=SC2086
+runrc "$sd" run "$g" $small --steps 20 --out "$tmp/tuned.h5"
+t "a run with automatic tiles: exit 0" test "$(rc)" = 0
+t "the run's summary says it took the stored tuning" grep -q "^  parts and scheduler: tuned by stardag tune on .*: $stored" "$tmp/out"
+ctiles=${chosen% *}
+csched=${chosen##* }
+t "the run used the chosen tiles and scheduler ($chosen)" grep -q "sched $csched, $ctiles" "$tmp/out"
+# shellcheck disable=SC2086
+runrc "$sd" run "$g" $small --steps 20 --tiles 32x32x8 --sched lws --out "$tmp/untuned.h5"
+t "--tiles: the tuning is not used" sh -c "test $(rc) = 0 && ! grep -q 'tuned by stardag tune' '$tmp/out'"
+runrc "$sd" compare "$tmp/tuned.h5" "$tmp/untuned.h5"
+t "the tuned run's results are bitwise those of another tiling" test "$(rc)" = 0
+runrc "$sd" run "$g" --set n=32 --ncpu 1 --steps 5 --out ""
+t "another worker count (another machine key): not used" sh -c "test $(rc) = 0 && ! grep -q 'tuned by' '$tmp/out'"
+runrc "$sd" run "$g" --set n=24 --ncpu 2 --steps 5 --out ""
+t "another graph structure (n=24): not used" sh -c "test $(rc) = 0 && ! grep -q 'tuned by' '$tmp/out'"
+# shellcheck disable=SC2086
+runrc "$sd" tune "$g" $small --budget 60
+t "tune again: the stored tuning is reported, nothing measured" \
+  sh -c "test $(rc) = 0 && grep -q 'a tuning is stored for this graph structure and machine' '$tmp/out' && grep -q -- '--retune' '$tmp/out'"
+
+cp "$stored" "$tmp/stored.bak"
+sed -i 's/^max_inflight: .*/max_inflight: 3/' "$stored"
+# shellcheck disable=SC2086
+runrc "$sd" run "$g" $small --steps 5 --out ""
+t "an edited tuning: the run goes on (exit 0)" test "$(rc)" = 0
+t "an edited tuning: ignored, with a warning naming the file" \
+  sh -c "grep -q 'warning: stored tuning ignored: $stored: its check line does not match' '$tmp/err' && ! grep -q 'tuned by' '$tmp/out'"
+head -c 40 "$tmp/stored.bak" >"$stored"
+# shellcheck disable=SC2086
+runrc "$sd" run "$g" $small --steps 5 --out ""
+t "a truncated tuning: ignored with a warning" sh -c "test $(rc) = 0 && grep -q 'not a complete tuning file' '$tmp/err'"
+# shellcheck disable=SC2086
+runrc "$sd" tune "$g" $small --budget 60 --top 1
+t "tune over a damaged tuning: warns and tunes afresh" \
+  sh -c "test $(rc) = 0 && grep -q 'warning: .*tuning afresh' '$tmp/err' && grep -q '^  stored: ' '$tmp/out'"
+
+sed 's/^tiles: auto/tiles: [32, 32, 8]/' "$g" >"$tmp/fixed.yaml"
+runrc "$sd" tune "$tmp/fixed.yaml" --set n=32
+t "tune of a graph that fixes its tiles: exit 2, said why" \
+  sh -c "test $(rc) = 2 && grep -q 'fixes its parts' '$tmp/err'"
+runrc "$sd" tune "$g" --set n=16 --ncpu 2
+t "a run too short to tune within 10% of it: nothing stored, said so" \
+  sh -c "test $(rc) = 0 && grep -q 'tuning it would cost more than 10% of that.*nothing stored' '$tmp/out'"
+tap_end
