@@ -50,7 +50,7 @@ include runtime/install.mk
 stardag_SOURCES += runtime/tools/report.c runtime/tools/report.h runtime/tools/report_data.c runtime/tools/report_data.h \
 	runtime/tools/trace_read.c runtime/tools/trace_read.h runtime/tools/report_charts.c runtime/tools/report_charts.h \
 	runtime/tools/report_scalars.c runtime/tools/report_profile.c runtime/tools/report_map.c runtime/tools/report_window.c runtime/tools/report_window.h \
-	runtime/tools/svg.c runtime/tools/svg.h
+	runtime/tools/svg.c runtime/tools/svg.h runtime/tools/report_tune.c
 # tool commands: compare (its library API in compare.h), calibrate, verify
 libstardag_la_SOURCES += runtime/tools/compare.c runtime/tools/compare.h runtime/tools/strtab.c runtime/tools/strtab.h
 stardag_SOURCES += runtime/tools/calibrate.c runtime/tools/verify.c runtime/tools/verify.h runtime/tools/verify_particles.c runtime/tools/verify_mesh.c runtime/tools/verify_batch.c \

@@ -75,14 +75,20 @@ t "--measure with --machine is refused: exit 2" test "$(rc)" = 2
 runrc "$sd" tune "$g" $small --budget 60 --top 2 --csv "$tmp/tune.csv"
 t "tune: exit 0" test "$(rc)" = 0
 cp "$tmp/out" "$tmp/tune1"
-t "tune: a table of candidates, predicted and measured" grep -q "rank *parts *sched *inflight *predicted ms *measured ms" "$tmp/tune1"
+t "tune: a table of candidates, predicted and measured" grep -q "rank *parts *sched *arch *inflight *predicted ms *measured ms" "$tmp/tune1"
 t "tune: the default configuration is among the measured" grep -q "[0-9] *(default)$" "$tmp/tune1"
 t "tune: says what it chose and what tuning cost against its budget" \
   sh -c "grep -q '^  chosen: .* ms/step measured (the default: ' '$tmp/tune1' && grep -q 'of a budget of 60.00 s (--budget)' '$tmp/tune1'"
 stored=$(sed -n 's/^  stored: //p' "$tmp/tune1")
 t "tune: the tuning is stored under StarPU's home" sh -c "test -s '$stored' && case '$stored' in '$STARPU_HOME'/*) true;; *) false;; esac"
-t "tune --csv: a row per candidate" sh -c "test \$(grep -c '^\"' '$tmp/tune.csv') -ge 9 && grep -q '^parts,sched,max_inflight,predicted_ms,measured_ms' '$tmp/tune.csv'"
+t "tune --csv: a row per candidate" sh -c "test \$(grep -c '^\"' '$tmp/tune.csv') -ge 9 && grep -q '^parts,sched,max_inflight,arch,predicted_ms,measured_ms' '$tmp/tune.csv'"
 chosen=$(sed -n 's/^  chosen: \(.* cells\), sched \([a-z]*\),.*/\1 \2/p' "$tmp/tune1")
+"$sd" report --tune "$tmp/tune.csv" --out "$tmp/charts" >"$tmp/out" 2>"$tmp/err"
+t "report --tune: the scatter chart of predicted against measured" \
+  sh -c "test -s '$tmp/charts/tune-tune.svg' && grep -q 'predicted ms/step' '$tmp/charts/tune-tune.svg' && grep -q '<circle' '$tmp/charts/tune-tune.svg'"
+printf 'parts,sched\n"x",lws\n' >"$tmp/bad.csv"
+runrc "$sd" report --tune "$tmp/bad.csv" --out "$tmp/charts"
+t "report --tune of a malformed table: exit 2 at its line" sh -c "test $(rc) = 2 && grep -q 'bad.csv:2: expected' '$tmp/err'"
 
 # shellcheck disable=SC2086
 runrc "$sd" run "$g" $small --steps 20 --out "$tmp/tuned.h5"

@@ -87,14 +87,16 @@ void sd_tuning_path(const sd_graph *g, const char *key, char *path, size_t len)
              (unsigned long long)mk);
 }
 
+const char *sd_arch_name(sd_arch a) { return a == SD_ARCH_CPU ? "cpu" : a == SD_ARCH_CUDA ? "cuda" : "any"; }
+
 static void body(char *buf, size_t len, const sd_graph *g, const char *key, const sd_tuning *t)
 {
     snprintf(buf, len,
              "# stardag tune: the fastest configuration measured for this graph structure on this machine\n"
-             "graph: %016llx %s\nmachine: %s\nparts: %lld %lld %lld\nsched: %s\nmax_inflight: %d\nstep_ms: %.6g\n"
-             "tuned_at: %s\n",
+             "graph: %016llx %s\nmachine: %s\nparts: %lld %lld %lld\nsched: %s\nmax_inflight: %d\narch: %s\n"
+             "step_ms: %.6g\ntuned_at: %s\n",
              (unsigned long long)structure_hash(g), g->name, key, (long long)t->parts[0], (long long)t->parts[1],
-             (long long)t->parts[2], t->sched, t->max_inflight, t->step_ms, t->tuned_at);
+             (long long)t->parts[2], t->sched, t->max_inflight, sd_arch_name(t->arch), t->step_ms, t->tuned_at);
 }
 
 int sd_tuning_store(const char *path, const sd_graph *g, const char *key, const sd_tuning *t, char *err,
@@ -152,10 +154,14 @@ int sd_tuning_load(const char *path, const sd_graph *g, const char *key, sd_tuni
     int ok = (p = strstr(text, "\nparts: ")) && sscanf(p + 8, "%lld %lld %lld", &a, &b, &c) == 3;
     ok = ok && (p = strstr(text, "\nsched: ")) && sscanf(p + 8, "%31s", t->sched) == 1;
     ok = ok && (p = strstr(text, "\nmax_inflight: ")) && sscanf(p + 15, "%d", &t->max_inflight) == 1;
+    char arch[16] = "";
+    ok = ok && (p = strstr(text, "\narch: ")) && sscanf(p + 7, "%15s", arch) == 1;
+    t->arch = !strcmp(arch, "cpu") ? SD_ARCH_CPU : !strcmp(arch, "cuda") ? SD_ARCH_CUDA : SD_ARCH_ANY;
+    ok = ok && (!strcmp(arch, "any") || t->arch != SD_ARCH_ANY);
     ok = ok && (p = strstr(text, "\nstep_ms: ")) && sscanf(p + 10, "%lf", &t->step_ms) == 1;
     ok = ok && (p = strstr(text, "\ntuned_at: ")) && sscanf(p + 11, "%31s", t->tuned_at) == 1;
     if (!ok || a < 0 || b < 0 || c < 0 || t->max_inflight < 1) {
-        snprintf(err, errlen, "%s: a line is missing or malformed (parts, sched, max_inflight, step_ms, tuned_at)", path);
+        snprintf(err, errlen, "%s: a line is missing or malformed (parts, sched, max_inflight, arch, step_ms, tuned_at)", path);
         return -1;
     }
     t->parts[0] = a, t->parts[1] = b, t->parts[2] = c;
@@ -194,6 +200,7 @@ int sd_tuning_apply(const sd_graph *g, sd_run_opts *o, char sched[32], char *not
         o->sched = sched;
     }
     if (o->max_inflight <= 0 && g->run.max_inflight <= 0) o->max_inflight = t.max_inflight;
+    if (o->arch == SD_ARCH_ANY && o->ncuda < 0) o->arch = t.arch;
     snprintf(note, len, "tuned by stardag tune on %s (%.3f ms/step measured then): %s", t.tuned_at, t.step_ms, path);
     return 1;
 }

@@ -15,6 +15,7 @@ typedef struct sd_tuning {
                              automatic parts (the default layout won) */
     char sched[32];
     int max_inflight;
+    sd_arch arch;         /* where tasks ran: any (hybrid), cpu, cuda */
     double step_ms;       /* what it measured */
     char tuned_at[32];    /* UTC, ISO 8601 */
 } sd_tuning;
@@ -33,10 +34,12 @@ int sd_tuning_store(const char *path, const sd_graph *g, const char *key, const 
                     size_t errlen);
 
 /* Before StarPU starts: when g's parts are automatic and the user chose none (--tiles; and
- * --sched, STARPU_SCHED, --max-inflight or run.max_inflight for those), puts the stored tuning
+ * --sched, STARPU_SCHED, --max-inflight or run.max_inflight, --arch or --ncuda for those), puts the stored tuning
  * for this machine into o (its scheduler's name in sched). Returns 1 and a summary line in note
  * when it did; 0 when there is none (note empty); -1 with a warning in note when the stored one
  * is corrupt (then ignored). */
 int sd_tuning_apply(const sd_graph *g, sd_run_opts *o, char sched[32], char *note, size_t len);
+/* "any", "cpu", "cuda" */
+const char *sd_arch_name(sd_arch a);
 
 #endif

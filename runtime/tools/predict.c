@@ -268,6 +268,7 @@ static int costs_of(const char *sched, const sd_pconf *c, sd_task_costs *k)
     conf.sched_policy_name = sched;
     if (c->ncpu >= 0) conf.ncpus = c->ncpu;
     if (c->ncuda >= 0) conf.ncuda = c->ncuda;
+    if (c->arch == SD_ARCH_CPU) conf.ncuda = 0;
     conf.nopencl = 0;
     if (starpu_init(&conf) != 0) return -1;
     int rc = measure_costs_now(k);
@@ -327,6 +328,7 @@ static int start_starpu(const sd_pconf *c)
     } else {
         if (c->ncpu >= 0) conf.ncpus = c->ncpu;
         if (c->ncuda >= 0) conf.ncuda = c->ncuda;
+        if (c->arch == SD_ARCH_CPU) conf.ncuda = 0;
     }
     conf.nopencl = 0;
     char *cal = getenv("STARPU_CALIBRATE") ? strdup(getenv("STARPU_CALIBRATE")) : NULL;
@@ -341,7 +343,7 @@ static void workers_of(const sd_pconf *c, sd_sim_worker *w, sd_pred *p)
 {
     if (c->machine) {
         p->ncpu = c->machine->ncpu;
-        p->ncuda = c->machine->ncuda;
+        p->ncuda = c->arch == SD_ARCH_CPU ? 0 : c->machine->ncuda;
     } else {
         p->ncpu = (int)starpu_cpu_worker_get_count();
         p->ncuda = (int)starpu_cuda_worker_get_count();
@@ -431,7 +433,8 @@ int sd_predict_variants(const sd_graph *g, const sd_pconf *c, int nv, const char
     for (int v = 0; v < nv; v++) { /* StarPU's costs before the plan's StarPU starts */
         const char *sched = scheds[v] && *scheds[v] ? scheds[v] : getenv("STARPU_SCHED");
         if (!sched || !*sched) /* what a run uses */
-            sched = (c->machine ? c->machine->ncuda > 0 : c->ncuda != 0 && sd_probe_cuda_devices() > 0) ? "dmdas" : "lws";
+            sched = c->arch != SD_ARCH_CPU && (c->machine ? c->machine->ncuda > 0 : c->ncuda != 0 && sd_probe_cuda_devices() > 0)
+                        ? "dmdas" : "lws";
         sched_of[v] = sched;
         if (c->machine && c->machine->costs.submit_us > 0) costs_v[v] = c->machine->costs;
         else if (costs_of(sched, c, &costs_v[v]) < 0) {
@@ -448,7 +451,7 @@ int sd_predict_variants(const sd_graph *g, const sd_pconf *c, int nv, const char
     p->steps = c->steps;
     if (nv > 0) out[0] = base; /* the workers, even when the prediction fails */
 
-    sd_engine_opts eo = {.arch = SD_ARCH_ANY, .plan = on_task, .plan_user = &P};
+    sd_engine_opts eo = {.arch = c->arch, .plan = on_task, .plan_user = &P};
     sd_dm_opts dmo = {.ncpu = p->ncpu, .ncuda = p->ncuda};
     memcpy(dmo.parts, c->parts, sizeof dmo.parts);
     sd_engine *e = sd_engine_create(g, &eo, err, errlen);

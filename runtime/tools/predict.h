@@ -33,6 +33,7 @@ typedef struct sd_pconf {
     int ncpu;             /* -1: StarPU's default */
     int ncuda;            /* -1: every GPU */
     int max_inflight;     /* 0: the graph's */
+    sd_arch arch;         /* SD_ARCH_CPU: no GPU; SD_ARCH_CUDA: ops with a CUDA form on GPUs only */
     int64_t steps;        /* steps simulated (> 0) */
     const sd_machine_desc *machine; /* NULL: this machine */
 } sd_pconf;

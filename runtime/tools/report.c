@@ -22,6 +22,7 @@
 
 static const char report_usage[] =
     "usage: stardag report RUN.h5 [--trace T.json] [--out DIR] [--from S] [--to S] [--steps A:B] [--log-scalars]\n"
+    "       stardag report --tune TUNE.csv [--out DIR]   predicted against measured step times (stardag tune --csv)\n"
     "  writes DIR/<run>-gantt.svg, -busy.svg (both need --trace), -codelets.svg and -scalars.svg,\n"
     "  -profile-NAME.svg per profile (output.profiles) and, on a 2-D grid, -map-FIELD.svg per\n"
     "  one-component field on cells (its last written step);\n"
@@ -70,19 +71,21 @@ static int make_dirs(const char *dir)
 
 int sd_cmd_report(int argc, char **argv)
 {
-    const char *run = NULL, *tpath = NULL, *out = NULL;
+    const char *run = NULL, *tpath = NULL, *out = NULL, *tune = NULL;
     sd_report_window win = {0};
     int log_scalars = 0;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         int from = !strcmp(a, "--from"), to = !strcmp(a, "--to");
         if (!strcmp(a, "--help") || !strcmp(a, "-h")) { fputs(report_usage, stdout); return 0; }
-        if ((!strcmp(a, "--trace") || !strcmp(a, "--out") || from || to || !strcmp(a, "--steps")) && i + 1 >= argc) {
+        if ((!strcmp(a, "--trace") || !strcmp(a, "--out") || from || to || !strcmp(a, "--steps") || !strcmp(a, "--tune")) &&
+            i + 1 >= argc) {
             sd_report_msg("option %s needs a value", a);
             fputs(report_usage, stderr);
             return SD_EXIT_BADGRAPH;
         }
         if (!strcmp(a, "--trace")) tpath = argv[++i];
+        else if (!strcmp(a, "--tune")) tune = argv[++i];
         else if (!strcmp(a, "--out")) out = argv[++i];
         else if (!strcmp(a, "--log-scalars")) log_scalars = 1;
         else if (from || to) {
@@ -110,6 +113,25 @@ int sd_cmd_report(int argc, char **argv)
             fputs(report_usage, stderr);
             return SD_EXIT_BADGRAPH;
         }
+    }
+    if (tune) { /* DIR/<csv name>-tune.svg */
+        if (run || tpath) {
+            sd_report_msg("--tune charts a tune table alone: no run file or trace with it");
+            return SD_EXIT_BADGRAPH;
+        }
+        char dir[4096], path[8300], name[4096];
+        const char *b = base_name(tune);
+        snprintf(name, sizeof name, "%s", b);
+        char *dot = strrchr(name, '.');
+        if (dot && !strcmp(dot, ".csv")) *dot = 0;
+        if (out) snprintf(dir, sizeof dir, "%s", out);
+        else snprintf(dir, sizeof dir, "%.*s", b > tune ? (int)(b - tune - 1) : 1, b > tune ? tune : ".");
+        if (out && make_dirs(out) < 0) {
+            sd_report_msg("%s: cannot create the directory: %s", out, strerror(errno));
+            return SD_EXIT_RUNTIME;
+        }
+        snprintf(path, sizeof path, "%s/%s-tune.svg", dir[0] ? dir : "/", name);
+        return sd_report_tune(tune, path);
     }
     if (!run) {
         sd_report_msg("a run file is needed");
