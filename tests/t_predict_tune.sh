@@ -67,6 +67,14 @@ printf 'models: /x\nncpu: many\n' >"$tmp/badnum.txt"
 runrc "$sd" predict "$g" --machine "$tmp/badnum.txt"
 t "a machine description with a bad number: exit 2 at its line" \
   sh -c "test $(rc) = 2 && grep -q 'badnum.txt:2: ncpu expects a number' '$tmp/err'"
+runrc "$sd" predict --describe-machine --ncpu 3
+t "predict --describe-machine: exit 0" test "$(rc)" = 0
+t "--describe-machine: the models' folder, the workers asked for and StarPU's costs" \
+  sh -c "grep -q '^models: $STARPU_HOME/.starpu/sampling\$' '$tmp/out' && grep -q '^ncpu: 3\$' '$tmp/out' && grep -q '^dep_latency_us: [0-9.]*\$' '$tmp/out'"
+grep -v '^models:' "$tmp/out" >"$tmp/described.txt"
+echo "models: $tmp/other" >>"$tmp/described.txt"
+runrc "$sd" predict "$g" --set n=32 --tiles 32x32x8 --steps 10 --machine "$tmp/described.txt"
+t "a described machine predicts (its three workers)" sh -c "test $(rc) = 0 && grep -q '3 CPU + 0 CUDA workers' '$tmp/out'"
 runrc "$sd" predict "$g" --machine "$tmp/bignode.txt" --measure
 t "--measure with --machine is refused: exit 2" test "$(rc)" = 2
 

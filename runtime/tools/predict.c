@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <starpu.h>
 #include "dm.h"
 #include "engine.h"
@@ -505,4 +506,40 @@ out:
     sd_engine_free(e);
     plan_free(&P);
     return rc;
+}
+
+int sd_describe_machine(const sd_pconf *c, FILE *out, char *err, size_t errlen)
+{
+    const char *sched = c->ncuda != 0 && sd_probe_cuda_devices() > 0 ? "dmdas" : "lws";
+    sd_task_costs k;
+    if (costs_of(sched, c, &k) < 0) {
+        snprintf(err, errlen, "StarPU failed to start to measure its per-task costs");
+        return -1;
+    }
+    if (start_starpu(c) != 0) {
+        snprintf(err, errlen, "StarPU failed to start");
+        return -1;
+    }
+    char path[1024], host[256] = "";
+    starpu_perfmodel_get_model_path("stardag.probe", path, sizeof path);
+    char *cod = strstr(path, "/codelets/");
+    if (cod) *cod = 0;
+    for (size_t k = strlen(path); k > 1 && path[k - 1] == '/'; k--) path[k - 1] = 0; /* StarPU's "//" */
+    gethostname(host, sizeof host - 1);
+    int ncpu = (int)starpu_cpu_worker_get_count(), ncuda = (int)starpu_cuda_worker_get_count();
+    fprintf(out, "# stardag machine description of %s (stardag predict --describe-machine): copy it with the\n"
+                 "# folder `models` names, point `models` at the copy, and predict for this machine elsewhere with\n"
+                 "# stardag predict FILE --machine THIS (docs/tuning.md)\n", host);
+    fprintf(out, "models: %s\nncpu: %d\nncuda: %d\n", path, ncpu, ncuda);
+    if (ncuda > 0 && starpu_memory_nodes_get_count() > 1) {
+        double t0 = starpu_transfer_predict(0, 1, 0), t1 = starpu_transfer_predict(0, 1, 1 << 24);
+        if (t0 >= 0 && t1 > t0)
+            fprintf(out, "bus_latency_us: %.3f\nbus_mb_per_s: %.0f\n", t0, (double)(1 << 24) / (t1 - t0));
+    }
+    fprintf(out, "# StarPU's costs under %s, measured now with empty tasks\n", sched);
+    fprintf(out, "submit_us: %.3f\nsubmit_per_buffer_us: %.3f\ntask_overhead_us: %.3f\noverhead_per_buffer_us: %.3f\n"
+                 "dep_latency_us: %.3f\n", k.submit_us, k.submit_per_buffer_us, k.overhead_us, k.overhead_per_buffer_us,
+            k.latency_us);
+    starpu_shutdown();
+    return 0;
 }

@@ -7,6 +7,7 @@
 #define SD_PREDICT_H
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include "graph.h"
 #include "models.h"
 #include "sim.h"
@@ -61,6 +62,9 @@ typedef struct sd_pred {
  * down). 0, or -1 with a message (a codelet without any model: "run stardag calibrate"); p->parts
  * is not empty after a failure when the domain took c's parts (the models were missing). */
 int sd_predict(const sd_graph *g, const sd_pconf *c, sd_pred *p, char *err, size_t errlen);
+/* This machine's description (its models' folder, workers, bus and StarPU's costs, measured) to
+ * out, for predictions made elsewhere. StarPU must not be running. 0, or -1 with a message. */
+int sd_describe_machine(const sd_pconf *c, FILE *out, char *err, size_t errlen);
 
 /* The same plan under n schedulers and max_inflight values (the plan does not depend on them):
  * p[i] for (sched[i], inflight[i]; 0: the graph's). */

@@ -19,6 +19,8 @@ static const char predict_usage[] =
     "  and scheduled in a simulation of StarPU. Also each worker's busy fraction and a step's critical path.\n"
     "  --measure      also run those steps (no output) and print the measured figures beside the predicted\n"
     "  --machine FILE predict for the machine FILE describes (docs/tuning.md): its models, workers and bus\n"
+    "usage: stardag predict --describe-machine [--ncpu N] [--ncuda N]\n"
+    "  prints this machine's description (its models' folder, workers, bus, StarPU's measured costs)\n"
     "  --load PACK.so load a codelet pack first (repeatable; also STARDAG_PLUGIN_PATH)\n";
 
 int sd_machine_desc_read(const char *path, sd_machine_desc *m, char *err, size_t errlen)
@@ -115,7 +117,7 @@ int sd_cmd_predict(int argc, char **argv)
 {
     const char *file = NULL, *machine = NULL;
     const char **set = calloc(argc + 1, sizeof *set);
-    int nset = 0, status = SD_EXIT_BADGRAPH, measure = 0;
+    int nset = 0, status = SD_EXIT_BADGRAPH, measure = 0, describe = 0;
     sd_pconf c = {.ncpu = -1, .ncuda = -1, .steps = 20};
     sd_machine_desc md;
     sd_graph *g = NULL;
@@ -130,6 +132,7 @@ int sd_cmd_predict(int argc, char **argv)
         }
         if (a[0] != '-' && !file) file = a;
         else if (!strcmp(a, "--measure")) measure = 1;
+        else if (!strcmp(a, "--describe-machine")) describe = 1;
         else if (i + 1 >= argc) USAGE_ERR("option %s needs a value\n", a);
         else if (!strcmp(a, "--steps")) {
             if (!sd_cli_parse_int(argv[++i], 2, &v)) USAGE_ERR("--steps expects an integer >= 2, got '%s'\n", argv[i]);
@@ -148,8 +151,14 @@ int sd_cmd_predict(int argc, char **argv)
         else if (!strcmp(a, "--set")) set[nset++] = argv[++i];
         else USAGE_ERR("unknown option '%s'\n", a);
     }
-    if (!file) USAGE_ERR("a graph file is needed\n");
     char err[2048];
+    if (describe) {
+        if (file || machine || measure) USAGE_ERR("--describe-machine takes no graph, --machine or --measure\n");
+        status = sd_describe_machine(&c, stdout, err, sizeof err) < 0 ? SD_EXIT_RUNTIME : SD_EXIT_OK;
+        if (status) fprintf(stderr, "stardag predict: %s\n", err);
+        goto out;
+    }
+    if (!file) USAGE_ERR("a graph file is needed\n");
     if (machine) {
         if (measure) USAGE_ERR("--measure runs on this machine; it cannot go with --machine\n");
         if (sd_machine_desc_read(machine, &md, err, sizeof err) < 0) {

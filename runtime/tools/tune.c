@@ -18,8 +18,9 @@ static const char tune_usage[] =
     "usage: stardag tune FILE [--retune] [--budget SECONDS] [--top K] [--ncpu N] [--ncuda N] [--set NAME=VALUE]...\n"
     "                         [--measure-steps N] [--repeat R] [--exhaustive] [--csv FILE]\n"
     "  chooses the parts (tiles, blocks, partitions, system ranges), scheduler and max_inflight of FILE on\n"
-    "  this machine: candidates are ranked by their predicted step time (stardag predict), the default and\n"
-    "  the K best predicted (default 3) are measured in short runs, and the fastest measured is stored;\n"
+    "  this machine: candidates are ranked by their predicted step time (stardag predict); the default, the\n"
+    "  best predicted of each of the K best predicted part layouts (default 4) and then the other\n"
+    "  schedulers of the fastest of them are measured in short runs; the fastest measured is stored;\n"
     "  later runs of graphs of the same structure with automatic parts use it (their summary says so).\n"
     "  --budget S      seconds tuning may spend (default: 10% of the predicted time of FILE's run.steps)\n"
     "  --retune        tune again even when a tuning is stored\n"
@@ -150,6 +151,31 @@ static double measure(const sd_graph *g, const cand *c, int64_t steps, int ncpu,
     return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
 }
 
+/* What the measurements of one tune share. */
+typedef struct mrun {
+    const sd_graph *g;
+    int64_t steps;
+    int ncpu, ncuda;
+    double t_start, budget;
+} mrun;
+
+/* Measures x unless its estimate (1.5 x its predicted loop, 0.2 s to start, each repetition) would
+ * take tuning past the budget (forced: regardless). 0 when the budget stopped it. */
+static int measure_within(const mrun *m, cand *x, int forced, int *nmeasured)
+{
+    double est = repeat * (1.5 * (double)m->steps * x->pred_ms / 1e3 + 0.2);
+    if (!forced && now_s() - m->t_start + est > m->budget) return 0;
+    x->meas_ms = measure(m->g, x, m->steps, m->ncpu, m->ncuda, 0);
+    x->measured_in_tune = 1;
+    (*nmeasured)++;
+    return 1;
+}
+
+static int same_layout(const cand *a, const cand *b)
+{
+    return a->arch == b->arch && !strcmp(a->desc, b->desc);
+}
+
 static int by_prediction(const void *a, const void *b)
 {
     const cand *x = a, *y = b;
@@ -197,7 +223,7 @@ int sd_cmd_tune(int argc, char **argv)
 {
     const char *file = NULL, *csv = NULL;
     const char **set = calloc(argc + 1, sizeof *set);
-    int nset = 0, status = SD_EXIT_BADGRAPH, retune = 0, exhaustive = 0, top = 3, ncpu = -1, ncuda = -1;
+    int nset = 0, status = SD_EXIT_BADGRAPH, retune = 0, exhaustive = 0, top = 4, ncpu = -1, ncuda = -1;
     double budget = -1;
     long long measure_steps = 20;
     sd_graph *g = NULL;
@@ -373,20 +399,25 @@ int sd_cmd_tune(int argc, char **argv)
     while (idef < n && !c[idef].is_default) idef++;
     if (idef == n) idef = 0;
 
-    /* measurements: the default, then the best predicted, while the budget lasts */
+    /* Measurements, while the budget lasts: the default; the best predicted candidate of each of
+     * the --top best predicted part layouts (predictions of nearby layouts differ by less than
+     * their error, so one per layout spreads the measurements where the choice matters); then
+     * the other schedulers and max_inflight values of the fastest layout measured. */
     double t_meas = now_s();
-    int order[MAXC], no = 0, nmeasured = 0;
-    order[no++] = idef;
-    for (int i = 0; i < n && no < top + 1; i++)
-        if (i != idef) order[no++] = i;
-    for (int k = 0; k < no; k++) {
-        cand *x = &c[order[k]];
-        double est = repeat * (1.5 * (double)msteps * x->pred_ms / 1e3 + 0.2); /* plus start-up and init ops */
-        if (k > 0 && now_s() - t_start + est > budget) break;
-        x->meas_ms = measure(g, x, msteps, ncpu, ncuda, 0);
-        x->measured_in_tune = 1;
-        nmeasured++;
+    int first[MAXC], nf = 0, nmeasured = 0, over = 0;
+    first[nf++] = idef;
+    for (int i = 0; i < n && nf < top + 1; i++) {
+        int seen = 0;
+        for (int k = 0; k < nf && !seen; k++) seen = same_layout(&c[first[k]], &c[i]);
+        if (!seen) first[nf++] = i;
     }
+    mrun mr = {g, msteps, ncpu, ncuda, t_start, budget};
+    for (int k = 0; k < nf && !over; k++) over = !measure_within(&mr, &c[first[k]], k == 0, &nmeasured);
+    int fast = -1;
+    for (int i = 0; i < n; i++)
+        if (c[i].measured_in_tune && !isnan(c[i].meas_ms) && (fast < 0 || c[i].meas_ms < c[fast].meas_ms)) fast = i;
+    for (int i = 0; fast >= 0 && i < n && !over; i++)
+        if (!c[i].measured_in_tune && same_layout(&c[i], &c[fast])) over = !measure_within(&mr, &c[i], 0, &nmeasured);
     t_meas = now_s() - t_meas;
     int best = -1;
     for (int i = 0; i < n; i++)
