@@ -89,7 +89,7 @@ t "tune: says what it chose and what tuning cost against its budget" \
   sh -c "grep -q '^  chosen: .* ms/step measured (the default: ' '$tmp/tune1' && grep -q 'of a budget of 60.00 s (--budget)' '$tmp/tune1'"
 stored=$(sed -n 's/^  stored: //p' "$tmp/tune1")
 t "tune: the tuning is stored under StarPU's home" sh -c "test -s '$stored' && case '$stored' in '$STARPU_HOME'/*) true;; *) false;; esac"
-t "tune --csv: a row per candidate" sh -c "test \$(grep -c '^\"' '$tmp/tune.csv') -ge 9 && grep -q '^parts,sched,max_inflight,arch,predicted_ms,measured_ms' '$tmp/tune.csv'"
+t "tune --csv: a row per candidate" sh -c "test \$(grep -c '^\"' '$tmp/tune.csv') -ge 9 && grep -q '^parts,tiles,sched,max_inflight,arch,predicted_ms,measured_ms' '$tmp/tune.csv'"
 chosen=$(sed -n 's/^  chosen: \(.* cells\), sched \([a-z]*\),.*/\1 \2/p' "$tmp/tune1")
 "$sd" report --tune "$tmp/tune.csv" --out "$tmp/charts" >"$tmp/out" 2>"$tmp/err"
 t "report --tune: the scatter chart of predicted against measured" \
@@ -105,6 +105,7 @@ t "the run's summary says it took the stored tuning" grep -q "^  parts and sched
 ctiles=${chosen% *}
 csched=${chosen##* }
 t "the run used the chosen tiles and scheduler ($chosen)" grep -q "sched $csched, $ctiles" "$tmp/out"
+t "tune: the choice as run options" grep -q "^  as run options: --tiles [0-9x]*\(auto\)\? --sched $csched --max-inflight [0-9]* --arch any" "$tmp/tune1"
 # shellcheck disable=SC2086
 runrc "$sd" run "$g" $small --steps 20 --tiles 32x32x8 --sched lws --out "$tmp/untuned.h5"
 t "--tiles: the tuning is not used" sh -c "test $(rc) = 0 && ! grep -q 'tuned by stardag tune' '$tmp/out'"

@@ -1,5 +1,5 @@
 #!/bin/sh
-# bench/tune/run.sh - the proof of stardag tune (docs/tuning.md; docs/benchmarks.md section 14): for
+# bench/tune/run.sh - the proof of stardag tune (docs/tuning.md; docs/benchmarks.md section 13): for
 # a bundled graph of every domain, every candidate configuration predicted and then measured
 # (`stardag tune --exhaustive`, each measurement the median of REPEAT runs), and per graph:
 #   - how close the predictions are for the candidates that matter (the fastest quarter measured):
@@ -9,14 +9,20 @@
 #   - the scatter chart of predicted against measured (stardag report --tune).
 #
 #   sh bench/tune/run.sh [NAME...]     NAME: lattice md membrane ode transport (default: all)
+# Then, for a production run of RUNSEC seconds (its steps from the default's measured step time),
+# tune as a user runs it (`stardag tune FILE --steps N`, the default budget of 10% of that run, a
+# fresh StarPU home): what tuning cost against the budget, and how far its choice is from the
+# fastest of the exhaustive measurement.
+#
 # Environment: SD (the stardag binary, default _build/stardag), REPEAT (3), MSTEPS (steps per
-#   measured run, 20), NPROC (CPU workers, nproc), OUT (where tables, CSVs and charts go, default
-#   bench/tune/out).
+#   measured run, 20), NPROC (CPU workers, nproc), RUNSEC (100), OUT (where tables, CSVs and charts
+#   go, default bench/tune/out), BUDGET_ONLY=1 (only the second part, on the CSVs already in OUT).
 set -eu
 top=$(cd "$(dirname "$0")/../.." && pwd)
 SD=${SD:-$top/_build/stardag}
 REPEAT=${REPEAT:-3}
 MSTEPS=${MSTEPS:-20}
+RUNSEC=${RUNSEC:-100}
 NP=${NPROC:-$(nproc)}
 OUT=${OUT:-$top/bench/tune/out}
 mkdir -p "$OUT"
@@ -45,13 +51,14 @@ case_args() { # the graph and its settings per NAME
 [ $# -gt 0 ] || set -- lattice md membrane ode transport
 printf '\n%-10s %5s %8s %8s %8s %9s %9s %9s\n' case cands "q-med%" "q-max%" "q<=15%" "choice%" "speedup" "tune s"
 for name in "$@"; do
+  [ "${BUDGET_ONLY:-0}" = 1 ] && break
   g=$(case_args "$name")
   STARPU_HOME=$tmp/$name; export STARPU_HOME
   mkdir -p "$STARPU_HOME"
   csv=$OUT/$name.csv
   if ! "$SD" tune "$g" --ncpu "$NP" --budget 1e9 --exhaustive --repeat "$REPEAT" --measure-steps "$MSTEPS" \
-       --csv "$csv" >"$OUT/$name.txt" 2>"$OUT/$name.err"; then
-    printf '%-10s failed: %s\n' "$name" "$(grep -v 'never evaluated' "$OUT/$name.err" | tail -n1)"
+       --csv "$csv" >"$OUT/$name.txt" 2>"$tmp/$name.err"; then
+    printf '%-10s failed: %s\n' "$name" "$(grep -v 'never evaluated' "$tmp/$name.err" | tail -n1)"
     continue
   fi
   "$SD" report --tune "$csv" --out "$OUT" >/dev/null
@@ -75,3 +82,73 @@ echo "quarter measured; q<=15%: how many of them within 15%; choice%: tune's cho
 echo "predicted, measured) against the fastest of all measured; speedup: the choice over the default;"
 echo "tune s: what tuning itself took (calibration, predictions, its own measurements)."
 echo "Tables: $OUT/NAME.txt, CSVs: $OUT/NAME.csv, charts: $OUT/NAME-tune.svg"
+
+# the exhaustive table's measured ms/step of a configuration (desc, sched, max_inflight, arch), and the fastest
+lookup() { # lookup CSV DESC SCHED INFLIGHT ARCH
+  grep '^"' "$1" | awk -F, -v d="\"$2\"" -v s="$3" -v i="$4" -v a="$5" '
+    { desc = $1; for (k = 2; k <= NF - 8; k++) desc = desc "," $k
+      if (best == "" || $(NF-2) < best) best = $(NF-2)
+      if (desc == d && $(NF-6) == s && $(NF-5) == i && $(NF-4) == a) mine = $(NF-2) }
+    END { if (mine == "") print "nan", best; else print mine, best }'
+}
+fastest() { # fastest CSV: the tiles, sched, max_inflight and arch of the fastest measured
+  grep '^"' "$1" | awk -F, '$(NF-2) == $(NF-2) + 0 { if (best == "" || $(NF-2) < best + 0) { best = $(NF-2); c = $(NF-7) " " $(NF-6) " " $(NF-5) " " $(NF-4) } }
+    END { print c }'
+}
+mstep() { "$@" 2>/dev/null | sed -n 's/.* steps in [0-9.]* s (\([0-9.]*\) ms\/step.*/\1/p' | head -n1; }
+median() { sort -g | awk '{ v[NR] = $1 } END { print NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+opts() { # opts TILES SCHED INFLIGHT ARCH: as stardag run options
+  [ "$1" = auto ] || printf -- '--tiles %s ' "$1"
+  printf -- '--sched %s --max-inflight %s --arch %s' "$2" "$3" "$4"
+}
+H=${H:-7}
+: >"$OUT/h2h.txt"
+printf '\n%-10s %8s %8s %9s %9s %9s %9s\n' case steps "run s" "budget s" "tune s" "choice%" "h2h%"
+for name in "$@"; do
+  csv=$OUT/$name.csv
+  [ -s "$csv" ] || continue
+  g=$(case_args "$name")
+  def=$(grep '^"' "$csv" | awk -F, '$(NF-1) == 1 { print $(NF-2) }' | head -n1)
+  steps=$(awk -v d="$def" -v t="$RUNSEC" 'BEGIN { printf "%d", t * 1000 / d }')
+  STARPU_HOME=$tmp/$name-budget; export STARPU_HOME
+  mkdir -p "$STARPU_HOME"
+  if ! "$SD" tune "$g" --ncpu "$NP" --steps "$steps" >"$OUT/$name-budget.txt" 2>"$tmp/$name-budget.err"; then
+    printf '%-10s failed: %s\n' "$name" "$(grep -v 'never evaluated' "$tmp/$name-budget.err" | tail -n1)"
+    continue
+  fi
+  took=$(sed -n 's/^  tuning took \([0-9.]*\) s .* of a budget of \([0-9.]*\) s.*/\1 \2/p' "$OUT/$name-budget.txt")
+  desc=$(sed -n 's/^  chosen: \(.*\), sched [a-z]*, max_inflight.*/\1/p' "$OUT/$name-budget.txt")
+  sched=$(sed -n 's/^  chosen: .*, sched \([a-z]*\), max_inflight \([0-9]*\), arch \([a-z]*\):.*/\1/p' "$OUT/$name-budget.txt")
+  infl=$(sed -n 's/^  chosen: .*, sched [a-z]*, max_inflight \([0-9]*\), arch.*/\1/p' "$OUT/$name-budget.txt")
+  arch=$(sed -n 's/^  chosen: .*, max_inflight [0-9]*, arch \([a-z]*\):.*/\1/p' "$OUT/$name-budget.txt")
+  # head to head: the choice against the exhaustive table's fastest, H alternating runs each
+  mine=$(sed -n 's/^  as run options: \(--tiles \([0-9x]*\) \)\{0,1\}[^-]*--sched \([a-z]*\) --max-inflight \([0-9]*\) --arch \([a-z]*\)$/\2 \3 \4 \5/p' "$OUT/$name-budget.txt")
+  # shellcheck disable=SC2086
+  set -- $mine
+  [ $# -eq 4 ] || set -- auto "$@"
+  a_opts=$(opts "$@")
+  # shellcheck disable=SC2046
+  b_opts=$(opts $(fastest "$csv"))
+  STARPU_HOME=$tmp/$name-h2h; export STARPU_HOME
+  mkdir -p "$STARPU_HOME"
+  : >"$tmp/a" && : >"$tmp/b"
+  k=0
+  while [ $k -lt "$H" ]; do
+    # shellcheck disable=SC2086
+    mstep "$SD" run "$g" --ncpu "$NP" --steps "$MSTEPS" --out "" --trajectory "" $a_opts >>"$tmp/a"
+    # shellcheck disable=SC2086
+    mstep "$SD" run "$g" --ncpu "$NP" --steps "$MSTEPS" --out "" --trajectory "" $b_opts >>"$tmp/b"
+    k=$((k + 1))
+  done
+  h2h=$(awk -v a="$(median <"$tmp/a")" -v b="$(median <"$tmp/b")" 'BEGIN { printf "%.1f", 100 * (a / b - 1) }')
+  echo "$name: choice $a_opts: $(tr '\n' ' ' <"$tmp/a")| fastest $b_opts: $(tr '\n' ' ' <"$tmp/b")" >>"$OUT/h2h.txt"
+  lookup "$csv" "$desc" "$sched" "$infl" "$arch" | awk -v nm="$name" -v st="$steps" -v rs="$RUNSEC" -v tb="$took" -v h="$h2h" '
+    { split(tb, t, " "); c = $1 == "nan" ? "-" : sprintf("%.1f", 100 * ($1 / $2 - 1))
+      printf "%-10s %8d %8d %9s %9s %9s %9s\n", nm, st, rs, t[2], t[1], c, h }'
+done
+echo
+echo "steps: the run tuned for (RUNSEC at the default's step time); tune s against budget s: what tuning took"
+echo "(10% of the run); choice%: its choice's time in the exhaustive table against the fastest there; h2h%:"
+echo "the choice against that fastest configuration run side by side (H=$H alternating runs of $MSTEPS steps"
+echo "each, medians; the runs in $OUT/h2h.txt)."
+echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"

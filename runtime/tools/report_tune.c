@@ -17,7 +17,7 @@ typedef struct row {
     int is_default, by_tune;
 } row;
 
-/* Reads the CSV rows: "parts",sched,max_inflight,arch,predicted_ms,measured_ms,default,measured_by_tune.
+/* Reads the CSV rows: "parts",tiles,sched,max_inflight,arch,predicted_ms,measured_ms,default,measured_by_tune.
  * Returns the count, or -1 with a message naming the file and line. */
 static int read_rows(const char *path, row *rows, int cap, char *title, size_t tlen)
 {
@@ -46,14 +46,14 @@ static int read_rows(const char *path, row *rows, int cap, char *title, size_t t
         }
         row r = {0};
         int inflight;
-        char arch[16];
+        char arch[16], tiles[64];
         if (!header || n == cap ||
-            sscanf(line, "\"%191[^\"]\",%31[^,],%d,%15[^,],%lf,%lf,%d,%d", r.parts, r.sched, &inflight, arch, &r.pred,
-                   &r.meas, &r.is_default, &r.by_tune) != 8) {
+            sscanf(line, "\"%191[^\"]\",%63[^,],%31[^,],%d,%15[^,],%lf,%lf,%d,%d", r.parts, tiles, r.sched, &inflight, arch,
+                   &r.pred, &r.meas, &r.is_default, &r.by_tune) != 9) {
             sd_report_msg("%s:%d: %s", path, ln,
                           !header ? "expected the header line of stardag tune --csv first"
                           : n == cap ? "too many rows"
-                                     : "expected \"parts\",sched,max_inflight,arch,predicted_ms,measured_ms,default,measured_by_tune");
+                                     : "expected \"parts\",tiles,sched,max_inflight,arch,predicted_ms,measured_ms,default,measured_by_tune");
             fclose(f);
             return -1;
         }

@@ -15,17 +15,19 @@
 #include "tuning.h"
 
 static const char tune_usage[] =
-    "usage: stardag tune FILE [--retune] [--budget SECONDS] [--top K] [--ncpu N] [--ncuda N] [--set NAME=VALUE]...\n"
+    "usage: stardag tune FILE [--retune] [--steps N] [--budget SECONDS] [--top K] [--ncpu N] [--ncuda N]\n"
+    "                         [--set NAME=VALUE]...\n"
     "                         [--measure-steps N] [--repeat R] [--exhaustive] [--csv FILE]\n"
     "  chooses the parts (tiles, blocks, partitions, system ranges), scheduler and max_inflight of FILE on\n"
     "  this machine: candidates are ranked by their predicted step time (stardag predict); the default, the\n"
     "  best predicted of each of the K best predicted part layouts (default 4) and then the other\n"
     "  schedulers of the fastest of them are measured in short runs; the fastest measured is stored;\n"
     "  later runs of graphs of the same structure with automatic parts use it (their summary says so).\n"
-    "  --budget S      seconds tuning may spend (default: 10% of the predicted time of FILE's run.steps)\n"
+    "  --steps N       the run tuned for has N steps (default: the graph's run.steps)\n"
+    "  --budget S      seconds tuning may spend (default: 10% of that run's time at the default's step time)\n"
     "  --retune        tune again even when a tuning is stored\n"
     "  --measure-steps N  steps of each measured run (default 20, at most run.steps)\n"
-    "  --repeat R      each measurement the median of R runs (default 1)\n"
+    "  --repeat R      each measurement the median of R runs (default 3)\n"
     "  --exhaustive    also measure every candidate (no budget) and say how far the choice is from the best\n"
     "  --csv FILE      every candidate's predicted and measured ms/step (stardag report --tune FILE charts it)\n";
 
@@ -135,7 +137,7 @@ static int by_value(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
-static int repeat = 1; /* --repeat: measurements are the median of this many runs */
+static int repeat = 3; /* --repeat: measurements are the median of this many runs (noise on a shared machine) */
 
 static double measure(const sd_graph *g, const cand *c, int64_t steps, int ncpu, int ncuda, int calibrate)
 {
@@ -198,6 +200,16 @@ static void print_table(const cand *c, int n)
     }
 }
 
+/* The parts as `stardag run --tiles` takes them ("128x64x32", "8"), or "auto" for the default. */
+static void tiles_arg(const sd_graph *g, const int64_t parts[3], char *buf, size_t len)
+{
+    if (parts[0] <= 0) snprintf(buf, len, "auto");
+    else if (g->domain.kind != SD_DOMAIN_GRID) snprintf(buf, len, "%lld", (long long)parts[0]);
+    else if (g->domain.ndim == 1) snprintf(buf, len, "%lld", (long long)parts[0]);
+    else if (g->domain.ndim == 2) snprintf(buf, len, "%lldx%lld", (long long)parts[0], (long long)parts[1]);
+    else snprintf(buf, len, "%lldx%lldx%lld", (long long)parts[0], (long long)parts[1], (long long)parts[2]);
+}
+
 static int write_csv(const char *path, const cand *c, int n, const sd_graph *g, char *err, size_t errlen)
 {
     FILE *f = fopen(path, "w");
@@ -206,10 +218,13 @@ static int write_csv(const char *path, const cand *c, int n, const sd_graph *g, 
         return -1;
     }
     fprintf(f, "# stardag tune %s: predicted and measured ms/step per candidate\n", g->name);
-    fprintf(f, "parts,sched,max_inflight,arch,predicted_ms,measured_ms,default,measured_by_tune\n");
-    for (int i = 0; i < n; i++)
-        fprintf(f, "\"%s\",%s,%d,%s,%.6g,%.6g,%d,%d\n", c[i].desc, c[i].sched, c[i].inflight, sd_arch_name(c[i].arch),
-                c[i].pred_ms, c[i].meas_ms, c[i].is_default, c[i].measured_in_tune);
+    fprintf(f, "parts,tiles,sched,max_inflight,arch,predicted_ms,measured_ms,default,measured_by_tune\n");
+    for (int i = 0; i < n; i++) {
+        char tiles[64];
+        tiles_arg(g, c[i].parts, tiles, sizeof tiles);
+        fprintf(f, "\"%s\",%s,%s,%d,%s,%.6g,%.6g,%d,%d\n", c[i].desc, tiles, c[i].sched, c[i].inflight,
+                sd_arch_name(c[i].arch), c[i].pred_ms, c[i].meas_ms, c[i].is_default, c[i].measured_in_tune);
+    }
     if (fclose(f) != 0) {
         snprintf(err, errlen, "cannot write %s", path);
         return -1;
@@ -225,7 +240,7 @@ int sd_cmd_tune(int argc, char **argv)
     const char **set = calloc(argc + 1, sizeof *set);
     int nset = 0, status = SD_EXIT_BADGRAPH, retune = 0, exhaustive = 0, top = 4, ncpu = -1, ncuda = -1;
     double budget = -1;
-    long long measure_steps = 20;
+    long long measure_steps = 20, run_steps = 0;
     sd_graph *g = NULL;
     cand *c = calloc(MAXC, sizeof *c);
     if (!set || !c) return SD_EXIT_RUNTIME;
@@ -248,6 +263,9 @@ int sd_cmd_tune(int argc, char **argv)
         } else if (!strcmp(a, "--top")) {
             if (!sd_cli_parse_int(argv[++i], 1, &v) || v > MAXC) USAGE_ERR("--top expects 1 to %d, got '%s'\n", MAXC, argv[i]);
             top = (int)v;
+        } else if (!strcmp(a, "--steps")) {
+            if (!sd_cli_parse_int(argv[++i], 1, &v)) USAGE_ERR("--steps expects a positive integer, got '%s'\n", argv[i]);
+            run_steps = v;
         } else if (!strcmp(a, "--repeat")) {
             if (!sd_cli_parse_int(argv[++i], 1, &v) || v > 15) USAGE_ERR("--repeat expects 1 to 15, got '%s'\n", argv[i]);
             repeat = (int)v;
@@ -321,19 +339,20 @@ int sd_cmd_tune(int argc, char **argv)
     cand c0 = {.inflight = 4};
     /* calibration runs as long as the measured ones: a run's first steps are slower (caches cold),
      * and models from shorter runs would weigh them more than the runs they predict */
-    int64_t msteps = g->run.steps < measure_steps ? g->run.steps : measure_steps;
+    if (run_steps <= 0) run_steps = g->run.steps;
+    int64_t msteps = run_steps < measure_steps ? run_steps : measure_steps;
     if (msteps < 2) msteps = 2;
     double default_ms = measure(g, &c0, msteps, ncpu, ncuda, 1);
     if (isnan(default_ms)) {
         fprintf(stderr, "stardag tune: %s: the calibration run of the default configuration failed\n", file);
         goto out;
     }
-    const double run_s = (double)g->run.steps * default_ms / 1e3, one_cal = now_s() - t_cal;
+    const double run_s = (double)run_steps * default_ms / 1e3, one_cal = now_s() - t_cal;
     if (!given) budget = 0.1 * run_s;
     if (!given && now_s() - t_start + one_cal > budget) {
         printf("stardag tune: %s: its run takes about %.2f s (%lld steps at %.3f ms); tuning it would cost more than 10%% "
-               "of that (%.2f s so far): nothing stored. Tune a longer run (--set, run.steps) or give --budget.\n",
-               g->name, run_s, (long long)g->run.steps, default_ms, now_s() - t_start);
+               "of that (%.2f s so far): nothing stored. Tune for a longer run (--steps N) or give --budget.\n",
+               g->name, run_s, (long long)run_steps, default_ms, now_s() - t_start);
         status = SD_EXIT_OK;
         goto out;
     }
@@ -435,9 +454,13 @@ int sd_cmd_tune(int argc, char **argv)
         for (int i = 0; i < n; i++)
             if (isnan(c[i].meas_ms)) c[i].meas_ms = measure(g, &c[i], msteps, ncpu, ncuda, 0);
     print_table(c, n);
+    char tiles[64];
+    tiles_arg(g, c[best].parts, tiles, sizeof tiles);
     printf("  chosen: %s, sched %s, max_inflight %d, arch %s: %.3f ms/step measured (the default: %.3f ms/step, %.2fx)\n",
            c[best].desc, c[best].sched, c[best].inflight, sd_arch_name(c[best].arch), c[best].meas_ms, c[idef].meas_ms,
            c[idef].meas_ms / c[best].meas_ms);
+    printf("  as run options: --tiles %s --sched %s --max-inflight %d --arch %s\n", tiles, c[best].sched,
+           c[best].inflight, sd_arch_name(c[best].arch));
     if (exhaustive) {
         int ex = best;
         for (int i = 0; i < n; i++)
@@ -448,7 +471,7 @@ int sd_cmd_tune(int argc, char **argv)
     }
     printf("  tuning took %.2f s (calibration %.2f s, predictions %.2f s, measurements %.2f s) of a budget of %.2f s "
            "(%s)\n", spent, t_cal, t_pred, t_meas, budget,
-           given ? "--budget" : "10% of the run: run.steps at the default's step time in its calibration run");
+           given ? "--budget" : "10% of the run: its steps at the default's step time in its calibration run");
     if (csv && write_csv(csv, c, n, g, err, sizeof err) < 0) {
         fprintf(stderr, "stardag tune: %s\n", err);
         goto out;
