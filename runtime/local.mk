@@ -10,7 +10,7 @@ AM_CPPFLAGS += -I$(top_srcdir)/runtime/graph -I$(top_srcdir)/runtime/engine -I$(
 SD_RUNTIME_INCLUDES = -I$(top_srcdir)/runtime/graph -I$(top_srcdir)/runtime/engine -I$(top_srcdir)/runtime/dm
 
 libstardag_la_SOURCES += runtime/graph/graph.h runtime/engine/registry.c runtime/engine/registry.h runtime/engine/plugin.c \
-	runtime/engine/engine.c runtime/engine/engine.h \
+	runtime/engine/engine.c runtime/engine/engine.h runtime/engine/engine_plan.c runtime/engine/engine_plan.h \
 	runtime/engine/trace.c runtime/engine/trace.h runtime/engine/transfers.c runtime/engine/transfers.h \
 	runtime/engine/probe.c runtime/engine/probe.h \
 	runtime/dm/dm.h runtime/dm/dm.c \

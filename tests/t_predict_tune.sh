@@ -67,6 +67,19 @@ printf 'models: /x\nncpu: many\n' >"$tmp/badnum.txt"
 runrc "$sd" predict "$g" --machine "$tmp/badnum.txt"
 t "a machine description with a bad number: exit 2 at its line" \
   sh -c "test $(rc) = 2 && grep -q 'badnum.txt:2: ncpu expects a number' '$tmp/err'"
+printf 'models: /x\nncpu: 2\nncuda: 100\n' >"$tmp/manygpus.txt"
+runrc "$sd" predict "$g" --machine "$tmp/manygpus.txt"
+t "a machine description with 100 GPUs: exit 2 at its line" \
+  sh -c "test $(rc) = 2 && grep -q 'manygpus.txt:3: ncuda expects an integer from 0 to 8' '$tmp/err'"
+printf 'models: %s\nncpu: 2\nsubmit_us: 7\n' "$tmp/other" >"$tmp/partial.txt"
+runrc "$sd" predict "$g" --set n=32 --tiles 32x32x8 --steps 10 --machine "$tmp/partial.txt"
+t "a machine description with some of StarPU's costs: those, and this machine's for the others" \
+  sh -c "test $(rc) = 0 && grep -q 'submitting 7.00 us per task' '$tmp/out' && ! grep -q 'on a worker 0.00 us per task + 0.00' '$tmp/out'"
+runrc "$sd" predict "$g" --machine "$tmp/bignode.txt" --ncpu 2
+t "--machine with --ncpu: exit 2" test "$(rc)" = 2
+runrc "$sd" predict "$g" --sched nosuch
+t "predict --sched of an unknown scheduler: exit 2, StarPU's list given" \
+  sh -c "test $(rc) = 2 && grep -q \"unknown scheduler 'nosuch'\" '$tmp/err'"
 runrc "$sd" predict --describe-machine --ncpu 3
 t "predict --describe-machine: exit 0" test "$(rc)" = 0
 t "--describe-machine: the models' folder, the workers asked for and StarPU's costs" \
@@ -101,11 +114,11 @@ t "report --tune of a malformed table: exit 2 at its line" sh -c "test $(rc) = 2
 # shellcheck disable=SC2086
 runrc "$sd" run "$g" $small --steps 20 --out "$tmp/tuned.h5"
 t "a run with automatic tiles: exit 0" test "$(rc)" = 0
-t "the run's summary says it took the stored tuning" grep -q "^  parts and scheduler: tuned by stardag tune on .*: $stored" "$tmp/out"
+t "the run's summary says it took the stored tuning" grep -q "^  tuning: parts, scheduler\(, max_inflight\)\? tuned by stardag tune on .*: $stored" "$tmp/out"
 ctiles=${chosen% *}
 csched=${chosen##* }
 t "the run used the chosen tiles and scheduler ($chosen)" grep -q "sched $csched, $ctiles" "$tmp/out"
-t "tune: the choice as run options" grep -q "^  as run options: --tiles [0-9x]*\(auto\)\? --sched $csched --max-inflight [0-9]* --arch any" "$tmp/tune1"
+t "tune: the choice as run options" grep -q "^  as run options: \(--tiles [0-9x]*\|(automatic parts)\) --sched $csched --max-inflight [0-9]* --arch any" "$tmp/tune1"
 # shellcheck disable=SC2086
 runrc "$sd" run "$g" $small --steps 20 --tiles 32x32x8 --sched lws --out "$tmp/untuned.h5"
 t "--tiles: the tuning is not used" sh -c "test $(rc) = 0 && ! grep -q 'tuned by stardag tune' '$tmp/out'"
@@ -136,6 +149,19 @@ runrc "$sd" tune "$g" $small --budget 60 --top 1
 t "tune over a damaged tuning: warns and tunes afresh" \
   sh -c "test $(rc) = 0 && grep -q 'warning: .*tuning afresh' '$tmp/err' && grep -q '^  stored: ' '$tmp/out'"
 
+# graphs of one structure share a tuning, whatever their name
+sed 's/^name: kg-packet/name: kg-copy/' "$g" >"$tmp/copy.yaml"
+# shellcheck disable=SC2086
+runrc "$sd" run "$tmp/copy.yaml" $small --steps 5 --out ""
+t "another graph of the same structure (another name) uses the tuning, without a warning" \
+  sh -c "test $(rc) = 0 && grep -q 'tuned by stardag tune' '$tmp/out' && ! grep -q 'ignored' '$tmp/err'"
+# shellcheck disable=SC2086
+runrc "$sd" run "$g" $small --steps 5 --out "" --arch cpu
+t "a run that chose its devices still takes a tuning made for every device" grep -q 'tuned by stardag tune' "$tmp/out"
+# shellcheck disable=SC2086
+runrc "$sd" calibrate "$g" $small --steps 5 --min-samples 1 --max-rounds 1
+t "calibrate does not take the stored tuning (the graph's own automatic parts)" \
+  sh -c "test $(rc) = 0 && ! grep -q 'tuned by' '$tmp/out' '$tmp/err'"
 sed 's/^tiles: auto/tiles: [32, 32, 8]/' "$g" >"$tmp/fixed.yaml"
 runrc "$sd" tune "$tmp/fixed.yaml" --set n=32
 t "tune of a graph that fixes its tiles: exit 2, said why" \

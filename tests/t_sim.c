@@ -119,6 +119,13 @@ int main(void)
     ok(r.transfer_bytes == 2e6, "transfers: 2 MB moved");
     sd_sim_result_free(&r);
 
+    /* 6b. a read-write first touch on the GPU copies the data in: its bytes count */
+    gb rw = {.bytes = {1000000}};
+    task(&rw, 1, NAN, 10), use(&rw, 0, SD_SIM_RW);
+    ok(run(&rw, 1, &gm, SD_SIM_MODEL, 100, &r) == 1015 && r.transfer_bytes == 1e6,
+       "a read-write first touch on the GPU: copied in (1005 us), 1 MB counted");
+    sd_sim_result_free(&r);
+
     /* 7. placement: three tasks of 100 us on a CPU, 10 on the GPU. The model policy puts all on the
      * GPU (10, 20, 30); greedy gives the second to the idle CPU (0-100) */
     gb pl = {0};
@@ -136,6 +143,14 @@ int main(void)
     char err[256];
     ok(sd_sim_run(&ng, &m, &nc, &r, err, sizeof err) < 0 && strstr(err, "none of the 2 workers"),
        "a CUDA-only task on CPUs is refused: %s", err);
+
+    /* 8b. a dependency that can never end (a task after a later one) is an error, not a short schedule */
+    gb cy = {0};
+    task(&cy, 1, 10, NAN), dep(&cy, 1);
+    task(&cy, 1, 10, NAN), dep(&cy, 0);
+    sd_sim_graph cg = graph_of(&cy, 0);
+    ok(sd_sim_run(&cg, &m, &nc, &r, err, sizeof err) < 0 && strstr(err, "never became ready"),
+       "tasks that wait on each other: refused (%s)", err);
 
     /* 9. the models' lookup: entries of 100 bytes (10 us) and 200 bytes (30 us) */
     sd_models t = {0};

@@ -118,7 +118,8 @@ class Graph:
         return Graph(_load(self.path, self._lib.sd_graph_text(self._ptr), merged), merged)
 
     def run(self, steps=None, out=None, tiles=None, sched=None, ncpu=None, ncuda=None, arch="any",
-            max_inflight=None, trace=None, log=None, trajectory=None, overwrite=False, progress=True, quiet=False):
+            max_inflight=None, trace=None, log=None, trajectory=None, overwrite=False, progress=True, quiet=False,
+            tuning=True):
         """Run the graph to completion and return its :class:`~stardag.Run`.
 
         steps: instead of the graph's run.steps. out: the output file instead of the graph's
@@ -132,7 +133,8 @@ class Graph:
         before anything runs). progress: True draws a bar on
         sys.stderr, a callable is called with a :class:`~stardag.progress.Progress` after each
         step (return True from it, or raise, to stop the run), False/None shows nothing.
-        quiet: no summary printed at the end.
+        quiet: no summary printed at the end. tuning: False keeps automatic parts the runtime's own
+        choice even when ``stardag tune`` stored one for this graph and machine (docs/tuning.md).
 
         Raises :class:`CheckFailed` (status 3) when a check fails, :class:`RunError` for other
         failures, :class:`RunInterrupted` (a KeyboardInterrupt) on Ctrl-C: the run finishes the
@@ -170,6 +172,7 @@ class Graph:
             o.max_inflight = int(max_inflight)
         o.arch = _lib.ARCH[arch]
         o.quiet = 1 if quiet else 0
+        o.no_tuning = 0 if tuning else 1
         o.overwrite = 1 if overwrite else 0  # the C side's own refusal covers the log and trajectory too
         o.cmdline = ("python: %s" % " ".join(sys.argv)).encode(errors="replace")
         errors = ctypes.create_string_buffer(_ERRLEN)

@@ -308,41 +308,15 @@ static void env_restore(env_saved *sv, int n)
     }
 }
 
-/* What a tool running graphs side by side reads back (sd_run_opts.result). */
-static void fill_result(run_state *s, sd_run_result *r, int64_t steps, double wall, const char *sched,
-                        const int64_t *busy0)
-{
-    memset(r, 0, sizeof *r);
-    r->steps_done = steps;
-    r->loop_seconds = wall;
-    r->nworkers = (int)starpu_worker_get_count();
-    if (r->nworkers > SD_RESULT_MAXW) r->nworkers = SD_RESULT_MAXW;
-    for (int w = 0; w < r->nworkers; w++) {
-        starpu_worker_get_name(w, r->worker_name[w], sizeof r->worker_name[w]);
-        r->worker_busy[w] = wall > 0 ? 1e-9 * (double)(sd_engine_busy_ns(s->e, w) - busy0[w]) / wall : 0;
-    }
-    s->dm->cls->describe(s->dm, r->parts, sizeof r->parts);
-    snprintf(r->sched, sizeof r->sched, "%s", sched);
-    if (s->tuned) snprintf(r->tuned, sizeof r->tuned, "%s", s->tuned);
-}
-
 int sd_run_loop(const sd_graph *g, const sd_run_opts *o_in, sd_run_files *files, sd_runlog *log)
 {
     /* a stored tuning (stardag tune) fills in what the user left automatic; it is kept beside
      * the performance models, so StarPU's home is settled first */
     sd_run_opts opts = *o_in;
     const sd_run_opts *o = &opts;
-    int ndev = sd_probe_cuda_devices();
     char tuned_sched[32], tuned_note[2800] = "";
-    int tuned = 0;
-    if (!opts.no_tuning && opts.tile[0] <= 0 && sd_graph_parts_auto(g)) {
-        char hn[1400], he[1400];
-        int h = sd_starpu_home_ensure(hn, sizeof hn, he, sizeof he);
-        if (h > 0) fprintf(stderr, "stardag: %s\n", hn);
-        if (h >= 0) tuned = sd_tuning_apply(g, &opts, tuned_sched, tuned_note, sizeof tuned_note);
-        if (tuned < 0) fprintf(stderr, "stardag: %s: %s\n", g->path, tuned_note);
-        if (tuned) sd_runlog_line(log, "%s", tuned_note);
-    }
+    int tuned = sd_tuning_for_run(g, &opts, tuned_sched, tuned_note, sizeof tuned_note);
+    if (tuned) sd_runlog_line(log, "%s", tuned_note);
     run_state S = {.g = g, .o = o, .files = files, .log = log, .logged_step = -1, .t_start = now(),
                    .tuned = tuned > 0 ? tuned_note : NULL}, *s = &S;
     s->steps = o->steps > 0 ? o->steps : g->run.steps;
@@ -366,6 +340,7 @@ int sd_run_loop(const sd_graph *g, const sd_run_opts *o_in, sd_run_files *files,
         env_set(env, &nenv, "STARPU_NCUDA", buf);
     }
     if (o->calibrate) env_set(env, &nenv, "STARPU_CALIBRATE", "1");
+    int ndev = sd_probe_cuda_devices(); /* after STARPU_NCUDA: --ncuda 0 and --arch cpu count none */
     if (o->arch == SD_ARCH_CUDA && ndev == 0) {
         sd_run_say_error(o, "%s: a CUDA-only run needs a CUDA device, and none is available (stardag built with "
                 "CUDA: %s)", g->path,
@@ -393,9 +368,7 @@ int sd_run_loop(const sd_graph *g, const sd_run_opts *o_in, sd_run_files *files,
     struct starpu_conf conf;
     starpu_conf_init(&conf);
     const char *sched = getenv("STARPU_SCHED");
-    /* With GPUs the performance models place each task on the device that finishes it first
-     * (dmdas); without, there is nothing to choose between and lws steals work. */
-    if (!sched || !*sched) conf.sched_policy_name = sched = ndev > 0 ? "dmdas" : "lws";
+    if (!sched || !*sched) conf.sched_policy_name = sched = sd_sched_default(ndev);
     else if (!sd_sched_known(sched)) {
         char why[2048];
         sd_sched_refusal(sched, o->sched && *o->sched ? "--sched" : "STARPU_SCHED in the environment", why, sizeof why);
@@ -430,7 +403,7 @@ int sd_run_loop(const sd_graph *g, const sd_run_opts *o_in, sd_run_files *files,
 
     char err[1024];
     s->t0_us = starpu_timing_now();
-    sd_engine_opts eo = {.use_models = !strncmp(sched, "dm", 2) || strstr(sched, "heft") != NULL,
+    sd_engine_opts eo = {.use_models = sd_sched_model_based(sched),
                          .arch = o->arch, .profile = s->profile, .trace = s->trace, .t0_us = s->t0_us};
     sd_dm_opts dmo = {.ncpu = ncpu, .ncuda = ncuda, .own_output = files->own};
     memcpy(dmo.parts, o->tile, sizeof dmo.parts);
@@ -562,7 +535,7 @@ int sd_run_loop(const sd_graph *g, const sd_run_opts *o_in, sd_run_files *files,
     if (!s->failed && step > step0) sd_ckpt_submit_last(&s->ck, s->dm, step, now()); /* however the loop ended */
     starpu_task_wait_for_all();
     double wall = now() - t0;
-    if (o->result) fill_result(s, o->result, step - step0, wall, sched, busy0);
+    if (o->result) sd_run_fill_result(s, o->result, step - step0, wall, sched, busy0);
     drain_records(s, 1);
     take_fatal(s);
     sample_transfers(s);

@@ -41,7 +41,7 @@ void sd_run_summary(run_state *s, int64_t steps_done, double wall, double run_wa
     printf("stardag: %s: %lld steps in %.*f s (%.3f ms/step, %s), %lld tasks, %d CPU + %u CUDA workers, sched %s, %s\n",
            g->name, (long long)ran, wall < 1.0 ? 6 : 3, wall, ran ? 1e3 * wall / ran : 0.0, rate,
            (long long)sd_engine_tasks_submitted(s->e), ncpu, starpu_cuda_worker_get_count(), sched, parts);
-    if (s->tuned) printf("  parts and scheduler: %s\n", s->tuned);
+    if (s->tuned) printf("  tuning: %s\n", s->tuned);
     if (s->until_step) sd_until_print(g, &s->until_hit, stdout);
     sd_ckpt_report(&s->ck, s->wst.checkpoints, s->wst.ckpt_last_step, s->walltime_hit ? s->o->walltime : 0, steps_done);
     if (cls->report) cls->report(s->dm);
@@ -153,4 +153,22 @@ int sd_run_write_trace(run_state *s, char *err, size_t errlen)
     }
     worker_names_free(&w);
     return rc;
+}
+
+/* What a tool running graphs side by side reads back (sd_run_opts.result). */
+void sd_run_fill_result(run_state *s, sd_run_result *r, int64_t steps, double wall, const char *sched,
+                        const int64_t *busy0)
+{
+    memset(r, 0, sizeof *r);
+    r->steps_done = steps;
+    r->loop_seconds = wall;
+    r->nworkers = (int)starpu_worker_get_count();
+    if (r->nworkers > SD_RESULT_MAXW) r->nworkers = SD_RESULT_MAXW;
+    for (int w = 0; w < r->nworkers; w++) {
+        starpu_worker_get_name(w, r->worker_name[w], sizeof r->worker_name[w]);
+        r->worker_busy[w] = wall > 0 ? 1e-9 * (double)(sd_engine_busy_ns(s->e, w) - busy0[w]) / wall : 0;
+    }
+    s->dm->cls->describe(s->dm, r->parts, sizeof r->parts);
+    snprintf(r->sched, sizeof r->sched, "%s", sched);
+    if (s->tuned) snprintf(r->tuned, sizeof r->tuned, "%s", s->tuned);
 }

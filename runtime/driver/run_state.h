@@ -57,6 +57,10 @@ double sd_peak_rss_bytes(void);
 /* The summary after the run: wall, the step loop's seconds; run_wall, init ops and steps (what
  * worker busy fractions refer to). */
 void sd_run_summary(run_state *s, int64_t steps_done, double wall, double run_wall, const char *sched, int ncpu);
+/* sd_run_opts.result after the step loop: steps and seconds of the loop, each worker's busy
+ * fraction of it (busy0: the workers' busy ns when it began), the parts, scheduler and tuning. */
+void sd_run_fill_result(run_state *s, sd_run_result *r, int64_t steps, double wall, const char *sched,
+                        const int64_t *busy0);
 /* What ran where, into the run file's /run (the report command reads it). 0, or -1 with err. */
 int sd_run_write_table(run_state *s, double wall, char *err, size_t errlen);
 /* The Chrome trace (--trace). 0, or -1 with err. */

@@ -20,3 +20,7 @@ void sd_sched_refusal(const char *name, const char *origin, char *err, size_t er
     for (int first = 1; p && *p && n < errlen; p++, first = 0)
         n += (size_t)snprintf(err + n, errlen - n, "%s %s", first ? "" : ",", (*p)->policy_name);
 }
+
+int sd_sched_model_based(const char *name) { return !strncmp(name, "dm", 2) || strstr(name, "heft") != NULL; }
+
+const char *sd_sched_default(int cuda_devices) { return cuda_devices > 0 ? "dmdas" : "lws"; }

@@ -11,4 +11,12 @@ int sd_sched_known(const char *name);
  * environment") and every valid name. */
 void sd_sched_refusal(const char *name, const char *origin, char *err, size_t errlen);
 
+/* Does the policy place tasks by their performance models (dm*, heft)? Those attach models to the
+ * codelets, and calibrate needs one. */
+int sd_sched_model_based(const char *name);
+/* What a run uses when no scheduler is named: with CUDA devices present the models place each task
+ * on the device that finishes it first (dmdas); without, there is nothing to choose between and
+ * lws steals work. */
+const char *sd_sched_default(int cuda_devices);
+
 #endif

@@ -100,3 +100,15 @@ int sd_starpu_home_ensure(char *note, size_t notelen, char *err, size_t errlen)
              "writable directory", tried);
     return -1;
 }
+
+void sd_sampling_dir(char *dir, size_t len)
+{
+    const char *pm = env("STARPU_PERF_MODEL_DIR");
+    if (pm) {
+        snprintf(dir, len, "%s", pm);
+        return;
+    }
+    const char *xdg = env("XDG_CACHE_HOME"), *sh = env("STARPU_HOME"), *home = env("HOME");
+    const char *base = xdg ? xdg : sh ? sh : home; /* as sd_starpu_home_ensure */
+    snprintf(dir, len, "%s/.starpu/sampling", base ? base : "/tmp");
+}

@@ -14,4 +14,8 @@
  * (err names each place tried, why it failed, and the remedy). */
 int sd_starpu_home_ensure(char *note, size_t notelen, char *err, size_t errlen);
 
+/* StarPU's sampling folder (its performance models, and stardag's tunings beside them), as StarPU
+ * 1.3 finds it: $STARPU_PERF_MODEL_DIR, else BASE/.starpu/sampling (BASE as above). */
+void sd_sampling_dir(char *dir, size_t len);
+
 #endif

@@ -11,6 +11,8 @@
 #include <starpu.h>
 #include "ckpt.h"
 #include "probe.h"
+#include "run_files.h"
+#include "starpu_home.h"
 #include "simd/isa.h"
 #include "tuning.h"
 
@@ -57,31 +59,24 @@ void sd_machine_key(int ncpu, int ncuda, char *key, size_t len)
              STARPU_MINOR_VERSION, STARPU_RELEASE_VERSION, workers, ncuda);
 }
 
-/* StarPU's sampling folder, as StarPU 1.3 finds it (starpu_home.h). */
-static void sampling_dir(char *dir, size_t len)
-{
-    const char *d = getenv("STARPU_PERF_MODEL_DIR");
-    if (d && *d) {
-        snprintf(dir, len, "%s", d);
-        return;
-    }
-    const char *base = getenv("XDG_CACHE_HOME");
-    if (!base || !*base) base = getenv("STARPU_HOME");
-    if (!base || !*base) base = getenv("HOME");
-    snprintf(dir, len, "%s/.starpu/sampling", base && *base ? base : "/tmp");
-}
-
+/* The checkpoint layout hash (domain kind and size, fields, ops and bindings), and for particles
+ * what sets their cell layers (box, cutoff, skin: the blocks a run may have) and the precision. */
 static uint64_t structure_hash(const sd_graph *g)
 {
     uint64_t h = sd_graph_layout_hash(g);
-    int mixed = g->domain.kind == SD_DOMAIN_PARTICLES && g->domain.particles.mixed;
-    return sd_ckpt_hash_more(h, &mixed, sizeof mixed);
+    if (g->domain.kind == SD_DOMAIN_PARTICLES) {
+        const sd_particles *P = &g->domain.particles;
+        double v[5] = {P->box[0], P->box[1], P->box[2], P->cutoff, P->skin};
+        h = sd_ckpt_hash_more(h, v, sizeof v);
+        h = sd_ckpt_hash_more(h, &P->mixed, sizeof P->mixed);
+    }
+    return h;
 }
 
 void sd_tuning_path(const sd_graph *g, const char *key, char *path, size_t len)
 {
     char dir[2048];
-    sampling_dir(dir, sizeof dir);
+    sd_sampling_dir(dir, sizeof dir);
     uint64_t mk = sd_ckpt_hash_more(SD_CKPT_HASH_INIT, key, strlen(key));
     snprintf(path, len, "%s/stardag-tune/%016llx-%016llx.tune", dir, (unsigned long long)structure_hash(g),
              (unsigned long long)mk);
@@ -106,10 +101,16 @@ int sd_tuning_store(const char *path, const sd_graph *g, const char *key, const 
     snprintf(dir, sizeof dir, "%s", path);
     char *slash = strrchr(dir, '/');
     if (slash) *slash = 0;
-    if (mkdir(dir, 0755) != 0 && errno != EEXIST) {
-        snprintf(err, errlen, "cannot create %s: %s", dir, strerror(errno));
-        return -1;
-    }
+    for (char *p = dir + 1;; p++) /* mkdir -p: the sampling folder may not exist yet */
+        if (*p == '/' || !*p) {
+            char c = *p;
+            *p = 0;
+            if (mkdir(dir, 0755) != 0 && errno != EEXIST) {
+                snprintf(err, errlen, "cannot create %s: %s", dir, strerror(errno));
+                return -1;
+            }
+            if (!(*p = c)) break;
+        }
     body(text, sizeof text, g, key, t);
     uint64_t h = sd_ckpt_hash_more(SD_CKPT_HASH_INIT, text, strlen(text));
     snprintf(tmp, sizeof tmp, "%s.%d.tmp", path, (int)getpid());
@@ -165,24 +166,25 @@ int sd_tuning_load(const char *path, const sd_graph *g, const char *key, sd_tuni
         return -1;
     }
     t->parts[0] = a, t->parts[1] = b, t->parts[2] = c;
-    /* the name says graph and machine; the contents must agree (a file copied by hand) */
-    char expect[4096];
-    sd_tuning tt = *t;
-    body(expect, sizeof expect, g, key, &tt);
-    const char *m = strstr(text, "\nmachine: "), *em = strstr(expect, "\nmachine: ");
-    size_t ml = m ? strcspn(m + 1, "\n") : 0, eml = strcspn(em + 1, "\n");
-    if (strncmp(text, expect, (size_t)(strstr(expect, "\nmachine: ") - expect)) || !m || ml != eml ||
-        strncmp(m, em, ml)) {
+    /* the name says structure and machine; the contents must agree (a file copied by hand). The
+     * graph's name is information only: graphs of one structure share a tuning */
+    char want_graph[32], want_machine[600];
+    snprintf(want_graph, sizeof want_graph, "\ngraph: %016llx ", (unsigned long long)structure_hash(g));
+    snprintf(want_machine, sizeof want_machine, "\nmachine: %s\n", key);
+    if (!strstr(text, want_graph) || !strstr(text, want_machine)) {
         snprintf(err, errlen, "%s: it was made for another graph structure or machine", path);
         return -1;
     }
     return 1;
 }
 
-int sd_tuning_apply(const sd_graph *g, sd_run_opts *o, char sched[32], char *note, size_t len)
+/* The stored tuning for this machine into o (its scheduler's name in sched), for a run whose parts
+ * are automatic: its parts, and its scheduler and max_inflight unless --sched, STARPU_SCHED,
+ * --max-inflight or run.max_inflight chose them. A run that chose its devices (--arch, --ncuda)
+ * takes only a tuning made for every device. 1 with a summary line saying what it took in note;
+ * 0 when there is none; -1 with a warning in note when the stored one is damaged (ignored). */
+static int apply(const sd_graph *g, sd_run_opts *o, char sched[32], char *note, size_t len)
 {
-    note[0] = 0;
-    if (o->no_tuning || o->tile[0] > 0 || !sd_graph_parts_auto(g)) return 0;
     char key[512], path[2300], err[2600];
     sd_machine_key(o->ncpu, o->arch == SD_ARCH_CPU ? 0 : o->ncuda, key, sizeof key);
     sd_tuning_path(g, key, path, sizeof path);
@@ -193,14 +195,40 @@ int sd_tuning_apply(const sd_graph *g, sd_run_opts *o, char sched[32], char *not
         return -1;
     }
     if (st == 0) return 0;
+    /* parts tuned for some devices are not for others: a run that chose its devices takes a
+     * tuning only when it was for every device (hybrid) */
+    const int devices_chosen = o->arch != SD_ARCH_ANY || o->ncuda >= 0;
+    if (devices_chosen && t.arch != SD_ARCH_ANY) return 0;
     memcpy(o->tile, t.parts, sizeof o->tile);
     const char *env_sched = getenv("STARPU_SCHED");
+    char took[96] = "parts";
     if (!(o->sched && *o->sched) && !(env_sched && *env_sched)) {
         snprintf(sched, 32, "%s", t.sched);
         o->sched = sched;
+        strcat(took, ", scheduler");
     }
-    if (o->max_inflight <= 0 && g->run.max_inflight <= 0) o->max_inflight = t.max_inflight;
-    if (o->arch == SD_ARCH_ANY && o->ncuda < 0) o->arch = t.arch;
-    snprintf(note, len, "tuned by stardag tune on %s (%.3f ms/step measured then): %s", t.tuned_at, t.step_ms, path);
+    if (o->max_inflight <= 0 && g->run.max_inflight <= 0) {
+        o->max_inflight = t.max_inflight;
+        strcat(took, ", max_inflight");
+    }
+    if (!devices_chosen && t.arch != SD_ARCH_ANY) {
+        o->arch = t.arch;
+        strcat(took, t.arch == SD_ARCH_CPU ? ", CPUs only" : ", GPUs only");
+    }
+    snprintf(note, len, "%s tuned by stardag tune on %s (%.3f ms/step measured then): %s", took, t.tuned_at, t.step_ms,
+             path);
     return 1;
+}
+
+int sd_tuning_for_run(const sd_graph *g, sd_run_opts *o, char sched[32], char *note, size_t len)
+{
+    note[0] = 0;
+    if (o->no_tuning || o->tile[0] > 0 || !sd_graph_parts_auto(g)) return 0;
+    char hn[1400], he[1400];
+    int h = sd_starpu_home_ensure(hn, sizeof hn, he, sizeof he); /* the tunings are beside the models */
+    if (h > 0) fprintf(stderr, "stardag: %s\n", hn);
+    if (h < 0) return 0; /* the run reports it */
+    int tuned = apply(g, o, sched, note, len);
+    if (tuned < 0) sd_run_say_error(o, "%s: %s", g->path, note);
+    return tuned;
 }

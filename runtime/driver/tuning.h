@@ -33,12 +33,14 @@ int sd_tuning_load(const char *path, const sd_graph *g, const char *key, sd_tuni
 int sd_tuning_store(const char *path, const sd_graph *g, const char *key, const sd_tuning *t, char *err,
                     size_t errlen);
 
-/* Before StarPU starts: when g's parts are automatic and the user chose none (--tiles; and
- * --sched, STARPU_SCHED, --max-inflight or run.max_inflight, --arch or --ncuda for those), puts the stored tuning
- * for this machine into o (its scheduler's name in sched). Returns 1 and a summary line in note
- * when it did; 0 when there is none (note empty); -1 with a warning in note when the stored one
- * is corrupt (then ignored). */
-int sd_tuning_apply(const sd_graph *g, sd_run_opts *o, char sched[32], char *note, size_t len);
+/* Before StarPU starts, for a run whose parts are automatic (tiles: auto or no count in the graph,
+ * no --tiles, not no_tuning): StarPU's home settled and the stored tuning for this machine put into
+ * o (its scheduler's name in sched): its parts, and its scheduler and max_inflight unless --sched,
+ * STARPU_SCHED, --max-inflight or run.max_inflight chose them. A run that chose its devices
+ * (--arch, --ncuda) takes only a tuning made for every device. 1: applied, the summary's line
+ * (what it took) in note; 0: none; -1: the stored one is damaged, reported as the run's errors are,
+ * and ignored. */
+int sd_tuning_for_run(const sd_graph *g, sd_run_opts *o, char sched[32], char *note, size_t len);
 /* "any", "cpu", "cuda" */
 const char *sd_arch_name(sd_arch a);
 

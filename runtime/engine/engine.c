@@ -9,6 +9,7 @@
 #include "config.h"
 #include "engine.h"
 #include "trace.h"
+#include "engine_plan.h"
 #ifdef SD_HAVE_CUDA
 #include <cuda_runtime_api.h>
 #endif
@@ -613,38 +614,14 @@ enum starpu_data_access_mode sd_eng_mode(sd_access a)
     return a == SD_READ ? STARPU_R : a == SD_WRITE ? STARPU_W : STARPU_RW;
 }
 
-/* The plan's view of a task: StarPU computes its footprint from the buffers, as it does when it
- * records a history entry; the task itself is never submitted. */
-static void plan_task(sd_engine *e, const kind_entry *k, void *arg, int owned, int n, const starpu_data_handle_t *h,
-                      const enum starpu_data_access_mode *mode)
-{
-    struct starpu_task t;
-    starpu_task_init(&t);
-    t.cl = (struct starpu_codelet *)&k->cl;
-    t.nbuffers = n;
-    if (n > STARPU_NMAXBUFS) {
-        t.dyn_handles = (starpu_data_handle_t *)h;
-        t.dyn_modes = (enum starpu_data_access_mode *)mode;
-    } else
-        for (int i = 0; i < n; i++) {
-            t.handles[i] = h[i];
-            t.modes[i] = mode[i];
-        }
-    sd_plan_task p = {.symbol = k->model.symbol, .can_cpu = (k->cl.where & STARPU_CPU) != 0,
-                      .can_cuda = (k->cl.where & STARPU_CUDA) != 0, .footprint = starpu_task_data_footprint(&t),
-                      .n = n, .h = h, .mode = mode};
-    for (int i = 0; i < n; i++) p.size += starpu_data_get_size(h[i]);
-    e->o.plan(e->o.plan_user, &p);
-    if (owned) free(arg);
-    e->submitted++;
-}
-
 void sd_eng_submit(sd_engine *e, int kind, int tile, int64_t step, void *arg, size_t argsize, int owned, int n,
                    const starpu_data_handle_t *h, const enum starpu_data_access_mode *mode)
 {
     const kind_entry *k = e->kinds[kind];
     if (e->o.plan) {
-        plan_task(e, k, arg, owned, n, h, mode);
+        sd_eng_plan_task(e->o.plan, e->o.plan_user, (struct starpu_codelet *)&k->cl, k->model.symbol, n, h, mode);
+        if (owned) free(arg);
+        e->submitted++;
         return;
     }
     struct starpu_task *task = starpu_task_create();

@@ -66,6 +66,8 @@ typedef struct sd_plan_task {
     int n;
     const starpu_data_handle_t *h;
     const enum starpu_data_access_mode *mode;
+    double t0_us;            /* starpu_timing_now() when the engine took the task: the plan's own
+                                time (not a run's) is from there to the sink's return */
 } sd_plan_task;
 typedef void (*sd_plan_fn)(void *user, const sd_plan_task *t);
 

@@ -14,6 +14,7 @@
 #include "commands.h"
 #include "graph.h"
 #include "models.h"
+#include "sched.h"
 
 static const char calibrate_usage[] =
     "usage: stardag calibrate FILE [--steps N] [--tiles X[xY[xZ]]] [--ncpu N] [--sched NAME] [--set NAME=VALUE]...\n"
@@ -134,7 +135,7 @@ int sd_cmd_calibrate(int argc, char **argv)
         else USAGE_ERR("unknown option '%s'\n", a);
     }
     if (!file) USAGE_ERR("a graph file is needed\n");
-    if (strncmp(sched, "dm", 2) && !strstr(sched, "heft"))
+    if (!sd_sched_model_based(sched))
         USAGE_ERR("scheduler '%s' uses no performance models; calibration needs a model-based one "
                   "(dmda, dmdas, dmdar, dm, heft, ...)\n", sched);
     char err[2048];
@@ -148,6 +149,7 @@ int sd_cmd_calibrate(int argc, char **argv)
     o.out = "";
     o.quiet = 1;
     o.calibrate = 1;
+    o.no_tuning = 1; /* the graph's own automatic parts, and every device (a stored tuning may say CPUs only) */
     o.cmdline = "stardag calibrate";
 
     /* the symbols: the graph's codelets in op order, then the runtime's support codelets */

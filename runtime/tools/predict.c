@@ -9,6 +9,9 @@
 #include "engine.h"
 #include "predict.h"
 #include "probe.h"
+#include "sched.h"
+#include "ckpt_run.h"
+#include "starpu_home.h"
 #include "sim.h"
 
 /* ---- the plan: tasks recorded in submission order, dependencies as StarPU infers them -------- */
@@ -32,6 +35,7 @@ typedef struct plan {
     int *writer, **readers, *nreaders, *capreaders;
     int ndata, capdata;
     int oom;
+    double self_us;            /* time the recording itself took (a run does none of it) */
 } plan;
 
 static int grow(void *pp, int n, int *cap, size_t size)
@@ -62,7 +66,11 @@ static int data_index(plan *P, starpu_data_handle_t h)
         int *ov = P->hval;
         P->hkey = calloc(nc, sizeof *P->hkey);
         P->hval = calloc(nc, sizeof *P->hval);
-        if (!P->hkey || !P->hval) return -1;
+        if (!P->hkey || !P->hval) {
+            free(P->hkey), free(P->hval);
+            P->hkey = ok, P->hval = ov; /* as it was */
+            return -1;
+        }
         P->hcap = nc;
         for (int i = 0; i < oc; i++)
             if (ok[i]) {
@@ -113,11 +121,19 @@ static int intern(plan *P, const char *sym)
     return P->nsyms++;
 }
 
+static void record(plan *P, const sd_plan_task *pt);
+
 /* sd_plan_fn: one task. The init ops ran before the loop's clock starts: not recorded. */
 static void on_task(void *user, const sd_plan_task *pt)
 {
     plan *P = user;
     if (P->oom || P->step == 0) return;
+    record(P, pt);
+    P->self_us += starpu_timing_now() - pt->t0_us;
+}
+
+static void record(plan *P, const sd_plan_task *pt)
+{
     int c = P->capt;
     if (grow(&P->t, P->nt, &c, sizeof *P->t) || (c = P->capt, grow(&P->sym, P->nt, &c, sizeof *P->sym)) ||
         (c = P->capt, grow(&P->fp, P->nt, &c, sizeof *P->fp)) || (c = P->capt, grow(&P->size, P->nt, &c, sizeof *P->size)))
@@ -139,7 +155,7 @@ static void on_task(void *user, const sd_plan_task *pt)
         int mode = (m & STARPU_R ? SD_SIM_R : 0) | (m & STARPU_W ? SD_SIM_W : 0);
         P->acc[P->na++] = (sd_sim_access){d, mode};
         P->t[i].nacc++;
-        if (P->writer[d] >= 0 && add_dep(P, i, P->writer[d]) < 0) goto oom;
+        if (P->writer[d] >= 0 && P->writer[d] != i && add_dep(P, i, P->writer[d]) < 0) goto oom;
         if (mode & SD_SIM_W) {
             for (int r = 0; r < P->nreaders[d]; r++)
                 if (P->readers[d][r] != i && add_dep(P, i, P->readers[d][r]) < 0) goto oom;
@@ -201,14 +217,12 @@ static int measure_chain(double *per_task_us)
     return 0;
 }
 
-/* The submitting thread's time per task (workers paused, so it is alone), and a worker's time per
- * task beyond its kernel (empty tasks drained by every worker): the least of three rounds. */
 /* N independent empty tasks reading nbuf handles each: the submitting thread's time per task, and
  * the workers' (all of them draining the queue together) per task. */
 static int measure_batch(int nbuf, const starpu_data_handle_t *h, double *submit_us, double *worker_us)
 {
     enum { N = 2000 };
-    int nw = (int)starpu_worker_get_count();
+    int nw = (int)starpu_cpu_worker_get_count(); /* the empty tasks run on CPUs only */
     starpu_pause();
     double t0 = starpu_timing_now();
     for (int i = 0; i < N; i++) {
@@ -232,9 +246,12 @@ static int measure_batch(int nbuf, const starpu_data_handle_t *h, double *submit
     return 0;
 }
 
+/* The submitting thread's time per task and per buffer (workers paused, so it is alone), a worker's
+ * beyond its kernel (the tasks drained by every CPU worker), and a dependency's latency (a chain):
+ * the least of three rounds each. */
 static int measure_costs_now(sd_task_costs *k)
 {
-    enum { NB = 8 };
+    enum { NB = STARPU_NMAXBUFS < 8 ? STARPU_NMAXBUFS : 8 };
     static double x[NB];
     starpu_data_handle_t h[NB];
     for (int i = 0; i < NB; i++) starpu_variable_data_register(&h[i], STARPU_MAIN_RAM, (uintptr_t)&x[i], sizeof x[i]);
@@ -259,8 +276,9 @@ static int costs_of(const char *sched, const sd_pconf *c, sd_task_costs *k)
 {
     static struct { char sched[32]; int ncpu, ncuda; sd_task_costs k; } cache[16];
     static int ncache;
+    const int ncuda = c->arch == SD_ARCH_CPU ? 0 : c->ncuda; /* the workers the costs are measured with */
     for (int i = 0; i < ncache; i++)
-        if (!strcmp(cache[i].sched, sched) && cache[i].ncpu == c->ncpu && cache[i].ncuda == c->ncuda) {
+        if (!strcmp(cache[i].sched, sched) && cache[i].ncpu == c->ncpu && cache[i].ncuda == ncuda) {
             *k = cache[i].k;
             return 0;
         }
@@ -268,15 +286,14 @@ static int costs_of(const char *sched, const sd_pconf *c, sd_task_costs *k)
     starpu_conf_init(&conf);
     conf.sched_policy_name = sched;
     if (c->ncpu >= 0) conf.ncpus = c->ncpu;
-    if (c->ncuda >= 0) conf.ncuda = c->ncuda;
-    if (c->arch == SD_ARCH_CPU) conf.ncuda = 0;
+    if (ncuda >= 0) conf.ncuda = ncuda;
     conf.nopencl = 0;
     if (starpu_init(&conf) != 0) return -1;
     int rc = measure_costs_now(k);
     starpu_shutdown();
     if (!rc && ncache < 16) {
         snprintf(cache[ncache].sched, sizeof cache[ncache].sched, "%s", sched);
-        cache[ncache].ncpu = c->ncpu, cache[ncache].ncuda = c->ncuda;
+        cache[ncache].ncpu = c->ncpu, cache[ncache].ncuda = ncuda;
         cache[ncache].k = *k;
         ncache++;
     }
@@ -349,10 +366,12 @@ static void workers_of(const sd_pconf *c, sd_sim_worker *w, sd_pred *p)
         p->ncpu = (int)starpu_cpu_worker_get_count();
         p->ncuda = (int)starpu_cuda_worker_get_count();
     }
-    if (p->ncpu + p->ncuda > SD_PRED_MAXW) p->ncpu = SD_PRED_MAXW - p->ncuda;
+    if (p->ncuda > SD_SIM_MAXNODES - 1) p->ncuda = SD_SIM_MAXNODES - 1; /* sd_machine_desc_read refuses more */
+    if (p->ncpu > SD_PRED_MAXW - p->ncuda) p->ncpu = SD_PRED_MAXW - p->ncuda;
+    if (p->ncpu < 0) p->ncpu = 0;
     p->nworkers = 0;
     for (int k = 0; k < p->ncuda; k++, p->nworkers++) {
-        w[p->nworkers] = (sd_sim_worker){SD_SIM_CUDA, 1 + (k < SD_SIM_MAXNODES - 1 ? k : SD_SIM_MAXNODES - 2)};
+        w[p->nworkers] = (sd_sim_worker){SD_SIM_CUDA, 1 + k};
         snprintf(p->wname[p->nworkers], sizeof p->wname[0], "cuda%d", k);
     }
     for (int k = 0; k < p->ncpu; k++, p->nworkers++) {
@@ -374,15 +393,17 @@ static void bus_of(const sd_pconf *c, int ncuda, sd_sim_machine *m)
         for (int b = 0; b < m->nnodes; b++) {
             if (a == b) continue;
             double lat = 10, bw = 10e3; /* bytes/us: 10 GB/s */
+            int via_host = 0;           /* a description gives host <-> GPU: GPU to GPU goes through the host */
             if (c->machine) {
                 if (c->machine->bus_latency_us > 0) lat = c->machine->bus_latency_us;
                 if (c->machine->bus_mb_per_s > 0) bw = c->machine->bus_mb_per_s;
+                via_host = a && b;
             } else if ((unsigned)a < starpu_memory_nodes_get_count() && (unsigned)b < starpu_memory_nodes_get_count()) {
                 double t0 = starpu_transfer_predict(a, b, 0), t1 = starpu_transfer_predict(a, b, 1 << 24);
                 if (t0 >= 0 && t1 > t0) lat = t0, bw = (double)(1 << 24) / (t1 - t0);
             }
-            m->latency_us[a][b] = lat + (a && b ? lat : 0); /* GPU to GPU through the host */
-            m->bytes_per_us[a][b] = a && b ? bw / 2 : bw;
+            m->latency_us[a][b] = via_host ? 2 * lat : lat;
+            m->bytes_per_us[a][b] = via_host ? bw / 2 : bw;
         }
 }
 
@@ -395,8 +416,7 @@ static int simulate(const plan *P, const sd_pconf *c, const sd_sim_worker *W, in
     bus_of(c, p->ncuda, &m);
     sd_sim_graph sg = {.ntasks = P->nt, .tasks = P->t, .deps = P->deps, .acc = P->acc, .ndata = P->ndata,
                        .data_bytes = P->bytes};
-    int model_based = !strncmp(p->sched, "dm", 2) || strstr(p->sched, "heft");
-    sd_sim_conf sc = {.policy = model_based ? SD_SIM_MODEL : SD_SIM_GREEDY, .window = p->max_inflight * per_step_max};
+    sd_sim_conf sc = {.policy = sd_sched_model_based(p->sched) ? SD_SIM_MODEL : SD_SIM_GREEDY, .window = p->max_inflight * per_step_max};
     if (sd_sim_run(&sg, &m, &sc, &R, err, errlen) < 0) return -1;
     p->loop_us = R.makespan;
     p->step_us = R.makespan / (double)c->steps;
@@ -414,13 +434,12 @@ static int simulate(const plan *P, const sd_pconf *c, const sd_sim_worker *W, in
 
 int sd_predict(const sd_graph *g, const sd_pconf *c, sd_pred *p, char *err, size_t errlen)
 {
-    const char *sched = c->sched;
-    int inflight = c->max_inflight;
-    return sd_predict_variants(g, c, 1, &sched, &inflight, p, err, errlen);
+    sd_pvariant v = {c->sched, c->max_inflight};
+    return sd_predict_variants(g, c, 1, &v, p, err, errlen);
 }
 
-int sd_predict_variants(const sd_graph *g, const sd_pconf *c, int nv, const char *const *scheds, const int *inflights,
-                        sd_pred *out, char *err, size_t errlen)
+int sd_predict_variants(const sd_graph *g, const sd_pconf *c, int nv, const sd_pvariant *var, sd_pred *out, char *err,
+                        size_t errlen)
 {
     sd_pred base, *p = &base;
     memset(p, 0, sizeof *p);
@@ -430,17 +449,30 @@ int sd_predict_variants(const sd_graph *g, const sd_pconf *c, int nv, const char
     int rc = -1;
     const char *sched_of[64];
     sd_task_costs costs_v[64];
-    if (nv > 64) nv = 64;
+    if (nv > 64) {
+        snprintf(err, errlen, "%d schedulers and max_inflight values to predict: at most 64", nv);
+        return -1;
+    }
+    /* what a run uses without --sched: as run.c, counting the GPUs it would use */
+    const int gpus = c->arch == SD_ARCH_CPU || c->ncuda == 0 ? 0 : c->machine ? c->machine->ncuda : sd_probe_cuda_devices();
     for (int v = 0; v < nv; v++) { /* StarPU's costs before the plan's StarPU starts */
-        const char *sched = scheds[v] && *scheds[v] ? scheds[v] : getenv("STARPU_SCHED");
-        if (!sched || !*sched) /* what a run uses */
-            sched = c->arch != SD_ARCH_CPU && (c->machine ? c->machine->ncuda > 0 : c->ncuda != 0 && sd_probe_cuda_devices() > 0)
-                        ? "dmdas" : "lws";
+        const char *sched = var[v].sched && *var[v].sched ? var[v].sched : getenv("STARPU_SCHED");
+        if (!sched || !*sched) sched = sd_sched_default(gpus);
         sched_of[v] = sched;
-        if (c->machine && c->machine->costs.submit_us > 0) costs_v[v] = c->machine->costs;
+        const sd_task_costs *given = c->machine ? &c->machine->costs : NULL;
+        int complete = given && !isnan(given->submit_us) && !isnan(given->submit_per_buffer_us) &&
+                       !isnan(given->overhead_us) && !isnan(given->overhead_per_buffer_us) && !isnan(given->latency_us);
+        if (complete) costs_v[v] = *given;
         else if (costs_of(sched, c, &costs_v[v]) < 0) {
             snprintf(err, errlen, "StarPU failed to start to measure its per-task costs under %s", sched);
             return -1;
+        } else if (given) { /* the description's costs, this machine's where it gives none */
+            sd_task_costs *k = &costs_v[v];
+            if (!isnan(given->submit_us)) k->submit_us = given->submit_us;
+            if (!isnan(given->submit_per_buffer_us)) k->submit_per_buffer_us = given->submit_per_buffer_us;
+            if (!isnan(given->overhead_us)) k->overhead_us = given->overhead_us;
+            if (!isnan(given->overhead_per_buffer_us)) k->overhead_per_buffer_us = given->overhead_per_buffer_us;
+            if (!isnan(given->latency_us)) k->latency_us = given->latency_us;
         }
     }
     int ret = start_starpu(c);
@@ -487,13 +519,17 @@ int sd_predict_variants(const sd_graph *g, const sd_pconf *c, int nv, const char
         goto out;
     }
     if (cost_tasks(&P, &M, p->ncuda, p, err, errlen) < 0) goto out;
-    const double expand_us = P.nt ? host_us / P.nt : 0; /* the domain's expansion: the submitting thread's too */
+    /* the domain's expansion (the submitting thread's in a run too), less the recording's own time */
+    const double expand_us = P.nt ? fmax(0, host_us - P.self_us) / P.nt : 0;
     for (int v = 0; v < nv; v++) {
         out[v] = base;
         snprintf(out[v].sched, sizeof out[v].sched, "%s", sched_of[v]);
         out[v].costs = costs_v[v];
         out[v].expand_us = expand_us;
-        out[v].max_inflight = inflights[v] > 0 ? inflights[v] : g->run.max_inflight > 0 ? g->run.max_inflight : 4;
+        sd_run_opts ro; /* the graph's max_inflight, or a run's default */
+        sd_run_opts_init(&ro);
+        ro.max_inflight = var[v].max_inflight;
+        out[v].max_inflight = sd_run_max_inflight(g, &ro);
         if (simulate(&P, c, W, per_step_max, &out[v], err, errlen) < 0) goto out;
     }
     rc = 0;
@@ -510,7 +546,7 @@ out:
 
 int sd_describe_machine(const sd_pconf *c, FILE *out, char *err, size_t errlen)
 {
-    const char *sched = c->ncuda != 0 && sd_probe_cuda_devices() > 0 ? "dmdas" : "lws";
+    const char *sched = sd_sched_default(c->ncuda == 0 ? 0 : sd_probe_cuda_devices());
     sd_task_costs k;
     if (costs_of(sched, c, &k) < 0) {
         snprintf(err, errlen, "StarPU failed to start to measure its per-task costs");
@@ -520,11 +556,8 @@ int sd_describe_machine(const sd_pconf *c, FILE *out, char *err, size_t errlen)
         snprintf(err, errlen, "StarPU failed to start");
         return -1;
     }
-    char path[1024], host[256] = "";
-    starpu_perfmodel_get_model_path("stardag.probe", path, sizeof path);
-    char *cod = strstr(path, "/codelets/");
-    if (cod) *cod = 0;
-    for (size_t k = strlen(path); k > 1 && path[k - 1] == '/'; k--) path[k - 1] = 0; /* StarPU's "//" */
+    char path[2048], host[256] = "";
+    sd_sampling_dir(path, sizeof path);
     gethostname(host, sizeof host - 1);
     int ncpu = (int)starpu_cpu_worker_get_count(), ncuda = (int)starpu_cuda_worker_get_count();
     fprintf(out, "# stardag machine description of %s (stardag predict --describe-machine): copy it with the\n"
@@ -536,10 +569,32 @@ int sd_describe_machine(const sd_pconf *c, FILE *out, char *err, size_t errlen)
         if (t0 >= 0 && t1 > t0)
             fprintf(out, "bus_latency_us: %.3f\nbus_mb_per_s: %.0f\n", t0, (double)(1 << 24) / (t1 - t0));
     }
-    fprintf(out, "# StarPU's costs under %s, measured now with empty tasks\n", sched);
+    fprintf(out, "# StarPU's costs under %s (the default scheduler here), measured now with empty tasks; a prediction\n"
+                 "# for this machine uses them under every scheduler\n", sched);
     fprintf(out, "submit_us: %.3f\nsubmit_per_buffer_us: %.3f\ntask_overhead_us: %.3f\noverhead_per_buffer_us: %.3f\n"
                  "dep_latency_us: %.3f\n", k.submit_us, k.submit_per_buffer_us, k.overhead_us, k.overhead_per_buffer_us,
             k.latency_us);
     starpu_shutdown();
     return 0;
+}
+
+int sd_measure_run(const sd_graph *g, const sd_measure_conf *m, sd_run_result *r)
+{
+    sd_run_opts o;
+    sd_run_opts_init(&o);
+    o.steps = m->steps;
+    o.sched = m->sched;
+    o.max_inflight = m->max_inflight;
+    o.arch = m->arch;
+    o.ncpu = m->ncpu;
+    o.ncuda = m->ncuda;
+    o.calibrate = m->calibrate;
+    memcpy(o.tile, m->parts, sizeof o.tile);
+    o.out = o.log = o.trajectory = o.checkpoint = "";
+    o.quiet = 1;
+    o.no_tuning = 1;
+    o.cmdline = m->cmdline;
+    o.result = r;
+    memset(r, 0, sizeof *r);
+    return sd_run(g, &o);
 }

@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include "graph.h"
+#include "stardag/stardag.h"
 #include "models.h"
 #include "sim.h"
 
@@ -19,10 +20,10 @@
  * (measured when the prediction starts). */
 typedef struct sd_machine_desc {
     char models_dir[1024];   /* a copy of its StarPU home (or its .starpu/sampling) */
-    int ncpu, ncuda;         /* its workers (0 with ncpu: this machine's) */
+    int ncpu, ncuda;         /* its workers (ncpu >= 1, ncuda <= 8) */
     double bus_latency_us;   /* host <-> GPU, each way */
     double bus_mb_per_s;
-    sd_task_costs costs;     /* StarPU's costs there (all zero: measured here) */
+    sd_task_costs costs;     /* StarPU's costs there (NAN: that one measured here) */
 } sd_machine_desc;
 
 /* Reads a machine description ("key: value" lines, # comments). 0, or -1 with file:line in err. */
@@ -66,9 +67,28 @@ int sd_predict(const sd_graph *g, const sd_pconf *c, sd_pred *p, char *err, size
  * out, for predictions made elsewhere. StarPU must not be running. 0, or -1 with a message. */
 int sd_describe_machine(const sd_pconf *c, FILE *out, char *err, size_t errlen);
 
-/* The same plan under n schedulers and max_inflight values (the plan does not depend on them):
- * p[i] for (sched[i], inflight[i]; 0: the graph's). */
-int sd_predict_variants(const sd_graph *g, const sd_pconf *c, int n, const char *const *sched, const int *inflight,
-                        sd_pred *p, char *err, size_t errlen);
+/* A scheduler and max_inflight to simulate a plan under (the plan does not depend on them). */
+typedef struct sd_pvariant {
+    const char *sched;    /* NULL: the run's default */
+    int max_inflight;     /* 0: the graph's */
+} sd_pvariant;
+/* The same plan under n (at most 64) variants: p[i] for v[i]. */
+int sd_predict_variants(const sd_graph *g, const sd_pconf *c, int n, const sd_pvariant *v, sd_pred *p, char *err,
+                        size_t errlen);
+
+/* A quiet run of a configuration on this machine (no output, log, trajectory or checkpoint; no
+ * stored tuning), for measurements set beside predictions. */
+typedef struct sd_measure_conf {
+    int64_t steps;
+    int64_t parts[3];     /* parts[0] == 0: the automatic ones */
+    const char *sched;    /* NULL: the run's default */
+    int max_inflight;     /* 0: the graph's */
+    sd_arch arch;
+    int ncpu, ncuda;      /* -1: StarPU's defaults */
+    int calibrate;        /* STARPU_CALIBRATE=1 */
+    const char *cmdline;
+} sd_measure_conf;
+/* The run's exit status; r filled when the step loop ran. */
+int sd_measure_run(const sd_graph *g, const sd_measure_conf *m, sd_run_result *r);
 
 #endif

@@ -9,16 +9,19 @@
 #include "commands.h"
 #include "graph.h"
 #include "predict.h"
+#include "sched.h"
 #include "stardag/stardag.h"
 
 static const char predict_usage[] =
     "usage: stardag predict FILE [--tiles X[xY[xZ]] | --tiles N] [--sched NAME] [--ncpu N] [--ncuda N]\n"
-    "                            [--max-inflight N] [--steps N] [--set NAME=VALUE]... [--measure] [--machine FILE]\n"
+    "                            [--arch any|cpu|cuda] [--max-inflight N] [--steps N] [--set NAME=VALUE]...\n"
+    "                            [--measure] [--machine FILE]\n"
     "  predicts the step time of FILE under that configuration from the calibrated performance models\n"
     "  (run `stardag calibrate FILE` first): the tasks of --steps steps (default 20) are expanded, not run,\n"
     "  and scheduled in a simulation of StarPU. Also each worker's busy fraction and a step's critical path.\n"
     "  --measure      also run those steps (no output) and print the measured figures beside the predicted\n"
     "  --machine FILE predict for the machine FILE describes (docs/tuning.md): its models, workers and bus\n"
+    "                 (its workers: not with --ncpu or --ncuda)\n"
     "usage: stardag predict --describe-machine [--ncpu N] [--ncuda N]\n"
     "  prints this machine's description (its models' folder, workers, bus, StarPU's measured costs)\n"
     "  --load PACK.so load a codelet pack first (repeatable; also STARDAG_PLUGIN_PATH)\n";
@@ -26,6 +29,7 @@ static const char predict_usage[] =
 int sd_machine_desc_read(const char *path, sd_machine_desc *m, char *err, size_t errlen)
 {
     memset(m, 0, sizeof *m);
+    m->costs = (sd_task_costs){NAN, NAN, NAN, NAN, NAN}; /* absent: measured on this machine */
     FILE *f = fopen(path, "r");
     if (!f) {
         snprintf(err, errlen, "%s: cannot open the machine description", path);
@@ -35,8 +39,11 @@ int sd_machine_desc_read(const char *path, sd_machine_desc *m, char *err, size_t
     int ln = 0, rc = 0;
     while (!rc && fgets(line, sizeof line, f)) {
         ln++;
-        char *h = strchr(line, '#');
-        if (h) *h = 0;
+        for (char *h = line; *h; h++) /* a comment: # at the start or after a blank (a path may hold one) */
+            if (*h == '#' && (h == line || h[-1] == ' ' || h[-1] == '\t')) {
+                *h = 0;
+                break;
+            }
         char key[64], val[1500];
         if (sscanf(line, " %63[a-z_]: %1499[^\n]", key, val) != 2) {
             if (strspn(line, " \t\r\n") != strlen(line)) {
@@ -53,8 +60,14 @@ int sd_machine_desc_read(const char *path, sd_machine_desc *m, char *err, size_t
         else if (!num) {
             snprintf(err, errlen, "%s:%d: %s expects a number >= 0, got '%s'", path, ln, key, val);
             rc = -1;
-        } else if (!strcmp(key, "ncpu")) m->ncpu = (int)v;
-        else if (!strcmp(key, "ncuda")) m->ncuda = (int)v;
+        } else if (!strcmp(key, "ncpu") || !strcmp(key, "ncuda")) {
+            int cpu = !strcmp(key, "ncpu"), most = cpu ? SD_PRED_MAXW - 1 : 8; /* sim.h: RAM and 8 GPUs */
+            if (v != floor(v) || v > most || (cpu && v < 1)) {
+                snprintf(err, errlen, "%s:%d: %s expects an integer from %d to %d, got '%s'", path, ln, key, cpu, most, val);
+                rc = -1;
+            } else if (cpu) m->ncpu = (int)v;
+            else m->ncuda = (int)v;
+        }
         else if (!strcmp(key, "bus_latency_us")) m->bus_latency_us = v;
         else if (!strcmp(key, "bus_mb_per_s")) m->bus_mb_per_s = v;
         else if (!strcmp(key, "submit_us")) m->costs.submit_us = v;
@@ -70,8 +83,9 @@ int sd_machine_desc_read(const char *path, sd_machine_desc *m, char *err, size_t
         }
     }
     fclose(f);
-    if (!rc && (m->ncpu + m->ncuda < 1 || !m->models_dir[0])) {
-        snprintf(err, errlen, "%s: a machine description needs models and ncpu (and ncuda for its GPUs)", path);
+    if (!rc && (m->ncpu < 1 || !m->models_dir[0] || m->ncpu + m->ncuda > SD_PRED_MAXW)) {
+        snprintf(err, errlen, "%s: a machine description needs models and ncpu (and ncuda for its GPUs; at most %d "
+                 "workers)", path, SD_PRED_MAXW);
         rc = -1;
     }
     return rc;
@@ -100,13 +114,13 @@ static void print_prediction(const sd_graph *g, const sd_pred *p, const sd_run_r
         printf("   predicted/measured %.3f", p->step_us / 1e6 / (r->loop_seconds / (double)r->steps_done));
     printf("\n  %-34s %12.3f\n", "ms/step in steady state", p->steady_us / 1e3);
     printf("  %-34s %12.3f\n", "critical path of a step (ms)", p->critical_us / 1e3);
-    int n = p->nworkers > (r ? r->nworkers : 0) ? p->nworkers : r->nworkers;
+    const int rn = r ? r->nworkers : 0, n = p->nworkers > rn ? p->nworkers : rn;
     for (int w = 0; w < n; w++) {
         char label[64], pv[32] = "", mv[32] = "";
-        snprintf(label, sizeof label, "busy %s%s%s", w < p->nworkers ? p->wname[w] : "-", r && w < r->nworkers ? " / " : "",
-                 r && w < r->nworkers ? r->worker_name[w] : "");
+        snprintf(label, sizeof label, "busy %s%s%s", w < p->nworkers ? p->wname[w] : "-", w < rn ? " / " : "",
+                 w < rn ? r->worker_name[w] : "");
         if (w < p->nworkers) snprintf(pv, sizeof pv, "%.1f%%", 100 * p->busy[w]);
-        if (r && w < r->nworkers) snprintf(mv, sizeof mv, "%.1f%%", 100 * r->worker_busy[w]);
+        if (w < rn) snprintf(mv, sizeof mv, "%.1f%%", 100 * r->worker_busy[w]);
         printf("  %-34s %12s %12s\n", label, pv, mv);
     }
 }
@@ -146,7 +160,21 @@ int sd_cmd_predict(int argc, char **argv)
             else c.ncuda = (int)v;
         } else if (!strcmp(a, "--tiles")) {
             if (!sd_cli_parse_tiles(argv[++i], c.parts)) USAGE_ERR("--tiles expects X, XxY or XxYxZ, got '%s'\n", argv[i]);
-        } else if (!strcmp(a, "--sched")) c.sched = argv[++i];
+        } else if (!strcmp(a, "--sched")) {
+            c.sched = argv[++i];
+            if (!sd_sched_known(c.sched)) {
+                char why[2048];
+                sd_sched_refusal(c.sched, "--sched", why, sizeof why);
+                fprintf(stderr, "stardag predict: %s\n", why);
+                goto out;
+            }
+        } else if (!strcmp(a, "--arch")) {
+            const char *v = argv[++i];
+            if (!strcmp(v, "any")) c.arch = SD_ARCH_ANY;
+            else if (!strcmp(v, "cpu")) c.arch = SD_ARCH_CPU;
+            else if (!strcmp(v, "cuda")) c.arch = SD_ARCH_CUDA;
+            else USAGE_ERR("--arch expects any, cpu or cuda, got '%s'\n", v);
+        }
         else if (!strcmp(a, "--machine")) machine = argv[++i];
         else if (!strcmp(a, "--set")) set[nset++] = argv[++i];
         else USAGE_ERR("unknown option '%s'\n", a);
@@ -161,6 +189,7 @@ int sd_cmd_predict(int argc, char **argv)
     if (!file) USAGE_ERR("a graph file is needed\n");
     if (machine) {
         if (measure) USAGE_ERR("--measure runs on this machine; it cannot go with --machine\n");
+        if (c.ncpu >= 0 || c.ncuda >= 0) USAGE_ERR("--machine gives the workers; --ncpu and --ncuda cannot go with it\n");
         if (sd_machine_desc_read(machine, &md, err, sizeof err) < 0) {
             fprintf(stderr, "stardag predict: %s\n", err);
             goto out;
@@ -179,20 +208,10 @@ int sd_cmd_predict(int argc, char **argv)
     }
     sd_run_result r;
     if (measure) {
-        sd_run_opts o;
-        sd_run_opts_init(&o);
-        o.steps = c.steps;
-        o.sched = p.sched;
-        o.ncpu = c.ncpu;
-        o.ncuda = c.ncuda;
-        o.max_inflight = (int)p.max_inflight;
-        memcpy(o.tile, c.parts, sizeof o.tile);
-        o.out = o.log = o.trajectory = o.checkpoint = "";
-        o.quiet = 1;
-        o.no_tuning = 1;
-        o.cmdline = "stardag predict --measure";
-        o.result = &r;
-        int st = sd_run(g, &o);
+        sd_measure_conf mc = {.steps = c.steps, .sched = p.sched, .max_inflight = (int)p.max_inflight, .arch = c.arch,
+                              .ncpu = c.ncpu, .ncuda = c.ncuda, .cmdline = "stardag predict --measure"};
+        memcpy(mc.parts, c.parts, sizeof mc.parts);
+        int st = sd_measure_run(g, &mc, &r);
         if (st != SD_EXIT_OK) {
             fprintf(stderr, "stardag predict: %s: the measured run failed (exit %d)\n", file, st);
             status = st;

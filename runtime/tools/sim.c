@@ -1,5 +1,6 @@
 /* sim.c - see sim.h. Events in time order (ties in the order they were made, so a schedule is
- * reproducible): a task submitted, a task ended. */
+ * reproducible): a task submitted, a task ready (its dependencies ended, plus StarPU's latency),
+ * a task ended. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -122,13 +123,15 @@ static int commit(state *s, int task, int w, double start, double end)
     for (int k = 0; k < t->nacc; k++) {
         const sd_sim_access *a = &s->g->acc[t->acc0 + k];
         double *rd = &s->ready[(size_t)a->data * SD_SIM_MAXNODES];
+        const int here = (s->valid[a->data] >> node) & 1;
+        if ((a->mode & SD_SIM_R) && !here) /* copied in by the start (inputs_at) */
+            s->r->transfer_bytes += (double)s->g->data_bytes[a->data];
         if (a->mode & SD_SIM_W) {
             s->valid[a->data] = 1u << node;
             rd[node] = end;
-        } else if (!(s->valid[a->data] & (1u << node))) {
+        } else if (!here) {
             s->valid[a->data] |= 1u << node;
-            rd[node] = start; /* arrived by the start (inputs_at) */
-            s->r->transfer_bytes += (double)s->g->data_bytes[a->data];
+            rd[node] = start;
         }
     }
     s->r->start[task] = start;
@@ -226,7 +229,7 @@ int sd_sim_run(const sd_sim_graph *g, const sd_sim_machine *m, const sd_sim_conf
         }
     free(fill);
 
-    int64_t outstanding = 0;
+    int64_t outstanding = 0, ended = 0;
     int blocked = -1; /* the next task to submit once the window has room, else -1 */
     if (n > 0 && heap_push(&s->h, submit_time(m, &g->tasks[0]), EV_SUBMIT, 0) < 0) goto oom;
     while (s->h.n) {
@@ -247,6 +250,7 @@ int sd_sim_run(const sd_sim_graph *g, const sd_sim_machine *m, const sd_sim_conf
             continue;
         }
         outstanding--;
+        ended++;
         if (ev.t > r->makespan) r->makespan = ev.t;
         for (int k = s->succ0[i]; k < s->succ0[i + 1]; k++) {
             int j = s->succ[k];
@@ -261,6 +265,15 @@ int sd_sim_run(const sd_sim_graph *g, const sd_sim_machine *m, const sd_sim_conf
             if (heap_push(&s->h, ev.t + submit_time(m, &g->tasks[blocked]), EV_SUBMIT, blocked) < 0) goto oom;
             blocked = -1;
         }
+    }
+    if (ended < n) { /* a dependency on itself or on a later task: the graph was recorded wrong */
+        for (int i = 0; i < n; i++)
+            if (s->left[i] || !s->submitted[i]) {
+                snprintf(err, errlen, "task %d (step %lld) never became ready: %d of its dependencies never ended", i,
+                         (long long)g->tasks[i].step, s->left[i]);
+                break;
+            }
+        goto out;
     }
     rc = 0;
     goto out;

@@ -10,7 +10,8 @@
  *                 is expected to finish first (that worker's queue end, the transfers of its
  *                 inputs, its model time there); workers run their queues in order.
  *   SD_SIM_GREEDY eager, lws, ws, prio, random: ready tasks wait in one queue, oldest first; a
- *                 worker that falls idle takes the first one it can run. */
+ *                 worker that falls idle takes the first one it can run (lws's per-worker queues
+ *                 and stealing are not modelled: on a step's scale they behave alike). */
 #ifndef SD_SIM_H
 #define SD_SIM_H
 #include <stddef.h>
@@ -82,7 +83,8 @@ typedef struct sd_sim_result {
 } sd_sim_result;
 
 /* Simulates; r's arrays are allocated (sd_sim_result_free). 0, or -1 with a message: a task no
- * worker can run, out of memory. */
+ * worker can run, a task that never became ready (a dependency on itself or on a later task),
+ * out of memory. */
 int sd_sim_run(const sd_sim_graph *g, const sd_sim_machine *m, const sd_sim_conf *c, sd_sim_result *r, char *err,
                size_t errlen);
 void sd_sim_result_free(sd_sim_result *r);

@@ -13,6 +13,8 @@
 #include "predict.h"
 #include "stardag/stardag.h"
 #include "tuning.h"
+#include "ckpt_run.h"
+#include "sched.h"
 
 static const char tune_usage[] =
     "usage: stardag tune FILE [--retune] [--steps N] [--budget SECONDS] [--top K] [--ncpu N] [--ncuda N]\n"
@@ -90,45 +92,42 @@ static int part_layouts(const sd_graph *g, int nworkers, int64_t (*out)[3], int 
     return n;
 }
 
+/* What the runs and predictions of one tune share. */
+typedef struct mrun {
+    const sd_graph *g;
+    int64_t steps;        /* of each measured (and calibration) run, and of each prediction */
+    int ncpu, ncuda;
+    int repeat;           /* a measurement is the median of this many runs (noise on a shared machine) */
+    double t_start, budget;
+} mrun;
+
 /* A short run of candidate c: its mean ms/step, or NAN when it failed. calibrate: a model-based
  * scheduler with calibration forced, to give the models samples at c's sizes. */
-static double measure_once(const sd_graph *g, const cand *c, int64_t steps, int ncpu, int ncuda, int calibrate)
+static double measure_once(const mrun *m, const cand *c, int calibrate)
 {
-    sd_run_opts o;
-    sd_run_opts_init(&o);
-    sd_run_result r;
-    o.steps = steps;
-    o.sched = calibrate ? "dmda" : c->sched;
-    o.max_inflight = c->inflight;
-    o.arch = c->arch;
-    o.ncpu = ncpu;
-    o.ncuda = ncuda;
+    sd_measure_conf mc = {.steps = m->steps, .sched = calibrate ? "dmda" : c->sched, .max_inflight = c->inflight,
+                          .arch = c->arch, .ncpu = m->ncpu, .ncuda = m->ncuda, .cmdline = "stardag tune"};
+    memcpy(mc.parts, c->parts, sizeof mc.parts);
     /* A model-based scheduler meeting a size its models lack turns calibration on in the middle of
      * the run ("forcing calibration for this run"), and StarPU 1.3 reads that flag unlocked when a
      * task starts and when it ends: a task that straddles the change fails StarPU's assertion
      * "measured >= 0" (seen in 1 of ~10 tunes of vdp-ensemble). Calibrating from the start leaves
      * the flag alone; tune's candidates are at sizes never run before, so they calibrate anyway. */
-    o.calibrate = calibrate || !strncmp(o.sched, "dm", 2) || strstr(o.sched, "heft") != NULL;
-    memcpy(o.tile, c->parts, sizeof o.tile);
-    o.out = o.log = o.trajectory = o.checkpoint = "";
-    o.quiet = 1;
-    o.no_tuning = 1;
-    o.cmdline = "stardag tune";
-    o.result = &r;
-    memset(&r, 0, sizeof r);
-    if (sd_run(g, &o) != SD_EXIT_OK || r.steps_done < 1) return NAN;
+    mc.calibrate = calibrate || sd_sched_model_based(mc.sched);
+    sd_run_result r;
+    if (sd_measure_run(m->g, &mc, &r) != SD_EXIT_OK || r.steps_done < 1) return NAN;
     return 1e3 * r.loop_seconds / (double)r.steps_done;
 }
 
 /* Does the domain take these parts (a prediction gets as far as describing them)? */
-static int parts_taken(const sd_graph *g, const int64_t parts[3], int ncpu, int ncuda)
+static int parts_taken(const mrun *m, const int64_t parts[3])
 {
     sd_pred p;
     char err[1024];
-    sd_pconf pc = {.ncpu = ncpu, .ncuda = ncuda, .steps = 2};
+    sd_pconf pc = {.ncpu = m->ncpu, .ncuda = m->ncuda, .steps = 2};
     memcpy(pc.parts, parts, sizeof pc.parts);
     memset(&p, 0, sizeof p);
-    return sd_predict(g, &pc, &p, err, sizeof err) == 0 || p.parts[0];
+    return sd_predict(m->g, &pc, &p, err, sizeof err) == 0 || p.parts[0];
 }
 
 static int by_value(const void *a, const void *b)
@@ -137,15 +136,13 @@ static int by_value(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
-static int repeat = 3; /* --repeat: measurements are the median of this many runs (noise on a shared machine) */
-
-static double measure(const sd_graph *g, const cand *c, int64_t steps, int ncpu, int ncuda, int calibrate)
+static double measure(const mrun *m, const cand *c, int calibrate)
 {
-    if (calibrate || repeat == 1) return measure_once(g, c, steps, ncpu, ncuda, calibrate);
+    if (calibrate || m->repeat == 1) return measure_once(m, c, calibrate);
     double v[16];
     int n = 0;
-    for (int k = 0; k < repeat; k++) {
-        double x = measure_once(g, c, steps, ncpu, ncuda, 0);
+    for (int k = 0; k < m->repeat && k < 16; k++) {
+        double x = measure_once(m, c, 0);
         if (isnan(x)) return NAN;
         v[n++] = x;
     }
@@ -153,21 +150,13 @@ static double measure(const sd_graph *g, const cand *c, int64_t steps, int ncpu,
     return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
 }
 
-/* What the measurements of one tune share. */
-typedef struct mrun {
-    const sd_graph *g;
-    int64_t steps;
-    int ncpu, ncuda;
-    double t_start, budget;
-} mrun;
-
 /* Measures x unless its estimate (1.5 x its predicted loop, 0.2 s to start, each repetition) would
  * take tuning past the budget (forced: regardless). 0 when the budget stopped it. */
 static int measure_within(const mrun *m, cand *x, int forced, int *nmeasured)
 {
-    double est = repeat * (1.5 * (double)m->steps * x->pred_ms / 1e3 + 0.2);
+    double est = m->repeat * (1.5 * (double)m->steps * x->pred_ms / 1e3 + 0.2);
     if (!forced && now_s() - m->t_start + est > m->budget) return 0;
-    x->meas_ms = measure(m->g, x, m->steps, m->ncpu, m->ncuda, 0);
+    x->meas_ms = measure(m, x, 0);
     x->measured_in_tune = 1;
     (*nmeasured)++;
     return 1;
@@ -238,12 +227,19 @@ int sd_cmd_tune(int argc, char **argv)
 {
     const char *file = NULL, *csv = NULL;
     const char **set = calloc(argc + 1, sizeof *set);
-    int nset = 0, status = SD_EXIT_BADGRAPH, retune = 0, exhaustive = 0, top = 4, ncpu = -1, ncuda = -1;
+    int nset = 0, status = SD_EXIT_BADGRAPH, retune = 0, exhaustive = 0, top = 4, ncpu = -1, ncuda = -1, repeat = 3;
     double budget = -1;
     long long measure_steps = 20, run_steps = 0;
     sd_graph *g = NULL;
     cand *c = calloc(MAXC, sizeof *c);
-    if (!set || !c) return SD_EXIT_RUNTIME;
+    sd_run_opts defaults; /* what a run takes when nothing is given */
+    sd_run_opts_init(&defaults);
+    if (!set || !c) {
+        free(set);
+        free(c);
+        fprintf(stderr, "stardag tune: out of memory\n");
+        return SD_EXIT_RUNTIME;
+    }
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         long long v;
@@ -326,29 +322,29 @@ int sd_cmd_tune(int argc, char **argv)
     int inflights[3] = {2, 4, 8}, ninfl = 3;
     if (g->run.max_inflight > 0) inflights[0] = g->run.max_inflight, ninfl = 1;
     const int nv = 3 * ninfl;
-    const char *vs[9];
-    int vi[9];
+    sd_pvariant vs[9];
     for (int s = 0; s < 3; s++)
-        for (int k = 0; k < ninfl; k++) vs[s * ninfl + k] = scheds[s], vi[s * ninfl + k] = inflights[k];
+        for (int k = 0; k < ninfl; k++) vs[s * ninfl + k] = (sd_pvariant){scheds[s], inflights[k]};
 
-    /* The budget. Only the first calibration run (the default configuration, --measure-steps) is made
-     * regardless: its step time gives the run's length; every later piece of work (a calibration
-     * run, a layout's predictions, a measurement) starts only when its estimate fits. */
+    /* The budget. Only the first calibration run (the default configuration) is made regardless:
+     * its step time gives the run's length; every later piece of work (a calibration run, a
+     * layout's predictions, a measurement) starts only when its estimate fits. */
     const int given = budget > 0;
-    double t_cal = now_s();
-    cand c0 = {.inflight = 4};
-    /* calibration runs as long as the measured ones: a run's first steps are slower (caches cold),
-     * and models from shorter runs would weigh them more than the runs they predict */
     if (run_steps <= 0) run_steps = g->run.steps;
-    int64_t msteps = run_steps < measure_steps ? run_steps : measure_steps;
-    if (msteps < 2) msteps = 2;
-    double default_ms = measure(g, &c0, msteps, ncpu, ncuda, 1);
+    /* calibration runs and predictions as long as the measured runs: a run's first steps are slower
+     * (caches cold), and models from shorter runs would weigh them more than the runs they predict */
+    mrun mr = {.g = g, .steps = run_steps < measure_steps ? run_steps : measure_steps, .ncpu = ncpu, .ncuda = ncuda,
+               .repeat = repeat, .t_start = t_start};
+    if (mr.steps < 2) mr.steps = 2;
+    double t_cal = now_s();
+    cand c0 = {.inflight = 0}; /* the default: automatic parts, the graph's max_inflight */
+    double default_ms = measure(&mr, &c0, 1);
     if (isnan(default_ms)) {
         fprintf(stderr, "stardag tune: %s: the calibration run of the default configuration failed\n", file);
         goto out;
     }
     const double run_s = (double)run_steps * default_ms / 1e3, one_cal = now_s() - t_cal;
-    if (!given) budget = 0.1 * run_s;
+    mr.budget = budget = given ? budget : 0.1 * run_s;
     if (!given && now_s() - t_start + one_cal > budget) {
         printf("stardag tune: %s: its run takes about %.2f s (%lld steps at %.3f ms); tuning it would cost more than 10%% "
                "of that (%.2f s so far): nothing stored. Tune for a longer run (--steps N) or give --budget.\n",
@@ -359,45 +355,50 @@ int sd_cmd_tune(int argc, char **argv)
     /* models at more sizes: the fewest parts, and the most the domain takes */
     int more[2] = {nl > 1 ? 1 : -1, -1};
     for (int l = nl - 1; l > 1 && more[1] < 0; l--)
-        if (parts_taken(g, layouts[l], ncpu, ncuda)) more[1] = l;
+        if (parts_taken(&mr, layouts[l])) more[1] = l;
     for (int k = 0; k < 2; k++) {
         if (more[k] < 0 || now_s() - t_start + one_cal > budget) continue;
-        cand cc = {.inflight = 4};
+        cand cc = {.inflight = 0};
         memcpy(cc.parts, layouts[more[k]], sizeof cc.parts);
-        measure(g, &cc, msteps, ncpu, ncuda, 1);
+        measure(&mr, &cc, 1);
     }
     t_cal = now_s() - t_cal;
 
-    /* predictions, layout by layout */
+    /* predictions, layout by layout; with GPUs, the devices too: hybrid, GPUs only, CPUs only */
     double t_pred = now_s(), one_pred = 0;
-    int n = 0;
-    sd_pred *pv = calloc(nv, sizeof *pv);
-    if (!pv) goto out;
-    /* with GPUs, the devices too: hybrid, GPUs only, CPUs only */
+    int n = 0, npredicted = 0, cut = 0;
     const sd_arch archs[3] = {SD_ARCH_ANY, SD_ARCH_CUDA, SD_ARCH_CPU};
-    const int narch = ncuda > 0 ? 3 : 1;
+    const int narch = ncuda > 0 ? 3 : 1, default_inflight = (int)sd_run_max_inflight(g, &defaults);
+    sd_pred pv[9];
     for (int ai = 0; ai < narch; ai++)
-        for (int l = 0; l < nl && n + nv <= MAXC; l++) {
-            if ((ai > 0 || l > 0) && now_s() - t_start + one_pred > budget) break;
+        for (int l = 0; l < nl; l++) {
+            if ((ai > 0 || l > 0) && now_s() - t_start + one_pred > budget) {
+                cut = 1;
+                break;
+            }
+            if (n + nv > MAXC) {
+                cut = 1;
+                break;
+            }
             double t1 = now_s();
-            sd_pconf pc = {.ncpu = ncpu, .ncuda = ncuda, .steps = 16, .arch = archs[ai]};
+            sd_pconf pc = {.ncpu = ncpu, .ncuda = ncuda, .steps = mr.steps, .arch = archs[ai]};
             memcpy(pc.parts, layouts[l], sizeof pc.parts);
-            const char *avs[9];
-            for (int v = 0; v < nv; v++) avs[v] = archs[ai] == SD_ARCH_CPU ? cpu_scheds[v / ninfl] : vs[v];
-            int pr = sd_predict_variants(g, &pc, nv, avs, vi, pv, err, sizeof err);
+            sd_pvariant avs[9];
+            for (int v = 0; v < nv; v++)
+                avs[v] = (sd_pvariant){archs[ai] == SD_ARCH_CPU ? cpu_scheds[v / ninfl] : vs[v].sched, vs[v].max_inflight};
+            int pr = sd_predict_variants(g, &pc, nv, avs, pv, err, sizeof err);
             if (now_s() - t1 > one_pred) one_pred = now_s() - t1;
             if (pr < 0) {
                 if (l == 0 && ai == 0) {
                     fprintf(stderr, "stardag tune: %s: %s\n", file, err);
-                    free(pv);
                     goto out;
                 }
                 continue; /* a layout the domain refuses (too many parts for its size) */
             }
             int dup = 0; /* layouts the domain maps to the same parts (a halo's minimum extent) */
-            for (int i = 0; i < n && !dup; i++)
-                dup = c[i].arch == archs[ai] && !strcmp(c[i].desc, pv[0].parts) && l > 0 && !c[i].is_default;
+            for (int i = 0; i < n && !dup; i++) dup = l > 0 && c[i].arch == archs[ai] && !strcmp(c[i].desc, pv[0].parts);
             if (dup) continue;
+            npredicted++;
             for (int v = 0; v < nv; v++) {
                 cand *x = &c[n++];
                 memcpy(x->parts, layouts[l], sizeof x->parts);
@@ -407,11 +408,9 @@ int sd_cmd_tune(int argc, char **argv)
                 x->arch = archs[ai];
                 x->pred_ms = pv[v].step_us / 1e3;
                 x->meas_ms = NAN;
-                x->is_default = ai == 0 && l == 0 && !strcmp(avs[v], scheds[0]) &&
-                                x->inflight == (g->run.max_inflight > 0 ? g->run.max_inflight : 4);
+                x->is_default = ai == 0 && l == 0 && !strcmp(avs[v].sched, scheds[0]) && x->inflight == default_inflight;
             }
         }
-    free(pv);
     t_pred = now_s() - t_pred;
     qsort(c, n, sizeof *c, by_prediction);
     int idef = 0;
@@ -430,7 +429,6 @@ int sd_cmd_tune(int argc, char **argv)
         for (int k = 0; k < nf && !seen; k++) seen = same_layout(&c[first[k]], &c[i]);
         if (!seen) first[nf++] = i;
     }
-    mrun mr = {g, msteps, ncpu, ncuda, t_start, budget};
     for (int k = 0; k < nf && !over; k++) over = !measure_within(&mr, &c[first[k]], k == 0, &nmeasured);
     int fast = -1;
     for (int i = 0; i < n; i++)
@@ -438,29 +436,41 @@ int sd_cmd_tune(int argc, char **argv)
     for (int i = 0; fast >= 0 && i < n && !over; i++)
         if (!c[i].measured_in_tune && same_layout(&c[i], &c[fast])) over = !measure_within(&mr, &c[i], 0, &nmeasured);
     t_meas = now_s() - t_meas;
-    int best = -1;
+    int best = fast;
     for (int i = 0; i < n; i++)
         if (c[i].measured_in_tune && !isnan(c[i].meas_ms) && (best < 0 || c[i].meas_ms < c[best].meas_ms)) best = i;
     if (best < 0) {
         fprintf(stderr, "stardag tune: %s: no candidate could be measured\n", file);
         goto out;
     }
-    double spent = now_s() - t_start;
+    const double spent = now_s() - t_start;
 
-    printf("stardag tune: %s: %d candidates (%d part layouts%s x %d schedulers x %d max_inflight), %d measured (%lld "
-           "steps, the median of %d run%s each)\n", g->name, n, n / nv / narch, narch > 1 ? " x 3 device sets" : "", 3,
-           ninfl, nmeasured, (long long)msteps, repeat, repeat == 1 ? "" : "s");
+    /* the choice first (a bad --csv path must not lose it), then what it was chosen from */
+    sd_tuning t = {.max_inflight = c[best].inflight, .arch = c[best].arch, .step_ms = c[best].meas_ms};
+    memcpy(t.parts, c[best].parts, sizeof t.parts);
+    snprintf(t.sched, sizeof t.sched, "%s", c[best].sched);
+    time_t tt = time(NULL);
+    strftime(t.tuned_at, sizeof t.tuned_at, "%Y-%m-%dT%H:%M:%SZ", gmtime(&tt));
+    if (sd_tuning_store(path, g, key, &t, err, sizeof err) < 0) {
+        fprintf(stderr, "stardag tune: %s\n", err);
+        goto out;
+    }
+    printf("stardag tune: %s: %d candidates (%d part layouts%s x %d schedulers x %d max_inflight%s), %d measured "
+           "(%lld steps, the median of %d run%s each)\n", g->name, n, npredicted, narch > 1 ? " and device sets" : "", 3,
+           ninfl, cut ? "; the budget or the candidate limit cut the list" : "", nmeasured, (long long)mr.steps,
+           mr.repeat, mr.repeat == 1 ? "" : "s");
     if (exhaustive) /* every candidate, for the proof that the choice is near the best */
         for (int i = 0; i < n; i++)
-            if (isnan(c[i].meas_ms)) c[i].meas_ms = measure(g, &c[i], msteps, ncpu, ncuda, 0);
+            if (isnan(c[i].meas_ms)) c[i].meas_ms = measure(&mr, &c[i], 0);
     print_table(c, n);
     char tiles[64];
     tiles_arg(g, c[best].parts, tiles, sizeof tiles);
     printf("  chosen: %s, sched %s, max_inflight %d, arch %s: %.3f ms/step measured (the default: %.3f ms/step, %.2fx)\n",
            c[best].desc, c[best].sched, c[best].inflight, sd_arch_name(c[best].arch), c[best].meas_ms, c[idef].meas_ms,
            c[idef].meas_ms / c[best].meas_ms);
-    printf("  as run options: --tiles %s --sched %s --max-inflight %d --arch %s\n", tiles, c[best].sched,
-           c[best].inflight, sd_arch_name(c[best].arch));
+    printf("  as run options: %s%s%s--sched %s --max-inflight %d --arch %s\n", c[best].parts[0] ? "--tiles " : "",
+           c[best].parts[0] ? tiles : "", c[best].parts[0] ? " " : "(automatic parts) ", c[best].sched, c[best].inflight,
+           sd_arch_name(c[best].arch));
     if (exhaustive) {
         int ex = best;
         for (int i = 0; i < n; i++)
@@ -472,21 +482,12 @@ int sd_cmd_tune(int argc, char **argv)
     printf("  tuning took %.2f s (calibration %.2f s, predictions %.2f s, measurements %.2f s) of a budget of %.2f s "
            "(%s)\n", spent, t_cal, t_pred, t_meas, budget,
            given ? "--budget" : "10% of the run: its steps at the default's step time in its calibration run");
-    if (csv && write_csv(csv, c, n, g, err, sizeof err) < 0) {
-        fprintf(stderr, "stardag tune: %s\n", err);
-        goto out;
-    }
-    sd_tuning t = {.max_inflight = c[best].inflight, .arch = c[best].arch, .step_ms = c[best].meas_ms};
-    memcpy(t.parts, c[best].parts, sizeof t.parts);
-    snprintf(t.sched, sizeof t.sched, "%s", c[best].sched);
-    time_t tt = time(NULL);
-    strftime(t.tuned_at, sizeof t.tuned_at, "%Y-%m-%dT%H:%M:%SZ", gmtime(&tt));
-    if (sd_tuning_store(path, g, key, &t, err, sizeof err) < 0) {
-        fprintf(stderr, "stardag tune: %s\n", err);
-        goto out;
-    }
     printf("  stored: %s\n", path);
     status = SD_EXIT_OK;
+    if (csv && write_csv(csv, c, n, g, err, sizeof err) < 0) {
+        fprintf(stderr, "stardag tune: %s (the tuning is stored)\n", err);
+        status = SD_EXIT_RUNTIME;
+    }
 out:
     sd_graph_free(g);
     free(set);

@@ -106,7 +106,10 @@ typedef struct sd_run_opts {
     const char *restart;  /* continue from this checkpoint instead of running the init ops */
     int force;            /* restart: accept a changed graph whose state layout is the same */
     double walltime;      /* > 0: stop with a checkpoint before this many seconds of wall time */
-    sd_run_result *result; /* non-NULL: filled in when the run ends (also when it fails) */
+    sd_run_result *result; /* non-NULL: filled in when the step loop ran (also when a check stopped it);
+                              untouched by a run that failed before it. The library writes through
+                              this field: a program built against an older stardag.h must be rebuilt
+                              (bindings check sd_run_opts_size) */
     int no_tuning;        /* 1: automatic parts stay the heuristic's even when a stored tuning exists
                              (stardag tune measures candidates this way) */
 } sd_run_opts;
