@@ -58,4 +58,5 @@ stardag_SOURCES += runtime/tools/calibrate.c runtime/tools/verify.c runtime/tool
 	runtime/tools/verify_transport.c
 # predict and tune: the task graph recorded, costed from the models and scheduled in a simulation
 stardag_SOURCES += runtime/tools/models.c runtime/tools/models.h runtime/tools/sim.c runtime/tools/sim.h \
-	runtime/tools/predict.c runtime/tools/predict.h runtime/tools/predict_cli.c runtime/tools/tune.c
+	runtime/tools/predict.c runtime/tools/predict.h runtime/tools/predict_cli.c runtime/tools/machine_costs.c \
+	runtime/tools/tune.c

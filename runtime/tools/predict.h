@@ -63,6 +63,9 @@ typedef struct sd_pred {
  * down). 0, or -1 with a message (a codelet without any model: "run stardag calibrate"); p->parts
  * is not empty after a failure when the domain took c's parts (the models were missing). */
 int sd_predict(const sd_graph *g, const sd_pconf *c, sd_pred *p, char *err, size_t errlen);
+/* StarPU's costs under scheduler sched with c's workers (StarPU started for it: it must not be
+ * running), measured once per process for each scheduler and worker set (machine_costs.c). */
+int sd_starpu_costs(const char *sched, const sd_pconf *c, sd_task_costs *k);
 /* This machine's description (its models' folder, workers, bus and StarPU's costs, measured) to
  * out, for predictions made elsewhere. StarPU must not be running. 0, or -1 with a message. */
 int sd_describe_machine(const sd_pconf *c, FILE *out, char *err, size_t errlen);
