@@ -4,7 +4,8 @@
 #define SD_REPORT_H
 
 void sd_report_msg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-/* The chart of a `stardag tune --csv` table into path (report_tune.c): 0, 1 (cannot write), 2 (bad table). */
+/* The chart of a `stardag tune --csv` table into path (report_tune.c): SD_EXIT_OK, SD_EXIT_RUNTIME
+ * (cannot write) or SD_EXIT_BADGRAPH (a bad table). */
 int sd_report_tune(const char *csv, const char *path);
 
 #endif

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "report.h"
+#include "stardag/stardag.h"
 #include "svg.h"
 
 #define MAXROWS 4096
@@ -68,9 +69,9 @@ static int read_rows(const char *path, row *rows, int cap, char *title, size_t t
 int sd_report_tune(const char *csv, const char *path)
 {
     row *rows = calloc(MAXROWS, sizeof *rows);
-    if (!rows) return sd_report_msg("out of memory"), 1;
+    if (!rows) return sd_report_msg("out of memory"), SD_EXIT_RUNTIME;
     char title[256], err[512];
-    int n = read_rows(csv, rows, MAXROWS, title, sizeof title), status = 2;
+    int n = read_rows(csv, rows, MAXROWS, title, sizeof title), status = SD_EXIT_BADGRAPH;
     if (n < 0) goto out;
     double lo = INFINITY, hi = 0;
     int nm = 0;
@@ -84,7 +85,7 @@ int sd_report_tune(const char *csv, const char *path)
         sd_report_msg("%s: no candidate was measured (tune --exhaustive measures every one)", csv);
         goto out;
     }
-    status = 1;
+    status = SD_EXIT_RUNTIME;
     lo *= 0.9, hi *= 1.1;
     sd_svg_nice_range(&lo, &hi, 8);
     if (lo < 0) lo = 0;
@@ -122,7 +123,7 @@ int sd_report_tune(const char *csv, const char *path)
         goto out;
     }
     printf("stardag report: %s\n", path);
-    status = 0;
+    status = SD_EXIT_OK;
 out:
     free(rows);
     return status;
