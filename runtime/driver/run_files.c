@@ -314,3 +314,23 @@ static int run_files(const sd_graph *g, const sd_run_opts *o)
     }
     return status;
 }
+
+int sd_make_dirs(const char *dir)
+{
+    char *d = strdup(dir);
+    if (!d) return -1;
+    for (char *p = d + 1; ; p++) {
+        if (*p == '/' || !*p) {
+            char c = *p;
+            *p = 0;
+            if (mkdir(d, 0777) < 0 && errno != EEXIST) { int e = errno; free(d); errno = e; return -1; }
+            *p = c;
+            if (!c) break;
+        }
+    }
+    free(d);
+    struct stat st;
+    if (stat(dir, &st) < 0) return -1;
+    if (!S_ISDIR(st.st_mode)) { errno = ENOTDIR; return -1; }
+    return 0;
+}

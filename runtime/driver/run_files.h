@@ -60,4 +60,7 @@ struct sd_runlog;
 /* The run itself (run.c), once its files are settled and its log (may be NULL) is open. */
 int sd_run_loop(const sd_graph *g, const sd_run_opts *o, sd_run_files *files, struct sd_runlog *log);
 
+/* mkdir -p DIR (mode 0777 less the umask); 0, or -1 with errno (ENOTDIR: DIR is something else). */
+int sd_make_dirs(const char *dir);
+
 #endif

@@ -1,5 +1,6 @@
 /* tuning.c - see tuning.h. A tuning file is a few "key: value" lines and a last line holding a
  * hash of the lines before it, so a truncated or edited file is recognised and ignored. */
+#include <dirent.h>
 #include <errno.h>
 #include <hwloc.h>
 #include <stdio.h>
@@ -82,6 +83,21 @@ void sd_tuning_path(const sd_graph *g, const char *key, char *path, size_t len)
              (unsigned long long)mk);
 }
 
+/* Is any tuning of g's structure stored (for whatever machine)? */
+static int stored_for(const sd_graph *g)
+{
+    char dir[2048], prefix[24];
+    sd_sampling_dir(dir, sizeof dir);
+    strncat(dir, "/stardag-tune", sizeof dir - strlen(dir) - 1);
+    snprintf(prefix, sizeof prefix, "%016llx-", (unsigned long long)structure_hash(g));
+    DIR *d = opendir(dir);
+    if (!d) return 0;
+    int found = 0;
+    for (struct dirent *e; !found && (e = readdir(d));) found = !strncmp(e->d_name, prefix, strlen(prefix));
+    closedir(d);
+    return found;
+}
+
 const char *sd_arch_name(sd_arch a) { return a == SD_ARCH_CPU ? "cpu" : a == SD_ARCH_CUDA ? "cuda" : "any"; }
 
 static void body(char *buf, size_t len, const sd_graph *g, const char *key, const sd_tuning *t)
@@ -101,16 +117,10 @@ int sd_tuning_store(const char *path, const sd_graph *g, const char *key, const 
     snprintf(dir, sizeof dir, "%s", path);
     char *slash = strrchr(dir, '/');
     if (slash) *slash = 0;
-    for (char *p = dir + 1;; p++) /* mkdir -p: the sampling folder may not exist yet */
-        if (*p == '/' || !*p) {
-            char c = *p;
-            *p = 0;
-            if (mkdir(dir, 0755) != 0 && errno != EEXIST) {
-                snprintf(err, errlen, "cannot create %s: %s", dir, strerror(errno));
-                return -1;
-            }
-            if (!(*p = c)) break;
-        }
+    if (sd_make_dirs(dir) < 0) { /* the sampling folder may not exist yet */
+        snprintf(err, errlen, "cannot create %s: %s", dir, strerror(errno));
+        return -1;
+    }
     body(text, sizeof text, g, key, t);
     uint64_t h = sd_ckpt_hash_more(SD_CKPT_HASH_INIT, text, strlen(text));
     snprintf(tmp, sizeof tmp, "%s.%d.tmp", path, (int)getpid());
@@ -185,6 +195,7 @@ int sd_tuning_load(const char *path, const sd_graph *g, const char *key, sd_tuni
  * 0 when there is none; -1 with a warning in note when the stored one is damaged (ignored). */
 static int apply(const sd_graph *g, sd_run_opts *o, char sched[32], char *note, size_t len)
 {
+    if (!stored_for(g)) return 0; /* most runs: no hwloc topology, no CUDA probe for the machine key */
     char key[512], path[2300], err[2600];
     sd_machine_key(o->ncpu, o->arch == SD_ARCH_CPU ? 0 : o->ncuda, key, sizeof key);
     sd_tuning_path(g, key, path, sizeof path);

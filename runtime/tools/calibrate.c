@@ -33,19 +33,13 @@ static const char *const support_symbols[] = {"stardag.halo_pack", "stardag.halo
 static int read_models(const char *const *syms, int nsyms, sd_models *t, char (*paths)[1024])
 {
     t->n = 0;
-    char *cal = getenv("STARPU_CALIBRATE") ? strdup(getenv("STARPU_CALIBRATE")) : NULL;
-    unsetenv("STARPU_CALIBRATE");
     struct starpu_conf conf;
     starpu_conf_init(&conf);
     conf.ncpus = 1;
     conf.ncuda = 0;
     conf.nopencl = 0;
     conf.sched_policy_name = "eager";
-    int ret = starpu_init(&conf);
-    if (cal) {
-        setenv("STARPU_CALIBRATE", cal, 1);
-        free(cal);
-    }
+    int ret = sd_starpu_init_uncalibrated(&conf);
     if (ret != 0) {
         fprintf(stderr, "stardag calibrate: StarPU failed to start (error %d) to read the models\n", ret);
         return -1;

@@ -128,6 +128,16 @@ int sd_starpu_costs(const char *sched, const sd_pconf *c, sd_task_costs *k)
     return rc;
 }
 
+int sd_bus_estimate(unsigned a, unsigned b, double *latency_us, double *bytes_per_us)
+{
+    if (a >= starpu_memory_nodes_get_count() || b >= starpu_memory_nodes_get_count()) return -1;
+    double t0 = starpu_transfer_predict(a, b, 0), t1 = starpu_transfer_predict(a, b, 1 << 24);
+    if (!(t0 >= 0 && t1 > t0)) return -1;
+    *latency_us = t0;
+    *bytes_per_us = (double)(1 << 24) / (t1 - t0);
+    return 0;
+}
+
 int sd_describe_machine(const sd_pconf *c, FILE *out, char *err, size_t errlen)
 {
     const char *sched = sd_sched_default(c->ncuda == 0 ? 0 : sd_probe_cuda_devices());
@@ -154,11 +164,9 @@ int sd_describe_machine(const sd_pconf *c, FILE *out, char *err, size_t errlen)
                  "# folder `models` names, point `models` at the copy, and predict for this machine elsewhere with\n"
                  "# stardag predict FILE --machine THIS (docs/tuning.md)\n", host);
     fprintf(out, "models: %s\nncpu: %d\nncuda: %d\n", path, ncpu, ncuda);
-    if (ncuda > 0 && starpu_memory_nodes_get_count() > 1) {
-        double t0 = starpu_transfer_predict(0, 1, 0), t1 = starpu_transfer_predict(0, 1, 1 << 24);
-        if (t0 >= 0 && t1 > t0)
-            fprintf(out, "bus_latency_us: %.3f\nbus_mb_per_s: %.0f\n", t0, (double)(1 << 24) / (t1 - t0));
-    }
+    double lat, bw; /* bytes per us = MB/s */
+    if (ncuda > 0 && sd_bus_estimate(0, 1, &lat, &bw) == 0)
+        fprintf(out, "bus_latency_us: %.3f\nbus_mb_per_s: %.0f\n", lat, bw);
     fprintf(out, "# StarPU's costs under %s (the default scheduler here), measured now with empty tasks; a prediction\n"
                  "# for this machine uses them under every scheduler\n", sched);
     fprintf(out, "submit_us: %.3f\nsubmit_per_buffer_us: %.3f\ntask_overhead_us: %.3f\noverhead_per_buffer_us: %.3f\n"

@@ -169,3 +169,13 @@ const char *sd_expect_name(int how)
     static const char *const names[] = {"no model", "measured", "interpolated", "extrapolated", "scaled"};
     return how >= 0 && how <= SD_EXPECT_SCALED ? names[how] : "?";
 }
+
+int sd_starpu_init_uncalibrated(struct starpu_conf *conf)
+{
+    char *cal = getenv("STARPU_CALIBRATE") ? strdup(getenv("STARPU_CALIBRATE")) : NULL;
+    unsetenv("STARPU_CALIBRATE");
+    int ret = starpu_init(conf);
+    if (cal) setenv("STARPU_CALIBRATE", cal, 1);
+    free(cal);
+    return ret;
+}

@@ -37,6 +37,11 @@ const sd_model_entry *sd_models_find(const sd_models *t, int sym, const char *ar
 int sd_models_has_sym(const sd_models *t, int sym);
 void sd_models_free(sd_models *t);
 
+/* starpu_init(conf) with STARPU_CALIBRATE unset for the call (restored after): StarPU started to
+ * read models or to plan must not turn calibration on. Returns starpu_init's value. */
+struct starpu_conf;
+int sd_starpu_init_uncalibrated(struct starpu_conf *conf);
+
 /* How an expected time was found. */
 enum { SD_EXPECT_NONE = 0, SD_EXPECT_MEASURED, SD_EXPECT_INTERPOLATED, SD_EXPECT_EXTRAPOLATED, SD_EXPECT_SCALED };
 /* The expected microseconds of a task of symbol sym on arch, data footprint fp and size bytes:

@@ -228,12 +228,7 @@ static int start_starpu(const sd_pconf *c)
         if (c->arch == SD_ARCH_CPU) conf.ncuda = 0;
     }
     conf.nopencl = 0;
-    char *cal = getenv("STARPU_CALIBRATE") ? strdup(getenv("STARPU_CALIBRATE")) : NULL;
-    unsetenv("STARPU_CALIBRATE");
-    int ret = starpu_init(&conf);
-    if (cal) setenv("STARPU_CALIBRATE", cal, 1);
-    free(cal);
-    return ret;
+    return sd_starpu_init_uncalibrated(&conf);
 }
 
 static void workers_of(const sd_pconf *c, sd_sim_worker *w, sd_pred *p)
@@ -277,22 +272,22 @@ static void bus_of(const sd_pconf *c, int ncuda, sd_sim_machine *m)
                 if (c->machine->bus_latency_us > 0) lat = c->machine->bus_latency_us;
                 if (c->machine->bus_mb_per_s > 0) bw = c->machine->bus_mb_per_s;
                 via_host = a && b;
-            } else if ((unsigned)a < starpu_memory_nodes_get_count() && (unsigned)b < starpu_memory_nodes_get_count()) {
-                double t0 = starpu_transfer_predict(a, b, 0), t1 = starpu_transfer_predict(a, b, 1 << 24);
-                if (t0 >= 0 && t1 > t0) lat = t0, bw = (double)(1 << 24) / (t1 - t0);
-            }
+            } else
+                sd_bus_estimate((unsigned)a, (unsigned)b, &lat, &bw);
             m->latency_us[a][b] = via_host ? 2 * lat : lat;
             m->bytes_per_us[a][b] = via_host ? bw / 2 : bw;
         }
 }
 
-/* One variant's schedule of the plan P (tasks costed for its workers). */
-static int simulate(const plan *P, const sd_pconf *c, const sd_sim_worker *W, int64_t per_step_max, sd_pred *p,
+/* One variant's schedule of the plan P (tasks costed for its workers) on machine (workers, bus),
+ * with the variant's StarPU costs. */
+static int simulate(const plan *P, const sd_pconf *c, const sd_sim_machine *machine, int64_t per_step_max, sd_pred *p,
                     char *err, size_t errlen)
 {
     sd_sim_result R = {0};
-    sd_sim_machine m = {.nworkers = p->nworkers, .workers = W, .costs = p->costs, .expand_us = p->expand_us};
-    bus_of(c, p->ncuda, &m);
+    sd_sim_machine m = *machine;
+    m.costs = p->costs;
+    m.expand_us = p->expand_us;
     sd_sim_graph sg = {.ntasks = P->nt, .tasks = P->t, .deps = P->deps, .acc = P->acc, .ndata = P->ndata,
                        .data_bytes = P->bytes};
     sd_sim_conf sc = {.policy = sd_sched_model_based(p->sched) ? SD_SIM_MODEL : SD_SIM_GREEDY, .window = p->max_inflight * per_step_max};
@@ -400,6 +395,8 @@ int sd_predict_variants(const sd_graph *g, const sd_pconf *c, int nv, const sd_p
     if (cost_tasks(&P, &M, p->ncuda, p, err, errlen) < 0) goto out;
     /* the domain's expansion (the submitting thread's in a run too), less the recording's own time */
     const double expand_us = P.nt ? fmax(0, host_us - P.self_us) / P.nt : 0;
+    sd_sim_machine machine = {.nworkers = p->nworkers, .workers = W}; /* the same for every variant */
+    bus_of(c, p->ncuda, &machine);
     for (int v = 0; v < nv; v++) {
         out[v] = base;
         snprintf(out[v].sched, sizeof out[v].sched, "%s", sched_of[v]);
@@ -409,7 +406,7 @@ int sd_predict_variants(const sd_graph *g, const sd_pconf *c, int nv, const sd_p
         sd_run_opts_init(&ro);
         ro.max_inflight = var[v].max_inflight;
         out[v].max_inflight = sd_run_max_inflight(g, &ro);
-        if (simulate(&P, c, W, per_step_max, &out[v], err, errlen) < 0) goto out;
+        if (simulate(&P, c, &machine, per_step_max, &out[v], err, errlen) < 0) goto out;
     }
     rc = 0;
 out:

@@ -66,6 +66,9 @@ int sd_predict(const sd_graph *g, const sd_pconf *c, sd_pred *p, char *err, size
 /* StarPU's costs under scheduler sched with c's workers (StarPU started for it: it must not be
  * running), measured once per process for each scheduler and worker set (machine_costs.c). */
 int sd_starpu_costs(const char *sched, const sd_pconf *c, sd_task_costs *k);
+/* StarPU's bus model between memory nodes a and b (StarPU running): latency and bytes per us.
+ * 0, or -1 when it has none (then both are left as they were). */
+int sd_bus_estimate(unsigned a, unsigned b, double *latency_us, double *bytes_per_us);
 /* This machine's description (its models' folder, workers, bus and StarPU's costs, measured) to
  * out, for predictions made elsewhere. StarPU must not be running. 0, or -1 with a message. */
 int sd_describe_machine(const sd_pconf *c, FILE *out, char *err, size_t errlen);

@@ -14,6 +14,7 @@
 #include "stardag/stardag.h"
 #include "commands.h"
 #include "report.h"
+#include "run_files.h"
 #include "report_charts.h"
 #include "report_data.h"
 #include "report_window.h"
@@ -46,27 +47,6 @@ static const char *base_name(const char *p)
 {
     const char *s = strrchr(p, '/');
     return s ? s + 1 : p;
-}
-
-/* mkdir -p DIR; 0, or -1 with errno. */
-static int make_dirs(const char *dir)
-{
-    char *d = strdup(dir);
-    if (!d) return -1;
-    for (char *p = d + 1; ; p++) {
-        if (*p == '/' || !*p) {
-            char c = *p;
-            *p = 0;
-            if (mkdir(d, 0777) < 0 && errno != EEXIST) { int e = errno; free(d); errno = e; return -1; }
-            *p = c;
-            if (!c) break;
-        }
-    }
-    free(d);
-    struct stat st;
-    if (stat(dir, &st) < 0) return -1;
-    if (!S_ISDIR(st.st_mode)) { errno = ENOTDIR; return -1; }
-    return 0;
 }
 
 int sd_cmd_report(int argc, char **argv)
@@ -126,7 +106,7 @@ int sd_cmd_report(int argc, char **argv)
         if (dot && !strcmp(dot, ".csv")) *dot = 0;
         if (out) snprintf(dir, sizeof dir, "%s", out);
         else snprintf(dir, sizeof dir, "%.*s", b > tune ? (int)(b - tune - 1) : 1, b > tune ? tune : ".");
-        if (out && make_dirs(out) < 0) {
+        if (out && sd_make_dirs(out) < 0) {
             sd_report_msg("%s: cannot create the directory: %s", out, strerror(errno));
             return SD_EXIT_RUNTIME;
         }
@@ -206,7 +186,7 @@ int sd_cmd_report(int argc, char **argv)
     c.stem = dot && dot != bn && (!strcmp(dot, ".h5") || !strcmp(dot, ".hdf5") || !strcmp(dot, ".he5"))
                  ? strndup(bn, (size_t)(dot - bn)) : strdup(bn);
     if (!c.outdir || !c.stem) { sd_report_msg("out of memory"); goto out; }
-    if (make_dirs(c.outdir) < 0) {
+    if (sd_make_dirs(c.outdir) < 0) {
         sd_report_msg("%s: cannot use as the output directory: %s", c.outdir, strerror(errno));
         goto out;
     }
