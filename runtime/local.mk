@@ -12,7 +12,8 @@ SD_RUNTIME_INCLUDES = -I$(top_srcdir)/runtime/graph -I$(top_srcdir)/runtime/engi
 libstardag_la_SOURCES += runtime/graph/graph.h runtime/engine/registry.c runtime/engine/registry.h runtime/engine/plugin.c \
 	runtime/engine/engine.c runtime/engine/engine.h runtime/engine/engine_plan.c runtime/engine/engine_plan.h \
 	runtime/engine/trace.c runtime/engine/trace.h runtime/engine/transfers.c runtime/engine/transfers.h \
-	runtime/engine/probe.c runtime/engine/probe.h \
+	runtime/engine/probe.c runtime/engine/probe.h runtime/engine/ranks.c runtime/engine/ranks.h \
+	runtime/engine/dist.c runtime/engine/dist.h \
 	runtime/dm/dm.h runtime/dm/dm.c \
 	runtime/dm/grid.c runtime/dm/grid_ckpt.c runtime/dm/grid_impl.h runtime/dm/grid_tasks.c runtime/dm/grid_tiling.c runtime/dm/grid_tiling.h \
 	runtime/dm/grid_expand.c runtime/dm/grid_expand.h runtime/dm/grid_read.c runtime/dm/grid_read.h runtime/dm/grid_halo.c runtime/dm/halo.h runtime/dm/halo_math.h \
@@ -21,7 +22,7 @@ libstardag_la_SOURCES += runtime/graph/graph.h runtime/engine/registry.c runtime
 	runtime/dm/mesh.c runtime/dm/mesh_impl.h runtime/dm/mesh_tasks.c runtime/dm/mesh_output.c runtime/dm/mesh_ckpt.c \
 	runtime/dm/mesh_part.c runtime/dm/mesh_part.h \
 	runtime/dm/batch.c \
-	runtime/driver/run.c runtime/driver/run_report.c runtime/driver/run_state.h runtime/driver/sched.c runtime/driver/sched.h runtime/driver/checks.c runtime/driver/checks.h runtime/tools/dot.c runtime/tools/dot.h \
+	runtime/driver/run.c runtime/driver/run_report.c runtime/driver/run_state.h runtime/driver/ranks_run.c runtime/driver/sched.c runtime/driver/sched.h runtime/driver/checks.c runtime/driver/checks.h runtime/tools/dot.c runtime/tools/dot.h \
 	runtime/driver/run_files.c runtime/driver/run_files.h runtime/driver/runlog.c runtime/driver/runlog.h \
 	runtime/driver/writer.c runtime/driver/writer.h runtime/driver/ckpt_run.c runtime/driver/ckpt_run.h \
 	runtime/driver/profile.c runtime/driver/profile.h \

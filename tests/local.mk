@@ -29,4 +29,5 @@ include tests/transport.mk
 include tests/tables.mk
 include tests/faults/faults.mk
 include tests/tune.mk
+include tests/mpi.mk
 include tests/ckpt.mk

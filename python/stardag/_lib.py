@@ -72,7 +72,8 @@ class RunOpts(ctypes.Structure):
                 ("log", ctypes.c_char_p), ("trajectory", ctypes.c_char_p), ("overwrite", ctypes.c_int),
                 ("checkpoint", ctypes.c_char_p), ("checkpoint_every", ctypes.c_int64), ("restart", ctypes.c_char_p),
                 ("force", ctypes.c_int), ("walltime", ctypes.c_double),
-                ("result", ctypes.c_void_p), ("no_tuning", ctypes.c_int)]
+                ("result", ctypes.c_void_p), ("no_tuning", ctypes.c_int),
+                ("distribution", ctypes.c_char_p)]
 
 
 def _declare(lib):

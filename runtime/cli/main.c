@@ -5,6 +5,8 @@
 #include <starpu.h>
 #include "config.h"
 #include "cli_util.h"
+#include "ranks.h"
+#include "run_files.h"
 #include "commands.h"
 #include "dot.h"
 #include "dm.h"
@@ -18,6 +20,7 @@ static const char usage[] =
     "                        [--tiles X[xY[xZ]]] [--out FILE] [--trace FILE.json] [--set NAME=VALUE]...\n"
     "                        [--max-inflight K] [--quiet] [--overwrite] [--log FILE] [--trajectory FILE]\n"
     "                        [--checkpoint FILE] [--checkpoint-every N] [--restart CKPT [--force]] [--walltime T]\n"
+    "                        [--distribution block|cyclic|W0:W1:...]   (under mpirun: one StarPU per rank)\n"
     "       stardag check FILE [--set NAME=VALUE]...   load and validate only\n"
     "       stardag dot FILE [--step N] [--tiles ...]  one step's task DAG as Graphviz DOT\n"
     "       stardag codelets                           list codelets with their buffers and parameters\n"
@@ -54,6 +57,8 @@ static const char run_usage[] =
     "  --force              with --restart: accept a changed graph whose state layout is the same\n"
     "  --walltime T         stop with a checkpoint before T (seconds or H:MM:SS) of wall time; exit 0\n"
     "  --load PACK.so       load a codelet pack first (repeatable; also STARDAG_PLUGIN_PATH)\n"
+    "  --distribution D     under mpirun: parts to ranks, block (default: neighbours together), cyclic, or one\n"
+    "                       weight per rank (1:3: rank 1 gets three times rank 0's parts); docs/distributed.md\n"
     "Exit: 0 done, 1 runtime error, 2 bad graph or usage, 3 a check failed, 130 interrupted.\n";
 static const char check_usage[] =
     "usage: stardag check FILE [--set NAME=VALUE]...\n"
@@ -87,7 +92,7 @@ static int version(void)
 #else
            "no",
 #endif
-#ifdef STARPU_USE_MPI
+#ifdef SD_HAVE_MPI
            "yes"
 #else
            "no"
@@ -243,6 +248,7 @@ int main(int argc, char **argv)
         else if (!strcmp(a, "--log")) o.log = argv[++i];
         else if (!strcmp(a, "--trajectory")) o.trajectory = argv[++i];
         else if (!strcmp(a, "--set")) set[nset++] = argv[++i];
+        else if (!strcmp(a, "--distribution")) o.distribution = argv[++i];
         else BAD_USAGE("unknown option '%s'", a);
     }
     if (!file) BAD_USAGE("%s", "a graph file is needed");
@@ -250,8 +256,14 @@ int main(int argc, char **argv)
     char err[2048];
     sd_graph *g = sd_graph_load_ex(file, set, nset, err, sizeof err);
     if (!g) {
-        fprintf(stderr, "%s\n", err);
+        if (strcmp(cmd, "run")) fprintf(stderr, "%s\n", err); /* run: sd_run_ranks_start says it */
         status = SD_EXIT_BADGRAPH;
+    }
+    /* mpirun: every rank loaded the same graph, or every rank stops with the failing rank's word */
+    if (!strcmp(cmd, "run") && (status = sd_run_ranks_start(g, status, err, sizeof err))) {
+        sd_graph_free(g);
+        g = NULL;
+    } else if (!g) {
     } else if (!strcmp(cmd, "check")) sd_check_summary(g, file, stdout);
     else if (!strcmp(cmd, "dot") && g->domain.kind == SD_DOMAIN_PARTICLES) {
         fprintf(stderr, "stardag: %s: dot draws grid graphs; a particle step's tasks are per block: one rebuild "
@@ -266,6 +278,7 @@ int main(int argc, char **argv)
     } else if (!strcmp(cmd, "dot")) status = sd_dot(g, &o, dot_step, stdout);
     else status = sd_run(g, &o);
     sd_graph_free(g);
+    sd_ranks_finish(status);
 out:
     free(set);
     free(cmdline);

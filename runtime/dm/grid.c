@@ -217,6 +217,7 @@ static int register_buffers(grid *G, char *err, size_t errlen)
             sd_tile_layout(hg->ndim, hg->n, hg->h, hg->ncomp, stride, &sc, &off, &total);
             if (sd_eng_vector(&G->tile_mem[b * nt + tl], &G->tile_h[b * nt + tl], total, es, what, err, errlen) < 0)
                 return -1;
+            sd_eng_own(G->dm->e, G->tile_h[b * nt + tl], tl, nt);
             if (hg->h == 0) continue;
             for (int d = 0; d < g->domain.ndim; d++)
                 for (int s = 0; s < 2; s++) {
@@ -225,6 +226,7 @@ static int register_buffers(grid *G, char *err, size_t errlen)
                     size_t k = ((size_t)b * nt + tl) * 6 + 2 * d + s;
                     if (sd_eng_vector(&G->face_mem[k], &G->face_h[k], sd_face_count(hg, d), es, face, err, errlen) < 0)
                         return -1;
+                    sd_eng_own(G->dm->e, G->face_h[k], tl, nt); /* packed by its tile's rank, sent to the neighbour's */
                 }
         }
     }
@@ -289,7 +291,7 @@ int sd_grid_create_with(sd_dm *dm, const sd_dm_opts *o, const sd_grid_hooks *hoo
         for (int tl = 0; tl < nt; tl++) fill_tmpl(G, op, &(init ? G->tmpl_init : G->tmpl_step)[k * nt + tl], tl);
         if (slot < 0) continue;
         int np = sd_reduce_partials(op->cl);
-        if (sd_eng_partials(nt, np, &G->part_mem[slot], &G->part_h[(size_t)slot * nt]) < 0) goto oom;
+        if (sd_eng_partials(G->dm->e, nt, np, &G->part_mem[slot], &G->part_h[(size_t)slot * nt]) < 0) goto oom;
     }
     /* what finish hooks see: the same as validate hooks did at load */
     G->info = (sd_check_info){.dt = g->run.dt};
@@ -360,7 +362,7 @@ static starpu_data_handle_t handle_of(const grid *G, const sd_href *h)
 }
 
 /* A task the expansion emitted: its abstract data references resolved to handles. */
-static void submit(grid *G, int kind, const sd_task *t, void *arg, size_t argsize, int owned)
+static int submit(grid *G, int kind, const sd_task *t, void *arg, size_t argsize, int owned)
 {
     starpu_data_handle_t hs[64] = {0}, *h = t->nh > 64 ? sd_eng_xmalloc(t->nh * sizeof *h) : hs;
     enum starpu_data_access_mode ms[64] = {0}, *m = t->nh > 64 ? sd_eng_xmalloc(t->nh * sizeof *m) : ms;
@@ -368,9 +370,10 @@ static void submit(grid *G, int kind, const sd_task *t, void *arg, size_t argsiz
         h[i] = handle_of(G, &t->h[i]);
         m[i] = sd_eng_mode(t->mode[i]);
     }
-    sd_eng_submit(G->dm->e, kind, t->tile, t->step, arg, argsize, owned, t->nh, h, m);
+    int here = sd_eng_submit(G->dm->e, kind, t->tile, t->step, arg, argsize, owned, t->nh, h, m);
     if (h != hs) free(h);
     if (m != ms) free(m);
+    return here;
 }
 
 /* io.read_field: the tile's part of the values read at creation */
@@ -451,7 +454,7 @@ static void emit_snapshot(grid *G, const sd_task *t)
     for (int d = 0; d < 3; d++) sa->shape[d] = G->t.shape[d];
     sa->rec = rec;
     sa->m = sd_eng_meter(e, G->k_snapshot);
-    submit(G, G->k_snapshot, t, sa, sizeof *sa, 1);
+    if (!submit(G, G->k_snapshot, t, sa, sizeof *sa, 1)) sd_record_done(rec);
 }
 
 static void emit(void *ctx, const sd_task *t)

@@ -94,7 +94,7 @@ static void submit_field(grid *G, int f, int l, int framed, int64_t step)
         a->m = sd_eng_meter(e, G->k_ckpt);
         starpu_data_handle_t h = G->tile_h[(size_t)buf * G->nt + tl];
         enum starpu_data_access_mode m = STARPU_R;
-        sd_eng_submit(e, G->k_ckpt, tl, step, a, sizeof *a, 1, 1, &h, &m);
+        if (!sd_eng_submit(e, G->k_ckpt, tl, step, a, sizeof *a, 1, 1, &h, &m)) sd_record_done(rec);
     }
 }
 

@@ -70,6 +70,9 @@ static int register_parts(mdomain *D, char *err, size_t errlen)
                     m->nexport * g->fields[f].ncomp, sizeof(double), "a partition's exported values", err, errlen))
                 return -1;
         }
+        for (int k = 0; k < T_FIELD + D->nf; k++) sd_eng_own(D->dm->e, HND(D, k, p), p, D->np);
+        for (int f = 0; f < D->nf; f++) /* filled by p's rank, sent to the ranks of its importers */
+            if (ghosts[f]) sd_eng_own(D->dm->e, D->send_h[(size_t)f * D->np + p], p, D->np);
         /* the initial positions, ghosts included (their copies are current) */
         double *x = MEM(D, T_FIELD + D->M->position, p);
         for (int64_t i = 0; i < m->nv; i++)
@@ -159,7 +162,7 @@ static int mesh_create(sd_dm *dm, const sd_dm_opts *o, char *err, size_t errlen)
         *slot = -1;
         if (!sd_pattern_reduces(op->cl->pattern) || !sd_reduce_partials(op->cl)) continue;
         *slot = D->nslots++;
-        if (sd_eng_partials(np, sd_reduce_partials(op->cl), &D->part_mem[*slot], &D->part_h[(size_t)*slot * np]) < 0)
+        if (sd_eng_partials(D->dm->e, np, sd_reduce_partials(op->cl), &D->part_mem[*slot], &D->part_h[(size_t)*slot * np]) < 0)
             goto oom;
     }
     return 0;
@@ -229,10 +232,11 @@ static void submit_scalar_op(mdomain *D, const sd_gop *op, int kind, int64_t ste
     sd_engine *e = D->dm->e;
     mop_arg *a = sd_eng_xmalloc(sizeof *a);
     *a = (mop_arg){sd_eng_meter(e, kind), D, op, -1, step, sd_eng_step_scalars(e, step)};
-    a->rec->expected++;
+    sd_record *rec = a->rec;
+    rec->expected++;
     L.n = 0;
     for (int r = 0; r < op->cl->nroles; r++) add(sd_eng_scalar(e, op->bind[r].index), sd_eng_mode(op->bind[r].mode));
-    sd_eng_submit(e, kind, -1, step, a, sizeof *a, 1, L.n, L.h, L.m);
+    if (!sd_eng_submit(e, kind, -1, step, a, sizeof *a, 1, L.n, L.h, L.m)) sd_record_done(rec);
 }
 
 static void submit_op(mdomain *D, const sd_gop *op, int k, int init, int64_t step)
@@ -302,7 +306,7 @@ static void snapshot(mdomain *D, int field, int64_t step)
     *a = (msnap_arg){sd_eng_meter(e, D->k_snapshot), D, f, r};
     L.n = 0;
     for (int p = 0; p < D->np; p++) add(HND(D, T_FIELD + f, p), STARPU_R);
-    sd_eng_submit(e, D->k_snapshot, -1, step, a, sizeof *a, 1, L.n, L.h, L.m);
+    if (!sd_eng_submit(e, D->k_snapshot, -1, step, a, sizeof *a, 1, L.n, L.h, L.m)) sd_record_done(r);
 }
 
 static void mesh_submit_output(sd_dm *dm, int64_t step, int last, int fields_out)

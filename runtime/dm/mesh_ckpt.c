@@ -63,7 +63,7 @@ void sd_mesh_submit_checkpoint(sd_dm *dm, int64_t step)
         *a = (msnap_arg){sd_eng_meter(e, D->k_ckpt), D, f, r};
         sd_hlist l = {0};
         for (int p = 0; p < D->np; p++) sd_hlist_add(&l, HND(D, T_FIELD + f, p), STARPU_R, "partitions");
-        sd_eng_submit(e, D->k_ckpt, -1, step, a, sizeof *a, 1, l.n, l.h, l.m);
+        if (!sd_eng_submit(e, D->k_ckpt, -1, step, a, sizeof *a, 1, l.n, l.h, l.m)) sd_record_done(r);
     }
     /* the topology is the graph's: copied now, complete without a task */
     const sd_ckpt_item tri = {.name = "mesh/triangles", .type = SD_CK_I64, .ndim = 2, .dims = {D->M->nf, 3}};

@@ -34,8 +34,11 @@ static int reg(pdomain *D, int k, int b, int64_t count, size_t es, char *err, si
                                        "the last rebuild", "a block's ghost plan", "a block's neighbourhood positions",
                                        "a block's neighbourhood types", "a block's neighbourhood ids",
                                        "a block's list starts", "a block's neighbour lists", "a block's field"};
-    return sd_eng_vector(&MEM(D, k, b), &HND(D, k, b), count < 1 ? 1 : count, es, what[k < K_FIELD ? k : K_FIELD], err,
-                         errlen);
+    if (sd_eng_vector(&MEM(D, k, b), &HND(D, k, b), count < 1 ? 1 : count, es, what[k < K_FIELD ? k : K_FIELD], err,
+                      errlen) < 0)
+        return -1;
+    sd_eng_own(D->dm->e, HND(D, k, b), b, D->nb);
+    return 0;
 }
 
 static int alloc_tables(pdomain *D)
@@ -152,7 +155,7 @@ static int particles_create(sd_dm *dm, const sd_dm_opts *o, char *err, size_t er
         if (op->cl->pattern != SD_REDUCTION) continue;
         *slot = D->nslots++;
         const int np = sd_reduce_partials(op->cl);
-        if (sd_eng_partials(nb, np, &D->part_mem[*slot], &D->part_h[(size_t)*slot * nb]) < 0) goto oom;
+        if (sd_eng_partials(e, nb, np, &D->part_mem[*slot], &D->part_h[(size_t)*slot * nb]) < 0) goto oom;
     }
     return 0;
 oom:
@@ -227,7 +230,7 @@ static void prepare_ghosts(pdomain *D, int64_t step, int init)
             add(&L, HND(D, K_PLAN, b), STARPU_RW);
             for (int f = 0; f < D->nf; f++) add(&L, HND(D, K_FIELD + f, b), STARPU_RW);
         }
-        sd_eng_submit(e, D->k_rebuild, -1, step, ra, sizeof *ra, 1, L.n, L.h, L.m);
+        if (!sd_eng_submit(e, D->k_rebuild, -1, step, ra, sizeof *ra, 1, L.n, L.h, L.m)) sd_record_done(rec);
         D->built = 1;
         D->last_build = step; /* considered: with check, the task may decide against it */
     }
@@ -252,7 +255,7 @@ static void prepare_ghosts(pdomain *D, int64_t step, int init)
             add(&L, HND(D, K_START, b), STARPU_RW);
             add(&L, HND(D, K_NBR, b), STARPU_RW);
         }
-        sd_eng_submit(e, D->k_prepare, b, step, pa, sizeof *pa, 1, L.n, L.h, L.m);
+        if (!sd_eng_submit(e, D->k_prepare, b, step, pa, sizeof *pa, 1, L.n, L.h, L.m)) sd_record_done(rec);
     }
     D->ghosts_ok = 1;
 }
@@ -323,7 +326,7 @@ static void particles_submit_output(sd_dm *dm, int64_t step, int last, int field
     (void)fields_out;
     pdomain *D = dm->data;
     const int64_t every = dm->g->output.trajectory_every;
-    if (!D->traj || (step % every && !last) || (step == D->last_frame && D->traj_frames_submitted)) return;
+    if (!dm->own_output || (step % every && !last) || (step == D->last_frame && D->traj_frames_submitted)) return;
     D->last_frame = step; /* a run stopped by run.until asks for its last step's frame again */
     D->traj_frames_submitted = 1;
     sd_engine *e = dm->e;
@@ -346,7 +349,7 @@ static void particles_submit_output(sd_dm *dm, int64_t step, int last, int field
         add(&L, HND(D, K_FIELD + D->P->position, b), STARPU_R);
         add(&L, HND(D, K_FIELD + D->P->velocity, b), STARPU_R);
     }
-    sd_eng_submit(e, D->k_trajectory, -1, step, ta, sizeof *ta, 1, L.n, L.h, L.m);
+    if (!sd_eng_submit(e, D->k_trajectory, -1, step, ta, sizeof *ta, 1, L.n, L.h, L.m)) sd_record_done(r);
 }
 
 static const char *const particle_locations[] = {"particles", NULL};

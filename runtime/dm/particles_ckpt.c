@@ -104,7 +104,11 @@ void sd_particles_submit_checkpoint(sd_dm *dm, int64_t step)
         sd_hlist_add(&L, HND(D, K_X0, b), STARPU_R, "blocks");
         for (int f = 0; f < nf; f++) sd_hlist_add(&L, HND(D, K_FIELD + f, b), STARPU_R, "blocks");
     }
-    sd_eng_submit(e, D->k_checkpoint, -1, step, a, sizeof *a, 1, L.n, L.h, L.m);
+    sd_record **recs = a->rec; /* a is freed when another rank runs the task */
+    if (!sd_eng_submit(e, D->k_checkpoint, -1, step, a, sizeof *a, 1, L.n, L.h, L.m)) {
+        for (int k = 0; k < nf + 2; k++) sd_record_done(recs[k]);
+        free(recs);
+    }
 }
 
 /* ---- restore ------------------------------------------------------------------------------------- */

@@ -31,6 +31,8 @@
 #include "until.h"
 #include "run_state.h"
 #include "tuning.h"
+#include "ranks.h"
+#include "dist.h"
 
 const char *sd_version(void) { return PACKAGE_VERSION; }
 
@@ -98,6 +100,11 @@ static void handle_record(run_state *s, sd_record *r)
 {
     const sd_graph *g = s->g;
     if (r->error) fail(s, r->error_status ? r->error_status : SD_EXIT_CHECK, "%s", r->error);
+    if (!s->leader) { /* only its own tasks' errors: rank 0 has the results and writes them */
+        if (!r->is_field && r->step > s->last_step_done) s->last_step_done = r->step;
+        sd_record_free(r);
+        return;
+    }
     if (r->ckpt && r->ckpt->end) { /* every record of its steps was handled: the host state is that step's */
         sd_ckpt_host h = {.step = r->step, .time = r->step * g->run.dt, .wall = s->wall0 + now() - s->t_start,
                           .until_step = s->until_step, .latest = s->latest, .checks = &s->checks};
@@ -308,6 +315,19 @@ static void env_restore(env_saved *sv, int n)
     }
 }
 
+/* What step's end brings for checkpoints: one written (due by steps or time, or the run's last
+ * step), one held in memory (last_good, at a judged step, while affordable), or none. */
+enum { CKPT_NONE = 0, CKPT_WRITE, CKPT_HOLD };
+static int ckpt_choice(run_state *s, int64_t step, double t, double t0)
+{
+    if (sd_ckpt_due(&s->ck, step, t) || (step == s->steps && s->ck.file)) return CKPT_WRITE;
+    if (s->ck.last_good && sd_ckpt_checked_step(s->g, step) &&
+        sd_ckpt_hold_affordable(&s->ck, sd_engine_seconds_of(s->e, SD_ENG_CKPT_LABEL), t - t0,
+                                (int)starpu_worker_get_count()))
+        return CKPT_HOLD;
+    return CKPT_NONE;
+}
+
 int sd_run_loop(const sd_graph *g, const sd_run_opts *o_in, sd_run_files *files, sd_runlog *log)
 {
     /* a stored tuning (stardag tune) fills in what the user left automatic; it is kept beside
@@ -318,7 +338,19 @@ int sd_run_loop(const sd_graph *g, const sd_run_opts *o_in, sd_run_files *files,
     int tuned = sd_tuning_for_run(g, &opts, tuned_sched, tuned_note, sizeof tuned_note);
     if (tuned) sd_runlog_line(log, "%s", tuned_note);
     run_state S = {.g = g, .o = o, .files = files, .log = log, .logged_step = -1, .t_start = now(),
-                   .tuned = tuned > 0 ? tuned_note : NULL}, *s = &S;
+                   .tuned = tuned > 0 ? tuned_note : NULL, .ranks_on = sd_ranks_on(), .leader = sd_ranks_rank() == 0},
+              *s = &S;
+    sd_dist dist;
+    char derr[512];
+    if (sd_dist_parse(&dist, o->distribution, sd_ranks_size(), derr, sizeof derr) < 0) {
+        sd_run_say_error(o, "%s", derr);
+        return SD_EXIT_BADGRAPH;
+    }
+    if (!s->leader) { /* rank 0 speaks for the run and writes its files */
+        opts.quiet = 1;
+        opts.progress = NULL;
+        opts.trace = NULL;
+    }
     s->steps = o->steps > 0 ? o->steps : g->run.steps;
     sd_ckpt_plan_init(&s->ck, g, o, s->t_start);
     /* Ctrl-C from the very start: an interrupt during set-up ends the run before step 1. */
@@ -378,7 +410,7 @@ int sd_run_loop(const sd_graph *g, const sd_run_opts *o_in, sd_run_files *files,
         sigaction(SIGTERM, &oldterm, NULL);
         return SD_EXIT_BADGRAPH;
     }
-    int ret = starpu_init(&conf);
+    int ret = sd_ranks_starpu_init(&conf);
     if (ret != 0) {
         sd_run_say_error(o, "StarPU failed to start (error %d)%s", ret, ret == -ENODEV ? ": no worker available" : "");
         env_restore(env, nenv);
@@ -394,7 +426,7 @@ int sd_run_loop(const sd_graph *g, const sd_run_opts *o_in, sd_run_files *files,
     }
     if (o->trace && *o->trace && !(s->trace = sd_trace_new())) {
         sd_run_say_error(o, "out of memory for the trace");
-        starpu_shutdown();
+        sd_ranks_starpu_shutdown();
         env_restore(env, nenv);
         sigaction(SIGINT, &old, NULL);
         sigaction(SIGTERM, &oldterm, NULL);
@@ -403,8 +435,8 @@ int sd_run_loop(const sd_graph *g, const sd_run_opts *o_in, sd_run_files *files,
 
     char err[1024];
     s->t0_us = starpu_timing_now();
-    sd_engine_opts eo = {.use_models = sd_sched_model_based(sched),
-                         .arch = o->arch, .profile = s->profile, .trace = s->trace, .t0_us = s->t0_us};
+    sd_engine_opts eo = {.use_models = sd_sched_model_based(sched), .arch = o->arch, .profile = s->profile,
+                         .trace = s->trace, .t0_us = s->t0_us, .dist = &dist};
     sd_dm_opts dmo = {.ncpu = ncpu, .ncuda = ncuda, .own_output = files->own};
     memcpy(dmo.parts, o->tile, sizeof dmo.parts);
     s->e = sd_engine_create(g, &eo, err, sizeof err);
@@ -421,7 +453,7 @@ int sd_run_loop(const sd_graph *g, const sd_run_opts *o_in, sd_run_files *files,
         sd_engine_release(s->e);
         sd_dm_destroy(s->dm);
         sd_engine_free(s->e);
-        starpu_shutdown();
+        sd_ranks_starpu_shutdown();
         sd_trace_free(s->trace);
         env_restore(env, nenv);
         sigaction(SIGINT, &old, NULL);
@@ -451,7 +483,8 @@ int sd_run_loop(const sd_graph *g, const sd_run_opts *o_in, sd_run_files *files,
         status = SD_EXIT_RUNTIME;
         goto done;
     }
-    if (s->dm->cls->open_output && s->dm->cls->open_output(s->dm, s->out, err, sizeof err) < 0) {
+    const int fields_out = s->out != NULL || files->out_on_rank0; /* every rank submits rank 0's snapshots */
+    if (s->leader && s->dm->cls->open_output && s->dm->cls->open_output(s->dm, s->out, err, sizeof err) < 0) {
         sd_run_say_error(o, "%s", err);
         status = SD_EXIT_RUNTIME;
         goto done;
@@ -480,9 +513,18 @@ int sd_run_loop(const sd_graph *g, const sd_run_opts *o_in, sd_run_files *files,
         goto done;
     } else if (!s->ck.rin) {
         s->dm->cls->submit_init(s->dm);
-        s->dm->cls->submit_output(s->dm, 0, 0, s->out != NULL);
+        s->dm->cls->submit_output(s->dm, 0, 0, fields_out);
     }
     sd_engine_seal(s->e);
+    if (s->ranks_on) { /* every rank set up: the first vote, which also settles step 1's checkpoint */
+        s->voted_ready = 1;
+        int64_t lead[3] = {s->ck.rin ? rs.until_step : 0, 0, ckpt_choice(s, rs.step + 1, now(), now())};
+        interrupted = sd_run_ranks_vote(s, interrupted, lead);
+        if (s->failed) {
+            status = s->failed;
+            goto done;
+        }
+    }
     starpu_task_wait_for_all(); /* the step-loop timing starts after the init ops */
     double t0 = now();
     int64_t busy0[SD_RESULT_MAXW];
@@ -496,12 +538,10 @@ int sd_run_loop(const sd_graph *g, const sd_run_opts *o_in, sd_run_files *files,
         int64_t before = sd_engine_tasks_submitted(s->e);
         step++;
         s->dm->cls->submit_step(s->dm, step);
-        s->dm->cls->submit_output(s->dm, step, step == s->steps, s->out != NULL);
-        if (sd_ckpt_due(&s->ck, step, now()) || (step == s->steps && s->ck.file)) sd_ckpt_submit(&s->ck, s->dm, step, now());
-        else if (s->ck.last_good && sd_ckpt_checked_step(g, step) &&
-                 sd_ckpt_hold_affordable(&s->ck, sd_engine_seconds_of(s->e, SD_ENG_CKPT_LABEL), now() - t0,
-                                         (int)starpu_worker_get_count()))
-            sd_ckpt_submit_held(&s->ck, s->dm, step);
+        s->dm->cls->submit_output(s->dm, step, step == s->steps, fields_out);
+        const int ck = s->ranks_on ? s->ckpt_next : ckpt_choice(s, step, now(), t0);
+        if (ck == CKPT_WRITE) sd_ckpt_submit(&s->ck, s->dm, step, now());
+        else if (ck == CKPT_HOLD) sd_ckpt_submit_held(&s->ck, s->dm, step);
         sd_engine_seal(s->e);
         int64_t k = sd_engine_tasks_submitted(s->e) - before;
         if (k > per_step_max) per_step_max = k;
@@ -518,10 +558,14 @@ int sd_run_loop(const sd_graph *g, const sd_run_opts *o_in, sd_run_files *files,
         progress(s, step, t0, tty && !o->progress, 0); /* also the log's milestones */
         s->walltime_hit = sd_ckpt_walltime_hit(o->walltime, now() - s->t_start, sd_writer_ckpt_longest(s->writer),
                                                inflight * (now() - t0) / (step - step0));
+        if (s->ranks_on) { /* rank 0 decides what the next step submits; any rank's failure stops all */
+            int64_t lead[3] = {s->until_step, s->walltime_hit, ckpt_choice(s, step + 1, now(), t0)};
+            interrupted = sd_run_ranks_vote(s, interrupted, lead);
+        }
     }
     if (s->until_step && step > step0 && step < s->steps && !s->failed && !interrupted) { /* the last step's output, once */
         const int64_t every = g->output.fields_every;
-        s->dm->cls->submit_output(s->dm, step, 1, s->out != NULL && every > 0 && step % every);
+        s->dm->cls->submit_output(s->dm, step, 1, fields_out && every > 0 && step % every);
         sd_engine_seal(s->e);
         if (s->ck.last_step == step) s->ck.last_step = -1; /* its checkpoint came before this output: another */
     }
@@ -533,11 +577,17 @@ int sd_run_loop(const sd_graph *g, const sd_run_opts *o_in, sd_run_files *files,
         sd_engine_seal(s->e);
     }
     if (!s->failed && step > step0) sd_ckpt_submit_last(&s->ck, s->dm, step, now()); /* however the loop ended */
-    starpu_task_wait_for_all();
+    sd_ranks_wait_all(); /* every rank's tasks and communications */
     double wall = now() - t0;
     if (o->result) sd_run_fill_result(s, o->result, step - step0, wall, sched, busy0);
     drain_records(s, 1);
     take_fatal(s);
+    if (s->ranks_on) { /* the last results (rank 0's checks, any rank's errors): one status for all */
+        int64_t lead[3] = {s->until_step, s->walltime_hit, 0};
+        interrupted = sd_run_ranks_vote(s, interrupted, lead);
+        sd_ranks_wait_all();
+        sd_eng_gather(s->e); /* the summary reads the final state on rank 0 */
+    }
     sample_transfers(s);
     if (o->progress) call_progress(s, step, t0, 1);
     progress(s, step, t0, tty && !o->progress, 1);
@@ -553,7 +603,7 @@ int sd_run_loop(const sd_graph *g, const sd_run_opts *o_in, sd_run_files *files,
     }
     /* the domain's own output first: when it fails (an exported mesh that cannot be written), the
      * run file records a failed run */
-    if (s->dm->cls->close_output &&
+    if (s->leader && s->dm->cls->close_output &&
         s->dm->cls->close_output(s->dm, sd_run_status_str(sd_run_status_of_exit(status)), step, err, sizeof err) < 0) {
         sd_run_say_error(o, "%s", err);
         if (!status) status = SD_EXIT_RUNTIME;
@@ -576,7 +626,7 @@ int sd_run_loop(const sd_graph *g, const sd_run_opts *o_in, sd_run_files *files,
     if (unevaluated && !status) /* not a failure: a short trial run may end before a diagnostic step */
         fprintf(stderr, "stardag: %s: warning: %d check%s never evaluated: the run ended before %s first evaluation "
                 "(see the summary)\n", g->path, unevaluated, unevaluated == 1 ? " was" : "s were", unevaluated == 1 ? "its" : "their");
-    if (status && *s->why) sd_run_say_error(o, "%s: %s", g->path, s->why);
+    if (status && *s->why && s->leader) sd_run_say_error(o, "%s: %s", g->path, s->why); /* once for all ranks */
     if (s->trace) {
         if (sd_run_write_trace(s, err, sizeof err) < 0) {
             sd_run_say_error(o, "%s", err);
@@ -584,6 +634,17 @@ int sd_run_loop(const sd_graph *g, const sd_run_opts *o_in, sd_run_files *files,
         } else if (!o->quiet) printf("  trace: %s\n", o->trace);
     }
 done:
+    if (s->ranks_on && s->e) {
+        if (!s->voted_ready) { /* a set-up that failed here: the other ranks hear it and stop too */
+            s->voted_ready = 1;
+            if (!s->failed) s->failed = status ? status : SD_EXIT_RUNTIME;
+            int64_t lead[3] = {0};
+            interrupted = sd_run_ranks_vote(s, interrupted, lead);
+            if (!status) status = s->failed;
+        }
+        sd_ranks_settle();
+        sd_ranks_wait_all(); /* the owners hold the final data before it is unregistered */
+    }
     sd_writer_free(s->writer);
     sd_profiles_free(s->profiles);
     if (s->out) sd_h5out_close(s->out, sd_run_status_str(SD_RUN_FAILED), 0, 0, err, sizeof err);
@@ -591,7 +652,7 @@ done:
     sd_engine_release(s->e);
     sd_checks_free(&s->checks);
     free(s->latest);
-    starpu_shutdown();
+    sd_ranks_starpu_shutdown();
     sd_dm_destroy(s->dm);
     sd_engine_free(s->e);
     sd_trace_free(s->trace);

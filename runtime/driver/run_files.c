@@ -15,6 +15,7 @@
 #include "h5err.h"
 #include "h5out.h"
 #include "run_files.h"
+#include "ranks.h"
 #include "runlog.h"
 
 /* path with its extension (after the last '.' of its last component) replaced by .log; a path
@@ -285,6 +286,12 @@ static int run_files(const sd_graph *g, const sd_run_opts *o)
     if (sd_run_files_resolve(g, o, &files, err, sizeof err) < 0) {
         sd_run_say_error(o, "%s: %s", g->path, err);
         return SD_EXIT_BADGRAPH;
+    }
+    if (sd_ranks_rank() != 0) { /* a distributed run's files are rank 0's alone */
+        files.out_on_rank0 = files.out != NULL;
+        files.out = files.trace = NULL; /* own stays: the domain submits its snapshots; rank 0 writes */
+        files.xmf[0] = files.log[0] = 0;
+        return sd_run_loop(g, o, &files, NULL);
     }
     if (sd_run_clash_with_reads(g, &files, o)) return SD_EXIT_BADGRAPH;
     if (o->restart && *o->restart) files.continuing = o->restart;

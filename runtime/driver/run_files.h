@@ -23,6 +23,8 @@ typedef struct sd_run_files {
      * and are continued (cut back to the checkpoint's step and appended), never refused or moved
      * aside; `continuing` names the checkpoint. Set after sd_run_files_resolve. */
     const char *continuing;
+    int out_on_rank0;  /* a distributed run's other ranks: rank 0 writes a run file (their out is NULL,
+                          their own is the path rank 0 writes, and they submit the same snapshots) */
 } sd_run_files;
 
 /* What the graph and the options ask for: --out "" disables every file but those --log,
@@ -58,6 +60,10 @@ void sd_run_say_error(const sd_run_opts *o, const char *fmt, ...) __attribute__(
 
 struct sd_runlog;
 /* The run itself (run.c), once its files are settled and its log (may be NULL) is open. */
+/* stardag run under mpirun (else returns status): MPI started, then every rank says whether it
+ * loaded its graph (g NULL: status and err say why) and whether its graph is rank 0's; all return
+ * the first failing rank's status, that rank's message printed once by rank 0. */
+int sd_run_ranks_start(const sd_graph *g, int status, char *err, size_t errlen);
 int sd_run_loop(const sd_graph *g, const sd_run_opts *o, sd_run_files *files, struct sd_runlog *log);
 
 /* mkdir -p DIR (mode 0777 less the umask); 0, or -1 with errno (ENOTDIR: DIR is something else). */

@@ -50,7 +50,16 @@ typedef struct run_state {
     int walltime_hit;      /* --walltime stopped the run */
     int64_t counters0[3], step0; /* what a continued run file held at the checkpoint (writer.h); its step */
     const char *tuned;     /* the stored tuning the run took its parts from (the summary's line), or NULL */
+    int ranks_on, leader;  /* a distributed run; this is rank 0 (always 1 on one process) */
+    int ckpt_next;         /* distributed: the agreed checkpoint choice for the next step (ckpt_choice) */
+    int voted_ready;       /* distributed: the ranks agreed the set-up succeeded or failed */
 } run_state;
+
+/* Distributed runs (ranks_run.c): the vote after each step. Every rank's failure (s->failed,
+ * s->why) and interrupt, and rank 0's lead = {until step, walltime hit, checkpoint choice for the
+ * next step}; all leave with the same s->failed, s->why, *interrupted, until_step, walltime_hit and
+ * ckpt_next; returns the agreed interrupt. */
+int sd_run_ranks_vote(run_state *s, int interrupted, const int64_t lead[3]);
 
 /* The process' peak resident set size in bytes, or -1 (run_report.c). */
 double sd_peak_rss_bytes(void);

@@ -10,6 +10,7 @@
 #include "engine.h"
 #include "trace.h"
 #include "engine_plan.h"
+#include "dist.h"
 #ifdef SD_HAVE_CUDA
 #include <cuda_runtime_api.h>
 #endif
@@ -41,6 +42,7 @@ struct sd_engine {
     sd_record *head, *tail, *scalars_now;
     int64_t submitted;
     int ckpt_kind;          /* the scalar snapshot of checkpoints; -1 until the first */
+    sd_dist_state dist;     /* a distributed run's owners and tags (engine/dist.h) */
 };
 
 void sd_hlist_add(sd_hlist *l, starpu_data_handle_t h, enum starpu_data_access_mode m, const char *parts)
@@ -201,7 +203,15 @@ static void combine_cpu(void *buffers[], void *cl_arg)
     sd_record_done(ca->rec);
 }
 
-int sd_eng_partials(int nparts, int np, sd_acc **mem, starpu_data_handle_t *h)
+void sd_eng_own(sd_engine *e, starpu_data_handle_t h, int part, int nparts) { sd_dist_own(&e->dist, h, part, nparts); }
+int sd_eng_part_rank(const sd_engine *e, int part, int nparts)
+{
+    return sd_dist_rank(&e->dist.d, part, nparts, e->dist.ranks);
+}
+int sd_eng_rank(const sd_engine *e) { return e->dist.rank; }
+void sd_eng_gather(sd_engine *e) { sd_dist_gather(&e->dist); }
+
+int sd_eng_partials(sd_engine *e, int nparts, int np, sd_acc **mem, starpu_data_handle_t *h)
 {
     if (starpu_malloc((void **)mem, sizeof(sd_acc) * (size_t)np * (size_t)nparts) != 0) {
         *mem = NULL;
@@ -211,6 +221,7 @@ int sd_eng_partials(int nparts, int np, sd_acc **mem, starpu_data_handle_t *h)
         sd_acc *p = *mem + (size_t)k * np;
         for (int j = 0; j < np; j++) sd_acc_init(&p[j]);
         starpu_vector_data_register(&h[k], STARPU_MAIN_RAM, (uintptr_t)p, (uint32_t)np, sizeof(sd_acc));
+        sd_eng_own(e, h[k], k, nparts);
     }
     return 0;
 }
@@ -235,7 +246,8 @@ void sd_eng_submit_combine(sd_engine *e, int kind, const sd_gop *op, int64_t ste
     combine_arg *ca = sd_eng_xmalloc(sizeof *ca);
     *ca = (combine_arg){sd_eng_meter(e, kind), op, nparts, *info, sd_eng_step_scalars(e, step)};
     ca->info.param = op->param;
-    ca->rec->expected++;
+    sd_record *rec = ca->rec;
+    rec->expected++;
     /* one combine per reduction and step: no allocation for the usual part counts */
     const int n = nparts + SD_MAX_ACC;
     starpu_data_handle_t hs[64], *h = n > 64 ? sd_eng_xmalloc(sizeof *h * (size_t)n) : hs;
@@ -250,7 +262,7 @@ void sd_eng_submit_combine(sd_engine *e, int kind, const sd_gop *op, int64_t ste
             h[k] = e->sh[op->bind[r].index];
             m[k++] = STARPU_W;
         }
-    sd_eng_submit(e, kind, -1, step, ca, sizeof *ca, 1, k, h, m);
+    if (!sd_eng_submit(e, kind, -1, step, ca, sizeof *ca, 1, k, h, m)) sd_record_done(rec);
     if (h != hs) free(h);
     if (m != ms) free(m);
 }
@@ -340,6 +352,7 @@ static int register_table(sd_engine *e, int t, char *err, size_t errlen)
     }
     memcpy(e->tmem[t], tb->data, (size_t)n * sizeof(double));
     starpu_vector_data_register(&e->th[t], STARPU_MAIN_RAM, (uintptr_t)e->tmem[t], (uint32_t)n, sizeof(double));
+    sd_dist_replicated(&e->dist, e->th[t]); /* every rank read the same table */
     return 0;
 }
 
@@ -352,6 +365,8 @@ sd_engine *sd_engine_create(const sd_graph *g, const sd_engine_opts *o, char *er
     e->g = g;
     e->o = *o;
     e->ckpt_kind = -1;
+    sd_dist_state_init(&e->dist, o->dist);
+    if (o->plan) e->dist.on = 0; /* a plan submits nothing */
     e->sval = calloc(g->nscalars + 1, sizeof(double));
     e->sh = calloc(g->nscalars + 1, sizeof *e->sh);
     if (!e->sval || !e->sh || starpu_malloc((void **)&e->acc_template, sizeof(sd_acc) * SD_MAX_ACC) != 0) goto oom;
@@ -359,6 +374,7 @@ sd_engine *sd_engine_create(const sd_graph *g, const sd_engine_opts *o, char *er
     for (int s = 0; s < g->nscalars; s++) {
         e->sval[s] = NAN;
         starpu_variable_data_register(&e->sh[s], STARPU_MAIN_RAM, (uintptr_t)&e->sval[s], sizeof(double));
+        sd_dist_own(&e->dist, e->sh[s], -1, 1); /* rank 0 combines; readers elsewhere receive */
     }
     e->tmem = calloc(g->ntables + 1, sizeof *e->tmem);
     e->th = calloc(g->ntables + 1, sizeof *e->th);
@@ -420,6 +436,7 @@ void sd_engine_free(sd_engine *e)
     free(e->kinds);
     free(e->stats_view);
     free(e->fatal);
+    sd_dist_state_free(&e->dist);
     free(e);
 }
 
@@ -509,7 +526,7 @@ void sd_eng_checkpoint_scalars(sd_engine *e, int64_t step)
     *a = (ckpt_scalars_arg){sd_eng_meter(e, e->ckpt_kind), r};
     enum starpu_data_access_mode *mode = sd_eng_xmalloc((size_t)n * sizeof *mode);
     for (int s = 0; s < n; s++) mode[s] = STARPU_R;
-    sd_eng_submit(e, e->ckpt_kind, -1, step, a, sizeof *a, 1, n, e->sh, mode);
+    if (!sd_eng_submit(e, e->ckpt_kind, -1, step, a, sizeof *a, 1, n, e->sh, mode)) sd_record_done(r);
     free(mode);
 }
 
@@ -614,42 +631,57 @@ enum starpu_data_access_mode sd_eng_mode(sd_access a)
     return a == SD_READ ? STARPU_R : a == SD_WRITE ? STARPU_W : STARPU_RW;
 }
 
-void sd_eng_submit(sd_engine *e, int kind, int tile, int64_t step, void *arg, size_t argsize, int owned, int n,
-                   const starpu_data_handle_t *h, const enum starpu_data_access_mode *mode)
+int sd_eng_submit(sd_engine *e, int kind, int tile, int64_t step, void *arg, size_t argsize, int owned, int n,
+                  const starpu_data_handle_t *h, const enum starpu_data_access_mode *mode)
 {
     const kind_entry *k = e->kinds[kind];
+    struct starpu_codelet *cl = (struct starpu_codelet *)&k->cl;
     if (e->o.plan) {
-        sd_eng_plan_task(e->o.plan, e->o.plan_user, (struct starpu_codelet *)&k->cl, k->model.symbol, n, h, mode);
+        sd_eng_plan_task(e->o.plan, e->o.plan_user, cl, k->model.symbol, n, h, mode);
         if (owned) free(arg);
         e->submitted++;
-        return;
+        return 1;
     }
-    struct starpu_task *task = starpu_task_create();
-    task->cl = (struct starpu_codelet *)&k->cl;
+    struct starpu_task *task;
+    int xrank = 0;
+    if (e->dist.on) { /* StarPU-MPI posts the transfers; the task exists on the rank that runs it */
+        xrank = sd_dist_exec_rank(&e->dist, n, h, mode);
+        if (!(task = sd_dist_build(&e->dist, cl, n, h, mode, xrank))) {
+            sd_dist_after(&e->dist, cl, n, h, mode, xrank);
+            if (owned) free(arg);
+            return 0;
+        }
+    } else {
+        task = starpu_task_create();
+        task->cl = cl;
+        task->nbuffers = n;
+        if (n > STARPU_NMAXBUFS) {
+            task->dyn_handles = malloc(n * sizeof *task->dyn_handles);
+            task->dyn_modes = malloc(n * sizeof *task->dyn_modes);
+            if (!task->dyn_handles || !task->dyn_modes) abort();
+        }
+        for (int i = 0; i < n; i++) {
+            STARPU_TASK_SET_HANDLE(task, h[i], i);
+            if (task->dyn_modes) task->dyn_modes[i] = mode[i];
+            else task->modes[i] = mode[i];
+        }
+    }
     task->cl_arg = arg;
     task->cl_arg_size = argsize;
     task->cl_arg_free = owned;
+    task->callback_arg_free = 0; /* on_task_done frees its own (StarPU-MPI's build sets 1) */
     if (e->o.profile) {
         task_info *ti = sd_eng_xmalloc(sizeof *ti);
         *ti = (task_info){e, task, (sd_codelet_stats *)&k->stats, tile, step};
         task->callback_func = on_task_done;
         task->callback_arg = ti;
     }
-    task->nbuffers = n;
-    if (n > STARPU_NMAXBUFS) {
-        task->dyn_handles = malloc(n * sizeof *task->dyn_handles);
-        task->dyn_modes = malloc(n * sizeof *task->dyn_modes);
-        if (!task->dyn_handles || !task->dyn_modes) abort();
-    }
-    for (int i = 0; i < n; i++) {
-        STARPU_TASK_SET_HANDLE(task, h[i], i);
-        if (task->dyn_modes) task->dyn_modes[i] = mode[i];
-        else task->modes[i] = mode[i];
-    }
     int ret = starpu_task_submit(task);
     if (ret != 0) {
         fprintf(stderr, "stardag: StarPU refused a %s task (error %d): no worker can run it\n", k->cl.name, ret);
         exit(SD_EXIT_RUNTIME);
     }
+    if (e->dist.on) sd_dist_after(&e->dist, cl, n, h, mode, xrank);
     e->submitted++;
+    return 1;
 }

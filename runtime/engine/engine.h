@@ -80,6 +80,7 @@ typedef struct sd_engine_opts {
     double t0_us;     /* starpu_timing_now() at the run's start: trace times count from it */
     sd_plan_fn plan;  /* non-NULL: tasks go to plan(plan_user, ...) and are not submitted */
     void *plan_user;
+    const struct sd_dist *dist; /* a distributed run's distribution of parts to ranks (NULL: block) */
 } sd_engine_opts;
 
 typedef struct sd_engine sd_engine;
@@ -162,8 +163,11 @@ typedef struct sd_hlist {
 void sd_hlist_add(sd_hlist *l, starpu_data_handle_t h, enum starpu_data_access_mode m, const char *parts);
 
 /* Submit one task of `kind` on n handles; arg is freed by StarPU when owned. tile: for the trace
- * (-1: none). Exits (SD_EXIT_RUNTIME) when StarPU refuses the task. */
-void sd_eng_submit(sd_engine *e, int kind, int tile, int64_t step, void *arg, size_t argsize, int owned, int n,
+ * (-1: none). Exits (SD_EXIT_RUNTIME) when StarPU refuses the task. Returns 1 when the task runs on
+ * this rank, 0 when another rank of a distributed run runs it (arg is freed then, when owned): the
+ * caller counts the records that task would fill as done here (sd_record_done), since this rank's
+ * records only carry what its own tasks deliver. Every rank submits every task, in the same order. */
+int sd_eng_submit(sd_engine *e, int kind, int tile, int64_t step, void *arg, size_t argsize, int owned, int n,
                    const starpu_data_handle_t *h, const enum starpu_data_access_mode *mode);
 enum starpu_data_access_mode sd_eng_mode(sd_access a);
 /* The handle of graph scalar s. */
@@ -201,9 +205,20 @@ int sd_eng_vector(void **mem, starpu_data_handle_t *h, int64_t count, size_t es,
 int sd_eng_vector_fits(int64_t count, size_t es, const char *what, char *err, size_t errlen);
 void sd_eng_vector_free(void *mem, starpu_data_handle_t h);
 
-/* One reduction op's partials: nparts handles (one per part) of np initialised accumulators each,
- * in one allocation *mem. 0, or -1 when out of memory. Free with sd_eng_partials_free. */
-int sd_eng_partials(int nparts, int np, sd_acc **mem, starpu_data_handle_t *h);
+/* A distributed run: handle h belongs to part `part` of the domain's nparts (part < 0: data of the
+ * whole domain), which gives its owner rank (engine/dist.h); tasks run where what they write is
+ * owned. Every handle a domain registers must have one; no-op on one process. */
+void sd_eng_own(sd_engine *e, starpu_data_handle_t h, int part, int nparts);
+/* The rank that owns part `part` of nparts, and this process's rank (0 and 0 on one process). */
+int sd_eng_part_rank(const sd_engine *e, int part, int nparts);
+int sd_eng_rank(const sd_engine *e);
+/* A distributed run's end, on every rank after every task: every part's data copied to rank 0,
+ * whose host-side reads (a summary's statistics) then see it. Nothing on one process. */
+void sd_eng_gather(sd_engine *e);
+
+/* One reduction op's partials: nparts handles (one per part, owned as its part) of np initialised
+ * accumulators each, in one allocation *mem. 0, or -1 when out of memory. Free with sd_eng_partials_free. */
+int sd_eng_partials(sd_engine *e, int nparts, int np, sd_acc **mem, starpu_data_handle_t *h);
 void sd_eng_partials_free(int nparts, sd_acc *mem, starpu_data_handle_t *h);
 /* A reduction's partials combined into its scalars: one CPU task reading the nparts partial
  * handles (each holding the codelet's partials: sd_reduce_partials) and writing the op's scalar

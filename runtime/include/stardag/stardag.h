@@ -112,6 +112,8 @@ typedef struct sd_run_opts {
                               (bindings check sd_run_opts_size) */
     int no_tuning;        /* 1: automatic parts stay the heuristic's even when a stored tuning exists
                              (stardag tune measures candidates this way) */
+    const char *distribution; /* a distributed run (mpirun): parts to ranks, "block" (NULL), "cyclic" or
+                                 one weight per rank "1:3" (docs/distributed.md) */
 } sd_run_opts;
 
 void sd_run_opts_init(sd_run_opts *o);

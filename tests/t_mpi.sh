@@ -1,0 +1,90 @@
+#!/bin/sh
+# t_mpi.sh - distributed runs (docs/distributed.md): every bundled graph under mpirun -np 1, 2 and
+# 3 on this machine (oversubscribed) gives run files and trajectories bitwise equal to a plain run;
+# uneven and cyclic distributions too; a graph that fails on one rank, and a check that fails end every rank with one message and one exit status, never
+# a hang (each mpirun has a time limit). Skipped where mpirun or StarPU-MPI is missing.
+. "$top_srcdir/tests/tap.sh"
+command -v mpirun >/dev/null 2>&1 || { echo "1..0 # SKIP mpirun not found (Debian: openmpi-bin)"; exit 77; }
+"$sd" --version | grep -q "MPI yes" || { echo "1..0 # SKIP stardag built without StarPU-MPI (stardag --version)"; exit 77; }
+# one CPU worker per rank; root may run mpirun here (CI runs as root); more ranks than cores
+mpi() { np=$1; shift; timeout 300 mpirun --allow-run-as-root --oversubscribe -np "$np" -x STARPU_HOME \
+  -x STARPU_WORKERS_NOBIND -x STARPU_SILENT -x STARPU_NCPU=1 "$sd" "$@"; }
+# every HDF5 file of run directory $1 bitwise equal to the same file in $2
+same_files() {
+  for f in "$1"/*.h5 "$1"/*.h5md; do
+    [ -e "$f" ] || continue
+    any=; case $f in *.h5md) any=--any ;; esac
+    "$sd" compare $any "$f" "$2/$(basename "$f")" || return 1
+  done
+}
+cd "$tmp" || exit 1
+
+# 1. Every bundled graph, a few steps (the heavy ones made small with --set where they allow it).
+for graph in "$top_srcdir"/graphs/*/*.yaml; do
+  name=$(basename "$graph" .yaml)
+  steps=4; extra=
+  case $name in
+    lj-liquid-large) steps=2 ;;
+    vdp-1m) extra="--set M=20000" ;;
+    seed-40x40x72x200|seed-30x30x48x140) steps=2 ;;
+  esac
+  mkdir -p "$name/plain"
+  (cd "$name/plain" && STARPU_NCPU=2 "$sd" run "$graph" --steps $steps $extra --out run.h5 -q > log 2>&1)
+  t "$name: a plain run" test $? = 0
+  for np in 1 2 3; do
+    mkdir -p "$name/np$np"
+    (cd "$name/np$np" && mpi $np run "$graph" --steps $steps $extra --out run.h5 > log 2>&1)
+    t "$name: mpirun -np $np runs" test $? = 0
+    t "$name: -np $np files bitwise equal to the plain run's" same_files "$name/plain" "$name/np$np"
+  done
+done
+
+# 2. Uneven and cyclic distributions of a lattice's tiles, and a particle domain's blocks.
+kg="$top_srcdir/graphs/lattice/kg-packet.yaml"
+lj="$top_srcdir/graphs/md/lj-liquid.yaml"
+for dist in 1:3 3:1:1 cyclic; do
+  ranks=$(echo "$dist" | awk -F: '{ print NF == 1 ? 3 : NF }')
+  mkdir -p "kg-$dist"
+  (cd "kg-$dist" && mpi $ranks run "$kg" --steps 4 --tiles 64x64x8 --distribution "$dist" --out run.h5 > log 2>&1)
+  t "kg-packet, 8 tiles, --distribution $dist on $ranks ranks, runs" test $? = 0
+  t "kg-packet --distribution $dist: bitwise the plain run's" same_files kg-packet/plain "kg-$dist"
+done
+mkdir -p lj-uneven
+(cd lj-uneven && mpi 2 run "$lj" --steps 4 --tiles 6 --distribution 1:5 --out run.h5 > log 2>&1)
+t "lj-liquid, 6 blocks as 1:5 on 2 ranks, runs" test $? = 0
+t "lj-liquid, 6 blocks as 1:5: bitwise the plain run's" same_files lj-liquid/plain lj-uneven
+runrc mpi 2 run "$kg" --steps 1 --distribution 1:2:3 --out ""
+t "a distribution with 3 weights for 2 ranks is refused (exit 2)" test "$(rc)" = 2
+t "... saying one weight per rank is expected" grep -q "expected one per rank" "$tmp/err"
+
+# 3. Failures: one message, one status, every rank ends.
+cat > bad.yaml <<'YAML'
+this is: [not a graph
+YAML
+cat > pick.sh <<SH
+#!/bin/sh
+# rank 1 is given another file than the others
+g="$kg"; [ "\$OMPI_COMM_WORLD_RANK" = 1 ] && g="$tmp/\$1"
+exec "$sd" run "\$g" --steps 2 --out ""
+SH
+chmod +x pick.sh
+runrc timeout 300 mpirun --allow-run-as-root --oversubscribe -np 3 -x STARPU_HOME -x STARPU_WORKERS_NOBIND \
+  -x STARPU_SILENT -x STARPU_NCPU=1 ./pick.sh bad.yaml
+t "a graph that does not load on rank 1: exit 2 (not a hang)" test "$(rc)" = 2
+t "... rank 0 names rank 1 and the file's error" grep -q "rank 1 of 3: .*bad.yaml" "$tmp/err"
+t "... said once" test "$(grep -c "bad.yaml" "$tmp/err")" = 1
+sed 's/steps: /steps: /' "$kg" > other.yaml
+printf '\n# another file\n' >> other.yaml
+runrc timeout 300 mpirun --allow-run-as-root --oversubscribe -np 2 -x STARPU_HOME -x STARPU_WORKERS_NOBIND \
+  -x STARPU_SILENT -x STARPU_NCPU=1 ./pick.sh other.yaml
+t "another graph on rank 1: exit 2" test "$(rc)" = 2
+t "... saying every rank must run the same graph" grep -q "rank 1 of 2: .*every rank must run the same graph" "$tmp/err"
+# a check that fails at step 10 (the energy summed over every rank's tiles): exit 3 on every rank,
+# said once, and rank 0's run file records the failure
+sed 's/- drift: {scalar: energy, rtol: 1e-10}/- range: {scalar: energy, max: 0}/' "$kg" > checkfail.yaml
+mkdir -p checkfail
+(cd checkfail && mpi 2 run "$tmp/checkfail.yaml" --steps 14 --tiles 64x64x8 --out run.h5 > log 2> err)
+t "a check failing on 2 ranks: exit 3" test $? = 3
+t "... said once" test "$(grep -c "energy" checkfail/err)" = 1
+t "... and the run file says the check failed" sh -c "h5dump -A checkfail/run.h5 | grep -q '\"check failed\"'"
+tap_end
