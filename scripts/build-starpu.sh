@@ -14,7 +14,7 @@
 set -euo pipefail
 
 STARPU_UPSTREAM=1.3.10          # the patches are written against this version
-STAMP_FORMAT=1                  # bump when the post-install steps below change
+STAMP_FORMAT=2                  # bump when the post-install steps below change
 
 top=$(cd "$(dirname "$0")/.." && pwd)
 force=no strip=yes want_cuda=yes prefix=""
@@ -78,13 +78,14 @@ else
   cuda_cppflags=""
 fi
 
-# MPI is off on purpose: stardag does not use StarPU-MPI, and it would tie the install to one
-# MPI library. OpenCL, SOCL, StarPU-FFT, Fortran, the OpenMP runtime, GLPK, HDF5 (out-of-core
-# disk backend), X11 and valgrind annotations are not needed by stardag either.
+# StarPU-MPI on Debian's OpenMPI (libopenmpi-dev), as Debian's own libstarpu-dev has it: stardag
+# runs distributed under mpirun (docs/distributed.md). The MPI master-slave mode is not used.
+# OpenCL, SOCL, StarPU-FFT, Fortran, the OpenMP runtime, GLPK, HDF5 (out-of-core disk backend), X11
+# and valgrind annotations are not needed by stardag.
 config_opts=(
   --enable-maxcpus=128 --with-fxt
   "${cuda_opts[@]}"
-  --disable-mpi --disable-opencl --disable-socl --disable-starpufft --disable-fortran
+  --enable-mpi --disable-mpi-master-slave --disable-mpi-check --disable-opencl --disable-socl --disable-starpufft --disable-fortran
   --disable-openmp --disable-glpk --disable-hdf5 --without-x --disable-valgrind
   --disable-build-examples --disable-build-tests --disable-build-doc --disable-static
 )
@@ -120,7 +121,7 @@ if [ -n "$nvcc" ]; then msg "CUDA: $nvcc (CUDA $cuda_version, libraries in $cuda
 else msg "CUDA: not used (no nvcc in PATH or /usr/local/cuda/bin, or --without-cuda): CPU-only StarPU"; fi
 
 # ---------------------------------------------------------------- packages ------------------
-pkgs=(dpkg-dev build-essential pkg-config patch patchelf libhwloc-dev libfxt-dev)
+pkgs=(dpkg-dev build-essential pkg-config patch patchelf libhwloc-dev libfxt-dev libopenmpi-dev openmpi-bin)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")

@@ -57,7 +57,23 @@ runrc mpi 2 run "$kg" --steps 1 --distribution 1:2:3 --out ""
 t "a distribution with 3 weights for 2 ranks is refused (exit 2)" test "$(rc)" = 2
 t "... saying one weight per rank is expected" grep -q "expected one per rank" "$tmp/err"
 
-# 3. Failures: one message, one status, every rank ends.
+# 3. A checkpoint written by 2 ranks, the run continued from it on 3: bitwise the uninterrupted
+# plain run (run file, and the trajectory or exported mesh).
+for g in lattice/kg-packet md/argon-nvt membrane/vesicle-bending ode/vdp-ensemble transport/pencil-70MeV; do
+  name=$(basename "$g"); mkdir -p "rs-$name/full" "rs-$name/part"
+  (cd "rs-$name/full" && STARPU_NCPU=2 "$sd" run "$top_srcdir/graphs/$g.yaml" --steps 8 --out run.h5 -q > log 2>&1)
+  (cd "rs-$name/part" && mpi 2 run "$top_srcdir/graphs/$g.yaml" --steps 4 --out run.h5 --checkpoint ck.h5 -q > log 2>&1 &&
+   mpi 3 run "$top_srcdir/graphs/$g.yaml" --steps 8 --out run.h5 --checkpoint ck.h5 --restart ck.h5 -q >> log 2>&1)
+  t "$name: checkpoint on 2 ranks, restart on 3" test $? = 0
+  rm -f "rs-$name/part/ck.h5"
+  t "$name: the restarted run's files bitwise the uninterrupted run's" same_files "rs-$name/full" "rs-$name/part"
+done
+
+# 4. Failures: one message, one status, every rank ends.
+mkdir -p refused && : > refused/run.h5
+(cd refused && mpi 3 run "$kg" --steps 2 --out run.h5 > log 2> err)
+t "rank 0 refuses an existing output file: every rank exits 2" test $? = 2
+t "... saying so once" test "$(grep -c "exists" refused/err)" = 1
 cat > bad.yaml <<'YAML'
 this is: [not a graph
 YAML

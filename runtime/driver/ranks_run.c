@@ -55,6 +55,15 @@ int sd_run_ranks_start(const sd_graph *g, int status, char *err, size_t errlen)
     return status;
 }
 
+int sd_run_ranks_agree(int status)
+{
+    char none[1] = "";
+    sd_ranks_vote v = {.status = status};
+    sd_ranks_agree(&v, none, 0);
+    sd_ranks_settle();
+    return v.status;
+}
+
 int sd_run_ranks_vote(run_state *s, int interrupted, const int64_t lead[3])
 {
     char msg[960]; /* room for the "rank R of N: " before it */

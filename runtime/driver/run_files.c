@@ -278,9 +278,32 @@ int sd_run(const sd_graph *g, const sd_run_opts *o)
     return status;
 }
 
+/* The run's own files usable (not refused, not what the graph reads) and its log open. 0, or the
+ * exit status with the error said. */
+static int open_files(const sd_graph *g, const sd_run_opts *o, sd_run_files *files, sd_runlog **log)
+{
+    char err[1024];
+    if (sd_run_clash_with_reads(g, files, o)) return SD_EXIT_BADGRAPH;
+    if (o->restart && *o->restart) files->continuing = o->restart;
+    if (sd_run_files_refuse_existing(files, o) > 0) return SD_EXIT_BADGRAPH;
+    if (files->log[0] && !(*log = (files->continuing ? sd_runlog_append : sd_runlog_open)(files->log, err, sizeof err))) {
+        sd_run_say_error(o, "%s", err);
+        return SD_EXIT_RUNTIME;
+    }
+    return 0;
+}
+
 static int run_files(const sd_graph *g, const sd_run_opts *o)
 {
     if (o->errors && o->errors_len) o->errors[0] = 0;
+    if (sd_ranks_launched() && !sd_ranks_on() && sd_ranks_launch_size() > 1) {
+        /* every process would write the same files: only the CLI joins the ranks (it checks that
+         * all loaded the same graph before any of them starts) */
+        sd_run_say_error(o, "%s: started by mpirun with %d processes, but this program did not join them: distributed "
+                         "runs are `mpirun ... stardag run FILE` (docs/distributed.md); the library's callers (the "
+                         "Python package) run one process", g->path, sd_ranks_launch_size());
+        return SD_EXIT_RUNTIME;
+    }
     sd_run_files files;
     char err[1024];
     if (sd_run_files_resolve(g, o, &files, err, sizeof err) < 0) {
@@ -291,16 +314,12 @@ static int run_files(const sd_graph *g, const sd_run_opts *o)
         files.out_on_rank0 = files.out != NULL;
         files.out = files.trace = NULL; /* own stays: the domain submits its snapshots; rank 0 writes */
         files.xmf[0] = files.log[0] = 0;
-        return sd_run_loop(g, o, &files, NULL);
+        int status = sd_run_ranks_agree(0); /* rank 0 found its files usable */
+        return status ? status : sd_run_loop(g, o, &files, NULL);
     }
-    if (sd_run_clash_with_reads(g, &files, o)) return SD_EXIT_BADGRAPH;
-    if (o->restart && *o->restart) files.continuing = o->restart;
-    if (sd_run_files_refuse_existing(&files, o) > 0) return SD_EXIT_BADGRAPH;
     sd_runlog *log = NULL;
-    if (files.log[0] && !(log = (files.continuing ? sd_runlog_append : sd_runlog_open)(files.log, err, sizeof err))) {
-        sd_run_say_error(o, "%s", err);
-        return SD_EXIT_RUNTIME;
-    }
+    int status = open_files(g, o, &files, &log);
+    if ((status = sd_run_ranks_agree(status))) return status; /* the other ranks stop with it */
     char host[256] = "", start[64] = "";
     gethostname(host, sizeof host - 1);
     time_t tt = time(NULL);
@@ -313,7 +332,7 @@ static int run_files(const sd_graph *g, const sd_run_opts *o)
         else sd_runlog_line(log, "restart from %s: %s", files.continuing, err);
         sd_ckpt_close(in);
     }
-    int status = sd_run_loop(g, o, &files, log);
+    status = sd_run_loop(g, o, &files, log);
     sd_runlog_line(log, "exit status %d", status);
     if (sd_runlog_close(log, err, sizeof err) < 0) {
         sd_run_say_error(o, "%s", err);

@@ -64,6 +64,9 @@ struct sd_runlog;
  * loaded its graph (g NULL: status and err say why) and whether its graph is rank 0's; all return
  * the first failing rank's status, that rank's message printed once by rank 0. */
 int sd_run_ranks_start(const sd_graph *g, int status, char *err, size_t errlen);
+/* A distributed run: every rank's status (its failure already said), the first failing rank's for
+ * all; on one process, status. */
+int sd_run_ranks_agree(int status);
 int sd_run_loop(const sd_graph *g, const sd_run_opts *o, sd_run_files *files, struct sd_runlog *log);
 
 /* mkdir -p DIR (mode 0777 less the umask); 0, or -1 with errno (ENOTDIR: DIR is something else). */

@@ -8,6 +8,7 @@
 #include <sys/resource.h>
 #include <starpu.h>
 #include "run_state.h"
+#include "ranks.h"
 
 /* The process' peak resident set size in bytes (VmHWM; getrusage's ru_maxrss where /proc is not
  * mounted), or -1: the run summary reports it so that a long run's memory can be watched. */
@@ -61,6 +62,12 @@ void sd_run_summary(run_state *s, int64_t steps_done, double wall, double run_wa
         printf("  %s %.1f%%", name, 100.0 * 1e-9 * sd_engine_busy_ns(s->e, w) / fmax(run_wall, 1e-9));
     }
     printf("\n");
+    if (s->ranks_on) { /* the table and the busy line are this process's */
+        int total, mine = sd_eng_parts_of(s->e, 0, &total);
+        printf("  ranks: %d (StarPU-MPI, --distribution %s); the tasks, busy workers and transfers above are rank 0's, "
+               "which owns %d of the %d parts\n", sd_ranks_size(),
+               s->o->distribution && *s->o->distribution ? s->o->distribution : "block", mine, total);
+    }
     if (!s->profile || s->xfer.nbus == 0) printf("  transfers: none (one memory node)\n");
     else {
         printf("  transfers:");

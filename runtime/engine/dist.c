@@ -77,6 +77,7 @@ void sd_dist_state_free(sd_dist_state *s)
 void sd_dist_own(sd_dist_state *s, starpu_data_handle_t h, int part, int nparts)
 {
     if (!s->on) return;
+    if (nparts > s->nparts) s->nparts = nparts;
     const int r = sd_dist_rank(&s->d, part, nparts, s->ranks);
     starpu_mpi_data_register(h, s->next_tag++, r);
     if (r == 0) return;

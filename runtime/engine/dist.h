@@ -32,6 +32,7 @@ typedef struct sd_dist_state {
     int64_t next_tag;
     starpu_data_handle_t *owned; /* every handle given an owner, for sd_dist_gather */
     int nowned, cap;
+    int nparts;                  /* the domain's part count (the largest nparts given to sd_dist_own) */
 } sd_dist_state;
 void sd_dist_state_init(sd_dist_state *s, const sd_dist *d);
 void sd_dist_state_free(sd_dist_state *s);

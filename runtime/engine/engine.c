@@ -209,6 +209,13 @@ int sd_eng_part_rank(const sd_engine *e, int part, int nparts)
     return sd_dist_rank(&e->dist.d, part, nparts, e->dist.ranks);
 }
 int sd_eng_rank(const sd_engine *e) { return e->dist.rank; }
+int sd_eng_parts_of(const sd_engine *e, int rank, int *total)
+{
+    int n = 0;
+    *total = e->dist.nparts;
+    for (int p = 0; p < e->dist.nparts; p++) n += sd_eng_part_rank(e, p, e->dist.nparts) == rank;
+    return n;
+}
 void sd_eng_gather(sd_engine *e) { sd_dist_gather(&e->dist); }
 
 int sd_eng_partials(sd_engine *e, int nparts, int np, sd_acc **mem, starpu_data_handle_t *h)

@@ -212,6 +212,8 @@ void sd_eng_own(sd_engine *e, starpu_data_handle_t h, int part, int nparts);
 /* The rank that owns part `part` of nparts, and this process's rank (0 and 0 on one process). */
 int sd_eng_part_rank(const sd_engine *e, int part, int nparts);
 int sd_eng_rank(const sd_engine *e);
+/* A distributed run: how many of the domain's *total parts rank `rank` owns. */
+int sd_eng_parts_of(const sd_engine *e, int rank, int *total);
 /* A distributed run's end, on every rank after every task: every part's data copied to rank 0,
  * whose host-side reads (a summary's statistics) then see it. Nothing on one process. */
 void sd_eng_gather(sd_engine *e);

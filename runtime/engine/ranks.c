@@ -22,6 +22,13 @@ int sd_ranks_launched(void)
     return 0;
 }
 
+int sd_ranks_launch_size(void)
+{
+    const char *n = getenv("OMPI_COMM_WORLD_SIZE");
+    if (!n) n = getenv("PMI_SIZE");
+    return n && atoi(n) > 1 ? atoi(n) : 1;
+}
+
 int sd_ranks_rank(void) { return rank_; }
 int sd_ranks_size(void) { return size_; }
 int sd_ranks_on(void) { return on_; }
@@ -142,9 +149,7 @@ void sd_ranks_abort(int status)
 #else
 int sd_ranks_init(char *err, size_t errlen)
 {
-    const char *n = getenv("OMPI_COMM_WORLD_SIZE");
-    if (!n) n = getenv("PMI_SIZE");
-    if (!sd_ranks_launched() || (n && atoi(n) <= 1)) return 0; /* one rank is a plain run */
+    if (!sd_ranks_launched() || sd_ranks_launch_size() <= 1) return 0; /* one rank is a plain run */
     snprintf(err, errlen, "started by an MPI launcher, but this stardag was built without StarPU-MPI (stardag "
              "--version says MPI no): install libopenmpi-dev and a StarPU with MPI (Debian's libstarpu-dev has it), "
              "then configure again (docs/distributed.md)");

@@ -12,6 +12,8 @@ struct starpu_conf;
 
 /* Was this process started by an MPI launcher (OMPI_COMM_WORLD_SIZE, PMI_SIZE, PMIX_RANK)? */
 int sd_ranks_launched(void);
+/* The number of processes the launcher started (its environment), 1 when it does not say. */
+int sd_ranks_launch_size(void);
 /* MPI once per process (MPI_THREAD_MULTIPLE: StarPU-MPI's progression thread and the run loop's
  * agreement both call MPI), when launched; finalised at exit. 0, or -1 with a message (a launch
  * by mpirun of a stardag built without StarPU-MPI, an MPI without thread support). */
