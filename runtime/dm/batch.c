@@ -216,6 +216,7 @@ const sd_dm_class sd_dm_batch = {
     .locations = batch_locations,
     .cpu_fallback = 1, /* solver ops of systems without a CUDA form run on CPUs in a CUDA run */
     .run_file_fields = 1,
+    .report_reads_parts = 1, /* the systems' statistics (batch_report) */
     .syntax = &sd_batch_syntax,
     .create = batch_create,
     .submit_init = batch_submit_init,

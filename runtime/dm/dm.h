@@ -83,6 +83,9 @@ typedef struct sd_dm_class {
     const char *own_output_noun;
     /* its fields go to the run's file (the summary counts field steps) */
     int run_file_fields;
+    /* its summary (report) reads the parts' data on the host: a distributed run first copies every
+     * part to rank 0 */
+    int report_reads_parts;
     const sd_dm_syntax *syntax;
 
     /* The domain's parts and data, its task kinds (sd_eng_kind), registered with StarPU. 0, or -1

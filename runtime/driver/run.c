@@ -586,7 +586,7 @@ int sd_run_loop(const sd_graph *g, const sd_run_opts *o_in, sd_run_files *files,
         int64_t lead[3] = {s->until_step, s->walltime_hit, 0};
         interrupted = sd_run_ranks_vote(s, interrupted, lead);
         sd_ranks_wait_all();
-        sd_eng_gather(s->e); /* the summary reads the final state on rank 0 */
+        if (s->dm->cls->report_reads_parts && !o_in->quiet) sd_eng_gather(s->e); /* rank 0's summary reads them */
     }
     sample_transfers(s);
     if (o->progress) call_progress(s, step, t0, 1);
@@ -623,7 +623,7 @@ int sd_run_loop(const sd_graph *g, const sd_run_opts *o_in, sd_run_files *files,
         if (rss >= 0) sd_runlog_line(s->log, "memory: peak RSS %.1f MB", rss / 1e6);
     }
     int unevaluated = sd_checks_unevaluated(&s->checks);
-    if (unevaluated && !status) /* not a failure: a short trial run may end before a diagnostic step */
+    if (unevaluated && !status && s->leader) /* not a failure: a short trial run may end before a diagnostic step */
         fprintf(stderr, "stardag: %s: warning: %d check%s never evaluated: the run ended before %s first evaluation "
                 "(see the summary)\n", g->path, unevaluated, unevaluated == 1 ? " was" : "s were", unevaluated == 1 ? "its" : "their");
     if (status && *s->why && s->leader) sd_run_say_error(o, "%s: %s", g->path, s->why); /* once for all ranks */

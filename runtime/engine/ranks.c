@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <starpu.h>
 #include "config.h"
 #include "stardag/stardag.h"
@@ -120,7 +121,16 @@ int sd_ranks_agree(sd_ranks_vote *v, char *msg, size_t len)
     if (!on_) return v->status ? 0 : -1;
     sd_ranks_vote *all = malloc(sizeof *all * (size_t)size_);
     if (!all) sd_ranks_abort(SD_EXIT_RUNTIME);
-    MPI_Allgather(v, (int)sizeof *v, MPI_BYTE, all, (int)sizeof *v, MPI_BYTE, host_comm);
+    /* polled with sleeps, not a blocking collective: MPI spins while it waits, and the workers
+     * and StarPU-MPI's progression thread need the cores meanwhile */
+    MPI_Request req;
+    MPI_Iallgather(v, (int)sizeof *v, MPI_BYTE, all, (int)sizeof *v, MPI_BYTE, host_comm, &req);
+    for (int done = 0;;) {
+        MPI_Test(&req, &done, MPI_STATUS_IGNORE);
+        if (done) break;
+        const struct timespec nap = {0, 20000};
+        nanosleep(&nap, NULL);
+    }
     int failing = -1, any = 0;
     for (int r = 0; r < size_; r++) {
         any |= all[r].any;
