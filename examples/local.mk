@@ -13,3 +13,6 @@ dist_packtemplate_DATA = examples/pack/README.md examples/pack/Makefile examples
 check_PROGRAMS += examples/ode-user-system/duffing
 examples_ode_user_system_duffing_SOURCES = examples/ode-user-system/duffing.c
 EXTRA_DIST += examples/ode-user-system/run.yaml
+# A SLURM batch script for distributed runs (docs/distributed.md), run by tests/t_mpi.sh with srun
+# standing for mpirun.
+EXTRA_DIST += examples/slurm-lattice.sh

@@ -103,4 +103,20 @@ mkdir -p checkfail
 t "a check failing on 2 ranks: exit 3" test $? = 3
 t "... said once" test "$(grep -c "energy" checkfail/err)" = 1
 t "... and the run file says the check failed" sh -c "h5dump -A checkfail/run.h5 | grep -q '\"check failed\"'"
+# 5. The SLURM example (examples/slurm-lattice.sh) as sbatch would run it, srun standing for mpirun
+# with SLURM's variables, a small lattice, then continued from its checkpoint.
+mkdir -p slurm/bin && cat > slurm/bin/srun <<SH
+#!/bin/sh
+exec timeout 300 mpirun --allow-run-as-root --oversubscribe -np 2 -x STARPU_HOME -x STARPU_WORKERS_NOBIND \
+  -x STARPU_SILENT -x STARPU_NCPU "\$@"
+SH
+chmod +x slurm/bin/srun
+(cd slurm && PATH="$tmp/slurm/bin:$PATH" SLURM_CPUS_PER_TASK=2 STARDAG="$sd" GRAPH="$kg" N=64 STEPS=20 \
+  bash "$top_srcdir/examples/slurm-lattice.sh" > log 2>&1 &&
+  PATH="$tmp/slurm/bin:$PATH" SLURM_CPUS_PER_TASK=2 STARDAG="$sd" GRAPH="$kg" N=64 STEPS=40 RESTART=1 \
+  bash "$top_srcdir/examples/slurm-lattice.sh" >> log 2>&1)
+t "examples/slurm-lattice.sh runs 2 ranks and continues from its checkpoint" test $? = 0
+mkdir -p slurm/plain
+(cd slurm/plain && "$sd" run "$kg" --set n=64 --steps 40 --out kg.h5 -q > log 2>&1)
+t "... its output bitwise a plain run's" "$sd" compare slurm/plain/kg.h5 slurm/kg.h5
 tap_end
