@@ -140,7 +140,7 @@ int main(void)
             const double *x = B.b[k].fld[0];
             const int64_t cell = md_cell_index(&B.pg.grid, x[i], x[i + ch], x[i + 2 * ch]), id = B.b[k].id[i];
             const int64_t z = cell / (B.pg.grid.nc[0] * B.pg.grid.nc[1]);
-            layer &= z >= B.pg.zc[k] && z < B.pg.zc[k + 1];
+            layer &= z >= B.pg.cut[2][k] && z < B.pg.cut[2][k + 1];
             order &= cell > prev_cell || (cell == prev_cell && id > prev_id);
             prev_cell = cell, prev_id = id;
             for (int c = 0; c < 5; c++) moved &= B.b[k].fld[2][i + c * ch] == (double)(-10 * id - c);
@@ -223,7 +223,7 @@ int main(void)
     B.b[1].fld[0][3] = B.b[1].x0[3];
     /* all particles of block 0 into block 1's layer: no room */
     const int64_t before_nh[3] = {B.hdr[0].nh, B.hdr[1].nh, B.hdr[2].nh};
-    const double z1 = 0.5 * (double)(B.pg.zc[1] + B.pg.zc[2]) * B.pg.L[2] / (double)B.pg.grid.nc[2];
+    const double z1 = 0.5 * (double)(B.pg.cut[2][1] + B.pg.cut[2][2]) * B.pg.L[2] / (double)B.pg.grid.nc[2];
     double *keep = malloc(sizeof(double) * 3 * B.pg.cap_h);
     memcpy(keep, B.b[0].fld[0], sizeof(double) * 3 * B.pg.cap_h);
     for (int64_t i = 0; i < B.hdr[0].nh; i++) B.b[0].fld[0][i + 2 * B.pg.cap_h] = z1, B.b[0].x0[i + 2 * B.pg.cap_h] = z1;
