@@ -6,14 +6,14 @@
 #           [--tiles N] --steps S --out TMP/x.h5
 #
 # alternately, REPS times per size and mode. From each run's summary: ms/step, and the per-kind
-# task table: the serial rebuild is the one "neighbour rebuild" task per rebuild; the parallel one
-# is the tasks "rebuild: scan, decide, migrate, gather, plan, verdict" (the first build, whose
-# blocks hold id ranges, is the serial task in both modes and is counted in neither column of the
-# parallel rows). Prints per size and mode the median [min-max] of: ms/step; the rebuild's task time
-# per rebuild (summed over its tasks: the work); the rebuild's chain on a machine with a core per
-# block (the sum of its phases' mean task times: scan + decide + migrate + gather + plan + verdict,
-# each phase's blocks running side by side; the serial rebuild: its mean task time). It measures;
-# it asserts nothing.
+# task table (count x mean): the serial rebuild is one "neighbour rebuild" task per rebuild; the
+# parallel one is the tasks "rebuild: scan, decide, migrate, gather, plan, verdict". The first
+# build (init: its blocks hold id ranges) is the whole-domain task in both modes, a kind of its own
+# ("first neighbour build"), left out. Prints per size and mode the
+# median [min-max] of: ms/step; the rebuild's task time per step rebuild (summed over its tasks:
+# the work); the rebuild's chain on a machine with a core per block (the sum of its phases' mean
+# task times: scan + decide + migrate + gather + plan + verdict, each phase's blocks side by side;
+# serial: the task itself). It measures; it asserts nothing.
 #
 #   bench/md/rebuild.sh [--reps N] [--steps N] [--sizes "32k 256k"] [--tiles N]
 #
@@ -69,11 +69,11 @@ stats() { sort -g | awk '{ t[NR] = $1 } END { if (!NR) exit 1; m = (NR % 2) ? t[
 figures() {
     awk -v mode="$1" -v steps="$STEPS" '
         / steps in .* s \(/ { for (i = 1; i <= NF; i++) if ($i == "steps" && $(i + 1) == "in") t = $(i + 2) }
-        /^  neighbour rebuild  / { sn = $(NF - 2); st = $(NF - 1); sm = $NF }
-        /^  rebuild: / { pn[$2] = $(NF - 2); pt += $(NF - 1); chain += $NF }
-        END {
-            if (mode == "serial") printf "%.4f %.4f %.4f %d\n", 1e3 * t / steps, 1e3 * st / sn, sm / 1e3, sn
-            else printf "%.4f %.4f %.4f %d\n", 1e3 * t / steps, 1e3 * pt / pn["decide"], chain / 1e3, pn["decide"]
+        /^  neighbour rebuild  / { sn = $(NF - 2); sm = $NF }  # step rebuilds (not "first neighbour build")
+        /^  rebuild: / { pn[$2] = $(NF - 2); pt += $(NF - 2) * $NF; chain += $NF }
+        END { # task time from count x mean (us, 0.1 us resolution; the total column has 1 ms)
+            if (mode == "serial") printf "%.4f %.4f %.4f %d\n", 1e3 * t / steps, sm / 1e3, sm / 1e3, sn
+            else printf "%.4f %.4f %.4f %d\n", 1e3 * t / steps, pt / 1e3 / pn["decide"], chain / 1e3, pn["decide"]
         }' "$2"
 }
 
@@ -95,9 +95,10 @@ for size in $SIZES; do
                 echo "$mode run $i failed:" >&2; tail -n 30 "$work/$mode.out" >&2; exit 1
             fi
             grep -q "; $mode rebuild)" "$work/$mode.out" || { echo "run $i: not a $mode rebuild" >&2; exit 1; }
+            # shellcheck disable=SC2046 # split into words on purpose
             set -- $(figures "$mode" "$work/$mode.out")
             echo "$1" >>"$work/$mode.ms"; echo "$2" >>"$work/$mode.work"; echo "$3" >>"$work/$mode.chain"
-            echo "run $i $mode: $1 ms/step, rebuild work $2 ms per rebuild ($4 rebuilds), chain $3 ms"
+            echo "run $i $mode: $1 ms/step, rebuild task time $2 ms per rebuild ($4 rebuilds), chain $3 ms"
             cp "$work/$mode.out" "$work/$mode.last"
         done
         i=$((i + 1))

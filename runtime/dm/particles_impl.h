@@ -28,6 +28,7 @@ typedef struct pdomain {
     int nslots, *slot_init, *slot_step;
     int *kind_init, *kind_step;     /* the ops' task kinds */
     int k_rebuild, k_prepare, k_combine, k_trajectory;
+    int k_rebuild_first;            /* the serial rebuild of the first build (init) */
     int k_scan, k_decide, k_migrate, k_gather, k_plan, k_verdict; /* the parallel rebuild's phases */
     int serial_rebuild;             /* one block, or STARDAG_REBUILD=serial: the whole-domain task */
     sd_pdecision *dec_mem;          /* the parallel rebuild's decision (one buffer) */

@@ -206,6 +206,8 @@ void sd_particles_rebuild_kinds(pdomain *D)
 {
     sd_engine *e = D->dm->e;
     D->k_rebuild = sd_eng_kind(e, "neighbour rebuild", "stardag.particles.rebuild", serial_cpu, NULL);
+    /* the first build (init) apart: it sorts blocks of id ranges, the others nearly sorted ones */
+    D->k_rebuild_first = sd_eng_kind(e, "first neighbour build", "stardag.particles.rebuild_first", serial_cpu, NULL);
     D->k_scan = sd_eng_kind(e, "rebuild: scan", "stardag.particles.rebuild_scan", scan_cpu, NULL);
     D->k_decide = sd_eng_kind(e, "rebuild: decide", "stardag.particles.rebuild_decide", decide_cpu, NULL);
     D->k_migrate = sd_eng_kind(e, "rebuild: migrate", "stardag.particles.rebuild_migrate", migrate_cpu, NULL);
@@ -286,7 +288,7 @@ sd_record *sd_particles_submit_rebuild(pdomain *D, int64_t step, int first, int 
         rec->expected = 1 + D->nb;
         L.n = 0;
         add_all_blocks(D);
-        submit(D, D->k_rebuild, -1, step, first, check, rec);
+        submit(D, first ? D->k_rebuild_first : D->k_rebuild, -1, step, first, check, rec);
         return rec;
     }
     rec->expected = 2; /* decide, verdict */
