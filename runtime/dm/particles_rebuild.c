@@ -216,12 +216,16 @@ void sd_particles_rebuild_kinds(pdomain *D)
     D->k_verdict = sd_eng_kind(e, "rebuild: verdict", "stardag.particles.rebuild_verdict", verdict_cpu, NULL);
 }
 
-static void submit(pdomain *D, int kind, int block, int64_t step, int first, int check, sd_record *rec)
+/* A task of kind on L's buffers: the rebuild's arguments (at), for block (-1: all), reporting to rec. */
+static void submit(const rebuild_arg *at, int kind, int block, sd_record *rec)
 {
-    sd_engine *e = D->dm->e;
+    sd_engine *e = at->D->dm->e;
     rebuild_arg *ra = sd_eng_xmalloc(sizeof *ra);
-    *ra = (rebuild_arg){sd_eng_meter(e, kind), D, step, first, check, block, rec};
-    sd_eng_submit(e, kind, block, step, ra, sizeof *ra, 1, L.n, L.h, L.m);
+    *ra = *at;
+    ra->m = sd_eng_meter(e, kind);
+    ra->block = block;
+    ra->rec = rec;
+    sd_eng_submit(e, kind, block, at->step, ra, sizeof *ra, 1, L.n, L.h, L.m);
 }
 
 /* Block b's header, ids, types, x0 and fields, RW (a phase's view, bind_block's order). */
@@ -231,8 +235,9 @@ static void add_block(const pdomain *D, int b)
     for (int f = 0; f < D->nf; f++) add(HND(D, K_FIELD + f, b), STARPU_RW);
 }
 
-static void submit_parallel(pdomain *D, int64_t step, int check, sd_record *rec)
+static void submit_parallel(const rebuild_arg *at, sd_record *rec)
 {
+    const pdomain *D = at->D;
     const int nb = D->nb, pos = D->P->position;
     for (int b = 0; b < nb; b++) {
         L.n = 0;
@@ -241,20 +246,20 @@ static void submit_parallel(pdomain *D, int64_t step, int check, sd_record *rec)
         add(HND(D, K_X0, b), STARPU_R);
         add(HND(D, K_FIELD + pos, b), STARPU_R);
         add(HND(D, K_STAT, b), STARPU_W);
-        submit(D, D->k_scan, b, step, 0, check, NULL);
+        submit(at, D->k_scan, b, NULL);
     }
     L.n = 0;
     add(D->dec_h, STARPU_W);
     for (int b = 0; b < nb; b++) add(HND(D, K_STAT, b), STARPU_R);
     add_all_blocks(D); /* the serial fallback's */
-    submit(D, D->k_decide, -1, step, 0, check, rec);
+    submit(at, D->k_decide, -1, rec);
     for (int b = 0; b < nb; b++) {
         L.n = 0;
         add(D->dec_h, STARPU_R);
         add_block(D, b);
         add(HND(D, K_OUT, b), STARPU_W);
         add(HND(D, K_STAT, b), STARPU_RW);
-        submit(D, D->k_migrate, b, step, 0, check, NULL);
+        submit(at, D->k_migrate, b, NULL);
     }
     for (int b = 0; b < nb; b++) {
         L.n = 0;
@@ -263,7 +268,7 @@ static void submit_parallel(pdomain *D, int64_t step, int check, sd_record *rec)
         add(HND(D, K_CS, b), STARPU_RW);
         add(HND(D, K_STAT, b), STARPU_RW);
         for (int j = 1; j < D->geom.nslot[b]; j++) add(HND(D, K_OUT, D->geom.slot[b][j]), STARPU_R);
-        submit(D, D->k_gather, b, step, 0, check, NULL);
+        submit(at, D->k_gather, b, NULL);
     }
     for (int b = 0; b < nb; b++) {
         L.n = 0;
@@ -272,27 +277,28 @@ static void submit_parallel(pdomain *D, int64_t step, int check, sd_record *rec)
         add(HND(D, K_PLAN, b), STARPU_RW);
         add(HND(D, K_STAT, b), STARPU_RW);
         for (int j = 0; j < D->geom.nslot[b]; j++) add(HND(D, K_CS, D->geom.slot[b][j]), STARPU_R);
-        submit(D, D->k_plan, b, step, 0, check, NULL);
+        submit(at, D->k_plan, b, NULL);
     }
     L.n = 0;
     add(D->dec_h, STARPU_RW); /* the checkpoint reads it: its counters come after this verdict */
     for (int b = 0; b < nb; b++) add(HND(D, K_STAT, b), STARPU_R);
-    submit(D, D->k_verdict, -1, step, 0, check, rec);
+    submit(at, D->k_verdict, -1, rec);
 }
 
 sd_record *sd_particles_submit_rebuild(pdomain *D, int64_t step, int first, int check)
 {
     sd_engine *e = D->dm->e;
     sd_record *rec = sd_eng_record_new(e, 0, step);
+    const rebuild_arg at = {.D = D, .step = step, .first = first, .check = check};
     if (first || D->serial_rebuild) {
         rec->expected = 1 + D->nb;
         L.n = 0;
         add_all_blocks(D);
-        submit(D, first ? D->k_rebuild_first : D->k_rebuild, -1, step, first, check, rec);
+        submit(&at, first ? D->k_rebuild_first : D->k_rebuild, -1, rec);
         return rec;
     }
     rec->expected = 2; /* decide, verdict */
-    submit_parallel(D, step, check, rec);
+    submit_parallel(&at, rec);
     sd_record *prep = sd_eng_record_new(e, 0, step);
     prep->expected = D->nb;
     return prep;
