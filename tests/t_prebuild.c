@@ -9,68 +9,32 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include "particles.h"
-#include "tap.h"
+#include "pblocks.h"
 
-enum { NF = 3 }; /* fields: x (position), v, and a 5-component one */
-static const int ncomp[NF] = {3, 3, 5};
-
-typedef struct blocks {
-    sd_pgeom pg;
-    sd_pbuf *b;
-    sd_phdr *hdr;
-    double **fld;
-    /* the parallel rebuild's buffers */
+/* the parallel rebuild's buffers of the blocks (cell starts, outgoing buffers, scratch, status) */
+typedef struct pbufs {
     int64_t **cs;
     void **out, **scr;
     sd_pblockstat *stat;
-} blocks;
+} pbufs;
 
-static void *xcalloc(size_t n, size_t s)
+static void pbufs_make(pbufs *Q, const sd_pgeom *pg, const sd_prebuild_req *shape)
 {
-    void *p = calloc(n ? n : 1, s);
-    if (!p) exit(99);
-    return p;
-}
-
-static void blocks_make(blocks *B, const sd_particles *P, int nb, const sd_prebuild_req *shape)
-{
-    char err[256];
-    if (sd_pgeom_make(&B->pg, P, nb, 1, 0, err, sizeof err) < 0) {
-        diag("%s", err);
-        exit(1);
-    }
-    const int64_t ch = B->pg.cap_h;
-    B->b = xcalloc(nb, sizeof *B->b);
-    B->hdr = xcalloc(nb, sizeof *B->hdr);
-    B->fld = xcalloc((size_t)nb * NF, sizeof *B->fld);
-    B->cs = xcalloc(nb, sizeof *B->cs);
-    B->out = xcalloc(nb, sizeof *B->out);
-    B->scr = xcalloc(nb, sizeof *B->scr);
-    B->stat = xcalloc(nb, sizeof *B->stat);
-    for (int k = 0; k < nb; k++) {
-        B->b[k].hdr = &B->hdr[k];
-        B->b[k].id = xcalloc(ch, sizeof(int64_t));
-        B->b[k].type = xcalloc(ch, sizeof(int32_t));
-        B->b[k].x0 = xcalloc(3 * ch, sizeof(double));
-        B->b[k].plan = xcalloc(B->pg.cap_g, sizeof(md_ghost));
-        B->b[k].fld = B->fld + (size_t)k * NF;
-        for (int f = 0; f < NF; f++) B->b[k].fld[f] = xcalloc((size_t)ncomp[f] * ch, sizeof(double));
-        B->cs[k] = xcalloc(B->pg.cap_c + 1, sizeof(int64_t));
-        B->out[k] = xcalloc(sd_pout_bytes(&B->pg, shape), 1);
-        B->scr[k] = xcalloc(sd_prebuild_block_scratch_bytes(&B->pg), 1);
+    Q->cs = pb_calloc(pg->nb, sizeof *Q->cs);
+    Q->out = pb_calloc(pg->nb, sizeof *Q->out);
+    Q->scr = pb_calloc(pg->nb, sizeof *Q->scr);
+    Q->stat = pb_calloc(pg->nb, sizeof *Q->stat);
+    for (int k = 0; k < pg->nb; k++) {
+        Q->cs[k] = pb_calloc(pg->cap_c + 1, sizeof(int64_t));
+        Q->out[k] = pb_calloc(sd_pout_bytes(pg, shape), 1);
+        Q->scr[k] = pb_calloc(sd_prebuild_block_scratch_bytes(pg), 1);
     }
 }
 
-static void blocks_free(blocks *B)
+static void pbufs_free(pbufs *Q, int nb)
 {
-    for (int k = 0; k < B->pg.nb; k++) {
-        free(B->b[k].id), free(B->b[k].type), free(B->b[k].x0), free(B->b[k].plan);
-        for (int f = 0; f < NF; f++) free(B->b[k].fld[f]);
-        free(B->cs[k]), free(B->out[k]), free(B->scr[k]);
-    }
-    free(B->b), free(B->hdr), free(B->fld), free(B->cs), free(B->out), free(B->scr), free(B->stat);
-    sd_pgeom_free(&B->pg);
+    for (int k = 0; k < nb; k++) free(Q->cs[k]), free(Q->out[k]), free(Q->scr[k]);
+    free(Q->cs), free(Q->out), free(Q->scr), free(Q->stat);
 }
 
 /* xorshift64*: the test's random numbers in [0, 1) */
@@ -107,22 +71,22 @@ static void shuffle(int *o, int n, uint64_t *s)
 
 /* The parallel rebuild on the host, phases in the order their tasks' buffers impose, blocks of one
  * phase in a random order; errors and decisions handled as particles_rebuild.c's tasks do. */
-static int rebuild_parallel(const sd_prebuild_req *req, blocks *B, sd_prebuild_scratch *s, sd_pdecision *dec,
+static int rebuild_parallel(const sd_prebuild_req *req, blocks *B, pbufs *Q, sd_prebuild_scratch *s, sd_pdecision *dec,
                             sd_pstatus *st, uint64_t *rng)
 {
     const sd_pgeom *pg = &B->pg;
     const int nb = pg->nb;
-    sd_prebuild_block *PB = xcalloc(nb, sizeof *PB);
-    const sd_pblockstat **stat = xcalloc(nb, sizeof *stat);
-    int *o = xcalloc(nb, sizeof *o);
+    sd_prebuild_block *PB = pb_calloc(nb, sizeof *PB);
+    const sd_pblockstat **stat = pb_calloc(nb, sizeof *stat);
+    int *o = pb_calloc(nb, sizeof *o);
     for (int k = 0; k < nb; k++) {
-        PB[k] = (sd_prebuild_block){.k = k, .buf = B->b[k], .cs = B->cs[k], .out = B->out[k], .stat = &B->stat[k],
-                                    .scratch = B->scr[k]};
+        PB[k] = (sd_prebuild_block){.k = k, .buf = B->b[k], .cs = Q->cs[k], .out = Q->out[k], .stat = &Q->stat[k],
+                                    .scratch = Q->scr[k]};
         for (int j = 0; j < pg->nslot[k]; j++) {
-            PB[k].in[j] = B->out[pg->slot[k][j]];
-            PB[k].src_cs[j] = B->cs[pg->slot[k][j]];
+            PB[k].in[j] = Q->out[pg->slot[k][j]];
+            PB[k].src_cs[j] = Q->cs[pg->slot[k][j]];
         }
-        stat[k] = &B->stat[k];
+        stat[k] = &Q->stat[k];
     }
     shuffle(o, nb, rng);
     for (int k = 0; k < nb; k++) sd_prebuild_scan(req, &PB[o[k]]);
@@ -257,8 +221,10 @@ static int run_scenario(const sd_particles *P, int nb, int sc, uint64_t seed, se
 {
     const sd_prebuild_req shape = {.nfields = NF, .ncomp = ncomp};
     blocks A, B;
-    blocks_make(&A, P, nb, &shape);
-    blocks_make(&B, P, nb, &shape);
+    pbufs Q;
+    blocks_make(&A, P, nb);
+    blocks_make(&B, P, nb);
+    pbufs_make(&Q, &B.pg, &shape);
     sd_prebuild_scratch sa, sb;
     if (sd_prebuild_scratch_make(&sa, &A.pg, P->count) || sd_prebuild_scratch_make(&sb, &B.pg, P->count)) exit(99);
     sd_particles_assign(&A.pg, P, A.b);
@@ -273,7 +239,7 @@ static int run_scenario(const sd_particles *P, int nb, int sc, uint64_t seed, se
     /* the first build: blocks hold id ranges, so the parallel rebuild hands it to the serial one */
     int ra = sd_particles_rebuild(&req, A.b, &sa, &sta);
     req.geom = &B.pg;
-    int rb = rebuild_parallel(&req, &B, &sb, &dec, &stb, &order);
+    int rb = rebuild_parallel(&req, &B, &Q, &sb, &dec, &stb, &order);
     good &= ra == SD_PST_OK && rb == SD_PST_OK && dec.mode == SD_PREB_SERIAL && same_blocks(&A, &B, 1);
     if (!good) diag("first build: %d %d mode %d same %d need %lld have %lld", ra, rb, dec.mode, same_blocks(&A, &B, 1), (long long)sta.need, (long long)sta.have);
     for (int round = 0; round < 2 && good; round++) {
@@ -287,12 +253,12 @@ static int run_scenario(const sd_particles *P, int nb, int sc, uint64_t seed, se
         req.geom = &A.pg;
         ra = sd_particles_rebuild(&req, A.b, &sa, &sta);
         req.geom = &B.pg;
-        rb = rebuild_parallel(&req, &B, &sb, &dec, &stb, &order);
+        rb = rebuild_parallel(&req, &B, &Q, &sb, &dec, &stb, &order);
         good &= ra == rb && same_status(&sta, &stb);
-        if (getenv("T_DEBUG") && !(ra == rb && same_status(&sta, &stb)))
+        if (!(ra == rb && same_status(&sta, &stb)))
             diag("round %d sc %d: serial %d (block %d need %lld) parallel %d (block %d need %lld) mode %d", round, what, ra,
                  sta.block, (long long)sta.need, rb, stb.block, (long long)stb.need, dec.mode);
-        if (getenv("T_DEBUG") && ra == SD_PST_OK && !same_blocks(&A, &B, 1)) diag("round %d sc %d: blocks differ, mode %d", round, what, dec.mode);
+        if (ra == SD_PST_OK && !same_blocks(&A, &B, 1)) diag("round %d sc %d: blocks differ, mode %d", round, what, dec.mode);
         if (ra == SD_PST_OK) good &= same_blocks(&A, &B, 1);
         else if (ra == SD_PST_LOST || ra == SD_PST_JUMP) good &= same_blocks(&A, &B, 0); /* both left as they were */
         if (round == 0) {
@@ -308,6 +274,7 @@ static int run_scenario(const sd_particles *P, int nb, int sc, uint64_t seed, se
     }
     sd_prebuild_scratch_free(&sa);
     sd_prebuild_scratch_free(&sb);
+    pbufs_free(&Q, nb);
     blocks_free(&A);
     blocks_free(&B);
     return good;

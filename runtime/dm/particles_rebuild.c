@@ -131,40 +131,34 @@ static void bind_block(const pdomain *D, void **bb, sd_pbuf *p, double **fld)
     for (int f = 0; f < D->nf; f++) fld[f] = (double *)STARPU_VECTOR_GET_PTR(bb[4 + f]);
 }
 
-static void migrate_cpu(void *buffers[], void *cl_arg)
+/* migrate and gather: the block's view (bind_block), then its outgoing buffer (migrate) or its cell
+ * starts (gather), its status, and for gather its neighbourhood's outgoing buffers. */
+static void move_phase(void *buffers[], const rebuild_arg *ra, int gather)
 {
-    const rebuild_arg *ra = cl_arg;
     int64_t t0 = sd_ns_now();
     const pdomain *D = ra->D;
+    const int nf = D->nf;
     if (((const sd_pdecision *)STARPU_VECTOR_GET_PTR(buffers[0]))->mode == SD_PREB_PARALLEL) {
-        double *fld[D->nf];
+        double *fld[nf];
         sd_prebuild_block B = {.k = ra->block, .scratch = D->mig_scratch[ra->block]};
         bind_block(D, buffers + 1, &B.buf, fld);
-        B.out = (void *)STARPU_VECTOR_GET_PTR(buffers[5 + D->nf]);
-        B.stat = (sd_pblockstat *)STARPU_VECTOR_GET_PTR(buffers[6 + D->nf]);
+        void *own = (void *)STARPU_VECTOR_GET_PTR(buffers[5 + nf]);
+        B.stat = (sd_pblockstat *)STARPU_VECTOR_GET_PTR(buffers[6 + nf]);
         const sd_prebuild_req req = request(D, ra);
-        sd_prebuild_migrate(&req, &B);
+        if (gather) {
+            B.cs = own;
+            for (int j = 1; j < D->geom.nslot[ra->block]; j++) B.in[j] = (const void *)STARPU_VECTOR_GET_PTR(buffers[6 + nf + j]);
+            sd_prebuild_gather(&req, &B);
+        } else {
+            B.out = own;
+            sd_prebuild_migrate(&req, &B);
+        }
     }
     sd_meter_add(&ra->m, t0);
 }
 
-static void gather_cpu(void *buffers[], void *cl_arg)
-{
-    const rebuild_arg *ra = cl_arg;
-    int64_t t0 = sd_ns_now();
-    const pdomain *D = ra->D;
-    if (((const sd_pdecision *)STARPU_VECTOR_GET_PTR(buffers[0]))->mode == SD_PREB_PARALLEL) {
-        double *fld[D->nf];
-        sd_prebuild_block B = {.k = ra->block, .scratch = D->mig_scratch[ra->block]};
-        bind_block(D, buffers + 1, &B.buf, fld);
-        B.cs = (int64_t *)STARPU_VECTOR_GET_PTR(buffers[5 + D->nf]);
-        B.stat = (sd_pblockstat *)STARPU_VECTOR_GET_PTR(buffers[6 + D->nf]);
-        for (int j = 1; j < D->geom.nslot[ra->block]; j++) B.in[j] = (const void *)STARPU_VECTOR_GET_PTR(buffers[6 + D->nf + j]);
-        const sd_prebuild_req req = request(D, ra);
-        sd_prebuild_gather(&req, &B);
-    }
-    sd_meter_add(&ra->m, t0);
-}
+static void migrate_cpu(void *buffers[], void *cl_arg) { move_phase(buffers, cl_arg, 0); }
+static void gather_cpu(void *buffers[], void *cl_arg) { move_phase(buffers, cl_arg, 1); }
 
 static void plan_cpu(void *buffers[], void *cl_arg)
 {
@@ -253,23 +247,16 @@ static void submit_parallel(const rebuild_arg *at, sd_record *rec)
     for (int b = 0; b < nb; b++) add(HND(D, K_STAT, b), STARPU_R);
     add_all_blocks(D); /* the serial fallback's */
     submit(at, D->k_decide, -1, rec);
-    for (int b = 0; b < nb; b++) {
-        L.n = 0;
-        add(D->dec_h, STARPU_R);
-        add_block(D, b);
-        add(HND(D, K_OUT, b), STARPU_W);
-        add(HND(D, K_STAT, b), STARPU_RW);
-        submit(at, D->k_migrate, b, NULL);
-    }
-    for (int b = 0; b < nb; b++) {
-        L.n = 0;
-        add(D->dec_h, STARPU_R);
-        add_block(D, b);
-        add(HND(D, K_CS, b), STARPU_RW);
-        add(HND(D, K_STAT, b), STARPU_RW);
-        for (int j = 1; j < D->geom.nslot[b]; j++) add(HND(D, K_OUT, D->geom.slot[b][j]), STARPU_R);
-        submit(at, D->k_gather, b, NULL);
-    }
+    for (int gather = 0; gather < 2; gather++) /* migrate, then gather (move_phase's buffers) */
+        for (int b = 0; b < nb; b++) {
+            L.n = 0;
+            add(D->dec_h, STARPU_R);
+            add_block(D, b);
+            add(HND(D, gather ? K_CS : K_OUT, b), gather ? STARPU_RW : STARPU_W);
+            add(HND(D, K_STAT, b), STARPU_RW);
+            for (int j = 1; gather && j < D->geom.nslot[b]; j++) add(HND(D, K_OUT, D->geom.slot[b][j]), STARPU_R);
+            submit(at, gather ? D->k_gather : D->k_migrate, b, NULL);
+        }
     for (int b = 0; b < nb; b++) {
         L.n = 0;
         add(D->dec_h, STARPU_R);
