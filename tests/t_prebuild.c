@@ -3,7 +3,7 @@
  * to 27 blocks (slabs, pencils and bricks), are rebuilt once by both; then each scenario moves the
  * same particles in both copies and rebuilds again: small random moves, moves that empty a block,
  * moves that cross two blocks (the parallel rebuild must fall back to the serial one), moves that
- * overfill a block, a lost and a jumping particle, and `check` below and above skin/2. Every block's
+ * overfill a block or a block's ghost layer, a lost and a jumping particle, and `check` below and above skin/2. Every block's
  * particles, fields, x0, header and ghost plan, and every status, must be bitwise the serial
  * rebuild's. The phases of one kind run in a random order (StarPU may run them in any). */
 #include <math.h>
@@ -135,14 +135,14 @@ static int same_status(const sd_pstatus *a, const sd_pstatus *b)
            (a->value == b->value || (isnan(a->value) && isnan(b->value))) && (a->code || a->dangerous == b->dangerous);
 }
 
-enum { SC_SMALL, SC_EMPTY, SC_FAR, SC_FULL, SC_LOST, SC_CHECK_KEEP, SC_CHECK_MOVE, SC_COUNT };
+enum { SC_SMALL, SC_EMPTY, SC_FAR, SC_FULL, SC_GHOSTS, SC_LOST, SC_CHECK_KEEP, SC_CHECK_MOVE, SC_COUNT };
 static const char *const sc_name[SC_COUNT] = {"small random moves", "a block emptied", "moves across two blocks",
-                                              "a block overfilled", "a lost and a jumping particle",
+                                              "a block overfilled", "a block's ghost layer overfilled", "a lost and a jumping particle",
                                               "check, all moves < skin/2", "check, one move > skin/2"};
 
 /* What the scenarios found, over every block count and seed: each path must have been taken. */
 typedef struct seen {
-    int parallel_empty, far_serial, crossed_two, parallel_full, keep, small_parallel;
+    int parallel_empty, far_serial, crossed_two, parallel_full, parallel_ghosts, keep, small_parallel;
 } seen;
 
 /* Scenario sc on block k's particles (the same moves in both copies: they hold the same blocks). */
@@ -206,6 +206,19 @@ static void move(blocks *B, int sc, uint64_t *rng, seen *saw)
                         for (int d = 0; d < 3; d++) p[d] = fmin(fmax(p[d], ((double)lo[d] + 0.01) * w[d]), ((double)hi[d] - 0.01) * w[d]);
                 }
                 break;
+            case SC_GHOSTS: /* the second cell layer around brick e one cell inwards, onto the first */
+                for (int d = 0; d < 3; d++) {
+                    const int64_t c = md_cell_coord(p[d], 0.0, pg->grid.ih[d], pg->grid.nc[d]), n = pg->grid.nc[d];
+                    int near = 1;
+                    for (int a = 0; a < 3; a++) {
+                        const int64_t ca = md_cell_coord(p[a], 0.0, pg->grid.ih[a], pg->grid.nc[a]), na = pg->grid.nc[a];
+                        near &= (lo[a] - ca + na) % na <= 2 || (ca - hi[a] + 1 + na) % na <= 2 || (ca >= lo[a] && ca < hi[a]);
+                    }
+                    if (!near || pg->nbd[d] < 3 || (c >= lo[d] && c < hi[d])) continue;
+                    if ((lo[d] - c + n) % n == 2) p[d] += w[d];
+                    if ((c - hi[d] + 1 + n) % n == 2) p[d] -= w[d];
+                }
+                break;
             case SC_LOST:
                 if (k == nb - 1 && i == 1) p[1] = NAN;
                 if (k == e && i == 2) p[2] += 0.6 * fmin(pg->L[0], fmin(pg->L[1], pg->L[2]));
@@ -265,6 +278,7 @@ static int run_scenario(const sd_particles *P, int nb, int sc, uint64_t seed, se
             saw->parallel_empty |= what == SC_EMPTY && dec.mode == SD_PREB_PARALLEL && nb > 1 && B.hdr[nb / 2].nh == 0;
             saw->far_serial |= what == SC_FAR && dec.mode == SD_PREB_SERIAL;
             saw->parallel_full |= what == SC_FULL && dec.mode == SD_PREB_PARALLEL && rb == SD_PST_HOME_ROOM;
+            saw->parallel_ghosts |= what == SC_GHOSTS && dec.mode == SD_PREB_PARALLEL && rb == SD_PST_GHOST_ROOM;
             saw->keep |= what == SC_CHECK_KEEP && dec.mode == SD_PREB_KEEP && ra == SD_PST_OK && B.hdr[0].rebuilt == 0;
             saw->small_parallel |= what == SC_SMALL && dec.mode == SD_PREB_PARALLEL && nb > 1;
             if (what == SC_LOST) good &= ra == SD_PST_LOST || ra == SD_PST_JUMP;
@@ -315,6 +329,7 @@ int main(void)
     ok(saw.parallel_empty, "a block emptied by the parallel rebuild (and refilled by the next one)");
     ok(saw.crossed_two && saw.far_serial, "particles moved across two blocks: the parallel rebuild handed them to the serial one");
     ok(saw.parallel_full, "a block overfilled in the parallel rebuild: the serial rebuild's error, block and counts");
+    ok(saw.parallel_ghosts, "a ghost layer overfilled in the parallel rebuild: the serial rebuild's error, block and counts");
     ok(saw.keep, "check below skin/2: nothing rebuilt, in both");
 
     /* the brick grids chosen */
