@@ -1,11 +1,12 @@
 /* t_prebuild.c - the parallel rebuild (runtime/dm/particles_migrate.c) against the serial one
  * (particles_blocks.c), without StarPU: random particles (seeded) in an 8x8x9-cell box, cut into 1
- * to 27 blocks (slabs, pencils and bricks), are rebuilt once by both; then each scenario moves the
+ * to 36 blocks (slabs, pencils and bricks), are rebuilt once by both; then each scenario moves the
  * same particles in both copies and rebuilds again: small random moves, moves that empty a block,
  * moves that cross two blocks (the parallel rebuild must fall back to the serial one), moves that
- * overfill a block or a block's ghost layer, a lost and a jumping particle, and `check` below and above skin/2. Every block's
- * particles, fields, x0, header and ghost plan, and every status, must be bitwise the serial
- * rebuild's. The phases of one kind run in a random order (StarPU may run them in any). */
+ * overfill a block or a block's ghost layer, a lost and a jumping particle, and `check` below and
+ * above skin/2. Every block's particles, fields, x0, header and ghost plan, and every status, must
+ * be bitwise the serial rebuild's. The phases of one kind run in a random order (StarPU may run
+ * them in any). */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
