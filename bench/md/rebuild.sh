@@ -15,12 +15,15 @@
 # task times: scan + decide + migrate + gather + plan + verdict, each phase's blocks side by side;
 # serial: the task itself). It measures; it asserts nothing.
 #
-#   bench/md/rebuild.sh [--reps N] [--steps N] [--sizes "32k 256k"] [--tiles N]
+#   bench/md/rebuild.sh [--reps N] [--steps N] [--sizes "32k 256k"] [--tiles N] [--check]
 #
 #   --reps N     repetitions per size and mode (default 5)
 #   --steps N    steps per run (default 100; in.lj rebuilds every 20)
 #   --sizes LIST any of 32k 256k (default both)
 #   --tiles N    blocks (default: auto, 4 per CPU worker)
+#   --check      neighbor: {every: 1, check: true} instead of in.lj's {every: 20, check: false} (a
+#                temporary copy of the graph): the scans and the decision every step; "per
+#                rebuild" then means per step (per decision, whether it rebuilt or not)
 #   env: BUILDDIR / STARDAG (the binary, bench/md/find-stardag.sh), NP (CPU workers, default nproc)
 set -eu
 
@@ -30,6 +33,7 @@ REPS=5
 STEPS=100
 SIZES="32k 256k"
 TILES=
+CHECK=0
 usage() { sed -n '/^#   bench\/md\/rebuild.sh/,/^set -eu/p' "$0" | sed '$d;s/^# \{0,1\}//' >&2; exit 2; }
 while [ $# -gt 0 ]; do
     case $1 in
@@ -37,6 +41,7 @@ while [ $# -gt 0 ]; do
     --steps) STEPS=$2; shift 2 ;;
     --sizes) SIZES=$2; shift 2 ;;
     --tiles) TILES=$2; shift 2 ;;
+    --check) CHECK=1; shift ;;
     -h | --help) usage ;;
     *) echo "$0: unknown argument '$1'" >&2; usage ;;
     esac
@@ -59,6 +64,7 @@ if command -v lscpu >/dev/null 2>&1; then
 fi
 echo "# ISA flags: $(grep -o -w -E 'sse2|avx2|avx512f' /proc/cpuinfo | sort -u | tr '\n' ' ')"
 echo "# stardag: $STARDAG ($("$STARDAG" --version 2>&1 | head -n 1)), --ncpu $NP, tiles ${TILES:-auto}, $STEPS steps,"
+[ "$CHECK" = 1 ] && echo "#   neighbor: {every: 1, check: true} (--check)"
 echo "#   threads unbound (STARPU_WORKERS_NOBIND=1), $REPS reps per size and mode, alternating"
 echo "# load: $(uptime)"
 
@@ -84,6 +90,12 @@ for size in $SIZES; do
     256k) graph="$top/graphs/md/lj-liquid-large.yaml" ;;
     *) echo "$0: unknown size '$size' (32k or 256k)" >&2; exit 2 ;;
     esac
+    if [ "$CHECK" = 1 ]; then
+        sed 's/neighbor: {skin: 0.3, every: 20, check: false}/neighbor: {skin: 0.3, every: 1, check: true}/' "$graph" \
+            >"$work/check-$size.yaml"
+        grep -q 'every: 1, check: true' "$work/check-$size.yaml" || { echo "$0: $graph: no in.lj neighbor line" >&2; exit 1; }
+        graph="$work/check-$size.yaml"
+    fi
     echo "## $size: STARDAG_REBUILD=MODE $STARDAG run $graph --ncpu $NP ${TILES:+--tiles $TILES }--steps $STEPS --out TMP/x.h5"
     for mode in serial parallel; do : >"$work/$mode.ms"; : >"$work/$mode.work"; : >"$work/$mode.chain"; done
     i=1
