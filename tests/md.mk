@@ -4,8 +4,12 @@ tests_t_md_kernels_SOURCES = tests/t_md_kernels.c tests/tap.h tests/kernel_util.
 TESTS += tests/t_md_kernels
 # the particle domain's blocks: rebuild, ghosts, lists, errors (runtime/dm/particles_blocks.c, no StarPU)
 check_PROGRAMS += tests/t_particles
-tests_t_particles_SOURCES = tests/t_particles.c tests/tap.h
+tests_t_particles_SOURCES = tests/t_particles.c tests/tap.h tests/pblocks.h
 TESTS += tests/t_particles
+# the parallel rebuild (runtime/dm/particles_migrate.c) bitwise against the serial one, random configurations, no StarPU
+check_PROGRAMS += tests/t_prebuild
+tests_t_prebuild_SOURCES = tests/t_prebuild.c tests/tap.h tests/pblocks.h
+TESTS += tests/t_prebuild
 
 # The md CUDA kernels against the CPU ones (same pattern as tests/cuda.mk); skips (exit 77)
 # without a usable CUDA device.

@@ -39,8 +39,10 @@ for p in b m; do
   run_blocks "$graph" $p 1 1 eager
   run_blocks "$graph" $p 2 2 lws
   run_blocks "$graph" $p 4 2 random
-  t "${what}runs with 1, 2 and 4 blocks wrote their outputs" test -s "$tmp/${p}1.h5" -a -s "$tmp/${p}2.h5" -a -s "$tmp/${p}4.h5md"
-  for b in 2 4; do
+  run_blocks "$graph" $p 8 2 dmda
+  t "${what}runs with 1, 2, 4 and 8 blocks (8: 2x2x2 bricks) wrote their outputs" \
+    test -s "$tmp/${p}1.h5" -a -s "$tmp/${p}2.h5" -a -s "$tmp/${p}4.h5md" -a -s "$tmp/${p}8.h5md"
+  for b in 2 4 8; do
     t "${what}thermo with $b blocks == 1 block, bitwise" "$sd" compare "$tmp/${p}1.h5" "$tmp/$p$b.h5"
     t "${what}trajectory (positions, velocities) with $b blocks == 1 block, bitwise" \
       h5diff "$tmp/${p}1.h5md" "$tmp/$p$b.h5md" /particles/trajectory/position/value
@@ -48,14 +50,25 @@ for p in b m; do
       h5diff "$tmp/${p}1.h5md" "$tmp/$p$b.h5md" /particles/trajectory/velocity/value
   done
 done
+# the parallel rebuild (more than one block) against the serial one at the same blocking
+export STARDAG_REBUILD=serial
+run_blocks "$g" s 8 2 lws
+unset STARDAG_REBUILD
+t "8 blocks with STARDAG_REBUILD=serial (the whole-domain task) wrote its outputs" test -s "$tmp/s8.h5md"
+t "8 blocks: the parallel rebuild's thermo == the serial rebuild's, bitwise" "$sd" compare "$tmp/s8.h5" "$tmp/b8.h5"
+t "8 blocks: the parallel rebuild's trajectory == the serial rebuild's, bitwise" \
+  h5diff "$tmp/s8.h5md" "$tmp/b8.h5md" /particles/trajectory/position/value
+runrc env STARDAG_REBUILD=sometimes "$sd" run "$g" --set cells=8 --steps 1 --out ""
+t "STARDAG_REBUILD=sometimes is refused, naming the values" \
+  sh -c "test $(rc) -ne 0 && grep -q 'STARDAG_REBUILD=sometimes: expected serial or parallel' '$tmp/err'"
 t "mixed precision differs from double (it is not the double path)" sh -c "! '$sd' compare '$tmp/b1.h5' '$tmp/m1.h5' >/dev/null 2>&1"
 t "mixed precision: thermo within 1e-5 of double's (stardag compare --rtol)" "$sd" compare --rtol 1e-5 "$tmp/b1.h5" "$tmp/m1.h5"
 runrc "$sd" run "$g" --set cells=8 --steps 60 --tiles 5
-t "more blocks than cell layers along z is refused, naming the limit" \
-  sh -c "test $(rc) -ne 0 && grep -q '5 blocks asked for, but the box has only 4 cell layers' '$tmp/err'"
+t "a block count that no brick grid of the cells fits is refused, naming the cells" \
+  sh -c "test $(rc) -ne 0 && grep -q '5 blocks asked for, but no brick grid of 5 blocks fits the box.s 4x4x4 cells' '$tmp/err'"
 
-# 2b. More blocks than 4, up to one block per cell layer: tests/graphs/md-slab.yaml, 1800 atoms in a
-# tall box whose cell grid is 2 x 2 x 10 (so 10 blocks is the most), 60 steps with rebuilds, thermo
+# 2b. More blocks than 4, as bricks of a tall box: tests/graphs/md-slab.yaml, 1800 atoms whose cell
+# grid is 2 x 2 x 10 (so 11 blocks fit no brick grid), 60 steps with rebuilds, thermo
 # and trajectory every 10 steps; and md-slab-langevin.yaml (a Langevin thermostat, 100 steps). Each
 # run's summary must name its blocks and the cell grid; scalars (stardag compare) and the trajectory's
 # positions and velocities (their raw bytes, h5dump -b) must be bitwise those of the 1-block run.
@@ -76,8 +89,8 @@ for r in "1 1 eager" "5 2 lws" "6 3 random" "8 4 dmda" "10 2 ws" "7 4 prio"; do
   set -- $r
   slab_run "$slab" md-slab "$1" "$2" "$3"
   t "md-slab, $1 blocks, $2 CPUs, sched $3: runs and writes its outputs" test -s "$tmp/md-slab-$1.h5" -a -s "$tmp/md-slab-$1.h5md"
-  t "md-slab, $1 blocks: the summary says 1800 particles in $1 blocks (slabs of a 2x2x10 cell grid)" \
-    grep -q "1800 particles in $1 blocks (slabs of a 2x2x10 cell grid;" "$tmp/sum-md-slab-$1"
+  t "md-slab, $1 blocks: the summary says 1800 particles in $1 blocks (bricks of a 2x2x10 cell grid)" \
+    grep -q "1800 particles in $1 blocks ([0-9]*x[0-9]*x[0-9]* bricks of a 2x2x10 cell grid;" "$tmp/sum-md-slab-$1"
   [ "$1" = 1 ] && continue
   t "md-slab: thermo with $1 blocks == 1 block, bitwise" "$sd" compare "$tmp/md-slab-1.h5" "$tmp/md-slab-$1.h5"
   t "md-slab: trajectory positions with $1 blocks == 1 block, bitwise" same_traj "$tmp/md-slab-1.h5md" "$tmp/md-slab-$1.h5md" position
@@ -90,15 +103,15 @@ raw "$tmp/md-slab-1.h5md" /particles/trajectory/position/value "$tmp/raw1"
 raw "$tmp/md-slab-1.h5md" /particles/trajectory/velocity/value "$tmp/raw2"
 t "md-slab: the comparison would notice (positions and velocities differ as bytes)" sh -c "! cmp -s '$tmp/raw1' '$tmp/raw2'"
 runrc "$sd" run "$slab" --tiles 11 --out "$tmp/md-slab-11.h5"
-t "md-slab: 11 blocks on a 10-layer cell grid is refused, naming the limit" \
-  sh -c "test $(rc) -ne 0 && grep -q '11 blocks asked for, but the box has only 10 cell layers' '$tmp/err'"
+t "md-slab: 11 blocks on a 2x2x10 cell grid is refused, naming the cells" \
+  sh -c "test $(rc) -ne 0 && grep -q '11 blocks asked for, but no brick grid of 11 blocks fits the box.s 2x2x10 cells' '$tmp/err'"
 for r in "1 1 lws" "6 2 eager" "10 4 dmda"; do
   set -- $r
   slab_run "$slab_lgv" md-slab-langevin "$1" "$2" "$3"
   t "md-slab-langevin, $1 blocks, $2 CPUs, sched $3: runs and writes its outputs" \
     test -s "$tmp/md-slab-langevin-$1.h5" -a -s "$tmp/md-slab-langevin-$1.h5md"
   t "md-slab-langevin, $1 blocks: the summary says 1800 particles in $1 blocks" \
-    grep -q "1800 particles in $1 blocks (slabs of a 2x2x10 cell grid;" "$tmp/sum-md-slab-langevin-$1"
+    grep -q "1800 particles in $1 blocks ([0-9]*x[0-9]*x[0-9]* bricks of a 2x2x10 cell grid;" "$tmp/sum-md-slab-langevin-$1"
   [ "$1" = 1 ] && continue
   t "md-slab-langevin: thermo with $1 blocks == 1 block, bitwise" \
     "$sd" compare "$tmp/md-slab-langevin-1.h5" "$tmp/md-slab-langevin-$1.h5"

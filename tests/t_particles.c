@@ -6,50 +6,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include "particles.h"
-#include "tap.h"
-
-enum { NF = 3 }; /* fields: x (position), v, and a 5-component one */
-static const int ncomp[NF] = {3, 3, 5};
-
-typedef struct blocks {
-    sd_pgeom pg;
-    sd_pbuf *b;
-    sd_phdr *hdr;
-    double **fld;
-} blocks;
-
-static void blocks_make(blocks *B, const sd_particles *P, int nb)
-{
-    char err[256];
-    if (sd_pgeom_make(&B->pg, P, nb, 1, 0, err, sizeof err) < 0) {
-        diag("%s", err);
-        exit(1);
-    }
-    const int64_t ch = B->pg.cap_h;
-    B->b = calloc(nb, sizeof *B->b);
-    B->hdr = calloc(nb, sizeof *B->hdr);
-    B->fld = calloc((size_t)nb * NF, sizeof *B->fld);
-    for (int k = 0; k < nb; k++) {
-        B->b[k].hdr = &B->hdr[k];
-        B->b[k].id = calloc(ch, sizeof(int64_t));
-        B->b[k].type = calloc(ch, sizeof(int32_t));
-        B->b[k].x0 = calloc(3 * ch, sizeof(double));
-        B->b[k].plan = calloc(B->pg.cap_g, sizeof(md_ghost));
-        B->b[k].fld = B->fld + (size_t)k * NF;
-        for (int f = 0; f < NF; f++) B->b[k].fld[f] = calloc((size_t)ncomp[f] * ch, sizeof(double));
-    }
-}
-
-static void blocks_free(blocks *B)
-{
-    for (int k = 0; k < B->pg.nb; k++) {
-        free(B->b[k].id), free(B->b[k].type), free(B->b[k].x0), free(B->b[k].plan);
-        for (int f = 0; f < NF; f++) free(B->b[k].fld[f]);
-    }
-    free(B->b), free(B->hdr), free(B->fld);
-    sd_pgeom_free(&B->pg);
-}
+#include "pblocks.h"
 
 /* fcc positions slightly displaced (so no two distances tie), v = id-coded values */
 static void fill(blocks *B, const int64_t nc[3], double a)
@@ -140,7 +97,7 @@ int main(void)
             const double *x = B.b[k].fld[0];
             const int64_t cell = md_cell_index(&B.pg.grid, x[i], x[i + ch], x[i + 2 * ch]), id = B.b[k].id[i];
             const int64_t z = cell / (B.pg.grid.nc[0] * B.pg.grid.nc[1]);
-            layer &= z >= B.pg.zc[k] && z < B.pg.zc[k + 1];
+            layer &= z >= B.pg.cut[2][k] && z < B.pg.cut[2][k + 1];
             order &= cell > prev_cell || (cell == prev_cell && id > prev_id);
             prev_cell = cell, prev_id = id;
             for (int c = 0; c < 5; c++) moved &= B.b[k].fld[2][i + c * ch] == (double)(-10 * id - c);
@@ -223,7 +180,7 @@ int main(void)
     B.b[1].fld[0][3] = B.b[1].x0[3];
     /* all particles of block 0 into block 1's layer: no room */
     const int64_t before_nh[3] = {B.hdr[0].nh, B.hdr[1].nh, B.hdr[2].nh};
-    const double z1 = 0.5 * (double)(B.pg.zc[1] + B.pg.zc[2]) * B.pg.L[2] / (double)B.pg.grid.nc[2];
+    const double z1 = 0.5 * (double)(B.pg.cut[2][1] + B.pg.cut[2][2]) * B.pg.L[2] / (double)B.pg.grid.nc[2];
     double *keep = malloc(sizeof(double) * 3 * B.pg.cap_h);
     memcpy(keep, B.b[0].fld[0], sizeof(double) * 3 * B.pg.cap_h);
     for (int64_t i = 0; i < B.hdr[0].nh; i++) B.b[0].fld[0][i + 2 * B.pg.cap_h] = z1, B.b[0].x0[i + 2 * B.pg.cap_h] = z1;

@@ -146,7 +146,7 @@ void sd_md_ghost_fill(int64_t ng, const int64_t *owner, const int8_t *shift, con
                       const double *src, int64_t ssc, double *dst, int64_t dsc);
 
 /* Ghosts drawn from several blocks (the particles domain): ghost g is the image shift s[] of
- * particle own of source slot (the block's own buffer is slot 0, its neighbour blocks 1, 2). */
+ * particle own of source slot (the block's own buffer is slot 0, its neighbour bricks 1 .. 26). */
 typedef struct md_ghost {
     int64_t own;
     int8_t slot, s[3];

@@ -5,10 +5,11 @@
  *
  * Per step, ops run in the graph's order. Before the first op that needs neighbours (pattern
  * SD_NEIGHBOR, or a reduction with a halo role) after the positions changed, the expansion adds:
- *  - on rebuild steps (the first use, then every `every` steps): one rebuild task over all blocks
- *    (wrap, re-bin, re-sort, ghost plans; with `check` it first decides from the largest
- *    displacement whether to rebuild at all), then per block a task that builds the ghosts and
- *    the neighbour lists (or, when the check decided against a rebuild, refreshes the ghosts);
+ *  - on rebuild steps (the first use, then every `every` steps): the rebuild (particles_rebuild.c:
+ *    per block, migration of the particles that left the brick to its neighbours, sort, ghost
+ *    plans; with `check` it first decides from the largest displacement whether to rebuild at
+ *    all), then per block a task that builds the ghosts and the neighbour lists (or, when the
+ *    check decided against a rebuild, refreshes the ghosts);
  *  - on other steps, per block a ghost refresh: the neighbour blocks' positions, imaged.
  * Nothing waits on the host: decisions travel in the block headers. */
 #include <math.h>
@@ -33,7 +34,8 @@ static int reg(pdomain *D, int k, int b, int64_t count, size_t es, char *err, si
     static const char *const what[] = {"a block header", "a block's ids", "a block's types", "a block's positions at "
                                        "the last rebuild", "a block's ghost plan", "a block's neighbourhood positions",
                                        "a block's neighbourhood types", "a block's neighbourhood ids",
-                                       "a block's list starts", "a block's neighbour lists", "a block's field"};
+                                       "a block's list starts", "a block's neighbour lists", "a block's cell starts",
+                                       "a block's outgoing particles", "a block's rebuild status", "a block's field"};
     if (sd_eng_vector(&MEM(D, k, b), &HND(D, k, b), count < 1 ? 1 : count, es, what[k < K_FIELD ? k : K_FIELD], err,
                       errlen) < 0)
         return -1;
@@ -52,14 +54,18 @@ static int alloc_tables(pdomain *D)
     D->host_fields = calloc((size_t)nb * nf + 1, sizeof *D->host_fields);
     D->list_scratch = calloc(nb, sizeof *D->list_scratch);
     D->list_scratch_bytes = calloc(nb, sizeof *D->list_scratch_bytes);
+    D->mig_scratch = calloc(nb, sizeof *D->mig_scratch);
     D->slot_init = calloc(g->ninit + 1, sizeof(int));
     D->slot_step = calloc(g->nstep + 1, sizeof(int));
     D->kind_init = calloc(g->ninit + 1, sizeof(int));
     D->kind_step = calloc(g->nstep + 1, sizeof(int));
     D->part_mem = calloc(g->ninit + g->nstep + 1, sizeof *D->part_mem);
     D->part_h = calloc((size_t)(g->ninit + g->nstep + 1) * nb, sizeof *D->part_h);
+    if (D->mig_scratch && !D->serial_rebuild)
+        for (int b = 0; b < nb; b++)
+            if (!(D->mig_scratch[b] = malloc(sd_prebuild_block_scratch_bytes(&D->geom)))) return -1;
     return D->ncomp && D->mem && D->h && D->host_blocks && D->host_fields && D->list_scratch &&
-                   D->list_scratch_bytes && D->slot_init && D->slot_step && D->kind_init && D->kind_step &&
+                   D->list_scratch_bytes && D->mig_scratch && D->slot_init && D->slot_step && D->kind_init && D->kind_step &&
                    D->part_mem && D->part_h && sd_prebuild_scratch_make(&D->rebuild_scratch, &D->geom, D->P->count) == 0
                ? 0
                : -1;
@@ -67,14 +73,22 @@ static int alloc_tables(pdomain *D)
 
 static int register_blocks(pdomain *D, char *err, size_t errlen)
 {
-    const int64_t ch = D->geom.cap_h, cg = D->geom.cap_g, cl = D->geom.cap_l;
+    const int64_t ch = D->geom.cap_h, cg = D->geom.cap_g, cl = D->geom.cap_l, par = !D->serial_rebuild;
+    const sd_prebuild_req req = {.geom = &D->geom, .nfields = D->nf, .ncomp = D->ncomp};
+    const int64_t out_words = par ? (int64_t)((sd_pout_bytes(&D->geom, &req) + 7) / 8) : 1;
+    if (sd_eng_vector((void **)&D->dec_mem, &D->dec_h, 1, sizeof(sd_pdecision), "the rebuild's decision", err, errlen))
+        return -1;
+    sd_eng_own(D->dm->e, D->dec_h, -1, 1); /* decided on rank 0, read by every block's migration */
     for (int b = 0; b < D->nb; b++) {
         if (reg(D, K_HDR, b, 1, sizeof(sd_phdr), err, errlen) || reg(D, K_ID, b, ch, sizeof(int64_t), err, errlen) ||
             reg(D, K_TYPE, b, ch, sizeof(int32_t), err, errlen) || reg(D, K_X0, b, 3 * ch, sizeof(double), err, errlen) ||
             reg(D, K_PLAN, b, cg, sizeof(md_ghost), err, errlen) ||
             reg(D, K_XV, b, 3 * (ch + cg), sizeof(double), err, errlen) ||
             reg(D, K_TV, b, ch + cg, sizeof(int32_t), err, errlen) || reg(D, K_IV, b, ch + cg, sizeof(int64_t), err, errlen) ||
-            reg(D, K_START, b, ch + 1, sizeof(int64_t), err, errlen) || reg(D, K_NBR, b, cl, sizeof(int32_t), err, errlen))
+            reg(D, K_START, b, ch + 1, sizeof(int64_t), err, errlen) || reg(D, K_NBR, b, cl, sizeof(int32_t), err, errlen) ||
+            reg(D, K_CS, b, par ? D->geom.cap_c + 1 : 1, sizeof(int64_t), err, errlen) ||
+            reg(D, K_OUT, b, out_words, sizeof(int64_t), err, errlen) ||
+            reg(D, K_STAT, b, 1, sizeof(sd_pblockstat), err, errlen))
             return -1;
         for (int f = 0; f < D->nf; f++)
             if (reg(D, K_FIELD + f, b, (int64_t)D->ncomp[f] * ch, sizeof(double), err, errlen)) return -1;
@@ -101,9 +115,15 @@ static int particles_create(sd_dm *dm, const sd_dm_opts *o, char *err, size_t er
         return -1;
     const int nb = D->nb = D->geom.nb, nf = D->nf = g->nfields;
     D->nbufkinds = K_FIELD + nf;
+    const char *how = getenv("STARDAG_REBUILD"); /* serial: the whole-domain task, to compare (bench/md/rebuild.sh) */
+    if (how && *how && strcmp(how, "serial") && strcmp(how, "parallel")) {
+        snprintf(err, errlen, "STARDAG_REBUILD=%s: expected serial or parallel", how);
+        return -1;
+    }
+    D->serial_rebuild = nb == 1 || (how && !strcmp(how, "serial"));
     if (alloc_tables(D) < 0) goto oom;
     for (int f = 0; f < nf; f++) D->ncomp[f] = g->fields[f].ncomp;
-    int most = (5 + nf) * nb; /* the rebuild's buffers; whole ops: header, ids, types and roles per block */
+    int most = (6 + nf) * nb + 1; /* the rebuild's decide task; whole ops: header, ids, types and roles per block */
     for (int i = 0; i < g->ninit + g->nstep; i++) {
         const sd_codelet *c = (i < g->ninit ? &g->init[i] : &g->step[i - g->ninit])->cl;
         if (c->pattern == SD_WHOLE && (3 + c->nroles) * nb > most) most = (3 + c->nroles) * nb;
@@ -140,7 +160,7 @@ static int particles_create(sd_dm *dm, const sd_dm_opts *o, char *err, size_t er
         free(v);
     }
 
-    D->k_rebuild = sd_eng_kind(e, "neighbour rebuild", "stardag.particles.rebuild", sd_particles_rebuild_cpu, NULL);
+    sd_particles_rebuild_kinds(D);
     D->k_prepare = sd_eng_kind(e, "ghosts and lists", "stardag.particles.prepare", sd_particles_prepare_cpu, NULL);
     D->k_combine = sd_eng_combine_kind(e, "reduction combine", "stardag.particles.combine");
     D->k_trajectory = sd_eng_kind(e, "trajectory snapshot", "stardag.particles.trajectory", sd_particles_trajectory_cpu,
@@ -168,6 +188,8 @@ static void particles_release(sd_dm *dm)
     pdomain *D = dm->data;
     starpu_task_wait_for_all();
     for (size_t i = 0; D->mem && i < (size_t)D->nbufkinds * D->nb; i++) sd_eng_vector_free(D->mem[i], D->h[i]);
+    if (D->dec_mem) sd_eng_vector_free(D->dec_mem, D->dec_h);
+    D->dec_mem = NULL;
     for (int s = 0; D->part_mem && s < D->nslots; s++) sd_eng_partials_free(D->nb, D->part_mem[s], &D->part_h[(size_t)s * D->nb]);
     free(D->mem); free(D->h); free(D->part_mem); free(D->part_h);
     D->mem = NULL; D->h = NULL; D->part_mem = NULL; D->part_h = NULL;
@@ -177,6 +199,8 @@ static void particles_destroy(sd_dm *dm)
 {
     pdomain *D = dm->data;
     for (int b = 0; D->list_scratch && b < D->nb; b++) free(D->list_scratch[b]);
+    for (int b = 0; D->mig_scratch && b < D->nb; b++) free(D->mig_scratch[b]);
+    free(D->mig_scratch);
     free(D->list_scratch); free(D->list_scratch_bytes); free(D->ncomp); free(D->host_blocks); free(D->host_fields);
     free(D->slot_init); free(D->slot_step); free(D->kind_init); free(D->kind_step);
     sd_prebuild_scratch_free(&D->rebuild_scratch);
@@ -214,23 +238,10 @@ static void prepare_ghosts(pdomain *D, int64_t step, int init)
     sd_record *rec = NULL;
     int mode = PREP_REFRESH;
     if (rebuild) {
-        rec = sd_eng_record_new(e, 0, step);
-        rec->expected = 1 + D->nb;
-        rebuild_arg *ra = sd_eng_xmalloc(sizeof *ra);
         /* during init positions may be set anew after a neighbour op: no displacement checks there */
-        *ra = (rebuild_arg){sd_eng_meter(e, D->k_rebuild), D, step, !D->built || init,
-                            P->rebuild_check && D->built && !init, rec};
-        mode = ra->check ? PREP_FOLLOW : PREP_LISTS;
-        L.n = 0;
-        for (int b = 0; b < D->nb; b++) {
-            add(&L, HND(D, K_HDR, b), STARPU_RW);
-            add(&L, HND(D, K_ID, b), STARPU_RW);
-            add(&L, HND(D, K_TYPE, b), STARPU_RW);
-            add(&L, HND(D, K_X0, b), STARPU_RW);
-            add(&L, HND(D, K_PLAN, b), STARPU_RW);
-            for (int f = 0; f < D->nf; f++) add(&L, HND(D, K_FIELD + f, b), STARPU_RW);
-        }
-        if (!sd_eng_submit(e, D->k_rebuild, -1, step, ra, sizeof *ra, 1, L.n, L.h, L.m)) sd_record_done(rec);
+        const int first = !D->built || init, check = P->rebuild_check && D->built && !init;
+        rec = sd_particles_submit_rebuild(D, step, first, check);
+        mode = check ? PREP_FOLLOW : PREP_LISTS;
         D->built = 1;
         D->last_build = step; /* considered: with check, the task may decide against it */
     }

@@ -1,8 +1,9 @@
-/* particles.h - the particle domain's data between StarPU tasks: blocks (slabs of cells along z),
- * their capacities, the whole-domain rebuild (wrap, re-bin, re-sort by (cell, id), redistribute
- * every per-particle field, ghost plans) and the per-block preparation (ghost coordinates,
- * neighbour lists). Plain C over host pointers, no StarPU: pengine.c wraps these in tasks, the
- * tests call them directly. The kernels are the md pack's (codelets/md/md_kernels.h). */
+/* particles.h - the particle domain's data between StarPU tasks: blocks (bricks of whole cells),
+ * their capacities, the whole-domain (serial) rebuild (wrap, re-bin, re-sort by (cell, id),
+ * redistribute every per-particle field, ghost plans), the parallel rebuild's per-block phases
+ * (particles_migrate.c) and the per-block preparation (ghost coordinates, neighbour lists). Plain C
+ * over host pointers, no StarPU: particles.c wraps these in tasks, the tests call them directly.
+ * The kernels are the md pack's (codelets/md/md_kernels.h). */
 #ifndef SD_PARTICLES_H
 #define SD_PARTICLES_H
 #include <stddef.h>
@@ -18,21 +19,30 @@ typedef struct sd_phdr {
     int32_t pad;
 } sd_phdr;
 
-/* Block geometry: fixed for a run. */
+/* A block's sources of ghosts (and of migrating particles): itself and its neighbour bricks. */
+#define SD_PSLOTS 27
+
+/* Block geometry: fixed for a run. The box grid's cells are cut into nbd[0] x nbd[1] x nbd[2]
+ * bricks of whole cells; block b = bx + nbd[0] * (by + nbd[1] * bz). */
 typedef struct sd_pgeom {
     md_grid grid;       /* the box grid: cells >= cutoff + skin wide */
     double rl, L[3];    /* list range cutoff + skin; box */
     int nb;             /* blocks */
-    int64_t *zc;        /* [nb + 1]: block b holds the cells with z in [zc[b], zc[b+1]) */
-    int (*slot)[3];     /* [nb][3]: block b's sources of ghosts, slot 0 = b itself, then b-1, b+1
-                           (periodically; each block once) */
+    int nbd[3];         /* bricks along each axis */
+    int64_t *cut[3];    /* [nbd[d] + 1]: the bricks along axis d hold the cells [cut[d][i], cut[d][i+1]) */
+    int *at[3];         /* [grid.nc[d]]: the brick index along axis d of each cell coordinate */
+    int (*slot)[SD_PSLOTS]; /* [nb]: block b's neighbourhood, slot 0 = b itself, then the bricks at
+                           (dz, dy, dx) in {-1, 0, 1}^3 in that order (periodically; each block once) */
     int *nslot;         /* [nb] */
     int64_t cap_h, cap_g, cap_l; /* room per block: home particles, ghosts, list entries */
+    int64_t cap_c;      /* cells of the largest brick */
+    double reach2;      /* a particle that moved less than sqrt(reach2) since the last build stays in
+                           its block's neighbourhood (the parallel rebuild's limit; INFINITY: always) */
 } sd_pgeom;
 
 /* What went wrong (code != SD_PST_OK) in a rebuild or a preparation. */
 enum { SD_PST_OK = 0, SD_PST_LOST, SD_PST_JUMP, SD_PST_HOME_ROOM, SD_PST_GHOST_ROOM, SD_PST_LIST_ROOM, SD_PST_OVERLAP,
-       SD_PST_NOMEM, SD_PST_COUNT };
+       SD_PST_NOMEM, SD_PST_FAR, SD_PST_COUNT };
 typedef struct sd_pstatus {
     int code;
     int block;
@@ -42,10 +52,18 @@ typedef struct sd_pstatus {
     int dangerous;      /* fixed-period rebuild after some particle moved more than skin/2 */
 } sd_pstatus;
 
-/* Blocks: nblocks (0 = auto: about 4 per CPU worker, 2 per GPU, each >= ~2000 particles, at most one
- * per cell layer). Returns 0, or -1 with a message (box too small for the cut-off, ...). */
+/* Blocks (particles_geom.c): nblocks (0 = auto: about 4 per CPU worker, 2 per GPU, each >= ~2000
+ * particles), factorised into the brick grid with the fewest ghost cells that fits the cell grid.
+ * Returns 0, or -1 with a message (no brick grid of nblocks fits, ...). */
 int sd_pgeom_make(sd_pgeom *pg, const sd_particles *P, int nblocks, int ncpu, int ncuda, char *err, size_t errlen);
 void sd_pgeom_free(sd_pgeom *pg);
+/* Block b's cells [lo, hi) of the box grid. */
+void sd_pgeom_brick(const sd_pgeom *pg, int b, int64_t lo[3], int64_t hi[3]);
+/* The block holding cell (cx, cy, cz) of the box grid; *local = the cell's index in that brick
+ * (x fastest, as in the box grid: the same order). */
+int sd_pgeom_owner(const sd_pgeom *pg, const int64_t c[3], int64_t *local);
+/* Where block o is in block b's neighbourhood (its slot), or -1. */
+int sd_pgeom_slot_of(const sd_pgeom *pg, int b, int o);
 
 /* One block as the rebuild sees it: header, ids, types, positions at the last rebuild, ghost plan,
  * and the per-particle fields (fld[f], ncomp[f] components of stride cap_h). */
@@ -61,8 +79,11 @@ typedef struct sd_pbuf {
 /* Scratch of the rebuild (host, one per engine). */
 typedef struct sd_prebuild_scratch {
     int64_t n, ncell;
-    double *X, *T;      /* 3N each */
+    double *X, *T;      /* 3N and N */
     int64_t *id, *cell, *perm, *cs, *first, *owner;
+    int64_t *order;     /* block after block, each block's particles as sorted ranks, then as indices */
+    int64_t *idx;       /* [N]: sorted rank -> index in its block */
+    int32_t *blk;       /* [N]: sorted rank -> its block */
     int32_t *type;
     int8_t *shift;
 } sd_prebuild_scratch;
@@ -93,15 +114,65 @@ typedef struct sd_prebuild_req {
 } sd_prebuild_req;
 /* Returns the status (also in st); on an error the blocks are left as they were. */
 int sd_particles_rebuild(const sd_prebuild_req *req, sd_pbuf *b, sd_prebuild_scratch *s, sd_pstatus *st);
+/* Block k's first lost particle (position not finite, or, unless first, moved more than half the
+ * smallest box length since the last build): its status, or SD_PST_OK. */
+int sd_pbuf_find_lost(const sd_pgeom *pg, int pos, const sd_pbuf *bk, int k, int first, sd_pstatus *st);
+
+/* ---- The parallel rebuild (particles_migrate.c): the same result as sd_particles_rebuild, bitwise,
+ * from tasks per block that StarPU orders by their buffers. Phases, in order (each needs the one
+ * before it done for the blocks named):
+ *   scan    (each block)    its largest displacement since the last build, its first lost particle;
+ *   decide  (once, all scans) keep the lists (check: nothing moved more than skin/2; or a particle is
+ *                           lost: the error, every block as it was), rebuild in parallel, or rebuild
+ *                           with sd_particles_rebuild (the first build, whose blocks hold id ranges;
+ *                           a displacement beyond geom->reach2, which could cross two blocks);
+ *   migrate (each block)    wrap, bin; the particles whose cell left the brick go to the block's
+ *                           outgoing buffer, by the neighbour that owns them now;
+ *   gather  (each block, after its neighbourhood's migrates) kept + incoming, sorted by (cell, id),
+ *                           every field permuted, x0, the brick's cell starts;
+ *   plan    (each block, after its neighbourhood's gathers) the ghost plan;
+ *   verdict (once, all plans) the first block without room, as sd_particles_rebuild names it. */
+enum { SD_PREB_KEEP = 0, SD_PREB_PARALLEL, SD_PREB_SERIAL };
+typedef struct sd_pdecision {
+    int32_t mode;       /* SD_PREB_* */
+    int32_t dangerous;  /* a rebuild without check after some particle moved more than skin/2 */
+} sd_pdecision;
+/* What one block's phases found (one small buffer per block). */
+typedef struct sd_pblockstat {
+    sd_acc disp;        /* squared displacements since the last build (sd_md_max_disp2) */
+    sd_pstatus lost;    /* scan: its first lost particle */
+    sd_pstatus far;     /* migrate: a particle beyond the neighbourhood (decide rules it out) */
+    sd_pstatus home, ghost; /* gather and plan: no room */
+} sd_pblockstat;
+/* One block as its phases see it. */
+typedef struct sd_prebuild_block {
+    int k;              /* the block */
+    sd_pbuf buf;        /* its header, ids, types, x0, ghost plan, fields */
+    int64_t *cs;        /* its brick's cell starts (geom->cap_c + 1) */
+    void *out;          /* its outgoing buffer (sd_pout_bytes) */
+    const void *in[SD_PSLOTS];          /* gather: the outgoing buffers of its neighbourhood (slot 0 unused) */
+    const int64_t *src_cs[SD_PSLOTS];   /* plan: the cell starts of its neighbourhood */
+    sd_pblockstat *stat;
+    void *scratch;      /* sd_prebuild_block_scratch_bytes */
+} sd_prebuild_block;
+size_t sd_pout_bytes(const sd_pgeom *pg, const sd_prebuild_req *req);
+size_t sd_prebuild_block_scratch_bytes(const sd_pgeom *pg);
+void sd_prebuild_scan(const sd_prebuild_req *req, sd_prebuild_block *B);
+/* stat[k]: block k's; returns the error (in st), with dec->mode = SD_PREB_KEEP */
+int sd_prebuild_decide(const sd_prebuild_req *req, const sd_pblockstat *const *stat, sd_pdecision *dec, sd_pstatus *st);
+void sd_prebuild_migrate(const sd_prebuild_req *req, sd_prebuild_block *B);
+void sd_prebuild_gather(const sd_prebuild_req *req, sd_prebuild_block *B);
+void sd_prebuild_plan(const sd_pgeom *pg, sd_prebuild_block *B);
+int sd_prebuild_verdict(const sd_pgeom *pg, const sd_pblockstat *const *stat, sd_pstatus *st);
 
 /* One block's preparation before neighbour ops: its inputs (header, ghost plan, and for each
  * source slot k of the block the positions src[k] (stride cap_h), ids and types) and outputs. */
 typedef struct sd_pprep {
     sd_phdr *hdr;
     const md_ghost *plan;
-    const double *src[3];
-    const int64_t *src_id[3];
-    const int32_t *src_type[3];
+    const double *src[SD_PSLOTS];
+    const int64_t *src_id[SD_PSLOTS];
+    const int32_t *src_type[SD_PSLOTS];
     int lists;          /* 0: only the coordinates in xv (home copy, ghost images); 1 (after a rebuild):
                            also tv, iv and the neighbour lists, and the overlap check */
     double *xv;         /* home then ghost positions, component stride cap_h + cap_g */

@@ -1,12 +1,11 @@
-/* particles.c - blocks of the particle domain: geometry and capacities, the whole-domain rebuild
- * and the per-block preparation of ghosts and neighbour lists (see particles.h). */
+/* particles_blocks.c - blocks of the particle domain: the whole-domain (serial) rebuild, the
+ * reference the parallel one (particles_migrate.c) equals bitwise, and the per-block preparation
+ * of ghosts and neighbour lists (see particles.h). Geometry: particles_geom.c. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "particles.h"
-
-#define ROOM_MIN 64 /* extra room per buffer: small blocks fluctuate relatively more */
 
 /* Pair parameters eps[a*nt + b], sig[a*nt + b]: Lorentz-Berthelot mixing, explicit pairs override. */
 static void pair_params(const sd_particles *P, double *eps, double *sig)
@@ -43,78 +42,6 @@ void sd_particles_min_distance2(const sd_particles *P, double *min2)
         }
 }
 
-int sd_pgeom_make(sd_pgeom *pg, const sd_particles *P, int nblocks, int ncpu, int ncuda, char *err, size_t errlen)
-{
-    memset(pg, 0, sizeof *pg);
-    pg->rl = P->cutoff + P->skin;
-    for (int d = 0; d < 3; d++) pg->L[d] = P->box[d];
-    sd_md_grid_box(P->box, pg->rl, &pg->grid);
-    const int64_t ncz = pg->grid.nc[2];
-    int nb = nblocks;
-    if (nb <= 0) {
-        /* enough blocks to balance the workers, none so small that StarPU's per-task cost shows */
-        int want = 4 * (ncpu > 0 ? ncpu : 1) + 2 * ncuda;
-        int64_t by_size = P->count / 2000;
-        nb = want < by_size ? want : (int)(by_size > 0 ? by_size : 1);
-    }
-    if (nb > ncz) nb = (int)ncz;
-    if (nb < 1) nb = 1;
-    if (nblocks > 0 && nblocks > ncz) {
-        snprintf(err, errlen, "%d blocks asked for, but the box has only %lld cell layers along z (cells of "
-                 "cutoff + skin = %g): at most %lld blocks", nblocks, (long long)ncz, pg->rl, (long long)ncz);
-        return -1;
-    }
-    pg->nb = nb;
-    pg->zc = calloc(nb + 1, sizeof *pg->zc);
-    pg->slot = calloc(nb, sizeof *pg->slot);
-    pg->nslot = calloc(nb, sizeof *pg->nslot);
-    if (!pg->zc || !pg->slot || !pg->nslot) {
-        snprintf(err, errlen, "out of memory");
-        sd_pgeom_free(pg);
-        return -1;
-    }
-    int64_t thick = 0;
-    for (int b = 0; b <= nb; b++) pg->zc[b] = (int64_t)b * ncz / nb;
-    for (int b = 0; b < nb; b++) {
-        if (pg->zc[b + 1] - pg->zc[b] > thick) thick = pg->zc[b + 1] - pg->zc[b];
-        const int cand[3] = {b, (b + nb - 1) % nb, (b + 1) % nb};
-        for (int k = 0; k < 3; k++) {
-            int seen = 0;
-            for (int j = 0; j < pg->nslot[b]; j++) seen |= pg->slot[b][j] == cand[k];
-            if (!seen) pg->slot[b][pg->nslot[b]++] = cand[k];
-        }
-    }
-    /* capacities: the mean occupancy of the region times the capacity factor */
-    const double V = P->box[0] * P->box[1] * P->box[2], rho = (double)P->count / V;
-    const double ncell = (double)sd_md_grid_ncells(&pg->grid), per_cell = (double)P->count / ncell;
-    const double nx = (double)pg->grid.nc[0], ny = (double)pg->grid.nc[1], nz = (double)thick;
-    const double home = per_cell * nx * ny * nz, shell = per_cell * ((nx + 2) * (ny + 2) * (nz + 2) - nx * ny * nz);
-    const double pairs = rho * 4.0 / 3.0 * M_PI * pg->rl * pg->rl * pg->rl;
-    pg->cap_h = (int64_t)ceil(home * P->capacity) + ROOM_MIN;
-    if (nb == 1 || pg->cap_h > P->count) pg->cap_h = P->count;
-    pg->cap_g = (int64_t)ceil(shell * P->capacity) + ROOM_MIN;
-    pg->cap_l = (int64_t)ceil(home * pairs * P->capacity * P->capacity) + 16 * ROOM_MIN;
-    /* list indices are int32, and StarPU vectors count their elements in 32 bits */
-    if (pg->cap_l > INT32_MAX || 3 * (pg->cap_h + pg->cap_g) > INT32_MAX) {
-        snprintf(err, errlen, "a block of up to %lld particles with %lld ghosts and %lld list entries is too large "
-                 "(32-bit indices): use more blocks (tiles: N), or a smaller neighbor.capacity",
-                 (long long)pg->cap_h, (long long)pg->cap_g, (long long)pg->cap_l);
-        sd_pgeom_free(pg);
-        return -1;
-    }
-    return 0;
-}
-
-void sd_pgeom_free(sd_pgeom *pg)
-{
-    free(pg->zc);
-    free(pg->slot);
-    free(pg->nslot);
-    pg->zc = NULL;
-    pg->slot = NULL;
-    pg->nslot = NULL;
-}
-
 int sd_prebuild_scratch_make(sd_prebuild_scratch *s, const sd_pgeom *pg, int64_t N)
 {
     memset(s, 0, sizeof *s);
@@ -128,9 +55,13 @@ int sd_prebuild_scratch_make(sd_prebuild_scratch *s, const sd_pgeom *pg, int64_t
     s->cs = malloc(sizeof(int64_t) * (size_t)(s->ncell + 1));
     s->first = malloc(sizeof(int64_t) * (size_t)(pg->nb + 1));
     s->owner = malloc(sizeof(int64_t) * (size_t)pg->cap_g);
+    s->order = malloc(sizeof(int64_t) * (size_t)N);
+    s->idx = malloc(sizeof(int64_t) * (size_t)N);
+    s->blk = malloc(sizeof(int32_t) * (size_t)N);
     s->type = malloc(sizeof(int32_t) * (size_t)N);
     s->shift = malloc(3 * (size_t)pg->cap_g);
-    if (!s->X || !s->T || !s->id || !s->cell || !s->perm || !s->cs || !s->first || !s->owner || !s->type || !s->shift) {
+    if (!s->X || !s->T || !s->id || !s->cell || !s->perm || !s->cs || !s->first || !s->owner || !s->order || !s->idx ||
+        !s->blk || !s->type || !s->shift) {
         sd_prebuild_scratch_free(s);
         return -1;
     }
@@ -140,7 +71,7 @@ int sd_prebuild_scratch_make(sd_prebuild_scratch *s, const sd_pgeom *pg, int64_t
 void sd_prebuild_scratch_free(sd_prebuild_scratch *s)
 {
     free(s->X); free(s->T); free(s->id); free(s->cell); free(s->perm); free(s->cs); free(s->first);
-    free(s->owner); free(s->type); free(s->shift);
+    free(s->owner); free(s->order); free(s->idx); free(s->blk); free(s->type); free(s->shift);
     memset(s, 0, sizeof *s);
 }
 
@@ -189,21 +120,18 @@ static int fail_at(sd_pstatus *st, int code, int block, int64_t id, double value
     return code;
 }
 
-/* The first particle whose position is not finite, or that moved more than half the smallest box
- * length since the last build (then it crossed the box within a few steps: a blow-up). */
-static int find_lost(const sd_pgeom *pg, int pos, const sd_pbuf *b, int first, sd_pstatus *st)
+/* Block k's first particle whose position is not finite, or that moved more than half the smallest
+ * box length since the last build (then it crossed the box within a few steps: a blow-up). */
+int sd_pbuf_find_lost(const sd_pgeom *pg, int pos, const sd_pbuf *bk, int k, int first, sd_pstatus *st)
 {
     const double Lmin = fmin(pg->L[0], fmin(pg->L[1], pg->L[2])), jump2 = 0.25 * Lmin * Lmin;
-    for (int k = 0; k < pg->nb; k++) {
-        const double *x = b[k].fld[pos];
-        for (int64_t i = 0; i < b[k].hdr->nh; i++) {
-            const double px = x[i], py = x[i + pg->cap_h], pz = x[i + 2 * pg->cap_h];
-            if (!isfinite(px) || !isfinite(py) || !isfinite(pz)) return fail_at(st, SD_PST_LOST, k, b[k].id[i], NAN);
-            if (first) continue;
-            const double *x0 = b[k].x0;
-            const double d2 = md_disp2(px, py, pz, x0[i], x0[i + pg->cap_h], x0[i + 2 * pg->cap_h]);
-            if (d2 > jump2) return fail_at(st, SD_PST_JUMP, k, b[k].id[i], sqrt(d2));
-        }
+    const double *x = bk->fld[pos], *x0 = bk->x0;
+    for (int64_t i = 0; i < bk->hdr->nh; i++) {
+        const double px = x[i], py = x[i + pg->cap_h], pz = x[i + 2 * pg->cap_h];
+        if (!isfinite(px) || !isfinite(py) || !isfinite(pz)) return fail_at(st, SD_PST_LOST, k, bk->id[i], NAN);
+        if (first) continue;
+        const double d2 = md_disp2(px, py, pz, x0[i], x0[i + pg->cap_h], x0[i + 2 * pg->cap_h]);
+        if (d2 > jump2) return fail_at(st, SD_PST_JUMP, k, bk->id[i], sqrt(d2));
     }
     return SD_PST_OK;
 }
@@ -228,7 +156,8 @@ int sd_particles_rebuild(const sd_prebuild_req *req, sd_pbuf *b, sd_prebuild_scr
         }
         st->dangerous = !check && moved; /* reported only if the rebuild succeeds */
     }
-    if (find_lost(pg, pos, b, first, st)) return st->code;
+    for (int k = 0; k < nb; k++)
+        if (sd_pbuf_find_lost(pg, pos, &b[k], k, first, st)) return st->code;
     /* 1. gather the blocks (positions wrapped), bin, sort by (cell, id) */
     int64_t o = 0;
     for (int k = 0; k < nb; k++) {
@@ -241,9 +170,23 @@ int sd_particles_rebuild(const sd_prebuild_req *req, sd_pbuf *b, sd_prebuild_scr
     sd_md_wrap(N, pg->L, s->X, N);
     sd_md_bin(N, s->X, N, &pg->grid, s->cell);
     sd_md_sort_by_cell(N, s->cell, s->id, s->ncell, s->cs, s->perm);
-    /* 2. the blocks' new ranges of the sorted order, and their room */
-    const int64_t layer = pg->grid.nc[0] * pg->grid.nc[1];
-    for (int k = 0; k <= nb; k++) s->first[k] = s->cs[pg->zc[k] * layer];
+    /* 2. each block's particles: its cells in (z, y, x) order, each cell's sorted ranks; their room */
+    int64_t o2 = 0;
+    for (int k = 0; k < nb; k++) {
+        int64_t lo[3], hi[3];
+        sd_pgeom_brick(pg, k, lo, hi);
+        s->first[k] = o2;
+        for (int64_t z = lo[2]; z < hi[2]; z++)
+            for (int64_t y = lo[1]; y < hi[1]; y++) {
+                const int64_t row = pg->grid.nc[0] * (y + pg->grid.nc[1] * z);
+                for (int64_t r = s->cs[row + lo[0]]; r < s->cs[row + hi[0]]; r++, o2++) {
+                    s->order[o2] = r;
+                    s->blk[r] = k;
+                    s->idx[r] = o2 - s->first[k];
+                }
+            }
+    }
+    s->first[nb] = o2;
     for (int k = 0; k < nb; k++)
         if (s->first[k + 1] - s->first[k] > ch) {
             st->need = s->first[k + 1] - s->first[k];
@@ -254,7 +197,8 @@ int sd_particles_rebuild(const sd_prebuild_req *req, sd_pbuf *b, sd_prebuild_scr
      * first, so that a block without room leaves every block as it was */
     int64_t ng[nb > 0 ? nb : 1];
     for (int k = 0; k < nb; k++) {
-        const int64_t blo[3] = {0, 0, pg->zc[k]}, bhi[3] = {pg->grid.nc[0], pg->grid.nc[1], pg->zc[k + 1]};
+        int64_t blo[3], bhi[3];
+        sd_pgeom_brick(pg, k, blo, bhi);
         ng[k] = sd_md_ghost_plan(&pg->grid, s->cs, blo, bhi, s->owner, s->shift, 0);
         if (ng[k] > pg->cap_g) {
             st->need = ng[k];
@@ -263,19 +207,20 @@ int sd_particles_rebuild(const sd_prebuild_req *req, sd_pbuf *b, sd_prebuild_scr
         }
     }
     for (int k = 0; k < nb; k++) {
-        const int64_t blo[3] = {0, 0, pg->zc[k]}, bhi[3] = {pg->grid.nc[0], pg->grid.nc[1], pg->zc[k + 1]};
+        int64_t blo[3], bhi[3];
+        sd_pgeom_brick(pg, k, blo, bhi);
         sd_md_ghost_plan(&pg->grid, s->cs, blo, bhi, s->owner, s->shift, pg->cap_g);
         for (int64_t g = 0; g < ng[k]; g++) {
             const int64_t r = s->owner[g];
-            int j = 0;
-            while (j < pg->nslot[k] && !(r >= s->first[pg->slot[k][j]] && r < s->first[pg->slot[k][j] + 1])) j++;
             md_ghost *e = &b[k].plan[g];
-            e->slot = (int8_t)j; /* j < nslot: ghosts come from the layers next to the block */
-            e->own = r - s->first[pg->slot[k][j]];
+            e->slot = (int8_t)sd_pgeom_slot_of(pg, k, s->blk[r]); /* ghosts come from the bricks next to the block */
+            e->own = s->idx[r];
             for (int d = 0; d < 3; d++) e->s[d] = s->shift[3 * g + d];
             e->pad = 0;
         }
     }
+    /* the gathered index of each block's particles, block after block */
+    for (int64_t r = 0; r < N; r++) s->order[r] = s->perm[s->order[r]];
     /* 4. redistribute every field in the sorted order (positions wrapped), one component at a
      * time (fields may have any number of components) */
     for (int f = 0; f < nf; f++)
@@ -290,10 +235,10 @@ int sd_particles_rebuild(const sd_prebuild_req *req, sd_pbuf *b, sd_prebuild_scr
                 src = s->T;
             }
             for (int k = 0; k < nb; k++)
-                sd_md_gather_f64(s->first[k + 1] - s->first[k], s->perm + s->first[k], 1, src, N, b[k].fld[f] + c * ch, ch);
+                sd_md_gather_f64(s->first[k + 1] - s->first[k], s->order + s->first[k], 1, src, N, b[k].fld[f] + c * ch, ch);
         }
     for (int k = 0; k < nb; k++) {
-        const int64_t n = s->first[k + 1] - s->first[k], *perm = s->perm + s->first[k];
+        const int64_t n = s->first[k + 1] - s->first[k], *perm = s->order + s->first[k];
         sd_md_gather_i64(n, perm, s->id, b[k].id);
         sd_md_gather_i32(n, perm, s->type, b[k].type);
         for (int c = 0; c < 3; c++) memcpy(b[k].x0 + c * ch, b[k].fld[pos] + c * ch, sizeof(double) * (size_t)n);
@@ -325,7 +270,8 @@ int sd_particles_prepare(const sd_pgeom *pg, const double *min2, int b, const sd
     memcpy(tv, stype[0], sizeof(int32_t) * (size_t)nh);
     sd_md_ghost_gather_slots(ng, plan, sid, stype, iv + nh, tv + nh);
     md_grid gb;
-    const int64_t blo[3] = {0, 0, pg->zc[b]}, bhi[3] = {pg->grid.nc[0], pg->grid.nc[1], pg->zc[b + 1]};
+    int64_t blo[3], bhi[3];
+    sd_pgeom_brick(pg, b, blo, bhi);
     sd_md_grid_block(&pg->grid, blo, bhi, &gb);
     const size_t need = sd_md_neighbor_scratch_bytes(nh + ng, xv, xvsc, pg->rl, &gb);
     if (need > *scratch_bytes) {
@@ -381,6 +327,11 @@ void sd_pstatus_message(const sd_pstatus *st, const sd_particles *P, int64_t ste
         snprintf(buf, len, "step %lld: particles %lld and %lld overlap: distance %.6g, below min_distance %g x sigma "
                  "(a bad initial state, or the run blew up: a smaller dt)", (long long)step, (long long)st->id,
                  (long long)st->id2, st->value, P->min_distance);
+        break;
+    case SD_PST_FAR:
+        snprintf(buf, len, "step %lld: particle %lld moved beyond the blocks next to its own, which the parallel "
+                 "rebuild's displacement bound rules out (an internal error: please report it)", (long long)step,
+                 (long long)st->id);
         break;
     case SD_PST_NOMEM:
         snprintf(buf, len, "step %lld: out of memory: block %d's neighbour search needs %lld bytes of scratch",

@@ -48,7 +48,8 @@ static void checkpoint_cpu(void *buffers[], void *cl_arg)
                 for (int64_t i = 0; i < n; i++) dst[c * N + id[i]] = src[c * ch + i];
         }
     }
-    /* the counters: every rebuild task of a step <= this one has finished (they write the headers) */
+    /* the counters: every rebuild of a step <= this one has finished (the serial task writes the
+     * headers; the parallel rebuild's verdict, the decision buffer) */
     int64_t *st = a->rec[nf + 1]->data;
     st[ST_REBUILDS] = __atomic_load_n(&D->rebuilds, __ATOMIC_RELAXED);
     st[ST_DANGEROUS] = __atomic_load_n(&D->dangerous, __ATOMIC_RELAXED);
@@ -104,6 +105,7 @@ void sd_particles_submit_checkpoint(sd_dm *dm, int64_t step)
         sd_hlist_add(&L, HND(D, K_X0, b), STARPU_R, "blocks");
         for (int f = 0; f < nf; f++) sd_hlist_add(&L, HND(D, K_FIELD + f, b), STARPU_R, "blocks");
     }
+    sd_hlist_add(&L, D->dec_h, STARPU_R, "blocks"); /* after the parallel rebuild's verdict, which counts it */
     sd_record **recs = a->rec; /* a is freed when another rank runs the task */
     if (!sd_eng_submit(e, D->k_checkpoint, -1, step, a, sizeof *a, 1, L.n, L.h, L.m)) {
         for (int k = 0; k < nf + 2; k++) sd_record_done(recs[k]);

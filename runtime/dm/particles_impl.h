@@ -8,8 +8,9 @@
 #include "h5md.h"
 #include "particles.h"
 
-/* per-block buffers besides the fields */
-enum { K_HDR = 0, K_ID, K_TYPE, K_X0, K_PLAN, K_XV, K_TV, K_IV, K_START, K_NBR, K_FIELD };
+/* per-block buffers besides the fields (the parallel rebuild's: cell starts, outgoing particles,
+ * what its phases found) */
+enum { K_HDR = 0, K_ID, K_TYPE, K_X0, K_PLAN, K_XV, K_TV, K_IV, K_START, K_NBR, K_CS, K_OUT, K_STAT, K_FIELD };
 /* what a block's preparation task does: refresh the ghost positions, build the lists after a
  * rebuild, or follow the decision of a `check` rebuild (found in the header) */
 enum { PREP_REFRESH = 0, PREP_LISTS, PREP_FOLLOW };
@@ -27,6 +28,12 @@ typedef struct pdomain {
     int nslots, *slot_init, *slot_step;
     int *kind_init, *kind_step;     /* the ops' task kinds */
     int k_rebuild, k_prepare, k_combine, k_trajectory;
+    int k_rebuild_first;            /* the serial rebuild of the first build (init) */
+    int k_scan, k_decide, k_migrate, k_gather, k_plan, k_verdict; /* the parallel rebuild's phases */
+    int serial_rebuild;             /* one block, or STARDAG_REBUILD=serial: the whole-domain task */
+    sd_pdecision *dec_mem;          /* the parallel rebuild's decision (one buffer) */
+    starpu_data_handle_t dec_h;
+    void **mig_scratch;             /* per block: the parallel rebuild's scratch */
     int k_checkpoint;               /* made at the first checkpoint; -1 before */
     sd_pbuf *host_blocks;           /* host views of the blocks, for the rebuild */
     double **host_fields;           /* [nb * nf] field pointers of host_blocks */
@@ -64,6 +71,7 @@ typedef struct rebuild_arg {
     pdomain *D;
     int64_t step;
     int first, check;
+    int block;          /* the parallel rebuild's per-block phases */
     sd_record *rec;
 } rebuild_arg;
 
@@ -83,9 +91,15 @@ typedef struct traj_arg {
 
 void sd_particles_op_cpu(void *buffers[], void *cl_arg);
 void sd_particles_op_cuda(void *buffers[], void *cl_arg);
-void sd_particles_rebuild_cpu(void *buffers[], void *cl_arg);
 void sd_particles_prepare_cpu(void *buffers[], void *cl_arg);
 void sd_particles_trajectory_cpu(void *buffers[], void *cl_arg);
+
+/* particles_rebuild.c: the rebuild's tasks (serial, or the parallel phases) and their kinds */
+void sd_particles_rebuild_kinds(pdomain *D);
+/* The rebuild at step; returns the record the nb preparation tasks after it report to (the
+ * parallel rebuild's own errors are in a record before it: they win, as the serial rebuild's do,
+ * whose failure leaves no lists to check). */
+sd_record *sd_particles_submit_rebuild(pdomain *D, int64_t step, int first, int check);
 
 /* particles_output.c: the class's output hooks */
 int sd_particles_open_output(sd_dm *dm, struct sd_h5out *out, char *err, size_t errlen);

@@ -139,10 +139,11 @@ void sd_particles_describe(const sd_dm *dm, char *buf, size_t len)
 {
     const pdomain *D = dm->data;
     const sd_pgeom *pg = &D->geom;
-    snprintf(buf, len, "%lld particles in %d blocks (slabs of a %lldx%lldx%lld cell grid; room for %lld particles, %lld "
-             "ghosts, %lld list entries each), %lld neighbour-list rebuilds", (long long)D->P->count, D->nb,
-             (long long)pg->grid.nc[0], (long long)pg->grid.nc[1], (long long)pg->grid.nc[2], (long long)pg->cap_h,
-             (long long)pg->cap_g, (long long)pg->cap_l, (long long)__atomic_load_n(&D->rebuilds, __ATOMIC_RELAXED));
+    snprintf(buf, len, "%lld particles in %d blocks (%dx%dx%d bricks of a %lldx%lldx%lld cell grid; room for %lld "
+             "particles, %lld ghosts, %lld list entries each; %s rebuild), %lld neighbour-list rebuilds",
+             (long long)D->P->count, D->nb, pg->nbd[0], pg->nbd[1], pg->nbd[2], (long long)pg->grid.nc[0], (long long)pg->grid.nc[1], (long long)pg->grid.nc[2], (long long)pg->cap_h,
+             (long long)pg->cap_g, (long long)pg->cap_l, D->serial_rebuild ? "serial" : "parallel",
+             (long long)__atomic_load_n(&D->rebuilds, __ATOMIC_RELAXED));
 }
 
 void sd_particles_rate(const sd_dm *dm, int64_t steps_done, double wall, char *buf, size_t len)

@@ -1,6 +1,6 @@
 /* particles_tasks.c - the particle class's task bodies: bind a task's block buffers into the
- * kernel's view and call the md pack's kernels, the rebuild and the per-block preparation
- * (particles_blocks.c), or copy a trajectory frame. No arithmetic of their own. */
+ * kernel's view and call the md pack's kernels or the per-block preparation (particles_blocks.c),
+ * or copy a trajectory frame. No arithmetic of their own. The rebuild's: particles_rebuild.c. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -93,36 +93,6 @@ void sd_particles_op_cuda(void *buffers[], void *cl_arg)
     sd_eng_cuda_check(e, oa->op->cl->name);
 }
 #endif
-
-void sd_particles_rebuild_cpu(void *buffers[], void *cl_arg)
-{
-    const rebuild_arg *ra = cl_arg;
-    int64_t t0 = sd_ns_now();
-    pdomain *D = ra->D;
-    const int per = 5 + D->nf;
-    for (int b = 0; b < D->nb; b++) {
-        void **bb = buffers + (size_t)b * per;
-        sd_pbuf *p = &D->host_blocks[b];
-        p->hdr = (sd_phdr *)STARPU_VECTOR_GET_PTR(bb[0]);
-        p->id = (int64_t *)STARPU_VECTOR_GET_PTR(bb[1]);
-        p->type = (int32_t *)STARPU_VECTOR_GET_PTR(bb[2]);
-        p->x0 = (double *)STARPU_VECTOR_GET_PTR(bb[3]);
-        p->plan = (md_ghost *)STARPU_VECTOR_GET_PTR(bb[4]);
-        for (int f = 0; f < D->nf; f++) p->fld[f] = (double *)STARPU_VECTOR_GET_PTR(bb[5 + f]);
-    }
-    sd_pstatus st;
-    const sd_prebuild_req req = {.geom = &D->geom, .P = D->P, .nfields = D->nf, .ncomp = D->ncomp,
-                                 .position = D->P->position, .first = ra->first, .check = ra->check};
-    if (sd_particles_rebuild(&req, D->host_blocks, &D->rebuild_scratch, &st)) {
-        set_error(ra->rec, &st, D->P, ra->step);
-        for (int b = 0; b < D->nb; b++) D->host_blocks[b].hdr->rebuilt = 0; /* keep going harmlessly until the host stops */
-    } else if (D->host_blocks[0].hdr->rebuilt) {
-        __atomic_add_fetch(&D->rebuilds, 1, __ATOMIC_RELAXED);
-        if (st.dangerous) __atomic_add_fetch(&D->dangerous, 1, __ATOMIC_RELAXED);
-    }
-    sd_meter_add(&ra->m, t0);
-    sd_record_done(ra->rec);
-}
 
 void sd_particles_prepare_cpu(void *buffers[], void *cl_arg)
 {
