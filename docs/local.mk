@@ -7,3 +7,4 @@ dist_doc_DATA += docs/ode-domain.md
 dist_doc_DATA += docs/ode-systems.md
 dist_doc_DATA += docs/ode-explicit.md
 dist_doc_DATA += docs/ode.md docs/ode-bench.md
+dist_doc_DATA += docs/distributed.md docs/scaling.md

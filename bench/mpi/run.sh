@@ -1,7 +1,7 @@
 #!/bin/sh
 # bench/mpi/run.sh - the cost of the distributed path on one machine (docs/distributed.md;
-# docs/benchmarks.md section 14): the same graph as one process with 2 CPU workers and as
-# `mpirun -np 2` with 1 CPU worker per rank, in the same invocation, REPEAT times each (median and
+# docs/benchmarks.md section 15): the same graph as one process with 2 CPU workers, with 1, and as
+# `mpirun -np 2` with 1 CPU worker per rank (ratio: against 2 workers), in the same invocation, REPEAT times each (median and
 # min-max of the step loop's ms/step from the summary), and the bytes each rank sends per step
 # (StarPU-MPI's STARPU_COMM_STATS, from runs of S1 and S2 steps: (bytes(S2) - bytes(S1)) / (S2 - S1),
 # so set-up and the end do not count). Graphs: lattice 256^3 (kg-packet, n=256), lj-liquid-large
@@ -34,7 +34,8 @@ sent() { sed -n "s/^\[starpu_comm_stats\]\[$2\] TOTAL:[[:space:]]*\([0-9.]*\) B.
   echo "# CPU: $(lscpu | sed -n 's/^Model name: *//p'), $(nproc) cores; $("$SD" --version | sed -n 2p)"
   echo "# caches: $(lscpu | sed -n 's/^\(L[123][a-z]*\) cache: *\(.*\)/\1 \2/p' | tr '\n' ' ')"
   echo "# $(mpirun --version | head -n 1); $("$SD" --version | head -n 1)"
-  printf "%-10s %-26s %-26s %-8s %s\n" graph "1 x 2 cores ms/step" "2 ranks x 1 core ms/step" ratio "bytes sent per rank per step (rank 0, rank 1)"
+  printf "%-10s %-22s %-22s %-24s %-6s %s\n" graph "1 x 2 cores ms/step" "1 x 1 core ms/step" "2 ranks x 1 core ms/step" ratio \
+    "bytes sent per rank per step (rank 0, rank 1)"
 } > "$OUT/table.txt"
 
 for name in $names; do
@@ -44,10 +45,12 @@ for name in $names; do
     ode) g=$top/graphs/ode/vdp-ensemble.yaml; args=""; steps=20 s1=10 ;;
     *) echo "bench/mpi: unknown NAME $name (lattice md ode)" >&2; exit 2 ;;
   esac
-  : > "$tmp/one" ; : > "$tmp/two"
+  : > "$tmp/one" ; : > "$tmp/two"; : > "$tmp/single"
   for r in $(seq "$REPEAT"); do
     STARPU_NCPU=2 "$SD" run "$g" $args --steps $steps --out "" > "$tmp/log1" 2>&1
     msstep "$tmp/log1" >> "$tmp/one"
+    STARPU_NCPU=1 "$SD" run "$g" $args --steps $steps --out "" > "$tmp/log0" 2>&1
+    msstep "$tmp/log0" >> "$tmp/single"
     mpi "$SD" run "$g" $args --steps $steps --out "" > "$tmp/log2" 2>&1
     msstep "$tmp/log2" >> "$tmp/two"
   done
@@ -56,8 +59,8 @@ for name in $names; do
   STARPU_COMM_STATS=1 mpi "$SD" run "$g" $args --steps $steps --out "" -q > "$tmp/c2" 2>&1
   per() { awk -v a="$(sent "$tmp/c1" "$1")" -v b="$(sent "$tmp/c2" "$1")" -v n=$((steps - s1)) 'BEGIN { printf "%.0f", (b - a) / n }'; }
   b0=$(per 0) b1=$(per 1)
-  m1=$(stats "$tmp/one") m2=$(stats "$tmp/two")
+  m1=$(stats "$tmp/one") m0=$(stats "$tmp/single") m2=$(stats "$tmp/two")
   ratio=$(awk -v a="${m1%% *}" -v b="${m2%% *}" 'BEGIN { printf "%.2f", b / a }')
-  printf "%-10s %-26s %-26s %-8s %s, %s\n" "$name" "$m1" "$m2" "$ratio" "$b0" "$b1" >> "$OUT/table.txt"
+  printf "%-10s %-22s %-22s %-24s %-6s %s, %s\n" "$name" "$m1" "$m0" "$m2" "$ratio" "$b0" "$b1" >> "$OUT/table.txt"
 done
 cat "$OUT/table.txt"

@@ -12,9 +12,7 @@ progression thread):
   comm     = messages x LATENCY + bytes / BANDWIDTH         (halo faces, ghost particles)
   step     = max(compute + tasks, comm) + vote               (StarPU overlaps transfers with the
              tasks that do not wait for them; the run loop's vote is an allgather, LATENCY x log2 P)
-and for particles the rebuild, which is one task on rank 0 over every particle today: every
-rank's particles travel to rank 0 and back each rebuild (bytes measured by run.sh), and it runs on
-one core."""
+and for particles the ghost volume of bricks (see below)."""
 import math
 import os
 import re
@@ -95,39 +93,32 @@ print("|---:|---:|---:|---:|---:|---:|")
 for p, step, comp, comm, v in rows:
     print("| %d | %.3f | %.3f | %.3f | %.4f | %.0f%% |" % (p, step * 1e3, comp * 1e3, comm * 1e3, v * 1e3, 100 * rows[0][1] / step))
 
-# ---- particles: LJ liquid (rho = 0.8442, cut-off 2.5 + skin 0.3), 256,000 atoms
-mw, mt, mrows, msteps = per_step("md", exclude=("neighbour rebuild",))
+# ---- particles: LJ liquid (rho = 0.8442, cut-off 2.5 + skin 0.3), 256,000 atoms, 3D bricks, the
+# parallel rebuild (per block, every `every` steps). Ghosts today: a block's ghost refresh reads
+# the whole position buffers of its neighbour bricks, so a brick on a rank's surface sends all its
+# positions to each neighbouring rank that needs it (about 3 of them on average for a node's
+# surface bricks): 3 x n x 24 B per node per step. With a ghost export (only the particles in a
+# brick's boundary cells), the ghost shell alone: ghosts x 24 B.
+mw, mt, mrows, msteps = per_step("md")
 N0 = 256000
 t_atom = mw / N0
-rb_tasks, rb_s = mrows.get("neighbour rebuild", (0, 0.0))
-t_rebuild = rb_s / max(rb_tasks, 1) / N0          # core-seconds per atom per rebuild (one task)
-every = 20                                          # lj-liquid's neighbor.every
 rho, reach = 0.8442, 2.8
-bytes_rebuild = 0.0
+measured = 0.0
 with open(os.path.join(out, "table.txt")) as f:
     for line in f:
         if line.startswith("md "):
-            b = line.split()[-2:]
-            bytes_rebuild = float(b[0].rstrip(","))
-for label, parallel in (("today: one rebuild task on rank 0 over every particle", False),
-                        ("with a parallel rebuild (per-block migration, issue 14 section 1)", True)):
+            measured = float(line.split()[-2].rstrip(","))
+for label, export in (("today: whole neighbour bricks' positions", False),
+                      ("with a ghost export (boundary cells only)", True)):
     for natoms, weak in ((N0, False), (32000, True)):
         rows = []
         for p in NODES:
             n = natoms if weak else natoms / p
-            total = natoms * p if weak else natoms
-            comp = n * t_atom / workers + max(2 * workers, mt * n / N0) * TASK_S / workers
+            comp = n * t_atom / workers + max(4 * workers, mt * n / N0) * TASK_S / workers
             side = (n / rho) ** (1 / 3)
             ghosts = rho * ((side + 2 * reach) ** 3 - side ** 3)
-            comm = 0.0 if p == 1 else 26 * LATENCY + ghosts * 24 / BANDWIDTH
-            if parallel:
-                # the particles that left the block since the last rebuild: at most a shell of skin/2
-                # (0.15 sigma) on each face, 100 B each (position, velocity, force, id, type, x0)
-                leaving = rho * 6 * side * side * 0.15
-                rb = (n * t_rebuild / workers + (0.0 if p == 1 else 26 * LATENCY + leaving * 100 / BANDWIDTH)) / every
-            else:  # every particle to rank 0 and back (100 B each), sorted there on one core
-                rb = (total * t_rebuild + (0.0 if p == 1 else 2 * total * 100 / BANDWIDTH)) / every
-            comp += rb
+            sent = ghosts * 24 if export else 3 * n * 24
+            comm = 0.0 if p == 1 else 26 * LATENCY + sent / BANDWIDTH
             rows.append((p, max(comp, comm) + vote(p), comp, comm, vote(p)))
         if weak:
             print("\nParticles, weak scaling, %d atoms per node, %s\n" % (natoms, label))
@@ -138,9 +129,8 @@ for label, parallel in (("today: one rebuild task on rank 0 over every particle"
                                                                 100 * rows[0][1] / step))
         else:
             table("Particles, %d atoms (strong scaling), %s" % (natoms, label), rows)
-print("\n(particles: %.0f ns of core time per atom-step without the rebuild, %.0f ns per atom per rebuild; "
-      "run.sh measured %.1f MB per rank per step today, the rebuild's gathering)" % (t_atom * 1e9, t_rebuild * 1e9,
-                                                                                     bytes_rebuild / 1e6))
+print("\n(particles: %.0f ns of core time per atom-step, the parallel rebuild included; run.sh measured %.1f MB "
+      "sent per rank per step with 4 bricks on 2 ranks)" % (t_atom * 1e9, measured / 1e6))
 
 # ---- ODE ensembles: independent systems; only reduction partials travel
 ow, ot, _, _ = per_step("ode")
