@@ -10,7 +10,7 @@ AM_CPPFLAGS += -I$(top_srcdir)/runtime/graph -I$(top_srcdir)/runtime/engine -I$(
 SD_RUNTIME_INCLUDES = -I$(top_srcdir)/runtime/graph -I$(top_srcdir)/runtime/engine -I$(top_srcdir)/runtime/dm
 
 libstardag_la_SOURCES += runtime/graph/graph.h runtime/engine/registry.c runtime/engine/registry.h runtime/engine/plugin.c \
-	runtime/engine/engine.c runtime/engine/engine.h runtime/engine/engine_plan.c runtime/engine/engine_plan.h \
+	runtime/engine/engine.c runtime/engine/engine.h runtime/engine/engine_impl.h runtime/engine/records.c runtime/engine/engine_plan.c runtime/engine/engine_plan.h \
 	runtime/engine/trace.c runtime/engine/trace.h runtime/engine/transfers.c runtime/engine/transfers.h \
 	runtime/engine/probe.c runtime/engine/probe.h runtime/engine/ranks.c runtime/engine/ranks.h \
 	runtime/engine/dist.c runtime/engine/dist.h \
@@ -22,7 +22,7 @@ libstardag_la_SOURCES += runtime/graph/graph.h runtime/engine/registry.c runtime
 	runtime/dm/mesh.c runtime/dm/mesh_impl.h runtime/dm/mesh_tasks.c runtime/dm/mesh_output.c runtime/dm/mesh_ckpt.c \
 	runtime/dm/mesh_part.c runtime/dm/mesh_part.h \
 	runtime/dm/batch.c \
-	runtime/driver/run.c runtime/driver/run_report.c runtime/driver/run_state.h runtime/driver/ranks_run.c runtime/driver/sched.c runtime/driver/sched.h runtime/driver/checks.c runtime/driver/checks.h runtime/tools/dot.c runtime/tools/dot.h \
+	runtime/driver/run.c runtime/driver/run_report.c runtime/driver/run_state.h runtime/driver/ranks_run.c runtime/driver/run_output.c runtime/driver/sched.c runtime/driver/sched.h runtime/driver/checks.c runtime/driver/checks.h runtime/tools/dot.c runtime/tools/dot.h \
 	runtime/driver/run_files.c runtime/driver/run_files.h runtime/driver/runlog.c runtime/driver/runlog.h \
 	runtime/driver/writer.c runtime/driver/writer.h runtime/driver/ckpt_run.c runtime/driver/ckpt_run.h \
 	runtime/driver/profile.c runtime/driver/profile.h \

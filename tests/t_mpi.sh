@@ -103,6 +103,17 @@ mkdir -p checkfail
 t "a check failing on 2 ranks: exit 3" test $? = 3
 t "... said once" test "$(grep -c "energy" checkfail/err)" = 1
 t "... and the run file says the check failed" sh -c "h5dump -A checkfail/run.h5 | grep -q '\"check failed\"'"
+# a task's error on another rank than 0: with --distribution 0:1 rank 1 owns every block, so the
+# overlap check (a block's ghost and list task) fails there; every rank exits 3, and rank 0 says
+# where, once
+mdg="$top_srcdir/tests/data/md-lj.yaml"
+mkdir -p overlap
+(cd overlap && mpi 2 run "$mdg" --set cells=12 --set rho=20 --steps 10 --tiles 4 --distribution 0:1 --out run.h5 \
+  --trajectory run.h5md > log 2> err)
+t "overlapping particles in rank 1's blocks: every rank exits 3" test $? = 3
+t "... rank 0 names rank 1, the step and both particles, once" \
+  test "$(grep -c "rank 1 of 2: step 0: particles [0-9]* and [0-9]* overlap" overlap/err)" = 1
+
 # 5. The SLURM example (examples/slurm-lattice.sh) as sbatch would run it, srun standing for mpirun
 # with SLURM's variables, a small lattice, then continued from its checkpoint.
 mkdir -p slurm/bin && cat > slurm/bin/srun <<SH

@@ -61,6 +61,10 @@ typedef struct run_state {
  * ckpt_next; returns the agreed interrupt. */
 int sd_run_ranks_vote(run_state *s, int interrupted, const int64_t lead[3]);
 
+/* The run file at path (run_output.c): created, or continued on a restart, with the graph's
+ * tables; s->out and s->out_path set. 0, or -1 with the error said. */
+int sd_run_setup_output(run_state *s, const char *path, const char *sched, int ncpu);
+
 /* The process' peak resident set size in bytes, or -1 (run_report.c). */
 double sd_peak_rss_bytes(void);
 /* The summary after the run: wall, the step loop's seconds; run_wall, init ops and steps (what
