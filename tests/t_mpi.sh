@@ -53,6 +53,22 @@ mkdir -p lj-uneven
 (cd lj-uneven && mpi 2 run "$lj" --steps 4 --tiles 6 --distribution 1:5 --out run.h5 > log 2>&1)
 t "lj-liquid, 6 blocks as 1:5 on 2 ranks, runs" test $? = 0
 t "lj-liquid, 6 blocks as 1:5: bitwise the plain run's" same_files lj-liquid/plain lj-uneven
+# particles crossing ranks in the parallel rebuild: 2048 atoms in 8 bricks, 60 steps with the
+# displacement check every step (a rebuild whenever some particle moved skin/2), on 2 and 3 ranks
+mdg="$top_srcdir/tests/data/md-lj.yaml"
+mkdir -p mdmig/plain
+(cd mdmig/plain && STARPU_NCPU=2 "$sd" run "$mdg" --set cells=8 --set drift_tol=1 --steps 60 --tiles 8 --out run.h5 \
+  --trajectory run.h5md > log 2>&1)
+t "md-lj, 2048 atoms, 8 bricks, 60 steps: a plain run" test $? = 0
+t "... with parallel rebuilds (migrate tasks ran)" grep -q "rebuild: migrate" mdmig/plain/log
+for np in 2 3; do
+  mkdir -p "mdmig/np$np"
+  (cd "mdmig/np$np" && mpi $np run "$mdg" --set cells=8 --set drift_tol=1 --steps 60 --tiles 8 --out run.h5 \
+    --trajectory run.h5md > log 2>&1)
+  t "md-lj with rebuilds across ranks: mpirun -np $np runs" test $? = 0
+  t "... its migrations went through StarPU-MPI (rank 0 ran some)" grep -q "rebuild: migrate" "mdmig/np$np/log"
+  t "... thermo and trajectory bitwise the plain run's" same_files mdmig/plain "mdmig/np$np"
+done
 runrc mpi 2 run "$kg" --steps 1 --distribution 1:2:3 --out ""
 t "a distribution with 3 weights for 2 ranks is refused (exit 2)" test "$(rc)" = 2
 t "... saying one weight per rank is expected" grep -q "expected one per rank" "$tmp/err"
@@ -106,7 +122,6 @@ t "... and the run file says the check failed" sh -c "h5dump -A checkfail/run.h5
 # a task's error on another rank than 0: with --distribution 0:1 rank 1 owns every block, so the
 # overlap check (a block's ghost and list task) fails there; every rank exits 3, and rank 0 says
 # where, once
-mdg="$top_srcdir/tests/data/md-lj.yaml"
 mkdir -p overlap
 (cd overlap && mpi 2 run "$mdg" --set cells=12 --set rho=20 --steps 10 --tiles 4 --distribution 0:1 --out run.h5 \
   --trajectory run.h5md > log 2> err)
