@@ -2,11 +2,13 @@
 # Builds StarPU 1.3.10 with CUDA (when nvcc is found) and FxT tracing, from Debian's own source
 # package plus the patches in patches/starpu/, and installs it under PREFIX for
 #   ./configure --with-starpu=PREFIX
-# Usage: bash scripts/build-starpu.sh [--force] [--no-strip] [--without-cuda] [PREFIX]
+# Usage: bash scripts/build-starpu.sh [--force] [--no-strip] [--without-cuda] [--without-mpi] [PREFIX]
 #   PREFIX        install prefix (default: <repo>/_starpu)
 #   --force       rebuild even if PREFIX already holds this build
 #   --no-strip    keep debugging symbols (the prefix is then about 15 MB instead of 3)
 #   --without-cuda  build without CUDA even if nvcc is found
+#   --without-mpi   build without StarPU-MPI (the GPU bundle: single-process evidence runs, and a
+#                   GPU machine without OpenMPI's libraries)
 # Environment: STARPU_WORKDIR (default <repo>/_build-starpu), CUDA_DIR (CUDA toolkit to use),
 #   JOBS (default: nproc).
 # Works without a GPU: only nvcc and the CUDA libraries are needed. Needs root or sudo only to
@@ -18,12 +20,14 @@ STAMP_FORMAT=2                  # bump when the post-install steps below change
 
 top=$(cd "$(dirname "$0")/.." && pwd)
 force=no strip=yes want_cuda=yes prefix=""
+mpi_opts=(--enable-mpi)
 while [ $# -gt 0 ]; do
   case "$1" in
     --force) force=yes ;;
     --no-strip) strip=no ;;
     --without-cuda) want_cuda=no ;;
-    -h|--help) sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --without-mpi) mpi_opts=(--disable-mpi) ;;
+    -h|--help) sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     -*) echo "build-starpu: unknown option $1 (see --help)" >&2; exit 2 ;;
     *) [ -z "$prefix" ] || { echo "build-starpu: only one PREFIX" >&2; exit 2; }; prefix=$1 ;;
   esac
@@ -85,7 +89,7 @@ fi
 config_opts=(
   --enable-maxcpus=128 --with-fxt
   "${cuda_opts[@]}"
-  --enable-mpi --disable-mpi-master-slave --disable-mpi-check --disable-opencl --disable-socl --disable-starpufft --disable-fortran
+  "${mpi_opts[@]}" --disable-mpi-master-slave --disable-mpi-check --disable-opencl --disable-socl --disable-starpufft --disable-fortran
   --disable-openmp --disable-glpk --disable-hdf5 --without-x --disable-valgrind
   --disable-build-examples --disable-build-tests --disable-build-doc --disable-static
 )

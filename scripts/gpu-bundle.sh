@@ -13,7 +13,7 @@ starpu=$top/_starpu
 B=$top/_build-gpu
 command -v nvcc >/dev/null || PATH=$PATH:/usr/local/cuda/bin
 command -v nvcc >/dev/null || { echo "gpu-bundle: nvcc not found: the CUDA kernels cannot be built" >&2; exit 2; }
-bash "$top/scripts/build-starpu.sh" "$starpu"
+bash "$top/scripts/build-starpu.sh" --without-mpi "$starpu" # evidence runs are single-process; no OpenMPI libraries to carry
 grep -q "define STARPU_USE_CUDA 1" "$starpu/include/starpu/1.3/starpu_config.h" ||
   { echo "gpu-bundle: $starpu has no CUDA" >&2; exit 2; }
 
