@@ -68,6 +68,10 @@ static void on_sigint(int sig)
 }
 
 
+/* Ctrl-C as this run acts on it: in a distributed run the value of the last vote, so that a
+ * signal landing on one rank between two votes cannot make the ranks take different paths. */
+static int stopped(const run_state *s) { return s->ranks_on ? s->interrupt_agreed : interrupted; }
+
 static double now(void)
 {
     struct timespec ts;
@@ -457,7 +461,7 @@ int sd_run_loop(const sd_graph *g, const sd_run_opts *o_in, sd_run_files *files,
     if (s->ranks_on) { /* every rank set up: the first vote, which also settles step 1's checkpoint */
         s->voted_ready = 1;
         int64_t lead[3] = {s->ck.rin ? rs.until_step : 0, 0, ckpt_choice(s, rs.step + 1, now(), now())};
-        interrupted = sd_run_ranks_vote(s, interrupted, lead);
+        s->interrupt_agreed = sd_run_ranks_vote(s, interrupted, lead);
         if (s->failed) {
             status = s->failed;
             goto done;
@@ -472,7 +476,7 @@ int sd_run_loop(const sd_graph *g, const sd_run_opts *o_in, sd_run_files *files,
     s->until_step = rs.until_step, s->wall0 = rs.wall;
     if (s->until_step) sd_until_recall(g, s->until_step, s->latest, &s->until_hit); /* a stopped run restarted */
     int64_t per_step_max = 1, inflight = sd_run_max_inflight(g, o);
-    while (step < s->steps && !s->failed && !interrupted && !s->until_step && !s->walltime_hit) {
+    while (step < s->steps && !s->failed && !stopped(s) && !s->until_step && !s->walltime_hit) {
         int64_t before = sd_engine_tasks_submitted(s->e);
         step++;
         s->dm->cls->submit_step(s->dm, step);
@@ -498,16 +502,16 @@ int sd_run_loop(const sd_graph *g, const sd_run_opts *o_in, sd_run_files *files,
                                                inflight * (now() - t0) / (step - step0));
         if (s->ranks_on) { /* rank 0 decides what the next step submits; any rank's failure stops all */
             int64_t lead[3] = {s->until_step, s->walltime_hit, ckpt_choice(s, step + 1, now(), t0)};
-            interrupted = sd_run_ranks_vote(s, interrupted, lead);
+            s->interrupt_agreed = sd_run_ranks_vote(s, interrupted, lead);
         }
     }
-    if (s->until_step && step > step0 && step < s->steps && !s->failed && !interrupted) { /* the last step's output, once */
+    if (s->until_step && step > step0 && step < s->steps && !s->failed && !stopped(s)) { /* the last step's output, once */
         const int64_t every = g->output.fields_every;
         s->dm->cls->submit_output(s->dm, step, 1, fields_out && every > 0 && step % every);
         sd_engine_seal(s->e);
         if (s->ck.last_step == step) s->ck.last_step = -1; /* its checkpoint came before this output: another */
     }
-    if (s->ck.rin && step == step0 && !s->failed && !interrupted) { /* a restart with no step left */
+    if (s->ck.rin && step == step0 && !s->failed && !stopped(s)) { /* a restart with no step left */
         /* the domain's own final export (a mesh's OFF/PLY) is written when a run completes, after
          * its last checkpoint: the interrupted run may have died before it; fields and frames of
          * the step are in the continued files already */
@@ -522,7 +526,7 @@ int sd_run_loop(const sd_graph *g, const sd_run_opts *o_in, sd_run_files *files,
     take_fatal(s);
     if (s->ranks_on) { /* the last results (rank 0's checks, any rank's errors): one status for all */
         int64_t lead[3] = {s->until_step, s->walltime_hit, 0};
-        interrupted = sd_run_ranks_vote(s, interrupted, lead);
+        s->interrupt_agreed = sd_run_ranks_vote(s, interrupted, lead);
         sd_ranks_wait_all();
         if (s->dm->cls->report_reads_parts && !o_in->quiet) sd_eng_gather(s->e); /* rank 0's summary reads them */
     }
@@ -532,7 +536,7 @@ int sd_run_loop(const sd_graph *g, const sd_run_opts *o_in, sd_run_files *files,
     sd_writer_finish(s->writer, &s->wst); /* everything handed over is written */
     take_writer_error(s);
 
-    if (interrupted && !s->failed) fail(s, SD_EXIT_INTERRUPTED, "interrupted at step %lld: stopped submitting, "
+    if (stopped(s) && !s->failed) fail(s, SD_EXIT_INTERRUPTED, "interrupted at step %lld: stopped submitting, "
                                         "finished the tasks in flight and wrote what was complete", (long long)step);
     status = s->failed;
     if (s->out && sd_run_write_table(s, wall, err, sizeof err) < 0) {
@@ -577,7 +581,7 @@ done:
             s->voted_ready = 1;
             if (!s->failed) s->failed = status ? status : SD_EXIT_RUNTIME;
             int64_t lead[3] = {0};
-            interrupted = sd_run_ranks_vote(s, interrupted, lead);
+            s->interrupt_agreed = sd_run_ranks_vote(s, interrupted, lead);
             if (!status) status = s->failed;
         }
         sd_ranks_settle();

@@ -53,6 +53,7 @@ typedef struct run_state {
     int ranks_on, leader;  /* a distributed run; this is rank 0 (always 1 on one process) */
     int ckpt_next;         /* distributed: the agreed checkpoint choice for the next step (ckpt_choice) */
     int voted_ready;       /* distributed: the ranks agreed the set-up succeeded or failed */
+    int interrupt_agreed;  /* distributed: Ctrl-C seen by some rank, as of the last vote */
 } run_state;
 
 /* Distributed runs (ranks_run.c): the vote after each step. Every rank's failure (s->failed,
