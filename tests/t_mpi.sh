@@ -22,20 +22,30 @@ cd "$tmp" || exit 1
 # 1. Every bundled graph, a few steps (the heavy ones made small with --set where they allow it).
 for graph in "$top_srcdir"/graphs/*/*.yaml; do
   name=$(basename "$graph" .yaml)
-  steps=4; extra=
+  # parts enough for 3 ranks where the automatic ones (for 1 worker) are fewer
+  steps=4; extra=; tiles=
   case $name in
     lj-liquid-large) steps=2 ;;
     vdp-1m) extra="--set M=20000" ;;
-    seed-40x40x72x200|seed-30x30x48x140) steps=2 ;;
+    damped) tiles=48x48x12 ;;
+    tilt-relax|vesicle-bending) tiles=4 ;;
+    pencil-70MeV) tiles=41x20 ;;
+    seed-30x30x48x140) steps=2 tiles=30x10 ;;
+    seed-40x40x72x200) steps=2 tiles=40x10 ;;
+    config-m) steps=2 tiles=100x25 ;;
   esac
   mkdir -p "$name/plain"
   (cd "$name/plain" && STARPU_NCPU=2 "$sd" run "$graph" --steps $steps $extra --out run.h5 -q > log 2>&1)
   t "$name: a plain run" test $? = 0
   for np in 1 2 3; do
     mkdir -p "$name/np$np"
-    (cd "$name/np$np" && mpi $np run "$graph" --steps $steps $extra --out run.h5 > log 2>&1)
+    (cd "$name/np$np" && mpi $np run "$graph" --steps $steps $extra ${tiles:+--tiles $tiles} --out run.h5 > log 2>&1)
     t "$name: mpirun -np $np runs" test $? = 0
     t "$name: -np $np files bitwise equal to the plain run's" same_files "$name/plain" "$name/np$np"
+    case $name in vdp-single|vdp-stiff-single) continue ;; esac # one system: one part
+    [ $np = 1 ] || t "$name: -np $np: rank 0 owns only some of the parts" \
+      sh -c "grep -Eq 'owns ([0-9]+) of the ([0-9]+) parts' '$name/np$np/log' &&
+             ! grep -Eq 'owns ([0-9]+) of the \\1 parts' '$name/np$np/log'"
   done
 done
 
@@ -77,9 +87,12 @@ t "... saying one weight per rank is expected" grep -q "expected one per rank" "
 # plain run (run file, and the trajectory or exported mesh).
 for g in lattice/kg-packet md/argon-nvt membrane/vesicle-bending ode/vdp-ensemble transport/pencil-70MeV; do
   name=$(basename "$g"); mkdir -p "rs-$name/full" "rs-$name/part"
+  tiles=; case $name in vesicle-bending) tiles=4 ;; pencil-70MeV) tiles=41x20 ;; esac # else automatic: 2 to 4 parts
   (cd "rs-$name/full" && STARPU_NCPU=2 "$sd" run "$top_srcdir/graphs/$g.yaml" --steps 8 --out run.h5 -q > log 2>&1)
-  (cd "rs-$name/part" && mpi 2 run "$top_srcdir/graphs/$g.yaml" --steps 4 --out run.h5 --checkpoint ck.h5 -q > log 2>&1 &&
-   mpi 3 run "$top_srcdir/graphs/$g.yaml" --steps 8 --out run.h5 --checkpoint ck.h5 --restart ck.h5 -q >> log 2>&1)
+  (cd "rs-$name/part" && mpi 2 run "$top_srcdir/graphs/$g.yaml" --steps 4 ${tiles:+--tiles $tiles} --out run.h5 \
+     --checkpoint ck.h5 -q > log 2>&1 &&
+   mpi 3 run "$top_srcdir/graphs/$g.yaml" --steps 8 ${tiles:+--tiles $tiles} --out run.h5 --checkpoint ck.h5 \
+     --restart ck.h5 -q >> log 2>&1)
   t "$name: checkpoint on 2 ranks, restart on 3" test $? = 0
   rm -f "rs-$name/part/ck.h5"
   t "$name: the restarted run's files bitwise the uninterrupted run's" same_files "rs-$name/full" "rs-$name/part"

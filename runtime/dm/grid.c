@@ -439,7 +439,7 @@ static void emit_snapshot(grid *G, const sd_task *t)
         rec->field = t->field;
         size_t n = (size_t)G->t.shape[0] * G->t.shape[1] * G->t.shape[2] * sd_field_values_per_cell(G->dm->g, f); /* checked at creation */
         rec->bytes = n * sd_dtype_size(f->dtype);
-        rec->data = malloc(rec->bytes);
+        rec->data = malloc(sd_eng_rank(e) == 0 ? rec->bytes : 1); /* rank 0's snapshot tasks fill it */
         if (!rec->data) {
             fprintf(stderr, "stardag: out of memory for the output of field %s\n", f->name);
             exit(SD_EXIT_RUNTIME);

@@ -51,7 +51,7 @@ int sd_run_ranks_start(const sd_graph *g, int status, char *err, size_t errlen)
     snprintf(err, errlen, "stardag: %s: this rank's graph differs from rank 0's (another file, or other --set "
              "values): every rank must run the same graph", g->path);
     status = agree_failure(differs ? SD_EXIT_BADGRAPH : 0, err, "stardag: rank %d of %d: %s\n");
-    sd_ranks_settle();
+    if (status) sd_ranks_settle(); /* else a rank failing later on its own must end the others */
     return status;
 }
 
@@ -60,7 +60,7 @@ int sd_run_ranks_agree(int status)
     char none[1] = "";
     sd_ranks_vote v = {.status = status};
     sd_ranks_agree(&v, none, 0);
-    sd_ranks_settle();
+    if (v.status) sd_ranks_settle(); /* all stop here alike; else the run goes on, unsettled */
     return v.status;
 }
 

@@ -368,6 +368,7 @@ int sd_run_loop(const sd_graph *g, const sd_run_opts *o_in, sd_run_files *files,
     }
     if (o->trace && *o->trace && !(s->trace = sd_trace_new())) {
         sd_run_say_error(o, "out of memory for the trace");
+        if (s->ranks_on) sd_ranks_abort(SD_EXIT_RUNTIME); /* StarPU-MPI's shutdown waits for every rank */
         sd_ranks_starpu_shutdown();
         env_restore(env, nenv);
         sigaction(SIGINT, &old, NULL);
@@ -391,6 +392,8 @@ int sd_run_loop(const sd_graph *g, const sd_run_opts *o_in, sd_run_files *files,
     }
     if (!s->dm || status) {
         sd_run_say_error(o, "%s: %s", g->path, err);
+        if (s->ranks_on) sd_ranks_abort(status ? status : SD_EXIT_RUNTIME); /* no file written yet; the others
+                                                                                 wait in their first vote */
         sd_dm_release(s->dm);
         sd_engine_release(s->e);
         sd_dm_destroy(s->dm);
@@ -575,6 +578,7 @@ int sd_run_loop(const sd_graph *g, const sd_run_opts *o_in, sd_run_files *files,
             if (!status) status = SD_EXIT_RUNTIME;
         } else if (!o->quiet) printf("  trace: %s\n", o->trace);
     }
+    if (s->ranks_on) status = sd_run_ranks_agree(status); /* rank 0's last writes may have failed */
 done:
     if (s->ranks_on && s->e) {
         if (!s->voted_ready) { /* a set-up that failed here: the other ranks hear it and stop too */

@@ -39,11 +39,20 @@ int sd_ranks_on(void) { return on_; }
  * StarPU-MPI's messages. */
 static MPI_Comm host_comm = MPI_COMM_NULL;
 
+static int settled;
+
+/* At exit: MPI_Finalize waits for every rank, so a rank leaving on its own (an exit() deep in a
+ * failure path, before the ranks agreed on how the run ends) ends them all instead. */
 static void finalize(void)
 {
     int done = 0;
     MPI_Finalized(&done);
     if (done) return;
+    if (!settled) {
+        fflush(stdout);
+        fflush(stderr);
+        MPI_Abort(MPI_COMM_WORLD, SD_EXIT_RUNTIME);
+    }
     if (host_comm != MPI_COMM_NULL) MPI_Comm_free(&host_comm);
     MPI_Finalize();
 }
@@ -112,7 +121,6 @@ void sd_ranks_bcast(void *buf, size_t bytes, int root)
     if (on_) MPI_Bcast(buf, (int)bytes, MPI_BYTE, root, host_comm);
 }
 
-static int settled;
 void sd_ranks_settle(void) { settled = 1; }
 
 int sd_ranks_agree(sd_ranks_vote *v, char *msg, size_t len)
