@@ -117,3 +117,6 @@ EXTRA_DIST += bench/transport/run.sh bench/transport/crosscheck.sh bench/transpo
 .PHONY: bench-transport
 bench-transport: bench/baselines/transport_omp$(EXEEXT) bench/baselines/stream_triad$(EXEEXT) stardag$(EXEEXT)
 	BUILDDIR='$(abs_top_builddir)' $(SHELL) $(top_srcdir)/bench/transport/run.sh
+# distributed runs on one machine and the scaling model (docs/benchmarks.md 15, docs/scaling.md)
+EXTRA_DIST += bench/mpi/run.sh bench/mpi/scaling_model.py
+EXTRA_DIST += bench/md/rebuild.sh
