@@ -530,7 +530,6 @@ int sd_run_loop(const sd_graph *g, const sd_run_opts *o_in, sd_run_files *files,
     if (s->ranks_on) { /* the last results (rank 0's checks, any rank's errors): one status for all */
         int64_t lead[3] = {s->until_step, s->walltime_hit, 0};
         s->interrupt_agreed = sd_run_ranks_vote(s, interrupted, lead);
-        sd_ranks_wait_all();
         if (s->dm->cls->report_reads_parts && !o_in->quiet) sd_eng_gather(s->e); /* rank 0's summary reads them */
     }
     sample_transfers(s);

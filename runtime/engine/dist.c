@@ -69,6 +69,9 @@ void sd_dist_state_init(sd_dist_state *s, const sd_dist *d)
 void sd_dist_state_free(sd_dist_state *s)
 {
     free(s->owned);
+    free(s->descr);
+    s->descr = NULL;
+    s->descr_cap = 0;
     s->owned = NULL;
     s->nowned = s->cap = 0;
 }
@@ -119,43 +122,39 @@ int sd_dist_exec_rank(const sd_dist_state *s, int n, const starpu_data_handle_t 
     return x < 0 ? 0 : x;
 }
 
-/* StarPU-MPI takes the handles as one array of descriptors. */
-static struct starpu_data_descr *descrs(int n, const starpu_data_handle_t *h, const enum starpu_data_access_mode *mode)
+/* StarPU-MPI takes the handles as one array of descriptors: s->descr, grown as needed. */
+static void fill_descrs(sd_dist_state *s, int n, const starpu_data_handle_t *h, const enum starpu_data_access_mode *mode)
 {
-    struct starpu_data_descr *d = malloc(sizeof *d * (size_t)(n > 0 ? n : 1));
-    if (!d) {
-        fprintf(stderr, "stardag: out of memory\n");
-        exit(SD_EXIT_RUNTIME);
+    if (n > s->descr_cap) {
+        struct starpu_data_descr *d = realloc(s->descr, sizeof *d * (size_t)n);
+        if (!d) {
+            fprintf(stderr, "stardag: out of memory\n");
+            sd_ranks_abort(SD_EXIT_RUNTIME);
+        }
+        s->descr = d;
+        s->descr_cap = n;
     }
-    for (int i = 0; i < n; i++) d[i] = (struct starpu_data_descr){h[i], mode[i]};
-    return d;
+    for (int i = 0; i < n; i++) s->descr[i] = (struct starpu_data_descr){h[i], mode[i]};
 }
 
 struct starpu_task *sd_dist_build(sd_dist_state *s, struct starpu_codelet *cl, int n, const starpu_data_handle_t *h,
                                   const enum starpu_data_access_mode *mode, int xrank)
 {
-    (void)s;
     for (int i = 0; i < n; i++)
         if (!(mode[i] & STARPU_SCRATCH) && starpu_mpi_data_get_tag(h[i]) < 0) {
             fprintf(stderr, "stardag: internal error: a %s task uses data that has no owner rank (every handle a "
                     "domain registers needs sd_eng_own)\n", cl->name);
             sd_ranks_abort(SD_EXIT_RUNTIME);
         }
-    struct starpu_data_descr *d = descrs(n, h, mode);
-    struct starpu_task *t = starpu_mpi_task_build(MPI_COMM_WORLD, cl, STARPU_DATA_MODE_ARRAY, d, n,
-                                                  STARPU_EXECUTE_ON_NODE, xrank, 0);
-    free(d);
-    return t;
+    fill_descrs(s, n, h, mode);
+    return starpu_mpi_task_build(MPI_COMM_WORLD, cl, STARPU_DATA_MODE_ARRAY, s->descr, n, STARPU_EXECUTE_ON_NODE,
+                                 xrank, 0);
 }
 
-void sd_dist_after(sd_dist_state *s, struct starpu_codelet *cl, int n, const starpu_data_handle_t *h,
-                   const enum starpu_data_access_mode *mode, int xrank)
+void sd_dist_after(sd_dist_state *s, struct starpu_codelet *cl, int n, int xrank)
 {
-    (void)s;
-    struct starpu_data_descr *d = descrs(n, h, mode);
-    int ret = starpu_mpi_task_post_build(MPI_COMM_WORLD, cl, STARPU_DATA_MODE_ARRAY, d, n, STARPU_EXECUTE_ON_NODE,
-                                         xrank, 0);
-    free(d);
+    int ret = starpu_mpi_task_post_build(MPI_COMM_WORLD, cl, STARPU_DATA_MODE_ARRAY, s->descr, n,
+                                         STARPU_EXECUTE_ON_NODE, xrank, 0);
     if (ret != 0) {
         fprintf(stderr, "stardag: StarPU-MPI refused the communications after a %s task (error %d)\n", cl->name, ret);
         sd_ranks_abort(SD_EXIT_RUNTIME);
@@ -179,9 +178,8 @@ struct starpu_task *sd_dist_build(sd_dist_state *s, struct starpu_codelet *cl, i
     (void)s, (void)cl, (void)n, (void)h, (void)mode, (void)xrank;
     return NULL;
 }
-void sd_dist_after(sd_dist_state *s, struct starpu_codelet *cl, int n, const starpu_data_handle_t *h,
-                   const enum starpu_data_access_mode *mode, int xrank)
+void sd_dist_after(sd_dist_state *s, struct starpu_codelet *cl, int n, int xrank)
 {
-    (void)s, (void)cl, (void)n, (void)h, (void)mode, (void)xrank;
+    (void)s, (void)cl, (void)n, (void)xrank;
 }
 #endif

@@ -33,6 +33,9 @@ typedef struct sd_dist_state {
     starpu_data_handle_t *owned; /* every handle given an owner, for sd_dist_gather */
     int nowned, cap;
     int nparts;                  /* the domain's part count (the largest nparts given to sd_dist_own) */
+    struct starpu_data_descr *descr; /* the task being submitted, as StarPU-MPI takes it: filled by
+                                        sd_dist_build, read again by sd_dist_after (one submitter) */
+    int descr_cap;
 } sd_dist_state;
 void sd_dist_state_init(sd_dist_state *s, const sd_dist *d);
 void sd_dist_state_free(sd_dist_state *s);
@@ -49,10 +52,10 @@ void sd_dist_replicated(sd_dist_state *s, starpu_data_handle_t h);
 int sd_dist_exec_rank(const sd_dist_state *s, int n, const starpu_data_handle_t *h, const enum starpu_data_access_mode *mode);
 /* The task of codelet cl on these handles through StarPU-MPI: the task to fill in and submit when
  * this rank runs it, else NULL (the sends this rank owes are posted either way). After the
- * submission (or the NULL), sd_dist_after posts what follows the task (data sent back to owners). */
+ * submission (or the NULL), sd_dist_after posts what follows the same task (data sent back to
+ * owners). */
 struct starpu_task *sd_dist_build(sd_dist_state *s, struct starpu_codelet *cl, int n, const starpu_data_handle_t *h,
                                   const enum starpu_data_access_mode *mode, int xrank);
-void sd_dist_after(sd_dist_state *s, struct starpu_codelet *cl, int n, const starpu_data_handle_t *h,
-                   const enum starpu_data_access_mode *mode, int xrank);
+void sd_dist_after(sd_dist_state *s, struct starpu_codelet *cl, int n, int xrank);
 
 #endif

@@ -499,7 +499,7 @@ int sd_eng_submit(sd_engine *e, int kind, int tile, int64_t step, void *arg, siz
     if (e->dist.on) { /* StarPU-MPI posts the transfers; the task exists on the rank that runs it */
         xrank = sd_dist_exec_rank(&e->dist, n, h, mode);
         if (!(task = sd_dist_build(&e->dist, cl, n, h, mode, xrank))) {
-            sd_dist_after(&e->dist, cl, n, h, mode, xrank);
+            sd_dist_after(&e->dist, cl, n, xrank);
             if (owned) free(arg);
             return 0;
         }
@@ -533,7 +533,7 @@ int sd_eng_submit(sd_engine *e, int kind, int tile, int64_t step, void *arg, siz
         fprintf(stderr, "stardag: StarPU refused a %s task (error %d): no worker can run it\n", k->cl.name, ret);
         exit(SD_EXIT_RUNTIME);
     }
-    if (e->dist.on) sd_dist_after(&e->dist, cl, n, h, mode, xrank);
+    if (e->dist.on) sd_dist_after(&e->dist, cl, n, xrank);
     e->submitted++;
     return 1;
 }
