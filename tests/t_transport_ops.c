@@ -356,6 +356,66 @@ static void test_stream(void)
     grid_free(&g);
 }
 
+/* the fused step's cutoff: the step with cutoff c equals the exact step followed by the obvious cut
+ * (weights below c set to 0, their weight and energy at the bin centre added per cell, in (E, theta)
+ * order, to tally 0, tally 6 and the dose), bit for bit */
+static void setup_cut_grid(grid *g)
+{
+    grid_init(g, 12, 10, 1.0, 1.0, 9, -45, 45, 20, 0, 40);
+    const double w[6] = {0.4, 3e-13, 0.25, 7e-10, 1e-14, 0.35};
+    for (int n = 0; n < 6; n++) g->psi[0][at(g, 2 + 2 * n % 9, 1 + n, 3 + n % 4, 8 + 2 * n)] = w[n];
+    for (int n = 0; n < 40; n++) g->psi[0][at(g, n % 12, (3 * n) % 10, n % 9, 10 + n % 7)] += 1e-11 * (n + 1);
+    occ_exact(g, 0);
+    occ_exact(g, 1);
+}
+static void test_cutoff(void)
+{
+    grid ge, gc;
+    setup_cut_grid(&ge);
+    setup_cut_grid(&gc);
+    const int bufs[6] = {B_PSI0, B_OCC0, B_PSI1, B_OCC1, B_DOSE, B_TALLY};
+    const double cut = 2e-11, pe[3] = {NAN, NAN, 0}, pc[3] = {NAN, NAN, cut};
+    run_op(&ge, "transport.step", bufs, 6, pe, 0.8);
+    run_op(&gc, "transport.step", bufs, 6, pc, 0.8);
+    const int64_t plane = ge.sx * ge.sz1;
+    int psi_same = 1, cells_same = 1;
+    double cut_w = 0, kept_w = 0, kept_small = 0;
+    for (int64_t j = 0; j < ge.nz; j++)
+        for (int64_t i = 0; i < ge.nx; i++) {
+            double cw = 0, ce = 0;
+            for (int64_t m = 0; m < ge.ne; m++)
+                for (int64_t k = 0; k < ge.nt; k++) {
+                    const double v = ge.psi[1][at(&ge, i, j, k, m)], c = v < cut ? v : 0;
+                    psi_same &= gc.psi[1][at(&gc, i, j, k, m)] == v - c;
+                    cw += c;
+                    ce += c * Ec(&ge, m);
+                    if (v - c > 0) kept_w += v - c;
+                    if (v - c > 0 && v - c < 1e-9) kept_small += v - c;
+                }
+            const int64_t e = i + j * ge.sx;
+            cells_same &= gc.tally[e] == ge.tally[e] + cw && gc.tally[e + 6 * plane] == ge.tally[e + 6 * plane] + ce &&
+                          gc.dose[e] == ge.dose[e] + ce;
+            for (int ch = 1; ch < 12; ch++) cells_same &= ch == 6 || gc.tally[e + ch * plane] == ge.tally[e + ch * plane];
+            cut_w += cw;
+        }
+    ok(cut_w > 0 && kept_small > 0 && kept_w > 0.9, "cutoff %g: %.3g of weight stopped, small weights above it kept (%.3g)", cut,
+       cut_w, kept_small);
+    ok(psi_same, "cutoff: psi_next = the exact step's with every weight below the cutoff set to 0, bitwise");
+    ok(cells_same, "cutoff: tally 0 and 6 and the dose = the exact step's + the cut weight and its energy, per cell, bitwise");
+    double o[4 * 12 * 10];
+    for (int64_t j = 0, n = 0; j < gc.nz; j++)
+        for (int64_t i = 0; i < gc.nx; i++, n++)
+            for (int c = 0; c < 4; c++) o[4 * n + c] = gc.occ[1][i + j * gc.sx + c * plane];
+    occ_exact(&gc, 1);
+    int occ_same = 1;
+    for (int64_t j = 0, n = 0; j < gc.nz; j++)
+        for (int64_t i = 0; i < gc.nx; i++, n++)
+            for (int c = 0; c < 4; c++) occ_same &= o[4 * n + c] == gc.occ[1][i + j * gc.sx + c * plane];
+    ok(occ_same, "cutoff: occ_next is the exact occupancy of the cut psi_next");
+    grid_free(&ge);
+    grid_free(&gc);
+}
+
 int main(void)
 {
     sd_register_builtin_codelets();
@@ -363,5 +423,6 @@ int main(void)
     test_scatter();
     test_loss();
     test_stream();
+    test_cutoff();
     return tap_done();
 }

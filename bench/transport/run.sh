@@ -7,15 +7,18 @@
 #   sh bench/transport/run.sh          (or: make -C _build bench-transport)
 # Environment: BUILDDIR (default: _build next to this folder), REPS (5), NPROC (2: the targets are
 #   for 2 cores), STEPS (timed steps of a dense run: 10), CASES (default: "dense40 dense30 denseM
-#   pencil40 pencil30": which rows to run), TILINGS (default "auto slabs1 slabs2": stardag's own
+#   pencil40 pencil30 pencil40exact": which rows to run), TILINGS (default "auto slabs1 slabs2": stardag's own
 #   tiling, and z-slabs of K*NPROC tiles, whole x rows: --tiles NXxCEIL(NZ/(K*NPROC))).
 #
 # Cases (grids: graphs/transport/seed-*.yaml, config-m.yaml; theta [-90, 90] deg):
 #   dense40  40x40 cells x 72 theta x 200 E, f64, every bin occupied (bench/transport/dense.yaml)
 #   dense30  30x30 x 48 x 140, f64, dense
 #   denseM   Config-M: 100x100 x 180 x 100, f32, dense
-#   pencil40 graphs/transport/seed-40x40x72x200.yaml: a 70 MeV pencil beam, sparse, all 45 steps
+#   pencil40 graphs/transport/seed-40x40x72x200.yaml: a 70 MeV pencil beam, sparse, all 45 steps,
+#            with the graph's cutoff (1e-12: weights below it stop; docs/transport.md, "Cutoff")
 #   pencil30 graphs/transport/seed-30x30x48x140.yaml: the same on the smaller grid
+#   pencil40exact, pencil30exact: the same with --set cutoff=0 (every non-zero weight carried: the
+#            support grows by a bin and a cell per step, and the late steps are nearly dense)
 # stardag's ms/step is the difference of two runs' step-loop times (dense: 3 and 3+STEPS steps;
 # pencil: 1 and 45 steps, i.e. the mean over steps 2..45 of the beam's life), which removes set-up,
 # init and pipeline fill/drain. The baseline times STEPS steps after 2 warm-up steps (dense: its
@@ -34,7 +37,7 @@ TRIAD=$B/bench/baselines/stream_triad
 REPS=${REPS:-5}
 NP=${NPROC:-2}
 STEPS=${STEPS:-10}
-CASES=${CASES:-"dense40 dense30 denseM pencil40 pencil30"}
+CASES=${CASES:-"dense40 dense30 denseM pencil40 pencil30 pencil40exact"}
 TILINGS=${TILINGS:-"auto slabs1 slabs2"}
 for t in $TILINGS; do
   case $t in auto|slabs[1-9]|slabs[1-9][0-9]) ;; *) echo "run.sh: TILINGS: '$t' (expected auto or slabsK, K = 1..99)" >&2; exit 2 ;; esac
@@ -70,10 +73,10 @@ echo
 # case -> "nx nz nth ne dtype dx dz"  (spacings of the seed graphs; ds = 1 mm everywhere)
 geom() {
   case $1 in
-    dense40|pencil40) echo "40 40 72 200 f64 1.0 1.25" ;;
-    dense30|pencil30) echo "30 30 48 140 f64 1.5 1.5" ;;
+    dense40|pencil40|pencil40exact) echo "40 40 72 200 f64 1.0 1.25" ;;
+    dense30|pencil30|pencil30exact) echo "30 30 48 140 f64 1.5 1.5" ;;
     denseM) echo "100 100 180 100 f32 1.0 1.0" ;;
-    *) echo "run.sh: CASES: unknown case '$1' (dense40 dense30 denseM pencil40 pencil30)" >&2; exit 2 ;;
+    *) echo "run.sh: CASES: unknown case '$1' (dense40 dense30 denseM pencil40 pencil30 pencil40exact pencil30exact)" >&2; exit 2 ;;
   esac
 }
 for c in $CASES; do geom "$c" >/dev/null; done
@@ -114,9 +117,10 @@ graph_of() { # case -> directory and graph of its stardag runs
     pencil*) set -- $(geom "$1"); echo "$tmp/work $top/graphs/transport/seed-${1}x${2}x${3}x${4}.yaml" ;;
   esac
 }
-size_sets() { # case -> the dense graph's --set arguments (none for a pencil graph)
+size_sets() { # case -> the dense graph's --set arguments (a pencil graph's: its cutoff for *exact)
   case $1 in
     dense*) set -- $(geom "$1"); echo "--set nx=$1 --set nz=$2 --set nth=$3 --set ne=$4 --set dx=$6 --set dz=$7" ;;
+    *exact) echo "--set cutoff=0" ;;
   esac
 }
 # Cases stardag refuses (a dtype its codelets do not take, say) are reported, not timed.
@@ -153,7 +157,7 @@ for r in $(seq 1 "$REPS"); do
           t1=$(sd_loop "$d" "$g" 3 "$@"); t2=$(sd_loop "$d" "$g" $(( 3 + STEPS )) "$@")
           awk -v a="$t1" -v b="$t2" -v s="$STEPS" 'BEGIN {printf "%.6f\n", 1e3 * (b - a) / s}' >>"$tmp/sd.$c.$t" ;;
         pencil*)
-          set -- $(tiles_arg "$t" "$nx" "$nz")
+          set -- $(size_sets "$c") $(tiles_arg "$t" "$nx" "$nz")
           t1=$(sd_loop "$d" "$g" 1 "$@"); t2=$(sd_loop "$d" "$g" 45 "$@")
           awk -v a="$t1" -v b="$t2" 'BEGIN {printf "%.6f\n", 1e3 * (b - a) / 44}' >>"$tmp/sd.$c.$t" ;;
       esac

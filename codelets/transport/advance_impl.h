@@ -16,66 +16,104 @@
 static inline int64_t FN(imax)(int64_t a, int64_t b) { return a > b ? a : b; }
 static inline int64_t FN(imin)(int64_t a, int64_t b) { return a < b ? a : b; }
 
-/* Per-cell occupancy of what a loop writes (interior cells, x fastest). Bin indices are kept in T
- * (exact: far below 2^24) so that noting a row is a same-width compare and min/max: it vectorises. */
+/* Per-cell occupancy of what a loop writes, over the cells of a buffer with row stride s1 (flat
+ * index i = j * s1 + x, rows 0..nz-1; a span may cross ghost columns, which occ_store ignores).
+ * Noting a value costs a compare and two byte ORs: mk[k][i] records theta bin k, md[i] the current E
+ * bin, folded into m0/m1 when the E bin changes (each E bin's notes come together). */
 typedef struct FN(occ_acc) {
-    T *t0, *t1, *m0, *m1;
-    int64_t nx;
+    uint8_t *mk, *md;
+    int32_t *m0, *m1;
+    int64_t n, s1, lo, hi, cur;
 } FN(occ_acc);
 
-static void FN(occ_acc_init)(FN(occ_acc) *o, T *mem, const tr_io *io)
+/* m0 and m1, then mk and md, per cell of nz rows of stride s1 */
+static size_t FN(occ_acc_bytes)(const tr_io *io, int64_t s1)
 {
-    const int64_t n = io->nx * io->nz;
-    o->t0 = mem;
-    o->t1 = mem + n;
-    o->m0 = mem + 2 * n;
-    o->m1 = mem + 3 * n;
-    o->nx = io->nx;
+    return (size_t)(io->nz * s1) * (2 * sizeof(int32_t) + (size_t)io->nt + 1) + 64;
+}
+
+static void FN(occ_acc_init)(FN(occ_acc) *o, void *mem, const tr_io *io, int64_t s1)
+{
+    const int64_t n = io->nz * s1;
+    o->m0 = (int32_t *)mem;
+    o->m1 = o->m0 + n;
+    o->mk = (uint8_t *)(o->m1 + n);
+    o->md = o->mk + io->nt * n;
+    o->n = n;
+    o->s1 = s1;
+    o->lo = n;
+    o->hi = -1;
+    o->cur = -1;
+    memset(o->mk, 0, (size_t)((io->nt + 1) * n));
     for (int64_t i = 0; i < n; i++) {
-        o->t0[i] = (T)io->nt;
-        o->t1[i] = (T)-1;
-        o->m0[i] = (T)io->ne;
-        o->m1[i] = (T)-1;
+        o->m0[i] = (int32_t)io->ne;
+        o->m1[i] = -1;
     }
 }
 
-/* Row (k, m, z = j) of cells x0..x1 was written: note its non-zero values. */
-static inline void FN(occ_note)(FN(occ_acc) *o, const T *restrict row, int64_t j, int64_t x0, int64_t x1, int32_t k, int32_t m)
+/* Fold the current E bin's cells into m0/m1. */
+static void FN(occ_flush)(FN(occ_acc) *o)
 {
-    T *restrict t0 = o->t0 + j * o->nx, *restrict t1 = o->t1 + j * o->nx;
-    T *restrict m0 = o->m0 + j * o->nx, *restrict m1 = o->m1 + j * o->nx;
-    const T kt = (T)k, mt = (T)m, big = (T)INT32_MAX, none = (T)-1;
+    const int32_t m = (int32_t)o->cur;
+    int32_t *restrict m0 = o->m0, *restrict m1 = o->m1;
+    uint8_t *restrict md = o->md;
+    for (int64_t i = o->lo; i <= o->hi; i++) {
+        const int z = md[i] != 0;
+        m0[i] = z && m < m0[i] ? m : m0[i];
+        m1[i] = z && m > m1[i] ? m : m1[i];
+        md[i] = 0;
+    }
+    o->lo = o->n;
+    o->hi = -1;
+}
+
+/* Cells i0..i1 (flat) of plane (theta k, E m) were written, values at v[i]: note the non-zero ones. */
+static inline void FN(occ_note)(FN(occ_acc) *o, const T *restrict v, int64_t i0, int64_t i1, int64_t k, int64_t m)
+{
+    if (m != o->cur) {
+        if (o->cur >= 0) FN(occ_flush)(o);
+        o->cur = m;
+    }
+    uint8_t *restrict a = o->mk + k * o->n, *restrict b = o->md;
     SIMD
-    for (int64_t x = x0; x <= x1; x++) {
-        const int nzv = row[x] != (T)0;
-        const T kl = nzv ? kt : big, kh = nzv ? kt : none, ml = nzv ? mt : big, mh = nzv ? mt : none;
-        t0[x] = kl < t0[x] ? kl : t0[x];
-        t1[x] = kh > t1[x] ? kh : t1[x];
-        m0[x] = ml < m0[x] ? ml : m0[x];
-        m1[x] = mh > m1[x] ? mh : m1[x];
+    for (int64_t i = i0; i <= i1; i++) {
+        const uint8_t z = v[i] != (T)0;
+        a[i] |= z;
+        b[i] |= z;
     }
+    o->lo = i0 < o->lo ? i0 : o->lo;
+    o->hi = i1 > o->hi ? i1 : o->hi;
 }
 
-static void FN(occ_store)(const FN(occ_acc) *o, const tr_io *io, double *occ, int64_t s1, int64_t sc)
+/* The interior cells' [first theta, last theta, first E, last E] into occ (empty: [nt, -1, ne, -1]). */
+static void FN(occ_store)(FN(occ_acc) *o, const tr_io *io, double *occ, int64_t cs1, int64_t sc)
 {
+    if (o->cur >= 0) FN(occ_flush)(o);
     for (int64_t j = 0; j < io->nz; j++)
         for (int64_t x = 0; x < io->nx; x++) {
-            const int64_t i = j * io->nx + x, c = x + j * s1;
-            occ[c] = (double)o->t0[i];
-            occ[c + sc] = (double)o->t1[i];
+            const int64_t i = j * o->s1 + x, c = x + j * cs1;
+            int64_t t0 = io->nt, t1 = -1;
+            for (int64_t k = 0; k < io->nt; k++)
+                if (o->mk[k * o->n + i]) {
+                    t0 = t0 < k ? t0 : k;
+                    t1 = k;
+                }
+            occ[c] = (double)t0;
+            occ[c + sc] = (double)t1;
             occ[c + 2 * sc] = (double)o->m0[i];
             occ[c + 3 * sc] = (double)o->m1[i];
         }
 }
 
-/* Scan psi over box b (bins and cells): the exact per-cell occupancy (cells outside b: empty). */
+/* Scan psi (row stride = the accumulator's) over box b: the exact per-cell occupancy (cells outside
+ * b: empty). */
 static void FN(occ_scan)(FN(occ_acc) *o, const tr_io *io, const T *psi, tr_box b)
 {
     if (b.t0 > b.t1) return;
     for (int64_t m = b.m0; m <= b.m1; m++)
         for (int64_t k = b.t0; k <= b.t1; k++)
             for (int64_t j = b.z0; j <= b.z1; j++)
-                FN(occ_note)(o, psi + j * io->ps1 + k * io->ps3 + m * io->ps4, j, b.x0, b.x1, (int32_t)k, (int32_t)m);
+                FN(occ_note)(o, psi + k * io->ps3 + m * io->ps4, j * io->ps1 + b.x0, j * io->ps1 + b.x1, k, m);
 }
 
 static inline void FN(zero_run)(T *restrict r, int64_t a, int64_t b)
@@ -104,36 +142,37 @@ static void FN(zero_outside)(T *out, int64_t s1, int64_t s3, int64_t s4, tr_box 
         }
 }
 
-/* Angular scatter of source E bin m over rows z0..z1, cells x0..x1: for k in [k0, k1]
+/* Angular scatter of source E bin m over the cells of the flat span i0..i1 of psi's planes: for k in
+ * [k0, k1]
  *     A[k] = sum_{d = -K..K ascending, k - d in [t0, t1]} w_d psi[k - d]
- * (bins outside [t0, t1] hold zeros). dst row (k, j) at dst + (k - k0) * dk + (j - z0) * dj. */
-TR_INLINE void FN(scatter_rows)(const tr_io *io, const tr_tables *tb, const T *psi, int64_t m, tr_box in, int64_t k0, int64_t k1,
-                             T *dst, int64_t dk, int64_t dj)
+ * (bins outside [t0, t1] hold zeros), bin k's plane at dst + (k - k0) * dk, indexed by the flat i.
+ * One pass over the span per d, vectorised across cells: a span is many rows long, so loop
+ * overheads are paid per plane, not per row. */
+TR_INLINE void FN(scatter_span)(const tr_io *io, const tr_tables *tb, const T *psi, int64_t m, int64_t t0, int64_t t1, int64_t k0,
+                                int64_t k1, int64_t i0, int64_t i1, T *dst, int64_t dk)
 {
     const int64_t K = tb->K[m];
     const double *w = tb->w + tb->woff[m] + K;
     for (int64_t k = k0; k <= k1; k++) {
-        const int64_t da = FN(imax)(-K, k - in.t1), db = FN(imin)(K, k - in.t0);
-        for (int64_t j = in.z0; j <= in.z1; j++) {
-            T *restrict a = dst + (k - k0) * dk + (j - in.z0) * dj;
-            const T *restrict s = psi + j * io->ps1 + k * io->ps3 + m * io->ps4; /* d = 0; bin k - d at s - d ps3 */
-            /* each element's sum kept in registers over d, blocks of 8 cells (the same order: 0, then
-             * d ascending) */
-            int64_t x = in.x0;
-            for (; x + 7 <= in.x1; x += 8) {
-                T acc[8] = {0};
-                for (int64_t d = da; d <= db; d++) {
-                    const T wd = (T)w[d];
-                    const T *restrict sd = s + x - d * io->ps3;
-                    for (int i = 0; i < 8; i++) acc[i] += wd * sd[i];
-                }
-                for (int i = 0; i < 8; i++) a[x + i] = acc[i];
-            }
-            for (; x <= in.x1; x++) {
-                T acc = (T)0;
-                for (int64_t d = da; d <= db; d++) acc += (T)w[d] * s[x - d * io->ps3];
-                a[x] = acc;
-            }
+        const int64_t da = FN(imax)(-K, k - t1), db = FN(imin)(K, k - t0);
+        T *restrict a = dst + (k - k0) * dk;
+        const T *s = psi + k * io->ps3 + m * io->ps4; /* d = 0; bin k - d at s - d ps3 */
+        /* the common 3-term kernel in one pass; otherwise one pass per term. Either way each sum
+         * starts from 0 and adds the terms in d order */
+        if (db - da == 2) {
+            const T w0 = (T)w[da], w1 = (T)w[da + 1], w2 = (T)w[da + 2];
+            const T *restrict s0 = s - da * io->ps3, *restrict s1 = s0 - io->ps3, *restrict s2 = s1 - io->ps3;
+            SIMD
+            for (int64_t i = i0; i <= i1; i++) a[i] = (((T)0 + w0 * s0[i]) + w1 * s1[i]) + w2 * s2[i];
+            continue;
+        }
+        SIMD
+        for (int64_t i = i0; i <= i1; i++) a[i] = (T)0;
+        for (int64_t d = da; d <= db; d++) {
+            const T wd = (T)w[d];
+            const T *restrict sd = s - d * io->ps3;
+            SIMD
+            for (int64_t i = i0; i <= i1; i++) a[i] += wd * sd[i];
         }
     }
 }
@@ -160,12 +199,14 @@ TR_INLINE void FN(tally_lost)(const tr_io *io, const tr_tables *tb, const T *psi
     }
 }
 
-/* Energy deposit of source E bin m whose (scattered) rows are at a (row (k, j) at
- * a + (k - k0) * dk + j * dj, indexed by the cell's x), over k in [k0, k1] ascending, interior cells
- * of box in. Stopped: tally 0 += w, dose += w E_m, tally 6 += w E_m. Else with w_lo = f_lo w (in T)
- * and w_hi = w - w_lo: dose += w E_m - (w_lo E_lo + w_hi E_lo+1). */
-TR_INLINE void FN(deposit)(const tr_io *io, const tr_tables *tb, const T *a, int64_t dk, int64_t dj, int64_t m, tr_box in, int64_t k0,
-                        int64_t k1)
+/* Energy deposit of source E bin m whose (scattered) planes are at a (bin k's at a + (k - k0) * dk,
+ * indexed by the flat cell index of row stride s1), over k in [k0, k1] ascending, interior cells
+ * of box in, into the dose plane dz (the same flat index; dose_load/dose_store). Stopped: tally 0
+ * += w, dose += w E_m, tally 6 += w E_m. Else with w_lo = f_lo w (in T) and w_hi = w - w_lo:
+ * dose += w E_m - (w_lo E_lo + w_hi E_lo+1), as one flat span (cells outside the box add exact
+ * zeros; ghost columns land in dz's ghost columns, which are not stored). */
+TR_INLINE void FN(deposit)(const tr_io *io, const tr_tables *tb, const T *a, int64_t dk, int64_t s1, int64_t m, tr_box in, int64_t k0,
+                           int64_t k1, double *dz)
 {
     const double Em = tb->E[m];
     const int64_t xa = FN(imax)(in.x0, 0), xb = FN(imin)(in.x1, io->nx - 1);
@@ -174,54 +215,76 @@ TR_INLINE void FN(deposit)(const tr_io *io, const tr_tables *tb, const T *a, int
     const int64_t lo = tb->lo[m];
     const T f = (T)tb->flo[m];
     const double El = tb->E[lo], Eh = stop ? 0.0 : tb->E[lo + 1];
-    for (int64_t k = k0; k <= k1; k++)
-        for (int64_t j = za; j <= zb; j++) {
-            const T *restrict r = a + (k - k0) * dk + j * dj;
-            double *restrict dose = io->dose + j * io->ds1;
-            if (stop) {
+    for (int64_t k = k0; k <= k1; k++) {
+        const T *restrict r = a + (k - k0) * dk;
+        if (stop) {
+            for (int64_t j = za; j <= zb; j++) {
                 double *restrict t0 = io->tally + j * io->ts1, *restrict t6 = io->tally + j * io->ts1 + 6 * io->tsc;
                 for (int64_t x = xa; x <= xb; x++) {
-                    const double w = (double)r[x], e = w * Em;
+                    const double w = (double)r[j * s1 + x], e = w * Em;
                     t0[x] += w;
-                    dose[x] += e;
+                    dz[j * s1 + x] += e;
                     t6[x] += e;
                 }
-            } else {
-                SIMD
-                for (int64_t x = xa; x <= xb; x++) {
-                    const T wl = f * r[x], wh = r[x] - wl;
-                    dose[x] += (double)r[x] * Em - ((double)wl * El + (double)wh * Eh);
-                }
             }
-        }
-}
-
-/* Destination E bin m of the energy loss from the source rows of bins s0..s1 (ascending):
- *     B = sum_q (lo[q] == m ? f_lo[q] A_q : A_q - f_lo[q] A_q)
- * row j of source q at src(q) + j * dj (x-indexed), into b (row j at b + j * bj). */
-static inline void FN(loss_gather)(const tr_tables *tb, int64_t m, int64_t s0, int64_t s1, const T *const *srcq, int64_t dj,
-                                   int64_t z0, int64_t z1, int64_t x0, int64_t x1, T *b, int64_t bj)
-{
-    for (int64_t j = z0; j <= z1; j++) {
-        T *restrict o = b + j * bj;
-        for (int64_t x = x0; x <= x1; x++) o[x] = (T)0;
-        for (int64_t q = s0; q <= s1; q++) {
-            const T f = (T)tb->flo[q];
-            const T *restrict s = srcq[q - s0] + j * dj;
-            if (tb->lo[q] == m) {
-                SIMD
-                for (int64_t x = x0; x <= x1; x++) o[x] += f * s[x];
-            } else {
-                SIMD
-                for (int64_t x = x0; x <= x1; x++) o[x] += s[x] - f * s[x];
+        } else {
+            double *restrict dd = dz;
+            SIMD
+            for (int64_t i = za * s1 + xa; i <= zb * s1 + xb; i++) {
+                const T wl = f * r[i], wh = r[i] - wl;
+                dd[i] += (double)r[i] * Em - ((double)wl * El + (double)wh * Eh);
             }
         }
     }
 }
 
-/* Stream one (theta k, E m) plane: out rows z0..z1, cells x0..x1,
- *     out = ((c00 B[x, j] + c10 B[x - sx, j]) + c01 B[x, j - sz]) + c11 B[x - sx, j - sz]
- * B row j at b + j * bj (x-indexed, readable one cell around the rows written). */
+/* The tile's dose into the flat plane dz of row stride s1 (interior cells), and back. */
+static void FN(dose_load)(const tr_io *io, double *dz, int64_t s1)
+{
+    memset(dz, 0, (size_t)(io->nz * s1) * sizeof(double)); /* the ghost columns too: spans add into them */
+    for (int64_t j = 0; j < io->nz; j++) memcpy(dz + j * s1, io->dose + j * io->ds1, (size_t)io->nx * sizeof(double));
+}
+static void FN(dose_store)(const tr_io *io, const double *dz, int64_t s1)
+{
+    for (int64_t j = 0; j < io->nz; j++) memcpy(io->dose + j * io->ds1, dz + j * s1, (size_t)io->nx * sizeof(double));
+}
+
+/* Destination E bin m of the energy loss from the source planes of bins s0..s1 (ascending):
+ *     B = sum_q (lo[q] == m ? f_lo[q] A_q : A_q - f_lo[q] A_q)
+ * over the flat span i0..i1 (source q's plane at srcq[q - s0], b indexed alike). */
+static inline void FN(loss_gather)(const tr_tables *tb, int64_t m, int64_t s0, int64_t s1, const T *const *srcq, int64_t i0,
+                                   int64_t i1, T *restrict o)
+{
+    SIMD
+    for (int64_t i = i0; i <= i1; i++) o[i] = (T)0;
+    for (int64_t q = s0; q <= s1; q++) {
+        const T f = (T)tb->flo[q];
+        const T *restrict s = srcq[q - s0];
+        if (tb->lo[q] == m) {
+            SIMD
+            for (int64_t i = i0; i <= i1; i++) o[i] += f * s[i];
+        } else {
+            SIMD
+            for (int64_t i = i0; i <= i1; i++) o[i] += s[i] - f * s[i];
+        }
+    }
+}
+
+/* Stream one (theta k, E m) plane over the flat span i0..i1 of out's cells (B with out's row
+ * stride: B and out share flat indices):
+ *     out = ((c00 B[i] + c10 B[i - sx]) + c01 B[i - sz s1]) + c11 B[i - sx - sz s1]
+ * The span crosses the ghost columns between its rows: those are written too, so the caller saves
+ * and restores them. */
+static inline void FN(stream_span)(const tr_stream_w *sw, const T *b, T *restrict o, int64_t s1, int64_t i0, int64_t i1)
+{
+    const T c00 = (T)sw->c00, c10 = (T)sw->c10, c01 = (T)sw->c01, c11 = (T)sw->c11;
+    const int64_t sx = sw->sx;
+    const T *restrict b0 = b, *restrict b1 = b - sw->sz * s1;
+    SIMD
+    for (int64_t i = i0; i <= i1; i++) o[i] = ((c00 * b0[i] + c10 * b0[i - sx]) + c01 * b1[i]) + c11 * b1[i - sx];
+}
+
+/* The same row by row (rows z0..z1, cells x0..x1) where B's row stride bj is not out's os1. */
 static inline void FN(stream_rows)(const tr_stream_w *sw, const T *b, int64_t bj, T *out, int64_t os1, int64_t z0, int64_t z1,
                                    int64_t x0, int64_t x1)
 {
@@ -235,56 +298,103 @@ static inline void FN(stream_rows)(const tr_stream_w *sw, const T *b, int64_t bj
     }
 }
 
-/* Escapes of one (k, m) plane from the tile's cells on the grid's sides (list cells[], (x, z) pairs):
- * the terms c10, c01, c11 of a source cell whose destination is outside, in that order, into the
- * source cell's side channels (x first when outside in x). */
-static void FN(escape)(const tr_io *io, const tr_stream_w *sw, const T *b, int64_t bj, const int64_t *cells, int64_t ncells,
-                       tr_box in, double Em)
+/* Escapes of one (k, m) plane from the tile's cells on the grid's sides, through the runs of its
+ * direction quadrant (escape_list): term e->c of source cells B[e->b + i] into tally elements
+ * e->t + i (weight) and e->t + i + 6 tsc (energy), i < e->n; cs = the stream's c10, c01, c11 in T.
+ * Cells without weight add exact zeros. (The coefficients come in as T values: GCC 12's SLP
+ * vectoriser dropped the rounding of `(double)(float)sw->c10` when the pair was built here.) */
+static void FN(escape)(const tr_io *io, const T cs[3], const T *b, const tr_esc *e, int64_t ne, double Em)
 {
-    const double c[3] = {(double)(T)sw->c10, (double)(T)sw->c01, (double)(T)sw->c11};
-    const int ax[3] = {1, 0, 1}, az[3] = {0, 1, 1};
-    for (int64_t n = 0; n < ncells; n++) {
-        const int64_t x = cells[2 * n], z = cells[2 * n + 1];
-        if (x < in.x0 || x > in.x1 || z < in.z0 || z > in.z1) continue; /* B is zero there */
-        const double v = (double)b[x + z * bj];
-        if (v == 0.0) continue; /* adds exact zeros */
-        const int64_t gx = io->gx0 + x, gz = io->gz0 + z;
-        for (int t = 0; t < 3; t++) {
-            const int64_t dx = gx + ax[t] * sw->sx, dz = gz + az[t] * sw->sz;
-            int ch = -1;
-            if (dx < 0) ch = 2;
-            else if (dx >= io->NX) ch = 3;
-            else if (dz < 0) ch = 4;
-            else if (dz >= io->NZ) ch = 5;
-            if (ch < 0) continue;
-            const double e = v * c[t];
-            io->tally[x + z * io->ts1 + ch * io->tsc] += e;
-            io->tally[x + z * io->ts1 + (ch + 6) * io->tsc] += e * Em;
+    const int64_t off = 6 * io->tsc;
+    for (int64_t n = 0; n < ne; n++) {
+        const double c = (double)cs[e[n].c];
+        const T *restrict s = b + e[n].b;
+        double *restrict tw = io->tally + e[n].t, *restrict te = tw + off;
+        SIMD
+        for (int64_t i = 0; i < e[n].n; i++) {
+            const double v = (double)s[i] * c;
+            tw[i] += v;
+            te[i] += v * Em;
         }
     }
 }
 
-/* Interior cells of the tile that send weight out of the grid when moving (sx, sz): on the side
- * x = 0 (sx < 0) or x = X (sx > 0), or z = 0 / Z likewise, as (x, z) pairs; returns their count
- * (at most nx + nz). */
-static int64_t FN(side_cells)(const tr_io *io, int sx, int sz, int64_t *cells)
+/* The escapes of direction quadrant (sx, sz): the interior cells on the grid's side x = 0 (sx < 0)
+ * or x = X (sx > 0), or z = 0 / Z likewise, and of each its terms c10, c01, c11 whose destination
+ * is outside, with the side channel (x first when outside in x) of the source cell's tally; B's
+ * row stride bj. Listed term by term (every cell's c10, then c01, then c11: a tally element gets
+ * its own cell's terms only, so each element still sums them in term order), and cells in a row
+ * whose B and tally elements follow each other merged into one run (a z side is one run per
+ * term). Returns the number of runs (at most 3 (nx + nz)). */
+static int64_t FN(escape_list)(const tr_io *io, int sx, int sz, int64_t bj, tr_esc *e)
 {
     int64_t n = 0;
     const int64_t edge_x = sx < 0 ? 0 : io->NX - 1, edge_z = sz < 0 ? 0 : io->NZ - 1;
-    for (int64_t z = 0; z < io->nz; z++)
-        for (int64_t x = 0; x < io->nx; x++)
-            if (io->gx0 + x == edge_x || io->gz0 + z == edge_z) {
-                cells[2 * n] = x;
-                cells[2 * n + 1] = z;
-                n++;
+    const int ax[3] = {1, 0, 1}, az[3] = {0, 1, 1};
+    for (int t = 0; t < 3; t++)
+        for (int64_t z = 0; z < io->nz; z++)
+            for (int64_t x = 0; x < io->nx; x++) {
+                const int64_t gx = io->gx0 + x, gz = io->gz0 + z;
+                if (gx != edge_x && gz != edge_z) continue;
+                const int64_t dx = gx + ax[t] * sx, dz = gz + az[t] * sz;
+                int ch = -1;
+                if (dx < 0) ch = 2;
+                else if (dx >= io->NX) ch = 3;
+                else if (dz < 0) ch = 4;
+                else if (dz >= io->NZ) ch = 5;
+                if (ch < 0) continue;
+                const tr_esc r = {x + z * bj, x + z * io->ts1 + ch * io->tsc, t, 1};
+                if (n && e[n - 1].c == t && e[n - 1].b + e[n - 1].n == r.b && e[n - 1].t + e[n - 1].n == r.t) e[n - 1].n++;
+                else e[n++] = r;
             }
     return n;
 }
 
-/* Stream (fused = 0: psi -> psi_next) or scatter + energy loss + stream in one pass (fused = 1). */
+/* The cutoff of the fused step over cells i0..i1 (flat) of one streamed plane o of E bin centre Ed:
+ * a weight below cut becomes 0 and stops in its cell, its weight and energy summed per cell (in
+ * the planes' order, d then k ascending) into cw and ce (added to tally 0, 6 and the dose at the end
+ * of the task, cut_store). */
+static inline void FN(cut_span)(T *restrict o, int64_t i0, int64_t i1, T cut, double Ed, double *restrict cw, double *restrict ce)
+{
+    SIMD
+    for (int64_t i = i0; i <= i1; i++) {
+        const T v = o[i], c = v < cut ? v : (T)0;
+        o[i] = v - c;
+        cw[i] += (double)c;
+        ce[i] += (double)c * Ed;
+    }
+}
+
+/* The cut weights of the tile's interior cells (flat planes cw, ce of row stride s1) into tally 0
+ * (weight), tally 6 and the dose plane dz (energy). */
+static void FN(cut_store)(const tr_io *io, const double *cw, const double *ce, double *dz, int64_t s1)
+{
+    for (int64_t j = 0; j < io->nz; j++) {
+        double *restrict t0 = io->tally + j * io->ts1, *restrict t6 = io->tally + j * io->ts1 + 6 * io->tsc;
+        for (int64_t x = 0; x < io->nx; x++) {
+            t0[x] += cw[j * s1 + x];
+            t6[x] += ce[j * s1 + x];
+            dz[j * s1 + x] += ce[j * s1 + x];
+        }
+    }
+}
+
+/* The flat span of box b's cells in a buffer of row stride s1 (from its first row's first cell to
+ * its last row's last cell). */
+static inline void FN(span_of)(tr_box b, int64_t s1, int64_t *i0, int64_t *i1)
+{
+    *i0 = b.z0 * s1 + b.x0;
+    *i1 = b.z1 * s1 + b.x1;
+}
+
+/* Stream (fused = 0: psi -> psi_next) or scatter + energy loss + stream in one pass (fused = 1).
+ * Every plane is handled as one flat span of cells with psi's row stride: the scattered planes A
+ * and the gathered plane B share psi's flat indices, so the loops are as long as a plane, not a
+ * row. Cells of a span outside the box are exact zeros (outside the occupancy, or ghosts of the
+ * grid's sides), so the results are those of the box-only loops bit for bit. */
 TR_INLINE void FN(advance_body)(const tr_io *io, const tr_tables *tb, int fused)
 {
-    const int64_t nx = io->nx, nz = io->nz, nt = io->nt;
+    const int64_t nx = io->nx, nz = io->nz, nt = io->nt, s1 = io->ps1;
     const T *psi = io->psi;
     T *out = io->out;
     tr_box in = io->dense ? tr_box_full(io, -1, nx, -1, nz) : tr_box_from_occ(io, io->occ, io->cs1, io->csc, -1, nx, -1, nz);
@@ -313,39 +423,53 @@ TR_INLINE void FN(advance_body)(const tr_io *io, const tr_tables *tb, int fused)
     if (io->dense) nw = tr_box_full(io, 0, nx - 1, 0, nz - 1);
     FN(zero_outside)(out, io->os1, io->os3, io->os4, old, nw);
 
-    /* scratch: scattered planes (fused), the gathered plane with a 2-cell zero border, occupancy, side cells */
-    const int64_t L = in.t0 <= in.t1 ? in.x1 - in.x0 + 1 : 0, NZr = in.t0 <= in.t1 ? in.z1 - in.z0 + 1 : 0;
-    const int64_t ntr = kt1 - kt0 + 1 > 0 ? kt1 - kt0 + 1 : 0;
+    /* spans: the source box in psi's planes (A, B), the written box in out's */
+    int64_t f0 = 0, f1 = -1, g0 = 0, g1 = -1;
+    if (in.t0 <= in.t1) FN(span_of)(in, s1, &f0, &f1);
+    if (nw.t0 <= nw.t1) FN(span_of)(nw, io->os1, &g0, &g1);
+    const int flat = io->os1 == s1; /* B (psi's stride, fused or not) and out share flat indices */
+    const int64_t gw = io->os1 - nx, ng = nw.t0 <= nw.t1 ? (nw.z1 - nw.z0) * gw : 0; /* ghosts inside out's span */
+
+    /* scratch: scattered planes (fused), the gathered plane (rows -1..nz, zero outside the span),
+     * saved ghosts, occupancy, side cells */
+    const int64_t ntr = kt1 - kt0 + 1 > 0 ? kt1 - kt0 + 1 : 0, PA = f1 - f0 + 1;
     const int64_t W = fused ? tb->window : 0;
-    const int64_t bL = L + 4, bN = bL * (NZr + 4);
-    const size_t nA = (size_t)(W * ntr * NZr * L), nocc = (size_t)(4 * nx * nz), nside = (size_t)(8 * (nx + nz) + 8);
-    const size_t bytes = (nA + (size_t)bN) * sizeof(T) + nocc * sizeof(T) + (nside + (size_t)W) * sizeof(int64_t) + 64;
+    const size_t nA = (size_t)(W * ntr * PA), nB = fused ? (size_t)((nz + 2) * s1 + 2) : 0;
+    const size_t nside = (size_t)(12 * (nx + nz) + 4) * sizeof(tr_esc) / sizeof(int64_t);
+    const int cutting = fused && io->cutoff > 0.0;
+    const size_t ndz = fused ? (size_t)((cutting ? 3 : 1) * nz * s1) : 0; /* dose (and the cut weight and energy) */
+    const size_t bytes = ndz * sizeof(double) + (nA + nB + (size_t)ng) * sizeof(T) + FN(occ_acc_bytes)(io, io->os1) +
+                         (nside + (size_t)W) * sizeof(int64_t) + 64;
     char *mem = tr_scratch(bytes);
     if (!mem) tr_oom(fused ? "transport.step" : "transport.stream", bytes);
-    T *Acache = (T *)mem, *Bbuf = Acache + nA;
-    T *occm = Bbuf + bN;
-    int64_t *side = (int64_t *)(((uintptr_t)(occm + nocc) + 7) & ~(uintptr_t)7);
+    double *dz = (double *)mem;
+    T *Acache = (T *)(dz + ndz), *Bbuf = Acache + nA, *gsave = Bbuf + nB;
+    int64_t *side = (int64_t *)(((uintptr_t)(gsave + ng) + 7) & ~(uintptr_t)7);
+    const T **srcp = (const T **)(side + nside); /* W source planes of a gather */
     FN(occ_acc) oa;
-    FN(occ_acc_init)(&oa, occm, io);
-    /* side cells per direction quadrant (sx, sz) = (-,-), (+,-), (-,+), (+,+) */
-    int64_t nsd[4], *sdc[4];
+    FN(occ_acc_init)(&oa, srcp + W, io, io->os1);
+    /* escapes per direction quadrant (sx, sz) = (-,-), (+,-), (-,+), (+,+) */
+    int64_t nsd[4];
+    tr_esc *sdc[4];
     {
         int64_t used = 0;
         for (int q = 0; q < 4; q++) {
-            sdc[q] = side + used;
-            nsd[q] = FN(side_cells)(io, q & 1 ? 1 : -1, q & 2 ? 1 : -1, sdc[q]);
-            used += 2 * nsd[q];
+            sdc[q] = (tr_esc *)side + used;
+            nsd[q] = FN(escape_list)(io, q & 1 ? 1 : -1, q & 2 ? 1 : -1, io->ps1, sdc[q]);
+            used += nsd[q];
         }
     }
-    for (int64_t i = 0; i < bN; i++) Bbuf[i] = (T)0;
-    /* B row j (x-indexed) of the gathered plane */
-    T *Brow0 = Bbuf + (2 - in.z0) * bL + 2 - in.x0;
-    /* scattered row (k, j) of source bin q (x-indexed): */
-#define AROW(q, k) (Acache + ((((q) - in.m0) % (W ? W : 1)) * ntr + ((k) - kt0)) * NZr * L - in.z0 * L - in.x0)
+    if (nB) memset(Bbuf, 0, nB * sizeof(T));
+    if (ndz) FN(dose_load)(io, dz, s1);
+    double *cw = dz + nz * s1, *ce = cw + nz * s1;
+    if (cutting) memset(cw, 0, (size_t)(2 * nz * s1) * sizeof(double));
+    const T cut = (T)io->cutoff;
+    T *B0 = Bbuf + s1 + 1; /* flat index 0: interior cell (0, 0) */
+    /* scattered plane (q, k), indexed by psi's flat index: */
+#define APLANE(q, k) (Acache + ((((q) - in.m0) % (W ? W : 1)) * ntr + ((k) - kt0)) * PA - f0)
 
     int64_t d = nw.m0;
     const int64_t dlast = nw.t0 <= nw.t1 ? nw.m1 : -1;
-    const T **srcp = (const T **)(side + nside); /* W source rows of a gather */
     /* emit destination bin d: gather (fused), stream, escapes, occupancy */
 #define EMIT()                                                                                                              \
     do {                                                                                                                    \
@@ -356,25 +480,40 @@ TR_INLINE void FN(advance_body)(const tr_io *io, const tr_tables *tb, int fused)
             const tr_stream_w *sw = &tb->sw[k];                                                                              \
             const T *B;                                                                                                     \
             int64_t bj;                                                                                                     \
-            tr_box sb = in;                                                                                                 \
+            T *o = out + k * io->os3 + d * io->os4;                                                                         \
             if (q0 > q1 || k < kt0 || k > kt1 || in.t0 > in.t1) {                                                            \
-                for (int64_t j = nw.z0; j <= nw.z1; j++) FN(zero_run)(out + j * io->os1 + k * io->os3 + d * io->os4, nw.x0, nw.x1); \
+                for (int64_t j = nw.z0; j <= nw.z1; j++) FN(zero_run)(o + j * io->os1, nw.x0, nw.x1);                     \
                 continue;                                                                                                   \
             }                                                                                                               \
             if (fused) {                                                                                                    \
-                for (int64_t q = q0; q <= q1; q++) srcp[q - q0] = AROW(q, k);                                               \
-                FN(loss_gather)(tb, d, q0, q1, srcp, L, in.z0, in.z1, in.x0, in.x1, Brow0, bL);                            \
-                B = Brow0;                                                                                                  \
-                bj = bL;                                                                                                    \
+                for (int64_t q = q0; q <= q1; q++) srcp[q - q0] = APLANE(q, k);                                             \
+                FN(loss_gather)(tb, d, q0, q1, srcp, f0, f1, B0);                                                           \
+                B = B0;                                                                                                     \
+                bj = s1;                                                                                                    \
             } else {                                                                                                        \
                 B = psi + k * io->ps3 + d * io->ps4;                                                                        \
                 bj = io->ps1;                                                                                               \
             }                                                                                                               \
-            T *o = out + k * io->os3 + d * io->os4;                                                                         \
-            FN(stream_rows)(sw, B, bj, o, io->os1, nw.z0, nw.z1, nw.x0, nw.x1);                                             \
-            for (int64_t j = nw.z0; j <= nw.z1; j++) FN(occ_note)(&oa, o + j * io->os1, j, nw.x0, nw.x1, (int32_t)k, (int32_t)d); \
+            if (flat) {                                                                                                     \
+                for (int64_t j = nw.z0, n = 0; j < nw.z1; j++)                                                              \
+                    for (int64_t x = nx; x < io->os1; x++) gsave[n++] = o[j * io->os1 + x];                                     \
+                FN(stream_span)(sw, B, o, io->os1, g0, g1);                                                                 \
+                if (cutting) FN(cut_span)(o, g0, g1, cut, tb->E[d], cw, ce);                                                \
+                FN(occ_note)(&oa, o, g0, g1, k, d);                                                                         \
+                for (int64_t j = nw.z0, n = 0; j < nw.z1; j++)                                                              \
+                    for (int64_t x = nx; x < io->os1; x++) o[j * io->os1 + x] = gsave[n++];                                     \
+            } else {                                                                                                        \
+                FN(stream_rows)(sw, B, bj, o, io->os1, nw.z0, nw.z1, nw.x0, nw.x1);                                         \
+                for (int64_t j = nw.z0; j <= nw.z1; j++) {                                                                  \
+                    if (cutting) /* cw, ce have psi's row stride s1, o its own */                                         \
+                        FN(cut_span)(o, j * io->os1 + nw.x0, j * io->os1 + nw.x1, cut, tb->E[d], cw + j * (s1 - io->os1),     \
+                                     ce + j * (s1 - io->os1));                                                              \
+                    FN(occ_note)(&oa, o, j * io->os1 + nw.x0, j * io->os1 + nw.x1, k, d);                                   \
+                }                                                                                                           \
+            }                                                                                                               \
             const int qd = (sw->sx > 0) + 2 * (sw->sz > 0);                                                                \
-            if (nsd[qd]) FN(escape)(io, sw, B, bj, sdc[qd], nsd[qd], sb, tb->E[d]);                                   \
+            const T cs[3] = {(T)sw->c10, (T)sw->c01, (T)sw->c11};                                                        \
+            if (nsd[qd]) FN(escape)(io, cs, B, sdc[qd], nsd[qd], tb->E[d]);                                        \
         }                                                                                                                   \
         d++;                                                                                                                \
     } while (0)
@@ -382,9 +521,12 @@ TR_INLINE void FN(advance_body)(const tr_io *io, const tr_tables *tb, int fused)
     if (in.t0 <= in.t1)
         for (int64_t q = in.m0; q <= in.m1; q++) {
             if (fused) {
-                FN(scatter_rows)(io, tb, psi, q, in, kt0, kt1, AROW(q, kt0) + in.z0 * L, NZr * L, L);
+                /* each plane deposited while it is in L1 (dose sums keep their k order) */
+                for (int64_t k = kt0; k <= kt1; k++) {
+                    FN(scatter_span)(io, tb, psi, q, in.t0, in.t1, k, k, f0, f1, APLANE(q, k), PA);
+                    FN(deposit)(io, tb, APLANE(q, k), PA, s1, q, in, k, k, dz);
+                }
                 FN(tally_lost)(io, tb, psi, q, in);
-                FN(deposit)(io, tb, AROW(q, kt0), NZr * L, L, q, in, kt0, kt1);
             }
             while (d <= dlast) {
                 int64_t q0 = d, q1 = d;
@@ -395,26 +537,30 @@ TR_INLINE void FN(advance_body)(const tr_io *io, const tr_tables *tb, int fused)
         }
     while (d <= dlast) EMIT();
 #undef EMIT
-#undef AROW
+#undef APLANE
+    if (cutting) FN(cut_store)(io, cw, ce, dz, s1);
+    if (ndz) FN(dose_store)(io, dz, s1);
     FN(occ_store)(&oa, io, io->occn, io->ns1, io->nsc);
 }
 
-/* Angular scatter in place (psi, occ, tally). */
+/* Angular scatter in place (psi, occ, tally): each source bin's planes scattered into scratch (flat
+ * spans of the box), then copied back row by row (the ghost columns keep their values). */
 TR_INLINE void FN(scatter_body)(const tr_io *io, const tr_tables *tb)
 {
     const int64_t nx = io->nx, nz = io->nz, nt = io->nt;
     T *psi = io->psi;
     const tr_box in = io->dense ? tr_box_full(io, 0, nx - 1, 0, nz - 1)
                                 : tr_box_from_occ(io, io->occ, io->cs1, io->csc, 0, nx - 1, 0, nz - 1);
-    const size_t nocc = (size_t)(4 * nx * nz);
-    const int64_t L = in.x1 - in.x0 + 1, NZr = in.z1 - in.z0 + 1;
-    const size_t nA = in.t0 <= in.t1 ? (size_t)(nt * NZr * L) : 0;
-    const size_t bytes = nA * sizeof(T) + nocc * sizeof(T) + 64;
+    int64_t f0 = 0, f1 = -1;
+    if (in.t0 <= in.t1) FN(span_of)(in, io->ps1, &f0, &f1);
+    const int64_t PA = f1 - f0 + 1;
+    const size_t nA = (size_t)(nt * PA);
+    const size_t bytes = nA * sizeof(T) + FN(occ_acc_bytes)(io, io->ps1) + 64;
     char *mem = tr_scratch(bytes);
     if (!mem) tr_oom("transport.angular_scatter", bytes);
     T *A = (T *)mem;
     FN(occ_acc) oa;
-    FN(occ_acc_init)(&oa, A + nA, io);
+    FN(occ_acc_init)(&oa, (void *)(((uintptr_t)(A + nA) + 7) & ~(uintptr_t)7), io, io->ps1);
     tr_box wr = in;
     if (in.t0 <= in.t1) {
         int64_t Kin = 0;
@@ -422,13 +568,13 @@ TR_INLINE void FN(scatter_body)(const tr_io *io, const tr_tables *tb)
         const int64_t k0 = io->dense ? 0 : FN(imax)(0, in.t0 - Kin), k1 = io->dense ? nt - 1 : FN(imin)(nt - 1, in.t1 + Kin);
         wr.t0 = k0;
         wr.t1 = k1;
-        T *A0 = A - in.z0 * L - in.x0;
+        T *A0 = A - f0;
         for (int64_t m = in.m0; m <= in.m1; m++) {
-            FN(scatter_rows)(io, tb, psi, m, in, k0, k1, A0 + in.z0 * L, NZr * L, L);
+            FN(scatter_span)(io, tb, psi, m, in.t0, in.t1, k0, k1, f0, f1, A0, PA);
             FN(tally_lost)(io, tb, psi, m, in);
             for (int64_t k = k0; k <= k1; k++)
                 for (int64_t j = in.z0; j <= in.z1; j++) {
-                    const T *restrict s = A0 + (k - k0) * NZr * L + j * L;
+                    const T *restrict s = A0 + (k - k0) * PA + j * io->ps1;
                     T *restrict r = psi + j * io->ps1 + k * io->ps3 + m * io->ps4;
                     for (int64_t x = in.x0; x <= in.x1; x++) r[x] = s[x];
                 }
@@ -446,27 +592,30 @@ TR_INLINE void FN(loss_body)(const tr_io *io, const tr_tables *tb)
     T *psi = io->psi;
     const tr_box in = io->dense ? tr_box_full(io, 0, nx - 1, 0, nz - 1)
                                 : tr_box_from_occ(io, io->occ, io->cs1, io->csc, 0, nx - 1, 0, nz - 1);
-    const size_t nocc = (size_t)(4 * nx * nz);
-    const int64_t L = in.x1 - in.x0 + 1, NZr = in.z1 - in.z0 + 1;
-    const size_t nB = in.t0 <= in.t1 ? (size_t)(NZr * L) : 0;
+    int64_t f0 = 0, f1 = -1;
+    if (in.t0 <= in.t1) FN(span_of)(in, io->ps1, &f0, &f1);
+    const size_t nB = (size_t)(f1 - f0 + 1);
     const int64_t W = tb->window;
-    const size_t bytes = nB * sizeof(T) + nocc * sizeof(T) + (size_t)W * sizeof(T *) + 64;
+    const size_t ndz = (size_t)(nz * io->ps1);
+    const size_t bytes = ndz * sizeof(double) + nB * sizeof(T) + FN(occ_acc_bytes)(io, io->ps1) + (size_t)W * sizeof(T *) + 64;
     char *mem = tr_scratch(bytes);
     if (!mem) tr_oom("transport.energy_loss", bytes);
-    T *B = (T *)mem;
-    T *occm = B + nB;
-    const T **srcp = (const T **)(((uintptr_t)(occm + nocc) + 7) & ~(uintptr_t)7);
+    double *dz = (double *)mem;
+    T *B = (T *)(dz + ndz);
+    const T **srcp = (const T **)(((uintptr_t)(B + nB) + 7) & ~(uintptr_t)7);
     FN(occ_acc) oa;
-    FN(occ_acc_init)(&oa, occm, io);
+    FN(occ_acc_init)(&oa, srcp + W, io, io->ps1);
     if (in.t0 <= in.t1) {
+        FN(dose_load)(io, dz, io->ps1);
         for (int64_t m = in.m0; m <= in.m1; m++)
-            FN(deposit)(io, tb, psi + in.t0 * io->ps3 + m * io->ps4, io->ps3, io->ps1, m, in, in.t0, in.t1);
+            FN(deposit)(io, tb, psi + in.t0 * io->ps3 + m * io->ps4, io->ps3, io->ps1, m, in, in.t0, in.t1, dz);
+        FN(dose_store)(io, dz, io->ps1);
         int64_t q = in.m0;
         while (q <= in.m1 && tb->stop[q]) q++;
         /* rewritten: the bins the weight moves to, and every source bin (stopped ones become empty) */
         const int64_t d0 = io->dense ? 0 : q <= in.m1 ? FN(imin)(in.m0, tb->lo[q]) : in.m0;
         const int64_t d1 = io->dense ? io->ne - 1 : in.m1;
-        T *B0 = B - in.z0 * L - in.x0;
+        T *B0 = B - f0;
         for (int64_t d = d0; d <= d1; d++) {
             const int64_t q0 = FN(imax)(tb->s0[d], in.m0), q1 = FN(imin)(tb->s1[d], in.m1);
             for (int64_t k = in.t0; k <= in.t1; k++) {
@@ -476,9 +625,9 @@ TR_INLINE void FN(loss_body)(const tr_io *io, const tr_tables *tb)
                     continue;
                 }
                 for (int64_t s = q0; s <= q1; s++) srcp[s - q0] = psi + k * io->ps3 + s * io->ps4;
-                FN(loss_gather)(tb, d, q0, q1, srcp, io->ps1, in.z0, in.z1, in.x0, in.x1, B0, L);
+                FN(loss_gather)(tb, d, q0, q1, srcp, f0, f1, B0);
                 for (int64_t j = in.z0; j <= in.z1; j++) {
-                    const T *restrict s = B0 + j * L;
+                    const T *restrict s = B0 + j * io->ps1;
                     T *restrict r = o + j * io->ps1;
                     for (int64_t x = in.x0; x <= in.x1; x++) r[x] = s[x];
                 }

@@ -160,6 +160,7 @@ void sd_transport_step_cpu(const sd_tile_args *a)
     io_occn(a, TR_STEP_OCC_NEXT, &io);
     io_dose(a, TR_STEP_DOSE, &io);
     io_tally(a, TR_STEP_TALLY, &io);
+    io.cutoff = a->param[TR_STEP_CUTOFF];
     const tr_tables *t = tables(a, TR_STEP_TABLE, a->param[TR_STEP_KSIGMA], a->param[TR_STEP_ECUT], "transport.step");
     if (io.f32) tr_advance_f32(&io, t, 1);
     else tr_advance_f64(&io, t, 1);

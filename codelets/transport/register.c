@@ -34,26 +34,33 @@
 #define P_ECUT {.name = "e_cut", .def = NAN, .min = 0, .max = 1e6, \
                 .doc = "MeV; weight whose energy after the step falls below stops (default: the first E bin centre)"}
 
+/* The beam initialiser, under two names: transport.pencil_beam and transport.beam (a broad or
+ * divergent beam is the same op with spreads; each name has its own model symbol). */
+#define BEAM(NAME, DOC, MODEL)                                                                                          \
+    {.name = NAME,                                                                                                      \
+     .doc = DOC,                                                                                                        \
+     .pattern = SD_POINTWISE,                                                                                           \
+     .nroles = 4,                                                                                                       \
+     .roles = {PSI("psi", SD_WRITE, 0, "phase-space weight (bins theta x E, 1 comp)"), CELLS("occ", SD_WRITE, 0, 4, OCC_DOC), \
+               PSI("psi_next", SD_WRITE, 0, "next level of psi: zeroed"), CELLS("occ_next", SD_WRITE, 0, 4, "next level of occ: empty")}, \
+     .nparams = 7,                                                                                                      \
+     .params = {{.name = "energy", .min = 0, .max = 1e6, .required = 1, .doc = "mean energy, MeV"},                       \
+                {.name = "energy_spread", .def = 0, .min = 0, .max = 1e6, .doc = "sigma, MeV (0: the bin of `energy`)"},  \
+                {.name = "x0", .def = NAN, .min = -1e300, .max = 1e300, .doc = "lateral centre, mm (default: the grid's centre)"}, \
+                {.name = "width", .def = 0, .min = 0, .max = 1e300, .doc = "lateral sigma, mm (0: the cell of x0)"},     \
+                {.name = "angle", .def = 0, .min = -90, .max = 90, .doc = "mean direction, degrees from +z towards +x"}, \
+                {.name = "angle_spread", .def = 0, .min = 0, .max = 1e3, .doc = "sigma, degrees (0: the bin of `angle`)"}, \
+                {.name = "weight", .def = 1, .min = 0, .max = 1e300, .doc = "total weight (protons)"}},                  \
+     .cpu = sd_transport_pencil_beam_cpu,                                                                               \
+     CUDA(sd_transport_pencil_beam_cuda)                                                                                \
+     .validate = sd_transport_beam_validate,                                                                            \
+     .ncomp = sd_transport_ncomp_psi02,                                                                                 \
+     .model = MODEL}
+#define BEAM_DOC "psi = weight x (bin-integrated Gaussians in E, theta, x) in the first depth row; clears psi_next, occ_next"
+
 static const sd_codelet transport_codelets[] = {
-    {.name = "transport.pencil_beam",
-     .doc = "psi = weight x (bin-integrated Gaussians in E, theta, x) in the first depth row; clears psi_next, occ_next",
-     .pattern = SD_POINTWISE,
-     .nroles = 4,
-     .roles = {PSI("psi", SD_WRITE, 0, "phase-space weight (bins theta x E, 1 comp)"), CELLS("occ", SD_WRITE, 0, 4, OCC_DOC),
-               PSI("psi_next", SD_WRITE, 0, "next level of psi: zeroed"), CELLS("occ_next", SD_WRITE, 0, 4, "next level of occ: empty")},
-     .nparams = 7,
-     .params = {{.name = "energy", .min = 0, .max = 1e6, .required = 1, .doc = "mean energy, MeV"},
-                {.name = "energy_spread", .def = 0, .min = 0, .max = 1e6, .doc = "sigma, MeV (0: the bin of `energy`)"},
-                {.name = "x0", .def = NAN, .min = -1e300, .max = 1e300, .doc = "lateral centre, mm (default: the grid's centre)"},
-                {.name = "width", .def = 0, .min = 0, .max = 1e300, .doc = "lateral sigma, mm (0: the cell of x0)"},
-                {.name = "angle", .def = 0, .min = -90, .max = 90, .doc = "mean direction, degrees from +z towards +x"},
-                {.name = "angle_spread", .def = 0, .min = 0, .max = 1e3, .doc = "sigma, degrees (0: the bin of `angle`)"},
-                {.name = "weight", .def = 1, .min = 0, .max = 1e300, .doc = "total weight (protons)"}},
-     .cpu = sd_transport_pencil_beam_cpu,
-     CUDA(sd_transport_pencil_beam_cuda)
-     .validate = sd_transport_beam_validate,
-     .ncomp = sd_transport_ncomp_psi02,
-     .model = "stardag.transport.pencil_beam"},
+    BEAM("transport.pencil_beam", BEAM_DOC, "stardag.transport.pencil_beam"),
+    BEAM("transport.beam", BEAM_DOC " (transport.pencil_beam under another name)", "stardag.transport.beam"),
     {.name = "transport.angular_scatter",
      .doc = "per cell and E bin, psi convolved in theta with a bin-integrated Gaussian of Highland's width for ds = dt; "
             "weight past the theta range tallied as lost",
@@ -107,8 +114,11 @@ static const sd_codelet transport_codelets[] = {
                CELLS("occ_next", SD_READWRITE, 0, 4, "occupancy of psi_next (read: of its old contents)"),
                CELLS("dose", SD_READWRITE, 0, 1, "deposited energy, MeV, cumulative"),
                CELLS("tally", SD_READWRITE, 0, 12, TALLY_DOC), STOPPING_TABLE},
-     .nparams = 2,
-     .params = {P_KSIGMA, P_ECUT},
+     .nparams = 3,
+     .params = {P_KSIGMA, P_ECUT,
+                {.name = "cutoff", .def = 0, .min = 0, .max = 1e300,
+                 .doc = "weight per bin (psi's units) below which streamed weight stops in its cell, depositing its "
+                        "energy (tally 0, 6): keeps a beam's support compact (0: none, every non-zero weight is carried)"}},
      .cpu = sd_transport_step_cpu,
      CUDA(sd_transport_step_cuda)
      .validate = sd_transport_step_validate,

@@ -173,11 +173,39 @@ __global__ void scatter_inplace_kernel(const sd_tile_args a, const tr_dev t, con
     }
 }
 
+/* The fused step's cutoff, per interior cell over (d, k) ascending as on the CPU (cut_span,
+ * cut_store): streamed weights below cut become 0 and stop in the cell, their weight summed into
+ * tally 0 and their energy (at the bin centre) into tally 6 and the dose. */
+template <typename T>
+__global__ void cut_kernel(const sd_tile_args a, const tr_dev t, const T cut, const int bout, const int bdose, const int btally)
+{
+    T *out = (T *)a.p[bout];
+    double *dose = (double *)a.p[bdose], *tal = (double *)a.p[btally];
+    const int64_t o1 = a.stride[bout][1], o3 = a.stride[bout][3], o4 = a.stride[bout][4];
+    const int64_t ts1 = a.stride[btally][1], tsc = a.sc[btally], ds1 = a.stride[bdose][1];
+    SD_CUDA_FOR_3D(i, j, kc, a.n[0], a.n[1], 1)
+    {
+        (void)kc;
+        double cw = 0.0, ce = 0.0;
+        for (int d = 0; d < t.ne; d++)
+            for (int k = 0; k < t.nt; k++) {
+                T *o = out + i + j * o1 + (int64_t)k * o3 + (int64_t)d * o4;
+                const T v = *o, c = v < cut ? v : (T)0;
+                *o = v - c;
+                cw += (double)c;
+                ce += (double)c * TRD(t, TRD_E, d);
+            }
+        tal[i + j * ts1] += cw;
+        tal[i + j * ts1 + 6 * tsc] += ce;
+        dose[i + j * ds1] += ce;
+    }
+}
+
 bool dims(const sd_tile_args *a, int64_t nz, dim3 *g, dim3 *b) { return sd_cuda_dims(a->n[0], a->n[1], nz, 0, g, b) != 0; }
 
 template <typename T>
 void advance(const sd_tile_args *a, const tr_dev &t, bool fused, int bpsi, int bout, int boccn, int bdose, int btally,
-             cudaStream_t s)
+             double cutoff, cudaStream_t s)
 {
     dim3 g, b;
     if (fused && dims(a, 1, &g, &b)) cell_tally_kernel<T, true, true, true><<<g, b, 0, s>>>(*a, t, bpsi, bdose, btally);
@@ -186,6 +214,7 @@ void advance(const sd_tile_args *a, const tr_dev &t, bool fused, int bpsi, int b
         else stream_kernel<T, false><<<g, b, 0, s>>>(*a, t, bpsi, bout);
     }
     if (dims(a, 1, &g, &b)) {
+        if (fused && cutoff > 0.0) cut_kernel<T><<<g, b, 0, s>>>(*a, t, (T)cutoff, bout, bdose, btally);
         if (fused) escape_kernel<T, true><<<g, b, 0, s>>>(*a, t, bpsi, btally);
         else escape_kernel<T, false><<<g, b, 0, s>>>(*a, t, bpsi, btally);
         occ_kernel<T><<<g, b, 0, s>>>(*a, t.nt, t.ne, bout, boccn);
@@ -208,8 +237,10 @@ extern "C" void sd_transport_step_cuda(const sd_tile_args *a, void *stream)
     static thread_local tr_dev t;
     if (dev_tables(a, TR_STEP_TABLE, a->param[TR_STEP_KSIGMA], a->param[TR_STEP_ECUT], s, "transport.step", &t)) return tr_refuse(s);
     if (a->dtype[TR_STEP_PSI] == SD_F64)
-        advance<double>(a, t, true, TR_STEP_PSI, TR_STEP_PSI_NEXT, TR_STEP_OCC_NEXT, TR_STEP_DOSE, TR_STEP_TALLY, s);
-    else advance<float>(a, t, true, TR_STEP_PSI, TR_STEP_PSI_NEXT, TR_STEP_OCC_NEXT, TR_STEP_DOSE, TR_STEP_TALLY, s);
+        advance<double>(a, t, true, TR_STEP_PSI, TR_STEP_PSI_NEXT, TR_STEP_OCC_NEXT, TR_STEP_DOSE, TR_STEP_TALLY,
+                        a->param[TR_STEP_CUTOFF], s);
+    else advance<float>(a, t, true, TR_STEP_PSI, TR_STEP_PSI_NEXT, TR_STEP_OCC_NEXT, TR_STEP_DOSE, TR_STEP_TALLY,
+                        a->param[TR_STEP_CUTOFF], s);
     sd_cuda_check("transport.step");
 }
 
@@ -219,8 +250,8 @@ extern "C" void sd_transport_stream_cuda(const sd_tile_args *a, void *stream)
     static thread_local tr_dev t;
     if (dev_tables(a, -1, 0.0, NAN, s, "transport.stream", &t)) return tr_refuse(s);
     if (a->dtype[TR_ST_PSI] == SD_F64)
-        advance<double>(a, t, false, TR_ST_PSI, TR_ST_PSI_NEXT, TR_ST_OCC_NEXT, -1, TR_ST_TALLY, s);
-    else advance<float>(a, t, false, TR_ST_PSI, TR_ST_PSI_NEXT, TR_ST_OCC_NEXT, -1, TR_ST_TALLY, s);
+        advance<double>(a, t, false, TR_ST_PSI, TR_ST_PSI_NEXT, TR_ST_OCC_NEXT, -1, TR_ST_TALLY, 0.0, s);
+    else advance<float>(a, t, false, TR_ST_PSI, TR_ST_PSI_NEXT, TR_ST_OCC_NEXT, -1, TR_ST_TALLY, 0.0, s);
     sd_cuda_check("transport.stream");
 }
 

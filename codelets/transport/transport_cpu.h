@@ -28,6 +28,7 @@ typedef struct tr_io {
     double *tally;
     int64_t ts1, tsc;
     int dense; /* ignore the occupancy: loop over everything (tests, benchmarks) */
+    double cutoff; /* fused step: streamed weights below it stop where they are (0: none) */
 } tr_io;
 
 /* A box of phase space: bins [t0, t1] x [m0, m1], cells [x0, x1] x [z0, z1] (local). Empty when
@@ -35,6 +36,13 @@ typedef struct tr_io {
 typedef struct tr_box {
     int64_t t0, t1, m0, m1, x0, x1, z0, z1;
 } tr_box;
+
+/* A run of escapes of weight out of the grid (advance_impl.h, escape_list): n source cells from b
+ * (flat index in B), into n tally elements from t, through streaming term c (0: c10, 1: c01,
+ * 2: c11). */
+typedef struct tr_esc {
+    int64_t b, t, c, n;
+} tr_esc;
 
 /* STARDAG_TRANSPORT_DENSE=1 in the environment: loops ignore the occupancy (read once). */
 int tr_dense_env(void);

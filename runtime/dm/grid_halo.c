@@ -61,7 +61,25 @@ static void copy_region(const sd_halo_geom *g, char *tile, char *packed, int d, 
     size_t es = sd_dtype_size(g->dtype);
     sd_halo_region(g, d, first, lo, ext);
     size_t row = (size_t)ext[0] * es;
-    if (row < 64 && es == 8) COPY_SHORT(8);
+    if (ext[1] == 1 && ext[2] == 1 && g->ncomp > 1 && row >= 64) {
+        /* one row per component (a y or z face of a field on bins: thousands of rows, each in
+         * another plane of the tile, out of cache): the copies wait on memory one row at a time,
+         * so the rows HALO_AHEAD components on are requested first */
+        enum { HALO_AHEAD = 8 };
+        const int64_t r0 = sd_halo_at(g, lo[0], lo[1], lo[2], 0);
+        for (int c = 0; c < g->ncomp; c++) {
+            char *t = tile + (r0 + c * g->sc) * (int64_t)es;
+            if (c + HALO_AHEAD < g->ncomp)
+                for (size_t b = 0; b < row; b += 64) {
+                    const char *ahead = t + HALO_AHEAD * g->sc * (int64_t)es;
+                    if (to_tile) __builtin_prefetch(ahead + b, 1, 3); /* unpack writes the tile's rows */
+                    else __builtin_prefetch(ahead + b, 0, 3);          /* pack reads them */
+                }
+            if (to_tile) memcpy(t, packed, row);
+            else memcpy(packed, t, row);
+            packed += row;
+        }
+    } else if (row < 64 && es == 8) COPY_SHORT(8);
     else if (row < 64 && es == 4) COPY_SHORT(4);
     else
         FOR_ROWS(g, lo, ext, {

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <starpu.h>
 #include "config.h"
 #include "engine.h"
@@ -302,6 +303,15 @@ int sd_eng_vector(void **mem, starpu_data_handle_t *h, int64_t count, size_t es,
         snprintf(err, errlen, "out of memory allocating %s (%lld elements of %zu bytes)", what, (long long)count, es);
         return -1;
     }
+#ifdef MADV_HUGEPAGE
+    /* Large part buffers on 2 MiB pages where the kernel makes them only on request (THP "madvise"):
+     * streaming kernels cross a 4 KiB page every 4 KiB, each a TLB miss. Advice only: errors ignored. */
+    const uintptr_t huge = (uintptr_t)2 << 20;
+    if ((size_t)count * es >= 2 * huge) {
+        const uintptr_t a = ((uintptr_t)*mem + huge - 1) & ~(huge - 1), b = ((uintptr_t)*mem + (size_t)count * es) & ~(huge - 1);
+        if (b > a) (void)madvise((void *)a, b - a, MADV_HUGEPAGE);
+    }
+#endif
     memset(*mem, 0, (size_t)count * es);
     starpu_vector_data_register(h, STARPU_MAIN_RAM, (uintptr_t)*mem, (uint32_t)count, es);
     return 0;

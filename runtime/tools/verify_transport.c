@@ -4,8 +4,8 @@
  * small proton beam: 13 x 17 cells of 0.5 mm (uneven tiles), 12 angle bins over [-45, 45] degrees,
  * 24 energy bins over [0, 24] MeV, a 15 MeV pencil beam with spreads 20 degrees off axis (it
  * scatters past the angle range, stops and leaves through x+), 12 steps of ds = 0.5 mm: the three
- * operators one by one for angular_scatter, energy_loss and stream, the fused step otherwise, with
- * totals and escaped every step; psi, occ, dose, tally and every scalar written at every step. */
+ * operators one by one for angular_scatter, energy_loss and stream, the fused step otherwise (with a
+ * cutoff of 1e-9, so its cut is compared too), with totals and escaped every step; psi, occ, dose, tally and every scalar written at every step. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,9 +14,10 @@
 char *sd_verify_transport_graph(const sd_codelet *c, const int64_t tile[2], char *err, size_t errlen)
 {
     static const char *const known[] = {"transport.pencil_beam", "transport.angular_scatter", "transport.energy_loss",
-                                        "transport.stream", "transport.step", "transport.totals", "transport.escaped"};
+                                        "transport.stream", "transport.step", "transport.totals", "transport.escaped",
+                                        "transport.beam"};
     int split = -1;
-    for (int i = 0; i < 7; i++)
+    for (int i = 0; i < 8; i++)
         if (!strcmp(c->name, known[i])) split = i >= 1 && i <= 3;
     if (split < 0) {
         snprintf(err, errlen, "%s is not one of the transport pack's codelets this test system knows", c->name);
@@ -31,12 +32,12 @@ char *sd_verify_transport_graph(const sd_codelet *c, const int64_t tile[2], char
                   "scalars: [weight, energy, deposited, stopped, lost, escaped, wb, eb, w_xm, w_xp, w_zm, w_zp, e_xm, e_xp, "
                   "e_zm, e_zp]\n"
                   "tiles: [%lld, %lld]\n"
-                  "init:\n  - op: transport.pencil_beam\n"
+                  "init:\n  - op: %s\n"
                   "    write: {psi: psi, occ: occ, psi_next: psi_next, occ_next: occ_next}\n"
                   "    params: {energy: 15, energy_spread: 1, angle: 20, angle_spread: 6, width: 1}\n"
                   "  - op: common.fill\n    write: {out: dose}\n  - op: common.fill\n    write: {out: tally}\n"
                   "step:\n",
-              (long long)tile[0], (long long)tile[1]);
+              (long long)tile[0], (long long)tile[1], strcmp(c->name, "transport.beam") ? "transport.pencil_beam" : c->name);
     if (split)
         sb_printf(&b, "  - op: transport.angular_scatter\n    readwrite: {psi: psi, occ: occ, tally: tally}\n"
                       "  - op: transport.energy_loss\n    readwrite: {psi: psi, occ: occ, dose: dose, tally: tally}\n"
@@ -44,7 +45,8 @@ char *sd_verify_transport_graph(const sd_codelet *c, const int64_t tile[2], char
                       "    readwrite: {psi_next: psi_next, occ_next: occ_next, tally: tally}\n");
     else
         sb_printf(&b, "  - op: transport.step\n    read: {psi: psi, occ: occ}\n"
-                      "    readwrite: {psi_next: psi_next, occ_next: occ_next, dose: dose, tally: tally}\n");
+                      "    readwrite: {psi_next: psi_next, occ_next: occ_next, dose: dose, tally: tally}\n"
+                      "    params: {cutoff: 1e-9}\n");
     sb_printf(&b, "  - op: transport.totals\n    read: {psi: psi_next, occ: occ_next, dose: dose, tally: tally}\n"
                   "    write: {weight: weight, energy: energy, deposited: deposited, stopped: stopped, lost: lost, "
                   "escaped: escaped, weight_balance: wb, energy_balance: eb}\n"
