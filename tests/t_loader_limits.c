@@ -239,12 +239,12 @@ static double cpu_seconds(void)
     return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
 }
 
-/* The least CPU time of three loads (other processes cost this one little CPU time, but caches). */
+/* The least CPU time of five loads (other processes cost this one little CPU time, but caches). */
 static double load_time(const char *text, int n, int *good)
 {
     double best = 1e300;
     char err[2048];
-    for (int r = 0; r < 3; r++) {
+    for (int r = 0; r < 5; r++) {
         double t0 = cpu_seconds();
         sd_graph *g = sd_graph_parse("g.yaml", text, err, sizeof err);
         double t = cpu_seconds() - t0;
@@ -259,13 +259,17 @@ static double load_time(const char *text, int n, int *good)
     return best;
 }
 
+/* Both sizes small enough that the loader's tables stay in cache: between 25,000 and 100,000 keys
+ * the time per key steps up once on some machines (AMD EPYC guest: 4x the keys took 10-12x the
+ * time there, 4.3x both below and above the step), which is no quadratic term; one would show
+ * here as 16x (at 20,000 keys, n^2 comparisons of a few ns cost 10x the linear work). */
 static void linear_time(void)
 {
-    const int n = 25000;
+    const int n = 5000;
     char *small = many_names(n), *large = many_names(4 * n);
     int good_small, good_large;
     double ts = load_time(small, n, &good_small), tl = load_time(large, 4 * n, &good_large);
-    ok(good_small && good_large, "100,000 params (each using the previous one) and 100,000 scalars load");
+    ok(good_small && good_large, "20,000 params (each using the previous one) and 20,000 scalars load");
     ok(tl < 10 * ts, "4x the keys and names take %.3g s CPU against %.3g s: %.2fx (linear: about 4; quadratic: 16)", tl,
        ts, tl / ts);
     free(small);
