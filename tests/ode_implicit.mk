@@ -4,6 +4,10 @@ noinst_HEADERS += tests/t_ode_implicit_fixture.h
 check_PROGRAMS += tests/t_ode_implicit
 tests_t_ode_implicit_SOURCES = tests/t_ode_implicit.c tests/tap.h
 TESTS += tests/t_ode_implicit
+# events with both methods (references in the same file)
+check_PROGRAMS += tests/t_ode_implicit_events
+tests_t_ode_implicit_events_SOURCES = tests/t_ode_implicit_events.c tests/tap.h
+TESTS += tests/t_ode_implicit_events
 EXTRA_DIST += bench/peers/ode/ref_implicit.py bench/peers/ode/ref_implicit.txt
 # one n = 1000 system (a lone lane, O(n^2) work) against the exact solution
 check_PROGRAMS += tests/t_ode_implicit_large

@@ -5,7 +5,11 @@
 # tolerance of the reference (bench/peers/ode/refs.txt, SciPy at rtol 1e-13, cross-checked by
 # CVODE); Robertson's classic member (k3 = 1e4: system 10 of 21) at t = 1e11 within 50x its tolerance
 # and every member conserving y1 + y2 + y3 = 1; the Lorenz sweep's event counts 0 upward crossings
-# of x = 0 for rho = 0 and, for rho = 28, SciPy's 3 with the same last time.
+# of x = 0 for rho = 0 and, for rho = 28, SciPy's 3 with the same last time. Events with the
+# implicit solvers from a graph: a stiff Van der Pol ensemble in expressions with an event (x
+# crossing 0 downwards) under ode.radau5 and ode.bdf, its mu = 1000 member's crossing at SciPy's
+# time (bench/peers/ode/ref_implicit.txt), bitwise the same on 1 range and 1 worker as on 3
+# ranges and 2 workers; a terminal event stops every member (status STOPPED).
 . "$top_srcdir/tests/tap.sh"
 cd "$tmp" || exit 99
 export STARDAG_CACHE_DIR="$tmp/cache"
@@ -46,4 +50,62 @@ n0=$(value 0 0 l.h5 /fields/events/00000040) n28=$(value 0 14 l.h5 /fields/event
 t28=$(value 1 14 l.h5 /fields/events/00000040)
 t "... rho = 0: no upward crossing of x = 0 ($n0); rho = 28: 3, the last at t = 18.8497 ($n28, $t28; SciPy DOP853 at 1e-12)" \
   awk -v a="$n0" -v b="$n28" -v t="$t28" 'BEGIN { d = t - 18.84972987; exit !(a == 0 && b == 3 && d * d < 1e-6) }'
+# stiff_events METHOD WORK TERMINAL: the graph for the implicit event checks
+stiff_events() {
+  cat <<EOF
+name: stiff-events
+domain:
+  batch:
+    count: 5
+    system:
+      name: vdp_x
+      vars: [x, v]
+      params: [mu]
+      dydt: ["v", "mu*(1 - x^2)*v - x"]
+      events:
+        - {g: "x", direction: -1, terminal: $3}
+    values:
+      y: ["2", "0"]
+      mu: "200*(i + 1)"
+      stats: 0
+      work: 0
+      events: 0
+fields:
+  y: {components: 2}
+  mu: {components: 1}
+  stats: {components: 10}
+  work: {components: $2}
+  events: {components: 4}
+tiles: auto
+step:
+  - op: ode.$1
+    readwrite: {y: y, stats: stats, work: work, events: events}
+    read: {p: mu}
+    params: {rtol: 1e-8, atol: 1e-8}
+output:
+  file: ev.h5
+  fields: {names: [y, stats, events], every: 10}
+run:
+  dt: 100
+  steps: 10
+EOF
+}
+te=$(awk '$1 == "event" && $2 == "vdp_mu_down" { print $3 }' "$top_srcdir/bench/peers/ode/ref_implicit.txt")
+for mw in "radau5 87 3e-5" "bdf 72 3e-3"; do
+  set -- $mw
+  stiff_events $1 $2 false >ev-$1.yaml
+  runrc "$sd" run ev-$1.yaml --tiles 1 --ncpu 1 --out e1-$1.h5 --quiet
+  t "ode.$1 with an event from a graph (expressions, mu = 200..1000 to t = 1000): exit 0" test "$(rc)" = 0
+  runrc "$sd" run ev-$1.yaml --tiles 3 --ncpu 2 --out e3-$1.h5 --quiet
+  t "... on 3 ranges and 2 workers: bitwise the same y, stats and events" "$sd" compare e1-$1.h5 e3-$1.h5 --rtol 0 --atol 0
+  cnt=$(value 0 4 e1-$1.h5 /fields/events/00000010) tt=$(value 1 4 e1-$1.h5 /fields/events/00000010)
+  t "... mu = 1000: one crossing ($cnt) at t = $tt, within $3 of SciPy's $te" \
+    awk -v n="$cnt" -v a="$tt" -v b="$te" -v tol=$3 'BEGIN { d = a - b; exit !(n == 1 && d * d <= tol * tol) }'
+  stiff_events $1 $2 true >stop-$1.yaml
+  runrc "$sd" run stop-$1.yaml --out s-$1.h5 --quiet
+  st=$(h5dump -A 0 -y -d /fields/stats/00000010 -s "2,0" -c "1,5" s-$1.h5 | tr -d ' ,' | grep -E '^[0-9]' | tr -d '\n')
+  s3=$(value 0 4 s-$1.h5 /fields/stats/00000010)
+  t "... terminal: every member STOPPED (statuses $st), mu = 1000 at t = $s3" \
+    awk -v st="$st" -v a="$s3" -v b="$te" -v tol=$3 'BEGIN { d = a - b; exit !(st == "11111" && d * d <= tol * tol) }'
+done
 tap_end

@@ -11,12 +11,13 @@
 #include "ode/implicit_math.h"
 #include "ode/radau_math.h"
 #include "ode/bdf_math.h"
+#include "ode/implicit_events.h"
 #include "ode/ode_implicit_kernels.h"
 
 typedef struct batch {
     const sd_ode_system *sys;
-    int M, K;                  /* systems, work components */
-    double *y, *st, *w, *p, *atol; /* p, atol: NULL when unbound */
+    int M, K, nev;                       /* systems, work components, event functions */
+    double *y, *st, *w, *p, *atol, *ev; /* p, atol: NULL when unbound; ev: when nev > 0 */
     void (*cpu)(const sd_tile_args *);
     double param[6]; /* rtol, atol, first_step, max_step, max_steps, max_order */
 } batch;
@@ -36,11 +37,13 @@ static inline void batch_init(batch *b, const sd_ode_system *sys, char method, i
     b->sys = sys;
     b->M = M;
     const int n = sys->n;
-    b->K = method == 'r' ? radau_work_ncomp(n) : bdf_work_ncomp(n);
+    b->nev = sys->events ? sys->nevents : 0;
+    b->K = sd_imp_ev_work_ncomp(method == 'r' ? SD_IMP_RADAU : SD_IMP_BDF, n, b->nev);
     b->cpu = method == 'r' ? sd_ode_radau5_cpu : sd_ode_bdf_cpu;
     b->y = (double *)xcalloc((size_t)M * n, sizeof(double));
     b->st = (double *)xcalloc((size_t)M * SD_ODE_NSTATS, sizeof(double));
     b->w = (double *)xcalloc((size_t)M * b->K, sizeof(double));
+    if (b->nev) b->ev = (double *)xcalloc((size_t)M * b->nev * (SD_ODE_EVENT_NCOMP + n), sizeof(double));
     for (int i = 0; i < M; i++)
         for (int c = 0; c < n; c++) b->y[i + (int64_t)c * M] = y0[c];
     if (p_per_system) {
@@ -64,6 +67,7 @@ static inline void batch_free(batch *b)
     free(b->w);
     free(b->p);
     free(b->atol);
+    free(b->ev);
 }
 
 /* One task: systems [i0, i0 + cnt) over the interval [t0, t1]. */
@@ -72,7 +76,7 @@ static inline void batch_task(batch *b, int64_t i0, int64_t cnt, double t0, doub
     sd_tile_args a;
     memset(&a, 0, sizeof a);
     const int64_t M = b->M;
-    double *base[6] = {b->y, b->st, b->w, b->p, b->atol, NULL};
+    double *base[6] = {b->y, b->st, b->w, b->p, b->atol, b->ev};
     a.nbuf = 6;
     for (int k = 0; k < 6; k++) {
         a.p[k] = base[k] ? base[k] + i0 : NULL;
@@ -84,6 +88,7 @@ static inline void batch_task(batch *b, int64_t i0, int64_t cnt, double t0, doub
     a.ncomp[2] = b->K;
     a.ncomp[3] = b->sys->np;
     a.ncomp[4] = b->sys->n;
+    a.ncomp[5] = b->nev * (SD_ODE_EVENT_NCOMP + b->sys->n);
     memcpy(a.param, b->param, sizeof b->param);
     a.time = t0;
     a.dt = t1 - t0;

@@ -391,6 +391,7 @@ SD_HD int bdf_resume(const sd_imp_view *v, const sd_imp_opts *o)
                 }
                 bdf_accept(v, o, safety, error_norm);
                 SD_IMP_W(v, BW_PHASE) = BP_BOUNDARY;
+                if (o->nev) return SD_IMP_STEPPED; /* the event layer looks at the step first */
                 break;
             }
             SD_IMP_W(v, BW_DYOLD) = dy_norm;

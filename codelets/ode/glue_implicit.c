@@ -1,14 +1,14 @@
 /* glue_implicit.c - declarations of the implicit (stiff) ODE solver codelets ode.radau5 and ode.bdf
- * on batch domains. Glue only: state machines in radau_math.h / bdf_math.h, lane groups in
- * implicit_cpu.c, CUDA threads in radau5.cu / bdf.cu; definitions in docs/ode-implicit.md. */
+ * on batch domains. Glue only: state machines in radau_math.h / bdf_math.h, events in
+ * implicit_events.h, lane groups in implicit_cpu.c, CUDA threads in radau5.cu / bdf.cu;
+ * definitions in docs/ode-implicit.md. */
 #include "config.h"
 #include <math.h>
 #include <stdio.h>
 #include "stardag/codelet.h"
 #include "stardag/ode.h"
 #include "ode_implicit_kernels.h"
-#include "radau_math.h"
-#include "bdf_math.h"
+#include "implicit_events.h"
 
 /* .cuda only in a library built with CUDA, and used for built-in systems only (the engine runs the
  * op on CPUs for other systems). .cuda_tol 0: the CUDA threads run the same SD_HD state machines
@@ -30,7 +30,8 @@
      FIELD("work", SD_READWRITE, 0, "the method's state between intervals (see docs/ode-implicit.md)"),      \
      FIELD("p", SD_READ, 1, "per-system parameters (np components; unbound: the system's defaults)"),       \
      FIELD("atol", SD_READ, 1, "per-component absolute tolerances (n components), instead of param atol"),  \
-     FIELD("events", SD_READWRITE, 1, "event records (not supported yet: systems with events are refused)")}
+     FIELD("events", SD_READWRITE, 1, "event records: per event, the count, then the time and state of the last " \
+                                       "crossing (SD_ODE_EVENT_NCOMP + n)")}
 #define PARAMS                                                                                                 \
     {.name = "rtol", .def = 1e-6, .min = 1e-14, .max = 0.1, .doc = "relative tolerance"},                  \
         {.name = "atol", .def = 1e-6, .min = 1e-300, .max = 1e300, .doc = "absolute tolerance (every component)"}, \
@@ -48,11 +49,6 @@ static int check(const sd_check_info *info, char *msg, size_t len, const char *o
     if (!s->jac) {
         snprintf(msg, len, "%s needs the system's Jacobian, and system %s has none (use an explicit method, or "
                            "give the system a jac)", op, s->name);
-        return -1;
-    }
-    if (s->nevents > 0) {
-        snprintf(msg, len, "events are not supported by %s yet (system %s declares %d event function%s); use an "
-                           "explicit method for event location", op, s->name, s->nevents, s->nevents == 1 ? "" : "s");
         return -1;
     }
     return 0;
@@ -87,11 +83,11 @@ static int ncomp(int role, const sd_check_info *info, int work)
 }
 static int radau5_ncomp(int role, const sd_check_info *info)
 {
-    return ncomp(role, info, info->system ? radau_work_ncomp(info->system->n) : 0);
+    return ncomp(role, info, info->system ? sd_imp_ev_work_ncomp(SD_IMP_RADAU, info->system->n, info->system->nevents) : 0);
 }
 static int bdf_ncomp(int role, const sd_check_info *info)
 {
-    return ncomp(role, info, info->system ? bdf_work_ncomp(info->system->n) : 0);
+    return ncomp(role, info, info->system ? sd_imp_ev_work_ncomp(SD_IMP_BDF, info->system->n, info->system->nevents) : 0);
 }
 
 static const sd_codelet implicit_codelets[] = {

@@ -1,6 +1,7 @@
 /* implicit_cpu.h - the CPU side of ode.radau5 and ode.bdf: a tile's systems in lock-step groups of
  * SD_ODE_LANES (gathered SoA with the lane fastest), each lane's state machine resumed in turn and
- * every round's evaluation requests served by one call of the system's lane function f (or jac).
+ * every round's evaluation requests served by one call of the system's lane function f (or jac, or
+ * the event functions).
  * A lane computes from its own data only, so a system's bits do not depend on its group, tile or
  * worker. Systems larger than SD_IMP_LANE_MAXN run alone (stride 1: their matrices' rows are
  * contiguous for the LU). The buffers are one per-thread workspace, grown once, never freed. */
@@ -12,15 +13,10 @@
 
 #define SD_IMP_LANE_MAXN 32
 
-/* A method's state machine and where its requests sit in its work layout (for n variables). */
+/* A method (SD_IMP_RADAU or SD_IMP_BDF): its state machine runs inside the event layer of
+ * implicit_events.h (a plain pass-through for systems without events). */
 typedef struct sd_imp_method {
-    int (*work_ncomp)(int n);
-    int ev_t;
-    int (*ev_y)(int n);
-    int (*ev_f)(int n);
-    int (*jac)(int n);
-    void (*begin)(const sd_imp_view *v);
-    int (*resume)(const sd_imp_view *v, const sd_imp_opts *o);
+    int id;
     int max_order_param; /* the op has max_order (bdf) */
 } sd_imp_method;
 

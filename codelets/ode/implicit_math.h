@@ -29,6 +29,8 @@ typedef struct sd_imp_view {
     int64_t ps; /* parameters (NULL: none) */
     const double *atol;
     int64_t as; /* per-component atol (NULL: the scalar option) */
+    double *ev;
+    int64_t es; /* event records (nevents (SD_ODE_EVENT_NCOMP + n); NULL: unbound) */
 } sd_imp_view;
 
 /* The op's parameters and the interval (the same for every system of a task). */
@@ -37,9 +39,14 @@ typedef struct sd_imp_opts {
     double rtol, atol, first_step, max_step, max_steps;
     int max_order; /* bdf */
     double tend;   /* the interval's end: a->time + a->dt */
+    int nev;       /* event functions (0 on CUDA: systems with events run on CPUs) */
+    signed char ev_dir[SD_ODE_MAX_EVENTS], ev_terminal[SD_ODE_MAX_EVENTS];
 } sd_imp_opts;
 
-enum { SD_IMP_DONE = 0, SD_IMP_NEED_F = 1, SD_IMP_NEED_JAC = 2 };
+/* Requests of a resume call (implicit_events.h adds NEED_G: the event functions at (ev_t, ev_y),
+ * written where sd_imp_ev_g says); STEPPED: a step was accepted (only with events, for the event
+ * layer, which resumes the method again). */
+enum { SD_IMP_DONE = 0, SD_IMP_NEED_F = 1, SD_IMP_NEED_JAC = 2, SD_IMP_NEED_G = 3, SD_IMP_STEPPED = 4 };
 
 /* Parameter positions (declaration order in glue_implicit.c; bdf adds max_order). */
 enum { SD_IMP_P_RTOL = 0, SD_IMP_P_ATOL, SD_IMP_P_FIRST_STEP, SD_IMP_P_MAX_STEP, SD_IMP_P_MAX_STEPS,

@@ -529,6 +529,7 @@ SD_HD int radau_resume(const sd_imp_view *v, const sd_imp_opts *o)
                     SD_IMP_W(v, RW_NEXT) = theta <= RADAU_THET ? RP_LU : RP_JAC;
                 }
                 SD_IMP_W(v, RW_PHASE) = RP_BOUNDARY;
+                if (o->nev) return SD_IMP_STEPPED; /* the event layer looks at the step first */
                 break;
             }
             /* rejected */

@@ -4,7 +4,9 @@
 Writes ref_implicit.txt beside this script: per problem the reference state at each output time
 (Radau at rtol 1e-13, atol as stated; Robertson with per-component atol scaled to the components'
 sizes), then for rtol 1e-6 and 1e-10 SciPy's Radau and BDF step counts (accepted steps, f and
-Jacobian evaluations, LU factorisations) and their achieved error at the last time.
+Jacobian evaluations, LU factorisations) and their achieved error at the last time. Then the
+event references: the times where x crosses 0 downwards (Radau at rtol 1e-13), for the stiff
+problems above and for Van der Pol mu = 1 on [0, 20].
 
 Run: /usr/bin/python3 bench/peers/ode/ref_implicit.py  (Debian 12: python3-scipy)."""
 import os
@@ -39,6 +41,13 @@ PROBLEMS = [
      [1e-20, 1e-24, 1e-20], [1e-6, 1e-10, 1e-6]),
 ]
 
+# name, (f, jac), y0, end: x crossing 0 downwards
+EVENTS = [
+    ("vdp_eps_down", vdp_eps(1e-3), [2.0, 0.0], 2.0),
+    ("vdp_mu_down", vdp_mu(1000.0), [2.0, 0.0], 3000.0),
+    ("vdp_mu1_down", vdp_mu(1.0), [2.0, 0.0], 20.0),
+]
+
 
 def main():
     out = []
@@ -60,6 +69,13 @@ def main():
                 out.append("scipy %s %s %.0e steps %d nfev %d njev %d nlu %d err_scaled %.3g" %
                            (name, method, rtol, len(s.t) - 1, s.nfev, s.njev, s.nlu, err))
         print("\n".join(out[-(len(times) + 4):]), flush=True)
+    x_down = lambda t, y: y[0]
+    x_down.direction = -1
+    for name, (f, j), y0, tend in EVENTS:
+        ev = solve_ivp(f, (0, tend), y0, method="Radau", jac=j, rtol=1e-13, atol=1e-14, events=x_down)
+        assert ev.success, ev.message
+        out.append("event %s %s" % (name, " ".join("%.17g" % t for t in ev.t_events[0])))
+        print(out[-1], flush=True)
     path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "ref_implicit.txt")
     with open(path, "w") as fh:
         fh.write("\n".join(out) + "\n")
