@@ -3,7 +3,7 @@
 # system: {name: linear, file: F.h5}. A = [[-1, 0.5], [0, -100]], b = (1, 100), y(0) = 0 has the
 # exact solution y2 = 1 - e^{-100 t}, y1 = 1.5 + (0.5/99) e^{-100 t} - (1.5 + 0.5/99) e^{-t}; Radau
 # and BDF at rtol 1e-8 must reach it at t = 1 within 1e-6. A missing file or dataset stops the load
-# naming the file.
+# naming the file. One system of n = 1000 (the seed's size) runs from a graph.
 . "$top_srcdir/tests/tap.sh"
 cd "$tmp" || exit 99
 printf '%s\n' "-1 0.5" "0 -100" >A.txt
@@ -44,4 +44,35 @@ graph ode.radau5 73 nothere.h5 >missing.yaml
 runrc "$sd" check missing.yaml
 t "a missing matrix file: exit 2" test "$(rc)" = 2
 t "... naming the file at the graph's line" grep -q "missing.yaml:6:.*nothere.h5" err
+# One large system: n = 1000, A = -I written densely (every product of the matvec done), b = 1,
+# y(0) = 0: y_i(t) = 1 - e^{-t}. Its DOPRI5 work field has 7 + 7n = 7007 components (fields may
+# have up to 2^23).
+awk 'BEGIN { for (r = 0; r < 1000; r++) { s = ""; for (c = 0; c < 1000; c++) s = s (c ? " " : "") (r == c ? -1 : 0); print s } }' >A1k.txt
+awk 'BEGIN { for (r = 0; r < 1000; r++) print 1 }' >b1k.txt
+sed 's/2 2/1000 1000/' A.conf >A1k.conf
+sed 's/DIMENSION-SIZES 2/DIMENSION-SIZES 1000/' b.conf >b1k.conf
+h5import A1k.txt -c A1k.conf b1k.txt -c b1k.conf -o lin1k.h5 >/dev/null || exit 99
+cat >big.yaml <<EOT
+name: lin1k
+run: {steps: 2, dt: 0.5}
+domain:
+  batch:
+    count: 1
+    system: {name: linear, file: lin1k.h5}
+    values: {y: 0, stats: 0, work: 0}
+fields: {y: {components: 1000}, stats: {components: 10}, work: {components: 7007}}
+step:
+  - op: ode.dopri5
+    readwrite: {y: y, stats: stats, work: work}
+    params: {rtol: 1e-8, atol: 1e-10}
+output: {file: big.h5, fields: {names: [y], every: 2}}
+EOT
+runrc "$sd" run big.yaml --quiet
+t "one system of n = 1000 (linear, ode.dopri5, a 7007-component work field): exit 0" test "$(rc)" = 0
+h5dump -A 0 -y -m %.17g -d /fields/y/00000002 big.h5 | tr -d " ," | grep -E "^-?[0-9.]+(e[-+][0-9]+)?$" >vals1k
+t "... every component within 1e-7 of 1 - e^-1" awk 'BEGIN { e = 1 - exp(-1) } { d = $1 - e; if (d * d > 1e-14) exit 1; n++ }
+    END { exit !(n == 1000) }' vals1k
+sed 's/components: 7007/components: 8388609/' big.yaml >huge.yaml
+runrc "$sd" check huge.yaml
+t "a field of 2^23 + 1 components: refused at its line (exit 2)" sh -c "test $(rc) = 2 && grep -q 'huge.yaml:8:.*components must be <= 8388608' err"
 tap_end

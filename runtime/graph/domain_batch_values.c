@@ -210,8 +210,11 @@ static void fill_csv(loader *L, const yaml_node_t *n, int field, sd_gread *rd)
     if (many && (!is_seq(many) || seq_len(many) != f->ncomp))
         sd_ld_fail(L, many, "field '%s' has %d component%s: expected columns: a list of %d names", f->name, f->ncomp,
                    f->ncomp == 1 ? "" : "s", f->ncomp);
-    const char *file = rd->file, *names[1024]; /* a field has at most 1024 components */
-    const yaml_node_t *at[1024];
+    if (f->ncomp > CSV_MAX_COLS)
+        sd_ld_fail(L, many, "field '%s' has %d components: a CSV file gives at most %d columns (use an HDF5 file)",
+                   f->name, f->ncomp, CSV_MAX_COLS);
+    const char *file = rd->file, *names[CSV_MAX_COLS];
+    const yaml_node_t *at[CSV_MAX_COLS];
     for (int c = 0; c < f->ncomp; c++) {
         at[c] = one ? one : seq_at(L, many, c);
         names[c] = sd_ld_get_str(L, at[c], "a column name");
@@ -223,7 +226,7 @@ static void fill_csv(loader *L, const yaml_node_t *n, int field, sd_gread *rd)
     /* from here, the text is freed before each failure (failures do not return) */
     char *cell[CSV_MAX_COLS];
     int col[CSV_MAX_COLS];
-    int want[1024]; /* a field has at most 1024 components */
+    int want[CSV_MAX_COLS];
     char *line = text, *next = strchr(line, '\n');
     if (next) *next++ = 0;
     const int ncols = split(line, cell, col);

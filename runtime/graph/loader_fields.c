@@ -128,7 +128,7 @@ void sd_ld_load_fields(loader *L, const yaml_node_t *m)
                 else sd_ld_fail(L, x, "unknown dtype '%s' (expected f64 or f32)", t);
                 SD_LD_HOOK(L, field_option, f, x, "dtype");
             } else if (!strcmp(kk, "components"))
-                f->ncomp = (int)sd_ld_eval_int(L, x, 1, 1024, "components");
+                f->ncomp = (int)sd_ld_eval_int(L, x, 1, SD_LD_MAX_COMPONENTS, "components");
             else {
                 SD_LD_HOOK(L, field_option, f, key_at(L, v, j), "levels");
                 if (!is_seq(x)) {

@@ -21,6 +21,10 @@
 #define SD_LD_MAX_ANCHORS 1000      /* libyaml looks anchors up linearly */
 #define SD_LD_MAX_ALIASES 10000
 #define SD_LD_MAX_ALIAS_NODES 1000000 /* nodes repeated by aliases, nested ones multiplied out */
+/* Components of one field: the work field of an implicit solver on one large ODE system holds
+ * 4 n^2 + O(n) values (n up to SD_ODE_MAX_N = 1024: 4.2 million); the memory a graph's fields need
+ * is checked before anything is allocated (loader_limits.c). */
+#define SD_LD_MAX_COMPONENTS (1 << 23)
 
 #define NS_FIELD 0
 #define NS_LEVEL 1

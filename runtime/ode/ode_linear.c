@@ -1,6 +1,6 @@
 /* ode_linear.c - the `linear` system y' = A y + b from an HDF5 file (ode_linear.h). The lane
- * functions sum A's row in column order, the lanes innermost, so a lane's result is the same in
- * any lane and alone. */
+ * functions sum A's row in one fixed order (linear_f), the lanes innermost, so a lane's result is
+ * the same in any lane and alone. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,19 +19,46 @@ typedef struct linear {
 enum { L = SD_ODE_LANES };
 static const double no_params[1] = {0.0}; /* param_default: the system has none */
 
+/* A's row times y: eight partial sums (term c into sum c mod 8, in increasing c), added as
+ * ((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7)), then b_r. Eight independent chains instead of
+ * one: a lone large system is one lane, and its row of n dependent adds ran at one add per FP
+ * latency (the seed's N = 1000 benchmark, docs/ode-bench.md). Every lane and a lone system sum in
+ * this same order, so a lane's bits do not depend on nl. */
+enum { NSUM = 8 };
+static double sum_tree(const double *p, size_t stride)
+{
+    return ((p[0] + p[stride]) + (p[2 * stride] + p[3 * stride])) +
+           ((p[4 * stride] + p[5 * stride]) + (p[6 * stride] + p[7 * stride]));
+}
+
 static void linear_f(const void *ctx, const sd_ode_lanes *in, double *out)
 {
     const linear *s = ctx;
     const int n = s->n, nl = in->nl;
+    if (nl == 1) { /* one lane: its y contiguous, the sums over c in blocks of NSUM (vectorisable) */
+        double yc[SD_ODE_MAX_N + NSUM];
+        for (int c = 0; c < n; c++) yc[c] = in->y[(size_t)c * L];
+        const int nb = n - n % NSUM;
+        for (int r = 0; r < n; r++) {
+            const double *a = s->A + (size_t)r * n;
+            double acc[NSUM] = {0.0};
+            for (int c = 0; c < nb; c += NSUM)
+                for (int k = 0; k < NSUM; k++) acc[k] += a[c + k] * yc[c + k];
+            for (int c = nb; c < n; c++) acc[c - nb] += a[c] * yc[c];
+            out[(size_t)r * L] = sum_tree(acc, 1) + s->b[r];
+        }
+        return;
+    }
     for (int r = 0; r < n; r++) {
-        double *o = out + (size_t)r * L;
         const double *a = s->A + (size_t)r * n;
-        for (int l = 0; l < nl; l++) o[l] = 0.0;
+        double acc[NSUM * L];
+        for (int q = 0; q < NSUM * L; q++) acc[q] = 0.0;
         for (int c = 0; c < n; c++) {
             const double *y = in->y + (size_t)c * L;
-            for (int l = 0; l < nl; l++) o[l] += a[c] * y[l];
+            double *ak = acc + (c % NSUM) * L;
+            for (int l = 0; l < nl; l++) ak[l] += a[c] * y[l];
         }
-        for (int l = 0; l < nl; l++) o[l] += s->b[r];
+        for (int l = 0; l < nl; l++) out[(size_t)r * L + l] = sum_tree(acc + l, L) + s->b[r];
     }
 }
 
