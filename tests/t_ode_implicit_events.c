@@ -7,7 +7,9 @@
  * unbound events field still stops it; two events at once (x downwards, v both ways) counted as
  * the crossings of the reference solution; an ensemble with events bitwise the same in 1 or 3
  * tiles, in 1 or 40 output intervals and for each system alone; a system without events keeps
- * the method's work layout. */
+ * the method's work layout; steps longer than the output intervals, with n = 1 (lanes) and
+ * n = 33 (alone), terminal or not: crossings past an interval's end reported by the interval of
+ * their time. */
 #include <math.h>
 #include "tap.h"
 #include "t_ode_implicit_fixture.h"
@@ -38,6 +40,49 @@ static const sd_ode_system vdpk_ev = VDP_EV("vdpk_ev", vdp_f, vdp_jac, mu_k, 1, 
 static const sd_ode_system vdpe_ev = VDP_EV("vdpe_ev", vdpe_f, vdpe_jac, eps_def, 1, 0);
 static const sd_ode_system vdp_plain = {.name = "vdp", .n = 2, .np = 1, .param_default = mu_one, .f = vdp_f,
                                         .jac = vdp_jac};
+
+/* Decay y_i' = -k (1 + i/n) y_i from y = 1 (k = p0 = 1): events y_0 = 0.5 at ln 2 and y_(n-1) = 0.2
+ * at ln 5 / (1 + (n-1)/n), both falling; its steps grow past 0.01, so with intervals of 0.01 a
+ * step spans several intervals and its crossings fall past the interval's end it was taken in.
+ * n = 1 runs in lanes of 8, n = 33 alone (lane stride 1). */
+static void decay_f(double t, const double *y, int64_t ys, const double *p, int64_t ps, double *f, int64_t fs, int n)
+{
+    (void)t, (void)ps;
+    for (int i = 0; i < n; i++) f[i * fs] = -p[0] * (1.0 + (double)i / n) * y[i * ys];
+}
+static void decay_j(const double *p, double *J, int64_t js, int n)
+{
+    for (int r = 0; r < n; r++)
+        for (int c = 0; c < n; c++) J[(r * n + c) * js] = r == c ? -p[0] * (1.0 + (double)r / n) : 0.0;
+}
+static void decay_g(const double *y, int64_t ys, double *g, int64_t gs, int n)
+{
+    g[0] = y[0] - 0.5;
+    g[gs] = y[(n - 1) * ys] - 0.2;
+}
+#define DECAY(N)                                                                                                   \
+    static void df##N(double t, const double *y, int64_t ys, const double *p, int64_t ps, double *f, int64_t fs)   \
+    {                                                                                                              \
+        decay_f(t, y, ys, p, ps, f, fs, N);                                                                        \
+    }                                                                                                              \
+    static void dj##N(double t, const double *y, int64_t ys, const double *p, int64_t ps, double *J, int64_t js)   \
+    {                                                                                                              \
+        (void)t, (void)y, (void)ys, (void)ps;                                                                      \
+        decay_j(p, J, js, N);                                                                                      \
+    }                                                                                                              \
+    static void dg##N(double t, const double *y, int64_t ys, const double *p, int64_t ps, double *g, int64_t gs)   \
+    {                                                                                                              \
+        (void)t, (void)p, (void)ps;                                                                                \
+        decay_g(y, ys, g, gs, N);                                                                                  \
+    }                                                                                                              \
+    SD_ODE_LANE_FN(F##N, df##N) SD_ODE_LANE_FN(J##N, dj##N) SD_ODE_LANE_FN(G##N, dg##N)
+DECAY(1)
+DECAY(33)
+#define DECAY_SYS(N, term)                                                                                        \
+    {.name = "decay" #N, .n = N, .np = 1, .nevents = 2, .param_default = mu_one, .f = F##N, .jac = J##N,           \
+     .events = G##N, .event_direction = {-1, -1}, .event_terminal = {0, term}}
+static const sd_ode_system decay1 = DECAY_SYS(1, 0), decay1_stop = DECAY_SYS(1, 1), decay33 = DECAY_SYS(33, 0),
+                           decay33_stop = DECAY_SYS(33, 1);
 
 /* The times of line "event NAME t1 t2 ..." of ref_implicit.txt. */
 static int event_ref(const char *name, double *t, int max)
@@ -227,6 +272,48 @@ static void independence(char method)
     batch_free(&plain);
 }
 
+/* Intervals of 0.01 over [0, 4] vs one interval: each crossing reported in the interval that holds
+ * its exact time (none before), at that time within 1e-5 with the state there; the bits of the
+ * 400-interval run equal the one-interval run's (y, stats, events); the terminal one stops the
+ * system at it. */
+static void long_steps(char method, const sd_ode_system *sys, int terminal)
+{
+    const char *mn = method == 'r' ? "radau5" : "bdf";
+    const int n = sys->n, last = n - 1;
+    const double te[2] = {log(2.0), log(5.0) / (1.0 + (double)last / n)};
+    double y0[33];
+    for (int i = 0; i < n; i++) y0[i] = 1.0;
+    batch many, one;
+    batch_init(&many, sys, method, 1, y0, NULL, NULL, 1e-6, 1e-6);
+    batch_init(&one, sys, method, 1, y0, NULL, NULL, 1e-6, 1e-6);
+    batch_task(&one, 0, 1, 0.0, 4.0);
+    int in_time = 1;
+    for (int k = 0; k < 400; k++) {
+        const double t1 = 0.01 * (k + 1);
+        batch_task(&many, 0, 1, 0.01 * k, t1);
+        for (int e = 0; e < 2; e++) in_time &= ev_at(&many, 0, e, SD_ODE_EVENT_COUNT) == (te[e] <= t1 ? 1.0 : 0.0);
+    }
+    const double y_at[2] = {0.5, 0.2};
+    int located = 1;
+    for (int e = 0; e < 2; e++)
+        located &= fabs(ev_at(&many, 0, e, SD_ODE_EVENT_T) - te[e]) <= 1e-5 &&
+                   fabs(ev_at(&many, 0, e, SD_ODE_EVENT_NCOMP + (e ? last : 0)) - y_at[e]) <= 1e-12;
+    const size_t nrec = 2 * (SD_ODE_EVENT_NCOMP + (size_t)n);
+    const int same = !memcmp(many.y, one.y, sizeof(double) * (size_t)n) &&
+                     !memcmp(many.st, one.st, sizeof(double) * SD_ODE_NSTATS) && !memcmp(many.ev, one.ev, sizeof(double) * nrec);
+    const int stopped = batch_stat(&many, 0, SD_ODE_STATUS) == (terminal ? SD_ODE_STOPPED : SD_ODE_OK) &&
+                        (!terminal || batch_stat(&many, 0, SD_ODE_T) == ev_at(&many, 0, 1, SD_ODE_EVENT_T));
+    /* the steps' mean length over the time the system ran, in intervals */
+    const double span = batch_stat(&one, 0, SD_ODE_T) / batch_stat(&one, 0, SD_ODE_NACCEPT) / 0.01;
+    ok(in_time && located && same && stopped && span > 2.0,
+       "%s: decay, n = %d (lane stride %d)%s, steps %.3g intervals of 0.01 long on average: each crossing in the "
+       "interval of its time (%.6g, %.6g), located; 400 intervals bitwise one%s", mn, n, n > 32 ? 1 : 8,
+       terminal ? ", the second event terminal" : "", span, ev_at(&many, 0, 0, SD_ODE_EVENT_T), ev_at(&many, 0, 1, SD_ODE_EVENT_T),
+       terminal ? "; STOPPED at the second" : "");
+    batch_free(&many);
+    batch_free(&one);
+}
+
 int main(void)
 {
     for (int m = 0; m < 2; m++) {
@@ -235,6 +322,10 @@ int main(void)
         terminal(method);
         two_events(method);
         independence(method);
+        long_steps(method, &decay1, 0);
+        long_steps(method, &decay1_stop, 1);
+        long_steps(method, &decay33, 0);
+        long_steps(method, &decay33_stop, 1);
     }
     return tap_done();
 }

@@ -67,6 +67,8 @@ static int bdf_validate(const sd_check_info *info, char *msg, size_t len)
     return check(info, msg, len, "ode.bdf");
 }
 
+/* the event functions the kernels see (sd_imp_options: none without an events function) */
+static int nev(const sd_ode_system *s) { return s->events ? s->nevents : 0; }
 static int ncomp(int role, const sd_check_info *info, int work)
 {
     const sd_ode_system *s = info->system;
@@ -77,17 +79,17 @@ static int ncomp(int role, const sd_check_info *info, int work)
     case SD_IMP_R_WORK: return work;
     case SD_IMP_R_P: return s->np;
     case SD_IMP_R_ATOL: return s->n;
-    case SD_IMP_R_EVENTS: return s->nevents * (SD_ODE_EVENT_NCOMP + s->n);
+    case SD_IMP_R_EVENTS: return nev(s) * (SD_ODE_EVENT_NCOMP + s->n);
     default: return 0;
     }
 }
 static int radau5_ncomp(int role, const sd_check_info *info)
 {
-    return ncomp(role, info, info->system ? sd_imp_ev_work_ncomp(SD_IMP_RADAU, info->system->n, info->system->nevents) : 0);
+    return ncomp(role, info, info->system ? sd_imp_ev_work_ncomp(SD_IMP_RADAU, info->system->n, nev(info->system)) : 0);
 }
 static int bdf_ncomp(int role, const sd_check_info *info)
 {
-    return ncomp(role, info, info->system ? sd_imp_ev_work_ncomp(SD_IMP_BDF, info->system->n, info->system->nevents) : 0);
+    return ncomp(role, info, info->system ? sd_imp_ev_work_ncomp(SD_IMP_BDF, info->system->n, nev(info->system)) : 0);
 }
 
 static const sd_codelet implicit_codelets[] = {

@@ -40,7 +40,8 @@ template <class M> __global__ void sd_imp_cuda_kernel(const sd_tile_args a, cons
         const double t = SD_IMP_W(&v, M::ev_t);
         const double *y = &SD_IMP_W(&v, M::ev_y(o.n));
         if (r == SD_IMP_NEED_F) sd_ode_builtin_f(s.id, t, y, v.ws, v.p, v.ps, &SD_IMP_W(&v, M::ev_f(o.n)), v.ws);
-        else sd_ode_builtin_jac(s.id, t, y, v.ws, v.p, v.ps, &SD_IMP_W(&v, M::jac(o.n)), v.ws);
+        else if (r == SD_IMP_NEED_JAC) sd_ode_builtin_jac(s.id, t, y, v.ws, v.p, v.ps, &SD_IMP_W(&v, M::jac(o.n)), v.ws);
+        else break; /* no other request without events (o.nev is 0: the launch refuses systems with events) */
     }
 }
 
@@ -49,9 +50,11 @@ extern "C" void sd_imp_options(const sd_tile_args *a, sd_imp_opts *o);
 template <class M> void sd_imp_cuda_launch(const sd_tile_args *a, void *stream, const char *name, int max_order)
 {
     const sd_ode_system *sys = a->system;
-    if (sys->device != SD_ODE_DEVICE_BUILTIN) { /* the engine keeps such ops on CPUs */
-        fprintf(stderr, "stardag: %s: system %s has no CUDA evaluation; this task should have run on a CPU\n", name,
-                sys->name);
+    /* the engine keeps such ops on CPUs; events (implicit_events.h) are served on CPUs only: the
+       kernel below knows f and J requests alone */
+    if (sys->device != SD_ODE_DEVICE_BUILTIN || (sys->events && sys->nevents > 0)) {
+        fprintf(stderr, "stardag: %s: system %s has no CUDA evaluation%s; this task should have run on a CPU\n", name,
+                sys->name, sys->device == SD_ODE_DEVICE_BUILTIN ? " of its events" : "");
         abort();
     }
     sd_imp_opts o;
