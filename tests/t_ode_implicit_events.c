@@ -20,18 +20,25 @@ SD_ODE_LANE_FN(vdp_jac, sd_ode_vdp_jac)
 SD_ODE_LANE_FN(vdpe_f, sd_ode_vdp_eps_f)
 SD_ODE_LANE_FN(vdpe_jac, sd_ode_vdp_eps_jac)
 
-/* g0 = x; g1 = v (both events read by every system below that declares two) */
+/* g0 = x (systems with one event); g0 = x, g1 = v (two) */
+static void x_g(double t, const double *y, int64_t ys, const double *p, int64_t ps, double *g, int64_t gs)
+{
+    (void)t, (void)ys, (void)p, (void)ps, (void)gs;
+    g[0] = y[0];
+}
 static void xv_g(double t, const double *y, int64_t ys, const double *p, int64_t ps, double *g, int64_t gs)
 {
     (void)t, (void)p, (void)ps;
     g[0] = y[0];
     g[gs] = y[ys];
 }
+SD_ODE_LANE_FN(x_lanes, x_g)
 SD_ODE_LANE_FN(xv_lanes, xv_g)
 
 static const double mu_one[1] = {1.0}, mu_k[1] = {1000.0}, eps_def[1] = {1e-3};
 #define VDP_EV(nm, fn, jc, pd, nev_, term)                                                                   \
-    {.name = nm, .n = 2, .np = 1, .nevents = nev_, .param_default = pd, .f = fn, .jac = jc, .events = xv_lanes, \
+    {.name = nm, .n = 2, .np = 1, .nevents = nev_, .param_default = pd, .f = fn, .jac = jc,                    \
+     .events = nev_ == 2 ? xv_lanes : x_lanes,                                                                  \
      .event_direction = {-1, 0}, .event_terminal = {term, 0}}
 static const sd_ode_system vdp1_ev = VDP_EV("vdp1_ev", vdp_f, vdp_jac, mu_one, 1, 0);
 static const sd_ode_system vdp1_stop = VDP_EV("vdp1_stop", vdp_f, vdp_jac, mu_one, 1, 1);
