@@ -272,7 +272,7 @@ sd_h5out *sd_h5out_new(const char *path, const sd_h5decl *d, char *err, size_t e
     }
     for (int i = 0; i < nfields; i++) {
         if (!valid_name(field_names[i]) || (dtypes[i] != SD_F32 && dtypes[i] != SD_F64) ||
-            ncomp[i] < 1 || ncomp[i] > 1024) {
+            ncomp[i] < 1 || ncomp[i] > SD_H5_MAX_COMPONENTS) {
             sd_io_seterr(err, errlen, "%s: invalid field %d ('%s')", p, i,
                    field_names[i] ? field_names[i] : "(null)");
             return NULL;

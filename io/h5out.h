@@ -20,6 +20,9 @@ extern "C" {
 
 /* Value of the root attribute "stardag_format" written by this version. */
 #define SD_H5_FORMAT 1
+/* Components of a field the run file holds: the XDMF sidecar names each one for every step, and
+ * is rewritten whole at each commit (the loader refuses wider fields in output.fields). */
+#define SD_H5_MAX_COMPONENTS 1024
 
 typedef struct sd_h5out sd_h5out;
 

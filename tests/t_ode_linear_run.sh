@@ -3,7 +3,9 @@
 # system: {name: linear, file: F.h5}. A = [[-1, 0.5], [0, -100]], b = (1, 100), y(0) = 0 has the
 # exact solution y2 = 1 - e^{-100 t}, y1 = 1.5 + (0.5/99) e^{-100 t} - (1.5 + 0.5/99) e^{-t}; Radau
 # and BDF at rtol 1e-8 must reach it at t = 1 within 1e-6. A missing file or dataset stops the load
-# naming the file. One system of n = 1000 (the seed's size) runs from a graph.
+# naming the file. One system of n = 1000 (the seed's size) runs from a graph; a field wider than
+# output's 1024 components is refused in output.fields; the memory check counts a batch's initial
+# values (kept for the run) with the fields.
 . "$top_srcdir/tests/tap.sh"
 cd "$tmp" || exit 99
 printf '%s\n' "-1 0.5" "0 -100" >A.txt
@@ -75,4 +77,27 @@ t "... every component within 1e-7 of 1 - e^-1" awk 'BEGIN { e = 1 - exp(-1) } {
 sed 's/components: 7007/components: 8388609/' big.yaml >huge.yaml
 runrc "$sd" check huge.yaml
 t "a field of 2^23 + 1 components: refused at its line (exit 2)" sh -c "test $(rc) = 2 && grep -q 'huge.yaml:8:.*components must be <= 8388608' err"
+sed 's/names: \[y\], every: 2/names: [y, work], every: 2/' big.yaml >wide.yaml
+runrc "$sd" check wide.yaml
+t "writing the 7007-component work field: refused at load at its name (exit 2; output holds <= 1024)" sh -c \
+  "test $(rc) = 2 && grep -q \"wide.yaml:13:.*field 'work' has 7007 components: output writes fields of at most 1024\" err"
+# the batch's initial values stay for the run: the memory check counts them with the fields
+cat >mem.yaml <<EOT
+name: mem
+run: {steps: 1, dt: 0.5}
+domain:
+  batch:
+    count: 10
+    system: vdp
+    values: {y: ["2", "0"], stats: 0, work: 0, w: 0}
+fields: {y: {components: 2}, stats: {components: 10}, w: {components: 1000000}, work: {components: 21}}
+step:
+  - op: ode.dopri5
+    readwrite: {y: y, stats: stats, work: work}
+EOT
+STARDAG_MAX_MEMORY=120M runrc "$sd" check mem.yaml
+t "fields of 80 MB and their initial values (80 MB more) against 120 MiB: refused (exit 2), the values named" sh -c \
+  "test $(rc) = 2 && grep -q 'mem.yaml:7:.*the fields and the initial values under values: (the latest, w: 1e+07 values) need 153 MiB of memory, more than the 120 MiB available' err"
+STARDAG_MAX_MEMORY=200M runrc "$sd" check mem.yaml
+t "... against 200 MiB: accepted" test "$(rc)" = 0
 tap_end

@@ -2,6 +2,7 @@
  * submission with timing and trace callbacks (through StarPU-MPI in a distributed run), scalar
  * handles and the reduction combine; the record queue is records.c. No domain is known here (see
  * dm/dm.h). */
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,6 +12,7 @@
 #include "config.h"
 #include "engine.h"
 #include "engine_impl.h"
+#include "ranks.h"
 #include "trace.h"
 #include "engine_plan.h"
 #include "dist.h"
@@ -288,6 +290,13 @@ int sd_eng_vector_fits(int64_t count, size_t es, const char *what, char *err, si
     }
     if (es && (uint64_t)count > SIZE_MAX / es) {
         snprintf(err, errlen, "%s: %lld elements of %zu bytes do not fit in memory", what, (long long)count, es);
+        return -1;
+    }
+    /* StarPU-MPI 1.3 sends a vector as one message whose size is an int count of bytes (past 2 GiB
+       it fails an assertion; past 4 GiB the count would wrap) */
+    if (sd_ranks_on() && (uint64_t)count * es > (uint64_t)INT_MAX) {
+        snprintf(err, errlen, "%s is %.3g GB: a distributed run moves a part in one MPI message of at most 2 GiB "
+                 "(StarPU-MPI counts bytes in an int); use more tiles or blocks", what, (double)count * (double)es / 1e9);
         return -1;
     }
     return 0;

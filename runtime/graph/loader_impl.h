@@ -74,6 +74,7 @@ typedef struct sd_loader {
     int user_scalars;  /* scalars declared by the user (hidden ones follow) */
     const char *const *set;
     int nset;
+    double values_bytes; /* batch initial values held for the run (sd_ld_values_op), for the memory check */
     const char *setprefix; /* "--set n=3: " while evaluating an override */
     flow flow;
     const sd_dm_class *cls; /* the domain's class, once the domain section is read */

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "h5out.h" /* SD_H5_MAX_COMPONENTS */
 #include "loader_impl.h"
 #include "suggest.h"
 
@@ -141,6 +142,10 @@ void sd_ld_load_output(loader *L, const yaml_node_t *m)
             for (int j = 0; j < seq_len(names); j++) {
                 yaml_node_t *x = seq_at(L, names, j);
                 int id = isf ? sd_ld_need_field(L, x) : need_scalar(L, x);
+                if (isf && L->g->fields[id].ncomp > SD_H5_MAX_COMPONENTS)
+                    sd_ld_fail(L, x, "field '%s' has %d components: output writes fields of at most %d (a solver's "
+                               "work field need not be written: checkpoints keep it)", sval(x), L->g->fields[id].ncomp,
+                               SD_H5_MAX_COMPONENTS);
                 for (int q = 0; q < *cnt; q++)
                     if ((isf ? o->field[q] : o->scalar[q]) == id) sd_ld_fail(L, x, "'%s' is listed twice in output.%s", sval(x), kk);
                 if (isf) {

@@ -48,6 +48,12 @@ sd_gread *sd_ld_values_op(loader *L, int field, sd_where at)
     op->bind[0] = (sd_binding){.index = field, .mode = SD_WRITE};
     if (!(op->read = calloc(1, sizeof *op->read))) sd_ld_oom(L); /* freed with the graph */
     const size_t n = (size_t)L->g->domain.shape[0] * (size_t)L->g->fields[field].ncomp;
+    /* the values stay allocated for the run (the tiles read them): they count with the fields */
+    L->values_bytes += (double)n * sizeof(double);
+    char what[SD_NAME_MAX + 160];
+    snprintf(what, sizeof what, "the fields and the initial values under values: (the latest, %s: %.6g values) need",
+             L->g->fields[field].name, (double)n);
+    sd_ld_check_memory(L, at, sd_graph_state_bytes(L->g) + L->values_bytes, what);
     if (!(op->read->values = malloc(n * sizeof(double)))) sd_ld_oom(L);
     return op->read;
 }
