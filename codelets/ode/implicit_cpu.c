@@ -97,8 +97,7 @@ void sd_imp_cpu_tile(const sd_tile_args *a, const sd_imp_method *m)
     const double *pf = a->p[SD_IMP_R_P];
     double *evf = a->p[SD_IMP_R_EVENTS];
     const int ev_t = sd_imp_m_ev_t(id), ev_y = sd_imp_m_ev_y(id, n);
-    const int ev_f = id == SD_IMP_RADAU ? radau_vec(n, RV_EVF) : bdf_vec(n, BV_EVF);
-    const int jac = id == SD_IMP_RADAU ? radau_mat(n, RM_JAC) : bdf_mat(n, BM_JAC);
+    const int ev_f = sd_imp_m_ev_f(id, n), jac = sd_imp_m_jac(id, n);
     const int ev_g = nev ? sd_imp_ev_g(id, n, nev) : 0;
     for (int64_t i0 = 0; i0 < a->n[0]; i0 += gmax) {
         G.g = (int)(a->n[0] - i0 < gmax ? a->n[0] - i0 : gmax);

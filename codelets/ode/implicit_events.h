@@ -29,6 +29,8 @@ enum { SD_IMP_RADAU = 0, SD_IMP_BDF = 1 };
 SD_HD int sd_imp_m_base(int m, int n) { return m == SD_IMP_RADAU ? radau_work_ncomp(n) : bdf_work_ncomp(n); }
 SD_HD int sd_imp_m_ev_t(int m) { return m == SD_IMP_RADAU ? RW_EV_T : BW_EV_T; }
 SD_HD int sd_imp_m_ev_y(int m, int n) { return m == SD_IMP_RADAU ? radau_vec(n, RV_EVY) : bdf_vec(n, BV_EVY); }
+SD_HD int sd_imp_m_ev_f(int m, int n) { return m == SD_IMP_RADAU ? radau_vec(n, RV_EVF) : bdf_vec(n, BV_EVF); }
+SD_HD int sd_imp_m_jac(int m, int n) { return m == SD_IMP_RADAU ? radau_mat(n, RM_JAC) : bdf_mat(n, BM_JAC); }
 /* the time of the last accepted step's end, and the step the method will try next */
 SD_HD double sd_imp_m_x(int m, const sd_imp_view *v) { return SD_IMP_W(v, m == SD_IMP_RADAU ? RW_X : BW_T); }
 SD_HD double sd_imp_m_h(int m, const sd_imp_view *v) { return SD_IMP_W(v, m == SD_IMP_RADAU ? RW_H : BW_HABS); }
