@@ -5,7 +5,9 @@
 # and 256^3, auto tiles) and LAMMPS' in.lj liquid (32,000 atoms) through the runtime.
 #
 #   sh bench/ab.sh OLD_STARDAG NEW_STARDAG        e.g. _ref-2c735c4/_build/stardag _build/stardag
-# Environment: REPS (5), NPROC (nproc), LSTEPS (lattice steps, 100), MSTEPS (MD steps, 500).
+# Environment: REPS (5), NPROC (nproc), LSTEPS (lattice steps, 100), MSTEPS (MD steps, 500),
+# ORDERS (the lattice's Laplacian orders, "2"; "2 4" both), TILINGS ("auto"; "auto slab2" adds two
+# z-slabs, the same tiling for both builds), MD (1; 0 leaves out the MD case).
 # scripts/compare-outputs.sh REF builds the reference tree (_ref-<sha>/_build/stardag).
 set -eu
 [ $# -eq 2 ] || { echo "usage: sh bench/ab.sh OLD_STARDAG NEW_STARDAG" >&2; exit 2; }
@@ -21,8 +23,13 @@ STARPU_HOME=$tmp/starpu STARPU_WORKERS_NOBIND=1
 export STARPU_HOME STARPU_WORKERS_NOBIND
 mkdir -p "$STARPU_HOME"
 
+cache() { # cache LEVEL: lscpu's size, or getconf's per-core bytes in KiB (guests without lscpu's lines)
+  c=$(lscpu | sed -n "s/^L$1 cache: *//p" | head -n1)
+  [ -n "$c" ] || c="$(($(getconf LEVEL$1_CACHE_SIZE 2>/dev/null || echo 0) / 1024)) KiB"
+  echo "$c"
+}
 echo "machine: $(lscpu | sed -n 's/^Model name: *//p' | head -n1), $(nproc) cores," \
-     "$(lscpu | sed -n 's/^L2 cache: *//p' | head -n1) L2, $(lscpu | sed -n 's/^L3 cache: *//p' | head -n1) L3;" \
+     "$(cache 2) L2, $(cache 3) L3;" \
      "flags: $(grep -o -w 'avx512f\|avx2\|sse4_2' /proc/cpuinfo | sort -u | tr '\n' ' ')"
 echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
 
@@ -48,8 +55,16 @@ run_case() { # run_case NAME ARGS...: REPS interleaved runs of both builds
 
 echo "case|old ms/step median (min-max)|new ms/step median (min-max)|new/old"
 for n in 128 256; do
-  run_case "lattice ${n}^3 kg_leapfrog, auto tiles" "$top/bench/lattice/kg-bench.yaml" --set n=$n --steps "$LSTEPS" \
-    --ncpu "$NP" --out ""
+  for o in ${ORDERS:-2}; do
+    for t in ${TILINGS:-auto}; do
+      set -- --set n=$n
+      [ "$o" = 2 ] || set -- "$@" --set order="$o" --set dt=0.4 # order 4: CFL limit dt <= 0.5*dx/c
+      [ "$t" = slab2 ] && set -- "$@" --tiles "${n}x${n}x$((n / 2))"
+      run_case "lattice ${n}^3 kg_leapfrog order $o, $t tiles" "$top/bench/lattice/kg-bench.yaml" "$@" \
+        --steps "$LSTEPS" --ncpu "$NP" --out ""
+    done
+  done
 done
-run_case "in.lj 32,000 atoms, auto blocks" "$top/graphs/md/lj-liquid.yaml" --steps "$MSTEPS" --ncpu "$NP" --out ""
+[ "${MD:-1}" = 0 ] ||
+  run_case "in.lj 32,000 atoms, auto blocks" "$top/graphs/md/lj-liquid.yaml" --steps "$MSTEPS" --ncpu "$NP" --out ""
 echo "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -319,6 +319,37 @@ static void check_bins_kernels(int dtype)
         }
 }
 
+/* sd_halo_wrap_rows (the unpack's x wrap: both sides, every layer, one pass with prefetches) must
+ * leave every byte as the two per-side sd_halo_wrap calls do: faces and full-box regions, h 1-3,
+ * 1 and 3 components, x extents down to h, enough rows for the prefetch distance. */
+static void check_wrap_rows(int dtype)
+{
+    const size_t es = sd_dtype_size(dtype);
+    int bad = 0, cases = 0;
+    for (int box = 0; box < 2; box++)
+        for (int h = 1; h <= 3; h++)
+            for (int ncomp = 1; ncomp <= 3; ncomp += 2)
+                for (int64_t nx = h; nx <= 9; nx += 8 - h) {
+                    sd_halo_geom g;
+                    sd_halo_geom_make(&g, 3, (int64_t[]){nx, 21, 3}, h, ncomp, dtype);
+                    g.box = box;
+                    int64_t stride[3], sc, off, total;
+                    sd_tile_layout(3, g.n, g.h, g.ncomp, stride, &sc, &off, &total);
+                    unsigned char *a = malloc(total * es), *b = malloc(total * es);
+                    for (int64_t i = 0; i < (int64_t)(total * es); i++) a[i] = (unsigned char)(i * 131 + 7);
+                    memcpy(b, a, total * es);
+                    sd_halo_wrap(&g, a, 0, 0);
+                    sd_halo_wrap(&g, a, 0, 1);
+                    sd_halo_wrap_rows(&g, b);
+                    bad += memcmp(a, b, total * es) != 0;
+                    cases++;
+                    free(a);
+                    free(b);
+                }
+    ok(bad == 0, "%s: the one-pass x wrap writes the bytes of the two per-side wraps (%d geometries, %d differ)",
+       dtype == SD_F32 ? "f32" : "f64", cases, bad);
+}
+
 int main(void)
 {
     const sd_bc P = SD_BC_PERIODIC, R = SD_BC_REFLECTIVE, A = SD_BC_ABSORBING, F = SD_BC_FIXED;
@@ -373,8 +404,18 @@ int main(void)
     sd_domain big = {.ndim = 3, .shape = {128, 128, 128}};
     int64_t ts[3];
     sd_tiling_auto(&big, 2, 0, 1, ts);
-    ok(ts[0] == 128 && ts[1] == 128 && ts[2] == 16, "auto tiles at 128^3 with 2 workers: 128x128x16 slabs (%lldx%lldx%lld)",
+    ok(ts[0] == 128 && ts[1] == 128 && ts[2] == 64, "auto tiles at 128^3 with 2 workers: one 128x128x64 slab each (%lldx%lldx%lld)",
        (long long)ts[0], (long long)ts[1], (long long)ts[2]);
+    sd_tiling_auto(&big, 16, 0, 1, ts);
+    ok(ts[0] == 128 && ts[1] == 64 && ts[2] == 16,
+       "16 workers at 128^3: 8 slabs of 16 planes (no thinner), each cut in two along y (%lldx%lldx%lld)",
+       (long long)ts[0], (long long)ts[1], (long long)ts[2]);
+    sd_tiling_auto(&big, 16, 0, 2, ts);
+    ok(ts[1] == 64 && ts[2] == 16, "order 4 (halo 2) likewise: 16 planes are 8 halo widths (%lldx%lld)", (long long)ts[1],
+       (long long)ts[2]);
+    sd_tiling_auto(&big, 16, 0, 5, ts);
+    ok(ts[2] == 22 && ts[1] == 43, "halo 5: slabs of >= 20 planes (6 of 22), each cut in three (%lldx%lld)",
+       (long long)ts[1], (long long)ts[2]);
     sd_domain small = {.ndim = 3, .shape = {16, 16, 16}};
     sd_tiling_auto(&small, 4, 0, 1, ts);
     ok(ts[2] == 16, "auto keeps a 16^3 grid whole (tasks would be too small)");
@@ -405,5 +446,7 @@ int main(void)
     ok(ts[1] == 90, "4 bins per cell (14760 values) stay one tile too");
     check_bins_kernels(SD_F64);
     check_bins_kernels(SD_F32);
+    check_wrap_rows(SD_F64);
+    check_wrap_rows(SD_F32);
     return tap_done();
 }

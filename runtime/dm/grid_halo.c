@@ -149,6 +149,38 @@ void sd_halo_wrap(const sd_halo_geom *g, void *tile, int d, int side)
     }
 }
 
+/* A periodic x axis held by one tile: both sides, every layer, in one pass over the rows of the
+ * region. The ghosts of a row sit next to its ends, so the pass touches the first and last cache
+ * lines of every row of the tile; one pass per layer and side (sd_halo_wrap) cost 2h trips over the
+ * whole tile through memory: 1.2 ms of a 15 ms step at 256^3 (docs/benchmarks.md 11.3). Rows
+ * X_AHEAD on are requested early: the lines are far apart, one per row, and the hardware
+ * prefetchers do not follow such a stride across pages. Same values as sd_halo_wrap. */
+#define WRAP_ROWS(T)                                                                                \
+    do {                                                                                            \
+        enum { X_AHEAD = 16 };                                                                       \
+        T *b = tile;                                                                                \
+        const int64_t n = g->n[0], h = g->h;                                                        \
+        for (int c = 0; c < g->ncomp; c++)                                                          \
+            for (int64_t k = lo[2]; k < lo[2] + ext[2]; k++)                                        \
+                for (int64_t j = lo[1]; j < lo[1] + ext[1]; j++) {                                  \
+                    T *r = b + sd_halo_at(g, 0, j, k, c);                                           \
+                    if (j + X_AHEAD < lo[1] + ext[1]) {                                             \
+                        const T *a = r + X_AHEAD * g->sy;                                           \
+                        __builtin_prefetch(a - h, 1, 3);                                            \
+                        __builtin_prefetch(a + n + h - 1, 1, 3);                                    \
+                    }                                                                               \
+                    for (int64_t m = 0; m < h; m++) r[-h + m] = r[n - h + m], r[n + m] = r[m];     \
+                }                                                                                   \
+    } while (0)
+
+void sd_halo_wrap_rows(const sd_halo_geom *g, void *tile)
+{
+    int64_t lo[3], ext[3];
+    sd_halo_region(g, 0, 0, lo, ext);
+    if (g->dtype == SD_F32) WRAP_ROWS(float);
+    else WRAP_ROWS(double);
+}
+
 /* Ghost layer gl of axis d: every element set to v, written only where its bits differ. Nothing
  * but the halo tasks writes ghosts (kernels touch interior cells only, docs/codelets.md), so from
  * the second step on a fixed boundary's ghosts already hold the value: reading them leaves their

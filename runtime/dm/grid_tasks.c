@@ -83,6 +83,11 @@ void sd_grid_unpack_cpu(void *buffers[], void *cl_arg)
     const void *old = ua->old ? (const void *)STARPU_VECTOR_GET_PTR(buffers[ua->old]) : NULL;
     for (int i = 0; i < ua->nact; i++) {
         unpack_action *x = &ua->act[i];
+        if (x->kind == ACT_WRAP && x->axis == 0 && i + 1 < ua->nact && x[1].kind == ACT_WRAP && x[1].axis == 0) {
+            sd_halo_wrap_rows(ua->geom, tile); /* both sides of x in one pass over the tile */
+            i++;
+            continue;
+        }
         switch (x->kind) {
         case ACT_FACE: sd_halo_unpack(ua->geom, tile, x->axis, x->side, (const void *)STARPU_VECTOR_GET_PTR(buffers[x->buffer])); break;
         case ACT_WRAP: sd_halo_wrap(ua->geom, tile, x->axis, x->side); break;

@@ -54,7 +54,10 @@ void sd_tiling_free(sd_tiling *t)
 
 void sd_tiling_auto(const sd_domain *dom, int ncpu, int ncuda, int min_extent, int64_t tile[3])
 {
-    /* CPU only: ~4 tiles per core, >= 64k values (a task well above StarPU's per-task cost).
+    /* CPU only: one tile per worker, >= 64k values each (a task well above StarPU's per-task
+     * cost). Every cut between tiles costs a pack and an unpack of two faces per exchange, and a
+     * uniform stencil needs no finer grain to balance: 4 tiles per worker measured 16-29 % slower
+     * than 1 at 128^3 and 3-7 % at 256^3, the demo 20 % (docs/benchmarks.md 11.3).
      * With GPUs: a kernel needs ~1M cells to fill a GPU, and every tile a CPU core takes must
      * not become the step's critical path, so few large tiles: 8 per GPU (the dm* scheduler
      * spreads them and overlaps transfers with kernels) plus one per 4 cores for the CPUs' share.
@@ -71,15 +74,17 @@ void sd_tiling_auto(const sd_domain *dom, int ncpu, int ncuda, int min_extent, i
         tile[d] = d < dom->ndim ? dom->shape[d] : 1;
         cells *= tile[d];
     }
-    int64_t want = ncuda > 0 ? 8 * (int64_t)ncuda + ncpu / 4 : 4 * (int64_t)(ncpu > 0 ? ncpu : 1);
-    /* ... but on CPUs one tile per worker when cells hold bins: each cut between tiles copies two
-     * faces of rows x bins values per exchange (pack and unpack), which at 4 tiles per worker cost
-     * more than the balancing won (docs/transport-bench.md, "Halo exchange and tiles"). */
-    if (ncuda == 0 && bins > 1) want = ncpu > 0 ? ncpu : 1;
+    int64_t want = ncuda > 0 ? 8 * (int64_t)ncuda + ncpu / 4 : (ncpu > 0 ? ncpu : 1);
     if (want > cells / min_cells) want = cells / min_cells;
     if (want < 1) want = 1;
+    /* Slabs across the outermost axis first (whole rows and planes: long copies, and the
+     * leapfrogs' y-blocks stay whole), then the next axis. A plain grid's tiles stay >= 16 cells
+     * (and 4 halo widths) thick along a cut axis, so that a face is a small part of a tile: 16
+     * workers on 256^3 get 16 slabs of 16 planes, on 128^3 8 slabs cut in two along y. (With bins,
+     * a cell is thousands of values: the value floor above already keeps tiles thick.) */
     int64_t have = 1;
     int lo = min_extent > 1 ? min_extent : 1;
+    if (bins == 1) lo = 4 * lo > 16 ? 4 * lo : 16;
     for (int d = dom->ndim - 1; d >= 0 && have < want; d--) {
         int64_t n = (want + have - 1) / have;
         if (n > dom->shape[d] / lo) n = dom->shape[d] / lo;

@@ -39,6 +39,8 @@ void sd_halo_pack(const sd_halo_geom *g, const void *tile, int d, int side, void
 void sd_halo_unpack(const sd_halo_geom *g, void *tile, int d, int side, const void *face);
 /* A periodic axis held by one tile: ghosts on (d, side) <- the tile's own layers at the other side. */
 void sd_halo_wrap(const sd_halo_geom *g, void *tile, int d, int side);
+/* sd_halo_wrap of axis x, both sides, in one pass over the rows (the same values). */
+void sd_halo_wrap_rows(const sd_halo_geom *g, void *tile);
 /* Mirror: ghost layer m takes interior layer m counted from the boundary (zero normal gradient). */
 void sd_halo_reflect(const sd_halo_geom *g, void *tile, int d, int side);
 void sd_halo_fixed(const sd_halo_geom *g, void *tile, int d, int side, double value);

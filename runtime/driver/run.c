@@ -380,7 +380,21 @@ int sd_run_loop(const sd_graph *g, const sd_run_opts *o_in, sd_run_files *files,
     s->t0_us = starpu_timing_now();
     sd_engine_opts eo = {.use_models = sd_sched_model_based(sched), .arch = o->arch, .profile = s->profile,
                          .trace = s->trace, .t0_us = s->t0_us, .dist = &dist};
-    sd_dm_opts dmo = {.ncpu = ncpu, .ncuda = ncuda, .own_output = files->own};
+    /* automatic partitioning counts the workers of every rank, the same on all of them: every
+     * rank must cut the domain alike, and into parts enough for all */
+    sd_dm_opts dmo = {.own_output = files->own};
+    if (s->ranks_on) {
+        const int R = sd_ranks_size(), mine[2] = {ncpu, ncuda};
+        int *all = malloc(2 * (size_t)R * sizeof *all);
+        if (!all) {
+            sd_run_say_error(o, "out of memory");
+            sd_ranks_abort(SD_EXIT_RUNTIME);
+        }
+        sd_ranks_allgather(mine, all, sizeof mine);
+        for (int r = 0; r < R; r++) dmo.ncpu += all[2 * r], dmo.ncuda += all[2 * r + 1];
+        free(all);
+    } else
+        dmo.ncpu = ncpu, dmo.ncuda = ncuda;
     memcpy(dmo.parts, o->tile, sizeof dmo.parts);
     s->e = sd_engine_create(g, &eo, err, sizeof err);
     if (s->e) s->dm = sd_dm_create(g, s->e, &dmo, err, sizeof err);
