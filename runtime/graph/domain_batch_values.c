@@ -89,40 +89,54 @@ static double unit(uint64_t key, int64_t i, int k)
     return (double)((mix64(key ^ mix64((uint64_t)i * 2 + (uint64_t)k)) >> 11) + 1) * 0x1p-53;
 }
 
-static void fill_random(loader *L, const yaml_node_t *n, const char *fname, int comp, double *out)
+/* A {random: ...} spec, read once per field: a field of 2^23 components used to re-read it for
+ * every component (1 us each: 9 s at load). */
+typedef struct random_spec {
+    int normal;
+    double a, w;   /* uniform: lo, hi - lo; normal: mean, sd */
+    uint64_t base; /* the seed and the field's name: a component's key adds its index */
+} random_spec;
+
+static random_spec read_random(loader *L, const yaml_node_t *n, const char *fname)
 {
     static const char *const keys[] = {"random", "range", "mean", "sd", "seed", NULL};
     char b[32], b2[32];
     sd_ld_check_keys(L, n, keys, "in random values");
     const yaml_node_t *kind = sd_ld_map_get(L, n, "random", NULL), *x;
     const char *k = sd_ld_get_str(L, kind, "uniform or normal");
-    const int normal = !strcmp(k, "normal");
-    if (!normal && strcmp(k, "uniform")) sd_ld_fail(L, kind, "unknown distribution '%s' (expected uniform or normal)", k);
-    double a = 0, w = 1; /* uniform: lo, hi - lo; normal: mean, sd */
-    if (normal) {
+    random_spec r = {.normal = !strcmp(k, "normal"), .a = 0, .w = 1};
+    if (!r.normal && strcmp(k, "uniform")) sd_ld_fail(L, kind, "unknown distribution '%s' (expected uniform or normal)", k);
+    if (r.normal) {
         if (sd_ld_map_get(L, n, "range", NULL)) sd_ld_fail(L, n, "normal values take mean and sd, not range");
-        if ((x = sd_ld_map_get(L, n, "mean", NULL))) a = sd_ld_eval(L, x);
-        if ((x = sd_ld_map_get(L, n, "sd", NULL))) w = sd_ld_get_positive(L, x, "sd", 0);
+        if ((x = sd_ld_map_get(L, n, "mean", NULL))) r.a = sd_ld_eval(L, x);
+        if ((x = sd_ld_map_get(L, n, "sd", NULL))) r.w = sd_ld_get_positive(L, x, "sd", 0);
     } else {
         if (sd_ld_map_get(L, n, "mean", NULL) || sd_ld_map_get(L, n, "sd", NULL))
             sd_ld_fail(L, n, "uniform values take range: [LO, HI], not mean and sd");
         if (!(x = sd_ld_map_get(L, n, "range", NULL))) sd_ld_fail(L, n, "uniform values need range: [LO, HI]");
         if (!is_seq(x) || seq_len(x) != 2) sd_ld_fail(L, x, "expected range: [LO, HI]");
-        a = sd_ld_eval(L, seq_at(L, x, 0));
+        r.a = sd_ld_eval(L, seq_at(L, x, 0));
         double hi = sd_ld_eval(L, seq_at(L, x, 1));
-        if (!(a <= hi) || !isfinite(hi - a))
-            sd_ld_fail(L, x, "range is [%s, %s] (expected finite LO <= HI)", sd_ld_num(b, a), sd_ld_num(b2, hi));
-        w = hi - a;
+        if (!(r.a <= hi) || !isfinite(hi - r.a))
+            sd_ld_fail(L, x, "range is [%s, %s] (expected finite LO <= HI)", sd_ld_num(b, r.a), sd_ld_num(b2, hi));
+        r.w = hi - r.a;
     }
     x = sd_ld_map_get(L, n, "seed", NULL);
     const uint64_t seed = x ? (uint64_t)sd_ld_eval_int(L, x, 0, INT64_MAX / 2, "seed") : 0;
     uint64_t fh = 1469598103934665603ULL; /* FNV-1a of the field's name: not its declaration order */
     for (const char *c = fname; *c; c++) fh = (fh ^ (unsigned char)*c) * 1099511628211ULL;
-    const uint64_t key = mix64(mix64(mix64(seed) ^ fh) ^ (uint64_t)comp);
-    for (int64_t i = 0; i < L->g->domain.batch.count; i++) {
+    r.base = mix64(mix64(seed) ^ fh);
+    return r;
+}
+
+/* Component comp's values of every system: its own stream, whatever the other components. */
+static void draw_random(const random_spec *r, int comp, int64_t count, double *out)
+{
+    const uint64_t key = mix64(r->base ^ (uint64_t)comp);
+    for (int64_t i = 0; i < count; i++) {
         double u = unit(key, i, 0);
         /* uniform in [LO, HI): 1 - u is in [0, 1); normal: Box-Muller */
-        out[i] = normal ? a + w * (sqrt(-2.0 * log(u)) * cos(2.0 * M_PI * unit(key, i, 1))) : a + w * (1.0 - u);
+        out[i] = r->normal ? r->a + r->w * (sqrt(-2.0 * log(u)) * cos(2.0 * M_PI * unit(key, i, 1))) : r->a + r->w * (1.0 - u);
     }
 }
 
@@ -303,8 +317,10 @@ static void fill_file(loader *L, const yaml_node_t *n, int field, sd_gread *rd)
 
 static void one_component(loader *L, const yaml_node_t *v, const char *fname, int c, double *out)
 {
-    if (is_map(v) && sd_ld_map_get(L, v, "random", NULL)) fill_random(L, v, fname, c, out);
-    else if (is_map(v)) sd_ld_fail(L, v, "expected an expression or {random: uniform|normal, ...} for a component of %s", fname);
+    if (is_map(v) && sd_ld_map_get(L, v, "random", NULL)) {
+        const random_spec r = read_random(L, v, fname);
+        draw_random(&r, c, L->g->domain.batch.count, out);
+    } else if (is_map(v)) sd_ld_fail(L, v, "expected an expression or {random: uniform|normal, ...} for a component of %s", fname);
     else fill_expr(L, v, fname, c, out);
 }
 
@@ -343,7 +359,8 @@ void sd_ld_batch_values(loader *L, const yaml_node_t *values)
             continue;
         }
         if (is_map(v) && sd_ld_map_get(L, v, "random", NULL)) { /* every component, each its own draw */
-            for (int c = 0; c < f->ncomp; c++) fill_random(L, v, name, c, rd->values + (size_t)c * M);
+            const random_spec r = read_random(L, v, name);
+            for (int c = 0; c < f->ncomp; c++) draw_random(&r, c, M, rd->values + (size_t)c * M);
             continue;
         }
         if (is_map(v))

@@ -217,7 +217,8 @@ typedef struct sd_gcheck {
 #define SD_MAX_PROFILES 8
 #define SD_MAX_FALLOFF 8
 typedef struct sd_gprofile {
-    char name[SD_NAME_MAX + 8]; /* its group in the run file: "<field>_<axis>" unless given */
+    char name[SD_NAME_MAX + 16]; /* its group in the run file: "<field>_<axis>", "<field>_<component>_<axis>"
+                                    (7 digits at most) unless given */
     char label[SD_NAME_MAX];    /* what the axis is called in the summary and charts ("depth");
                                    default its letter */
     int field;          /* field index (a cells field listed in output.fields) */
