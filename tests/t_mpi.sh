@@ -165,4 +165,15 @@ t "examples/slurm-lattice.sh runs 2 ranks and continues from its checkpoint" tes
 mkdir -p slurm/plain
 (cd slurm/plain && "$sd" run "$kg" --set n=64 --steps 40 --out kg.h5 -q > log 2>&1)
 t "... its output bitwise a plain run's" "$sd" compare slurm/plain/kg.h5 slurm/kg.h5
+
+# 6. Each rank allocates its own tiles, not the whole grid: kg-packet at 192^3 holds 4 buffers of
+# 56.6 MB (226 MB); on 2 ranks rank 1 owns half of them. Its peak RSS, which the summary gives per
+# rank, must stay below the whole grid (it was the grid plus ~30 MB when every rank allocated
+# every tile).
+mkdir -p mem
+(cd mem && mpi 2 run "$kg" --set n=192 --steps 4 --out run.h5 > log 2> err)
+t "192^3 on 2 ranks runs" test $? = 0
+rss1=$(sed -n 's/.*memory: peak RSS .* on rank 0, \([0-9.]*\) MB on rank 1$/\1/p' mem/log)
+t "the summary's memory line names both ranks ($(grep 'memory:' mem/log))" test -n "$rss1"
+t "rank 1's peak RSS ($rss1 MB) is below the whole grid's 226 MB" awk -v r="${rss1:-1e9}" 'BEGIN { exit !(r < 226) }'
 tap_end

@@ -215,18 +215,19 @@ static int register_buffers(grid *G, char *err, size_t errlen)
             const sd_halo_geom *hg = &G->geom[f * nt + tl];
             int64_t stride[3], sc, off, total;
             sd_tile_layout(hg->ndim, hg->n, hg->h, hg->ncomp, stride, &sc, &off, &total);
-            if (sd_eng_vector(&G->tile_mem[b * nt + tl], &G->tile_h[b * nt + tl], total, es, what, err, errlen) < 0)
+            if (sd_eng_part_vector(G->dm->e, &G->tile_mem[b * nt + tl], &G->tile_h[b * nt + tl], total, es, tl, nt, what,
+                                   err, errlen) < 0)
                 return -1;
-            sd_eng_own(G->dm->e, G->tile_h[b * nt + tl], tl, nt);
             if (hg->h == 0) continue;
             for (int d = 0; d < g->domain.ndim; d++)
                 for (int s = 0; s < 2; s++) {
                     int nb = sd_tile_neighbor(&G->t, tl, d, s);
                     if (nb < 0 || nb == tl) continue; /* boundary, or wrapped in place */
                     size_t k = ((size_t)b * nt + tl) * 6 + 2 * d + s;
-                    if (sd_eng_vector(&G->face_mem[k], &G->face_h[k], sd_face_count(hg, d), es, face, err, errlen) < 0)
+                    /* packed by its tile's rank, sent to the neighbour's */
+                    if (sd_eng_part_vector(G->dm->e, &G->face_mem[k], &G->face_h[k], sd_face_count(hg, d), es, tl, nt, face,
+                                           err, errlen) < 0)
                         return -1;
-                    sd_eng_own(G->dm->e, G->face_h[k], tl, nt); /* packed by its tile's rank, sent to the neighbour's */
                 }
         }
     }

@@ -545,6 +545,12 @@ int sd_run_loop(const sd_graph *g, const sd_run_opts *o_in, sd_run_files *files,
         int64_t lead[3] = {s->until_step, s->walltime_hit, 0};
         s->interrupt_agreed = sd_run_ranks_vote(s, interrupted, lead);
         if (s->dm->cls->report_reads_parts && !o_in->quiet) sd_eng_gather(s->e); /* rank 0's summary reads them */
+        const double mine = sd_peak_rss_bytes(); /* what each rank holds: the summary's memory line */
+        if (!(s->rank_rss = malloc((size_t)sd_ranks_size() * sizeof mine))) {
+            fprintf(stderr, "stardag: out of memory\n"); /* the gather is collective: no rank may leave it out */
+            sd_ranks_abort(SD_EXIT_RUNTIME);
+        }
+        sd_ranks_allgather(&mine, s->rank_rss, sizeof mine);
     }
     sample_transfers(s);
     if (o->progress) call_progress(s, step, t0, 1);
@@ -577,8 +583,9 @@ int sd_run_loop(const sd_graph *g, const sd_run_opts *o_in, sd_run_files *files,
     if (!o->quiet) sd_run_summary(s, step, wall, now() - t_start, sched, ncpu);
     else {
         sd_profiles_summary(s->profiles, NULL, s->log); /* the log keeps the results of a quiet run */
-        double rss = sd_peak_rss_bytes();
-        if (rss >= 0) sd_runlog_line(s->log, "memory: peak RSS %.1f MB", rss / 1e6);
+        char mem[512];
+        sd_run_memory_line(s, mem, sizeof mem);
+        if (*mem) sd_runlog_line(s->log, "memory: %s", mem);
     }
     int unevaluated = sd_checks_unevaluated(&s->checks);
     if (unevaluated && !status && s->leader) /* not a failure: a short trial run may end before a diagnostic step */
@@ -611,6 +618,7 @@ done:
     sd_engine_release(s->e);
     sd_checks_free(&s->checks);
     free(s->latest);
+    free(s->rank_rss);
     sd_ranks_starpu_shutdown();
     sd_dm_destroy(s->dm);
     sd_engine_free(s->e);

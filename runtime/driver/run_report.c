@@ -88,8 +88,25 @@ void sd_run_summary(run_state *s, int64_t steps_done, double wall, double run_wa
                "(peak %.1f MB) and %.3f s for it after the last task\n", s->wst.write_s, s->wst.wait_full_s,
                s->wst.peak_bytes / 1e6, s->wst.wait_end_s);
     sd_checks_report(&s->checks, steps_done, stdout);
-    double rss = sd_peak_rss_bytes();
-    if (rss >= 0) printf("  memory: peak RSS %.1f MB\n", rss / 1e6);
+    char mem[512];
+    sd_run_memory_line(s, mem, sizeof mem);
+    if (*mem) printf("  memory: %s\n", mem);
+}
+
+void sd_run_memory_line(const run_state *s, char *buf, size_t len)
+{
+    *buf = 0;
+    if (!s->rank_rss) {
+        const double rss = sd_peak_rss_bytes();
+        if (rss >= 0) snprintf(buf, len, "peak RSS %.1f MB", rss / 1e6);
+        return;
+    }
+    size_t k = (size_t)snprintf(buf, len, "peak RSS");
+    for (int r = 0, R = sd_ranks_size(); r < R && k < len; r++) {
+        char v[32] = "unknown";
+        if (s->rank_rss[r] >= 0) snprintf(v, sizeof v, "%.1f MB", s->rank_rss[r] / 1e6);
+        k += (size_t)snprintf(buf + k, len - k, "%s %s on rank %d", r ? "," : "", v, r);
+    }
 }
 
 /* StarPU's worker names ("CPU 0", "CUDA 0"), indexed by worker id; free with free(). */

@@ -54,6 +54,8 @@ typedef struct run_state {
     int ckpt_next;         /* distributed: the agreed checkpoint choice for the next step (ckpt_choice) */
     int voted_ready;       /* distributed: the ranks agreed the set-up succeeded or failed */
     int interrupt_agreed;  /* distributed: Ctrl-C seen by some rank, as of the last vote */
+    double *rank_rss;      /* distributed: every rank's peak RSS in bytes (-1: unknown) after the step
+                              loop, for rank 0's summary; NULL otherwise */
 } run_state;
 
 /* Distributed runs (ranks_run.c): the vote after each step. Every rank's failure (s->failed,
@@ -68,6 +70,9 @@ int sd_run_setup_output(run_state *s, const char *path, const char *sched, int n
 
 /* The process' peak resident set size in bytes, or -1 (run_report.c). */
 double sd_peak_rss_bytes(void);
+/* "peak RSS 227.3 MB" for one process, "peak RSS 227.3 MB on rank 0, 139.6 MB on rank 1, ..." for
+ * the ranks of a distributed run (s->rank_rss): what each rank holds of the domain. */
+void sd_run_memory_line(const run_state *s, char *buf, size_t len);
 /* The summary after the run: wall, the step loop's seconds; run_wall, init ops and steps (what
  * worker busy fractions refer to). */
 void sd_run_summary(run_state *s, int64_t steps_done, double wall, double run_wall, const char *sched, int ncpu);

@@ -326,11 +326,27 @@ int sd_eng_vector(void **mem, starpu_data_handle_t *h, int64_t count, size_t es,
     return 0;
 }
 
+/* Part `part` of nparts: allocated here when this rank owns it (every part in a plain run); on
+ * another rank's part only registered, with no home (StarPU allocates a copy when a task here
+ * reads it, and StarPU-MPI receives into it), so a distributed run holds on each rank its own
+ * parts and the neighbours' it reads, not the whole domain. Then owned by its rank (sd_eng_own). */
+int sd_eng_part_vector(sd_engine *e, void **mem, starpu_data_handle_t *h, int64_t count, size_t es, int part, int nparts,
+                       const char *what, char *err, size_t errlen)
+{
+    if (e->dist.on && sd_eng_part_rank(e, part, nparts) != e->dist.rank) {
+        *mem = NULL;
+        if (sd_eng_vector_fits(count, es, what, err, errlen) < 0) return -1;
+        starpu_vector_data_register(h, -1, 0, (uint32_t)count, es);
+    } else if (sd_eng_vector(mem, h, count, es, what, err, errlen) < 0)
+        return -1;
+    sd_eng_own(e, *h, part, nparts);
+    return 0;
+}
+
 void sd_eng_vector_free(void *mem, starpu_data_handle_t h)
 {
-    if (!mem) return;
-    starpu_data_unregister(h);
-    starpu_free(mem);
+    if (h) starpu_data_unregister(h); /* a part of another rank has a handle and no memory here */
+    if (mem) starpu_free(mem);
 }
 
 starpu_data_handle_t sd_eng_scalar(const sd_engine *e, int s) { return e->sh[s]; }

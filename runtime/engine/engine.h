@@ -204,6 +204,10 @@ int sd_eng_vector(void **mem, starpu_data_handle_t *h, int64_t count, size_t es,
 /* Can count elements of es bytes be one vector? 0, or -1 with a message naming what. */
 int sd_eng_vector_fits(int64_t count, size_t es, const char *what, char *err, size_t errlen);
 void sd_eng_vector_free(void *mem, starpu_data_handle_t h);
+/* A vector of part `part` (of nparts): sd_eng_vector on the rank that owns it, on any other rank
+ * a handle without memory (allocated by StarPU when a task there reads it); owned by its rank. */
+int sd_eng_part_vector(sd_engine *e, void **mem, starpu_data_handle_t *h, int64_t count, size_t es, int part, int nparts,
+                       const char *what, char *err, size_t errlen);
 
 /* A distributed run: handle h belongs to part `part` of the domain's nparts (part < 0: data of the
  * whole domain), which gives its owner rank (engine/dist.h); tasks run where what they write is
