@@ -37,9 +37,11 @@ static int field_has_ghosts(const sd_graph *g, int f)
     return 0;
 }
 
-static int reg(void **mem, starpu_data_handle_t *h, int64_t count, size_t es, const char *what, char *err, size_t errlen)
+/* A buffer of partition p: memory only on the rank that owns it (sd_eng_part_vector). */
+static int reg(mdomain *D, int p, void **mem, starpu_data_handle_t *h, int64_t count, size_t es, const char *what, char *err,
+               size_t errlen)
 {
-    return sd_eng_vector(mem, h, count < 1 ? 1 : count, es, what, err, errlen);
+    return sd_eng_part_vector(D->dm->e, mem, h, count < 1 ? 1 : count, es, p, D->np, what, err, errlen);
 }
 
 static int register_parts(mdomain *D, char *err, size_t errlen)
@@ -49,30 +51,28 @@ static int register_parts(mdomain *D, char *err, size_t errlen)
     for (int f = 0; f < D->nf; f++) ghosts[f] = (unsigned char)field_has_ghosts(g, f);
     for (int p = 0; p < D->np; p++) {
         const sd_mlocal *m = &D->parts.part[p];
-        if (reg(&MEM(D, T_TRI, p), &HND(D, T_TRI, p), 3 * m->nf, sizeof(int32_t), "a partition's faces", err, errlen) ||
-            reg(&MEM(D, T_CSTART, p), &HND(D, T_CSTART, p), m->nv_ring1 + 1, sizeof(int64_t), "a partition's corner starts", err, errlen) ||
-            reg(&MEM(D, T_CORNER, p), &HND(D, T_CORNER, p), m->cstart[m->nv_ring1], sizeof(int32_t), "a partition's corners", err, errlen) ||
-            reg(&MEM(D, T_VID, p), &HND(D, T_VID, p), m->nv, sizeof(int64_t), "a partition's vertex ids", err, errlen) ||
-            reg(&MEM(D, T_FID, p), &HND(D, T_FID, p), m->nf, sizeof(int64_t), "a partition's face ids", err, errlen))
+        if (reg(D, p, &MEM(D, T_TRI, p), &HND(D, T_TRI, p), 3 * m->nf, sizeof(int32_t), "a partition's faces", err, errlen) ||
+            reg(D, p, &MEM(D, T_CSTART, p), &HND(D, T_CSTART, p), m->nv_ring1 + 1, sizeof(int64_t), "a partition's corner starts", err, errlen) ||
+            reg(D, p, &MEM(D, T_CORNER, p), &HND(D, T_CORNER, p), m->cstart[m->nv_ring1], sizeof(int32_t), "a partition's corners", err, errlen) ||
+            reg(D, p, &MEM(D, T_VID, p), &HND(D, T_VID, p), m->nv, sizeof(int64_t), "a partition's vertex ids", err, errlen) ||
+            reg(D, p, &MEM(D, T_FID, p), &HND(D, T_FID, p), m->nf, sizeof(int64_t), "a partition's face ids", err, errlen))
             return -1;
+        for (int f = 0; f < D->nf; f++) {
+            const int64_t n = sd_mesh_field_count(D, f, p) * g->fields[f].ncomp;
+            if (reg(D, p, &MEM(D, T_FIELD + f, p), &HND(D, T_FIELD + f, p), n, sizeof(double), "a partition's field", err, errlen))
+                return -1;
+            /* filled by p's rank, sent to the ranks of its importers */
+            if (ghosts[f] && reg(D, p, &D->send_mem[(size_t)f * D->np + p], &D->send_h[(size_t)f * D->np + p],
+                                 m->nexport * g->fields[f].ncomp, sizeof(double), "a partition's exported values", err, errlen))
+                return -1;
+        }
+        if (!MEM(D, T_TRI, p)) continue; /* another rank's partition: it fills its own */
         /* host memory is StarPU's copy until the first task */
         memcpy(MEM(D, T_TRI, p), m->tri, sizeof(int32_t) * (size_t)(3 * m->nf));
         memcpy(MEM(D, T_CSTART, p), m->cstart, sizeof(int64_t) * (size_t)(m->nv_ring1 + 1));
         memcpy(MEM(D, T_CORNER, p), m->corner, sizeof(int32_t) * (size_t)m->cstart[m->nv_ring1]);
         memcpy(MEM(D, T_VID, p), m->vid, sizeof(int64_t) * (size_t)m->nv);
         memcpy(MEM(D, T_FID, p), m->fid, sizeof(int64_t) * (size_t)m->nf);
-        for (int f = 0; f < D->nf; f++) {
-            const int64_t n = sd_mesh_field_count(D, f, p) * g->fields[f].ncomp;
-            if (reg(&MEM(D, T_FIELD + f, p), &HND(D, T_FIELD + f, p), n, sizeof(double), "a partition's field", err, errlen))
-                return -1;
-            if (ghosts[f] &&
-                reg(&D->send_mem[(size_t)f * D->np + p], &D->send_h[(size_t)f * D->np + p],
-                    m->nexport * g->fields[f].ncomp, sizeof(double), "a partition's exported values", err, errlen))
-                return -1;
-        }
-        for (int k = 0; k < T_FIELD + D->nf; k++) sd_eng_own(D->dm->e, HND(D, k, p), p, D->np);
-        for (int f = 0; f < D->nf; f++) /* filled by p's rank, sent to the ranks of its importers */
-            if (ghosts[f]) sd_eng_own(D->dm->e, D->send_h[(size_t)f * D->np + p], p, D->np);
         /* the initial positions, ghosts included (their copies are current) */
         double *x = MEM(D, T_FIELD + D->M->position, p);
         for (int64_t i = 0; i < m->nv; i++)
@@ -176,8 +176,8 @@ static void mesh_release(sd_dm *dm)
     mdomain *D = dm->data;
     starpu_task_wait_for_all();
     for (size_t i = 0; D->mem && i < (size_t)D->nkinds * D->np; i++) sd_eng_vector_free(D->mem[i], D->h[i]);
-    for (size_t i = 0; D->send_mem && i < (size_t)D->nf * D->np; i++)
-        if (D->send_mem[i]) sd_eng_vector_free(D->send_mem[i], D->send_h[i]);
+    for (size_t i = 0; D->send_h && i < (size_t)D->nf * D->np; i++) /* another rank's: a handle, no memory */
+        if (D->send_h[i]) sd_eng_vector_free(D->send_mem[i], D->send_h[i]);
     for (int s = 0; D->part_mem && s < D->nslots; s++) sd_eng_partials_free(D->np, D->part_mem[s], &D->part_h[(size_t)s * D->np]);
     if (D->scratch) starpu_data_unregister(D->scratch);
     free(D->mem); free(D->h); free(D->send_mem); free(D->send_h); free(D->part_mem); free(D->part_h);

@@ -131,6 +131,7 @@ static int fill_partitions(mdomain *D, int f, const double *global, char *err, s
         const int64_t count = faces ? m->nf : m->nv;
         const int64_t *id = faces ? m->fid : m->vid;
         starpu_data_handle_t h = HND(D, T_FIELD + f, p);
+        if (!MEM(D, T_FIELD + f, p)) continue; /* another rank's partition: it restores its own */
         if (starpu_data_acquire(h, STARPU_W) != 0) {
             snprintf(err, errlen, "StarPU refused access to partition %d of field %s", p, gf->name);
             return -1;
