@@ -99,7 +99,7 @@ EXTRA_DIST += bench/ode/run.sh bench/ode/work_precision.py bench/peers/ode/refs.
 	bench/peers/ode/ref_cvode.c bench/peers/ode/peer_common.h bench/peers/ode/vdp_arkode.c \
 	bench/peers/ode/vdp_cvode.c bench/peers/ode/vdp_scipy.py bench/peers/ode/work-precision-scipy.txt \
 	bench/ode/work_precision_stardag.sh bench/peers/ode/work-precision-stardag.txt \
-	bench/ode/linear.sh bench/peers/ode/linear_scipy.py
+	bench/ode/linear.sh bench/peers/ode/linear_scipy.py bench/ode/events_cost.sh
 .PHONY: bench-ode
 bench-ode: stardag$(EXEEXT)
 	BUILDDIR='$(abs_top_builddir)' $(SHELL) $(top_srcdir)/bench/ode/run.sh
