@@ -175,5 +175,9 @@ mkdir -p mem
 t "192^3 on 2 ranks runs" test $? = 0
 rss1=$(sed -n 's/.*memory: peak RSS .* on rank 0, \([0-9.]*\) MB on rank 1$/\1/p' mem/log)
 t "the summary's memory line names both ranks ($(grep 'memory:' mem/log))" test -n "$rss1"
-t "rank 1's peak RSS ($rss1 MB) is below the whole grid's 226 MB" awk -v r="${rss1:-1e9}" 'BEGIN { exit !(r < 226) }'
+if test -n "${ASAN_OPTIONS:-}${TSAN_OPTIONS:-}"; then
+  skip "rank 1's peak RSS under a sanitizer (its shadow memory is a multiple of what the run holds)"
+else
+  t "rank 1's peak RSS ($rss1 MB) is below the whole grid's 226 MB" awk -v r="${rss1:-1e9}" 'BEGIN { exit !(r < 226) }'
+fi
 tap_end
