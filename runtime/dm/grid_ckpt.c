@@ -139,8 +139,7 @@ static int restore_field(grid *G, const sd_ckpt_in *in, int f, int l, int framed
     for (int d = 0; d < 3; d++) periodic[d] = G->t.bc[d] == SD_BC_PERIODIC;
     for (int tl = 0; tl < G->nt; tl++) {
         starpu_data_handle_t h = G->tile_h[(size_t)b * G->nt + tl];
-        /* each rank its own tiles: another rank's have no memory here (sd_eng_part_vector) */
-        if (sd_eng_part_rank(G->dm->e, tl, G->nt) != sd_eng_rank(G->dm->e)) continue;
+        if (!G->tile_mem[(size_t)b * G->nt + tl]) continue; /* another rank's tile (sd_eng_part_vector): it restores its own */
         if (starpu_data_acquire(h, STARPU_W) != 0) {
             snprintf(err, errlen, "StarPU refused access to a tile of field %s", G->dm->g->fields[f].name);
             return -1;
