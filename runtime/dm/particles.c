@@ -29,6 +29,7 @@
 
 /* ---- set-up ----------------------------------------------------------------------------------- */
 
+/* Buffer kind k of block b: memory only on the rank that owns the block (sd_eng_part_vector). */
 static int reg(pdomain *D, int k, int b, int64_t count, size_t es, char *err, size_t errlen)
 {
     static const char *const what[] = {"a block header", "a block's ids", "a block's types", "a block's positions at "
@@ -36,11 +37,10 @@ static int reg(pdomain *D, int k, int b, int64_t count, size_t es, char *err, si
                                        "a block's neighbourhood types", "a block's neighbourhood ids",
                                        "a block's list starts", "a block's neighbour lists", "a block's cell starts",
                                        "a block's outgoing particles", "a block's rebuild status", "a block's field"};
-    if (sd_eng_vector(&MEM(D, k, b), &HND(D, k, b), count < 1 ? 1 : count, es, what[k < K_FIELD ? k : K_FIELD], err,
-                      errlen) < 0)
-        return -1;
-    sd_eng_own(D->dm->e, HND(D, k, b), b, D->nb);
-    return 0;
+    if (count < 1) count = 1;
+    D->kind_bytes[k] = (size_t)count * es;
+    return sd_eng_part_vector(D->dm->e, &MEM(D, k, b), &HND(D, k, b), count, es, b, D->nb,
+                              what[k < K_FIELD ? k : K_FIELD], err, errlen);
 }
 
 static int alloc_tables(pdomain *D)
@@ -55,20 +55,32 @@ static int alloc_tables(pdomain *D)
     D->list_scratch = calloc(nb, sizeof *D->list_scratch);
     D->list_scratch_bytes = calloc(nb, sizeof *D->list_scratch_bytes);
     D->mig_scratch = calloc(nb, sizeof *D->mig_scratch);
+    D->kind_bytes = calloc(D->nbufkinds, sizeof *D->kind_bytes);
     D->slot_init = calloc(g->ninit + 1, sizeof(int));
     D->slot_step = calloc(g->nstep + 1, sizeof(int));
     D->kind_init = calloc(g->ninit + 1, sizeof(int));
     D->kind_step = calloc(g->nstep + 1, sizeof(int));
     D->part_mem = calloc(g->ninit + g->nstep + 1, sizeof *D->part_mem);
     D->part_h = calloc((size_t)(g->ninit + g->nstep + 1) * nb, sizeof *D->part_h);
-    if (D->mig_scratch && !D->serial_rebuild)
-        for (int b = 0; b < nb; b++)
-            if (!(D->mig_scratch[b] = malloc(sd_prebuild_block_scratch_bytes(&D->geom)))) return -1;
     return D->ncomp && D->mem && D->h && D->host_blocks && D->host_fields && D->list_scratch &&
-                   D->list_scratch_bytes && D->mig_scratch && D->slot_init && D->slot_step && D->kind_init && D->kind_step &&
-                   D->part_mem && D->part_h && sd_prebuild_scratch_make(&D->rebuild_scratch, &D->geom, D->P->count) == 0
+                   D->list_scratch_bytes && D->mig_scratch && D->kind_bytes && D->slot_init && D->slot_step &&
+                   D->kind_init && D->kind_step && D->part_mem && D->part_h
                ? 0
                : -1;
+}
+
+void sd_particles_point_host_blocks(pdomain *D)
+{
+    for (int b = 0; b < D->nb; b++) {
+        sd_pbuf *p = &D->host_blocks[b];
+        p->hdr = MEM(D, K_HDR, b);
+        p->id = MEM(D, K_ID, b);
+        p->type = MEM(D, K_TYPE, b);
+        p->x0 = MEM(D, K_X0, b);
+        p->plan = MEM(D, K_PLAN, b);
+        p->fld = D->host_fields + (size_t)b * D->nf;
+        for (int f = 0; f < D->nf; f++) p->fld[f] = MEM(D, K_FIELD + f, b);
+    }
 }
 
 static int register_blocks(pdomain *D, char *err, size_t errlen)
@@ -92,12 +104,13 @@ static int register_blocks(pdomain *D, char *err, size_t errlen)
             return -1;
         for (int f = 0; f < D->nf; f++)
             if (reg(D, K_FIELD + f, b, (int64_t)D->ncomp[f] * ch, sizeof(double), err, errlen)) return -1;
-        sd_pbuf *p = &D->host_blocks[b];
-        p->hdr = MEM(D, K_HDR, b);
-        p->id = MEM(D, K_ID, b);
-        p->type = MEM(D, K_TYPE, b);
-        p->fld = D->host_fields + (size_t)b * D->nf;
+        /* the parallel rebuild's migration runs where the block is */
+        if (par && MEM(D, K_HDR, b) && !(D->mig_scratch[b] = malloc(sd_prebuild_block_scratch_bytes(&D->geom)))) {
+            snprintf(err, errlen, "out of memory allocating the rebuild's scratch of %d particle blocks", D->nb);
+            return -1;
+        }
     }
+    sd_particles_point_host_blocks(D);
     return 0;
 }
 
@@ -143,7 +156,8 @@ static int particles_create(sd_dm *dm, const sd_dm_opts *o, char *err, size_t er
     D->info = (sd_check_info){.dt = g->run.dt};
     if (dm->cls->syntax->check_info) dm->cls->syntax->check_info(g, &D->info);
     if (register_blocks(D, err, errlen) < 0) return -1;
-    sd_particles_assign(&D->geom, P, D->host_blocks); /* before any task: host memory is StarPU's copy */
+    /* this rank's blocks, before any task: host memory is StarPU's copy */
+    sd_particles_assign(&D->geom, P, D->host_blocks);
     if (P->read) { /* the initial state read at load */
         double **x = calloc(nb, sizeof *x), **v = calloc(nb, sizeof *v);
         if (!x || !v) {
@@ -201,7 +215,8 @@ static void particles_destroy(sd_dm *dm)
     for (int b = 0; D->list_scratch && b < D->nb; b++) free(D->list_scratch[b]);
     for (int b = 0; D->mig_scratch && b < D->nb; b++) free(D->mig_scratch[b]);
     free(D->mig_scratch);
-    free(D->list_scratch); free(D->list_scratch_bytes); free(D->ncomp); free(D->host_blocks); free(D->host_fields);
+    free(D->list_scratch); free(D->list_scratch_bytes); free(D->ncomp); free(D->kind_bytes);
+    free(D->host_blocks); free(D->host_fields);
     free(D->slot_init); free(D->slot_step); free(D->kind_init); free(D->kind_step);
     sd_prebuild_scratch_free(&D->rebuild_scratch);
     sd_pgeom_free(&D->geom);

@@ -93,7 +93,8 @@ void sd_prebuild_scratch_free(sd_prebuild_scratch *s);
 /* The type of particle id: ids go to the types in declaration order, type[t].count each. */
 int32_t sd_particles_type_of(const sd_particles *P, int64_t id);
 /* Initial distribution: ids 0..N-1 in contiguous ranges over the blocks, with their types. x0
- * and fields are left alone. */
+ * and fields are left alone. Blocks without a header (another rank's in a distributed run) are
+ * skipped, here and in sd_particles_place. */
 void sd_particles_assign(const sd_pgeom *pg, const sd_particles *P, sd_pbuf *b);
 
 /* A domain read from a file (P->read): each particle's position, and velocity when the file has

@@ -87,6 +87,7 @@ void sd_particles_assign(const sd_pgeom *pg, const sd_particles *P, sd_pbuf *b)
 {
     const int nb = pg->nb;
     for (int k = 0; k < nb; k++) {
+        if (!b[k].hdr) continue; /* another rank's block */
         const int64_t lo = (int64_t)k * P->count / nb, hi = (int64_t)(k + 1) * P->count / nb;
         b[k].hdr->nh = hi - lo;
         b[k].hdr->ng = b[k].hdr->nl = 0;
@@ -102,7 +103,7 @@ void sd_particles_place(const sd_pgeom *pg, const sd_particles *P, const sd_pbuf
 {
     const sd_pread *rd = P->read;
     for (int k = 0; k < pg->nb; k++)
-        for (int64_t i = 0; i < b[k].hdr->nh; i++) {
+        for (int64_t i = 0; b[k].hdr && i < b[k].hdr->nh; i++) { /* no hdr: another rank's block */
             const int64_t id = b[k].id[i];
             for (int d = 0; d < 3; d++) {
                 x[k][i + d * pg->cap_h] = rd->x[3 * id + d];

@@ -145,23 +145,50 @@ static void *read_part(const sd_ckpt_in *in, const char *name, int type, int64_t
     return buf;
 }
 
-/* Field f of every block from v ([ncomp][N], id order), through the blocks' ids. */
+static int mine(const pdomain *D, int b) { return sd_eng_part_rank(D->dm->e, b, D->nb) == sd_eng_rank(D->dm->e); }
+
+/* A distributed run holds only its own blocks, but a restore's rebuild computes every block (as the
+ * first build did) and each block's ghosts read its neighbours: another rank's blocks get scratch
+ * for what those read (header, ids, types, x0, plan, fields), holding the ids create gave them,
+ * while the restore runs; on = 0 frees it. 0, or -1 out of memory. */
+static int others_scratch(pdomain *D, int on)
+{
+    int rc = 0;
+    for (int b = 0; b < D->nb; b++)
+        for (int k = 0; !mine(D, b) && k < D->nbufkinds; k++) {
+            if (k > K_PLAN && k < K_FIELD) continue;
+            void **m = &MEM(D, k, b);
+            if (!on) {
+                free(*m);
+                *m = NULL;
+            } else if (!(*m = calloc(1, D->kind_bytes[k])))
+                rc = -1;
+        }
+    sd_particles_point_host_blocks(D);
+    if (on && rc == 0) sd_particles_assign(&D->geom, D->P, D->host_blocks); /* the ids create gave every block */
+    return rc;
+}
+
+/* Field f of every block here from v ([ncomp][N], id order), through the blocks' ids. */
 static void put_field(pdomain *D, int f, int nc, const double *v)
 {
     const int64_t N = D->P->count, ch = D->geom.cap_h;
     for (int b = 0; b < D->nb; b++) {
         const sd_pbuf *p = &D->host_blocks[b];
         double *dst = MEM(D, K_FIELD + f, b);
+        if (!dst) continue; /* another rank's block */
         for (int c = 0; c < nc; c++)
             for (int64_t i = 0; i < p->hdr->nh; i++) dst[c * ch + i] = v[c * N + p->id[i]];
     }
 }
 
-/* Each block's ghosts (lists = 1: also the lists, from the positions the blocks hold now). */
+/* Each block's ghosts (lists = 1: also the lists, from the positions the blocks hold now); this
+ * rank's blocks only. */
 static int prepare_all(pdomain *D, int lists, int64_t step, char *err, size_t errlen)
 {
     const int pos = D->P->position;
     for (int b = 0; b < D->nb; b++) {
+        if (!mine(D, b)) continue;
         sd_pprep io = {.hdr = MEM(D, K_HDR, b), .plan = MEM(D, K_PLAN, b), .xv = MEM(D, K_XV, b), .tv = MEM(D, K_TV, b),
                        .iv = MEM(D, K_IV, b), .start = MEM(D, K_START, b), .nbr = MEM(D, K_NBR, b), .lists = lists,
                        .scratch = &D->list_scratch[b], .scratch_bytes = &D->list_scratch_bytes[b]};
@@ -189,11 +216,11 @@ static int rebuild_from_x0(pdomain *D, const double *x0, int64_t step, char *err
 {
     const int pos = D->P->position;
     put_field(D, pos, 3, x0);
-    for (int b = 0; b < D->nb; b++) {
-        sd_pbuf *p = &D->host_blocks[b];
-        p->x0 = MEM(D, K_X0, b);
-        p->plan = MEM(D, K_PLAN, b);
-        for (int f = 0; f < D->nf; f++) p->fld[f] = MEM(D, K_FIELD + f, b);
+    sd_particles_point_host_blocks(D);
+    if (sd_particles_rebuild_scratch(D) < 0) {
+        snprintf(err, errlen, "out of memory restoring the blocks of the last neighbour-list build (%lld particles)",
+                 (long long)D->P->count);
+        return -1;
     }
     const sd_prebuild_req req = {.geom = &D->geom, .P = D->P, .nfields = D->nf, .ncomp = D->ncomp,
                                  .position = pos, .first = 1, .check = 0};
@@ -245,6 +272,10 @@ int sd_particles_restore(sd_dm *dm, const sd_ckpt_in *in, char *err, size_t errl
                          sd_ckpt_path(in), (long long)(k % N));
                 goto out;
             }
+        if (others_scratch(D, 1) < 0) {
+            snprintf(err, errlen, "out of memory restoring %lld particles from %s", (long long)N, sd_ckpt_path(in));
+            goto out;
+        }
         if (rebuild_from_x0(D, v[nf], K, err, errlen) < 0) goto out;
     }
     for (int f = 0; f < nf; f++) put_field(D, f, D->ncomp[f], v[f]);
@@ -258,6 +289,8 @@ int sd_particles_restore(sd_dm *dm, const sd_ckpt_in *in, char *err, size_t errl
     D->dangerous = st[ST_DANGEROUS];
     rc = 0;
 out:
+    others_scratch(D, 0);
+    sd_prebuild_scratch_free(&D->rebuild_scratch); /* made again by the next serial rebuild (rank 0's) */
     for (int f = 0; f <= nf; f++) free(v[f]);
     free(v);
     free(st);

@@ -21,7 +21,8 @@ typedef struct pdomain {
     sd_pgeom geom;
     int nb, nf, nbufkinds;          /* blocks, fields, buffer kinds (K_FIELD + nf) */
     int *ncomp;                     /* per field */
-    void **mem;                     /* [buffer kind * nb + block] */
+    void **mem;                     /* [buffer kind * nb + block]; NULL: another rank's block */
+    size_t *kind_bytes;             /* per buffer kind: one block's bytes */
     starpu_data_handle_t *h;
     sd_acc **part_mem;              /* per reduction op: nb * npartials */
     starpu_data_handle_t *part_h;   /* [slot * nb + block] */
@@ -57,6 +58,13 @@ typedef struct pdomain {
 
 #define MEM(D, k, b) ((D)->mem[(size_t)(k) * (D)->nb + (b)])
 #define HND(D, k, b) ((D)->h[(size_t)(k) * (D)->nb + (b)])
+
+/* host_blocks from MEM (NULL members for another rank's block): the host's view of what no task
+ * has touched yet (the placement at create, a restore) */
+void sd_particles_point_host_blocks(pdomain *D);
+/* The serial rebuild's whole-domain scratch, made at its first use (only rank 0 runs that task in
+ * a distributed run, every rank a restore). 0, or -1 out of memory. */
+int sd_particles_rebuild_scratch(pdomain *D);
 
 typedef struct pop_arg {
     sd_meter m;

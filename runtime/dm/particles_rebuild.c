@@ -56,10 +56,21 @@ static void bind_all_blocks(pdomain *D, void *buffers[])
 
 /* The serial rebuild over the bound blocks; on an error the headers say "not rebuilt", so the
  * preparations keep going harmlessly until the host stops. */
+int sd_particles_rebuild_scratch(pdomain *D)
+{
+    return D->rebuild_scratch.X ? 0 : sd_prebuild_scratch_make(&D->rebuild_scratch, &D->geom, D->P->count);
+}
+
 static void rebuild_serial(pdomain *D, const sd_prebuild_req *req, sd_record *rec, int64_t step)
 {
     sd_pstatus st;
-    if (sd_particles_rebuild(req, D->host_blocks, &D->rebuild_scratch, &st)) {
+    if (sd_particles_rebuild_scratch(D)) {
+        char msg[256];
+        snprintf(msg, sizeof msg, "step %lld: out of memory: the neighbour rebuild needs scratch for %lld particles",
+                 (long long)step, (long long)D->P->count);
+        sd_record_set_error(rec, msg, SD_EXIT_RUNTIME);
+        for (int b = 0; b < D->nb; b++) D->host_blocks[b].hdr->rebuilt = 0;
+    } else if (sd_particles_rebuild(req, D->host_blocks, &D->rebuild_scratch, &st)) {
         set_error(rec, &st, D->P, step);
         for (int b = 0; b < D->nb; b++) D->host_blocks[b].hdr->rebuilt = 0;
     } else if (D->host_blocks[0].hdr->rebuilt) {

@@ -17,8 +17,11 @@ static void set_error(sd_record *rec, const sd_pstatus *st, const sd_particles *
     sd_record_set_error(rec, msg, st->code == SD_PST_NOMEM ? SD_EXIT_RUNTIME : SD_EXIT_CHECK);
 }
 
-/* The task's buffers, in the order op_handles gave them, as kernel arguments. */
-static void bind_args(const pop_arg *oa, void *buffers[], sd_tile_args *a, sd_pblock *blk)
+/* The task's buffers, in the order op_handles gave them, as kernel arguments. A block's counts are
+ * read from its header: in the task's buffer on a CPU (a whole op's blocks of other ranks exist
+ * only there); for a CUDA task (one block, run where the block is) from the host copy, which is
+ * current because only CPU tasks write headers. */
+static void bind_args(const pop_arg *oa, void *buffers[], int on_host, sd_tile_args *a, sd_pblock *blk)
 {
     const pdomain *D = oa->D;
     const sd_codelet *c = oa->op->cl;
@@ -33,7 +36,7 @@ static void bind_args(const pop_arg *oa, void *buffers[], sd_tile_args *a, sd_pb
     int hi = 0, slot = 0;
     for (int k = 0; k < a->nblk; k++) {
         sd_pblock *b = &blk[k];
-        const sd_phdr *hdr = MEM(D, K_HDR, oa->whole ? k : oa->block); /* host copy: only CPU tasks write it */
+        const sd_phdr *hdr = on_host ? (const sd_phdr *)STARPU_VECTOR_GET_PTR(buffers[hi]) : MEM(D, K_HDR, oa->block);
         memset(b, 0, sizeof *b);
         b->nh = hdr->nh;
         b->ng = hdr->ng;
@@ -71,7 +74,7 @@ void sd_particles_op_cpu(void *buffers[], void *cl_arg)
     int64_t t0 = sd_ns_now();
     sd_tile_args a;
     sd_pblock one, *blk = oa->whole ? sd_eng_xmalloc(sizeof *blk * oa->D->nb) : &one;
-    bind_args(oa, buffers, &a, blk);
+    bind_args(oa, buffers, 1, &a, blk);
     for (int j = 0; j < a.nacc; j++) sd_acc_init(&a.acc[j]);
     oa->op->cl->cpu(&a);
     if (blk != &one) free(blk);
@@ -87,7 +90,7 @@ void sd_particles_op_cuda(void *buffers[], void *cl_arg)
     sd_eng_cuda_begin();
     sd_tile_args a;
     sd_pblock one; /* whole ops have no CUDA implementation */
-    bind_args(oa, buffers, &a, &one);
+    bind_args(oa, buffers, 0, &a, &one);
     if (a.nacc) sd_eng_cuda_init_acc(e, a.acc, a.nacc, stream, oa->op->cl->name);
     oa->op->cl->cuda(&a, stream);
     sd_eng_cuda_check(e, oa->op->cl->name);
