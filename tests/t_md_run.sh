@@ -3,7 +3,8 @@
 # results bitwise independent of blocks, workers and scheduler, NVE energy conservation over
 # 10,000 steps, the H5MD trajectory, thermostats reaching their temperature, and bad input
 # (overlapping particles, a blown-up run, a full disk, a box too small for the cut-off).
-# SD_TEST_SHORT=1 (set by make check-tsan) skips the long physics runs of sections 4 and 5 (SKIP lines).
+# SD_TEST_SHORT=1 (set by make check-tsan, check-sanitize and make check-starpu-build) skips the long
+# physics runs of sections 4 and 5 (SKIP lines).
 . "$top_srcdir/tests/tap.sh"
 g="$top_srcdir/tests/data/md-lj.yaml"
 lj="$top_srcdir/graphs/md/lj-liquid.yaml"
