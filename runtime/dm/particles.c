@@ -56,6 +56,7 @@ static int alloc_tables(pdomain *D)
     D->list_scratch_bytes = calloc(nb, sizeof *D->list_scratch_bytes);
     D->mig_scratch = calloc(nb, sizeof *D->mig_scratch);
     D->kind_bytes = calloc(D->nbufkinds, sizeof *D->kind_bytes);
+    D->own = calloc(nb, sizeof *D->own);
     D->slot_init = calloc(g->ninit + 1, sizeof(int));
     D->slot_step = calloc(g->nstep + 1, sizeof(int));
     D->kind_init = calloc(g->ninit + 1, sizeof(int));
@@ -63,7 +64,7 @@ static int alloc_tables(pdomain *D)
     D->part_mem = calloc(g->ninit + g->nstep + 1, sizeof *D->part_mem);
     D->part_h = calloc((size_t)(g->ninit + g->nstep + 1) * nb, sizeof *D->part_h);
     return D->ncomp && D->mem && D->h && D->host_blocks && D->host_fields && D->list_scratch &&
-                   D->list_scratch_bytes && D->mig_scratch && D->kind_bytes && D->slot_init && D->slot_step &&
+                   D->list_scratch_bytes && D->mig_scratch && D->kind_bytes && D->own && D->slot_init && D->slot_step &&
                    D->kind_init && D->kind_step && D->part_mem && D->part_h
                ? 0
                : -1;
@@ -104,13 +105,27 @@ static int register_blocks(pdomain *D, char *err, size_t errlen)
             return -1;
         for (int f = 0; f < D->nf; f++)
             if (reg(D, K_FIELD + f, b, (int64_t)D->ncomp[f] * ch, sizeof(double), err, errlen)) return -1;
+        D->own[b] = MEM(D, K_HDR, b) != NULL;
         /* the parallel rebuild's migration runs where the block is */
-        if (par && MEM(D, K_HDR, b) && !(D->mig_scratch[b] = malloc(sd_prebuild_block_scratch_bytes(&D->geom)))) {
+        if (par && D->own[b] && !(D->mig_scratch[b] = malloc(sd_prebuild_block_scratch_bytes(&D->geom)))) {
             snprintf(err, errlen, "out of memory allocating the rebuild's scratch of %d particle blocks", D->nb);
             return -1;
         }
     }
     sd_particles_point_host_blocks(D);
+    return 0;
+}
+
+/* Whether op's CUDA implementation may run: a CUDA task reads its block's counts from the host copy
+ * of the header, which exists on the block's owner rank only, and a task runs where what it writes
+ * is owned. So: one block (not a whole op, which has no CUDA body), and something of it written (a
+ * field, or its reduction partial, owned with the block); else the op runs on CPUs. */
+static int cuda_runnable(const sd_codelet *c)
+{
+    if (c->pattern == SD_WHOLE) return 0;
+    if (c->pattern == SD_REDUCTION) return 1;
+    for (int r = 0; r < c->nroles; r++)
+        if (c->roles[r].kind != SD_ROLE_SCALAR && c->roles[r].mode != SD_READ) return 1;
     return 0;
 }
 
@@ -183,7 +198,9 @@ static int particles_create(sd_dm *dm, const sd_dm_opts *o, char *err, size_t er
     for (int i = 0; i < g->ninit + g->nstep; i++) {
         const int init = i < g->ninit, k = init ? i : i - g->ninit;
         const sd_gop *op = init ? &g->init[k] : &g->step[k];
-        (init ? D->kind_init : D->kind_step)[k] = sd_eng_op_kind(e, op->cl, sd_particles_op_cpu, OP_CUDA, dm->cls->cpu_fallback);
+        (init ? D->kind_init : D->kind_step)[k] = sd_eng_op_kind(e, op->cl, sd_particles_op_cpu,
+                                                                 cuda_runnable(op->cl) ? OP_CUDA : NULL,
+                                                                 dm->cls->cpu_fallback);
         int *slot = init ? &D->slot_init[k] : &D->slot_step[k];
         *slot = -1;
         if (op->cl->pattern != SD_REDUCTION) continue;
@@ -215,7 +232,7 @@ static void particles_destroy(sd_dm *dm)
     for (int b = 0; D->list_scratch && b < D->nb; b++) free(D->list_scratch[b]);
     for (int b = 0; D->mig_scratch && b < D->nb; b++) free(D->mig_scratch[b]);
     free(D->mig_scratch);
-    free(D->list_scratch); free(D->list_scratch_bytes); free(D->ncomp); free(D->kind_bytes);
+    free(D->list_scratch); free(D->list_scratch_bytes); free(D->ncomp); free(D->kind_bytes); free(D->own);
     free(D->host_blocks); free(D->host_fields);
     free(D->slot_init); free(D->slot_step); free(D->kind_init); free(D->kind_step);
     sd_prebuild_scratch_free(&D->rebuild_scratch);

@@ -145,8 +145,6 @@ static void *read_part(const sd_ckpt_in *in, const char *name, int type, int64_t
     return buf;
 }
 
-static int mine(const pdomain *D, int b) { return sd_eng_part_rank(D->dm->e, b, D->nb) == sd_eng_rank(D->dm->e); }
-
 /* A distributed run holds only its own blocks, but a restore's rebuild computes every block (as the
  * first build did) and each block's ghosts read its neighbours: another rank's blocks get scratch
  * for what those read (header, ids, types, x0, plan, fields), holding the ids create gave them,
@@ -155,7 +153,7 @@ static int others_scratch(pdomain *D, int on)
 {
     int rc = 0;
     for (int b = 0; b < D->nb; b++)
-        for (int k = 0; !mine(D, b) && k < D->nbufkinds; k++) {
+        for (int k = 0; !D->own[b] && k < D->nbufkinds; k++) {
             if (k > K_PLAN && k < K_FIELD) continue;
             void **m = &MEM(D, k, b);
             if (!on) {
@@ -188,7 +186,7 @@ static int prepare_all(pdomain *D, int lists, int64_t step, char *err, size_t er
 {
     const int pos = D->P->position;
     for (int b = 0; b < D->nb; b++) {
-        if (!mine(D, b)) continue;
+        if (!D->own[b]) continue;
         sd_pprep io = {.hdr = MEM(D, K_HDR, b), .plan = MEM(D, K_PLAN, b), .xv = MEM(D, K_XV, b), .tv = MEM(D, K_TV, b),
                        .iv = MEM(D, K_IV, b), .start = MEM(D, K_START, b), .nbr = MEM(D, K_NBR, b), .lists = lists,
                        .scratch = &D->list_scratch[b], .scratch_bytes = &D->list_scratch_bytes[b]};

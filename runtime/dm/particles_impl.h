@@ -23,6 +23,7 @@ typedef struct pdomain {
     int *ncomp;                     /* per field */
     void **mem;                     /* [buffer kind * nb + block]; NULL: another rank's block */
     size_t *kind_bytes;             /* per buffer kind: one block's bytes */
+    unsigned char *own;             /* per block: this rank holds it (its memory is here) */
     starpu_data_handle_t *h;
     sd_acc **part_mem;              /* per reduction op: nb * npartials */
     starpu_data_handle_t *part_h;   /* [slot * nb + block] */
@@ -62,8 +63,9 @@ typedef struct pdomain {
 /* host_blocks from MEM (NULL members for another rank's block): the host's view of what no task
  * has touched yet (the placement at create, a restore) */
 void sd_particles_point_host_blocks(pdomain *D);
-/* The serial rebuild's whole-domain scratch, made at its first use (only rank 0 runs that task in
- * a distributed run, every rank a restore). 0, or -1 out of memory. */
+/* The serial rebuild's whole-domain scratch, made at its first use (by the one rank that runs the
+ * serial rebuild task, rank 0 unless one rank owns every block, and by every rank in a restore,
+ * which frees it after). 0, or -1 out of memory. */
 int sd_particles_rebuild_scratch(pdomain *D);
 
 typedef struct pop_arg {

@@ -19,8 +19,9 @@ static void set_error(sd_record *rec, const sd_pstatus *st, const sd_particles *
 
 /* The task's buffers, in the order op_handles gave them, as kernel arguments. A block's counts are
  * read from its header: in the task's buffer on a CPU (a whole op's blocks of other ranks exist
- * only there); for a CUDA task (one block, run where the block is) from the host copy, which is
- * current because only CPU tasks write headers. */
+ * only there); for a CUDA task from the host copy, which is current because only CPU tasks write
+ * headers, and exists because such a task writes its one block and so runs on its owner
+ * (cuda_runnable in particles.c). */
 static void bind_args(const pop_arg *oa, void *buffers[], int on_host, sd_tile_args *a, sd_pblock *blk)
 {
     const pdomain *D = oa->D;
