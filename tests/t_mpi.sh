@@ -148,6 +148,72 @@ mkdir -p overlap
 t "overlapping particles in rank 1's blocks: every rank exits 3" test $? = 3
 t "... rank 0 names rank 1, the step and both particles, once" \
   test "$(grep -c "rank 1 of 2: step 0: particles [0-9]* and [0-9]* overlap" overlap/err)" = 1
+# a particle that moves past the bricks next to its own between two rebuilds: one process rebuilds
+# the whole domain (the parallel rebuild's serial fallback); 2 ranks stop with exit 3 and say why
+# (the fallback would take every block to one rank at every rebuild), -np 1 is one process. A
+# 12^3 lattice at rest (spacing 2, box 24, 2x2x4 bricks of 2 cells = 6 along z) and one atom of a
+# non-interacting type moving 8 along z per 10-step rebuild interval (less than half the box).
+mkdir -p far && awk 'BEGIN {
+  print "LAMMPS data file: a lattice at rest and one fast non-interacting atom (tests/t_mpi.sh)"; print ""
+  print "1729 atoms"; print "2 atom types"; print ""
+  print "0.0 24.0 xlo xhi"; print "0.0 24.0 ylo yhi"; print "0.0 24.0 zlo zhi"; print ""
+  print "Masses"; print ""; print "1 1.0"; print "2 1.0"; print ""; print "Atoms # atomic"; print ""
+  id = 1
+  for (i = 0; i < 12; i++) for (j = 0; j < 12; j++) for (k = 0; k < 12; k++)
+    printf "%d 1 %.1f %.1f %.1f\n", id++, 0.5 + 2 * i, 0.5 + 2 * j, 0.5 + 2 * k
+  printf "%d 2 1.5 1.5 1.5\n", id
+  print ""; print "Velocities"; print ""
+  for (i = 1; i < id; i++) printf "%d 0 0 0\n", i
+  printf "%d 0 0 160\n", id
+}' > far/far.data
+cat > far/far.yaml <<'EOF'
+params: {dt: 0.005}
+domain:
+  particles:
+    read: {file: far.data}
+    types:
+      - {name: Ar, mass: 1, epsilon: 1, sigma: 1}
+      - {name: Ghost, mass: 1, epsilon: 0, sigma: 1}
+    cutoff: 2.5
+    neighbor: {skin: 0.3, every: 10, check: false}
+fields:
+  x: {components: 3}
+  v: {components: 3}
+  f: {components: 3}
+scalars: [temp]
+init:
+  - op: md.lj_force
+    read: {x: x}
+    write: {f: f}
+step:
+  - op: md.kick
+    read: {f: f}
+    readwrite: {v: v}
+  - op: md.drift
+    read: {v: v}
+    readwrite: {x: x}
+  - op: md.lj_force
+    read: {x: x}
+    write: {f: f}
+  - op: md.kick
+    read: {f: f}
+    readwrite: {v: v}
+  - op: md.thermo
+    every: 10
+    read: {x: x, v: v}
+    write: {temp: temp}
+run: {steps: 20, dt: dt}
+EOF
+(cd far && "$sd" run far.yaml --tiles 16 --ncpu 1 --out "" > plain.log 2>&1)
+t "a particle past its neighbour bricks: one process falls back to the whole-domain rebuild (exit 0)" test $? = 0
+t "... its bricks are 2x2x4 (else no particle can pass its neighbours)" grep -q "2x2x4 bricks" far/plain.log
+(cd far && mpi 1 run far.yaml --tiles 16 --out "" > one.log 2>&1)
+t "... and so does mpirun -np 1" test $? = 0
+(cd far && mpi 2 run far.yaml --tiles 16 --out "" > two.log 2> two.err)
+t "... 2 ranks stop: exit 3" test $? = 3
+t "... saying how far it moved, how far the bricks reach and what to change, once" test "$(grep -c \
+  "step 10: a particle moved 8 since the last neighbour-list build, past the bricks next to its own (5.97 away at the least): a distributed run .*neighbor: {every: 1, check: true}.*--tiles" \
+  far/two.err)" = 1
 
 # 5. The SLURM example (examples/slurm-lattice.sh) as sbatch would run it, srun standing for mpirun
 # with SLURM's variables, a small lattice, then continued from its checkpoint.

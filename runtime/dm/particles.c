@@ -149,6 +149,7 @@ static int particles_create(sd_dm *dm, const sd_dm_opts *o, char *err, size_t er
         return -1;
     }
     D->serial_rebuild = nb == 1 || (how && !strcmp(how, "serial"));
+    D->fallback = !sd_eng_distributed(e);
     if (alloc_tables(D) < 0) goto oom;
     for (int f = 0; f < nf; f++) D->ncomp[f] = g->fields[f].ncomp;
     int most = (6 + nf) * nb + 1; /* the rebuild's decide task; whole ops: header, ids, types and roles per block */

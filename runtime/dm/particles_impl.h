@@ -33,6 +33,8 @@ typedef struct pdomain {
     int k_rebuild_first;            /* the serial rebuild of the first build (init) */
     int k_scan, k_decide, k_migrate, k_gather, k_plan, k_verdict; /* the parallel rebuild's phases */
     int serial_rebuild;             /* one block, or STARDAG_REBUILD=serial: the whole-domain task */
+    int fallback;                   /* the parallel rebuild's decision may rebuild serially (it takes
+                                       every block: one process only; a distributed run stops) */
     sd_pdecision *dec_mem;          /* the parallel rebuild's decision (one buffer) */
     starpu_data_handle_t dec_h;
     void **mig_scratch;             /* per block: the parallel rebuild's scratch */

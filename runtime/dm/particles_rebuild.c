@@ -1,11 +1,14 @@
 /* particles_rebuild.c - the neighbour-list rebuild as tasks: one whole-domain task (the serial
  * rebuild: one block, the first build whose blocks hold id ranges, or STARDAG_REBUILD=serial), or
  * the parallel rebuild's phases (particles.h, particles_migrate.c), ordered by StarPU through their
- * buffers: scan (per block) -> decide (reads every scan; may itself rebuild serially when a
- * particle moved too far for the neighbourhood) -> migrate (per block) -> gather (per block, reads
- * its neighbourhood's outgoing buffers) -> plan (per block, reads its neighbourhood's cell starts)
- * -> verdict (reads every block's status). Nothing waits on the host. The task bodies bind
- * buffers and call particles_blocks.c / particles_migrate.c. */
+ * buffers: scan (per block) -> decide (reads every scan; on one process it may itself rebuild
+ * serially when a particle moved too far for the neighbourhood, so it takes every block; a
+ * distributed run stops there instead, so that no rebuild moves every block to one rank) ->
+ * migrate (per block) -> gather (per block, reads its neighbourhood's outgoing buffers) -> plan
+ * (per block, reads its neighbourhood's cell starts; without a rebuild it marks its header so) ->
+ * verdict (reads every block's status). Nothing waits on the host. The task bodies bind buffers
+ * and call particles_blocks.c / particles_migrate.c. */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -118,13 +121,24 @@ static void decide_cpu(void *buffers[], void *cl_arg)
     sd_pdecision *dec = (sd_pdecision *)STARPU_VECTOR_GET_PTR(buffers[0]);
     const sd_pblockstat *stat[nb];
     for (int b = 0; b < nb; b++) stat[b] = (const sd_pblockstat *)STARPU_VECTOR_GET_PTR(buffers[1 + b]);
-    bind_all_blocks(D, buffers + 1 + nb);
     const sd_prebuild_req req = request(D, ra);
     sd_pstatus st;
     if (sd_prebuild_decide(&req, stat, dec, &st)) set_error(ra->rec, &st, D->P, ra->step);
-    if (dec->mode == SD_PREB_KEEP)
-        for (int b = 0; b < nb; b++) D->host_blocks[b].hdr->rebuilt = 0;
-    if (dec->mode == SD_PREB_SERIAL) rebuild_serial(D, &req, ra->rec, ra->step);
+    if (dec->mode == SD_PREB_SERIAL && D->fallback) {
+        bind_all_blocks(D, buffers + 1 + nb);
+        rebuild_serial(D, &req, ra->rec, ra->step);
+    } else if (dec->mode == SD_PREB_SERIAL) { /* a distributed run: every block stays as it was */
+        double maxv = 0;
+        for (int b = 0; b < nb; b++) maxv = stat[b]->disp.maxv > maxv ? stat[b]->disp.maxv : maxv;
+        char msg[640];
+        snprintf(msg, sizeof msg, "step %lld: a particle moved %.6g since the last neighbour-list build, past the "
+                 "bricks next to its own (%.6g away at the least): a distributed run rebuilds brick by brick and cannot "
+                 "place it (one process rebuilds the whole domain instead); rebuild more often (domain.particles."
+                 "neighbor: {every: 1, check: true}) or use fewer, thicker bricks (--tiles)", (long long)ra->step,
+                 sqrt(maxv), sqrt(D->geom.reach2));
+        sd_record_set_error(ra->rec, msg, SD_EXIT_CHECK);
+        dec->mode = SD_PREB_KEEP;
+    }
     sd_meter_add(&ra->m, t0);
     sd_record_done(ra->rec);
 }
@@ -176,14 +190,16 @@ static void plan_cpu(void *buffers[], void *cl_arg)
     const rebuild_arg *ra = cl_arg;
     int64_t t0 = sd_ns_now();
     const pdomain *D = ra->D;
-    if (((const sd_pdecision *)STARPU_VECTOR_GET_PTR(buffers[0]))->mode == SD_PREB_PARALLEL) {
+    const int mode = ((const sd_pdecision *)STARPU_VECTOR_GET_PTR(buffers[0]))->mode;
+    if (mode == SD_PREB_PARALLEL) {
         sd_prebuild_block B = {.k = ra->block};
         B.buf.hdr = (sd_phdr *)STARPU_VECTOR_GET_PTR(buffers[1]);
         B.buf.plan = (md_ghost *)STARPU_VECTOR_GET_PTR(buffers[2]);
         B.stat = (sd_pblockstat *)STARPU_VECTOR_GET_PTR(buffers[3]);
         for (int j = 0; j < D->geom.nslot[ra->block]; j++) B.src_cs[j] = (const int64_t *)STARPU_VECTOR_GET_PTR(buffers[4 + j]);
         sd_prebuild_plan(&D->geom, &B);
-    }
+    } else if (mode == SD_PREB_KEEP) /* no rebuild (check, an error): the preparation refreshes the ghosts */
+        ((sd_phdr *)STARPU_VECTOR_GET_PTR(buffers[1]))->rebuilt = 0;
     sd_meter_add(&ra->m, t0);
 }
 
@@ -256,7 +272,7 @@ static void submit_parallel(const rebuild_arg *at, sd_record *rec)
     L.n = 0;
     add(D->dec_h, STARPU_W);
     for (int b = 0; b < nb; b++) add(HND(D, K_STAT, b), STARPU_R);
-    add_all_blocks(D); /* the serial fallback's */
+    if (D->fallback) add_all_blocks(D); /* the serial fallback's */
     submit(at, D->k_decide, -1, rec);
     for (int gather = 0; gather < 2; gather++) /* migrate, then gather (move_phase's buffers) */
         for (int b = 0; b < nb; b++) {

@@ -185,6 +185,9 @@ int sd_eng_part_rank(const sd_engine *e, int part, int nparts)
     return sd_dist_rank(&e->dist.d, part, nparts, e->dist.ranks);
 }
 int sd_eng_rank(const sd_engine *e) { return e->dist.rank; }
+
+int sd_eng_distributed(const sd_engine *e) { return e->dist.on && e->dist.ranks > 1; }
+
 int sd_eng_parts_of(const sd_engine *e, int rank, int *total)
 {
     int n = 0;

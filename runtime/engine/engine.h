@@ -216,6 +216,8 @@ void sd_eng_own(sd_engine *e, starpu_data_handle_t h, int part, int nparts);
 /* The rank that owns part `part` of nparts, and this process's rank (0 and 0 on one process). */
 int sd_eng_part_rank(const sd_engine *e, int part, int nparts);
 int sd_eng_rank(const sd_engine *e);
+/* Whether data moves between ranks: a distributed run of more than one rank. */
+int sd_eng_distributed(const sd_engine *e);
 /* A distributed run: how many of the domain's *total parts rank `rank` owns. */
 int sd_eng_parts_of(const sd_engine *e, int rank, int *total);
 /* A distributed run's end, on every rank after every task: every part's data copied to rank 0,
