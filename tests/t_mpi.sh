@@ -175,37 +175,19 @@ params: {dt: 0.005}
 domain:
   particles:
     read: {file: far.data}
-    types:
-      - {name: Ar, mass: 1, epsilon: 1, sigma: 1}
-      - {name: Ghost, mass: 1, epsilon: 0, sigma: 1}
+    types: [{name: Ar, mass: 1, epsilon: 1, sigma: 1}, {name: Ghost, mass: 1, epsilon: 0, sigma: 1}]
     cutoff: 2.5
     neighbor: {skin: 0.3, every: 10, check: false}
-fields:
-  x: {components: 3}
-  v: {components: 3}
-  f: {components: 3}
+fields: {x: {components: 3}, v: {components: 3}, f: {components: 3}}
 scalars: [temp]
 init:
-  - op: md.lj_force
-    read: {x: x}
-    write: {f: f}
-step:
-  - op: md.kick
-    read: {f: f}
-    readwrite: {v: v}
-  - op: md.drift
-    read: {v: v}
-    readwrite: {x: x}
-  - op: md.lj_force
-    read: {x: x}
-    write: {f: f}
-  - op: md.kick
-    read: {f: f}
-    readwrite: {v: v}
-  - op: md.thermo
-    every: 10
-    read: {x: x, v: v}
-    write: {temp: temp}
+  - {op: md.lj_force, read: {x: x}, write: {f: f}}
+step: # velocity Verlet
+  - {op: md.kick, read: {f: f}, readwrite: {v: v}}
+  - {op: md.drift, read: {v: v}, readwrite: {x: x}}
+  - {op: md.lj_force, read: {x: x}, write: {f: f}}
+  - {op: md.kick, read: {f: f}, readwrite: {v: v}}
+  - {op: md.thermo, every: 10, read: {x: x, v: v}, write: {temp: temp}}
 run: {steps: 20, dt: dt}
 EOF
 (cd far && "$sd" run far.yaml --tiles 16 --ncpu 1 --out "" > plain.log 2>&1)
