@@ -137,6 +137,7 @@ enum { SD_PREB_KEEP = 0, SD_PREB_PARALLEL, SD_PREB_SERIAL };
 typedef struct sd_pdecision {
     int32_t mode;       /* SD_PREB_* */
     int32_t dangerous;  /* a rebuild without check after some particle moved more than skin/2 */
+    double max_disp2;   /* the largest squared displacement of any particle since the last build */
 } sd_pdecision;
 /* What one block's phases found (one small buffer per block). */
 typedef struct sd_pblockstat {

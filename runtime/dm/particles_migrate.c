@@ -90,6 +90,7 @@ int sd_prebuild_decide(const sd_prebuild_req *req, const sd_pblockstat *const *s
         maxv = stat[k]->disp.maxv > maxv ? stat[k]->disp.maxv : maxv;
     }
     const int moved = nonfinite > 0 || !(maxv <= 0.25 * req->P->skin * req->P->skin);
+    dec->max_disp2 = maxv;
     dec->mode = SD_PREB_KEEP;
     if (req->check && !moved) return SD_PST_OK;
     for (int k = 0; k < pg->nb; k++) /* the first lost particle in block order, as the serial rebuild finds it */

@@ -57,13 +57,13 @@ static void bind_all_blocks(pdomain *D, void *buffers[])
     }
 }
 
-/* The serial rebuild over the bound blocks; on an error the headers say "not rebuilt", so the
- * preparations keep going harmlessly until the host stops. */
 int sd_particles_rebuild_scratch(pdomain *D)
 {
     return D->rebuild_scratch.X ? 0 : sd_prebuild_scratch_make(&D->rebuild_scratch, &D->geom, D->P->count);
 }
 
+/* The serial rebuild over the bound blocks; on an error the headers say "not rebuilt", so the
+ * preparations keep going harmlessly until the host stops. */
 static void rebuild_serial(pdomain *D, const sd_prebuild_req *req, sd_record *rec, int64_t step)
 {
     sd_pstatus st;
@@ -72,14 +72,16 @@ static void rebuild_serial(pdomain *D, const sd_prebuild_req *req, sd_record *re
         snprintf(msg, sizeof msg, "step %lld: out of memory: the neighbour rebuild needs scratch for %lld particles",
                  (long long)step, (long long)D->P->count);
         sd_record_set_error(rec, msg, SD_EXIT_RUNTIME);
-        for (int b = 0; b < D->nb; b++) D->host_blocks[b].hdr->rebuilt = 0;
-    } else if (sd_particles_rebuild(req, D->host_blocks, &D->rebuild_scratch, &st)) {
+    } else if (sd_particles_rebuild(req, D->host_blocks, &D->rebuild_scratch, &st))
         set_error(rec, &st, D->P, step);
-        for (int b = 0; b < D->nb; b++) D->host_blocks[b].hdr->rebuilt = 0;
-    } else if (D->host_blocks[0].hdr->rebuilt) {
-        __atomic_add_fetch(&D->rebuilds, 1, __ATOMIC_RELAXED);
-        if (st.dangerous) __atomic_add_fetch(&D->dangerous, 1, __ATOMIC_RELAXED);
+    else {
+        if (D->host_blocks[0].hdr->rebuilt) {
+            __atomic_add_fetch(&D->rebuilds, 1, __ATOMIC_RELAXED);
+            if (st.dangerous) __atomic_add_fetch(&D->dangerous, 1, __ATOMIC_RELAXED);
+        }
+        return;
     }
+    for (int b = 0; b < D->nb; b++) D->host_blocks[b].hdr->rebuilt = 0;
 }
 
 static void serial_cpu(void *buffers[], void *cl_arg)
@@ -128,14 +130,12 @@ static void decide_cpu(void *buffers[], void *cl_arg)
         bind_all_blocks(D, buffers + 1 + nb);
         rebuild_serial(D, &req, ra->rec, ra->step);
     } else if (dec->mode == SD_PREB_SERIAL) { /* a distributed run: every block stays as it was */
-        double maxv = 0;
-        for (int b = 0; b < nb; b++) maxv = stat[b]->disp.maxv > maxv ? stat[b]->disp.maxv : maxv;
         char msg[640];
         snprintf(msg, sizeof msg, "step %lld: a particle moved %.6g since the last neighbour-list build, past the "
                  "bricks next to its own (%.6g away at the least): a distributed run rebuilds brick by brick and cannot "
                  "place it (one process rebuilds the whole domain instead); rebuild more often (domain.particles."
                  "neighbor: {every: 1, check: true}) or use fewer, thicker bricks (--tiles)", (long long)ra->step,
-                 sqrt(maxv), sqrt(D->geom.reach2));
+                 sqrt(dec->max_disp2), sqrt(D->geom.reach2));
         sd_record_set_error(ra->rec, msg, SD_EXIT_CHECK);
         dec->mode = SD_PREB_KEEP;
     }
