@@ -9,7 +9,7 @@
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 out=$(cd "$top" && mkdir -p "${1:-_gpu}" && cd "${1:-_gpu}" && pwd)
-starpu=$top/_starpu
+starpu=${SD_GPU_STARPU:-$top/_starpu-gpu} # its own prefix: _starpu is the MPI build that CI and _build-cuda use
 B=$top/_build-gpu
 command -v nvcc >/dev/null || PATH=$PATH:/usr/local/cuda/bin
 command -v nvcc >/dev/null || { echo "gpu-bundle: nvcc not found: the CUDA kernels cannot be built" >&2; exit 2; }
@@ -31,17 +31,20 @@ rm -rf "$out"
 mkdir -p "$out/lib" "$out/tests" "$out/examples" "$out/bench/baselines"
 real() { [ -x "$(dirname "$1")/.libs/$(basename "$1")" ] && echo "$(dirname "$1")/.libs/$(basename "$1")" || echo "$1"; }
 cp "$(real stardag)" "$out/stardag"
-for p in $progs; do cp "$(real "$p")" "$out/$p"; done
+for p in $progs; do mkdir -p "$out/$(dirname "$p")"; cp "$(real "$p")" "$out/$p"; done
 cp bench/baselines/cuda_triad "$out/bench/baselines/"
 cp -L .libs/libstardag.so.0 "$out/lib/"
 # Libraries: everything the binaries load except glibc, the dynamic loader, the driver and CUDA's
 # own libraries (cudart, cuBLAS, cuSPARSE, ...: hundreds of MB, and a GPU machine's CUDA 13
 # toolkit has them; evidence.sh looks for them in /usr/local/cuda).
 skip='^(libc|libm|libdl|librt|libpthread|ld-linux.*|libcuda|libnvidia.*|libcu[A-Za-z]*|libnv[A-Za-z]*|linux-vdso)\.so'
-for f in "$out/stardag" "$out"/tests/* "$out"/examples/* "$out/bench/baselines/cuda_triad"; do
+for f in "$out/stardag" "$out"/tests/* "$out"/tests/*/* "$out"/examples/* "$out/bench/baselines/cuda_triad"; do
+  [ -f "$f" ] || continue
   LD_LIBRARY_PATH="$out/lib:$starpu/lib" ldd "$f" | awk '$2 == "=>" && $3 ~ /^\// {print $1, $3}'
 done | sort -u | while read -r name path; do
   echo "$name" | grep -Eq "$skip" || [ "$path" -ef "$out/lib/$name" ] || cp -L "$path" "$out/lib/$name"
 done
+# without debugging symbols: the bundle travels to the GPU machine within a size limit
+find "$out" -type f \( -name '*.so*' -o -perm -u+x \) -exec strip --strip-debug {} + 2>/dev/null || true
 printf 'stardag GPU bundle: built %s on %s from %s\n' "$(date -u +%FT%TZ)" "$(hostname)" "$(cd "$top" && git rev-parse --short HEAD 2>/dev/null || echo '?')" >"$out/BUILD"
 echo "gpu-bundle: $out ($(du -sh "$out" | cut -f1)); carry it, then run: sh bench/gpu/evidence.sh"
