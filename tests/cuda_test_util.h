@@ -33,12 +33,16 @@ static inline void require_cuda_device(void)
     }
 }
 
-/* A device copy of bytes of host memory (a 1-byte allocation when bytes is 0); cudaFree it. */
+/* A device copy of bytes of host memory (a 1-byte allocation when bytes is 0); cudaFree it.
+ * Complete on return: from pageable memory cudaMemcpy may return while its DMA is still in flight,
+ * and S is non-blocking (it does not wait for the legacy stream), so a kernel launched on S next
+ * could read the buffer half copied (seen on an H100: halo cases of a 67x33x17 tile failed). */
 static inline void *dev_copy(const void *host, size_t bytes)
 {
     void *d = NULL;
     CK(cudaMalloc(&d, bytes ? bytes : 1));
     if (bytes) CK(cudaMemcpy(d, host, bytes, cudaMemcpyHostToDevice));
+    CK(cudaDeviceSynchronize());
     return d;
 }
 /* bytes of device memory into h, after the work queued on S. */

@@ -10,3 +10,7 @@ TESTS += tests/t_xsum tests/t_xsum_bulk tests/t_common_kernels tests/t_lattice_k
 # SIMD variants: --version and STARDAG_ISA, and every domain's graphs bitwise under each variant
 TESTS += tests/t_isa.sh
 EXTRA_DIST += tests/t_isa.sh
+# detmath.h: exp, log, pow, sin, cos, atan, atan2, asin with the same bits on CPU and GPU
+check_PROGRAMS += tests/t_detmath
+tests_t_detmath_SOURCES = tests/t_detmath.c tests/tap.h
+TESTS += tests/t_detmath

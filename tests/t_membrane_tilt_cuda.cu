@@ -105,6 +105,7 @@ static int compare(const char *op, const sd_mpart *hm, const fields *F, const do
         CK(cudaMemcpy(dacc, &z, sizeof z, cudaMemcpyHostToDevice));
         d.acc = dacc;
     }
+    CK(cudaDeviceSynchronize()); /* the memsets and copies above ran on the legacy stream, which S does not wait for */
     if (!strcmp(op, "membrane.tilt")) sd_membrane_tilt_cuda(&d, S);
     else if (!strcmp(op, "membrane.tilt_t")) sd_membrane_tilt_t_cuda(&d, S);
     else if (!strcmp(op, "membrane.bending_tilt")) sd_membrane_bending_tilt_cuda(&d, S);

@@ -71,7 +71,9 @@ void sd_lattice_plane_wave_cpu(const sd_tile_args *a)
             for (int64_t i = 0; i < a->n[0]; i++) {
                 const int64_t g[3] = {a->origin[0] + i, a->origin[1] + j, a->origin[2] + kk};
                 const double th = kg_mode_phase(a->ndim, m, g, a->shape) + phi;
-                store(a, i, j, kk, A * cos(th), A * cos(th + wdt));
+                double e, ep;
+                kg_wave_pair(A, th, wdt, &e, &ep);
+                store(a, i, j, kk, e, ep);
             }
 }
 

@@ -51,7 +51,9 @@ template <typename T> __global__ void wave_kernel(const sd_tile_args a, const wa
     {
         const int64_t g[3] = {a.origin[0] + i, a.origin[1] + j, a.origin[2] + kk};
         const double th = kg_mode_phase(a.ndim, W.m, g, a.shape) + W.phi;
-        store<T>(a, i, j, kk, W.A * cos(th), W.A * cos(th + W.wdt));
+        double e, ep;
+        kg_wave_pair(W.A, th, W.wdt, &e, &ep);
+        store<T>(a, i, j, kk, e, ep);
     }
 }
 

@@ -10,6 +10,7 @@
 #define SD_LATTICE_KG_MATH_H
 
 #include <math.h>
+#include "stardag/detmath.h" /* exp, sin, cos and asin with the same bits on CPU and GPU */
 #include "stardag/kernel.h"
 
 /* ---- Laplacian orders ------------------------------------------------------------------------
@@ -239,13 +240,13 @@ SD_HD double kg_omega(int ndim, const double k[3], const double dx[3], double c,
     double s = 0.0;
     for (int d = 0; d < ndim; d++) /* order 2: 0.5 * 1 and 1.0 * (q*q) are exact: the old bits */
         for (int m = 1; m <= kg_reach(order); m++) {
-            const double q = sin(0.5 * m * k[d] * dx[d]) / dx[d];
+            const double q = sd_sin(0.5 * m * k[d] * dx[d]) / dx[d];
             s += kg_lap_b(order, m) * (q * q);
         }
     if (!(dt > 0.0)) return sqrt(4.0 * c * c * s + chi * chi);
     const double h = 0.5 * chi * dt, r = (c * dt) * (c * dt) * s + h * h;
     if (r > 1.0) return 0.0 / 0.0;
-    return 2.0 / dt * asin(sqrt(r));
+    return 2.0 / dt * sd_asin(sqrt(r));
 }
 
 /* Phase k.x of integer mode m at global node g, k_d = 2 pi m_d / (N_d dx_d), x_d = g_d dx_d,
@@ -283,8 +284,24 @@ SD_HD void kg_gaussian_pair(int ndim, const double x[3], const double x0[3], con
         ph += k[d] * u;
     }
     const double iw = 1.0 / (2.0 * w * w);
-    *e = A * exp(-r2 * iw) * cos(ph);
-    *ep = A * exp(-r2p * iw) * cos(ph + omega * dt);
+    *e = A * sd_exp(-r2 * iw) * sd_cos(ph);
+    *ep = A * sd_exp(-r2p * iw) * sd_cos(ph + omega * dt);
+}
+
+/* A plane wave at phase th: E = A cos th, E_prev = A cos(th + omega dt). */
+SD_HD void kg_wave_pair(double A, double th, double wdt, double *e, double *ep)
+{
+    *e = A * sd_cos(th);
+    *ep = A * sd_cos(th + wdt);
+}
+
+/* A cell's terms of the mode projection: e cos th and -e sin th. */
+SD_HD void kg_mode_terms(double e, double th, double *re, double *im)
+{
+    double s, c;
+    sd_sincos(th, &s, &c);
+    *re = e * c;
+    *im = -(e * s);
 }
 
 #endif

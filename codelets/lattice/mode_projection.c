@@ -16,8 +16,10 @@ void sd_lattice_mode_projection_cpu(const sd_tile_args *a)
                 const double th = kg_mode_phase(a->ndim, m, g, a->shape);
                 const int64_t at = sd_at(a, 0, i, j, k, 0);
                 const double e = a->dtype[0] == SD_F64 ? ((const double *)a->p[0])[at] : (double)((const float *)a->p[0])[at];
-                sd_acc_batch_put(&re, e * cos(th));
-                sd_acc_batch_put(&im, -(e * sin(th)));
+                double tr, ti;
+                kg_mode_terms(e, th, &tr, &ti);
+                sd_acc_batch_put(&re, tr);
+                sd_acc_batch_put(&im, ti);
             }
     sd_acc_batch_flush(&re);
     sd_acc_batch_flush(&im);

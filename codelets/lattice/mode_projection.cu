@@ -24,8 +24,10 @@ template <typename T> __global__ void projection_kernel(const sd_tile_args a, co
         const int64_t g[3] = {a.origin[0] + i, a.origin[1] + j, a.origin[2] + k};
         const double th = kg_mode_phase(a.ndim, M.m, g, a.shape);
         const double e = (double)E[i + j * a.stride[0][1] + k * a.stride[0][2]];
-        sd_cuda_acc_add(&t[0], &sb[0], e * cos(th));
-        sd_cuda_acc_add(&t[1], &sb[1], -(e * sin(th)));
+        double tr, ti;
+        kg_mode_terms(e, th, &tr, &ti);
+        sd_cuda_acc_add(&t[0], &sb[0], tr);
+        sd_cuda_acc_add(&t[1], &sb[1], ti);
     }
     sd_cuda_red_end(sb, t, 2, a.acc);
 }

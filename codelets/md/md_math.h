@@ -19,6 +19,7 @@
 
 #include <math.h>
 #include <stdint.h>
+#include "stardag/detmath.h"
 #include "stardag/kernel.h"
 
 /* ---- Units and constants (every physical constant of the pack is here) -----------------------
@@ -326,7 +327,7 @@ SD_HD double md_gaussian(uint64_t seed, int64_t id, int64_t step, int stream, in
 /* Langevin (the O part of a BAOAB/OBABO splitting, applied after the second kick):
  *     v = c1 * v + c2[type] * R,  R ~ N(0,1) from md_gaussian(seed, id, step, MD_RNG_LANGEVIN, c)
  *     c1 = exp(-gamma*dt), c2[t] = sqrt((1 - c1*c1) * (kB*T / m[t])) */
-SD_HD double md_langevin_c1(double gamma, double dt) { return exp(-gamma * dt); }
+SD_HD double md_langevin_c1(double gamma, double dt) { return sd_exp(-gamma * dt); }
 SD_HD double md_langevin_c2(double c1, double kB, double T, double m) { return sqrt((1.0 - c1 * c1) * ((kB * T) / m)); }
 SD_HD double md_langevin(double v, double c1, double c2, double r) { return c1 * v + c2 * r; }
 

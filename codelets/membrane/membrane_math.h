@@ -21,6 +21,7 @@
 
 #include <math.h>
 #include <stdint.h>
+#include "stardag/detmath.h"
 #include "stardag/kernel.h"
 
 /* ---- 3-vectors ---------------------------------------------------------------------------- */
@@ -127,7 +128,7 @@ SD_HD mb_vec membrane_face_cotan(const membrane_face *g, int i)
 }
 
 /* The angle at corner i, in [0, pi] (libm atan2: not bitwise between CPU and CUDA). */
-SD_HD double membrane_face_angle(const membrane_face *g, int i) { return atan2(g->nn, g->dot[i]); }
+SD_HD double membrane_face_angle(const membrane_face *g, int i) { return sd_atan2(g->nn, g->dot[i]); }
 
 /* The face's volume term x0.(x1 x x2)/6 and its gradient (x_j x x_k)/6 at corner i. */
 SD_HD double membrane_tri_volume(mb_vec a, mb_vec b, mb_vec c) { return mb_dot(a, mb_cross(b, c)) / 6.0; }

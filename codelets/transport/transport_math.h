@@ -11,6 +11,7 @@
 
 #include <math.h>
 #include <stdint.h>
+#include "stardag/detmath.h" /* log, pow, exp, sin, cos: the same bits on CPU and GPU */
 #include "stardag/kernel.h"
 
 #define TR_PROTON_MASS 938.272088  /* m_p c^2, MeV: CODATA 2018 */
@@ -31,7 +32,7 @@ SD_HD double tr_highland_theta0(double T, double ds)
     const double pc = sqrt(T * T + 2.0 * T * TR_PROTON_MASS);
     const double beta = pc / (T + TR_PROTON_MASS);
     const double t = ds / TR_X0_WATER;
-    const double f = 1.0 + TR_HIGHLAND_LOG * log(t / (beta * beta));
+    const double f = 1.0 + TR_HIGHLAND_LOG * sd_log(t / (beta * beta));
     const double th = TR_HIGHLAND_E / (beta * pc) * sqrt(t) * f;
     return th > 0.0 ? th : 0.0;
 }
@@ -80,29 +81,29 @@ SD_HD int64_t tr_tab_interval(const tr_table *t, double E)
 
 SD_HD double tr_tab_slope(const tr_table *t, int64_t i)
 {
-    return log(tr_tab_s(t, i + 1) / tr_tab_s(t, i)) / log(tr_tab_e(t, i + 1) / tr_tab_e(t, i));
+    return sd_log(tr_tab_s(t, i + 1) / tr_tab_s(t, i)) / sd_log(tr_tab_e(t, i + 1) / tr_tab_e(t, i));
 }
 
 /* S(E), MeV cm^2/g. */
 SD_HD double tr_stopping(const tr_table *t, double E)
 {
     const int64_t i = tr_tab_interval(t, E);
-    return tr_tab_s(t, i) * pow(E / tr_tab_e(t, i), tr_tab_slope(t, i));
+    return tr_tab_s(t, i) * sd_pow(E / tr_tab_e(t, i), tr_tab_slope(t, i));
 }
 
 /* int_{Ei}^{E} dE'/S on the power law S_i (E/E_i)^p. */
 SD_HD double tr_range_piece(double Ei, double Si, double p, double E)
 {
-    if (fabs(1.0 - p) < 1e-12) return Ei * log(E / Ei) / Si;
-    return Ei * (pow(E / Ei, 1.0 - p) - 1.0) / (Si * (1.0 - p));
+    if (fabs(1.0 - p) < 1e-12) return Ei * sd_log(E / Ei) / Si;
+    return Ei * (sd_pow(E / Ei, 1.0 - p) - 1.0) / (Si * (1.0 - p));
 }
 
 /* Its inverse: the E at which the piece reaches r (r >= 0 below the piece's end). */
 SD_HD double tr_range_piece_inv(double Ei, double Si, double p, double r)
 {
-    if (fabs(1.0 - p) < 1e-12) return Ei * exp(r * Si / Ei);
+    if (fabs(1.0 - p) < 1e-12) return Ei * sd_exp(r * Si / Ei);
     const double b = 1.0 + r * Si * (1.0 - p) / Ei;
-    return b > 0.0 ? Ei * pow(b, 1.0 / (1.0 - p)) : 0.0;
+    return b > 0.0 ? Ei * sd_pow(b, 1.0 / (1.0 - p)) : 0.0;
 }
 
 /* The ranges at the table's rows: rnode[i] = R(E_i) (rows values). */
@@ -155,7 +156,7 @@ typedef struct tr_stream_w {
 
 SD_HD tr_stream_w tr_stream_weights(double theta, double ds, double dx, double dz)
 {
-    const double u = ds * sin(theta) / dx, w = ds * cos(theta) / dz;
+    const double u = ds * sd_sin(theta) / dx, w = ds * sd_cos(theta) / dz;
     const double au = fabs(u), aw = fabs(w);
     tr_stream_w s;
     s.c00 = (1.0 - au) * (1.0 - aw);
