@@ -14,7 +14,9 @@
  *    NaN and Inf, and a tile of 21M cells (more blocks than one launch may have);
  *  - kernel_cuda.cuh's reduction directly: adversarial magnitudes (every add changes the window,
  *    values next to DBL_MAX, subnormals), an accumulator that already holds a partial, several
- *    launches into one accumulator.
+ *    launches into one accumulator;
+ *  - detmath.h's functions (exp, log, pow, sin, cos, atan, atan2, asin) on the device: bitwise
+ *    the host's, over a million arguments across their ranges and the special values.
  * With SD_HAVE_CUDA the registry's .cuda pointers must be these functions, and every registered
  * common codelet with a .cuda must be covered here (other packs have their own tests). The harness
  * (run_both, compare_fields, the input generators) is cuda_run.h. Prints "1..0 # SKIP" and exits 77
@@ -33,6 +35,7 @@
 #include "common/common_kernels.h"
 #include "halo.h"
 #include "cuda_run.h"
+#include "stardag/detmath.h"
 
 /* ---- the table of CUDA functions under test --------------------------------------------------- */
 static const entry ENTRIES[] = {
@@ -287,6 +290,72 @@ static void test_reduction_direct(rng *g)
     free(x);
 }
 
+/* ---- detmath.h: the same bits on the device ------------------------------------------------- */
+enum { DM_EXP, DM_LOG, DM_POW, DM_SIN, DM_COS, DM_ATAN, DM_ATAN2, DM_ASIN, DM_N };
+static const char *DMN[] = {"exp", "log", "pow", "sin", "cos", "atan", "atan2", "asin"};
+__host__ __device__ static double dm_eval(int f, double x, double y)
+{
+    switch (f) {
+    case DM_EXP: return sd_exp(x);
+    case DM_LOG: return sd_log(x);
+    case DM_POW: return sd_pow(x, y);
+    case DM_SIN: return sd_sin(x);
+    case DM_COS: return sd_cos(x);
+    case DM_ATAN: return sd_atan(x);
+    case DM_ATAN2: return sd_atan2(x, y);
+    default: return sd_asin(x);
+    }
+}
+__global__ void dm_kernel(int f, const double *x, const double *y, double *out, int64_t n)
+{
+    for (int64_t i = blockIdx.x * (int64_t)blockDim.x + threadIdx.x; i < n; i += (int64_t)gridDim.x * blockDim.x)
+        out[i] = dm_eval(f, x[i], y[i]);
+}
+static void test_detmath(rng *g)
+{
+    const int64_t n = 1 << 20;
+    double *x = (double *)malloc(sizeof(double) * n), *y = (double *)malloc(sizeof(double) * n);
+    double *cpu = (double *)malloc(sizeof(double) * n), *gpu = (double *)malloc(sizeof(double) * n);
+    const double sp[] = {0.0, -0.0, 1.0, -1.0, 0.5, 2.0, 1e-310, -1e-310, 709.78, -745.1, 1e300, -1e300,
+                         INFINITY, -INFINITY, NAN, 1.5707963267948966, 3.141592653589793, 1647099.0};
+    const int nsp = (int)(sizeof sp / sizeof sp[0]);
+    for (int f = 0; f < DM_N; f++) {
+        for (int64_t i = 0; i < n; i++) {
+            if (i < nsp * nsp) { /* every pair of special values */
+                x[i] = sp[i % nsp], y[i] = sp[i / nsp];
+                continue;
+            }
+            const double u = rng_range(g, -1, 1), v = rng_range(g, -1, 1);
+            switch (f) {
+            case DM_EXP: x[i] = 750 * u; break;
+            case DM_LOG: x[i] = ldexp(fabs(u) + 0.5, (int)(1070 * v)); break;
+            case DM_POW: x[i] = ldexp(fabs(u) + 0.5, (int)(40 * v)), y[i] = 30 * rng_range(g, -1, 1); break;
+            case DM_ATAN2: x[i] = ldexp(u, (int)(30 * v)), y[i] = ldexp(rng_range(g, -1, 1), (int)(30 * u)); break;
+            case DM_ASIN: x[i] = u; break;
+            default: x[i] = ldexp(u, (int)(21 * fabs(v))); break;
+            }
+            if (f != DM_POW && f != DM_ATAN2) y[i] = 0;
+        }
+        for (int64_t i = 0; i < n; i++) cpu[i] = dm_eval(f, x[i], y[i]);
+        double *dx = (double *)dev_copy(x, sizeof(double) * n), *dy = (double *)dev_copy(y, sizeof(double) * n);
+        double *dout = (double *)dev_copy(cpu, sizeof(double) * n);
+        CK(cudaMemsetAsync(dout, 0xff, sizeof(double) * n, S));
+        dm_kernel<<<256, 256, 0, S>>>(f, dx, dy, dout, n);
+        sync_check("dm_kernel");
+        to_host(gpu, dout, sizeof(double) * n);
+        int64_t bad = -1;
+        for (int64_t i = 0; i < n && bad < 0; i++)
+            if (memcmp(&cpu[i], &gpu[i], sizeof(double)) != 0 && !(isnan(cpu[i]) && isnan(gpu[i]))) bad = i;
+        if (!ok(bad < 0, "detmath sd_%s: %lld arguments (special values and random over its range), device bitwise the host",
+                DMN[f], (long long)n))
+            diag("  first difference at x = %.17g, y = %.17g: host %.17g, device %.17g", x[bad], y[bad], cpu[bad], gpu[bad]);
+        CK(cudaFree(dx));
+        CK(cudaFree(dy));
+        CK(cudaFree(dout));
+    }
+    free(x), free(y), free(cpu), free(gpu);
+}
+
 int main(void)
 {
     cuda_run_begin(ENTRIES, NENTRIES, "common");
@@ -314,6 +383,7 @@ int main(void)
     }
     test_halo(&g);
     test_reduction_direct(&g);
+    test_detmath(&g);
     CK(cudaStreamDestroy(S));
     return tap_done();
 }
