@@ -33,12 +33,22 @@ real() { [ -x "$(dirname "$1")/.libs/$(basename "$1")" ] && echo "$(dirname "$1"
 cp "$(real stardag)" "$out/stardag"
 for p in $progs; do mkdir -p "$out/$(dirname "$p")"; cp "$(real "$p")" "$out/$p"; done
 cp bench/baselines/cuda_triad "$out/bench/baselines/"
+cp config.h "$out/" # tests read SD_HAVE_CUDA from $top_builddir/config.h
+# the tests' names as make check runs them (tests/t_x or tests/t_x.sh), for evidence.sh
+printf 'sd-print-tests:\n\t@echo $(TESTS)\n' | make -s -f Makefile -f - sd-print-tests | tail -n 1 | tr ' ' '\n' | sed '/^$/d' >"$out/tests.list"
+# the HDF5 tools the test scripts call (hdf5-tools; a GPU machine need not have them)
+mkdir -p "$out/bin"
+for t in h5dump h5ls h5diff h5import h5copy h5stat; do
+  p=$(command -v "$t") || { echo "gpu-bundle: $t not found (apt-get install hdf5-tools)" >&2; exit 2; }
+  cp "$p" "$out/bin/"
+done
 cp -L .libs/libstardag.so.0 "$out/lib/"
+mkdir -p "$out/.libs" && ln -s ../lib/libstardag.so.0 "$out/.libs/libstardag.so.0" # where t_python.sh looks
 # Libraries: everything the binaries load except glibc, the dynamic loader, the driver and CUDA's
 # own libraries (cudart, cuBLAS, cuSPARSE, ...: hundreds of MB, and a GPU machine's CUDA 13
 # toolkit has them; evidence.sh looks for them in /usr/local/cuda).
 skip='^(libc|libm|libdl|librt|libpthread|ld-linux.*|libcuda|libnvidia.*|libcu[A-Za-z]*|libnv[A-Za-z]*|linux-vdso)\.so'
-for f in "$out/stardag" "$out"/tests/* "$out"/tests/*/* "$out"/examples/* "$out/bench/baselines/cuda_triad"; do
+for f in "$out/stardag" "$out"/tests/* "$out"/tests/*/* "$out"/examples/* "$out"/bin/* "$out/bench/baselines/cuda_triad"; do
   [ -f "$f" ] || continue
   LD_LIBRARY_PATH="$out/lib:$starpu/lib" ldd "$f" | awk '$2 == "=>" && $3 ~ /^\// {print $1, $3}'
 done | sort -u | while read -r name path; do

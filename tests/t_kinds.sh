@@ -7,7 +7,8 @@ g="$top_srcdir/tests/graphs/all-grid-codelets.yaml"
 
 runrc "$sd" run "$g" --tiles 8x8x8 --ncpu 2
 t "13 codelets on 8 tiles, 3 steps: exit 0" test "$(rc)" = 0
-row() { grep -q "^  $1 *cpu *$2 " "$tmp/out"; }
+# a kind's tasks over every architecture (on a machine with a GPU some run on it)
+row() { test "$(sed -n "s/^  $1  *\(cpu\|cuda\)  *\([0-9][0-9]*\) .*/\2/p" "$tmp/out" | awk '{s += $1} END {print s + 0}')" = "$2"; }
 t "halo pack: 32 tasks (the exchanges of E and E_next, 8 tiles each)" row "halo pack" 32
 t "halo unpack: 32 tasks" row "halo unpack" 32
 t "reduction combine: 15 tasks (5 reductions x 3 steps)" row "reduction combine" 15

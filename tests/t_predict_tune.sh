@@ -7,6 +7,8 @@
 g="$top_srcdir/graphs/lattice/kg-packet.yaml"
 . "$top_srcdir/tests/tap.sh"
 [ -n "$STARPU_HOME" ] || { STARPU_HOME=$tmp; export STARPU_HOME; }
+# CPU workers only, on a machine with a GPU too: the expected worker counts and machine keys are CPU ones
+STARPU_NCUDA=0; export STARPU_NCUDA
 small="--set n=32 --ncpu 2"
 
 # --- predict -----------------------------------------------------------------------------------

@@ -14,13 +14,14 @@ t "the test graph computes and outputs its scalars every step" \
 waited() { sed -n 's/.*the run waited \([0-9.]*\) s for room.*/\1/p' "$tmp/out"; }
 peak() { sed -n 's/.*(peak \([0-9.]*\) MB).*/\1/p' "$tmp/out"; }
 # 800 scalar records and 9 snapshots (4 KB each) at 3 ms each: about 2.4 s of writing
-STARDAG_TEST_WRITER_SLEEP_MS=3 STARDAG_OUTPUT_QUEUE=0 runrc "$sd" run rows.yaml --set n=8 --steps 800 --out q0.h5
+# CPU workers (--arch cpu): with a GPU a step takes longer and the writer keeps up
+STARDAG_TEST_WRITER_SLEEP_MS=3 STARDAG_OUTPUT_QUEUE=0 runrc "$sd" run rows.yaml --set n=8 --steps 800 --arch cpu --out q0.h5
 t "a queue of one record behind a slow writer: exit 0" test "$(rc)" = 0
 w0=$(waited)
 echo "# queue of one record: the run waited $w0 s for room"
 t "the scalar rows are held back by the bound (the run waited >= 1 s for room, not only for its 9 snapshots)" \
   awk -v w="$w0" 'BEGIN { exit !(w != "" && w >= 1.0) }'
-STARDAG_TEST_WRITER_SLEEP_MS=3 runrc "$sd" run rows.yaml --set n=8 --steps 800 --out q1.h5
+STARDAG_TEST_WRITER_SLEEP_MS=3 runrc "$sd" run rows.yaml --set n=8 --steps 800 --arch cpu --out q1.h5
 t "the default bound behind the same writer: exit 0" test "$(rc)" = 0
 w1=$(waited)
 p1=$(peak)

@@ -29,6 +29,8 @@ OUT=$(cd "$OUT" && pwd)
 cuda=${CUDA_HOME:-/usr/local/cuda}
 LD_LIBRARY_PATH=$B/lib:$cuda/lib64:$cuda/targets/x86_64-linux/lib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}
 export LD_LIBRARY_PATH
+# the bundle's HDF5 tools: the test scripts call h5dump, h5ls, ...
+PATH=$B/bin:$PATH; export PATH
 if ldd "$B/stardag" | grep -q "not found"; then
   echo "evidence: libraries missing for $B/stardag:" >&2; ldd "$B/stardag" | grep "not found" >&2; exit 2
 fi
@@ -45,8 +47,10 @@ nvidia-smi >"$OUT/device.txt" 2>&1; cat "$OUT/device.txt"
 lscpu 2>/dev/null | grep -E "^(Model name|CPU\(s\)|L[123])" >>"$OUT/device.txt"
 
 # 2. the tests, each through the project's harness as make check runs it, and verify beside them
-# the scripts first: they run longest
-all=$(for t in "$top"/tests/t_*.sh "$B"/tests/t_*; do [ -f "$t" ] && echo "$t"; done)
+# the tests make check runs (the bundle's tests.list), the scripts first: they run longest
+all=$(for t in $(grep '\.sh$' "$B/tests.list") $(grep -v '\.sh$' "$B/tests.list"); do
+  case $t in *.sh) echo "$top/$t" ;; *) echo "$B/$t" ;; esac
+done)
 if [ -n "${TESTS:-}" ]; then
   all=$(for t in $all; do for w in $TESTS; do [ "$(basename "$t")" = "$w" ] && echo "$t"; done; done)
 fi
