@@ -13,27 +13,16 @@
  * - kg_leapfrog, chi_leapfrog, energy: 0. Only +, -, * (and 1/x, correctly rounded on both, computed on the
  *   host anyway) in the order of kg_math.h, without FMA (nvcc -fmad=false, gcc
  *   -ffp-contract=off); energy terms are summed exactly on both sides.
- * - gaussian_packet, plane_wave: per cell exp and cos (omega, which needs sin/asin, is computed
- *   on the host by the same C code for both). CUDA's double exp is within 1 ulp and cos within
- *   2 ulp (CUDA C Programming Guide, "Mathematical Functions"), glibc's within 1 ulp, so an f64
- *   value A exp(.) cos(.) differs by at most ~8 ulp of |A|: below 2e-15 of max |cpu|. f32 fields
- *   round that double to float, and two doubles that close can round to adjacent floats: one
- *   float ulp, at most 2^-23 |value| <= 2^-23 max |cpu|. Bound: 2^-22 (about 2.4e-7), twice the
- *   f32 worst case; f64 fields agree to ~1e-15 (tests/t_cuda_kernels checks 1e-14 for f64).
- * - mode_projection: terms E cos(th), -E sin(th) with CUDA's sin/cos within 2 ulp (glibc 1): each
- *   term differs by at most ~4 ulp of |E|, so |re_cpu - re_cuda| <= 4 * 2^-52 * sum |E| (plus one
- *   rounding of each exact sum). Relative to |re| that is below 1e-12 while sum |E| / |re| stays
- *   below ~1000: true for the projections this op is for (|re + i im| ~ N A / 2 for a wave of the
- *   mode). For random fields the per-term differences have random signs, so their sum grows like
- *   sqrt(N) as |re| does, and the relative difference stays near 1e-16 whatever N. A field
- *   orthogonal to the mode (re ~ 0) can exceed the bound: compare such results absolutely. */
+ * - gaussian_packet, plane_wave, mode_projection: 0 too. Their exp, sin and cos are detmath.h's
+ *   (also for omega's sin and asin), made of the same correctly rounded operations on both sides;
+ *   f32 fields round the same double; the projection's terms are summed exactly. (With libm's
+ *   functions, CUDA's and glibc's differ by an ulp for some arguments: an H100 run on 2026-12-05
+ *   found these three a few ulp apart, and runs whose tasks landed on the GPU differed.) */
 #ifdef SD_HAVE_CUDA
 #define CUDA(fn) .cuda = fn,
 #else
 #define CUDA(fn)
 #endif
-#define TOL_LIBM_FIELD 2.384185791015625e-07 /* 2^-22: see above */
-#define TOL_MODE_PROJECTION 1e-12
 
 #define F_R(nm, h, d) {.name = nm, .mode = SD_READ, .kind = SD_ROLE_FIELD, .halo = h, .ncomp = 1, .doc = d}
 #define F_W(nm, d) {.name = nm, .mode = SD_WRITE, .kind = SD_ROLE_FIELD, .ncomp = 1, .doc = d}
@@ -116,7 +105,7 @@ static const sd_codelet lattice_codelets[] = {
                 P_C, P_CHI, P_ORDER},
      .cpu = sd_lattice_gaussian_packet_cpu,
      CUDA(sd_lattice_gaussian_packet_cuda)
-     .cuda_tol = TOL_LIBM_FIELD,
+     .cuda_tol = 0,
      .validate = sd_lattice_gaussian_packet_validate,
      .model = "stardag.lattice.gaussian_packet"},
     {.name = "lattice.plane_wave",
@@ -132,7 +121,7 @@ static const sd_codelet lattice_codelets[] = {
                 P_C, P_CHI, P_ORDER},
      .cpu = sd_lattice_plane_wave_cpu,
      CUDA(sd_lattice_plane_wave_cuda)
-     .cuda_tol = TOL_LIBM_FIELD,
+     .cuda_tol = 0,
      .validate = sd_lattice_plane_wave_validate,
      .model = "stardag.lattice.plane_wave"},
     {.name = "lattice.mode_projection",
@@ -144,7 +133,7 @@ static const sd_codelet lattice_codelets[] = {
      .params = {P_MODE("mx", 1, "x"), P_MODE("my", 0, "y"), P_MODE("mz", 0, "z")},
      .cpu = sd_lattice_mode_projection_cpu,
      CUDA(sd_lattice_mode_projection_cuda)
-     .cuda_tol = TOL_MODE_PROJECTION,
+     .cuda_tol = 0,
      .validate = sd_lattice_mode_projection_validate,
      .model = "stardag.lattice.mode_projection"},
 };

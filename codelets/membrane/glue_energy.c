@@ -2,15 +2,11 @@
  * area/volume, Helfrich bending (+ Gaussian), tension, volume, the minimiser's one-pass energy and
  * the line search's trial volumes and trial energies. Kernels in energy.c / energy.cu, formulas in docs/membrane.md.
  *
- * .cuda_tol: the CUDA kernels call the same SD_HD stages (energy_math.h) in the same order, with
+ * .cuda_tol 0: the CUDA kernels call the same SD_HD stages (energy_math.h) in the same order, with
  * + - * / and sqrt only (correctly rounded on both sides, no FMA: -ffp-contract=off, nvcc
  * -fmad=false), sum each vertex's corners in its corner order and fold scalars exactly (sd_acc):
- * bitwise equal (tol 0), except through the Gaussian term (kappa_G != 0): its corner angles come
- * from atan2, which CUDA rounds within 2 ulp (glibc within 1). A vertex's deficit 2 pi - sum of ~6
- * angles is then off by at most ~6 ulp of 2 pi (5e-15), so a partial or total Gaussian energy of
- * 4 pi kappa_G over nv vertices differs by at most nv * 5e-15 * |kappa_G|, relatively < 4e-10 at
- * 1e6 vertices (errors of random sign give ~1e-14): bending, energy and trial_energy state
- * cuda_tol 1e-9. Their gradients are bitwise all the same (the Gaussian term has none). */
+ * bitwise equal, the Gaussian term's corner angles too (detmath.h's atan2, not libm's, which CUDA
+ * and glibc round differently). */
 #include "config.h"
 #include "stardag/codelet.h"
 #include "energy_kernels.h"
@@ -91,7 +87,7 @@ static const sd_codelet energy_codelets[] = {
      .model = "sd_membrane_bending",
      .scratch_v = MB_VS_SLOTS,
      .scratch_f = MB_FS_SLOTS,
-     .cuda_tol = 1e-9},
+     .cuda_tol = 0},
     {.name = "membrane.tension",
      .doc = "surface tension energy gamma sum_f A_f and its gradient",
      .domain = SD_ON_MESH,
@@ -131,7 +127,7 @@ static const sd_codelet energy_codelets[] = {
      .model = "sd_membrane_energy",
      .scratch_v = MB_VS_SLOTS,
      .scratch_f = MB_FS_SLOTS,
-     .cuda_tol = 1e-9},
+     .cuda_tol = 0},
     {.name = "membrane.trial_volume",
      .doc = "a line search's four unrestored trial volumes in one pass: V_k = V(x + alpha 2^-k d), k = 0..3 "
             "(exact sums over owned faces; membrane.trial_lambda turns them into the restoring steps)",
@@ -163,7 +159,7 @@ static const sd_codelet energy_codelets[] = {
      .model = "sd_membrane_trial_energy",
      .scratch_v = 3,
      .scratch_f = MB_FS_SLOTS,
-     .cuda_tol = 1e-9},
+     .cuda_tol = 0},
 };
 
 void sd_register_membrane_energy_codelets(void)
