@@ -419,13 +419,20 @@ int main(void)
     sd_domain small = {.ndim = 3, .shape = {16, 16, 16}};
     sd_tiling_auto(&small, 4, 0, 1, ts);
     ok(ts[2] == 16, "auto keeps a 16^3 grid whole (tasks would be too small)");
-    /* hybrid: 8 tiles per GPU + one per 4 cores, none below 2^20 cells */
+    /* with GPUs: one tile per GPU, more only past 2^27 values a tile */
     sd_domain g256 = {.ndim = 3, .shape = {256, 256, 256}};
     sd_tiling_auto(&g256, 16, 1, 1, ts);
-    ok(ts[0] == 256 && ts[1] == 256 && ts[2] == 22, "auto at 256^3, 16 cores + 1 GPU: 12 slabs of 256x256x22 (%lldx%lldx%lld)",
+    ok(ts[0] == 256 && ts[1] == 256 && ts[2] == 256, "auto at 256^3, 16 cores + 1 GPU: one tile (%lldx%lldx%lld)",
        (long long)ts[0], (long long)ts[1], (long long)ts[2]);
+    sd_tiling_auto(&g256, 16, 2, 1, ts);
+    ok(ts[2] == 128, "... with 2 GPUs: one slab each (%lld)", (long long)ts[2]);
+    sd_domain g1024 = {.ndim = 3, .shape = {1024, 1024, 1024}};
+    sd_tiling_auto(&g1024, 16, 1, 1, ts);
+    ok(ts[0] * ts[1] * ts[2] <= (int64_t)1 << 27 && ts[2] == 128,
+       "auto at 1024^3 with a GPU: 8 slabs of 2^27 cells, not one of 8 GiB a field (%lldx%lldx%lld)", (long long)ts[0],
+       (long long)ts[1], (long long)ts[2]);
     sd_tiling_auto(&big, 16, 1, 1, ts);
-    ok(ts[2] == 64, "auto at 128^3 with a GPU: 2 tiles (>= 2^20 cells each), not 12 (%lld)", (long long)ts[2]);
+    ok(ts[2] == 128, "auto at 128^3 with a GPU: one tile (%lld)", (long long)ts[2]);
     sd_tiling_auto(&small, 16, 1, 1, ts);
     ok(ts[2] == 16, "auto with a GPU keeps a 16^3 grid whole");
     /* phase-space grids: the floor counts values (cells x bins), so bins fields get tiles for the workers */
@@ -436,7 +443,7 @@ int main(void)
     ok(ts[0] == 41 && ts[1] == 45, "auto at 41x90 cells of 72x200 bins, 2 workers: one slab of 41x45 per worker (%lldx%lld)",
        (long long)ts[0], (long long)ts[1]);
     sd_tiling_auto(&pencil, 16, 1, 1, ts);
-    ok(ts[1] == 8, "with a GPU: 8 per GPU + 16/4 = 12 slabs of 41x8, >= 2^20 values each (%lld)", (long long)ts[1]);
+    ok(ts[0] == 41 && ts[1] == 90, "with a GPU: one tile of 41x90 cells, 53M values (%lldx%lld)", (long long)ts[0], (long long)ts[1]);
     sd_domain plain = {.ndim = 2, .shape = {41, 90}};
     sd_tiling_auto(&plain, 2, 0, 1, ts);
     ok(ts[0] == 41 && ts[1] == 90, "the same grid without inner axes stays one tile (3690 cells)");

@@ -58,10 +58,13 @@ void sd_tiling_auto(const sd_domain *dom, int ncpu, int ncuda, int min_extent, i
      * cost). Every cut between tiles costs a pack and an unpack of two faces per exchange, and a
      * uniform stencil needs no finer grain to balance: 4 tiles per worker measured 16-29 % slower
      * than 1 at 128^3 and 3-7 % at 256^3, the demo 20 % (docs/benchmarks.md 11.3).
-     * With GPUs: a kernel needs ~1M cells to fill a GPU, and every tile a CPU core takes must
-     * not become the step's critical path, so few large tiles: 8 per GPU (the dm* scheduler
-     * spreads them and overlaps transfers with kernels) plus one per 4 cores for the CPUs' share.
-     * (Values: cells times the bins of the inner axes.) */
+     * With GPUs: one tile per GPU, split further only past 2^27 values a tile (1 GiB of f64 per
+     * field, so a tile's fields fit a small GPU's memory). Measured on an H100 (kg_leapfrog 256^3,
+     * docs/benchmarks.md "GPU"): one tile 0.31 ms/step, 8 tiles 0.66, 11 tiles under dmdas with
+     * 15 CPU workers 1.05 (every leapfrog ran on the GPU anyway): each tile adds a kernel and
+     * halo tasks of 17-40 us to the GPU worker's queue, and 16 cores move a tenth of the GPU's
+     * bytes, so tiles for them only lengthen the step. (Values: cells times the bins of the
+     * inner axes.) */
     const int64_t min_values = ncuda > 0 ? (int64_t)1 << 20 : 65536;
     /* A phase-space grid holds bins per cell (inner axes): the task cost follows the values, so
      * the floor is in values, not cells (a 41x90 grid of 72x200 bins is 53M values, not 3690
@@ -74,7 +77,11 @@ void sd_tiling_auto(const sd_domain *dom, int ncpu, int ncuda, int min_extent, i
         tile[d] = d < dom->ndim ? dom->shape[d] : 1;
         cells *= tile[d];
     }
-    int64_t want = ncuda > 0 ? 8 * (int64_t)ncuda + ncpu / 4 : (ncpu > 0 ? ncpu : 1);
+    int64_t want = ncuda > 0 ? ncuda : (ncpu > 0 ? ncpu : 1);
+    if (ncuda > 0) {
+        const int64_t max_cells = ((int64_t)1 << 27) / bins > 0 ? ((int64_t)1 << 27) / bins : 1;
+        if (want < (cells + max_cells - 1) / max_cells) want = (cells + max_cells - 1) / max_cells;
+    }
     if (want > cells / min_cells) want = cells / min_cells;
     if (want < 1) want = 1;
     /* Slabs across the outermost axis first (whole rows and planes: long copies, and the
