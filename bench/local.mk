@@ -25,6 +25,11 @@ BENCH_BINS += bench/xsum/xsum_bench$(EXEEXT)
 bench_xsum_xsum_bench_SOURCES = bench/xsum/xsum_bench.c
 bench_xsum_xsum_bench_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tests
 
+# detmath.h's functions against glibc's: ns per call (docs/benchmarks.md, "GPU")
+BENCH_BINS += bench/detmath/detmath_bench$(EXEEXT)
+bench_detmath_detmath_bench_SOURCES = bench/detmath/detmath_bench.c
+bench_detmath_detmath_bench_LDADD = -lm
+
 # ODE right-hand sides: built-in vs expression systems (native, interpreter), f and Jacobian
 BENCH_BINS += bench/ode/rhs_bench$(EXEEXT)
 bench_ode_rhs_bench_SOURCES = bench/ode/rhs_bench.c
