@@ -332,7 +332,7 @@ static void test_detmath(rng *g)
             case DM_POW: x[i] = ldexp(fabs(u) + 0.5, (int)(40 * v)), y[i] = 30 * rng_range(g, -1, 1); break;
             case DM_ATAN2: x[i] = ldexp(u, (int)(30 * v)), y[i] = ldexp(rng_range(g, -1, 1), (int)(30 * u)); break;
             case DM_ASIN: x[i] = u; break;
-            default: x[i] = ldexp(u, (int)(21 * fabs(v))); break;
+            default: x[i] = ldexp(u, (int)(60 * fabs(v))); break; /* past 2^20 pi/2 too: the fmod path */
             }
             if (f != DM_POW && f != DM_ATAN2) y[i] = 0;
         }

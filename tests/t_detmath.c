@@ -96,6 +96,22 @@ int main(void)
     report(&ss, 1.0, "sd_sin next to multiples of pi/2");
     report(&sc, 1.0, "sd_cos next to multiples of pi/2");
 
+    ss = (sweep){0}, sc = (sweep){0};
+    int out = 0;
+    for (int i = 0; i < N; i++) { /* past the exact reduction: fmod by 2 pi */
+        const double x = (i % 2 ? -1 : 1) * ldexp(span(1, 2), (int)span(21, 48));
+        double sn, cs;
+        sd_sincos(x, &sn, &cs);
+        see(&ss, ulps(sn, sinl(x)), x, 0);
+        see(&sc, ulps(cs, cosl(x)), x, 0);
+        const double h = ldexp(span(1, 2), (int)span(60, 1023));
+        sd_sincos(i % 2 ? -h : h, &sn, &cs);
+        out += !(fabs(sn) <= 1 && fabs(cs) <= 1 && fabs(sn * sn + cs * cs - 1) < 1e-15);
+    }
+    report(&ss, 1.0, "sd_sin on +-[2^21, 2^49] (reduced through fmod by 2 pi)");
+    report(&sc, 1.0, "sd_cos on +-[2^21, 2^49]");
+    ok(!out, "sd_sincos of huge arguments (2^60 to 2^1024): in [-1, 1], sin^2 + cos^2 = 1 (%d not)", out);
+
     s = (sweep){0};
     for (int i = 0; i < N; i++) {
         const double x = (i % 2 ? -1 : 1) * ldexp(span(1, 2), (int)span(-60, 60));

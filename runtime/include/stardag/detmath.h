@@ -18,8 +18,9 @@
  *
  * Accuracy (tests/t_detmath, against glibc's long double functions): below 1 ulp for exp, log, pow,
  * sin, cos and atan (at most 0.5 to 0.8 ulp measured), 1.5 ulp for atan2 and 2.1 for asin. sin and
- * cos reduce exactly for |x| < 1.6e6 (2^20 pi/2); beyond that the reduction loses about |x| 2^-53
- * absolutely (deterministic still). Special values (NaN, infinities, signed zeros, subnormals,
+ * cos reduce exactly for |x| < 1.6e6 (2^20 pi/2) and through an exact fmod by 2pi (a correctly
+ * rounded operation too) beyond, still below 1 ulp up to 2^49; past 2^50 2pi the phase is lost (a
+ * double's spacing exceeds 2pi there), the values stay in [-1, 1] with the same bits everywhere. Special values (NaN, infinities, signed zeros, subnormals,
  * overflow) follow C99 Annex F. Cost on a CPU: 1.2 to 6 times glibc's (bench/detmath), which uses
  * tables; use them where a kernel's results must not depend on the device. (codelets/ode/ode_pow.h is the ODE solvers' own pow, a faster one
  * for step-size factors with a SIMD twin giving the same bits.)
@@ -49,6 +50,9 @@
 #define SD_DM_PIO4_LO 3.061616997868383e-17
 #define SD_DM_PI 3.141592653589793
 #define SD_DM_PI_LO 1.2246467991473532e-16
+#define SD_DM_2PI 6.283185307179586
+#define SD_DM_2PI_LO 2.4492935982947064e-16
+#define SD_DM_2PI_LO2 -5.989539619436679e-33 /* 2pi = SD_DM_2PI + SD_DM_2PI_LO + SD_DM_2PI_LO2 */
 
 SD_HD uint64_t sd_dm_bits(double x)
 {
@@ -240,14 +244,14 @@ SD_HD double sd_pow(double x, double y)
 }
 
 /* ---- sin and cos ---------------------------------------------------------------------------- */
-/* x = k pi/2 + r with |r| <= pi/4 (a hair more from rounding), r = rh + rl in two doubles; returns
- * k mod 4. x - k PIO2_1 and k PIO2_2 are exact while |k| < 2^20. */
-SD_HD int sd_dm_rem_pio2(double x, double *rh, double *rl)
+/* x + xl = k pi/2 + r with |r| <= pi/4 (a hair more from rounding), r = rh + rl in two doubles;
+ * returns k mod 4. x - k PIO2_1 and k PIO2_2 are exact while |k| < 2^20. */
+SD_HD int sd_dm_rem_pio2(double x, double xl, double *rh, double *rl)
 {
     const double k = floor(x * SD_DM_TWO_OVER_PI + 0.5);
     double e1, e2;
     const double r1 = sd_dm_two_sum(x - k * SD_DM_PIO2_1, -(k * SD_DM_PIO2_2), &e1);
-    *rh = sd_dm_two_sum(r1, e1 - k * SD_DM_PIO2_3, &e2);
+    *rh = sd_dm_two_sum(r1, (e1 + xl) - k * SD_DM_PIO2_3, &e2);
     *rl = e2;
     return (int)(k - 4.0 * floor(0.25 * k));
 }
@@ -290,8 +294,23 @@ SD_HD void sd_sincos(double x, double *s, double *c)
         *s = *c = x - x;
         return;
     }
+    double xl = 0.0;
+    if (fabs(x) > 1647099.0) {
+        /* past 2^20 pi/2 the products k PIO2_1 are no longer exact: first x = n 2pi + x', with
+         * fmod exact (the same bits everywhere) against the double 2pi, then the rest of 2pi
+         * taken back n times in two doubles; n is exact below 2^50, beyond that x' is still a
+         * phase in (-2pi, 2pi) */
+        const double r0 = fmod(x, SD_DM_2PI), n = floor((x - r0) / SD_DM_2PI + 0.5);
+        if (fabs(n) < 1125899906842624.0) { /* 2^50 */
+            double pe;
+            const double p = sd_dm_two_prod(n, SD_DM_2PI_LO, &pe); /* n SD_DM_2PI_LO = p + pe */
+            x = sd_dm_two_sum(r0, -p, &xl);
+            xl -= pe + n * SD_DM_2PI_LO2;
+        } else
+            x = r0;
+    }
     double r, rl;
-    const int q = sd_dm_rem_pio2(x, &r, &rl);
+    const int q = sd_dm_rem_pio2(x, xl, &r, &rl);
     const double sr = sd_dm_sin_reduced(r, rl), cr = sd_dm_cos_reduced(r, rl);
     *s = q == 0 ? sr : q == 1 ? cr : q == 2 ? -sr : -cr;
     *c = q == 0 ? cr : q == 1 ? -sr : q == 2 ? -cr : sr;
