@@ -37,8 +37,6 @@ fi
 STARPU_HOME=$(mktemp -d); export STARPU_HOME STARPU_WORKERS_NOBIND=1 STARPU_SILENT=1
 sd=$B/stardag
 say() { echo "$1" >>"$OUT/summary.txt"; echo "== $1"; }
-# part SECONDS CMD...: CMD under a time limit; its exit status, 124 when cut short
-part() { s=$1; shift; timeout "$s" "$@"; }
 cutnote() { [ "$1" -eq 124 ] && echo " (CUT SHORT at its time limit)"; }
 : >"$OUT/summary.txt"
 
@@ -75,8 +73,8 @@ say "verify: exit $(cat "$OUT/verify.rc") ($(tail -n 1 "$OUT/verify.txt"))"
 
 # 3. CPU-only vs GPU-only, the whole demo graph (reduced), bitwise
 g=$top/graphs/lattice/kg-packet.yaml
-part "$PART_S" "$sd" run "$g" --set n=96 --steps 100 --arch cpu --out "$OUT/cpu.h5" >"$OUT/cpu.txt" 2>&1
-part "$PART_S" "$sd" run "$g" --set n=96 --steps 100 --arch cuda --ncpu 1 --out "$OUT/cuda.h5" >"$OUT/cuda.txt" 2>&1
+timeout "$PART_S" "$sd" run "$g" --set n=96 --steps 100 --arch cpu --out "$OUT/cpu.h5" >"$OUT/cpu.txt" 2>&1
+timeout "$PART_S" "$sd" run "$g" --set n=96 --steps 100 --arch cuda --ncpu 1 --out "$OUT/cuda.h5" >"$OUT/cuda.txt" 2>&1
 rc=$?
 "$sd" compare "$OUT/cpu.h5" "$OUT/cuda.h5" >"$OUT/compare.txt" 2>&1
 cmp=$?
@@ -85,22 +83,22 @@ say "CPU-only vs GPU-only kg-packet n=96, 100 steps: GPU run exit $rc$(cutnote $
 # 4. molecular dynamics: the thermo of a CPU-only and a GPU-only run must agree bitwise (forces
 # in a fixed lane order, exact sums)
 md=$top/graphs/md/lj-liquid.yaml
-part "$PART_S" "$sd" run "$md" --arch cpu --out "$OUT/md-cpu.h5" >"$OUT/md-cpu.txt" 2>&1
-part "$PART_S" "$sd" run "$md" --arch cuda --out "$OUT/md-cuda.h5" >"$OUT/md-cuda.txt" 2>&1
+timeout "$PART_S" "$sd" run "$md" --arch cpu --out "$OUT/md-cpu.h5" >"$OUT/md-cpu.txt" 2>&1
+timeout "$PART_S" "$sd" run "$md" --arch cuda --out "$OUT/md-cuda.h5" >"$OUT/md-cuda.txt" 2>&1
 rc=$?
 "$sd" compare "$OUT/md-cpu.h5" "$OUT/md-cuda.h5" >"$OUT/md-compare.txt" 2>&1
 cmp=$?
 say "MD lj-liquid CPU-only vs GPU-only: GPU run exit $rc$(cutnote $rc), compare exit $cmp ($(tail -n 1 "$OUT/md-compare.txt"))"
 
 # 5. hybrid with a trace, and its charts
-part "$PART_S" "$sd" calibrate "$g" --set n=192 >"$OUT/calibrate.txt" 2>&1
-part "$PART_S" "$sd" run "$g" --set n=192 --steps 100 --out "$OUT/hybrid.h5" --trace "$OUT/hybrid.json" >"$OUT/hybrid.txt" 2>&1
+timeout "$PART_S" "$sd" calibrate "$g" --set n=192 >"$OUT/calibrate.txt" 2>&1
+timeout "$PART_S" "$sd" run "$g" --set n=192 --steps 100 --out "$OUT/hybrid.h5" --trace "$OUT/hybrid.json" >"$OUT/hybrid.txt" 2>&1
 rc=$?
 "$sd" report "$OUT/hybrid.h5" --trace "$OUT/hybrid.json" --out "$OUT" >>"$OUT/hybrid.txt" 2>&1
 say "hybrid run with trace: exit $rc$(cutnote $rc); $(grep -E 'workers' "$OUT/hybrid.txt" | head -n 1)"
 
 # 6. the lattice benchmark
-env BUILDDIR="$B" REPS="${REPS:-3}" timeout "$PART_S" sh "$top/bench/lattice/gpu.sh" >"$OUT/bench.txt" 2>&1
+BUILDDIR="$B" REPS="${REPS:-3}" timeout "$PART_S" sh "$top/bench/lattice/gpu.sh" >"$OUT/bench.txt" 2>&1
 rc=$?
 say "bench/lattice/gpu.sh: exit $rc$(cutnote $rc) (bench.txt)"
 cat "$OUT/bench.txt"
@@ -108,12 +106,12 @@ cat "$OUT/bench.txt"
 # 7. MD throughput (cells 40 = 256k atoms, 80 = 2M)
 : >"$OUT/md-bench.txt"
 rc=0
-part "$PART_S" "$sd" calibrate "$md" --set cells="$(echo "${MD_CELLS:-40 80}" | cut -d' ' -f1)" >"$OUT/md-calibrate.txt" 2>&1 || rc=$?
+timeout "$PART_S" "$sd" calibrate "$md" --set cells="$(echo "${MD_CELLS:-40 80}" | cut -d' ' -f1)" >"$OUT/md-calibrate.txt" 2>&1 || rc=$?
 for cells in ${MD_CELLS:-40 80}; do
   for r in $(seq 1 "${MD_REPS:-3}"); do
     for arch in cpu cuda any; do
       [ $rc -eq 124 ] && break
-      part "$PART_S" "$sd" run "$md" --set cells="$cells" --arch $arch --out "" >"$OUT/md.out" 2>&1 || rc=$?
+      timeout "$PART_S" "$sd" run "$md" --set cells="$cells" --arch $arch --out "" >"$OUT/md.out" 2>&1 || rc=$?
       grep -E "atom-steps/s" "$OUT/md.out" | sed "s/^/cells=$cells arch=$arch rep=$r: /" >>"$OUT/md-bench.txt"
     done
   done

@@ -174,7 +174,7 @@ SD_HD double sd_dm_log2d(double x, double *lo)
     const double cl = ce + z1e * sh + 3.0 * z1 * sl; /* s^3 = c + cl */
     const double d = sd_dm_two_prod(c, 0.6666666666666666, &de);
     const double dl = de + c * 3.700743415417188e-17 + cl * 0.6666666666666666; /* 2 s^3 / 3 = d + dl */
-    const double z = z1;
+    const double z = z1; /* s^2 to double precision is enough for s R2 */
     const double R2 =
         z * z *
         (0.4 +
