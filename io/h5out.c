@@ -569,8 +569,8 @@ int sd_h5out_write_field(sd_h5out *o, int field, int64_t step, double time, cons
         dims[rank++] = (hsize_t)o->inner[field][k];
         bins *= (uint64_t)o->inner[field][k];
     }
-    if (o->has_mesh) /* one element axis: the mesh's vertices or faces */
-        dims[rank++] = (hsize_t)(o->mesh_location[field] == SD_MESH_FACES ? o->mesh_nf : o->mesh_nv);
+    if (o->has_mesh) /* one element axis: the mesh's vertices, faces or edges */
+        dims[rank++] = (hsize_t)sd_h5out_mesh_elements(o, field);
     else
         for (int k = o->ndim - 1; k >= 0; k--) dims[rank++] = (hsize_t)o->shape[k];
     size_t es = o->dtype[field] == SD_F32 ? 4 : 8;

@@ -109,7 +109,11 @@ typedef struct sd_h5mesh {
     const double *x0;          /* [nv][3]: initial positions, x y z per vertex */
     int position_field;        /* field index (as in sd_h5out_write_field) of the vertex positions
                                   (3 components, on vertices), or -1: the vertices never move */
-    const int *field_location; /* per field: SD_MESH_VERTICES or SD_MESH_FACES; NULL: all on vertices */
+    const int *field_location; /* per field: SD_MESH_VERTICES, SD_MESH_FACES or SD_MESH_EDGES; NULL:
+                                  all on vertices */
+    int64_t ne;                /* edges, when a field lives on edges (else 0, edge NULL) */
+    const int64_t *edge;       /* [ne][2]: global vertex ids of each edge, lower first, in the
+                                  edge numbering of the fields (sd_mesh_edges) */
 } sd_h5mesh;
 int sd_h5out_set_mesh(sd_h5out *o, const sd_h5mesh *m, char *err, size_t errlen);
 

@@ -128,7 +128,7 @@ static int commit_step(sd_h5out *o, int removal, int exact, char *err, size_t er
                       {o->spacing[0], o->spacing[1], o->spacing[2]}, o->nfields,
                       (const char *const *)o->fname, o->dtype, o->ncomp, o->ninner, o->committed_rec, o->rec,
                       o->units_length, o->units_time, NULL};
-    sd_xdmf_mesh m = {o->mesh_nv, o->mesh_nf, o->mesh_location, o->mesh_position_field};
+    sd_xdmf_mesh m = {o->mesh_nv, o->mesh_nf, o->mesh_location, o->mesh_position_field, o->mesh_ne};
     if (o->has_mesh) d.mesh = &m;
     return sd_xdmf_write(o->xmf, &d, err, errlen);
 fail:

@@ -246,6 +246,39 @@ static int attach(cont *c)
     return 0;
 }
 
+/* A field's location as its group's `location` attribute names it (absent: vertices, as for a
+ * file written before fields could live elsewhere); -1 for a name this writer does not know. */
+static int read_location(hid_t fg)
+{
+    if (H5Aexists(fg, "location") <= 0) return SD_MESH_VERTICES;
+    char *s = read_string(fg, "location", 0);
+    int loc = !s ? -1 : !strcmp(s, "vertices") ? SD_MESH_VERTICES : !strcmp(s, "faces") ? SD_MESH_FACES
+            : !strcmp(s, "edges") ? SD_MESH_EDGES : -1;
+    free(s);
+    return loc;
+}
+
+/* /mesh's edge count: its attribute ne (absent: 0, a file written before edges existed), and with
+ * edges the [ne][2] dataset /mesh/edges that the sidecar references. */
+static int read_edges(cont *c, hid_t g)
+{
+    sd_h5out *o = c->o;
+    o->mesh_ne = 0;
+    if (H5Aexists(g, "ne") <= 0) return 0;
+    hsize_t d[2] = {0, 0};
+    hid_t ds = -1, sp = -1;
+    int ok = sd_h5_attr_read(g, "ne", H5T_NATIVE_INT64, &o->mesh_ne) == 0 && o->mesh_ne >= 1 &&
+             (ds = H5Dopen2(g, "edges", H5P_DEFAULT)) >= 0 && (sp = H5Dget_space(ds)) >= 0 &&
+             H5Sget_simple_extent_ndims(sp) == 2 && H5Sget_simple_extent_dims(sp, d, NULL) == 2 &&
+             d[0] == (hsize_t)o->mesh_ne && d[1] == 2;
+    if (sp >= 0) H5Sclose(sp);
+    if (ds >= 0) H5Dclose(ds);
+    if (!ok)
+        snprintf(c->why, sizeof c->why, "/mesh: attribute ne %" PRId64 " without a [ne][2] dataset /mesh/edges (expected ne >= 1 "
+                 "and the edges)", o->mesh_ne);
+    return ok ? 0 : -1;
+}
+
 /* The mesh of a mesh run (/mesh), as sd_h5out_set_mesh would have set it, so that the sidecar
  * written by the cut already describes the mesh; sd_h5out_set_mesh then only compares. */
 static int attach_mesh(cont *c)
@@ -257,20 +290,26 @@ static int attach_mesh(cont *c)
     char *pos = g >= 0 && H5Aexists(g, "position_field") > 0 ? read_string(g, "position_field", 0) : NULL;
     int ok = g >= 0 && sd_h5_attr_read(g, "nv", H5T_NATIVE_INT64, &o->mesh_nv) == 0 &&
              sd_h5_attr_read(g, "nf", H5T_NATIVE_INT64, &o->mesh_nf) == 0 && pos;
+    if (!ok) snprintf(c->why, sizeof c->why, "unreadable /mesh");
+    else if (read_edges(c, g) < 0) ok = 0;
     if (g >= 0) H5Gclose(g);
     o->mesh_location = calloc(o->nfields + 1, sizeof *o->mesh_location);
+    if (ok && !o->mesh_location) {
+        snprintf(c->why, sizeof c->why, "out of memory");
+        ok = 0;
+    }
     o->mesh_position_field = -1;
-    for (int i = 0; ok && o->mesh_location && i < o->nfields; i++) {
-        char *loc = H5Aexists(o->fgroup[i], "location") > 0 ? read_string(o->fgroup[i], "location", 0) : NULL;
-        o->mesh_location[i] = loc && !strcmp(loc, "faces") ? SD_MESH_FACES : SD_MESH_VERTICES;
+    for (int i = 0; ok && i < o->nfields; i++) {
+        o->mesh_location[i] = read_location(o->fgroup[i]);
+        if (o->mesh_location[i] < 0 || (o->mesh_location[i] == SD_MESH_EDGES && o->mesh_ne == 0)) {
+            snprintf(c->why, sizeof c->why, "/fields/%s: %s", o->fname[i], o->mesh_location[i] < 0
+                     ? "unknown location (expected vertices, faces or edges)" : "on edges, but /mesh has no edges");
+            ok = 0;
+        }
         if (!strcmp(pos, o->fname[i])) o->mesh_position_field = i;
-        free(loc);
     }
     free(pos);
-    if (!ok || !o->mesh_location) {
-        snprintf(c->why, sizeof c->why, "unreadable /mesh");
-        return -1;
-    }
+    if (!ok) return -1;
     o->has_mesh = 1;
     return 0;
 }

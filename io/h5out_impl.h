@@ -28,11 +28,11 @@ struct sd_h5out {
     sd_xdmf_rec *rec;
     size_t nrec, caprec, committed_rec;
     int poisoned;
-    /* A mesh run (sd_h5out_set_mesh): its fields have one element axis, of nv or nf elements
+    /* A mesh run (sd_h5out_set_mesh): its fields have one element axis, of nv, nf or ne elements
      * (mesh_location per field), instead of the grid's axes. */
     int has_mesh;
-    int64_t mesh_nv, mesh_nf;
-    int *mesh_location;      /* per field: SD_MESH_VERTICES / SD_MESH_FACES */
+    int64_t mesh_nv, mesh_nf, mesh_ne; /* mesh_ne: 0 when /mesh has no edges */
+    int *mesh_location;      /* per field: SD_MESH_VERTICES / SD_MESH_FACES / SD_MESH_EDGES */
     int mesh_position_field; /* the field that moves the vertices, or -1 */
     /* Profiles (io/h5out_profile.c): their groups and row datasets, flushed at each commit. */
     int nprof;
@@ -49,6 +49,8 @@ struct sd_h5out {
 sd_h5out *sd_h5out_new(const char *path, const sd_h5decl *d, char *err, size_t errlen);
 void sd_h5out_close_handles(sd_h5out *o);
 void sd_h5out_free_obj(sd_h5out *o);
+/* Elements of a mesh field's dataset: the mesh's vertices, faces or edges by the field's location. */
+int64_t sd_h5out_mesh_elements(const sd_h5out *o, int field);
 /* A written field step appended to the list the XDMF sidecar is made from. 0, or -1 out of memory. */
 int sd_h5out_add_rec(sd_h5out *o, int64_t step, double time, int field);
 int sd_h5out_attr_i64(hid_t obj, const char *name, int64_t v);

@@ -12,7 +12,7 @@ libstardag_la_SOURCES += io/read_table.c io/read_table_h5.c io/read_table.h io/h
 libstardag_la_SOURCES += io/read_particles.c io/read_particles.h io/h5md_read.c
 # io: closed triangle meshes (membranes): OFF/OBJ/PLY files, validation, generators (docs/mesh-files.md)
 libstardag_la_SOURCES += io/mesh_file.h io/mesh_gen.c io/mesh_internal.h io/mesh_read.c io/mesh_ply.c io/mesh_write.c \
-	io/mesh_check.c
+	io/mesh_check.c io/mesh_edges.c
 # io: the mesh of a mesh domain in the run file (/mesh) and its XDMF Triangle sidecar
 libstardag_la_SOURCES += io/h5out_mesh.c io/h5out_impl.h
 # io: output.profiles in the run file (/profiles) and their reader

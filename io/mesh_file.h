@@ -46,5 +46,9 @@ int sd_mesh_ellipsoid(int level, const double axes[3], sd_mesh *m, char *err, si
  * %.17g in OFF and OBJ (round trip exact). */
 int sd_mesh_write(const char *path, const sd_mesh *m, char *err, size_t errlen);
 void sd_mesh_free(sd_mesh *m);
+/* The edges of a triangle mesh: *edge = [2 *ne] global vertex ids (lower, higher) of every
+ * distinct edge, ordered by the lower id, then the higher (a numbering that depends only on the
+ * triangles, not on a partition); malloc'ed, free() it. 0, or -1 with a message (out of memory). */
+int sd_mesh_edges(int64_t nv, int64_t nf, const int64_t *tri, int64_t *ne, int64_t **edge, char *err, size_t errlen);
 
 #endif

@@ -10,7 +10,8 @@
  * with several components become one scalar attribute per component ("E_0", "E_1", ...), each a
  * HyperSlab of the component-outermost dataset. A mesh run's grids are Triangle meshes instead
  * (mesh_step: /mesh/triangles, XYZ geometry from the moving positions or /mesh/positions; 3-component
- * fields as Vectors joined from the component slabs). The file is replaced atomically. */
+ * fields as Vectors joined from the component slabs), with fields on edges spatial collections of
+ * that and a Polyline mesh of /mesh/edges. The file is replaced atomically. */
 #define _GNU_SOURCE
 #include "xdmf.h"
 
@@ -24,7 +25,7 @@
 #include <unistd.h>
 
 #include <stardag/kernel.h>
-#include <stardag/codelet.h> /* SD_MESH_FACES */
+#include <stardag/codelet.h> /* SD_MESH_FACES, SD_MESH_EDGES */
 #include "h5err.h"
 #include "h5util.h"
 
@@ -96,62 +97,126 @@ static void put_mesh_join(FILE *f, const char *ind, const sd_xdmf_desc *d, int f
     fprintf(f, "%s</DataItem>\n", ind);
 }
 
-/* One step of a mesh run: the Triangle topology, the geometry (the positions field of the latest
- * step at or before this one, *pos, else the initial positions) and the fields of the step, recs[0
- * .. n), sorted by field: vertex fields node-centred, face fields cell-centred; one component a
- * Scalar, three a Vector, any other count one Scalar per component (NAME_0, NAME_1, ...).
- * The geometry's DataItem starts with a comment naming this step: ParaView's XDMF Reader keys a
- * cache of each grid's points and cells, with the arrays it had, on the text of the first child of
- * the topology's and the geometry's DataItems; a key shared by two steps (the same positions) would
- * make it show the arrays of the step read before, also those the other step does not have, and an
- * element as first child (a JOIN's slabs) makes it log an error. A comment per step avoids both. */
-static void mesh_step(FILE *f, const sd_xdmf_desc *d, const sd_xdmf_rec *const *recs, size_t n,
-                      const sd_xdmf_rec **pos)
+/* The topology of one of a mesh step's grids: /mesh/triangles (3 nodes an element) or, for the
+ * edge grid, /mesh/edges (2). */
+static void mesh_topology(FILE *f, const char *ind, const sd_xdmf_desc *d, int edges)
+{
+    const int64_t n = edges ? d->mesh->ne : d->mesh->nf;
+    const int k = edges ? 2 : 3;
+    fprintf(f, "%s<Topology TopologyType=\"%s\" NumberOfElements=\"%" PRId64 "\" NodesPerElement=\"%d\">\n"
+               "%s  <DataItem Dimensions=\"%" PRId64 " %d\" NumberType=\"Int\" Precision=\"8\" Format=\"HDF\">",
+            ind, edges ? "Polyline" : "Triangle", n, k, ind, n, k);
+    put_esc(f, d->h5_name);
+    fprintf(f, ":/mesh/%s</DataItem>\n%s</Topology>\n", edges ? "edges" : "triangles", ind);
+}
+
+/* The XYZ geometry of one of step `step`'s grids: the positions field of step pos, else (NULL) the
+ * initial positions; its DataItem's first child the comment key (see mesh_step), which names the
+ * step and, for the edge grid (what: "edges on "), the grid. */
+static void mesh_geometry(FILE *f, const char *ind, const sd_xdmf_desc *d, int64_t step, const sd_xdmf_rec *pos,
+                          const char *what)
 {
     const sd_xdmf_mesh *m = d->mesh;
-    for (size_t k = 0; k < n; k++)
-        if (recs[k]->field == m->position_field) *pos = recs[k];
-    fprintf(f, "        <Topology TopologyType=\"Triangle\" NumberOfElements=\"%" PRId64 "\" NodesPerElement=\"3\">\n"
-               "          <DataItem Dimensions=\"%" PRId64 " 3\" NumberType=\"Int\" Precision=\"8\" Format=\"HDF\">",
-            m->nf, m->nf);
-    put_esc(f, d->h5_name);
-    fputs(":/mesh/triangles</DataItem>\n        </Topology>\n        <Geometry GeometryType=\"XYZ\">\n", f);
-    char key[96];
-    if (*pos) {
-        snprintf(key, sizeof key, "step %08" PRId64 ": positions of step %08" PRId64, recs[0]->step, (*pos)->step);
-        put_mesh_join(f, "          ", d, m->position_field, (*pos)->step, m->nv, key);
+    char key[128], in[32];
+    snprintf(in, sizeof in, "%s  ", ind);
+    fprintf(f, "%s<Geometry GeometryType=\"XYZ\">\n", ind);
+    if (pos) {
+        snprintf(key, sizeof key, "step %08" PRId64 ": %spositions of step %08" PRId64, step, what, pos->step);
+        put_mesh_join(f, in, d, m->position_field, pos->step, m->nv, key);
     } else {
-        snprintf(key, sizeof key, "step %08" PRId64 ": initial positions", recs[0]->step);
-        fprintf(f, "          <DataItem Dimensions=\"%" PRId64 " 3\" NumberType=\"Float\" Precision=\"8\" Format=\"HDF\">"
-                   "<!-- %s -->", m->nv, key);
+        snprintf(key, sizeof key, "step %08" PRId64 ": %sinitial positions", step, what);
+        fprintf(f, "%s<DataItem Dimensions=\"%" PRId64 " 3\" NumberType=\"Float\" Precision=\"8\" Format=\"HDF\">"
+                   "<!-- %s -->", in, m->nv, key);
         put_esc(f, d->h5_name);
         fputs(":/mesh/positions</DataItem>\n", f);
     }
-    fputs("        </Geometry>\n", f);
+    fprintf(f, "%s</Geometry>\n", ind);
+}
+
+/* The fields of a step, recs[0 .. n) sorted by field, that live on one of its grids: on the
+ * triangle grid (edges 0) vertex fields node-centred and face fields cell-centred, on the edge grid
+ * (edges 1) edge fields cell-centred (an edge is a cell of that grid). One component a Scalar,
+ * three a Vector, any other count one Scalar per component (NAME_0, NAME_1, ...). */
+static void mesh_attributes(FILE *f, const char *ind, const sd_xdmf_desc *d, const sd_xdmf_rec *const *recs, size_t n,
+                            int edges)
+{
+    const sd_xdmf_mesh *m = d->mesh;
+    char in[32];
+    snprintf(in, sizeof in, "%s  ", ind);
     for (size_t k = 0; k < n; k++) {
-        int fi = recs[k]->field, nc = d->ncomp[fi];
+        int fi = recs[k]->field, nc = d->ncomp[fi], loc = m->location[fi];
         if (k > 0 && recs[k - 1]->field == fi) continue; /* duplicate record: once */
-        int faces = m->location[fi] == SD_MESH_FACES;
-        int64_t ne = faces ? m->nf : m->nv;
-        const char *center = faces ? "Cell" : "Node";
+        if ((loc == SD_MESH_EDGES) != edges) continue;   /* on the other grid */
+        int64_t ne = loc == SD_MESH_FACES ? m->nf : loc == SD_MESH_EDGES ? m->ne : m->nv;
+        const char *center = loc == SD_MESH_FACES || loc == SD_MESH_EDGES ? "Cell" : "Node";
         for (int c = 0; c < (nc == 3 ? 1 : nc); c++) {
-            fputs("        <Attribute Name=\"", f);
+            fprintf(f, "%s<Attribute Name=\"", ind);
             put_esc(f, d->field_names[fi]);
             if (nc != 1 && nc != 3) fprintf(f, "_%d", c);
             fprintf(f, "\" AttributeType=\"%s\" Center=\"%s\">\n", nc == 3 ? "Vector" : "Scalar", center);
             if (nc == 3) {
-                put_mesh_join(f, "          ", d, fi, recs[k]->step, ne, NULL);
+                put_mesh_join(f, in, d, fi, recs[k]->step, ne, NULL);
             } else if (nc > 1) {
-                put_mesh_slab(f, "          ", d, fi, recs[k]->step, c, ne);
+                put_mesh_slab(f, in, d, fi, recs[k]->step, c, ne);
             } else {
-                fprintf(f, "          <DataItem Dimensions=\"%" PRId64 "\" NumberType=\"Float\" Precision=\"%d\" Format=\"HDF\">",
-                        ne, d->dtypes[fi] == SD_F32 ? 4 : 8);
+                fprintf(f, "%s<DataItem Dimensions=\"%" PRId64 "\" NumberType=\"Float\" Precision=\"%d\" Format=\"HDF\">",
+                        in, ne, d->dtypes[fi] == SD_F32 ? 4 : 8);
                 put_field_ref(f, d, fi, recs[k]->step);
                 fputs("</DataItem>\n", f);
             }
-            fputs("        </Attribute>\n", f);
+            fprintf(f, "%s</Attribute>\n", ind);
         }
     }
+}
+
+/* 1 when a field of the mesh lives on its edges: every step's grid is then a spatial collection of
+ * the triangle grid and the edge grid. One layout for all steps, also those without edge fields:
+ * ParaView's XDMF Reader gives the temporal collection the data type of its first grid (a
+ * multiblock or an unstructured grid) and fails at a step of the other type. */
+static int mesh_edge_grids(const sd_xdmf_desc *d)
+{
+    for (int i = 0; d->mesh && i < d->nfields; i++)
+        if (d->mesh->location[i] == SD_MESH_EDGES) return 1;
+    return 0;
+}
+
+/* One step of a mesh run: the Triangle topology, the geometry (the positions field of the latest
+ * step at or before this one, *pos, else the initial positions) and the fields of the step, recs[0
+ * .. n), sorted by field (mesh_attributes). With edge fields (edge_grids) that is the first grid,
+ * "triangles", of the step's spatial collection, and the second, "edges", is the Polyline topology
+ * of /mesh/edges on the same geometry with the edge fields.
+ * The geometry's DataItem starts with a comment naming this step: ParaView's XDMF Reader keys a
+ * cache of each grid's points and cells, with the arrays it had, on the text of the first child of
+ * the topology's and the geometry's DataItems (one cache entry per position in a spatial
+ * collection); a key shared by two steps (the same positions) would make it show the arrays of the
+ * step read before, also those the other step does not have, and an element as first child (a
+ * JOIN's slabs) makes it log an error. A comment per step avoids both; the edge grid's also names
+ * the grid ("step 00000050: edges on positions of step 00000050"), so no key is ever the
+ * triangle grid's. */
+static void mesh_step(FILE *f, const sd_xdmf_desc *d, const sd_xdmf_rec *const *recs, size_t n,
+                      const sd_xdmf_rec **pos, int edge_grids)
+{
+    const sd_xdmf_mesh *m = d->mesh;
+    for (size_t k = 0; k < n; k++)
+        if (recs[k]->field == m->position_field) *pos = recs[k];
+    const int64_t step = recs[0]->step;
+    if (!edge_grids) {
+        const char *ind = "        ";
+        mesh_topology(f, ind, d, 0);
+        mesh_geometry(f, ind, d, step, *pos, "");
+        mesh_attributes(f, ind, d, recs, n, 0);
+        return;
+    }
+    const char *ind = "          ";
+    fputs("        <Grid Name=\"triangles\" GridType=\"Uniform\">\n", f);
+    mesh_topology(f, ind, d, 0);
+    mesh_geometry(f, ind, d, step, *pos, "");
+    mesh_attributes(f, ind, d, recs, n, 0);
+    fputs("        </Grid>\n        <Grid Name=\"edges\" GridType=\"Uniform\">\n", f);
+    mesh_topology(f, ind, d, 1);
+    mesh_geometry(f, ind, d, step, *pos, "edges on ");
+    mesh_attributes(f, ind, d, recs, n, 1);
+    fputs("        </Grid>\n", f);
 }
 
 static int write_body(FILE *f, const sd_xdmf_desc *d)
@@ -181,13 +246,15 @@ static int write_body(FILE *f, const sd_xdmf_desc *d)
     double sp[3] = {d->spacing[2], d->spacing[1], d->spacing[0]}, org[3] = {0, 0, 0};
     size_t i = 0;
     const sd_xdmf_rec *pos = NULL; /* a mesh's latest positions */
+    const int edge_grids = mesh_edge_grids(d);
     while (i < d->nrec) {
         size_t j = i;
         while (j < d->nrec && r[j]->step == r[i]->step) j++;
-        fprintf(f, "      <Grid Name=\"step_%08" PRId64 "\" GridType=\"Uniform\">\n", r[i]->step);
+        fprintf(f, "      <Grid Name=\"step_%08" PRId64 "\" GridType=\"%s\">\n", r[i]->step,
+                edge_grids ? "Collection\" CollectionType=\"Spatial" : "Uniform");
         fprintf(f, "        <Time Value=\"%.17g\"/>\n", r[i]->time);
         if (d->mesh) {
-            mesh_step(f, d, r + i, j - i, &pos);
+            mesh_step(f, d, r + i, j - i, &pos, edge_grids);
             fputs("      </Grid>\n", f);
             i = j;
             continue;

@@ -13,8 +13,9 @@ typedef struct sd_xdmf_rec { /* one committed field dataset */
 
 typedef struct sd_xdmf_mesh { /* a mesh run's Triangle mesh (/mesh of the run file) */
     int64_t nv, nf;
-    const int *location;  /* per field: SD_MESH_VERTICES / SD_MESH_FACES */
+    const int *location;  /* per field: SD_MESH_VERTICES / SD_MESH_FACES / SD_MESH_EDGES */
     int position_field;   /* the field whose latest step at or before a grid's is its geometry; -1 */
+    int64_t ne;           /* edges (/mesh/edges), when a field lives on them; else 0 */
 } sd_xdmf_mesh;
 
 typedef struct sd_xdmf_desc {
@@ -30,7 +31,8 @@ typedef struct sd_xdmf_desc {
     size_t nrec;
     const sd_xdmf_rec *rec; /* any order; grouped by step, steps ascending */
     const char *units_length, *units_time; /* "" or NULL: none; else Information elements */
-    const sd_xdmf_mesh *mesh; /* NULL: the grid (ndim, shape, spacing); else a Triangle mesh */
+    const sd_xdmf_mesh *mesh; /* NULL: the grid (ndim, shape, spacing); else a Triangle mesh (and its
+                                 edges as a Polyline mesh when a field lives on them) */
 } sd_xdmf_desc;
 
 /* Write the sidecar atomically: <xmf_path>.tmp, fsync, rename over xmf_path, fsync the

@@ -1,6 +1,7 @@
 /* h5out_mesh_fixture.h - the mesh run file tests' fixture (tests/t_h5out_mesh.c: the file and its
  * sidecar; tests/t_h5out_mesh_faults.c: refusals, a kill, a large mesh, a full disk): an octahedron
- * with vertex and face fields, and the calls that write its steps. */
+ * with vertex and face fields (and, for the edge run, edge fields), and the calls that write its
+ * steps. */
 #ifndef SD_TEST_H5OUT_MESH_FIXTURE_H
 #define SD_TEST_H5OUT_MESH_FIXTURE_H
 #define _GNU_SOURCE
@@ -37,16 +38,27 @@ enum { NV = 6, NF = 8 };
 static const double X0[NV][3] = {{1, 0, 0}, {-1, 0, 0}, {0, 1, 0}, {0, -1, 0}, {0, 0, 1}, {0, 0, -1}};
 static const int64_t TRI[NF][3] = {{0, 2, 4}, {2, 1, 4}, {1, 3, 4}, {3, 0, 4},
                                    {2, 0, 5}, {1, 2, 5}, {3, 1, 5}, {0, 3, 5}};
+/* Its 12 edges, lower vertex first, ascending by lower, then higher vertex (sd_mesh_edges' order). */
+enum { NE = 12 };
+static const int64_t EDGE[NE][2] = {{0, 2}, {0, 3}, {0, 4}, {0, 5}, {1, 2}, {1, 3},
+                                    {1, 4}, {1, 5}, {2, 4}, {2, 5}, {3, 4}, {3, 5}};
 /* Fields: positions (vertices, 3), a curvature (vertices, 1), face areas (f32), face normals (f32,
- * 3), a 2-component vertex field (one scalar attribute per component). */
-enum { F_X, F_H, F_AREA, F_NORMAL, F_TILT, NFIELD };
-static const char *FNAME[NFIELD] = {"x", "H", "area", "normal", "tilt2"};
-static const int FDT[NFIELD] = {SD_F64, SD_F64, SD_F32, SD_F32, SD_F64};
-static const int FNC[NFIELD] = {3, 1, 1, 3, 2};
-static const int FLOC[NFIELD] = {SD_MESH_VERTICES, SD_MESH_VERTICES, SD_MESH_FACES, SD_MESH_FACES, SD_MESH_VERTICES};
+ * 3), a 2-component vertex field (one scalar attribute per component). The edge run (create_edges,
+ * MESH_E) has these and three fields on the edges: a weight (f64, 1), edge vectors (f32, 3), a
+ * 2-component f64. */
+enum { F_X, F_H, F_AREA, F_NORMAL, F_TILT, NFIELD, F_K = NFIELD, F_EVEC, F_K2, NFIELD_E };
+static const char *FNAME[NFIELD_E] = {"x", "H", "area", "normal", "tilt2", "k", "evec", "k2"};
+static const int FDT[NFIELD_E] = {SD_F64, SD_F64, SD_F32, SD_F32, SD_F64, SD_F64, SD_F32, SD_F64};
+static const int FNC[NFIELD_E] = {3, 1, 1, 3, 2, 1, 3, 2};
+static const int FLOC[NFIELD_E] = {SD_MESH_VERTICES, SD_MESH_VERTICES, SD_MESH_FACES, SD_MESH_FACES, SD_MESH_VERTICES,
+                                   SD_MESH_EDGES,    SD_MESH_EDGES,    SD_MESH_EDGES};
 #define DT 0.1
 
-static inline int64_t nelem(int f) { return FLOC[f] == SD_MESH_FACES ? NF : NV; }
+static inline int64_t nelem(int f) { return FLOC[f] == SD_MESH_FACES ? NF : FLOC[f] == SD_MESH_EDGES ? NE : NV; }
+static inline const char *loc_name(int f)
+{
+    return FLOC[f] == SD_MESH_FACES ? "faces" : FLOC[f] == SD_MESH_EDGES ? "edges" : "vertices";
+}
 
 /* Distinct, bit-varied values: element i, component c of field f at step s. */
 static inline double val(int64_t s, int f, int c, int64_t i)
@@ -100,12 +112,32 @@ static inline int count(const char *s, const char *sub)
     for (const char *p = s; (p = strstr(p, sub)); p += strlen(sub)) n++;
     return n;
 }
-/* The text of step s's Grid in the sidecar (malloc'd), or NULL. */
+/* The text of step s's Grid in the sidecar (malloc'd), or NULL: up to its first "</Grid>" (the
+ * whole grid of a run without edge fields). */
 static inline char *step_grid(const char *xmf, int64_t s)
 {
     char name[64];
     snprintf(name, sizeof name, "<Grid Name=\"step_%08" PRId64 "\"", s);
     const char *a = xmf ? strstr(xmf, name) : NULL;
+    const char *b = a ? strstr(a, "</Grid>") : NULL;
+    return b ? strndup(a, (size_t)(b - a)) : NULL;
+}
+/* The whole of step s's Grid, a spatial collection with its inner grids (malloc'd), or NULL: up
+ * to the "</Grid>" at the step grids' indentation. */
+static inline char *step_block(const char *xmf, int64_t s)
+{
+    char name[64];
+    snprintf(name, sizeof name, "<Grid Name=\"step_%08" PRId64 "\"", s);
+    const char *a = xmf ? strstr(xmf, name) : NULL;
+    const char *b = a ? strstr(a, "\n      </Grid>\n") : NULL;
+    return b ? strndup(a, (size_t)(b - a)) : NULL;
+}
+/* The inner Grid `name` of a step's block (malloc'd), or NULL. */
+static inline char *inner_grid(const char *block, const char *name)
+{
+    char open[64];
+    snprintf(open, sizeof open, "<Grid Name=\"%s\" GridType=\"Uniform\">", name);
+    const char *a = block ? strstr(block, open) : NULL;
     const char *b = a ? strstr(a, "</Grid>") : NULL;
     return b ? strndup(a, (size_t)(b - a)) : NULL;
 }
@@ -117,7 +149,16 @@ static inline sd_h5out *create(const char *path, char *err, size_t el)
     const char *sn[] = {"energy"};
     return sd_h5out_create(path, NULL, 1, shape, sp, NFIELD, FNAME, FDT, FNC, 1, sn, err, el);
 }
-static const sd_h5mesh MESH = {NV, NF, &TRI[0][0], &X0[0][0], F_X, FLOC};
+static const sd_h5mesh MESH = {NV, NF, &TRI[0][0], &X0[0][0], F_X, FLOC, 0, NULL};
+/* The edge run: all NFIELD_E fields. */
+static inline sd_h5out *create_edges(const char *path, char *err, size_t el)
+{
+    int64_t shape[3] = {NV, 1, 1};
+    double sp[3] = {1, 1, 1};
+    const char *sn[] = {"energy"};
+    return sd_h5out_create(path, NULL, 1, shape, sp, NFIELD_E, FNAME, FDT, FNC, 1, sn, err, el);
+}
+static const sd_h5mesh MESH_E = {NV, NF, &TRI[0][0], &X0[0][0], F_X, FLOC, NE, &EDGE[0][0]};
 
 /* Fields of step s, then (scalars) the step's scalar row, then a commit. */
 static inline int write_step(sd_h5out *o, int64_t s, const int *fields, int n, int scalars, char *err, size_t el)

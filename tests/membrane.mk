@@ -87,3 +87,26 @@ TESTS += tests/t_membrane_tilt_t
 # energy monotonicity, volume at v0; both bitwise across partitions)
 TESTS += tests/t_membrane_graphs.sh
 EXTRA_DIST += tests/t_membrane_graphs.sh
+# ops on mesh edges (edge_geometry, edge_sum, tether): references, finite differences, the 4 pi
+# limit, partitions (tests/mesh_part.h's edge tables, checked against runtime/dm's)
+check_PROGRAMS += tests/t_membrane_edges
+tests_t_membrane_edges_SOURCES = tests/t_membrane_edges.c tests/tap.h tests/kernel_util.h
+TESTS += tests/t_membrane_edges
+# the edge ops' CUDA kernels (and mesh.edge_noise's) against the CPU ones, bitwise; skips (exit 77)
+# without a usable CUDA device
+EXTRA_DIST += tests/t_membrane_edges_cuda.cu
+if HAVE_NVCC
+check_PROGRAMS += tests/t_membrane_edges_cuda
+TESTS += tests/t_membrane_edges_cuda
+CLEANFILES += tests/t_membrane_edges_cuda_cu.lo
+tests_t_membrane_edges_cuda_SOURCES =
+tests_t_membrane_edges_cuda_LDFLAGS = $(AM_LDFLAGS) $(SD_CUDA_LDFLAGS)
+if SD_CUDA
+tests_t_membrane_edges_cuda_LDADD = tests/t_membrane_edges_cuda_cu.lo $(LDADD) $(SD_CUDA_LIBS)
+else
+tests_t_membrane_edges_cuda_LDADD = tests/t_membrane_edges_cuda_cu.lo libstardag_cuda.la $(LDADD) $(SD_CUDA_LIBS)
+endif
+endif
+# the edge ops through the runtime: 4 pi, tether descent, bitwise on 1, 3 and 7 partitions
+TESTS += tests/t_membrane_edges_run.sh
+EXTRA_DIST += tests/t_membrane_edges_run.sh tests/graphs/membrane-edges.yaml

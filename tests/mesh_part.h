@@ -5,8 +5,12 @@
  *   owned vertex), then ring 2 (sharing a face with a ring-1 vertex), each in global order;
  *   local faces: every face with a corner among owned and ring-1 vertices, the owned faces first
  *   (owner of the corner with the lowest global id), each group in global order;
- *   corner lists of owned and ring-1 vertices in increasing global face id.
- * Vertex fields are SoA with stride nv (local count). Needs mesh_view.h for the struct. */
+ *   corner lists of owned and ring-1 vertices in increasing global face id;
+ *   with mesh_part_init_edges, the edge tables (mesh_view_edges: the edges with an end among the
+ *   owned and ring-1 vertices, owned = lower global end owned here, owned first, each group by
+ *   global edge id; the faces of each, the edges of each face, each vertex's edges by global id).
+ * Vertex fields are SoA with stride nv (local count), edge fields with stride ne. Needs mesh_view.h
+ * for the struct. */
 #ifndef SD_TEST_MESH_PART_H
 #define SD_TEST_MESH_PART_H
 #include "mesh_view.h"
@@ -102,6 +106,19 @@ static inline int mesh_part_init(mesh_view *mv, int64_t nvg, int64_t nfg, const 
     m->scratch = mv->scratch;
     m->nv_global = nvg, m->nf_global = nfg;
     free(ring), free(lid), free(lf);
+    return 0;
+}
+
+/* mesh_part_init, then the partition's edge tables from the mesh's edges gedge[2 neg]
+ * (mesh_edges_sorted's order). 0, or -1 (no memory, not a closed oriented mesh). */
+static inline int mesh_part_init_edges(mesh_view *mv, int64_t nvg, int64_t nfg, const int64_t *tri, const int *owner,
+                                       int part, int scratch_v, int scratch_f, const int64_t *gedge, int64_t neg)
+{
+    if (mesh_part_init(mv, nvg, nfg, tri, owner, part, scratch_v, scratch_f)) return -1;
+    if (mesh_view_edges(mv, gedge, neg)) {
+        mesh_view_free(mv);
+        return -1;
+    }
     return 0;
 }
 

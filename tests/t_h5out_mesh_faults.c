@@ -28,10 +28,10 @@ static void test_refusals(void)
     m.position_field = F_NORMAL;
     ok(sd_h5out_set_mesh(o, &m, err, sizeof err) == -1 && strstr(err, "position field normal has 3 components on faces"),
        "a position field on faces refused: %s", err);
-    int badloc[NFIELD] = {0, 0, 2, 1, 0};
+    int badloc[NFIELD] = {0, 0, 3, 1, 0};
     m = MESH;
     m.field_location = badloc;
-    ok(sd_h5out_set_mesh(o, &m, err, sizeof err) == -1 && strstr(err, "field area has location 2"),
+    ok(sd_h5out_set_mesh(o, &m, err, sizeof err) == -1 && strstr(err, "field area has location 3"),
        "an unknown location refused: %s", err);
     m = MESH;
     m.nf = 0;
@@ -125,7 +125,7 @@ static void test_large(void)
     const char *fn[] = {"x"};
     int dt[] = {SD_F64}, nc[] = {3}, loc[] = {SD_MESH_VERTICES};
     sd_h5out *o = sd_h5out_create(path, NULL, 1, shape, sp, 1, fn, dt, nc, 0, NULL, err, sizeof err);
-    sd_h5mesh m = {LV, LF, tri, x0, 0, loc};
+    sd_h5mesh m = {LV, LF, tri, x0, 0, loc, 0, NULL};
     OK_ERR(o && sd_h5out_set_mesh(o, &m, err, sizeof err) == 0 && sd_h5out_write_field(o, 0, 1, 0.1, x, err, sizeof err) == 0 &&
                sd_h5out_close(o, "completed", 1, 0.0, err, sizeof err) == 0,
            "a mesh of %d vertices and %d triangles written", LV, LF);
@@ -170,7 +170,7 @@ static void test_size_limit(void)
         signal(SIGXFSZ, SIG_IGN);
         struct rlimit rl = {(rlim_t)st.st_size + (1 << 20), (rlim_t)st.st_size + (1 << 20)};
         if (setrlimit(RLIMIT_FSIZE, &rl) != 0) _exit(1);
-        sd_h5mesh m = {LV, LF, tri, x0, 0, NULL};
+        sd_h5mesh m = {LV, LF, tri, x0, 0, NULL, 0, NULL};
         int rc = sd_h5out_set_mesh(o, &m, err, sizeof err);
         int crc = sd_h5out_close(o, "failed", 0, 0.0, err2, sizeof err2);
         dprintf(pfd[1], "%d|%s|%d|%s\n", rc, err, crc, err2);

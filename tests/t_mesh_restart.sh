@@ -3,7 +3,8 @@
 # final checkpoint's state, every output step after the restart, the exported final mesh), on the
 # same and on other partition counts, workers and schedulers: the vesicle minimiser (CG and line-
 # search state in fields and scalars), the tilt relaxation (repeat blocks; normals and areas
-# computed once by the init ops, their ghosts current from then on), and a run.until stop that
+# computed once by the init ops, their ghosts current from then on), edge fields (edge-relax: rest
+# lengths from init, read on other partitions after the restart), and a run.until stop that
 # falls after the restart (the restarted run stops at the same step). docs/checkpoint.md, "Meshes".
 . "$top_srcdir/tests/tap.sh"
 . "$top_srcdir/tests/ckpt_lib.sh"
@@ -19,6 +20,9 @@ restart_case ves3 "$ves" 40 20 "--ncpu 2 --tiles 7 --sched dmda --trajectory ves
   "--ncpu 2 --tiles 3 --sched eager --trajectory ves3.r.ply"
 tilt="$top_srcdir/graphs/membrane/tilt-relax.yaml --set level=2 --set inner=2"
 restart_case tilt "$tilt" 10 5 "--ncpu 1 --tiles 1" "--ncpu 2 --tiles 4 --sched lws"
+# edge fields: the rest lengths written once by an init op, the lengths and angles each step
+edges="$top_srcdir/graphs/membrane/edge-relax.yaml"
+restart_case edges "$edges" 40 20 "--ncpu 1 --tiles 1" "--ncpu 2 --tiles 5 --sched lws"
 
 # run.until after the restart: level 1 with a tol below the rounding floor stops by its stall
 # condition at step S (~290); checkpoints every 100 steps; the run restarted from step 200 stops at S

@@ -206,8 +206,12 @@ g '{icosphere: {level: 1}}' '{x: {components: 3}, f: {location: faces}}' 'init:
   - op: mesh.noise
     write: {out: f}'
 bad "a face field bound to a vertex role" "role 'out' of mesh.noise takes a field on vertices, but 'f' lives on faces"
-g '{icosphere: {level: 1}}' '{x: {components: 3}, f: {location: edges}}'
-bad "an unknown location" "unknown location 'edges'"
+g '{icosphere: {level: 1}}' '{x: {components: 3}, f: {location: edges}}' 'init:
+  - op: mesh.noise
+    write: {out: f}'
+bad "an edge field bound to a vertex role" "role 'out' of mesh.noise takes a field on vertices, but 'f' lives on edges"
+g '{icosphere: {level: 1}}' '{x: {components: 3}, f: {location: corners}}'
+bad "an unknown location" "unknown location 'corners' for a field of a mesh (expected vertices, faces, edges)"
 g '{icosphere: {level: 1}}' '{x: {components: 3}}' 'tiles: [2, 2]'
 bad "a tile shape" "expected auto or a number of partitions"
 g '{icosphere: {level: 1}}' '{x: {components: 3}}' 'output: {trajectory: {file: t.h5md, every: 1}}'

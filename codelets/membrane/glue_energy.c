@@ -7,31 +7,13 @@
  * -fmad=false), sum each vertex's corners in its corner order and fold scalars exactly (sd_acc):
  * bitwise equal, the Gaussian term's corner angles too (detmath.h's atan2, not libm's, which CUDA
  * and glibc round differently). */
-#include "config.h"
-#include "stardag/codelet.h"
 #include "energy_kernels.h"
+#include "glue_roles.h"
 #include "energy_math.h"
 
-#ifdef SD_HAVE_CUDA
-#define CUDA(fn) .cuda = fn,
-#else
-#define CUDA(fn)
-#endif
-
-#define X_R(h) {.name = "x", .mode = SD_READ, .kind = SD_ROLE_FIELD, .halo = h, .ncomp = 3, .dtypes = 1 << SD_F64, \
-                .location = SD_MESH_VERTICES, .doc = "vertex positions"}
-#define V_W(nm, nc, d) {.name = nm, .mode = SD_WRITE, .kind = SD_ROLE_FIELD, .ncomp = nc, .dtypes = 1 << SD_F64, \
-                        .location = SD_MESH_VERTICES, .doc = d}
-#define F_W(nm, nc, d) {.name = nm, .mode = SD_WRITE, .kind = SD_ROLE_FIELD, .ncomp = nc, .dtypes = 1 << SD_F64, \
-                        .location = SD_MESH_FACES, .doc = d}
 #define D_R_NAMED(nm, d) {.name = nm, .mode = SD_READ, .kind = SD_ROLE_FIELD, .halo = 1, .ncomp = 3, \
                          .dtypes = 1 << SD_F64, .location = SD_MESH_VERTICES, .doc = d}
 #define D_R(d) D_R_NAMED("d", d)
-#define S_R(nm, d) {.name = nm, .mode = SD_READ, .kind = SD_ROLE_SCALAR, .doc = d}
-#define S_SUM(nm, d) {.name = nm, .mode = SD_WRITE, .kind = SD_ROLE_SCALAR, .reduce = SD_REDUCE_SUM, .doc = d}
-#define S_OPT(nm, d) {.name = nm, .mode = SD_WRITE, .kind = SD_ROLE_SCALAR, .reduce = SD_REDUCE_SUM, .optional = 1, \
-                      .doc = d}
-#define BIG 1e300
 #define P_KAPPA {.name = "kappa", .def = 1, .min = 0, .max = BIG, .doc = "bending rigidity"}
 #define P_C0 {.name = "c0", .def = 0, .min = -BIG, .max = BIG, .doc = "spontaneous curvature (of 2H)"}
 #define P_KAPPA_G {.name = "kappa_G", .def = 0, .min = -BIG, .max = BIG, .doc = "Gaussian rigidity (0: term skipped)"}

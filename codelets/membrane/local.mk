@@ -1,6 +1,7 @@
 # membrane codelets: triangle-mesh domains (membranes); each part adds its own lines
 libstardag_la_SOURCES += codelets/membrane/membrane_math.h codelets/membrane/energy_math.h \
-	codelets/membrane/energy_kernels.h codelets/membrane/energy.c codelets/membrane/glue_energy.c
+	codelets/membrane/energy_kernels.h codelets/membrane/energy.c codelets/membrane/glue_energy.c \
+	codelets/membrane/glue_roles.h
 SD_CUDA_SOURCES += codelets/membrane/energy.cu
 SD_CUDA_DEPS += codelets/membrane/membrane_math.h codelets/membrane/energy_math.h codelets/membrane/energy_kernels.h
 libstardag_la_SOURCES += codelets/membrane/tilt_math.h codelets/membrane/tilt_kernels.h \
@@ -12,3 +13,9 @@ libstardag_la_SOURCES += codelets/membrane/minimise_math.h codelets/membrane/min
 	codelets/membrane/minimise.c codelets/membrane/glue_minimise.c
 SD_CUDA_SOURCES += codelets/membrane/minimise.cu
 SD_CUDA_DEPS += codelets/membrane/minimise_math.h codelets/membrane/minimise_kernels.h codelets/membrane/membrane_math.h
+# ops on mesh edges: edge geometry (lengths, dihedrals, integrated mean curvature), sums over a
+# vertex's edges, tethers
+libstardag_la_SOURCES += codelets/membrane/edge_math.h codelets/membrane/edge_kernels.h \
+	codelets/membrane/edges.c codelets/membrane/glue_edges.c
+SD_CUDA_SOURCES += codelets/membrane/edges.cu
+SD_CUDA_DEPS += codelets/membrane/edge_math.h codelets/membrane/edge_kernels.h

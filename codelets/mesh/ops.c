@@ -1,4 +1,5 @@
-/* ops.c - CPU loops of the mesh pack's vertex ops over a partition's owned vertices. */
+/* ops.c - CPU loops of the mesh pack's vertex ops over a partition's owned vertices, and of the
+ * edge ops (noise, products) over its local edges. */
 #include "mesh_ops.h"
 
 /* out = lo + (hi - lo) u, u uniform in [0, 1) from (seed, component, global vertex id). */
@@ -10,6 +11,29 @@ void sd_mesh_noise_cpu(const sd_tile_args *a)
     for (int c = 0; c < a->ncomp[0]; c++)
         for (int64_t v = 0; v < m->nv_own; v++)
             out[v + c * a->sc[0]] = sd_noise_f64(key, sd_mesh_noise_index(c, m->vid[v], m->nv_global), a->param[1], a->param[2]);
+}
+
+/* The same on an edge field: every LOCAL edge (edge fields have no ghost exchange: an op summing
+ * over a vertex's edges reads the partition's non-owned edges too), u from (seed, component, global
+ * edge id), so each partition holding an edge writes the same value. */
+void sd_mesh_edge_noise_cpu(const sd_tile_args *a)
+{
+    const sd_mpart *m = &a->mesh;
+    const uint64_t key = sd_noise_key(a->param[0]);
+    double *out = a->p[0];
+    for (int c = 0; c < a->ncomp[0]; c++)
+        for (int64_t e = 0; e < m->ne; e++)
+            out[e + c * a->sc[0]] = sd_noise_f64(key, sd_mesh_noise_index(c, m->eid[e], m->ne_global), a->param[1], a->param[2]);
+}
+
+/* out = a u w on every local edge (u, w, out edge fields with one component): written on every
+ * local edge, as its inputs must be, so a later sum over a vertex's edges may read it. */
+void sd_mesh_edge_mul_cpu(const sd_tile_args *a)
+{
+    const sd_mpart *m = &a->mesh;
+    const double *u = a->p[0], *w = a->p[1];
+    double *out = a->p[2];
+    for (int64_t e = 0; e < m->ne; e++) out[e] = sd_mesh_edge_mul(a->param[0], u[e], w[e]);
 }
 
 /* x += amp * (2u - 1): a random displacement of at most amp per component. */

@@ -1,5 +1,6 @@
-/* ops.cu - CUDA versions of the mesh pack's vertex ops: one thread per owned vertex and component,
- * the math of mesh_ops.h / common_math.h. Asynchronous on the caller's stream. */
+/* ops.cu - CUDA versions of the mesh pack's vertex ops: one thread per owned vertex (local edge, for
+ * the edge ops) and component, the math of mesh_ops.h / common_math.h. Asynchronous on the
+ * caller's stream. */
 #include "stardag/kernel_cuda.cuh"
 #include "mesh_ops.h"
 
@@ -14,6 +15,21 @@ __global__ void noise_kernel(const sd_tile_args a, const uint64_t key, const dou
         const double u = sd_noise_f64(key, sd_mesh_noise_index(c, a.mesh.vid[v], a.mesh.nv_global), lo, hi);
         *o = perturb ? *o + u : u;
     }
+}
+
+__global__ void edge_noise_kernel(const sd_tile_args a, const uint64_t key, const double lo, const double hi)
+{
+    const int64_t n = a.mesh.ne * a.ncomp[0];
+    for (int64_t i = blockIdx.x * (int64_t)blockDim.x + threadIdx.x; i < n; i += (int64_t)gridDim.x * blockDim.x) {
+        const int64_t e = i % a.mesh.ne, c = i / a.mesh.ne;
+        ((double *)a.p[0])[e + c * a.sc[0]] = sd_noise_f64(key, sd_mesh_noise_index(c, a.mesh.eid[e], a.mesh.ne_global), lo, hi);
+    }
+}
+
+__global__ void edge_mul_kernel(const sd_tile_args a)
+{
+    for (int64_t e = blockIdx.x * (int64_t)blockDim.x + threadIdx.x; e < a.mesh.ne; e += (int64_t)gridDim.x * blockDim.x)
+        ((double *)a.p[2])[e] = sd_mesh_edge_mul(a.param[0], ((const double *)a.p[0])[e], ((const double *)a.p[1])[e]);
 }
 
 __global__ void sum_kernel(const sd_tile_args a)
@@ -73,6 +89,18 @@ void launch(const sd_tile_args *a, void *stream, int perturb, double lo, double 
 } // namespace
 
 extern "C" void sd_mesh_noise_cuda(const sd_tile_args *a, void *stream) { launch(a, stream, 0, a->param[1], a->param[2]); }
+extern "C" void sd_mesh_edge_noise_cuda(const sd_tile_args *a, void *stream)
+{
+    const int64_t n = a->mesh.ne * a->ncomp[0];
+    if (n <= 0) return;
+    edge_noise_kernel<<<(unsigned)nblocks(n, 4096), 256, 0, (cudaStream_t)stream>>>(*a, sd_noise_key(a->param[0]),
+                                                                                   a->param[1], a->param[2]);
+}
+extern "C" void sd_mesh_edge_mul_cuda(const sd_tile_args *a, void *stream)
+{
+    if (a->mesh.ne <= 0) return;
+    edge_mul_kernel<<<(unsigned)nblocks(a->mesh.ne, 4096), 256, 0, (cudaStream_t)stream>>>(*a);
+}
 extern "C" void sd_mesh_perturb_cuda(const sd_tile_args *a, void *stream) { launch(a, stream, 1, -a->param[1], a->param[1]); }
 
 extern "C" void sd_mesh_axpy_cuda(const sd_tile_args *a, void *stream)

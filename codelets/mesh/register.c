@@ -1,6 +1,7 @@
 /* register.c - the mesh pack: generic vertex ops of any mesh domain (test inputs, perturbed
- * meshes, sums). Kernels in ops.c / ops.cu. .cuda_tol 0: the same integer hash and one multiply-add
- * per value, no FMA (nvcc -fmad=false), sums exact. */
+ * meshes, sums) and noise and products on edge fields. Kernels in ops.c / ops.cu. .cuda_tol 0: the
+ * same integer hash and one multiply-add (or product) per value, no FMA (nvcc -fmad=false), sums
+ * exact. */
 #include "config.h"
 #include "mesh_ops.h"
 
@@ -25,6 +26,37 @@ static const sd_codelet mesh_codelets[] = {
      .cpu = sd_mesh_noise_cpu,
      CUDA(sd_mesh_noise_cuda)
      .model = "stardag.mesh.noise",
+     .domain = SD_ON_MESH},
+    {.name = "mesh.edge_noise",
+     .doc = "out = lo + (hi-lo)*u on every local edge (owned or not: edge fields have no ghost exchange), u as "
+            "mesh.noise's hashed from the seed, the component and the global edge id: independent of the partition",
+     .pattern = SD_POINTWISE,
+     .nroles = 1,
+     .roles = {{.name = "out", .mode = SD_WRITE, .kind = SD_ROLE_FIELD, .dtypes = 1 << SD_F64, .location = SD_MESH_EDGES,
+                .doc = "edge field (any components)"}},
+     .nparams = 3,
+     .params = {P_SEED, {.name = "lo", .def = -1, .min = -1e300, .max = 1e300, .doc = "lower bound"},
+                {.name = "hi", .def = 1, .min = -1e300, .max = 1e300, .doc = "upper bound"}},
+     .cpu = sd_mesh_edge_noise_cpu,
+     CUDA(sd_mesh_edge_noise_cuda)
+     .model = "stardag.mesh.edge_noise",
+     .domain = SD_ON_MESH},
+    {.name = "mesh.edge_mul",
+     .doc = "out = a*u*w on every local edge (edge fields, one component; u and w written on every local edge, as "
+            "membrane.edge_geometry's length and dihedral are): e.g. l theta / 2 per edge for membrane.edge_sum",
+     .pattern = SD_POINTWISE,
+     .nroles = 3,
+     .roles = {{.name = "u", .mode = SD_READ, .kind = SD_ROLE_FIELD, .ncomp = 1, .dtypes = 1 << SD_F64,
+                .location = SD_MESH_EDGES, .doc = "edge field"},
+               {.name = "w", .mode = SD_READ, .kind = SD_ROLE_FIELD, .ncomp = 1, .dtypes = 1 << SD_F64,
+                .location = SD_MESH_EDGES, .doc = "edge field"},
+               {.name = "out", .mode = SD_WRITE, .kind = SD_ROLE_FIELD, .ncomp = 1, .dtypes = 1 << SD_F64,
+                .location = SD_MESH_EDGES, .doc = "a*u*w"}},
+     .nparams = 1,
+     .params = {{.name = "a", .def = 1, .min = -1e300, .max = 1e300, .doc = "factor"}},
+     .cpu = sd_mesh_edge_mul_cpu,
+     CUDA(sd_mesh_edge_mul_cuda)
+     .model = "stardag.mesh.edge_mul",
      .domain = SD_ON_MESH},
     {.name = "mesh.perturb",
      .doc = "x += amp*(2u-1) on every owned vertex (u as mesh.noise): a randomly perturbed mesh that does not depend "

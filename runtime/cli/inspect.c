@@ -185,10 +185,13 @@ static int inspect_run_file(const char *path, hid_t f)
         H5Gclose(g);
     }
     if (H5Lexists(f, "mesh", H5P_DEFAULT) > 0 && (g = H5Gopen2(f, "mesh", H5P_DEFAULT)) >= 0) {
-        int64_t nv = 0, nf = 0;
+        int64_t nv = 0, nf = 0, ne = 0;
         attr_i64(g, "nv", &nv);
         attr_i64(g, "nf", &nf);
-        printf("  mesh: %" PRId64 " vertices, %" PRId64 " triangles\n", nv, nf);
+        attr_i64(g, "ne", &ne); /* only with fields on edges */
+        printf("  mesh: %" PRId64 " vertices, %" PRId64 " triangles", nv, nf);
+        if (ne) printf(", %" PRId64 " edges", ne);
+        printf("\n");
         H5Gclose(g);
     }
     if (H5Lexists(f, "tables", H5P_DEFAULT) > 0 && (g = H5Gopen2(f, "tables", H5P_DEFAULT)) >= 0) {

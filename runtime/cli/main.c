@@ -125,6 +125,7 @@ static int list_codelets(void)
             if (ro->optional) printf(", optional");
             if (ro->ncomp) printf(", %d %s", ro->ncomp, ro->kind == SD_ROLE_TABLE ? "columns" : "components");
             if (ro->location == SD_MESH_FACES) printf(", on faces");
+            if (ro->location == SD_MESH_EDGES) printf(", on edges");
             printf("%s%s\n", ro->doc ? "  " : "", ro->doc ? ro->doc : "");
         }
         for (int p = 0; p < c->nparams; p++) {

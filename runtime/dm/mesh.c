@@ -21,10 +21,14 @@
 #define OP_CUDA NULL
 #endif
 
-int64_t sd_mesh_field_count(const mdomain *D, int field, int part)
+sd_mesh_elems sd_mesh_field_elems(const mdomain *D, int field, int part)
 {
     const sd_mlocal *m = &D->parts.part[part];
-    return D->dm->g->fields[field].location == SD_MESH_FACES ? m->nf : m->nv;
+    switch (D->dm->g->fields[field].location) {
+    case SD_MESH_FACES: return (sd_mesh_elems){m->nf, m->nf_own, D->M->nf, m->fid};
+    case SD_MESH_EDGES: return (sd_mesh_elems){m->ne, m->ne_own, D->M->ne, m->eid};
+    default: return (sd_mesh_elems){m->nv, m->nv_own, D->M->nv, m->vid};
+    }
 }
 
 static int field_has_ghosts(const sd_graph *g, int f)
@@ -55,7 +59,9 @@ static int register_parts(mdomain *D, char *err, size_t errlen)
             reg(D, p, &MEM(D, T_CSTART, p), &HND(D, T_CSTART, p), m->nv_ring1 + 1, sizeof(int64_t), "a partition's corner starts", err, errlen) ||
             reg(D, p, &MEM(D, T_CORNER, p), &HND(D, T_CORNER, p), m->cstart[m->nv_ring1], sizeof(int32_t), "a partition's corners", err, errlen) ||
             reg(D, p, &MEM(D, T_VID, p), &HND(D, T_VID, p), m->nv, sizeof(int64_t), "a partition's vertex ids", err, errlen) ||
-            reg(D, p, &MEM(D, T_FID, p), &HND(D, T_FID, p), m->nf, sizeof(int64_t), "a partition's face ids", err, errlen))
+            reg(D, p, &MEM(D, T_FID, p), &HND(D, T_FID, p), m->nf, sizeof(int64_t), "a partition's face ids", err, errlen) ||
+            reg(D, p, &MEM(D, T_EDGES, p), &HND(D, T_EDGES, p), sd_mlocal_edge_layout(m).words, sizeof(int64_t),
+                "a partition's edges", err, errlen))
             return -1;
         for (int f = 0; f < D->nf; f++) {
             const int64_t n = sd_mesh_field_count(D, f, p) * g->fields[f].ncomp;
@@ -73,6 +79,7 @@ static int register_parts(mdomain *D, char *err, size_t errlen)
         memcpy(MEM(D, T_CORNER, p), m->corner, sizeof(int32_t) * (size_t)m->cstart[m->nv_ring1]);
         memcpy(MEM(D, T_VID, p), m->vid, sizeof(int64_t) * (size_t)m->nv);
         memcpy(MEM(D, T_FID, p), m->fid, sizeof(int64_t) * (size_t)m->nf);
+        sd_mlocal_edge_pack(m, MEM(D, T_EDGES, p));
         /* the initial positions, ghosts included (their copies are current) */
         double *x = MEM(D, T_FIELD + D->M->position, p);
         for (int64_t i = 0; i < m->nv; i++)
@@ -134,6 +141,7 @@ static int mesh_create(sd_dm *dm, const sd_dm_opts *o, char *err, size_t errlen)
         return -1;
     }
     if (sd_mparts_make(D->M->nv, D->M->nf, D->M->x, D->M->tri, np, &D->parts, err, errlen) < 0) return -1;
+    if (D->M->ne && sd_mparts_edges(&D->parts, D->M->nv, D->M->ne, D->M->edge, err, errlen) < 0) return -1;
     D->np = np;
     D->nf = g->nfields;
     D->nkinds = T_FIELD + D->nf;
@@ -292,7 +300,7 @@ static void snapshot(mdomain *D, int field, int64_t step)
     sd_engine *e = D->dm->e;
     const sd_graph *g = D->dm->g;
     const int f = field < 0 ? D->M->position : field;
-    const int64_t n = g->fields[f].location == SD_MESH_FACES ? D->M->nf : D->M->nv;
+    const int64_t n = sd_mesh_field_elems(D, f, 0).global;
     sd_record *r = sd_eng_record_new(e, 1, step);
     r->field = field;
     r->expected = 1;
@@ -318,7 +326,7 @@ static void mesh_submit_output(sd_dm *dm, int64_t step, int last, int fields_out
     if (last && dm->own_output) snapshot(D, -1, step);
 }
 
-static const char *const mesh_locations[] = {"vertices", "faces", NULL};
+static const char *const mesh_locations[] = {"vertices", "faces", "edges", NULL};
 
 extern const sd_dm_syntax sd_mesh_syntax; /* graph/domain_mesh.c */
 

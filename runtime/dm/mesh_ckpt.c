@@ -6,8 +6,8 @@
  * else carries over from one step to the next: the reduction partials and the scratch are written
  * before they are read in every task, the ghost packs are rewritten before each refresh, and the
  * kernels keep no statics. A checkpoint therefore holds
- *   fields/<field>/0   f64, each field as its output snapshot lays it out: global vertex (or face)
- *                      order, which is the mesh file's order, components outermost ([ncomp][n],
+ *   fields/<field>/0   f64, each field as its output snapshot lays it out: global vertex (face,
+ *                      edge) order, which is the mesh file's order (edges: sd_mesh_edges'), components outermost ([ncomp][n],
  *                      or [n] for one component), whatever the partitions;
  *   mesh/triangles     i64 [nf][3], the domain's triangles, so that a restart on a different mesh
  *                      with the same counts (a changed mesh file) is refused even with --force.
@@ -15,7 +15,8 @@
  * a ghost then holds its owner's value, which is what an uninterrupted run holds in a field whose
  * ghosts are current, and a field whose ghosts were stale is refreshed before any op reads its
  * ghosts; so all ghosts are marked current. Kernels read ghosts only through a halo role, and only
- * owned values of a face field are ever defined (its ghost faces are never read). */
+ * owned values of a face field are ever defined (its ghost faces are never read). Face and edge
+ * fields are restored into every local element: an op that writes one computes them all. */
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,7 +28,7 @@
 static void field_item(const mdomain *D, int f, sd_ckpt_item *it)
 {
     const sd_gfield *gf = &D->dm->g->fields[f];
-    const int64_t n = gf->location == SD_MESH_FACES ? D->M->nf : D->M->nv;
+    const int64_t n = sd_mesh_field_elems(D, f, 0).global;
     memset(it, 0, sizeof *it);
     snprintf(it->name, sizeof it->name, "fields/%s/0", gf->name);
     it->type = SD_CK_F64;
@@ -124,12 +125,9 @@ static int restore_topology(const mdomain *D, const sd_ckpt_in *in, char *err, s
 static int fill_partitions(mdomain *D, int f, const double *global, char *err, size_t errlen)
 {
     const sd_gfield *gf = &D->dm->g->fields[f];
-    const int faces = gf->location == SD_MESH_FACES;
-    const int64_t n = faces ? D->M->nf : D->M->nv;
     for (int p = 0; p < D->np; p++) {
-        const sd_mlocal *m = &D->parts.part[p];
-        const int64_t count = faces ? m->nf : m->nv;
-        const int64_t *id = faces ? m->fid : m->vid;
+        const sd_mesh_elems el = sd_mesh_field_elems(D, f, p);
+        const int64_t count = el.count, n = el.global, *id = el.id;
         starpu_data_handle_t h = HND(D, T_FIELD + f, p);
         if (!MEM(D, T_FIELD + f, p)) continue; /* another rank's partition: it restores its own */
         if (starpu_data_acquire(h, STARPU_W) != 0) {

@@ -7,8 +7,9 @@
 #include "engine.h"
 #include "mesh_part.h"
 
-/* per-partition topology buffers, then one per field */
-enum { T_TRI = 0, T_CSTART, T_CORNER, T_VID, T_FID, T_FIELD };
+/* per-partition topology buffers (T_EDGES: the edge tables in one buffer, sd_mlocal_edge_layout),
+ * then one per field */
+enum { T_TRI = 0, T_CSTART, T_CORNER, T_VID, T_FID, T_EDGES, T_FIELD };
 
 typedef struct mdomain {
     sd_dm *dm;
@@ -65,8 +66,17 @@ void sd_mesh_scalar_op_cpu(void *buffers[], void *cl_arg);
 void sd_mesh_pack_cpu(void *buffers[], void *cl_arg);
 void sd_mesh_unpack_cpu(void *buffers[], void *cl_arg);
 void sd_mesh_snapshot_cpu(void *buffers[], void *cl_arg);
-/* The elements a field has per partition: local vertices or local faces. */
-int64_t sd_mesh_field_count(const mdomain *D, int field, int part);
+/* Where a field's values live in partition `part`: its local elements (vertices, faces or edges),
+ * the owned ones ([0, own)) and their global ids; `global`: the whole mesh's count. */
+typedef struct sd_mesh_elems {
+    int64_t count, own, global;
+    const int64_t *id;
+} sd_mesh_elems;
+sd_mesh_elems sd_mesh_field_elems(const mdomain *D, int field, int part);
+static inline int64_t sd_mesh_field_count(const mdomain *D, int field, int part)
+{
+    return sd_mesh_field_elems(D, field, part).count;
+}
 
 /* mesh_ckpt.c: checkpoints (dm.h submit_checkpoint, restore) */
 struct sd_ckpt_in;

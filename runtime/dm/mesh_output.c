@@ -1,5 +1,6 @@
-/* mesh_output.c - the mesh class's output: its topology in the run's file (triangles and initial
- * positions, so that the XDMF sidecar draws the surface), vertex and face fields per output step,
+/* mesh_output.c - the mesh class's output: its topology in the run's file (triangles, edges when a
+ * field lives on them, and initial positions, so that the XDMF sidecar draws the surface), vertex,
+ * face and edge fields per output step,
  * the final mesh exported as OFF or PLY, and the summary's words. */
 #include <errno.h>
 #include <stdio.h>
@@ -37,7 +38,8 @@ int sd_mesh_open_output(sd_dm *dm, struct sd_h5out *out, char *err, size_t errle
     for (int i = 0; i < g->output.nfields; i++)
         if (g->output.field[i] == g->domain.mesh.position) pos = i;
     const sd_h5mesh m = {.nv = g->domain.mesh.nv, .nf = g->domain.mesh.nf, .tri = g->domain.mesh.tri,
-                         .x0 = g->domain.mesh.x, .position_field = pos, .field_location = loc};
+                         .x0 = g->domain.mesh.x, .position_field = pos, .field_location = loc,
+                         .ne = g->domain.mesh.ne, .edge = g->domain.mesh.edge};
     return sd_h5out_set_mesh(out, &m, err, errlen);
 }
 

@@ -274,6 +274,7 @@ void sd_mparts_free(sd_mparts *P)
         sd_mlocal *m = &P->part[p];
         free(m->tri); free(m->cstart); free(m->corner); free(m->vid); free(m->fid);
         free(m->src_part); free(m->src_index); free(m->exports); free(m->src);
+        free(m->edge); free(m->eface); free(m->fedge); free(m->vedge); free(m->estart); free(m->eid);
     }
     free(P->part); free(P->owner);
     memset(P, 0, sizeof *P);

@@ -33,6 +33,19 @@ static void bind_args(const mop_arg *oa, void *buffers[], sd_tile_args *a)
     mp->corner = (const int32_t *)STARPU_VECTOR_GET_PTR(buffers[T_CORNER]);
     mp->vid = (const int64_t *)STARPU_VECTOR_GET_PTR(buffers[T_VID]);
     mp->fid = (const int64_t *)STARPU_VECTOR_GET_PTR(buffers[T_FID]);
+    if (m->ne) { /* the edge tables' places in their one buffer (host or device memory) */
+        const char *eb = (const char *)STARPU_VECTOR_GET_PTR(buffers[T_EDGES]);
+        const sd_medge_layout el = sd_mlocal_edge_layout(m);
+        mp->ne_own = m->ne_own;
+        mp->ne = m->ne;
+        mp->ne_global = D->M->ne;
+        mp->estart = (const int64_t *)(const void *)(eb + el.estart);
+        mp->eid = (const int64_t *)(const void *)(eb + el.eid);
+        mp->edge = (const int32_t *)(const void *)(eb + el.edge);
+        mp->eface = (const int32_t *)(const void *)(eb + el.eface);
+        mp->fedge = (const int32_t *)(const void *)(eb + el.fedge);
+        mp->vedge = (const int32_t *)(const void *)(eb + el.vedge);
+    }
     int hi = T_FIELD, slot = 0;
     for (int r = 0; r < c->nroles; r++) {
         const sd_binding *b = &oa->op->bind[r];
@@ -139,23 +152,20 @@ void sd_mesh_unpack_cpu(void *buffers[], void *cl_arg)
     sd_meter_add(&ga->m, t0);
 }
 
-/* A field in global order, component after component: owned vertices (or faces) of every partition. */
+/* A field in global order, component after component: owned vertices (faces, edges) of every
+ * partition. */
 void sd_mesh_snapshot_cpu(void *buffers[], void *cl_arg)
 {
     const msnap_arg *sa = cl_arg;
     int64_t t0 = sd_ns_now();
     const mdomain *D = sa->D;
-    const int faces = D->dm->g->fields[sa->field].location == SD_MESH_FACES;
     const int nc = D->dm->g->fields[sa->field].ncomp;
-    const int64_t n = faces ? D->M->nf : D->M->nv;
     double *out = sa->rec->data;
     for (int p = 0; p < D->np; p++) {
-        const sd_mlocal *m = &D->parts.part[p];
+        const sd_mesh_elems el = sd_mesh_field_elems(D, sa->field, p);
         const double *src = (const double *)STARPU_VECTOR_GET_PTR(buffers[p]);
-        const int64_t own = faces ? m->nf_own : m->nv_own, sc = faces ? m->nf : m->nv;
-        const int64_t *id = faces ? m->fid : m->vid;
         for (int c = 0; c < nc; c++)
-            for (int64_t i = 0; i < own; i++) out[id[i] + c * n] = src[i + c * sc];
+            for (int64_t i = 0; i < el.own; i++) out[el.id[i] + c * el.global] = src[i + c * el.count];
     }
     sd_meter_add(&sa->m, t0);
     sd_record_done(sa->rec);

@@ -192,6 +192,7 @@ void sd_register_lattice_codelets(void);
 void sd_register_md_codelets(void);
 void sd_register_mesh_codelets(void);
 void sd_register_membrane_energy_codelets(void);
+void sd_register_membrane_edge_codelets(void);
 void sd_register_membrane_tilt_codelets(void);
 void sd_register_membrane_minimise_codelets(void);
 void sd_register_ode_explicit_codelets(void);
@@ -209,6 +210,7 @@ void sd_register_builtin_codelets(void)
     sd_register_md_codelets();
     sd_register_mesh_codelets();
     sd_register_membrane_energy_codelets();
+    sd_register_membrane_edge_codelets();
     sd_register_membrane_tilt_codelets();
     sd_register_membrane_minimise_codelets();
     sd_register_ode_explicit_codelets();

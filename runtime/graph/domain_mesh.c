@@ -1,7 +1,7 @@
 /* domain_mesh.c - the mesh domain class's front end: the domain.mesh section (a triangle-mesh file,
  * or a generated icosphere or ellipsoid, read and checked at load), the positions field, the
  * final-mesh export, the mesh form of tiles (auto or a number of partitions), and what a graph may
- * bind on a mesh (f64 fields on vertices or faces, ghost rings up to 2, no time levels). */
+ * bind on a mesh (f64 fields on vertices, faces or edges, ghost rings up to 2, no time levels). */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -155,8 +155,16 @@ static void mesh_fields(loader *L)
     const sd_gfield *f = &L->g->fields[fi];
     if (f->ncomp != 3 || f->location != SD_MESH_VERTICES)
         sd_ld_fail_at(L, f->at.line, f->at.col, "field '%s' holds the vertex positions, so it needs components: 3 on "
-                      "vertices (it has %d on %s)", f->name, f->ncomp, f->location ? "faces" : "vertices");
+                      "vertices (it has %d on %s)", f->name, f->ncomp, L->cls->locations[f->location]);
     L->g->domain.mesh.position = fi;
+    /* the edges, numbered once for every partition, output file and checkpoint */
+    sd_gmesh *gm = &L->g->domain.mesh;
+    for (int i = 0; i < L->g->nfields && !gm->edge; i++) {
+        if (L->g->fields[i].location != SD_MESH_EDGES) continue;
+        char err[256];
+        if (sd_mesh_edges(gm->nv, gm->nf, gm->tri, &gm->ne, &gm->edge, err, sizeof err) < 0)
+            sd_ld_fail_at(L, L->g->fields[i].at.line, L->g->fields[i].at.col, "field '%s': %s", L->g->fields[i].name, err);
+    }
 }
 
 static void mesh_tiles(loader *L, const yaml_node_t *n)
@@ -187,7 +195,7 @@ static void halo_option(loader *L, const sd_codelet *cl, int role, const yaml_no
 
 static void bind_field(loader *L, const sd_codelet *cl, int role, int field, const yaml_node_t *at)
 {
-    static const char *const loc[] = {"vertices", "faces"};
+    const char *const *loc = L->cls->locations;
     const sd_role *r = &cl->roles[role];
     const sd_gfield *f = &L->g->fields[field];
     if (r->halo > 2 || r->box)
@@ -197,8 +205,8 @@ static void bind_field(loader *L, const sd_codelet *cl, int role, int field, con
         sd_ld_fail(L, at, "role '%s' of %s takes a field on %s, but '%s' lives on %s", r->name, cl->name,
                    loc[r->location], f->name, loc[f->location]);
     if (r->halo > 0 && f->location != SD_MESH_VERTICES)
-        sd_ld_fail(L, at, "role '%s' of %s reads ghost rings, which vertex fields have ('%s' lives on faces)", r->name,
-                   cl->name, f->name);
+        sd_ld_fail(L, at, "role '%s' of %s reads ghost rings, which vertex fields have ('%s' lives on %s)", r->name,
+                   cl->name, f->name, loc[f->location]);
 }
 
 static void output(loader *L, const char *what, const yaml_node_t *at)

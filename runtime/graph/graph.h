@@ -83,6 +83,10 @@ typedef struct sd_gmesh {
     int64_t *tri;       /* [3 nf] vertex ids per face, counter-clockwise seen from outside */
     int64_t dropped;    /* unreferenced vertices the reader dropped; flipped: faces reversed */
     int flipped;
+    int64_t ne;         /* edges (3 nf / 2 on a closed mesh); edge: [2 ne] their global vertex ids,
+                           lower first, ordered by lower then higher id (sd_mesh_edges); NULL
+                           unless a field lives on edges */
+    int64_t *edge;
     int position;       /* the field that holds the vertex positions (initialised from x) */
     int nparts;         /* partitions: 0 = auto */
     char export_file[512]; /* the final mesh as OFF or PLY ("": none) */

@@ -302,6 +302,7 @@ void sd_graph_free(sd_graph *g)
     }
     free(g->domain.mesh.x);
     free(g->domain.mesh.tri);
+    free(g->domain.mesh.edge);
     free(g->fields);
     free(g->scalars);
     for (int i = 0; g->tables && i < g->ntables; i++) free(g->tables[i].data);

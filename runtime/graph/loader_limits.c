@@ -199,6 +199,7 @@ static double field_values(const sd_graph *g, const sd_gfield *f)
     const sd_domain *D = &g->domain;
     double elements = (double)D->shape[0] * (double)D->shape[1] * (double)D->shape[2];
     if (D->kind == SD_DOMAIN_MESH && f->location == SD_MESH_FACES) elements = (double)D->mesh.nf;
+    if (D->kind == SD_DOMAIN_MESH && f->location == SD_MESH_EDGES) elements = 1.5 * (double)D->mesh.nf; /* closed */
     return elements * (double)f->ncomp * (f->location == SD_LOC_BINS && D->kind == SD_DOMAIN_GRID ? (double)D->nbins : 1);
 }
 

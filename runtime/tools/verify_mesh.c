@@ -5,7 +5,9 @@
  *
  * Roles are bound by name: a vertex field role called x to the positions; every other field role to
  * a field of its own (f_<role>, its declared components or 3, on the role's location) filled at init
- * with mesh.noise in [-0.1, 0.1] (vertex fields a reading role needs); scalar outputs to scalars of
+ * with noise in [-0.1, 0.1] (face fields excepted): mesh.noise for vertex fields (the owned
+ * vertices; a halo refreshes the ghosts), mesh.edge_noise for edge fields (every local edge, as an
+ * edge field's writer must, since edge fields have no ghost exchange); scalar outputs to scalars of
  * their own (s_<role>), scalar inputs to s_<role> = 1e-3 * the sum of the positions (mesh.sum: a
  * small finite value); required params 1 (clamped to their range). A role reading a face field is
  * not testable here (no op fills face fields). Output: every field the op writes and every scalar,
@@ -16,7 +18,10 @@
 #include "stardag/stardag.h"
 #include "verify.h"
 
-static const char *const locname[] = {"vertices", "faces"};
+static const char *const locname[] = {"vertices", "faces", "edges"};
+
+/* A field role whose values the test system makes at init: a read (or readwrite) one other than x. */
+static int needs_input(const sd_role *r) { return r->kind == SD_ROLE_FIELD && r->mode != SD_WRITE; }
 
 static int is_positions(const sd_role *r)
 {
@@ -32,11 +37,23 @@ char *sd_verify_mesh_graph(const sd_codelet *c, int nparts, char *err, size_t er
             snprintf(err, errlen, "the codelet %s is needed for the mesh test system", base[i]);
             return NULL;
         }
-    for (int r = 0; r < c->nroles; r++)
-        if (c->roles[r].kind == SD_ROLE_FIELD && c->roles[r].location == SD_MESH_FACES && c->roles[r].mode != SD_WRITE) {
-            snprintf(err, errlen, "role %s reads a face field, which the mesh test system cannot fill", c->roles[r].name);
+    for (int r = 0; r < c->nroles; r++) {
+        const sd_role *ro = &c->roles[r];
+        if (ro->kind != SD_ROLE_FIELD) continue;
+        if (ro->location != SD_MESH_VERTICES && ro->location != SD_MESH_FACES && ro->location != SD_MESH_EDGES) {
+            snprintf(err, errlen, "role %s has location %d, which the mesh test system does not know (expected "
+                     "vertices, faces or edges)", ro->name, ro->location);
             return NULL;
         }
+        if (needs_input(ro) && ro->location == SD_MESH_FACES) {
+            snprintf(err, errlen, "role %s reads a face field, which the mesh test system cannot fill", ro->name);
+            return NULL;
+        }
+        if (ro->location == SD_MESH_EDGES && !sd_codelet_find("mesh.edge_noise")) {
+            snprintf(err, errlen, "role %s is an edge field: the codelet mesh.edge_noise is needed to fill it", ro->name);
+            return NULL;
+        }
+    }
     sbuf b = {0};
     sb_printf(&b, "name: verify\ndomain:\n  mesh:\n    ellipsoid: {level: 3, axes: [1.2, 1, 0.8]}\n");
     sb_printf(&b, "fields:\n  x: {components: 3}\n");
@@ -58,8 +75,9 @@ char *sd_verify_mesh_graph(const sd_codelet *c, int nparts, char *err, size_t er
     int seed = 11;
     for (int r = 0; r < c->nroles; r++, seed += 10) {
         const sd_role *ro = &c->roles[r];
-        if (ro->kind == SD_ROLE_FIELD && !is_positions(ro) && ro->location == SD_MESH_VERTICES)
-            sb_printf(&b, "  - op: mesh.noise\n    write: {out: f_%s}\n    params: {seed: %d, lo: -0.1, hi: 0.1}\n", ro->name, seed);
+        if (ro->kind == SD_ROLE_FIELD && !is_positions(ro) && ro->location != SD_MESH_FACES)
+            sb_printf(&b, "  - op: mesh.%snoise\n    write: {out: f_%s}\n    params: {seed: %d, lo: -0.1, hi: 0.1}\n",
+                      ro->location == SD_MESH_EDGES ? "edge_" : "", ro->name, seed);
         else if (ro->kind != SD_ROLE_FIELD && ro->mode != SD_WRITE)
             sb_printf(&b, "  - op: mesh.sum\n    read: {x: x}\n    write: {sum: s_%s}\n    params: {scale: %.17g}\n", ro->name,
                       1e-3 * (1 + r));

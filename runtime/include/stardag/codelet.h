@@ -35,7 +35,7 @@ typedef enum { SD_ON_GRID = 0, SD_ON_PARTICLES = 1, SD_ON_MESH = 2, SD_ON_BATCH 
 
 /* Locations of mesh fields (sd_role.location, a mesh field's `location:`). A role's location is an
  * index into its domain class's locations, below SD_MAX_LOCATIONS. */
-enum { SD_MESH_VERTICES = 0, SD_MESH_FACES = 1 };
+enum { SD_MESH_VERTICES = 0, SD_MESH_FACES = 1, SD_MESH_EDGES = 2 };
 #define SD_MAX_LOCATIONS 4
 
 /* A role's kind: a field, a scalar, or a table (a graph's `tables:` entry: numbers read from a file
@@ -59,7 +59,8 @@ typedef struct sd_role {
     int dtypes;       /* accepted field dtypes as a mask (1 << SD_F32 | 1 << SD_F64); 0 = both */
     sd_reduce reduce; /* scalar write roles of a reduction: how partials combine */
     int location;     /* field roles on meshes: where the field's values live (SD_MESH_VERTICES,
-                         SD_MESH_FACES); the loader refuses a field of another location */
+                         SD_MESH_FACES, SD_MESH_EDGES); the loader refuses a field of another
+                         location */
     int optional;     /* may be left unbound in a graph: scalar write roles of a reduction (the
                          value is computed and dropped); field roles on grids and batches and table
                          roles (the kernel sees p == NULL for the role's slot) */

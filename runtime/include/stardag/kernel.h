@@ -248,7 +248,11 @@ typedef struct sd_pdomain {
  * sharing a face with an owned vertex; ring 2: sharing a face with a ring-1 vertex), and every face
  * with a corner among the owned and ring-1 vertices, so that each of those sees all of its faces.
  * Vertex fields are SoA over the local vertices (component c of vertex v at p[v + c*sc], sc = nv),
- * face fields over the local faces (sc = nf). A kernel that adds per-face contributions into
+ * face fields over the local faces (sc = nf), edge fields over the local edges (sc = ne). Face and
+ * edge fields have no ghost exchange: output and checkpoints take the owned elements, so an op
+ * writing one must write those; an op that a later op's sum over a vertex's faces or edges feeds
+ * writes every local one (a partition then computes the copies it shares with others, with the
+ * same bits). A restore fills every local element. A kernel that adds per-face contributions into
  * vertices (SD_SCATTER_ADD) computes each face once and then sums, at each vertex, over the
  * vertex's corners in the order of its corner list (increasing global face id), never with atomics:
  * a vertex's value is then bitwise the same whatever the partition, scheduler or worker count. */
@@ -268,6 +272,22 @@ typedef struct sd_mpart {
     double *scratch;       /* the codelet's scratch (sd_codelet.scratch_v doubles per local vertex,
                               then scratch_f per local face); NULL when it asks for none */
     int64_t nv_global, nf_global; /* the whole mesh */
+    /* Edges: present when the graph declares a field on edges (else ne = 0 and the pointers NULL).
+     * Global edges are numbered by their lower, then their higher global vertex id. The local
+     * edges are those with an end in [0, nv_ring1) (so both faces of each are local): the owned
+     * ones first ([0, ne_own): an edge belongs to the owner of its end with the lower global id),
+     * each group by global id. */
+    int64_t ne_own, ne, ne_global;
+    const int32_t *edge;   /* [2 ne]: the local vertices of edge e, edge[2e] the one with the lower
+                              global id */
+    const int32_t *eface;  /* [2 ne]: local faces of edge e: eface[2e] the face whose counter-
+                              clockwise boundary runs edge[2e] -> edge[2e+1], eface[2e+1] the other */
+    const int32_t *fedge;  /* [3 nf]: the local edge from corner k to corner k+1 of face f at
+                              fedge[3f + k]; -1 where that edge is not local (both ends in ring 2) */
+    const int64_t *estart; /* [nv_ring1 + 1]: vertex v's edges are vedge[estart[v] .. estart[v+1]) */
+    const int32_t *vedge;  /* local edge ids per vertex, in increasing global edge id: a sum over
+                              a vertex's edges runs in the same order in every partition */
+    const int64_t *eid;    /* [ne] global edge ids */
 } sd_mpart;
 
 /* ---- Kernel arguments ------------------------------------------------------------------------
