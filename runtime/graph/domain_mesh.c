@@ -201,6 +201,11 @@ static void bind_field(loader *L, const sd_codelet *cl, int role, int field, con
     if (r->halo > 2 || r->box)
         sd_ld_fail(L, at, "role '%s' of %s declares %s, but a mesh partition carries two ghost rings (expected halo 0 "
                    "to 2 and no box)", r->name, cl->name, r->box ? "a full-box stencil" : "a halo wider than 2");
+    int nloc = 0;
+    while (loc[nloc]) nloc++;
+    if (r->location >= nloc) /* a pack's role: the registry takes any location below SD_MAX_LOCATIONS */
+        sd_ld_fail(L, at, "role '%s' of %s declares location %d, which meshes do not have (expected 0 vertices, 1 faces "
+                   "or 2 edges)", r->name, cl->name, r->location);
     if (r->location != f->location)
         sd_ld_fail(L, at, "role '%s' of %s takes a field on %s, but '%s' lives on %s", r->name, cl->name,
                    loc[r->location], f->name, loc[f->location]);
