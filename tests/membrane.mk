@@ -12,11 +12,12 @@ EXTRA_DIST += tests/data/mesh/make_fixtures.py tests/data/mesh/coff.off tests/da
 	tests/data/mesh/zero_area.off
 EXTRA_DIST += tests/data/mesh/huge_le.ply tests/data/mesh/huge_ascii.ply
 # tests: membranes (issue 10)
-# the run file of a mesh domain (/mesh, fields on vertices and faces) and its XDMF Triangle sidecar
-check_PROGRAMS += tests/t_h5out_mesh tests/t_h5out_mesh_faults
-tests_t_h5out_mesh_SOURCES = tests/t_h5out_mesh.c tests/h5out_mesh_fixture.h
+# the run file of a mesh domain (/mesh, fields on vertices, faces and edges) and its XDMF sidecar
+check_PROGRAMS += tests/t_h5out_mesh tests/t_h5out_mesh_edges tests/t_h5out_mesh_faults
+tests_t_h5out_mesh_SOURCES = tests/t_h5out_mesh.c tests/h5out_mesh_check.h tests/h5out_mesh_fixture.h
+tests_t_h5out_mesh_edges_SOURCES = tests/t_h5out_mesh_edges.c tests/h5out_mesh_check.h tests/h5out_mesh_fixture.h
 tests_t_h5out_mesh_faults_SOURCES = tests/t_h5out_mesh_faults.c tests/h5out_mesh_fixture.h
-TESTS += tests/t_h5out_mesh tests/t_h5out_mesh_faults
+TESTS += tests/t_h5out_mesh tests/t_h5out_mesh_edges tests/t_h5out_mesh_faults
 # tests: membrane codelets (pure C, kernels called directly on whole-mesh and partition views)
 noinst_HEADERS += tests/mesh_view.h tests/mesh_part.h tests/membrane_ref.h tests/tilt_state.h
 check_PROGRAMS += tests/t_membrane_energy
