@@ -65,10 +65,16 @@ SD_HD void mb_edge_geometry(const sd_mpart *m, const double *x, int64_t sx, int6
     membrane_edge_geometry(mb_load(x, sx, a), mb_load(x, sx, b), mb_load(x, sx, c), mb_load(x, sx, d), len, theta);
 }
 
+/* Local edge e as the vector x_b - x_a. */
+SD_HD mb_vec mb_edge_vector(const sd_mpart *m, const double *x, int64_t sx, int64_t e)
+{
+    return mb_sub(mb_load(x, sx, m->edge[2 * e + 1]), mb_load(x, sx, m->edge[2 * e]));
+}
+
 /* Length of local edge e: |x_b - x_a|, bitwise mb_edge_geometry's. */
 SD_HD double mb_edge_length(const sd_mpart *m, const double *x, int64_t sx, int64_t e)
 {
-    const mb_vec t = mb_sub(mb_load(x, sx, m->edge[2 * e + 1]), mb_load(x, sx, m->edge[2 * e]));
+    const mb_vec t = mb_edge_vector(m, x, sx, e);
     return sqrt(mb_dot(t, t));
 }
 
@@ -95,12 +101,11 @@ SD_HD mb_vec mb_tether_vertex_grad(const sd_mpart *m, const double *x, int64_t s
     mb_vec g = mb_zero();
     for (int64_t q = m->estart[v]; q < m->estart[v + 1]; q++) {
         const int64_t e = m->vedge[q];
-        const int32_t b = m->edge[2 * e + 1];
-        const mb_vec t = mb_sub(mb_load(x, sx, b), mb_load(x, sx, m->edge[2 * e]));
+        const mb_vec t = mb_edge_vector(m, x, sx, e);
         double c;
         membrane_tether(sqrt(mb_dot(t, t)), l0[e], k, &c);
         const mb_vec f = mb_scale(c, t);
-        g = v == b ? mb_add(g, f) : mb_sub(g, f);
+        g = v == m->edge[2 * e + 1] ? mb_add(g, f) : mb_sub(g, f);
     }
     return g;
 }
