@@ -10,6 +10,11 @@ TESTS += tests/t_particles
 check_PROGRAMS += tests/t_prebuild
 tests_t_prebuild_SOURCES = tests/t_prebuild.c tests/tap.h tests/pblocks.h
 TESTS += tests/t_prebuild
+# ghost exports (runtime/dm/particles_export.c): exported cells, ghosts from exports bitwise the
+# plain ones, the serial and parallel rebuilds' cell and export starts, export room; no StarPU
+check_PROGRAMS += tests/t_pexport
+tests_t_pexport_SOURCES = tests/t_pexport.c tests/tap.h tests/pblocks.h
+TESTS += tests/t_pexport
 
 # The md CUDA kernels against the CPU ones (same pattern as tests/cuda.mk); skips (exit 77)
 # without a usable CUDA device.

@@ -152,11 +152,13 @@ mkdir -p overlap
 t "overlapping particles in rank 1's blocks: every rank exits 3" test $? = 3
 t "... rank 0 names rank 1, the step and both particles, once" \
   test "$(grep -c "rank 1 of 2: step 0: particles [0-9]* and [0-9]* overlap" overlap/err)" = 1
-# a particle that moves past the bricks next to its own between two rebuilds: one process rebuilds
-# the whole domain (the parallel rebuild's serial fallback); 2 ranks stop with exit 3 and say why
-# (the fallback would take every block to one rank at every rebuild), -np 1 is one process. A
-# 12^3 lattice at rest (spacing 2, box 24, 2x2x4 bricks of 2 cells = 6 along z) and one atom of a
-# non-interacting type moving 8 along z per 10-step rebuild interval (less than half the box).
+# a particle that moves more than a cell between two rebuilds (so past the cells whose particles
+# the parallel rebuild moves, and here past the bricks next to its own): one process rebuilds the
+# whole domain (the parallel rebuild's serial fallback); 2 ranks stop with exit 3 and say why (the
+# fallback would take every block to one rank at every rebuild), -np 1 is one process. A 12^3
+# lattice at rest (spacing 2, box 24: 8 cells of 3, 2x2x4 bricks of 2 cells = 6 along z) and one
+# atom of a non-interacting type moving 8 along z per 10-step rebuild interval (less than half
+# the box).
 mkdir -p far && awk 'BEGIN {
   print "LAMMPS data file: a lattice at rest and one fast non-interacting atom (tests/t_mpi.sh)"; print ""
   print "1729 atoms"; print "2 atom types"; print ""
@@ -197,8 +199,8 @@ t "... its bricks are 2x2x4 (else no particle can pass its neighbours)" grep -q 
 t "... and so does mpirun -np 1" test $? = 0
 (cd far && mpi 2 run far.yaml --tiles 16 --out "" > two.log 2> two.err)
 t "... 2 ranks stop: exit 3" test $? = 3
-t "... saying how far it moved, how far the bricks reach and what to change, once" test "$(grep -c \
-  "step 10: a particle moved 8 since the last neighbour-list build, past the bricks next to its own (5.97 away at the least): a distributed run .*neighbor: {every: 1, check: true}.*--tiles" \
+t "... saying how far it moved, how far the parallel rebuild reaches and what to change, once" test "$(grep -c \
+  "step 10: a particle moved 8 since the last neighbour-list build, more than a cell (2.97): a distributed run .*neighbor: {every: 1, check: true}" \
   far/two.err)" = 1
 
 # 5. The SLURM example (examples/slurm-lattice.sh) as sbatch would run it, srun standing for mpirun

@@ -133,7 +133,8 @@ int main(void)
         }
         sd_pprep io = {.hdr = &B.hdr[k], .plan = B.b[k].plan, .lists = 1, .xv = xv, .tv = tv, .iv = iv,
                        .start = start, .nbr = nbr, .scratch = &scr, .scratch_bytes = &scrb};
-        for (int j = 0; j < B.pg.nslot[k]; j++) io.src[j] = src[j], io.src_id[j] = sid[j], io.src_type[j] = sty[j];
+        for (int j = 0; j < B.pg.nslot[k]; j++)
+            io.src[j] = src[j], io.src_sc[j] = B.pg.cap_h, io.src_id[j] = sid[j], io.src_type[j] = sty[j];
         rc = sd_particles_prepare(&B.pg, min2, k, &io, &st);
         ok(rc == SD_PST_OK, "block %d: %lld home, %lld ghosts, %lld list entries", k, (long long)B.hdr[k].nh,
            (long long)B.hdr[k].ng, (long long)B.hdr[k].nl);
@@ -211,7 +212,7 @@ int main(void)
     const double *src1[1] = {B.b[0].fld[0]};
     const int64_t *sid1[1] = {B.b[0].id};
     const int32_t *sty1[1] = {B.b[0].type};
-    sd_pprep io1 = {.hdr = &B.hdr[0], .plan = B.b[0].plan, .src = {src1[0]}, .src_id = {sid1[0]},
+    sd_pprep io1 = {.hdr = &B.hdr[0], .plan = B.b[0].plan, .src = {src1[0]}, .src_sc = {B.pg.cap_h}, .src_id = {sid1[0]},
                     .src_type = {sty1[0]}, .lists = 1, .xv = xv, .tv = tv, .iv = iv, .start = start, .nbr = nbr,
                     .scratch = &scr, .scratch_bytes = &scrb};
     rc = sd_particles_prepare(&B.pg, min2, 0, &io1, &st);

@@ -3,8 +3,9 @@
  * to 36 blocks (slabs, pencils and bricks), are rebuilt once by both; then each scenario moves the
  * same particles in both copies and rebuilds again: small random moves, moves that empty a block,
  * moves that cross two blocks (the parallel rebuild must fall back to the serial one), moves that
- * overfill a block or a block's ghost layer, a lost and a jumping particle, and `check` below and
- * above skin/2. Every block's particles, fields, x0, header and ghost plan, and every status, must
+ * overfill a block or a block's ghost layer, a lost and a jumping particle, `check` below and
+ * above skin/2, and a block whose outgoing buffer has too little room for the particles of its
+ * cells next to other bricks (the serial rebuild must do it). Every block's particles, fields, x0, header and ghost plan, and every status, must
  * be bitwise the serial rebuild's. The phases of one kind run in a random order (StarPU may run
  * them in any). */
 #include <math.h>
@@ -26,8 +27,8 @@ static void pbufs_make(pbufs *Q, const sd_pgeom *pg, const sd_prebuild_req *shap
     Q->scr = pb_calloc(pg->nb, sizeof *Q->scr);
     Q->stat = pb_calloc(pg->nb, sizeof *Q->stat);
     for (int k = 0; k < pg->nb; k++) {
-        Q->cs[k] = pb_calloc(pg->cap_c + 1, sizeof(int64_t));
-        Q->out[k] = pb_calloc(sd_pout_bytes(pg, shape), 1);
+        Q->cs[k] = pb_calloc(sd_pcs_words(pg), sizeof(int64_t));
+        Q->out[k] = pb_calloc(sd_pout_bytes(pg, shape, k), 1);
         Q->scr[k] = pb_calloc(sd_prebuild_block_scratch_bytes(pg), 1);
     }
 }
@@ -136,14 +137,15 @@ static int same_status(const sd_pstatus *a, const sd_pstatus *b)
            (a->value == b->value || (isnan(a->value) && isnan(b->value))) && (a->code || a->dangerous == b->dangerous);
 }
 
-enum { SC_SMALL, SC_EMPTY, SC_FAR, SC_FULL, SC_GHOSTS, SC_LOST, SC_CHECK_KEEP, SC_CHECK_MOVE, SC_COUNT };
+enum { SC_SMALL, SC_EMPTY, SC_FAR, SC_FULL, SC_GHOSTS, SC_LOST, SC_CHECK_KEEP, SC_CHECK_MOVE, SC_ROOM, SC_COUNT };
 static const char *const sc_name[SC_COUNT] = {"small random moves", "a block emptied", "moves across two blocks",
                                               "a block overfilled", "a block's ghost layer overfilled", "a lost and a jumping particle",
-                                              "check, all moves < skin/2", "check, one move > skin/2"};
+                                              "check, all moves < skin/2", "check, one move > skin/2",
+                                              "small moves, a block's outgoing room too small"};
 
 /* What the scenarios found, over every block count and seed: each path must have been taken. */
 typedef struct seen {
-    int parallel_empty, far_serial, crossed_two, parallel_full, parallel_ghosts, keep, small_parallel;
+    int parallel_empty, far_serial, crossed_two, parallel_full, parallel_ghosts, keep, small_parallel, room_serial;
 } seen;
 
 /* Scenario sc on block k's particles (the same moves in both copies: they hold the same blocks). */
@@ -164,6 +166,7 @@ static void move(blocks *B, int sc, uint64_t *rng, seen *saw)
             double *x = B->b[k].fld[0] + i, p[3] = {x[0], x[ch], x[2 * ch]};
             switch (sc) {
             case SC_SMALL:
+            case SC_ROOM:
                 for (int d = 0; d < 3; d++) p[d] += 0.8 * (rnd(rng) - 0.5);
                 break;
             case SC_CHECK_MOVE: /* one particle just past skin/2 = 0.15 (0.151^2 = 0.022801 > 0.0225) */
@@ -207,7 +210,9 @@ static void move(blocks *B, int sc, uint64_t *rng, seen *saw)
                         for (int d = 0; d < 3; d++) p[d] = fmin(fmax(p[d], ((double)lo[d] + 0.01) * w[d]), ((double)hi[d] - 0.01) * w[d]);
                 }
                 break;
-            case SC_GHOSTS: /* the second cell layer around brick e one cell inwards, onto the first */
+            case SC_GHOSTS: /* the second cell layer around brick e onto the first: 0.985 cells inwards
+                             * (less than a cell, the parallel rebuild's reach), all but the particles
+                             * within 0.02 cells of its far side */
                 for (int d = 0; d < 3; d++) {
                     const int64_t c = md_cell_coord(p[d], 0.0, pg->grid.ih[d], pg->grid.nc[d]), n = pg->grid.nc[d];
                     int near = 1;
@@ -216,8 +221,9 @@ static void move(blocks *B, int sc, uint64_t *rng, seen *saw)
                         near &= (lo[a] - ca + na) % na <= 2 || (ca - hi[a] + 1 + na) % na <= 2 || (ca >= lo[a] && ca < hi[a]);
                     }
                     if (!near || pg->nbd[d] < 3 || (c >= lo[d] && c < hi[d])) continue;
-                    if ((lo[d] - c + n) % n == 2) p[d] += w[d];
-                    if ((c - hi[d] + 1 + n) % n == 2) p[d] -= w[d];
+                    const double f = p[d] * pg->grid.ih[d] - floor(p[d] * pg->grid.ih[d]); /* within the cell */
+                    if ((lo[d] - c + n) % n == 2 && f > 0.02) p[d] += 0.985 * w[d];
+                    if ((c - hi[d] + 1 + n) % n == 2 && f < 0.98) p[d] -= 0.985 * w[d];
                 }
                 break;
             case SC_LOST:
@@ -267,7 +273,12 @@ static int run_scenario(const sd_particles *P, int nb, int sc, uint64_t seed, se
         req.geom = &A.pg;
         ra = sd_particles_rebuild(&req, A.b, &sa, &sta);
         req.geom = &B.pg;
+        /* SC_ROOM: block nb/2's outgoing buffer said to hold one particle (its buffer is larger): the
+         * particles of its cells next to other bricks might not fit, so the serial rebuild does it */
+        const int64_t cap_o = B.pg.cap_o[nb / 2];
+        if (what == SC_ROOM) B.pg.cap_o[nb / 2] = 1;
         rb = rebuild_parallel(&req, &B, &Q, &sb, &dec, &stb, &order);
+        B.pg.cap_o[nb / 2] = cap_o;
         good &= ra == rb && same_status(&sta, &stb);
         if (!(ra == rb && same_status(&sta, &stb)))
             diag("round %d sc %d: serial %d (block %d need %lld) parallel %d (block %d need %lld) mode %d", round, what, ra,
@@ -282,6 +293,10 @@ static int run_scenario(const sd_particles *P, int nb, int sc, uint64_t seed, se
             saw->parallel_ghosts |= what == SC_GHOSTS && dec.mode == SD_PREB_PARALLEL && rb == SD_PST_GHOST_ROOM;
             saw->keep |= what == SC_CHECK_KEEP && dec.mode == SD_PREB_KEEP && ra == SD_PST_OK && B.hdr[0].rebuilt == 0;
             saw->small_parallel |= what == SC_SMALL && dec.mode == SD_PREB_PARALLEL && nb > 1;
+            if (what == SC_ROOM && nb > 1) {
+                good &= dec.mode == SD_PREB_SERIAL && dec.full == nb / 2 && dec.need > 1 && dec.have == 1;
+                saw->room_serial = 1;
+            }
             if (what == SC_LOST) good &= ra == SD_PST_LOST || ra == SD_PST_JUMP;
             if (what == SC_CHECK_MOVE) good &= dec.mode != SD_PREB_KEEP;
         }
@@ -332,6 +347,7 @@ int main(void)
     ok(saw.parallel_full, "a block overfilled in the parallel rebuild: the serial rebuild's error, block and counts");
     ok(saw.parallel_ghosts, "a ghost layer overfilled in the parallel rebuild: the serial rebuild's error, block and counts");
     ok(saw.keep, "check below skin/2: nothing rebuilt, in both");
+    ok(saw.room_serial, "more particles next to other bricks than a block's outgoing room: handed to the serial rebuild");
 
     /* the brick grids chosen */
     sd_pgeom pg;

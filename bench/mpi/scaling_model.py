@@ -94,42 +94,41 @@ for p, step, comp, comm, v in rows:
     print("| %d | %.3f | %.3f | %.3f | %.4f | %.0f%% |" % (p, step * 1e3, comp * 1e3, comm * 1e3, v * 1e3, 100 * rows[0][1] / step))
 
 # ---- particles: LJ liquid (rho = 0.8442, cut-off 2.5 + skin 0.3), 256,000 atoms, 3D bricks, the
-# parallel rebuild (per block, every `every` steps). Ghosts today: a block's ghost refresh reads
-# the whole position buffers of its neighbour bricks, so a brick on a rank's surface sends all its
-# positions to each neighbouring rank that needs it (about 3 of them on average for a node's
-# surface bricks): 3 x n x 24 B per node per step. With a ghost export (only the particles in a
-# brick's boundary cells), the ghost shell alone: ghosts x 24 B.
+# parallel rebuild (per block, every `every` = 20 steps). What crosses ranks (docs/distributed.md,
+# Limits): each step a brick's ghost export, the particles of its cells next to other ranks' bricks
+# (StarPU-MPI sends a buffer at its room: capacity 1.5 x the mean occupancy), 24 B each; at each
+# rebuild its outgoing buffer (room for the particles of its cells next to other bricks, 84 B each:
+# id, type, x, v, f) and its exported ids and types (12 B each). A node's bricks together form a
+# cube of side `side`; its export layer is one cell (>= reach) deep, on all six faces.
 mw, mt, mrows, msteps = per_step("md")
 N0 = 256000
 t_atom = mw / N0
-rho, reach = 0.8442, 2.8
+rho, reach, capacity, every = 0.8442, 2.8, 1.5, 20
 measured = 0.0
 with open(os.path.join(out, "table.txt")) as f:
     for line in f:
         if line.startswith("md "):
             measured = float(line.split()[-2].rstrip(","))
-for label, export in (("today: whole neighbour bricks' positions", False),
-                      ("with a ghost export (boundary cells only)", True)):
-    for natoms, weak in ((N0, False), (32000, True)):
-        rows = []
-        for p in NODES:
-            n = natoms if weak else natoms / p
-            comp = n * t_atom / workers + max(4 * workers, mt * n / N0) * TASK_S / workers
-            side = (n / rho) ** (1 / 3)
-            ghosts = rho * ((side + 2 * reach) ** 3 - side ** 3)
-            sent = ghosts * 24 if export else 3 * n * 24
-            comm = 0.0 if p == 1 else 26 * LATENCY + sent / BANDWIDTH
-            rows.append((p, max(comp, comm) + vote(p), comp, comm, vote(p)))
-        if weak:
-            print("\nParticles, weak scaling, %d atoms per node, %s\n" % (natoms, label))
-            print("| nodes | step (ms) | compute | comm | vote | efficiency |")
-            print("|---:|---:|---:|---:|---:|---:|")
-            for p, step, comp, comm, v in rows:
-                print("| %d | %.3f | %.3f | %.3f | %.4f | %.0f%% |" % (p, step * 1e3, comp * 1e3, comm * 1e3, v * 1e3,
-                                                                100 * rows[0][1] / step))
-        else:
-            table("Particles, %d atoms (strong scaling), %s" % (natoms, label), rows)
-print("\n(particles: %.0f ns of core time per atom-step, the parallel rebuild included; run.sh measured %.1f MB "
+for natoms, weak in ((N0, False), (32000, True)):
+    rows = []
+    for p in NODES:
+        n = natoms if weak else natoms / p
+        comp = n * t_atom / workers + max(4 * workers, mt * n / N0) * TASK_S / workers
+        side = (n / rho) ** (1 / 3)
+        layer = rho * (side ** 3 - max(side - 2 * reach, 0.0) ** 3)  # atoms within a cell of the faces
+        sent = capacity * layer * (24 + (84 + 12) / every)
+        comm = 0.0 if p == 1 else 26 * LATENCY + sent / BANDWIDTH
+        rows.append((p, max(comp, comm) + vote(p), comp, comm, vote(p)))
+    if weak:
+        print("\nParticles, weak scaling, %d atoms per node\n" % natoms)
+        print("| nodes | step (ms) | compute | comm | vote | efficiency |")
+        print("|---:|---:|---:|---:|---:|---:|")
+        for p, step, comp, comm, v in rows:
+            print("| %d | %.3f | %.3f | %.3f | %.4f | %.0f%% |" % (p, step * 1e3, comp * 1e3, comm * 1e3, v * 1e3,
+                                                            100 * rows[0][1] / step))
+    else:
+        table("Particles, %d atoms (strong scaling)" % natoms, rows)
+print("\n(particles: %.0f ns of core time per atom-step, the parallel rebuild included; run.sh measured %.2f MB "
       "sent per rank per step with 4 bricks on 2 ranks)" % (t_atom * 1e9, measured / 1e6))
 
 # ---- ODE ensembles: independent systems; only reduction partials travel

@@ -134,12 +134,15 @@ void sd_md_grid_block(const md_grid *box, const int64_t blo[3], const int64_t bh
 }
 
 void sd_md_ghost_fill_slots(int64_t ng, const md_ghost *plan, const double L[3], const double *const *src,
-                            int64_t ssc, double *dst, int64_t dsc)
+                            const int64_t *ssc, double *dst, int64_t dsc)
 {
     for (int d = 0; d < 3; d++) {
         double *restrict o = dst + d * dsc;
         const double Ld = L[d];
-        for (int64_t g = 0; g < ng; g++) o[g] = md_image(src[plan[g].slot][plan[g].own + d * ssc], plan[g].s[d], Ld);
+        for (int64_t g = 0; g < ng; g++) {
+            const int j = plan[g].slot;
+            o[g] = md_image(src[j][plan[g].own + d * ssc[j]], plan[g].s[d], Ld);
+        }
     }
 }
 

@@ -152,9 +152,10 @@ typedef struct md_ghost {
     int8_t slot, s[3];
     int32_t pad;
 } md_ghost;
-/* dst[g + c*dsc] = md_image(src[slot][own + c*ssc], s[c], L[c]) (as sd_md_ghost_fill). */
+/* dst[g + c*dsc] = md_image(src[slot][own + c*ssc[slot]], s[c], L[c]) (as sd_md_ghost_fill; each
+ * source has its own component stride: a block's, or its ghost export's). */
 void sd_md_ghost_fill_slots(int64_t ng, const md_ghost *plan, const double L[3], const double *const *src,
-                            int64_t ssc, double *dst, int64_t dsc);
+                            const int64_t *ssc, double *dst, int64_t dsc);
 /* Ghost ids and types: dst[g] = src[slot][own]. */
 void sd_md_ghost_gather_slots(int64_t ng, const md_ghost *plan, const int64_t *const *sid, const int32_t *const *stype,
                               int64_t *did, int32_t *dtype);

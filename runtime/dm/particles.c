@@ -36,9 +36,11 @@ static int reg(pdomain *D, int k, int b, int64_t count, size_t es, char *err, si
                                        "the last rebuild", "a block's ghost plan", "a block's neighbourhood positions",
                                        "a block's neighbourhood types", "a block's neighbourhood ids",
                                        "a block's list starts", "a block's neighbour lists", "a block's cell starts",
-                                       "a block's outgoing particles", "a block's rebuild status", "a block's field"};
+                                       "a block's outgoing particles", "a block's rebuild status",
+                                       "a block's exported positions", "a block's exported ids",
+                                       "a block's exported types", "a block's field"};
     if (count < 1) count = 1;
-    D->kind_bytes[k] = (size_t)count * es;
+    if ((size_t)count * es > D->kind_bytes[k]) D->kind_bytes[k] = (size_t)count * es; /* the largest block's */
     return sd_eng_part_vector(D->dm->e, &MEM(D, k, b), &HND(D, k, b), count, es, b, D->nb,
                               what[k < K_FIELD ? k : K_FIELD], err, errlen);
 }
@@ -79,6 +81,7 @@ void sd_particles_point_host_blocks(pdomain *D)
         p->type = MEM(D, K_TYPE, b);
         p->x0 = MEM(D, K_X0, b);
         p->plan = MEM(D, K_PLAN, b);
+        p->cs = MEM(D, K_CS, b);
         p->fld = D->host_fields + (size_t)b * D->nf;
         for (int f = 0; f < D->nf; f++) p->fld[f] = MEM(D, K_FIELD + f, b);
     }
@@ -88,20 +91,23 @@ static int register_blocks(pdomain *D, char *err, size_t errlen)
 {
     const int64_t ch = D->geom.cap_h, cg = D->geom.cap_g, cl = D->geom.cap_l, par = !D->serial_rebuild;
     const sd_prebuild_req req = {.geom = &D->geom, .nfields = D->nf, .ncomp = D->ncomp};
-    const int64_t out_words = par ? (int64_t)((sd_pout_bytes(&D->geom, &req) + 7) / 8) : 1;
     if (sd_eng_vector((void **)&D->dec_mem, &D->dec_h, 1, sizeof(sd_pdecision), "the rebuild's decision", err, errlen))
         return -1;
     sd_eng_own(D->dm->e, D->dec_h, -1, 1); /* decided on rank 0, read by every block's migration */
     for (int b = 0; b < D->nb; b++) {
+        const int64_t ce = D->geom.cap_e ? D->geom.cap_e[b] : 0;
+        const int64_t out_words = par ? (int64_t)((sd_pout_bytes(&D->geom, &req, b) + 7) / 8) : 1;
         if (reg(D, K_HDR, b, 1, sizeof(sd_phdr), err, errlen) || reg(D, K_ID, b, ch, sizeof(int64_t), err, errlen) ||
             reg(D, K_TYPE, b, ch, sizeof(int32_t), err, errlen) || reg(D, K_X0, b, 3 * ch, sizeof(double), err, errlen) ||
             reg(D, K_PLAN, b, cg, sizeof(md_ghost), err, errlen) ||
             reg(D, K_XV, b, 3 * (ch + cg), sizeof(double), err, errlen) ||
             reg(D, K_TV, b, ch + cg, sizeof(int32_t), err, errlen) || reg(D, K_IV, b, ch + cg, sizeof(int64_t), err, errlen) ||
             reg(D, K_START, b, ch + 1, sizeof(int64_t), err, errlen) || reg(D, K_NBR, b, cl, sizeof(int32_t), err, errlen) ||
-            reg(D, K_CS, b, par ? D->geom.cap_c + 1 : 1, sizeof(int64_t), err, errlen) ||
+            reg(D, K_CS, b, sd_pcs_words(&D->geom), sizeof(int64_t), err, errlen) ||
             reg(D, K_OUT, b, out_words, sizeof(int64_t), err, errlen) ||
-            reg(D, K_STAT, b, 1, sizeof(sd_pblockstat), err, errlen))
+            reg(D, K_STAT, b, 1, sizeof(sd_pblockstat), err, errlen) ||
+            reg(D, K_EXX, b, 3 * ce, sizeof(double), err, errlen) || reg(D, K_EXID, b, ce, sizeof(int64_t), err, errlen) ||
+            reg(D, K_EXTYPE, b, ce, sizeof(int32_t), err, errlen))
             return -1;
         for (int f = 0; f < D->nf; f++)
             if (reg(D, K_FIELD + f, b, (int64_t)D->ncomp[f] * ch, sizeof(double), err, errlen)) return -1;
@@ -150,9 +156,25 @@ static int particles_create(sd_dm *dm, const sd_dm_opts *o, char *err, size_t er
     }
     D->serial_rebuild = nb == 1 || (how && !strcmp(how, "serial"));
     D->fallback = !sd_eng_distributed(e);
+    /* ghost exports where bricks next to each other are on different ranks (docs/distributed.md).
+     * STARDAG_GHOST_EXPORT=blocks: as if every block were on a rank of its own (to compare the
+     * paths on one process); off: none (whole position buffers cross ranks, to measure the gain) */
+    const char *ex = getenv("STARDAG_GHOST_EXPORT");
+    if (ex && *ex && strcmp(ex, "blocks") && strcmp(ex, "ranks") && strcmp(ex, "off")) {
+        snprintf(err, errlen, "STARDAG_GHOST_EXPORT=%s: expected ranks, blocks or off", ex);
+        return -1;
+    }
+    const int each = ex && !strcmp(ex, "blocks"), off = ex && !strcmp(ex, "off");
+    if (nb > 1 && !off && (each || sd_eng_distributed(e))) {
+        int *rank = malloc(sizeof *rank * (size_t)nb);
+        for (int b = 0; rank && b < nb; b++) rank[b] = each ? b : sd_eng_part_rank(e, b, nb);
+        const int rc = rank ? sd_pgeom_set_ranks(&D->geom, rank) : -1;
+        free(rank);
+        if (rc < 0) goto oom;
+    }
     if (alloc_tables(D) < 0) goto oom;
     for (int f = 0; f < nf; f++) D->ncomp[f] = g->fields[f].ncomp;
-    int most = (6 + nf) * nb + 1; /* the rebuild's decide task; whole ops: header, ids, types and roles per block */
+    int most = (7 + nf) * nb + 1; /* the rebuild's decide task; whole ops: header, ids, types and roles per block */
     for (int i = 0; i < g->ninit + g->nstep; i++) {
         const sd_codelet *c = (i < g->ninit ? &g->init[i] : &g->step[i - g->ninit])->cl;
         if (c->pattern == SD_WHOLE && (3 + c->nroles) * nb > most) most = (3 + c->nroles) * nb;
@@ -192,6 +214,7 @@ static int particles_create(sd_dm *dm, const sd_dm_opts *o, char *err, size_t er
 
     sd_particles_rebuild_kinds(D);
     D->k_prepare = sd_eng_kind(e, "ghosts and lists", "stardag.particles.prepare", sd_particles_prepare_cpu, NULL);
+    D->k_export = sd_eng_kind(e, "ghost export", "stardag.particles.export", sd_particles_export_cpu, NULL);
     D->k_combine = sd_eng_combine_kind(e, "reduction combine", "stardag.particles.combine");
     D->k_trajectory = sd_eng_kind(e, "trajectory snapshot", "stardag.particles.trajectory", sd_particles_trajectory_cpu,
                                   NULL);
@@ -278,6 +301,22 @@ static void prepare_ghosts(pdomain *D, int64_t step, int init)
         D->built = 1;
         D->last_build = step; /* considered: with check, the task may decide against it */
     }
+    for (int o = 0; D->geom.cap_e && o < D->nb; o++) {
+        if (!D->geom.cap_e[o]) continue;
+        prep_arg *pa = sd_eng_xmalloc(sizeof *pa);
+        *pa = (prep_arg){sd_eng_meter(e, D->k_export), D, o, mode, step, NULL};
+        L.n = 0;
+        add(&L, HND(D, K_CS, o), STARPU_R);
+        add(&L, HND(D, K_FIELD + P->position, o), STARPU_R);
+        add(&L, HND(D, K_EXX, o), STARPU_W);
+        if (mode != PREP_REFRESH) { /* after a rebuild (or its check): the ids and types too */
+            add(&L, HND(D, K_ID, o), STARPU_R);
+            add(&L, HND(D, K_TYPE, o), STARPU_R);
+            add(&L, HND(D, K_EXID, o), STARPU_W);
+            add(&L, HND(D, K_EXTYPE, o), STARPU_W);
+        }
+        sd_eng_submit(e, D->k_export, o, step, pa, sizeof *pa, 1, L.n, L.h, L.m);
+    }
     for (int b = 0; b < D->nb; b++) {
         prep_arg *pa = sd_eng_xmalloc(sizeof *pa);
         *pa = (prep_arg){sd_eng_meter(e, D->k_prepare), D, b, mode, step, rec};
@@ -287,10 +326,10 @@ static void prepare_ghosts(pdomain *D, int64_t step, int init)
         add(&L, HND(D, K_HDR, b), lm);
         add(&L, HND(D, K_PLAN, b), STARPU_R);
         for (int k = 0; k < D->geom.nslot[b]; k++) {
-            const int s = D->geom.slot[b][k];
-            add(&L, HND(D, K_FIELD + P->position, s), STARPU_R);
-            add(&L, HND(D, K_ID, s), STARPU_R);
-            add(&L, HND(D, K_TYPE, s), STARPU_R);
+            const int s = D->geom.slot[b][k], remote = sd_pgeom_remote(&D->geom, b, s);
+            add(&L, HND(D, remote ? K_EXX : K_FIELD + P->position, s), STARPU_R);
+            add(&L, HND(D, remote ? K_EXID : K_ID, s), STARPU_R);
+            add(&L, HND(D, remote ? K_EXTYPE : K_TYPE, s), STARPU_R);
         }
         add(&L, HND(D, K_XV, b), STARPU_W);
         if (mode != PREP_REFRESH) {

@@ -16,11 +16,14 @@
 typedef struct sd_phdr {
     int64_t nh, ng, nl; /* home particles, ghosts, neighbour-list entries */
     int32_t rebuilt;    /* the last rebuild task re-sorted the particles (lists must be rebuilt) */
-    int32_t pad;
+    int32_t nleave;     /* its particles in its cells next to other bricks at the last build: the
+                           most that can leave it before the next (each moving less than a cell) */
 } sd_phdr;
 
 /* A block's sources of ghosts (and of migrating particles): itself and its neighbour bricks. */
 #define SD_PSLOTS 27
+/* extra room per buffer: small blocks (and export layers) fluctuate relatively more */
+#define SD_PROOM_MIN 64
 
 /* Block geometry: fixed for a run. The box grid's cells are cut into nbd[0] x nbd[1] x nbd[2]
  * bricks of whole cells; block b = bx + nbd[0] * (by + nbd[1] * bz). */
@@ -36,13 +39,25 @@ typedef struct sd_pgeom {
     int *nslot;         /* [nb] */
     int64_t cap_h, cap_g, cap_l; /* room per block: home particles, ghosts, list entries */
     int64_t cap_c;      /* cells of the largest brick */
-    double reach2;      /* a particle that moved less than sqrt(reach2) since the last build stays in
-                           its block's neighbourhood (the parallel rebuild's limit; INFINITY: always) */
+    double reach2;      /* the parallel rebuild's limit: a particle that moved less than sqrt(reach2)
+                           since the last build is in the cell it was in or one next to it */
+    int64_t **bcell;    /* [nb]: block b's cells next to another brick (local indices, increasing) */
+    int64_t *nbcell;    /* [nb] */
+    int64_t *cap_o;     /* [nb]: room of block b's outgoing buffer (the particles that may leave it) */
+    double room_cell;   /* room per cell: the mean occupancy times the capacity factor */
+    /* Ghost exports (particles_export.c; none until sd_pgeom_set_ranks): a block whose neighbour brick
+     * is on another rank copies the particles of its cells next to that rank's bricks, in cell order,
+     * into its export buffers each step; the neighbour's ghost plan indexes those, so StarPU-MPI moves
+     * them instead of the whole block. */
+    int *rank;          /* [nb]: the rank holding each block (NULL: all on one) */
+    int64_t **ecell;    /* [nb]: block b's exported cells (local indices, increasing) */
+    int64_t *necell;    /* [nb] */
+    int64_t *cap_e;     /* [nb]: room for block b's exported particles (0: it exports none) */
 } sd_pgeom;
 
 /* What went wrong (code != SD_PST_OK) in a rebuild or a preparation. */
 enum { SD_PST_OK = 0, SD_PST_LOST, SD_PST_JUMP, SD_PST_HOME_ROOM, SD_PST_GHOST_ROOM, SD_PST_LIST_ROOM, SD_PST_OVERLAP,
-       SD_PST_NOMEM, SD_PST_FAR, SD_PST_COUNT };
+       SD_PST_NOMEM, SD_PST_FAR, SD_PST_EXPORT_ROOM, SD_PST_COUNT };
 typedef struct sd_pstatus {
     int code;
     int block;
@@ -64,6 +79,43 @@ void sd_pgeom_brick(const sd_pgeom *pg, int b, int64_t lo[3], int64_t hi[3]);
 int sd_pgeom_owner(const sd_pgeom *pg, const int64_t c[3], int64_t *local);
 /* Where block o is in block b's neighbourhood (its slot), or -1. */
 int sd_pgeom_slot_of(const sd_pgeom *pg, int b, int o);
+/* Block b's cells (local indices, increasing, into cell[]) next to (one of the 26 around, periodic)
+ * a cell of another brick (rank NULL) or of a brick on another rank than b's; returns how many. */
+int64_t sd_pgeom_cells_next_to(const sd_pgeom *pg, int b, const int *rank, int64_t *cell);
+/* Particles in the listed local cells of a block with cell starts cs. */
+int64_t sd_pcs_count(const int64_t *cs, const int64_t *cell, int64_t ncell);
+
+/* ---- Ghost exports (particles_export.c) ----
+ * The blocks' ranks: each block's exported cells (those next to a cell of a brick on another rank)
+ * and the room for their particles. 0, or -1 out of memory. */
+int sd_pgeom_set_ranks(sd_pgeom *pg, const int *rank);
+/* Block b reads block o's ghosts from o's export buffers (they are on different ranks). */
+static inline int sd_pgeom_remote(const sd_pgeom *pg, int b, int o) { return pg->rank && pg->rank[b] != pg->rank[o]; }
+/* A block's cell starts (cs, sd_pcs_words entries): its brick's cs[cap_c + 1] (local cell l holds
+ * particles cs[l] .. cs[l+1]-1), then each cell's first index in its export buffers (-1: not
+ * exported). */
+static inline int64_t sd_pcs_words(const sd_pgeom *pg) { return 2 * pg->cap_c + 1; }
+static inline int64_t *sd_pcs_export(const sd_pgeom *pg, int64_t *cs) { return cs + pg->cap_c + 1; }
+static inline const int64_t *sd_pcs_export_c(const sd_pgeom *pg, const int64_t *cs) { return cs + pg->cap_c + 1; }
+/* Where particle r of local cell l of a block with cell starts cs is in its export buffers. */
+static inline int64_t sd_pexport_index(const sd_pgeom *pg, const int64_t *cs, int64_t l, int64_t r)
+{
+    return sd_pcs_export_c(pg, cs)[l] + (r - cs[l]);
+}
+/* Block b's export starts from its cell starts (cs[0 .. cap_c]); returns its exported particles. */
+int64_t sd_pexport_starts(const sd_pgeom *pg, int b, int64_t *cs);
+/* One block's export: from its cell starts and particles to its export buffers (positions x_out,
+ * component stride cap_e[b]; with id_out, also ids and types, after a rebuild). */
+typedef struct sd_pexport {
+    const int64_t *cs;
+    const double *x;     /* component stride cap_h */
+    const int64_t *id;
+    const int32_t *type;
+    double *x_out;
+    int64_t *id_out;
+    int32_t *type_out;
+} sd_pexport;
+void sd_pexport_pack(const sd_pgeom *pg, int b, const sd_pexport *ex);
 
 /* One block as the rebuild sees it: header, ids, types, positions at the last rebuild, ghost plan,
  * and the per-particle fields (fld[f], ncomp[f] components of stride cap_h). */
@@ -74,6 +126,7 @@ typedef struct sd_pbuf {
     double *x0;
     md_ghost *plan;
     double **fld;
+    int64_t *cs;        /* its cell starts (sd_pcs_words), written by the rebuild; NULL: not kept */
 } sd_pbuf;
 
 /* Scratch of the rebuild (host, one per engine). */
@@ -86,6 +139,7 @@ typedef struct sd_prebuild_scratch {
     int32_t *blk;       /* [N]: sorted rank -> its block */
     int32_t *type;
     int8_t *shift;
+    int64_t *lcs;       /* [nb * sd_pcs_words]: each block's cell starts, until the rebuild succeeds */
 } sd_prebuild_scratch;
 int sd_prebuild_scratch_make(sd_prebuild_scratch *s, const sd_pgeom *pg, int64_t N);
 void sd_prebuild_scratch_free(sd_prebuild_scratch *s);
@@ -126,7 +180,9 @@ int sd_pbuf_find_lost(const sd_pgeom *pg, int pos, const sd_pbuf *bk, int k, int
  *   decide  (once, all scans) keep the lists (check: nothing moved more than skin/2; or a particle is
  *                           lost: the error, every block as it was), rebuild in parallel, or rebuild
  *                           with sd_particles_rebuild (the first build, whose blocks hold id ranges;
- *                           a displacement beyond geom->reach2, which could cross two blocks);
+ *                           a displacement beyond geom->reach2, which could leave a block from
+ *                           deeper than its cells next to other bricks; a block with more particles
+ *                           there than its outgoing buffer's room);
  *   migrate (each block)    wrap, bin; the particles whose cell left the brick go to the block's
  *                           outgoing buffer, by the neighbour that owns them now;
  *   gather  (each block, after its neighbourhood's migrates) kept + incoming, sorted by (cell, id),
@@ -138,26 +194,31 @@ typedef struct sd_pdecision {
     int32_t mode;       /* SD_PREB_* */
     int32_t dangerous;  /* a rebuild without check after some particle moved more than skin/2 */
     double max_disp2;   /* the largest squared displacement of any particle since the last build */
+    int32_t full;       /* SD_PREB_SERIAL because this block's outgoing buffer could overflow (-1: not) */
+    int32_t pad;
+    int64_t need, have; /* then its particles that may leave, and its room */
 } sd_pdecision;
 /* What one block's phases found (one small buffer per block). */
 typedef struct sd_pblockstat {
     sd_acc disp;        /* squared displacements since the last build (sd_md_max_disp2) */
+    int64_t nleave;     /* its header's nleave */
     sd_pstatus lost;    /* scan: its first lost particle */
     sd_pstatus far;     /* migrate: a particle beyond the neighbourhood (decide rules it out) */
-    sd_pstatus home, ghost; /* gather and plan: no room */
+    sd_pstatus home, exp, ghost; /* gather and plan: no room */
 } sd_pblockstat;
 /* One block as its phases see it. */
 typedef struct sd_prebuild_block {
     int k;              /* the block */
     sd_pbuf buf;        /* its header, ids, types, x0, ghost plan, fields */
-    int64_t *cs;        /* its brick's cell starts (geom->cap_c + 1) */
+    int64_t *cs;        /* its cell starts (sd_pcs_words) */
     void *out;          /* its outgoing buffer (sd_pout_bytes) */
     const void *in[SD_PSLOTS];          /* gather: the outgoing buffers of its neighbourhood (slot 0 unused) */
-    const int64_t *src_cs[SD_PSLOTS];   /* plan: the cell starts of its neighbourhood */
+    const int64_t *src_cs[SD_PSLOTS];   /* plan: the cell starts of its neighbourhood (sd_pcs_words) */
     sd_pblockstat *stat;
     void *scratch;      /* sd_prebuild_block_scratch_bytes */
 } sd_prebuild_block;
-size_t sd_pout_bytes(const sd_pgeom *pg, const sd_prebuild_req *req);
+/* Block b's outgoing buffer: room for cap_o[b] particles with every field. */
+size_t sd_pout_bytes(const sd_pgeom *pg, const sd_prebuild_req *req, int b);
 size_t sd_prebuild_block_scratch_bytes(const sd_pgeom *pg);
 void sd_prebuild_scan(const sd_prebuild_req *req, sd_prebuild_block *B);
 /* stat[k]: block k's; returns the error (in st), with dec->mode = SD_PREB_KEEP */
@@ -168,11 +229,13 @@ void sd_prebuild_plan(const sd_pgeom *pg, sd_prebuild_block *B);
 int sd_prebuild_verdict(const sd_pgeom *pg, const sd_pblockstat *const *stat, sd_pstatus *st);
 
 /* One block's preparation before neighbour ops: its inputs (header, ghost plan, and for each
- * source slot k of the block the positions src[k] (stride cap_h), ids and types) and outputs. */
+ * source slot k of the block the positions src[k] (component stride src_sc[k]), ids and types: a
+ * remote source's export buffers, else its block's) and outputs. */
 typedef struct sd_pprep {
     sd_phdr *hdr;
     const md_ghost *plan;
     const double *src[SD_PSLOTS];
+    int64_t src_sc[SD_PSLOTS];
     const int64_t *src_id[SD_PSLOTS];
     const int32_t *src_type[SD_PSLOTS];
     int lists;          /* 0: only the coordinates in xv (home copy, ghost images); 1 (after a rebuild):

@@ -60,8 +60,9 @@ int sd_prebuild_scratch_make(sd_prebuild_scratch *s, const sd_pgeom *pg, int64_t
     s->blk = malloc(sizeof(int32_t) * (size_t)N);
     s->type = malloc(sizeof(int32_t) * (size_t)N);
     s->shift = malloc(3 * (size_t)pg->cap_g);
+    s->lcs = malloc(sizeof(int64_t) * (size_t)pg->nb * (size_t)sd_pcs_words(pg));
     if (!s->X || !s->T || !s->id || !s->cell || !s->perm || !s->cs || !s->first || !s->owner || !s->order || !s->idx ||
-        !s->blk || !s->type || !s->shift) {
+        !s->blk || !s->type || !s->shift || !s->lcs) {
         sd_prebuild_scratch_free(s);
         return -1;
     }
@@ -71,7 +72,7 @@ int sd_prebuild_scratch_make(sd_prebuild_scratch *s, const sd_pgeom *pg, int64_t
 void sd_prebuild_scratch_free(sd_prebuild_scratch *s)
 {
     free(s->X); free(s->T); free(s->id); free(s->cell); free(s->perm); free(s->cs); free(s->first);
-    free(s->owner); free(s->order); free(s->idx); free(s->blk); free(s->type); free(s->shift);
+    free(s->owner); free(s->order); free(s->idx); free(s->blk); free(s->type); free(s->shift); free(s->lcs);
     memset(s, 0, sizeof *s);
 }
 
@@ -91,7 +92,7 @@ void sd_particles_assign(const sd_pgeom *pg, const sd_particles *P, sd_pbuf *b)
         const int64_t lo = (int64_t)k * P->count / nb, hi = (int64_t)(k + 1) * P->count / nb;
         b[k].hdr->nh = hi - lo;
         b[k].hdr->ng = b[k].hdr->nl = 0;
-        b[k].hdr->rebuilt = 0;
+        b[k].hdr->rebuilt = b[k].hdr->nleave = 0; /* the first build is the serial rebuild */
         for (int64_t i = 0; i < hi - lo; i++) {
             b[k].id[i] = lo + i;
             b[k].type[i] = sd_particles_type_of(P, lo + i);
@@ -171,21 +172,25 @@ int sd_particles_rebuild(const sd_prebuild_req *req, sd_pbuf *b, sd_prebuild_scr
     sd_md_wrap(N, pg->L, s->X, N);
     sd_md_bin(N, s->X, N, &pg->grid, s->cell);
     sd_md_sort_by_cell(N, s->cell, s->id, s->ncell, s->cs, s->perm);
-    /* 2. each block's particles: its cells in (z, y, x) order, each cell's sorted ranks; their room */
+    /* 2. each block's particles: its cells in (z, y, x) order, each cell's sorted ranks, and its
+     * cell starts (lcs); their room, and their exports' */
     int64_t o2 = 0;
+    const int64_t W = sd_pcs_words(pg);
     for (int k = 0; k < nb; k++) {
-        int64_t lo[3], hi[3];
+        int64_t lo[3], hi[3], l = 0, *lc = s->lcs + k * W;
         sd_pgeom_brick(pg, k, lo, hi);
         s->first[k] = o2;
         for (int64_t z = lo[2]; z < hi[2]; z++)
             for (int64_t y = lo[1]; y < hi[1]; y++) {
                 const int64_t row = pg->grid.nc[0] * (y + pg->grid.nc[1] * z);
+                for (int64_t x = lo[0]; x < hi[0]; x++) lc[l++] = o2 - s->first[k] + s->cs[row + x] - s->cs[row + lo[0]];
                 for (int64_t r = s->cs[row + lo[0]]; r < s->cs[row + hi[0]]; r++, o2++) {
                     s->order[o2] = r;
                     s->blk[r] = k;
                     s->idx[r] = o2 - s->first[k];
                 }
             }
+        for (int64_t m = l; m <= pg->cap_c; m++) lc[m] = o2 - s->first[k]; /* cells past a smaller brick's: empty */
     }
     s->first[nb] = o2;
     for (int k = 0; k < nb; k++)
@@ -194,6 +199,14 @@ int sd_particles_rebuild(const sd_prebuild_req *req, sd_pbuf *b, sd_prebuild_scr
             st->have = ch;
             return fail_at(st, SD_PST_HOME_ROOM, k, -1, NAN);
         }
+    for (int k = 0; k < nb; k++) {
+        const int64_t ne = sd_pexport_starts(pg, k, s->lcs + k * W);
+        if (pg->cap_e && ne > pg->cap_e[k]) {
+            st->need = ne;
+            st->have = pg->cap_e[k];
+            return fail_at(st, SD_PST_EXPORT_ROOM, k, -1, NAN);
+        }
+    }
     /* 3. ghost plans (owners are sorted ranks: turned into (slot, index in that block)); counted
      * first, so that a block without room leaves every block as it was */
     int64_t ng[nb > 0 ? nb : 1];
@@ -213,9 +226,17 @@ int sd_particles_rebuild(const sd_prebuild_req *req, sd_pbuf *b, sd_prebuild_scr
         sd_md_ghost_plan(&pg->grid, s->cs, blo, bhi, s->owner, s->shift, pg->cap_g);
         for (int64_t g = 0; g < ng[k]; g++) {
             const int64_t r = s->owner[g];
+            const int o = s->blk[r];
             md_ghost *e = &b[k].plan[g];
-            e->slot = (int8_t)sd_pgeom_slot_of(pg, k, s->blk[r]); /* ghosts come from the bricks next to the block */
+            e->slot = (int8_t)sd_pgeom_slot_of(pg, k, o); /* ghosts come from the bricks next to the block */
             e->own = s->idx[r];
+            if (sd_pgeom_remote(pg, k, o)) { /* its place in o's export buffers */
+                const int64_t *nc = pg->grid.nc, gc = s->cell[s->perm[r]];
+                const int64_t c[3] = {gc % nc[0], gc / nc[0] % nc[1], gc / (nc[0] * nc[1])};
+                int64_t local;
+                sd_pgeom_owner(pg, c, &local);
+                e->own = sd_pexport_index(pg, s->lcs + o * W, local, e->own);
+            }
             for (int d = 0; d < 3; d++) e->s[d] = s->shift[3 * g + d];
             e->pad = 0;
         }
@@ -246,6 +267,8 @@ int sd_particles_rebuild(const sd_prebuild_req *req, sd_pbuf *b, sd_prebuild_scr
         b[k].hdr->nh = n;
         b[k].hdr->ng = ng[k];
         b[k].hdr->rebuilt = 1;
+        b[k].hdr->nleave = (int32_t)sd_pcs_count(s->lcs + k * W, pg->bcell[k], pg->nbcell[k]);
+        if (b[k].cs) memcpy(b[k].cs, s->lcs + k * W, sizeof(int64_t) * (size_t)W);
     }
     return SD_PST_OK;
 }
@@ -265,7 +288,7 @@ int sd_particles_prepare(const sd_pgeom *pg, const double *min2, int b, const sd
     memset(st, 0, sizeof *st);
     const int64_t nh = hdr->nh, ng = hdr->ng, ch = pg->cap_h, xvsc = pg->cap_h + pg->cap_g;
     for (int c = 0; c < 3; c++) memcpy(xv + c * xvsc, src[0] + c * ch, sizeof(double) * (size_t)nh);
-    sd_md_ghost_fill_slots(ng, plan, pg->L, src, ch, xv + nh, xvsc);
+    sd_md_ghost_fill_slots(ng, plan, pg->L, src, io->src_sc, xv + nh, xvsc);
     if (!io->lists) return SD_PST_OK;
     memcpy(iv, sid[0], sizeof(int64_t) * (size_t)nh);
     memcpy(tv, stype[0], sizeof(int32_t) * (size_t)nh);
@@ -318,10 +341,12 @@ void sd_pstatus_message(const sd_pstatus *st, const sd_particles *P, int64_t ste
         break;
     case SD_PST_HOME_ROOM:
     case SD_PST_GHOST_ROOM:
+    case SD_PST_EXPORT_ROOM:
     case SD_PST_LIST_ROOM:
         snprintf(buf, len, "step %lld: block %d needs room for %lld %s but has %lld: the particles are more unevenly "
                  "spread than domain.particles.neighbor.capacity = %g allows (raise it)", (long long)step, st->block,
                  (long long)st->need, st->code == SD_PST_HOME_ROOM ? "particles" : st->code == SD_PST_GHOST_ROOM ? "ghosts"
+                 : st->code == SD_PST_EXPORT_ROOM ? "particles its neighbours on other ranks hold as ghosts"
                  : "neighbour-list entries", (long long)st->have, P->capacity);
         break;
     case SD_PST_OVERLAP:
@@ -330,9 +355,14 @@ void sd_pstatus_message(const sd_pstatus *st, const sd_particles *P, int64_t ste
                  (long long)st->id2, st->value, P->min_distance);
         break;
     case SD_PST_FAR:
-        snprintf(buf, len, "step %lld: particle %lld moved beyond the blocks next to its own, which the parallel "
-                 "rebuild's displacement bound rules out (an internal error: please report it)", (long long)step,
-                 (long long)st->id);
+        if (st->id >= 0)
+            snprintf(buf, len, "step %lld: particle %lld moved beyond the blocks next to its own, which the parallel "
+                     "rebuild's displacement bound rules out (an internal error: please report it)", (long long)step,
+                     (long long)st->id);
+        else
+            snprintf(buf, len, "step %lld: %lld particles left block %d, more than the %lld its outgoing buffer has room "
+                     "for, which the parallel rebuild's bounds rule out (an internal error: please report it)",
+                     (long long)step, (long long)st->need, st->block, (long long)st->have);
         break;
     case SD_PST_NOMEM:
         snprintf(buf, len, "step %lld: out of memory: block %d's neighbour search needs %lld bytes of scratch",

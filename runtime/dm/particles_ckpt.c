@@ -147,14 +147,14 @@ static void *read_part(const sd_ckpt_in *in, const char *name, int type, int64_t
 
 /* A distributed run holds only its own blocks, but a restore's rebuild computes every block (as the
  * first build did) and each block's ghosts read its neighbours: another rank's blocks get scratch
- * for what those read (header, ids, types, x0, plan, fields), holding the ids create gave them,
- * while the restore runs; on = 0 frees it. 0, or -1 out of memory. */
+ * for what those read (header, ids, types, x0, plan, cell starts, exports, fields), holding the
+ * ids create gave them, while the restore runs; on = 0 frees it. 0, or -1 out of memory. */
 static int others_scratch(pdomain *D, int on)
 {
     int rc = 0;
     for (int b = 0; b < D->nb; b++)
         for (int k = 0; !D->own[b] && k < D->nbufkinds; k++) {
-            if (k > K_PLAN && k < K_FIELD) continue;
+            if (k > K_PLAN && k < K_FIELD && k != K_CS && k != K_EXX && k != K_EXID && k != K_EXTYPE) continue;
             void **m = &MEM(D, k, b);
             if (!on) {
                 free(*m);
@@ -181,20 +181,28 @@ static void put_field(pdomain *D, int f, int nc, const double *v)
 }
 
 /* Each block's ghosts (lists = 1: also the lists, from the positions the blocks hold now); this
- * rank's blocks only. */
+ * rank's blocks only, from every block's exports (packed here as the export tasks would). */
 static int prepare_all(pdomain *D, int lists, int64_t step, char *err, size_t errlen)
 {
     const int pos = D->P->position;
+    for (int o = 0; D->geom.cap_e && o < D->nb; o++)
+        if (D->geom.cap_e[o]) {
+            const sd_pexport ex = {.cs = MEM(D, K_CS, o), .x = MEM(D, K_FIELD + pos, o), .id = MEM(D, K_ID, o),
+                                   .type = MEM(D, K_TYPE, o), .x_out = MEM(D, K_EXX, o),
+                                   .id_out = lists ? MEM(D, K_EXID, o) : NULL, .type_out = MEM(D, K_EXTYPE, o)};
+            sd_pexport_pack(&D->geom, o, &ex);
+        }
     for (int b = 0; b < D->nb; b++) {
         if (!D->own[b]) continue;
         sd_pprep io = {.hdr = MEM(D, K_HDR, b), .plan = MEM(D, K_PLAN, b), .xv = MEM(D, K_XV, b), .tv = MEM(D, K_TV, b),
                        .iv = MEM(D, K_IV, b), .start = MEM(D, K_START, b), .nbr = MEM(D, K_NBR, b), .lists = lists,
                        .scratch = &D->list_scratch[b], .scratch_bytes = &D->list_scratch_bytes[b]};
         for (int k = 0; k < D->geom.nslot[b]; k++) {
-            const int s = D->geom.slot[b][k];
-            io.src[k] = MEM(D, K_FIELD + pos, s);
-            io.src_id[k] = MEM(D, K_ID, s);
-            io.src_type[k] = MEM(D, K_TYPE, s);
+            const int s = D->geom.slot[b][k], remote = sd_pgeom_remote(&D->geom, b, s);
+            io.src[k] = MEM(D, remote ? K_EXX : K_FIELD + pos, s);
+            io.src_sc[k] = remote ? D->geom.cap_e[s] : D->geom.cap_h;
+            io.src_id[k] = MEM(D, remote ? K_EXID : K_ID, s);
+            io.src_type[k] = MEM(D, remote ? K_EXTYPE : K_TYPE, s);
         }
         sd_pstatus st;
         if (sd_particles_prepare(&D->geom, D->min_dist2, b, &io, &st)) {

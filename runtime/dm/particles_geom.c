@@ -7,7 +7,6 @@
 #include <string.h>
 #include "particles.h"
 
-#define ROOM_MIN 64 /* extra room per buffer: small blocks fluctuate relatively more */
 /* of a cell: the slack of the parallel rebuild's reach against rounding in wrap and binning */
 #define REACH_SLACK 0.01
 
@@ -85,30 +84,82 @@ static void neighbourhood(sd_pgeom *pg, int b)
 }
 
 /* The cuts along each axis, the brick of each cell coordinate, and the parallel rebuild's reach:
- * a particle whose old cell is in a brick and that moved less than (w - slack) cells along every
- * axis, w the thinnest brick along it, lands in that brick or the next one (axes with 3 bricks or
- * more; with 1 or 2 every brick is a neighbour). Returns the widest brick per axis in wmax. */
+ * a particle that moved less than (1 - slack) cells along every axis lands in its old cell or one
+ * next to it. So it stays in its block's neighbourhood, and only particles of the cells next to
+ * other bricks can leave: the outgoing buffers need room for those only (not for whole blocks,
+ * which StarPU-MPI would send whole). Returns the widest brick per axis in wmax. */
 static int cut_axes(sd_pgeom *pg, int64_t wmax[3])
 {
     pg->reach2 = INFINITY;
+    for (int d = 0; d < 3; d++) {
+        const double r = (1.0 - REACH_SLACK) / pg->grid.ih[d];
+        if (r * r < pg->reach2) pg->reach2 = r * r;
+    }
     for (int d = 0; d < 3; d++) {
         const int64_t nc = pg->grid.nc[d];
         pg->cut[d] = calloc((size_t)pg->nbd[d] + 1, sizeof *pg->cut[d]);
         pg->at[d] = calloc((size_t)nc, sizeof *pg->at[d]);
         if (!pg->cut[d] || !pg->at[d]) return -1;
-        int64_t wmin = nc;
         wmax[d] = 0;
         for (int i = 0; i <= pg->nbd[d]; i++) pg->cut[d][i] = (int64_t)i * nc / pg->nbd[d];
         for (int i = 0; i < pg->nbd[d]; i++) {
             const int64_t w = pg->cut[d][i + 1] - pg->cut[d][i];
-            wmin = w < wmin ? w : wmin;
             wmax[d] = w > wmax[d] ? w : wmax[d];
             for (int64_t c = pg->cut[d][i]; c < pg->cut[d][i + 1]; c++) pg->at[d][c] = i;
         }
-        if (pg->nbd[d] >= 3) {
-            const double r = ((double)wmin - REACH_SLACK) / pg->grid.ih[d];
-            if (r * r < pg->reach2) pg->reach2 = r * r;
-        }
+    }
+    return 0;
+}
+
+/* Whether cell c of the box grid (in block b) is next to a cell of another brick (rank NULL) or of
+ * a brick on another rank. */
+static int next_to(const sd_pgeom *pg, int b, const int *rank, const int64_t c[3])
+{
+    const int64_t *nc = pg->grid.nc;
+    for (int dz = -1; dz <= 1; dz++)
+        for (int dy = -1; dy <= 1; dy++)
+            for (int dx = -1; dx <= 1; dx++) {
+                const int64_t d[3] = {dx, dy, dz};
+                int64_t n[3], local;
+                for (int a = 0; a < 3; a++) n[a] = ((c[a] + d[a]) % nc[a] + nc[a]) % nc[a]; /* periodic */
+                const int o = sd_pgeom_owner(pg, n, &local);
+                if (rank ? rank[o] != rank[b] : o != b) return 1;
+            }
+    return 0;
+}
+
+int64_t sd_pgeom_cells_next_to(const sd_pgeom *pg, int b, const int *rank, int64_t *cell)
+{
+    int64_t lo[3], hi[3], l = 0, n = 0;
+    sd_pgeom_brick(pg, b, lo, hi);
+    for (int64_t z = lo[2]; z < hi[2]; z++)
+        for (int64_t y = lo[1]; y < hi[1]; y++)
+            for (int64_t x = lo[0]; x < hi[0]; x++, l++) {
+                const int64_t c[3] = {x, y, z};
+                if (next_to(pg, b, rank, c)) cell[n++] = l;
+            }
+    return n;
+}
+
+int64_t sd_pcs_count(const int64_t *cs, const int64_t *cell, int64_t ncell)
+{
+    int64_t n = 0;
+    for (int64_t i = 0; i < ncell; i++) n += cs[cell[i] + 1] - cs[cell[i]];
+    return n;
+}
+
+/* Each block's cells next to other bricks and its outgoing room (the rule of the other rooms). */
+static int leaving_room(sd_pgeom *pg)
+{
+    pg->bcell = calloc(pg->nb, sizeof *pg->bcell);
+    pg->nbcell = calloc(pg->nb, sizeof *pg->nbcell);
+    pg->cap_o = calloc(pg->nb, sizeof *pg->cap_o);
+    if (!pg->bcell || !pg->nbcell || !pg->cap_o) return -1;
+    for (int b = 0; b < pg->nb; b++) {
+        if (!(pg->bcell[b] = malloc(sizeof(int64_t) * (size_t)pg->cap_c))) return -1;
+        pg->nbcell[b] = sd_pgeom_cells_next_to(pg, b, NULL, pg->bcell[b]);
+        pg->cap_o[b] = (int64_t)ceil(pg->room_cell * (double)pg->nbcell[b]) + SD_PROOM_MIN;
+        if (pg->cap_o[b] > pg->cap_h) pg->cap_o[b] = pg->cap_h;
     }
     return 0;
 }
@@ -152,15 +203,21 @@ int sd_pgeom_make(sd_pgeom *pg, const sd_particles *P, int nblocks, int ncpu, in
     const double home = per_cell * (double)pg->cap_c;
     const double shell = per_cell * ((double)(w[0] + 2) * (double)(w[1] + 2) * (double)(w[2] + 2) - (double)pg->cap_c);
     const double pairs = rho * 4.0 / 3.0 * M_PI * pg->rl * pg->rl * pg->rl;
-    pg->cap_h = (int64_t)ceil(home * P->capacity) + ROOM_MIN;
+    pg->room_cell = per_cell * P->capacity;
+    pg->cap_h = (int64_t)ceil(home * P->capacity) + SD_PROOM_MIN;
     if (nb == 1 || pg->cap_h > P->count) pg->cap_h = P->count;
-    pg->cap_g = (int64_t)ceil(shell * P->capacity) + ROOM_MIN;
-    pg->cap_l = (int64_t)ceil(home * pairs * P->capacity * P->capacity) + 16 * ROOM_MIN;
+    pg->cap_g = (int64_t)ceil(shell * P->capacity) + SD_PROOM_MIN;
+    pg->cap_l = (int64_t)ceil(home * pairs * P->capacity * P->capacity) + 16 * SD_PROOM_MIN;
     /* list indices are int32, and StarPU vectors count their elements in 32 bits */
     if (pg->cap_l > INT32_MAX || 3 * (pg->cap_h + pg->cap_g) > INT32_MAX) {
         snprintf(err, errlen, "a block of up to %lld particles with %lld ghosts and %lld list entries is too large "
                  "(32-bit indices): use more blocks (tiles: N), or a smaller neighbor.capacity",
                  (long long)pg->cap_h, (long long)pg->cap_g, (long long)pg->cap_l);
+        sd_pgeom_free(pg);
+        return -1;
+    }
+    if (leaving_room(pg) < 0) {
+        snprintf(err, errlen, "out of memory");
         sd_pgeom_free(pg);
         return -1;
     }
@@ -179,4 +236,18 @@ void sd_pgeom_free(sd_pgeom *pg)
     free(pg->nslot);
     pg->slot = NULL;
     pg->nslot = NULL;
+    for (int b = 0; pg->bcell && b < pg->nb; b++) free(pg->bcell[b]);
+    free(pg->bcell);
+    free(pg->nbcell);
+    free(pg->cap_o);
+    pg->bcell = NULL;
+    pg->nbcell = pg->cap_o = NULL;
+    for (int b = 0; pg->ecell && b < pg->nb; b++) free(pg->ecell[b]);
+    free(pg->ecell);
+    free(pg->necell);
+    free(pg->cap_e);
+    free(pg->rank);
+    pg->ecell = NULL;
+    pg->necell = pg->cap_e = NULL;
+    pg->rank = NULL;
 }

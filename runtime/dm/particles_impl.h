@@ -8,11 +8,13 @@
 #include "h5md.h"
 #include "particles.h"
 
-/* per-block buffers besides the fields (the parallel rebuild's: cell starts, outgoing particles,
- * what its phases found) */
-enum { K_HDR = 0, K_ID, K_TYPE, K_X0, K_PLAN, K_XV, K_TV, K_IV, K_START, K_NBR, K_CS, K_OUT, K_STAT, K_FIELD };
+/* per-block buffers besides the fields (the rebuild's cell starts; the parallel rebuild's outgoing
+ * particles and what its phases found; the ghost exports' positions, ids and types) */
+enum { K_HDR = 0, K_ID, K_TYPE, K_X0, K_PLAN, K_XV, K_TV, K_IV, K_START, K_NBR, K_CS, K_OUT, K_STAT, K_EXX, K_EXID,
+       K_EXTYPE, K_FIELD };
 /* what a block's preparation task does: refresh the ghost positions, build the lists after a
- * rebuild, or follow the decision of a `check` rebuild (found in the header) */
+ * rebuild, or follow the decision of a `check` rebuild (found in the header); what its export
+ * task does: positions (refresh), or also ids and types */
 enum { PREP_REFRESH = 0, PREP_LISTS, PREP_FOLLOW };
 
 typedef struct pdomain {
@@ -29,7 +31,7 @@ typedef struct pdomain {
     starpu_data_handle_t *part_h;   /* [slot * nb + block] */
     int nslots, *slot_init, *slot_step;
     int *kind_init, *kind_step;     /* the ops' task kinds */
-    int k_rebuild, k_prepare, k_combine, k_trajectory;
+    int k_rebuild, k_prepare, k_export, k_combine, k_trajectory;
     int k_rebuild_first;            /* the serial rebuild of the first build (init) */
     int k_scan, k_decide, k_migrate, k_gather, k_plan, k_verdict; /* the parallel rebuild's phases */
     int serial_rebuild;             /* one block, or STARDAG_REBUILD=serial: the whole-domain task */
@@ -104,6 +106,7 @@ typedef struct traj_arg {
 void sd_particles_op_cpu(void *buffers[], void *cl_arg);
 void sd_particles_op_cuda(void *buffers[], void *cl_arg);
 void sd_particles_prepare_cpu(void *buffers[], void *cl_arg);
+void sd_particles_export_cpu(void *buffers[], void *cl_arg);
 void sd_particles_trajectory_cpu(void *buffers[], void *cl_arg);
 
 /* particles_rebuild.c: the rebuild's tasks (serial, or the parallel phases) and their kinds */

@@ -8,14 +8,15 @@
 #include "particles.h"
 
 /* A block's outgoing buffer: per slot j of its neighbourhood the particles [off[j], off[j+1]) that
- * now belong to that neighbour (slot 0, the block itself, is empty), then, with room for cap_h
- * particles (a block cannot send more than it holds), their ids, every field's components and
- * their types. */
+ * now belong to that neighbour (slot 0, the block itself, is empty), then, with room for cap_o
+ * particles (those in its cells next to other bricks at the last build: no other can leave), their
+ * ids, every field's components and their types. */
 typedef struct pout {
     int64_t *off;
     int64_t *id;
-    double *v;  /* component q (fields in order, then components) of particle i at v[i + q * cap_h] */
+    double *v;  /* component q (fields in order, then components) of particle i at v[i + q * cap_o] */
     int32_t *type;
+    int64_t cap;
 } pout;
 
 static int ncomp_total(const sd_prebuild_req *req)
@@ -25,20 +26,22 @@ static int ncomp_total(const sd_prebuild_req *req)
     return n;
 }
 
-size_t sd_pout_bytes(const sd_pgeom *pg, const sd_prebuild_req *req)
+size_t sd_pout_bytes(const sd_pgeom *pg, const sd_prebuild_req *req, int b)
 {
-    return sizeof(int64_t) * (SD_PSLOTS + 1) + (size_t)pg->cap_h * (sizeof(int64_t) + sizeof(int32_t) +
-                                                                     sizeof(double) * (size_t)ncomp_total(req));
+    return sizeof(int64_t) * (SD_PSLOTS + 1) + (size_t)pg->cap_o[b] * (sizeof(int64_t) + sizeof(int32_t) +
+                                                                        sizeof(double) * (size_t)ncomp_total(req));
 }
 
-static pout pout_view(const sd_pgeom *pg, const sd_prebuild_req *req, const void *mem)
+/* Block b's outgoing buffer at mem. */
+static pout pout_view(const sd_pgeom *pg, const sd_prebuild_req *req, const void *mem, int b)
 {
     char *p = (char *)mem;
     pout o;
+    o.cap = pg->cap_o[b];
     o.off = (int64_t *)p;
     o.id = o.off + SD_PSLOTS + 1;
-    o.v = (double *)(o.id + pg->cap_h);
-    o.type = (int32_t *)(o.v + (size_t)pg->cap_h * (size_t)ncomp_total(req));
+    o.v = (double *)(o.id + o.cap);
+    o.type = (int32_t *)(o.v + (size_t)o.cap * (size_t)ncomp_total(req));
     return o;
 }
 
@@ -69,6 +72,7 @@ void sd_prebuild_scan(const sd_prebuild_req *req, sd_prebuild_block *B)
     memset(bs, 0, sizeof *bs);
     sd_acc_init(&bs->disp);
     if (req->first) return; /* decided without scans: the serial rebuild */
+    bs->nleave = b->hdr->nleave;
     sd_md_max_disp2(b->hdr->nh, b->fld[req->position], pg->cap_h, b->x0, pg->cap_h, &bs->disp);
     sd_pbuf_find_lost(pg, req->position, b, B->k, 0, &bs->lost);
 }
@@ -100,6 +104,14 @@ int sd_prebuild_decide(const sd_prebuild_req *req, const sd_pblockstat *const *s
         }
     dec->dangerous = !req->check && moved;
     dec->mode = maxv < pg->reach2 ? SD_PREB_PARALLEL : SD_PREB_SERIAL;
+    dec->full = -1;
+    for (int k = 0; dec->mode == SD_PREB_PARALLEL && k < pg->nb; k++)
+        if (stat[k]->nleave > pg->cap_o[k]) { /* its leaving particles might not fit its outgoing buffer */
+            dec->mode = SD_PREB_SERIAL;
+            dec->full = k;
+            dec->need = stat[k]->nleave;
+            dec->have = pg->cap_o[k];
+        }
     return SD_PST_OK;
 }
 
@@ -107,7 +119,7 @@ int sd_prebuild_decide(const sd_prebuild_req *req, const sd_pblockstat *const *s
  * above i; else -1 - its place in the outgoing buffer; INT64_MIN: dropped). */
 static void move_out(const sd_prebuild_req *req, sd_pbuf *b, const pout *o, const int64_t *dst, int64_t n)
 {
-    const int64_t ch = req->geom->cap_h;
+    const int64_t ch = req->geom->cap_h, co = o->cap;
     for (int64_t i = 0; i < n; i++) {
         if (dst[i] >= 0) {
             b->id[dst[i]] = b->id[i];
@@ -120,7 +132,7 @@ static void move_out(const sd_prebuild_req *req, sd_pbuf *b, const pout *o, cons
     int q = 0;
     for (int f = 0; f < req->nfields; f++)
         for (int c = 0; c < req->ncomp[f]; c++, q++) {
-            double *v = b->fld[f] + c * ch, *w = o->v + (size_t)q * (size_t)ch;
+            double *v = b->fld[f] + c * ch, *w = o->v + (size_t)q * (size_t)co;
             for (int64_t i = 0; i < n; i++) {
                 if (dst[i] >= 0) v[dst[i]] = v[i];
                 else if (dst[i] != INT64_MIN) w[-1 - dst[i]] = v[i];
@@ -134,7 +146,7 @@ void sd_prebuild_migrate(const sd_prebuild_req *req, sd_prebuild_block *B)
     const int k = B->k;
     sd_pbuf *b = &B->buf;
     const int64_t ch = pg->cap_h, n = b->hdr->nh;
-    pout o = pout_view(pg, req, B->out);
+    pout o = pout_view(pg, req, B->out, k);
     int64_t *slot = B->scratch, *dst = slot + ch, cnt[SD_PSLOTS + 1] = {0};
     double *x = b->fld[req->position];
     sd_md_wrap(n, pg->L, x, ch);
@@ -148,6 +160,11 @@ void sd_prebuild_migrate(const sd_prebuild_req *req, sd_prebuild_block *B)
     }
     o.off[0] = o.off[1] = 0;
     for (int j = 1; j < SD_PSLOTS; j++) o.off[j + 1] = o.off[j] + (j < pg->nslot[k] ? cnt[j] : 0);
+    if (o.off[SD_PSLOTS] > o.cap) { /* decide rules it out (reach2, nleave); never write past the room */
+        if (!B->stat->far.code) set_status(&B->stat->far, SD_PST_FAR, k, -1, o.off[SD_PSLOTS], o.cap);
+        for (int64_t i = 0; i < n; i++) slot[i] = slot[i] == 0 ? 0 : -1;
+        for (int j = 1; j <= SD_PSLOTS; j++) o.off[j] = 0;
+    }
     int64_t fill[SD_PSLOTS], kept = 0;
     memcpy(fill, o.off, sizeof fill);
     for (int64_t i = 0; i < n; i++) dst[i] = slot[i] == 0 ? kept++ : slot[i] < 0 ? INT64_MIN : -1 - fill[slot[i]]++;
@@ -155,12 +172,14 @@ void sd_prebuild_migrate(const sd_prebuild_req *req, sd_prebuild_block *B)
     b->hdr->nh = kept;
 }
 
-/* Empty, with a status naming the room it needed: consistent (no stray reads) until the run stops. */
-static void empty_block(const sd_pgeom *pg, sd_prebuild_block *B, int64_t need)
+/* Empty, with a status naming the room it needed (its particles', or its exports'): consistent (no
+ * stray reads) until the run stops. */
+static void empty_block(const sd_pgeom *pg, sd_prebuild_block *B, sd_pstatus *st, int code, int64_t need, int64_t have)
 {
-    set_status(&B->stat->home, SD_PST_HOME_ROOM, B->k, -1, need, pg->cap_h);
+    set_status(st, code, B->k, -1, need, have);
     memset(B->cs, 0, sizeof(int64_t) * (size_t)(pg->cap_c + 1));
-    B->buf.hdr->nh = 0;
+    sd_pexport_starts(pg, B->k, B->cs);
+    B->buf.hdr->nh = B->buf.hdr->nleave = 0;
     B->buf.hdr->rebuilt = 1;
 }
 
@@ -173,7 +192,7 @@ static void append(const sd_prebuild_req *req, sd_pbuf *b, const pout *o, int64_
     int q = 0;
     for (int f = 0; f < req->nfields; f++)
         for (int c = 0; c < req->ncomp[f]; c++, q++)
-            memcpy(b->fld[f] + c * ch + m, o->v + (size_t)q * (size_t)ch + lo, sizeof(double) * (size_t)n);
+            memcpy(b->fld[f] + c * ch + m, o->v + (size_t)q * (size_t)o->cap + lo, sizeof(double) * (size_t)n);
 }
 
 void sd_prebuild_gather(const sd_prebuild_req *req, sd_prebuild_block *B)
@@ -186,13 +205,13 @@ void sd_prebuild_gather(const sd_prebuild_req *req, sd_prebuild_block *B)
     pout in[SD_PSLOTS];
     for (int j = 1; j < pg->nslot[k]; j++) { /* where this block is in each neighbour's buffer */
         const int s = pg->slot[k][j], p = sd_pgeom_slot_of(pg, s, k);
-        in[j] = pout_view(pg, req, B->in[j]);
+        in[j] = pout_view(pg, req, B->in[j], s);
         lo[j] = in[j].off[p];
         hi[j] = in[j].off[p + 1];
         n += hi[j] - lo[j];
     }
     if (n > ch) {
-        empty_block(pg, B, n);
+        empty_block(pg, B, &B->stat->home, SD_PST_HOME_ROOM, n, ch);
         return;
     }
     int64_t m = b->hdr->nh;
@@ -210,7 +229,9 @@ void sd_prebuild_gather(const sd_prebuild_req *req, sd_prebuild_block *B)
         cell_of(&pg->grid, x, i, ch, c);
         sd_pgeom_owner(pg, c, &cell[i]);
     }
-    sd_md_sort_by_cell(n, cell, b->id, (bhi[0] - blo[0]) * (bhi[1] - blo[1]) * (bhi[2] - blo[2]), B->cs, perm);
+    const int64_t ncell = (bhi[0] - blo[0]) * (bhi[1] - blo[1]) * (bhi[2] - blo[2]);
+    sd_md_sort_by_cell(n, cell, b->id, ncell, B->cs, perm);
+    for (int64_t l = ncell + 1; l <= pg->cap_c; l++) B->cs[l] = n; /* cells past a smaller brick's: empty */
     for (int f = 0; f < req->nfields; f++)
         for (int c = 0; c < req->ncomp[f]; c++) {
             double *v = b->fld[f] + c * ch;
@@ -224,6 +245,9 @@ void sd_prebuild_gather(const sd_prebuild_req *req, sd_prebuild_block *B)
     for (int c = 0; c < 3; c++) memcpy(b->x0 + c * ch, x + c * ch, sizeof(double) * (size_t)n);
     b->hdr->nh = n;
     b->hdr->rebuilt = 1;
+    b->hdr->nleave = (int32_t)sd_pcs_count(B->cs, pg->bcell[k], pg->nbcell[k]);
+    const int64_t ne = sd_pexport_starts(pg, k, B->cs);
+    if (pg->cap_e && ne > pg->cap_e[k]) empty_block(pg, B, &B->stat->exp, SD_PST_EXPORT_ROOM, ne, pg->cap_e[k]);
 }
 
 void sd_prebuild_plan(const sd_pgeom *pg, sd_prebuild_block *B)
@@ -245,12 +269,13 @@ void sd_prebuild_plan(const sd_pgeom *pg, sd_prebuild_block *B)
                     w[d] = c[d] - (int64_t)s[d] * nc[d];
                 }
                 if (inside) continue;
-                const int j = sd_pgeom_slot_of(pg, k, sd_pgeom_owner(pg, w, &local));
+                const int o = sd_pgeom_owner(pg, w, &local), j = sd_pgeom_slot_of(pg, k, o);
                 const int64_t *cs = B->src_cs[j];
+                const int remote = sd_pgeom_remote(pg, k, o); /* then its place in o's export buffers */
                 for (int64_t r = cs[local]; r < cs[local + 1]; r++, ng++)
                     if (ng < pg->cap_g) {
                         md_ghost *e = &B->buf.plan[ng];
-                        e->own = r;
+                        e->own = remote ? sd_pexport_index(pg, cs, local, r) : r;
                         e->slot = (int8_t)j;
                         for (int d = 0; d < 3; d++) e->s[d] = (int8_t)s[d];
                         e->pad = 0;
@@ -266,10 +291,12 @@ void sd_prebuild_plan(const sd_pgeom *pg, sd_prebuild_block *B)
 int sd_prebuild_verdict(const sd_pgeom *pg, const sd_pblockstat *const *stat, sd_pstatus *st)
 {
     memset(st, 0, sizeof *st);
-    /* as the serial rebuild checks: every block's particles, then every block's ghosts */
-    for (int what = 0; what < 3; what++)
+    /* as the serial rebuild checks: every block's particles, every block's exports, then every
+     * block's ghosts */
+    for (int what = 0; what < 4; what++)
         for (int k = 0; k < pg->nb; k++) {
-            const sd_pstatus *s = what == 0 ? &stat[k]->far : what == 1 ? &stat[k]->home : &stat[k]->ghost;
+            const sd_pstatus *s = what == 0 ? &stat[k]->far : what == 1 ? &stat[k]->home
+                                  : what == 2 ? &stat[k]->exp : &stat[k]->ghost;
             if (s->code) {
                 *st = *s;
                 return st->code;

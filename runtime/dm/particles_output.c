@@ -139,10 +139,15 @@ void sd_particles_describe(const sd_dm *dm, char *buf, size_t len)
 {
     const pdomain *D = dm->data;
     const sd_pgeom *pg = &D->geom;
+    char exports[96] = "";
+    int64_t ne = 0, ce = 0; /* blocks exporting ghosts to other ranks, and their room in all */
+    for (int b = 0; pg->cap_e && b < D->nb; b++) ne += pg->cap_e[b] > 0, ce += pg->cap_e[b];
+    if (ne) snprintf(exports, sizeof exports, "; %lld blocks export ghosts, room for %lld particles in all", (long long)ne,
+                     (long long)ce);
     snprintf(buf, len, "%lld particles in %d blocks (%dx%dx%d bricks of a %lldx%lldx%lld cell grid; room for %lld "
-             "particles, %lld ghosts, %lld list entries each; %s rebuild), %lld neighbour-list rebuilds",
+             "particles, %lld ghosts, %lld list entries each; %s rebuild%s), %lld neighbour-list rebuilds",
              (long long)D->P->count, D->nb, pg->nbd[0], pg->nbd[1], pg->nbd[2], (long long)pg->grid.nc[0], (long long)pg->grid.nc[1], (long long)pg->grid.nc[2], (long long)pg->cap_h,
-             (long long)pg->cap_g, (long long)pg->cap_l, D->serial_rebuild ? "serial" : "parallel",
+             (long long)pg->cap_g, (long long)pg->cap_l, D->serial_rebuild ? "serial" : "parallel", exports,
              (long long)__atomic_load_n(&D->rebuilds, __ATOMIC_RELAXED));
 }
 

@@ -33,18 +33,19 @@ static sd_prebuild_req request(const pdomain *D, const rebuild_arg *ra)
                              .position = D->P->position, .first = ra->first, .check = ra->check};
 }
 
-/* Every block's header, ids, types, x0, ghost plan and fields (RW), in that order. */
+/* Every block's header, ids, types, x0, ghost plan, cell starts and fields (RW), in that order. */
 static void add_all_blocks(const pdomain *D)
 {
     for (int b = 0; b < D->nb; b++) {
         for (int k = K_HDR; k <= K_PLAN; k++) add(HND(D, k, b), STARPU_RW);
+        add(HND(D, K_CS, b), STARPU_RW);
         for (int f = 0; f < D->nf; f++) add(HND(D, K_FIELD + f, b), STARPU_RW);
     }
 }
 
 static void bind_all_blocks(pdomain *D, void *buffers[])
 {
-    const int per = 5 + D->nf;
+    const int per = 6 + D->nf;
     for (int b = 0; b < D->nb; b++) {
         void **bb = buffers + (size_t)b * per;
         sd_pbuf *p = &D->host_blocks[b];
@@ -53,7 +54,8 @@ static void bind_all_blocks(pdomain *D, void *buffers[])
         p->type = (int32_t *)STARPU_VECTOR_GET_PTR(bb[2]);
         p->x0 = (double *)STARPU_VECTOR_GET_PTR(bb[3]);
         p->plan = (md_ghost *)STARPU_VECTOR_GET_PTR(bb[4]);
-        for (int f = 0; f < D->nf; f++) p->fld[f] = (double *)STARPU_VECTOR_GET_PTR(bb[5 + f]);
+        p->cs = (int64_t *)STARPU_VECTOR_GET_PTR(bb[5]);
+        for (int f = 0; f < D->nf; f++) p->fld[f] = (double *)STARPU_VECTOR_GET_PTR(bb[6 + f]);
     }
 }
 
@@ -131,11 +133,18 @@ static void decide_cpu(void *buffers[], void *cl_arg)
         rebuild_serial(D, &req, ra->rec, ra->step);
     } else if (dec->mode == SD_PREB_SERIAL) { /* a distributed run: every block stays as it was */
         char msg[640];
-        snprintf(msg, sizeof msg, "step %lld: a particle moved %.6g since the last neighbour-list build, past the "
-                 "bricks next to its own (%.6g away at the least): a distributed run rebuilds brick by brick and cannot "
-                 "place it (one process rebuilds the whole domain instead); rebuild more often (domain.particles."
-                 "neighbor: {every: 1, check: true}) or use fewer, thicker bricks (--tiles)", (long long)ra->step,
-                 sqrt(dec->max_disp2), sqrt(D->geom.reach2));
+        if (dec->full >= 0)
+            snprintf(msg, sizeof msg, "step %lld: block %d holds %lld particles in its cells next to other bricks, "
+                     "more than the %lld its outgoing buffer has room for: a distributed run rebuilds brick by brick "
+                     "and cannot move them (one process rebuilds the whole domain instead); the particles are more "
+                     "unevenly spread than domain.particles.neighbor.capacity = %g allows (raise it)",
+                     (long long)ra->step, dec->full, (long long)dec->need, (long long)dec->have, D->P->capacity);
+        else
+            snprintf(msg, sizeof msg, "step %lld: a particle moved %.6g since the last neighbour-list build, more than "
+                     "a cell (%.6g): a distributed run rebuilds brick by brick, moving only the particles of the cells "
+                     "next to other bricks, and cannot place it (one process rebuilds the whole domain instead); "
+                     "rebuild more often (domain.particles.neighbor: {every: 1, check: true})", (long long)ra->step,
+                     sqrt(dec->max_disp2), sqrt(D->geom.reach2));
         sd_record_set_error(ra->rec, msg, SD_EXIT_CHECK);
         dec->mode = SD_PREB_KEEP;
     }
@@ -152,6 +161,7 @@ static void bind_block(const pdomain *D, void **bb, sd_pbuf *p, double **fld)
     p->type = (int32_t *)STARPU_VECTOR_GET_PTR(bb[2]);
     p->x0 = (double *)STARPU_VECTOR_GET_PTR(bb[3]);
     p->plan = NULL;
+    p->cs = NULL;
     p->fld = fld;
     for (int f = 0; f < D->nf; f++) fld[f] = (double *)STARPU_VECTOR_GET_PTR(bb[4 + f]);
 }

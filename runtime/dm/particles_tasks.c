@@ -108,6 +108,8 @@ void sd_particles_prepare_cpu(void *buffers[], void *cl_arg)
     sd_pprep io = {.hdr = hdr, .plan = (const md_ghost *)STARPU_VECTOR_GET_PTR(buffers[1])};
     int hi = 2;
     for (int k = 0; k < ns; k++) {
+        const int s = D->geom.slot[b][k];
+        io.src_sc[k] = sd_pgeom_remote(&D->geom, b, s) ? D->geom.cap_e[s] : D->geom.cap_h; /* prepare_ghosts' choice */
         io.src[k] = (const double *)STARPU_VECTOR_GET_PTR(buffers[hi++]);
         io.src_id[k] = (const int64_t *)STARPU_VECTOR_GET_PTR(buffers[hi++]);
         io.src_type[k] = (const int32_t *)STARPU_VECTOR_GET_PTR(buffers[hi++]);
@@ -132,6 +134,25 @@ void sd_particles_prepare_cpu(void *buffers[], void *cl_arg)
     }
     sd_meter_add(&pa->m, t0);
     sd_record_done(pa->rec);
+}
+
+/* A block's ghost export (prepare_ghosts' buffers: cell starts, positions, export positions, and
+ * after a rebuild ids, types, export ids and types). */
+void sd_particles_export_cpu(void *buffers[], void *cl_arg)
+{
+    const prep_arg *pa = cl_arg;
+    int64_t t0 = sd_ns_now();
+    sd_pexport ex = {.cs = (const int64_t *)STARPU_VECTOR_GET_PTR(buffers[0]),
+                     .x = (const double *)STARPU_VECTOR_GET_PTR(buffers[1]),
+                     .x_out = (double *)STARPU_VECTOR_GET_PTR(buffers[2])};
+    if (pa->mode != PREP_REFRESH) {
+        ex.id = (const int64_t *)STARPU_VECTOR_GET_PTR(buffers[3]);
+        ex.type = (const int32_t *)STARPU_VECTOR_GET_PTR(buffers[4]);
+        ex.id_out = (int64_t *)STARPU_VECTOR_GET_PTR(buffers[5]);
+        ex.type_out = (int32_t *)STARPU_VECTOR_GET_PTR(buffers[6]);
+    }
+    sd_pexport_pack(&pa->D->geom, pa->block, &ex);
+    sd_meter_add(&pa->m, t0);
 }
 
 /* One frame: positions (3N, SoA), velocities (3N), ids (N int64), block after block. */
