@@ -26,13 +26,15 @@ msstep() { sed -n 's/.* s (\([0-9.]*\) ms\/step.*/\1/p' "$1" | head -n 1; }
 # median and min-max of the numbers in a file
 stats() { sort -g "$1" | awk '{ v[NR] = $1 } END { m = NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2;
   printf "%.2f (%.2f-%.2f)", m, v[1], v[NR] }'; }
+# a cache's size from getconf (lscpu leaves them out on some virtual machines)
+kib() { v=$(getconf "$1" 2>/dev/null || echo 0); [ "${v:-0}" -gt 0 ] 2>/dev/null && echo "$((v / 1024)) KiB" || echo "?"; }
 # the bytes rank R sent in all (STARPU_COMM_STATS's TOTAL line)
 sent() { sed -n "s/^\[starpu_comm_stats\]\[$2\] TOTAL:[[:space:]]*\([0-9.]*\) B.*/\1/p" "$1" | head -n 1; }
 
 {
   echo "# bench/mpi on $(hostname), $(date -u +%Y-%m-%dT%H:%MZ)"
   echo "# CPU: $(lscpu | sed -n 's/^Model name: *//p'), $(nproc) cores; $("$SD" --version | sed -n 2p)"
-  echo "# caches: $(lscpu | sed -n 's/^\(L[123][a-z]*\) cache: *\(.*\)/\1 \2/p' | tr '\n' ' ')"
+  echo "# caches (per core unless shared): L1d $(kib LEVEL1_DCACHE_SIZE), L2 $(kib LEVEL2_CACHE_SIZE), L3 $(kib LEVEL3_CACHE_SIZE)"
   echo "# $(mpirun --version | head -n 1); $("$SD" --version | head -n 1)"
   printf "%-10s %-22s %-22s %-24s %-6s %s\n" graph "1 x 2 cores ms/step" "1 x 1 core ms/step" "2 ranks x 1 core ms/step" ratio \
     "bytes sent per rank per step (rank 0, rank 1)"
