@@ -19,7 +19,7 @@ typedef struct batch {
     int M, K, nev;                       /* systems, work components, event functions */
     double *y, *st, *w, *p, *atol, *ev; /* p, atol: NULL when unbound; ev: when nev > 0 */
     void (*cpu)(const sd_tile_args *);
-    double param[6]; /* rtol, atol, first_step, max_step, max_steps, max_order */
+    double param[6]; /* rtol, atol, first_step, max_step, max_steps, and max_order (bdf) or interpolate (radau5) */
 } batch;
 
 static inline void *xcalloc(size_t n, size_t s)
@@ -56,7 +56,7 @@ static inline void batch_init(batch *b, const sd_ode_system *sys, char method, i
         for (int i = 0; i < M; i++)
             for (int c = 0; c < n; c++) b->atol[i + (int64_t)c * M] = atol_vec[c];
     }
-    const double prm[6] = {rtol, atol, 0, 0, 100000, 5};
+    const double prm[6] = {rtol, atol, 0, 0, 100000, method == 'r' ? 0 : 5}; /* radau5: interpolate 0; bdf: max_order 5 */
     memcpy(b->param, prm, sizeof prm);
 }
 

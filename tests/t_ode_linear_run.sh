@@ -31,7 +31,7 @@ step:
 output: {file: $1.h5, fields: {names: [y], every: 4}}
 EOT
 }
-for m in "ode.radau5 73" "ode.bdf 58"; do
+for m in "ode.radau5 74" "ode.bdf 58"; do
   set -- $m
   graph $1 $2 lin.h5 >$1.yaml
   runrc "$sd" run $1.yaml --quiet
@@ -42,7 +42,7 @@ for m in "ode.radau5 73" "ode.bdf 58"; do
     { v[n++] = $1 } END { if (n != 10) exit 1
       for (i = 0; i < 5; i++) if ((v[i] - y1)^2 > 1e-12 || (v[5 + i] - y2)^2 > 1e-12) exit 1 }' vals
 done
-graph ode.radau5 73 nothere.h5 >missing.yaml
+graph ode.radau5 74 nothere.h5 >missing.yaml
 runrc "$sd" check missing.yaml
 t "a missing matrix file: exit 2" test "$(rc)" = 2
 t "... naming the file at the graph's line" grep -q "missing.yaml:6:.*nothere.h5" err

@@ -72,7 +72,7 @@ method() {
     case $1 in
     dopri5) WORK=$((7 + 7 * N)); EXPLICIT=1 ;;
     dop853) WORK=$((7 + 10 * N)); EXPLICIT=1 ;;
-    radau5) WORK=$((21 + 18 * N + 4 * N * N)); EXPLICIT=0 ;;
+    radau5) WORK=$((22 + 18 * N + 4 * N * N)); EXPLICIT=0 ;;
     bdf) WORK=$((16 + 17 * N + 2 * N * N)); EXPLICIT=0 ;;
     *) die "unknown method '$1' (expected dopri5, dop853, radau5, bdf)" ;;
     esac

@@ -15,4 +15,4 @@ struct bdf_m {
 };
 } // namespace
 
-extern "C" void sd_ode_bdf_cuda(const sd_tile_args *a, void *stream) { sd_imp_cuda_launch<bdf_m>(a, stream, "ode.bdf", 1); }
+extern "C" void sd_ode_bdf_cuda(const sd_tile_args *a, void *stream) { sd_imp_cuda_launch<bdf_m>(a, stream, "ode.bdf", 1, 0); }

@@ -53,7 +53,15 @@ static int check(const sd_check_info *info, char *msg, size_t len, const char *o
     }
     return 0;
 }
-static int radau5_validate(const sd_check_info *info, char *msg, size_t len) { return check(info, msg, len, "ode.radau5"); }
+/* interpolate is a switch: 0 or 1 (the range is the loader's) */
+static int radau5_validate(const sd_check_info *info, char *msg, size_t len)
+{
+    if (info->param && info->param[SD_IMP_P_INTERPOLATE] != 0.0 && info->param[SD_IMP_P_INTERPOLATE] != 1.0) {
+        snprintf(msg, len, "ode.radau5: interpolate = %g (expected 0 or 1)", info->param[SD_IMP_P_INTERPOLATE]);
+        return -1;
+    }
+    return check(info, msg, len, "ode.radau5");
+}
 /* max_order is an order: 2.5 is refused, not truncated (the range 1..5 is the loader's). */
 static int bdf_validate(const sd_check_info *info, char *msg, size_t len)
 {
@@ -100,8 +108,12 @@ static const sd_codelet implicit_codelets[] = {
      .pattern = SD_POINTWISE,
      .nroles = 6,
      .roles = ROLES,
-     .nparams = 5,
-     .params = {PARAMS},
+     .nparams = 6,
+     .params = {PARAMS,
+                {.name = "interpolate", .def = 0, .min = 0, .max = 1,
+                 .doc = "0: each interval's last step ends on its end (as RADAU5 called with XEND = each output "
+                        "time); 1: the end is interpolated on the step across it (the order-3 collocation "
+                        "polynomial: cheaper when intervals are much shorter than the steps, less accurate)"}},
      .cpu = sd_ode_radau5_cpu,
      CUDA(sd_ode_radau5_cuda)
      .validate = radau5_validate,

@@ -18,6 +18,7 @@ void sd_imp_options(const sd_tile_args *a, sd_imp_opts *o)
     o->max_step = a->param[SD_IMP_P_MAX_STEP];
     o->max_steps = a->param[SD_IMP_P_MAX_STEPS];
     o->max_order = 5;
+    o->land = 0;
     o->tend = a->time + a->dt;
     o->nev = a->system->events ? a->system->nevents : 0;
     for (int k = 0; k < SD_ODE_MAX_EVENTS; k++) {
@@ -79,6 +80,7 @@ void sd_imp_cpu_tile(const sd_tile_args *a, const sd_imp_method *m)
     sd_imp_opts o;
     sd_imp_options(a, &o);
     if (m->max_order_param) o.max_order = (int)a->param[SD_IMP_P_MAX_ORDER];
+    if (m->interpolate_param) o.land = a->param[SD_IMP_P_INTERPOLATE] == 0.0;
     const int id = m->id, n = o.n, np = o.np, nev = o.nev, K = sd_imp_ev_work_ncomp(id, n, nev);
     const int64_t L = SD_ODE_LANES, ls = n > SD_IMP_LANE_MAXN ? 1 : L, gmax = ls;
     const size_t need = (size_t)K * ls + (size_t)(2 * n + SD_ODE_NSTATS) * ls + (size_t)np * L + L +

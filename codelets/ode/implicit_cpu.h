@@ -18,6 +18,7 @@
 typedef struct sd_imp_method {
     int id;
     int max_order_param; /* the op has max_order (bdf) */
+    int interpolate_param; /* the op has interpolate (radau5) */
 } sd_imp_method;
 
 /* Advance every running system of tile a to the end of its interval. */

@@ -47,7 +47,9 @@ template <class M> __global__ void sd_imp_cuda_kernel(const sd_tile_args a, cons
 
 extern "C" void sd_imp_options(const sd_tile_args *a, sd_imp_opts *o);
 
-template <class M> void sd_imp_cuda_launch(const sd_tile_args *a, void *stream, const char *name, int max_order)
+/* max_order: the op has max_order (bdf); interpolate: the op has interpolate (radau5) */
+template <class M> void sd_imp_cuda_launch(const sd_tile_args *a, void *stream, const char *name, int max_order,
+                                           int interpolate)
 {
     const sd_ode_system *sys = a->system;
     /* the engine keeps such ops on CPUs; events (implicit_events.h) are served on CPUs only: the
@@ -60,6 +62,7 @@ template <class M> void sd_imp_cuda_launch(const sd_tile_args *a, void *stream, 
     sd_imp_opts o;
     sd_imp_options(a, &o);
     if (max_order) o.max_order = (int)a->param[SD_IMP_P_MAX_ORDER];
+    if (interpolate) o.land = a->param[SD_IMP_P_INTERPOLATE] == 0.0;
     sd_imp_cuda_sys s;
     s.id = sys->device_id;
     s.np = sys->np;

@@ -38,6 +38,7 @@ typedef struct sd_imp_opts {
     int n, np;
     double rtol, atol, first_step, max_step, max_steps;
     int max_order; /* bdf */
+    int land;      /* radau5: the last step of an interval ends on tend (else tend is interpolated) */
     double tend;   /* the interval's end: a->time + a->dt */
     int nev;       /* event functions (0 on CUDA: systems with events run on CPUs) */
     signed char ev_dir[SD_ODE_MAX_EVENTS], ev_terminal[SD_ODE_MAX_EVENTS];
@@ -48,9 +49,10 @@ typedef struct sd_imp_opts {
  * layer, which resumes the method again). */
 enum { SD_IMP_DONE = 0, SD_IMP_NEED_F = 1, SD_IMP_NEED_JAC = 2, SD_IMP_NEED_G = 3, SD_IMP_STEPPED = 4 };
 
-/* Parameter positions (declaration order in glue_implicit.c; bdf adds max_order). */
+/* Parameter positions (declaration order in glue_implicit.c; bdf adds max_order, radau5
+ * interpolate, in the same place). */
 enum { SD_IMP_P_RTOL = 0, SD_IMP_P_ATOL, SD_IMP_P_FIRST_STEP, SD_IMP_P_MAX_STEP, SD_IMP_P_MAX_STEPS,
-       SD_IMP_P_MAX_ORDER };
+       SD_IMP_P_MAX_ORDER, SD_IMP_P_INTERPOLATE = SD_IMP_P_MAX_ORDER };
 /* Role slots (declaration order). */
 enum { SD_IMP_R_Y = 0, SD_IMP_R_STATS, SD_IMP_R_WORK, SD_IMP_R_P, SD_IMP_R_ATOL, SD_IMP_R_EVENTS };
 

@@ -5,6 +5,6 @@
 #include "implicit_events.h"
 #include "ode_implicit_kernels.h"
 
-static const sd_imp_method radau5_method = {.id = SD_IMP_RADAU};
+static const sd_imp_method radau5_method = {.id = SD_IMP_RADAU, .interpolate_param = 1};
 
 void sd_ode_radau5_cpu(const sd_tile_args *a) { sd_imp_cpu_tile(a, &radau5_method); }

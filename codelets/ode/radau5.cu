@@ -17,5 +17,5 @@ struct radau5_m {
 
 extern "C" void sd_ode_radau5_cuda(const sd_tile_args *a, void *stream)
 {
-    sd_imp_cuda_launch<radau5_m>(a, stream, "ode.radau5", 0);
+    sd_imp_cuda_launch<radau5_m>(a, stream, "ode.radau5", 0, 1);
 }

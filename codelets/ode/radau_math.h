@@ -10,7 +10,13 @@
  * error estimate with the extra solve, and the second one (through one more f) after a rejected or
  * first step; the predictive (Gustafsson) step-size controller; the collocation polynomial both
  * for dense output and for the next step's Newton starting values. Tolerances are transformed as
- * RADAU5 does (rtol' = 0.1 rtol^(2/3), atol' = rtol' atol / rtol). */
+ * RADAU5 does (rtol' = 0.1 rtol^(2/3), atol' = rtol' atol / rtol).
+ * The interval's end: by default the last step ends on it, as RADAU5 called with XEND = each
+ * output time does (a step that would pass it is cut to it; the next interval starts with HOPT,
+ * the step the controller wanted before the cut, or less if the cut step's control asks), because the collocation polynomial is of order
+ * 3 only: interpolated, y at the end misses a tight rtol by 20-500x. With `interpolate` (o->land =
+ * 0) the steps run on and the end is interpolated (cheaper when intervals are much shorter than
+ * the steps). */
 #ifndef SD_ODE_RADAU_MATH_H
 #define SD_ODE_RADAU_MATH_H
 #include "implicit_math.h"
@@ -20,7 +26,7 @@
 enum {
     RW_PHASE = 0, RW_X, RW_H, RW_HOLD, RW_FACCON, RW_THETA, RW_THQOLD, RW_DYNOLD, RW_HACC, RW_ERRACC,
     RW_NEWT, RW_FIRST, RW_REJECT, RW_CALJAC, RW_NEXT, RW_NSING, RW_NFAIL, RW_NSTEP, RW_EV_T, RW_H0,
-    RW_ERR, RW_NSCALAR
+    RW_ERR, RW_HOPT, RW_NSCALAR
 };
 enum { RV_Y, RV_F0, RV_SCAL, RV_Z1, RV_Z2, RV_Z3, RV_F1, RV_F2, RV_F3, RV_C1, RV_C2, RV_C3, RV_EF2, RV_ECONT,
        RV_EVY, RV_EVF, RV_PIV1, RV_PIV2, RV_NVEC };
@@ -367,6 +373,10 @@ SD_HD int radau_resume(const sd_imp_view *v, const sd_imp_opts *o)
                 SD_IMP_W(v, RW_H) = h1 > 0.0 && sd_imp_finite(h1) ? h1 : SD_IMP_W(v, RW_H0);
             }
             if (o->max_step > 0.0) SD_IMP_W(v, RW_H) = radau_min(SD_IMP_W(v, RW_H), o->max_step);
+            SD_IMP_W(v, RW_HOPT) = SD_IMP_W(v, RW_H);
+            /* as RADAU5 before its first step: a step within 1e-4 of the end is cut to it */
+            if (o->land && SD_IMP_W(v, RW_X) + SD_IMP_W(v, RW_H) * 1.0001 >= o->tend)
+                SD_IMP_W(v, RW_H) = o->tend - SD_IMP_W(v, RW_X);
             SD_IMP_W(v, RW_PHASE) = RP_JAC;
             break;
         }
@@ -378,6 +388,10 @@ SD_HD int radau_resume(const sd_imp_view *v, const sd_imp_opts *o)
                 st[SD_ODE_T * ss] = o->tend;
                 st[SD_ODE_H * ss] = SD_IMP_W(v, RW_H);
                 return SD_IMP_DONE;
+            }
+            if (o->land && SD_IMP_W(v, RW_X) + SD_IMP_W(v, RW_H) >= o->tend) { /* a new interval shorter than h */
+                SD_IMP_W(v, RW_H) = o->tend - SD_IMP_W(v, RW_X);
+                if (SD_IMP_W(v, RW_NEXT) == RP_STEP) SD_IMP_W(v, RW_NEXT) = RP_LU; /* another h: factor again */
             }
             radau_copy(v, n, radau_vec(n, RV_EVY), radau_vec(n, RV_Y));
             return radau_request_f(v, SD_IMP_W(v, RW_X), RP_GOT_F0);
@@ -515,19 +529,35 @@ SD_HD int radau_resume(const sd_imp_view *v, const sd_imp_opts *o)
                 SD_IMP_W(v, RW_HACC) = h;
                 SD_IMP_W(v, RW_ERRACC) = radau_max(1.0e-2, err);
                 SD_IMP_W(v, RW_HOLD) = h;
-                SD_IMP_W(v, RW_X) += h;
+                /* the step cut to the interval's end lands on it exactly (x + h may round off it) */
+                const int last = o->land && h == o->tend - SD_IMP_W(v, RW_X);
+                SD_IMP_W(v, RW_X) = last ? o->tend : SD_IMP_W(v, RW_X) + h;
                 radau_accept(v, o);
                 SD_IMP_W(v, RW_CALJAC) = 0.0;
                 if (o->max_step > 0.0) hnew = radau_min(hnew, o->max_step);
-                if (SD_IMP_W(v, RW_REJECT) != 0.0) hnew = radau_min(hnew, h);
-                SD_IMP_W(v, RW_REJECT) = 0.0;
-                const double qt = hnew / h, theta = SD_IMP_W(v, RW_THETA);
-                if (theta <= RADAU_THET && qt >= RADAU_QUOT1 && qt <= RADAU_QUOT2) {
-                    SD_IMP_W(v, RW_NEXT) = RP_STEP; /* same h, J and LUs */
-                } else {
-                    SD_IMP_W(v, RW_H) = hnew;
+                const double theta = SD_IMP_W(v, RW_THETA);
+                if (last) {
+                    /* the next interval starts with the step wanted before the cut (RADAU5's HOPT), or
+                     * a smaller one where the cut step's own control asks for it: a cut step says
+                     * nothing about larger steps, so the steps keep their size across short intervals */
+                    SD_IMP_W(v, RW_HOPT) = radau_min(SD_IMP_W(v, RW_HOPT), hnew);
+                    SD_IMP_W(v, RW_H) = SD_IMP_W(v, RW_HOPT);
                     SD_IMP_W(v, RW_NEXT) = theta <= RADAU_THET ? RP_LU : RP_JAC;
+                } else {
+                    SD_IMP_W(v, RW_HOPT) = hnew;
+                    if (SD_IMP_W(v, RW_REJECT) != 0.0) hnew = radau_min(hnew, h);
+                    const double qt = hnew / h;
+                    if (o->land && SD_IMP_W(v, RW_X) + hnew >= o->tend) { /* cut to the interval's end */
+                        SD_IMP_W(v, RW_H) = o->tend - SD_IMP_W(v, RW_X);
+                        SD_IMP_W(v, RW_NEXT) = theta <= RADAU_THET ? RP_LU : RP_JAC;
+                    } else if (theta <= RADAU_THET && qt >= RADAU_QUOT1 && qt <= RADAU_QUOT2) {
+                        SD_IMP_W(v, RW_NEXT) = RP_STEP; /* same h, J and LUs */
+                    } else {
+                        SD_IMP_W(v, RW_H) = hnew;
+                        SD_IMP_W(v, RW_NEXT) = theta <= RADAU_THET ? RP_LU : RP_JAC;
+                    }
                 }
+                SD_IMP_W(v, RW_REJECT) = 0.0;
                 SD_IMP_W(v, RW_PHASE) = RP_BOUNDARY;
                 if (o->nev) return SD_IMP_STEPPED; /* the event layer looks at the step first */
                 break;
