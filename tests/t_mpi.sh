@@ -74,6 +74,24 @@ mkdir -p lj-uneven
 (cd lj-uneven && mpi 2 run "$lj" --steps 4 --tiles 6 --distribution 1:5 --out run.h5 > log 2>&1)
 t "lj-liquid, 6 blocks as 1:5 on 2 ranks, runs" test $? = 0
 t "lj-liquid, 6 blocks as 1:5: bitwise the plain run's" same_files lj-liquid/plain lj-uneven
+# What particle ghosts cost between ranks (docs/distributed.md, Limits): between two rebuilds StarPU-MPI
+# moves the bricks' ghost exports and nothing else, at their room (the summary's "room for N
+# particles in all": N x 3 x 8 bytes a step over both ranks); reading whole position buffers
+# (STARDAG_GHOST_EXPORT=off) costs more. 4,000 atoms in 4 bricks on 2 ranks, runs of 22 and 38
+# steps differenced (rebuilds at 0, 20 and 40; no thermo between), StarPU-MPI's byte counts.
+ghost_bytes() { # MODE STEPS: the bytes both ranks sent in all
+  STARDAG_GHOST_EXPORT=$1 STARPU_COMM_STATS=1 timeout 300 mpirun --allow-run-as-root --oversubscribe -np 2 -x STARPU_HOME \
+    -x STARPU_WORKERS_NOBIND -x STARPU_SILENT -x STARPU_NCPU=1 -x STARPU_COMM_STATS -x STARDAG_GHOST_EXPORT "$sd" run "$lj" \
+    --set cells=10 --tiles 4 --steps "$2" --out "" > "ghost-$1-$2.log" 2>&1 || return 1
+  sed -n 's/^\[starpu_comm_stats\]\[[0-9]*\] TOTAL:[[:space:]]*\([0-9]*\).*/\1/p' "ghost-$1-$2.log" | awk '{ s += $1 } END { print s }'
+}
+r22=$(ghost_bytes ranks 22) r38=$(ghost_bytes ranks 38) o22=$(ghost_bytes off 22) o38=$(ghost_bytes off 38)
+room=$(sed -n 's/.*room for \([0-9]*\) particles in all.*/\1/p' ghost-ranks-22.log)
+per() { awk -v a="${1:-0}" -v b="${2:-0}" 'BEGIN { printf "%.0f", (b - a) / 16 }'; } # bytes a step
+t "lj-liquid 4,000 atoms, 4 bricks, 2 ranks: between rebuilds each step moves the ghost exports alone: $(per "$r22" "$r38") bytes = room ${room:-?} x 24" \
+  awk -v r="${room:-0}" -v p="$(per "$r22" "$r38")" 'BEGIN { exit !(r > 0 && p == r * 24) }'
+t "... less than reading whole position buffers: $(per "$o22" "$o38") bytes a step" \
+  awk -v e="$(per "$r22" "$r38")" -v o="$(per "$o22" "$o38")" 'BEGIN { exit !(e > 0 && e < o) }'
 # particles crossing ranks in the parallel rebuild: 2048 atoms in 8 bricks, 60 steps with the
 # displacement check every step (a rebuild whenever some particle moved skin/2), on 2 and 3 ranks
 mdg="$top_srcdir/tests/data/md-lj.yaml"
