@@ -218,7 +218,7 @@ t "... and so does mpirun -np 1" test $? = 0
 (cd far && mpi 2 run far.yaml --tiles 16 --out "" > two.log 2> two.err)
 t "... 2 ranks stop: exit 3" test $? = 3
 t "... saying how far it moved, how far the parallel rebuild reaches and what to change, once" test "$(grep -c \
-  "step 10: a particle moved 8 since the last neighbour-list build, more than a cell (2.97): a distributed run .*neighbor: {every: 1, check: true}" \
+  "step 10: a particle moved 8 since the last neighbour-list build, more than the parallel rebuild's reach of 2.97 (0.99 of a cell): a distributed run .*neighbor: {every: 1, check: true}" \
   far/two.err)" = 1
 
 # 5. The SLURM example (examples/slurm-lattice.sh) as sbatch would run it, srun standing for mpirun

@@ -503,6 +503,47 @@ static void options(char method)
     batch_free(&b);
 }
 
+/* Landing with steps that add up to an interval's end only up to rounding: y' = -y over intervals
+ * of 1 with max_step 0.1 or 0.05 (ten steps of 0.1 end at 0.9999999999999999) and 0.3: no sliver
+ * of a last step (which would fail FAIL_STEP), every interval ends on its end, y = e^-t within the
+ * tolerance's reach; and after a short cut step (intervals of 1, then 1e-3, then 1) the step
+ * size is kept, not restarted from the cut step's. */
+static void radau_landing_edges(void)
+{
+    enum { N = 1 };
+    static const double maxs[3] = {0.1, 0.05, 0.3};
+    for (int m = 0; m < 4; m++) {
+        double w[RW_NSCALAR + RV_NVEC * N + RM_NMAT * N * N] = {0}, st[SD_ODE_NSTATS] = {0}, y = 1.0;
+        const sd_imp_view v = {.w = w, .ws = 1, .y = &y, .ys = 1, .st = st, .ss = 1};
+        static const double ends[4][4] = {{1, 2, 3, 4}, {1, 2, 3, 4}, {1, 2, 3, 4}, {1, 1.001, 2.001, 3.001}};
+        int on_end = 1, k;
+        double steps_short = 0.0;
+        for (k = 0; k < 4 && st[SD_ODE_STATUS] == 0.0; k++) {
+            const sd_imp_opts o = {.n = N, .rtol = 1e-2, .atol = 1e-2, .max_step = m < 3 ? maxs[m] : 0.0,
+                                   .max_steps = 100000, .land = 1, .tend = ends[m][k]};
+            radau_begin(&v);
+            const double before = st[SD_ODE_NACCEPT];
+            for (;;) {
+                const int r = radau_resume(&v, &o);
+                if (r == SD_IMP_DONE) break;
+                if (r == SD_IMP_NEED_JAC) SD_IMP_W(&v, radau_mat(N, RM_JAC)) = -1.0;
+                else SD_IMP_W(&v, radau_vec(N, RV_EVF)) = -SD_IMP_W(&v, radau_vec(N, RV_EVY));
+            }
+            on_end &= SD_IMP_W(&v, RW_X) == ends[m][k] && st[SD_ODE_T] == ends[m][k];
+            if (m == 3 && k == 2) steps_short = st[SD_ODE_NACCEPT] - before; /* the interval after the short one */
+        }
+        const double t = ends[m][3], e = fabs(y - exp(-t)) / (1e-2 + 1e-2 * exp(-t));
+        if (m < 3)
+            ok(k == 4 && st[SD_ODE_STATUS] == 0.0 && on_end && e < 2.0,
+               "radau5 landing, y' = -y, max_step %g, 4 intervals of 1: status %g, every end landed on, error %.3g "
+               "tolerances", maxs[m], st[SD_ODE_STATUS], e);
+        else
+            ok(k == 4 && st[SD_ODE_STATUS] == 0.0 && on_end && steps_short <= 2.0,
+               "radau5 landing after a 1e-3 interval: the next interval of 1 takes %.0f step(s) (the step size "
+               "kept across the short cut), status %g", steps_short, st[SD_ODE_STATUS]);
+    }
+}
+
 int main(void)
 {
     ref R[4];
@@ -516,6 +557,7 @@ int main(void)
     if (!re || !rm || !rr) { printf("Bail out! ref_implicit.txt lacks a problem\n"); return 1; }
     lu_unit();
     radau_nonfinite_error();
+    radau_landing_edges();
     bdf_max_order_validate();
     const double vy0[2] = {2.0, 0.0}, ry0[3] = {1.0, 0.0, 0.0};
     const double am_v[2] = {1.0, 1.0}, am_r[3] = {1e-6, 1e-10, 1e-6};

@@ -12,8 +12,9 @@
  * for dense output and for the next step's Newton starting values. Tolerances are transformed as
  * RADAU5 does (rtol' = 0.1 rtol^(2/3), atol' = rtol' atol / rtol).
  * The interval's end: by default the last step ends on it, as RADAU5 called with XEND = each
- * output time does (a step that would pass it is cut to it; the next interval starts with HOPT,
- * the step the controller wanted before the cut, or less if the cut step's control asks), because the collocation polynomial is of order
+ * output time does (a step that would pass it, or stop within 1e-4 of it, is cut to it; the next
+ * interval starts with HOPT, the step the controller wanted before the cut, from zero Newton
+ * start values when that is much longer than the cut step), because the collocation polynomial is of order
  * 3 only: interpolated, y at the end misses a tight rtol by 20-500x. With `interpolate` (o->land =
  * 0) the steps run on and the end is interpolated (cheaper when intervals are much shorter than
  * the steps). */
@@ -74,6 +75,8 @@ enum { RP_START = 0, RP_INIT_F0, RP_INIT_H, RP_BOUNDARY, RP_GOT_F0, RP_JAC, RP_G
 #define RADAU_THET 0.001   /* theta below which J is kept */
 #define RADAU_QUOT1 1.0    /* h_new / h in [QUOT1, QUOT2] with theta <= THET: keep h, J and LUs */
 #define RADAU_QUOT2 1.2
+#define RADAU_LAND 1.0001  /* a step within 1e-4 of the interval's end is cut to it (no sliver left) */
+#define RADAU_EXTRAP 10.0  /* h / h_old beyond it (only after a cut step): zero Newton start values */
 #define RADAU_MAX_SING 5   /* singular iteration matrices in a row before FAIL_SINGULAR */
 #define RADAU_MAX_NFAIL 10 /* Newton failures in a row before FAIL_NEWTON */
 
@@ -122,8 +125,11 @@ SD_HD int radau_decompose(const sd_imp_view *v, int n, double h)
  * extrapolated to the new stages (and their transformed values F = T^-1 Z). */
 SD_HD void radau_start_values(const sd_imp_view *v, int n)
 {
-    const int first = SD_IMP_W(v, RW_FIRST) != 0.0;
     const double c3q = SD_IMP_W(v, RW_H) / SD_IMP_W(v, RW_HOLD), c1q = RADAU_C1 * c3q, c2q = RADAU_C2 * c3q;
+    /* the step after one cut short to an interval's end may be much longer: extrapolating the cut
+     * step's polynomial that far helps nothing, so start from zero as RADAU5's fresh call per
+     * XEND does (the controller never grows a step more than 8x, so nothing else gets here) */
+    const int first = SD_IMP_W(v, RW_FIRST) != 0.0 || !(c3q <= RADAU_EXTRAP);
     const double c1m1 = RADAU_C1 - 1.0, c2m1 = RADAU_C2 - 1.0;
     for (int i = 0; i < n; i++) {
         double z1 = 0.0, z2 = 0.0, z3 = 0.0;
@@ -375,7 +381,7 @@ SD_HD int radau_resume(const sd_imp_view *v, const sd_imp_opts *o)
             if (o->max_step > 0.0) SD_IMP_W(v, RW_H) = radau_min(SD_IMP_W(v, RW_H), o->max_step);
             SD_IMP_W(v, RW_HOPT) = SD_IMP_W(v, RW_H);
             /* as RADAU5 before its first step: a step within 1e-4 of the end is cut to it */
-            if (o->land && SD_IMP_W(v, RW_X) + SD_IMP_W(v, RW_H) * 1.0001 >= o->tend)
+            if (o->land && SD_IMP_W(v, RW_X) + SD_IMP_W(v, RW_H) * RADAU_LAND >= o->tend)
                 SD_IMP_W(v, RW_H) = o->tend - SD_IMP_W(v, RW_X);
             SD_IMP_W(v, RW_PHASE) = RP_JAC;
             break;
@@ -389,7 +395,7 @@ SD_HD int radau_resume(const sd_imp_view *v, const sd_imp_opts *o)
                 st[SD_ODE_H * ss] = SD_IMP_W(v, RW_H);
                 return SD_IMP_DONE;
             }
-            if (o->land && SD_IMP_W(v, RW_X) + SD_IMP_W(v, RW_H) >= o->tend) { /* a new interval shorter than h */
+            if (o->land && SD_IMP_W(v, RW_X) + SD_IMP_W(v, RW_H) * RADAU_LAND >= o->tend) { /* a new interval shorter than h */
                 SD_IMP_W(v, RW_H) = o->tend - SD_IMP_W(v, RW_X);
                 if (SD_IMP_W(v, RW_NEXT) == RP_STEP) SD_IMP_W(v, RW_NEXT) = RP_LU; /* another h: factor again */
             }
@@ -537,17 +543,16 @@ SD_HD int radau_resume(const sd_imp_view *v, const sd_imp_opts *o)
                 if (o->max_step > 0.0) hnew = radau_min(hnew, o->max_step);
                 const double theta = SD_IMP_W(v, RW_THETA);
                 if (last) {
-                    /* the next interval starts with the step wanted before the cut (RADAU5's HOPT), or
-                     * a smaller one where the cut step's own control asks for it: a cut step says
-                     * nothing about larger steps, so the steps keep their size across short intervals */
-                    SD_IMP_W(v, RW_HOPT) = radau_min(SD_IMP_W(v, RW_HOPT), hnew);
+                    /* the next interval starts with the step wanted before the cut (RADAU5's H = HOPT
+                     * on its last step): the cut step's own control, at most 8x its length, says
+                     * nothing about longer steps, so the steps keep their size across short intervals */
                     SD_IMP_W(v, RW_H) = SD_IMP_W(v, RW_HOPT);
                     SD_IMP_W(v, RW_NEXT) = theta <= RADAU_THET ? RP_LU : RP_JAC;
                 } else {
                     SD_IMP_W(v, RW_HOPT) = hnew;
                     if (SD_IMP_W(v, RW_REJECT) != 0.0) hnew = radau_min(hnew, h);
                     const double qt = hnew / h;
-                    if (o->land && SD_IMP_W(v, RW_X) + hnew >= o->tend) { /* cut to the interval's end */
+                    if (o->land && SD_IMP_W(v, RW_X) + hnew * RADAU_LAND >= o->tend) { /* cut to the interval's end */
                         SD_IMP_W(v, RW_H) = o->tend - SD_IMP_W(v, RW_X);
                         SD_IMP_W(v, RW_NEXT) = theta <= RADAU_THET ? RP_LU : RP_JAC;
                     } else if (theta <= RADAU_THET && qt >= RADAU_QUOT1 && qt <= RADAU_QUOT2) {

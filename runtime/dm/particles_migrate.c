@@ -82,6 +82,7 @@ int sd_prebuild_decide(const sd_prebuild_req *req, const sd_pblockstat *const *s
     const sd_pgeom *pg = req->geom;
     memset(st, 0, sizeof *st);
     memset(dec, 0, sizeof *dec);
+    dec->full = -1;
     if (req->first) { /* blocks hold id ranges, not bricks: only the whole-domain sort places them */
         dec->mode = SD_PREB_SERIAL;
         return SD_PST_OK;
@@ -104,7 +105,6 @@ int sd_prebuild_decide(const sd_prebuild_req *req, const sd_pblockstat *const *s
         }
     dec->dangerous = !req->check && moved;
     dec->mode = maxv < pg->reach2 ? SD_PREB_PARALLEL : SD_PREB_SERIAL;
-    dec->full = -1;
     for (int k = 0; dec->mode == SD_PREB_PARALLEL && k < pg->nb; k++)
         if (stat[k]->nleave > pg->cap_o[k]) { /* its leaving particles might not fit its outgoing buffer */
             dec->mode = SD_PREB_SERIAL;

@@ -141,10 +141,10 @@ static void decide_cpu(void *buffers[], void *cl_arg)
                      (long long)ra->step, dec->full, (long long)dec->need, (long long)dec->have, D->P->capacity);
         else
             snprintf(msg, sizeof msg, "step %lld: a particle moved %.6g since the last neighbour-list build, more than "
-                     "a cell (%.6g): a distributed run rebuilds brick by brick, moving only the particles of the cells "
-                     "next to other bricks, and cannot place it (one process rebuilds the whole domain instead); "
-                     "rebuild more often (domain.particles.neighbor: {every: 1, check: true})", (long long)ra->step,
-                     sqrt(dec->max_disp2), sqrt(D->geom.reach2));
+                     "the parallel rebuild's reach of %.6g (0.99 of a cell): a distributed run rebuilds brick by brick, "
+                     "moving only the particles of the cells next to other bricks, and cannot place it (one process "
+                     "rebuilds the whole domain instead); rebuild more often (domain.particles.neighbor: {every: 1, "
+                     "check: true})", (long long)ra->step, sqrt(dec->max_disp2), sqrt(D->geom.reach2));
         sd_record_set_error(ra->rec, msg, SD_EXIT_CHECK);
         dec->mode = SD_PREB_KEEP;
     }
