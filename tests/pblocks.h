@@ -56,4 +56,37 @@ static inline void blocks_free(blocks *B)
     free(B->b), free(B->hdr), free(B->fld);
     sd_pgeom_free(&B->pg);
 }
+/* xorshift64*: the tests' random numbers in [0, 1) */
+static inline double pb_rnd(uint64_t *s)
+{
+    *s ^= *s >> 12, *s ^= *s << 25, *s ^= *s >> 27;
+    return (double)((*s * 2685821657736338717ULL) >> 11) * 0x1.0p-53;
+}
+
+/* Random positions in the box (seeded by id: the same whichever block holds a particle); v and the
+ * 5-component field coded by id. */
+static inline void pb_fill(blocks *B, uint64_t seed)
+{
+    const int64_t ch = B->pg.cap_h;
+    for (int k = 0; k < B->pg.nb; k++)
+        for (int64_t i = 0; i < B->hdr[k].nh; i++) {
+            const int64_t id = B->b[k].id[i];
+            uint64_t s = seed * 1000003u + (uint64_t)id + 1;
+            for (int c = 0; c < 3; c++) {
+                B->b[k].fld[0][i + c * ch] = pb_rnd(&s) * B->pg.L[c];
+                B->b[k].fld[1][i + c * ch] = (double)(10 * id + c) + pb_rnd(&s);
+            }
+            for (int c = 0; c < 5; c++) B->b[k].fld[2][i + c * ch] = (double)(-10 * id - c);
+        }
+}
+
+/* o = a random permutation of 0..n-1 (the order in which tasks of one phase might run) */
+static inline void pb_shuffle(int *o, int n, uint64_t *s)
+{
+    for (int i = 0; i < n; i++) o[i] = i;
+    for (int i = n - 1; i > 0; i--) {
+        const int j = (int)(pb_rnd(s) * (i + 1)), t = o[i];
+        o[i] = o[j], o[j] = t;
+    }
+}
 #endif

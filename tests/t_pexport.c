@@ -13,29 +13,6 @@
 
 enum { MAXB = 27 }; /* the most blocks cut here */
 
-/* xorshift64*: the test's random numbers in [0, 1) */
-static double rnd(uint64_t *s)
-{
-    *s ^= *s >> 12, *s ^= *s << 25, *s ^= *s >> 27;
-    return (double)((*s * 2685821657736338717ULL) >> 11) * 0x1.0p-53;
-}
-
-/* Random positions; v and the 5-component field coded by id. */
-static void fill(blocks *B, uint64_t seed)
-{
-    const int64_t ch = B->pg.cap_h;
-    for (int k = 0; k < B->pg.nb; k++)
-        for (int64_t i = 0; i < B->hdr[k].nh; i++) {
-            const int64_t id = B->b[k].id[i];
-            uint64_t s = seed * 1000003u + (uint64_t)id + 1;
-            for (int c = 0; c < 3; c++) {
-                B->b[k].fld[0][i + c * ch] = rnd(&s) * B->pg.L[c];
-                B->b[k].fld[1][i + c * ch] = (double)(10 * id + c) + rnd(&s);
-            }
-            for (int c = 0; c < 5; c++) B->b[k].fld[2][i + c * ch] = (double)(-10 * id - c);
-        }
-}
-
 /* Each particle moves by up to +-a/2 per component, as a function of (id, seed): every copy moves
  * alike whichever block holds the particle. */
 static void move(blocks *B, uint64_t seed, double a)
@@ -44,7 +21,7 @@ static void move(blocks *B, uint64_t seed, double a)
     for (int k = 0; k < B->pg.nb; k++)
         for (int64_t i = 0; i < B->hdr[k].nh; i++) {
             uint64_t s = seed * 7919u + (uint64_t)B->b[k].id[i] * 2654435761u + 1;
-            for (int c = 0; c < 3; c++) B->b[k].fld[0][i + c * ch] += a * (rnd(&s) - 0.5);
+            for (int c = 0; c < 3; c++) B->b[k].fld[0][i + c * ch] += a * (pb_rnd(&s) - 0.5);
         }
 }
 
@@ -250,15 +227,6 @@ static void pbufs_free(pbufs *Q, int nb)
     for (int k = 0; k < nb; k++) free(Q->cs[k]), free(Q->out[k]), free(Q->scr[k]);
 }
 
-static void shuffle(int *o, int n, uint64_t *s)
-{
-    for (int i = 0; i < n; i++) o[i] = i;
-    for (int i = n - 1; i > 0; i--) {
-        const int j = (int)(rnd(s) * (i + 1)), t = o[i];
-        o[i] = o[j], o[j] = t;
-    }
-}
-
 static int rebuild_parallel(const sd_particles *P, int first, blocks *B, pbufs *Q, sd_prebuild_scratch *s,
                             sd_pdecision *dec, sd_pstatus *st, uint64_t *rng)
 {
@@ -274,17 +242,17 @@ static int rebuild_parallel(const sd_particles *P, int first, blocks *B, pbufs *
         for (int j = 0; j < pg->nslot[k]; j++) PB[k].in[j] = Q->out[pg->slot[k][j]], PB[k].src_cs[j] = Q->cs[pg->slot[k][j]];
         stat[k] = &Q->stat[k];
     }
-    shuffle(o, nb, rng);
+    pb_shuffle(o, nb, rng);
     for (int k = 0; k < nb; k++) sd_prebuild_scan(&req, &PB[o[k]]);
     rc = sd_prebuild_decide(&req, stat, dec, st);
     if (dec->mode == SD_PREB_SERIAL) rc = sd_particles_rebuild(&req, B->b, s, st);
     if (dec->mode == SD_PREB_PARALLEL) {
         void (*const phase[2])(const sd_prebuild_req *, sd_prebuild_block *) = {sd_prebuild_migrate, sd_prebuild_gather};
         for (int p = 0; p < 2; p++) {
-            shuffle(o, nb, rng);
+            pb_shuffle(o, nb, rng);
             for (int k = 0; k < nb; k++) phase[p](&req, &PB[o[k]]);
         }
-        shuffle(o, nb, rng);
+        pb_shuffle(o, nb, rng);
         for (int k = 0; k < nb; k++) sd_prebuild_plan(pg, &PB[o[k]]);
         rc = sd_prebuild_verdict(pg, stat, st);
     }
@@ -303,7 +271,7 @@ static void copy_make(blocks *B, sd_prebuild_scratch *s, const sd_particles *P, 
     blocks_make(B, P, nb);
     if ((rank && sd_pgeom_set_ranks(&B->pg, rank)) || sd_prebuild_scratch_make(s, &B->pg, P->count)) exit(99);
     sd_particles_assign(&B->pg, P, B->b);
-    fill(B, seed);
+    pb_fill(B, seed);
 }
 
 /* Cell starts a (serial) and b (parallel) of block k: the brick's cells and every export start

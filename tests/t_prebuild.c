@@ -39,38 +39,6 @@ static void pbufs_free(pbufs *Q, int nb)
     free(Q->cs), free(Q->out), free(Q->scr), free(Q->stat);
 }
 
-/* xorshift64*: the test's random numbers in [0, 1) */
-static double rnd(uint64_t *s)
-{
-    *s ^= *s >> 12, *s ^= *s << 25, *s ^= *s >> 27;
-    return (double)((*s * 2685821657736338717ULL) >> 11) * 0x1.0p-53;
-}
-
-/* Random positions in the box; v and the 5-component field coded by id. */
-static void fill(blocks *B, uint64_t seed)
-{
-    const int64_t ch = B->pg.cap_h;
-    for (int k = 0; k < B->pg.nb; k++)
-        for (int64_t i = 0; i < B->hdr[k].nh; i++) {
-            const int64_t id = B->b[k].id[i];
-            uint64_t s = seed * 1000003u + (uint64_t)id + 1;
-            for (int c = 0; c < 3; c++) {
-                B->b[k].fld[0][i + c * ch] = rnd(&s) * B->pg.L[c];
-                B->b[k].fld[1][i + c * ch] = (double)(10 * id + c) + rnd(&s);
-            }
-            for (int c = 0; c < 5; c++) B->b[k].fld[2][i + c * ch] = (double)(-10 * id - c);
-        }
-}
-
-static void shuffle(int *o, int n, uint64_t *s)
-{
-    for (int i = 0; i < n; i++) o[i] = i;
-    for (int i = n - 1; i > 0; i--) {
-        const int j = (int)(rnd(s) * (i + 1)), t = o[i];
-        o[i] = o[j], o[j] = t;
-    }
-}
-
 /* The parallel rebuild on the host, phases in the order their tasks' buffers impose, blocks of one
  * phase in a random order; errors and decisions handled as particles_rebuild.c's tasks do. */
 static int rebuild_parallel(const sd_prebuild_req *req, blocks *B, pbufs *Q, sd_prebuild_scratch *s, sd_pdecision *dec,
@@ -90,18 +58,18 @@ static int rebuild_parallel(const sd_prebuild_req *req, blocks *B, pbufs *Q, sd_
         }
         stat[k] = &Q->stat[k];
     }
-    shuffle(o, nb, rng);
+    pb_shuffle(o, nb, rng);
     for (int k = 0; k < nb; k++) sd_prebuild_scan(req, &PB[o[k]]);
     int rc = sd_prebuild_decide(req, stat, dec, st);
     if (dec->mode == SD_PREB_KEEP)
         for (int k = 0; k < nb; k++) B->hdr[k].rebuilt = 0;
     if (dec->mode == SD_PREB_SERIAL) rc = sd_particles_rebuild(req, B->b, s, st);
     if (dec->mode == SD_PREB_PARALLEL) {
-        shuffle(o, nb, rng);
+        pb_shuffle(o, nb, rng);
         for (int k = 0; k < nb; k++) sd_prebuild_migrate(req, &PB[o[k]]);
-        shuffle(o, nb, rng);
+        pb_shuffle(o, nb, rng);
         for (int k = 0; k < nb; k++) sd_prebuild_gather(req, &PB[o[k]]);
-        shuffle(o, nb, rng);
+        pb_shuffle(o, nb, rng);
         for (int k = 0; k < nb; k++) sd_prebuild_plan(pg, &PB[o[k]]);
         rc = sd_prebuild_verdict(pg, stat, st);
         st->dangerous = dec->dangerous; /* the serial rebuild reports it in its status */
@@ -167,14 +135,14 @@ static void move(blocks *B, int sc, uint64_t *rng, seen *saw)
             switch (sc) {
             case SC_SMALL:
             case SC_ROOM:
-                for (int d = 0; d < 3; d++) p[d] += 0.8 * (rnd(rng) - 0.5);
+                for (int d = 0; d < 3; d++) p[d] += 0.8 * (pb_rnd(rng) - 0.5);
                 break;
             case SC_CHECK_MOVE: /* one particle just past skin/2 = 0.15 (0.151^2 = 0.022801 > 0.0225) */
-                for (int d = 0; d < 3; d++) p[d] += k == e && i == 0 ? 0.0 : 0.1 * (rnd(rng) - 0.5);
+                for (int d = 0; d < 3; d++) p[d] += k == e && i == 0 ? 0.0 : 0.1 * (pb_rnd(rng) - 0.5);
                 if (k == e && i == 0) p[0] += 0.151;
                 break;
             case SC_CHECK_KEEP:
-                for (int d = 0; d < 3; d++) p[d] += 0.1 * (rnd(rng) - 0.5);
+                for (int d = 0; d < 3; d++) p[d] += 0.1 * (pb_rnd(rng) - 0.5);
                 break;
             case SC_EMPTY: /* out through the nearest face along the axis with the most bricks */
                 if (k == e && nb > 1) {
@@ -249,8 +217,8 @@ static int run_scenario(const sd_particles *P, int nb, int sc, uint64_t seed, se
     if (sd_prebuild_scratch_make(&sa, &A.pg, P->count) || sd_prebuild_scratch_make(&sb, &B.pg, P->count)) exit(99);
     sd_particles_assign(&A.pg, P, A.b);
     sd_particles_assign(&B.pg, P, B.b);
-    fill(&A, seed);
-    fill(&B, seed);
+    pb_fill(&A, seed);
+    pb_fill(&B, seed);
     uint64_t rng = seed * 7919 + 17, rng_a, rng_b, order = seed + 5;
     sd_prebuild_req req = {.geom = &A.pg, .P = P, .nfields = NF, .ncomp = ncomp, .position = 0, .first = 1, .check = 0};
     sd_pstatus sta, stb;
