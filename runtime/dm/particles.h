@@ -82,6 +82,9 @@ int sd_pgeom_slot_of(const sd_pgeom *pg, int b, int o);
 /* Block b's cells (local indices, increasing, into cell[]) next to (one of the 26 around, periodic)
  * a cell of another brick (rank NULL) or of a brick on another rank than b's; returns how many. */
 int64_t sd_pgeom_cells_next_to(const sd_pgeom *pg, int b, const int *rank, int64_t *cell);
+/* Room for the particles of ncell cells of a block (the rule of every room: the mean occupancy
+ * times the capacity factor, plus SD_PROOM_MIN), never more than a block holds. */
+int64_t sd_pgeom_room(const sd_pgeom *pg, int64_t ncell);
 /* Particles in the listed local cells of a block with cell starts cs. */
 int64_t sd_pcs_count(const int64_t *cs, const int64_t *cell, int64_t ncell);
 

@@ -5,7 +5,6 @@
  * would move all of it every step. The exported cells are fixed by the geometry; their particles
  * lie in runs given by the cell starts of the last rebuild, so the copy is a memcpy per cell, and
  * a neighbour's ghost plan indexes the export buffers: the same values, so the same bits. */
-#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include "particles.h"
@@ -23,9 +22,7 @@ int sd_pgeom_set_ranks(sd_pgeom *pg, const int *rank)
         if (!(pg->ecell[b] = malloc(sizeof(int64_t) * (size_t)pg->cap_c))) return -1;
         pg->necell[b] = sd_pgeom_cells_next_to(pg, b, pg->rank, pg->ecell[b]);
         if (pg->necell[b] == 0) continue;
-        /* the rule of the other buffers' room, for these cells; never more than the block holds */
-        pg->cap_e[b] = (int64_t)ceil(pg->room_cell * (double)pg->necell[b]) + SD_PROOM_MIN;
-        if (pg->cap_e[b] > pg->cap_h) pg->cap_e[b] = pg->cap_h;
+        pg->cap_e[b] = sd_pgeom_room(pg, pg->necell[b]);
     }
     return 0;
 }

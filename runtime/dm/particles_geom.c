@@ -141,6 +141,12 @@ int64_t sd_pgeom_cells_next_to(const sd_pgeom *pg, int b, const int *rank, int64
     return n;
 }
 
+int64_t sd_pgeom_room(const sd_pgeom *pg, int64_t ncell)
+{
+    const int64_t room = (int64_t)ceil(pg->room_cell * (double)ncell) + SD_PROOM_MIN;
+    return room < pg->cap_h ? room : pg->cap_h;
+}
+
 int64_t sd_pcs_count(const int64_t *cs, const int64_t *cell, int64_t ncell)
 {
     int64_t n = 0;
@@ -158,8 +164,7 @@ static int leaving_room(sd_pgeom *pg)
     for (int b = 0; b < pg->nb; b++) {
         if (!(pg->bcell[b] = malloc(sizeof(int64_t) * (size_t)pg->cap_c))) return -1;
         pg->nbcell[b] = sd_pgeom_cells_next_to(pg, b, NULL, pg->bcell[b]);
-        pg->cap_o[b] = (int64_t)ceil(pg->room_cell * (double)pg->nbcell[b]) + SD_PROOM_MIN;
-        if (pg->cap_o[b] > pg->cap_h) pg->cap_o[b] = pg->cap_h;
+        pg->cap_o[b] = sd_pgeom_room(pg, pg->nbcell[b]);
     }
     return 0;
 }
