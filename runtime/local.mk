@@ -20,7 +20,7 @@ libstardag_la_SOURCES += runtime/graph/graph.h runtime/engine/registry.c runtime
 	runtime/dm/particles.c runtime/dm/particles_impl.h runtime/dm/particles_tasks.c runtime/dm/particles_output.c \
 	runtime/dm/particles_blocks.c runtime/dm/particles_export.c runtime/dm/particles_geom.c runtime/dm/particles_migrate.c runtime/dm/particles_rebuild.c runtime/dm/particles.h runtime/dm/particles_ckpt.c \
 	runtime/dm/mesh.c runtime/dm/mesh_impl.h runtime/dm/mesh_tasks.c runtime/dm/mesh_output.c runtime/dm/mesh_ckpt.c \
-	runtime/dm/mesh_part.c runtime/dm/mesh_part_edges.c runtime/dm/mesh_part.h \
+	runtime/dm/mesh_part.c runtime/dm/mesh_part_edges.c runtime/dm/mesh_whole.c runtime/dm/mesh_part.h \
 	runtime/dm/batch.c \
 	runtime/driver/run.c runtime/driver/run_report.c runtime/driver/run_state.h runtime/driver/ranks_run.c runtime/driver/run_output.c runtime/driver/sched.c runtime/driver/sched.h runtime/driver/checks.c runtime/driver/checks.h runtime/tools/dot.c runtime/tools/dot.h \
 	runtime/driver/run_files.c runtime/driver/run_files.h runtime/driver/runlog.c runtime/driver/runlog.h \

@@ -11,6 +11,7 @@ sudo=""
 [ "$(id -u)" -eq 0 ] || sudo="sudo"
 pkgs=(build-essential autoconf automake libtool pkg-config libstarpu-dev libhwloc-dev libhdf5-dev
       libyaml-dev hdf5-tools python3
+      libsuitesparse-dev # CHOLMOD: membrane.newton's sparse factorisation
       libopenmpi-dev openmpi-bin # distributed runs: StarPU-MPI (in libstarpu-dev) needs mpi.h; mpirun
       time) # /usr/bin/time: peak RSS in tests/t_output_defects.sh
 # the tests also read outputs the way users' tools do: the Python package through NumPy and h5py,

@@ -63,13 +63,12 @@ static void helfrich(const sd_mpart *m, const mb_params *p, const helfrich_pass 
     }
 }
 
-/* Stages 3 and 4: grad (and vgrad) of the owned vertices. */
-static void gradient(const sd_tile_args *a, double *fs, const double *vs, const mb_grad_terms *t, double *grad,
-                     int64_t sg, double *vgrad, int64_t svg)
+/* Stages 3 and 4 at positions x (stride sx): grad (and vgrad) of the owned vertices. */
+static void gradient(const sd_mpart *m, const double *x, int64_t sx, double *fs, const double *vs,
+                     const mb_grad_terms *t, double *grad, int64_t sg, double *vgrad, int64_t svg)
 {
-    const sd_mpart *m = part(a);
     for (int64_t f = 0; f < m->nf; f++)
-        if (mb_face_touches(m, f, m->nv_own)) mb_stage_face_grad(m, F64(a, 0), a->sc[0], vs, fs, f, t);
+        if (mb_face_touches(m, f, m->nv_own)) mb_stage_face_grad(m, x, sx, vs, fs, f, t);
     for (int64_t v = 0; v < m->nv_own; v++) {
         if (grad) mb_store(grad, sg, v, mb_gather_corner_vec(m, fs, MB_FS_G, v));
         if (vgrad) mb_store(vgrad, svg, v, mb_gather_corner_vec(m, fs, MB_FS_VG, v));
@@ -118,7 +117,24 @@ void sd_membrane_bending_cpu(const sd_tile_args *a)
                              .face_lim = m->nv_ring1, .vlim = m->nv_ring1, .energy = &a->acc[0], .gauss = &a->acc[1]};
     helfrich(m, &p, &h);
     const mb_grad_terms t = {.bending = 1};
-    gradient(a, h.fs, h.vs, &t, F64(a, 1), a->sc[1], NULL, 0);
+    gradient(m, h.x, h.sx, h.fs, h.vs, &t, F64(a, 1), a->sc[1], NULL, 0);
+}
+
+/* membrane.energy's gradients at positions x (stride sx, the local vertices of m): g = dE/dx and
+ * vg = dV/dx of the owned vertices (strides sg, svg), the same stages with the same parameters
+ * (kappa, c0, kappa_G, gamma, p), so the same bits as membrane.energy at x. scratch: MB_VS_SLOTS
+ * doubles per local vertex, then MB_FS_SLOTS per local face. For membrane.newton's differences. */
+void sd_membrane_gradient_at(const sd_mpart *m, const double *param, const double *x, int64_t sx, double *g,
+                             int64_t sg, double *vg, int64_t svg, double *scratch)
+{
+    const mb_params p = mb_params_from(param, 5);
+    sd_acc energy;
+    sd_acc_init(&energy);
+    const helfrich_pass h = {.x = x, .sx = sx, .fs = scratch + MB_VS_SLOTS * m->nv, .vs = scratch,
+                             .face_lim = m->nv_ring1, .vlim = m->nv_ring1, .energy = &energy};
+    helfrich(m, &p, &h);
+    const mb_grad_terms t = {.bending = 1, .area = p.gamma, .vol = -p.p, .vgrad = 1};
+    gradient(m, x, sx, h.fs, h.vs, &t, g, sg, vg, svg);
 }
 
 /* roles: x (0), grad (1); scalar energy; param gamma */
@@ -127,7 +143,7 @@ void sd_membrane_tension_cpu(const sd_tile_args *a)
     const sd_mpart *m = part(a);
     const double gamma = a->param[0];
     const mb_grad_terms t = {.area = gamma};
-    gradient(a, face_scratch(a, 0), NULL, &t, F64(a, 1), a->sc[1], NULL, 0);
+    gradient(m, F64(a, 0), a->sc[0], face_scratch(a, 0), NULL, &t, F64(a, 1), a->sc[1], NULL, 0);
     const face_sums s = {.energy = &a->acc[0], .gamma = gamma};
     owned_faces(m, F64(a, 0), a->sc[0], &s);
 }
@@ -138,7 +154,7 @@ void sd_membrane_volume_cpu(const sd_tile_args *a)
     const sd_mpart *m = part(a);
     const mb_grad_terms t = {.vgrad = 1};
     double *vg = F64(a, 1);
-    gradient(a, face_scratch(a, 0), NULL, &t, NULL, 0, vg, a->sc[1]);
+    gradient(m, F64(a, 0), a->sc[0], face_scratch(a, 0), NULL, &t, NULL, 0, vg, a->sc[1]);
     const face_sums s = {.volume = &a->acc[0]};
     owned_faces(m, F64(a, 0), a->sc[0], &s);
     for (int64_t v = 0; v < m->nv_own; v++) {
@@ -158,7 +174,7 @@ void sd_membrane_energy_cpu(const sd_tile_args *a)
     helfrich(m, &p, &h);
     const mb_grad_terms t = {.bending = 1, .area = p.gamma, .vol = -p.p, .vgrad = 1};
     double *g = F64(a, 1), *vg = F64(a, 2);
-    gradient(a, h.fs, h.vs, &t, g, a->sc[1], vg, a->sc[2]);
+    gradient(m, h.x, h.sx, h.fs, h.vs, &t, g, a->sc[1], vg, a->sc[2]);
     const face_sums s = {.area = &a->acc[1], .volume = &a->acc[2], .energy = &a->acc[0], .gamma = p.gamma, .p = p.p};
     owned_faces(m, F64(a, 0), a->sc[0], &s);
     for (int64_t v = 0; v < m->nv_own; v++) {

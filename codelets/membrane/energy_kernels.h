@@ -19,6 +19,8 @@ void sd_membrane_volume_cpu(const sd_tile_args *a);
 void sd_membrane_energy_cpu(const sd_tile_args *a);
 void sd_membrane_trial_volume_cpu(const sd_tile_args *a);
 void sd_membrane_trial_energy_cpu(const sd_tile_args *a);
+void sd_membrane_gradient_at(const sd_mpart *m, const double *param, const double *x, int64_t sx, double *g,
+                             int64_t sg, double *vg, int64_t svg, double *scratch);
 
 void sd_membrane_curvature_cuda(const sd_tile_args *a, void *stream);
 void sd_membrane_measure_cuda(const sd_tile_args *a, void *stream);

@@ -14,12 +14,6 @@
 #define D_R_NAMED(nm, d) {.name = nm, .mode = SD_READ, .kind = SD_ROLE_FIELD, .halo = 1, .ncomp = 3, \
                          .dtypes = 1 << SD_F64, .location = SD_MESH_VERTICES, .doc = d}
 #define D_R(d) D_R_NAMED("d", d)
-#define P_KAPPA {.name = "kappa", .def = 1, .min = 0, .max = BIG, .doc = "bending rigidity"}
-#define P_C0 {.name = "c0", .def = 0, .min = -BIG, .max = BIG, .doc = "spontaneous curvature (of 2H)"}
-#define P_KAPPA_G {.name = "kappa_G", .def = 0, .min = -BIG, .max = BIG, .doc = "Gaussian rigidity (0: term skipped)"}
-#define P_GAMMA(req, d) {.name = "gamma", .def = 0, .min = -BIG, .max = BIG, .required = req, .doc = d}
-#define P_P {.name = "p", .def = 0, .min = -BIG, .max = BIG, .doc = "pressure difference (inside - outside): term -p V"}
-#define ALL_PARAMS P_KAPPA, P_C0, P_KAPPA_G, P_GAMMA(0, "surface tension: term gamma A"), P_P
 
 static const sd_codelet energy_codelets[] = {
     {.name = "membrane.curvature",

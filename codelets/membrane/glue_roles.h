@@ -1,5 +1,5 @@
 /* glue_roles.h - the role and parameter shorthands the membrane glue tables share (glue_energy.c,
- * glue_edges.c): f64 fields on vertices, faces or edges, exact scalar sums. Glue only. */
+ * glue_edges.c, glue_newton.c): f64 fields on vertices, faces or edges, exact scalar sums. Glue only. */
 #ifndef SD_MEMBRANE_GLUE_ROLES_H
 #define SD_MEMBRANE_GLUE_ROLES_H
 #include "config.h"
@@ -24,5 +24,12 @@
 #define S_OPT(nm, d) {.name = nm, .mode = SD_WRITE, .kind = SD_ROLE_SCALAR, .reduce = SD_REDUCE_SUM, .optional = 1, \
                       .doc = d}
 #define BIG 1e300
+/* membrane.energy's parameters (membrane.trial_energy and membrane.newton take the same) */
+#define P_KAPPA {.name = "kappa", .def = 1, .min = 0, .max = BIG, .doc = "bending rigidity"}
+#define P_C0 {.name = "c0", .def = 0, .min = -BIG, .max = BIG, .doc = "spontaneous curvature (of 2H)"}
+#define P_KAPPA_G {.name = "kappa_G", .def = 0, .min = -BIG, .max = BIG, .doc = "Gaussian rigidity (0: term skipped)"}
+#define P_GAMMA(req, d) {.name = "gamma", .def = 0, .min = -BIG, .max = BIG, .required = req, .doc = d}
+#define P_P {.name = "p", .def = 0, .min = -BIG, .max = BIG, .doc = "pressure difference (inside - outside): term -p V"}
+#define ALL_PARAMS P_KAPPA, P_C0, P_KAPPA_G, P_GAMMA(0, "surface tension: term gamma A"), P_P
 
 #endif

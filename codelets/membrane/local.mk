@@ -10,7 +10,8 @@ SD_CUDA_SOURCES += codelets/membrane/tilt.cu
 SD_CUDA_DEPS += codelets/membrane/tilt_math.h codelets/membrane/tilt_kernels.h
 # minimiser ops (projected gradient, Polak-Ribiere CG, Armijo)
 libstardag_la_SOURCES += codelets/membrane/minimise_math.h codelets/membrane/minimise_kernels.h \
-	codelets/membrane/minimise.c codelets/membrane/glue_minimise.c
+	codelets/membrane/minimise.c codelets/membrane/glue_minimise.c codelets/membrane/newton.c \
+	codelets/membrane/glue_newton.c
 SD_CUDA_SOURCES += codelets/membrane/minimise.cu
 SD_CUDA_DEPS += codelets/membrane/minimise_math.h codelets/membrane/minimise_kernels.h codelets/membrane/membrane_math.h
 # ops on mesh edges: edge geometry (lengths, dihedrals, integrated mean curvature), sums over a

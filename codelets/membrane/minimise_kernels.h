@@ -32,6 +32,14 @@ void sd_membrane_cg_reset_cpu(const sd_tile_args *a);
 /* Slots: alpha(w) restart(w) gg(w); param alpha0. */
 void sd_membrane_line_init_cpu(const sd_tile_args *a);
 
+/* membrane.newton (newton.c; a whole-mesh op: every vertex owned, fields of stride nv): slots x g vgrad n
+ * area lm(rw) d(w) pred(w); params kappa c0 kappa_G gamma p fix lm0 fd lm_max. */
+void sd_membrane_newton_cpu(const sd_tile_args *a);
+/* Slots: merit pred gg L0 L1 L2 L3 alpha lm(rw) step(w) k(w); params c1, tol, lm0, lm_min. */
+void sd_membrane_newton_accept_cpu(const sd_tile_args *a);
+/* Slots: lm(w); param lm0. */
+void sd_membrane_newton_init_cpu(const sd_tile_args *a);
+
 /* CUDA twins (minimise.cu): a->p[] and a->acc are device pointers, stream a cudaStream_t.
  * Linked into the library only when it is built with CUDA (SD_HAVE_CUDA). */
 void sd_membrane_project_cuda(const sd_tile_args *a, void *stream);

@@ -124,4 +124,64 @@ SD_HD membrane_armijo_out membrane_armijo(const membrane_armijo_in *in)
     return o;
 }
 
+/* ---- Newton steps (membrane.newton builds d, membrane.newton_accept decides) ------------------
+ * membrane.newton solves (H + lm M) dphi = -gphi on the volume constraint's tangent (H the
+ * Hessian of the Lagrangian E - mu V for motion along the vertex normals, M the vertex areas,
+ * lm >= 0 a Levenberg-Marquardt shift keeping the matrix positive definite) and predicts the
+ * energy change pred = gphi.dphi + dphi.H.dphi / 2 of the full step d = dphi n. The trials are
+ * membrane.trial_energy's L_k at alpha 2^-k (alpha = 1: the full Newton step first). */
+
+/* The shift in use: lm, or lm0 where lm holds no positive number (a fresh scalar is 0). */
+SD_HD double membrane_newton_lm(double lm, double lm0) { return lm > 0 ? lm : lm0; }
+
+typedef struct membrane_newton_in {
+    double merit;                          /* E(x) */
+    double pred;                           /* predicted change of the full step (membrane.newton) */
+    double gg;                             /* gp . gp */
+    double trial[MEMBRANE_ARMIJO_TRIALS];  /* E at the restored trial k */
+    double alpha, lm;                      /* the trials' first step; the shift pred was made with */
+    double c1, tol, lm0, lm_min;           /* parameters */
+} membrane_newton_in;
+
+typedef struct membrane_newton_out {
+    double step; /* alpha 2^-k of the accepted trial, or 0 (no move) */
+    double lm;   /* the next step's shift */
+    int k;       /* the accepted trial, or -1 */
+} membrane_newton_out;
+
+/* In this order:
+ *  1. converged (sqrt(gg) <= tol): no move, lm kept;
+ *  2. no predicted decrease (pred not < 0, or alpha not > 0): no move, lm * 8;
+ *  3. the full step, L_0 <= E + c1 pred (sufficient decrease against the model): accepted; the
+ *     shift follows the model's quality rho = (L_0 - E) / pred as in a trust region: lm / 4 (not
+ *     below lm_min) when rho > 3/4, lm * 2 when rho < 1/4;
+ *  4. else the first k in 1..3 with L_k <= E + c1 2^-k pred (the model's change of a shorter step
+ *     is at most 2^-k pred): accepted, lm * 8 (the full step was too long);
+ *  5. none: no move, lm * 64. */
+SD_HD membrane_newton_out membrane_newton_accept(const membrane_newton_in *in)
+{
+    const double lm = membrane_newton_lm(in->lm, in->lm0);
+    membrane_newton_out o = {0.0, lm, -1};
+    if (membrane_converged(in->gg, in->tol)) return o;
+    if (!(in->pred < 0) || !(in->alpha > 0)) {
+        o.lm = lm * 8;
+        return o;
+    }
+    for (int k = 0; k < MEMBRANE_ARMIJO_TRIALS; k++) {
+        const double a = membrane_trial_step(in->alpha, k), model = membrane_trial_step(in->pred, k);
+        if (!(in->trial[k] <= in->merit + in->c1 * model)) continue;
+        o.step = a;
+        o.k = k;
+        if (k > 0) {
+            o.lm = lm * 8;
+            return o;
+        }
+        const double rho = (in->trial[0] - in->merit) / in->pred;
+        o.lm = rho > 0.75 ? (lm / 4 > in->lm_min ? lm / 4 : in->lm_min) : rho < 0.25 ? lm * 2 : lm;
+        return o;
+    }
+    o.lm = lm * 64;
+    return o;
+}
+
 #endif

@@ -148,7 +148,7 @@ static int mesh_create(sd_dm *dm, const sd_dm_opts *o, char *err, size_t errlen)
     if (alloc_tables(D) < 0) goto oom;
     D->info = (sd_check_info){.dt = g->run.dt};
     if (dm->cls->syntax->check_info) dm->cls->syntax->check_info(g, &D->info);
-    if (register_parts(D, err, errlen) < 0) return -1;
+    if (register_parts(D, err, errlen) < 0 || sd_mesh_whole_setup(D, err, errlen) < 0) return -1;
     if ((D->scratch_count = scratch_doubles(D)) > 0) {
         if (sd_eng_vector_fits(D->scratch_count, sizeof(double), "a mesh op's scratch", err, errlen) < 0) return -1;
         starpu_vector_data_register(&D->scratch, -1, 0, (uint32_t)D->scratch_count, sizeof(double));
@@ -162,10 +162,10 @@ static int mesh_create(sd_dm *dm, const sd_dm_opts *o, char *err, size_t errlen)
     for (int i = 0; i < g->ninit + g->nstep; i++) {
         const int init = i < g->ninit, k = init ? i : i - g->ninit;
         const sd_gop *op = init ? &g->init[k] : &g->step[k];
-        const int scalars_only = op->cl->pattern == SD_WHOLE;
+        const int whole = op->cl->pattern == SD_WHOLE, fields = whole && sd_mesh_whole_op(op->cl);
         (init ? D->kind_init : D->kind_step)[k] =
-            sd_eng_op_kind(e, op->cl, scalars_only ? sd_mesh_scalar_op_cpu : sd_mesh_op_cpu, scalars_only ? NULL : OP_CUDA,
-                           dm->cls->cpu_fallback);
+            sd_eng_op_kind(e, op->cl, fields ? sd_mesh_whole_cpu : whole ? sd_mesh_scalar_op_cpu : sd_mesh_op_cpu,
+                           whole ? NULL : OP_CUDA, dm->cls->cpu_fallback);
         int *slot = init ? &D->slot_init[k] : &D->slot_step[k];
         *slot = -1;
         if (!sd_pattern_reduces(op->cl->pattern) || !sd_reduce_partials(op->cl)) continue;
@@ -199,6 +199,7 @@ static void mesh_destroy(sd_dm *dm)
     if (!D) return;
     free(D->stale); free(D->slot_init); free(D->slot_step); free(D->kind_init); free(D->kind_step);
     free(D->export_x);
+    sd_mesh_whole_free(D);
     sd_mparts_free(&D->parts);
     free(D);
     dm->data = NULL;
@@ -253,7 +254,8 @@ static void submit_op(mdomain *D, const sd_gop *op, int k, int init, int64_t ste
     const sd_codelet *c = op->cl;
     const int kind = init ? D->kind_init[k] : D->kind_step[k], slot = init ? D->slot_init[k] : D->slot_step[k];
     if (c->pattern == SD_WHOLE) {
-        submit_scalar_op(D, op, kind, step);
+        if (sd_mesh_whole_op(c)) sd_mesh_whole_submit(D, op, kind, step, &L);
+        else submit_scalar_op(D, op, kind, step);
         return;
     }
     for (int r = 0; r < c->nroles; r++)

@@ -33,6 +33,9 @@ typedef struct mdomain {
     double *export_x;            /* the last positions snapshot for the exported mesh (3 nv, xyz) */
     int64_t export_step;
     int exported;
+    /* whole-mesh ops (mesh_whole.c): the mesh as one partition, and each global vertex's place in it */
+    sd_mparts whole;
+    int64_t *whole_at;
 } mdomain;
 
 #define MEM(D, k, p) ((D)->mem[(size_t)(k) * (D)->np + (p)])
@@ -77,6 +80,13 @@ static inline int64_t sd_mesh_field_count(const mdomain *D, int field, int part)
 {
     return sd_mesh_field_elems(D, field, part).count;
 }
+
+/* mesh_whole.c: ops that see the whole mesh (SD_WHOLE with vertex field roles) */
+int sd_mesh_whole_op(const sd_codelet *c);
+int sd_mesh_whole_setup(mdomain *D, char *err, size_t errlen);
+void sd_mesh_whole_free(mdomain *D);
+void sd_mesh_whole_cpu(void *buffers[], void *cl_arg);
+void sd_mesh_whole_submit(mdomain *D, const sd_gop *op, int kind, int64_t step, sd_hlist *L);
 
 /* mesh_ckpt.c: checkpoints (dm.h submit_checkpoint, restore) */
 struct sd_ckpt_in;

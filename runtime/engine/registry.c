@@ -77,8 +77,10 @@ static int check_codelet(const sd_codelet *c, char *msg, size_t len)
     if ((c->pattern == SD_REDUCTION && nacc == 0) || (!sd_pattern_reduces(c->pattern) && nacc) || nacc > SD_MAX_ACC)
         REFUSE("codelet %s: a reduction writes 1..%d scalars (a scatter-add 0..%d), other patterns none", c->name,
                SD_MAX_ACC, SD_MAX_ACC);
-    if (nwhole && !sd_codelet_scalars_only(c))
-        REFUSE("codelet %s: a whole op that writes scalars has scalar roles only", c->name);
+    /* a grid's whole op is called tile by tile (whose scalar would it write?); a mesh's sees the
+     * whole mesh in one call (runtime/dm/mesh_whole.c) */
+    if (nwhole && !sd_codelet_scalars_only(c) && c->domain != SD_ON_MESH)
+        REFUSE("codelet %s: a whole op that writes scalars has scalar roles only (except on meshes)", c->name);
     if (c->scratch_v < 0 || c->scratch_f < 0)
         REFUSE("codelet %s: scratch is a number of doubles per element (>= 0)", c->name);
     if (c->finish && (!sd_pattern_reduces(c->pattern) || c->npartials < 1 || c->npartials > SD_MAX_ACC))
@@ -195,6 +197,7 @@ void sd_register_membrane_energy_codelets(void);
 void sd_register_membrane_edge_codelets(void);
 void sd_register_membrane_tilt_codelets(void);
 void sd_register_membrane_minimise_codelets(void);
+void sd_register_membrane_newton_codelets(void);
 void sd_register_ode_explicit_codelets(void);
 void sd_register_ode_implicit_codelets(void);
 void sd_register_transport_codelets(void);
@@ -213,6 +216,7 @@ void sd_register_builtin_codelets(void)
     sd_register_membrane_edge_codelets();
     sd_register_membrane_tilt_codelets();
     sd_register_membrane_minimise_codelets();
+    sd_register_membrane_newton_codelets();
     sd_register_ode_explicit_codelets();
     sd_register_ode_implicit_codelets();
     sd_register_transport_codelets();
