@@ -6,7 +6,7 @@ graphsmddir = $(pkgdatadir)/graphs/md
 dist_graphsmd_DATA = graphs/md/lj-liquid.yaml graphs/md/lj-liquid-large.yaml graphs/md/argon-nvt.yaml
 graphsmembranedir = $(pkgdatadir)/graphs/membrane
 dist_graphsmembrane_DATA = graphs/membrane/vesicle-bending.yaml graphs/membrane/tilt-relax.yaml \
-	graphs/membrane/bench-bending.yaml graphs/membrane/edge-relax.yaml
+	graphs/membrane/bench-bending.yaml graphs/membrane/edge-relax.yaml graphs/membrane/vesicle-newton.yaml
 graphsodedir = $(pkgdatadir)/graphs/ode
 dist_graphsode_DATA = graphs/ode/vdp-ensemble.yaml graphs/ode/robertson.yaml graphs/ode/lorenz-sweep.yaml \
 	graphs/ode/vdp-stiff-ensemble.yaml graphs/ode/vdp-single.yaml graphs/ode/vdp-stiff-single.yaml graphs/ode/vdp-1m.yaml

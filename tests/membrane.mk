@@ -49,6 +49,10 @@ check_PROGRAMS += tests/t_membrane_minimise tests/t_membrane_minimise_runs
 tests_t_membrane_minimise_SOURCES = tests/t_membrane_minimise.c tests/minimise_view.h tests/tap.h tests/kernel_util.h
 tests_t_membrane_minimise_runs_SOURCES = tests/t_membrane_minimise_runs.c tests/minimise_view.h tests/tap.h tests/kernel_util.h
 TESTS += tests/t_membrane_minimise tests/t_membrane_minimise_runs
+# the Newton minimiser: decisions, and the step against a dense reference (CHOLMOD; skips without it)
+check_PROGRAMS += tests/t_membrane_newton
+tests_t_membrane_newton_SOURCES = tests/t_membrane_newton.c tests/tap.h tests/kernel_util.h tests/mesh_view.h
+TESTS += tests/t_membrane_newton
 # minimiser ops: CUDA kernels against the CPU ones (as tests/md.mk's t_md_cuda); skips (exit 77)
 # without a usable CUDA device
 EXTRA_DIST += tests/t_membrane_minimise_cuda.cu
