@@ -80,10 +80,14 @@ bench_membrane_c_loop_SOURCES = bench/membrane/c_loop.c
 bench_membrane_c_loop_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/codelets/membrane
 bench_membrane_c_loop_CFLAGS = $(AM_CFLAGS) $(OPENMP_CFLAGS) -O3
 bench_membrane_c_loop_LDADD = -lm
-EXTRA_DIST += bench/membrane/run.sh bench/peers/membrane_numpy.py
+EXTRA_DIST += bench/membrane/run.sh bench/membrane/minimise.sh bench/peers/membrane_numpy.py
 .PHONY: bench-membrane
 bench-membrane: bench/membrane/c_loop$(EXEEXT) stardag$(EXEEXT)
 	BUILDDIR='$(abs_top_builddir)' $(SHELL) $(top_srcdir)/bench/membrane/run.sh
+# whole minimisations: Newton steps vs conjugate gradients (bench/membrane/minimise.sh)
+.PHONY: bench-membrane-minimise
+bench-membrane-minimise: stardag$(EXEEXT)
+	BUILDDIR='$(abs_top_builddir)' $(SHELL) $(top_srcdir)/bench/membrane/minimise.sh
 
 # The explicit ODE kernels alone (ode.dopri5, ode.dop853): 10,000 Van der Pol systems on one thread.
 EXTRA_PROGRAMS += bench/ode/kernel_bench

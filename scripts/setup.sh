@@ -12,6 +12,7 @@ sudo=""
 pkgs=(build-essential autoconf automake libtool pkg-config libstarpu-dev libhwloc-dev libhdf5-dev
       libyaml-dev hdf5-tools python3
       libsuitesparse-dev # CHOLMOD: membrane.newton's sparse factorisation
+      libopenblas0-serial # its BLAS (single-threaded: a StarPU worker's one core): 3x the reference BLAS
       libopenmpi-dev openmpi-bin # distributed runs: StarPU-MPI (in libstarpu-dev) needs mpi.h; mpirun
       time) # /usr/bin/time: peak RSS in tests/t_output_defects.sh
 # the tests also read outputs the way users' tools do: the Python package through NumPy and h5py,

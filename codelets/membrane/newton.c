@@ -141,27 +141,119 @@ typedef struct newton_ctx {
     double mu;           /* the Lagrangian's multiplier */
 } newton_ctx;
 
-/* The normal component of dL/dx = g - mu vg at y, every vertex. */
-static void lagrangian_normal(const newton_ctx *c, const double *y, double *out, double *g, double *vg, double *scratch)
+/* membrane.energy's four stages (energy_math.h) kept for the state at x, so that after a few
+ * vertices move only what they change is recomputed: stage 1 of the faces touching them (F1),
+ * stage 2 of their first ring (V1), stage 3 of the faces touching V1 (F2), and the gradient of the
+ * vertices of F2 (their two rings, V2). Each value is the same function of the same inputs as in a
+ * whole evaluation (sd_membrane_gradient_at), so the same bits. fs1 and fs3 are stage 1's and
+ * stage 3's face scratch (the whole evaluation shares one array); the *b arrays hold the state at
+ * x that each evaluation restores. */
+typedef struct stages {
+    mb_params p;
+    mb_grad_terms t;
+    int angles;
+    double *fs1, *fs1b, *vs, *vsb, *fs3, *fs3b;
+    int32_t *f1, *v1, *f2;      /* the moved set's F1, V1, F2 (lists) */
+    int64_t *mark;              /* per vertex and per face (nv + nf): the last list it joined */
+    int64_t nf1, nv1, nf2, stamp;
+} stages;
+
+static void stages_init(stages *st, const newton_ctx *c)
 {
-    const int64_t nv = c->m->nv;
-    sd_membrane_gradient_at(c->m, c->param, y, nv, g, nv, vg, nv, scratch);
-    for (int64_t v = 0; v < nv; v++) {
-        double s = 0;
-        for (int k = 0; k < 3; k++) s += (g[v + k * nv] - c->mu * vg[v + k * nv]) * c->n[v + k * nv];
-        out[v] = s;
-    }
+    const sd_mpart *m = c->m;
+    const int64_t nv = m->nv, nf = m->nf;
+    const size_t f18 = sizeof(double) * (size_t)(MB_FS_SLOTS * nf), v4 = sizeof(double) * (size_t)(MB_VS_SLOTS * nv);
+    st->p = mb_params_from(c->param, 5);
+    st->t = (mb_grad_terms){.bending = 1, .area = st->p.gamma, .vol = -st->p.p, .vgrad = 1};
+    st->angles = st->p.kappa_G != 0.0;
+    st->fs1 = xmalloc(f18), st->fs1b = xmalloc(f18), st->fs3 = xmalloc(f18), st->fs3b = xmalloc(f18);
+    st->vs = xmalloc(v4), st->vsb = xmalloc(v4);
+    st->f1 = xmalloc(sizeof(int32_t) * (size_t)nf), st->f2 = xmalloc(sizeof(int32_t) * (size_t)nf);
+    st->v1 = xmalloc(sizeof(int32_t) * (size_t)nv);
+    st->mark = xmalloc(sizeof(int64_t) * (size_t)(nv + nf));
+    for (int64_t i = 0; i < nv + nf; i++) st->mark[i] = -1;
+    st->stamp = 0;
+    for (int64_t f = 0; f < nf; f++) mb_stage_face(m, c->x, nv, st->fs1, f, st->angles);
+    for (int64_t v = 0; v < nv; v++) mb_stage_vertex(m, st->fs1, st->vs, v, &st->p);
+    for (int64_t f = 0; f < nf; f++) mb_stage_face_grad(m, c->x, nv, st->vs, st->fs3, f, &st->t);
+    memcpy(st->fs1b, st->fs1, f18), memcpy(st->vsb, st->vs, v4), memcpy(st->fs3b, st->fs3, f18);
 }
 
-/* hval[s] = d(dL/dphi_u)/dphi_v for s the place of v in u's list (central differences, step eps). */
+static void stages_free(stages *st)
+{
+    free(st->fs1), free(st->fs1b), free(st->fs3), free(st->fs3b), free(st->vs), free(st->vsb);
+    free(st->f1), free(st->f2), free(st->v1), free(st->mark);
+}
+
+/* Appends the faces around vertex v not yet in this list (mark stamp) to list. */
+static int64_t faces_around(const sd_mpart *m, int64_t v, int64_t *mark, int64_t stamp, int32_t *list, int64_t n)
+{
+    for (int64_t c = m->cstart[v]; c < m->cstart[v + 1]; c++) {
+        const int32_t f = m->corner[c] / 3;
+        if (mark[m->nv + f] != stamp) {
+            mark[m->nv + f] = stamp;
+            list[n++] = f;
+        }
+    }
+    return n;
+}
+
+/* F1, V1 and F2 of the vertices set[0..count). */
+static void stages_sets(stages *st, const sd_mpart *m, const int32_t *set, int64_t count)
+{
+    const int64_t s1 = ++st->stamp, s2 = ++st->stamp;
+    st->nf1 = st->nv1 = st->nf2 = 0;
+    for (int64_t i = 0; i < count; i++) st->nf1 = faces_around(m, set[i], st->mark, s1, st->f1, st->nf1);
+    for (int64_t i = 0; i < st->nf1; i++)
+        for (int k = 0; k < 3; k++) {
+            const int32_t v = m->tri[3 * st->f1[i] + k];
+            if (st->mark[v] != s1) {
+                st->mark[v] = s1;
+                st->v1[st->nv1++] = v;
+            }
+        }
+    for (int64_t i = 0; i < st->nv1; i++) st->nf2 = faces_around(m, st->v1[i], st->mark, s2, st->f2, st->nf2);
+}
+
+/* Stages 1-3 of the moved set at positions y (which differ from x on the set only). */
+static void stages_eval(stages *st, const sd_mpart *m, const double *y)
+{
+    for (int64_t i = 0; i < st->nf1; i++) mb_stage_face(m, y, m->nv, st->fs1, st->f1[i], st->angles);
+    for (int64_t i = 0; i < st->nv1; i++) mb_stage_vertex(m, st->fs1, st->vs, st->v1[i], &st->p);
+    for (int64_t i = 0; i < st->nf2; i++) mb_stage_face_grad(m, y, m->nv, st->vs, st->fs3, st->f2[i], &st->t);
+}
+
+/* Back to the state at x. */
+static void stages_restore(stages *st, const sd_mpart *m)
+{
+    const size_t face = sizeof(double) * MB_FS_SLOTS;
+    for (int64_t i = 0; i < st->nf1; i++)
+        memcpy(st->fs1 + MB_FS_AT(st->f1[i], 0), st->fs1b + MB_FS_AT(st->f1[i], 0), face);
+    for (int64_t i = 0; i < st->nv1; i++)
+        for (int s = 0; s < MB_VS_SLOTS; s++) st->vs[s * m->nv + st->v1[i]] = st->vsb[s * m->nv + st->v1[i]];
+    for (int64_t i = 0; i < st->nf2; i++)
+        memcpy(st->fs3 + MB_FS_AT(st->f2[i], 0), st->fs3b + MB_FS_AT(st->f2[i], 0), face);
+}
+
+/* The normal component of dL/dx = g - mu vg at vertex u, from stage 3's face scratch (as
+ * membrane.energy's gather). */
+static double lagrangian_normal(const newton_ctx *c, const stages *st, int64_t u)
+{
+    const int64_t nv = c->m->nv;
+    const mb_vec g = mb_gather_corner_vec(c->m, st->fs3, MB_FS_G, u), vg = mb_gather_corner_vec(c->m, st->fs3, MB_FS_VG, u);
+    const double gk[3] = {g.x, g.y, g.z}, vk[3] = {vg.x, vg.y, vg.z};
+    double s = 0;
+    for (int k = 0; k < 3; k++) s += (gk[k] - c->mu * vk[k]) * c->n[u + k * nv];
+    return s;
+}
+
+/* hval[s] = d(dL/dphi_u)/dphi_v for s the place of v in u's list (central differences, step eps),
+ * one colour's vertices displaced together. */
 static void assemble(const newton_ctx *c, const rings *r, const int32_t *colour, int ncol, double eps, double *hval)
 {
     const sd_mpart *m = c->m;
     const int64_t nv = m->nv;
-    double *y = xmalloc(sizeof(double) * (size_t)(3 * nv)), *plus = xmalloc(sizeof(double) * (size_t)nv),
-           *minus = xmalloc(sizeof(double) * (size_t)nv), *g = xmalloc(sizeof(double) * (size_t)(3 * nv)),
-           *vg = xmalloc(sizeof(double) * (size_t)(3 * nv)),
-           *scratch = xmalloc(sizeof(double) * (size_t)(MB_VS_SLOTS * nv + MB_FS_SLOTS * m->nf));
+    double *y = xmalloc(sizeof(double) * (size_t)(3 * nv)), *plus = xmalloc(sizeof(double) * (size_t)nv);
     int64_t *count = calloc((size_t)ncol + 1, sizeof *count);
     int32_t *order = xmalloc(sizeof(int32_t) * (size_t)nv);
     if (!count) die("out of memory");
@@ -169,9 +261,12 @@ static void assemble(const newton_ctx *c, const rings *r, const int32_t *colour,
     for (int k = 0; k < ncol; k++) count[k + 1] += count[k];
     for (int32_t v = 0; v < nv; v++) order[count[colour[v]]++] = v; /* count[k] now ends colour k */
     memcpy(y, c->x, sizeof(double) * (size_t)(3 * nv));
+    stages st;
+    stages_init(&st, c);
     int64_t first = 0;
     for (int col = 0; col < ncol; col++) {
         const int64_t last = count[col];
+        stages_sets(&st, m, order + first, last - first);
         for (int side = 0; side < 2; side++) {
             const double h = side ? -eps : eps;
             for (int64_t i = first; i < last; i++)
@@ -179,19 +274,21 @@ static void assemble(const newton_ctx *c, const rings *r, const int32_t *colour,
                     const int64_t j = order[i] + k * nv;
                     y[j] = c->x[j] + h * c->n[j];
                 }
-            lagrangian_normal(c, y, side ? minus : plus, g, vg, scratch);
+            stages_eval(&st, m, y);
+            for (int64_t i = first; i < last; i++) /* the moved vertex's two rings: its column */
+                for (int64_t s = r->start[order[i]]; s < r->start[order[i] + 1]; s++) {
+                    const int32_t u = r->v[s];
+                    if (!side) plus[u] = lagrangian_normal(c, &st, u);
+                    else hval[r->mirror[s]] = (plus[u] - lagrangian_normal(c, &st, u)) / (2 * eps);
+                }
         }
-        for (int64_t i = first; i < last; i++) {
-            const int32_t v = order[i];
-            for (int k = 0; k < 3; k++) y[v + k * nv] = c->x[v + k * nv];
-            for (int64_t s = r->start[v]; s < r->start[v + 1]; s++) {
-                const int32_t u = r->v[s];
-                hval[r->mirror[s]] = (plus[u] - minus[u]) / (2 * eps);
-            }
-        }
+        stages_restore(&st, m);
+        for (int64_t i = first; i < last; i++)
+            for (int k = 0; k < 3; k++) y[order[i] + k * nv] = c->x[order[i] + k * nv];
         first = last;
     }
-    free(y); free(plus); free(minus); free(g); free(vg); free(scratch); free(count); free(order);
+    stages_free(&st);
+    free(y), free(plus), free(count), free(order);
 }
 
 /* Mean edge length (each face's three edges; interior edges twice). */
