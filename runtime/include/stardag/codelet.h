@@ -11,7 +11,9 @@ typedef enum { SD_READ = 1, SD_WRITE = 2, SD_READWRITE = 3 } sd_access;
 
 /* How an op expands into tasks over tiles (blocks, partitions). On meshes: SD_POINTWISE and
  * SD_REDUCTION work on a partition's owned vertices or faces; SD_WHOLE is an op of scalars only
- * (one task reading and writing scalars directly: a line search's choice of step). */
+ * (one task reading and writing scalars directly: a line search's choice of step) or, with vertex
+ * field roles, a whole-mesh op: one call on the whole mesh as one partition (every vertex owned,
+ * fields of stride nv), which may also write scalars (a global sparse solve: membrane.newton). */
 typedef enum {
     SD_POINTWISE, /* one task per tile, every buffer is that same tile */
     SD_STENCIL,   /* one task per tile; read roles with halo > 0 see neighbour cells in the ghost zone */
