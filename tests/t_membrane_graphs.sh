@@ -117,8 +117,8 @@ t "... at step $at (< 1000), with |gp|^2 = $g1 still above tol^2 = 1e-18" \
 # lowering the energy (the graph's exact check), to a sphere (max/min radius < 1.02) with the
 # energy 8 pi to 1%; bitwise the same on 1 partition / 1 CPU, 4 partitions / 2 CPUs (lws) and
 # 3 partitions (dmda): the whole-mesh op gathers every partition into one fixed order.
-if "$sd" codelets | grep -q '^membrane.newton '; then
-  ng="$top_srcdir/graphs/membrane/vesicle-newton.yaml"
+ng="$top_srcdir/graphs/membrane/vesicle-newton.yaml"
+if "$sd" check "$ng" >/dev/null 2>&1; then # built without CHOLMOD, membrane.newton refuses to load
   mkdir -p newton && (cd newton && runrc "$sd" run "$ng" --set level=3 --tiles 1 --ncpu 1 --out n1.h5)
   t "vesicle-newton, level 3, 1 partition, 1 CPU: exit 0, the monotone check passes" \
     sh -c "test $(rc) = 0 && grep -q 'check monotone(energy) decreasing: ok' '$tmp/out'"

@@ -39,7 +39,7 @@ for graph in "$top_srcdir"/graphs/*/*.yaml; do
     lj-liquid-large) steps=2 ;;
     vdp-1m) extra="--set M=20000" ;;
     damped) tiles=48x48x12 ;;
-    tilt-relax|vesicle-bending|edge-relax) tiles=4 ;;
+    tilt-relax|vesicle-bending|vesicle-newton|edge-relax) tiles=4 ;;
     pencil-70MeV) tiles=41x20 ;;
     seed-30x30x48x140) steps=2 tiles=30x10 ;;
     seed-40x40x72x200) steps=2 tiles=40x10 ;;

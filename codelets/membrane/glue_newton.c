@@ -3,6 +3,7 @@
  * membrane.newton_accept (scalars). Kernels in newton.c, the decision's math in minimise_math.h;
  * docs/membrane-minimise.md, "Newton steps". CPU only: the factorisation is CHOLMOD's. */
 #include <float.h>
+#include <stdio.h>
 #include "glue_roles.h"
 #include "minimise_kernels.h"
 
@@ -55,7 +56,8 @@ static const sd_codelet newton_codelets[] = {
                 {.name = "fd", .def = 1e-4, .min = 1e-12, .max = 1e-1,
                  .doc = "difference step of the Hessian's columns, relative to the mean edge length"},
                 {.name = "lm_max", .def = 1e12, .min = DBL_MIN, .max = BIG,
-                 .doc = "largest shift tried; above it the op writes no step"}},
+                 .doc = "largest shift tried; above it the op writes no step, and keeps writing none while "
+                        "lm stays above (stop the graph on lm > lm_max: run.until)"}},
      .cpu = sd_membrane_newton_cpu,
      .validate = newton_validate,
      .model = "sd_membrane_newton"},

@@ -10,8 +10,10 @@ SD_CUDA_SOURCES += codelets/membrane/tilt.cu
 SD_CUDA_DEPS += codelets/membrane/tilt_math.h codelets/membrane/tilt_kernels.h
 # minimiser ops (projected gradient, Polak-Ribiere CG, Armijo)
 libstardag_la_SOURCES += codelets/membrane/minimise_math.h codelets/membrane/minimise_kernels.h \
-	codelets/membrane/minimise.c codelets/membrane/glue_minimise.c codelets/membrane/newton.c \
-	codelets/membrane/glue_newton.c
+	codelets/membrane/minimise.c codelets/membrane/glue_minimise.c
+# Newton steps (whole-mesh Hessian and its CHOLMOD factorisation)
+libstardag_la_SOURCES += codelets/membrane/newton_hessian.h codelets/membrane/newton_hessian.c \
+	codelets/membrane/newton.c codelets/membrane/glue_newton.c
 SD_CUDA_SOURCES += codelets/membrane/minimise.cu
 SD_CUDA_DEPS += codelets/membrane/minimise_math.h codelets/membrane/minimise_kernels.h codelets/membrane/membrane_math.h
 # ops on mesh edges: edge geometry (lengths, dihedrals, integrated mean curvature), sums over a

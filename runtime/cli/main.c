@@ -115,7 +115,10 @@ static int list_codelets(void)
         else if (c->cuda_tol == 0) snprintf(impl, sizeof impl, "cpu, cuda bitwise");
         else snprintf(impl, sizeof impl, "cpu, cuda within %.3g", c->cuda_tol);
         printf("%s  [%s%s; %s]  %s\n", c->name, c->domain == SD_ON_PARTICLES ? "particles, " : c->domain == SD_ON_MESH ? "meshes, " : "",
-               c->domain == SD_ON_MESH && c->pattern == SD_WHOLE ? "scalars only" : sd_pattern_name(c->pattern), impl,
+               c->domain == SD_ON_MESH && c->pattern == SD_WHOLE
+                   ? (sd_codelet_scalars_only(c) ? "scalars only" : "whole mesh")
+                   : sd_pattern_name(c->pattern),
+               impl,
                c->doc ? c->doc : "");
         if (sd_codelet_pack_file(c)) printf("    from pack %s\n", sd_codelet_origin(c));
         for (int r = 0; r < c->nroles; r++) {

@@ -23,12 +23,15 @@ int sd_mesh_whole_setup(mdomain *D, char *err, size_t errlen)
         const sd_gop *op = i < g->ninit ? &g->init[i] : &g->step[i - g->ninit];
         if (!sd_mesh_whole_op(op->cl)) continue;
         need = 1;
-        for (int r = 0; r < op->cl->nroles; r++)
-            if (!op->bind[r].is_scalar && g->fields[op->bind[r].index].location != SD_MESH_VERTICES) {
-                snprintf(err, errlen, "op %s: role %s binds field %s, not on vertices (whole-mesh ops take vertex "
-                         "fields only)", op->cl->name, op->cl->roles[r].name, g->fields[op->bind[r].index].name);
+        for (int r = 0; r < op->cl->nroles; r++) {
+            if (op->bind[r].is_scalar) continue;
+            const sd_gfield *f = &g->fields[op->bind[r].index];
+            if (f->location != SD_MESH_VERTICES || f->dtype != SD_F64) {
+                snprintf(err, errlen, "op %s: role %s binds field %s, not an f64 field on vertices (whole-mesh ops "
+                         "take those only)", op->cl->name, op->cl->roles[r].name, f->name);
                 return -1;
             }
+        }
     }
     if (!need) return 0;
     if (sd_mparts_make(D->M->nv, D->M->nf, D->M->x, D->M->tri, 1, &D->whole, err, errlen) < 0) return -1;
