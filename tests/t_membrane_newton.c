@@ -142,6 +142,20 @@ static void problem_free(problem *P)
     mesh_view_free(&P->mv);
 }
 
+/* membrane.newton through the registry: lm (rw), d and pred (w). */
+static void newton(problem *P, double *lm, double *d, double *pred, double lm_max)
+{
+    sd_tile_args a;
+    memset(&a, 0, sizeof a);
+    a.mesh = P->mv.m;
+    double *f[5] = {P->x, P->g, P->vg, P->n, P->area};
+    for (int i = 0; i < 5; i++) a.p[i] = f[i], a.sc[i] = P->nv;
+    a.p[5] = lm, a.p[6] = d, a.sc[6] = P->nv, a.p[7] = pred;
+    memcpy(a.param, P->param, sizeof P->param);
+    a.param[8] = lm_max;
+    get("membrane.newton")->cpu(&a);
+}
+
 /* (g - mu vg) . n at every vertex, at positions y */
 static void lnormal(problem *P, const double *y, double mu, double *out)
 {
@@ -221,18 +235,9 @@ static void test_step(int level, int fix, double lm_in, double kappa_G)
     problem_make(&P, level, 0.02, 7 + (uint64_t)level, kappa_G);
     P.param[5] = fix;
     const int64_t nv = P.nv;
-    /* the kernel, through the registry */
     double lm = lm_in, pred = NAN, *d = malloc(sizeof(double) * 3 * (size_t)nv);
     if (!d) die("out of memory");
-    sd_tile_args a;
-    memset(&a, 0, sizeof a);
-    a.mesh = P.mv.m;
-    double *f[5] = {P.x, P.g, P.vg, P.n, P.area};
-    for (int i = 0; i < 5; i++) a.p[i] = f[i], a.sc[i] = nv;
-    a.p[5] = &lm, a.p[6] = d, a.sc[6] = nv, a.p[7] = &pred;
-    memcpy(a.param, P.param, sizeof P.param);
-    a.param[6] = 1e-3;
-    get("membrane.newton")->cpu(&a);
+    newton(&P, &lm, d, &pred, P.param[8]);
 
     /* the reference: multiplier, dense Hessian one vertex at a time */
     long double gc = 0, cc = 0;
@@ -331,15 +336,7 @@ static void test_lm_max(void)
     double lm = 1e-3, pred = NAN, *d = malloc(sizeof(double) * 3 * (size_t)nv);
     if (!d) die("out of memory");
     for (int64_t i = 0; i < 3 * nv; i++) d[i] = 7;
-    sd_tile_args a;
-    memset(&a, 0, sizeof a);
-    a.mesh = P.mv.m;
-    double *f[5] = {P.x, P.g, P.vg, P.n, P.area};
-    for (int i = 0; i < 5; i++) a.p[i] = f[i], a.sc[i] = nv;
-    a.p[5] = &lm, a.p[6] = d, a.sc[6] = nv, a.p[7] = &pred;
-    memcpy(a.param, P.param, sizeof P.param);
-    a.param[8] = 1e-2; /* lm_max: 1e-3 and 8e-3 are tried (this mesh needs ~4) */
-    get("membrane.newton")->cpu(&a);
+    newton(&P, &lm, d, &pred, 1e-2); /* lm_max: 1e-3 and 8e-3 are tried (this mesh needs ~4) */
     int zero = 1;
     for (int64_t i = 0; i < 3 * nv; i++) zero &= d[i] == 0;
     ok(zero && pred == 0 && lm > 1e-2, "no positive definite shift up to lm_max: d = 0, pred = 0, lm = %g > lm_max", lm);

@@ -8,8 +8,8 @@
 #
 #   sh bench/membrane/minimise.sh          (or: make -C _build bench-membrane-minimise)
 # Environment: BUILDDIR (default: _build next to this folder), REPS (3), LEVELS ("3 4 5 6"),
-#   CG_STEPS (conjugate-gradient iterations per level, default 2000), PYTHON (/usr/bin/python3,
-#   with python3-h5py).
+#   CG_STEPS (conjugate-gradient iterations per level, default 2000), METHODS ("newton cg"),
+#   PYTHON (/usr/bin/python3, with python3-h5py).
 set -eu
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -20,6 +20,7 @@ PY=${PYTHON:-/usr/bin/python3}
 REPS=${REPS:-3}
 LEVELS=${LEVELS:-"3 4 5 6"}
 CG_STEPS=${CG_STEPS:-2000}
+METHODS=${METHODS:-"newton cg"}
 [ -x "$STARDAG" ] || { echo "minimise.sh: $STARDAG not built" >&2; exit 2; }
 "$STARDAG" codelets | grep -q '^membrane.newton ' || { echo "minimise.sh: membrane.newton missing (no CHOLMOD)" >&2; exit 2; }
 "$PY" -c 'import h5py' 2>/dev/null || { echo "minimise.sh: $PY has no h5py (apt-get install python3-h5py)" >&2; exit 2; }
@@ -54,7 +55,7 @@ printf "%-6s %-8s %-9s %-6s %-26s %-26s %-10s %-16s %s\n" level vertices method 
   "wall s, median (min-max)" "|gp|" energy "|V-v0|/v0"
 for L in $LEVELS; do
   nv=$((10 * (1 << (2 * L)) + 2))
-  for method in newton cg; do
+  for method in $METHODS; do
     : >loop.txt; : >wall.txt
     for r in $(seq "$REPS"); do
       if [ $method = newton ]; then
