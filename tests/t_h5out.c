@@ -185,7 +185,7 @@ static void roundtrip(int ndim, const int64_t shape[3], int nf, const char *cons
     const char *sn[] = {"energy", "mass", "l2"};
     double sp[3] = {0.5, 0.25, 0.125};
     sd_h5meta m = {"graphs/x.yaml", "nodes: []\n", "0.1", "1.4", "dmda", "host", "2024-01-01T00:00:00Z",
-                   "stardag run x", 2, 0};
+                   "stardag run x", 2, 0, NULL, NULL};
     sd_h5out *o = sd_h5out_create(path, &m, ndim, shape, sp, nf, fn, dt, nc, 3, sn, err, sizeof err);
     if (!ok(o != NULL, "%dD: create", ndim)) { diag("%s", err); return; }
     int64_t np = shape[0] * shape[1] * shape[2];

@@ -80,7 +80,7 @@ static sd_h5out *fresh(const char *path, char *err, size_t el)
 /* What the checkpoint at step k of this run counts: field steps 0, 2, ..., scalar rows 0..k. */
 static sd_h5cont at(int64_t k)
 {
-    return (sd_h5cont){k, NULL, k / 2 + 1, k + 1, k / 2 + 1};
+    return (sd_h5cont){k, NULL, k / 2 + 1, k + 1, k / 2 + 1, 0};
 }
 
 static sd_h5out *cont(const char *path, int64_t k, char *err, size_t el)

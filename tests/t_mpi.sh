@@ -70,6 +70,13 @@ for dist in 1:3 3:1:1 cyclic; do
   t "kg-packet, 8 tiles, --distribution $dist on $ranks ranks, runs" test $? = 0
   t "kg-packet --distribution $dist: bitwise the plain run's" same_files kg-packet/plain "kg-$dist"
 done
+# the summary's task table is every rank's: one leapfrog per tile and step, summed over the ranks
+# (rank 0 holds a quarter of the tiles at 1:3); one busy line per rank
+lf=$(awk '$1 == "lattice.kg_leapfrog" { print $3 }' kg-1:3/log)
+nt=$(sed -n 's/.*rank 0 owns [0-9]* of the \([0-9]*\) parts.*/\1/p' kg-1:3/log)
+t "kg-packet on 2 ranks (1:3): the summary counts every rank's tasks (kg_leapfrog $lf = $nt tiles x 4 steps)" \
+  sh -c "test -n '$nt' && test '$lf' = $((${nt:-0} * 4)) && grep -q 'the tasks above are every rank.s (summed)' kg-1:3/log"
+t "... and shows each rank's busy workers" sh -c "grep -q '^  worker busy, rank 0:' kg-1:3/log && grep -q '^  worker busy, rank 1:' kg-1:3/log"
 mkdir -p lj-uneven
 (cd lj-uneven && mpi 2 run "$lj" --steps 4 --tiles 6 --distribution 1:5 --out run.h5 > log 2>&1)
 t "lj-liquid, 6 blocks as 1:5 on 2 ranks, runs" test $? = 0

@@ -27,13 +27,13 @@ enum { SD_IMP_RADAU = 0, SD_IMP_BDF = 1 };
 
 /* ---- what the layer needs of a method ---- */
 SD_HD int sd_imp_m_base(int m, int n) { return m == SD_IMP_RADAU ? radau_work_ncomp(n) : bdf_work_ncomp(n); }
-SD_HD int sd_imp_m_ev_t(int m) { return m == SD_IMP_RADAU ? RW_EV_T : BW_EV_T; }
+SD_HD int sd_imp_m_ev_t(int m) { return m == SD_IMP_RADAU ? (int)RW_EV_T : (int)BW_EV_T; }
 SD_HD int sd_imp_m_ev_y(int m, int n) { return m == SD_IMP_RADAU ? radau_vec(n, RV_EVY) : bdf_vec(n, BV_EVY); }
 SD_HD int sd_imp_m_ev_f(int m, int n) { return m == SD_IMP_RADAU ? radau_vec(n, RV_EVF) : bdf_vec(n, BV_EVF); }
 SD_HD int sd_imp_m_jac(int m, int n) { return m == SD_IMP_RADAU ? radau_mat(n, RM_JAC) : bdf_mat(n, BM_JAC); }
 /* the time of the last accepted step's end, and the step the method will try next */
-SD_HD double sd_imp_m_x(int m, const sd_imp_view *v) { return SD_IMP_W(v, m == SD_IMP_RADAU ? RW_X : BW_T); }
-SD_HD double sd_imp_m_h(int m, const sd_imp_view *v) { return SD_IMP_W(v, m == SD_IMP_RADAU ? RW_H : BW_HABS); }
+SD_HD double sd_imp_m_x(int m, const sd_imp_view *v) { return SD_IMP_W(v, m == SD_IMP_RADAU ? (int)RW_X : (int)BW_T); }
+SD_HD double sd_imp_m_h(int m, const sd_imp_view *v) { return SD_IMP_W(v, m == SD_IMP_RADAU ? (int)RW_H : (int)BW_HABS); }
 /* component i of the last accepted step's dense output at t (as the method's own interval end) */
 SD_HD double sd_imp_m_dense(int m, const sd_imp_view *v, int n, int i, double t)
 {
@@ -120,7 +120,7 @@ SD_HD int sd_imp_ev_report(int m, const sd_imp_view *v, const sd_imp_opts *o)
     v->st[SD_ODE_T * v->ss] = tstop;
     v->st[SD_ODE_H * v->ss] = sd_imp_m_h(m, v);
     v->st[SD_ODE_STATUS * v->ss] = SD_ODE_STOPPED;
-    SD_IMP_W(v, m == SD_IMP_RADAU ? RW_PHASE : BW_PHASE) = m == SD_IMP_RADAU ? RP_FAILED : BP_FAILED;
+    SD_IMP_W(v, m == SD_IMP_RADAU ? (int)RW_PHASE : (int)BW_PHASE) = m == SD_IMP_RADAU ? (int)RP_FAILED : (int)BP_FAILED;
     IE_W(m, v, o, IE_PHASE) = IE_HALTED;
     return 1;
 }

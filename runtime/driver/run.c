@@ -551,6 +551,7 @@ int sd_run_loop(const sd_graph *g, const sd_run_opts *o_in, sd_run_files *files,
             sd_ranks_abort(SD_EXIT_RUNTIME);
         }
         sd_ranks_allgather(&mine, s->rank_rss, sizeof mine);
+        sd_run_gather_tasks(s); /* the summary's and /run's task table: every rank's */
     }
     sample_transfers(s);
     if (o->progress) call_progress(s, step, t0, 1);
@@ -619,6 +620,8 @@ done:
     sd_checks_free(&s->checks);
     free(s->latest);
     free(s->rank_rss);
+    free(s->rank_stats);
+    free(s->rank_busy);
     sd_ranks_starpu_shutdown();
     sd_dm_destroy(s->dm);
     sd_engine_free(s->e);

@@ -28,6 +28,70 @@ double sd_peak_rss_bytes(void)
     return kb < 0 ? -1 : kb * 1024.0;
 }
 
+/* Distributed runs: every rank's task table, summed (each rank expands the same graph into the same
+ * kinds, in the same order: checked by their count and names' lengths), and every rank's worker
+ * busy times, for rank 0's summary and /run. Collective: every rank calls it. */
+void sd_run_gather_tasks(run_state *s)
+{
+    const sd_codelet_stats *st;
+    const int nst = sd_engine_stats(s->e, &st), R = sd_ranks_size();
+    int64_t shape[2] = {nst, 0}, *shapes = malloc(sizeof shape * (size_t)R);
+    for (int i = 0; i < nst; i++) shape[1] = shape[1] * 31 + (int64_t)strlen(st[i].name);
+    const size_t per = (size_t)nst * 2 * SD_NARCH + SD_RANK_BUSY;
+    int64_t *mine = calloc(per, sizeof *mine), *all = calloc(per * (size_t)R, sizeof *all);
+    s->rank_stats = calloc((size_t)nst + 1, sizeof *s->rank_stats);
+    s->rank_busy = calloc((size_t)SD_RANK_BUSY * (size_t)R, sizeof *s->rank_busy);
+    if (!shapes || !mine || !all || !s->rank_stats || !s->rank_busy) { /* collective: no rank may leave */
+        fprintf(stderr, "stardag: out of memory\n");
+        sd_ranks_abort(SD_EXIT_RUNTIME);
+    }
+    sd_ranks_allgather(shape, shapes, sizeof shape);
+    int same = 1;
+    for (int r = 0; r < R; r++) same &= shapes[2 * r] == shape[0] && shapes[2 * r + 1] == shape[1];
+    for (int i = 0; i < nst; i++)
+        for (int a = 0; a < SD_NARCH; a++) {
+            mine[(size_t)(i * SD_NARCH + a) * 2] = st[i].ntasks[a];
+            mine[(size_t)(i * SD_NARCH + a) * 2 + 1] = st[i].ns[a];
+        }
+    int64_t *busy = mine + (size_t)nst * 2 * SD_NARCH;
+    const int nw = (int)starpu_worker_get_count() < SD_RANK_WORKERS ? (int)starpu_worker_get_count() : SD_RANK_WORKERS;
+    busy[0] = nw;
+    for (int w = 0; w < nw; w++) {
+        busy[1 + w] = sd_engine_busy_ns(s->e, w);
+        busy[1 + SD_RANK_WORKERS + w] = starpu_worker_get_type(w) == STARPU_CUDA_WORKER ? SD_AT_CUDA : SD_AT_CPU;
+    }
+    if (same) sd_ranks_allgather(mine, all, sizeof *mine * per); /* the same size on every rank */
+    if (same) {
+        for (int i = 0; i < nst; i++) {
+            s->rank_stats[i].name = st[i].name;
+            for (int a = 0; a < SD_NARCH; a++)
+                for (int r = 0; r < R; r++) {
+                    s->rank_stats[i].ntasks[a] += all[per * (size_t)r + (size_t)(i * SD_NARCH + a) * 2];
+                    s->rank_stats[i].ns[a] += all[per * (size_t)r + (size_t)(i * SD_NARCH + a) * 2 + 1];
+                }
+        }
+        s->nrank_stats = nst;
+        for (int r = 0; r < R; r++)
+            memcpy(s->rank_busy + (size_t)SD_RANK_BUSY * r, all + per * (size_t)r + (size_t)nst * 2 * SD_NARCH,
+                   sizeof *all * SD_RANK_BUSY);
+    } else {
+        free(s->rank_stats), free(s->rank_busy);
+        s->rank_stats = NULL, s->rank_busy = NULL;
+    }
+    free(shapes), free(mine), free(all);
+}
+
+/* The task table the summary and /run show: every rank's (summed) in a distributed run, else this
+ * process's. */
+static int task_table(run_state *s, const sd_codelet_stats **st)
+{
+    if (s->rank_stats) {
+        *st = s->rank_stats;
+        return s->nrank_stats;
+    }
+    return sd_engine_stats(s->e, st);
+}
+
 /* wall: the step loop; run_wall: init ops and steps (what worker busy fractions refer to) */
 void sd_run_summary(run_state *s, int64_t steps_done, double wall, double run_wall, const char *sched, int ncpu)
 {
@@ -39,15 +103,18 @@ void sd_run_summary(run_state *s, int64_t steps_done, double wall, double run_wa
     if (cls->rate) cls->rate(s->dm, ran, wall, rate, sizeof rate);
     else snprintf(rate, sizeof rate, "%.1f steps/s", ran / fmax(wall, 1e-9));
     /* microseconds for runs under a second (a single ODE system takes a few hundred) */
-    printf("stardag: %s: %lld steps in %.*f s (%.3f ms/step, %s), %lld tasks, %d CPU + %u CUDA workers, sched %s, %s\n",
-           g->name, (long long)ran, wall < 1.0 ? 6 : 3, wall, ran ? 1e3 * wall / ran : 0.0, rate,
-           (long long)sd_engine_tasks_submitted(s->e), ncpu, starpu_cuda_worker_get_count(), sched, parts);
+    long long ntasks = (long long)sd_engine_tasks_submitted(s->e);
+    if (s->rank_stats) /* every rank's tasks */
+        for (int i = ntasks = 0; i < s->nrank_stats; i++) ntasks += s->rank_stats[i].ntasks[SD_AT_CPU] + s->rank_stats[i].ntasks[SD_AT_CUDA];
+    printf("stardag: %s: %lld steps in %.*f s (%.3f ms/step, %s), %lld tasks, %d CPU + %u CUDA workers%s, sched %s, %s\n",
+           g->name, (long long)ran, wall < 1.0 ? 6 : 3, wall, ran ? 1e3 * wall / ran : 0.0, rate, ntasks, ncpu,
+           starpu_cuda_worker_get_count(), s->ranks_on ? " per rank" : "", sched, parts);
     if (s->tuned) printf("  tuning: %s\n", s->tuned);
     if (s->until_step) sd_until_print(g, &s->until_hit, stdout);
     sd_ckpt_report(&s->ck, s->wst.checkpoints, s->wst.ckpt_last_step, s->walltime_hit ? s->o->walltime : 0, steps_done);
     if (cls->report) cls->report(s->dm);
     const sd_codelet_stats *st;
-    int nst = sd_engine_stats(s->e, &st);
+    int nst = task_table(s, &st);
     static const char *arch[SD_NARCH] = {"cpu", "cuda"};
     printf("  %-28s %-5s %10s %12s %12s\n", "codelet", "arch", "tasks", "total s", "mean us");
     for (int i = 0; i < nst; i++)
@@ -55,18 +122,32 @@ void sd_run_summary(run_state *s, int64_t steps_done, double wall, double run_wa
             int64_t k = st[i].ntasks[a], ns = st[i].ns[a];
             if (k) printf("  %-28s %-5s %10lld %12.3f %12.1f\n", st[i].name, arch[a], (long long)k, ns * 1e-9, ns * 1e-3 / k);
         }
-    printf("  worker busy:");
-    for (unsigned w = 0; w < starpu_worker_get_count(); w++) {
-        char name[64];
-        starpu_worker_get_name(w, name, sizeof name);
-        printf("  %s %.1f%%", name, 100.0 * 1e-9 * sd_engine_busy_ns(s->e, w) / fmax(run_wall, 1e-9));
+    if (s->rank_busy) /* each rank's workers (numbered by kind: StarPU's names are each rank's own) */
+        for (int r = 0; r < sd_ranks_size(); r++) {
+            const int64_t *b = s->rank_busy + (size_t)SD_RANK_BUSY * r;
+            int nk[SD_NARCH] = {0};
+            printf("  worker busy, rank %d:", r);
+            for (int w = 0; w < (int)b[0]; w++) {
+                const int k = (int)b[1 + SD_RANK_WORKERS + w];
+                printf("  %s %d %.1f%%", k == SD_AT_CUDA ? "CUDA" : "CPU", nk[k]++, 100.0 * 1e-9 * (double)b[1 + w] / fmax(run_wall, 1e-9));
+            }
+            printf("\n");
+        }
+    else {
+        printf("  worker busy:");
+        for (unsigned w = 0; w < starpu_worker_get_count(); w++) {
+            char name[64];
+            starpu_worker_get_name(w, name, sizeof name);
+            printf("  %s %.1f%%", name, 100.0 * 1e-9 * sd_engine_busy_ns(s->e, w) / fmax(run_wall, 1e-9));
+        }
+        printf("\n");
     }
-    printf("\n");
-    if (s->ranks_on) { /* the table and the busy line are this process's */
+    if (s->ranks_on) {
         int total, mine = sd_eng_parts_of(s->e, 0, &total);
-        printf("  ranks: %d (StarPU-MPI, --distribution %s); the tasks, busy workers and transfers above are rank 0's, "
-               "which owns %d of the %d parts\n", sd_ranks_size(),
-               s->o->distribution && *s->o->distribution ? s->o->distribution : "block", mine, total);
+        printf("  ranks: %d (StarPU-MPI, --distribution %s); %s; rank 0 owns %d of the %d parts\n", sd_ranks_size(),
+               s->o->distribution && *s->o->distribution ? s->o->distribution : "block",
+               s->rank_stats ? "the tasks above are every rank's (summed), the transfers rank 0's"
+                             : "the tasks, busy workers and transfers above are rank 0's", mine, total);
     }
     if (!s->profile || s->xfer.nbus == 0) printf("  transfers: none (one memory node)\n");
     else {
@@ -133,7 +214,7 @@ static void worker_names_free(worker_names *w)
 int sd_run_write_table(run_state *s, double wall, char *err, size_t errlen)
 {
     const sd_codelet_stats *st;
-    int nst = sd_engine_stats(s->e, &st), n = 0;
+    int nst = task_table(s, &st), n = 0;
     static const char *arch[SD_NARCH] = {"cpu", "cuda"};
     worker_names w;
     int wok = worker_names_get(&w);

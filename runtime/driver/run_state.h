@@ -56,7 +56,17 @@ typedef struct run_state {
     int interrupt_agreed;  /* distributed: Ctrl-C seen by some rank, as of the last vote */
     double *rank_rss;      /* distributed: every rank's peak RSS in bytes (-1: unknown) after the step
                               loop, for rank 0's summary; NULL otherwise */
+    sd_codelet_stats *rank_stats; /* distributed: the task table summed over the ranks (rank 0's names),
+                              nrank_stats kinds; NULL otherwise (or where the ranks' kinds differ) */
+    int nrank_stats;
+    int64_t *rank_busy;    /* distributed: per rank, SD_RANK_BUSY entries: the worker count, each
+                              worker's busy ns, each worker's kind (SD_AT_CPU, SD_AT_CUDA) */
 } run_state;
+
+/* The workers per rank the summary's busy lines report (the rest are left out), and what
+ * run_state.rank_busy holds per rank. */
+#define SD_RANK_WORKERS 64
+#define SD_RANK_BUSY (1 + 2 * SD_RANK_WORKERS)
 
 /* Distributed runs (ranks_run.c): the vote after each step. Every rank's failure (s->failed,
  * s->why) and interrupt, and rank 0's lead = {until step, walltime hit, checkpoint choice for the
@@ -76,6 +86,9 @@ void sd_run_memory_line(const run_state *s, char *buf, size_t len);
 /* The summary after the run: wall, the step loop's seconds; run_wall, init ops and steps (what
  * worker busy fractions refer to). */
 void sd_run_summary(run_state *s, int64_t steps_done, double wall, double run_wall, const char *sched, int ncpu);
+/* Distributed: every rank's task table (summed) and busy workers into s->rank_stats, s->rank_busy.
+ * Collective. */
+void sd_run_gather_tasks(run_state *s);
 /* sd_run_opts.result after the step loop: steps and seconds of the loop, each worker's busy
  * fraction of it (busy0: the workers' busy ns when it began), the parts, scheduler and tuning. */
 void sd_run_fill_result(run_state *s, sd_run_result *r, int64_t steps, double wall, const char *sched,
