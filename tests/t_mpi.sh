@@ -256,10 +256,16 @@ if test -n "${ASAN_OPTIONS:-}${TSAN_OPTIONS:-}"; then
   skip "rank 1's peak RSS under a sanitizer (its shadow memory is a multiple of what the run holds)"
 else
   mkdir -p mem/base
+  # said_why DIR STATUS: after a failed run, its stderr and stdout's tails as TAP comments
+  said_why() { [ "$2" = 0 ] || tail -n 8 "$1/err" "$1/log" 2>&1 | sed 's/^/#   /'; }
   (cd mem/base && mpi 2 run "$kg" --set n=16 --steps 4 --out run.h5 > log 2> err)
-  t "16^3 on 2 ranks runs (the base of the comparison)" test $? = 0
+  rc16=$?
+  t "16^3 on 2 ranks runs (the base of the comparison)" test $rc16 = 0
+  said_why mem/base $rc16
   (cd mem && mpi 2 run "$kg" --set n=192 --steps 4 --out run.h5 > log 2> err)
-  t "192^3 on 2 ranks runs" test $? = 0
+  rc192=$?
+  t "192^3 on 2 ranks runs" test $rc192 = 0
+  said_why mem $rc192
   base1=$(rank1_rss mem/base/log) rss1=$(rank1_rss mem/log)
   t "the summary's memory line names both ranks ($(grep 'memory:' mem/log))" test -n "$rss1" -a -n "$base1"
   t "rank 1's RSS grows by less than 3/4 of the whole grid's 226 MB from 16^3 to 192^3 ($base1 -> $rss1 MB)" \
