@@ -29,14 +29,20 @@ double sd_peak_rss_bytes(void)
 }
 
 /* Distributed runs: every rank's task table, summed (each rank expands the same graph into the same
- * kinds, in the same order: checked by their count and names' lengths), and every rank's worker
+ * kinds, in the same order: checked by their count and a hash of their names), and every rank's worker
  * busy times, for rank 0's summary and /run. Collective: every rank calls it. */
 void sd_run_gather_tasks(run_state *s)
 {
     const sd_codelet_stats *st;
     const int nst = sd_engine_stats(s->e, &st), R = sd_ranks_size();
+    uint64_t hash = 14695981039346656037u; /* FNV-1a of the kinds' names, in order */
+    for (int i = 0; i < nst; i++)
+        for (const unsigned char *c = (const unsigned char *)st[i].name; ; c++) {
+            hash = (hash ^ *c) * 1099511628211u;
+            if (!*c) break;
+        }
     int64_t shape[2] = {nst, 0}, *shapes = malloc(sizeof shape * (size_t)R);
-    for (int i = 0; i < nst; i++) shape[1] = shape[1] * 31 + (int64_t)strlen(st[i].name);
+    memcpy(&shape[1], &hash, sizeof hash);
     const size_t per = (size_t)nst * 2 * SD_NARCH + SD_RANK_BUSY;
     int64_t *mine = calloc(per, sizeof *mine), *all = calloc(per * (size_t)R, sizeof *all);
     s->rank_stats = calloc((size_t)nst + 1, sizeof *s->rank_stats);
@@ -55,7 +61,7 @@ void sd_run_gather_tasks(run_state *s)
         }
     int64_t *busy = mine + (size_t)nst * 2 * SD_NARCH;
     const int nw = (int)starpu_worker_get_count() < SD_RANK_WORKERS ? (int)starpu_worker_get_count() : SD_RANK_WORKERS;
-    busy[0] = nw;
+    busy[0] = (int64_t)starpu_worker_get_count(); /* the first SD_RANK_WORKERS are reported */
     for (int w = 0; w < nw; w++) {
         busy[1 + w] = sd_engine_busy_ns(s->e, w);
         busy[1 + SD_RANK_WORKERS + w] = starpu_worker_get_type(w) == STARPU_CUDA_WORKER ? SD_AT_CUDA : SD_AT_CPU;
@@ -104,11 +110,13 @@ void sd_run_summary(run_state *s, int64_t steps_done, double wall, double run_wa
     else snprintf(rate, sizeof rate, "%.1f steps/s", ran / fmax(wall, 1e-9));
     /* microseconds for runs under a second (a single ODE system takes a few hundred) */
     long long ntasks = (long long)sd_engine_tasks_submitted(s->e);
-    if (s->rank_stats) /* every rank's tasks */
-        for (int i = ntasks = 0; i < s->nrank_stats; i++) ntasks += s->rank_stats[i].ntasks[SD_AT_CPU] + s->rank_stats[i].ntasks[SD_AT_CUDA];
+    if (s->rank_stats) { /* every rank's tasks */
+        ntasks = 0;
+        for (int i = 0; i < s->nrank_stats; i++) ntasks += s->rank_stats[i].ntasks[SD_AT_CPU] + s->rank_stats[i].ntasks[SD_AT_CUDA];
+    }
     printf("stardag: %s: %lld steps in %.*f s (%.3f ms/step, %s), %lld tasks, %d CPU + %u CUDA workers%s, sched %s, %s\n",
            g->name, (long long)ran, wall < 1.0 ? 6 : 3, wall, ran ? 1e3 * wall / ran : 0.0, rate, ntasks, ncpu,
-           starpu_cuda_worker_get_count(), s->ranks_on ? " per rank" : "", sched, parts);
+           starpu_cuda_worker_get_count(), s->ranks_on ? " on rank 0" : "", sched, parts);
     if (s->tuned) printf("  tuning: %s\n", s->tuned);
     if (s->until_step) sd_until_print(g, &s->until_hit, stdout);
     sd_ckpt_report(&s->ck, s->wst.checkpoints, s->wst.ckpt_last_step, s->walltime_hit ? s->o->walltime : 0, steps_done);
@@ -126,11 +134,13 @@ void sd_run_summary(run_state *s, int64_t steps_done, double wall, double run_wa
         for (int r = 0; r < sd_ranks_size(); r++) {
             const int64_t *b = s->rank_busy + (size_t)SD_RANK_BUSY * r;
             int nk[SD_NARCH] = {0};
+            const int nw = b[0] < SD_RANK_WORKERS ? (int)b[0] : SD_RANK_WORKERS;
             printf("  worker busy, rank %d:", r);
-            for (int w = 0; w < (int)b[0]; w++) {
+            for (int w = 0; w < nw; w++) {
                 const int k = (int)b[1 + SD_RANK_WORKERS + w];
                 printf("  %s %d %.1f%%", k == SD_AT_CUDA ? "CUDA" : "CPU", nk[k]++, 100.0 * 1e-9 * (double)b[1 + w] / fmax(run_wall, 1e-9));
             }
+            if (b[0] > nw) printf("  (+%lld more workers)", (long long)(b[0] - nw));
             printf("\n");
         }
     else {
