@@ -26,6 +26,13 @@
 #define SCALAR(a, b) (*(double *)(a)->p[b])
 
 #ifdef SD_HAVE_CHOLMOD
+/* CHOLMOD runs OpenMP parallel regions with teams of its own size (Debian's: 4 threads per calling
+ * thread); inside a StarPU worker, whose core is its own, they would oversubscribe the other
+ * workers' cores. No parallel region may be active (max-active-levels 0: every team has one
+ * thread; stardag itself has no OpenMP region). Weak: only where libgomp is loaded, as CHOLMOD's
+ * OpenMP build loads it. */
+extern void omp_set_max_active_levels(int levels) __attribute__((weak));
+
 /* The symmetric part of H in CHOLMOD's lower-triangle columns (rows >= column, increasing). */
 static cholmod_sparse *lower(const sd_mb_hessian *h, cholmod_common *cc)
 {
@@ -102,6 +109,7 @@ void sd_membrane_newton_cpu(const sd_tile_args *a)
     sd_mb_hessian H;
     sd_mb_hessian_build(&hin, &H);
 
+    if (omp_set_max_active_levels) omp_set_max_active_levels(0);
     cholmod_common cc; /* the long-index interface: factors beyond 2^31 entries */
     if (!cholmod_l_start(&cc)) sd_mb_die("CHOLMOD could not start");
     cc.print = 0;
