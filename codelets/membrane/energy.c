@@ -123,7 +123,8 @@ void sd_membrane_bending_cpu(const sd_tile_args *a)
 /* membrane.energy's gradients at positions x (stride sx, the local vertices of m): g = dE/dx and
  * vg = dV/dx of the owned vertices (strides sg, svg), the same stages with the same parameters
  * (kappa, c0, kappa_G, gamma, p), so the same bits as membrane.energy at x. scratch: MB_VS_SLOTS
- * doubles per local vertex, then MB_FS_SLOTS per local face. For membrane.newton's differences. */
+ * doubles per local vertex, then MB_FS_SLOTS per local face. The whole evaluation that
+ * newton_hessian.c's local re-evaluations must equal bit for bit (tests/t_membrane_newton). */
 void sd_membrane_gradient_at(const sd_mpart *m, const double *param, const double *x, int64_t sx, double *g,
                              int64_t sg, double *vg, int64_t svg, double *scratch)
 {
