@@ -92,9 +92,10 @@ $(TSAN_DIR)/config.status: $(top_srcdir)/configure $(top_builddir)/config.status
 	    CFLAGS='$(TSAN_CFLAGS)' LDFLAGS='$(TSAN_LINK_FLAGS)'
 
 check-tsan: $(TSAN_DIR)/config.status
-	cd '$(TSAN_DIR)' && $(MAKE) $(AM_MAKEFLAGS) all && $(MAKE) $(AM_MAKEFLAGS) $(check_PROGRAMS)
+	cd '$(TSAN_DIR)' && $(MAKE) $(AM_MAKEFLAGS) all && $(MAKE) $(AM_MAKEFLAGS) $(call test_programs,$(TSAN_TESTS))
 	rm -rf '$(TSAN_LOGS)' && $(MKDIR_P) '$(TSAN_LOGS)'
-	@$(TSAN_TEST_ENV) cd '$(TSAN_DIR)' && $(MAKE) $(AM_MAKEFLAGS) check TESTS='$(TSAN_TESTS)'; rc=$$?; \
+	@$(TSAN_TEST_ENV) cd '$(TSAN_DIR)' && $(MAKE) $(AM_MAKEFLAGS) check TESTS='$(TSAN_TESTS)' \
+	  check_PROGRAMS='$(call test_programs,$(TSAN_TESTS))'; rc=$$?; \
 	for f in '$(TSAN_LOGS)'/*; do \
 	  test -f "$$f" || continue; echo "=== ThreadSanitizer report $$f"; cat "$$f"; rc=1; done; \
 	if test $$rc -eq 0; then echo "check-tsan: $(TSAN_TESTS) pass under ThreadSanitizer, no reports"; \

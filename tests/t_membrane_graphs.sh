@@ -90,17 +90,23 @@ radii() { # radii FILE DATASET: max/min distance of the vertices from their cent
       for (i = 1; i <= n; i++) { r = sqrt((v[i] - cx) ^ 2 + (v[i + n] - cy) ^ 2 + (v[i + 2 * n] - cz) ^ 2); if (r < mn) mn = r; if (r > mx) mx = r }
       printf "%.6f\n", mx / mn }'
 }
-mkdir -p full && (cd full && runrc "$sd" run "$graph" --overwrite)
-t "the default minimisation (level 3) ends successfully" test "$(rc)" = 0
-t "... stopped by run.until once |gp| < 1e-6" grep -q "stopped: gg was below 1e-12 at step" "$tmp/out"
-t "... at step 2169, as before the stall condition was added (it never fires on the way)" \
-  grep -q "stopped: gg was below 1e-12 at step 2169 (run.until, any of 2 conditions)" "$tmp/out"
-t "... with the relaxed mesh exported" test -s full/vesicle-relaxed.ply
-last=$(h5ls full/vesicle-bending.h5/fields/x | tail -n 1 | awk '{ print $1 }')
-r0=$(radii full/vesicle-bending.h5 /fields/x/00000000); r1=$(radii full/vesicle-bending.h5 "/fields/x/$last")
-t "the ellipsoid becomes a sphere (max/min radius $r0 -> $r1)" awk -v a="$r0" -v b="$r1" 'BEGIN { exit !(a > 1.6 && b < 1.02) }'
-e=$(vals full/vesicle-bending.h5 /scalars/energy | tail -n 1)
-t "the final energy $e is the sphere's 8 pi to 1%" awk -v e="$e" 'BEGIN { p = 8 * atan2(0, -1); d = (e - p) / p; if (d < 0) d = -d; exit !(d < 0.01) }'
+# (2,169 steps: with SD_TEST_SHORT=1, set by the CI's extra passes, the whole minimisation is left to
+# the normal pass; the 300-step runs above already put both partitionings' tasks through them)
+if [ "${SD_TEST_SHORT:-0}" = 1 ]; then
+  skip "SD_TEST_SHORT=1: the whole minimisation (2,169 steps) is the normal pass's"
+else
+  mkdir -p full && (cd full && runrc "$sd" run "$graph" --overwrite)
+  t "the default minimisation (level 3) ends successfully" test "$(rc)" = 0
+  t "... stopped by run.until once |gp| < 1e-6" grep -q "stopped: gg was below 1e-12 at step" "$tmp/out"
+  t "... at step 2169, as before the stall condition was added (it never fires on the way)" \
+    grep -q "stopped: gg was below 1e-12 at step 2169 (run.until, any of 2 conditions)" "$tmp/out"
+  t "... with the relaxed mesh exported" test -s full/vesicle-relaxed.ply
+  last=$(h5ls full/vesicle-bending.h5/fields/x | tail -n 1 | awk '{ print $1 }')
+  r0=$(radii full/vesicle-bending.h5 /fields/x/00000000); r1=$(radii full/vesicle-bending.h5 "/fields/x/$last")
+  t "the ellipsoid becomes a sphere (max/min radius $r0 -> $r1)" awk -v a="$r0" -v b="$r1" 'BEGIN { exit !(a > 1.6 && b < 1.02) }'
+  e=$(vals full/vesicle-bending.h5 /scalars/energy | tail -n 1)
+  t "the final energy $e is the sphere's 8 pi to 1%" awk -v e="$e" 'BEGIN { p = 8 * atan2(0, -1); d = (e - p) / p; if (d < 0) d = -d; exit !(d < 0.01) }'
+fi
 # a tol below the rounding floor: the line search stalls (alpha collapses) and the graph's second
 # stop condition ends the run there, successfully, long before its 20,000 steps
 mkdir -p stall && (cd stall && runrc "$sd" run "$graph" --set level=1 --set tol=1e-9 --overwrite)
