@@ -18,17 +18,19 @@ SANITIZE_BUILD_ENV = ASAN_OPTIONS=detect_leaks=0; export ASAN_OPTIONS;
 #   "<unknown module>" that no suppression can name. stardag never uses PCI locality (no GPU
 #   binding is done through hwloc's I/O objects in a CPU run), so the tests see the same machine;
 # - SD_TEST_SHORT=1: what the normal pass already runs at length on the same code is left to it
-#   (t_md_run.sh's physics runs over thousands of steps, t_plugin.sh's second build for a real
-#   install, t_mpi.sh's bundled graphs on 1 and 2 ranks besides 3): minutes on a 2-core CI machine
-#   that find no memory error the short runs would not;
-# - SD_IO_DURABLE_RANDOM=4: t_io_durable's random crash states per interval (16 in the normal pass;
-#   every single-write and all-but-one state is still made): 348 s under ASan in a fresh-clone
-#   .ci/run on 2 cores (2026-12-05), 195 s in the normal pass.
+#   (t_md_run.sh's physics runs over thousands of steps, t_md_kernels' 10,000-step NVE runs,
+#   t_ode_implicit_large's later intervals, the 2,169-step membrane minimisation, verify's 1-D and
+#   2-D grids and larger LJ systems, t_plugin.sh's second build for a real install, t_mpi.sh's
+#   graphs beyond one per distributed code path, its restarts beyond two domains, its SLURM
+#   example): minutes on a 2-core CI machine that find no memory error the short runs would not;
+# - SD_IO_DURABLE_RANDOM=2: t_io_durable's random crash states per interval (16 in the normal pass;
+#   every single-write and all-but-one state is still made): 348 s under ASan with 16 in a
+#   fresh-clone .ci/run on 2 cores (2026-12-05), 105 s with 4 (2026-12-06).
 SANITIZE_TEST_ENV = \
 	ASAN_OPTIONS=halt_on_error=1:abort_on_error=0:detect_leaks=1:detect_stack_use_after_return=1:strict_string_checks=1:log_path=$(SANITIZE_LOGS)/asan; \
 	UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1:report_error_type=1:log_path=$(SANITIZE_LOGS)/ubsan; \
 	LSAN_OPTIONS=suppressions=$(abs_top_srcdir)/tests/lsan.supp:print_suppressions=0; \
-	HWLOC_COMPONENTS=-pci; SD_TEST_SHORT=1; SD_IO_DURABLE_RANDOM=4; \
+	HWLOC_COMPONENTS=-pci; SD_TEST_SHORT=1; SD_IO_DURABLE_RANDOM=2; \
 	export ASAN_OPTIONS UBSAN_OPTIONS LSAN_OPTIONS HWLOC_COMPONENTS SD_TEST_SHORT SD_IO_DURABLE_RANDOM;
 EXTRA_DIST += tests/lsan.supp
 
