@@ -33,6 +33,28 @@ t "predict --measure: predicted and measured ms/step side by side" \
 t "predict: steady state and critical path" sh -c "grep -q 'ms/step in steady state *[0-9.]' '$tmp/out' && grep -q 'critical path of a step (ms) *[0-9.]' '$tmp/out'"
 t "predict --measure: both workers' busy fractions, predicted and measured" \
   sh -c "test \$(grep -c 'busy cpu[01] / CPU [01] *[0-9.]*% *[0-9.]*%' '$tmp/out') = 2"
+# particle blocks of different cell counts: lj-liquid at 9^3 fcc cells (2,916 atoms) has a grid of
+# 5^3 cells, cut into 2x2x2 bricks of 2 or 3 cells along each axis (8, 12, 18 or 27 cells). Their
+# buffers have one capacity, so StarPU's data footprint is the same; the work key (the cell count)
+# gives each kind of brick its own history entry, and predict finds the same keys.
+mg="$top_srcdir/graphs/md/lj-liquid.yaml"
+runrc "$sd" calibrate "$mg" --set cells=9 --tiles 8 --ncpu 2 --steps 10 --min-samples 3
+t "calibrate lj-liquid, 8 blocks: exit 0" test "$(rc)" = 0
+entries=$(awk '/^model / { on = ($2 == "stardag.md.lj_force") } on && $1 ~ /^[0-9]+$/ && $2 ~ /^[0-9a-f]+$/ { print $1, $2 }' "$tmp/out")
+sizes=$(printf '%s\n' "$entries" | awk '{ print $1 }' | sort -u | wc -l)
+keys=$(printf '%s\n' "$entries" | awk '{ print $2 }' | sort -u | wc -l)
+t "md.lj_force: four history entries of one buffer size, one per kind of brick ($sizes size(s), $keys footprints)" \
+  test "$sizes" = 1 -a "$keys" = 4
+runrc "$sd" predict "$mg" --set cells=9 --tiles 8 --ncpu 2 --sched dmda --steps 10
+t "predict lj-liquid, 8 blocks: every task time measured at its size (the plan's keys are the runs')" \
+  sh -c "test $(rc) = 0 && grep -q 'task times: [1-9][0-9]* measured at their size, 0 interpolated, 0 extrapolated, 0 scaled' '$tmp/out'"
+# tune a particle graph: its neighbour rebuild's decision runs once per 20-step run, and StarPU drops
+# every history entry's first measurement, so the tune's calibration runs the default twice (a
+# StarPU home without models: the calibration above would have given it samples)
+mkdir -p "$tmp/fresh"
+runrc env STARPU_HOME="$tmp/fresh" "$sd" tune "$mg" --set cells=9 --ncpu 2 --budget 60 --repeat 1
+t "tune lj-liquid (a task kind that runs once per calibration run): exit 0, a choice" \
+  sh -c "test $(rc) = 0 && grep -q '^  chosen: 2916 particles in ' '$tmp/out'"
 # shellcheck disable=SC2086
 runrc "$sd" predict "$g" $small --steps 10 --tiles 32x32x2 --sched dmda
 t "predict at another tiling: exit 0" test "$(rc)" = 0

@@ -135,6 +135,26 @@ static int cuda_runnable(const sd_codelet *c)
     return 0;
 }
 
+/* The work keys of a block's tasks (sd_eng_kind_work): its cell count. Every block has buffers of
+ * the same capacity, but a brick of two cell layers holds about twice the particles of a brick of
+ * one; a whole-domain task is one kind of work. */
+static uint32_t brick_cells(const pdomain *D, int b)
+{
+    int64_t lo[3], hi[3];
+    sd_pgeom_brick(&D->geom, b, lo, hi);
+    return (uint32_t)((hi[0] - lo[0]) * (hi[1] - lo[1]) * (hi[2] - lo[2]));
+}
+static uint32_t op_work(const void *arg)
+{
+    const pop_arg *oa = arg;
+    return oa->whole ? 0 : brick_cells(oa->D, oa->block);
+}
+static uint32_t prepare_work(const void *arg)
+{
+    const prep_arg *pa = arg;
+    return brick_cells(pa->D, pa->block);
+}
+
 static int particles_create(sd_dm *dm, const sd_dm_opts *o, char *err, size_t errlen)
 {
     const sd_graph *g = dm->g;
@@ -214,6 +234,7 @@ static int particles_create(sd_dm *dm, const sd_dm_opts *o, char *err, size_t er
 
     sd_particles_rebuild_kinds(D);
     D->k_prepare = sd_eng_kind(e, "ghosts and lists", "stardag.particles.prepare", sd_particles_prepare_cpu, NULL);
+    sd_eng_kind_work(e, D->k_prepare, prepare_work);
     D->k_export = sd_eng_kind(e, "ghost export", "stardag.particles.export", sd_particles_export_cpu, NULL);
     D->k_combine = sd_eng_combine_kind(e, "reduction combine", "stardag.particles.combine");
     D->k_trajectory = sd_eng_kind(e, "trajectory snapshot", "stardag.particles.trajectory", sd_particles_trajectory_cpu,
@@ -225,6 +246,7 @@ static int particles_create(sd_dm *dm, const sd_dm_opts *o, char *err, size_t er
         (init ? D->kind_init : D->kind_step)[k] = sd_eng_op_kind(e, op->cl, sd_particles_op_cpu,
                                                                  cuda_runnable(op->cl) ? OP_CUDA : NULL,
                                                                  dm->cls->cpu_fallback);
+        sd_eng_kind_work(e, (init ? D->kind_init : D->kind_step)[k], op_work);
         int *slot = init ? &D->slot_init[k] : &D->slot_step[k];
         *slot = -1;
         if (op->cl->pattern != SD_REDUCTION) continue;

@@ -122,6 +122,22 @@ sd_meter sd_eng_meter(sd_engine *e, int kind)
     return (sd_meter){&e->kinds[kind]->stats, e->busy, e->o.profile};
 }
 
+/* The footprint of a task of a kind with a work key (the model's footprint hook, and the plan's
+ * key): StarPU's data footprint with the key mixed in. The task's codelet is its kind's. */
+static uint32_t kind_footprint(struct starpu_task *task)
+{
+    const kind_entry *k = (const kind_entry *)((const char *)task->cl - offsetof(kind_entry, cl));
+    const uint32_t fp = starpu_task_data_footprint(task);
+    return k->work && task->cl_arg ? starpu_hash_crc32c_be(k->work(task->cl_arg), fp) : fp;
+}
+
+void sd_eng_kind_work(sd_engine *e, int kind, sd_work_key_fn fn)
+{
+    kind_entry *k = e->kinds[kind];
+    k->work = fn;
+    k->model.footprint = fn ? kind_footprint : NULL;
+}
+
 /* ---- the reduction combine --------------------------------------------------------------- */
 
 int sd_reduce_partials(const sd_codelet *c)
@@ -527,7 +543,7 @@ int sd_eng_submit(sd_engine *e, int kind, int tile, int64_t step, void *arg, siz
     const kind_entry *k = e->kinds[kind];
     struct starpu_codelet *cl = (struct starpu_codelet *)&k->cl;
     if (e->o.plan) {
-        sd_eng_plan_task(e->o.plan, e->o.plan_user, cl, k->model.symbol, n, h, mode);
+        sd_eng_plan_task(e->o.plan, e->o.plan_user, cl, k->model.symbol, arg, kind_footprint, n, h, mode);
         if (owned) free(arg);
         e->submitted++;
         return 1;

@@ -150,6 +150,14 @@ int sd_eng_op_kind(sd_engine *e, const sd_codelet *sc, starpu_cpu_func_t cpu, st
 /* The reduction combine, as a kind of the domain's: label and symbol as sd_eng_kind. */
 int sd_eng_combine_kind(sd_engine *e, const char *label, const char *symbol);
 sd_meter sd_eng_meter(sd_engine *e, int kind);
+/* Tasks of one kind whose buffers have the same sizes may still do different work: a particle
+ * block of one or of two cell layers has buffers of one capacity. StarPU keys its history entries
+ * by the buffers' footprint, so one entry would mix both and predict neither. With a work key,
+ * fn(task argument) is mixed into the footprint of every task of the kind, run or planned, so
+ * each kind of work has its own entry. fn must be a pure function of the argument (StarPU may call
+ * it from any thread, once per task). */
+typedef uint32_t (*sd_work_key_fn)(const void *arg);
+void sd_eng_kind_work(sd_engine *e, int kind, sd_work_key_fn fn);
 
 /* The handles of a task a class is building, with their modes: StarPU takes more than
  * STARPU_NMAXBUFS as dynamic handles, up to SD_ENG_MAXH here. */

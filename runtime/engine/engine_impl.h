@@ -14,6 +14,7 @@ typedef struct kind_entry {
     sd_codelet_stats stats;
     struct starpu_codelet cl;
     struct starpu_perfmodel model;
+    sd_work_key_fn work;  /* NULL: the footprint is StarPU's data footprint (sd_eng_kind_work) */
 } kind_entry;
 
 struct sd_engine {
