@@ -173,6 +173,17 @@ int main(void)
     sd_models_add(&t, &e4);
     ok(isnan(sd_models_expect(&t, 2, "cpu", 4, 100, &how)) && how == SD_EXPECT_NONE,
        "an entry without samples (StarPU flushed it) is no model");
+    /* work keys: entries of one size with different footprints (bricks of different cell counts);
+       another footprint of that size, or another size, sees their sample-weighted mean */
+    sd_model_entry e5 = {.sym = 3, .arch = "cpu", .footprint = 5, .size = 100, .mean = 10, .n = 30};
+    sd_model_entry e6 = {.sym = 3, .arch = "cpu", .footprint = 6, .size = 100, .mean = 20, .n = 10};
+    sd_models_add(&t, &e5);
+    sd_models_add(&t, &e6);
+    ok(sd_models_expect(&t, 3, "cpu", 6, 100, &how) == 20 && how == SD_EXPECT_MEASURED, "work keys: its own entry");
+    ok(sd_models_expect(&t, 3, "cpu", 7, 100, &how) == 12.5 && how == SD_EXPECT_SCALED,
+       "work keys: an unseen key of that size: the entries' weighted mean (12.5)");
+    ok(sd_models_expect(&t, 3, "cpu", 7, 200, &how) == 25 && how == SD_EXPECT_SCALED,
+       "work keys: another size: scaled from their weighted mean (25)");
     sd_models_free(&t);
     return tap_done();
 }

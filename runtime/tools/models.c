@@ -122,6 +122,21 @@ int sd_models_read(const char *const *syms, int nsyms, const sd_models_source *s
     return 0;
 }
 
+/* The mean of the entries of one size (weighted by their samples): a kind with a work key has an
+ * entry per kind of work at one buffer size (engine.h, sd_eng_kind_work), and a size seen through
+ * any of them stands for all. */
+static double mean_at(const sd_models *t, int sym, const char *arch, size_t size)
+{
+    double sum = 0, n = 0;
+    for (int i = 0; i < t->n; i++) {
+        const sd_model_entry *e = &t->v[i];
+        if (e->sym != sym || e->n == 0 || e->size != size || strcmp(e->arch, arch)) continue;
+        sum += e->mean * e->n;
+        n += e->n;
+    }
+    return sum / n;
+}
+
 double sd_models_expect(const sd_models *t, int sym, const char *arch, uint32_t fp, size_t size, int *how)
 {
     const sd_model_entry *hit = sd_models_find(t, sym, arch, fp);
@@ -148,20 +163,22 @@ double sd_models_expect(const sd_models *t, int sym, const char *arch, uint32_t 
     }
     if (lo && hi) {
         *how = SD_EXPECT_INTERPOLATED;
-        if (hi->size == lo->size) return lo->mean;
+        const double mlo = mean_at(t, sym, arch, lo->size);
+        if (hi->size == lo->size) return mlo;
         double f = ((double)size - (double)lo->size) / ((double)hi->size - (double)lo->size);
-        return lo->mean + f * (hi->mean - lo->mean);
+        return mlo + f * (mean_at(t, sym, arch, hi->size) - mlo);
     }
     const sd_model_entry *a = lo ? lo : hi, *b = lo ? lo2 : hi2;
+    const double ma = mean_at(t, sym, arch, a->size);
     if (!b || b->size == a->size || a->size == 0) {
         *how = SD_EXPECT_SCALED;
-        return a->size ? a->mean * (double)size / (double)a->size : a->mean;
+        return a->size ? ma * (double)size / (double)a->size : ma;
     }
     *how = SD_EXPECT_EXTRAPOLATED;
-    double p = log(a->mean / b->mean) / log((double)a->size / (double)b->size);
+    double p = log(ma / mean_at(t, sym, arch, b->size)) / log((double)a->size / (double)b->size);
     if (!isfinite(p) || p < 0) p = 0;
     if (p > 2) p = 2;
-    return a->mean * pow((double)size / (double)a->size, p);
+    return ma * pow((double)size / (double)a->size, p);
 }
 
 const char *sd_expect_name(int how)

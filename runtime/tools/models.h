@@ -45,9 +45,10 @@ int sd_starpu_init_uncalibrated(struct starpu_conf *conf);
 /* How an expected time was found. */
 enum { SD_EXPECT_NONE = 0, SD_EXPECT_MEASURED, SD_EXPECT_INTERPOLATED, SD_EXPECT_EXTRAPOLATED, SD_EXPECT_SCALED };
 /* The expected microseconds of a task of symbol sym on arch, data footprint fp and size bytes:
- * the entry of that footprint; else, from the entries of other sizes: linear between the two
- * sizes around it, a power law through the two nearest beyond them (exponent kept in [0, 2]), or
- * proportional to size from a single one. NAN (SD_EXPECT_NONE) without entries. */
+ * the entry of that footprint; else, from the entries of other sizes (the entries of one size
+ * averaged, weighted by their samples): linear between the two sizes around it, a power law
+ * through the two nearest beyond them (exponent kept in [0, 2]), or proportional to size from a
+ * single one. NAN (SD_EXPECT_NONE) without entries. */
 double sd_models_expect(const sd_models *t, int sym, const char *arch, uint32_t fp, size_t size, int *how);
 const char *sd_expect_name(int how);
 
