@@ -203,8 +203,13 @@ static int cost_tasks(plan *P, const sd_models *M, int ncuda, sd_pred *p, char *
             int how;
             double us = sd_models_expect(M, P->sym[i], arch[a], P->fp[i], P->size[i], &how);
             if (how == SD_EXPECT_NONE) {
-                snprintf(err, errlen, "no performance model of %s on %s: run `stardag calibrate` on this graph "
-                         "(with the workers predicted for) first", P->syms[P->sym[i]], arch[a]);
+                if (sd_models_has_sym(M, P->sym[i])) /* entries without samples: StarPU drops each one's first */
+                    snprintf(err, errlen, "no measurement of %s on %s yet (StarPU keeps no sample of a task's first "
+                             "run, nor of samples that scatter too widely): run `stardag calibrate` on this graph "
+                             "(with the workers predicted for)", P->syms[P->sym[i]], arch[a]);
+                else
+                    snprintf(err, errlen, "no performance model of %s on %s: run `stardag calibrate` on this graph "
+                             "(with the workers predicted for) first", P->syms[P->sym[i]], arch[a]);
                 return -1;
             }
             p->lookups[how]++;
