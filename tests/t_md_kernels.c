@@ -20,7 +20,6 @@
 #include <float.h>
 #include <math.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include "tap.h"
@@ -1020,8 +1019,7 @@ static void test_nve(void)
     int64_t missed, nreb, nearly;
     /* SD_TEST_SHORT=1 (the CI's sanitizer passes, where the brute-force pair check of every step
      * takes minutes): 2000 steps, the same kernels; the normal pass runs 10000 */
-    const char *short_env = getenv("SD_TEST_SHORT");
-    const int64_t nsteps = short_env && strcmp(short_env, "1") == 0 ? 2000 : 10000;
+    const int64_t nsteps = tap_short() ? 2000 : 10000;
     nve_run(1, nsteps, 1, &de, &dm, &sl, &missed, &nreb, &nearly, &T, &secs);
     ok(missed == 0, "NVE 500 atoms, %lld steps: no pair within rc missing from the lists at any step "
                     "(%lld rebuilds, %lld early from the skin/2 displacement check)",

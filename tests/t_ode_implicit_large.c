@@ -3,8 +3,6 @@
  * from -1 to -1000 (stiffness ratio 1e3), against the exact solution
  * y(t) = H diag(exp(lambda t)) H y0 (expm(A t) y0 through A's eigen-decomposition). */
 #include <math.h>
-#include <stdlib.h>
-#include <string.h>
 #include "tap.h"
 #include "t_ode_implicit_fixture.h"
 
@@ -95,8 +93,7 @@ int main(void)
     const double tb[3] = {0.01, 0.1, 0.5}, tr[3] = {0.005, 0.02, 0.05};
     /* SD_TEST_SHORT=1 (the CI's sanitizer passes: n x n factorisations run ~5x slower there): the first
        interval only, the same code paths; the normal pass integrates all three */
-    const char *short_env = getenv("SD_TEST_SHORT");
-    const int nint = short_env && strcmp(short_env, "1") == 0 ? 1 : 3;
+    const int nint = tap_short() ? 1 : 3;
     run(&sys, &s, 'b', 1e-6, 1e-8, tb, nint);
     run(&sys, &s, 'r', 1e-6, 1e-8, tr, nint);
     free(s.A);
