@@ -14,6 +14,7 @@
 #include <unistd.h>
 #include <hdf5.h>
 #include "ckpt.h"
+#include "durable.h"
 #include "h5err.h"
 #include "h5util.h"
 
@@ -185,9 +186,10 @@ static int write_root(sd_ckpt_out *w, const sd_ckpt_meta *m, const char *graph_t
     return sd_h5_attr_write(f, "complete", H5T_STD_I32LE, H5T_NATIVE_INT32, 0, 1, &complete);
 }
 
-static int fsync_path(const char *path, int dir)
+static int fsync_path(const char *path)
 {
-    int fd = open(path, (dir ? O_RDONLY | O_DIRECTORY : O_RDONLY) | O_CLOEXEC);
+    if (!sd_durable_on()) return 0;
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0) return -1;
     int rc = fsync(fd);
     int e = errno;
@@ -308,7 +310,7 @@ int sd_ckpt_commit(sd_ckpt_out *w, const sd_ckpt_meta *m, const char *graph_text
     }
     H5Eclear2(H5E_DEFAULT);
     sd_h5_quiet_off(q);
-    if (!bad && fsync_path(w->tmp, 0) < 0) {
+    if (!bad && fsync_path(w->tmp) < 0) {
         sd_io_seterr(err, errlen, "%s: cannot fsync: %s", w->tmp, strerror(errno));
         bad = 1;
     }
@@ -320,7 +322,7 @@ int sd_ckpt_commit(sd_ckpt_out *w, const sd_ckpt_meta *m, const char *graph_text
         return -1;
     }
     dir_of(w->path, dir, sizeof dir);
-    if (fsync_path(dir, 1) < 0) {
+    if (sd_fsync_dir_of(w->path) < 0) {
         sd_io_seterr(err, errlen, "%s: cannot fsync its directory %s: %s", w->path, dir, strerror(errno));
         free_names(w);
         free(w);

@@ -27,6 +27,7 @@
 #include "h5md.h"
 #include "h5md_impl.h"
 #include "h5err.h"
+#include "durable.h"
 #include "h5util.h"
 #include "run_status.h"
 
@@ -391,7 +392,7 @@ sd_h5md *sd_h5md_create(const char *path, const char *creator, const char *autho
     int hdf5 = 0;
     stage = "cannot flush the H5MD structure";
     if (sd_h5md_flush_all(w, 1, why, sizeof why, &hdf5) < 0) goto fail_why;
-    sd_h5_sync_dir(path); /* the new file's name */
+    (void)sd_fsync_dir_of(path); /* the new file's name (best effort) */
     sd_h5_quiet_off(q);
     return w;
 

@@ -42,6 +42,7 @@
 #define _GNU_SOURCE
 #include "h5out.h"
 #include "h5err.h"
+#include "durable.h"
 #include "h5util.h"
 
 #include <errno.h>
@@ -466,7 +467,7 @@ sd_h5out *sd_h5out_create(const char *path, const sd_h5meta *meta, int ndim, con
         free_obj(o);
         return NULL;
     }
-    sd_h5_sync_dir(path); /* the new file's name */
+    (void)sd_fsync_dir_of(path); /* the new file's name (best effort) */
     return o;
 
 fail:

@@ -31,18 +31,6 @@ hid_t sd_h5_open_ro(const char *file, char *err, size_t errlen)
     return f;
 }
 
-void sd_h5_sync_dir(const char *path)
-{
-    const char *sl = strrchr(path, '/');
-    char *dn = sl ? strndup(path, sl == path ? 1 : (size_t)(sl - path)) : strdup(".");
-    if (!dn) return;
-    int dfd = open(dn, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (dfd >= 0) {
-        (void)fsync(dfd);
-        close(dfd);
-    }
-    free(dn);
-}
 
 int sd_h5_attr_write(hid_t obj, const char *name, hid_t ftype, hid_t mtype, int rank, hsize_t n,
                      const void *v)

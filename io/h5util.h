@@ -46,8 +46,6 @@ int sd_h5_cut_mode(hid_t file, int on);
  * errno, HDF5's reason) or "FILE: not an HDF5 file" in err. */
 hid_t sd_h5_open_ro(const char *file, char *err, size_t errlen);
 
-/* fsync the directory holding path (best effort), so that a new file's name is durable. */
-void sd_h5_sync_dir(const char *path);
 
 /* Test hook of the ordered driver: fn sees every write that reaches a file (SD_H5_IO_WRITE:
  * written at once; SD_H5_IO_RELEASE: a held write released by sd_h5_commit), every write held

@@ -4,6 +4,7 @@
 #define _GNU_SOURCE
 #include "h5util.h"
 #include "h5err.h"
+#include "durable.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -115,7 +116,7 @@ static int pwrite_all(int fd, const unsigned char *b, size_t n, off_t off)
 static int vfd_sync(sd_vfd *f)
 {
     if (f->discard) return 0;
-    if (fdatasync(f->fd) != 0) return vfd_failed(f, errno, "fdatasync");
+    if (sd_fdatasync(f->fd) != 0) return vfd_failed(f, errno, "fdatasync");
     f->unsynced = 0;
     struct stat st;
     hook(SD_H5_IO_SYNC, 0, 0, fstat(f->fd, &st) == 0 ? (uint64_t)st.st_size : 0, NULL);
@@ -498,7 +499,7 @@ static int commit_ordered(hid_t file, int sync, int removal, char *why, size_t w
         e = vfd_release(f, sync, removal, &stage);
     } else { /* another driver: flush and sync, unordered */
         int fd = sd_h5_vfd_fd(file);
-        e = fd < 0 ? EBADF : sync && fdatasync(fd) != 0 ? errno : 0;
+        e = fd < 0 ? EBADF : sync && sd_fdatasync(fd) != 0 ? errno : 0;
     }
     if (e) {
         *hdf5 = stage == 1; /* half-written metadata: the caller must stop writing to the file */

@@ -1,7 +1,7 @@
 # io: HDF5 output and XDMF sidecars
 libstardag_la_SOURCES += io/h5out.c io/h5out.h io/h5read.c io/xdmf.c io/xdmf.h io/h5err.c io/h5err.h \
 	io/h5util.c io/h5vfd.c io/h5util.h io/h5md.c io/h5md.h io/h5md_impl.h io/h5md_continue.c io/h5md_frames.c \
-	io/run_status.c io/run_status.h
+	io/run_status.c io/run_status.h io/durable.c io/durable.h
 # io: initial state from files (io.read_field)
 libstardag_la_SOURCES += io/read_field.c io/read_field.h
 # io: the memory a process may still allocate (STARDAG_MAX_MEMORY), for sizes taken from input

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "mesh_internal.h"
+#include "durable.h"
 
 enum { W_OFF, W_OBJ, W_PLY };
 
@@ -37,20 +38,6 @@ static int put_obj(FILE *f, const sd_mesh *m)
                     m->tri[3 * k + 2] + 1) < 0)
             return -1;
     return 0;
-}
-
-/* Make the rename durable: fsync the directory that holds path. */
-static int sync_dir_of(const char *path)
-{
-    const char *slash = strrchr(path, '/');
-    char *dir = slash ? strndup(path, slash == path ? 1 : (size_t)(slash - path)) : strdup(".");
-    if (!dir) return -1;
-    int fd = open(dir, O_RDONLY | O_DIRECTORY), rc = -1;
-    free(dir);
-    if (fd < 0) return -1;
-    rc = fsync(fd);
-    if (close(fd) != 0) rc = -1;
-    return rc;
 }
 
 /* mkstemp creates 0600; give the file the mode fopen would have (0666 less the umask). umask can
@@ -116,7 +103,7 @@ int sd_mesh_write(const char *path, const sd_mesh *m, char *err, size_t errlen)
     } else {
         rc = kind == W_OFF ? put_off(f, m) : kind == W_OBJ ? put_obj(f, m) : sd_mesh_put_ply(f, m);
         if (rc == 0 && fflush(f) != 0) rc = -1;
-        if (rc == 0 && fsync(fileno(f)) != 0) rc = -1;
+        if (rc == 0 && sd_fsync(fileno(f)) != 0) rc = -1;
         saved = errno;
         if (fclose(f) != 0 && rc == 0) {
             rc = -1;
@@ -137,7 +124,7 @@ int sd_mesh_write(const char *path, const sd_mesh *m, char *err, size_t errlen)
         return -1;
     }
     free(tmp);
-    if (sync_dir_of(path) != 0) {
+    if (sd_fsync_dir_of(path) != 0) { /* the rename made durable */
         snprintf(err, errlen, "%s: written, but syncing its directory failed: %s", path, strerror(errno));
         return -1;
     }

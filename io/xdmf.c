@@ -27,6 +27,7 @@
 #include <stardag/kernel.h>
 #include <stardag/codelet.h> /* SD_MESH_FACES, SD_MESH_EDGES */
 #include "h5err.h"
+#include "durable.h"
 #include "h5util.h"
 
 
@@ -355,7 +356,7 @@ int sd_xdmf_write(const char *xmf_path, const sd_xdmf_desc *d, char *err, size_t
     int e = 0;
     if (rc < 0) e = ENOMEM;
     if (fflush(f) != 0 && !e) e = errno;
-    if (!e && fsync(fd) != 0) e = errno;
+    if (!e && sd_fsync(fd) != 0) e = errno;
     if (fclose(f) != 0 && !e) e = errno;
     if (e) {
         sd_io_seterr(err, errlen, "%s: cannot write XDMF sidecar: %s", tmp, strerror(e));
@@ -371,6 +372,6 @@ int sd_xdmf_write(const char *xmf_path, const sd_xdmf_desc *d, char *err, size_t
         return -1;
     }
     free(tmp);
-    sd_h5_sync_dir(xmf_path); /* make the rename durable */
+    (void)sd_fsync_dir_of(xmf_path); /* make the rename durable (best effort) */
     return 0;
 }

@@ -15,7 +15,7 @@ case ${ASAN_OPTIONS:-} in
 esac
 # one CPU worker per rank; root may run mpirun here (CI runs as root); more ranks than cores
 mpi() { np=$1; shift; timeout 300 mpirun --allow-run-as-root --oversubscribe -np "$np" -x STARPU_HOME \
-  -x STARPU_WORKERS_NOBIND -x STARPU_SILENT -x STARPU_NCPU=1 "$sd" "$@"; }
+  -x STARPU_WORKERS_NOBIND -x STARPU_SILENT -x STARDAG_FSYNC -x STARPU_NCPU=1 "$sd" "$@"; }
 # every HDF5 file of run directory $1 bitwise equal to the same file in $2
 same_files() {
   for f in "$1"/*.h5 "$1"/*.h5md; do

@@ -587,6 +587,7 @@ int sd_run_loop(const sd_graph *g, const sd_run_opts *o_in, sd_run_files *files,
         char mem[512];
         sd_run_memory_line(s, mem, sizeof mem);
         if (*mem) sd_runlog_line(s->log, "memory: %s", mem);
+        if (sd_run_durability_line(s)) sd_runlog_line(s->log, "%s", sd_run_durability_line(s));
     }
     int unevaluated = sd_checks_unevaluated(&s->checks);
     if (unevaluated && !status && s->leader) /* not a failure: a short trial run may end before a diagnostic step */

@@ -9,6 +9,7 @@
 #include <starpu.h>
 #include "run_state.h"
 #include "ranks.h"
+#include "durable.h"
 
 /* The process' peak resident set size in bytes (VmHWM; getrusage's ru_maxrss where /proc is not
  * mounted), or -1: the run summary reports it so that a long run's memory can be watched. */
@@ -178,10 +179,17 @@ void sd_run_summary(run_state *s, int64_t steps_done, double wall, double run_wa
         printf("  output writer: %.3f s writing on its own thread; the run waited %.3f s for room in its queue "
                "(peak %.1f MB) and %.3f s for it after the last task\n", s->wst.write_s, s->wst.wait_full_s,
                s->wst.peak_bytes / 1e6, s->wst.wait_end_s);
+    if (sd_run_durability_line(s)) printf("  %s\n", sd_run_durability_line(s));
     sd_checks_report(&s->checks, steps_done, stdout);
     char mem[512];
     sd_run_memory_line(s, mem, sizeof mem);
     if (*mem) printf("  memory: %s\n", mem);
+}
+
+const char *sd_run_durability_line(const run_state *s)
+{
+    if (sd_durable_on() || !(s->out_path || s->dm->own_output || s->ck.file)) return NULL;
+    return "durability: off (STARDAG_FSYNC=0): files written in order but not fsynced; a power loss may lose recent steps";
 }
 
 void sd_run_memory_line(const run_state *s, char *buf, size_t len)

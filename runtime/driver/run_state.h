@@ -83,6 +83,9 @@ double sd_peak_rss_bytes(void);
 /* "peak RSS 227.3 MB" for one process, "peak RSS 227.3 MB on rank 0, 139.6 MB on rank 1, ..." for
  * the ranks of a distributed run (s->rank_rss): what each rank holds of the domain. */
 void sd_run_memory_line(const run_state *s, char *buf, size_t len);
+/* The summary's line saying that files are not fsynced (STARDAG_FSYNC=0, io/durable.h) when the
+ * run writes any, else NULL. */
+const char *sd_run_durability_line(const run_state *s);
 /* The summary after the run: wall, the step loop's seconds; run_wall, init ops and steps (what
  * worker busy fractions refer to). */
 void sd_run_summary(run_state *s, int64_t steps_done, double wall, double run_wall, const char *sched, int ncpu);

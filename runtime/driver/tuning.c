@@ -11,6 +11,7 @@
 #include <unistd.h>
 #include <starpu.h>
 #include "ckpt.h"
+#include "durable.h"
 #include "probe.h"
 #include "run_files.h"
 #include "starpu_home.h"
@@ -130,7 +131,7 @@ int sd_tuning_store(const char *path, const sd_graph *g, const char *key, const 
         return -1;
     }
     int bad = fprintf(f, "%scheck: %016llx\n", text, (unsigned long long)h) < 0;
-    bad |= fflush(f) != 0 || fsync(fileno(f)) != 0;
+    bad |= fflush(f) != 0 || sd_fsync(fileno(f)) != 0;
     bad |= fclose(f) != 0;
     if (bad || rename(tmp, path) != 0) {
         snprintf(err, errlen, "cannot write %s: %s", path, strerror(errno ? errno : EIO));

@@ -11,6 +11,7 @@
 #     new checkpoint, whole;
 #   - let the next checkpoint (4) be written and read back (what the failure left is cleaned up).
 . "$top_srcdir/tests/tap.sh"
+STARDAG_FSYNC=1; export STARDAG_FSYNC # the harness turns syncs off for the suite; these cases need them
 if [ -n "${ASAN_OPTIONS:-}" ]; then # ASan's runtime must be the first library; the injector is LD_PRELOADed
   echo "1..0 # SKIP the LD_PRELOAD fault injector cannot run before AddressSanitizer's runtime"
   exit 77

@@ -19,6 +19,7 @@
 # SD_FAULTS_LAST=B narrow that to the first A and the last B calls of each kind (and of all calls,
 # for the sticky cases): the create and the final commit and close, in a fraction of the time.
 . "$top_srcdir/tests/tap.sh"
+STARDAG_FSYNC=1; export STARDAG_FSYNC # the harness turns syncs off for the suite; these cases need them
 if [ -n "${ASAN_OPTIONS:-}" ]; then # ASan's runtime must be the first library; the injector is LD_PRELOADed
   echo "1..0 # SKIP the LD_PRELOAD fault injector cannot run before AddressSanitizer's runtime"
   exit 77
@@ -50,6 +51,15 @@ t "the counting run succeeds, its file equal to the uninterrupted run's" \
 t "the counting run saw pwrite, fdatasync, rename and write calls" \
   sh -c "grep -q '^pwrite ' '$tmp/count' && grep -q '^fdatasync ' '$tmp/count' && grep -q '^rename ' '$tmp/count' && grep -q '^write ' '$tmp/count'"
 echo "# calls on the run's files: $(tr '\n' ' ' <"$tmp/count")"
+# STARDAG_FSYNC=0 (io/durable.h): the same writes, in order, and no sync at all
+rm -f "$tmp/count0"
+run "$tmp/nosync" STARDAG_FSYNC=0 LD_PRELOAD="$inj" SD_FAULT_DIR="$tmp/nosync" SD_FAULT_COUNT="$tmp/count0"
+t "STARDAG_FSYNC=0: the run succeeds, its file equal to the uninterrupted run's" \
+  sh -c "test $(rc) = 0 && '$check' '$tmp/nosync/out.h5' '$tmp/ref/out.h5' --completed"
+t "... with its pwrite, rename and write calls and no fsync or fdatasync call" \
+  sh -c "grep -q '^pwrite ' '$tmp/count0' && grep -q '^rename ' '$tmp/count0' && ! grep -Eq '^f(data)?sync ' '$tmp/count0'"
+t "... and its log says that durability is off" grep -q "^durability: off (STARDAG_FSYNC=0)" "$tmp/nosync/out.log"
+t "with syncs on, the log does not say so" sh -c "! grep -q durability '$tmp/ref/out.log'"
 total=$(awk '{ s += $2 } END { print s + 0 }' "$tmp/count")
 
 errors=0 unreached=0 bad=0 tolerated=0

@@ -11,6 +11,7 @@
 # domain whose class has no checkpoint support fails here.
 # tests/faults/kills.sh [DOMAIN...] runs only those (names as in the table below).
 . "$top_srcdir/tests/tap.sh"
+STARDAG_FSYNC=1; export STARDAG_FSYNC # the harness turns syncs off for the suite; these cases need them
 . "$top_srcdir/tests/ckpt_lib.sh"
 cd "$tmp" || exit 99
 kills=${SD_KILLS:-2}
