@@ -53,6 +53,31 @@ runrc "$sd" dot plain.yaml --load pack/mypack.so
 t "dot --load draws the pack's tasks" grep -q "mypack.damp" out
 runrc "$sd" verify --load pack/mypack.so --cpu-vs-cpu --shapes 13x7 mypack.damp
 t "verify --load --cpu-vs-cpu: the pack's op gives the same bits for other tilings" test "$(rc)" = 0
+# an op on a mesh edge field must write every local edge (edge fields have no ghost exchange): verify
+# finds one that writes only its owned edges
+cat >edgy.c <<'EOF'
+#include <stardag/pack.h>
+static void put(const sd_tile_args *a, int64_t n)
+{
+    double *out = a->p[0];
+    for (int64_t e = 0; e < n; e++) out[e] = (double)a->mesh.eid[e];
+}
+static void owned(const sd_tile_args *a) { put(a, a->mesh.ne_own); }
+static void local(const sd_tile_args *a) { put(a, a->mesh.ne); }
+#define EDGY(NAME, FN)                                                                              \
+    {.name = NAME, .pattern = SD_POINTWISE, .nroles = 1,                                            \
+     .roles = {{.name = "out", .mode = SD_WRITE, .kind = SD_ROLE_FIELD, .ncomp = 1, .location = SD_MESH_EDGES}}, \
+     .cpu = FN, .model = NAME, .domain = SD_ON_MESH}
+static const sd_codelet table[] = {EDGY("edgy.owned", owned), EDGY("edgy.local", local)};
+const sd_pack stardag_pack = {STARDAG_PACK_ABI, "edgy", table, 2, sizeof(sd_codelet), sizeof(sd_tile_args)};
+EOF
+$CC -shared -fPIC $(pkg-config --cflags stardag) -o edgy.so edgy.c
+runrc "$sd" verify --load ./edgy.so --cpu-vs-cpu edgy.local
+t "verify: a pack's edge op that writes every local edge agrees on 1 and 3 partitions" test "$(rc)" = 0
+runrc "$sd" verify --load ./edgy.so --cpu-vs-cpu edgy.owned
+t "... one that writes only its owned edges fails (exit 3)" test "$(rc)" = 3
+t "... the sums over each vertex's edges differing, and verify says why" \
+  sh -c "grep -q '^FAIL  edgy.owned' out && grep -q 'edge_sum_of_out' out && grep -q 'must write every local edge' out"
 runrc "$sd" calibrate plain.yaml --load nothere.so
 t "calibrate takes --load (and refuses a missing pack, exit 2)" test "$(rc)" = 2 -a -s err
 runrc "$sd" check plain.yaml

@@ -287,11 +287,16 @@ static void run_pair(verify_ctx *V, vcase *k)
         else
             printf("FAIL  %s  not bitwise: max diff %.3g (max rel %.3g); %d of %d datasets differ (first %s)\n", label,
                    fmax(r.max_abs, tr.max_abs), fmax(r.max_rel, tr.max_rel), differ, datasets, first);
+        int edges = rep && strstr(rep, SD_VERIFY_EDGE_SUM);
         if (rep) {
             /* the differing datasets, indented */
             for (char *line = strtok(rep, "\n"); line; line = strtok(NULL, "\n"))
                 if (line[0] == ' ') printf("      %s\n", line + 2);
         }
+        if (edges)
+            printf("      (" SD_VERIFY_EDGE_SUM "F: the sums of edge field F over each vertex's edges differ: the op must "
+                   "write every local edge of its partition, not only the owned ones, since edge fields have no ghost "
+                   "exchange; docs/codelets.md)\n");
     }
 cleanup:
     free(rep);

@@ -48,6 +48,10 @@ char *sd_verify_particle_graph(const sd_codelet *c, int cells, int nblocks, int 
  * md.thermo), so that it gets a test system in that precision too (mixed = 1 above). */
 int sd_verify_particle_has_mixed(const sd_codelet *c);
 
+/* The mesh test system's vertex field holding, for an edge field the op writes, its sums over each
+ * vertex's edges (verify_mesh.c): when it differs, the op left edges other than its owned ones. */
+#define SD_VERIFY_EDGE_SUM "edge_sum_of_"
+
 /* The test system for mesh codelet c (graph text, malloc'd): a perturbed level-3 ellipsoid in nparts
  * partitions, the codelet as the step op for 2 steps, its outputs written at every step. NULL with a
  * message in err when c's roles cannot be bound. */

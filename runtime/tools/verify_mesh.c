@@ -11,7 +11,14 @@
  * their own (s_<role>), scalar inputs to s_<role> = 1e-3 * the sum of the positions (mesh.sum: a
  * small finite value); required params 1 (clamped to their range). A role reading a face field is
  * not testable here (no op fills face fields). Output: every field the op writes and every scalar,
- * at every step. */
+ * at every step.
+ *
+ * Edge fields have no ghost exchange, so an op that writes one must write every local edge (owned
+ * or not) for a later sum over a vertex's edges to be partition-independent. Output holds owned
+ * edges only, so for each one-component edge field the op writes (an edge role of any components
+ * gets one here), membrane.edge_sum (when registered) sums it over every vertex's edges into
+ * edge_sum_of_<role>: an op that leaves ring edges at their init noise gives other sums on 3
+ * partitions than on 1 (--cpu-vs-cpu), and verify says what that means. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,6 +29,19 @@ static const char *const locname[] = {"vertices", "faces", "edges"};
 
 /* A field role whose values the test system makes at init: a read (or readwrite) one other than x. */
 static int needs_input(const sd_role *r) { return r->kind == SD_ROLE_FIELD && r->mode != SD_WRITE; }
+
+/* An edge field the op writes whose sums over each vertex's edges verify checks (see the top). */
+static int edge_star_checked(const sd_role *r)
+{
+    return r->kind == SD_ROLE_FIELD && r->mode != SD_READ && r->location == SD_MESH_EDGES && r->ncomp <= 1 &&
+           sd_codelet_find("membrane.edge_sum");
+}
+
+/* Components of the test system's field for role r: its declared ones, else 3 (1 on edges). */
+static int test_ncomp(const sd_role *r)
+{
+    return r->ncomp ? r->ncomp : r->location == SD_MESH_EDGES ? 1 : 3;
+}
 
 static int is_positions(const sd_role *r)
 {
@@ -62,8 +82,8 @@ char *sd_verify_mesh_graph(const sd_codelet *c, int nparts, char *err, size_t er
         const sd_role *ro = &c->roles[r];
         if (ro->kind != SD_ROLE_FIELD) nscal++;
         else if (!is_positions(ro))
-            sb_printf(&b, "  f_%s: {components: %d, location: %s}\n", ro->name, ro->ncomp ? ro->ncomp : 3,
-                      locname[ro->location]);
+            sb_printf(&b, "  f_%s: {components: %d, location: %s}\n", ro->name, test_ncomp(ro), locname[ro->location]);
+        if (edge_star_checked(ro)) sb_printf(&b, "  " SD_VERIFY_EDGE_SUM "%s: {components: 1}\n", ro->name);
     }
     if (nscal) {
         sb_printf(&b, "scalars: [");
@@ -96,10 +116,15 @@ char *sd_verify_mesh_graph(const sd_codelet *c, int nparts, char *err, size_t er
         if (k) sb_printf(&b, "}\n");
     }
     sd_verify_required_params(&b, c);
+    for (int r = 0; r < c->nroles; r++)
+        if (edge_star_checked(&c->roles[r]))
+            sb_printf(&b, "  - op: membrane.edge_sum\n    read: {w: f_%s}\n    write: {out: " SD_VERIFY_EDGE_SUM "%s}\n",
+                      c->roles[r].name, c->roles[r].name);
     sb_printf(&b, "output:\n  fields:\n    names: [x");
     for (int r = 0; r < c->nroles; r++) {
         const sd_role *ro = &c->roles[r];
         if (ro->kind == SD_ROLE_FIELD && ro->mode != SD_READ && !is_positions(ro)) sb_printf(&b, ", f_%s", ro->name);
+        if (edge_star_checked(ro)) sb_printf(&b, ", " SD_VERIFY_EDGE_SUM "%s", ro->name);
     }
     sb_printf(&b, "]\n    every: 1\n");
     if (nscal) {
