@@ -16,7 +16,7 @@ libstardag_la_SOURCES += runtime/graph/graph.h runtime/engine/registry.c runtime
 	runtime/engine/dist.c runtime/engine/dist.h \
 	runtime/dm/dm.h runtime/dm/dm.c \
 	runtime/dm/grid.c runtime/dm/grid_ckpt.c runtime/dm/grid_impl.h runtime/dm/grid_tasks.c runtime/dm/grid_tiling.c runtime/dm/grid_tiling.h \
-	runtime/dm/grid_expand.c runtime/dm/grid_expand.h runtime/dm/grid_read.c runtime/dm/grid_read.h runtime/dm/grid_halo.c runtime/dm/halo.h runtime/dm/halo_math.h \
+	runtime/dm/grid_expand.c runtime/dm/grid_expand.h runtime/dm/grid_expand_fuse.c runtime/dm/grid_fused.c runtime/dm/grid_read.c runtime/dm/grid_read.h runtime/dm/grid_halo.c runtime/dm/halo.h runtime/dm/halo_math.h \
 	runtime/dm/particles.c runtime/dm/particles_impl.h runtime/dm/particles_tasks.c runtime/dm/particles_output.c \
 	runtime/dm/particles_blocks.c runtime/dm/particles_export.c runtime/dm/particles_geom.c runtime/dm/particles_migrate.c runtime/dm/particles_rebuild.c runtime/dm/particles.h runtime/dm/particles_ckpt.c \
 	runtime/dm/mesh.c runtime/dm/mesh_impl.h runtime/dm/mesh_tasks.c runtime/dm/mesh_output.c runtime/dm/mesh_ckpt.c \

@@ -38,6 +38,9 @@ EXTRA_DIST += tests/t_compare.sh tests/t_calibrate.sh tests/t_verify.sh tests/t_
 # Laplacians of order 4 and 6, damping: the bundled graphs' checks, tilings, schedulers, refusals
 TESTS += tests/t_order_runs.sh
 EXTRA_DIST += tests/t_order_runs.sh
+# fused steps (temporal blocking): bitwise the unfused runs
+TESTS += tests/t_fuse.sh
+EXTRA_DIST += tests/t_fuse.sh tests/graphs/kg-fuse.yaml
 # io.read_field: restarts from a run's output, layouts and dtypes, load-time errors
 TESTS += tests/t_read_field.sh
 EXTRA_DIST += tests/t_read_field.sh

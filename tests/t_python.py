@@ -166,6 +166,9 @@ def two_graphs_one_process():
     b = kg.run(steps=20, out="kg2.h5", progress=False, quiet=True, tiles=(6, 12, 4))
     ok(md.status == "completed" and len(md.scalars.step) > 0, "a particle graph runs after a grid graph")
     ok(stardag.compare(a, b), "and the grid graph again, bitwise the same with other tiles")
+    c = kg.run(steps=20, out="kg3.h5", progress=False, quiet=True, tiles=(6, 12, 4), fuse=3)
+    ok(stardag.compare(a, c), "and with fused steps (fuse=3), bitwise the same")
+    ok(raises(ValueError, kg.run, fuse=0, out="") is not None, "fuse=0 is refused")
 
 
 @case

@@ -9,7 +9,8 @@
 # Environment: BUILDDIR (default: _build next to this folder), REPS (5), SIZES ("128 256"; 512 too
 #   where memory allows: 4.3 GB), ORDERS ("2 4"), NPROC (nproc), STEPS_128 / STEPS_256 / STEPS_512
 #   (timed steps per run: 200 / 40 / 8),
-#   TILINGS (default: "auto slabs1 slabs2 slabs8": auto, and z-slabs of NP, 2*NP, 8*NP tiles).
+#   TILINGS (default: "auto slabs1 slabs2 slabs8": auto, and z-slabs of NP, 2*NP, 8*NP tiles;
+#   fuseK:AxBxC or fuseK:auto runs with --fuse K on those tiles: fused steps, docs/lattice.md).
 #
 # stardag's ms/step is the difference of two runs (5 and 5+STEPS steps) of the step-loop time it
 # prints: the loop time includes the asynchronously running init ops and the pipeline filling and
@@ -81,13 +82,14 @@ tilings() {
     case $t in
       auto) echo auto ;;
       slabs*) echo "${1}x${1}x$(( $1 / (${t#slabs} * NP) ))" ;;
+      fuse*) echo "$t" ;;
     esac
   done
 }
 for t in $TILINGS; do
   case $t in
-    auto|slabs[1-9]|slabs[1-9][0-9]) ;;
-    *) echo "run.sh: TILINGS: unknown tiling '$t' (expected auto or slabsK, K = 1..99)" >&2; exit 2 ;;
+    auto|slabs[1-9]|slabs[1-9][0-9]|fuse[1-9]:*|fuse[1-9][0-9]:*) ;;
+    *) echo "run.sh: TILINGS: unknown tiling '$t' (expected auto, slabsK (K = 1..99) or fuseK:TILES)" >&2; exit 2 ;;
   esac
 done
 for o in $ORDERS; do
@@ -96,7 +98,12 @@ done
 
 sd_time() { # n tiles steps order -> loop seconds (and the tiling line into $tmp/tiling.$n.$tiles)
   tl=""
-  [ "$2" = auto ] || tl="--tiles $2"
+  case $2 in
+    auto) ;;
+    fuse*:auto) k=${2%%:*}; tl="--fuse ${k#fuse}" ;;
+    fuse*) k=${2%%:*}; tl="--fuse ${k#fuse} --tiles ${2#*:}" ;;
+    *) tl="--tiles $2" ;;
+  esac
   # shellcheck disable=SC2086
   "$STARDAG" run "$GRAPH" --set n="$1" --set order="$4" --set dt="$(dt_of "$4")" --steps "$3" --ncpu "$NP" $tl \
     --out "" >"$tmp/sd.out" 2>&1 || { cat "$tmp/sd.out" >&2; exit 1; }
@@ -141,17 +148,27 @@ for n in $SIZES; do
   awk -v m="$1" -v lo="$2" -v hi="$3" -v c="$cells" -v g="$tb" 'BEGIN {
     printf "  %-34s %9.3f (%.3f-%.3f)   %7.1f Mcell/s  %5.1f%% of triad bound\n", "OpenMP loop (kg_omp)", m, lo, hi,
       c / m * 1e-3, 100 * (c / (m * 1e-3)) / (g * 1e9 / 40) }'
-  best=""; bestm=""; autom=""
+  best=""; bestm=""; autom=""; fusem=""; fuset=""
   for t in $(tilings "$n"); do
     set -- $(stats <"$tmp/sd.$n.$o.$t")
     desc="stardag tiles $t ($(cat "$tmp/tiling.$n.$t"))"
     [ "$t" != auto ] || desc="stardag tiles auto ($(cat "$tmp/tiling.$n.$t"))"
+    case $t in fuse*) k=${t%%:*}; desc="stardag --fuse ${k#fuse} ($(cat "$tmp/tiling.$n.$t"))" ;; esac
     awk -v d="$desc" -v m="$1" -v lo="$2" -v hi="$3" -v c="$cells" -v g="$tb" -v o="$om" 'BEGIN {
       printf "  %-34s %9.3f (%.3f-%.3f)   %7.1f Mcell/s  %5.1f%% of triad bound   OpenMP/stardag %.3f\n", d, m, lo, hi,
         c / m * 1e-3, 100 * (c / (m * 1e-3)) / (g * 1e9 / 40), o / m }'
+    case $t in
+      fuse*) if [ -z "$fusem" ] || awk -v a="$1" -v b="$fusem" 'BEGIN {exit !(a < b)}'; then fuset=$t; fusem=$1; fi
+             continue ;;
+    esac
     if [ -z "$bestm" ] || awk -v a="$1" -v b="$bestm" 'BEGIN {exit !(a < b)}'; then best=$t; bestm=$1; fi
     [ "$t" != auto ] || autom=$1
   done
+  [ -z "$fusem" ] || awk -v m="$fusem" -v ft="$fuset" -v c="$cells" -v g="$tb" 'BEGIN {
+    r = m / (c * 40 / (g * 1e9) * 1e3);
+    printf "  => fused steps, best (%s): %.3f ms/step = %.2f x the single-step triad bound  [moonshot target <= 0.75: %s]\n",
+      ft, m, r, (r <= 0.75 ? "met" : "MISSED") }'
+  fusem=""; fuset=""
   [ -n "$autom" ] || autom=$bestm # TILINGS without auto
   awk -v o="$om" -v a="$autom" -v b="$bestm" -v bt="$best" -v c="$cells" -v g="$tb" 'BEGIN {
     printf "  => OpenMP/stardag: auto %.3f, best (%s) %.3f  [target >= 0.9: %s]\n", o / a, bt, o / b, (o / b >= 0.9 ? "met" : "MISSED");

@@ -31,7 +31,8 @@ static const sd_codelet common_codelets[] = {
      .cpu = sd_common_fill_cpu,
      CUDA(sd_common_fill_cuda)
      .cuda_tol = 0,
-     .model = "stardag.common.fill"},
+     .model = "stardag.common.fill",
+     .fusable = 1},
     {.name = "common.copy",
      .doc = "out = in (all components; both fields must have the same component count)",
      .pattern = SD_POINTWISE,
@@ -40,7 +41,8 @@ static const sd_codelet common_codelets[] = {
      .cpu = sd_common_copy_cpu,
      CUDA(sd_common_copy_cuda)
      .cuda_tol = 0,
-     .model = "stardag.common.copy"},
+     .model = "stardag.common.copy",
+     .fusable = 1},
     {.name = "common.axpy",
      .doc = "y = y + a*x (per component, computed in the field type)",
      .pattern = SD_POINTWISE,
@@ -51,7 +53,8 @@ static const sd_codelet common_codelets[] = {
      .cpu = sd_common_axpy_cpu,
      CUDA(sd_common_axpy_cuda)
      .cuda_tol = 0,
-     .model = "stardag.common.axpy"},
+     .model = "stardag.common.axpy",
+     .fusable = 1},
     {.name = "common.scale",
      .doc = "x = a*x",
      .pattern = SD_POINTWISE,
@@ -62,7 +65,8 @@ static const sd_codelet common_codelets[] = {
      .cpu = sd_common_scale_cpu,
      CUDA(sd_common_scale_cuda)
      .cuda_tol = 0,
-     .model = "stardag.common.scale"},
+     .model = "stardag.common.scale",
+     .fusable = 1},
     {.name = "common.noise",
      .doc = "out = lo + (hi-lo)*u, u uniform in [0,1) hashed (splitmix64) from the seed and the global "
             "cell and component index: reproducible and independent of the tiling",

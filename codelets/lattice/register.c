@@ -51,7 +51,8 @@ static const sd_codelet lattice_codelets[] = {
      .cuda_tol = 0,
      .validate = sd_lattice_kg_leapfrog_validate,
      .reach = sd_lattice_reach,
-     .model = "stardag.lattice.kg_leapfrog"},
+     .model = "stardag.lattice.kg_leapfrog",
+     .fusable = 1},
     {.name = "lattice.chi_leapfrog",
      .doc = "dynamic chi: chi_next = 2 chi - chi_prev + dt^2 (c^2 lap chi - kappa (E^2 - E0^2)), Laplacian of "
             "order 2, 4 or 6; E is read at the current level (the coupled step is explicit)",
@@ -69,7 +70,8 @@ static const sd_codelet lattice_codelets[] = {
      .cuda_tol = 0,
      .validate = sd_lattice_chi_leapfrog_validate,
      .reach = sd_lattice_reach,
-     .model = "stardag.lattice.chi_leapfrog"},
+     .model = "stardag.lattice.chi_leapfrog",
+     .fusable = 1},
     {.name = "lattice.energy",
      .doc = "discrete energy conserved by kg_leapfrog of the same order (decreasing with damping gamma): 1/2 sum "
             "[(1-gamma/2) ((E_next-E)/dt)^2 - c^2 E_next lap E + chi^2 E_next E] dV as sums over pairs of cells "

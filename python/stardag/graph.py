@@ -119,7 +119,7 @@ class Graph:
 
     def run(self, steps=None, out=None, tiles=None, sched=None, ncpu=None, ncuda=None, arch="any",
             max_inflight=None, trace=None, log=None, trajectory=None, overwrite=False, progress=True, quiet=False,
-            tuning=True):
+            tuning=True, fuse=None):
         """Run the graph to completion and return its :class:`~stardag.Run`.
 
         steps: instead of the graph's run.steps. out: the output file instead of the graph's
@@ -135,6 +135,8 @@ class Graph:
         step (return True from it, or raise, to stop the run), False/None shows nothing.
         quiet: no summary printed at the end. tuning: False keeps automatic parts the runtime's own
         choice even when ``stardag tune`` stored one for this graph and machine (docs/tuning.md).
+        fuse: a grid advances each tile up to this many steps per task (``--fuse``, run.fuse:
+        temporal blocking, docs/lattice.md); the results are the same bits.
 
         Raises :class:`CheckFailed` (status 3) when a check fails, :class:`RunError` for other
         failures, :class:`RunInterrupted` (a KeyboardInterrupt) on Ctrl-C: the run finishes the
@@ -170,6 +172,10 @@ class Graph:
             o.trajectory = os.fsencode(trajectory)
         if max_inflight is not None:
             o.max_inflight = int(max_inflight)
+        if fuse is not None:
+            if not 1 <= int(fuse) <= 64:
+                raise ValueError("fuse: expected an integer from 1 to 64, got %r" % (fuse,))
+            o.fuse = int(fuse)
         o.arch = _lib.ARCH[arch]
         o.quiet = 1 if quiet else 0
         o.no_tuning = 0 if tuning else 1

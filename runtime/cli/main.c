@@ -18,7 +18,7 @@
 static const char usage[] =
     "usage: stardag run FILE [--steps N] [--sched NAME] [--ncpu N] [--ncuda N] [--arch any|cpu|cuda]\n"
     "                        [--tiles X[xY[xZ]]] [--out FILE] [--trace FILE.json] [--set NAME=VALUE]...\n"
-    "                        [--max-inflight K] [--quiet] [--overwrite] [--log FILE] [--trajectory FILE]\n"
+    "                        [--max-inflight K] [--fuse K] [--quiet] [--overwrite] [--log FILE] [--trajectory FILE]\n"
     "                        [--checkpoint FILE] [--checkpoint-every N] [--restart CKPT [--force]] [--walltime T]\n"
     "                        [--distribution block|cyclic|W0:W1:...]   (under mpirun: one StarPU per rank)\n"
     "       stardag check FILE [--set NAME=VALUE]...   load and validate only\n"
@@ -48,6 +48,7 @@ static const char run_usage[] =
     "  --arch any|cpu|cuda  where tasks may run (default any)\n"
     "  --sched NAME         StarPU scheduler (STARPU_SCHED); default dmdas with a GPU, else lws\n"
     "  --max-inflight K     steps submitted ahead of completion (default 4)\n"
+    "  --fuse K             grids: advance each tile up to K steps per task (temporal blocking; run.fuse)\n"
     "  --out FILE           output file instead of output.file; --out \"\" writes none\n"
     "  --trace FILE.json    Chrome/Perfetto trace of every task\n"
     "  --quiet, -q          no progress line, no summary\n"
@@ -145,6 +146,7 @@ static int list_codelets(void)
 static char *cmdline; /* file scope: still reachable when a command returns from main */
 
 #define BAD_USAGE(...) do { status = bad_usage(__VA_ARGS__); goto out; } while (0)
+_Static_assert(SD_MAX_FUSE == 64, "--fuse's usage message says 64");
 
 int main(int argc, char **argv)
 {
@@ -224,6 +226,10 @@ int main(int argc, char **argv)
         } else if (!strcmp(a, "--max-inflight")) {
             if (!sd_cli_parse_int(argv[++i], 1, &v)) BAD_USAGE("--max-inflight expects an integer >= 1, got '%s'", argv[i]);
             o.max_inflight = (int)v;
+        } else if (!strcmp(a, "--fuse")) {
+            if (!sd_cli_parse_int(argv[++i], 1, &v) || v > SD_MAX_FUSE)
+                BAD_USAGE("--fuse expects an integer from 1 to 64, got '%s'", argv[i]);
+            o.fuse = (int)v;
         } else if (!strcmp(a, "--tiles")) {
             if (!sd_cli_parse_tiles(argv[++i], o.tile)) BAD_USAGE("--tiles expects X, XxY or XxYxZ cells, got '%s'", argv[i]);
         } else if (!strcmp(a, "--ncuda")) {

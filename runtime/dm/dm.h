@@ -59,6 +59,7 @@ typedef struct sd_dm_opts {
     int ncpu, ncuda;   /* workers, for automatic partitioning */
     const char *own_output; /* the file of the domain's own output (a particle trajectory): the
                                graph's or the user's; NULL when the run writes none */
+    int fuse;          /* grids: steps one task may advance a tile (--fuse, run.fuse; <= 1: one) */
 } sd_dm_opts;
 
 /* The run's output file (fields go there; see sd_dm_class.write_snapshot). */
@@ -139,6 +140,10 @@ typedef struct sd_dm_class {
      * of step is published (a trajectory's observables are durable only at its next flush). May be
      * NULL. 0, or -1 with a message. */
     int (*commit_output)(sd_dm *dm, int64_t step, char *err, size_t errlen);
+    /* Submit the steps the domain holds back (a grid fusing steps collects a group before it
+     * submits it), so that every step submit_step was given has its tasks. The run loop calls it
+     * after its last step; output and checkpoint submissions do it themselves. May be NULL. */
+    void (*flush)(sd_dm *dm);
 } sd_dm_class;
 
 struct sd_dm {

@@ -55,14 +55,15 @@ static void fill_tmpl(const grid *G, const sd_gop *op, op_tmpl *T, int tile)
         const sd_gfield *f = &g->fields[b->index];
         const int64_t vpc = sd_field_values_per_cell(g, f);
         int64_t off, total;
-        sd_tile_layout(a->ndim, a->n, f->halo, vpc, a->stride[slot], &a->sc[slot], &off, &total);
+        const int h = G->plan.halo[b->index];
+        sd_tile_layout(a->ndim, a->n, h, vpc, a->stride[slot], &a->sc[slot], &off, &total);
         a->ncomp[slot] = (int)vpc;
         a->bins[slot] = vpc / f->ncomp;
         int64_t s = a->sc[slot];
         for (int k = 0; k < g->domain.ninner && a->bins[slot] > 1; s *= g->domain.inner[k].count, k++)
             a->stride[slot][3 + k] = s;
         a->dtype[slot] = f->dtype;
-        a->halo[slot] = f->halo;
+        a->halo[slot] = h;
         T->off_bytes[slot] = off * (int64_t)sd_dtype_size(f->dtype);
         slot++;
     }
@@ -124,7 +125,7 @@ static void make_halo_args(grid *G, int f, int tile)
 {
     size_t k = (size_t)f * G->nt + tile;
     fill_halo_args(G, f, tile, 0, G->dm->g->domain.ndim, &G->pack_args[k], &G->unpack_args[k], &G->unpack_args_old[k]);
-    if (!G->dm->g->fields[f].box) return;
+    if (!G->plan.box[f]) return;
     for (int d = 0; d < G->dm->g->domain.ndim; d++)
         fill_halo_args(G, f, tile, d, d + 1, &G->box_pack[k * 3 + d], &G->box_unpack[k * 3 + d],
                        &G->box_unpack_old[k * 3 + d]);
@@ -142,10 +143,10 @@ static int check_sizes(const grid *G, char *err, size_t errlen)
         for (int tl = 0; tl < G->nt; tl++) {
             int64_t o[3], n[3], stride[3], sc, off, total;
             sd_tile_box(&G->t, tl, o, n);
-            sd_tile_layout(g->domain.ndim, n, fd->halo, vpc, stride, &sc, &off, &total);
+            sd_tile_layout(g->domain.ndim, n, G->plan.halo[f], vpc, stride, &sc, &off, &total);
             char what[256];
             snprintf(what, sizeof what, "a tile of field %s (%lldx%lldx%lld cells, ghost width %d, %d components)",
-                     fd->name, (long long)n[0], (long long)n[1], (long long)n[2], fd->halo, fd->ncomp);
+                     fd->name, (long long)n[0], (long long)n[1], (long long)n[2], G->plan.halo[f], fd->ncomp);
             if (vpc > 1 && fd->location == SD_LOC_BINS)
                 snprintf(what + strlen(what) - 1, sizeof what - strlen(what) + 1, " on %lld bins)", (long long)(vpc / fd->ncomp));
             if (sd_eng_vector_fits(total, es, what, err, errlen) < 0) return -1;
@@ -187,7 +188,7 @@ static int alloc_tables(grid *G)
     G->unpack_args = calloc((size_t)g->nfields * nt + 1, sizeof *G->unpack_args);
     G->unpack_args_old = calloc((size_t)g->nfields * nt + 1, sizeof *G->unpack_args_old);
     int box = 0;
-    for (int f = 0; f < g->nfields; f++) box |= g->fields[f].box;
+    for (int f = 0; f < g->nfields; f++) box |= G->plan.box[f];
     if (box) {
         G->box_pack = calloc((size_t)g->nfields * nt * 3, sizeof *G->box_pack);
         G->box_unpack = calloc((size_t)g->nfields * nt * 3, sizeof *G->box_unpack);
@@ -243,9 +244,19 @@ int sd_grid_create_with(sd_dm *dm, const sd_dm_opts *o, const sd_grid_hooks *hoo
     dm->data = G;
     G->dm = dm;
     G->hooks = hooks;
-    int hmax = 0;
+    /* fused steps widen the ghost zones, and the tiles must be at least that wide */
+    const int fuse = hooks ? 1 : o->fuse;
+    G->fuse_asked = fuse;
+    int hmax = 0, *width = calloc((size_t)g->nfields + 1, sizeof *width);
+    if (!width) goto oom;
+    for (int f = 0; f < g->nfields; f++) width[f] = g->fields[f].halo;
+    if (fuse > 1 && sd_fuse_widths(g, fuse, width) < 0) {
+        free(width);
+        goto oom;
+    }
     for (int f = 0; f < g->nfields; f++)
-        if (g->fields[f].halo > hmax) hmax = g->fields[f].halo;
+        if (width[f] > hmax) hmax = width[f];
+    free(width);
     int64_t tile[3];
     if (o->parts[0] > 0) memcpy(tile, o->parts, sizeof tile);
     else if (!g->run.tiles_auto) memcpy(tile, g->run.tile, sizeof tile);
@@ -255,7 +266,7 @@ int sd_grid_create_with(sd_dm *dm, const sd_dm_opts *o, const sd_grid_hooks *hoo
     } else if (sd_tiling_make(&G->t, &g->domain, tile, hmax, err, errlen) < 0)
         return -1;
     G->nt = G->t.ntiles;
-    if (sd_plan_make(&G->plan, g, &G->t) < 0 || alloc_tables(G) < 0) goto oom;
+    if (sd_plan_make(&G->plan, g, &G->t) < 0 || sd_plan_set_fuse(&G->plan, fuse) < 0 || alloc_tables(G) < 0) goto oom;
     if (check_sizes(G, err, errlen) < 0) return -1;
     const int nt = G->nt;
     G->k_pack = sd_eng_kind(e, "halo pack", "stardag.halo_pack", sd_grid_pack_cpu, CUDA_FN(sd_grid_pack_cuda));
@@ -266,14 +277,16 @@ int sd_grid_create_with(sd_dm *dm, const sd_dm_opts *o, const sd_grid_hooks *hoo
     /* io.read_field: the file is read on the host, so the copy into a tile runs on a CPU */
     G->k_read = sd_eng_kind(e, "field read", SD_READ_FIELD_MODEL, sd_grid_read_cpu, NULL);
     G->k_ckpt = sd_eng_kind(e, SD_ENG_CKPT_LABEL, "stardag.ckpt_snapshot", sd_grid_ckpt_cpu, NULL);
+    /* fused groups call the ops' CPU kernels (grid_fused.c) */
+    if (G->plan.fuse > 1) G->k_fused = sd_eng_kind(e, "fused steps", "stardag.grid.fused", sd_grid_fused_cpu, NULL);
     for (int f = 0; f < g->nfields; f++)
         for (int tl = 0; tl < nt; tl++) {
             int64_t org[3], n[3];
             sd_tile_box(&G->t, tl, org, n);
-            sd_halo_geom_make(&G->geom[f * nt + tl], g->domain.ndim, n, g->fields[f].halo,
+            sd_halo_geom_make(&G->geom[f * nt + tl], g->domain.ndim, n, G->plan.halo[f],
                               (int)sd_field_values_per_cell(g, &g->fields[f]),
                               g->fields[f].dtype);
-            G->geom[f * nt + tl].box = g->fields[f].box; /* faces span the lower axes' ghosts */
+            G->geom[f * nt + tl].box = G->plan.box[f]; /* faces span the lower axes' ghosts */
             make_halo_args(G, f, tl);
         }
     if (register_buffers(G, err, errlen) < 0) return -1;
@@ -467,6 +480,7 @@ static void emit(void *ctx, const sd_task *t)
     case SD_TASK_PACK:
     case SD_TASK_UNPACK: emit_halo(G, t); break;
     case SD_TASK_SNAPSHOT: emit_snapshot(G, t); break;
+    case SD_TASK_FUSED: sd_grid_emit_fused(G, t, submit); break;
     }
 }
 
@@ -479,14 +493,23 @@ static void grid_submit_init(sd_dm *dm)
 static void grid_submit_step(sd_dm *dm, int64_t step)
 {
     grid *G = dm->data;
-    sd_plan_step(&G->plan, step, emit, G);
+    if (G->plan.fuse > 1) sd_grid_fuse_step(G, step, emit);
+    else sd_plan_step(&G->plan, step, emit, G);
+}
+
+void sd_grid_flush(sd_dm *dm)
+{
+    grid *G = dm->data;
+    if (G->plan.fuse > 1) sd_grid_fuse_flush(G, emit);
 }
 
 static void grid_submit_output(sd_dm *dm, int64_t step, int last, int fields_out)
 {
     grid *G = dm->data;
     const sd_goutput *o = &dm->g->output;
+    if (last) sd_grid_flush(dm); /* the run's last step: nothing held back past it */
     if (!fields_out || o->fields_every <= 0 || (step % o->fields_every && !last)) return;
+    sd_grid_flush(dm);
     for (int i = 0; i < o->nfields; i++) sd_plan_snapshot(&G->plan, o->field[i], o->field_level[i], step, emit, G);
 }
 
@@ -557,4 +580,6 @@ const sd_dm_class sd_dm_grid = {
     .destroy = grid_destroy,
     .submit_checkpoint = sd_grid_submit_checkpoint,
     .restore = sd_grid_restore,
+    .flush = sd_grid_flush,
+    .report = sd_grid_fuse_report,
 };

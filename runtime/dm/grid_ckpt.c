@@ -100,6 +100,7 @@ static void submit_field(grid *G, int f, int l, int framed, int64_t step)
 
 void sd_grid_submit_checkpoint(sd_dm *dm, int64_t step)
 {
+    sd_grid_flush(dm); /* a fused group held back: the checkpoint is of the state after step */
     grid *G = dm->data;
     const sd_graph *g = dm->g;
     const sd_plan *p = &G->plan;

@@ -14,17 +14,26 @@ int sd_plan_make(sd_plan *p, const sd_graph *g, const sd_tiling *t)
     p->buf_field = calloc(p->nbuf + 1, sizeof(int));
     p->cur = calloc(p->nbuf + 1, sizeof(int));
     p->ghost_ok = calloc(p->nbuf + 1, 1);
+    p->fuse = 1;
+    p->halo = calloc(g->nfields + 1, sizeof(int));
+    p->box = calloc(g->nfields + 1, 1);
+    p->need = calloc(p->nbuf + 1, sizeof(int));
+    p->filled = calloc(p->nbuf + 1, 1);
     p->slot_init = calloc(g->ninit + 1, sizeof(int));
     p->slot_step = calloc(g->nstep + 1, sizeof(int));
     /* the most handles one task holds: a whole-field op (every role x every tile; a table role: one) or a combine
-     * (every tile's partial + its scalars); halo tasks hold at most 8 */
-    p->cap = SD_MAX_BUFS * t->ntiles + SD_MAX_ACC + 8;
+     * (every tile's partial + its scalars); halo tasks hold at most 8; a fused group every buffer, scalar and table */
+    p->cap = SD_MAX_BUFS * t->ntiles + SD_MAX_ACC + 8 + p->nbuf + g->nscalars + g->ntables;
     p->h = calloc(p->cap, sizeof *p->h);
     p->mode = calloc(p->cap, sizeof *p->mode);
     if (!p->field_base || !p->buf_field || !p->cur || !p->ghost_ok || !p->slot_init || !p->slot_step || !p->h ||
-        !p->mode) {
+        !p->mode || !p->halo || !p->box || !p->need || !p->filled) {
         sd_plan_free(p);
         return -1;
+    }
+    for (int f = 0; f < g->nfields; f++) {
+        p->halo[f] = g->fields[f].halo;
+        p->box[f] = (unsigned char)g->fields[f].box;
     }
     for (int f = 0; f < g->nfields; f++)
         for (int l = 0; l < g->fields[f].nlevels; l++) {
@@ -46,6 +55,11 @@ void sd_plan_free(sd_plan *p)
     free(p->slot_step);
     free(p->h);
     free(p->mode);
+    free(p->halo);
+    free(p->box);
+    free(p->fops);
+    free(p->need);
+    free(p->filled);
     memset(p, 0, sizeof *p);
 }
 
@@ -90,22 +104,27 @@ static void halo_round(sd_plan *p, int f, int buf, int old, int d0, int d1, int 
     }
 }
 
-/* Ghost zones of buffer `buf` (field f at `level`). A star field: one round over every axis. A
- * full-box field: one round per axis, x, then y, then z; the packs of a round read the tile after
- * the unpacks of the round before wrote its ghosts (the order of submission on the tile's handle),
- * so each round's faces carry the lower axes' ghosts on to the neighbours. */
-static void exchange(sd_plan *p, int f, int level, sd_emit_fn emit, void *ctx, int64_t step)
+/* Ghost zones of buffer `buf` of field f (prev: its previous level, or -1). A star field: one
+ * round over every axis. A full-box field: one round per axis, x, then y, then z; the packs of a
+ * round read the tile after the unpacks of the round before wrote its ghosts (the order of
+ * submission on the tile's handle), so each round's faces carry the lower axes' ghosts on to the
+ * neighbours. */
+void sd_plan_exchange(sd_plan *p, int f, int buf, int prev, sd_emit_fn emit, void *ctx, int64_t step)
 {
     const sd_tiling *t = p->t;
-    int buf = sd_plan_buffer(p, f, level);
-    int prev = level > 0 ? sd_plan_buffer(p, f, level - 1) : -1, old = -1;
+    int old = -1;
     for (int d = 0; d < t->ndim; d++)
         if (t->bc[d] == SD_BC_ABSORBING) old = prev;
-    if (!p->g->fields[f].box) halo_round(p, f, buf, old, 0, t->ndim, 0, emit, ctx, step);
+    if (!p->box[f]) halo_round(p, f, buf, old, 0, t->ndim, 0, emit, ctx, step);
     else
         for (int d = 0; d < t->ndim; d++)
             halo_round(p, f, buf, t->bc[d] == SD_BC_ABSORBING ? prev : -1, d, d + 1, 1, emit, ctx, step);
-    p->ghost_ok[buf] = 1;
+    p->ghost_ok[buf] = p->filled[buf] = 1;
+}
+
+static void exchange(sd_plan *p, int f, int level, sd_emit_fn emit, void *ctx, int64_t step)
+{
+    sd_plan_exchange(p, f, sd_plan_buffer(p, f, level), level > 0 ? sd_plan_buffer(p, f, level - 1) : -1, emit, ctx, step);
 }
 
 static void expand_op(sd_plan *p, const sd_gop *op, int index, int init, int slot, int64_t step, sd_emit_fn emit,
@@ -162,12 +181,19 @@ void sd_plan_init(sd_plan *p, sd_emit_fn emit, void *ctx)
     for (int i = 0; i < p->g->ninit; i++) expand_op(p, &p->g->init[i], i, 1, p->slot_init[i], 0, emit, ctx);
 }
 
-void sd_plan_step(sd_plan *p, int64_t step, sd_emit_fn emit, void *ctx)
+void sd_plan_step_from(sd_plan *p, int64_t step, int first, sd_emit_fn emit, void *ctx)
 {
     const sd_graph *g = p->g;
-    for (int i = 0; i < g->nstep; i++)
+    for (int i = first; i < g->nstep; i++)
         if (sd_op_due(&g->step[i], step)) expand_op(p, &g->step[i], i, 0, p->slot_step[i], step, emit, ctx);
-    /* Rotation: level l takes the buffer of level l+1, the newest level gets the oldest buffer. */
+    sd_plan_rotate(p);
+}
+
+void sd_plan_step(sd_plan *p, int64_t step, sd_emit_fn emit, void *ctx) { sd_plan_step_from(p, step, 0, emit, ctx); }
+
+void sd_plan_rotate(sd_plan *p)
+{
+    const sd_graph *g = p->g;
     for (int f = 0; f < g->nfields; f++) {
         int n = g->fields[f].nlevels, *c = p->cur + p->field_base[f];
         if (n < 2) continue;

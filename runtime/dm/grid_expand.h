@@ -12,7 +12,15 @@ typedef enum { SD_H_TILE = 0, SD_H_FACE, SD_H_PARTIAL, SD_H_SCALAR, SD_H_TABLE }
  * PARTIAL: a = reduction slot, b = tile; SCALAR: a = scalar index; TABLE: a = table index (read). */
 typedef struct sd_href { sd_hkind kind; int a, b, c; } sd_href;
 
-typedef enum { SD_TASK_OP = 0, SD_TASK_PACK, SD_TASK_UNPACK, SD_TASK_COMBINE, SD_TASK_SNAPSHOT } sd_task_kind;
+typedef enum { SD_TASK_OP = 0, SD_TASK_PACK, SD_TASK_UNPACK, SD_TASK_COMBINE, SD_TASK_SNAPSHOT, SD_TASK_FUSED } sd_task_kind;
+
+/* One op of a fused group (SD_TASK_FUSED: one task runs several steps' ops on a tile, grid_expand_fuse.c). */
+typedef struct sd_fused_op {
+    int op_index;  /* the step op */
+    int sub;       /* its step: the task's step + sub */
+    int ext;       /* ghost layers the tile grows by on each side that is no domain boundary */
+    short href[SD_MAX_BUFS]; /* per kernel slot (sd_tile_args.p): the task's handle, -1 none */
+} sd_fused_op;
 
 typedef struct sd_task {
     sd_task_kind kind;
@@ -25,7 +33,9 @@ typedef struct sd_task {
     int field;        /* PACK, UNPACK, SNAPSHOT */
     int box, axis;    /* PACK, UNPACK: box = 0: every axis at once (a star field); 1: the round of
                          one axis of a full-box field's exchange (rounds x, y, z in this order) */
-    int64_t step;     /* 0 for init */
+    int64_t step;     /* 0 for init; FUSED: the group's first step */
+    int nfused;       /* FUSED: its ops, in order (valid during the emit call only) */
+    const sd_fused_op *fused;
     int nh;
     const sd_href *h; /* valid during the emit call only */
     const sd_access *mode;
@@ -46,6 +56,14 @@ typedef struct sd_plan {
     int cap;
     sd_href *h;
     sd_access *mode;
+    /* fused steps (grid_expand_fuse.c) */
+    int fuse;            /* the longest group: steps one task advances a tile (1: none) */
+    int *halo;           /* [field] ghost width of its tiles: the graph's, wider for fused groups */
+    unsigned char *box;  /* [field] its exchanges fill edge and corner ghosts too */
+    sd_fused_op *fops;   /* one group's ops */
+    int *need;           /* [buffer] ghost width a group needs valid at its start */
+    unsigned char *filled; /* [buffer] exchanged at least once: its fixed sides' ghosts hold their value */
+    int64_t groups;      /* fused groups emitted (one task per tile each) */
 } sd_plan;
 
 int sd_plan_make(sd_plan *p, const sd_graph *g, const sd_tiling *t);
@@ -54,6 +72,29 @@ int sd_plan_buffer(const sd_plan *p, int field, int level);
 void sd_plan_init(sd_plan *p, sd_emit_fn emit, void *ctx);
 /* Step ops due at `step` (every), then the rotation of time levels. */
 void sd_plan_step(sd_plan *p, int64_t step, sd_emit_fn emit, void *ctx);
+/* The same for the step ops from index `first` on (those after a fused group's part of the step). */
+void sd_plan_step_from(sd_plan *p, int64_t step, int first, sd_emit_fn emit, void *ctx);
+/* Level l takes the buffer of level l+1, the newest level gets the oldest buffer. */
+void sd_plan_rotate(sd_plan *p);
+/* The ghost exchange of buffer buf of field f (its previous level old for absorbing sides, or -1). */
+void sd_plan_exchange(sd_plan *p, int f, int buf, int old, sd_emit_fn emit, void *ctx, int64_t step);
+
+/* ---- fused steps (grid_expand_fuse.c) ---- */
+/* Can op run in a fused group: a stencil or pointwise op of a fusable codelet (sd_codelet.fusable)
+ * without scalar results? */
+int sd_plan_fusable(const sd_gop *op);
+/* Groups of up to k steps: widens p->halo and sets p->box for the fields the groups read beyond
+ * the tile (p->fuse stays 1 when no step op is fusable). Before any buffer is made. 0, or -1 out of
+ * memory. */
+int sd_plan_set_fuse(sd_plan *p, int k);
+/* The ghost width of each field ([nfields]) with groups of up to k steps, before the tiling is
+ * made (it needs them). 0, or -1 out of memory. */
+int sd_fuse_widths(const sd_graph *g, int k, int *halo);
+/* Steps s0 .. s0+m-1 as fused groups (as long as the ghost widths allow, else shorter ones): every
+ * due op of each step, except that the last step runs only its ops before index `last_ops` (the
+ * rest, not fusable, follow with sd_plan_step_from); the levels rotate after each whole step. The
+ * ghosts a group reads beyond its tiles are exchanged first. */
+void sd_plan_group(sd_plan *p, int64_t s0, int m, int last_ops, sd_emit_fn emit, void *ctx);
 /* Snapshot tasks (one per tile) of a field level as bound now. */
 void sd_plan_snapshot(sd_plan *p, int field, int level, int64_t step, sd_emit_fn emit, void *ctx);
 

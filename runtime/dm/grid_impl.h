@@ -91,7 +91,39 @@ typedef struct grid {
     sd_record *snap_rec;           /* the snapshot being emitted (made with its tile 0) */
     const struct sd_grid_hooks *hooks; /* a class built on the grid's (a batch's); NULL for grids */
     int k_ckpt;                    /* checkpoint snapshots (grid_ckpt.c) */
+    /* fused steps (grid_fused.c): the group being collected, steps pend_s0 .. pend_s0+pend_m-1 */
+    int k_fused, fuse_asked;       /* fuse_asked: --fuse or run.fuse */
+    int64_t pend_s0;
+    int pend_m;
 } grid;
+
+/* A fused group's task on one tile (grid_fused.c): its ops in order, each on the tile grown by ext
+ * ghost layers on the sides in grow_lo/grow_hi (those that are no domain boundary). */
+typedef struct fused_op_arg {
+    const op_tmpl *T; /* the op's arguments on this tile */
+    const sd_codelet *c;
+    int sub, ext;     /* its step is the group's first + sub */
+    short href[SD_MAX_BUFS]; /* kernel slot -> task buffer (-1: unbound) */
+} fused_op_arg;
+typedef struct fused_arg {
+    sd_meter m;
+    int64_t step;     /* the group's first step */
+    double dt;
+    unsigned char grow_lo[3], grow_hi[3];
+    int nops;
+    fused_op_arg op[];
+} fused_arg;
+typedef int (*sd_grid_submit_fn)(grid *G, int kind, const sd_task *t, void *arg, size_t argsize, int owned);
+/* A step of a run with run.fuse > 1 (instead of sd_plan_step): collected into the pending group,
+ * which is submitted when it is full or a step has ops that cannot be fused. */
+void sd_grid_fuse_step(grid *G, int64_t step, sd_emit_fn emit);
+/* Submit the pending group, if any. */
+void sd_grid_fuse_flush(grid *G, sd_emit_fn emit);
+void sd_grid_flush(sd_dm *dm);
+/* An SD_TASK_FUSED task the expansion emitted, given its arguments and submitted. */
+void sd_grid_emit_fused(grid *G, const sd_task *t, sd_grid_submit_fn submit);
+/* The summary's line on fused steps (none without them). */
+void sd_grid_fuse_report(const sd_dm *dm);
 
 /* ---- classes built on the grid's machinery (a batch of ODE systems: dm/batch.c) -------------
  * They create a grid through sd_grid_create_with and use sd_dm_grid's other functions as they are;
@@ -123,6 +155,7 @@ void sd_grid_op_cpu(void *buffers[], void *cl_arg);
 void sd_grid_pack_cpu(void *buffers[], void *cl_arg);
 void sd_grid_unpack_cpu(void *buffers[], void *cl_arg);
 void sd_grid_snapshot_cpu(void *buffers[], void *cl_arg);
+void sd_grid_fused_cpu(void *buffers[], void *cl_arg);
 void sd_grid_op_cuda(void *buffers[], void *cl_arg);
 void sd_grid_pack_cuda(void *buffers[], void *cl_arg);
 void sd_grid_unpack_cuda(void *buffers[], void *cl_arg);

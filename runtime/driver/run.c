@@ -288,6 +288,10 @@ int sd_run_loop(const sd_graph *g, const sd_run_opts *o_in, sd_run_files *files,
         sd_run_say_error(o, "%s", derr);
         return SD_EXIT_BADGRAPH;
     }
+    if (o->fuse > 1 && sd_graph_fuse_refused(g, derr, sizeof derr)) {
+        sd_run_say_error(o, "--fuse %d: %s", o->fuse, derr);
+        return SD_EXIT_BADGRAPH;
+    }
     if (!s->leader) { /* rank 0 speaks for the run and writes its files */
         opts.quiet = 1;
         opts.progress = NULL;
@@ -396,6 +400,7 @@ int sd_run_loop(const sd_graph *g, const sd_run_opts *o_in, sd_run_files *files,
     } else
         dmo.ncpu = ncpu, dmo.ncuda = ncuda;
     memcpy(dmo.parts, o->tile, sizeof dmo.parts);
+    dmo.fuse = o->fuse > 0 ? o->fuse : g->run.fuse;
     s->e = sd_engine_create(g, &eo, err, sizeof err);
     if (s->e) s->dm = sd_dm_create(g, s->e, &dmo, err, sizeof err);
     int status = SD_EXIT_OK;
@@ -521,6 +526,10 @@ int sd_run_loop(const sd_graph *g, const sd_run_opts *o_in, sd_run_files *files,
             int64_t lead[3] = {s->until_step, s->walltime_hit, ckpt_choice(s, step + 1, now(), t0)};
             s->interrupt_agreed = sd_run_ranks_vote(s, interrupted, lead);
         }
+    }
+    if (!s->failed && s->dm->cls->flush) { /* steps the domain held back (a grid's fused group) */
+        s->dm->cls->flush(s->dm);
+        sd_engine_seal(s->e);
     }
     if (s->until_step && step > step0 && step < s->steps && !s->failed && !stopped(s)) { /* the last step's output, once */
         const int64_t every = g->output.fields_every;

@@ -8,6 +8,7 @@
 
 #define SD_MAX_LEVELS 4
 #define SD_NAME_MAX 64
+#define SD_MAX_FUSE 64 /* run.fuse: steps one task may advance a tile */
 #define SD_MAX_GRID_CELLS ((int64_t)1 << 52) /* cells (times inner bins) of a grid (the loader refuses more) */
 #define SD_GRAPH_MAX_BYTES ((size_t)16 << 20) /* a graph file's text (the loader refuses more) */
 
@@ -286,6 +287,7 @@ typedef struct sd_grun {
     int tiles_auto;
     int64_t tile[3];   /* tile shape in cells when !tiles_auto */
     int max_inflight;  /* steps in flight, default 4 */
+    int fuse;          /* grids: steps one task may advance a tile (temporal blocking), default 1 */
     sd_guntil until;   /* run.until (until.n 0: none) */
 } sd_grun;
 
@@ -339,6 +341,10 @@ static inline int64_t sd_count_product(int n, const int64_t *v)
 }
 
 /* Does op (step list) run at this step? */
+/* run.fuse (or --fuse) > 1 is refused for this graph: 1 with the reason in why (the domain is no
+ * grid, or a side's ghosts change every step: reflective, absorbing). */
+int sd_graph_fuse_refused(const sd_graph *g, char *why, size_t len);
+
 static inline int sd_op_due(const sd_gop *op, int64_t step) { return op->every <= 1 || step % op->every == 0; }
 
 /* The StarPU performance-model symbol of a codelet's tasks in this graph: the codelet's, with

@@ -98,6 +98,7 @@ static void load(loader *L)
     yaml_node_t *dom = sd_ld_map_get(L, root, "domain", &kx);
     if (!dom) sd_ld_fail(L, root, "missing key 'domain' at top level (expected domain: {grid: {shape: [...], spacing: ...}})");
     sd_ld_load_domain(L, kx, dom);
+    sd_ld_check_fuse(L);
     if ((v = sd_ld_map_get(L, root, "fields", NULL))) sd_ld_load_fields(L, v);
     sd_ld_check_fields_memory(L);
     if (L->cls->syntax->after_fields) L->cls->syntax->after_fields(L);

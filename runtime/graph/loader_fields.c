@@ -11,7 +11,7 @@
 
 void sd_ld_load_run(loader *L, const yaml_node_t *key, const yaml_node_t *m)
 {
-    static const char *const keys[] = {"steps", "end_time", "dt", "max_inflight", "until", NULL};
+    static const char *const keys[] = {"steps", "end_time", "dt", "max_inflight", "fuse", "until", NULL};
     sd_grun *r = &L->g->run;
     char b[32];
     sd_ld_need_map(L, m, "run");
@@ -38,7 +38,31 @@ void sd_ld_load_run(loader *L, const yaml_node_t *key, const yaml_node_t *m)
     }
     yaml_node_t *mi = sd_ld_map_get(L, m, "max_inflight", NULL);
     r->max_inflight = mi ? (int)sd_ld_eval_int(L, mi, 1, 1024, "max_inflight") : 4;
+    yaml_node_t *fu = sd_ld_map_get(L, m, "fuse", NULL);
+    r->fuse = fu ? (int)sd_ld_eval_int(L, fu, 1, SD_MAX_FUSE, "fuse") : 1;
+    L->fuse = fu; /* checked against the domain once it is loaded (sd_ld_check_fuse) */
     L->until = sd_ld_map_get(L, m, "until", NULL); /* its scalar is known once scalars are read */
+}
+
+int sd_graph_fuse_refused(const sd_graph *g, char *why, size_t len)
+{
+    if (g->domain.kind != SD_DOMAIN_GRID) {
+        snprintf(why, len, "fused steps (temporal blocking) are for grids, and this domain is not one");
+        return 1;
+    }
+    for (int d = 0; d < g->domain.ndim; d++)
+        if (g->domain.bc[d] != SD_BC_PERIODIC && g->domain.bc[d] != SD_BC_FIXED) {
+            snprintf(why, len, "fused steps need periodic or fixed boundaries (axis %d is %s: its ghosts change every "
+                     "step)", d, g->domain.bc[d] == SD_BC_REFLECTIVE ? "reflective" : "absorbing");
+            return 1;
+        }
+    return 0;
+}
+
+void sd_ld_check_fuse(loader *L)
+{
+    char why[160];
+    if (L->fuse && L->g->run.fuse > 1 && sd_graph_fuse_refused(L->g, why, sizeof why)) sd_ld_fail(L, L->fuse, "fuse: %s", why);
 }
 
 void sd_ld_load_domain(loader *L, const yaml_node_t *key, const yaml_node_t *m)

@@ -80,6 +80,7 @@ typedef struct sd_loader {
     const sd_dm_class *cls; /* the domain's class, once the domain section is read */
     void *dm_state;         /* its syntax's own state between hooks (freed with the loader) */
     const yaml_node_t *until; /* run.until, resolved after the scalars */
+    const yaml_node_t *fuse;  /* run.fuse, checked once the domain is known */
 } loader;
 
 /* ---- YAML node helpers ------------------------------------------------------------------- */
@@ -175,6 +176,7 @@ void sd_ld_check_fields_memory(loader *L);
 /* ---- the generic sections (loader_fields.c) ---------------------------------------------- */
 
 void sd_ld_load_run(loader *L, const yaml_node_t *key, const yaml_node_t *m);
+void sd_ld_check_fuse(loader *L);
 void sd_ld_load_domain(loader *L, const yaml_node_t *key, const yaml_node_t *m);
 void sd_ld_load_fields(loader *L, const yaml_node_t *m);
 void sd_ld_add_scalar(loader *L, const char *name, sd_where at);

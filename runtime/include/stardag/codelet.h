@@ -143,6 +143,12 @@ typedef struct sd_codelet {
     double cuda_tol;         /* CPU vs CUDA agreement: 0 = bitwise; else the relative bound that
                                 `stardag verify` checks (|cpu - cuda| <= tol * max |cpu|), for ops
                                 whose math calls libm functions that CUDA rounds differently */
+    int fusable;             /* grids (stencil and pointwise ops): 1 when the value the kernel computes
+                                at a cell depends only on the fields around it, the parameters, the
+                                step and the time, never on the cell's position (a->origin, a->shape)
+                                nor on a->n beyond its loop bounds: run.fuse may then run it over a
+                                tile grown into its ghost layers, several steps in one task
+                                (temporal blocking, docs/lattice.md "Fused steps") */
 } sd_codelet;
 
 /* An op of scalars only (no field role): an SD_WHOLE codelet that reads and writes scalars. */

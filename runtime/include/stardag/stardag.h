@@ -114,6 +114,7 @@ typedef struct sd_run_opts {
                              (stardag tune measures candidates this way) */
     const char *distribution; /* a distributed run (mpirun): parts to ranks, "block" (NULL), "cyclic" or
                                  one weight per rank "1:3" (docs/distributed.md) */
+    int fuse;             /* > 0 overrides run.fuse: grids advance up to this many steps per task */
 } sd_run_opts;
 
 void sd_run_opts_init(sd_run_opts *o);

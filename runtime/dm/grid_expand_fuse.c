@@ -1,0 +1,215 @@
+/* grid_expand_fuse.c - fused steps (temporal blocking): one task advances a tile several steps.
+ *
+ * A bandwidth-bound stencil reads and writes every tile once per step. With run.fuse: k, the ops
+ * of up to k consecutive steps run in one task per tile, on a tile whose ghost zone is wide enough
+ * for all of them: an op of sub-step j computes its cells and also the ghost layers that the later
+ * sub-steps will read (its "extension"), so the tile's data stay in cache from one sub-step to the
+ * next and memory is read about once per group instead of once per step. Every cell is computed by
+ * the same kernel from the same inputs as without fusion, so the results are bitwise the same; the
+ * extra cells are computed redundantly by the neighbouring tiles.
+ *
+ * The widths come from a backward pass over the group's ops (analyse): the last op needs its own
+ * cells only; an op that writes a buffer must cover what later readers of that buffer need, and it
+ * then needs what it reads that far out plus its halo. What the group needs of the buffers as they
+ * were before it is exchanged first, edges and corners included (a grown tile's corner reads its
+ * diagonal neighbours). Only ops whose result at a cell does not depend on the cell's position may
+ * be fused (sd_codelet.fusable), and only on sides whose ghosts do not change between steps
+ * (periodic and fixed boundaries: the loader refuses others). Pure bookkeeping, no StarPU. */
+#include <stdlib.h>
+#include <string.h>
+#include "grid_expand.h"
+
+int sd_plan_fusable(const sd_gop *op)
+{
+    const sd_codelet *c = op->cl;
+    if (!c->fusable || op->read || (c->pattern != SD_STENCIL && c->pattern != SD_POINTWISE)) return 0;
+    for (int r = 0; r < c->nroles; r++)
+        if (op->bind[r].is_scalar && op->bind[r].mode != SD_READ) return 0;
+    return 1;
+}
+
+/* The buffer bound to field f at level l at sub-step j of a group that starts with p->cur. */
+static int buf_at(const sd_plan *p, int f, int l, int j)
+{
+    int n = p->g->fields[f].nlevels;
+    return p->cur[p->field_base[f] + (l + j) % n];
+}
+
+static int is_field(const sd_binding *b) { return !b->is_scalar && !b->is_table && !b->unbound; }
+
+/* The ops of the group s0 .. s0+m-1 into p->fops (all step ops as if due at every step when
+ * all_due), each with its extension, and p->need; returns their count. */
+static int analyse(sd_plan *p, int64_t s0, int m, int last_ops, int all_due)
+{
+    const sd_graph *g = p->g;
+    int n = 0;
+    for (int j = 0; j < m; j++)
+        for (int i = 0; i < (j == m - 1 ? last_ops : g->nstep); i++)
+            if (all_due ? sd_plan_fusable(&g->step[i]) : sd_op_due(&g->step[i], s0 + j))
+                p->fops[n++] = (sd_fused_op){.op_index = i, .sub = j};
+    memset(p->need, 0, (size_t)p->nbuf * sizeof *p->need);
+    for (int k = n - 1; k >= 0; k--) {
+        const sd_gop *op = &g->step[p->fops[k].op_index];
+        const int j = p->fops[k].sub;
+        int e = 0;
+        for (int r = 0; r < op->cl->nroles; r++) {
+            const sd_binding *b = &op->bind[r];
+            if (is_field(b) && b->mode != SD_READ) {
+                int nb = p->need[buf_at(p, b->index, b->level, j)];
+                if (nb > e) e = nb;
+            }
+        }
+        p->fops[k].ext = e;
+        for (int r = 0; r < op->cl->nroles; r++) { /* what it writes, later readers no longer need from before */
+            const sd_binding *b = &op->bind[r];
+            if (is_field(b) && b->mode == SD_WRITE) p->need[buf_at(p, b->index, b->level, j)] = 0;
+        }
+        for (int r = 0; r < op->cl->nroles; r++) { /* what it reads, it needs e cells out plus its halo */
+            const sd_binding *b = &op->bind[r];
+            int *nb = is_field(b) && b->mode != SD_WRITE ? &p->need[buf_at(p, b->index, b->level, j)] : NULL;
+            if (nb && e + b->halo > *nb) *nb = e + b->halo;
+        }
+    }
+    return n;
+}
+
+int sd_fuse_widths(const sd_graph *g, int k, int *halo)
+{
+    sd_tiling one = {.ntiles = 1};
+    sd_plan p;
+    if (sd_plan_make(&p, g, &one) < 0 || sd_plan_set_fuse(&p, k) < 0) {
+        sd_plan_free(&p);
+        return -1;
+    }
+    memcpy(halo, p.halo, (size_t)g->nfields * sizeof *halo);
+    sd_plan_free(&p);
+    return 0;
+}
+
+int sd_plan_set_fuse(sd_plan *p, int k)
+{
+    const sd_graph *g = p->g;
+    int any = 0;
+    for (int i = 0; i < g->nstep; i++) any |= sd_plan_fusable(&g->step[i]);
+    if (k <= 1 || !any) return 0;
+    free(p->fops);
+    p->fops = calloc((size_t)k * g->nstep + 1, sizeof *p->fops);
+    if (!p->fops) return -1;
+    p->fuse = k;
+    analyse(p, 1, k, g->nstep, 1);
+    for (int b = 0; b < p->nbuf; b++) {
+        int f = p->buf_field[b];
+        if (p->need[b] > p->halo[f]) p->halo[f] = p->need[b];
+    }
+    /* a field some op of a group reads beyond its tile: its exchanges fill edges and corners too */
+    for (int b = 0; b < p->nbuf; b++)
+        if (p->need[b] > 0) p->box[p->buf_field[b]] = 1;
+    return 0;
+}
+
+/* Do the ghost widths allow the group that analyse() just described? A group that grows its tiles
+ * needs the box exchange of every buffer it reads beyond them. */
+static int fits(const sd_plan *p, int nops)
+{
+    int grows = 0;
+    for (int k = 0; k < nops; k++) grows |= p->fops[k].ext > 0;
+    for (int b = 0; b < p->nbuf; b++) {
+        int f = p->buf_field[b];
+        if (p->need[b] > p->halo[f] || (grows && p->need[b] > 0 && !p->box[f])) return 0;
+    }
+    return 1;
+}
+
+static void put(sd_plan *p, sd_task *t, sd_href h, sd_access mode)
+{
+    p->h[t->nh] = h;
+    p->mode[t->nh] = mode;
+    t->nh++;
+}
+
+/* The task handle of scalar or table `index` (is_table), added when new. */
+static short shared_handle(sd_plan *p, sd_task *t, int first, int is_table, int index)
+{
+    sd_hkind kind = is_table ? SD_H_TABLE : SD_H_SCALAR;
+    for (int i = first; i < t->nh; i++)
+        if (p->h[i].kind == kind && p->h[i].a == index) return (short)i;
+    put(p, t, (sd_href){kind, index, 0, 0}, SD_READ);
+    return (short)(t->nh - 1);
+}
+
+/* One group that fits: its exchanges, one task per tile, then the ghost and level bookkeeping. */
+static void emit_group(sd_plan *p, int64_t s0, int m, int nops, int whole_last, sd_emit_fn emit, void *ctx)
+{
+    const sd_graph *g = p->g;
+    unsigned char *written = calloc((size_t)p->nbuf + 1, 1), *touched = calloc((size_t)p->nbuf + 1, 1);
+    if (!written || !touched) abort(); /* a few bytes per buffer */
+    for (int k = 0; k < nops; k++) {
+        const sd_gop *op = &g->step[p->fops[k].op_index];
+        for (int r = 0; r < op->cl->nroles; r++) {
+            const sd_binding *b = &op->bind[r];
+            if (!is_field(b)) continue;
+            int buf = buf_at(p, b->index, b->level, p->fops[k].sub);
+            touched[buf] = 1;
+            if (b->mode != SD_READ) written[buf] = 1;
+        }
+    }
+    /* what the group reads beyond its tiles; and the ghosts on fixed sides of every buffer it
+     * touches, once: no op writes them (tiles do not grow there), but sub-steps read them in
+     * buffers that the group itself wrote */
+    int fixed = 0;
+    for (int d = 0; d < p->t->ndim; d++) fixed |= p->t->bc[d] == SD_BC_FIXED;
+    for (int b = 0; b < p->nbuf; b++)
+        if ((p->need[b] > 0 && !p->ghost_ok[b]) || (fixed && touched[b] && !p->filled[b]))
+            sd_plan_exchange(p, p->buf_field[b], b, -1, emit, ctx, s0);
+    for (int tile = 0; tile < p->t->ntiles; tile++) {
+        sd_task task = {.kind = SD_TASK_FUSED, .tile = tile, .buf = -1, .old_buf = -1, .field = -1, .step = s0,
+                        .nfused = nops, .fused = p->fops, .h = p->h, .mode = p->mode};
+        int nbufh = 0;
+        for (int b = 0; b < p->nbuf; b++)
+            if (touched[b]) {
+                put(p, &task, (sd_href){SD_H_TILE, b, tile, 0}, written[b] ? SD_READWRITE : SD_READ);
+                nbufh++;
+            }
+        for (int k = 0; k < nops; k++) {
+            const sd_gop *op = &g->step[p->fops[k].op_index];
+            int slot = 0;
+            for (int r = 0; r < op->cl->nroles; r++) {
+                const sd_binding *b = &op->bind[r];
+                if (b->is_scalar && b->mode != SD_READ) continue; /* (none: not fusable) */
+                if (b->unbound) p->fops[k].href[slot] = -1;
+                else if (b->is_scalar || b->is_table) p->fops[k].href[slot] = shared_handle(p, &task, nbufh, b->is_table, b->index);
+                else { /* the rank of its buffer among the touched ones */
+                    int buf = buf_at(p, b->index, b->level, p->fops[k].sub), idx = 0;
+                    for (int c = 0; c < buf; c++) idx += touched[c];
+                    p->fops[k].href[slot] = (short)idx;
+                }
+                slot++;
+            }
+        }
+        emit(ctx, &task);
+    }
+    for (int b = 0; b < p->nbuf; b++)
+        if (written[b]) p->ghost_ok[b] = 0;
+    for (int j = 0; j < (whole_last ? m : m - 1); j++) sd_plan_rotate(p);
+    p->groups++;
+    free(written);
+    free(touched);
+}
+
+void sd_plan_group(sd_plan *p, int64_t s0, int m, int last_ops, sd_emit_fn emit, void *ctx)
+{
+    const int nstep = p->g->nstep;
+    while (m > 0) {
+        int len = m, nops;
+        for (;;) { /* the longest prefix the ghost widths allow (one step always fits: no growth) */
+            nops = analyse(p, s0, len, len == m ? last_ops : nstep, 0);
+            if (len == 1 || fits(p, nops)) break;
+            len--;
+        }
+        if (nops > 0) emit_group(p, s0, len, nops, len < m || last_ops == nstep, emit, ctx);
+        else
+            for (int j = 0; j < (len < m || last_ops == nstep ? len : len - 1); j++) sd_plan_rotate(p);
+        s0 += len;
+        m -= len;
+    }
+}
