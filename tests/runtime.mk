@@ -40,7 +40,7 @@ TESTS += tests/t_order_runs.sh
 EXTRA_DIST += tests/t_order_runs.sh
 # fused steps (temporal blocking): bitwise the unfused runs
 TESTS += tests/t_fuse.sh
-EXTRA_DIST += tests/t_fuse.sh tests/graphs/kg-fuse.yaml
+EXTRA_DIST += tests/t_fuse.sh tests/graphs/kg-fuse.yaml tests/graphs/kg-fuse-copies.yaml
 # io.read_field: restarts from a run's output, layouts and dtypes, load-time errors
 TESTS += tests/t_read_field.sh
 EXTRA_DIST += tests/t_read_field.sh

@@ -45,6 +45,11 @@ sed 's/shape: \[nx, ny, nz\]/shape: [nx]/; s/boundary: \[fixed, periodic, fixed\
 "$sd" run d1.yaml --out ref1.h5 -q
 fused d1.yaml ref1.h5 1-D --fuse 5 --tiles 6
 
+# intermediate fields written and read inside a group, an op due every 3rd step
+gc="$top_srcdir/tests/graphs/kg-fuse-copies.yaml"
+"$sd" run "$gc" --out refc.h5 -q
+for k in 2 5; do fused "$gc" refc.h5 kg-fuse-copies --fuse $k --tiles 8x6x5; done
+
 # two coupled fields (E drives chi, chi E), diagnostics every 5 steps, fields every 25
 cc="$top_srcdir/graphs/lattice/coupled-chi.yaml"
 "$sd" run "$cc" --set n=24 --steps 30 --out refcc.h5 -q
@@ -80,6 +85,8 @@ for v in 0 65 x; do
   t "--fuse $v: exit 2 with the usage" sh -c "test $(rc) = 2 && grep -q -- '--fuse expects an integer from 1 to 64' '$tmp/err'"
 done
 md="$top_srcdir/tests/data/md-lj.yaml"
+runrc "$sd" run "$g" --fuse 2 --arch cuda --out z.h5
+t "--fuse with --arch cuda: exit 2, fused tasks run on CPU workers" sh -c "test $(rc) = 2 && grep -q 'run on CPU workers' '$tmp/err'"
 runrc "$sd" run "$md" --fuse 2 --steps 2 --out md.h5
 t "--fuse on particles: exit 2, saying fused steps are for grids" sh -c "test $(rc) = 2 && grep -q 'fused steps (temporal blocking) are for grids' '$tmp/err'"
 cat >noise.yaml <<'YAML'

@@ -279,6 +279,7 @@ int sd_grid_create_with(sd_dm *dm, const sd_dm_opts *o, const sd_grid_hooks *hoo
     G->k_ckpt = sd_eng_kind(e, SD_ENG_CKPT_LABEL, "stardag.ckpt_snapshot", sd_grid_ckpt_cpu, NULL);
     /* fused groups call the ops' CPU kernels (grid_fused.c) */
     if (G->plan.fuse > 1) G->k_fused = sd_eng_kind(e, "fused steps", "stardag.grid.fused", sd_grid_fused_cpu, NULL);
+    G->plan.refill_fixed = starpu_memory_nodes_get_count() > 1;
     for (int f = 0; f < g->nfields; f++)
         for (int tl = 0; tl < nt; tl++) {
             int64_t org[3], n[3];

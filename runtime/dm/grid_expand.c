@@ -19,6 +19,8 @@ int sd_plan_make(sd_plan *p, const sd_graph *g, const sd_tiling *t)
     p->box = calloc(g->nfields + 1, 1);
     p->need = calloc(p->nbuf + 1, sizeof(int));
     p->filled = calloc(p->nbuf + 1, 1);
+    p->reach = calloc(p->nbuf + 1, sizeof(int));
+    p->corner = calloc(p->nbuf + 1, 1);
     p->slot_init = calloc(g->ninit + 1, sizeof(int));
     p->slot_step = calloc(g->nstep + 1, sizeof(int));
     /* the most handles one task holds: a whole-field op (every role x every tile; a table role: one) or a combine
@@ -27,7 +29,7 @@ int sd_plan_make(sd_plan *p, const sd_graph *g, const sd_tiling *t)
     p->h = calloc(p->cap, sizeof *p->h);
     p->mode = calloc(p->cap, sizeof *p->mode);
     if (!p->field_base || !p->buf_field || !p->cur || !p->ghost_ok || !p->slot_init || !p->slot_step || !p->h ||
-        !p->mode || !p->halo || !p->box || !p->need || !p->filled) {
+        !p->mode || !p->halo || !p->box || !p->need || !p->filled || !p->reach || !p->corner) {
         sd_plan_free(p);
         return -1;
     }
@@ -60,6 +62,8 @@ void sd_plan_free(sd_plan *p)
     free(p->fops);
     free(p->need);
     free(p->filled);
+    free(p->reach);
+    free(p->corner);
     memset(p, 0, sizeof *p);
 }
 
@@ -181,11 +185,16 @@ void sd_plan_init(sd_plan *p, sd_emit_fn emit, void *ctx)
     for (int i = 0; i < p->g->ninit; i++) expand_op(p, &p->g->init[i], i, 1, p->slot_init[i], 0, emit, ctx);
 }
 
-void sd_plan_step_from(sd_plan *p, int64_t step, int first, sd_emit_fn emit, void *ctx)
+void sd_plan_ops(sd_plan *p, int64_t step, int first, int last, sd_emit_fn emit, void *ctx)
 {
     const sd_graph *g = p->g;
-    for (int i = first; i < g->nstep; i++)
+    for (int i = first; i < last; i++)
         if (sd_op_due(&g->step[i], step)) expand_op(p, &g->step[i], i, 0, p->slot_step[i], step, emit, ctx);
+}
+
+void sd_plan_step_from(sd_plan *p, int64_t step, int first, sd_emit_fn emit, void *ctx)
+{
+    sd_plan_ops(p, step, first, p->g->nstep, emit, ctx);
     sd_plan_rotate(p);
 }
 

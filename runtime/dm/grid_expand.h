@@ -62,7 +62,10 @@ typedef struct sd_plan {
     unsigned char *box;  /* [field] its exchanges fill edge and corner ghosts too */
     sd_fused_op *fops;   /* one group's ops */
     int *need;           /* [buffer] ghost width a group needs valid at its start */
+    int *reach;          /* [buffer] how far beyond its tiles a group writes or reads it */
+    unsigned char *corner; /* [buffer] read beyond its tiles by a grown op */
     unsigned char *filled; /* [buffer] exchanged at least once: its fixed sides' ghosts hold their value */
+    int refill_fixed;    /* several memory nodes: a copy of a buffer may lack them; fill at every group */
     int64_t groups;      /* fused groups emitted (one task per tile each) */
 } sd_plan;
 
@@ -74,6 +77,8 @@ void sd_plan_init(sd_plan *p, sd_emit_fn emit, void *ctx);
 void sd_plan_step(sd_plan *p, int64_t step, sd_emit_fn emit, void *ctx);
 /* The same for the step ops from index `first` on (those after a fused group's part of the step). */
 void sd_plan_step_from(sd_plan *p, int64_t step, int first, sd_emit_fn emit, void *ctx);
+/* The step ops of index first .. last-1 due at `step`, without the rotation. */
+void sd_plan_ops(sd_plan *p, int64_t step, int first, int last, sd_emit_fn emit, void *ctx);
 /* Level l takes the buffer of level l+1, the newest level gets the oldest buffer. */
 void sd_plan_rotate(sd_plan *p);
 /* The ghost exchange of buffer buf of field f (its previous level old for absorbing sides, or -1). */

@@ -22,7 +22,7 @@
 int sd_plan_fusable(const sd_gop *op)
 {
     const sd_codelet *c = op->cl;
-    if (!c->fusable || op->read || (c->pattern != SD_STENCIL && c->pattern != SD_POINTWISE)) return 0;
+    if (!c->fusable || !c->cpu || op->read || (c->pattern != SD_STENCIL && c->pattern != SD_POINTWISE)) return 0;
     for (int r = 0; r < c->nroles; r++)
         if (op->bind[r].is_scalar && op->bind[r].mode != SD_READ) return 0;
     return 1;
@@ -38,7 +38,10 @@ static int buf_at(const sd_plan *p, int f, int l, int j)
 static int is_field(const sd_binding *b) { return !b->is_scalar && !b->is_table && !b->unbound; }
 
 /* The ops of the group s0 .. s0+m-1 into p->fops (all step ops as if due at every step when
- * all_due), each with its extension, and p->need; returns their count. */
+ * all_due), each with its extension; p->need (what the group reads of each buffer as it was
+ * before), p->reach (how far beyond its tile the group writes or reads each buffer at any sub-step)
+ * and p->corner (read beyond its tile by a grown op: its edges and corners are needed); returns
+ * the ops' count. */
 static int analyse(sd_plan *p, int64_t s0, int m, int last_ops, int all_due)
 {
     const sd_graph *g = p->g;
@@ -48,6 +51,8 @@ static int analyse(sd_plan *p, int64_t s0, int m, int last_ops, int all_due)
             if (all_due ? sd_plan_fusable(&g->step[i]) : sd_op_due(&g->step[i], s0 + j))
                 p->fops[n++] = (sd_fused_op){.op_index = i, .sub = j};
     memset(p->need, 0, (size_t)p->nbuf * sizeof *p->need);
+    memset(p->reach, 0, (size_t)p->nbuf * sizeof *p->reach);
+    memset(p->corner, 0, (size_t)p->nbuf);
     for (int k = n - 1; k >= 0; k--) {
         const sd_gop *op = &g->step[p->fops[k].op_index];
         const int j = p->fops[k].sub;
@@ -62,12 +67,18 @@ static int analyse(sd_plan *p, int64_t s0, int m, int last_ops, int all_due)
         p->fops[k].ext = e;
         for (int r = 0; r < op->cl->nroles; r++) { /* what it writes, later readers no longer need from before */
             const sd_binding *b = &op->bind[r];
-            if (is_field(b) && b->mode == SD_WRITE) p->need[buf_at(p, b->index, b->level, j)] = 0;
+            if (!is_field(b) || b->mode == SD_READ) continue;
+            const int buf = buf_at(p, b->index, b->level, j);
+            if (e > p->reach[buf]) p->reach[buf] = e;
+            if (b->mode == SD_WRITE) p->need[buf] = 0;
         }
         for (int r = 0; r < op->cl->nroles; r++) { /* what it reads, it needs e cells out plus its halo */
             const sd_binding *b = &op->bind[r];
-            int *nb = is_field(b) && b->mode != SD_WRITE ? &p->need[buf_at(p, b->index, b->level, j)] : NULL;
-            if (nb && e + b->halo > *nb) *nb = e + b->halo;
+            if (!is_field(b) || b->mode == SD_WRITE) continue;
+            const int buf = buf_at(p, b->index, b->level, j);
+            if (e + b->halo > p->need[buf]) p->need[buf] = e + b->halo;
+            if (e + b->halo > p->reach[buf]) p->reach[buf] = e + b->halo;
+            if (e > 0) p->corner[buf] = 1;
         }
     }
     return n;
@@ -99,23 +110,22 @@ int sd_plan_set_fuse(sd_plan *p, int k)
     analyse(p, 1, k, g->nstep, 1);
     for (int b = 0; b < p->nbuf; b++) {
         int f = p->buf_field[b];
-        if (p->need[b] > p->halo[f]) p->halo[f] = p->need[b];
+        if (p->reach[b] > p->halo[f]) p->halo[f] = p->reach[b];
+        /* read beyond its tile by a grown op: its exchanges fill edges and corners too */
+        if (p->corner[b]) p->box[f] = 1;
     }
-    /* a field some op of a group reads beyond its tile: its exchanges fill edges and corners too */
-    for (int b = 0; b < p->nbuf; b++)
-        if (p->need[b] > 0) p->box[p->buf_field[b]] = 1;
     return 0;
 }
 
-/* Do the ghost widths allow the group that analyse() just described? A group that grows its tiles
- * needs the box exchange of every buffer it reads beyond them. */
-static int fits(const sd_plan *p, int nops)
+/* Do the ghost widths allow the group that analyse() just described: no op writes or reads a
+ * buffer farther out than its ghost zone, and buffers read by grown ops have their corners? (Ops
+ * due only at some steps make groups whose widths the all-due analysis of sd_plan_set_fuse may not
+ * have covered.) */
+static int fits(const sd_plan *p)
 {
-    int grows = 0;
-    for (int k = 0; k < nops; k++) grows |= p->fops[k].ext > 0;
     for (int b = 0; b < p->nbuf; b++) {
         int f = p->buf_field[b];
-        if (p->need[b] > p->halo[f] || (grows && p->need[b] > 0 && !p->box[f])) return 0;
+        if (p->reach[b] > p->halo[f] || (p->corner[b] && !p->box[f])) return 0;
     }
     return 1;
 }
@@ -154,12 +164,13 @@ static void emit_group(sd_plan *p, int64_t s0, int m, int nops, int whole_last, 
         }
     }
     /* what the group reads beyond its tiles; and the ghosts on fixed sides of every buffer it
-     * touches, once: no op writes them (tiles do not grow there), but sub-steps read them in
+     * touches, once (every group with several memory nodes: a GPU op writing a buffer leaves a
+     * copy without them): no op writes them (tiles do not grow there), but sub-steps read them in
      * buffers that the group itself wrote */
     int fixed = 0;
     for (int d = 0; d < p->t->ndim; d++) fixed |= p->t->bc[d] == SD_BC_FIXED;
     for (int b = 0; b < p->nbuf; b++)
-        if ((p->need[b] > 0 && !p->ghost_ok[b]) || (fixed && touched[b] && !p->filled[b]))
+        if ((p->need[b] > 0 && !p->ghost_ok[b]) || (fixed && touched[b] && (!p->filled[b] || p->refill_fixed)))
             sd_plan_exchange(p, p->buf_field[b], b, -1, emit, ctx, s0);
     for (int tile = 0; tile < p->t->ntiles; tile++) {
         sd_task task = {.kind = SD_TASK_FUSED, .tile = tile, .buf = -1, .old_buf = -1, .field = -1, .step = s0,
@@ -200,15 +211,21 @@ void sd_plan_group(sd_plan *p, int64_t s0, int m, int last_ops, sd_emit_fn emit,
 {
     const int nstep = p->g->nstep;
     while (m > 0) {
-        int len = m, nops;
-        for (;;) { /* the longest prefix the ghost widths allow (one step always fits: no growth) */
+        int len = m, nops = 0, ok = 0;
+        for (; len >= 1; len--) { /* the longest prefix the ghost widths allow */
             nops = analyse(p, s0, len, len == m ? last_ops : nstep, 0);
-            if (len == 1 || fits(p, nops)) break;
-            len--;
+            if ((ok = fits(p))) break;
         }
-        if (nops > 0) emit_group(p, s0, len, nops, len < m || last_ops == nstep, emit, ctx);
+        const int whole = len < m || last_ops == nstep;
+        if (!ok) { /* not even one step (an op of it reads what another wrote, beyond widths made for
+                      other steps): that step unfused */
+            len = 1;
+            sd_plan_ops(p, s0, 0, m == 1 ? last_ops : nstep, emit, ctx);
+            if (m > 1 || last_ops == nstep) sd_plan_rotate(p);
+        } else if (nops > 0)
+            emit_group(p, s0, len, nops, whole, emit, ctx);
         else
-            for (int j = 0; j < (len < m || last_ops == nstep ? len : len - 1); j++) sd_plan_rotate(p);
+            for (int j = 0; j < (whole ? len : len - 1); j++) sd_plan_rotate(p);
         s0 += len;
         m -= len;
     }

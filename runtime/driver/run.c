@@ -292,6 +292,11 @@ int sd_run_loop(const sd_graph *g, const sd_run_opts *o_in, sd_run_files *files,
         sd_run_say_error(o, "--fuse %d: %s", o->fuse, derr);
         return SD_EXIT_BADGRAPH;
     }
+    if (o->arch == SD_ARCH_CUDA && (o->fuse > 1 || (o->fuse == 0 && g->run.fuse > 1))) {
+        sd_run_say_error(o, "%s: fused steps (%s) run on CPU workers, and --arch cuda allows none: use --fuse 1", g->path,
+                         o->fuse > 1 ? "--fuse" : "run.fuse");
+        return SD_EXIT_BADGRAPH;
+    }
     if (!s->leader) { /* rank 0 speaks for the run and writes its files */
         opts.quiet = 1;
         opts.progress = NULL;
@@ -498,6 +503,9 @@ int sd_run_loop(const sd_graph *g, const sd_run_opts *o_in, sd_run_files *files,
     s->until_step = rs.until_step, s->wall0 = rs.wall;
     if (s->until_step) sd_until_recall(g, s->until_step, s->latest, &s->until_hit); /* a stopped run restarted */
     int64_t per_step_max = 1, inflight = sd_run_max_inflight(g, o);
+    /* steps that may still be ahead of what completed: inflight iterations, each up to a fused
+     * group of `fuse` steps, and a group held back (submitted at the end) */
+    const int64_t fuse = o->fuse > 0 ? o->fuse : g->run.fuse > 0 ? g->run.fuse : 1, ahead = inflight * fuse + fuse - 1;
     while (step < s->steps && !s->failed && !stopped(s) && !s->until_step && !s->walltime_hit) {
         int64_t before = sd_engine_tasks_submitted(s->e);
         step++;
@@ -521,7 +529,7 @@ int sd_run_loop(const sd_graph *g, const sd_run_opts *o_in, sd_run_files *files,
         if (o->progress) call_progress(s, step, t0, 0);
         progress(s, step, t0, tty && !o->progress, 0); /* also the log's milestones */
         s->walltime_hit = sd_ckpt_walltime_hit(o->walltime, now() - s->t_start, sd_writer_ckpt_longest(s->writer),
-                                               inflight * (now() - t0) / (step - step0));
+                                               ahead * (now() - t0) / (step - step0));
         if (s->ranks_on) { /* rank 0 decides what the next step submits; any rank's failure stops all */
             int64_t lead[3] = {s->until_step, s->walltime_hit, ckpt_choice(s, step + 1, now(), t0)};
             s->interrupt_agreed = sd_run_ranks_vote(s, interrupted, lead);
