@@ -403,53 +403,61 @@ int main(void)
     sd_tiling_free(&t);
     sd_domain big = {.ndim = 3, .shape = {128, 128, 128}};
     int64_t ts[3];
-    sd_tiling_auto(&big, 2, 0, 1, ts);
+    sd_tiling_auto(&big, 2, 0, 1, 0, ts);
     ok(ts[0] == 128 && ts[1] == 128 && ts[2] == 64, "auto tiles at 128^3 with 2 workers: one 128x128x64 slab each (%lldx%lldx%lld)",
        (long long)ts[0], (long long)ts[1], (long long)ts[2]);
-    sd_tiling_auto(&big, 16, 0, 1, ts);
+    sd_tiling_auto(&big, 2, 0, 8, 1, ts);
+    ok(ts[0] == 128 && ts[1] == 64 && ts[2] == 128,
+       "fused steps (ghost width 8), 2 workers: z, the axis a fused task sweeps, kept whole, y cut (%lldx%lldx%lld)",
+       (long long)ts[0], (long long)ts[1], (long long)ts[2]);
+    sd_tiling_auto(&big, 16, 0, 8, 1, ts);
+    ok(ts[0] == 32 && ts[1] == 32 && ts[2] == 128,
+       "... 16 workers: y, then x cut into 4 (no thinner than 4 ghost widths), z whole (%lldx%lldx%lld)",
+       (long long)ts[0], (long long)ts[1], (long long)ts[2]);
+    sd_tiling_auto(&big, 16, 0, 1, 0, ts);
     ok(ts[0] == 128 && ts[1] == 64 && ts[2] == 16,
        "16 workers at 128^3: 8 slabs of 16 planes (no thinner), each cut in two along y (%lldx%lldx%lld)",
        (long long)ts[0], (long long)ts[1], (long long)ts[2]);
-    sd_tiling_auto(&big, 16, 0, 2, ts);
+    sd_tiling_auto(&big, 16, 0, 2, 0, ts);
     ok(ts[1] == 64 && ts[2] == 16, "order 4 (halo 2) likewise: 16 planes are 8 halo widths (%lldx%lld)", (long long)ts[1],
        (long long)ts[2]);
-    sd_tiling_auto(&big, 16, 0, 5, ts);
+    sd_tiling_auto(&big, 16, 0, 5, 0, ts);
     ok(ts[2] == 22 && ts[1] == 43, "halo 5: slabs of >= 20 planes (6 of 22), each cut in three (%lldx%lld)",
        (long long)ts[1], (long long)ts[2]);
     sd_domain small = {.ndim = 3, .shape = {16, 16, 16}};
-    sd_tiling_auto(&small, 4, 0, 1, ts);
+    sd_tiling_auto(&small, 4, 0, 1, 0, ts);
     ok(ts[2] == 16, "auto keeps a 16^3 grid whole (tasks would be too small)");
     /* with GPUs: one tile per GPU, more only past 2^27 values a tile */
     sd_domain g256 = {.ndim = 3, .shape = {256, 256, 256}};
-    sd_tiling_auto(&g256, 16, 1, 1, ts);
+    sd_tiling_auto(&g256, 16, 1, 1, 0, ts);
     ok(ts[0] == 256 && ts[1] == 256 && ts[2] == 256, "auto at 256^3, 16 cores + 1 GPU: one tile (%lldx%lldx%lld)",
        (long long)ts[0], (long long)ts[1], (long long)ts[2]);
-    sd_tiling_auto(&g256, 16, 2, 1, ts);
+    sd_tiling_auto(&g256, 16, 2, 1, 0, ts);
     ok(ts[2] == 128, "... with 2 GPUs: one slab each (%lld)", (long long)ts[2]);
     sd_domain g1024 = {.ndim = 3, .shape = {1024, 1024, 1024}};
-    sd_tiling_auto(&g1024, 16, 1, 1, ts);
+    sd_tiling_auto(&g1024, 16, 1, 1, 0, ts);
     ok(ts[0] * ts[1] * ts[2] <= (int64_t)1 << 27 && ts[2] == 128,
        "auto at 1024^3 with a GPU: 8 slabs of 2^27 cells, not one of 8 GiB a field (%lldx%lldx%lld)", (long long)ts[0],
        (long long)ts[1], (long long)ts[2]);
-    sd_tiling_auto(&big, 16, 1, 1, ts);
+    sd_tiling_auto(&big, 16, 1, 1, 0, ts);
     ok(ts[2] == 128, "auto at 128^3 with a GPU: one tile (%lld)", (long long)ts[2]);
-    sd_tiling_auto(&small, 16, 1, 1, ts);
+    sd_tiling_auto(&small, 16, 1, 1, 0, ts);
     ok(ts[2] == 16, "auto with a GPU keeps a 16^3 grid whole");
     /* phase-space grids: the floor counts values (cells x bins), so bins fields get tiles for the workers */
     sd_domain pencil = {.ndim = 2, .shape = {41, 90}, .ninner = 2};
     pencil.inner[0].count = 72;
     pencil.inner[1].count = 200;
-    sd_tiling_auto(&pencil, 2, 0, 1, ts);
+    sd_tiling_auto(&pencil, 2, 0, 1, 0, ts);
     ok(ts[0] == 41 && ts[1] == 45, "auto at 41x90 cells of 72x200 bins, 2 workers: one slab of 41x45 per worker (%lldx%lld)",
        (long long)ts[0], (long long)ts[1]);
-    sd_tiling_auto(&pencil, 16, 1, 1, ts);
+    sd_tiling_auto(&pencil, 16, 1, 1, 0, ts);
     ok(ts[0] == 41 && ts[1] == 90, "with a GPU: one tile of 41x90 cells, 53M values (%lldx%lld)", (long long)ts[0], (long long)ts[1]);
     sd_domain plain = {.ndim = 2, .shape = {41, 90}};
-    sd_tiling_auto(&plain, 2, 0, 1, ts);
+    sd_tiling_auto(&plain, 2, 0, 1, 0, ts);
     ok(ts[0] == 41 && ts[1] == 90, "the same grid without inner axes stays one tile (3690 cells)");
     sd_domain few = {.ndim = 2, .shape = {41, 90}, .ninner = 1};
     few.inner[0].count = 4;
-    sd_tiling_auto(&few, 2, 0, 1, ts);
+    sd_tiling_auto(&few, 2, 0, 1, 0, ts);
     ok(ts[1] == 90, "4 bins per cell (14760 values) stay one tile too");
     check_bins_kernels(SD_F64);
     check_bins_kernels(SD_F32);

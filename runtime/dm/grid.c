@@ -260,7 +260,7 @@ int sd_grid_create_with(sd_dm *dm, const sd_dm_opts *o, const sd_grid_hooks *hoo
     int64_t tile[3];
     if (o->parts[0] > 0) memcpy(tile, o->parts, sizeof tile);
     else if (!g->run.tiles_auto) memcpy(tile, g->run.tile, sizeof tile);
-    else sd_tiling_auto(&g->domain, o->ncpu, o->ncuda, hmax, tile);
+    else sd_tiling_auto(&g->domain, o->ncpu, o->ncuda, hmax, fuse > 1, tile);
     if (hooks && hooks->tiling) {
         if (hooks->tiling(dm, o, &G->t, err, errlen) < 0) return -1;
     } else if (sd_tiling_make(&G->t, &g->domain, tile, hmax, err, errlen) < 0)

@@ -110,9 +110,17 @@ typedef struct fused_arg {
     int64_t step;     /* the group's first step */
     double dt;
     unsigned char grow_lo[3], grow_hi[3];
+    int lag, slab;    /* the wavefront: op k runs lag * k planes behind op 0, slab planes at a time */
     int nops;
     fused_op_arg op[];
 } fused_arg;
+/* An op's grown box in a fused task: its arguments, its planes [lo, hi) along the outermost axis
+ * (counted from the tile's first interior plane), which slots are field buffers. */
+typedef struct o_box {
+    sd_tile_args a;
+    int64_t lo, hi;
+    unsigned char field[SD_MAX_BUFS];
+} o_box;
 typedef int (*sd_grid_submit_fn)(grid *G, int kind, const sd_task *t, void *arg, size_t argsize, int owned);
 /* A step of a run with run.fuse > 1 (instead of sd_plan_step): collected into the pending group,
  * which is submitted when it is full or a step has ops that cannot be fused. */

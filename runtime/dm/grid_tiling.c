@@ -52,7 +52,7 @@ void sd_tiling_free(sd_tiling *t)
     }
 }
 
-void sd_tiling_auto(const sd_domain *dom, int ncpu, int ncuda, int min_extent, int64_t tile[3])
+void sd_tiling_auto(const sd_domain *dom, int ncpu, int ncuda, int min_extent, int fused, int64_t tile[3])
 {
     /* CPU only: one tile per worker, >= 64k values each (a task well above StarPU's per-task
      * cost). Every cut between tiles costs a pack and an unpack of two faces per exchange, and a
@@ -89,10 +89,15 @@ void sd_tiling_auto(const sd_domain *dom, int ncpu, int ncuda, int min_extent, i
      * (and 4 halo widths) thick along a cut axis, so that a face is a small part of a tile: 16
      * workers on 256^3 get 16 slabs of 16 planes, on 128^3 8 slabs cut in two along y. (With bins,
      * a cell is thousands of values: the value floor above already keeps tiles thick.) */
+    /* Fused steps (grid_fused.c) sweep each tile as a wavefront along the outermost axis, whose
+     * window of planes must stay in cache: there the tiles keep that axis whole and are cut
+     * across the next ones first (256^3, 2 workers: 256x128x256 tiles took 12-14 ms a step with
+     * 8 fused steps, 256x256x128 15 ms; docs/benchmarks.md "Fused steps"). */
     int64_t have = 1;
     int lo = min_extent > 1 ? min_extent : 1;
     if (bins == 1) lo = 4 * lo > 16 ? 4 * lo : 16;
-    for (int d = dom->ndim - 1; d >= 0 && have < want; d--) {
+    for (int i = 0; i < dom->ndim && have < want; i++) {
+        const int d = fused && dom->ndim > 1 ? (dom->ndim - 2 - i + dom->ndim) % dom->ndim : dom->ndim - 1 - i;
         int64_t n = (want + have - 1) / have;
         if (n > dom->shape[d] / lo) n = dom->shape[d] / lo;
         if (n < 1) n = 1;

@@ -23,12 +23,12 @@ typedef struct sd_tiling {
 int sd_tiling_make(sd_tiling *t, const sd_domain *dom, const int64_t tile[3], int min_extent, char *err,
                    size_t errlen);
 void sd_tiling_free(sd_tiling *t);
-/* A first heuristic for `tiles: auto`. CPU only: about four tiles per worker so the scheduler can
- * balance, none smaller than ~64k values so a task stays well above StarPU's per-task cost. With
- * CUDA workers: 8 tiles per GPU plus one per 4 CPU cores, none below 2^20 values. Values = cells
- * times the bins of the domain's inner axes (1 without). Slabs along z first (contiguous memory),
- * then y. */
-void sd_tiling_auto(const sd_domain *dom, int ncpu, int ncuda, int min_extent, int64_t tile[3]);
+/* The heuristic of `tiles: auto` (grid_tiling.c says why): one tile per CPU worker, none smaller
+ * than ~64k values; with CUDA workers one per GPU, none above 2^27 values. Values = cells times the
+ * bins of the domain's inner axes (1 without). Slabs along the outermost axis first (contiguous
+ * memory), then the next; with fused steps (fused = 1) the outermost axis, along which a fused
+ * task sweeps its tile, is cut last. */
+void sd_tiling_auto(const sd_domain *dom, int ncpu, int ncuda, int min_extent, int fused, int64_t tile[3]);
 
 void sd_tile_coords(const sd_tiling *t, int tile, int c[3]);
 int sd_tile_index(const sd_tiling *t, const int c[3]);

@@ -141,7 +141,7 @@ int sd_dot(const sd_graph *g, const sd_run_opts *o, int64_t step, FILE *out)
     else if (!g->run.tiles_auto) memcpy(tile, g->run.tile, sizeof tile);
     else {
         ncuda = o->arch == SD_ARCH_CPU ? 0 : o->ncuda >= 0 ? o->ncuda : sd_probe_cuda_devices();
-        sd_tiling_auto(&g->domain, ncpu, ncuda, hmax, tile);
+        sd_tiling_auto(&g->domain, ncpu, ncuda, hmax, 0, tile);
     }
     sd_tiling t;
     sd_plan p;
