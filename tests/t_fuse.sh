@@ -50,6 +50,29 @@ gc="$top_srcdir/tests/graphs/kg-fuse-copies.yaml"
 "$sd" run "$gc" --out refc.h5 -q
 for k in 2 5; do fused "$gc" refc.h5 kg-fuse-copies --fuse $k --tiles 8x6x5; done
 
+# pointwise ops only, on a grid with a fixed side: groups that never grow their tiles (fields with no
+# ghost zone at all)
+cat >pointwise.yaml <<'YAML'
+name: pointwise-only
+domain: {grid: {shape: [33, 17], spacing: 1, boundary: [periodic, fixed], boundary_value: 0.25}}
+fields: {u: {components: 2}, v: {components: 2}}
+init:
+  - op: common.noise
+    write: {out: u}
+    params: {seed: 3}
+step:
+  - op: common.scale
+    readwrite: {x: u}
+    params: {a: 0.9}
+  - op: common.copy
+    read: {in: u}
+    write: {out: v}
+output: {file: pw.h5, fields: {names: [u, v], every: 2}}
+run: {steps: 7, dt: 1}
+YAML
+"$sd" run pointwise.yaml --out refp.h5 -q
+fused pointwise.yaml refp.h5 pointwise-only --fuse 3 --tiles 17x17
+
 # two coupled fields (E drives chi, chi E), diagnostics every 5 steps, fields every 25
 cc="$top_srcdir/graphs/lattice/coupled-chi.yaml"
 "$sd" run "$cc" --set n=24 --steps 30 --out refcc.h5 -q
@@ -61,10 +84,12 @@ mkdir rs && (cd rs && "$sd" run "$g" --steps 20 --fuse 3 --tiles 8x6x5 --checkpo
 t "a fused run checkpointed at step 20 and restarted with --fuse 5 on other tiles" test $? = 0
 t "... its run file bitwise the uninterrupted unfused run's" same ref.h5 rs/run.h5
 
-# two ranks (StarPU-MPI moves the wide faces)
+# two ranks (StarPU-MPI moves the wide faces). Under AddressSanitizer leak checks go off for mpirun's
+# processes, as in t_mpi.sh: OpenMPI's dlclosed MCA plugins leave allocations no suppression can name.
 if command -v mpirun >/dev/null 2>&1 && "$sd" --version | grep -q "MPI yes"; then
-  runrc timeout 300 mpirun --allow-run-as-root --oversubscribe -np 2 -x STARPU_HOME -x STARPU_WORKERS_NOBIND \
-    -x STARPU_SILENT -x STARDAG_FSYNC -x STARPU_NCPU=1 "$sd" run "$g" --fuse 3 --tiles 8x6x5 --out m.h5 -q
+  runrc env ASAN_OPTIONS="$(printf '%s' "${ASAN_OPTIONS:-}" | sed 's/detect_leaks=1/detect_leaks=0/')" \
+    timeout 300 mpirun --allow-run-as-root --oversubscribe -np 2 -x STARPU_HOME -x STARPU_WORKERS_NOBIND \
+    -x STARPU_SILENT -x STARDAG_FSYNC -x ASAN_OPTIONS -x STARPU_NCPU=1 "$sd" run "$g" --fuse 3 --tiles 8x6x5 --out m.h5 -q
   t "mpirun -np 2 --fuse 3: bitwise the plain unfused run" sh -c "test $(rc) = 0 && '$sd' compare ref.h5 m.h5"
 else
   skip "mpirun or StarPU-MPI missing"

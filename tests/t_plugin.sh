@@ -78,6 +78,39 @@ runrc "$sd" verify --load ./edgy.so --cpu-vs-cpu edgy.owned
 t "... one that writes only its owned edges fails (exit 3)" test "$(rc)" = 3
 t "... the sums over each vertex's edges differing, and verify says why" \
   sh -c "grep -q '^FAIL  edgy.owned' out && grep -q 'edge_sum_of_out' out && grep -q 'must write every local edge' out"
+# an op that declares itself fusable (sd_codelet.fusable) must not depend on the cell's position:
+# verify's fused case finds one that does (out = in + 1e-3 x, x from a->origin: grown tiles see
+# other x than the neighbour's cells they stand for across a periodic side)
+cat >posy.c <<'EOF'
+#include <stardag/pack.h>
+static void run(const sd_tile_args *a, int positional)
+{
+    const double *in = a->p[0];
+    double *out = a->p[1];
+    for (int64_t k = 0; k < a->n[2]; k++)
+        for (int64_t j = 0; j < a->n[1]; j++)
+            for (int64_t i = 0; i < a->n[0]; i++) {
+                const int64_t ii = i + j * a->stride[0][1] + k * a->stride[0][2], io = i + j * a->stride[1][1] + k * a->stride[1][2];
+                out[io] = in[ii] * 0.5 + (positional ? 1e-3 * (double)(a->origin[0] + i) : 0.25);
+            }
+}
+static void positional(const sd_tile_args *a) { run(a, 1); }
+static void local(const sd_tile_args *a) { run(a, 0); }
+#define POSY(NAME, FN)                                                                              \
+    {.name = NAME, .pattern = SD_POINTWISE, .nroles = 2,                                           \
+     .roles = {{.name = "in", .mode = SD_READ, .kind = SD_ROLE_FIELD, .ncomp = 1, .dtypes = 1 << SD_F64},        \
+               {.name = "out", .mode = SD_WRITE, .kind = SD_ROLE_FIELD, .ncomp = 1, .dtypes = 1 << SD_F64}},     \
+     .cpu = FN, .model = NAME, .fusable = 1}
+static const sd_codelet table[] = {POSY("posy.positional", positional), POSY("posy.local", local)};
+const sd_pack stardag_pack = {STARDAG_PACK_ABI, "posy", table, 2, sizeof(sd_codelet), sizeof(sd_tile_args)};
+EOF
+$CC -shared -fPIC $(pkg-config --cflags stardag) -o posy.so posy.c
+runrc "$sd" verify --load ./posy.so --cpu-vs-cpu posy.local
+t "verify: a pack's fusable op that depends only on its fields agrees fused and unfused" \
+  sh -c "test $(rc) = 0 && grep -q '^ok .*posy.local .*fused x3' '$tmp/out'"
+runrc "$sd" verify --load ./posy.so --cpu-vs-cpu posy.positional
+t "... one that reads the cell's position while declaring itself fusable fails (exit 3), in its fused cases" \
+  sh -c "test $(rc) = 3 && grep -q '^FAIL  posy.positional .*fused x3' '$tmp/out' && ! grep -q '^FAIL  posy.positional .*f64  not' '$tmp/out'"
 runrc "$sd" calibrate plain.yaml --load nothere.so
 t "calibrate takes --load (and refuses a missing pack, exit 2)" test "$(rc)" = 2 -a -s err
 runrc "$sd" check plain.yaml

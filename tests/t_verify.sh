@@ -102,11 +102,12 @@ fi
 t "the temporary directory is removed" sh -c "! ls -d '$TMPDIR'/stardag-verify.* 2>/dev/null | grep -q ."
 
 runrc "$sd" verify --cpu-vs-cpu lattice.energy common.copy --shapes 9x7x5 --quiet
-t "--quiet: only the summary (energy: defaults, order 4 with damping, order 6; copy)" \
-  sh -c "test $(rc) = 0 && test \$(wc -l <'$tmp/out') = 1 && grep -q '8 cases: 8 ok' '$tmp/out'"
+t "--quiet: only the summary (energy: defaults, order 4 with damping, order 6; copy, and copy fused)" \
+  sh -c "test $(rc) = 0 && test \$(wc -l <'$tmp/out') = 1 && grep -q '10 cases: 10 ok' '$tmp/out'"
 
 # --keep: graphs and outputs stay; the kept graph reproduces the CPU output through the CLI
 runrc "$sd" verify --cpu-vs-cpu lattice.kg_leapfrog --shapes 11x9 --keep
+cp "$tmp/out" "$tmp/kept.out"
 t "--keep: exit 0" test "$(rc)" = 0
 kept=$(ls -d "$TMPDIR"/stardag-verify.* 2>/dev/null | head -1)
 t "--keep: graphs and outputs are kept" test -s "$kept/case000.yaml" -a -s "$kept/case000-cpu.h5" -a -s "$kept/case000-cpu2.h5"
@@ -114,13 +115,15 @@ t "--keep: the summary names the directory" grep -q "outputs kept in $kept" "$tm
 "$sd" run "$kept/case000.yaml" --out "$tmp/rerun.h5" --quiet >/dev/null 2>&1
 runrc "$sd" compare "$kept/case000-cpu.h5" "$tmp/rerun.h5"
 t "--keep: stardag run of a kept graph reproduces its output bitwise" test "$(rc)" = 0
-runrc "$sd" compare "$kept/case000-cpu.h5" "$kept/case001-cpu.h5"
-t "the f64 and f32 cases' outputs differ (the comparison would notice)" test "$(rc)" = 3
-t "--keep: the variants' graphs set their parameters (order 4 with damping, order 6)" \
-  sh -c "grep -q '^    params: {order: 4, gamma: 0.3}\$' '$kept/case002.yaml' && grep -q '^    params: {order: 6}\$' '$kept/case004.yaml'"
 runrc "$sd" compare "$kept/case000-cpu.h5" "$kept/case002-cpu.h5"
+t "the f64 and f32 cases' outputs differ (the comparison would notice)" test "$(rc)" = 3
+t "the fused case (the leapfrog is fusable): 5 steps, what it writes copied into what it reads with a halo" \
+  sh -c "grep -q '^  steps: 5\$' '$kept/case001.yaml' && grep -q '^    read: {in: f_E_next}' '$kept/case001.yaml' && grep -q '^    write: {out: f_E}' '$kept/case001.yaml' && grep -q 'f64 fused x3  bitwise' '$tmp/kept.out'"
+t "--keep: the variants' graphs set their parameters (order 4 with damping, order 6)" \
+  sh -c "grep -q '^    params: {order: 4, gamma: 0.3}\$' '$kept/case004.yaml' && grep -q '^    params: {order: 6}\$' '$kept/case006.yaml'"
+runrc "$sd" compare "$kept/case000-cpu.h5" "$kept/case004-cpu.h5"
 t "the order-2 and order-4 (damped) cases' outputs differ (the parameters take effect)" test "$(rc)" = 3
-runrc "$sd" compare "$kept/case002-cpu.h5" "$kept/case004-cpu.h5"
+runrc "$sd" compare "$kept/case004-cpu.h5" "$kept/case006-cpu.h5"
 t "the order-4 and order-6 cases' outputs differ" test "$(rc)" = 3
 rm -rf "$kept"
 

@@ -116,6 +116,7 @@ static void halo_round(sd_plan *p, int f, int buf, int old, int d0, int d1, int 
 void sd_plan_exchange(sd_plan *p, int f, int buf, int prev, sd_emit_fn emit, void *ctx, int64_t step)
 {
     const sd_tiling *t = p->t;
+    if (p->halo[f] == 0) return; /* no ghost zone (and no face buffers) */
     int old = -1;
     for (int d = 0; d < t->ndim; d++)
         if (t->bc[d] == SD_BC_ABSORBING) old = prev;

@@ -170,7 +170,8 @@ static void emit_group(sd_plan *p, int64_t s0, int m, int nops, int whole_last, 
     int fixed = 0;
     for (int d = 0; d < p->t->ndim; d++) fixed |= p->t->bc[d] == SD_BC_FIXED;
     for (int b = 0; b < p->nbuf; b++)
-        if ((p->need[b] > 0 && !p->ghost_ok[b]) || (fixed && touched[b] && (!p->filled[b] || p->refill_fixed)))
+        if ((p->need[b] > 0 && !p->ghost_ok[b]) ||
+            (fixed && touched[b] && p->halo[p->buf_field[b]] > 0 && (!p->filled[b] || p->refill_fixed)))
             sd_plan_exchange(p, p->buf_field[b], b, -1, emit, ctx, s0);
     for (int tile = 0; tile < p->t->ntiles; tile++) {
         sd_task task = {.kind = SD_TASK_FUSED, .tile = tile, .buf = -1, .old_buf = -1, .field = -1, .step = s0,

@@ -162,6 +162,7 @@ typedef struct vcase {
     sd_graph *g;
     int particles;
     int64_t tile2[3]; /* --cpu-vs-cpu, the second run: tiles (grids) or blocks in tile2[0] (particles) */
+    int fuse;         /* --cpu-vs-cpu, the second run: fused steps (a fusable grid codelet's extra case) */
     int nb1;          /* particles: the graph's blocks (the first run's, and the CUDA run's) */
 } vcase;
 
@@ -242,6 +243,7 @@ static void run_pair(verify_ctx *V, vcase *k)
         if (k->particles) snprintf(k->g->output.trajectory, sizeof k->g->output.trajectory, "%s", tb);
         if (V->cpu_vs_cpu) {
             o.ncpu = 2;
+            o.fuse = k->fuse;
             memcpy(o.tile, k->tile2, sizeof o.tile);
         } else {
             o.arch = SD_ARCH_CUDA;
@@ -328,11 +330,13 @@ static void grid_label(char *label, size_t len, const sd_codelet *c, const char 
     snprintf(label, len, "%-28s %dD %-10s %s", name, G->ndim, shape, dtype_name(dtype));
 }
 
-/* One (grid codelet, parameter set, grid, dtype) case. */
-static void run_grid_case(verify_ctx *V, const sd_codelet *c, const char *set, const grid *G, int dtype)
+/* One (grid codelet, parameter set, grid, dtype) case; fused: the case of a fusable codelet whose
+ * second CPU run fuses 3 steps a task (its graph: sd_verify_grid_graph's fused one). */
+static void run_grid_case(verify_ctx *V, const sd_codelet *c, const char *set, const grid *G, int dtype, int fused)
 {
-    vcase k = {.c = c};
+    vcase k = {.c = c, .fuse = fused ? 3 : 0};
     grid_label(k.label, sizeof k.label, c, set, G, dtype);
+    if (fused) strncat(k.label, " fused x3", sizeof k.label - strlen(k.label) - 1);
     int64_t tile[3] = {1, 1, 1};
     k.tile2[0] = k.tile2[1] = k.tile2[2] = 1;
     for (int d = 0; d < G->ndim; d++) {
@@ -352,7 +356,7 @@ static void run_grid_case(verify_ctx *V, const sd_codelet *c, const char *set, c
     double dts[2] = {0.1, 0.01};
     for (int i = 0; i < 2 && !k.g; i++) { /* a smaller dt when a validate hook refuses 0.1 */
         free(k.text);
-        if (!(k.text = sd_verify_grid_graph(c, set, G->ndim, G->n, dtype, dts[i], tile))) {
+        if (!(k.text = sd_verify_grid_graph(c, set, G->ndim, G->n, dtype, dts[i], tile, fused))) {
             snprintf(err, sizeof err, "out of memory");
             break;
         }
@@ -585,7 +589,11 @@ int sd_cmd_verify(int argc, char **argv)
         for (int v = 0; v < nsets; v++)
         for (int s = 0; s < nshapes; s++)
             for (int dt = SD_F64;; dt = SD_F32) {
-                if (mask & (1 << dt)) run_grid_case(&V, c, sets[v], &shapes[s], dt);
+                if (mask & (1 << dt)) {
+                    run_grid_case(&V, c, sets[v], &shapes[s], dt, 0);
+                    /* a codelet that lets the engine fuse its steps: fused runs must give the same bits */
+                    if (V.cpu_vs_cpu && v == 0 && c->fusable) run_grid_case(&V, c, sets[v], &shapes[s], dt, 1);
+                }
                 else {
                     char label[256], why[96];
                     grid_label(label, sizeof label, c, sets[v], &shapes[s], dt);

@@ -29,9 +29,11 @@ int sd_verify_sets_param(const char *set, const char *name);
  * op for 2 steps on an ndim grid of n cells split into tiles `tile` (verify_grid.c): every field
  * role bound to a noise-filled field of its own, read scalars from common.sum, the parameter set
  * `set` (NULL: the defaults), x periodic, y reflective, z fixed; written fields and scalars output
- * at every step. */
+ * at every step. fused: the graph for checking a fusable codelet (sd_codelet.fusable) under fused
+ * steps: y fixed, 5 steps, and each field the op writes copied into a field it reads with the same
+ * components (common.copy), so that the next step reads what the op computed beyond its tile. */
 char *sd_verify_grid_graph(const sd_codelet *c, const char *set, int ndim, const int64_t n[3], int dtype, double dt,
-                           const int64_t tile[3]);
+                           const int64_t tile[3], int fused);
 
 /* Particle codelets: the most blocks (cell layers along z) the test system of `cells` fcc unit
  * cells per axis can be split into. */
