@@ -186,18 +186,6 @@ static int write_root(sd_ckpt_out *w, const sd_ckpt_meta *m, const char *graph_t
     return sd_h5_attr_write(f, "complete", H5T_STD_I32LE, H5T_NATIVE_INT32, 0, 1, &complete);
 }
 
-static int fsync_path(const char *path)
-{
-    if (!sd_durable_on()) return 0;
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0) return -1;
-    int rc = fsync(fd);
-    int e = errno;
-    if (close(fd) < 0 && rc == 0) return -1;
-    errno = e;
-    return rc;
-}
-
 /* The directory holding path, into buf. */
 static void dir_of(const char *path, char *buf, size_t len)
 {
@@ -310,7 +298,7 @@ int sd_ckpt_commit(sd_ckpt_out *w, const sd_ckpt_meta *m, const char *graph_text
     }
     H5Eclear2(H5E_DEFAULT);
     sd_h5_quiet_off(q);
-    if (!bad && fsync_path(w->tmp) < 0) {
+    if (!bad && sd_fsync_path(w->tmp) < 0) {
         sd_io_seterr(err, errlen, "%s: cannot fsync: %s", w->tmp, strerror(errno));
         bad = 1;
     }

@@ -23,17 +23,25 @@ int sd_fdatasync(int fd)
     return sd_durable_on() ? fdatasync(fd) : 0;
 }
 
+int sd_fsync_path(const char *path)
+{
+    if (!sd_durable_on()) return 0;
+    int fd = open(path, O_RDONLY | O_CLOEXEC); /* a file or a directory */
+    if (fd < 0) return -1;
+    int rc = fsync(fd), e = errno;
+    if (close(fd) != 0 && rc == 0) return -1;
+    errno = e;
+    return rc;
+}
+
 int sd_fsync_dir_of(const char *path)
 {
     if (!sd_durable_on()) return 0;
     const char *slash = strrchr(path, '/');
     char *dir = slash ? strndup(path, slash == path ? 1 : (size_t)(slash - path)) : strdup(".");
     if (!dir) return -1;
-    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    int rc = sd_fsync_path(dir), e = errno;
     free(dir);
-    if (fd < 0) return -1;
-    int rc = fsync(fd), e = errno;
-    if (close(fd) != 0 && rc == 0) return -1;
     errno = e;
     return rc;
 }

@@ -17,6 +17,9 @@ int sd_durable_on(void);
 int sd_fsync(int fd);
 int sd_fdatasync(int fd);
 
+/* fsync the file or directory at path (opened read-only); 0, or -1 with errno. */
+int sd_fsync_path(const char *path);
+
 /* fsync the directory holding path (a rename or a new name made durable); 0, or -1 with errno. */
 int sd_fsync_dir_of(const char *path);
 

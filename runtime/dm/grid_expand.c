@@ -69,7 +69,7 @@ void sd_plan_free(sd_plan *p)
 
 int sd_plan_buffer(const sd_plan *p, int field, int level) { return p->cur[p->field_base[field] + level]; }
 
-static void put(sd_plan *p, sd_task *task, sd_hkind kind, int a, int b, int c, sd_access mode)
+void sd_plan_put(sd_plan *p, sd_task *task, sd_hkind kind, int a, int b, int c, sd_access mode)
 {
     p->h[task->nh] = (sd_href){kind, a, b, c};
     p->mode[task->nh] = mode;
@@ -85,25 +85,25 @@ static void halo_round(sd_plan *p, int f, int buf, int old, int d0, int d1, int 
     for (int tile = 0; tile < t->ntiles; tile++) {
         sd_task task = {.kind = SD_TASK_PACK, .tile = tile, .buf = buf, .old_buf = -1, .field = f, .box = box,
                         .axis = d0, .step = step, .h = p->h, .mode = p->mode};
-        put(p, &task, SD_H_TILE, buf, tile, 0, SD_READ);
+        sd_plan_put(p, &task, SD_H_TILE, buf, tile, 0, SD_READ);
         /* a tile that is its own periodic neighbour wraps in place, with no face buffer */
         for (int d = d0; d < d1; d++)
             for (int s = 0; s < 2; s++) {
                 int nb = sd_tile_neighbor(t, tile, d, s);
-                if (nb >= 0 && nb != tile) put(p, &task, SD_H_FACE, buf, tile, 2 * d + s, SD_WRITE);
+                if (nb >= 0 && nb != tile) sd_plan_put(p, &task, SD_H_FACE, buf, tile, 2 * d + s, SD_WRITE);
             }
         if (task.nh > 1) emit(ctx, &task);
     }
     for (int tile = 0; tile < t->ntiles; tile++) {
         sd_task task = {.kind = SD_TASK_UNPACK, .tile = tile, .buf = buf, .old_buf = old, .field = f, .box = box,
                         .axis = d0, .step = step, .h = p->h, .mode = p->mode};
-        put(p, &task, SD_H_TILE, buf, tile, 0, SD_READWRITE);
+        sd_plan_put(p, &task, SD_H_TILE, buf, tile, 0, SD_READWRITE);
         for (int d = d0; d < d1; d++)
             for (int s = 0; s < 2; s++) {
                 int nb = sd_tile_neighbor(t, tile, d, s);
-                if (nb >= 0 && nb != tile) put(p, &task, SD_H_FACE, buf, nb, 2 * d + (1 - s), SD_READ);
+                if (nb >= 0 && nb != tile) sd_plan_put(p, &task, SD_H_FACE, buf, nb, 2 * d + (1 - s), SD_READ);
             }
-        if (old >= 0) put(p, &task, SD_H_TILE, old, tile, 0, SD_READ);
+        if (old >= 0) sd_plan_put(p, &task, SD_H_TILE, old, tile, 0, SD_READ);
         emit(ctx, &task);
     }
 }
@@ -151,29 +151,29 @@ static void expand_op(sd_plan *p, const sd_gop *op, int index, int init, int slo
         for (int r = 0; r < c->nroles; r++) {
             const sd_binding *b = &op->bind[r];
             if (b->is_scalar) {
-                if (b->mode == SD_READ) put(p, &task, SD_H_SCALAR, b->index, 0, 0, SD_READ);
+                if (b->mode == SD_READ) sd_plan_put(p, &task, SD_H_SCALAR, b->index, 0, 0, SD_READ);
                 continue;
             }
             if (b->unbound) continue; /* an optional role left unbound: no data */
             if (b->is_table) { /* one handle, whole, for every task (a whole-field op's too) */
-                put(p, &task, SD_H_TABLE, b->index, 0, 0, SD_READ);
+                sd_plan_put(p, &task, SD_H_TABLE, b->index, 0, 0, SD_READ);
                 continue;
             }
             int buf = sd_plan_buffer(p, b->index, b->level);
             if (whole)
-                for (int k = 0; k < t->ntiles; k++) put(p, &task, SD_H_TILE, buf, k, 0, b->mode);
-            else put(p, &task, SD_H_TILE, buf, tile, 0, b->mode);
+                for (int k = 0; k < t->ntiles; k++) sd_plan_put(p, &task, SD_H_TILE, buf, k, 0, b->mode);
+            else sd_plan_put(p, &task, SD_H_TILE, buf, tile, 0, b->mode);
         }
-        if (slot >= 0) put(p, &task, SD_H_PARTIAL, slot, tile, 0, SD_WRITE);
+        if (slot >= 0) sd_plan_put(p, &task, SD_H_PARTIAL, slot, tile, 0, SD_WRITE);
         emit(ctx, &task);
     }
     if (slot >= 0) {
         sd_task task = {.kind = SD_TASK_COMBINE, .op = op, .op_index = index, .init = init, .slot = slot, .tile = -1,
                         .buf = -1, .old_buf = -1, .field = -1, .step = step, .h = p->h, .mode = p->mode};
-        for (int tile = 0; tile < t->ntiles; tile++) put(p, &task, SD_H_PARTIAL, slot, tile, 0, SD_READ);
+        for (int tile = 0; tile < t->ntiles; tile++) sd_plan_put(p, &task, SD_H_PARTIAL, slot, tile, 0, SD_READ);
         for (int r = 0; r < c->nroles; r++)
             if (op->bind[r].is_scalar && op->bind[r].mode != SD_READ)
-                put(p, &task, SD_H_SCALAR, op->bind[r].index, 0, 0, SD_WRITE);
+                sd_plan_put(p, &task, SD_H_SCALAR, op->bind[r].index, 0, 0, SD_WRITE);
         emit(ctx, &task);
     }
     for (int r = 0; r < c->nroles; r++)
@@ -219,7 +219,7 @@ void sd_plan_snapshot(sd_plan *p, int field, int level, int64_t step, sd_emit_fn
     for (int tile = 0; tile < p->t->ntiles; tile++) {
         sd_task task = {.kind = SD_TASK_SNAPSHOT, .tile = tile, .buf = buf, .old_buf = -1, .field = field,
                         .step = step, .h = p->h, .mode = p->mode};
-        put(p, &task, SD_H_TILE, buf, tile, 0, SD_READ);
+        sd_plan_put(p, &task, SD_H_TILE, buf, tile, 0, SD_READ);
         emit(ctx, &task);
     }
 }

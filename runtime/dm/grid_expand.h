@@ -36,6 +36,7 @@ typedef struct sd_task {
     int64_t step;     /* 0 for init; FUSED: the group's first step */
     int nfused;       /* FUSED: its ops, in order (valid during the emit call only) */
     const sd_fused_op *fused;
+    int fused_lag;    /* FUSED: the widest halo its ops read a field with */
     int nh;
     const sd_href *h; /* valid during the emit call only */
     const sd_access *mode;
@@ -79,6 +80,8 @@ void sd_plan_step(sd_plan *p, int64_t step, sd_emit_fn emit, void *ctx);
 void sd_plan_step_from(sd_plan *p, int64_t step, int first, sd_emit_fn emit, void *ctx);
 /* The step ops of index first .. last-1 due at `step`, without the rotation. */
 void sd_plan_ops(sd_plan *p, int64_t step, int first, int last, sd_emit_fn emit, void *ctx);
+/* Add handle (kind, a, b, c) with its access mode to the task being built. */
+void sd_plan_put(sd_plan *p, sd_task *task, sd_hkind kind, int a, int b, int c, sd_access mode);
 /* Level l takes the buffer of level l+1, the newest level gets the oldest buffer. */
 void sd_plan_rotate(sd_plan *p);
 /* The ghost exchange of buffer buf of field f (its previous level old for absorbing sides, or -1). */

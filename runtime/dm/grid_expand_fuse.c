@@ -130,23 +130,6 @@ static int fits(const sd_plan *p)
     return 1;
 }
 
-static void put(sd_plan *p, sd_task *t, sd_href h, sd_access mode)
-{
-    p->h[t->nh] = h;
-    p->mode[t->nh] = mode;
-    t->nh++;
-}
-
-/* The task handle of scalar or table `index` (is_table), added when new. */
-static short shared_handle(sd_plan *p, sd_task *t, int first, int is_table, int index)
-{
-    sd_hkind kind = is_table ? SD_H_TABLE : SD_H_SCALAR;
-    for (int i = first; i < t->nh; i++)
-        if (p->h[i].kind == kind && p->h[i].a == index) return (short)i;
-    put(p, t, (sd_href){kind, index, 0, 0}, SD_READ);
-    return (short)(t->nh - 1);
-}
-
 /* One group that fits: its exchanges, one task per tile, then the ghost and level bookkeeping. */
 static void emit_group(sd_plan *p, int64_t s0, int m, int nops, int whole_last, sd_emit_fn emit, void *ctx)
 {
@@ -173,33 +156,43 @@ static void emit_group(sd_plan *p, int64_t s0, int m, int nops, int whole_last, 
         if ((p->need[b] > 0 && !p->ghost_ok[b]) ||
             (fixed && touched[b] && p->halo[p->buf_field[b]] > 0 && (!p->filled[b] || p->refill_fixed)))
             sd_plan_exchange(p, p->buf_field[b], b, -1, emit, ctx, s0);
-    for (int tile = 0; tile < p->t->ntiles; tile++) {
-        sd_task task = {.kind = SD_TASK_FUSED, .tile = tile, .buf = -1, .old_buf = -1, .field = -1, .step = s0,
-                        .nfused = nops, .fused = p->fops, .h = p->h, .mode = p->mode};
-        int nbufh = 0;
-        for (int b = 0; b < p->nbuf; b++)
-            if (touched[b]) {
-                put(p, &task, (sd_href){SD_H_TILE, b, tile, 0}, written[b] ? SD_READWRITE : SD_READ);
-                nbufh++;
-            }
-        for (int k = 0; k < nops; k++) {
-            const sd_gop *op = &g->step[p->fops[k].op_index];
-            int slot = 0;
-            for (int r = 0; r < op->cl->nroles; r++) {
-                const sd_binding *b = &op->bind[r];
-                if (b->is_scalar && b->mode != SD_READ) continue; /* (none: not fusable) */
-                if (b->unbound) p->fops[k].href[slot] = -1;
-                else if (b->is_scalar || b->is_table) p->fops[k].href[slot] = shared_handle(p, &task, nbufh, b->is_table, b->index);
-                else { /* the rank of its buffer among the touched ones */
-                    int buf = buf_at(p, b->index, b->level, p->fops[k].sub), idx = 0;
-                    for (int c = 0; c < buf; c++) idx += touched[c];
-                    p->fops[k].href[slot] = (short)idx;
-                }
-                slot++;
+    /* Every tile's task holds the same handles in the same order: the touched buffers (their
+     * rank[] among them), then each scalar and table the ops read, once (shared[]). */
+    int *rank = calloc((size_t)p->nbuf + 1, sizeof *rank), nbufh = 0, nshared = 0;
+    sd_href *shared = calloc((size_t)g->nscalars + g->ntables + 1, sizeof *shared);
+    if (!rank || !shared) abort();
+    for (int b = 0; b < p->nbuf; b++) rank[b] = touched[b] ? nbufh++ : -1;
+    int lag = 0; /* the wavefront's lag (grid_fused.c): the widest halo an op reads a field with */
+    for (int k = 0; k < nops; k++) {
+        const sd_gop *op = &g->step[p->fops[k].op_index];
+        int slot = 0;
+        for (int r = 0; r < op->cl->nroles; r++) {
+            const sd_binding *b = &op->bind[r];
+            if (b->is_scalar && b->mode != SD_READ) continue; /* (none: not fusable) */
+            short *h = &p->fops[k].href[slot++];
+            if (b->unbound) *h = -1;
+            else if (b->is_scalar || b->is_table) {
+                const sd_hkind kind = b->is_table ? SD_H_TABLE : SD_H_SCALAR;
+                int i = 0;
+                while (i < nshared && !(shared[i].kind == kind && shared[i].a == b->index)) i++;
+                if (i == nshared) shared[nshared++] = (sd_href){kind, b->index, 0, 0};
+                *h = (short)(nbufh + i);
+            } else {
+                *h = (short)rank[buf_at(p, b->index, b->level, p->fops[k].sub)];
+                if (b->mode != SD_WRITE && b->halo > lag) lag = b->halo;
             }
         }
+    }
+    for (int tile = 0; tile < p->t->ntiles; tile++) {
+        sd_task task = {.kind = SD_TASK_FUSED, .tile = tile, .buf = -1, .old_buf = -1, .field = -1, .step = s0,
+                        .nfused = nops, .fused = p->fops, .fused_lag = lag, .h = p->h, .mode = p->mode};
+        for (int b = 0; b < p->nbuf; b++)
+            if (touched[b]) sd_plan_put(p, &task, SD_H_TILE, b, tile, 0, written[b] ? SD_READWRITE : SD_READ);
+        for (int i = 0; i < nshared; i++) sd_plan_put(p, &task, shared[i].kind, shared[i].a, 0, 0, SD_READ);
         emit(ctx, &task);
     }
+    free(rank);
+    free(shared);
     for (int b = 0; b < p->nbuf; b++)
         if (written[b]) p->ghost_ok[b] = 0;
     for (int j = 0; j < (whole_last ? m : m - 1); j++) sd_plan_rotate(p);

@@ -35,6 +35,11 @@ void sd_ckpt_plan_init(sd_ckpt_plan *p, const sd_graph *g, const sd_run_opts *o,
     p->last_step = -1;
 }
 
+int sd_run_fuse(const sd_graph *g, const sd_run_opts *o)
+{
+    return o->fuse > 0 ? o->fuse : g->run.fuse > 0 ? g->run.fuse : 1;
+}
+
 int64_t sd_run_max_inflight(const sd_graph *g, const sd_run_opts *o)
 {
     return o->max_inflight > 0 ? o->max_inflight : g->run.max_inflight > 0 ? g->run.max_inflight : 4;

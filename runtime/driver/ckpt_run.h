@@ -36,6 +36,8 @@ typedef struct sd_ckpt_plan {
 
 /* Steps of tasks in flight: --max-inflight, run.max_inflight, else 4. */
 int64_t sd_run_max_inflight(const sd_graph *g, const sd_run_opts *o);
+/* Steps a grid may fuse into one task: --fuse, run.fuse, else 1. */
+int sd_run_fuse(const sd_graph *g, const sd_run_opts *o);
 /* The plan of graph g under options o (file NULL when neither asks for checkpoints). */
 void sd_ckpt_plan_init(sd_ckpt_plan *p, const sd_graph *g, const sd_run_opts *o, double now);
 /* Is a checkpoint due after step (by steps or by time)? */

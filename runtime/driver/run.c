@@ -292,7 +292,7 @@ int sd_run_loop(const sd_graph *g, const sd_run_opts *o_in, sd_run_files *files,
         sd_run_say_error(o, "--fuse %d: %s", o->fuse, derr);
         return SD_EXIT_BADGRAPH;
     }
-    if (o->arch == SD_ARCH_CUDA && (o->fuse > 1 || (o->fuse == 0 && g->run.fuse > 1))) {
+    if (o->arch == SD_ARCH_CUDA && sd_run_fuse(g, o) > 1) {
         sd_run_say_error(o, "%s: fused steps (%s) run on CPU workers, and --arch cuda allows none: use --fuse 1", g->path,
                          o->fuse > 1 ? "--fuse" : "run.fuse");
         return SD_EXIT_BADGRAPH;
@@ -405,7 +405,7 @@ int sd_run_loop(const sd_graph *g, const sd_run_opts *o_in, sd_run_files *files,
     } else
         dmo.ncpu = ncpu, dmo.ncuda = ncuda;
     memcpy(dmo.parts, o->tile, sizeof dmo.parts);
-    dmo.fuse = o->fuse > 0 ? o->fuse : g->run.fuse;
+    dmo.fuse = sd_run_fuse(g, o);
     s->e = sd_engine_create(g, &eo, err, sizeof err);
     if (s->e) s->dm = sd_dm_create(g, s->e, &dmo, err, sizeof err);
     int status = SD_EXIT_OK;
@@ -505,7 +505,7 @@ int sd_run_loop(const sd_graph *g, const sd_run_opts *o_in, sd_run_files *files,
     int64_t per_step_max = 1, inflight = sd_run_max_inflight(g, o);
     /* steps that may still be ahead of what completed: inflight iterations, each up to a fused
      * group of `fuse` steps, and a group held back (submitted at the end) */
-    const int64_t fuse = o->fuse > 0 ? o->fuse : g->run.fuse > 0 ? g->run.fuse : 1, ahead = inflight * fuse + fuse - 1;
+    const int64_t fuse = sd_run_fuse(g, o), ahead = inflight * fuse + fuse - 1;
     while (step < s->steps && !s->failed && !stopped(s) && !s->until_step && !s->walltime_hit) {
         int64_t before = sd_engine_tasks_submitted(s->e);
         step++;
