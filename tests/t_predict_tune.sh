@@ -36,15 +36,16 @@ t "predict --measure: both workers' busy fractions, predicted and measured" \
 # particle blocks of different cell counts: lj-liquid at 9^3 fcc cells (2,916 atoms) has a grid of
 # 5^3 cells, cut into 2x2x2 bricks of 2 or 3 cells along each axis (8, 12, 18 or 27 cells). Their
 # buffers have one capacity, so StarPU's data footprint is the same; the work key (the cell count)
-# gives each kind of brick its own history entry, and predict finds the same keys.
+# gives each kind of brick its own history entry, sized by its cells (so a prediction for another
+# brick interpolates between cell counts), and predict finds the same keys.
 mg="$top_srcdir/graphs/md/lj-liquid.yaml"
 runrc "$sd" calibrate "$mg" --set cells=9 --tiles 8 --ncpu 2 --steps 10 --min-samples 3
 t "calibrate lj-liquid, 8 blocks: exit 0" test "$(rc)" = 0
 entries=$(awk '/^model / { on = ($2 == "stardag.md.lj_force") } on && $1 ~ /^[0-9]+$/ && $2 ~ /^[0-9a-f]+$/ { print $1, $2 }' "$tmp/out")
-sizes=$(printf '%s\n' "$entries" | awk '{ print $1 }' | sort -u | wc -l)
+sizes=$(printf '%s\n' "$entries" | awk '{ print $1 }' | sort -n -u | tr '\n' ' ')
 keys=$(printf '%s\n' "$entries" | awk '{ print $2 }' | sort -u | wc -l)
-t "md.lj_force: four history entries of one buffer size, one per kind of brick ($sizes size(s), $keys footprints)" \
-  test "$sizes" = 1 -a "$keys" = 4
+t "md.lj_force: four history entries, one per kind of brick, sized by its cells (sizes: $sizes; $keys footprints)" \
+  test "$sizes" = "8 12 18 27 " -a "$keys" = 4
 runrc "$sd" predict "$mg" --set cells=9 --tiles 8 --ncpu 2 --sched dmda --steps 10
 t "predict lj-liquid, 8 blocks: every task time measured at its size (the plan's keys are the runs')" \
   sh -c "test $(rc) = 0 && grep -q 'task times: [1-9][0-9]* measured at their size, 0 interpolated, 0 extrapolated, 0 scaled' '$tmp/out'"

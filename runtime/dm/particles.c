@@ -137,22 +137,23 @@ static int cuda_runnable(const sd_codelet *c)
 
 /* The work keys of a block's tasks (sd_eng_kind_work): its cell count. Every block has buffers of
  * the same capacity, but a brick of two cell layers holds about twice the particles of a brick of
- * one; a whole-domain task is one kind of work. */
-static uint32_t brick_cells(const pdomain *D, int b)
+ * one; a whole-domain task's work is every cell. */
+uint32_t sd_particles_work(const pdomain *D, int block)
 {
+    if (block < 0) return (uint32_t)sd_md_grid_ncells(&D->geom.grid);
     int64_t lo[3], hi[3];
-    sd_pgeom_brick(&D->geom, b, lo, hi);
+    sd_pgeom_brick(&D->geom, block, lo, hi);
     return (uint32_t)((hi[0] - lo[0]) * (hi[1] - lo[1]) * (hi[2] - lo[2]));
 }
 static uint32_t op_work(const void *arg)
 {
     const pop_arg *oa = arg;
-    return oa->whole ? 0 : brick_cells(oa->D, oa->block);
+    return sd_particles_work(oa->D, oa->whole ? -1 : oa->block);
 }
 static uint32_t prepare_work(const void *arg)
 {
     const prep_arg *pa = arg;
-    return brick_cells(pa->D, pa->block);
+    return sd_particles_work(pa->D, pa->block);
 }
 
 static int particles_create(sd_dm *dm, const sd_dm_opts *o, char *err, size_t errlen)

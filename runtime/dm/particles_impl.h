@@ -72,6 +72,10 @@ void sd_particles_point_host_blocks(pdomain *D);
  * which frees it after). 0, or -1 out of memory. */
 int sd_particles_rebuild_scratch(pdomain *D);
 
+/* The work of a task on block (-1: the whole domain) as its kind's work key (sd_eng_kind_work): the
+ * cells it covers. */
+uint32_t sd_particles_work(const pdomain *D, int block);
+
 typedef struct pop_arg {
     sd_meter m;
     pdomain *D;

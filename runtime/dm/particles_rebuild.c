@@ -233,6 +233,12 @@ static void verdict_cpu(void *buffers[], void *cl_arg)
     sd_record_done(ra->rec);
 }
 
+static uint32_t rebuild_work(const void *arg)
+{
+    const rebuild_arg *ra = arg;
+    return sd_particles_work(ra->D, ra->block);
+}
+
 void sd_particles_rebuild_kinds(pdomain *D)
 {
     sd_engine *e = D->dm->e;
@@ -245,6 +251,8 @@ void sd_particles_rebuild_kinds(pdomain *D)
     D->k_gather = sd_eng_kind(e, "rebuild: gather", "stardag.particles.rebuild_gather", gather_cpu, NULL);
     D->k_plan = sd_eng_kind(e, "rebuild: plan", "stardag.particles.rebuild_plan", plan_cpu, NULL);
     D->k_verdict = sd_eng_kind(e, "rebuild: verdict", "stardag.particles.rebuild_verdict", verdict_cpu, NULL);
+    const int per_block[] = {D->k_scan, D->k_migrate, D->k_gather, D->k_plan};
+    for (int i = 0; i < 4; i++) sd_eng_kind_work(e, per_block[i], rebuild_work);
 }
 
 /* A task of kind on L's buffers: the rebuild's arguments (at), for block (-1: all), reporting to rec. */

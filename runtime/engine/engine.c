@@ -131,11 +131,25 @@ static uint32_t kind_footprint(struct starpu_task *task)
     return k->work && task->cl_arg ? starpu_hash_crc32c_be(k->work(task->cl_arg), fp) : fp;
 }
 
+/* The size a history entry of a kind with a work key records (the model's size_base): the work
+ * itself, so a prediction for a work no run has met interpolates between works, not between
+ * buffer capacities that are the same for all of them. */
+static size_t kind_size(struct starpu_task *task, unsigned nimpl)
+{
+    (void)nimpl;
+    const kind_entry *k = (const kind_entry *)((const char *)task->cl - offsetof(kind_entry, cl));
+    if (k->work && task->cl_arg) return k->work(task->cl_arg);
+    size_t s = 0;
+    for (unsigned i = 0; i < STARPU_TASK_GET_NBUFFERS(task); i++) s += starpu_data_get_size(STARPU_TASK_GET_HANDLE(task, i));
+    return s;
+}
+
 void sd_eng_kind_work(sd_engine *e, int kind, sd_work_key_fn fn)
 {
     kind_entry *k = e->kinds[kind];
     k->work = fn;
     k->model.footprint = fn ? kind_footprint : NULL;
+    k->model.size_base = fn ? kind_size : NULL;
 }
 
 /* ---- the reduction combine --------------------------------------------------------------- */
@@ -543,7 +557,8 @@ int sd_eng_submit(sd_engine *e, int kind, int tile, int64_t step, void *arg, siz
     const kind_entry *k = e->kinds[kind];
     struct starpu_codelet *cl = (struct starpu_codelet *)&k->cl;
     if (e->o.plan) {
-        sd_eng_plan_task(e->o.plan, e->o.plan_user, cl, k->model.symbol, arg, kind_footprint, n, h, mode);
+        const sd_plan_keys keys = {kind_footprint, k->work ? kind_size : NULL};
+        sd_eng_plan_task(e->o.plan, e->o.plan_user, cl, k->model.symbol, arg, keys, n, h, mode);
         if (owned) free(arg);
         e->submitted++;
         return 1;

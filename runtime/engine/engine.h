@@ -153,9 +153,11 @@ sd_meter sd_eng_meter(sd_engine *e, int kind);
 /* Tasks of one kind whose buffers have the same sizes may still do different work: a particle
  * block of one or of two cell layers has buffers of one capacity. StarPU keys its history entries
  * by the buffers' footprint, so one entry would mix both and predict neither. With a work key,
- * fn(task argument) is mixed into the footprint of every task of the kind, run or planned, so
- * each kind of work has its own entry. fn must be a pure function of the argument (StarPU may call
- * it from any thread, once per task). */
+ * fn(task argument) — the task's work as a count, e.g. its cells — is mixed into the footprint of
+ * every task of the kind, run or planned, so each kind of work has its own entry, and is the size
+ * those entries record (the model's size_base), so a prediction for a work no run has met
+ * interpolates between works. fn must be a pure function of the argument (StarPU may call it from
+ * any thread, once per task). */
 typedef uint32_t (*sd_work_key_fn)(const void *arg);
 void sd_eng_kind_work(sd_engine *e, int kind, sd_work_key_fn fn);
 

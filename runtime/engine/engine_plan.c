@@ -4,8 +4,7 @@
 #include "engine_plan.h"
 
 void sd_eng_plan_task(sd_plan_fn fn, void *user, struct starpu_codelet *cl, const char *symbol, void *arg,
-                      uint32_t (*footprint)(struct starpu_task *), int n, const starpu_data_handle_t *h,
-                      const enum starpu_data_access_mode *mode)
+                      sd_plan_keys keys, int n, const starpu_data_handle_t *h, const enum starpu_data_access_mode *mode)
 {
     const double t0 = starpu_timing_now();
     struct starpu_task t;
@@ -22,8 +21,10 @@ void sd_eng_plan_task(sd_plan_fn fn, void *user, struct starpu_codelet *cl, cons
             t.modes[i] = mode[i];
         }
     sd_plan_task p = {.symbol = symbol, .can_cpu = (cl->where & STARPU_CPU) != 0,
-                      .can_cuda = (cl->where & STARPU_CUDA) != 0, .footprint = footprint(&t),
+                      .can_cuda = (cl->where & STARPU_CUDA) != 0, .footprint = keys.footprint(&t),
                       .n = n, .h = h, .mode = mode, .t0_us = t0};
-    for (int i = 0; i < n; i++) p.size += starpu_data_get_size(h[i]);
+    if (keys.size) p.size = keys.size(&t, 0);
+    else
+        for (int i = 0; i < n; i++) p.size += starpu_data_get_size(h[i]);
     fn(user, &p);
 }

@@ -226,7 +226,7 @@ int sd_cmd_calibrate(int argc, char **argv)
             if (strcmp(arch, e->arch)) {
                 arch = e->arch;
                 printf("  arch %s\n", arch);
-                printf("    %14s  %-10s  %12s  %12s  %8s\n", "size (bytes)", "footprint", "mean (us)", "stddev (us)",
+                printf("    %14s  %-10s  %12s  %12s  %8s\n", "size", "footprint", "mean (us)", "stddev (us)",
                        "samples");
             }
             printf("    %14zu  %08x    %12.3f  %12.3f  %8u%s\n", e->size, e->footprint, e->mean, e->stddev, e->n,
