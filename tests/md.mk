@@ -1,7 +1,11 @@
 # tests: md pack kernels (pure C, called directly: no registry, no StarPU)
 check_PROGRAMS += tests/t_md_kernels
-tests_t_md_kernels_SOURCES = tests/t_md_kernels.c tests/tap.h tests/kernel_util.h tests/md_sim.h
+tests_t_md_kernels_SOURCES = tests/t_md_kernels.c tests/tap.h tests/kernel_util.h tests/md_sim.h tests/md_world.h
 TESTS += tests/t_md_kernels
+# whole trajectories of those kernels: NVE drift and missed pairs over 10,000 steps, thermostats
+check_PROGRAMS += tests/t_md_trajectories
+tests_t_md_trajectories_SOURCES = tests/t_md_trajectories.c tests/tap.h tests/kernel_util.h tests/md_sim.h tests/md_world.h
+TESTS += tests/t_md_trajectories
 # the particle domain's blocks: rebuild, ghosts, lists, errors (runtime/dm/particles_blocks.c, no StarPU)
 check_PROGRAMS += tests/t_particles
 tests_t_particles_SOURCES = tests/t_particles.c tests/tap.h tests/pblocks.h

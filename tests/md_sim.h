@@ -2,7 +2,7 @@
  * particles domain calls them: particles kept sorted by (cell, id) of the box grid, ghosts from the
  * library's ghost plan (periodic images of the whole box), full neighbour lists rebuilt every
  * `every` steps or as soon as a particle moved more than skin/2, velocity Verlet with an optional
- * Berendsen or Langevin thermostat. Shared by tests/t_md_kernels.c (NVE drift, missed pairs,
+ * Berendsen or Langevin thermostat. Shared by tests/t_md_trajectories.c (NVE drift, missed pairs,
  * thermostats) and bench/md/kernels.c (timings: t_build, t_force, t_other). */
 #ifndef SD_TESTS_MD_SIM_H
 #define SD_TESTS_MD_SIM_H

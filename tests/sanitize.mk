@@ -18,7 +18,7 @@ SANITIZE_BUILD_ENV = ASAN_OPTIONS=detect_leaks=0; export ASAN_OPTIONS;
 #   "<unknown module>" that no suppression can name. stardag never uses PCI locality (no GPU
 #   binding is done through hwloc's I/O objects in a CPU run), so the tests see the same machine;
 # - SD_TEST_SHORT=1: what the normal pass already runs at length on the same code is left to it
-#   (t_md_run.sh's physics runs over thousands of steps, t_md_kernels' 10,000-step NVE runs,
+#   (t_md_run.sh's physics runs over thousands of steps, t_md_trajectories' 10,000-step NVE runs,
 #   t_ode_implicit_large's later intervals, the 2,169-step membrane minimisation, verify's 1-D and
 #   2-D grids and larger LJ systems, t_plugin.sh's second build for a real install, t_mpi.sh's
 #   graphs beyond one per distributed code path, its restarts beyond two domains, its SLURM
