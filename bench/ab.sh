@@ -18,7 +18,8 @@ NP=${NPROC:-$(nproc)}
 LSTEPS=${LSTEPS:-100}
 MSTEPS=${MSTEPS:-500}
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/sdab.XXXXXX")
-trap 'rm -rf "$tmp"' EXIT INT TERM
+trap 'rm -rf "$tmp"' EXIT
+trap 'exit 130' INT TERM  # a TERM trap that returns would let the script go on
 STARPU_HOME=$tmp/starpu STARPU_WORKERS_NOBIND=1
 export STARPU_HOME STARPU_WORKERS_NOBIND
 mkdir -p "$STARPU_HOME"

@@ -21,7 +21,8 @@ REPS=${REPS:-5}
 NP=${NPROC:-$(nproc)}
 BIGN=${BIGN:-160}
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/sdout.XXXXXX")
-trap 'rm -rf "$tmp"' EXIT INT TERM
+trap 'rm -rf "$tmp"' EXIT
+trap 'exit 130' INT TERM  # a TERM trap that returns would let the script go on
 STARPU_HOME=$tmp/starpu STARPU_WORKERS_NOBIND=1 STARPU_SILENT=1
 export STARPU_HOME STARPU_WORKERS_NOBIND STARPU_SILENT
 mkdir -p "$STARPU_HOME" "$tmp/w"

@@ -14,7 +14,8 @@ sd=${1:-$top/_build/stardag}
 case $sd in /*) ;; *) sd=$(pwd)/$sd ;; esac
 REPS=${REPS:-5} N=${N:-128} STEPS=${STEPS:-200} NP=${NPROC:-$(nproc)}
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/sdlg.XXXXXX")
-trap 'rm -rf "$tmp"' EXIT INT TERM
+trap 'rm -rf "$tmp"' EXIT
+trap 'exit 130' INT TERM  # a TERM trap that returns would let the script go on
 STARPU_HOME=$tmp/starpu STARPU_WORKERS_NOBIND=1 STARPU_SILENT=1
 export STARPU_HOME STARPU_WORKERS_NOBIND STARPU_SILENT
 mkdir -p "$STARPU_HOME"

@@ -30,7 +30,8 @@ done
 "$STARDAG" --version | grep -q "CUDA yes" || { echo "gpu.sh: this stardag's StarPU has no CUDA" >&2; exit 2; }
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/sdgpu.XXXXXX")
-trap 'rm -rf "$tmp"' EXIT INT TERM
+trap 'rm -rf "$tmp"' EXIT
+trap 'exit 130' INT TERM  # a TERM trap that returns would let the script go on
 STARPU_HOME=$tmp/starpu; export STARPU_HOME
 mkdir -p "$STARPU_HOME"
 unset STARPU_SCHED STARPU_NCPU STARPU_NCUDA 2>/dev/null || true

@@ -63,7 +63,8 @@ echo "# LAMMPS ${version:-?} ($LMP), $sfnote, $NP MPI rank(s), OMP_NUM_THREADS=1
 echo "# input: $input"
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/lammps-bench.XXXXXX")
-trap 'rm -rf "$work"' EXIT INT TERM
+trap 'rm -rf "$work"' EXIT
+trap 'exit 130' INT TERM  # a TERM trap that returns would let the script go on
 export OMP_NUM_THREADS=1
 
 for n in $SIZES; do

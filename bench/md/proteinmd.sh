@@ -49,7 +49,8 @@ NP=${NP:-$NCORES}
 graph="$top/graphs/md/argon-nvt.yaml"
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/proteinmd-bench.XXXXXX")
-trap 'rm -rf "$work"' EXIT INT TERM
+trap 'rm -rf "$work"' EXIT
+trap 'exit 130' INT TERM  # a TERM trap that returns would let the script go on
 export STARPU_HOME="$work/starpu" STARPU_SILENT=1
 mkdir -p "$STARPU_HOME"
 if [ "$BIND" = 1 ]; then unset STARPU_WORKERS_NOBIND; bindnote="StarPU workers bound to cores"

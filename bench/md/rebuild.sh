@@ -50,7 +50,8 @@ NP=${NP:-$(nproc)}
 . "$here/find-stardag.sh"
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/md-rebuild.XXXXXX")
-trap 'rm -rf "$work"' EXIT INT TERM
+trap 'rm -rf "$work"' EXIT
+trap 'exit 130' INT TERM  # a TERM trap that returns would let the script go on
 export STARPU_HOME="$work/starpu" STARPU_SILENT=1 STARPU_WORKERS_NOBIND=1
 mkdir -p "$STARPU_HOME"
 

@@ -63,7 +63,8 @@ command -v "$LMP" >/dev/null 2>&1 || { echo "$0: LAMMPS '$LMP' not found (Debian
 command -v "$MPIRUN" >/dev/null 2>&1 || { echo "$0: '$MPIRUN' not found (Debian: apt-get install openmpi-bin)" >&2; exit 1; }
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/md-bench.XXXXXX")
-trap 'rm -rf "$work"' EXIT INT TERM
+trap 'rm -rf "$work"' EXIT
+trap 'exit 130' INT TERM  # a TERM trap that returns would let the script go on
 export STARPU_HOME="$work/starpu" STARPU_SILENT=1 OMP_NUM_THREADS=1
 mkdir -p "$STARPU_HOME"
 if [ "$BIND" = 1 ]; then

@@ -26,7 +26,8 @@ METHODS=${METHODS:-"newton cg"}
 "$PY" -c 'import h5py' 2>/dev/null || { echo "minimise.sh: $PY has no h5py (apt-get install python3-h5py)" >&2; exit 2; }
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/sdmin.XXXXXX")
-trap 'rm -rf "$tmp"' EXIT INT TERM
+trap 'rm -rf "$tmp"' EXIT
+trap 'exit 130' INT TERM  # a TERM trap that returns would let the script go on
 STARPU_HOME=$tmp/starpu; export STARPU_HOME
 mkdir -p "$STARPU_HOME"
 cd "$tmp"

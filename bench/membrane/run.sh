@@ -36,7 +36,8 @@ STEPS=${STEPS:-20}
 "$PY" -c 'import numpy' 2>/dev/null || { echo "run.sh: $PY has no numpy (apt-get install python3-numpy)" >&2; exit 2; }
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/sdbench.XXXXXX")
-trap 'rm -rf "$tmp"' EXIT INT TERM
+trap 'rm -rf "$tmp"' EXIT
+trap 'exit 130' INT TERM  # a TERM trap that returns would let the script go on
 STARPU_HOME=$tmp/starpu; export STARPU_HOME
 mkdir -p "$STARPU_HOME"
 field() { sed -n "s/.* $1=\([^ ]*\).*/\1/p"; }

@@ -16,7 +16,8 @@ REPEAT=${REPEAT:-3}
 OUT=${OUT:-$top/bench/mpi/out}
 mkdir -p "$OUT"
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/sdmpi.XXXXXX")
-trap 'rm -rf "$tmp"' EXIT INT TERM
+trap 'rm -rf "$tmp"' EXIT
+trap 'exit 130' INT TERM  # a TERM trap that returns would let the script go on
 export STARPU_HOME="$tmp/home" STARPU_WORKERS_NOBIND=1 STARPU_SILENT=1
 names=${*:-lattice md ode}
 mpi() { mpirun --allow-run-as-root --oversubscribe -np 2 -x STARPU_HOME -x STARPU_WORKERS_NOBIND -x STARPU_SILENT \

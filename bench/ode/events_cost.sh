@@ -19,7 +19,8 @@ NP=${NPROC:-$(nproc)}
 M=${M:-1000}
 [ -x "$STARDAG" ] || { echo "events_cost.sh: $STARDAG not built" >&2; exit 2; }
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/sdev.XXXXXX")
-trap 'rm -rf "$tmp"' EXIT INT TERM
+trap 'rm -rf "$tmp"' EXIT
+trap 'exit 130' INT TERM  # a TERM trap that returns would let the script go on
 STARPU_HOME=$tmp/starpu STARPU_WORKERS_NOBIND=1
 export STARPU_HOME STARPU_WORKERS_NOBIND
 

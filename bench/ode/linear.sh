@@ -26,7 +26,8 @@ SCIPY_REPS=${SCIPY_REPS:-5}
 [ -x "$STARDAG" ] || { echo "linear.sh: $STARDAG not built" >&2; exit 2; }
 "$PY" -c 'import scipy, h5py' 2>/dev/null || { echo "linear.sh: $PY lacks scipy or h5py (apt-get install python3-scipy python3-h5py)" >&2; exit 2; }
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/sdlin.XXXXXX")
-trap 'rm -rf "$tmp"' EXIT INT TERM
+trap 'rm -rf "$tmp"' EXIT
+trap 'exit 130' INT TERM  # a TERM trap that returns would let the script go on
 STARPU_HOME=$tmp/starpu; export STARPU_HOME
 mkdir -p "$STARPU_HOME"
 "$PY" "$top/bench/peers/ode/linear_scipy.py" make "$tmp" --n "$N" --t-end "$T_END"

@@ -70,7 +70,8 @@ case $BIG in ''|*[!0-9]*) echo "run.sh: BIG_MEMBERS must be a non-negative integ
 [ -f "$REFS" ] || { echo "run.sh: $REFS missing" >&2; exit 2; }
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/sdbench.XXXXXX")
-trap 'rm -rf "$tmp"' EXIT INT TERM
+trap 'rm -rf "$tmp"' EXIT
+trap 'exit 130' INT TERM  # a TERM trap that returns would let the script go on
 STARPU_HOME=$tmp/starpu; export STARPU_HOME
 mkdir -p "$STARPU_HOME"
 unset STARPU_SCHED STARPU_NCPU OMP_NUM_THREADS 2>/dev/null || true

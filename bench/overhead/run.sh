@@ -22,7 +22,8 @@ for x in "$RAW" "$SDT"; do
   [ -x "$x" ] || { echo "run.sh: $x not built (make -C $B bench builds it)" >&2; exit 2; }
 done
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/sdover.XXXXXX")
-trap 'rm -rf "$tmp"' EXIT INT TERM
+trap 'rm -rf "$tmp"' EXIT
+trap 'exit 130' INT TERM  # a TERM trap that returns would let the script go on
 STARPU_HOME=$tmp/starpu; export STARPU_HOME
 mkdir -p "$STARPU_HOME"
 STARPU_NCPU=$NP; export STARPU_NCPU

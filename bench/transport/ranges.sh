@@ -26,7 +26,8 @@ ROWS=${ROWS:-"1.0:0.5 0.5:0.5 0.25:0.5 0.5:1.0 0.5:0.25 0.25:0.25"}
 [ -x "$STARDAG" ] || { echo "ranges.sh: $STARDAG not built" >&2; exit 2; }
 "$PY" -c 'import numpy' 2>/dev/null || { echo "ranges.sh: $PY has no numpy (Debian: python3-numpy; set PYTHON)" >&2; exit 2; }
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/sdranges.XXXXXX")
-trap 'rm -rf "$tmp"' EXIT INT TERM
+trap 'rm -rf "$tmp"' EXIT
+trap 'exit 130' INT TERM  # a TERM trap that returns would let the script go on
 STARPU_HOME=$tmp/starpu; export STARPU_HOME
 mkdir -p "$STARPU_HOME"
 G=$top/graphs/transport/pencil-70MeV.yaml

@@ -48,7 +48,8 @@ done
 command -v h5import >/dev/null || { echo "run.sh: h5import (Debian package hdf5-tools) is needed to write the dense occupancy" >&2; exit 2; }
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/sdtransport.XXXXXX")
-trap 'rm -rf "$tmp"' EXIT INT TERM
+trap 'rm -rf "$tmp"' EXIT
+trap 'exit 130' INT TERM  # a TERM trap that returns would let the script go on
 STARPU_HOME=$tmp/starpu; export STARPU_HOME
 mkdir -p "$STARPU_HOME"
 OMP_NUM_THREADS=$NP; export OMP_NUM_THREADS
