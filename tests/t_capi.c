@@ -31,9 +31,9 @@ static int on_progress(const sd_progress *p, void *user)
 int main(void)
 {
     const char *top = getenv("top_srcdir"), *tmp = getenv("SD_TEST_TMP");
-    char path[1024], out[3][1100], err[2048], errors[4096], report[8192];
+    char path[1024], out[4][1100], err[2048], errors[4096], report[8192];
     snprintf(path, sizeof path, "%s/graphs/lattice/kg-packet.yaml", top ? top : ".");
-    for (int i = 0; i < 3; i++) snprintf(out[i], sizeof out[i], "%s/capi%d.h5", tmp ? tmp : "/tmp", i);
+    for (int i = 0; i < 4; i++) snprintf(out[i], sizeof out[i], "%s/capi%d.h5", tmp ? tmp : "/tmp", i);
     sd_register_builtin_codelets();
     ok(sd_run_opts_size() == sizeof(sd_run_opts), "sd_run_opts_size is this header's struct size");
 
@@ -95,6 +95,18 @@ int main(void)
     ok(sd_run(g, &o) == SD_EXIT_OK, "the same 30 steps with other tiles");
     st = sd_compare_outputs(out[0], out[2], 0, 0, 0, report, sizeof report, err, sizeof err);
     ok(st == SD_EXIT_OK && strstr(report, "agree (bitwise)"), "sd_compare_outputs: bitwise the same (%s)", report);
+    /* warm-up steps: untimed, otherwise the same run */
+    sd_run_result r;
+    o.out = out[3];
+    o.warmup = 3;
+    o.result = &r;
+    st = sd_run(g, &o);
+    ok(st == SD_EXIT_OK && r.steps_done == 27 && r.loop_seconds > 0,
+       "warmup 3 of 30 steps: the result times the other 27 (%lld steps, %g s)", (long long)r.steps_done, r.loop_seconds);
+    st = sd_compare_outputs(out[0], out[3], 0, 0, 0, report, sizeof report, err, sizeof err);
+    ok(st == SD_EXIT_OK && strstr(report, "agree (bitwise)"), "and its output is the run's without warm-up (%s)", report);
+    o.warmup = 0;
+    o.result = NULL;
     st = sd_compare_outputs(out[0], out[1], 0, 0, 0, report, sizeof report, err, sizeof err);
     ok(st == SD_EXIT_CHECK && strstr(report, "differ") && strstr(report, "  /scalars/step"),
        "a shorter run differs, each dataset on a line");

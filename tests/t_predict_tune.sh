@@ -63,6 +63,27 @@ t "predict at another tiling: the times not measured at their size are flagged" 
   grep -q "not measured at their size (flagged): .*stardag.lattice.kg_leapfrog (\(interpolated\|extrapolated\|scaled\))" "$tmp/out"
 t "predict: the scheduler asked for" grep -q "sched dmda" "$tmp/out"
 
+# fused steps: calibrate --fuse gives the fused tasks' models, predict --fuse plans fused groups
+# shellcheck disable=SC2086
+runrc "$sd" calibrate "$g" $small --tiles 32x32x8 --fuse 4 --steps 12 --min-samples 2
+t "calibrate --fuse 4: exit 0, with the fused tasks' model" \
+  sh -c "test $(rc) = 0 && grep -q '^model stardag.grid.fused$' '$tmp/out'"
+# shellcheck disable=SC2086
+runrc "$sd" predict "$g" $small --tiles 32x32x8 --steps 12
+unfused=$(sed -n 's/.*, 12 steps (\([0-9]*\) tasks)$/\1/p' "$tmp/out")
+# shellcheck disable=SC2086
+runrc "$sd" predict "$g" $small --tiles 32x32x8 --fuse 4 --steps 12
+t "predict --fuse 4: exit 0, the parts said fused" sh -c "test $(rc) = 0 && grep -q 'cells, fused x4, sched' '$tmp/out'"
+fused=$(sed -n 's/.*, 12 steps (\([0-9]*\) tasks)$/\1/p' "$tmp/out")
+t "predict --fuse 4: another plan, of fused groups and their wider exchanges ($fused tasks against $unfused)" \
+  sh -c "test -n '$fused' && test -n '$unfused' && test '$fused' != '$unfused'"
+runrc "$sd" predict "$mg" --set cells=9 --fuse 2
+t "predict --fuse on particles: exit 2, fused steps are for grids" \
+  sh -c "test $(rc) = 2 && grep -q 'fused steps (temporal blocking) are for grids' '$tmp/err'"
+# shellcheck disable=SC2086
+runrc "$sd" calibrate "$g" $small --fuse 0
+t "calibrate --fuse 0: exit 2 with the usage" sh -c "test $(rc) = 2 && grep -q -- '--fuse expects an integer from 1 to 64' '$tmp/err'"
+
 # another machine: a copy of its StarPU home (here: these models), four workers, its own costs
 mkdir -p "$tmp/other/.starpu/sampling"
 cp -r "$STARPU_HOME/.starpu/sampling/codelets" "$tmp/other/.starpu/sampling/"
@@ -123,12 +144,15 @@ t "tune: exit 0" test "$(rc)" = 0
 cp "$tmp/out" "$tmp/tune1"
 t "tune: a table of candidates, predicted and measured" grep -q "rank *parts *sched *arch *inflight *predicted ms *measured ms" "$tmp/tune1"
 t "tune: the default configuration is among the measured" grep -q "[0-9] *(default)$" "$tmp/tune1"
+t "tune of a grid whose ops fuse: fused steps among the candidates" \
+  sh -c "grep -q 'part layouts and fused steps x 3 schedulers' '$tmp/tune1' && grep -q 'cells, fused x[248]\",.*,[248]\$' '$tmp/tune.csv'"
 t "tune: says what it chose and what tuning cost against its budget" \
   sh -c "grep -q '^  chosen: .* ms/step measured (the default: ' '$tmp/tune1' && grep -q 'of a budget of 60.00 s (--budget)' '$tmp/tune1'"
 stored=$(sed -n 's/^  stored: //p' "$tmp/tune1")
 t "tune: the tuning is stored under StarPU's home" sh -c "test -s '$stored' && case '$stored' in '$STARPU_HOME'/*) true;; *) false;; esac"
+t "tune: the stored tuning has its fused steps" grep -q "^fuse: [1-9][0-9]*$" "$stored"
 t "tune --csv: a row per candidate" sh -c "test \$(grep -c '^\"' '$tmp/tune.csv') -ge 9 && grep -q '^parts,tiles,sched,max_inflight,arch,predicted_ms,measured_ms' '$tmp/tune.csv'"
-chosen=$(sed -n 's/^  chosen: \(.* cells\), sched \([a-z]*\),.*/\1 \2/p' "$tmp/tune1")
+chosen=$(sed -n 's/^  chosen: \(.* cells\(, fused x[0-9]*\)\{0,1\}\), sched \([a-z]*\),.*/\1 \3/p' "$tmp/tune1")
 "$sd" report --tune "$tmp/tune.csv" --out "$tmp/charts" >"$tmp/out" 2>"$tmp/err"
 t "report --tune: the scatter chart of predicted against measured" \
   sh -c "test -s '$tmp/charts/tune-tune.svg' && grep -q 'predicted ms/step' '$tmp/charts/tune-tune.svg' && grep -q '<circle' '$tmp/charts/tune-tune.svg'"
@@ -139,11 +163,13 @@ t "report --tune of a malformed table: exit 2 at its line" sh -c "test $(rc) = 2
 # shellcheck disable=SC2086
 runrc "$sd" run "$g" $small --steps 20 --out "$tmp/tuned.h5"
 t "a run with automatic tiles: exit 0" test "$(rc)" = 0
-t "the run's summary says it took the stored tuning" grep -q "^  tuning: parts, scheduler\(, max_inflight\)\? tuned by stardag tune on .*: $stored" "$tmp/out"
+t "the run's summary says it took the stored tuning" \
+  grep -q "^  tuning: parts, scheduler\(, max_inflight\)\?\(, fused steps ([0-9]*)\)\? tuned by stardag tune on .*: $stored" "$tmp/out"
 ctiles=${chosen% *}
 csched=${chosen##* }
 t "the run used the chosen tiles and scheduler ($chosen)" grep -q "sched $csched, $ctiles" "$tmp/out"
-t "tune: the choice as run options" grep -q "^  as run options: \(--tiles [0-9x]*\|(automatic parts)\) --sched $csched --max-inflight [0-9]* --arch any" "$tmp/tune1"
+t "tune: the choice as run options" \
+  grep -q "^  as run options: \(--tiles [0-9x]*\|(automatic parts)\) --sched $csched --max-inflight [0-9]* --arch any\( --fuse [0-9]*\)\?$" "$tmp/tune1"
 # shellcheck disable=SC2086
 runrc "$sd" run "$g" $small --steps 20 --tiles 32x32x8 --sched lws --out "$tmp/untuned.h5"
 t "--tiles: the tuning is not used" sh -c "test $(rc) = 0 && ! grep -q 'tuned by stardag tune' '$tmp/out'"

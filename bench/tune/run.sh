@@ -27,7 +27,8 @@ NP=${NPROC:-$(nproc)}
 OUT=${OUT:-$top/bench/tune/out}
 mkdir -p "$OUT"
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/sdtune.XXXXXX")
-trap 'rm -rf "$tmp"' EXIT INT TERM
+trap 'rm -rf "$tmp"' EXIT
+trap 'exit 130' INT TERM  # a TERM trap that returns would let the script go on
 STARPU_WORKERS_NOBIND=1 STARPU_SILENT=1
 export STARPU_WORKERS_NOBIND STARPU_SILENT
 
@@ -48,6 +49,10 @@ case_args() { # the graph and its settings per NAME
   esac
 }
 
+# the CSV's rows without their quoted first column (a description, which may hold commas):
+# tiles,sched,max_inflight,arch,predicted_ms,measured_ms,default,measured_by_tune,fuse
+fields() { grep '^"' "$1" | sed 's/^"[^"]*",//'; }
+
 [ $# -gt 0 ] || set -- lattice md membrane ode transport
 printf '\n%-10s %5s %8s %8s %8s %9s %9s %9s\n' case cands "q-med%" "q-max%" "q<=15%" "choice%" "speedup" "tune s"
 for name in "$@"; do
@@ -66,7 +71,7 @@ for name in "$@"; do
   speedup=$(sed -n 's/^  chosen: .*(the default: .* ms\/step, \([0-9.]*\)x)$/\1/p' "$OUT/$name.txt")
   cost=$(sed -n 's/^  tuning took \([0-9.]*\) s.*/\1/p' "$OUT/$name.txt")
   # the fastest quarter measured: |predicted/measured - 1|
-  grep '^"' "$csv" | awk -F, '{print $(NF-2), $(NF-3)}' | sort -g | awk -v c="$choice" -v s="$speedup" -v t="$cost" -v nm="$name" '
+  fields "$csv" | awk -F, '{print $6, $5}' | sort -g | awk -v c="$choice" -v s="$speedup" -v t="$cost" -v nm="$name" '
     { m[NR] = $1; p[NR] = $2 }
     END {
       q = int((NR + 3) / 4); w = 0
@@ -85,21 +90,22 @@ echo "Tables: $OUT/NAME.txt, CSVs: $OUT/NAME.csv, charts: $OUT/NAME-tune.svg"
 
 # the exhaustive table's measured ms/step of a configuration (desc, sched, max_inflight, arch), and the fastest
 lookup() { # lookup CSV DESC SCHED INFLIGHT ARCH
-  grep '^"' "$1" | awk -F, -v d="\"$2\"" -v s="$3" -v i="$4" -v a="$5" '
-    { desc = $1; for (k = 2; k <= NF - 8; k++) desc = desc "," $k
-      if (best == "" || $(NF-2) < best) best = $(NF-2)
-      if (desc == d && $(NF-6) == s && $(NF-5) == i && $(NF-4) == a) mine = $(NF-2) }
+  grep '^"' "$1" | sed 's/^"\([^"]*\)",/\1\t/' | awk -F'\t' -v d="$2" -v s="$3" -v i="$4" -v a="$5" '
+    { split($2, f, ",")
+      if (best == "" || f[6] < best) best = f[6]
+      if ($1 == d && f[2] == s && f[3] == i && f[4] == a) mine = f[6] }
     END { if (mine == "") print "nan", best; else print mine, best }'
 }
-fastest() { # fastest CSV: the tiles, sched, max_inflight and arch of the fastest measured
-  grep '^"' "$1" | awk -F, '$(NF-2) == $(NF-2) + 0 { if (best == "" || $(NF-2) < best + 0) { best = $(NF-2); c = $(NF-7) " " $(NF-6) " " $(NF-5) " " $(NF-4) } }
+fastest() { # fastest CSV: the tiles, sched, max_inflight, arch and fuse of the fastest measured
+  fields "$1" | awk -F, '$6 == $6 + 0 { if (best == "" || $6 < best + 0) { best = $6; c = $1 " " $2 " " $3 " " $4 " " $9 } }
     END { print c }'
 }
 mstep() { "$@" 2>/dev/null | sed -n 's/.* steps in [0-9.]* s (\([0-9.]*\) ms\/step.*/\1/p' | head -n1; }
 median() { sort -g | awk '{ v[NR] = $1 } END { print NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
-opts() { # opts TILES SCHED INFLIGHT ARCH: as stardag run options
+opts() { # opts TILES SCHED INFLIGHT ARCH FUSE: as stardag run options
   [ "$1" = auto ] || printf -- '--tiles %s ' "$1"
   printf -- '--sched %s --max-inflight %s --arch %s' "$2" "$3" "$4"
+  [ "${5:-1}" -le 1 ] || printf -- ' --fuse %s' "$5"
 }
 H=${H:-7}
 : >"$OUT/h2h.txt"
@@ -108,7 +114,7 @@ for name in "$@"; do
   csv=$OUT/$name.csv
   [ -s "$csv" ] || continue
   g=$(case_args "$name")
-  def=$(grep '^"' "$csv" | awk -F, '$(NF-1) == 1 { print $(NF-2) }' | head -n1)
+  def=$(fields "$csv" | awk -F, '$7 == 1 { print $6 }' | head -n1)
   steps=$(awk -v d="$def" -v t="$RUNSEC" 'BEGIN { printf "%d", t * 1000 / d }')
   STARPU_HOME=$tmp/$name-budget; export STARPU_HOME
   mkdir -p "$STARPU_HOME"
@@ -122,10 +128,10 @@ for name in "$@"; do
   infl=$(sed -n 's/^  chosen: .*, sched [a-z]*, max_inflight \([0-9]*\), arch.*/\1/p' "$OUT/$name-budget.txt")
   arch=$(sed -n 's/^  chosen: .*, max_inflight [0-9]*, arch \([a-z]*\):.*/\1/p' "$OUT/$name-budget.txt")
   # head to head: the choice against the exhaustive table's fastest, H alternating runs each
-  mine=$(sed -n 's/^  as run options: \(--tiles \([0-9x]*\) \)\{0,1\}[^-]*--sched \([a-z]*\) --max-inflight \([0-9]*\) --arch \([a-z]*\)$/\2 \3 \4 \5/p' "$OUT/$name-budget.txt")
+  mine=$(sed -n 's/^  as run options: \(--tiles \([0-9x]*\) \)\{0,1\}[^-]*--sched \([a-z]*\) --max-inflight \([0-9]*\) --arch \([a-z]*\)\( --fuse \([0-9]*\)\)\{0,1\}$/\2 \3 \4 \5 \7/p' "$OUT/$name-budget.txt")
   # shellcheck disable=SC2086
   set -- $mine
-  [ $# -eq 4 ] || set -- auto "$@"
+  case $1 in [0-9]*) ;; *) set -- auto "$@" ;; esac  # automatic parts: no --tiles
   a_opts=$(opts "$@")
   # shellcheck disable=SC2046
   b_opts=$(opts $(fastest "$csv"))

@@ -73,7 +73,8 @@ class RunOpts(ctypes.Structure):
                 ("checkpoint", ctypes.c_char_p), ("checkpoint_every", ctypes.c_int64), ("restart", ctypes.c_char_p),
                 ("force", ctypes.c_int), ("walltime", ctypes.c_double),
                 ("result", ctypes.c_void_p), ("no_tuning", ctypes.c_int),
-                ("distribution", ctypes.c_char_p), ("fuse", ctypes.c_int)]
+                ("distribution", ctypes.c_char_p), ("fuse", ctypes.c_int),
+                ("warmup", ctypes.c_int64)]
 
 
 def _declare(lib):

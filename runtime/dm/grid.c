@@ -235,6 +235,43 @@ static int register_buffers(grid *G, char *err, size_t errlen)
     return 0;
 }
 
+/* The work keys of halo tasks (sd_eng_kind_work): the tile's cache lines their faces span. A
+ * face's bytes say little of its cost (an x face of a field on bins is one value per line), so
+ * tasks of one size may differ tenfold, and a prediction interpolated by bytes mixes them. */
+/* (the keys are 32-bit: larger works share the largest) */
+static uint32_t work_key(int64_t w) { return w > (int64_t)UINT32_MAX ? UINT32_MAX : (uint32_t)w; }
+static uint32_t pack_work(const void *arg)
+{
+    const pack_arg *pa = arg;
+    int64_t lines = 0;
+    for (int i = 0; i < pa->nfaces; i++) lines += sd_face_lines(pa->geom, pa->axis[i]);
+    return work_key(lines);
+}
+static uint32_t unpack_work(const void *arg)
+{
+    const unpack_arg *ua = arg;
+    int64_t lines = 0;
+    for (int i = 0; i < ua->nact; i++) /* a fixed side is written once per buffer (unpack_action) */
+        if (ua->act[i].kind != ACT_FIXED) lines += sd_face_lines(ua->geom, ua->act[i].axis);
+    return work_key(lines);
+}
+
+/* A fused task's work key: the cells its ops update, each on its grown box (a group of k steps of
+ * m ops: k m boxes), so tasks of groups of other lengths or tiles have entries of their own. */
+static uint32_t fused_work(const void *arg)
+{
+    const fused_arg *fa = arg;
+    int64_t cells = 0;
+    for (int k = 0; k < fa->nops; k++) {
+        const fused_op_arg *o = &fa->op[k];
+        int64_t c = 1;
+        for (int d = 0; d < 3; d++)
+            c *= o->T->a.n[d] + (fa->grow_lo[d] ? o->ext : 0) + (fa->grow_hi[d] ? o->ext : 0);
+        cells += c;
+    }
+    return work_key(cells);
+}
+
 int sd_grid_create_with(sd_dm *dm, const sd_dm_opts *o, const sd_grid_hooks *hooks, char *err, size_t errlen)
 {
     const sd_graph *g = dm->g;
@@ -271,6 +308,8 @@ int sd_grid_create_with(sd_dm *dm, const sd_dm_opts *o, const sd_grid_hooks *hoo
     const int nt = G->nt;
     G->k_pack = sd_eng_kind(e, "halo pack", "stardag.halo_pack", sd_grid_pack_cpu, CUDA_FN(sd_grid_pack_cuda));
     G->k_unpack = sd_eng_kind(e, "halo unpack", "stardag.halo_unpack", sd_grid_unpack_cpu, CUDA_FN(sd_grid_unpack_cuda));
+    sd_eng_kind_work(e, G->k_pack, pack_work);
+    sd_eng_kind_work(e, G->k_unpack, unpack_work);
     G->k_combine = sd_eng_combine_kind(e, "reduction combine", "stardag.combine");
     /* snapshots deliver to host memory: CPU only */
     G->k_snapshot = sd_eng_kind(e, "output snapshot", "stardag.snapshot", sd_grid_snapshot_cpu, NULL);
@@ -278,7 +317,10 @@ int sd_grid_create_with(sd_dm *dm, const sd_dm_opts *o, const sd_grid_hooks *hoo
     G->k_read = sd_eng_kind(e, "field read", SD_READ_FIELD_MODEL, sd_grid_read_cpu, NULL);
     G->k_ckpt = sd_eng_kind(e, SD_ENG_CKPT_LABEL, "stardag.ckpt_snapshot", sd_grid_ckpt_cpu, NULL);
     /* fused groups call the ops' CPU kernels (grid_fused.c) */
-    if (G->plan.fuse > 1) G->k_fused = sd_eng_kind(e, "fused steps", "stardag.grid.fused", sd_grid_fused_cpu, NULL);
+    if (G->plan.fuse > 1) {
+        G->k_fused = sd_eng_kind(e, "fused steps", "stardag.grid.fused", sd_grid_fused_cpu, NULL);
+        sd_eng_kind_work(e, G->k_fused, fused_work);
+    }
     G->plan.refill_fixed = starpu_memory_nodes_get_count() > 1;
     for (int f = 0; f < g->nfields; f++)
         for (int tl = 0; tl < nt; tl++) {
@@ -553,8 +595,9 @@ static void grid_describe(const sd_dm *dm, char *buf, size_t len)
     const grid *G = dm->data;
     int64_t o[3], n[3];
     sd_tile_box(&G->t, 0, o, n);
-    snprintf(buf, len, "%d tiles (%dx%dx%d) of %lldx%lldx%lld cells", G->t.ntiles, G->t.nt[0], G->t.nt[1], G->t.nt[2],
-             (long long)n[0], (long long)n[1], (long long)n[2]);
+    int k = snprintf(buf, len, "%d tiles (%dx%dx%d) of %lldx%lldx%lld cells", G->t.ntiles, G->t.nt[0], G->t.nt[1],
+                     G->t.nt[2], (long long)n[0], (long long)n[1], (long long)n[2]);
+    if (G->plan.fuse > 1 && k > 0 && (size_t)k < len) snprintf(buf + k, len - k, ", fused x%d", G->plan.fuse);
 }
 
 static const char *const grid_locations[] = {"cells", "bins", NULL}; /* SD_LOC_CELLS, SD_LOC_BINS */

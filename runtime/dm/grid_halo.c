@@ -29,6 +29,14 @@ int64_t sd_face_count(const sd_halo_geom *g, int d)
     return ext[0] * ext[1] * ext[2] * g->ncomp;
 }
 
+int64_t sd_face_lines(const sd_halo_geom *g, int d)
+{
+    int64_t lo[3], ext[3];
+    sd_halo_region(g, d, 0, lo, ext);
+    const int64_t row_bytes = ext[0] * (int64_t)sd_dtype_size(g->dtype);
+    return ext[1] * ext[2] * g->ncomp * ((row_bytes + 63) / 64);
+}
+
 /* Rows of a region: ext[0] elements each, x fastest, then y, z, c (the face buffer order).
  * ROW_BASE(c, k, j) is the element offset of a row's first element. */
 #define FOR_ROWS(g, lo, ext, ...)                                                                   \

@@ -33,6 +33,10 @@ void sd_halo_geom_make(sd_halo_geom *g, int ndim, const int64_t n[3], int h, int
 size_t sd_dtype_size(int dtype);
 /* Elements in the face buffer of axis d (all components; with box, lower axes' ghosts included). */
 int64_t sd_face_count(const sd_halo_geom *g, int d);
+/* The cache lines of the tile that the face of axis d spans: its rows times the lines of a row
+ * (at least one). What copying a face costs follows them, not its bytes: an x face whose rows
+ * are single values touches a line per value. */
+int64_t sd_face_lines(const sd_halo_geom *g, int d);
 
 void sd_halo_pack(const sd_halo_geom *g, const void *tile, int d, int side, void *face);
 /* Ghosts on (d, side) <- the neighbour's face buffer of the opposite side. */

@@ -500,6 +500,9 @@ int sd_run_loop(const sd_graph *g, const sd_run_opts *o_in, sd_run_files *files,
     for (int w = 0; w < SD_RESULT_MAXW && w < (int)starpu_worker_get_count(); w++) busy0[w] = sd_engine_busy_ns(s->e, w);
     int64_t step = s->last_step_done = s->ck.last_step = rs.step; /* the last step submitted */
     const int64_t step0 = s->step0 = step;
+    double timed0 = t0; /* what the result times (sd_run_opts.warmup) */
+    int64_t timed_step0 = step0;
+    if (o->warmup > 0) sd_engine_pause_models(s->e, 1); /* nothing in flight here */
     s->until_step = rs.until_step, s->wall0 = rs.wall;
     if (s->until_step) sd_until_recall(g, s->until_step, s->latest, &s->until_hit); /* a stopped run restarted */
     int64_t per_step_max = 1, inflight = sd_run_max_inflight(g, o);
@@ -530,6 +533,17 @@ int sd_run_loop(const sd_graph *g, const sd_run_opts *o_in, sd_run_files *files,
         progress(s, step, t0, tty && !o->progress, 0); /* also the log's milestones */
         s->walltime_hit = sd_ckpt_walltime_hit(o->walltime, now() - s->t_start, sd_writer_ckpt_longest(s->writer),
                                                ahead * (now() - t0) / (step - step0));
+        if (o->warmup > 0 && step == step0 + o->warmup && step < s->steps) { /* the timing starts here */
+            if (s->dm->cls->flush) { /* a held fused group belongs to the warm-up */
+                s->dm->cls->flush(s->dm);
+                sd_engine_seal(s->e);
+            }
+            sd_ranks_wait_all();
+            sd_engine_pause_models(s->e, 0);
+            timed0 = now(), timed_step0 = step;
+            for (int w = 0; w < SD_RESULT_MAXW && w < (int)starpu_worker_get_count(); w++)
+                busy0[w] = sd_engine_busy_ns(s->e, w);
+        }
         if (s->ranks_on) { /* rank 0 decides what the next step submits; any rank's failure stops all */
             int64_t lead[3] = {s->until_step, s->walltime_hit, ckpt_choice(s, step + 1, now(), t0)};
             s->interrupt_agreed = sd_run_ranks_vote(s, interrupted, lead);
@@ -555,7 +569,7 @@ int sd_run_loop(const sd_graph *g, const sd_run_opts *o_in, sd_run_files *files,
     if (!s->failed && step > step0) sd_ckpt_submit_last(&s->ck, s->dm, step, now()); /* however the loop ended */
     sd_ranks_wait_all(); /* every rank's tasks and communications */
     double wall = now() - t0;
-    if (o->result) sd_run_fill_result(s, o->result, step - step0, wall, sched, busy0);
+    if (o->result) sd_run_fill_result(s, o->result, step - timed_step0, now() - timed0, sched, busy0);
     drain_records(s, 1);
     take_fatal(s);
     if (s->ranks_on) { /* the last results (rank 0's checks, any rank's errors): one status for all */
@@ -607,7 +621,9 @@ int sd_run_loop(const sd_graph *g, const sd_run_opts *o_in, sd_run_files *files,
         if (sd_run_durability_line(s)) sd_runlog_line(s->log, "%s", sd_run_durability_line(s));
     }
     int unevaluated = sd_checks_unevaluated(&s->checks);
-    if (unevaluated && !status && s->leader) /* not a failure: a short trial run may end before a diagnostic step */
+    /* not a failure: a short trial run may end before a diagnostic step (the tools' measured runs,
+     * which return a result, always are such runs: no warning for them) */
+    if (unevaluated && !status && s->leader && !o->result)
         fprintf(stderr, "stardag: %s: warning: %d check%s never evaluated: the run ended before %s first evaluation "
                 "(see the summary)\n", g->path, unevaluated, unevaluated == 1 ? " was" : "s were", unevaluated == 1 ? "its" : "their");
     if (status && *s->why && s->leader) sd_run_say_error(o, "%s: %s", g->path, s->why); /* once for all ranks */

@@ -106,9 +106,10 @@ static void body(char *buf, size_t len, const sd_graph *g, const char *key, cons
     snprintf(buf, len,
              "# stardag tune: the fastest configuration measured for this graph structure on this machine\n"
              "graph: %016llx %s\nmachine: %s\nparts: %lld %lld %lld\nsched: %s\nmax_inflight: %d\narch: %s\n"
-             "step_ms: %.6g\ntuned_at: %s\n",
+             "fuse: %d\nstep_ms: %.6g\ntuned_at: %s\n",
              (unsigned long long)structure_hash(g), g->name, key, (long long)t->parts[0], (long long)t->parts[1],
-             (long long)t->parts[2], t->sched, t->max_inflight, sd_arch_name(t->arch), t->step_ms, t->tuned_at);
+             (long long)t->parts[2], t->sched, t->max_inflight, sd_arch_name(t->arch), t->fuse > 1 ? t->fuse : 1,
+             t->step_ms, t->tuned_at);
 }
 
 int sd_tuning_store(const char *path, const sd_graph *g, const char *key, const sd_tuning *t, char *err,
@@ -170,10 +171,14 @@ int sd_tuning_load(const char *path, const sd_graph *g, const char *key, sd_tuni
     ok = ok && (p = strstr(text, "\narch: ")) && sscanf(p + 7, "%15s", arch) == 1;
     t->arch = !strcmp(arch, "cpu") ? SD_ARCH_CPU : !strcmp(arch, "cuda") ? SD_ARCH_CUDA : SD_ARCH_ANY;
     ok = ok && (!strcmp(arch, "any") || t->arch != SD_ARCH_ANY);
+    /* fuse: absent from tunings stored before fused steps were tuned (none then) */
+    t->fuse = 1;
+    ok = ok && (!(p = strstr(text, "\nfuse: ")) || (sscanf(p + 7, "%d", &t->fuse) == 1 && t->fuse >= 1 && t->fuse <= SD_MAX_FUSE));
     ok = ok && (p = strstr(text, "\nstep_ms: ")) && sscanf(p + 10, "%lf", &t->step_ms) == 1;
     ok = ok && (p = strstr(text, "\ntuned_at: ")) && sscanf(p + 11, "%31s", t->tuned_at) == 1;
     if (!ok || a < 0 || b < 0 || c < 0 || t->max_inflight < 1) {
-        snprintf(err, errlen, "%s: a line is missing or malformed (parts, sched, max_inflight, arch, step_ms, tuned_at)", path);
+        snprintf(err, errlen, "%s: a line is missing or malformed (parts, sched, max_inflight, arch, fuse, step_ms, tuned_at)",
+                 path);
         return -1;
     }
     t->parts[0] = a, t->parts[1] = b, t->parts[2] = c;
@@ -190,8 +195,8 @@ int sd_tuning_load(const char *path, const sd_graph *g, const char *key, sd_tuni
 }
 
 /* The stored tuning for this machine into o (its scheduler's name in sched), for a run whose parts
- * are automatic: its parts, and its scheduler and max_inflight unless --sched, STARPU_SCHED,
- * --max-inflight or run.max_inflight chose them. A run that chose its devices (--arch, --ncuda)
+ * are automatic: its parts, and its scheduler, max_inflight and fused steps unless --sched,
+ * STARPU_SCHED, --max-inflight, run.max_inflight, --fuse or run.fuse chose them. A run that chose its devices (--arch, --ncuda)
  * takes only a tuning made for every device. 1 with a summary line saying what it took in note;
  * 0 when there is none; -1 with a warning in note when the stored one is damaged (ignored). */
 static int apply(const sd_graph *g, sd_run_opts *o, char sched[32], char *note, size_t len)
@@ -226,6 +231,10 @@ static int apply(const sd_graph *g, sd_run_opts *o, char sched[32], char *note, 
     if (!devices_chosen && t.arch != SD_ARCH_ANY) {
         o->arch = t.arch;
         strcat(took, t.arch == SD_ARCH_CPU ? ", CPUs only" : ", GPUs only");
+    }
+    if (t.fuse > 1 && o->fuse <= 0 && g->run.fuse <= 1 && o->arch != SD_ARCH_CUDA) { /* fused tasks run on CPUs */
+        o->fuse = t.fuse;
+        snprintf(took + strlen(took), sizeof took - strlen(took), ", fused steps (%d)", t.fuse);
     }
     snprintf(note, len, "%s tuned by stardag tune on %s (%.3f ms/step measured then): %s", took, t.tuned_at, t.step_ms,
              path);

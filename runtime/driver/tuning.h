@@ -16,6 +16,7 @@ typedef struct sd_tuning {
     char sched[32];
     int max_inflight;
     sd_arch arch;         /* where tasks ran: any (hybrid), cpu, cuda */
+    int fuse;             /* steps a grid tile advances per task (run --fuse); 1: none */
     double step_ms;       /* what it measured */
     char tuned_at[32];    /* UTC, ISO 8601 */
 } sd_tuning;
@@ -35,8 +36,9 @@ int sd_tuning_store(const char *path, const sd_graph *g, const char *key, const 
 
 /* Before StarPU starts, for a run whose parts are automatic (tiles: auto or no count in the graph,
  * no --tiles, not no_tuning): StarPU's home settled and the stored tuning for this machine put into
- * o (its scheduler's name in sched): its parts, and its scheduler and max_inflight unless --sched,
- * STARPU_SCHED, --max-inflight or run.max_inflight chose them. A run that chose its devices
+ * o (its scheduler's name in sched): its parts, and its scheduler, max_inflight and fused steps
+ * unless --sched, STARPU_SCHED, --max-inflight, run.max_inflight, --fuse or run.fuse chose them
+ * (fused steps not for --arch cuda). A run that chose its devices
  * (--arch, --ncuda) takes only a tuning made for every device. 1: applied, the summary's line
  * (what it took) in note; 0: none; -1: the stored one is damaged, reported as the run's errors are,
  * and ignored. */

@@ -491,6 +491,11 @@ void sd_engine_free(sd_engine *e)
 const char *sd_engine_unrunnable(const sd_engine *e) { return e->unrunnable; }
 int64_t sd_engine_tasks_submitted(const sd_engine *e) { return e->submitted; }
 int64_t sd_engine_busy_ns(const sd_engine *e, int worker) { return e->busy[worker]; }
+
+void sd_engine_pause_models(sd_engine *e, int paused)
+{
+    for (int i = 0; i < e->nkinds; i++) e->kinds[i]->cl.model = !paused && e->o.use_models ? &e->kinds[i]->model : NULL;
+}
 double sd_engine_seconds_of(sd_engine *e, const char *label)
 {
     double s = 0;

@@ -114,6 +114,10 @@ int sd_engine_stats(sd_engine *e, const sd_codelet_stats **stats);
 double sd_engine_seconds_of(sd_engine *e, const char *label);
 /* Kernel time of a worker, summed over its tasks. */
 int64_t sd_engine_busy_ns(const sd_engine *e, int worker);
+/* Paused: the tasks submitted from now on carry no performance model, so StarPU neither records
+ * nor predicts their times (a run's untimed warm-up steps, whose cold caches and first touches a
+ * model of steady steps must not see). Only while no task is in flight. */
+void sd_engine_pause_models(sd_engine *e, int paused);
 /* NULL when every codelet can run under the engine's arch restriction, else the name of one
  * that cannot (e.g. no CUDA implementation for SD_ARCH_CUDA). */
 const char *sd_engine_unrunnable(const sd_engine *e);

@@ -14,19 +14,22 @@
 #include "commands.h"
 #include "graph.h"
 #include "models.h"
+#include "predict.h"
 #include "sched.h"
 
 static const char calibrate_usage[] =
     "usage: stardag calibrate FILE [--steps N] [--tiles X[xY[xZ]]] [--ncpu N] [--sched NAME] [--set NAME=VALUE]...\n"
-    "                              [--min-samples N] [--max-rounds N] [--quiet]\n"
+    "                              [--fuse K] [--min-samples N] [--max-rounds N] [--quiet]\n"
     "  runs FILE (no output) with StarPU's calibration forced until every performance-model entry the\n"
     "  runs use has at least N samples (default 10), then prints the models and their files.\n"
     "  --sched must be model-based (dm*, heft; default dmda); --steps defaults to the graph's, at most 20.\n"
+    "  --fuse K             as run --fuse: the models of fused tasks (stardag.grid.fused) for predict --fuse\n"
     "  --load PACK.so       load a codelet pack first (repeatable; also STARDAG_PLUGIN_PATH)\n";
 
 /* The runtime's own codelets (runtime/engine.c); they have models under model-based schedulers. */
 static const char *const support_symbols[] = {"stardag.halo_pack", "stardag.halo_unpack", "stardag.combine",
-                                              "stardag.snapshot"};
+                                              "stardag.snapshot", "stardag.grid.fused"};
+enum { NSUPPORT = sizeof support_symbols / sizeof *support_symbols };
 
 /* Starts StarPU (one CPU worker, nothing else) to read the models of syms from disk into t, and
  * their file paths into paths. A symbol without a file has no entries. */
@@ -124,6 +127,10 @@ int sd_cmd_calibrate(int argc, char **argv)
             max_rounds = v;
         } else if (!strcmp(a, "--tiles")) {
             if (!sd_cli_parse_tiles(argv[++i], o.tile)) USAGE_ERR("--tiles expects X, XxY or XxYxZ cells, got '%s'\n", argv[i]);
+        } else if (!strcmp(a, "--fuse")) {
+            if (!sd_cli_parse_int(argv[++i], 1, &v) || v > SD_MAX_FUSE)
+                USAGE_ERR("--fuse expects an integer from 1 to %d, got '%s'\n", SD_MAX_FUSE, argv[i]);
+            o.fuse = (int)v;
         } else if (!strcmp(a, "--sched")) sched = argv[++i];
         else if (!strcmp(a, "--set")) set[nset++] = argv[++i];
         else USAGE_ERR("unknown option '%s'\n", a);
@@ -138,7 +145,9 @@ int sd_cmd_calibrate(int argc, char **argv)
         goto out;
     }
     status = SD_EXIT_RUNTIME;
-    o.steps = steps ? steps : (g->run.steps < 20 ? g->run.steps : 20);
+    const int64_t recorded = steps ? steps : (g->run.steps < 20 ? g->run.steps : 20);
+    o.warmup = recorded > 1 ? SD_WARMUP_STEPS : 0; /* untimed steps first: the models see steady ones */
+    o.steps = recorded + o.warmup;
     o.sched = sched;
     o.out = "";
     o.quiet = 1;
@@ -148,8 +157,8 @@ int sd_cmd_calibrate(int argc, char **argv)
 
     /* the symbols: the graph's codelets in op order, then the runtime's support codelets */
     int nops = g->ninit + g->nstep, nsyms = 0, ngraph;
-    syms = calloc(nops + 4, sizeof *syms);
-    paths = calloc(nops + 4, sizeof *paths);
+    syms = calloc(nops + NSUPPORT, sizeof *syms);
+    paths = calloc(nops + NSUPPORT, sizeof *paths);
     runs = calloc(nops + 4, 1);
     if (!syms || !paths || !runs) goto oom;
     for (int i = 0; i < nops; i++) {
@@ -166,7 +175,7 @@ int sd_cmd_calibrate(int argc, char **argv)
         if (init || op->every <= o.steps) runs[k] = 1;
     }
     ngraph = nsyms;
-    for (int i = 0; i < 4; i++) syms[nsyms++] = support_symbols[i];
+    for (int i = 0; i < NSUPPORT; i++) syms[nsyms++] = support_symbols[i];
     if (read_models(syms, nsyms, &prev, paths) < 0) goto out;
 
     /* An entry is "used" once a round has changed it (samples added, or StarPU restarted it after
@@ -195,7 +204,7 @@ int sd_cmd_calibrate(int argc, char **argv)
         count_short(&cur, &used, runs, ngraph, (unsigned)min_samples, &nshort, &nmissing, &ncounted);
         if (!quiet)
             fprintf(stderr, "stardag calibrate: round %d (%lld steps): %d of %d entries below %lld samples%s\n", round,
-                    (long long)o.steps, nshort, ncounted, min_samples, nmissing ? ", some codelets without samples yet" : "");
+                    (long long)recorded, nshort, ncounted, min_samples, nmissing ? ", some codelets without samples yet" : "");
         sd_models t = prev;
         prev = cur;
         cur = t;
@@ -206,7 +215,7 @@ int sd_cmd_calibrate(int argc, char **argv)
     /* report (prev holds the latest models) */
     qsort(prev.v, prev.n, sizeof *prev.v, cmp_entry);
     printf("stardag calibrate: %s: %d round%s of %lld steps, sched %s: %s\n", g->name, round, round == 1 ? "" : "s",
-           (long long)o.steps, sched,
+           (long long)recorded, sched,
            nshort || nmissing ? "some entries are short of samples (see below)" : "every entry has enough samples");
     for (int s = 0; s < nsyms; s++) {
         int any = 0;

@@ -364,7 +364,7 @@ int sd_predict_variants(const sd_graph *g, const sd_pconf *c, int nv, const sd_p
     if (nv > 0) out[0] = base; /* the workers, even when the prediction fails */
 
     sd_engine_opts eo = {.arch = c->arch, .plan = on_task, .plan_user = &P};
-    sd_dm_opts dmo = {.ncpu = p->ncpu, .ncuda = p->ncuda};
+    sd_dm_opts dmo = {.ncpu = p->ncpu, .ncuda = p->ncuda, .fuse = c->fuse > 0 ? c->fuse : g->run.fuse};
     memcpy(dmo.parts, c->parts, sizeof dmo.parts);
     sd_engine *e = sd_engine_create(g, &eo, err, errlen);
     sd_dm *dm = e ? sd_dm_create(g, e, &dmo, err, errlen) : NULL;
@@ -386,6 +386,10 @@ int sd_predict_variants(const sd_graph *g, const sd_pconf *c, int nv, const sd_p
         host_us += starpu_timing_now() - t0;
         int64_t k = sd_engine_tasks_submitted(e) - before;
         if (k > per_step_max) per_step_max = k;
+    }
+    if (dm->cls->flush) { /* steps the domain held back (a grid's fused group), as a run ends */
+        dm->cls->flush(dm);
+        sd_engine_seal(e);
     }
     if (P.oom) {
         snprintf(err, errlen, "out of memory recording the tasks of %lld steps", (long long)c->steps);
@@ -429,13 +433,15 @@ int sd_measure_run(const sd_graph *g, const sd_measure_conf *m, sd_run_result *r
 {
     sd_run_opts o;
     sd_run_opts_init(&o);
-    o.steps = m->steps;
+    o.warmup = m->steps > 1 ? SD_WARMUP_STEPS : 0;
+    o.steps = m->steps + o.warmup;
     o.sched = m->sched;
     o.max_inflight = m->max_inflight;
     o.arch = m->arch;
     o.ncpu = m->ncpu;
     o.ncuda = m->ncuda;
     o.calibrate = m->calibrate;
+    o.fuse = m->fuse;
     memcpy(o.tile, m->parts, sizeof o.tile);
     o.out = o.log = o.trajectory = o.checkpoint = "";
     o.quiet = 1;

@@ -38,6 +38,7 @@ typedef struct sd_pconf {
     sd_arch arch;         /* SD_ARCH_CPU: no GPU; SD_ARCH_CUDA: ops with a CUDA form on GPUs only */
     int64_t steps;        /* steps simulated (> 0) */
     const sd_machine_desc *machine; /* NULL: this machine */
+    int fuse;             /* > 0: steps a task may advance a grid tile (--fuse); 0: the graph's run.fuse */
 } sd_pconf;
 
 typedef struct sd_pred {
@@ -82,10 +83,16 @@ typedef struct sd_pvariant {
 int sd_predict_variants(const sd_graph *g, const sd_pconf *c, int n, const sd_pvariant *v, sd_pred *p, char *err,
                         size_t errlen);
 
+/* The untimed steps before a measured run and a calibration run (sd_run_opts.warmup): a run's first
+ * steps carry one-time costs (first touch of its buffers, fixed ghost layers written once, cold
+ * caches) that predictions of steady steps leave out; three, as a field rotating through three
+ * time levels touches each of its buffers in its first three. */
+#define SD_WARMUP_STEPS 3
+
 /* A quiet run of a configuration on this machine (no output, log, trajectory or checkpoint; no
  * stored tuning), for measurements set beside predictions. */
 typedef struct sd_measure_conf {
-    int64_t steps;
+    int64_t steps;        /* timed, after SD_WARMUP_STEPS untimed ones when steps > 1 */
     int64_t parts[3];     /* parts[0] == 0: the automatic ones */
     const char *sched;    /* NULL: the run's default */
     int max_inflight;     /* 0: the graph's */
@@ -93,6 +100,7 @@ typedef struct sd_measure_conf {
     int ncpu, ncuda;      /* -1: StarPU's defaults */
     int calibrate;        /* STARPU_CALIBRATE=1 */
     const char *cmdline;
+    int fuse;             /* > 0 overrides run.fuse (--fuse) */
 } sd_measure_conf;
 /* The run's exit status; r filled when the step loop ran. */
 int sd_measure_run(const sd_graph *g, const sd_measure_conf *m, sd_run_result *r);

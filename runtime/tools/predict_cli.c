@@ -15,10 +15,11 @@
 static const char predict_usage[] =
     "usage: stardag predict FILE [--tiles X[xY[xZ]] | --tiles N] [--sched NAME] [--ncpu N] [--ncuda N]\n"
     "                            [--arch any|cpu|cuda] [--max-inflight N] [--steps N] [--set NAME=VALUE]...\n"
-    "                            [--measure] [--machine FILE]\n"
+    "                            [--fuse K] [--measure] [--machine FILE]\n"
     "  predicts the step time of FILE under that configuration from the calibrated performance models\n"
     "  (run `stardag calibrate FILE` first): the tasks of --steps steps (default 20) are expanded, not run,\n"
     "  and scheduled in a simulation of StarPU. Also each worker's busy fraction and a step's critical path.\n"
+    "  --fuse K       a grid's tiles advance K steps per task (as run --fuse; default: the graph's run.fuse)\n"
     "  --measure      also run those steps (no output) and print the measured figures beside the predicted\n"
     "  --machine FILE predict for the machine FILE describes (docs/tuning.md): its models, workers and bus\n"
     "                 (its workers: not with --ncpu or --ncuda)\n"
@@ -158,6 +159,10 @@ int sd_cmd_predict(int argc, char **argv)
             if (inflight) c.max_inflight = (int)v;
             else if (!strcmp(a, "--ncpu")) c.ncpu = (int)v;
             else c.ncuda = (int)v;
+        } else if (!strcmp(a, "--fuse")) {
+            if (!sd_cli_parse_int(argv[++i], 1, &v) || v > SD_MAX_FUSE)
+                USAGE_ERR("--fuse expects an integer from 1 to %d, got '%s'\n", SD_MAX_FUSE, argv[i]);
+            c.fuse = (int)v;
         } else if (!strcmp(a, "--tiles")) {
             if (!sd_cli_parse_tiles(argv[++i], c.parts)) USAGE_ERR("--tiles expects X, XxY or XxYxZ, got '%s'\n", argv[i]);
         } else if (!strcmp(a, "--sched")) {
@@ -200,6 +205,16 @@ int sd_cmd_predict(int argc, char **argv)
         fprintf(stderr, "%s\n", err);
         goto out;
     }
+    const int fuse = c.fuse > 0 ? c.fuse : g->run.fuse;
+    if (c.fuse > 1 && sd_graph_fuse_refused(g, err, sizeof err)) {
+        fprintf(stderr, "stardag predict: %s: --fuse %d: %s\n", file, c.fuse, err);
+        goto out;
+    }
+    if (fuse > 1 && c.arch == SD_ARCH_CUDA) {
+        fprintf(stderr, "stardag predict: %s: fused steps run on CPU workers, and --arch cuda allows none: use --fuse 1\n",
+                file);
+        goto out;
+    }
     status = SD_EXIT_RUNTIME;
     sd_pred p;
     if (sd_predict(g, &c, &p, err, sizeof err) < 0) {
@@ -209,7 +224,7 @@ int sd_cmd_predict(int argc, char **argv)
     sd_run_result r;
     if (measure) {
         sd_measure_conf mc = {.steps = c.steps, .sched = p.sched, .max_inflight = (int)p.max_inflight, .arch = c.arch,
-                              .ncpu = c.ncpu, .ncuda = c.ncuda, .cmdline = "stardag predict --measure"};
+                              .ncpu = c.ncpu, .ncuda = c.ncuda, .cmdline = "stardag predict --measure", .fuse = c.fuse};
         memcpy(mc.parts, c.parts, sizeof mc.parts);
         int st = sd_measure_run(g, &mc, &r);
         if (st != SD_EXIT_OK) {

@@ -54,7 +54,7 @@ static int read_rows(const char *path, row *rows, int cap, char *title, size_t t
             sd_report_msg("%s:%d: %s", path, ln,
                           !header ? "expected the header line of stardag tune --csv first"
                           : n == cap ? "too many rows"
-                                     : "expected \"parts\",tiles,sched,max_inflight,arch,predicted_ms,measured_ms,default,measured_by_tune");
+                                     : "expected \"parts\",tiles,sched,max_inflight,arch,predicted_ms,measured_ms,default,measured_by_tune[,fuse]");
             fclose(f);
             return -1;
         }

@@ -21,7 +21,7 @@ static const char tune_usage[] =
     "                         [--set NAME=VALUE]...\n"
     "                         [--measure-steps N] [--repeat R] [--exhaustive] [--csv FILE]\n"
     "  chooses the parts (tiles, blocks, partitions, system ranges), scheduler and max_inflight of FILE on\n"
-    "  this machine: candidates are ranked by their predicted step time (stardag predict); the default, the\n"
+    "  this machine (for a grid whose ops fuse, also the steps fused per task: 1, 2, 4 or 8): candidates are ranked by their predicted step time (stardag predict); the default, the\n"
     "  best predicted of each of the K best predicted part layouts (default 4) and then the other\n"
     "  schedulers of the fastest of them are measured in short runs; the fastest measured is stored;\n"
     "  later runs of graphs of the same structure with automatic parts use it (their summary says so).\n"
@@ -33,9 +33,10 @@ static const char tune_usage[] =
     "  --exhaustive    also measure every candidate (no budget) and say how far the choice is from the best\n"
     "  --csv FILE      every candidate's predicted and measured ms/step (stardag report --tune FILE charts it)\n";
 
-#define MAXC 512
+#define MAXC 1536
 typedef struct cand {
     int64_t parts[3];
+    int fuse;           /* steps a grid tile advances per task (--fuse); 0: the graph's */
     char sched[32];
     int inflight;
     sd_arch arch;       /* where tasks may run (with GPUs: hybrid, GPUs only, CPUs only) */
@@ -106,7 +107,7 @@ typedef struct mrun {
 static double measure_once(const mrun *m, const cand *c, int calibrate)
 {
     sd_measure_conf mc = {.steps = m->steps, .sched = calibrate ? "dmda" : c->sched, .max_inflight = c->inflight,
-                          .arch = c->arch, .ncpu = m->ncpu, .ncuda = m->ncuda, .cmdline = "stardag tune"};
+                          .arch = c->arch, .ncpu = m->ncpu, .ncuda = m->ncuda, .cmdline = "stardag tune", .fuse = c->fuse};
     memcpy(mc.parts, c->parts, sizeof mc.parts);
     /* A model-based scheduler meeting a size its models lack turns calibration on in the middle of
      * the run ("forcing calibration for this run"), and StarPU 1.3 reads that flag unlocked when a
@@ -176,7 +177,7 @@ static int by_prediction(const void *a, const void *b)
 
 static void print_table(const cand *c, int n)
 {
-    printf("  %4s  %-40s %-6s %4s %8s %13s %12s %10s\n", "rank", "parts", "sched", "arch", "inflight", "predicted ms",
+    printf("  %4s  %-52s %-6s %4s %8s %13s %12s %10s\n", "rank", "parts", "sched", "arch", "inflight", "predicted ms",
            "measured ms", "pred/meas");
     for (int i = 0; i < n; i++) {
         char m[32] = "-", r[32] = "-";
@@ -184,7 +185,7 @@ static void print_table(const cand *c, int n)
             snprintf(m, sizeof m, "%.3f", c[i].meas_ms);
             snprintf(r, sizeof r, "%.3f", c[i].pred_ms / c[i].meas_ms);
         }
-        printf("  %4d  %-40.40s %-6s %4s %8d %13.3f %12s %10s%s\n", i + 1, c[i].desc, c[i].sched, sd_arch_name(c[i].arch),
+        printf("  %4d  %-52.52s %-6s %4s %8d %13.3f %12s %10s%s\n", i + 1, c[i].desc, c[i].sched, sd_arch_name(c[i].arch),
                c[i].inflight, c[i].pred_ms, m, r, c[i].is_default ? "  (default)" : "");
     }
 }
@@ -207,12 +208,13 @@ static int write_csv(const char *path, const cand *c, int n, const sd_graph *g, 
         return -1;
     }
     fprintf(f, "# stardag tune %s: predicted and measured ms/step per candidate\n", g->name);
-    fprintf(f, "parts,tiles,sched,max_inflight,arch,predicted_ms,measured_ms,default,measured_by_tune\n");
+    fprintf(f, "parts,tiles,sched,max_inflight,arch,predicted_ms,measured_ms,default,measured_by_tune,fuse\n");
     for (int i = 0; i < n; i++) {
         char tiles[64];
         tiles_arg(g, c[i].parts, tiles, sizeof tiles);
-        fprintf(f, "\"%s\",%s,%s,%d,%s,%.6g,%.6g,%d,%d\n", c[i].desc, tiles, c[i].sched, c[i].inflight,
-                sd_arch_name(c[i].arch), c[i].pred_ms, c[i].meas_ms, c[i].is_default, c[i].measured_in_tune);
+        fprintf(f, "\"%s\",%s,%s,%d,%s,%.6g,%.6g,%d,%d,%d\n", c[i].desc, tiles, c[i].sched, c[i].inflight,
+                sd_arch_name(c[i].arch), c[i].pred_ms, c[i].meas_ms, c[i].is_default, c[i].measured_in_tune,
+                c[i].fuse > 1 ? c[i].fuse : 1);
     }
     if (fclose(f) != 0) {
         snprintf(err, errlen, "cannot write %s", path);
@@ -296,9 +298,10 @@ int sd_cmd_tune(int argc, char **argv)
     int st = sd_tuning_load(path, g, key, &stored, err, sizeof err);
     if (st > 0 && !retune) {
         printf("stardag tune: %s: a tuning is stored for this graph structure and machine (tuned %s: parts %lld %lld "
-               "%lld, sched %s, max_inflight %d, arch %s, %.3f ms/step): %s\n  (--retune tunes again)\n",
+               "%lld, sched %s, max_inflight %d, arch %s, fuse %d, %.3f ms/step): %s\n  (--retune tunes again)\n",
                g->name, stored.tuned_at, (long long)stored.parts[0], (long long)stored.parts[1],
-               (long long)stored.parts[2], stored.sched, stored.max_inflight, sd_arch_name(stored.arch), stored.step_ms, path);
+               (long long)stored.parts[2], stored.sched, stored.max_inflight, sd_arch_name(stored.arch), stored.fuse,
+               stored.step_ms, path);
         status = SD_EXIT_OK;
         goto out;
     }
@@ -325,6 +328,12 @@ int sd_cmd_tune(int argc, char **argv)
     sd_pvariant vs[9];
     for (int s = 0; s < 3; s++)
         for (int k = 0; k < ninfl; k++) vs[s * ninfl + k] = (sd_pvariant){scheds[s], inflights[k]};
+    /* fused steps, for a grid whose graph leaves run.fuse to the run and has ops that fuse: each
+     * layout also advancing 2, 4 and 8 steps per task (docs/lattice.md, "Fused steps") */
+    int fuses[4] = {0}, nfuse = 1;
+    if (g->domain.kind == SD_DOMAIN_GRID && g->run.fuse <= 1 && !sd_graph_fuse_refused(g, err, sizeof err))
+        for (int i = 0; i < g->nstep && nfuse == 1; i++)
+            if (g->step[i].cl->fusable) fuses[1] = 2, fuses[2] = 4, fuses[3] = 8, nfuse = 4;
 
     /* The budget. Only the first calibration run (the default configuration) is made regardless:
      * its step time gives the run's length; every later piece of work (a calibration run, a
@@ -366,6 +375,10 @@ int sd_cmd_tune(int argc, char **argv)
         memcpy(cc.parts, layouts[more[k]], sizeof cc.parts);
         measure(&mr, &cc, 1);
     }
+    if (nfuse > 1 && now_s() - t_start + one_cal <= budget) { /* fused tasks' models: the default fusing 4 */
+        cand cc = {.inflight = 0, .fuse = 4};
+        measure(&mr, &cc, 1);
+    }
     t_cal = now_s() - t_cal;
 
     /* predictions, layout by layout; with GPUs, the devices too: hybrid, GPUs only, CPUs only */
@@ -375,8 +388,10 @@ int sd_cmd_tune(int argc, char **argv)
     const int narch = ncuda > 0 ? 3 : 1, default_inflight = (int)sd_run_max_inflight(g, &defaults);
     sd_pred pv[9];
     for (int ai = 0; ai < narch; ai++)
-        for (int l = 0; l < nl; l++) {
-            if ((ai > 0 || l > 0) && now_s() - t_start + one_pred > budget) {
+        for (int lf = 0; lf < nl * nfuse; lf++) {
+            const int l = lf / nfuse, fu = fuses[lf % nfuse];
+            if (fu > 1 && archs[ai] == SD_ARCH_CUDA) continue; /* fused tasks run on CPUs */
+            if ((ai > 0 || lf > 0) && now_s() - t_start + one_pred > budget) {
                 cut = 1;
                 break;
             }
@@ -385,7 +400,7 @@ int sd_cmd_tune(int argc, char **argv)
                 break;
             }
             double t1 = now_s();
-            sd_pconf pc = {.ncpu = ncpu, .ncuda = ncuda, .steps = mr.steps, .arch = archs[ai]};
+            sd_pconf pc = {.ncpu = ncpu, .ncuda = ncuda, .steps = mr.steps, .arch = archs[ai], .fuse = fu};
             memcpy(pc.parts, layouts[l], sizeof pc.parts);
             sd_pvariant avs[9];
             for (int v = 0; v < nv; v++)
@@ -393,26 +408,27 @@ int sd_cmd_tune(int argc, char **argv)
             int pr = sd_predict_variants(g, &pc, nv, avs, pv, err, sizeof err);
             if (now_s() - t1 > one_pred) one_pred = now_s() - t1;
             if (pr < 0) {
-                if (l == 0 && ai == 0) {
+                if (lf == 0 && ai == 0) {
                     fprintf(stderr, "stardag tune: %s: %s\n", file, err);
                     goto out;
                 }
                 continue; /* a layout the domain refuses (too many parts for its size) */
             }
             int dup = 0; /* layouts the domain maps to the same parts (a halo's minimum extent) */
-            for (int i = 0; i < n && !dup; i++) dup = l > 0 && c[i].arch == archs[ai] && !strcmp(c[i].desc, pv[0].parts);
+            for (int i = 0; i < n && !dup; i++) dup = lf > 0 && c[i].arch == archs[ai] && !strcmp(c[i].desc, pv[0].parts);
             if (dup) continue;
             npredicted++;
             for (int v = 0; v < nv; v++) {
                 cand *x = &c[n++];
                 memcpy(x->parts, layouts[l], sizeof x->parts);
+                x->fuse = fu;
                 snprintf(x->sched, sizeof x->sched, "%s", pv[v].sched);
                 snprintf(x->desc, sizeof x->desc, "%s", pv[v].parts);
                 x->inflight = (int)pv[v].max_inflight;
                 x->arch = archs[ai];
                 x->pred_ms = pv[v].step_us / 1e3;
                 x->meas_ms = NAN;
-                x->is_default = ai == 0 && l == 0 && !strcmp(avs[v].sched, scheds[0]) && x->inflight == default_inflight;
+                x->is_default = ai == 0 && lf == 0 && !strcmp(avs[v].sched, scheds[0]) && x->inflight == default_inflight;
             }
         }
     t_pred = now_s() - t_pred;
@@ -433,6 +449,15 @@ int sd_cmd_tune(int argc, char **argv)
         for (int k = 0; k < nf && !seen; k++) seen = same_layout(&c[first[k]], &c[i]);
         if (!seen) first[nf++] = i;
     }
+    /* and the best predicted of each fused depth: fused tasks' models are interpolated across
+     * depths and tiles from one calibrated depth, so their predictions err more than the
+     * others' (docs/tuning.md), and a depth they rank low may still be the fastest */
+    for (int f = 1; f < nfuse; f++) {
+        int i = 0, seen = 0;
+        while (i < n && c[i].fuse != fuses[f]) i++;
+        for (int k = 0; k < nf && !seen; k++) seen = first[k] == i;
+        if (i < n && !seen) first[nf++] = i;
+    }
     for (int k = 0; k < nf && !over; k++) over = !measure_within(&mr, &c[first[k]], k == 0, &nmeasured);
     int fast = -1;
     for (int i = 0; i < n; i++)
@@ -450,7 +475,8 @@ int sd_cmd_tune(int argc, char **argv)
     const double spent = now_s() - t_start;
 
     /* the choice first (a bad --csv path must not lose it), then what it was chosen from */
-    sd_tuning t = {.max_inflight = c[best].inflight, .arch = c[best].arch, .step_ms = c[best].meas_ms};
+    sd_tuning t = {.max_inflight = c[best].inflight, .arch = c[best].arch, .step_ms = c[best].meas_ms,
+                   .fuse = c[best].fuse > 1 ? c[best].fuse : 1};
     memcpy(t.parts, c[best].parts, sizeof t.parts);
     snprintf(t.sched, sizeof t.sched, "%s", c[best].sched);
     time_t tt = time(NULL);
@@ -460,9 +486,10 @@ int sd_cmd_tune(int argc, char **argv)
         goto out;
     }
     printf("stardag tune: %s: %d candidates (%d part layouts%s x %d schedulers x %d max_inflight%s), %d measured "
-           "(%lld steps, the median of %d run%s each)\n", g->name, n, npredicted, narch > 1 ? " and device sets" : "", 3,
-           ninfl, cut ? "; the budget or the candidate limit cut the list" : "", nmeasured, (long long)mr.steps,
-           mr.repeat, mr.repeat == 1 ? "" : "s");
+           "(%lld steps, the median of %d run%s each)\n", g->name, n, npredicted,
+           narch > 1 ? " and device sets" : nfuse > 1 ? " and fused steps" : "", 3, ninfl,
+           cut ? "; the budget or the candidate limit cut the list" : "", nmeasured, (long long)mr.steps, mr.repeat,
+           mr.repeat == 1 ? "" : "s");
     if (exhaustive) /* every candidate, for the proof that the choice is near the best */
         for (int i = 0; i < n; i++)
             if (isnan(c[i].meas_ms)) c[i].meas_ms = measure(&mr, &c[i], 0);
@@ -472,9 +499,11 @@ int sd_cmd_tune(int argc, char **argv)
     printf("  chosen: %s, sched %s, max_inflight %d, arch %s: %.3f ms/step measured (the default: %.3f ms/step, %.2fx)\n",
            c[best].desc, c[best].sched, c[best].inflight, sd_arch_name(c[best].arch), c[best].meas_ms, c[idef].meas_ms,
            c[idef].meas_ms / c[best].meas_ms);
-    printf("  as run options: %s%s%s--sched %s --max-inflight %d --arch %s\n", c[best].parts[0] ? "--tiles " : "",
+    char fuse_arg[32] = "";
+    if (c[best].fuse > 1) snprintf(fuse_arg, sizeof fuse_arg, " --fuse %d", c[best].fuse);
+    printf("  as run options: %s%s%s--sched %s --max-inflight %d --arch %s%s\n", c[best].parts[0] ? "--tiles " : "",
            c[best].parts[0] ? tiles : "", c[best].parts[0] ? " " : "(automatic parts) ", c[best].sched, c[best].inflight,
-           sd_arch_name(c[best].arch));
+           sd_arch_name(c[best].arch), fuse_arg);
     if (exhaustive) {
         int ex = best;
         for (int i = 0; i < n; i++)

@@ -69,8 +69,8 @@ typedef int (*sd_progress_fn)(const sd_progress *p, void *user);
  * (stardag predict --measure, stardag tune). */
 #define SD_RESULT_MAXW 64
 typedef struct sd_run_result {
-    int64_t steps_done;
-    double loop_seconds;      /* the step loop, init ops excluded: ms/step = loop_seconds / steps_done */
+    int64_t steps_done;       /* the steps timed: the loop's, less sd_run_opts.warmup when it ran more */
+    double loop_seconds;      /* the timed steps, init ops excluded: ms/step = loop_seconds / steps_done */
     int nworkers;             /* the first SD_RESULT_MAXW are reported */
     char worker_name[SD_RESULT_MAXW][24];
     double worker_busy[SD_RESULT_MAXW]; /* fraction of the step loop its tasks ran */
@@ -115,6 +115,10 @@ typedef struct sd_run_opts {
     const char *distribution; /* a distributed run (mpirun): parts to ranks, "block" (NULL), "cyclic" or
                                  one weight per rank "1:3" (docs/distributed.md) */
     int fuse;             /* > 0 overrides run.fuse: grids advance up to this many steps per task */
+    int64_t warmup;       /* > 0: the result (sd_run_result) times the steps after the first `warmup`,
+                             which complete before that timing starts, and StarPU's performance
+                             models see only those: steady-state figures without a run's one-time
+                             costs (first touch of buffers, fixed ghost layers, cold caches) */
 } sd_run_opts;
 
 void sd_run_opts_init(sd_run_opts *o);
