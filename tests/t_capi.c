@@ -105,6 +105,12 @@ int main(void)
        "warmup 3 of 30 steps: the result times the other 27 (%lld steps, %g s)", (long long)r.steps_done, r.loop_seconds);
     st = sd_compare_outputs(out[0], out[3], 0, 0, 0, report, sizeof report, err, sizeof err);
     ok(st == SD_EXIT_OK && strstr(report, "agree (bitwise)"), "and its output is the run's without warm-up (%s)", report);
+    o.out = "";
+    o.steps = 2; /* a run shorter than its warm-up: all of it timed */
+    st = sd_run(g, &o);
+    ok(st == SD_EXIT_OK && r.steps_done == 2, "warmup 3 of a 2-step run: the result times both (%lld)",
+       (long long)r.steps_done);
+    o.steps = 30;
     o.warmup = 0;
     o.result = NULL;
     st = sd_compare_outputs(out[0], out[1], 0, 0, 0, report, sizeof report, err, sizeof err);

@@ -246,7 +246,8 @@ static void good_graphs(void)
         ok(g->domain.ndim == 2 && g->domain.shape[2] == 1 && g->domain.spacing[0] == 0.5 && g->domain.spacing[1] == 0.5,
            "absent axis has shape 1; one spacing for all axes");
         ok(g->domain.bc[0] == SD_BC_PERIODIC && g->domain.bc[1] == SD_BC_PERIODIC, "boundary defaults to periodic");
-        ok(g->run.tiles_auto == 1 && g->run.max_inflight == 4 && g->run.steps == 7, "tiles auto, max_inflight 4");
+        ok(g->run.tiles_auto == 1 && g->run.max_inflight == 0 && g->run.fuse == 0 && g->run.steps == 7,
+           "tiles auto; max_inflight and fuse left to the run (0)");
         ok(g->output.file[0] == 0 && g->output.nfields == 2 && g->output.fields_every == 0, "no output file, every 0");
         ok(g->output.field_level[0] == 1 && g->output.field_level[1] == 1, "output levels: newest-but-one, named like the field");
         ok(g->checks[0].level == 2 && g->checks[1].level == 1, "finite levels: newest before rotation");

@@ -68,6 +68,11 @@ t "predict: the scheduler asked for" grep -q "sched dmda" "$tmp/out"
 runrc "$sd" calibrate "$g" $small --tiles 32x32x8 --fuse 4 --steps 12 --min-samples 2
 t "calibrate --fuse 4: exit 0, with the fused tasks' model" \
   sh -c "test $(rc) = 0 && grep -q '^model stardag.grid.fused$' '$tmp/out'"
+mkdir -p "$tmp/fresh"
+# shellcheck disable=SC2086
+runrc env STARPU_HOME="$tmp/fresh" "$sd" calibrate "$g" $small --tiles 32x32x8 --fuse 4 --steps 12 --min-samples 2 --max-rounds 6
+t "calibrate --fuse 4 on a fresh home: done within its rounds (the fused ops have no tasks of their own)" \
+  sh -c "test $(rc) = 0 && grep -q 'every entry has enough samples' '$tmp/out'"
 # shellcheck disable=SC2086
 runrc "$sd" predict "$g" $small --tiles 32x32x8 --steps 12
 unfused=$(sed -n 's/.*, 12 steps (\([0-9]*\) tasks)$/\1/p' "$tmp/out")

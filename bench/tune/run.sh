@@ -51,7 +51,7 @@ case_args() { # the graph and its settings per NAME
 
 # the CSV's rows without their quoted first column (a description, which may hold commas):
 # tiles,sched,max_inflight,arch,predicted_ms,measured_ms,default,measured_by_tune,fuse
-fields() { grep '^"' "$1" | sed 's/^"[^"]*",//'; }
+fields() { awk -F'"' '/^"/ { print substr($3, 2) }' "$1"; }
 
 [ $# -gt 0 ] || set -- lattice md membrane ode transport
 printf '\n%-10s %5s %8s %8s %8s %9s %9s %9s\n' case cands "q-med%" "q-max%" "q<=15%" "choice%" "speedup" "tune s"
@@ -90,11 +90,11 @@ echo "Tables: $OUT/NAME.txt, CSVs: $OUT/NAME.csv, charts: $OUT/NAME-tune.svg"
 
 # the exhaustive table's measured ms/step of a configuration (desc, sched, max_inflight, arch), and the fastest
 lookup() { # lookup CSV DESC SCHED INFLIGHT ARCH
-  grep '^"' "$1" | sed 's/^"\([^"]*\)",/\1\t/' | awk -F'\t' -v d="$2" -v s="$3" -v i="$4" -v a="$5" '
-    { split($2, f, ",")
+  awk -F'"' -v d="$2" -v s="$3" -v i="$4" -v a="$5" '/^"/ {
+      split(substr($3, 2), f, ",")
       if (best == "" || f[6] < best) best = f[6]
-      if ($1 == d && f[2] == s && f[3] == i && f[4] == a) mine = f[6] }
-    END { if (mine == "") print "nan", best; else print mine, best }'
+      if ($2 == d && f[2] == s && f[3] == i && f[4] == a) mine = f[6] }
+    END { if (mine == "") print "nan", best; else print mine, best }' "$1"
 }
 fastest() { # fastest CSV: the tiles, sched, max_inflight, arch and fuse of the fastest measured
   fields "$1" | awk -F, '$6 == $6 + 0 { if (best == "" || $6 < best + 0) { best = $6; c = $1 " " $2 " " $3 " " $4 " " $9 } }
@@ -131,7 +131,7 @@ for name in "$@"; do
   mine=$(sed -n 's/^  as run options: \(--tiles \([0-9x]*\) \)\{0,1\}[^-]*--sched \([a-z]*\) --max-inflight \([0-9]*\) --arch \([a-z]*\)\( --fuse \([0-9]*\)\)\{0,1\}$/\2 \3 \4 \5 \7/p' "$OUT/$name-budget.txt")
   # shellcheck disable=SC2086
   set -- $mine
-  case $1 in [0-9]*) ;; *) set -- auto "$@" ;; esac  # automatic parts: no --tiles
+  case ${1-} in [0-9]*) ;; *) set -- auto "$@" ;; esac  # automatic parts: no --tiles
   a_opts=$(opts "$@")
   # shellcheck disable=SC2046
   b_opts=$(opts $(fastest "$csv"))

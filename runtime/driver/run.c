@@ -533,7 +533,13 @@ int sd_run_loop(const sd_graph *g, const sd_run_opts *o_in, sd_run_files *files,
         progress(s, step, t0, tty && !o->progress, 0); /* also the log's milestones */
         s->walltime_hit = sd_ckpt_walltime_hit(o->walltime, now() - s->t_start, sd_writer_ckpt_longest(s->writer),
                                                ahead * (now() - t0) / (step - step0));
-        if (o->warmup > 0 && step == step0 + o->warmup && step < s->steps) { /* the timing starts here */
+        if (s->ranks_on) { /* rank 0 decides what the next step submits; any rank's failure stops all */
+            int64_t lead[3] = {s->until_step, s->walltime_hit, ckpt_choice(s, step + 1, now(), t0)};
+            s->interrupt_agreed = sd_run_ranks_vote(s, interrupted, lead);
+        }
+        /* the timing starts here, when the loop goes on (what stops it is agreed by now) */
+        if (o->warmup > 0 && step == step0 + o->warmup && step < s->steps && !s->failed && !stopped(s) &&
+            !s->until_step && !s->walltime_hit) {
             if (s->dm->cls->flush) { /* a held fused group belongs to the warm-up */
                 s->dm->cls->flush(s->dm);
                 sd_engine_seal(s->e);
@@ -543,10 +549,6 @@ int sd_run_loop(const sd_graph *g, const sd_run_opts *o_in, sd_run_files *files,
             timed0 = now(), timed_step0 = step;
             for (int w = 0; w < SD_RESULT_MAXW && w < (int)starpu_worker_get_count(); w++)
                 busy0[w] = sd_engine_busy_ns(s->e, w);
-        }
-        if (s->ranks_on) { /* rank 0 decides what the next step submits; any rank's failure stops all */
-            int64_t lead[3] = {s->until_step, s->walltime_hit, ckpt_choice(s, step + 1, now(), t0)};
-            s->interrupt_agreed = sd_run_ranks_vote(s, interrupted, lead);
         }
     }
     if (!s->failed && s->dm->cls->flush) { /* steps the domain held back (a grid's fused group) */

@@ -232,7 +232,8 @@ static int apply(const sd_graph *g, sd_run_opts *o, char sched[32], char *note, 
         o->arch = t.arch;
         strcat(took, t.arch == SD_ARCH_CPU ? ", CPUs only" : ", GPUs only");
     }
-    if (t.fuse > 1 && o->fuse <= 0 && g->run.fuse <= 1 && o->arch != SD_ARCH_CUDA) { /* fused tasks run on CPUs */
+    char why[256]; /* fused tasks run on CPUs; a graph of the same structure may have other boundaries */
+    if (t.fuse > 1 && o->fuse <= 0 && g->run.fuse == 0 && o->arch != SD_ARCH_CUDA && !sd_graph_fuse_refused(g, why, sizeof why)) {
         o->fuse = t.fuse;
         snprintf(took + strlen(took), sizeof took - strlen(took), ", fused steps (%d)", t.fuse);
     }

@@ -92,7 +92,7 @@ static int new_kind(sd_engine *e, const sd_codelet *sc, const char *label, const
     cl->nbuffers = STARPU_VARIABLE_NBUFFERS;
     cl->name = symbol;
     /* only model-based schedulers read models; keeping them costs time on every task */
-    cl->model = e->o.use_models ? &k->model : NULL;
+    cl->model = e->o.use_models && !e->models_paused ? &k->model : NULL;
     return e->nkinds++;
 }
 
@@ -138,7 +138,7 @@ static size_t kind_size(struct starpu_task *task, unsigned nimpl)
 {
     (void)nimpl;
     const kind_entry *k = (const kind_entry *)((const char *)task->cl - offsetof(kind_entry, cl));
-    if (k->work && task->cl_arg) return k->work(task->cl_arg);
+    if (k->work && task->cl_arg) return SD_WORK_SIZE | k->work(task->cl_arg);
     size_t s = 0;
     for (unsigned i = 0; i < STARPU_TASK_GET_NBUFFERS(task); i++) s += starpu_data_get_size(STARPU_TASK_GET_HANDLE(task, i));
     return s;
@@ -494,6 +494,7 @@ int64_t sd_engine_busy_ns(const sd_engine *e, int worker) { return e->busy[worke
 
 void sd_engine_pause_models(sd_engine *e, int paused)
 {
+    e->models_paused = paused;
     for (int i = 0; i < e->nkinds; i++) e->kinds[i]->cl.model = !paused && e->o.use_models ? &e->kinds[i]->model : NULL;
 }
 double sd_engine_seconds_of(sd_engine *e, const char *label)

@@ -164,6 +164,10 @@ sd_meter sd_eng_meter(sd_engine *e, int kind);
  * any thread, once per task). */
 typedef uint32_t (*sd_work_key_fn)(const void *arg);
 void sd_eng_kind_work(sd_engine *e, int kind, sd_work_key_fn fn);
+/* The size such an entry records: SD_WORK_SIZE | work. The mark keeps works apart from byte
+ * sizes: StarPU fixes an entry's size when it creates it, so a model file made before a kind had
+ * a work key keeps byte-sized entries, which a prediction must not interpolate with works. */
+#define SD_WORK_SIZE ((size_t)1 << 62)
 
 /* The handles of a task a class is building, with their modes: StarPU takes more than
  * STARPU_NMAXBUFS as dynamic handles, up to SD_ENG_MAXH here. */

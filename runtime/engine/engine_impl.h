@@ -22,6 +22,7 @@ struct sd_engine {
     sd_engine_opts o;
     kind_entry **kinds;
     int nkinds, cap_kinds;
+    int models_paused;     /* sd_engine_pause_models: kinds made meanwhile start without a model too */
     sd_codelet_stats *stats_view; /* the kinds' rows side by side, made by sd_engine_stats */
     int64_t busy[STARPU_NMAXWORKERS]; /* kernel time per worker, ns */
     double *sval;

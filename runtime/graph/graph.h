@@ -286,8 +286,9 @@ typedef struct sd_grun {
     double dt;
     int tiles_auto;
     int64_t tile[3];   /* tile shape in cells when !tiles_auto */
-    int max_inflight;  /* steps in flight, default 4 */
-    int fuse;          /* grids: steps one task may advance a tile (temporal blocking), default 1 */
+    int max_inflight;  /* steps in flight; 0 when the graph leaves it to the run (4, or a tuning's) */
+    int fuse;          /* grids: steps one task may advance a tile (temporal blocking); 0 when the
+                          graph leaves it to the run (1, or a tuning's): run.fuse: 1 says no fusing */
     sd_guntil until;   /* run.until (until.n 0: none) */
 } sd_grun;
 

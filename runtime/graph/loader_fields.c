@@ -37,9 +37,9 @@ void sd_ld_load_run(loader *L, const yaml_node_t *key, const yaml_node_t *m)
         r->steps = (int64_t)s;
     }
     yaml_node_t *mi = sd_ld_map_get(L, m, "max_inflight", NULL);
-    r->max_inflight = mi ? (int)sd_ld_eval_int(L, mi, 1, 1024, "max_inflight") : 4;
+    r->max_inflight = mi ? (int)sd_ld_eval_int(L, mi, 1, 1024, "max_inflight") : 0; /* 0: the run's (4) */
     yaml_node_t *fu = sd_ld_map_get(L, m, "fuse", NULL);
-    r->fuse = fu ? (int)sd_ld_eval_int(L, fu, 1, SD_MAX_FUSE, "fuse") : 1;
+    r->fuse = fu ? (int)sd_ld_eval_int(L, fu, 1, SD_MAX_FUSE, "fuse") : 0; /* 0: the run's (1) */
     L->fuse = fu; /* checked against the domain once it is loaded (sd_ld_check_fuse) */
     L->until = sd_ld_map_get(L, m, "until", NULL); /* its scalar is known once scalars are read */
 }

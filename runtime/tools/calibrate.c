@@ -12,6 +12,7 @@
 #include <starpu.h>
 #include "cli_util.h"
 #include "commands.h"
+#include "engine.h" /* SD_WORK_SIZE */
 #include "graph.h"
 #include "models.h"
 #include "predict.h"
@@ -159,7 +160,7 @@ int sd_cmd_calibrate(int argc, char **argv)
     int nops = g->ninit + g->nstep, nsyms = 0, ngraph;
     syms = calloc(nops + NSUPPORT, sizeof *syms);
     paths = calloc(nops + NSUPPORT, sizeof *paths);
-    runs = calloc(nops + 4, 1);
+    runs = calloc(nops + NSUPPORT, 1);
     if (!syms || !paths || !runs) goto oom;
     for (int i = 0; i < nops; i++) {
         int init = i < g->ninit;
@@ -172,7 +173,11 @@ int sd_cmd_calibrate(int argc, char **argv)
             if (!(syms[nsyms] = strdup(sym))) goto oom;
             nowned = ++nsyms;
         }
-        if (init || op->every <= o.steps) runs[k] = 1;
+        /* an op runs in every round when it is an init op, or due at a step after the warm-up
+         * (the models see those only), and not inside fused tasks (--fuse: a fusable step op
+         * may never run as a task of its own) */
+        const int64_t every = op->every > 1 ? op->every : 1, last_due = o.steps / every * every;
+        if (init || (last_due > o.warmup && !(o.fuse > 1 && op->cl->fusable))) runs[k] = 1;
     }
     ngraph = nsyms;
     for (int i = 0; i < NSUPPORT; i++) syms[nsyms++] = support_symbols[i];
@@ -238,7 +243,7 @@ int sd_cmd_calibrate(int argc, char **argv)
                 printf("    %14s  %-10s  %12s  %12s  %8s\n", "size", "footprint", "mean (us)", "stddev (us)",
                        "samples");
             }
-            printf("    %14zu  %08x    %12.3f  %12.3f  %8u%s\n", e->size, e->footprint, e->mean, e->stddev, e->n,
+            printf("    %14zu  %08x    %12.3f  %12.3f  %8u%s\n", e->size & ~SD_WORK_SIZE, e->footprint, e->mean, e->stddev, e->n,
                    e->n < (unsigned)min_samples ? "  short" : "");
         }
     }
@@ -248,7 +253,7 @@ int sd_cmd_calibrate(int argc, char **argv)
         for (int i = 0; i < prev.n; i++)
             if (counts(&prev.v[i], &prev, &used, ngraph) && prev.v[i].n < (unsigned)min_samples && k++ < 8)
                 fprintf(stderr, "%s %s on %s, size %zu (%u samples)", k > 1 ? "," : "", syms[prev.v[i].sym],
-                        prev.v[i].arch, prev.v[i].size, prev.v[i].n);
+                        prev.v[i].arch, prev.v[i].size & ~SD_WORK_SIZE, prev.v[i].n);
         for (int s = 0; s < ngraph; s++)
             if (runs[s] && !sd_models_has_sym(&prev, s) && k++ < 8) fprintf(stderr, "%s %s (no samples)", k > 1 ? "," : "", syms[s]);
         fprintf(stderr, "%s (raise --max-rounds or --steps)\n", k > 8 ? ", ..." : "");

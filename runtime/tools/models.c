@@ -7,6 +7,7 @@
 #include <unistd.h>
 #include <starpu.h>
 #include "models.h"
+#include "engine.h" /* SD_WORK_SIZE */
 
 int sd_models_add(sd_models *t, const sd_model_entry *e)
 {
@@ -137,6 +138,9 @@ static double mean_at(const sd_models *t, int sym, const char *arch, size_t size
     return sum / n;
 }
 
+/* An entry's size as a number: the work of a kind with a work key, else bytes (SD_WORK_SIZE). */
+static double size_value(size_t s) { return (double)(s & ~SD_WORK_SIZE); }
+
 double sd_models_expect(const sd_models *t, int sym, const char *arch, uint32_t fp, size_t size, int *how)
 {
     const sd_model_entry *hit = sd_models_find(t, sym, arch, fp);
@@ -144,11 +148,13 @@ double sd_models_expect(const sd_models *t, int sym, const char *arch, uint32_t 
         *how = SD_EXPECT_MEASURED;
         return hit->mean;
     }
-    /* the nearest sizes below and above (and the next beyond each, for a power law) */
+    /* the nearest sizes below and above (and the next beyond each, for a power law), among the
+     * entries sized as this task is (works, or bytes) */
+    const size_t unit = size & SD_WORK_SIZE;
     const sd_model_entry *lo = NULL, *lo2 = NULL, *hi = NULL, *hi2 = NULL;
     for (int i = 0; i < t->n; i++) {
         const sd_model_entry *e = &t->v[i];
-        if (e->sym != sym || e->n == 0 || strcmp(e->arch, arch)) continue;
+        if (e->sym != sym || e->n == 0 || strcmp(e->arch, arch) || (e->size & SD_WORK_SIZE) != unit) continue;
         if (e->size <= size) {
             if (!lo || e->size > lo->size) lo2 = lo, lo = e;
             else if (e->size < lo->size && (!lo2 || e->size > lo2->size)) lo2 = e;
@@ -165,20 +171,20 @@ double sd_models_expect(const sd_models *t, int sym, const char *arch, uint32_t 
         *how = SD_EXPECT_INTERPOLATED;
         const double mlo = mean_at(t, sym, arch, lo->size);
         if (hi->size == lo->size) return mlo;
-        double f = ((double)size - (double)lo->size) / ((double)hi->size - (double)lo->size);
+        double f = (size_value(size) - size_value(lo->size)) / (size_value(hi->size) - size_value(lo->size));
         return mlo + f * (mean_at(t, sym, arch, hi->size) - mlo);
     }
     const sd_model_entry *a = lo ? lo : hi, *b = lo ? lo2 : hi2;
     const double ma = mean_at(t, sym, arch, a->size);
-    if (!b || b->size == a->size || a->size == 0) {
+    if (!b || b->size == a->size || size_value(a->size) == 0) {
         *how = SD_EXPECT_SCALED;
-        return a->size ? ma * (double)size / (double)a->size : ma;
+        return size_value(a->size) > 0 ? ma * size_value(size) / size_value(a->size) : ma;
     }
     *how = SD_EXPECT_EXTRAPOLATED;
-    double p = log(ma / mean_at(t, sym, arch, b->size)) / log((double)a->size / (double)b->size);
+    double p = log(ma / mean_at(t, sym, arch, b->size)) / log(size_value(a->size) / size_value(b->size));
     if (!isfinite(p) || p < 0) p = 0;
     if (p > 2) p = 2;
-    return ma * pow((double)size / (double)a->size, p);
+    return ma * pow(size_value(size) / size_value(a->size), p);
 }
 
 const char *sd_expect_name(int how)

@@ -155,7 +155,7 @@ static double measure(const mrun *m, const cand *c, int calibrate)
  * take tuning past the budget (forced: regardless). 0 when the budget stopped it. */
 static int measure_within(const mrun *m, cand *x, int forced, int *nmeasured)
 {
-    double est = m->repeat * (1.5 * (double)m->steps * x->pred_ms / 1e3 + 0.2);
+    double est = m->repeat * (1.5 * (double)(m->steps + SD_WARMUP_STEPS) * x->pred_ms / 1e3 + 0.2);
     if (!forced && now_s() - m->t_start + est > m->budget) return 0;
     x->meas_ms = measure(m, x, 0);
     x->measured_in_tune = 1;
@@ -331,7 +331,7 @@ int sd_cmd_tune(int argc, char **argv)
     /* fused steps, for a grid whose graph leaves run.fuse to the run and has ops that fuse: each
      * layout also advancing 2, 4 and 8 steps per task (docs/lattice.md, "Fused steps") */
     int fuses[4] = {0}, nfuse = 1;
-    if (g->domain.kind == SD_DOMAIN_GRID && g->run.fuse <= 1 && !sd_graph_fuse_refused(g, err, sizeof err))
+    if (g->domain.kind == SD_DOMAIN_GRID && g->run.fuse == 0 && !sd_graph_fuse_refused(g, err, sizeof err))
         for (int i = 0; i < g->nstep && nfuse == 1; i++)
             if (g->step[i].cl->fusable) fuses[1] = 2, fuses[2] = 4, fuses[3] = 8, nfuse = 4;
 
@@ -390,7 +390,7 @@ int sd_cmd_tune(int argc, char **argv)
     for (int ai = 0; ai < narch; ai++)
         for (int lf = 0; lf < nl * nfuse; lf++) {
             const int l = lf / nfuse, fu = fuses[lf % nfuse];
-            if (fu > 1 && archs[ai] == SD_ARCH_CUDA) continue; /* fused tasks run on CPUs */
+            if ((fu ? fu : g->run.fuse) > 1 && archs[ai] == SD_ARCH_CUDA) continue; /* fused tasks run on CPUs */
             if ((ai > 0 || lf > 0) && now_s() - t_start + one_pred > budget) {
                 cut = 1;
                 break;
