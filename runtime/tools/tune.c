@@ -375,8 +375,13 @@ int sd_cmd_tune(int argc, char **argv)
         memcpy(cc.parts, layouts[more[k]], sizeof cc.parts);
         measure(&mr, &cc, 1);
     }
-    if (nfuse > 1 && now_s() - t_start + one_cal <= budget) { /* fused tasks' models: the default fusing 4 */
+    /* fused tasks' models: the default and the most parts fusing 4 (predictions carried from one
+     * tiling to smaller tiles grew with the tile count: 1.0 for 1 tile, 2.2 for 32 tiles, when
+     * only the default was calibrated; docs/benchmarks.md section 13) */
+    for (int k = -1; nfuse > 1 && k < 2; k += 2) {
+        if ((k > 0 && more[1] < 0) || now_s() - t_start + one_cal > budget) continue;
         cand cc = {.inflight = 0, .fuse = 4};
+        if (k > 0) memcpy(cc.parts, layouts[more[1]], sizeof cc.parts);
         measure(&mr, &cc, 1);
     }
     t_cal = now_s() - t_cal;
