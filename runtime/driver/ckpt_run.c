@@ -37,7 +37,7 @@ void sd_ckpt_plan_init(sd_ckpt_plan *p, const sd_graph *g, const sd_run_opts *o,
 
 int sd_run_fuse(const sd_graph *g, const sd_run_opts *o)
 {
-    return o->fuse > 0 ? o->fuse : g->run.fuse > 0 ? g->run.fuse : 1;
+    return sd_graph_fuse_for(g, o->fuse);
 }
 
 int64_t sd_run_max_inflight(const sd_graph *g, const sd_run_opts *o)

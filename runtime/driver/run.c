@@ -72,6 +72,14 @@ static void on_sigint(int sig)
  * signal landing on one rank between two votes cannot make the ranks take different paths. */
 static int stopped(const run_state *s) { return s->ranks_on ? s->interrupt_agreed : interrupted; }
 
+/* Submits the steps the domain held back (a grid's fused group). */
+static void flush_held(run_state *s)
+{
+    if (!s->dm->cls->flush) return;
+    s->dm->cls->flush(s->dm);
+    sd_engine_seal(s->e);
+}
+
 static double now(void)
 {
     struct timespec ts;
@@ -540,10 +548,7 @@ int sd_run_loop(const sd_graph *g, const sd_run_opts *o_in, sd_run_files *files,
         /* the timing starts here, when the loop goes on (what stops it is agreed by now) */
         if (o->warmup > 0 && step == step0 + o->warmup && step < s->steps && !s->failed && !stopped(s) &&
             !s->until_step && !s->walltime_hit) {
-            if (s->dm->cls->flush) { /* a held fused group belongs to the warm-up */
-                s->dm->cls->flush(s->dm);
-                sd_engine_seal(s->e);
-            }
+            flush_held(s); /* a held fused group belongs to the warm-up */
             sd_ranks_wait_all();
             sd_engine_pause_models(s->e, 0);
             timed0 = now(), timed_step0 = step;
@@ -551,10 +556,7 @@ int sd_run_loop(const sd_graph *g, const sd_run_opts *o_in, sd_run_files *files,
                 busy0[w] = sd_engine_busy_ns(s->e, w);
         }
     }
-    if (!s->failed && s->dm->cls->flush) { /* steps the domain held back (a grid's fused group) */
-        s->dm->cls->flush(s->dm);
-        sd_engine_seal(s->e);
-    }
+    if (!s->failed) flush_held(s);
     if (s->until_step && step > step0 && step < s->steps && !s->failed && !stopped(s)) { /* the last step's output, once */
         const int64_t every = g->output.fields_every;
         s->dm->cls->submit_output(s->dm, step, 1, fields_out && every > 0 && step % every);

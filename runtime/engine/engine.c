@@ -67,6 +67,13 @@ static void *grow(void *arr, int n, int *cap, size_t size)
 
 /* fc: the CUDA function, NULL for CPU-only kinds. SD_ARCH_CUDA keeps kinds with a CUDA
  * implementation off the CPUs; SD_ARCH_CPU keeps everything off the GPUs. */
+/* A kind's model as its tasks carry it: only model-based schedulers read models (keeping them
+ * costs time on every task), and none during a pause (sd_engine_pause_models). */
+static struct starpu_perfmodel *attached_model(const sd_engine *e, kind_entry *k)
+{
+    return e->o.use_models && !e->models_paused ? &k->model : NULL;
+}
+
 static int new_kind(sd_engine *e, const sd_codelet *sc, const char *label, const char *symbol, starpu_cpu_func_t f,
                     starpu_cuda_func_t fc)
 {
@@ -91,8 +98,7 @@ static int new_kind(sd_engine *e, const sd_codelet *sc, const char *label, const
     }
     cl->nbuffers = STARPU_VARIABLE_NBUFFERS;
     cl->name = symbol;
-    /* only model-based schedulers read models; keeping them costs time on every task */
-    cl->model = e->o.use_models && !e->models_paused ? &k->model : NULL;
+    cl->model = attached_model(e, k);
     return e->nkinds++;
 }
 
@@ -122,11 +128,17 @@ sd_meter sd_eng_meter(sd_engine *e, int kind)
     return (sd_meter){&e->kinds[kind]->stats, e->busy, e->o.profile};
 }
 
+/* The kind of a task: its codelet is its kind's. */
+static const kind_entry *kind_of(const struct starpu_task *task)
+{
+    return (const kind_entry *)((const char *)task->cl - offsetof(kind_entry, cl));
+}
+
 /* The footprint of a task of a kind with a work key (the model's footprint hook, and the plan's
  * key): StarPU's data footprint with the key mixed in. The task's codelet is its kind's. */
 static uint32_t kind_footprint(struct starpu_task *task)
 {
-    const kind_entry *k = (const kind_entry *)((const char *)task->cl - offsetof(kind_entry, cl));
+    const kind_entry *k = kind_of(task);
     const uint32_t fp = starpu_task_data_footprint(task);
     return k->work && task->cl_arg ? starpu_hash_crc32c_be(k->work(task->cl_arg), fp) : fp;
 }
@@ -137,7 +149,7 @@ static uint32_t kind_footprint(struct starpu_task *task)
 static size_t kind_size(struct starpu_task *task, unsigned nimpl)
 {
     (void)nimpl;
-    const kind_entry *k = (const kind_entry *)((const char *)task->cl - offsetof(kind_entry, cl));
+    const kind_entry *k = kind_of(task);
     if (k->work && task->cl_arg) return SD_WORK_SIZE | k->work(task->cl_arg);
     size_t s = 0;
     for (unsigned i = 0; i < STARPU_TASK_GET_NBUFFERS(task); i++) s += starpu_data_get_size(STARPU_TASK_GET_HANDLE(task, i));
@@ -495,7 +507,7 @@ int64_t sd_engine_busy_ns(const sd_engine *e, int worker) { return e->busy[worke
 void sd_engine_pause_models(sd_engine *e, int paused)
 {
     e->models_paused = paused;
-    for (int i = 0; i < e->nkinds; i++) e->kinds[i]->cl.model = !paused && e->o.use_models ? &e->kinds[i]->model : NULL;
+    for (int i = 0; i < e->nkinds; i++) e->kinds[i]->cl.model = attached_model(e, e->kinds[i]);
 }
 double sd_engine_seconds_of(sd_engine *e, const char *label)
 {

@@ -168,6 +168,8 @@ void sd_eng_kind_work(sd_engine *e, int kind, sd_work_key_fn fn);
  * sizes: StarPU fixes an entry's size when it creates it, so a model file made before a kind had
  * a work key keeps byte-sized entries, which a prediction must not interpolate with works. */
 #define SD_WORK_SIZE ((size_t)1 << 62)
+/* An entry's size as a number: the work, or the bytes. */
+static inline size_t sd_work_size_value(size_t size) { return size & ~SD_WORK_SIZE; }
 
 /* The handles of a task a class is building, with their modes: StarPU takes more than
  * STARPU_NMAXBUFS as dynamic handles, up to SD_ENG_MAXH here. */

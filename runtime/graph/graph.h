@@ -346,6 +346,10 @@ static inline int64_t sd_count_product(int n, const int64_t *v)
  * grid, or a side's ghosts change every step: reflective, absorbing). */
 int sd_graph_fuse_refused(const sd_graph *g, char *why, size_t len);
 
+/* The steps fused per task of a run that asked for `asked` (--fuse; <= 0: nothing asked): that,
+ * else the graph's run.fuse, else 1. */
+static inline int sd_graph_fuse_for(const sd_graph *g, int asked) { return asked > 0 ? asked : g->run.fuse > 0 ? g->run.fuse : 1; }
+
 static inline int sd_op_due(const sd_gop *op, int64_t step) { return op->every <= 1 || step % op->every == 0; }
 
 /* The StarPU performance-model symbol of a codelet's tasks in this graph: the codelet's, with

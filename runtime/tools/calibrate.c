@@ -12,7 +12,7 @@
 #include <starpu.h>
 #include "cli_util.h"
 #include "commands.h"
-#include "engine.h" /* SD_WORK_SIZE */
+#include "engine.h" /* sd_work_size_value */
 #include "graph.h"
 #include "models.h"
 #include "predict.h"
@@ -243,7 +243,7 @@ int sd_cmd_calibrate(int argc, char **argv)
                 printf("    %14s  %-10s  %12s  %12s  %8s\n", "size", "footprint", "mean (us)", "stddev (us)",
                        "samples");
             }
-            printf("    %14zu  %08x    %12.3f  %12.3f  %8u%s\n", e->size & ~SD_WORK_SIZE, e->footprint, e->mean, e->stddev, e->n,
+            printf("    %14zu  %08x    %12.3f  %12.3f  %8u%s\n", sd_work_size_value(e->size), e->footprint, e->mean, e->stddev, e->n,
                    e->n < (unsigned)min_samples ? "  short" : "");
         }
     }
@@ -253,7 +253,7 @@ int sd_cmd_calibrate(int argc, char **argv)
         for (int i = 0; i < prev.n; i++)
             if (counts(&prev.v[i], &prev, &used, ngraph) && prev.v[i].n < (unsigned)min_samples && k++ < 8)
                 fprintf(stderr, "%s %s on %s, size %zu (%u samples)", k > 1 ? "," : "", syms[prev.v[i].sym],
-                        prev.v[i].arch, prev.v[i].size & ~SD_WORK_SIZE, prev.v[i].n);
+                        prev.v[i].arch, sd_work_size_value(prev.v[i].size), prev.v[i].n);
         for (int s = 0; s < ngraph; s++)
             if (runs[s] && !sd_models_has_sym(&prev, s) && k++ < 8) fprintf(stderr, "%s %s (no samples)", k > 1 ? "," : "", syms[s]);
         fprintf(stderr, "%s (raise --max-rounds or --steps)\n", k > 8 ? ", ..." : "");

@@ -7,7 +7,7 @@
 #include <unistd.h>
 #include <starpu.h>
 #include "models.h"
-#include "engine.h" /* SD_WORK_SIZE */
+#include "engine.h" /* sd_work_size_value */
 
 int sd_models_add(sd_models *t, const sd_model_entry *e)
 {
@@ -138,8 +138,7 @@ static double mean_at(const sd_models *t, int sym, const char *arch, size_t size
     return sum / n;
 }
 
-/* An entry's size as a number: the work of a kind with a work key, else bytes (SD_WORK_SIZE). */
-static double size_value(size_t s) { return (double)(s & ~SD_WORK_SIZE); }
+static double size_value(size_t s) { return (double)sd_work_size_value(s); }
 
 double sd_models_expect(const sd_models *t, int sym, const char *arch, uint32_t fp, size_t size, int *how)
 {

@@ -364,7 +364,7 @@ int sd_predict_variants(const sd_graph *g, const sd_pconf *c, int nv, const sd_p
     if (nv > 0) out[0] = base; /* the workers, even when the prediction fails */
 
     sd_engine_opts eo = {.arch = c->arch, .plan = on_task, .plan_user = &P};
-    sd_dm_opts dmo = {.ncpu = p->ncpu, .ncuda = p->ncuda, .fuse = c->fuse > 0 ? c->fuse : g->run.fuse > 0 ? g->run.fuse : 1};
+    sd_dm_opts dmo = {.ncpu = p->ncpu, .ncuda = p->ncuda, .fuse = sd_graph_fuse_for(g, c->fuse)};
     memcpy(dmo.parts, c->parts, sizeof dmo.parts);
     sd_engine *e = sd_engine_create(g, &eo, err, errlen);
     sd_dm *dm = e ? sd_dm_create(g, e, &dmo, err, errlen) : NULL;

@@ -205,7 +205,7 @@ int sd_cmd_predict(int argc, char **argv)
         fprintf(stderr, "%s\n", err);
         goto out;
     }
-    const int fuse = c.fuse > 0 ? c.fuse : g->run.fuse > 0 ? g->run.fuse : 1;
+    const int fuse = sd_graph_fuse_for(g, c.fuse);
     if (c.fuse > 1 && sd_graph_fuse_refused(g, err, sizeof err)) {
         fprintf(stderr, "stardag predict: %s: --fuse %d: %s\n", file, c.fuse, err);
         goto out;

@@ -395,7 +395,7 @@ int sd_cmd_tune(int argc, char **argv)
     for (int ai = 0; ai < narch; ai++)
         for (int lf = 0; lf < nl * nfuse; lf++) {
             const int l = lf / nfuse, fu = fuses[lf % nfuse];
-            if ((fu ? fu : g->run.fuse) > 1 && archs[ai] == SD_ARCH_CUDA) continue; /* fused tasks run on CPUs */
+            if (sd_graph_fuse_for(g, fu) > 1 && archs[ai] == SD_ARCH_CUDA) continue; /* fused tasks run on CPUs */
             if ((ai > 0 || lf > 0) && now_s() - t_start + one_pred > budget) {
                 cut = 1;
                 break;
