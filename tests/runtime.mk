@@ -1,9 +1,10 @@
 # tests: runtime (tiling, halo, end-to-end runs)
-check_PROGRAMS += tests/t_halo tests/t_lattice_physics tests/t_reproducible
+check_PROGRAMS += tests/t_halo tests/t_halo_sparse tests/t_lattice_physics tests/t_reproducible
 tests_t_halo_SOURCES = tests/t_halo.c tests/tap.h
+tests_t_halo_sparse_SOURCES = tests/t_halo_sparse.c tests/tap.h
 tests_t_lattice_physics_SOURCES = tests/t_lattice_physics.c tests/run_util.h
 tests_t_reproducible_SOURCES = tests/t_reproducible.c tests/run_util.h
-TESTS += tests/t_halo tests/t_lattice_physics tests/t_reproducible tests/t_cli.sh tests/t_checks.sh
+TESTS += tests/t_halo tests/t_halo_sparse tests/t_lattice_physics tests/t_reproducible tests/t_cli.sh tests/t_checks.sh
 # check evaluation on hand-made records (no StarPU run)
 check_PROGRAMS += tests/t_checks_eval
 tests_t_checks_eval_SOURCES = tests/t_checks_eval.c tests/tap.h

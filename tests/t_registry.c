@@ -1,16 +1,44 @@
 /* t_registry.c - what the codelet registry accepts and refuses. */
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 #include "stardag/codelet.h"
 #include "tap.h"
 
 static void nop(const sd_tile_args *a) { (void)a; }
+static void bounds(const double *v, int64_t stride, int ninner, int64_t first[], int64_t last[])
+{
+    (void)v, (void)stride, (void)ninner, (void)first, (void)last;
+}
 
 static sd_codelet base(const char *name, const char *model)
 {
     sd_codelet c = {.name = name, .pattern = SD_POINTWISE, .nroles = 2, .cpu = nop, .model = model,
                     .roles = {{.name = "in", .mode = SD_READ}, {.name = "out", .mode = SD_WRITE}},
                     .nparams = 1, .params = {{.name = "a", .def = 1, .min = 0, .max = 2}}};
+    return c;
+}
+
+/* A stencil whose role 0 is zero outside what role 2 bounds (sd_role.support), then one change. */
+static sd_codelet with_support(const char *name, int variant)
+{
+    sd_codelet c = base(name, name);
+    c.pattern = SD_STENCIL;
+    c.nroles = 3;
+    c.roles[0].halo = 1;
+    c.roles[0].support = 1 + 2;
+    c.roles[2] = (sd_role){.name = "occ", .mode = SD_READ, .halo = 1, .dtypes = 1 << SD_F64};
+    c.support_box = bounds;
+    switch (variant) {
+    case 1: c.support_box = NULL; break;
+    case 2: c.roles[0].support = 1 + 0; break;
+    case 3: c.roles[2].halo = 0; break;
+    case 4: c.roles[0].support = 1 + 1; break;
+    case 5: c.roles[0].box = 1; break;
+    case 6: c.roles[2].dtypes = 1 << SD_F32; break;
+    case 7: c.domain = SD_ON_PARTICLES; c.pattern = SD_NEIGHBOR; break;
+    case 8: c.roles[0].support = 1 + 7; break;
+    }
     return c;
 }
 
@@ -99,6 +127,18 @@ int main(void)
         c.roles[2] = bad[i].r;
         c.domain = bad[i].on;
         ok(sd_codelet_register(&c) != 0, "%s", bad[i].why);
+    }
+    c = with_support("t.sup", 0);
+    ok(sd_codelet_register(&c) == 0, "a support (another read field role, f64, as wide a halo) with support_box is accepted");
+    static const char *sup_bad[] = {NULL, "a support without support_box", "a role that is its own support",
+                                    "a support read without a halo", "a support that is a write role",
+                                    "a support narrower in shape (star for a full-box role)", "an f32 support",
+                                    "a support on a particle codelet", "a support past the roles"};
+    for (int v = 1; v <= 8; v++) {
+        char nm[32];
+        snprintf(nm, sizeof nm, "t.sup%d", v);
+        c = with_support(nm, v);
+        ok(sd_codelet_register(&c) != 0, "%s is refused", sup_bad[v]);
     }
     sd_register_builtin_codelets();
     sd_register_builtin_codelets();

@@ -6,7 +6,8 @@
 #  - the fused step (transport.step) and the three operators one by one (transport-split.yaml) give
 #    bitwise the same psi, occupancy, dose, tallies and scalars;
 #  - bitwise the same for several tilings (cut in x, z, both, uneven, one-cell thin) and 1 or 2
-#    workers, and with the sparse loops off (STARDAG_TRANSPORT_DENSE=1);
+#    workers, with the sparse loops off (STARDAG_TRANSPORT_DENSE=1) and with dense halo exchanges
+#    (STARDAG_HALO_DENSE=1: psi's sparse ones, bounded by occ, are the default);
 #  - f32 psi beside f64 occ/dose/tally: fused == split bitwise, balances to f32 precision;
 #  - the step's cutoff: tiling-, worker- and sparsity-independent bitwise, balances kept, dose within
 #    1e-5 MeV of the exact run (peak 0.34 MeV); the same bits when psi's rows are longer than
@@ -50,6 +51,9 @@ t "split, tiles 5x7, 2 workers: bitwise the one-tile fused run" same split57
 
 STARDAG_TRANSPORT_DENSE=1 run dense "$g" --tiles 5x7x1 --ncpu 2
 t "dense loops (STARDAG_TRANSPORT_DENSE=1), tiles 5x7: bitwise the sparse run" same dense
+# psi's exchanges copy the bins occ bounds (docs/transport.md, "Sparsity"); dense ones, the same bits
+STARDAG_HALO_DENSE=1 run halodense "$g" --tiles 5x7x1 --ncpu 2
+t "dense halo exchanges (STARDAG_HALO_DENSE=1), tiles 5x7: bitwise the one-tile run" same halodense
 STARDAG_TRANSPORT_DENSE=1 run dense_split "$gs" --tiles 16x24x1 --ncpu 1
 t "dense split graph: bitwise the sparse fused run" same dense_split
 

@@ -32,6 +32,14 @@ void tr_setup_of(const sd_tile_args *a, double k_sigma, double e_cut, const doub
     }
 }
 
+void sd_transport_support(const double *occ, int64_t stride, int ninner, int64_t first[], int64_t last[])
+{
+    for (int k = 0; k < ninner && k < 2; k++) {
+        first[k] = (int64_t)occ[2 * k * stride];
+        last[k] = (int64_t)occ[(2 * k + 1) * stride];
+    }
+}
+
 /* A psi role must be one component on the theta x E bins (the loader checks the components; the
  * location only shows here). */
 static void check_psi(const sd_tile_args *a, int b, const char *op)

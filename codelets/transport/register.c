@@ -19,7 +19,8 @@
 
 #define PSI(nm, md, h, d) {.name = nm, .mode = md, .kind = SD_ROLE_FIELD, .halo = h, .doc = d}
 /* stencil reads (halo 1) are full-box: streaming's diagonal term reads the corner ghosts */
-#define PSI_NB(nm, d) {.name = nm, .mode = SD_READ, .kind = SD_ROLE_FIELD, .halo = 1, .box = 1, .doc = d}
+/* occ (role 1 of the stencil ops) bounds where psi is non-zero: its exchanges copy only those bins */
+#define PSI_NB(nm, d) {.name = nm, .mode = SD_READ, .kind = SD_ROLE_FIELD, .halo = 1, .box = 1, .doc = d, .support = 1 + 1}
 #define OCC_NB {.name = "occ", .mode = SD_READ, .kind = SD_ROLE_FIELD, .halo = 1, .box = 1, .ncomp = 4, .dtypes = 1 << SD_F64, .doc = OCC_DOC}
 #define CELLS(nm, md, h, nc, d) {.name = nm, .mode = md, .kind = SD_ROLE_FIELD, .halo = h, .ncomp = nc, .dtypes = 1 << SD_F64, .doc = d}
 #define OCC_DOC "occupied bin ranges per cell [theta first, last, E first, last] (4 comps, f64)"
@@ -102,6 +103,7 @@ static const sd_codelet transport_codelets[] = {
      .nparams = 0,
      .cpu = sd_transport_stream_cpu,
      CUDA(sd_transport_stream_cuda)
+     .support_box = sd_transport_support,
      .validate = sd_transport_stream_validate,
      .ncomp = sd_transport_ncomp_psi02,
      .model = "stardag.transport.stream"},
@@ -121,6 +123,7 @@ static const sd_codelet transport_codelets[] = {
                         "energy (tally 0, 6): keeps a beam's support compact (0: none, every non-zero weight is carried)"}},
      .cpu = sd_transport_step_cpu,
      CUDA(sd_transport_step_cuda)
+     .support_box = sd_transport_support,
      .validate = sd_transport_step_validate,
      .ncomp = sd_transport_ncomp_psi02,
      .model = "stardag.transport.step"},

@@ -32,6 +32,9 @@ void sd_transport_stream_cpu(const sd_tile_args *a);
 void sd_transport_step_cpu(const sd_tile_args *a);
 void sd_transport_totals_cpu(const sd_tile_args *a);
 void sd_transport_escaped_cpu(const sd_tile_args *a);
+/* The bins where psi may be non-zero at a cell, from its occ (sd_support_fn): [theta first, last],
+ * [E first, last]; an empty cell's occ ([Ntheta, -1, NE, -1]) gives an empty box. */
+void sd_transport_support(const double *occ, int64_t stride, int ninner, int64_t first[], int64_t last[]);
 void sd_transport_totals_finish(const double *sums, const sd_check_info *info, double *out);
 
 void sd_transport_pencil_beam_cuda(const sd_tile_args *a, void *stream);

@@ -126,6 +126,7 @@ static int list_codelets(void)
             const sd_role *ro = &c->roles[r];
             printf("    %-10s %-9s %s", ro->name, access_name(ro->mode), ro->kind == SD_ROLE_SCALAR ? "scalar" : ro->kind == SD_ROLE_TABLE ? "table" : "field");
             if (ro->halo) printf(", halo %d%s", ro->halo, ro->box ? ", box" : "");
+            if (ro->support) printf(", zero outside %s's bounds", c->roles[ro->support - 1].name);
             if (ro->optional) printf(", optional");
             if (ro->ncomp) printf(", %d %s", ro->ncomp, ro->kind == SD_ROLE_TABLE ? "columns" : "components");
             if (ro->location == SD_MESH_FACES) printf(", on faces");

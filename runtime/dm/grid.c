@@ -117,6 +117,17 @@ static void fill_halo_args(grid *G, int f, int tile, int d0, int d1, pack_arg *p
                 a->value = (cdt - dx) / (cdt + dx);
             }
         }
+    ua->nfaces = buffer - 1;
+    const int sf = G->plan.support[f];
+    if (sf >= 0) { /* the tasks that carry the support's tile bound the bins they copy by it */
+        sd_halo_support *sup = &pa->sup;
+        sup->geom = &G->geom[(size_t)sf * G->nt + tile];
+        sup->fn = G->plan.support_fn[f];
+        int64_t count[SD_MAX_INNER_AXES];
+        for (int a = 0; a < g->domain.ninner; a++) count[a] = g->domain.inner[a].count;
+        sd_bin_box_full(&sup->bins, g->domain.ninner, count);
+        ua->sup = *sup;
+    }
     *ua_old = *ua;
     ua_old->old = buffer; /* the previous level comes after the faces */
 }
@@ -322,6 +333,8 @@ int sd_grid_create_with(sd_dm *dm, const sd_dm_opts *o, const sd_grid_hooks *hoo
         sd_eng_kind_work(e, G->k_fused, fused_work);
     }
     G->plan.refill_fixed = starpu_memory_nodes_get_count() > 1;
+    const char *dense = getenv("STARDAG_HALO_DENSE");
+    sd_plan_set_support(&G->plan, !G->plan.refill_fixed, dense && !strcmp(dense, "1"));
     for (int f = 0; f < g->nfields; f++)
         for (int tl = 0; tl < nt; tl++) {
             int64_t org[3], n[3];

@@ -21,6 +21,8 @@ int sd_plan_make(sd_plan *p, const sd_graph *g, const sd_tiling *t)
     p->filled = calloc(p->nbuf + 1, 1);
     p->reach = calloc(p->nbuf + 1, sizeof(int));
     p->corner = calloc(p->nbuf + 1, 1);
+    p->support = malloc((g->nfields + 1) * sizeof(int));
+    p->support_fn = calloc(g->nfields + 1, sizeof *p->support_fn);
     p->slot_init = calloc(g->ninit + 1, sizeof(int));
     p->slot_step = calloc(g->nstep + 1, sizeof(int));
     /* the most handles one task holds: a whole-field op (every role x every tile; a table role: one) or a combine
@@ -29,13 +31,14 @@ int sd_plan_make(sd_plan *p, const sd_graph *g, const sd_tiling *t)
     p->h = calloc(p->cap, sizeof *p->h);
     p->mode = calloc(p->cap, sizeof *p->mode);
     if (!p->field_base || !p->buf_field || !p->cur || !p->ghost_ok || !p->slot_init || !p->slot_step || !p->h ||
-        !p->mode || !p->halo || !p->box || !p->need || !p->filled || !p->reach || !p->corner) {
+        !p->mode || !p->halo || !p->box || !p->need || !p->filled || !p->reach || !p->corner || !p->support || !p->support_fn) {
         sd_plan_free(p);
         return -1;
     }
     for (int f = 0; f < g->nfields; f++) {
         p->halo[f] = g->fields[f].halo;
         p->box[f] = (unsigned char)g->fields[f].box;
+        p->support[f] = -1;
     }
     for (int f = 0; f < g->nfields; f++)
         for (int l = 0; l < g->fields[f].nlevels; l++) {
@@ -64,6 +67,8 @@ void sd_plan_free(sd_plan *p)
     free(p->filled);
     free(p->reach);
     free(p->corner);
+    free(p->support);
+    free(p->support_fn);
     memset(p, 0, sizeof *p);
 }
 
@@ -77,14 +82,17 @@ void sd_plan_put(sd_plan *p, sd_task *task, sd_hkind kind, int a, int b, int c, 
 }
 
 /* One round of an exchange of buffer `buf` over the axes [d0, d1): packs of every tile's faces on
- * those axes, then unpacks (old: the previous level for absorbing sides, or -1). */
-static void halo_round(sd_plan *p, int f, int buf, int old, int d0, int d1, int box, sd_emit_fn emit, void *ctx,
-                       int64_t step)
+ * those axes, then unpacks (old: the previous level for absorbing sides, or -1). With a support
+ * buffer, the packs and unpacks that move faces read its tile too (its last handle): both sides
+ * bound the bins they copy by the support's values over the face's cells, the sender's own and
+ * the receiver's ghosts, which its exchange made the same values. */
+static void halo_round(sd_plan *p, int f, int buf, int old, int sup, int d0, int d1, int box, sd_emit_fn emit,
+                       void *ctx, int64_t step)
 {
     const sd_tiling *t = p->t;
     for (int tile = 0; tile < t->ntiles; tile++) {
-        sd_task task = {.kind = SD_TASK_PACK, .tile = tile, .buf = buf, .old_buf = -1, .field = f, .box = box,
-                        .axis = d0, .step = step, .h = p->h, .mode = p->mode};
+        sd_task task = {.kind = SD_TASK_PACK, .tile = tile, .buf = buf, .old_buf = -1, .sup_buf = -1, .field = f,
+                        .box = box, .axis = d0, .step = step, .h = p->h, .mode = p->mode};
         sd_plan_put(p, &task, SD_H_TILE, buf, tile, 0, SD_READ);
         /* a tile that is its own periodic neighbour wraps in place, with no face buffer */
         for (int d = d0; d < d1; d++)
@@ -92,18 +100,28 @@ static void halo_round(sd_plan *p, int f, int buf, int old, int d0, int d1, int 
                 int nb = sd_tile_neighbor(t, tile, d, s);
                 if (nb >= 0 && nb != tile) sd_plan_put(p, &task, SD_H_FACE, buf, tile, 2 * d + s, SD_WRITE);
             }
-        if (task.nh > 1) emit(ctx, &task);
+        if (task.nh == 1) continue;
+        if (sup >= 0) {
+            task.sup_buf = sup;
+            sd_plan_put(p, &task, SD_H_TILE, sup, tile, 0, SD_READ);
+        }
+        emit(ctx, &task);
     }
     for (int tile = 0; tile < t->ntiles; tile++) {
-        sd_task task = {.kind = SD_TASK_UNPACK, .tile = tile, .buf = buf, .old_buf = old, .field = f, .box = box,
-                        .axis = d0, .step = step, .h = p->h, .mode = p->mode};
+        sd_task task = {.kind = SD_TASK_UNPACK, .tile = tile, .buf = buf, .old_buf = old, .sup_buf = -1, .field = f,
+                        .box = box, .axis = d0, .step = step, .h = p->h, .mode = p->mode};
         sd_plan_put(p, &task, SD_H_TILE, buf, tile, 0, SD_READWRITE);
         for (int d = d0; d < d1; d++)
             for (int s = 0; s < 2; s++) {
                 int nb = sd_tile_neighbor(t, tile, d, s);
                 if (nb >= 0 && nb != tile) sd_plan_put(p, &task, SD_H_FACE, buf, nb, 2 * d + (1 - s), SD_READ);
             }
+        const int faces = task.nh > 1;
         if (old >= 0) sd_plan_put(p, &task, SD_H_TILE, old, tile, 0, SD_READ);
+        if (sup >= 0 && faces) {
+            task.sup_buf = sup;
+            sd_plan_put(p, &task, SD_H_TILE, sup, tile, 0, SD_READ);
+        }
         emit(ctx, &task);
     }
 }
@@ -113,23 +131,34 @@ static void halo_round(sd_plan *p, int f, int buf, int old, int d0, int d1, int 
  * round read the tile after the unpacks of the round before wrote its ghosts (the order of
  * submission on the tile's handle), so each round's faces carry the lower axes' ghosts on to the
  * neighbours. */
-void sd_plan_exchange(sd_plan *p, int f, int buf, int prev, sd_emit_fn emit, void *ctx, int64_t step)
+void sd_plan_exchange(sd_plan *p, int f, int buf, int prev, int sup, sd_emit_fn emit, void *ctx, int64_t step)
 {
     const sd_tiling *t = p->t;
     if (p->halo[f] == 0) return; /* no ghost zone (and no face buffers) */
     int old = -1;
     for (int d = 0; d < t->ndim; d++)
         if (t->bc[d] == SD_BC_ABSORBING) old = prev;
-    if (!p->box[f]) halo_round(p, f, buf, old, 0, t->ndim, 0, emit, ctx, step);
+    if (p->support[f] < 0 || sup < 0 || p->buf_field[sup] != p->support[f]) sup = -1;
+    if (!p->box[f]) halo_round(p, f, buf, old, sup, 0, t->ndim, 0, emit, ctx, step);
     else
         for (int d = 0; d < t->ndim; d++)
-            halo_round(p, f, buf, t->bc[d] == SD_BC_ABSORBING ? prev : -1, d, d + 1, 1, emit, ctx, step);
+            halo_round(p, f, buf, t->bc[d] == SD_BC_ABSORBING ? prev : -1, sup, d, d + 1, 1, emit, ctx, step);
     p->ghost_ok[buf] = p->filled[buf] = 1;
 }
 
-static void exchange(sd_plan *p, int f, int level, sd_emit_fn emit, void *ctx, int64_t step)
+/* The ghosts of role r's buffer, if it reads them and they are stale; with its support's buffer
+ * when the role declares one (whose ghosts are exchanged first: expand_op). */
+static void exchange_role(sd_plan *p, const sd_gop *op, int r, sd_emit_fn emit, void *ctx, int64_t step)
 {
-    sd_plan_exchange(p, f, sd_plan_buffer(p, f, level), level > 0 ? sd_plan_buffer(p, f, level - 1) : -1, emit, ctx, step);
+    const sd_binding *b = &op->bind[r];
+    if (b->is_scalar || b->is_table || b->unbound || b->mode == SD_WRITE || b->halo <= 0) return;
+    const int buf = sd_plan_buffer(p, b->index, b->level);
+    if (p->ghost_ok[buf]) return;
+    const int s = op->cl->roles[r].support - 1;
+    const sd_binding *sb = s >= 0 ? &op->bind[s] : NULL;
+    const int sup = sb && !sb->unbound && sb->halo > 0 ? sd_plan_buffer(p, sb->index, sb->level) : -1;
+    sd_plan_exchange(p, b->index, buf, b->level > 0 ? sd_plan_buffer(p, b->index, b->level - 1) : -1,
+                     sup >= 0 && p->ghost_ok[sup] ? sup : -1, emit, ctx, step);
 }
 
 static void expand_op(sd_plan *p, const sd_gop *op, int index, int init, int slot, int64_t step, sd_emit_fn emit,
@@ -137,16 +166,17 @@ static void expand_op(sd_plan *p, const sd_gop *op, int index, int init, int slo
 {
     const sd_codelet *c = op->cl;
     const sd_tiling *t = p->t;
-    for (int r = 0; r < c->nroles; r++) {
-        const sd_binding *b = &op->bind[r];
-        if (!b->is_scalar && !b->is_table && !b->unbound && b->mode != SD_WRITE && b->halo > 0 &&
-            !p->ghost_ok[sd_plan_buffer(p, b->index, b->level)])
-            exchange(p, b->index, b->level, emit, ctx, step);
-    }
+    /* the supports of other roles first: their ghosts bound what those roles' exchanges copy */
+    for (int pass = 0; pass < 2; pass++)
+        for (int r = 0; r < c->nroles; r++) {
+            int is_support = 0;
+            for (int q = 0; q < c->nroles; q++) is_support |= c->roles[q].support == r + 1;
+            if (is_support == !pass) exchange_role(p, op, r, emit, ctx, step);
+        }
     int whole = c->pattern == SD_WHOLE;
     for (int tile = 0; tile < (whole ? 1 : t->ntiles); tile++) {
         sd_task task = {.kind = SD_TASK_OP, .op = op, .op_index = index, .init = init, .slot = slot,
-                        .tile = whole ? -1 : tile, .buf = -1, .old_buf = -1, .field = -1, .step = step,
+                        .tile = whole ? -1 : tile, .buf = -1, .old_buf = -1, .sup_buf = -1, .field = -1, .step = step,
                         .h = p->h, .mode = p->mode};
         for (int r = 0; r < c->nroles; r++) {
             const sd_binding *b = &op->bind[r];
@@ -169,7 +199,7 @@ static void expand_op(sd_plan *p, const sd_gop *op, int index, int init, int slo
     }
     if (slot >= 0) {
         sd_task task = {.kind = SD_TASK_COMBINE, .op = op, .op_index = index, .init = init, .slot = slot, .tile = -1,
-                        .buf = -1, .old_buf = -1, .field = -1, .step = step, .h = p->h, .mode = p->mode};
+                        .buf = -1, .old_buf = -1, .sup_buf = -1, .field = -1, .step = step, .h = p->h, .mode = p->mode};
         for (int tile = 0; tile < t->ntiles; tile++) sd_plan_put(p, &task, SD_H_PARTIAL, slot, tile, 0, SD_READ);
         for (int r = 0; r < c->nroles; r++)
             if (op->bind[r].is_scalar && op->bind[r].mode != SD_READ)
@@ -201,6 +231,38 @@ void sd_plan_step_from(sd_plan *p, int64_t step, int first, sd_emit_fn emit, voi
 
 void sd_plan_step(sd_plan *p, int64_t step, sd_emit_fn emit, void *ctx) { sd_plan_step_from(p, step, 0, emit, ctx); }
 
+void sd_plan_set_support(sd_plan *p, int one_node, int dense)
+{
+    const sd_graph *g = p->g;
+    const sd_domain *dom = &g->domain;
+    int absorbing = 0;
+    for (int d = 0; d < dom->ndim; d++) absorbing |= dom->bc[d] == SD_BC_ABSORBING;
+    for (int f = 0; f < g->nfields; f++) p->support[f] = -1, p->support_fn[f] = NULL;
+    if (!one_node || dense || absorbing || dom->ninner == 0) return;
+    unsigned char *refused = calloc(g->nfields + 1, 1);
+    if (!refused) return; /* dense exchanges: the same values */
+    for (int i = 0; i < g->ninit + g->nstep; i++) {
+        const sd_gop *op = i < g->ninit ? &g->init[i] : &g->step[i - g->ninit];
+        if (op->read || !op->cl) continue;
+        for (int r = 0; r < op->cl->nroles; r++) {
+            const int sr = op->cl->roles[r].support - 1;
+            const sd_binding *b = &op->bind[r];
+            if (sr < 0 || b->is_scalar || b->is_table || b->unbound || b->halo <= 0) continue;
+            const sd_binding *sb = &op->bind[sr];
+            const int f = b->index, s = sb->unbound ? -1 : sb->index;
+            const sd_gfield *F = &g->fields[f];
+            int ok = s >= 0 && F->location == SD_LOC_BINS && F->ncomp == 1 && g->fields[s].location == SD_LOC_CELLS &&
+                     g->fields[s].dtype == SD_F64 && p->halo[s] >= p->halo[f] && p->box[s] >= p->box[f];
+            if (ok && p->support[f] >= 0) ok = p->support[f] == s && p->support_fn[f] == op->cl->support_box;
+            if (!ok) refused[f] = 1;
+            else p->support[f] = s, p->support_fn[f] = op->cl->support_box;
+        }
+    }
+    for (int f = 0; f < g->nfields; f++)
+        if (refused[f]) p->support[f] = -1, p->support_fn[f] = NULL;
+    free(refused);
+}
+
 void sd_plan_rotate(sd_plan *p)
 {
     const sd_graph *g = p->g;
@@ -217,7 +279,7 @@ void sd_plan_snapshot(sd_plan *p, int field, int level, int64_t step, sd_emit_fn
 {
     int buf = sd_plan_buffer(p, field, level);
     for (int tile = 0; tile < p->t->ntiles; tile++) {
-        sd_task task = {.kind = SD_TASK_SNAPSHOT, .tile = tile, .buf = buf, .old_buf = -1, .field = field,
+        sd_task task = {.kind = SD_TASK_SNAPSHOT, .tile = tile, .buf = buf, .old_buf = -1, .sup_buf = -1, .field = field,
                         .step = step, .h = p->h, .mode = p->mode};
         sd_plan_put(p, &task, SD_H_TILE, buf, tile, 0, SD_READ);
         emit(ctx, &task);

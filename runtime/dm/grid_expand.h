@@ -30,6 +30,8 @@ typedef struct sd_task {
     int slot;         /* OP, COMBINE of reductions: partial slot */
     int tile;         /* OP, PACK, UNPACK, SNAPSHOT; -1 for whole-field ops and combines */
     int buf, old_buf; /* PACK, UNPACK, SNAPSHOT: buffer; UNPACK: previous level or -1 */
+    int sup_buf;      /* PACK, UNPACK: the buffer bounding buf's non-zero bins (its last handle), or
+                         -1: the exchange copies every bin (sd_plan.support) */
     int field;        /* PACK, UNPACK, SNAPSHOT */
     int box, axis;    /* PACK, UNPACK: box = 0: every axis at once (a star field); 1: the round of
                          one axis of a full-box field's exchange (rounds x, y, z in this order) */
@@ -67,6 +69,10 @@ typedef struct sd_plan {
     unsigned char *corner; /* [buffer] read beyond its tiles by a grown op */
     unsigned char *filled; /* [buffer] exchanged at least once: its fixed sides' ghosts hold their value */
     int refill_fixed;    /* several memory nodes: a copy of a buffer may lack them; fill at every group */
+    int *support;        /* [field] the field whose values bound where its own are non-zero (a codelet
+                            role's .support): an exchange of the field for an op that binds a buffer
+                            of it beside copies only those bins (sd_plan_set_support); -1: none */
+    sd_support_fn *support_fn; /* [field] the bounds (the codelet's support_box) */
     int64_t groups;      /* fused groups emitted (one task per tile each) */
 } sd_plan;
 
@@ -82,10 +88,17 @@ void sd_plan_step_from(sd_plan *p, int64_t step, int first, sd_emit_fn emit, voi
 void sd_plan_ops(sd_plan *p, int64_t step, int first, int last, sd_emit_fn emit, void *ctx);
 /* Add handle (kind, a, b, c) with its access mode to the task being built. */
 void sd_plan_put(sd_plan *p, sd_task *task, sd_hkind kind, int a, int b, int c, sd_access mode);
+/* Which fields' exchanges may be sparse (p->support, p->support_fn): a field on bins of one
+ * component that a role declaring a support reads with a halo, with no absorbing side (whose
+ * ghosts carry state), its support a field on cells, f64, with ghosts as wide and as full; one
+ * support and one bound for every op that names one. one_node 0 (a GPU's copies of a tile would
+ * need every record of its ghosts per copy) or dense 1: none. */
+void sd_plan_set_support(sd_plan *p, int one_node, int dense);
 /* Level l takes the buffer of level l+1, the newest level gets the oldest buffer. */
 void sd_plan_rotate(sd_plan *p);
-/* The ghost exchange of buffer buf of field f (its previous level old for absorbing sides, or -1). */
-void sd_plan_exchange(sd_plan *p, int f, int buf, int old, sd_emit_fn emit, void *ctx, int64_t step);
+/* The ghost exchange of buffer buf of field f (its previous level old for absorbing sides, or -1;
+ * sup: a buffer of field support[f] bounding buf's non-zero bins, its ghosts up to date, or -1). */
+void sd_plan_exchange(sd_plan *p, int f, int buf, int old, int sup, sd_emit_fn emit, void *ctx, int64_t step);
 
 /* ---- fused steps (grid_expand_fuse.c) ---- */
 /* Can op run in a fused group: a stencil or pointwise op of a fusable codelet (sd_codelet.fusable)

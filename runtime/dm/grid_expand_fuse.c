@@ -155,7 +155,7 @@ static void emit_group(sd_plan *p, int64_t s0, int m, int nops, int whole_last, 
     for (int b = 0; b < p->nbuf; b++)
         if ((p->need[b] > 0 && !p->ghost_ok[b]) ||
             (fixed && touched[b] && p->halo[p->buf_field[b]] > 0 && (!p->filled[b] || p->refill_fixed)))
-            sd_plan_exchange(p, p->buf_field[b], b, -1, emit, ctx, s0);
+            sd_plan_exchange(p, p->buf_field[b], b, -1, -1, emit, ctx, s0);
     /* Every tile's task holds the same handles in the same order: the touched buffers (their
      * rank[] among them), then each scalar and table the ops read, once (shared[]). */
     int *rank = calloc((size_t)p->nbuf + 1, sizeof *rank), nbufh = 0, nshared = 0;
@@ -184,7 +184,7 @@ static void emit_group(sd_plan *p, int64_t s0, int m, int nops, int whole_last, 
         }
     }
     for (int tile = 0; tile < p->t->ntiles; tile++) {
-        sd_task task = {.kind = SD_TASK_FUSED, .tile = tile, .buf = -1, .old_buf = -1, .field = -1, .step = s0,
+        sd_task task = {.kind = SD_TASK_FUSED, .tile = tile, .buf = -1, .old_buf = -1, .sup_buf = -1, .field = -1, .step = s0,
                         .nfused = nops, .fused = p->fops, .fused_lag = lag, .h = p->h, .mode = p->mode};
         for (int b = 0; b < p->nbuf; b++)
             if (touched[b]) sd_plan_put(p, &task, SD_H_TILE, b, tile, 0, written[b] ? SD_READWRITE : SD_READ);

@@ -37,11 +37,11 @@ int64_t sd_face_lines(const sd_halo_geom *g, int d)
     return ext[1] * ext[2] * g->ncomp * ((row_bytes + 63) / 64);
 }
 
-/* Rows of a region: ext[0] elements each, x fastest, then y, z, c (the face buffer order).
- * ROW_BASE(c, k, j) is the element offset of a row's first element. */
-#define FOR_ROWS(g, lo, ext, ...)                                                                   \
+/* Rows of a region, components c_b .. c_e - 1: ext[0] elements each, x fastest, then y, z, c (the
+ * face buffer order); row_ is the element offset of a row's first element. */
+#define FOR_ROWS_OF(g, lo, ext, c_b, c_e, ...)                                                      \
     do {                                                                                            \
-        for (int c_ = 0; c_ < (g)->ncomp; c_++)                                                     \
+        for (int64_t c_ = (c_b); c_ < (c_e); c_++)                                                  \
             for (int64_t k_ = 0; k_ < (ext)[2]; k_++) {                                             \
                 int64_t row_ = sd_halo_at(g, (lo)[0], (lo)[1], (lo)[2] + k_, c_);                   \
                 for (int64_t j_ = 0; j_ < (ext)[1]; j_++, row_ += (g)->sy) {                        \
@@ -49,12 +49,13 @@ int64_t sd_face_lines(const sd_halo_geom *g, int d)
                 }                                                                                   \
             }                                                                                       \
     } while (0)
+#define FOR_ROWS(g, lo, ext, ...) FOR_ROWS_OF(g, lo, ext, 0, (g)->ncomp, __VA_ARGS__)
 
 /* Element-wise copy of short rows with a compile-time element size: an x face of a field on bins
  * is one element per row times rows x bins, and a libc memcpy call per 8 bytes cost more than the
  * data movement itself. */
 #define COPY_SHORT(ES)                                                                              \
-    FOR_ROWS(g, lo, ext, {                                                                          \
+    FOR_ROWS_OF(g, lo, ext, c0, c1, {                                                               \
         char *t_ = tile + row_ * (ES);                                                              \
         for (int64_t i_ = 0; i_ < ext[0]; i_++, packed += (ES)) {                                   \
             if (to_tile) memcpy(t_ + i_ * (ES), packed, ES);                                        \
@@ -62,8 +63,10 @@ int64_t sd_face_lines(const sd_halo_geom *g, int d)
         }                                                                                           \
     })
 
-/* Copy between a tile region and a packed buffer: long rows by memcpy, short ones element-wise. */
-static void copy_region(const sd_halo_geom *g, char *tile, char *packed, int d, int64_t first, int to_tile)
+/* Copy between a tile region and a packed buffer, components c0 .. c1 - 1: long rows by memcpy,
+ * short ones element-wise. Returns the packed buffer past what it copied. */
+static char *copy_region(const sd_halo_geom *g, char *tile, char *packed, int d, int64_t first, int to_tile,
+                         int64_t c0, int64_t c1)
 {
     int64_t lo[3], ext[3];
     size_t es = sd_dtype_size(g->dtype);
@@ -75,9 +78,9 @@ static void copy_region(const sd_halo_geom *g, char *tile, char *packed, int d, 
          * so the rows HALO_AHEAD components on are requested first */
         enum { HALO_AHEAD = 8 };
         const int64_t r0 = sd_halo_at(g, lo[0], lo[1], lo[2], 0);
-        for (int c = 0; c < g->ncomp; c++) {
+        for (int64_t c = c0; c < c1; c++) {
             char *t = tile + (r0 + c * g->sc) * (int64_t)es;
-            if (c + HALO_AHEAD < g->ncomp)
+            if (c + HALO_AHEAD < c1)
                 for (size_t b = 0; b < row; b += 64) {
                     const char *ahead = t + HALO_AHEAD * g->sc * (int64_t)es;
                     if (to_tile) __builtin_prefetch(ahead + b, 1, 3); /* unpack writes the tile's rows */
@@ -90,22 +93,135 @@ static void copy_region(const sd_halo_geom *g, char *tile, char *packed, int d, 
     } else if (row < 64 && es == 8) COPY_SHORT(8);
     else if (row < 64 && es == 4) COPY_SHORT(4);
     else
-        FOR_ROWS(g, lo, ext, {
+        FOR_ROWS_OF(g, lo, ext, c0, c1, {
             char *t = tile + row_ * es;
             if (to_tile) memcpy(t, packed, row);
             else memcpy(packed, t, row);
             packed += row;
         });
+    return packed;
 }
 
 void sd_halo_pack(const sd_halo_geom *g, const void *tile, int d, int side, void *face)
 {
-    copy_region(g, (char *)tile, face, d, sd_halo_pack_first(g, d, side), 0);
+    copy_region(g, (char *)tile, face, d, sd_halo_pack_first(g, d, side), 0, 0, g->ncomp);
 }
 
 void sd_halo_unpack(const sd_halo_geom *g, void *tile, int d, int side, const void *face)
 {
-    copy_region(g, tile, (char *)face, d, sd_halo_unpack_first(g, d, side), 1);
+    copy_region(g, tile, (char *)face, d, sd_halo_unpack_first(g, d, side), 1, 0, g->ncomp);
+}
+
+/* ---- sparse exchanges of fields on bins ---- */
+
+void sd_bin_box_full(sd_bin_box *b, int n, const int64_t count[])
+{
+    b->n = n;
+    for (int k = 0; k < SD_MAX_INNER_AXES; k++) {
+        b->count[k] = k < n ? count[k] : 1;
+        b->first[k] = 0;
+        b->last[k] = b->count[k] - 1;
+    }
+}
+
+static int box_empty(const sd_bin_box *b)
+{
+    for (int k = 0; k < SD_MAX_INNER_AXES; k++)
+        if (b->first[k] > b->last[k]) return 1;
+    return 0;
+}
+
+void sd_halo_support_box(const sd_halo_geom *g, const sd_halo_support *s, int d, int64_t first, sd_bin_box *box)
+{
+    int64_t lo[3], ext[3];
+    const sd_halo_geom *sg = s->geom;
+    sd_halo_region(g, d, first, lo, ext);
+    *box = s->bins;
+    for (int k = 0; k < SD_MAX_INNER_AXES; k++) box->first[k] = box->count[k], box->last[k] = -1;
+    for (int64_t k = lo[2]; k < lo[2] + ext[2]; k++)
+        for (int64_t j = lo[1]; j < lo[1] + ext[1]; j++)
+            for (int64_t i = lo[0]; i < lo[0] + ext[0]; i++) {
+                int64_t f[SD_MAX_INNER_AXES], l[SD_MAX_INNER_AXES];
+                for (int a = 0; a < SD_MAX_INNER_AXES; a++) f[a] = 0, l[a] = box->count[a] - 1;
+                s->fn(s->tile + sd_halo_at(sg, i, j, k, 0), sg->sc, box->n, f, l);
+                int empty = 0;
+                for (int a = 0; a < box->n; a++) empty |= f[a] > l[a];
+                if (empty) continue;
+                for (int a = 0; a < SD_MAX_INNER_AXES; a++) { /* clamped: the bins there are */
+                    if (f[a] < box->first[a]) box->first[a] = f[a] < 0 ? 0 : f[a];
+                    if (l[a] > box->last[a]) box->last[a] = l[a] >= box->count[a] ? box->count[a] - 1 : l[a];
+                }
+            }
+}
+
+/* The runs of consecutive bins of a box (axis 0's range at each combination of the others): RUN
+ * sees c0 (the first bin) and len. */
+#define FOR_BOX_RUNS(b, RUN)                                                                        \
+    do {                                                                                            \
+        if (!box_empty(b))                                                                          \
+            for (int64_t i2_ = (b)->first[2]; i2_ <= (b)->last[2]; i2_++)                           \
+                for (int64_t i1_ = (b)->first[1]; i1_ <= (b)->last[1]; i1_++) {                    \
+                    const int64_t c0 = (b)->first[0] + (b)->count[0] * (i1_ + (b)->count[1] * i2_); \
+                    const int64_t len = (b)->last[0] - (b)->first[0] + 1;                           \
+                    RUN                                                                             \
+                }                                                                                   \
+    } while (0)
+
+void sd_halo_pack_sparse(const sd_halo_geom *g, const void *tile, int d, int side, const sd_halo_support *s, void *face)
+{
+    char *packed = face;
+    const int64_t first = sd_halo_pack_first(g, d, side);
+    sd_bin_box bx, *box = &bx;
+    sd_halo_support_box(g, s, d, first, box);
+    FOR_BOX_RUNS(box, { packed = copy_region(g, (char *)tile, packed, d, first, 0, c0, c0 + len); });
+}
+
+/* Zeros into the region's values of bins c0 .. c1 - 1, where they are not zero (all bits) already. */
+#define ZERO_BINS(UT)                                                                               \
+    do {                                                                                            \
+        UT *b_ = tile;                                                                              \
+        FOR_ROWS_OF(g, lo, ext, c0, c1, {                                                           \
+            UT *r_ = b_ + row_;                                                                     \
+            for (int64_t i_ = 0; i_ < ext[0]; i_++)                                                 \
+                if (r_[i_]) r_[i_] = 0;                                                             \
+        });                                                                                         \
+    } while (0)
+static void zero_bins(const sd_halo_geom *g, void *tile, int d, int64_t first, int64_t c0, int64_t c1)
+{
+    int64_t lo[3], ext[3];
+    if (c0 >= c1) return;
+    sd_halo_region(g, d, first, lo, ext);
+    if (g->dtype == SD_F32) ZERO_BINS(uint32_t);
+    else ZERO_BINS(uint64_t);
+}
+
+void sd_halo_unpack_sparse(const sd_halo_geom *g, void *tile, int d, int side, const sd_halo_support *s,
+                           const sd_bin_box *held, sd_bin_box *box, const void *face)
+{
+    const int64_t first = sd_halo_unpack_first(g, d, side);
+    char *packed = (char *)face;
+    sd_halo_support_box(g, s, d, first, box);
+    FOR_BOX_RUNS(box, { packed = copy_region(g, tile, packed, d, first, 1, c0, c0 + len); });
+    sd_bin_box any;
+    if (!held) {
+        sd_bin_box_full(&any, box->n, box->count);
+        held = &any;
+    }
+    /* the held bins outside box: per run of held, the parts before and after box's axis-0 range
+     * when the run's other coordinates are inside box, else all of it */
+    const int none = box_empty(box);
+    FOR_BOX_RUNS(held, {
+        const int inside = !none && i1_ >= box->first[1] && i1_ <= box->last[1] && i2_ >= box->first[2] &&
+                           i2_ <= box->last[2];
+        if (!inside) zero_bins(g, tile, d, first, c0, c0 + len);
+        else {
+            const int64_t base = c0 - held->first[0]; /* the run's bin 0 along axis 0 */
+            const int64_t b0 = box->first[0] > held->first[0] ? box->first[0] : held->first[0];
+            const int64_t b1 = box->last[0] < held->last[0] ? box->last[0] : held->last[0];
+            zero_bins(g, tile, d, first, c0, b0 > b1 ? c0 + len : base + b0);
+            if (b0 <= b1) zero_bins(g, tile, d, first, base + b1 + 1, c0 + len);
+        }
+    });
 }
 
 /* Every cell ijk_ of the face region of axis d (sd_halo_region), with ijk_[d] = 0 for the body to

@@ -32,6 +32,8 @@ typedef struct pack_arg {
     const sd_halo_geom *geom;
     int nfaces;
     signed char axis[6], side[6];
+    sd_halo_support sup; /* a field with a support (sd_plan.support; tile NULL): used by the tasks
+                            that carry the support's tile, after the faces (sd_task.sup_buf) */
 } pack_arg;
 
 /* How an unpack task fills the ghosts on one side: from a face buffer, by wrapping in place, or
@@ -48,6 +50,15 @@ typedef struct unpack_action {
      * of them on a phase-space grid) is skipped. Claimed with atomics: the levels' exchanges may
      * run at once. */
     void *_Atomic filled[SD_MAX_LEVELS];
+    /* ACT_FACE of a field with a support: per host buffer (claimed as `filled`), the bins its
+     * ghosts on this side may hold non-zero values of (known 0: any), which a sparse unpack
+     * clears where its face has none. Only this action writes these ghosts of that buffer, and
+     * its tasks on one buffer run in order (they hold it read-write). */
+    struct held_bins {
+        void *_Atomic tile;
+        int known;
+        sd_bin_box box;
+    } held[SD_MAX_LEVELS];
 } unpack_action;
 
 typedef struct unpack_arg {
@@ -55,6 +66,8 @@ typedef struct unpack_arg {
     sd_engine *e;
     const sd_halo_geom *geom;
     int nact, old; /* old: task buffer of the previous level, 0 if none */
+    int nfaces;    /* actions of kind ACT_FACE */
+    sd_halo_support sup; /* as pack_arg's */
     unpack_action act[6];
 } unpack_arg;
 

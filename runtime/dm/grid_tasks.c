@@ -50,14 +50,54 @@ void sd_grid_op_cpu(void *buffers[], void *cl_arg)
     sd_meter_add(&oa->m, t0);
 }
 
+/* The support of a sparse exchange (sd_task.sup_buf: the task's last buffer, after `before`
+ * others), or NULL when the task carries none. */
+static const sd_halo_support *support_of(const sd_halo_support *arg, void *buffers[], int before, sd_halo_support *s)
+{
+    if (!arg->fn || (int)STARPU_TASK_GET_NBUFFERS(starpu_task_get_current()) <= before) return NULL;
+    *s = *arg;
+    s->tile = (const double *)STARPU_VECTOR_GET_PTR(buffers[before]);
+    return s;
+}
+
 void sd_grid_pack_cpu(void *buffers[], void *cl_arg)
 {
     const pack_arg *pa = cl_arg;
     int64_t t0 = sd_ns_now();
     const void *tile = (const void *)STARPU_VECTOR_GET_PTR(buffers[0]);
-    for (int i = 0; i < pa->nfaces; i++)
-        sd_halo_pack(pa->geom, tile, pa->axis[i], pa->side[i], (void *)STARPU_VECTOR_GET_PTR(buffers[1 + i]));
+    sd_halo_support s;
+    const sd_halo_support *sup = support_of(&pa->sup, buffers, 1 + pa->nfaces, &s);
+    for (int i = 0; i < pa->nfaces; i++) {
+        void *face = (void *)STARPU_VECTOR_GET_PTR(buffers[1 + i]);
+        if (sup) sd_halo_pack_sparse(pa->geom, tile, pa->axis[i], pa->side[i], sup, face);
+        else sd_halo_pack(pa->geom, tile, pa->axis[i], pa->side[i], face);
+    }
     sd_meter_add(&pa->m, t0);
+}
+
+/* A face into the ghosts: sparse when the task carries the support, with the record of what the
+ * buffer's ghosts on that side may hold (see unpack_action.held; none left: any). */
+static void unpack_face(unpack_action *x, const sd_halo_geom *g, void *tile, const sd_halo_support *sup,
+                        const void *face)
+{
+    struct held_bins *h = NULL;
+    for (int i = 0; i < SD_MAX_LEVELS && !h; i++)
+        if (atomic_load(&x->held[i].tile) == tile) h = &x->held[i];
+    for (int i = 0; i < SD_MAX_LEVELS && !h && sup; i++) {
+        void *expect = NULL;
+        if (atomic_compare_exchange_strong(&x->held[i].tile, &expect, tile)) h = &x->held[i];
+    }
+    if (!sup) {
+        sd_halo_unpack(g, tile, x->axis, x->side, face);
+        if (h) h->known = 0; /* every value copied: which bins are non-zero is not known */
+        return;
+    }
+    sd_bin_box box;
+    sd_halo_unpack_sparse(g, tile, x->axis, x->side, sup, h && h->known ? &h->box : NULL, &box, face);
+    if (h) {
+        h->box = box;
+        h->known = 1;
+    }
 }
 
 /* A fixed side's ghosts: filled once per buffer on a single memory node (see unpack_action). */
@@ -81,6 +121,8 @@ void sd_grid_unpack_cpu(void *buffers[], void *cl_arg)
     int64_t t0 = sd_ns_now();
     void *tile = (void *)STARPU_VECTOR_GET_PTR(buffers[0]);
     const void *old = ua->old ? (const void *)STARPU_VECTOR_GET_PTR(buffers[ua->old]) : NULL;
+    sd_halo_support s;
+    const sd_halo_support *sup = support_of(&ua->sup, buffers, 1 + ua->nfaces + (ua->old > 0), &s);
     for (int i = 0; i < ua->nact; i++) {
         unpack_action *x = &ua->act[i];
         if (x->kind == ACT_WRAP && x->axis == 0 && i + 1 < ua->nact && x[1].kind == ACT_WRAP && x[1].axis == 0) {
@@ -89,7 +131,7 @@ void sd_grid_unpack_cpu(void *buffers[], void *cl_arg)
             continue;
         }
         switch (x->kind) {
-        case ACT_FACE: sd_halo_unpack(ua->geom, tile, x->axis, x->side, (const void *)STARPU_VECTOR_GET_PTR(buffers[x->buffer])); break;
+        case ACT_FACE: unpack_face(x, ua->geom, tile, sup, (const void *)STARPU_VECTOR_GET_PTR(buffers[x->buffer])); break;
         case ACT_WRAP: sd_halo_wrap(ua->geom, tile, x->axis, x->side); break;
         case ACT_REFLECT: sd_halo_reflect(ua->geom, tile, x->axis, x->side); break;
         case ACT_FIXED: fixed_once(x, ua->geom, tile); break;

@@ -15,6 +15,7 @@
 #define SD_HALO_H
 #include <stddef.h>
 #include <stdint.h>
+#include "stardag/codelet.h"
 #include "stardag/kernel.h"
 
 #ifdef __cplusplus
@@ -41,6 +42,39 @@ int64_t sd_face_lines(const sd_halo_geom *g, int d);
 void sd_halo_pack(const sd_halo_geom *g, const void *tile, int d, int side, void *face);
 /* Ghosts on (d, side) <- the neighbour's face buffer of the opposite side. */
 void sd_halo_unpack(const sd_halo_geom *g, void *tile, int d, int side, const void *face);
+/* ---- Sparse exchanges of a field on inner bins (sd_role.support) ----
+ * Its components are the bins (one value per bin and cell). A box of bins: first[k]..last[k] along
+ * inner axis k, axes past n full (count 1); empty when first > last on some axis. */
+typedef struct sd_bin_box {
+    int n;
+    int64_t count[SD_MAX_INNER_AXES], first[SD_MAX_INNER_AXES], last[SD_MAX_INNER_AXES];
+} sd_bin_box;
+/* Every bin of n axes of these counts. */
+void sd_bin_box_full(sd_bin_box *b, int n, const int64_t count[]);
+/* What bounds a field's non-zero bins: its support's tile (ghosts up to date) and geometry (f64,
+ * at least the field's halo and shape), the codelet's bounds, the field's inner axes (bins: n and
+ * count; its bounds unused). */
+typedef struct sd_halo_support {
+    const sd_halo_geom *geom;
+    const double *tile;
+    sd_support_fn fn;
+    sd_bin_box bins;
+} sd_halo_support;
+/* The bins where the region of a face may hold non-zero values (axis d, h layers from `first`,
+ * sd_halo_region of the field's geometry g): the union over its cells of what s->fn makes of the
+ * support's values there. */
+void sd_halo_support_box(const sd_halo_geom *g, const sd_halo_support *s, int d, int64_t first, sd_bin_box *box);
+/* sd_halo_pack of the bins the face's cells may hold non-zero values of (the sender's support
+ * box), bin by bin in index order: the face buffer holds fewer values. */
+void sd_halo_pack_sparse(const sd_halo_geom *g, const void *tile, int d, int side, const sd_halo_support *s, void *face);
+/* sd_halo_unpack of such a face: the box of its ghosts' support (the same cells' values, which the
+ * support's exchange copied, so the same box) into *box, its bins into the ghosts, and zeros into
+ * the ghosts of the bins of `held` (those the ghosts may hold non-zero values of; NULL: any)
+ * outside it, written only where the value is not zero already. The ghosts then hold what a
+ * dense exchange leaves. */
+void sd_halo_unpack_sparse(const sd_halo_geom *g, void *tile, int d, int side, const sd_halo_support *s,
+                           const sd_bin_box *held, sd_bin_box *box, const void *face);
+
 /* A periodic axis held by one tile: ghosts on (d, side) <- the tile's own layers at the other side. */
 void sd_halo_wrap(const sd_halo_geom *g, void *tile, int d, int side);
 /* sd_halo_wrap of axis x, both sides, in one pass over the rows (the same values). */

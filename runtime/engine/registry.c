@@ -48,6 +48,17 @@ static int role_ok(const sd_codelet *c, const sd_role *r)
     if (r->location < 0 || r->location >= SD_MAX_LOCATIONS) return 0; /* its meaning is the class's (bind_field) */
     if (r->halo < 0 || (r->halo > 0 && (r->mode != SD_READ || !halo_pattern))) return 0;
     if (r->box && (r->box != 1 || r->halo == 0)) return 0;
+    /* a support is another field role of a grid op, read with a halo and a stencil shape at least as
+     * wide (the exchange reads the support's ghosts where it copies this role's) */
+    if (r->support) {
+        const int s = r->support - 1;
+        if (c->domain != SD_ON_GRID || r->halo == 0 || s < 0 || s >= c->nroles || &c->roles[s] == r || !c->support_box)
+            return 0;
+        const sd_role *q = &c->roles[s];
+        if (q->kind != SD_ROLE_FIELD || q->mode != SD_READ || q->halo < r->halo || q->box < r->box || q->support ||
+            (q->dtypes && q->dtypes != 1 << SD_F64))
+            return 0;
+    }
     return r->reduce == SD_REDUCE_NONE;
 }
 
@@ -66,7 +77,7 @@ static int check_codelet(const sd_codelet *c, char *msg, size_t len)
     int nacc = 0, nwhole = 0;
     for (int i = 0; i < c->nroles; i++) {
         if (!role_ok(c, &c->roles[i]))
-            REFUSE("codelet %s: role %s is inconsistent (mode, halo, box, reduce, or a table role that is not a plain "
+            REFUSE("codelet %s: role %s is inconsistent (mode, halo, box, reduce, support, or a table role that is not a plain "
                    "read of a grid or batch codelet)", c->name, c->roles[i].name ? c->roles[i].name : "(null)");
         nacc += c->roles[i].kind == SD_ROLE_SCALAR && c->roles[i].mode != SD_READ && c->pattern != SD_WHOLE;
         nwhole += c->pattern == SD_WHOLE && c->roles[i].kind == SD_ROLE_SCALAR && c->roles[i].mode != SD_READ;

@@ -67,6 +67,10 @@ typedef struct sd_role {
                          value is computed and dropped); field roles on grids and batches and table
                          roles (the kernel sees p == NULL for the role's slot) */
     const char *doc;
+    int support;      /* grid read roles with a halo, of a field on inner bins: 1 + the index of
+                         the role (a field on cells, f64, read with at least this halo) whose
+                         values bound where this role's are non-zero (sd_codelet.support_box);
+                         the halo exchange then copies only the bins inside those bounds. 0: none */
 } sd_role;
 
 typedef struct sd_param {
@@ -114,6 +118,11 @@ typedef int (*sd_validate_fn)(const sd_check_info *info, char *msg, size_t len);
  * them); writes one value per scalar write role, in role order (temperature from kinetic energy,
  * say). Runs on the host. */
 typedef void (*sd_finish_fn)(const double *sums, const sd_check_info *info, double *out);
+/* Where a cell's values of a field on inner bins may be non-zero, from its support's values at that
+ * cell (v[c * stride], c < the support's components): along inner axis k (k < ninner, the domain's
+ * order) the bins first[k]..last[k]; outside that box every value is exactly zero. first > last on
+ * any axis: the cell holds none. A pure function (no StarPU); called on CPUs by the halo exchange. */
+typedef void (*sd_support_fn)(const double *v, int64_t stride, int ninner, int64_t first[], int64_t last[]);
 
 typedef struct sd_codelet {
     const char *name; /* "domain.op" */
@@ -149,6 +158,7 @@ typedef struct sd_codelet {
                                 nor on a->n beyond its loop bounds: run.fuse may then run it over a
                                 tile grown into its ghost layers, several steps in one task
                                 (temporal blocking, docs/lattice.md "Fused steps") */
+    sd_support_fn support_box; /* with a role declaring .support: that role's bounds (required then) */
 } sd_codelet;
 
 /* An op of scalars only (no field role): an SD_WHOLE codelet that reads and writes scalars. */

@@ -22,8 +22,9 @@
  * 5: sd_tile_args.inner_lo/hi, sd_check_info.bc/ninner/inner_*; 6: table roles (SD_ROLE_TABLE, a
  * kind an older stardag would take for a field), sd_check_info.table*, optional field roles on grids;
  * 7: sd_pdomain.mixed (a particle domain's precision, which an older pack would not see);
- * 8: mesh edges (SD_MESH_EDGES, sd_mpart's edge members); 9: sd_codelet.fusable */
-#define STARDAG_PACK_ABI 9
+ * 8: mesh edges (SD_MESH_EDGES, sd_mpart's edge members); 9: sd_codelet.fusable;
+ * 10: sd_role.support, sd_codelet.support_box (sparse halo exchanges) */
+#define STARDAG_PACK_ABI 10
 #define STARDAG_PACK_SYMBOL "stardag_pack"
 
 typedef struct sd_pack {
