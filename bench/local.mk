@@ -122,7 +122,7 @@ bench_baselines_transport_omp_SOURCES = bench/baselines/transport_omp.c bench/ba
 bench_baselines_transport_omp_CPPFLAGS = -DTRANSPORT_OMP_HDF5 -I$(top_srcdir)/codelets/transport $(HDF5_CFLAGS)
 bench_baselines_transport_omp_CFLAGS = $(AM_CFLAGS) $(OPENMP_CFLAGS) -O3
 bench_baselines_transport_omp_LDADD = $(HDF5_LIBS) -lm
-EXTRA_DIST += bench/transport/run.sh bench/transport/crosscheck.sh bench/transport/ranges.sh \
+EXTRA_DIST += bench/transport/run.sh bench/transport/crosscheck.sh bench/transport/ranges.sh bench/transport/halo.sh \
 	bench/transport/dense.yaml bench/transport/depth_dose.py
 .PHONY: bench-transport
 bench-transport: bench/baselines/transport_omp$(EXEEXT) bench/baselines/stream_triad$(EXEEXT) stardag$(EXEEXT)

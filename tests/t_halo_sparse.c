@@ -8,7 +8,9 @@
  *    dense exchange of the support filled);
  *  - after the sparse unpack the receiver's buffer is bytewise what a dense unpack leaves (ghosts
  *    exact, stale bins cleared, nothing else touched), and the face moved only the box's bins;
- *  - a face whose cells are all empty moves nothing and clears the stale bins. */
+ *  - a face whose cells are all empty moves nothing and clears the stale bins;
+ *  - with the other axis' sides fixed at 0 (zeros in both fields' ghosts there: a support of zeros
+ *    that claims bin (0, 0)), left out of the bounds (sd_halo_support.zero_sides), the same. */
 #include <stdlib.h>
 #include <string.h>
 #include "halo.h"
@@ -73,7 +75,21 @@ static int box_same(const sd_bin_box *a, const sd_bin_box *b)
     return 1;
 }
 
-static void one_case(int dtype, int box, int h, int held_known, int empty_every)
+/* The ghosts of the axis other than d as a fixed boundary of 0 leaves them: zeros in every bin,
+ * and a support of zeros (which would claim bin (0, 0)). */
+static void zero_boundary(const sd_halo_geom *g, const sd_halo_geom *sg, void *psi, double *occ, int d)
+{
+    const int a = 1 - d;
+    for (int64_t j = -g->h; j < g->n[1] + g->h; j++)
+        for (int64_t i = -g->h; i < g->n[0] + g->h; i++) {
+            const int64_t q = a == 0 ? i : j;
+            if (q >= 0 && q < g->n[a]) continue;
+            for (int c = 0; c < 4; c++) occ[sd_halo_at(sg, i, j, 0, c)] = 0;
+            for (int c = 0; c < NB; c++) put(psi, g->dtype, sd_halo_at(g, i, j, 0, c), 0.0);
+        }
+}
+
+static void one_case(int dtype, int box, int h, int held_known, int empty_every, int zero_sides)
 {
     const size_t es = sd_dtype_size(dtype);
     const int64_t n[3] = {5, 4, 1};
@@ -89,10 +105,15 @@ static void one_case(int dtype, int box, int h, int held_known, int empty_every)
         for (int side = 0; side < 2; side++) {
             fill_cells(&g, &sg, a, occ_a, empty_every);
             fill_cells(&g, &sg, b, occ_b, 3); /* the receiver's own values, stale ghosts included */
+            if (zero_sides) {
+                zero_boundary(&g, &sg, a, occ_a, d);
+                zero_boundary(&g, &sg, b, occ_b, d);
+            }
             /* what the receiver's ghosts may hold: the union of its own support there (known), or any */
             sd_bin_box held, sbox, rbox;
             sd_bin_box_full(&held, 2, (int64_t[]){NT, NE});
             sd_halo_support own = {.geom = &sg, .tile = occ_b, .fn = occ_support, .bins = held};
+            if (zero_sides) own.zero_sides[1 - d] = 3;
             if (held_known) sd_halo_support_box(&g, &own, d, sd_halo_unpack_first(&g, d, 1 - side), &held);
             /* the support's exchange: a dense one, as the runtime does first */
             void *sface = malloc(sd_face_count(&sg, d) * sizeof(double));
@@ -106,6 +127,7 @@ static void one_case(int dtype, int box, int h, int held_known, int empty_every)
             sd_halo_unpack(&g, ref, d, 1 - side, dface);
             sd_halo_support sa = {.geom = &sg, .tile = occ_a, .fn = occ_support}, sb;
             sd_bin_box_full(&sa.bins, 2, (int64_t[]){NT, NE});
+            if (zero_sides) sa.zero_sides[1 - d] = 3;
             sb = sa;
             sb.tile = occ_b;
             memset(face, 0xA5, sd_face_count(&g, d) * es);
@@ -113,6 +135,8 @@ static void one_case(int dtype, int box, int h, int held_known, int empty_every)
             sd_halo_support_box(&g, &sa, d, sd_halo_pack_first(&g, d, side), &sbox);
             sd_halo_unpack_sparse(&g, b, d, 1 - side, &sb, held_known ? &held : NULL, &rbox, face);
             bad_box += !box_same(&sbox, &rbox);
+            /* nothing but zero boundaries' ghosts and empty cells: no bin at all */
+            bad_box += empty_every == 1 && zero_sides && rbox.first[0] <= rbox.last[0] && rbox.first[1] <= rbox.last[1];
             bad_bytes += memcmp(ref, b, total * es) != 0;
             /* the face holds the box's bins only: the bytes after them are as they were */
             int64_t lo[3], ext[3];
@@ -127,9 +151,10 @@ static void one_case(int dtype, int box, int h, int held_known, int empty_every)
         }
     ok(!bad_bytes && !bad_box && !bad_size,
        "%s, %s, halo %d, stale bins %s, %s: %d faces, sparse == dense bytewise (%d differ), the same box on both sides "
-       "(%d differ), only the box's bins in the face (%d bytes past them written)",
+       "(%d differ), only the box's bins in the face (%d bytes past them written)%s",
        dtype == SD_F32 ? "f32" : "f64", box ? "full box" : "faces", h, held_known ? "known" : "unknown",
-       empty_every == 1 ? "every sender cell empty" : "random boxes", cases, bad_bytes, bad_box, bad_size);
+       empty_every == 1 ? "every sender cell empty" : "random boxes", cases, bad_bytes, bad_box, bad_size,
+       zero_sides ? "; the other axis' sides fixed at 0, left out of the bounds" : "");
     free(a);
     free(b);
     free(ref);
@@ -144,8 +169,10 @@ int main(void)
         for (int box = 0; box < 2; box++)
             for (int h = 1; h <= 2; h++)
                 for (int known = 0; known < 2; known++) {
-                    one_case(dtypes[di], box, h, known, 4);
-                    one_case(dtypes[di], box, h, known, 1);
+                    for (int zs = 0; zs < 2; zs++) {
+                        one_case(dtypes[di], box, h, known, 4, zs);
+                        one_case(dtypes[di], box, h, known, 1, zs);
+                    }
                 }
     return tap_done();
 }

@@ -32,11 +32,18 @@ void tr_setup_of(const sd_tile_args *a, double k_sigma, double e_cut, const doub
     }
 }
 
+/* A bin index held in a double, clamped before the conversion (NaN: `none`, which widens). */
+static int64_t bin_at(double v, int64_t none)
+{
+    if (v != v) return none;
+    return v < -1 ? -1 : v > 1e15 ? (int64_t)1e15 : (int64_t)v;
+}
+
 void sd_transport_support(const double *occ, int64_t stride, int ninner, int64_t first[], int64_t last[])
 {
-    for (int k = 0; k < ninner && k < 2; k++) {
-        first[k] = (int64_t)occ[2 * k * stride];
-        last[k] = (int64_t)occ[(2 * k + 1) * stride];
+    for (int k = 0; k < ninner && k < 2; k++) { /* the caller clamps the box to the bins there are */
+        first[k] = bin_at(occ[2 * k * stride], 0);
+        last[k] = bin_at(occ[(2 * k + 1) * stride], (int64_t)1e15);
     }
 }
 

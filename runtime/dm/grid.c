@@ -12,6 +12,7 @@
 #include "grid_impl.h"
 #include "grid_read.h"
 #include "h5out.h"
+#include "ranks.h"
 
 #ifdef SD_HAVE_CUDA
 #define CUDA_FN(f) (f)
@@ -126,6 +127,10 @@ static void fill_halo_args(grid *G, int f, int tile, int d0, int d1, pack_arg *p
         int64_t count[SD_MAX_INNER_AXES];
         for (int a = 0; a < g->domain.ninner; a++) count[a] = g->domain.inner[a].count;
         sd_bin_box_full(&sup->bins, g->domain.ninner, count);
+        for (int a = 0; a < g->domain.ndim; a++) /* sd_plan_set_support allows fixed sides of 0 only */
+            for (int s = 0; s < 2; s++)
+                if (sd_tile_neighbor(&G->t, tile, a, s) < 0 && g->domain.bc[a] == SD_BC_FIXED)
+                    sup->zero_sides[a] |= (unsigned char)(1 << s);
         ua->sup = *sup;
     }
     *ua_old = *ua;
@@ -333,8 +338,17 @@ int sd_grid_create_with(sd_dm *dm, const sd_dm_opts *o, const sd_grid_hooks *hoo
         sd_eng_kind_work(e, G->k_fused, fused_work);
     }
     G->plan.refill_fixed = starpu_memory_nodes_get_count() > 1;
+    /* sparse exchanges: every rank must pack its faces as its neighbours unpack them */
     const char *dense = getenv("STARDAG_HALO_DENSE");
-    sd_plan_set_support(&G->plan, !G->plan.refill_fixed, dense && !strcmp(dense, "1"));
+    int sparse_ok = !G->plan.refill_fixed && !(dense && !strcmp(dense, "1"));
+    if (sd_ranks_on()) {
+        int *all = calloc((size_t)sd_ranks_size(), sizeof *all);
+        if (!all) goto oom;
+        sd_ranks_allgather(&sparse_ok, all, sizeof sparse_ok);
+        for (int r = 0; r < sd_ranks_size(); r++) sparse_ok &= all[r];
+        free(all);
+    }
+    sd_plan_set_support(&G->plan, sparse_ok);
     for (int f = 0; f < g->nfields; f++)
         for (int tl = 0; tl < nt; tl++) {
             int64_t org[3], n[3];

@@ -231,14 +231,15 @@ void sd_plan_step_from(sd_plan *p, int64_t step, int first, sd_emit_fn emit, voi
 
 void sd_plan_step(sd_plan *p, int64_t step, sd_emit_fn emit, void *ctx) { sd_plan_step_from(p, step, 0, emit, ctx); }
 
-void sd_plan_set_support(sd_plan *p, int one_node, int dense)
+void sd_plan_set_support(sd_plan *p, int allowed)
 {
     const sd_graph *g = p->g;
     const sd_domain *dom = &g->domain;
-    int absorbing = 0;
-    for (int d = 0; d < dom->ndim; d++) absorbing |= dom->bc[d] == SD_BC_ABSORBING;
+    int sides_ok = 1;
+    for (int d = 0; d < dom->ndim; d++)
+        sides_ok &= dom->bc[d] != SD_BC_ABSORBING && (dom->bc[d] != SD_BC_FIXED || dom->bc_value[d] == 0);
     for (int f = 0; f < g->nfields; f++) p->support[f] = -1, p->support_fn[f] = NULL;
-    if (!one_node || dense || absorbing || dom->ninner == 0) return;
+    if (!allowed || !sides_ok || p->fuse > 1 || dom->ninner == 0) return;
     unsigned char *refused = calloc(g->nfields + 1, 1);
     if (!refused) return; /* dense exchanges: the same values */
     for (int i = 0; i < g->ninit + g->nstep; i++) {

@@ -89,11 +89,14 @@ void sd_plan_ops(sd_plan *p, int64_t step, int first, int last, sd_emit_fn emit,
 /* Add handle (kind, a, b, c) with its access mode to the task being built. */
 void sd_plan_put(sd_plan *p, sd_task *task, sd_hkind kind, int a, int b, int c, sd_access mode);
 /* Which fields' exchanges may be sparse (p->support, p->support_fn): a field on bins of one
- * component that a role declaring a support reads with a halo, with no absorbing side (whose
- * ghosts carry state), its support a field on cells, f64, with ghosts as wide and as full; one
- * support and one bound for every op that names one. one_node 0 (a GPU's copies of a tile would
- * need every record of its ghosts per copy) or dense 1: none. */
-void sd_plan_set_support(sd_plan *p, int one_node, int dense);
+ * component that a role declaring a support reads with a halo, its support a field on cells, f64,
+ * with ghosts as wide and as full; one support and one bound for every op that names one. None
+ * when `allowed` is 0 (several memory nodes: a GPU's copies of a tile would need records of their
+ * own; STARDAG_HALO_DENSE=1; a rank that cannot), with an absorbing side (ghosts that carry state)
+ * or a fixed side of another value than 0 (the support's ghosts would not bound the field's), or
+ * with fused steps (their grown ops write ghosts, which the unpacks' records would not know). After
+ * sd_plan_set_fuse. */
+void sd_plan_set_support(sd_plan *p, int allowed);
 /* Level l takes the buffer of level l+1, the newest level gets the oldest buffer. */
 void sd_plan_rotate(sd_plan *p);
 /* The ghost exchange of buffer buf of field f (its previous level old for absorbing sides, or -1;

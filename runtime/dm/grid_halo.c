@@ -138,6 +138,16 @@ void sd_halo_support_box(const sd_halo_geom *g, const sd_halo_support *s, int d,
     sd_halo_region(g, d, first, lo, ext);
     *box = s->bins;
     for (int k = 0; k < SD_MAX_INNER_AXES; k++) box->first[k] = box->count[k], box->last[k] = -1;
+    /* the cells beyond a zero boundary are left out: neighbours along d share the other axes'
+     * extents and boundaries, so both sides leave out the same ones */
+    for (int a = 0; a < 3; a++) {
+        const int64_t na = a == 0 ? g->n[0] : a == 1 ? g->n[1] : g->n[2];
+        int64_t b0 = lo[a], b1 = lo[a] + ext[a];
+        if ((s->zero_sides[a] & 1) && b0 < 0) b0 = 0;
+        if ((s->zero_sides[a] & 2) && b1 > na) b1 = na;
+        lo[a] = b0;
+        ext[a] = b1 > b0 ? b1 - b0 : 0;
+    }
     for (int64_t k = lo[2]; k < lo[2] + ext[2]; k++)
         for (int64_t j = lo[1]; j < lo[1] + ext[1]; j++)
             for (int64_t i = lo[0]; i < lo[0] + ext[0]; i++) {

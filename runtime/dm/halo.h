@@ -59,10 +59,13 @@ typedef struct sd_halo_support {
     const double *tile;
     sd_support_fn fn;
     sd_bin_box bins;
+    /* per axis, the sides (bit 0 low, bit 1 high) where the tile meets a fixed boundary of value 0:
+     * the ghosts there are zeros in every bin of both fields, the support's no bound of the field's */
+    unsigned char zero_sides[3];
 } sd_halo_support;
 /* The bins where the region of a face may hold non-zero values (axis d, h layers from `first`,
- * sd_halo_region of the field's geometry g): the union over its cells of what s->fn makes of the
- * support's values there. */
+ * sd_halo_region of the field's geometry g): the union over its cells, except the ghosts beyond
+ * s->zero_sides, of what s->fn makes of the support's values there. */
 void sd_halo_support_box(const sd_halo_geom *g, const sd_halo_support *s, int d, int64_t first, sd_bin_box *box);
 /* sd_halo_pack of the bins the face's cells may hold non-zero values of (the sender's support
  * box), bin by bin in index order: the face buffer holds fewer values. */

@@ -120,7 +120,7 @@ typedef int (*sd_validate_fn)(const sd_check_info *info, char *msg, size_t len);
 typedef void (*sd_finish_fn)(const double *sums, const sd_check_info *info, double *out);
 /* Where a cell's values of a field on inner bins may be non-zero, from its support's values at that
  * cell (v[c * stride], c < the support's components): along inner axis k (k < ninner, the domain's
- * order) the bins first[k]..last[k]; outside that box every value is exactly zero. first > last on
+ * order) the bins first[k]..last[k]; outside that box every value is +0.0 (all bits 0). first > last on
  * any axis: the cell holds none. A pure function (no StarPU); called on CPUs by the halo exchange. */
 typedef void (*sd_support_fn)(const double *v, int64_t stride, int ninner, int64_t first[], int64_t last[]);
 
