@@ -184,6 +184,17 @@ int main(void)
        "work keys: an unseen key of that size: the entries' weighted mean (12.5)");
     ok(sd_models_expect(&t, 3, "cpu", 7, 200, &how) == 25 && how == SD_EXPECT_SCALED,
        "work keys: another size: scaled from their weighted mean (25)");
+    /* two sizes 1 % apart (a mesh's partitions with a few more ghosts), their times in noise: no
+       power law through them (it would be 0 here: clamped, "no dependence on size"), the nearest
+       scaled with size */
+    sd_model_entry e7 = {.sym = 4, .arch = "cpu", .footprint = 7, .size = 1000, .mean = 100, .n = 12};
+    sd_model_entry e8 = {.sym = 4, .arch = "cpu", .footprint = 8, .size = 1010, .mean = 99, .n = 12};
+    sd_models_add(&t, &e7);
+    sd_models_add(&t, &e8);
+    ok(sd_models_expect(&t, 4, "cpu", 9, 250, &how) == 25 && how == SD_EXPECT_SCALED,
+       "below two sizes 1%% apart: scaled from the nearest (100 us x 250/1000 = 25), not extrapolated");
+    ok(fabs(sd_models_expect(&t, 4, "cpu", 9, 2020, &how) - 198) < 1e-12 && how == SD_EXPECT_SCALED,
+       "above them: scaled from the nearest (99 us x 2 = 198)");
     sd_models_free(&t);
     return tap_done();
 }

@@ -140,6 +140,9 @@ static double mean_at(const sd_models *t, int sym, const char *arch, size_t size
 
 static double size_value(size_t s) { return (double)sd_work_size_value(s); }
 
+/* The least ratio of two sizes a power law is fitted to (below it: scaled from the nearest size). */
+#define SD_EXTRAPOLATE_SPAN 1.5
+
 double sd_models_expect(const sd_models *t, int sym, const char *arch, uint32_t fp, size_t size, int *how)
 {
     const sd_model_entry *hit = sd_models_find(t, sym, arch, fp);
@@ -175,6 +178,12 @@ double sd_models_expect(const sd_models *t, int sym, const char *arch, uint32_t 
     }
     const sd_model_entry *a = lo ? lo : hi, *b = lo ? lo2 : hi2;
     const double ma = mean_at(t, sym, arch, a->size);
+    /* a power law needs sizes far enough apart: from two nearly equal ones (a mesh's partitions
+     * differ by a few ghost vertices) the exponent is their times' noise, and clamped it said
+     * "no dependence on size" (8 partitions predicted at 3.2x their measurement) */
+    if (b && size_value(b->size) > 0 && size_value(a->size) / size_value(b->size) < SD_EXTRAPOLATE_SPAN &&
+        size_value(b->size) / size_value(a->size) < SD_EXTRAPOLATE_SPAN)
+        b = NULL;
     if (!b || b->size == a->size || size_value(a->size) == 0) {
         *how = SD_EXPECT_SCALED;
         return size_value(a->size) > 0 ? ma * size_value(size) / size_value(a->size) : ma;

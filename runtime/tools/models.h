@@ -47,8 +47,8 @@ enum { SD_EXPECT_NONE = 0, SD_EXPECT_MEASURED, SD_EXPECT_INTERPOLATED, SD_EXPECT
 /* The expected microseconds of a task of symbol sym on arch, data footprint fp and size bytes:
  * the entry of that footprint; else, from the entries of other sizes (the entries of one size
  * averaged, weighted by their samples): linear between the two sizes around it, a power law
- * through the two nearest beyond them (exponent kept in [0, 2]), or proportional to size from a
- * single one. NAN (SD_EXPECT_NONE) without entries. */
+ * through the two nearest beyond them when they are at least 1.5x apart (exponent kept in
+ * [0, 2]), or proportional to size from the nearest one. NAN (SD_EXPECT_NONE) without entries. */
 double sd_models_expect(const sd_models *t, int sym, const char *arch, uint32_t fp, size_t size, int *how);
 const char *sd_expect_name(int how);
 
