@@ -132,6 +132,7 @@ static void fill_halo_args(grid *G, int f, int tile, int d0, int d1, pack_arg *p
                 if (sd_tile_neighbor(&G->t, tile, a, s) < 0 && g->domain.bc[a] == SD_BC_FIXED)
                     sup->zero_sides[a] |= (unsigned char)(1 << s);
         ua->sup = *sup;
+        for (int i = 0; i < ua->nact; i++) ua->act[i].sparse = ua->act[i].kind == ACT_FACE;
     }
     *ua_old = *ua;
     ua_old->old = buffer; /* the previous level comes after the faces */

@@ -47,13 +47,16 @@ typedef struct unpack_action {
      * and this action alone writes these ghosts of its field and tile, always with the same value:
      * with a single memory node (no GPU: StarPU never moves or reallocates a tile) a buffer filled
      * once keeps them, and the fill (a read of one value per cache line on an x face, rows x bins
-     * of them on a phase-space grid) is skipped. Claimed with atomics: the levels' exchanges may
-     * run at once. */
+     * of them on a phase-space grid) is skipped; for the value +0 it is never made, every buffer
+     * starting as zeros (sd_eng_vector). Claimed with atomics: the levels' exchanges may run at
+     * once. */
     void *_Atomic filled[SD_MAX_LEVELS];
-    /* ACT_FACE of a field with a support: per host buffer (claimed as `filled`), the bins its
-     * ghosts on this side may hold non-zero values of (known 0: any), which a sparse unpack
-     * clears where its face has none. Only this action writes these ghosts of that buffer, and
-     * its tasks on one buffer run in order (they hold it read-write). */
+    /* ACT_FACE of a field with a support (sparse 1): per host buffer (claimed as `filled`, by
+     * sparse and dense unpacks alike), the bins its ghosts on this side may hold non-zero values
+     * of (known 0: any), which a sparse unpack clears where its face has none. Only this action
+     * writes these ghosts of that buffer, and its tasks on one buffer run in order (they hold it
+     * read-write). */
+    int sparse;
     struct held_bins {
         void *_Atomic tile;
         int known;

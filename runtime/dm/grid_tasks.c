@@ -76,16 +76,22 @@ void sd_grid_pack_cpu(void *buffers[], void *cl_arg)
 }
 
 /* A face into the ghosts: sparse when the task carries the support, with the record of what the
- * buffer's ghosts on that side may hold (see unpack_action.held; none left: any). */
+ * buffer's ghosts on that side may hold (see unpack_action.held; none left: any). A buffer's first
+ * unpack finds its ghosts as allocated, zeros (sd_eng_vector): the record starts empty. */
 static void unpack_face(unpack_action *x, const sd_halo_geom *g, void *tile, const sd_halo_support *sup,
                         const void *face)
 {
     struct held_bins *h = NULL;
     for (int i = 0; i < SD_MAX_LEVELS && !h; i++)
         if (atomic_load(&x->held[i].tile) == tile) h = &x->held[i];
-    for (int i = 0; i < SD_MAX_LEVELS && !h && sup; i++) {
+    for (int i = 0; i < SD_MAX_LEVELS && !h && x->sparse; i++) {
         void *expect = NULL;
-        if (atomic_compare_exchange_strong(&x->held[i].tile, &expect, tile)) h = &x->held[i];
+        if (atomic_compare_exchange_strong(&x->held[i].tile, &expect, tile)) {
+            h = &x->held[i];
+            h->known = 1; /* as allocated: no bin */
+            h->box = sup ? sup->bins : h->box;
+            h->box.first[0] = 1, h->box.last[0] = 0;
+        }
     }
     if (!sup) {
         sd_halo_unpack(g, tile, x->axis, x->side, face);
@@ -100,10 +106,15 @@ static void unpack_face(unpack_action *x, const sd_halo_geom *g, void *tile, con
     }
 }
 
-/* A fixed side's ghosts: filled once per buffer on a single memory node (see unpack_action). */
+/* A fixed side's ghosts: filled once per buffer on a single memory node (see unpack_action), and
+ * there not at all for the value +0: every tile buffer starts as zeros (sd_eng_vector), and nothing
+ * else writes these ghosts. */
 static void fixed_once(unpack_action *x, const sd_halo_geom *g, void *tile)
 {
     const int one_node = starpu_memory_nodes_get_count() == 1;
+    uint64_t bits;
+    memcpy(&bits, &x->value, sizeof bits);
+    if (one_node && bits == 0) return;
     if (one_node)
         for (int i = 0; i < SD_MAX_LEVELS; i++)
             if (atomic_load(&x->filled[i]) == tile) return;
