@@ -11,7 +11,9 @@
  *    so no exchange runs that the uninterrupted run did not run.
  * Nothing else lasts across steps: reduction partials are initialised by every task that fills
  * them, snapshots and io.read_field belong to their step or the init, and a fixed side's "filled
- * once" marks are per buffer of this process (a restored buffer is filled by its first exchange).
+ * once" marks are per buffer of this process (a restored buffer is filled by its first exchange;
+ * a side fixed at +0 of a grid without absorbing axes is never filled, its ghosts being zeros from
+ * the allocation on, which only a framed restore could change).
  * A restore writes the tiles on the host (starpu_data_acquire, W) before any task is submitted. */
 #include <stdio.h>
 #include <stdlib.h>

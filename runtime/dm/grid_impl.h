@@ -47,10 +47,12 @@ typedef struct unpack_action {
      * and this action alone writes these ghosts of its field and tile, always with the same value:
      * with a single memory node (no GPU: StarPU never moves or reallocates a tile) a buffer filled
      * once keeps them, and the fill (a read of one value per cache line on an x face, rows x bins
-     * of them on a phase-space grid) is skipped; for the value +0 it is never made, every buffer
-     * starting as zeros (sd_eng_vector). Claimed with atomics: the levels' exchanges may run at
-     * once. */
+     * of them on a phase-space grid) is skipped; with zero_start it is never made: the value is
+     * +0, every buffer starts as zeros (sd_eng_vector), and no restore writes these ghosts (no
+     * axis is absorbing: grid_ckpt.c restores framed fields, ghosts included, only then). Claimed
+     * with atomics: the levels' exchanges may run at once. */
     void *_Atomic filled[SD_MAX_LEVELS];
+    int zero_start;
     /* ACT_FACE of a field with a support (sparse 1): per host buffer (claimed as `filled`, by
      * sparse and dense unpacks alike), the bins its ghosts on this side may hold non-zero values
      * of (known 0: any), which a sparse unpack clears where its face has none. Only this action

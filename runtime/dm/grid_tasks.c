@@ -106,15 +106,12 @@ static void unpack_face(unpack_action *x, const sd_halo_geom *g, void *tile, con
     }
 }
 
-/* A fixed side's ghosts: filled once per buffer on a single memory node (see unpack_action), and
- * there not at all for the value +0: every tile buffer starts as zeros (sd_eng_vector), and nothing
- * else writes these ghosts. */
+/* A fixed side's ghosts: filled once per buffer on a single memory node, and there not at all when
+ * they start as they must be (see unpack_action). */
 static void fixed_once(unpack_action *x, const sd_halo_geom *g, void *tile)
 {
     const int one_node = starpu_memory_nodes_get_count() == 1;
-    uint64_t bits;
-    memcpy(&bits, &x->value, sizeof bits);
-    if (one_node && bits == 0) return;
+    if (one_node && x->zero_start) return;
     if (one_node)
         for (int i = 0; i < SD_MAX_LEVELS; i++)
             if (atomic_load(&x->filled[i]) == tile) return;
