@@ -136,7 +136,6 @@ static void fill_halo_args(grid *G, int f, int tile, int d0, int d1, pack_arg *p
                 if (sd_tile_neighbor(&G->t, tile, a, s) < 0 && g->domain.bc[a] == SD_BC_FIXED)
                     sup->zero_sides[a] |= (unsigned char)(1 << s);
         ua->sup = *sup;
-        for (int i = 0; i < ua->nact; i++) ua->act[i].sparse = ua->act[i].kind == ACT_FACE;
     }
     *ua_old = *ua;
     ua_old->old = buffer; /* the previous level comes after the faces */
@@ -344,8 +343,7 @@ int sd_grid_create_with(sd_dm *dm, const sd_dm_opts *o, const sd_grid_hooks *hoo
     }
     G->plan.refill_fixed = starpu_memory_nodes_get_count() > 1;
     /* sparse exchanges: every rank must pack its faces as its neighbours unpack them */
-    const char *dense = getenv("STARDAG_HALO_DENSE");
-    int sparse_ok = !G->plan.refill_fixed && !(dense && !strcmp(dense, "1"));
+    int sparse_ok = !G->plan.refill_fixed && !sd_halo_dense_asked();
     if (sd_ranks_on()) {
         int *all = calloc((size_t)sd_ranks_size(), sizeof *all);
         if (!all) goto oom;

@@ -166,13 +166,11 @@ static void expand_op(sd_plan *p, const sd_gop *op, int index, int init, int slo
 {
     const sd_codelet *c = op->cl;
     const sd_tiling *t = p->t;
-    /* the supports of other roles first: their ghosts bound what those roles' exchanges copy */
-    for (int pass = 0; pass < 2; pass++)
-        for (int r = 0; r < c->nroles; r++) {
-            int is_support = 0;
-            for (int q = 0; q < c->nroles; q++) is_support |= c->roles[q].support == r + 1;
-            if (is_support == !pass) exchange_role(p, op, r, emit, ctx, step);
-        }
+    /* the supports of other roles first: their ghosts bound what those roles' exchanges copy (an
+     * exchange made runs once: the buffer's ghosts are then valid) */
+    for (int r = 0; r < c->nroles; r++)
+        if (c->roles[r].support) exchange_role(p, op, c->roles[r].support - 1, emit, ctx, step);
+    for (int r = 0; r < c->nroles; r++) exchange_role(p, op, r, emit, ctx, step);
     int whole = c->pattern == SD_WHOLE;
     for (int tile = 0; tile < (whole ? 1 : t->ntiles); tile++) {
         sd_task task = {.kind = SD_TASK_OP, .op = op, .op_index = index, .init = init, .slot = slot,
@@ -230,6 +228,12 @@ void sd_plan_step_from(sd_plan *p, int64_t step, int first, sd_emit_fn emit, voi
 }
 
 void sd_plan_step(sd_plan *p, int64_t step, sd_emit_fn emit, void *ctx) { sd_plan_step_from(p, step, 0, emit, ctx); }
+
+int sd_halo_dense_asked(void)
+{
+    const char *v = getenv("STARDAG_HALO_DENSE");
+    return v && !strcmp(v, "1");
+}
 
 void sd_plan_set_support(sd_plan *p, int allowed)
 {

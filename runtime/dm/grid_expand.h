@@ -97,6 +97,8 @@ void sd_plan_put(sd_plan *p, sd_task *task, sd_hkind kind, int a, int b, int c, 
  * with fused steps (their grown ops write ghosts, which the unpacks' records would not know). After
  * sd_plan_set_fuse. */
 void sd_plan_set_support(sd_plan *p, int allowed);
+/* STARDAG_HALO_DENSE=1: the user keeps every exchange dense. */
+int sd_halo_dense_asked(void);
 /* Level l takes the buffer of level l+1, the newest level gets the oldest buffer. */
 void sd_plan_rotate(sd_plan *p);
 /* The ghost exchange of buffer buf of field f (its previous level old for absorbing sides, or -1;

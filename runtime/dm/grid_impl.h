@@ -53,14 +53,13 @@ typedef struct unpack_action {
      * with atomics: the levels' exchanges may run at once. */
     void *_Atomic filled[SD_MAX_LEVELS];
     int zero_start;
-    /* ACT_FACE of a field with a support (sparse 1): per host buffer (claimed as `filled`, by
-     * sparse and dense unpacks alike), the bins its ghosts on this side may hold non-zero values
-     * of (known 0: any), which a sparse unpack clears where its face has none. Only this action
-     * writes these ghosts of that buffer, and its tasks on one buffer run in order (they hold it
-     * read-write). */
-    int sparse;
+    /* ACT_FACE of a field with a support (unpack_arg.sup): per host buffer (held_tile, claimed
+     * as `filled`, by sparse and dense unpacks alike), the bins its ghosts on this side may hold
+     * non-zero values of (known 0: any), which a sparse unpack clears where its face has none.
+     * Only this action writes these ghosts of that buffer, and its tasks on one buffer run in
+     * order (they hold it read-write). */
+    void *_Atomic held_tile[SD_MAX_LEVELS];
     struct held_bins {
-        void *_Atomic tile;
         int known;
         sd_bin_box box;
     } held[SD_MAX_LEVELS];

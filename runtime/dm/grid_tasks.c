@@ -75,28 +75,40 @@ void sd_grid_pack_cpu(void *buffers[], void *cl_arg)
     sd_meter_add(&pa->m, t0);
 }
 
+/* The slot of host buffer `tile` in a per-buffer record (unpack_action.filled, .held_tile), or -1;
+ * claim: take a free slot when it has none (*fresh = 1). Claimed with atomics: the levels'
+ * exchanges may run at once. */
+static int buffer_slot(void *_Atomic slots[SD_MAX_LEVELS], void *tile, int claim, int *fresh)
+{
+    *fresh = 0;
+    for (int i = 0; i < SD_MAX_LEVELS; i++)
+        if (atomic_load(&slots[i]) == tile) return i;
+    for (int i = 0; claim && i < SD_MAX_LEVELS; i++) {
+        void *expect = NULL;
+        if (atomic_compare_exchange_strong(&slots[i], &expect, tile)) return *fresh = 1, i;
+    }
+    return -1;
+}
+
 /* A face into the ghosts: sparse when the task carries the support, with the record of what the
  * buffer's ghosts on that side may hold (see unpack_action.held; none left: any). A buffer's first
- * unpack finds its ghosts as allocated, zeros (sd_eng_vector): the record starts empty. */
-static void unpack_face(unpack_action *x, const sd_halo_geom *g, void *tile, const sd_halo_support *sup,
+ * unpack finds its ghosts as allocated, zeros (sd_eng_vector): the record starts empty. `supported`:
+ * the field has a support (its records are kept by dense unpacks too). */
+static void unpack_face(unpack_action *x, const sd_halo_geom *g, void *tile, int supported, const sd_halo_support *sup,
                         const void *face)
 {
-    struct held_bins *h = NULL;
-    for (int i = 0; i < SD_MAX_LEVELS && !h; i++)
-        if (atomic_load(&x->held[i].tile) == tile) h = &x->held[i];
-    for (int i = 0; i < SD_MAX_LEVELS && !h && x->sparse; i++) {
-        void *expect = NULL;
-        if (atomic_compare_exchange_strong(&x->held[i].tile, &expect, tile)) {
-            h = &x->held[i];
-            h->known = 1; /* as allocated: no bin */
-            h->box = sup ? sup->bins : h->box;
-            h->box.first[0] = 1, h->box.last[0] = 0;
-        }
-    }
+    int fresh;
+    const int i = buffer_slot(x->held_tile, tile, supported, &fresh);
+    struct held_bins *h = i >= 0 ? &x->held[i] : NULL;
     if (!sup) {
         sd_halo_unpack(g, tile, x->axis, x->side, face);
         if (h) h->known = 0; /* every value copied: which bins are non-zero is not known */
         return;
+    }
+    if (fresh) { /* as allocated: no bin */
+        h->box = sup->bins;
+        h->box.first[0] = 1, h->box.last[0] = 0;
+        h->known = 1;
     }
     sd_bin_box box;
     sd_halo_unpack_sparse(g, tile, x->axis, x->side, sup, h && h->known ? &h->box : NULL, &box, face);
@@ -111,16 +123,10 @@ static void unpack_face(unpack_action *x, const sd_halo_geom *g, void *tile, con
 static void fixed_once(unpack_action *x, const sd_halo_geom *g, void *tile)
 {
     const int one_node = starpu_memory_nodes_get_count() == 1;
-    if (one_node && x->zero_start) return;
-    if (one_node)
-        for (int i = 0; i < SD_MAX_LEVELS; i++)
-            if (atomic_load(&x->filled[i]) == tile) return;
+    int fresh;
+    if (one_node && (x->zero_start || buffer_slot(x->filled, tile, 0, &fresh) >= 0)) return;
     sd_halo_fixed(g, tile, x->axis, x->side, x->value);
-    if (!one_node) return;
-    for (int i = 0; i < SD_MAX_LEVELS; i++) {
-        void *expect = NULL;
-        if (atomic_compare_exchange_strong(&x->filled[i], &expect, tile)) return;
-    }
+    if (one_node) buffer_slot(x->filled, tile, 1, &fresh);
 }
 
 void sd_grid_unpack_cpu(void *buffers[], void *cl_arg)
@@ -139,7 +145,9 @@ void sd_grid_unpack_cpu(void *buffers[], void *cl_arg)
             continue;
         }
         switch (x->kind) {
-        case ACT_FACE: unpack_face(x, ua->geom, tile, sup, (const void *)STARPU_VECTOR_GET_PTR(buffers[x->buffer])); break;
+        case ACT_FACE:
+            unpack_face(x, ua->geom, tile, ua->sup.fn != NULL, sup, (const void *)STARPU_VECTOR_GET_PTR(buffers[x->buffer]));
+            break;
         case ACT_WRAP: sd_halo_wrap(ua->geom, tile, x->axis, x->side); break;
         case ACT_REFLECT: sd_halo_reflect(ua->geom, tile, x->axis, x->side); break;
         case ACT_FIXED: fixed_once(x, ua->geom, tile); break;

@@ -152,8 +152,7 @@ int sd_dot(const sd_graph *g, const sd_run_opts *o, int64_t step, FILE *out)
         return SD_EXIT_RUNTIME;
     }
     if (sd_plan_make(&p, g, &t) < 0) return SD_EXIT_RUNTIME;
-    const char *dense = getenv("STARDAG_HALO_DENSE");
-    sd_plan_set_support(&p, !(dense && !strcmp(dense, "1"))); /* a CPU run's exchanges (--fuse is the run's) */
+    sd_plan_set_support(&p, !sd_halo_dense_asked()); /* a CPU run's exchanges (--fuse is the run's) */
     dot_ctx c = {.g = g, .p = &p, .nt = t.ntiles, .out = out};
     size_t nd = (size_t)p.nbuf * t.ntiles * 7 + (size_t)p.nslots * t.ntiles + g->nscalars + 1;
     c.writer = malloc(nd * sizeof(int));
