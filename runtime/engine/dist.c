@@ -122,8 +122,13 @@ int sd_dist_exec_rank(const sd_dist_state *s, int n, const starpu_data_handle_t 
     return x < 0 ? 0 : x;
 }
 
-/* StarPU-MPI takes the handles as one array of descriptors: s->descr, grown as needed. */
-static void fill_descrs(sd_dist_state *s, int n, const starpu_data_handle_t *h, const enum starpu_data_access_mode *mode)
+/* StarPU-MPI takes the handles as one array of descriptors: s->descr, grown as needed. Data that a
+ * task writes on a rank other than its owner (a whole-field op writing every rank's tiles) is taken
+ * read-write: StarPU-MPI then receives it before the task runs, and what the task does not write
+ * (ghosts, a side fixed at 0 that no exchange fills) goes back to its owner as it was, not as
+ * whatever this rank's fresh copy held. */
+static void fill_descrs(sd_dist_state *s, int n, const starpu_data_handle_t *h, const enum starpu_data_access_mode *mode,
+                        int xrank)
 {
     if (n > s->descr_cap) {
         struct starpu_data_descr *d = realloc(s->descr, sizeof *d * (size_t)n);
@@ -134,7 +139,14 @@ static void fill_descrs(sd_dist_state *s, int n, const starpu_data_handle_t *h, 
         s->descr = d;
         s->descr_cap = n;
     }
-    for (int i = 0; i < n; i++) s->descr[i] = (struct starpu_data_descr){h[i], mode[i]};
+    for (int i = 0; i < n; i++) {
+        enum starpu_data_access_mode m = mode[i];
+        if ((m & STARPU_W) && !(m & STARPU_SCRATCH)) { /* scratch data has no owner (nor an MPI record) */
+            int owner = starpu_mpi_data_get_rank(h[i]);
+            if (owner >= 0 && owner != xrank) m |= STARPU_R;
+        }
+        s->descr[i] = (struct starpu_data_descr){h[i], m};
+    }
 }
 
 struct starpu_task *sd_dist_build(sd_dist_state *s, struct starpu_codelet *cl, int n, const starpu_data_handle_t *h,
@@ -146,7 +158,7 @@ struct starpu_task *sd_dist_build(sd_dist_state *s, struct starpu_codelet *cl, i
                     "domain registers needs sd_eng_own)\n", cl->name);
             sd_ranks_abort(SD_EXIT_RUNTIME);
         }
-    fill_descrs(s, n, h, mode);
+    fill_descrs(s, n, h, mode, xrank);
     return starpu_mpi_task_build(MPI_COMM_WORLD, cl, STARPU_DATA_MODE_ARRAY, s->descr, n, STARPU_EXECUTE_ON_NODE,
                                  xrank, 0);
 }
