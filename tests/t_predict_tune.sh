@@ -218,6 +218,15 @@ t "a run that chose its devices still takes a tuning made for every device" grep
 runrc "$sd" calibrate "$g" $small --steps 5 --min-samples 1 --max-rounds 1
 t "calibrate does not take the stored tuning (the graph's own automatic parts)" \
   sh -c "test $(rc) = 0 && ! grep -q 'tuned by' '$tmp/out' '$tmp/err'"
+# --exhaustive: every candidate measured (in rounds over all of them), the fastest of the table named
+mkdir -p "$tmp/exh"
+runrc env STARPU_HOME="$tmp/exh" "$sd" tune "$top_srcdir/graphs/ode/vdp-ensemble.yaml" --set M=400 --ncpu 2 \
+  --budget 30 --top 1 --exhaustive --repeat 2 --measure-steps 2 --csv "$tmp/exh.csv"
+t "tune --exhaustive: exit 0, every candidate measured" sh -c "test $(rc) = 0 && test \$(grep -c '^\"' '$tmp/exh.csv') -ge 9 &&
+  ! awk -F'\"' '/^\"/ { split(substr(\$3, 2), f, \",\"); if (f[6] !~ /^[0-9.]+\$/) bad = 1 } END { exit !bad }' '$tmp/exh.csv'"
+fastest=$(awk -F'"' '/^"/ { split(substr($3, 2), f, ","); if (b == "" || f[6] + 0 < b + 0) b = f[6] } END { printf "%.3f", b }' "$tmp/exh.csv")
+t "... and names the table's fastest ($fastest ms/step) with the choice's distance from it" \
+  grep -q "^  exhaustive: the fastest measured is .* at $fastest ms/step: the choice is within [0-9.]*% of it" "$tmp/out"
 sed 's/^tiles: auto/tiles: [32, 32, 8]/' "$g" >"$tmp/fixed.yaml"
 runrc "$sd" tune "$tmp/fixed.yaml" --set n=32
 t "tune of a graph that fixes its tiles: exit 2, said why" \

@@ -137,30 +137,50 @@ static int by_value(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
-static double measure(const mrun *m, const cand *c, int calibrate)
+/* Candidates idx[0..k-1] measured, the repetitions in rounds over all of them (1, 2, ..., k, then
+ * again), each the median of its rounds. On a shared machine the speed drifts over seconds (one
+ * configuration: 1.27 or 1.83 ms per task in runs a few seconds apart, steady within each):
+ * back-to-back repetitions share their period's speed, rounds spread each candidate over the
+ * whole measurement, so candidates are compared under the same conditions. */
+static int measure_rounds(const mrun *m, cand *c, const int *idx, int k)
 {
-    if (calibrate || m->repeat == 1) return measure_once(m, c, calibrate);
-    double v[16];
-    int n = 0;
-    for (int k = 0; k < m->repeat && k < 16; k++) {
-        double x = measure_once(m, c, 0);
-        if (isnan(x)) return NAN;
-        v[n++] = x;
+    const int r = m->repeat < 1 ? 1 : m->repeat > 16 ? 16 : m->repeat;
+    double *v = malloc(sizeof *v * (size_t)(k ? k : 1) * (size_t)r);
+    if (!v) return -1;
+    for (int j = 0; j < r; j++)
+        for (int i = 0; i < k; i++) v[(size_t)i * r + j] = measure_once(m, &c[idx[i]], 0);
+    for (int i = 0; i < k; i++) {
+        double *x = v + (size_t)i * r;
+        int ok = 1;
+        for (int j = 0; j < r; j++) ok &= !isnan(x[j]);
+        qsort(x, r, sizeof *x, by_value);
+        c[idx[i]].meas_ms = !ok ? NAN : r % 2 ? x[r / 2] : 0.5 * (x[r / 2 - 1] + x[r / 2]);
     }
-    qsort(v, n, sizeof *v, by_value);
-    return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
+    free(v);
+    return 0;
 }
 
-/* Measures x unless its estimate (1.5 x its predicted loop, 0.2 s to start, each repetition) would
- * take tuning past the budget (forced: regardless). 0 when the budget stopped it. */
-static int measure_within(const mrun *m, cand *x, int forced, int *nmeasured)
+/* Of candidates idx[0..k-1], in order, measures those whose estimates (1.5 x the predicted loop,
+ * 0.2 s to start, each repetition) fit together in what is left of the budget (the first when
+ * forced: regardless), in rounds. 0 when the budget stopped any of them, -1 out of memory. */
+static int measure_within(const mrun *m, cand *c, const int *idx, int k, int forced, int *nmeasured)
 {
-    double est = m->repeat * (1.5 * (double)(m->steps + SD_WARMUP_STEPS) * x->pred_ms / 1e3 + 0.2);
-    if (!forced && now_s() - m->t_start + est > m->budget) return 0;
-    x->meas_ms = measure(m, x, 0);
-    x->measured_in_tune = 1;
-    (*nmeasured)++;
-    return 1;
+    int take[MAXC], nt = 0, cut = 0;
+    double est = 0;
+    for (int i = 0; i < k; i++) {
+        const cand *x = &c[idx[i]];
+        const double e = m->repeat * (1.5 * (double)(m->steps + SD_WARMUP_STEPS) * x->pred_ms / 1e3 + 0.2);
+        if (!(forced && i == 0) && now_s() - m->t_start + est + e > m->budget) {
+            cut = 1;
+            break;
+        }
+        est += e;
+        take[nt++] = idx[i];
+    }
+    if (nt && measure_rounds(m, c, take, nt) < 0) return -1;
+    for (int i = 0; i < nt; i++) c[take[i]].measured_in_tune = 1;
+    *nmeasured += nt;
+    return !cut;
 }
 
 static int same_layout(const cand *a, const cand *b)
@@ -347,7 +367,7 @@ int sd_cmd_tune(int argc, char **argv)
     if (mr.steps < 2) mr.steps = 2;
     double t_cal = now_s();
     cand c0 = {.inflight = 0}; /* the default: automatic parts, the graph's max_inflight */
-    double default_ms = measure(&mr, &c0, 1);
+    double default_ms = measure_once(&mr, &c0, 1);
     if (isnan(default_ms)) {
         fprintf(stderr, "stardag tune: %s: the calibration run of the default configuration failed\n", file);
         goto out;
@@ -364,7 +384,7 @@ int sd_cmd_tune(int argc, char **argv)
     /* StarPU's history models drop the first measurement of every entry (often bogus), so a kind
      * that runs once per run (a neighbour rebuild's decision every 20 steps) has no sample after
      * one run, and no prediction could be made: a second run of the default gives it one. */
-    if (now_s() - t_start + one_cal <= budget) measure(&mr, &c0, 1);
+    if (now_s() - t_start + one_cal <= budget) measure_once(&mr, &c0, 1);
     /* models at more sizes: the fewest parts, and the most the domain takes */
     int more[2] = {nl > 1 ? 1 : -1, -1};
     for (int l = nl - 1; l > 1 && more[1] < 0; l--)
@@ -373,7 +393,7 @@ int sd_cmd_tune(int argc, char **argv)
         if (more[k] < 0 || now_s() - t_start + one_cal > budget) continue;
         cand cc = {.inflight = 0};
         memcpy(cc.parts, layouts[more[k]], sizeof cc.parts);
-        measure(&mr, &cc, 1);
+        measure_once(&mr, &cc, 1);
     }
     /* fused tasks' models: the default and the most parts fusing 4 (predictions carried from one
      * tiling to smaller tiles grew with the tile count: 1.0 for 1 tile, 2.2 for 32 tiles, when
@@ -382,7 +402,7 @@ int sd_cmd_tune(int argc, char **argv)
         if ((k > 0 && more[1] < 0) || now_s() - t_start + one_cal > budget) continue;
         cand cc = {.inflight = 0, .fuse = 4};
         if (k > 0) memcpy(cc.parts, layouts[more[1]], sizeof cc.parts);
-        measure(&mr, &cc, 1);
+        measure_once(&mr, &cc, 1);
     }
     t_cal = now_s() - t_cal;
 
@@ -447,7 +467,7 @@ int sd_cmd_tune(int argc, char **argv)
      * their error, so one per layout spreads the measurements where the choice matters); then
      * the other schedulers and max_inflight values of the fastest layout measured. */
     double t_meas = now_s();
-    int first[MAXC], nf = 0, nmeasured = 0, over = 0;
+    int first[MAXC], nf = 0, nmeasured = 0;
     first[nf++] = idef;
     for (int i = 0; i < n && nf < top + 1; i++) {
         int seen = 0;
@@ -463,12 +483,20 @@ int sd_cmd_tune(int argc, char **argv)
         for (int k = 0; k < nf && !seen; k++) seen = first[k] == i;
         if (i < n && !seen) first[nf++] = i;
     }
-    for (int k = 0; k < nf && !over; k++) over = !measure_within(&mr, &c[first[k]], k == 0, &nmeasured);
+    int got = measure_within(&mr, c, first, nf, 1, &nmeasured);
     int fast = -1;
     for (int i = 0; i < n; i++)
         if (c[i].measured_in_tune && !isnan(c[i].meas_ms) && (fast < 0 || c[i].meas_ms < c[fast].meas_ms)) fast = i;
-    for (int i = 0; fast >= 0 && i < n && !over; i++)
-        if (!c[i].measured_in_tune && same_layout(&c[i], &c[fast])) over = !measure_within(&mr, &c[i], 0, &nmeasured);
+    if (got > 0 && fast >= 0) {
+        int more[MAXC], nm = 0;
+        for (int i = 0; i < n; i++)
+            if (!c[i].measured_in_tune && same_layout(&c[i], &c[fast])) more[nm++] = i;
+        got = measure_within(&mr, c, more, nm, 0, &nmeasured);
+    }
+    if (got < 0) {
+        fprintf(stderr, "stardag tune: out of memory\n");
+        goto out;
+    }
     t_meas = now_s() - t_meas;
     int best = fast;
     for (int i = 0; i < n; i++)
@@ -495,15 +523,22 @@ int sd_cmd_tune(int argc, char **argv)
            narch > 1 ? " and device sets" : nfuse > 1 ? " and fused steps" : "", 3, ninfl,
            cut ? "; the budget or the candidate limit cut the list" : "", nmeasured, (long long)mr.steps, mr.repeat,
            mr.repeat == 1 ? "" : "s");
-    if (exhaustive) /* every candidate, for the proof that the choice is near the best */
-        for (int i = 0; i < n; i++)
-            if (isnan(c[i].meas_ms)) c[i].meas_ms = measure(&mr, &c[i], 0);
+    const double best_ms = c[best].meas_ms, def_ms = c[idef].meas_ms; /* tune's own, for its choice */
+    if (exhaustive) { /* every candidate again, for the proof that the choice is near the best */
+        int *all = malloc(sizeof *all * (size_t)n);
+        for (int i = 0; all && i < n; i++) all[i] = i;
+        if (!all || measure_rounds(&mr, c, all, n) < 0) {
+            free(all);
+            fprintf(stderr, "stardag tune: out of memory\n");
+            goto out;
+        }
+        free(all);
+    }
     print_table(c, n);
     char tiles[64];
     tiles_arg(g, c[best].parts, tiles, sizeof tiles);
     printf("  chosen: %s, sched %s, max_inflight %d, arch %s: %.3f ms/step measured (the default: %.3f ms/step, %.2fx)\n",
-           c[best].desc, c[best].sched, c[best].inflight, sd_arch_name(c[best].arch), c[best].meas_ms, c[idef].meas_ms,
-           c[idef].meas_ms / c[best].meas_ms);
+           c[best].desc, c[best].sched, c[best].inflight, sd_arch_name(c[best].arch), best_ms, def_ms, def_ms / best_ms);
     char fuse_arg[32] = "";
     if (c[best].fuse > 1) snprintf(fuse_arg, sizeof fuse_arg, " --fuse %d", c[best].fuse);
     printf("  as run options: %s%s%s--sched %s --max-inflight %d --arch %s%s\n", c[best].parts[0] ? "--tiles " : "",
