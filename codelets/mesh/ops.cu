@@ -84,6 +84,7 @@ void launch(const sd_tile_args *a, void *stream, int perturb, double lo, double 
     const int64_t n = a->mesh.nv_own * a->ncomp[0];
     if (n <= 0) return;
     noise_kernel<<<(unsigned)nblocks(n, 4096), 256, 0, (cudaStream_t)stream>>>(*a, sd_noise_key(a->param[0]), lo, hi, perturb);
+    sd_cuda_check(perturb ? "mesh.perturb" : "mesh.noise");
 }
 
 } // namespace
@@ -95,11 +96,13 @@ extern "C" void sd_mesh_edge_noise_cuda(const sd_tile_args *a, void *stream)
     if (n <= 0) return;
     edge_noise_kernel<<<(unsigned)nblocks(n, 4096), 256, 0, (cudaStream_t)stream>>>(*a, sd_noise_key(a->param[0]),
                                                                                    a->param[1], a->param[2]);
+    sd_cuda_check("mesh.edge_noise");
 }
 extern "C" void sd_mesh_edge_mul_cuda(const sd_tile_args *a, void *stream)
 {
     if (a->mesh.ne <= 0) return;
     edge_mul_kernel<<<(unsigned)nblocks(a->mesh.ne, 4096), 256, 0, (cudaStream_t)stream>>>(*a);
+    sd_cuda_check("mesh.edge_mul");
 }
 extern "C" void sd_mesh_perturb_cuda(const sd_tile_args *a, void *stream) { launch(a, stream, 1, -a->param[1], a->param[1]); }
 
@@ -108,12 +111,14 @@ extern "C" void sd_mesh_axpy_cuda(const sd_tile_args *a, void *stream)
     const int64_t n = a->mesh.nv_own * a->ncomp[1];
     if (n <= 0) return;
     axpy_kernel<<<(unsigned)nblocks(n, 4096), 256, 0, (cudaStream_t)stream>>>(*a);
+    sd_cuda_check("mesh.axpy");
 }
 
 extern "C" void sd_mesh_along_cuda(const sd_tile_args *a, void *stream)
 {
     if (a->mesh.nv_own <= 0) return;
     along_kernel<<<(unsigned)nblocks(a->mesh.nv_own, 4096), 256, 0, (cudaStream_t)stream>>>(*a);
+    sd_cuda_check("mesh.along");
 }
 
 extern "C" void sd_mesh_dot_cuda(const sd_tile_args *a, void *stream)
@@ -121,6 +126,7 @@ extern "C" void sd_mesh_dot_cuda(const sd_tile_args *a, void *stream)
     const int64_t n = a->mesh.nv_own * a->ncomp[0];
     if (n <= 0) return;
     dot_kernel<<<(unsigned)nblocks(n, SD_CUDA_RED_MAX_BLOCKS), 256, 0, (cudaStream_t)stream>>>(*a);
+    sd_cuda_check("mesh.dot");
 }
 
 extern "C" void sd_mesh_sum_cuda(const sd_tile_args *a, void *stream)
@@ -128,4 +134,5 @@ extern "C" void sd_mesh_sum_cuda(const sd_tile_args *a, void *stream)
     const int64_t n = a->mesh.nv_own * a->ncomp[0];
     if (n <= 0) return;
     sum_kernel<<<(unsigned)nblocks(n, SD_CUDA_RED_MAX_BLOCKS), 256, 0, (cudaStream_t)stream>>>(*a);
+    sd_cuda_check("mesh.sum");
 }

@@ -180,7 +180,12 @@ static void batch_report(const sd_dm *dm)
         sd_grid_tile_range(dm, t, o, n);
         sd_tile_layout(1, n, 0, SD_ODE_NSTATS, stride, &sc, &off, &total);
         const double *st = (const double *)starpu_data_get_local_ptr(h);
-        for (int64_t i = 0; st && i < n[0]; i++) {
+        if (!st) { /* no copy here: a count without this range would be wrong */
+            starpu_data_release(h);
+            printf("  systems: the solver statistics could not be read\n");
+            return;
+        }
+        for (int64_t i = 0; i < n[0]; i++) {
             const double v = st[off + i + SD_ODE_STATUS * sc];
             const int s = v >= 0 && v < NSTATUS ? (int)v : NSTATUS - 1;
             count[s]++;

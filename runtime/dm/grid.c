@@ -410,7 +410,7 @@ void *sd_grid_tile_handle(const sd_dm *dm, int field, int level, int tile)
 static void grid_release(sd_dm *dm)
 {
     grid *G = dm->data;
-    starpu_task_wait_for_all();
+    sd_wait_tasks();
     size_t nt = G->nt, nbuf = G->plan.nbuf;
     for (size_t i = 0; G->tile_h && i < nbuf * nt; i++) sd_eng_vector_free(G->tile_mem[i], G->tile_h[i]);
     for (size_t i = 0; G->face_h && i < nbuf * nt * 6; i++) sd_eng_vector_free(G->face_mem[i], G->face_h[i]);

@@ -14,6 +14,7 @@
 #include <starpu.h>
 #include "config.h"
 #include "mesh_impl.h"
+#include "ranks.h"
 
 #ifdef SD_HAVE_CUDA
 #define OP_CUDA sd_mesh_op_cuda
@@ -182,7 +183,7 @@ oom:
 static void mesh_release(sd_dm *dm)
 {
     mdomain *D = dm->data;
-    starpu_task_wait_for_all();
+    sd_wait_tasks();
     for (size_t i = 0; D->mem && i < (size_t)D->nkinds * D->np; i++) sd_eng_vector_free(D->mem[i], D->h[i]);
     for (size_t i = 0; D->send_h && i < (size_t)D->nf * D->np; i++) /* another rank's: a handle, no memory */
         if (D->send_h[i]) sd_eng_vector_free(D->send_mem[i], D->send_h[i]);

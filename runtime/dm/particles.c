@@ -20,6 +20,7 @@
 #include "config.h"
 #include "particles_impl.h"
 #include "run_status.h"
+#include "ranks.h"
 
 #ifdef SD_HAVE_CUDA
 #define OP_CUDA sd_particles_op_cuda
@@ -264,7 +265,7 @@ oom:
 static void particles_release(sd_dm *dm)
 {
     pdomain *D = dm->data;
-    starpu_task_wait_for_all();
+    sd_wait_tasks();
     for (size_t i = 0; D->mem && i < (size_t)D->nbufkinds * D->nb; i++) sd_eng_vector_free(D->mem[i], D->h[i]);
     if (D->dec_mem) sd_eng_vector_free(D->dec_mem, D->dec_h);
     D->dec_mem = NULL;

@@ -168,7 +168,7 @@ static void drain_records(run_state *s, int wait)
         }
         take_writer_error(s);
         if (!wait || !sd_engine_pending(s->e)) return;
-        starpu_task_wait_for_all();
+        sd_wait_tasks();
     }
 }
 
@@ -507,7 +507,7 @@ int sd_run_loop(const sd_graph *g, const sd_run_opts *o_in, sd_run_files *files,
             goto done;
         }
     }
-    starpu_task_wait_for_all(); /* the step-loop timing starts after the init ops */
+    sd_wait_tasks(); /* the step-loop timing starts after the init ops */
     double t0 = now();
     int64_t busy0[SD_RESULT_MAXW];
     for (int w = 0; w < SD_RESULT_MAXW && w < (int)starpu_worker_get_count(); w++) busy0[w] = sd_engine_busy_ns(s->e, w);
@@ -540,7 +540,7 @@ int sd_run_loop(const sd_graph *g, const sd_run_opts *o_in, sd_run_files *files,
         else drain_records(s, 0);
         take_fatal(s);
         /* at most `inflight` steps of tasks outstanding: bounds memory, keeps the pipeline full */
-        starpu_task_wait_for_n_submitted((unsigned)(inflight * per_step_max));
+        sd_wait_tasks_below((unsigned)(inflight * per_step_max));
         sample_transfers(s);
         if (o->progress) call_progress(s, step, t0, 0);
         progress(s, step, t0, tty && !o->progress, 0); /* also the log's milestones */

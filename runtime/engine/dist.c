@@ -89,7 +89,7 @@ void sd_dist_own(sd_dist_state *s, starpu_data_handle_t h, int part, int nparts)
         starpu_data_handle_t *p = realloc(s->owned, sizeof *p * (size_t)s->cap);
         if (!p) {
             fprintf(stderr, "stardag: out of memory\n");
-            exit(SD_EXIT_RUNTIME);
+            sd_ranks_abort(SD_EXIT_RUNTIME);
         }
         s->owned = p;
     }
@@ -100,7 +100,10 @@ void sd_dist_gather(sd_dist_state *s)
 {
     if (!s->on) return;
     for (int i = 0; i < s->nowned; i++) starpu_mpi_get_data_on_node(MPI_COMM_WORLD, s->owned[i], 0);
-    starpu_mpi_wait_for_all(MPI_COMM_WORLD);
+    if (starpu_mpi_wait_for_all(MPI_COMM_WORLD) != 0) {
+        fprintf(stderr, "stardag: StarPU-MPI failed gathering the parts to rank 0\n");
+        sd_ranks_abort(SD_EXIT_RUNTIME);
+    }
 }
 
 void sd_dist_replicated(sd_dist_state *s, starpu_data_handle_t h)

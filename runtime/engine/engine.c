@@ -464,7 +464,7 @@ oom:
 void sd_engine_release(sd_engine *e)
 {
     if (!e) return;
-    starpu_task_wait_for_all();
+    sd_wait_tasks();
     for (int s = 0; e->sh && s < e->g->nscalars; s++)
         if (e->sh[s]) starpu_data_unregister(e->sh[s]);
     for (int t = 0; e->tmem && t < e->g->ntables; t++)
@@ -618,7 +618,7 @@ int sd_eng_submit(sd_engine *e, int kind, int tile, int64_t step, void *arg, siz
     int ret = starpu_task_submit(task);
     if (ret != 0) {
         fprintf(stderr, "stardag: StarPU refused a %s task (error %d): no worker can run it\n", k->cl.name, ret);
-        exit(SD_EXIT_RUNTIME);
+        sd_ranks_abort(SD_EXIT_RUNTIME); /* exit() would leave the other ranks waiting for this one */
     }
     if (e->dist.on) sd_dist_after(&e->dist, cl, n, xrank);
     e->submitted++;

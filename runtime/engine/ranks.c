@@ -34,6 +34,22 @@ int sd_ranks_rank(void) { return rank_; }
 int sd_ranks_size(void) { return size_; }
 int sd_ranks_on(void) { return on_; }
 
+/* StarPU's and StarPU-MPI's waits return an error code (StarPU 1.3 asserts on most misuse, but a
+ * StarPU built with --enable-fast only returns it): a failed wait ends the run, every rank. */
+static void check_wait(int ret, const char *what)
+{
+    if (ret == 0) return;
+    fprintf(stderr, "stardag: %s failed (StarPU error %d)\n", what, ret);
+    sd_ranks_abort(SD_EXIT_RUNTIME);
+}
+
+void sd_wait_tasks(void) { check_wait(starpu_task_wait_for_all(), "waiting for the submitted tasks"); }
+
+void sd_wait_tasks_below(unsigned n)
+{
+    check_wait(starpu_task_wait_for_n_submitted(n), "waiting for the tasks in flight to fall below the limit");
+}
+
 #ifdef SD_HAVE_MPI
 /* The run loop's own collectives go through a communicator of their own, so they never match
  * StarPU-MPI's messages. */
@@ -99,12 +115,12 @@ void sd_ranks_starpu_shutdown(void)
 void sd_ranks_wait_all(void)
 {
     if (!on_) {
-        starpu_task_wait_for_all();
+        sd_wait_tasks();
         return;
     }
-    starpu_mpi_wait_for_all(MPI_COMM_WORLD);
+    check_wait(starpu_mpi_wait_for_all(MPI_COMM_WORLD), "waiting for StarPU-MPI's tasks and transfers");
     starpu_mpi_cache_flush_all_data(MPI_COMM_WORLD);
-    starpu_mpi_barrier(MPI_COMM_WORLD);
+    check_wait(starpu_mpi_barrier(MPI_COMM_WORLD), "StarPU-MPI's barrier");
 }
 
 void sd_ranks_allgather(const void *mine, void *all, size_t bytes)
@@ -175,7 +191,7 @@ int sd_ranks_init(char *err, size_t errlen)
 }
 int sd_ranks_starpu_init(struct starpu_conf *conf) { return starpu_init(conf); }
 void sd_ranks_starpu_shutdown(void) { starpu_shutdown(); }
-void sd_ranks_wait_all(void) { starpu_task_wait_for_all(); }
+void sd_ranks_wait_all(void) { sd_wait_tasks(); }
 void sd_ranks_allgather(const void *mine, void *all, size_t bytes) { memcpy(all, mine, bytes); }
 void sd_ranks_bcast(void *buf, size_t bytes, int root)
 {

@@ -39,7 +39,10 @@ static int measure_chain(double *per_task_us)
     }
     double t1 = starpu_timing_now();
     starpu_resume();
-    starpu_task_wait_for_all();
+    if (starpu_task_wait_for_all() != 0) {
+        starpu_data_unregister(h);
+        return -1;
+    }
     *per_task_us = (starpu_timing_now() - t1) / N;
     starpu_data_unregister(h);
     return 0;
@@ -68,7 +71,7 @@ static int measure_batch(int nbuf, const starpu_data_handle_t *h, double *submit
     }
     double t1 = starpu_timing_now();
     starpu_resume();
-    starpu_task_wait_for_all();
+    if (starpu_task_wait_for_all() != 0) return -1;
     *submit_us = (t1 - t0) / N;
     *worker_us = (starpu_timing_now() - t1) * (nw > 0 ? nw : 1) / N;
     return 0;
