@@ -297,7 +297,11 @@ EOF_G
   (cd wholefill && STARPU_NCPU=2 "$sd" run g.yaml --tiles 6x8x6 --out plain.h5 -q > plain.out 2>&1)
   t "... a plain run of it runs" test $? = 0
   for np in 2 3; do
-    (cd wholefill && MALLOC_PERTURB_=165 mpi $np run g.yaml --tiles 6x4x6 --out np$np.h5 -q > np$np.out 2>&1)
+    # MALLOC_PERTURB_ passed to the ranks explicitly (-x), not left to the shell and mpirun
+    (cd wholefill && MALLOC_PERTURB_=165 && export MALLOC_PERTURB_ &&
+      timeout 300 mpirun --allow-run-as-root --oversubscribe -np $np -x STARPU_HOME -x STARPU_WORKERS_NOBIND \
+        -x STARPU_SILENT -x MALLOC_PERTURB_ -x STARPU_NCPU=1 "$sd" run g.yaml --tiles 6x4x6 --out np$np.h5 -q \
+        > np$np.out 2>&1)
     t "... on $np ranks (rank 0 writes every rank's tiles) it runs" test $? = 0
     t "... and the stencil after it reads the ghosts a plain run has: bitwise the same output" \
       "$sd" compare wholefill/plain.h5 wholefill/np$np.h5

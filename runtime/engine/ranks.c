@@ -34,11 +34,12 @@ int sd_ranks_rank(void) { return rank_; }
 int sd_ranks_size(void) { return size_; }
 int sd_ranks_on(void) { return on_; }
 
-/* StarPU's and StarPU-MPI's waits return an error code (StarPU 1.3 asserts on most misuse, but a
- * StarPU built with --enable-fast only returns it): a failed wait ends the run, every rank. */
+/* StarPU's and StarPU-MPI's waits return an int. StarPU 1.3 returns 0 from these (it asserts on
+ * misuse instead); the API lets a StarPU return an error (-EDEADLK from a task or a callback), and
+ * a run must not go on as if its tasks had ended: a negative return ends the run, every rank. */
 static void check_wait(int ret, const char *what)
 {
-    if (ret == 0) return;
+    if (ret >= 0) return;
     fprintf(stderr, "stardag: %s failed (StarPU error %d)\n", what, ret);
     sd_ranks_abort(SD_EXIT_RUNTIME);
 }
@@ -120,6 +121,7 @@ void sd_ranks_wait_all(void)
     }
     check_wait(starpu_mpi_wait_for_all(MPI_COMM_WORLD), "waiting for StarPU-MPI's tasks and transfers");
     starpu_mpi_cache_flush_all_data(MPI_COMM_WORLD);
+    /* its positive return is the requests pending when it started (StarPU 1.3), not an error */
     check_wait(starpu_mpi_barrier(MPI_COMM_WORLD), "StarPU-MPI's barrier");
 }
 
