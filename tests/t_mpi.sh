@@ -14,8 +14,10 @@ case ${ASAN_OPTIONS:-} in
   *detect_leaks=1*) ASAN_OPTIONS=$(printf '%s' "$ASAN_OPTIONS" | sed 's/detect_leaks=1/detect_leaks=0/'); export ASAN_OPTIONS ;;
 esac
 # one CPU worker per rank; root may run mpirun here (CI runs as root); more ranks than cores
+# (MALLOC_PERTURB_ passed on when it is set: section 4b)
 mpi() { np=$1; shift; timeout 300 mpirun --allow-run-as-root --oversubscribe -np "$np" -x STARPU_HOME \
-  -x STARPU_WORKERS_NOBIND -x STARPU_SILENT -x STARDAG_FSYNC -x STARPU_NCPU=1 "$sd" "$@"; }
+  -x STARPU_WORKERS_NOBIND -x STARPU_SILENT -x STARDAG_FSYNC ${MALLOC_PERTURB_:+-x MALLOC_PERTURB_} -x STARPU_NCPU=1 \
+  "$sd" "$@"; }
 # every HDF5 file of run directory $1 bitwise equal to the same file in $2
 same_files() {
   for f in "$1"/*.h5 "$1"/*.h5md; do
@@ -297,11 +299,8 @@ EOF_G
   (cd wholefill && STARPU_NCPU=2 "$sd" run g.yaml --tiles 6x8x6 --out plain.h5 -q > plain.out 2>&1)
   t "... a plain run of it runs" test $? = 0
   for np in 2 3; do
-    # MALLOC_PERTURB_ passed to the ranks explicitly (-x), not left to the shell and mpirun
-    (cd wholefill && MALLOC_PERTURB_=165 && export MALLOC_PERTURB_ &&
-      timeout 300 mpirun --allow-run-as-root --oversubscribe -np $np -x STARPU_HOME -x STARPU_WORKERS_NOBIND \
-        -x STARPU_SILENT -x MALLOC_PERTURB_ -x STARPU_NCPU=1 "$sd" run g.yaml --tiles 6x4x6 --out np$np.h5 -q \
-        > np$np.out 2>&1)
+    (cd wholefill && MALLOC_PERTURB_=165 && export MALLOC_PERTURB_ && mpi $np run g.yaml --tiles 6x4x6 \
+      --out np$np.h5 -q > np$np.out 2>&1)
     t "... on $np ranks (rank 0 writes every rank's tiles) it runs" test $? = 0
     t "... and the stencil after it reads the ghosts a plain run has: bitwise the same output" \
       "$sd" compare wholefill/plain.h5 wholefill/np$np.h5

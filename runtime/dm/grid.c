@@ -93,8 +93,7 @@ static void fill_halo_args(grid *G, int f, int tile, int d0, int d1, pack_arg *p
     ua->m = sd_eng_meter(G->dm->e, G->k_unpack);
     pa->e = ua->e = G->dm->e;
     pa->geom = ua->geom = &G->geom[k];
-    int buffer = 1, absorbing = 0;
-    for (int d = 0; d < g->domain.ndim; d++) absorbing |= g->domain.bc[d] == SD_BC_ABSORBING;
+    int buffer = 1;
     for (int d = d0; d < d1; d++)
         for (int s = 0; s < 2; s++) {
             int nb = sd_tile_neighbor(&G->t, tile, d, s);
@@ -115,7 +114,7 @@ static void fill_halo_args(grid *G, int f, int tile, int d0, int d1, pack_arg *p
                 a->value = g->domain.bc_value[d];
                 uint64_t bits;
                 memcpy(&bits, &a->value, sizeof bits);
-                a->zero_start = bits == 0 && !absorbing;
+                a->zero_start = bits == 0 && !sd_grid_absorbs(&G->t);
             } else {
                 double cdt = g->domain.absorb_speed * g->run.dt, dx = g->domain.spacing[d];
                 a->kind = ACT_ABSORB;

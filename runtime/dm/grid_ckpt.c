@@ -44,10 +44,7 @@ void sd_grid_ckpt_cpu(void *buffers[], void *cl_arg)
 /* Does field f keep state in its ghosts (a halo and an absorbing side)? */
 static int framed_field(const grid *G, int f)
 {
-    if (G->dm->g->fields[f].halo <= 0) return 0;
-    for (int d = 0; d < G->t.ndim; d++)
-        if (G->t.bc[d] == SD_BC_ABSORBING) return 1;
-    return 0;
+    return G->dm->g->fields[f].halo > 0 && sd_grid_absorbs(&G->t);
 }
 
 /* The item of field f at level l (framed: with its outer ghosts), its element count in *count. */

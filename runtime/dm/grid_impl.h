@@ -175,6 +175,16 @@ void sd_grid_submit_checkpoint(sd_dm *dm, int64_t step);
 int sd_grid_restore(sd_dm *dm, const struct sd_ckpt_in *in, char *err, size_t errlen);
 void sd_grid_ckpt_cpu(void *buffers[], void *cl_arg);
 
+/* Has the grid an absorbing axis? Then its haloed fields keep state in their ghosts: a checkpoint
+ * frames them (grid_ckpt.c), and a restore writes every ghost, so no side's ghosts may be assumed
+ * as allocated (unpack_action.zero_start). */
+static inline int sd_grid_absorbs(const sd_tiling *t)
+{
+    for (int d = 0; d < t->ndim; d++)
+        if (t->bc[d] == SD_BC_ABSORBING) return 1;
+    return 0;
+}
+
 /* Task bodies (grid_tasks.c). The CUDA ones exist when built with CUDA. */
 void sd_grid_op_cpu(void *buffers[], void *cl_arg);
 void sd_grid_pack_cpu(void *buffers[], void *cl_arg);

@@ -100,10 +100,7 @@ void sd_dist_gather(sd_dist_state *s)
 {
     if (!s->on) return;
     for (int i = 0; i < s->nowned; i++) starpu_mpi_get_data_on_node(MPI_COMM_WORLD, s->owned[i], 0);
-    if (starpu_mpi_wait_for_all(MPI_COMM_WORLD) != 0) {
-        fprintf(stderr, "stardag: StarPU-MPI failed gathering the parts to rank 0\n");
-        sd_ranks_abort(SD_EXIT_RUNTIME);
-    }
+    sd_wait_check(starpu_mpi_wait_for_all(MPI_COMM_WORLD), "gathering the parts to rank 0");
 }
 
 void sd_dist_replicated(sd_dist_state *s, starpu_data_handle_t h)

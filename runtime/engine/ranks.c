@@ -37,18 +37,18 @@ int sd_ranks_on(void) { return on_; }
 /* StarPU's and StarPU-MPI's waits return an int. StarPU 1.3 returns 0 from these (it asserts on
  * misuse instead); the API lets a StarPU return an error (-EDEADLK from a task or a callback), and
  * a run must not go on as if its tasks had ended: a negative return ends the run, every rank. */
-static void check_wait(int ret, const char *what)
+void sd_wait_check(int ret, const char *what)
 {
     if (ret >= 0) return;
     fprintf(stderr, "stardag: %s failed (StarPU error %d)\n", what, ret);
     sd_ranks_abort(SD_EXIT_RUNTIME);
 }
 
-void sd_wait_tasks(void) { check_wait(starpu_task_wait_for_all(), "waiting for the submitted tasks"); }
+void sd_wait_tasks(void) { sd_wait_check(starpu_task_wait_for_all(), "waiting for the submitted tasks"); }
 
 void sd_wait_tasks_below(unsigned n)
 {
-    check_wait(starpu_task_wait_for_n_submitted(n), "waiting for the tasks in flight to fall below the limit");
+    sd_wait_check(starpu_task_wait_for_n_submitted(n), "waiting for the tasks in flight to fall below the limit");
 }
 
 #ifdef SD_HAVE_MPI
@@ -119,10 +119,10 @@ void sd_ranks_wait_all(void)
         sd_wait_tasks();
         return;
     }
-    check_wait(starpu_mpi_wait_for_all(MPI_COMM_WORLD), "waiting for StarPU-MPI's tasks and transfers");
+    sd_wait_check(starpu_mpi_wait_for_all(MPI_COMM_WORLD), "waiting for StarPU-MPI's tasks and transfers");
     starpu_mpi_cache_flush_all_data(MPI_COMM_WORLD);
     /* its positive return is the requests pending when it started (StarPU 1.3), not an error */
-    check_wait(starpu_mpi_barrier(MPI_COMM_WORLD), "StarPU-MPI's barrier");
+    sd_wait_check(starpu_mpi_barrier(MPI_COMM_WORLD), "StarPU-MPI's barrier");
 }
 
 void sd_ranks_allgather(const void *mine, void *all, size_t bytes)

@@ -50,7 +50,8 @@ void sd_ranks_settle(void);
  * rank's own set-up failing) ends every rank (MPI_Abort), since the others would wait for it. */
 void sd_ranks_finish(int status);
 /* starpu_task_wait_for_all and starpu_task_wait_for_n_submitted(n), checked: an error returned
- * ends the run (every rank, sd_ranks_abort). */
+ * ends the run (every rank, sd_ranks_abort); sd_wait_check does so for any wait's return ret. */
+void sd_wait_check(int ret, const char *what);
 void sd_wait_tasks(void);
 void sd_wait_tasks_below(unsigned n);
 /* Ends every rank with status (MPI_Abort), for failures after which the ranks cannot agree. */

@@ -137,74 +137,58 @@ static int by_value(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
-/* The median of the first `done` values of each candidate's row (r wide) into its meas_ms: NAN
- * when any of its runs failed. */
-static void take_medians(cand *c, const int *idx, int k, double *v, int r, int done)
-{
-    for (int i = 0; i < k; i++) {
-        double *x = v + (size_t)i * r;
-        int ok = done > 0;
-        for (int j = 0; j < done; j++) ok &= !isnan(x[j]);
-        qsort(x, done, sizeof *x, by_value);
-        c[idx[i]].meas_ms = !ok ? NAN : done % 2 ? x[done / 2] : 0.5 * (x[done / 2 - 1] + x[done / 2]);
-    }
-}
-
 static int repeats(const mrun *m) { return m->repeat < 1 ? 1 : m->repeat > 16 ? 16 : m->repeat; }
 
-/* Candidates idx[0..k-1] measured in rounds: every one of them once (1, 2, ..., k), then again,
- * --repeat rounds, each candidate's time the median of its rounds. On a shared machine the speed
- * drifts over seconds (one configuration: 1.27 or 1.83 ms per task in runs a few seconds apart,
- * steady within each): back-to-back repetitions share their period's speed, rounds spread each
- * candidate over the whole measurement, so candidates are compared under the same conditions. */
-static int measure_rounds(const mrun *m, cand *c, const int *idx, int k)
+/* Candidates idx[0..k-1], in order, measured in rounds: every one taken once (1, 2, ..., k), then
+ * again, --repeat rounds, each one's time the median of its rounds (NAN when a run failed). On a
+ * shared machine the speed drifts over seconds (one configuration: 1.27 or 1.83 ms per task in
+ * runs a few seconds apart, steady within each): back-to-back repetitions share their period's
+ * speed, rounds spread each candidate over the whole measurement, so candidates are compared
+ * under the same conditions. Within `budget` seconds of m->t_start: the first round takes each
+ * candidate when its estimate (1.5 x the predicted loop plus 0.2 s a run, for every round) and the
+ * later rounds of those taken before it fit in what is left (forced: the first regardless), and
+ * stops at the first that does not; a later round runs while the first round's measured time
+ * fits (the medians are then of the rounds done). Returns how many it took (a prefix of idx), -1
+ * out of memory. */
+static int measure_rounds(const mrun *m, cand *c, const int *idx, int k, int forced, double budget)
 {
     const int r = repeats(m);
-    double *v = malloc(sizeof *v * (size_t)(k ? k : 1) * (size_t)r);
-    if (!v) return -1;
-    for (int j = 0; j < r; j++)
-        for (int i = 0; i < k; i++) v[(size_t)i * r + j] = measure_once(m, &c[idx[i]], 0);
-    take_medians(c, idx, k, v, r, r);
-    free(v);
-    return 0;
-}
-
-/* Of candidates idx[0..k-1], in order, measures in rounds (as measure_rounds) those the budget
- * allows. The first round takes each candidate when its estimate (1.5 x the predicted loop plus
- * 0.2 s a run, for every round) and the later rounds of those taken before it fit in what is left
- * (forced: the first regardless), and stops at the first that does not; a later round runs while
- * the first round's measured time fits (the medians are then of the rounds done). Returns 0 when
- * the budget cut a candidate, 1 otherwise, -1 out of memory. */
-static int measure_within(const mrun *m, cand *c, const int *idx, int k, int forced, int *nmeasured)
-{
-    const int r = repeats(m);
-    int take[MAXC], nt = 0, cut = 0;
     double *v = malloc(sizeof *v * (size_t)(k ? k : 1) * (size_t)r);
     if (!v) return -1;
     double later = 0; /* the estimated later rounds of those taken */
     const double t1 = now_s();
-    for (int i = 0; i < k; i++) {
-        const cand *x = &c[idx[i]];
+    int nt = 0;
+    for (; nt < k; nt++) {
+        const cand *x = &c[idx[nt]];
         const double e = 1.5 * (double)(m->steps + SD_WARMUP_STEPS) * x->pred_ms / 1e3 + 0.2;
-        if (!(forced && i == 0) && now_s() - m->t_start + later + r * e > m->budget) {
-            cut = 1;
-            break;
-        }
+        if (!(forced && nt == 0) && now_s() - m->t_start + later + r * e > budget) break;
         v[(size_t)nt * r] = measure_once(m, x, 0);
         later += (r - 1) * e;
-        take[nt++] = idx[i];
     }
     const double round = now_s() - t1;
     int done = 1;
-    while (done < r && now_s() - m->t_start + round <= m->budget) {
-        for (int i = 0; i < nt; i++) v[(size_t)i * r + done] = measure_once(m, &c[take[i]], 0);
-        done++;
+    for (; done < r && now_s() - m->t_start + round <= budget; done++)
+        for (int i = 0; i < nt; i++) v[(size_t)i * r + done] = measure_once(m, &c[idx[i]], 0);
+    for (int i = 0; i < nt; i++) {
+        double *x = v + (size_t)i * r;
+        int ok = 1;
+        for (int j = 0; j < done; j++) ok &= !isnan(x[j]);
+        qsort(x, done, sizeof *x, by_value);
+        c[idx[i]].meas_ms = !ok ? NAN : done % 2 ? x[done / 2] : 0.5 * (x[done / 2 - 1] + x[done / 2]);
     }
-    take_medians(c, take, nt, v, r, done);
     free(v);
-    for (int i = 0; i < nt; i++) c[take[i]].measured_in_tune = 1;
+    return nt;
+}
+
+/* measure_rounds within the tuning budget, the candidates taken marked as measured by tune.
+ * Returns 0 when the budget cut a candidate, 1 otherwise, -1 out of memory. */
+static int measure_within(const mrun *m, cand *c, const int *idx, int k, int forced, int *nmeasured)
+{
+    const int nt = measure_rounds(m, c, idx, k, forced, m->budget);
+    if (nt < 0) return -1;
+    for (int i = 0; i < nt; i++) c[idx[i]].measured_in_tune = 1;
     *nmeasured += nt;
-    return !cut;
+    return nt == k;
 }
 
 static int same_layout(const cand *a, const cand *b)
@@ -549,14 +533,12 @@ int sd_cmd_tune(int argc, char **argv)
            mr.repeat == 1 ? "" : "s");
     const double best_ms = c[best].meas_ms, def_ms = c[idef].meas_ms; /* tune's own, for its choice */
     if (exhaustive) { /* every candidate again, for the proof that the choice is near the best */
-        int *all = malloc(sizeof *all * (size_t)n);
-        for (int i = 0; all && i < n; i++) all[i] = i;
-        if (!all || measure_rounds(&mr, c, all, n) < 0) {
-            free(all);
+        int all[MAXC];
+        for (int i = 0; i < n; i++) all[i] = i;
+        if (measure_rounds(&mr, c, all, n, 1, INFINITY) < 0) {
             fprintf(stderr, "stardag tune: out of memory\n");
             goto out;
         }
-        free(all);
     }
     print_table(c, n);
     char tiles[64];
