@@ -115,7 +115,8 @@ bench-ode: stardag$(EXEEXT)
 
 # Proton transport (issue 12): the plain C + OpenMP fused step (baseline; reads the PSTAR table of
 # codelets/transport, HDF5 for its --compare mode against a stardag output), run beside stardag by
-# bench/transport/run.sh (make bench-transport); crosscheck.sh and ranges.sh validate.
+# bench/transport/run.sh (make bench-transport); crosscheck.sh and ranges.sh validate; kernel_ab.sh
+# compares the fused kernel of two revisions on one tile.
 EXTRA_PROGRAMS += bench/baselines/transport_omp
 CLEANFILES += bench/baselines/transport_omp$(EXEEXT)
 bench_baselines_transport_omp_SOURCES = bench/baselines/transport_omp.c bench/baselines/transport_omp_step.h
@@ -123,7 +124,7 @@ bench_baselines_transport_omp_CPPFLAGS = -DTRANSPORT_OMP_HDF5 -I$(top_srcdir)/co
 bench_baselines_transport_omp_CFLAGS = $(AM_CFLAGS) $(OPENMP_CFLAGS) -O3
 bench_baselines_transport_omp_LDADD = $(HDF5_LIBS) -lm
 EXTRA_DIST += bench/transport/run.sh bench/transport/crosscheck.sh bench/transport/ranges.sh bench/transport/halo.sh \
-	bench/transport/dense.yaml bench/transport/depth_dose.py
+	bench/transport/dense.yaml bench/transport/depth_dose.py bench/transport/kernel_ab.sh bench/transport/kernel_ab.c
 .PHONY: bench-transport
 bench-transport: bench/baselines/transport_omp$(EXEEXT) bench/baselines/stream_triad$(EXEEXT) stardag$(EXEEXT)
 	BUILDDIR='$(abs_top_builddir)' $(SHELL) $(top_srcdir)/bench/transport/run.sh

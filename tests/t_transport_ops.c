@@ -416,6 +416,59 @@ static void test_cutoff(void)
     grid_free(&gc);
 }
 
+/* the fused step equals angular_scatter, energy_loss and stream in sequence bit for bit on a dense
+ * psi (every cell and bin, values from a seeded draw) down to energies where the angular kernel is
+ * many bins wide (the fused loop's register blocks and their tails) and where bins stop */
+static void setup_dense_grid(grid *g)
+{
+    grid_init(g, 20, 8, 1.0, 1.0, 120, -90, 90, 30, 0.5, 30.5);
+    uint64_t x = 12345;
+    for (int64_t m = 0; m < g->ne; m++)
+        for (int64_t k = 0; k < g->nt; k++)
+            for (int64_t j = 0; j < g->nz; j++)
+                for (int64_t i = 0; i < g->nx; i++) {
+                    x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+                    g->psi[0][at(g, i, j, k, m)] = 1e-4 * (double)((x >> 11) + 1) / 9007199254740992.0;
+                }
+    occ_exact(g, 0);
+    occ_exact(g, 1);
+}
+static void test_fused_dense(void)
+{
+    grid gf, gs;
+    setup_dense_grid(&gf);
+    setup_dense_grid(&gs);
+    const double ds = 0.8, ks[1] = {3}, pf[3] = {3, NAN, 0};
+    const int bstep[6] = {B_PSI0, B_OCC0, B_PSI1, B_OCC1, B_DOSE, B_TALLY};
+    run_op(&gf, "transport.step", bstep, 6, pf, ds);
+    const int bscat[3] = {B_PSI0, B_OCC0, B_TALLY}, bloss[4] = {B_PSI0, B_OCC0, B_DOSE, B_TALLY};
+    const int bstream[5] = {B_PSI0, B_OCC0, B_PSI1, B_OCC1, B_TALLY};
+    run_op(&gs, "transport.angular_scatter", bscat, 3, ks, ds);
+    run_op(&gs, "transport.energy_loss", bloss, 4, NULL, ds);
+    run_op(&gs, "transport.stream", bstream, 5, NULL, ds);
+    const size_t plane = (size_t)(gf.sx * gf.sz1);
+    const size_t n[4] = {plane * (size_t)(gf.nt * gf.ne), 4 * plane, plane, 12 * plane};
+    const int slot[4] = {1, 3, 4, 5};
+    const char *what[4] = {"psi_next", "occ_next", "dose", "tally"};
+    int64_t wide = 0, stopped = 0;
+    for (int64_t m = 0; m < gf.ne; m++) {
+        const double th0 = ref_theta0(Ec(&gf, m), ds) * 180 / M_PI, dth = (gf.th_hi - gf.th_lo) / gf.nt;
+        const int stops = ref_after(Ec(&gf, m), ds / 10) == 0.0;
+        wide += !stops && 3 * th0 > 3 * dth; /* k_sigma theta0 > 3 bins: 7 or more terms */
+        stopped += stops;
+    }
+    ok(wide > 0 && stopped > 0, "dense fused step: %lld E bins (not stopping) with kernels of 7 or more bins, %lld that stop", (long long)wide,
+       (long long)stopped);
+    for (int f = 0; f < 4; f++)
+        ok(memcmp(gf.mem[slot[f]], gs.mem[slot[f]], n[f] * sizeof(double)) == 0,
+           "dense fused step == angular_scatter, energy_loss, stream: %s bitwise", what[f]);
+    double e0 = 0;
+    const double w0 = sum_psi(&gs, 1, &e0);
+    ok(w0 > 0 && e0 > 0, "dense fused step: weight %.4g remains", w0);
+    grid_free(&gf);
+    grid_free(&gs);
+}
+
 int main(void)
 {
     sd_register_builtin_codelets();
@@ -424,5 +477,6 @@ int main(void)
     test_loss();
     test_stream();
     test_cutoff();
+    test_fused_dense();
     return tap_done();
 }

@@ -1,5 +1,5 @@
-/* advance.c - the CPU loops of the transport ops over one tile, for f64 and f32 psi
- * (advance_impl.h), and the occupancy boxes that bound them. */
+/* advance.c - the CPU loops of the transport ops over one tile, for f64 and f32 psi (loops_impl.h:
+ * the loop nests; advance_impl.h: the ops), and the occupancy boxes that bound them. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -59,13 +59,27 @@ tr_box tr_box_from_occ(const tr_io *io, const double *occ, int64_t s1, int64_t s
 #define TR_VARIANT(ISA, TGT, name, body, PARAMS, ARGS) SD_ISA_TARGET(TGT) static void FN(name##_##ISA) PARAMS { FN(body) ARGS; }
 #define TR_PICK(name) SD_ISA_SELECT(FN(name##_sse2), FN(name##_avx2), FN(name##_avx512))
 
+/* The names of one psi type's copy: FN(name) = name_f64 or name_f32. */
+#define TR_CAT2(a, b) a##_##b
+#define TR_CAT(a, b) TR_CAT2(a, b)
+#define FN(name) TR_CAT(name, SUF)
+#define TR_BLOCK 16 /* cells of a wide angular kernel summed in registers (4 AVX2 vectors of f64) */
+#define TR_CHUNK 64 /* the rest in chunks of this many cells, summed in L1 */
+#ifdef _OPENMP /* loops over independent elements (no reduction): vectorising changes no result */
+#define SIMD _Pragma("omp simd")
+#else
+#define SIMD
+#endif
+
 #define T double
 #define SUF f64
+#include "loops_impl.h"
 #include "advance_impl.h"
 #undef T
 #undef SUF
 #define T float
 #define SUF f32
+#include "loops_impl.h"
 #include "advance_impl.h"
 #undef T
 #undef SUF

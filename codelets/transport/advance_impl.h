@@ -1,414 +1,66 @@
-/* advance_impl.h - the CPU loops of one tile for one psi type: included by advance.c with T
- * (double or float) and SUF (f64 or f32) defined. The summation orders (docs/transport.md,
- * "Orders") are the ones transport_math.h states; skipped terms are exact zeros, so the sparse loops
- * give the dense results bit for bit. */
-#define TR_CAT2(a, b) a##_##b
-#define TR_CAT(a, b) TR_CAT2(a, b)
-#define FN(name) TR_CAT(name, SUF)
-#ifndef SIMD /* independent elements (no reduction): vectorising changes no result */
-#ifdef _OPENMP
-#define SIMD _Pragma("omp simd")
-#else
-#define SIMD
-#endif
-#endif
+/* advance_impl.h - the transport ops' CPU loops over one tile for one psi type (T, SUF and FN
+ * defined by advance.c; the loop nests in loops_impl.h): transport.stream, the fused transport.step,
+ * and the in-place angular_scatter and energy_loss, each compiled once per SIMD variant. */
+/* What streaming a plane into out needs: the box written (nw), the scattered angle bins (kt0..kt1),
+ * the occupancy notes, the cutoff and its sums (cw, ce with psi's row stride), the escape lists. */
+typedef struct FN(emitter) {
+    const tr_io *io;
+    const tr_tables *tb;
+    tr_box nw;
+    int64_t kt0, kt1, g0, g1; /* g0..g1: nw's flat span in out */
+    FN(occ_acc) *oa;
+    int cutting;
+    T cut;
+    double *cw, *ce;
+    const tr_esc *sdc[4];
+    int64_t nsd[4];
+} FN(emitter);
 
-static inline int64_t FN(imax)(int64_t a, int64_t b) { return a > b ? a : b; }
-static inline int64_t FN(imin)(int64_t a, int64_t b) { return a < b ? a : b; }
-
-/* Per-cell occupancy of what a loop writes, over the cells of a buffer with row stride s1 (flat
- * index i = j * s1 + x, rows 0..nz-1; a span may cross ghost columns, which occ_store ignores).
- * Noting a value costs a compare and two byte ORs: mk[k][i] records theta bin k, md[i] the current E
- * bin, folded into m0/m1 when the E bin changes (each E bin's notes come together). */
-typedef struct FN(occ_acc) {
-    uint8_t *mk, *md;
-    int32_t *m0, *m1;
-    int64_t n, s1, lo, hi, cur;
-} FN(occ_acc);
-
-/* m0 and m1, then mk and md, per cell of nz rows of stride s1 */
-static size_t FN(occ_acc_bytes)(const tr_io *io, int64_t s1)
+/* Destination plane (theta k, E d): streamed from B (psi's row stride; NULL: no sources, zeros),
+ * then its cutoff, occupancy and escapes through the grid's sides. */
+static inline void FN(emit_plane)(const FN(emitter) *e, int64_t d, int64_t k, const T *B)
 {
-    return (size_t)(io->nz * s1) * (2 * sizeof(int32_t) + (size_t)io->nt + 1) + 64;
-}
-
-static void FN(occ_acc_init)(FN(occ_acc) *o, void *mem, const tr_io *io, int64_t s1)
-{
-    const int64_t n = io->nz * s1;
-    o->m0 = (int32_t *)mem;
-    o->m1 = o->m0 + n;
-    o->mk = (uint8_t *)(o->m1 + n);
-    o->md = o->mk + io->nt * n;
-    o->n = n;
-    o->s1 = s1;
-    o->lo = n;
-    o->hi = -1;
-    o->cur = -1;
-    memset(o->mk, 0, (size_t)((io->nt + 1) * n));
-    for (int64_t i = 0; i < n; i++) {
-        o->m0[i] = (int32_t)io->ne;
-        o->m1[i] = -1;
+    const tr_io *io = e->io;
+    const tr_box nw = e->nw;
+    T *o = (T *)io->out + k * io->os3 + d * io->os4;
+    if (!B || k < e->kt0 || k > e->kt1) {
+        for (int64_t j = nw.z0; j <= nw.z1; j++) FN(zero_run)(o + j * io->os1, nw.x0, nw.x1);
+        return;
     }
+    const tr_stream_w *sw = &e->tb->sw[k];
+    FN(stream_rows)(sw, B, io->ps1, o, io->os1, nw.z0, nw.z1, nw.x0, nw.x1);
+    if (e->cutting)
+        for (int64_t j = nw.z0; j <= nw.z1; j++)
+            FN(cut_span)(o + j * io->os1, nw.x0, nw.x1, e->cut, e->tb->E[d], e->cw + j * io->ps1, e->ce + j * io->ps1);
+    FN(occ_note)(e->oa, o, e->g0, e->g1, k, d);
+    const int qd = (sw->sx > 0) + 2 * (sw->sz > 0);
+    const T cs[3] = {(T)sw->c10, (T)sw->c01, (T)sw->c11};
+    if (e->nsd[qd]) FN(escape)(io, cs, B, e->sdc[qd], e->nsd[qd], e->tb->E[d]);
 }
 
-/* Fold the current E bin's cells into m0/m1. */
-static void FN(occ_flush)(FN(occ_acc) *o)
-{
-    const int32_t m = (int32_t)o->cur;
-    int32_t *restrict m0 = o->m0, *restrict m1 = o->m1;
-    uint8_t *restrict md = o->md;
-    for (int64_t i = o->lo; i <= o->hi; i++) {
-        const int z = md[i] != 0;
-        m0[i] = z && m < m0[i] ? m : m0[i];
-        m1[i] = z && m > m1[i] ? m : m1[i];
-        md[i] = 0;
-    }
-    o->lo = o->n;
-    o->hi = -1;
-}
+/* The box of source bins (in: the occupied cells plus one ghost cell) and the box the step or the
+ * stream writes (nw; empty: t0 > t1), the angle bins after scattering (kt0..kt1), what was written
+ * last time (old), cleared outside nw; the emitter's common part (escape lists in side). */
+typedef struct FN(plan) {
+    tr_box in, nw;
+    int64_t kt0, kt1, f0, f1;
+} FN(plan);
 
-/* Cells i0..i1 (flat) of plane (theta k, E m) were written, values at v[i]: note the non-zero ones. */
-static inline void FN(occ_note)(FN(occ_acc) *o, const T *restrict v, int64_t i0, int64_t i1, int64_t k, int64_t m)
+static FN(plan) FN(plan_of)(const tr_io *io, const tr_tables *tb, int fused)
 {
-    if (m != o->cur) {
-        if (o->cur >= 0) FN(occ_flush)(o);
-        o->cur = m;
-    }
-    uint8_t *restrict a = o->mk + k * o->n, *restrict b = o->md;
-    SIMD
-    for (int64_t i = i0; i <= i1; i++) {
-        const uint8_t z = v[i] != (T)0;
-        a[i] |= z;
-        b[i] |= z;
-    }
-    o->lo = i0 < o->lo ? i0 : o->lo;
-    o->hi = i1 > o->hi ? i1 : o->hi;
-}
-
-/* The interior cells' [first theta, last theta, first E, last E] into occ (empty: [nt, -1, ne, -1]). */
-static void FN(occ_store)(FN(occ_acc) *o, const tr_io *io, double *occ, int64_t cs1, int64_t sc)
-{
-    if (o->cur >= 0) FN(occ_flush)(o);
-    for (int64_t j = 0; j < io->nz; j++)
-        for (int64_t x = 0; x < io->nx; x++) {
-            const int64_t i = j * o->s1 + x, c = x + j * cs1;
-            int64_t t0 = io->nt, t1 = -1;
-            for (int64_t k = 0; k < io->nt; k++)
-                if (o->mk[k * o->n + i]) {
-                    t0 = t0 < k ? t0 : k;
-                    t1 = k;
-                }
-            occ[c] = (double)t0;
-            occ[c + sc] = (double)t1;
-            occ[c + 2 * sc] = (double)o->m0[i];
-            occ[c + 3 * sc] = (double)o->m1[i];
-        }
-}
-
-/* Scan psi (row stride = the accumulator's) over box b: the exact per-cell occupancy (cells outside
- * b: empty). */
-static void FN(occ_scan)(FN(occ_acc) *o, const tr_io *io, const T *psi, tr_box b)
-{
-    if (b.t0 > b.t1) return;
-    for (int64_t m = b.m0; m <= b.m1; m++)
-        for (int64_t k = b.t0; k <= b.t1; k++)
-            for (int64_t j = b.z0; j <= b.z1; j++)
-                FN(occ_note)(o, psi + k * io->ps3 + m * io->ps4, j * io->ps1 + b.x0, j * io->ps1 + b.x1, k, m);
-}
-
-static inline void FN(zero_run)(T *restrict r, int64_t a, int64_t b)
-{
-    for (int64_t x = a; x <= b; x++) r[x] = (T)0;
-}
-
-/* The parts of box old (what the buffer held non-zero) outside box nw (what is written next) are
- * cleared; the rest of the buffer is zero already. */
-static void FN(zero_outside)(T *out, int64_t s1, int64_t s3, int64_t s4, tr_box old, tr_box nw)
-{
-    if (old.t0 > old.t1) return;
-    const int nwe = nw.t0 > nw.t1;
-    for (int64_t m = old.m0; m <= old.m1; m++)
-        for (int64_t k = old.t0; k <= old.t1; k++) {
-            const int bins_in = !nwe && m >= nw.m0 && m <= nw.m1 && k >= nw.t0 && k <= nw.t1;
-            for (int64_t j = old.z0; j <= old.z1; j++) {
-                T *r = out + j * s1 + k * s3 + m * s4;
-                if (bins_in && j >= nw.z0 && j <= nw.z1) {
-                    FN(zero_run)(r, old.x0, FN(imin)(old.x1, nw.x0 - 1));
-                    FN(zero_run)(r, FN(imax)(old.x0, nw.x1 + 1), old.x1);
-                } else {
-                    FN(zero_run)(r, old.x0, old.x1);
-                }
-            }
-        }
-}
-
-/* Angular scatter of source E bin m over the cells of the flat span i0..i1 of psi's planes: for k in
- * [k0, k1]
- *     A[k] = sum_{d = -K..K ascending, k - d in [t0, t1]} w_d psi[k - d]
- * (bins outside [t0, t1] hold zeros), bin k's plane at dst + (k - k0) * dk, indexed by the flat i.
- * One pass over the span per d, vectorised across cells: a span is many rows long, so loop
- * overheads are paid per plane, not per row. */
-TR_INLINE void FN(scatter_span)(const tr_io *io, const tr_tables *tb, const T *psi, int64_t m, int64_t t0, int64_t t1, int64_t k0,
-                                int64_t k1, int64_t i0, int64_t i1, T *dst, int64_t dk)
-{
-    const int64_t K = tb->K[m];
-    const double *w = tb->w + tb->woff[m] + K;
-    for (int64_t k = k0; k <= k1; k++) {
-        const int64_t da = FN(imax)(-K, k - t1), db = FN(imin)(K, k - t0);
-        T *restrict a = dst + (k - k0) * dk;
-        const T *s = psi + k * io->ps3 + m * io->ps4; /* d = 0; bin k - d at s - d ps3 */
-        /* the common 3-term kernel in one pass; otherwise one pass per term. Either way each sum
-         * starts from 0 and adds the terms in d order */
-        if (db - da == 2) {
-            const T w0 = (T)w[da], w1 = (T)w[da + 1], w2 = (T)w[da + 2];
-            const T *restrict s0 = s - da * io->ps3, *restrict s1 = s0 - io->ps3, *restrict s2 = s1 - io->ps3;
-            SIMD
-            for (int64_t i = i0; i <= i1; i++) a[i] = (((T)0 + w0 * s0[i]) + w1 * s1[i]) + w2 * s2[i];
-            continue;
-        }
-        SIMD
-        for (int64_t i = i0; i <= i1; i++) a[i] = (T)0;
-        for (int64_t d = da; d <= db; d++) {
-            const T wd = (T)w[d];
-            const T *restrict sd = s - d * io->ps3;
-            SIMD
-            for (int64_t i = i0; i <= i1; i++) a[i] += wd * sd[i];
-        }
-    }
-}
-
-/* Lost-angle tally of source E bin m: per interior cell of box in, over k ascending,
- * lost = psi * lost[m][k]: tally 1 += lost, tally 7 += lost * E_m. */
-TR_INLINE void FN(tally_lost)(const tr_io *io, const tr_tables *tb, const T *psi, int64_t m, tr_box in)
-{
-    const double Em = tb->E[m];
-    const int64_t xa = FN(imax)(in.x0, 0), xb = FN(imin)(in.x1, io->nx - 1);
-    const int64_t za = FN(imax)(in.z0, 0), zb = FN(imin)(in.z1, io->nz - 1);
-    for (int64_t k = in.t0; k <= in.t1; k++) {
-        const double lf = tb->lost[m * io->nt + k];
-        if (lf == 0.0) continue; /* adds exact zeros */
-        for (int64_t j = za; j <= zb; j++) {
-            const T *restrict s = psi + j * io->ps1 + k * io->ps3 + m * io->ps4;
-            double *restrict lw = io->tally + j * io->ts1 + io->tsc, *restrict le = io->tally + j * io->ts1 + 7 * io->tsc;
-            for (int64_t x = xa; x <= xb; x++) {
-                const double l = (double)s[x] * lf;
-                lw[x] += l;
-                le[x] += l * Em;
-            }
-        }
-    }
-}
-
-/* Energy deposit of source E bin m whose (scattered) planes are at a (bin k's at a + (k - k0) * dk,
- * indexed by the flat cell index of row stride s1), over k in [k0, k1] ascending, interior cells
- * of box in, into the dose plane dz (the same flat index; dose_load/dose_store). Stopped: tally 0
- * += w, dose += w E_m, tally 6 += w E_m. Else with w_lo = f_lo w (in T) and w_hi = w - w_lo:
- * dose += w E_m - (w_lo E_lo + w_hi E_lo+1), as one flat span (cells outside the box add exact
- * zeros; ghost columns land in dz's ghost columns, which are not stored). */
-TR_INLINE void FN(deposit)(const tr_io *io, const tr_tables *tb, const T *a, int64_t dk, int64_t s1, int64_t m, tr_box in, int64_t k0,
-                           int64_t k1, double *dz)
-{
-    const double Em = tb->E[m];
-    const int64_t xa = FN(imax)(in.x0, 0), xb = FN(imin)(in.x1, io->nx - 1);
-    const int64_t za = FN(imax)(in.z0, 0), zb = FN(imin)(in.z1, io->nz - 1);
-    const int stop = tb->stop[m];
-    const int64_t lo = tb->lo[m];
-    const T f = (T)tb->flo[m];
-    const double El = tb->E[lo], Eh = stop ? 0.0 : tb->E[lo + 1];
-    for (int64_t k = k0; k <= k1; k++) {
-        const T *restrict r = a + (k - k0) * dk;
-        if (stop) {
-            for (int64_t j = za; j <= zb; j++) {
-                double *restrict t0 = io->tally + j * io->ts1, *restrict t6 = io->tally + j * io->ts1 + 6 * io->tsc;
-                for (int64_t x = xa; x <= xb; x++) {
-                    const double w = (double)r[j * s1 + x], e = w * Em;
-                    t0[x] += w;
-                    dz[j * s1 + x] += e;
-                    t6[x] += e;
-                }
-            }
-        } else {
-            double *restrict dd = dz;
-            SIMD
-            for (int64_t i = za * s1 + xa; i <= zb * s1 + xb; i++) {
-                const T wl = f * r[i], wh = r[i] - wl;
-                dd[i] += (double)r[i] * Em - ((double)wl * El + (double)wh * Eh);
-            }
-        }
-    }
-}
-
-/* The tile's dose into the flat plane dz of row stride s1 (interior cells), and back. */
-static void FN(dose_load)(const tr_io *io, double *dz, int64_t s1)
-{
-    memset(dz, 0, (size_t)(io->nz * s1) * sizeof(double)); /* the ghost columns too: spans add into them */
-    for (int64_t j = 0; j < io->nz; j++) memcpy(dz + j * s1, io->dose + j * io->ds1, (size_t)io->nx * sizeof(double));
-}
-static void FN(dose_store)(const tr_io *io, const double *dz, int64_t s1)
-{
-    for (int64_t j = 0; j < io->nz; j++) memcpy(io->dose + j * io->ds1, dz + j * s1, (size_t)io->nx * sizeof(double));
-}
-
-/* Destination E bin m of the energy loss from the source planes of bins s0..s1 (ascending):
- *     B = sum_q (lo[q] == m ? f_lo[q] A_q : A_q - f_lo[q] A_q)
- * over the flat span i0..i1 (source q's plane at srcq[q - s0], b indexed alike). */
-static inline void FN(loss_gather)(const tr_tables *tb, int64_t m, int64_t s0, int64_t s1, const T *const *srcq, int64_t i0,
-                                   int64_t i1, T *restrict o)
-{
-    SIMD
-    for (int64_t i = i0; i <= i1; i++) o[i] = (T)0;
-    for (int64_t q = s0; q <= s1; q++) {
-        const T f = (T)tb->flo[q];
-        const T *restrict s = srcq[q - s0];
-        if (tb->lo[q] == m) {
-            SIMD
-            for (int64_t i = i0; i <= i1; i++) o[i] += f * s[i];
-        } else {
-            SIMD
-            for (int64_t i = i0; i <= i1; i++) o[i] += s[i] - f * s[i];
-        }
-    }
-}
-
-/* Stream one (theta k, E m) plane over the flat span i0..i1 of out's cells (B with out's row
- * stride: B and out share flat indices):
- *     out = ((c00 B[i] + c10 B[i - sx]) + c01 B[i - sz s1]) + c11 B[i - sx - sz s1]
- * The span crosses the ghost columns between its rows: those are written too, so the caller saves
- * and restores them. */
-static inline void FN(stream_span)(const tr_stream_w *sw, const T *b, T *restrict o, int64_t s1, int64_t i0, int64_t i1)
-{
-    const T c00 = (T)sw->c00, c10 = (T)sw->c10, c01 = (T)sw->c01, c11 = (T)sw->c11;
-    const int64_t sx = sw->sx;
-    const T *restrict b0 = b, *restrict b1 = b - sw->sz * s1;
-    SIMD
-    for (int64_t i = i0; i <= i1; i++) o[i] = ((c00 * b0[i] + c10 * b0[i - sx]) + c01 * b1[i]) + c11 * b1[i - sx];
-}
-
-/* The same row by row (rows z0..z1, cells x0..x1) where B's row stride bj is not out's os1. */
-static inline void FN(stream_rows)(const tr_stream_w *sw, const T *b, int64_t bj, T *out, int64_t os1, int64_t z0, int64_t z1,
-                                   int64_t x0, int64_t x1)
-{
-    const T c00 = (T)sw->c00, c10 = (T)sw->c10, c01 = (T)sw->c01, c11 = (T)sw->c11;
-    const int64_t sx = sw->sx, sz = sw->sz;
-    for (int64_t j = z0; j <= z1; j++) {
-        const T *restrict b0 = b + j * bj, *restrict b1 = b + (j - sz) * bj;
-        T *restrict o = out + j * os1;
-        SIMD
-        for (int64_t x = x0; x <= x1; x++) o[x] = ((c00 * b0[x] + c10 * b0[x - sx]) + c01 * b1[x]) + c11 * b1[x - sx];
-    }
-}
-
-/* Escapes of one (k, m) plane from the tile's cells on the grid's sides, through the runs of its
- * direction quadrant (escape_list): term e->c of source cells B[e->b + i] into tally elements
- * e->t + i (weight) and e->t + i + 6 tsc (energy), i < e->n; cs = the stream's c10, c01, c11 in T.
- * Cells without weight add exact zeros. (The coefficients come in as T values: GCC 12's SLP
- * vectoriser dropped the rounding of `(double)(float)sw->c10` when the pair was built here.) */
-static void FN(escape)(const tr_io *io, const T cs[3], const T *b, const tr_esc *e, int64_t ne, double Em)
-{
-    const int64_t off = 6 * io->tsc;
-    for (int64_t n = 0; n < ne; n++) {
-        const double c = (double)cs[e[n].c];
-        const T *restrict s = b + e[n].b;
-        double *restrict tw = io->tally + e[n].t, *restrict te = tw + off;
-        SIMD
-        for (int64_t i = 0; i < e[n].n; i++) {
-            const double v = (double)s[i] * c;
-            tw[i] += v;
-            te[i] += v * Em;
-        }
-    }
-}
-
-/* The escapes of direction quadrant (sx, sz): the interior cells on the grid's side x = 0 (sx < 0)
- * or x = X (sx > 0), or z = 0 / Z likewise, and of each its terms c10, c01, c11 whose destination
- * is outside, with the side channel (x first when outside in x) of the source cell's tally; B's
- * row stride bj. Listed term by term (every cell's c10, then c01, then c11: a tally element gets
- * its own cell's terms only, so each element still sums them in term order), and cells in a row
- * whose B and tally elements follow each other merged into one run (a z side is one run per
- * term). Returns the number of runs (at most 3 (nx + nz)). */
-static int64_t FN(escape_list)(const tr_io *io, int sx, int sz, int64_t bj, tr_esc *e)
-{
-    int64_t n = 0;
-    const int64_t edge_x = sx < 0 ? 0 : io->NX - 1, edge_z = sz < 0 ? 0 : io->NZ - 1;
-    const int ax[3] = {1, 0, 1}, az[3] = {0, 1, 1};
-    for (int t = 0; t < 3; t++)
-        for (int64_t z = 0; z < io->nz; z++)
-            for (int64_t x = 0; x < io->nx; x++) {
-                const int64_t gx = io->gx0 + x, gz = io->gz0 + z;
-                if (gx != edge_x && gz != edge_z) continue;
-                const int64_t dx = gx + ax[t] * sx, dz = gz + az[t] * sz;
-                int ch = -1;
-                if (dx < 0) ch = 2;
-                else if (dx >= io->NX) ch = 3;
-                else if (dz < 0) ch = 4;
-                else if (dz >= io->NZ) ch = 5;
-                if (ch < 0) continue;
-                const tr_esc r = {x + z * bj, x + z * io->ts1 + ch * io->tsc, t, 1};
-                if (n && e[n - 1].c == t && e[n - 1].b + e[n - 1].n == r.b && e[n - 1].t + e[n - 1].n == r.t) e[n - 1].n++;
-                else e[n++] = r;
-            }
-    return n;
-}
-
-/* The cutoff of the fused step over cells i0..i1 (flat) of one streamed plane o of E bin centre Ed:
- * a weight below cut becomes 0 and stops in its cell, its weight and energy summed per cell (in
- * the planes' order, d then k ascending) into cw and ce (added to tally 0, 6 and the dose at the end
- * of the task, cut_store). */
-static inline void FN(cut_span)(T *restrict o, int64_t i0, int64_t i1, T cut, double Ed, double *restrict cw, double *restrict ce)
-{
-    SIMD
-    for (int64_t i = i0; i <= i1; i++) {
-        const T v = o[i], c = v < cut ? v : (T)0;
-        o[i] = v - c;
-        cw[i] += (double)c;
-        ce[i] += (double)c * Ed;
-    }
-}
-
-/* The cut weights of the tile's interior cells (flat planes cw, ce of row stride s1) into tally 0
- * (weight), tally 6 and the dose plane dz (energy). */
-static void FN(cut_store)(const tr_io *io, const double *cw, const double *ce, double *dz, int64_t s1)
-{
-    for (int64_t j = 0; j < io->nz; j++) {
-        double *restrict t0 = io->tally + j * io->ts1, *restrict t6 = io->tally + j * io->ts1 + 6 * io->tsc;
-        for (int64_t x = 0; x < io->nx; x++) {
-            t0[x] += cw[j * s1 + x];
-            t6[x] += ce[j * s1 + x];
-            dz[j * s1 + x] += ce[j * s1 + x];
-        }
-    }
-}
-
-/* The flat span of box b's cells in a buffer of row stride s1 (from its first row's first cell to
- * its last row's last cell). */
-static inline void FN(span_of)(tr_box b, int64_t s1, int64_t *i0, int64_t *i1)
-{
-    *i0 = b.z0 * s1 + b.x0;
-    *i1 = b.z1 * s1 + b.x1;
-}
-
-/* Stream (fused = 0: psi -> psi_next) or scatter + energy loss + stream in one pass (fused = 1).
- * Every plane is handled as one flat span of cells with psi's row stride: the scattered planes A
- * and the gathered plane B share psi's flat indices, so the loops are as long as a plane, not a
- * row. Cells of a span outside the box are exact zeros (outside the occupancy, or ghosts of the
- * grid's sides), so the results are those of the box-only loops bit for bit. */
-TR_INLINE void FN(advance_body)(const tr_io *io, const tr_tables *tb, int fused)
-{
-    const int64_t nx = io->nx, nz = io->nz, nt = io->nt, s1 = io->ps1;
-    const T *psi = io->psi;
-    T *out = io->out;
-    tr_box in = io->dense ? tr_box_full(io, -1, nx, -1, nz) : tr_box_from_occ(io, io->occ, io->cs1, io->csc, -1, nx, -1, nz);
+    const int64_t nx = io->nx, nz = io->nz, nt = io->nt;
+    FN(plan) p = {.kt0 = 0, .kt1 = -1, .f0 = 0, .f1 = -1};
+    p.in = io->dense ? tr_box_full(io, -1, nx, -1, nz) : tr_box_from_occ(io, io->occ, io->cs1, io->csc, -1, nx, -1, nz);
+    const tr_box in = p.in;
     const tr_box old = io->dense ? tr_box_full(io, 0, nx - 1, 0, nz - 1)
                                  : tr_box_from_occ(io, io->occn, io->ns1, io->nsc, 0, nx - 1, 0, nz - 1);
-    /* what this step writes */
-    tr_box nw = {.t0 = 1, .t1 = 0};
-    int64_t kt0 = 0, kt1 = -1; /* theta bins after scattering */
+    p.nw = (tr_box){.t0 = 1, .t1 = 0};
     if (in.t0 <= in.t1) {
         int64_t Kin = 0;
         if (fused)
             for (int64_t m = in.m0; m <= in.m1; m++) Kin = FN(imax)(Kin, tb->K[m]);
-        kt0 = FN(imax)(0, in.t0 - Kin);
-        kt1 = FN(imin)(nt - 1, in.t1 + Kin);
+        p.kt0 = FN(imax)(0, in.t0 - Kin);
+        p.kt1 = FN(imin)(nt - 1, in.t1 + Kin);
         int64_t d0 = in.m0, d1 = in.m1;
         if (fused) {
             int64_t q = in.m0;
@@ -417,131 +69,179 @@ TR_INLINE void FN(advance_body)(const tr_io *io, const tr_tables *tb, int fused)
             d1 = q <= in.m1 ? tb->lo[in.m1] + 1 : 0;
         }
         if (d0 <= d1)
-            nw = (tr_box){kt0, kt1, d0, d1, FN(imax)(0, in.x0 - 1), FN(imin)(nx - 1, in.x1 + 1), FN(imax)(0, in.z0 - 1),
-                          FN(imin)(nz - 1, in.z1 + 1)};
+            p.nw = (tr_box){p.kt0, p.kt1, d0, d1, FN(imax)(0, in.x0 - 1), FN(imin)(nx - 1, in.x1 + 1), FN(imax)(0, in.z0 - 1),
+                            FN(imin)(nz - 1, in.z1 + 1)};
+        FN(span_of)(in, io->ps1, &p.f0, &p.f1);
     }
-    if (io->dense) nw = tr_box_full(io, 0, nx - 1, 0, nz - 1);
-    FN(zero_outside)(out, io->os1, io->os3, io->os4, old, nw);
+    if (io->dense) p.nw = tr_box_full(io, 0, nx - 1, 0, nz - 1);
+    FN(zero_outside)((T *)io->out, io->os1, io->os3, io->os4, old, p.nw);
+    return p;
+}
 
-    /* spans: the source box in psi's planes (A, B), the written box in out's */
-    int64_t f0 = 0, f1 = -1, g0 = 0, g1 = -1;
-    if (in.t0 <= in.t1) FN(span_of)(in, s1, &f0, &f1);
-    if (nw.t0 <= nw.t1) FN(span_of)(nw, io->os1, &g0, &g1);
-    const int flat = io->os1 == s1; /* B (psi's stride, fused or not) and out share flat indices */
-    const int64_t gw = io->os1 - nx, ng = nw.t0 <= nw.t1 ? (nw.z1 - nw.z0) * gw : 0; /* ghosts inside out's span */
+/* Bytes of the escape lists (escape_list: at most 3 (nx + nz) runs per quadrant). */
+static size_t FN(side_bytes)(const tr_io *io) { return (size_t)(12 * (io->nx + io->nz) + 4) * sizeof(tr_esc); }
 
-    /* scratch: scattered planes (fused), the gathered plane (rows -1..nz, zero outside the span),
-     * saved ghosts, occupancy, side cells */
-    const int64_t ntr = kt1 - kt0 + 1 > 0 ? kt1 - kt0 + 1 : 0, PA = f1 - f0 + 1;
-    const int64_t W = fused ? tb->window : 0;
-    const size_t nA = (size_t)(W * ntr * PA), nB = fused ? (size_t)((nz + 2) * s1 + 2) : 0;
-    const size_t nside = (size_t)(12 * (nx + nz) + 4) * sizeof(tr_esc) / sizeof(int64_t);
-    const int cutting = fused && io->cutoff > 0.0;
-    const size_t ndz = fused ? (size_t)((cutting ? 3 : 1) * nz * s1) : 0; /* dose (and the cut weight and energy) */
-    const size_t bytes = ndz * sizeof(double) + (nA + nB + (size_t)ng) * sizeof(T) + FN(occ_acc_bytes)(io, io->os1) +
-                         (nside + (size_t)W) * sizeof(int64_t) + 64;
+/* The emitter of plan p: occupancy accumulator oa (its memory at occm), escape lists in side. */
+static void FN(emitter_init)(FN(emitter) *e, const tr_io *io, const tr_tables *tb, const FN(plan) *p, FN(occ_acc) *oa, void *occm,
+                             tr_esc *side)
+{
+    *e = (FN(emitter)){.io = io, .tb = tb, .nw = p->nw, .kt0 = p->kt0, .kt1 = p->kt1, .g0 = 0, .g1 = -1, .oa = oa};
+    if (p->nw.t0 <= p->nw.t1) FN(span_of)(p->nw, io->os1, &e->g0, &e->g1);
+    FN(occ_acc_init)(oa, occm, io, io->os1);
+    int64_t used = 0;
+    for (int q = 0; q < 4; q++) { /* direction quadrants (sx, sz) = (-,-), (+,-), (-,+), (+,+) */
+        e->sdc[q] = side + used;
+        e->nsd[q] = FN(escape_list)(io, q & 1 ? 1 : -1, q & 2 ? 1 : -1, io->ps1, side + used);
+        used += e->nsd[q];
+    }
+}
+
+/* Stream psi -> psi_next (transport.stream): every written plane from psi's plane of the same bins. */
+TR_INLINE void FN(advance_body)(const tr_io *io, const tr_tables *tb)
+{
+    const FN(plan) p = FN(plan_of)(io, tb, 0);
+    const size_t bytes = FN(side_bytes)(io) + FN(occ_acc_bytes)(io, io->os1) + 64;
     char *mem = tr_scratch(bytes);
-    if (!mem) tr_oom(fused ? "transport.step" : "transport.stream", bytes);
-    double *dz = (double *)mem;
-    T *Acache = (T *)(dz + ndz), *Bbuf = Acache + nA, *gsave = Bbuf + nB;
-    int64_t *side = (int64_t *)(((uintptr_t)(gsave + ng) + 7) & ~(uintptr_t)7);
-    const T **srcp = (const T **)(side + nside); /* W source planes of a gather */
+    if (!mem) tr_oom("transport.stream", bytes);
+    FN(emitter) e;
     FN(occ_acc) oa;
-    FN(occ_acc_init)(&oa, srcp + W, io, io->os1);
-    /* escapes per direction quadrant (sx, sz) = (-,-), (+,-), (-,+), (+,+) */
-    int64_t nsd[4];
-    tr_esc *sdc[4];
-    {
-        int64_t used = 0;
-        for (int q = 0; q < 4; q++) {
-            sdc[q] = (tr_esc *)side + used;
-            nsd[q] = FN(escape_list)(io, q & 1 ? 1 : -1, q & 2 ? 1 : -1, io->ps1, sdc[q]);
-            used += nsd[q];
-        }
-    }
-    if (nB) memset(Bbuf, 0, nB * sizeof(T));
-    if (ndz) FN(dose_load)(io, dz, s1);
-    double *cw = dz + nz * s1, *ce = cw + nz * s1;
-    if (cutting) memset(cw, 0, (size_t)(2 * nz * s1) * sizeof(double));
-    const T cut = (T)io->cutoff;
-    T *B0 = Bbuf + s1 + 1; /* flat index 0: interior cell (0, 0) */
-    /* scattered plane (q, k), indexed by psi's flat index: */
-#define APLANE(q, k) (Acache + ((((q) - in.m0) % (W ? W : 1)) * ntr + ((k) - kt0)) * PA - f0)
-
-    int64_t d = nw.m0;
-    const int64_t dlast = nw.t0 <= nw.t1 ? nw.m1 : -1;
-    /* emit destination bin d: gather (fused), stream, escapes, occupancy */
-#define EMIT()                                                                                                              \
-    do {                                                                                                                    \
-        int64_t q0 = d, q1 = d;                                                                                             \
-        if (fused) { q0 = FN(imax)(tb->s0[d], in.m0); q1 = FN(imin)(tb->s1[d], in.m1); }                                   \
-        else if (d < in.m0 || d > in.m1) q1 = q0 - 1;                                                                       \
-        for (int64_t k = nw.t0; k <= nw.t1; k++) {                                                                          \
-            const tr_stream_w *sw = &tb->sw[k];                                                                              \
-            const T *B;                                                                                                     \
-            int64_t bj;                                                                                                     \
-            T *o = out + k * io->os3 + d * io->os4;                                                                         \
-            if (q0 > q1 || k < kt0 || k > kt1 || in.t0 > in.t1) {                                                            \
-                for (int64_t j = nw.z0; j <= nw.z1; j++) FN(zero_run)(o + j * io->os1, nw.x0, nw.x1);                     \
-                continue;                                                                                                   \
-            }                                                                                                               \
-            if (fused) {                                                                                                    \
-                for (int64_t q = q0; q <= q1; q++) srcp[q - q0] = APLANE(q, k);                                             \
-                FN(loss_gather)(tb, d, q0, q1, srcp, f0, f1, B0);                                                           \
-                B = B0;                                                                                                     \
-                bj = s1;                                                                                                    \
-            } else {                                                                                                        \
-                B = psi + k * io->ps3 + d * io->ps4;                                                                        \
-                bj = io->ps1;                                                                                               \
-            }                                                                                                               \
-            if (flat) {                                                                                                     \
-                for (int64_t j = nw.z0, n = 0; j < nw.z1; j++)                                                              \
-                    for (int64_t x = nx; x < io->os1; x++) gsave[n++] = o[j * io->os1 + x];                                     \
-                FN(stream_span)(sw, B, o, io->os1, g0, g1);                                                                 \
-                if (cutting) FN(cut_span)(o, g0, g1, cut, tb->E[d], cw, ce);                                                \
-                FN(occ_note)(&oa, o, g0, g1, k, d);                                                                         \
-                for (int64_t j = nw.z0, n = 0; j < nw.z1; j++)                                                              \
-                    for (int64_t x = nx; x < io->os1; x++) o[j * io->os1 + x] = gsave[n++];                                     \
-            } else {                                                                                                        \
-                FN(stream_rows)(sw, B, bj, o, io->os1, nw.z0, nw.z1, nw.x0, nw.x1);                                         \
-                for (int64_t j = nw.z0; j <= nw.z1; j++) {                                                                  \
-                    if (cutting) /* cw, ce have psi's row stride s1, o its own */                                         \
-                        FN(cut_span)(o, j * io->os1 + nw.x0, j * io->os1 + nw.x1, cut, tb->E[d], cw + j * (s1 - io->os1),     \
-                                     ce + j * (s1 - io->os1));                                                              \
-                    FN(occ_note)(&oa, o, j * io->os1 + nw.x0, j * io->os1 + nw.x1, k, d);                                   \
-                }                                                                                                           \
-            }                                                                                                               \
-            const int qd = (sw->sx > 0) + 2 * (sw->sz > 0);                                                                \
-            const T cs[3] = {(T)sw->c10, (T)sw->c01, (T)sw->c11};                                                        \
-            if (nsd[qd]) FN(escape)(io, cs, B, sdc[qd], nsd[qd], tb->E[d]);                                        \
-        }                                                                                                                   \
-        d++;                                                                                                                \
-    } while (0)
-
-    if (in.t0 <= in.t1)
-        for (int64_t q = in.m0; q <= in.m1; q++) {
-            if (fused) {
-                /* each plane deposited while it is in L1 (dose sums keep their k order) */
-                for (int64_t k = kt0; k <= kt1; k++) {
-                    FN(scatter_span)(io, tb, psi, q, in.t0, in.t1, k, k, f0, f1, APLANE(q, k), PA);
-                    FN(deposit)(io, tb, APLANE(q, k), PA, s1, q, in, k, k, dz);
-                }
-                FN(tally_lost)(io, tb, psi, q, in);
-            }
-            while (d <= dlast) {
-                int64_t q0 = d, q1 = d;
-                if (fused) { q0 = FN(imax)(tb->s0[d], in.m0); q1 = FN(imin)(tb->s1[d], in.m1); }
-                if (q0 <= q1 && q1 > q) break;
-                EMIT();
-            }
-        }
-    while (d <= dlast) EMIT();
-#undef EMIT
-#undef APLANE
-    if (cutting) FN(cut_store)(io, cw, ce, dz, s1);
-    if (ndz) FN(dose_store)(io, dz, s1);
+    FN(emitter_init)(&e, io, tb, &p, &oa, mem + FN(side_bytes)(io), (tr_esc *)mem);
+    const T *psi = (const T *)io->psi;
+    const int any = p.in.t0 <= p.in.t1;
+    if (p.nw.t0 <= p.nw.t1)
+        for (int64_t d = p.nw.m0; d <= p.nw.m1; d++)
+            for (int64_t k = p.nw.t0; k <= p.nw.t1; k++)
+                FN(emit_plane)(&e, d, k, any && d >= p.in.m0 && d <= p.in.m1 ? psi + k * io->ps3 + d * io->ps4 : NULL);
     FN(occ_store)(&oa, io, io->occn, io->ns1, io->nsc);
 }
+
+/* One plane (E q, theta k) of the fused step over the flat span i0..i1, from the scattered value
+ * r (NTAP = 3: the 3-term kernel from psi's planes s0, s1, s2 with w0..w2, summed as scatter_span
+ * does; NTAP = 1: r = s0[i], a plane scatter_span wrote): its energy deposit into dz (deposit's
+ * formula) and its two shares, w_lo = f r to destination lo[q] (pl) and r - w_lo to lo[q] + 1 (ph),
+ * each added to the destination's partial sum (FL, FH: q is its first source, the sum starts at 0),
+ * so each destination sums its sources in ascending order as loss_gather does. */
+TR_INLINE void FN(share)(const T *restrict s0, const T *restrict s1, const T *restrict s2, T w0, T w1, T w2, T f, double Em, double El,
+                          double Eh, double *restrict dz, T *restrict pl, T *restrict ph, int64_t i0, int64_t i1, const int NTAP,
+                          const int FL, const int FH)
+{
+    SIMD
+    for (int64_t i = i0; i <= i1; i++) {
+        const T r = NTAP == 3 ? (((T)0 + w0 * s0[i]) + w1 * s1[i]) + w2 * s2[i] : s0[i];
+        const T wl = f * r, wh = r - wl;
+        dz[i] += (double)r * Em - ((double)wl * El + (double)wh * Eh);
+        pl[i] = (FL ? (T)0 : pl[i]) + wl;
+        ph[i] = (FH ? (T)0 : ph[i]) + wh;
+    }
+}
+
+#define TR_SHARE(NTAP, FL, FH) FN(share)(s0, s1p, s2, w0, w1, w2, f, Em, El, Eh, dz, pl, ph, p.f0, p.f1, NTAP, FL, FH)
+
+/* transport.step: scatter, energy loss and streaming in one pass over a tile. For each source E bin
+ * q (ascending) and angle bin k, one loop over the plane's cells scatters psi (3 terms; a wider
+ * kernel goes through a plane in L1 first), deposits the energy lost and adds the two shares of
+ * each value into the partial planes of its destinations lo[q] and lo[q] + 1 (a ring of two plane
+ * sets: only those two can be pending). A destination whose last source is q is streamed into
+ * psi_next plane by plane, right after its plane is complete, while it is in L1; one completed
+ * after that (the last bins, or a gap in lo) is streamed from its planes after q. Every sum keeps the
+ * operators' order (docs/transport.md, "The fused step"), so the result is angular_scatter,
+ * energy_loss and stream in sequence, bit for bit. */
+TR_INLINE void FN(step_body)(const tr_io *io, const tr_tables *tb)
+{
+    const int64_t nz = io->nz, s1 = io->ps1;
+    const T *psi = (const T *)io->psi;
+    const FN(plan) p = FN(plan_of)(io, tb, 1);
+    const tr_box in = p.in, nw = p.nw;
+    const int64_t ntr = p.kt1 - p.kt0 + 1 > 0 ? p.kt1 - p.kt0 + 1 : 0;
+    /* planes with psi's row stride and a ghost ring (rows -1..nz): index 0 = cell (0, 0) at PO */
+    const int64_t PF = (nz + 2) * s1 + 2, PO = s1 + 1;
+    const int cutting = io->cutoff > 0.0;
+    const size_t ndz = (size_t)((cutting ? 3 : 1) * PF); /* dose (and the cut weight and energy) */
+    const size_t nP = (size_t)((2 * ntr + 1) * PF);      /* two destinations' planes, one scattered plane */
+    const size_t bytes = ndz * sizeof(double) + nP * sizeof(T) + FN(side_bytes)(io) + FN(occ_acc_bytes)(io, io->os1) + 64;
+    char *mem = tr_scratch(bytes);
+    if (!mem) tr_oom("transport.step", bytes);
+    double *dz = (double *)mem + PO, *cw = dz + PF, *ce = cw + PF;
+    T *Pmem = (T *)((double *)mem + ndz), *Atmp = Pmem + 2 * ntr * PF + PO;
+    tr_esc *side = (tr_esc *)(Pmem + nP);
+    FN(emitter) e;
+    FN(occ_acc) oa;
+    FN(emitter_init)(&e, io, tb, &p, &oa, (char *)side + FN(side_bytes)(io), side);
+    e.cutting = cutting;
+    e.cut = (T)io->cutoff;
+    e.cw = cw;
+    e.ce = ce;
+    FN(dose_load)(io, dz, s1, dz - PO, ndz); /* the cut sums too */
+    /* destination d's plane k (ring slot d % 2); outside the source span the planes hold zeros */
+#define PPLANE(d, k) (Pmem + (((d) & 1) * ntr + ((k) - p.kt0)) * PF + PO)
+    for (int64_t n = 0; n < 2 * ntr; n++) {
+        T *pz = Pmem + n * PF + PO;
+        FN(zero_run)(pz, -PO, p.f0 - 1);
+        FN(zero_run)(pz, p.f1 + 1, PF - PO - 1);
+    }
+    FN(zero_run)(Atmp, -PO, PF - PO - 1);
+    int64_t d = nw.m0;
+    const int64_t dlast = nw.t0 <= nw.t1 ? nw.m1 : -1;
+#define Q0(d) FN(imax)(tb->s0[d], in.m0)
+#define Q1(d) FN(imin)(tb->s1[d], in.m1)
+    /* every plane of destination d, complete or without sources */
+#define EMIT_ALL()                                                                                                          \
+    do {                                                                                                                    \
+        const int src = Q0(d) <= Q1(d);                                                                                     \
+        for (int64_t k = nw.t0; k <= nw.t1; k++) FN(emit_plane)(&e, d, k, src ? PPLANE(d, k) : NULL);                      \
+        d++;                                                                                                                \
+    } while (0)
+    if (in.t0 <= in.t1)
+        for (int64_t q = in.m0; q <= in.m1; q++) {
+            while (d <= dlast && Q0(d) > Q1(d)) EMIT_ALL(); /* no sources */
+            const int64_t K = tb->K[q];
+            const double *w = tb->w + tb->woff[q] + K;
+            const int stop = tb->stop[q];
+            const int64_t dl = tb->lo[q], dh = dl + 1;
+            const int FL = !stop && q == Q0(dl), FH = !stop && q == Q0(dh);
+            const int inter = !stop && d == dl && q == Q1(dl); /* dl is complete after q */
+            const T f = (T)tb->flo[q];
+            const double Em = tb->E[q], El = stop ? 0.0 : tb->E[dl], Eh = stop ? 0.0 : tb->E[dh];
+            for (int64_t k = p.kt0; k <= p.kt1; k++) {
+                const int64_t da = FN(imax)(-K, k - in.t1), db = FN(imin)(K, k - in.t0);
+                T *pl = stop ? NULL : PPLANE(dl, k), *ph = stop ? NULL : PPLANE(dh, k);
+                const T *s0 = Atmp, *s1p = NULL, *s2 = NULL;
+                T w0 = 0, w1 = 0, w2 = 0;
+                const int three = !stop && db - da == 2;
+                if (three) {
+                    s0 = psi + (k - da) * io->ps3 + q * io->ps4;
+                    s1p = s0 - io->ps3;
+                    s2 = s1p - io->ps3;
+                    w0 = (T)w[da];
+                    w1 = (T)w[da + 1];
+                    w2 = (T)w[da + 2];
+                } else {
+                    FN(scatter_span)(io, tb, psi, q, in.t0, in.t1, k, k, p.f0, p.f1, Atmp, 0);
+                }
+                if (stop) FN(deposit)(io, tb, Atmp, 0, s1, q, in, k, k, dz);
+                else if (three) {
+                    if (FL) { if (FH) TR_SHARE(3, 1, 1); else TR_SHARE(3, 1, 0); }
+                    else { if (FH) TR_SHARE(3, 0, 1); else TR_SHARE(3, 0, 0); }
+                } else {
+                    if (FL) { if (FH) TR_SHARE(1, 1, 1); else TR_SHARE(1, 1, 0); }
+                    else { if (FH) TR_SHARE(1, 0, 1); else TR_SHARE(1, 0, 0); }
+                }
+                if (inter) FN(emit_plane)(&e, dl, k, pl);
+            }
+            FN(tally_lost)(io, tb, psi, q, in);
+            if (inter) d++;
+            while (d <= dlast && (Q0(d) > Q1(d) || Q1(d) <= q)) EMIT_ALL();
+        }
+    while (d <= dlast) EMIT_ALL();
+#undef EMIT_ALL
+#undef Q0
+#undef Q1
+#undef PPLANE
+    if (cutting) FN(cut_store)(io, cw, ce, dz, s1);
+    FN(dose_store)(io, dz, s1);
+    FN(occ_store)(&oa, io, io->occn, io->ns1, io->nsc);
+}
+#undef TR_SHARE
 
 /* Angular scatter in place (psi, occ, tally): each source bin's planes scattered into scratch (flat
  * spans of the box), then copied back row by row (the ghost columns keep their values). */
@@ -606,7 +306,7 @@ TR_INLINE void FN(loss_body)(const tr_io *io, const tr_tables *tb)
     FN(occ_acc) oa;
     FN(occ_acc_init)(&oa, srcp + W, io, io->ps1);
     if (in.t0 <= in.t1) {
-        FN(dose_load)(io, dz, io->ps1);
+        FN(dose_load)(io, dz, io->ps1, dz, ndz);
         for (int64_t m = in.m0; m <= in.m1; m++)
             FN(deposit)(io, tb, psi + in.t0 * io->ps3 + m * io->ps4, io->ps3, io->ps1, m, in, in.t0, in.t1, dz);
         FN(dose_store)(io, dz, io->ps1);
@@ -642,13 +342,14 @@ TR_INLINE void FN(loss_body)(const tr_io *io, const tr_tables *tb)
 }
 
 /* the entry points, one copy per SIMD variant */
-SD_ISA_EACH(TR_VARIANT, advance, advance_body, (const tr_io *io, const tr_tables *tb, int fused), (io, tb, fused))
+SD_ISA_EACH(TR_VARIANT, advance, advance_body, (const tr_io *io, const tr_tables *tb), (io, tb))
+SD_ISA_EACH(TR_VARIANT, step, step_body, (const tr_io *io, const tr_tables *tb), (io, tb))
 SD_ISA_EACH(TR_VARIANT, scatter, scatter_body, (const tr_io *io, const tr_tables *tb), (io, tb))
 SD_ISA_EACH(TR_VARIANT, loss, loss_body, (const tr_io *io, const tr_tables *tb), (io, tb))
-void FN(tr_advance)(const tr_io *io, const tr_tables *tb, int fused) { TR_PICK(advance)(io, tb, fused); }
+void FN(tr_advance)(const tr_io *io, const tr_tables *tb, int fused)
+{
+    if (fused) TR_PICK(step)(io, tb);
+    else TR_PICK(advance)(io, tb);
+}
 void FN(tr_scatter)(const tr_io *io, const tr_tables *tb) { TR_PICK(scatter)(io, tb); }
 void FN(tr_loss)(const tr_io *io, const tr_tables *tb) { TR_PICK(loss)(io, tb); }
-
-#undef FN
-#undef TR_CAT
-#undef TR_CAT2

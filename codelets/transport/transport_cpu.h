@@ -1,6 +1,6 @@
 /* transport_cpu.h - the transport pack's CPU loops (internal): one tile's view, the occupancy boxes
- * that bound every loop, and the drivers (advance.c: stream and the fused step; inplace.c: angular
- * scatter and energy loss; beam.c; totals.c). */
+ * that bound every loop, and the drivers (advance.c: stream, the fused step, angular scatter and
+ * energy loss in place; beam.c; totals.c). */
 #ifndef SD_TRANSPORT_CPU_H
 #define SD_TRANSPORT_CPU_H
 #include <stdint.h>
@@ -37,7 +37,7 @@ typedef struct tr_box {
     int64_t t0, t1, m0, m1, x0, x1, z0, z1;
 } tr_box;
 
-/* A run of escapes of weight out of the grid (advance_impl.h, escape_list): n source cells from b
+/* A run of escapes of weight out of the grid (loops_impl.h, escape_list): n source cells from b
  * (flat index in B), into n tally elements from t, through streaming term c (0: c10, 1: c01,
  * 2: c11). */
 typedef struct tr_esc {

@@ -1,7 +1,7 @@
 /* transport_cuda.cuh - what the transport pack's CUDA kernels share: the per-task tables passed by
  * value as a kernel parameter (built on the host by transport_tables.c, the CPU's very tables, so
  * the device does only +, -, * on the same numbers: bitwise the CPU), and the per-element sums in
- * the CPU loops' orders (advance_impl.h). The device loops are dense (every cell and bin): the
+ * the CPU loops' orders (loops_impl.h). The device loops are dense (every cell and bin): the
  * CPU's sparse loops skip exact zeros only, so the results are the same bits, occupancy included.
  * Indexing and launches only; the math is transport_math.h's and transport_tables.c's. */
 #ifndef SD_TRANSPORT_CUDA_CUH
@@ -117,7 +117,7 @@ static inline tr_ps tr_ps_of(const sd_tile_args *a, int b)
 }
 
 /* Scattered value of bin (k, m) of the cell at c: sum over d ascending of (T)w_d psi[k - d]
- * (advance_impl.h, scatter_rows). */
+ * (loops_impl.h, scatter_span). */
 template <typename T>
 __device__ __forceinline__ T tr_scatter_at(const tr_dev &t, const T *c, const tr_ps &p, int k, int m)
 {
@@ -140,7 +140,7 @@ __device__ __forceinline__ double tr_lost_at(const tr_dev &t, int m, int k)
     return l;
 }
 
-/* Energy-loss gather of destination bin d at angle k of the cell at c (advance_impl.h,
+/* Energy-loss gather of destination bin d at angle k of the cell at c (loops_impl.h,
  * loss_gather); SCATTER: the sources are scattered first (the fused step). */
 template <typename T, bool SCATTER>
 __device__ __forceinline__ T tr_gather_at(const tr_dev &t, const T *c, const tr_ps &p, int k, int d)
