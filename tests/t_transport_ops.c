@@ -454,10 +454,10 @@ static void test_fused_dense(void)
     for (int64_t m = 0; m < gf.ne; m++) {
         const double th0 = ref_theta0(Ec(&gf, m), ds) * 180 / M_PI, dth = (gf.th_hi - gf.th_lo) / gf.nt;
         const int stops = ref_after(Ec(&gf, m), ds / 10) == 0.0;
-        wide += !stops && 3 * th0 > 3 * dth; /* k_sigma theta0 > 3 bins: 7 or more terms */
+        wide += !stops && 3 * th0 > 3 * dth; /* k_sigma theta0 > 3 bins: 9 or more terms */
         stopped += stops;
     }
-    ok(wide > 0 && stopped > 0, "dense fused step: %lld E bins (not stopping) with kernels of 7 or more bins, %lld that stop", (long long)wide,
+    ok(wide > 0 && stopped > 0, "dense fused step: %lld E bins (not stopping) with kernels of 9 or more bins, %lld that stop", (long long)wide,
        (long long)stopped);
     for (int f = 0; f < 4; f++)
         ok(memcmp(gf.mem[slot[f]], gs.mem[slot[f]], n[f] * sizeof(double)) == 0,

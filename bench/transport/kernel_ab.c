@@ -4,10 +4,11 @@
  * the kernel of a git revision, B the working tree's, both renamed; tables and the SIMD dispatch
  * come from the current libstardag.
  *
- *   kernel_ab REPS [NZ [BINS [CUTOFF]]]: a 40 x NZ tile (default 20: a tile of the 2-tile
+ *   kernel_ab REPS [NZ [BINS [CUTOFF [FUSED]]]]: a 40 x NZ tile (default 20: a tile of the 2-tile
  *   40x40x72x200 dense benchmark) at the grid's corner, 72 theta x 200 E bins, ds = 1 mm, dx = 1,
  *   dz = 1.25 mm, every bin of every cell occupied (BINS < 200: only E bins 100..100+BINS-1, a
- *   working set that stays in cache), psi from a fixed pattern; prints each kernel's median and
+ *   working set that stays in cache), psi from a fixed pattern, the step's cutoff (default 0), FUSED
+ *   0 for transport.stream's kernel instead of the fused step's; prints each kernel's median and
  *   min ms per call and whether B's psi_next, dose, tally and occupancy equal A's bit for bit. */
 #include <math.h>
 #include <stdio.h>
@@ -42,7 +43,8 @@ int main(int argc, char **argv)
     const int64_t nx = 40, nz = argc > 2 ? atoi(argv[2]) : 20, nt = 72, ne = 200;
     const int64_t bins = argc > 3 ? atoi(argv[3]) : ne;
     const double cutoff = argc > 4 ? atof(argv[4]) : 0.0;
-    if (reps < 1 || nz < 1 || nz > 40 || bins < 1 || bins > ne) { fprintf(stderr, "usage: kernel_ab REPS [NZ<=40 [BINS<=200 [CUTOFF]]]\n"); return 2; }
+    const int fused = argc > 5 ? atoi(argv[5]) != 0 : 1;
+    if (reps < 1 || nz < 1 || nz > 40 || bins < 1 || bins > ne) { fprintf(stderr, "usage: kernel_ab REPS [NZ<=40 [BINS<=200 [CUTOFF [FUSED]]]]\n"); return 2; }
     tr_setup s = {.nt = nt, .ne = ne, .th_lo = -90, .th_hi = 90, .e_lo = 0.1, .e_hi = 200, .ds = 1, .dx = 1, .dz = 1.25,
                   .k_sigma = 3, .e_cut = NAN};
     const tr_tables *tb = tr_tables_get(&s);
@@ -74,7 +76,7 @@ int main(int argc, char **argv)
             memcpy(o[v].occn, occ, 4 * nc * sizeof(double));
             struct timespec t0, t1;
             clock_gettime(CLOCK_MONOTONIC, &t0);
-            fn[v](&io, tb, 1);
+            fn[v](&io, tb, fused);
             clock_gettime(CLOCK_MONOTONIC, &t1);
             t[v * reps + r] = (double)(t1.tv_sec - t0.tv_sec) + 1e-9 * (double)(t1.tv_nsec - t0.tv_nsec);
         }

@@ -5,14 +5,18 @@
 # bits. Both kernels are compiled as stardag's (gcc -O3 -ffp-contract=off, SIMD variants chosen at
 # run time) and use the current build's tables, so REV must have the same tr_io and tr_tables.
 #
-#   sh bench/transport/kernel_ab.sh REV [NZ [BINS]]      (BUILDDIR: default _build; RUNS 5, REPS 10)
+#   sh bench/transport/kernel_ab.sh REV [NZ [BINS [CUTOFF [FUSED]]]]   (BUILDDIR: default _build; RUNS 5, REPS 10)
+# NZ: the tile's rows (20), BINS: occupied E bins (200: dense), CUTOFF: the step's (0), FUSED: 0 for
+# the stream op's kernel.
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
 B=${BUILDDIR:-$top/_build}
-rev=${1:?usage: kernel_ab.sh REV [NZ [BINS]]}
+rev=${1:?usage: kernel_ab.sh REV [NZ [BINS [CUTOFF [FUSED]]]]}
 nz=${2:-20}
 bins=${3:-200}
+cutoff=${4:-0}
+fused=${5:-1}
 RUNS=${RUNS:-5}
 REPS=${REPS:-10}
 [ -f "$B/.libs/libstardag.so" ] || { echo "kernel_ab.sh: $B/.libs/libstardag.so not built" >&2; exit 2; }
@@ -32,8 +36,8 @@ ${CC:-cc} $CF -I"$top/codelets/transport" "$here/kernel_ab.c" "$tmp/a.o" "$tmp/b
   -L"$B/.libs" -lstardag -Wl,-rpath,"$B/.libs" -lm
 echo "== fused transport step kernel: A = $rev ($(git -C "$top" log -1 --format=%h "$rev")), B = working tree ($(git -C "$top" describe --always --dirty))"
 echo "machine: $(lscpu | sed -n 's/^Model name:[[:space:]]*//p' | head -n 1); load average $(cut -d' ' -f1-3 /proc/loadavg)"
-echo "tile 40x$nz cells, 72 theta x 200 E bins, $( [ "$bins" -lt 200 ] && echo "E bins 100..$((100 + bins - 1)) occupied" || echo dense); $RUNS runs of $REPS calls"
+echo "tile 40x$nz cells, 72 theta x 200 E bins, $( [ "$bins" -lt 200 ] && echo "E bins 100..$((100 + bins - 1)) occupied" || echo dense), cutoff $cutoff, $( [ "$fused" = 0 ] && echo "transport.stream" || echo "transport.step"); $RUNS runs of $REPS calls"
 for r in $(seq "$RUNS"); do
   echo "-- run $r"
-  "$tmp/kernel_ab" "$REPS" "$nz" "$bins"
+  "$tmp/kernel_ab" "$REPS" "$nz" "$bins" "$cutoff" "$fused"
 done

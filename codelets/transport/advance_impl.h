@@ -38,14 +38,15 @@ static inline void FN(emit_plane)(const FN(emitter) *e, int64_t d, int64_t k, co
     if (e->nsd[qd]) FN(escape)(io, cs, B, e->sdc[qd], e->nsd[qd], e->tb->E[d]);
 }
 
-/* The box of source bins (in: the occupied cells plus one ghost cell) and the box the step or the
- * stream writes (nw; empty: t0 > t1), the angle bins after scattering (kt0..kt1), what was written
- * last time (old), cleared outside nw; the emitter's common part (escape lists in side). */
+/* The box of source bins (in: the occupied cells plus one ghost cell, its flat span f0..f1 in psi),
+ * the box the step or the stream writes (nw; empty: t0 > t1) and the angle bins after scattering
+ * (kt0..kt1). */
 typedef struct FN(plan) {
     tr_box in, nw;
     int64_t kt0, kt1, f0, f1;
 } FN(plan);
 
+/* The plan of this tile, and out cleared where it held weight last time (old) outside nw. */
 static FN(plan) FN(plan_of)(const tr_io *io, const tr_tables *tb, int fused)
 {
     const int64_t nx = io->nx, nz = io->nz, nt = io->nt;
@@ -96,7 +97,8 @@ static void FN(emitter_init)(FN(emitter) *e, const tr_io *io, const tr_tables *t
     }
 }
 
-/* Stream psi -> psi_next (transport.stream): every written plane from psi's plane of the same bins. */
+/* transport.stream alone, psi -> psi_next: every written plane from psi's plane of the same bins
+ * (advance: the stream op; step: the fused one). */
 TR_INLINE void FN(advance_body)(const tr_io *io, const tr_tables *tb)
 {
     const FN(plan) p = FN(plan_of)(io, tb, 0);
@@ -142,7 +144,7 @@ TR_INLINE void FN(share)(const T *restrict s0, const T *restrict s1, const T *re
  * kernel goes through a plane in L1 first), deposits the energy lost and adds the two shares of
  * each value into the partial planes of its destinations lo[q] and lo[q] + 1 (a ring of two plane
  * sets: only those two can be pending). A destination whose last source is q is streamed into
- * psi_next plane by plane, right after its plane is complete, while it is in L1; one completed
+ * psi_next plane by plane, right after its plane is complete, while it is in cache; one completed
  * after that (the last bins, or a gap in lo) is streamed from its planes after q. Every sum keeps the
  * operators' order (docs/transport.md, "The fused step"), so the result is angular_scatter,
  * energy_loss and stream in sequence, bit for bit. */
@@ -163,7 +165,7 @@ TR_INLINE void FN(step_body)(const tr_io *io, const tr_tables *tb)
     if (!mem) tr_oom("transport.step", bytes);
     double *dz = (double *)mem + PO, *cw = dz + PF, *ce = cw + PF;
     T *Pmem = (T *)((double *)mem + ndz), *Atmp = Pmem + 2 * ntr * PF + PO;
-    tr_esc *side = (tr_esc *)(Pmem + nP);
+    tr_esc *side = (tr_esc *)(((uintptr_t)(Pmem + nP) + 63) & ~(uintptr_t)63); /* f32 planes can end off 8 bytes */
     FN(emitter) e;
     FN(occ_acc) oa;
     FN(emitter_init)(&e, io, tb, &p, &oa, (char *)side + FN(side_bytes)(io), side);

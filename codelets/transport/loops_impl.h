@@ -135,8 +135,8 @@ static void FN(zero_outside)(T *out, int64_t s1, int64_t s3, int64_t s4, tr_box 
  * [k0, k1]
  *     A[k] = sum_{d = -K..K ascending, k - d in [t0, t1]} w_d psi[k - d]
  * (bins outside [t0, t1] hold zeros), bin k's plane at dst + (k - k0) * dk, indexed by the flat i.
- * One pass over the span per d, vectorised across cells: a span is many rows long, so loop
- * overheads are paid per plane, not per row. */
+ * Vectorised across cells (a span is many rows long, so loop overheads are paid per plane, not per
+ * row): the 3-term kernel in one pass, a wider one summed over every term a block of cells at a time. */
 TR_INLINE void FN(scatter_span)(const tr_io *io, const tr_tables *tb, const T *psi, int64_t m, int64_t t0, int64_t t1, int64_t k0,
                                 int64_t k1, int64_t i0, int64_t i1, T *dst, int64_t dk)
 {
@@ -279,7 +279,7 @@ static inline void FN(loss_gather)(const tr_tables *tb, int64_t m, int64_t s0, i
 /* Stream one (theta k, E m) plane of B (row stride bj) into out (row stride os1), rows z0..z1, cells
  * x0..x1:
  *     out = ((c00 B[i] + c10 B[i - sx]) + c01 B[i - sz bj]) + c11 B[i - sx - sz bj]
- * Row by row, so out's ghost columns are never touched (a flat span across them had to read them,
+ * Row by row, so out's ghost columns are never written (a flat span across them had to read them,
  * a cache miss per row of a plane no one had read yet, to restore them). */
 static inline void FN(stream_rows)(const tr_stream_w *sw, const T *b, int64_t bj, T *out, int64_t os1, int64_t z0, int64_t z1,
                                    int64_t x0, int64_t x1)

@@ -9,7 +9,7 @@
 
 /* .cuda only in a library built with CUDA. cuda_tol (|cpu - cuda| <= tol * max |cpu|): the per-task
  * tables (erf, log, pow, sin, cos) are computed on the host by the same C code for both, so the
- * device loops are +, -, * in the orders of advance_impl.h: bitwise (0). pencil_beam's factors are
+ * device loops are +, -, * in the orders of loops_impl.h: bitwise (0). pencil_beam's factors are
  * host-computed too. */
 #ifdef SD_HAVE_CUDA
 #define CUDA(fn) .cuda = fn,

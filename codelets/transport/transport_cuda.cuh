@@ -141,7 +141,8 @@ __device__ __forceinline__ double tr_lost_at(const tr_dev &t, int m, int k)
 }
 
 /* Energy-loss gather of destination bin d at angle k of the cell at c (loops_impl.h,
- * loss_gather); SCATTER: the sources are scattered first (the fused step). */
+ * loss_gather, which the fused step's partial sums follow); SCATTER: the sources are scattered first
+ * (the fused step). */
 template <typename T, bool SCATTER>
 __device__ __forceinline__ T tr_gather_at(const tr_dev &t, const T *c, const tr_ps &p, int k, int d)
 {
