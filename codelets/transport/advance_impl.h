@@ -1,13 +1,13 @@
 /* advance_impl.h - the transport ops' CPU loops over one tile for one psi type (T, SUF and FN
  * defined by advance.c; the loop nests in loops_impl.h): transport.stream, the fused transport.step,
  * and the in-place angular_scatter and energy_loss, each compiled once per SIMD variant. */
-/* What streaming a plane into out needs: the box written (nw), the scattered angle bins (kt0..kt1),
- * the occupancy notes, the cutoff and its sums (cw, ce with psi's row stride), the escape lists. */
+/* What streaming a plane into out needs: the box written (nw; its angle bins are the scattered
+ * ones), the occupancy notes, the cutoff and its sums (cw, ce with psi's row stride), the escape lists. */
 typedef struct FN(emitter) {
     const tr_io *io;
     const tr_tables *tb;
     tr_box nw;
-    int64_t kt0, kt1, g0, g1; /* g0..g1: nw's flat span in out */
+    int64_t g0, g1; /* nw's flat span in out */
     FN(occ_acc) *oa;
     int cutting;
     T cut;
@@ -23,7 +23,7 @@ static inline void FN(emit_plane)(const FN(emitter) *e, int64_t d, int64_t k, co
     const tr_io *io = e->io;
     const tr_box nw = e->nw;
     T *o = (T *)io->out + k * io->os3 + d * io->os4;
-    if (!B || k < e->kt0 || k > e->kt1) {
+    if (!B) {
         for (int64_t j = nw.z0; j <= nw.z1; j++) FN(zero_run)(o + j * io->os1, nw.x0, nw.x1);
         return;
     }
@@ -86,7 +86,7 @@ static size_t FN(side_bytes)(const tr_io *io) { return (size_t)(12 * (io->nx + i
 static void FN(emitter_init)(FN(emitter) *e, const tr_io *io, const tr_tables *tb, const FN(plan) *p, FN(occ_acc) *oa, void *occm,
                              tr_esc *side)
 {
-    *e = (FN(emitter)){.io = io, .tb = tb, .nw = p->nw, .kt0 = p->kt0, .kt1 = p->kt1, .g0 = 0, .g1 = -1, .oa = oa};
+    *e = (FN(emitter)){.io = io, .tb = tb, .nw = p->nw, .g0 = 0, .g1 = -1, .oa = oa};
     if (p->nw.t0 <= p->nw.t1) FN(span_of)(p->nw, io->os1, &e->g0, &e->g1);
     FN(occ_acc_init)(oa, occm, io, io->os1);
     int64_t used = 0;
@@ -109,11 +109,10 @@ TR_INLINE void FN(advance_body)(const tr_io *io, const tr_tables *tb)
     FN(occ_acc) oa;
     FN(emitter_init)(&e, io, tb, &p, &oa, mem + FN(side_bytes)(io), (tr_esc *)mem);
     const T *psi = (const T *)io->psi;
-    const int any = p.in.t0 <= p.in.t1;
-    if (p.nw.t0 <= p.nw.t1)
+    if (p.nw.t0 <= p.nw.t1) /* then in is not empty either */
         for (int64_t d = p.nw.m0; d <= p.nw.m1; d++)
             for (int64_t k = p.nw.t0; k <= p.nw.t1; k++)
-                FN(emit_plane)(&e, d, k, any && d >= p.in.m0 && d <= p.in.m1 ? psi + k * io->ps3 + d * io->ps4 : NULL);
+                FN(emit_plane)(&e, d, k, d >= p.in.m0 && d <= p.in.m1 ? psi + k * io->ps3 + d * io->ps4 : NULL);
     FN(occ_store)(&oa, io, io->occn, io->ns1, io->nsc);
 }
 
@@ -131,13 +130,13 @@ TR_INLINE void FN(share)(const T *restrict s0, const T *restrict s1, const T *re
     for (int64_t i = i0; i <= i1; i++) {
         const T r = NTAP == 3 ? (((T)0 + w0 * s0[i]) + w1 * s1[i]) + w2 * s2[i] : s0[i];
         const T wl = f * r, wh = r - wl;
-        dz[i] += (double)r * Em - ((double)wl * El + (double)wh * Eh);
+        dz[i] += FN(loss_dose)(r, wl, wh, Em, El, Eh);
         pl[i] = (FL ? (T)0 : pl[i]) + wl;
         ph[i] = (FH ? (T)0 : ph[i]) + wh;
     }
 }
 
-#define TR_SHARE(NTAP, FL, FH) FN(share)(s0, s1p, s2, w0, w1, w2, f, Em, El, Eh, dz, pl, ph, p.f0, p.f1, NTAP, FL, FH)
+#define TR_SHARE(NTAP, FL, FH) FN(share)(t3.s0, t3.s1, t3.s2, t3.w0, t3.w1, t3.w2, f, Em, El, Eh, dz, pl, ph, p.f0, p.f1, NTAP, FL, FH)
 
 /* transport.step: scatter, energy loss and streaming in one pass over a tile. For each source E bin
  * q (ascending) and angle bin k, one loop over the plane's cells scatters psi (3 terms; a wider
@@ -196,8 +195,6 @@ TR_INLINE void FN(step_body)(const tr_io *io, const tr_tables *tb)
     if (in.t0 <= in.t1)
         for (int64_t q = in.m0; q <= in.m1; q++) {
             while (d <= dlast && Q0(d) > Q1(d)) EMIT_ALL(); /* no sources */
-            const int64_t K = tb->K[q];
-            const double *w = tb->w + tb->woff[q] + K;
             const int stop = tb->stop[q];
             const int64_t dl = tb->lo[q], dh = dl + 1;
             const int FL = !stop && q == Q0(dl), FH = !stop && q == Q0(dh);
@@ -205,21 +202,10 @@ TR_INLINE void FN(step_body)(const tr_io *io, const tr_tables *tb)
             const T f = (T)tb->flo[q];
             const double Em = tb->E[q], El = stop ? 0.0 : tb->E[dl], Eh = stop ? 0.0 : tb->E[dh];
             for (int64_t k = p.kt0; k <= p.kt1; k++) {
-                const int64_t da = FN(imax)(-K, k - in.t1), db = FN(imin)(K, k - in.t0);
                 T *pl = stop ? NULL : PPLANE(dl, k), *ph = stop ? NULL : PPLANE(dh, k);
-                const T *s0 = Atmp, *s1p = NULL, *s2 = NULL;
-                T w0 = 0, w1 = 0, w2 = 0;
-                const int three = !stop && db - da == 2;
-                if (three) {
-                    s0 = psi + (k - da) * io->ps3 + q * io->ps4;
-                    s1p = s0 - io->ps3;
-                    s2 = s1p - io->ps3;
-                    w0 = (T)w[da];
-                    w1 = (T)w[da + 1];
-                    w2 = (T)w[da + 2];
-                } else {
-                    FN(scatter_span)(io, tb, psi, q, in.t0, in.t1, k, k, p.f0, p.f1, Atmp, 0);
-                }
+                FN(taps3) t3 = {.s0 = Atmp}; /* NTAP 1: the scattered plane */
+                const int three = !stop && FN(taps3_of)(io, tb, psi, q, in.t0, in.t1, k, &t3);
+                if (!three) FN(scatter_span)(io, tb, psi, q, in.t0, in.t1, k, k, p.f0, p.f1, Atmp, 0);
                 if (stop) FN(deposit)(io, tb, Atmp, 0, s1, q, in, k, k, dz);
                 else if (three) {
                     if (FL) { if (FH) TR_SHARE(3, 1, 1); else TR_SHARE(3, 1, 0); }

@@ -131,6 +131,36 @@ static void FN(zero_outside)(T *out, int64_t s1, int64_t s3, int64_t s4, tr_box 
         }
 }
 
+/* The 3-term angular kernel of bin (m, k) where bins t0..t1 hold the weight: its source planes s0,
+ * s1, s2 (bins k + 1, k, k - 1, clipped terms aside) and weights, in the order its sum adds them;
+ * returns 0 where the kernel has another number of terms (a wider one, or clipped at t0 or t1). */
+typedef struct FN(taps3) {
+    const T *s0, *s1, *s2;
+    T w0, w1, w2;
+} FN(taps3);
+
+static inline int FN(taps3_of)(const tr_io *io, const tr_tables *tb, const T *psi, int64_t m, int64_t t0, int64_t t1, int64_t k,
+                               FN(taps3) *t)
+{
+    const int64_t K = tb->K[m], da = FN(imax)(-K, k - t1), db = FN(imin)(K, k - t0);
+    if (db - da != 2) return 0;
+    const double *w = tb->w + tb->woff[m] + K;
+    t->s0 = psi + (k - da) * io->ps3 + m * io->ps4;
+    t->s1 = t->s0 - io->ps3;
+    t->s2 = t->s1 - io->ps3;
+    t->w0 = (T)w[da];
+    t->w1 = (T)w[da + 1];
+    t->w2 = (T)w[da + 2];
+    return 1;
+}
+
+/* The energy a weight r of bin E_m leaves in its cell when it moves on as w_lo = f r at E_lo and
+ * w_hi = r - w_lo at E_hi (energy_loss's deposit, and the fused step's). */
+static inline double FN(loss_dose)(T r, T wl, T wh, double Em, double El, double Eh)
+{
+    return (double)r * Em - ((double)wl * El + (double)wh * Eh);
+}
+
 /* Angular scatter of source E bin m over the cells of the flat span i0..i1 of psi's planes: for k in
  * [k0, k1]
  *     A[k] = sum_{d = -K..K ascending, k - d in [t0, t1]} w_d psi[k - d]
@@ -146,11 +176,12 @@ TR_INLINE void FN(scatter_span)(const tr_io *io, const tr_tables *tb, const T *p
         const int64_t da = FN(imax)(-K, k - t1), db = FN(imin)(K, k - t0);
         T *restrict a = dst + (k - k0) * dk;
         const T *s = psi + k * io->ps3 + m * io->ps4; /* d = 0; bin k - d at s - d ps3 */
-        /* the common 3-term kernel in one pass; otherwise one pass per term. Either way each sum
-         * starts from 0 and adds the terms in d order */
-        if (db - da == 2) {
-            const T w0 = (T)w[da], w1 = (T)w[da + 1], w2 = (T)w[da + 2];
-            const T *restrict s0 = s - da * io->ps3, *restrict s1 = s0 - io->ps3, *restrict s2 = s1 - io->ps3;
+        /* the common 3-term kernel in one pass. Either way each sum starts from 0 and adds the terms
+         * in d order */
+        FN(taps3) t3;
+        if (FN(taps3_of)(io, tb, psi, m, t0, t1, k, &t3)) {
+            const T w0 = t3.w0, w1 = t3.w1, w2 = t3.w2;
+            const T *restrict s0 = t3.s0, *restrict s1 = t3.s1, *restrict s2 = t3.s2;
             SIMD
             for (int64_t i = i0; i <= i1; i++) a[i] = (((T)0 + w0 * s0[i]) + w1 * s1[i]) + w2 * s2[i];
             continue;
@@ -237,7 +268,7 @@ TR_INLINE void FN(deposit)(const tr_io *io, const tr_tables *tb, const T *a, int
             SIMD
             for (int64_t i = za * s1 + xa; i <= zb * s1 + xb; i++) {
                 const T wl = f * r[i], wh = r[i] - wl;
-                dd[i] += (double)r[i] * Em - ((double)wl * El + (double)wh * Eh);
+                dd[i] += FN(loss_dose)(r[i], wl, wh, Em, El, Eh);
             }
         }
     }
