@@ -65,6 +65,7 @@ tr_box tr_box_from_occ(const tr_io *io, const double *occ, int64_t s1, int64_t s
 #define FN(name) TR_CAT(name, SUF)
 #define TR_BLOCK 16 /* cells of a wide angular kernel summed in registers (4 AVX2 vectors of f64) */
 #define TR_CHUNK 64 /* the rest in chunks of this many cells, summed in L1 */
+#define TR_AHEAD 5  /* psi's planes requested this many planes before their use (prefetch_ahead) */
 #ifdef _OPENMP /* loops over independent elements (no reduction): vectorising changes no result */
 #define SIMD _Pragma("omp simd")
 #else

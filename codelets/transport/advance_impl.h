@@ -111,8 +111,11 @@ TR_INLINE void FN(advance_body)(const tr_io *io, const tr_tables *tb)
     const T *psi = (const T *)io->psi;
     if (p.nw.t0 <= p.nw.t1) /* then in is not empty either */
         for (int64_t d = p.nw.m0; d <= p.nw.m1; d++)
-            for (int64_t k = p.nw.t0; k <= p.nw.t1; k++)
-                FN(emit_plane)(&e, d, k, d >= p.in.m0 && d <= p.in.m1 ? psi + k * io->ps3 + d * io->ps4 : NULL);
+            for (int64_t k = p.nw.t0; k <= p.nw.t1; k++) {
+                const int src = d >= p.in.m0 && d <= p.in.m1;
+                if (src) FN(prefetch_ahead)(io, psi, d, k, p.in.m1, p.f0, p.f1);
+                FN(emit_plane)(&e, d, k, src ? psi + k * io->ps3 + d * io->ps4 : NULL);
+            }
     FN(occ_store)(&oa, io, io->occn, io->ns1, io->nsc);
 }
 
@@ -203,6 +206,7 @@ TR_INLINE void FN(step_body)(const tr_io *io, const tr_tables *tb)
             const double Em = tb->E[q], El = stop ? 0.0 : tb->E[dl], Eh = stop ? 0.0 : tb->E[dh];
             for (int64_t k = p.kt0; k <= p.kt1; k++) {
                 T *pl = stop ? NULL : PPLANE(dl, k), *ph = stop ? NULL : PPLANE(dh, k);
+                FN(prefetch_ahead)(io, psi, q, k, in.m1, p.f0, p.f1);
                 FN(taps3) t3 = {.s0 = Atmp}; /* NTAP 1: the scattered plane */
                 const int three = !stop && FN(taps3_of)(io, tb, psi, q, in.t0, in.t1, k, &t3);
                 if (!three) FN(scatter_span)(io, tb, psi, q, in.t0, in.t1, k, k, p.f0, p.f1, Atmp, 0);

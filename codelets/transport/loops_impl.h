@@ -131,6 +131,19 @@ static void FN(zero_outside)(T *out, int64_t s1, int64_t s3, int64_t s4, tr_box 
         }
 }
 
+/* The cache lines of the flat span i0..i1 of psi's plane TR_AHEAD planes after (E m, theta k), in
+ * address order (past the last angle bin, E bin m + 1's first ones; none past E bin mlast),
+ * requested ahead of their use. The ops read psi's planes in that order, yet the hardware
+ * prefetcher alone leaves their loops waiting on memory (they also read and write the partial
+ * planes and psi_next): requests a few planes ahead hide the latency (docs/transport.md). */
+static inline void FN(prefetch_ahead)(const tr_io *io, const T *psi, int64_t m, int64_t k, int64_t mlast, int64_t i0, int64_t i1)
+{
+    const int64_t ka = k + TR_AHEAD, ma = m + ka / io->nt;
+    if (ma > mlast) return;
+    const T *p = psi + (ka % io->nt) * io->ps3 + ma * io->ps4;
+    for (const char *a = (const char *)(p + i0), *b = (const char *)(p + i1); a <= b; a += 64) __builtin_prefetch(a, 0, 3);
+}
+
 /* The 3-term angular kernel of bin (m, k) where bins t0..t1 hold the weight: its source planes s0,
  * s1, s2 (bins k + 1, k, k - 1, clipped terms aside) and weights, in the order its sum adds them;
  * returns 0 where the kernel has another number of terms (a wider one, or clipped at t0 or t1). */
