@@ -2,13 +2,17 @@
 # Builds StarPU 1.3.10 with CUDA (when nvcc is found) and FxT tracing, from Debian's own source
 # package plus the patches in patches/starpu/, and installs it under PREFIX for
 #   ./configure --with-starpu=PREFIX
-# Usage: bash scripts/build-starpu.sh [--force] [--no-strip] [--without-cuda] [--without-mpi] [PREFIX]
+# Usage: bash scripts/build-starpu.sh [--force] [--no-strip] [--without-cuda] [--without-mpi] [--with-simgrid] [PREFIX]
 #   PREFIX        install prefix (default: <repo>/_starpu)
 #   --force       rebuild even if PREFIX already holds this build
 #   --no-strip    keep debugging symbols (the prefix is then about 15 MB instead of 3)
 #   --without-cuda  build without CUDA even if nvcc is found
 #   --without-mpi   build without StarPU-MPI (the GPU bundle: single-process evidence runs, and a
 #                   GPU machine without OpenMPI's libraries)
+#   --with-simgrid  StarPU's simulation mode on Debian's SimGrid (libsimgrid-dev): tasks are not
+#                   run but timed from the performance models, the second predictor of `stardag
+#                   predict` (docs/tuning.md). Implies --without-cuda --without-mpi (CUDA workers
+#                   are simulated from the models); use a PREFIX of its own.
 # Environment: STARPU_WORKDIR (default <repo>/_build-starpu), CUDA_DIR (CUDA toolkit to use),
 #   JOBS (default: nproc).
 # Works without a GPU: only nvcc and the CUDA libraries are needed. Needs root or sudo only to
@@ -19,7 +23,7 @@ STARPU_UPSTREAM=1.3.10          # the patches are written against this version
 STAMP_FORMAT=2                  # bump when the post-install steps below change
 
 top=$(cd "$(dirname "$0")/.." && pwd)
-force=no strip=yes want_cuda=yes prefix=""
+force=no strip=yes want_cuda=yes prefix="" simgrid=no
 mpi_opts=(--enable-mpi)
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -27,7 +31,8 @@ while [ $# -gt 0 ]; do
     --no-strip) strip=no ;;
     --without-cuda) want_cuda=no ;;
     --without-mpi) mpi_opts=(--disable-mpi) ;;
-    -h|--help) sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --with-simgrid) simgrid=yes want_cuda=no mpi_opts=(--disable-mpi) ;;
+    -h|--help) sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     -*) echo "build-starpu: unknown option $1 (see --help)" >&2; exit 2 ;;
     *) [ -z "$prefix" ] || { echo "build-starpu: only one PREFIX" >&2; exit 2; }; prefix=$1 ;;
   esac
@@ -93,6 +98,7 @@ config_opts=(
   --disable-openmp --disable-glpk --disable-hdf5 --without-x --disable-valgrind
   --disable-build-examples --disable-build-tests --disable-build-doc --disable-static
 )
+[ "$simgrid" = no ] || config_opts+=(--enable-simgrid)
 
 # The stamp identifies what PREFIX holds: version, patches, options, post-install steps.
 stamp_of() {
@@ -126,6 +132,7 @@ else msg "CUDA: not used (no nvcc in PATH or /usr/local/cuda/bin, or --without-c
 
 # ---------------------------------------------------------------- packages ------------------
 pkgs=(dpkg-dev build-essential pkg-config patch patchelf libhwloc-dev libfxt-dev libopenmpi-dev openmpi-bin)
+[ "$simgrid" = no ] || pkgs+=(libsimgrid-dev libboost-dev)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")

@@ -80,11 +80,17 @@ static void flush_held(run_state *s)
     sd_engine_seal(s->e);
 }
 
+/* Seconds. Built on StarPU's simulation (SimGrid), the simulated clock: tasks are not run but take
+ * their models' times, so a run's timings are StarPU's own prediction (docs/tuning.md). */
 static double now(void)
 {
+#ifdef STARPU_SIMGRID
+    return starpu_is_initialized() ? 1e-6 * starpu_timing_now() : 0.0;
+#else
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return ts.tv_sec + 1e-9 * ts.tv_nsec;
+#endif
 }
 
 
@@ -177,7 +183,6 @@ static void drain_records(run_state *s, int wait)
  * the tasks of the step after its scalars (and of earlier steps' output) keep running meanwhile. */
 static void wait_step_scalars(run_state *s, int64_t step)
 {
-    const struct timespec poll = {0, 50000};
     for (;;) {
         drain_records(s, 0);
         if (s->last_step_done >= step || s->failed || !sd_engine_pending(s->e)) return;
@@ -185,7 +190,7 @@ static void wait_step_scalars(run_state *s, int64_t step)
             drain_records(s, 1);
             return;
         }
-        nanosleep(&poll, NULL);
+        starpu_usleep(50); /* in a simulation, simulated time: the workers move on meanwhile */
     }
 }
 

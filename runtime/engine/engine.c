@@ -68,10 +68,16 @@ static void *grow(void *arr, int n, int *cap, size_t size)
 /* fc: the CUDA function, NULL for CPU-only kinds. SD_ARCH_CUDA keeps kinds with a CUDA
  * implementation off the CPUs; SD_ARCH_CPU keeps everything off the GPUs. */
 /* A kind's model as its tasks carry it: only model-based schedulers read models (keeping them
- * costs time on every task), and none during a pause (sd_engine_pause_models). */
+ * costs time on every task), and none during a pause (sd_engine_pause_models). In StarPU's
+ * simulation (SimGrid) every task takes its model's time, so every task carries its model. */
 static struct starpu_perfmodel *attached_model(const sd_engine *e, kind_entry *k)
 {
+#ifdef STARPU_SIMGRID
+    (void)e;
+    return &k->model;
+#else
     return e->o.use_models && !e->models_paused ? &k->model : NULL;
+#endif
 }
 
 static int new_kind(sd_engine *e, const sd_codelet *sc, const char *label, const char *symbol, starpu_cpu_func_t f,
@@ -99,6 +105,12 @@ static int new_kind(sd_engine *e, const sd_codelet *sc, const char *label, const
     cl->nbuffers = STARPU_VARIABLE_NBUFFERS;
     cl->name = symbol;
     cl->model = attached_model(e, k);
+#ifdef STARPU_SIMGRID
+    /* StarPU's simulation: the graph's ops take their models' times without running; the engine's
+     * own tasks (halo copies, the records of scalars and output the run loop waits for) run, and
+     * their measured times go into the simulation. */
+    if (!sc) cl->flags |= STARPU_CODELET_SIMGRID_EXECUTE_AND_INJECT;
+#endif
     return e->nkinds++;
 }
 
