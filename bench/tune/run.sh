@@ -31,6 +31,7 @@ trap 'rm -rf "$tmp"' EXIT
 trap 'exit 130' INT TERM  # a TERM trap that returns would let the script go on
 STARPU_WORKERS_NOBIND=1 STARPU_SILENT=1
 export STARPU_WORKERS_NOBIND STARPU_SILENT
+. "$top/bench/tune/lib.sh"
 
 model=$(lscpu 2>/dev/null | sed -n 's/^Model name:[[:space:]]*//p' | head -n 1)
 echo "machine: ${model:-unknown CPU}, $(nproc) cores online; L2 $(lscpu | sed -n 's/^L2 cache: *//p' | head -n1)," \
@@ -38,34 +39,12 @@ echo "machine: ${model:-unknown CPU}, $(nproc) cores online; L2 $(lscpu | sed -n
 echo "stardag: $("$SD" --version | head -n1); $NP CPU workers; each measurement the median of $REPEAT runs of $MSTEPS steps"
 echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
 
-case_args() { # the graph and its settings per NAME
-  case $1 in
-    lattice) echo "$top/graphs/lattice/kg-packet.yaml" ;;            # 128^3 Klein-Gordon, tiles
-    md) echo "$top/graphs/md/lj-liquid.yaml" ;;                      # 32,000 LJ atoms, blocks
-    membrane) echo "$top/graphs/membrane/bench-bending.yaml" ;;      # a mesh, partitions
-    ode) echo "$top/graphs/ode/vdp-ensemble.yaml" ;;                 # 10,000 Van der Pol systems, ranges
-    transport) echo "$top/graphs/transport/pencil-70MeV.yaml" ;;     # a phase-space grid, tiles
-    *) echo "bench/tune/run.sh: unknown case '$1' (lattice md membrane ode transport)" >&2; exit 2 ;;
-  esac
-}
-
-# the CSV's rows without their quoted first column (a description, which may hold commas):
-# tiles,sched,max_inflight,arch,predicted_ms,measured_ms,default,measured_by_tune,fuse
-fields() { awk -F'"' '/^"/ { print substr($3, 2) }' "$1"; }
-
 [ $# -gt 0 ] || set -- lattice md membrane ode transport
 printf '\n%-10s %5s %8s %8s %8s %9s %9s %9s\n' case cands "q-med%" "q-max%" "q<=15%" "choice%" "speedup" "tune s"
 for name in "$@"; do
   [ "${BUDGET_ONLY:-0}" = 1 ] && break
-  g=$(case_args "$name")
-  STARPU_HOME=$tmp/$name; export STARPU_HOME
-  mkdir -p "$STARPU_HOME"
+  exhaustive "$name" || continue
   csv=$OUT/$name.csv
-  if ! "$SD" tune "$g" --ncpu "$NP" --budget 1e9 --exhaustive --repeat "$REPEAT" --measure-steps "$MSTEPS" \
-       --csv "$csv" >"$OUT/$name.txt" 2>"$tmp/$name.err"; then
-    printf '%-10s failed: %s\n' "$name" "$(grep -v 'never evaluated' "$tmp/$name.err" | tail -n1)"
-    continue
-  fi
   "$SD" report --tune "$csv" --out "$OUT" >/dev/null
   choice=$(sed -n 's/.*the choice is within \([0-9.]*\)% of it.*/\1/p' "$OUT/$name.txt")
   speedup=$(sed -n 's/^  chosen: .*(the default: .* ms\/step, \([0-9.]*\)x)$/\1/p' "$OUT/$name.txt")
@@ -102,11 +81,6 @@ fastest() { # fastest CSV: the tiles, sched, max_inflight, arch and fuse of the 
 }
 mstep() { "$@" 2>/dev/null | sed -n 's/.* steps in [0-9.]* s (\([0-9.]*\) ms\/step.*/\1/p' | head -n1; }
 median() { sort -g | awk '{ v[NR] = $1 } END { print NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
-opts() { # opts TILES SCHED INFLIGHT ARCH FUSE: as stardag run options
-  [ "$1" = auto ] || printf -- '--tiles %s ' "$1"
-  printf -- '--sched %s --max-inflight %s --arch %s' "$2" "$3" "$4"
-  [ "${5:-1}" -le 1 ] || printf -- ' --fuse %s' "$5"
-}
 H=${H:-7}
 : >"$OUT/h2h.txt"
 printf '\n%-10s %8s %8s %9s %9s %9s %9s\n' case steps "run s" "budget s" "tune s" "choice%" "h2h%"

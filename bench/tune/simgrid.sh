@@ -34,23 +34,8 @@ trap 'rm -rf "$tmp"' EXIT
 trap 'exit 130' INT TERM
 STARPU_WORKERS_NOBIND=1 STARPU_SILENT=1
 export STARPU_WORKERS_NOBIND STARPU_SILENT
+. "$top/bench/tune/lib.sh"
 
-case_args() {
-  case $1 in
-    lattice) echo "$top/graphs/lattice/kg-packet.yaml" ;;
-    membrane) echo "$top/graphs/membrane/bench-bending.yaml" ;;
-    ode) echo "$top/graphs/ode/vdp-ensemble.yaml" ;;
-    transport) echo "$top/graphs/transport/pencil-70MeV.yaml" ;;
-    md) echo "simgrid.sh: md is not simulated (see the comment at the top)" >&2; exit 2 ;;
-    *) echo "simgrid.sh: unknown case '$1' (lattice membrane ode transport)" >&2; exit 2 ;;
-  esac
-}
-fields() { awk -F'"' '/^"/ { print substr($3, 2) }' "$1"; }
-opts() { # opts TILES SCHED INFLIGHT ARCH FUSE: as stardag run options
-  [ "$1" = auto ] || printf -- '--tiles %s ' "$1"
-  printf -- '--sched %s --max-inflight %s --arch %s' "$2" "$3" "$4"
-  [ "${5:-1}" -le 1 ] || printf -- ' --fuse %s' "$5"
-}
 # the simulated seconds of a run of N steps (the loop's time from the run summary)
 simsec() { # simsec GRAPH N OPTS...
   g=$1 n=$2
@@ -67,15 +52,10 @@ printf '\n%-10s %5s | %-27s | %-27s | %s\n' "" "" "stardag predict" "StarPU-SimG
 printf '%-10s %5s | %8s %8s %8s | %8s %8s %8s | %s\n' case cands "q-med%" "q-max%" "all-med%" "q-med%" "q-max%" "all-med%" \
   "fastest / predict's / SimGrid's"
 for name in "$@"; do
+  [ "$name" != md ] || { echo "simgrid.sh: md is not simulated (see the comment at the top)" >&2; exit 2; }
   g=$(case_args "$name")
-  STARPU_HOME=$tmp/$name; export STARPU_HOME
-  mkdir -p "$STARPU_HOME"
+  exhaustive "$name" || continue
   csv=$OUT/$name.csv
-  if ! "$SD" tune "$g" --ncpu "$NP" --budget 1e9 --exhaustive --repeat "$REPEAT" --measure-steps "$MSTEPS" \
-       --csv "$csv" >"$OUT/$name.txt" 2>"$tmp/$name.err"; then
-    printf '%-10s failed: %s\n' "$name" "$(tail -n1 "$tmp/$name.err")"
-    continue
-  fi
   # per candidate: tiles sched inflight arch fuse predicted measured simulated
   : >"$OUT/$name-sim.txt"
   fields "$csv" | while IFS=, read -r tiles sched infl arch pred meas _def _by fuse; do
