@@ -11,8 +11,8 @@
 #                   GPU machine without OpenMPI's libraries)
 #   --with-simgrid  StarPU's simulation mode on Debian's SimGrid (libsimgrid-dev): tasks are not
 #                   run but timed from the performance models, the second predictor of `stardag
-#                   predict` (docs/tuning.md). Implies --without-cuda --without-mpi (CUDA workers
-#                   are simulated from the models); use a PREFIX of its own.
+#                   predict` (docs/tuning.md). Implies --without-cuda --without-mpi (it simulates
+#                   CPU workers only); use a PREFIX of its own.
 # Environment: STARPU_WORKDIR (default <repo>/_build-starpu), CUDA_DIR (CUDA toolkit to use),
 #   JOBS (default: nproc).
 # Works without a GPU: only nvcc and the CUDA libraries are needed. Needs root or sudo only to

@@ -9,6 +9,7 @@
 # predictors, and which candidate each would choose.
 #
 #   sh bench/tune/simgrid.sh [NAME...]     NAME: lattice membrane ode transport (default: all four)
+#   SUMMARY_ONLY=1 sh bench/tune/simgrid.sh [NAME...]   the table again from the files in OUT
 #
 # Needs a StarPU with SimGrid (`bash scripts/build-starpu.sh --with-simgrid PREFIX`) and stardag
 # built on it: SIMSD (default _build-simgrid/stardag; `mkdir _build-simgrid && cd _build-simgrid &&
@@ -47,16 +48,10 @@ simsec() { # simsec GRAPH N OPTS...
 
 echo "machine: $(lscpu | sed -n 's/^Model name:[[:space:]]*//p' | head -n1), $(nproc) cores; load average $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "stardag: $("$SD" --version | head -n1); simulated by $SIMSD; $NP CPU workers; measured: median of $REPEAT runs of $MSTEPS steps"
-[ $# -gt 0 ] || set -- lattice membrane ode transport
-printf '\n%-10s %5s | %-27s | %-27s | %s\n' "" "" "stardag predict" "StarPU-SimGrid" "choice (measured ms/step)"
-printf '%-10s %5s | %8s %8s %8s | %8s %8s %8s | %s\n' case cands "q-med%" "q-max%" "all-med%" "q-med%" "q-max%" "all-med%" \
-  "fastest / predict's / SimGrid's"
-for name in "$@"; do
-  [ "$name" != md ] || { echo "simgrid.sh: md is not simulated (see the comment at the top)" >&2; exit 2; }
-  g=$(case_args "$name")
-  exhaustive "$name" || continue
-  csv=$OUT/$name.csv
-  # per candidate: tiles sched inflight arch fuse predicted measured simulated
+# simulate NAME: every candidate of $OUT/NAME.csv simulated, one line per candidate in
+# $OUT/NAME-sim.txt: tiles sched max_inflight arch fuse predicted measured simulated
+simulate() {
+  name=$1 g=$(case_args "$1") csv=$OUT/$1.csv
   : >"$OUT/$name-sim.txt"
   fields "$csv" | while IFS=, read -r tiles sched infl arch pred meas _def _by fuse; do
     o=$(opts "$tiles" "$sched" "$infl" "$arch" "${fuse:-1}")
@@ -65,12 +60,20 @@ for name in "$@"; do
     sim=$(echo "$a $b" | awk -v m="$MSTEPS" -v w="$WARM" 'NF == 4 && $1 == w && $3 == w + m { printf "%.5f", 1e3 * ($4 - $2) / m; next } { print "nan" }')
     echo "$tiles $sched $infl $arch ${fuse:-1} $pred $meas $sim" >>"$OUT/$name-sim.txt"
   done
-  awk -v nm="$name" '
+}
+
+# summary NAME: the row of the table from $OUT/NAME-sim.txt
+summary() {
+  awk -v nm="$1" '
     function med(a, n,   i, j, x) {
       for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (a[j] < a[i]) { x = a[i]; a[i] = a[j]; a[j] = x }
       return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2 }
     function mx(a, n,   i, m) { m = a[1]; for (i = 2; i <= n; i++) if (a[i] > m) m = a[i]; return m }
     function err(p, m) { return p / m - 1 < 0 ? 1 - p / m : p / m - 1 }
+    function chosen(t, m, n,   i, b, k, sum) {
+      b = t[1]; for (i = 2; i <= n; i++) if (t[i] < b) b = t[i]
+      for (i = 1; i <= n; i++) if (t[i] <= b * (1 + 1e-9)) { k++; sum += m[i] }
+      return sum / k }
     $7 == $7 + 0 && $8 != "nan" { n++; m[n] = $7; p[n] = $6; s[n] = $8; c[n] = $1 " " $2 " " $3 " " $4 " " $5 }
     END {
       if (n == 0) { printf "%-10s no candidate simulated\n", nm; exit }
@@ -81,14 +84,28 @@ for name in "$@"; do
       for (i = 1; i <= n; i++) { ep[i] = err(p[i], m[i]); es[i] = err(s[i], m[i]) }
       for (i = 1; i <= q; i++) { qp[i] = ep[i]; qs[i] = es[i] }
       for (i = 1; i <= n; i++) { ap[i] = ep[i]; as[i] = es[i] }
-      bp = 1; bs = 1
-      for (i = 2; i <= n; i++) { if (p[i] < p[bp]) bp = i; if (s[i] < s[bs]) bs = i }
+      # the choice of a predictor: the mean measured time of the candidates it ranks first (ties:
+      # predict gives candidates that differ only in max_inflight one time)
       printf "%-10s %5d | %8.1f %8.1f %8.1f | %8.1f %8.1f %8.1f | %.3f / %.3f / %.3f\n", nm, n, 100 * med(qp, q), 100 * mx(qp, q),
-        100 * med(ap, n), 100 * med(qs, q), 100 * mx(qs, q), 100 * med(as, n), m[1], m[bp], m[bs]
-    }' "$OUT/$name-sim.txt"
+        100 * med(ap, n), 100 * med(qs, q), 100 * mx(qs, q), 100 * med(as, n), m[1], chosen(p, m, n), chosen(s, m, n)
+    }' "$OUT/$1-sim.txt"
+}
+
+[ $# -gt 0 ] || set -- lattice membrane ode transport
+printf '\n%-10s %5s | %-27s | %-27s | %s\n' "" "" "stardag predict" "StarPU-SimGrid" "choice (measured ms/step)"
+printf '%-10s %5s | %8s %8s %8s | %8s %8s %8s | %s\n' case cands "q-med%" "q-max%" "all-med%" "q-med%" "q-max%" "all-med%" \
+  "fastest / predict's / SimGrid's"
+for name in "$@"; do
+  [ "$name" != md ] || { echo "simgrid.sh: md is not simulated (see the comment at the top)" >&2; exit 2; }
+  if [ "${SUMMARY_ONLY:-0}" != 1 ]; then
+    exhaustive "$name" || continue
+    simulate "$name"
+  fi
+  summary "$name"
 done
 echo
 echo "q-med%, q-max%: median and largest |predicted/measured - 1| over the fastest quarter measured;"
 echo "all-med%: the median over every candidate; choice: the measured ms/step of the fastest candidate,"
-echo "of the one stardag predict ranks first and of the one the simulation ranks first."
+echo "and the mean measured ms/step of the candidates stardag predict ranks first (ties: candidates that"
+echo "differ only in max_inflight get one prediction) and of those the simulation ranks first."
 echo "Per candidate (tiles sched max_inflight arch fuse predicted measured simulated): $OUT/NAME-sim.txt"

@@ -80,8 +80,9 @@ static void flush_held(run_state *s)
     sd_engine_seal(s->e);
 }
 
-/* Seconds. Built on StarPU's simulation (SimGrid), the simulated clock: tasks are not run but take
- * their models' times, so a run's timings are StarPU's own prediction (docs/tuning.md). */
+/* Seconds. Built on StarPU's simulation (SimGrid), the simulated clock (0 before StarPU starts,
+ * where the simulated clock starts too): the graph's tasks take their models' times, so a run's
+ * timings are StarPU's own prediction (docs/tuning.md). */
 static double now(void)
 {
 #ifdef STARPU_SIMGRID

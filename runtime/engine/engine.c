@@ -105,18 +105,21 @@ static int new_kind(sd_engine *e, const sd_codelet *sc, const char *label, const
     cl->nbuffers = STARPU_VARIABLE_NBUFFERS;
     cl->name = symbol;
     cl->model = attached_model(e, k);
-#ifdef STARPU_SIMGRID
-    /* StarPU's simulation: the graph's ops take their models' times without running; the engine's
-     * own tasks (halo copies, the records of scalars and output the run loop waits for) run, and
-     * their measured times go into the simulation. */
-    if (!sc) cl->flags |= STARPU_CODELET_SIMGRID_EXECUTE_AND_INJECT;
-#endif
     return e->nkinds++;
 }
 
 int sd_eng_kind(sd_engine *e, const char *label, const char *symbol, starpu_cpu_func_t cpu, starpu_cuda_func_t cuda)
 {
     return new_kind(e, NULL, label, symbol, cpu, cuda);
+}
+
+void sd_eng_kind_runs_simulated(sd_engine *e, int kind)
+{
+#ifdef STARPU_SIMGRID
+    e->kinds[kind]->cl.flags |= STARPU_CODELET_SIMGRID_EXECUTE_AND_INJECT;
+#else
+    (void)e, (void)kind;
+#endif
 }
 
 int sd_eng_op_kind(sd_engine *e, const sd_codelet *sc, starpu_cpu_func_t cpu, starpu_cuda_func_t cuda, int cpu_fallback)
@@ -276,7 +279,9 @@ void sd_eng_partials_free(int nparts, sd_acc *mem, starpu_data_handle_t *h)
 int sd_eng_combine_kind(sd_engine *e, const char *label, const char *symbol)
 {
     /* combines deliver to host memory: CPU only */
-    return sd_eng_kind(e, label, symbol, combine_cpu, NULL);
+    const int k = sd_eng_kind(e, label, symbol, combine_cpu, NULL);
+    sd_eng_kind_runs_simulated(e, k);
+    return k;
 }
 
 void sd_eng_submit_combine(sd_engine *e, int kind, const sd_gop *op, int64_t step, int nparts,
