@@ -3,8 +3,8 @@
 # predict` (docs/tuning.md, "StarPU's own simulation"). Per bundled graph, as bench/tune/run.sh
 # does: `stardag tune --exhaustive` calibrates the models, predicts every candidate and measures it;
 # then the same stardag built on a StarPU with SimGrid runs every candidate in StarPU's simulation
-# (the graph's ops are not run: each takes its model's time, from the same models; the engine's
-# own tasks run and their measured times go in). Printed per graph: over the fastest quarter
+# (the graph's ops are not run: each takes its model's time, from the same models; the tasks that
+# deliver what the run loop waits for, and halo copies, run and their measured times go in). Printed per graph: over the fastest quarter
 # measured and over all candidates, the median and largest |predicted/measured - 1| of both
 # predictors, and which candidate each would choose.
 #
@@ -74,12 +74,12 @@ summary() {
       b = t[1]; for (i = 2; i <= n; i++) if (t[i] < b) b = t[i]
       for (i = 1; i <= n; i++) if (t[i] <= b * (1 + 1e-9)) { k++; sum += m[i] }
       return sum / k }
-    $7 == $7 + 0 && $8 != "nan" { n++; m[n] = $7; p[n] = $6; s[n] = $8; c[n] = $1 " " $2 " " $3 " " $4 " " $5 }
+    $7 == $7 + 0 && $8 != "nan" { n++; m[n] = $7; p[n] = $6; s[n] = $8 }
     END {
       if (n == 0) { printf "%-10s no candidate simulated\n", nm; exit }
       # sort by measured
       for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (m[j] < m[i]) {
-        x = m[i]; m[i] = m[j]; m[j] = x; x = p[i]; p[i] = p[j]; p[j] = x; x = s[i]; s[i] = s[j]; s[j] = x; x = c[i]; c[i] = c[j]; c[j] = x }
+        x = m[i]; m[i] = m[j]; m[j] = x; x = p[i]; p[i] = p[j]; p[j] = x; x = s[i]; s[i] = s[j]; s[j] = x }
       q = int((n + 3) / 4)
       for (i = 1; i <= n; i++) { ep[i] = err(p[i], m[i]); es[i] = err(s[i], m[i]) }
       for (i = 1; i <= q; i++) { qp[i] = ep[i]; qs[i] = es[i] }

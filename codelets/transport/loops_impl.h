@@ -141,7 +141,9 @@ static inline void FN(prefetch_ahead)(const tr_io *io, const T *psi, int64_t m, 
     const int64_t ka = k + TR_AHEAD, ma = m + ka / io->nt;
     if (ma > mlast) return;
     const T *p = psi + (ka % io->nt) * io->ps3 + ma * io->ps4;
-    for (const char *a = (const char *)(p + i0), *b = (const char *)(p + i1); a <= b; a += 64) __builtin_prefetch(a, 0, 3);
+    /* every line from the one holding i0 to the one holding i1 (addresses: none formed past psi) */
+    const uintptr_t a1 = (uintptr_t)(p + i1);
+    for (uintptr_t a = (uintptr_t)(p + i0) & ~(uintptr_t)63; a <= a1; a += 64) __builtin_prefetch((const void *)a, 0, 3);
 }
 
 /* The 3-term angular kernel of bin (m, k) where bins t0..t1 hold the weight: its source planes s0,

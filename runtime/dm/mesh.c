@@ -160,10 +160,6 @@ static int mesh_create(sd_dm *dm, const sd_dm_opts *o, char *err, size_t errlen)
     /* snapshots deliver to host memory: CPU only */
     D->k_snapshot = sd_eng_kind(e, "output snapshot", "stardag.mesh.snapshot", sd_mesh_snapshot_cpu, NULL);
     D->k_ckpt = sd_eng_kind(e, SD_ENG_CKPT_LABEL, "stardag.mesh.ckpt", sd_mesh_snapshot_cpu, NULL);
-    sd_eng_kind_runs_simulated(e, D->k_pack);
-    sd_eng_kind_runs_simulated(e, D->k_unpack);
-    sd_eng_kind_runs_simulated(e, D->k_snapshot);
-    sd_eng_kind_runs_simulated(e, D->k_ckpt);
     for (int i = 0; i < g->ninit + g->nstep; i++) {
         const int init = i < g->ninit, k = init ? i : i - g->ninit;
         const sd_gop *op = init ? &g->init[k] : &g->step[k];
@@ -171,7 +167,7 @@ static int mesh_create(sd_dm *dm, const sd_dm_opts *o, char *err, size_t errlen)
         (init ? D->kind_init : D->kind_step)[k] =
             sd_eng_op_kind(e, op->cl, fields ? sd_mesh_whole_cpu : whole ? sd_mesh_scalar_op_cpu : sd_mesh_op_cpu,
                            whole ? NULL : OP_CUDA, dm->cls->cpu_fallback);
-        if (whole) sd_eng_kind_runs_simulated(e, (init ? D->kind_init : D->kind_step)[k]); /* they deliver records */
+        if (whole) sd_eng_kind_simulation(e, (init ? D->kind_init : D->kind_step)[k], 1); /* they deliver records */
         int *slot = init ? &D->slot_init[k] : &D->slot_step[k];
         *slot = -1;
         if (!sd_pattern_reduces(op->cl->pattern) || !sd_reduce_partials(op->cl)) continue;

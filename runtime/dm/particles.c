@@ -241,8 +241,6 @@ static int particles_create(sd_dm *dm, const sd_dm_opts *o, char *err, size_t er
     D->k_combine = sd_eng_combine_kind(e, "reduction combine", "stardag.particles.combine");
     D->k_trajectory = sd_eng_kind(e, "trajectory snapshot", "stardag.particles.trajectory", sd_particles_trajectory_cpu,
                                   NULL);
-    sd_eng_kind_runs_simulated(e, D->k_prepare);
-    sd_eng_kind_runs_simulated(e, D->k_trajectory);
     D->k_checkpoint = -1;
     for (int i = 0; i < g->ninit + g->nstep; i++) {
         const int init = i < g->ninit, k = init ? i : i - g->ninit;

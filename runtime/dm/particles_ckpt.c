@@ -82,11 +82,9 @@ void sd_particles_submit_checkpoint(sd_dm *dm, int64_t step)
     const sd_graph *g = dm->g;
     const int nf = D->nf;
     const int64_t N = D->P->count;
-    if (D->k_checkpoint < 0) {
+    if (D->k_checkpoint < 0)
         D->k_checkpoint = sd_eng_kind(e, SD_ENG_CKPT_LABEL, "stardag.particles.checkpoint",
                                       checkpoint_cpu, NULL);
-        sd_eng_kind_runs_simulated(e, D->k_checkpoint);
-    }
     ckpt_arg *a = sd_eng_xmalloc(sizeof *a);
     *a = (ckpt_arg){sd_eng_meter(e, D->k_checkpoint), D, D->built, sd_eng_xmalloc(sizeof(sd_record *) * (nf + 2))};
     char name[128];

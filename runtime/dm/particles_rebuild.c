@@ -251,8 +251,6 @@ void sd_particles_rebuild_kinds(pdomain *D)
     D->k_gather = sd_eng_kind(e, "rebuild: gather", "stardag.particles.rebuild_gather", gather_cpu, NULL);
     D->k_plan = sd_eng_kind(e, "rebuild: plan", "stardag.particles.rebuild_plan", plan_cpu, NULL);
     D->k_verdict = sd_eng_kind(e, "rebuild: verdict", "stardag.particles.rebuild_verdict", verdict_cpu, NULL);
-    const int verdicts[] = {D->k_rebuild, D->k_rebuild_first, D->k_decide, D->k_verdict}; /* they deliver records */
-    for (int i = 0; i < 4; i++) sd_eng_kind_runs_simulated(e, verdicts[i]);
     const int per_block[] = {D->k_scan, D->k_migrate, D->k_gather, D->k_plan};
     for (int i = 0; i < 4; i++) sd_eng_kind_work(e, per_block[i], rebuild_work);
 }

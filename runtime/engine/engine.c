@@ -105,6 +105,7 @@ static int new_kind(sd_engine *e, const sd_codelet *sc, const char *label, const
     cl->nbuffers = STARPU_VARIABLE_NBUFFERS;
     cl->name = symbol;
     cl->model = attached_model(e, k);
+    sd_eng_kind_simulation(e, e->nkinds, !sc);
     return e->nkinds++;
 }
 
@@ -113,12 +114,14 @@ int sd_eng_kind(sd_engine *e, const char *label, const char *symbol, starpu_cpu_
     return new_kind(e, NULL, label, symbol, cpu, cuda);
 }
 
-void sd_eng_kind_runs_simulated(sd_engine *e, int kind)
+void sd_eng_kind_simulation(sd_engine *e, int kind, int runs)
 {
 #ifdef STARPU_SIMGRID
-    e->kinds[kind]->cl.flags |= STARPU_CODELET_SIMGRID_EXECUTE_AND_INJECT;
+    struct starpu_codelet *cl = &e->kinds[kind]->cl;
+    if (runs) cl->flags |= STARPU_CODELET_SIMGRID_EXECUTE_AND_INJECT;
+    else cl->flags &= ~STARPU_CODELET_SIMGRID_EXECUTE_AND_INJECT;
 #else
-    (void)e, (void)kind;
+    (void)e, (void)kind, (void)runs;
 #endif
 }
 
@@ -279,9 +282,7 @@ void sd_eng_partials_free(int nparts, sd_acc *mem, starpu_data_handle_t *h)
 int sd_eng_combine_kind(sd_engine *e, const char *label, const char *symbol)
 {
     /* combines deliver to host memory: CPU only */
-    const int k = sd_eng_kind(e, label, symbol, combine_cpu, NULL);
-    sd_eng_kind_runs_simulated(e, k);
-    return k;
+    return sd_eng_kind(e, label, symbol, combine_cpu, NULL);
 }
 
 void sd_eng_submit_combine(sd_engine *e, int kind, const sd_gop *op, int64_t step, int nparts,

@@ -61,10 +61,7 @@ void sd_eng_checkpoint_scalars(sd_engine *e, int64_t step)
         fprintf(stderr, "stardag: a checkpoint of more than %d scalars is not supported\n", SD_ENG_MAXH);
         exit(SD_EXIT_RUNTIME);
     }
-    if (e->ckpt_kind < 0) {
-        e->ckpt_kind = sd_eng_kind(e, "checkpoint scalars", "sd_ckpt_scalars", ckpt_scalars_cpu, NULL);
-        sd_eng_kind_runs_simulated(e, e->ckpt_kind);
-    }
+    if (e->ckpt_kind < 0) e->ckpt_kind = sd_eng_kind(e, "checkpoint scalars", "sd_ckpt_scalars", ckpt_scalars_cpu, NULL);
     sd_ckpt_item it = {.name = "scalars", .type = SD_CK_F64, .ndim = 1, .dims = {n}};
     sd_record *r = sd_eng_ckpt_record_new(e, step, &it);
     r->bytes = (size_t)n * sizeof(double);
