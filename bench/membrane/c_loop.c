@@ -11,7 +11,7 @@
  * The mesh (vertices, faces, corner lists) is built once, outside the timing.
  * Two variants of the same formulas: this file's own per-face math (default; an implementation
  * independent of stardag's, checked against NumPy), and, with --shared, stardag's own SD_HD stages
- * (codelets/membrane/energy_math.h, as membrane.bending runs them) in the same four OpenMP loops
+ * (codelets/membrane/energy_math.h and face_blocks.c, as membrane.bending runs them) in the same four OpenMP loops
  * over the whole mesh as one partition, the energy summed exactly (sd_acc): the reference for
  * stardag's runtime overhead.
  *
@@ -28,6 +28,7 @@
 #include <string.h>
 #include <time.h>
 #include "energy_math.h" /* stardag's membrane stages (codelets/membrane), for --shared */
+#include "face_blocks.h" /* and its vectorised face passes */
 
 typedef struct mesh {
     int64_t nv, nf;
@@ -291,12 +292,17 @@ static double energy_grad_shared(shared *S, double kappa)
     {
         sd_acc part;
         sd_acc_init(&part);
-#pragma omp for schedule(static)
-        for (int64_t f = 0; f < nf; f++) mb_stage_face(m, S->xs, nv, S->fs, f, 0);
+        /* the faces in one range per thread, through stardag's vectorised face passes */
+        const int nth = omp_get_num_threads(), th = omp_get_thread_num();
+        const int64_t f0 = nf * th / nth, f1 = nf * (th + 1) / nth;
+        sd_mpart range = *m;
+        range.tri = m->tri + 3 * f0, range.nf = f1 - f0;
+        mb_faces_stage1(&range, S->xs, nv, S->fs + MB_FS_AT(f0, 0), nv, 0);
+#pragma omp barrier
 #pragma omp for schedule(static)
         for (int64_t v = 0; v < nv; v++) sd_acc_add(&part, mb_stage_vertex(m, S->fs, S->vs, v, &p));
-#pragma omp for schedule(static)
-        for (int64_t f = 0; f < nf; f++) mb_stage_face_grad(m, S->xs, nv, S->vs, S->fs, f, &t);
+        mb_faces_stage3(&range, S->xs, nv, S->vs, S->fs + MB_FS_AT(f0, 0), nv, &t);
+#pragma omp barrier
 #pragma omp for schedule(static)
         for (int64_t v = 0; v < nv; v++) mb_store(S->grad, nv, v, mb_gather_corner_vec(m, S->fs, MB_FS_G, v));
 #pragma omp critical

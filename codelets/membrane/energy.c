@@ -3,19 +3,13 @@
  * slots, scalars and parameters as declared in glue_energy.c. */
 #include "energy_kernels.h"
 #include "energy_math.h"
+#include "face_blocks.h"
 
 #define F64(a, b) ((double *)(a)->p[b])
 #define SCALAR(a, b) (*(const double *)(a)->p[b])
 
 static const sd_mpart *part(const sd_tile_args *a) { return &a->mesh; }
 static double *face_scratch(const sd_tile_args *a, int scratch_v) { return a->mesh.scratch + scratch_v * a->mesh.nv; }
-
-/* Stage 1 over faces [0, nf) with a corner below lim. */
-static void faces_stage(const sd_mpart *m, const double *x, int64_t sx, double *fs, int64_t lim, int angles)
-{
-    for (int64_t f = 0; f < m->nf; f++)
-        if (mb_face_touches(m, f, lim)) mb_stage_face(m, x, sx, fs, f, angles);
-}
 
 /* Terms of the owned faces: area, volume, and the energy's gamma A_f - p V_f. */
 typedef struct face_sums {
@@ -50,7 +44,7 @@ typedef struct helfrich_pass {
 static void helfrich(const sd_mpart *m, const mb_params *p, const helfrich_pass *h)
 {
     const int angles = p->kappa_G != 0.0;
-    faces_stage(m, h->x, h->sx, h->fs, h->face_lim, angles);
+    mb_faces_stage1(m, h->x, h->sx, h->fs, h->face_lim, angles);
     for (int64_t v = 0; v < h->vlim; v++) {
         const double e = mb_stage_vertex(m, h->fs, h->vs, v, p);
         if (v >= m->nv_own) continue;
@@ -67,8 +61,7 @@ static void helfrich(const sd_mpart *m, const mb_params *p, const helfrich_pass 
 static void gradient(const sd_mpart *m, const double *x, int64_t sx, double *fs, const double *vs,
                      const mb_grad_terms *t, double *grad, int64_t sg, double *vgrad, int64_t svg)
 {
-    for (int64_t f = 0; f < m->nf; f++)
-        if (mb_face_touches(m, f, m->nv_own)) mb_stage_face_grad(m, x, sx, vs, fs, f, t);
+    mb_faces_stage3(m, x, sx, vs, fs, m->nv_own, t);
     for (int64_t v = 0; v < m->nv_own; v++) {
         if (grad) mb_store(grad, sg, v, mb_gather_corner_vec(m, fs, MB_FS_G, v));
         if (vgrad) mb_store(vgrad, svg, v, mb_gather_corner_vec(m, fs, MB_FS_VG, v));
@@ -80,7 +73,7 @@ void sd_membrane_curvature_cpu(const sd_tile_args *a)
 {
     const sd_mpart *m = part(a);
     double *fs = face_scratch(a, 0);
-    faces_stage(m, F64(a, 0), a->sc[0], fs, m->nv_own, 0);
+    mb_faces_stage1(m, F64(a, 0), a->sc[0], fs, m->nv_own, 0);
     for (int64_t v = 0; v < m->nv_own; v++) {
         const mb_vertex s = mb_gather_vertex(m, fs, v);
         F64(a, 1)[v] = s.A;

@@ -58,24 +58,30 @@ SD_HD int mb_face_touches(const sd_mpart *m, int64_t f, int64_t lim)
     return m->tri[3 * f] < lim || m->tri[3 * f + 1] < lim || m->tri[3 * f + 2] < lim;
 }
 
+/* Stage 1's slots of face g: slot s at out[s * stride] (stride 1: the face scratch; the CPU's
+ * blocks of faces store lane by lane). */
+SD_HD void mb_face_stage1_out(const membrane_face *g, int angles, double *out, int64_t stride)
+{
+    const int o = membrane_face_obtuse(g);
+    for (int k = 0; k < 3; k++) {
+        const mb_vec K = membrane_face_cotan(g, k);
+        out[(MB_FS_K + 3 * k) * stride] = K.x;
+        out[(MB_FS_K + 3 * k + 1) * stride] = K.y;
+        out[(MB_FS_K + 3 * k + 2) * stride] = K.z;
+        out[(MB_FS_AM + k) * stride] = membrane_face_mixed_area_o(g, o, k);
+        if (angles) out[(MB_FS_ANG + k) * stride] = membrane_face_angle(g, k);
+    }
+    out[MB_FS_N * stride] = g->n.x;
+    out[(MB_FS_N + 1) * stride] = g->n.y;
+    out[(MB_FS_N + 2) * stride] = g->n.z;
+}
+
 /* Stage 1 for face f (positions x with component stride sc). */
 SD_HD void mb_stage_face(const sd_mpart *m, const double *x, int64_t sc, double *fs, int64_t f, int angles)
 {
     membrane_face g;
     membrane_face_load(&g, m->tri, f, x, sc);
-    double am[3];
-    membrane_face_mixed_areas(&g, am);
-    for (int k = 0; k < 3; k++) {
-        const mb_vec K = membrane_face_cotan(&g, k);
-        fs[MB_FS_AT(f, MB_FS_K + 3 * k)] = K.x;
-        fs[MB_FS_AT(f, MB_FS_K + 3 * k + 1)] = K.y;
-        fs[MB_FS_AT(f, MB_FS_K + 3 * k + 2)] = K.z;
-        fs[MB_FS_AT(f, MB_FS_AM + k)] = am[k];
-        if (angles) fs[MB_FS_AT(f, MB_FS_ANG + k)] = membrane_face_angle(&g, k);
-    }
-    fs[MB_FS_AT(f, MB_FS_N)] = g.n.x;
-    fs[MB_FS_AT(f, MB_FS_N + 1)] = g.n.y;
-    fs[MB_FS_AT(f, MB_FS_N + 2)] = g.n.z;
+    mb_face_stage1_out(&g, angles, fs + MB_FS_AT(f, 0), 1);
 }
 
 /* Sum over vertex v's corners (corner-list order) of a per-corner 3-vector at slot + 3k. */
@@ -151,36 +157,53 @@ typedef struct mb_grad_terms {
     int vgrad;        /* also dV_f/dx into MB_FS_VG */
 } mb_grad_terms;
 
+/* The adjoints stage 3 gives face g: the corners' dE/dK and dE/dA (gK[k], gA[k]; read only with
+ * t->bending) and the terms' constants. */
+SD_HD void mb_face_adjoints(membrane_face_adj *adj, const mb_grad_terms *t, const mb_vec gK[3], const double gA[3])
+{
+    membrane_face_adj_zero(adj);
+    if (t->bending)
+        for (int k = 0; k < 3; k++) adj->K[k] = gK[k], adj->Am[k] = gA[k];
+    adj->area = t->area;
+    adj->vol = t->vol;
+}
+
+/* Stage 3's slots of face g with adjoints adj: slot s at out[s * stride] (as mb_face_stage1_out). */
+SD_HD void mb_face_stage3_out(const membrane_face *g, const membrane_face_adj *adj, int vgrad, double *out,
+                              int64_t stride)
+{
+    mb_vec d[3];
+    membrane_face_vjp(g, adj, d);
+    for (int k = 0; k < 3; k++) {
+        out[(MB_FS_G + 3 * k) * stride] = d[k].x;
+        out[(MB_FS_G + 3 * k + 1) * stride] = d[k].y;
+        out[(MB_FS_G + 3 * k + 2) * stride] = d[k].z;
+        if (vgrad) {
+            const mb_vec w = membrane_face_volume_grad(g, k);
+            out[(MB_FS_VG + 3 * k) * stride] = w.x;
+            out[(MB_FS_VG + 3 * k + 1) * stride] = w.y;
+            out[(MB_FS_VG + 3 * k + 2) * stride] = w.z;
+        }
+    }
+}
+
 /* Stage 3 for face f (positions x, stride sc; vertex adjoints vs). */
 SD_HD void mb_stage_face_grad(const sd_mpart *m, const double *x, int64_t sc, const double *vs, double *fs,
                               int64_t f, const mb_grad_terms *t)
 {
-    const int64_t nv = m->nv;
     membrane_face g;
     membrane_face_load(&g, m->tri, f, x, sc);
-    membrane_face_adj adj;
-    membrane_face_adj_zero(&adj);
+    mb_vec gK[3] = {mb_zero(), mb_zero(), mb_zero()};
+    double gA[3] = {0.0, 0.0, 0.0};
     if (t->bending)
         for (int k = 0; k < 3; k++) {
             const int64_t v = m->tri[3 * f + k];
-            adj.K[k] = mb_load(vs + MB_VS_GK * nv, nv, v);
-            adj.Am[k] = vs[MB_VS_GA * nv + v];
+            gK[k] = mb_load(vs + MB_VS_GK * m->nv, m->nv, v);
+            gA[k] = vs[MB_VS_GA * m->nv + v];
         }
-    adj.area = t->area;
-    adj.vol = t->vol;
-    mb_vec out[3];
-    membrane_face_vjp(&g, &adj, out);
-    for (int k = 0; k < 3; k++) {
-        fs[MB_FS_AT(f, MB_FS_G + 3 * k)] = out[k].x;
-        fs[MB_FS_AT(f, MB_FS_G + 3 * k + 1)] = out[k].y;
-        fs[MB_FS_AT(f, MB_FS_G + 3 * k + 2)] = out[k].z;
-        if (t->vgrad) {
-            const mb_vec w = membrane_face_volume_grad(&g, k);
-            fs[MB_FS_AT(f, MB_FS_VG + 3 * k)] = w.x;
-            fs[MB_FS_AT(f, MB_FS_VG + 3 * k + 1)] = w.y;
-            fs[MB_FS_AT(f, MB_FS_VG + 3 * k + 2)] = w.z;
-        }
-    }
+    membrane_face_adj adj;
+    mb_face_adjoints(&adj, t, gK, gA);
+    mb_face_stage3_out(&g, &adj, t->vgrad, fs + MB_FS_AT(f, 0), 1);
 }
 
 /* Area and volume terms of face f (positions x, stride sc). */

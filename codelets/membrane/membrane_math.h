@@ -46,6 +46,8 @@ SD_HD mb_vec mb_cross(mb_vec a, mb_vec b)
 {
     return mb_v(a.y * b.z - a.z * b.y, a.z * b.x - a.x * b.z, a.x * b.y - a.y * b.x);
 }
+/* c ? a : b, componentwise (a select, not a branch) */
+SD_HD mb_vec mb_select(int c, mb_vec a, mb_vec b) { return mb_v(c ? a.x : b.x, c ? a.y : b.y, c ? a.z : b.z); }
 /* Vertex field access: SoA, component c of vertex v at p[v + c*sc]. */
 SD_HD mb_vec mb_load(const double *p, int64_t sc, int64_t v) { return mb_v(p[v], p[v + sc], p[v + 2 * sc]); }
 SD_HD void mb_store(double *p, int64_t sc, int64_t v, mb_vec a)
@@ -82,12 +84,11 @@ SD_HD void membrane_face_load(membrane_face *g, const int32_t *tri, int64_t f, c
     membrane_face_init(g, mb_load(x, sc, tri[3 * f]), mb_load(x, sc, tri[3 * f + 1]), mb_load(x, sc, tri[3 * f + 2]));
 }
 
-/* The corner with an obtuse angle, or -1 (at most one exists). */
+/* The corner with an obtuse angle, or -1 (at most one exists). Selects, not branches, here and in
+ * the per-face functions below: the CPU kernels vectorise across faces (energy.c). */
 SD_HD int membrane_face_obtuse(const membrane_face *g)
 {
-    for (int i = 0; i < 3; i++)
-        if (g->dot[i] < 0.0) return i;
-    return -1;
+    return g->dot[0] < 0.0 ? 0 : g->dot[1] < 0.0 ? 1 : g->dot[2] < 0.0 ? 2 : -1;
 }
 
 /* Squared length of the edge opposite corner k (between j = k+1 and i = k+2). */
@@ -97,25 +98,18 @@ SD_HD double membrane_face_edge2(const membrane_face *g, int k)
     return mb_dot(e, e);
 }
 
-/* Meyer's mixed area of corner i (see the top). */
-SD_HD double membrane_face_mixed_area(const membrane_face *g, int i)
+/* Meyer's mixed area of corner i (see the top), o = membrane_face_obtuse(g). */
+SD_HD double membrane_face_mixed_area_o(const membrane_face *g, int o, int i)
 {
-    const int o = membrane_face_obtuse(g);
-    if (o >= 0) return o == i ? 0.5 * g->area : 0.25 * g->area;
     const int j = (i + 1) % 3, k = (i + 2) % 3;
     /* |x_i-x_j|^2 is the edge opposite k, |x_i-x_k|^2 the one opposite j */
-    return 0.125 * (membrane_face_edge2(g, k) * g->cot[k] + membrane_face_edge2(g, j) * g->cot[j]);
+    const double acute = 0.125 * (membrane_face_edge2(g, k) * g->cot[k] + membrane_face_edge2(g, j) * g->cot[j]);
+    const double obtuse = (o == i ? 0.5 : 0.25) * g->area;
+    return o >= 0 ? obtuse : acute;
 }
-
-/* The three mixed areas at once (one obtuse test): am[i] = membrane_face_mixed_area(g, i) bitwise. */
-SD_HD void membrane_face_mixed_areas(const membrane_face *g, double am[3])
+SD_HD double membrane_face_mixed_area(const membrane_face *g, int i)
 {
-    const int o = membrane_face_obtuse(g);
-    for (int i = 0; i < 3; i++) {
-        const int j = (i + 1) % 3, k = (i + 2) % 3;
-        am[i] = o >= 0 ? (o == i ? 0.5 * g->area : 0.25 * g->area)
-                       : 0.125 * (membrane_face_edge2(g, k) * g->cot[k] + membrane_face_edge2(g, j) * g->cot[j]);
-    }
+    return membrane_face_mixed_area_o(g, membrane_face_obtuse(g), i);
 }
 
 /* The face's part of the cotangent Laplacian at corner i. */
@@ -197,22 +191,24 @@ SD_HD void membrane_face_vjp(const membrane_face *g, const membrane_face_adj *a,
         const mb_vec f = mb_scale(0.5 * g->cot[k], dk);
         out[i] = mb_add(out[i], f);
         out[j] = mb_sub(out[j], f);
-        if (o < 0) {
-            const double ga = a->Am[i] + a->Am[j];
-            gc[k] += 0.125 * ga * mb_dot(e, e);
-            const mb_vec h = mb_scale(0.25 * ga * g->cot[k], e);
-            out[i] = mb_add(out[i], h);
-            out[j] = mb_sub(out[j], h);
-        }
+        /* mixed areas' part, where no angle is obtuse */
+        const double ga = a->Am[i] + a->Am[j];
+        const double gck = gc[k] + 0.125 * ga * mb_dot(e, e);
+        const mb_vec h = mb_scale(0.25 * ga * g->cot[k], e);
+        gc[k] = o < 0 ? gck : gc[k];
+        out[i] = mb_select(o < 0, mb_add(out[i], h), out[i]);
+        out[j] = mb_select(o < 0, mb_sub(out[j], h), out[j]);
     }
-    if (o >= 0)
-        for (int i = 0; i < 3; i++) garea += (i == o ? 0.5 : 0.25) * a->Am[i];
+    for (int i = 0; i < 3; i++) { /* with an obtuse angle, only dA_f */
+        const double gi = garea + (i == o ? 0.5 : 0.25) * a->Am[i];
+        garea = o >= 0 ? gi : garea;
+    }
     mb_vec ag[3];
     for (int m = 0; m < 3; m++) ag[m] = membrane_face_area_grad(g, m);
     membrane_face_cot_vjp(g, gc, ag, out);
     for (int m = 0; m < 3; m++) {
         out[m] = mb_axpy(out[m], garea, ag[m]);
-        if (a->vol != 0.0) out[m] = mb_axpy(out[m], a->vol, membrane_face_volume_grad(g, m));
+        out[m] = mb_select(a->vol != 0.0, mb_axpy(out[m], a->vol, membrane_face_volume_grad(g, m)), out[m]);
     }
 }
 

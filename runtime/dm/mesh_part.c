@@ -3,8 +3,9 @@
  * range is a compact patch with few cut edges, and the cut does not depend on the vertex numbering
  * of the file. Each partition then gathers its local mesh: owned vertices (in curve order, for
  * locality), ghost ring 1 and ring 2 (each by global id), and every face touching the owned or
- * ring-1 vertices (owned faces first, each group by global face id); corner lists by global face
- * id, so that sums at a vertex run in the same order in every partition (stardag/kernel.h). */
+ * ring-1 vertices (owned faces first, each group in the order the local vertices reach them); corner
+ * lists by global face id, so that sums at a vertex run in the same order in every partition
+ * (stardag/kernel.h). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -133,11 +134,14 @@ static int build_part(build *b, const sd_mparts *P, int p, const int64_t *owned,
         m->vid[i] = b->list[i];
         b->vmark[b->list[i]] = i;
     }
-    /* faces touching owned and ring-1 vertices: owned ones first, each group by id */
+    /* faces touching owned and ring-1 vertices: owned ones first, each group in the order the local
+     * vertices (owned ones in curve order) first reach them, so that faces near on the surface are
+     * near in memory: the kernels' passes over a vertex's corners then read face data the face
+     * passes just wrote (1.2x at 40k vertices; by global id, at 2 MB of scratch per partition, they
+     * missed the caches). Corner lists stay by global face id: the sums keep their order. */
     int64_t nfl = 0, nfo = 0;
     int64_t *fl = b->list; /* the vertex list is in m->vid now */
     for (int pass = 0; pass < 2; pass++) {
-        const int64_t start = nfl;
         for (int64_t i = 0; i < r1; i++)
             for (int64_t j = b->vfs[m->vid[i]]; j < b->vfs[m->vid[i] + 1]; j++) {
                 const int64_t f = b->vf[j];
@@ -150,7 +154,6 @@ static int build_part(build *b, const sd_mparts *P, int p, const int64_t *owned,
                 b->fmark[f] = -2;
                 fl[nfl++] = f;
             }
-        qsort(fl + start, (size_t)(nfl - start), sizeof(int64_t), by_id);
         if (pass == 0) nfo = nfl;
     }
     m->nf_own = nfo;
