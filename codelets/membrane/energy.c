@@ -17,18 +17,29 @@ typedef struct face_sums {
     double gamma, p;
 } face_sums;
 
+/* Terms go through batches (sd_acc_batch: the same exact sums as term by term, at a plain sum's
+ * cost); a batch without an accumulator takes none. */
+static void put(sd_acc_batch *b, double x)
+{
+    if (b->acc) sd_acc_batch_put(b, x);
+}
+static void flush(sd_acc_batch *b)
+{
+    if (b->acc) sd_acc_batch_flush(b);
+}
+
 static void owned_faces(const sd_mpart *m, const double *x, int64_t sx, const face_sums *s)
 {
+    sd_acc_batch area = {.acc = s->area}, volume = {.acc = s->volume}, energy = {.acc = s->energy};
     for (int64_t f = 0; f < m->nf_own; f++) {
         double A, V;
         mb_face_measure(m, x, sx, f, &A, &V);
-        if (s->area) sd_acc_add(s->area, A);
-        if (s->volume) sd_acc_add(s->volume, V);
-        if (s->energy) {
-            sd_acc_add(s->energy, s->gamma * A);
-            sd_acc_add(s->energy, -s->p * V);
-        }
+        put(&area, A);
+        put(&volume, V);
+        put(&energy, s->gamma * A);
+        put(&energy, -s->p * V);
     }
+    flush(&area), flush(&volume), flush(&energy);
 }
 
 /* Stages 1 and 2 of the Helfrich (+ Gaussian) energy: every vertex [0, vlim) gets its adjoints
@@ -45,16 +56,18 @@ static void helfrich(const sd_mpart *m, const mb_params *p, const helfrich_pass 
 {
     const int angles = p->kappa_G != 0.0;
     mb_faces_stage1(m, h->x, h->sx, h->fs, h->face_lim, angles);
+    sd_acc_batch energy = {.acc = h->energy}, gauss = {.acc = h->gauss};
     for (int64_t v = 0; v < h->vlim; v++) {
         const double e = mb_stage_vertex(m, h->fs, h->vs, v, p);
         if (v >= m->nv_own) continue;
-        sd_acc_add(h->energy, e);
+        put(&energy, e);
         if (angles) {
             const double g = mb_vertex_gauss(m, h->fs, v, p->kappa_G);
-            sd_acc_add(h->energy, g);
-            if (h->gauss) sd_acc_add(h->gauss, g);
+            put(&energy, g);
+            put(&gauss, g);
         }
     }
+    flush(&energy), flush(&gauss);
 }
 
 /* Stages 3 and 4 at positions x (stride sx): grad (and vgrad) of the owned vertices. */
@@ -95,10 +108,9 @@ void sd_membrane_face_geometry_cpu(const sd_tile_args *a)
 {
     const sd_mpart *m = part(a);
     double *area = F64(a, 1), *normal = F64(a, 2);
-    for (int64_t f = 0; f < m->nf_own; f++) {
+    for (int64_t f = 0; f < m->nf_own; f++)
         mb_store(normal, a->sc[2], f, mb_face_geometry(m, F64(a, 0), a->sc[0], f, &area[f]));
-        sd_acc_add(&a->acc[0], area[f]);
-    }
+    sd_acc_add_n(&a->acc[0], area, m->nf_own);
 }
 
 /* roles: x (0), grad (1); scalars energy, gauss; params kappa, c0, kappa_G */
@@ -151,10 +163,12 @@ void sd_membrane_volume_cpu(const sd_tile_args *a)
     gradient(m, F64(a, 0), a->sc[0], face_scratch(a, 0), NULL, &t, NULL, 0, vg, a->sc[1]);
     const face_sums s = {.volume = &a->acc[0]};
     owned_faces(m, F64(a, 0), a->sc[0], &s);
+    sd_acc_batch vv = {.acc = &a->acc[1]};
     for (int64_t v = 0; v < m->nv_own; v++) {
         const mb_vec w = mb_load(vg, a->sc[1], v);
-        sd_acc_add(&a->acc[1], mb_dot(w, w));
+        put(&vv, mb_dot(w, w));
     }
+    flush(&vv);
 }
 
 /* roles: x (0), grad (1), vgrad (2); scalars energy, area, volume, vv, gv;
@@ -171,11 +185,13 @@ void sd_membrane_energy_cpu(const sd_tile_args *a)
     gradient(m, h.x, h.sx, h.fs, h.vs, &t, g, a->sc[1], vg, a->sc[2]);
     const face_sums s = {.area = &a->acc[1], .volume = &a->acc[2], .energy = &a->acc[0], .gamma = p.gamma, .p = p.p};
     owned_faces(m, F64(a, 0), a->sc[0], &s);
+    sd_acc_batch vv = {.acc = &a->acc[3]}, gv = {.acc = &a->acc[4]};
     for (int64_t v = 0; v < m->nv_own; v++) {
-        const mb_vec gv = mb_load(g, a->sc[1], v), w = mb_load(vg, a->sc[2], v);
-        sd_acc_add(&a->acc[3], mb_dot(w, w));
-        sd_acc_add(&a->acc[4], mb_dot(gv, w));
+        const mb_vec gk = mb_load(g, a->sc[1], v), w = mb_load(vg, a->sc[2], v);
+        put(&vv, mb_dot(w, w));
+        put(&gv, mb_dot(gk, w));
     }
+    flush(&vv), flush(&gv);
 }
 
 /* roles: x (0), d (1), alpha (2); scalars V0..V3: V_k = V(x + alpha 2^-k d), exact sums over the
@@ -187,7 +203,9 @@ void sd_membrane_trial_volume_cpu(const sd_tile_args *a)
     const double alpha = SCALAR(a, 2);
     for (int k = 0; k < 4; k++) {
         const double step = membrane_trial_step(alpha, k);
-        for (int64_t f = 0; f < m->nf_own; f++) sd_acc_add(&a->acc[k], mb_face_line_volume(m, &l, step, f));
+        sd_acc_batch vol = {.acc = &a->acc[k]};
+        for (int64_t f = 0; f < m->nf_own; f++) put(&vol, mb_face_line_volume(m, &l, step, f));
+        flush(&vol);
     }
 }
 

@@ -12,7 +12,9 @@ static void tilt_loops(const sd_tile_args *a, int with_x)
     const double kt = a->param[TILT_T_KT];
     for (int64_t f = 0; f < m->nf; f++)
         if (tilt_face_has_corner_below(m, f, m->nv_own)) tilt_t_face_pass(a, kt, with_x, f);
-    for (int64_t v = 0; v < m->nv_own; v++) sd_acc_add(&a->acc[0], tilt_t_vertex_pass(a, kt, with_x, v));
+    sd_acc_batch energy = {.acc = &a->acc[0]}; /* exact, as term by term, at a plain sum's cost */
+    for (int64_t v = 0; v < m->nv_own; v++) sd_acc_batch_put(&energy, tilt_t_vertex_pass(a, kt, with_x, v));
+    sd_acc_batch_flush(&energy);
 }
 
 /* Roles: x (R, halo 2), t (R, halo 2), tgrad (W), [grad (W) with_x], energy (W scalar); params
@@ -25,10 +27,12 @@ static void bending_tilt_loops(const sd_tile_args *a, int with_x)
     const sd_mpart *m = &a->mesh;
     const double kappa = a->param[TILT_BT_KAPPA], c0 = a->param[TILT_BT_C0];
     for (int64_t f = 0; f < m->nf; f++) tilt_bt_face1_pass(a, f);
+    sd_acc_batch energy = {.acc = &a->acc[0]};
     for (int64_t v = 0; v < m->nv_ring1; v++) {
         const double E = tilt_bt_vertex_pass(a, kappa, c0, v);
-        if (v < m->nv_own) sd_acc_add(&a->acc[0], E);
+        if (v < m->nv_own) sd_acc_batch_put(&energy, E);
     }
+    sd_acc_batch_flush(&energy);
     for (int64_t f = 0; f < m->nf; f++)
         if (tilt_face_has_corner_below(m, f, m->nv_own)) tilt_bt_face2_pass(a, with_x, f);
     for (int64_t v = 0; v < m->nv_own; v++) tilt_bt_gather_pass(a, with_x, v);
