@@ -46,10 +46,20 @@ ALWAYS_INLINE void scatter_slots(const sd_mpart *m, int64_t f0, int64_t lim, dou
             for (int s = 0; s < nslot; s++) fs[MB_FS_AT(f0 + l, s)] = out[s][l];
 }
 
+/* The faces after the last one with a corner below lim need no work: with the faces in the order of
+ * the vertex walk (mesh_part.c), those reached only from ring-1 vertices come last. */
+ALWAYS_INLINE int64_t faces_to(const sd_mpart *m, int64_t lim)
+{
+    int64_t nf = m->nf;
+    while (nf > 0 && !mb_face_touches(m, nf - 1, lim)) nf--;
+    return nf;
+}
+
 ALWAYS_INLINE void stage1_blocks(const sd_mpart *m, const double *x, int64_t sx, double *fs, int64_t lim)
 {
+    const int64_t nf = faces_to(m, lim);
     int64_t f0 = 0;
-    for (; f0 + LANES <= m->nf; f0 += LANES) {
+    for (; f0 + LANES <= nf; f0 += LANES) {
         double xb[9][LANES], out[MB_FS_GEOM][LANES];
         gather_corners(m, x, sx, f0, xb);
         for (int l = 0; l < LANES; l++) {
@@ -59,7 +69,7 @@ ALWAYS_INLINE void stage1_blocks(const sd_mpart *m, const double *x, int64_t sx,
         }
         scatter_slots(m, f0, lim, fs, out, MB_FS_GEOM);
     }
-    for (; f0 < m->nf; f0++)
+    for (; f0 < nf; f0++)
         if (mb_face_touches(m, f0, lim)) mb_stage_face(m, x, sx, fs, f0, 0);
 }
 SD_ISA_EACH(FLAT_VARIANT, stage1, stage1_blocks, (const sd_mpart *m, const double *x, int64_t sx, double *fs, int64_t lim),
@@ -71,8 +81,9 @@ ALWAYS_INLINE void stage3_blocks(const sd_mpart *m, const double *x, int64_t sx,
 {
     const int64_t nv = m->nv;
     const mb_grad_terms terms = *t; /* a local copy: loop-invariant to the compiler */
+    const int64_t nf = faces_to(m, lim);
     int64_t f0 = 0;
-    for (; f0 + LANES <= m->nf; f0 += LANES) {
+    for (; f0 + LANES <= nf; f0 += LANES) {
         double xb[9][LANES], ab[12][LANES], out[MB_FS_SLOTS][LANES];
         gather_corners(m, x, sx, f0, xb);
         /* dE/dK (3) and dE/dA of corner k in ab[4k ..]; zero where not read (t->bending unset, or a
@@ -96,7 +107,7 @@ ALWAYS_INLINE void stage3_blocks(const sd_mpart *m, const double *x, int64_t sx,
         }
         scatter_slots(m, f0, lim, fs, out, vgrad ? MB_FS_VG + 9 : MB_FS_G + 9);
     }
-    for (; f0 < m->nf; f0++)
+    for (; f0 < nf; f0++)
         if (mb_face_touches(m, f0, lim)) mb_stage_face_grad(m, x, sx, vs, fs, f0, t);
 }
 ALWAYS_INLINE void stage3_any(const sd_mpart *m, const double *x, int64_t sx, const double *vs, double *fs,
