@@ -10,7 +10,9 @@
  *     membrane.energy's energy at the restored trial points x + alpha 2^-k d + lam_k vgrad, bitwise;
  *  7. every op bitwise the same on the whole mesh and on 3 or 7 partitions;
  *  8. face_geometry: areas and unit normals = membrane_math.h's per-face values, total = measure's
- *     area, bitwise, on the whole mesh and merged from 7 partitions (face fields, stride nf). */
+ *     area, bitwise, on the whole mesh and merged from 7 partitions (face fields, stride nf);
+ *  9. the blocked face passes (face_blocks.c) = the face-by-face stages that CUDA runs, bitwise, under
+ *     every ISA this CPU has; faces without a corner below lim keep their scratch. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,6 +25,8 @@
 #include "mesh_file.h"
 #include "stardag/codelet.h"
 #include "membrane/energy_kernels.h"
+#include "membrane/face_blocks.h"
+#include "simd/isa.h"
 #include "membrane/membrane_math.h"
 
 enum { SV = 4, SF = 18 }; /* the largest scratch of the ops (bending, energy) */
@@ -535,6 +539,70 @@ static void test_face_geometry(mesh_case *c, int nparts)
     free(owner), free(ga), free(gn), free(area), free(normal);
 }
 
+/* 9: stages 1 and 3 through face_blocks.c against mb_stage_face / mb_stage_face_grad face by face,
+ * on the whole mesh and on slab partitions, lim = owned and ring-1 vertices, four sets of terms;
+ * the scratch starts poisoned, so a face written that should not be (or not written) shows. */
+static void poison(double *p, int64_t n)
+{
+    for (int64_t i = 0; i < n; i++) p[i] = 1e300 + (double)i;
+}
+
+static int face_passes_same(const sd_mpart *m, const double *x, const double *vs, double *want, double *got)
+{
+    static const mb_grad_terms terms[4] = {
+        {.bending = 1}, {.bending = 1, .area = 0.7, .vol = -0.4, .vgrad = 1}, {.area = 0.3}, {.vgrad = 1}};
+    const int64_t nv = m->nv, n = MB_FS_SLOTS * m->nf, lims[2] = {m->nv_own, m->nv_ring1};
+    int same = 1;
+    for (int l = 0; l < 2; l++) {
+        poison(want, n), poison(got, n);
+        for (int64_t f = 0; f < m->nf; f++)
+            if (mb_face_touches(m, f, lims[l])) mb_stage_face(m, x, nv, want, f, 0);
+        mb_faces_stage1(m, x, nv, got, lims[l], 0);
+        same &= same_array(want, got, n);
+        for (int t = 0; t < 4; t++) {
+            poison(want, n), poison(got, n);
+            for (int64_t f = 0; f < m->nf; f++)
+                if (mb_face_touches(m, f, lims[l])) mb_stage_face_grad(m, x, nv, vs, want, f, &terms[t]);
+            mb_faces_stage3(m, x, nv, vs, got, lims[l], &terms[t]);
+            same &= same_array(want, got, n);
+        }
+    }
+    return same;
+}
+
+static void test_face_blocks(mesh_case *c, int nparts)
+{
+    int *owner = (int *)malloc(sizeof(int) * (size_t)c->nv);
+    if (!owner) die("out of memory");
+    for (int64_t v = 0; v < c->nv; v++) owner[v] = (int)fmin(nparts - 1, fmax(0, (c->x[v + 2 * c->nv] + 1) / 2 * nparts));
+    for (int isa = 0; isa < SD_ISA_COUNT; isa++) {
+        if (!sd_isa_supported((sd_isa)isa)) {
+            diag("face passes: this CPU has no %s, not tested", sd_isa_name((sd_isa)isa));
+            continue;
+        }
+        sd_isa_force((sd_isa)isa);
+        int same = 1;
+        for (int p = -1; p < nparts; p++) { /* -1: the whole mesh */
+            mesh_view pv;
+            if (p >= 0 && mesh_part_init(&pv, c->nv, c->nf, c->tri, owner, p, SV, SF)) die("mesh_part_init");
+            const sd_mpart *m = p < 0 ? &c->mv.m : &pv.m;
+            double *x = p < 0 ? c->x : mesh_part_gather(&pv, c->x, c->nv, 3);
+            double *vs = field(m->nv, MB_VS_SLOTS), *want = field(m->nf, MB_FS_SLOTS), *got = field(m->nf, MB_FS_SLOTS);
+            if (!x) die("out of memory");
+            rng r = {99 + (uint64_t)(p + 1)};
+            for (int64_t i = 0; i < MB_VS_SLOTS * m->nv; i++) vs[i] = rng_range(&r, -2.0, 2.0);
+            same &= face_passes_same(m, x, vs, want, got);
+            free(vs), free(want), free(got);
+            if (p >= 0) free(x), mesh_view_free(&pv);
+        }
+        ok(same, "face passes (%s) = face by face, bitwise: whole mesh and %d slabs, %d obtuse of %lld faces, "
+                 "lim owned and ring 1, stage 1 and stage 3 with 4 sets of terms",
+           sd_isa_name((sd_isa)isa), nparts, obtuse_faces(c), (long long)c->nf);
+    }
+    sd_isa_force(sd_isa_best());
+    free(owner);
+}
+
 int main(void)
 {
     test_spheres();
@@ -544,6 +612,7 @@ int main(void)
     case_make(&s, 1, NULL, 0.3, 2);
     test_gradients("perturbed ellipsoid (level 2)", &e);
     test_gradients("perturbed icosphere (level 1)", &s);
+    test_face_blocks(&e, 3);
     test_trial(&e);
     case_free(&s);
     case_free(&e);
