@@ -547,11 +547,13 @@ static void poison(double *p, int64_t n)
     for (int64_t i = 0; i < n; i++) p[i] = 1e300 + (double)i;
 }
 
-static int face_passes_same(const sd_mpart *m, const double *x, const double *vs, double *want, double *got)
+/* vs: adjoints of every local vertex; before lim = nv_own (the last case), ring 2's are set to NaN
+ * (no face with an owned corner has a ring-2 corner: a pass must not read them). */
+static int face_passes_same(const sd_mpart *m, const double *x, double *vs, double *want, double *got)
 {
     static const mb_grad_terms terms[4] = {
         {.bending = 1}, {.bending = 1, .area = 0.7, .vol = -0.4, .vgrad = 1}, {.area = 0.3}, {.vgrad = 1}};
-    const int64_t nv = m->nv, n = MB_FS_SLOTS * m->nf, lims[2] = {m->nv_own, m->nv_ring1};
+    const int64_t nv = m->nv, n = MB_FS_SLOTS * m->nf, lims[2] = {m->nv_ring1, m->nv_own};
     int same = 1;
     for (int l = 0; l < 2; l++) {
         poison(want, n), poison(got, n);
@@ -559,6 +561,9 @@ static int face_passes_same(const sd_mpart *m, const double *x, const double *vs
             if (mb_face_touches(m, f, lims[l])) mb_stage_face(m, x, nv, want, f, 0);
         mb_faces_stage1(m, x, nv, got, lims[l], 0);
         same &= same_array(want, got, n);
+        if (l == 1)
+            for (int s = 0; s < MB_VS_SLOTS; s++)
+                for (int64_t v = m->nv_ring1; v < nv; v++) vs[s * nv + v] = 0.0 / 0.0;
         for (int t = 0; t < 4; t++) {
             poison(want, n), poison(got, n);
             for (int64_t f = 0; f < m->nf; f++)
@@ -568,6 +573,30 @@ static int face_passes_same(const sd_mpart *m, const double *x, const double *vs
         }
     }
     return same;
+}
+
+/* The view's local faces in a random order (tri, fid and the corner ids renumbered; corner lists keep
+ * their order): the passes must not depend on which faces share a block. */
+static void shuffle_faces(mesh_view *v, rng *r)
+{
+    const int64_t nf = v->m.nf, nc = v->m.cstart[v->m.nv_ring1];
+    int64_t *perm = (int64_t *)malloc(sizeof(int64_t) * (size_t)(2 * nf + 1)), *inv = perm + nf;
+    int32_t *tri = (int32_t *)malloc(sizeof(int32_t) * (size_t)(3 * nf + 1));
+    int64_t *fid = (int64_t *)malloc(sizeof(int64_t) * (size_t)(nf + 1));
+    if (!perm || !tri || !fid) die("out of memory");
+    for (int64_t i = 0; i < nf; i++) perm[i] = i;
+    for (int64_t i = nf - 1; i > 0; i--) {
+        const int64_t j = (int64_t)(rng_u64(r) % (uint64_t)(i + 1)), t = perm[i];
+        perm[i] = perm[j], perm[j] = t;
+    }
+    for (int64_t i = 0; i < nf; i++) {
+        inv[perm[i]] = i, fid[i] = v->fid[perm[i]];
+        for (int k = 0; k < 3; k++) tri[3 * i + k] = v->tri[3 * perm[i] + k];
+    }
+    memcpy(v->tri, tri, sizeof(int32_t) * (size_t)(3 * nf));
+    memcpy(v->fid, fid, sizeof(int64_t) * (size_t)nf);
+    for (int64_t q = 0; q < nc; q++) v->corner[q] = (int32_t)(3 * inv[v->corner[q] / 3] + v->corner[q] % 3);
+    free(perm), free(tri), free(fid);
 }
 
 static void test_face_blocks(mesh_case *c, int nparts)
@@ -582,21 +611,27 @@ static void test_face_blocks(mesh_case *c, int nparts)
         }
         sd_isa_force((sd_isa)isa);
         int same = 1;
-        for (int p = -1; p < nparts; p++) { /* -1: the whole mesh */
-            mesh_view pv;
-            if (p >= 0 && mesh_part_init(&pv, c->nv, c->nf, c->tri, owner, p, SV, SF)) die("mesh_part_init");
-            const sd_mpart *m = p < 0 ? &c->mv.m : &pv.m;
-            double *x = p < 0 ? c->x : mesh_part_gather(&pv, c->x, c->nv, 3);
-            double *vs = field(m->nv, MB_VS_SLOTS), *want = field(m->nf, MB_FS_SLOTS), *got = field(m->nf, MB_FS_SLOTS);
-            if (!x) die("out of memory");
-            rng r = {99 + (uint64_t)(p + 1)};
-            for (int64_t i = 0; i < MB_VS_SLOTS * m->nv; i++) vs[i] = rng_range(&r, -2.0, 2.0);
-            same &= face_passes_same(m, x, vs, want, got);
-            free(vs), free(want), free(got);
-            if (p >= 0) free(x), mesh_view_free(&pv);
-        }
-        ok(same, "face passes (%s) = face by face, bitwise: whole mesh and %d slabs, %d obtuse of %lld faces, "
-                 "lim owned and ring 1, stage 1 and stage 3 with 4 sets of terms",
+        for (int p = -1; p < nparts; p++) /* -1: the whole mesh */
+            for (int shuffled = 0; shuffled < 2; shuffled++) {
+                mesh_view pv;
+                const int whole = p < 0;
+                if (whole ? mesh_view_init(&pv, c->nv, c->nf, c->tri, SV, SF)
+                          : mesh_part_init(&pv, c->nv, c->nf, c->tri, owner, p, SV, SF))
+                    die("mesh view");
+                rng r = {99 + (uint64_t)(p + 1)};
+                if (shuffled) shuffle_faces(&pv, &r);
+                const sd_mpart *m = &pv.m;
+                double *x = whole ? c->x : mesh_part_gather(&pv, c->x, c->nv, 3);
+                double *vs = field(m->nv, MB_VS_SLOTS), *want = field(m->nf, MB_FS_SLOTS), *got = field(m->nf, MB_FS_SLOTS);
+                if (!x) die("out of memory");
+                for (int64_t i = 0; i < MB_VS_SLOTS * m->nv; i++) vs[i] = rng_range(&r, -2.0, 2.0);
+                same &= face_passes_same(m, x, vs, want, got);
+                free(vs), free(want), free(got);
+                if (!whole) free(x);
+                mesh_view_free(&pv);
+            }
+        ok(same, "face passes (%s) = face by face, bitwise: whole mesh and %d slabs, faces in order and shuffled, "
+                 "%d obtuse of %lld faces, lim owned and ring 1, stage 1 and stage 3 with 4 sets of terms",
            sd_isa_name((sd_isa)isa), nparts, obtuse_faces(c), (long long)c->nf);
     }
     sd_isa_force(sd_isa_best());

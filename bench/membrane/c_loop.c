@@ -11,7 +11,8 @@
  * The mesh (vertices, faces, corner lists) is built once, outside the timing.
  * Two variants of the same formulas: this file's own per-face math (default; an implementation
  * independent of stardag's, checked against NumPy), and, with --shared, stardag's own SD_HD stages
- * (codelets/membrane/energy_math.h and face_blocks.c, as membrane.bending runs them) in the same four OpenMP loops
+ * (codelets/membrane/energy_math.h and face_blocks.c, as membrane.bending runs them) in four OpenMP
+ * passes (the face passes on one range of faces per thread, the vertex passes as OpenMP loops)
  * over the whole mesh as one partition, the energy summed exactly (sd_acc): the reference for
  * stardag's runtime overhead.
  *

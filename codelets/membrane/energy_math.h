@@ -31,7 +31,7 @@ enum { MB_FS_K = 0 /* 9: corner k component c at MB_FS_K + 3k + c */, MB_FS_AM =
 /* face scratch, stage 3 (overwrites stage 1's) */
 enum { MB_FS_G = 0 /* 9: dE/dx of corner k, component c at 3k + c */, MB_FS_VG = 9 /* 9: dV_f/dx */ };
 /* Face scratch is AoS: slot s of face f at fs[MB_FS_AT(f, s)] (a corner's gather reads one face's
- * slots from one or two cache lines; SoA read each slot from its own line). */
+ * slots from two or three cache lines; SoA read each slot from its own line). */
 #define MB_FS_AT(f, s) ((f) * (int64_t)MB_FS_SLOTS + (s))
 /* vertex scratch, stage 2: dE/dK_v (3), dE/dA_v (1); trial positions y (3) */
 enum { MB_VS_GK = 0, MB_VS_GA = 3, MB_VS_SLOTS = 4, MB_VS_Y = 0 };

@@ -85,7 +85,7 @@ SD_HD void membrane_face_load(membrane_face *g, const int32_t *tri, int64_t f, c
 }
 
 /* The corner with an obtuse angle, or -1 (at most one exists). Selects, not branches, here and in
- * the per-face functions below: the CPU kernels vectorise across faces (energy.c). */
+ * the per-face functions below: the CPU kernels vectorise across faces (face_blocks.c). */
 SD_HD int membrane_face_obtuse(const membrane_face *g)
 {
     return g->dot[0] < 0.0 ? 0 : g->dot[1] < 0.0 ? 1 : g->dot[2] < 0.0 ? 2 : -1;

@@ -284,18 +284,22 @@ static void assemble(const newton_ctx *c, const rings *r, const int32_t *colour,
     free(y), free(plus), free(count), free(order);
 }
 
+/* An exact sum: the same whatever order the partition keeps its faces in. */
 double sd_mb_mean_edge(const sd_mpart *m, const double *x)
 {
     const int64_t nv = m->nv;
-    double s = 0;
+    sd_acc s;
+    sd_acc_init(&s);
+    sd_acc_batch b = {.acc = &s};
     for (int64_t f = 0; f < m->nf; f++)
         for (int k = 0; k < 3; k++) {
-            const int32_t a = m->tri[3 * f + k], b = m->tri[3 * f + (k + 1) % 3];
+            const int32_t a = m->tri[3 * f + k], e = m->tri[3 * f + (k + 1) % 3];
             double d2 = 0;
-            for (int c = 0; c < 3; c++) d2 += (x[a + c * nv] - x[b + c * nv]) * (x[a + c * nv] - x[b + c * nv]);
-            s += sqrt(d2);
+            for (int c = 0; c < 3; c++) d2 += (x[a + c * nv] - x[e + c * nv]) * (x[a + c * nv] - x[e + c * nv]);
+            sd_acc_batch_put(&b, sqrt(d2));
         }
-    return m->nf ? s / (3.0 * (double)m->nf) : 0.0;
+    sd_acc_batch_flush(&b);
+    return m->nf ? sd_acc_sum(&s) / (3.0 * (double)m->nf) : 0.0;
 }
 
 void sd_mb_hessian_build(const sd_mb_hessian_in *in, sd_mb_hessian *h)
