@@ -2,12 +2,15 @@
 # bench/ab.sh - two builds of stardag on the same workloads, interleaved, for "did this change make
 # it slower": ms/step of each (median and min-max over REPS runs, taken from the run summary's
 # step-loop time), and their ratio. Workloads: the lattice benchmark graph (kg_leapfrog only, 128^3
-# and 256^3, auto tiles) and LAMMPS' in.lj liquid (32,000 atoms) through the runtime.
+# and 256^3, auto tiles), LAMMPS' in.lj liquid (32,000 atoms) through the runtime and, when asked,
+# the membrane's bending energy + gradient on icospheres (graphs/membrane/bench-bending.yaml).
 #
 #   sh bench/ab.sh OLD_STARDAG NEW_STARDAG        e.g. _ref-2c735c4/_build/stardag _build/stardag
 # Environment: REPS (5), NPROC (nproc), LSTEPS (lattice steps, 100), MSTEPS (MD steps, 500),
 # ORDERS (the lattice's Laplacian orders, "2"; "2 4" both), TILINGS ("auto"; "auto slab2" adds two
-# z-slabs, the same tiling for both builds), MD (1; 0 leaves out the MD case).
+# z-slabs, the same tiling for both builds), MD (1; 0 leaves out the MD case), LATTICE (1; 0 leaves
+# out the lattice cases), MEMBRANE (icosphere levels, "": none; e.g. "5 6 8"; 2000 steps at level 5,
+# a quarter per level above, at least 20).
 # scripts/compare-outputs.sh REF builds the reference tree (_ref-<sha>/_build/stardag).
 set -eu
 [ $# -eq 2 ] || { echo "usage: sh bench/ab.sh OLD_STARDAG NEW_STARDAG" >&2; exit 2; }
@@ -55,7 +58,7 @@ run_case() { # run_case NAME ARGS...: REPS interleaved runs of both builds
 }
 
 echo "case|old ms/step median (min-max)|new ms/step median (min-max)|new/old"
-for n in 128 256; do
+[ "${LATTICE:-1}" = 0 ] || for n in 128 256; do
   for o in ${ORDERS:-2}; do
     for t in ${TILINGS:-auto}; do
       set -- --set n=$n
@@ -68,4 +71,11 @@ for n in 128 256; do
 done
 [ "${MD:-1}" = 0 ] ||
   run_case "in.lj 32,000 atoms, auto blocks" "$top/graphs/md/lj-liquid.yaml" --steps "$MSTEPS" --ncpu "$NP" --out ""
+for L in ${MEMBRANE:-}; do
+  s=2000
+  l=5
+  while [ $l -lt "$L" ] && [ $s -gt 80 ]; do s=$((s / 4)) l=$((l + 1)); done
+  run_case "membrane bending, icosphere level $L, auto partitions" "$top/graphs/membrane/bench-bending.yaml" \
+    --set level="$L" --steps "$s" --ncpu "$NP" --out ""
+done
 echo "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)"
