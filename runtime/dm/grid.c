@@ -196,7 +196,7 @@ static int alloc_tables(grid *G)
     G->face_mem = calloc(nbuf * nt * 6 + 1, sizeof *G->face_mem);
     G->face_h = calloc(nbuf * nt * 6 + 1, sizeof *G->face_h);
     G->part_mem = calloc(nslots + 1, sizeof *G->part_mem);
-    G->part_h = calloc((nslots + 1) * nt, sizeof *G->part_h);
+    G->part_h = calloc((nslots + 1) * nt * SD_PARTIAL_SETS, sizeof *G->part_h);
     G->geom = calloc((size_t)g->nfields * nt + 1, sizeof *G->geom);
     G->tmpl_init = calloc((size_t)(g->ninit + 1) * nt, sizeof *G->tmpl_init);
     G->tmpl_step = calloc((size_t)(g->nstep + 1) * nt, sizeof *G->tmpl_step);
@@ -378,7 +378,7 @@ int sd_grid_create_with(sd_dm *dm, const sd_dm_opts *o, const sd_grid_hooks *hoo
         for (int tl = 0; tl < nt; tl++) fill_tmpl(G, op, &(init ? G->tmpl_init : G->tmpl_step)[k * nt + tl], tl);
         if (slot < 0) continue;
         int np = sd_reduce_partials(op->cl);
-        if (sd_eng_partials(G->dm->e, nt, np, &G->part_mem[slot], &G->part_h[(size_t)slot * nt]) < 0) goto oom;
+        if (sd_eng_partials(G->dm->e, nt, np, &G->part_mem[slot], &G->part_h[(size_t)slot * nt * SD_PARTIAL_SETS]) < 0) goto oom;
     }
     /* what finish hooks see: the same as validate hooks did at load */
     G->info = (sd_check_info){.dt = g->run.dt};
@@ -414,7 +414,7 @@ static void grid_release(sd_dm *dm)
     size_t nt = G->nt, nbuf = G->plan.nbuf;
     for (size_t i = 0; G->tile_h && i < nbuf * nt; i++) sd_eng_vector_free(G->tile_mem[i], G->tile_h[i]);
     for (size_t i = 0; G->face_h && i < nbuf * nt * 6; i++) sd_eng_vector_free(G->face_mem[i], G->face_h[i]);
-    for (int s = 0; G->part_mem && s < G->plan.nslots; s++) sd_eng_partials_free(G->nt, G->part_mem[s], &G->part_h[s * nt]);
+    for (int s = 0; G->part_mem && s < G->plan.nslots; s++) sd_eng_partials_free(G->nt, G->part_mem[s], &G->part_h[s * nt * SD_PARTIAL_SETS]);
     free(G->tile_mem); free(G->tile_h); free(G->face_mem); free(G->face_h); free(G->part_mem); free(G->part_h);
     G->tile_mem = G->face_mem = NULL;
     G->tile_h = G->face_h = G->part_h = NULL;
@@ -437,12 +437,18 @@ static void grid_destroy(sd_dm *dm)
 
 /* ---- submission of what the expansion emits ---------------------------------------------- */
 
-static starpu_data_handle_t handle_of(const grid *G, const sd_href *h)
+/* The partials of reduction slot `slot` that step `step` uses. */
+static starpu_data_handle_t *partials_of(const grid *G, int slot, int64_t step)
+{
+    return sd_eng_partials_at(G->part_h + (size_t)slot * G->nt * SD_PARTIAL_SETS, G->nt, step);
+}
+
+static starpu_data_handle_t handle_of(const grid *G, const sd_href *h, int64_t step)
 {
     switch (h->kind) {
     case SD_H_TILE: return G->tile_h[(size_t)h->a * G->nt + h->b];
     case SD_H_FACE: return G->face_h[((size_t)h->a * G->nt + h->b) * 6 + h->c];
-    case SD_H_PARTIAL: return G->part_h[(size_t)h->a * G->nt + h->b];
+    case SD_H_PARTIAL: return partials_of(G, h->a, step)[h->b];
     case SD_H_TABLE: return sd_eng_table(G->dm->e, h->a);
     default: return sd_eng_scalar(G->dm->e, h->a);
     }
@@ -454,7 +460,7 @@ static int submit(grid *G, int kind, const sd_task *t, void *arg, size_t argsize
     starpu_data_handle_t hs[64] = {0}, *h = t->nh > 64 ? sd_eng_xmalloc(t->nh * sizeof *h) : hs;
     enum starpu_data_access_mode ms[64] = {0}, *m = t->nh > 64 ? sd_eng_xmalloc(t->nh * sizeof *m) : ms;
     for (int i = 0; i < t->nh; i++) {
-        h[i] = handle_of(G, &t->h[i]);
+        h[i] = handle_of(G, &t->h[i], t->step);
         m[i] = sd_eng_mode(t->mode[i]);
     }
     int here = sd_eng_submit(G->dm->e, kind, t->tile, t->step, arg, argsize, owned, t->nh, h, m);
@@ -499,8 +505,7 @@ static void emit_op(grid *G, const sd_task *t)
 
 static void emit_combine(grid *G, const sd_task *t)
 {
-    /* the slot's partials are contiguous: [slot * nt + tile] */
-    sd_eng_submit_combine(G->dm->e, G->k_combine, t->op, t->step, G->nt, &G->part_h[(size_t)t->slot * G->nt], &G->info);
+    sd_eng_submit_combine(G->dm->e, G->k_combine, t->op, t->step, G->nt, partials_of(G, t->slot, t->step), &G->info);
 }
 
 static void emit_halo(grid *G, const sd_task *t)

@@ -103,7 +103,7 @@ static int alloc_tables(mdomain *D)
     D->kind_init = calloc(nops, sizeof(int));
     D->kind_step = calloc(nops, sizeof(int));
     D->part_mem = calloc(nops, sizeof *D->part_mem);
-    D->part_h = calloc(nops * np, sizeof *D->part_h);
+    D->part_h = calloc(nops * np * SD_PARTIAL_SETS, sizeof *D->part_h);
     return D->mem && D->h && D->send_mem && D->send_h && D->stale && D->slot_init && D->slot_step && D->kind_init &&
                    D->kind_step && D->part_mem && D->part_h
                ? 0
@@ -172,7 +172,7 @@ static int mesh_create(sd_dm *dm, const sd_dm_opts *o, char *err, size_t errlen)
         *slot = -1;
         if (!sd_pattern_reduces(op->cl->pattern) || !sd_reduce_partials(op->cl)) continue;
         *slot = D->nslots++;
-        if (sd_eng_partials(D->dm->e, np, sd_reduce_partials(op->cl), &D->part_mem[*slot], &D->part_h[(size_t)*slot * np]) < 0)
+        if (sd_eng_partials(D->dm->e, np, sd_reduce_partials(op->cl), &D->part_mem[*slot], &D->part_h[(size_t)*slot * np * SD_PARTIAL_SETS]) < 0)
             goto oom;
     }
     return 0;
@@ -188,7 +188,7 @@ static void mesh_release(sd_dm *dm)
     for (size_t i = 0; D->mem && i < (size_t)D->nkinds * D->np; i++) sd_eng_vector_free(D->mem[i], D->h[i]);
     for (size_t i = 0; D->send_h && i < (size_t)D->nf * D->np; i++) /* another rank's: a handle, no memory */
         if (D->send_h[i]) sd_eng_vector_free(D->send_mem[i], D->send_h[i]);
-    for (int s = 0; D->part_mem && s < D->nslots; s++) sd_eng_partials_free(D->np, D->part_mem[s], &D->part_h[(size_t)s * D->np]);
+    for (int s = 0; D->part_mem && s < D->nslots; s++) sd_eng_partials_free(D->np, D->part_mem[s], &D->part_h[(size_t)s * D->np * SD_PARTIAL_SETS]);
     if (D->scratch) starpu_data_unregister(D->scratch);
     free(D->mem); free(D->h); free(D->send_mem); free(D->send_h); free(D->part_mem); free(D->part_h);
     D->mem = NULL; D->h = NULL; D->send_mem = NULL; D->send_h = NULL; D->part_mem = NULL; D->part_h = NULL;
@@ -255,6 +255,8 @@ static void submit_op(mdomain *D, const sd_gop *op, int k, int init, int64_t ste
     sd_engine *e = D->dm->e;
     const sd_codelet *c = op->cl;
     const int kind = init ? D->kind_init[k] : D->kind_step[k], slot = init ? D->slot_init[k] : D->slot_step[k];
+    starpu_data_handle_t *partials =
+        slot < 0 ? NULL : sd_eng_partials_at(D->part_h + (size_t)slot * D->np * SD_PARTIAL_SETS, D->np, step);
     if (c->pattern == SD_WHOLE) {
         if (sd_mesh_whole_op(c)) sd_mesh_whole_submit(D, op, kind, step, &L);
         else submit_scalar_op(D, op, kind, step);
@@ -277,10 +279,10 @@ static void submit_op(mdomain *D, const sd_gop *op, int k, int init, int64_t ste
             add(HND(D, T_FIELD + b->index, p), sd_eng_mode(c->roles[r].mode));
         }
         if (c->scratch_v || c->scratch_f) add(D->scratch, STARPU_SCRATCH);
-        if (slot >= 0) add(D->part_h[(size_t)slot * D->np + p], STARPU_W);
+        if (partials) add(partials[p], STARPU_W);
         sd_eng_submit(e, kind, p, step, a, sizeof *a, 1, L.n, L.h, L.m);
     }
-    if (slot >= 0) sd_eng_submit_combine(e, D->k_combine, op, step, D->np, D->part_h + (size_t)slot * D->np, &D->info);
+    if (partials) sd_eng_submit_combine(e, D->k_combine, op, step, D->np, partials, &D->info);
     for (int r = 0; r < c->nroles; r++)
         if (!op->bind[r].is_scalar && c->roles[r].mode != SD_READ) D->stale[op->bind[r].index] = 1;
 }

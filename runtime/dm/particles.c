@@ -65,7 +65,7 @@ static int alloc_tables(pdomain *D)
     D->kind_init = calloc(g->ninit + 1, sizeof(int));
     D->kind_step = calloc(g->nstep + 1, sizeof(int));
     D->part_mem = calloc(g->ninit + g->nstep + 1, sizeof *D->part_mem);
-    D->part_h = calloc((size_t)(g->ninit + g->nstep + 1) * nb, sizeof *D->part_h);
+    D->part_h = calloc((size_t)(g->ninit + g->nstep + 1) * nb * SD_PARTIAL_SETS, sizeof *D->part_h);
     return D->ncomp && D->mem && D->h && D->host_blocks && D->host_fields && D->list_scratch &&
                    D->list_scratch_bytes && D->mig_scratch && D->kind_bytes && D->own && D->slot_init && D->slot_step &&
                    D->kind_init && D->kind_step && D->part_mem && D->part_h
@@ -254,7 +254,7 @@ static int particles_create(sd_dm *dm, const sd_dm_opts *o, char *err, size_t er
         if (op->cl->pattern != SD_REDUCTION) continue;
         *slot = D->nslots++;
         const int np = sd_reduce_partials(op->cl);
-        if (sd_eng_partials(e, nb, np, &D->part_mem[*slot], &D->part_h[(size_t)*slot * nb]) < 0) goto oom;
+        if (sd_eng_partials(e, nb, np, &D->part_mem[*slot], &D->part_h[(size_t)*slot * nb * SD_PARTIAL_SETS]) < 0) goto oom;
     }
     return 0;
 oom:
@@ -269,7 +269,7 @@ static void particles_release(sd_dm *dm)
     for (size_t i = 0; D->mem && i < (size_t)D->nbufkinds * D->nb; i++) sd_eng_vector_free(D->mem[i], D->h[i]);
     if (D->dec_mem) sd_eng_vector_free(D->dec_mem, D->dec_h);
     D->dec_mem = NULL;
-    for (int s = 0; D->part_mem && s < D->nslots; s++) sd_eng_partials_free(D->nb, D->part_mem[s], &D->part_h[(size_t)s * D->nb]);
+    for (int s = 0; D->part_mem && s < D->nslots; s++) sd_eng_partials_free(D->nb, D->part_mem[s], &D->part_h[(size_t)s * D->nb * SD_PARTIAL_SETS]);
     free(D->mem); free(D->h); free(D->part_mem); free(D->part_h);
     D->mem = NULL; D->h = NULL; D->part_mem = NULL; D->part_h = NULL;
 }
@@ -398,6 +398,8 @@ static void submit_op(pdomain *D, const sd_gop *op, int k, int init, int64_t ste
     const int neighbor = needs_neighbors(c), whole = c->pattern == SD_WHOLE;
     if (neighbor && !D->ghosts_ok) prepare_ghosts(D, step, init);
     const int kind = init ? D->kind_init[k] : D->kind_step[k], slot = init ? D->slot_init[k] : D->slot_step[k];
+    starpu_data_handle_t *partials =
+        slot < 0 ? NULL : sd_eng_partials_at(D->part_h + (size_t)slot * D->nb * SD_PARTIAL_SETS, D->nb, step);
     for (int b = 0; b < (whole ? 1 : D->nb); b++) {
         pop_arg *oa = sd_eng_xmalloc(sizeof *oa);
         *oa = (pop_arg){sd_eng_meter(e, kind), D, op, whole, b, neighbor, step};
@@ -405,10 +407,10 @@ static void submit_op(pdomain *D, const sd_gop *op, int k, int init, int64_t ste
         if (whole)
             for (int j = 0; j < D->nb; j++) op_handles(D, op, j, 0, &L);
         else op_handles(D, op, b, neighbor, &L);
-        if (slot >= 0) add(&L, D->part_h[slot * D->nb + b], STARPU_W);
+        if (partials) add(&L, partials[b], STARPU_W);
         sd_eng_submit(e, kind, whole ? -1 : b, step, oa, sizeof *oa, 1, L.n, L.h, L.m);
     }
-    if (slot >= 0) sd_eng_submit_combine(e, D->k_combine, op, step, D->nb, D->part_h + (size_t)slot * D->nb, &D->info);
+    if (partials) sd_eng_submit_combine(e, D->k_combine, op, step, D->nb, partials, &D->info);
     for (int r = 0; r < c->nroles; r++)
         if (!op->bind[r].is_scalar && op->bind[r].index == D->P->position && c->roles[r].mode != SD_READ)
             D->ghosts_ok = 0;

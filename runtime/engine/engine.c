@@ -259,15 +259,16 @@ void sd_eng_gather(sd_engine *e) { sd_dist_gather(&e->dist); }
 
 int sd_eng_partials(sd_engine *e, int nparts, int np, sd_acc **mem, starpu_data_handle_t *h)
 {
-    if (starpu_malloc((void **)mem, sizeof(sd_acc) * (size_t)np * (size_t)nparts) != 0) {
+    const size_t n = (size_t)SD_PARTIAL_SETS * (size_t)nparts;
+    if (starpu_malloc((void **)mem, sizeof(sd_acc) * (size_t)np * n) != 0) {
         *mem = NULL;
         return -1;
     }
-    for (int k = 0; k < nparts; k++) {
-        sd_acc *p = *mem + (size_t)k * np;
+    for (size_t k = 0; k < n; k++) {
+        sd_acc *p = *mem + k * (size_t)np;
         for (int j = 0; j < np; j++) sd_acc_init(&p[j]);
         starpu_vector_data_register(&h[k], STARPU_MAIN_RAM, (uintptr_t)p, (uint32_t)np, sizeof(sd_acc));
-        sd_eng_own(e, h[k], k, nparts);
+        sd_eng_own(e, h[k], (int)(k % (size_t)nparts), nparts);
     }
     return 0;
 }
@@ -275,7 +276,7 @@ int sd_eng_partials(sd_engine *e, int nparts, int np, sd_acc **mem, starpu_data_
 void sd_eng_partials_free(int nparts, sd_acc *mem, starpu_data_handle_t *h)
 {
     if (!mem) return;
-    for (int k = 0; k < nparts; k++) starpu_data_unregister(h[k]);
+    for (int k = 0; k < SD_PARTIAL_SETS * nparts; k++) starpu_data_unregister(h[k]);
     starpu_free(mem);
 }
 

@@ -251,10 +251,20 @@ int sd_eng_parts_of(const sd_engine *e, int rank, int *total);
  * whose host-side reads (a summary's statistics) then see it. Nothing on one process. */
 void sd_eng_gather(sd_engine *e);
 
-/* One reduction op's partials: nparts handles (one per part, owned as its part) of np initialised
- * accumulators each, in one allocation *mem. 0, or -1 when out of memory. Free with sd_eng_partials_free. */
+/* One reduction op's partials: SD_PARTIAL_SETS sets of nparts handles (one per part, owned as its
+ * part) of np initialised accumulators each, in one allocation *mem; h has room for
+ * SD_PARTIAL_SETS * nparts handles. Steps use the sets in turn (sd_eng_partials_at): a step's tasks
+ * write one set while the previous step's combine may still read the other, so an op that both
+ * works and reduces (a mesh's energy and gradient) does not hold each step back until the previous
+ * step's combine. 0, or -1 when out of memory. Free with sd_eng_partials_free. */
+enum { SD_PARTIAL_SETS = 2 };
 int sd_eng_partials(sd_engine *e, int nparts, int np, sd_acc **mem, starpu_data_handle_t *h);
 void sd_eng_partials_free(int nparts, sd_acc *mem, starpu_data_handle_t *h);
+/* The set of nparts partial handles (of those at h) that step `step` writes and combines. */
+static inline starpu_data_handle_t *sd_eng_partials_at(starpu_data_handle_t *h, int nparts, int64_t step)
+{
+    return h + (size_t)(step % SD_PARTIAL_SETS) * (size_t)nparts;
+}
 /* A reduction's partials combined into its scalars: one CPU task reading the nparts partial
  * handles (each holding the codelet's partials: sd_reduce_partials) and writing the op's scalar
  * outputs, in part order (the sum is exact, so the order does not matter). info: what the

@@ -6,6 +6,7 @@
 #include "batch.h"
 #include "dot.h"
 #include "probe.h"
+#include "engine.h"
 #include "grid_expand.h"
 
 typedef struct dot_ctx {
@@ -20,14 +21,15 @@ typedef struct dot_ctx {
     int64_t nedges;
 } dot_ctx;
 
-static size_t datum(const dot_ctx *c, const sd_href *h)
+/* Partials: one set per step in turn (sd_eng_partials_at), as the run registers them. */
+static size_t datum(const dot_ctx *c, const sd_href *h, int64_t step)
 {
-    size_t nt = c->nt, nbuf = c->p->nbuf, ns = c->p->nslots;
+    size_t nt = c->nt, nbuf = c->p->nbuf, ns = c->p->nslots, sets = SD_PARTIAL_SETS;
     switch (h->kind) {
     case SD_H_TILE: return (size_t)h->a * nt + h->b;
     case SD_H_FACE: return nbuf * nt + ((size_t)h->a * nt + h->b) * 6 + h->c;
-    case SD_H_PARTIAL: return nbuf * nt * 7 + (size_t)h->a * nt + h->b;
-    default: return nbuf * nt * 7 + ns * nt + h->a;
+    case SD_H_PARTIAL: return nbuf * nt * 7 + ((size_t)h->a * sets + (size_t)(step % SD_PARTIAL_SETS)) * nt + h->b;
+    default: return nbuf * nt * 7 + ns * sets * nt + h->a;
     }
 }
 
@@ -65,7 +67,7 @@ static void record(void *ctx, const sd_task *t)
     }
     for (int i = 0; i < t->nh; i++) {
         if (t->h[i].kind == SD_H_TABLE) continue; /* read-only from the start: no task waits for it */
-        size_t d = datum(c, &t->h[i]);
+        size_t d = datum(c, &t->h[i], t->step);
         edge(c, c->writer[d], id, seen);
         if (t->mode[i] == SD_READ) {
             if (c->nreaders[d] == c->capreaders[d]) {
@@ -154,7 +156,7 @@ int sd_dot(const sd_graph *g, const sd_run_opts *o, int64_t step, FILE *out)
     if (sd_plan_make(&p, g, &t) < 0) return SD_EXIT_RUNTIME;
     sd_plan_set_support(&p, !sd_halo_dense_asked()); /* a CPU run's exchanges (--fuse is the run's) */
     dot_ctx c = {.g = g, .p = &p, .nt = t.ntiles, .out = out};
-    size_t nd = (size_t)p.nbuf * t.ntiles * 7 + (size_t)p.nslots * t.ntiles + g->nscalars + 1;
+    size_t nd = (size_t)p.nbuf * t.ntiles * 7 + (size_t)p.nslots * SD_PARTIAL_SETS * t.ntiles + g->nscalars + 1;
     c.writer = malloc(nd * sizeof(int));
     c.readers = calloc(nd, sizeof(int *));
     c.nreaders = calloc(nd, sizeof(int));
