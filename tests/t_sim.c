@@ -103,6 +103,25 @@ int main(void)
     ok(r.start[2] == 30 && r.start[3] == 30, "window 0: step 2 starts at 30 us");
     sd_sim_result_free(&r);
 
+    /* 5b. run.c's wait: past the window, submission resumes when at most `resume` tasks are left.
+     * Submitting costs 1 us a task; step 1 is A (100 us), steps 2-4 B, C, D (10 us each); window
+     * 2. A runs 1-101 and B 2-12 on the other worker; C goes in at 3 (2 unfinished: not past the
+     * window); before D 3 are: blocked. Resume 2 (the window): B ends at 12, D goes in at 13,
+     * runs 22-32 after C (12-22). Resume 1: A and C are left at 12; C ends at 22, D goes in at 23,
+     * runs 23-33. */
+    sd_sim_machine sm = {.nworkers = 2, .workers = two_cpus, .nnodes = 1, .costs = {.submit_us = 1}};
+    gb h = {0};
+    task(&h, 1, 100, NAN), task(&h, 2, 10, NAN), task(&h, 3, 10, NAN), task(&h, 4, 10, NAN);
+    for (int resume = 0; resume < 2; resume++) {
+        sd_sim_graph hg = graph_of(&h, 0);
+        sd_sim_conf hc = {.policy = SD_SIM_GREEDY, .window = 2, .resume = resume ? 1 : 0};
+        char err[256];
+        if (sd_sim_run(&hg, &sm, &hc, &r, err, sizeof err) < 0) diag("%s", err);
+        ok(r.start[3] == (resume ? 23 : 22) && r.start[2] == 12 && r.makespan == 101,
+           "resume %d: D starts at %g us (want %d), C at %g", resume ? 1 : 2, r.start[3], resume ? 23 : 22, r.start[2]);
+        sd_sim_result_free(&r);
+    }
+
     /* 6. transfers: a GPU and a CPU; 1e6 bytes at 5 us + 1000 bytes/us = 1005 us each way. T0 reads
      * d on the GPU (1005-1015), T1 rewrites it there (1015-1025, no copy: d is there), T2 reads it
      * on the CPU (copied back: 2030-2040). 2e6 bytes moved. */

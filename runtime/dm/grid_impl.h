@@ -92,8 +92,8 @@ typedef struct grid {
     starpu_data_handle_t *tile_h;
     void **face_mem;               /* [(buf * nt + tile) * 6 + face] */
     starpu_data_handle_t *face_h;
-    sd_acc **part_mem;             /* [slot]: nt * npartials accumulators */
-    starpu_data_handle_t *part_h;  /* [slot * nt + tile] */
+    sd_acc **part_mem;             /* [slot]: SD_PARTIAL_SETS * nt * npartials accumulators */
+    starpu_data_handle_t *part_h;  /* [(slot * SD_PARTIAL_SETS + set) * nt + tile] (partials_of) */
     sd_halo_geom *geom;            /* [field * nt + tile] */
     op_tmpl *tmpl_init, *tmpl_step; /* [op * nt + tile] */
     int *kind_init, *kind_step;

@@ -546,10 +546,11 @@ int sd_run_loop(const sd_graph *g, const sd_run_opts *o_in, sd_run_files *files,
         else drain_records(s, 0);
         take_fatal(s);
         /* at most `inflight` steps of tasks outstanding: bounds memory, keeps the pipeline full.
-         * At the limit, wait until half of them have completed, then submit again: the submitting
-         * thread then wakes once per inflight/2 steps, not once per step (with as many workers
-         * as cores, each wake-up takes a worker's core for a while) */
-        if (starpu_task_nsubmitted() >= inflight * per_step_max)
+         * Past the limit, wait until at most half of them (rounded up) are left, then submit
+         * again: the submitting thread then wakes once per inflight/2 steps, not once per step
+         * (with as many workers as cores, each wake-up takes a worker's core for a while).
+         * tools/sim.c models this wait (sd_sim_conf.resume). */
+        if (starpu_task_nsubmitted() > inflight * per_step_max)
             sd_wait_tasks_below((unsigned)((inflight + 1) / 2 * per_step_max));
         sample_transfers(s);
         if (o->progress) call_progress(s, step, t0, 0);

@@ -263,7 +263,7 @@ void sd_eng_partials_free(int nparts, sd_acc *mem, starpu_data_handle_t *h);
 /* The set of nparts partial handles (of those at h) that step `step` writes and combines. */
 static inline starpu_data_handle_t *sd_eng_partials_at(starpu_data_handle_t *h, int nparts, int64_t step)
 {
-    return h + (size_t)(step % SD_PARTIAL_SETS) * (size_t)nparts;
+    return h + (size_t)((uint64_t)step % SD_PARTIAL_SETS) * (size_t)nparts;
 }
 /* A reduction's partials combined into its scalars: one CPU task reading the nparts partial
  * handles (each holding the codelet's partials: sd_reduce_partials) and writing the op's scalar

@@ -28,7 +28,7 @@ static size_t datum(const dot_ctx *c, const sd_href *h, int64_t step)
     switch (h->kind) {
     case SD_H_TILE: return (size_t)h->a * nt + h->b;
     case SD_H_FACE: return nbuf * nt + ((size_t)h->a * nt + h->b) * 6 + h->c;
-    case SD_H_PARTIAL: return nbuf * nt * 7 + ((size_t)h->a * sets + (size_t)(step % SD_PARTIAL_SETS)) * nt + h->b;
+    case SD_H_PARTIAL: return nbuf * nt * 7 + ((size_t)h->a * sets + (size_t)((uint64_t)step % SD_PARTIAL_SETS)) * nt + h->b;
     default: return nbuf * nt * 7 + ns * sets * nt + h->a;
     }
 }

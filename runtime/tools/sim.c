@@ -261,7 +261,7 @@ int sd_sim_run(const sd_sim_graph *g, const sd_sim_machine *m, const sd_sim_conf
             s->idle[r->worker[i]] = 1;
             if (greedy_dispatch(s, ev.t) < 0) goto oom;
         }
-        if (blocked >= 0 && outstanding <= c->window) {
+        if (blocked >= 0 && outstanding <= (c->resume > 0 ? c->resume : c->window)) {
             if (heap_push(&s->h, ev.t + submit_time(m, &g->tasks[blocked]), EV_SUBMIT, blocked) < 0) goto oom;
             blocked = -1;
         }

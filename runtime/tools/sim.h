@@ -1,6 +1,7 @@
 /* sim.h - a discrete-event simulation of StarPU running a recorded task graph (stardag predict,
- * stardag tune): the run loop's submission thread (a cost per task, and the wait for at most
- * `window` unfinished tasks after each step, as driver/run.c does), data dependencies, transfers
+ * stardag tune): the run loop's submission thread (a cost per task, and, after a step that leaves
+ * more than `window` tasks unfinished, the wait until at most `resume` are, as driver/run.c does),
+ * data dependencies, transfers
  * between memory nodes, and one of two placement policies. No StarPU here: the inputs are numbers,
  * so tests can check the schedule against hand-computed ones. A task that waited on others is
  * ready costs.latency_us after the last of them ended.
@@ -70,8 +71,10 @@ typedef struct sd_sim_graph {
 
 typedef struct sd_sim_conf {
     int policy;           /* SD_SIM_MODEL or SD_SIM_GREEDY */
-    int64_t window;       /* after each step, submission waits until at most this many tasks are
-                             unfinished (run.c: max_inflight x the most tasks a step had) */
+    int64_t window;       /* after each step with more than this many tasks unfinished (run.c:
+                             max_inflight x the most tasks a step had), submission waits until at
+                             most `resume` are */
+    int64_t resume;       /* run.c: ceil(max_inflight / 2) x that; 0: window */
 } sd_sim_conf;
 
 typedef struct sd_sim_result {
