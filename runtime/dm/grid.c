@@ -378,7 +378,7 @@ int sd_grid_create_with(sd_dm *dm, const sd_dm_opts *o, const sd_grid_hooks *hoo
         for (int tl = 0; tl < nt; tl++) fill_tmpl(G, op, &(init ? G->tmpl_init : G->tmpl_step)[k * nt + tl], tl);
         if (slot < 0) continue;
         int np = sd_reduce_partials(op->cl);
-        if (sd_eng_partials(G->dm->e, nt, np, &G->part_mem[slot], &G->part_h[(size_t)slot * nt * SD_PARTIAL_SETS]) < 0) goto oom;
+        if (sd_eng_partials(G->dm->e, nt, np, &G->part_mem[slot], sd_eng_partials_slot(G->part_h, slot, nt)) < 0) goto oom;
     }
     /* what finish hooks see: the same as validate hooks did at load */
     G->info = (sd_check_info){.dt = g->run.dt};
@@ -414,7 +414,7 @@ static void grid_release(sd_dm *dm)
     size_t nt = G->nt, nbuf = G->plan.nbuf;
     for (size_t i = 0; G->tile_h && i < nbuf * nt; i++) sd_eng_vector_free(G->tile_mem[i], G->tile_h[i]);
     for (size_t i = 0; G->face_h && i < nbuf * nt * 6; i++) sd_eng_vector_free(G->face_mem[i], G->face_h[i]);
-    for (int s = 0; G->part_mem && s < G->plan.nslots; s++) sd_eng_partials_free(G->nt, G->part_mem[s], &G->part_h[s * nt * SD_PARTIAL_SETS]);
+    for (int s = 0; G->part_mem && s < G->plan.nslots; s++) sd_eng_partials_free(G->nt, G->part_mem[s], sd_eng_partials_slot(G->part_h, s, G->nt));
     free(G->tile_mem); free(G->tile_h); free(G->face_mem); free(G->face_h); free(G->part_mem); free(G->part_h);
     G->tile_mem = G->face_mem = NULL;
     G->tile_h = G->face_h = G->part_h = NULL;
@@ -437,18 +437,12 @@ static void grid_destroy(sd_dm *dm)
 
 /* ---- submission of what the expansion emits ---------------------------------------------- */
 
-/* The partials of reduction slot `slot` that step `step` uses. */
-static starpu_data_handle_t *partials_of(const grid *G, int slot, int64_t step)
-{
-    return sd_eng_partials_at(G->part_h + (size_t)slot * G->nt * SD_PARTIAL_SETS, G->nt, step);
-}
-
 static starpu_data_handle_t handle_of(const grid *G, const sd_href *h, int64_t step)
 {
     switch (h->kind) {
     case SD_H_TILE: return G->tile_h[(size_t)h->a * G->nt + h->b];
     case SD_H_FACE: return G->face_h[((size_t)h->a * G->nt + h->b) * 6 + h->c];
-    case SD_H_PARTIAL: return partials_of(G, h->a, step)[h->b];
+    case SD_H_PARTIAL: return sd_eng_partials_at(G->part_h, h->a, G->nt, step)[h->b];
     case SD_H_TABLE: return sd_eng_table(G->dm->e, h->a);
     default: return sd_eng_scalar(G->dm->e, h->a);
     }
@@ -505,7 +499,7 @@ static void emit_op(grid *G, const sd_task *t)
 
 static void emit_combine(grid *G, const sd_task *t)
 {
-    sd_eng_submit_combine(G->dm->e, G->k_combine, t->op, t->step, G->nt, partials_of(G, t->slot, t->step), &G->info);
+    sd_eng_submit_combine(G->dm->e, G->k_combine, t->op, t->step, G->nt, sd_eng_partials_at(G->part_h, t->slot, G->nt, t->step), &G->info);
 }
 
 static void emit_halo(grid *G, const sd_task *t)

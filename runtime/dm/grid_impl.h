@@ -93,7 +93,7 @@ typedef struct grid {
     void **face_mem;               /* [(buf * nt + tile) * 6 + face] */
     starpu_data_handle_t *face_h;
     sd_acc **part_mem;             /* [slot]: SD_PARTIAL_SETS * nt * npartials accumulators */
-    starpu_data_handle_t *part_h;  /* [(slot * SD_PARTIAL_SETS + set) * nt + tile] (partials_of) */
+    starpu_data_handle_t *part_h;  /* slot by slot (sd_eng_partials_slot, _at) */
     sd_halo_geom *geom;            /* [field * nt + tile] */
     op_tmpl *tmpl_init, *tmpl_step; /* [op * nt + tile] */
     int *kind_init, *kind_step;

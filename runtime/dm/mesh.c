@@ -172,7 +172,7 @@ static int mesh_create(sd_dm *dm, const sd_dm_opts *o, char *err, size_t errlen)
         *slot = -1;
         if (!sd_pattern_reduces(op->cl->pattern) || !sd_reduce_partials(op->cl)) continue;
         *slot = D->nslots++;
-        if (sd_eng_partials(D->dm->e, np, sd_reduce_partials(op->cl), &D->part_mem[*slot], &D->part_h[(size_t)*slot * np * SD_PARTIAL_SETS]) < 0)
+        if (sd_eng_partials(D->dm->e, np, sd_reduce_partials(op->cl), &D->part_mem[*slot], sd_eng_partials_slot(D->part_h, *slot, np)) < 0)
             goto oom;
     }
     return 0;
@@ -188,7 +188,7 @@ static void mesh_release(sd_dm *dm)
     for (size_t i = 0; D->mem && i < (size_t)D->nkinds * D->np; i++) sd_eng_vector_free(D->mem[i], D->h[i]);
     for (size_t i = 0; D->send_h && i < (size_t)D->nf * D->np; i++) /* another rank's: a handle, no memory */
         if (D->send_h[i]) sd_eng_vector_free(D->send_mem[i], D->send_h[i]);
-    for (int s = 0; D->part_mem && s < D->nslots; s++) sd_eng_partials_free(D->np, D->part_mem[s], &D->part_h[(size_t)s * D->np * SD_PARTIAL_SETS]);
+    for (int s = 0; D->part_mem && s < D->nslots; s++) sd_eng_partials_free(D->np, D->part_mem[s], sd_eng_partials_slot(D->part_h, s, D->np));
     if (D->scratch) starpu_data_unregister(D->scratch);
     free(D->mem); free(D->h); free(D->send_mem); free(D->send_h); free(D->part_mem); free(D->part_h);
     D->mem = NULL; D->h = NULL; D->send_mem = NULL; D->send_h = NULL; D->part_mem = NULL; D->part_h = NULL;
@@ -255,8 +255,7 @@ static void submit_op(mdomain *D, const sd_gop *op, int k, int init, int64_t ste
     sd_engine *e = D->dm->e;
     const sd_codelet *c = op->cl;
     const int kind = init ? D->kind_init[k] : D->kind_step[k], slot = init ? D->slot_init[k] : D->slot_step[k];
-    starpu_data_handle_t *partials =
-        slot < 0 ? NULL : sd_eng_partials_at(D->part_h + (size_t)slot * D->np * SD_PARTIAL_SETS, D->np, step);
+    starpu_data_handle_t *partials = slot < 0 ? NULL : sd_eng_partials_at(D->part_h, slot, D->np, step);
     if (c->pattern == SD_WHOLE) {
         if (sd_mesh_whole_op(c)) sd_mesh_whole_submit(D, op, kind, step, &L);
         else submit_scalar_op(D, op, kind, step);

@@ -24,7 +24,7 @@ typedef struct mdomain {
     starpu_data_handle_t scratch; /* per-worker scratch (STARPU_SCRATCH), or NULL */
     int64_t scratch_count;       /* doubles */
     sd_acc **part_mem;           /* per reducing op */
-    starpu_data_handle_t *part_h; /* [(slot * SD_PARTIAL_SETS + set) * np + part] (sd_eng_partials_at) */
+    starpu_data_handle_t *part_h; /* slot by slot (sd_eng_partials_slot, _at) */
     int nslots, *slot_init, *slot_step;
     int *kind_init, *kind_step;
     int k_pack, k_unpack, k_combine, k_snapshot, k_ckpt;

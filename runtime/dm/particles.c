@@ -254,7 +254,7 @@ static int particles_create(sd_dm *dm, const sd_dm_opts *o, char *err, size_t er
         if (op->cl->pattern != SD_REDUCTION) continue;
         *slot = D->nslots++;
         const int np = sd_reduce_partials(op->cl);
-        if (sd_eng_partials(e, nb, np, &D->part_mem[*slot], &D->part_h[(size_t)*slot * nb * SD_PARTIAL_SETS]) < 0) goto oom;
+        if (sd_eng_partials(e, nb, np, &D->part_mem[*slot], sd_eng_partials_slot(D->part_h, *slot, nb)) < 0) goto oom;
     }
     return 0;
 oom:
@@ -269,7 +269,7 @@ static void particles_release(sd_dm *dm)
     for (size_t i = 0; D->mem && i < (size_t)D->nbufkinds * D->nb; i++) sd_eng_vector_free(D->mem[i], D->h[i]);
     if (D->dec_mem) sd_eng_vector_free(D->dec_mem, D->dec_h);
     D->dec_mem = NULL;
-    for (int s = 0; D->part_mem && s < D->nslots; s++) sd_eng_partials_free(D->nb, D->part_mem[s], &D->part_h[(size_t)s * D->nb * SD_PARTIAL_SETS]);
+    for (int s = 0; D->part_mem && s < D->nslots; s++) sd_eng_partials_free(D->nb, D->part_mem[s], sd_eng_partials_slot(D->part_h, s, D->nb));
     free(D->mem); free(D->h); free(D->part_mem); free(D->part_h);
     D->mem = NULL; D->h = NULL; D->part_mem = NULL; D->part_h = NULL;
 }
@@ -398,8 +398,7 @@ static void submit_op(pdomain *D, const sd_gop *op, int k, int init, int64_t ste
     const int neighbor = needs_neighbors(c), whole = c->pattern == SD_WHOLE;
     if (neighbor && !D->ghosts_ok) prepare_ghosts(D, step, init);
     const int kind = init ? D->kind_init[k] : D->kind_step[k], slot = init ? D->slot_init[k] : D->slot_step[k];
-    starpu_data_handle_t *partials =
-        slot < 0 ? NULL : sd_eng_partials_at(D->part_h + (size_t)slot * D->nb * SD_PARTIAL_SETS, D->nb, step);
+    starpu_data_handle_t *partials = slot < 0 ? NULL : sd_eng_partials_at(D->part_h, slot, D->nb, step);
     for (int b = 0; b < (whole ? 1 : D->nb); b++) {
         pop_arg *oa = sd_eng_xmalloc(sizeof *oa);
         *oa = (pop_arg){sd_eng_meter(e, kind), D, op, whole, b, neighbor, step};

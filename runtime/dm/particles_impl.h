@@ -28,7 +28,7 @@ typedef struct pdomain {
     unsigned char *own;             /* per block: this rank holds it (its memory is here) */
     starpu_data_handle_t *h;
     sd_acc **part_mem;              /* per reduction op: SD_PARTIAL_SETS * nb * npartials */
-    starpu_data_handle_t *part_h;   /* [(slot * SD_PARTIAL_SETS + set) * nb + block] (sd_eng_partials_at) */
+    starpu_data_handle_t *part_h;   /* slot by slot (sd_eng_partials_slot, _at) */
     int nslots, *slot_init, *slot_step;
     int *kind_init, *kind_step;     /* the ops' task kinds */
     int k_rebuild, k_prepare, k_export, k_combine, k_trajectory;

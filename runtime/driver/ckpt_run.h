@@ -36,6 +36,9 @@ typedef struct sd_ckpt_plan {
 
 /* Steps of tasks in flight: --max-inflight, run.max_inflight, else 4. */
 int64_t sd_run_max_inflight(const sd_graph *g, const sd_run_opts *o);
+/* Past max_inflight steps of tasks in flight, the run loop waits until at most this many steps'
+ * worth are left (half, rounded up), so that its thread wakes once per few steps. */
+static inline int64_t sd_run_resume_inflight(int64_t max_inflight) { return (max_inflight + 1) / 2; }
 /* Steps a grid may fuse into one task: --fuse, run.fuse, else 1. */
 int sd_run_fuse(const sd_graph *g, const sd_run_opts *o);
 /* The plan of graph g under options o (file NULL when neither asks for checkpoints). */

@@ -546,12 +546,12 @@ int sd_run_loop(const sd_graph *g, const sd_run_opts *o_in, sd_run_files *files,
         else drain_records(s, 0);
         take_fatal(s);
         /* at most `inflight` steps of tasks outstanding: bounds memory, keeps the pipeline full.
-         * Past the limit, wait until at most half of them (rounded up) are left, then submit
-         * again: the submitting thread then wakes once per inflight/2 steps, not once per step
-         * (with as many workers as cores, each wake-up takes a worker's core for a while).
+         * Past the limit, wait until about half are left (sd_run_resume_inflight), then submit
+         * again: the submitting thread wakes once per inflight/2 steps, not once per step (with
+         * as many workers as cores, each wake-up takes a worker's core for a while).
          * tools/sim.c models this wait (sd_sim_conf.resume). */
         if (starpu_task_nsubmitted() > inflight * per_step_max)
-            sd_wait_tasks_below((unsigned)((inflight + 1) / 2 * per_step_max));
+            sd_wait_tasks_below((unsigned)(sd_run_resume_inflight(inflight) * per_step_max));
         sample_transfers(s);
         if (o->progress) call_progress(s, step, t0, 0);
         progress(s, step, t0, tty && !o->progress, 0); /* also the log's milestones */

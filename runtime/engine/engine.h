@@ -260,10 +260,17 @@ void sd_eng_gather(sd_engine *e);
 enum { SD_PARTIAL_SETS = 2 };
 int sd_eng_partials(sd_engine *e, int nparts, int np, sd_acc **mem, starpu_data_handle_t *h);
 void sd_eng_partials_free(int nparts, sd_acc *mem, starpu_data_handle_t *h);
-/* The set of nparts partial handles (of those at h) that step `step` writes and combines. */
-static inline starpu_data_handle_t *sd_eng_partials_at(starpu_data_handle_t *h, int nparts, int64_t step)
+/* A domain keeps its reductions' partial handles in one array, slot after slot: slot's handles
+ * (what sd_eng_partials fills and sd_eng_partials_free frees), and those of the set that step
+ * `step` writes and combines. */
+static inline int sd_eng_partial_set(int64_t step) { return (int)((uint64_t)step % SD_PARTIAL_SETS); }
+static inline starpu_data_handle_t *sd_eng_partials_slot(starpu_data_handle_t *all, int slot, int nparts)
 {
-    return h + (size_t)((uint64_t)step % SD_PARTIAL_SETS) * (size_t)nparts;
+    return all + (size_t)slot * SD_PARTIAL_SETS * (size_t)nparts;
+}
+static inline starpu_data_handle_t *sd_eng_partials_at(starpu_data_handle_t *all, int slot, int nparts, int64_t step)
+{
+    return sd_eng_partials_slot(all, slot, nparts) + (size_t)sd_eng_partial_set(step) * (size_t)nparts;
 }
 /* A reduction's partials combined into its scalars: one CPU task reading the nparts partial
  * handles (each holding the codelet's partials: sd_reduce_partials) and writing the op's scalar

@@ -21,14 +21,14 @@ typedef struct dot_ctx {
     int64_t nedges;
 } dot_ctx;
 
-/* Partials: one set per step in turn (sd_eng_partials_at), as the run registers them. */
+/* Partials: one set per step in turn (sd_eng_partial_set), as the run registers them. */
 static size_t datum(const dot_ctx *c, const sd_href *h, int64_t step)
 {
     size_t nt = c->nt, nbuf = c->p->nbuf, ns = c->p->nslots, sets = SD_PARTIAL_SETS;
     switch (h->kind) {
     case SD_H_TILE: return (size_t)h->a * nt + h->b;
     case SD_H_FACE: return nbuf * nt + ((size_t)h->a * nt + h->b) * 6 + h->c;
-    case SD_H_PARTIAL: return nbuf * nt * 7 + ((size_t)h->a * sets + (size_t)((uint64_t)step % SD_PARTIAL_SETS)) * nt + h->b;
+    case SD_H_PARTIAL: return nbuf * nt * 7 + ((size_t)h->a * sets + (size_t)sd_eng_partial_set(step)) * nt + h->b;
     default: return nbuf * nt * 7 + ns * sets * nt + h->a;
     }
 }

@@ -297,7 +297,7 @@ static int simulate(const plan *P, const sd_pconf *c, const sd_sim_machine *mach
                        .data_bytes = P->bytes};
     sd_sim_conf sc = {.policy = sd_sched_model_based(p->sched) ? SD_SIM_MODEL : SD_SIM_GREEDY,
                       .window = p->max_inflight * per_step_max,
-                      .resume = (p->max_inflight + 1) / 2 * per_step_max}; /* run.c's wait */
+                      .resume = sd_run_resume_inflight(p->max_inflight) * per_step_max};
     if (sd_sim_run(&sg, &m, &sc, &R, err, errlen) < 0) return -1;
     p->loop_us = R.makespan;
     p->step_us = R.makespan / (double)c->steps;
