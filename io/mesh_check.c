@@ -298,25 +298,45 @@ static int check_fans(const ctx *c, int64_t *corner)
     return 0;
 }
 
-/* Reverse each closed surface whose enclosed volume is negative. */
-static int orient_outward(sd_mesh *m, int64_t *face, sd_mesh_notes *notes)
+/* Reverse each closed surface whose enclosed volume is negative; a surface that encloses no volume
+ * (|V| <= 1e-12 A^(3/2): flat, or folded onto itself) is refused. -1: out of memory (nothing set);
+ * -2: refused (c's message set). */
+static int orient_outward(const ctx *c, sd_mesh *m, int64_t *face, sd_mesh_notes *notes)
 {
-    double *vol = calloc((size_t)m->nf, sizeof *vol);
-    if (!vol) return -1;
+    double *vol = calloc((size_t)m->nf, sizeof *vol), *area = calloc((size_t)m->nf, sizeof *area);
+    if (!vol || !area) {
+        free(vol), free(area);
+        return -1;
+    }
     for (int64_t f = 0; f < m->nf; f++) {
         const double *a = m->x + 3 * m->tri[3 * f], *b = m->x + 3 * m->tri[3 * f + 1], *p = m->x + 3 * m->tri[3 * f + 2];
         face[f] = uf_find(face, f);
         vol[face[f]] += (a[0] * (b[1] * p[2] - b[2] * p[1]) - a[1] * (b[0] * p[2] - b[2] * p[0]) +
                                   a[2] * (b[0] * p[1] - b[1] * p[0])) / 6.0;
+        const double u[3] = {b[0] - a[0], b[1] - a[1], b[2] - a[2]}, w[3] = {p[0] - a[0], p[1] - a[1], p[2] - a[2]};
+        const double n[3] = {u[1] * w[2] - u[2] * w[1], u[2] * w[0] - u[0] * w[2], u[0] * w[1] - u[1] * w[0]};
+        area[face[f]] += 0.5 * sqrt(n[0] * n[0] + n[1] * n[1] + n[2] * n[2]);
+    }
+    for (int64_t f = 0; f < m->nf; f++) { /* each surface once, named by its first face in file order */
+        const int64_t r = face[f];
+        if (area[r] < 0) continue;
+        if (fabs(vol[r]) <= 1e-12 * area[r] * sqrt(area[r])) {
+            char fn[96];
+            fail(c, f, "the closed surface of %s encloses no volume (V = %.3g, area %.6g): expected a surface around a solid",
+                 face_name(c, f, fn, sizeof fn), vol[r], area[r]);
+            free(vol), free(area);
+            return -2;
+        }
+        area[r] = -1.0; /* checked */
     }
     for (int64_t f = 0; f < m->nf; f++)
         if (vol[face[f]] < 0) {
             int64_t t = m->tri[3 * f + 1];
             m->tri[3 * f + 1] = m->tri[3 * f + 2];
             m->tri[3 * f + 2] = t;
-            notes->flipped = 1;
+            notes->flipped++;
         }
-    free(vol);
+    free(vol), free(area);
     return 0;
 }
 
@@ -376,7 +396,9 @@ int sd_mesh_check_based(sd_mesh *m, const int64_t *face_line, const char *path, 
         goto out;
     }
     if (check_edges(&c, h, nh, corner, face) < 0 || check_fans(&c, corner) < 0) goto out;
-    if (orient_outward(m, face, notes) < 0 || drop_unreferenced(m, notes) < 0) {
+    const int orient = orient_outward(&c, m, face, notes);
+    if (orient == -2) goto out;
+    if (orient < 0 || drop_unreferenced(m, notes) < 0) {
         fail(&c, -1, "out of memory repairing %" PRId64 " vertices and %" PRId64 " faces", m->nv, m->nf);
         goto out;
     }

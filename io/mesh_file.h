@@ -15,7 +15,7 @@ typedef struct sd_mesh {
 } sd_mesh;
 typedef struct sd_mesh_notes {   /* what reading repaired (documented repairs), for a warning line */
     int64_t dropped_vertices;    /* unreferenced vertices removed (indices renumbered) */
-    int flipped;                 /* 1: consistently oriented inward; every face reversed */
+    int64_t flipped;             /* faces reversed: those of the surfaces oriented inward */
 } sd_mesh_notes;
 /* Reads OFF, OBJ (v/f lines; f with v, v/vt, v//vn, v/vt/vn; negative indices; polygons with more
  * than 3 corners refused: triangulate first), PLY (ascii, binary_little_endian, binary_big_endian;

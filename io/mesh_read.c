@@ -100,6 +100,7 @@ static int next_line(text *t)
             return 0;
         }
         t->line++;
+        if (memchr(t->buf, 0, (size_t)n)) return text_fail(t, "a NUL byte (expected a text file)"); /* would cut the line */
         char *hash = strchr(t->buf, '#');
         if (hash) *hash = 0;
         t->p = t->buf;

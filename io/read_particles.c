@@ -100,6 +100,10 @@ static int next_line(text *t)
         return 0;
     }
     t->lineno++;
+    if (memchr(t->line, 0, (size_t)r)) { /* would cut the line */
+        sd_io_seterr(t->err, t->errlen, "%s:%" PRId64 ": a NUL byte (expected a text file)", t->path, t->lineno);
+        return -1;
+    }
     char *c = strchr(t->line, '#');
     t->comment[0] = 0;
     if (c) {
@@ -313,7 +317,12 @@ int sd_patoms_read_lammps(const char *file, sd_patoms *a, char *err, size_t errl
             } else if (sec == 1) {
                 int64_t image;
                 int ok = (t.ntok == 5 || t.ntok == 8) && integer(t.tok[0], &id) && integer(t.tok[1], &ty);
-                for (int d = 0; ok && d < 3; d++) ok = num(t.tok[2 + d], &at[na].x[d]);
+                for (int d = 0; ok && d < 3; d++)
+                    if (!num(t.tok[2 + d], &at[na].x[d])) {
+                        r = bad(&t, "the %c coordinate '%.40s' is not a finite number (expected 'id type x y z')", "xyz"[d],
+                                t.tok[2 + d]);
+                        goto done;
+                    }
                 for (int d = 0; ok && t.ntok == 8 && d < 3; d++) ok = integer(t.tok[5 + d], &image);
                 if (!ok) {
                     r = bad(&t, "malformed Atoms line (expected 'id type x y z' or 'id type x y z ix iy iz', got %d field%s)", t.ntok,
@@ -418,6 +427,7 @@ int sd_patoms_read_xyz(const char *file, sd_patoms *a, char *err, size_t errlen)
     ssize_t cl = getline(&t.line, &t.cap, t.f);
     if (cl < 0) return close_text(&t, bad(&t, "the file ends before the comment line"));
     t.lineno++;
+    if (memchr(t.line, 0, (size_t)cl)) return close_text(&t, bad(&t, "a NUL byte (expected a text file)"));
     int lat = xyz_lattice(&t, t.line, a->box);
     if (lat < 0) return close_text(&t, -1);
     a->has_box = lat;
@@ -426,10 +436,12 @@ int sd_patoms_read_xyz(const char *file, sd_patoms *a, char *err, size_t errlen)
     for (int64_t i = 0; i < n; i++) {
         if ((r = next_line(&t)) <= 0)
             return close_text(&t, r < 0 ? -1 : bad(&t, "the file ends after %" PRId64 " of the %" PRId64 " atoms of line 1", i, n));
-        int ok = t.ntok >= 4;
-        for (int d = 0; ok && d < 3; d++) ok = num(t.tok[1 + d], &a->x[3 * i + d]);
-        if (!ok)
+        if (t.ntok < 4)
             return close_text(&t, bad(&t, "malformed atom line (expected 'name x y z', got %d field%s)", t.ntok, t.ntok == 1 ? "" : "s"));
+        for (int d = 0; d < 3; d++)
+            if (!num(t.tok[1 + d], &a->x[3 * i + d]))
+                return close_text(&t, bad(&t, "the %c coordinate '%.40s' is not a finite number (expected 'name x y z')", "xyz"[d],
+                                          t.tok[1 + d]));
         int k = 0;
         while (k < a->ntypes && strcmp(a->label[k], t.tok[0])) k++;
         if (k == a->ntypes) {

@@ -335,10 +335,18 @@ static void test_check_direct(void)
     sd_mesh two = {12, 16, x2, t2};
     sd_mesh_notes n;
     int r = sd_mesh_check(&two, NULL, NULL, &n, err, sizeof err);
-    int fixed = r == 0 && n.flipped == 1 && !memcmp(t2, octa_tri, sizeof octa_tri);
+    int fixed = r == 0 && n.flipped == 8 && !memcmp(t2, octa_tri, sizeof octa_tri);
     for (int f = 0; f < 8 && fixed; f++)
         for (int e = 0; e < 3; e++) fixed &= t2[24 + 3 * f + e] == octa_tri[3 * f + e] + 6;
     ok(fixed, "two surfaces, the second inward: only the second reversed");
+
+    /* a closed surface around no volume: a square covered twice (a flat, folded tetrahedron) */
+    double xf[12] = {0, 0, 0, 1, 0, 0, 0, 1, 0, 1, 1, 0};
+    int64_t tf[12] = {0, 2, 1, 0, 1, 3, 0, 3, 2, 1, 2, 3};
+    sd_mesh flat = {4, 4, xf, tf};
+    ok(sd_mesh_check(&flat, NULL, "flat", NULL, err, sizeof err) < 0 &&
+           strstr(err, "flat: the closed surface of face 0 (0 2 1) encloses no volume (V = 0, area 2): expected a surface around a solid"),
+       "a closed surface around no volume is refused: %s", err);
 }
 
 static void test_repairs(void)
@@ -352,7 +360,7 @@ static void test_repairs(void)
        "an unreferenced vertex dropped, the faces renumbered: the octahedron");
     if (r == 0) sd_mesh_free(&m);
     r = sd_mesh_read(fixture("inward.off"), &m, &n, err, sizeof err);
-    ok(r == 0 && n.flipped == 1 && !n.dropped_vertices && same_mesh(&m, &octa) && volume(&m) > 0,
+    ok(r == 0 && n.flipped == 8 && !n.dropped_vertices && same_mesh(&m, &octa) && volume(&m) > 0,
        "an all-inward mesh: every face reversed, the octahedron, positive volume");
     if (r == 0) sd_mesh_free(&m);
 }

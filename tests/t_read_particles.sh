@@ -182,7 +182,7 @@ bad "io.read_field is for grids" "s/^init:/init:\n  - op: io.read_field\n    wri
 sed '110d' mix.xyz >short.xyz
 bad "a truncated XYZ file" 's/file: mix.data/file: short.xyz/' "bad.yaml:4:18: short.xyz:109: the file ends after 107 of the 108 atoms of line 1"
 sed '5s/^\([A-Za-z]*\) [^ ]*/\1 x/' mix.xyz >badline.xyz
-bad "a malformed XYZ line" 's/file: mix.data/file: badline.xyz/' "bad.yaml:4:18: badline.xyz:5: malformed atom line (expected 'name x y z', got 4 fields)"
+bad "a malformed XYZ line" 's/file: mix.data/file: badline.xyz/' "bad.yaml:4:18: badline.xyz:5: the x coordinate 'x' is not a finite number (expected 'name x y z')"
 badfile "a malformed Atoms line" '17s/ 0 0 0$//; 17s/ [0-9.]*$//' \
   "bad.yaml:4:18: bad.data:17: malformed Atoms line (expected 'id type x y z' or 'id type x y z ix iy iz', got 4 fields)"
 badfile "an atom type beyond the header's" '17s/^292 1 /292 3 /' \

@@ -4,6 +4,7 @@
  * kappa, E0, order. Math: kg_leapfrog_*, kg_chi_leapfrog_* in kg_math.h. Every buffer uses its own
  * strides, so buffers with wider ghost zones than needed work unchanged. */
 #include <stdio.h>
+#include <stdlib.h>
 #include "stardag/simd.h"
 #include "kg_math.h"
 #include "lattice_kernels.h"
@@ -132,12 +133,17 @@ static int cfl_check(const sd_check_info *info, const char *speed, double c, dou
     if (sd_lattice_order_validate(order, msg, len)) return -1;
     const double cfl = kg_cfl_number(info->ndim, info->dx, c, info->dt, (int)order), lim = kg_cfl_limit(gamma);
     if (!(cfl <= lim)) {
+        char shown[32]; /* 3 digits, more where those would round it down to the limit ("1 > 1") */
+        for (int digits = 3; digits <= 17; digits++) {
+            snprintf(shown, sizeof shown, "%.*g", digits, cfl);
+            if (order == 2 && gamma == 0 ? strtod(shown, NULL) > 1.0 : strtod(shown, NULL) > lim) break;
+        }
         if (order == 2 && gamma == 0)
-            snprintf(msg, len, "CFL violated: %s*dt*sqrt(sum 1/dx^2) = %.3g > 1 (expected dt <= %.3g)", speed, cfl,
+            snprintf(msg, len, "CFL violated: %s*dt*sqrt(sum 1/dx^2) = %s > 1 (expected dt <= %.3g)", speed, shown,
                      info->dt / cfl);
         else
-            snprintf(msg, len, "CFL violated for order %g%s: %s*dt*sqrt(%.6g * sum 1/dx^2) = %.4g > %.4g (expected dt <= %.4g)",
-                     order, gamma > 0 ? " with damping" : "", speed, kg_lap_peak((int)order), cfl, lim, info->dt * lim / cfl);
+            snprintf(msg, len, "CFL violated for order %g%s: %s*dt*sqrt(%.6g * sum 1/dx^2) = %s > %.4g (expected dt <= %.4g)",
+                     order, gamma > 0 ? " with damping" : "", speed, kg_lap_peak((int)order), shown, lim, info->dt * lim / cfl);
         return -1;
     }
     return 0;

@@ -8,7 +8,7 @@
 
 static int takes_load(const char *cmd)
 {
-    static const char *const cmds[] = {"run", "check", "dot", "codelets", "systems", "verify", "calibrate", NULL};
+    static const char *const cmds[] = {"run", "check", "dot", "codelets", "systems", "verify", "calibrate", "predict", "tune", NULL};
     for (int i = 0; cmds[i]; i++)
         if (!strcmp(cmd, cmds[i])) return 1;
     return 0;

@@ -185,6 +185,14 @@ static char *slurp(const char *path, char *err, size_t errlen)
     }
     fclose(f);
     buf[len] = 0;
+    const char *nul = memchr(buf, 0, len); /* would end the text early: the rest never checked */
+    if (nul) {
+        int line = 1, column = 1;
+        for (const char *c = buf; c < nul; c++) column = *c == '\n' ? (line++, 1) : column + 1;
+        snprintf(err, errlen, "%s:%d:%d: a NUL byte (expected a text file)", path, line, column);
+        free(buf);
+        return NULL;
+    }
     return buf;
 }
 
@@ -250,6 +258,14 @@ static void fill_csv(loader *L, const yaml_node_t *n, int field, sd_gread *rd)
         want[c] = -1;
         for (int k = 0; k < ncols && want[c] < 0; k++)
             if (!strcmp(cell[k], name)) want[c] = k;
+        for (int k = want[c] + 1; want[c] >= 0 && k < ncols; k++)
+            if (!strcmp(cell[k], name)) {
+                char what[1200];
+                snprintf(what, sizeof what, "%s:1: column '%.200s' appears twice in the header (columns %d and %d): "
+                         "expected one column of that name", file, name, want[c] + 1, k + 1);
+                free(text);
+                sd_ld_fail(L, cn, "%s", what);
+            }
         if (want[c] >= 0) continue;
         char list[512] = "", nm[64];
         sd_suggest sg;
@@ -272,6 +288,13 @@ static void fill_csv(loader *L, const yaml_node_t *n, int field, sd_gread *rd)
         while (*q == ' ' || *q == '\t' || *q == '\r') q++;
         if (!*q) continue; /* blank lines (a final newline) */
         const int nc = split(line, cell, col);
+        if (nc > ncols) {
+            char what[1200];
+            snprintf(what, sizeof what, "%s:%d: the row has %d cells, the header %d (expected one cell per column)", file,
+                     lineno, nc, ncols);
+            free(text);
+            sd_ld_fail(L, n, "%s", what);
+        }
         for (int c = 0; c < f->ncomp; c++) {
             const int k = want[c];
             char what[800];

@@ -83,7 +83,7 @@ typedef struct sd_gmesh {
     double *x;          /* [3 nv] initial coordinates, x y z per vertex */
     int64_t *tri;       /* [3 nf] vertex ids per face, counter-clockwise seen from outside */
     int64_t dropped;    /* unreferenced vertices the reader dropped; flipped: faces reversed */
-    int flipped;
+    int64_t flipped;
     int64_t ne;         /* edges (3 nf / 2 on a closed mesh); edge: [2 ne] their global vertex ids,
                            lower first, ordered by lower then higher id (sd_mesh_edges); NULL
                            unless a field lives on edges */
