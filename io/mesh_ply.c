@@ -144,6 +144,9 @@ static int ply_header(ply_in *in, ply_elem *el, int *nel)
             if (p->type < 0) return ply_fail(in, "found property type '%s': expected char, uchar, short, ushort, int, uint, float or double (or int8...float64)", t ? t : "");
             char *name = ply_token(in);
             if (!name || strlen(name) >= sizeof p->name) return ply_fail(in, "property without a name: expected 'property TYPE NAME'");
+            for (int k = 0; k < e->nprop - 1; k++)
+                if (!strcmp(e->prop[k].name, name))
+                    return ply_fail(in, "property '%s' of element %s declared twice: expected one of each name", name, e->name);
             strcpy(p->name, name);
         } else
             return ply_fail(in, "found '%s' in the header: expected format, element, property, comment or end_header", kw);
@@ -168,6 +171,11 @@ static int ply_value(ply_in *in, int type, double *d, int64_t *i)
         }
         if (end == tok || *end || errno == ERANGE)
             return ply_fail(in, "found '%s': expected %s (a %s)", tok, type >= T_F32 ? "a number" : "an integer", ply_types[type].name);
+        /* an integer must fit its declared type, as in a binary file */
+        static const int64_t lo[] = {INT8_MIN, 0, INT16_MIN, 0, INT32_MIN, 0}, hi[] = {INT8_MAX, UINT8_MAX, INT16_MAX, UINT16_MAX, INT32_MAX, UINT32_MAX};
+        if (type < T_F32 && (*i < lo[type] || *i > hi[type]))
+            return ply_fail(in, "found '%s': expected an integer from %lld to %lld (a %s)", tok, (long long)lo[type], (long long)hi[type],
+                            ply_types[type].name);
         return 0;
     }
     unsigned char b[8];

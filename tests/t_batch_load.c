@@ -179,7 +179,11 @@ static void test_csv(void)
     refuse(text, "cannot open", "a missing file");
 }
 
-static int write_h5(const char *path, int64_t comps, int64_t m)
+static int write_h5_bad(const char *path, int64_t comps, int64_t m, int64_t bad_at);
+static int write_h5(const char *path, int64_t comps, int64_t m) { return write_h5_bad(path, comps, m, -1); }
+
+/* [comps][m] values 0.5 i - 1, value bad_at (if >= 0) NaN */
+static int write_h5_bad(const char *path, int64_t comps, int64_t m, int64_t bad_at)
 {
     hid_t f = H5Fcreate(path, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
     if (f < 0) return -1;
@@ -189,7 +193,7 @@ static int write_h5(const char *path, int64_t comps, int64_t m)
     hid_t s = H5Screate_simple(rank, dims, NULL);
     hid_t d = H5Dcreate2(f, "/mu", H5T_IEEE_F64LE, s, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
     double *v = malloc(sizeof *v * comps * m);
-    for (int64_t i = 0; i < comps * m; i++) v[i] = 0.5 * i - 1;
+    for (int64_t i = 0; i < comps * m; i++) v[i] = i == bad_at ? NAN : 0.5 * i - 1;
     herr_t st = H5Dwrite(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, v);
     free(v);
     H5Dclose(d);
@@ -216,6 +220,9 @@ static void test_h5(void)
     refuse(text, "init.h5|/mu", "an HDF5 dataset of another shape");
     snprintf(text, sizeof text, HEAD DOM(10, "    values:\n      y: {file: %s, dataset: /nope}\n") FIELDS EULER, path);
     refuse(text, "/nope", "a missing dataset");
+    ok(write_h5_bad(path, 2, 10, 13) == 0, "an HDF5 file with a NaN (component 1, system 3)");
+    snprintf(text, sizeof text, HEAD DOM(10, "    values:\n      y: {file: %s, dataset: /mu}\n") FIELDS EULER, path);
+    refuse(text, "init.h5: /mu holds nan for system 3, component 1: expected finite values", "a NaN value");
 }
 
 static void test_syntax(void)

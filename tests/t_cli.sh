@@ -107,4 +107,18 @@ t "SIGINT: the summary is printed" grep -q "stardag: kg-packet:" "$tmp/out"
 t "SIGINT: the output file is readable" h5ls -r "$tmp/int.h5"
 t "SIGINT: the initial field is in it" sh -c "h5ls -r '$tmp/int.h5' | grep -q '/fields/E/00000000'"
 
+# --tiles the domain cannot make: a usage error (exit 2) before anything runs, as in the graph
+md="$top_srcdir/graphs/md/lj-liquid.yaml"
+runrc "$sd" run "$md" --set cells=5 --steps 2 --ncpu 1 --out "" --tiles 2x2x2
+t "particles, --tiles 2x2x2: exit 2, a number of blocks expected" sh -c "test $(rc) = 2 && grep -q 'a particle domain takes a number of blocks (--tiles N), not a shape' '$tmp/err'"
+runrc "$sd" run "$md" --set cells=5 --steps 2 --ncpu 1 --out "" --tiles 1000
+t "particles, --tiles 1000 on 2x2x2 cells: exit 2" sh -c "test $(rc) = 2 && grep -q 'no brick grid of 1000 blocks fits' '$tmp/err'"
+runrc "$sd" check "$md" --set cells=5 --tiles 1000
+t "check with the same --tiles: exit 2" test "$(rc)" = 2
+sed 's/^init:/tiles: 1000\ninit:/' "$md" >"$tmp/ljt.yaml"
+runrc "$sd" check "$tmp/ljt.yaml" --set cells=5
+t "particles, tiles: 1000 in the graph: refused at load with its line" sh -c "test $(rc) = 2 && grep -q 'ljt.yaml:[0-9]*:8: 1000 blocks asked for' '$tmp/err'"
+runrc "$sd" run "$top_srcdir/graphs/membrane/vesicle-bending.yaml" --steps 2 --ncpu 1 --out "" --tiles 700
+t "mesh, --tiles 700 for 642 vertices: exit 2" sh -c "test $(rc) = 2 && grep -q '700 mesh partitions for 642 vertices' '$tmp/err'"
+
 tap_end

@@ -269,6 +269,12 @@ static void test_more_refusals(void)
         {"extra.off", off_extra, "extra.off:11: found '3' after the 4 vertices and 4 faces the header announced"},
         {"tiny.off", "OFF\n3 1 0\n0 0 0\n1 0 0\n0 1 0\n3 0 1 2\n", "tiny.off: 3 vertices and 1 faces: expected a closed surface"},
         {"notply.ply", "PLY\n", "notply.ply:1: found 'PLY': expected 'ply'"},
+        {"char.ply", "ply\nformat ascii 1.0\nelement vertex 6\nproperty char x\nproperty char y\nproperty char z\n"
+                     "element face 8\nproperty list uchar int vertex_indices\nend_header\n1000 0 0\n-1 0 0\n0 1 0\n0 -1 0\n0 0 1\n0 0 -1\n"
+                     "3 0 2 4\n3 2 1 4\n3 1 3 4\n3 3 0 4\n3 2 0 5\n3 1 2 5\n3 3 1 5\n3 0 3 5\n",
+         "char.ply:10: found '1000': expected an integer from -128 to 127 (a char)"},
+        {"dupx.ply", "ply\nformat ascii 1.0\nelement vertex 6\nproperty double x\nproperty double x\n",
+         "dupx.ply:5: property 'x' of element vertex declared twice: expected one of each name"},
     };
     for (size_t k = 0; k < sizeof cases / sizeof *cases; k++) {
         char path[1200], err[512];
@@ -279,6 +285,21 @@ static void test_more_refusals(void)
         sd_mesh m;
         int r = written ? sd_mesh_read(path, &m, NULL, err, sizeof err) : 0;
         ok(written && r < 0 && strstr(err, cases[k].expect), "%s refused: %s", cases[k].name, r < 0 ? err + strlen(tmp_dir) + 1 : "(read)");
+        if (r == 0 && written) sd_mesh_free(&m);
+        unlink(path);
+    }
+    /* a NUL byte would end a text line early: what follows it was never checked */
+    static const char off_nul[] = "OFF\n6 8 0\n1 0 0\n-1 0 0\n0 1 0\n0 -1 0\n0 0 1\n0 0 -1\n3 0 2 4\n3 2 1 4\n3 1 3 4\n"
+                                  "3 3 0 4\n3 2 0 5\n3 1 2 5\n3 3 1 5\n3 0 3 5\0garbage\n";
+    {
+        char path[1200], err[512] = "";
+        snprintf(path, sizeof path, "%s", tmp_file("nul.off"));
+        FILE *f = fopen(path, "wb");
+        int written = f && fwrite(off_nul, 1, sizeof off_nul - 1, f) == sizeof off_nul - 1;
+        if (f && fclose(f) != 0) written = 0;
+        sd_mesh m;
+        int r = written ? sd_mesh_read(path, &m, NULL, err, sizeof err) : 0;
+        ok(written && r < 0 && strstr(err, "nul.off:16: a NUL byte (expected a text file)"), "a NUL byte in an OFF file refused: %s", err);
         if (r == 0 && written) sd_mesh_free(&m);
         unlink(path);
     }

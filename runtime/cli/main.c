@@ -205,6 +205,7 @@ int main(int argc, char **argv)
     const char *file = NULL;
     int status = 0;
     int64_t dot_step = 0; /* dot --step; 0: the first step where every op runs */
+    int tiles_axes = 0;   /* extents given with --tiles (X: 1, XxY: 2, XxYxZ: 3) */
     const char **set = calloc(argc, sizeof *set);
     int nset = 0;
     o.cmdline = cmdline;
@@ -236,6 +237,8 @@ int main(int argc, char **argv)
             o.fuse = (int)v;
         } else if (!strcmp(a, "--tiles")) {
             if (!sd_cli_parse_tiles(argv[++i], o.tile)) BAD_USAGE("--tiles expects X, XxY or XxYxZ cells, got '%s'", argv[i]);
+            tiles_axes = 1;
+            for (const char *c = argv[i]; *c; c++) tiles_axes += *c == 'x';
         } else if (!strcmp(a, "--ncuda")) {
             if (!sd_cli_parse_int(argv[++i], 0, &v)) BAD_USAGE("--ncuda expects an integer >= 0, got '%s'", argv[i]);
             o.ncuda = (int)v;
@@ -269,6 +272,13 @@ int main(int argc, char **argv)
     if (o.force && !o.restart) BAD_USAGE("%s", "--force goes with --restart CKPT (it accepts a changed graph)");
     char err[2048];
     sd_graph *g = sd_graph_load_ex(file, set, nset, err, sizeof err);
+    char perr[1024];
+    const int64_t asked[3] = {o.tile[0], tiles_axes > 1 ? o.tile[1] : 0, tiles_axes > 2 ? o.tile[2] : 0}; /* 0: not given */
+    if (g && sd_dm_parts_check(g, asked, perr, sizeof perr)) { /* a --tiles the domain cannot make: a usage error */
+        snprintf(err, sizeof err, "stardag: %s: %s", file, perr);
+        sd_graph_free(g);
+        g = NULL;
+    }
     if (!g) {
         if (strcmp(cmd, "run")) fprintf(stderr, "%s\n", err); /* run: sd_run_ranks_start says it */
         status = SD_EXIT_BADGRAPH;

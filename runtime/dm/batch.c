@@ -27,6 +27,18 @@ int sd_batch_auto_ranges(int64_t M, int ncpu, int ncuda)
     return want < 1 ? 1 : (int)want;
 }
 
+/* --tiles N: a number of ranges, within what sd_batch_tiling makes. */
+static int batch_parts_check(const sd_graph *g, const int64_t parts[3], char *err, size_t errlen)
+{
+    if (parts[1] > 0 || parts[2] > 0) {
+        snprintf(err, errlen, "--tiles %lldx%lld%s: %s (--tiles N), not a shape", (long long)parts[0], (long long)parts[1],
+                 parts[2] > 0 ? "x..." : "", "a batch takes a number of ranges of systems");
+        return -1;
+    }
+    sd_tiling t;
+    return sd_batch_tiling(g, parts[0], 1, 0, &t, err, errlen);
+}
+
 int sd_batch_tiling(const sd_graph *g, int64_t nranges, int ncpu, int ncuda, sd_tiling *t, char *err, size_t errlen)
 {
     const int64_t M = g->domain.batch.count;
@@ -223,6 +235,7 @@ const sd_dm_class sd_dm_batch = {
     .run_file_fields = 1,
     .report_reads_parts = 1, /* the systems' statistics (batch_report) */
     .syntax = &sd_batch_syntax,
+    .parts_check = batch_parts_check,
     .create = batch_create,
     .submit_init = batch_submit_init,
     .submit_step = batch_submit_step,

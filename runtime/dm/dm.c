@@ -43,6 +43,12 @@ const char *sd_pattern_name(sd_pattern p)
     return (unsigned)p < sizeof names / sizeof names[0] && names[p] ? names[p] : "unknown";
 }
 
+int sd_dm_parts_check(const sd_graph *g, const int64_t parts[3], char *err, size_t errlen)
+{
+    const sd_dm_class *cls = sd_dm_class_of(g->domain.kind);
+    return cls && cls->parts_check && parts[0] > 0 ? cls->parts_check(g, parts, err, errlen) : 0;
+}
+
 sd_dm *sd_dm_create(const sd_graph *g, struct sd_engine *e, const sd_dm_opts *o, char *err, size_t errlen)
 {
     const sd_dm_class *cls = sd_dm_class_of(g->domain.kind);

@@ -92,6 +92,9 @@ typedef struct sd_dm_class {
     /* The domain's parts and data, its task kinds (sd_eng_kind), registered with StarPU. 0, or -1
      * with a message. Nothing is submitted yet. */
     int (*create)(sd_dm *dm, const sd_dm_opts *o, char *err, size_t errlen);
+    /* Whether the user's --tiles (o->parts, parts[0] > 0) is a partition the domain can make, before
+     * anything runs: 0, or -1 with a message (a usage error). NULL: create is the judge. */
+    int (*parts_check)(const sd_graph *g, const int64_t parts[3], char *err, size_t errlen);
     /* Tasks of the init ops, then of one step's due ops (and whatever ghosts they need). */
     void (*submit_init)(sd_dm *dm);
     void (*submit_step)(sd_dm *dm, int64_t step);
@@ -180,6 +183,8 @@ const char *sd_pattern_name(sd_pattern p);
 int sd_dm_write_field_record(const sd_dm *dm, const struct sd_record *r, struct sd_h5out *out, char *err, size_t errlen);
 
 /* A domain for graph g on engine e. NULL with a message. */
+/* The class's parts_check of --tiles (parts[0] > 0) for graph g: 0, or -1 with a message. */
+int sd_dm_parts_check(const sd_graph *g, const int64_t parts[3], char *err, size_t errlen);
 sd_dm *sd_dm_create(const sd_graph *g, struct sd_engine *e, const sd_dm_opts *o, char *err, size_t errlen);
 void sd_dm_release(sd_dm *dm);
 void sd_dm_destroy(sd_dm *dm);

@@ -126,6 +126,33 @@ static int64_t scratch_doubles(const mdomain *D)
     return most;
 }
 
+/* The partition counts mesh_create and sd_mparts_make accept. */
+static int parts_count_ok(int64_t np, int64_t nv, char *err, size_t errlen)
+{
+    if (np > SD_MAX_MESH_PARTS) {
+        snprintf(err, errlen, "%lld mesh partitions: at most %d (a snapshot task holds one buffer of each)", (long long)np,
+                 SD_MAX_MESH_PARTS);
+        return -1;
+    }
+    if (np > nv) {
+        snprintf(err, errlen, "%lld mesh partitions for %lld vertices (expected 1 to the vertex count)", (long long)np,
+                 (long long)nv);
+        return -1;
+    }
+    return 0;
+}
+
+/* --tiles N: a number of partitions. */
+static int mesh_parts_check(const sd_graph *g, const int64_t parts[3], char *err, size_t errlen)
+{
+    if (parts[1] > 0 || parts[2] > 0) {
+        snprintf(err, errlen, "--tiles %lldx%lld%s: %s (--tiles N), not a shape", (long long)parts[0], (long long)parts[1],
+                 parts[2] > 0 ? "x..." : "", "a mesh takes a number of partitions");
+        return -1;
+    }
+    return parts_count_ok(parts[0], g->domain.mesh.nv, err, errlen);
+}
+
 static int mesh_create(sd_dm *dm, const sd_dm_opts *o, char *err, size_t errlen)
 {
     const sd_graph *g = dm->g;
@@ -137,10 +164,7 @@ static int mesh_create(sd_dm *dm, const sd_dm_opts *o, char *err, size_t errlen)
     D->M = &g->domain.mesh;
     int np = o->parts[0] > 0 ? (int)o->parts[0] : D->M->nparts;
     if (np <= 0) np = sd_mparts_auto(D->M->nv, o->ncpu + o->ncuda);
-    if (np > SD_MAX_MESH_PARTS) {
-        snprintf(err, errlen, "%d mesh partitions: at most %d (a snapshot task holds one buffer of each)", np, SD_MAX_MESH_PARTS);
-        return -1;
-    }
+    if (parts_count_ok(np, D->M->nv, err, errlen) < 0) return -1;
     if (sd_mparts_make(D->M->nv, D->M->nf, D->M->x, D->M->tri, np, &D->parts, err, errlen) < 0) return -1;
     if (D->M->ne && sd_mparts_edges(&D->parts, D->M->nv, D->M->ne, D->M->edge, err, errlen) < 0) return -1;
     D->np = np;
@@ -348,6 +372,7 @@ const sd_dm_class sd_dm_mesh = {
     .scratch = 1,
     .run_file_fields = 1,
     .own_output_noun = "exported mesh",
+    .parts_check = mesh_parts_check,
     .create = mesh_create,
     .submit_init = mesh_submit_init,
     .submit_step = mesh_submit_step,

@@ -157,6 +157,21 @@ static uint32_t prepare_work(const void *arg)
     return sd_particles_work(pa->D, pa->block);
 }
 
+/* --tiles N: a number of blocks that some brick grid of the cells fits. */
+static int particles_parts_check(const sd_graph *g, const int64_t parts[3], char *err, size_t errlen)
+{
+    if (parts[1] > 0 || parts[2] > 0) {
+        snprintf(err, errlen, "--tiles %lldx%lld%s: %s (--tiles N), not a shape", (long long)parts[0], (long long)parts[1],
+                 parts[2] > 0 ? "x..." : "", "a particle domain takes a number of blocks");
+        return -1;
+    }
+    if (parts[0] > 1 << 20) {
+        snprintf(err, errlen, "--tiles %lld: at most %d blocks", (long long)parts[0], 1 << 20);
+        return -1;
+    }
+    return sd_pgeom_blocks_fit(&g->domain.particles, (int)parts[0], err, errlen);
+}
+
 static int particles_create(sd_dm *dm, const sd_dm_opts *o, char *err, size_t errlen)
 {
     const sd_graph *g = dm->g;
@@ -473,6 +488,7 @@ const sd_dm_class sd_dm_particles = {
     .syntax = &sd_particles_syntax,
     /* the rebuild and ghost tasks run on CPUs anyway; CPU-only ops (init, Berendsen) join them */
     .cpu_fallback = 1,
+    .parts_check = particles_parts_check,
     .create = particles_create,
     .submit_init = particles_submit_init,
     .submit_step = particles_submit_step,

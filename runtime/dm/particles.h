@@ -71,6 +71,9 @@ typedef struct sd_pstatus {
  * particles), factorised into the brick grid with the fewest ghost cells that fits the cell grid.
  * Returns 0, or -1 with a message (no brick grid of nblocks fits, ...). */
 int sd_pgeom_make(sd_pgeom *pg, const sd_particles *P, int nblocks, int ncpu, int ncuda, char *err, size_t errlen);
+/* Whether some brick grid of nblocks blocks fits P's cell grid: 0, or -1 with sd_pgeom_make's message
+ * (the loader and --tiles refuse such a count before a run). */
+int sd_pgeom_blocks_fit(const sd_particles *P, int nblocks, char *err, size_t errlen);
 void sd_pgeom_free(sd_pgeom *pg);
 /* Block b's cells [lo, hi) of the box grid. */
 void sd_pgeom_brick(const sd_pgeom *pg, int b, int64_t lo[3], int64_t hi[3]);

@@ -169,6 +169,18 @@ static int leaving_room(sd_pgeom *pg)
     return 0;
 }
 
+int sd_pgeom_blocks_fit(const sd_particles *P, int nblocks, char *err, size_t errlen)
+{
+    md_grid grid;
+    int nbd[3];
+    sd_md_grid_box(P->box, P->cutoff + P->skin, &grid);
+    if (factorise(nblocks, grid.nc, nbd) == 0) return 0;
+    snprintf(err, errlen, "%d blocks asked for, but no brick grid of %d blocks fits the box's %lldx%lldx%lld cells "
+             "(cells of cutoff + skin = %g; a block is at least one cell along each axis)", nblocks, nblocks,
+             (long long)grid.nc[0], (long long)grid.nc[1], (long long)grid.nc[2], P->cutoff + P->skin);
+    return -1;
+}
+
 int sd_pgeom_make(sd_pgeom *pg, const sd_particles *P, int nblocks, int ncpu, int ncuda, char *err, size_t errlen)
 {
     memset(pg, 0, sizeof *pg);
@@ -177,12 +189,7 @@ int sd_pgeom_make(sd_pgeom *pg, const sd_particles *P, int nblocks, int ncpu, in
     sd_md_grid_box(P->box, pg->rl, &pg->grid);
     const int64_t *nc = pg->grid.nc;
     int nb = nblocks;
-    if (nb > 0 && factorise(nb, nc, pg->nbd) < 0) {
-        snprintf(err, errlen, "%d blocks asked for, but no brick grid of %d blocks fits the box's %lldx%lldx%lld cells "
-                 "(cells of cutoff + skin = %g; a block is at least one cell along each axis)", nblocks, nblocks,
-                 (long long)nc[0], (long long)nc[1], (long long)nc[2], pg->rl);
-        return -1;
-    }
+    if (nb > 0 && factorise(nb, nc, pg->nbd) < 0) return sd_pgeom_blocks_fit(P, nb, err, errlen);
     if (nb <= 0) {
         /* enough blocks to balance the workers, none so small that StarPU's per-task cost shows */
         const int want = 4 * (ncpu > 0 ? ncpu : 1) + 2 * ncuda;

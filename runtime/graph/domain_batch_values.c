@@ -157,6 +157,15 @@ static void fill_h5(loader *L, const yaml_node_t *n, int field, sd_gread *rd)
     if (sd_rf_check(rd->file, rd->dataset, &want, &at, err, sizeof err) < 0 ||
         sd_rf_read(rd->file, rd->dataset, &want, rd->values, err, sizeof err) < 0)
         sd_ld_fail(L, at == SD_RF_AT_FILE ? fn : dn, "%s", err);
+    /* as an expression's or a CSV cell's: an initial value or parameter must be finite */
+    const int64_t M = L->g->domain.batch.count, nc = L->g->fields[field].ncomp;
+    for (int64_t k = 0; k < nc * M; k++)
+        if (!isfinite(rd->values[k])) {
+            char comp[48] = "";
+            if (nc > 1) snprintf(comp, sizeof comp, ", component %lld", (long long)(k / M));
+            sd_ld_fail(L, dn, "%s: %s holds %s for system %lld%s: expected finite values", rd->file, rd->dataset,
+                       isnan(rd->values[k]) ? "nan" : "an infinity", (long long)(k % M), comp);
+        }
 }
 
 /* A CSV file's text, NUL-terminated (freed by the caller). */

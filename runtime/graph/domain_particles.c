@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "loader_impl.h"
+#include "particles.h"
 #include "read_particles.h"
 #include "suggest.h"
 
@@ -335,6 +336,8 @@ static void particle_tiles(loader *L, const yaml_node_t *n)
                    got(n));
     p->nblocks = (int)sd_ld_eval_int(L, n, 1, 1 << 20, "tiles (the number of particle blocks)");
     L->g->run.tiles_auto = 0;
+    char err[512]; /* the domain (box, cutoff, skin) is read before tiles: the count is checked here, not by the run */
+    if (sd_pgeom_blocks_fit(p, p->nblocks, err, sizeof err)) sd_ld_fail(L, n, "%s", err);
 }
 
 /* Particle fields are f64 and have no time levels. */
