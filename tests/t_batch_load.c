@@ -172,8 +172,9 @@ static void test_csv(void)
     refuse(text, "init.csv:3: the row has 3 cells, the header 2 (expected one cell per column)", "a long row");
     write_file(path, "k,x,k\n1,2,3\n3,4,5\n");
     refuse(text, "init.csv:1: column 'k' appears twice in the header (columns 1 and 3)", "a column name twice");
-    FILE *nul = fopen(path, "wb"); /* a NUL byte would end the text early: the rows after it never read */
-    if (nul) fwrite("k,x\n1,2\n3,4\0\n5,6\n", 1, 19, nul), fclose(nul);
+    static const char with_nul[] = "k,x\n1,2\n3,4\0\n5,6\n"; /* a NUL byte would end the text early: the rows after it never read */
+    FILE *nul = fopen(path, "wb");
+    if (nul) fwrite(with_nul, 1, sizeof with_nul - 1, nul), fclose(nul);
     refuse(text, "init.csv:3:4: a NUL byte (expected a text file)", "a NUL byte");
     snprintf(text, sizeof text, HEAD DOM(2, "    values:\n      k: {file: %s/none.csv, column: k}\n") FIELDS EULER, tmp);
     refuse(text, "cannot open", "a missing file");

@@ -107,6 +107,9 @@ t "SIGINT: the summary is printed" grep -q "stardag: kg-packet:" "$tmp/out"
 t "SIGINT: the output file is readable" h5ls -r "$tmp/int.h5"
 t "SIGINT: the initial field is in it" sh -c "h5ls -r '$tmp/int.h5' | grep -q '/fields/E/00000000'"
 
+runrc "$sd" dot "$g" --step 0
+t "dot --step 0: exit 2 with dot's own usage" sh -c "test $(rc) = 2 && grep -q '^usage: stardag dot FILE' '$tmp/err'"
+
 # --tiles the domain cannot make: a usage error (exit 2) before anything runs, as in the graph
 md="$top_srcdir/graphs/md/lj-liquid.yaml"
 runrc "$sd" run "$md" --set cells=5 --steps 2 --ncpu 1 --out "" --tiles 2x2x2

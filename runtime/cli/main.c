@@ -73,11 +73,13 @@ static const char codelets_usage[] =
     "  list every codelet: domain, pattern, implementations, roles (access, halo) and parameters.\n"
     "  --load PACK.so       load a codelet pack first (repeatable; also STARDAG_PLUGIN_PATH)\n";
 
+static const char *usage_shown = usage; /* a command's own, once its options are read */
+
 static int bad_usage(const char *fmt, const char *arg)
 {
     fprintf(stderr, "stardag: ");
     fprintf(stderr, fmt, arg);
-    fprintf(stderr, "\n%s", usage);
+    fprintf(stderr, "\n%s", usage_shown);
     return SD_EXIT_BADGRAPH;
 }
 
@@ -209,6 +211,7 @@ int main(int argc, char **argv)
     const char **set = calloc(argc, sizeof *set);
     int nset = 0;
     o.cmdline = cmdline;
+    usage_shown = !strcmp(cmd, "run") ? run_usage : !strcmp(cmd, "check") ? check_usage : sd_dot_usage;
     for (int i = 2; i < argc; i++) {
         const char *a = argv[i];
         long long v;
@@ -216,7 +219,7 @@ int main(int argc, char **argv)
         if (a[0] != '-' && !file) file = a;
         else if (!strcmp(a, "--quiet") || !strcmp(a, "-q")) o.quiet = 1;
         else if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
-            fputs(!strcmp(cmd, "run") ? run_usage : !strcmp(cmd, "check") ? check_usage : sd_dot_usage, stdout);
+            fputs(usage_shown, stdout);
             goto out;
         }
         else if (!strcmp(a, "--overwrite")) o.overwrite = 1;

@@ -36,7 +36,9 @@ static int batch_parts_check(const sd_graph *g, const int64_t parts[3], char *er
         return -1;
     }
     sd_tiling t;
-    return sd_batch_tiling(g, parts[0], 1, 0, &t, err, errlen);
+    if (sd_batch_tiling(g, parts[0], 1, 0, &t, err, errlen) < 0) return -1;
+    sd_tiling_free(&t);
+    return 0;
 }
 
 int sd_batch_tiling(const sd_graph *g, int64_t nranges, int ncpu, int ncuda, sd_tiling *t, char *err, size_t errlen)
