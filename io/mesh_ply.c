@@ -73,7 +73,7 @@ static int ply_line(ply_in *in)
     ssize_t n = getline(&in->buf, &in->cap, in->f);
     if (n < 0) return ferror(in->f) ? ply_fail(in, "read error: %s", strerror(errno ? errno : EIO)) : 0;
     in->line++;
-    if (memchr(in->buf, 0, (size_t)n)) return ply_fail(in, "a NUL byte (expected a text line)"); /* would cut the line */
+    if (memchr(in->buf, 0, (size_t)n)) return ply_fail(in, "a NUL byte (expected a text file)"); /* would cut the line */
     while (n > 0 && (in->buf[n - 1] == '\n' || in->buf[n - 1] == '\r')) in->buf[--n] = 0;
     in->p = in->buf;
     return 1;

@@ -170,6 +170,16 @@ static void test_csv(void)
     refuse(text, "init.csv:3: the row has 1 cell, the header 2", "a short row");
     write_file(path, "k,x\n1,2\n3,4,5\n");
     refuse(text, "init.csv:3: the row has 3 cells, the header 2 (expected one cell per column)", "a long row");
+    write_file(path, "k,name,x\n1,\"Smith, J\",2,\n3,\"Doe\",4\n");
+    snprintf(text, sizeof text, HEAD DOM(2, "    values:\n      y: {file: %s, columns: [k, x]}\n      k: 1\n") FIELDS EULER,
+             path);
+    g = parse(text, err, sizeof err);
+    if (ok(g != NULL, "CSV: a comma inside quotes and a trailing comma separate nothing")) {
+        const double *y = values_of(g, "y");
+        ok(y[0] == 1 && y[1] == 3 && y[2] == 2 && y[3] == 4, "... and the columns are the header's");
+    } else diag("%s", err);
+    sd_graph_free(g);
+    snprintf(text, sizeof text, HEAD DOM(2, "    values:\n      y: {file: %s, columns: [k, x]}\n") FIELDS EULER, path);
     write_file(path, "k,x,k\n1,2,3\n3,4,5\n");
     refuse(text, "init.csv:1: column 'k' appears twice in the header (columns 1 and 3)", "a column name twice");
     static const char with_nul[] = "k,x\n1,2\n3,4\0\n5,6\n"; /* a NUL byte would end the text early: the rows after it never read */

@@ -123,5 +123,8 @@ runrc "$sd" check "$tmp/ljt.yaml" --set cells=5
 t "particles, tiles: 1000 in the graph: refused at load with its line" sh -c "test $(rc) = 2 && grep -q 'ljt.yaml:[0-9]*:8: 1000 blocks asked for' '$tmp/err'"
 runrc "$sd" run "$top_srcdir/graphs/membrane/vesicle-bending.yaml" --steps 2 --ncpu 1 --out "" --tiles 700
 t "mesh, --tiles 700 for 642 vertices: exit 2" sh -c "test $(rc) = 2 && grep -q '700 mesh partitions for 642 vertices' '$tmp/err'"
+sed 's/^step:/tiles: 700\nstep:/' "$top_srcdir/graphs/membrane/vesicle-bending.yaml" >"$tmp/vb700.yaml"
+runrc "$sd" check "$tmp/vb700.yaml"
+t "mesh, tiles: 700 in the graph: refused at load with its line" sh -c "test $(rc) = 2 && grep -q 'vb700.yaml:[0-9]*:8: tiles asks for 700 partitions of a mesh of 642 vertices' '$tmp/err'"
 
 tap_end

@@ -133,17 +133,19 @@ static int cfl_check(const sd_check_info *info, const char *speed, double c, dou
     if (sd_lattice_order_validate(order, msg, len)) return -1;
     const double cfl = kg_cfl_number(info->ndim, info->dx, c, info->dt, (int)order), lim = kg_cfl_limit(gamma);
     if (!(cfl <= lim)) {
-        char shown[32]; /* 3 digits, more where those would round it down to the limit ("1 > 1") */
+        /* the number and its limit with 3 (4) digits, more where those would print "1 > 1" */
+        char shown[32], lims[32];
         for (int digits = 3; digits <= 17; digits++) {
             snprintf(shown, sizeof shown, "%.*g", digits, cfl);
-            if (order == 2 && gamma == 0 ? strtod(shown, NULL) > 1.0 : strtod(shown, NULL) > lim) break;
+            snprintf(lims, sizeof lims, "%.*g", digits > 4 ? digits : 4, lim);
+            if (strtod(shown, NULL) > strtod(lims, NULL)) break;
         }
         if (order == 2 && gamma == 0)
             snprintf(msg, len, "CFL violated: %s*dt*sqrt(sum 1/dx^2) = %s > 1 (expected dt <= %.3g)", speed, shown,
                      info->dt / cfl);
         else
-            snprintf(msg, len, "CFL violated for order %g%s: %s*dt*sqrt(%.6g * sum 1/dx^2) = %s > %.4g (expected dt <= %.4g)",
-                     order, gamma > 0 ? " with damping" : "", speed, kg_lap_peak((int)order), shown, lim, info->dt * lim / cfl);
+            snprintf(msg, len, "CFL violated for order %g%s: %s*dt*sqrt(%.6g * sum 1/dx^2) = %s > %s (expected dt <= %.4g)",
+                     order, gamma > 0 ? " with damping" : "", speed, kg_lap_peak((int)order), shown, lims, info->dt * lim / cfl);
         return -1;
     }
     return 0;

@@ -43,7 +43,7 @@ static const char run_usage[] =
     "usage: stardag run FILE [options]   run a graph\n"
     "  --steps N            N steps instead of the graph's run.steps\n"
     "  --set NAME=VALUE     override a graph parameter (repeatable)\n"
-    "  --tiles X[xY[xZ]]    tile shape in cells (particles: --tiles N blocks)\n"
+    "  --tiles X[xY[xZ]]    tile shape in cells (particles, meshes, batches: --tiles N parts)\n"
     "  --ncpu N, --ncuda N  CPU and CUDA workers (STARPU_NCPU, STARPU_NCUDA)\n"
     "  --arch any|cpu|cuda  where tasks may run (default any)\n"
     "  --sched NAME         StarPU scheduler (STARPU_SCHED); default dmdas with a GPU, else lws\n"
@@ -65,7 +65,7 @@ static const char run_usage[] =
     "                       weight per rank (1:3: rank 1 gets three times rank 0's parts); docs/distributed.md\n"
     "Exit: 0 done, 1 runtime error, 2 bad graph or usage, 3 a check failed, 130 interrupted.\n";
 static const char check_usage[] =
-    "usage: stardag check FILE [--set NAME=VALUE]...\n"
+    "usage: stardag check FILE [--set NAME=VALUE]... [--tiles ...]\n"
     "  load and validate the graph without running it; prints what it declares. Exit 0 or 2.\n"
     "  --load PACK.so       load a codelet pack first (repeatable; also STARDAG_PLUGIN_PATH)\n";
 static const char codelets_usage[] =

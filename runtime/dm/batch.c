@@ -31,8 +31,10 @@ int sd_batch_auto_ranges(int64_t M, int ncpu, int ncuda)
 static int batch_parts_check(const sd_graph *g, const int64_t parts[3], char *err, size_t errlen)
 {
     if (parts[1] > 0 || parts[2] > 0) {
-        snprintf(err, errlen, "--tiles %lldx%lld%s: %s (--tiles N), not a shape", (long long)parts[0], (long long)parts[1],
-                 parts[2] > 0 ? "x..." : "", "a batch takes a number of ranges of systems");
+        char third[24] = "";
+        if (parts[2] > 0) snprintf(third, sizeof third, "x%lld", (long long)parts[2]);
+        snprintf(err, errlen, "--tiles %lldx%lld%s: %s (--tiles N), not a shape", (long long)parts[0], (long long)parts[1], third,
+                 "a batch takes a number of ranges of systems");
         return -1;
     }
     sd_tiling t;

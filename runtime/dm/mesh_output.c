@@ -107,7 +107,7 @@ void sd_mesh_report(const sd_dm *dm)
     if (M->dropped) printf("  note: %lld vertices of %s belong to no triangle and were dropped\n", (long long)M->dropped, M->source);
     if (M->flipped == M->nf) printf("  note: %s was oriented inward; every triangle was reversed\n", M->source);
     else if (M->flipped)
-        printf("  note: %s had surfaces oriented inward; their %lld of its %lld triangles were reversed\n", M->source,
+        printf("  note: %s had surfaces oriented inward: %lld of its %lld triangles (those of the inward surfaces) were reversed\n", M->source,
                (long long)M->flipped, (long long)M->nf);
 }
 

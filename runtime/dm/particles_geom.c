@@ -171,6 +171,7 @@ static int leaving_room(sd_pgeom *pg)
 
 int sd_pgeom_blocks_fit(const sd_particles *P, int nblocks, char *err, size_t errlen)
 {
+    if (!(P->box[0] > 0 && P->box[1] > 0 && P->box[2] > 0)) return 0; /* no box yet: sd_pgeom_make judges */
     md_grid grid;
     int nbd[3];
     sd_md_grid_box(P->box, P->cutoff + P->skin, &grid);
@@ -189,7 +190,10 @@ int sd_pgeom_make(sd_pgeom *pg, const sd_particles *P, int nblocks, int ncpu, in
     sd_md_grid_box(P->box, pg->rl, &pg->grid);
     const int64_t *nc = pg->grid.nc;
     int nb = nblocks;
-    if (nb > 0 && factorise(nb, nc, pg->nbd) < 0) return sd_pgeom_blocks_fit(P, nb, err, errlen);
+    if (nb > 0 && factorise(nb, nc, pg->nbd) < 0) {
+        if (!sd_pgeom_blocks_fit(P, nb, err, errlen)) snprintf(err, errlen, "no brick grid of %d blocks fits", nb);
+        return -1;
+    }
     if (nb <= 0) {
         /* enough blocks to balance the workers, none so small that StarPU's per-task cost shows */
         const int want = 4 * (ncpu > 0 ? ncpu : 1) + 2 * ncuda;

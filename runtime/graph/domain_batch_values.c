@@ -207,7 +207,8 @@ static char *slurp(const char *path, char *err, size_t errlen)
 
 #define CSV_MAX_COLS 1024
 
-/* Cells of one line (comma-separated, blanks trimmed, "quoted" names unquoted) in place: count. */
+/* Cells of one line (comma-separated, blanks trimmed, "quoted" cells unquoted, a comma inside
+ * quotes kept) in place: count. */
 static int split(char *line, char **cell, int *col)
 {
     int n = 0;
@@ -215,6 +216,11 @@ static int split(char *line, char **cell, int *col)
     for (;;) {
         while (*p == ' ' || *p == '\t') p++;
         char *s = p, *end;
+        if (*p == '"') { /* to the closing quote, then to the comma */
+            p++;
+            while (*p && *p != '"') p++;
+            if (*p) p++;
+        }
         while (*p && *p != ',') p++;
         end = p;
         while (end > s && (end[-1] == ' ' || end[-1] == '\t' || end[-1] == '\r')) end--;
@@ -296,7 +302,8 @@ static void fill_csv(loader *L, const yaml_node_t *n, int field, sd_gread *rd)
         const char *q = line;
         while (*q == ' ' || *q == '\t' || *q == '\r') q++;
         if (!*q) continue; /* blank lines (a final newline) */
-        const int nc = split(line, cell, col);
+        int nc = split(line, cell, col);
+        while (nc > ncols && !*cell[nc - 1]) nc--; /* empty cells past the header's (a trailing comma) */
         if (nc > ncols) {
             char what[1200];
             snprintf(what, sizeof what, "%s:%d: the row has %d cells, the header %d (expected one cell per column)", file,

@@ -18,7 +18,7 @@
 
 static const char tune_usage[] =
     "usage: stardag tune FILE [--retune] [--steps N] [--budget SECONDS] [--top K] [--ncpu N] [--ncuda N]\n"
-    "                         [--set NAME=VALUE]...\n"
+    "                         [--set NAME=VALUE]... [--load PACK.so]...\n"
     "                         [--measure-steps N] [--repeat R] [--exhaustive] [--csv FILE]\n"
     "  chooses the parts (tiles, blocks, partitions, system ranges), scheduler and max_inflight of FILE on\n"
     "  this machine (for a grid whose ops fuse, also the steps fused per task: 1, 2, 4 or 8): candidates are ranked by their predicted step time (stardag predict); the default, the\n"
