@@ -19,7 +19,7 @@ if test -c /dev/full; then
   t "--out /dev/full: a device is not a regular file, said once" sh -c "grep -q '/dev/full is a character device, not a regular file: the output file must be a regular file' '$tmp/err' && test \$(wc -l <'$tmp/err') = 1"
   runrc "$sd" run "$g" --set n=16 --steps 20 --out /dev/full --log "$tmp/full.log" --overwrite
   t "--out /dev/full --overwrite: exit 2 too (never moved aside)" test "$(rc)" = 2
-  t "--out /dev/full: no HDF5 messages" sh -c "! grep -qi 'hdf5\|H5[A-Z]' '$tmp/err'"
+  t "--out /dev/full: no HDF5 messages" sh -c "! sed -e 's|$tmp||g' -e 's|$top_srcdir||g' '$tmp/err' | grep -qi 'hdf5\|H5[A-Z]'"
   t "--out /dev/full: the device is untouched (no /dev/full.replaced, no sidecar)" sh -c "test -c /dev/full && test \"\$(ls -l /dev/full)\" = '$before' && ! test -e /dev/full.replaced && ! test -e /dev/full.xmf"
 else
   skip "no /dev/full character device"
@@ -29,7 +29,8 @@ fi
 runrc prlimit --fsize=327680 "$sd" run "$g" --set n=64 --steps 300 --out "$tmp/lim.h5" --log "$tmp/lim.log" --quiet
 t "a full disk: exit 1" test "$(rc)" = 1
 t "a full disk: one error naming the file and the reason" grep -q "lim.h5: cannot write field E at step 0: File too large" "$tmp/err"
-t "a full disk: no HDF5 messages (no 'infinite loop closing library')" sh -c "! grep -qi 'hdf5\|infinite loop\|H5[A-Z]' '$tmp/err'"
+# (the temporary folders' random names are taken out first: one may hold "h5" and a letter)
+t "a full disk: no HDF5 messages (no 'infinite loop closing library')" sh -c "! sed -e 's|$tmp||g' -e 's|$top_srcdir||g' '$tmp/err' | grep -qi 'hdf5\|infinite loop\|H5[A-Z]'"
 runrc "$sd" inspect "$tmp/lim.h5"
 t "a full disk: the file opens at its last commit" sh -c "test $(rc) = 0 && grep -q 'stardag run file' '$tmp/out'"
 

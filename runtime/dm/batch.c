@@ -30,13 +30,7 @@ int sd_batch_auto_ranges(int64_t M, int ncpu, int ncuda)
 /* --tiles N: a number of ranges, within what sd_batch_tiling makes. */
 static int batch_parts_check(const sd_graph *g, const int64_t parts[3], char *err, size_t errlen)
 {
-    if (parts[1] > 0 || parts[2] > 0) {
-        char third[24] = "";
-        if (parts[2] > 0) snprintf(third, sizeof third, "x%lld", (long long)parts[2]);
-        snprintf(err, errlen, "--tiles %lldx%lld%s: %s (--tiles N), not a shape", (long long)parts[0], (long long)parts[1], third,
-                 "a batch takes a number of ranges of systems");
-        return -1;
-    }
+    if (sd_dm_parts_count_only(parts, "a batch takes a number of ranges of systems", err, errlen)) return -1;
     sd_tiling t;
     if (sd_batch_tiling(g, parts[0], 1, 0, &t, err, errlen) < 0) return -1;
     sd_tiling_free(&t);

@@ -43,6 +43,15 @@ const char *sd_pattern_name(sd_pattern p)
     return (unsigned)p < sizeof names / sizeof names[0] && names[p] ? names[p] : "unknown";
 }
 
+int sd_dm_parts_count_only(const int64_t parts[3], const char *what, char *err, size_t errlen)
+{
+    if (parts[1] <= 0 && parts[2] <= 0) return 0;
+    char third[24] = "";
+    if (parts[2] > 0) snprintf(third, sizeof third, "x%lld", (long long)parts[2]);
+    snprintf(err, errlen, "--tiles %lldx%lld%s: %s (--tiles N), not a shape", (long long)parts[0], (long long)parts[1], third, what);
+    return -1;
+}
+
 int sd_dm_parts_check(const sd_graph *g, const int64_t parts[3], char *err, size_t errlen)
 {
     const sd_dm_class *cls = sd_dm_class_of(g->domain.kind);

@@ -182,9 +182,12 @@ const char *sd_pattern_name(sd_pattern p);
  * message. */
 int sd_dm_write_field_record(const sd_dm *dm, const struct sd_record *r, struct sd_h5out *out, char *err, size_t errlen);
 
-/* A domain for graph g on engine e. NULL with a message. */
+/* For a parts_check: -1 with "--tiles AxB: <what> (--tiles N), not a shape" when parts[1] or
+ * parts[2] was given (> 0), else 0. */
+int sd_dm_parts_count_only(const int64_t parts[3], const char *what, char *err, size_t errlen);
 /* The class's parts_check of --tiles (parts[0] > 0) for graph g: 0, or -1 with a message. */
 int sd_dm_parts_check(const sd_graph *g, const int64_t parts[3], char *err, size_t errlen);
+/* A domain for graph g on engine e. NULL with a message. */
 sd_dm *sd_dm_create(const sd_graph *g, struct sd_engine *e, const sd_dm_opts *o, char *err, size_t errlen);
 void sd_dm_release(sd_dm *dm);
 void sd_dm_destroy(sd_dm *dm);

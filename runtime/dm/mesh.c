@@ -145,13 +145,7 @@ static int parts_count_ok(int64_t np, int64_t nv, char *err, size_t errlen)
 /* --tiles N: a number of partitions. */
 static int mesh_parts_check(const sd_graph *g, const int64_t parts[3], char *err, size_t errlen)
 {
-    if (parts[1] > 0 || parts[2] > 0) {
-        char third[24] = "";
-        if (parts[2] > 0) snprintf(third, sizeof third, "x%lld", (long long)parts[2]);
-        snprintf(err, errlen, "--tiles %lldx%lld%s: %s (--tiles N), not a shape", (long long)parts[0], (long long)parts[1], third,
-                 "a mesh takes a number of partitions");
-        return -1;
-    }
+    if (sd_dm_parts_count_only(parts, "a mesh takes a number of partitions", err, errlen)) return -1;
     return parts_count_ok(parts[0], g->domain.mesh.nv, err, errlen);
 }
 

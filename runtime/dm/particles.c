@@ -160,13 +160,7 @@ static uint32_t prepare_work(const void *arg)
 /* --tiles N: a number of blocks that some brick grid of the cells fits. */
 static int particles_parts_check(const sd_graph *g, const int64_t parts[3], char *err, size_t errlen)
 {
-    if (parts[1] > 0 || parts[2] > 0) {
-        char third[24] = "";
-        if (parts[2] > 0) snprintf(third, sizeof third, "x%lld", (long long)parts[2]);
-        snprintf(err, errlen, "--tiles %lldx%lld%s: %s (--tiles N), not a shape", (long long)parts[0], (long long)parts[1], third,
-                 "a particle domain takes a number of blocks");
-        return -1;
-    }
+    if (sd_dm_parts_count_only(parts, "a particle domain takes a number of blocks", err, errlen)) return -1;
     if (parts[0] > 1 << 20) {
         snprintf(err, errlen, "--tiles %lld: at most %d blocks", (long long)parts[0], 1 << 20);
         return -1;
