@@ -169,17 +169,22 @@ static int leaving_room(sd_pgeom *pg)
     return 0;
 }
 
+/* -1 with the message of a block count no brick grid of the cells nc (cells of rl) fits. */
+static int no_brick_grid(int nblocks, const int64_t nc[3], double rl, char *err, size_t errlen)
+{
+    snprintf(err, errlen, "%d blocks asked for, but no brick grid of %d blocks fits the box's %lldx%lldx%lld cells "
+             "(cells of cutoff + skin = %g; a block is at least one cell along each axis)", nblocks, nblocks,
+             (long long)nc[0], (long long)nc[1], (long long)nc[2], rl);
+    return -1;
+}
+
 int sd_pgeom_blocks_fit(const sd_particles *P, int nblocks, char *err, size_t errlen)
 {
     if (!(P->box[0] > 0 && P->box[1] > 0 && P->box[2] > 0)) return 0; /* no box yet: sd_pgeom_make judges */
     md_grid grid;
     int nbd[3];
     sd_md_grid_box(P->box, P->cutoff + P->skin, &grid);
-    if (factorise(nblocks, grid.nc, nbd) == 0) return 0;
-    snprintf(err, errlen, "%d blocks asked for, but no brick grid of %d blocks fits the box's %lldx%lldx%lld cells "
-             "(cells of cutoff + skin = %g; a block is at least one cell along each axis)", nblocks, nblocks,
-             (long long)grid.nc[0], (long long)grid.nc[1], (long long)grid.nc[2], P->cutoff + P->skin);
-    return -1;
+    return factorise(nblocks, grid.nc, nbd) == 0 ? 0 : no_brick_grid(nblocks, grid.nc, P->cutoff + P->skin, err, errlen);
 }
 
 int sd_pgeom_make(sd_pgeom *pg, const sd_particles *P, int nblocks, int ncpu, int ncuda, char *err, size_t errlen)
@@ -190,10 +195,7 @@ int sd_pgeom_make(sd_pgeom *pg, const sd_particles *P, int nblocks, int ncpu, in
     sd_md_grid_box(P->box, pg->rl, &pg->grid);
     const int64_t *nc = pg->grid.nc;
     int nb = nblocks;
-    if (nb > 0 && factorise(nb, nc, pg->nbd) < 0) {
-        if (!sd_pgeom_blocks_fit(P, nb, err, errlen)) snprintf(err, errlen, "no brick grid of %d blocks fits", nb);
-        return -1;
-    }
+    if (nb > 0 && factorise(nb, nc, pg->nbd) < 0) return no_brick_grid(nb, nc, pg->rl, err, errlen);
     if (nb <= 0) {
         /* enough blocks to balance the workers, none so small that StarPU's per-task cost shows */
         const int want = 4 * (ncpu > 0 ? ncpu : 1) + 2 * ncuda;
