@@ -84,6 +84,10 @@ int sd_h5out_continued(const sd_h5out *o);
 /* What sd_h5out_continue kept: output steps with fields, scalar rows, profile rows (all 0 for a
  * file it did not open). */
 void sd_h5out_continued_counts(const sd_h5out *o, int64_t c[3]);
+/* 1 when the field and profile output of K (a finished run's last step, off the cadence) went in
+ * an earlier restart that continued the file past K, and this one stops at K: the run writes it
+ * again, so that the file ends as the run that wrote the checkpoint left it. */
+int sd_h5out_step_output_gone(const sd_h5out *o);
 
 /* Before the first write: field i lives on the bins of ninner (1..3) inner axes of every cell
  * (names, bin counts, ranges; axis 0 fastest). Its datasets get the inner axes as dimensions

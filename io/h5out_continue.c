@@ -25,6 +25,8 @@
 
 int sd_h5out_continued(const sd_h5out *o) { return o ? o->continued : 0; }
 
+int sd_h5out_step_output_gone(const sd_h5out *o) { return o ? o->step_output_gone : 0; }
+
 void sd_h5out_continued_counts(const sd_h5out *o, int64_t c[3])
 {
     for (int i = 0; i < 3; i++) c[i] = o ? o->continued_counts[i] : 0;
@@ -506,12 +508,14 @@ sd_h5out *sd_h5out_continue(const char *path, const sd_h5meta *meta, const sd_h5
     stage = "cannot read it";
     if (cut(&c, &profile_rows) < 0) goto fail_c;
     int64_t want_fields = at->field_steps, want_profile_rows = at->profile_rows;
-    if (at->drop_step_output && want_fields > 0 && distinct(o) == want_fields - 1 &&
-        !(o->nrec && o->rec[o->nrec - 1].step == at->step)) {
-        /* an earlier restart that went past K already dropped K's own output (one field step and
-         * a row of each profile) and died before its first checkpoint: the same restart again */
+    if (want_fields > 0 && distinct(o) == want_fields - 1 && !(o->nrec && o->rec[o->nrec - 1].step == at->step) &&
+        (at->drop_step_output || c.last_step >= at->step)) {
+        /* an earlier restart that went past K dropped K's own output (one field step and a row of
+         * each profile; its cut was committed at K or later, so this is no copy older than K).
+         * Going past K again: the same restart again. Stopping at K: the run writes it again. */
         want_fields--;
         if (want_profile_rows >= c.nprofiles) want_profile_rows -= c.nprofiles;
+        o->step_output_gone = !at->drop_step_output;
     }
     if (check_count(&c, "output steps with fields", want_fields, distinct(o), commits) < 0 ||
         check_count(&c, "scalar rows", at->scalar_rows, o->nrows, commits) < 0 ||

@@ -42,6 +42,7 @@ struct sd_h5out {
      * checked and attached to instead of written. */
     int continued;
     int64_t continued_counts[3]; /* sd_h5out_continue: field steps, scalar rows, profile rows kept */
+    int step_output_gone;        /* sd_h5out_continue: K's own output went in an earlier restart */
 };
 
 /* io/h5out.c: the writer's state for the declarations (create's checks), no file yet; its handles

@@ -14,6 +14,7 @@ t "an uninterrupted 300-step run" test "$(rc)" = 0
 runrc "$sd" run "$g" --set n=16 --steps 250 --out "$tmp/r.h5" --checkpoint "$tmp/c.h5" --checkpoint-every 100 --quiet
 t "a 250-step run with checkpoints every 100 (c.h5 at 250, c.h5.1 at 200)" sh -c "test $(rc) = 0 && test -f '$tmp/c.h5.1'"
 cp "$tmp/r.h5" "$tmp/r250.h5"
+cp "$tmp/r.xmf" "$tmp/r250.xmf"
 runrc "$sd" run "$g" --set n=16 --steps 300 --out "$tmp/r.h5" --restart "$tmp/c.h5.1" --quiet
 t "restarted from step 200 with its files in place: exit 0, nothing refused" sh -c "test $(rc) = 0 && ! grep -q 'exists' '$tmp/err'"
 runrc "$sd" compare "$tmp/u.h5" "$tmp/r.h5"
@@ -39,6 +40,13 @@ runrc "$sd" run "$g" --set n=16 --steps 300 --out "$tmp/e.h5" --restart "$tmp/c.
 runrc "$sd" compare "$tmp/u.h5" "$tmp/e.h5"
 t "... the same restart again on the continued file (250's output gone already): = the uninterrupted run's file" \
   sh -c "test $(rc) = 0 && grep -q 'agree (bitwise)' '$tmp/out'"
+# that file (continued past 250, 250's output gone) restarted from 250 with no steps left: it
+# writes 250's output again and ends as the 250-step run's file
+runrc "$sd" run "$g" --set n=16 --steps 250 --out "$tmp/e.h5" --restart "$tmp/c.h5" --quiet
+runrc "$sd" compare "$tmp/r250.h5" "$tmp/e.h5"
+t "... restarted at 250 again with no steps left: 250's output written again, = the 250-step run's file" \
+  sh -c "test $(rc) = 0 && grep -q 'agree (bitwise)' '$tmp/out'"
+t "... its sidecar too" sh -c "sed 's/r\\.h5/e.h5/g' '$tmp/r250.xmf' | cmp -s - '$tmp/e.xmf'"
 cp "$tmp/r250.h5" "$tmp/e.h5"
 runrc "$sd" run "$g" --set n=16 --steps 250 --out "$tmp/e.h5" --restart "$tmp/c.h5" --quiet
 runrc "$sd" compare "$tmp/r250.h5" "$tmp/e.h5"

@@ -513,6 +513,10 @@ int sd_run_loop(const sd_graph *g, const sd_run_opts *o_in, sd_run_files *files,
             goto done;
         }
     }
+    /* a restart that stops at K writes K's output again where an earlier restart dropped it; rank
+     * 0 holds the file, and every rank submits its part of a snapshot */
+    int redo_step_output = sd_h5out_step_output_gone(s->out);
+    if (s->ranks_on && s->ck.rin) sd_ranks_bcast(&redo_step_output, sizeof redo_step_output, 0);
     sd_wait_tasks(); /* the step-loop timing starts after the init ops */
     double t0 = now();
     int64_t busy0[SD_RESULT_MAXW];
@@ -582,8 +586,8 @@ int sd_run_loop(const sd_graph *g, const sd_run_opts *o_in, sd_run_files *files,
     if (s->ck.rin && step == step0 && !s->failed && !stopped(s)) { /* a restart with no step left */
         /* the domain's own final export (a mesh's OFF/PLY) is written when a run completes, after
          * its last checkpoint: the interrupted run may have died before it; fields and frames of
-         * the step are in the continued files already */
-        s->dm->cls->submit_output(s->dm, step, 1, 0);
+         * the step are in the continued files already, unless a restart past K dropped them */
+        s->dm->cls->submit_output(s->dm, step, 1, fields_out && redo_step_output);
         sd_engine_seal(s->e);
     }
     if (!s->failed && step > step0) sd_ckpt_submit_last(&s->ck, s->dm, step, now()); /* however the loop ended */
