@@ -273,6 +273,12 @@ int main(int argc, char **argv)
     }
     if (!file) BAD_USAGE("%s", "a graph file is needed");
     if (o.force && !o.restart) BAD_USAGE("%s", "--force goes with --restart CKPT (it accepts a changed graph)");
+#ifndef STARPU_USE_CUDA
+    const char *env_ncpu = getenv("STARPU_NCPU");
+    if (!strcmp(cmd, "run") && (o.ncpu == 0 || (o.ncpu < 0 && env_ncpu && !strcmp(env_ncpu, "0"))))
+        BAD_USAGE("%s leaves no worker: this StarPU has no CUDA (stardag --version), so a run needs a CPU worker",
+                  o.ncpu == 0 ? "--ncpu 0" : "STARPU_NCPU=0 in the environment");
+#endif
     char err[2048];
     sd_graph *g = sd_graph_load_ex(file, set, nset, err, sizeof err);
     char perr[1024];

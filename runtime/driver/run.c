@@ -382,11 +382,15 @@ int sd_run_loop(const sd_graph *g, const sd_run_opts *o_in, sd_run_files *files,
     }
     int ret = sd_ranks_starpu_init(&conf);
     if (ret != 0) {
-        sd_run_say_error(o, "StarPU failed to start (error %d)%s", ret, ret == -ENODEV ? ": no worker available" : "");
+        /* no worker: CPUs turned off (--ncpu 0) and no CUDA device found, a choice this machine cannot run */
+        const int none = ret == -ENODEV;
+        sd_run_say_error(o, "StarPU failed to start (error %d)%s", ret,
+                         none ? ": no worker available (CPU workers turned off by --ncpu 0 or STARPU_NCPU=0, and no CUDA "
+                                "device found)" : "");
         env_restore(env, nenv);
         sigaction(SIGINT, &old, NULL);
         sigaction(SIGTERM, &oldterm, NULL);
-        return SD_EXIT_RUNTIME;
+        return none ? SD_EXIT_BADGRAPH : SD_EXIT_RUNTIME;
     }
     int ncpu = (int)starpu_cpu_worker_get_count(), ncuda = (int)starpu_cuda_worker_get_count();
     s->profile = ncuda > 0 || (o->trace && *o->trace);
