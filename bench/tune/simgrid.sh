@@ -4,11 +4,13 @@
 # does: `stardag tune --exhaustive` calibrates the models, predicts every candidate and measures it;
 # then the same stardag built on a StarPU with SimGrid runs every candidate in StarPU's simulation
 # (the graph's ops are not run: each takes its model's time, from the same models; the tasks that
-# deliver what the run loop waits for, and halo copies, run and their measured times go in). Printed per graph: over the fastest quarter
+# deliver what the run loop waits for, and halo copies, run and their measured times go in;
+# particles' ops and lists run too, as their results decide what follows, and take their models'
+# times). Printed per graph: over the fastest quarter
 # measured and over all candidates, the median and largest |predicted/measured - 1| of both
 # predictors, and which candidate each would choose.
 #
-#   sh bench/tune/simgrid.sh [NAME...]     NAME: lattice membrane ode transport (default: all four)
+#   sh bench/tune/simgrid.sh [NAME...]     NAME: lattice md membrane ode transport (default: all five)
 #   SUMMARY_ONLY=1 sh bench/tune/simgrid.sh [NAME...]   the table again from the files in OUT
 #
 # Needs a StarPU with SimGrid (`bash scripts/build-starpu.sh --with-simgrid PREFIX`) and stardag
@@ -16,8 +18,6 @@
 # ../configure --with-starpu=PREFIX && make stardag`).
 # Environment: SD (the real build's stardag, default _build/stardag), REPEAT (3), MSTEPS (20),
 #   NPROC (CPU workers, nproc), OUT (default bench/tune/out/simgrid).
-# Particles (md) are not simulated: their rebuilds and block sizes follow the atoms, which a
-# simulation does not compute (a run stops at its first step).
 set -eu
 top=$(cd "$(dirname "$0")/../.." && pwd)
 SD=${SD:-$top/_build/stardag}
@@ -91,12 +91,11 @@ summary() {
     }' "$OUT/$1-sim.txt"
 }
 
-[ $# -gt 0 ] || set -- lattice membrane ode transport
+[ $# -gt 0 ] || set -- lattice md membrane ode transport
 printf '\n%-10s %5s | %-27s | %-27s | %s\n' "" "" "stardag predict" "StarPU-SimGrid" "choice (measured ms/step)"
 printf '%-10s %5s | %8s %8s %8s | %8s %8s %8s | %s\n' case cands "q-med%" "q-max%" "all-med%" "q-med%" "q-max%" "all-med%" \
   "fastest / predict's / SimGrid's"
 for name in "$@"; do
-  [ "$name" != md ] || { echo "simgrid.sh: md is not simulated (see the comment at the top)" >&2; exit 2; }
   if [ "${SUMMARY_ONLY:-0}" != 1 ]; then
     exhaustive "$name" || continue
     simulate "$name"

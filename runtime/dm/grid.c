@@ -339,7 +339,7 @@ int sd_grid_create_with(sd_dm *dm, const sd_dm_opts *o, const sd_grid_hooks *hoo
     if (G->plan.fuse > 1) {
         G->k_fused = sd_eng_kind(e, "fused steps", "stardag.grid.fused", sd_grid_fused_cpu, NULL);
         sd_eng_kind_work(e, G->k_fused, fused_work);
-        sd_eng_kind_simulation(e, G->k_fused, 0); /* the ops' work: their model's time */
+        sd_eng_kind_simulation(e, G->k_fused, SD_SIMGRID_MODEL); /* the ops' work: their model's time */
     }
     G->plan.refill_fixed = starpu_memory_nodes_get_count() > 1;
     /* sparse exchanges: every rank must pack its faces as its neighbours unpack them */

@@ -187,7 +187,7 @@ static int mesh_create(sd_dm *dm, const sd_dm_opts *o, char *err, size_t errlen)
         (init ? D->kind_init : D->kind_step)[k] =
             sd_eng_op_kind(e, op->cl, fields ? sd_mesh_whole_cpu : whole ? sd_mesh_scalar_op_cpu : sd_mesh_op_cpu,
                            whole ? NULL : OP_CUDA, dm->cls->cpu_fallback);
-        if (whole) sd_eng_kind_simulation(e, (init ? D->kind_init : D->kind_step)[k], 1); /* they deliver records */
+        if (whole) sd_eng_kind_simulation(e, (init ? D->kind_init : D->kind_step)[k], SD_SIMGRID_MEASURED); /* they deliver records */
         int *slot = init ? &D->slot_init[k] : &D->slot_step[k];
         *slot = -1;
         if (!sd_pattern_reduces(op->cl->pattern) || !sd_reduce_partials(op->cl)) continue;

@@ -248,6 +248,9 @@ static int particles_create(sd_dm *dm, const sd_dm_opts *o, char *err, size_t er
     sd_particles_rebuild_kinds(D);
     D->k_prepare = sd_eng_kind(e, "ghosts and lists", "stardag.particles.prepare", sd_particles_prepare_cpu, NULL);
     sd_eng_kind_work(e, D->k_prepare, prepare_work);
+    /* in StarPU's simulation the ops and the ghosts and lists run for real (their results decide the
+     * rebuilds, migrations and list sizes that follow) and take their models' times */
+    sd_eng_kind_simulation(e, D->k_prepare, SD_SIMGRID_RUN_MODEL);
     D->k_export = sd_eng_kind(e, "ghost export", "stardag.particles.export", sd_particles_export_cpu, NULL);
     D->k_combine = sd_eng_combine_kind(e, "reduction combine", "stardag.particles.combine");
     D->k_trajectory = sd_eng_kind(e, "trajectory snapshot", "stardag.particles.trajectory", sd_particles_trajectory_cpu,
@@ -260,6 +263,7 @@ static int particles_create(sd_dm *dm, const sd_dm_opts *o, char *err, size_t er
                                                                  cuda_runnable(op->cl) ? OP_CUDA : NULL,
                                                                  dm->cls->cpu_fallback);
         sd_eng_kind_work(e, (init ? D->kind_init : D->kind_step)[k], op_work);
+        sd_eng_kind_simulation(e, (init ? D->kind_init : D->kind_step)[k], SD_SIMGRID_RUN_MODEL);
         int *slot = init ? &D->slot_init[k] : &D->slot_step[k];
         *slot = -1;
         if (op->cl->pattern != SD_REDUCTION) continue;

@@ -147,13 +147,17 @@ void sd_meter_add(const sd_meter *m, int64_t t0);
  * named `symbol` (also its model symbol) and one statistics row `label`. cuda: NULL for CPU only.
  * Returns the kind. */
 int sd_eng_kind(sd_engine *e, const char *label, const char *symbol, starpu_cpu_func_t cpu, starpu_cuda_func_t cuda);
-/* Whether tasks of this kind run in StarPU's simulation (SimGrid; runs = 1: for real, their
- * measured times injected) or take their model's time (0). By default the engine's own kinds run
- * (they deliver the host-side records the run loop waits for, read input, copy halos whose sizes
- * vary with each exchange) and the ops' kinds take their models' times; set here are the
- * exceptions: an engine kind that does the ops' work (a fused group) and an op kind that delivers
- * records (a mesh op over the whole domain). No effect in a real run. */
-void sd_eng_kind_simulation(sd_engine *e, int kind, int runs);
+/* What tasks of this kind do in StarPU's simulation (SimGrid): SD_SIMGRID_MODEL, not run, their model's
+ * time; SD_SIMGRID_MEASURED, run for real, their measured times injected; SD_SIMGRID_RUN_MODEL, run for
+ * real (their results are needed) and their model's time. By default the engine's own kinds are
+ * SD_SIMGRID_MEASURED (they deliver the host-side records the run loop waits for, read input, copy
+ * halos whose sizes vary with each exchange) and the ops' kinds SD_SIMGRID_MODEL; set here are the
+ * exceptions: an engine kind that does the ops' work (a fused group: SD_SIMGRID_MODEL), an op kind
+ * that delivers records (a mesh op over the whole domain: SD_SIMGRID_MEASURED), and the ops of a
+ * domain whose later work follows their results (particles: SD_SIMGRID_RUN_MODEL). No effect in a
+ * real run. */
+enum { SD_SIMGRID_MODEL = 0, SD_SIMGRID_MEASURED = 1, SD_SIMGRID_RUN_MODEL = 2 };
+void sd_eng_kind_simulation(sd_engine *e, int kind, int mode);
 /* The kind of an op's codelet (one per stardag codelet, shared by every op using it). cpu_fallback:
  * in a CUDA-only run, a codelet without a CUDA implementation runs on CPUs (else it makes the run
  * unrunnable, see sd_engine_unrunnable). */

@@ -15,6 +15,8 @@ typedef struct kind_entry {
     struct starpu_codelet cl;
     struct starpu_perfmodel model;
     sd_work_key_fn work;  /* NULL: the footprint is StarPU's data footprint (sd_eng_kind_work) */
+    starpu_cpu_func_t sim_cpu; /* StarPU's simulation, SD_SIMGRID_RUN_MODEL: the CPU function that
+                                  run_then_model_time runs (sd_eng_kind_simulation); else NULL */
 } kind_entry;
 
 struct sd_engine {
