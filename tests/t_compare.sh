@@ -77,4 +77,39 @@ t "one file only: exit 2 with usage" sh -c "test $(rc) = 2 && grep -q 'usage: st
 runrc "$sd" compare "$tmp/a.h5" "$tmp/b.h5" --rtol -1
 t "a negative tolerance: exit 2" test "$(rc)" = 2
 
+# --any, exact types: integers in their own size and sign (past 2^53 a double of each is not
+# exact), strings; made with h5import (hdf5-tools)
+if command -v h5import >/dev/null; then
+  mk() { # mk NAME CLASS SIZE VALUES...: a dataset /data of the values
+    nm=$1 cls=$2 sz=$3
+    shift 3
+    echo "$@" >"$tmp/$nm.txt"
+    printf 'PATH /data\nINPUT-CLASS TEXTIN\nINPUT-SIZE 64\nRANK 1\nDIMENSION-SIZES %s\nOUTPUT-CLASS %s\nOUTPUT-SIZE %s\n' $# "$cls" "$sz" >"$tmp/$nm.cfg"
+    h5import "$tmp/$nm.txt" -c "$tmp/$nm.cfg" -o "$tmp/$nm.h5" >/dev/null 2>&1
+  }
+  mk big1 IN 64 9007199254740992 123456789012345678
+  mk big2 IN 64 9007199254740993 123456789012345678
+  runrc "$sd" compare "$tmp/big1.h5" "$tmp/big2.h5" --any
+  t "--any: int64 values 1 apart past 2^53 differ (exit 3), shown exactly" \
+    sh -c "test $(rc) = 3 && grep -q '/data  *int64\[2\] .*exceeding 1, first at \[0\]: 9007199254740992 vs 9007199254740993' '$tmp/out'"
+  mk i32 IN 32 1 2 3
+  mk i64 IN 64 1 2 3
+  runrc "$sd" compare "$tmp/i32.h5" "$tmp/i64.h5" --any
+  t "--any: the same values as int32 and int64: a dtype difference" sh -c "test $(rc) = 3 && grep -q 'dtype int32 vs int64' '$tmp/out'"
+  runrc "$sd" compare "$tmp/i32.h5" "$tmp/i32.h5" --any
+  t "--any: an int32 dataset agrees with itself, named as int32" sh -c "test $(rc) = 0 && grep -q '/data  *int32\[3\]' '$tmp/out'"
+  printf 'hello\nsecond line\n' >"$tmp/s1.txt"
+  printf 'hello\nsecond linf\n' >"$tmp/s2.txt"
+  printf 'PATH /text\nINPUT-CLASS STR\n' >"$tmp/s.cfg"
+  h5import "$tmp/s1.txt" -c "$tmp/s.cfg" -o "$tmp/s1.h5" >/dev/null 2>&1
+  h5import "$tmp/s2.txt" -c "$tmp/s.cfg" -o "$tmp/s2.h5" >/dev/null 2>&1
+  runrc "$sd" compare "$tmp/s1.h5" "$tmp/s2.h5" --any
+  t "--any: strings compared, the first differing one quoted" \
+    sh -c "test $(rc) = 3 && grep -q 'first at \[1\]: \"second line\" vs \"second linf\"' '$tmp/out'"
+  runrc "$sd" compare "$tmp/a.h5" "$tmp/a.h5" --any
+  t "--any: a run file (its /run strings too) agrees with itself" sh -c "test $(rc) = 0 && grep -q '/run/.* string' '$tmp/out'"
+else
+  skip "h5import not installed"
+fi
+
 tap_end
