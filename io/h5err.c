@@ -1,7 +1,11 @@
 /* h5err.c - see h5err.h. */
+#include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/file.h>
+#include <unistd.h>
 #include "h5err.h"
 
 void sd_io_seterr(char *err, size_t errlen, const char *fmt, ...)
@@ -49,6 +53,18 @@ const char *sd_h5why(char *buf, size_t len)
     if (w.sys[0]) snprintf(buf, len, "%s", w.sys);
     else if (w.first[0]) snprintf(buf, len, "HDF5: %s", w.first);
     else snprintf(buf, len, "HDF5 error");
+    return buf;
+}
+
+const char *sd_h5_open_why(const char *path, char *buf, size_t len)
+{
+    sd_h5why(buf, len);
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return buf;
+    if (flock(fd, LOCK_SH | LOCK_NB) != 0 && errno == EWOULDBLOCK)
+        snprintf(buf, len, "the file is in use: another program holds its lock (a stardag run still writing it holds its "
+                 "output until it ends; read it after the run)");
+    close(fd); /* drops a lock it took */
     return buf;
 }
 

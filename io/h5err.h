@@ -11,6 +11,10 @@ void sd_io_seterr(char *err, size_t errlen, const char *fmt, ...) __attribute__(
  * clears the error stack. */
 const char *sd_h5why(char *buf, size_t len);
 
+/* Why H5Fopen of path failed: sd_h5why, or, when another process holds the file's lock, that it
+ * is in use (a run still writing it holds its output until it ends). */
+const char *sd_h5_open_why(const char *path, char *buf, size_t len);
+
 typedef struct sd_h5_quiet { H5E_auto2_t fn; void *data; } sd_h5_quiet;
 sd_h5_quiet sd_h5_quiet_on(void);
 void sd_h5_quiet_off(sd_h5_quiet q);

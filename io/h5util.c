@@ -27,7 +27,7 @@ hid_t sd_h5_open_ro(const char *file, char *err, size_t errlen)
     }
     char why[256];
     hid_t f = H5Fopen(file, H5F_ACC_RDONLY, H5P_DEFAULT);
-    if (f < 0) sd_io_seterr(err, errlen, "%s: cannot open: %s", file, sd_h5why(why, sizeof why));
+    if (f < 0) sd_io_seterr(err, errlen, "%s: cannot open: %s", file, sd_h5_open_why(file, why, sizeof why));
     return f;
 }
 

@@ -330,7 +330,7 @@ int sd_cmd_inspect(int argc, char **argv)
         hid_t f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
         if (f < 0) {
             char why[256];
-            fprintf(stderr, "stardag: %s: cannot open: %s\n", path, sd_h5why(why, sizeof why));
+            fprintf(stderr, "stardag: %s: cannot open: %s\n", path, sd_h5_open_why(path, why, sizeof why));
             status = SD_EXIT_RUNTIME; /* an HDF5 signature but unreadable: damaged */
         } else {
             if (H5Aexists(f, "stardag_checkpoint") > 0) status = inspect_checkpoint(path, f);

@@ -410,7 +410,7 @@ static hid_t open_output(const char *path, int any_file, char *err, size_t errle
     }
     hid_t f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
     if (f < 0) {
-        sd_io_seterr(err, errlen, "%s: cannot open: %s", path, sd_h5why(why, sizeof why));
+        sd_io_seterr(err, errlen, "%s: cannot open: %s", path, sd_h5_open_why(path, why, sizeof why));
         return -1;
     }
     if (!any_file && H5Aexists(f, "stardag_format") <= 0) {

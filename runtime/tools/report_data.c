@@ -344,7 +344,7 @@ int sd_run_data_read(const char *path, sd_run_scalars *sc, sd_run_info *ri, sd_s
         goto out;
     }
     if ((f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT)) < 0) {
-        snprintf(err, errlen, "%s: cannot open: %s", path, sd_h5why(why, sizeof why));
+        snprintf(err, errlen, "%s: cannot open: %s", path, sd_h5_open_why(path, why, sizeof why));
         goto out;
     }
     if (!has_link(f, "scalars") && !has_link(f, "run")) {
