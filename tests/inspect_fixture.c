@@ -6,7 +6,8 @@
  * the meta_checksum no longer covers: DIR/ckstep.h5 (attribute step + 1), DIR/cktext.h5 (one
  * character of /graph_text changed), DIR/ckver.h5 (stardag_version changed); DIR/ckmiss.h5 (an
  * indexed item deleted), DIR/ckextra.h5 (an item that is not in /index, with a valid checksum).
- * `inspect_fixture --step FILE` adds 1 to FILE's root attribute step in place. Exit 0, or 1. */
+ * `inspect_fixture --step FILE` adds 1 to FILE's root attribute step in place; `inspect_fixture --drop
+ * FILE NAME` removes its root attribute or link NAME. Exit 0, or 1. */
 #define _GNU_SOURCE
 #include <stdio.h>
 #include <stdlib.h>
@@ -81,7 +82,12 @@ int main(int argc, char **argv)
         hid_t f = H5Fopen(argv[2], H5F_ACC_RDWR, H5P_DEFAULT);
         return f >= 0 && step_plus_one(f) == 0 && H5Fclose(f) >= 0 ? 0 : fail(argv[2], "cannot change step");
     }
-    if (argc != 2) return fail("usage", "inspect_fixture DIR | inspect_fixture --step FILE");
+    if (argc == 4 && !strcmp(argv[1], "--drop")) { /* a root attribute or a group of a run file */
+        hid_t f = H5Fopen(argv[2], H5F_ACC_RDWR, H5P_DEFAULT);
+        herr_t rc = f < 0 ? -1 : H5Aexists(f, argv[3]) > 0 ? H5Adelete(f, argv[3]) : H5Ldelete(f, argv[3], H5P_DEFAULT);
+        return rc >= 0 && H5Fclose(f) >= 0 ? 0 : fail(argv[2], "cannot drop it");
+    }
+    if (argc != 2) return fail("usage", "inspect_fixture DIR | inspect_fixture --step FILE | inspect_fixture --drop FILE NAME");
     char ck[1024], bad[1024], plain[1024], err[1024];
     snprintf(ck, sizeof ck, "%s/ck.h5", argv[1]);
     snprintf(bad, sizeof bad, "%s/ckbad.h5", argv[1]);

@@ -68,6 +68,21 @@ runrc "$sd" inspect
 t "no argument: usage, exit 2" sh -c "test $(rc) = 2 && grep -q 'usage: stardag inspect' '$tmp/err'"
 runrc "$sd" inspect --help
 t "--help: usage on stdout, exit 0" sh -c "test $(rc) = 0 && grep -q 'usage: stardag inspect' '$tmp/out'"
+# a run file missing what its creation writes: DAMAGED (exit 1), not made-up values with exit 0
+cp "$tmp/r.h5" "$tmp/nocommits.h5"
+"$top_builddir/tests/inspect_fixture" --drop "$tmp/nocommits.h5" commits
+runrc "$sd" inspect "$tmp/nocommits.h5"
+t "a run file without its attribute commits: exit 1, DAMAGED naming it" \
+  sh -c "test $(rc) = 1 && grep -q 'verdict: DAMAGED: cannot read attribute commits' '$tmp/out'"
+cp "$tmp/r.h5" "$tmp/nometa.h5"
+"$top_builddir/tests/inspect_fixture" --drop "$tmp/nometa.h5" meta
+runrc "$sd" inspect "$tmp/nometa.h5"
+t "... without its /meta group: exit 1, DAMAGED naming it" sh -c "test $(rc) = 1 && grep -q 'verdict: DAMAGED: cannot read group /meta' '$tmp/out'"
+# a graph text over 64 KiB (a dataset in /meta): every line counted
+{ cat "$g"; i=0; while [ $i -lt 2000 ]; do echo "# a comment line to make the graph text long ................................"; i=$((i + 1)); done; } >"$tmp/long.yaml"
+"$sd" run "$tmp/long.yaml" --set n=16 --steps 10 --out "$tmp/long.h5" --quiet >/dev/null 2>&1
+runrc "$sd" inspect "$tmp/long.h5"
+t "a graph text over 64 KiB: all its lines counted" grep -q "($(wc -l <"$tmp/long.yaml") lines of text in /meta)" "$tmp/out"
 # a file another program holds locked (as the writer of a run still going does, io/h5vfd.c): the
 # readers say it is in use instead of HDF5's bare errno text
 if command -v flock >/dev/null; then

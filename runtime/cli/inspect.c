@@ -3,7 +3,8 @@
  * steps, scalar and profile rows, commits and the last committed step. A checkpoint (root attribute
  * stardag_checkpoint): format, step, time, hashes, every item with its type and shape and whether
  * its checksum matches its bytes (recomputed), and a verdict. Exit 0: a readable run file or a
- * valid checkpoint; 1: a corrupt checkpoint (or run file); 2: not a stardag file, or usage. */
+ * valid checkpoint; 1: a corrupt checkpoint, a damaged run file (what its creation writes is missing
+ * or unreadable), or a file in use; 2: not a stardag file, or usage. */
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -20,42 +21,75 @@ static const char inspect_usage[] =
     "usage: stardag inspect FILE.h5\n"
     "  what a run output file or a checkpoint holds: graph, status or step, fields and their steps,\n"
     "  scalar rows, commits; for a checkpoint every state item with its checksum checked.\n"
-    "Exit: 0 a run file / a valid checkpoint, 1 corrupt, 2 not a stardag file.\n";
+    "Exit: 0 a run file / a valid checkpoint, 1 damaged, corrupt or in use, 2 not a stardag file.\n";
 
-static int attr_i64(hid_t obj, const char *name, int64_t *v)
+/* What a run file's reading could not read (inspect_run_file): its first item, and how many. */
+typedef struct damage { int n; char first[200]; } damage;
+
+static void damaged(damage *d, const char *what, const char *name)
 {
-    if (H5Aexists(obj, name) <= 0) return -1;
+    if (d && !d->n++) snprintf(d->first, sizeof d->first, "cannot read %s %s", what, name);
+}
+
+/* An attribute that exists (H5Aexists 1), is absent (0) or cannot be told (<0: counted in d). */
+static int attr_there(hid_t obj, const char *name, damage *d)
+{
+    htri_t ex = H5Aexists(obj, name);
+    if (ex < 0) damaged(d, "attribute", name);
+    return ex > 0;
+}
+
+/* An attribute into v: 0, or -1 when absent (counted in d when required) or unreadable (counted). */
+static int attr_read(hid_t obj, const char *name, hid_t mt, void *v, int required, damage *d)
+{
+    if (!attr_there(obj, name, d)) {
+        if (required) damaged(d, "attribute", name);
+        return -1;
+    }
     hid_t a = H5Aopen(obj, name, H5P_DEFAULT);
-    int rc = a >= 0 && H5Aread(a, H5T_NATIVE_INT64, v) >= 0 ? 0 : -1;
+    int rc = a >= 0 && H5Aread(a, mt, v) >= 0 ? 0 : -1;
     if (a >= 0) H5Aclose(a);
+    if (rc < 0) damaged(d, "attribute", name);
     return rc;
 }
 
-static int attr_f64(hid_t obj, const char *name, double *v)
-{
-    if (H5Aexists(obj, name) <= 0) return -1;
-    hid_t a = H5Aopen(obj, name, H5P_DEFAULT);
-    int rc = a >= 0 && H5Aread(a, H5T_NATIVE_DOUBLE, v) >= 0 ? 0 : -1;
-    if (a >= 0) H5Aclose(a);
-    return rc;
-}
+static int attr_i64(hid_t obj, const char *name, int64_t *v) { return attr_read(obj, name, H5T_NATIVE_INT64, v, 0, NULL); }
 
-/* A fixed-length string attribute (or a scalar string dataset, is_ds) into buf; "" when absent. */
-static void str_of(hid_t loc, const char *name, int is_ds, char *buf, size_t len)
+/* A fixed-length string attribute (or a scalar string dataset, is_ds) as a new string: "" when
+ * absent (counted in d when required), NULL when unreadable (counted) or out of memory. */
+static char *str_new(hid_t loc, const char *name, int is_ds, int required, damage *d)
 {
-    buf[0] = 0;
-    if (is_ds ? H5Lexists(loc, name, H5P_DEFAULT) <= 0 : H5Aexists(loc, name) <= 0) return;
+    htri_t ex = is_ds ? H5Lexists(loc, name, H5P_DEFAULT) : H5Aexists(loc, name);
+    if (ex <= 0) {
+        if (ex < 0 || required) damaged(d, is_ds ? "dataset" : "attribute", name);
+        return ex < 0 ? NULL : calloc(1, 1);
+    }
     hid_t o = is_ds ? H5Dopen2(loc, name, H5P_DEFAULT) : H5Aopen(loc, name, H5P_DEFAULT);
-    if (o < 0) return;
-    hid_t t = is_ds ? H5Dget_type(o) : H5Aget_type(o);
+    hid_t t = o < 0 ? -1 : is_ds ? H5Dget_type(o) : H5Aget_type(o);
     size_t n = t >= 0 && H5Tget_class(t) == H5T_STRING && !H5Tis_variable_str(t) ? H5Tget_size(t) : 0;
     char *s = n ? calloc(1, n + 1) : NULL;
-    if (s && (is_ds ? H5Dread(o, t, H5S_ALL, H5S_ALL, H5P_DEFAULT, s) : H5Aread(o, t, s)) >= 0) snprintf(buf, len, "%s", s);
-    free(s);
+    if (s && (is_ds ? H5Dread(o, t, H5S_ALL, H5S_ALL, H5P_DEFAULT, s) : H5Aread(o, t, s)) < 0) {
+        free(s);
+        s = NULL;
+    }
+    if (!s) damaged(d, is_ds ? "dataset" : "attribute", name);
     if (t >= 0) H5Tclose(t);
-    if (is_ds) H5Dclose(o);
-    else H5Aclose(o);
+    if (o >= 0) {
+        if (is_ds) H5Dclose(o);
+        else H5Aclose(o);
+    }
+    return s;
 }
+
+/* str_new into buf ("" when absent or unreadable). */
+static void str_in(hid_t loc, const char *name, int is_ds, int required, damage *d, char *buf, size_t len)
+{
+    char *s = str_new(loc, name, is_ds, required, d);
+    snprintf(buf, len, "%s", s ? s : "");
+    free(s);
+}
+
+static void str_of(hid_t loc, const char *name, int is_ds, char *buf, size_t len) { str_in(loc, name, is_ds, 0, NULL, buf, len); }
 
 static int64_t extent0(hid_t loc, const char *name)
 {
@@ -115,33 +149,47 @@ static herr_t show_profile(hid_t top, const char *name, const H5L_info_t *info, 
     return 0;
 }
 
+/* A group of the run file written at its creation (/fields, /scalars): absent or unreadable is
+ * damage. */
+static hid_t group_of(hid_t f, const char *name, damage *d)
+{
+    hid_t g = H5Lexists(f, name, H5P_DEFAULT) > 0 ? H5Gopen2(f, name, H5P_DEFAULT) : -1;
+    if (g < 0) damaged(d, "group", name);
+    return g;
+}
+
 static int inspect_run_file(const char *path, hid_t f)
 {
     int64_t fmt = 0, steps = -1, commits = -1, last = -1, nsteps = -1, ndatasets = -1, rows = -1, restarts = 0, rk = -1;
     double wall = -1;
-    char status[64], gpath[1024], started[64], version[64], text[65536];
-    attr_i64(f, "stardag_format", &fmt);
-    str_of(f, "status", 0, status, sizeof status);
-    attr_i64(f, "steps_done", &steps);
-    attr_f64(f, "wall_s", &wall);
-    attr_i64(f, "commits", &commits);
-    attr_i64(f, "last_committed_step", &last);
-    attr_i64(f, "committed_output_steps", &nsteps);
-    attr_i64(f, "committed_field_datasets", &ndatasets);
-    attr_i64(f, "committed_scalar_rows", &rows);
-    attr_i64(f, "restarts", &restarts);
-    attr_i64(f, "restarted_at_step", &rk);
+    damage dm = {0, ""};
+    char status[64], gpath[1024], started[64], version[64];
+    /* what io/h5out.c writes when it creates the file: a file without it is damaged */
+    attr_read(f, "stardag_format", H5T_NATIVE_INT64, &fmt, 1, &dm);
+    str_in(f, "status", 0, 1, &dm, status, sizeof status);
+    attr_read(f, "steps_done", H5T_NATIVE_INT64, &steps, 1, &dm);
+    attr_read(f, "wall_s", H5T_NATIVE_DOUBLE, &wall, 1, &dm);
+    attr_read(f, "commits", H5T_NATIVE_INT64, &commits, 1, &dm);
+    attr_read(f, "last_committed_step", H5T_NATIVE_INT64, &last, 1, &dm);
+    attr_read(f, "committed_output_steps", H5T_NATIVE_INT64, &nsteps, 1, &dm);
+    attr_read(f, "committed_field_datasets", H5T_NATIVE_INT64, &ndatasets, 1, &dm);
+    attr_read(f, "committed_scalar_rows", H5T_NATIVE_INT64, &rows, 1, &dm);
+    attr_read(f, "restarts", H5T_NATIVE_INT64, &restarts, 0, &dm);
+    attr_read(f, "restarted_at_step", H5T_NATIVE_INT64, &rk, 0, &dm);
     hid_t m = H5Gopen2(f, "meta", H5P_DEFAULT);
-    gpath[0] = started[0] = version[0] = text[0] = 0;
+    gpath[0] = started[0] = version[0] = 0;
+    char *text = NULL;
     if (m >= 0) {
-        str_of(m, "graph_path", 0, gpath, sizeof gpath);
-        str_of(m, "start_time", 0, started, sizeof started);
-        str_of(m, "stardag_version", 0, version, sizeof version);
-        str_of(m, "graph_text", H5Aexists(m, "graph_text") <= 0, text, sizeof text);
+        str_in(m, "graph_path", 0, 1, &dm, gpath, sizeof gpath);
+        str_in(m, "start_time", 0, 1, &dm, started, sizeof started);
+        str_in(m, "stardag_version", 0, 1, &dm, version, sizeof version);
+        const htri_t as_attr = H5Aexists(m, "graph_text"); /* long texts are a dataset (io/h5out.c) */
+        text = as_attr < 0 ? (damaged(&dm, "attribute", "graph_text"), NULL) : str_new(m, "graph_text", !as_attr, 1, &dm);
         H5Gclose(m);
-    }
+    } else damaged(&dm, "group", "/meta");
     int lines = 0;
-    for (const char *c = text; *c; c++) lines += *c == '\n';
+    for (const char *c = text ? text : ""; *c; c++) lines += *c == '\n';
+    free(text);
     printf("%s: stardag run file (format %" PRId64 ")\n", path, fmt);
     printf("  graph: %s (%d lines of text in /meta), stardag %s, started %s\n", gpath[0] ? gpath : "?", lines,
            version[0] ? version : "?", started[0] ? started : "?");
@@ -151,16 +199,16 @@ static int inspect_run_file(const char *path, hid_t f)
     printf("  commits: %" PRId64 ", the last at output step %" PRId64 " (%" PRId64 " output steps, %" PRId64
            " field datasets, %" PRId64 " scalar rows committed)\n", commits, last, nsteps, ndatasets, rows);
     if (restarts > 0) printf("  restarts: %" PRId64 " (the last continued it at step %" PRId64 ")\n", restarts, rk);
-    hid_t g = H5Gopen2(f, "fields", H5P_DEFAULT);
+    hid_t g = group_of(f, "fields", &dm);
     if (g >= 0) {
         H5G_info_t gi;
         if (H5Gget_info(g, &gi) >= 0 && gi.nlinks) {
             printf("  fields:\n");
-            H5Literate(g, H5_INDEX_NAME, H5_ITER_INC, NULL, show_field, NULL);
+            if (H5Literate(g, H5_INDEX_NAME, H5_ITER_INC, NULL, show_field, NULL) < 0) damaged(&dm, "group", "/fields");
         } else printf("  fields: none\n");
         H5Gclose(g);
     }
-    if ((g = H5Gopen2(f, "scalars", H5P_DEFAULT)) >= 0) {
+    if ((g = group_of(f, "scalars", &dm)) >= 0) {
         char names[4096];
         str_of(g, "names", 0, names, sizeof names);
         int64_t n = extent0(g, "step"), first = -1, lastrow = -1;
@@ -198,6 +246,10 @@ static int inspect_run_file(const char *path, hid_t f)
         H5G_info_t gi;
         if (H5Gget_info(g, &gi) >= 0) printf("  tables: %llu\n", (unsigned long long)gi.nlinks);
         H5Gclose(g);
+    }
+    if (dm.n) { /* what was printed as ? or -1 above is not the file's */
+        printf("  verdict: DAMAGED: %s%s\n", dm.first, dm.n > 1 ? " (and more)" : "");
+        return SD_EXIT_RUNTIME;
     }
     return SD_EXIT_OK;
 }
@@ -333,9 +385,14 @@ int sd_cmd_inspect(int argc, char **argv)
             fprintf(stderr, "stardag: %s: cannot open: %s\n", path, sd_h5_open_why(path, why, sizeof why));
             status = SD_EXIT_RUNTIME; /* an HDF5 signature but unreadable: damaged */
         } else {
-            if (H5Aexists(f, "stardag_checkpoint") > 0) status = inspect_checkpoint(path, f);
-            else if (H5Aexists(f, "stardag_format") > 0) status = inspect_run_file(path, f);
-            else {
+            const htri_t ck = H5Aexists(f, "stardag_checkpoint"), rf = ck > 0 ? 0 : H5Aexists(f, "stardag_format");
+            if (ck > 0) status = inspect_checkpoint(path, f);
+            else if (rf > 0) status = inspect_run_file(path, f);
+            else if (ck < 0 || rf < 0) {
+                fprintf(stderr, "stardag: %s: damaged: its root attributes cannot be read (expected a run output or a "
+                        "checkpoint)\n", path);
+                status = SD_EXIT_RUNTIME;
+            } else {
                 fprintf(stderr, "stardag: %s: not a stardag file (an HDF5 file without the root attribute stardag_format "
                         "or stardag_checkpoint)\n", path);
                 status = SD_EXIT_BADGRAPH;
