@@ -139,4 +139,14 @@ t "STARPU_NCPU=0 likewise: exit 2 naming it" sh -c "test $(rc) = 2 && grep -q 'S
 runrc env STARPU_NCPU=0 "$sd" run "$g" --set n=16 --steps 2 --ncpu 1 --out ""
 t "... and --ncpu 1 overrides it" test "$(rc)" = 0
 
+# an unknown option or a second file is named as such (not "needs a value")
+runrc "$sd" calibrate "$g" --ncpu 1 --bogus
+t "calibrate --bogus: exit 2, unknown option" sh -c "test $(rc) = 2 && grep -q \"unknown option '--bogus'\" '$tmp/err'"
+runrc "$sd" predict "$g" extra
+t "predict FILE extra: exit 2, unexpected argument" sh -c "test $(rc) = 2 && grep -q \"unexpected argument 'extra'\" '$tmp/err'"
+runrc "$sd" compare a.h5 b.h5 --bogus
+t "compare --bogus: exit 2, unknown option" sh -c "test $(rc) = 2 && grep -q \"unknown option '--bogus'\" '$tmp/err'"
+runrc "$sd" tune "$g" --steps
+t "tune --steps without its value: exit 2, needs a value" sh -c "test $(rc) = 2 && grep -q 'option --steps needs a value' '$tmp/err'"
+
 tap_end

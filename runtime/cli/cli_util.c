@@ -54,3 +54,10 @@ int sd_cli_parse_tiles(const char *s, int64_t t[3])
     }
     return 0;
 }
+
+int sd_cli_is_one_of(const char *a, const char *const *names)
+{
+    for (; *names; names++)
+        if (!strcmp(a, *names)) return 1;
+    return 0;
+}

@@ -103,6 +103,7 @@ int sd_cmd_calibrate(int argc, char **argv)
     unsigned char *runs = NULL; /* per symbol: 1 when a task of it runs in every round */
     sd_models prev = {0}, cur = {0}, used = {0};
     if (!set) return SD_EXIT_RUNTIME;
+    static const char *const valued[] = {"--steps", "--ncpu", "--min-samples", "--max-rounds", "--tiles", "--fuse", "--sched", "--set", NULL};
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         long long v;
@@ -113,6 +114,8 @@ int sd_cmd_calibrate(int argc, char **argv)
         }
         if (a[0] != '-' && !file) file = a;
         else if (!strcmp(a, "--quiet") || !strcmp(a, "-q")) quiet = 1;
+        else if (a[0] != '-') USAGE_ERR("unexpected argument '%s' (%s)\n", a, "one graph file");
+        else if (!sd_cli_is_one_of(a, valued)) USAGE_ERR("unknown option '%s'\n", a);
         else if (i + 1 >= argc) USAGE_ERR("option %s needs a value\n", a);
         else if (!strcmp(a, "--steps")) {
             if (!sd_cli_parse_int(argv[++i], 1, &v)) USAGE_ERR("--steps expects a positive integer, got '%s'\n", argv[i]);

@@ -17,6 +17,7 @@
 #include "compare.h"
 #include "strtab.h"
 #include "h5err.h"
+#include "cli_util.h"
 
 void sd_compare_opts_init(sd_compare_opts *o) { memset(o, 0, sizeof *o); }
 
@@ -664,6 +665,11 @@ int sd_cmd_compare(int argc, char **argv)
             }
             files[nf++] = a;
             continue;
+        }
+        static const char *const valued[] = {"--rtol", "--atol", "--fields", "--scalars", NULL};
+        if (!sd_cli_is_one_of(a, valued)) {
+            fprintf(stderr, "stardag compare: unknown option '%s'\n%s", a, compare_usage);
+            goto out;
         }
         if (i + 1 >= argc) {
             fprintf(stderr, "stardag compare: option %s needs a value\n%s", a, compare_usage);

@@ -137,6 +137,7 @@ int sd_cmd_predict(int argc, char **argv)
     sd_machine_desc md;
     sd_graph *g = NULL;
     if (!set) return SD_EXIT_RUNTIME;
+    static const char *const valued[] = {"--steps", "--ncpu", "--ncuda", "--max-inflight", "--fuse", "--tiles", "--sched", "--arch", "--machine", "--set", NULL};
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         long long v;
@@ -148,6 +149,8 @@ int sd_cmd_predict(int argc, char **argv)
         if (a[0] != '-' && !file) file = a;
         else if (!strcmp(a, "--measure")) measure = 1;
         else if (!strcmp(a, "--describe-machine")) describe = 1;
+        else if (a[0] != '-') USAGE_ERR("unexpected argument '%s' (%s)\n", a, "one graph file");
+        else if (!sd_cli_is_one_of(a, valued)) USAGE_ERR("unknown option '%s'\n", a);
         else if (i + 1 >= argc) USAGE_ERR("option %s needs a value\n", a);
         else if (!strcmp(a, "--steps")) {
             if (!sd_cli_parse_int(argv[++i], 2, &v)) USAGE_ERR("--steps expects an integer >= 2, got '%s'\n", argv[i]);

@@ -270,6 +270,7 @@ int sd_cmd_tune(int argc, char **argv)
         fprintf(stderr, "stardag tune: out of memory\n");
         return SD_EXIT_RUNTIME;
     }
+    static const char *const valued[] = {"--budget", "--csv", "--measure-steps", "--ncpu", "--ncuda", "--repeat", "--set", "--steps", "--top", NULL};
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         long long v;
@@ -281,6 +282,8 @@ int sd_cmd_tune(int argc, char **argv)
         if (a[0] != '-' && !file) file = a;
         else if (!strcmp(a, "--retune")) retune = 1;
         else if (!strcmp(a, "--exhaustive")) exhaustive = 1;
+        else if (a[0] != '-') USAGE_ERR("unexpected argument '%s' (%s)\n", a, "one graph file");
+        else if (!sd_cli_is_one_of(a, valued)) USAGE_ERR("unknown option '%s'\n", a);
         else if (i + 1 >= argc) USAGE_ERR("option %s needs a value\n", a);
         else if (!strcmp(a, "--budget")) {
             char *end;
