@@ -220,6 +220,18 @@ runrc "$sd" new-pack lattice
 t "new-pack refuses a bundled pack's name" grep -q "'lattice' is a pack bundled with stardag" err
 runrc "$sd" new-pack --help
 t "new-pack --help prints its usage (exit 0)" test "$(rc)" = 0 -a -n "$(grep 'usage: stardag new-pack NAME' out)"
+runrc "$sd" new-pack dampers "dir with 'space"
+t "new-pack into a folder with a space and a quote: its next line quotes it for the shell" \
+  grep -q "cd 'dir with '\\\\''space' && " out
+# a full disk while writing (a tmpfs of 8 KiB in a mount namespace of its own): nothing half made
+if unshare -m true 2>/dev/null; then
+  mkdir -p full
+  runrc unshare -m sh -c "mount -t tmpfs -o size=8k tmpfs '$PWD/full' && cd '$PWD/full' && '$sd' new-pack friction; echo \$? >rc.txt; ls -A >ls.txt; cp rc.txt ls.txt '$PWD/'"
+  t "new-pack on a full disk: exit 1 naming the file, and no folder left half made" \
+    sh -c "test \$(cat rc.txt) = 1 && grep -q 'cannot write friction/.*No space left' err && ! grep -q friction ls.txt"
+else
+  skip "no mount namespaces here (unshare -m)"
+fi
 
 # ---- a real install: configure --prefix, make install, a pack against the installed headers ----
 # (a second build of the whole library: SD_TEST_SHORT=1, set by check-sanitize and the CI's pass

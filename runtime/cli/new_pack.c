@@ -142,6 +142,24 @@ static int valid_name(const char *s)
     return 1;
 }
 
+/* s as one word of a shell command line: as it is when it has only safe characters, else in single
+ * quotes (a quote inside as '\\''), so the printed "next:" line can be pasted. */
+static void shell_word(const char *s, char *out, size_t len)
+{
+    if (s[0] && strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_./-+=:,@%") == strlen(s)) {
+        snprintf(out, len, "%s", s);
+        return;
+    }
+    size_t k = 0;
+    out[k++] = '\'';
+    for (const char *c = s; *c && k + 5 < len; c++) {
+        if (*c == '\'') memcpy(out + k, "'\\''", 4), k += 4;
+        else out[k++] = *c;
+    }
+    out[k++] = '\'';
+    out[k] = 0;
+}
+
 static int cmp_str(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
 
 int sd_cmd_new_pack(int argc, char **argv)
@@ -196,12 +214,12 @@ int sd_cmd_new_pack(int argc, char **argv)
 
     char upper[NAME_MAX_LEN + 1];
     for (size_t i = 0; i <= strlen(name); i++) upper[i] = (char)toupper((unsigned char)name[i]);
-    int status = 0, created = 0;
+    int status = 0, created = 0, made_dir = 0;
     if (mkdir(dir, 0777)) {
         fprintf(stderr, "stardag: new-pack: cannot create %s: %s%s\n", dir, strerror(errno),
                 errno == EEXIST ? " (expected a new directory: new-pack never writes into an existing one)" : "");
         status = errno == EEXIST ? SD_EXIT_BADGRAPH : SD_EXIT_RUNTIME;
-    }
+    } else made_dir = 1;
     for (int i = 0; !status && i < nf; i++) {
         char src[PATH_MAX + 256], dst[PATH_MAX + 256];
         size_t n, on, nn;
@@ -224,8 +242,8 @@ int sd_cmd_new_pack(int argc, char **argv)
         free(fname);
         free(out);
     }
-    if (status && created) { /* leave nothing half made: files are written in order, so the first `created` */
-        for (int i = 0; i < created; i++) {
+    if (status && made_dir) { /* leave nothing half made: every file it may have begun, then the directory */
+        for (int i = 0; i < nf && i <= created; i++) {
             char dst[PATH_MAX + 256];
             size_t nn;
             char *fname = renamed(files[i], strlen(files[i]), name, upper, &nn);
@@ -235,16 +253,22 @@ int sd_cmd_new_pack(int argc, char **argv)
             }
             free(fname);
         }
+        rmdir(dir);
     }
-    if (status && status != SD_EXIT_BADGRAPH) rmdir(dir);
+    char qdir[2 * PATH_MAX + 3], qbuild[2 * PATH_MAX + 3], qsd[2 * PATH_MAX + 16];
+    shell_word(dir, qdir, sizeof qdir);
+    shell_word(builddir, qbuild, sizeof qbuild);
+    char sdpath[PATH_MAX + 16];
+    snprintf(sdpath, sizeof sdpath, "%s/stardag", builddir);
+    shell_word(sdpath, qsd, sizeof qsd);
     if (!status && !builddir[0])
         printf("stardag: new pack %s in %s/ (%d files from %s): codelet %s.damp, built as %s.so\n"
                "  next: cd %s && make check      (docs/codelets.md, \"Codelet packs\")\n",
-               name, dir, created, tdir, name, name, dir);
+               name, dir, created, tdir, name, name, qdir);
     else if (!status) /* this stardag runs from its build tree: the pack builds against that */
         printf("stardag: new pack %s in %s/ (%d files from %s): codelet %s.damp, built as %s.so\n"
-               "  next (this stardag is not installed): cd %s && PKG_CONFIG_PATH=%s make check STARDAG=%s/stardag\n",
-               name, dir, created, tdir, name, name, dir, builddir, builddir);
+               "  next (this stardag is not installed): cd %s && PKG_CONFIG_PATH=%s make check STARDAG=%s\n",
+               name, dir, created, tdir, name, name, qdir, qbuild, qsd);
     for (int i = 0; i < nf; i++) free(files[i]);
     return status;
 }
