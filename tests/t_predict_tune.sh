@@ -167,6 +167,13 @@ t "report --tune: the scatter chart of predicted against measured" \
 printf 'parts,sched\n"x",lws\n' >"$tmp/bad.csv"
 runrc "$sd" report --tune "$tmp/bad.csv" --out "$tmp/charts"
 t "report --tune of a malformed table: exit 2 at its line" sh -c "test $(rc) = 2 && grep -q 'bad.csv:2: expected' '$tmp/err'"
+: >"$tmp/empty.csv"
+runrc "$sd" report --tune "$tmp/empty.csv" --out "$tmp/charts"
+t "report --tune of an empty file: exit 2, not a tune table" sh -c "test $(rc) = 2 && grep -q 'empty.csv: no header line of stardag tune --csv' '$tmp/err'"
+runrc "$sd" report --tune "$tmp" --out "$tmp/charts"
+t "report --tune of a folder: exit 2, not a regular file" sh -c "test $(rc) = 2 && grep -q 'not a regular file (expected the CSV' '$tmp/err'"
+runrc "$sd" report --tune "$tmp/tune.csv" --steps 1:2
+t "report --tune with --steps: exit 2 (a window is for a run's trace)" sh -c "test $(rc) = 2 && grep -q 'tune table alone' '$tmp/err'"
 
 # shellcheck disable=SC2086
 runrc "$sd" run "$g" $small --steps 20 --out "$tmp/tuned.h5"

@@ -95,8 +95,8 @@ int sd_cmd_report(int argc, char **argv)
         }
     }
     if (tune) { /* DIR/<csv name>-tune.svg */
-        if (run || tpath) {
-            sd_report_msg("--tune charts a tune table alone: no run file or trace with it");
+        if (run || tpath || win.has_from || win.has_to || win.by_steps || log_scalars) {
+            sd_report_msg("--tune charts a tune table alone: no run file, trace, --steps, --from, --to or --log-scalars with it");
             return SD_EXIT_BADGRAPH;
         }
         char dir[4096], path[8300], name[4096];

@@ -2,10 +2,12 @@
  * candidate `stardag tune --csv` wrote, one point per measured candidate coloured by scheduler
  * (and devices, with GPUs),
  * with the line where they agree and the band of +-15% around it (docs/tuning.md). */
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include "report.h"
 #include "stardag/stardag.h"
 #include "svg.h"
@@ -22,9 +24,14 @@ typedef struct row {
  * Returns the count, or -1 with a message naming the file and line. */
 static int read_rows(const char *path, row *rows, int cap, char *title, size_t tlen)
 {
-    FILE *f = fopen(path, "r");
-    if (!f) {
-        sd_report_msg("%s: cannot open", path);
+    struct stat st;
+    FILE *f = NULL;
+    if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+        sd_report_msg("%s: not a regular file (expected the CSV of stardag tune --csv)", path);
+        return -1;
+    }
+    if (!(f = fopen(path, "r"))) {
+        sd_report_msg("%s: cannot open: %s", path, strerror(errno));
         return -1;
     }
     char line[1024];
@@ -62,7 +69,13 @@ static int read_rows(const char *path, row *rows, int cap, char *title, size_t t
         else snprintf(r.label, sizeof r.label, "%s", r.sched);
         rows[n++] = r;
     }
+    const int read_error = ferror(f);
     fclose(f);
+    if (read_error || !header) {
+        sd_report_msg("%s: %s", path, read_error ? "cannot read it" : "no header line of stardag tune --csv (a line "
+                      "starting \"parts,\"): not a tune table");
+        return -1;
+    }
     return n;
 }
 
