@@ -149,4 +149,7 @@ t "compare --bogus: exit 2, unknown option" sh -c "test $(rc) = 2 && grep -q \"u
 runrc "$sd" tune "$g" --steps
 t "tune --steps without its value: exit 2, needs a value" sh -c "test $(rc) = 2 && grep -q 'option --steps needs a value' '$tmp/err'"
 
+runrc "$sd" codelets extra
+t "codelets extra: exit 2 with codelets' own usage" sh -c "test $(rc) = 2 && grep -q '^usage: stardag codelets' '$tmp/err'"
+
 tap_end

@@ -76,6 +76,10 @@ runrc "$sd" compare "$tmp/a.h5"
 t "one file only: exit 2 with usage" sh -c "test $(rc) = 2 && grep -q 'usage: stardag compare' '$tmp/err'"
 runrc "$sd" compare "$tmp/a.h5" "$tmp/b.h5" --rtol -1
 t "a negative tolerance: exit 2" test "$(rc)" = 2
+runrc "$sd" compare "$tmp/a.h5" "$tmp/b.h5" --fields ""
+t "--fields with no name: exit 2 (it compared everything)" sh -c "test $(rc) = 2 && grep -q 'expects NAME' '$tmp/err'"
+runrc "$sd" compare "$tmp/a.h5" "$tmp/b.h5" --rtol 1e-400
+t "--rtol below the smallest double: taken as 0 (exit 0 on equal files)" test "$(rc)" = 0
 
 # --any, exact types: integers in their own size and sign (past 2^53 a double of each is not
 # exact), strings; made with h5import (hdf5-tools)

@@ -66,6 +66,10 @@ runrc "$sd" inspect "$tmp/none.h5"
 t "no file: exit 2" sh -c "test $(rc) = 2 && grep -q 'none.h5: cannot open: No such file' '$tmp/err'"
 runrc "$sd" inspect
 t "no argument: usage, exit 2" sh -c "test $(rc) = 2 && grep -q 'usage: stardag inspect' '$tmp/err'"
+runrc "$sd" inspect "$tmp/r.h5" --help
+t "FILE --help: usage on stdout, exit 0" sh -c "test $(rc) = 0 && grep -q 'usage: stardag inspect' '$tmp/out'"
+runrc "$sd" inspect -x.h5
+t "-x.h5: exit 2, an unknown option (and how to name such a file)" sh -c "test $(rc) = 2 && grep -q \"unknown option '-x.h5' (a file of that name: ./-x.h5)\" '$tmp/err'"
 runrc "$sd" inspect --help
 t "--help: usage on stdout, exit 0" sh -c "test $(rc) = 0 && grep -q 'usage: stardag inspect' '$tmp/out'"
 # a run file missing what its creation writes: DAMAGED (exit 1), not made-up values with exit 0

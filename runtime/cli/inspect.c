@@ -359,11 +359,17 @@ static int inspect_checkpoint(const char *path, hid_t f)
 
 int sd_cmd_inspect(int argc, char **argv)
 {
-    if (argc == 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
-        fputs(inspect_usage, stdout);
-        return SD_EXIT_OK;
+    for (int i = 1; i < argc; i++)
+        if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+            fputs(inspect_usage, stdout);
+            return SD_EXIT_OK;
+        }
+    if (argc == 2 && argv[1][0] == '-') {
+        fprintf(stderr, "stardag inspect: unknown option '%s' (a file of that name: ./%s)\n%s", argv[1], argv[1],
+                inspect_usage);
+        return SD_EXIT_BADGRAPH;
     }
-    if (argc != 2 || argv[1][0] == '-') {
+    if (argc != 2) {
         fprintf(stderr, "stardag inspect: expected one file%s\n%s", argc > 2 ? " (got more)" : "", inspect_usage);
         return SD_EXIT_BADGRAPH;
     }
@@ -392,6 +398,10 @@ int sd_cmd_inspect(int argc, char **argv)
                 fprintf(stderr, "stardag: %s: damaged: its root attributes cannot be read (expected a run output or a "
                         "checkpoint)\n", path);
                 status = SD_EXIT_RUNTIME;
+            } else if (H5Lexists(f, "h5md", H5P_DEFAULT) > 0) {
+                fprintf(stderr, "stardag: %s: an H5MD trajectory (its /h5md group), not a run file or a checkpoint: "
+                        "inspect reads those; `stardag compare --any` and h5dump read it\n", path);
+                status = SD_EXIT_BADGRAPH;
             } else {
                 fprintf(stderr, "stardag: %s: not a stardag file (an HDF5 file without the root attribute stardag_format "
                         "or stardag_checkpoint)\n", path);

@@ -180,6 +180,7 @@ int main(int argc, char **argv)
     if (pack_status) return pack_status;
     if (!strcmp(cmd, "codelets")) {
         if (argc > 2 && (!strcmp(argv[2], "--help") || !strcmp(argv[2], "-h"))) return fputs(codelets_usage, stdout), 0;
+        usage_shown = codelets_usage;
         if (argc > 2) return bad_usage("codelets takes no arguments, got '%s'", argv[2]);
         return list_codelets();
     }

@@ -627,6 +627,7 @@ static int parse_tol(const char *s, double *v)
     char *end;
     errno = 0;
     *v = strtod(s, &end);
+    if (errno == ERANGE && fabs(*v) < 1) errno = 0; /* 1e-400: below the smallest double, as good as 0 */
     return *s && !*end && !errno && *v >= 0 && isfinite(*v);
 }
 
@@ -687,6 +688,10 @@ int sd_cmd_compare(int argc, char **argv)
                 goto out;
             }
             int isf = a[2] == 'f';
+            if (!*v || strspn(v, ",") == strlen(v)) {
+                fprintf(stderr, "stardag compare: %s expects NAME[,NAME...], got '%s'\n", a, v);
+                goto out;
+            }
             if (split_list(copies[ncopies++], isf ? &fl : &sl, isf ? &nfl : &nsl) < 0) {
                 fprintf(stderr, "stardag compare: out of memory\n");
                 goto out;
