@@ -25,7 +25,9 @@ static const char calibrate_usage[] =
     "  runs use has at least N samples (default 10), then prints the models and their files.\n"
     "  --sched must be model-based (dm*, heft; default dmda); --steps defaults to the graph's, at most 20.\n"
     "  --fuse K             as run --fuse: the models of fused tasks (stardag.grid.fused) for predict --fuse\n"
-    "  --load PACK.so       load a codelet pack first (repeatable; also STARDAG_PLUGIN_PATH)\n";
+    "  --load PACK.so       load a codelet pack first (repeatable; also STARDAG_PLUGIN_PATH)\n"
+    "Exit: 0 calibrated (entries still short of N samples after the rounds are listed on stderr: the\n"
+    "models are usable, and --max-rounds or --steps gives more), 1 runtime error, 2 bad graph or usage.\n";
 
 /* The runtime's own codelets (runtime/engine.c); they have models under model-based schedulers. */
 static const char *const support_symbols[] = {"stardag.halo_pack", "stardag.halo_unpack", "stardag.combine",
@@ -234,7 +236,8 @@ int sd_cmd_calibrate(int argc, char **argv)
         printf("model %s\n", syms[s]);
         if (!any) {
             if (runs[s]) printf("  no samples recorded in %d rounds\n", round);
-            else printf("  no task of it runs in %lld steps (its op has every > steps)\n", (long long)o.steps);
+            else printf("  no task of it runs in a round's %lld steps (%lld warm-up and %lld recorded: its op has every > steps)\n",
+                        (long long)o.steps, (long long)o.warmup, (long long)recorded);
             continue;
         }
         printf("  file %s\n", paths[s]);
