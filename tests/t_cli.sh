@@ -152,4 +152,15 @@ t "tune --steps without its value: exit 2, needs a value" sh -c "test $(rc) = 2 
 runrc "$sd" codelets extra
 t "codelets extra: exit 2 with codelets' own usage" sh -c "test $(rc) = 2 && grep -q '^usage: stardag codelets' '$tmp/err'"
 
+# files checked before the run: a trace or an output in a missing folder is named as such, and a
+# run refused at start leaves no log that would block the corrected command
+runrc "$sd" run "$g" --set n=16 --steps 2 --ncpu 1 --out "$tmp/late.h5" --trace "$tmp/nodir/t.json"
+t "--trace in a missing folder: exit 1 before the run (no output file)" \
+  sh -c "test $(rc) = 1 && grep -q 'nodir/t.json: cannot create the trace there: its folder' '$tmp/err' && ! test -e '$tmp/late.h5'"
+runrc "$sd" run "$g" --set n=16 --steps 2 --ncpu 1 --out "$tmp/nodir/a.h5"
+t "--out in a missing folder: the output file is named (not the log beside it)" grep -q 'nodir/a.h5: cannot create the output file there' "$tmp/err"
+runrc "$sd" run "$g" --set n=16 --steps 2 --ncpu 1 --out "$tmp/retry.h5" --sched nosuch
+runrc "$sd" run "$g" --set n=16 --steps 2 --ncpu 1 --out "$tmp/retry.h5"
+t "a run refused at start (--sched nosuch) leaves no log: the corrected one runs" sh -c "test $(rc) = 0 && test -f '$tmp/retry.log'"
+
 tap_end

@@ -237,5 +237,42 @@ def profiles():
        sorted(p.falloff) == [12.5, 50] and len(p.falloff[12.5]) == 3, "peak, max and the fall-off columns")
 
 
+@case
+def refusals_and_warnings():
+    g = stardag.load(KG, n=12)
+    for kw in (dict(steps=2.7), dict(ncpu=-1), dict(max_inflight=0), dict(steps="3")):
+        e = raises(ValueError, g.run, out="", progress=False, quiet=True, **kw)
+        ok(e is not None, "run(%s) is a ValueError, as stardag run refuses it (%s)" % (kw, e))
+    md = stardag.load(MD)
+    e = raises(ValueError, md.run, steps=1, out="", tiles=(2, 3), progress=False, quiet=True)
+    ok(e is not None and "not a shape" in str(e), "tiles=(2, 3) on a particle graph: a ValueError (a number of blocks)")
+    r = g.run(steps=3, out="warn.h5", progress=False, quiet=True)
+    ok(len(r.warnings) == 1 and "never evaluated" in r.warnings[0], "Run.warnings: a run's warning lines (%s)" % r.warnings)
+    e = raises(stardag.RunError, g.run, steps=3, out="fail.h5", sched="nosuch", progress=False, quiet=True)
+    ok(e is not None and not os.path.exists("fail.log"), "a run refused at start leaves no log behind")
+    r = g.run(steps=3, out="fail.h5", progress=False, quiet=True)
+    ok(r.status == "completed", "so the corrected run is not refused for it")
+    e = raises(stardag.RunError, g.run, steps=3, out="late.h5", trace="nodir/t.json", progress=False, quiet=True)
+    ok(e is not None and "nodir/t.json" in e.message and not os.path.exists("late.h5"),
+       "a trace in a missing folder is refused before the run (no output written)")
+    g.run(steps=3, out="exists.h5", progress=False, quiet=True, log="exists.log")
+    e = raises(stardag.RunError, g.run, steps=3, out="other.h5", log="exists.log", progress=False, quiet=True)
+    ok(e is not None and "overwrite=True" in e.message and "--overwrite" not in e.message,
+       "messages name run()'s arguments, not stardag run's options (%s)" % (e and e.message.strip()))
+    here = os.getcwd()
+    os.mkdir("sub")
+    with open("sub/rel.yaml", "w") as f:
+        with open(KG) as k:
+            f.write(k.read())
+    os.chdir("sub")
+    rel = stardag.load("rel.yaml", n=8)
+    os.chdir(here)
+    ok(rel.with_params(n=10).params["n"] == 10, "with_params after a chdir: the graph loaded by a relative path")
+    env = dict(os.environ, STARDAG_LIB="/etc/hostname")
+    p = subprocess.run([sys.executable, "-c", "import stardag\ntry:\n stardag.load('x')\nexcept stardag.StardagError as e:"
+                        " print('StardagError', e)"], capture_output=True, text=True, env=env)
+    ok("StardagError" in p.stdout and "/etc/hostname" in p.stdout, "STARDAG_LIB at a file that is no library: StardagError")
+
+
 print("1..%d" % n)
 sys.exit(1 if fails else 0)

@@ -33,16 +33,24 @@ def _candidates():
     return [os.path.join(d, n) for d in dirs for n in _NAMES]
 
 
+def _open(path):
+    """ctypes.CDLL(path), a failure as StardagError naming the file."""
+    try:
+        return ctypes.CDLL(path)
+    except OSError as e:
+        raise StardagError("%s: cannot load it as libstardag: %s" % (path, e)) from None
+
+
 def _load():
     tried = []
     for c in _candidates():
         if os.path.exists(c):
-            return ctypes.CDLL(c), c
+            return _open(c), c
         tried.append(c)
     if not os.environ.get("STARDAG_LIB"):
         found = ctypes.util.find_library("stardag")
         if found:
-            return ctypes.CDLL(found), found
+            return _open(found), found
         tried.append("the system's library path")
     raise StardagError("cannot find libstardag (tried: %s); set STARDAG_LIB to the library file" % ", ".join(tried))
 
@@ -78,6 +86,9 @@ class RunOpts(ctypes.Structure):
 
 
 def _declare(lib):
+    if not hasattr(lib, "sd_run_opts_size"):  # every libstardag has it: another library altogether
+        raise StardagError("%s is not a libstardag (it has no sd_run_opts_size); point STARDAG_LIB at libstardag.so"
+                           % _path)
     P, I, D, S, Z = ctypes.c_void_p, ctypes.c_int, ctypes.c_double, ctypes.c_char_p, ctypes.c_size_t
     sigs = {
         "sd_register_builtin_codelets": (None, []),

@@ -44,10 +44,32 @@ def load(path, **params):
     A value is a number or an expression string over the other params. Raises
     :class:`GraphError` with the loader's ``file:line:col: ...`` message when the file is
     missing or malformed, or an override names an unknown param or does not evaluate."""
-    return Graph(_load(path, None, params), dict(params))
+    g = Graph(_load(path, None, params), dict(params))
+    g._abspath = os.path.abspath(path)  # with_params after a chdir: the file and what it names beside it
+    return g
 
 
-def _tiles(tiles):
+def _count(name, value, lo):
+    """An integer option (steps, ncpu, ...) >= lo, as stardag run takes it: 2.7 or "3" is refused,
+    not cut."""
+    try:
+        v = operator.index(value)
+    except TypeError:
+        raise ValueError("%s: expected an integer >= %d, got %r" % (name, lo, value)) from None
+    if v < lo:
+        raise ValueError("%s: expected an integer >= %d, got %r" % (name, lo, value))
+    return v
+
+
+def _python_words(message):
+    """The run's messages name stardag run's options; from Python, run()'s arguments."""
+    for cli, py in (("pass --overwrite", "pass overwrite=True"), ("another --log", "another log="),
+                    ("another --trajectory", "another trajectory="), ("another --trace", "another trace=")):
+        message = message.replace(cli, py)
+    return message
+
+
+def _tiles(tiles, domain="grid"):
     if tiles is None:
         return (0, 0, 0)
     if isinstance(tiles, str):
@@ -62,6 +84,8 @@ def _tiles(tiles):
         t = []
     if not 1 <= len(t) <= 3 or min(t) <= 0:
         raise ValueError("tiles: expected N, 'XxYxZ' or a tuple of 1 to 3 positive ints, got %r" % (tiles,))
+    if domain != "grid" and len(t) > 1:  # as stardag run --tiles: a shape is for grids
+        raise ValueError("tiles: a %s domain takes a number of parts (tiles=N), not a shape, got %r" % (domain, tiles))
     return tuple(t + [1] * (3 - len(t)))  # as --tiles: absent axes 1 (a particle graph reads N blocks)
 
 
@@ -115,7 +139,10 @@ class Graph:
         :func:`load` are kept unless given again)."""
         merged = dict(self._overrides)
         merged.update(params)
-        return Graph(_load(self.path, self._lib.sd_graph_text(self._ptr), merged), merged)
+        path = getattr(self, "_abspath", self.path)
+        g = Graph(_load(path, self._lib.sd_graph_text(self._ptr), merged), merged)
+        g._abspath = path
+        return g
 
     def run(self, steps=None, out=None, tiles=None, sched=None, ncpu=None, ncuda=None, arch="any",
             max_inflight=None, trace=None, log=None, trajectory=None, overwrite=False, progress=True, quiet=False,
@@ -152,16 +179,14 @@ class Graph:
         o = _lib.RunOpts()
         lib.sd_run_opts_init(ctypes.byref(o))
         if steps is not None:
-            if int(steps) <= 0:
-                raise ValueError("steps: expected a positive number, got %r" % (steps,))
-            o.steps = int(steps)
+            o.steps = _count("steps", steps, 1)
         if sched:
             o.sched = sched.encode()
         if ncpu is not None:
-            o.ncpu = int(ncpu)
+            o.ncpu = _count("ncpu", ncpu, 0)
         if ncuda is not None:
-            o.ncuda = int(ncuda)
-        o.tile = _lib.c_int64_3(*_tiles(tiles))
+            o.ncuda = _count("ncuda", ncuda, 0)
+        o.tile = _lib.c_int64_3(*_tiles(tiles, self.domain))
         if out is not None:
             o.out = os.fsencode(path)
         if trace is not None:
@@ -171,11 +196,11 @@ class Graph:
         if trajectory is not None:
             o.trajectory = os.fsencode(trajectory)
         if max_inflight is not None:
-            o.max_inflight = int(max_inflight)
+            o.max_inflight = _count("max_inflight", max_inflight, 1)
         if fuse is not None:
-            if not 1 <= int(fuse) <= 64:
+            if _count("fuse", fuse, 1) > 64:
                 raise ValueError("fuse: expected an integer from 1 to 64, got %r" % (fuse,))
-            o.fuse = int(fuse)
+            o.fuse = fuse
         o.arch = _lib.ARCH[arch]
         o.quiet = 1 if quiet else 0
         o.no_tuning = 0 if tuning else 1
@@ -216,9 +241,11 @@ class Graph:
         run = Run(os.path.abspath(path), status=status) if wrote else None  # valid after a chdir
         if raised:
             raise raised[0]
-        message = errors.value.decode(errors="replace")
+        message = _python_words(errors.value.decode(errors="replace"))
         if status == 0:
-            return run if run is not None else Run(None, status=0)
+            run = run if run is not None else Run(None, status=0)
+            run.warnings = [line for line in message.splitlines() if line.strip()]
+            return run
         if status == 3:
             raise CheckFailed(status, message, run)
         if status == 130:

@@ -86,6 +86,7 @@ class Run:
     def __init__(self, path, status=None):
         self.path = None if path is None else os.fspath(path)
         self.exit_status = status  # sd_run's status when this process ran it; None when opened
+        self.warnings = []  # the lines a run of this process printed as warnings (Graph.run)
         if self.path is not None and not os.path.exists(self.path):
             raise FileNotFoundError("%s: no such run output" % self.path)
 

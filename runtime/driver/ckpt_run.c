@@ -307,12 +307,12 @@ static sd_ckpt_in *restart_open(const sd_graph *g, const sd_run_opts *o, int64_t
                          path, (long long)m->step, (long long)steps);
     else {
         if (m->format < 2)
-            fprintf(stderr, "stardag: %s: warning: %s is a format-%d checkpoint: its root attributes and graph text "
-                    "carry no checksum (its state does)\n", g->path, path, m->format);
+            sd_run_say_error(o, "%s: warning: %s is a format-%d checkpoint: its root attributes and graph text "
+                             "carry no checksum (its state does)", g->path, path, m->format);
         if (!same_text)
-            fprintf(stderr, "stardag: %s: warning: --force: restarting from %s, written from another version of the "
-                    "graph with the same state layout (parameters, checks, output or run settings may differ)\n",
-                    g->path, path);
+            sd_run_say_error(o, "%s: warning: --force: restarting from %s, written from another version of the "
+                             "graph with the same state layout (parameters, checks, output or run settings may differ)",
+                             g->path, path);
         return in;
     }
     sd_ckpt_close(in);
@@ -438,8 +438,8 @@ int sd_ckpt_restore(sd_ckpt_in *in, sd_dm *dm, double *latest, sd_checks *checks
         return -1;
     }
     if (fresh)
-        fprintf(stderr, "stardag: %s: warning: %d check%s of the graph %s not in the checkpoint: evaluated afresh "
-                "from step %lld\n", dm->g->path, fresh, fresh == 1 ? "" : "s", fresh == 1 ? "was" : "were",
-                (long long)r->step + 1);
+        sd_run_say_error(o, "%s: warning: %d check%s of the graph %s not in the checkpoint: evaluated afresh "
+                         "from step %lld", dm->g->path, fresh, fresh == 1 ? "" : "s", fresh == 1 ? "was" : "were",
+                         (long long)r->step + 1);
     return 0;
 }

@@ -652,8 +652,9 @@ int sd_run_loop(const sd_graph *g, const sd_run_opts *o_in, sd_run_files *files,
     /* not a failure: a short trial run may end before a diagnostic step (the tools' measured runs,
      * which return a result, always are such runs: no warning for them) */
     if (unevaluated && !status && s->leader && !o->result)
-        fprintf(stderr, "stardag: %s: warning: %d check%s never evaluated: the run ended before %s first evaluation "
-                "(see the summary)\n", g->path, unevaluated, unevaluated == 1 ? " was" : "s were", unevaluated == 1 ? "its" : "their");
+        sd_run_say_error(o, "%s: warning: %d check%s never evaluated: the run ended before %s first evaluation "
+                         "(see the summary)", g->path, unevaluated, unevaluated == 1 ? " was" : "s were",
+                         unevaluated == 1 ? "its" : "their");
     if (status && *s->why && s->leader) sd_run_say_error(o, "%s: %s", g->path, s->why); /* once for all ranks */
     if (s->trace) {
         if (sd_run_write_trace(s, err, sizeof err) < 0) {

@@ -278,6 +278,29 @@ int sd_run(const sd_graph *g, const sd_run_opts *o)
     return status;
 }
 
+/* Each file's folder exists and takes new files, in the order output, trajectory, log, trace: a
+ * file written late (the trace, at the end) is refused before the run, and a missing folder is
+ * named for the file the user asked for, not for the log beside it. 0, or 1 with the error said. */
+static int folders_refused(const sd_graph *g, const sd_run_files *f, const sd_run_opts *o)
+{
+    const char *path[] = {f->out, f->own, f->log, f->trace};
+    const char *what[] = {"output file", own_noun(g), "log", "trace"};
+    for (int i = 0; i < 4; i++) {
+        if (!path[i] || !*path[i]) continue;
+        char dir[SD_RUN_PATH_MAX];
+        const char *slash = strrchr(path[i], '/');
+        snprintf(dir, sizeof dir, "%.*s", slash ? (int)(slash - path[i]) + !(slash - path[i]) : 1, slash ? path[i] : ".");
+        struct stat st;
+        const char *why = stat(dir, &st) < 0 ? strerror(errno) : !S_ISDIR(st.st_mode) ? "not a folder"
+                          : access(dir, W_OK | X_OK) < 0 ? strerror(errno) : NULL;
+        if (why) {
+            sd_run_say_error(o, "%s: cannot create the %s there: its folder %s: %s", path[i], what[i], dir, why);
+            return 1;
+        }
+    }
+    return 0;
+}
+
 /* The run's own files usable (not refused, not what the graph reads) and its log open. 0, or the
  * exit status with the error said. */
 static int open_files(const sd_graph *g, const sd_run_opts *o, sd_run_files *files, sd_runlog **log)
@@ -286,6 +309,7 @@ static int open_files(const sd_graph *g, const sd_run_opts *o, sd_run_files *fil
     if (sd_run_clash_with_reads(g, files, o)) return SD_EXIT_BADGRAPH;
     if (o->restart && *o->restart) files->continuing = o->restart;
     if (sd_run_files_refuse_existing(files, o) > 0) return SD_EXIT_BADGRAPH;
+    if (folders_refused(g, files, o)) return SD_EXIT_RUNTIME;
     if (files->log[0] && !(*log = (files->continuing ? sd_runlog_append : sd_runlog_open)(files->log, err, sizeof err))) {
         sd_run_say_error(o, "%s", err);
         return SD_EXIT_RUNTIME;
@@ -318,6 +342,10 @@ static int run_files(const sd_graph *g, const sd_run_opts *o)
         return status ? status : sd_run_loop(g, o, &files, NULL);
     }
     sd_runlog *log = NULL;
+    struct stat st;
+    /* a log this run makes, of a run that then makes no output file: removed after, so that the
+     * corrected command is not refused for it (the error is said on stderr and to the caller) */
+    const int fresh_log = files.log[0] && !o->restart && stat(files.log, &st) < 0 && files.out;
     int status = open_files(g, o, &files, &log);
     if ((status = sd_run_ranks_agree(status))) return status; /* the other ranks stop with it */
     char host[256] = "", start[64] = "";
@@ -338,6 +366,7 @@ static int run_files(const sd_graph *g, const sd_run_opts *o)
         sd_run_say_error(o, "%s", err);
         if (!status) status = SD_EXIT_RUNTIME;
     }
+    if (status && fresh_log && stat(files.out, &st) < 0) unlink(files.log);
     return status;
 }
 

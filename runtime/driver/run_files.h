@@ -54,8 +54,8 @@ int sd_run_files_set_aside(sd_run_files *f, char *err, size_t errlen);
 void sd_run_files_drop_aside(sd_run_files *f);
 void sd_run_files_restore(sd_run_files *f);
 
-/* An error line: "stardag: LINE" on stderr, and appended to o->errors when the caller gave a buffer
- * (the Python package's RunError). */
+/* An error or warning line: "stardag: LINE" on stderr, and appended to o->errors when the caller
+ * gave a buffer (the Python package's RunError, or Run.warnings after a run that succeeded). */
 void sd_run_say_error(const sd_run_opts *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 struct sd_runlog;
