@@ -66,6 +66,9 @@ typedef struct sd_h5cont {
     int drop_step_output;    /* 1: the field datasets and profile rows of step K go too (an output
                                 of a finished run's last step, off the cadence, that a continued
                                 run stepping past K would not have written) */
+    int step_off_cadence;    /* 1: K is off the fields' cadence, so an output of K that the
+                                checkpoint counts was its run's last step's (an earlier restart
+                                past K may have dropped it) */
 } sd_h5cont;
 
 /* Continue the existing run file `path` (written by create, killed or closed) at step K: refused

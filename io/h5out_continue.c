@@ -509,7 +509,7 @@ sd_h5out *sd_h5out_continue(const char *path, const sd_h5meta *meta, const sd_h5
     if (cut(&c, &profile_rows) < 0) goto fail_c;
     int64_t want_fields = at->field_steps, want_profile_rows = at->profile_rows;
     if (want_fields > 0 && distinct(o) == want_fields - 1 && !(o->nrec && o->rec[o->nrec - 1].step == at->step) &&
-        (at->drop_step_output || c.last_step >= at->step)) {
+        (at->drop_step_output || (at->step_off_cadence && c.last_step >= at->step))) {
         /* an earlier restart that went past K dropped K's own output (one field step and a row of
          * each profile; its cut was committed at K or later, so this is no copy older than K).
          * Going past K again: the same restart again. Stopping at K: the run writes it again. */

@@ -10,7 +10,7 @@ AM_CPPFLAGS += -I$(top_srcdir)/runtime/graph -I$(top_srcdir)/runtime/engine -I$(
 SD_RUNTIME_INCLUDES = -I$(top_srcdir)/runtime/graph -I$(top_srcdir)/runtime/engine -I$(top_srcdir)/runtime/dm
 
 libstardag_la_SOURCES += runtime/graph/graph.h runtime/engine/registry.c runtime/engine/registry.h runtime/engine/plugin.c \
-	runtime/engine/engine.c runtime/engine/engine.h runtime/engine/engine_impl.h runtime/engine/records.c runtime/engine/engine_plan.c runtime/engine/engine_plan.h \
+	runtime/engine/engine.c runtime/engine/engine_sim.c runtime/engine/engine.h runtime/engine/engine_impl.h runtime/engine/records.c runtime/engine/engine_plan.c runtime/engine/engine_plan.h \
 	runtime/engine/trace.c runtime/engine/trace.h runtime/engine/transfers.c runtime/engine/transfers.h \
 	runtime/engine/probe.c runtime/engine/probe.h runtime/engine/ranks.c runtime/engine/ranks.h \
 	runtime/engine/dist.c runtime/engine/dist.h \
@@ -53,7 +53,7 @@ stardag_SOURCES += runtime/tools/report.c runtime/tools/report.h runtime/tools/r
 	runtime/tools/report_scalars.c runtime/tools/report_profile.c runtime/tools/report_map.c runtime/tools/report_window.c runtime/tools/report_window.h \
 	runtime/tools/svg.c runtime/tools/svg.h runtime/tools/report_tune.c
 # tool commands: compare (its library API in compare.h), calibrate, verify
-libstardag_la_SOURCES += runtime/tools/compare.c runtime/tools/compare.h runtime/tools/strtab.c runtime/tools/strtab.h
+libstardag_la_SOURCES += runtime/tools/compare.c runtime/tools/compare.h runtime/tools/compare_dset.c runtime/tools/compare_dset.h runtime/tools/strtab.c runtime/tools/strtab.h
 stardag_SOURCES += runtime/tools/calibrate.c runtime/tools/verify.c runtime/tools/verify.h runtime/tools/verify_particles.c runtime/tools/verify_mesh.c runtime/tools/verify_batch.c \
 	runtime/tools/verify_variants.c runtime/tools/verify_grid.c runtime/tools/verify_text.c \
 	runtime/tools/verify_transport.c

@@ -224,13 +224,13 @@ runrc "$sd" new-pack dampers "dir with 'space"
 t "new-pack into a folder with a space and a quote: its next line quotes it for the shell" \
   grep -q "cd 'dir with '\\\\''space' && " out
 # a full disk while writing (a tmpfs of 8 KiB in a mount namespace of its own): nothing half made
-if unshare -m true 2>/dev/null; then
+if unshare -m sh -c "mount -t tmpfs -o size=8k tmpfs '$PWD/np' && umount '$PWD/np'" 2>/dev/null; then
   mkdir -p full
   runrc unshare -m sh -c "mount -t tmpfs -o size=8k tmpfs '$PWD/full' && cd '$PWD/full' && '$sd' new-pack friction; echo \$? >rc.txt; ls -A >ls.txt; cp rc.txt ls.txt '$PWD/'"
   t "new-pack on a full disk: exit 1 naming the file, and no folder left half made" \
     sh -c "test \$(cat rc.txt) = 1 && grep -q 'cannot write friction/.*No space left' err && ! grep -q friction ls.txt"
 else
-  skip "no mount namespaces here (unshare -m)"
+  skip "no tmpfs in a mount namespace of its own here (unshare -m, mount)"
 fi
 
 # ---- a real install: configure --prefix, make install, a pack against the installed headers ----

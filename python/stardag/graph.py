@@ -3,6 +3,7 @@
 import ctypes
 import operator
 import os
+import re
 import sys
 import threading
 
@@ -61,12 +62,16 @@ def _count(name, value, lo):
     return v
 
 
+_OPTION = re.compile(r"--(overwrite|out|log|trajectory|trace|tiles|steps|sched|ncpu|ncuda|max-inflight|fuse|arch)\b( (?=\S))?")
+
+
 def _python_words(message):
-    """The run's messages name stardag run's options; from Python, run()'s arguments."""
-    for cli, py in (("pass --overwrite", "pass overwrite=True"), ("another --log", "another log="),
-                    ("another --trajectory", "another trajectory="), ("another --trace", "another trace=")):
-        message = message.replace(cli, py)
-    return message
+    """The run's messages name stardag run's options; from Python, run()'s arguments: --overwrite
+    is overwrite=True, --tiles 2x5 is tiles=2x5, --log is log=."""
+    def word(m):
+        name = m.group(1).replace("-", "_")
+        return "overwrite=True" + (m.group(2) or "") if name == "overwrite" else name + "="
+    return _OPTION.sub(word, message)
 
 
 def _tiles(tiles, domain="grid"):
@@ -198,9 +203,9 @@ class Graph:
         if max_inflight is not None:
             o.max_inflight = _count("max_inflight", max_inflight, 1)
         if fuse is not None:
-            if _count("fuse", fuse, 1) > 64:
+            o.fuse = _count("fuse", fuse, 1)
+            if o.fuse > 64:
                 raise ValueError("fuse: expected an integer from 1 to 64, got %r" % (fuse,))
-            o.fuse = fuse
         o.arch = _lib.ARCH[arch]
         o.quiet = 1 if quiet else 0
         o.no_tuning = 0 if tuning else 1

@@ -331,7 +331,8 @@ int sd_ckpt_steps_past(const sd_ckpt_in *in, int64_t steps)
 }
 
 sd_h5out *sd_ckpt_continue_output(const sd_ckpt_in *in, const char *path, const sd_h5meta *meta, const sd_h5decl *decl,
-                                  int drop_step_output, int64_t counters[3], char *err, size_t errlen)
+                                  int drop_step_output, int step_off_cadence, int64_t counters[3], char *err,
+                                  size_t errlen)
 {
     struct stat st;
     counters[0] = counters[1] = counters[2] = 0;
@@ -344,7 +345,8 @@ sd_h5out *sd_ckpt_continue_output(const sd_ckpt_in *in, const char *path, const 
     char *text = sd_ckpt_graph_text(in, err, errlen);
     if (!text) return NULL;
     sd_h5cont at = {.step = sd_ckpt_step(in), .graph_text = text, .field_steps = counters[0], .scalar_rows = counters[1],
-                    .profile_rows = counters[2], .drop_step_output = drop_step_output};
+                    .profile_rows = counters[2], .drop_step_output = drop_step_output,
+                    .step_off_cadence = step_off_cadence};
     sd_h5out *out = sd_h5out_continue(path, meta, &at, decl, err, errlen);
     free(text);
     if (out) sd_h5out_continued_counts(out, counters); /* fewer when the step's own output went */

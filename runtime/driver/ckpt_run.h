@@ -125,8 +125,8 @@ struct sd_h5decl;
  * left, nor when run.until had stopped it there)? */
 int sd_ckpt_steps_past(const sd_ckpt_in *in, int64_t steps);
 struct sd_h5out *sd_ckpt_continue_output(const sd_ckpt_in *in, const char *path, const struct sd_h5meta *meta,
-                                         const struct sd_h5decl *decl, int drop_step_output, int64_t counters[3],
-                                         char *err, size_t errlen);
+                                         const struct sd_h5decl *decl, int drop_step_output, int step_off_cadence,
+                                         int64_t counters[3], char *err, size_t errlen);
 /* What a restart puts back besides the domain: scalars (into the engine), the latest values, the
  * checks, the until step and the wall time so far. */
 typedef struct sd_ckpt_restored {

@@ -287,10 +287,17 @@ static int folders_refused(const sd_graph *g, const sd_run_files *f, const sd_ru
     const char *what[] = {"output file", own_noun(g), "log", "trace"};
     for (int i = 0; i < 4; i++) {
         if (!path[i] || !*path[i]) continue;
+        struct stat st;
+        if (stat(path[i], &st) == 0) { /* one that exists is written in place (or moved aside: judged later) */
+            if (!S_ISDIR(st.st_mode) && access(path[i], W_OK) < 0) {
+                sd_run_say_error(o, "%s: cannot write the %s: %s", path[i], what[i], strerror(errno));
+                return 1;
+            }
+            continue;
+        }
         char dir[SD_RUN_PATH_MAX];
         const char *slash = strrchr(path[i], '/');
         snprintf(dir, sizeof dir, "%.*s", slash ? (int)(slash - path[i]) + !(slash - path[i]) : 1, slash ? path[i] : ".");
-        struct stat st;
         const char *why = stat(dir, &st) < 0 ? strerror(errno) : !S_ISDIR(st.st_mode) ? "not a folder"
                           : access(dir, W_OK | X_OK) < 0 ? strerror(errno) : NULL;
         if (why) {
@@ -343,9 +350,11 @@ static int run_files(const sd_graph *g, const sd_run_opts *o)
     }
     sd_runlog *log = NULL;
     struct stat st;
-    /* a log this run makes, of a run that then makes no output file: removed after, so that the
-     * corrected command is not refused for it (the error is said on stderr and to the caller) */
-    const int fresh_log = files.log[0] && !o->restart && stat(files.log, &st) < 0 && files.out;
+    /* a log this run makes, of a run refused at start (a bad option: exit 2) that made no output:
+     * removed after, so that the corrected command is not refused for it (the error is said on
+     * stderr and to the caller); a runtime failure keeps its log */
+    const char *made = files.out ? files.out : files.own;
+    const int fresh_log = files.log[0] && !o->restart && stat(files.log, &st) < 0 && made;
     int status = open_files(g, o, &files, &log);
     if ((status = sd_run_ranks_agree(status))) return status; /* the other ranks stop with it */
     char host[256] = "", start[64] = "";
@@ -366,7 +375,8 @@ static int run_files(const sd_graph *g, const sd_run_opts *o)
         sd_run_say_error(o, "%s", err);
         if (!status) status = SD_EXIT_RUNTIME;
     }
-    if (status && fresh_log && stat(files.out, &st) < 0) unlink(files.log);
+    if (status == SD_EXIT_BADGRAPH && fresh_log && stat(made, &st) < 0 && unlink(files.log) < 0)
+        sd_run_say_error(o, "warning: cannot remove the log %s of the refused run: %s", files.log, strerror(errno));
     return status;
 }
 

@@ -59,8 +59,9 @@ int sd_run_setup_output(run_state *s, const char *path, const char *sched, int n
     sd_h5decl decl = {ndim, {shape[0], shape[1], shape[2]}, {spacing[0], spacing[1], spacing[2]}, g->output.nfields,
                       fnames, dtypes, ncomp, g->output.nscalars, snames};
     const int64_t every = g->output.fields_every;
-    const int drop = s->ck.rin && s->dm->restart_steps_past && every > 0 && s->dm->restart_step % every;
-    s->out = s->ck.rin ? sd_ckpt_continue_output(s->ck.rin, path, &meta, &decl, drop, s->counters0, err, sizeof err)
+    const int off = s->ck.rin && every > 0 && s->dm->restart_step % every;
+    const int drop = off && s->dm->restart_steps_past;
+    s->out = s->ck.rin ? sd_ckpt_continue_output(s->ck.rin, path, &meta, &decl, drop, off, s->counters0, err, sizeof err)
                     : sd_h5out_create(path, &meta, ndim, shape, spacing, g->output.nfields, fnames, dtypes, ncomp,
                                       g->output.nscalars, snames, err, sizeof err);
     if (!s->out) {

@@ -17,6 +17,7 @@
 #include "compare.h"
 #include "strtab.h"
 #include "h5err.h"
+#include "compare_dset.h"
 
 void sd_compare_opts_init(sd_compare_opts *o) { memset(o, 0, sizeof *o); }
 
@@ -75,194 +76,6 @@ static int list_datasets(hid_t f, names *out)
     return 0;
 }
 
-/* ---- datasets ------------------------------------------------------------------------------ */
-
-typedef struct dset {
-    int kind;        /* 'f' float (esize 4 or 8); 'i' signed, 'u' unsigned integer (esize 1, 2, 4, 8);
-                        's' string (fixed: esize bytes each; vlen: a char * each); 'b' any other type
-                        without variable-length parts, as the bytes of its native type */
-    int vlen;        /* 's': variable-length strings */
-    size_t esize;
-    char tname[16];  /* "f64", "int32", "uint8", "string", "enum", ... */
-    hid_t mt;        /* the memory type it was read as (vlen strings are reclaimed with it) */
-    int rank;
-    hsize_t dims[H5S_MAX_RANK];
-    hsize_t n;
-    void *buf;
-} dset;
-
-static void dset_free(dset *d)
-{
-    if (d->buf && d->vlen && d->n) {
-        hsize_t n = d->n;
-        hid_t sp = H5Screate_simple(1, &n, NULL);
-        if (sp >= 0) H5Dvlen_reclaim(d->mt, sp, H5P_DEFAULT, d->buf), H5Sclose(sp);
-    }
-    if (d->mt > 0 && d->kind != 'f') H5Tclose(d->mt);
-    d->mt = -1;
-    free(d->buf);
-    d->buf = NULL;
-}
-
-static const char *dset_type(const dset *d) { return d->tname; }
-
-static void dims_text(const dset *d, char *buf, size_t len)
-{
-    size_t k = 0;
-    buf[0] = 0;
-    if (d->rank == 0) snprintf(buf, len, "[]");
-    for (int i = 0; i < d->rank && k < len; i++) k += snprintf(buf + k, len - k, "[%llu]", (unsigned long long)d->dims[i]);
-}
-
-/* The memory type a dataset of file type t is read as, its kind and name (read_dset); -1 and why
- * when it cannot be compared. Integers keep their size and sign, so values past 2^53 and a dtype
- * change are seen. */
-static hid_t memory_type(hid_t t, dset *d, char *why, size_t wl)
-{
-    static const char *const other[] = {[H5T_TIME] = "time", [H5T_BITFIELD] = "bitfield", [H5T_OPAQUE] = "opaque",
-                                        [H5T_COMPOUND] = "compound", [H5T_REFERENCE] = "reference", [H5T_ENUM] = "enum",
-                                        [H5T_VLEN] = "vlen", [H5T_ARRAY] = "array"};
-    const H5T_class_t cls = H5Tget_class(t);
-    hid_t mt = -1;
-    if (cls == H5T_FLOAT) {
-        const int f32 = H5Tget_size(t) == 4;
-        d->kind = 'f', d->esize = f32 ? 4 : 8;
-        snprintf(d->tname, sizeof d->tname, "%s", f32 ? "f32" : "f64");
-        return f32 ? H5T_NATIVE_FLOAT : H5T_NATIVE_DOUBLE;
-    }
-    if (cls == H5T_INTEGER) {
-        if ((mt = H5Tget_native_type(t, H5T_DIR_DEFAULT)) < 0) return -1;
-        d->kind = H5Tget_sign(t) == H5T_SGN_NONE ? 'u' : 'i', d->esize = H5Tget_size(mt);
-        snprintf(d->tname, sizeof d->tname, "%sint%zu", d->kind == 'u' ? "u" : "", 8 * d->esize);
-        return mt;
-    }
-    if (cls == H5T_STRING) {
-        d->kind = 's', d->vlen = H5Tis_variable_str(t) > 0;
-        if ((mt = H5Tcopy(d->vlen ? H5T_C_S1 : t)) < 0 || (d->vlen && H5Tset_size(mt, H5T_VARIABLE) < 0)) return -1;
-        d->esize = d->vlen ? sizeof(char *) : H5Tget_size(t);
-        snprintf(d->tname, sizeof d->tname, "string");
-        return mt;
-    }
-    const char *name = cls >= 0 && (size_t)cls < sizeof other / sizeof *other && other[cls] ? other[cls] : "other";
-    if (H5Tdetect_class(t, H5T_VLEN) > 0 || H5Tdetect_class(t, H5T_STRING) > 0 || cls == H5T_REFERENCE) {
-        snprintf(why, wl, "a %s dataset with strings, references or variable-length parts: not compared", name);
-        return -1;
-    }
-    if ((mt = H5Tget_native_type(t, H5T_DIR_DEFAULT)) < 0) return -1;
-    d->kind = 'b', d->esize = H5Tget_size(mt);
-    snprintf(d->tname, sizeof d->tname, "%s", name);
-    return mt;
-}
-
-/* Read a whole dataset in its own type (memory_type). */
-static int read_dset(hid_t f, const char *path, dset *d, char *why, size_t wl)
-{
-    memset(d, 0, sizeof *d);
-    d->mt = -1;
-    why[0] = 0;
-    hid_t ds = H5Dopen2(f, path, H5P_DEFAULT);
-    if (ds < 0) {
-        sd_h5why(why, wl);
-        return -1;
-    }
-    int rc = -1;
-    hid_t t = H5Dget_type(ds), sp = H5Dget_space(ds);
-    if (t < 0 || sp < 0) {
-        sd_h5why(why, wl);
-        goto out;
-    }
-    if ((d->mt = memory_type(t, d, why, wl)) < 0) {
-        if (!why[0]) sd_h5why(why, wl);
-        goto out;
-    }
-    d->rank = H5Sget_simple_extent_ndims(sp);
-    if (d->rank < 0 || H5Sget_simple_extent_dims(sp, d->dims, NULL) < 0) {
-        sd_h5why(why, wl);
-        goto out;
-    }
-    hssize_t np = H5Sget_simple_extent_npoints(sp);
-    d->n = np > 0 ? (hsize_t)np : 0;
-    if (!(d->buf = calloc(d->n ? d->n : 1, d->esize))) {
-        snprintf(why, wl, "out of memory");
-        goto out;
-    }
-    if (d->n && H5Dread(ds, d->mt, H5S_ALL, H5S_ALL, H5P_DEFAULT, d->buf) < 0) {
-        sd_h5why(why, wl);
-        d->vlen = 0; /* nothing to reclaim */
-        goto out;
-    }
-    rc = 0;
-out:
-    if (rc < 0) dset_free(d);
-    if (sp >= 0) H5Sclose(sp);
-    if (t >= 0) H5Tclose(t);
-    H5Dclose(ds);
-    return rc;
-}
-
-/* Integer element i, sign-extended (v) and zero-extended (u) from its size. */
-static void int_value(const dset *d, hsize_t i, int64_t *v, uint64_t *u)
-{
-    const char *p = (const char *)d->buf + i * d->esize;
-    switch (d->esize) {
-    case 1: *v = *(const int8_t *)p, *u = *(const uint8_t *)p; break;
-    case 2: *v = *(const int16_t *)p, *u = *(const uint16_t *)p; break;
-    case 4: *v = *(const int32_t *)p, *u = *(const uint32_t *)p; break;
-    default: *v = *(const int64_t *)p, *u = *(const uint64_t *)p; break;
-    }
-}
-
-/* |a_i - b_i| of integers, from the exact difference (past 2^53 a double of each is not exact). */
-static double int_diff(const dset *a, const dset *b, hsize_t i)
-{
-    int64_t va, vb;
-    uint64_t ua, ub;
-    int_value(a, i, &va, &ua);
-    int_value(b, i, &vb, &ub);
-    __int128 x = a->kind == 'u' ? (__int128)ua : va, y = b->kind == 'u' ? (__int128)ub : vb;
-    return (double)(x > y ? x - y : y - x);
-}
-
-/* Element i as a double (the differences' sizes; strings and other types: 0). */
-static double dval(const dset *d, hsize_t i)
-{
-    const char *p = (const char *)d->buf + i * d->esize;
-    if (d->kind == 'f') return d->esize == 4 ? (double)*(const float *)p : *(const double *)p;
-    if (d->kind != 'i' && d->kind != 'u') return 0;
-    int64_t v;
-    uint64_t u;
-    int_value(d, i, &v, &u);
-    return d->kind == 'u' ? (double)u : (double)v;
-}
-
-/* Element i as text, exactly (the first difference's values). */
-static void value_text(const dset *d, hsize_t i, char *buf, size_t len)
-{
-    const char *p = (const char *)d->buf + i * d->esize;
-    int64_t v;
-    uint64_t u;
-    if (d->kind == 'f') snprintf(buf, len, "%.17g", dval(d, i));
-    else if (d->kind == 'i' || d->kind == 'u') {
-        int_value(d, i, &v, &u);
-        if (d->kind == 'u') snprintf(buf, len, "%" PRIu64, u);
-        else snprintf(buf, len, "%" PRId64, v);
-    } else if (d->kind == 's') {
-        const char *str = d->vlen ? *(char *const *)p : p;
-        int n = d->vlen ? (str ? (int)strlen(str) : 0) : (int)strnlen(p, d->esize);
-        snprintf(buf, len, "\"%.*s%s\"", n > 40 ? 40 : n, str ? str : "", n > 40 ? "..." : "");
-    } else snprintf(buf, len, "(%zu bytes)", d->esize);
-}
-
-static int same_bits(const dset *a, const dset *b, hsize_t i)
-{
-    const char *pa = (const char *)a->buf + i * a->esize, *pb = (const char *)b->buf + i * b->esize;
-    if (a->vlen) {
-        const char *x = *(char *const *)pa, *y = *(char *const *)pb;
-        return x == y || (x && y && !strcmp(x, y));
-    }
-    return !memcmp(pa, pb, a->esize);
-}
-
 /* ---- one comparison ------------------------------------------------------------------------ */
 
 typedef struct cmp_ctx {
@@ -287,18 +100,6 @@ static void mark_differ(cmp_ctx *c, const char *name)
     }
 }
 
-static void index_text(const dset *d, hsize_t flat, char *buf, size_t len)
-{
-    hsize_t idx[H5S_MAX_RANK];
-    for (int i = d->rank - 1; i >= 0; i--) {
-        idx[i] = d->dims[i] ? flat % d->dims[i] : 0;
-        flat = d->dims[i] ? flat / d->dims[i] : 0;
-    }
-    size_t k = 0;
-    buf[0] = 0;
-    for (int i = 0; i < d->rank && k < len; i++) k += snprintf(buf + k, len - k, "[%llu]", (unsigned long long)idx[i]);
-}
-
 /* Compare dataset `path`, present in A and/or B. Returns 0, or -1 on a read error (bad input). */
 static int compare_one(cmp_ctx *c, const char *path, int in_a, int in_b)
 {
@@ -309,23 +110,23 @@ static int compare_one(cmp_ctx *c, const char *path, int in_a, int in_b)
         if (rep) fprintf(rep, "  %-28s only in %s\n", path, in_a ? c->a : c->b);
         return 0;
     }
-    dset da, db;
+    sd_dset da, db;
     char why[256];
-    if (read_dset(c->fa, path, &da, why, sizeof why) < 0) {
+    if (sd_dset_read(c->fa, path, &da, why, sizeof why) < 0) {
         sd_io_seterr(c->err, c->errlen, "%s: cannot read %s: %s", c->a, path, why);
         return -1;
     }
-    if (read_dset(c->fb, path, &db, why, sizeof why) < 0) {
+    if (sd_dset_read(c->fb, path, &db, why, sizeof why) < 0) {
         sd_io_seterr(c->err, c->errlen, "%s: cannot read %s: %s", c->b, path, why);
-        dset_free(&da);
+        sd_dset_free(&da);
         return -1;
     }
     char sa[128], sb[128];
-    dims_text(&da, sa, sizeof sa);
-    dims_text(&db, sb, sizeof sb);
+    sd_dset_dims_text(&da, sa, sizeof sa);
+    sd_dset_dims_text(&db, sb, sizeof sb);
     if (da.kind != db.kind || da.esize != db.esize || da.vlen != db.vlen || strcmp(da.tname, db.tname)) {
         mark_differ(c, path);
-        if (rep) fprintf(rep, "  %-28s dtype %s vs %s\n", path, dset_type(&da), dset_type(&db));
+        if (rep) fprintf(rep, "  %-28s dtype %s vs %s\n", path, sd_dset_type(&da), sd_dset_type(&db));
         goto done;
     }
     if (strcmp(sa, sb)) {
@@ -338,17 +139,17 @@ static int compare_one(cmp_ctx *c, const char *path, int in_a, int in_b)
     double amax = 0;
     if (scaled)
         for (hsize_t i = 0; i < da.n; i++) {
-            double x = fabs(dval(&da, i));
+            double x = fabs(sd_dset_value(&da, i));
             if (isfinite(x) && x > amax) amax = x;
         }
     double max_abs = 0, max_rel = 0, max_sc = 0;
     long long nexc = 0;
     hsize_t first = 0;
     for (hsize_t i = 0; i < da.n; i++) {
-        double x = dval(&da, i), y = dval(&db, i);
+        double x = sd_dset_value(&da, i), y = sd_dset_value(&db, i);
         int both_nan = da.kind == 'f' && isnan(x) && isnan(y);
-        int same = both_nan || (exact ? same_bits(&da, &db, i) : x == y);
-        double d = da.kind == 'i' || da.kind == 'u' ? int_diff(&da, &db, i) : fabs(x - y);
+        int same = both_nan || (exact ? sd_dset_same(&da, &db, i) : x == y);
+        double d = da.kind == 'i' || da.kind == 'u' ? sd_dset_int_diff(&da, &db, i) : fabs(x - y);
         int finite_pair = isfinite(x) && isfinite(y);
         if (finite_pair) {
             if (d > max_abs) max_abs = d;
@@ -371,20 +172,20 @@ static int compare_one(cmp_ctx *c, const char *path, int in_a, int in_b)
     if (nexc) mark_differ(c, path);
     if (rep && (nexc || o->report_all)) {
         fprintf(rep, "  %-28s %s%s %llu elements  max abs diff %.3g  max rel diff %.3g  exceeding %lld", path,
-                dset_type(&da), sa, (unsigned long long)da.n, max_abs, max_rel, nexc);
+                sd_dset_type(&da), sa, (unsigned long long)da.n, max_abs, max_rel, nexc);
         if (nexc) {
             char ix[128];
-            index_text(&da, first, ix, sizeof ix);
+            sd_dset_index_text(&da, first, ix, sizeof ix);
             char va[96], vb[96];
-            value_text(&da, first, va, sizeof va);
-            value_text(&db, first, vb, sizeof vb);
+            sd_dset_value_text(&da, first, va, sizeof va);
+            sd_dset_value_text(&db, first, vb, sizeof vb);
             fprintf(rep, ", first at %s: %s vs %s", ix, va, vb);
         }
         fputc('\n', rep);
     }
 done:
-    dset_free(&da);
-    dset_free(&db);
+    sd_dset_free(&da);
+    sd_dset_free(&db);
     return 0;
 }
 
@@ -683,15 +484,15 @@ int sd_cmd_compare(int argc, char **argv)
             }
             *(a[2] == 'r' ? &o.rtol : &o.atol) = x;
         } else if (!strcmp(a, "--fields") || !strcmp(a, "--scalars")) {
+            if (!*v || strspn(v, ",") == strlen(v)) {
+                fprintf(stderr, "stardag compare: %s expects NAME[,NAME...], got '%s'\n", a, v);
+                goto out;
+            }
             if (ncopies == 64 || !(copies[ncopies] = strdup(v))) {
                 fprintf(stderr, "stardag compare: too many %s options\n", a);
                 goto out;
             }
             int isf = a[2] == 'f';
-            if (!*v || strspn(v, ",") == strlen(v)) {
-                fprintf(stderr, "stardag compare: %s expects NAME[,NAME...], got '%s'\n", a, v);
-                goto out;
-            }
             if (split_list(copies[ncopies++], isf ? &fl : &sl, isf ? &nfl : &nsl) < 0) {
                 fprintf(stderr, "stardag compare: out of memory\n");
                 goto out;
