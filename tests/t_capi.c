@@ -71,7 +71,13 @@ int main(void)
     o.errors = errors;
     o.errors_len = sizeof errors;
     int st = sd_run(g, &o);
-    ok(st == SD_EXIT_OK && errors[0] == 0, "a run with a progress callback succeeds, no error lines");
+    int only_warnings = 1; /* a short run's "never evaluated" warning is one of its lines */
+    for (const char *l = errors; *l; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : l + strlen(l)) {
+        const char *e = strchr(l, '\n');
+        const char *w = strstr(l, "warning:");
+        if (!w || (e && w > e)) only_warnings = 0;
+    }
+    ok(st == SD_EXIT_OK && only_warnings, "a run with a progress callback succeeds, no error lines (warnings only)");
     ok(s.calls == 31 && s.finals == 1 && s.in_order && s.last == 30 && s.nscalars == ns,
        "the callback saw steps 1..30 in order, then one final call (%d calls)", s.calls);
     ok(s.energy > 0, "with the latest energy (%g)", s.energy);

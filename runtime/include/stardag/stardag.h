@@ -95,8 +95,8 @@ typedef struct sd_run_opts {
     /* ABI: new fields go here, at the end; sd_run_opts_init sets them. */
     sd_progress_fn progress; /* after each submitted step and once at the end; replaces the progress line */
     void *progress_user;
-    char *errors;         /* non-NULL: the run's error messages (the lines it prints to stderr) are also
-                             copied here, one per line, truncated to errors_len */
+    char *errors;         /* non-NULL: the run's error and warning messages (the lines it prints to
+                             stderr) are also copied here, one per line, truncated to errors_len */
     size_t errors_len;
     const char *log;      /* the log file; NULL: output.log or beside the output file; "" none */
     const char *trajectory; /* overrides output.trajectory's file; "" none */
